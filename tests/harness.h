@@ -1,0 +1,136 @@
+/* tests/harness.h - a tiny test harness: CHECK macros, tolerance helpers and
+   a .npy reader for golden files. Each tests/test_*.c is its own program and
+   ends with `return th_finish("name");`, which prints "name: N passed, N
+   failed"; `make test` sums them into the closing line. */
+#ifndef AVLOC_TEST_HARNESS_H
+#define AVLOC_TEST_HARNESS_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TH_FN static __attribute__((unused))
+#else
+#define TH_FN static
+#endif
+
+static int th_passed = 0, th_failed = 0;
+static int th_verbose = 0;
+
+#define CHECK(cond) th_check(!!(cond), #cond, __FILE__, __LINE__)
+#define CHECK_MSG(cond, ...) \
+    do { if (!th_check(!!(cond), #cond, __FILE__, __LINE__)) { fprintf(stderr, "    "); fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
+#define CHECK_EQ_INT(a, b) \
+    do { long long th_a = (long long)(a), th_b = (long long)(b); \
+         if (!th_check(th_a == th_b, #a " == " #b, __FILE__, __LINE__)) \
+             fprintf(stderr, "    got %lld, expected %lld\n", th_a, th_b); } while (0)
+#define CHECK_NEAR(a, b, tol) \
+    do { double th_a = (double)(a), th_b = (double)(b); \
+         if (!th_check(fabs(th_a - th_b) <= (tol), #a " ~ " #b, __FILE__, __LINE__)) \
+             fprintf(stderr, "    got %.9g, expected %.9g (tol %.3g)\n", th_a, th_b, (double)(tol)); } while (0)
+
+TH_FN int th_check(int ok, const char *what, const char *file, int line)
+{
+    if (ok) {
+        th_passed++;
+        if (th_verbose) fprintf(stderr, "  ok   %s:%d %s\n", file, line, what);
+    } else {
+        th_failed++;
+        fprintf(stderr, "  FAIL %s:%d %s\n", file, line, what);
+    }
+    return ok;
+}
+
+TH_FN int th_finish(const char *suite)
+{
+    printf("%s: %d passed, %d failed\n", suite, th_passed, th_failed);
+    return th_failed ? 1 : 0;
+}
+
+/* Relative RMS error ||a-b|| / ||b|| over n values (b is the reference). */
+TH_FN double th_rel_rms_f64(const double *a, const double *b, size_t n)
+{
+    double num = 0, den = 0;
+    size_t i;
+    for (i = 0; i < n; i++) { num += (a[i] - b[i]) * (a[i] - b[i]); den += b[i] * b[i]; }
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+/* A loaded .npy array: data converted to double, shape up to 4 dims. */
+typedef struct th_array {
+    double *data;
+    size_t n;        /* number of elements */
+    size_t shape[4];
+    int ndim;
+} th_array;
+
+/* Reads float32/float64/int32/int64/uint8/bool little-endian, C-order .npy
+   files (format 1.0 / 2.0). Returns 0 on success. */
+TH_FN int th_load_npy(const char *path, th_array *out)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char pre[12];
+    size_t hlen, i, esize = 0, pos;
+    char *hdr, kind = 0;
+    int ver;
+    memset(out, 0, sizeof *out);
+    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return -1; }
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) { fclose(f); return -1; }
+    ver = pre[6];
+    if (ver == 1) hlen = pre[8] | (pre[9] << 8);
+    else {
+        if (fread(pre + 10, 1, 2, f) != 2) { fclose(f); return -1; }
+        hlen = (size_t)pre[8] | ((size_t)pre[9] << 8) | ((size_t)pre[10] << 16) | ((size_t)pre[11] << 24);
+    }
+    hdr = (char *)calloc(hlen + 1, 1);
+    if (!hdr || fread(hdr, 1, hlen, f) != hlen) { free(hdr); fclose(f); return -1; }
+    {
+        const char *d = strstr(hdr, "'descr':");
+        const char *s = strstr(hdr, "'shape':");
+        if (!d || !s || strstr(hdr, "'fortran_order': True")) { free(hdr); fclose(f); return -1; }
+        d = strchr(d + 8, '\'');
+        if (!d) { free(hdr); fclose(f); return -1; }
+        if (d[1] == '>' ) { free(hdr); fclose(f); return -1; }
+        kind = d[2];
+        esize = (size_t)atoi(d + 3);
+        s = strchr(s, '(');
+        out->n = 1;
+        out->ndim = 0;
+        pos = 0;
+        if (!s) { free(hdr); fclose(f); return -1; }
+        s++;
+        while (*s && *s != ')') {
+            while (*s == ' ' || *s == ',') s++;
+            if (*s == ')') break;
+            if (out->ndim < 4) out->shape[out->ndim] = (size_t)strtoul(s, (char **)&s, 10);
+            out->n *= out->shape[out->ndim];
+            out->ndim++;
+            pos++;
+        }
+    }
+    free(hdr);
+    out->data = (double *)malloc((out->n ? out->n : 1) * sizeof(double));
+    for (i = 0; i < out->n; i++) {
+        unsigned char b[8];
+        if (fread(b, 1, esize, f) != esize) { fclose(f); free(out->data); out->data = NULL; return -1; }
+        if (kind == 'f' && esize == 4) { float v; memcpy(&v, b, 4); out->data[i] = v; }
+        else if (kind == 'f' && esize == 8) { double v; memcpy(&v, b, 8); out->data[i] = v; }
+        else if (kind == 'i' && esize == 4) { int v; memcpy(&v, b, 4); out->data[i] = v; }
+        else if (kind == 'i' && esize == 8) { long long v; memcpy(&v, b, 8); out->data[i] = (double)v; }
+        else if ((kind == 'u' || kind == 'b') && esize == 1) out->data[i] = b[0];
+        else { fclose(f); free(out->data); out->data = NULL; return -1; }
+    }
+    fclose(f);
+    return 0;
+}
+
+TH_FN void th_free(th_array *a) { free(a->data); a->data = NULL; }
+
+/* Golden directory: tests run from the repo root by default. */
+#ifndef TH_GOLDEN_DIR
+#define TH_GOLDEN_DIR "tests/golden/"
+#endif
+
+#endif
