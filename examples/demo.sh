@@ -1,0 +1,73 @@
+#!/bin/sh
+# examples/demo.sh - end-to-end avloc demo (DSP part for now).
+#
+#   sh examples/demo.sh [OUT_DIR]        (default OUT_DIR: out/)
+#
+# Needs only a C compiler: builds build/avloc if it is missing or stale
+# (override with AVLOC=/path/to/avloc, CC=..., BUILD=...), generates a
+# stereo clip with a known interaural delay, measures it with GCC-PHAT,
+# makes a speech clip (espeak-ng if installed, else a synthetic chirp) and
+# writes its spectrogram PNG and log-mel .npy. Later stages (localisation)
+# append to this script.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:-out}
+BUILD=${BUILD:-build}
+DELAY=${DELAY:-5.3}   # samples at 16 kHz (0.33 ms): a source on the listener's left
+ILD=${ILD:--4}        # dB, right relative to left
+
+mkdir -p "$OUT"
+
+if [ -n "${AVLOC:-}" ]; then
+    :
+else
+    AVLOC="$ROOT/$BUILD/avloc"
+    stale=0
+    if [ ! -x "$AVLOC" ]; then stale=1
+    else
+        for f in "$ROOT"/examples/*.c "$ROOT"/examples/*.h "$ROOT"/avloc*.h "$ROOT"/src/*.inc; do
+            [ -e "$f" ] && [ "$f" -nt "$AVLOC" ] && stale=1
+        done
+    fi
+    if [ "$stale" = 1 ]; then
+        echo "== building $AVLOC"
+        if command -v make >/dev/null 2>&1; then
+            (cd "$ROOT" && make -s BUILD="$BUILD" "$BUILD/avloc")
+        else
+            mkdir -p "$ROOT/$BUILD"
+            ${CC:-cc} -std=c99 -O2 -o "$AVLOC" "$ROOT/examples/avloc.c" -lm
+        fi
+    fi
+fi
+
+echo "== 1. synthetic binaural clip: right = left delayed by $DELAY samples, $ILD dB"
+"$AVLOC" gen-binaural -o "$OUT/binaural.wav" --delay "$DELAY" --ild-db "$ILD" --seconds 1 --sr 16000
+
+echo "== 2. GCC-PHAT delay (whole clip, then per 4096-sample frame)"
+"$AVLOC" gcc-phat "$OUT/binaural.wav" | tee "$OUT/gcc_phat.json"
+"$AVLOC" gcc-phat "$OUT/binaural.wav" --frame 4096 --hop 4096 | tee "$OUT/gcc_phat_frames.jsonl"
+
+echo "== 3. speech clip"
+if command -v espeak-ng >/dev/null 2>&1 &&
+   espeak-ng -w "$OUT/speech.wav" "Where is the sound coming from? Look at the camera." 2>/dev/null; then
+    echo "espeak-ng: $OUT/speech.wav"
+else
+    echo "espeak-ng not available: using a synthetic chirp instead"
+    "$AVLOC" gen-binaural -o "$OUT/speech.wav" --delay 0 --chirp --seconds 1.5 --sr 16000 >/dev/null
+fi
+"$AVLOC" info "$OUT/speech.wav"
+
+echo "== 4. spectrogram PNG and log-mel features"
+"$AVLOC" spectrogram "$OUT/speech.wav" -o "$OUT/speech_spectrogram.png"
+"$AVLOC" melspec "$OUT/speech.wav" -o "$OUT/speech_logmel.npy"
+"$AVLOC" spectrogram "$OUT/binaural.wav" -o "$OUT/binaural_spectrogram.png" --n-mels 64
+
+echo "== wrote"
+for f in binaural.wav gcc_phat.json gcc_phat_frames.jsonl speech.wav speech_spectrogram.png \
+         speech_logmel.npy binaural_spectrogram.png; do
+    if [ -f "$OUT/$f" ]; then
+        printf '  %-34s %8s bytes\n' "$OUT/$f" "$(wc -c < "$OUT/$f" | tr -d ' ')"
+    fi
+done
+echo "log-mel .npy shape is (channels, frames, n_mels), librosa defaults (load with numpy.load)."
