@@ -1,0 +1,522 @@
+/* FFT: every length 1..1100 and a few large ones against float64 references
+   (a double-precision DFT computed here, and numpy goldens from
+   tools/gen_goldens_fft.py), plus round trip, Parseval, linearity, in-place,
+   workspace and argument checks. Tolerance: relative RMS error <= 1e-6
+   against float64, for the built-in FFT and for the FFTW3 backend
+   (-DAVLOC_USE_FFTW3 ... -lfftw3f) alike. */
+#define AVLOC_IMPLEMENTATION
+#include "../avloc_dsp.h"
+#include "harness.h"
+
+#include <stdint.h>
+
+#define TOL 1e-6
+#define SMALL_MAX 1100
+
+/* Deterministic inputs in [-1, 1), exact in float32; the same hash is in
+   tools/gen_goldens_fft.py. */
+static float hval(uint32_t i, uint32_t seed)
+{
+    uint32_t x = i * 0x9E3779B9u + seed * 0x85EBCA6Bu;
+    x ^= x >> 16;
+    x *= 0x7FEB352Du;
+    x ^= x >> 15;
+    x *= 0x846CA68Bu;
+    x ^= x >> 16;
+    return (float)((double)(x >> 8) * (1.0 / 8388608.0) - 1.0);
+}
+
+typedef struct fft_obj {
+    avloc_fft_f32 plan;
+    void *mem, *scratch;
+    size_t sbytes;
+} fft_obj;
+
+static int fft_make(fft_obj *o, size_t n, avloc_fft_kind kind)
+{
+    size_t pb = 0, sb = 0;
+    memset(o, 0, sizeof *o);
+    if (avloc_fft_query_f32(n, kind, &pb, &sb) != AVLOC_OK) return -1;
+    o->mem = malloc(pb);
+    o->scratch = malloc(sb);
+    o->sbytes = sb;
+    if (!o->mem || !o->scratch) return -1;
+    if (avloc_fft_init_f32(&o->plan, n, kind, o->mem, pb) != AVLOC_OK) return -1;
+    return o->plan.scratch_bytes == sb ? 0 : -1;
+}
+
+static void fft_free(fft_obj *o)
+{
+    avloc_fft_destroy_f32(&o->plan);
+    free(o->mem);
+    free(o->scratch);
+}
+
+/* ---------------------------------------------------------- references */
+/* cos/sin of 2 pi t / n for t < n, double precision */
+static double *g_cs;
+static size_t g_csn;
+static void ref_table(size_t n)
+{
+    size_t t;
+    if (g_csn == n) return;
+    free(g_cs);
+    g_cs = (double *)malloc(2 * n * sizeof(double));
+    for (t = 0; t < n; t++) {
+        double a = 6.283185307179586476925 * (double)t / (double)n;
+        g_cs[2 * t] = cos(a);
+        g_cs[2 * t + 1] = sin(a);
+    }
+    g_csn = n;
+}
+
+/* Bin k of sum_j x[j] e^{sign 2 pi i jk/n} (x complex as float pairs, or real
+   when xi == NULL), into y[0], y[1]. */
+static void ref_bin(const float *x, int cplx, size_t n, size_t k, int sign, double *y)
+{
+    double sr = 0, si = 0;
+    size_t j, t = 0;
+    for (j = 0; j < n; j++) {
+        double c = g_cs[2 * t], s = sign * g_cs[2 * t + 1];
+        double xr = cplx ? x[2 * j] : x[j], xi = cplx ? x[2 * j + 1] : 0.0;
+        sr += xr * c - xi * s;
+        si += xr * s + xi * c;
+        t += k;
+        if (t >= n) t -= n;
+    }
+    y[0] = sr;
+    y[1] = si;
+}
+
+/* Hermitian extension of half spectrum h[0..n/2] (imag of DC/Nyquist dropped),
+   then the real inverse DFT at sample j, scaled by 1/n. */
+static double ref_irfft(const float *h, size_t n, size_t j)
+{
+    double s = h[0];
+    size_t k, t = 0;
+    for (k = 1; k <= (n - 1) / 2; k++) {
+        t += j;
+        if (t >= n) t -= n;
+        s += 2.0 * (h[2 * k] * g_cs[2 * t] - h[2 * k + 1] * g_cs[2 * t + 1]);
+    }
+    if (n % 2 == 0 && n > 1) s += (j % 2 ? -1.0 : 1.0) * h[n];
+    return s / (double)n;
+}
+
+static double rel_err_f32(const float *got, const double *ref, size_t cnt)
+{
+    double num = 0, den = 0;
+    size_t i;
+    for (i = 0; i < cnt; i++) {
+        double d = (double)got[i] - ref[i];
+        num += d * d;
+        den += ref[i] * ref[i];
+    }
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+/* ------------------------------------------------- every n from 1 to 1100 */
+typedef struct err_stat { double worst; size_t worst_n; int fails; } err_stat;
+
+static void note(err_stat *e, double err, size_t n, const char *what)
+{
+    if (err > e->worst || err != err) { e->worst = err; e->worst_n = n; }
+    if (!(err <= TOL)) {
+        e->fails++;
+        if (e->fails <= 5) fprintf(stderr, "  %s n=%zu rel err %.3g\n", what, n, err);
+    }
+}
+
+/* Checks all four transforms of size n on the bins in `bins` (all when NULL). */
+static void check_size(size_t n, const size_t *bins, size_t nb, err_stat *st)
+{
+    fft_obj c, r;
+    size_t i, h = n / 2 + 1, cnt = bins ? nb : n, hc = bins ? nb : h;
+    float *x = (float *)malloc(2 * n * sizeof(float));
+    float *xr = (float *)malloc(n * sizeof(float));
+    float *hs = (float *)malloc(2 * h * sizeof(float));
+    float *y = (float *)malloc(2 * n * sizeof(float) + 8);
+    float *g = (float *)calloc(2 * n, sizeof(float));
+    double *ref = (double *)calloc(2 * n, sizeof(double));
+    int okc = fft_make(&c, n, AVLOC_FFT_COMPLEX) == 0, okr = fft_make(&r, n, AVLOC_FFT_REAL) == 0;
+    CHECK_MSG(okc && okr, "plans for n=%zu", n);
+    if (!okc || !okr) goto done;
+    for (i = 0; i < 2 * n; i++) x[i] = hval((uint32_t)i, 11);
+    for (i = 0; i < n; i++) xr[i] = hval((uint32_t)i, 12);
+    for (i = 0; i < 2 * h; i++) hs[i] = hval((uint32_t)i, 13);
+    ref_table(n);
+
+    /* c2c forward and inverse */
+    CHECK(avloc_fft_c2c_f32(&c.plan, (const avloc_complex_f32 *)x, (avloc_complex_f32 *)y,
+                            AVLOC_FFT_FORWARD, c.scratch, c.sbytes) == AVLOC_OK);
+    for (i = 0; i < cnt; i++) {
+        size_t k = bins ? bins[i] : i;
+        ref_bin(x, 1, n, k, -1, ref + 2 * i);
+        g[2 * i] = y[2 * k]; g[2 * i + 1] = y[2 * k + 1];
+    }
+    note(&st[0], rel_err_f32(g, ref, 2 * cnt), n, "c2c forward");
+    CHECK(avloc_fft_c2c_f32(&c.plan, (const avloc_complex_f32 *)x, (avloc_complex_f32 *)y,
+                            AVLOC_FFT_INVERSE, c.scratch, c.sbytes) == AVLOC_OK);
+    for (i = 0; i < cnt; i++) {
+        size_t k = bins ? bins[i] : i;
+        ref_bin(x, 1, n, k, +1, ref + 2 * i);
+        ref[2 * i] /= (double)n; ref[2 * i + 1] /= (double)n;
+        g[2 * i] = y[2 * k]; g[2 * i + 1] = y[2 * k + 1];
+    }
+    note(&st[1], rel_err_f32(g, ref, 2 * cnt), n, "c2c inverse");
+
+    /* r2c */
+    CHECK(avloc_fft_r2c_f32(&r.plan, xr, (avloc_complex_f32 *)y, r.scratch, r.sbytes) == AVLOC_OK);
+    for (i = 0; i < hc; i++) {
+        size_t k = bins ? bins[i] : i;
+        ref_bin(xr, 0, n, k, -1, ref + 2 * i);
+        g[2 * i] = y[2 * k]; g[2 * i + 1] = y[2 * k + 1];
+    }
+    note(&st[2], rel_err_f32(g, ref, 2 * hc), n, "r2c");
+
+    /* c2r (junk imaginary parts in DC and Nyquist must be ignored) */
+    CHECK(avloc_fft_c2r_f32(&r.plan, (const avloc_complex_f32 *)hs, y, r.scratch, r.sbytes) == AVLOC_OK);
+    for (i = 0; i < cnt; i++) {
+        size_t j = bins ? bins[i] : i;
+        ref[i] = ref_irfft(hs, n, j);
+        g[i] = y[j];
+    }
+    note(&st[3], rel_err_f32(g, ref, cnt), n, "c2r");
+done:
+    fft_free(&c);
+    fft_free(&r);
+    free(x); free(xr); free(hs); free(y); free(g); free(ref);
+}
+
+static void report(const char *what, err_stat *st)
+{
+    static const char *names[4] = {"c2c forward", "c2c inverse", "r2c", "c2r"};
+    int k;
+    for (k = 0; k < 4; k++) {
+        CHECK_MSG(st[k].fails == 0, "%s %s: %d sizes fail, worst %.3g at n=%zu", what, names[k],
+                  st[k].fails, st[k].worst, st[k].worst_n);
+        if (th_verbose) fprintf(stderr, "  %s %s: worst rel err %.3g at n=%zu\n", what, names[k],
+                               st[k].worst, st[k].worst_n);
+    }
+}
+
+static void test_all_small_sizes(void)
+{
+    err_stat st[4];
+    size_t n;
+    memset(st, 0, sizeof st);
+    for (n = 1; n <= SMALL_MAX; n++) check_size(n, NULL, 0, st);
+    report("n<=1100", st);
+}
+
+/* Large sizes: a double DFT on a sample of bins. */
+static void test_large_sizes(void)
+{
+    static const size_t sizes[] = {4099, 65537, 65536, 19683, 30030, 8192 * 3, 2 * 65521};
+    err_stat st[4];
+    size_t i, b, bins[40];
+    memset(st, 0, sizeof st);
+    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t n = sizes[i];
+        for (b = 0; b < 40; b++) bins[b] = b < 4 ? b : (size_t)(b * 2654435761u) % (n / 2 + 1);
+        bins[4] = n / 2; /* Nyquist (even n) / last bin */
+        check_size(n, bins, 40, st);
+    }
+    report("large", st);
+}
+
+/* ------------------------------------------------------------- goldens */
+static void test_goldens(void)
+{
+    th_array idx, a;
+    size_t s;
+    char path[256];
+    err_stat st[4];
+    memset(st, 0, sizeof st);
+    if (th_load_npy(TH_GOLDEN_DIR "fft_sizes.npy", &idx) != 0) {
+        CHECK_MSG(0, "missing golden %sfft_sizes.npy", TH_GOLDEN_DIR);
+        return;
+    }
+    for (s = 0; s < idx.n; s++) {
+        size_t n = (size_t)idx.data[s], i, h = n / 2 + 1, K;
+        fft_obj c, r;
+        float *x, *xr, *hs, *y1, *y2, *y3, *y4;
+        double *ref, *got;
+        snprintf(path, sizeof path, "%sfft_%zu.npy", TH_GOLDEN_DIR, n);
+        if (th_load_npy(path, &a) != 0 || a.ndim != 2 || a.shape[1] != 8) {
+            CHECK_MSG(0, "bad golden %s", path);
+            continue;
+        }
+        K = a.shape[0];
+        x = (float *)malloc(2 * n * sizeof(float));
+        xr = (float *)malloc(n * sizeof(float));
+        hs = (float *)malloc(2 * h * sizeof(float));
+        y1 = (float *)malloc(2 * n * sizeof(float));
+        y2 = (float *)malloc(2 * n * sizeof(float));
+        y3 = (float *)malloc(2 * h * sizeof(float));
+        y4 = (float *)malloc(n * sizeof(float));
+        ref = (double *)malloc(7 * K * sizeof(double));
+        got = (double *)malloc(7 * K * sizeof(double));
+        for (i = 0; i < 2 * n; i++) x[i] = hval((uint32_t)i, 1);
+        for (i = 0; i < n; i++) xr[i] = hval((uint32_t)i, 2);
+        for (i = 0; i < 2 * h; i++) hs[i] = hval((uint32_t)i, 3);
+        CHECK(fft_make(&c, n, AVLOC_FFT_COMPLEX) == 0 && fft_make(&r, n, AVLOC_FFT_REAL) == 0);
+        CHECK(avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y1,
+                                AVLOC_FFT_FORWARD, c.scratch, c.sbytes) == AVLOC_OK);
+        CHECK(avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y2,
+                                AVLOC_FFT_INVERSE, c.scratch, c.sbytes) == AVLOC_OK);
+        CHECK(avloc_fft_r2c_f32(&r.plan, xr, (avloc_complex_f32 *)y3, r.scratch, r.sbytes) == AVLOC_OK);
+        CHECK(avloc_fft_c2r_f32(&r.plan, (avloc_complex_f32 *)hs, y4, r.scratch, r.sbytes) == AVLOC_OK);
+        for (i = 0; i < K; i++) {
+            size_t k = (size_t)a.data[8 * i], q;
+            CHECK_MSG(k < h, "golden index %zu out of range for n=%zu", k, n);
+            if (k >= h) k = 0;
+            for (q = 0; q < 7; q++) ref[q * K + i] = a.data[8 * i + 1 + q];
+            got[0 * K + i] = y1[2 * k]; got[1 * K + i] = y1[2 * k + 1];
+            got[2 * K + i] = y2[2 * k]; got[3 * K + i] = y2[2 * k + 1];
+            got[4 * K + i] = y3[2 * k]; got[5 * K + i] = y3[2 * k + 1];
+            got[6 * K + i] = y4[k];
+        }
+        {
+            /* re and im of each transform are contiguous blocks of K */
+            note(&st[0], th_rel_rms_f64(got, ref, 2 * K), n, "golden fft");
+            note(&st[1], th_rel_rms_f64(got + 2 * K, ref + 2 * K, 2 * K), n, "golden ifft");
+            note(&st[2], th_rel_rms_f64(got + 4 * K, ref + 4 * K, 2 * K), n, "golden rfft");
+            note(&st[3], th_rel_rms_f64(got + 6 * K, ref + 6 * K, K), n, "golden irfft");
+        }
+        fft_free(&c);
+        fft_free(&r);
+        free(x); free(xr); free(hs); free(y1); free(y2); free(y3); free(y4); free(ref); free(got);
+        th_free(&a);
+    }
+    CHECK(idx.n >= 10);
+    th_free(&idx);
+    report("goldens", st);
+}
+
+/* ------------------------------------------ algebraic properties, in place */
+static void test_properties(void)
+{
+    static const size_t sizes[] = {1, 2, 3, 16, 60, 97, 256, 257, 1000, 1024, 4099, 30030};
+    size_t s;
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s], i, h = n / 2 + 1;
+        fft_obj c, r;
+        float *x = (float *)malloc(2 * n * sizeof(float)), *y = (float *)malloc(2 * n * sizeof(float));
+        float *z = (float *)malloc(2 * n * sizeof(float)), *w = (float *)malloc(2 * n * sizeof(float));
+        float *u = (float *)malloc(2 * (h + 1) * sizeof(float)), *v = (float *)malloc(2 * (h + 1) * sizeof(float));
+        double ex = 0, ey = 0, num = 0, den = 0;
+        CHECK(fft_make(&c, n, AVLOC_FFT_COMPLEX) == 0 && fft_make(&r, n, AVLOC_FFT_REAL) == 0);
+        for (i = 0; i < 2 * n; i++) { x[i] = hval((uint32_t)i, 21); w[i] = hval((uint32_t)i, 22); }
+
+        /* round trip and Parseval */
+        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)y, (avloc_complex_f32 *)z, AVLOC_FFT_INVERSE, c.scratch, c.sbytes);
+        for (i = 0; i < 2 * n; i++) {
+            ex += (double)x[i] * x[i];
+            ey += (double)y[i] * y[i];
+            num += ((double)z[i] - x[i]) * ((double)z[i] - x[i]);
+        }
+        CHECK_MSG(sqrt(num / ex) <= TOL, "c2c round trip n=%zu err %.3g", n, sqrt(num / ex));
+        CHECK_MSG(fabs(ey / (double)n - ex) <= 1e-5 * ex, "Parseval n=%zu", n);
+
+        /* linearity: F(2x - 3w) = 2F(x) - 3F(w) */
+        {
+            float *a = (float *)malloc(2 * n * sizeof(float)), *fa = (float *)malloc(2 * n * sizeof(float));
+            float *fw = (float *)malloc(2 * n * sizeof(float));
+            for (i = 0; i < 2 * n; i++) a[i] = 2.0f * x[i] - 3.0f * w[i];
+            avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)a, (avloc_complex_f32 *)fa, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+            avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)w, (avloc_complex_f32 *)fw, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+            num = den = 0;
+            for (i = 0; i < 2 * n; i++) {
+                double e = 2.0 * y[i] - 3.0 * fw[i];
+                num += (fa[i] - e) * (fa[i] - e);
+                den += e * e;
+            }
+            CHECK_MSG(sqrt(num / den) <= 4 * TOL, "linearity n=%zu err %.3g", n, sqrt(num / den));
+            free(a); free(fa); free(fw);
+        }
+
+        /* in place c2c (both directions) equals out of place */
+        memcpy(z, x, 2 * n * sizeof(float));
+        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)z, (avloc_complex_f32 *)z, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+        CHECK_MSG(memcmp(z, y, 2 * n * sizeof(float)) == 0, "in-place c2c forward n=%zu", n);
+        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)z, (avloc_complex_f32 *)z, AVLOC_FFT_INVERSE, c.scratch, c.sbytes);
+        num = 0;
+        for (i = 0; i < 2 * n; i++) num += ((double)z[i] - x[i]) * ((double)z[i] - x[i]);
+        CHECK_MSG(sqrt(num / ex) <= TOL, "in-place c2c round trip n=%zu", n);
+
+        /* real: out of place, in place, round trip; the input is not modified */
+        memcpy(w, x, n * sizeof(float));
+        CHECK(avloc_fft_r2c_f32(&r.plan, x, (avloc_complex_f32 *)u, r.scratch, r.sbytes) == AVLOC_OK);
+        CHECK(memcmp(w, x, n * sizeof(float)) == 0);
+        memcpy(v, x, n * sizeof(float));
+        CHECK(avloc_fft_r2c_f32(&r.plan, v, (avloc_complex_f32 *)v, r.scratch, r.sbytes) == AVLOC_OK);
+        CHECK_MSG(memcmp(u, v, 2 * h * sizeof(float)) == 0, "in-place r2c n=%zu", n);
+        memcpy(w, u, 2 * h * sizeof(float));
+        CHECK(avloc_fft_c2r_f32(&r.plan, (avloc_complex_f32 *)u, z, r.scratch, r.sbytes) == AVLOC_OK);
+        CHECK_MSG(memcmp(w, u, 2 * h * sizeof(float)) == 0, "c2r leaves its input alone n=%zu", n);
+        CHECK(avloc_fft_c2r_f32(&r.plan, (avloc_complex_f32 *)v, (float *)v, r.scratch, r.sbytes) == AVLOC_OK);
+        CHECK_MSG(memcmp(z, v, n * sizeof(float)) == 0, "in-place c2r n=%zu", n);
+        num = den = 0;
+        for (i = 0; i < n; i++) { num += ((double)z[i] - x[i]) * ((double)z[i] - x[i]); den += (double)x[i] * x[i]; }
+        CHECK_MSG(sqrt(num / den) <= TOL, "real round trip n=%zu err %.3g", n, sqrt(num / den));
+
+        /* impulse -> flat spectrum, constant -> single bin */
+        for (i = 0; i < 2 * n; i++) x[i] = 0.0f;
+        x[0] = 1.0f;
+        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+        num = 0;
+        for (i = 0; i < n; i++) num += fabs(y[2 * i] - 1.0) + fabs(y[2 * i + 1]);
+        CHECK_MSG(num <= 1e-6 * (double)n, "impulse n=%zu", n);
+        for (i = 0; i < n; i++) x[i] = 1.0f;
+        avloc_fft_r2c_f32(&r.plan, x, (avloc_complex_f32 *)u, r.scratch, r.sbytes);
+        num = fabs(u[0] - (double)n) + fabs(u[1]);
+        for (i = 1; i < h; i++) num += fabs(u[2 * i]) + fabs(u[2 * i + 1]);
+        CHECK_MSG(num <= 1e-5 * (double)n, "constant n=%zu", n);
+
+        fft_free(&c);
+        fft_free(&r);
+        free(x); free(y); free(z); free(w); free(u); free(v);
+    }
+}
+
+/* Many plans share one size: results do not depend on buffer alignment. */
+static void test_alignment(void)
+{
+    size_t n = 1000, i, off;
+    fft_obj c;
+    float *buf = (float *)malloc((2 * n + 16) * sizeof(float)), *ref = (float *)malloc(2 * n * sizeof(float));
+    float *out = (float *)malloc((2 * n + 16) * sizeof(float));
+    CHECK(fft_make(&c, n, AVLOC_FFT_COMPLEX) == 0);
+    for (i = 0; i < 2 * n; i++) buf[i] = hval((uint32_t)i, 5);
+    avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)buf, (avloc_complex_f32 *)ref, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+    for (off = 1; off < 8; off++) {
+        memmove(buf + off, buf + off - 1, 2 * n * sizeof(float));
+        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)(buf + off), (avloc_complex_f32 *)(out + 8 - off),
+                          AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
+        CHECK_MSG(memcmp(out + 8 - off, ref, 2 * n * sizeof(float)) == 0, "misaligned offset %zu", off);
+    }
+    fft_free(&c);
+    free(buf); free(ref); free(out);
+}
+
+/* -------------------------------------------------- workspace and errors */
+static void test_workspace(void)
+{
+    static const size_t sizes[] = {1, 7, 64, 250, 1031, 4099};
+    size_t s, k;
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        for (k = 0; k < 2; k++) {
+            avloc_fft_kind kind = k ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX;
+            size_t n = sizes[s], pb = 0, sb = 0, off;
+            unsigned char *mem, *scr;
+            avloc_fft_f32 p;
+            float *x = (float *)calloc(2 * n + 2, sizeof(float)), *y = (float *)calloc(2 * n + 2, sizeof(float));
+            CHECK(avloc_fft_query_f32(n, kind, &pb, &sb) == AVLOC_OK);
+            CHECK(avloc_fft_query_f32(n, kind, NULL, NULL) == AVLOC_OK);
+            mem = (unsigned char *)malloc(pb + 64);
+            scr = (unsigned char *)malloc(sb + 64);
+            /* too little plan memory */
+            memset(&p, 0, sizeof p);
+            {   /* pb includes AVLOC_ALIGN bytes of slack for an unaligned base */
+                unsigned char *al = mem + ((64 - ((size_t)(uintptr_t)mem & 63)) & 63);
+                CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, al, pb - AVLOC_ALIGN - 1), AVLOC_ERR_WORKSPACE);
+                CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, al + 1, pb - 2), AVLOC_ERR_WORKSPACE);
+            }
+            CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, mem, 0), AVLOC_ERR_WORKSPACE);
+            CHECK(p.impl == NULL);
+            /* exactly the queried bytes at any alignment */
+            for (off = 0; off < 64; off += 13) {
+                CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, mem + off, pb), AVLOC_OK);
+                CHECK(p.scratch_bytes == sb);
+                if (kind == AVLOC_FFT_COMPLEX) {
+                    CHECK_EQ_INT(avloc_fft_c2c_f32(&p, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y, AVLOC_FFT_FORWARD, scr + off, sb), AVLOC_OK);
+                    CHECK_EQ_INT(avloc_fft_c2c_f32(&p, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y, AVLOC_FFT_FORWARD, scr + off, sb - 1), AVLOC_ERR_WORKSPACE);
+                    CHECK_EQ_INT(avloc_fft_c2c_f32(&p, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y, AVLOC_FFT_INVERSE, scr, 0), AVLOC_ERR_WORKSPACE);
+                } else {
+                    CHECK_EQ_INT(avloc_fft_r2c_f32(&p, x, (avloc_complex_f32 *)y, scr + off, sb), AVLOC_OK);
+                    CHECK_EQ_INT(avloc_fft_c2r_f32(&p, (avloc_complex_f32 *)x, y, scr + off, sb), AVLOC_OK);
+                    CHECK_EQ_INT(avloc_fft_r2c_f32(&p, x, (avloc_complex_f32 *)y, scr + off, sb - 1), AVLOC_ERR_WORKSPACE);
+                    CHECK_EQ_INT(avloc_fft_c2r_f32(&p, (avloc_complex_f32 *)x, y, scr + off, sb - 1), AVLOC_ERR_WORKSPACE);
+                }
+                avloc_fft_destroy_f32(&p);
+            }
+            free(mem); free(scr); free(x); free(y);
+        }
+    }
+}
+
+static void test_errors(void)
+{
+    size_t pb = 0, sb = 0;
+    avloc_fft_f32 pc, pr, zero;
+    unsigned char *mc, *mr, *scr;
+    avloc_complex_f32 cx[16], cy[16];
+    float rx[16];
+    memset(cx, 0, sizeof cx);
+    memset(rx, 0, sizeof rx);
+    memset(&zero, 0, sizeof zero);
+    CHECK_EQ_INT(avloc_fft_query_f32(0, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_query_f32(AVLOC_MAX_DIM + 1, AVLOC_FFT_REAL, &pb, &sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_query_f32(16, (avloc_fft_kind)7, &pb, &sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_query_f32(16, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_OK);
+    mc = (unsigned char *)malloc(pb);
+    CHECK_EQ_INT(avloc_fft_init_f32(NULL, 16, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 16, AVLOC_FFT_COMPLEX, NULL, pb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 0, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, AVLOC_MAX_DIM + 1, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 16, (avloc_fft_kind)-1, mc, pb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 16, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_query_f32(16, AVLOC_FFT_REAL, &pb, &sb), AVLOC_OK);
+    mr = (unsigned char *)malloc(pb);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pr, 16, AVLOC_FFT_REAL, mr, pb), AVLOC_OK);
+    sb = pc.scratch_bytes > pr.scratch_bytes ? pc.scratch_bytes : pr.scratch_bytes;
+    scr = (unsigned char *)malloc(sb);
+
+    CHECK_EQ_INT(avloc_fft_c2c_f32(NULL, cx, cy, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pc, NULL, cy, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pc, cx, NULL, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pc, cx, cy, AVLOC_FFT_FORWARD, NULL, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pc, cx, cy, (avloc_fft_dir)2, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&zero, cx, cy, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_fft_r2c_f32(&zero, rx, cy, scr, sb), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(&zero, cx, rx, scr, sb), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_fft_r2c_f32(NULL, rx, cy, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_r2c_f32(&pr, NULL, cy, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_r2c_f32(&pr, rx, NULL, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_r2c_f32(&pr, rx, cy, NULL, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(NULL, cx, rx, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(&pr, NULL, rx, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(&pr, cx, NULL, scr, sb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(&pr, cx, rx, NULL, sb), AVLOC_ERR_NULL);
+    /* kind mismatch */
+    CHECK_EQ_INT(avloc_fft_r2c_f32(&pc, rx, cy, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(&pc, cx, rx, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pr, cx, cy, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_PARAM);
+    /* good calls still work */
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pc, cx, cy, AVLOC_FFT_FORWARD, scr, sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_r2c_f32(&pr, rx, cy, scr, sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_c2r_f32(&pr, cx, rx, scr, sb), AVLOC_OK);
+    /* destroyed plan is uninitialised */
+    avloc_fft_destroy_f32(&pc);
+    CHECK_EQ_INT(avloc_fft_c2c_f32(&pc, cx, cy, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_STATE);
+    avloc_fft_destroy_f32(&pc);
+    avloc_fft_destroy_f32(NULL);
+    avloc_fft_destroy_f32(&pr);
+    free(mc); free(mr); free(scr);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "-v") == 0) th_verbose = 1;
+    test_errors();
+    test_workspace();
+    test_alignment();
+    test_properties();
+    test_goldens();
+    test_large_sizes();
+    test_all_small_sizes();
+    free(g_cs);
+    return th_finish("fft");
+}

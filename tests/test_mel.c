@@ -1,0 +1,357 @@
+/* Mel filterbanks, log maps, MFCC, and whole mel-spectrogram presets against
+   torchaudio 0.13 and a numpy rendition of librosa 0.10
+   (tools/gen_goldens_dsp.py), on real speech (tests/data/dsp_speech16k.wav). */
+#define AVLOC_IMPLEMENTATION
+#include "../avloc_dsp.h"
+#include "harness.h"
+
+static unsigned char g_obj[1 << 20], g_scr[1 << 16];
+
+static th_array load(const char *name)
+{
+    th_array a;
+    char path[256];
+    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
+    if (th_load_npy(path, &a) != 0) { fprintf(stderr, "  missing golden %s\n", path); memset(&a, 0, sizeof a); }
+    return a;
+}
+
+/* 16-bit PCM mono WAV -> float in [-1, 1) (x / 32768, as scipy + the generator). */
+static float *load_wav(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char h[12], ck[8];
+    float *x = NULL;
+    int fmt_ok = 0;
+    *n = 0;
+    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return NULL; }
+    if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) { fclose(f); return NULL; }
+    while (fread(ck, 1, 8, f) == 8) {
+        size_t len = (size_t)ck[4] | ((size_t)ck[5] << 8) | ((size_t)ck[6] << 16) | ((size_t)ck[7] << 24), i;
+        if (!memcmp(ck, "fmt ", 4)) {
+            unsigned char fm[16];
+            if (len < 16 || fread(fm, 1, 16, f) != 16) break;
+            fmt_ok = fm[0] == 1 && fm[2] == 1 && fm[14] == 16; /* PCM, mono, 16 bit */
+            fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR);
+        } else if (!memcmp(ck, "data", 4) && fmt_ok) {
+            x = (float *)malloc(len / 2 * sizeof *x);
+            for (i = 0; i < len / 2; i++) {
+                unsigned char b[2];
+                if (fread(b, 1, 2, f) != 2) break;
+                x[i] = (float)(short)(b[0] | (b[1] << 8)) / 32768.0f;
+            }
+            *n = len / 2;
+            break;
+        } else {
+            fseek(f, (long)(len + (len & 1)), SEEK_CUR);
+        }
+    }
+    fclose(f);
+    return x;
+}
+
+/* max |a - ref| / max |ref| */
+static double rel_max(const float *a, const th_array *ref)
+{
+    double e = 0, m = 0;
+    size_t i;
+    for (i = 0; i < ref->n; i++) {
+        double d = fabs((double)a[i] - ref->data[i]);
+        if (d > e) e = d;
+        if (fabs(ref->data[i]) > m) m = fabs(ref->data[i]);
+    }
+    return m > 0 ? e / m : e;
+}
+
+/* max |a - ref| over the points whose reference lies within `range` dB of its max */
+static double abs_max_db(const float *a, const th_array *ref, double range)
+{
+    double e = 0, mx = -1e300;
+    size_t i;
+    for (i = 0; i < ref->n; i++) if (ref->data[i] > mx) mx = ref->data[i];
+    for (i = 0; i < ref->n; i++)
+        if (ref->data[i] >= mx - range && fabs((double)a[i] - ref->data[i]) > e) e = fabs((double)a[i] - ref->data[i]);
+    return e;
+}
+
+static double abs_max(const float *a, const th_array *ref)
+{
+    double e = 0;
+    size_t i;
+    for (i = 0; i < ref->n; i++) if (fabs((double)a[i] - ref->data[i]) > e) e = fabs((double)a[i] - ref->data[i]);
+    return e;
+}
+
+typedef struct fb_case { const char *file; float sr; size_t n_fft, n_mels; float fmin, fmax; avloc_mel_scale s; avloc_mel_norm nm; } fb_case;
+
+static void test_filterbanks(void)
+{
+    static const fb_case cases[4] = {
+        {"dsp_melfb_lr_a.npy", 16000, 512, 40, 0, 8000, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
+        {"dsp_melfb_lr_b.npy", 22050, 512, 64, 50, 10000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
+        {"dsp_melfb_ta_htk.npy", 16000, 400, 128, 0, 8000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
+        {"dsp_melfb_ta_slaney.npy", 16000, 512, 40, 0, 8000, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY}};
+    int i;
+    for (i = 0; i < 4; i++) {
+        const fb_case *c = &cases[i];
+        th_array g = load(c->file);
+        avloc_mel_config cfg = avloc_mel_config_default();
+        avloc_mel_f32 mel;
+        size_t bytes = 0, nb = c->n_fft / 2 + 1, k, t;
+        float *fb, *spec, *out;
+        double e, worst = 0;
+        if (!g.data) { CHECK(0); continue; }
+        cfg.sample_rate = c->sr; cfg.n_fft = c->n_fft; cfg.n_mels = c->n_mels;
+        cfg.fmin = c->fmin; cfg.fmax = c->fmax; cfg.scale = c->s; cfg.norm = c->nm;
+        CHECK(avloc_mel_query_f32(&cfg, &bytes) == AVLOC_OK && bytes <= sizeof g_obj);
+        CHECK(avloc_mel_init_f32(&mel, &cfg, g_obj, bytes) == AVLOC_OK);
+        CHECK_EQ_INT(g.n, c->n_mels * nb);
+        CHECK(mel.nnz <= 2 * nb); /* sparse: a frame costs <= 2 (n_fft/2+1) multiplies */
+        fb = (float *)malloc(g.n * sizeof *fb);
+        CHECK(avloc_mel_dense_f32(&mel, fb, g.n) == AVLOC_OK);
+        e = rel_max(fb, &g);
+        CHECK_MSG(e <= 1e-5, "%s: rel err %g", c->file, e);
+        /* the sparse product equals the dense one */
+        spec = (float *)malloc(3 * nb * sizeof *spec);
+        out = (float *)malloc(3 * c->n_mels * sizeof *out);
+        for (k = 0; k < 3 * nb; k++) spec[k] = (float)(1.0 + sin(0.37 * (double)k));
+        CHECK(avloc_mel_apply_f32(&mel, spec, 3, out) == AVLOC_OK);
+        for (t = 0; t < 3; t++)
+            for (k = 0; k < c->n_mels; k++) {
+                double d = 0;
+                size_t j;
+                for (j = 0; j < nb; j++) d += (double)fb[k * nb + j] * spec[t * nb + j];
+                if (fabs(d - out[t * c->n_mels + k]) > worst) worst = fabs(d - out[t * c->n_mels + k]);
+            }
+        CHECK_MSG(worst <= 1e-5, "sparse vs dense %g", worst);
+        free(fb); free(spec); free(out);
+        th_free(&g);
+    }
+    CHECK_NEAR(avloc_hz_to_mel(1000.0, AVLOC_MEL_SLANEY), 15.0, 1e-12);
+    CHECK_NEAR(avloc_hz_to_mel(700.0, AVLOC_MEL_HTK), 2595.0 * log10(2.0), 1e-9);
+    CHECK_NEAR(avloc_mel_to_hz(avloc_hz_to_mel(3456.0, AVLOC_MEL_SLANEY), AVLOC_MEL_SLANEY), 3456.0, 1e-9);
+    CHECK_NEAR(avloc_mel_to_hz(avloc_hz_to_mel(3456.0, AVLOC_MEL_HTK), AVLOC_MEL_HTK), 3456.0, 1e-9);
+}
+
+static int make_melspec(avloc_melspec_f32 *m, const avloc_melspec_config *c)
+{
+    size_t ob = 0, sb = 0;
+    if (avloc_melspec_query_f32(c, &ob, &sb) != AVLOC_OK || ob > sizeof g_obj || sb > sizeof g_scr) return 0;
+    return avloc_melspec_init_f32(m, c, g_obj, ob) == AVLOC_OK;
+}
+
+static void test_torchaudio(const float *x, size_t n)
+{
+    th_array gm = load("dsp_ta_melspec.npy"), gl = load("dsp_ta_logmel.npy"), gc = load("dsp_ta_mfcc.npy");
+    avloc_melspec_config cfg = avloc_melspec_config_torchaudio();
+    avloc_melspec_f32 m;
+    size_t nf = 0;
+    float *mel, *mf;
+    double e;
+    if (!gm.data || !gl.data || !gc.data) { CHECK(0); return; }
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_stft_frames(&cfg.stft, n, &nf) == AVLOC_OK);
+    CHECK_EQ_INT(nf * 128, gm.n);
+    mel = (float *)malloc(nf * 128 * sizeof *mel);
+    mf = (float *)malloc(nf * 40 * sizeof *mf);
+    CHECK(avloc_melspec_compute_f32(&m, x, n, mel, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    e = rel_max(mel, &gm);
+    CHECK_MSG(e <= 1e-4, "torchaudio MelSpectrogram rel err %g", e);
+    printf("  torchaudio MelSpectrogram: max err %.2e of max\n", e);
+    /* the MFCC preset: dB log-mel then 40 coefficients */
+    cfg = avloc_melspec_config_torchaudio_mfcc();
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_mfcc_f32(&m, x, n, mel, mf, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    /* float32 FFT rounding limits points ~80 dB under the peak (torchaudio's
+       own float32 run is 1.3e-3 dB off its float64 run there) */
+    e = abs_max_db(mel, &gl, 60.0);
+    CHECK_MSG(e <= 1e-3, "torchaudio AmplitudeToDB max err %g dB (within 60 dB of max)", e);
+    printf("  torchaudio log-mel (dB): max err %.2e dB within 60 dB of max", e);
+    e = abs_max(mel, &gl);
+    CHECK_MSG(e <= 2e-3, "torchaudio AmplitudeToDB max err %g dB", e);
+    printf(", %.2e dB over all points\n", e);
+    e = abs_max(mf, &gc);
+    CHECK_MSG(e <= 2e-3, "torchaudio MFCC max err %g", e);
+    printf("  torchaudio MFCC: max err %.2e\n", e);
+    free(mel); free(mf);
+    th_free(&gm); th_free(&gl); th_free(&gc);
+}
+
+static void test_librosa(const float *x, size_t n)
+{
+    th_array gm = load("dsp_lr_melspec.npy"), gl = load("dsp_lr_logmel.npy"), gc = load("dsp_lr_mfcc.npy"),
+             gll = load("dsp_lr_mfcc_lift_librosa.npy"), glh = load("dsp_lr_mfcc_lift_htk.npy"),
+             gi = load("dsp_lr_mfcc_inv.npy");
+    avloc_melspec_config cfg = avloc_melspec_config_librosa();
+    avloc_melspec_f32 m;
+    avloc_mfcc_config fc = avloc_mfcc_config_default();
+    avloc_mfcc_f32 mfcc;
+    static unsigned char mm[1 << 17];
+    size_t nf = 0, bytes = 0;
+    float *mel, *lm, *mf, *inv;
+    double e;
+    if (!gm.data || !gl.data || !gc.data || !gll.data || !glh.data || !gi.data) { CHECK(0); return; }
+    CHECK(avloc_stft_frames(&cfg.stft, n, &nf) == AVLOC_OK);
+    CHECK_EQ_INT(nf * 128, gm.n);
+    mel = (float *)malloc(nf * 128 * sizeof *mel);
+    lm = (float *)malloc(nf * 128 * sizeof *lm);
+    inv = (float *)malloc(nf * 128 * sizeof *inv);
+    mf = (float *)malloc(nf * 20 * sizeof *mf);
+    cfg.log = AVLOC_LOG_NONE;
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, mel, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    e = rel_max(mel, &gm);
+    CHECK_MSG(e <= 1e-4, "librosa melspectrogram rel err %g", e);
+    printf("  librosa melspectrogram: max err %.2e of max\n", e);
+    cfg = avloc_melspec_config_librosa();
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_mfcc_f32(&m, x, n, lm, mf, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    e = abs_max(lm, &gl);
+    CHECK_MSG(e <= 1e-3, "librosa power_to_db max err %g dB", e);
+    printf("  librosa power_to_db: max err %.2e dB\n", e);
+    e = abs_max(mf, &gc);
+    CHECK_MSG(e <= 2e-3, "librosa mfcc max err %g", e);
+    printf("  librosa mfcc: max err %.2e\n", e);
+    /* the two lifters, named apart */
+    fc.n_mels = 128; fc.n_mfcc = 20; fc.lifter_L = 22;
+    fc.lifter = AVLOC_LIFTER_LIBROSA;
+    CHECK(avloc_mfcc_query_f32(&fc, &bytes) == AVLOC_OK && bytes <= sizeof mm);
+    CHECK(avloc_mfcc_init_f32(&mfcc, &fc, mm, bytes) == AVLOC_OK);
+    CHECK(avloc_mfcc_apply_f32(&mfcc, lm, nf, mf) == AVLOC_OK);
+    e = abs_max(mf, &gll);
+    CHECK_MSG(e <= 2e-2, "librosa lifter max err %g", e); /* gains up to 12x */
+    CHECK(avloc_mfcc_invert_f32(&mfcc, mf, nf, inv) == AVLOC_OK); /* unlifts, zero-pads, DCT-III */
+    e = abs_max(inv, &gi);
+    CHECK_MSG(e <= 2e-3, "mfcc -> log-mel (librosa lifter) max err %g", e);
+    fc.lifter = AVLOC_LIFTER_HTK;
+    CHECK(avloc_mfcc_init_f32(&mfcc, &fc, mm, bytes) == AVLOC_OK);
+    CHECK(avloc_mfcc_apply_f32(&mfcc, lm, nf, mf) == AVLOC_OK);
+    e = abs_max(mf, &glh);
+    CHECK_MSG(e <= 2e-2, "HTK lifter max err %g", e);
+    CHECK(mfcc.lift[0] == 1.0f);
+    CHECK(avloc_mfcc_invert_f32(&mfcc, mf, nf, inv) == AVLOC_OK);
+    e = abs_max(inv, &gi);
+    CHECK_MSG(e <= 2e-3, "mfcc -> log-mel (HTK lifter) max err %g", e);
+    /* full inverse path: all coefficients -> log-mel -> mel power */
+    fc.n_mfcc = 128;
+    CHECK(avloc_mfcc_query_f32(&fc, &bytes) == AVLOC_OK && bytes <= sizeof mm);
+    CHECK(avloc_mfcc_init_f32(&mfcc, &fc, mm, bytes) == AVLOC_OK);
+    {
+        float *c = (float *)malloc(nf * 128 * sizeof *c);
+        size_t i;
+        double w = 0, mx = -1e9;
+        th_array ref = gm;
+        CHECK(avloc_mfcc_apply_f32(&mfcc, lm, nf, c) == AVLOC_OK);
+        CHECK(avloc_mfcc_invert_f32(&mfcc, c, nf, inv) == AVLOC_OK);
+        CHECK(avloc_db_to_power_f32(inv, nf * 128, inv, 10.0f, 1.0f) == AVLOC_OK);
+        /* equals mel wherever top_db did not clip */
+        for (i = 0; i < gl.n; i++) if (gl.data[i] > mx) mx = gl.data[i];
+        for (i = 0; i < nf * 128; i++) {
+            if (gl.data[i] > mx - 80.0 + 0.01) {
+                double r = fabs(inv[i] - ref.data[i]) / ref.data[i];
+                if (r > w) w = r;
+            }
+        }
+        CHECK_MSG(w <= 1e-3, "mfcc -> mel energy rel err %g", w);
+        free(c);
+    }
+    free(mel); free(lm); free(mf); free(inv);
+    th_free(&gm); th_free(&gl); th_free(&gc); th_free(&gll); th_free(&glh); th_free(&gi);
+}
+
+static void test_log_maps(void)
+{
+    float x[5] = {1.0f, 100.0f, 1e-12f, 0.0f, 0.5f}, y[5], z[5];
+    CHECK(avloc_db_f32(x, 5, y, 10.0f, 1.0f, 1e-10f, -1.0f) == AVLOC_OK);
+    CHECK_NEAR(y[0], 0.0, 1e-6);
+    CHECK_NEAR(y[1], 20.0, 1e-5);
+    CHECK_NEAR(y[2], -100.0, 1e-4); /* amin */
+    CHECK_NEAR(y[3], -100.0, 1e-4);
+    CHECK(avloc_db_f32(x, 5, y, 10.0f, 10.0f, 1e-10f, 80.0f) == AVLOC_OK);
+    CHECK_NEAR(y[1], 10.0, 1e-5);   /* ref 10 */
+    CHECK_NEAR(y[2], -70.0, 1e-4);  /* clipped at max - 80 */
+    CHECK(avloc_db_f32(x, 5, y, 20.0f, 1.0f, 1e-5f, -1.0f) == AVLOC_OK);
+    CHECK_NEAR(y[1], 40.0, 1e-5);   /* amplitude */
+    CHECK(avloc_db_to_power_f32(y, 2, z, 20.0f, 1.0f) == AVLOC_OK);
+    CHECK_NEAR(z[1], 100.0, 1e-3);
+    CHECK(avloc_log_f32(x, 5, y, 1e-6f, 1) == AVLOC_OK);
+    CHECK_NEAR(y[3], log(1e-6), 1e-5);
+    CHECK(avloc_exp_f32(y, 5, z, 1e-6f, 1) == AVLOC_OK);
+    CHECK_NEAR(z[1], 100.0, 1e-3);
+    CHECK_NEAR(z[3], 0.0, 1e-9);
+    CHECK(avloc_log_f32(x, 5, y, 1e-6f, 0) == AVLOC_OK);
+    CHECK_NEAR(y[2], log(1e-6), 1e-5);
+    CHECK(avloc_db_f32(x, 5, y, 10.0f, 1.0f, 0.0f, 80.0f) == AVLOC_ERR_PARAM);
+    CHECK(avloc_db_f32(x, 0, y, 10.0f, 1.0f, 1e-10f, 80.0f) == AVLOC_ERR_SIZE);
+    CHECK(avloc_db_f32(NULL, 5, y, 10.0f, 1.0f, 1e-10f, 80.0f) == AVLOC_ERR_NULL);
+    x[0] = (float)(0.0 * HUGE_VAL);
+    CHECK(avloc_db_f32(x, 5, y, 10.0f, 1.0f, 1e-10f, 80.0f) == AVLOC_ERR_NONFINITE);
+    CHECK(avloc_log_f32(x, 5, y, 1e-6f, 1) == AVLOC_ERR_NONFINITE);
+}
+
+static void test_bad_input(const float *x, size_t n)
+{
+    avloc_mel_config mc = avloc_mel_config_default(), m2;
+    avloc_mfcc_config fc = avloc_mfcc_config_default(), f2;
+    avloc_melspec_config sc = avloc_melspec_config_torchaudio(), s2;
+    avloc_melspec_f32 m;
+    size_t b = 0, ob = 0, sb = 0, nf = 0;
+    float out[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    CHECK(avloc_mel_query_f32(NULL, &b) == AVLOC_ERR_NULL);
+    m2 = mc; m2.n_mels = 0;
+    CHECK(avloc_mel_query_f32(&m2, &b) == AVLOC_ERR_SIZE);
+    m2 = mc; m2.fmax = 0;
+    CHECK(avloc_mel_query_f32(&m2, &b) == AVLOC_ERR_PARAM);
+    m2 = mc; m2.sample_rate = (float)(0.0 * HUGE_VAL);
+    CHECK(avloc_mel_query_f32(&m2, &b) == AVLOC_ERR_PARAM);
+    m2 = mc; m2.scale = (avloc_mel_scale)5;
+    CHECK(avloc_mel_query_f32(&m2, &b) == AVLOC_ERR_PARAM);
+    CHECK(avloc_mel_query_f32(&mc, &b) == AVLOC_OK);
+    {
+        avloc_mel_f32 mel;
+        CHECK(avloc_mel_init_f32(&mel, &mc, g_obj, b / 2) == AVLOC_ERR_WORKSPACE);
+        CHECK(avloc_mel_apply_f32(&mel, out, 1, out) == AVLOC_ERR_STATE);
+    }
+    f2 = fc; f2.n_mfcc = 41;
+    CHECK(avloc_mfcc_query_f32(&f2, &b) == AVLOC_ERR_SIZE);
+    f2 = fc; f2.lifter = AVLOC_LIFTER_HTK; f2.lifter_L = 0;
+    CHECK(avloc_mfcc_query_f32(&f2, &b) == AVLOC_ERR_PARAM);
+    s2 = sc; s2.stft.win_length = 401;
+    CHECK(avloc_melspec_query_f32(&s2, &ob, &sb) == AVLOC_ERR_SIZE);
+    s2 = sc; s2.power = 0;
+    CHECK(avloc_melspec_query_f32(&s2, &ob, &sb) == AVLOC_ERR_PARAM);
+    s2 = sc; s2.log = (avloc_log_kind)9;
+    CHECK(avloc_melspec_query_f32(&s2, &ob, &sb) == AVLOC_ERR_PARAM);
+    CHECK(avloc_melspec_query_f32(&sc, &ob, &sb) == AVLOC_OK);
+    CHECK(avloc_melspec_init_f32(&m, &sc, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+    CHECK(avloc_melspec_init_f32(&m, &sc, g_obj, ob) == AVLOC_OK);
+    avloc_stft_frames(&sc.stft, 1000, &nf);
+    {
+        float *mel = (float *)malloc(nf * 128 * sizeof *mel), *xx = (float *)malloc(1000 * sizeof *xx);
+        memcpy(xx, x, 1000 * sizeof *xx);
+        CHECK(avloc_melspec_compute_f32(&m, xx, 1000, mel, nf, g_scr, sb / 2) == AVLOC_ERR_WORKSPACE);
+        CHECK(avloc_melspec_compute_f32(&m, xx, 1000, mel, nf + 1, g_scr, sb) == AVLOC_ERR_SIZE);
+        CHECK(avloc_melspec_mfcc_f32(&m, xx, 1000, mel, mel, nf, g_scr, sb) == AVLOC_ERR_STATE); /* n_mfcc 0 */
+        xx[10] = (float)HUGE_VAL;
+        CHECK(avloc_melspec_compute_f32(&m, xx, 1000, mel, nf, g_scr, sb) == AVLOC_ERR_NONFINITE);
+        CHECK(avloc_melspec_compute_f32(&m, NULL, 1000, mel, nf, g_scr, sb) == AVLOC_ERR_NULL);
+        free(mel); free(xx);
+    }
+    (void)n;
+}
+
+int main(void)
+{
+    size_t n = 0;
+    float *x = load_wav("tests/data/dsp_speech16k.wav", &n);
+    test_filterbanks();
+    test_log_maps();
+    CHECK(x != NULL && n == 24000);
+    if (x) {
+        test_torchaudio(x, n);
+        test_librosa(x, n);
+        test_bad_input(x, n);
+    }
+    free(x);
+    return th_finish("mel");
+}
