@@ -46,6 +46,7 @@ typedef struct avloc_complex_f32 {
 #define AVLOC_DSP_IMPLEMENTATION_DONE
 #include <math.h>
 #include <string.h>
+#include <float.h>
 #define AVLOC_DSP_PART_IMPL
 #include "src/dsp_fft.inc"
 #include "src/dsp_feat.inc"
