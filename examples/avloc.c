@@ -422,11 +422,11 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
 /* ------------------------------------------------------------ commands */
 
 #include "cmd_dsp.c"
-/* #include "cmd_gllim.c" */
+#include "cmd_gllim.c"
 
 static const avcli_group avcli_groups[] = {
     {"Signal processing", cmd_dsp_table},
-    /* {"Localisation", cmd_gllim_table}, */
+    {"Localisation", cmd_gllim_table},
     {NULL, NULL}};
 
 /* ---------------------------------------------------------------- main */

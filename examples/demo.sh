@@ -71,3 +71,8 @@ for f in binaural.wav gcc_phat.json gcc_phat_frames.jsonl speech.wav speech_spec
     fi
 done
 echo "log-mel .npy shape is (channels, frames, n_mels), librosa defaults (load with numpy.load)."
+
+# Part 2: localise speech in a calibrated (simulated KEMAR) scene with GLLiM.
+echo
+echo "== speech localisation with GLLiM (model and clips in data/demo/)"
+AVLOC="$AVLOC" sh "$ROOT/examples/demo_gllim.sh" "$OUT"
