@@ -19,27 +19,7 @@ ILD=${ILD:--4}        # dB, right relative to left
 
 mkdir -p "$OUT"
 
-if [ -n "${AVLOC:-}" ]; then
-    :
-else
-    AVLOC="$ROOT/$BUILD/avloc"
-    stale=0
-    if [ ! -x "$AVLOC" ]; then stale=1
-    else
-        for f in "$ROOT"/examples/*.c "$ROOT"/examples/*.h "$ROOT"/avloc*.h "$ROOT"/src/*.inc; do
-            [ -e "$f" ] && [ "$f" -nt "$AVLOC" ] && stale=1
-        done
-    fi
-    if [ "$stale" = 1 ]; then
-        echo "== building $AVLOC"
-        if command -v make >/dev/null 2>&1; then
-            (cd "$ROOT" && make -s BUILD="$BUILD" "$BUILD/avloc")
-        else
-            mkdir -p "$ROOT/$BUILD"
-            ${CC:-cc} -std=c99 -O2 -o "$AVLOC" "$ROOT/examples/avloc.c" -lm
-        fi
-    fi
-fi
+. "$ROOT/examples/find_avloc.sh"
 
 echo "== 1. synthetic binaural clip: right = left delayed by $DELAY samples, $ILD dB"
 "$AVLOC" gen-binaural -o "$OUT/binaural.wav" --delay "$DELAY" --ild-db "$ILD" --seconds 1 --sr 16000

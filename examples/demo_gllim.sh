@@ -17,25 +17,7 @@ BUILD=${BUILD:-build}
 DEMO="$ROOT/data/demo"
 mkdir -p "$OUT"
 
-if [ -z "${AVLOC:-}" ]; then
-    AVLOC="$ROOT/$BUILD/avloc"
-    stale=0
-    if [ ! -x "$AVLOC" ]; then stale=1
-    else
-        for f in "$ROOT"/examples/*.c "$ROOT"/examples/*.h "$ROOT"/avloc*.h "$ROOT"/src/*.inc; do
-            [ -e "$f" ] && [ "$f" -nt "$AVLOC" ] && stale=1
-        done
-    fi
-    if [ "$stale" = 1 ]; then
-        echo "== building $AVLOC"
-        if command -v make >/dev/null 2>&1; then
-            (cd "$ROOT" && make -s BUILD="$BUILD" "$BUILD/avloc")
-        else
-            mkdir -p "$ROOT/$BUILD"
-            ${CC:-cc} -std=c99 -O2 -o "$AVLOC" "$ROOT/examples/avloc.c" -lm
-        fi
-    fi
-fi
+. "$ROOT/examples/find_avloc.sh"
 
 echo "== GLLiM localisation of $(($(wc -l < "$DEMO/manifest.csv") - 1)) speech clips (model: $DEMO/kemar_gllim.safetensors)"
 "$AVLOC" gllim locate --model "$DEMO/kemar_gllim.safetensors" --manifest "$DEMO/manifest.csv" \

@@ -133,4 +133,59 @@ TH_FN void th_free(th_array *a) { free(a->data); a->data = NULL; }
 #define TH_GOLDEN_DIR "tests/golden/"
 #endif
 
+/* Loads tests/golden/NAME; on failure prints and returns an empty array. */
+TH_FN th_array th_golden(const char *name)
+{
+    th_array a;
+    char path[256];
+    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
+    if (th_load_npy(path, &a) != 0) { fprintf(stderr, "  missing golden %s\n", path); memset(&a, 0, sizeof a); }
+    return a;
+}
+
+/* A malloc'd float copy of a loaded array (caller frees). */
+TH_FN float *th_to_f32(const th_array *a)
+{
+    size_t i;
+    float *f = (float *)malloc((a->n ? a->n : 1) * sizeof *f);
+    for (i = 0; i < a->n; i++) f[i] = (float)a->data[i];
+    return f;
+}
+
+/* Mono 16-bit PCM WAV -> malloc'd floats in [-1, 1). Deliberately separate
+   from examples/avloc_io.h so DSP tests do not depend on the code under test
+   in test_io.c. Returns NULL on anything else. */
+TH_FN float *th_load_wav16(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char h[12], ck[8];
+    float *x = NULL;
+    int fmt_ok = 0;
+    *n = 0;
+    if (!f) return NULL;
+    if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) { fclose(f); return NULL; }
+    while (fread(ck, 1, 8, f) == 8) {
+        size_t len = (size_t)ck[4] | ((size_t)ck[5] << 8) | ((size_t)ck[6] << 16) | ((size_t)ck[7] << 24), i;
+        if (!memcmp(ck, "fmt ", 4)) {
+            unsigned char fm[16];
+            if (len < 16 || fread(fm, 1, 16, f) != 16) break;
+            fmt_ok = fm[0] == 1 && fm[2] == 1 && fm[14] == 16; /* PCM, mono, 16 bit */
+            fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR);
+        } else if (!memcmp(ck, "data", 4) && fmt_ok) {
+            x = (float *)malloc((len / 2 ? len / 2 : 1) * sizeof *x);
+            for (i = 0; i < len / 2; i++) {
+                unsigned char b[2];
+                if (fread(b, 1, 2, f) != 2) break;
+                x[i] = (float)(short)(b[0] | (b[1] << 8)) / 32768.0f;
+            }
+            *n = i;
+            break;
+        } else {
+            fseek(f, (long)(len + (len & 1)), SEEK_CUR);
+        }
+    }
+    fclose(f);
+    return x;
+}
+
 #endif

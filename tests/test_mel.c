@@ -7,49 +7,7 @@
 
 static unsigned char g_obj[1 << 20], g_scr[1 << 16];
 
-static th_array load(const char *name)
-{
-    th_array a;
-    char path[256];
-    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
-    if (th_load_npy(path, &a) != 0) { fprintf(stderr, "  missing golden %s\n", path); memset(&a, 0, sizeof a); }
-    return a;
-}
-
 /* 16-bit PCM mono WAV -> float in [-1, 1) (x / 32768, as scipy + the generator). */
-static float *load_wav(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char h[12], ck[8];
-    float *x = NULL;
-    int fmt_ok = 0;
-    *n = 0;
-    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return NULL; }
-    if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) { fclose(f); return NULL; }
-    while (fread(ck, 1, 8, f) == 8) {
-        size_t len = (size_t)ck[4] | ((size_t)ck[5] << 8) | ((size_t)ck[6] << 16) | ((size_t)ck[7] << 24), i;
-        if (!memcmp(ck, "fmt ", 4)) {
-            unsigned char fm[16];
-            if (len < 16 || fread(fm, 1, 16, f) != 16) break;
-            fmt_ok = fm[0] == 1 && fm[2] == 1 && fm[14] == 16; /* PCM, mono, 16 bit */
-            fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR);
-        } else if (!memcmp(ck, "data", 4) && fmt_ok) {
-            x = (float *)malloc(len / 2 * sizeof *x);
-            for (i = 0; i < len / 2; i++) {
-                unsigned char b[2];
-                if (fread(b, 1, 2, f) != 2) break;
-                x[i] = (float)(short)(b[0] | (b[1] << 8)) / 32768.0f;
-            }
-            *n = len / 2;
-            break;
-        } else {
-            fseek(f, (long)(len + (len & 1)), SEEK_CUR);
-        }
-    }
-    fclose(f);
-    return x;
-}
-
 /* max |a - ref| / max |ref| */
 static double rel_max(const float *a, const th_array *ref)
 {
@@ -94,7 +52,7 @@ static void test_filterbanks(void)
     int i;
     for (i = 0; i < 4; i++) {
         const fb_case *c = &cases[i];
-        th_array g = load(c->file);
+        th_array g = th_golden(c->file);
         avloc_mel_config cfg = avloc_mel_config_default();
         avloc_mel_f32 mel;
         size_t bytes = 0, nb = c->n_fft / 2 + 1, k, t;
@@ -142,7 +100,7 @@ static int make_melspec(avloc_melspec_f32 *m, const avloc_melspec_config *c)
 
 static void test_torchaudio(const float *x, size_t n)
 {
-    th_array gm = load("dsp_ta_melspec.npy"), gl = load("dsp_ta_logmel.npy"), gc = load("dsp_ta_mfcc.npy");
+    th_array gm = th_golden("dsp_ta_melspec.npy"), gl = th_golden("dsp_ta_logmel.npy"), gc = th_golden("dsp_ta_mfcc.npy");
     avloc_melspec_config cfg = avloc_melspec_config_torchaudio();
     avloc_melspec_f32 m;
     size_t nf = 0;
@@ -179,9 +137,9 @@ static void test_torchaudio(const float *x, size_t n)
 
 static void test_librosa(const float *x, size_t n)
 {
-    th_array gm = load("dsp_lr_melspec.npy"), gl = load("dsp_lr_logmel.npy"), gc = load("dsp_lr_mfcc.npy"),
-             gll = load("dsp_lr_mfcc_lift_librosa.npy"), glh = load("dsp_lr_mfcc_lift_htk.npy"),
-             gi = load("dsp_lr_mfcc_inv.npy");
+    th_array gm = th_golden("dsp_lr_melspec.npy"), gl = th_golden("dsp_lr_logmel.npy"), gc = th_golden("dsp_lr_mfcc.npy"),
+             gll = th_golden("dsp_lr_mfcc_lift_librosa.npy"), glh = th_golden("dsp_lr_mfcc_lift_htk.npy"),
+             gi = th_golden("dsp_lr_mfcc_inv.npy");
     avloc_melspec_config cfg = avloc_melspec_config_librosa();
     avloc_melspec_f32 m;
     avloc_mfcc_config fc = avloc_mfcc_config_default();
@@ -343,7 +301,7 @@ static void test_bad_input(const float *x, size_t n)
 int main(void)
 {
     size_t n = 0;
-    float *x = load_wav("tests/data/dsp_speech16k.wav", &n);
+    float *x = th_load_wav16("tests/data/dsp_speech16k.wav", &n);
     test_filterbanks();
     test_log_maps();
     CHECK(x != NULL && n == 24000);

@@ -6,23 +6,6 @@
 
 static unsigned char g_obj[1 << 16], g_scr[1 << 16];
 
-static th_array load(const char *name)
-{
-    th_array a;
-    char path[256];
-    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
-    if (th_load_npy(path, &a) != 0) { fprintf(stderr, "  missing golden %s\n", path); memset(&a, 0, sizeof a); }
-    return a;
-}
-
-static float *to_f32(const th_array *a)
-{
-    size_t i;
-    float *f = (float *)malloc((a->n ? a->n : 1) * sizeof *f);
-    for (i = 0; i < a->n; i++) f[i] = (float)a->data[i];
-    return f;
-}
-
 static int make_stft(avloc_stft_f32 *s, const avloc_stft_config *c)
 {
     size_t ob = 0, sb = 0;
@@ -33,7 +16,7 @@ static int make_stft(avloc_stft_f32 *s, const avloc_stft_config *c)
 
 static void test_windows(void)
 {
-    th_array g = load("dsp_windows.npy"), t = load("dsp_windows_torch.npy");
+    th_array g = th_golden("dsp_windows.npy"), t = th_golden("dsp_windows_torch.npy");
     static const avloc_window types[5] = {AVLOC_WINDOW_RECTANGULAR, AVLOC_WINDOW_HANN, AVLOC_WINDOW_HAMMING,
                                           AVLOC_WINDOW_BLACKMAN, AVLOC_WINDOW_SQRT_HANN};
     static const size_t ns[3] = {1, 7, 64};
@@ -77,14 +60,14 @@ static void test_stft_vs_torch(void)
         {"dsp_stft_b.npy", 256, 100, 200, AVLOC_WINDOW_HAMMING, 1, AVLOC_PAD_CONSTANT, 1, 2000},
         {"dsp_stft_c.npy", 127, 50, 127, AVLOC_WINDOW_BLACKMAN, 0, AVLOC_PAD_REFLECT, 1, 2000},
         {"dsp_stft_d.npy", 64, 16, 48, AVLOC_WINDOW_HANN, 1, AVLOC_PAD_REFLECT, 0, 400}};
-    th_array xa = load("dsp_stft_x.npy");
+    th_array xa = th_golden("dsp_stft_x.npy");
     float *x;
     int i;
     if (!xa.data) { CHECK(0); return; }
-    x = to_f32(&xa);
+    x = th_to_f32(&xa);
     for (i = 0; i < 4; i++) {
         const stft_case *c = &cases[i];
-        th_array g = load(c->file);
+        th_array g = th_golden(c->file);
         avloc_stft_config cfg = avloc_stft_config_default();
         avloc_stft_f32 s;
         size_t nf = 0, k;
@@ -116,8 +99,8 @@ static void test_stft_vs_torch(void)
 
 static void test_istft_vs_torch(void)
 {
-    th_array sp = load("dsp_istft_spec.npy"), ya = load("dsp_istft_a.npy"), yb = load("dsp_istft_b.npy"),
-             yc = load("dsp_istft_c.npy");
+    th_array sp = th_golden("dsp_istft_spec.npy"), ya = th_golden("dsp_istft_a.npy"), yb = th_golden("dsp_istft_b.npy"),
+             yc = th_golden("dsp_istft_c.npy");
     avloc_stft_config cfg = avloc_stft_config_default();
     avloc_stft_f32 s;
     avloc_complex_f32 *S;
@@ -169,11 +152,11 @@ static void test_round_trip(void)
         {"", 127, 40, 127, AVLOC_WINDOW_BLACKMAN, 1, AVLOC_PAD_REFLECT, 1, 1999},
         {"", 128, 64, 128, AVLOC_WINDOW_SQRT_HANN, 1, AVLOC_PAD_CONSTANT, 1, 1000},
         {"", 64, 16, 48, AVLOC_WINDOW_HANN, 1, AVLOC_PAD_REFLECT, 0, 400}};
-    th_array xa = load("dsp_stft_x.npy");
+    th_array xa = th_golden("dsp_stft_x.npy");
     float *x, *y;
     int i;
     if (!xa.data) { CHECK(0); return; }
-    x = to_f32(&xa);
+    x = th_to_f32(&xa);
     y = (float *)malloc(2000 * sizeof *y);
     for (i = 0; i < 5; i++) {
         const stft_case *c = &cases[i];
@@ -203,11 +186,11 @@ static unsigned lcg(unsigned *s) { *s = *s * 1664525u + 1013904223u; return *s >
 static void test_stream(void)
 {
     static const size_t hops[2] = {64, 300};
-    th_array xa = load("dsp_stft_x.npy");
+    th_array xa = th_golden("dsp_stft_x.npy");
     float *x;
     int hi;
     if (!xa.data) { CHECK(0); return; }
-    x = to_f32(&xa);
+    x = th_to_f32(&xa);
     for (hi = 0; hi < 2; hi++) {
         avloc_stft_config cfg = avloc_stft_config_default();
         avloc_stft_f32 s;
