@@ -13,7 +13,7 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all test demo clean bench check-headers
 
-all: $(TESTS) $(BUILD)/avloc
+all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
 $(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -40,6 +40,10 @@ demo: $(BUILD)/avloc
 
 bench:
 	$(MAKE) -C bench
+
+$(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 clean:
 	rm -rf $(BUILD)

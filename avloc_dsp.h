@@ -10,8 +10,36 @@
        #define AVLOC_DSP_IMPLEMENTATION
    (then AVLOC_IMPLEMENTATION must be defined in exactly one file for the core).
 
-   (During development the sections live in src/dsp_*.inc and are included
-   from here; they are merged into this file for release.)
+   Every object is planned once and executed many times, FFTW-style, in
+   memory you provide (query -> init), and is read-only after init:
+
+       // 1. an FFT of any length (numpy conventions: forward unscaled, inverse 1/n)
+       size_t pb, sb;
+       avloc_fft_query_f32(1000, AVLOC_FFT_REAL, &pb, &sb);
+       avloc_fft_f32 fft;
+       avloc_fft_init_f32(&fft, 1000, AVLOC_FFT_REAL, malloc(pb), pb);
+       void *scratch = malloc(sb);
+       avloc_fft_r2c_f32(&fft, x, X, scratch, sb);          // 1000 -> 501 bins
+
+       // 2. log-mel + MFCC exactly as torchaudio (or librosa) computes them
+       avloc_melspec_config mc = avloc_melspec_config_torchaudio_mfcc();
+       size_t ob, qb, nf;
+       avloc_melspec_query_f32(&mc, &ob, &qb);
+       avloc_melspec_f32 ms;
+       avloc_melspec_init_f32(&ms, &mc, malloc(ob), ob);
+       avloc_stft_frames(&mc.stft, n, &nf);
+       avloc_melspec_mfcc_f32(&ms, x, n, logmel, mfcc, nf, malloc(qb), qb);
+
+       // 3. interaural delay (positive: the right channel lags the left)
+       avloc_gcc_config gc = avloc_gcc_config_default();
+       ... avloc_gcc_query_f32 / avloc_gcc_init_f32 / avloc_gcc_clip_f32 ...
+
+   CONVENTIONS
+   - float32 samples; spectra frame-major (frame t, bin k at [t*bins + k]).
+   - Conventions match numpy.fft, torch.stft/istft, torchaudio and librosa
+     (checked against them in tests/, see tools/gen_goldens_*.py).
+   - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
+     FFT on fftwf (the one back-end that allocates, inside FFTW).
 */
 #ifndef AVLOC_DSP_H
 #define AVLOC_DSP_H
