@@ -12,14 +12,15 @@
 
    GLLIM MODEL FILE (safetensors)
    ------------------------------
-   tensors  pi [K], c [K,2], Gamma [K,2,2], A [K,D,2], b [K,D],
-            sigma2 [D] ("d*"), [K,D] ("d"), [K] ("i") or [1] ("i*"),
-            frame_var [D] (optional: mean within-clip variance of the frame
-            features of the training clips, see --frame-var)
-   metadata format=avloc-gllim, version=1, sigma=d*|d|i|i*, sample_rate,
-            n_fft, hop, window=hann, first_bin, n_bins, threshold_db,
-            threshold_mode=abs|rel, image_width, image_height, hfov_deg,
-            frame_var_scale, obs_weight, train_* (provenance)
+   The library's format (avloc_gllim_save / avloc_gllim_load, see
+   avloc_gllim.h): tensors pi [K], c [K,2], Gamma [K,2,2], A [K,D,2], b [K,D],
+   sigma2 [1,D] ("d*"), [K,D] ("d"), [K,1] ("i") or [1,1] ("i*"); metadata
+   format=avloc-gllim, version=1, sigma_type, K, L, D, sample_rate, n_fft,
+   hop, first_bin, n_bins, threshold_db, threshold_relative, image_width,
+   image_height. The CLI adds what the library cannot hold yet: metadata
+   window=hann, hfov_deg, obs_weight (tempering), frame_var_scale, train_*
+   (provenance), and the optional tensor frame_var [D] (mean within-clip
+   variance of the frame features of the training clips, see --frame-var).
    The feature configuration, the camera and the localisation defaults travel
    with the model, so `locate` needs nothing but the model and the WAVs.
 
@@ -442,6 +443,76 @@ static int gl_onset_gate(const char *cmd, gl_fx *fx, const gl_audio *au, double 
     return 1;
 }
 
+
+/* Direct-path dominance by interaural coherence (library candidate; uses
+   only the binaural features and mask). For every active point (t, b) the
+   coherence over the active points of its neighbourhood (+-dt frames, +-db
+   bins) is |sum conj(l) r| / sqrt(sum |l|^2 sum |r|^2), where each point's
+   (l, r) is the ear pair normalised to unit power, rebuilt from ILD and IPD:
+   r/l = 10^(ILD/20) e^(i IPD). A single plane wave (direct sound) gives a
+   constant ratio and coherence 1; reverberation varies it across time and
+   frequency and lowers it. Points below thr (or with fewer than half of
+   their neighbourhood active) are cleared; updates n_active. */
+static int gl_coherence_mask(const char *cmd, gl_fx *fx, double thr, size_t dt, size_t db, gl_buf *tmp)
+{
+    size_t T = fx->T, nb = fx->bc.n_bins, D = fx->D, t, b, active = 0, n = T * nb;
+    float *P = (float *)gl_grow(cmd, tmp, n * 4 + n, sizeof(float)); /* ll, rr, re, im per point */
+    unsigned char *keep;
+    if (!P) return 0;
+    keep = (unsigned char *)(P + 4 * n);
+    for (t = 0; t < T; t++)
+        for (b = 0; b < nb; b++) {
+            const float *y = fx->Y + t * D;
+            float *p = P + 4 * (t * nb + b);
+            if (!fx->M[t * D + b]) { p[0] = p[1] = p[2] = p[3] = 0.0f; continue; }
+            {
+                double g2 = pow(10.0, y[b] / 10.0), ll = 1.0 / (1.0 + g2), g = sqrt(g2) * ll;
+                p[0] = (float)ll;           /* |l|^2 */
+                p[1] = (float)(g2 * ll);    /* |r|^2 */
+                p[2] = (float)(g * y[nb + b]); /* conj(l) r = |l||r| e^(i IPD) */
+                p[3] = (float)(g * y[2 * nb + b]);
+            }
+        }
+    for (t = 0; t < T; t++)
+        for (b = 0; b < nb; b++) {
+            size_t t0 = t >= dt ? t - dt : 0, t1 = t + dt < T ? t + dt : T - 1;
+            size_t b0 = b >= db ? b - db : 0, b1 = b + db < nb ? b + db : nb - 1, tt, bb, cnt = 0, tot = 0;
+            double sl = 0, sr = 0, re = 0, im = 0;
+            keep[t * nb + b] = 0;
+            if (!fx->M[t * D + b]) continue;
+            for (tt = t0; tt <= t1; tt++)
+                for (bb = b0; bb <= b1; bb++) {
+                    const float *p = P + 4 * (tt * nb + bb);
+                    tot++;
+                    if (p[0] == 0.0f && p[1] == 0.0f) continue;
+                    cnt++;
+                    sl += p[0]; sr += p[1]; re += p[2]; im += p[3];
+                }
+            if (2 * cnt < tot || sl <= 0 || sr <= 0) continue;
+            keep[t * nb + b] = sqrt(re * re + im * im) >= thr * sqrt(sl * sr);
+        }
+    for (t = 0; t < T; t++)
+        for (b = 0; b < nb; b++) {
+            unsigned char *m = fx->M + t * D;
+            if (!keep[t * nb + b]) m[b] = m[nb + b] = m[2 * nb + b] = 0;
+            active += m[b];
+        }
+    fx->n_active = active;
+    return 1;
+}
+
+/* Observes only one kind of cue: 1 = IPD (clears the ILD dims), 2 = ILD
+   (clears cos/sin IPD). The posterior then marginalises the others out. */
+static void gl_cue_select(gl_fx *fx, int cues)
+{
+    size_t t, nb = fx->bc.n_bins;
+    for (t = 0; t < fx->T; t++) {
+        unsigned char *m = fx->M + t * fx->D;
+        if (cues == 1) memset(m, 0, nb);
+        else memset(m + nb, 0, 2 * nb);
+    }
+}
+
 /* ------------------------------------------------------ GLLiM model file */
 
 typedef struct gl_model {
@@ -453,6 +524,8 @@ typedef struct gl_model {
     double obs_weight;     /* each active point counts this many times */
     int obs_mean;          /* 0: every active point; 1: per-dimension temporal means; 2: means weighted sqrt(count) */
     double onset_db;       /* > 0: onset gate (gl_onset_gate) */
+    double coherence;      /* > 0: coherence mask threshold (gl_coherence_mask) */
+    int coh_dt, coh_db;    /* its neighbourhood: +-frames, +-bins */
 } gl_model;
 
 static const char *gl_sigma_name(avloc_gllim_sigma s)
@@ -466,16 +539,14 @@ static const char *gl_sigma_name(avloc_gllim_sigma s)
     return "?";
 }
 
-/* Adds a double array as F32 or F64. */
-static avloc_result gl_st_add(avloc_st_writer *w, const char *name, int f64, size_t ndim, const size_t *shape,
-                              const double *x, float *tmp)
-{
-    size_t i, n = 1;
-    for (i = 0; i < ndim; i++) n *= shape[i];
-    if (f64) return avloc_st_add(w, name, AVLOC_ST_F64, ndim, shape, x);
-    for (i = 0; i < n; i++) tmp[i] = (float)x[i];
-    return avloc_st_add(w, name, AVLOC_ST_F32, ndim, shape, tmp);
-}
+/* The model proper goes through the library (avloc_gllim_save/_load: pi, c,
+   Gamma, A, b, sigma2 and the feature configuration with the image size).
+   What the library format cannot hold yet is added by re-encoding its file
+   image with extra metadata (hfov_deg, obs_weight, frame_var_scale, train_*)
+   and the optional frame_var tensor; avloc_gllim_load ignores both. */
+static const char *const gl_lib_meta_keys[] = {
+    "format", "version", "sigma_type", "K", "L", "D", "sample_rate", "n_fft", "hop", "first_bin", "n_bins",
+    "threshold_db", "threshold_relative", "image_width", "image_height", NULL};
 
 static void gl_meta_num(avloc_st_writer *w, const char *key, double v)
 {
@@ -484,100 +555,76 @@ static void gl_meta_num(avloc_st_writer *w, const char *key, double v)
     avloc_st_add_meta(w, key, buf);
 }
 
-/* Writes the model (twice: measure, then into an exact buffer). meta_kv is
-   a NULL-terminated list of extra key, value pairs. */
+/* Writes the model (library image + CLI extras). meta_kv is a
+   NULL-terminated list of extra key, value pairs. */
 static int gl_model_save(const char *cmd, const char *path, const gl_model *gm, int f64, const char *const *meta_kv)
 {
     const avloc_gllim_model *m = &gm->m;
-    size_t K = m->K, L = m->L, D = m->D, total = 0, pass, k, d;
-    unsigned char *buf = NULL;
-    float *tmp;
-    double *s2 = NULL;
-    size_t s2_shape[2], s2_ndim;
+    avloc_st_dtype dt = f64 ? AVLOC_ST_F64 : AVLOC_ST_F32;
+    size_t lib_bytes = 0, sb = 0, written = 0, total = 0, pass;
+    unsigned char *lib = NULL, *buf = NULL;
+    void *scratch = NULL;
+    avloc_st_reader rd;
+    avloc_result r;
     int ok = 0;
-    tmp = (float *)avcli_malloc(cmd, K * D * L + K * D + D + 16, sizeof(float));
-    s2 = (double *)avcli_malloc(cmd, K * D + 1, sizeof(double));
-    if (!tmp || !s2) goto done;
-    switch (m->sigma_type) {
-    case AVLOC_GLLIM_SIGMA_DIAG_TIED: s2_ndim = 1; s2_shape[0] = D; memcpy(s2, m->sigma2, D * sizeof *s2); break;
-    case AVLOC_GLLIM_SIGMA_DIAG: s2_ndim = 2; s2_shape[0] = K; s2_shape[1] = D; memcpy(s2, m->sigma2, K * D * sizeof *s2); break;
-    case AVLOC_GLLIM_SIGMA_ISO: s2_ndim = 1; s2_shape[0] = K; for (k = 0; k < K; k++) s2[k] = m->sigma2[k * D]; break;
-    default: s2_ndim = 1; s2_shape[0] = 1; s2[0] = m->sigma2[0]; break;
+    if ((r = avloc_gllim_save_query(m, dt, &lib_bytes, &sb)) != AVLOC_OK) {
+        avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
+        return 0;
+    }
+    if (!(lib = (unsigned char *)avcli_malloc(cmd, lib_bytes, 1)) || !(scratch = avcli_malloc(cmd, sb ? sb : 1, 1)))
+        goto done;
+    if ((r = avloc_gllim_save(m, dt, lib, lib_bytes, scratch, sb, &written)) != AVLOC_OK ||
+        (r = avloc_st_open(&rd, lib, written)) != AVLOC_OK) {
+        avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
+        goto done;
     }
     for (pass = 0; pass < 2; pass++) {
         avloc_st_writer w;
-        size_t sh[3];
+        avloc_st_iter it;
+        avloc_st_tensor t;
         const char *const *kv;
-        char num[64];
-        if (pass == 1) {
-            buf = (unsigned char *)avcli_malloc(cmd, total, 1);
-            if (!buf) goto done;
-        }
+        char val[64], name[64];
+        if (pass == 1 && !(buf = (unsigned char *)avcli_malloc(cmd, total, 1))) goto done;
         avloc_st_begin(&w, buf, pass ? total : 0);
-        avloc_st_add_meta(&w, "format", "avloc-gllim");
-        avloc_st_add_meta(&w, "version", "1");
-        avloc_st_add_meta(&w, "sigma", gl_sigma_name(m->sigma_type));
-        gl_meta_num(&w, "sample_rate", m->feat.sample_rate);
-        snprintf(num, sizeof num, "%lu", (unsigned long)m->feat.n_fft); avloc_st_add_meta(&w, "n_fft", num);
-        snprintf(num, sizeof num, "%lu", (unsigned long)m->feat.hop); avloc_st_add_meta(&w, "hop", num);
+        for (kv = gl_lib_meta_keys; *kv; kv++)
+            if (avloc_st_meta(&rd, *kv, val, sizeof val) == AVLOC_OK) avloc_st_add_meta(&w, *kv, val);
         avloc_st_add_meta(&w, "window", "hann");
-        snprintf(num, sizeof num, "%lu", (unsigned long)m->feat.first_bin); avloc_st_add_meta(&w, "first_bin", num);
-        snprintf(num, sizeof num, "%lu", (unsigned long)m->feat.n_bins); avloc_st_add_meta(&w, "n_bins", num);
-        gl_meta_num(&w, "threshold_db", m->feat.threshold_db);
-        avloc_st_add_meta(&w, "threshold_mode", m->feat.threshold_relative ? "rel" : "abs");
-        snprintf(num, sizeof num, "%lu", (unsigned long)m->feat.image_width); avloc_st_add_meta(&w, "image_width", num);
-        snprintf(num, sizeof num, "%lu", (unsigned long)m->feat.image_height); avloc_st_add_meta(&w, "image_height", num);
         gl_meta_num(&w, "hfov_deg", gm->hfov_deg);
         gl_meta_num(&w, "frame_var_scale", gm->frame_var_scale);
         gl_meta_num(&w, "obs_weight", gm->obs_weight);
-        for (kv = meta_kv; kv && kv[0]; kv += 2) avloc_st_add_meta(&w, kv[0], kv[1]);
-        sh[0] = K;
-        gl_st_add(&w, "pi", f64, 1, sh, m->pi, tmp);
-        sh[1] = L;
-        gl_st_add(&w, "c", f64, 2, sh, m->c, tmp);
-        sh[2] = L;
-        gl_st_add(&w, "Gamma", f64, 3, sh, m->Gamma, tmp);
-        sh[1] = D; sh[2] = L;
-        gl_st_add(&w, "A", f64, 3, sh, m->A, tmp);
-        gl_st_add(&w, "b", f64, 2, sh, m->b, tmp);
-        gl_st_add(&w, "sigma2", f64, s2_ndim, s2_shape, s2, tmp);
-        if (gm->frame_var) {
-            sh[0] = D;
-            for (d = 0; d < D; d++) tmp[d] = gm->frame_var[d];
-            avloc_st_add(&w, "frame_var", AVLOC_ST_F32, 1, sh, tmp);
+        if (gm->coherence > 0) {
+            gl_meta_num(&w, "coherence", gm->coherence);
+            gl_meta_num(&w, "coh_frames", gm->coh_dt);
+            gl_meta_num(&w, "coh_bins", gm->coh_db);
         }
-        if (pass == 0) {
-            avloc_result r = avloc_st_finish(&w, &total);
-            if (r != AVLOC_OK && r != AVLOC_ERR_WORKSPACE) { avcli_error(cmd, "model encoding: %s", avloc_result_str(r)); goto done; }
-        } else {
-            avloc_result r = avloc_st_finish(&w, &total);
-            if (r != AVLOC_OK) { avcli_error(cmd, "model encoding: %s", avloc_result_str(r)); goto done; }
+        for (kv = meta_kv; kv && kv[0]; kv += 2) avloc_st_add_meta(&w, kv[0], kv[1]);
+        avloc_st_iter_begin(&rd, &it);
+        while (avloc_st_next(&rd, &it, &t))
+            if (avloc_st_tensor_name(&t, name, sizeof name, NULL) == AVLOC_OK)
+                avloc_st_add(&w, name, t.dtype, t.ndim, t.shape, pass ? t.data : NULL);
+        if (gm->frame_var) avloc_st_add(&w, "frame_var", AVLOC_ST_F32, 1, &m->D, pass ? gm->frame_var : NULL);
+        r = avloc_st_finish(&w, &total);
+        if (r != AVLOC_OK && !(pass == 0 && r == AVLOC_ERR_WORKSPACE)) {
+            avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
+            goto done;
         }
     }
     {
         FILE *f = fopen(path, "wb");
         if (!f) { avcli_error(cmd, "%s: cannot write: %s", path, strerror(errno)); goto done; }
-        if (fwrite(buf, 1, total, f) != total || fclose(f) != 0) {
+        if (fwrite(buf, 1, total, f) != total) {
             avcli_error(cmd, "%s: write failed: %s", path, strerror(errno));
+            fclose(f);
             goto done;
         }
+        if (fclose(f) != 0) { avcli_error(cmd, "%s: write failed: %s", path, strerror(errno)); goto done; }
     }
     ok = 1;
 done:
-    free(tmp);
-    free(s2);
+    free(lib);
+    free(scratch);
     free(buf);
     return ok;
-}
-
-static int gl_meta_size(const avloc_st_reader *r, const char *key, size_t *v, int required)
-{
-    char buf[64];
-    double d;
-    if (avloc_st_meta(r, key, buf, sizeof buf) != AVLOC_OK) return !required;
-    if (!gl_parse_num(buf, &d) || d < 0 || d > 1e9 || d != floor(d)) return 0;
-    *v = (size_t)d;
-    return 1;
 }
 
 static int gl_meta_double(const avloc_st_reader *r, const char *key, double *v, int required)
@@ -594,19 +641,20 @@ static void gl_model_free(gl_model *gm)
     memset(gm, 0, sizeof *gm);
 }
 
-/* Reads a model; frame_var_scale / obs_weight come from the file unless
-   the caller overrides them afterwards (then call gl_model_finish). */
+/* Reads a model with avloc_gllim_load, then the CLI extras; frame_var_scale
+   / obs_weight come from the file unless the caller overrides them
+   afterwards (then call gl_model_finish). */
 static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
 {
     unsigned char *buf = NULL;
-    size_t len = 0, K, L, D, bytes, k, d;
+    size_t len = 0, K, L, D, bytes;
     avloc_st_reader rd;
     avloc_st_tensor t;
     avloc_result r;
     char sval[32];
-    avloc_gllim_featcfg fc = avloc_gllim_featcfg_default();
+    const avloc_gllim_featcfg *fc;
     avloc_io_status s;
-    double *s2 = NULL;
+    double cdt, cdb;
     int ok = 0;
     memset(gm, 0, sizeof *gm);
     s = avloc_io_read_file(path, &buf, &len);
@@ -621,64 +669,43 @@ static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
         avcli_error(cmd, "%s: not an avloc GLLiM model (metadata format != avloc-gllim)", path);
         goto done;
     }
-    if (avloc_st_find(&rd, "A", &t) != AVLOC_OK || t.ndim != 3) {
-        avcli_error(cmd, "%s: model has no 3-d tensor A", path);
+    if (avloc_st_meta(&rd, "sigma_type", sval, sizeof sval) != AVLOC_OK &&
+        avloc_st_meta(&rd, "sigma", sval, sizeof sval) == AVLOC_OK) {
+        avcli_error(cmd, "%s: model written by an older avloc (CLI-only format); train it again", path);
         goto done;
     }
-    K = t.shape[0]; D = t.shape[1]; L = t.shape[2];
-    if (K == 0 || D == 0 || L != 2) { avcli_error(cmd, "%s: A has shape [%lu,%lu,%lu]; expected [K,D,2]", path,
-                                                 (unsigned long)K, (unsigned long)D, (unsigned long)L); goto done; }
-    if (!gl_meta_double(&rd, "sample_rate", &fc.sample_rate, 1) || !gl_meta_size(&rd, "n_fft", &fc.n_fft, 1) ||
-        !gl_meta_size(&rd, "hop", &fc.hop, 1) || !gl_meta_size(&rd, "first_bin", &fc.first_bin, 1) ||
-        !gl_meta_size(&rd, "n_bins", &fc.n_bins, 1) || !gl_meta_double(&rd, "threshold_db", &fc.threshold_db, 1) ||
-        !gl_meta_size(&rd, "image_width", &fc.image_width, 0) || !gl_meta_size(&rd, "image_height", &fc.image_height, 0)) {
-        avcli_error(cmd, "%s: missing or malformed feature configuration in the metadata", path);
+    r = avloc_gllim_load_query(buf, len, &K, &L, &D, &bytes);
+    if (r != AVLOC_OK) { avcli_error(cmd, "%s: bad GLLiM model header (%s)", path, avloc_result_str(r)); goto done; }
+    if (L != 2) { avcli_error(cmd, "%s: model maps to L = %lu dimensions; expected 2 (u, v)", path, (unsigned long)L); goto done; }
+    if (!(gm->mem = avcli_malloc(cmd, bytes, 1))) goto done;
+    r = avloc_gllim_load(&gm->m, buf, len, gm->mem, bytes);
+    if (r != AVLOC_OK) {
+        avcli_error(cmd, "%s: invalid GLLiM model (%s: missing tensor or metadata, wrong shape, or bad values)", path,
+                    avloc_result_str(r));
         goto done;
     }
-    if (avloc_st_meta(&rd, "threshold_mode", sval, sizeof sval) == AVLOC_OK) fc.threshold_relative = strcmp(sval, "rel") == 0;
-    if (fc.n_bins * 3 != D || fc.n_fft < 2 || fc.first_bin + fc.n_bins > fc.n_fft / 2 + 1) {
+    fc = &gm->m.feat;
+    if (fc->n_bins * 3 != D || fc->n_fft < 2 || fc->hop < 1 || !(fc->sample_rate > 0) ||
+        fc->first_bin + fc->n_bins > fc->n_fft / 2 + 1) {
         avcli_error(cmd, "%s: feature configuration (n_fft %lu, bins %lu+%lu) disagrees with D = %lu", path,
-                    (unsigned long)fc.n_fft, (unsigned long)fc.first_bin, (unsigned long)fc.n_bins, (unsigned long)D);
+                    (unsigned long)fc->n_fft, (unsigned long)fc->first_bin, (unsigned long)fc->n_bins, (unsigned long)D);
         goto done;
     }
     gm->hfov_deg = 60.0;
     gm->frame_var_scale = 0.0;
     gm->obs_weight = 1.0;
+    gm->coherence = 0.0;
+    cdt = 2.0;
+    cdb = 1.0;
     if (!gl_meta_double(&rd, "hfov_deg", &gm->hfov_deg, 0) || !gl_meta_double(&rd, "frame_var_scale", &gm->frame_var_scale, 0) ||
-        !gl_meta_double(&rd, "obs_weight", &gm->obs_weight, 0)) {
-        avcli_error(cmd, "%s: malformed hfov_deg / frame_var_scale / obs_weight metadata", path);
+        !gl_meta_double(&rd, "obs_weight", &gm->obs_weight, 0) || !gl_meta_double(&rd, "coherence", &gm->coherence, 0) ||
+        !gl_meta_double(&rd, "coh_frames", &cdt, 0) || !gl_meta_double(&rd, "coh_bins", &cdb, 0) ||
+        !(gm->coherence >= 0 && gm->coherence <= 1) || !(cdt >= 0 && cdt <= 100) || !(cdb >= 0 && cdb <= 100)) {
+        avcli_error(cmd, "%s: malformed hfov_deg / frame_var_scale / obs_weight / coherence metadata", path);
         goto done;
     }
-    if (avloc_gllim_model_query(K, L, D, &bytes) != AVLOC_OK || !(gm->mem = avcli_malloc(cmd, bytes, 1))) goto done;
-    avloc_gllim_model_init(&gm->m, K, L, D, gm->mem, bytes);
-    gm->m.feat = fc;
-    if (avloc_st_meta(&rd, "sigma", sval, sizeof sval) != AVLOC_OK) strcpy(sval, "d*");
-    if (strcmp(sval, "d*") == 0) gm->m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
-    else if (strcmp(sval, "d") == 0) gm->m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG;
-    else if (strcmp(sval, "i") == 0) gm->m.sigma_type = AVLOC_GLLIM_SIGMA_ISO;
-    else if (strcmp(sval, "i*") == 0) gm->m.sigma_type = AVLOC_GLLIM_SIGMA_ISO_TIED;
-    else { avcli_error(cmd, "%s: unknown sigma type '%s'", path, sval); goto done; }
-    s2 = (double *)avcli_malloc(cmd, K * D, sizeof(double));
-    if (!s2) goto done;
-    {
-        size_t n_s2 = gm->m.sigma_type == AVLOC_GLLIM_SIGMA_DIAG_TIED ? D : gm->m.sigma_type == AVLOC_GLLIM_SIGMA_DIAG
-                      ? K * D : gm->m.sigma_type == AVLOC_GLLIM_SIGMA_ISO ? K : 1;
-        const char *bad = NULL;
-        if (avloc_st_read_f64(&rd, "pi", gm->m.pi, K) != AVLOC_OK) bad = "pi [K]";
-        else if (avloc_st_read_f64(&rd, "c", gm->m.c, K * L) != AVLOC_OK) bad = "c [K,2]";
-        else if (avloc_st_read_f64(&rd, "Gamma", gm->m.Gamma, K * L * L) != AVLOC_OK) bad = "Gamma [K,2,2]";
-        else if (avloc_st_read_f64(&rd, "A", gm->m.A, K * D * L) != AVLOC_OK) bad = "A [K,D,2]";
-        else if (avloc_st_read_f64(&rd, "b", gm->m.b, K * D) != AVLOC_OK) bad = "b [K,D]";
-        else if (avloc_st_read_f64(&rd, "sigma2", s2, n_s2) != AVLOC_OK) bad = "sigma2";
-        if (bad) { avcli_error(cmd, "%s: tensor %s missing or of the wrong size/type", path, bad); goto done; }
-        for (k = 0; k < K; k++)
-            for (d = 0; d < D; d++) {
-                double v = gm->m.sigma_type == AVLOC_GLLIM_SIGMA_DIAG_TIED ? s2[d]
-                           : gm->m.sigma_type == AVLOC_GLLIM_SIGMA_DIAG ? s2[k * D + d]
-                           : gm->m.sigma_type == AVLOC_GLLIM_SIGMA_ISO ? s2[k] : s2[0];
-                gm->m.sigma2[k * D + d] = v;
-            }
-    }
+    gm->coh_dt = (int)cdt;
+    gm->coh_db = (int)cdb;
     if (avloc_st_find(&rd, "frame_var", &t) == AVLOC_OK) {
         if (!(gm->frame_var = (float *)avcli_malloc(cmd, D, sizeof(float)))) goto done;
         if (avloc_st_tensor_f32(&t, gm->frame_var, D) != AVLOC_OK || !avloc_all_finite_f32(gm->frame_var, D)) {
@@ -689,7 +716,6 @@ static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
     ok = 1;
 done:
     free(buf);
-    free(s2);
     if (!ok) gl_model_free(gm);
     return ok;
 }
@@ -1012,9 +1038,12 @@ static int cmd_gllim_train(int argc, char **argv)
     int npos = 0, K = 32, sigma = 0, iters = 100, seed = 1, restarts = 1, thr_mode = 1, quiet = 0, f64 = 0;
     int width = 640, height = 480, first_bin = 1, n_bins = 512, n_fft = 1024, hop = 128;
     double thr = -30.0, tol = 1e-3, hfov = 60.0, fv_scale = 0.0, obs_w = 1e-3, train_thr = -120.0;
+    double coh = 0.0, train_coh = 0.0;
+    int coh_dt = 2, coh_db = 1;
+    gl_buf coh_tmp = {NULL, 0};
     static const avloc_gllim_sigma sigmas[4] = {AVLOC_GLLIM_SIGMA_DIAG_TIED, AVLOC_GLLIM_SIGMA_DIAG,
                                                AVLOC_GLLIM_SIGMA_ISO_TIED, AVLOC_GLLIM_SIGMA_ISO};
-    avcli_opt opts[24];
+    avcli_opt opts[28];
     size_t no = 0, i, D, N, bytes, sb;
     int rc = AVCLI_EXIT_FAIL, pr;
     gl_list list;
@@ -1043,6 +1072,10 @@ static int cmd_gllim_train(int argc, char **argv)
     opts[no++] = avcli_choice("--threshold-mode", &thr_mode, "abs|rel", "threshold absolute or relative to the clip maximum");
     opts[no++] = avcli_double("--train-threshold-db", &train_thr, -400, 0, "X",
                               "activity threshold for the training files, relative to their maximum");
+    opts[no++] = avcli_double("--coherence", &coh, 0, 1, "C", "locate default: keep only points with interaural coherence >= C (0: off)");
+    opts[no++] = avcli_double("--train-coherence", &train_coh, 0, 1, "C", "coherence mask for the training files (0: off)");
+    opts[no++] = avcli_int("--coh-frames", &coh_dt, 0, 100, "N", "coherence neighbourhood +-N frames");
+    opts[no++] = avcli_int("--coh-bins", &coh_db, 0, 100, "N", "coherence neighbourhood +-N bins");
     opts[no++] = avcli_int("--first-bin", &first_bin, 0, 1 << 20, "B", "first STFT bin of the features");
     opts[no++] = avcli_int("--n-bins", &n_bins, 1, 1 << 20, "N", "number of STFT bins (D = 3 N)");
     opts[no++] = avcli_int("--n-fft", &n_fft, 2, 1 << 20, "N", "STFT size (Hann window)");
@@ -1103,6 +1136,7 @@ static int cmd_gllim_train(int argc, char **argv)
         if (i == 0) fx.bc.sample_rate = (float)au.rate;
         t0 = gl_cpu();
         if (!gl_fx_run(cmd, &fx, list.it[i].path, &au)) goto done;
+        if (train_coh > 0 && !gl_coherence_mask(cmd, &fx, train_coh, (size_t)coh_dt, (size_t)coh_db, &coh_tmp)) goto done;
         r = avloc_binaural_mean_f32(fx.Y, fx.M, fx.T, D, Yt + i * D, dm + i * D);
         if (r < 0) { avcli_error(cmd, "%s: %s", list.it[i].path, avloc_result_str(r)); goto done; }
         if (r == AVLOC_NO_ACTIVE_POINTS) {
@@ -1178,6 +1212,9 @@ static int cmd_gllim_train(int argc, char **argv)
     gm.hfov_deg = hfov;
     gm.frame_var_scale = fv_scale;
     gm.obs_weight = obs_w;
+    gm.coherence = coh;
+    gm.coh_dt = coh_dt;
+    gm.coh_db = coh_db;
     gm.frame_var = fv;
     {
         char sN[32], sit[32], sll[48], sK[32], sfeat[32], sem[32];
@@ -1227,6 +1264,7 @@ static int cmd_gllim_train(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    gl_free(&coh_tmp);
     gl_fx_free(&fx);
     free(X); free(Yt); free(dm); free(fv_sum); free(dim_count); free(fv); free(scratch);
     free(gm.mem);
@@ -1298,8 +1336,9 @@ static int cmd_gllim_locate(int argc, char **argv)
 {
     const char *cmd = argv[0], *model = NULL, *manifest = NULL, *draw = NULL, *frame = NULL, *pos[4096];
     int npos = 0, thr_mode = -1, timing = 0, min_active = 100, pr, obs_mode = -1;
-    double thr = NAN, win = 0.0, hop_s = 0.04, fv_scale = NAN, obs_w = NAN, onset = NAN;
-    avcli_opt opts[18];
+    double thr = NAN, win = 0.0, hop_s = 0.04, fv_scale = NAN, obs_w = NAN, onset = NAN, coh = NAN;
+    int coh_dt = -1, coh_db = -1, cues = 0;
+    avcli_opt opts[22];
     gl_buf onset_tmp = {NULL, 0};
     size_t no = 0, i, pbytes, sbytes, n_failed = 0;
     int rc = AVCLI_EXIT_FAIL;
@@ -1326,6 +1365,10 @@ static int cmd_gllim_locate(int argc, char **argv)
     opts[no++] = avcli_double("--frame-var", &fv_scale, 0, 1e6, "S", "override: add S x frame variance to Sigma");
     opts[no++] = avcli_double("--obs-weight", &obs_w, 1e-6, 1e6, "W", "override: weight of each active point");
     opts[no++] = avcli_double("--onset-db", &onset, 0, 100, "X", "override: keep only frames X dB above the past 160 ms (0: off)");
+    opts[no++] = avcli_double("--coherence", &coh, 0, 1, "C", "override: keep only points whose interaural coherence >= C (0: off)");
+    opts[no++] = avcli_int("--coh-frames", &coh_dt, 0, 100, "N", "override: coherence neighbourhood +-N frames");
+    opts[no++] = avcli_int("--coh-bins", &coh_db, 0, 100, "N", "override: coherence neighbourhood +-N bins");
+    opts[no++] = avcli_choice("--cues", &cues, "all|ipd|ild", "observe all features, only cos/sin IPD, or only ILD");
     opts[no++] = avcli_choice("--obs", &obs_mode, "points|mean|mean-sqrt", "override: observations = active points, or per-dimension means");
     opts[no++] = avcli_string("--draw", &draw, "PNG", "draw estimates, truths and posteriors");
     opts[no++] = avcli_string("--frame", &frame, "IMG", "background image for --draw (PPM/PGM/Y4M)");
@@ -1351,6 +1394,9 @@ static int cmd_gllim_locate(int argc, char **argv)
     if (obs_w == obs_w) gm.obs_weight = obs_w;
     if (obs_mode >= 0) gm.obs_mean = obs_mode;
     if (onset == onset) gm.onset_db = onset;
+    if (coh == coh) gm.coherence = coh;
+    if (coh_dt >= 0) gm.coh_dt = coh_dt;
+    if (coh_db >= 0) gm.coh_db = coh_db;
     if (!gl_model_finish(cmd, model, &gm)) goto done;
     if (thr == thr) gm.m.feat.threshold_db = thr;
     if (thr_mode >= 0) gm.m.feat.threshold_relative = thr_mode;
@@ -1393,6 +1439,9 @@ static int cmd_gllim_locate(int argc, char **argv)
         t0 = gl_cpu();
         if (!gl_fx_run(cmd, &fx, it->path, &au)) { n_failed++; continue; }
         if (gm.onset_db > 0 && !gl_onset_gate(cmd, &fx, &au, gm.onset_db, &onset_tmp)) goto done;
+        if (gm.coherence > 0 &&
+            !gl_coherence_mask(cmd, &fx, gm.coherence, (size_t)gm.coh_dt, (size_t)gm.coh_db, &onset_tmp)) goto done;
+        if (cues > 0) gl_cue_select(&fx, cues);
         if (win <= 0) {
             gl_mark mk;
             avloc_io_json j;
