@@ -1482,30 +1482,104 @@ AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
     s->n_frames = 0;
 }
 
+#if defined(AVLOC__GL_SSE2) || defined(AVLOC__GL_AVX2)
+#define AVLOC__GL_STATS_SSE2 1
+#endif
+
+/* Validation pass of stats_add: active count, or (size_t)-1 when an active
+   value is not finite. */
+static size_t avloc__gl_stats_check(const float *Y, const unsigned char *mask, size_t tot)
+{
+    size_t i = 0, cnt = 0;
+#ifdef AVLOC__GL_STATS_SSE2
+    {
+        const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi8(1), ex = _mm_set1_epi32(0x7f800000);
+        __m128i acc = zero;
+        for (; i + 16 <= tot; i += 16) {
+            __m128i nz = _mm_cmpeq_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(mask + i)), zero), zero);
+            __m128i b0 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i)), ex), ex);
+            __m128i b1 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i + 4)), ex), ex);
+            __m128i b2 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i + 8)), ex), ex);
+            __m128i b3 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i + 12)), ex), ex);
+            __m128i bad = _mm_packs_epi16(_mm_packs_epi32(b0, b1), _mm_packs_epi32(b2, b3));
+            if (_mm_movemask_epi8(_mm_and_si128(bad, nz))) return (size_t)-1;
+            acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_and_si128(nz, one), zero));
+        }
+        cnt = (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
+    }
+#endif
+    for (; i < tot; i++)
+        if (mask[i]) {
+            if (!(Y[i] - Y[i] == 0.0f)) return (size_t)-1;
+            cnt++;
+        }
+    return cnt;
+}
+
+/* S += sgn * (chi, chi y, chi y^2) over T frames. Dims in blocks of four with
+   the running sums in registers and t inner (the block's rows stay in L1);
+   inactive entries are masked to 0 (never multiplied), so a NaN there is
+   ignored. Same additions in the same order as the scalar loop (bit-equal
+   unless the compiler contracts them into FMAs). */
+static void avloc__gl_stats_accum(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
+                                  size_t T, double sgn)
+{
+    size_t t, d = 0, D = s->D;
+    double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
+#ifdef AVLOC__GL_STATS_SSE2
+    {
+        const __m128d vs = _mm_set1_pd(sgn);
+        const __m128 onef = _mm_set1_ps(1.0f);
+        const __m128i zero = _mm_setzero_si128();
+        for (; d + 4 <= D; d += 4) {
+            __m128d a0 = _mm_loadu_pd(S0 + d), b0 = _mm_loadu_pd(S0 + d + 2);
+            __m128d a1 = _mm_loadu_pd(S1 + d), b1 = _mm_loadu_pd(S1 + d + 2);
+            __m128d a2 = _mm_loadu_pd(S2 + d), b2 = _mm_loadu_pd(S2 + d + 2);
+            for (t = 0; t < T; t++) {
+                int mb;
+                __m128i m;
+                __m128 on, y;
+                __m128d ylo, yhi;
+                memcpy(&mb, mask + t * D + d, sizeof mb);
+                m = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(mb), zero), zero);
+                on = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_cmpeq_epi32(m, zero), zero));
+                y = _mm_and_ps(on, _mm_loadu_ps(Y + t * D + d));
+                on = _mm_and_ps(on, onef);
+                ylo = _mm_cvtps_pd(y);
+                yhi = _mm_cvtps_pd(_mm_movehl_ps(y, y));
+                a0 = _mm_add_pd(a0, _mm_mul_pd(vs, _mm_cvtps_pd(on)));
+                b0 = _mm_add_pd(b0, _mm_mul_pd(vs, _mm_cvtps_pd(_mm_movehl_ps(on, on))));
+                a1 = _mm_add_pd(a1, _mm_mul_pd(vs, ylo));
+                b1 = _mm_add_pd(b1, _mm_mul_pd(vs, yhi));
+                a2 = _mm_add_pd(a2, _mm_mul_pd(vs, _mm_mul_pd(ylo, ylo)));
+                b2 = _mm_add_pd(b2, _mm_mul_pd(vs, _mm_mul_pd(yhi, yhi)));
+            }
+            _mm_storeu_pd(S0 + d, a0); _mm_storeu_pd(S0 + d + 2, b0);
+            _mm_storeu_pd(S1 + d, a1); _mm_storeu_pd(S1 + d + 2, b1);
+            _mm_storeu_pd(S2 + d, a2); _mm_storeu_pd(S2 + d + 2, b2);
+        }
+    }
+#endif
+    for (; d < D; d++) {
+        double s0 = S0[d], s1 = S1[d], s2 = S2[d];
+        for (t = 0; t < T; t++)
+            if (mask[t * D + d]) { double v = Y[t * D + d]; s0 += sgn; s1 += sgn * v; s2 += sgn * (v * v); }
+        S0[d] = s0; S1[d] = s1; S2[d] = s2;
+    }
+}
+
 AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const float *Y,
                                                  const unsigned char *mask, size_t T, int sign)
 {
-    size_t t, d, D, cnt = 0, tot;
+    size_t D, cnt, tot;
     if (!s || !s->S0 || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
     D = s->D;
     if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
-    for (t = 0; t < tot; t++) /* validate first: all or nothing */
-        if (mask[t]) {
-            if (!(Y[t] - Y[t] == 0.0f)) return AVLOC_ERR_NONFINITE;
-            cnt++;
-        }
+    if (T == 0) return AVLOC_OK;
+    cnt = avloc__gl_stats_check(Y, mask, tot); /* validate first: all or nothing */
+    if (cnt == (size_t)-1) return AVLOC_ERR_NONFINITE;
     if (sign < 0 && (cnt > s->n_active || T > s->n_frames)) return AVLOC_ERR_STATE;
-    for (t = 0; t < T; t++) {
-        const float *y = Y + t * D;
-        const unsigned char *mk = mask + t * D;
-        if (sign >= 0) {
-            for (d = 0; d < D; d++)
-                if (mk[d]) { double v = y[d]; s->S0[d] += 1.0; s->S1[d] += v; s->S2[d] += v * v; }
-        } else {
-            for (d = 0; d < D; d++)
-                if (mk[d]) { double v = y[d]; s->S0[d] -= 1.0; s->S1[d] -= v; s->S2[d] -= v * v; }
-        }
-    }
+    avloc__gl_stats_accum(s, Y, mask, T, sign >= 0 ? 1.0 : -1.0);
     if (sign >= 0) { s->n_active += cnt; s->n_frames += T; }
     else { s->n_active -= cnt; s->n_frames -= T; }
     return AVLOC_OK;
@@ -1565,6 +1639,45 @@ static void avloc__gl_moments(avloc_gllim_posterior *p)
         }
 }
 
+#ifdef AVLOC__GL_STATS_SSE2
+static double avloc__gl_hsum(__m128d v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
+
+/* The sums over d of posterior_from_stats for L = 2, two dims per step,
+   branch-free (a dim with S0 = 0 has S1 = S2 = 0 and adds exactly 0).
+   P (lower triangle), h, e, lsum are added to; returns the dims done. */
+static size_t avloc__gl_post_sums2(const avloc_gllim_stats *s, const double *Ak, const double *is,
+                                   const double *ls, const double *cs, size_t D, double *P, double *h,
+                                   double *e, double *lsum)
+{
+    __m128d p00 = _mm_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, ve = p00, vl = p00;
+    const __m128d two = _mm_set1_pd(2.0);
+    size_t d;
+    for (d = 0; d + 2 <= D; d += 2) {
+        __m128d x = _mm_loadu_pd(Ak + 2 * d), y = _mm_loadu_pd(Ak + 2 * d + 2);
+        __m128d a0 = _mm_unpacklo_pd(x, y), a1 = _mm_unpackhi_pd(x, y);
+        __m128d s0 = _mm_loadu_pd(s->S0 + d), s1 = _mm_loadu_pd(s->S1 + d), s2 = _mm_loadu_pd(s->S2 + d);
+        __m128d iv = _mm_loadu_pd(is + d), c = _mm_loadu_pd(cs + d);
+        __m128d w = _mm_mul_pd(s0, iv), cs0 = _mm_mul_pd(c, s0);
+        __m128d r1 = _mm_mul_pd(_mm_sub_pd(s1, cs0), iv), wa0 = _mm_mul_pd(w, a0);
+        ve = _mm_add_pd(ve, _mm_mul_pd(_mm_sub_pd(s2, _mm_mul_pd(c, _mm_sub_pd(_mm_mul_pd(two, s1), cs0))), iv));
+        vl = _mm_add_pd(vl, _mm_mul_pd(s0, _mm_loadu_pd(ls + d)));
+        h0 = _mm_add_pd(h0, _mm_mul_pd(a0, r1));
+        h1 = _mm_add_pd(h1, _mm_mul_pd(a1, r1));
+        p00 = _mm_add_pd(p00, _mm_mul_pd(wa0, a0));
+        p10 = _mm_add_pd(p10, _mm_mul_pd(wa0, a1));
+        p11 = _mm_add_pd(p11, _mm_mul_pd(_mm_mul_pd(w, a1), a1));
+    }
+    P[0] += avloc__gl_hsum(p00);
+    P[2] += avloc__gl_hsum(p10);
+    P[3] += avloc__gl_hsum(p11);
+    h[0] += avloc__gl_hsum(h0);
+    h[1] += avloc__gl_hsum(h1);
+    *e += avloc__gl_hsum(ve);
+    *lsum += avloc__gl_hsum(vl);
+    return d;
+}
+#endif
+
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
                                                         const avloc_gllim_stats *s,
                                                         avloc_gllim_posterior *p)
@@ -1593,7 +1706,11 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
         double *V = p->V + k * L * L, *mu = p->mu + k * L;
         avloc_result r;
         memcpy(P, Gi, L * L * sizeof(double));
-        for (d = 0; d < D; d++) {
+        d = 0;
+#ifdef AVLOC__GL_STATS_SSE2
+        if (L == 2) d = avloc__gl_post_sums2(s, Ak, is, ls, cs, D, P, h, &e, &lsum);
+#endif
+        for (; d < D; d++) {
             double s0 = s->S0[d], w, r1;
             const double *a = Ak + d * L;
             if (s0 == 0.0) continue;
