@@ -5,7 +5,7 @@
 
    Build: make -C bench   (see bench/Makefile for the flags)
    Usage: build/bench/bench_fft [min_ms_per_batch]  */
-#define _POSIX_C_SOURCE 199309L
+#include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_dsp.h"
 
@@ -15,13 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef void (*run_fn)(void *ctx);
 static double g_min_batch = 0.02; /* seconds */

@@ -8,7 +8,7 @@
 
    Build: cc -O2 -I. bench/bench_locate.c -lm   (or make -C bench)
    Usage: ./a.out [n_batches (default 15)] [seconds of audio (default 1)] */
-#define _POSIX_C_SOURCE 199309L
+#include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
 #define AVLOC_GLLIM_DSP
 #include "../avloc_dsp.h"
@@ -18,13 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
 static double urand(void) /* [0, 1) */

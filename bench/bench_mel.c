@@ -9,7 +9,7 @@
    Build: cc -O2 -march=native -Ibench/.. bench/bench_mel.c -lm   (or make -C bench)
    Usage: ./a.out [seconds_of_audio]
    Prints x real time = audio seconds / compute seconds (best of 7 runs). */
-#define _POSIX_C_SOURCE 199309L
+#include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_dsp.h"
 
@@ -17,13 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void make_signal(float *x, size_t n, double sr)
 {
