@@ -7,7 +7,7 @@ STD     ?= -std=c99
 LDLIBS  += -lm
 BUILD   ?= build
 
-HEADERS := $(wildcard avloc*.h) $(wildcard src/*.inc)
+HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 

@@ -6,7 +6,7 @@ if [ -z "${AVLOC:-}" ]; then
     stale=0
     if [ ! -x "$AVLOC" ]; then stale=1
     else
-        for f in "$ROOT"/examples/*.c "$ROOT"/examples/*.h "$ROOT"/avloc*.h "$ROOT"/src/*.inc; do
+        for f in "$ROOT"/examples/*.c "$ROOT"/examples/*.h "$ROOT"/avloc*.h; do
             [ -e "$f" ] && [ "$f" -nt "$AVLOC" ] && stale=1
         done
     fi

@@ -6,62 +6,12 @@
 
 static unsigned char g_obj[1 << 21];
 
-static th_array load(const char *name)
-{
-    th_array a;
-    char path[256];
-    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
-    if (th_load_npy(path, &a) != 0) { fprintf(stderr, "  missing golden %s\n", path); memset(&a, 0, sizeof a); }
-    return a;
-}
-
-static float *to_f32(const th_array *a)
-{
-    size_t i;
-    float *f = (float *)malloc((a->n ? a->n : 1) * sizeof *f);
-    for (i = 0; i < a->n; i++) f[i] = (float)a->data[i];
-    return f;
-}
-
-static float *load_wav16(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char h[12], ck[8];
-    float *x = NULL;
-    int fmt_ok = 0;
-    *n = 0;
-    if (!f) return NULL;
-    if (fread(h, 1, 12, f) != 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) { fclose(f); return NULL; }
-    while (fread(ck, 1, 8, f) == 8) {
-        size_t len = (size_t)ck[4] | ((size_t)ck[5] << 8) | ((size_t)ck[6] << 16) | ((size_t)ck[7] << 24), i;
-        if (!memcmp(ck, "fmt ", 4)) {
-            unsigned char fm[16];
-            if (len < 16 || fread(fm, 1, 16, f) != 16) break;
-            fmt_ok = fm[0] == 1 && fm[2] == 1 && fm[14] == 16;
-            fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR);
-        } else if (!memcmp(ck, "data", 4) && fmt_ok) {
-            x = (float *)malloc(len / 2 * sizeof *x);
-            for (i = 0; i < len / 2; i++) {
-                unsigned char b[2];
-                if (fread(b, 1, 2, f) != 2) break;
-                x[i] = (float)(short)(b[0] | (b[1] << 8)) / 32768.0f;
-            }
-            *n = len / 2;
-            break;
-        } else {
-            fseek(f, (long)(len + (len & 1)), SEEK_CUR);
-        }
-    }
-    fclose(f);
-    return x;
-}
-
 /* ------------------------------------------------------------ binaural */
 
 static void test_binaural_golden(void)
 {
-    th_array la = load("dsp_bin_left.npy"), ra = load("dsp_bin_right.npy"), gf = load("dsp_bin_feat.npy"),
-             gp = load("dsp_bin_pdb.npy");
+    th_array la = th_golden("dsp_bin_left.npy"), ra = th_golden("dsp_bin_right.npy"), gf = th_golden("dsp_bin_feat.npy"),
+             gp = th_golden("dsp_bin_pdb.npy");
     avloc_binaural_config cfg = avloc_binaural_config_default();
     size_t nf = 0, sb = 0, t, b, na = 0, ref_active = 0, mism = 0, D = 1536;
     float *L, *R, *feat, *mean;
@@ -70,8 +20,8 @@ static void test_binaural_golden(void)
     void *scr;
     int finite = 1;
     if (!la.data || !ra.data || !gf.data || !gp.data) { CHECK(0); return; }
-    L = to_f32(&la);
-    R = to_f32(&ra);
+    L = th_to_f32(&la);
+    R = th_to_f32(&ra);
     CHECK(avloc_binaural_frames(&cfg, la.n, &nf) == AVLOC_OK);
     CHECK_EQ_INT(nf, 1 + (3000 - 1024) / 128);
     CHECK_EQ_INT(nf * D, gf.n);
@@ -296,7 +246,7 @@ static void test_gcc(void)
     }
     run_gcc("white noise", x, n, 0.1, 0.1);
     free(x);
-    sp = load_wav16("tests/data/dsp_speech16k.wav", &ns);
+    sp = th_load_wav16("tests/data/dsp_speech16k.wav", &ns);
     CHECK(sp != NULL && ns >= 16384);
     if (sp && ns >= 16384) run_gcc("speech", sp, 16384, 0.1, 0.1);
     free(sp);
