@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden references for the dsp feature part (src/dsp_feat.inc).
+"""Golden references for the dsp feature part (the feature sections of avloc_dsp.h).
 
     /usr/bin/python3 tools/gen_goldens_dsp.py            # (re)write tests/golden/dsp_*.npy
     /usr/bin/python3 tools/gen_goldens_dsp.py --check    # regenerate into a temp dir, compare, exit 1 on mismatch
