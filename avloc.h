@@ -146,6 +146,24 @@ AVLOC_API size_t avloc_arena_needed(const avloc_arena *a);
 #define AVLOC_PUSH(arena, type, count) \
     ((type *)avloc_arena_push((arena), (size_t)(count), sizeof(type), AVLOC_ALIGN))
 
+/* One layout function serves an object's *_query and *_init: it pushes the
+   object's memory onto `a` and, when obj is not NULL, fills obj in. It may
+   report the per-call scratch the object needs through *scratch_bytes (always
+   a valid pointer). cfg is whatever the layout needs (a config struct, or a
+   small struct of arguments). */
+typedef avloc_result (*avloc_layout_fn)(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes);
+/* Runs layout(obj = NULL) on a measuring arena. On success stores the bytes
+   the object needs in *obj_bytes and its scratch in *scratch_bytes (either
+   may be NULL); on failure returns the layout's error and stores nothing.
+   Does not validate cfg: callers check their inputs first. */
+AVLOC_API avloc_result avloc_layout_query(avloc_layout_fn layout, const void *cfg,
+                                          size_t *obj_bytes, size_t *scratch_bytes);
+/* Zeroes the obj_size bytes at obj, lays the object out over mem, and zeroes
+   it again on failure (so a failed init leaves no dangling pointers). The
+   caller checks obj and mem for NULL and validates cfg first. */
+AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size_t obj_size,
+                                         const void *cfg, void *mem, size_t mem_bytes);
+
 /* ----------------------------------------------------------- finite checks */
 
 /* 1 if all n values are finite (no NaN, no infinity). */
@@ -471,6 +489,34 @@ AVLOC_API size_t avloc_arena_needed(const avloc_arena *a)
     size_t n;
     if (a->overflow || !avloc_size_add(a->used, AVLOC_ALIGN, &n)) return (size_t)-1;
     return n;
+}
+
+AVLOC_API avloc_result avloc_layout_query(avloc_layout_fn layout, const void *cfg,
+                                          size_t *obj_bytes, size_t *scratch_bytes)
+{
+    avloc_arena a;
+    size_t sb = 0;
+    avloc_result r;
+    avloc_arena_init(&a, NULL, 0);
+    r = layout(&a, NULL, cfg, &sb);
+    if (r != AVLOC_OK) return r;
+    if (obj_bytes) *obj_bytes = avloc_arena_needed(&a);
+    if (scratch_bytes) *scratch_bytes = sb;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size_t obj_size,
+                                         const void *cfg, void *mem, size_t mem_bytes)
+{
+    avloc_arena a;
+    size_t sb = 0;
+    avloc_result r;
+    memset(obj, 0, obj_size);
+    avloc_arena_init(&a, mem, mem_bytes);
+    r = layout(&a, obj, cfg, &sb);
+    if (r == AVLOC_OK) r = avloc_arena_status(&a);
+    if (r != AVLOC_OK) memset(obj, 0, obj_size);
+    return r;
 }
 
 AVLOC_API int avloc_all_finite_f32(const float *x, size_t n)

@@ -1684,34 +1684,27 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
     return AVLOC_OK;
 }
 
+/* avloc__stft_layout as an avloc_layout_fn */
+static avloc_result avloc__stft_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    return avloc__stft_layout(a, (avloc_stft_f32 *)obj, (const avloc_stft_config *)cfg, scratch_bytes);
+}
+
 AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
-    avloc_arena a;
-    size_t sb = 0;
     avloc_result r = avloc__stft_check(cfg);
     if (r != AVLOC_OK) return r;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__stft_layout(&a, NULL, cfg, &sb);
-    if (r != AVLOC_OK) return r;
-    if (obj_bytes) *obj_bytes = avloc_arena_needed(&a);
-    if (scratch_bytes) *scratch_bytes = sb;
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__stft_layout_fn, cfg, obj_bytes, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                            void *mem, size_t mem_bytes)
 {
-    avloc_arena a;
-    size_t sb = 0;
     avloc_result r;
     if (!stft || !mem) return AVLOC_ERR_NULL;
     r = avloc__stft_check(cfg);
     if (r != AVLOC_OK) return r;
-    memset(stft, 0, sizeof *stft);
-    avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__stft_layout(&a, stft, cfg, &sb);
-    if (r != AVLOC_OK) memset(stft, 0, sizeof *stft);
-    return r;
+    return avloc_layout_init(avloc__stft_layout_fn, stft, sizeof *stft, cfg, mem, mem_bytes);
 }
 
 /* Windowed frame t (length n_fft) of x, padded per cfg. */
@@ -2103,31 +2096,28 @@ static avloc_result avloc__mel_layout(avloc_arena *a, avloc_mel_f32 *mel, const 
     return AVLOC_OK;
 }
 
+/* avloc__mel_layout as an avloc_layout_fn (it needs no scratch) */
+static avloc_result avloc__mel_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    (void)scratch_bytes;
+    return avloc__mel_layout(a, (avloc_mel_f32 *)obj, (const avloc_mel_config *)cfg);
+}
+
 AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *bytes)
 {
-    avloc_arena a;
     avloc_result r = avloc__mel_check(cfg);
     if (r != AVLOC_OK) return r;
     if (!bytes) return AVLOC_ERR_NULL;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__mel_layout(&a, NULL, cfg);
-    if (r != AVLOC_OK) return r;
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__mel_layout_fn, cfg, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes)
 {
-    avloc_arena a;
     avloc_result r;
     if (!mel || !mem) return AVLOC_ERR_NULL;
     r = avloc__mel_check(cfg);
     if (r != AVLOC_OK) return r;
-    memset(mel, 0, sizeof *mel);
-    avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__mel_layout(&a, mel, cfg);
-    if (r != AVLOC_OK) memset(mel, 0, sizeof *mel);
-    return r;
+    return avloc_layout_init(avloc__mel_layout_fn, mel, sizeof *mel, cfg, mem, mem_bytes);
 }
 
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
@@ -2358,31 +2348,28 @@ static avloc_result avloc__mfcc_layout(avloc_arena *a, avloc_mfcc_f32 *m, const 
     return AVLOC_OK;
 }
 
+/* avloc__mfcc_layout as an avloc_layout_fn (it needs no scratch) */
+static avloc_result avloc__mfcc_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    (void)scratch_bytes;
+    return avloc__mfcc_layout(a, (avloc_mfcc_f32 *)obj, (const avloc_mfcc_config *)cfg);
+}
+
 AVLOC_API avloc_result avloc_mfcc_query_f32(const avloc_mfcc_config *cfg, size_t *bytes)
 {
-    avloc_arena a;
     avloc_result r = avloc__mfcc_check(cfg);
     if (r != AVLOC_OK) return r;
     if (!bytes) return AVLOC_ERR_NULL;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__mfcc_layout(&a, NULL, cfg);
-    if (r != AVLOC_OK) return r;
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__mfcc_layout_fn, cfg, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_config *cfg, void *mem, size_t mem_bytes)
 {
-    avloc_arena a;
     avloc_result r;
     if (!m || !mem) return AVLOC_ERR_NULL;
     r = avloc__mfcc_check(cfg);
     if (r != AVLOC_OK) return r;
-    memset(m, 0, sizeof *m);
-    avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__mfcc_layout(&a, m, cfg);
-    if (r != AVLOC_OK) memset(m, 0, sizeof *m);
-    return r;
+    return avloc_layout_init(avloc__mfcc_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
 }
 
 static void avloc__mfcc_row(const avloc_mfcc_f32 *m, const float *x, float *c)
@@ -2572,35 +2559,27 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     return AVLOC_OK;
 }
 
+/* avloc__melspec_layout as an avloc_layout_fn */
+static avloc_result avloc__melspec_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    return avloc__melspec_layout(a, (avloc_melspec_f32 *)obj, (const avloc_melspec_config *)cfg, scratch_bytes);
+}
+
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
-    avloc_arena a;
-    size_t sb = 0;
     avloc_result r = avloc__melspec_check(cfg);
     if (r != AVLOC_OK) return r;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__melspec_layout(&a, NULL, cfg, &sb);
-    if (r != AVLOC_OK) return r;
-    if (obj_bytes) *obj_bytes = avloc_arena_needed(&a);
-    if (scratch_bytes) *scratch_bytes = sb;
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__melspec_layout_fn, cfg, obj_bytes, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes)
 {
-    avloc_arena a;
-    size_t sb = 0;
     avloc_result r;
     if (!m || !mem) return AVLOC_ERR_NULL;
     r = avloc__melspec_check(cfg);
     if (r != AVLOC_OK) return r;
-    memset(m, 0, sizeof *m);
-    avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__melspec_layout(&a, m, cfg, &sb);
-    if (r == AVLOC_OK) r = avloc_arena_status(&a);
-    if (r != AVLOC_OK) memset(m, 0, sizeof *m);
-    return r;
+    return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n,
@@ -3059,31 +3038,22 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     return AVLOC_OK;
 }
 
+/* avloc__gcc_layout (which also checks the config) as an avloc_layout_fn */
+static avloc_result avloc__gcc_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    return avloc__gcc_layout(a, (avloc_gcc_f32 *)obj, (const avloc_gcc_config *)cfg, scratch_bytes);
+}
+
 AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
-    avloc_arena a;
-    size_t sb = 0;
-    avloc_result r;
     if (!cfg) return AVLOC_ERR_NULL;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__gcc_layout(&a, NULL, cfg, &sb);
-    if (r != AVLOC_OK) return r;
-    if (obj_bytes) *obj_bytes = avloc_arena_needed(&a);
-    if (scratch_bytes) *scratch_bytes = sb;
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__gcc_layout_fn, cfg, obj_bytes, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes)
 {
-    avloc_arena a;
-    size_t sb = 0;
-    avloc_result r;
     if (!g || !cfg || !mem) return AVLOC_ERR_NULL;
-    memset(g, 0, sizeof *g);
-    avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__gcc_layout(&a, g, cfg, &sb);
-    if (r != AVLOC_OK) memset(g, 0, sizeof *g);
-    return r;
+    return avloc_layout_init(avloc__gcc_layout_fn, g, sizeof *g, cfg, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames)
