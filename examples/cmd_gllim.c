@@ -31,6 +31,7 @@
     "rmse_px":..,"n_train":..,"image_width":..,"image_height":..,"hfov_deg":..}
    u = slope * delay_samples + intercept (least squares on the training set).
 */
+#define AVLOC_GLLIM_DSP /* featcfg <-> binaural config glue */
 #include "../avloc_gllim.h"
 #include <time.h>
 
@@ -366,19 +367,6 @@ typedef struct gl_fx {
     unsigned char *M;    /* T x D */
     size_t T, D, n_active; /* n_active: active time-frequency points */
 } gl_fx;
-
-static avloc_binaural_config gl_binaural_from(const avloc_gllim_featcfg *fc)
-{
-    avloc_binaural_config bc = avloc_binaural_config_default();
-    bc.sample_rate = (float)fc->sample_rate;
-    bc.n_fft = fc->n_fft;
-    bc.hop = fc->hop;
-    bc.first_bin = fc->first_bin;
-    bc.n_bins = fc->n_bins;
-    bc.threshold_db = (float)fc->threshold_db;
-    bc.threshold_relative = fc->threshold_relative;
-    return bc;
-}
 
 static int gl_fx_run(const char *cmd, gl_fx *fx, const char *path, const gl_audio *au)
 {
@@ -1400,7 +1388,7 @@ static int cmd_gllim_locate(int argc, char **argv)
     if (!gl_model_finish(cmd, model, &gm)) goto done;
     if (thr == thr) gm.m.feat.threshold_db = thr;
     if (thr_mode >= 0) gm.m.feat.threshold_relative = thr_mode;
-    fx.bc = gl_binaural_from(&gm.m.feat);
+    fx.bc = avloc_gllim_featcfg_to_binaural(&gm.m.feat);
     cam = gl_camera_make((double)gm.m.feat.image_width, (double)gm.m.feat.image_height, gm.hfov_deg);
     if (manifest ? !gl_manifest_load(cmd, manifest, &list) : !gl_list_from_args(cmd, pos, npos, &list)) goto done;
     if (avloc_gllim_posterior_query(&gm.m, &pbytes) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
