@@ -138,8 +138,9 @@ typedef struct avloc_gllim_featcfg {
     size_t image_width, image_height; /* pixels of the camera image (0: unknown) */
 } avloc_gllim_featcfg;
 
-/* 16 kHz, n_fft 1024, hop 128, bins 1..512 (D = 1536), threshold 0 dB
-   absolute, image size 0 (unknown). Set the fields the training features
+/* 16 kHz, n_fft 1024, hop 128, bins 1..512 (D = 1536), threshold -40 dB
+   relative to the clip maximum (as avloc_binaural_config_default), image
+   size 0 (unknown). Set the fields the training features
    really used (avloc_gllim_featcfg_set_binaural with AVLOC_GLLIM_DSP). */
 AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void);
 
@@ -555,8 +556,9 @@ AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void)
     f.hop = 128;
     f.first_bin = 1;
     f.n_bins = 512;
-    f.threshold_db = 0.0;
-    f.threshold_relative = 0;
+    /* the same activity threshold as avloc_binaural_config_default() */
+    f.threshold_db = -40.0;
+    f.threshold_relative = 1;
     return f;
 }
 

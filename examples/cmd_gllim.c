@@ -360,6 +360,19 @@ static int gl_audio_load(const char *cmd, const char *path, double need_rate, si
 
 /* ------------------------------------------------------ binaural features */
 
+/* The argument rules shared by `gllim locate` and `phat locate`. */
+static int gl_locate_args_ok(const char *cmd, const char *model, const char *manifest, int npos,
+                             const char *frame, const char *draw)
+{
+    if (!model) { avcli_error(cmd, "--model is required; see '%s --help'", cmd); return 0; }
+    if ((manifest != NULL) == (npos > 0)) {
+        avcli_error(cmd, "give WAV files or --manifest (not both); see '%s --help'", cmd);
+        return 0;
+    }
+    if (frame && !draw) { avcli_error(cmd, "--frame needs --draw"); return 0; }
+    return 1;
+}
+
 typedef struct gl_fx {
     avloc_binaural_config bc;
     gl_buf feat, mask, scratch;
@@ -1366,12 +1379,7 @@ static int cmd_gllim_locate(int argc, char **argv)
                      "the active time-frequency points). Prints one JSON line per file (or window) and,\n"
                      "for a manifest, a summary line with the errors.");
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
-    if (!model) { avcli_error(cmd, "--model is required; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
-    if ((manifest != NULL) == (npos > 0)) {
-        avcli_error(cmd, "give WAV files or --manifest (not both); see '%s --help'", cmd);
-        return AVCLI_EXIT_USAGE;
-    }
-    if (frame && !draw) { avcli_error(cmd, "--frame needs --draw"); return AVCLI_EXIT_USAGE; }
+    if (!gl_locate_args_ok(cmd, model, manifest, npos, frame, draw)) return AVCLI_EXIT_USAGE;
     memset(&au, 0, sizeof au);
     memset(&fx, 0, sizeof fx);
     memset(&marks, 0, sizeof marks);
@@ -1769,12 +1777,7 @@ static int cmd_phat_locate(int argc, char **argv)
     pr = avcli_parse(argc, argv, opts, no, pos, 4096, &npos, "--model phat.json (IN.wav... | --manifest test.csv) [options]",
                      "Baseline localisation: GCC-PHAT delay -> horizontal pixel u (v is not estimated: null).");
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
-    if (!model) { avcli_error(cmd, "--model is required; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
-    if ((manifest != NULL) == (npos > 0)) {
-        avcli_error(cmd, "give WAV files or --manifest (not both); see '%s --help'", cmd);
-        return AVCLI_EXIT_USAGE;
-    }
-    if (frame && !draw) { avcli_error(cmd, "--frame needs --draw"); return AVCLI_EXIT_USAGE; }
+    if (!gl_locate_args_ok(cmd, model, manifest, npos, frame, draw)) return AVCLI_EXIT_USAGE;
     memset(&au, 0, sizeof au);
     memset(&gw, 0, sizeof gw);
     memset(&marks, 0, sizeof marks);
