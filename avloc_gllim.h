@@ -1645,7 +1645,7 @@ static void avloc__gl_moments(avloc_gllim_posterior *p)
 static double avloc__gl_hsum(__m128d v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
 
 /* The sums over d of posterior_from_stats for L = 2, two dims per step,
-   branch-free (a dim with S0 = 0 has S1 = S2 = 0 and adds exactly 0).
+   branch-free: a dim with S0 = 0 has S1 = S2 = 0 and adds exactly 0.
    P (lower triangle), h, e, lsum are added to; returns the dims done. */
 static size_t avloc__gl_post_sums2(const avloc_gllim_stats *s, const double *Ak, const double *is,
                                    const double *ls, const double *cs, size_t D, double *P, double *h,
