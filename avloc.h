@@ -519,12 +519,28 @@ AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size
     return r;
 }
 
+/* Inf/NaN = exponent field all ones, i.e. (u & 0x7f800000) + 0x00800000 has
+   bit 31 set. Full blocks of 256 values OR that together without branches,
+   which compilers vectorise at -O2 (the early-exit x - x == 0 loop took 15 %
+   of the binaural feature time); one test per block keeps an early exit. */
+static uint32_t avloc__nonfinite_bits(const float *x, size_t m)
+{
+    uint32_t bad = 0;
+    size_t j;
+    for (j = 0; j < m; j++) {
+        uint32_t u;
+        memcpy(&u, x + j, sizeof u);
+        bad |= (u & 0x7f800000u) + 0x00800000u;
+    }
+    return bad & 0x80000000u;
+}
+
 AVLOC_API int avloc_all_finite_f32(const float *x, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (!(x[i] - x[i] == 0.0f)) return 0; /* NaN - NaN and inf - inf are NaN */
-    return 1;
+    size_t i = 0;
+    for (; i + 256 <= n; i += 256)
+        if (avloc__nonfinite_bits(x + i, 256)) return 0;
+    return !avloc__nonfinite_bits(x + i, n - i);
 }
 
 AVLOC_API int avloc_all_finite_f64(const double *x, size_t n)

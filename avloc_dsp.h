@@ -1538,6 +1538,10 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 #if !defined(AVLOC_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
 #include <emmintrin.h>
 #define AVLOC__FEAT_SSE2 1
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define AVLOC__FEAT_AVX2 1
+#endif
 #endif
 
 #define AVLOC__PI 3.14159265358979323846
@@ -2210,9 +2214,7 @@ static __m128 avloc__log2f_sse2(__m128 x)
     m = _mm_or_ps(_mm_and_ps(big, _mm_mul_ps(m, half)), _mm_andnot_ps(big, m));
     s = _mm_div_ps(_mm_sub_ps(m, one), _mm_add_ps(m, one));
     s2 = _mm_mul_ps(s, s);
-    p = _mm_add_ps(_mm_set1_ps(0.412198583f), _mm_mul_ps(s2, _mm_set1_ps(0.320598898f)));
-    p = _mm_add_ps(_mm_set1_ps(0.577078016f), _mm_mul_ps(s2, p));
-    p = _mm_add_ps(_mm_set1_ps(0.961796694f), _mm_mul_ps(s2, p));
+    p = _mm_add_ps(_mm_set1_ps(0.961796694f), _mm_mul_ps(s2, _mm_set1_ps(0.577078016f))); /* see AVLOC__ILD_TERMS */
     p = _mm_add_ps(_mm_set1_ps(2.88539008f), _mm_mul_ps(s2, p));
     return _mm_add_ps(ef, _mm_mul_ps(s, p));
 }
@@ -2773,10 +2775,30 @@ static int avloc__bin_fast(avloc_complex_f32 L, avloc_complex_f32 R, float *ild,
     return 1;
 }
 
-#ifdef AVLOC__FEAT_SSE2
-/* avloc__bin_fast on four points (L, R: 4 interleaved complex); returns the
-   4-bit mask of the lanes that need avloc__bin_exact. */
-static int avloc__bin_fast4(const float *L, const float *R, float *ild, float *cs, float *sn, float *pw)
+/* AVLOC__ILD_TERMS: the vector kernels stop the atanh series at s^5:
+   |s| <= 0.1716 after the mantissa reduction, so the first omitted term,
+   2/ln2 s^7/7, is < 2e-6 in log2, i.e. < 6e-6 dB of ILD. */
+#if defined(AVLOC__FEAT_SSE2) && !defined(AVLOC__FEAT_AVX2)
+/* 1/sqrt(x) and 1/x from the hardware estimates (12 bits) plus one Newton
+   step: about 2e-7 relative, well inside the features' 1e-4 budget, and no
+   division (divisions and square roots were half the feature time). */
+static __m128 avloc__rsqrt4(__m128 x)
+{
+    const __m128 y = _mm_rsqrt_ps(x);
+    return _mm_mul_ps(_mm_mul_ps(_mm_set1_ps(0.5f), y),
+                      _mm_sub_ps(_mm_set1_ps(3.0f), _mm_mul_ps(_mm_mul_ps(x, y), y)));
+}
+static __m128 avloc__rcp4(__m128 x)
+{
+    const __m128 r = _mm_rcp_ps(x);
+    return _mm_mul_ps(r, _mm_sub_ps(_mm_set1_ps(2.0f), _mm_mul_ps(x, r)));
+}
+
+/* avloc__bin_fast on four points (L, R: 4 interleaved complex); *pmax gets
+   the largest power; returns the 4-bit mask of the lanes that need
+   avloc__bin_exact. */
+static int avloc__bin_fast4(const float *L, const float *R, float *ild, float *cs, float *sn, float *pw,
+                            __m128 *pmax)
 {
     const __m128 l0 = _mm_loadu_ps(L), l1 = _mm_loadu_ps(L + 4), r0 = _mm_loadu_ps(R), r1 = _mm_loadu_ps(R + 4);
     const __m128 lre = _mm_shuffle_ps(l0, l1, _MM_SHUFFLE(2, 0, 2, 0)), lim = _mm_shuffle_ps(l0, l1, _MM_SHUFFLE(3, 1, 3, 1));
@@ -2785,15 +2807,16 @@ static int avloc__bin_fast4(const float *L, const float *R, float *ild, float *c
     const __m128i mmask = _mm_set1_epi32(0x007fffff), mone = _mm_set1_epi32(0x3f800000);
     __m128 pl = _mm_add_ps(_mm_mul_ps(lre, lre), _mm_mul_ps(lim, lim));
     __m128 pr = _mm_add_ps(_mm_mul_ps(rre, rre), _mm_mul_ps(rim, rim));
-    __m128 prod = _mm_mul_ps(pl, pr);
+    __m128 prod = _mm_mul_ps(pl, pr), psum = _mm_add_ps(pl, pr);
     __m128 ok = _mm_and_ps(_mm_cmpge_ps(prod, _mm_set1_ps(1e-30f)), _mm_cmple_ps(prod, _mm_set1_ps(1e30f)));
     __m128 inv, a, b, ma, mb, upa, upb, ef, s, s2, p;
     __m128i ua, ub;
     prod = _mm_or_ps(_mm_and_ps(ok, prod), _mm_andnot_ps(ok, one)); /* keep bad lanes finite */
-    inv = _mm_div_ps(one, _mm_sqrt_ps(prod));
+    inv = avloc__rsqrt4(prod);
     _mm_storeu_ps(cs, _mm_mul_ps(_mm_add_ps(_mm_mul_ps(rre, lre), _mm_mul_ps(rim, lim)), inv));
     _mm_storeu_ps(sn, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(rim, lre), _mm_mul_ps(rre, lim)), inv));
-    _mm_storeu_ps(pw, _mm_add_ps(pl, pr));
+    _mm_storeu_ps(pw, psum);
+    *pmax = _mm_max_ps(*pmax, psum);
     /* ILD: log2((pr + eps) / (pl + eps)), see avloc__log2_ratio */
     a = _mm_add_ps(pr, eps);
     b = _mm_add_ps(pl, eps);
@@ -2807,34 +2830,121 @@ static int avloc__bin_fast4(const float *L, const float *R, float *ild, float *c
     mb = _mm_add_ps(mb, _mm_and_ps(upa, mb));
     ma = _mm_add_ps(ma, _mm_and_ps(upb, ma));
     ef = _mm_add_ps(ef, _mm_sub_ps(_mm_and_ps(upa, one), _mm_and_ps(upb, one)));
-    s = _mm_div_ps(_mm_sub_ps(ma, mb), _mm_add_ps(ma, mb));
+    s = _mm_mul_ps(_mm_sub_ps(ma, mb), avloc__rcp4(_mm_add_ps(ma, mb)));
     s2 = _mm_mul_ps(s, s);
-    p = _mm_add_ps(_mm_set1_ps(0.412198583f), _mm_mul_ps(s2, _mm_set1_ps(0.320598898f)));
-    p = _mm_add_ps(_mm_set1_ps(0.577078016f), _mm_mul_ps(s2, p));
-    p = _mm_add_ps(_mm_set1_ps(0.961796694f), _mm_mul_ps(s2, p));
+    p = _mm_add_ps(_mm_set1_ps(0.961796694f), _mm_mul_ps(s2, _mm_set1_ps(0.577078016f))); /* see AVLOC__ILD_TERMS */
     p = _mm_add_ps(_mm_set1_ps(2.88539008f), _mm_mul_ps(s2, p));
     _mm_storeu_ps(ild, _mm_mul_ps(_mm_set1_ps(AVLOC__ILD_K), _mm_add_ps(ef, _mm_mul_ps(s, p))));
     return _mm_movemask_ps(ok) ^ 0xf;
 }
 #endif
 
-/* ILD | cos IPD | sin IPD of one frame's bins, and each bin's power. */
-static void avloc__binaural_frame(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
-                                  float *ft, float *pw)
+#ifdef AVLOC__FEAT_AVX2
+/* The same on eight points with AVX2 + FMA. The in-lane shuffles leave the
+   points in the order 0 1 4 5 2 3 6 7; one cross-lane permute per input
+   restores 0..7 so the stores stay contiguous. */
+static __m256 avloc__deint8(const float *z, int im)
 {
-    size_t b = 0;
-#ifdef AVLOC__FEAT_SSE2
-    for (; b + 4 <= nb; b += 4) {
-        int bad = avloc__bin_fast4(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b), j;
-        if (bad)
-            for (j = 0; j < 4; j++)
-                if (bad >> j & 1)
-                    avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
+    const __m256 a = _mm256_loadu_ps(z), b = _mm256_loadu_ps(z + 8);
+    const __m256 h = im ? _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)) : _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+static int avloc__bin_fast8(const float *L, const float *R, float *ild, float *cs, float *sn, float *pw,
+                            __m256 *pmax)
+{
+    const __m256 lre = avloc__deint8(L, 0), lim = avloc__deint8(L, 1);
+    const __m256 rre = avloc__deint8(R, 0), rim = avloc__deint8(R, 1);
+    const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f), eps = _mm256_set1_ps(1e-20f);
+    const __m256i mmask = _mm256_set1_epi32(0x007fffff), mone = _mm256_set1_epi32(0x3f800000);
+    __m256 pl = _mm256_fmadd_ps(lre, lre, _mm256_mul_ps(lim, lim));
+    __m256 pr = _mm256_fmadd_ps(rre, rre, _mm256_mul_ps(rim, rim));
+    __m256 prod = _mm256_mul_ps(pl, pr), psum = _mm256_add_ps(pl, pr);
+    __m256 ok = _mm256_and_ps(_mm256_cmp_ps(prod, _mm256_set1_ps(1e-30f), _CMP_GE_OQ),
+                              _mm256_cmp_ps(prod, _mm256_set1_ps(1e30f), _CMP_LE_OQ));
+    __m256 y, inv, ma, mb, upa, upb, ef, s, s2, p, rc, den;
+    __m256i ua, ub;
+    prod = _mm256_blendv_ps(one, prod, ok); /* keep bad lanes finite */
+    y = _mm256_rsqrt_ps(prod);
+    inv = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), y),
+                        _mm256_fnmadd_ps(_mm256_mul_ps(prod, y), y, _mm256_set1_ps(3.0f)));
+    _mm256_storeu_ps(cs, _mm256_mul_ps(_mm256_fmadd_ps(rre, lre, _mm256_mul_ps(rim, lim)), inv));
+    _mm256_storeu_ps(sn, _mm256_mul_ps(_mm256_fmsub_ps(rim, lre, _mm256_mul_ps(rre, lim)), inv));
+    _mm256_storeu_ps(pw, psum);
+    *pmax = _mm256_max_ps(*pmax, psum);
+    ua = _mm256_castps_si256(_mm256_add_ps(pr, eps));
+    ub = _mm256_castps_si256(_mm256_add_ps(pl, eps));
+    ef = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(ua, 23), _mm256_srli_epi32(ub, 23)));
+    ma = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(ua, mmask), mone));
+    mb = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(ub, mmask), mone));
+    upa = _mm256_cmp_ps(ma, _mm256_mul_ps(_mm256_set1_ps(1.41421356f), mb), _CMP_GT_OQ);
+    upb = _mm256_cmp_ps(mb, _mm256_mul_ps(_mm256_set1_ps(1.41421356f), ma), _CMP_GT_OQ);
+    mb = _mm256_add_ps(mb, _mm256_and_ps(upa, mb));
+    ma = _mm256_add_ps(ma, _mm256_and_ps(upb, ma));
+    ef = _mm256_add_ps(ef, _mm256_sub_ps(_mm256_and_ps(upa, one), _mm256_and_ps(upb, one)));
+    den = _mm256_add_ps(ma, mb);
+    rc = _mm256_rcp_ps(den);
+    rc = _mm256_mul_ps(rc, _mm256_fnmadd_ps(den, rc, two));
+    s = _mm256_mul_ps(_mm256_sub_ps(ma, mb), rc);
+    s2 = _mm256_mul_ps(s, s);
+    p = _mm256_fmadd_ps(s2, _mm256_set1_ps(0.577078016f), _mm256_set1_ps(0.961796694f)); /* AVLOC__ILD_TERMS */
+    p = _mm256_fmadd_ps(s2, p, _mm256_set1_ps(2.88539008f));
+    _mm256_storeu_ps(ild, _mm256_mul_ps(_mm256_set1_ps(AVLOC__ILD_K), _mm256_fmadd_ps(s, p, ef)));
+    return _mm256_movemask_ps(ok) ^ 0xff;
+}
+#endif
+
+/* ILD | cos IPD | sin IPD of one frame's bins, and each bin's power;
+   returns the largest power. */
+static float avloc__binaural_frame(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
+                                   float *ft, float *pw)
+{
+    size_t b = 0, j = 0;
+    float mx = 0.0f, xmax = 0.0f; /* vector lanes, exact-path points and the tail */
+    int bad = 0;
+#ifdef AVLOC__FEAT_AVX2
+    {
+        __m256 m8 = _mm256_setzero_ps();
+        __m128 m4;
+        for (; b + 8 <= nb; b += 8) {
+            bad = avloc__bin_fast8(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m8);
+            if (bad)
+                for (j = 0; j < 8; j++)
+                    if (bad >> j & 1) {
+                        avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
+                        xmax = pw[b + j] > xmax ? pw[b + j] : xmax;
+                    }
+        }
+        m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+        mx = _mm_cvtss_f32(m4);
+    }
+#elif defined(AVLOC__FEAT_SSE2)
+    {
+        __m128 m4 = _mm_setzero_ps();
+        for (; b + 4 <= nb; b += 4) {
+            bad = avloc__bin_fast4(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m4);
+            if (bad)
+                for (j = 0; j < 4; j++)
+                    if (bad >> j & 1) {
+                        avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
+                        xmax = pw[b + j] > xmax ? pw[b + j] : xmax;
+                    }
+        }
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+        mx = _mm_cvtss_f32(m4);
     }
 #endif
-    for (; b < nb; b++)
+    (void)bad;
+    (void)j;
+    for (; b < nb; b++) {
         if (!avloc__bin_fast(Lb[b], Rb[b], ft + b, ft + nb + b, ft + 2 * nb + b, pw + b))
             avloc__bin_exact(Lb[b], Rb[b], ft + b, ft + nb + b, ft + 2 * nb + b, pw + b);
+        xmax = pw[b] > xmax ? pw[b] : xmax;
+    }
+    return mx > xmax ? mx : xmax;
 }
 
 /* Mask of one frame, p >= thr (thr > 0), repeated over the three parts;
@@ -2888,10 +2998,10 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
     avloc_stft_config sc;
     avloc_stft_f32 st;
     avloc_arena a;
-    size_t nf = 0, ssb = 0, t, b, nb, D, fsb, active = 0, dsz;
+    size_t nf = 0, ssb = 0, t, nb, D, fsb, active = 0, dsz;
     void *sscr, *fscr;
     avloc_complex_f32 *sl, *sr;
-    float *pw, *frame, pmax = 0.0f, thr = 0.0f;
+    float *pw, *frame, pmax = 0.0f, fmax, thr = 0.0f;
     avloc_result r;
     if (!cfg || !left || !right || !features || !mask || !scratch) return AVLOC_ERR_NULL;
     r = avloc_binaural_frames(cfg, n_samples, &nf);
@@ -2917,9 +3027,9 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
         if ((r = avloc_fft_r2c_f32(&st.fft, frame, sl, fscr, fsb)) != AVLOC_OK) return r;
         avloc__stft_gather(&st, right, n_samples, t, frame);
         if ((r = avloc_fft_r2c_f32(&st.fft, frame, sr, fscr, fsb)) != AVLOC_OK) return r;
-        avloc__binaural_frame(sl + cfg->first_bin, sr + cfg->first_bin, nb, ft, pt);
+        fmax = avloc__binaural_frame(sl + cfg->first_bin, sr + cfg->first_bin, nb, ft, pt);
         if (cfg->threshold_relative)
-            for (b = 0; b < nb; b++) pmax = pt[b] > pmax ? pt[b] : pmax;
+            pmax = fmax > pmax ? fmax : pmax;
         else
             active += avloc__binaural_mask(pt, nb, thr, mask + t * D);
     }

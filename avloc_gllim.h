@@ -1518,48 +1518,91 @@ static size_t avloc__gl_stats_check(const float *Y, const unsigned char *mask, s
     return cnt;
 }
 
-/* S += sgn * (chi, chi y, chi y^2) over T frames. Dims in blocks of four with
-   the running sums in registers and t inner (the block's rows stay in L1);
-   inactive entries are masked to 0 (never multiplied), so a NaN there is
-   ignored. Same additions in the same order as the scalar loop (bit-equal
-   unless the compiler contracts them into FMAs). */
+/* S += sgn * (chi, chi y, chi y^2) over T frames. The SIMD loops run along
+   each frame's row (contiguous loads; a dims-outer, frames-inner order was
+   3x slower, latency-bound on the strided loads) and skip groups without an
+   active point; inactive entries are masked to 0 (never multiplied), so a
+   NaN there is ignored. Same additions in the same order as the scalar loop
+   (bit-equal unless the compiler contracts them into FMAs). */
+#ifdef AVLOC__GL_AVX2
+/* AVX2, eight dims per step; the S arrays (3 D doubles) stay in L1/L2. y*y
+   is exact in double, so the FMA rounds like the scalar add. Returns the
+   dims done. */
+static size_t avloc__gl_stats_rows8(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
+                                    size_t T, double sgn)
+{
+    size_t t, d, D = s->D, D8 = D & ~(size_t)7;
+    double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
+    const __m256 sg = _mm256_set1_ps((float)sgn);
+    const __m256i zero = _mm256_setzero_si256();
+    for (t = 0; t < T; t++) {
+        const float *yt = Y + t * D;
+        const unsigned char *mt = mask + t * D;
+        for (d = 0; d < D8; d += 8) {
+            long long mb;
+            __m256 on, y, ys;
+            __m256d ylo, yhi, slo, shi;
+            memcpy(&mb, mt + d, sizeof mb);
+            if (!mb) continue; /* no active point: adds exactly 0 */
+            on = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(mb)), zero));
+            y = _mm256_and_ps(on, _mm256_loadu_ps(yt + d));
+            ys = _mm256_mul_ps(sg, y);
+            on = _mm256_and_ps(on, sg);
+            ylo = _mm256_cvtps_pd(_mm256_castps256_ps128(y));
+            yhi = _mm256_cvtps_pd(_mm256_extractf128_ps(y, 1));
+            slo = _mm256_cvtps_pd(_mm256_castps256_ps128(ys));
+            shi = _mm256_cvtps_pd(_mm256_extractf128_ps(ys, 1));
+            _mm256_storeu_pd(S0 + d, _mm256_add_pd(_mm256_loadu_pd(S0 + d), _mm256_cvtps_pd(_mm256_castps256_ps128(on))));
+            _mm256_storeu_pd(S0 + d + 4, _mm256_add_pd(_mm256_loadu_pd(S0 + d + 4), _mm256_cvtps_pd(_mm256_extractf128_ps(on, 1))));
+            _mm256_storeu_pd(S1 + d, _mm256_add_pd(_mm256_loadu_pd(S1 + d), slo));
+            _mm256_storeu_pd(S1 + d + 4, _mm256_add_pd(_mm256_loadu_pd(S1 + d + 4), shi));
+            _mm256_storeu_pd(S2 + d, _mm256_fmadd_pd(slo, ylo, _mm256_loadu_pd(S2 + d)));
+            _mm256_storeu_pd(S2 + d + 4, _mm256_fmadd_pd(shi, yhi, _mm256_loadu_pd(S2 + d + 4)));
+        }
+    }
+    return D8;
+}
+#endif
+
 static void avloc__gl_stats_accum(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
                                   size_t T, double sgn)
 {
     size_t t, d = 0, D = s->D;
     double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
-#ifdef AVLOC__GL_STATS_SSE2
+#ifdef AVLOC__GL_AVX2
+    d = avloc__gl_stats_rows8(s, Y, mask, T, sgn);
+#elif defined(AVLOC__GL_STATS_SSE2)
     {
-        const __m128d vs = _mm_set1_pd(sgn);
-        const __m128 onef = _mm_set1_ps(1.0f);
+        /* the same with SSE2, four dims per step */
+        const size_t D4 = D & ~(size_t)3;
+        const __m128 sg = _mm_set1_ps((float)sgn);
         const __m128i zero = _mm_setzero_si128();
-        for (; d + 4 <= D; d += 4) {
-            __m128d a0 = _mm_loadu_pd(S0 + d), b0 = _mm_loadu_pd(S0 + d + 2);
-            __m128d a1 = _mm_loadu_pd(S1 + d), b1 = _mm_loadu_pd(S1 + d + 2);
-            __m128d a2 = _mm_loadu_pd(S2 + d), b2 = _mm_loadu_pd(S2 + d + 2);
-            for (t = 0; t < T; t++) {
+        for (t = 0; t < T; t++) {
+            const float *yt = Y + t * D;
+            const unsigned char *mt = mask + t * D;
+            for (d = 0; d < D4; d += 4) {
                 int mb;
-                __m128i m;
-                __m128 on, y;
-                __m128d ylo, yhi;
-                memcpy(&mb, mask + t * D + d, sizeof mb);
-                m = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(mb), zero), zero);
-                on = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_cmpeq_epi32(m, zero), zero));
-                y = _mm_and_ps(on, _mm_loadu_ps(Y + t * D + d));
-                on = _mm_and_ps(on, onef);
+                __m128 on, y, ys;
+                __m128d ylo, yhi, slo, shi;
+                memcpy(&mb, mt + d, sizeof mb);
+                if (!mb) continue; /* no active point: adds exactly 0 */
+                on = _mm_castsi128_ps(_mm_cmpgt_epi32(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(mb), zero), zero), zero));
+                y = _mm_and_ps(on, _mm_loadu_ps(yt + d));
+                ys = _mm_mul_ps(sg, y);
+                on = _mm_and_ps(on, sg);
                 ylo = _mm_cvtps_pd(y);
                 yhi = _mm_cvtps_pd(_mm_movehl_ps(y, y));
-                a0 = _mm_add_pd(a0, _mm_mul_pd(vs, _mm_cvtps_pd(on)));
-                b0 = _mm_add_pd(b0, _mm_mul_pd(vs, _mm_cvtps_pd(_mm_movehl_ps(on, on))));
-                a1 = _mm_add_pd(a1, _mm_mul_pd(vs, ylo));
-                b1 = _mm_add_pd(b1, _mm_mul_pd(vs, yhi));
-                a2 = _mm_add_pd(a2, _mm_mul_pd(vs, _mm_mul_pd(ylo, ylo)));
-                b2 = _mm_add_pd(b2, _mm_mul_pd(vs, _mm_mul_pd(yhi, yhi)));
+                slo = _mm_cvtps_pd(ys);
+                shi = _mm_cvtps_pd(_mm_movehl_ps(ys, ys));
+                _mm_storeu_pd(S0 + d, _mm_add_pd(_mm_loadu_pd(S0 + d), _mm_cvtps_pd(on)));
+                _mm_storeu_pd(S0 + d + 2, _mm_add_pd(_mm_loadu_pd(S0 + d + 2), _mm_cvtps_pd(_mm_movehl_ps(on, on))));
+                _mm_storeu_pd(S1 + d, _mm_add_pd(_mm_loadu_pd(S1 + d), slo));
+                _mm_storeu_pd(S1 + d + 2, _mm_add_pd(_mm_loadu_pd(S1 + d + 2), shi));
+                _mm_storeu_pd(S2 + d, _mm_add_pd(_mm_loadu_pd(S2 + d), _mm_mul_pd(slo, ylo)));
+                _mm_storeu_pd(S2 + d + 2, _mm_add_pd(_mm_loadu_pd(S2 + d + 2), _mm_mul_pd(shi, yhi)));
             }
-            _mm_storeu_pd(S0 + d, a0); _mm_storeu_pd(S0 + d + 2, b0);
-            _mm_storeu_pd(S1 + d, a1); _mm_storeu_pd(S1 + d + 2, b1);
-            _mm_storeu_pd(S2 + d, a2); _mm_storeu_pd(S2 + d + 2, b2);
         }
+        d = D4;
     }
 #endif
     for (; d < D; d++) {
@@ -1641,7 +1684,7 @@ static void avloc__gl_moments(avloc_gllim_posterior *p)
         }
 }
 
-#ifdef AVLOC__GL_STATS_SSE2
+#if defined(AVLOC__GL_STATS_SSE2) && !defined(AVLOC__GL_AVX2)
 static double avloc__gl_hsum(__m128d v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
 
 /* The sums over d of posterior_from_stats for L = 2, two dims per step,
@@ -1680,6 +1723,49 @@ static size_t avloc__gl_post_sums2(const avloc_gllim_stats *s, const double *Ak,
 }
 #endif
 
+#ifdef AVLOC__GL_AVX2
+static double avloc__gl_hsum4(__m256d v)
+{
+    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+/* avloc__gl_post_sums2 with AVX2 + FMA, four dims per step. */
+static size_t avloc__gl_post_sums4(const avloc_gllim_stats *s, const double *Ak, const double *is,
+                                   const double *ls, const double *cs, size_t D, double *P, double *h,
+                                   double *e, double *lsum)
+{
+    __m256d p00 = _mm256_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, ve = p00, vl = p00;
+    const __m256d two = _mm256_set1_pd(2.0);
+    size_t d;
+    for (d = 0; d + 4 <= D; d += 4) {
+        /* A rows (a0, a1) of dims d..d+3 -> a0 = (d, d+1, d+2, d+3) */
+        __m256d x = _mm256_loadu_pd(Ak + 2 * d), y = _mm256_loadu_pd(Ak + 2 * d + 4);
+        __m256d lo = _mm256_unpacklo_pd(x, y), hi = _mm256_unpackhi_pd(x, y); /* d, d+2, d+1, d+3 */
+        __m256d a0 = _mm256_permute4x64_pd(lo, _MM_SHUFFLE(3, 1, 2, 0)), a1 = _mm256_permute4x64_pd(hi, _MM_SHUFFLE(3, 1, 2, 0));
+        __m256d s0 = _mm256_loadu_pd(s->S0 + d), s1 = _mm256_loadu_pd(s->S1 + d), s2 = _mm256_loadu_pd(s->S2 + d);
+        __m256d iv = _mm256_loadu_pd(is + d), c = _mm256_loadu_pd(cs + d);
+        __m256d w = _mm256_mul_pd(s0, iv), cs0 = _mm256_mul_pd(c, s0);
+        __m256d r1 = _mm256_mul_pd(_mm256_sub_pd(s1, cs0), iv), wa0 = _mm256_mul_pd(w, a0);
+        ve = _mm256_fmadd_pd(_mm256_fnmadd_pd(c, _mm256_fmsub_pd(two, s1, cs0), s2), iv, ve);
+        vl = _mm256_fmadd_pd(s0, _mm256_loadu_pd(ls + d), vl);
+        h0 = _mm256_fmadd_pd(a0, r1, h0);
+        h1 = _mm256_fmadd_pd(a1, r1, h1);
+        p00 = _mm256_fmadd_pd(wa0, a0, p00);
+        p10 = _mm256_fmadd_pd(wa0, a1, p10);
+        p11 = _mm256_fmadd_pd(_mm256_mul_pd(w, a1), a1, p11);
+    }
+    P[0] += avloc__gl_hsum4(p00);
+    P[2] += avloc__gl_hsum4(p10);
+    P[3] += avloc__gl_hsum4(p11);
+    h[0] += avloc__gl_hsum4(h0);
+    h[1] += avloc__gl_hsum4(h1);
+    *e += avloc__gl_hsum4(ve);
+    *lsum += avloc__gl_hsum4(vl);
+    return d;
+}
+#endif
+
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
                                                         const avloc_gllim_stats *s,
                                                         avloc_gllim_posterior *p)
@@ -1709,7 +1795,9 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
         avloc_result r;
         memcpy(P, Gi, L * L * sizeof(double));
         d = 0;
-#ifdef AVLOC__GL_STATS_SSE2
+#ifdef AVLOC__GL_AVX2
+        if (L == 2) d = avloc__gl_post_sums4(s, Ak, is, ls, cs, D, P, h, &e, &lsum);
+#elif defined(AVLOC__GL_STATS_SSE2)
         if (L == 2) d = avloc__gl_post_sums2(s, Ak, is, ls, cs, D, P, h, &e, &lsum);
 #endif
         for (; d < D; d++) {

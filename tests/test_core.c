@@ -67,6 +67,30 @@ static void test_finite(void)
     x[1] = z / z;
     CHECK(!avloc_all_finite_f32(x, 3));
     CHECK(avloc_all_finite_f64(y, 2));
+    {
+        /* the blocked check: a bad value at every position of a 600-value
+           array (two full blocks of 256 and a tail), +-Inf, quiet and
+           signalling-pattern NaN; FLT_MAX, denormals and -0 stay finite */
+        static float big[600];
+        const uint32_t bad_bits[4] = {0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7f800001u};
+        const uint32_t ok_bits[4] = {0x7f7fffffu, 0xff7fffffu, 0x00000001u, 0x80000000u};
+        size_t i, b, wrong = 0;
+        for (i = 0; i < 600; i++) big[i] = (float)i - 300.0f;
+        CHECK(avloc_all_finite_f32(big, 600) && avloc_all_finite_f32(big, 0));
+        for (i = 0; i < 600; i++)
+            for (b = 0; b < 4; b++) {
+                float keep = big[i], v;
+                memcpy(&v, &bad_bits[b], sizeof v);
+                big[i] = v;
+                wrong += (size_t)avloc_all_finite_f32(big, 600);      /* must be 0 */
+                wrong += (size_t)!avloc_all_finite_f32(big, i);       /* before it: finite */
+                memcpy(&v, &ok_bits[b], sizeof v);
+                big[i] = v;
+                wrong += (size_t)!avloc_all_finite_f32(big, 600);
+                big[i] = keep;
+            }
+        CHECK_EQ_INT(wrong, 0);
+    }
 }
 
 static void test_linalg(void)
