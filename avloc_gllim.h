@@ -136,11 +136,15 @@ typedef struct avloc_gllim_featcfg {
     double threshold_db;     /* activity threshold */
     int threshold_relative;  /* 1: threshold relative to the clip maximum */
     size_t image_width, image_height; /* pixels of the camera image (0: unknown) */
+    double hfov_deg;         /* camera horizontal field of view in degrees (0: unknown; metadata only) */
+    double obs_weight;       /* tempering: each active point counts obs_weight times in Theorem 1
+                                (1 = the paper; < 1 widens an over-confident posterior, the
+                                estimate barely moves). Applied by every posterior function. */
 } avloc_gllim_featcfg;
 
 /* 16 kHz, n_fft 1024, hop 128, bins 1..512 (D = 1536), threshold -40 dB
    relative to the clip maximum (as avloc_binaural_config_default), image
-   size 0 (unknown). Set the fields the training features
+   size and field of view 0 (unknown), obs_weight 1. Set the fields the training features
    really used (avloc_gllim_featcfg_set_binaural with AVLOC_GLLIM_DSP). */
 AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void);
 
@@ -278,6 +282,9 @@ typedef struct avloc_gllim_posterior {
 AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *bytes);
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes);
+/* Every posterior function applies the model's tempering weight
+   m->feat.obs_weight (each active point counts that many times; 1 = the
+   paper's Theorem 1), stored in and loaded from model files. */
 /* Theorem 1 from sufficient statistics (no scratch). AVLOC_NO_ACTIVE_POINTS
    (positive) with the prior mixture (nu = pi, mu = c, V = Gamma) when
    n_active == 0. */
@@ -331,7 +338,8 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
    __metadata__ (all strings): format "avloc-gllim", version "1",
    sigma_type ("d*","d","i","i*"), K, L, D, sample_rate, n_fft, hop,
    first_bin, n_bins, threshold_db, threshold_relative, image_width,
-   image_height (from model->feat). */
+   image_height, hfov_deg, obs_weight (from model->feat; files without the
+   last two load with 0 and 1). */
 
 /* Exact file size and the scratch a save needs (0 for F64; F32 converts
    one tensor at a time). dtype: AVLOC_ST_F64 or AVLOC_ST_F32. */
@@ -559,6 +567,7 @@ AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void)
     /* the same activity threshold as avloc_binaural_config_default() */
     f.threshold_db = -40.0;
     f.threshold_relative = 1;
+    f.obs_weight = 1.0;
     return f;
 }
 
@@ -637,6 +646,9 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc__gl_sigma_ok(m->sigma_type)) return AVLOC_ERR_PARAM;
+    /* featcfg built without avloc_gllim_featcfg_default(): obs_weight 0 */
+    if (!(m->feat.obs_weight > 0.0 && m->feat.obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
+    if (!(m->feat.hfov_deg >= 0.0 && m->feat.hfov_deg < 180.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f64(m->pi, K) || !avloc_all_finite_f64(m->c, K * L) ||
         !avloc_all_finite_f64(m->Gamma, K * L * L) || !avloc_all_finite_f64(m->A, K * D * L) ||
         !avloc_all_finite_f64(m->b, K * D) || !avloc_all_finite_f64(m->sigma2, K * D))
@@ -1771,10 +1783,12 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
                                                         avloc_gllim_posterior *p)
 {
     size_t K, L, D, k, d, i, j;
-    double mx = -HUGE_VAL, tot = 0.0;
+    double mx = -HUGE_VAL, tot = 0.0, ow;
     if (!m || !s || !p || !s->S0 || !p->nu) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
+    ow = m->feat.obs_weight;
+    if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
     if (s->D != D || p->L != L || p->K_cap < K) return AVLOC_ERR_SIZE;
     p->K = K;
     p->n_active = s->n_active;
@@ -1793,7 +1807,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
         double h[AVLOC_GLLIM_MAX_L] = {0, 0, 0, 0}, e = 0.0, lsum = 0.0, ldP, hm = 0.0;
         double *V = p->V + k * L * L, *mu = p->mu + k * L;
         avloc_result r;
-        memcpy(P, Gi, L * L * sizeof(double));
+        memset(P, 0, sizeof P);
         d = 0;
 #ifdef AVLOC__GL_AVX2
         if (L == 2) d = avloc__gl_post_sums4(s, Ak, is, ls, cs, D, P, h, &e, &lsum);
@@ -1813,6 +1827,16 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
                 for (j = 0; j <= i; j++) P[i * L + j] += w * a[i] * a[j];
             }
         }
+        /* tempering: every data sum is linear in the statistics, so weighting
+           each point by ow scales them all; the prior term Gamma^-1 stays */
+        if (ow != 1.0) {
+            for (i = 0; i < L; i++) h[i] *= ow;
+            for (i = 0; i < L * L; i++) P[i] *= ow;
+            e *= ow;
+            lsum *= ow;
+        }
+        for (i = 0; i < L; i++)
+            for (j = 0; j <= i; j++) P[i * L + j] += Gi[i * L + j];
         for (i = 0; i < L; i++)
             for (j = 0; j < i; j++) P[j * L + i] = P[i * L + j];
         r = avloc__gl_spd(P, L, Lf, V, &ldP);
@@ -2078,6 +2102,8 @@ static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype d
     avloc__gl_meta_u(&w, "threshold_relative", f->threshold_relative ? 1u : 0u);
     avloc__gl_meta_u(&w, "image_width", f->image_width);
     avloc__gl_meta_u(&w, "image_height", f->image_height);
+    avloc__gl_meta_d(&w, "hfov_deg", f->hfov_deg);
+    avloc__gl_meta_d(&w, "obs_weight", f->obs_weight);
     sh[0] = K; sh[1] = L; sh[2] = L;
     if ((r = avloc__gl_put(&w, "pi", dt, 1, sh, m->pi, 0, 0, tmp, tmp_cap, tmpd)) == AVLOC_ERR_WORKSPACE && !w.measure) return r;
     if ((r = avloc__gl_put(&w, "c", dt, 2, sh, m->c, 0, 0, tmp, tmp_cap, tmpd)) == AVLOC_ERR_WORKSPACE && !w.measure) return r;
@@ -2271,6 +2297,8 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
     f.threshold_relative = (int)u;
     r = avloc__gl_meta_get_u(&rd, "image_width", AVLOC_MAX_DIM, &f.image_width); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
     r = avloc__gl_meta_get_u(&rd, "image_height", AVLOC_MAX_DIM, &f.image_height); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
+    r = avloc__gl_meta_get_d(&rd, "hfov_deg", &f.hfov_deg); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
+    r = avloc__gl_meta_get_d(&rd, "obs_weight", &f.obs_weight); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
     m->feat = f;
     return avloc_gllim_model_prepare(m);
 }

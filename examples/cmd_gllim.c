@@ -17,9 +17,10 @@
    sigma2 [1,D] ("d*"), [K,D] ("d"), [K,1] ("i") or [1,1] ("i*"); metadata
    format=avloc-gllim, version=1, sigma_type, K, L, D, sample_rate, n_fft,
    hop, first_bin, n_bins, threshold_db, threshold_relative, image_width,
-   image_height. The CLI adds what the library cannot hold yet: metadata
-   window=hann, hfov_deg, obs_weight (tempering), frame_var_scale, train_*
-   (provenance), and the optional tensor frame_var [D] (mean within-clip
+   image_height, hfov_deg, obs_weight (tempering, applied by the library's
+   posterior). The CLI adds what the library cannot hold yet: metadata
+   window=hann, frame_var_scale, coherence settings, train_* (provenance),
+   and the optional tensor frame_var [D] (mean within-clip
    variance of the frame features of the training clips, see --frame-var).
    The feature configuration, the camera and the localisation defaults travel
    with the model, so `locate` needs nothing but the model and the WAVs.
@@ -520,9 +521,7 @@ typedef struct gl_model {
     avloc_gllim_model m;
     void *mem;
     float *frame_var;      /* D or NULL */
-    double hfov_deg;
     double frame_var_scale;/* added to sigma2 at load: s2 += scale * frame_var */
-    double obs_weight;     /* each active point counts this many times */
     int obs_mean;          /* 0: every active point; 1: per-dimension temporal means; 2: means weighted sqrt(count) */
     double onset_db;       /* > 0: onset gate (gl_onset_gate) */
     double coherence;      /* > 0: coherence mask threshold (gl_coherence_mask) */
@@ -543,11 +542,11 @@ static const char *gl_sigma_name(avloc_gllim_sigma s)
 /* The model proper goes through the library (avloc_gllim_save/_load: pi, c,
    Gamma, A, b, sigma2 and the feature configuration with the image size).
    What the library format cannot hold yet is added by re-encoding its file
-   image with extra metadata (hfov_deg, obs_weight, frame_var_scale, train_*)
+   image with extra metadata (frame_var_scale, coherence, train_*)
    and the optional frame_var tensor; avloc_gllim_load ignores both. */
 static const char *const gl_lib_meta_keys[] = {
     "format", "version", "sigma_type", "K", "L", "D", "sample_rate", "n_fft", "hop", "first_bin", "n_bins",
-    "threshold_db", "threshold_relative", "image_width", "image_height", NULL};
+    "threshold_db", "threshold_relative", "image_width", "image_height", "hfov_deg", "obs_weight", NULL};
 
 static void gl_meta_num(avloc_st_writer *w, const char *key, double v)
 {
@@ -590,9 +589,7 @@ static int gl_model_save(const char *cmd, const char *path, const gl_model *gm, 
         for (kv = gl_lib_meta_keys; *kv; kv++)
             if (avloc_st_meta(&rd, *kv, val, sizeof val) == AVLOC_OK) avloc_st_add_meta(&w, *kv, val);
         avloc_st_add_meta(&w, "window", "hann");
-        gl_meta_num(&w, "hfov_deg", gm->hfov_deg);
         gl_meta_num(&w, "frame_var_scale", gm->frame_var_scale);
-        gl_meta_num(&w, "obs_weight", gm->obs_weight);
         if (gm->coherence > 0) {
             gl_meta_num(&w, "coherence", gm->coherence);
             gl_meta_num(&w, "coh_frames", gm->coh_dt);
@@ -644,7 +641,8 @@ static void gl_model_free(gl_model *gm)
 
 /* Reads a model with avloc_gllim_load, then the CLI extras; frame_var_scale
    / obs_weight come from the file unless the caller overrides them
-   afterwards (then call gl_model_finish). */
+   afterwards (then call gl_model_finish). A camera field of view of 0
+   (unknown) becomes 60 degrees. */
 static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
 {
     unsigned char *buf = NULL;
@@ -692,17 +690,16 @@ static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
                     (unsigned long)fc->n_fft, (unsigned long)fc->first_bin, (unsigned long)fc->n_bins, (unsigned long)D);
         goto done;
     }
-    gm->hfov_deg = 60.0;
+    if (gm->m.feat.hfov_deg == 0.0) gm->m.feat.hfov_deg = 60.0;
     gm->frame_var_scale = 0.0;
-    gm->obs_weight = 1.0;
     gm->coherence = 0.0;
     cdt = 2.0;
     cdb = 1.0;
-    if (!gl_meta_double(&rd, "hfov_deg", &gm->hfov_deg, 0) || !gl_meta_double(&rd, "frame_var_scale", &gm->frame_var_scale, 0) ||
-        !gl_meta_double(&rd, "obs_weight", &gm->obs_weight, 0) || !gl_meta_double(&rd, "coherence", &gm->coherence, 0) ||
+    if (!gl_meta_double(&rd, "frame_var_scale", &gm->frame_var_scale, 0) ||
+        !gl_meta_double(&rd, "coherence", &gm->coherence, 0) ||
         !gl_meta_double(&rd, "coh_frames", &cdt, 0) || !gl_meta_double(&rd, "coh_bins", &cdb, 0) ||
         !(gm->coherence >= 0 && gm->coherence <= 1) || !(cdt >= 0 && cdt <= 100) || !(cdb >= 0 && cdb <= 100)) {
-        avcli_error(cmd, "%s: malformed hfov_deg / frame_var_scale / obs_weight / coherence metadata", path);
+        avcli_error(cmd, "%s: malformed frame_var_scale / coherence metadata", path);
         goto done;
     }
     gm->coh_dt = (int)cdt;
@@ -1210,9 +1207,9 @@ static int cmd_gllim_train(int argc, char **argv)
     gm.m.feat.threshold_relative = thr_mode;
     gm.m.feat.image_width = (size_t)width;
     gm.m.feat.image_height = (size_t)height;
-    gm.hfov_deg = hfov;
+    gm.m.feat.hfov_deg = hfov;
+    gm.m.feat.obs_weight = obs_w;
     gm.frame_var_scale = fv_scale;
-    gm.obs_weight = obs_w;
     gm.coherence = coh;
     gm.coh_dt = coh_dt;
     gm.coh_db = coh_db;
@@ -1304,15 +1301,16 @@ static void gl_json_truth(avloc_io_json *j, const gl_camera *cam, const gl_item 
     else avloc_io_json_null(j, "del_deg");
 }
 
-/* Posterior from (possibly re-weighted) statistics: each active point counts
-   w times, which is Sigma / w for the data term. */
+/* Posterior from the statistics. The library applies the tempering
+   (feat.obs_weight); --obs mean replaces each dimension's points by one
+   observation, their temporal mean (weighted by sqrt(count) for mean-sqrt). */
 static avloc_result gl_posterior(const gl_model *gm, const avloc_gllim_stats *st, avloc_gllim_stats *tmp,
                                  avloc_gllim_posterior *post)
 {
     size_t d;
     if (gm->obs_mean) { /* one observation per dimension: its temporal mean (like training) */
         for (d = 0; d < st->D; d++) {
-            double s0 = st->S0[d], m = s0 > 0 ? st->S1[d] / s0 : 0.0, w = s0 > 0 ? gm->obs_weight : 0.0;
+            double s0 = st->S0[d], m = s0 > 0 ? st->S1[d] / s0 : 0.0, w = s0 > 0 ? 1.0 : 0.0;
             if (gm->obs_mean == 2 && s0 > 0) w *= sqrt(s0);
             tmp->S0[d] = w;
             tmp->S1[d] = w * m;
@@ -1322,15 +1320,7 @@ static avloc_result gl_posterior(const gl_model *gm, const avloc_gllim_stats *st
         tmp->n_frames = st->n_frames;
         return avloc_gllim_posterior_from_stats(&gm->m, tmp, post);
     }
-    if (gm->obs_weight == 1.0) return avloc_gllim_posterior_from_stats(&gm->m, st, post);
-    for (d = 0; d < st->D; d++) {
-        tmp->S0[d] = st->S0[d] * gm->obs_weight;
-        tmp->S1[d] = st->S1[d] * gm->obs_weight;
-        tmp->S2[d] = st->S2[d] * gm->obs_weight;
-    }
-    tmp->n_active = st->n_active;
-    tmp->n_frames = st->n_frames;
-    return avloc_gllim_posterior_from_stats(&gm->m, tmp, post);
+    return avloc_gllim_posterior_from_stats(&gm->m, st, post);
 }
 
 static int cmd_gllim_locate(int argc, char **argv)
@@ -1387,7 +1377,7 @@ static int cmd_gllim_locate(int argc, char **argv)
     memset(&list, 0, sizeof list);
     if (!gl_model_load(cmd, model, &gm)) return AVCLI_EXIT_FAIL;
     if (fv_scale == fv_scale) gm.frame_var_scale = fv_scale;
-    if (obs_w == obs_w) gm.obs_weight = obs_w;
+    if (obs_w == obs_w) gm.m.feat.obs_weight = obs_w;
     if (obs_mode >= 0) gm.obs_mean = obs_mode;
     if (onset == onset) gm.onset_db = onset;
     if (coh == coh) gm.coherence = coh;
@@ -1397,7 +1387,7 @@ static int cmd_gllim_locate(int argc, char **argv)
     if (thr == thr) gm.m.feat.threshold_db = thr;
     if (thr_mode >= 0) gm.m.feat.threshold_relative = thr_mode;
     fx.bc = avloc_gllim_featcfg_to_binaural(&gm.m.feat);
-    cam = gl_camera_make((double)gm.m.feat.image_width, (double)gm.m.feat.image_height, gm.hfov_deg);
+    cam = gl_camera_make((double)gm.m.feat.image_width, (double)gm.m.feat.image_height, gm.m.feat.hfov_deg);
     if (manifest ? !gl_manifest_load(cmd, manifest, &list) : !gl_list_from_args(cmd, pos, npos, &list)) goto done;
     if (avloc_gllim_posterior_query(&gm.m, &pbytes) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
         !(pmem = avcli_malloc(cmd, pbytes, 1)) || !(smem = avcli_malloc(cmd, sbytes, 1)) ||
@@ -1476,7 +1466,7 @@ static int cmd_gllim_locate(int argc, char **argv)
             for (t = 0; t < fx.T; t++) {
                 int emitted = 0;
                 r = avloc_gllim_stream_push_f32(&stream, fx.Y + t * fx.D, fx.M + t * fx.D, &post, &emitted);
-                if (r == AVLOC_OK && emitted && (gm.obs_weight != 1.0 || gm.obs_mean)) r = gl_posterior(&gm, &stream.stats, &tmp, &post);
+                if (r == AVLOC_OK && emitted && gm.obs_mean) r = gl_posterior(&gm, &stream.stats, &tmp, &post);
                 if (r < 0) { avcli_error(cmd, "%s: posterior: %s", it->path, avloc_result_str(r)); n_failed++; break; }
                 if (emitted) {
                     size_t cnt = stream.count, first = t + 1 - cnt;

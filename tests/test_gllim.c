@@ -562,6 +562,39 @@ static void test_posterior_edges(void)
     CHECK_NEAR(post.mean[0], xe[0], 1e-9 * (1 + fabs(xe[0])));
     CHECK_NEAR(post.mean[1], xe[1], 1e-9 * (1 + fabs(xe[1])));
     for (k = 0; k < K; k++) CHECK_NEAR(post.nu[k], al[k], 1e-9);
+    /* tempering (feat.obs_weight = w) == every statistic scaled by w */
+    {
+        avloc_gllim_stats st;
+        void *stm = malloc(sb);
+        double nu1[4], mu1[8], V1[16], err = 0.0;
+        size_t i;
+        for (d = 0; d < D; d++) M[d] = (unsigned char)(d % 3 != 1);
+        for (d = 0; d < 2 * D; d++) { Yt[D + d] = Yt[d % D] + 0.25f * (float)(d % 5); M[D + d] = (unsigned char)(d % 4 != 0); }
+        CHECK_EQ_INT(avloc_gllim_stats_init(&st, D, stm, sb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Yt, M, 3, 1), AVLOC_OK);
+        for (d = 0; d < D; d++) { st.S0[d] *= 0.3; st.S1[d] *= 0.3; st.S2[d] *= 0.3; }
+        CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_OK);
+        memcpy(nu1, post.nu, sizeof nu1); memcpy(mu1, post.mu, sizeof mu1); memcpy(V1, post.V, sizeof V1);
+        tm.m.feat.obs_weight = 0.3;
+        CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, M, 3, &post, sm, sb), AVLOC_OK);
+        for (i = 0; i < K; i++) err = fmax(err, fabs(post.nu[i] - nu1[i]));
+        for (i = 0; i < K * L; i++) err = fmax(err, fabs(post.mu[i] - mu1[i]) / (1 + fabs(mu1[i])));
+        for (i = 0; i < K * L * L; i++) err = fmax(err, fabs(post.V[i] - V1[i]) / (1e-3 + fabs(V1[i])));
+        CHECK_MSG(err < 1e-10, "tempered posterior vs scaled statistics: %.3g", err);
+        tm.m.feat.obs_weight = 0.0; /* featcfg not from featcfg_default(): refused, not garbage */
+        CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+        tm.m.feat.obs_weight = NAN;
+        CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+        tm.m.feat.obs_weight = 1.0;
+        tm.m.feat.hfov_deg = 180.0;
+        CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+        tm.m.feat.hfov_deg = 0.0;
+        CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+        free(stm);
+        sample_model(&tm.m, x, y);
+        for (d = 0; d < D; d++) { Yt[d] = (float)y[d]; M[d] = 1; }
+    }
     /* NaN on an active point is an error */
     Yt[3] = NAN;
     CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, M, 1, &post, sm, sb), AVLOC_ERR_NONFINITE);
@@ -855,6 +888,7 @@ static void test_save_load(void)
             random_model(&tm.m, (avloc_gllim_sigma)t, 3.0, 0.5);
             tm.m.feat.image_width = 640; tm.m.feat.image_height = 480;
             tm.m.feat.threshold_db = -37.25; tm.m.feat.threshold_relative = 1;
+            tm.m.feat.hfov_deg = 62.5; tm.m.feat.obs_weight = 1e-3;
             CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
             CHECK_EQ_INT(avloc_gllim_save_query(&tm.m, dt, &fb, &sb), AVLOC_OK);
             file = malloc(fb); scr = malloc(sb);
@@ -879,7 +913,8 @@ static void test_save_load(void)
             CHECK(back.m.feat.image_width == 640 && back.m.feat.image_height == 480 &&
                   back.m.feat.threshold_db == -37.25 && back.m.feat.threshold_relative == 1 &&
                   back.m.feat.n_fft == 1024 && back.m.feat.hop == 128 && back.m.feat.n_bins == 512 &&
-                  back.m.feat.sample_rate == 16000.0);
+                  back.m.feat.sample_rate == 16000.0 && back.m.feat.hfov_deg == 62.5 &&
+                  back.m.feat.obs_weight == 1e-3);
             /* corrupt: truncated, flipped header byte, not-a-model */
             CHECK(avloc_gllim_load(&back.m, file, wr - 3, back.mem, mb) == AVLOC_ERR_FORMAT);
             CHECK(avloc_gllim_load_query(file, 5, NULL, NULL, NULL, &mb) == AVLOC_ERR_FORMAT);
