@@ -195,6 +195,21 @@ def write_wav(path, y):
     wavfile.write(path, FS, q)
 
 
+def burst_envelope(rng, n):
+    env = np.zeros(n)
+    ramp = int(0.005 * FS)
+    pos = int(rng.uniform(0.02, 0.1) * FS)
+    while pos < n:
+        on = int(rng.uniform(0.08, 0.25) * FS)
+        seg = np.ones(on)
+        seg[:ramp] = np.linspace(0, 1, ramp)
+        seg[-ramp:] = np.linspace(1, 0, ramp)
+        end = min(n, pos + on)
+        env[pos:end] = seg[: end - pos]
+        pos = end + int(rng.uniform(0.05, 0.2) * FS)
+    return env
+
+
 def render_train(job):
     i, u, v, a = job
     kem = kemar()
@@ -202,9 +217,18 @@ def render_train(job):
     az, el = KR.dir_to_azel(d)
     ir, room = brir_for(kem, a.room, d, az, el, None, rng_for(a.seed, STREAM_ROOM, i))
     n = int(round(a.duration * FS))
-    src = rng_for(a.seed, STREAM_SIG, i).standard_normal(n + ir.shape[1] - 1) * SOURCE_RMS
-    # 'valid' part only: every output sample sees the whole IR (steady state, no onset transient)
-    y = np.stack([fftconvolve(src, ir[e], mode="valid") for e in range(2)])
+    rs = rng_for(a.seed, STREAM_SIG, i)
+    if getattr(a, "signal", "noise") == "bursts":
+        # white-noise bursts (80-250 ms on, 50-200 ms off, 5 ms ramps) from silence: onsets and
+        # reverberant decays like speech's, so masked features see the same mix of direct sound
+        # and room as at test time
+        env = burst_envelope(rs, n)
+        src = rs.standard_normal(n) * env * (SOURCE_RMS / math.sqrt(max(np.mean(env ** 2), 1e-12)))
+        y = np.stack([fftconvolve(src, ir[e])[:n] for e in range(2)])
+    else:
+        src = rs.standard_normal(n + ir.shape[1] - 1) * SOURCE_RMS
+        # 'valid' part only: every output sample sees the whole IR (steady state, no onset transient)
+        y = np.stack([fftconvolve(src, ir[e], mode="valid") for e in range(2)])
     y, gain_db = finish(y, a.snr, rng_for(a.seed, STREAM_NOISE, i))
     rel = os.path.join("wav", "%04d.wav" % i)
     write_wav(os.path.join(a.out, rel), y)
@@ -460,6 +484,8 @@ def main(argv=None):
     t.add_argument("--snr", type=float, default=30.0)
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--duration", type=float, default=1.0)
+    t.add_argument("--signal", choices=["noise", "bursts"], default="noise",
+                   help="noise: stationary white noise (the paper); bursts: white-noise bursts from silence")
     t.add_argument("--jobs", type=int, default=jobs)
     s = sub.add_parser("test", help="espeak-ng speech at uniformly random pixels")
     s.add_argument("--out", required=True)
