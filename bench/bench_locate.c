@@ -7,7 +7,7 @@
    Times each stage (processor time, best of N batches) and prints x real time.
 
    Build: cc -O2 -I. bench/bench_locate.c -lm   (or make -C bench)
-   Usage: ./a.out [n_batches (default 15)] [seconds of audio (default 1)] */
+   Usage: ./a.out [n_batches (default 15)] [seconds of audio (default 1)] [K (default 32)] */
 #include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
 #define AVLOC_GLLIM_DSP
@@ -53,7 +53,8 @@ static void make_model(avloc_gllim_model *m, size_t K, size_t L, size_t D)
             double scale = d < D / 3 ? 3.0 : 0.5;
             for (i = 0; i < L; i++) m->A[(k * D + d) * L + i] = scale * nrand();
             m->b[k * D + d] = scale * 0.3 * nrand();
-            m->sigma2[k * D + d] = scale * scale * (0.2 + 0.1 * urand());
+            /* d*: one variance per dimension, the same for every component */
+            m->sigma2[k * D + d] = k == 0 ? scale * scale * (0.2 + 0.1 * urand()) : m->sigma2[d];
         }
     }
     m->feat.sample_rate = 16000.0f; /* metadata only */
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
 {
     int nb = argc > 1 ? atoi(argv[1]) : 15;
     double secs = argc > 2 ? atof(argv[2]) : 1.0;
+    long K = argc > 3 ? atol(argv[3]) : 32;
     avloc_gllim_model model;
     ctx c;
     size_t sbytes, pbytes, fd;
@@ -161,7 +163,8 @@ int main(int argc, char **argv)
     c.mask = (unsigned char *)malloc(fd);
     if ((rc = avloc_binaural_query(&c.bc, c.n, &c.bbytes)) != AVLOC_OK) die("binaural_query", rc);
     c.bscr = malloc(c.bbytes);
-    make_model(&model, 32, 2, c.D);
+    if (K < 1 || K > 4096) K = 32;
+    make_model(&model, (size_t)K, 2, c.D);
     c.m = &model;
     avloc_gllim_stats_query(c.D, &sbytes);
     if ((rc = avloc_gllim_stats_init(&c.st, c.D, malloc(sbytes), sbytes)) != AVLOC_OK) die("stats_init", rc);
@@ -172,9 +175,9 @@ int main(int argc, char **argv)
     ts = best_ms(run_stats, &c, nb);
     tp = best_ms(run_post, &c, nb);
     tot = tf + ts + tp;
-    printf("bench_locate: %.2f s of 16 kHz stereo, %zu frames, D = %zu, K = 32, L = 2, "
+    printf("bench_locate: %.2f s of 16 kHz stereo, %zu frames, D = %zu, K = %ld, L = 2, "
            "%.1f%% TF points active; x_hat = (%.4f, %.4f)\n",
-           secs, c.nf, c.D, 100.0 * (double)c.n_active / (double)(c.nf * c.bc.n_bins),
+           secs, c.nf, c.D, K, 100.0 * (double)c.n_active / (double)(c.nf * c.bc.n_bins),
            c.post.mean[0], c.post.mean[1]);
     printf("processor time, best of %d batches, per second of audio:\n", nb);
     printf("| stage | ms / s audio | x real time |\n|---|---:|---:|\n");

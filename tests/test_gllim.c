@@ -767,6 +767,23 @@ static void test_bad_inputs(void)
         CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, NULL, al), AVLOC_ERR_NULL);
         tm.m.sigma2[3] = 0.0;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+        /* Sigma must have the shape its type promises */
+        {
+            size_t i;
+            for (i = 0; i < tm.m.K * D; i++) tm.m.sigma2[i] = 1.0 + (double)(i % D);
+            tm.m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
+            CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+            tm.m.sigma2[D + 1] *= 1.5; /* component 1 differs: not tied */
+            CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+            tm.m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG;
+            CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+            tm.m.sigma_type = AVLOC_GLLIM_SIGMA_ISO; /* varies over d: not isotropic */
+            CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+            for (i = 0; i < tm.m.K * D; i++) tm.m.sigma2[i] = 2.0 + (double)(i / D);
+            CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+            tm.m.sigma_type = AVLOC_GLLIM_SIGMA_ISO_TIED;
+            CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
+        }
     }
     /* stats: removing more than was added */
     {
