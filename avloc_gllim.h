@@ -1266,7 +1266,9 @@ static avloc_result avloc__gl_em(avloc__gl_ws *w, avloc_gllim_model *m, const av
         info->loglik = ll;
         if (it == 1) ll1 = ll;
         if (cfg->progress && cfg->progress(cfg->user, (int)it, ll)) { info->stopped = 1; break; }
-        if (it >= 3 && cfg->tol > 0.0 && ll - llprev < cfg->tol * (ll - ll1)) { info->converged = 1; break; }
+        /* <= and |.|: a stalled EM (gain 0, or LL no higher than after the
+           first iteration) must stop too; it used to run to max_iter */
+        if (it >= 3 && cfg->tol > 0.0 && ll - llprev <= cfg->tol * fabs(ll - ll1)) { info->converged = 1; break; }
         llprev = ll;
         if (it < cfg->max_iter) avloc__gl_fix_collapsed(w, cfg, &reseeds, info);
     }
