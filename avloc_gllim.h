@@ -126,6 +126,8 @@ typedef enum avloc_gllim_sigma {
     AVLOC_GLLIM_SIGMA_ISO = 3,       /* "i" : isotropic per component */
     AVLOC_GLLIM_SIGMA_ISO_TIED = 4   /* "i*": isotropic, shared */
 } avloc_gllim_sigma;
+/* "d*", "d", "i", "i*" (the names used by model files and the CLI); "?" otherwise. */
+AVLOC_API const char *avloc_gllim_sigma_name(avloc_gllim_sigma s);
 
 /* Feature configuration stored with a model so that localisation uses what
    training used (mirrors avloc_binaural_config plus the image size). */
@@ -2038,7 +2040,7 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
 
 /* ------------------------------------------------------------ model files */
 
-static const char *avloc__gl_sigma_name(avloc_gllim_sigma s)
+AVLOC_API const char *avloc_gllim_sigma_name(avloc_gllim_sigma s)
 {
     switch (s) {
     case AVLOC_GLLIM_SIGMA_DIAG_TIED: return "d*";
@@ -2117,7 +2119,7 @@ static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype d
     avloc_st_begin(&w, buf, cap);
     avloc_st_add_meta(&w, "format", "avloc-gllim");
     avloc_st_add_meta(&w, "version", "1");
-    avloc_st_add_meta(&w, "sigma_type", avloc__gl_sigma_name(m->sigma_type));
+    avloc_st_add_meta(&w, "sigma_type", avloc_gllim_sigma_name(m->sigma_type));
     avloc__gl_meta_u(&w, "K", K); avloc__gl_meta_u(&w, "L", L); avloc__gl_meta_u(&w, "D", D);
     avloc__gl_meta_d(&w, "sample_rate", f->sample_rate);
     avloc__gl_meta_u(&w, "n_fft", f->n_fft); avloc__gl_meta_u(&w, "hop", f->hop);

@@ -528,17 +528,6 @@ typedef struct gl_model {
     int coh_dt, coh_db;    /* its neighbourhood: +-frames, +-bins */
 } gl_model;
 
-static const char *gl_sigma_name(avloc_gllim_sigma s)
-{
-    switch (s) {
-    case AVLOC_GLLIM_SIGMA_DIAG_TIED: return "d*";
-    case AVLOC_GLLIM_SIGMA_DIAG: return "d";
-    case AVLOC_GLLIM_SIGMA_ISO: return "i";
-    case AVLOC_GLLIM_SIGMA_ISO_TIED: return "i*";
-    }
-    return "?";
-}
-
 /* The model proper goes through the library (avloc_gllim_save/_load: pi, c,
    Gamma, A, b, sigma2 and the feature configuration with the image size).
    What the library format cannot hold yet is added by re-encoding its file
@@ -1237,7 +1226,7 @@ static int cmd_gllim_train(int argc, char **argv)
     }
     gm.frame_var = NULL;
     fprintf(stderr, "%s: %lu files (%.1f s of audio), D = %lu, K = %lu (%s), %lu EM iterations%s, LL %.6g\n", cmd,
-            (unsigned long)N, audio_s, (unsigned long)D, (unsigned long)info.K_used, gl_sigma_name(tc.sigma_type),
+            (unsigned long)N, audio_s, (unsigned long)D, (unsigned long)info.K_used, avloc_gllim_sigma_name(tc.sigma_type),
             (unsigned long)info.iterations, info.converged ? " (converged)" : "", info.loglik);
     fprintf(stderr, "%s: time (one core): features %.3f s, EM %.3f s, total %.3f s; wrote %s\n", cmd, t_feat, t_em,
             t_feat + t_em, out);
@@ -1248,7 +1237,7 @@ static int cmd_gllim_train(int argc, char **argv)
         avloc_io_json_int(&j, "n", (long long)N);
         avloc_io_json_int(&j, "D", (long long)D);
         avloc_io_json_int(&j, "K", (long long)info.K_used);
-        avloc_io_json_str(&j, "sigma", gl_sigma_name(tc.sigma_type));
+        avloc_io_json_str(&j, "sigma", avloc_gllim_sigma_name(tc.sigma_type));
         avloc_io_json_int(&j, "iterations", (long long)info.iterations);
         avloc_io_json_bool(&j, "converged", info.converged);
         avloc_io_json_num(&j, "loglik", info.loglik);

@@ -919,6 +919,7 @@ static void test_save_load(void)
             CHECK_EQ_INT(avloc_gllim_load(&back.m, file, wr, back.mem, mb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
             CHECK_EQ_INT(avloc_gllim_load(&back.m, file, wr, back.mem, mb), AVLOC_OK);
             CHECK(back.m.sigma_type == tm.m.sigma_type && back.m.prepared && back.m.K == K);
+            CHECK(strcmp(avloc_gllim_sigma_name(back.m.sigma_type), t == 1 ? "d*" : t == 2 ? "d" : t == 3 ? "i" : "i*") == 0);
             e = fmax(e, group_err(back.m.pi, tm.m.pi, K));
             e = fmax(e, group_err(back.m.c, tm.m.c, K * L));
             e = fmax(e, group_err(back.m.Gamma, tm.m.Gamma, K * L * L));
