@@ -176,6 +176,9 @@ typedef struct avloc_gllim_model {
     double *Sstar;            /* K x L x L: (Gamma^-1 + A^T Sigma^-1 A)^-1 */
     double *bstar;            /* K x L */
     double *logdet_Gstar;     /* K: log|Sigma_k + A_k Gamma_k A_k^T| */
+    double *post_rows;        /* K x (L+1) x D: A_k coordinate-major (row i holds a_dk[i] for
+                                 every d), then c*_k: all the posterior pass reads per component,
+                                 at unit stride (no shuffles) */
 } avloc_gllim_model;
 
 AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, size_t *bytes);
@@ -273,9 +276,11 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
 typedef struct avloc_gllim_posterior {
     size_t K, L;              /* K of the model used last */
     size_t K_cap;
+    size_t D;                 /* feature dimension of the model it was made for */
     double *nu;               /* K weights, sum 1 */
     double *mu;               /* K x L */
     double *V;                /* K x L x L */
+    double *work;             /* 2 x D: chi/sigma2-weighted statistics (internal) */
     double mean[AVLOC_GLLIM_MAX_L];                     /* x_hat = sum nu mu */
     double cov[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];  /* L x L mixture covariance */
     size_t n_active;          /* active points used */
@@ -585,10 +590,12 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
 {
     size_t KL, KLL, KD, KDL;
     double *pi, *c, *G, *A, *b, *s2, *Gi, *ldG, *is2, *ls2, *sls2, *cs, *Ss, *bs, *ldGs;
+    double *pr;
+    size_t KDL1;
     if (K == 0 || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0 || K > AVLOC_MAX_DIM || D > AVLOC_MAX_DIM)
         return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(K, L, &KL) || !avloc_size_mul(KL, L, &KLL) || !avloc_size_mul(K, D, &KD) ||
-        !avloc_size_mul(KD, L, &KDL))
+        !avloc_size_mul(KD, L, &KDL) || !avloc_size_mul(KD, L + 1, &KDL1))
         return AVLOC_ERR_OVERFLOW;
     pi = AVLOC_PUSH(a, double, K);
     c = AVLOC_PUSH(a, double, KL);
@@ -605,6 +612,7 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
     Ss = AVLOC_PUSH(a, double, KLL);
     bs = AVLOC_PUSH(a, double, KL);
     ldGs = AVLOC_PUSH(a, double, K);
+    pr = AVLOC_PUSH(a, double, KDL1);
     if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
     if (m && a->base) {
         memset(m, 0, sizeof *m);
@@ -613,6 +621,7 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
         m->pi = pi; m->c = c; m->Gamma = G; m->A = A; m->b = b; m->sigma2 = s2;
         m->Gamma_inv = Gi; m->logdet_Gamma = ldG; m->inv_sigma2 = is2; m->log_sigma2 = ls2;
         m->sum_log_sigma2 = sls2; m->cstar = cs; m->Sstar = Ss; m->bstar = bs; m->logdet_Gstar = ldGs;
+        m->post_rows = pr;
         m->feat = avloc_gllim_featcfg_default();
         memset(pi, 0, K * sizeof(double)); memset(c, 0, KL * sizeof(double));
         memset(G, 0, KLL * sizeof(double)); memset(A, 0, KDL * sizeof(double));
@@ -710,6 +719,8 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
                 for (j = 0; j < L; j++) P[i * L + j] += w * a[i] * a[j];
             }
             cs[d] = pred;
+            for (i = 0; i < L; i++) m->post_rows[(k * (L + 1) + i) * D + d] = a[i];
+            m->post_rows[(k * (L + 1) + L) * D + d] = pred;
         }
         m->sum_log_sigma2[k] = sls;
         r = avloc__gl_spd(P, L, Lf, m->Sstar + k * L * L, &ldP);
@@ -1666,11 +1677,13 @@ AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, s
 {
     avloc_arena a;
     if (!m || !bytes) return AVLOC_ERR_NULL;
-    if (m->K_cap == 0 || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L) return AVLOC_ERR_SIZE;
+    if (m->K_cap == 0 || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L || m->D == 0 || m->D > AVLOC_MAX_DIM)
+        return AVLOC_ERR_SIZE;
     avloc_arena_init(&a, NULL, 0);
     AVLOC_PUSH(&a, double, m->K_cap);
     AVLOC_PUSH(&a, double, m->K_cap * m->L);
     AVLOC_PUSH(&a, double, m->K_cap * m->L * m->L);
+    AVLOC_PUSH(&a, double, 2 * m->D);
     if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
     *bytes = avloc_arena_needed(&a);
     return AVLOC_OK;
@@ -1694,6 +1707,8 @@ AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, cons
     p->nu = AVLOC_PUSH(&a, double, m->K_cap);
     p->mu = AVLOC_PUSH(&a, double, m->K_cap * m->L);
     p->V = AVLOC_PUSH(&a, double, m->K_cap * m->L * m->L);
+    p->D = m->D;
+    p->work = AVLOC_PUSH(&a, double, 2 * m->D);
     return avloc_arena_status(&a);
 }
 
@@ -1716,41 +1731,61 @@ static void avloc__gl_moments(avloc_gllim_posterior *p)
         }
 }
 
+/* Theorem 1 in two passes. With w_d = S0_d / s2_d and the mean of the
+   active values ybar_d = S1_d / S0_d, every component needs
+     P_k = sum_d w_d a_dk a_dk^T,  h_k = sum_d w_d (ybar_d - c*_dk) a_dk,
+     e_k = C + sum_d w_d (ybar_d - c*_dk)^2,  C = sum_d (S2_d - S1_d ybar_d) / s2_d
+   (the residual sum of squares about c*_k split into the within-dim part C
+   and a sum of non-negative terms: no cancellation). w, ybar, C and
+   sum S0 log s2 are made once per Sigma row, i.e. once per call when Sigma
+   is tied; the component pass then reads only A_k and c*_k (post_rows) at
+   unit stride. It is bound by memory traffic (24 bytes per dim and
+   component; float copies measured only 10-20 % faster with AVX2, slower
+   with SSE2, and would cost the exactness of the double parameters).
+   A dim without active points has w = 0 and adds exactly 0. */
+static void avloc__gl_post_prep(const avloc_gllim_stats *s, const double *is, const double *ls, size_t D,
+                                double *w, double *ybar, double *C, double *lsum)
+{
+    double e = 0.0, l = 0.0;
+    size_t d;
+    for (d = 0; d < D; d++) {
+        double s0 = s->S0[d], yb = s0 > 0.0 ? s->S1[d] / s0 : 0.0, within = s->S2[d] - s->S1[d] * yb;
+        w[d] = s0 * is[d];
+        ybar[d] = yb;
+        e += (within > 0.0 ? within : 0.0) * is[d]; /* >= 0 exactly; guard rounding */
+        l += s0 * ls[d];
+    }
+    *C = e;
+    *lsum = l;
+}
+
 #if defined(AVLOC__GL_STATS_SSE2) && !defined(AVLOC__GL_AVX2)
 static double avloc__gl_hsum(__m128d v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
 
-/* The sums over d of posterior_from_stats for L = 2, two dims per step,
-   branch-free: a dim with S0 = 0 has S1 = S2 = 0 and adds exactly 0.
-   P (lower triangle), h, e, lsum are added to; returns the dims done. */
-static size_t avloc__gl_post_sums2(const avloc_gllim_stats *s, const double *Ak, const double *is,
-                                   const double *ls, const double *cs, size_t D, double *P, double *h,
-                                   double *e, double *lsum)
+/* The L = 2 component pass, two dims per step. P (lower triangle), h and
+   q (= sum w (ybar - c*)^2) are added to; returns the dims done. */
+static size_t avloc__gl_post_sums2(const double *a0p, const double *a1p, const double *cs, const double *w,
+                                   const double *yb, size_t D, double *P, double *h, double *q)
 {
-    __m128d p00 = _mm_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, ve = p00, vl = p00;
-    const __m128d two = _mm_set1_pd(2.0);
+    __m128d p00 = _mm_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, vq = p00;
     size_t d;
     for (d = 0; d + 2 <= D; d += 2) {
-        __m128d x = _mm_loadu_pd(Ak + 2 * d), y = _mm_loadu_pd(Ak + 2 * d + 2);
-        __m128d a0 = _mm_unpacklo_pd(x, y), a1 = _mm_unpackhi_pd(x, y);
-        __m128d s0 = _mm_loadu_pd(s->S0 + d), s1 = _mm_loadu_pd(s->S1 + d), s2 = _mm_loadu_pd(s->S2 + d);
-        __m128d iv = _mm_loadu_pd(is + d), c = _mm_loadu_pd(cs + d);
-        __m128d w = _mm_mul_pd(s0, iv), cs0 = _mm_mul_pd(c, s0);
-        __m128d r1 = _mm_mul_pd(_mm_sub_pd(s1, cs0), iv), wa0 = _mm_mul_pd(w, a0);
-        ve = _mm_add_pd(ve, _mm_mul_pd(_mm_sub_pd(s2, _mm_mul_pd(c, _mm_sub_pd(_mm_mul_pd(two, s1), cs0))), iv));
-        vl = _mm_add_pd(vl, _mm_mul_pd(s0, _mm_loadu_pd(ls + d)));
-        h0 = _mm_add_pd(h0, _mm_mul_pd(a0, r1));
-        h1 = _mm_add_pd(h1, _mm_mul_pd(a1, r1));
+        __m128d a0 = _mm_loadu_pd(a0p + d), a1 = _mm_loadu_pd(a1p + d);
+        __m128d wv = _mm_loadu_pd(w + d), u = _mm_sub_pd(_mm_loadu_pd(yb + d), _mm_loadu_pd(cs + d));
+        __m128d wu = _mm_mul_pd(wv, u), wa0 = _mm_mul_pd(wv, a0), wa1 = _mm_mul_pd(wv, a1);
+        vq = _mm_add_pd(vq, _mm_mul_pd(wu, u));
+        h0 = _mm_add_pd(h0, _mm_mul_pd(a0, wu));
+        h1 = _mm_add_pd(h1, _mm_mul_pd(a1, wu));
         p00 = _mm_add_pd(p00, _mm_mul_pd(wa0, a0));
         p10 = _mm_add_pd(p10, _mm_mul_pd(wa0, a1));
-        p11 = _mm_add_pd(p11, _mm_mul_pd(_mm_mul_pd(w, a1), a1));
+        p11 = _mm_add_pd(p11, _mm_mul_pd(wa1, a1));
     }
     P[0] += avloc__gl_hsum(p00);
     P[2] += avloc__gl_hsum(p10);
     P[3] += avloc__gl_hsum(p11);
     h[0] += avloc__gl_hsum(h0);
     h[1] += avloc__gl_hsum(h1);
-    *e += avloc__gl_hsum(ve);
-    *lsum += avloc__gl_hsum(vl);
+    *q += avloc__gl_hsum(vq);
     return d;
 }
 #endif
@@ -1763,58 +1798,70 @@ static double avloc__gl_hsum4(__m256d v)
 }
 
 /* avloc__gl_post_sums2 with AVX2 + FMA, four dims per step. */
-static size_t avloc__gl_post_sums4(const avloc_gllim_stats *s, const double *Ak, const double *is,
-                                   const double *ls, const double *cs, size_t D, double *P, double *h,
-                                   double *e, double *lsum)
+static size_t avloc__gl_post_sums4(const double *a0p, const double *a1p, const double *cs, const double *w,
+                                   const double *yb, size_t D, double *P, double *h, double *q)
 {
-    __m256d p00 = _mm256_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, ve = p00, vl = p00;
-    const __m256d two = _mm256_set1_pd(2.0);
+    __m256d p00 = _mm256_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, vq = p00;
     size_t d;
     for (d = 0; d + 4 <= D; d += 4) {
-        /* A rows (a0, a1) of dims d..d+3 -> a0 = (d, d+1, d+2, d+3) */
-        __m256d x = _mm256_loadu_pd(Ak + 2 * d), y = _mm256_loadu_pd(Ak + 2 * d + 4);
-        __m256d lo = _mm256_unpacklo_pd(x, y), hi = _mm256_unpackhi_pd(x, y); /* d, d+2, d+1, d+3 */
-        __m256d a0 = _mm256_permute4x64_pd(lo, _MM_SHUFFLE(3, 1, 2, 0)), a1 = _mm256_permute4x64_pd(hi, _MM_SHUFFLE(3, 1, 2, 0));
-        __m256d s0 = _mm256_loadu_pd(s->S0 + d), s1 = _mm256_loadu_pd(s->S1 + d), s2 = _mm256_loadu_pd(s->S2 + d);
-        __m256d iv = _mm256_loadu_pd(is + d), c = _mm256_loadu_pd(cs + d);
-        __m256d w = _mm256_mul_pd(s0, iv), cs0 = _mm256_mul_pd(c, s0);
-        __m256d r1 = _mm256_mul_pd(_mm256_sub_pd(s1, cs0), iv), wa0 = _mm256_mul_pd(w, a0);
-        ve = _mm256_fmadd_pd(_mm256_fnmadd_pd(c, _mm256_fmsub_pd(two, s1, cs0), s2), iv, ve);
-        vl = _mm256_fmadd_pd(s0, _mm256_loadu_pd(ls + d), vl);
-        h0 = _mm256_fmadd_pd(a0, r1, h0);
-        h1 = _mm256_fmadd_pd(a1, r1, h1);
+        __m256d a0 = _mm256_loadu_pd(a0p + d), a1 = _mm256_loadu_pd(a1p + d);
+        __m256d wv = _mm256_loadu_pd(w + d);
+        __m256d u = _mm256_sub_pd(_mm256_loadu_pd(yb + d), _mm256_loadu_pd(cs + d));
+        __m256d wu = _mm256_mul_pd(wv, u), wa0 = _mm256_mul_pd(wv, a0), wa1 = _mm256_mul_pd(wv, a1);
+        vq = _mm256_fmadd_pd(wu, u, vq);
+        h0 = _mm256_fmadd_pd(a0, wu, h0);
+        h1 = _mm256_fmadd_pd(a1, wu, h1);
         p00 = _mm256_fmadd_pd(wa0, a0, p00);
         p10 = _mm256_fmadd_pd(wa0, a1, p10);
-        p11 = _mm256_fmadd_pd(_mm256_mul_pd(w, a1), a1, p11);
+        p11 = _mm256_fmadd_pd(wa1, a1, p11);
     }
     P[0] += avloc__gl_hsum4(p00);
     P[2] += avloc__gl_hsum4(p10);
     P[3] += avloc__gl_hsum4(p11);
     h[0] += avloc__gl_hsum4(h0);
     h[1] += avloc__gl_hsum4(h1);
-    *e += avloc__gl_hsum4(ve);
-    *lsum += avloc__gl_hsum4(vl);
+    *q += avloc__gl_hsum4(vq);
     return d;
 }
 #endif
+
+/* The component pass for any L on rows = post_rows of component k:
+   P (lower triangle), h, q. */
+static void avloc__gl_post_sums(const double *rows, const double *w, const double *yb, size_t L, size_t D,
+                                double *P, double *h, double *q)
+{
+    const double *cs = rows + L * D;
+    size_t d = 0, i, j;
+#ifdef AVLOC__GL_AVX2
+    if (L == 2) d = avloc__gl_post_sums4(rows, rows + D, cs, w, yb, D, P, h, q);
+#elif defined(AVLOC__GL_STATS_SSE2)
+    if (L == 2) d = avloc__gl_post_sums2(rows, rows + D, cs, w, yb, D, P, h, q);
+#endif
+    for (; d < D; d++) {
+        double u = yb[d] - (double)cs[d], wu = w[d] * u;
+        *q += wu * u;
+        for (i = 0; i < L; i++) {
+            double ai = (double)rows[i * D + d];
+            h[i] += ai * wu;
+            for (j = 0; j <= i; j++) P[i * L + j] += w[d] * ai * (double)rows[j * D + d];
+        }
+    }
+}
 
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
                                                         const avloc_gllim_stats *s,
                                                         avloc_gllim_posterior *p)
 {
-    size_t K, L, D, k, d, i, j;
-    double mx = -HUGE_VAL, tot = 0.0, ow;
+    size_t K, L, D, k, i, j;
+    double mx = -HUGE_VAL, tot = 0.0, ow, C = 0.0, lsum = 0.0, *w, *yb;
     int tied;
-    if (!m || !s || !p || !s->S0 || !p->nu) return AVLOC_ERR_NULL;
+    if (!m || !s || !p || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
     ow = m->feat.obs_weight;
     if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
-    /* tied Sigma: every component reads row 0 of 1/sigma2 and log sigma2,
-       which then stays in cache (with K = 256 the posterior is bound by
-       memory traffic: 40 % less of it) */
     tied = avloc__gl_sigma_tied(m->sigma_type);
-    if (s->D != D || p->L != L || p->K_cap < K) return AVLOC_ERR_SIZE;
+    if (s->D != D || p->L != L || p->D != D || p->K_cap < K) return AVLOC_ERR_SIZE;
     p->K = K;
     p->n_active = s->n_active;
     if (s->n_active == 0) {
@@ -1824,42 +1871,28 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
         avloc__gl_moments(p);
         return AVLOC_NO_ACTIVE_POINTS;
     }
+    w = p->work;
+    yb = p->work + D;
+    if (tied) avloc__gl_post_prep(s, m->inv_sigma2, m->log_sigma2, D, w, yb, &C, &lsum);
     for (k = 0; k < K; k++) {
         /* x = c_k + x', prior N(0, Gamma); residual about c*_k = A c + b */
-        const size_t kr = tied ? 0 : k;
-        const double *Ak = m->A + k * D * L, *is = m->inv_sigma2 + kr * D, *ls = m->log_sigma2 + kr * D;
-        const double *cs = m->cstar + k * D, *Gi = m->Gamma_inv + k * L * L;
+        const double *Gi = m->Gamma_inv + k * L * L;
         double P[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L], Lf[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];
-        double h[AVLOC_GLLIM_MAX_L] = {0, 0, 0, 0}, e = 0.0, lsum = 0.0, ldP, hm = 0.0;
+        double h[AVLOC_GLLIM_MAX_L] = {0, 0, 0, 0}, q = 0.0, e, ls, ldP, hm = 0.0;
         double *V = p->V + k * L * L, *mu = p->mu + k * L;
         avloc_result r;
+        if (!tied) avloc__gl_post_prep(s, m->inv_sigma2 + k * D, m->log_sigma2 + k * D, D, w, yb, &C, &lsum);
         memset(P, 0, sizeof P);
-        d = 0;
-#ifdef AVLOC__GL_AVX2
-        if (L == 2) d = avloc__gl_post_sums4(s, Ak, is, ls, cs, D, P, h, &e, &lsum);
-#elif defined(AVLOC__GL_STATS_SSE2)
-        if (L == 2) d = avloc__gl_post_sums2(s, Ak, is, ls, cs, D, P, h, &e, &lsum);
-#endif
-        for (; d < D; d++) {
-            double s0 = s->S0[d], w, r1;
-            const double *a = Ak + d * L;
-            if (s0 == 0.0) continue;
-            w = s0 * is[d];
-            r1 = (s->S1[d] - cs[d] * s0) * is[d];       /* sum chi (y - c*) / s2 */
-            e += (s->S2[d] - 2.0 * cs[d] * s->S1[d] + cs[d] * cs[d] * s0) * is[d];
-            lsum += s0 * ls[d];
-            for (i = 0; i < L; i++) {
-                h[i] += a[i] * r1;
-                for (j = 0; j <= i; j++) P[i * L + j] += w * a[i] * a[j];
-            }
-        }
+        avloc__gl_post_sums(m->post_rows + k * (L + 1) * D, w, yb, L, D, P, h, &q);
+        e = C + q;
+        ls = lsum;
         /* tempering: every data sum is linear in the statistics, so weighting
            each point by ow scales them all; the prior term Gamma^-1 stays */
         if (ow != 1.0) {
             for (i = 0; i < L; i++) h[i] *= ow;
             for (i = 0; i < L * L; i++) P[i] *= ow;
             e *= ow;
-            lsum *= ow;
+            ls *= ow;
         }
         for (i = 0; i < L; i++)
             for (j = 0; j <= i; j++) P[i * L + j] += Gi[i * L + j];
@@ -1874,7 +1907,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
             hm += h[i] * t;
         }
         if (e - hm < 0.0) e = hm; /* exact value is >= 0; guard rounding */
-        p->nu[k] = log(m->pi[k]) - 0.5 * ldP - 0.5 * m->logdet_Gamma[k] - 0.5 * (e - hm) - 0.5 * lsum;
+        p->nu[k] = log(m->pi[k]) - 0.5 * ldP - 0.5 * m->logdet_Gamma[k] - 0.5 * (e - hm) - 0.5 * ls;
         for (i = 0; i < L; i++) mu[i] += m->c[k * L + i];
         if (p->nu[k] > mx) mx = p->nu[k];
     }
