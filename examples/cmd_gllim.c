@@ -375,8 +375,10 @@ static int gl_locate_args_ok(const char *cmd, const char *model, const char *man
 }
 
 typedef struct gl_fx {
-    avloc_binaural_config bc;
-    gl_buf feat, mask, scratch;
+    avloc_binaural_config bc;   /* set before the first gl_fx_run, then fixed */
+    avloc_binaural_plan_f32 plan; /* made from bc by the first gl_fx_run: STFT set-up once per command */
+    int planned;
+    gl_buf feat, mask, scratch, planmem;
     float *Y;            /* T x D */
     unsigned char *M;    /* T x D */
     size_t T, D, n_active; /* n_active: active time-frequency points */
@@ -384,9 +386,14 @@ typedef struct gl_fx {
 
 static int gl_fx_run(const char *cmd, gl_fx *fx, const char *path, const gl_audio *au)
 {
-    size_t nf = 0, sb = 0;
+    size_t nf = 0, sb = 0, pb = 0;
     avloc_result r = avloc_binaural_frames(&fx->bc, au->frames, &nf);
-    if (r == AVLOC_OK) r = avloc_binaural_query(&fx->bc, au->frames, &sb);
+    if (r == AVLOC_OK) r = avloc_binaural_plan_query_f32(&fx->bc, au->frames, &pb, &sb);
+    if (r == AVLOC_OK && !fx->planned) {
+        if (!gl_grow(cmd, &fx->planmem, pb, 1)) return 0;
+        r = avloc_binaural_plan_init_f32(&fx->plan, &fx->bc, fx->planmem.p, pb);
+        fx->planned = r == AVLOC_OK;
+    }
     if (r != AVLOC_OK) {
         avcli_error(cmd, "%s: features: %s", path, avloc_result_str(r));
         return 0;
@@ -395,8 +402,8 @@ static int gl_fx_run(const char *cmd, gl_fx *fx, const char *path, const gl_audi
     fx->Y = (float *)gl_grow(cmd, &fx->feat, nf * fx->D, sizeof(float));
     fx->M = (unsigned char *)gl_grow(cmd, &fx->mask, nf * fx->D, 1);
     if (!fx->Y || !fx->M || !gl_grow(cmd, &fx->scratch, sb, 1)) return 0;
-    r = avloc_binaural_features_f32(&fx->bc, au->left, au->right, au->frames, fx->Y, fx->M, nf, &fx->n_active,
-                                    fx->scratch.p, sb);
+    r = avloc_binaural_plan_features_f32(&fx->plan, au->left, au->right, au->frames, fx->Y, fx->M, nf,
+                                         &fx->n_active, fx->scratch.p, sb);
     if (r != AVLOC_OK) {
         avcli_error(cmd, "%s: features: %s", path, avloc_result_str(r));
         return 0;
@@ -410,6 +417,7 @@ static void gl_fx_free(gl_fx *fx)
     gl_free(&fx->feat);
     gl_free(&fx->mask);
     gl_free(&fx->scratch);
+    gl_free(&fx->planmem);
 }
 
 /* Onset gate (precedence effect): keeps only frames whose broadband energy

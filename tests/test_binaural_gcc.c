@@ -131,6 +131,61 @@ static void test_binaural_edge(void)
     free(scr); free(feat); free(mask);
 }
 
+/* The plan API gives bit-identical features to the one-shot call, for both
+   threshold kinds, on a reused plan; its errors are the one-shot's plus a
+   plan that was never initialised. */
+static void test_binaural_plan(void)
+{
+    th_array la = th_golden("dsp_bin_left.npy"), ra = th_golden("dsp_bin_right.npy");
+    avloc_binaural_config cfg = avloc_binaural_config_default();
+    avloc_binaural_plan_f32 plan, blank;
+    size_t nf = 0, sb = 0, pb = 0, rb = 0, na1 = 0, na2 = 0, D = 1536, pass;
+    float *L, *R, *f1, *f2;
+    unsigned char *m1, *m2;
+    void *scr, *pmem, *rscr;
+    if (!la.data || !ra.data) { CHECK(0); return; }
+    L = th_to_f32(&la);
+    R = th_to_f32(&ra);
+    avloc_binaural_frames(&cfg, la.n, &nf);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_OK);
+    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(pb > 0 && rb > 0 && sb >= pb + rb);
+    scr = malloc(sb); pmem = malloc(pb); rscr = malloc(rb);
+    f1 = (float *)malloc(nf * D * sizeof *f1); f2 = (float *)malloc(nf * D * sizeof *f2);
+    m1 = (unsigned char *)malloc(nf * D); m2 = (unsigned char *)malloc(nf * D);
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1) { cfg.threshold_relative = 0; cfg.threshold_db = -30.0f; }
+        CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_OK);
+        CHECK(avloc_binaural_features_f32(&cfg, L, R, la.n, f1, m1, nf, &na1, scr, sb) == AVLOC_OK);
+        CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_OK);
+        /* a second call on the same plan: nothing in it changed */
+        CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_OK);
+        CHECK(na1 == na2 && na1 > 0);
+        CHECK(memcmp(f1, f2, nf * D * sizeof *f1) == 0 && memcmp(m1, m2, nf * D) == 0);
+    }
+    /* errors */
+    CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb / 2), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_STATE);
+    memset(&blank, 0, sizeof blank);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&blank, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb - 64), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf + 1, &na2, rscr, rb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(NULL, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_init_f32(NULL, &cfg, pmem, pb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, NULL, &rb), AVLOC_ERR_NULL);
+    cfg.hop = 0;
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_ERR_SIZE);
+    R[5] = (float)HUGE_VAL;
+    cfg.hop = 128;
+    CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_NONFINITE);
+    free(scr); free(pmem); free(rscr); free(f1); free(f2); free(m1); free(m2); free(L); free(R);
+    th_free(&la); th_free(&ra);
+}
+
 /* ------------------------------------------------------------ GCC-PHAT */
 
 /* in-place radix-2 complex FFT in double (test-side, to build delayed signals) */
@@ -299,6 +354,7 @@ int main(void)
 {
     test_binaural_golden();
     test_binaural_edge();
+    test_binaural_plan();
     test_gcc();
     test_gcc_edge();
     return th_finish("binaural_gcc");
