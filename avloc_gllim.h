@@ -84,9 +84,11 @@
    The last term is kept (it matters for untied Sigma; the paper and the
    MATLAB code drop it). Only S0_d = sum_t chi, S1_d = sum_t chi y and
    S2_d = sum_t chi y^2 are needed, so one pass over the series is O(T D)
-   and each component costs O(D L^2) whatever T. The formulas are evaluated
-   around the component's predicted feature c*_k = A_k c_k + b_k, which is
-   algebraically identical and avoids cancellation.
+   and each component costs O(D L^2) whatever T. The residual sum of squares
+   about the component's predicted feature c*_k = A_k c_k + b_k is split
+   into sum (S2 - S1^2/S0)/s2 (one per call for tied Sigma) plus
+   sum S0 (S1/S0 - c*)^2 / s2 (non-negative terms): algebraically identical,
+   no cancellation, and the per-component pass reads only A_k and c*_k.
 
    STREAMING (avloc_gllim_stream_*): a ring of the last `window` frames and
    their masks; each push adds the new frame to (S0,S1,S2) and subtracts the
@@ -104,7 +106,9 @@
 
    PERFORMANCE: N=432, D=1536, K=32 ("d*"): ~22 ms per EM iteration on one
    core at plain -O2 (SSE2 micro-kernel, ~15 GFLOP/s), ~11 ms with AVX2+FMA
-   (-march=native); the Theorem-1 posterior for T=90 frames costs ~0.6 ms.
+   (-march=native). Localisation of 1 s of audio (118 frames) with K = 64:
+   features 0.29 ms + statistics 0.07 ms + posterior 0.06 ms with AVX2+FMA
+   (2 400x real time), 0.74 ms at plain -O2 (bench/bench_locate.c).
    AVLOC_NO_SIMD forces the portable C kernel.
 
    LICENSE: MIT, see avloc.h.
