@@ -170,7 +170,7 @@ static void test_binaural_plan(void)
     memset(&blank, 0, sizeof blank);
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(&blank, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_STATE);
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_OK);
-    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb - 64), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb / 2), AVLOC_ERR_WORKSPACE);
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf + 1, &na2, rscr, rb), AVLOC_ERR_SIZE);
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(NULL, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(NULL, &cfg, pmem, pb), AVLOC_ERR_NULL);
