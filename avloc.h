@@ -48,6 +48,9 @@
    AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>); only
                       used for internal invariants, never for input checks
    AVLOC_USE_CBLAS    route avloc_gemm_f64 through cblas_dgemm
+   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2 intrinsics)
+   AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
+                      allow (SSE2 at plain -O2), no run-time choice of AVX2
    AVLOC_MAX_DIM      cap on any single dimension accepted from files
                       (default 1<<28), a guard against hostile inputs
 
@@ -78,6 +81,44 @@
 
 #ifndef AVLOC_MAX_DIM
 #define AVLOC_MAX_DIM ((size_t)1 << 28)
+#endif
+
+/* x86 kernel sets, shared by every module (internal). The hot loops have an
+   SSE2 version (the x86-64 baseline) and an AVX2+FMA one:
+   - built with -mavx2 -mfma (or -march=native): AVLOC__AVX2_ONLY, the AVX2
+     kernels are the only ones compiled and always run;
+   - built for the baseline with gcc or clang on x86: both are compiled (the
+     AVX2 ones under a function target attribute) and AVLOC__AVX2_OK() picks
+     AVX2 at run time when the CPU and OS support it (cpuid bits that libgcc
+     reads once; no state of ours). AVLOC_NO_DISPATCH turns that off.
+   AVLOC__TARGET_AVX2 marks one AVX2 function; AVLOC__AVX2_BEGIN/END bracket
+   a block of them. */
+#if !defined(AVLOC_NO_SIMD)
+#if defined(__AVX2__) && defined(__FMA__)
+#define AVLOC__AVX2 1
+#define AVLOC__AVX2_ONLY 1
+#define AVLOC__TARGET_AVX2
+#define AVLOC__AVX2_BEGIN
+#define AVLOC__AVX2_END
+#define AVLOC__AVX2_OK() 1
+#elif (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__)) && \
+    defined(__SSE2__) && !defined(AVLOC_NO_DISPATCH)
+#define AVLOC__AVX2 1
+#define AVLOC__TARGET_AVX2 __attribute__((target("avx2,fma")))
+#if defined(__clang__)
+#define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2,fma\"))), apply_to = function)")
+#define AVLOC__AVX2_END _Pragma("clang attribute pop")
+#else
+#define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma\")")
+#define AVLOC__AVX2_END _Pragma("GCC pop_options")
+#endif
+#define AVLOC__AVX2_OK() avloc__cpu_avx2_fma()
+static inline int avloc__cpu_avx2_fma(void)
+{
+    __builtin_cpu_init(); /* idempotent; needed if called before constructors run */
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
 #endif
 
 #ifdef __cplusplus

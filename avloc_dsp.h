@@ -41,6 +41,7 @@
    - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
      FFT on fftwf (the one back-end that allocates, inside FFTW).
 */
+#ifndef AVLOC__DSP_FFT_TEMPLATE /* the header; the FFT vector-kernel template is at the end */
 #ifndef AVLOC_DSP_H
 #define AVLOC_DSP_H
 
@@ -639,17 +640,30 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #else /* !AVLOC_USE_FFTW3 */
 /* ======================================================= built-in FFT */
 
-#if !defined(AVLOC_NO_SIMD)
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#define AVLOC__FFT_AVX2 1
-#define AVLOC__VW 4 /* complex values per vector */
-#elif defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+/* Kernel sets (avloc__cplan.isa, chosen when the plan is made). */
+#define AVLOC__ISA_SCALAR 0
+#define AVLOC__ISA_SSE2 1
+#define AVLOC__ISA_AVX2 2
+#if !defined(AVLOC_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
+#define AVLOC__FFT_SIMD 1
 #include <emmintrin.h>
-#define AVLOC__FFT_SSE2 1
-#define AVLOC__VW 2
+#ifdef AVLOC__AVX2
+#include <immintrin.h>
 #endif
 #endif
+
+/* The best kernel set this CPU runs. */
+static int avloc__fft_isa(void)
+{
+#ifdef AVLOC__AVX2
+    if (AVLOC__AVX2_OK()) return AVLOC__ISA_AVX2;
+#endif
+#if defined(AVLOC__FFT_SIMD) && !defined(AVLOC__AVX2_ONLY)
+    return AVLOC__ISA_SSE2;
+#else
+    return AVLOC__ISA_SCALAR;
+#endif
+}
 
 /* e^{-2 pi i x / n}, from the exact angle in double precision. */
 static avloc__cpx avloc__fft_root(size_t x, size_t n)
@@ -679,6 +693,7 @@ typedef struct avloc__cplan {
     const avloc__cpx *chirp; /* n values e^{-i pi k^2/n} */
     const avloc__cpx *bk;    /* m values FFT_m(conj chirp, wrapped) / m */
     const struct avloc__cplan *sub;
+    int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
 } avloc__cplan;
 
 typedef struct avloc__fft_impl {
@@ -773,6 +788,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
     memset(cp, 0, sizeof *cp);
     cp->n = n;
+    cp->isa = avloc__fft_isa();
     cp->npass = nf;
     cp->work = n;
     for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
@@ -962,259 +978,58 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 }
 
 /* ------------------------------------------------------ SIMD passes */
-#ifdef AVLOC__VW
-#ifdef AVLOC__FFT_AVX2
-typedef __m256 avloc__v;
-static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm256_loadu_ps((const float *)p); }
-static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm256_storeu_ps((float *)p, v); }
-static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm256_add_ps(a, b); }
-static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm256_sub_ps(a, b); }
-static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm256_mul_ps(a, b); }
-static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm256_xor_ps(a, b); }
-static inline avloc__v avloc__vset1(float x) { return _mm256_set1_ps(x); }
-/* (re, im) -> (im, re) in every complex lane */
-static inline avloc__v avloc__vswap(avloc__v a) { return _mm256_permute_ps(a, 0xB1); }
-/* sign mask negating the real (even) or imaginary (odd) lanes */
-static inline avloc__v avloc__vmask(int odd)
-{
-    return odd ? _mm256_setr_ps(0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f)
-               : _mm256_setr_ps(-0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f);
-}
-/* a * w (forward, m = vmask(0)) or a * conj(w) (backward, m = vmask(1)) */
-static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
-{
-    avloc__v wr = _mm256_moveldup_ps(w), wi = _mm256_movehdup_ps(w);
-    return _mm256_fmadd_ps(a, wr, _mm256_xor_ps(_mm256_mul_ps(avloc__vswap(a), wi), m));
-}
-/* complex lanes in reverse order */
-static inline avloc__v avloc__vrev(avloc__v a)
-{
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B));
-}
-/* Loads 4 groups of 4 consecutive complex (p[4k+q], k = 0..3) and returns the
-   columns c[q] = (p[q], p[4+q], p[8+q], p[12+q]). */
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
-{
-    __m256d r0 = _mm256_castps_pd(avloc__vld(p)), r1 = _mm256_castps_pd(avloc__vld(p + 4));
-    __m256d r2 = _mm256_castps_pd(avloc__vld(p + 8)), r3 = _mm256_castps_pd(avloc__vld(p + 12));
-    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
-    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
-    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
-    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
-}
-#else /* SSE2 */
-typedef __m128 avloc__v;
-static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm_loadu_ps((const float *)p); }
-static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm_storeu_ps((float *)p, v); }
-static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm_add_ps(a, b); }
-static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm_sub_ps(a, b); }
-static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm_mul_ps(a, b); }
-static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm_xor_ps(a, b); }
-static inline avloc__v avloc__vset1(float x) { return _mm_set1_ps(x); }
-static inline avloc__v avloc__vswap(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 3, 0, 1)); }
-static inline avloc__v avloc__vmask(int odd)
-{
-    return odd ? _mm_setr_ps(0.f, -0.f, 0.f, -0.f) : _mm_setr_ps(-0.f, 0.f, -0.f, 0.f);
-}
-static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
-{
-    avloc__v wr = _mm_shuffle_ps(w, w, _MM_SHUFFLE(2, 2, 0, 0));
-    avloc__v wi = _mm_shuffle_ps(w, w, _MM_SHUFFLE(3, 3, 1, 1));
-    return _mm_add_ps(_mm_mul_ps(a, wr), _mm_xor_ps(_mm_mul_ps(avloc__vswap(a), wi), m));
-}
-static inline avloc__v avloc__vrev(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
-{
-    avloc__v v0 = avloc__vld(p), v1 = avloc__vld(p + 2), v2 = avloc__vld(p + 4), v3 = avloc__vld(p + 6);
-    c[0] = _mm_movelh_ps(v0, v2);
-    c[1] = _mm_movehl_ps(v2, v0);
-    c[2] = _mm_movelh_ps(v1, v3);
-    c[3] = _mm_movehl_ps(v3, v1);
-}
+/* The vector kernels are written once, in the template section at the end
+   of this file, and compiled here once per kernel set: SSE2 (suffix _sse2)
+   and, where avloc.h allows it (AVLOC__AVX2), AVX2+FMA (_avx2). The plan
+   records which set this CPU runs (avloc__cplan.isa); each kernel does the
+   vector part of its loop and returns how far it got, the scalar code
+   finishes. */
+#ifdef AVLOC__FFT_SIMD
+#define AVLOC__DSP_FFT_TEMPLATE 1
+#ifndef AVLOC__AVX2_ONLY
+#define AVLOC__FFT_T(name) name##_sse2
+#define AVLOC__FFT_TEMPLATE_AVX2 0
+#include "avloc_dsp.h"
+#undef AVLOC__FFT_T
+#undef AVLOC__FFT_TEMPLATE_AVX2
+#endif
+#ifdef AVLOC__AVX2
+#define AVLOC__FFT_T(name) name##_avx2
+#define AVLOC__FFT_TEMPLATE_AVX2 1
+AVLOC__AVX2_BEGIN
+#include "avloc_dsp.h"
+AVLOC__AVX2_END
+#undef AVLOC__FFT_T
+#undef AVLOC__FFT_TEMPLATE_AVX2
+#endif
+#undef AVLOC__DSP_FFT_TEMPLATE
 #endif
 
-/* radix 2, ido a multiple of AVLOC__VW */
-static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
-{
-    avloc__v mc = avloc__vmask(bwd);
-    size_t k, i;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
-        avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c0 + i), b = avloc__vld(c1 + i);
-            avloc__vst(h0 + i, avloc__vadd(a, b));
-            avloc__vst(h1 + i, avloc__vcmul(avloc__vsub(a, b), avloc__vld(tw + i), mc));
-        }
-    }
-}
+/* fn##_isa args for the plan's kernel set: the vector part's result, or 0
+   (nothing done) for the scalar set. */
+#if defined(AVLOC__AVX2_ONLY)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (size_t)0)
+#elif defined(AVLOC__AVX2)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) \
+    ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (isa) == AVLOC__ISA_SSE2 ? fn##_sse2 args : (size_t)0)
+#elif defined(AVLOC__FFT_SIMD)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_SSE2 ? fn##_sse2 args : (size_t)0)
+#else
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((void)(isa), (size_t)0)
+#endif
 
-/* radix 4, ido a multiple of AVLOC__VW */
-static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
-{
-    avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 4 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido);
-            avloc__v cq = avloc__vld(c + i + 2 * ido), d = avloc__vld(c + i + 3 * ido);
-            avloc__v t0 = avloc__vadd(a, cq), t1 = avloc__vsub(a, cq);
-            avloc__v t2 = avloc__vadd(b, d), t3 = avloc__vsub(b, d);
-            avloc__v r = avloc__vxor(avloc__vswap(t3), mr); /* -i*s*t3 */
-            avloc__vst(h + i, avloc__vadd(t0, t2));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(t1, r), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(t0, t2), avloc__vld(tw + i + ido), mc));
-            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(t1, r), avloc__vld(tw + i + 2 * ido), mc));
-        }
-    }
-}
-
-/* i * x */
-static inline avloc__v avloc__vmuli(avloc__v x) { return avloc__vxor(avloc__vswap(x), avloc__vmask(0)); }
-
-/* radix 3, ido a multiple of AVLOC__VW */
-static void avloc__pass3_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
-{
-    const avloc__v mc = avloc__vmask(bwd), twr = avloc__vset1(-0.5f);
-    const avloc__v twi = avloc__vset1((bwd ? 1.0f : -1.0f) * 0.866025403784438646763723170753f);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 3 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido), d = avloc__vld(c + i + 2 * ido);
-            avloc__v t1 = avloc__vadd(b, d), t2 = avloc__vsub(b, d);
-            avloc__v ca = avloc__vadd(a, avloc__vmul(twr, t1));
-            avloc__v cb = avloc__vmul(twi, avloc__vmuli(t2));
-            avloc__vst(h + i, avloc__vadd(a, t1));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(ca, cb), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(ca, cb), avloc__vld(tw + i + ido), mc));
-        }
-    }
-}
-
-/* radix 5, ido a multiple of AVLOC__VW */
-static void avloc__pass5_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
-{
-    const float s = bwd ? -1.0f : 1.0f;
-    const avloc__v mc = avloc__vmask(bwd);
-    const avloc__v w1r = avloc__vset1(0.309016994374947424102293417183f);
-    const avloc__v w2r = avloc__vset1(-0.809016994374947424102293417183f);
-    const avloc__v w1i = avloc__vset1(-s * 0.951056516295153572116439333379f);
-    const avloc__v w2i = avloc__vset1(-s * 0.587785252292473129168705954639f);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 5 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v c0 = avloc__vld(c + i), c1 = avloc__vld(c + i + ido), c2 = avloc__vld(c + i + 2 * ido);
-            avloc__v c3 = avloc__vld(c + i + 3 * ido), c4 = avloc__vld(c + i + 4 * ido);
-            avloc__v t1 = avloc__vadd(c1, c4), t4 = avloc__vsub(c1, c4);
-            avloc__v t2 = avloc__vadd(c2, c3), t3 = avloc__vsub(c2, c3);
-            avloc__v a1 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w1r, t1), avloc__vmul(w2r, t2)));
-            avloc__v a2 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w2r, t1), avloc__vmul(w1r, t2)));
-            avloc__v b1 = avloc__vmuli(avloc__vadd(avloc__vmul(w1i, t4), avloc__vmul(w2i, t3)));
-            avloc__v b2 = avloc__vmuli(avloc__vsub(avloc__vmul(w2i, t4), avloc__vmul(w1i, t3)));
-            avloc__vst(h + i, avloc__vadd(c0, avloc__vadd(t1, t2)));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(a1, b1), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 4 * st, avloc__vcmul(avloc__vsub(a1, b1), avloc__vld(tw + i + 3 * ido), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vadd(a2, b2), avloc__vld(tw + i + ido), mc));
-            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(a2, b2), avloc__vld(tw + i + 2 * ido), mc));
-        }
-    }
-}
-
-/* generic odd radix, vector part i < iv (see avloc__passg) */
-static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
-                           const avloc__cpx *AVLOC__RESTRICT cc, avloc__cpx *AVLOC__RESTRICT ch,
-                           const avloc__cpx *tw, const avloc__cpx *cs, int bwd)
-{
-    avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
-    const avloc__v mc = avloc__vmask(bwd);
-    const float s = bwd ? -1.0f : 1.0f;
-    size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * ip * k;
-        avloc__cpx *o = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v x0 = avloc__vld(c + i), y0 = x0;
-            for (q = 1; q <= h; q++) {
-                avloc__v a = avloc__vld(c + i + q * ido), b = avloc__vld(c + i + (ip - q) * ido);
-                sum[q] = avloc__vadd(a, b);
-                dif[q] = avloc__vsub(a, b);
-                y0 = avloc__vadd(y0, sum[q]);
-            }
-            avloc__vst(o + i, y0);
-            for (j = 1; j <= h; j++) {
-                avloc__v ar = x0, br = avloc__vset1(0.0f);
-                size_t idx = 0;
-                for (q = 1; q <= h; q++) {
-                    idx += j;
-                    if (idx >= ip) idx -= ip;
-                    ar = avloc__vadd(ar, avloc__vmul(avloc__vset1(cs[idx].re), sum[q]));
-                    br = avloc__vadd(br, avloc__vmul(avloc__vset1(s * cs[idx].im), dif[q]));
-                }
-                br = avloc__vmuli(br);
-                avloc__vst(o + i + j * st, avloc__vcmul(avloc__vadd(ar, br), avloc__vld(tw + (j - 1) * ido + i), mc));
-                avloc__vst(o + i + (ip - j) * st,
-                           avloc__vcmul(avloc__vsub(ar, br), avloc__vld(tw + (ip - j - 1) * ido + i), mc));
-            }
-        }
-    }
-}
-
-/* radix 4 with ido == 1 (the last pass): vectorised across k. Returns how
-   many k were done (a multiple of AVLOC__VW). */
-static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                              avloc__cpx *AVLOC__RESTRICT ch, int bwd)
-{
-    avloc__v mr = avloc__vmask(!bwd);
-    size_t k;
-    for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
-        avloc__v c[4], t0, t1, t2, t3, r;
-        avloc__vld4t(cc + 4 * k, c);
-        t0 = avloc__vadd(c[0], c[2]); t1 = avloc__vsub(c[0], c[2]);
-        t2 = avloc__vadd(c[1], c[3]); t3 = avloc__vsub(c[1], c[3]);
-        r = avloc__vxor(avloc__vswap(t3), mr);
-        avloc__vst(ch + k, avloc__vadd(t0, t2));
-        avloc__vst(ch + k + l1, avloc__vadd(t1, r));
-        avloc__vst(ch + k + 2 * l1, avloc__vsub(t0, t2));
-        avloc__vst(ch + k + 3 * l1, avloc__vsub(t1, r));
-    }
-    return k;
-}
-#endif /* AVLOC__VW */
-
-static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd, int isa)
 {
     float s = bwd ? -1.0f : 1.0f;
-    size_t ido = p->ido, l1 = p->l1, iv = 0;
-#ifdef AVLOC__VW
-    /* vector kernels take i < iv, the scalar ones finish the tail */
-    iv = ido - ido % AVLOC__VW;
+    size_t ido = p->ido, l1 = p->l1;
+    /* the vector kernel did i < iv (k < iv for radix 4 with ido == 1, which
+       is vectorised across k); the scalar one finishes */
+    size_t iv = AVLOC__FFT_SIMD_CALL(isa, avloc__run_pass_v, (p, cc, ch, bwd));
     if (p->ip == 4 && ido == 1) {
-        avloc__pass4(1, l1, cc, ch, p->tw, s, avloc__pass4_v1(l1, cc, ch, bwd), 0);
+        avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
         return;
     }
-    if (iv) {
-        switch (p->ip) {
-        case 4: avloc__pass4_v(ido, iv, l1, cc, ch, p->tw, bwd); break;
-        case 2: avloc__pass2_v(ido, iv, l1, cc, ch, p->tw, bwd); break;
-        case 3: avloc__pass3_v(ido, iv, l1, cc, ch, p->tw, bwd); break;
-        case 5: avloc__pass5_v(ido, iv, l1, cc, ch, p->tw, bwd); break;
-        default: avloc__passg_v(ido, iv, p->ip, l1, cc, ch, p->tw, p->cs, bwd); break;
-        }
-        if (iv == ido) return;
-    }
-#endif
+    if (iv == ido) return;
     switch (p->ip) {
     case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, 0, iv); return;
     case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, iv); return;
@@ -1231,7 +1046,7 @@ static avloc__cpx *avloc__passes_pp(const avloc__cplan *cp, avloc__cpx *x, avloc
     size_t k;
     for (k = 0; k < cp->npass; k++) {
         avloc__cpx *t = x;
-        avloc__run_pass(&cp->pass[k], x, y, bwd);
+        avloc__run_pass(&cp->pass[k], x, y, bwd, cp->isa);
         x = y;
         y = t;
     }
@@ -1239,15 +1054,11 @@ static avloc__cpx *avloc__passes_pp(const avloc__cplan *cp, avloc__cpx *x, avloc
 }
 
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd), k < cnt; out may alias x. */
-static void avloc__cmul_arr(const avloc__cpx *x, const avloc__cpx *w, avloc__cpx *out, size_t cnt, int bwd)
+static void avloc__cmul_arr(const avloc__cpx *x, const avloc__cpx *w, avloc__cpx *out, size_t cnt, int bwd,
+                            int isa)
 {
-    size_t k = 0;
+    size_t k = AVLOC__FFT_SIMD_CALL(isa, avloc__cmul_arr_v, (x, w, out, cnt, bwd));
     float s = bwd ? -1.0f : 1.0f;
-#ifdef AVLOC__VW
-    const avloc__v mc = avloc__vmask(bwd);
-    for (; k + AVLOC__VW <= cnt; k += AVLOC__VW)
-        avloc__vst(out + k, avloc__vcmul(avloc__vld(x + k), avloc__vld(w + k), mc));
-#endif
     for (; k < cnt; k++) {
         float xr = x[k].re, xi = x[k].im;
         AVLOC__CMULW(out[k], xr, xi, w[k], s);
@@ -1261,12 +1072,12 @@ static void avloc__blue_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     avloc__cpx *a = work, *b = work + m;
     /* X = w .* (conj(w) (*) (w .* x)), with conj everywhere for backward;
        the sub-plan is always direct passes, run without copies */
-    avloc__cmul_arr(in, cp->chirp, a, n, bwd);
+    avloc__cmul_arr(in, cp->chirp, a, n, bwd, cp->isa);
     for (k = n; k < m; k++) a[k].re = a[k].im = 0.0f;
     a = avloc__passes_pp(cp->sub, a, b, 0);
-    avloc__cmul_arr(a, cp->bk, a, m, bwd);
+    avloc__cmul_arr(a, cp->bk, a, m, bwd, cp->isa);
     a = avloc__passes_pp(cp->sub, a, a == work ? work + m : work, 1);
-    avloc__cmul_arr(a, cp->chirp, out, n, bwd);
+    avloc__cmul_arr(a, cp->chirp, out, n, bwd, cp->isa);
 }
 
 /* Unscaled transform in -> out (may alias) with work of cp->work values. */
@@ -1289,7 +1100,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
         dst = work;
     }
     for (k = 0; k < np; k++) {
-        avloc__run_pass(&cp->pass[k], src, dst, bwd);
+        avloc__run_pass(&cp->pass[k], src, dst, bwd, cp->isa);
         src = dst;
         dst = dst == out ? work : out;
     }
@@ -1299,26 +1110,13 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
 /* Z = FFT_{n/2}(x[2j] + i x[2j+1]) in z[0..m-1] -> X[0..m] in place. With
    A = Z[k], B = conj Z[m-k], E = (A+B)/2, O = (A-B)/2, T = -i W^k O:
    X[k] = E + T, X[m-k] = conj(E - T). */
-static void avloc__r2c_post(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
+static void avloc__r2c_post(avloc__cpx *z, size_t m, const avloc__cpx *rtw, int isa)
 {
-    size_t k = 1, h = m / 2;
+    size_t k, h = m / 2;
     float z0r = z[0].re, z0i = z[0].im;
     z[0].re = z0r + z0i; z[0].im = 0.0f;
     z[m].re = z0r - z0i; z[m].im = 0.0f;
-#ifdef AVLOC__VW
-    {
-        const avloc__v half = avloc__vset1(0.5f), mc = avloc__vmask(0), mr = avloc__vmask(1);
-        const avloc__v conj = avloc__vmask(1);
-        for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
-            avloc__v a = avloc__vld(z + k);
-            avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(z + m - k - (AVLOC__VW - 1))), conj);
-            avloc__v e = avloc__vmul(avloc__vadd(a, b), half), o = avloc__vmul(avloc__vsub(a, b), half);
-            avloc__v t = avloc__vxor(avloc__vswap(avloc__vcmul(o, avloc__vld(rtw + k), mc)), mr);
-            avloc__vst(z + k, avloc__vadd(e, t));
-            avloc__vst(z + m - k - (AVLOC__VW - 1), avloc__vrev(avloc__vxor(avloc__vsub(e, t), conj)));
-        }
-    }
-#endif
+    k = 1 + AVLOC__FFT_SIMD_CALL(isa, avloc__r2c_post_v, (z, m, rtw));
     for (; k <= h; k++) {
         avloc__cpx a = z[k], b = z[m - k], w = rtw[k];
         float er = 0.5f * (a.re + b.re), ei = 0.5f * (a.im - b.im);
@@ -1332,28 +1130,14 @@ static void avloc__r2c_post(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
 
 /* X[0..m] -> Z[0..m-1] scaled by 1/n (n = 2m): E = (X[k] + conj X[m-k])/n,
    T = (X[k] - conj X[m-k])/n, O = i conj(W^k) T, Z[k] = E + O, Z[m-k] = conj(E - O). */
-static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const avloc__cpx *rtw)
+static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const avloc__cpx *rtw, int isa)
 {
-    size_t k = 1, h = m / 2;
+    size_t k, h = m / 2;
     float sc = (float)(0.5 / (double)m);
     float x0 = x[0].re, xm = x[m].re;
     z[0].re = sc * (x0 + xm);
     z[0].im = sc * (x0 - xm);
-#ifdef AVLOC__VW
-    {
-        const avloc__v vs = avloc__vset1(sc), mc = avloc__vmask(1), mr = avloc__vmask(0);
-        const avloc__v conj = avloc__vmask(1);
-        for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
-            avloc__v a = avloc__vld(x + k);
-            avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(x + m - k - (AVLOC__VW - 1))), conj);
-            avloc__v e = avloc__vmul(avloc__vadd(a, b), vs), t = avloc__vmul(avloc__vsub(a, b), vs);
-            /* i * conj(W) * T */
-            avloc__v o = avloc__vxor(avloc__vswap(avloc__vcmul(t, avloc__vld(rtw + k), mc)), mr);
-            avloc__vst(z + k, avloc__vadd(e, o));
-            avloc__vst(z + m - k - (AVLOC__VW - 1), avloc__vrev(avloc__vxor(avloc__vsub(e, o), conj)));
-        }
-    }
-#endif
+    k = 1 + AVLOC__FFT_SIMD_CALL(isa, avloc__c2r_pre_v, (x, z, m, rtw, sc));
     for (; k <= h; k++) {
         avloc__cpx a = x[k], b = x[m - k], w = rtw[k];
         float er = sc * (a.re + b.re), ei = sc * (a.im - b.im);
@@ -1427,7 +1211,7 @@ static void avloc__fft_r2c_run(const avloc_fft_f32 *plan, const float *in, avloc
     size_t n = plan->n, j;
     if (impl->half) {
         avloc__cfft_exec(impl->cp, (const avloc__cpx *)(const void *)in, out, 0, work);
-        avloc__r2c_post(out, n / 2, impl->rtw);
+        avloc__r2c_post(out, n / 2, impl->rtw, impl->cp->isa);
     } else {
         avloc__cpx *t = work + impl->cp->work;
         for (j = 0; j < n; j++) { t[j].re = in[j]; t[j].im = 0.0f; }
@@ -1443,7 +1227,7 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
     size_t n = plan->n, j;
     avloc__cpx *t = work + impl->cp->work;
     if (impl->half) {
-        avloc__c2r_pre(in, t, n / 2, impl->rtw);
+        avloc__c2r_pre(in, t, n / 2, impl->rtw, impl->cp->isa);
         avloc__cfft_exec(impl->cp, t, (avloc__cpx *)(void *)out, 1, work);
     } else {
         float s = (float)(1.0 / (double)n);
@@ -3422,3 +3206,363 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 #undef AVLOC__PI
 #endif
+
+#endif /* !AVLOC__DSP_FFT_TEMPLATE */
+
+/* ================================================================== */
+/*        FFT vector kernels: a template, compiled once per set        */
+/* ================================================================== */
+/* Included from the built-in FFT above with AVLOC__FFT_T(name) (the name
+   suffix of this kernel set) and AVLOC__FFT_TEMPLATE_AVX2 (1: AVX2+FMA,
+   4 complex per vector; 0: SSE2, 2), inside the AVX2 target bracket for the
+   former. Names below go through AVLOC__FFT_T so both sets coexist. */
+#ifdef AVLOC__DSP_FFT_TEMPLATE
+#define avloc__v AVLOC__FFT_T(avloc__v)
+#define avloc__vld AVLOC__FFT_T(avloc__vld)
+#define avloc__vst AVLOC__FFT_T(avloc__vst)
+#define avloc__vadd AVLOC__FFT_T(avloc__vadd)
+#define avloc__vsub AVLOC__FFT_T(avloc__vsub)
+#define avloc__vmul AVLOC__FFT_T(avloc__vmul)
+#define avloc__vxor AVLOC__FFT_T(avloc__vxor)
+#define avloc__vset1 AVLOC__FFT_T(avloc__vset1)
+#define avloc__vswap AVLOC__FFT_T(avloc__vswap)
+#define avloc__vmask AVLOC__FFT_T(avloc__vmask)
+#define avloc__vcmul AVLOC__FFT_T(avloc__vcmul)
+#define avloc__vrev AVLOC__FFT_T(avloc__vrev)
+#define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
+#define avloc__vmuli AVLOC__FFT_T(avloc__vmuli)
+#define avloc__pass2_v AVLOC__FFT_T(avloc__pass2_v)
+#define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
+#define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
+#define avloc__pass5_v AVLOC__FFT_T(avloc__pass5_v)
+#define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
+#define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
+#define avloc__run_pass_v AVLOC__FFT_T(avloc__run_pass_v)
+#define avloc__cmul_arr_v AVLOC__FFT_T(avloc__cmul_arr_v)
+#define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
+#define avloc__c2r_pre_v AVLOC__FFT_T(avloc__c2r_pre_v)
+
+#if AVLOC__FFT_TEMPLATE_AVX2
+#define AVLOC__VW 4 /* complex values per vector */
+typedef __m256 avloc__v;
+static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm256_loadu_ps((const float *)p); }
+static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm256_storeu_ps((float *)p, v); }
+static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm256_add_ps(a, b); }
+static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm256_sub_ps(a, b); }
+static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm256_mul_ps(a, b); }
+static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm256_xor_ps(a, b); }
+static inline avloc__v avloc__vset1(float x) { return _mm256_set1_ps(x); }
+/* (re, im) -> (im, re) in every complex lane */
+static inline avloc__v avloc__vswap(avloc__v a) { return _mm256_permute_ps(a, 0xB1); }
+/* sign mask negating the real (even) or imaginary (odd) lanes */
+static inline avloc__v avloc__vmask(int odd)
+{
+    return odd ? _mm256_setr_ps(0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f)
+               : _mm256_setr_ps(-0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f);
+}
+/* a * w (forward, m = vmask(0)) or a * conj(w) (backward, m = vmask(1)) */
+static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
+{
+    avloc__v wr = _mm256_moveldup_ps(w), wi = _mm256_movehdup_ps(w);
+    return _mm256_fmadd_ps(a, wr, _mm256_xor_ps(_mm256_mul_ps(avloc__vswap(a), wi), m));
+}
+/* complex lanes in reverse order */
+static inline avloc__v avloc__vrev(avloc__v a)
+{
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B));
+}
+/* Loads 4 groups of 4 consecutive complex (p[4k+q], k = 0..3) and returns the
+   columns c[q] = (p[q], p[4+q], p[8+q], p[12+q]). */
+static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
+{
+    __m256d r0 = _mm256_castps_pd(avloc__vld(p)), r1 = _mm256_castps_pd(avloc__vld(p + 4));
+    __m256d r2 = _mm256_castps_pd(avloc__vld(p + 8)), r3 = _mm256_castps_pd(avloc__vld(p + 12));
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
+    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
+    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
+    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
+}
+#else /* SSE2 */
+#define AVLOC__VW 2
+typedef __m128 avloc__v;
+static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm_loadu_ps((const float *)p); }
+static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm_storeu_ps((float *)p, v); }
+static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm_add_ps(a, b); }
+static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm_sub_ps(a, b); }
+static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm_mul_ps(a, b); }
+static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm_xor_ps(a, b); }
+static inline avloc__v avloc__vset1(float x) { return _mm_set1_ps(x); }
+static inline avloc__v avloc__vswap(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 3, 0, 1)); }
+static inline avloc__v avloc__vmask(int odd)
+{
+    return odd ? _mm_setr_ps(0.f, -0.f, 0.f, -0.f) : _mm_setr_ps(-0.f, 0.f, -0.f, 0.f);
+}
+static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
+{
+    avloc__v wr = _mm_shuffle_ps(w, w, _MM_SHUFFLE(2, 2, 0, 0));
+    avloc__v wi = _mm_shuffle_ps(w, w, _MM_SHUFFLE(3, 3, 1, 1));
+    return _mm_add_ps(_mm_mul_ps(a, wr), _mm_xor_ps(_mm_mul_ps(avloc__vswap(a), wi), m));
+}
+static inline avloc__v avloc__vrev(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
+static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
+{
+    avloc__v v0 = avloc__vld(p), v1 = avloc__vld(p + 2), v2 = avloc__vld(p + 4), v3 = avloc__vld(p + 6);
+    c[0] = _mm_movelh_ps(v0, v2);
+    c[1] = _mm_movehl_ps(v2, v0);
+    c[2] = _mm_movelh_ps(v1, v3);
+    c[3] = _mm_movehl_ps(v3, v1);
+}
+#endif
+
+/* radix 2, ido a multiple of AVLOC__VW */
+static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    avloc__v mc = avloc__vmask(bwd);
+    size_t k, i;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
+        avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            avloc__v a = avloc__vld(c0 + i), b = avloc__vld(c1 + i);
+            avloc__vst(h0 + i, avloc__vadd(a, b));
+            avloc__vst(h1 + i, avloc__vcmul(avloc__vsub(a, b), avloc__vld(tw + i), mc));
+        }
+    }
+}
+
+/* radix 4, ido a multiple of AVLOC__VW */
+static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 4 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido);
+            avloc__v cq = avloc__vld(c + i + 2 * ido), d = avloc__vld(c + i + 3 * ido);
+            avloc__v t0 = avloc__vadd(a, cq), t1 = avloc__vsub(a, cq);
+            avloc__v t2 = avloc__vadd(b, d), t3 = avloc__vsub(b, d);
+            avloc__v r = avloc__vxor(avloc__vswap(t3), mr); /* -i*s*t3 */
+            avloc__vst(h + i, avloc__vadd(t0, t2));
+            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(t1, r), avloc__vld(tw + i), mc));
+            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(t0, t2), avloc__vld(tw + i + ido), mc));
+            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(t1, r), avloc__vld(tw + i + 2 * ido), mc));
+        }
+    }
+}
+
+/* i * x */
+static inline avloc__v avloc__vmuli(avloc__v x) { return avloc__vxor(avloc__vswap(x), avloc__vmask(0)); }
+
+/* radix 3, ido a multiple of AVLOC__VW */
+static void avloc__pass3_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    const avloc__v mc = avloc__vmask(bwd), twr = avloc__vset1(-0.5f);
+    const avloc__v twi = avloc__vset1((bwd ? 1.0f : -1.0f) * 0.866025403784438646763723170753f);
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 3 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido), d = avloc__vld(c + i + 2 * ido);
+            avloc__v t1 = avloc__vadd(b, d), t2 = avloc__vsub(b, d);
+            avloc__v ca = avloc__vadd(a, avloc__vmul(twr, t1));
+            avloc__v cb = avloc__vmul(twi, avloc__vmuli(t2));
+            avloc__vst(h + i, avloc__vadd(a, t1));
+            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(ca, cb), avloc__vld(tw + i), mc));
+            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(ca, cb), avloc__vld(tw + i + ido), mc));
+        }
+    }
+}
+
+/* radix 5, ido a multiple of AVLOC__VW */
+static void avloc__pass5_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    const float s = bwd ? -1.0f : 1.0f;
+    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__v w1r = avloc__vset1(0.309016994374947424102293417183f);
+    const avloc__v w2r = avloc__vset1(-0.809016994374947424102293417183f);
+    const avloc__v w1i = avloc__vset1(-s * 0.951056516295153572116439333379f);
+    const avloc__v w2i = avloc__vset1(-s * 0.587785252292473129168705954639f);
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 5 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            avloc__v c0 = avloc__vld(c + i), c1 = avloc__vld(c + i + ido), c2 = avloc__vld(c + i + 2 * ido);
+            avloc__v c3 = avloc__vld(c + i + 3 * ido), c4 = avloc__vld(c + i + 4 * ido);
+            avloc__v t1 = avloc__vadd(c1, c4), t4 = avloc__vsub(c1, c4);
+            avloc__v t2 = avloc__vadd(c2, c3), t3 = avloc__vsub(c2, c3);
+            avloc__v a1 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w1r, t1), avloc__vmul(w2r, t2)));
+            avloc__v a2 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w2r, t1), avloc__vmul(w1r, t2)));
+            avloc__v b1 = avloc__vmuli(avloc__vadd(avloc__vmul(w1i, t4), avloc__vmul(w2i, t3)));
+            avloc__v b2 = avloc__vmuli(avloc__vsub(avloc__vmul(w2i, t4), avloc__vmul(w1i, t3)));
+            avloc__vst(h + i, avloc__vadd(c0, avloc__vadd(t1, t2)));
+            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(a1, b1), avloc__vld(tw + i), mc));
+            avloc__vst(h + i + 4 * st, avloc__vcmul(avloc__vsub(a1, b1), avloc__vld(tw + i + 3 * ido), mc));
+            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vadd(a2, b2), avloc__vld(tw + i + ido), mc));
+            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(a2, b2), avloc__vld(tw + i + 2 * ido), mc));
+        }
+    }
+}
+
+/* generic odd radix, vector part i < iv (see avloc__passg) */
+static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
+                           const avloc__cpx *AVLOC__RESTRICT cc, avloc__cpx *AVLOC__RESTRICT ch,
+                           const avloc__cpx *tw, const avloc__cpx *cs, int bwd)
+{
+    avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
+    const avloc__v mc = avloc__vmask(bwd);
+    const float s = bwd ? -1.0f : 1.0f;
+    size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * ip * k;
+        avloc__cpx *o = ch + ido * k;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            avloc__v x0 = avloc__vld(c + i), y0 = x0;
+            for (q = 1; q <= h; q++) {
+                avloc__v a = avloc__vld(c + i + q * ido), b = avloc__vld(c + i + (ip - q) * ido);
+                sum[q] = avloc__vadd(a, b);
+                dif[q] = avloc__vsub(a, b);
+                y0 = avloc__vadd(y0, sum[q]);
+            }
+            avloc__vst(o + i, y0);
+            for (j = 1; j <= h; j++) {
+                avloc__v ar = x0, br = avloc__vset1(0.0f);
+                size_t idx = 0;
+                for (q = 1; q <= h; q++) {
+                    idx += j;
+                    if (idx >= ip) idx -= ip;
+                    ar = avloc__vadd(ar, avloc__vmul(avloc__vset1(cs[idx].re), sum[q]));
+                    br = avloc__vadd(br, avloc__vmul(avloc__vset1(s * cs[idx].im), dif[q]));
+                }
+                br = avloc__vmuli(br);
+                avloc__vst(o + i + j * st, avloc__vcmul(avloc__vadd(ar, br), avloc__vld(tw + (j - 1) * ido + i), mc));
+                avloc__vst(o + i + (ip - j) * st,
+                           avloc__vcmul(avloc__vsub(ar, br), avloc__vld(tw + (ip - j - 1) * ido + i), mc));
+            }
+        }
+    }
+}
+
+/* radix 4 with ido == 1 (the last pass): vectorised across k. Returns how
+   many k were done (a multiple of AVLOC__VW). */
+static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                              avloc__cpx *AVLOC__RESTRICT ch, int bwd)
+{
+    avloc__v mr = avloc__vmask(!bwd);
+    size_t k;
+    for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
+        avloc__v c[4], t0, t1, t2, t3, r;
+        avloc__vld4t(cc + 4 * k, c);
+        t0 = avloc__vadd(c[0], c[2]); t1 = avloc__vsub(c[0], c[2]);
+        t2 = avloc__vadd(c[1], c[3]); t3 = avloc__vsub(c[1], c[3]);
+        r = avloc__vxor(avloc__vswap(t3), mr);
+        avloc__vst(ch + k, avloc__vadd(t0, t2));
+        avloc__vst(ch + k + l1, avloc__vadd(t1, r));
+        avloc__vst(ch + k + 2 * l1, avloc__vsub(t0, t2));
+        avloc__vst(ch + k + 3 * l1, avloc__vsub(t1, r));
+    }
+    return k;
+}
+
+/* The vector part of one pass: returns the inner index i up to which the
+   pass is done (for radix 4 with ido == 1, vectorised across k: the k). */
+static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
+    if (p->ip == 4 && ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
+    if (iv) {
+        switch (p->ip) {
+        case 4: avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
+        case 2: avloc__pass2_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
+        case 3: avloc__pass3_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
+        case 5: avloc__pass5_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
+        default: avloc__passg_v(ido, iv, p->ip, p->l1, cc, ch, p->tw, p->cs, bwd); break;
+        }
+    }
+    return iv;
+}
+
+/* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
+static size_t avloc__cmul_arr_v(const avloc__cpx *x, const avloc__cpx *w, avloc__cpx *out, size_t cnt, int bwd)
+{
+    const avloc__v mc = avloc__vmask(bwd);
+    size_t k = 0;
+    for (; k + AVLOC__VW <= cnt; k += AVLOC__VW)
+        avloc__vst(out + k, avloc__vcmul(avloc__vld(x + k), avloc__vld(w + k), mc));
+    return k;
+}
+
+/* avloc__r2c_post for k = 1 .. returned value (pairs k, m-k). */
+static size_t avloc__r2c_post_v(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
+{
+    size_t k = 1, h = m / 2;
+    {
+        const avloc__v half = avloc__vset1(0.5f), mc = avloc__vmask(0), mr = avloc__vmask(1);
+        const avloc__v conj = avloc__vmask(1);
+        for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
+            avloc__v a = avloc__vld(z + k);
+            avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(z + m - k - (AVLOC__VW - 1))), conj);
+            avloc__v e = avloc__vmul(avloc__vadd(a, b), half), o = avloc__vmul(avloc__vsub(a, b), half);
+            avloc__v t = avloc__vxor(avloc__vswap(avloc__vcmul(o, avloc__vld(rtw + k), mc)), mr);
+            avloc__vst(z + k, avloc__vadd(e, t));
+            avloc__vst(z + m - k - (AVLOC__VW - 1), avloc__vrev(avloc__vxor(avloc__vsub(e, t), conj)));
+        }
+    }
+    return k - 1;
+}
+
+/* avloc__c2r_pre for k = 1 .. returned value (pairs k, m-k), sc = 1/n. */
+static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, const avloc__cpx *rtw, float sc)
+{
+    size_t k = 1, h = m / 2;
+    {
+        const avloc__v vs = avloc__vset1(sc), mc = avloc__vmask(1), mr = avloc__vmask(0);
+        const avloc__v conj = avloc__vmask(1);
+        for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
+            avloc__v a = avloc__vld(x + k);
+            avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(x + m - k - (AVLOC__VW - 1))), conj);
+            avloc__v e = avloc__vmul(avloc__vadd(a, b), vs), t = avloc__vmul(avloc__vsub(a, b), vs);
+            /* i * conj(W) * T */
+            avloc__v o = avloc__vxor(avloc__vswap(avloc__vcmul(t, avloc__vld(rtw + k), mc)), mr);
+            avloc__vst(z + k, avloc__vadd(e, o));
+            avloc__vst(z + m - k - (AVLOC__VW - 1), avloc__vrev(avloc__vxor(avloc__vsub(e, o), conj)));
+        }
+    }
+    return k - 1;
+}
+
+#undef AVLOC__VW
+#undef avloc__v
+#undef avloc__vld
+#undef avloc__vst
+#undef avloc__vadd
+#undef avloc__vsub
+#undef avloc__vmul
+#undef avloc__vxor
+#undef avloc__vset1
+#undef avloc__vswap
+#undef avloc__vmask
+#undef avloc__vcmul
+#undef avloc__vrev
+#undef avloc__vld4t
+#undef avloc__vmuli
+#undef avloc__pass2_v
+#undef avloc__pass4_v
+#undef avloc__pass3_v
+#undef avloc__pass5_v
+#undef avloc__passg_v
+#undef avloc__pass4_v1
+#undef avloc__run_pass_v
+#undef avloc__cmul_arr_v
+#undef avloc__r2c_post_v
+#undef avloc__c2r_pre_v
+#endif /* AVLOC__DSP_FFT_TEMPLATE */
