@@ -92,7 +92,11 @@
      AVX2 at run time when the CPU and OS support it (cpuid bits that libgcc
      reads once; no state of ours). AVLOC_NO_DISPATCH turns that off.
    AVLOC__TARGET_AVX2 marks one AVX2 function; AVLOC__AVX2_BEGIN/END bracket
-   a block of them. */
+   a block of them; AVLOC__SIMD_PICK(avx2, sse2, scalar) is the expression
+   of the set that runs (the others are not even compiled). */
+#if !defined(AVLOC_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
+#define AVLOC__SSE2 1
+#endif
 #if !defined(AVLOC_NO_SIMD)
 #if defined(__AVX2__) && defined(__FMA__)
 #define AVLOC__AVX2 1
@@ -119,6 +123,15 @@ static inline int avloc__cpu_avx2_fma(void)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #endif
+#endif
+#if defined(AVLOC__AVX2_ONLY)
+#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (avx2)
+#elif defined(AVLOC__AVX2)
+#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (AVLOC__AVX2_OK() ? (avx2) : (sse2))
+#elif defined(AVLOC__SSE2)
+#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (sse2)
+#else
+#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (scalar)
 #endif
 
 #ifdef __cplusplus

@@ -644,7 +644,7 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__ISA_SCALAR 0
 #define AVLOC__ISA_SSE2 1
 #define AVLOC__ISA_AVX2 2
-#if !defined(AVLOC_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
+#ifdef AVLOC__SSE2
 #define AVLOC__FFT_SIMD 1
 #include <emmintrin.h>
 #ifdef AVLOC__AVX2
@@ -1339,10 +1339,10 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 
 /* SSE2 (the x86-64 baseline) for the per-frame hot loops; compilers do not
    vectorise them at -O2. AVLOC_NO_SIMD forces the scalar code. */
-#if !defined(AVLOC_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
+#ifdef AVLOC__SSE2
 #include <emmintrin.h>
 #define AVLOC__FEAT_SSE2 1
-#if defined(__AVX2__) && defined(__FMA__)
+#ifdef AVLOC__AVX2 /* the binaural kernel has an AVX2+FMA version (avloc.h: compiled in or dispatched) */
 #include <immintrin.h>
 #define AVLOC__FEAT_AVX2 1
 #endif
@@ -2634,7 +2634,7 @@ static int avloc__bin_fast(avloc_complex_f32 L, avloc_complex_f32 R, float *ild,
 /* AVLOC__ILD_TERMS: the vector kernels stop the atanh series at s^5:
    |s| <= 0.1716 after the mantissa reduction, so the first omitted term,
    2/ln2 s^7/7, is < 2e-6 in log2, i.e. < 6e-6 dB of ILD. */
-#if defined(AVLOC__FEAT_SSE2) && !defined(AVLOC__FEAT_AVX2)
+#if defined(AVLOC__FEAT_SSE2) && !defined(AVLOC__AVX2_ONLY)
 /* 1/sqrt(x) and 1/x from the hardware estimates (12 bits) plus one Newton
    step: about 2e-7 relative, well inside the features' 1e-4 budget, and no
    division (divisions and square roots were half the feature time). */
@@ -2699,15 +2699,15 @@ static int avloc__bin_fast4(const float *L, const float *R, float *ild, float *c
 /* The same on eight points with AVX2 + FMA. The in-lane shuffles leave the
    points in the order 0 1 4 5 2 3 6 7; one cross-lane permute per input
    restores 0..7 so the stores stay contiguous. */
-static __m256 avloc__deint8(const float *z, int im)
+AVLOC__TARGET_AVX2 static __m256 avloc__deint8(const float *z, int im)
 {
     const __m256 a = _mm256_loadu_ps(z), b = _mm256_loadu_ps(z + 8);
     const __m256 h = im ? _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)) : _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
-static int avloc__bin_fast8(const float *L, const float *R, float *ild, float *cs, float *sn, float *pw,
-                            __m256 *pmax)
+AVLOC__TARGET_AVX2 static int avloc__bin_fast8(const float *L, const float *R, float *ild, float *cs, float *sn,
+                                                float *pw, __m256 *pmax)
 {
     const __m256 lre = avloc__deint8(L, 0), lim = avloc__deint8(L, 1);
     const __m256 rre = avloc__deint8(R, 0), rim = avloc__deint8(R, 1);
@@ -2750,51 +2750,66 @@ static int avloc__bin_fast8(const float *L, const float *R, float *ild, float *c
 }
 #endif
 
+#ifdef AVLOC__FEAT_AVX2
+/* avloc__binaural_frame's vector part with AVX2: bins b < returned value,
+   *mx = their largest power (lanes), *xmax = that of the exact-path bins. */
+AVLOC__TARGET_AVX2 static size_t avloc__binaural_frame8(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb,
+                                                        size_t nb, float *ft, float *pw, float *mx, float *xmax)
+{
+    __m256 m8 = _mm256_setzero_ps();
+    __m128 m4;
+    size_t b, j;
+    int bad;
+    for (b = 0; b + 8 <= nb; b += 8) {
+        bad = avloc__bin_fast8(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m8);
+        if (bad)
+            for (j = 0; j < 8; j++)
+                if (bad >> j & 1) {
+                    avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
+                    *xmax = pw[b + j] > *xmax ? pw[b + j] : *xmax;
+                }
+    }
+    m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+    *mx = _mm_cvtss_f32(m4);
+    return b;
+}
+#endif
+
+#if defined(AVLOC__FEAT_SSE2) && !defined(AVLOC__AVX2_ONLY)
+/* The same with SSE2, four bins per step. */
+static size_t avloc__binaural_frame4(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
+                                     float *ft, float *pw, float *mx, float *xmax)
+{
+    __m128 m4 = _mm_setzero_ps();
+    size_t b, j;
+    int bad;
+    for (b = 0; b + 4 <= nb; b += 4) {
+        bad = avloc__bin_fast4(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m4);
+        if (bad)
+            for (j = 0; j < 4; j++)
+                if (bad >> j & 1) {
+                    avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
+                    *xmax = pw[b + j] > *xmax ? pw[b + j] : *xmax;
+                }
+    }
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+    *mx = _mm_cvtss_f32(m4);
+    return b;
+}
+#endif
+
 /* ILD | cos IPD | sin IPD of one frame's bins, and each bin's power;
    returns the largest power. */
 static float avloc__binaural_frame(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
                                    float *ft, float *pw)
 {
-    size_t b = 0, j = 0;
+    size_t b = 0;
     float mx = 0.0f, xmax = 0.0f; /* vector lanes, exact-path points and the tail */
-    int bad = 0;
-#ifdef AVLOC__FEAT_AVX2
-    {
-        __m256 m8 = _mm256_setzero_ps();
-        __m128 m4;
-        for (; b + 8 <= nb; b += 8) {
-            bad = avloc__bin_fast8(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m8);
-            if (bad)
-                for (j = 0; j < 8; j++)
-                    if (bad >> j & 1) {
-                        avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
-                        xmax = pw[b + j] > xmax ? pw[b + j] : xmax;
-                    }
-        }
-        m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
-        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
-        m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
-        mx = _mm_cvtss_f32(m4);
-    }
-#elif defined(AVLOC__FEAT_SSE2)
-    {
-        __m128 m4 = _mm_setzero_ps();
-        for (; b + 4 <= nb; b += 4) {
-            bad = avloc__bin_fast4(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m4);
-            if (bad)
-                for (j = 0; j < 4; j++)
-                    if (bad >> j & 1) {
-                        avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
-                        xmax = pw[b + j] > xmax ? pw[b + j] : xmax;
-                    }
-        }
-        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
-        m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
-        mx = _mm_cvtss_f32(m4);
-    }
-#endif
-    (void)bad;
-    (void)j;
+    b = AVLOC__SIMD_PICK(avloc__binaural_frame8(Lb, Rb, nb, ft, pw, &mx, &xmax),
+                         avloc__binaural_frame4(Lb, Rb, nb, ft, pw, &mx, &xmax), 0);
     for (; b < nb; b++) {
         if (!avloc__bin_fast(Lb[b], Rb[b], ft + b, ft + nb + b, ft + 2 * nb + b, pw + b))
             avloc__bin_exact(Lb[b], Rb[b], ft + b, ft + nb + b, ft + 2 * nb + b, pw + b);

@@ -420,17 +420,24 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__AVX2__) && defined(__FMA__) && !defined(AVLOC_NO_SIMD)
-#include <immintrin.h>
-#define AVLOC__GL_AVX2 1
-#elif (defined(__SSE2__) || defined(_M_X64)) && !defined(AVLOC_NO_SIMD)
+/* x86 kernels (avloc.h): SSE2 ones, and AVX2+FMA ones compiled in or
+   chosen at run time for the statistics and the posterior; the EM's GEMM
+   micro-kernel uses AVX2 only when the build targets it (AVLOC__GL_GEMM_AVX2):
+   its packing width is fixed at compile time. */
+#ifdef AVLOC__SSE2
 #include <emmintrin.h>
 #define AVLOC__GL_SSE2 1
+#endif
+#ifdef AVLOC__AVX2
+#include <immintrin.h>
+#endif
+#ifdef AVLOC__AVX2_ONLY
+#define AVLOC__GL_GEMM_AVX2 1
 #endif
 
 #define AVLOC__GL_LOG2PI 1.8378770664093454836
 #define AVLOC__GL_MR 4
-#ifdef AVLOC__GL_AVX2
+#ifdef AVLOC__GL_GEMM_AVX2
 #define AVLOC__GL_NR 8
 #else
 #define AVLOC__GL_NR 4
@@ -445,7 +452,7 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 
 static void avloc__gl_micro(size_t kc, const double *a, const double *b, double *out)
 {
-#if defined(AVLOC__GL_AVX2)
+#if defined(AVLOC__GL_GEMM_AVX2)
     __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00;
     __m256d c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     size_t p;
@@ -1531,16 +1538,13 @@ AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
     s->n_frames = 0;
 }
 
-#if defined(AVLOC__GL_SSE2) || defined(AVLOC__GL_AVX2)
-#define AVLOC__GL_STATS_SSE2 1
-#endif
 
 /* Validation pass of stats_add: active count, or (size_t)-1 when an active
    value is not finite. */
 static size_t avloc__gl_stats_check(const float *Y, const unsigned char *mask, size_t tot)
 {
     size_t i = 0, cnt = 0;
-#ifdef AVLOC__GL_STATS_SSE2
+#ifdef AVLOC__GL_SSE2
     {
         const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi8(1), ex = _mm_set1_epi32(0x7f800000);
         __m128i acc = zero;
@@ -1571,11 +1575,11 @@ static size_t avloc__gl_stats_check(const float *Y, const unsigned char *mask, s
    active point; inactive entries are masked to 0 (never multiplied), so a
    NaN there is ignored. Same additions in the same order as the scalar loop
    (bit-equal unless the compiler contracts them into FMAs). */
-#ifdef AVLOC__GL_AVX2
+#ifdef AVLOC__AVX2
 /* AVX2, eight dims per step; the S arrays (3 D doubles) stay in L1/L2. y*y
    is exact in double, so the FMA rounds like the scalar add. Returns the
    dims done. */
-static size_t avloc__gl_stats_rows8(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
+AVLOC__TARGET_AVX2 static size_t avloc__gl_stats_rows8(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
                                     size_t T, double sgn)
 {
     size_t t, d, D = s->D, D8 = D & ~(size_t)7;
@@ -1611,47 +1615,51 @@ static size_t avloc__gl_stats_rows8(avloc_gllim_stats *s, const float *Y, const 
 }
 #endif
 
+#if defined(AVLOC__GL_SSE2) && !defined(AVLOC__AVX2_ONLY)
+/* The same with SSE2, four dims per step. */
+static size_t avloc__gl_stats_rows4(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
+                                    size_t T, double sgn)
+{
+    size_t t, d, D = s->D;
+    double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
+    const size_t D4 = D & ~(size_t)3;
+    const __m128 sg = _mm_set1_ps((float)sgn);
+    const __m128i zero = _mm_setzero_si128();
+    for (t = 0; t < T; t++) {
+        const float *yt = Y + t * D;
+        const unsigned char *mt = mask + t * D;
+        for (d = 0; d < D4; d += 4) {
+            int mb;
+            __m128 on, y, ys;
+            __m128d ylo, yhi, slo, shi;
+            memcpy(&mb, mt + d, sizeof mb);
+            if (!mb) continue; /* no active point: adds exactly 0 */
+            on = _mm_castsi128_ps(_mm_cmpgt_epi32(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(mb), zero), zero), zero));
+            y = _mm_and_ps(on, _mm_loadu_ps(yt + d));
+            ys = _mm_mul_ps(sg, y);
+            on = _mm_and_ps(on, sg);
+            ylo = _mm_cvtps_pd(y);
+            yhi = _mm_cvtps_pd(_mm_movehl_ps(y, y));
+            slo = _mm_cvtps_pd(ys);
+            shi = _mm_cvtps_pd(_mm_movehl_ps(ys, ys));
+            _mm_storeu_pd(S0 + d, _mm_add_pd(_mm_loadu_pd(S0 + d), _mm_cvtps_pd(on)));
+            _mm_storeu_pd(S0 + d + 2, _mm_add_pd(_mm_loadu_pd(S0 + d + 2), _mm_cvtps_pd(_mm_movehl_ps(on, on))));
+            _mm_storeu_pd(S1 + d, _mm_add_pd(_mm_loadu_pd(S1 + d), slo));
+            _mm_storeu_pd(S1 + d + 2, _mm_add_pd(_mm_loadu_pd(S1 + d + 2), shi));
+            _mm_storeu_pd(S2 + d, _mm_add_pd(_mm_loadu_pd(S2 + d), _mm_mul_pd(slo, ylo)));
+            _mm_storeu_pd(S2 + d + 2, _mm_add_pd(_mm_loadu_pd(S2 + d + 2), _mm_mul_pd(shi, yhi)));
+        }
+    }
+    return D4;
+}
+#endif
+
 static void avloc__gl_stats_accum(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
                                   size_t T, double sgn)
 {
-    size_t t, d = 0, D = s->D;
+    size_t t, d, D = s->D;
     double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
-#ifdef AVLOC__GL_AVX2
-    d = avloc__gl_stats_rows8(s, Y, mask, T, sgn);
-#elif defined(AVLOC__GL_STATS_SSE2)
-    {
-        /* the same with SSE2, four dims per step */
-        const size_t D4 = D & ~(size_t)3;
-        const __m128 sg = _mm_set1_ps((float)sgn);
-        const __m128i zero = _mm_setzero_si128();
-        for (t = 0; t < T; t++) {
-            const float *yt = Y + t * D;
-            const unsigned char *mt = mask + t * D;
-            for (d = 0; d < D4; d += 4) {
-                int mb;
-                __m128 on, y, ys;
-                __m128d ylo, yhi, slo, shi;
-                memcpy(&mb, mt + d, sizeof mb);
-                if (!mb) continue; /* no active point: adds exactly 0 */
-                on = _mm_castsi128_ps(_mm_cmpgt_epi32(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(mb), zero), zero), zero));
-                y = _mm_and_ps(on, _mm_loadu_ps(yt + d));
-                ys = _mm_mul_ps(sg, y);
-                on = _mm_and_ps(on, sg);
-                ylo = _mm_cvtps_pd(y);
-                yhi = _mm_cvtps_pd(_mm_movehl_ps(y, y));
-                slo = _mm_cvtps_pd(ys);
-                shi = _mm_cvtps_pd(_mm_movehl_ps(ys, ys));
-                _mm_storeu_pd(S0 + d, _mm_add_pd(_mm_loadu_pd(S0 + d), _mm_cvtps_pd(on)));
-                _mm_storeu_pd(S0 + d + 2, _mm_add_pd(_mm_loadu_pd(S0 + d + 2), _mm_cvtps_pd(_mm_movehl_ps(on, on))));
-                _mm_storeu_pd(S1 + d, _mm_add_pd(_mm_loadu_pd(S1 + d), slo));
-                _mm_storeu_pd(S1 + d + 2, _mm_add_pd(_mm_loadu_pd(S1 + d + 2), shi));
-                _mm_storeu_pd(S2 + d, _mm_add_pd(_mm_loadu_pd(S2 + d), _mm_mul_pd(slo, ylo)));
-                _mm_storeu_pd(S2 + d + 2, _mm_add_pd(_mm_loadu_pd(S2 + d + 2), _mm_mul_pd(shi, yhi)));
-            }
-        }
-        d = D4;
-    }
-#endif
+    d = AVLOC__SIMD_PICK(avloc__gl_stats_rows8(s, Y, mask, T, sgn), avloc__gl_stats_rows4(s, Y, mask, T, sgn), 0);
     for (; d < D; d++) {
         double s0 = S0[d], s1 = S1[d], s2 = S2[d];
         for (t = 0; t < T; t++)
@@ -1763,7 +1771,7 @@ static void avloc__gl_post_prep(const avloc_gllim_stats *s, const double *is, co
     *lsum = l;
 }
 
-#if defined(AVLOC__GL_STATS_SSE2) && !defined(AVLOC__GL_AVX2)
+#if defined(AVLOC__GL_SSE2) && !defined(AVLOC__AVX2_ONLY)
 static double avloc__gl_hsum(__m128d v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
 
 /* The L = 2 component pass, two dims per step. P (lower triangle), h and
@@ -1794,15 +1802,15 @@ static size_t avloc__gl_post_sums2(const double *a0p, const double *a1p, const d
 }
 #endif
 
-#ifdef AVLOC__GL_AVX2
-static double avloc__gl_hsum4(__m256d v)
+#ifdef AVLOC__AVX2
+AVLOC__TARGET_AVX2 static double avloc__gl_hsum4(__m256d v)
 {
     __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
     return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
 }
 
 /* avloc__gl_post_sums2 with AVX2 + FMA, four dims per step. */
-static size_t avloc__gl_post_sums4(const double *a0p, const double *a1p, const double *cs, const double *w,
+AVLOC__TARGET_AVX2 static size_t avloc__gl_post_sums4(const double *a0p, const double *a1p, const double *cs, const double *w,
                                    const double *yb, size_t D, double *P, double *h, double *q)
 {
     __m256d p00 = _mm256_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, vq = p00;
@@ -1836,11 +1844,9 @@ static void avloc__gl_post_sums(const double *rows, const double *w, const doubl
 {
     const double *cs = rows + L * D;
     size_t d = 0, i, j;
-#ifdef AVLOC__GL_AVX2
-    if (L == 2) d = avloc__gl_post_sums4(rows, rows + D, cs, w, yb, D, P, h, q);
-#elif defined(AVLOC__GL_STATS_SSE2)
-    if (L == 2) d = avloc__gl_post_sums2(rows, rows + D, cs, w, yb, D, P, h, q);
-#endif
+    if (L == 2)
+        d = AVLOC__SIMD_PICK(avloc__gl_post_sums4(rows, rows + D, cs, w, yb, D, P, h, q),
+                             avloc__gl_post_sums2(rows, rows + D, cs, w, yb, D, P, h, q), 0);
     for (; d < D; d++) {
         double u = yb[d] - (double)cs[d], wu = w[d] * u;
         *q += wu * u;
