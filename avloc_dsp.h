@@ -80,9 +80,14 @@ typedef struct avloc_complex_f32 {
      2) drives the radix 2/3/4/5/generic passes over their contiguous inner
      index, the last radix-4 pass across k (4x4 complex transpose), the real
      post/pre-twiddles and Bluestein's pointwise products. Each one paid off in
-     bench/bench_fft.c (docs/benchmarks.md). Guarded by __AVX2__ && __FMA__ /
-     __SSE2__; AVLOC_NO_SIMD forces the portable scalar code, which is also
-     what ARM (NEON is not written yet) and every other target get.
+     bench/bench_fft.c (docs/benchmarks.md). The kernels are written once (a
+     template at the end of this file) and compiled for SSE2 and AVX2+FMA; a
+     plain x86 build with gcc or clang picks AVX2 at plan time when the CPU
+     has it (avloc.h: AVLOC_NO_DISPATCH keeps SSE2, -mavx2 -mfma compiles only
+     AVX2). The binaural feature kernel dispatches the same way. Because the
+     template re-includes this header by its name, keep the file name
+     avloc_dsp.h. AVLOC_NO_SIMD forces the portable scalar code, which is
+     also what ARM (NEON is not written yet) and every other target get.
    - With AVLOC_USE_FFTW3 the same API runs on fftwf (see below).
 
    MEMORY
