@@ -87,7 +87,7 @@
    SSE2 version (the x86-64 baseline) and an AVX2+FMA one:
    - built with -mavx2 -mfma (or -march=native): AVLOC__AVX2_ONLY, the AVX2
      kernels are the only ones compiled and always run;
-   - built for the baseline with gcc or clang on x86: both are compiled (the
+   - built for the baseline with gcc or clang on x86-64: both are compiled (the
      AVX2 ones under a function target attribute) and AVLOC__AVX2_OK() picks
      AVX2 at run time when the CPU and OS support it (cpuid bits that libgcc
      reads once; no state of ours). AVLOC_NO_DISPATCH turns that off.
@@ -105,7 +105,7 @@
 #define AVLOC__AVX2_BEGIN
 #define AVLOC__AVX2_END
 #define AVLOC__AVX2_OK() 1
-#elif (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__)) && \
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && \
     defined(__SSE2__) && !defined(AVLOC_NO_DISPATCH)
 #define AVLOC__AVX2 1
 #define AVLOC__TARGET_AVX2 __attribute__((target("avx2,fma")))

@@ -1595,7 +1595,7 @@ AVLOC__TARGET_AVX2 static size_t avloc__gl_stats_rows8(avloc_gllim_stats *s, con
             __m256d ylo, yhi, slo, shi;
             memcpy(&mb, mt + d, sizeof mb);
             if (!mb) continue; /* no active point: adds exactly 0 */
-            on = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(mb)), zero));
+            on = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(mt + d))), zero));
             y = _mm256_and_ps(on, _mm256_loadu_ps(yt + d));
             ys = _mm256_mul_ps(sg, y);
             on = _mm256_and_ps(on, sg);
