@@ -116,7 +116,11 @@
 #define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma\")")
 #define AVLOC__AVX2_END _Pragma("GCC pop_options")
 #endif
+#ifdef AVLOC_TEST_ASSUME_NO_AVX2 /* tests: the run-time fallback of a CPU without AVX2 */
+#define AVLOC__AVX2_OK() 0
+#else
 #define AVLOC__AVX2_OK() avloc__cpu_avx2_fma()
+#endif
 static inline int avloc__cpu_avx2_fma(void)
 {
     __builtin_cpu_init(); /* idempotent; needed if called before constructors run */

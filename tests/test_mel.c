@@ -58,6 +58,7 @@ static void test_filterbanks(void)
         size_t bytes = 0, nb = c->n_fft / 2 + 1, k, t;
         float *fb, *spec, *out;
         double e, worst = 0;
+        memset(&mel, 0, sizeof mel); /* read below even if init failed */
         if (!g.data) { CHECK(0); continue; }
         cfg.sample_rate = c->sr; cfg.n_fft = c->n_fft; cfg.n_mels = c->n_mels;
         cfg.fmin = c->fmin; cfg.fmax = c->fmax; cfg.scale = c->s; cfg.norm = c->nm;
