@@ -105,8 +105,9 @@
 #define AVLOC__AVX2_BEGIN
 #define AVLOC__AVX2_END
 #define AVLOC__AVX2_OK() 1
-#elif (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && \
-    defined(__SSE2__) && !defined(AVLOC_NO_DISPATCH)
+#elif defined(__x86_64__) && defined(__SSE2__) && !defined(AVLOC_NO_DISPATCH) && !defined(_MSC_VER) && \
+    ((defined(__clang__) && __clang_major__ >= 6) || (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 6))
+/* (not clang-cl / the MSVC ABI: no __cpu_model there) */
 #define AVLOC__AVX2 1
 #define AVLOC__TARGET_AVX2 __attribute__((target("avx2,fma")))
 #if defined(__clang__)

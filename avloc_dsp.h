@@ -84,9 +84,11 @@ typedef struct avloc_complex_f32 {
      template at the end of this file) and compiled for SSE2 and AVX2+FMA; a
      plain x86 build with gcc or clang picks AVX2 at plan time when the CPU
      has it (avloc.h: AVLOC_NO_DISPATCH keeps SSE2, -mavx2 -mfma compiles only
-     AVX2). The binaural feature kernel dispatches the same way. Because the
-     template re-includes this header by its name, keep the file name
-     avloc_dsp.h. AVLOC_NO_SIMD forces the portable scalar code, which is
+     AVX2). The binaural feature kernel dispatches the same way. The template
+     re-includes this header by its name: if you rename or move it out of the
+     including file's reach, define AVLOC_DSP_FILE as "path/to/it.h". Results
+     of the AVX2 and SSE2 kernels differ in rounding (FMA, wider sums), well
+     inside the tested tolerances. AVLOC_NO_SIMD forces the portable scalar code, which is
      also what ARM (NEON is not written yet) and every other target get.
    - With AVLOC_USE_FFTW3 the same API runs on fftwf (see below).
 
@@ -439,7 +441,9 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
    clips or a live stream of short ones, since the one-shot call above
    builds it every time (about 10 % of the work for a 1 s clip). The plan
    is read-only after init: threads may share it, each with its own
-   scratch. Results are bit-identical to avloc_binaural_features_f32. */
+   scratch. Results are bit-identical to avloc_binaural_features_f32.
+   With AVLOC_USE_FFTW3 the one-shot call plans (and destroys) FFTW plans on
+   every call, and FFTW's planner is not thread safe: use a plan there. */
 typedef struct avloc_binaural_plan_f32 {
     avloc_binaural_config cfg;
     avloc_stft_f32 stft;
@@ -450,10 +454,15 @@ AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config
                                                      size_t *plan_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
                                                     void *mem, size_t mem_bytes);
+/* plan->cfg is read-only after init (a changed n_fft, hop or window gives
+   AVLOC_ERR_STATE). */
 AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_plan_f32 *plan,
         const float *left, const float *right, size_t n_samples,
         float *features, unsigned char *mask, size_t n_frames, size_t *n_active,
         void *scratch, size_t scratch_bytes);
+/* Releases what the FFTW3 backend allocated (a no-op for the built-in FFT,
+   but call it anyway in portable code); the plan is then unusable. */
+AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan);
 /* Training vector: temporal mean of each feature over its active frames;
    dims never active -> 0 and dim_mask 0. Returns AVLOC_NO_ACTIVE_POINTS
    (success) when no dim is active at all. */
@@ -989,12 +998,15 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
    records which set this CPU runs (avloc__cplan.isa); each kernel does the
    vector part of its loop and returns how far it got, the scalar code
    finishes. */
+#ifndef AVLOC_DSP_FILE
+#define AVLOC_DSP_FILE "avloc_dsp.h" /* this file's name, for the re-inclusion below */
+#endif
 #ifdef AVLOC__FFT_SIMD
-#define AVLOC__DSP_FFT_TEMPLATE 1
+#define AVLOC__DSP_FFT_TEMPLATE 0x000100 /* must match the template section's check */
 #ifndef AVLOC__AVX2_ONLY
 #define AVLOC__FFT_T(name) name##_sse2
 #define AVLOC__FFT_TEMPLATE_AVX2 0
-#include "avloc_dsp.h"
+#include AVLOC_DSP_FILE
 #undef AVLOC__FFT_T
 #undef AVLOC__FFT_TEMPLATE_AVX2
 #endif
@@ -1002,7 +1014,7 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 #define AVLOC__FFT_T(name) name##_avx2
 #define AVLOC__FFT_TEMPLATE_AVX2 1
 AVLOC__AVX2_BEGIN
-#include "avloc_dsp.h"
+#include AVLOC_DSP_FILE
 AVLOC__AVX2_END
 #undef AVLOC__FFT_T
 #undef AVLOC__FFT_TEMPLATE_AVX2
@@ -2608,6 +2620,11 @@ static float avloc__log2_ratio(float a, float b)
 
 /* One TF point in double: the reference definition, used where the float
    path could over- or underflow (|L|^2 |R|^2 outside [1e-30, 1e30]). */
+#if defined(__GNUC__) || defined(__clang__)
+/* never inlined into the AVX2 kernel: there the compiler could contract it
+   into FMAs and round the rare exact-path bins unlike the scalar tail */
+__attribute__((noinline))
+#endif
 static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *ild, float *cs, float *sn, float *pw)
 {
     double pl = (double)L.re * L.re + (double)L.im * L.im;
@@ -2883,6 +2900,8 @@ AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_pla
     cfg = &plan->cfg;
     st = &plan->stft;
     if (!st->window) return AVLOC_ERR_STATE; /* not made by avloc_binaural_plan_init_f32 */
+    if (cfg->n_fft != st->cfg.n_fft || cfg->hop != st->cfg.hop || cfg->window != st->cfg.window)
+        return AVLOC_ERR_STATE; /* cfg edited after init: the STFT no longer matches */
     r = avloc_binaural_frames(cfg, n_samples, &nf);
     if (r != AVLOC_OK) return r;
     if (n_frames != nf) return AVLOC_ERR_SIZE;
@@ -2925,21 +2944,34 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
         void *scratch, size_t scratch_bytes)
 {
     avloc_binaural_plan_f32 plan;
-    size_t pb = 0, sb = 0;
+    size_t pb = 0, sb = 0, nf = 0;
     unsigned char *run;
     avloc_result r;
     if (!cfg || !left || !right || !features || !mask || !scratch) return AVLOC_ERR_NULL;
     r = avloc__binaural_sizes(cfg, n_samples, &pb, &sb);
     if (r != AVLOC_OK) return r;
+    /* input errors before any planning (FFTW plans cost time and memory) */
+    avloc_binaural_frames(cfg, n_samples, &nf);
+    if (n_frames != nf) return AVLOC_ERR_SIZE;
+    if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     if (scratch_bytes < pb) return AVLOC_ERR_WORKSPACE;
-    r = avloc_binaural_plan_init_f32(&plan, cfg, scratch, pb);
-    if (r != AVLOC_OK) return r;
     /* the run scratch starts at the first AVLOC_ALIGN boundary after the plan */
     run = (unsigned char *)scratch + pb;
     run += (AVLOC_ALIGN - (size_t)((uintptr_t)run % AVLOC_ALIGN)) % AVLOC_ALIGN;
     if ((size_t)(run - (unsigned char *)scratch) > scratch_bytes) return AVLOC_ERR_WORKSPACE;
-    return avloc_binaural_plan_features_f32(&plan, left, right, n_samples, features, mask, n_frames, n_active, run,
-                                            scratch_bytes - (size_t)(run - (unsigned char *)scratch));
+    r = avloc_binaural_plan_init_f32(&plan, cfg, scratch, pb);
+    if (r != AVLOC_OK) return r;
+    r = avloc_binaural_plan_features_f32(&plan, left, right, n_samples, features, mask, n_frames, n_active, run,
+                                         scratch_bytes - (size_t)(run - (unsigned char *)scratch));
+    avloc_binaural_plan_destroy_f32(&plan);
+    return r;
+}
+
+AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan)
+{
+    if (!plan || !plan->stft.window) return;
+    avloc_fft_destroy_f32(&plan->stft.fft);
+    memset(plan, 0, sizeof *plan);
 }
 
 AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsigned char *mask, size_t n_frames,
@@ -3237,6 +3269,9 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
    4 complex per vector; 0: SSE2, 2), inside the AVX2 target bracket for the
    former. Names below go through AVLOC__FFT_T so both sets coexist. */
 #ifdef AVLOC__DSP_FFT_TEMPLATE
+#if AVLOC__DSP_FFT_TEMPLATE != 0x000100
+#error "avloc_dsp.h: AVLOC_DSP_FILE names a different avloc_dsp.h than the one being compiled"
+#endif
 #define avloc__v AVLOC__FFT_T(avloc__v)
 #define avloc__vld AVLOC__FFT_T(avloc__vld)
 #define avloc__vst AVLOC__FFT_T(avloc__vst)

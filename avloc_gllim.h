@@ -284,19 +284,23 @@ typedef struct avloc_gllim_posterior {
     double *nu;               /* K weights, sum 1 */
     double *mu;               /* K x L */
     double *V;                /* K x L x L */
-    double *work;             /* 2 x D: chi/sigma2-weighted statistics (internal) */
+    double *work;             /* 2 x D: the weights S0/sigma2 and active means S1/S0 of the
+                                 last call (the posterior's own scratch, internal) */
     double mean[AVLOC_GLLIM_MAX_L];                     /* x_hat = sum nu mu */
     double cov[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];  /* L x L mixture covariance */
     size_t n_active;          /* active points used */
 } avloc_gllim_posterior;
 
+/* A posterior made by _init for model m serves any model with the same
+   L and D and K <= m's K_cap (AVLOC_ERR_SIZE otherwise); it holds its own
+   2 x D doubles of scratch, so one posterior per thread. */
 AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *bytes);
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes);
 /* Every posterior function applies the model's tempering weight
    m->feat.obs_weight (each active point counts that many times; 1 = the
    paper's Theorem 1), stored in and loaded from model files. */
-/* Theorem 1 from sufficient statistics (no scratch). AVLOC_NO_ACTIVE_POINTS
+/* Theorem 1 from sufficient statistics (scratch: p->work). AVLOC_NO_ACTIVE_POINTS
    (positive) with the prior mixture (nu = pi, mu = c, V = Gamma) when
    n_active == 0. */
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
@@ -671,7 +675,7 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
 {
     size_t K, L, D, k, d, i, j;
     double psum = 0.0;
-    if (!m || !m->pi || !m->Gamma_inv) return AVLOC_ERR_NULL;
+    if (!m || !m->pi || !m->Gamma_inv || !m->post_rows) return AVLOC_ERR_NULL;
     K = m->K; L = m->L; D = m->D;
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
@@ -1755,16 +1759,22 @@ static void avloc__gl_moments(avloc_gllim_posterior *p)
    component; float copies measured only 10-20 % faster with AVX2, slower
    with SSE2, and would cost the exactness of the double parameters).
    A dim without active points has w = 0 and adds exactly 0. */
-static void avloc__gl_post_prep(const avloc_gllim_stats *s, const double *is, const double *ls, size_t D,
-                                double *w, double *ybar, double *C, double *lsum)
+static void avloc__gl_post_ybar(const avloc_gllim_stats *s, size_t D, double *ybar)
+{
+    size_t d;
+    for (d = 0; d < D; d++) ybar[d] = s->S0[d] > 0.0 ? s->S1[d] / s->S0[d] : 0.0;
+}
+static void avloc__gl_post_prep(const avloc_gllim_stats *s, const double *is, const double *ls, const double *ybar,
+                                size_t D, double *w, double *C, double *lsum)
 {
     double e = 0.0, l = 0.0;
     size_t d;
     for (d = 0; d < D; d++) {
-        double s0 = s->S0[d], yb = s0 > 0.0 ? s->S1[d] / s0 : 0.0, within = s->S2[d] - s->S1[d] * yb;
+        double s0 = s->S0[d], within = s0 > 0.0 ? s->S2[d] - s->S1[d] * ybar[d] : 0.0;
         w[d] = s0 * is[d];
-        ybar[d] = yb;
-        e += (within > 0.0 ? within : 0.0) * is[d]; /* >= 0 exactly; guard rounding */
+        /* >= 0 exactly; guard rounding. A dim without points adds 0 even if
+           a stream's running S1, S2 keep rounding residue. */
+        e += (within > 0.0 ? within : 0.0) * is[d];
         l += s0 * ls[d];
     }
     *C = e;
@@ -1848,12 +1858,12 @@ static void avloc__gl_post_sums(const double *rows, const double *w, const doubl
         d = AVLOC__SIMD_PICK(avloc__gl_post_sums4(rows, rows + D, cs, w, yb, D, P, h, q),
                              avloc__gl_post_sums2(rows, rows + D, cs, w, yb, D, P, h, q), 0);
     for (; d < D; d++) {
-        double u = yb[d] - (double)cs[d], wu = w[d] * u;
+        double u = yb[d] - cs[d], wu = w[d] * u;
         *q += wu * u;
         for (i = 0; i < L; i++) {
-            double ai = (double)rows[i * D + d];
+            double ai = rows[i * D + d];
             h[i] += ai * wu;
-            for (j = 0; j <= i; j++) P[i * L + j] += w[d] * ai * (double)rows[j * D + d];
+            for (j = 0; j <= i; j++) P[i * L + j] += w[d] * ai * rows[j * D + d];
         }
     }
 }
@@ -1883,7 +1893,8 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     }
     w = p->work;
     yb = p->work + D;
-    if (tied) avloc__gl_post_prep(s, m->inv_sigma2, m->log_sigma2, D, w, yb, &C, &lsum);
+    avloc__gl_post_ybar(s, D, yb);
+    if (tied) avloc__gl_post_prep(s, m->inv_sigma2, m->log_sigma2, yb, D, w, &C, &lsum);
     for (k = 0; k < K; k++) {
         /* x = c_k + x', prior N(0, Gamma); residual about c*_k = A c + b */
         const double *Gi = m->Gamma_inv + k * L * L;
@@ -1891,7 +1902,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
         double h[AVLOC_GLLIM_MAX_L] = {0, 0, 0, 0}, q = 0.0, e, ls, ldP, hm = 0.0;
         double *V = p->V + k * L * L, *mu = p->mu + k * L;
         avloc_result r;
-        if (!tied) avloc__gl_post_prep(s, m->inv_sigma2 + k * D, m->log_sigma2 + k * D, D, w, yb, &C, &lsum);
+        if (!tied) avloc__gl_post_prep(s, m->inv_sigma2 + k * D, m->log_sigma2 + k * D, yb, D, w, &C, &lsum);
         memset(P, 0, sizeof P);
         avloc__gl_post_sums(m->post_rows + k * (L + 1) * D, w, yb, L, D, P, h, &q);
         e = C + q;

@@ -417,6 +417,8 @@ static void gl_fx_free(gl_fx *fx)
     gl_free(&fx->feat);
     gl_free(&fx->mask);
     gl_free(&fx->scratch);
+    if (fx->planned) avloc_binaural_plan_destroy_f32(&fx->plan);
+    fx->planned = 0;
     gl_free(&fx->planmem);
 }
 

@@ -163,6 +163,7 @@ static void test_binaural_plan(void)
         CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_OK);
         CHECK(na1 == na2 && na1 > 0);
         CHECK(memcmp(f1, f2, nf * D * sizeof *f1) == 0 && memcmp(m1, m2, nf * D) == 0);
+        avloc_binaural_plan_destroy_f32(&plan); /* FFTW3 backend: frees its plans */
     }
     /* errors */
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb / 2), AVLOC_ERR_WORKSPACE);
@@ -174,6 +175,7 @@ static void test_binaural_plan(void)
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf + 1, &na2, rscr, rb), AVLOC_ERR_SIZE);
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(NULL, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(NULL, &cfg, pmem, pb), AVLOC_ERR_NULL);
+    avloc_binaural_plan_destroy_f32(&plan);
     CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, NULL, &rb), AVLOC_ERR_NULL);
     cfg.hop = 0;
     CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_ERR_SIZE);
@@ -182,6 +184,16 @@ static void test_binaural_plan(void)
     cfg.hop = 128;
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_OK);
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_NONFINITE);
+    R[5] = 0.0f;
+    /* cfg is read-only after init: an edited hop no longer matches the STFT */
+    plan.cfg.hop = 256;
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_STATE);
+    plan.cfg.hop = 128;
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_OK);
+    avloc_binaural_plan_destroy_f32(&plan);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_STATE);
+    avloc_binaural_plan_destroy_f32(&plan); /* twice, and NULL: harmless */
+    avloc_binaural_plan_destroy_f32(NULL);
     free(scr); free(pmem); free(rscr); free(f1); free(f2); free(m1); free(m2); free(L); free(R);
     th_free(&la); th_free(&ra);
 }
