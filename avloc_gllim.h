@@ -180,9 +180,9 @@ typedef struct avloc_gllim_model {
     double *Sstar;            /* K x L x L: (Gamma^-1 + A^T Sigma^-1 A)^-1 */
     double *bstar;            /* K x L */
     double *logdet_Gstar;     /* K: log|Sigma_k + A_k Gamma_k A_k^T| */
-    double *post_rows;        /* K x (L+1) x D: A_k coordinate-major (row i holds a_dk[i] for
-                                 every d), then c*_k: all the posterior pass reads per component,
-                                 at unit stride (no shuffles) */
+    double *At;               /* K x L x D: A_k coordinate-major (row i holds a_dk[i] for every
+                                 d): with cstar all the posterior pass reads per component, at
+                                 unit stride (no shuffles) */
 } avloc_gllim_model;
 
 AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, size_t *bytes);
@@ -605,12 +605,11 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
 {
     size_t KL, KLL, KD, KDL;
     double *pi, *c, *G, *A, *b, *s2, *Gi, *ldG, *is2, *ls2, *sls2, *cs, *Ss, *bs, *ldGs;
-    double *pr;
-    size_t KDL1;
+    double *At;
     if (K == 0 || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0 || K > AVLOC_MAX_DIM || D > AVLOC_MAX_DIM)
         return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(K, L, &KL) || !avloc_size_mul(KL, L, &KLL) || !avloc_size_mul(K, D, &KD) ||
-        !avloc_size_mul(KD, L, &KDL) || !avloc_size_mul(KD, L + 1, &KDL1))
+        !avloc_size_mul(KD, L, &KDL))
         return AVLOC_ERR_OVERFLOW;
     pi = AVLOC_PUSH(a, double, K);
     c = AVLOC_PUSH(a, double, KL);
@@ -627,7 +626,7 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
     Ss = AVLOC_PUSH(a, double, KLL);
     bs = AVLOC_PUSH(a, double, KL);
     ldGs = AVLOC_PUSH(a, double, K);
-    pr = AVLOC_PUSH(a, double, KDL1);
+    At = AVLOC_PUSH(a, double, KDL);
     if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
     if (m && a->base) {
         memset(m, 0, sizeof *m);
@@ -636,7 +635,7 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
         m->pi = pi; m->c = c; m->Gamma = G; m->A = A; m->b = b; m->sigma2 = s2;
         m->Gamma_inv = Gi; m->logdet_Gamma = ldG; m->inv_sigma2 = is2; m->log_sigma2 = ls2;
         m->sum_log_sigma2 = sls2; m->cstar = cs; m->Sstar = Ss; m->bstar = bs; m->logdet_Gstar = ldGs;
-        m->post_rows = pr;
+        m->At = At;
         m->feat = avloc_gllim_featcfg_default();
         memset(pi, 0, K * sizeof(double)); memset(c, 0, KL * sizeof(double));
         memset(G, 0, KLL * sizeof(double)); memset(A, 0, KDL * sizeof(double));
@@ -675,7 +674,7 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
 {
     size_t K, L, D, k, d, i, j;
     double psum = 0.0;
-    if (!m || !m->pi || !m->Gamma_inv || !m->post_rows) return AVLOC_ERR_NULL;
+    if (!m || !m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_NULL;
     K = m->K; L = m->L; D = m->D;
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
@@ -734,8 +733,7 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
                 for (j = 0; j < L; j++) P[i * L + j] += w * a[i] * a[j];
             }
             cs[d] = pred;
-            for (i = 0; i < L; i++) m->post_rows[(k * (L + 1) + i) * D + d] = a[i];
-            m->post_rows[(k * (L + 1) + L) * D + d] = pred;
+            for (i = 0; i < L; i++) m->At[(k * L + i) * D + d] = a[i];
         }
         m->sum_log_sigma2[k] = sls;
         r = avloc__gl_spd(P, L, Lf, m->Sstar + k * L * L, &ldP);
@@ -1754,8 +1752,8 @@ static void avloc__gl_moments(avloc_gllim_posterior *p)
    (the residual sum of squares about c*_k split into the within-dim part C
    and a sum of non-negative terms: no cancellation). w, ybar, C and
    sum S0 log s2 are made once per Sigma row, i.e. once per call when Sigma
-   is tied; the component pass then reads only A_k and c*_k (post_rows) at
-   unit stride. It is bound by memory traffic (24 bytes per dim and
+   is tied; the component pass then reads only A_k (At) and c*_k at unit
+   stride. It is bound by memory traffic (24 bytes per dim and
    component; float copies measured only 10-20 % faster with AVX2, slower
    with SSE2, and would cost the exactness of the double parameters).
    A dim without active points has w = 0 and adds exactly 0. */
@@ -1847,12 +1845,11 @@ AVLOC__TARGET_AVX2 static size_t avloc__gl_post_sums4(const double *a0p, const d
 }
 #endif
 
-/* The component pass for any L on rows = post_rows of component k:
+/* The component pass for any L on rows = At and cs = c* of component k:
    P (lower triangle), h, q. */
-static void avloc__gl_post_sums(const double *rows, const double *w, const double *yb, size_t L, size_t D,
-                                double *P, double *h, double *q)
+static void avloc__gl_post_sums(const double *rows, const double *cs, const double *w, const double *yb, size_t L,
+                                size_t D, double *P, double *h, double *q)
 {
-    const double *cs = rows + L * D;
     size_t d = 0, i, j;
     if (L == 2)
         d = AVLOC__SIMD_PICK(avloc__gl_post_sums4(rows, rows + D, cs, w, yb, D, P, h, q),
@@ -1904,7 +1901,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
         avloc_result r;
         if (!tied) avloc__gl_post_prep(s, m->inv_sigma2 + k * D, m->log_sigma2 + k * D, yb, D, w, &C, &lsum);
         memset(P, 0, sizeof P);
-        avloc__gl_post_sums(m->post_rows + k * (L + 1) * D, w, yb, L, D, P, h, &q);
+        avloc__gl_post_sums(m->At + k * L * D, m->cstar + k * D, w, yb, L, D, P, h, &q);
         e = C + q;
         ls = lsum;
         /* tempering: every data sum is linear in the statistics, so weighting
