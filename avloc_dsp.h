@@ -666,18 +666,9 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #endif
 #endif
 
-/* The best kernel set this CPU runs. */
-static int avloc__fft_isa(void)
-{
-#ifdef AVLOC__AVX2
-    if (AVLOC__AVX2_OK()) return AVLOC__ISA_AVX2;
-#endif
-#if defined(AVLOC__FFT_SIMD) && !defined(AVLOC__AVX2_ONLY)
-    return AVLOC__ISA_SSE2;
-#else
-    return AVLOC__ISA_SCALAR;
-#endif
-}
+/* The best kernel set this build and CPU run (avloc.h decides, as for
+   every other kernel). */
+static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_SSE2, AVLOC__ISA_SCALAR); }
 
 /* e^{-2 pi i x / n}, from the exact angle in double precision. */
 static avloc__cpx avloc__fft_root(size_t x, size_t n)
