@@ -265,6 +265,7 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
 /* |X|^power for n complex values: power 2 -> re^2+im^2, 1 -> magnitude, any p > 0. */
 AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t n, float power, float *out);
 
+#ifndef AVLOC_NO_MEL /* mel, MFCC and mel spectrogram: avloc.h, module opt-outs */
 /* ----------------------------------------------------------------- mel */
 
 typedef enum avloc_mel_scale {
@@ -304,6 +305,8 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
 /* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
 AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, size_t fb_len);
 
+#endif /* !AVLOC_NO_MEL */
+
 /* dB: out = mult*log10(max(x, amin)) - mult*log10(max(amin, ref)); with
    top_db >= 0 the result is clipped below at (max of these n outputs) - top_db.
    mult 10 for power (librosa power_to_db, torchaudio AmplitudeToDB("power")),
@@ -318,6 +321,7 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
 /* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). */
 AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float eps, int add);
 
+#ifndef AVLOC_NO_MEL
 /* ---------------------------------------------------------------- MFCC */
 
 typedef enum avloc_lifter {
@@ -406,6 +410,9 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
 
+#endif /* !AVLOC_NO_MEL */
+
+#ifndef AVLOC_NO_BINAURAL
 /* ---------------------------------------------------- binaural features */
 /* Deleforge et al., "Mapping sounds onto images using binaural spectrograms"
    (GLLiM): ILD = 20 log10(|sR|/|sL|), IPD = exp(j arg(sR/sL)) as (cos, sin),
@@ -469,6 +476,9 @@ AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan);
 AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsigned char *mask, size_t n_frames,
                                                size_t D, float *mean, unsigned char *dim_mask);
 
+#endif /* !AVLOC_NO_BINAURAL */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------------ GCC-PHAT */
 /* Sign: a POSITIVE delay means the RIGHT channel lags the LEFT one, i.e.
    right[n] = left[n - d]. The cross-spectrum is G = R conj(L); PHAT divides
@@ -520,6 +530,8 @@ AVLOC_API avloc_result avloc_gcc_frames_f32(const avloc_gcc_f32 *g, const float 
 AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                           size_t n_samples, float *delay, float *peak,
                                           void *scratch, size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_GCC_PHAT */
 
 #ifdef __cplusplus
 }
@@ -1797,6 +1809,7 @@ AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t 
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_MEL
 /* ----------------------------------------------------------------- mel */
 
 AVLOC_API double avloc_hz_to_mel(double hz, avloc_mel_scale scale)
@@ -1990,6 +2003,8 @@ AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, 
     return AVLOC_OK;
 }
 
+#endif /* !AVLOC_NO_MEL */
+
 /* ------------------------------------------------------------- log maps */
 
 static int avloc__finite_pos(float v) { return v > 0.0f && v - v == 0.0f; }
@@ -2114,6 +2129,7 @@ AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_MEL
 /* ---------------------------------------------------------------- MFCC */
 
 AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void)
@@ -2449,6 +2465,9 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
 }
 
+#endif /* !AVLOC_NO_MEL */
+
+#ifndef AVLOC_NO_BINAURAL
 /* ---------------------------------------------------- binaural features */
 
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
@@ -2991,6 +3010,9 @@ AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsi
     return any ? AVLOC_OK : AVLOC_NO_ACTIVE_POINTS;
 }
 
+#endif /* !AVLOC_NO_BINAURAL */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------------ GCC-PHAT */
 
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void)
@@ -3246,6 +3268,8 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
         if ((r = avloc__gcc_accumulate(g, &w, left + t * g->cfg.hop, right + t * g->cfg.hop)) != AVLOC_OK) return r;
     return avloc__gcc_peak(g, &w, delay, peak);
 }
+
+#endif /* !AVLOC_NO_GCC_PHAT */
 
 #undef AVLOC__PI
 #endif

@@ -194,6 +194,7 @@ AVLOC_API avloc_result avloc_gllim_model_init(avloc_gllim_model *m, size_t K, si
    fills the derived arrays. Renormalises pi if its sum is off by > 1e-12. */
 AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m);
 
+#ifndef AVLOC_NO_GLLIM_TRAINING /* inference-only builds: avloc.h, module opt-outs */
 /* ----------------------------------------------------------- training */
 
 typedef struct avloc_gllim_train_config {
@@ -247,6 +248,8 @@ AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg
 AVLOC_API avloc_result avloc_gllim_kmeans_init(const double *X, size_t N, size_t L, size_t K,
                                                uint64_t seed, size_t kmeans_iter, double *resp,
                                                void *scratch, size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_GLLIM_TRAINING */
 
 /* ------------------------------------------------------- inverse map */
 
@@ -345,6 +348,7 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
                                                    const unsigned char *mask,
                                                    avloc_gllim_posterior *post, int *emitted);
 
+#ifndef AVLOC_NO_SAFETENSORS /* the model files need the container */
 /* ------------------------------------------------------- model files */
 /* safetensors container (avloc_st_* in avloc.h). Tensors: "pi" (K),
    "c" (K,L), "Gamma" (K,L,L), "A" (K,D,L), "b" (K,D) and "sigma2" in its
@@ -373,11 +377,16 @@ AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, siz
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes);
 
+#endif /* !AVLOC_NO_SAFETENSORS */
+
 /* ------------------------------------------- feature glue (opt-in) */
 /* Define AVLOC_GLLIM_DSP before including this header to get helpers that
    run the binaural front end of avloc_dsp.h (included then) on a stereo
    clip. */
 #ifdef AVLOC_GLLIM_DSP
+#ifdef AVLOC_NO_BINAURAL
+#error "avloc_gllim.h: AVLOC_GLLIM_DSP needs the binaural features of avloc_dsp.h; do not define AVLOC_NO_BINAURAL"
+#endif
 #ifdef __cplusplus
 }
 #endif
@@ -448,6 +457,7 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #endif
 #define AVLOC__GL_KC 256
 
+#ifndef AVLOC_NO_GLLIM_TRAINING /* the GEMM serves EM training only */
 /* ------------------------------------------------------------ GEMM kernel */
 /* C (m x n) = op(A) B with B k x n row-major; transa = 0: A is m x k (lda),
    1: A is stored k x m. Packed panels (apack: KC*MR, bpack: KC*ceil(n/NR)*NR
@@ -553,6 +563,8 @@ static void avloc__gl_gemm(int transa, size_t m, size_t n, size_t k, const doubl
         }
     }
 }
+
+#endif /* !AVLOC_NO_GLLIM_TRAINING */
 
 /* ----------------------------------------------------- small L x L helpers */
 
@@ -750,6 +762,7 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_GLLIM_TRAINING
 /* ------------------------------------------------------------ training */
 
 AVLOC_API avloc_gllim_train_config avloc_gllim_train_config_default(void)
@@ -1433,6 +1446,8 @@ AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg
     return avloc__gl_train(cfg, X, NULL, Y, N, model, scratch, scratch_bytes, info);
 }
 
+#endif /* !AVLOC_NO_GLLIM_TRAINING */
+
 /* --------------------------------------------------------- inverse map */
 
 static avloc_result avloc__gl_inverse(const avloc_gllim_model *m, const double *yd, const float *yf,
@@ -2089,6 +2104,7 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_SAFETENSORS
 /* ------------------------------------------------------------ model files */
 
 AVLOC_API const char *avloc_gllim_sigma_name(avloc_gllim_sigma s)
@@ -2379,6 +2395,8 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
     m->feat = f;
     return avloc_gllim_model_prepare(m);
 }
+
+#endif /* !AVLOC_NO_SAFETENSORS */
 
 /* ------------------------------------------------------------ feature glue */
 #ifdef AVLOC_GLLIM_DSP
