@@ -562,7 +562,7 @@ static void test_posterior_edges(void)
     CHECK_NEAR(post.mean[0], xe[0], 1e-9 * (1 + fabs(xe[0])));
     CHECK_NEAR(post.mean[1], xe[1], 1e-9 * (1 + fabs(xe[1])));
     for (k = 0; k < K; k++) CHECK_NEAR(post.nu[k], al[k], 1e-9);
-    /* tempering (feat.obs_weight = w) == every statistic scaled by w */
+    /* tempering (obs_weight = w) == every statistic scaled by w */
     {
         avloc_gllim_stats st;
         void *stm = malloc(sb);
@@ -575,21 +575,21 @@ static void test_posterior_edges(void)
         for (d = 0; d < D; d++) { st.S0[d] *= 0.3; st.S1[d] *= 0.3; st.S2[d] *= 0.3; }
         CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_OK);
         memcpy(nu1, post.nu, sizeof nu1); memcpy(mu1, post.mu, sizeof mu1); memcpy(V1, post.V, sizeof V1);
-        tm.m.feat.obs_weight = 0.3;
+        tm.m.obs_weight = 0.3;
         CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, M, 3, &post, sm, sb), AVLOC_OK);
         for (i = 0; i < K; i++) err = fmax(err, fabs(post.nu[i] - nu1[i]));
         for (i = 0; i < K * L; i++) err = fmax(err, fabs(post.mu[i] - mu1[i]) / (1 + fabs(mu1[i])));
         for (i = 0; i < K * L * L; i++) err = fmax(err, fabs(post.V[i] - V1[i]) / (1e-3 + fabs(V1[i])));
         CHECK_MSG(err < 1e-10, "tempered posterior vs scaled statistics: %.3g", err);
-        tm.m.feat.obs_weight = 0.0; /* featcfg not from featcfg_default(): refused, not garbage */
+        tm.m.obs_weight = 0.0; /* a model filled by hand (obs_weight 0): refused, not garbage */
         CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_ERR_PARAM);
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
-        tm.m.feat.obs_weight = NAN;
+        tm.m.obs_weight = NAN;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
-        tm.m.feat.obs_weight = 1.0;
-        tm.m.feat.hfov_deg = 180.0;
+        tm.m.obs_weight = 1.0;
+        tm.m.hfov_deg = 180.0;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
-        tm.m.feat.hfov_deg = 0.0;
+        tm.m.hfov_deg = 0.0;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
         free(stm);
         sample_model(&tm.m, x, y);
@@ -903,9 +903,10 @@ static void test_save_load(void)
             rng_state = 600 + (uint64_t)t;
             CHECK(tmodel_make(&tm, K, L, D));
             random_model(&tm.m, (avloc_gllim_sigma)t, 3.0, 0.5);
-            tm.m.feat.image_width = 640; tm.m.feat.image_height = 480;
+            tm.m.image_width = 640; tm.m.image_height = 480;
             tm.m.feat.threshold_db = -37.25; tm.m.feat.threshold_relative = 1;
-            tm.m.feat.hfov_deg = 62.5; tm.m.feat.obs_weight = 1e-3;
+            tm.m.feat.window = (avloc_window)(t % 5); /* every window name goes through the file */
+            tm.m.hfov_deg = 62.5; tm.m.obs_weight = 1e-3;
             CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
             CHECK_EQ_INT(avloc_gllim_save_query(&tm.m, dt, &fb, &sb), AVLOC_OK);
             file = malloc(fb); scr = malloc(sb);
@@ -928,11 +929,11 @@ static void test_save_load(void)
             e = fmax(e, group_err(back.m.sigma2, tm.m.sigma2, K * D));
             if (f) CHECK_MSG(e < 1e-6, "F32 round trip %.3g", e);
             else CHECK_MSG(e == 0.0, "F64 round trip %.3g", e);
-            CHECK(back.m.feat.image_width == 640 && back.m.feat.image_height == 480 &&
+            CHECK(back.m.image_width == 640 && back.m.image_height == 480 &&
                   back.m.feat.threshold_db == -37.25 && back.m.feat.threshold_relative == 1 &&
                   back.m.feat.n_fft == 1024 && back.m.feat.hop == 128 && back.m.feat.n_bins == 512 &&
-                  back.m.feat.sample_rate == 16000.0 && back.m.feat.hfov_deg == 62.5 &&
-                  back.m.feat.obs_weight == 1e-3);
+                  back.m.feat.sample_rate == 16000.0 && back.m.hfov_deg == 62.5 &&
+                  back.m.obs_weight == 1e-3 && back.m.feat.window == (avloc_window)(t % 5));
             /* corrupt: truncated, flipped header byte, not-a-model */
             CHECK(avloc_gllim_load(&back.m, file, wr - 3, back.mem, mb) == AVLOC_ERR_FORMAT);
             CHECK(avloc_gllim_load_query(file, 5, NULL, NULL, NULL, &mb) == AVLOC_ERR_FORMAT);
