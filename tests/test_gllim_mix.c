@@ -75,7 +75,7 @@ static void test_tempered_posterior(void)
         }
         CHECK(mmodel_make(&tm, K, L, D));
         mix_theta_to_model(th.data, &tm.m, i ? AVLOC_GLLIM_SIGMA_DIAG : AVLOC_GLLIM_SIGMA_DIAG_TIED);
-        tm.m.feat.obs_weight = 0.2;
+        tm.m.obs_weight = 0.2;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
         for (j = 0; j < T * D; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
         avloc_gllim_posterior_query(&tm.m, &pb);
