@@ -30,6 +30,9 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
+# The CLI test compiles examples/avloc.c in (its main renamed).
+$(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
+
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
 	@pass=0; fail=0; for t in $(TESTS); do \

@@ -58,13 +58,16 @@
    the code of one part, so calling it is a compile error, not a link error.
    Define them identically in every file. Measured savings of .text (x86-64
    gcc -O2 / Cortex-M4 gcc -Os, tools/optout_sizes.sh, docs/build.md):
-   AVLOC_NO_SAFETENSORS    the safetensors reader/writer (~25 / ~11 KB), and
-                           with it GLLiM's model files (save/load)
+   AVLOC_NO_SAFETENSORS    the safetensors reader/writer (~29 / ~12 KB), and
+                           with it the model files of GLLiM and of the PHAT
+                           baseline (save/load)
    AVLOC_NO_MEL            avloc_dsp.h: mel filterbank, MFCC and mel
                            spectrogram (~10 / ~5 KB); dB/log maps stay
-   AVLOC_NO_BINAURAL       avloc_dsp.h: binaural ILD/IPD features (~9 / ~3 KB);
-                           AVLOC_GLLIM_DSP then stops with an #error
-   AVLOC_NO_GCC_PHAT       avloc_dsp.h: GCC-PHAT (~6 / ~3 KB)
+   AVLOC_NO_BINAURAL       avloc_dsp.h: binaural ILD/IPD features (~11 / ~4 KB)
+                           and GLLiM's stereo-clip glue; avloc_binaural_config
+                           stays (GLLiM models embed it)
+   AVLOC_NO_GCC_PHAT       avloc_dsp.h: GCC-PHAT (~10 / ~5 KB), and GLLiM's
+                           PHAT baseline (avloc_phat_*)
    AVLOC_NO_GLLIM_TRAINING avloc_gllim.h inference only: no EM training,
                            k-means or training GEMM (~20 / ~12 KB)
 

@@ -412,7 +412,6 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
 
 #endif /* !AVLOC_NO_MEL */
 
-#ifndef AVLOC_NO_BINAURAL
 /* ---------------------------------------------------- binaural features */
 /* Deleforge et al., "Mapping sounds onto images using binaural spectrograms"
    (GLLiM): ILD = 20 log10(|sR|/|sL|), IPD = exp(j arg(sR/sL)) as (cos, sin),
@@ -431,6 +430,7 @@ typedef struct avloc_binaural_config {
 /* 16 kHz, n_fft 1024 (64 ms), hop 128 (8 ms), hann, bins 1..512 (D = 1536),
    threshold -40 dB relative to the clip maximum. */
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void);
+#ifndef AVLOC_NO_BINAURAL /* the configuration above stays: GLLiM models embed it */
 /* D = 3*n_bins, layout per frame: [ILD(n_bins) | cos IPD(n_bins) | sin IPD(n_bins)] */
 AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, size_t n_samples, size_t *n_frames);
 AVLOC_API avloc_result avloc_binaural_query(const avloc_binaural_config *cfg, size_t n_samples, size_t *scratch_bytes);
@@ -2467,7 +2467,6 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
 
 #endif /* !AVLOC_NO_MEL */
 
-#ifndef AVLOC_NO_BINAURAL
 /* ---------------------------------------------------- binaural features */
 
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
@@ -2484,6 +2483,8 @@ AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
     c.threshold_relative = 1;
     return c;
 }
+
+#ifndef AVLOC_NO_BINAURAL
 
 static avloc_result avloc__binaural_check(const avloc_binaural_config *c, avloc_stft_config *sc)
 {

@@ -3,7 +3,7 @@
 # modes"), as C99 and as C++11, warning-free (-Werror):
 #   split        each module's implementation in its own file
 #                (AVLOC_IMPLEMENTATION core / AVLOC_DSP_IMPLEMENTATION /
-#                AVLOC_GLLIM_IMPLEMENTATION), also with AVLOC_GLLIM_DSP
+#                AVLOC_GLLIM_IMPLEMENTATION)
 #   static       AVLOC_STATIC: two files with private copies in one program
 #   cblas        AVLOC_USE_CBLAS linked with -lopenblas (skipped without cblas.h)
 #   amalgamated  one header from tools/amalgamate.py
@@ -59,7 +59,6 @@ split() {
 
 for lang in c cxx; do
     split "$lang" split ""
-    split "$lang" split-gllim-dsp "" -DAVLOC_GLLIM_DSP
 
     compile "$lang" "$OUT/static-a-$lang.o" "$M/static_part.c" -DMODES_PART=part_a
     compile "$lang" "$OUT/static-b-$lang.o" "$M/static_part.c" -DMODES_PART=part_b
