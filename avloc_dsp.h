@@ -305,6 +305,24 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
 /* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
 AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, size_t fb_len);
 
+/* MCU-READY TABLES (as CMSIS-DSP's const filterbank tables). The init above
+   computes the filterbank in double precision with pow/log; on a small
+   target you may instead generate it once on the host as C arrays
+   (tools/gen_tables.c, built by `make build/gen_tables`: it runs this very
+   init, so the tables are bit-identical by construction) and point the
+   object at them: no memory, no libm, the weights stay in flash. The
+   object is read-only after init, so the tables are never written. */
+typedef struct avloc_mel_tables {
+    avloc_mel_config cfg;        /* the configuration the tables were made for */
+    size_t nnz;                  /* weights */
+    const size_t *start, *count, *offset; /* n_mels each, as in avloc_mel_f32 */
+    const float *weights;        /* nnz */
+} avloc_mel_tables;
+/* Checks cfg (as avloc_mel_query_f32) and that the tables are consistent
+   (every band inside the n_fft/2+1 bins, offsets the running sum of the
+   counts, nnz their total): AVLOC_ERR_FORMAT if not. No libm call. */
+AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t);
+
 #endif /* !AVLOC_NO_MEL */
 
 /* dB: out = mult*log10(max(x, amin)) - mult*log10(max(amin, ref)); with
@@ -352,6 +370,15 @@ AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float
    ortho of the coefficients zero-padded to n_mels. Follow with
    avloc_db_to_power_f32 or avloc_exp_f32 for mel energies. */
 AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const float *mfcc, size_t n_frames, float *logmel);
+/* MCU-ready tables (see avloc_mel_tables): the DCT matrix and lifter gains
+   of avloc_mfcc_init_f32 as const arrays from tools/gen_tables.c. */
+typedef struct avloc_mfcc_tables {
+    avloc_mfcc_config cfg;       /* the configuration the tables were made for */
+    const float *dct;            /* n_mfcc x n_mels */
+    const float *lift;           /* n_mfcc */
+} avloc_mfcc_tables;
+/* Checks cfg (as avloc_mfcc_query_f32) and points m at the tables. No libm call. */
+AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t);
 
 /* ------------------------------------------- mel spectrogram of a signal */
 
@@ -1949,6 +1976,39 @@ AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_co
     return avloc_layout_init(avloc__mel_layout_fn, mel, sizeof *mel, cfg, mem, mem_bytes);
 }
 
+/* The tables are consistent: band b covers bins [start, start+count) inside
+   the spectrum and its weights follow band b-1's. */
+static avloc_result avloc__mel_tables_check(const avloc_mel_tables *t, size_t n_bins)
+{
+    size_t b, sum = 0;
+    for (b = 0; b < t->cfg.n_mels; b++) {
+        if (t->start[b] > n_bins || t->count[b] > n_bins - t->start[b] || t->offset[b] != sum ||
+            t->count[b] > t->nnz - sum)
+            return AVLOC_ERR_FORMAT;
+        sum += t->count[b]; /* <= nnz: no overflow */
+    }
+    return sum == t->nnz ? AVLOC_OK : AVLOC_ERR_FORMAT;
+}
+
+AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t)
+{
+    avloc_result r;
+    if (!mel || !t) return AVLOC_ERR_NULL;
+    memset(mel, 0, sizeof *mel);
+    if ((r = avloc__mel_check(&t->cfg)) != AVLOC_OK) return r;
+    if (!t->start || !t->count || !t->offset || !t->weights) return AVLOC_ERR_NULL;
+    if ((r = avloc__mel_tables_check(t, t->cfg.n_fft / 2 + 1)) != AVLOC_OK) return r;
+    mel->n_mels = t->cfg.n_mels;
+    mel->n_bins = t->cfg.n_fft / 2 + 1;
+    mel->nnz = t->nnz;
+    /* const dropped only to share avloc_mel_f32: nothing writes after init */
+    mel->start = (size_t *)(uintptr_t)t->start;
+    mel->count = (size_t *)(uintptr_t)t->count;
+    mel->offset = (size_t *)(uintptr_t)t->offset;
+    mel->weights = (float *)(uintptr_t)t->weights;
+    return AVLOC_OK;
+}
+
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
 {
     size_t b, k;
@@ -2200,6 +2260,21 @@ AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_c
     r = avloc__mfcc_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__mfcc_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+}
+
+AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t)
+{
+    avloc_result r;
+    if (!m || !t) return AVLOC_ERR_NULL;
+    memset(m, 0, sizeof *m);
+    if ((r = avloc__mfcc_check(&t->cfg)) != AVLOC_OK) return r;
+    if (!t->dct || !t->lift) return AVLOC_ERR_NULL;
+    m->n_mels = t->cfg.n_mels;
+    m->n_mfcc = t->cfg.n_mfcc;
+    /* const dropped only to share avloc_mfcc_f32: nothing writes after init */
+    m->dct = (float *)(uintptr_t)t->dct;
+    m->lift = (float *)(uintptr_t)t->lift;
+    return AVLOC_OK;
 }
 
 static void avloc__mfcc_row(const avloc_mfcc_f32 *m, const float *x, float *c)
