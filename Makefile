@@ -26,7 +26,7 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 

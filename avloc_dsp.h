@@ -40,6 +40,10 @@
      (checked against them in tests/, see tools/gen_goldens_*.py).
    - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
      FFT on fftwf (the one back-end that allocates, inside FFTW).
+   - Module opt-outs (avloc.h): AVLOC_NO_MEL, AVLOC_NO_BINAURAL, AVLOC_NO_GCC_PHAT.
+   - Small targets: avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32
+     take const tables made by tools/gen_tables.c instead of computing them
+     with double-precision libm (docs/build.md, "MCU-ready tables").
 */
 #ifndef AVLOC__DSP_FFT_TEMPLATE /* the header; the FFT vector-kernel template is at the end */
 #ifndef AVLOC_DSP_H
