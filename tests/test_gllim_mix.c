@@ -152,9 +152,94 @@ static void test_binding_floor(void)
     th_free(&X); th_free(&Y); th_free(&R0);
 }
 
+/* ------------------------------------------------ k-means++ seeding */
+
+/* 8 tight blobs 1000 apart: k-means++ (D^2 to the NEAREST chosen centre)
+   puts one seed in each blob with probability ~1 - 1e-6 per pick, and
+   Lloyd then returns exactly the blobs. Seeds weighted any other way leave
+   two centres in one blob for some seed, and Lloyd cannot undo that. */
+static void test_kmeanspp_blobs(void)
+{
+    const size_t B = 8, P = 30, N = B * P, L = 2;
+    double *X = (double *)malloc(N * L * sizeof *X), *R = (double *)malloc(N * B * sizeof *R);
+    avloc_gllim_train_config cfg = avloc_gllim_train_config_default();
+    size_t sb = 0, n, seed, bad = 0;
+    unsigned s = 99;
+    void *scr;
+    for (n = 0; n < N; n++) {
+        size_t b = n / P;
+        s = s * 1664525u + 1013904223u;
+        X[n * L] = 1000.0 * (double)(b % 4) + (double)(s >> 8) / 16777216.0;
+        s = s * 1664525u + 1013904223u;
+        X[n * L + 1] = 1000.0 * (double)(b / 4) + (double)(s >> 8) / 16777216.0;
+    }
+    cfg.K = B;
+    CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, 2, &sb), AVLOC_OK);
+    scr = malloc(sb);
+    for (seed = 1; seed <= 20; seed++) {
+        size_t b, k, used = 0;
+        int ok = avloc_gllim_kmeans_init(X, N, L, B, (uint64_t)seed, 10, R, scr, sb) == AVLOC_OK;
+        for (b = 0; b < B && ok; b++) {
+            size_t kb = B;
+            for (k = 0; k < B; k++) if (R[b * P * B + k] == 1.0) kb = k;
+            if (kb == B || (used >> kb & 1)) ok = 0; /* no component, or one shared by two blobs */
+            used |= (size_t)1 << kb;
+            for (n = b * P; n < (b + 1) * P && ok; n++) ok = R[n * B + kb] == 1.0;
+        }
+        if (!ok) bad++;
+    }
+    CHECK_MSG(bad == 0, "k-means++: %u of 20 seeds do not recover the 8 blobs", (unsigned)bad);
+    free(scr); free(X); free(R);
+}
+
+/* ------------------------------------------ save / load of the featcfg */
+
+/* Every feature-config field set away from its default survives a save and
+   load (a field the writer forgets comes back as the default). */
+static void test_save_load_featcfg(void)
+{
+    const size_t K = 2, L = 2, D = 9;
+    mmodel tm, back;
+    size_t fb = 0, sb = 0, wr = 0, k2, l2, d2, mb = 0, k, d;
+    void *file, *scr;
+    avloc_gllim_featcfg *f;
+    CHECK(mmodel_make(&tm, K, L, D));
+    for (k = 0; k < K; k++) {
+        tm.m.pi[k] = 0.5;
+        tm.m.c[2 * k] = (double)k; tm.m.c[2 * k + 1] = -(double)k;
+        tm.m.Gamma[4 * k] = 1.0; tm.m.Gamma[4 * k + 1] = tm.m.Gamma[4 * k + 2] = 0.1; tm.m.Gamma[4 * k + 3] = 2.0;
+        for (d = 0; d < D; d++) {
+            tm.m.A[(k * D + d) * 2] = 0.1 * (double)(d + k); tm.m.A[(k * D + d) * 2 + 1] = -0.2 * (double)d;
+            tm.m.b[k * D + d] = (double)d;
+            tm.m.sigma2[k * D + d] = 0.5 + 0.1 * (double)d;
+        }
+    }
+    tm.m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG;
+    f = &tm.m.feat;
+    f->sample_rate = 22050.0; f->n_fft = 64; f->hop = 16; f->first_bin = 5; f->n_bins = 3;
+    f->threshold_db = -33.5; f->threshold_relative = 0; f->image_width = 320; f->image_height = 240;
+    f->hfov_deg = 70.0; f->obs_weight = 0.4;
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_save_query(&tm.m, AVLOC_ST_F64, &fb, &sb), AVLOC_OK);
+    file = malloc(fb); scr = malloc(sb);
+    CHECK_EQ_INT(avloc_gllim_save(&tm.m, AVLOC_ST_F64, file, fb, scr, sb, &wr), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_load_query(file, wr, &k2, &l2, &d2, &mb), AVLOC_OK);
+    back.mem = malloc(mb);
+    CHECK_EQ_INT(avloc_gllim_load(&back.m, file, wr, back.mem, mb), AVLOC_OK);
+    f = &back.m.feat;
+    CHECK(f->sample_rate == 22050.0 && f->n_fft == 64 && f->hop == 16);
+    CHECK_EQ_INT(f->first_bin, 5);
+    CHECK_EQ_INT(f->n_bins, 3);
+    CHECK(f->threshold_db == -33.5 && f->threshold_relative == 0);
+    CHECK(f->image_width == 320 && f->image_height == 240 && f->hfov_deg == 70.0 && f->obs_weight == 0.4);
+    free(file); free(scr); free(tm.mem); free(back.mem);
+}
+
 int main(void)
 {
     test_tempered_posterior();
     test_binding_floor();
+    test_kmeanspp_blobs();
+    test_save_load_featcfg();
     return th_finish("gllim_mix");
 }
