@@ -19,6 +19,11 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
+# The CLI test runs the avloc program: built first, its path compiled in.
+$(BUILD)/tests/test_cli: tests/test_cli.c tests/harness.h $(HEADERS) $(BUILD)/avloc
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DTH_AVLOC_BIN='"$(BUILD)/avloc"' -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
 	@pass=0; fail=0; for t in $(TESTS); do \

@@ -155,6 +155,21 @@ MUTANTS = [
          new="",
          why="model file without first_bin (loaded as the default)",
          tests=["test_gllim_mix"]),
+    # ------------------------------------------------- the CLI (examples/)
+    dict(id="cli-locate-tempering-reset", file="examples/cmd_gllim.c",
+         old="    if (obs_w == obs_w) gm.m.feat.obs_weight = obs_w;\n",
+         new="    gm.m.feat.obs_weight = obs_w == obs_w ? obs_w : 1.0;\n",
+         why="gllim locate ignores the model's tempering (posterior ~1000x too narrow)",
+         tests=["test_cli"]),
+    dict(id="cli-summary-mean", file="examples/cmd_gllim.c",
+         old="    *mean = s / (double)n;\n", new="    *mean = s / (double)(n + 1);\n",
+         why="error summary's mean divides by n + 1 (flatters every result)",
+         tests=["test_cli"]),
+    dict(id="cli-gcc-phat-sign", file="examples/cmd_dsp.c",
+         old='avloc_io_json_num(&j, "delay_samples", r == AVLOC_NO_ACTIVE_POINTS ? NAN : (double)d);',
+         new='avloc_io_json_num(&j, "delay_samples", r == AVLOC_NO_ACTIVE_POINTS ? NAN : -(double)d);',
+         why="gcc-phat prints the delay with the opposite sign convention",
+         tests=["test_cli"]),
 ]
 
 
