@@ -369,6 +369,9 @@ class _Exporter:
             if h is None:
                 raise UnsupportedError("module %s at %r" % (type(m).__name__, n.target))
             return h(self, n, m)
+        if n.op == "call_function" and n.target is operator.getitem and n.args[0] in self.multi:
+            self.alias[n] = self.multi[n.args[0]][n.args[1]]  # one output of vq
+            return
         if not isinstance(v, self.torch.Tensor):
             return self._shape_arith(n, v)
         key = n.target if n.op == "call_function" else "." + n.target
@@ -378,12 +381,8 @@ class _Exporter:
         return h(self, n)
 
     def _shape_arith(self, n, v):
-        """Non-tensor nodes: shape arithmetic is folded into constants; a
-        multi-output op's getitem becomes an alias; anything else is refused."""
+        """Non-tensor nodes: shape arithmetic is folded into constants; anything else is refused."""
         fx = self.torch.fx
-        if n.op == "call_function" and n.target is operator.getitem and n.args[0] in self.multi:
-            self.alias[n] = self.multi[n.args[0]][n.args[1]]
-            return
         if isinstance(v, (tuple, list)) and any(isinstance(x, self.torch.Tensor) for x in v):
             raise UnsupportedError("%s returning several tensors" % _describe(n))
         tensor_args = [a for a in n.args if isinstance(a, fx.Node) and self.is_tensor(a)]
@@ -1024,7 +1023,8 @@ class _MaxWindows:
 
     def reduce(self, sel, info):
         nd = len(info)
-        return sel.max(axis=tuple(range(sel.ndim - nd, sel.ndim)))
+        # a window wholly in the padding (possible with dilation) is -inf, as in PyTorch
+        return sel.max(axis=tuple(range(sel.ndim - nd, sel.ndim)), initial=-np.inf)
 
 
 class _AvgWindows:
