@@ -194,6 +194,23 @@ def __getattr__(name):  # module-level lazy classes: avloc_export.Reparam, .Vect
 
 
 # ====================================================================== exporter
+def _Wrap(leaf):
+    torch = _torch()
+
+    class Root(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.root = m
+
+        def forward(self, x):
+            return self.root(x)
+
+    class Root2(Root):
+        def forward(self, a, b):
+            return self.root(a, b)
+    return Root2(leaf) if isinstance(leaf, __getattr__("Reparam")) else Root(leaf)
+
+
 class UnsupportedError(ValueError):
     """The module uses something the format cannot express; the message lists all of it."""
 
@@ -245,6 +262,12 @@ class _Exporter:
             def is_leaf_module(self, m, qualname):
                 return isinstance(m, (Reparam, VQ)) or super().is_leaf_module(m, qualname)
 
+        # A root that is itself a leaf (nn.Conv2d, a VectorQuantizer, ...) is
+        # traced inside a wrapper; its weights keep their own names.
+        self.root = None
+        if Tracer().is_leaf_module(model, ""):
+            self.root = "root"
+            model = _Wrap(model)
         try:
             graph = Tracer().trace(model)
         except Exception as e:  # control flow on values, unsupported Python, ...
@@ -266,6 +289,14 @@ class _Exporter:
             Recorder(self.gm).run(*self.inputs)
 
     # ---- helpers
+    def path(self, target):
+        """The state_dict prefix of a module ('' for a wrapped leaf root)."""
+        return "" if target == self.root else target
+
+    def wname(self, target, leaf):
+        p = self.path(target)
+        return p + "." + leaf if p else leaf
+
     def is_tensor(self, node):
         return isinstance(self.values.get(node), self.torch.Tensor)
 
@@ -304,7 +335,7 @@ class _Exporter:
         return name
 
     def emit(self, node, op, ins, w=None, a=None, name=None, outs=None):
-        g = {"op": op, "name": name or node.name, "in": [self.name(i) for i in ins],
+        g = {"op": op, "name": self.path(name) or node.name, "in": [self.name(i) for i in ins],
              "out": outs or [node.name]}
         if w:
             g["w"] = w
@@ -349,6 +380,8 @@ class _Exporter:
     def _outputs(self, arg):
         if isinstance(arg, (tuple, list)):
             return [o for a in arg for o in self._outputs(a)]
+        if arg in self.multi:
+            return list(self.multi[arg])
         try:
             return [self.name(arg)]
         except UnsupportedError as e:
@@ -423,9 +456,9 @@ def _h_conv(ex, n, m):
             if any(t % 2 for t in tot):
                 raise UnsupportedError("padding='same' with an even receptive field (asymmetric)")
             pad = [t // 2 for t in tot]
-    w = {"weight": ex.weight(n.target + ".weight", m.weight)}
+    w = {"weight": ex.weight(ex.wname(n.target, "weight"), m.weight)}
     if m.bias is not None:
-        w["bias"] = ex.weight(n.target + ".bias", m.bias)
+        w["bias"] = ex.weight(ex.wname(n.target, "bias"), m.bias)
     a = {"stride": _pair(m.stride, nd), "padding": _pair(pad, nd)}
     if transposed:
         a["output_padding"] = _pair(m.output_padding, nd)
@@ -436,9 +469,9 @@ def _h_conv(ex, n, m):
 
 
 def _h_linear(ex, n, m):
-    w = {"weight": ex.weight(n.target + ".weight", m.weight)}
+    w = {"weight": ex.weight(ex.wname(n.target, "weight"), m.weight)}
     if m.bias is not None:
-        w["bias"] = ex.weight(n.target + ".bias", m.bias)
+        w["bias"] = ex.weight(ex.wname(n.target, "bias"), m.bias)
     ex.emit(n, "linear", [n.args[0]], w, name=n.target)
 
 
@@ -469,9 +502,8 @@ def _h_batchnorm(ex, n, m):
     beta = m.bias.detach().double().numpy() if m.bias is not None else np.zeros(c)
     prod = _foldable_producer(ex, n)
     if prod is None:
-        w = {"weight": ex.weight(n.target + ".weight", gamma), "bias": ex.weight(n.target + ".bias", beta),
-             "running_mean": ex.weight(n.target + ".running_mean", mean),
-             "running_var": ex.weight(n.target + ".running_var", var)}
+        w = {r: ex.weight(ex.wname(n.target, r), v) for r, v in
+             (("weight", gamma), ("bias", beta), ("running_mean", mean), ("running_var", var))}
         ex.emit(n, "batch_norm", [n.args[0]], w, {"eps": float(m.eps)}, name=n.target)
         return
     src, g = prod
@@ -485,7 +517,7 @@ def _h_batchnorm(ex, n, m):
         W = (Wg * s).reshape(W.shape)
     else:
         W = W * scale.reshape((-1,) + (1,) * (W.ndim - 1))
-    bname = g["w"].get("bias") or src.target + ".bias"
+    bname = g["w"].get("bias") or ex.wname(src.target, "bias")
     b = ex.weights[bname].astype(np.float64) if "bias" in g["w"] else np.zeros(c)
     ex.weights[wname] = W.astype("<f4")
     ex.weights[bname] = ((b - mean) * scale + beta).astype("<f4")
@@ -592,7 +624,7 @@ def _h_vq_module(ex, n, m):
     shape = ex.shape(n.args[0])
     if len(shape) != 4:
         raise UnsupportedError("vq on a %d-D input (needs N, D, H, W)" % len(shape))
-    w = {"codebook": ex.weight(n.target + ".codebook", m.codebook)}
+    w = {"codebook": ex.weight(ex.wname(n.target, "codebook"), m.codebook)}
     outs = [n.name + "_q", n.name + "_idx"]
     ex.emit(n, "vq", [n.args[0]], w, name=n.target, outs=outs)
     ex.multi[n] = outs
@@ -696,7 +728,10 @@ def _f_interpolate(ex, n):
 
 
 def _f_dropout(ex, n):
-    ex.alias[n] = ex.name(n.args[0] if n.args else n.kwargs["input"])
+    p = _call(ex, n, ("input", "p", "training", "inplace"), {"p": 0.5, "training": True, "inplace": False})
+    if ex.const(p["training"]):  # F.dropout's default: active even in eval mode
+        raise UnsupportedError("functional dropout with training=True (pass training=self.training)")
+    ex.alias[n] = ex.name(p["input"])
 
 
 def _register_functions():
