@@ -298,8 +298,8 @@ def test_upsample():
     for mode in ("nearest", "bilinear"):
         acs = (None,) if mode == "nearest" else (False, True)
         for ac in acs:
-            for kw in ({"scale_factor": 2}, {"scale_factor": 1.5}, {"scale_factor": (3, 0.6)}, {"size": (7, 7)},
-                       {"size": (13, 4)}, {"size": (10, 14)}):
+            for kw in ({"scale_factor": 2}, {"scale_factor": 1.7}, {"scale_factor": (3, 0.6)}, {"size": (7, 7)},
+                       {"size": (13, 4)}, {"size": (10, 14)}, {"size": (3, 4)}):
                 export_and_compare("upsample %s ac=%s %s" % (mode, ac, kw), nn.Upsample(mode=mode, align_corners=ac, **kw), x2)
     for mode, ac in (("nearest", None), ("linear", False), ("linear", True)):
         for kw in ({"scale_factor": 2}, {"scale_factor": 2.5}, {"size": 9}, {"size": 4}):
@@ -309,9 +309,12 @@ def test_upsample():
     export_and_compare("F.interpolate nearest size", Fn(lambda s, x: F.interpolate(x, size=(11, 3))), x2)
     export_and_compare("UpsamplingNearest2d / UpsamplingBilinear2d",
                        nn.Sequential(nn.UpsamplingNearest2d(scale_factor=2), nn.UpsamplingBilinear2d(size=(9, 9))), x2)
-    # scale 1/3 is rounded to float32 as in PyTorch: index 3 * 0.33333334 = 1.0000001 -> 1, 6 -> 2
-    got = ae.op_upsample([np.arange(4.0).reshape(1, 1, 4)], {}, {"mode": "nearest", "scale_factor": [3.0]})
-    check(got.ravel().tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3], "upsample nearest: hand-computed indices")
+    # With a scale factor the source index is floor(dst / scale_factor), not floor(dst * in / out):
+    # 5 -> 8 samples at 1.7: dst 5 reads floor(2.94) = 2 (in/out would give floor(3.125) = 3).
+    got = ae.op_upsample([np.arange(5.0).reshape(1, 1, 5)], {}, {"mode": "nearest", "scale_factor": [1.7]})
+    check(got.ravel().tolist() == [0, 0, 1, 1, 2, 2, 3, 4], "upsample nearest: hand-computed indices, scale 1.7")
+    got = ae.op_upsample([np.arange(5.0).reshape(1, 1, 5)], {}, {"mode": "nearest", "size": [8]})
+    check(got.ravel().tolist() == [0, 0, 1, 1, 2, 3, 3, 4], "upsample nearest: hand-computed indices, size 8")
 
 
 def test_vq_and_reparam():
