@@ -929,10 +929,10 @@ def run_graph(graph, weights, inputs):
     return [env[o].astype(np.float32) for o in graph["outputs"]]
 
 
-def _conv2d(x, wt, b, stride, padding, dilation, groups):
+def _conv2d(x, wt, b, a):
     n, c, h, wd = x.shape
     co, cig, kh, kw = wt.shape
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    (sh, sw), (ph, pw), (dh, dw), groups = a["stride"], a["padding"], a["dilation"], a["groups"]
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     ow = (wd + 2 * pw - dw * (kw - 1) - 1) // sw + 1
@@ -949,11 +949,12 @@ def _conv2d(x, wt, b, stride, padding, dilation, groups):
     return out
 
 
-def _conv_transpose2d(x, wt, b, stride, padding, output_padding, dilation, groups):
+def _conv_transpose2d(x, wt, b, a):
     """Scatter form: input pixel (i, j) adds w * x at (i*s - p + k*d)."""
     n, ci, h, wd = x.shape
     _, cog, kh, kw = wt.shape
-    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = a["stride"], a["padding"], a["output_padding"], a["dilation"]
+    groups = a["groups"]
     cig, co = ci // groups, cog * groups
     oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     ow = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
@@ -975,24 +976,17 @@ def _lift(v, one):
     return [one] + list(v) if len(v) == 1 else list(v)
 
 
-def op_conv(xs, w, a):
-    x, wt = xs[0], w["weight"]
-    one_d = x.ndim == 3
-    if one_d:
-        x, wt = x[:, :, None, :], wt[:, :, None, :]
-    y = _conv2d(x, wt, w.get("bias"), _lift(a["stride"], 1), _lift(a["padding"], 0),
-                _lift(a["dilation"], 1), a["groups"])
-    return y[:, :, 0, :] if one_d else y
-
-
-def op_conv_transpose(xs, w, a):
-    x, wt = xs[0], w["weight"]
-    one_d = x.ndim == 3
-    if one_d:
-        x, wt = x[:, :, None, :], wt[:, :, None, :]
-    y = _conv_transpose2d(x, wt, w.get("bias"), _lift(a["stride"], 1), _lift(a["padding"], 0),
-                          _lift(a["output_padding"], 0), _lift(a["dilation"], 1), a["groups"])
-    return y[:, :, 0, :] if one_d else y
+def _conv_op(kernel2d):
+    """A conv op from its 2-D kernel; 1-D data runs as height 1 with neutral height attributes."""
+    def op(xs, w, a):
+        x, wt = xs[0], w["weight"]
+        one_d = x.ndim == 3
+        if one_d:
+            x, wt = x[:, :, None, :], wt[:, :, None, :]
+        a2 = {k: _lift(v, 0 if k.endswith("padding") else 1) if isinstance(v, list) else v for k, v in a.items()}
+        y = kernel2d(x, wt, w.get("bias"), a2)
+        return y[:, :, 0, :] if one_d else y
+    return op
 
 
 def op_linear(xs, w, a):
@@ -1168,8 +1162,8 @@ def op_vq(xs, w, a):
 
 
 OPS = {
-    "conv1d": op_conv, "conv2d": op_conv,
-    "conv_transpose1d": op_conv_transpose, "conv_transpose2d": op_conv_transpose,
+    "conv1d": _conv_op(_conv2d), "conv2d": _conv_op(_conv2d),
+    "conv_transpose1d": _conv_op(_conv_transpose2d), "conv_transpose2d": _conv_op(_conv_transpose2d),
     "linear": op_linear, "batch_norm": op_batch_norm,
     "relu": lambda xs, w, a: np.maximum(xs[0], 0.0),
     "sigmoid": lambda xs, w, a: 1.0 / (1.0 + np.exp(-xs[0])),
