@@ -6,7 +6,7 @@ random compositions of those layers.
 - UVAE: "Audio-visual localization by synthetic acoustic images generation":
   VAE encoder/decoder with U-Net skips; tiled single-microphone MFCC in
   (1, n_mfcc, 36, 48), the RGB frame through a small visual encoder whose
-  feature map is concatenated with the latent sample at the bottleneck.
+  feature map is concatenated with the audio encoder's at the bottleneck.
 - VQVAEEncoder / VQVAEDecoder / VQVAE: "Estimating visual information from
   audio through manifold learning": strided convs (64 then 128 features),
   three residual blocks each side, a codebook of 64 codewords of dimension 64.
@@ -35,34 +35,42 @@ def conv_bn_relu(ci, co, k=3, stride=1, padding=1):
 # ---------------------------------------------------------------- U-VAE
 class UVAE(nn.Module):
     """forward(mfcc (1, n_mfcc, H, W), frame (1, 3, 2H, 2W)) -> (image, mu, logvar).
-    H and W divisible by 4; the bottleneck is (H/4, W/4)."""
+    H and W divisible by 4; the bottleneck is (H/4, W/4). As in the paper, the
+    visual feature map (here a small conv encoder standing in for ResNet50 + a
+    2-D conv) is concatenated with the audio encoder's last feature map, both
+    normalised first (batch norm); mu and logvar come from the joint map; the
+    decoder uses `skips` U-Net skip connections (0, 1 or 2; the paper's ablation
+    prefers 1), deepest first."""
 
-    def __init__(self, n_mfcc=12, base=32, latent=32, vis_ch=32, size=(36, 48)):
+    def __init__(self, n_mfcc=12, base=32, latent=32, vis_ch=32, size=(36, 48), skips=2):
         super().__init__()
+        self.skips = skips
         self.enc1 = conv_bn_relu(n_mfcc, base)
         self.enc2 = conv_bn_relu(base, 2 * base, stride=2)
         self.enc3 = conv_bn_relu(2 * base, 4 * base, stride=2)
-        self.mu = nn.Conv2d(4 * base, latent, 1)
-        self.logvar = nn.Conv2d(4 * base, latent, 1)
-        self.reparam = Reparam()
+        self.norm_audio = nn.BatchNorm2d(4 * base)
         self.vis = nn.Sequential(conv_bn_relu(3, vis_ch // 2, stride=2), conv_bn_relu(vis_ch // 2, vis_ch, stride=2),
-                                 nn.AdaptiveAvgPool2d((size[0] // 4, size[1] // 4)))
-        self.dec3 = conv_bn_relu(latent + vis_ch, 4 * base)
+                                 nn.AdaptiveAvgPool2d((size[0] // 4, size[1] // 4)), nn.BatchNorm2d(vis_ch))
+        self.mu = nn.Conv2d(4 * base + vis_ch, latent, 1)
+        self.logvar = nn.Conv2d(4 * base + vis_ch, latent, 1)
+        self.reparam = Reparam()
+        self.dec3 = conv_bn_relu(latent, 4 * base)
         self.up2 = nn.ConvTranspose2d(4 * base, 2 * base, 4, stride=2, padding=1)
-        self.dec2 = conv_bn_relu(4 * base, 2 * base)
+        self.dec2 = conv_bn_relu(4 * base if skips >= 1 else 2 * base, 2 * base)
         self.up1 = nn.ConvTranspose2d(2 * base, base, 4, stride=2, padding=1)
-        self.dec1 = conv_bn_relu(2 * base, base)
+        self.dec1 = conv_bn_relu(2 * base if skips >= 2 else base, base)
         self.out = nn.Conv2d(base, n_mfcc, 1)
 
     def forward(self, mfcc, frame):
         e1 = self.enc1(mfcc)
         e2 = self.enc2(e1)
-        e3 = self.enc3(e2)
-        mu, logvar = self.mu(e3), self.logvar(e3)
-        z = self.reparam(mu, logvar)
-        d = self.dec3(torch.cat([z, self.vis(frame)], 1))
-        d = self.dec2(torch.cat([F.relu(self.up2(d)), e2], 1))
-        d = self.dec1(torch.cat([F.relu(self.up1(d)), e1], 1))
+        h = torch.cat([self.norm_audio(self.enc3(e2)), self.vis(frame)], 1)
+        mu, logvar = self.mu(h), self.logvar(h)
+        d = self.dec3(self.reparam(mu, logvar))
+        d = F.relu(self.up2(d))
+        d = self.dec2(torch.cat([d, e2], 1) if self.skips >= 1 else d)
+        d = F.relu(self.up1(d))
+        d = self.dec1(torch.cat([d, e1], 1) if self.skips >= 2 else d)
         return self.out(d), mu, logvar
 
 
@@ -80,14 +88,16 @@ class ResBlock(nn.Module):
 
 
 class VQVAEEncoder(nn.Module):
-    """(1, in_ch, H, W) -> (1, code_dim, H / 2**n_down, W / 2**n_down)."""
+    """(1, in_ch, H, W) -> (1, code_dim, H / 2**n_down, W / 2**n_down): strided 4x4 convs
+    (the first with ch[0] features, the rest ch[1]), a 3x3 conv, residual blocks, a 1x1
+    conv to the code dimension."""
 
     def __init__(self, in_ch=1, ch=(64, 128), code_dim=64, n_res=3, hidden=32, n_down=2):
         super().__init__()
-        layers = [nn.Conv2d(in_ch, ch[0], 4, 2, 1), nn.ReLU()]
+        layers = [nn.Conv2d(in_ch, ch[0], 4, 2, 1), nn.ReLU(), nn.Conv2d(ch[0], ch[1], 4, 2, 1), nn.ReLU()]
         for _ in range(n_down - 2):
-            layers += [nn.Conv2d(ch[0], ch[0], 4, 2, 1), nn.ReLU()]
-        layers += [nn.Conv2d(ch[0], ch[1], 4, 2, 1), nn.ReLU(), nn.Conv2d(ch[1], ch[1], 3, padding=1)]
+            layers += [nn.Conv2d(ch[1], ch[1], 4, 2, 1), nn.ReLU()]
+        layers += [nn.Conv2d(ch[1], ch[1], 3, padding=1)]
         layers += [ResBlock(ch[1], hidden) for _ in range(n_res)]
         layers += [nn.ReLU(), nn.Conv2d(ch[1], code_dim, 1)]
         self.net = nn.Sequential(*layers)
@@ -103,10 +113,10 @@ class VQVAEDecoder(nn.Module):
         super().__init__()
         layers = [nn.Conv2d(code_dim, ch[1], 3, padding=1)]
         layers += [ResBlock(ch[1], hidden) for _ in range(n_res)]
-        layers += [nn.ReLU(), nn.ConvTranspose2d(ch[1], ch[0], 4, 2, 1), nn.ReLU()]
+        layers += [nn.ReLU()]
         for _ in range(n_down - 2):
-            layers += [nn.ConvTranspose2d(ch[0], ch[0], 4, 2, 1), nn.ReLU()]
-        layers += [nn.ConvTranspose2d(ch[0], out_ch, 4, 2, 1)]
+            layers += [nn.ConvTranspose2d(ch[1], ch[1], 4, 2, 1), nn.ReLU()]
+        layers += [nn.ConvTranspose2d(ch[1], ch[0], 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(ch[0], out_ch, 4, 2, 1)]
         self.net = nn.Sequential(*layers)
 
     def forward(self, z):
@@ -151,10 +161,11 @@ class BasicBlock(nn.Module):
 class AudioNet(nn.Module):
     """(1, n_ch, F, T) mel spectrogram -> (1, code_dim, *latent_hw) latent.
     ResNet-18 encoder (widths w, 2w, 4w, 8w; two blocks per stage), global
-    average pool, three dense layers with dropout, then a transposed-conv
-    decoder from (dec_ch, *dec_hw) doubling to latent_hw."""
+    average pool, three dense layers with dropout (p = 0.2 in the paper), then a
+    transposed-conv decoder from (dec_ch, *dec_hw) doubling the size and halving
+    the features at each stage (with batch norm) to latent_hw."""
 
-    def __init__(self, n_ch=8, width=64, hidden=(512, 512), dropout=0.5, dec_ch=128, dec_hw=(2, 2),
+    def __init__(self, n_ch=8, width=64, hidden=(512, 512), dropout=0.2, dec_ch=128, dec_hw=(2, 2),
                  code_dim=64, latent_hw=(8, 8)):
         super().__init__()
         w = width

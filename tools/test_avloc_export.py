@@ -403,11 +403,22 @@ def test_file_contents():
 
 
 # ====================================================================== whole networks
+def codebook_from(vq, z):
+    """Codewords near the encoder's outputs, so that the indices vary (a fresh
+    codebook sits near 0 and every pixel picks the same entry)."""
+    with torch.no_grad():
+        flat = z.permute(0, 2, 3, 1).reshape(-1, z.shape[1])
+        pick = torch.randint(0, flat.shape[0], (vq.codebook.shape[0],))
+        vq.codebook.copy_(flat[pick] + 0.1 * flat.std() * torch.randn_like(vq.codebook))
+
+
 def test_papers():
     torch.manual_seed(1)
     cases = [
         ("U-VAE (mfcc 12x36x48 + frame 3x72x96)", M.UVAE(base=8, latent=8, vis_ch=8),
          (rand(1, 12, 36, 48), rand(1, 3, 72, 96)), ["reparam", "cat", "conv_transpose2d", "adaptive_avg_pool2d"]),
+        ("U-VAE with 1 skip (the paper's best)", M.UVAE(base=8, latent=8, vis_ch=8, skips=1),
+         (rand(1, 12, 36, 48), rand(1, 3, 72, 96)), ["reparam", "cat", "conv_transpose2d"]),
         ("VQ-VAE, paper widths 64/128, 64 codes x 64, 64x64 map", M.VQVAE(), (rand(1, 1, 64, 64),), ["vq", "add"]),
         ("VQ-VAE small, 3 downsamplings", M.VQVAE(ch=(8, 16), n_codes=16, code_dim=8, hidden=8, n_down=3),
          (rand(1, 1, 32, 32),), ["vq"]),
@@ -418,12 +429,21 @@ def test_papers():
     ]
     for what, m, x, ops in cases:
         M.randomize_bn(m)
-        g = export_and_compare(what, m, x, ops=ops, no_ops=["batch_norm"])
+        if isinstance(m, M.VQVAE):
+            codebook_from(m.vq, m.eval().encoder(x[0]))
+            check(np.unique(ae.torch_outputs(m, x)[1]).size > 3, "%s: the codes vary" % what)
+        # every batch norm folds except the U-VAE's two normalisations before the concat
+        g = export_and_compare(what, m, x, ops=ops + (["batch_norm"] if "U-VAE" in what else []),
+                               no_ops=[] if "U-VAE" in what else ["batch_norm"])
         if g and what.startswith("U-VAE"):
-            check(len(g["inputs"]) == 2 and len(g["outputs"]) == 3, "U-VAE: two inputs, three outputs")
+            check(len(g["inputs"]) == 2 and len(g["outputs"]) == 3
+                  and sum(n["op"] == "batch_norm" for n in g["nodes"]) == 2, "U-VAE: two inputs, three outputs, two batch norms")
     a2m = M.AudioToMap(M.randomize_bn(M.AudioNet(n_ch=4, width=8, hidden=(32, 32), dec_ch=32, code_dim=16)),
                        M.VQVAE(ch=(8, 16), n_codes=16, code_dim=16, hidden=8))
-    export_and_compare("audio -> latent -> vq -> decoder as one graph", a2m, rand(1, 4, 64, 64), ops=["vq"])
+    x = rand(1, 4, 64, 64)
+    codebook_from(a2m.vq, a2m.eval().audio(x))
+    check(np.unique(ae.torch_outputs(a2m, x)[1]).size > 3, "audio -> map: the codes vary")
+    export_and_compare("audio -> latent -> vq -> decoder as one graph", a2m, x, ops=["vq"])
 
 
 def test_random_compositions(count=80):
