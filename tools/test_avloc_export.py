@@ -400,6 +400,12 @@ def test_file_contents():
     check(meta["graph"] == json.dumps(graph, separators=(",", ":"), ensure_ascii=False), "file: graph JSON is compact")
     names = [n for g in graph["nodes"] for n in g["out"]]
     check(len(names) == len(set(names)), "file: activation names unique")
+    net = M.randomize_bn(M.AudioNet(n_ch=2, width=4, hidden=(8, 8), dec_ch=8, code_dim=4, latent_hw=(4, 4)))
+    _, weights = ae.build_graph(net, rand(1, 2, 32, 32))
+    sd = set(net.state_dict())
+    convs = {k + ".bias" for k, m in net.named_modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))}
+    check(set(weights) <= sd | convs and not any(k.endswith(("running_mean", "num_batches_tracked")) for k in weights),
+          "file: weight names are state_dict names (plus folded conv biases): %s" % sorted(set(weights) - sd - convs))
 
 
 # ====================================================================== whole networks
