@@ -262,6 +262,8 @@ def test_activations_and_shapes():
         g = export_and_compare(what, Fn(fn, nn.Conv2d(3, 3, 3, padding=1), nn.Dropout(0.3), nn.Identity()), x)
         if g and what.startswith("dropout"):
             check(g["nodes"] == [] and g["outputs"] == ["x"], "dropout/identity leave an empty graph")
+    g = export_and_compare("one tensor returned twice", Fn(lambda s, x: (lambda y: (y, y))(F.relu(x))), x)
+    check(g is not None and g["outputs"] == ["relu", "relu"], "repeated output names")
     export_and_compare("two inputs, cat", Fn2(lambda s, a, b: torch.cat([a, b], 1)), (rand(1, 2, 3, 4), rand(1, 5, 3, 4)))
     export_and_compare("1-D: conv1d + flatten + linear", nn.Sequential(nn.Conv1d(2, 3, 3), nn.Flatten(), nn.Linear(21, 4)),
                        rand(1, 2, 9))
