@@ -7,8 +7,9 @@
      against the library's STFT of the same samples (read by the harness);
    - exit codes: 0 ok, 1 failure, 2 usage error.
    The Makefile builds $(BUILD)/avloc first and passes its path as
-   TH_AVLOC_BIN. AVLOC_TEST_RUNNER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu")
-   is put in front of each command when the program cannot run natively. */
+   TH_AVLOC_BIN, and the Makefile's RUN (an emulator for a cross build, e.g.
+   "qemu-aarch64 -L /usr/aarch64-linux-gnu") as TH_RUN, put in front of each
+   command; the environment variable AVLOC_TEST_RUNNER replaces it. */
 #define _POSIX_C_SOURCE 200809L
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_dsp.h"
@@ -16,6 +17,9 @@
 
 #ifndef TH_AVLOC_BIN
 #define TH_AVLOC_BIN "build/avloc"
+#endif
+#ifndef TH_RUN
+#define TH_RUN ""
 #endif
 
 static char g_tmp[512]; /* per-run output directory */
@@ -29,7 +33,7 @@ static int run_cli(const char *args, char *out, size_t out_cap)
     FILE *p;
     size_t got = 0;
     int st;
-    snprintf(cmd, sizeof cmd, "%s %s %s 2>/dev/null", runner ? runner : "", TH_AVLOC_BIN, args);
+    snprintf(cmd, sizeof cmd, "%s %s %s 2>/dev/null", runner ? runner : TH_RUN, TH_AVLOC_BIN, args);
     p = popen(cmd, "r");
     if (!p) return -1;
     if (out && out_cap) {
@@ -197,7 +201,7 @@ int main(void)
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", g_tmp);
     rc = system(cmd);
     CHECK_EQ_INT(rc, 0);
-    CHECK_MSG(run_cli("--version", NULL, 0) == 0, "%s does not run (set AVLOC_TEST_RUNNER for an emulator)", TH_AVLOC_BIN);
+    CHECK_MSG(run_cli("--version", NULL, 0) == 0, "%s does not run (make RUN=... or AVLOC_TEST_RUNNER for an emulator)", TH_AVLOC_BIN);
     test_gllim_demo();
     test_gcc_phat();
     test_melspec();

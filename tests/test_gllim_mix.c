@@ -75,7 +75,7 @@ static void test_tempered_posterior(void)
         }
         CHECK(mmodel_make(&tm, K, L, D));
         mix_theta_to_model(th.data, &tm.m, i ? AVLOC_GLLIM_SIGMA_DIAG : AVLOC_GLLIM_SIGMA_DIAG_TIED);
-        tm.m.feat.obs_weight = 0.2;
+        tm.m.obs_weight = 0.2;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
         for (j = 0; j < T * D; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
         avloc_gllim_posterior_query(&tm.m, &pb);
@@ -202,7 +202,7 @@ static void test_save_load_featcfg(void)
     mmodel tm, back;
     size_t fb = 0, sb = 0, wr = 0, k2, l2, d2, mb = 0, k, d;
     void *file, *scr;
-    avloc_gllim_featcfg *f;
+    avloc_binaural_config *f;
     CHECK(mmodel_make(&tm, K, L, D));
     for (k = 0; k < K; k++) {
         tm.m.pi[k] = 0.5;
@@ -216,9 +216,9 @@ static void test_save_load_featcfg(void)
     }
     tm.m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG;
     f = &tm.m.feat;
-    f->sample_rate = 22050.0; f->n_fft = 64; f->hop = 16; f->first_bin = 5; f->n_bins = 3;
-    f->threshold_db = -33.5; f->threshold_relative = 0; f->image_width = 320; f->image_height = 240;
-    f->hfov_deg = 70.0; f->obs_weight = 0.4;
+    f->sample_rate = 22050.0f; f->n_fft = 64; f->hop = 16; f->first_bin = 5; f->n_bins = 3;
+    f->threshold_db = -33.5f; f->threshold_relative = 0; f->window = AVLOC_WINDOW_HAMMING;
+    tm.m.image_width = 320; tm.m.image_height = 240; tm.m.hfov_deg = 70.0; tm.m.obs_weight = 0.4;
     CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
     CHECK_EQ_INT(avloc_gllim_save_query(&tm.m, AVLOC_ST_F64, &fb, &sb), AVLOC_OK);
     file = malloc(fb); scr = malloc(sb);
@@ -227,11 +227,11 @@ static void test_save_load_featcfg(void)
     back.mem = malloc(mb);
     CHECK_EQ_INT(avloc_gllim_load(&back.m, file, wr, back.mem, mb), AVLOC_OK);
     f = &back.m.feat;
-    CHECK(f->sample_rate == 22050.0 && f->n_fft == 64 && f->hop == 16);
+    CHECK(f->sample_rate == 22050.0f && f->n_fft == 64 && f->hop == 16 && f->window == AVLOC_WINDOW_HAMMING);
     CHECK_EQ_INT(f->first_bin, 5);
     CHECK_EQ_INT(f->n_bins, 3);
-    CHECK(f->threshold_db == -33.5 && f->threshold_relative == 0);
-    CHECK(f->image_width == 320 && f->image_height == 240 && f->hfov_deg == 70.0 && f->obs_weight == 0.4);
+    CHECK(f->threshold_db == -33.5f && f->threshold_relative == 0);
+    CHECK(back.m.image_width == 320 && back.m.image_height == 240 && back.m.hfov_deg == 70.0 && back.m.obs_weight == 0.4);
     free(file); free(scr); free(tm.mem); free(back.mem);
 }
 

@@ -157,8 +157,8 @@ MUTANTS = [
          tests=["test_gllim_mix"]),
     # ------------------------------------------------- the CLI (examples/)
     dict(id="cli-locate-tempering-reset", file="examples/cmd_gllim.c",
-         old="    if (obs_w == obs_w) gm.m.feat.obs_weight = obs_w;\n",
-         new="    gm.m.feat.obs_weight = obs_w == obs_w ? obs_w : 1.0;\n",
+         old="    if (obs_w == obs_w) gm.m.obs_weight = obs_w;\n",
+         new="    gm.m.obs_weight = obs_w == obs_w ? obs_w : 1.0;\n",
          why="gllim locate ignores the model's tempering (posterior ~1000x too narrow)",
          tests=["test_cli"]),
     dict(id="cli-summary-mean", file="examples/cmd_gllim.c",
