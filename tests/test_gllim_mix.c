@@ -8,32 +8,7 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_gllim.h"
 #include "harness.h"
-
-typedef struct mmodel {
-    avloc_gllim_model m;
-    void *mem;
-} mmodel;
-
-static int mmodel_make(mmodel *t, size_t K, size_t L, size_t D)
-{
-    size_t bytes;
-    if (avloc_gllim_model_query(K, L, D, &bytes) != AVLOC_OK) return 0;
-    t->mem = malloc(bytes);
-    return t->mem && avloc_gllim_model_init(&t->m, K, L, D, t->mem, bytes) == AVLOC_OK;
-}
-
-/* flat theta order of gllim_ref.flat: pi, c, Gamma, A, b, sigma2 */
-static void mix_theta_to_model(const double *th, avloc_gllim_model *m, avloc_gllim_sigma st)
-{
-    size_t K = m->K, L = m->L, D = m->D;
-    memcpy(m->pi, th, K * sizeof(double)); th += K;
-    memcpy(m->c, th, K * L * sizeof(double)); th += K * L;
-    memcpy(m->Gamma, th, K * L * L * sizeof(double)); th += K * L * L;
-    memcpy(m->A, th, K * D * L * sizeof(double)); th += K * D * L;
-    memcpy(m->b, th, K * D * sizeof(double)); th += K * D;
-    memcpy(m->sigma2, th, K * D * sizeof(double));
-    m->sigma_type = st;
-}
+#include "gllim_util.h"
 
 static th_array load_golden(const char *fmt, const char *tag)
 {
@@ -62,7 +37,7 @@ static void test_tempered_posterior(void)
         th_array th = load_golden("gllim_tpost_%s_theta.npy", tags[i]), Y = load_golden("gllim_tpost_%s_Y.npy", tags[i]),
                  M = load_golden("gllim_tpost_%s_M.npy", tags[i]), nu = load_golden("gllim_tpost_%s_nu.npy", tags[i]),
                  mu = load_golden("gllim_tpost_%s_mu.npy", tags[i]), V = load_golden("gllim_tpost_%s_V.npy", tags[i]);
-        mmodel tm;
+        tmodel tm;
         float Yt[80];
         unsigned char Mk[80];
         size_t j, pb = 0, sb = 0;
@@ -73,8 +48,8 @@ static void test_tempered_posterior(void)
             CHECK(!"tempered posterior goldens");
             continue;
         }
-        CHECK(mmodel_make(&tm, K, L, D));
-        mix_theta_to_model(th.data, &tm.m, i ? AVLOC_GLLIM_SIGMA_DIAG : AVLOC_GLLIM_SIGMA_DIAG_TIED);
+        CHECK(tmodel_make(&tm, K, L, D));
+        theta_to_model(th.data, &tm.m, i ? AVLOC_GLLIM_SIGMA_DIAG : AVLOC_GLLIM_SIGMA_DIAG_TIED);
         tm.m.obs_weight = 0.2;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
         for (j = 0; j < T * D; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
@@ -119,7 +94,7 @@ static void test_binding_floor(void)
         th_array th = load_golden("gllim_emfloor_%s_theta.npy", tags[t]), ll = load_golden("gllim_emfloor_%s_ll.npy", tags[t]);
         avloc_gllim_train_config cfg = def;
         avloc_gllim_train_info info;
-        mmodel tm;
+        tmodel tm;
         size_t sb = 0, i, off = K + K * L + K * L * L + K * D * L + K * D;
         void *scr;
         double es = 0.0, eA = 0.0;
@@ -129,7 +104,7 @@ static void test_binding_floor(void)
         cfg.max_iter = ITER;
         cfg.tol = 0.0;
         cfg.init_resp = R0.data;
-        CHECK(mmodel_make(&tm, K, L, D));
+        CHECK(tmodel_make(&tm, K, L, D));
         CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, &sb), AVLOC_OK);
         scr = malloc(sb);
         CHECK_EQ_INT(avloc_gllim_train(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
@@ -199,11 +174,11 @@ static void test_kmeanspp_blobs(void)
 static void test_save_load_featcfg(void)
 {
     const size_t K = 2, L = 2, D = 9;
-    mmodel tm, back;
+    tmodel tm, back;
     size_t fb = 0, sb = 0, wr = 0, k2, l2, d2, mb = 0, k, d;
     void *file, *scr;
     avloc_binaural_config *f;
-    CHECK(mmodel_make(&tm, K, L, D));
+    CHECK(tmodel_make(&tm, K, L, D));
     for (k = 0; k < K; k++) {
         tm.m.pi[k] = 0.5;
         tm.m.c[2 * k] = (double)k; tm.m.c[2 * k + 1] = -(double)k;
