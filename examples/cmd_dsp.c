@@ -433,7 +433,7 @@ static int cmd_gcc_phat(int argc, char **argv)
         delays = (float *)avcli_malloc(cmd, nfr, sizeof(float));
         peaks = (float *)avcli_malloc(cmd, nfr, sizeof(float));
         if (r != AVLOC_OK || !delays || !peaks) goto done;
-        r = avloc_gcc_frames_f32(&g, left, right, au.frames, delays, peaks, nfr, scratch, scr_b);
+        r = avloc_gcc_delays_f32(&g, left, right, au.frames, delays, peaks, nfr, scratch, scr_b);
         if (r < 0) { avcli_error(cmd, "%s: GCC-PHAT failed: %s", in, avloc_result_str(r)); goto done; }
         for (t = 0; t < nfr; t++) {
             avloc_io_json j;

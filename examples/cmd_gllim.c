@@ -1118,7 +1118,7 @@ static int cmd_gllim_locate(int argc, char **argv)
     fx.bc = gm.m.feat;
     cam = gl_camera_make((double)gm.m.image_width, (double)gm.m.image_height, gm.m.hfov_deg);
     if (manifest ? !gl_manifest_load(cmd, manifest, &list) : !gl_list_from_args(cmd, pos, npos, &list)) goto done;
-    if (avloc_gllim_posterior_query(&gm.m, &pbytes) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
+    if (avloc_gllim_posterior_query(&gm.m, &pbytes, NULL) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
         !(pmem = avcli_malloc(cmd, pbytes, 1)) || !(smem = avcli_malloc(cmd, sbytes, 1)))
         goto done;
     avloc_gllim_posterior_init(&post, &gm.m, pmem, pbytes);

@@ -163,7 +163,7 @@ static void test_em_reference(void)
         CHECK(tmodel_make(&tm, K, L, D));
         CHECK(avloc_gllim_train_query(&cfg, N, L, D, &sb) == AVLOC_OK);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
         CHECK_EQ_INT(info.iterations, 10);
         CHECK_EQ_INT(info.K_used, 4);
         CHECK_EQ_INT(tr.n, 10);
@@ -224,14 +224,14 @@ static void test_em_monotone_and_init(void)
         tr.n = 0;
         CHECK(avloc_gllim_train_query(&cfg, N, L, D, &sb) == AVLOC_OK);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
         for (i = 1; i < tr.n; i++)
             if (tr.ll[i] < tr.ll[i - 1] - 1e-9 * fabs(tr.ll[i])) mono = 0;
         CHECK_MSG(mono || ia.n_reseeded || ia.n_removed, "type %d: LL decreased", t);
         CHECK(ia.iterations >= 3);
         /* same seed -> identical model */
         cfg.progress = NULL;
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &b.m, scr, sb, &ib), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &b.m, scr, sb, &ib), AVLOC_OK);
         CHECK(ia.loglik == ib.loglik && a.m.K == b.m.K && memcmp(a.m.A, b.m.A, a.m.K * D * L * sizeof(double)) == 0);
         free(scr);
     }
@@ -246,7 +246,7 @@ static void test_em_monotone_and_init(void)
             cfg.n_init = 1;
             avloc_gllim_train_query(&cfg, N, L, D, &sb);
             scr = malloc(sb);
-            CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
+            CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
             if (ia.loglik > best) best = ia.loglik;
             free(scr);
         }
@@ -254,7 +254,7 @@ static void test_em_monotone_and_init(void)
         cfg.n_init = 4;
         avloc_gllim_train_query(&cfg, N, L, D, &sb);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
         CHECK_NEAR(ia.loglik, best, 1e-9 * fabs(best));
         free(scr);
     }
@@ -303,12 +303,12 @@ static void test_recovery(void)
     cfg.tol = 1e-6;
     avloc_gllim_train_query(&cfg, N, L, D, &sb);
     scr = malloc(sb);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &learnt.m, scr, sb, &info), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &learnt.m, scr, sb, &info), AVLOC_OK);
     for (n = 0; n < NT; n++) {
         sample_model(&truth.m, x, y);
-        avloc_gllim_inverse(&truth.m, y, xe, al);
+        avloc_gllim_inverse_f64(&truth.m, y, xe, al);
         err_true += hypot(xe[0] - x[0], xe[1] - x[1]);
-        avloc_gllim_inverse(&learnt.m, y, xe, al);
+        avloc_gllim_inverse_f64(&learnt.m, y, xe, al);
         err_learnt += hypot(xe[0] - x[0], xe[1] - x[1]);
         spread += hypot(x[0], x[1]);
     }
@@ -406,14 +406,13 @@ static void brute_component(const avloc_gllim_model *m, size_t k, const float *Y
 static void check_against_brute(const avloc_gllim_model *m, const float *Yt, const unsigned char *M, size_t T,
                                 const char *what)
 {
-    size_t K = m->K, k, pb, sb;
+    size_t K = m->K, k, pb = 0, sb = 0;
     double logZ[16], bmu[32], bV[64], mx = -HUGE_VAL, s = 0, nu[16], xh[2] = {0, 0};
     double enu = 0, emu = 0, eV = 0, ex;
     avloc_gllim_posterior post;
     void *pm, *sm;
     avloc_result r;
-    avloc_gllim_posterior_query(m, &pb);
-    avloc_gllim_posterior_scratch_query(m, &sb);
+    avloc_gllim_posterior_query(m, &pb, &sb);
     pm = malloc(pb); sm = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_posterior_init(&post, m, pm, pb), AVLOC_OK);
     r = avloc_gllim_posterior_f32(m, Yt, M, T, &post, sm, sb);
@@ -509,7 +508,7 @@ static void test_theorem1_golden(void)
         for (j = 0; j < 60; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
         /* the golden was made from the float64 Y; float rounding of Y moves the
            answer by ~1e-7 relative, well inside the tolerance */
-        avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &sb);
+        avloc_gllim_posterior_query(&tm.m, &pb, &sb);
         pm = malloc(pb); sm = malloc(sb);
         avloc_gllim_posterior_init(&post, &tm.m, pm, pb);
         CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, Mk, 6, &post, sm, sb), AVLOC_OK);
@@ -542,7 +541,7 @@ static void test_posterior_edges(void)
     CHECK(tmodel_make(&tm, K, L, D));
     random_model(&tm.m, AVLOC_GLLIM_SIGMA_DIAG, 3.0, 0.5);
     CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
-    avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &sb);
+    avloc_gllim_posterior_query(&tm.m, &pb, &sb);
     pm = malloc(pb); sm = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, pm, pb), AVLOC_OK);
     memset(M, 0, sizeof M);
@@ -558,7 +557,7 @@ static void test_posterior_edges(void)
     sample_model(&tm.m, x, y);
     for (d = 0; d < D; d++) { Yt[d] = (float)y[d]; M[d] = 1; y[d] = Yt[d]; }
     CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, M, 1, &post, sm, sb), AVLOC_OK);
-    CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, xe, al), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, xe, al), AVLOC_OK);
     CHECK_NEAR(post.mean[0], xe[0], 1e-9 * (1 + fabs(xe[0])));
     CHECK_NEAR(post.mean[1], xe[1], 1e-9 * (1 + fabs(xe[1])));
     for (k = 0; k < K; k++) CHECK_NEAR(post.nu[k], al[k], 1e-9);
@@ -620,7 +619,7 @@ static void test_inverse_golden(void)
     theta_to_model(th.data, &tm.m, AVLOC_GLLIM_SIGMA_DIAG);
     CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
     for (i = 0; i < 6; i++) {
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, Y.data + 8 * i, x, al), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, Y.data + 8 * i, x, al), AVLOC_OK);
         ex = fmax(ex, hypot(x[0] - X.data[2 * i], x[1] - X.data[2 * i + 1]) / hypot(X.data[2 * i], X.data[2 * i + 1]));
         for (k = 0; k < 3; k++) ea = fmax(ea, fabs(al[k] - A.data[3 * i + k]));
     }
@@ -657,11 +656,10 @@ static void test_stream(void)
     CHECK_EQ_INT(avloc_gllim_stream_query(&tm.m, &sc, &sb), AVLOC_OK);
     sm = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_stream_init(&st, &tm.m, &sc, sm, sb), AVLOC_OK);
-    avloc_gllim_posterior_query(&tm.m, &pb);
+    avloc_gllim_posterior_query(&tm.m, &pb, &qb);
     pm1 = malloc(pb); pm2 = malloc(pb);
     avloc_gllim_posterior_init(&p1, &tm.m, pm1, pb);
     avloc_gllim_posterior_init(&p2, &tm.m, pm2, pb);
-    avloc_gllim_posterior_scratch_query(&tm.m, &qb);
     qm = malloc(qb);
     for (f = 0; f < NF; f++) {
         int em = 0;
@@ -703,41 +701,41 @@ static void test_bad_inputs(void)
     scr = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_train_query(NULL, N, L, D, &sb), AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, NULL, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, NULL, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, NULL, scr, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, NULL, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb - 1 - AVLOC_ALIGN, NULL), AVLOC_ERR_WORKSPACE);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, 2, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);   /* K > N */
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, 0, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, NULL, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, NULL, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, NULL, scr, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, NULL, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb - 1 - AVLOC_ALIGN, NULL), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, 2, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);   /* K > N */
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, 0, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
     cfg.K = 4; /* more than the model holds */
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
     cfg.K = 0;
     CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, &bytes), AVLOC_ERR_SIZE);
     cfg.K = K;
     cfg.sigma_type = (avloc_gllim_sigma)0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
     cfg.sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
     cfg.tol = NAN;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
     cfg.tol = 1e-3;
     cfg.max_iter = 0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
     cfg.max_iter = 100;
     CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, 5, D, &bytes), AVLOC_ERR_SIZE); /* L > 4 */
     X[17] = NAN;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
     X[17] = 0.0;
     Y[123] = INFINITY;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
     Y[123] = 0.0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
     /* bad initial responsibilities */
     {
         double R[150];
         for (i = 0; i < 150; i++) R[i] = 0.5;
         cfg.init_resp = R;
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
         cfg.init_resp = NULL;
     }
     /* model */
@@ -760,11 +758,11 @@ static void test_bad_inputs(void)
         double x[2], al[3], y[6] = {0, 0, 0, 0, 0, 0};
         tm.m.Gamma[0] = -1.0; /* not SPD */
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_NUMERIC);
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, x, al), AVLOC_ERR_STATE);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, x, al), AVLOC_ERR_STATE);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
         y[2] = NAN;
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, x, al), AVLOC_ERR_NONFINITE);
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, NULL, al), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, x, al), AVLOC_ERR_NONFINITE);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, NULL, al), AVLOC_ERR_NULL);
         tm.m.sigma2[3] = 0.0;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
         /* Sigma must have the shape its type promises */
@@ -827,12 +825,12 @@ static void test_collapse(void)
     cfg.min_weight = 4.0;
     avloc_gllim_train_query(&cfg, N, L, D, &sb);
     scr = malloc(sb);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
     CHECK(info.n_reseeded + info.n_removed > 0);
     CHECK(tm.m.K == info.K_used && tm.m.K >= 1 && tm.m.prepared);
     CHECK(avloc_all_finite_f64(tm.m.A, tm.m.K * D * L));
     cfg.reseed = 0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
     CHECK(info.n_removed > 0 && info.n_reseeded == 0 && tm.m.K < K);
     free(scr);
     tmodel_free(&tm);
@@ -855,7 +853,7 @@ static void test_other_L(void)
         avloc_gllim_train_config cfg = avloc_gllim_train_config_default();
         avloc_gllim_train_info info;
         avloc_gllim_posterior post;
-        size_t n, d, l, sb, pb, qb;
+        size_t n, d, l, sb, pb = 0, qb = 0;
         void *scr, *pm, *qm;
         trace tr;
         int mono = 1, i;
@@ -872,15 +870,15 @@ static void test_other_L(void)
         CHECK(tmodel_make(&tm, K, L, D));
         avloc_gllim_train_query(&cfg, N, L, D, &sb);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
         for (i = 1; i < tr.n; i++) if (tr.ll[i] < tr.ll[i - 1] - 1e-9 * fabs(tr.ll[i])) mono = 0;
         CHECK_MSG(mono || info.n_reseeded || info.n_removed, "L=%zu: LL decreased", L);
-        avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &qb);
+        avloc_gllim_posterior_query(&tm.m, &pb, &qb);
         pm = malloc(pb); qm = malloc(qb);
         CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, pm, pb), AVLOC_OK);
         for (d = 0; d < D; d++) { yf[d] = (float)Y[7 * D + d]; y[d] = yf[d]; mk[d] = 1; }
         CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, yf, mk, 1, &post, qm, qb), AVLOC_OK);
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, xe, al), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, xe, al), AVLOC_OK);
         for (l = 0; l < L; l++) CHECK_NEAR(post.mean[l], xe[l], 1e-9 * (1 + fabs(xe[l])));
         free(X); free(Y); free(scr); free(pm); free(qm);
         tmodel_free(&tm);
@@ -1168,7 +1166,7 @@ static void bench(void)
     t1 = now_s();
     printf("gllim bench: train (d): %.3f s CPU, %zu iterations\n", t1 - t0, info.iterations);
     /* posterior: T = 90 frames, ~11%% active */
-    avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &qb);
+    avloc_gllim_posterior_query(&tm.m, &pb, &qb);
     pm = malloc(pb); qm = malloc(qb);
     avloc_gllim_posterior_init(&post, &tm.m, pm, pb);
     for (n = 0; n < T * D; n++) { Yt[n] = Y[(n % D) + D * 200] + (float)(0.1 * nrand()); M[n] = urand() < 0.11; }
@@ -1179,7 +1177,7 @@ static void bench(void)
            T, D, tm.m.K, post.n_active, 1e3 * tp, post.mean[0], post.mean[1], X[400], X[401]);
     for (d = 0; d < D; d++) y[d] = Y[200 * D + d];
     t0 = now_s();
-    for (rep = 0; rep < 200; rep++) avloc_gllim_inverse(&tm.m, y, x, post.nu);
+    for (rep = 0; rep < 200; rep++) avloc_gllim_inverse_f64(&tm.m, y, x, post.nu);
     printf("gllim bench: inverse map D=%zu: %.3f ms; E[x|y] (%.1f, %.1f)\n", D, 1e3 * (now_s() - t0) / 200, x[0], x[1]);
     free(scr); free(pm); free(qm); free(X); free(Y); free(Yt); free(M); free(y);
     tmodel_free(&truth); tmodel_free(&tm);
