@@ -705,7 +705,8 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
 {
     size_t K, L, D, k, d, i, j;
     double psum = 0.0;
-    if (!m || !m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_NULL;
+    if (!m) return AVLOC_ERR_NULL;
+    if (!m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
     K = m->K; L = m->L; D = m->D;
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
@@ -1741,7 +1742,8 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
                                                  const unsigned char *mask, size_t T, int sign)
 {
     size_t D, cnt, tot;
-    if (!s || !s->S0 || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s->S0) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
     D = s->D;
     if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
     if (T == 0) return AVLOC_OK;
@@ -1949,8 +1951,8 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     size_t K, L, D, k, i, j;
     double mx = -HUGE_VAL, tot = 0.0, ow, C = 0.0, lsum = 0.0, *w, *yb;
     int tied;
-    if (!m || !s || !p || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_NULL;
-    if (!m->prepared) return AVLOC_ERR_STATE;
+    if (!m || !s || !p) return AVLOC_ERR_NULL;
+    if (!m->prepared || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
     ow = m->obs_weight;
     if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;

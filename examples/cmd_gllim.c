@@ -269,7 +269,7 @@ static int gl_manifest_load(const char *cmd, const char *csv, gl_list *out)
             }
         }
         if ((int)nf <= ip || (int)nf <= iu || (int)nf <= iv) {
-            avcli_error(cmd, "%s:%lu: %lu fields, the header needs more", csv, (unsigned long)lineno, (unsigned long)nf);
+            avcli_error(cmd, "%s:%lu: %lu fields, too few for the path, u and v columns", csv, (unsigned long)lineno, (unsigned long)nf);
             ok = 0;
             break;
         }
@@ -1385,6 +1385,7 @@ static int cmd_phat_train(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    avloc_gcc_destroy_f32(&gw.g);
     gl_free(&gw.obj);
     gl_free(&gw.scratch);
     free(dl);
@@ -1495,6 +1496,7 @@ static int cmd_phat_locate(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    avloc_gcc_destroy_f32(&gw.g);
     gl_free(&gw.obj);
     gl_free(&gw.scratch);
     gl_marks_free(&marks);

@@ -296,6 +296,7 @@ static void run_gcc(const char *what, const float *x, size_t n, double tol_clip,
                worst, worst_f);
         free(fd);
         free(scr);
+        avloc_gcc_destroy_f32(&g); /* FFTW3 backend: frees its plans */
     }
     free(y);
 }
@@ -343,7 +344,19 @@ static void test_gcc_edge(void)
     c2 = cfg; c2.phat_floor = 0;
     CHECK(avloc_gcc_query_f32(&c2, &ob, &sb) == AVLOC_ERR_PARAM);
     CHECK(avloc_gcc_query_f32(&cfg, &ob, NULL) == AVLOC_OK);
-    CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+    {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
+        static const avloc_gcc_f32 zero;
+        float dz = 0, pz = 0;
+        memset(&g, 0x5a, sizeof g);
+        CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+        CHECK(memcmp(&g, &zero, sizeof g) == 0);
+        CHECK(avloc_gcc_frame_f32(&g, x, x, &dz, &pz, z, sizeof z) == AVLOC_ERR_STATE);
+        memset(&g, 0x5a, sizeof g);
+        CHECK(avloc_gcc_init_f32(&g, &c2, g_obj, ob) == AVLOC_ERR_PARAM); /* c2: phat_floor 0 */
+        CHECK(memcmp(&g, &zero, sizeof g) == 0);
+        avloc_gcc_destroy_f32(&g);
+        avloc_gcc_destroy_f32(NULL);
+    }
     CHECK(make_gcc(&g, &cfg, &scr, &sb));
     CHECK(avloc_gcc_frames(&cfg, 1023, &nf) == AVLOC_ERR_SIZE);
     CHECK(avloc_gcc_frame_f32(&g, z, z, &d, &pk, scr, sb) == AVLOC_NO_ACTIVE_POINTS);
@@ -359,6 +372,9 @@ static void test_gcc_edge(void)
     x[2000] = (float)HUGE_VAL;
     CHECK(avloc_gcc_clip_f32(&g, x, x, 4096, &d, &pk, scr, sb) == AVLOC_ERR_NONFINITE);
     CHECK(avloc_gcc_frame_f32(&g, x + 1500, x, &d, &pk, scr, sb) == AVLOC_ERR_NONFINITE);
+    avloc_gcc_destroy_f32(&g);
+    x[2000] = 0.0f;
+    CHECK(avloc_gcc_clip_f32(&g, x, x, 4096, &d, &pk, scr, sb) == AVLOC_ERR_STATE);
     free(scr);
 }
 

@@ -954,6 +954,98 @@ static void test_save_load(void)
         }
 }
 
+/* The object pattern: a failed init leaves the object zeroed, calls on a
+   zeroed or destroyed object give AVLOC_ERR_STATE, destroy accepts NULL and
+   zeroed objects; query and init agree on the bytes (one layout each). */
+static void test_object_pattern(void)
+{
+    const size_t K = 3, L = 2, D = 10, T = 4;
+    static const avloc_gllim_model zm;
+    static const avloc_gllim_stats zs;
+    static const avloc_gllim_posterior zp;
+    static const avloc_gllim_stream zst;
+    tmodel tm;
+    avloc_gllim_model m;
+    avloc_gllim_stats st;
+    avloc_gllim_posterior post;
+    avloc_gllim_stream stream;
+    avloc_gllim_stream_config sc = avloc_gllim_stream_config_default();
+    size_t mb = 0, sb = 0, pb = 0, qb = 0, wb = 0;
+    unsigned char *mem;
+    float Y[4 * 10];
+    unsigned char M[4 * 10];
+    double y[10], x[2], al[3];
+    size_t i;
+    int emitted = 0;
+    for (i = 0; i < T * D; i++) { Y[i] = (float)i * 0.1f; M[i] = (unsigned char)(i % 3 != 0); }
+    for (i = 0; i < D; i++) y[i] = 0.5;
+    rng_state = 777;
+    CHECK(tmodel_make(&tm, K, L, D));
+    random_model(&tm.m, AVLOC_GLLIM_SIGMA_DIAG_TIED, 3.0, 0.5);
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_model_query(K, L, D, &mb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_stats_query(D, &sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_query(&tm.m, &pb, &qb), AVLOC_OK);
+    CHECK(qb == sb); /* the posterior's call scratch is one set of statistics */
+    sc.window = 3; sc.emit_every = 1; sc.min_active = 1; sc.refresh_every = 3;
+    CHECK_EQ_INT(avloc_gllim_stream_query(&tm.m, &sc, &wb), AVLOC_OK);
+    mem = (unsigned char *)malloc(mb + sb + pb + wb + 4 * AVLOC_ALIGN);
+    /* failed inits: zeroed, whatever the object held */
+    memset(&m, 0x5a, sizeof m);
+    CHECK_EQ_INT(avloc_gllim_model_init(&m, K, L, D, mem, mb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&m, &zm, sizeof m) == 0);
+    memset(&m, 0x5a, sizeof m);
+    CHECK_EQ_INT(avloc_gllim_model_init(&m, K, AVLOC_GLLIM_MAX_L + 1, D, mem, mb), AVLOC_ERR_SIZE);
+    CHECK(memcmp(&m, &zm, sizeof m) == 0);
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&m), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_gllim_inverse_f64(&m, y, x, al), AVLOC_ERR_STATE);
+    memset(&st, 0x5a, sizeof st);
+    CHECK_EQ_INT(avloc_gllim_stats_init(&st, D, mem, sb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&st, &zs, sizeof st) == 0);
+    CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Y, M, T, 1), AVLOC_ERR_STATE);
+    memset(&st, 0x5a, sizeof st);
+    CHECK_EQ_INT(avloc_gllim_stats_init(&st, 0, mem, sb), AVLOC_ERR_SIZE);
+    CHECK(memcmp(&st, &zs, sizeof st) == 0);
+    memset(&post, 0x5a, sizeof post);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, mem, pb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&post, &zp, sizeof post) == 0);
+    memset(&post, 0x5a, sizeof post);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &m, mem, pb), AVLOC_ERR_SIZE); /* a zeroed model */
+    CHECK(memcmp(&post, &zp, sizeof post) == 0);
+    memset(&stream, 0x5a, sizeof stream);
+    CHECK_EQ_INT(avloc_gllim_stream_init(&stream, &tm.m, &sc, mem, wb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&stream, &zst, sizeof stream) == 0);
+    CHECK_EQ_INT(avloc_gllim_stream_push_f32(&stream, Y, M, &post, &emitted), AVLOC_ERR_STATE);
+    memset(&stream, 0x5a, sizeof stream);
+    CHECK_EQ_INT(avloc_gllim_stream_init(&stream, &m, &sc, mem, wb), AVLOC_ERR_STATE); /* unprepared model */
+    CHECK(memcmp(&stream, &zst, sizeof stream) == 0);
+    /* working objects, then destroyed: ERR_STATE */
+    CHECK_EQ_INT(avloc_gllim_stats_init(&st, D, mem, sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, mem + sb + AVLOC_ALIGN, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Y, M, T, 1), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_OK);
+    avloc_gllim_posterior_destroy(&post);
+    CHECK(memcmp(&post, &zp, sizeof post) == 0);
+    CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_ERR_STATE);
+    avloc_gllim_stats_destroy(&st);
+    CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Y, M, T, 1), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_gllim_stream_init(&stream, &tm.m, &sc, mem, wb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, mem + wb + AVLOC_ALIGN, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_stream_push_f32(&stream, Y, M, &post, &emitted), AVLOC_OK);
+    CHECK(emitted == 1);
+    avloc_gllim_stream_destroy(&stream);
+    CHECK_EQ_INT(avloc_gllim_stream_push_f32(&stream, Y, M, &post, &emitted), AVLOC_ERR_STATE);
+    avloc_gllim_model_destroy(&tm.m);
+    CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, x, al), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_STATE);
+    avloc_gllim_model_destroy(NULL);
+    avloc_gllim_stats_destroy(NULL);
+    avloc_gllim_posterior_destroy(NULL);
+    avloc_gllim_stream_destroy(NULL);
+    free(mem);
+    tmodel_free(&tm);
+}
+
 /* ------------------------------------------- PHAT baseline, hole filling */
 
 /* Hand-computed least squares: delays 0, 1, 2 and u 0, 1, 3 give slope 3/2,
@@ -1197,6 +1289,7 @@ int main(void)
     test_collapse();
     test_save_load();
     test_old_model_file();
+    test_object_pattern();
     test_phat_model();
     test_fill_missing();
     test_other_L();
