@@ -24,6 +24,17 @@ static int tmodel_make(tmodel *t, size_t K, size_t L, size_t D)
 
 static void tmodel_free(tmodel *t) { free(t->mem); t->mem = NULL; }
 
+/* A safetensors image with only the metadata pairs kv (NULL-terminated key,
+   value list) in buf; returns its size (0 when it does not fit). */
+static size_t meta_only_file(unsigned char *buf, size_t cap, const char *const *kv)
+{
+    avloc_st_writer w;
+    size_t tot = 0;
+    avloc_st_begin(&w, buf, cap);
+    for (; kv[0]; kv += 2) avloc_st_add_meta(&w, kv[0], kv[1]);
+    return avloc_st_finish(&w, &tot) == AVLOC_OK ? tot : 0;
+}
+
 /* flat theta order of gllim_ref.flat: pi, c, Gamma, A, b, sigma2 */
 static size_t theta_len(size_t K, size_t L, size_t D) { return K * (1 + L + L * L + D * L + 2 * D); }
 
@@ -939,12 +950,9 @@ static void test_save_load(void)
             CHECK(avloc_gllim_load(&back.m, file, wr, back.mem, mb) < 0);
             CHECK_EQ_INT(avloc_gllim_load(NULL, file, wr, back.mem, mb), AVLOC_ERR_NULL);
             {
-                avloc_st_writer w;
+                static const char *const kv[] = {"format", "something-else", NULL};
                 unsigned char tiny[256];
-                size_t tot;
-                avloc_st_begin(&w, tiny, sizeof tiny);
-                avloc_st_add_meta(&w, "format", "something-else");
-                CHECK_EQ_INT(avloc_st_finish(&w, &tot), AVLOC_OK);
+                size_t tot = meta_only_file(tiny, sizeof tiny, kv);
                 CHECK_EQ_INT(avloc_gllim_load(&back.m, tiny, tot, back.mem, mb), AVLOC_ERR_FORMAT);
             }
             tm.m.A[3] = NAN;
@@ -1097,18 +1105,12 @@ static void test_phat_model(void)
     p.slope = NAN;
     CHECK_EQ_INT(avloc_phat_save_query(&p, &fb), AVLOC_ERR_PARAM);
     {   /* a GLLiM-looking file and a PHAT file without its line */
-        avloc_st_writer w;
+        static const char *const gl[] = {"format", "avloc-gllim", NULL};
+        static const char *const ph[] = {"format", "avloc-phat", "version", "1", "frame_length", "1024", NULL};
         unsigned char tiny[512];
-        size_t tot;
-        avloc_st_begin(&w, tiny, sizeof tiny);
-        avloc_st_add_meta(&w, "format", "avloc-gllim");
-        CHECK_EQ_INT(avloc_st_finish(&w, &tot), AVLOC_OK);
+        size_t tot = meta_only_file(tiny, sizeof tiny, gl);
         CHECK_EQ_INT(avloc_phat_load(&q, tiny, tot), AVLOC_ERR_FORMAT);
-        avloc_st_begin(&w, tiny, sizeof tiny);
-        avloc_st_add_meta(&w, "format", "avloc-phat");
-        avloc_st_add_meta(&w, "version", "1");
-        avloc_st_add_meta(&w, "frame_length", "1024");
-        CHECK_EQ_INT(avloc_st_finish(&w, &tot), AVLOC_OK);
+        tot = meta_only_file(tiny, sizeof tiny, ph);
         CHECK_EQ_INT(avloc_phat_load(&q, tiny, tot), AVLOC_ERR_FORMAT);
     }
 }
