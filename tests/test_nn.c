@@ -389,9 +389,47 @@ static void test_fuzz(void)
     free(f);
 }
 
+static void rng_ones(void *user, float *eps, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) eps[i] = 1.0f;
+    ++*(size_t *)user;
+}
+
+/* reparam with a caller RNG: mu + exp(logvar / 2) * eps, eps = 1 here. */
+static void test_reparam_rng(void)
+{
+    size_t msize, iosize, obj, calls = 0, i, bad = 0;
+    unsigned char *model = load("vq_reparam.safetensors", &msize), *iof = load("vq_reparam_io.safetensors", &iosize);
+    avloc_st_reader io;
+    avloc_nn net;
+    void *mem;
+    float z[60], lv[60], q[60], idx[15], m[60], *outs[3] = {q, idx, m};
+    const float *ins[2] = {z, lv};
+    if (!model || !iof || avloc_st_open(&io, iof, iosize) != AVLOC_OK) { CHECK(0); free(model); free(iof); return; }
+    avloc_st_read_f32(&io, "in0", z, 60);
+    avloc_st_read_f32(&io, "in1", lv, 60);
+    CHECK_EQ_INT(avloc_nn_query(model, msize, &obj), AVLOC_OK);
+    mem = malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init(&net, model, msize, mem, obj), AVLOC_OK);
+    CHECK(net.arena_bytes <= 64 && net.scratch_bytes <= 64);
+    {
+        float arena[16], scratch[16];
+        CHECK_EQ_INT(avloc_nn_run_rng_f32(&net, ins, outs, arena, sizeof arena, scratch, sizeof scratch, rng_ones, &calls), AVLOC_OK);
+    }
+    for (i = 0; i < 60; i++)
+        if (fabsf(m[i] - (z[i] + expf(0.5f * lv[i]))) > 1e-5f * (1.0f + fabsf(m[i]))) bad++;
+    CHECK_EQ_INT((int)bad, 0);
+    CHECK(calls > 0);
+    free(mem);
+    free(model);
+    free(iof);
+}
+
 int main(void)
 {
     test_goldens();
+    test_reparam_rng();
     test_hostile();
     test_truncation();
     test_fuzz();
