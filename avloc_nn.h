@@ -1293,6 +1293,7 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
         ws[1] = x->shape[1];
         if (ws[0] == 0 || !avloc__nn_wshape(c, nd, 4, 2, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "codebook shape does not fit D", 0, 0);
         if (!avloc__nn_set(y, x->ndim, x->shape)) return AVLOC_ERR_OVERFLOW;
+        nd->scratch = x->shape[1] * sizeof(float); /* the gathered vector */
         for (k = 0; k < x->ndim; k++)
             if (k != 1) shape[n++] = x->shape[k];
         return avloc__nn_set(avloc__nn_out(net, nd, 1), n, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
@@ -1632,53 +1633,66 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
 
 /* ------------------------------------------------------------ kernels */
 
+/* One 4 x 16 block of C += op(A) B, accumulated in registers over all of K:
+   per k, one row of 16 B values and 4 A values feed 64 multiply-adds (the
+   fixed-size loops vectorise and the accumulators stay in registers). */
+static void avloc__nn_gemm_4x16(size_t K, const float *A, size_t sa_i, size_t sa_k, const float *B, size_t ldb,
+                                float *C, size_t ldc)
+{
+    float acc[4][16];
+    size_t k, j, i;
+    memset(acc, 0, sizeof acc);
+    for (k = 0; k < K; k++) {
+        const float *b = B + k * ldb;
+        const float a0 = A[k * sa_k], a1 = A[sa_i + k * sa_k], a2 = A[2 * sa_i + k * sa_k], a3 = A[3 * sa_i + k * sa_k];
+        for (j = 0; j < 16; j++) {
+            acc[0][j] += a0 * b[j];
+            acc[1][j] += a1 * b[j];
+            acc[2][j] += a2 * b[j];
+            acc[3][j] += a3 * b[j];
+        }
+    }
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 16; j++) C[i * ldc + j] += acc[i][j];
+}
+
+/* Dot product with 8 partial sums (a single running sum cannot vectorise). */
+static float avloc__nn_dot(const float *a, size_t sa, const float *b, size_t n)
+{
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0.0f;
+    size_t k = 0, j;
+    for (; k + 8 <= n; k += 8)
+        for (j = 0; j < 8; j++) s[j] += a[(k + j) * sa] * b[k + j];
+    for (; k < n; k++) t += a[k * sa] * b[k];
+    for (j = 0; j < 8; j++) t += s[j];
+    return t;
+}
+
 /* C[M,N] = op(A)[M,K] op(B)[K,N] (+ C if acc), row-major, float32. The one
    matrix product of this module (to be pointed at the core's micro-kernel).
    ta: A is stored K x M; tb: B is stored N x K. */
 static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const float *A, size_t lda,
                            const float *B, size_t ldb, float *C, size_t ldc, int acc)
 {
-    size_t i, j, k, j0;
+    size_t i, j, k, j0, n16 = N / 16 * 16, m4 = M / 4 * 4;
     const size_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
     if (!acc)
         for (i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
-    if (tb) { /* dot products: rows of A with rows of B */
+    if (tb) { /* rows of op(A) with rows of B */
         for (i = 0; i < M; i++)
-            for (j = 0; j < N; j++) {
-                const float *b = B + j * ldb;
-                float s = 0.0f;
-                for (k = 0; k < K; k++) s += A[i * sa_i + k * sa_k] * b[k];
-                C[i * ldc + j] += s;
-            }
+            for (j = 0; j < N; j++) C[i * ldc + j] += avloc__nn_dot(A + i * sa_i, sa_k, B + j * ldb, K);
         return;
     }
-    /* four rows of C at a time, 256-column blocks: each row of B is loaded
-       once per four rows and the C block stays in L1; the j loops vectorise */
-    for (j0 = 0; j0 < N; j0 += 256) {
-        size_t nb = N - j0 < 256 ? N - j0 : 256;
-        for (i = 0; i + 4 <= M; i += 4) {
-            float *AVLOC__NN_RESTRICT c0 = C + i * ldc + j0, *AVLOC__NN_RESTRICT c1 = c0 + ldc,
-                                      *AVLOC__NN_RESTRICT c2 = c1 + ldc, *AVLOC__NN_RESTRICT c3 = c2 + ldc;
-            for (k = 0; k < K; k++) {
-                const float *AVLOC__NN_RESTRICT b = B + k * ldb + j0;
-                const float a0 = A[i * sa_i + k * sa_k], a1 = A[(i + 1) * sa_i + k * sa_k],
-                            a2 = A[(i + 2) * sa_i + k * sa_k], a3 = A[(i + 3) * sa_i + k * sa_k];
-                for (j = 0; j < nb; j++) {
-                    const float bj = b[j];
-                    c0[j] += a0 * bj;
-                    c1[j] += a1 * bj;
-                    c2[j] += a2 * bj;
-                    c3[j] += a3 * bj;
-                }
-            }
-        }
-        for (; i < M; i++) {
-            float *AVLOC__NN_RESTRICT c0 = C + i * ldc + j0;
-            for (k = 0; k < K; k++) {
-                const float *AVLOC__NN_RESTRICT b = B + k * ldb + j0;
-                const float a0 = A[i * sa_i + k * sa_k];
-                for (j = 0; j < nb; j++) c0[j] += a0 * b[j];
-            }
+    for (j0 = 0; j0 < n16; j0 += 16) /* full blocks */
+        for (i = 0; i < m4; i += 4) avloc__nn_gemm_4x16(K, A + i * sa_i, sa_i, sa_k, B + j0, ldb, C + i * ldc + j0, ldc);
+    /* the rest: rows below m4 (all columns), columns right of n16 (rows above m4) */
+    for (i = 0; i < M; i++) {
+        size_t jstart = i < m4 ? n16 : 0;
+        float *c = C + i * ldc;
+        if (jstart == N) continue;
+        for (k = 0; k < K; k++) {
+            const float a = A[i * sa_i + k * sa_k], *b = B + k * ldb;
+            for (j = jstart; j < N; j++) c[j] += a * b[j];
         }
     }
 }
@@ -1701,6 +1715,44 @@ static float *avloc__nn_data(const avloc__nn_run *r, size_t t)
     if (x->kind == 1) return (float *)(uintptr_t)r->inputs[x->slot]; /* never written: see alias */
     if (x->kind == 2) return r->outputs[x->slot];
     return (float *)(void *)(r->arena + x->offset);
+}
+
+/* The t in [0, seg) with 0 <= (c + t) * s + off < Wt, as [*lo, *hi). */
+static void avloc__nn_span(size_t c, size_t seg, long s, long off, size_t Wt, size_t *lo, size_t *hi)
+{
+    long a = off >= 0 ? 0 : (-off + s - 1) / s, b = (long)Wt - off <= 0 ? 0 : ((long)Wt - off + s - 1) / s;
+    a -= (long)c;
+    b -= (long)c;
+    *lo = a < 0 ? 0 : (size_t)a < seg ? (size_t)a : seg;
+    *hi = b < (long)*lo ? *lo : (size_t)b < seg ? (size_t)b : seg;
+}
+
+/* Flat columns p0..p0+n of a grid Wd wide; grid point (r, c) sits at
+   (r*sh + offh, c*sw + offw) of an Ht x Wt plane. With src (im2col):
+   col[q] = that plane value, 0 outside. With dst (col2im): plane value +=
+   col[q], outside ignored. Works a grid row at a time on its valid span. */
+static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, size_t Wt, size_t Wd, size_t p0,
+                           size_t n, long sh, long sw, long offh, long offw)
+{
+    size_t q = 0, r = p0 / Wd, c = p0 % Wd, t, lo, hi;
+    while (q < n) {
+        size_t seg = Wd - c < n - q ? Wd - c : n - q;
+        long tr = (long)r * sh + offh;
+        lo = hi = 0;
+        if (tr >= 0 && tr < (long)Ht) avloc__nn_span(c, seg, sw, offw, Wt, &lo, &hi);
+        if (src) {
+            const float *row = src + (size_t)(tr >= 0 ? tr : 0) * Wt;
+            for (t = 0; t < lo; t++) col[q + t] = 0.0f;
+            for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];
+            for (; t < seg; t++) col[q + t] = 0.0f;
+        } else {
+            float *row = dst + (size_t)(tr >= 0 ? tr : 0) * Wt;
+            for (t = lo; t < hi; t++) row[(size_t)((long)(c + t) * sw + offw)] += col[q + t];
+        }
+        q += seg;
+        c = 0;
+        r++;
+    }
 }
 
 static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
@@ -1731,17 +1783,12 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
             continue;
         }
         for (p0 = 0; p0 < P; p0 += tile) {
-            size_t n = P - p0 < tile ? P - p0 : tile, row = 0, c, a, b, q;
+            size_t n = P - p0 < tile ? P - p0 : tile, row = 0, c, a, b;
             for (c = 0; c < Cg; c++)
                 for (a = 0; a < kh; a++)
-                    for (b = 0; b < kw; b++, row++) {
-                        float *dst = col + row * n;
-                        for (q = 0; q < n; q++) {
-                            size_t p = p0 + q, oh = p / Wo, ow = p % Wo;
-                            long ih = (long)oh * sh - ph + (long)a * dh, iw = (long)ow * sw - pw + (long)b * dw;
-                            dst[q] = (ih >= 0 && ih < (long)H && iw >= 0 && iw < (long)W) ? xg[(c * H + (size_t)ih) * W + (size_t)iw] : 0.0f;
-                        }
-                    }
+                    for (b = 0; b < kw; b++, row++)
+                        avloc__nn_cols(col + row * n, xg + c * H * W, NULL, H, W, Wo, p0, n, sh, sw,
+                                       (long)a * dh - ph, (long)b * dw - pw);
             avloc__nn_gemm(0, 0, Cog, n, K, wg, K, col, n, yg + p0, P, 1);
         }
     }
@@ -1772,18 +1819,13 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
         const float *xg = x + g * Cg * P, *wg = w + g * Cg * M;
         float *yg = y + g * Cog * Ho * Wo;
         for (p0 = 0; p0 < P; p0 += tile) {
-            size_t n = P - p0 < tile ? P - p0 : tile, row = 0, c, a, b, q;
+            size_t n = P - p0 < tile ? P - p0 : tile, row = 0, c, a, b;
             avloc__nn_gemm(1, 0, M, n, Cg, wg, M, xg + p0, P, col, n, 0);
             for (c = 0; c < Cog; c++)
                 for (a = 0; a < kh; a++)
-                    for (b = 0; b < kw; b++, row++) {
-                        const float *src = col + row * n;
-                        for (q = 0; q < n; q++) {
-                            size_t p = p0 + q, ih = p / W, iw = p % W;
-                            long oh = (long)ih * sh - ph + (long)a * dh, ow = (long)iw * sw - pw + (long)b * dw;
-                            if (oh >= 0 && oh < (long)Ho && ow >= 0 && ow < (long)Wo) yg[(c * Ho + (size_t)oh) * Wo + (size_t)ow] += src[q];
-                        }
-                    }
+                    for (b = 0; b < kw; b++, row++)
+                        avloc__nn_cols(col + row * n, NULL, yg + c * Ho * Wo, Ho, Wo, W, p0, n, sh, sw,
+                                       (long)a * dh - ph, (long)b * dw - pw);
         }
     }
 }
@@ -1978,21 +2020,31 @@ static void avloc__nn_cat(const avloc__nn_run *r, const avloc_nn_node *nd)
     }
 }
 
+/* Squared L2 distance with 8 partial sums (vectorises). */
+static float avloc__nn_sqdist(const float *a, const float *b, size_t n)
+{
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0.0f;
+    size_t k = 0, j;
+    for (; k + 8 <= n; k += 8)
+        for (j = 0; j < 8; j++) s[j] += (a[k + j] - b[k + j]) * (a[k + j] - b[k + j]);
+    for (; k < n; k++) t += (a[k] - b[k]) * (a[k] - b[k]);
+    for (j = 0; j < 8; j++) t += s[j];
+    return t;
+}
+
 static void avloc__nn_vq(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, 0);
     const float *x = avloc__nn_data(r, r->net->edges[nd->in0]), *cb = r->w[4];
     float *q = avloc__nn_data(r, r->net->edges[nd->out0]), *idx = avloc__nn_data(r, r->net->edges[nd->out0 + 1]);
     size_t D = xt->shape[1], P = xt->numel / D, n = nd->wn[4] / D, p, k, d;
+    float *zp = r->scratch; /* one position's vector, contiguous */
     for (p = 0; p < P; p++) {
         size_t best = 0;
         float bd = INFINITY;
+        for (d = 0; d < D; d++) zp[d] = x[d * P + p];
         for (k = 0; k < n; k++) {
-            float s = 0.0f;
-            for (d = 0; d < D; d++) {
-                float t = x[d * P + p] - cb[k * D + d];
-                s += t * t;
-            }
+            float s = avloc__nn_sqdist(zp, cb + k * D, D);
             if (s < bd) { bd = s; best = k; }
         }
         idx[p] = (float)best;

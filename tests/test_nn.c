@@ -3,6 +3,9 @@
    exact memory contract (guard bytes, NaN-poisoned arena and scratch, one
    byte less refused), misaligned weights, hostile graphs naming the node,
    truncation at every byte and a mutation fuzz of the graph JSON. */
+/* Tiny im2col/col2im tiles (16 columns): tiles start and end inside grid
+   rows, so the tiled paths are what the goldens check. */
+#define AVLOC_NN_TILE_BYTES 256u
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_nn.h"
 #include "harness.h"

@@ -52,6 +52,15 @@ class Graph:
         self.g = torch.Generator().manual_seed(seed)
         self.inputs, self.nodes, self.weights, self.env = [], [], [], {}
         self.count = 0
+        self.prog = []  # (ref, ins, outs, weights) per node, for replay (bench/bench_nn.py)
+
+    def replay(self, env):
+        """Runs the graph again with torch on env (input name -> tensor)."""
+        for ref, ins, outs, wt in self.prog:
+            res = ref(*[env[n] for n in ins], **wt)
+            for n, r in zip(outs, res if len(outs) > 1 else (res,)):
+                env[n] = r
+        return env
 
     def rand(self, *shape, scale=1.0):
         return torch.randn(*shape, generator=self.g, dtype=torch.float64).float() * scale
@@ -83,6 +92,7 @@ class Graph:
         if a is not None:
             node["a"] = a
         self.nodes.append(node)
+        self.prog.append((ref, list(ins), outs, wt))
         with torch.no_grad():
             res = ref(*[self.env[n] for n in ins], **wt)
         if nout == 1:
