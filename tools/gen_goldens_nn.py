@@ -364,7 +364,74 @@ def cases():
         f = g.node("flatten", [p], lambda x: torch.flatten(x, 1), None, {"start_dim": 1, "end_dim": -1})
         return [linear(g, f, 3), u]
 
+    @case("resnet_audio", 21)
+    def _(g):
+        """Audio-transformation net: ResNet-18-shaped encoder (7x7/2 stem, max pool, two basic
+        blocks per stage, 1x1/2 projection shortcuts; narrow widths) and a transposed-conv decoder."""
+        x = g.input("x", [1, 2, 32, 32])
+        h = act(g, conv(g, x, 4, (7, 7), (2, 2), (3, 3), (1, 1), 1), "relu")
+        h = pool(g, h, "max_pool2d", kernel_size=[3, 3], stride=[2, 2], padding=[1, 1], dilation=[1, 1], ceil_mode=False)
+        for width, stride in ((4, 1), (8, 2), (8, 2), (16, 2)):
+            for blk in range(2):
+                s = stride if blk == 0 else 1
+                y = act(g, conv(g, h, width, (3, 3), (s, s), (1, 1), (1, 1), 1), "relu")
+                y = conv(g, y, width, (3, 3), (1, 1), (1, 1), (1, 1), 1)
+                sc = h if (s == 1 and g.env[h].shape[1] == width) else conv(g, h, width, (1, 1), (s, s), (0, 0), (1, 1), 1)
+                h = act(g, g.node("add", [y, sc], lambda a, b: a + b), "relu")
+        d = h
+        for width in (8, 8, 4):
+            d = act(g, convt(g, d, width, (4, 4), (2, 2), (1, 1), (0, 0), (1, 1), 1), "relu")
+        return [act(g, conv(g, d, 1, (3, 3), (1, 1), (1, 1), (1, 1), 1), "sigmoid")]
+
+    for r in range(4):
+        @case("random%d" % r, 100 + r)
+        def _(g, r=r):
+            return random_net(g, r)
+
     return out
+
+
+def random_net(g, seed):
+    """A random composition of the supported layers on a small NCHW input
+    (shape-preserving branches merged back with add or cat)."""
+    rng = np.random.RandomState(seed)
+    x = g.input("x", [1, int(rng.randint(1, 4)), int(rng.randint(5, 12)), int(rng.randint(5, 12))])
+    h, outs = x, []
+    for step in range(10):
+        c, hh, ww = g.env[h].shape[1:]
+        kind = rng.randint(9)
+        if kind == 0:
+            k = int(rng.choice([1, 3, 5]))
+            grp = int(rng.choice([gg for gg in (1, 2) if c % gg == 0]))
+            h = conv(g, h, grp * int(rng.randint(1, 4)), (k, k), (1, 1), (k // 2, k // 2), (1, 1), grp, bias=bool(rng.randint(2)))
+        elif kind == 1 and min(hh, ww) >= 4:
+            h = conv(g, h, int(rng.randint(2, 6)), (3, 2), (2, 1), (1, 0), (1, 2), 1)
+        elif kind == 2:
+            op = ["relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu"][rng.randint(6)]
+            a = {"leaky_relu": {"negative_slope": 0.05}, "elu": {"alpha": 0.5},
+                 "gelu": {"approximate": "tanh"}}.get(op)
+            h = act(g, h, op, a)
+        elif kind == 3 and min(hh, ww) >= 3:
+            h = pool(g, h, "max_pool2d", kernel_size=[2, 3], stride=[2, 2], padding=[1, 1], dilation=[1, 1], ceil_mode=bool(rng.randint(2)))
+        elif kind == 4 and min(hh, ww) >= 3:
+            h = pool(g, h, "avg_pool2d", kernel_size=[3, 3], stride=[1, 2], padding=[1, 0], ceil_mode=bool(rng.randint(2)),
+                     count_include_pad=bool(rng.randint(2)))
+        elif kind == 5 and max(hh, ww) <= 16:
+            h = upsample(g, h, "bilinear", scale_factor=[2.0, 1.5], align_corners=bool(rng.randint(2)))
+        elif kind == 6:
+            b = act(g, conv(g, h, c, (3, 3), (1, 1), (1, 1), (1, 1), 1), "tanh")
+            h = g.node("add", [h, b], lambda a, b: a + b)
+        elif kind == 7:
+            b = act(g, h, "gelu", {"approximate": "none"})
+            h = g.node("cat", [b, h], lambda *t: torch.cat(t, 1), None, {"dim": 1})
+        elif kind == 8 and max(hh, ww) <= 16:
+            h = convt(g, h, int(rng.randint(1, 5)), (3, 3), (2, 2), (1, 1), (1, 1), (1, 1), 1)
+        if rng.randint(4) == 0:
+            outs.append(h)
+    outs.append(h)
+    f = g.node("flatten", [h], lambda x: torch.flatten(x, 1), None, {"start_dim": 1, "end_dim": -1})
+    outs.append(linear(g, f, 3))
+    return list(dict.fromkeys(outs))
 
 
 def write(dirpath):
