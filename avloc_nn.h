@@ -82,6 +82,9 @@
    AVLOC_NN_MAX_NDIM     tensor rank limit (default 6)
    AVLOC_NN_ALIGN        arena buffer alignment in bytes (default 16)
    AVLOC_NN_TILE_BYTES   im2col/col2im tile size (default 256 KiB)
+   AVLOC_NN_MINIMAL      only conv1d/conv2d, linear, the activations, add,
+                         flatten and reshape are compiled (small MCU builds);
+                         other ops give AVLOC_ERR_UNSUPPORTED at init
 
    LICENSE: MIT, see avloc.h.
 */
@@ -150,7 +153,7 @@ typedef struct avloc_nn_node {
     unsigned wcopy;     /* bit r: role r is copied to scratch before use */
     unsigned given;     /* attributes present in the file (bit per attribute) */
     long ia[26];        /* integer attributes (slots: see the implementation) */
-    double fa[2];       /* float attributes */
+    float fa[2];        /* float attributes */
     size_t scratch;     /* bytes of scratch this node needs */
 } avloc_nn_node;
 
@@ -335,7 +338,7 @@ static const avloc__nn_opinfo avloc__nn_ops[AVLOC_NN_OP_COUNT] = {
 
 AVLOC_API const char *avloc_nn_op_name(avloc_nn_op op)
 {
-    return ((int)op >= 0 && op < AVLOC_NN_OP_COUNT) ? avloc__nn_ops[op].name : NULL;
+    return (unsigned)op < (unsigned)AVLOC_NN_OP_COUNT ? avloc__nn_ops[op].name : NULL;
 }
 
 /* ------------------------------------------------------------ context */
@@ -450,62 +453,81 @@ static avloc_result avloc__nn_str(avloc__nn_js *j, const char **s, size_t *n)
     return AVLOC_OK;
 }
 
-static int avloc__nn_digits(avloc__nn_js *j, double *v, int *count)
+/* Digits into m (first 9 significant ones; *dropped counts the rest);
+   *frac: each kept digit lowers *e10 (fraction part). Returns the count. */
+static int avloc__nn_digits(avloc__nn_js *j, uint32_t *m, long *e10, int frac, int *dropped)
 {
     int c, n = 0;
     while ((c = avloc__nn_peek(j)) >= '0' && c <= '9') {
-        *v = *v * 10.0 + (c - '0');
+        if (*m < 100000000u) {
+            *m = *m * 10u + (uint32_t)(c - '0');
+            *e10 -= frac;
+        } else {
+            *e10 += !frac;
+            *dropped = 1;
+        }
         avloc__nn_adv(j);
         n++;
     }
-    if (count) *count = n;
-    return n > 0;
+    return n;
 }
 
-/* JSON number; *is_int: no fraction and no exponent. */
-static avloc_result avloc__nn_num(avloc__nn_js *j, double *v, int *is_int)
+/* JSON number as float (*v) and, when it has no fraction or exponent
+   (*is_int) and fewer than 10 digits, exactly as an integer (*iv). Float
+   arithmetic only (no pow, no double: small code on an FPU-less or
+   single-precision MCU); 9 significant digits are more than float holds. */
+static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_int)
 {
-    double x = 0.0, f = 0.0, e = 0.0;
-    int neg = 0, eneg = 0, nf = 0;
+    uint32_t m = 0, ex = 0;
+    long e10 = 0;
+    int neg = 0, dropped = 0, c;
+    float x;
     avloc__nn_ws(j);
     *is_int = 1;
     if (avloc__nn_peek(j) == '-') { neg = 1; avloc__nn_adv(j); }
     if (avloc__nn_peek(j) == '0') {
         avloc__nn_adv(j);
         if (avloc__nn_peek(j) >= '0' && avloc__nn_peek(j) <= '9') return AVLOC_ERR_FORMAT;
-    } else if (!avloc__nn_digits(j, &x, NULL)) {
+    } else if (!avloc__nn_digits(j, &m, &e10, 0, &dropped)) {
         return AVLOC_ERR_FORMAT;
     }
     if (avloc__nn_peek(j) == '.') {
         avloc__nn_adv(j);
-        if (!avloc__nn_digits(j, &f, &nf)) return AVLOC_ERR_FORMAT;
-        x += f / pow(10.0, nf);
+        if (!avloc__nn_digits(j, &m, &e10, 1, &dropped)) return AVLOC_ERR_FORMAT;
         *is_int = 0;
     }
     if (avloc__nn_peek(j) == 'e' || avloc__nn_peek(j) == 'E') {
+        int eneg = 0, n = 0;
         avloc__nn_adv(j);
         if (avloc__nn_peek(j) == '+' || avloc__nn_peek(j) == '-') {
             eneg = avloc__nn_peek(j) == '-';
             avloc__nn_adv(j);
         }
-        if (!avloc__nn_digits(j, &e, NULL)) return AVLOC_ERR_FORMAT;
-        if (e > 400) e = 400;
-        x *= pow(10.0, eneg ? -e : e);
+        while ((c = avloc__nn_peek(j)) >= '0' && c <= '9') {
+            if (ex < 100000u) ex = ex * 10u + (uint32_t)(c - '0');
+            avloc__nn_adv(j);
+            n++;
+        }
+        if (!n) return AVLOC_ERR_FORMAT;
+        e10 += eneg ? -(long)ex : (long)ex;
         *is_int = 0;
     }
+    if (*is_int && dropped) *is_int = 0; /* too long for an exact integer */
+    if (iv) *iv = neg ? -(long)m : (long)m;
+    x = (float)m;
+    for (; e10 > 0 && x == x && x - x == 0.0f; e10--) x *= 10.0f; /* stops at infinity */
+    for (; e10 < 0 && x != 0.0f; e10++) x /= 10.0f;
     *v = neg ? -x : x;
     return AVLOC_OK;
 }
 
 static avloc_result avloc__nn_int(avloc__nn_js *j, long *v)
 {
-    double x;
+    float x;
     int is_int;
-    avloc_result rc = avloc__nn_num(j, &x, &is_int);
+    avloc_result rc = avloc__nn_num(j, &x, v, &is_int);
     if (rc != AVLOC_OK) return rc;
-    if (!is_int || x > 2147483647.0 || x < -2147483647.0) return AVLOC_ERR_FORMAT;
-    *v = (long)x;
-    return AVLOC_OK;
+    return is_int ? AVLOC_OK : AVLOC_ERR_FORMAT;
 }
 
 static int avloc__nn_lit(avloc__nn_js *j, const char *lit)
@@ -525,7 +547,7 @@ static avloc_result avloc__nn_skip(avloc__nn_js *j, int depth)
 {
     const char *s;
     size_t n;
-    double v;
+    float v;
     int c, is_int;
     avloc_result rc;
     avloc__nn_ws(j);
@@ -545,7 +567,7 @@ static avloc_result avloc__nn_skip(avloc__nn_js *j, int depth)
         }
     }
     if (avloc__nn_lit(j, "true") || avloc__nn_lit(j, "false") || avloc__nn_lit(j, "null")) return AVLOC_OK;
-    return avloc__nn_num(j, &v, &is_int);
+    return avloc__nn_num(j, &v, NULL, &is_int);
 }
 
 /* Iterate an object's members: call with *first = 1; returns 1 with the key
@@ -724,7 +746,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
 {
     const avloc__nn_attr *at = &avloc__nn_attrs[a];
     long v[AVLOC_NN_MAX_NDIM], x;
-    double f[2];
+    float f[2];
     int first = 1, r, n = 0, is_int;
     const char *s;
     size_t sn;
@@ -739,7 +761,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         else break;
         return AVLOC_OK;
     case AVLOC__NN_K_FLOAT:
-        if (avloc__nn_num(j, &f[0], &is_int) != AVLOC_OK || !(f[0] == f[0])) break;
+        if (avloc__nn_num(j, &f[0], NULL, &is_int) != AVLOC_OK || !(f[0] - f[0] == 0.0f)) break;
         nd->fa[0] = f[0];
         return AVLOC_OK;
     case AVLOC__NN_K_APPROX:
@@ -761,7 +783,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
             while ((r = avloc__nn_elem(j, &first)) == 1) {
                 if (n >= (at->kind == AVLOC__NN_K_SHAPE ? AVLOC_NN_MAX_NDIM : 2)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "list too long", at->key, strlen(at->key));
                 if (at->kind == AVLOC__NN_K_FLOATS) {
-                    if (avloc__nn_num(j, &f[n], &is_int) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+                    if (avloc__nn_num(j, &f[n], NULL, &is_int) != AVLOC_OK || !(f[n] - f[n] == 0.0f)) return AVLOC_ERR_FORMAT;
                     n++;
                 } else if (avloc__nn_int(j, &v[n++]) != AVLOC_OK) {
                     return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "list of integers expected", at->key, strlen(at->key));
@@ -777,7 +799,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         if (sd == 0) sd = n; /* upsample: by the list; checked against the input later */
         if (n != 1 && n != sd) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "wrong list length", at->key, strlen(at->key));
         if (at->kind == AVLOC__NN_K_FLOATS) {
-            nd->fa[0] = sd == 2 ? f[0] : 1.0;
+            nd->fa[0] = sd == 2 ? f[0] : 1.0f;
             nd->fa[1] = f[n - 1];
         } else {
             if (sd == 2) nd->ia[at->slot] = v[0];
@@ -801,8 +823,8 @@ static void avloc__nn_defaults(avloc_nn_node *nd)
     nd->ia[AVLOC__NN_S_GROUPS] = 1;
     nd->ia[AVLOC__NN_S_CIP] = 1;
     nd->ia[AVLOC__NN_S_END] = -1;
-    nd->fa[0] = nd->op == AVLOC_NN_LEAKY_RELU ? 0.01 : nd->op == AVLOC_NN_BATCH_NORM ? 1e-5 : 1.0;
-    nd->fa[1] = 1.0;
+    nd->fa[0] = nd->op == AVLOC_NN_LEAKY_RELU ? 0.01f : nd->op == AVLOC_NN_BATCH_NORM ? 1e-5f : 1.0f;
+    nd->fa[1] = 1.0f;
     if (nd->op == AVLOC_NN_FLATTEN) nd->ia[AVLOC__NN_S_DIM] = 1;
 }
 
@@ -1168,15 +1190,15 @@ static avloc_result avloc__nn_infer_upsample(avloc__nn_ctx *c, avloc_nn_node *nd
     if (nd->ia[AVLOC__NN_S_ALIGN] && mode == 0) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "align_corners with nearest", 0, 0);
     avloc__nn_geom(x, &shape[1], &in[0], &in[1]);
     for (i = 2 - sd; i < 2; i++) {
-        double o;
+        float o;
         if (nd->given & AVLOC__NN_A(18)) {
-            o = (double)nd->ia[AVLOC__NN_S_KERNEL + i];
-            nd->fa[i] = 0.0; /* no scale given: PyTorch uses in/out */
+            o = (float)nd->ia[AVLOC__NN_S_KERNEL + i];
+            nd->fa[i] = 0.0f; /* no scale given: PyTorch uses in/out */
         } else {
-            if (!(nd->fa[i] > 0.0) || nd->fa[i] > 1e6) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad scale_factor", 0, 0);
-            o = floor((double)in[i] * nd->fa[i]);
+            if (!(nd->fa[i] > 0.0f) || nd->fa[i] > 1e6f) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad scale_factor", 0, 0);
+            o = floorf((float)in[i] * nd->fa[i]);
         }
-        if (!(o >= 1.0) || o > (double)AVLOC_MAX_DIM) return avloc__nn_bad(c, "bad upsample output size");
+        if (!(o >= 1.0f) || o > (float)AVLOC_MAX_DIM) return avloc__nn_bad(c, "bad upsample output size");
         nd->ia[AVLOC__NN_S_KERNEL + i] = (long)o;
     }
     if (sd == 1) nd->ia[AVLOC__NN_S_KERNEL] = 1;
@@ -1223,12 +1245,25 @@ static int avloc__nn_same(const avloc_nn_tensor *a, const avloc_nn_tensor *b)
     return a->ndim == b->ndim && memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof a->shape[0]) == 0;
 }
 
+/* AVLOC_NN_MINIMAL keeps conv, linear, activations, add and views only. */
+static int avloc__nn_built(avloc_nn_op op)
+{
+#ifdef AVLOC_NN_MINIMAL
+    return op == AVLOC_NN_CONV1D || op == AVLOC_NN_CONV2D || op == AVLOC_NN_LINEAR || op == AVLOC_NN_ADD ||
+           op == AVLOC_NN_FLATTEN || op == AVLOC_NN_RESHAPE || (op >= AVLOC_NN_RELU && op <= AVLOC_NN_GELU);
+#else
+    (void)op;
+    return 1;
+#endif
+}
+
 static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     avloc_nn *net = c->net;
     avloc_nn_tensor *x = avloc__nn_in(net, nd, 0), *y = avloc__nn_out(net, nd, 0);
     size_t shape[AVLOC_NN_MAX_NDIM], i, ws[2];
     long d;
+    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL)", 0, 0);
     switch (nd->op) {
     case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: return avloc__nn_infer_conv(c, nd, 0);
     case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: return avloc__nn_infer_conv(c, nd, 1);
@@ -1253,7 +1288,7 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
         ws[0] = x->shape[1];
         for (i = 0; i < 4; i++)
             if (!avloc__nn_wshape(c, nd, (int)i, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the channels", avloc__nn_roles[i], strlen(avloc__nn_roles[i]));
-        if (!(nd->fa[0] >= 0.0)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad eps", 0, 0);
+        if (!(nd->fa[0] >= 0.0f)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad eps", 0, 0);
         return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
     case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
         if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
@@ -1473,9 +1508,9 @@ static avloc_result avloc__nn_open(avloc__nn_ctx *c)
     char v[16];
     avloc_result rc = avloc_st_open(&c->st, c->file, c->file_bytes);
     if (rc != AVLOC_OK) return avloc__nn_fail(c, rc, "not a valid safetensors file", 0, 0);
-    if (avloc_st_meta(&c->st, "format", v, sizeof v) != AVLOC_OK || strcmp(v, "avloc-nn") != 0)
+    if (avloc_st_meta(&c->st, "format", v, sizeof v) != AVLOC_OK || !avloc__nn_keyis(v, strlen(v), "avloc-nn"))
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "metadata format is not avloc-nn", 0, 0);
-    if (avloc_st_meta(&c->st, "version", v, sizeof v) != AVLOC_OK || strcmp(v, "1") != 0)
+    if (avloc_st_meta(&c->st, "version", v, sizeof v) != AVLOC_OK || !avloc__nn_keyis(v, strlen(v), "1"))
         return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "metadata version is not 1", 0, 0);
     if (avloc_st_meta_raw(&c->st, "graph", &c->graph, &c->graph_len) != AVLOC_OK)
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "no graph in the metadata", 0, 0);
@@ -1794,6 +1829,7 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
     }
 }
 
+#ifndef AVLOC_NN_MINIMAL
 /* Transposed convolution: columns = W_g^T X_g, scattered into the output. */
 static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
@@ -1830,6 +1866,8 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
     }
 }
 
+#endif
+
 static void avloc__nn_linear(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, 0), *yt = avloc__nn_out(r->net, nd, 0);
@@ -1856,6 +1894,7 @@ static float avloc__nn_act(avloc_nn_op op, float v, const avloc_nn_node *nd)
     }
 }
 
+#ifndef AVLOC_NN_MINIMAL
 /* outer x n x inner view of a tensor around dim d. */
 static void avloc__nn_split(const avloc_nn_tensor *t, long d, size_t *outer, size_t *n, size_t *inner)
 {
@@ -1924,11 +1963,11 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
 }
 
 /* PyTorch's source coordinate of output index o (upsample). */
-static float avloc__nn_src(size_t o, size_t in, size_t out, double scale_factor, int align, int mode)
+static float avloc__nn_src(size_t o, size_t in, size_t out, float scale_factor, int align, int mode)
 {
     float scale;
     if (mode != 0 && align) return out > 1 ? (float)o * ((float)(in - 1) / (float)(out - 1)) : 0.0f;
-    scale = scale_factor > 0.0 ? (float)(1.0 / scale_factor) : (float)in / (float)out;
+    scale = scale_factor > 0.0f ? 1.0f / scale_factor : (float)in / (float)out;
     if (mode == 0) return (float)o * scale;
     {
         float s = scale * ((float)o + 0.5f) - 0.5f;
@@ -2052,6 +2091,8 @@ static void avloc__nn_vq(const avloc__nn_run *r, const avloc_nn_node *nd)
     }
 }
 
+#endif /* AVLOC_NN_MINIMAL */
+
 static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, 0);
@@ -2088,8 +2129,21 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
     }
 }
 
+/* n little-endian float32 values from any address. */
+static void avloc__nn_load_le(float *dst, const unsigned char *src, size_t n)
+{
+    size_t i;
+    memcpy(dst, src, n * sizeof(float));
+    if (avloc__nn_little_endian()) return;
+    for (i = 0; i < n; i++) {
+        const unsigned char *b = src + 4 * i;
+        uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+        memcpy(dst + i, &u, 4);
+    }
+}
+
 /* Weights of one node: pointers into the file, or copies in scratch. */
-static avloc_result avloc__nn_weights(avloc__nn_run *r, const avloc_nn_node *nd, unsigned char *scratch)
+static void avloc__nn_weights(avloc__nn_run *r, const avloc_nn_node *nd, unsigned char *scratch)
 {
     size_t k, off = 0;
     for (k = 0; k < AVLOC_NN_MAX_WEIGHTS; k++) {
@@ -2100,21 +2154,13 @@ static avloc_result avloc__nn_weights(avloc__nn_run *r, const avloc_nn_node *nd,
             continue;
         }
         {
-            avloc_st_tensor t;
             float *dst = (float *)(void *)(scratch + off);
-            memset(&t, 0, sizeof t);
-            t.dtype = AVLOC_ST_F32;
-            t.ndim = 1;
-            t.shape[0] = t.count = nd->wn[k];
-            t.nbytes = nd->wn[k] * sizeof(float);
-            t.data = nd->w[k];
-            if (avloc_st_tensor_f32(&t, dst, nd->wn[k]) != AVLOC_OK) return AVLOC_ERR_STATE;
+            avloc__nn_load_le(dst, nd->w[k], nd->wn[k]);
             r->w[k] = dst;
             off += avloc__nn_align_up(nd->wn[k] * sizeof(float));
         }
     }
     r->scratch = (float *)(void *)(scratch + off);
-    return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *const *inputs,
@@ -2124,7 +2170,6 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
 {
     avloc__nn_run r;
     size_t i, k;
-    avloc_result rc;
     if (!net || !inputs || !outputs || (!arena && net->arena_bytes) || (!scratch && net->scratch_bytes))
         return AVLOC_ERR_NULL;
     if (net->magic != AVLOC__NN_MAGIC) return AVLOC_ERR_STATE;
@@ -2144,18 +2189,20 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
     r.rng_user = rng_user;
     for (i = 0; i < net->n_nodes; i++) {
         const avloc_nn_node *nd = &net->nodes[i];
-        if ((rc = avloc__nn_weights(&r, nd, (unsigned char *)scratch)) != AVLOC_OK) return rc;
+        avloc__nn_weights(&r, nd, (unsigned char *)scratch);
         switch (nd->op) {
         case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: avloc__nn_conv(&r, nd); break;
-        case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: avloc__nn_convt(&r, nd); break;
         case AVLOC_NN_LINEAR: avloc__nn_linear(&r, nd); break;
+        case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: break; /* views */
+#ifndef AVLOC_NN_MINIMAL
+        case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: avloc__nn_convt(&r, nd); break;
         case AVLOC_NN_MAXPOOL1D: case AVLOC_NN_MAXPOOL2D: case AVLOC_NN_AVGPOOL1D: case AVLOC_NN_AVGPOOL2D:
         case AVLOC_NN_ADAPTIVE1D: case AVLOC_NN_ADAPTIVE2D: avloc__nn_pool(&r, nd); break;
         case AVLOC_NN_UPSAMPLE: avloc__nn_upsample(&r, nd); break;
         case AVLOC_NN_SOFTMAX: case AVLOC_NN_ARGMAX: avloc__nn_softmax_argmax(&r, nd); break;
         case AVLOC_NN_CAT: avloc__nn_cat(&r, nd); break;
         case AVLOC_NN_VQ: avloc__nn_vq(&r, nd); break;
-        case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: break; /* views */
+#endif
         default: avloc__nn_elementwise(&r, nd); break;
         }
     }
