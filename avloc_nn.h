@@ -1790,41 +1790,65 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
     }
 }
 
+/* Geometry and data of a (transposed) convolution node; the output starts as
+   its bias, the products accumulate onto it. */
+typedef struct avloc__nn_cg {
+    const float *x, *w;
+    float *y, *col;
+    size_t C, H, W, Co, Ho, Wo, G, Cg, Cog, kh, kw, tile;
+    long sh, sw, ph, pw, dh, dw;
+} avloc__nn_cg;
+
+static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd, avloc__nn_cg *g)
+{
+    size_t i, q, P;
+    g->x = avloc__nn_data(r, r->net->edges[nd->in0]);
+    g->y = avloc__nn_data(r, r->net->edges[nd->out0]);
+    g->w = r->w[0];
+    g->col = r->scratch;
+    avloc__nn_geom(avloc__nn_in(r->net, nd, 0), &g->C, &g->H, &g->W);
+    avloc__nn_geom(avloc__nn_out(r->net, nd, 0), &g->Co, &g->Ho, &g->Wo);
+    g->G = (size_t)nd->ia[AVLOC__NN_S_GROUPS];
+    g->Cg = g->C / g->G;
+    g->Cog = g->Co / g->G;
+    g->kh = (size_t)nd->ia[AVLOC__NN_S_KERNEL];
+    g->kw = (size_t)nd->ia[AVLOC__NN_S_KERNEL + 1];
+    g->tile = (size_t)nd->ia[AVLOC__NN_S_CEIL];
+    g->sh = nd->ia[AVLOC__NN_S_STRIDE];
+    g->sw = nd->ia[AVLOC__NN_S_STRIDE + 1];
+    g->ph = nd->ia[AVLOC__NN_S_PAD];
+    g->pw = nd->ia[AVLOC__NN_S_PAD + 1];
+    g->dh = nd->ia[AVLOC__NN_S_DIL];
+    g->dw = nd->ia[AVLOC__NN_S_DIL + 1];
+    P = g->Ho * g->Wo;
+    for (i = 0; i < g->Co; i++) {
+        const float b = r->w[1] ? r->w[1][i] : 0.0f;
+        for (q = 0; q < P; q++) g->y[i * P + q] = b;
+    }
+}
+
 static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
-    const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, 0), *yt = avloc__nn_out(r->net, nd, 0);
-    const float *x = avloc__nn_data(r, r->net->edges[nd->in0]), *w = r->w[0], *bias = r->w[1];
-    float *y = avloc__nn_data(r, r->net->edges[nd->out0]), *col = r->scratch;
-    size_t C, H, W, Co, Ho, Wo, g, G = (size_t)nd->ia[AVLOC__NN_S_GROUPS], kh = (size_t)nd->ia[AVLOC__NN_S_KERNEL],
-       kw = (size_t)nd->ia[AVLOC__NN_S_KERNEL + 1], tile = (size_t)nd->ia[AVLOC__NN_S_CEIL], Cg, Cog, K, P, p0, i;
-    const long sh = nd->ia[AVLOC__NN_S_STRIDE], sw = nd->ia[AVLOC__NN_S_STRIDE + 1], ph = nd->ia[AVLOC__NN_S_PAD],
-               pw = nd->ia[AVLOC__NN_S_PAD + 1], dh = nd->ia[AVLOC__NN_S_DIL], dw = nd->ia[AVLOC__NN_S_DIL + 1];
-    avloc__nn_geom(xt, &C, &H, &W);
-    avloc__nn_geom(yt, &Co, &Ho, &Wo);
-    Cg = C / G;
-    Cog = Co / G;
-    K = Cg * kh * kw;
-    P = Ho * Wo;
-    for (i = 0; i < Co; i++) { /* bias first, the products accumulate */
-        size_t q;
-        float b = bias ? bias[i] : 0.0f;
-        for (q = 0; q < P; q++) y[i * P + q] = b;
-    }
-    for (g = 0; g < G; g++) {
-        const float *xg = x + g * Cg * H * W, *wg = w + g * Cog * K;
-        float *yg = y + g * Cog * P;
-        if (tile == 0) { /* 1x1, stride 1, no padding: the input is the column matrix */
-            avloc__nn_gemm(0, 0, Cog, P, K, wg, K, xg, P, yg, P, 1);
+    avloc__nn_cg c;
+    size_t g, K, P, p0;
+    avloc__nn_conv_setup(r, nd, &c);
+    K = c.Cg * c.kh * c.kw;
+    P = c.Ho * c.Wo;
+    for (g = 0; g < c.G; g++) {
+        const float *xg = c.x + g * c.Cg * c.H * c.W, *wg = c.w + g * c.Cog * K;
+        float *yg = c.y + g * c.Cog * P;
+        if (c.tile == 0) { /* 1x1, stride 1, no padding: the input is the column matrix */
+            avloc__nn_gemm(0, 0, c.Cog, P, K, wg, K, xg, P, yg, P, 1);
             continue;
         }
-        for (p0 = 0; p0 < P; p0 += tile) {
-            size_t n = P - p0 < tile ? P - p0 : tile, row = 0, c, a, b;
-            for (c = 0; c < Cg; c++)
-                for (a = 0; a < kh; a++)
-                    for (b = 0; b < kw; b++, row++)
-                        avloc__nn_cols(col + row * n, xg + c * H * W, NULL, H, W, Wo, p0, n, sh, sw,
-                                       (long)a * dh - ph, (long)b * dw - pw);
-            avloc__nn_gemm(0, 0, Cog, n, K, wg, K, col, n, yg + p0, P, 1);
+        for (p0 = 0; p0 < P; p0 += c.tile) {
+            size_t n = P - p0 < c.tile ? P - p0 : c.tile, row = 0, ch, a, b;
+            for (ch = 0; ch < c.Cg; ch++)
+                for (a = 0; a < c.kh; a++)
+                    for (b = 0; b < c.kw; b++, row++)
+                        avloc__nn_cols(c.col + row * n, xg + ch * c.H * c.W, NULL, c.H, c.W, c.Wo, p0, n, c.sh, c.sw,
+                                       (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
+            avloc__nn_gemm(0, 0, c.Cog, n, K, wg, K, c.col, n, yg + p0, P, 1);
         }
     }
 }
@@ -1833,35 +1857,23 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
 /* Transposed convolution: columns = W_g^T X_g, scattered into the output. */
 static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
-    const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, 0), *yt = avloc__nn_out(r->net, nd, 0);
-    const float *x = avloc__nn_data(r, r->net->edges[nd->in0]), *w = r->w[0], *bias = r->w[1];
-    float *y = avloc__nn_data(r, r->net->edges[nd->out0]), *col = r->scratch;
-    size_t C, H, W, Co, Ho, Wo, g, G = (size_t)nd->ia[AVLOC__NN_S_GROUPS], kh = (size_t)nd->ia[AVLOC__NN_S_KERNEL],
-       kw = (size_t)nd->ia[AVLOC__NN_S_KERNEL + 1], tile = (size_t)nd->ia[AVLOC__NN_S_CEIL], Cg, Cog, M, P, p0, i;
-    const long sh = nd->ia[AVLOC__NN_S_STRIDE], sw = nd->ia[AVLOC__NN_S_STRIDE + 1], ph = nd->ia[AVLOC__NN_S_PAD],
-               pw = nd->ia[AVLOC__NN_S_PAD + 1], dh = nd->ia[AVLOC__NN_S_DIL], dw = nd->ia[AVLOC__NN_S_DIL + 1];
-    avloc__nn_geom(xt, &C, &H, &W);
-    avloc__nn_geom(yt, &Co, &Ho, &Wo);
-    Cg = C / G;
-    Cog = Co / G;
-    M = Cog * kh * kw;
-    P = H * W;
-    for (i = 0; i < Co; i++) {
-        size_t q;
-        float b = bias ? bias[i] : 0.0f;
-        for (q = 0; q < Ho * Wo; q++) y[i * Ho * Wo + q] = b;
-    }
-    for (g = 0; g < G; g++) {
-        const float *xg = x + g * Cg * P, *wg = w + g * Cg * M;
-        float *yg = y + g * Cog * Ho * Wo;
-        for (p0 = 0; p0 < P; p0 += tile) {
-            size_t n = P - p0 < tile ? P - p0 : tile, row = 0, c, a, b;
-            avloc__nn_gemm(1, 0, M, n, Cg, wg, M, xg + p0, P, col, n, 0);
-            for (c = 0; c < Cog; c++)
-                for (a = 0; a < kh; a++)
-                    for (b = 0; b < kw; b++, row++)
-                        avloc__nn_cols(col + row * n, NULL, yg + c * Ho * Wo, Ho, Wo, W, p0, n, sh, sw,
-                                       (long)a * dh - ph, (long)b * dw - pw);
+    avloc__nn_cg c;
+    size_t g, M, P, Q, p0;
+    avloc__nn_conv_setup(r, nd, &c);
+    M = c.Cog * c.kh * c.kw;
+    P = c.H * c.W;
+    Q = c.Ho * c.Wo;
+    for (g = 0; g < c.G; g++) {
+        const float *xg = c.x + g * c.Cg * P, *wg = c.w + g * c.Cg * M;
+        float *yg = c.y + g * c.Cog * Q;
+        for (p0 = 0; p0 < P; p0 += c.tile) {
+            size_t n = P - p0 < c.tile ? P - p0 : c.tile, row = 0, ch, a, b;
+            avloc__nn_gemm(1, 0, M, n, c.Cg, wg, M, xg + p0, P, c.col, n, 0);
+            for (ch = 0; ch < c.Cog; ch++)
+                for (a = 0; a < c.kh; a++)
+                    for (b = 0; b < c.kw; b++, row++)
+                        avloc__nn_cols(c.col + row * n, NULL, yg + ch * Q, c.Ho, c.Wo, c.W, p0, n, c.sh, c.sw,
+                                       (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
         }
     }
 }
@@ -1962,17 +1974,25 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
             }
 }
 
-/* PyTorch's source coordinate of output index o (upsample). */
-static float avloc__nn_src(size_t o, size_t in, size_t out, float scale_factor, int align, int mode)
+/* PyTorch's source taps of output index o along one axis (upsample):
+   value = (1 - *l) * x[*i0] + *l * x[*i1]. mode 0 nearest, else (bi)linear. */
+static void avloc__nn_taps(size_t o, size_t in, size_t out, float scale_factor, int align, int mode, size_t *i0,
+                           size_t *i1, float *l)
 {
-    float scale;
-    if (mode != 0 && align) return out > 1 ? (float)o * ((float)(in - 1) / (float)(out - 1)) : 0.0f;
-    scale = scale_factor > 0.0f ? 1.0f / scale_factor : (float)in / (float)out;
-    if (mode == 0) return (float)o * scale;
-    {
-        float s = scale * ((float)o + 0.5f) - 0.5f;
-        return s < 0.0f ? 0.0f : s;
+    float scale = scale_factor > 0.0f ? 1.0f / scale_factor : (float)in / (float)out, s;
+    if (mode == 0) { /* PyTorch's nearest_idx */
+        *i0 = out == in ? o : out == 2 * in ? o >> 1 : (size_t)floorf((float)o * scale);
+        if (*i0 > in - 1) *i0 = in - 1;
+        *i1 = *i0;
+        *l = 0.0f;
+        return;
     }
+    if (align) s = out > 1 ? (float)o * ((float)(in - 1) / (float)(out - 1)) : 0.0f;
+    else s = scale * ((float)o + 0.5f) - 0.5f;
+    if (s < 0.0f) s = 0.0f;
+    *i0 = (size_t)s;
+    *i1 = *i0 < in - 1 ? *i0 + 1 : *i0;
+    *l = s - (float)*i0;
 }
 
 static void avloc__nn_upsample(const avloc__nn_run *r, const avloc_nn_node *nd)
@@ -1981,36 +2001,14 @@ static void avloc__nn_upsample(const avloc__nn_run *r, const avloc_nn_node *nd)
     const float *x = avloc__nn_data(r, r->net->edges[nd->in0]);
     float *y = avloc__nn_data(r, r->net->edges[nd->out0]);
     int mode = (int)nd->ia[AVLOC__NN_S_MODE], align = (int)nd->ia[AVLOC__NN_S_ALIGN];
-    size_t C, H, W, Ho, Wo, c, oh, ow;
+    size_t C, H, W, Ho, Wo, c, oh, ow, y0, y1, x0, x1;
+    float ly, lx;
     avloc__nn_geom(xt, &C, &H, &W);
     avloc__nn_geom(yt, &C, &Ho, &Wo);
     for (oh = 0; oh < Ho; oh++) {
-        float sy = avloc__nn_src(oh, H, Ho, nd->fa[0], align, mode);
-        size_t y0, y1;
-        float ly;
-        if (mode == 0) {
-            y0 = Ho == H ? oh : Ho == 2 * H ? oh >> 1 : (size_t)floorf(sy);
-            if (y0 > H - 1) y0 = H - 1;
-            y1 = y0;
-            ly = 0.0f;
-        } else {
-            y0 = (size_t)sy;
-            y1 = y0 < H - 1 ? y0 + 1 : y0;
-            ly = sy - (float)y0;
-        }
+        avloc__nn_taps(oh, H, Ho, nd->fa[0], align, mode, &y0, &y1, &ly);
         for (ow = 0; ow < Wo; ow++) {
-            float sx = avloc__nn_src(ow, W, Wo, nd->fa[1], align, mode), lx;
-            size_t x0, x1;
-            if (mode == 0) {
-                x0 = Wo == W ? ow : Wo == 2 * W ? ow >> 1 : (size_t)floorf(sx);
-                if (x0 > W - 1) x0 = W - 1;
-                x1 = x0;
-                lx = 0.0f;
-            } else {
-                x0 = (size_t)sx;
-                x1 = x0 < W - 1 ? x0 + 1 : x0;
-                lx = sx - (float)x0;
-            }
+            avloc__nn_taps(ow, W, Wo, nd->fa[1], align, mode, &x0, &x1, &lx);
             for (c = 0; c < C; c++) {
                 const float *xc = x + c * H * W;
                 y[(c * Ho + oh) * Wo + ow] = (1.0f - ly) * ((1.0f - lx) * xc[y0 * W + x0] + lx * xc[y0 * W + x1]) +

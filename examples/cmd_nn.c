@@ -44,6 +44,21 @@ static void nn_print_shape(const avloc_nn_tensor_info *ti)
     printf("]");
 }
 
+/* The graph's inputs (or outputs) with their shapes. */
+static void nn_print_io(const avloc_nn *net, int outputs)
+{
+    size_t k, n = outputs ? net->n_outputs : net->n_inputs;
+    printf("%s:\n", outputs ? "outputs" : "inputs");
+    for (k = 0; k < n; k++) {
+        avloc_nn_tensor_info ti;
+        if (outputs) avloc_nn_output_info(net, k, &ti);
+        else avloc_nn_input_info(net, k, &ti);
+        printf("  %s ", ti.name);
+        nn_print_shape(&ti);
+        printf("\n");
+    }
+}
+
 static int cmd_nn_info(int argc, char **argv)
 {
     const char *cmd = argv[0], *pos[1];
@@ -59,14 +74,7 @@ static int cmd_nn_info(int argc, char **argv)
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (npos != 1) { avcli_error(cmd, "expected one MODEL.safetensors; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
     if (!nn_load(cmd, pos[0], &file, &size, &net, &mem)) goto done;
-    printf("inputs:\n");
-    for (k = 0; k < net.n_inputs; k++) {
-        avloc_nn_tensor_info ti;
-        avloc_nn_input_info(&net, k, &ti);
-        printf("  %s ", ti.name);
-        nn_print_shape(&ti);
-        printf("\n");
-    }
+    nn_print_io(&net, 0);
     printf("nodes:\n");
     for (i = 0; i < net.n_nodes; i++) {
         const avloc_nn_node *nd = &net.nodes[i];
@@ -75,21 +83,14 @@ static int cmd_nn_info(int argc, char **argv)
         printf("  %3lu %-20s %-16s", (unsigned long)i, avloc_nn_op_name(nd->op), name);
         for (k = 0; k < nd->n_in + nd->n_out; k++) {
             avloc_nn_tensor_info ti;
-            avloc_nn_tensor_info_at(&net, net.edges[nd->in0 + k], &ti);
+            avloc_nn_tensor_info_at(&net, net.edges[k < nd->n_in ? nd->in0 + k : nd->out0 + k - nd->n_in], &ti);
             printf("%s%s ", k == nd->n_in ? " -> " : k ? ", " : "", ti.name);
             nn_print_shape(&ti);
         }
         printf("\n");
     }
-    printf("outputs:\n");
-    for (k = 0; k < net.n_outputs; k++) {
-        avloc_nn_tensor_info ti;
-        avloc_nn_output_info(&net, k, &ti);
-        printf("  %s ", ti.name);
-        nn_print_shape(&ti);
-        printf("\n");
-    }
-    printf("weight bytes: %lu (%lu copied per run: misaligned)\n", (unsigned long)net.weight_bytes,
+    nn_print_io(&net, 1);
+    printf("weight bytes: %lu (%lu misaligned weights, copied per run)\n", (unsigned long)net.weight_bytes,
            (unsigned long)net.n_copied_weights);
     printf("arena bytes: %lu (liveness lower bound %lu)\n", (unsigned long)net.arena_bytes,
            (unsigned long)net.arena_lower_bound);
