@@ -724,16 +724,13 @@ static avloc_result avloc__nn_parse_outputs(avloc__nn_ctx *c, avloc__nn_js j)
 {
     int first = 1, r;
     const char *s;
-    size_t sn, k;
+    size_t sn;
     while ((r = avloc__nn_elem(&j, &first)) == 1) {
         if (avloc__nn_str(&j, &s, &sn) != AVLOC_OK) return AVLOC_ERR_FORMAT;
         if (c->net) {
             long t = avloc__nn_lookup(c->net, c->n_tensors, s, sn);
             if (t < 0) return avloc__nn_fail(c, AVLOC_ERR_NOT_FOUND, "graph output is not a tensor", s, sn);
-            for (k = 0; k < c->n_outputs; k++)
-                if (c->net->outputs[k] == (size_t)t)
-                    return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "graph output listed twice", s, sn);
-            c->net->outputs[c->n_outputs] = (size_t)t;
+            c->net->outputs[c->n_outputs] = (size_t)t; /* may repeat: copied at the end */
         }
         c->n_outputs++;
     }
@@ -1075,9 +1072,8 @@ static avloc_result avloc__nn_bad(avloc__nn_ctx *c, const char *what)
 /* Output length of a conv / pool window along one axis; 0 if empty. */
 static size_t avloc__nn_win_out(long in, long k, long pad, long stride, long dil, int ceil_mode)
 {
-    long span = in + 2 * pad - dil * (k - 1) - 1, o;
-    if (span < 0) return 0;
-    o = (span + (ceil_mode ? stride - 1 : 0)) / stride + 1;
+    long num = in + 2 * pad - dil * (k - 1) - 1 + (ceil_mode ? stride - 1 : 0), o;
+    o = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1; /* floor division, as PyTorch */
     if (ceil_mode && (o - 1) * stride >= in + pad) o--;
     return o > 0 ? (size_t)o : 0;
 }

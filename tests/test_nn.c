@@ -281,6 +281,7 @@ static void test_hostile(void)
 {
     const char *good = G_HEAD G_CONV("x", "y") "]}";
     expect(good, 0, 0, AVLOC_OK, -1, "");
+
     expect(G_HEAD "{\"op\":\"conv3d\",\"in\":[\"x\"],\"out\":[\"y\"]}]}", 0, 0, AVLOC_ERR_UNSUPPORTED, 0, "unknown op: conv3d");
     expect(G_HEAD G_CONV("q", "y") "]}", 0, 0, AVLOC_ERR_NOT_FOUND, 0, "input is not");
     /* a cycle can only be written as a later-defined name */
@@ -312,6 +313,68 @@ static void test_hostile(void)
             CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
             free(f);
         }
+    }
+}
+
+/* Legal edge cases (docs/nn_format.md): one weight used by two nodes, an
+   output listed twice, an output that is a graph input, a graph without nodes. */
+static void test_edge_cases(void)
+{
+    static const char *graphs[2] = {
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,4,5]}],\"outputs\":[\"y\",\"z\",\"y\",\"x\"],\"nodes\":["
+        "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"k\"},\"a\":{\"padding\":1}},"
+        "{\"op\":\"relu\",\"in\":[\"x\"],\"out\":[\"r\"]},"
+        "{\"op\":\"conv2d\",\"in\":[\"r\"],\"out\":[\"z\"],\"w\":{\"weight\":\"k\"},\"a\":{\"padding\":[1,1]}}]}",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,4,5]}],\"outputs\":[\"x\",\"x\"],\"nodes\":[]}"};
+    float k[9], x[20], o[4][20], want[2][20];
+    size_t shape[4] = {1, 1, 3, 3}, i, g, need, obj;
+    int a, b;
+    for (i = 0; i < 9; i++) k[i] = (float)i * 0.25f - 1.0f;
+    for (i = 0; i < 20; i++) x[i] = (float)((i * 7) % 11) - 5.0f;
+    for (i = 0; i < 20; i++) { /* 3x3 cross-correlation with zero padding, of x and relu(x) */
+        int r = (int)i / 5, c = (int)i % 5;
+        want[0][i] = want[1][i] = 0.0f;
+        for (a = -1; a <= 1; a++)
+            for (b = -1; b <= 1; b++)
+                if (r + a >= 0 && r + a < 4 && c + b >= 0 && c + b < 5) {
+                    float v = x[(r + a) * 5 + c + b], w = k[(a + 1) * 3 + b + 1];
+                    want[0][i] += w * v;
+                    want[1][i] += w * (v > 0.0f ? v : 0.0f);
+                }
+    }
+    for (g = 0; g < 2; g++) {
+        avloc_st_writer w;
+        unsigned char *buf = NULL, *mem;
+        avloc_nn net;
+        avloc_nn_error err;
+        float *outs[4] = {o[0], o[1], o[2], o[3]}, arena[512], scratch[512];
+        const float *ins[1] = {x};
+        int pass;
+        for (pass = 0, need = 0; pass < 2; pass++) {
+            buf = pass ? (unsigned char *)malloc(need) : NULL;
+            avloc_st_begin(&w, buf, need);
+            avloc_st_add_meta(&w, "format", "avloc-nn");
+            avloc_st_add_meta(&w, "version", "1");
+            avloc_st_add_meta(&w, "graph", graphs[g]);
+            if (g == 0) avloc_st_add(&w, "k", AVLOC_ST_F32, 4, shape, k);
+            avloc_st_finish(&w, &need);
+        }
+        CHECK_EQ_INT(avloc_nn_query(buf, need, &obj), AVLOC_OK);
+        mem = (unsigned char *)malloc(obj);
+        CHECK_EQ_INT(avloc_nn_init_ex(&net, buf, need, mem, obj, &err), AVLOC_OK);
+        CHECK(net.arena_bytes <= sizeof arena && net.scratch_bytes <= sizeof scratch);
+        memset(o, 0xff, sizeof o);
+        CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, sizeof arena, scratch, sizeof scratch), AVLOC_OK);
+        for (i = 0; i < 20; i++) {
+            if (g == 0) {
+                CHECK(fabsf(o[0][i] - want[0][i]) < 1e-5f && fabsf(o[1][i] - want[1][i]) < 1e-5f);
+                CHECK(o[2][i] == o[0][i] && o[3][i] == x[i]);
+            } else {
+                CHECK(o[0][i] == x[i] && o[1][i] == x[i]);
+            }
+        }
+        free(mem);
+        free(buf);
     }
 }
 
@@ -434,6 +497,7 @@ int main(void)
     test_goldens();
     test_reparam_rng();
     test_hostile();
+    test_edge_cases();
     test_truncation();
     test_fuzz();
     return th_finish("nn");
