@@ -3,9 +3,9 @@
    exact memory contract (guard bytes, NaN-poisoned arena and scratch, one
    byte less refused), misaligned weights, hostile graphs naming the node,
    truncation at every byte and a mutation fuzz of the graph JSON. */
-/* Tiny im2col/col2im tiles (16 columns): tiles start and end inside grid
+/* Small im2col/col2im tiles (16 to 64 columns): tiles start and end inside grid
    rows, so the tiled paths are what the goldens check. */
-#define AVLOC_NN_TILE_BYTES 256u
+#define AVLOC_NN_TILE_BYTES 4096u
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_nn.h"
 #include "harness.h"
@@ -455,6 +455,32 @@ static void test_fuzz(void)
     free(f);
 }
 
+/* avloc__nn_gemm (the header's one matrix product, static but in this TU)
+   against a double loop: every transpose/accumulate case and sizes that
+   leave row and column remainders around the 4x64 and 4x16 blocks. */
+static void test_gemm(void)
+{
+    static float A[9 * 150], B[150 * 150], C[9 * 150], R[9 * 150];
+    size_t iter, bad = 0;
+    unsigned st = 7;
+    for (iter = 0; iter < 400; iter++) {
+        size_t M = 1 + iter % 9, N = 1 + (iter * 37) % 150, K = 1 + (iter * 13) % 40, i, j, k;
+        int ta = (int)(iter & 1), tb = (int)(iter >> 1 & 1), acc = (int)(iter >> 2 & 1);
+        for (i = 0; i < 150 * 150; i++) { st = st * 1103515245u + 12345u; B[i] = (float)((st >> 9) % 2001) / 1000.0f - 1.0f; }
+        for (i = 0; i < 9 * 150; i++) { A[i] = B[(i * 7) % (150 * 150)]; C[i] = R[i] = B[(i * 11) % (150 * 150)]; }
+        for (i = 0; i < M; i++)
+            for (j = 0; j < N; j++) {
+                double sum = acc ? R[i * N + j] : 0.0;
+                for (k = 0; k < K; k++) sum += (double)(ta ? A[k * M + i] : A[i * K + k]) * (tb ? B[j * K + k] : B[k * N + j]);
+                R[i * N + j] = (float)sum;
+            }
+        avloc__nn_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, acc);
+        for (i = 0; i < M * N; i++)
+            if (fabsf(C[i] - R[i]) > 1e-4f * (1.0f + fabsf(R[i]))) bad++;
+    }
+    CHECK_EQ_INT((int)bad, 0);
+}
+
 static void rng_ones(void *user, float *eps, size_t n)
 {
     size_t i;
@@ -494,6 +520,7 @@ static void test_reparam_rng(void)
 
 int main(void)
 {
+    test_gemm();
     test_goldens();
     test_reparam_rng();
     test_hostile();
