@@ -1791,11 +1791,20 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
         if (src) {
             const float *row = src + (size_t)(tr >= 0 ? tr : 0) * Wt;
             for (t = 0; t < lo; t++) col[q + t] = 0.0f;
-            for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];
-            for (; t < seg; t++) col[q + t] = 0.0f;
+            if (sw == 1 && hi > lo) /* the common case: a contiguous run */
+                memcpy(col + q + lo, row + (size_t)((long)(c + lo) + offw), (hi - lo) * sizeof(float));
+            else
+                for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];
+            for (t = hi; t < seg; t++) col[q + t] = 0.0f;
         } else {
             float *row = dst + (size_t)(tr >= 0 ? tr : 0) * Wt;
-            for (t = lo; t < hi; t++) row[(size_t)((long)(c + t) * sw + offw)] += col[q + t];
+            if (sw == 1 && hi > lo) { /* a contiguous run */
+                float *d = row + (size_t)((long)(c + lo) + offw);
+                const float *sc = col + q + lo;
+                for (t = 0; t < hi - lo; t++) d[t] += sc[t];
+            } else {
+                for (t = lo; t < hi; t++) row[(size_t)((long)(c + t) * sw + offw)] += col[q + t];
+            }
         }
         q += seg;
         c = 0;
