@@ -454,6 +454,15 @@ AVLOC_API avloc_result avloc_st_read_i32(const avloc_st_reader *r, const char *n
 AVLOC_API avloc_result avloc_st_meta(const avloc_st_reader *r, const char *key, char *buf, size_t buflen);
 AVLOC_API avloc_result avloc_st_meta_len(const avloc_st_reader *r, const char *key, size_t *len);
 
+/* Nested JSON, for modules that keep a JSON document inside a metadata
+   string (avloc_nn.h's graph) and read it in place, without a copy: the raw
+   (still escaped) body of a metadata value, pointing into the header, and
+   the decoder of one character of such a body (advances *p; returns the
+   UTF-8 byte count written to out, 0 if malformed). */
+AVLOC_API avloc_result avloc_st_meta_raw(const avloc_st_reader *r, const char *key, const char **raw,
+                                         size_t *raw_len);
+AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char out[4]);
+
 /* Writer state; a transparent struct the caller owns. */
 typedef struct avloc_st_writer {
     unsigned char *buf;   /* caller memory, NULL when measuring */
@@ -1657,6 +1666,32 @@ AVLOC_API avloc_result avloc_st_meta(const avloc_st_reader *r, const char *key, 
     if (!buf && buflen) return AVLOC_ERR_NULL;
     if ((rc = avloc__st_meta_find(r, key, &v, &vn)) != AVLOC_OK) return rc;
     return avloc__st_unescape(v, vn, buf, buflen, NULL);
+}
+
+/* ---- nested JSON (see the declarations) */
+
+AVLOC_API avloc_result avloc_st_meta_raw(const avloc_st_reader *r, const char *key, const char **raw,
+                                         size_t *raw_len)
+{
+    const unsigned char *v;
+    size_t vn;
+    avloc_result rc;
+    if (!raw || !raw_len) return AVLOC_ERR_NULL;
+    if ((rc = avloc__st_meta_find(r, key, &v, &vn)) != AVLOC_OK) return rc;
+    *raw = (const char *)v;
+    *raw_len = vn;
+    return AVLOC_OK;
+}
+
+AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char out[4])
+{
+    const unsigned char *q;
+    int n;
+    if (!p || !*p || !end || *p >= end) return 0;
+    q = (const unsigned char *)*p;
+    n = avloc__st_dec(&q, (const unsigned char *)end, out);
+    if (n) *p = (const char *)q;
+    return n;
 }
 
 /* ---- writer */
