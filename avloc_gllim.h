@@ -126,7 +126,8 @@
 #define AVLOC_GLLIM_H
 
 #include "avloc.h"
-#include "avloc_dsp.h" /* avloc_binaural_config: the model's feature configuration */
+/* avloc_binaural_config: the model's feature configuration */
+#include "avloc_dsp.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -3,7 +3,8 @@
 # modes"), as C99 and as C++11, warning-free (-Werror):
 #   split        each module's implementation in its own file
 #                (AVLOC_IMPLEMENTATION core / AVLOC_DSP_IMPLEMENTATION /
-#                AVLOC_GLLIM_IMPLEMENTATION), also with AVLOC_GLLIM_DSP
+#                AVLOC_GLLIM_IMPLEMENTATION), also with AVLOC_GLLIM_DSP (a no-op
+#                since GLLiM embeds avloc_binaural_config; old code still builds)
 #   static       AVLOC_STATIC: two files with private copies in one program
 #   cblas        AVLOC_USE_CBLAS linked with -lopenblas (skipped without cblas.h)
 #   amalgamated  one header from tools/amalgamate.py
