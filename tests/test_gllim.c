@@ -5,24 +5,10 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_gllim.h"
 #include "harness.h"
+#include "gllim_util.h"
 #include <time.h>
 
 /* ------------------------------------------------------------ helpers */
-
-typedef struct tmodel {
-    avloc_gllim_model m;
-    void *mem;
-} tmodel;
-
-static int tmodel_make(tmodel *t, size_t K, size_t L, size_t D)
-{
-    size_t bytes;
-    if (avloc_gllim_model_query(K, L, D, &bytes) != AVLOC_OK) return 0;
-    t->mem = malloc(bytes);
-    return t->mem && avloc_gllim_model_init(&t->m, K, L, D, t->mem, bytes) == AVLOC_OK;
-}
-
-static void tmodel_free(tmodel *t) { free(t->mem); t->mem = NULL; }
 
 /* A safetensors image with only the metadata pairs kv (NULL-terminated key,
    value list) in buf; returns its size (0 when it does not fit). */
@@ -33,21 +19,6 @@ static size_t meta_only_file(unsigned char *buf, size_t cap, const char *const *
     avloc_st_begin(&w, buf, cap);
     for (; kv[0]; kv += 2) avloc_st_add_meta(&w, kv[0], kv[1]);
     return avloc_st_finish(&w, &tot) == AVLOC_OK ? tot : 0;
-}
-
-/* flat theta order of gllim_ref.flat: pi, c, Gamma, A, b, sigma2 */
-static size_t theta_len(size_t K, size_t L, size_t D) { return K * (1 + L + L * L + D * L + 2 * D); }
-
-static void theta_to_model(const double *th, avloc_gllim_model *m, avloc_gllim_sigma st)
-{
-    size_t K = m->K, L = m->L, D = m->D;
-    memcpy(m->pi, th, K * sizeof(double)); th += K;
-    memcpy(m->c, th, K * L * sizeof(double)); th += K * L;
-    memcpy(m->Gamma, th, K * L * L * sizeof(double)); th += K * L * L;
-    memcpy(m->A, th, K * D * L * sizeof(double)); th += K * D * L;
-    memcpy(m->b, th, K * D * sizeof(double)); th += K * D;
-    memcpy(m->sigma2, th, K * D * sizeof(double));
-    m->sigma_type = st;
 }
 
 /* max |a-b| / max |b| over a group */

@@ -260,6 +260,25 @@ static void test_log_maps(void)
     CHECK(avloc_log_f32(x, 5, y, 1e-6f, 1) == AVLOC_ERR_NONFINITE);
 }
 
+/* top_db = 0 clips everything to the maximum (librosa power_to_db with
+   top_db=0.0 does); top_db < 0 clips nothing. */
+static void test_db_top_db_edges(void)
+{
+    const float x[5] = {1.0f, 0.5f, 1e-3f, 4.0f, 0.0f};
+    float o[5];
+    size_t i;
+    int same = 1;
+    CHECK_EQ_INT(avloc_db_f32(x, 5, o, 10.0f, 1.0f, 1e-10f, 0.0f), AVLOC_OK);
+    for (i = 0; i < 5; i++) same &= fabs(o[i] - 10.0 * log10(4.0)) < 1e-5;
+    CHECK_MSG(same, "top_db 0: %g %g %g %g %g", o[0], o[1], o[2], o[3], o[4]);
+    CHECK_EQ_INT(avloc_db_f32(x, 5, o, 10.0f, 1.0f, 1e-10f, -1.0f), AVLOC_OK);
+    CHECK_NEAR(o[4], -100.0, 1e-4);
+    CHECK_NEAR(o[2], -30.0, 1e-4);
+    CHECK_EQ_INT(avloc_db_f32(x, 5, o, 10.0f, 1.0f, 1e-10f, 40.0f), AVLOC_OK);
+    CHECK_NEAR(o[4], 10.0 * log10(4.0) - 40.0, 1e-4);
+    CHECK_NEAR(o[2], -30.0, 1e-4);
+}
+
 static void test_bad_input(const float *x, size_t n)
 {
     avloc_mel_config mc = avloc_mel_config_default(), m2;
@@ -347,6 +366,7 @@ int main(void)
     float *x = th_load_wav16("tests/data/dsp_speech16k.wav", &n);
     test_filterbanks();
     test_log_maps();
+    test_db_top_db_edges();
     CHECK(x != NULL && n == 24000);
     if (x) {
         test_torchaudio(x, n);
