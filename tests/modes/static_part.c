@@ -4,6 +4,7 @@
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
+#include "avloc_nn.h"
 #include "use_all.h"
 
 int MODES_PART(void);

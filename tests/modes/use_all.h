@@ -85,6 +85,17 @@ MODES_FN int modes_use_gllim(void)
 }
 #endif
 
+#ifdef AVLOC_NN_H
+/* nn: a file that is not a network is refused (the parser runs, no memory). */
+MODES_FN int modes_use_nn(void)
+{
+    static const unsigned char junk[16] = {8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ', ' ', ' ', ' ', ' '};
+    size_t bytes = 0;
+    MODES_CHECK(avloc_nn_query(junk, sizeof junk, &bytes) < 0);
+    return 0;
+}
+#endif
+
 MODES_FN int modes_use_all(void)
 {
     int bad = modes_use_core();
@@ -96,6 +107,9 @@ MODES_FN int modes_use_all(void)
 #endif
 #ifdef AVLOC_GLLIM_H
     bad |= modes_use_gllim();
+#endif
+#ifdef AVLOC_NN_H
+    bad |= modes_use_nn();
 #endif
     return bad;
 }
