@@ -65,8 +65,8 @@
      largest sum of simultaneously live arena buffers (the liveness bound
      for this execution order and these aliasing choices).
    - scratch (net.scratch_bytes): per-node temporary (im2col / col2im
-     columns, tiled so that one tile is at most AVLOC_NN_TILE_BYTES, and
-     copies of misaligned weights), the maximum over nodes.
+     columns, tiled to about AVLOC_NN_TILE_BYTES, and copies of misaligned
+     weights), the maximum over nodes.
    MISALIGNED WEIGHTS: a weight whose address in the image is not a
    multiple of 4 (or any weight on a big-endian host) is copied into
    scratch before each use (its bytes are counted in net.scratch_bytes).
@@ -81,7 +81,8 @@
    --------------------
    AVLOC_NN_MAX_NDIM     tensor rank limit (default 6)
    AVLOC_NN_ALIGN        arena buffer alignment in bytes (default 16)
-   AVLOC_NN_TILE_BYTES   im2col/col2im tile size (default 256 KiB)
+   AVLOC_NN_TILE_BYTES   im2col/col2im tile budget (default 256 KiB; tiles
+                         keep at least 64 columns when it is >= 16 KiB)
    AVLOC_NN_MINIMAL      only conv1d/conv2d, linear, the activations, add,
                          flatten and reshape are compiled (small MCU builds);
                          other ops give AVLOC_ERR_UNSUPPORTED at init
@@ -1136,7 +1137,10 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         size_t cols = transposed ? H * W : out[0] * out[1], bytes;
         int direct = !transposed && kh == 1 && kw == 1 && nd->ia[AVLOC__NN_S_STRIDE] == 1 &&
                      nd->ia[AVLOC__NN_S_STRIDE + 1] == 1 && nd->ia[AVLOC__NN_S_PAD] == 0 && nd->ia[AVLOC__NN_S_PAD + 1] == 0;
-        tile = AVLOC_NN_TILE_BYTES / (rows * sizeof(float)); /* whole GEMM blocks (64 or 16 columns) */
+        /* whole GEMM blocks: 64 columns (at least one when the budget is
+           >= 16 KiB: the 16-column blocks are much slower), else 16 */
+        tile = AVLOC_NN_TILE_BYTES / (rows * sizeof(float));
+        if (tile < 64 && AVLOC_NN_TILE_BYTES >= 16384u) tile = 64;
         tile = tile >= 64 ? tile / 64 * 64 : tile / 16 * 16;
         if (tile < 16) tile = 16;
         if (tile > cols) tile = cols;
@@ -1671,7 +1675,7 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
    fixed-size loops vectorise. Measured on x86-64 (gcc 12 -O2, one GEMM
    64 x 432 x 1152): 4 x 64 runs 1.7x faster than 4 x 16 with SSE2, AVX2 or
    AVX-512 (the accumulators stream through L1 at full width). One body,
-   two widths: */
+   four widths (the narrow ones for the last columns): */
 #define AVLOC__NN_GEMM_BLOCK(name, NR)                                                                         \
     static void name(size_t K, const float *A, size_t sa_i, size_t sa_k, const float *B, size_t ldb, float *C, \
                      size_t ldc)                                                                               \
@@ -1690,6 +1694,8 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
     }
 AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x64, 64)
 AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x16, 16)
+AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x4, 4)
+AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x1, 1)
 #undef AVLOC__NN_GEMM_BLOCK
 
 /* Dot product with 8 partial sums (a single running sum cannot vectorise). */
@@ -1710,7 +1716,7 @@ static float avloc__nn_dot(const float *a, size_t sa, const float *b, size_t n)
 static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const float *A, size_t lda,
                            const float *B, size_t ldb, float *C, size_t ldc, int acc)
 {
-    size_t i, j, k, j0, n16 = N / 16 * 16, m4 = M / 4 * 4;
+    size_t i, j, k, j0, m4 = M / 4 * 4;
     const size_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
     if (!acc)
         for (i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
@@ -1719,16 +1725,18 @@ static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const f
             for (j = 0; j < N; j++) C[i * ldc + j] += avloc__nn_dot(A + i * sa_i, sa_k, B + j * ldb, K);
         return;
     }
-    for (i = 0; i < m4; i += 4) { /* full blocks: 64 columns, then 16 */
+    for (i = 0; i < m4; i += 4) { /* blocks of 4 rows: 64 columns, then 16, 4, 1 */
         const float *a = A + i * sa_i;
         float *c = C + i * ldc;
         for (j0 = 0; j0 + 64 <= N; j0 += 64) avloc__nn_gemm_4x64(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
-        for (; j0 < n16; j0 += 16) avloc__nn_gemm_4x16(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
+        for (; j0 + 16 <= N; j0 += 16) avloc__nn_gemm_4x16(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
+        for (; j0 + 4 <= N; j0 += 4) avloc__nn_gemm_4x4(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
+        for (; j0 < N; j0++) avloc__nn_gemm_4x1(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
     }
-    /* the rest, a row at a time: columns right of n16 (rows above m4), all
-       columns below m4; 4 columns per pass, summed in registers over K */
-    for (i = 0; i < M; i++)
-        for (j = i < m4 ? n16 : 0; j < N; j += 4) {
+    /* the last M % 4 rows, a row at a time, 4 columns per pass summed in
+       registers over K */
+    for (i = m4; i < M; i++)
+        for (j = 0; j < N; j += 4) {
             const size_t w = N - j < 4 ? N - j : 4;
             float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f, *c = C + i * ldc + j;
             for (k = 0; k < K; k++) {
