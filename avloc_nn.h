@@ -196,6 +196,14 @@ AVLOC_API avloc_result avloc_nn_init(avloc_nn *net, const void *file, size_t fil
 /* The same, with the reason of a failure in *err (optional). */
 AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                         size_t mem_bytes, avloc_nn_error *err);
+/* The same with the caller's input shapes: shapes[k] (NULL: the file's)
+   holds as many dims as the file's input k, batch 1. For networks that take
+   any spatial size (fully convolutional); ops whose shapes no longer fit
+   fail at init, naming the node. The object memory does not depend on the
+   shapes; arena and scratch do. */
+AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, size_t file_bytes,
+                                            const size_t *const *shapes, void *mem, size_t mem_bytes,
+                                            avloc_nn_error *err);
 /* Forget the object (memory is the caller's). */
 AVLOC_API void avloc_nn_destroy(avloc_nn *net);
 
@@ -349,6 +357,7 @@ typedef struct avloc__nn_ctx {
     size_t file_bytes;
     avloc_nn *net;         /* NULL while measuring: parse and count only */
     avloc_nn_error *err;
+    const size_t *const *shapes; /* caller's input shapes (init_shapes), or NULL */
     avloc_st_reader st;
     const char *graph;
     size_t graph_len;
@@ -680,6 +689,22 @@ static avloc_result avloc__nn_parse_shape(avloc__nn_ctx *c, avloc__nn_js *j, avl
     return AVLOC_OK;
 }
 
+/* The caller's shape for the input being parsed (same rank as the file's). */
+static avloc_result avloc__nn_own_shape(avloc__nn_ctx *c, avloc_nn_tensor *t)
+{
+    const size_t *s = c->shapes[c->n_inputs];
+    size_t numel = 1;
+    int d;
+    for (d = 0; d < t->ndim; d++) {
+        if (s[d] < 1 || s[d] > AVLOC_MAX_DIM || (d == 0 && s[d] != 1))
+            return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bad caller input shape (batch 1, dims >= 1)", 0, 0);
+        if (!avloc_size_mul(numel, s[d], &numel)) return AVLOC_ERR_OVERFLOW;
+        t->shape[d] = s[d];
+    }
+    t->numel = numel;
+    return AVLOC_OK;
+}
+
 /* "inputs": [{"name": ..., "shape": [...]}, ...] */
 static avloc_result avloc__nn_parse_inputs(avloc__nn_ctx *c, avloc__nn_js j)
 {
@@ -705,6 +730,7 @@ static avloc_result avloc__nn_parse_inputs(avloc__nn_ctx *c, avloc__nn_js j)
         if (m < 0) return AVLOC_ERR_FORMAT;
         if (!name || !have_shape) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "input needs name and shape", 0, 0);
         if ((rc = avloc__nn_parse_shape(c, &shape, &tmp)) != AVLOC_OK) return rc;
+        if (c->net && c->shapes && c->shapes[c->n_inputs] && (rc = avloc__nn_own_shape(c, &tmp)) != AVLOC_OK) return rc;
         if ((rc = avloc__nn_define(c, name, name_n)) != AVLOC_OK) return rc;
         if (c->net) {
             avloc_nn_tensor *t = &c->net->tensors[c->n_tensors - 1];
@@ -1501,6 +1527,7 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
 typedef struct avloc__nn_cfg {
     const void *file;
     size_t file_bytes;
+    const size_t *const *shapes;
     avloc_nn_error *err;
 } avloc__nn_cfg;
 
@@ -1547,6 +1574,7 @@ static avloc_result avloc__nn_layout(avloc_arena *a, void *obj, const void *cfgp
     c.file = (const unsigned char *)cfg->file;
     c.file_bytes = cfg->file_bytes;
     c.err = cfg->err;
+    c.shapes = cfg->shapes;
     c.node = -1;
     if ((rc = avloc__nn_open(&c)) != AVLOC_OK) return rc;
     /* counting pass (no memory) */
@@ -1592,12 +1620,20 @@ AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_
     if (!file || !obj_bytes) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;
+    cfg.shapes = NULL;
     cfg.err = NULL;
     return avloc_layout_query(avloc__nn_layout, &cfg, obj_bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                         size_t mem_bytes, avloc_nn_error *err)
+{
+    return avloc_nn_init_shapes(net, file, file_bytes, NULL, mem, mem_bytes, err);
+}
+
+AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, size_t file_bytes,
+                                            const size_t *const *shapes, void *mem, size_t mem_bytes,
+                                            avloc_nn_error *err)
 {
     avloc__nn_cfg cfg;
     avloc_result rc;
@@ -1608,6 +1644,7 @@ AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t 
     if (!net || !file || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;
+    cfg.shapes = shapes;
     cfg.err = err;
     rc = avloc_layout_init(avloc__nn_layout, net, sizeof *net, &cfg, mem, mem_bytes);
     if (rc != AVLOC_OK && err && !err->msg[0]) avloc__nn_strcat(err->msg, sizeof err->msg, avloc_result_str(rc), 200);
