@@ -94,6 +94,10 @@
 
 #include "avloc.h"
 
+#ifdef AVLOC_NO_SAFETENSORS
+#error "avloc_nn.h reads its networks from safetensors files: build it without AVLOC_NO_SAFETENSORS"
+#endif
+
 #ifndef AVLOC_NN_MAX_NDIM
 #define AVLOC_NN_MAX_NDIM 6
 #endif

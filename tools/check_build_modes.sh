@@ -3,7 +3,7 @@
 # modes"), as C99 and as C++11, warning-free (-Werror):
 #   split        each module's implementation in its own file
 #                (AVLOC_IMPLEMENTATION core / AVLOC_DSP_IMPLEMENTATION /
-#                AVLOC_GLLIM_IMPLEMENTATION)
+#                AVLOC_GLLIM_IMPLEMENTATION / AVLOC_NN_IMPLEMENTATION)
 #   static       AVLOC_STATIC: two files with private copies in one program
 #   cblas        AVLOC_USE_CBLAS linked with -lopenblas (skipped without cblas.h)
 #   amalgamated  one header from tools/amalgamate.py
@@ -48,7 +48,7 @@ split() {
     local lang=$1 name=$2 libs=$3
     shift 3
     local objs=() f
-    for f in impl_core impl_dsp impl_gllim main_split; do
+    for f in impl_core impl_dsp impl_gllim impl_nn main_split; do
         compile "$lang" "$OUT/$name-$f-$lang.o" "$M/$f.c" "$@"
         objs+=("$OUT/$name-$f-$lang.o")
     done
@@ -91,7 +91,7 @@ done
 for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING" \
             -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING; do
     for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
-        for f in impl_core impl_dsp impl_gllim; do
+        for f in impl_core impl_dsp impl_gllim impl_nn; do
             compile c "$OUT/x.o" "$M/$f.c" $defs $extra
             CC=clang compile c "$OUT/x.o" "$M/$f.c" $defs $extra
         done
