@@ -34,6 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 TIMEOUT = 300  # seconds per mutant (a mutant that hangs counts as killed)
+CFLAGS = "-O2"  # the Makefile's default without -g: a quarter less compile time
 
 # Each mutant: one realistic single-point bug. `tests`: the test programs
 # (tests/<name>.c) that must fail on it; None = the whole suite.
@@ -198,7 +199,7 @@ def copy_tree(dst):
 
 def make_test(tree, tests, jobs):
     """`make test` restricted to tests (None: all); returns (rc, output)."""
-    cmd = ["make", "-j%d" % jobs, "test", "BUILD=mbuild"]
+    cmd = ["make", "-j%d" % jobs, "test", "BUILD=mbuild", "CFLAGS=" + CFLAGS]
     if tests is not None:
         cmd.append("TESTS=" + " ".join("mbuild/tests/" + t for t in tests))
     return sh(cmd, tree)
@@ -207,7 +208,7 @@ def make_test(tree, tests, jobs):
 def compiles(tree, tests, jobs):
     """Builds the programs only; True when they compile."""
     targets = ["mbuild/tests/" + t for t in tests] if tests is not None else ["all"]
-    rc, out = sh(["make", "-j%d" % jobs, "BUILD=mbuild"] + targets, tree)
+    rc, out = sh(["make", "-j%d" % jobs, "BUILD=mbuild", "CFLAGS=" + CFLAGS] + targets, tree)
     return rc == 0, out
 
 
