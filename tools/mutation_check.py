@@ -179,13 +179,16 @@ MUTANTS = [
 
 
 def sh(cmd, cwd, timeout=TIMEOUT):
-    """Runs cmd (list); returns (rc, output). rc None on timeout."""
+    """Runs cmd (list) in its own process group; returns (rc, output). On
+    timeout the whole group (make and the test it runs) is killed, rc None."""
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         universal_newlines=True, start_new_session=True)
     try:
-        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout, universal_newlines=True)
-        return p.returncode, p.stdout
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout if isinstance(e.stdout, str) else (e.stdout or b"").decode("utf-8", "replace")
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, 9)
+        out, _ = p.communicate()
         return None, out
 
 
