@@ -2,7 +2,7 @@
    impl_core.c, impl_dsp.c, impl_gllim.c and impl_nn.c. */
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
-#ifndef AVLOC_NO_SAFETENSORS /* the nn module needs the container */
+#ifndef AVLOC_NO_SAFETENSORS /* (the network module reads safetensors files) */
 #include "avloc_nn.h"
 #endif
 #include "use_all.h"
