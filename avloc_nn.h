@@ -211,8 +211,12 @@ AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, siz
 /* Forget the object (memory is the caller's). */
 AVLOC_API void avloc_nn_destroy(avloc_nn *net);
 
-/* One inference. inputs[k]: graph input k (numel floats, NCHW); outputs[k]:
-   room for graph output k. reparam nodes output their mean. */
+/* One inference. inputs[k]: graph input k (numel floats, NCHW; NaN or
+   infinity gives AVLOC_ERR_NONFINITE); outputs[k]: room for graph output k.
+   reparam nodes output their mean. Errors: AVLOC_ERR_NULL, AVLOC_ERR_STATE
+   (net not initialised), AVLOC_ERR_WORKSPACE (arena or scratch smaller than
+   net.arena_bytes / net.scratch_bytes), AVLOC_ERR_PARAM (a buffer not
+   float-aligned). */
 AVLOC_API avloc_result avloc_nn_run_f32(const avloc_nn *net, const float *const *inputs,
                                         float *const *outputs, void *arena, size_t arena_bytes,
                                         void *scratch, size_t scratch_bytes);
@@ -1684,8 +1688,10 @@ AVLOC_API avloc_result avloc_nn_tensor_info_at(const avloc_nn *net, size_t t, av
 
 AVLOC_API avloc_result avloc_nn_input_info(const avloc_nn *net, size_t k, avloc_nn_tensor_info *ti)
 {
-    if (net && k >= net->n_inputs) return AVLOC_ERR_NOT_FOUND;
-    return avloc_nn_tensor_info_at(net, k, ti);
+    if (!net || !ti) return AVLOC_ERR_NULL;
+    if (net->magic != AVLOC__NN_MAGIC) return AVLOC_ERR_STATE;
+    if (k >= net->n_inputs) return AVLOC_ERR_NOT_FOUND;
+    return avloc_nn_tensor_info_at(net, k, ti); /* the inputs are the first tensors */
 }
 
 AVLOC_API avloc_result avloc_nn_output_info(const avloc_nn *net, size_t k, avloc_nn_tensor_info *ti)
@@ -2247,6 +2253,7 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
     for (k = 0; k < net->n_inputs; k++)
         if (!inputs[k]) return AVLOC_ERR_NULL;
         else if ((uintptr_t)inputs[k] % sizeof(float)) return AVLOC_ERR_PARAM;
+        else if (!avloc_all_finite_f32(inputs[k], net->tensors[k].numel)) return AVLOC_ERR_NONFINITE;
     for (k = 0; k < net->n_outputs; k++)
         if (!outputs[k]) return AVLOC_ERR_NULL;
         else if ((uintptr_t)outputs[k] % sizeof(float)) return AVLOC_ERR_PARAM;
