@@ -42,12 +42,23 @@
    has no default for are required (kernel_size, output_size, shape, dim of
    softmax/argmax, size or scale_factor).
 
+   OPS: conv1d/2d (stride, padding, dilation, groups), conv_transpose1d/2d
+   (+ output_padding), linear, batch_norm, relu, leaky_relu, sigmoid, tanh,
+   elu, gelu (exact and tanh), add, cat, max/avg pool 1d/2d (ceil_mode,
+   count_include_pad, dilation), adaptive avg pool 1d/2d, upsample (nearest,
+   linear, bilinear; size or scale_factor; align_corners), flatten, reshape,
+   softmax, argmax, vq (nearest codebook entry), reparam. Convolutions are
+   im2col (or the input itself for 1x1) / col2im around one float32 GEMM,
+   avloc__nn_gemm (register-blocked portable C).
+
    VALIDATION. avloc_nn_query checks the graph's JSON syntax and counts what
    the object holds. avloc_nn_init checks everything else and names the
    failing node in avloc_nn_error (init_ex): unknown op/key/attribute, bad
    attribute value, dangling or later-defined input name (so no cycle can
    pass), duplicate tensor names, missing/extra/wrong-shape/non-F32 weights,
    tensors in the file that no node uses, shapes that do not fit the op.
+   avloc_nn_init_shapes does the same for other input sizes than the
+   file's (fully convolutional networks). Inference refuses NaN/Inf inputs.
 
    MEMORY
    ------
