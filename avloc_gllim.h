@@ -126,7 +126,8 @@
 #define AVLOC_GLLIM_H
 
 #include "avloc.h"
-#include "avloc_dsp.h" /* avloc_binaural_config: the model's feature configuration */
+/* avloc_binaural_config: the model's feature configuration */
+#include "avloc_dsp.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -197,7 +198,8 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m);
 /* ----------------------------------------------------------- training */
 
 typedef struct avloc_gllim_train_config {
-    size_t K;                 /* components (default 32) */
+    size_t K;                 /* components (default 32, the paper's; `avloc gllim train`
+                                 defaults to the validated 64, docs/gllim.md) */
     avloc_gllim_sigma sigma_type; /* default AVLOC_GLLIM_SIGMA_DIAG_TIED */
     size_t max_iter;          /* EM iterations, >= 1 (default 100) */
     double tol;               /* relative LL gain stop, >= 0 (default 1e-3) */

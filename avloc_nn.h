@@ -104,6 +104,9 @@
 #define AVLOC_NN_H
 
 #include "avloc.h"
+#ifdef AVLOC_NO_SAFETENSORS /* module opt-outs: avloc.h */
+#error "avloc_nn.h reads its networks from safetensors files: do not define AVLOC_NO_SAFETENSORS with it"
+#endif
 
 #ifdef AVLOC_NO_SAFETENSORS
 #error "avloc_nn.h reads its networks from safetensors files: build it without AVLOC_NO_SAFETENSORS"

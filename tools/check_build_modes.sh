@@ -86,6 +86,20 @@ for lang in c cxx; do
     done
 done
 
+# The amalgamator also handles a header that re-includes itself with
+# '#include __FILE__' (the self-inclusion by name rewritten so): the whole
+# concatenated file is then read again and only that header's section may
+# be active.
+alt=$OUT/file_self_include
+rm -rf "$alt" && mkdir -p "$alt"
+cp avloc*.h "$alt"/
+sed -i 's/^\(\s*#\s*include\s\+\)AVLOC_DSP_FILE\b.*/\1__FILE__/' "$alt/avloc_dsp.h"
+"$PY" tools/amalgamate.py --out "$alt/out/avloc_all.h" "$alt"/avloc*.h >/dev/null
+for lang in c cxx; do
+    compile "$lang" "$alt/amalg-$lang.o" "$M/main_amalg.c" -I"$alt/out"
+    link_run "$lang" amalgamated-include-FILE "" -- "$alt/amalg-$lang.o"
+done
+
 # The opt-outs also compile warning-free with the other kernel sets and with
 # clang (unused static helpers would show up here).
 for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING" \
@@ -98,4 +112,10 @@ for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_N
     done
 done
 echo "  opt-outs: warning-free with AVLOC_NO_SIMD, -mavx2 -mfma, gcc and clang"
+# avloc_nn.h cannot live without the container: a clear #error, not a pile of errors
+if echo '#include "avloc_nn.h"' | $CC -x c -std=c99 -DAVLOC_NO_SAFETENSORS -I. -fsyntax-only - 2>"$OUT/nn_err.txt"; then
+    echo "  avloc_nn.h compiled with AVLOC_NO_SAFETENSORS: expected an #error"; exit 1
+fi
+grep -q 'avloc_nn.h reads its networks from safetensors' "$OUT/nn_err.txt"
+echo "  avloc_nn.h with AVLOC_NO_SAFETENSORS: stops with its #error"
 echo "build modes: all ok"
