@@ -1200,6 +1200,7 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NN_MINIMAL
 static avloc_result avloc__nn_infer_pool(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     const avloc_nn *net = c->net;
@@ -1257,6 +1258,8 @@ static avloc_result avloc__nn_infer_upsample(avloc__nn_ctx *c, avloc_nn_node *nd
     return avloc__nn_set(avloc__nn_out(c->net, nd, 0), 2 + sd, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
 }
 
+#endif
+
 static avloc_result avloc__nn_infer_reshape(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     const avloc_nn_tensor *x = avloc__nn_in(c->net, nd, 0);
@@ -1306,41 +1309,25 @@ static int avloc__nn_built(avloc_nn_op op)
 #endif
 }
 
-static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
+#ifndef AVLOC_NN_MINIMAL
+/* Shapes of the ops AVLOC_NN_MINIMAL leaves out. */
+static avloc_result avloc__nn_infer_more(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     avloc_nn *net = c->net;
     avloc_nn_tensor *x = avloc__nn_in(net, nd, 0), *y = avloc__nn_out(net, nd, 0);
     size_t shape[AVLOC_NN_MAX_NDIM], i, ws[2];
     long d;
-    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL)", 0, 0);
     switch (nd->op) {
-    case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: return avloc__nn_infer_conv(c, nd, 0);
     case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: return avloc__nn_infer_conv(c, nd, 1);
     case AVLOC_NN_MAXPOOL1D: case AVLOC_NN_MAXPOOL2D: case AVLOC_NN_AVGPOOL1D: case AVLOC_NN_AVGPOOL2D:
     case AVLOC_NN_ADAPTIVE1D: case AVLOC_NN_ADAPTIVE2D: return avloc__nn_infer_pool(c, nd);
     case AVLOC_NN_UPSAMPLE: return avloc__nn_infer_upsample(c, nd);
-    case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: return avloc__nn_infer_reshape(c, nd);
-    case AVLOC_NN_LINEAR: {
-        size_t in = x->shape[x->ndim - 1], out;
-        if (nd->wn[0] % in) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
-        out = nd->wn[0] / in;
-        ws[0] = out;
-        ws[1] = in;
-        if (!avloc__nn_wshape(c, nd, 0, 2, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
-        if (!avloc__nn_wshape(c, nd, 1, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bias shape", 0, 0);
-        memcpy(shape, x->shape, sizeof shape);
-        shape[x->ndim - 1] = out;
-        return avloc__nn_set(y, x->ndim, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
-    }
     case AVLOC_NN_BATCH_NORM:
         if (x->ndim < 2) return avloc__nn_bad(c, "batch_norm needs (N, C, ...)");
         ws[0] = x->shape[1];
         for (i = 0; i < 4; i++)
             if (!avloc__nn_wshape(c, nd, (int)i, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the channels", avloc__nn_roles[i], strlen(avloc__nn_roles[i]));
         if (!(nd->fa[0] >= 0.0f)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad eps", 0, 0);
-        return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
-    case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
-        if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
         return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
     case AVLOC_NN_CAT:
         d = avloc__nn_dim(nd->ia[AVLOC__NN_S_DIM], x->ndim);
@@ -1382,8 +1369,45 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
             if (k != 1) shape[n++] = x->shape[k];
         return avloc__nn_set(avloc__nn_out(net, nd, 1), n, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
     }
-    default: /* element-wise activations */
+    default:
+        return AVLOC_ERR_STATE; /* every op is handled above or in avloc__nn_infer */
+    }
+}
+#endif
+
+static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
+{
+    avloc_nn *net = c->net;
+    avloc_nn_tensor *x = avloc__nn_in(net, nd, 0), *y = avloc__nn_out(net, nd, 0);
+    size_t shape[AVLOC_NN_MAX_NDIM], ws[2];
+    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL)", 0, 0);
+    switch (nd->op) {
+    case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: return avloc__nn_infer_conv(c, nd, 0);
+    case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: return avloc__nn_infer_reshape(c, nd);
+    case AVLOC_NN_LINEAR: {
+        size_t in = x->shape[x->ndim - 1], out;
+        if (nd->wn[0] % in) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
+        out = nd->wn[0] / in;
+        ws[0] = out;
+        ws[1] = in;
+        if (!avloc__nn_wshape(c, nd, 0, 2, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
+        if (!avloc__nn_wshape(c, nd, 1, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bias shape", 0, 0);
+        memcpy(shape, x->shape, sizeof shape);
+        shape[x->ndim - 1] = out;
+        return avloc__nn_set(y, x->ndim, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+    }
+    case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
+        if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
         return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+    case AVLOC_NN_RELU: case AVLOC_NN_SIGMOID: case AVLOC_NN_TANH: case AVLOC_NN_LEAKY_RELU: case AVLOC_NN_ELU:
+    case AVLOC_NN_GELU:
+        return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+    default:
+#ifndef AVLOC_NN_MINIMAL
+        return avloc__nn_infer_more(c, nd);
+#else
+        return AVLOC_ERR_STATE; /* refused by avloc__nn_built above */
+#endif
     }
 }
 
