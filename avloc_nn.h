@@ -94,6 +94,8 @@
    AVLOC_NN_ALIGN        arena buffer alignment in bytes (default 16)
    AVLOC_NN_TILE_BYTES   im2col/col2im tile budget (default 256 KiB; tiles
                          keep at least 64 columns when it is >= 16 KiB)
+   AVLOC_USE_CBLAS       (core macro) the module's matrix products go to
+                         cblas_sgemm too
    AVLOC_NN_MINIMAL      only conv1d/conv2d, linear, the activations, add,
                          flatten and reshape are compiled (small MCU builds);
                          other ops give AVLOC_ERR_UNSUPPORTED at init
@@ -267,6 +269,10 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
 
 #include <math.h>
 #include <string.h>
+#ifdef AVLOC_USE_CBLAS
+#include <cblas.h>
+#include <limits.h>
+#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define AVLOC__NN_RESTRICT __restrict
@@ -1803,6 +1809,13 @@ static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const f
 {
     size_t i, j, k, j0, m4 = M / 4 * 4;
     const size_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
+#ifdef AVLOC_USE_CBLAS
+    if (M && N && K && M <= INT_MAX && N <= INT_MAX && K <= INT_MAX && lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX) {
+        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N,
+                    (int)K, 1.0f, A, (int)lda, B, (int)ldb, acc ? 1.0f : 0.0f, C, (int)ldc);
+        return;
+    }
+#endif
     if (!acc)
         for (i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
     if (tb) { /* rows of op(A) with rows of B */
