@@ -114,8 +114,8 @@
          sel(m,a,b)=m?a:b rcp rsqrt (estimates, >= 12 bits) hsum hmax
          movemask (bit i: lane i true) asvi
          complex pairs (re,im): cswap (im,re) cdupre (re,re) cdupim (im,im)
-         crev (pairs in reverse order) csign(odd) (-0 sign on re or im lanes,
-         built from integers) uzp0/uzp1 (even/odd lanes of a:b, in order)
+         crev (pairs in reverse order) csign(odd) (vi: the sign bit on the re
+         or im lanes) xorm(a, vi m) (flips the bits of a set in m: sign flips) uzp0/uzp1 (even/odd lanes of a:b, in order)
          ld4t (4x4 complex transpose load, see below)
          mask_u8 (lanes where the W bytes at p are nonzero)
      vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
@@ -234,6 +234,7 @@ static inline int avloc__cpu_avx2_fma(void)
 #define avloc__vf_and AVLOC__VN(avloc__vf_and)
 #define avloc__vf_or AVLOC__VN(avloc__vf_or)
 #define avloc__vf_xor AVLOC__VN(avloc__vf_xor)
+#define avloc__vf_xorm AVLOC__VN(avloc__vf_xorm)
 #define avloc__vf_andnot AVLOC__VN(avloc__vf_andnot)
 #define avloc__vf_cmpgt AVLOC__VN(avloc__vf_cmpgt)
 #define avloc__vf_cmpge AVLOC__VN(avloc__vf_cmpge)
@@ -309,6 +310,7 @@ static inline float avloc__vf_max_scal(float a, float b) { return b > a ? b : a;
 static inline float avloc__vf_and_scal(float a, float b) { return avloc__i2f_bits(avloc__f2i_bits(a) & avloc__f2i_bits(b)); }
 static inline float avloc__vf_or_scal(float a, float b) { return avloc__i2f_bits(avloc__f2i_bits(a) | avloc__f2i_bits(b)); }
 static inline float avloc__vf_xor_scal(float a, float b) { return avloc__i2f_bits(avloc__f2i_bits(a) ^ avloc__f2i_bits(b)); }
+static inline float avloc__vf_xorm_scal(float a, int32_t m) { return avloc__i2f_bits(avloc__f2i_bits(a) ^ m); }
 static inline float avloc__vf_andnot_scal(float a, float b) { return avloc__i2f_bits(~avloc__f2i_bits(a) & avloc__f2i_bits(b)); }
 static inline float avloc__vf_cmpgt_scal(float a, float b) { return avloc__i2f_bits(a > b ? -1 : 0); }
 static inline float avloc__vf_cmpge_scal(float a, float b) { return avloc__i2f_bits(a >= b ? -1 : 0); }
@@ -367,6 +369,7 @@ static inline __m128 avloc__vf_max_sse2(__m128 a, __m128 b) { return _mm_max_ps(
 static inline __m128 avloc__vf_and_sse2(__m128 a, __m128 b) { return _mm_and_ps(a, b); }
 static inline __m128 avloc__vf_or_sse2(__m128 a, __m128 b) { return _mm_or_ps(a, b); }
 static inline __m128 avloc__vf_xor_sse2(__m128 a, __m128 b) { return _mm_xor_ps(a, b); }
+static inline __m128 avloc__vf_xorm_sse2(__m128 a, __m128i m) { return _mm_castsi128_ps(_mm_xor_si128(_mm_castps_si128(a), m)); }
 static inline __m128 avloc__vf_andnot_sse2(__m128 a, __m128 b) { return _mm_andnot_ps(a, b); }
 static inline __m128 avloc__vf_cmpgt_sse2(__m128 a, __m128 b) { return _mm_cmpgt_ps(a, b); }
 static inline __m128 avloc__vf_cmpge_sse2(__m128 a, __m128 b) { return _mm_cmpge_ps(a, b); }
@@ -390,9 +393,12 @@ static inline __m128 avloc__vf_cswap_sse2(__m128 a) { return _mm_shuffle_ps(a, a
 static inline __m128 avloc__vf_cdupre_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 2, 0, 0)); }
 static inline __m128 avloc__vf_cdupim_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(3, 3, 1, 1)); }
 static inline __m128 avloc__vf_crev_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
-static inline __m128 avloc__vf_csign_sse2(int odd)
+/* (integers all the way, applied with xorm: gcc -ffast-math folds the -0
+   lanes of a float vector constant, or of a select between two, to +0) */
+static inline __m128i avloc__vf_csign_sse2(int odd)
 {
-    return _mm_castsi128_ps(odd ? _mm_setr_epi32(0, INT32_MIN, 0, INT32_MIN) : _mm_setr_epi32(INT32_MIN, 0, INT32_MIN, 0));
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    return _mm_setr_epi32(e, o, e, o);
 }
 static inline __m128 avloc__vf_uzp0_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
 static inline __m128 avloc__vf_uzp1_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
@@ -469,6 +475,7 @@ static inline __m256 avloc__vf_max_avx2(__m256 a, __m256 b) { return _mm256_max_
 static inline __m256 avloc__vf_and_avx2(__m256 a, __m256 b) { return _mm256_and_ps(a, b); }
 static inline __m256 avloc__vf_or_avx2(__m256 a, __m256 b) { return _mm256_or_ps(a, b); }
 static inline __m256 avloc__vf_xor_avx2(__m256 a, __m256 b) { return _mm256_xor_ps(a, b); }
+static inline __m256 avloc__vf_xorm_avx2(__m256 a, __m256i m) { return _mm256_castsi256_ps(_mm256_xor_si256(_mm256_castps_si256(a), m)); }
 static inline __m256 avloc__vf_andnot_avx2(__m256 a, __m256 b) { return _mm256_andnot_ps(a, b); }
 static inline __m256 avloc__vf_cmpgt_avx2(__m256 a, __m256 b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
 static inline __m256 avloc__vf_cmpge_avx2(__m256 a, __m256 b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
@@ -494,10 +501,10 @@ static inline __m256 avloc__vf_cswap_avx2(__m256 a) { return _mm256_permute_ps(a
 static inline __m256 avloc__vf_cdupre_avx2(__m256 a) { return _mm256_moveldup_ps(a); }
 static inline __m256 avloc__vf_cdupim_avx2(__m256 a) { return _mm256_movehdup_ps(a); }
 static inline __m256 avloc__vf_crev_avx2(__m256 a) { return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B)); }
-static inline __m256 avloc__vf_csign_avx2(int odd)
+static inline __m256i avloc__vf_csign_avx2(int odd)
 {
-    const int32_t s = INT32_MIN;
-    return _mm256_castsi256_ps(odd ? _mm256_setr_epi32(0, s, 0, s, 0, s, 0, s) : _mm256_setr_epi32(s, 0, s, 0, s, 0, s, 0));
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    return _mm256_setr_epi32(e, o, e, o, e, o, e, o);
 }
 /* the in-lane shuffle leaves the halves interleaved: one cross-lane permute */
 static inline __m256 avloc__vf_uzp0_avx2(__m256 a, __m256 b)
@@ -606,6 +613,7 @@ static inline float32x4_t avloc__vf_max_neon(float32x4_t a, float32x4_t b) { ret
 static inline float32x4_t avloc__vf_and_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vandq_u32(AVLOC__F2U(a), AVLOC__F2U(b))); }
 static inline float32x4_t avloc__vf_or_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vorrq_u32(AVLOC__F2U(a), AVLOC__F2U(b))); }
 static inline float32x4_t avloc__vf_xor_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(veorq_u32(AVLOC__F2U(a), AVLOC__F2U(b))); }
+static inline float32x4_t avloc__vf_xorm_neon(float32x4_t a, int32x4_t m) { return vreinterpretq_f32_s32(veorq_s32(vreinterpretq_s32_f32(a), m)); }
 static inline float32x4_t avloc__vf_andnot_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vbicq_u32(AVLOC__F2U(b), AVLOC__F2U(a))); }
 static inline float32x4_t avloc__vf_cmpgt_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vcgtq_f32(a, b)); }
 static inline float32x4_t avloc__vf_cmpge_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vcgeq_f32(a, b)); }
@@ -633,10 +641,11 @@ static inline float32x4_t avloc__vf_cswap_neon(float32x4_t a) { return vrev64q_f
 static inline float32x4_t avloc__vf_cdupre_neon(float32x4_t a) { return vtrnq_f32(a, a).val[0]; }
 static inline float32x4_t avloc__vf_cdupim_neon(float32x4_t a) { return vtrnq_f32(a, a).val[1]; }
 static inline float32x4_t avloc__vf_crev_neon(float32x4_t a) { return vcombine_f32(vget_high_f32(a), vget_low_f32(a)); }
-static inline float32x4_t avloc__vf_csign_neon(int odd)
+static inline int32x4_t avloc__vf_csign_neon(int odd)
 {
-    static const int32_t m[2][4] = {{INT32_MIN, 0, INT32_MIN, 0}, {0, INT32_MIN, 0, INT32_MIN}};
-    return vreinterpretq_f32_s32(vld1q_s32(m[odd != 0]));
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    const int32_t m[4] = {e, o, e, o};
+    return vld1q_s32(m);
 }
 static inline float32x4_t avloc__vf_uzp0_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[0]; }
 static inline float32x4_t avloc__vf_uzp1_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[1]; }

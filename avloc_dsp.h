@@ -41,7 +41,43 @@
    - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
      FFT on fftwf (the one back-end that allocates, inside FFTW).
 */
-#ifndef AVLOC__DSP_FFT_TEMPLATE /* the header; the FFT vector-kernel template is at the end */
+/* Kernel passes (avloc.h "SIMD layer"): the vector kernels, in template
+   sections at the end of this file, are compiled by re-including this file
+   once per SIMD set. It finds itself by __FILE_NAME__ (gcc >= 12, clang >= 9;
+   also right for a single concatenated file of all headers), else by the name
+   "avloc_dsp.h"; define AVLOC_DSP_FILE as "path/to/it.h" to override. */
+#ifndef AVLOC__DSP_SELF
+#if defined(AVLOC_DSP_FILE)
+#define AVLOC__DSP_SELF AVLOC_DSP_FILE
+#elif defined(__FILE_NAME__)
+#define AVLOC__DSP_SELF __FILE_NAME__
+#else
+#define AVLOC__DSP_SELF "avloc_dsp.h"
+#endif
+#endif
+#define AVLOC__VPASS_DSP_FFT 16  /* pass ids of this module: 16..31 */
+#define AVLOC__VPASS_DSP_FEAT 17
+#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 1 /* one of our passes: per set */
+#ifdef AVLOC__VSET_SSE2
+#define AVLOC__VSET sse2
+#include AVLOC__DSP_SELF
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_AVX2
+#define AVLOC__VSET avx2
+AVLOC__AVX2_BEGIN
+#include AVLOC__DSP_SELF
+AVLOC__AVX2_END
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_NEON
+#define AVLOC__VSET neon
+#include AVLOC__DSP_SELF
+#undef AVLOC__VSET
+#endif
+#endif
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_DSP_H
 #define AVLOC_DSP_H
 
@@ -656,19 +692,12 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 
 /* Kernel sets (avloc__cplan.isa, chosen when the plan is made). */
 #define AVLOC__ISA_SCALAR 0
-#define AVLOC__ISA_SSE2 1
+#define AVLOC__ISA_V128 1 /* sse2 or neon */
 #define AVLOC__ISA_AVX2 2
-#ifdef AVLOC__SSE2
-#define AVLOC__FFT_SIMD 1
-#include <emmintrin.h>
-#ifdef AVLOC__AVX2
-#include <immintrin.h>
-#endif
-#endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
-static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_SSE2, AVLOC__ISA_SCALAR); }
+static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_V128, AVLOC__ISA_SCALAR); }
 
 /* e^{-2 pi i x / n}, from the exact angle in double precision. */
 static avloc__cpx avloc__fft_root(size_t x, size_t n)
@@ -984,44 +1013,25 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 
 /* ------------------------------------------------------ SIMD passes */
 /* The vector kernels are written once, in the template section at the end
-   of this file, and compiled here once per kernel set: SSE2 (suffix _sse2)
-   and, where avloc.h allows it (AVLOC__AVX2), AVX2+FMA (_avx2). The plan
-   records which set this CPU runs (avloc__cplan.isa); each kernel does the
-   vector part of its loop and returns how far it got, the scalar code
-   finishes. */
-#ifndef AVLOC_DSP_FILE
-#define AVLOC_DSP_FILE "avloc_dsp.h" /* this file's name, for the re-inclusion below */
-#endif
-#ifdef AVLOC__FFT_SIMD
-#define AVLOC__DSP_FFT_TEMPLATE 0x000100 /* must match the template section's check */
-#ifndef AVLOC__AVX2_ONLY
-#define AVLOC__FFT_T(name) name##_sse2
-#define AVLOC__FFT_TEMPLATE_AVX2 0
-#include AVLOC_DSP_FILE
-#undef AVLOC__FFT_T
-#undef AVLOC__FFT_TEMPLATE_AVX2
-#endif
-#ifdef AVLOC__AVX2
-#define AVLOC__FFT_T(name) name##_avx2
-#define AVLOC__FFT_TEMPLATE_AVX2 1
-AVLOC__AVX2_BEGIN
-#include AVLOC_DSP_FILE
-AVLOC__AVX2_END
-#undef AVLOC__FFT_T
-#undef AVLOC__FFT_TEMPLATE_AVX2
-#endif
-#undef AVLOC__DSP_FFT_TEMPLATE
-#endif
+   of this file, against the SIMD layer (avloc.h), and compiled here once per
+   set this build has (suffix _sse2, _avx2, _neon). The plan records which set
+   this CPU runs (avloc__cplan.isa); each kernel does the vector part of its
+   loop and returns how far it got, the scalar code finishes. */
+#define AVLOC__VPASS AVLOC__VPASS_DSP_FFT
+#include AVLOC__DSP_SELF
+#undef AVLOC__VPASS
 
-/* fn##_isa args for the plan's kernel set: the vector part's result, or 0
+/* fn_<set> args for the plan's kernel set: the vector part's result, or 0
    (nothing done) for the scalar set. */
 #if defined(AVLOC__AVX2_ONLY)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (size_t)0)
-#elif defined(AVLOC__AVX2)
+#elif defined(AVLOC__VSET_AVX2)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) \
-    ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (isa) == AVLOC__ISA_SSE2 ? fn##_sse2 args : (size_t)0)
-#elif defined(AVLOC__FFT_SIMD)
-#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_SSE2 ? fn##_sse2 args : (size_t)0)
+    ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0)
+#elif defined(AVLOC__VSET_SSE2)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0)
+#elif defined(AVLOC__VSET_NEON)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_V128 ? fn##_neon args : (size_t)0)
 #else
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((void)(isa), (size_t)0)
 #endif
@@ -3250,19 +3260,16 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #undef AVLOC__PI
 #endif
 
-#endif /* !AVLOC__DSP_FFT_TEMPLATE */
+#endif /* !AVLOC__VPASS */
 
 /* ================================================================== */
 /*        FFT vector kernels: a template, compiled once per set        */
 /* ================================================================== */
-/* Included from the built-in FFT above with AVLOC__FFT_T(name) (the name
-   suffix of this kernel set) and AVLOC__FFT_TEMPLATE_AVX2 (1: AVX2+FMA,
-   4 complex per vector; 0: SSE2, 2), inside the AVX2 target bracket for the
-   former. Names below go through AVLOC__FFT_T so both sets coexist. */
-#ifdef AVLOC__DSP_FFT_TEMPLATE
-#if AVLOC__DSP_FFT_TEMPLATE != 0x000100
-#error "avloc_dsp.h: AVLOC_DSP_FILE names a different avloc_dsp.h than the one being compiled"
-#endif
+/* Compiled once per SIMD set (AVLOC__VSET, avloc.h) by the pass in the
+   built-in FFT above. Names go through AVLOC__FFT_T so the sets coexist; the
+   complex vector ops below are the layer's, on AVLOC__VW complex values. */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_DSP_FFT
+#define AVLOC__FFT_T(name) AVLOC__VN(name)
 #define avloc__v AVLOC__FFT_T(avloc__v)
 #define avloc__vld AVLOC__FFT_T(avloc__vld)
 #define avloc__vst AVLOC__FFT_T(avloc__vst)
@@ -3273,6 +3280,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__vset1 AVLOC__FFT_T(avloc__vset1)
 #define avloc__vswap AVLOC__FFT_T(avloc__vswap)
 #define avloc__vmask AVLOC__FFT_T(avloc__vmask)
+#define avloc__vm AVLOC__FFT_T(avloc__vm)
 #define avloc__vcmul AVLOC__FFT_T(avloc__vcmul)
 #define avloc__vrev AVLOC__FFT_T(avloc__vrev)
 #define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
@@ -3288,85 +3296,38 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
 #define avloc__c2r_pre_v AVLOC__FFT_T(avloc__c2r_pre_v)
 
-#if AVLOC__FFT_TEMPLATE_AVX2
-#define AVLOC__VW 4 /* complex values per vector */
-typedef __m256 avloc__v;
-static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm256_loadu_ps((const float *)p); }
-static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm256_storeu_ps((float *)p, v); }
-static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm256_add_ps(a, b); }
-static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm256_sub_ps(a, b); }
-static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm256_mul_ps(a, b); }
-static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm256_xor_ps(a, b); }
-static inline avloc__v avloc__vset1(float x) { return _mm256_set1_ps(x); }
+#define AVLOC__VW (AVLOC__VF_W / 2) /* complex values per vector */
+typedef avloc__vf avloc__v;
+static inline avloc__v avloc__vld(const avloc__cpx *p) { return avloc__vf_ld((const float *)p); }
+static inline void avloc__vst(avloc__cpx *p, avloc__v v) { avloc__vf_st((float *)p, v); }
+static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return avloc__vf_add(a, b); }
+static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return avloc__vf_sub(a, b); }
+static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return avloc__vf_mul(a, b); }
+/* sign flips by an integer mask (avloc__vm: see avloc__vmask) */
+typedef avloc__vi avloc__vm;
+static inline avloc__v avloc__vxor(avloc__v a, avloc__vm m) { return avloc__vf_xorm(a, m); }
+static inline avloc__v avloc__vset1(float x) { return avloc__vf_set1(x); }
 /* (re, im) -> (im, re) in every complex lane */
-static inline avloc__v avloc__vswap(avloc__v a) { return _mm256_permute_ps(a, 0xB1); }
-/* sign mask negating the real (even) or imaginary (odd) lanes */
-static inline avloc__v avloc__vmask(int odd)
-{
-    return odd ? _mm256_setr_ps(0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f)
-               : _mm256_setr_ps(-0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f);
-}
+static inline avloc__v avloc__vswap(avloc__v a) { return avloc__vf_cswap(a); }
+/* sign mask negating the real (even) or imaginary (odd) lanes: integer bits
+   all the way (gcc -ffast-math folds -0.f lanes of a float vector to +0) */
+static inline avloc__vm avloc__vmask(int odd) { return avloc__vf_csign(odd); }
 /* a * w (forward, m = vmask(0)) or a * conj(w) (backward, m = vmask(1)) */
-static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
+static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__vm m)
 {
-    avloc__v wr = _mm256_moveldup_ps(w), wi = _mm256_movehdup_ps(w);
-    return _mm256_fmadd_ps(a, wr, _mm256_xor_ps(_mm256_mul_ps(avloc__vswap(a), wi), m));
+    return avloc__vf_fmadd(a, avloc__vf_cdupre(w), avloc__vxor(avloc__vf_mul(avloc__vswap(a), avloc__vf_cdupim(w)), m));
 }
 /* complex lanes in reverse order */
-static inline avloc__v avloc__vrev(avloc__v a)
-{
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B));
-}
-/* Loads 4 groups of 4 consecutive complex (p[4k+q], k = 0..3) and returns the
-   columns c[q] = (p[q], p[4+q], p[8+q], p[12+q]). */
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
-{
-    __m256d r0 = _mm256_castps_pd(avloc__vld(p)), r1 = _mm256_castps_pd(avloc__vld(p + 4));
-    __m256d r2 = _mm256_castps_pd(avloc__vld(p + 8)), r3 = _mm256_castps_pd(avloc__vld(p + 12));
-    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
-    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
-    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
-    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
-}
-#else /* SSE2 */
-#define AVLOC__VW 2
-typedef __m128 avloc__v;
-static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm_loadu_ps((const float *)p); }
-static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm_storeu_ps((float *)p, v); }
-static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm_add_ps(a, b); }
-static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm_sub_ps(a, b); }
-static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm_mul_ps(a, b); }
-static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm_xor_ps(a, b); }
-static inline avloc__v avloc__vset1(float x) { return _mm_set1_ps(x); }
-static inline avloc__v avloc__vswap(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 3, 0, 1)); }
-static inline avloc__v avloc__vmask(int odd)
-{
-    return odd ? _mm_setr_ps(0.f, -0.f, 0.f, -0.f) : _mm_setr_ps(-0.f, 0.f, -0.f, 0.f);
-}
-static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
-{
-    avloc__v wr = _mm_shuffle_ps(w, w, _MM_SHUFFLE(2, 2, 0, 0));
-    avloc__v wi = _mm_shuffle_ps(w, w, _MM_SHUFFLE(3, 3, 1, 1));
-    return _mm_add_ps(_mm_mul_ps(a, wr), _mm_xor_ps(_mm_mul_ps(avloc__vswap(a), wi), m));
-}
-static inline avloc__v avloc__vrev(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
-{
-    avloc__v v0 = avloc__vld(p), v1 = avloc__vld(p + 2), v2 = avloc__vld(p + 4), v3 = avloc__vld(p + 6);
-    c[0] = _mm_movelh_ps(v0, v2);
-    c[1] = _mm_movehl_ps(v2, v0);
-    c[2] = _mm_movelh_ps(v1, v3);
-    c[3] = _mm_movehl_ps(v3, v1);
-}
-#endif
+static inline avloc__v avloc__vrev(avloc__v a) { return avloc__vf_crev(a); }
+/* Loads 4 groups of AVLOC__VW consecutive complex and returns the columns
+   c[q] = (p[q], p[4+q], ...) (a 4 x AVLOC__VW complex transpose). */
+static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c) { avloc__vf_ld4t((const float *)p, c); }
 
 /* radix 2, ido a multiple of AVLOC__VW */
 static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    avloc__v mc = avloc__vmask(bwd);
+    avloc__vm mc = avloc__vmask(bwd);
     size_t k, i;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
@@ -3383,7 +3344,7 @@ static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
 static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 4 * k;
@@ -3409,7 +3370,8 @@ static inline avloc__v avloc__vmuli(avloc__v x) { return avloc__vxor(avloc__vswa
 static void avloc__pass3_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__v mc = avloc__vmask(bwd), twr = avloc__vset1(-0.5f);
+    const avloc__vm mc = avloc__vmask(bwd);
+    const avloc__v twr = avloc__vset1(-0.5f);
     const avloc__v twi = avloc__vset1((bwd ? 1.0f : -1.0f) * 0.866025403784438646763723170753f);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
@@ -3432,7 +3394,7 @@ static void avloc__pass5_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
     const float s = bwd ? -1.0f : 1.0f;
-    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__vm mc = avloc__vmask(bwd);
     const avloc__v w1r = avloc__vset1(0.309016994374947424102293417183f);
     const avloc__v w2r = avloc__vset1(-0.809016994374947424102293417183f);
     const avloc__v w1i = avloc__vset1(-s * 0.951056516295153572116439333379f);
@@ -3465,7 +3427,7 @@ static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
                            const avloc__cpx *tw, const avloc__cpx *cs, int bwd)
 {
     avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
-    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__vm mc = avloc__vmask(bwd);
     const float s = bwd ? -1.0f : 1.0f;
     size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
     for (k = 0; k < l1; k++) {
@@ -3503,7 +3465,7 @@ static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
 static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                               avloc__cpx *AVLOC__RESTRICT ch, int bwd)
 {
-    avloc__v mr = avloc__vmask(!bwd);
+    avloc__vm mr = avloc__vmask(!bwd);
     size_t k;
     for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
         avloc__v c[4], t0, t1, t2, t3, r;
@@ -3540,7 +3502,7 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
 static size_t avloc__cmul_arr_v(const avloc__cpx *x, const avloc__cpx *w, avloc__cpx *out, size_t cnt, int bwd)
 {
-    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__vm mc = avloc__vmask(bwd);
     size_t k = 0;
     for (; k + AVLOC__VW <= cnt; k += AVLOC__VW)
         avloc__vst(out + k, avloc__vcmul(avloc__vld(x + k), avloc__vld(w + k), mc));
@@ -3552,8 +3514,8 @@ static size_t avloc__r2c_post_v(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
 {
     size_t k = 1, h = m / 2;
     {
-        const avloc__v half = avloc__vset1(0.5f), mc = avloc__vmask(0), mr = avloc__vmask(1);
-        const avloc__v conj = avloc__vmask(1);
+        const avloc__v half = avloc__vset1(0.5f);
+        const avloc__vm mc = avloc__vmask(0), mr = avloc__vmask(1), conj = avloc__vmask(1);
         for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
             avloc__v a = avloc__vld(z + k);
             avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(z + m - k - (AVLOC__VW - 1))), conj);
@@ -3571,8 +3533,8 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 {
     size_t k = 1, h = m / 2;
     {
-        const avloc__v vs = avloc__vset1(sc), mc = avloc__vmask(1), mr = avloc__vmask(0);
-        const avloc__v conj = avloc__vmask(1);
+        const avloc__v vs = avloc__vset1(sc);
+        const avloc__vm mc = avloc__vmask(1), mr = avloc__vmask(0), conj = avloc__vmask(1);
         for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
             avloc__v a = avloc__vld(x + k);
             avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(x + m - k - (AVLOC__VW - 1))), conj);
@@ -3597,6 +3559,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vset1
 #undef avloc__vswap
 #undef avloc__vmask
+#undef avloc__vm
 #undef avloc__vcmul
 #undef avloc__vrev
 #undef avloc__vld4t
@@ -3611,4 +3574,5 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v
-#endif /* AVLOC__DSP_FFT_TEMPLATE */
+#undef AVLOC__FFT_T
+#endif /* FFT kernel pass */
