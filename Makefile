@@ -6,6 +6,10 @@ WARN    := -Wall -Wextra -pedantic
 STD     ?= -std=c99
 LDLIBS  += -lm
 BUILD   ?= build
+# RUN: prefix for running the test programs, e.g. an emulator for a
+# cross-compiled suite: make test CC=aarch64-linux-gnu-gcc BUILD=build/aarch64 \
+#   RUN="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+RUN     ?=
 
 HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -22,7 +26,7 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
 	@pass=0; fail=0; for t in $(TESTS); do \
-	  out=$$($$t); rc=$$?; echo "$$out"; \
+	  out=$$($(RUN) $$t); rc=$$?; echo "$$out"; \
 	  line=$$(echo "$$out" | grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed$$' | tail -n 1); \
 	  if [ -z "$$line" ]; then echo "$$t: crashed or printed no summary (exit $$rc)"; fail=$$((fail+1)); continue; fi; \
 	  p=$$(echo "$$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$$(echo "$$line" | sed -E 's/.* ([0-9]+) failed/\1/'); \
