@@ -57,7 +57,8 @@
                       elementwise kernels give bit-identical results. The
                       compiler may still contract a*b+c in C code: clang
                       obeys the FP_CONTRACT pragma this sets; with gcc also
-                      build with -ffp-contract=off (its default for -std=c99)
+                      build with -ffp-contract=off (its default for -std=c99);
+                      -ffast-math (contraction, reassociation) voids this
    NEON               ARM: kernels use NEON where the compiler targets it
                       (__ARM_NEON: always on AArch64; ARMv7-A with
                       -mfpu=neon), no flag needed; ARMv7 lacks double vectors,
