@@ -6,10 +6,17 @@ WARN    := -Wall -Wextra -pedantic
 STD     ?= -std=c99
 LDLIBS  += -lm
 BUILD   ?= build
-# RUN: prefix for running the test programs, e.g. an emulator for a
-# cross-compiled suite: make test CC=aarch64-linux-gnu-gcc BUILD=build/aarch64 \
-#   RUN="qemu-aarch64 -L /usr/aarch64-linux-gnu"
-RUN     ?=
+# Prefix for running the test programs, e.g. an emulator for a cross build:
+#   make test CC=arm-linux-gnueabihf-gcc BUILD=build/armhf RUN="qemu-arm -L /usr/arm-linux-gnueabihf"
+# Left unset, it is filled in for Debian's ARM cross compilers (qemu-user).
+ifeq ($(origin RUN),undefined)
+TARGET_TRIPLE := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifeq ($(TARGET_TRIPLE),arm-linux-gnueabihf)
+RUN := qemu-arm -L /usr/arm-linux-gnueabihf
+else ifeq ($(TARGET_TRIPLE),aarch64-linux-gnu)
+RUN := qemu-aarch64 -L /usr/aarch64-linux-gnu
+endif
+endif
 
 HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -19,9 +26,18 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# The CLI test compiles examples/avloc.c in (its main renamed).
+$(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
+
+# test_cli runs the built avloc program (through $(RUN) for a cross build):
+# built first, its path and the runner compiled in.
+$(BUILD)/tests/test_cli: tests/test_cli.c $(wildcard tests/*.h) $(HEADERS) $(BUILD)/avloc
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DTH_AVLOC_BIN='"$(BUILD)/avloc"' -DTH_RUN='"$(RUN)"' -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
@@ -48,6 +64,11 @@ bench:
 $(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# Constant-table generator for small targets (avloc_mel_init_tables_f32, docs/build.md).
+$(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I. -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 clean:
 	rm -rf $(BUILD)
