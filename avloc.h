@@ -1377,7 +1377,10 @@ AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
     double mx = -HUGE_VAL, s = 0.0;
     size_t i;
     for (i = 0; i < n; i++) if (x[i] > mx) mx = x[i];
-    if (n == 0 || mx == -HUGE_VAL) return -HUGE_VAL;
+    if (n == 0) return -HUGE_VAL;
+    /* all -inf: log 0 = -inf, not NaN from -inf - -inf (+inf stays +inf). On the
+       bits: a comparison with an infinity is folded away under -ffast-math */
+    if (!avloc__finite_f64(mx)) return mx;
     for (i = 0; i < n; i++) s += exp(x[i] - mx);
     return mx + log(s);
 }

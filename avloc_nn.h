@@ -549,7 +549,7 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
     if (*is_int && dropped) *is_int = 0; /* too long for an exact integer */
     if (iv) *iv = neg ? -(long)m : (long)m;
     x = (float)m;
-    for (; e10 > 0 && x == x && x - x == 0.0f; e10--) x *= 10.0f; /* stops at infinity */
+    for (; e10 > 0 && avloc__finite_f32(x); e10--) x *= 10.0f; /* stops at infinity */
     for (; e10 < 0 && x != 0.0f; e10++) x /= 10.0f;
     *v = neg ? -x : x;
     return AVLOC_OK;
