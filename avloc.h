@@ -60,9 +60,10 @@
    gcc -O2 / Cortex-M4 gcc -Os, tools/optout_sizes.sh, docs/build.md):
    AVLOC_NO_SAFETENSORS    the safetensors reader/writer (~29 / ~12 KB), and
                            with it the model files of GLLiM and of the PHAT
-                           baseline (save/load)
+                           baseline (save/load); avloc_nn.h then stops with
+                           an #error (its networks are safetensors files)
    AVLOC_NO_MEL            avloc_dsp.h: mel filterbank, MFCC and mel
-                           spectrogram (~10 / ~5 KB); dB/log maps stay
+                           spectrogram (~11 / ~5 KB); dB/log maps stay
    AVLOC_NO_BINAURAL       avloc_dsp.h: binaural ILD/IPD features (~11 / ~4 KB)
                            and GLLiM's stereo-clip glue; avloc_binaural_config
                            stays (GLLiM models embed it)

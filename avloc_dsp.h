@@ -40,6 +40,10 @@
      (checked against them in tests/, see tools/gen_goldens_*.py).
    - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
      FFT on fftwf (the one back-end that allocates, inside FFTW).
+   - Module opt-outs (avloc.h): AVLOC_NO_MEL, AVLOC_NO_BINAURAL, AVLOC_NO_GCC_PHAT.
+   - Small targets: avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32
+     take const tables made by tools/gen_tables.c instead of computing them
+     with double-precision libm (docs/build.md, "MCU-ready tables").
 */
 #ifndef AVLOC__DSP_FFT_TEMPLATE /* the header; the FFT vector-kernel template is at the end */
 #ifndef AVLOC_DSP_H
@@ -2036,8 +2040,8 @@ static avloc_result avloc__mel_tables_check(const avloc_mel_tables *t, size_t n_
 AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t)
 {
     avloc_result r;
+    if (mel) memset(mel, 0, sizeof *mel); /* a failed init leaves a zeroed object */
     if (!mel || !t) return AVLOC_ERR_NULL;
-    memset(mel, 0, sizeof *mel);
     if ((r = avloc__mel_check(&t->cfg)) != AVLOC_OK) return r;
     if (!t->start || !t->count || !t->offset || !t->weights) return AVLOC_ERR_NULL;
     if ((r = avloc__mel_tables_check(t, t->cfg.n_fft / 2 + 1)) != AVLOC_OK) return r;
@@ -2314,8 +2318,8 @@ AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m)
 AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t)
 {
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m); /* a failed init leaves a zeroed object */
     if (!m || !t) return AVLOC_ERR_NULL;
-    memset(m, 0, sizeof *m);
     if ((r = avloc__mfcc_check(&t->cfg)) != AVLOC_OK) return r;
     if (!t->dct || !t->lift) return AVLOC_ERR_NULL;
     m->n_mels = t->cfg.n_mels;
