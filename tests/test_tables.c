@@ -142,6 +142,7 @@ static void tt_window(const tt_case *c)
     CHECK_EQ_INT(avloc_stft_init_f32(&st, &sc, mem, ob), AVLOC_OK);
     CHECK_MSG(tt_same(st.window + (sc.n_fft - c->win_length) / 2, c->window, c->win_length),
               "%s: STFT window", c->name);
+    avloc_stft_destroy_f32(&st);
     free(mem);
     free(w);
 }
