@@ -1049,9 +1049,11 @@ static long avloc__nn_dim(long d, int n)
     return (d < 0 || d >= n) ? -1 : d;
 }
 
+/* Also checks that the tensor's bytes fit size_t: the planner and the
+   kernels compute numel * sizeof(float) unchecked. */
 static int avloc__nn_set(avloc_nn_tensor *t, int ndim, const size_t *shape)
 {
-    size_t n = 1;
+    size_t n = 1, bytes;
     int i;
     t->ndim = ndim;
     for (i = 0; i < ndim; i++) {
@@ -1059,7 +1061,7 @@ static int avloc__nn_set(avloc_nn_tensor *t, int ndim, const size_t *shape)
         t->shape[i] = shape[i];
     }
     t->numel = n;
-    return 1;
+    return avloc_size_mul(n, sizeof(float), &bytes);
 }
 
 /* The file's tensor bound to role r (found again by its data pointer, so
@@ -1473,22 +1475,28 @@ static avloc_result avloc__nn_place(avloc_nn *net)
     net->arena_bytes = 0;
     for (i = 0; i < n; i++) {
         avloc_nn_tensor *x = &net->tensors[ord[i]];
-        size_t off = 0, bytes = x->numel * sizeof(float);
+        size_t off = 0, end, bytes = x->numel * sizeof(float); /* fits: avloc__nn_set */
         int moved = 1;
         while (moved) {
             moved = 0;
+            /* a hostile graph can push the end past SIZE_MAX (placed ends are
+               checked below, so qend and arena_bytes never wrap) */
+            if (!avloc_size_add(off, bytes, &end) || !avloc_size_add(end, AVLOC_NN_ALIGN, &end))
+                return AVLOC_ERR_OVERFLOW;
+            end -= AVLOC_NN_ALIGN;
             for (j = 0; j < i; j++) {
                 const avloc_nn_tensor *q = &net->tensors[ord[j]];
                 size_t qend = q->offset + q->numel * sizeof(float);
                 if (q->producer > x->last || x->producer > q->last) continue;
-                if (q->offset < off + bytes && off < qend) {
+                if (q->offset < end && off < qend) {
                     off = avloc__nn_align_up(qend);
                     moved = 1;
+                    break;
                 }
             }
         }
         x->offset = off;
-        if (off + bytes > net->arena_bytes) net->arena_bytes = off + bytes;
+        if (end > net->arena_bytes) net->arena_bytes = end;
     }
     /* liveness lower bound: the largest sum of buffers live at one node */
     net->arena_lower_bound = 0;
@@ -1507,6 +1515,7 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
 {
     avloc_nn *net = c->net;
     size_t i, k, t;
+    avloc_result rc;
     for (i = 0; i < net->n_nodes; i++)
         for (k = 0; k < net->nodes[i].n_in; k++) net->tensors[net->edges[net->nodes[i].in0 + k]].last = (long)i;
     for (t = 0; t < net->n_tensors; t++)
@@ -1522,7 +1531,8 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
     net->scratch_bytes = 0;
     for (i = 0; i < net->n_nodes; i++)
         if (net->nodes[i].scratch > net->scratch_bytes) net->scratch_bytes = net->nodes[i].scratch;
-    return avloc__nn_place(net);
+    rc = avloc__nn_place(net);
+    return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "activations too large for one arena", 0, 0) : rc;
 }
 
 /* ------------------------------------------------------------ layout */
@@ -1558,7 +1568,8 @@ static avloc_result avloc__nn_finish(avloc__nn_ctx *c)
         avloc_nn_node *nd = &net->nodes[i];
         c->node = (long)i;
         if (c->err) avloc__nn_decode(nd->name ? nd->name : "", nd->name ? nd->name_len : 0, c->err->name, sizeof c->err->name);
-        if ((rc = avloc__nn_infer(c, nd)) != AVLOC_OK) return rc;
+        if ((rc = avloc__nn_infer(c, nd)) != AVLOC_OK)
+            return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "output tensor too large", 0, 0) : rc;
         if ((rc = avloc__nn_bind_node(c, nd)) != AVLOC_OK) return rc;
         if (c->err) c->err->name[0] = '\0';
     }
