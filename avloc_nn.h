@@ -2027,13 +2027,16 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
                         for (b = w0; b < w1; b++) acc += xc[(size_t)a * W + (size_t)b];
                     y[(c * Ho + oh) * Wo + ow] = acc / (float)((h1 - h0) * (w1 - w0));
                 } else if (is_max) {
+                    /* only the taps inside the input: a file may give a huge
+                       kernel that is nearly all padding */
                     float m = -INFINITY;
-                    for (a = 0; a < kh; a++)
-                        for (b = 0; b < kw; b++) {
-                            long ih = (long)oh * sh - ph + a * dh, iw = (long)ow * sw - pw + b * dw;
-                            float v;
-                            if (ih < 0 || ih >= (long)H || iw < 0 || iw >= (long)W) continue;
-                            v = xc[(size_t)ih * W + (size_t)iw];
+                    size_t a0, a1, b0, b1, ta, tb;
+                    avloc__nn_span(0, (size_t)kh, dh, (long)oh * sh - ph, H, &a0, &a1);
+                    avloc__nn_span(0, (size_t)kw, dw, (long)ow * sw - pw, W, &b0, &b1);
+                    for (ta = a0; ta < a1; ta++)
+                        for (tb = b0; tb < b1; tb++) {
+                            const float v = xc[(size_t)((long)oh * sh - ph + (long)ta * dh) * W +
+                                               (size_t)((long)ow * sw - pw + (long)tb * dw)];
                             if (v > m || v != v) m = v; /* NaN propagates, as in torch */
                         }
                     y[(c * Ho + oh) * Wo + ow] = m;

@@ -313,6 +313,17 @@ static void test_hostile(void)
            "{\"op\":\"relu\",\"in\":[\"u\"],\"out\":[\"r\"]},{\"op\":\"add\",\"in\":[\"u\",\"r\"],\"out\":[\"s\"]},"
            "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"s\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
            0, 0, AVLOC_ERR_OVERFLOW, -1, "arena");
+    { /* a kernel that is nearly all padding runs only its taps inside the
+         input (every tap took ~1e18 steps: run never returned) */
+        size_t size;
+        avloc_nn_error err;
+        unsigned char *f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+                                     "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"max_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
+                                     "\"a\":{\"kernel_size\":999999999,\"padding\":499999999}}," G_CONV("v", "c") "]}",
+                                     0, 0, &size);
+        if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+        free(f);
+    }
     { /* no graph metadata / wrong format */
         size_t size, obj;
         unsigned char *f = make_file(good, 0, 0, &size);
