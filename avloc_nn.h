@@ -193,7 +193,8 @@ typedef void (*avloc_nn_rng_fn)(void *user, float *eps, size_t n);
 /* Bytes of object memory for this file (JSON syntax checked, no memory used). */
 AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_t *obj_bytes);
 /* Parse, validate, infer shapes, bind weights, plan memory. The file image
-   must be the same bytes at the same address as for the query. */
+   must be the same bytes at the same address as for the query. On any
+   failure *net is left zeroed (calls on it give AVLOC_ERR_STATE). */
 AVLOC_API avloc_result avloc_nn_init(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                      size_t mem_bytes);
 /* The same, with the reason of a failure in *err (optional). */
@@ -1655,6 +1656,7 @@ AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, siz
         memset(err, 0, sizeof *err);
         err->node = -1;
     }
+    if (net) memset(net, 0, sizeof *net); /* every failure leaves it zeroed (AVLOC_ERR_STATE) */
     if (!net || !file || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;

@@ -333,6 +333,23 @@ static void test_hostile(void)
             CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, 0), AVLOC_ERR_WORKSPACE);
             CHECK_EQ_INT(avloc_nn_query(f, size, &obj), AVLOC_OK);
             CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
+            { /* a failed init leaves the object zeroed, whatever the reason:
+                 re-initialising a live net with a NULL file must not leave
+                 it runnable on the old tables */
+                void *mem = malloc(obj);
+                float x[25] = {0}, y[50];
+                const float *in[1];
+                float *out[1];
+                in[0] = x;
+                out[0] = y;
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, mem, obj), AVLOC_OK);
+                CHECK_EQ_INT(avloc_nn_init(&net, NULL, size, mem, obj), AVLOC_ERR_NULL);
+                CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, x, sizeof x, y, sizeof y), AVLOC_ERR_STATE);
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, mem, obj), AVLOC_OK);
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, obj), AVLOC_ERR_NULL);
+                CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, x, sizeof x, y, sizeof y), AVLOC_ERR_STATE);
+                free(mem);
+            }
             free(f);
         }
     }
