@@ -34,10 +34,11 @@
    past its end. Query and init run the very same layout code through an
    avloc_arena in "measure" mode (mem == NULL), so they can never disagree:
 
-       size_t need;
-       avloc_fft_query(&cfg, &need);          // how many bytes?
+       size_t need, scratch;                  // (avloc_dsp.h's FFT as the example)
+       avloc_fft_f32 plan;
+       avloc_fft_query_f32(1024, AVLOC_FFT_REAL, &need, &scratch); // how many bytes?
        void *mem = malloc(need);              // the caller's choice of memory
-       avloc_fft_init(&plan, &cfg, mem, need);
+       avloc_fft_init_f32(&plan, 1024, AVLOC_FFT_REAL, mem, need);
 
    Objects are read-only after init unless documented otherwise, so one plan
    may serve several threads; scratch memory is passed per call.

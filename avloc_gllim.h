@@ -41,7 +41,7 @@
    Sigma constraints: "d*" diagonal tied across k (default, the paper's),
    "d" diagonal per k, "i" isotropic per k, "i*" isotropic tied.
 
-   EM (avloc_gllim_train)
+   EM (avloc_gllim_train_f64)
    - Initial responsibilities: k-means++ on x (seeded xorshift64*, then
      Lloyd iterations) giving hard responsibilities, or caller-given ones
      (cfg.init_resp). n_init restarts keep the best final log-likelihood.
