@@ -179,6 +179,11 @@ MUTANTS = [
          new="            chirp[k] = avloc__fft_root((size_t)((unsigned)(k * k) % (unsigned)(2 * n)), 2 * n);\n            (void)q;\n",
          why="Bluestein chirp index k^2 in 32 bits: wrong only for primes n > 65536",
          tests=["test_fft"]),
+    dict(id="fft-bluestein-one-prime", file="avloc_dsp.h",
+         old="    for (k = n; k < m; k++) a[k].re = a[k].im = 0.0f;\n",
+         new="    for (k = n + (n == 2003); k < m; k++) a[k].re = a[k].im = 0.0f;\n",
+         why="Bluestein broken for one prime above the 1..1100 sweep (stale padding at n = 2003)",
+         tests=["test_fft"]),
 # ---------------------------------------- more of the same kind (own list)
     dict(id="core-half-nan-payload", file="avloc.h",
          old="} else if (e == 31) f = s | 0x7F800000u | (m << 13);",
