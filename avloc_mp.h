@@ -1,0 +1,965 @@
+/* avloc_mp.h - audio-visual matching pursuit (AV-MP) for avloc: sparse coding
+   of an audio track and a video with bimodal, shift-invariant kernels, a
+   naive reference coder, a fast coder, video whitening, Hebbian dictionary
+   learning and localisation of the sounding region.   v0.1.0
+
+   The method of Monaci, Sommer and Vandergheynst, "Learning sparse generative
+   models of audiovisual signals" (EUSIPCO 2008).
+
+   USAGE
+   -----
+   In exactly ONE C or C++ file:
+       #define AVLOC_IMPLEMENTATION      // core + every avloc header included
+       #include "avloc_mp.h"
+   or, to place only this module's implementation in a file:
+       #define AVLOC_MP_IMPLEMENTATION
+       #include "avloc_mp.h"
+   (then AVLOC_IMPLEMENTATION must be defined in exactly one file for the
+   core and the DSP module, whose FFT this module uses).
+
+       // audio: cfg.audio_samples floats; video: frames x height x width floats
+       avloc_mp_config cfg = avloc_mp_config_default();   // K=10, 1602, 8x8x6
+       cfg.audio_samples = na; cfg.frames = nf; cfg.height = h; cfg.width = w;
+       size_t ob, sb;
+       avloc_mp_coder_query(&cfg, &ob, &sb);
+       avloc_mp_coder coder;
+       avloc_mp_coder_init(&coder, &cfg, malloc(ob), ob);
+       void *scratch = malloc(sb);
+       avloc_mp_dict dict = { kernels_audio, kernels_video }; // [K][La], [K][T][H][W]
+       avloc_mp_coder_set_dict(&coder, &dict, scratch, sb);  // cross-correlation tables
+       avloc_mp_atom atoms[200];
+       size_t n;
+       avloc_mp_code_f32(&coder, audio, video, 200, 0.0f, atoms, &n,
+                         res_audio, res_video, scratch, sb);
+       // atoms[i]: kernel k, audio offset, first frame, row, col, ca, cv
+
+   THE MODEL AND THE TRANSLATION
+   -----------------------------
+   A kernel phi_k = (audio phi_k^a: La samples, video phi_k^v: T x H x W),
+   each modality of unit l2 norm (set_dict does not renormalise: call
+   avloc_mp_dict_normalize). A time shift r is taken on the audio sample
+   grid: audio offset n (r = n / audio_rate) puts the audio kernel at samples
+   n .. n+La-1 and the video kernel at frames f(n) .. f(n)+T-1 with
+   f(n) = nint(n * video_fps / audio_rate) (round half up), plus a spatial
+   offset (row p, column q) of its top-left pixel. Only positions where both
+   modalities lie wholly inside the signal are used: n + La <= audio_samples
+   and f(n) + T <= frames.
+
+   AV-MP step: choose (k, n, p, q) maximising |<a, T phi_k^a>| + |<v, T phi_k^v>|
+   (a, v: current residuals), record ca = <a, T phi^a>, cv = <v, T phi^v>,
+   subtract ca T phi^a and cv T phi^v. Stop after max_atoms atoms, or when
+   the best score is below the threshold (or zero).
+   TIES are broken towards the lowest kernel k, then the lowest audio offset
+   n, then the lowest (row, column) in row-major order. Both coders follow
+   this rule, so on the same input they pick the same atoms unless two scores
+   differ only by rounding (the naive coder sums in double, the fast one in
+   float through FFTs).
+
+   TWO CODERS
+   ----------
+   avloc_mp_code_naive_f32: the reference. Every step recomputes every inner
+   product directly from the residuals (O(K * positions * kernel size) per
+   atom). No memory beyond the outputs. Use it for tests and small problems.
+
+   avloc_mp_code_f32 (the fast coder), as MPTK and LTFAT do it for audio:
+   - First pass: every inner product by FFT correlation (avloc_fft_*, 3-D
+     separable complex transforms of 5-smooth sizes; two real kernels per
+     complex transform).
+   - After each atom, only the inner products whose support overlaps the atom
+     change, in the coefficient domain:
+       <r - c T_s phi_j, T_u phi_k> = <r, T_u phi_k> - c <T_s phi_j, T_u phi_k>
+     with the kernel-to-kernel cross-correlations at all lags, computed once
+     per dictionary by set_dict (by FFT).
+   - Selection: positions are grouped in blocks (kernel k, video frame f):
+     each block keeps its best |audio| over the audio offsets that map to f,
+     its best |video| over (p, q), and their argmaxes; a binary max tree over
+     the blocks gives the best atom in O(log blocks). After an update a block
+     is rescanned only if its old argmax was in the changed region, otherwise
+     only the changed region is scanned.
+
+   MEMORY (reported by avloc_mp_coder_query / avloc_mp_coder_info)
+   - object: FFT plans + the cross-correlation tables
+       4 * K^2 * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
+     (K=30, La=2670, 12x12x10: 55 MB). cfg.low_memory = 1 drops the tables
+     and recomputes the K rows of the selected kernel by FFT after each atom
+     (K/2 + 1 small FFTs per modality and atom): slower, memory K times less.
+   - scratch per coding call: the correlation maps 4 * K * (Nr + Nf' * Hv * Wv)
+     bytes (Nr audio offsets, Nf' frame offsets, Hv x Wv spatial offsets),
+     block maxima, the max tree and the FFT buffers.
+
+   WHITENING: avloc_mp_whiten_f32 filters each frame with the 1/f-whitening
+   filter of Olshausen & Field, R(f) = f exp(-(f/f0)^4) (f in cycles/pixel,
+   f0 = 0.4 by default), computed by 2-D FFT of the frame (circular).
+
+   LEARNING: avloc_mp_learn_f32 alternates fast coding and the Hebbian step
+   of the paper (see its comment for the options that make it robust).
+
+   LOCALISATION: avloc_mp_heatmap_f32 spreads |cv| of each atom over its
+   video support into a per-frame heat map; avloc_mp_locate_f32 reduces it
+   to one position per frame (the heat-weighted centroid).
+
+   All entry points validate their input (AVLOC_ERR_NULL, _SIZE, _PARAM,
+   _NONFINITE, _WORKSPACE) and never allocate.
+*/
+#ifndef AVLOC_MP_H
+#define AVLOC_MP_H
+
+#include "avloc.h"
+#include "avloc_dsp.h" /* avloc_fft_*: the first pass and the cross-correlation tables */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Sizes of the kernels and of the signal, rates, memory mode. */
+typedef struct avloc_mp_config {
+    size_t kernels;        /* K (default 10) */
+    size_t audio_len;      /* La: audio samples per kernel (default 1602) */
+    size_t kernel_t, kernel_h, kernel_w; /* video kernel frames, rows, cols (default 6, 8, 8) */
+    size_t audio_samples;  /* signal audio length (no default: 0 is rejected) */
+    size_t frames, height, width; /* signal video size (no default) */
+    double audio_rate;     /* Hz (default 8000) */
+    double video_fps;      /* frames per second (default 29.97) */
+    int low_memory;        /* 1: no cross-correlation tables (default 0) */
+} avloc_mp_config;
+
+AVLOC_API avloc_mp_config avloc_mp_config_default(void);
+
+/* A dictionary: kernels in caller memory, shapes from the config.
+   audio [K][La], video [K][T][H][W] (frame, row, column). */
+typedef struct avloc_mp_dict {
+    float *audio;
+    float *video;
+} avloc_mp_dict;
+
+/* One atom of a decomposition. */
+typedef struct avloc_mp_atom {
+    size_t k;        /* kernel */
+    size_t offset;   /* first audio sample (time = offset / audio_rate) */
+    size_t frame;    /* first video frame = nint(offset * fps / rate) */
+    size_t row, col; /* top-left pixel of the video kernel */
+    float ca, cv;    /* audio and video coefficients */
+} avloc_mp_atom;
+
+/* Video frame where the kernel placed at audio offset n starts. */
+AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n);
+
+/* Checks the config (sizes, rates, kernel inside the signal) and returns the
+   number of audio offsets Nr and frame offsets Nf' (either may be NULL). */
+AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_offsets,
+                                          size_t *n_frames);
+
+/* Normalise each modality of each kernel to unit l2 norm (a zero kernel is
+   left zero and gives AVLOC_ERR_NUMERIC after all others are done). */
+AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc_mp_dict *dict);
+
+/* The reference coder: direct inner products, full rescan each step.
+   res_audio [audio_samples] and res_video [frames*height*width] receive the
+   residuals; they may be the same buffers as audio / video (in place).
+   *n_atoms receives the number of atoms written (<= max_atoms). */
+AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const avloc_mp_dict *dict,
+                                               const float *audio, const float *video,
+                                               size_t max_atoms, float threshold,
+                                               avloc_mp_atom *atoms, size_t *n_atoms,
+                                               float *res_audio, float *res_video);
+
+/* The fast coder object: FFT plans and (unless low_memory) the tables. */
+typedef struct avloc_mp_coder {
+    avloc_mp_config cfg;
+    size_t n_off, n_fr;      /* audio offsets Nr, frame offsets Nf' */
+    size_t hv, wv;           /* spatial offsets */
+    size_t lag_a, lag_v;     /* lags per table row: 2La-1, (2T-1)(2H-1)(2W-1) */
+    size_t grid[4][3];       /* FFT sizes: audio pass, video pass, audio table, video table */
+    avloc_fft_f32 plan[4][3];
+    float *xc_audio;         /* [K][K][lag_a] or NULL (low memory) */
+    float *xc_video;         /* [K][K][lag_v] or NULL */
+    const float *dict_audio; /* set by set_dict (caller memory, kept alive) */
+    const float *dict_video;
+    size_t table_bytes;      /* bytes of the tables (0 when low_memory) */
+    size_t scratch_bytes;    /* per-call scratch */
+    unsigned magic;
+} avloc_mp_coder;
+
+AVLOC_API avloc_result avloc_mp_coder_query(const avloc_mp_config *cfg, size_t *obj_bytes,
+                                            size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_mp_coder_init(avloc_mp_coder *c, const avloc_mp_config *cfg,
+                                           void *mem, size_t bytes);
+AVLOC_API void avloc_mp_coder_destroy(avloc_mp_coder *c);
+/* Take a dictionary (kept by pointer: it must stay alive and unchanged until
+   the next set_dict) and build the cross-correlation tables. */
+AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
+                                               void *scratch, size_t scratch_bytes);
+/* The fast coder; same contract and outputs as avloc_mp_code_naive_f32. */
+AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
+                                         const float *video, size_t max_atoms, float threshold,
+                                         avloc_mp_atom *atoms, size_t *n_atoms,
+                                         float *res_audio, float *res_video,
+                                         void *scratch, size_t scratch_bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AVLOC_MP_H */
+
+/* ====================================================================== */
+/*                            IMPLEMENTATION                              */
+/* ====================================================================== */
+#if defined(AVLOC_IMPLEMENTATION) && !defined(AVLOC_MP_IMPLEMENTATION)
+#define AVLOC_MP_IMPLEMENTATION
+#endif
+#if defined(AVLOC_MP_IMPLEMENTATION) && !defined(AVLOC_MP_IMPLEMENTATION_DONE)
+#define AVLOC_MP_IMPLEMENTATION_DONE
+
+#include <math.h>
+#include <string.h>
+
+#define AVLOC__MP_MAGIC 0x4d50u /* "MP" */
+
+AVLOC_API avloc_mp_config avloc_mp_config_default(void)
+{
+    avloc_mp_config c;
+    memset(&c, 0, sizeof c);
+    c.kernels = 10;
+    c.audio_len = 1602;
+    c.kernel_t = 6;
+    c.kernel_h = 8;
+    c.kernel_w = 8;
+    c.audio_rate = 8000.0;
+    c.video_fps = 29.97;
+    return c;
+}
+
+AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n)
+{
+    return (size_t)floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
+}
+
+static size_t avloc__mp_kv(const avloc_mp_config *c) /* video kernel values */
+{
+    return c->kernel_t * c->kernel_h * c->kernel_w;
+}
+
+static size_t avloc__mp_nv(const avloc_mp_config *c) /* video signal values */
+{
+    return c->frames * c->height * c->width;
+}
+
+AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_offsets,
+                                          size_t *n_frames)
+{
+    size_t nr, t, s;
+    if (!cfg) return AVLOC_ERR_NULL;
+    if (!(cfg->audio_rate > 0) || !(cfg->video_fps > 0) || cfg->audio_rate > 1e7 || cfg->video_fps > 1e4)
+        return AVLOC_ERR_PARAM;
+    if (!cfg->kernels || !cfg->audio_len || !cfg->kernel_t || !cfg->kernel_h || !cfg->kernel_w ||
+        !cfg->audio_samples || !cfg->frames || !cfg->height || !cfg->width)
+        return AVLOC_ERR_SIZE;
+    if (cfg->kernels > AVLOC_MAX_DIM || cfg->audio_samples > AVLOC_MAX_DIM ||
+        cfg->frames > AVLOC_MAX_DIM || cfg->height > 65536 || cfg->width > 65536)
+        return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(cfg->kernel_t, cfg->kernel_h, &t) || !avloc_size_mul(t, cfg->kernel_w, &t) ||
+        !avloc_size_mul(cfg->frames, cfg->height, &s) || !avloc_size_mul(s, cfg->width, &s))
+        return AVLOC_ERR_OVERFLOW;
+    if (cfg->audio_len > cfg->audio_samples || cfg->kernel_t > cfg->frames ||
+        cfg->kernel_h > cfg->height || cfg->kernel_w > cfg->width)
+        return AVLOC_ERR_SIZE; /* the signal is shorter or smaller than a kernel */
+    /* offsets n with n + La <= samples and f(n) + T <= frames (f is monotone) */
+    nr = cfg->audio_samples - cfg->audio_len + 1;
+    if (avloc_mp_frame_of(cfg, nr - 1) + cfg->kernel_t > cfg->frames) {
+        /* binary search for the first n whose video kernel does not fit */
+        size_t lo = 0, hi = nr - 1; /* f(hi) does not fit */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (avloc_mp_frame_of(cfg, mid) + cfg->kernel_t > cfg->frames) hi = mid;
+            else lo = mid + 1;
+        }
+        nr = lo;
+    }
+    if (nr == 0) return AVLOC_ERR_SIZE;
+    if (n_offsets) *n_offsets = nr;
+    if (n_frames) *n_frames = avloc_mp_frame_of(cfg, nr - 1) + 1;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__mp_check_dict(const avloc_mp_config *cfg, const avloc_mp_dict *d)
+{
+    if (!d || !d->audio || !d->video) return AVLOC_ERR_NULL;
+    if (!avloc_all_finite_f32(d->audio, cfg->kernels * cfg->audio_len) ||
+        !avloc_all_finite_f32(d->video, cfg->kernels * avloc__mp_kv(cfg)))
+        return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
+static double avloc__mp_norm(const float *x, size_t n)
+{
+    double s = 0;
+    size_t i;
+    for (i = 0; i < n; i++) s += (double)x[i] * x[i];
+    return sqrt(s);
+}
+
+/* x /= ||x||; returns 0 if x is zero (left as is). */
+static int avloc__mp_unit(float *x, size_t n)
+{
+    double s = avloc__mp_norm(x, n);
+    size_t i;
+    if (!(s > 0)) return 0;
+    for (i = 0; i < n; i++) x[i] = (float)(x[i] / s);
+    return 1;
+}
+
+AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc_mp_dict *dict)
+{
+    size_t k, kv;
+    int ok = 1;
+    if (!cfg || !dict || !dict->audio || !dict->video) return AVLOC_ERR_NULL;
+    if (!cfg->kernels || !cfg->audio_len || !(kv = avloc__mp_kv(cfg))) return AVLOC_ERR_SIZE;
+    for (k = 0; k < cfg->kernels; k++) {
+        ok &= avloc__mp_unit(dict->audio + k * cfg->audio_len, cfg->audio_len);
+        ok &= avloc__mp_unit(dict->video + k * kv, kv);
+    }
+    return ok ? AVLOC_OK : AVLOC_ERR_NUMERIC;
+}
+
+/* Common checks of a coding call. */
+static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float *audio,
+                                         const float *video, const avloc_mp_atom *atoms,
+                                         const size_t *n_atoms, const float *ra, const float *rv,
+                                         size_t max_atoms)
+{
+    if (!audio || !video || !n_atoms || !ra || !rv || (max_atoms && !atoms)) return AVLOC_ERR_NULL;
+    if (!avloc_all_finite_f32(audio, cfg->audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(cfg)))
+        return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
+/* Subtract the atom's two projections from the residuals. */
+static void avloc__mp_subtract(const avloc_mp_config *cfg, const float *ka, const float *kv,
+                               const avloc_mp_atom *at, float *ra, float *rv)
+{
+    size_t i, t, y, x, W = cfg->width, H = cfg->height;
+    for (i = 0; i < cfg->audio_len; i++) ra[at->offset + i] -= at->ca * ka[i];
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            float *dst = rv + ((at->frame + t) * H + at->row + y) * W + at->col;
+            const float *src = kv + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) dst[x] -= at->cv * src[x];
+        }
+}
+
+/* ------------------------------------------------------------ naive coder */
+
+static double avloc__mp_dot_audio(const avloc_mp_config *cfg, const float *r, const float *k, size_t n)
+{
+    double s = 0;
+    size_t i;
+    for (i = 0; i < cfg->audio_len; i++) s += (double)r[n + i] * k[i];
+    return s;
+}
+
+static double avloc__mp_dot_video(const avloc_mp_config *cfg, const float *r, const float *k,
+                                  size_t f, size_t p, size_t q)
+{
+    double s = 0;
+    size_t t, y, x;
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            const float *row = r + ((f + t) * cfg->height + p + y) * cfg->width + q;
+            const float *kk = k + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) s += (double)row[x] * kk[x];
+        }
+    return s;
+}
+
+AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const avloc_mp_dict *dict,
+                                               const float *audio, const float *video,
+                                               size_t max_atoms, float threshold,
+                                               avloc_mp_atom *atoms, size_t *n_atoms,
+                                               float *res_audio, float *res_video)
+{
+    size_t nr, i, kv;
+    avloc_result r;
+    if (!cfg) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, &nr, NULL)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
+        return r;
+    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    *n_atoms = 0;
+    kv = avloc__mp_kv(cfg);
+    if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
+    if (res_video != video) memcpy(res_video, video, avloc__mp_nv(cfg) * sizeof *video);
+    for (i = 0; i < max_atoms; i++) {
+        double best = -1;
+        avloc_mp_atom at;
+        size_t k, n, p, q;
+        memset(&at, 0, sizeof at);
+        for (k = 0; k < cfg->kernels; k++) {
+            const float *ka = dict->audio + k * cfg->audio_len, *kvid = dict->video + k * kv;
+            size_t cur_f = (size_t)-1, bp = 0, bq = 0;
+            double bv = 0;
+            int found;
+            for (n = 0; n < nr; n++) {
+                size_t f = avloc_mp_frame_of(cfg, n);
+                double a, s;
+                if (f != cur_f) { /* best video position of this frame offset */
+                    cur_f = f;
+                    found = 0;
+                    for (p = 0; p + cfg->kernel_h <= cfg->height; p++)
+                        for (q = 0; q + cfg->kernel_w <= cfg->width; q++) {
+                            double v = avloc__mp_dot_video(cfg, res_video, kvid, f, p, q);
+                            if (!found || fabs(v) > fabs(bv)) { /* strict: lowest (p, q) wins ties */
+                                found = 1; bv = v; bp = p; bq = q;
+                            }
+                        }
+                }
+                a = avloc__mp_dot_audio(cfg, res_audio, ka, n);
+                s = fabs(a) + fabs(bv);
+                if (s > best) {
+                    best = s;
+                    at.k = k; at.offset = n; at.frame = f; at.row = bp; at.col = bq;
+                    at.ca = (float)a; at.cv = (float)bv;
+                }
+            }
+        }
+        if (!(best > 0) || best < threshold) break;
+        atoms[i] = at;
+        avloc__mp_subtract(cfg, dict->audio + at.k * cfg->audio_len, dict->video + at.k * kv, &at,
+                           res_audio, res_video);
+        *n_atoms = i + 1;
+    }
+    return AVLOC_OK;
+}
+
+/* ------------------------------------------------------------ FFT helpers */
+
+/* Smallest 2^a 3^b 5^c >= n: fast lengths for the library FFT. */
+static size_t avloc__mp_good_size(size_t n)
+{
+    size_t best = (size_t)-1, p2, p3, p5;
+    if (n <= 1) return 1;
+    for (p5 = 1; p5 < best && p5 / 5 < n; p5 *= 5)
+        for (p3 = p5; p3 < best && p3 / 3 < n; p3 *= 3) {
+            p2 = p3;
+            while (p2 < n) p2 *= 2;
+            if (p2 < best) best = p2;
+        }
+    return best;
+}
+
+/* What the FFT helpers need: one line buffer and the FFT scratch. */
+typedef struct avloc__mp_work {
+    avloc_complex_f32 *line;
+    void *fs;
+    size_t fsb;
+} avloc__mp_work;
+
+/* In-place separable 3-D complex FFT of an n[0] x n[1] x n[2] grid. */
+static avloc_result avloc__mp_fft3(const avloc_fft_f32 *plan, const size_t *n, avloc_complex_f32 *x,
+                                   avloc_fft_dir dir, const avloc__mp_work *w)
+{
+    size_t i, j, a, n12 = n[1] * n[2];
+    avloc_result r = AVLOC_OK;
+    if (n[2] > 1)
+        for (i = 0; i < n[0] * n[1] && r == AVLOC_OK; i++)
+            r = avloc_fft_c2c_f32(&plan[2], x + i * n[2], x + i * n[2], dir, w->fs, w->fsb);
+    if (n[1] > 1)
+        for (i = 0; i < n[0]; i++)
+            for (j = 0; j < n[2] && r == AVLOC_OK; j++) {
+                avloc_complex_f32 *base = x + i * n12 + j;
+                for (a = 0; a < n[1]; a++) w->line[a] = base[a * n[2]];
+                r = avloc_fft_c2c_f32(&plan[1], w->line, w->line, dir, w->fs, w->fsb);
+                for (a = 0; a < n[1]; a++) base[a * n[2]] = w->line[a];
+            }
+    if (n[0] > 1)
+        for (j = 0; j < n12 && r == AVLOC_OK; j++) {
+            for (a = 0; a < n[0]; a++) w->line[a] = x[a * n12 + j];
+            r = avloc_fft_c2c_f32(&plan[0], w->line, w->line, dir, w->fs, w->fsb);
+            for (a = 0; a < n[0]; a++) x[a * n12 + j] = w->line[a];
+        }
+    return r;
+}
+
+/* Zero the grid and put box h1 (+ i * sign * h2 if h2) of size nb at offset off. */
+static void avloc__mp_load(avloc_complex_f32 *g, const size_t *n, const float *h1, const float *h2,
+                           float sign, const size_t *nb, const size_t *off)
+{
+    size_t i, j, l;
+    memset(g, 0, n[0] * n[1] * n[2] * sizeof *g);
+    for (i = 0; i < nb[0]; i++)
+        for (j = 0; j < nb[1]; j++) {
+            avloc_complex_f32 *dst = g + ((i + off[0]) * n[1] + j + off[1]) * n[2] + off[2];
+            size_t src = (i * nb[1] + j) * nb[2];
+            for (l = 0; l < nb[2]; l++) {
+                dst[l].re = h1[src + l];
+                dst[l].im = h2 ? sign * h2[src + l] : 0.0f;
+            }
+        }
+}
+
+/* Valid correlations out[u] = sum_i x[u+i] h[i] (u in the box nout) of a real
+   signal whose spectrum X is given with two real kernels h1, h2 (h2 may be
+   NULL) of size nh, by one complex transform: with B = FFT(h1 - i h2),
+   IFFT(X conj(B)) = (x corr h1) + i (x corr h2) because x, h1, h2 are real.
+   The grid must be at least as large as nout + nh - 1 on each axis, so the
+   circular correlation equals the linear one on the box. */
+static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t *n,
+                                        const avloc_complex_f32 *X, avloc_complex_f32 *Y,
+                                        const float *h1, const float *h2, const size_t *nh,
+                                        float *out1, float *out2, const size_t *nout,
+                                        const avloc__mp_work *w)
+{
+    static const size_t zero[3] = {0, 0, 0};
+    size_t i, j, l, total = n[0] * n[1] * n[2];
+    avloc_result r;
+    avloc__mp_load(Y, n, h1, h2, -1.0f, nh, zero);
+    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_FORWARD, w)) != AVLOC_OK) return r;
+    for (i = 0; i < total; i++) { /* Y = X conj(Y) */
+        float br = Y[i].re, bi = -Y[i].im;
+        float xr = X[i].re, xi = X[i].im;
+        Y[i].re = xr * br - xi * bi;
+        Y[i].im = xr * bi + xi * br;
+    }
+    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_INVERSE, w)) != AVLOC_OK) return r;
+    for (i = 0; i < nout[0]; i++)
+        for (j = 0; j < nout[1]; j++) {
+            const avloc_complex_f32 *src = Y + (i * n[1] + j) * n[2];
+            size_t o = (i * nout[1] + j) * nout[2];
+            for (l = 0; l < nout[2]; l++) out1[o + l] = src[l].re;
+            if (out2)
+                for (l = 0; l < nout[2]; l++) out2[o + l] = src[l].im;
+        }
+    return AVLOC_OK;
+}
+
+/* Correlate the spectrum X with every kernel of one modality (two per
+   transform): out + k * out_stride receives kernel k's box. */
+static avloc_result avloc__mp_corr_all(const avloc_fft_f32 *plan, const size_t *n,
+                                       const avloc_complex_f32 *X, avloc_complex_f32 *Y,
+                                       const float *kern, size_t K, const size_t *nh,
+                                       float *out, size_t out_stride, const size_t *nout,
+                                       const avloc__mp_work *w)
+{
+    size_t k, kn = nh[0] * nh[1] * nh[2];
+    avloc_result r = AVLOC_OK;
+    for (k = 0; k < K && r == AVLOC_OK; k += 2) {
+        int two = k + 1 < K;
+        r = avloc__mp_corr_pair(plan, n, X, Y, kern + k * kn, two ? kern + (k + 1) * kn : NULL, nh,
+                                out + k * out_stride, two ? out + (k + 1) * out_stride : NULL, nout, w);
+    }
+    return r;
+}
+
+/* ---------------------------------------------------------- fast coder */
+
+/* Grid indices in avloc_mp_coder.grid / .plan. */
+enum { AVLOC__MP_GA = 0, AVLOC__MP_GV = 1, AVLOC__MP_GXA = 2, AVLOC__MP_GXV = 3 };
+
+/* Per-call scratch of the fast coder (and of set_dict). */
+typedef struct avloc__mp_scr {
+    float *A;          /* [K][Nr] audio inner products */
+    float *V;          /* [K][Nf'][Hv][Wv] video inner products */
+    float *ba, *bv;    /* [K*Nf'] block best |A| (-1 if empty) and best |V| */
+    size_t *ia, *iv;   /* argmaxes: audio offset n; p*Wv + q */
+    float *bs;         /* [K*Nf'] block score */
+    size_t *tree;      /* [2P] max tree of block indices */
+    size_t P;
+    size_t *fstart;    /* [Nf'+1] first audio offset of each frame offset */
+    float *xa, *xv;    /* low memory: the K table rows of the selected kernel */
+    avloc_complex_f32 *X, *Y; /* FFT grids */
+    avloc__mp_work w;
+} avloc__mp_scr;
+
+static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; }
+
+static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv;
+    for (i = 0; i < 4; i++) {
+        size_t g = avloc__mp_grid_size(c->grid[i]);
+        if (g > gmax) gmax = g;
+        for (j = 0; j < 3; j++) {
+            if (c->grid[i][j] > lmax) lmax = c->grid[i][j];
+            if (c->plan[i][j].scratch_bytes > fsb) fsb = c->plan[i][j].scratch_bytes;
+        }
+    }
+    if (!avloc_size_mul(c->n_fr, c->hv * c->wv, &nv) || !avloc_size_mul(nv, K, &nv)) return AVLOC_ERR_OVERFLOW;
+    s->P = 1;
+    while (s->P < nb) s->P *= 2;
+    s->A = AVLOC_PUSH(a, float, K * c->n_off);
+    s->V = AVLOC_PUSH(a, float, nv);
+    s->ba = AVLOC_PUSH(a, float, nb);
+    s->bv = AVLOC_PUSH(a, float, nb);
+    s->bs = AVLOC_PUSH(a, float, nb);
+    s->ia = AVLOC_PUSH(a, size_t, nb);
+    s->iv = AVLOC_PUSH(a, size_t, nb);
+    s->tree = AVLOC_PUSH(a, size_t, 2 * s->P);
+    s->fstart = AVLOC_PUSH(a, size_t, c->n_fr + 1);
+    s->xa = s->xv = NULL;
+    if (cfg->low_memory) {
+        s->xa = AVLOC_PUSH(a, float, K * c->lag_a);
+        s->xv = AVLOC_PUSH(a, float, K * c->lag_v);
+    }
+    s->X = AVLOC_PUSH(a, avloc_complex_f32, gmax);
+    s->Y = AVLOC_PUSH(a, avloc_complex_f32, gmax);
+    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, lmax);
+    s->w.fs = fsb ? avloc_arena_push(a, fsb, 1, AVLOC_ALIGN) : NULL;
+    s->w.fsb = fsb;
+    return avloc_arena_status(a);
+}
+
+/* The coder's layout: sizes, FFT plans, tables. */
+static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_mp_config *cfg = (const avloc_mp_config *)vcfg;
+    avloc_mp_coder tmp, *c = obj ? (avloc_mp_coder *)obj : &tmp;
+    avloc__mp_scr s;
+    avloc_arena sa;
+    size_t i, j, K = cfg->kernels, T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w;
+    avloc_result r;
+    memset(&tmp, 0, sizeof tmp);
+    c->cfg = *cfg;
+    if ((r = avloc_mp_positions(cfg, &c->n_off, &c->n_fr)) != AVLOC_OK) return r;
+    c->hv = cfg->height - H + 1;
+    c->wv = cfg->width - W + 1;
+    c->lag_a = 2 * cfg->audio_len - 1;
+    c->lag_v = (2 * T - 1) * (2 * H - 1) * (2 * W - 1);
+    /* grids: valid outputs + kernel - 1 on each axis (see corr_pair) */
+    c->grid[AVLOC__MP_GA][0] = c->grid[AVLOC__MP_GA][1] = 1;
+    c->grid[AVLOC__MP_GA][2] = avloc__mp_good_size(c->n_off + cfg->audio_len - 1);
+    c->grid[AVLOC__MP_GV][0] = avloc__mp_good_size(c->n_fr + T - 1);
+    c->grid[AVLOC__MP_GV][1] = avloc__mp_good_size(cfg->height);
+    c->grid[AVLOC__MP_GV][2] = avloc__mp_good_size(cfg->width);
+    c->grid[AVLOC__MP_GXA][0] = c->grid[AVLOC__MP_GXA][1] = 1;
+    c->grid[AVLOC__MP_GXA][2] = avloc__mp_good_size(3 * cfg->audio_len - 2);
+    c->grid[AVLOC__MP_GXV][0] = avloc__mp_good_size(3 * T - 2);
+    c->grid[AVLOC__MP_GXV][1] = avloc__mp_good_size(3 * H - 2);
+    c->grid[AVLOC__MP_GXV][2] = avloc__mp_good_size(3 * W - 2);
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 3; j++) {
+            size_t pb, sb;
+            void *mem;
+            if ((r = avloc_fft_query_f32(c->grid[i][j], AVLOC_FFT_COMPLEX, &pb, &sb)) != AVLOC_OK) return r;
+            mem = avloc_arena_push(a, pb, 1, AVLOC_ALIGN);
+            if (obj) {
+                if (!mem) return avloc_arena_status(a) != AVLOC_OK ? avloc_arena_status(a) : AVLOC_ERR_WORKSPACE;
+                if ((r = avloc_fft_init_f32(&c->plan[i][j], c->grid[i][j], AVLOC_FFT_COMPLEX, mem, pb)) != AVLOC_OK)
+                    return r;
+            } else {
+                c->plan[i][j].scratch_bytes = sb;
+            }
+        }
+    c->xc_audio = c->xc_video = NULL;
+    c->table_bytes = 0;
+    if (!cfg->low_memory) {
+        size_t na, nv;
+        if (!avloc_size_mul(K * K, c->lag_a, &na) || !avloc_size_mul(K * K, c->lag_v, &nv))
+            return AVLOC_ERR_OVERFLOW;
+        c->xc_audio = AVLOC_PUSH(a, float, na);
+        c->xc_video = AVLOC_PUSH(a, float, nv);
+        c->table_bytes = (na + nv) * sizeof(float);
+    }
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    if ((r = avloc__mp_scratch_layout(&sa, c, &s)) != AVLOC_OK) return r;
+    c->scratch_bytes = avloc_arena_needed(&sa);
+    *scratch_bytes = c->scratch_bytes;
+    c->magic = AVLOC__MP_MAGIC;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_mp_coder_query(const avloc_mp_config *cfg, size_t *obj_bytes,
+                                            size_t *scratch_bytes)
+{
+    avloc_result r;
+    if (!cfg) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    return avloc_layout_query(avloc__mp_coder_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_mp_coder_init(avloc_mp_coder *c, const avloc_mp_config *cfg,
+                                           void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (!c || !cfg || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__mp_coder_layout, c, sizeof *c, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_mp_coder_destroy(avloc_mp_coder *c)
+{
+    size_t i, j;
+    if (!c || c->magic != AVLOC__MP_MAGIC) return;
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 3; j++) avloc_fft_destroy_f32(&c->plan[i][j]);
+    memset(c, 0, sizeof *c);
+}
+
+static avloc_result avloc__mp_scratch(const avloc_mp_coder *c, void *scratch, size_t bytes, avloc__mp_scr *s)
+{
+    avloc_arena a;
+    if (!scratch) return AVLOC_ERR_NULL;
+    if (bytes < c->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    avloc_arena_init(&a, scratch, bytes);
+    return avloc__mp_scratch_layout(&a, c, s);
+}
+
+/* Rows [k][lag] of <T_0 phi_j, T_d phi_k> for every k, both modalities:
+   the correlation of phi_j, zero-padded by kernel-1 on each side, with phi_k;
+   lag d (per axis, -(n-1)..n-1) is stored at d + n - 1. */
+static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *da, const float *dv,
+                                         size_t j, float *xa, float *xv, const avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, La = cfg->audio_len;
+    size_t nha[3] = {1, 1, 0}, offa[3] = {0, 0, 0}, outa[3] = {1, 1, 0};
+    size_t nhv[3], offv[3], outv[3];
+    const size_t *ga = c->grid[AVLOC__MP_GXA], *gv = c->grid[AVLOC__MP_GXV];
+    avloc_result r;
+    nha[2] = La; offa[2] = La - 1; outa[2] = 2 * La - 1;
+    nhv[0] = T; nhv[1] = H; nhv[2] = W;
+    offv[0] = T - 1; offv[1] = H - 1; offv[2] = W - 1;
+    outv[0] = 2 * T - 1; outv[1] = 2 * H - 1; outv[2] = 2 * W - 1;
+    avloc__mp_load(s->X, ga, da + j * La, NULL, 0.0f, nha, offa);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, s->X, s->Y, da, cfg->kernels, nha, xa, c->lag_a,
+                                outa, &s->w)) != AVLOC_OK)
+        return r;
+    avloc__mp_load(s->X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, s->X, s->Y, dv, cfg->kernels, nhv, xv, c->lag_v,
+                              outv, &s->w);
+}
+
+AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
+                                               void *scratch, size_t scratch_bytes)
+{
+    avloc__mp_scr s;
+    avloc_result r;
+    size_t j, K;
+    if (!c || !dict) return AVLOC_ERR_NULL;
+    if (c->magic != AVLOC__MP_MAGIC) return AVLOC_ERR_STATE;
+    if ((r = avloc__mp_check_dict(&c->cfg, dict)) != AVLOC_OK) return r;
+    K = c->cfg.kernels;
+    if (!c->cfg.low_memory) {
+        if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
+        for (j = 0; j < K; j++)
+            if ((r = avloc__mp_xcorr_rows(c, dict->audio, dict->video, j, c->xc_audio + j * K * c->lag_a,
+                                          c->xc_video + j * K * c->lag_v, &s)) != AVLOC_OK)
+                return r;
+    }
+    c->dict_audio = dict->audio;
+    c->dict_video = dict->video;
+    return AVLOC_OK;
+}
+
+/* Lowest-index max of |x| over rows [r0,r1) x columns [c0,c1) of a row-major
+   array with `stride` columns; *best = -1 when the region is empty. */
+static void avloc__mp_absmax(const float *x, size_t stride, size_t r0, size_t r1, size_t c0, size_t c1,
+                             float *best, size_t *arg)
+{
+    size_t i, j;
+    float b = -1.0f;
+    size_t at = 0;
+    for (i = r0; i < r1; i++) {
+        const float *row = x + i * stride;
+        for (j = c0; j < c1; j++) {
+            float v = fabsf(row[j]);
+            if (v > b) { b = v; at = i * stride + j; }
+        }
+    }
+    *best = b;
+    *arg = at;
+}
+
+/* A block's best after values in the region changed: rescan the whole block
+   (rows [0,nr) x columns [b0,b1)) if the old argmax is in the region, else
+   compare the region's best with the old one (lower index wins a tie). */
+static void avloc__mp_refresh(const float *x, size_t stride, size_t nr, size_t b0, size_t b1,
+                              size_t r0, size_t r1, size_t c0, size_t c1, float *best, size_t *arg)
+{
+    size_t ar = *arg / stride, ac = *arg % stride, at;
+    float m;
+    if (*best < 0 || (ar >= r0 && ar < r1 && ac >= c0 && ac < c1)) {
+        avloc__mp_absmax(x, stride, 0, nr, b0, b1, best, arg);
+        return;
+    }
+    avloc__mp_absmax(x, stride, r0, r1, c0, c1, &m, &at);
+    if (m > *best || (m == *best && at < *arg)) {
+        *best = m;
+        *arg = at;
+    }
+}
+
+/* Max tree over blocks: node holds the index of the better child (higher
+   score, then lower index); unused leaves hold index nb (score -1). */
+static int avloc__mp_better(const avloc__mp_scr *s, size_t nb, size_t a, size_t b)
+{
+    float sa = a < nb ? s->bs[a] : -2.0f, sb = b < nb ? s->bs[b] : -2.0f;
+    return sa > sb || (sa == sb && a < b);
+}
+
+static void avloc__mp_leaf(avloc__mp_scr *s, size_t nb, size_t b)
+{
+    size_t i = (s->P + b) / 2;
+    s->bs[b] = s->ba[b] < 0 ? -1.0f : s->ba[b] + s->bv[b];
+    while (i >= 1) {
+        size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
+        s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
+        i /= 2;
+    }
+}
+
+static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb)
+{
+    size_t i;
+    for (i = 0; i < s->P; i++) s->tree[s->P + i] = i < nb ? i : nb;
+    for (i = 0; i < nb; i++) s->bs[i] = s->ba[i] < 0 ? -1.0f : s->ba[i] + s->bv[i];
+    for (i = s->P - 1; i >= 1; i--) {
+        size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
+        s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
+    }
+}
+
+/* First pass: all inner products by FFT, block maxima, tree. */
+static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *ra, const float *rv,
+                                         avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t K = cfg->kernels, nf = c->n_fr, hw = c->hv * c->wv, k, f, n;
+    const size_t *ga = c->grid[AVLOC__MP_GA], *gv = c->grid[AVLOC__MP_GV];
+    size_t nha[3] = {1, 1, 0}, outa[3] = {1, 1, 0}, zero[3] = {0, 0, 0};
+    size_t nhv[3], nxv[3], outv[3];
+    avloc_result r;
+    nha[2] = cfg->audio_len;
+    outa[2] = c->n_off;
+    nhv[0] = cfg->kernel_t; nhv[1] = cfg->kernel_h; nhv[2] = cfg->kernel_w;
+    nxv[0] = nf + cfg->kernel_t - 1; nxv[1] = cfg->height; nxv[2] = cfg->width;
+    outv[0] = nf; outv[1] = c->hv; outv[2] = c->wv;
+    {
+        size_t nx[3] = {1, 1, 0};
+        nx[2] = c->n_off + cfg->audio_len - 1;
+        avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero);
+    }
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GA], ga, s->X, s->Y, c->dict_audio, K, nha, s->A, c->n_off,
+                                outa, &s->w)) != AVLOC_OK)
+        return r;
+    avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, nf * hw,
+                                outv, &s->w)) != AVLOC_OK)
+        return r;
+    /* frame offset of each audio offset, as a table of block starts */
+    for (f = 0, n = 0; f <= nf; f++) {
+        while (n < c->n_off && avloc_mp_frame_of(cfg, n) < f) n++;
+        s->fstart[f] = n;
+    }
+    for (k = 0; k < K; k++)
+        for (f = 0; f < nf; f++) {
+            size_t b = k * nf + f;
+            avloc__mp_absmax(s->A + k * c->n_off, c->n_off, 0, 1, s->fstart[f], s->fstart[f + 1], &s->ba[b], &s->ia[b]);
+            avloc__mp_absmax(s->V + b * hw, c->wv, 0, c->hv, 0, c->wv, &s->bv[b], &s->iv[b]);
+        }
+    avloc__mp_build_tree(s, K * nf);
+    return AVLOC_OK;
+}
+
+/* Coefficient-domain update after atom `at`: only inner products whose
+   support overlaps the atom change, by -c times a table row. */
+static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xa,
+                             const float *xv, avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t K = cfg->kernels, La = cfg->audio_len, T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w;
+    size_t nf = c->n_fr, hw = c->hv * c->wv, wv = c->wv;
+    size_t lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
+    size_t hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
+    size_t flo = at->frame + 1 >= T ? at->frame + 1 - T : 0, fhi = at->frame + T < nf ? at->frame + T : nf;
+    size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
+    size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
+    size_t fa0 = avloc_mp_frame_of(cfg, lo), fa1 = avloc_mp_frame_of(cfg, hi - 1) + 1;
+    size_t f0 = fa0 < flo ? fa0 : flo, f1 = fa1 > fhi ? fa1 : fhi;
+    size_t k, f, n, p, q;
+    const float ca = at->ca, cv = at->cv;
+    for (k = 0; k < K; k++) {
+        const float *rowa = xa + k * c->lag_a + (lo + La - 1 - at->offset); /* lag of n = lo */
+        float *Ak = s->A + k * c->n_off + lo;
+        for (n = 0; n < hi - lo; n++) Ak[n] -= ca * rowa[n];
+        Ak -= lo;
+        for (f = fa0; f < fa1; f++) {
+            size_t b = k * nf + f, b0 = s->fstart[f], b1 = s->fstart[f + 1];
+            size_t r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
+            if (r0 < r1) avloc__mp_refresh(Ak, c->n_off, 1, b0, b1, 0, 1, r0, r1, &s->ba[b], &s->ia[b]);
+        }
+        for (f = flo; f < fhi; f++) {
+            size_t b = k * nf + f;
+            float *Vb = s->V + b * hw;
+            const float *rowv = xv + k * c->lag_v + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1);
+            for (p = plo; p < phi; p++) {
+                const float *rv = rowv + (p + H - 1 - at->row) * (2 * W - 1) + (qlo + W - 1 - at->col);
+                float *vr = Vb + p * wv + qlo;
+                for (q = 0; q < qhi - qlo; q++) vr[q] -= cv * rv[q];
+            }
+            avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, &s->bv[b], &s->iv[b]);
+        }
+        for (f = f0; f < f1; f++) avloc__mp_leaf(s, K * nf, k * nf + f);
+    }
+}
+
+AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
+                                         const float *video, size_t max_atoms, float threshold,
+                                         avloc_mp_atom *atoms, size_t *n_atoms,
+                                         float *res_audio, float *res_video,
+                                         void *scratch, size_t scratch_bytes)
+{
+    const avloc_mp_config *cfg;
+    avloc__mp_scr s;
+    avloc_result r;
+    size_t i, kv, nf, hw;
+    if (!c) return AVLOC_ERR_NULL;
+    if (c->magic != AVLOC__MP_MAGIC || !c->dict_audio) return AVLOC_ERR_STATE;
+    cfg = &c->cfg;
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
+        return r;
+    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
+    *n_atoms = 0;
+    kv = avloc__mp_kv(cfg);
+    nf = c->n_fr;
+    hw = c->hv * c->wv;
+    if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
+    if (res_video != video) memcpy(res_video, video, avloc__mp_nv(cfg) * sizeof *video);
+    if ((r = avloc__mp_first_pass(c, res_audio, res_video, &s)) != AVLOC_OK) return r;
+    for (i = 0; i < max_atoms; i++) {
+        size_t b = s.tree[1], k = b / nf, f = b % nf;
+        const float *xa, *xv;
+        avloc_mp_atom at;
+        if (b >= cfg->kernels * nf || !(s.bs[b] > 0) || s.bs[b] < threshold) break;
+        at.k = k;
+        at.offset = s.ia[b] % c->n_off;
+        at.frame = f;
+        at.row = s.iv[b] / c->wv;
+        at.col = s.iv[b] % c->wv;
+        at.ca = s.A[k * c->n_off + at.offset];
+        at.cv = s.V[b * hw + s.iv[b]];
+        atoms[i] = at;
+        *n_atoms = i + 1;
+        avloc__mp_subtract(cfg, c->dict_audio + k * cfg->audio_len, c->dict_video + k * kv, &at, res_audio,
+                           res_video);
+        if (i + 1 == max_atoms) break;
+        if (cfg->low_memory) {
+            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, &s)) != AVLOC_OK) return r;
+            xa = s.xa;
+            xv = s.xv;
+        } else {
+            xa = c->xc_audio + k * cfg->kernels * c->lag_a;
+            xv = c->xc_video + k * cfg->kernels * c->lag_v;
+        }
+        avloc__mp_update(c, &at, xa, xv, &s);
+    }
+    return AVLOC_OK;
+}
+
+#endif /* AVLOC_MP_IMPLEMENTATION */
