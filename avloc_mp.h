@@ -754,6 +754,31 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
     return AVLOC_OK;
 }
 
+#ifdef __cplusplus
+#define AVLOC__MP_RESTRICT __restrict
+#else
+#define AVLOC__MP_RESTRICT restrict
+#endif
+
+/* y -= a x: the hot loop of the update (restrict lets it vectorise). */
+static void avloc__mp_axpy(float *AVLOC__MP_RESTRICT y, const float *AVLOC__MP_RESTRICT x, float a, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] -= a * x[i];
+}
+
+/* max |x[i]| over n values, as a plain reduction that vectorises. */
+static float avloc__mp_maxabs(const float *x, size_t n)
+{
+    float m = 0.0f;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float v = fabsf(x[i]);
+        m = v > m ? v : m;
+    }
+    return m;
+}
+
 /* Lowest-index max of |x| over rows [r0,r1) x columns [c0,c1) of a row-major
    array with `stride` columns; *best = -1 when the region is empty. */
 static void avloc__mp_absmax(const float *x, size_t stride, size_t r0, size_t r1, size_t c0, size_t c1,
@@ -762,12 +787,15 @@ static void avloc__mp_absmax(const float *x, size_t stride, size_t r0, size_t r1
     size_t i, j;
     float b = -1.0f;
     size_t at = 0;
+    /* two passes: the maximum by a vectorised reduction, then its first index */
     for (i = r0; i < r1; i++) {
-        const float *row = x + i * stride;
-        for (j = c0; j < c1; j++) {
-            float v = fabsf(row[j]);
-            if (v > b) { b = v; at = i * stride + j; }
-        }
+        float m = avloc__mp_maxabs(x + i * stride + c0, c1 - c0);
+        if (c1 > c0 && m > b) { b = m; at = i; }
+    }
+    if (b >= 0) {
+        const float *row = x + at * stride;
+        for (j = c0; j < c1 && fabsf(row[j]) != b; j++) {}
+        at = at * stride + j;
     }
     *best = b;
     *arg = at;
@@ -881,13 +909,12 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
     size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
     size_t fa0 = avloc_mp_frame_of(cfg, lo), fa1 = avloc_mp_frame_of(cfg, hi - 1) + 1;
     size_t f0 = fa0 < flo ? fa0 : flo, f1 = fa1 > fhi ? fa1 : fhi;
-    size_t k, f, n, p, q;
+    size_t k, f, p;
     const float ca = at->ca, cv = at->cv;
     for (k = 0; k < K; k++) {
         const float *rowa = xa + k * c->lag_a + (lo + La - 1 - at->offset); /* lag of n = lo */
-        float *Ak = s->A + k * c->n_off + lo;
-        for (n = 0; n < hi - lo; n++) Ak[n] -= ca * rowa[n];
-        Ak -= lo;
+        float *Ak = s->A + k * c->n_off;
+        avloc__mp_axpy(Ak + lo, rowa, ca, hi - lo);
         for (f = fa0; f < fa1; f++) {
             size_t b = k * nf + f, b0 = s->fstart[f], b1 = s->fstart[f + 1];
             size_t r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
@@ -899,8 +926,7 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
             const float *rowv = xv + k * c->lag_v + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1);
             for (p = plo; p < phi; p++) {
                 const float *rv = rowv + (p + H - 1 - at->row) * (2 * W - 1) + (qlo + W - 1 - at->col);
-                float *vr = Vb + p * wv + qlo;
-                for (q = 0; q < qhi - qlo; q++) vr[q] -= cv * rv[q];
+                avloc__mp_axpy(Vb + p * wv + qlo, rv, cv, qhi - qlo);
             }
             avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, &s->bv[b], &s->iv[b]);
         }
