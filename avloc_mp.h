@@ -196,6 +196,21 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
                                          float *res_audio, float *res_video,
                                          void *scratch, size_t scratch_bytes);
 
+/* ---------------------------------------------------------- whitening */
+/* Whitening of each frame by the filter of Olshausen & Field (1997):
+   R(f) = f exp(-(f/f0)^4), f = sqrt(fx^2 + fy^2) in cycles per pixel with
+   fx, fy the signed DFT frequencies (numpy.fft.fftfreq) of a width x height
+   frame, f0 the cut-off (0.4 in their code: 0.4 N cycles per N-pixel
+   picture). Flattens the 1/f spectrum of natural images and removes the mean
+   (R(0) = 0), so edges and motion dominate the video inner products; the
+   high-frequency roll-off keeps pixel noise and aliasing down. Applied with
+   a circular 2-D FFT of the exact frame size, in place, frame by frame:
+   video = real(ifft2(fft2(video) * R)) as tools/gen_goldens_mp.py does.
+   Scratch from avloc_mp_whiten_query. */
+AVLOC_API avloc_result avloc_mp_whiten_query(size_t height, size_t width, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t height, size_t width,
+                                           double f0, void *scratch, size_t scratch_bytes);
+
 #ifdef __cplusplus
 }
 #endif
@@ -984,6 +999,93 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
             xv = c->xc_video + k * cfg->kernels * c->lag_v;
         }
         avloc__mp_update(c, &at, xa, xv, &s);
+    }
+    return AVLOC_OK;
+}
+
+/* ---------------------------------------------------------- whitening */
+
+typedef struct avloc__mp_wscr {
+    avloc_fft_f32 plan[3]; /* axis 0 unused (one frame at a time) */
+    size_t n[3];
+    avloc_complex_f32 *grid;
+    avloc__mp_work w;
+} avloc__mp_wscr;
+
+static avloc_result avloc__mp_whiten_layout(avloc_arena *a, size_t H, size_t W, avloc__mp_wscr *s, int init)
+{
+    size_t pb[2], sb[2], i;
+    void *mem[2];
+    avloc_result r;
+    s->n[0] = 1; s->n[1] = H; s->n[2] = W;
+    for (i = 0; i < 2; i++) {
+        if ((r = avloc_fft_query_f32(s->n[i + 1], AVLOC_FFT_COMPLEX, &pb[i], &sb[i])) != AVLOC_OK) return r;
+        mem[i] = avloc_arena_push(a, pb[i], 1, AVLOC_ALIGN);
+    }
+    s->grid = AVLOC_PUSH(a, avloc_complex_f32, H * W);
+    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, H > W ? H : W);
+    s->w.fsb = sb[0] > sb[1] ? sb[0] : sb[1];
+    s->w.fs = s->w.fsb ? avloc_arena_push(a, s->w.fsb, 1, AVLOC_ALIGN) : NULL;
+    if ((r = avloc_arena_status(a)) != AVLOC_OK || !init) return r;
+    for (i = 0; i < 2; i++)
+        if ((r = avloc_fft_init_f32(&s->plan[i + 1], s->n[i + 1], AVLOC_FFT_COMPLEX, mem[i], pb[i])) != AVLOC_OK)
+            return r;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_mp_whiten_query(size_t height, size_t width, size_t *scratch_bytes)
+{
+    avloc_arena a;
+    avloc__mp_wscr s;
+    avloc_result r;
+    if (!scratch_bytes) return AVLOC_ERR_NULL;
+    if (!height || !width || height > 65536 || width > 65536) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&a, NULL, 0);
+    if ((r = avloc__mp_whiten_layout(&a, height, width, &s, 0)) != AVLOC_OK) return r;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+/* Signed DFT frequency of bin i of n, in cycles per sample (numpy fftfreq). */
+static double avloc__mp_freq(size_t i, size_t n)
+{
+    return (i <= (n - 1) / 2 ? (double)i : (double)i - (double)n) / (double)n;
+}
+
+AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t height, size_t width,
+                                           double f0, void *scratch, size_t scratch_bytes)
+{
+    avloc_arena a;
+    avloc__mp_wscr s;
+    avloc_result r;
+    size_t need, f, y, x, hw;
+    if (!video || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_whiten_query(height, width, &need)) != AVLOC_OK) return r;
+    if (!frames || frames > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    if (!(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
+    if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    hw = height * width;
+    if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;
+    memset(&s, 0, sizeof s);
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((r = avloc__mp_whiten_layout(&a, height, width, &s, 1)) != AVLOC_OK) return r;
+    for (f = 0; f < frames; f++) {
+        float *fr = video + f * hw;
+        size_t nb[3], zero[3] = {0, 0, 0};
+        nb[0] = 1; nb[1] = height; nb[2] = width;
+        avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero);
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w)) != AVLOC_OK) return r;
+        for (y = 0; y < height; y++) {
+            double fy = avloc__mp_freq(y, height);
+            for (x = 0; x < width; x++) {
+                double fx = avloc__mp_freq(x, width), rho = sqrt(fx * fx + fy * fy), q = rho / f0;
+                float g = (float)(rho * exp(-q * q * q * q));
+                s.grid[y * width + x].re *= g;
+                s.grid[y * width + x].im *= g;
+            }
+        }
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w)) != AVLOC_OK) return r;
+        for (y = 0; y < hw; y++) fr[y] = s.grid[y].re;
     }
     return AVLOC_OK;
 }

@@ -247,11 +247,46 @@ static void test_bad_input(void)
     free_problem(&pb);
 }
 
+/* Whitening against numpy (tools/gen_goldens_mp.py), two cut-offs. */
+static void test_whiten(void)
+{
+    th_array in = th_golden("mp_whiten_in.npy"), o4 = th_golden("mp_whiten_out.npy"),
+             o15 = th_golden("mp_whiten_out015.npy");
+    size_t sb = 0, i, c;
+    void *scr;
+    CHECK(in.n == 3 * 9 * 12 && o4.n == in.n && o15.n == in.n);
+    if (in.n != 3 * 9 * 12 || o4.n != in.n || o15.n != in.n) return;
+    CHECK(avloc_mp_whiten_query(9, 12, &sb) == AVLOC_OK);
+    scr = malloc(sb);
+    for (c = 0; c < 2; c++) {
+        float *x = th_to_f32(&in);
+        const th_array *ref = c ? &o15 : &o4;
+        double e = 0, nrm = 0;
+        CHECK(avloc_mp_whiten_f32(x, 3, 9, 12, c ? 0.15 : 0.4, scr, sb) == AVLOC_OK);
+        for (i = 0; i < in.n; i++) {
+            e += (x[i] - ref->data[i]) * (x[i] - ref->data[i]);
+            nrm += ref->data[i] * ref->data[i];
+        }
+        CHECK_MSG(sqrt(e / nrm) < 1e-5, "whiten f0 case %zu rel err %g", c, sqrt(e / nrm));
+        if (c == 0) {
+            CHECK(avloc_mp_whiten_f32(x, 3, 9, 12, 0.4, scr, sb - 1) == AVLOC_ERR_WORKSPACE);
+            CHECK(avloc_mp_whiten_f32(x, 3, 9, 12, 0.0, scr, sb) == AVLOC_ERR_PARAM);
+            CHECK(avloc_mp_whiten_f32(x, 0, 9, 12, 0.4, scr, sb) == AVLOC_ERR_SIZE);
+            CHECK(avloc_mp_whiten_f32(NULL, 3, 9, 12, 0.4, scr, sb) == AVLOC_ERR_NULL);
+            CHECK(avloc_mp_whiten_query(0, 12, &sb) == AVLOC_ERR_SIZE);
+        }
+        free(x);
+    }
+    free(scr);
+    th_free(&in); th_free(&o4); th_free(&o15);
+}
+
 int main(int argc, char **argv)
 {
     th_verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     test_fast_equals_naive();
     test_single_atom();
     test_bad_input();
+    test_whiten();
     return th_finish("test_mp");
 }
