@@ -196,6 +196,58 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
                                          float *res_audio, float *res_video,
                                          void *scratch, size_t scratch_bytes);
 
+/* ----------------------------------------------------------- learning */
+/* Dictionary learning by alternating AV-MP coding and the Hebbian step of
+   the paper, per modality m in {audio, video}:
+       phi_k^m <- normalise(phi_k^m + eta * sum_i c_ki^m R_i^m / sum_i (c_ki^m)^2)
+   where R_i^m is the residual patch under atom i of kernel k (after the whole
+   coding pass). Dividing by sum c^2 is a per-kernel step size: with eta = 1 the
+   step is the least-squares kernel for the current code (each atom's patch is
+   residual + c phi), so frequently chosen kernels do not run away with a
+   huge step and rarely chosen ones still move; this, with initialisation
+   from data patches, is what keeps one kernel from absorbing everything.
+   eta decays as eta / (1 + iter / eta_halflife). Kernels used by no atom are
+   left as they are (the paper's "not used" kernels). Stops after `iters`
+   iterations or when the relative l2 change of the dictionary,
+   ||phi_new - phi_old|| / ||phi_old||, is below tol (the paper's 1 %).
+   Deterministic for a given seed. */
+typedef struct avloc_mp_learn_config {
+    size_t atoms;          /* atoms per coding pass (default 20) */
+    size_t iters;          /* M (default 50) */
+    double eta;            /* step (default 1.0) */
+    double eta_halflife;   /* iterations for eta to halve (default 20; 0: constant) */
+    double tol;            /* relative change to stop (default 0.01) */
+    uint64_t seed;         /* initialisation (default 1) */
+    int init_from_data;    /* 1: kernels start as signal patches at random places (default); 0: random */
+    /* called after every iteration; return non-zero to stop */
+    int (*progress)(void *user, size_t iter, size_t iters, double change, size_t atoms_coded);
+    void *user;
+} avloc_mp_learn_config;
+
+AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void);
+/* Scratch for avloc_mp_learn_f32 with this coder (coding scratch, atoms,
+   residuals, the old dictionary). */
+AVLOC_API avloc_result avloc_mp_learn_query(const avloc_mp_coder *c, const avloc_mp_learn_config *lc,
+                                            size_t *scratch_bytes);
+/* Learns dict (in place; initialised here from lc->seed) on one signal of
+   the coder's size. *iters_done (optional) receives the iterations run. */
+AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict, const float *audio,
+                                          const float *video, const avloc_mp_learn_config *lc,
+                                          void *scratch, size_t scratch_bytes, size_t *iters_done);
+
+/* ------------------------------------------------------- localisation */
+/* heat [frames][height][width] (overwritten): every atom adds
+   |ca * cv| * |phi_k^v(t, y, x)| over its video support, so atoms that
+   explain both modalities dominate and the heat sits where the kernel has
+   structure. Atoms outside the signal give AVLOC_ERR_PARAM. */
+AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
+                                            const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
+/* Source position of one heat frame: the heat-weighted centre (column u,
+   row v, in pixels) of the pixels at or above half the frame's maximum, so
+   that a weaker second region does not pull the centre between the two.
+   Returns 0 (u, v untouched) when the frame has no heat. */
+AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, double *u, double *v);
+
 /* ---------------------------------------------------------- whitening */
 /* Whitening of each frame by the filter of Olshausen & Field (1997):
    R(f) = f exp(-(f/f0)^4), f = sqrt(fx^2 + fy^2) in cycles per pixel with
@@ -1001,6 +1053,240 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
         avloc__mp_update(c, &at, xa, xv, &s);
     }
     return AVLOC_OK;
+}
+
+/* ----------------------------------------------------------- learning */
+
+AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void)
+{
+    avloc_mp_learn_config l;
+    memset(&l, 0, sizeof l);
+    l.atoms = 20;
+    l.iters = 50;
+    l.eta = 1.0;
+    l.eta_halflife = 20.0;
+    l.tol = 0.01;
+    l.seed = 1;
+    l.init_from_data = 1;
+    return l;
+}
+
+typedef struct avloc__mp_lscr {
+    avloc_mp_atom *atoms;
+    float *ra, *rv;         /* residuals */
+    float *old_a, *old_v;   /* dictionary before the step */
+    double *ssa, *ssv;      /* per kernel sum of c^2 */
+    void *code;             /* coding scratch */
+} avloc__mp_lscr;
+
+static avloc_result avloc__mp_learn_layout(avloc_arena *a, const avloc_mp_coder *c, size_t natoms,
+                                           avloc__mp_lscr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    s->atoms = AVLOC_PUSH(a, avloc_mp_atom, natoms);
+    s->ra = AVLOC_PUSH(a, float, cfg->audio_samples);
+    s->rv = AVLOC_PUSH(a, float, avloc__mp_nv(cfg));
+    s->old_a = AVLOC_PUSH(a, float, cfg->kernels * cfg->audio_len);
+    s->old_v = AVLOC_PUSH(a, float, cfg->kernels * avloc__mp_kv(cfg));
+    s->ssa = AVLOC_PUSH(a, double, cfg->kernels);
+    s->ssv = AVLOC_PUSH(a, double, cfg->kernels);
+    s->code = avloc_arena_push(a, c->scratch_bytes, 1, AVLOC_ALIGN);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_mp_learn_query(const avloc_mp_coder *c, const avloc_mp_learn_config *lc,
+                                            size_t *scratch_bytes)
+{
+    avloc_arena a;
+    avloc__mp_lscr s;
+    avloc_result r;
+    if (!c || !lc || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (c->magic != AVLOC__MP_MAGIC) return AVLOC_ERR_STATE;
+    if (!lc->atoms || lc->atoms > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&a, NULL, 0);
+    if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+static uint64_t avloc__mp_rand(uint64_t *st) /* splitmix64 */
+{
+    uint64_t z = (*st += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static float avloc__mp_randn(uint64_t *st) /* sum of 4 uniforms: roughly normal, deterministic */
+{
+    double s = 0;
+    int i;
+    for (i = 0; i < 4; i++) s += (double)(avloc__mp_rand(st) >> 11) / 9007199254740992.0;
+    return (float)((s - 2.0) * 1.7320508);
+}
+
+/* Copy the signal patch under atom position `at` into the kernel k (times w),
+   or add it when add != 0. */
+static void avloc__mp_patch(const avloc_mp_config *cfg, const float *a, const float *v, const avloc_mp_atom *at,
+                            float wa, float wv, float *ka, float *kv, int add)
+{
+    size_t i, t, y, x;
+    for (i = 0; i < cfg->audio_len; i++) ka[i] = (add ? ka[i] : 0.0f) + wa * a[at->offset + i];
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            const float *src = v + ((at->frame + t) * cfg->height + at->row + y) * cfg->width + at->col;
+            float *dst = kv + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) dst[x] = (add ? dst[x] : 0.0f) + wv * src[x];
+        }
+}
+
+/* Initial kernels: data patches at random positions (plus 1 % noise so equal
+   patches differ and silent patches still normalise), or pure noise. */
+static void avloc__mp_learn_init(const avloc_mp_coder *c, avloc_mp_dict *d, const float *audio,
+                                 const float *video, const avloc_mp_learn_config *lc)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t k, i, kv = avloc__mp_kv(cfg);
+    uint64_t st = lc->seed;
+    for (k = 0; k < cfg->kernels; k++) {
+        float *ka = d->audio + k * cfg->audio_len, *kvid = d->video + k * kv;
+        double na, nv;
+        if (lc->init_from_data) {
+            avloc_mp_atom at;
+            at.offset = (size_t)(avloc__mp_rand(&st) % c->n_off);
+            at.frame = avloc_mp_frame_of(cfg, at.offset);
+            at.row = (size_t)(avloc__mp_rand(&st) % c->hv);
+            at.col = (size_t)(avloc__mp_rand(&st) % c->wv);
+            avloc__mp_patch(cfg, audio, video, &at, 1.0f, 1.0f, ka, kvid, 0);
+        } else {
+            memset(ka, 0, cfg->audio_len * sizeof *ka);
+            memset(kvid, 0, kv * sizeof *kvid);
+        }
+        na = avloc__mp_norm(ka, cfg->audio_len);
+        nv = avloc__mp_norm(kvid, kv);
+        na = na > 0 ? 0.01 * na / sqrt((double)cfg->audio_len) : 1.0;
+        nv = nv > 0 ? 0.01 * nv / sqrt((double)kv) : 1.0;
+        for (i = 0; i < cfg->audio_len; i++) ka[i] += (float)na * avloc__mp_randn(&st);
+        for (i = 0; i < kv; i++) kvid[i] += (float)nv * avloc__mp_randn(&st);
+        avloc__mp_unit(ka, cfg->audio_len);
+        avloc__mp_unit(kvid, kv);
+    }
+}
+
+/* One Hebbian step from the atoms and the final residual; returns the
+   relative change of the dictionary. */
+static double avloc__mp_learn_step(const avloc_mp_config *cfg, avloc_mp_dict *d, const avloc__mp_lscr *s,
+                                   size_t n, double eta)
+{
+    size_t K = cfg->kernels, La = cfg->audio_len, kv = avloc__mp_kv(cfg), i, k;
+    double num = 0, den = 0;
+    memcpy(s->old_a, d->audio, K * La * sizeof(float));
+    memcpy(s->old_v, d->video, K * kv * sizeof(float));
+    for (k = 0; k < K; k++) s->ssa[k] = s->ssv[k] = 0;
+    for (i = 0; i < n; i++) {
+        s->ssa[s->atoms[i].k] += (double)s->atoms[i].ca * s->atoms[i].ca;
+        s->ssv[s->atoms[i].k] += (double)s->atoms[i].cv * s->atoms[i].cv;
+    }
+    for (i = 0; i < n; i++) {
+        const avloc_mp_atom *at = &s->atoms[i];
+        size_t j = at->k;
+        float wa = s->ssa[j] > 0 ? (float)(eta * at->ca / s->ssa[j]) : 0.0f;
+        float wv = s->ssv[j] > 0 ? (float)(eta * at->cv / s->ssv[j]) : 0.0f;
+        avloc__mp_patch(cfg, s->ra, s->rv, at, wa, wv, d->audio + j * La, d->video + j * kv, 1);
+    }
+    for (k = 0; k < K; k++) {
+        if (!avloc__mp_unit(d->audio + k * La, La)) memcpy(d->audio + k * La, s->old_a + k * La, La * sizeof(float));
+        if (!avloc__mp_unit(d->video + k * kv, kv)) memcpy(d->video + k * kv, s->old_v + k * kv, kv * sizeof(float));
+    }
+    for (i = 0; i < K * La; i++) {
+        double e = (double)d->audio[i] - s->old_a[i];
+        num += e * e;
+        den += (double)s->old_a[i] * s->old_a[i];
+    }
+    for (i = 0; i < K * kv; i++) {
+        double e = (double)d->video[i] - s->old_v[i];
+        num += e * e;
+        den += (double)s->old_v[i] * s->old_v[i];
+    }
+    return den > 0 ? sqrt(num / den) : 0.0;
+}
+
+AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict, const float *audio,
+                                          const float *video, const avloc_mp_learn_config *lc,
+                                          void *scratch, size_t scratch_bytes, size_t *iters_done)
+{
+    avloc__mp_lscr s;
+    avloc_arena a;
+    avloc_result r;
+    size_t need, it, n = 0;
+    if (!c || !dict || !dict->audio || !dict->video || !audio || !video || !lc || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_learn_query(c, lc, &need)) != AVLOC_OK) return r;
+    if (!(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0)) return AVLOC_ERR_PARAM;
+    if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))
+        return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
+    if (iters_done) *iters_done = 0;
+    avloc__mp_learn_init(c, dict, audio, video, lc);
+    for (it = 0; it < lc->iters; it++) {
+        double eta = lc->eta_halflife > 0 ? lc->eta / (1.0 + (double)it / lc->eta_halflife) : lc->eta, change;
+        if ((r = avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes)) != AVLOC_OK) return r;
+        if ((r = avloc_mp_code_f32(c, audio, video, lc->atoms, 0.0f, s.atoms, &n, s.ra, s.rv, s.code,
+                                   c->scratch_bytes)) != AVLOC_OK)
+            return r;
+        change = avloc__mp_learn_step(&c->cfg, dict, &s, n, eta);
+        if (iters_done) *iters_done = it + 1;
+        if (lc->progress && lc->progress(lc->user, it + 1, lc->iters, change, n)) break;
+        if (change < lc->tol) break;
+    }
+    return avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes);
+}
+
+/* ------------------------------------------------------- localisation */
+
+AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
+                                            const avloc_mp_atom *atoms, size_t n_atoms, float *heat)
+{
+    size_t i, t, y, x, kv;
+    avloc_result r;
+    if (!cfg || !kernels_video || !heat || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    kv = avloc__mp_kv(cfg);
+    memset(heat, 0, avloc__mp_nv(cfg) * sizeof *heat);
+    for (i = 0; i < n_atoms; i++) {
+        const avloc_mp_atom *at = &atoms[i];
+        float w = fabsf(at->ca * at->cv);
+        if (at->k >= cfg->kernels || at->frame + cfg->kernel_t > cfg->frames ||
+            at->row + cfg->kernel_h > cfg->height || at->col + cfg->kernel_w > cfg->width)
+            return AVLOC_ERR_PARAM;
+        for (t = 0; t < cfg->kernel_t; t++)
+            for (y = 0; y < cfg->kernel_h; y++) {
+                const float *src = kernels_video + at->k * kv + (t * cfg->kernel_h + y) * cfg->kernel_w;
+                float *dst = heat + ((at->frame + t) * cfg->height + at->row + y) * cfg->width + at->col;
+                for (x = 0; x < cfg->kernel_w; x++) dst[x] += w * fabsf(src[x]);
+            }
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, double *u, double *v)
+{
+    size_t i, n = height * width;
+    float mx = 0;
+    double sw = 0, su = 0, sv = 0;
+    if (!heat || !u || !v) return 0;
+    for (i = 0; i < n; i++) mx = heat[i] > mx ? heat[i] : mx;
+    if (!(mx > 0)) return 0;
+    for (i = 0; i < n; i++)
+        if (heat[i] >= 0.5f * mx) {
+            sw += heat[i];
+            su += heat[i] * (double)(i % width);
+            sv += heat[i] * (double)(i / width);
+        }
+    *u = su / sw;
+    *v = sv / sw;
+    return 1;
 }
 
 /* ---------------------------------------------------------- whitening */
