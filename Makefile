@@ -32,6 +32,7 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
 
 # The CLI test compiles examples/avloc.c in (its main renamed).
 $(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
+$(BUILD)/tests/test_mp: $(wildcard examples/*.c examples/*.h)
 
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)

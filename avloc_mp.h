@@ -206,6 +206,13 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
    residual + c phi), so frequently chosen kernels do not run away with a
    huge step and rarely chosen ones still move; this, with initialisation
    from data patches, is what keeps one kernel from absorbing everything.
+   COUPLED STEP (cfg.coupled, default): each atom's contribution to the audio
+   step is also weighted by |cv| and to the video step by |ca| (a weighted
+   least-squares step, sums of |cv| ca^2 and |ca| cv^2 in the denominators).
+   An atom that explains one modality only (a video-only event picked by an
+   audio-visual kernel, ca ~ 0) then does not blend its pattern into the
+   kernel: without it, a kernel used both by an audio-visual event and a
+   silent moving shape learns a mixture of the two shapes.
    eta decays as eta / (1 + iter / eta_halflife). Kernels used by no atom are
    left as they are (the paper's "not used" kernels). Stops after `iters`
    iterations or when the relative l2 change of the dictionary,
@@ -219,6 +226,8 @@ typedef struct avloc_mp_learn_config {
     double tol;            /* relative change to stop (default 0.01) */
     uint64_t seed;         /* initialisation (default 1) */
     int init_from_data;    /* 1: kernels start as signal patches at random places (default); 0: random */
+    int coupled;           /* 1: weight each atom's audio step by |cv| and video step by |ca| (default);
+                              0: the paper's rule (each modality by its own coefficient only) */
     /* called after every iteration; return non-zero to stop */
     int (*progress)(void *user, size_t iter, size_t iters, double change, size_t atoms_coded);
     void *user;
@@ -1068,6 +1077,7 @@ AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void)
     l.tol = 0.01;
     l.seed = 1;
     l.init_from_data = 1;
+    l.coupled = 1;
     return l;
 }
 
@@ -1076,6 +1086,7 @@ typedef struct avloc__mp_lscr {
     float *ra, *rv;         /* residuals */
     float *old_a, *old_v;   /* dictionary before the step */
     double *ssa, *ssv;      /* per kernel sum of c^2 */
+    double *cum;            /* initialisation: cumulative sampling weights */
     void *code;             /* coding scratch */
 } avloc__mp_lscr;
 
@@ -1090,6 +1101,7 @@ static avloc_result avloc__mp_learn_layout(avloc_arena *a, const avloc_mp_coder 
     s->old_v = AVLOC_PUSH(a, float, cfg->kernels * avloc__mp_kv(cfg));
     s->ssa = AVLOC_PUSH(a, double, cfg->kernels);
     s->ssv = AVLOC_PUSH(a, double, cfg->kernels);
+    s->cum = AVLOC_PUSH(a, double, c->n_off > c->hv * c->wv ? c->n_off : c->hv * c->wv);
     s->code = avloc_arena_push(a, c->scratch_bytes, 1, AVLOC_ALIGN);
     return avloc_arena_status(a);
 }
@@ -1140,10 +1152,68 @@ static void avloc__mp_patch(const avloc_mp_config *cfg, const float *a, const fl
         }
 }
 
-/* Initial kernels: data patches at random positions (plus 1 % noise so equal
-   patches differ and silent patches still normalise), or pure noise. */
+/* Index drawn with probability proportional to w (cum: n cumulative sums). */
+static size_t avloc__mp_draw(const double *cum, size_t n, uint64_t *st)
+{
+    double u = (double)(avloc__mp_rand(st) >> 11) / 9007199254740992.0 * cum[n - 1];
+    size_t lo = 0, hi = n - 1;
+    if (!(cum[n - 1] > 0)) return (size_t)(avloc__mp_rand(st) % n);
+    while (lo < hi) { /* first index with cum > u */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cum[mid] > u) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Energy of the video frames f .. f+T-1. */
+static double avloc__mp_frames_energy(const avloc_mp_config *cfg, const float *v, size_t f)
+{
+    size_t hw = cfg->height * cfg->width;
+    return avloc__mp_norm(v + f * hw, cfg->kernel_t * hw);
+}
+
+/* cum[n]: cumulative sum over audio offsets of (audio energy under the
+   kernel) x (video energy of its frames). */
+static void avloc__mp_offset_weights(const avloc_mp_coder *c, const float *audio, const float *video, double *cum)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t i, n, f, last_f = (size_t)-1, La = cfg->audio_len;
+    double ea = 0, ev = 0;
+    for (i = 0; i < La; i++) ea += (double)audio[i] * audio[i];
+    for (n = 0; n < c->n_off; n++) {
+        f = avloc_mp_frame_of(cfg, n);
+        if (f != last_f) { ev = avloc__mp_frames_energy(cfg, video, f); last_f = f; }
+        if (n) ea += (double)audio[n + La - 1] * audio[n + La - 1] - (double)audio[n - 1] * audio[n - 1];
+        cum[n] = (n ? cum[n - 1] : 0.0) + (ea > 0 ? ea : 0.0) * ev;
+    }
+}
+
+/* cum[p*Wv+q]: cumulative video patch energy at frame offset f. */
+static void avloc__mp_patch_weights(const avloc_mp_coder *c, const float *video, size_t f, double *cum)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t p, q, t, y;
+    for (p = 0; p < c->hv; p++)
+        for (q = 0; q < c->wv; q++) {
+            double e = 0;
+            for (t = 0; t < cfg->kernel_t; t++)
+                for (y = 0; y < cfg->kernel_h; y++) {
+                    double r = avloc__mp_norm(video + ((f + t) * cfg->height + p + y) * cfg->width + q, cfg->kernel_w);
+                    e += r * r;
+                }
+            cum[p * c->wv + q] = (p || q ? cum[p * c->wv + q - 1] : 0.0) + e;
+        }
+}
+
+/* Initial kernels. From data (default): a position drawn with probability
+   proportional to the audio energy under the kernel times the video energy
+   of its frames (where both modalities are active), then a spatial offset
+   drawn by the video patch energy there; the kernel is that signal patch
+   plus 1 % noise (equal patches differ, silent ones still normalise).
+   Otherwise pure noise. */
 static void avloc__mp_learn_init(const avloc_mp_coder *c, avloc_mp_dict *d, const float *audio,
-                                 const float *video, const avloc_mp_learn_config *lc)
+                                 const float *video, const avloc_mp_learn_config *lc, double *cum)
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t k, i, kv = avloc__mp_kv(cfg);
@@ -1153,10 +1223,13 @@ static void avloc__mp_learn_init(const avloc_mp_coder *c, avloc_mp_dict *d, cons
         double na, nv;
         if (lc->init_from_data) {
             avloc_mp_atom at;
-            at.offset = (size_t)(avloc__mp_rand(&st) % c->n_off);
+            avloc__mp_offset_weights(c, audio, video, cum); /* cum is reused below: recompute */
+            at.offset = avloc__mp_draw(cum, c->n_off, &st);
             at.frame = avloc_mp_frame_of(cfg, at.offset);
-            at.row = (size_t)(avloc__mp_rand(&st) % c->hv);
-            at.col = (size_t)(avloc__mp_rand(&st) % c->wv);
+            avloc__mp_patch_weights(c, video, at.frame, cum);
+            i = avloc__mp_draw(cum, c->hv * c->wv, &st);
+            at.row = i / c->wv;
+            at.col = i % c->wv;
             avloc__mp_patch(cfg, audio, video, &at, 1.0f, 1.0f, ka, kvid, 0);
         } else {
             memset(ka, 0, cfg->audio_len * sizeof *ka);
@@ -1176,7 +1249,7 @@ static void avloc__mp_learn_init(const avloc_mp_coder *c, avloc_mp_dict *d, cons
 /* One Hebbian step from the atoms and the final residual; returns the
    relative change of the dictionary. */
 static double avloc__mp_learn_step(const avloc_mp_config *cfg, avloc_mp_dict *d, const avloc__mp_lscr *s,
-                                   size_t n, double eta)
+                                   size_t n, double eta, int coupled)
 {
     size_t K = cfg->kernels, La = cfg->audio_len, kv = avloc__mp_kv(cfg), i, k;
     double num = 0, den = 0;
@@ -1184,14 +1257,17 @@ static double avloc__mp_learn_step(const avloc_mp_config *cfg, avloc_mp_dict *d,
     memcpy(s->old_v, d->video, K * kv * sizeof(float));
     for (k = 0; k < K; k++) s->ssa[k] = s->ssv[k] = 0;
     for (i = 0; i < n; i++) {
-        s->ssa[s->atoms[i].k] += (double)s->atoms[i].ca * s->atoms[i].ca;
-        s->ssv[s->atoms[i].k] += (double)s->atoms[i].cv * s->atoms[i].cv;
+        const avloc_mp_atom *at = &s->atoms[i];
+        double ga = coupled ? fabs((double)at->cv) : 1.0, gv = coupled ? fabs((double)at->ca) : 1.0;
+        s->ssa[at->k] += ga * at->ca * at->ca;
+        s->ssv[at->k] += gv * at->cv * at->cv;
     }
     for (i = 0; i < n; i++) {
         const avloc_mp_atom *at = &s->atoms[i];
         size_t j = at->k;
-        float wa = s->ssa[j] > 0 ? (float)(eta * at->ca / s->ssa[j]) : 0.0f;
-        float wv = s->ssv[j] > 0 ? (float)(eta * at->cv / s->ssv[j]) : 0.0f;
+        double ga = coupled ? fabs((double)at->cv) : 1.0, gv = coupled ? fabs((double)at->ca) : 1.0;
+        float wa = s->ssa[j] > 0 ? (float)(eta * ga * at->ca / s->ssa[j]) : 0.0f;
+        float wv = s->ssv[j] > 0 ? (float)(eta * gv * at->cv / s->ssv[j]) : 0.0f;
         avloc__mp_patch(cfg, s->ra, s->rv, at, wa, wv, d->audio + j * La, d->video + j * kv, 1);
     }
     for (k = 0; k < K; k++) {
@@ -1228,14 +1304,14 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
     if (iters_done) *iters_done = 0;
-    avloc__mp_learn_init(c, dict, audio, video, lc);
+    avloc__mp_learn_init(c, dict, audio, video, lc, s.cum);
     for (it = 0; it < lc->iters; it++) {
         double eta = lc->eta_halflife > 0 ? lc->eta / (1.0 + (double)it / lc->eta_halflife) : lc->eta, change;
         if ((r = avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes)) != AVLOC_OK) return r;
         if ((r = avloc_mp_code_f32(c, audio, video, lc->atoms, 0.0f, s.atoms, &n, s.ra, s.rv, s.code,
                                    c->scratch_bytes)) != AVLOC_OK)
             return r;
-        change = avloc__mp_learn_step(&c->cfg, dict, &s, n, eta);
+        change = avloc__mp_learn_step(&c->cfg, dict, &s, n, eta, lc->coupled);
         if (iters_done) *iters_done = it + 1;
         if (lc->progress && lc->progress(lc->user, it + 1, lc->iters, change, n)) break;
         if (change < lc->tol) break;
