@@ -26,13 +26,19 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 # The CLI test compiles examples/avloc.c in (its main renamed).
 $(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
 $(BUILD)/tests/test_mp: $(wildcard examples/*.c examples/*.h)
+
+# test_cli runs the built avloc program (through $(RUN) for a cross build):
+# built first, its path and the runner compiled in.
+$(BUILD)/tests/test_cli: tests/test_cli.c $(wildcard tests/*.h) $(HEADERS) $(BUILD)/avloc
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DTH_AVLOC_BIN='"$(BUILD)/avloc"' -DTH_RUN='"$(RUN)"' -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
@@ -59,6 +65,11 @@ bench:
 $(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# Constant-table generator for small targets (avloc_mel_init_tables_f32, docs/build.md).
+$(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I. -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 clean:
 	rm -rf $(BUILD)

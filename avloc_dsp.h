@@ -165,6 +165,19 @@ AVLOC_API void avloc_fft_destroy_f32(avloc_fft_f32 *plan);
    - Objects live in caller memory (query -> init), are read-only after init
      (except the streaming STFT, which is a stateful object: one per stream),
      and take per-call scratch.
+   - ONE OBJECT PATTERN (every object of avloc_dsp.h and avloc_gllim.h):
+       avloc_X_query[_f32](cfg, &obj_bytes[, &scratch_bytes])  the config first
+       avloc_X_init[_f32](obj, cfg, mem, bytes)                lays obj out in mem
+       avloc_X_destroy[_f32](obj)                              always call it
+     A failed init leaves *obj zeroed (when obj is not NULL), and any call on
+     a zeroed (or destroyed) object returns AVLOC_ERR_STATE, never a crash.
+     destroy releases what the FFTW3 backend allocated (a no-op otherwise:
+     call it anyway in portable code), zeroes the object and accepts a
+     zeroed or NULL object. Names: lifecycle functions carry the object
+     type's suffix (avloc_stft_f32 -> avloc_stft_init_f32; GLLiM objects have
+     none), compute functions the sample type they read (_f32 / _f64),
+     counting functions (avloc_stft_frames, avloc_gcc_frames, ...) none,
+     and no counting function has a computing twin of the same name.
    - Every FFT goes through the fixed avloc_fft_* API. */
 
 /* ------------------------------------------------------------- windows */
@@ -221,6 +234,7 @@ AVLOC_API avloc_result avloc_istft_length(const avloc_stft_config *cfg, size_t n
 AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                            void *mem, size_t mem_bytes);
+AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft);
 /* out: n_frames x n_bins complex, n_frames must equal avloc_stft_frames(). */
 AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *stft, const float *x, size_t n_samples,
                                               avloc_complex_f32 *out, size_t n_frames,
@@ -251,6 +265,8 @@ AVLOC_API avloc_result avloc_stft_stream_query_f32(const avloc_stft_f32 *stft, s
 AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, const avloc_stft_f32 *stft,
                                                   void *mem, size_t mem_bytes);
 AVLOC_API avloc_result avloc_stft_stream_reset_f32(avloc_stft_stream_f32 *s);
+/* Zeroes the stream (it owns nothing; destroy its avloc_stft_f32 separately). */
+AVLOC_API void avloc_stft_stream_destroy_f32(avloc_stft_stream_f32 *s);
 /* Consumes samples from x[0..n) and writes at most max_frames frames
    (n_bins each) to frames. It stops early, *consumed < n, just before the
    sample that would complete frame max_frames+1, so no frame is ever lost:
@@ -265,6 +281,7 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
 /* |X|^power for n complex values: power 2 -> re^2+im^2, 1 -> magnitude, any p > 0. */
 AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t n, float power, float *out);
 
+#ifndef AVLOC_NO_MEL /* mel, MFCC and mel spectrogram: avloc.h, module opt-outs */
 /* ----------------------------------------------------------------- mel */
 
 typedef enum avloc_mel_scale {
@@ -299,10 +316,31 @@ AVLOC_API double avloc_hz_to_mel(double hz, avloc_mel_scale scale);
 AVLOC_API double avloc_mel_to_hz(double mel, avloc_mel_scale scale);
 AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel);
 /* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T */
 AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float *spec, size_t n_frames, float *out);
 /* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
 AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, size_t fb_len);
+
+/* MCU-READY TABLES (as CMSIS-DSP's const filterbank tables). The init above
+   computes the filterbank in double precision with pow/log; on a small
+   target you may instead generate it once on the host as C arrays
+   (tools/gen_tables.c, built by `make build/gen_tables`: it runs this very
+   init, so the tables are bit-identical by construction) and point the
+   object at them: no memory, no libm, the weights stay in flash. The
+   object is read-only after init, so the tables are never written. */
+typedef struct avloc_mel_tables {
+    avloc_mel_config cfg;        /* the configuration the tables were made for */
+    size_t nnz;                  /* weights */
+    const size_t *start, *count, *offset; /* n_mels each, as in avloc_mel_f32 */
+    const float *weights;        /* nnz */
+} avloc_mel_tables;
+/* Checks cfg (as avloc_mel_query_f32) and that the tables are consistent
+   (every band inside the n_fft/2+1 bins, offsets the running sum of the
+   counts, nnz their total): AVLOC_ERR_FORMAT if not. No libm call. */
+AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t);
+
+#endif /* !AVLOC_NO_MEL */
 
 /* dB: out = mult*log10(max(x, amin)) - mult*log10(max(amin, ref)); with
    top_db >= 0 the result is clipped below at (max of these n outputs) - top_db.
@@ -318,6 +356,7 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
 /* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). */
 AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float eps, int add);
 
+#ifndef AVLOC_NO_MEL
 /* ---------------------------------------------------------------- MFCC */
 
 typedef enum avloc_lifter {
@@ -342,12 +381,22 @@ typedef struct avloc_mfcc_f32 {
 AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void);
 AVLOC_API avloc_result avloc_mfcc_query_f32(const avloc_mfcc_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m);
 /* mfcc (n_frames x n_mfcc) = lifter * DCT-II-ortho(logmel (n_frames x n_mels)) */
 AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float *logmel, size_t n_frames, float *mfcc);
 /* Inverse (librosa mfcc_to_mel before the exp): undo the lifter, DCT-III
    ortho of the coefficients zero-padded to n_mels. Follow with
    avloc_db_to_power_f32 or avloc_exp_f32 for mel energies. */
 AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const float *mfcc, size_t n_frames, float *logmel);
+/* MCU-ready tables (see avloc_mel_tables): the DCT matrix and lifter gains
+   of avloc_mfcc_init_f32 as const arrays from tools/gen_tables.c. */
+typedef struct avloc_mfcc_tables {
+    avloc_mfcc_config cfg;       /* the configuration the tables were made for */
+    const float *dct;            /* n_mfcc x n_mels */
+    const float *lift;           /* n_mfcc */
+} avloc_mfcc_tables;
+/* Checks cfg (as avloc_mfcc_query_f32) and points m at the tables. No libm call. */
+AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t);
 
 /* ------------------------------------------- mel spectrogram of a signal */
 
@@ -397,6 +446,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_default(void);
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes);
+AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m);
 /* mel: n_frames x n_mels (frame-major, the transpose of librosa/torchaudio),
    log applied per cfg.log; the top_db clip is relative to the max of this call. */
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
@@ -405,6 +455,8 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
 AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_MEL */
 
 /* ---------------------------------------------------- binaural features */
 /* Deleforge et al., "Mapping sounds onto images using binaural spectrograms"
@@ -424,9 +476,13 @@ typedef struct avloc_binaural_config {
 /* 16 kHz, n_fft 1024 (64 ms), hop 128 (8 ms), hann, bins 1..512 (D = 1536),
    threshold -40 dB relative to the clip maximum. */
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void);
+#ifndef AVLOC_NO_BINAURAL /* the configuration above stays: GLLiM models embed it */
 /* D = 3*n_bins, layout per frame: [ILD(n_bins) | cos IPD(n_bins) | sin IPD(n_bins)] */
 AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, size_t n_samples, size_t *n_frames);
-AVLOC_API avloc_result avloc_binaural_query(const avloc_binaural_config *cfg, size_t n_samples, size_t *scratch_bytes);
+/* Scratch of the one-shot avloc_binaural_features_f32 for clips of up to
+   n_samples (it plans the STFT in it; the plan below keeps it instead). */
+AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                               size_t *scratch_bytes);
 /* A TF point is active when |sL|^2+|sR|^2 > 0 and its dB value is >= the
    threshold (absolute, or clip max + threshold_db). Inactive points still get
    finite features (ILD uses |s|^2 + 1e-20, IPD of a zero product is (1, 0)).
@@ -469,6 +525,9 @@ AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan);
 AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsigned char *mask, size_t n_frames,
                                                size_t D, float *mean, unsigned char *dim_mask);
 
+#endif /* !AVLOC_NO_BINAURAL */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------------ GCC-PHAT */
 /* Sign: a POSITIVE delay means the RIGHT channel lags the LEFT one, i.e.
    right[n] = left[n - d]. The cross-spectrum is G = R conj(L); PHAT divides
@@ -503,6 +562,7 @@ typedef struct avloc_gcc_f32 {
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void);
 AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g);
 /* 1 + (n - frame_length)/hop frames; n >= frame_length. */
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames);
 /* One frame: left and right hold frame_length samples each. delay in samples,
@@ -511,7 +571,7 @@ AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_sa
 AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                            float *delay, float *peak, void *scratch, size_t scratch_bytes);
 /* Every frame of a signal: delays[t], peaks[t] (either may be NULL), n_frames from avloc_gcc_frames(). */
-AVLOC_API avloc_result avloc_gcc_frames_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
+AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes);
 /* Whole clip: the raw cross-spectra R conj(L) of all frames are SUMMED, then
@@ -520,6 +580,8 @@ AVLOC_API avloc_result avloc_gcc_frames_f32(const avloc_gcc_f32 *g, const float 
 AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                           size_t n_samples, float *delay, float *peak,
                                           void *scratch, size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_GCC_PHAT */
 
 #ifdef __cplusplus
 }
@@ -1277,15 +1339,15 @@ AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_f
     avloc_arena a;
     avloc_result r;
     size_t scratch = 0;
+    if (plan) memset(plan, 0, sizeof *plan); /* the documented state of a failed init */
     if (!plan || !mem) return AVLOC_ERR_NULL;
-    plan->impl = NULL;
     if (n == 0 || n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (kind != AVLOC_FFT_COMPLEX && kind != AVLOC_FFT_REAL) return AVLOC_ERR_PARAM;
     plan->n = n;
     plan->kind = kind;
     avloc_arena_init(&a, mem, mem_bytes);
     r = avloc__fft_layout(&a, plan, n, kind, &scratch);
-    if (r != AVLOC_OK) { plan->impl = NULL; return r; }
+    if (r != AVLOC_OK) { memset(plan, 0, sizeof *plan); return r; }
     plan->scratch_bytes = scratch;
     return AVLOC_OK;
 }
@@ -1517,10 +1579,18 @@ AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stf
                                            void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (stft) memset(stft, 0, sizeof *stft); /* the documented state of a failed init */
     if (!stft || !mem) return AVLOC_ERR_NULL;
     r = avloc__stft_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__stft_layout_fn, stft, sizeof *stft, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft)
+{
+    if (!stft) return;
+    avloc_fft_destroy_f32(&stft->fft);
+    memset(stft, 0, sizeof *stft);
 }
 
 /* Windowed frame t (length n_fft) of x, padded per cfg. */
@@ -1679,6 +1749,7 @@ AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, cons
 {
     avloc_arena a;
     float *ring;
+    if (s) memset(s, 0, sizeof *s);
     if (!s || !stft || !mem) return AVLOC_ERR_NULL;
     if (!stft->window) return AVLOC_ERR_STATE;
     avloc_arena_init(&a, mem, mem_bytes);
@@ -1687,6 +1758,11 @@ AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, cons
     s->stft = stft;
     s->ring = ring;
     return avloc_stft_stream_reset_f32(s);
+}
+
+AVLOC_API void avloc_stft_stream_destroy_f32(avloc_stft_stream_f32 *s)
+{
+    if (s) memset(s, 0, sizeof *s);
 }
 
 AVLOC_API avloc_result avloc_stft_stream_reset_f32(avloc_stft_stream_f32 *s)
@@ -1797,6 +1873,7 @@ AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t 
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_MEL
 /* ----------------------------------------------------------------- mel */
 
 AVLOC_API double avloc_hz_to_mel(double hz, avloc_mel_scale scale)
@@ -1930,10 +2007,49 @@ AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (mel) memset(mel, 0, sizeof *mel);
     if (!mel || !mem) return AVLOC_ERR_NULL;
     r = avloc__mel_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__mel_layout_fn, mel, sizeof *mel, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel)
+{
+    if (mel) memset(mel, 0, sizeof *mel);
+}
+
+/* The tables are consistent: band b covers bins [start, start+count) inside
+   the spectrum and its weights follow band b-1's. */
+static avloc_result avloc__mel_tables_check(const avloc_mel_tables *t, size_t n_bins)
+{
+    size_t b, sum = 0;
+    for (b = 0; b < t->cfg.n_mels; b++) {
+        if (t->start[b] > n_bins || t->count[b] > n_bins - t->start[b] || t->offset[b] != sum ||
+            t->count[b] > t->nnz - sum)
+            return AVLOC_ERR_FORMAT;
+        sum += t->count[b]; /* <= nnz: no overflow */
+    }
+    return sum == t->nnz ? AVLOC_OK : AVLOC_ERR_FORMAT;
+}
+
+AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t)
+{
+    avloc_result r;
+    if (!mel || !t) return AVLOC_ERR_NULL;
+    memset(mel, 0, sizeof *mel);
+    if ((r = avloc__mel_check(&t->cfg)) != AVLOC_OK) return r;
+    if (!t->start || !t->count || !t->offset || !t->weights) return AVLOC_ERR_NULL;
+    if ((r = avloc__mel_tables_check(t, t->cfg.n_fft / 2 + 1)) != AVLOC_OK) return r;
+    mel->n_mels = t->cfg.n_mels;
+    mel->n_bins = t->cfg.n_fft / 2 + 1;
+    mel->nnz = t->nnz;
+    /* const dropped only to share avloc_mel_f32: nothing writes after init */
+    mel->start = (size_t *)(uintptr_t)t->start;
+    mel->count = (size_t *)(uintptr_t)t->count;
+    mel->offset = (size_t *)(uintptr_t)t->offset;
+    mel->weights = (float *)(uintptr_t)t->weights;
+    return AVLOC_OK;
 }
 
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
@@ -1989,6 +2105,8 @@ AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, 
             fb[b * mel->n_bins + mel->start[b] + k] = mel->weights[mel->offset[b] + k];
     return AVLOC_OK;
 }
+
+#endif /* !AVLOC_NO_MEL */
 
 /* ------------------------------------------------------------- log maps */
 
@@ -2114,6 +2232,7 @@ AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_MEL
 /* ---------------------------------------------------------------- MFCC */
 
 AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void)
@@ -2180,10 +2299,31 @@ AVLOC_API avloc_result avloc_mfcc_query_f32(const avloc_mfcc_config *cfg, size_t
 AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_config *cfg, void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
     if (!m || !mem) return AVLOC_ERR_NULL;
     r = avloc__mfcc_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__mfcc_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m)
+{
+    if (m) memset(m, 0, sizeof *m);
+}
+
+AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t)
+{
+    avloc_result r;
+    if (!m || !t) return AVLOC_ERR_NULL;
+    memset(m, 0, sizeof *m);
+    if ((r = avloc__mfcc_check(&t->cfg)) != AVLOC_OK) return r;
+    if (!t->dct || !t->lift) return AVLOC_ERR_NULL;
+    m->n_mels = t->cfg.n_mels;
+    m->n_mfcc = t->cfg.n_mfcc;
+    /* const dropped only to share avloc_mfcc_f32: nothing writes after init */
+    m->dct = (float *)(uintptr_t)t->dct;
+    m->lift = (float *)(uintptr_t)t->lift;
+    return AVLOC_OK;
 }
 
 static void avloc__mfcc_row(const avloc_mfcc_f32 *m, const float *x, float *c)
@@ -2349,10 +2489,10 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, &ssb);
     if (r != AVLOC_OK) return r;
     r = avloc__mel_layout(a, m ? &m->mel : NULL, &mc);
-    if (r != AVLOC_OK) return r;
-    if (c->n_mfcc) {
-        r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
-        if (r != AVLOC_OK) return r;
+    if (r == AVLOC_OK && c->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
+    if (r != AVLOC_OK) {
+        if (m) avloc_stft_destroy_f32(&m->stft); /* its FFTW plans, if any */
+        return r;
     }
     {   /* scratch: frame + FFT scratch, then the bins and their power */
         avloc_arena sa;
@@ -2390,10 +2530,18 @@ AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_
                                               void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
     if (!m || !mem) return AVLOC_ERR_NULL;
     r = avloc__melspec_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m)
+{
+    if (!m) return;
+    avloc_stft_destroy_f32(&m->stft);
+    memset(m, 0, sizeof *m);
 }
 
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n,
@@ -2449,6 +2597,8 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
 }
 
+#endif /* !AVLOC_NO_MEL */
+
 /* ---------------------------------------------------- binaural features */
 
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
@@ -2465,6 +2615,8 @@ AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
     c.threshold_relative = 1;
     return c;
 }
+
+#ifndef AVLOC_NO_BINAURAL
 
 static avloc_result avloc__binaural_check(const avloc_binaural_config *c, avloc_stft_config *sc)
 {
@@ -2549,7 +2701,8 @@ AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_binaural_query(const avloc_binaural_config *cfg, size_t n_samples, size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                               size_t *scratch_bytes)
 {
     size_t pb = 0, sb = 0;
     avloc_result r;
@@ -2570,10 +2723,10 @@ AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *pla
     avloc_arena a;
     size_t ssb = 0;
     avloc_result r;
+    if (plan) memset(plan, 0, sizeof *plan);
     if (!plan || !cfg || !mem) return AVLOC_ERR_NULL;
     r = avloc__binaural_check(cfg, &sc);
     if (r != AVLOC_OK) return r;
-    memset(plan, 0, sizeof *plan);
     avloc_arena_init(&a, mem, mem_bytes);
     r = avloc__stft_layout(&a, &plan->stft, &sc, &ssb); /* WORKSPACE when mem is too small */
     if (r != AVLOC_OK) {
@@ -2960,8 +3113,8 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
 
 AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan)
 {
-    if (!plan || !plan->stft.window) return;
-    avloc_fft_destroy_f32(&plan->stft.fft);
+    if (!plan) return;
+    avloc_stft_destroy_f32(&plan->stft);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -2991,6 +3144,9 @@ AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsi
     return any ? AVLOC_OK : AVLOC_NO_ACTIVE_POINTS;
 }
 
+#endif /* !AVLOC_NO_BINAURAL */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------------ GCC-PHAT */
 
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void)
@@ -3063,7 +3219,10 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     if (!g) return AVLOC_OK;
     if (!w || !mf || !mi) return AVLOC_ERR_WORKSPACE;
     if ((r = avloc_fft_init_f32(&g->fwd, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_init_f32(&g->inv, n_up, AVLOC_FFT_REAL, mi, pi)) != AVLOC_OK) return r;
+    if ((r = avloc_fft_init_f32(&g->inv, n_up, AVLOC_FFT_REAL, mi, pi)) != AVLOC_OK) {
+        avloc_fft_destroy_f32(&g->fwd); /* its FFTW plans, if any */
+        return r;
+    }
     avloc__window_fill(c->window, 1, w, c->frame_length);
     g->cfg = *c;
     g->window = w;
@@ -3085,8 +3244,17 @@ AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *
 
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes)
 {
+    if (g) memset(g, 0, sizeof *g);
     if (!g || !cfg || !mem) return AVLOC_ERR_NULL;
     return avloc_layout_init(avloc__gcc_layout_fn, g, sizeof *g, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g)
+{
+    if (!g) return;
+    avloc_fft_destroy_f32(&g->fwd);
+    avloc_fft_destroy_f32(&g->inv);
+    memset(g, 0, sizeof *g);
 }
 
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames)
@@ -3206,7 +3374,7 @@ AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *
     return avloc__gcc_peak(g, &w, delay, peak);
 }
 
-AVLOC_API avloc_result avloc_gcc_frames_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
+AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes)
 {
@@ -3246,6 +3414,8 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
         if ((r = avloc__gcc_accumulate(g, &w, left + t * g->cfg.hop, right + t * g->cfg.hop)) != AVLOC_OK) return r;
     return avloc__gcc_peak(g, &w, delay, peak);
 }
+
+#endif /* !AVLOC_NO_GCC_PHAT */
 
 #undef AVLOC__PI
 #endif
