@@ -252,10 +252,13 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
 /* Source position of one heat frame: the heat-weighted centre (column u,
-   row v, in pixels) of the pixels at or above half the frame's maximum, so
-   that a weaker second region does not pull the centre between the two.
-   Returns 0 (u, v untouched) when the frame has no heat. */
-AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, double *u, double *v);
+   row v, in pixels) of the pixels at or above half the frame's maximum
+   inside a win_w x win_h window centred on the maximum (the kernel's size is
+   a good window), so that a second, weaker region elsewhere (a distracter)
+   does not pull the centre between the two. Returns 0 (u, v untouched) when
+   the frame has no heat. */
+AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
+                                        size_t win_h, double *u, double *v);
 
 /* ---------------------------------------------------------- whitening */
 /* Whitening of each frame by the filter of Olshausen & Field (1997):
@@ -1346,19 +1349,23 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
     return AVLOC_OK;
 }
 
-AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, double *u, double *v)
+AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
+                                        size_t win_h, double *u, double *v)
 {
-    size_t i, n = height * width;
+    size_t i, n = height * width, at = 0, y, x, y0, y1, x0, x1;
     float mx = 0;
     double sw = 0, su = 0, sv = 0;
     if (!heat || !u || !v) return 0;
-    for (i = 0; i < n; i++) mx = heat[i] > mx ? heat[i] : mx;
-    if (!(mx > 0)) return 0;
     for (i = 0; i < n; i++)
-        if (heat[i] >= 0.5f * mx) {
-            sw += heat[i];
-            su += heat[i] * (double)(i % width);
-            sv += heat[i] * (double)(i / width);
+        if (heat[i] > mx) { mx = heat[i]; at = i; }
+    if (!(mx > 0)) return 0;
+    y = at / width; x = at % width;
+    y0 = y > win_h / 2 ? y - win_h / 2 : 0; y1 = y + win_h / 2 + 1 < height ? y + win_h / 2 + 1 : height;
+    x0 = x > win_w / 2 ? x - win_w / 2 : 0; x1 = x + win_w / 2 + 1 < width ? x + win_w / 2 + 1 : width;
+    for (y = y0; y < y1; y++)
+        for (x = x0; x < x1; x++) {
+            float h = heat[y * width + x];
+            if (h >= 0.5f * mx) { sw += h; su += h * (double)x; sv += h * (double)y; }
         }
     *u = su / sw;
     *v = sv / sw;

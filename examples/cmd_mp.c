@@ -435,21 +435,22 @@ static int cmd_mp_code(int argc, char **argv)
 static int cmd_mp_locate(int argc, char **argv)
 {
     const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *v, *a;
-    size_t atoms = 100, f, i, nf, px, hw;
+    size_t atoms = 100, f, i, nf, px, hw, span = 45;
     int whiten = 0, low = 0, pr, rc = AVCLI_EXIT_FAIL;
-    avcli_opt o[5];
+    avcli_opt o[6];
     mp_coded cd;
-    float *heat = NULL;
+    float *heat = NULL, *acc = NULL;
     o[0] = avcli_string("--dict", &dict, "DICT", "dictionary (.safetensors, required)");
     o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_string("--heat-out", &heat_out, "PNG", "write the heat map (frames side by side) as PNG");
     o[4] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
+    o[5] = avcli_size("--span", &span, 0, 1e6, "N", "heat summed over frames f-N..f+N before locating (default 45, 1.5 s at 29.97 fps)");
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--heat-out heat.png]",
                       "Locates the sounding region: codes the pair, spreads |ca*cv| of every atom over its\n"
                       "video support (avloc_mp_heatmap_f32) and prints one JSON line per frame {frame, t, u, v}:\n"
-                      "the heat-weighted centre of the pixels above half the frame's maximum (null when no atom\n"
-                      "covers the frame).", o, 5, &v, &a);
+                      "the heat-weighted centre of the pixels above half the frame's maximum within a kernel-sized\n"
+                      "window around it (null when no atom covers the frame).", o, 6, &v, &a);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
     if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, &cd)) goto done;
@@ -461,10 +462,20 @@ static int cmd_mp_locate(int argc, char **argv)
         c.audio_samples = cd.av.na; c.frames = nf; c.height = cd.av.h; c.width = cd.av.w;
         avloc_mp_heatmap_f32(&c, cd.df.video, cd.atoms, cd.n, heat);
     }
+    /* evidence over a few frames: a voice and its mouth agree over time,
+       a distracter only by chance */
+    if (!(acc = (float *)avcli_malloc(cmd, hw, sizeof(float)))) goto done;
     for (f = 0; f < nf; f++) {
         avloc_io_json j;
         double u, vv;
-        int has = avloc_mp_locate_frame_f32(heat + f * hw, cd.av.h, cd.av.w, &u, &vv);
+        size_t g, g0 = f > span ? f - span : 0, g1 = f + span + 1 < nf ? f + span + 1 : nf;
+        int has, covered = 0;
+        memset(acc, 0, hw * sizeof(float));
+        for (g = g0; g < g1; g++)
+            for (px = 0; px < hw; px++) acc[px] += heat[g * hw + px];
+        for (px = 0; px < hw; px++) covered |= heat[f * hw + px] > 0;
+        has = covered && avloc_mp_locate_frame_f32(acc, cd.av.h, cd.av.w, cd.df.cfg.kernel_w, cd.df.cfg.kernel_h,
+                                            &u, &vv);
         avloc_io_json_begin(&j, stdout);
         avloc_io_json_int(&j, "frame", (long long)f);
         avloc_io_json_num(&j, "t", (double)f / cd.av.fps);
@@ -490,6 +501,7 @@ static int cmd_mp_locate(int argc, char **argv)
     rc = AVCLI_EXIT_OK;
 done:
     free(heat);
+    free(acc);
     mp_coded_free(&cd);
     return rc;
 }
