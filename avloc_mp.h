@@ -121,6 +121,8 @@ typedef struct avloc_mp_config {
     double audio_rate;     /* Hz (default 8000) */
     double video_fps;      /* frames per second (default 29.97) */
     int low_memory;        /* 1: no cross-correlation tables (default 0) */
+    int product_score;     /* 0: select by |ca| + |cv| (the paper, default); 1: by |ca| * |cv|,
+                              which never selects an atom that explains one modality only */
 } avloc_mp_config;
 
 AVLOC_API avloc_mp_config avloc_mp_config_default(void);
@@ -213,6 +215,10 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
    audio-visual kernel, ca ~ 0) then does not blend its pattern into the
    kernel: without it, a kernel used both by an audio-visual event and a
    silent moving shape learns a mixture of the two shapes.
+   PRODUCT SCORE (cfg.product_score, off by default): while learning, atoms are
+   selected by |ca| * |cv| instead of the paper's |ca| + |cv|, so that only
+   bimodal events are coded and learned (the paper's stated aim); the coder's
+   own setting is restored afterwards.
    eta decays as eta / (1 + iter / eta_halflife). Kernels used by no atom are
    left as they are (the paper's "not used" kernels). Stops after `iters`
    iterations or when the relative l2 change of the dictionary,
@@ -226,6 +232,7 @@ typedef struct avloc_mp_learn_config {
     double tol;            /* relative change to stop (default 0.01) */
     uint64_t seed;         /* initialisation (default 1) */
     int init_from_data;    /* 1: kernels start as signal patches at random places (default); 0: random */
+    int product_score;     /* code with |ca| * |cv| while learning (default 0; see avloc_mp_config) */
     int coupled;           /* 1: weight each atom's audio step by |cv| and video step by |ca| (default);
                               0: the paper's rule (each modality by its own coefficient only) */
     /* called after every iteration; return non-zero to stop */
@@ -493,7 +500,7 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
                         }
                 }
                 a = avloc__mp_dot_audio(cfg, res_audio, ka, n);
-                s = fabs(a) + fabs(bv);
+                s = cfg->product_score ? fabs(a) * fabs(bv) : fabs(a) + fabs(bv);
                 if (s > best) {
                     best = s;
                     at.k = k; at.offset = n; at.frame = f; at.row = bp; at.col = bq;
@@ -907,10 +914,17 @@ static int avloc__mp_better(const avloc__mp_scr *s, size_t nb, size_t a, size_t 
     return sa > sb || (sa == sb && a < b);
 }
 
-static void avloc__mp_leaf(avloc__mp_scr *s, size_t nb, size_t b)
+/* A block's score: its best |audio| and best |video| combined. */
+static float avloc__mp_block_score(const avloc__mp_scr *s, size_t b, int product)
+{
+    if (s->ba[b] < 0) return -1.0f; /* no audio offset maps to this frame */
+    return product ? s->ba[b] * s->bv[b] : s->ba[b] + s->bv[b];
+}
+
+static void avloc__mp_leaf(avloc__mp_scr *s, size_t nb, size_t b, int product)
 {
     size_t i = (s->P + b) / 2;
-    s->bs[b] = s->ba[b] < 0 ? -1.0f : s->ba[b] + s->bv[b];
+    s->bs[b] = avloc__mp_block_score(s, b, product);
     while (i >= 1) {
         size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
         s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
@@ -918,11 +932,11 @@ static void avloc__mp_leaf(avloc__mp_scr *s, size_t nb, size_t b)
     }
 }
 
-static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb)
+static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb, int product)
 {
     size_t i;
     for (i = 0; i < s->P; i++) s->tree[s->P + i] = i < nb ? i : nb;
-    for (i = 0; i < nb; i++) s->bs[i] = s->ba[i] < 0 ? -1.0f : s->ba[i] + s->bv[i];
+    for (i = 0; i < nb; i++) s->bs[i] = avloc__mp_block_score(s, i, product);
     for (i = s->P - 1; i >= 1; i--) {
         size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
         s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
@@ -969,7 +983,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
             avloc__mp_absmax(s->A + k * c->n_off, c->n_off, 0, 1, s->fstart[f], s->fstart[f + 1], &s->ba[b], &s->ia[b]);
             avloc__mp_absmax(s->V + b * hw, c->wv, 0, c->hv, 0, c->wv, &s->bv[b], &s->iv[b]);
         }
-    avloc__mp_build_tree(s, K * nf);
+    avloc__mp_build_tree(s, K * nf, cfg->product_score);
     return AVLOC_OK;
 }
 
@@ -1009,7 +1023,7 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
             }
             avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, &s->bv[b], &s->iv[b]);
         }
-        for (f = f0; f < f1; f++) avloc__mp_leaf(s, K * nf, k * nf + f);
+        for (f = f0; f < f1; f++) avloc__mp_leaf(s, K * nf, k * nf + f, cfg->product_score);
     }
 }
 
@@ -1081,6 +1095,7 @@ AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void)
     l.seed = 1;
     l.init_from_data = 1;
     l.coupled = 1;
+    l.product_score = 0;
     return l;
 }
 
@@ -1298,6 +1313,7 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     avloc_arena a;
     avloc_result r;
     size_t need, it, n = 0;
+    int keep_score;
     if (!c || !dict || !dict->audio || !dict->video || !audio || !video || !lc || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_learn_query(c, lc, &need)) != AVLOC_OK) return r;
     if (!(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0)) return AVLOC_ERR_PARAM;
@@ -1308,18 +1324,22 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
     if (iters_done) *iters_done = 0;
     avloc__mp_learn_init(c, dict, audio, video, lc, s.cum);
+    keep_score = c->cfg.product_score;
+    c->cfg.product_score = lc->product_score;
+    r = AVLOC_OK;
     for (it = 0; it < lc->iters; it++) {
         double eta = lc->eta_halflife > 0 ? lc->eta / (1.0 + (double)it / lc->eta_halflife) : lc->eta, change;
-        if ((r = avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes)) != AVLOC_OK) return r;
-        if ((r = avloc_mp_code_f32(c, audio, video, lc->atoms, 0.0f, s.atoms, &n, s.ra, s.rv, s.code,
+        if ((r = avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes)) != AVLOC_OK ||
+            (r = avloc_mp_code_f32(c, audio, video, lc->atoms, 0.0f, s.atoms, &n, s.ra, s.rv, s.code,
                                    c->scratch_bytes)) != AVLOC_OK)
-            return r;
+            break;
         change = avloc__mp_learn_step(&c->cfg, dict, &s, n, eta, lc->coupled);
         if (iters_done) *iters_done = it + 1;
         if (lc->progress && lc->progress(lc->user, it + 1, lc->iters, change, n)) break;
         if (change < lc->tol) break;
     }
-    return avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes);
+    c->cfg.product_score = keep_score;
+    return r != AVLOC_OK ? r : avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes);
 }
 
 /* ------------------------------------------------------- localisation */

@@ -27,6 +27,8 @@ static float nrand(void) /* roughly normal */
     return (float)(urand() + urand() + urand() - 1.5) * 2.0f;
 }
 
+static int product_score = 0; /* selection rule of the problems made next */
+
 typedef struct problem {
     avloc_mp_config cfg;
     float *da, *dv, *audio, *video;
@@ -46,6 +48,7 @@ static void make_problem(problem *pb, unsigned seed, size_t K, size_t La, size_t
     c->audio_rate = 1000.0; c->video_fps = 25.0;
     c->frames = frames; c->height = height; c->width = width;
     c->audio_samples = frames * 40;
+    c->product_score = product_score;
     kv = T * H * W;
     na = c->audio_samples;
     nv = frames * height * width;
@@ -148,6 +151,10 @@ static void test_fast_equals_naive(void)
     check_fast_vs_naive(11, 1, 37, 2, 3, 3, 8, 7, 9, 15);      /* one kernel, odd sizes */
     check_fast_vs_naive(12, 5, 40, 4, 5, 4, 10, 9, 16, 40);     /* odd K: a lone transform */
     check_fast_vs_naive(13, 3, 80, 6, 6, 6, 9, 6, 6, 30);       /* kernel as large as the frame */
+    product_score = 1; /* the |ca| * |cv| selection: same atoms too */
+    check_fast_vs_naive(21, 4, 50, 3, 4, 5, 12, 10, 12, 25);
+    check_fast_vs_naive(22, 5, 40, 4, 5, 4, 10, 9, 16, 40);
+    product_score = 0;
 }
 
 /* With the signal exactly one atom, the first atom is that atom with its coefficients. */
