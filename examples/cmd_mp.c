@@ -435,23 +435,26 @@ static int cmd_mp_code(int argc, char **argv)
 
 static int cmd_mp_locate(int argc, char **argv)
 {
-    const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *v, *a;
+    const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *frames_out = NULL, *v, *a;
     size_t atoms = 100, f, i, nf, px, hw, span = 45;
     int whiten = 0, low = 0, pr, rc = AVCLI_EXIT_FAIL;
-    avcli_opt o[6];
+    avcli_opt o[7];
     mp_coded cd;
     float *heat = NULL, *acc = NULL;
+    double *pos_u = NULL, *pos_v = NULL;
+    avloc_io_image shot;
     o[0] = avcli_string("--dict", &dict, "DICT", "dictionary (.safetensors, required)");
     o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_string("--heat-out", &heat_out, "PNG", "write the heat map (frames side by side) as PNG");
     o[4] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
     o[5] = avcli_size("--span", &span, 0, 1e6, "N", "heat summed over frames f-N..f+N before locating (default 45, 1.5 s at 29.97 fps)");
+    o[6] = avcli_string("--frames-out", &frames_out, "PNG", "write up to 16 frames (x4, side by side) with the located source marked");
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--heat-out heat.png]",
                       "Locates the sounding region: codes the pair, spreads |ca*cv| of every atom over its\n"
                       "video support (avloc_mp_heatmap_f32) and prints one JSON line per frame {frame, t, u, v}:\n"
                       "the heat-weighted centre of the pixels above half the frame's maximum within a kernel-sized\n"
-                      "window around it (null when no atom covers the frame).", o, 6, &v, &a);
+                      "window around it (null when no atom covers the frame).", o, 7, &v, &a);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
     if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, &cd)) goto done;
@@ -465,7 +468,10 @@ static int cmd_mp_locate(int argc, char **argv)
     }
     /* evidence over a few frames: a voice and its mouth agree over time,
        a distracter only by chance */
-    if (!(acc = (float *)avcli_malloc(cmd, hw, sizeof(float)))) goto done;
+    memset(&shot, 0, sizeof shot);
+    if (!(acc = (float *)avcli_malloc(cmd, hw, sizeof(float))) || !(pos_u = (double *)avcli_malloc(cmd, nf, sizeof(double))) ||
+        !(pos_v = (double *)avcli_malloc(cmd, nf, sizeof(double))))
+        goto done;
     for (f = 0; f < nf; f++) {
         avloc_io_json j;
         double u, vv;
@@ -480,6 +486,8 @@ static int cmd_mp_locate(int argc, char **argv)
         avloc_io_json_begin(&j, stdout);
         avloc_io_json_int(&j, "frame", (long long)f);
         avloc_io_json_num(&j, "t", (double)f / cd.av.fps);
+        pos_u[f] = has ? u : -1.0;
+        pos_v[f] = vv;
         if (has) { avloc_io_json_num(&j, "u", u); avloc_io_json_num(&j, "v", vv); }
         else { avloc_io_json_null(&j, "u"); avloc_io_json_null(&j, "v"); }
         avloc_io_json_end(&j);
@@ -499,10 +507,35 @@ static int cmd_mp_locate(int argc, char **argv)
         avloc_io_image_free(&im);
         if (!px) goto done;
     }
+    if (frames_out) { /* the input frames, grey (mean and scaling undone only approximately) */
+        static const unsigned char red[3] = {230, 20, 20};
+        size_t z = 4, step = nf > 16 ? nf / 16 + 1 : 1, n_show = (nf + step - 1) / step, k, y, x;
+        float lo = 0, hi = 0;
+        for (i = 0; i < nf * hw; i++) { lo = cd.av.video[i] < lo ? cd.av.video[i] : lo; hi = cd.av.video[i] > hi ? cd.av.video[i] : hi; }
+        if (avloc_io_image_alloc(&shot, (unsigned)(n_show * cd.av.w * z), (unsigned)(cd.av.h * z), 3) != AVLOC_IO_OK) goto done;
+        for (k = 0; k < n_show; k++) {
+            f = k * step;
+            for (y = 0; y < cd.av.h * z; y++)
+                for (x = 0; x < cd.av.w * z; x++) {
+                    float val = cd.av.video[f * hw + (y / z) * cd.av.w + x / z];
+                    unsigned char g = (unsigned char)(255.0f * (hi > lo ? (val - lo) / (hi - lo) : 0.5f));
+                    unsigned char *p = shot.pix + y * shot.stride + (k * cd.av.w * z + x) * 3;
+                    p[0] = p[1] = p[2] = g;
+                }
+            if (pos_u[f] >= 0)
+                avloc_io_draw_cross(&shot, (double)(k * cd.av.w * z) + (pos_u[f] + 0.5) * z, (pos_v[f] + 0.5) * z,
+                                    2.0 * z, red);
+        }
+        px = avcli_check_write(cmd, frames_out, avloc_io_png_save(frames_out, &shot));
+        avloc_io_image_free(&shot);
+        if (!px) goto done;
+    }
     rc = AVCLI_EXIT_OK;
 done:
     free(heat);
     free(acc);
+    free(pos_u);
+    free(pos_v);
     mp_coded_free(&cd);
     return rc;
 }
