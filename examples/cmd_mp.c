@@ -474,7 +474,7 @@ static int cmd_mp_locate(int argc, char **argv)
         goto done;
     for (f = 0; f < nf; f++) {
         avloc_io_json j;
-        double u, vv;
+        double u = 0, vv = 0;
         size_t g, g0 = f > span ? f - span : 0, g1 = f + span + 1 < nf ? f + span + 1 : nf;
         int has, covered = 0;
         memset(acc, 0, hw * sizeof(float));
