@@ -83,6 +83,15 @@
 #define AVLOC_MAX_DIM ((size_t)1 << 28)
 #endif
 
+/* Defined with the declarations, not in the core's implementation block:
+   every module's implementation uses it, and a module's implementation may
+   sit in a translation unit without the core's (AVLOC_DSP_IMPLEMENTATION
+   alone). */
+#ifndef AVLOC_ASSERT
+#include <assert.h>
+#define AVLOC_ASSERT(x) assert(x)
+#endif
+
 /* ================================================================== */
 /*        SIMD layer (internal): vector operations, once per set       */
 /* ================================================================== */
@@ -1033,11 +1042,6 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total);
 
 #include <math.h>
 #include <string.h>
-
-#ifndef AVLOC_ASSERT
-#include <assert.h>
-#define AVLOC_ASSERT(x) assert(x)
-#endif
 
 #ifdef AVLOC_USE_CBLAS
 #include <cblas.h>

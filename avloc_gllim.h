@@ -97,12 +97,15 @@
    `refresh_every` pushes (default = window, so O(D) amortised).
 
    MODEL FILES: avloc_gllim_save_query / _save / _load_query / _load store
-   theta (F64 or F32) and the feature configuration (avloc_gllim_featcfg)
-   in a safetensors image (avloc_st_* from avloc.h), in caller memory.
+   theta (F64 or F32), the feature configuration (model->feat, the
+   avloc_binaural_config of avloc_dsp.h, window included), the camera and
+   the tempering weight in a safetensors image (avloc_st_* from avloc.h),
+   in caller memory.
 
-   FEATURE GLUE (opt-in, #define AVLOC_GLLIM_DSP): stereo clip -> training
-   vector, and clip -> Theorem-1 posterior with the model's feature config,
-   through the binaural API of avloc_dsp.h.
+   FEATURE GLUE: stereo clip -> training vector, and clip -> Theorem-1
+   posterior with the model's feature config, through the binaural API of
+   avloc_dsp.h (which this header includes: the model embeds its
+   avloc_binaural_config; AVLOC_GLLIM_DSP is no longer needed).
 
    PERFORMANCE: N=432, D=1536, K=32 ("d*"): ~22 ms per EM iteration on one
    core at plain -O2 (SSE2 micro-kernel, ~15 GFLOP/s), ~11 ms with AVX2+FMA
@@ -117,6 +120,7 @@
 #define AVLOC_GLLIM_H
 
 #include "avloc.h"
+#include "avloc_dsp.h" /* avloc_binaural_config: the model's feature configuration */
 
 #ifdef __cplusplus
 extern "C" {
@@ -133,27 +137,6 @@ typedef enum avloc_gllim_sigma {
 /* "d*", "d", "i", "i*" (the names used by model files and the CLI); "?" otherwise. */
 AVLOC_API const char *avloc_gllim_sigma_name(avloc_gllim_sigma s);
 
-/* Feature configuration stored with a model so that localisation uses what
-   training used (mirrors avloc_binaural_config plus the image size). */
-typedef struct avloc_gllim_featcfg {
-    double sample_rate;      /* Hz */
-    size_t n_fft, hop;       /* STFT size and hop in samples */
-    size_t first_bin, n_bins;/* frequency bins used; D = 3 * n_bins */
-    double threshold_db;     /* activity threshold */
-    int threshold_relative;  /* 1: threshold relative to the clip maximum */
-    size_t image_width, image_height; /* pixels of the camera image (0: unknown) */
-    double hfov_deg;         /* camera horizontal field of view in degrees (0: unknown; metadata only) */
-    double obs_weight;       /* tempering: each active point counts obs_weight times in Theorem 1
-                                (1 = the paper; < 1 widens an over-confident posterior, the
-                                estimate barely moves). Applied by every posterior function. */
-} avloc_gllim_featcfg;
-
-/* 16 kHz, n_fft 1024, hop 128, bins 1..512 (D = 1536), threshold -40 dB
-   relative to the clip maximum (as avloc_binaural_config_default), image
-   size and field of view 0 (unknown), obs_weight 1. Set the fields the training features
-   really used (avloc_gllim_featcfg_set_binaural with AVLOC_GLLIM_DSP). */
-AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void);
-
 /* A trained model. Parameter arrays are row-major doubles in caller memory
    (avloc_gllim_model_query / _init); after changing them by hand call
    avloc_gllim_model_prepare(). Only components 0..K-1 are meaningful. */
@@ -168,7 +151,16 @@ typedef struct avloc_gllim_model {
     double *b;                /* K x D */
     double *sigma2;           /* K x D, always expanded (rows equal when tied,
                                  entries equal when isotropic) */
-    avloc_gllim_featcfg feat; /* metadata saved with the model */
+    /* saved with the model (metadata of its file) */
+    avloc_binaural_config feat; /* the features y are made with (avloc_dsp.h; default
+                                   avloc_binaural_config_default()): localisation uses
+                                   exactly what training used */
+    size_t image_width, image_height; /* pixels of the camera image (0: unknown) */
+    double hfov_deg;          /* camera horizontal field of view in degrees (0: unknown;
+                                 metadata only) */
+    double obs_weight;        /* tempering: each active point counts obs_weight times in
+                                 Theorem 1 (1 = the paper and the default; < 1 widens an
+                                 over-confident posterior). Applied by every posterior function. */
     /* derived, filled by avloc_gllim_model_prepare() */
     int prepared;
     double *Gamma_inv;        /* K x L x L */
@@ -241,6 +233,14 @@ AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg
                                              const float *Y, size_t N, avloc_gllim_model *model,
                                              void *scratch, size_t scratch_bytes,
                                              avloc_gllim_train_info *info);
+/* Training vectors with holes: Y is N x D, dim_mask[n*D + d] = 0 where
+   vector n has no value for dimension d (avloc_binaural_mean_f32 gives
+   such masks when a dimension was never active in a calibration clip).
+   Each hole becomes the mean of the dimension over the vectors that have
+   it (0 when none has). *n_filled (optional) = holes filled. A non-finite
+   value that is not a hole gives NONFINITE and changes nothing. */
+AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned char *dim_mask, size_t N, size_t D,
+                                                    size_t *n_filled);
 /* The deterministic k-means++ initialisation alone: hard responsibilities
    (N x K, 0/1) for X given K and seed. scratch from avloc_gllim_train_query
    (any config with this K) is enough. */
@@ -298,7 +298,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, s
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes);
 /* Every posterior function applies the model's tempering weight
-   m->feat.obs_weight (each active point counts that many times; 1 = the
+   m->obs_weight (each active point counts that many times; 1 = the
    paper's Theorem 1), stored in and loaded from model files. */
 /* Theorem 1 from sufficient statistics (scratch: p->work). AVLOC_NO_ACTIVE_POINTS
    (positive) with the prior mixture (nu = pi, mu = c, V = Gamma) when
@@ -351,10 +351,13 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
    compact shape: (1,D) for "d*", (K,D) for "d", (K,1) for "i", (1,1) for
    "i*"; dtype F64 or F32 (chosen at save; loading accepts F64/F32/F16/BF16).
    __metadata__ (all strings): format "avloc-gllim", version "1",
-   sigma_type ("d*","d","i","i*"), K, L, D, sample_rate, n_fft, hop,
-   first_bin, n_bins, threshold_db, threshold_relative, image_width,
-   image_height, hfov_deg, obs_weight (from model->feat; files without the
-   last two load with 0 and 1). */
+   sigma_type ("d*","d","i","i*"), K, L, D; the feature configuration
+   model->feat: sample_rate, n_fft, hop, window ("rectangular", "hann",
+   "hamming", "blackman", "sqrt_hann"), first_bin, n_bins, threshold_db,
+   threshold_relative; image_width, image_height, hfov_deg, obs_weight.
+   Missing items load with their defaults (avloc_binaural_config_default(),
+   image 0 x 0, hfov 0, obs_weight 1), so files written before the window
+   was stored load as Hann; unknown items are ignored. */
 
 /* Exact file size and the scratch a save needs (0 for F64; F32 converts
    one tensor at a time). dtype: AVLOC_ST_F64 or AVLOC_ST_F32. */
@@ -373,28 +376,49 @@ AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, siz
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes);
 
-/* ------------------------------------------- feature glue (opt-in) */
-/* Define AVLOC_GLLIM_DSP before including this header to get helpers that
-   run the binaural front end of avloc_dsp.h (included then) on a stereo
-   clip. */
-#ifdef AVLOC_GLLIM_DSP
-#ifdef __cplusplus
-}
-#endif
-#include "avloc_dsp.h"
-#ifdef __cplusplus
-extern "C" {
-#endif
-/* The binaural configuration a model was trained with (window: the
-   binaural default), and back. */
-AVLOC_API avloc_binaural_config avloc_gllim_featcfg_to_binaural(const avloc_gllim_featcfg *f);
-AVLOC_API void avloc_gllim_featcfg_set_binaural(avloc_gllim_featcfg *f, const avloc_binaural_config *c);
+/* ------------------------------------------- GCC-PHAT baseline */
+/* The paper's baseline (and the reference every GLLiM result in
+   docs/gllim.md is compared with): the clip's Welch-averaged GCC-PHAT delay
+   (avloc_gcc_clip_f32 of avloc_dsp.h, sub-sample peak) mapped to the
+   horizontal pixel by a least-squares line fitted on the calibration clips,
+   u = slope * delay + intercept. v is not estimated. */
+typedef struct avloc_phat_model {
+    avloc_gcc_config gcc;     /* the delay estimator; default: avloc_gcc_config_default() */
+    float sample_rate;        /* Hz of the calibration clips (default 16000) */
+    double slope, intercept;  /* u = slope * delay_samples + intercept (px) */
+    double rmse;              /* root mean square training residual in px */
+    size_t n_train;           /* calibration clips of the fit */
+    size_t image_width, image_height; /* camera pixels (0: unknown) */
+    double hfov_deg;          /* camera horizontal field of view (0: unknown) */
+} avloc_phat_model;
+
+/* gcc = avloc_gcc_config_default(), 16 kHz, the line u = 0, the rest 0. */
+AVLOC_API avloc_phat_model avloc_phat_model_default(void);
+/* Least-squares line u = slope * delay + intercept through n >= 2 pairs
+   (delays[i] in samples, u[i] in px); sets slope, intercept, rmse and
+   n_train, leaves the other fields. AVLOC_ERR_NUMERIC when every delay is
+   the same (no line can be fitted), NONFINITE for NaN/Inf input. */
+AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *delays, const double *u, size_t n);
+/* u for a delay in samples (NaN in, NaN out: a silent clip has no delay). */
+AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay);
+/* Model files (safetensors, in caller memory): tensor "line" F64 [2] =
+   (slope, intercept); __metadata__ format "avloc-phat", version "1",
+   sample_rate, frame_length, n_fft, hop, window, max_lag, upsample, interp,
+   phat_floor, rmse_px, n_train, image_width, image_height, hfov_deg. */
+AVLOC_API avloc_result avloc_phat_save_query(const avloc_phat_model *m, size_t *file_bytes);
+AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, size_t cap, size_t *written);
+/* Loads and validates (the GCC settings through avloc_gcc_query_f32):
+   AVLOC_ERR_FORMAT for a file that is not a PHAT model. */
+AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size);
+
+/* ------------------------------------------------------- feature glue */
+/* Stereo clip helpers on the binaural front end of avloc_dsp.h. */
 /* Frames of a clip and the scratch the two clip functions below need. */
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_gllim_featcfg *f, size_t n_samples,
+AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
                                               size_t *n_frames, size_t *scratch_bytes);
 /* Training vector of a (white-noise) clip: temporal mean of the active
    features (avloc_binaural_mean_f32). y and dim_mask: D = 3 n_bins each. */
-AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_gllim_featcfg *f, const float *left,
+AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *f, const float *left,
                                                    const float *right, size_t n_samples, float *y,
                                                    unsigned char *dim_mask, void *scratch,
                                                    size_t scratch_bytes);
@@ -403,7 +427,6 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
                                                      const float *right, size_t n_samples,
                                                      avloc_gllim_posterior *post, void *scratch,
                                                      size_t scratch_bytes);
-#endif /* AVLOC_GLLIM_DSP */
 
 #ifdef __cplusplus
 }
@@ -423,6 +446,7 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <float.h>
 
 /* x86 kernels (avloc.h): SSE2 ones, and AVX2+FMA ones compiled in or
    chosen at run time for the statistics and the posterior; the EM's GEMM
@@ -585,22 +609,6 @@ static int avloc__gl_sigma_iso(avloc_gllim_sigma s)
 
 /* ------------------------------------------------------------------ model */
 
-AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void)
-{
-    avloc_gllim_featcfg f;
-    memset(&f, 0, sizeof f);
-    f.sample_rate = 16000.0;
-    f.n_fft = 1024;
-    f.hop = 128;
-    f.first_bin = 1;
-    f.n_bins = 512;
-    /* the same activity threshold as avloc_binaural_config_default() */
-    f.threshold_db = -40.0;
-    f.threshold_relative = 1;
-    f.obs_weight = 1.0;
-    return f;
-}
-
 static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m, size_t K, size_t L, size_t D)
 {
     size_t KL, KLL, KD, KDL;
@@ -636,7 +644,8 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
         m->Gamma_inv = Gi; m->logdet_Gamma = ldG; m->inv_sigma2 = is2; m->log_sigma2 = ls2;
         m->sum_log_sigma2 = sls2; m->cstar = cs; m->Sstar = Ss; m->bstar = bs; m->logdet_Gstar = ldGs;
         m->At = At;
-        m->feat = avloc_gllim_featcfg_default();
+        m->feat = avloc_binaural_config_default();
+        m->obs_weight = 1.0;
         memset(pi, 0, K * sizeof(double)); memset(c, 0, KL * sizeof(double));
         memset(G, 0, KLL * sizeof(double)); memset(A, 0, KDL * sizeof(double));
         memset(b, 0, KD * sizeof(double)); memset(s2, 0, KD * sizeof(double));
@@ -679,9 +688,9 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc__gl_sigma_ok(m->sigma_type)) return AVLOC_ERR_PARAM;
-    /* featcfg built without avloc_gllim_featcfg_default(): obs_weight 0 */
-    if (!(m->feat.obs_weight > 0.0 && m->feat.obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
-    if (!(m->feat.hfov_deg >= 0.0 && m->feat.hfov_deg < 180.0)) return AVLOC_ERR_PARAM;
+    /* a model struct filled by hand: obs_weight 0 */
+    if (!(m->obs_weight > 0.0 && m->obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
+    if (!(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f64(m->pi, K) || !avloc_all_finite_f64(m->c, K * L) ||
         !avloc_all_finite_f64(m->Gamma, K * L * L) || !avloc_all_finite_f64(m->A, K * D * L) ||
         !avloc_all_finite_f64(m->b, K * D) || !avloc_all_finite_f64(m->sigma2, K * D))
@@ -1483,6 +1492,29 @@ static avloc_result avloc__gl_inverse(const avloc_gllim_model *m, const double *
     return AVLOC_OK;
 }
 
+AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned char *dim_mask, size_t N, size_t D,
+                                                    size_t *n_filled)
+{
+    size_t n, d, filled = 0, ND;
+    if (!Y || !dim_mask) return AVLOC_ERR_NULL;
+    if (N == 0 || D == 0) return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(N, D, &ND)) return AVLOC_ERR_OVERFLOW;
+    for (n = 0; n < ND; n++) /* refuse before changing anything */
+        if (dim_mask[n] && !(Y[n] - Y[n] == 0.0f)) return AVLOC_ERR_NONFINITE;
+    for (d = 0; d < D; d++) {
+        double s = 0.0;
+        size_t c = 0;
+        float fill;
+        for (n = 0; n < N; n++)
+            if (dim_mask[n * D + d]) { s += Y[n * D + d]; c++; }
+        fill = c ? (float)(s / (double)c) : 0.0f;
+        for (n = 0; n < N; n++)
+            if (!dim_mask[n * D + d]) { Y[n * D + d] = fill; filled++; }
+    }
+    if (n_filled) *n_filled = filled;
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_gllim_inverse(const avloc_gllim_model *m, const double *y, double *x, double *alpha)
 {
     if (!y) return AVLOC_ERR_NULL;
@@ -1875,7 +1907,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     if (!m || !s || !p || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
-    ow = m->feat.obs_weight;
+    ow = m->obs_weight;
     if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
     tied = avloc__gl_sigma_tied(m->sigma_type);
     if (s->D != D || p->L != L || p->D != D || p->K_cap < K) return AVLOC_ERR_SIZE;
@@ -2150,6 +2182,15 @@ static avloc_result avloc__gl_meta_d(avloc_st_writer *w, const char *key, double
     return avloc_st_add_meta(w, key, b);
 }
 
+/* Window names in model files, indexed by avloc_window. */
+static const char *const avloc__gl_window_names[] = {"rectangular", "hann", "hamming", "blackman", "sqrt_hann"};
+#define AVLOC__GL_N_WINDOWS (sizeof avloc__gl_window_names / sizeof avloc__gl_window_names[0])
+
+static const char *avloc__gl_window_name(avloc_window w)
+{
+    return (size_t)w < AVLOC__GL_N_WINDOWS ? avloc__gl_window_names[w] : "?";
+}
+
 static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype dt, void *buf, size_t cap,
                                     void *scratch, size_t scratch_bytes, size_t *total)
 {
@@ -2158,7 +2199,7 @@ static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype d
     float *tmp = NULL;
     double *tmpd = NULL;
     avloc_result r;
-    const avloc_gllim_featcfg *f = &m->feat;
+    const avloc_binaural_config *f = &m->feat;
     if (scratch && scratch_bytes > AVLOC_ALIGN) { /* aligned; counted in doubles (F64 gathers too) */
         avloc_arena a;
         avloc_arena_init(&a, scratch, scratch_bytes);
@@ -2174,13 +2215,14 @@ static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype d
     avloc__gl_meta_u(&w, "K", K); avloc__gl_meta_u(&w, "L", L); avloc__gl_meta_u(&w, "D", D);
     avloc__gl_meta_d(&w, "sample_rate", f->sample_rate);
     avloc__gl_meta_u(&w, "n_fft", f->n_fft); avloc__gl_meta_u(&w, "hop", f->hop);
+    avloc_st_add_meta(&w, "window", avloc__gl_window_name(f->window));
     avloc__gl_meta_u(&w, "first_bin", f->first_bin); avloc__gl_meta_u(&w, "n_bins", f->n_bins);
     avloc__gl_meta_d(&w, "threshold_db", f->threshold_db);
     avloc__gl_meta_u(&w, "threshold_relative", f->threshold_relative ? 1u : 0u);
-    avloc__gl_meta_u(&w, "image_width", f->image_width);
-    avloc__gl_meta_u(&w, "image_height", f->image_height);
-    avloc__gl_meta_d(&w, "hfov_deg", f->hfov_deg);
-    avloc__gl_meta_d(&w, "obs_weight", f->obs_weight);
+    avloc__gl_meta_u(&w, "image_width", m->image_width);
+    avloc__gl_meta_u(&w, "image_height", m->image_height);
+    avloc__gl_meta_d(&w, "hfov_deg", m->hfov_deg);
+    avloc__gl_meta_d(&w, "obs_weight", m->obs_weight);
     sh[0] = K; sh[1] = L; sh[2] = L;
     if ((r = avloc__gl_put(&w, "pi", dt, 1, sh, m->pi, 0, 0, tmp, tmp_cap, tmpd)) == AVLOC_ERR_WORKSPACE && !w.measure) return r;
     if ((r = avloc__gl_put(&w, "c", dt, 2, sh, m->c, 0, 0, tmp, tmp_cap, tmpd)) == AVLOC_ERR_WORKSPACE && !w.measure) return r;
@@ -2200,7 +2242,7 @@ static avloc_result avloc__gl_check_model(const avloc_gllim_model *m)
 {
     if (!m->pi || !m->A) return AVLOC_ERR_STATE;
     if (m->K == 0 || m->K > m->K_cap || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L || m->D == 0) return AVLOC_ERR_SIZE;
-    if (!avloc__gl_sigma_ok(m->sigma_type)) return AVLOC_ERR_PARAM;
+    if (!avloc__gl_sigma_ok(m->sigma_type) || (size_t)m->feat.window >= AVLOC__GL_N_WINDOWS) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
@@ -2332,13 +2374,61 @@ static avloc_result avloc__gl_get(const avloc_st_reader *rd, const char *name, s
     return r == AVLOC_ERR_PARAM ? AVLOC_ERR_FORMAT : r;
 }
 
+/* Optional items: absent ones keep the defaults model_init set, present ones must parse. */
+static avloc_result avloc__gl_opt(avloc_result r)
+{
+    return r == AVLOC_ERR_NOT_FOUND ? AVLOC_OK : r;
+}
+
+static avloc_result avloc__gl_meta_float(const avloc_st_reader *rd, const char *key, float *out)
+{
+    double v = *out;
+    avloc_result r = avloc__gl_meta_get_d(rd, key, &v);
+    if (r == AVLOC_OK && !(v >= -FLT_MAX && v <= FLT_MAX)) return AVLOC_ERR_FORMAT;
+    *out = (float)v;
+    return avloc__gl_opt(r);
+}
+
+static avloc_result avloc__gl_meta_window(const avloc_st_reader *rd, avloc_window *w)
+{
+    char b[32];
+    size_t i;
+    avloc_result r = avloc_st_meta(rd, "window", b, sizeof b);
+    if (r == AVLOC_ERR_NOT_FOUND) return AVLOC_OK; /* files before the window was stored: Hann */
+    if (r != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    for (i = 0; i < AVLOC__GL_N_WINDOWS; i++)
+        if (strcmp(b, avloc__gl_window_names[i]) == 0) { *w = (avloc_window)i; return AVLOC_OK; }
+    return AVLOC_ERR_FORMAT;
+}
+
+/* The feature configuration, camera and tempering weight from the metadata. */
+static avloc_result avloc__gl_meta_feat(const avloc_st_reader *rd, avloc_gllim_model *m)
+{
+    avloc_binaural_config *f = &m->feat;
+    size_t rel = f->threshold_relative ? 1u : 0u;
+    avloc_result r;
+    if ((r = avloc__gl_meta_float(rd, "sample_rate", &f->sample_rate)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "n_fft", AVLOC_MAX_DIM, &f->n_fft))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "hop", AVLOC_MAX_DIM, &f->hop))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_meta_window(rd, &f->window)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "first_bin", AVLOC_MAX_DIM, &f->first_bin))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "n_bins", AVLOC_MAX_DIM, &f->n_bins))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_meta_float(rd, "threshold_db", &f->threshold_db)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "threshold_relative", 1, &rel))) != AVLOC_OK) return r;
+    f->threshold_relative = (int)rel;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "image_width", AVLOC_MAX_DIM, &m->image_width))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "image_height", AVLOC_MAX_DIM, &m->image_height))) != AVLOC_OK)
+        return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_d(rd, "hfov_deg", &m->hfov_deg))) != AVLOC_OK) return r;
+    return avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight));
+}
+
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes)
 {
     avloc_st_reader rd;
-    size_t K, L, D, sh[3], ssh[2], k, d, u;
+    size_t K, L, D, sh[3], ssh[2], k, d;
     avloc_gllim_sigma st;
-    avloc_gllim_featcfg f;
     avloc_result r;
     if (!m || !data || !mem) return AVLOC_ERR_NULL;
     r = avloc__gl_file_header(data, size, &rd, &K, &L, &D, &st);
@@ -2361,65 +2451,185 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
             size_t i = (ssh[0] == 1 ? 0 : k) * ssh[1] + (ssh[1] == 1 ? 0 : d);
             m->sigma2[k * D + d] = m->sigma2[i];
         }
-    f = avloc_gllim_featcfg_default();
-    /* feature metadata: optional items keep their defaults, present ones must parse */
-    r = avloc__gl_meta_get_d(&rd, "sample_rate", &f.sample_rate); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "n_fft", AVLOC_MAX_DIM, &f.n_fft); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "hop", AVLOC_MAX_DIM, &f.hop); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "first_bin", AVLOC_MAX_DIM, &f.first_bin); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "n_bins", AVLOC_MAX_DIM, &f.n_bins); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_d(&rd, "threshold_db", &f.threshold_db); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    u = 0;
-    r = avloc__gl_meta_get_u(&rd, "threshold_relative", 1, &u); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    f.threshold_relative = (int)u;
-    r = avloc__gl_meta_get_u(&rd, "image_width", AVLOC_MAX_DIM, &f.image_width); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "image_height", AVLOC_MAX_DIM, &f.image_height); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_d(&rd, "hfov_deg", &f.hfov_deg); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_d(&rd, "obs_weight", &f.obs_weight); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    m->feat = f;
+    r = avloc__gl_meta_feat(&rd, m);
+    if (r != AVLOC_OK) return r;
     return avloc_gllim_model_prepare(m);
 }
 
+/* ------------------------------------------------------ GCC-PHAT baseline */
+
+AVLOC_API avloc_phat_model avloc_phat_model_default(void)
+{
+    avloc_phat_model m;
+    memset(&m, 0, sizeof m);
+    m.gcc = avloc_gcc_config_default();
+    m.sample_rate = 16000.0f;
+    return m;
+}
+
+AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *delays, const double *u, size_t n)
+{
+    double mx = 0.0, my = 0.0, sxx = 0.0, sxy = 0.0, se = 0.0, slope, icpt;
+    size_t i;
+    if (!m || !delays || !u) return AVLOC_ERR_NULL;
+    if (n < 2) return AVLOC_ERR_SIZE;
+    if (!avloc_all_finite_f64(delays, n) || !avloc_all_finite_f64(u, n)) return AVLOC_ERR_NONFINITE;
+    /* centred sums: no cancellation for delays far from 0 */
+    for (i = 0; i < n; i++) { mx += delays[i]; my += u[i]; }
+    mx /= (double)n;
+    my /= (double)n;
+    for (i = 0; i < n; i++) {
+        double dx = delays[i] - mx;
+        sxx += dx * dx;
+        sxy += dx * (u[i] - my);
+    }
+    if (!(sxx > 0.0)) return AVLOC_ERR_NUMERIC; /* every delay equal */
+    slope = sxy / sxx;
+    icpt = my - slope * mx;
+    for (i = 0; i < n; i++) {
+        double e = slope * delays[i] + icpt - u[i];
+        se += e * e;
+    }
+    m->slope = slope;
+    m->intercept = icpt;
+    m->rmse = sqrt(se / (double)n);
+    m->n_train = n;
+    return AVLOC_OK;
+}
+
+AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay)
+{
+    return m->slope * delay + m->intercept;
+}
+
+static avloc_result avloc__phat_write(const avloc_phat_model *m, void *buf, size_t cap, size_t *total)
+{
+    avloc_st_writer w;
+    const avloc_gcc_config *g = &m->gcc;
+    size_t two = 2;
+    double line[2];
+    line[0] = m->slope;
+    line[1] = m->intercept;
+    avloc_st_begin(&w, buf, cap);
+    avloc_st_add_meta(&w, "format", "avloc-phat");
+    avloc_st_add_meta(&w, "version", "1");
+    avloc__gl_meta_d(&w, "sample_rate", m->sample_rate);
+    avloc__gl_meta_u(&w, "frame_length", g->frame_length);
+    avloc__gl_meta_u(&w, "n_fft", g->n_fft);
+    avloc__gl_meta_u(&w, "hop", g->hop);
+    avloc_st_add_meta(&w, "window", avloc__gl_window_name(g->window));
+    avloc__gl_meta_u(&w, "max_lag", g->max_lag);
+    avloc__gl_meta_u(&w, "upsample", g->upsample);
+    avloc__gl_meta_u(&w, "interp", (size_t)g->interp);
+    avloc__gl_meta_d(&w, "phat_floor", g->phat_floor);
+    avloc__gl_meta_d(&w, "rmse_px", m->rmse);
+    avloc__gl_meta_u(&w, "n_train", m->n_train);
+    avloc__gl_meta_u(&w, "image_width", m->image_width);
+    avloc__gl_meta_u(&w, "image_height", m->image_height);
+    avloc__gl_meta_d(&w, "hfov_deg", m->hfov_deg);
+    avloc_st_add(&w, "line", AVLOC_ST_F64, 1, &two, w.measure ? NULL : line);
+    return avloc_st_finish(&w, total);
+}
+
+/* What a file can hold: a valid GCC configuration and finite numbers. */
+static avloc_result avloc__phat_check(const avloc_phat_model *m)
+{
+    size_t ob, sb;
+    avloc_result r = avloc_gcc_query_f32(&m->gcc, &ob, &sb);
+    if (r != AVLOC_OK) return r;
+    if (!(m->sample_rate > 0.0f && m->sample_rate <= FLT_MAX) || !(m->slope - m->slope == 0.0) ||
+        !(m->intercept - m->intercept == 0.0) || !(m->rmse >= 0.0 && m->rmse - m->rmse == 0.0) ||
+        !(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0))
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_phat_save_query(const avloc_phat_model *m, size_t *file_bytes)
+{
+    avloc_result r;
+    size_t total = 0;
+    if (!m || !file_bytes) return AVLOC_ERR_NULL;
+    if ((r = avloc__phat_check(m)) != AVLOC_OK) return r;
+    r = avloc__phat_write(m, NULL, 0, &total);
+    if (r != AVLOC_OK && r != AVLOC_ERR_WORKSPACE) return r;
+    *file_bytes = total;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, size_t cap, size_t *written)
+{
+    avloc_result r;
+    size_t need, total = 0;
+    if (!m || !buf) return AVLOC_ERR_NULL;
+    if ((r = avloc_phat_save_query(m, &need)) != AVLOC_OK) return r;
+    if (cap < need) return AVLOC_ERR_WORKSPACE;
+    if ((r = avloc__phat_write(m, buf, cap, &total)) != AVLOC_OK) return r;
+    if (written) *written = total;
+    return AVLOC_OK;
+}
+
+/* Required GCC settings of a PHAT file: missing or malformed -> FORMAT. */
+static avloc_result avloc__phat_meta_gcc(const avloc_st_reader *rd, avloc_phat_model *p)
+{
+    avloc_gcc_config *g = &p->gcc;
+    size_t interp = 0;
+    avloc_result r;
+    if ((r = avloc__gl_meta_get_u(rd, "frame_length", AVLOC_MAX_DIM, &g->frame_length)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "n_fft", AVLOC_MAX_DIM, &g->n_fft)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "hop", AVLOC_MAX_DIM, &g->hop)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "max_lag", AVLOC_MAX_DIM, &g->max_lag)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "upsample", AVLOC_MAX_DIM, &g->upsample)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "interp", 1, &interp)) != AVLOC_OK ||
+        (r = avloc__gl_meta_float(rd, "phat_floor", &g->phat_floor)) != AVLOC_OK ||
+        (r = avloc__gl_meta_float(rd, "sample_rate", &p->sample_rate)) != AVLOC_OK ||
+        (r = avloc__gl_meta_window(rd, &g->window)) != AVLOC_OK)
+        return r == AVLOC_ERR_NOT_FOUND ? AVLOC_ERR_FORMAT : r;
+    g->interp = (avloc_gcc_interp)interp;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size)
+{
+    avloc_st_reader rd;
+    avloc_phat_model p = avloc_phat_model_default();
+    size_t two = 2;
+    double line[2];
+    char b[32];
+    avloc_result r;
+    if (!m || !data) return AVLOC_ERR_NULL;
+    if ((r = avloc_st_open(&rd, data, size)) != AVLOC_OK) return r;
+    if (avloc_st_meta(&rd, "format", b, sizeof b) != AVLOC_OK || strcmp(b, "avloc-phat") != 0) return AVLOC_ERR_FORMAT;
+    if (avloc_st_meta(&rd, "version", b, sizeof b) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    if (strcmp(b, "1") != 0) return AVLOC_ERR_UNSUPPORTED;
+    if ((r = avloc__phat_meta_gcc(&rd, &p)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_d(&rd, "rmse_px", &p.rmse))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_u(&rd, "n_train", AVLOC_MAX_DIM, &p.n_train))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_u(&rd, "image_width", AVLOC_MAX_DIM, &p.image_width))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_u(&rd, "image_height", AVLOC_MAX_DIM, &p.image_height))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_d(&rd, "hfov_deg", &p.hfov_deg))) != AVLOC_OK)
+        return r;
+    if ((r = avloc__gl_get(&rd, "line", 1, &two, line)) != AVLOC_OK) return r == AVLOC_ERR_NOT_FOUND ? AVLOC_ERR_FORMAT : r;
+    p.slope = line[0];
+    p.intercept = line[1];
+    if (avloc__phat_check(&p) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    *m = p;
+    return AVLOC_OK;
+}
+
 /* ------------------------------------------------------------ feature glue */
-#ifdef AVLOC_GLLIM_DSP
-
-AVLOC_API avloc_binaural_config avloc_gllim_featcfg_to_binaural(const avloc_gllim_featcfg *f)
-{
-    avloc_binaural_config c = avloc_binaural_config_default();
-    c.sample_rate = (float)f->sample_rate;
-    c.n_fft = f->n_fft;
-    c.hop = f->hop;
-    c.first_bin = f->first_bin;
-    c.n_bins = f->n_bins;
-    c.threshold_db = (float)f->threshold_db;
-    c.threshold_relative = f->threshold_relative;
-    return c;
-}
-
-AVLOC_API void avloc_gllim_featcfg_set_binaural(avloc_gllim_featcfg *f, const avloc_binaural_config *c)
-{
-    f->sample_rate = c->sample_rate;
-    f->n_fft = c->n_fft;
-    f->hop = c->hop;
-    f->first_bin = c->first_bin;
-    f->n_bins = c->n_bins;
-    f->threshold_db = c->threshold_db;
-    f->threshold_relative = c->threshold_relative;
-}
 
 /* scratch: [features n_frames x D floats | mask n_frames x D | stats | binaural scratch] */
-static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_gllim_featcfg *f, size_t n_samples,
+static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_config *f, size_t n_samples,
                                           size_t *n_frames, float **feat, unsigned char **mask,
                                           avloc_gllim_stats *st, void **bs, size_t *bs_bytes)
 {
-    avloc_binaural_config c = avloc_gllim_featcfg_to_binaural(f);
     size_t D, nf, FD, bsz;
     double *S0, *S1, *S2;
     avloc_result r;
     if (!avloc_size_mul(3, f->n_bins, &D)) return AVLOC_ERR_OVERFLOW;
-    r = avloc_binaural_frames(&c, n_samples, &nf);
+    r = avloc_binaural_frames(f, n_samples, &nf);
     if (r != AVLOC_OK) return r;
-    r = avloc_binaural_query(&c, n_samples, &bsz);
+    r = avloc_binaural_query(f, n_samples, &bsz);
     if (r != AVLOC_OK) return r;
     if (!avloc_size_mul(nf, D, &FD)) return AVLOC_ERR_OVERFLOW;
     *feat = AVLOC_PUSH(a, float, FD);
@@ -2434,7 +2644,7 @@ static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_gllim_feat
     return avloc_arena_status(a);
 }
 
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_gllim_featcfg *f, size_t n_samples,
+AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
                                               size_t *n_frames, size_t *scratch_bytes)
 {
     avloc_arena a;
@@ -2452,12 +2662,11 @@ AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_gllim_featcfg *f, size
     return AVLOC_OK;
 }
 
-static avloc_result avloc__gl_clip_features(const avloc_gllim_featcfg *f, const float *left, const float *right,
+static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, const float *left, const float *right,
                                             size_t n_samples, void *scratch, size_t scratch_bytes,
                                             float **feat, unsigned char **mask, size_t *nf,
                                             avloc_gllim_stats *st)
 {
-    avloc_binaural_config c = avloc_gllim_featcfg_to_binaural(f);
     avloc_arena a;
     void *bs;
     size_t bsz, need, n_active;
@@ -2469,10 +2678,10 @@ static avloc_result avloc__gl_clip_features(const avloc_gllim_featcfg *f, const 
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__gl_clip_layout(&a, f, n_samples, nf, feat, mask, st, &bs, &bsz);
     if (r != AVLOC_OK) return r;
-    return avloc_binaural_features_f32(&c, left, right, n_samples, *feat, *mask, *nf, &n_active, bs, bsz);
+    return avloc_binaural_features_f32(f, left, right, n_samples, *feat, *mask, *nf, &n_active, bs, bsz);
 }
 
-AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_gllim_featcfg *f, const float *left,
+AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *f, const float *left,
                                                    const float *right, size_t n_samples, float *y,
                                                    unsigned char *dim_mask, void *scratch,
                                                    size_t scratch_bytes)
@@ -2508,6 +2717,5 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
     return avloc_gllim_posterior_from_stats(m, &st, post);
 }
 
-#endif /* AVLOC_GLLIM_DSP */
 
 #endif /* AVLOC_GLLIM_IMPLEMENTATION */

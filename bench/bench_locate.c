@@ -13,7 +13,6 @@
    Usage: ./a.out [n_batches (default 15)] [seconds of audio (default 1)] [K (default 32)] */
 #include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
-#define AVLOC_GLLIM_DSP
 #include "../avloc_dsp.h"
 #include "../avloc_gllim.h"
 

@@ -2,7 +2,6 @@
    load a GLLiM model file and localise one stereo 16-bit WAV clip.
    usage: locate_min model.safetensors clip.wav */
 #define AVLOC_IMPLEMENTATION
-#define AVLOC_GLLIM_DSP /* the stereo-clip glue, built on avloc_dsp.h */
 #include "../avloc_gllim.h"
 #define AVLOC_IO_IMPLEMENTATION
 #include "avloc_io.h"

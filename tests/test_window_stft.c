@@ -242,6 +242,64 @@ static void test_stream(void)
     th_free(&xa);
 }
 
+/* Streams whose length ends exactly on a frame boundary, pushed in
+   hop-sized pieces after a first n_fft-sized one (and in one piece): each
+   push must return the frame its last sample completes, at once; the
+   frames equal the offline STFT (center = 0) frame by frame. */
+static void test_stream_boundaries(void)
+{
+    static const size_t hops[3] = {64, 100, 256};
+    th_array xa = th_golden("dsp_stft_x.npy");
+    float *x;
+    int hi;
+    if (!xa.data) { CHECK(0); return; }
+    x = th_to_f32(&xa);
+    for (hi = 0; hi < 3; hi++) {
+        avloc_stft_config cfg = avloc_stft_config_default();
+        avloc_stft_f32 s;
+        avloc_stft_stream_f32 st;
+        static unsigned char ring[4096];
+        size_t nf = 0, rb = 0, n, pos = 0, got = 0, t, late = 0, wrong = 0, pushes = 0;
+        avloc_complex_f32 *ref, *out;
+        cfg.n_fft = 256; cfg.hop = hops[hi]; cfg.win_length = 256; cfg.center = 0;
+        CHECK(make_stft(&s, &cfg));
+        n = 256 + hops[hi] * ((2000 - 256) / hops[hi]); /* ends on a frame boundary */
+        CHECK(avloc_stft_frames(&cfg, n, &nf) == AVLOC_OK && (nf - 1) * hops[hi] + 256 == n && n <= xa.n);
+        ref = (avloc_complex_f32 *)malloc(nf * s.n_bins * sizeof *ref);
+        out = (avloc_complex_f32 *)malloc(nf * s.n_bins * sizeof *out);
+        CHECK(avloc_stft_forward_f32(&s, x, n, ref, nf, g_scr, s.scratch_bytes) == AVLOC_OK);
+        CHECK(avloc_stft_stream_query_f32(&s, &rb) == AVLOC_OK && rb <= sizeof ring);
+        CHECK(avloc_stft_stream_init_f32(&st, &s, ring, rb) == AVLOC_OK);
+        while (pos < n && pushes++ < 1000) {
+            size_t chunk = pos == 0 ? 256 : hops[hi], wrote = 0, used = 0;
+            CHECK(avloc_stft_stream_push_f32(&st, x + pos, chunk, out + got * s.n_bins, nf - got, &wrote, &used, g_scr,
+                                             s.scratch_bytes) == AVLOC_OK);
+            if (used != chunk || wrote != 1) late++;
+            got += wrote;
+            pos += used;
+            if (got != 1 + (pos - 256) / hops[hi]) late++;
+        }
+        CHECK_MSG(late == 0 && got == nf, "hop %u: %u pushes without their frame, %u/%u frames", (unsigned)hops[hi],
+                  (unsigned)late, (unsigned)got, (unsigned)nf);
+        for (t = 0; t < got * s.n_bins; t++)
+            if (out[t].re != ref[t].re || out[t].im != ref[t].im) wrong++;
+        CHECK_MSG(wrong == 0, "hop %u: %u values differ from the offline STFT", (unsigned)hops[hi], (unsigned)wrong);
+        /* the whole stream in one push: all nf frames, the last included */
+        {
+            size_t wrote = 0, used = 0;
+            CHECK(avloc_stft_stream_reset_f32(&st) == AVLOC_OK);
+            CHECK(avloc_stft_stream_push_f32(&st, x, n, out, nf, &wrote, &used, g_scr, s.scratch_bytes) == AVLOC_OK);
+            CHECK_MSG(wrote == nf && used == n, "one push: %u/%u frames, %u/%u samples", (unsigned)wrote, (unsigned)nf,
+                      (unsigned)used, (unsigned)n);
+            CHECK(memcmp(out, ref, nf * s.n_bins * sizeof *out) == 0);
+        }
+        free(ref);
+        free(out);
+    }
+    free(x);
+    th_free(&xa);
+}
+
 static void test_bad_input(void)
 {
     avloc_stft_config cfg = avloc_stft_config_default(), c2;
@@ -299,6 +357,7 @@ int main(void)
     test_istft_vs_torch();
     test_round_trip();
     test_stream();
+    test_stream_boundaries();
     test_bad_input();
     return th_finish("window_stft");
 }
