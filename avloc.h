@@ -2597,31 +2597,6 @@ static void AVLOC__GF(avloc__gemm_pack_a)(int ta, const AVLOC__GT *A, size_t lda
     }
 }
 
-/* op(B) k [p0, p0+kc) x columns [j0, j0+nc) into NR-wide panels: panel j
-   at bp + j*kc, element (p, c) at p*NR + c; columns past nc are 0. */
-static void AVLOC__GF(avloc__gemm_pack_b)(int tb, const AVLOC__GT *B, size_t ldb, size_t p0, size_t j0,
-                                          size_t kc, size_t nc, size_t NR, AVLOC__GT *bp)
-{
-    size_t j, c, p;
-    for (j = 0; j < nc; j += NR) {
-        AVLOC__GT *dst = bp + j * kc;
-        const size_t nr = nc - j < NR ? nc - j : NR;
-        if (!tb) {
-            for (p = 0; p < kc; p++) {
-                const AVLOC__GT *src = B + (p0 + p) * ldb + j0 + j;
-                for (c = 0; c < nr; c++) dst[p * NR + c] = src[c];
-                for (; c < NR; c++) dst[p * NR + c] = 0;
-            }
-        } else {
-            for (c = 0; c < NR; c++) {
-                const AVLOC__GT *src = B + (j0 + j + c) * ldb + p0;
-                if (c < nr) for (p = 0; p < kc; p++) dst[p * NR + c] = src[p];
-                else for (p = 0; p < kc; p++) dst[p * NR + c] = 0;
-            }
-        }
-    }
-}
-
 /* C = alpha * T + beta * C on an mr x nr corner (T: the micro-kernel's tile,
    row stride ldt); beta == 0 never reads C. */
 static void AVLOC__GF(avloc__gemm_edge)(const AVLOC__GT *T, size_t ldt, AVLOC__GT *C, size_t ldc, size_t mr,
@@ -2644,29 +2619,7 @@ static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVL
     }
 }
 
-/* Without scratch: row by row, the inner loop over a row of C (contiguous
-   rows of B when not transposed, which compilers vectorise). */
-static void AVLOC__GF(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
-                                         const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
-                                         AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
-{
-    size_t i, j, p;
-    AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
-    for (i = 0; i < m; i++) {
-        AVLOC__GT *c = C + i * ldc;
-        for (p = 0; p < k; p++) {
-            const AVLOC__GT a = alpha * (ta ? A[p * lda + i] : A[i * lda + p]);
-            if (!tb) {
-                const AVLOC__GT *b = B + p * ldb;
-                for (j = 0; j < n; j++) c[j] += a * b[j];
-            } else {
-                for (j = 0; j < n; j++) c[j] += a * B[j * ldb + p];
-            }
-        }
-    }
-}
-
-/* the micro-kernels and blocking loops, once per set */
+/* the micro-kernels, B packing, blocking loops and the plain path, once per set */
 #ifdef AVLOC__GEMM_VEC
 #ifdef AVLOC__VSET_SSE2
 #define AVLOC__VSET sse2
@@ -2718,7 +2671,10 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
     if (k == 0 || alpha == 0) {
         AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
     } else if (!scratch) {
-        AVLOC__GF(avloc__gemm_plain)(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+        AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_plain), AVLOC__GEMM_ARGS,
+                         AVLOC__GNS(avloc__gemm_plain, scal) AVLOC__GEMM_ARGS);
+#undef AVLOC__GEMM_ARGS
     } else {
 #define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, (AVLOC__GT *)ap, (AVLOC__GT *)bp)
         AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_packed), AVLOC__GEMM_ARGS,
@@ -2823,6 +2779,66 @@ static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, const AV
     }
 }
 
+/* op(B) k [p0, p0+kc) x columns [j0, j0+nc) into NR-wide panels: panel j
+   at bp + j*kc, element (p, c) at p*NR + c; columns past nc are 0. Full
+   panels of an untransposed B are two vector copies per k (each packed
+   element is reused only m times: for small m, e.g. a convolution's 64
+   output channels, packing is a fair share of the time). */
+static void AVLOC__GN(avloc__gemm_pack_b)(int tb, const AVLOC__GT *B, size_t ldb, size_t p0, size_t j0,
+                                          size_t kc, size_t nc, AVLOC__GT *bp)
+{
+    const size_t NR = 2 * AVLOC__GW;
+    size_t j, c, p;
+    for (j = 0; j < nc; j += NR) {
+        AVLOC__GT *dst = bp + j * kc;
+        const size_t nr = nc - j < NR ? nc - j : NR;
+        if (!tb && nr == NR) {
+            for (p = 0; p < kc; p++) {
+                const AVLOC__GT *src = B + (p0 + p) * ldb + j0 + j;
+                avloc__gv_st(dst + p * NR, avloc__gv_ld(src));
+                avloc__gv_st(dst + p * NR + AVLOC__GW, avloc__gv_ld(src + AVLOC__GW));
+            }
+        } else if (!tb) {
+            for (p = 0; p < kc; p++) {
+                const AVLOC__GT *src = B + (p0 + p) * ldb + j0 + j;
+                for (c = 0; c < nr; c++) dst[p * NR + c] = src[c];
+                for (; c < NR; c++) dst[p * NR + c] = 0;
+            }
+        } else {
+            for (c = 0; c < NR; c++) {
+                const AVLOC__GT *src = B + (j0 + j + c) * ldb + p0;
+                if (c < nr) for (p = 0; p < kc; p++) dst[p * NR + c] = src[p];
+                else for (p = 0; p < kc; p++) dst[p * NR + c] = 0;
+            }
+        }
+    }
+}
+
+/* Without scratch: row by row, c_i += (alpha a_ip) b_p over a row of C,
+   in vectors when B's rows are contiguous (not transposed). */
+static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
+                                         const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
+                                         AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
+{
+    const size_t W = AVLOC__GW;
+    size_t i, j, p;
+    AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
+    for (i = 0; i < m; i++) {
+        AVLOC__GT *c = C + i * ldc;
+        for (p = 0; p < k; p++) {
+            const AVLOC__GT a = alpha * (ta ? A[p * lda + i] : A[i * lda + p]);
+            if (!tb) {
+                const AVLOC__GT *b = B + p * ldb;
+                const avloc__gv va = avloc__gv_set1(a);
+                for (j = 0; j + W <= n; j += W) avloc__gv_st(c + j, avloc__gv_fmadd(va, avloc__gv_ld(b + j), avloc__gv_ld(c + j)));
+                for (; j < n; j++) c[j] += a * b[j];
+            } else {
+                for (j = 0; j < n; j++) c[j] += a * B[j * ldb + p];
+            }
+        }
+    }
+}
+
 /* The blocking loops around the micro-kernel (alpha != 0, k > 0); ap, bp:
    the packed panels in the caller's scratch (avloc__gemm_layout). */
 static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
@@ -2837,7 +2853,7 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
         for (pc = 0; pc < k; pc += AVLOC__GEMM_KC) {
             const size_t kc = k - pc < AVLOC__GEMM_KC ? k - pc : AVLOC__GEMM_KC;
             const AVLOC__GT bt = pc == 0 ? beta : (AVLOC__GT)1; /* later slices accumulate */
-            AVLOC__GF(avloc__gemm_pack_b)(tb, B, ldb, pc, jc, kc, nc, NR, bp);
+            AVLOC__GN(avloc__gemm_pack_b)(tb, B, ldb, pc, jc, kc, nc, bp);
             for (ic = 0; ic < m; ic += AVLOC__GEMM_MC) {
                 const size_t mc = m - ic < AVLOC__GEMM_MC ? m - ic : AVLOC__GEMM_MC;
                 AVLOC__GF(avloc__gemm_pack_a)(ta, A, lda, ic, pc, mc, kc, ap);
