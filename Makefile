@@ -26,12 +26,18 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 # The CLI test compiles examples/avloc.c in (its main renamed).
 $(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
+
+# test_cli runs the built avloc program (through $(RUN) for a cross build):
+# built first, its path and the runner compiled in.
+$(BUILD)/tests/test_cli: tests/test_cli.c $(wildcard tests/*.h) $(HEADERS) $(BUILD)/avloc
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DTH_AVLOC_BIN='"$(BUILD)/avloc"' -DTH_RUN='"$(RUN)"' -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)

@@ -22,14 +22,13 @@
        avloc_gllim_train_query(&tc, N, L, D, &sbytes);
        void *scratch = malloc(sbytes);
        avloc_gllim_train_info info;
-       avloc_gllim_train(&tc, X, Y, N, &model, scratch, sbytes, &info);
+       avloc_gllim_train_f64(&tc, X, Y, N, &model, scratch, sbytes, &info);
 
        // 2. localise a T x D feature series with a T x D activity mask
        avloc_gllim_posterior post;
        size_t pbytes, qbytes;
-       avloc_gllim_posterior_query(&model, &pbytes);
+       avloc_gllim_posterior_query(&model, &pbytes, &qbytes);
        avloc_gllim_posterior_init(&post, &model, malloc(pbytes), pbytes);
-       avloc_gllim_posterior_scratch_query(&model, &qbytes);
        avloc_result r = avloc_gllim_posterior_f32(&model, feats, mask, T, &post,
                                                   malloc(qbytes), qbytes);
        // post.mean[0..L-1] is x_hat; r == AVLOC_NO_ACTIVE_POINTS -> prior
@@ -114,6 +113,13 @@
    (2 400x real time), 0.74 ms at plain -O2 (bench/bench_locate.c).
    AVLOC_NO_SIMD forces the portable C kernel.
 
+   OBJECTS: model, statistics, posterior and stream follow the one object
+   pattern of avloc_dsp.h (query with the config first, init(obj, cfg, mem,
+   bytes), destroy; a failed init leaves the object zeroed and calls on it
+   give AVLOC_ERR_STATE). Their configs: (K, L, D) for the model, D for the
+   statistics, the model for the posterior, model + stream config for the
+   stream. They hold no resources, so destroy only zeroes them.
+
    LICENSE: MIT, see avloc.h.
 */
 #ifndef AVLOC_GLLIM_H
@@ -182,6 +188,7 @@ AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, siz
    the parameters to zero (not prepared). */
 AVLOC_API avloc_result avloc_gllim_model_init(avloc_gllim_model *m, size_t K, size_t L, size_t D,
                                               void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_model_destroy(avloc_gllim_model *m);
 /* Validates the parameters (pi > 0, Gamma SPD, sigma2 > 0, all finite) and
    fills the derived arrays. Renormalises pi if its sum is off by > 1e-12. */
 AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m);
@@ -225,10 +232,10 @@ AVLOC_API avloc_result avloc_gllim_train_query(const avloc_gllim_train_config *c
    have been initialised with K_cap >= cfg->K and the same L, D. info may be
    NULL. Errors: NULL, SIZE (K > N, N < 2, sizes), PARAM, NONFINITE,
    WORKSPACE, NUMERIC. */
-AVLOC_API avloc_result avloc_gllim_train(const avloc_gllim_train_config *cfg, const double *X,
-                                         const double *Y, size_t N, avloc_gllim_model *model,
-                                         void *scratch, size_t scratch_bytes,
-                                         avloc_gllim_train_info *info);
+AVLOC_API avloc_result avloc_gllim_train_f64(const avloc_gllim_train_config *cfg, const double *X,
+                                             const double *Y, size_t N, avloc_gllim_model *model,
+                                             void *scratch, size_t scratch_bytes,
+                                             avloc_gllim_train_info *info);
 AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg, const double *X,
                                              const float *Y, size_t N, avloc_gllim_model *model,
                                              void *scratch, size_t scratch_bytes,
@@ -252,8 +259,8 @@ AVLOC_API avloc_result avloc_gllim_kmeans_init(const double *X, size_t N, size_t
 
 /* E[x|y] for a complete feature vector y (D values). x: L outputs; alpha: K
    outputs (the posterior component weights alpha*_k(y)), required. */
-AVLOC_API avloc_result avloc_gllim_inverse(const avloc_gllim_model *m, const double *y,
-                                           double *x, double *alpha);
+AVLOC_API avloc_result avloc_gllim_inverse_f64(const avloc_gllim_model *m, const double *y,
+                                               double *x, double *alpha);
 AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const float *y,
                                                double *x, double *alpha);
 
@@ -270,6 +277,7 @@ typedef struct avloc_gllim_stats {
 AVLOC_API avloc_result avloc_gllim_stats_query(size_t D, size_t *bytes);
 AVLOC_API avloc_result avloc_gllim_stats_init(avloc_gllim_stats *s, size_t D, void *mem, size_t bytes);
 AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s);
+AVLOC_API void avloc_gllim_stats_destroy(avloc_gllim_stats *s);
 /* Adds (sign > 0) or removes (sign < 0) T frames (T x D, frame-major) with
    their masks (1 = active). Inactive entries are ignored, whatever value
    (NaN included) they hold; a non-finite active value gives NONFINITE and
@@ -293,10 +301,14 @@ typedef struct avloc_gllim_posterior {
 
 /* A posterior made by _init for model m serves any model with the same
    L and D and K <= m's K_cap (AVLOC_ERR_SIZE otherwise); it holds its own
-   2 x D doubles of scratch, so one posterior per thread. */
-AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *bytes);
+   2 x D doubles of scratch, so one posterior per thread. obj_bytes: its
+   memory; scratch_bytes (optional): what avloc_gllim_posterior_f32 needs
+   per call (the statistics of the series). */
+AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *obj_bytes,
+                                                   size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_posterior_destroy(avloc_gllim_posterior *p);
 /* Every posterior function applies the model's tempering weight
    m->obs_weight (each active point counts that many times; 1 = the
    paper's Theorem 1), stored in and loaded from model files. */
@@ -306,7 +318,6 @@ AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, cons
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
                                                         const avloc_gllim_stats *s,
                                                         avloc_gllim_posterior *p);
-AVLOC_API avloc_result avloc_gllim_posterior_scratch_query(const avloc_gllim_model *m, size_t *bytes);
 /* Theorem 1 for a T x D series Y with mask (frame-major). */
 AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, const float *Y,
                                                  const unsigned char *mask, size_t T,
@@ -338,6 +349,7 @@ AVLOC_API avloc_result avloc_gllim_stream_init(avloc_gllim_stream *s, const avlo
                                                const avloc_gllim_stream_config *cfg,
                                                void *mem, size_t bytes);
 AVLOC_API void avloc_gllim_stream_reset(avloc_gllim_stream *s);
+AVLOC_API void avloc_gllim_stream_destroy(avloc_gllim_stream *s);
 /* Pushes one frame (D features + D mask bytes). When an estimate is due and
    at least min_active points are active, fills *post and sets *emitted = 1
    (else 0). post may be NULL only if you never want estimates. */
@@ -519,7 +531,8 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
     ldGs = AVLOC_PUSH(a, double, K);
     At = AVLOC_PUSH(a, double, KDL);
     if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
-    if (m && a->base) {
+    if (m) {
+        if (!pi || !At) return AVLOC_ERR_WORKSPACE;
         memset(m, 0, sizeof *m);
         m->K = K; m->K_cap = K; m->L = L; m->D = D;
         m->sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
@@ -536,37 +549,47 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
     return AVLOC_OK;
 }
 
+/* The model's config for avloc_layout_query/init. */
+typedef struct avloc__gl_model_cfg {
+    size_t K, L, D;
+} avloc__gl_model_cfg;
+
+static avloc_result avloc__gl_model_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    const avloc__gl_model_cfg *c = (const avloc__gl_model_cfg *)cfg;
+    (void)scratch_bytes;
+    return avloc__gl_model_layout(a, (avloc_gllim_model *)obj, c->K, c->L, c->D);
+}
+
 AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, size_t *bytes)
 {
-    avloc_arena a;
-    avloc_result r;
+    avloc__gl_model_cfg c;
     if (!bytes) return AVLOC_ERR_NULL;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__gl_model_layout(&a, NULL, K, L, D);
-    if (r != AVLOC_OK) return r;
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    c.K = K; c.L = L; c.D = D;
+    return avloc_layout_query(avloc__gl_model_layout_fn, &c, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_gllim_model_init(avloc_gllim_model *m, size_t K, size_t L, size_t D,
                                               void *mem, size_t bytes)
 {
-    avloc_arena a;
-    avloc_result r;
-    size_t need;
+    avloc__gl_model_cfg c;
+    if (m) memset(m, 0, sizeof *m); /* the documented state of a failed init */
     if (!m || !mem) return AVLOC_ERR_NULL;
-    r = avloc_gllim_model_query(K, L, D, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    avloc_arena_init(&a, mem, bytes);
-    return avloc__gl_model_layout(&a, m, K, L, D);
+    c.K = K; c.L = L; c.D = D;
+    return avloc_layout_init(avloc__gl_model_layout_fn, m, sizeof *m, &c, mem, bytes);
+}
+
+AVLOC_API void avloc_gllim_model_destroy(avloc_gllim_model *m)
+{
+    if (m) memset(m, 0, sizeof *m);
 }
 
 AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
 {
     size_t K, L, D, k, d, i, j;
     double psum = 0.0;
-    if (!m || !m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_NULL;
+    if (!m) return AVLOC_ERR_NULL;
+    if (!m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
     K = m->K; L = m->L; D = m->D;
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
@@ -1330,7 +1353,7 @@ static avloc_result avloc__gl_train(const avloc_gllim_train_config *cfg, const d
     return r;
 }
 
-AVLOC_API avloc_result avloc_gllim_train(const avloc_gllim_train_config *cfg, const double *X,
+AVLOC_API avloc_result avloc_gllim_train_f64(const avloc_gllim_train_config *cfg, const double *X,
                                          const double *Y, size_t N, avloc_gllim_model *model,
                                          void *scratch, size_t scratch_bytes,
                                          avloc_gllim_train_info *info)
@@ -1421,7 +1444,7 @@ AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned cha
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_gllim_inverse(const avloc_gllim_model *m, const double *y, double *x, double *alpha)
+AVLOC_API avloc_result avloc_gllim_inverse_f64(const avloc_gllim_model *m, const double *y, double *x, double *alpha)
 {
     if (!y) return AVLOC_ERR_NULL;
     return avloc__gl_inverse(m, y, NULL, x, alpha);
@@ -1435,37 +1458,50 @@ AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const
 
 /* ------------------------------------------------------------- Theorem 1 */
 
+/* S0, S1, S2 of D doubles each: the statistics' own memory, and the part of
+   the stream's and the clip scratch's layouts that holds their statistics. */
+static avloc_result avloc__gl_stats_layout(avloc_arena *a, avloc_gllim_stats *s, size_t D)
+{
+    double *S0, *S1, *S2;
+    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    S0 = AVLOC_PUSH(a, double, D);
+    S1 = AVLOC_PUSH(a, double, D);
+    S2 = AVLOC_PUSH(a, double, D);
+    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
+    if (s) {
+        if (!S0 || !S1 || !S2) return AVLOC_ERR_WORKSPACE;
+        s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
+        s->n_active = 0;
+        s->n_frames = 0;
+    }
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__gl_stats_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    (void)scratch_bytes;
+    return avloc__gl_stats_layout(a, (avloc_gllim_stats *)obj, *(const size_t *)cfg);
+}
+
 AVLOC_API avloc_result avloc_gllim_stats_query(size_t D, size_t *bytes)
 {
-    avloc_arena a;
     if (!bytes) return AVLOC_ERR_NULL;
-    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
-    avloc_arena_init(&a, NULL, 0);
-    AVLOC_PUSH(&a, double, D);
-    AVLOC_PUSH(&a, double, D);
-    AVLOC_PUSH(&a, double, D);
-    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__gl_stats_layout_fn, &D, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_gllim_stats_init(avloc_gllim_stats *s, size_t D, void *mem, size_t bytes)
 {
-    avloc_arena a;
-    size_t need;
     avloc_result r;
+    if (s) memset(s, 0, sizeof *s);
     if (!s || !mem) return AVLOC_ERR_NULL;
-    r = avloc_gllim_stats_query(D, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    avloc_arena_init(&a, mem, bytes);
-    s->D = D;
-    s->S0 = AVLOC_PUSH(&a, double, D);
-    s->S1 = AVLOC_PUSH(&a, double, D);
-    s->S2 = AVLOC_PUSH(&a, double, D);
-    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    avloc_gllim_stats_reset(s);
-    return AVLOC_OK;
+    r = avloc_layout_init(avloc__gl_stats_layout_fn, s, sizeof *s, &D, mem, bytes);
+    if (r == AVLOC_OK) avloc_gllim_stats_reset(s);
+    return r;
+}
+
+AVLOC_API void avloc_gllim_stats_destroy(avloc_gllim_stats *s)
+{
+    if (s) memset(s, 0, sizeof *s);
 }
 
 AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
@@ -1612,7 +1648,8 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
                                                  const unsigned char *mask, size_t T, int sign)
 {
     size_t D, cnt, tot;
-    if (!s || !s->S0 || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s->S0) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
     D = s->D;
     if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
     if (T == 0) return AVLOC_OK;
@@ -1625,43 +1662,53 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *bytes)
+/* nu, mu, V for K_cap components and the 2 x D work array; the per-call
+   scratch of avloc_gllim_posterior_f32 is one set of statistics. */
+static avloc_result avloc__gl_post_layout(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
-    avloc_arena a;
-    if (!m || !bytes) return AVLOC_ERR_NULL;
+    const avloc_gllim_model *m = (const avloc_gllim_model *)cfg;
+    avloc_gllim_posterior *p = (avloc_gllim_posterior *)obj;
+    size_t KL, KLL, D2;
+    double *nu, *mu, *V, *work;
+    avloc_result r;
     if (m->K_cap == 0 || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L || m->D == 0 || m->D > AVLOC_MAX_DIM)
         return AVLOC_ERR_SIZE;
-    avloc_arena_init(&a, NULL, 0);
-    AVLOC_PUSH(&a, double, m->K_cap);
-    AVLOC_PUSH(&a, double, m->K_cap * m->L);
-    AVLOC_PUSH(&a, double, m->K_cap * m->L * m->L);
-    AVLOC_PUSH(&a, double, 2 * m->D);
-    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    *bytes = avloc_arena_needed(&a);
+    if (!avloc_size_mul(m->K_cap, m->L, &KL) || !avloc_size_mul(KL, m->L, &KLL) || !avloc_size_mul(2, m->D, &D2))
+        return AVLOC_ERR_OVERFLOW;
+    nu = AVLOC_PUSH(a, double, m->K_cap);
+    mu = AVLOC_PUSH(a, double, KL);
+    V = AVLOC_PUSH(a, double, KLL);
+    work = AVLOC_PUSH(a, double, D2);
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    if ((r = avloc_gllim_stats_query(m->D, scratch_bytes)) != AVLOC_OK) return r;
+    if (!p) return AVLOC_OK;
+    if (!nu || !mu || !V || !work) return AVLOC_ERR_WORKSPACE;
+    p->K_cap = m->K_cap;
+    p->K = m->K;
+    p->L = m->L;
+    p->D = m->D;
+    p->nu = nu; p->mu = mu; p->V = V; p->work = work;
     return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *obj_bytes,
+                                                   size_t *scratch_bytes)
+{
+    if (!m || !obj_bytes) return AVLOC_ERR_NULL;
+    return avloc_layout_query(avloc__gl_post_layout, m, obj_bytes, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes)
 {
-    avloc_arena a;
-    size_t need;
-    avloc_result r;
+    if (p) memset(p, 0, sizeof *p);
     if (!p || !m || !mem) return AVLOC_ERR_NULL;
-    r = avloc_gllim_posterior_query(m, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    memset(p, 0, sizeof *p);
-    avloc_arena_init(&a, mem, bytes);
-    p->K_cap = m->K_cap;
-    p->K = m->K;
-    p->L = m->L;
-    p->nu = AVLOC_PUSH(&a, double, m->K_cap);
-    p->mu = AVLOC_PUSH(&a, double, m->K_cap * m->L);
-    p->V = AVLOC_PUSH(&a, double, m->K_cap * m->L * m->L);
-    p->D = m->D;
-    p->work = AVLOC_PUSH(&a, double, 2 * m->D);
-    return avloc_arena_status(&a);
+    return avloc_layout_init(avloc__gl_post_layout, p, sizeof *p, m, mem, bytes);
+}
+
+AVLOC_API void avloc_gllim_posterior_destroy(avloc_gllim_posterior *p)
+{
+    if (p) memset(p, 0, sizeof *p);
 }
 
 /* mixture mean and covariance from nu, mu, V */
@@ -1810,8 +1857,8 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     size_t K, L, D, k, i, j;
     double mx = -HUGE_VAL, tot = 0.0, ow, C = 0.0, lsum = 0.0, *w, *yb;
     int tied;
-    if (!m || !s || !p || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_NULL;
-    if (!m->prepared) return AVLOC_ERR_STATE;
+    if (!m || !s || !p) return AVLOC_ERR_NULL;
+    if (!m->prepared || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
     ow = m->obs_weight;
     if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
@@ -1874,12 +1921,6 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_gllim_posterior_scratch_query(const avloc_gllim_model *m, size_t *bytes)
-{
-    if (!m || !bytes) return AVLOC_ERR_NULL;
-    return avloc_gllim_stats_query(m->D, bytes);
-}
-
 AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, const float *Y,
                                                  const unsigned char *mask, size_t T,
                                                  avloc_gllim_posterior *p,
@@ -1908,63 +1949,67 @@ AVLOC_API avloc_gllim_stream_config avloc_gllim_stream_config_default(void)
     return c;
 }
 
-static avloc_result avloc__gl_stream_layout(avloc_arena *a, avloc_gllim_stream *s, size_t D,
-                                            const avloc_gllim_stream_config *cfg)
+/* The stream's config for avloc_layout_query/init: its model and settings. */
+typedef struct avloc__gl_stream_cfg {
+    const avloc_gllim_model *m;
+    const avloc_gllim_stream_config *cfg;
+} avloc__gl_stream_cfg;
+
+static avloc_result avloc__gl_stream_layout(avloc_arena *a, void *obj, const void *cfgp, size_t *scratch_bytes)
 {
-    size_t WD;
+    const avloc__gl_stream_cfg *sc = (const avloc__gl_stream_cfg *)cfgp;
+    const avloc_gllim_stream_config *cfg = sc->cfg;
+    avloc_gllim_stream *s = (avloc_gllim_stream *)obj;
+    size_t WD, D = sc->m->D;
     float *ry;
     unsigned char *rm;
-    double *S0, *S1, *S2;
+    avloc_result r;
+    (void)scratch_bytes;
     if (cfg->window == 0 || cfg->emit_every == 0 || cfg->refresh_every == 0 || cfg->window > AVLOC_MAX_DIM)
         return AVLOC_ERR_PARAM;
+    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(cfg->window, D, &WD)) return AVLOC_ERR_OVERFLOW;
     ry = AVLOC_PUSH(a, float, WD);
     rm = AVLOC_PUSH(a, unsigned char, WD);
-    S0 = AVLOC_PUSH(a, double, D);
-    S1 = AVLOC_PUSH(a, double, D);
-    S2 = AVLOC_PUSH(a, double, D);
-    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
-    if (s && a->base) {
-        s->ring_y = ry; s->ring_m = rm;
-        s->stats.D = D; s->stats.S0 = S0; s->stats.S1 = S1; s->stats.S2 = S2;
-    }
+    if ((r = avloc__gl_stats_layout(a, s ? &s->stats : NULL, D)) != AVLOC_OK) return r;
+    if (!s) return AVLOC_OK;
+    if (!ry || !rm) return AVLOC_ERR_WORKSPACE;
+    s->ring_y = ry;
+    s->ring_m = rm;
+    s->model = sc->m;
+    s->cfg = *cfg;
     return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_gllim_stream_query(const avloc_gllim_model *m,
                                                 const avloc_gllim_stream_config *cfg, size_t *bytes)
 {
-    avloc_arena a;
-    avloc_result r;
+    avloc__gl_stream_cfg sc;
     if (!m || !cfg || !bytes) return AVLOC_ERR_NULL;
-    if (m->D == 0 || m->D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__gl_stream_layout(&a, NULL, m->D, cfg);
-    if (r != AVLOC_OK) return r;
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    sc.m = m;
+    sc.cfg = cfg;
+    return avloc_layout_query(avloc__gl_stream_layout, &sc, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_gllim_stream_init(avloc_gllim_stream *s, const avloc_gllim_model *m,
                                                const avloc_gllim_stream_config *cfg,
                                                void *mem, size_t bytes)
 {
-    avloc_arena a;
+    avloc__gl_stream_cfg sc;
     avloc_result r;
-    size_t need;
+    if (s) memset(s, 0, sizeof *s);
     if (!s || !m || !cfg || !mem) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
-    r = avloc_gllim_stream_query(m, cfg, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    memset(s, 0, sizeof *s);
-    avloc_arena_init(&a, mem, bytes);
-    r = avloc__gl_stream_layout(&a, s, m->D, cfg);
-    if (r != AVLOC_OK) return r;
-    s->model = m;
-    s->cfg = *cfg;
-    avloc_gllim_stream_reset(s);
-    return AVLOC_OK;
+    sc.m = m;
+    sc.cfg = cfg;
+    r = avloc_layout_init(avloc__gl_stream_layout, s, sizeof *s, &sc, mem, bytes);
+    if (r == AVLOC_OK) avloc_gllim_stream_reset(s);
+    return r;
+}
+
+AVLOC_API void avloc_gllim_stream_destroy(avloc_gllim_stream *s)
+{
+    if (s) memset(s, 0, sizeof *s);
 }
 
 AVLOC_API void avloc_gllim_stream_reset(avloc_gllim_stream *s)
@@ -2530,23 +2575,20 @@ static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_c
                                           avloc_gllim_stats *st, void **bs, size_t *bs_bytes)
 {
     size_t D, nf, FD, bsz;
-    double *S0, *S1, *S2;
     avloc_result r;
     if (!avloc_size_mul(3, f->n_bins, &D)) return AVLOC_ERR_OVERFLOW;
     r = avloc_binaural_frames(f, n_samples, &nf);
     if (r != AVLOC_OK) return r;
-    r = avloc_binaural_query(f, n_samples, &bsz);
+    r = avloc_binaural_query_f32(f, n_samples, &bsz);
     if (r != AVLOC_OK) return r;
     if (!avloc_size_mul(nf, D, &FD)) return AVLOC_ERR_OVERFLOW;
     *feat = AVLOC_PUSH(a, float, FD);
     *mask = AVLOC_PUSH(a, unsigned char, FD);
-    S0 = AVLOC_PUSH(a, double, D);
-    S1 = AVLOC_PUSH(a, double, D);
-    S2 = AVLOC_PUSH(a, double, D);
+    r = avloc__gl_stats_layout(a, st, D);
+    if (r != AVLOC_OK) return r;
     *bs = avloc_arena_push(a, bsz, 1, AVLOC_ALIGN);
     *bs_bytes = bsz;
     *n_frames = nf;
-    if (st) { st->D = D; st->S0 = S0; st->S1 = S1; st->S2 = S2; }
     return avloc_arena_status(a);
 }
 

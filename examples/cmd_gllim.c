@@ -269,7 +269,7 @@ static int gl_manifest_load(const char *cmd, const char *csv, gl_list *out)
             }
         }
         if ((int)nf <= ip || (int)nf <= iu || (int)nf <= iv) {
-            avcli_error(cmd, "%s:%lu: %lu fields, the header needs more", csv, (unsigned long)lineno, (unsigned long)nf);
+            avcli_error(cmd, "%s:%lu: %lu fields, too few for the path, u and v columns", csv, (unsigned long)lineno, (unsigned long)nf);
             ok = 0;
             break;
         }
@@ -1118,7 +1118,7 @@ static int cmd_gllim_locate(int argc, char **argv)
     fx.bc = gm.m.feat;
     cam = gl_camera_make((double)gm.m.image_width, (double)gm.m.image_height, gm.m.hfov_deg);
     if (manifest ? !gl_manifest_load(cmd, manifest, &list) : !gl_list_from_args(cmd, pos, npos, &list)) goto done;
-    if (avloc_gllim_posterior_query(&gm.m, &pbytes) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
+    if (avloc_gllim_posterior_query(&gm.m, &pbytes, NULL) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
         !(pmem = avcli_malloc(cmd, pbytes, 1)) || !(smem = avcli_malloc(cmd, sbytes, 1)))
         goto done;
     avloc_gllim_posterior_init(&post, &gm.m, pmem, pbytes);
@@ -1385,6 +1385,7 @@ static int cmd_phat_train(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    avloc_gcc_destroy_f32(&gw.g);
     gl_free(&gw.obj);
     gl_free(&gw.scratch);
     free(dl);
@@ -1495,6 +1496,7 @@ static int cmd_phat_locate(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    avloc_gcc_destroy_f32(&gw.g);
     gl_free(&gw.obj);
     gl_free(&gw.scratch);
     gl_marks_free(&marks);

@@ -25,7 +25,7 @@ static void test_binaural_golden(void)
     CHECK(avloc_binaural_frames(&cfg, la.n, &nf) == AVLOC_OK);
     CHECK_EQ_INT(nf, 1 + (3000 - 1024) / 128);
     CHECK_EQ_INT(nf * D, gf.n);
-    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
     scr = malloc(sb);
     feat = (float *)malloc(nf * D * sizeof *feat);
     mask = (unsigned char *)malloc(nf * D);
@@ -67,7 +67,7 @@ static void test_binaural_golden(void)
     /* absolute threshold: 10 dB above the reference max -> nothing active */
     cfg.threshold_relative = 0;
     cfg.threshold_db = (float)(pmax + 10.0);
-    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
     CHECK(avloc_binaural_features_f32(&cfg, L, R, la.n, feat, mask, nf, &na, scr, sb) == AVLOC_OK);
     CHECK_EQ_INT(na, 0);
     CHECK(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dm) == AVLOC_NO_ACTIVE_POINTS);
@@ -104,7 +104,7 @@ static void test_binaural_edge(void)
     CHECK(avloc_binaural_frames(&c2, 2048, &nf) == AVLOC_ERR_PARAM);
     /* silence: finite output, nothing active */
     avloc_binaural_frames(&cfg, 2048, &nf);
-    CHECK(avloc_binaural_query(&cfg, 2048, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, 2048, &sb) == AVLOC_OK);
     scr = malloc(sb);
     feat = (float *)malloc(nf * 1536 * sizeof *feat);
     mask = (unsigned char *)malloc(nf * 1536);
@@ -148,7 +148,7 @@ static void test_binaural_plan(void)
     R = th_to_f32(&ra);
     avloc_binaural_frames(&cfg, la.n, &nf);
     CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_OK);
-    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
     CHECK(pb > 0 && rb > 0 && sb >= pb + rb);
     scr = malloc(sb); pmem = malloc(pb); rscr = malloc(rb);
     f1 = (float *)malloc(nf * D * sizeof *f1); f2 = (float *)malloc(nf * D * sizeof *f2);
@@ -376,7 +376,7 @@ static void run_gcc(const char *what, const float *x, size_t n, double tol_clip,
             if (fabs(d - delays[di]) > worst) worst = fabs(d - delays[di]);
             CHECK(pk > 0.3f && pk < 1.2f);
             /* per frame, frames away from the circular wrap */
-            CHECK(avloc_gcc_frames_f32(&g, x, y, n, fd, NULL, nf, scr, sb) == AVLOC_OK);
+            CHECK(avloc_gcc_delays_f32(&g, x, y, n, fd, NULL, nf, scr, sb) == AVLOC_OK);
             for (t = 1; t + 1 < nf; t++) if (fabs(fd[t] - delays[di]) > worst_f) worst_f = fabs(fd[t] - delays[di]);
             /* swapping the channels flips the sign */
             CHECK(avloc_gcc_clip_f32(&g, y, x, n, &d, &pk, scr, sb) == AVLOC_OK);
@@ -393,6 +393,7 @@ static void run_gcc(const char *what, const float *x, size_t n, double tol_clip,
                worst, worst_f);
         free(fd);
         free(scr);
+        avloc_gcc_destroy_f32(&g); /* FFTW3 backend: frees its plans */
     }
     free(y);
 }
@@ -468,7 +469,19 @@ static void test_gcc_edge(void)
     c2 = cfg; c2.phat_floor = 0;
     CHECK(avloc_gcc_query_f32(&c2, &ob, &sb) == AVLOC_ERR_PARAM);
     CHECK(avloc_gcc_query_f32(&cfg, &ob, NULL) == AVLOC_OK);
-    CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+    {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
+        static const avloc_gcc_f32 zero;
+        float dz = 0, pz = 0;
+        memset(&g, 0x5a, sizeof g);
+        CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+        CHECK(memcmp(&g, &zero, sizeof g) == 0);
+        CHECK(avloc_gcc_frame_f32(&g, x, x, &dz, &pz, z, sizeof z) == AVLOC_ERR_STATE);
+        memset(&g, 0x5a, sizeof g);
+        CHECK(avloc_gcc_init_f32(&g, &c2, g_obj, ob) == AVLOC_ERR_PARAM); /* c2: phat_floor 0 */
+        CHECK(memcmp(&g, &zero, sizeof g) == 0);
+        avloc_gcc_destroy_f32(&g);
+        avloc_gcc_destroy_f32(NULL);
+    }
     CHECK(make_gcc(&g, &cfg, &scr, &sb));
     CHECK(avloc_gcc_frames(&cfg, 1023, &nf) == AVLOC_ERR_SIZE);
     CHECK(avloc_gcc_frame_f32(&g, z, z, &d, &pk, scr, sb) == AVLOC_NO_ACTIVE_POINTS);
@@ -480,10 +493,13 @@ static void test_gcc_edge(void)
     CHECK(avloc_gcc_clip_f32(&g, x, x, 1000, &d, &pk, scr, sb) == AVLOC_ERR_SIZE);
     CHECK(avloc_gcc_clip_f32(&g, x, NULL, 4096, &d, &pk, scr, sb) == AVLOC_ERR_NULL);
     avloc_gcc_frames(&cfg, 4096, &nf);
-    CHECK(avloc_gcc_frames_f32(&g, x, x, 4096, z, z + 100, nf + 1, scr, sb) == AVLOC_ERR_SIZE);
+    CHECK(avloc_gcc_delays_f32(&g, x, x, 4096, z, z + 100, nf + 1, scr, sb) == AVLOC_ERR_SIZE);
     x[2000] = (float)HUGE_VAL;
     CHECK(avloc_gcc_clip_f32(&g, x, x, 4096, &d, &pk, scr, sb) == AVLOC_ERR_NONFINITE);
     CHECK(avloc_gcc_frame_f32(&g, x + 1500, x, &d, &pk, scr, sb) == AVLOC_ERR_NONFINITE);
+    avloc_gcc_destroy_f32(&g);
+    x[2000] = 0.0f;
+    CHECK(avloc_gcc_clip_f32(&g, x, x, 4096, &d, &pk, scr, sb) == AVLOC_ERR_STATE);
     free(scr);
 }
 

@@ -5,38 +5,20 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_gllim.h"
 #include "harness.h"
+#include "gllim_util.h"
 #include <time.h>
 
 /* ------------------------------------------------------------ helpers */
 
-typedef struct tmodel {
-    avloc_gllim_model m;
-    void *mem;
-} tmodel;
-
-static int tmodel_make(tmodel *t, size_t K, size_t L, size_t D)
+/* A safetensors image with only the metadata pairs kv (NULL-terminated key,
+   value list) in buf; returns its size (0 when it does not fit). */
+static size_t meta_only_file(unsigned char *buf, size_t cap, const char *const *kv)
 {
-    size_t bytes;
-    if (avloc_gllim_model_query(K, L, D, &bytes) != AVLOC_OK) return 0;
-    t->mem = malloc(bytes);
-    return t->mem && avloc_gllim_model_init(&t->m, K, L, D, t->mem, bytes) == AVLOC_OK;
-}
-
-static void tmodel_free(tmodel *t) { free(t->mem); t->mem = NULL; }
-
-/* flat theta order of gllim_ref.flat: pi, c, Gamma, A, b, sigma2 */
-static size_t theta_len(size_t K, size_t L, size_t D) { return K * (1 + L + L * L + D * L + 2 * D); }
-
-static void theta_to_model(const double *th, avloc_gllim_model *m, avloc_gllim_sigma st)
-{
-    size_t K = m->K, L = m->L, D = m->D;
-    memcpy(m->pi, th, K * sizeof(double)); th += K;
-    memcpy(m->c, th, K * L * sizeof(double)); th += K * L;
-    memcpy(m->Gamma, th, K * L * L * sizeof(double)); th += K * L * L;
-    memcpy(m->A, th, K * D * L * sizeof(double)); th += K * D * L;
-    memcpy(m->b, th, K * D * sizeof(double)); th += K * D;
-    memcpy(m->sigma2, th, K * D * sizeof(double));
-    m->sigma_type = st;
+    avloc_st_writer w;
+    size_t tot = 0;
+    avloc_st_begin(&w, buf, cap);
+    for (; kv[0]; kv += 2) avloc_st_add_meta(&w, kv[0], kv[1]);
+    return avloc_st_finish(&w, &tot) == AVLOC_OK ? tot : 0;
 }
 
 /* max |a-b| / max |b| over a group */
@@ -163,7 +145,7 @@ static void test_em_reference(void)
         CHECK(tmodel_make(&tm, K, L, D));
         CHECK(avloc_gllim_train_query(&cfg, N, L, D, &sb) == AVLOC_OK);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
         CHECK_EQ_INT(info.iterations, 10);
         CHECK_EQ_INT(info.K_used, 4);
         CHECK_EQ_INT(tr.n, 10);
@@ -224,14 +206,14 @@ static void test_em_monotone_and_init(void)
         tr.n = 0;
         CHECK(avloc_gllim_train_query(&cfg, N, L, D, &sb) == AVLOC_OK);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
         for (i = 1; i < tr.n; i++)
             if (tr.ll[i] < tr.ll[i - 1] - 1e-9 * fabs(tr.ll[i])) mono = 0;
         CHECK_MSG(mono || ia.n_reseeded || ia.n_removed, "type %d: LL decreased", t);
         CHECK(ia.iterations >= 3);
         /* same seed -> identical model */
         cfg.progress = NULL;
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &b.m, scr, sb, &ib), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &b.m, scr, sb, &ib), AVLOC_OK);
         CHECK(ia.loglik == ib.loglik && a.m.K == b.m.K && memcmp(a.m.A, b.m.A, a.m.K * D * L * sizeof(double)) == 0);
         free(scr);
     }
@@ -246,7 +228,7 @@ static void test_em_monotone_and_init(void)
             cfg.n_init = 1;
             avloc_gllim_train_query(&cfg, N, L, D, &sb);
             scr = malloc(sb);
-            CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
+            CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
             if (ia.loglik > best) best = ia.loglik;
             free(scr);
         }
@@ -254,7 +236,7 @@ static void test_em_monotone_and_init(void)
         cfg.n_init = 4;
         avloc_gllim_train_query(&cfg, N, L, D, &sb);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &a.m, scr, sb, &ia), AVLOC_OK);
         CHECK_NEAR(ia.loglik, best, 1e-9 * fabs(best));
         free(scr);
     }
@@ -303,12 +285,12 @@ static void test_recovery(void)
     cfg.tol = 1e-6;
     avloc_gllim_train_query(&cfg, N, L, D, &sb);
     scr = malloc(sb);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &learnt.m, scr, sb, &info), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &learnt.m, scr, sb, &info), AVLOC_OK);
     for (n = 0; n < NT; n++) {
         sample_model(&truth.m, x, y);
-        avloc_gllim_inverse(&truth.m, y, xe, al);
+        avloc_gllim_inverse_f64(&truth.m, y, xe, al);
         err_true += hypot(xe[0] - x[0], xe[1] - x[1]);
-        avloc_gllim_inverse(&learnt.m, y, xe, al);
+        avloc_gllim_inverse_f64(&learnt.m, y, xe, al);
         err_learnt += hypot(xe[0] - x[0], xe[1] - x[1]);
         spread += hypot(x[0], x[1]);
     }
@@ -406,14 +388,13 @@ static void brute_component(const avloc_gllim_model *m, size_t k, const float *Y
 static void check_against_brute(const avloc_gllim_model *m, const float *Yt, const unsigned char *M, size_t T,
                                 const char *what)
 {
-    size_t K = m->K, k, pb, sb;
+    size_t K = m->K, k, pb = 0, sb = 0;
     double logZ[16], bmu[32], bV[64], mx = -HUGE_VAL, s = 0, nu[16], xh[2] = {0, 0};
     double enu = 0, emu = 0, eV = 0, ex;
     avloc_gllim_posterior post;
     void *pm, *sm;
     avloc_result r;
-    avloc_gllim_posterior_query(m, &pb);
-    avloc_gllim_posterior_scratch_query(m, &sb);
+    avloc_gllim_posterior_query(m, &pb, &sb);
     pm = malloc(pb); sm = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_posterior_init(&post, m, pm, pb), AVLOC_OK);
     r = avloc_gllim_posterior_f32(m, Yt, M, T, &post, sm, sb);
@@ -509,7 +490,7 @@ static void test_theorem1_golden(void)
         for (j = 0; j < 60; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
         /* the golden was made from the float64 Y; float rounding of Y moves the
            answer by ~1e-7 relative, well inside the tolerance */
-        avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &sb);
+        avloc_gllim_posterior_query(&tm.m, &pb, &sb);
         pm = malloc(pb); sm = malloc(sb);
         avloc_gllim_posterior_init(&post, &tm.m, pm, pb);
         CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, Mk, 6, &post, sm, sb), AVLOC_OK);
@@ -542,7 +523,7 @@ static void test_posterior_edges(void)
     CHECK(tmodel_make(&tm, K, L, D));
     random_model(&tm.m, AVLOC_GLLIM_SIGMA_DIAG, 3.0, 0.5);
     CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
-    avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &sb);
+    avloc_gllim_posterior_query(&tm.m, &pb, &sb);
     pm = malloc(pb); sm = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, pm, pb), AVLOC_OK);
     memset(M, 0, sizeof M);
@@ -558,7 +539,7 @@ static void test_posterior_edges(void)
     sample_model(&tm.m, x, y);
     for (d = 0; d < D; d++) { Yt[d] = (float)y[d]; M[d] = 1; y[d] = Yt[d]; }
     CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, M, 1, &post, sm, sb), AVLOC_OK);
-    CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, xe, al), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, xe, al), AVLOC_OK);
     CHECK_NEAR(post.mean[0], xe[0], 1e-9 * (1 + fabs(xe[0])));
     CHECK_NEAR(post.mean[1], xe[1], 1e-9 * (1 + fabs(xe[1])));
     for (k = 0; k < K; k++) CHECK_NEAR(post.nu[k], al[k], 1e-9);
@@ -620,7 +601,7 @@ static void test_inverse_golden(void)
     theta_to_model(th.data, &tm.m, AVLOC_GLLIM_SIGMA_DIAG);
     CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
     for (i = 0; i < 6; i++) {
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, Y.data + 8 * i, x, al), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, Y.data + 8 * i, x, al), AVLOC_OK);
         ex = fmax(ex, hypot(x[0] - X.data[2 * i], x[1] - X.data[2 * i + 1]) / hypot(X.data[2 * i], X.data[2 * i + 1]));
         for (k = 0; k < 3; k++) ea = fmax(ea, fabs(al[k] - A.data[3 * i + k]));
     }
@@ -657,11 +638,10 @@ static void test_stream(void)
     CHECK_EQ_INT(avloc_gllim_stream_query(&tm.m, &sc, &sb), AVLOC_OK);
     sm = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_stream_init(&st, &tm.m, &sc, sm, sb), AVLOC_OK);
-    avloc_gllim_posterior_query(&tm.m, &pb);
+    avloc_gllim_posterior_query(&tm.m, &pb, &qb);
     pm1 = malloc(pb); pm2 = malloc(pb);
     avloc_gllim_posterior_init(&p1, &tm.m, pm1, pb);
     avloc_gllim_posterior_init(&p2, &tm.m, pm2, pb);
-    avloc_gllim_posterior_scratch_query(&tm.m, &qb);
     qm = malloc(qb);
     for (f = 0; f < NF; f++) {
         int em = 0;
@@ -703,41 +683,41 @@ static void test_bad_inputs(void)
     scr = malloc(sb);
     CHECK_EQ_INT(avloc_gllim_train_query(NULL, N, L, D, &sb), AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, NULL, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, NULL, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, NULL, scr, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, NULL, sb, NULL), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb - 1 - AVLOC_ALIGN, NULL), AVLOC_ERR_WORKSPACE);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, 2, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);   /* K > N */
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, 0, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, NULL, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, NULL, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, NULL, scr, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, NULL, sb, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb - 1 - AVLOC_ALIGN, NULL), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, 2, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);   /* K > N */
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, 0, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
     cfg.K = 4; /* more than the model holds */
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_SIZE);
     cfg.K = 0;
     CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, &bytes), AVLOC_ERR_SIZE);
     cfg.K = K;
     cfg.sigma_type = (avloc_gllim_sigma)0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
     cfg.sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
     cfg.tol = NAN;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
     cfg.tol = 1e-3;
     cfg.max_iter = 0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
     cfg.max_iter = 100;
     CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, 5, D, &bytes), AVLOC_ERR_SIZE); /* L > 4 */
     X[17] = NAN;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
     X[17] = 0.0;
     Y[123] = INFINITY;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_NONFINITE);
     Y[123] = 0.0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
     /* bad initial responsibilities */
     {
         double R[150];
         for (i = 0; i < 150; i++) R[i] = 0.5;
         cfg.init_resp = R;
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_ERR_PARAM);
         cfg.init_resp = NULL;
     }
     /* model */
@@ -771,11 +751,11 @@ static void test_bad_inputs(void)
         double x[2], al[3], y[6] = {0, 0, 0, 0, 0, 0};
         tm.m.Gamma[0] = -1.0; /* not SPD */
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_NUMERIC);
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, x, al), AVLOC_ERR_STATE);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, x, al), AVLOC_ERR_STATE);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, NULL), AVLOC_OK);
         y[2] = NAN;
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, x, al), AVLOC_ERR_NONFINITE);
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, NULL, al), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, x, al), AVLOC_ERR_NONFINITE);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, NULL, al), AVLOC_ERR_NULL);
         tm.m.sigma2[3] = 0.0;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_PARAM);
         /* Sigma must have the shape its type promises */
@@ -838,12 +818,12 @@ static void test_collapse(void)
     cfg.min_weight = 4.0;
     avloc_gllim_train_query(&cfg, N, L, D, &sb);
     scr = malloc(sb);
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
     CHECK(info.n_reseeded + info.n_removed > 0);
     CHECK(tm.m.K == info.K_used && tm.m.K >= 1 && tm.m.prepared);
     CHECK(avloc_all_finite_f64(tm.m.A, tm.m.K * D * L));
     cfg.reseed = 0;
-    CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
     CHECK(info.n_removed > 0 && info.n_reseeded == 0 && tm.m.K < K);
     free(scr);
     tmodel_free(&tm);
@@ -866,7 +846,7 @@ static void test_other_L(void)
         avloc_gllim_train_config cfg = avloc_gllim_train_config_default();
         avloc_gllim_train_info info;
         avloc_gllim_posterior post;
-        size_t n, d, l, sb, pb, qb;
+        size_t n, d, l, sb, pb = 0, qb = 0;
         void *scr, *pm, *qm;
         trace tr;
         int mono = 1, i;
@@ -883,15 +863,15 @@ static void test_other_L(void)
         CHECK(tmodel_make(&tm, K, L, D));
         avloc_gllim_train_query(&cfg, N, L, D, &sb);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X, Y, N, &tm.m, scr, sb, &info), AVLOC_OK);
         for (i = 1; i < tr.n; i++) if (tr.ll[i] < tr.ll[i - 1] - 1e-9 * fabs(tr.ll[i])) mono = 0;
         CHECK_MSG(mono || info.n_reseeded || info.n_removed, "L=%zu: LL decreased", L);
-        avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &qb);
+        avloc_gllim_posterior_query(&tm.m, &pb, &qb);
         pm = malloc(pb); qm = malloc(qb);
         CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, pm, pb), AVLOC_OK);
         for (d = 0; d < D; d++) { yf[d] = (float)Y[7 * D + d]; y[d] = yf[d]; mk[d] = 1; }
         CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, yf, mk, 1, &post, qm, qb), AVLOC_OK);
-        CHECK_EQ_INT(avloc_gllim_inverse(&tm.m, y, xe, al), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, xe, al), AVLOC_OK);
         for (l = 0; l < L; l++) CHECK_NEAR(post.mean[l], xe[l], 1e-9 * (1 + fabs(xe[l])));
         free(X); free(Y); free(scr); free(pm); free(qm);
         tmodel_free(&tm);
@@ -952,12 +932,9 @@ static void test_save_load(void)
             CHECK(avloc_gllim_load(&back.m, file, wr, back.mem, mb) < 0);
             CHECK_EQ_INT(avloc_gllim_load(NULL, file, wr, back.mem, mb), AVLOC_ERR_NULL);
             {
-                avloc_st_writer w;
+                static const char *const kv[] = {"format", "something-else", NULL};
                 unsigned char tiny[256];
-                size_t tot;
-                avloc_st_begin(&w, tiny, sizeof tiny);
-                avloc_st_add_meta(&w, "format", "something-else");
-                CHECK_EQ_INT(avloc_st_finish(&w, &tot), AVLOC_OK);
+                size_t tot = meta_only_file(tiny, sizeof tiny, kv);
                 CHECK_EQ_INT(avloc_gllim_load(&back.m, tiny, tot, back.mem, mb), AVLOC_ERR_FORMAT);
             }
             tm.m.A[3] = NAN;
@@ -965,6 +942,98 @@ static void test_save_load(void)
             free(file); free(scr);
             tmodel_free(&tm); tmodel_free(&back);
         }
+}
+
+/* The object pattern: a failed init leaves the object zeroed, calls on a
+   zeroed or destroyed object give AVLOC_ERR_STATE, destroy accepts NULL and
+   zeroed objects; query and init agree on the bytes (one layout each). */
+static void test_object_pattern(void)
+{
+    const size_t K = 3, L = 2, D = 10, T = 4;
+    static const avloc_gllim_model zm;
+    static const avloc_gllim_stats zs;
+    static const avloc_gllim_posterior zp;
+    static const avloc_gllim_stream zst;
+    tmodel tm;
+    avloc_gllim_model m;
+    avloc_gllim_stats st;
+    avloc_gllim_posterior post;
+    avloc_gllim_stream stream;
+    avloc_gllim_stream_config sc = avloc_gllim_stream_config_default();
+    size_t mb = 0, sb = 0, pb = 0, qb = 0, wb = 0;
+    unsigned char *mem;
+    float Y[4 * 10];
+    unsigned char M[4 * 10];
+    double y[10], x[2], al[3];
+    size_t i;
+    int emitted = 0;
+    for (i = 0; i < T * D; i++) { Y[i] = (float)i * 0.1f; M[i] = (unsigned char)(i % 3 != 0); }
+    for (i = 0; i < D; i++) y[i] = 0.5;
+    rng_state = 777;
+    CHECK(tmodel_make(&tm, K, L, D));
+    random_model(&tm.m, AVLOC_GLLIM_SIGMA_DIAG_TIED, 3.0, 0.5);
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_model_query(K, L, D, &mb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_stats_query(D, &sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_query(&tm.m, &pb, &qb), AVLOC_OK);
+    CHECK(qb == sb); /* the posterior's call scratch is one set of statistics */
+    sc.window = 3; sc.emit_every = 1; sc.min_active = 1; sc.refresh_every = 3;
+    CHECK_EQ_INT(avloc_gllim_stream_query(&tm.m, &sc, &wb), AVLOC_OK);
+    mem = (unsigned char *)malloc(mb + sb + pb + wb + 4 * AVLOC_ALIGN);
+    /* failed inits: zeroed, whatever the object held */
+    memset(&m, 0x5a, sizeof m);
+    CHECK_EQ_INT(avloc_gllim_model_init(&m, K, L, D, mem, mb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&m, &zm, sizeof m) == 0);
+    memset(&m, 0x5a, sizeof m);
+    CHECK_EQ_INT(avloc_gllim_model_init(&m, K, AVLOC_GLLIM_MAX_L + 1, D, mem, mb), AVLOC_ERR_SIZE);
+    CHECK(memcmp(&m, &zm, sizeof m) == 0);
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&m), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_gllim_inverse_f64(&m, y, x, al), AVLOC_ERR_STATE);
+    memset(&st, 0x5a, sizeof st);
+    CHECK_EQ_INT(avloc_gllim_stats_init(&st, D, mem, sb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&st, &zs, sizeof st) == 0);
+    CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Y, M, T, 1), AVLOC_ERR_STATE);
+    memset(&st, 0x5a, sizeof st);
+    CHECK_EQ_INT(avloc_gllim_stats_init(&st, 0, mem, sb), AVLOC_ERR_SIZE);
+    CHECK(memcmp(&st, &zs, sizeof st) == 0);
+    memset(&post, 0x5a, sizeof post);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, mem, pb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&post, &zp, sizeof post) == 0);
+    memset(&post, 0x5a, sizeof post);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &m, mem, pb), AVLOC_ERR_SIZE); /* a zeroed model */
+    CHECK(memcmp(&post, &zp, sizeof post) == 0);
+    memset(&stream, 0x5a, sizeof stream);
+    CHECK_EQ_INT(avloc_gllim_stream_init(&stream, &tm.m, &sc, mem, wb - 1 - AVLOC_ALIGN), AVLOC_ERR_WORKSPACE);
+    CHECK(memcmp(&stream, &zst, sizeof stream) == 0);
+    CHECK_EQ_INT(avloc_gllim_stream_push_f32(&stream, Y, M, &post, &emitted), AVLOC_ERR_STATE);
+    memset(&stream, 0x5a, sizeof stream);
+    CHECK_EQ_INT(avloc_gllim_stream_init(&stream, &m, &sc, mem, wb), AVLOC_ERR_STATE); /* unprepared model */
+    CHECK(memcmp(&stream, &zst, sizeof stream) == 0);
+    /* working objects, then destroyed: ERR_STATE */
+    CHECK_EQ_INT(avloc_gllim_stats_init(&st, D, mem, sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, mem + sb + AVLOC_ALIGN, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Y, M, T, 1), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_OK);
+    avloc_gllim_posterior_destroy(&post);
+    CHECK(memcmp(&post, &zp, sizeof post) == 0);
+    CHECK_EQ_INT(avloc_gllim_posterior_from_stats(&tm.m, &st, &post), AVLOC_ERR_STATE);
+    avloc_gllim_stats_destroy(&st);
+    CHECK_EQ_INT(avloc_gllim_stats_add_f32(&st, Y, M, T, 1), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_gllim_stream_init(&stream, &tm.m, &sc, mem, wb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, mem + wb + AVLOC_ALIGN, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_stream_push_f32(&stream, Y, M, &post, &emitted), AVLOC_OK);
+    CHECK(emitted == 1);
+    avloc_gllim_stream_destroy(&stream);
+    CHECK_EQ_INT(avloc_gllim_stream_push_f32(&stream, Y, M, &post, &emitted), AVLOC_ERR_STATE);
+    avloc_gllim_model_destroy(&tm.m);
+    CHECK_EQ_INT(avloc_gllim_inverse_f64(&tm.m, y, x, al), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_ERR_STATE);
+    avloc_gllim_model_destroy(NULL);
+    avloc_gllim_stats_destroy(NULL);
+    avloc_gllim_posterior_destroy(NULL);
+    avloc_gllim_stream_destroy(NULL);
+    free(mem);
+    tmodel_free(&tm);
 }
 
 /* ------------------------------------------- PHAT baseline, hole filling */
@@ -1018,18 +1087,12 @@ static void test_phat_model(void)
     p.slope = NAN;
     CHECK_EQ_INT(avloc_phat_save_query(&p, &fb), AVLOC_ERR_PARAM);
     {   /* a GLLiM-looking file and a PHAT file without its line */
-        avloc_st_writer w;
+        static const char *const gl[] = {"format", "avloc-gllim", NULL};
+        static const char *const ph[] = {"format", "avloc-phat", "version", "1", "frame_length", "1024", NULL};
         unsigned char tiny[512];
-        size_t tot;
-        avloc_st_begin(&w, tiny, sizeof tiny);
-        avloc_st_add_meta(&w, "format", "avloc-gllim");
-        CHECK_EQ_INT(avloc_st_finish(&w, &tot), AVLOC_OK);
+        size_t tot = meta_only_file(tiny, sizeof tiny, gl);
         CHECK_EQ_INT(avloc_phat_load(&q, tiny, tot), AVLOC_ERR_FORMAT);
-        avloc_st_begin(&w, tiny, sizeof tiny);
-        avloc_st_add_meta(&w, "format", "avloc-phat");
-        avloc_st_add_meta(&w, "version", "1");
-        avloc_st_add_meta(&w, "frame_length", "1024");
-        CHECK_EQ_INT(avloc_st_finish(&w, &tot), AVLOC_OK);
+        tot = meta_only_file(tiny, sizeof tiny, ph);
         CHECK_EQ_INT(avloc_phat_load(&q, tiny, tot), AVLOC_ERR_FORMAT);
     }
 }
@@ -1179,7 +1242,7 @@ static void bench(void)
     t1 = now_s();
     printf("gllim bench: train (d): %.3f s CPU, %zu iterations\n", t1 - t0, info.iterations);
     /* posterior: T = 90 frames, ~11%% active */
-    avloc_gllim_posterior_query(&tm.m, &pb); avloc_gllim_posterior_scratch_query(&tm.m, &qb);
+    avloc_gllim_posterior_query(&tm.m, &pb, &qb);
     pm = malloc(pb); qm = malloc(qb);
     avloc_gllim_posterior_init(&post, &tm.m, pm, pb);
     for (n = 0; n < T * D; n++) { Yt[n] = Y[(n % D) + D * 200] + (float)(0.1 * nrand()); M[n] = urand() < 0.11; }
@@ -1190,7 +1253,7 @@ static void bench(void)
            T, D, tm.m.K, post.n_active, 1e3 * tp, post.mean[0], post.mean[1], X[400], X[401]);
     for (d = 0; d < D; d++) y[d] = Y[200 * D + d];
     t0 = now_s();
-    for (rep = 0; rep < 200; rep++) avloc_gllim_inverse(&tm.m, y, x, post.nu);
+    for (rep = 0; rep < 200; rep++) avloc_gllim_inverse_f64(&tm.m, y, x, post.nu);
     printf("gllim bench: inverse map D=%zu: %.3f ms; E[x|y] (%.1f, %.1f)\n", D, 1e3 * (now_s() - t0) / 200, x[0], x[1]);
     free(scr); free(pm); free(qm); free(X); free(Y); free(Yt); free(M); free(y);
     tmodel_free(&truth); tmodel_free(&tm);
@@ -1210,6 +1273,7 @@ int main(void)
     test_collapse();
     test_save_load();
     test_old_model_file();
+    test_object_pattern();
     test_phat_model();
     test_fill_missing();
     test_other_L();

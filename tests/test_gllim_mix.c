@@ -8,32 +8,7 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_gllim.h"
 #include "harness.h"
-
-typedef struct mmodel {
-    avloc_gllim_model m;
-    void *mem;
-} mmodel;
-
-static int mmodel_make(mmodel *t, size_t K, size_t L, size_t D)
-{
-    size_t bytes;
-    if (avloc_gllim_model_query(K, L, D, &bytes) != AVLOC_OK) return 0;
-    t->mem = malloc(bytes);
-    return t->mem && avloc_gllim_model_init(&t->m, K, L, D, t->mem, bytes) == AVLOC_OK;
-}
-
-/* flat theta order of gllim_ref.flat: pi, c, Gamma, A, b, sigma2 */
-static void mix_theta_to_model(const double *th, avloc_gllim_model *m, avloc_gllim_sigma st)
-{
-    size_t K = m->K, L = m->L, D = m->D;
-    memcpy(m->pi, th, K * sizeof(double)); th += K;
-    memcpy(m->c, th, K * L * sizeof(double)); th += K * L;
-    memcpy(m->Gamma, th, K * L * L * sizeof(double)); th += K * L * L;
-    memcpy(m->A, th, K * D * L * sizeof(double)); th += K * D * L;
-    memcpy(m->b, th, K * D * sizeof(double)); th += K * D;
-    memcpy(m->sigma2, th, K * D * sizeof(double));
-    m->sigma_type = st;
-}
+#include "gllim_util.h"
 
 static th_array load_golden(const char *fmt, const char *tag)
 {
@@ -62,7 +37,7 @@ static void test_tempered_posterior(void)
         th_array th = load_golden("gllim_tpost_%s_theta.npy", tags[i]), Y = load_golden("gllim_tpost_%s_Y.npy", tags[i]),
                  M = load_golden("gllim_tpost_%s_M.npy", tags[i]), nu = load_golden("gllim_tpost_%s_nu.npy", tags[i]),
                  mu = load_golden("gllim_tpost_%s_mu.npy", tags[i]), V = load_golden("gllim_tpost_%s_V.npy", tags[i]);
-        mmodel tm;
+        tmodel tm;
         float Yt[80];
         unsigned char Mk[80];
         size_t j, pb = 0, sb = 0;
@@ -73,8 +48,8 @@ static void test_tempered_posterior(void)
             CHECK(!"tempered posterior goldens");
             continue;
         }
-        CHECK(mmodel_make(&tm, K, L, D));
-        mix_theta_to_model(th.data, &tm.m, i ? AVLOC_GLLIM_SIGMA_DIAG : AVLOC_GLLIM_SIGMA_DIAG_TIED);
+        CHECK(tmodel_make(&tm, K, L, D));
+        theta_to_model(th.data, &tm.m, i ? AVLOC_GLLIM_SIGMA_DIAG : AVLOC_GLLIM_SIGMA_DIAG_TIED);
         tm.m.obs_weight = 0.2;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
         for (j = 0; j < T * D; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
@@ -119,7 +94,7 @@ static void test_binding_floor(void)
         th_array th = load_golden("gllim_emfloor_%s_theta.npy", tags[t]), ll = load_golden("gllim_emfloor_%s_ll.npy", tags[t]);
         avloc_gllim_train_config cfg = def;
         avloc_gllim_train_info info;
-        mmodel tm;
+        tmodel tm;
         size_t sb = 0, i, off = K + K * L + K * L * L + K * D * L + K * D;
         void *scr;
         double es = 0.0, eA = 0.0;
@@ -129,7 +104,7 @@ static void test_binding_floor(void)
         cfg.max_iter = ITER;
         cfg.tol = 0.0;
         cfg.init_resp = R0.data;
-        CHECK(mmodel_make(&tm, K, L, D));
+        CHECK(tmodel_make(&tm, K, L, D));
         CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, &sb), AVLOC_OK);
         scr = malloc(sb);
         CHECK_EQ_INT(avloc_gllim_train(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
@@ -152,9 +127,94 @@ static void test_binding_floor(void)
     th_free(&X); th_free(&Y); th_free(&R0);
 }
 
+/* ------------------------------------------------ k-means++ seeding */
+
+/* 8 tight blobs 1000 apart: k-means++ (D^2 to the NEAREST chosen centre)
+   puts one seed in each blob with probability ~1 - 1e-6 per pick, and
+   Lloyd then returns exactly the blobs. Seeds weighted any other way leave
+   two centres in one blob for some seed, and Lloyd cannot undo that. */
+static void test_kmeanspp_blobs(void)
+{
+    const size_t B = 8, P = 30, N = B * P, L = 2;
+    double *X = (double *)malloc(N * L * sizeof *X), *R = (double *)malloc(N * B * sizeof *R);
+    avloc_gllim_train_config cfg = avloc_gllim_train_config_default();
+    size_t sb = 0, n, seed, bad = 0;
+    unsigned s = 99;
+    void *scr;
+    for (n = 0; n < N; n++) {
+        size_t b = n / P;
+        s = s * 1664525u + 1013904223u;
+        X[n * L] = 1000.0 * (double)(b % 4) + (double)(s >> 8) / 16777216.0;
+        s = s * 1664525u + 1013904223u;
+        X[n * L + 1] = 1000.0 * (double)(b / 4) + (double)(s >> 8) / 16777216.0;
+    }
+    cfg.K = B;
+    CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, 2, &sb), AVLOC_OK);
+    scr = malloc(sb);
+    for (seed = 1; seed <= 20; seed++) {
+        size_t b, k, used = 0;
+        int ok = avloc_gllim_kmeans_init(X, N, L, B, (uint64_t)seed, 10, R, scr, sb) == AVLOC_OK;
+        for (b = 0; b < B && ok; b++) {
+            size_t kb = B;
+            for (k = 0; k < B; k++) if (R[b * P * B + k] == 1.0) kb = k;
+            if (kb == B || (used >> kb & 1)) ok = 0; /* no component, or one shared by two blobs */
+            used |= (size_t)1 << kb;
+            for (n = b * P; n < (b + 1) * P && ok; n++) ok = R[n * B + kb] == 1.0;
+        }
+        if (!ok) bad++;
+    }
+    CHECK_MSG(bad == 0, "k-means++: %u of 20 seeds do not recover the 8 blobs", (unsigned)bad);
+    free(scr); free(X); free(R);
+}
+
+/* ------------------------------------------ save / load of the featcfg */
+
+/* Every feature-config field set away from its default survives a save and
+   load (a field the writer forgets comes back as the default). */
+static void test_save_load_featcfg(void)
+{
+    const size_t K = 2, L = 2, D = 9;
+    tmodel tm, back;
+    size_t fb = 0, sb = 0, wr = 0, k2, l2, d2, mb = 0, k, d;
+    void *file, *scr;
+    avloc_binaural_config *f;
+    CHECK(tmodel_make(&tm, K, L, D));
+    for (k = 0; k < K; k++) {
+        tm.m.pi[k] = 0.5;
+        tm.m.c[2 * k] = (double)k; tm.m.c[2 * k + 1] = -(double)k;
+        tm.m.Gamma[4 * k] = 1.0; tm.m.Gamma[4 * k + 1] = tm.m.Gamma[4 * k + 2] = 0.1; tm.m.Gamma[4 * k + 3] = 2.0;
+        for (d = 0; d < D; d++) {
+            tm.m.A[(k * D + d) * 2] = 0.1 * (double)(d + k); tm.m.A[(k * D + d) * 2 + 1] = -0.2 * (double)d;
+            tm.m.b[k * D + d] = (double)d;
+            tm.m.sigma2[k * D + d] = 0.5 + 0.1 * (double)d;
+        }
+    }
+    tm.m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG;
+    f = &tm.m.feat;
+    f->sample_rate = 22050.0f; f->n_fft = 64; f->hop = 16; f->first_bin = 5; f->n_bins = 3;
+    f->threshold_db = -33.5f; f->threshold_relative = 0; f->window = AVLOC_WINDOW_HAMMING;
+    tm.m.image_width = 320; tm.m.image_height = 240; tm.m.hfov_deg = 70.0; tm.m.obs_weight = 0.4;
+    CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_save_query(&tm.m, AVLOC_ST_F64, &fb, &sb), AVLOC_OK);
+    file = malloc(fb); scr = malloc(sb);
+    CHECK_EQ_INT(avloc_gllim_save(&tm.m, AVLOC_ST_F64, file, fb, scr, sb, &wr), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gllim_load_query(file, wr, &k2, &l2, &d2, &mb), AVLOC_OK);
+    back.mem = malloc(mb);
+    CHECK_EQ_INT(avloc_gllim_load(&back.m, file, wr, back.mem, mb), AVLOC_OK);
+    f = &back.m.feat;
+    CHECK(f->sample_rate == 22050.0f && f->n_fft == 64 && f->hop == 16 && f->window == AVLOC_WINDOW_HAMMING);
+    CHECK_EQ_INT(f->first_bin, 5);
+    CHECK_EQ_INT(f->n_bins, 3);
+    CHECK(f->threshold_db == -33.5f && f->threshold_relative == 0);
+    CHECK(back.m.image_width == 320 && back.m.image_height == 240 && back.m.hfov_deg == 70.0 && back.m.obs_weight == 0.4);
+    free(file); free(scr); free(tm.mem); free(back.mem);
+}
+
 int main(void)
 {
     test_tempered_posterior();
     test_binding_floor();
+    test_kmeanspp_blobs();
+    test_save_load_featcfg();
     return th_finish("gllim_mix");
 }
