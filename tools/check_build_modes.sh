@@ -3,11 +3,12 @@
 # modes"), as C99 and as C++11, warning-free (-Werror):
 #   split        each module's implementation in its own file
 #                (AVLOC_IMPLEMENTATION core / AVLOC_DSP_IMPLEMENTATION /
-#                AVLOC_GLLIM_IMPLEMENTATION), also with AVLOC_GLLIM_DSP
+#                AVLOC_GLLIM_IMPLEMENTATION)
 #   static       AVLOC_STATIC: two files with private copies in one program
 #   cblas        AVLOC_USE_CBLAS linked with -lopenblas (skipped without cblas.h)
 #   amalgamated  one header from tools/amalgamate.py
-#   opt-outs     AVLOC_NO_* module switches (see avloc.h), each alone
+#   opt-outs     AVLOC_NO_* module switches (see avloc.h), each alone and all
+#                together, also with AVLOC_NO_SIMD / -mavx2 -mfma and clang
 # The programs are tests/modes/*.c; tests/modes/use_all.h calls one function
 # of each module and checks its result.
 # Environment: CC (gcc), CXX (g++), BUILD (build), PY (python3).
@@ -26,7 +27,7 @@ compile() {
     local lang=$1 obj=$2 src=$3
     shift 3
     if [ "$lang" = c ]; then
-        $CC -x c -std=c99 $FLAGS "$@" -c "$src" -o "$obj"
+        ${CC} -x c -std=c99 $FLAGS "$@" -c "$src" -o "$obj"
     else
         $CXX -x c++ -std=c++11 $FLAGS "$@" -c "$src" -o "$obj"
     fi
@@ -58,7 +59,6 @@ split() {
 
 for lang in c cxx; do
     split "$lang" split ""
-    split "$lang" split-gllim-dsp "" -DAVLOC_GLLIM_DSP
 
     compile "$lang" "$OUT/static-a-$lang.o" "$M/static_part.c" -DMODES_PART=part_a
     compile "$lang" "$OUT/static-b-$lang.o" "$M/static_part.c" -DMODES_PART=part_b
@@ -73,5 +73,29 @@ for lang in c cxx; do
 
     compile "$lang" "$OUT/amalg-$lang.o" "$M/main_amalg.c" -I"$OUT"
     link_run "$lang" amalgamated "" -- "$OUT/amalg-$lang.o"
+
+    # each module opt-out alone, then all together
+    for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT \
+               AVLOC_NO_GLLIM_TRAINING ALL; do
+        if [ $opt = ALL ]; then
+            defs="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING"
+        else
+            defs=-D$opt
+        fi
+        split "$lang" "optout-$opt" "" $defs
+    done
 done
+
+# The opt-outs also compile warning-free with the other kernel sets and with
+# clang (unused static helpers would show up here).
+for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING" \
+            -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING; do
+    for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
+        for f in impl_core impl_dsp impl_gllim; do
+            compile c "$OUT/x.o" "$M/$f.c" $defs $extra
+            CC=clang compile c "$OUT/x.o" "$M/$f.c" $defs $extra
+        done
+    done
+done
+echo "  opt-outs: warning-free with AVLOC_NO_SIMD, -mavx2 -mfma, gcc and clang"
 echo "build modes: all ok"
