@@ -20,8 +20,10 @@
      the bump allocator (avloc_arena) that implements it over caller memory.
    - Overflow-checked size arithmetic (avloc_size_mul/add).
    - Small dense linear algebra in double precision (Cholesky, SPD solve,
-     log-determinant, GEMM) used by GLLiM, RPCA and friends. GEMM can be sent
-     to a CBLAS with AVLOC_USE_CBLAS.
+     log-determinant) and one GEMM per precision (avloc_gemm_f32/_f64: a
+     packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
+     docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
+     The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
    - The safetensors model container (reader and writer), shared by every
      module that stores learned parameters.
 
@@ -47,7 +49,10 @@
    AVLOC_STATIC       make every function static (private copy per TU)
    AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>); only
                       used for internal invariants, never for input checks
-   AVLOC_USE_CBLAS    route avloc_gemm_f64 through cblas_dgemm
+   AVLOC_USE_CBLAS    route avloc_gemm_f32/_f64 through cblas_sgemm/_dgemm
+                      (same checks and scratch contract; link a CBLAS)
+   AVLOC_CORE_FILE    "path/to/avloc.h" if the GEMM template's re-inclusion
+                      of this file by __FILE_NAME__ / "avloc.h" cannot find it
    AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2 intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
