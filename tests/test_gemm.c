@@ -113,14 +113,14 @@ static void test_products(void)
     static const size_t shapes[][3] = {
         {1, 1, 1}, {5, 7, 3}, {6, 16, 1}, {6, 8, 4}, {7, 17, 2}, {12, 32, 9}, {13, 33, 256}, {11, 9, 257},
         {97, 19, 31}, {96, 24, 513}, {193, 41, 300}, {3, 2050, 5}, {2, 4100, 3}, {40, 600, 70}};
-    static const double ab[][2] = {{1, 0}, {-0.5, 0.75}, {2, 1}, {1.5, -1}};
+    static const double ab[][2] = {{1, 0}, {-0.5, 0.75}, {2, 1}, {1.5, -1}, {-1.5, 0}};
     size_t s, q;
     int f32, ta, tb, sc;
     for (f32 = 0; f32 < 2; f32++)
         for (ta = 0; ta < 2; ta++)
             for (tb = 0; tb < 2; tb++)
                 for (s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
-                    for (q = 0; q < 4; q++)
+                    for (q = 0; q < sizeof ab / sizeof ab[0]; q++)
                         for (sc = 0; sc < 2; sc++)
                             check_case(f32, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], ab[q][0], ab[q][1],
                                        (s + q) % 3 == 0 ? 0 : 3, !sc || shapes[s][2] < 100 ? sc : 1);
