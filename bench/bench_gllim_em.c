@@ -53,7 +53,7 @@ int main(int argc, char **argv)
         avloc_result rc;
         if (avloc_gllim_model_init(&m, K, L, D, mm, mb) != AVLOC_OK) return 1;
         t0 = cpu_s();
-        rc = avloc_gllim_train(&cfg, X, Y, N, &m, sm, sb, &info);
+        rc = avloc_gllim_train_f64(&cfg, X, Y, N, &m, sm, sb, &info);
         t0 = cpu_s() - t0;
         if (rc != AVLOC_OK) { printf("train: %s\n", avloc_result_str(rc)); return 1; }
         if (t0 < best) best = t0;
