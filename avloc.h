@@ -53,9 +53,24 @@
                       (same checks and scratch contract; link a CBLAS)
    AVLOC_CORE_FILE    "path/to/avloc.h" if the GEMM template's re-inclusion
                       of this file by __FILE_NAME__ / "avloc.h" cannot find it
-   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2 intrinsics)
+   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
+   AVLOC_NO_FMA       no fused multiply-add in any kernel (AVX2 and AArch64
+                      NEON use a multiply then an add), so results do not
+                      depend on whether the CPU has FMA: the AVX2 and SSE2
+                      elementwise kernels give bit-identical results. The
+                      compiler may still contract a*b+c in C code: clang
+                      obeys the FP_CONTRACT pragma this sets; with gcc also
+                      build with -ffp-contract=off (its default for -std=c99);
+                      -ffast-math (contraction, reassociation) voids this
+   NEON               ARM: kernels use NEON where the compiler targets it
+                      (__ARM_NEON: always on AArch64; ARMv7-A with
+                      -mfpu=neon), no flag needed; ARMv7 lacks double vectors,
+                      so GLLiM's statistics/posterior stay scalar there
+   -ffast-math        supported (gcc, clang): sign flips and NaN/Inf checks
+                      work on bit patterns, tested in CI
+   SIMD internals     the "SIMD layer" section below; docs/CONTRIBUTING.md
    AVLOC_MAX_DIM      cap on any single dimension accepted from files
                       (default 1<<28), a guard against hostile inputs
 
@@ -65,9 +80,10 @@
    gcc -O2 / Cortex-M4 gcc -Os, tools/optout_sizes.sh, docs/build.md):
    AVLOC_NO_SAFETENSORS    the safetensors reader/writer (~29 / ~12 KB), and
                            with it the model files of GLLiM and of the PHAT
-                           baseline (save/load)
+                           baseline (save/load); avloc_nn.h then stops with
+                           an #error (its networks are safetensors files)
    AVLOC_NO_MEL            avloc_dsp.h: mel filterbank, MFCC and mel
-                           spectrogram (~10 / ~5 KB); dB/log maps stay
+                           spectrogram (~11 / ~5 KB); dB/log maps stay
    AVLOC_NO_BINAURAL       avloc_dsp.h: binaural ILD/IPD features (~11 / ~4 KB)
                            and GLLiM's stereo-clip glue; avloc_binaural_config
                            stays (GLLiM models embed it)
@@ -323,6 +339,16 @@ static inline int avloc__cpu_avx2_fma(void)
 #include <math.h>
 #include <string.h>
 
+/* Sign masks are integers, applied with xorm, and hidden from the optimiser
+   (AVLOC__VOPAQUE): under -ffast-math gcc folds the -0 lanes of a float
+   vector constant to +0, and clang rewrites an xor with a known sign mask
+   into negations that it then moves across shuffles wrongly. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AVLOC__VOPAQUE(v, c) __asm__("" : "+" c(v))
+#else
+#define AVLOC__VOPAQUE(v, c) ((void)0)
+#endif
+
 /* ---- scal: plain C, width 1 (the semantics every set follows) ---- */
 typedef float avloc__vf_scal;
 typedef int32_t avloc__vi_scal;
@@ -331,6 +357,28 @@ typedef double avloc__vd_scal;
 #define AVLOC__VD_W_scal 1
 static inline int32_t avloc__f2i_bits(float x) { int32_t u; memcpy(&u, &x, sizeof u); return u; }
 static inline float avloc__i2f_bits(int32_t u) { float x; memcpy(&x, &u, sizeof x); return x; }
+/* bits set in x (0 <= x < 256): counts movemask lanes */
+static inline int avloc__popc8(int x)
+{
+    x = x - ((x >> 1) & 0x55);
+    x = (x & 0x33) + ((x >> 2) & 0x33);
+    return (x + (x >> 4)) & 0x0f;
+}
+/* finite (not Inf/NaN) from the exponent bits: right under -ffinite-math-only */
+static inline int avloc__finite_f32(float x) { return (avloc__f2i_bits(x) & 0x7f800000) != 0x7f800000; }
+static inline int avloc__nan_f32(float x) { return (avloc__f2i_bits(x) & 0x7fffffff) > 0x7f800000; }
+static inline int avloc__nan_f64(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x7fffffffffffffffu) > 0x7ff0000000000000u;
+}
+static inline int avloc__finite_f64(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x7ff0000000000000u) != 0x7ff0000000000000u;
+}
 static inline float avloc__vf_ld_scal(const float *p) { return *p; }
 static inline void avloc__vf_st_scal(float *p, float v) { *p = v; }
 static inline float avloc__vf_set1_scal(float x) { return x; }
@@ -430,12 +478,12 @@ static inline __m128 avloc__vf_cswap_sse2(__m128 a) { return _mm_shuffle_ps(a, a
 static inline __m128 avloc__vf_cdupre_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 2, 0, 0)); }
 static inline __m128 avloc__vf_cdupim_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(3, 3, 1, 1)); }
 static inline __m128 avloc__vf_crev_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
-/* (integers all the way, applied with xorm: gcc -ffast-math folds the -0
-   lanes of a float vector constant, or of a select between two, to +0) */
 static inline __m128i avloc__vf_csign_sse2(int odd)
 {
     const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
-    return _mm_setr_epi32(e, o, e, o);
+    __m128i m = _mm_setr_epi32(e, o, e, o);
+    AVLOC__VOPAQUE(m, "x");
+    return m;
 }
 static inline __m128 avloc__vf_uzp0_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
 static inline __m128 avloc__vf_uzp1_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
@@ -541,7 +589,9 @@ static inline __m256 avloc__vf_crev_avx2(__m256 a) { return _mm256_castpd_ps(_mm
 static inline __m256i avloc__vf_csign_avx2(int odd)
 {
     const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
-    return _mm256_setr_epi32(e, o, e, o, e, o, e, o);
+    __m256i m = _mm256_setr_epi32(e, o, e, o, e, o, e, o);
+    AVLOC__VOPAQUE(m, "x");
+    return m;
 }
 /* the in-lane shuffle leaves the halves interleaved: one cross-lane permute */
 static inline __m256 avloc__vf_uzp0_avx2(__m256 a, __m256 b)
@@ -681,8 +731,10 @@ static inline float32x4_t avloc__vf_crev_neon(float32x4_t a) { return vcombine_f
 static inline int32x4_t avloc__vf_csign_neon(int odd)
 {
     const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
-    const int32_t m[4] = {e, o, e, o};
-    return vld1q_s32(m);
+    const int32_t a[4] = {e, o, e, o};
+    int32x4_t m = vld1q_s32(a);
+    AVLOC__VOPAQUE(m, "w");
+    return m;
 }
 static inline float32x4_t avloc__vf_uzp0_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[0]; }
 static inline float32x4_t avloc__vf_uzp1_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[1]; }
@@ -738,13 +790,6 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
 #undef AVLOC__U2F
 #endif
 /* ================================================ end of the SIMD layer */
-/* (transitional names, until every kernel is on the layer) */
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2)
-#define AVLOC__SSE2 1
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__AVX2 1
-#endif
 
 /* Kernel passes of the core (ids 1..15; modules have their own ranges): the
    GEMM template at the end of this file is compiled by re-including this
@@ -752,13 +797,11 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
    by the name "avloc.h"; define AVLOC_CORE_FILE as "path/to/it.h" to
    override. */
 #define AVLOC__VPASS_CORE_GEMM 1
-#ifndef AVLOC__CORE_SELF
-#if defined(AVLOC_CORE_FILE)
-#define AVLOC__CORE_SELF AVLOC_CORE_FILE
-#elif defined(__FILE_NAME__)
-#define AVLOC__CORE_SELF __FILE_NAME__
+#ifndef AVLOC_CORE_FILE
+#if defined(__FILE_NAME__)
+#define AVLOC_CORE_FILE __FILE_NAME__
 #else
-#define AVLOC__CORE_SELF "avloc.h"
+#define AVLOC_CORE_FILE "avloc.h"
 #endif
 #endif
 /* GEMM blocking (see the GEMM template): micro-tile MR rows x NR columns
@@ -1296,7 +1339,7 @@ AVLOC_API int avloc_all_finite_f64(const double *x, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (!(x[i] - x[i] == 0.0)) return 0;
+        if (!avloc__finite_f64(x[i])) return 0;
     return 1;
 }
 
@@ -1419,10 +1462,10 @@ static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem
 
 #define AVLOC__VPASS AVLOC__VPASS_CORE_GEMM
 #define AVLOC__GEMM_D 0
-#include AVLOC__CORE_SELF
+#include AVLOC_CORE_FILE
 #undef AVLOC__GEMM_D
 #define AVLOC__GEMM_D 1
-#include AVLOC__CORE_SELF
+#include AVLOC_CORE_FILE
 #undef AVLOC__GEMM_D
 #undef AVLOC__VPASS
 
@@ -2695,24 +2738,24 @@ static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVL
 #ifdef AVLOC__GEMM_VEC
 #ifdef AVLOC__VSET_SSE2
 #define AVLOC__VSET sse2
-#include AVLOC__CORE_SELF
+#include AVLOC_CORE_FILE
 #undef AVLOC__VSET
 #endif
 #ifdef AVLOC__VSET_AVX2
 #define AVLOC__VSET avx2
 AVLOC__AVX2_BEGIN
-#include AVLOC__CORE_SELF
+#include AVLOC_CORE_FILE
 AVLOC__AVX2_END
 #undef AVLOC__VSET
 #endif
 #ifdef AVLOC__VSET_NEON
 #define AVLOC__VSET neon
-#include AVLOC__CORE_SELF
+#include AVLOC_CORE_FILE
 #undef AVLOC__VSET
 #endif
 #else /* no vector set for this precision: the scalar one runs */
 #define AVLOC__VSET scal
-#include AVLOC__CORE_SELF
+#include AVLOC_CORE_FILE
 #undef AVLOC__VSET
 #endif
 #endif /* !AVLOC_USE_CBLAS */

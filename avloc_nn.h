@@ -65,8 +65,8 @@
      largest sum of simultaneously live arena buffers (the liveness bound
      for this execution order and these aliasing choices).
    - scratch (net.scratch_bytes): per-node temporary (im2col / col2im
-     columns, tiled so that one tile is at most AVLOC_NN_TILE_BYTES, and
-     copies of misaligned weights), the maximum over nodes.
+     columns, tiled to about AVLOC_NN_TILE_BYTES, and copies of misaligned
+     weights), the maximum over nodes.
    MISALIGNED WEIGHTS: a weight whose address in the image is not a
    multiple of 4 (or any weight on a big-endian host) is copied into
    scratch before each use (its bytes are counted in net.scratch_bytes).
@@ -81,7 +81,8 @@
    --------------------
    AVLOC_NN_MAX_NDIM     tensor rank limit (default 6)
    AVLOC_NN_ALIGN        arena buffer alignment in bytes (default 16)
-   AVLOC_NN_TILE_BYTES   im2col/col2im tile size (default 256 KiB)
+   AVLOC_NN_TILE_BYTES   im2col/col2im tile budget (default 256 KiB; tiles
+                         keep at least 64 columns when it is >= 16 KiB)
    AVLOC_NN_MINIMAL      only conv1d/conv2d, linear, the activations, add,
                          flatten and reshape are compiled (small MCU builds);
                          other ops give AVLOC_ERR_UNSUPPORTED at init
@@ -92,6 +93,13 @@
 #define AVLOC_NN_H
 
 #include "avloc.h"
+#ifdef AVLOC_NO_SAFETENSORS /* module opt-outs: avloc.h */
+#error "avloc_nn.h reads its networks from safetensors files: do not define AVLOC_NO_SAFETENSORS with it"
+#endif
+
+#ifdef AVLOC_NO_SAFETENSORS
+#error "avloc_nn.h reads its networks from safetensors files: build it without AVLOC_NO_SAFETENSORS"
+#endif
 
 #ifndef AVLOC_NN_MAX_NDIM
 #define AVLOC_NN_MAX_NDIM 6
@@ -195,6 +203,14 @@ AVLOC_API avloc_result avloc_nn_init(avloc_nn *net, const void *file, size_t fil
 /* The same, with the reason of a failure in *err (optional). */
 AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                         size_t mem_bytes, avloc_nn_error *err);
+/* The same with the caller's input shapes: shapes[k] (NULL: the file's)
+   holds as many dims as the file's input k, batch 1. For networks that take
+   any spatial size (fully convolutional); ops whose shapes no longer fit
+   fail at init, naming the node. The object memory does not depend on the
+   shapes; arena and scratch do. */
+AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, size_t file_bytes,
+                                            const size_t *const *shapes, void *mem, size_t mem_bytes,
+                                            avloc_nn_error *err);
 /* Forget the object (memory is the caller's). */
 AVLOC_API void avloc_nn_destroy(avloc_nn *net);
 
@@ -348,6 +364,7 @@ typedef struct avloc__nn_ctx {
     size_t file_bytes;
     avloc_nn *net;         /* NULL while measuring: parse and count only */
     avloc_nn_error *err;
+    const size_t *const *shapes; /* caller's input shapes (init_shapes), or NULL */
     avloc_st_reader st;
     const char *graph;
     size_t graph_len;
@@ -679,6 +696,22 @@ static avloc_result avloc__nn_parse_shape(avloc__nn_ctx *c, avloc__nn_js *j, avl
     return AVLOC_OK;
 }
 
+/* The caller's shape for the input being parsed (same rank as the file's). */
+static avloc_result avloc__nn_own_shape(avloc__nn_ctx *c, avloc_nn_tensor *t)
+{
+    const size_t *s = c->shapes[c->n_inputs];
+    size_t numel = 1;
+    int d;
+    for (d = 0; d < t->ndim; d++) {
+        if (s[d] < 1 || s[d] > AVLOC_MAX_DIM || (d == 0 && s[d] != 1))
+            return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bad caller input shape (batch 1, dims >= 1)", 0, 0);
+        if (!avloc_size_mul(numel, s[d], &numel)) return AVLOC_ERR_OVERFLOW;
+        t->shape[d] = s[d];
+    }
+    t->numel = numel;
+    return AVLOC_OK;
+}
+
 /* "inputs": [{"name": ..., "shape": [...]}, ...] */
 static avloc_result avloc__nn_parse_inputs(avloc__nn_ctx *c, avloc__nn_js j)
 {
@@ -704,6 +737,7 @@ static avloc_result avloc__nn_parse_inputs(avloc__nn_ctx *c, avloc__nn_js j)
         if (m < 0) return AVLOC_ERR_FORMAT;
         if (!name || !have_shape) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "input needs name and shape", 0, 0);
         if ((rc = avloc__nn_parse_shape(c, &shape, &tmp)) != AVLOC_OK) return rc;
+        if (c->net && c->shapes && c->shapes[c->n_inputs] && (rc = avloc__nn_own_shape(c, &tmp)) != AVLOC_OK) return rc;
         if ((rc = avloc__nn_define(c, name, name_n)) != AVLOC_OK) return rc;
         if (c->net) {
             avloc_nn_tensor *t = &c->net->tensors[c->n_tensors - 1];
@@ -1136,7 +1170,10 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         size_t cols = transposed ? H * W : out[0] * out[1], bytes;
         int direct = !transposed && kh == 1 && kw == 1 && nd->ia[AVLOC__NN_S_STRIDE] == 1 &&
                      nd->ia[AVLOC__NN_S_STRIDE + 1] == 1 && nd->ia[AVLOC__NN_S_PAD] == 0 && nd->ia[AVLOC__NN_S_PAD + 1] == 0;
-        tile = AVLOC_NN_TILE_BYTES / (rows * sizeof(float)); /* whole GEMM blocks (64 or 16 columns) */
+        /* whole GEMM blocks: 64 columns (at least one when the budget is
+           >= 16 KiB: the 16-column blocks are much slower), else 16 */
+        tile = AVLOC_NN_TILE_BYTES / (rows * sizeof(float));
+        if (tile < 64 && AVLOC_NN_TILE_BYTES >= 16384u) tile = 64;
         tile = tile >= 64 ? tile / 64 * 64 : tile / 16 * 16;
         if (tile < 16) tile = 16;
         if (tile > cols) tile = cols;
@@ -1497,6 +1534,7 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
 typedef struct avloc__nn_cfg {
     const void *file;
     size_t file_bytes;
+    const size_t *const *shapes;
     avloc_nn_error *err;
 } avloc__nn_cfg;
 
@@ -1543,6 +1581,7 @@ static avloc_result avloc__nn_layout(avloc_arena *a, void *obj, const void *cfgp
     c.file = (const unsigned char *)cfg->file;
     c.file_bytes = cfg->file_bytes;
     c.err = cfg->err;
+    c.shapes = cfg->shapes;
     c.node = -1;
     if ((rc = avloc__nn_open(&c)) != AVLOC_OK) return rc;
     /* counting pass (no memory) */
@@ -1588,12 +1627,20 @@ AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_
     if (!file || !obj_bytes) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;
+    cfg.shapes = NULL;
     cfg.err = NULL;
     return avloc_layout_query(avloc__nn_layout, &cfg, obj_bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                         size_t mem_bytes, avloc_nn_error *err)
+{
+    return avloc_nn_init_shapes(net, file, file_bytes, NULL, mem, mem_bytes, err);
+}
+
+AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, size_t file_bytes,
+                                            const size_t *const *shapes, void *mem, size_t mem_bytes,
+                                            avloc_nn_error *err)
 {
     avloc__nn_cfg cfg;
     avloc_result rc;
@@ -1604,6 +1651,7 @@ AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t 
     if (!net || !file || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;
+    cfg.shapes = shapes;
     cfg.err = err;
     rc = avloc_layout_init(avloc__nn_layout, net, sizeof *net, &cfg, mem, mem_bytes);
     if (rc != AVLOC_OK && err && !err->msg[0]) avloc__nn_strcat(err->msg, sizeof err->msg, avloc_result_str(rc), 200);
@@ -1671,7 +1719,7 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
    fixed-size loops vectorise. Measured on x86-64 (gcc 12 -O2, one GEMM
    64 x 432 x 1152): 4 x 64 runs 1.7x faster than 4 x 16 with SSE2, AVX2 or
    AVX-512 (the accumulators stream through L1 at full width). One body,
-   two widths: */
+   four widths (the narrow ones for the last columns): */
 #define AVLOC__NN_GEMM_BLOCK(name, NR)                                                                         \
     static void name(size_t K, const float *A, size_t sa_i, size_t sa_k, const float *B, size_t ldb, float *C, \
                      size_t ldc)                                                                               \
@@ -1690,6 +1738,8 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
     }
 AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x64, 64)
 AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x16, 16)
+AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x4, 4)
+AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x1, 1)
 #undef AVLOC__NN_GEMM_BLOCK
 
 /* Dot product with 8 partial sums (a single running sum cannot vectorise). */
@@ -1710,7 +1760,7 @@ static float avloc__nn_dot(const float *a, size_t sa, const float *b, size_t n)
 static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const float *A, size_t lda,
                            const float *B, size_t ldb, float *C, size_t ldc, int acc)
 {
-    size_t i, j, k, j0, n16 = N / 16 * 16, m4 = M / 4 * 4;
+    size_t i, j, k, j0, m4 = M / 4 * 4;
     const size_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
     if (!acc)
         for (i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
@@ -1719,16 +1769,18 @@ static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const f
             for (j = 0; j < N; j++) C[i * ldc + j] += avloc__nn_dot(A + i * sa_i, sa_k, B + j * ldb, K);
         return;
     }
-    for (i = 0; i < m4; i += 4) { /* full blocks: 64 columns, then 16 */
+    for (i = 0; i < m4; i += 4) { /* blocks of 4 rows: 64 columns, then 16, 4, 1 */
         const float *a = A + i * sa_i;
         float *c = C + i * ldc;
         for (j0 = 0; j0 + 64 <= N; j0 += 64) avloc__nn_gemm_4x64(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
-        for (; j0 < n16; j0 += 16) avloc__nn_gemm_4x16(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
+        for (; j0 + 16 <= N; j0 += 16) avloc__nn_gemm_4x16(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
+        for (; j0 + 4 <= N; j0 += 4) avloc__nn_gemm_4x4(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
+        for (; j0 < N; j0++) avloc__nn_gemm_4x1(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
     }
-    /* the rest, a row at a time: columns right of n16 (rows above m4), all
-       columns below m4; 4 columns per pass, summed in registers over K */
-    for (i = 0; i < M; i++)
-        for (j = i < m4 ? n16 : 0; j < N; j += 4) {
+    /* the last M % 4 rows, a row at a time, 4 columns per pass summed in
+       registers over K */
+    for (i = m4; i < M; i++)
+        for (j = 0; j < N; j += 4) {
             const size_t w = N - j < 4 ? N - j : 4;
             float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f, *c = C + i * ldc + j;
             for (k = 0; k < K; k++) {

@@ -177,6 +177,9 @@ static int cmd_nn_run(int argc, char **argv)
     avloc_nn net;
     void *mem = NULL, *arena = NULL, *scratch = NULL;
     float *x[NN_MAX_IO], *y[NN_MAX_IO];
+    size_t shapes[NN_MAX_IO][AVLOC_NN_MAX_NDIM], mem_bytes = 0;
+    const size_t *shape_ptr[NN_MAX_IO];
+    int resized = 0;
     memset(x, 0, sizeof x);
     memset(y, 0, sizeof y);
     /* --input repeats: collect it here, the rest goes to avcli_parse */
@@ -198,27 +201,34 @@ static int cmd_nn_run(int argc, char **argv)
     pr = avcli_parse(nrest, rest, o, 4, pos, 0, &npos,
                      "--model MODEL.safetensors --input X.npy [--input Y.npy ...] -o OUT.npy [--output NAME]",
                      "Run a network on float32 NCHW .npy inputs (batch 1) and write one output as a\n"
-                     "float32 .npy.");
+                     "float32 .npy. Inputs of another size than the file's (same rank) re-plan the\n"
+                     "network for them (fully convolutional nets).");
     free(rest);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!model || !out) { avcli_error(cmd, "--model and -o are required; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
     if (!nn_load(cmd, model, &file, &size, &net, &mem)) goto done;
+    avloc_nn_query(file, size, &mem_bytes);
     if ((size_t)nin != net.n_inputs || net.n_outputs > NN_MAX_IO) {
         avcli_error(cmd, "%s has %lu input(s), %d --input given", model, (unsigned long)net.n_inputs, nin);
         rc = AVCLI_EXIT_USAGE;
         goto done;
     }
-    for (k = 0; k < net.n_inputs; k++) {
+    for (k = 0; k < net.n_inputs; k++) { /* same rank as the file's; other sizes re-plan the net */
         avloc_nn_tensor_info ti;
-        size_t shape[AVLOC_NN_MAX_NDIM];
         int nd;
         avloc_nn_input_info(&net, k, &ti);
-        if (!nn_read_npy(cmd, ins[k], &x[k], shape, &nd)) goto done;
-        if (nd != ti.ndim || memcmp(shape, ti.shape, (size_t)nd * sizeof shape[0]) != 0) {
-            avcli_error(cmd, "%s: shape does not match input '%s'", ins[k], ti.name);
-            printf("expected ");
-            nn_print_shape(&ti);
-            printf("\n");
+        if (!nn_read_npy(cmd, ins[k], &x[k], shapes[k], &nd)) goto done;
+        if (nd != ti.ndim) {
+            avcli_error(cmd, "%s: %d dimensions, input '%s' has %d", ins[k], nd, ti.name, ti.ndim);
+            goto done;
+        }
+        resized |= memcmp(shapes[k], ti.shape, (size_t)nd * sizeof shapes[k][0]) != 0;
+        shape_ptr[k] = shapes[k];
+    }
+    if (resized) {
+        avloc_nn_error err;
+        if (avloc_nn_init_shapes(&net, file, size, shape_ptr, mem, mem_bytes, &err) != AVLOC_OK) {
+            avcli_error(cmd, "%s with these input shapes: node %ld (%s): %s", model, err.node, err.name, err.msg);
             goto done;
         }
     }

@@ -481,6 +481,45 @@ static void test_gemm(void)
     CHECK_EQ_INT((int)bad, 0);
 }
 
+/* avloc_nn_init_shapes: other input sizes re-plan the net; ops that no
+   longer fit fail naming the node; bad shapes are refused. */
+static void test_init_shapes(void)
+{
+    size_t msize, asize, obj, obj2;
+    unsigned char *m = load("vqvae_decoder.safetensors", &msize), *a = load("reshape_softmax.safetensors", &asize), *mem;
+    avloc_nn net;
+    avloc_nn_error err;
+    const size_t same[4] = {1, 6, 4, 4}, other[4] = {1, 6, 5, 3}, batch2[4] = {2, 6, 4, 4}, longer[4] = {1, 3, 4, 6};
+    const size_t *sp[1];
+    size_t arena_file;
+    if (!m || !a) { CHECK(0); free(m); free(a); return; }
+    CHECK_EQ_INT(avloc_nn_query(m, msize, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    sp[0] = same;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_OK);
+    arena_file = net.arena_bytes;
+    sp[0] = other;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_OK);
+    {
+        avloc_nn_tensor_info ti;
+        avloc_nn_output_info(&net, 0, &ti); /* convT x2 twice: 4x the spatial size */
+        CHECK(ti.ndim == 4 && ti.shape[2] == 20 && ti.shape[3] == 12);
+        CHECK(net.arena_bytes != arena_file);
+    }
+    sp[0] = batch2;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_ERR_SIZE);
+    CHECK(strstr(err.msg, "batch") != NULL);
+    free(mem);
+    CHECK_EQ_INT(avloc_nn_query(a, asize, &obj2), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj2);
+    sp[0] = longer;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, a, asize, sp, mem, obj2, &err), AVLOC_ERR_SIZE);
+    CHECK_MSG(err.node >= 0 && strstr(err.msg, "weight shape") != NULL, "node %ld: %s", err.node, err.msg);
+    free(mem);
+    free(m);
+    free(a);
+}
+
 static void rng_ones(void *user, float *eps, size_t n)
 {
     size_t i;
@@ -523,6 +562,7 @@ int main(void)
     test_gemm();
     test_goldens();
     test_reparam_rng();
+    test_init_shapes();
     test_hostile();
     test_edge_cases();
     test_truncation();

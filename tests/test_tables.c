@@ -194,53 +194,20 @@ static void tt_bad_tables(void)
     CHECK_EQ_INT(avloc_mfcc_apply_f32(&mf, out, 1, spec), AVLOC_ERR_STATE);
 }
 
+/* The configurations, written out independently of the generated tables. */
+static const tt_case tt_cases[2] = {
+    {"torchaudio-like", &tables_ta_mel, &tables_ta_mfcc, tables_ta_window, TABLES_TA_WINDOW_LENGTH,
+     AVLOC_WINDOW_HANN, 1, {16000.0f, 400, 40, 0.0f, 8000.0f, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
+     {40, 13, AVLOC_LIFTER_NONE, 22.0f}},
+    {"librosa-like", &tables_lr_mel, &tables_lr_mfcc, tables_lr_window, TABLES_LR_WINDOW_LENGTH,
+     AVLOC_WINDOW_HAMMING, 0, {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
+     {64, 20, AVLOC_LIFTER_HTK, 22.0f}},
+};
+
 int main(void)
 {
-    tt_case cases[2];
     size_t i;
-    memset(cases, 0, sizeof cases);
-    cases[0].name = "torchaudio-like";
-    cases[0].mel = &tables_ta_mel;
-    cases[0].mfcc = &tables_ta_mfcc;
-    cases[0].window = tables_ta_window;
-    cases[0].win_length = TABLES_TA_WINDOW_LENGTH;
-    cases[0].window_type = AVLOC_WINDOW_HANN;
-    cases[0].periodic = 1;
-    cases[0].want_mel = avloc_mel_config_default();
-    cases[0].want_mel.sample_rate = 16000.0f;
-    cases[0].want_mel.n_fft = 400;
-    cases[0].want_mel.n_mels = 40;
-    cases[0].want_mel.fmin = 0.0f;
-    cases[0].want_mel.fmax = 8000.0f;
-    cases[0].want_mel.scale = AVLOC_MEL_HTK;
-    cases[0].want_mel.norm = AVLOC_MEL_NORM_NONE;
-    cases[0].want_mfcc = avloc_mfcc_config_default();
-    cases[0].want_mfcc.n_mels = 40;
-    cases[0].want_mfcc.n_mfcc = 13;
-    cases[0].want_mfcc.lifter = AVLOC_LIFTER_NONE;
-
-    cases[1].name = "librosa-like";
-    cases[1].mel = &tables_lr_mel;
-    cases[1].mfcc = &tables_lr_mfcc;
-    cases[1].window = tables_lr_window;
-    cases[1].win_length = TABLES_LR_WINDOW_LENGTH;
-    cases[1].window_type = AVLOC_WINDOW_HAMMING;
-    cases[1].periodic = 0;
-    cases[1].want_mel = avloc_mel_config_default();
-    cases[1].want_mel.sample_rate = 22050.0f;
-    cases[1].want_mel.n_fft = 512;
-    cases[1].want_mel.n_mels = 64;
-    cases[1].want_mel.fmin = 20.0f;
-    cases[1].want_mel.fmax = 11025.0f;
-    cases[1].want_mel.scale = AVLOC_MEL_SLANEY;
-    cases[1].want_mel.norm = AVLOC_MEL_NORM_SLANEY;
-    cases[1].want_mfcc = avloc_mfcc_config_default();
-    cases[1].want_mfcc.n_mels = 64;
-    cases[1].want_mfcc.n_mfcc = 20;
-    cases[1].want_mfcc.lifter = AVLOC_LIFTER_HTK;
-    cases[1].want_mfcc.lifter_L = 22.0f;
-
-    for (i = 0; i < 2; i++) tt_case_run(&cases[i]);
+    for (i = 0; i < 2; i++) tt_case_run(&tt_cases[i]);
     tt_bad_tables();
     return th_finish("tables");
 }

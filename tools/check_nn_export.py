@@ -46,11 +46,14 @@ def run_c(path, inputs, tmp):
     return outs
 
 
-def check(what, model, inputs, tmp):
+def check(what, model, inputs, tmp, run_inputs=None):
+    """run_inputs: other-sized inputs to run the exported file on (re-planned by the CLI)."""
     path = os.path.join(tmp, "m.safetensors")
     torch.manual_seed(0)
     try:
         ae.export(model, inputs, path)
+        if run_inputs is not None:
+            inputs = run_inputs
         ref = ae.torch_outputs(model, inputs)
         got = run_c(path, inputs if isinstance(inputs, tuple) else (inputs,), tmp)
         errs = [ae.rel_error(g, r) for g, r in zip(got, ref)] if len(got) == len(ref) else [float("inf")]
@@ -94,6 +97,10 @@ def main():
                 y = torch.relu(self.c(torch.relu(self.c(x))))
                 return y, y
 
+        dec = M.randomize_bn(M.VQVAEDecoder(ch=(8, 16), code_dim=8, hidden=8))
+        check("VQ-VAE decoder exported at 8x8, run at 6x10", dec, (rand(1, 8, 8, 8),), tmp, (rand(1, 8, 6, 10),))
+        net = M.randomize_bn(M.AudioNet(n_ch=2, width=4, hidden=(8, 8), dec_ch=8, code_dim=4, latent_hw=(4, 4)))
+        check("audio net exported at 32x32, run at 40x24", net, (rand(1, 2, 32, 32),), tmp, (rand(1, 2, 40, 24),))
         check("identity only (no nodes, output = input)", torch.nn.Sequential(torch.nn.Dropout(), torch.nn.Identity()), (rand(1, 2, 3, 4),), tmp)
         check("shared weights, output returned twice", Twice(), (rand(1, 3, 6, 5),), tmp)
         for seed in range(int(os.environ.get("AVLOC_NN_SEEDS", "40"))):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Code size each module opt-out saves: .text of the implementation object
-# files (tests/modes/impl_*.c, `size`), on x86-64 (gcc -O2) and on a
+# files tests/modes/impl_{core,dsp,gllim}.c (`size`; avloc_nn.h, which
+# needs the safetensors container, is measured on its own at the end), on x86-64 (gcc -O2) and on a
 # Cortex-M4 (arm-none-eabi-gcc -Os, skipped if absent). Prints a markdown
 # table for docs/build.md.
 set -euo pipefail
@@ -40,3 +41,12 @@ for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT
         echo "| $name | $x | $((base_x - x)) | - | - |"
     fi
 done
+
+nn_x=$(gcc -std=c99 -I. -O2 -c tests/modes/impl_nn.c -o "$OUT/impl_nn.o" && size "$OUT/impl_nn.o" | awk 'NR == 2 { print $1 }')
+nn_m=-
+if [ $have_m4 = 1 ]; then
+    arm-none-eabi-gcc -std=c99 -I. -Os $M4 -DNDEBUG -c tests/modes/impl_nn.c -o "$OUT/impl_nn.o"
+    nn_m=$(size "$OUT/impl_nn.o" | awk 'NR == 2 { print $1 }')
+fi
+echo
+echo "avloc_nn.h implementation alone: $nn_x bytes (x86-64), $nn_m bytes (Cortex-M4)"
