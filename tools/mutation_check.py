@@ -43,6 +43,22 @@ CFLAGS = "-O2"  # the Makefile's default without -g: a quarter less compile time
 # Each mutant: one realistic single-point bug. `tests`: the test programs
 # (tests/<name>.c) that must fail on it; None = the whole suite.
 MUTANTS = [
+    # ---------------------------------------------------------------- avloc.h
+    dict(id="gemm-row-swap", file="avloc.h",
+         old="AVLOC__GN(avloc__gemm_row)(C + 5 * ldc, c50, c51, va, vb, b0);",
+         new="AVLOC__GN(avloc__gemm_row)(C + 5 * ldc, c40, c51, va, vb, b0);",
+         why="GEMM micro-kernel: the last row of a full tile takes another row's accumulator",
+         tests=["test_gemm"]),
+    dict(id="gemm-beta-every-slice", file="avloc.h",
+         old="const AVLOC__GT bt = pc == 0 ? beta : (AVLOC__GT)1;",
+         new="const AVLOC__GT bt = beta;",
+         why="GEMM: beta applied again on every KC slice of k instead of the first only",
+         tests=["test_gemm"]),
+    dict(id="gemm-edge-alpha", file="avloc.h",
+         old="C[r * ldc + c] = beta == 0 ? alpha * T[r * ldt + c] :",
+         new="C[r * ldc + c] = beta == 0 ? T[r * ldt + c] :",
+         why="GEMM edge tiles: alpha dropped when beta == 0",
+         tests=["test_gemm"]),
     # ---------------------------------------------------------- avloc_gllim.h
     dict(id="gllim-temper-residual", file="avloc_gllim.h",
          old="            e *= ow;\n", new="",
