@@ -48,8 +48,11 @@
    count_include_pad, dilation), adaptive avg pool 1d/2d, upsample (nearest,
    linear, bilinear; size or scale_factor; align_corners), flatten, reshape,
    softmax, argmax, vq (nearest codebook entry), reparam. Convolutions are
-   im2col (or the input itself for 1x1) / col2im around one float32 GEMM,
-   avloc__nn_gemm (register-blocked portable C).
+   im2col (or the input itself for 1x1) / col2im around the core's float32
+   GEMM, avloc_gemm_f32 (avloc.h: SIMD micro-kernel with run-time dispatch,
+   or cblas_sgemm under AVLOC_USE_CBLAS); its packing panels are part of
+   net.scratch_bytes (net.gemm_bytes of them, only for products of >= 64 K
+   multiply-adds: smaller ones run unpacked).
 
    VALIDATION. avloc_nn_query checks the graph's JSON syntax and counts what
    the object holds. avloc_nn_init checks everything else and names the
@@ -187,6 +190,7 @@ typedef struct avloc_nn {
     size_t arena_bytes;       /* exact arena of one inference */
     size_t arena_lower_bound; /* liveness lower bound of the arena */
     size_t scratch_bytes;     /* exact scratch of one inference */
+    size_t gemm_bytes;        /* of which the core GEMM's packing panels (at the end) */
     size_t weight_bytes;      /* bytes of all weights in the file */
     size_t n_copied_weights;  /* misaligned weights copied to scratch per run */
     unsigned magic;
@@ -1132,9 +1136,30 @@ static size_t avloc__nn_win_out(long in, long k, long pad, long stride, long dil
     return o > 0 ? (size_t)o : 0;
 }
 
+/* The packing scratch of avloc_gemm_f32 for one product shape; the net keeps
+   the largest (the core query grows with min(m,96), min(n,2048), min(k,256)
+   only, so the largest serves every product). */
+static int avloc__nn_packs(size_t m, size_t n, size_t k)
+{
+    /* below ~64 K multiply-adds packing costs more than it saves (and a
+       microcontroller's tiny nets keep a tiny scratch): the core's unpacked path */
+    return m >= 4 && n >= 16 && k >= 16 && (double)m * (double)n * (double)k >= 65536.0;
+}
+
+static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_t k)
+{
+    size_t b = 0;
+    avloc_result r;
+    if (!avloc__nn_packs(m, n, k)) return AVLOC_OK;
+    r = avloc_gemm_scratch_f32(m, n, k, &b);
+    if (r != AVLOC_OK) return r;
+    if (b > net->gemm_bytes) net->gemm_bytes = b;
+    return AVLOC_OK;
+}
+
 static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, int transposed)
 {
-    const avloc_nn *net = c->net;
+    avloc_nn *net = c->net;
     const avloc_nn_tensor *x = avloc__nn_in(net, nd, 0);
     int sd = avloc__nn_ops[nd->op].sd, i;
     long g = nd->ia[AVLOC__NN_S_GROUPS];
@@ -1201,6 +1226,10 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         if (!avloc_size_mul(rows, tile, &bytes) || !avloc_size_mul(bytes, sizeof(float), &bytes)) return AVLOC_ERR_OVERFLOW;
         nd->scratch = direct ? 0 : bytes;
         if (direct) nd->ia[AVLOC__NN_S_CEIL] = 0;
+        /* the products: conv W[Co/g x rows] cols[rows x tile]; transposed
+           W^T[rows x Ci/g] X[Ci/g x tile] */
+        if (transposed) return avloc__nn_need_gemm(net, rows, tile, C / (size_t)g);
+        return avloc__nn_need_gemm(net, Co / (size_t)g, direct ? cols : tile, rows);
     }
     return AVLOC_OK;
 }
@@ -1399,7 +1428,8 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
         if (!avloc__nn_wshape(c, nd, 1, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bias shape", 0, 0);
         memcpy(shape, x->shape, sizeof shape);
         shape[x->ndim - 1] = out;
-        return avloc__nn_set(y, x->ndim, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+        if (!avloc__nn_set(y, x->ndim, shape)) return AVLOC_ERR_OVERFLOW;
+        return avloc__nn_need_gemm(net, x->numel / in, out, in);
     }
     case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
         if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
@@ -1577,6 +1607,10 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
     net->scratch_bytes = 0;
     for (i = 0; i < net->n_nodes; i++)
         if (net->nodes[i].scratch > net->scratch_bytes) net->scratch_bytes = net->nodes[i].scratch;
+    /* the GEMM's panels after the largest per-node part (weight copies, columns) */
+    net->scratch_bytes = avloc__nn_align_up(net->scratch_bytes);
+    if (!avloc_size_add(net->scratch_bytes, net->gemm_bytes, &net->scratch_bytes))
+        return avloc__nn_fail(c, AVLOC_ERR_OVERFLOW, "scratch too large", 0, 0);
     rc = avloc__nn_place(net);
     return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "activations too large for one arena", 0, 0) : rc;
 }
@@ -1610,6 +1644,7 @@ static avloc_result avloc__nn_finish(avloc__nn_ctx *c)
     avloc_nn *net = c->net;
     size_t i;
     avloc_result rc;
+    net->gemm_bytes = 0; /* grown by each product's shape (re-planning starts over) */
     for (i = 0; i < net->n_nodes; i++) {
         avloc_nn_node *nd = &net->nodes[i];
         c->node = (long)i;
@@ -1769,96 +1804,6 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
 
 /* ------------------------------------------------------------ kernels */
 
-/* One 4 x NR block of C += op(A) B, summed over all of K before touching C
-   (accumulating into C itself would chain every k through a store and a
-   load). Per k, NR values of B and 4 of A feed 4*NR multiply-adds; the
-   fixed-size loops vectorise. Measured on x86-64 (gcc 12 -O2, one GEMM
-   64 x 432 x 1152): 4 x 64 runs 1.7x faster than 4 x 16 with SSE2, AVX2 or
-   AVX-512 (the accumulators stream through L1 at full width). One body,
-   four widths (the narrow ones for the last columns): */
-#define AVLOC__NN_GEMM_BLOCK(name, NR)                                                                         \
-    static void name(size_t K, const float *A, size_t sa_i, size_t sa_k, const float *B, size_t ldb, float *C, \
-                     size_t ldc)                                                                               \
-    {                                                                                                          \
-        float acc[4][NR], a[4];                                                                                \
-        size_t k, i, j;                                                                                        \
-        memset(acc, 0, sizeof acc);                                                                            \
-        for (k = 0; k < K; k++) {                                                                              \
-            const float *b = B + k * ldb;                                                                      \
-            for (i = 0; i < 4; i++) a[i] = A[i * sa_i + k * sa_k];                                             \
-            for (i = 0; i < 4; i++)                                                                            \
-                for (j = 0; j < NR; j++) acc[i][j] += a[i] * b[j];                                             \
-        }                                                                                                      \
-        for (i = 0; i < 4; i++)                                                                                \
-            for (j = 0; j < NR; j++) C[i * ldc + j] += acc[i][j];                                              \
-    }
-AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x64, 64)
-AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x16, 16)
-AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x4, 4)
-AVLOC__NN_GEMM_BLOCK(avloc__nn_gemm_4x1, 1)
-#undef AVLOC__NN_GEMM_BLOCK
-
-/* Dot product with 8 partial sums (a single running sum cannot vectorise). */
-static float avloc__nn_dot(const float *a, size_t sa, const float *b, size_t n)
-{
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0}, t = 0.0f;
-    size_t k = 0, j;
-    for (; k + 8 <= n; k += 8)
-        for (j = 0; j < 8; j++) s[j] += a[(k + j) * sa] * b[k + j];
-    for (; k < n; k++) t += a[k * sa] * b[k];
-    for (j = 0; j < 8; j++) t += s[j];
-    return t;
-}
-
-/* C[M,N] = op(A)[M,K] op(B)[K,N] (+ C if acc), row-major, float32. The one
-   matrix product of this module (to be pointed at the core's micro-kernel).
-   ta: A is stored K x M; tb: B is stored N x K. */
-static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const float *A, size_t lda,
-                           const float *B, size_t ldb, float *C, size_t ldc, int acc)
-{
-    size_t i, j, k, j0, m4 = M / 4 * 4;
-    const size_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
-#ifdef AVLOC_USE_CBLAS
-    if (M && N && K && M <= INT_MAX && N <= INT_MAX && K <= INT_MAX && lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX) {
-        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N,
-                    (int)K, 1.0f, A, (int)lda, B, (int)ldb, acc ? 1.0f : 0.0f, C, (int)ldc);
-        return;
-    }
-#endif
-    if (!acc)
-        for (i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
-    if (tb) { /* rows of op(A) with rows of B */
-        for (i = 0; i < M; i++)
-            for (j = 0; j < N; j++) C[i * ldc + j] += avloc__nn_dot(A + i * sa_i, sa_k, B + j * ldb, K);
-        return;
-    }
-    for (i = 0; i < m4; i += 4) { /* blocks of 4 rows: 64 columns, then 16, 4, 1 */
-        const float *a = A + i * sa_i;
-        float *c = C + i * ldc;
-        for (j0 = 0; j0 + 64 <= N; j0 += 64) avloc__nn_gemm_4x64(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
-        for (; j0 + 16 <= N; j0 += 16) avloc__nn_gemm_4x16(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
-        for (; j0 + 4 <= N; j0 += 4) avloc__nn_gemm_4x4(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
-        for (; j0 < N; j0++) avloc__nn_gemm_4x1(K, a, sa_i, sa_k, B + j0, ldb, c + j0, ldc);
-    }
-    /* the last M % 4 rows, a row at a time, 4 columns per pass summed in
-       registers over K */
-    for (i = m4; i < M; i++)
-        for (j = 0; j < N; j += 4) {
-            const size_t w = N - j < 4 ? N - j : 4;
-            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f, *c = C + i * ldc + j;
-            for (k = 0; k < K; k++) {
-                const float a = A[i * sa_i + k * sa_k], *b = B + k * ldb + j;
-                s0 += a * b[0];
-                if (w > 1) s1 += a * b[1];
-                if (w > 2) s2 += a * b[2];
-                if (w > 3) s3 += a * b[3];
-            }
-            c[0] += s0;
-            if (w > 1) c[1] += s1;
-            if (w > 2) c[2] += s2;
-            if (w > 3) c[3] += s3;
-        }
-}
 
 /* Run-time view of a node: weights (in place or copied) and scratch. */
 typedef struct avloc__nn_run {
@@ -1868,9 +1813,24 @@ typedef struct avloc__nn_run {
     unsigned char *arena;
     const float *w[AVLOC_NN_MAX_WEIGHTS];
     float *scratch;            /* after the weight copies */
+    void *gemm;                /* the core GEMM's packing panels (net->gemm_bytes) */
     avloc_nn_rng_fn rng;
     void *rng_user;
 } avloc__nn_run;
+
+/* Every matrix product of the runtime: C (+)= op(A) op(B) through the core
+   avloc_gemm_f32 (the library's one float32 GEMM: SIMD micro-kernel with
+   run-time dispatch, or cblas_sgemm under AVLOC_USE_CBLAS) with the panels
+   the planner reserved. The shapes were checked at init: it cannot fail. */
+static void avloc__nn_gemm(const avloc__nn_run *r, int ta, int tb, size_t M, size_t N, size_t K, const float *A,
+                           size_t lda, const float *B, size_t ldb, float *C, size_t ldc, int acc)
+{
+    const int pack = r->gemm && avloc__nn_packs(M, N, K);
+    avloc_result rc = avloc_gemm_f32(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, acc ? 1.0f : 0.0f, C, ldc,
+                                     pack ? r->gemm : NULL, pack ? r->net->gemm_bytes : 0);
+    (void)rc;
+    AVLOC_ASSERT(rc == AVLOC_OK);
+}
 
 static float *avloc__nn_data(const avloc__nn_run *r, size_t t)
 {
@@ -1975,7 +1935,7 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
         const float *xg = c.x + g * c.Cg * c.H * c.W, *wg = c.w + g * c.Cog * K;
         float *yg = c.y + g * c.Cog * P;
         if (c.tile == 0) { /* 1x1, stride 1, no padding: the input is the column matrix */
-            avloc__nn_gemm(0, 0, c.Cog, P, K, wg, K, xg, P, yg, P, 1);
+            avloc__nn_gemm(r, 0, 0, c.Cog, P, K, wg, K, xg, P, yg, P, 1);
             continue;
         }
         for (p0 = 0; p0 < P; p0 += c.tile) {
@@ -1985,7 +1945,7 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
                     for (b = 0; b < c.kw; b++, row++)
                         avloc__nn_cols(c.col + row * n, xg + ch * c.H * c.W, NULL, c.H, c.W, c.Wo, p0, n, c.sh, c.sw,
                                        (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
-            avloc__nn_gemm(0, 0, c.Cog, n, K, wg, K, c.col, n, yg + p0, P, 1);
+            avloc__nn_gemm(r, 0, 0, c.Cog, n, K, wg, K, c.col, n, yg + p0, P, 1);
         }
     }
 }
@@ -2005,7 +1965,7 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
         float *yg = c.y + g * c.Cog * Q;
         for (p0 = 0; p0 < P; p0 += c.tile) {
             size_t n = P - p0 < c.tile ? P - p0 : c.tile, row = 0, ch, a, b;
-            avloc__nn_gemm(1, 0, M, n, c.Cg, wg, M, xg + p0, P, c.col, n, 0);
+            avloc__nn_gemm(r, 1, 0, M, n, c.Cg, wg, M, xg + p0, P, c.col, n, 0);
             for (ch = 0; ch < c.Cog; ch++)
                 for (a = 0; a < c.kh; a++)
                     for (b = 0; b < c.kw; b++, row++)
@@ -2025,7 +1985,7 @@ static void avloc__nn_linear(const avloc__nn_run *r, const avloc_nn_node *nd)
     size_t in = xt->shape[xt->ndim - 1], out = yt->shape[yt->ndim - 1], rows = xt->numel / in, i, j;
     for (i = 0; i < rows; i++)
         for (j = 0; j < out; j++) y[i * out + j] = r->w[1] ? r->w[1][j] : 0.0f;
-    avloc__nn_gemm(0, 1, rows, out, in, x, in, r->w[0], in, y, out, 1);
+    avloc__nn_gemm(r, 0, 1, rows, out, in, x, in, r->w[0], in, y, out, 1);
 }
 
 static float avloc__nn_act(avloc_nn_op op, float v, const avloc_nn_node *nd)
@@ -2324,6 +2284,7 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
     r.inputs = inputs;
     r.outputs = outputs;
     r.arena = (unsigned char *)arena;
+    r.gemm = net->gemm_bytes ? (unsigned char *)scratch + (net->scratch_bytes - net->gemm_bytes) : NULL;
     r.rng = rng;
     r.rng_user = rng_user;
     for (i = 0; i < net->n_nodes; i++) {

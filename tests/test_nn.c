@@ -495,9 +495,9 @@ static void test_fuzz(void)
     free(f);
 }
 
-/* avloc__nn_gemm (the header's one matrix product, static but in this TU)
-   against a double loop: every transpose/accumulate case and sizes that
-   leave row and column remainders around the 4x64 and 4x16 blocks. */
+/* avloc__nn_gemm (the runtime's one matrix product over the core GEMM, static
+   but in this TU) against a double loop: every transpose/accumulate case,
+   with and without packing panels, odd sizes around the micro-tiles. */
 static void test_gemm(void)
 {
     static float A[9 * 150], B[150 * 150], C[9 * 150], R[9 * 150];
@@ -514,7 +514,18 @@ static void test_gemm(void)
                 for (k = 0; k < K; k++) sum += (double)(ta ? A[k * M + i] : A[i * K + k]) * (tb ? B[j * K + k] : B[k * N + j]);
                 R[i * N + j] = (float)sum;
             }
-        avloc__nn_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, acc);
+        {   /* a run context with the panels the planner would reserve */
+            static unsigned char panels[1 << 20];
+            avloc_nn fake;
+            avloc__nn_run rr;
+            memset(&fake, 0, sizeof fake);
+            memset(&rr, 0, sizeof rr);
+            CHECK_EQ_INT(avloc_gemm_scratch_f32(M, N, K, &fake.gemm_bytes), AVLOC_OK);
+            rr.net = &fake;
+            rr.gemm = iter % 8 == 7 ? NULL : panels; /* NULL: the core's unpacked path */
+            if (!rr.gemm) fake.gemm_bytes = 0;
+            avloc__nn_gemm(&rr, ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, acc);
+        }
         for (i = 0; i < M * N; i++)
             if (fabsf(C[i] - R[i]) > 1e-4f * (1.0f + fabsf(R[i]))) bad++;
     }
