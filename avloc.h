@@ -2830,6 +2830,7 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #define avloc__gv_bcast avloc__vd_bcast
 #define avloc__gv_mul avloc__vd_mul
 #define avloc__gv_fmadd avloc__vd_fmadd
+#define avloc__gv_hsum avloc__vd_hsum
 #else
 #define avloc__gv avloc__vf
 #define AVLOC__GW AVLOC__VF_W
@@ -2840,6 +2841,7 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #define avloc__gv_bcast avloc__vf_bcast
 #define avloc__gv_mul avloc__vf_mul
 #define avloc__gv_fmadd avloc__vf_fmadd
+#define avloc__gv_hsum avloc__vf_hsum
 #endif
 
 /* one row of a full tile: c = alpha x + beta c (beta == 0: c not read) */
@@ -2934,7 +2936,33 @@ static void AVLOC__GN(avloc__gemm_pack_b)(int tb, const AVLOC__GT *B, size_t ldb
 }
 
 /* Without scratch: row by row, c_i += (alpha a_ip) b_p over a row of C,
-   in vectors when B's rows are contiguous (not transposed). */
+   in vectors when B's rows are contiguous (not transposed); with B
+   transposed, dot products of B's contiguous rows (a matrix-vector product
+   of a large weight matrix, a network's linear layer, reads it once in
+   order instead of column by column). */
+/* sum_p op(A)_ip b_p with b contiguous; in vectors when A's row is too */
+static AVLOC__GT AVLOC__GN(avloc__gemm_dot)(int ta, const AVLOC__GT *A, size_t lda, size_t i, const AVLOC__GT *b,
+                                           size_t k)
+{
+    const size_t W = AVLOC__GW;
+    AVLOC__GT s = 0;
+    size_t p = 0;
+    if (!ta) {
+        const AVLOC__GT *a = A + i * lda;
+        avloc__gv v0 = avloc__gv_zero(), v1 = avloc__gv_zero();
+        for (; p + 2 * W <= k; p += 2 * W) {
+            v0 = avloc__gv_fmadd(avloc__gv_ld(a + p), avloc__gv_ld(b + p), v0);
+            v1 = avloc__gv_fmadd(avloc__gv_ld(a + p + W), avloc__gv_ld(b + p + W), v1);
+        }
+        for (; p + W <= k; p += W) v0 = avloc__gv_fmadd(avloc__gv_ld(a + p), avloc__gv_ld(b + p), v0);
+        s = avloc__gv_hsum(v0) + avloc__gv_hsum(v1);
+        for (; p < k; p++) s += a[p] * b[p];
+    } else {
+        for (; p < k; p++) s += A[p * lda + i] * b[p];
+    }
+    return s;
+}
+
 static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
                                          const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
                                          AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
@@ -2944,16 +2972,16 @@ static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, siz
     AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
     for (i = 0; i < m; i++) {
         AVLOC__GT *c = C + i * ldc;
+        if (tb) {
+            for (j = 0; j < n; j++) c[j] += alpha * AVLOC__GN(avloc__gemm_dot)(ta, A, lda, i, B + j * ldb, k);
+            continue;
+        }
         for (p = 0; p < k; p++) {
             const AVLOC__GT a = alpha * (ta ? A[p * lda + i] : A[i * lda + p]);
-            if (!tb) {
-                const AVLOC__GT *b = B + p * ldb;
-                const avloc__gv va = avloc__gv_set1(a);
-                for (j = 0; j + W <= n; j += W) avloc__gv_st(c + j, avloc__gv_fmadd(va, avloc__gv_ld(b + j), avloc__gv_ld(c + j)));
-                for (; j < n; j++) c[j] += a * b[j];
-            } else {
-                for (j = 0; j < n; j++) c[j] += a * B[j * ldb + p];
-            }
+            const AVLOC__GT *b = B + p * ldb;
+            const avloc__gv va = avloc__gv_set1(a);
+            for (j = 0; j + W <= n; j += W) avloc__gv_st(c + j, avloc__gv_fmadd(va, avloc__gv_ld(b + j), avloc__gv_ld(c + j)));
+            for (; j < n; j++) c[j] += a * b[j];
         }
     }
 }
@@ -2995,6 +3023,7 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
 #undef avloc__gv_bcast
 #undef avloc__gv_mul
 #undef avloc__gv_fmadd
+#undef avloc__gv_hsum
 #endif /* GEMM, set level */
 
 /*
