@@ -708,25 +708,22 @@ typedef struct avloc__fft_impl {
     const avloc__cpx *rtw;    /* half: e^{-2 pi i k/n}, k = 0..n/4 */
 } avloc__fft_impl;
 
-/* Prime factors in pass order: odd primes ascending, then one 2, then the 4s.
-   Odd radices first keep their ido (the contiguous inner loop) large and a
-   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
-   final radix-4 pass (ido == 1) has its own kernel vectorised across k.
+/* Factors in pass order: odd primes ascending, then the power of two as
+   radix-8 passes, with the 2 or 4 left over just before them. Odd radices
+   first keep their ido (the contiguous inner loop) large and a multiple of 4
+   whenever 4 | n, which is what the SIMD kernels need; the final radix-8 or
+   radix-4 pass (ido == 1) has its own kernel vectorised across k, and radix 8
+   needs a third fewer sweeps over the data than radix 4.
    Returns the count (0 for n == 1). */
 static size_t avloc__fft_factor(size_t n, size_t *f)
 {
-    size_t nf = 0, n4 = 0, p, i;
-    while (n % 4 == 0) { n4++; n /= 4; }
+    size_t nf = 0, e = 0, p, i;
+    while (n % 2 == 0) { e++; n /= 2; }
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
-    if (n % 2 == 0) { /* at most one 2 is left */
-        n /= 2;
-        if (n > 1) f[nf++] = n;
-        f[nf++] = 2;
-    } else if (n > 1) {
-        f[nf++] = n;
-    }
-    for (i = 0; i < n4; i++) f[nf++] = 4;
+    if (n > 1) f[nf++] = n;
+    if (e % 3) f[nf++] = (size_t)1 << (e % 3);
+    for (i = 0; i < e / 3; i++) f[nf++] = 8;
     return nf;
 }
 
@@ -787,7 +784,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
-            cs[k] = f[k] > 5 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
+            cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
         }
     }
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
@@ -865,29 +862,59 @@ static void avloc__pass2(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
     }
 }
 
-static void avloc__pass4(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
-                         size_t k0, size_t i0)
+/* 4-point DFT of u[0..3] in place (s = +1 forward, -1 backward). */
+static void avloc__dft4(avloc__cpx *u, float s)
 {
-    size_t k, i, st = ido * l1;
+    float t0r = u[0].re + u[2].re, t0i = u[0].im + u[2].im, t1r = u[0].re - u[2].re, t1i = u[0].im - u[2].im;
+    float t2r = u[1].re + u[3].re, t2i = u[1].im + u[3].im, t3r = u[1].re - u[3].re, t3i = u[1].im - u[3].im;
+    float rr = s * t3i, ri = -s * t3r; /* -i*s*t3 */
+    u[0].re = t0r + t2r; u[0].im = t0i + t2i;
+    u[1].re = t1r + rr;  u[1].im = t1i + ri;
+    u[2].re = t0r - t2r; u[2].im = t0i - t2i;
+    u[3].re = t1r - rr;  u[3].im = t1i - ri;
+}
+
+/* 8-point DFT of x[0..7] in place: radix 2 over (q, q+4), the odd half
+   rotated by w8^q, then two 4-point DFTs (even outputs, odd outputs). */
+static void avloc__dft8(avloc__cpx *x, float s)
+{
+    const float h = 0.707106781186547524400844362105f;
+    avloc__cpx a[4], b[4], t;
+    size_t q;
+    for (q = 0; q < 4; q++) {
+        a[q].re = x[q].re + x[q + 4].re; a[q].im = x[q].im + x[q + 4].im;
+        b[q].re = x[q].re - x[q + 4].re; b[q].im = x[q].im - x[q + 4].im;
+    }
+    t = b[1]; /* w8 = (1 - i*s)/sqrt2 */
+    b[1].re = h * (t.re + s * t.im); b[1].im = h * (t.im - s * t.re);
+    t = b[2]; /* w8^2 = -i*s */
+    b[2].re = s * t.im; b[2].im = -s * t.re;
+    t = b[3]; /* w8^3 = (-1 - i*s)/sqrt2 */
+    b[3].re = h * (s * t.im - t.re); b[3].im = -h * (s * t.re + t.im);
+    avloc__dft4(a, s);
+    avloc__dft4(b, s);
+    for (q = 0; q < 4; q++) { x[2 * q] = a[q]; x[2 * q + 1] = b[q]; }
+}
+
+/* Radix 4 or 8 (ip): the DFT above per column, then the twiddles (none in
+   the last pass, ido == 1). */
+static void avloc__pass48(size_t ip, size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                          size_t k0, size_t i0)
+{
+    size_t k, i, j, st = ido * l1;
     for (k = k0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 4 * k;
+        const avloc__cpx *c = cc + ido * ip * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
-            avloc__cpx a = c[i], b = c[i + ido], cq = c[i + 2 * ido], d = c[i + 3 * ido];
-            float t0r = a.re + cq.re, t0i = a.im + cq.im, t1r = a.re - cq.re, t1i = a.im - cq.im;
-            float t2r = b.re + d.re, t2i = b.im + d.im, t3r = b.re - d.re, t3i = b.im - d.im;
-            float rr = s * t3i, ri = -s * t3r; /* -i*s*t3 */
-            h[i].re = t0r + t2r;
-            h[i].im = t0i + t2i;
-            if (ido == 1) {
-                h[st].re = t1r + rr; h[st].im = t1i + ri;
-                h[2 * st].re = t0r - t2r; h[2 * st].im = t0i - t2i;
-                h[3 * st].re = t1r - rr; h[3 * st].im = t1i - ri;
-            } else {
-                AVLOC__CMULW(h[i + st], t1r + rr, t1i + ri, tw[i], s);
-                AVLOC__CMULW(h[i + 2 * st], t0r - t2r, t0i - t2i, tw[i + ido], s);
-                AVLOC__CMULW(h[i + 3 * st], t1r - rr, t1i - ri, tw[i + 2 * ido], s);
+            avloc__cpx x[8];
+            for (j = 0; j < ip; j++) x[j] = c[i + j * ido];
+            if (ip == 8) avloc__dft8(x, s);
+            else avloc__dft4(x, s);
+            h[i] = x[0];
+            for (j = 1; j < ip; j++) {
+                if (ido == 1) h[j * st] = x[j];
+                else AVLOC__CMULW(h[i + j * st], x[j].re, x[j].im, tw[(j - 1) * ido + i], s);
             }
         }
     }
@@ -1030,16 +1057,16 @@ static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avlo
 {
     float s = bwd ? -1.0f : 1.0f;
     size_t ido = p->ido, l1 = p->l1;
-    /* the vector kernel did i < iv (k < iv for radix 4 with ido == 1, which
+    /* the vector kernel did i < iv (k < iv for radix 4 or 8 with ido == 1, which
        is vectorised across k); the scalar one finishes */
     size_t iv = AVLOC__FFT_SIMD_CALL(isa, avloc__run_pass_v, (p, cc, ch, bwd));
-    if (p->ip == 4 && ido == 1) {
-        avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
+    if ((p->ip == 4 || p->ip == 8) && ido == 1) {
+        avloc__pass48(p->ip, 1, l1, cc, ch, p->tw, s, iv, 0);
         return;
     }
     if (iv == ido) return;
     switch (p->ip) {
-    case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, 0, iv); return;
+    case 4: case 8: avloc__pass48(p->ip, ido, l1, cc, ch, p->tw, s, 0, iv); return;
     case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, iv); return;
     case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, iv); return;
     case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, iv); return;
@@ -3277,12 +3304,18 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__vrev AVLOC__FFT_T(avloc__vrev)
 #define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
 #define avloc__vmuli AVLOC__FFT_T(avloc__vmuli)
+#define avloc__vrot AVLOC__FFT_T(avloc__vrot)
+#define avloc__vdft4 AVLOC__FFT_T(avloc__vdft4)
+#define avloc__vdft8 AVLOC__FFT_T(avloc__vdft8)
 #define avloc__pass2_v AVLOC__FFT_T(avloc__pass2_v)
+#define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
+#define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
 #define avloc__pass5_v AVLOC__FFT_T(avloc__pass5_v)
 #define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
+#define avloc__pass8_v1 AVLOC__FFT_T(avloc__pass8_v1)
 #define avloc__run_pass_v AVLOC__FFT_T(avloc__run_pass_v)
 #define avloc__cmul_arr_v AVLOC__FFT_T(avloc__cmul_arr_v)
 #define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
@@ -3317,12 +3350,12 @@ static inline avloc__v avloc__vrev(avloc__v a)
 {
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B));
 }
-/* Loads 4 groups of 4 consecutive complex (p[4k+q], k = 0..3) and returns the
-   columns c[q] = (p[q], p[4+q], p[8+q], p[12+q]). */
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
+/* Loads 4 rows of 4 consecutive complex (p[rs*k+q], k = 0..3, row stride rs)
+   and returns the columns c[q] = (p[q], p[rs+q], p[2rs+q], p[3rs+q]). */
+static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c)
 {
-    __m256d r0 = _mm256_castps_pd(avloc__vld(p)), r1 = _mm256_castps_pd(avloc__vld(p + 4));
-    __m256d r2 = _mm256_castps_pd(avloc__vld(p + 8)), r3 = _mm256_castps_pd(avloc__vld(p + 12));
+    __m256d r0 = _mm256_castps_pd(avloc__vld(p)), r1 = _mm256_castps_pd(avloc__vld(p + rs));
+    __m256d r2 = _mm256_castps_pd(avloc__vld(p + 2 * rs)), r3 = _mm256_castps_pd(avloc__vld(p + 3 * rs));
     __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
     __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
     c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
@@ -3352,9 +3385,9 @@ static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
     return _mm_add_ps(_mm_mul_ps(a, wr), _mm_xor_ps(_mm_mul_ps(avloc__vswap(a), wi), m));
 }
 static inline avloc__v avloc__vrev(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c)
+static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c)
 {
-    avloc__v v0 = avloc__vld(p), v1 = avloc__vld(p + 2), v2 = avloc__vld(p + 4), v3 = avloc__vld(p + 6);
+    avloc__v v0 = avloc__vld(p), v1 = avloc__vld(p + 2), v2 = avloc__vld(p + rs), v3 = avloc__vld(p + rs + 2);
     c[0] = _mm_movelh_ps(v0, v2);
     c[1] = _mm_movehl_ps(v2, v0);
     c[2] = _mm_movelh_ps(v1, v3);
@@ -3379,25 +3412,92 @@ static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
     }
 }
 
+/* -i*s*x, s = +1 forward, -1 backward (mr = avloc__vmask(!bwd)) */
+static inline avloc__v avloc__vrot(avloc__v x, avloc__v mr) { return avloc__vxor(avloc__vswap(x), mr); }
+
+/* 4-point DFT of u[0..3] in place (see avloc__dft4) */
+static inline void avloc__vdft4(avloc__v *u, avloc__v mr)
+{
+    avloc__v t0 = avloc__vadd(u[0], u[2]), t1 = avloc__vsub(u[0], u[2]);
+    avloc__v t2 = avloc__vadd(u[1], u[3]), r = avloc__vrot(avloc__vsub(u[1], u[3]), mr);
+    u[0] = avloc__vadd(t0, t2);
+    u[1] = avloc__vadd(t1, r);
+    u[2] = avloc__vsub(t0, t2);
+    u[3] = avloc__vsub(t1, r);
+}
+
+/* 8-point DFT of x[0..7] in place (see avloc__dft8); hf = sqrt(1/2) */
+static inline void avloc__vdft8(avloc__v *x, avloc__v mr, avloc__v hf)
+{
+    avloc__v a[4], b[4];
+    a[0] = avloc__vadd(x[0], x[4]); b[0] = avloc__vsub(x[0], x[4]);
+    a[1] = avloc__vadd(x[1], x[5]); b[1] = avloc__vsub(x[1], x[5]);
+    a[2] = avloc__vadd(x[2], x[6]); b[2] = avloc__vsub(x[2], x[6]);
+    a[3] = avloc__vadd(x[3], x[7]); b[3] = avloc__vsub(x[3], x[7]);
+    b[1] = avloc__vmul(avloc__vadd(b[1], avloc__vrot(b[1], mr)), hf);
+    b[2] = avloc__vrot(b[2], mr);
+    b[3] = avloc__vmul(avloc__vsub(avloc__vrot(b[3], mr), b[3]), hf);
+    avloc__vdft4(a, mr);
+    avloc__vdft4(b, mr);
+    x[0] = a[0]; x[2] = a[1]; x[4] = a[2]; x[6] = a[3];
+    x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
+}
+
+/* o = x * w (forward) or x * conj(w) (backward, mc = avloc__vmask(1)) */
+static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w, avloc__v mc)
+{
+    avloc__vst(o, avloc__vcmul(x, avloc__vld(w), mc));
+}
+
 /* radix 4, ido a multiple of AVLOC__VW */
 static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    const avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 4 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido);
-            avloc__v cq = avloc__vld(c + i + 2 * ido), d = avloc__vld(c + i + 3 * ido);
-            avloc__v t0 = avloc__vadd(a, cq), t1 = avloc__vsub(a, cq);
-            avloc__v t2 = avloc__vadd(b, d), t3 = avloc__vsub(b, d);
-            avloc__v r = avloc__vxor(avloc__vswap(t3), mr); /* -i*s*t3 */
-            avloc__vst(h + i, avloc__vadd(t0, t2));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(t1, r), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(t0, t2), avloc__vld(tw + i + ido), mc));
-            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(t1, r), avloc__vld(tw + i + 2 * ido), mc));
+            avloc__v x[4];
+            x[0] = avloc__vld(c + i); x[1] = avloc__vld(c + i + ido);
+            x[2] = avloc__vld(c + i + 2 * ido); x[3] = avloc__vld(c + i + 3 * ido);
+            avloc__vdft4(x, mr);
+            avloc__vst(h + i, x[0]);
+            avloc__vst_tw(h + i + st, x[1], tw + i, mc);
+            avloc__vst_tw(h + i + 2 * st, x[2], tw + i + ido, mc);
+            avloc__vst_tw(h + i + 3 * st, x[3], tw + i + 2 * ido, mc);
+        }
+    }
+}
+
+/* radix 8, ido a multiple of AVLOC__VW */
+static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    const avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 8 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            const avloc__cpx *ci = c + i, *w = tw + i;
+            avloc__cpx *o = h + i;
+            avloc__v x[8];
+            x[0] = avloc__vld(ci); x[1] = avloc__vld(ci + ido);
+            x[2] = avloc__vld(ci + 2 * ido); x[3] = avloc__vld(ci + 3 * ido);
+            x[4] = avloc__vld(ci + 4 * ido); x[5] = avloc__vld(ci + 5 * ido);
+            x[6] = avloc__vld(ci + 6 * ido); x[7] = avloc__vld(ci + 7 * ido);
+            avloc__vdft8(x, mr, hf);
+            avloc__vst(o, x[0]);
+            avloc__vst_tw(o + st, x[1], w, mc);
+            avloc__vst_tw(o + 2 * st, x[2], w + ido, mc);
+            avloc__vst_tw(o + 3 * st, x[3], w + 2 * ido, mc);
+            avloc__vst_tw(o + 4 * st, x[4], w + 3 * ido, mc);
+            avloc__vst_tw(o + 5 * st, x[5], w + 4 * ido, mc);
+            avloc__vst_tw(o + 6 * st, x[6], w + 5 * ido, mc);
+            avloc__vst_tw(o + 7 * st, x[7], w + 6 * ido, mc);
         }
     }
 }
@@ -3498,23 +3598,45 @@ static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
     }
 }
 
-/* radix 4 with ido == 1 (the last pass): vectorised across k. Returns how
-   many k were done (a multiple of AVLOC__VW). */
+/* radix 4 with ido == 1 (the last pass, no twiddles): vectorised across k,
+   the columns transposed in registers. Returns how many k were done (a
+   multiple of AVLOC__VW). */
 static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                               avloc__cpx *AVLOC__RESTRICT ch, int bwd)
 {
-    avloc__v mr = avloc__vmask(!bwd);
+    const avloc__v mr = avloc__vmask(!bwd);
     size_t k;
     for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
-        avloc__v c[4], t0, t1, t2, t3, r;
-        avloc__vld4t(cc + 4 * k, c);
-        t0 = avloc__vadd(c[0], c[2]); t1 = avloc__vsub(c[0], c[2]);
-        t2 = avloc__vadd(c[1], c[3]); t3 = avloc__vsub(c[1], c[3]);
-        r = avloc__vxor(avloc__vswap(t3), mr);
-        avloc__vst(ch + k, avloc__vadd(t0, t2));
-        avloc__vst(ch + k + l1, avloc__vadd(t1, r));
-        avloc__vst(ch + k + 2 * l1, avloc__vsub(t0, t2));
-        avloc__vst(ch + k + 3 * l1, avloc__vsub(t1, r));
+        avloc__v x[4];
+        avloc__vld4t(cc + 4 * k, 4, x);
+        avloc__vdft4(x, mr);
+        avloc__vst(ch + k, x[0]);
+        avloc__vst(ch + k + l1, x[1]);
+        avloc__vst(ch + k + 2 * l1, x[2]);
+        avloc__vst(ch + k + 3 * l1, x[3]);
+    }
+    return k;
+}
+
+/* radix 8 with ido == 1, as avloc__pass4_v1 */
+static size_t avloc__pass8_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                              avloc__cpx *AVLOC__RESTRICT ch, int bwd)
+{
+    const avloc__v mr = avloc__vmask(!bwd), hf = avloc__vset1(0.707106781186547524400844362105f);
+    size_t k;
+    for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
+        avloc__v x[8];
+        avloc__vld4t(cc + 8 * k, 8, x);
+        avloc__vld4t(cc + 8 * k + 4, 8, x + 4);
+        avloc__vdft8(x, mr, hf);
+        avloc__vst(ch + k, x[0]);
+        avloc__vst(ch + k + l1, x[1]);
+        avloc__vst(ch + k + 2 * l1, x[2]);
+        avloc__vst(ch + k + 3 * l1, x[3]);
+        avloc__vst(ch + k + 4 * l1, x[4]);
+        avloc__vst(ch + k + 5 * l1, x[5]);
+        avloc__vst(ch + k + 6 * l1, x[6]);
+        avloc__vst(ch + k + 7 * l1, x[7]);
     }
     return k;
 }
@@ -3524,9 +3646,11 @@ static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
+    if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
     if (p->ip == 4 && ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
     if (iv) {
         switch (p->ip) {
+        case 8: avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
         case 4: avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
         case 2: avloc__pass2_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
         case 3: avloc__pass3_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
@@ -3601,12 +3725,18 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vrev
 #undef avloc__vld4t
 #undef avloc__vmuli
+#undef avloc__vrot
+#undef avloc__vdft4
+#undef avloc__vdft8
 #undef avloc__pass2_v
+#undef avloc__vst_tw
 #undef avloc__pass4_v
+#undef avloc__pass8_v
 #undef avloc__pass3_v
 #undef avloc__pass5_v
 #undef avloc__passg_v
 #undef avloc__pass4_v1
+#undef avloc__pass8_v1
 #undef avloc__run_pass_v
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
