@@ -687,7 +687,16 @@ typedef struct avloc__fft_pass {
     size_t ip, l1, ido;
     const avloc__cpx *tw; /* (ip-1)*ido forward twiddles: tw[(j-1)*ido+i] = w^(j*i*l1) */
     const avloc__cpx *cs; /* generic radix only: the ip roots e^{-2 pi i q/ip} */
+    const avloc__cpx *tws; /* split passes: tw in the kernel set's split blocks */
+    int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
+                             pass on split (re, im) blocks (see avloc__pass4_s) */
 } avloc__fft_pass;
+
+/* avloc__fft_pass.split: a split pass; its input / output are interleaved
+   complex (else split blocks, which only the neighbouring split pass reads) */
+#define AVLOC__SPLIT_ON 1
+#define AVLOC__SPLIT_IN_IL 2
+#define AVLOC__SPLIT_OUT_IL 4
 
 /* A complex plan: Stockham passes, or Bluestein over a 5-smooth sub-plan. */
 typedef struct avloc__cplan {
@@ -708,13 +717,14 @@ typedef struct avloc__fft_impl {
     const avloc__cpx *rtw;    /* half: e^{-2 pi i k/n}, k = 0..n/4 */
 } avloc__fft_impl;
 
-/* Factors in pass order: odd primes ascending, then the power of two as
-   radix-8 passes, with the 2 or 4 left over just before them. Odd radices
-   first keep their ido (the contiguous inner loop) large and a multiple of 4
-   whenever 4 | n, which is what the SIMD kernels need; the final radix-8 or
-   radix-4 pass (ido == 1) has its own kernel vectorised across k, and radix 8
-   needs a third fewer sweeps over the data than radix 4.
-   Returns the count (0 for n == 1). */
+/* Factors in pass order: odd primes ascending, then the power of two 2^e
+   as a 2 (e odd), radix-4 passes and one radix-8 pass last (e >= 3). Odd
+   radices first keep their ido (the contiguous inner loop) large and a
+   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
+   radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
+   builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
+   there), and the final radix-8 pass (ido == 1) has its own kernel,
+   vectorised across k, with no twiddles. Returns the count (0 for n == 1). */
 static size_t avloc__fft_factor(size_t n, size_t *f)
 {
     size_t nf = 0, e = 0, p, i;
@@ -722,8 +732,11 @@ static size_t avloc__fft_factor(size_t n, size_t *f)
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
     if (n > 1) f[nf++] = n;
-    if (e % 3) f[nf++] = (size_t)1 << (e % 3);
-    for (i = 0; i < e / 3; i++) f[nf++] = 8;
+    if (e >= 3) {
+        if ((e - 3) % 2) f[nf++] = 2;
+        for (i = 0; i < (e - 3) / 2; i++) f[nf++] = 4;
+        f[nf++] = 8;
+    } else if (e) f[nf++] = (size_t)1 << e;
     return nf;
 }
 
@@ -762,13 +775,29 @@ static int avloc__fft_use_bluestein(size_t n)
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
                              int bwd, avloc__cpx *work);
 
+static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws);
+
+/* Whether a pass can run on split (re, im) blocks: the power-of-two radices
+   with ido a multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2), in
+   SIMD builds. Split arithmetic needs no shuffles: about half the vector
+   instructions of interleaved complex. */
+static int avloc__fft_split_ok(size_t ip, size_t ido)
+{
+#ifdef AVLOC__FFT_SIMD
+    return ido % 8 == 0 && (ip == 2 || ip == 4);
+#else
+    (void)ip; (void)ido;
+    return 0;
+#endif
+}
+
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
 static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out)
 {
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
-    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF];
+    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF];
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
     const avloc__cplan *sub = NULL;
     *out = NULL;
@@ -785,6 +814,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
             cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
+            tws[k] = avloc__fft_split_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
         }
     }
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
@@ -804,6 +834,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         cp->pass[k].ido = ido;
         cp->pass[k].tw = tw[k];
         cp->pass[k].cs = cs[k];
+        if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
     }
     if (m) {
         size_t q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
@@ -1052,6 +1083,23 @@ AVLOC__AVX2_END
 #else
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((void)(isa), (size_t)0)
 #endif
+
+/* Makes pass k (its tw and ip set) a split pass when the plan's kernel set
+   can: fills tws, links it with a split pass k-1 (no interleaved copy in
+   between). */
+static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws)
+{
+#ifdef AVLOC__FFT_SIMD
+    avloc__fft_pass *p = &cp->pass[k];
+    if (!AVLOC__FFT_SIMD_CALL(cp->isa, avloc__tw_split_v, (tw, tws, (p->ip - 1) * p->ido))) return;
+    p->tws = tws;
+    p->split = AVLOC__SPLIT_ON | AVLOC__SPLIT_OUT_IL; /* a next split pass clears OUT_IL */
+    if (k == 0 || !cp->pass[k - 1].split) p->split |= AVLOC__SPLIT_IN_IL;
+    else cp->pass[k - 1].split &= ~AVLOC__SPLIT_OUT_IL;
+#else
+    (void)cp; (void)k; (void)tw; (void)tws;
+#endif
+}
 
 static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd, int isa)
 {
@@ -3302,6 +3350,22 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__vmask AVLOC__FFT_T(avloc__vmask)
 #define avloc__vcmul AVLOC__FFT_T(avloc__vcmul)
 #define avloc__vrev AVLOC__FFT_T(avloc__vrev)
+#define avloc__vfma AVLOC__FFT_T(avloc__vfma)
+#define avloc__vfnma AVLOC__FFT_T(avloc__vfnma)
+#define avloc__vld_split AVLOC__FFT_T(avloc__vld_split)
+#define avloc__vst_split AVLOC__FFT_T(avloc__vst_split)
+#define avloc__vc AVLOC__FFT_T(avloc__vc)
+#define avloc__vcld AVLOC__FFT_T(avloc__vcld)
+#define avloc__vcst AVLOC__FFT_T(avloc__vcst)
+#define avloc__vcadd AVLOC__FFT_T(avloc__vcadd)
+#define avloc__vcsub AVLOC__FFT_T(avloc__vcsub)
+#define avloc__vcaddi AVLOC__FFT_T(avloc__vcaddi)
+#define avloc__vcsubi AVLOC__FFT_T(avloc__vcsubi)
+#define avloc__vcmulw AVLOC__FFT_T(avloc__vcmulw)
+#define avloc__vcdft4 AVLOC__FFT_T(avloc__vcdft4)
+#define avloc__pass2_s AVLOC__FFT_T(avloc__pass2_s)
+#define avloc__pass4_s AVLOC__FFT_T(avloc__pass4_s)
+#define avloc__tw_split_v AVLOC__FFT_T(avloc__tw_split_v)
 #define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
 #define avloc__vmuli AVLOC__FFT_T(avloc__vmuli)
 #define avloc__vrot AVLOC__FFT_T(avloc__vrot)
@@ -3345,6 +3409,22 @@ static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
     avloc__v wr = _mm256_moveldup_ps(w), wi = _mm256_movehdup_ps(w);
     return _mm256_fmadd_ps(a, wr, _mm256_xor_ps(_mm256_mul_ps(avloc__vswap(a), wi), m));
 }
+/* a * b + c and c - a * b */
+static inline avloc__v avloc__vfma(avloc__v a, avloc__v b, avloc__v c) { return _mm256_fmadd_ps(a, b, c); }
+static inline avloc__v avloc__vfnma(avloc__v a, avloc__v b, avloc__v c) { return _mm256_fnmadd_ps(a, b, c); }
+/* 8 interleaved complex at p -> real parts, imaginary parts (lane order
+   0 1 4 5 2 3 6 7: avloc__vst_split undoes it) */
+static inline void avloc__vld_split(const avloc__cpx *p, avloc__v *re, avloc__v *im)
+{
+    avloc__v a = avloc__vld(p), b = avloc__vld(p + 4);
+    *re = _mm256_shuffle_ps(a, b, 0x88);
+    *im = _mm256_shuffle_ps(a, b, 0xDD);
+}
+static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
+{
+    avloc__vst(p, _mm256_unpacklo_ps(re, im));
+    avloc__vst(p + 4, _mm256_unpackhi_ps(re, im));
+}
 /* complex lanes in reverse order */
 static inline avloc__v avloc__vrev(avloc__v a)
 {
@@ -3383,6 +3463,19 @@ static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
     avloc__v wr = _mm_shuffle_ps(w, w, _MM_SHUFFLE(2, 2, 0, 0));
     avloc__v wi = _mm_shuffle_ps(w, w, _MM_SHUFFLE(3, 3, 1, 1));
     return _mm_add_ps(_mm_mul_ps(a, wr), _mm_xor_ps(_mm_mul_ps(avloc__vswap(a), wi), m));
+}
+static inline avloc__v avloc__vfma(avloc__v a, avloc__v b, avloc__v c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+static inline avloc__v avloc__vfnma(avloc__v a, avloc__v b, avloc__v c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
+static inline void avloc__vld_split(const avloc__cpx *p, avloc__v *re, avloc__v *im)
+{
+    avloc__v a = avloc__vld(p), b = avloc__vld(p + 2);
+    *re = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    *im = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
+{
+    avloc__vst(p, _mm_unpacklo_ps(re, im));
+    avloc__vst(p + 2, _mm_unpackhi_ps(re, im));
 }
 static inline avloc__v avloc__vrev(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
 static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c)
@@ -3641,11 +3734,165 @@ static size_t avloc__pass8_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
     return k;
 }
 
+/* ---- split passes: AVLOC__VS complex as (real parts, imaginary parts).
+   A chain of split passes (avloc__fft_pass.split) reads interleaved complex
+   in its first pass and writes interleaved complex in its last; in between,
+   blocks of AVLOC__VS complex hold AVLOC__VS real parts, then the imaginary
+   parts (lanes in avloc__vld_split's order; the twiddles, avloc__fft_pass.tws,
+   are in the same blocks). The kernels only compute forward transforms: a
+   backward one is swap(forward(swap(x))) with swap(re, im) = (im, re), done
+   at the chain's interleaved ends (sw). */
+#define AVLOC__VS (2 * AVLOC__VW)
+typedef struct avloc__vc { avloc__v r, i; } avloc__vc;
+
+static inline avloc__vc avloc__vcld(const avloc__cpx *p, int il, int sw)
+{
+    avloc__vc x;
+    if (!il) {
+        x.r = avloc__vld(p);
+        x.i = avloc__vld(p + AVLOC__VW);
+    } else if (sw) {
+        avloc__vld_split(p, &x.i, &x.r);
+    } else {
+        avloc__vld_split(p, &x.r, &x.i);
+    }
+    return x;
+}
+
+static inline void avloc__vcst(avloc__cpx *p, avloc__vc x, int il, int sw)
+{
+    if (!il) {
+        avloc__vst(p, x.r);
+        avloc__vst(p + AVLOC__VW, x.i);
+    } else if (sw) {
+        avloc__vst_split(p, x.i, x.r);
+    } else {
+        avloc__vst_split(p, x.r, x.i);
+    }
+}
+
+static inline avloc__vc avloc__vcadd(avloc__vc a, avloc__vc b)
+{
+    avloc__vc y;
+    y.r = avloc__vadd(a.r, b.r);
+    y.i = avloc__vadd(a.i, b.i);
+    return y;
+}
+
+static inline avloc__vc avloc__vcsub(avloc__vc a, avloc__vc b)
+{
+    avloc__vc y;
+    y.r = avloc__vsub(a.r, b.r);
+    y.i = avloc__vsub(a.i, b.i);
+    return y;
+}
+
+/* a + i*b */
+static inline avloc__vc avloc__vcaddi(avloc__vc a, avloc__vc b)
+{
+    avloc__vc y;
+    y.r = avloc__vsub(a.r, b.i);
+    y.i = avloc__vadd(a.i, b.r);
+    return y;
+}
+
+/* a - i*b */
+static inline avloc__vc avloc__vcsubi(avloc__vc a, avloc__vc b)
+{
+    avloc__vc y;
+    y.r = avloc__vadd(a.r, b.i);
+    y.i = avloc__vsub(a.i, b.r);
+    return y;
+}
+
+/* x * w, w from a split twiddle block at p */
+static inline avloc__vc avloc__vcmulw(avloc__vc x, const avloc__cpx *p)
+{
+    avloc__v wr = avloc__vld(p), wi = avloc__vld(p + AVLOC__VW);
+    avloc__vc y;
+    y.r = avloc__vfnma(x.i, wi, avloc__vmul(x.r, wr));
+    y.i = avloc__vfma(x.i, wr, avloc__vmul(x.r, wi));
+    return y;
+}
+
+/* forward 4-point DFT of u[0..3] in place */
+static inline void avloc__vcdft4(avloc__vc *u)
+{
+    avloc__vc t0 = avloc__vcadd(u[0], u[2]), t1 = avloc__vcsub(u[0], u[2]);
+    avloc__vc t2 = avloc__vcadd(u[1], u[3]), t3 = avloc__vcsub(u[1], u[3]);
+    u[0] = avloc__vcadd(t0, t2);
+    u[1] = avloc__vcsubi(t1, t3);
+    u[2] = avloc__vcsub(t0, t2);
+    u[3] = avloc__vcaddi(t1, t3);
+}
+
+/* Split radix-2/4 passes (ido a multiple of AVLOC__VS); ili / ilo:
+   interleaved input / output, sw: swap (backward). */
+static void avloc__pass2_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo, int sw)
+{
+    size_t k, i;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
+        avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
+        for (i = 0; i < ido; i += AVLOC__VS) {
+            avloc__vc a = avloc__vcld(c0 + i, ili, sw), b = avloc__vcld(c1 + i, ili, sw);
+            avloc__vcst(h0 + i, avloc__vcadd(a, b), ilo, sw);
+            avloc__vcst(h1 + i, avloc__vcmulw(avloc__vcsub(a, b), tws + i), ilo, sw);
+        }
+    }
+}
+
+static void avloc__pass4_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo, int sw)
+{
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 4 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < ido; i += AVLOC__VS) {
+            const avloc__cpx *ci = c + i, *w = tws + i;
+            avloc__cpx *o = h + i;
+            avloc__vc x[4];
+            x[0] = avloc__vcld(ci, ili, sw);
+            x[1] = avloc__vcld(ci + ido, ili, sw);
+            x[2] = avloc__vcld(ci + 2 * ido, ili, sw);
+            x[3] = avloc__vcld(ci + 3 * ido, ili, sw);
+            avloc__vcdft4(x);
+            avloc__vcst(o, x[0], ilo, sw);
+            avloc__vcst(o + st, avloc__vcmulw(x[1], w), ilo, sw);
+            avloc__vcst(o + 2 * st, avloc__vcmulw(x[2], w + ido), ilo, sw);
+            avloc__vcst(o + 3 * st, avloc__vcmulw(x[3], w + 2 * ido), ilo, sw);
+        }
+    }
+}
+
+/* A pass's twiddles (cnt, a multiple of AVLOC__VS) in split blocks: returns
+   cnt, or 0 when this kernel set cannot (cnt not a multiple of its block). */
+static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cnt)
+{
+    size_t k;
+    if (cnt % AVLOC__VS) return 0;
+    for (k = 0; k < cnt; k += AVLOC__VS) {
+        avloc__v r, i;
+        avloc__vld_split(tw + k, &r, &i);
+        avloc__vst(tws + k, r);
+        avloc__vst(tws + k + AVLOC__VW, i);
+    }
+    return cnt;
+}
+
 /* The vector part of one pass: returns the inner index i up to which the
    pass is done (for radix 4 with ido == 1, vectorised across k: the k). */
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
+    if (p->split) {
+        int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p->split & AVLOC__SPLIT_OUT_IL) != 0;
+        if (p->ip == 4) avloc__pass4_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
+        else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
+        return ido;
+    }
     if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
     if (p->ip == 4 && ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
     if (iv) {
@@ -3711,6 +3958,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 }
 
 #undef AVLOC__VW
+#undef AVLOC__VS
 #undef avloc__v
 #undef avloc__vld
 #undef avloc__vst
@@ -3723,6 +3971,22 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vmask
 #undef avloc__vcmul
 #undef avloc__vrev
+#undef avloc__vfma
+#undef avloc__vfnma
+#undef avloc__vld_split
+#undef avloc__vst_split
+#undef avloc__vc
+#undef avloc__vcld
+#undef avloc__vcst
+#undef avloc__vcadd
+#undef avloc__vcsub
+#undef avloc__vcaddi
+#undef avloc__vcsubi
+#undef avloc__vcmulw
+#undef avloc__vcdft4
+#undef avloc__pass2_s
+#undef avloc__pass4_s
+#undef avloc__tw_split_v
 #undef avloc__vld4t
 #undef avloc__vmuli
 #undef avloc__vrot
