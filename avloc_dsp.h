@@ -666,6 +666,16 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #endif
 #endif
 
+/* Small kernel helpers that must be inlined: called from several passes,
+   their array arguments must stay in registers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AVLOC__FFT_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define AVLOC__FFT_INLINE static __forceinline
+#else
+#define AVLOC__FFT_INLINE static inline
+#endif
+
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
 static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_SSE2, AVLOC__ISA_SCALAR); }
@@ -718,7 +728,8 @@ typedef struct avloc__fft_impl {
 } avloc__fft_impl;
 
 /* Factors in pass order: odd primes ascending, then the power of two 2^e
-   as a 2 (e odd), radix-4 passes and one radix-8 pass last (e >= 3). Odd
+   as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
+   its l1 = n/8 then fills whole SIMD vectors). Odd
    radices first keep their ido (the contiguous inner loop) large and a
    multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
@@ -727,16 +738,15 @@ typedef struct avloc__fft_impl {
    vectorised across k, with no twiddles. Returns the count (0 for n == 1). */
 static size_t avloc__fft_factor(size_t n, size_t *f)
 {
-    size_t nf = 0, e = 0, p, i;
+    size_t nf = 0, e = 0, p, i, n8 = n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
     while (n % 2 == 0) { e++; n /= 2; }
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
     if (n > 1) f[nf++] = n;
-    if (e >= 3) {
-        if ((e - 3) % 2) f[nf++] = 2;
-        for (i = 0; i < (e - 3) / 2; i++) f[nf++] = 4;
-        f[nf++] = 8;
-    } else if (e) f[nf++] = (size_t)1 << e;
+    if (n8) e -= 3;
+    if (e % 2) f[nf++] = 2;
+    for (i = 0; i < e / 2; i++) f[nf++] = 4;
+    if (n8) f[nf++] = 8;
     return nf;
 }
 
@@ -894,7 +904,7 @@ static void avloc__pass2(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
 }
 
 /* 4-point DFT of u[0..3] in place (s = +1 forward, -1 backward). */
-static void avloc__dft4(avloc__cpx *u, float s)
+AVLOC__FFT_INLINE void avloc__dft4(avloc__cpx *u, float s)
 {
     float t0r = u[0].re + u[2].re, t0i = u[0].im + u[2].im, t1r = u[0].re - u[2].re, t1i = u[0].im - u[2].im;
     float t2r = u[1].re + u[3].re, t2i = u[1].im + u[3].im, t3r = u[1].re - u[3].re, t3i = u[1].im - u[3].im;
@@ -907,46 +917,76 @@ static void avloc__dft4(avloc__cpx *u, float s)
 
 /* 8-point DFT of x[0..7] in place: radix 2 over (q, q+4), the odd half
    rotated by w8^q, then two 4-point DFTs (even outputs, odd outputs). */
-static void avloc__dft8(avloc__cpx *x, float s)
+AVLOC__FFT_INLINE void avloc__dft8(avloc__cpx *x, float s)
 {
     const float h = 0.707106781186547524400844362105f;
-    avloc__cpx a[4], b[4], t;
-    size_t q;
-    for (q = 0; q < 4; q++) {
-        a[q].re = x[q].re + x[q + 4].re; a[q].im = x[q].im + x[q + 4].im;
-        b[q].re = x[q].re - x[q + 4].re; b[q].im = x[q].im - x[q + 4].im;
-    }
-    t = b[1]; /* w8 = (1 - i*s)/sqrt2 */
-    b[1].re = h * (t.re + s * t.im); b[1].im = h * (t.im - s * t.re);
-    t = b[2]; /* w8^2 = -i*s */
-    b[2].re = s * t.im; b[2].im = -s * t.re;
-    t = b[3]; /* w8^3 = (-1 - i*s)/sqrt2 */
-    b[3].re = h * (s * t.im - t.re); b[3].im = -h * (s * t.re + t.im);
+    avloc__cpx a[4], b[4];
+    a[0].re = x[0].re + x[4].re; a[0].im = x[0].im + x[4].im;
+    a[1].re = x[1].re + x[5].re; a[1].im = x[1].im + x[5].im;
+    a[2].re = x[2].re + x[6].re; a[2].im = x[2].im + x[6].im;
+    a[3].re = x[3].re + x[7].re; a[3].im = x[3].im + x[7].im;
+    b[0].re = x[0].re - x[4].re; b[0].im = x[0].im - x[4].im;
+    /* b1 * w8, w8 = (1 - i*s)/sqrt2; b2 * -i*s; b3 * w8^3 = (-1 - i*s)/sqrt2 */
+    b[1].re = h * ((x[1].re - x[5].re) + s * (x[1].im - x[5].im));
+    b[1].im = h * ((x[1].im - x[5].im) - s * (x[1].re - x[5].re));
+    b[2].re = s * (x[2].im - x[6].im);
+    b[2].im = -s * (x[2].re - x[6].re);
+    b[3].re = h * (s * (x[3].im - x[7].im) - (x[3].re - x[7].re));
+    b[3].im = -h * (s * (x[3].re - x[7].re) + (x[3].im - x[7].im));
     avloc__dft4(a, s);
     avloc__dft4(b, s);
-    for (q = 0; q < 4; q++) { x[2 * q] = a[q]; x[2 * q + 1] = b[q]; }
+    x[0] = a[0]; x[2] = a[1]; x[4] = a[2]; x[6] = a[3];
+    x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
 }
 
-/* Radix 4 or 8 (ip): the DFT above per column, then the twiddles (none in
-   the last pass, ido == 1). */
-static void avloc__pass48(size_t ip, size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
-                          size_t k0, size_t i0)
+/* o[j*st] = x[j] * tw[(j-1)*ido] for j = 1..ip-1 (x[j] itself when ido == 1: the last pass) */
+#define AVLOC__STORE_TW(o, st, x, j, tw, ido, s)                         \
+    do {                                                                 \
+        if ((ido) == 1) (o)[(j) * (st)] = (x)[j];                        \
+        else AVLOC__CMULW((o)[(j) * (st)], (x)[j].re, (x)[j].im, (tw)[((j) - 1) * (ido)], s); \
+    } while (0)
+
+static void avloc__pass4(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
 {
-    size_t k, i, j, st = ido * l1;
+    size_t k, i, st = ido * l1;
     for (k = k0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * ip * k;
+        const avloc__cpx *c = cc + ido * 4 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = i0; i < ido; i++) {
+            avloc__cpx x[4];
+            x[0] = c[i]; x[1] = c[i + ido]; x[2] = c[i + 2 * ido]; x[3] = c[i + 3 * ido];
+            avloc__dft4(x, s);
+            h[i] = x[0];
+            AVLOC__STORE_TW(h + i, st, x, 1, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 2, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 3, tw + i, ido, s);
+        }
+    }
+}
+
+static void avloc__pass8(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
+{
+    size_t k, i, st = ido * l1;
+    for (k = k0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 8 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
             avloc__cpx x[8];
-            for (j = 0; j < ip; j++) x[j] = c[i + j * ido];
-            if (ip == 8) avloc__dft8(x, s);
-            else avloc__dft4(x, s);
+            x[0] = c[i]; x[1] = c[i + ido]; x[2] = c[i + 2 * ido]; x[3] = c[i + 3 * ido];
+            x[4] = c[i + 4 * ido]; x[5] = c[i + 5 * ido]; x[6] = c[i + 6 * ido]; x[7] = c[i + 7 * ido];
+            avloc__dft8(x, s);
             h[i] = x[0];
-            for (j = 1; j < ip; j++) {
-                if (ido == 1) h[j * st] = x[j];
-                else AVLOC__CMULW(h[i + j * st], x[j].re, x[j].im, tw[(j - 1) * ido + i], s);
-            }
+            AVLOC__STORE_TW(h + i, st, x, 1, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 2, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 3, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 4, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 5, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 6, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 7, tw + i, ido, s);
         }
     }
 }
@@ -1109,12 +1149,14 @@ static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avlo
        is vectorised across k); the scalar one finishes */
     size_t iv = AVLOC__FFT_SIMD_CALL(isa, avloc__run_pass_v, (p, cc, ch, bwd));
     if ((p->ip == 4 || p->ip == 8) && ido == 1) {
-        avloc__pass48(p->ip, 1, l1, cc, ch, p->tw, s, iv, 0);
+        if (p->ip == 8) avloc__pass8(1, l1, cc, ch, p->tw, s, iv, 0);
+        else avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
         return;
     }
     if (iv == ido) return;
     switch (p->ip) {
-    case 4: case 8: avloc__pass48(p->ip, ido, l1, cc, ch, p->tw, s, 0, iv); return;
+    case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, 0, iv); return;
+    case 8: avloc__pass8(ido, l1, cc, ch, p->tw, s, 0, iv); return;
     case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, iv); return;
     case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, iv); return;
     case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, iv); return;
