@@ -65,20 +65,24 @@ typedef struct avloc_complex_f32 {
 
    ALGORITHM
    ---------
-   - Mixed-radix Stockham passes (radix 4, 2, 3, 5 and a generic odd radix up
-     to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
+   - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5 and a generic odd radix
+     up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
-   - Lengths whose factorisation would be slow (a large prime factor, chosen
-     with a pocketfft-like cost model) use Bluestein's chirp-z algorithm with
-     a 5-smooth sub-transform of length m >= 2n-1 kept in the same plan memory.
+   - Lengths whose factorisation would be slow (a large prime factor) use
+     Bluestein's chirp-z algorithm with a sub-transform of length m >= 2n-1
+     kept in the same plan memory. Both choices (Bluestein or not, and m) come
+     from a cost model of this library's own kernels (avloc__fft_cost: per
+     radix, SIMD or scalar), so e.g. n = 1009 pads to 2048 while 4099 pads to
+     8640 rather than 16384. avloc_fft_next_fast_size uses the same model.
    - Real transforms of even n: an n/2-point complex FFT plus a post-twiddle
      (and the mirror pre-twiddle for the inverse). Odd n: the complex path.
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
    - SIMD: one small vector layer (AVX2+FMA: 4 complex per vector, else SSE2:
      2) drives the radix 2/3/4/5/generic passes over their contiguous inner
-     index, the last radix-4 pass across k (4x4 complex transpose), the real
+     index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0), the
+     last radix-4/8 pass across k (4x4 complex transposes), the real
      post/pre-twiddles and Bluestein's pointwise products. Each one paid off in
      bench/bench_fft.c (docs/benchmarks.md). The kernels are written once (a
      template at the end of this file) and compiled for SSE2 and AVX2+FMA; a
@@ -151,6 +155,18 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 /* Releases what an FFTW3-backed plan allocated inside FFTW and marks the plan
    uninitialised. A no-op (apart from the marking) for the built-in FFT; NULL is ignored. */
 AVLOC_API void avloc_fft_destroy_f32(avloc_fft_f32 *plan);
+
+/* A good transform length >= n, for zero-padding (as KissFFT's
+   kiss_fft_next_fast_size): the length m >= n (of the form 2^a 3^b 5^c 7^d,
+   m <= the next power of two) whose complex transform the library's cost
+   model expects to be fastest on this CPU's kernel set; ties go to the
+   smaller m. Not always the smallest smooth m: odd lengths run partly
+   scalar, so e.g. 1025 -> 1152 and 2025 -> 2048. Returns 1 for n <= 1 and
+   0 when n > AVLOC_MAX_DIM (no plan would be accepted). */
+AVLOC_API size_t avloc_fft_next_fast_size(size_t n);
+/* The same for real transforms: an even m (n/2-point complex FFT inside),
+   2 * avloc_fft_next_fast_size(ceil(n/2)); n itself for n <= 2. */
+AVLOC_API size_t avloc_fft_next_fast_size_real(size_t n);
 
 /* ================================================================== */
 /*                              FEATURES                              */
@@ -547,6 +563,94 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 typedef avloc_complex_f32 avloc__cpx;
 
+#define AVLOC__FFT_MAXF 40  /* passes: n <= 2^28 has at most 28 prime factors */
+
+/* ------------------------------------------ plan choices and cost model */
+/* (both backends: avloc_fft_next_fast_size uses the model) */
+
+/* Factors in pass order: odd primes ascending, then the power of two 2^e
+   as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
+   its l1 = n/8 then fills whole SIMD vectors). Odd
+   radices first keep their ido (the contiguous inner loop) large and a
+   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
+   radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
+   builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
+   there), and the final radix-8 pass (ido == 1) has its own kernel,
+   vectorised across k, with no twiddles. Returns the count (0 for n == 1). */
+static size_t avloc__fft_factor(size_t n, size_t *f)
+{
+    size_t nf = 0, e = 0, p, i, n8 = n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
+    while (n % 2 == 0) { e++; n /= 2; }
+    for (p = 3; p * p <= n; p += 2)
+        while (n % p == 0) { f[nf++] = p; n /= p; }
+    if (n > 1) f[nf++] = n;
+    if (n8) e -= 3;
+    if (e % 2) f[nf++] = 2;
+    for (i = 0; i < e / 2; i++) f[nf++] = 4;
+    if (n8) f[nf++] = 8;
+    return nf;
+}
+
+/* Modelled time of one pass per element (about ns on the x86-64 core of
+   docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
+   that isolate each radix): split radix 2/4, the radix-8 last pass, radix 3
+   and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
+   scalar, e.g. 97 points in 1.9 us, hence Bluestein for such primes). */
+static double avloc__fft_pass_cost(size_t ip)
+{
+    switch (ip) {
+    case 2: return 0.06;
+    case 4: return 0.10;
+    case 8: return 0.12;
+    case 3: return 0.14;
+    case 5: return 0.20;
+    default: return 0.1 + 0.04 * (double)ip;
+    }
+}
+
+/* Modelled time of the direct (Stockham) passes of an n-point complex FFT,
+   vw complex per SIMD vector (1: scalar build). A pass vectorises over its
+   inner index i < ido (radix 4/8 with ido == 1: over k < l1); what is left
+   runs scalar, AVLOC__FFT_SCALAR_X times slower. Odd lengths pay for that:
+   3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
+   leave L1 (+0.03 per pass and element); each pass also costs a fixed 5
+   (calls, loop set-up), which matters for the small Bluestein sub-plans. */
+#define AVLOC__FFT_SCALAR_X 4.0
+static double avloc__fft_cost(size_t n, size_t vw)
+{
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), k, l1 = 1;
+    double c = 0.0, mem = n > 2048 ? 0.03 : 0.0;
+    for (k = 0; k < nf; l1 *= f[k], k++) {
+        size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
+        if (ido == 1 && (ip == 4 || ip == 8)) len = l1;
+        v = len - len % vw; /* elements of len done by vectors */
+        c += mem + avloc__fft_pass_cost(ip) * ((double)v + AVLOC__FFT_SCALAR_X * (double)(len - v)) / (double)len;
+    }
+    return c * (double)n + 5.0 * (double)nf;
+}
+
+/* The m >= lo (m = 2^a 3^b 5^c 7^d, m <= the power of two >= lo) with the
+   least modelled cost; ties to the smaller m. */
+static size_t avloc__fft_fast_len(size_t lo, size_t vw)
+{
+    size_t hi = 1, best, f3, f5, f7;
+    double bc;
+    while (hi < lo) hi *= 2;
+    best = hi;
+    bc = avloc__fft_cost(hi, vw);
+    for (f7 = 1; f7 < hi; f7 *= 7)
+        for (f5 = f7; f5 < hi; f5 *= 5)
+            for (f3 = f5; f3 < hi; f3 *= 3) {
+                size_t x = f3;
+                double c;
+                while (x < lo) x *= 2;
+                if (x >= hi) continue;
+                c = avloc__fft_cost(x, vw);
+                if (c < bc || (c == bc && x < best)) { bc = c; best = x; }
+            }
+    return best;
+}
+
 #ifdef AVLOC_USE_FFTW3
 /* ======================================================= FFTW3 backend */
 #include <fftw3.h>
@@ -680,6 +784,24 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
    every other kernel). */
 static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_SSE2, AVLOC__ISA_SCALAR); }
 
+/* complex values per vector of that kernel set (the cost model's vw) */
+static size_t avloc__fft_vw(void)
+{
+    int isa = avloc__fft_isa();
+    return isa == AVLOC__ISA_AVX2 ? 4 : isa == AVLOC__ISA_SSE2 ? 2 : 1;
+}
+
+/* Bluestein's sub-length for n: the cheapest m >= 2n-1 by the cost model
+   (1009 -> 2048, 4099 -> 8640: a 5-smooth m can be slower than a larger
+   power of two and the other way round). */
+static size_t avloc__fft_blue_len(size_t n, size_t vw) { return avloc__fft_fast_len(2 * n - 1, vw); }
+
+/* Modelled Bluestein time: two m-point FFTs and the three pointwise products. */
+static double avloc__fft_blue_cost(size_t n, size_t m, size_t vw)
+{
+    return 2.0 * avloc__fft_cost(m, vw) + 0.06 * (double)(m + 2 * n) + 10.0;
+}
+
 /* e^{-2 pi i x / n}, from the exact angle in double precision. */
 static avloc__cpx avloc__fft_root(size_t x, size_t n)
 {
@@ -690,7 +812,6 @@ static avloc__cpx avloc__fft_root(size_t x, size_t n)
     return w;
 }
 
-#define AVLOC__FFT_MAXF 40  /* passes: n <= 2^28 has at most 28 prime factors */
 #define AVLOC__FFT_GMAX 97  /* largest odd factor given to the generic butterfly */
 
 typedef struct avloc__fft_pass {
@@ -727,59 +848,15 @@ typedef struct avloc__fft_impl {
     const avloc__cpx *rtw;    /* half: e^{-2 pi i k/n}, k = 0..n/4 */
 } avloc__fft_impl;
 
-/* Factors in pass order: odd primes ascending, then the power of two 2^e
-   as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
-   its l1 = n/8 then fills whole SIMD vectors). Odd
-   radices first keep their ido (the contiguous inner loop) large and a
-   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
-   radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
-   builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
-   there), and the final radix-8 pass (ido == 1) has its own kernel,
-   vectorised across k, with no twiddles. Returns the count (0 for n == 1). */
-static size_t avloc__fft_factor(size_t n, size_t *f)
-{
-    size_t nf = 0, e = 0, p, i, n8 = n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
-    while (n % 2 == 0) { e++; n /= 2; }
-    for (p = 3; p * p <= n; p += 2)
-        while (n % p == 0) { f[nf++] = p; n /= p; }
-    if (n > 1) f[nf++] = n;
-    if (n8) e -= 3;
-    if (e % 2) f[nf++] = 2;
-    for (i = 0; i < e / 2; i++) f[nf++] = 4;
-    if (n8) f[nf++] = 8;
-    return nf;
-}
-
-/* pocketfft's cost guess: about n * (sum of factors), larger primes penalised. */
-static double avloc__fft_cost(size_t n)
-{
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), i;
-    double c = 0.0;
-    for (i = 0; i < nf; i++) c += f[i] <= 5 ? (double)f[i] : 1.1 * (double)f[i];
-    return c * (double)n;
-}
-
-/* Smallest 2^a 3^b 5^c >= n. */
-static size_t avloc__fft_good_size(size_t n)
-{
-    size_t best = 1, f5, f3;
-    while (best < n) best *= 2;
-    for (f5 = 1; f5 < best; f5 *= 5)
-        for (f3 = f5; f3 < best; f3 *= 3) {
-            size_t x = f3;
-            while (x < n) x *= 2;
-            if (x < best) best = x;
-        }
-    return best;
-}
-
+/* Bluestein for lengths with a factor above the generic radix, and where
+   the cost model prefers it (never below 50: direct passes are fine there). */
 static int avloc__fft_use_bluestein(size_t n)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), i;
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), i, vw = avloc__fft_vw();
     for (i = 0; i < nf; i++)
         if (f[i] > AVLOC__FFT_GMAX) return 1;
     if (n < 50) return 0;
-    return 3.0 * avloc__fft_cost(avloc__fft_good_size(2 * n - 1)) < avloc__fft_cost(n);
+    return avloc__fft_blue_cost(n, avloc__fft_blue_len(n, vw), vw) < avloc__fft_cost(n, vw);
 }
 
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
@@ -812,7 +889,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     const avloc__cplan *sub = NULL;
     *out = NULL;
     if (avloc__fft_use_bluestein(n)) {
-        m = avloc__fft_good_size(2 * n - 1);
+        m = avloc__fft_blue_len(n, avloc__fft_vw());
         nf = 0;
         chirp = AVLOC_PUSH(a, avloc__cpx, n);
         bk = AVLOC_PUSH(a, avloc__cpx, m);
@@ -1291,7 +1368,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
        real transforms (c2r pre-processing, or the odd-n complex path). */
     work = cn <= 1 ? 1 : cn;
     if (cn > 1) { /* cp->work: n, or 2m for Bluestein (m recomputed when measuring) */
-        work = avloc__fft_use_bluestein(cn) ? 2 * avloc__fft_good_size(2 * cn - 1) : cn;
+        work = avloc__fft_use_bluestein(cn) ? 2 * avloc__fft_blue_len(cn, avloc__fft_vw()) : cn;
     }
     avloc_arena_init(&s, NULL, 0);
     AVLOC_PUSH(&s, avloc__cpx, work);
@@ -1405,6 +1482,23 @@ AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_f
     if (r != AVLOC_OK) { plan->impl = NULL; return r; }
     plan->scratch_bytes = scratch;
     return AVLOC_OK;
+}
+
+AVLOC_API size_t avloc_fft_next_fast_size(size_t n)
+{
+#ifdef AVLOC_USE_FFTW3
+    size_t vw = 4; /* FFTW's SIMD codelets also like smooth, even lengths */
+#else
+    size_t vw = avloc__fft_vw();
+#endif
+    if (n > AVLOC_MAX_DIM) return 0;
+    return n <= 1 ? 1 : avloc__fft_fast_len(n, vw);
+}
+
+AVLOC_API size_t avloc_fft_next_fast_size_real(size_t n)
+{
+    if (n > AVLOC_MAX_DIM) return 0;
+    return n <= 2 ? (n ? n : 1) : 2 * avloc_fft_next_fast_size((n + 1) / 2);
 }
 
 /* Common checks; on success *work points at the aligned scratch. */
