@@ -609,7 +609,7 @@ static double avloc__fft_pass_cost(size_t ip)
 }
 
 /* Modelled time of the direct (Stockham) passes of an n-point complex FFT,
-   vw complex per SIMD vector (1: scalar build). A pass vectorises over its
+   vw complex per SIMD vector (1: scalar build, all passes scalar). A pass vectorises over its
    inner index i < ido (radix 4/8 with ido == 1: over k < l1); what is left
    runs scalar, AVLOC__FFT_SCALAR_X times slower. Odd lengths pay for that:
    3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
@@ -623,7 +623,7 @@ static double avloc__fft_cost(size_t n, size_t vw)
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
         if (ido == 1 && (ip == 4 || ip == 8)) len = l1;
-        v = len - len % vw; /* elements of len done by vectors */
+        v = vw > 1 ? len - len % vw : 0; /* elements of len done by vectors */
         c += mem + avloc__fft_pass_cost(ip) * ((double)v + AVLOC__FFT_SCALAR_X * (double)(len - v)) / (double)len;
     }
     return c * (double)n + 5.0 * (double)nf;
