@@ -6,6 +6,17 @@ WARN    := -Wall -Wextra -pedantic
 STD     ?= -std=c99
 LDLIBS  += -lm
 BUILD   ?= build
+# Prefix for running the test programs, e.g. an emulator for a cross build:
+#   make test CC=arm-linux-gnueabihf-gcc BUILD=build/armhf RUN="qemu-arm -L /usr/arm-linux-gnueabihf"
+# Left unset, it is filled in for Debian's ARM cross compilers (qemu-user).
+ifeq ($(origin RUN),undefined)
+TARGET_TRIPLE := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifeq ($(TARGET_TRIPLE),arm-linux-gnueabihf)
+RUN := qemu-arm -L /usr/arm-linux-gnueabihf
+else ifeq ($(TARGET_TRIPLE),aarch64-linux-gnu)
+RUN := qemu-aarch64 -L /usr/aarch64-linux-gnu
+endif
+endif
 
 HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -15,14 +26,23 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# The CLI test compiles examples/avloc.c in (its main renamed).
+$(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
+
+# test_cli runs the built avloc program (through $(RUN) for a cross build):
+# built first, its path and the runner compiled in.
+$(BUILD)/tests/test_cli: tests/test_cli.c $(wildcard tests/*.h) $(HEADERS) $(BUILD)/avloc
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DTH_AVLOC_BIN='"$(BUILD)/avloc"' -DTH_RUN='"$(RUN)"' -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
 	@pass=0; fail=0; for t in $(TESTS); do \
-	  out=$$($$t); rc=$$?; echo "$$out"; \
+	  out=$$($(RUN) $$t); rc=$$?; echo "$$out"; \
 	  line=$$(echo "$$out" | grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed$$' | tail -n 1); \
 	  if [ -z "$$line" ]; then echo "$$t: crashed or printed no summary (exit $$rc)"; fail=$$((fail+1)); continue; fi; \
 	  p=$$(echo "$$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$$(echo "$$line" | sed -E 's/.* ([0-9]+) failed/\1/'); \

@@ -83,6 +83,15 @@
 #define AVLOC_MAX_DIM ((size_t)1 << 28)
 #endif
 
+/* Defined with the declarations, not in the core's implementation block:
+   every module's implementation uses it, and a module's implementation may
+   sit in a translation unit without the core's (AVLOC_DSP_IMPLEMENTATION
+   alone). */
+#ifndef AVLOC_ASSERT
+#include <assert.h>
+#define AVLOC_ASSERT(x) assert(x)
+#endif
+
 /* x86 kernel sets, shared by every module (internal). The hot loops have an
    SSE2 version (the x86-64 baseline) and an AVX2+FMA one:
    - built with -mavx2 -mfma (or -march=native): AVLOC__AVX2_ONLY, the AVX2
@@ -463,11 +472,6 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total);
 
 #include <math.h>
 #include <string.h>
-
-#ifndef AVLOC_ASSERT
-#include <assert.h>
-#define AVLOC_ASSERT(x) assert(x)
-#endif
 
 #ifdef AVLOC_USE_CBLAS
 #include <cblas.h>

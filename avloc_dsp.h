@@ -181,6 +181,19 @@ AVLOC_API size_t avloc_fft_next_fast_size_real(size_t n);
    - Objects live in caller memory (query -> init), are read-only after init
      (except the streaming STFT, which is a stateful object: one per stream),
      and take per-call scratch.
+   - ONE OBJECT PATTERN (every object of avloc_dsp.h and avloc_gllim.h):
+       avloc_X_query[_f32](cfg, &obj_bytes[, &scratch_bytes])  the config first
+       avloc_X_init[_f32](obj, cfg, mem, bytes)                lays obj out in mem
+       avloc_X_destroy[_f32](obj)                              always call it
+     A failed init leaves *obj zeroed (when obj is not NULL), and any call on
+     a zeroed (or destroyed) object returns AVLOC_ERR_STATE, never a crash.
+     destroy releases what the FFTW3 backend allocated (a no-op otherwise:
+     call it anyway in portable code), zeroes the object and accepts a
+     zeroed or NULL object. Names: lifecycle functions carry the object
+     type's suffix (avloc_stft_f32 -> avloc_stft_init_f32; GLLiM objects have
+     none), compute functions the sample type they read (_f32 / _f64),
+     counting functions (avloc_stft_frames, avloc_gcc_frames, ...) none,
+     and no counting function has a computing twin of the same name.
    - Every FFT goes through the fixed avloc_fft_* API. */
 
 /* ------------------------------------------------------------- windows */
@@ -237,6 +250,7 @@ AVLOC_API avloc_result avloc_istft_length(const avloc_stft_config *cfg, size_t n
 AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                            void *mem, size_t mem_bytes);
+AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft);
 /* out: n_frames x n_bins complex, n_frames must equal avloc_stft_frames(). */
 AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *stft, const float *x, size_t n_samples,
                                               avloc_complex_f32 *out, size_t n_frames,
@@ -267,6 +281,8 @@ AVLOC_API avloc_result avloc_stft_stream_query_f32(const avloc_stft_f32 *stft, s
 AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, const avloc_stft_f32 *stft,
                                                   void *mem, size_t mem_bytes);
 AVLOC_API avloc_result avloc_stft_stream_reset_f32(avloc_stft_stream_f32 *s);
+/* Zeroes the stream (it owns nothing; destroy its avloc_stft_f32 separately). */
+AVLOC_API void avloc_stft_stream_destroy_f32(avloc_stft_stream_f32 *s);
 /* Consumes samples from x[0..n) and writes at most max_frames frames
    (n_bins each) to frames. It stops early, *consumed < n, just before the
    sample that would complete frame max_frames+1, so no frame is ever lost:
@@ -315,6 +331,7 @@ AVLOC_API double avloc_hz_to_mel(double hz, avloc_mel_scale scale);
 AVLOC_API double avloc_mel_to_hz(double mel, avloc_mel_scale scale);
 AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel);
 /* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T */
 AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float *spec, size_t n_frames, float *out);
 /* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
@@ -358,6 +375,7 @@ typedef struct avloc_mfcc_f32 {
 AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void);
 AVLOC_API avloc_result avloc_mfcc_query_f32(const avloc_mfcc_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m);
 /* mfcc (n_frames x n_mfcc) = lifter * DCT-II-ortho(logmel (n_frames x n_mels)) */
 AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float *logmel, size_t n_frames, float *mfcc);
 /* Inverse (librosa mfcc_to_mel before the exp): undo the lifter, DCT-III
@@ -413,6 +431,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_default(void);
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes);
+AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m);
 /* mel: n_frames x n_mels (frame-major, the transpose of librosa/torchaudio),
    log applied per cfg.log; the top_db clip is relative to the max of this call. */
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
@@ -442,7 +461,10 @@ typedef struct avloc_binaural_config {
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void);
 /* D = 3*n_bins, layout per frame: [ILD(n_bins) | cos IPD(n_bins) | sin IPD(n_bins)] */
 AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, size_t n_samples, size_t *n_frames);
-AVLOC_API avloc_result avloc_binaural_query(const avloc_binaural_config *cfg, size_t n_samples, size_t *scratch_bytes);
+/* Scratch of the one-shot avloc_binaural_features_f32 for clips of up to
+   n_samples (it plans the STFT in it; the plan below keeps it instead). */
+AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                               size_t *scratch_bytes);
 /* A TF point is active when |sL|^2+|sR|^2 > 0 and its dB value is >= the
    threshold (absolute, or clip max + threshold_db). Inactive points still get
    finite features (ILD uses |s|^2 + 1e-20, IPD of a zero product is (1, 0)).
@@ -519,6 +541,7 @@ typedef struct avloc_gcc_f32 {
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void);
 AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g);
 /* 1 + (n - frame_length)/hop frames; n >= frame_length. */
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames);
 /* One frame: left and right hold frame_length samples each. delay in samples,
@@ -527,7 +550,7 @@ AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_sa
 AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                            float *delay, float *peak, void *scratch, size_t scratch_bytes);
 /* Every frame of a signal: delays[t], peaks[t] (either may be NULL), n_frames from avloc_gcc_frames(). */
-AVLOC_API avloc_result avloc_gcc_frames_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
+AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes);
 /* Whole clip: the raw cross-spectra R conj(L) of all frames are SUMMED, then
@@ -1471,15 +1494,15 @@ AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_f
     avloc_arena a;
     avloc_result r;
     size_t scratch = 0;
+    if (plan) memset(plan, 0, sizeof *plan); /* the documented state of a failed init */
     if (!plan || !mem) return AVLOC_ERR_NULL;
-    plan->impl = NULL;
     if (n == 0 || n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (kind != AVLOC_FFT_COMPLEX && kind != AVLOC_FFT_REAL) return AVLOC_ERR_PARAM;
     plan->n = n;
     plan->kind = kind;
     avloc_arena_init(&a, mem, mem_bytes);
     r = avloc__fft_layout(&a, plan, n, kind, &scratch);
-    if (r != AVLOC_OK) { plan->impl = NULL; return r; }
+    if (r != AVLOC_OK) { memset(plan, 0, sizeof *plan); return r; }
     plan->scratch_bytes = scratch;
     return AVLOC_OK;
 }
@@ -1728,10 +1751,18 @@ AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stf
                                            void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (stft) memset(stft, 0, sizeof *stft); /* the documented state of a failed init */
     if (!stft || !mem) return AVLOC_ERR_NULL;
     r = avloc__stft_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__stft_layout_fn, stft, sizeof *stft, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft)
+{
+    if (!stft) return;
+    avloc_fft_destroy_f32(&stft->fft);
+    memset(stft, 0, sizeof *stft);
 }
 
 /* Windowed frame t (length n_fft) of x, padded per cfg. */
@@ -1890,6 +1921,7 @@ AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, cons
 {
     avloc_arena a;
     float *ring;
+    if (s) memset(s, 0, sizeof *s);
     if (!s || !stft || !mem) return AVLOC_ERR_NULL;
     if (!stft->window) return AVLOC_ERR_STATE;
     avloc_arena_init(&a, mem, mem_bytes);
@@ -1898,6 +1930,11 @@ AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, cons
     s->stft = stft;
     s->ring = ring;
     return avloc_stft_stream_reset_f32(s);
+}
+
+AVLOC_API void avloc_stft_stream_destroy_f32(avloc_stft_stream_f32 *s)
+{
+    if (s) memset(s, 0, sizeof *s);
 }
 
 AVLOC_API avloc_result avloc_stft_stream_reset_f32(avloc_stft_stream_f32 *s)
@@ -2141,10 +2178,16 @@ AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (mel) memset(mel, 0, sizeof *mel);
     if (!mel || !mem) return AVLOC_ERR_NULL;
     r = avloc__mel_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__mel_layout_fn, mel, sizeof *mel, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel)
+{
+    if (mel) memset(mel, 0, sizeof *mel);
 }
 
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
@@ -2391,10 +2434,16 @@ AVLOC_API avloc_result avloc_mfcc_query_f32(const avloc_mfcc_config *cfg, size_t
 AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_config *cfg, void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
     if (!m || !mem) return AVLOC_ERR_NULL;
     r = avloc__mfcc_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__mfcc_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m)
+{
+    if (m) memset(m, 0, sizeof *m);
 }
 
 static void avloc__mfcc_row(const avloc_mfcc_f32 *m, const float *x, float *c)
@@ -2560,10 +2609,10 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, &ssb);
     if (r != AVLOC_OK) return r;
     r = avloc__mel_layout(a, m ? &m->mel : NULL, &mc);
-    if (r != AVLOC_OK) return r;
-    if (c->n_mfcc) {
-        r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
-        if (r != AVLOC_OK) return r;
+    if (r == AVLOC_OK && c->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
+    if (r != AVLOC_OK) {
+        if (m) avloc_stft_destroy_f32(&m->stft); /* its FFTW plans, if any */
+        return r;
     }
     {   /* scratch: frame + FFT scratch, then the bins and their power */
         avloc_arena sa;
@@ -2601,10 +2650,18 @@ AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_
                                               void *mem, size_t mem_bytes)
 {
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
     if (!m || !mem) return AVLOC_ERR_NULL;
     r = avloc__melspec_check(cfg);
     if (r != AVLOC_OK) return r;
     return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m)
+{
+    if (!m) return;
+    avloc_stft_destroy_f32(&m->stft);
+    memset(m, 0, sizeof *m);
 }
 
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n,
@@ -2760,7 +2817,8 @@ AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_binaural_query(const avloc_binaural_config *cfg, size_t n_samples, size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                               size_t *scratch_bytes)
 {
     size_t pb = 0, sb = 0;
     avloc_result r;
@@ -2781,10 +2839,10 @@ AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *pla
     avloc_arena a;
     size_t ssb = 0;
     avloc_result r;
+    if (plan) memset(plan, 0, sizeof *plan);
     if (!plan || !cfg || !mem) return AVLOC_ERR_NULL;
     r = avloc__binaural_check(cfg, &sc);
     if (r != AVLOC_OK) return r;
-    memset(plan, 0, sizeof *plan);
     avloc_arena_init(&a, mem, mem_bytes);
     r = avloc__stft_layout(&a, &plan->stft, &sc, &ssb); /* WORKSPACE when mem is too small */
     if (r != AVLOC_OK) {
@@ -3171,8 +3229,8 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
 
 AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan)
 {
-    if (!plan || !plan->stft.window) return;
-    avloc_fft_destroy_f32(&plan->stft.fft);
+    if (!plan) return;
+    avloc_stft_destroy_f32(&plan->stft);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -3274,7 +3332,10 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     if (!g) return AVLOC_OK;
     if (!w || !mf || !mi) return AVLOC_ERR_WORKSPACE;
     if ((r = avloc_fft_init_f32(&g->fwd, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_init_f32(&g->inv, n_up, AVLOC_FFT_REAL, mi, pi)) != AVLOC_OK) return r;
+    if ((r = avloc_fft_init_f32(&g->inv, n_up, AVLOC_FFT_REAL, mi, pi)) != AVLOC_OK) {
+        avloc_fft_destroy_f32(&g->fwd); /* its FFTW plans, if any */
+        return r;
+    }
     avloc__window_fill(c->window, 1, w, c->frame_length);
     g->cfg = *c;
     g->window = w;
@@ -3296,8 +3357,17 @@ AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *
 
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes)
 {
+    if (g) memset(g, 0, sizeof *g);
     if (!g || !cfg || !mem) return AVLOC_ERR_NULL;
     return avloc_layout_init(avloc__gcc_layout_fn, g, sizeof *g, cfg, mem, mem_bytes);
+}
+
+AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g)
+{
+    if (!g) return;
+    avloc_fft_destroy_f32(&g->fwd);
+    avloc_fft_destroy_f32(&g->inv);
+    memset(g, 0, sizeof *g);
 }
 
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames)
@@ -3417,7 +3487,7 @@ AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *
     return avloc__gcc_peak(g, &w, delay, peak);
 }
 
-AVLOC_API avloc_result avloc_gcc_frames_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
+AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes)
 {

@@ -22,14 +22,13 @@
        avloc_gllim_train_query(&tc, N, L, D, &sbytes);
        void *scratch = malloc(sbytes);
        avloc_gllim_train_info info;
-       avloc_gllim_train(&tc, X, Y, N, &model, scratch, sbytes, &info);
+       avloc_gllim_train_f64(&tc, X, Y, N, &model, scratch, sbytes, &info);
 
        // 2. localise a T x D feature series with a T x D activity mask
        avloc_gllim_posterior post;
        size_t pbytes, qbytes;
-       avloc_gllim_posterior_query(&model, &pbytes);
+       avloc_gllim_posterior_query(&model, &pbytes, &qbytes);
        avloc_gllim_posterior_init(&post, &model, malloc(pbytes), pbytes);
-       avloc_gllim_posterior_scratch_query(&model, &qbytes);
        avloc_result r = avloc_gllim_posterior_f32(&model, feats, mask, T, &post,
                                                   malloc(qbytes), qbytes);
        // post.mean[0..L-1] is x_hat; r == AVLOC_NO_ACTIVE_POINTS -> prior
@@ -97,12 +96,15 @@
    `refresh_every` pushes (default = window, so O(D) amortised).
 
    MODEL FILES: avloc_gllim_save_query / _save / _load_query / _load store
-   theta (F64 or F32) and the feature configuration (avloc_gllim_featcfg)
-   in a safetensors image (avloc_st_* from avloc.h), in caller memory.
+   theta (F64 or F32), the feature configuration (model->feat, the
+   avloc_binaural_config of avloc_dsp.h, window included), the camera and
+   the tempering weight in a safetensors image (avloc_st_* from avloc.h),
+   in caller memory.
 
-   FEATURE GLUE (opt-in, #define AVLOC_GLLIM_DSP): stereo clip -> training
-   vector, and clip -> Theorem-1 posterior with the model's feature config,
-   through the binaural API of avloc_dsp.h.
+   FEATURE GLUE: stereo clip -> training vector, and clip -> Theorem-1
+   posterior with the model's feature config, through the binaural API of
+   avloc_dsp.h (which this header includes: the model embeds its
+   avloc_binaural_config; AVLOC_GLLIM_DSP is no longer needed).
 
    PERFORMANCE: N=432, D=1536, K=32 ("d*"): ~22 ms per EM iteration on one
    core at plain -O2 (SSE2 micro-kernel, ~15 GFLOP/s), ~11 ms with AVX2+FMA
@@ -111,12 +113,20 @@
    (2 400x real time), 0.74 ms at plain -O2 (bench/bench_locate.c).
    AVLOC_NO_SIMD forces the portable C kernel.
 
+   OBJECTS: model, statistics, posterior and stream follow the one object
+   pattern of avloc_dsp.h (query with the config first, init(obj, cfg, mem,
+   bytes), destroy; a failed init leaves the object zeroed and calls on it
+   give AVLOC_ERR_STATE). Their configs: (K, L, D) for the model, D for the
+   statistics, the model for the posterior, model + stream config for the
+   stream. They hold no resources, so destroy only zeroes them.
+
    LICENSE: MIT, see avloc.h.
 */
 #ifndef AVLOC_GLLIM_H
 #define AVLOC_GLLIM_H
 
 #include "avloc.h"
+#include "avloc_dsp.h" /* avloc_binaural_config: the model's feature configuration */
 
 #ifdef __cplusplus
 extern "C" {
@@ -133,27 +143,6 @@ typedef enum avloc_gllim_sigma {
 /* "d*", "d", "i", "i*" (the names used by model files and the CLI); "?" otherwise. */
 AVLOC_API const char *avloc_gllim_sigma_name(avloc_gllim_sigma s);
 
-/* Feature configuration stored with a model so that localisation uses what
-   training used (mirrors avloc_binaural_config plus the image size). */
-typedef struct avloc_gllim_featcfg {
-    double sample_rate;      /* Hz */
-    size_t n_fft, hop;       /* STFT size and hop in samples */
-    size_t first_bin, n_bins;/* frequency bins used; D = 3 * n_bins */
-    double threshold_db;     /* activity threshold */
-    int threshold_relative;  /* 1: threshold relative to the clip maximum */
-    size_t image_width, image_height; /* pixels of the camera image (0: unknown) */
-    double hfov_deg;         /* camera horizontal field of view in degrees (0: unknown; metadata only) */
-    double obs_weight;       /* tempering: each active point counts obs_weight times in Theorem 1
-                                (1 = the paper; < 1 widens an over-confident posterior, the
-                                estimate barely moves). Applied by every posterior function. */
-} avloc_gllim_featcfg;
-
-/* 16 kHz, n_fft 1024, hop 128, bins 1..512 (D = 1536), threshold -40 dB
-   relative to the clip maximum (as avloc_binaural_config_default), image
-   size and field of view 0 (unknown), obs_weight 1. Set the fields the training features
-   really used (avloc_gllim_featcfg_set_binaural with AVLOC_GLLIM_DSP). */
-AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void);
-
 /* A trained model. Parameter arrays are row-major doubles in caller memory
    (avloc_gllim_model_query / _init); after changing them by hand call
    avloc_gllim_model_prepare(). Only components 0..K-1 are meaningful. */
@@ -168,7 +157,16 @@ typedef struct avloc_gllim_model {
     double *b;                /* K x D */
     double *sigma2;           /* K x D, always expanded (rows equal when tied,
                                  entries equal when isotropic) */
-    avloc_gllim_featcfg feat; /* metadata saved with the model */
+    /* saved with the model (metadata of its file) */
+    avloc_binaural_config feat; /* the features y are made with (avloc_dsp.h; default
+                                   avloc_binaural_config_default()): localisation uses
+                                   exactly what training used */
+    size_t image_width, image_height; /* pixels of the camera image (0: unknown) */
+    double hfov_deg;          /* camera horizontal field of view in degrees (0: unknown;
+                                 metadata only) */
+    double obs_weight;        /* tempering: each active point counts obs_weight times in
+                                 Theorem 1 (1 = the paper and the default; < 1 widens an
+                                 over-confident posterior). Applied by every posterior function. */
     /* derived, filled by avloc_gllim_model_prepare() */
     int prepared;
     double *Gamma_inv;        /* K x L x L */
@@ -190,6 +188,7 @@ AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, siz
    the parameters to zero (not prepared). */
 AVLOC_API avloc_result avloc_gllim_model_init(avloc_gllim_model *m, size_t K, size_t L, size_t D,
                                               void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_model_destroy(avloc_gllim_model *m);
 /* Validates the parameters (pi > 0, Gamma SPD, sigma2 > 0, all finite) and
    fills the derived arrays. Renormalises pi if its sum is off by > 1e-12. */
 AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m);
@@ -233,14 +232,22 @@ AVLOC_API avloc_result avloc_gllim_train_query(const avloc_gllim_train_config *c
    have been initialised with K_cap >= cfg->K and the same L, D. info may be
    NULL. Errors: NULL, SIZE (K > N, N < 2, sizes), PARAM, NONFINITE,
    WORKSPACE, NUMERIC. */
-AVLOC_API avloc_result avloc_gllim_train(const avloc_gllim_train_config *cfg, const double *X,
-                                         const double *Y, size_t N, avloc_gllim_model *model,
-                                         void *scratch, size_t scratch_bytes,
-                                         avloc_gllim_train_info *info);
+AVLOC_API avloc_result avloc_gllim_train_f64(const avloc_gllim_train_config *cfg, const double *X,
+                                             const double *Y, size_t N, avloc_gllim_model *model,
+                                             void *scratch, size_t scratch_bytes,
+                                             avloc_gllim_train_info *info);
 AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg, const double *X,
                                              const float *Y, size_t N, avloc_gllim_model *model,
                                              void *scratch, size_t scratch_bytes,
                                              avloc_gllim_train_info *info);
+/* Training vectors with holes: Y is N x D, dim_mask[n*D + d] = 0 where
+   vector n has no value for dimension d (avloc_binaural_mean_f32 gives
+   such masks when a dimension was never active in a calibration clip).
+   Each hole becomes the mean of the dimension over the vectors that have
+   it (0 when none has). *n_filled (optional) = holes filled. A non-finite
+   value that is not a hole gives NONFINITE and changes nothing. */
+AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned char *dim_mask, size_t N, size_t D,
+                                                    size_t *n_filled);
 /* The deterministic k-means++ initialisation alone: hard responsibilities
    (N x K, 0/1) for X given K and seed. scratch from avloc_gllim_train_query
    (any config with this K) is enough. */
@@ -252,8 +259,8 @@ AVLOC_API avloc_result avloc_gllim_kmeans_init(const double *X, size_t N, size_t
 
 /* E[x|y] for a complete feature vector y (D values). x: L outputs; alpha: K
    outputs (the posterior component weights alpha*_k(y)), required. */
-AVLOC_API avloc_result avloc_gllim_inverse(const avloc_gllim_model *m, const double *y,
-                                           double *x, double *alpha);
+AVLOC_API avloc_result avloc_gllim_inverse_f64(const avloc_gllim_model *m, const double *y,
+                                               double *x, double *alpha);
 AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const float *y,
                                                double *x, double *alpha);
 
@@ -270,6 +277,7 @@ typedef struct avloc_gllim_stats {
 AVLOC_API avloc_result avloc_gllim_stats_query(size_t D, size_t *bytes);
 AVLOC_API avloc_result avloc_gllim_stats_init(avloc_gllim_stats *s, size_t D, void *mem, size_t bytes);
 AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s);
+AVLOC_API void avloc_gllim_stats_destroy(avloc_gllim_stats *s);
 /* Adds (sign > 0) or removes (sign < 0) T frames (T x D, frame-major) with
    their masks (1 = active). Inactive entries are ignored, whatever value
    (NaN included) they hold; a non-finite active value gives NONFINITE and
@@ -293,12 +301,16 @@ typedef struct avloc_gllim_posterior {
 
 /* A posterior made by _init for model m serves any model with the same
    L and D and K <= m's K_cap (AVLOC_ERR_SIZE otherwise); it holds its own
-   2 x D doubles of scratch, so one posterior per thread. */
-AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *bytes);
+   2 x D doubles of scratch, so one posterior per thread. obj_bytes: its
+   memory; scratch_bytes (optional): what avloc_gllim_posterior_f32 needs
+   per call (the statistics of the series). */
+AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *obj_bytes,
+                                                   size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_posterior_destroy(avloc_gllim_posterior *p);
 /* Every posterior function applies the model's tempering weight
-   m->feat.obs_weight (each active point counts that many times; 1 = the
+   m->obs_weight (each active point counts that many times; 1 = the
    paper's Theorem 1), stored in and loaded from model files. */
 /* Theorem 1 from sufficient statistics (scratch: p->work). AVLOC_NO_ACTIVE_POINTS
    (positive) with the prior mixture (nu = pi, mu = c, V = Gamma) when
@@ -306,7 +318,6 @@ AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, cons
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
                                                         const avloc_gllim_stats *s,
                                                         avloc_gllim_posterior *p);
-AVLOC_API avloc_result avloc_gllim_posterior_scratch_query(const avloc_gllim_model *m, size_t *bytes);
 /* Theorem 1 for a T x D series Y with mask (frame-major). */
 AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, const float *Y,
                                                  const unsigned char *mask, size_t T,
@@ -338,6 +349,7 @@ AVLOC_API avloc_result avloc_gllim_stream_init(avloc_gllim_stream *s, const avlo
                                                const avloc_gllim_stream_config *cfg,
                                                void *mem, size_t bytes);
 AVLOC_API void avloc_gllim_stream_reset(avloc_gllim_stream *s);
+AVLOC_API void avloc_gllim_stream_destroy(avloc_gllim_stream *s);
 /* Pushes one frame (D features + D mask bytes). When an estimate is due and
    at least min_active points are active, fills *post and sets *emitted = 1
    (else 0). post may be NULL only if you never want estimates. */
@@ -351,10 +363,13 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
    compact shape: (1,D) for "d*", (K,D) for "d", (K,1) for "i", (1,1) for
    "i*"; dtype F64 or F32 (chosen at save; loading accepts F64/F32/F16/BF16).
    __metadata__ (all strings): format "avloc-gllim", version "1",
-   sigma_type ("d*","d","i","i*"), K, L, D, sample_rate, n_fft, hop,
-   first_bin, n_bins, threshold_db, threshold_relative, image_width,
-   image_height, hfov_deg, obs_weight (from model->feat; files without the
-   last two load with 0 and 1). */
+   sigma_type ("d*","d","i","i*"), K, L, D; the feature configuration
+   model->feat: sample_rate, n_fft, hop, window ("rectangular", "hann",
+   "hamming", "blackman", "sqrt_hann"), first_bin, n_bins, threshold_db,
+   threshold_relative; image_width, image_height, hfov_deg, obs_weight.
+   Missing items load with their defaults (avloc_binaural_config_default(),
+   image 0 x 0, hfov 0, obs_weight 1), so files written before the window
+   was stored load as Hann; unknown items are ignored. */
 
 /* Exact file size and the scratch a save needs (0 for F64; F32 converts
    one tensor at a time). dtype: AVLOC_ST_F64 or AVLOC_ST_F32. */
@@ -373,28 +388,49 @@ AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, siz
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes);
 
-/* ------------------------------------------- feature glue (opt-in) */
-/* Define AVLOC_GLLIM_DSP before including this header to get helpers that
-   run the binaural front end of avloc_dsp.h (included then) on a stereo
-   clip. */
-#ifdef AVLOC_GLLIM_DSP
-#ifdef __cplusplus
-}
-#endif
-#include "avloc_dsp.h"
-#ifdef __cplusplus
-extern "C" {
-#endif
-/* The binaural configuration a model was trained with (window: the
-   binaural default), and back. */
-AVLOC_API avloc_binaural_config avloc_gllim_featcfg_to_binaural(const avloc_gllim_featcfg *f);
-AVLOC_API void avloc_gllim_featcfg_set_binaural(avloc_gllim_featcfg *f, const avloc_binaural_config *c);
+/* ------------------------------------------- GCC-PHAT baseline */
+/* The paper's baseline (and the reference every GLLiM result in
+   docs/gllim.md is compared with): the clip's Welch-averaged GCC-PHAT delay
+   (avloc_gcc_clip_f32 of avloc_dsp.h, sub-sample peak) mapped to the
+   horizontal pixel by a least-squares line fitted on the calibration clips,
+   u = slope * delay + intercept. v is not estimated. */
+typedef struct avloc_phat_model {
+    avloc_gcc_config gcc;     /* the delay estimator; default: avloc_gcc_config_default() */
+    float sample_rate;        /* Hz of the calibration clips (default 16000) */
+    double slope, intercept;  /* u = slope * delay_samples + intercept (px) */
+    double rmse;              /* root mean square training residual in px */
+    size_t n_train;           /* calibration clips of the fit */
+    size_t image_width, image_height; /* camera pixels (0: unknown) */
+    double hfov_deg;          /* camera horizontal field of view (0: unknown) */
+} avloc_phat_model;
+
+/* gcc = avloc_gcc_config_default(), 16 kHz, the line u = 0, the rest 0. */
+AVLOC_API avloc_phat_model avloc_phat_model_default(void);
+/* Least-squares line u = slope * delay + intercept through n >= 2 pairs
+   (delays[i] in samples, u[i] in px); sets slope, intercept, rmse and
+   n_train, leaves the other fields. AVLOC_ERR_NUMERIC when every delay is
+   the same (no line can be fitted), NONFINITE for NaN/Inf input. */
+AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *delays, const double *u, size_t n);
+/* u for a delay in samples (NaN in, NaN out: a silent clip has no delay). */
+AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay);
+/* Model files (safetensors, in caller memory): tensor "line" F64 [2] =
+   (slope, intercept); __metadata__ format "avloc-phat", version "1",
+   sample_rate, frame_length, n_fft, hop, window, max_lag, upsample, interp,
+   phat_floor, rmse_px, n_train, image_width, image_height, hfov_deg. */
+AVLOC_API avloc_result avloc_phat_save_query(const avloc_phat_model *m, size_t *file_bytes);
+AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, size_t cap, size_t *written);
+/* Loads and validates (the GCC settings through avloc_gcc_query_f32):
+   AVLOC_ERR_FORMAT for a file that is not a PHAT model. */
+AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size);
+
+/* ------------------------------------------------------- feature glue */
+/* Stereo clip helpers on the binaural front end of avloc_dsp.h. */
 /* Frames of a clip and the scratch the two clip functions below need. */
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_gllim_featcfg *f, size_t n_samples,
+AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
                                               size_t *n_frames, size_t *scratch_bytes);
 /* Training vector of a (white-noise) clip: temporal mean of the active
    features (avloc_binaural_mean_f32). y and dim_mask: D = 3 n_bins each. */
-AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_gllim_featcfg *f, const float *left,
+AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *f, const float *left,
                                                    const float *right, size_t n_samples, float *y,
                                                    unsigned char *dim_mask, void *scratch,
                                                    size_t scratch_bytes);
@@ -403,7 +439,6 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
                                                      const float *right, size_t n_samples,
                                                      avloc_gllim_posterior *post, void *scratch,
                                                      size_t scratch_bytes);
-#endif /* AVLOC_GLLIM_DSP */
 
 #ifdef __cplusplus
 }
@@ -423,6 +458,7 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <float.h>
 
 /* x86 kernels (avloc.h): SSE2 ones, and AVX2+FMA ones compiled in or
    chosen at run time for the statistics and the posterior; the EM's GEMM
@@ -585,22 +621,6 @@ static int avloc__gl_sigma_iso(avloc_gllim_sigma s)
 
 /* ------------------------------------------------------------------ model */
 
-AVLOC_API avloc_gllim_featcfg avloc_gllim_featcfg_default(void)
-{
-    avloc_gllim_featcfg f;
-    memset(&f, 0, sizeof f);
-    f.sample_rate = 16000.0;
-    f.n_fft = 1024;
-    f.hop = 128;
-    f.first_bin = 1;
-    f.n_bins = 512;
-    /* the same activity threshold as avloc_binaural_config_default() */
-    f.threshold_db = -40.0;
-    f.threshold_relative = 1;
-    f.obs_weight = 1.0;
-    return f;
-}
-
 static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m, size_t K, size_t L, size_t D)
 {
     size_t KL, KLL, KD, KDL;
@@ -628,7 +648,8 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
     ldGs = AVLOC_PUSH(a, double, K);
     At = AVLOC_PUSH(a, double, KDL);
     if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
-    if (m && a->base) {
+    if (m) {
+        if (!pi || !At) return AVLOC_ERR_WORKSPACE;
         memset(m, 0, sizeof *m);
         m->K = K; m->K_cap = K; m->L = L; m->D = D;
         m->sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
@@ -636,7 +657,8 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
         m->Gamma_inv = Gi; m->logdet_Gamma = ldG; m->inv_sigma2 = is2; m->log_sigma2 = ls2;
         m->sum_log_sigma2 = sls2; m->cstar = cs; m->Sstar = Ss; m->bstar = bs; m->logdet_Gstar = ldGs;
         m->At = At;
-        m->feat = avloc_gllim_featcfg_default();
+        m->feat = avloc_binaural_config_default();
+        m->obs_weight = 1.0;
         memset(pi, 0, K * sizeof(double)); memset(c, 0, KL * sizeof(double));
         memset(G, 0, KLL * sizeof(double)); memset(A, 0, KDL * sizeof(double));
         memset(b, 0, KD * sizeof(double)); memset(s2, 0, KD * sizeof(double));
@@ -644,44 +666,54 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
     return AVLOC_OK;
 }
 
+/* The model's config for avloc_layout_query/init. */
+typedef struct avloc__gl_model_cfg {
+    size_t K, L, D;
+} avloc__gl_model_cfg;
+
+static avloc_result avloc__gl_model_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    const avloc__gl_model_cfg *c = (const avloc__gl_model_cfg *)cfg;
+    (void)scratch_bytes;
+    return avloc__gl_model_layout(a, (avloc_gllim_model *)obj, c->K, c->L, c->D);
+}
+
 AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, size_t *bytes)
 {
-    avloc_arena a;
-    avloc_result r;
+    avloc__gl_model_cfg c;
     if (!bytes) return AVLOC_ERR_NULL;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__gl_model_layout(&a, NULL, K, L, D);
-    if (r != AVLOC_OK) return r;
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    c.K = K; c.L = L; c.D = D;
+    return avloc_layout_query(avloc__gl_model_layout_fn, &c, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_gllim_model_init(avloc_gllim_model *m, size_t K, size_t L, size_t D,
                                               void *mem, size_t bytes)
 {
-    avloc_arena a;
-    avloc_result r;
-    size_t need;
+    avloc__gl_model_cfg c;
+    if (m) memset(m, 0, sizeof *m); /* the documented state of a failed init */
     if (!m || !mem) return AVLOC_ERR_NULL;
-    r = avloc_gllim_model_query(K, L, D, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    avloc_arena_init(&a, mem, bytes);
-    return avloc__gl_model_layout(&a, m, K, L, D);
+    c.K = K; c.L = L; c.D = D;
+    return avloc_layout_init(avloc__gl_model_layout_fn, m, sizeof *m, &c, mem, bytes);
+}
+
+AVLOC_API void avloc_gllim_model_destroy(avloc_gllim_model *m)
+{
+    if (m) memset(m, 0, sizeof *m);
 }
 
 AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
 {
     size_t K, L, D, k, d, i, j;
     double psum = 0.0;
-    if (!m || !m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_NULL;
+    if (!m) return AVLOC_ERR_NULL;
+    if (!m->pi || !m->Gamma_inv || !m->At) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
     K = m->K; L = m->L; D = m->D;
     m->prepared = 0;
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc__gl_sigma_ok(m->sigma_type)) return AVLOC_ERR_PARAM;
-    /* featcfg built without avloc_gllim_featcfg_default(): obs_weight 0 */
-    if (!(m->feat.obs_weight > 0.0 && m->feat.obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
-    if (!(m->feat.hfov_deg >= 0.0 && m->feat.hfov_deg < 180.0)) return AVLOC_ERR_PARAM;
+    /* a model struct filled by hand: obs_weight 0 */
+    if (!(m->obs_weight > 0.0 && m->obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
+    if (!(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f64(m->pi, K) || !avloc_all_finite_f64(m->c, K * L) ||
         !avloc_all_finite_f64(m->Gamma, K * L * L) || !avloc_all_finite_f64(m->A, K * D * L) ||
         !avloc_all_finite_f64(m->b, K * D) || !avloc_all_finite_f64(m->sigma2, K * D))
@@ -1415,7 +1447,7 @@ static avloc_result avloc__gl_train(const avloc_gllim_train_config *cfg, const d
     return r;
 }
 
-AVLOC_API avloc_result avloc_gllim_train(const avloc_gllim_train_config *cfg, const double *X,
+AVLOC_API avloc_result avloc_gllim_train_f64(const avloc_gllim_train_config *cfg, const double *X,
                                          const double *Y, size_t N, avloc_gllim_model *model,
                                          void *scratch, size_t scratch_bytes,
                                          avloc_gllim_train_info *info)
@@ -1483,7 +1515,30 @@ static avloc_result avloc__gl_inverse(const avloc_gllim_model *m, const double *
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_gllim_inverse(const avloc_gllim_model *m, const double *y, double *x, double *alpha)
+AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned char *dim_mask, size_t N, size_t D,
+                                                    size_t *n_filled)
+{
+    size_t n, d, filled = 0, ND;
+    if (!Y || !dim_mask) return AVLOC_ERR_NULL;
+    if (N == 0 || D == 0) return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(N, D, &ND)) return AVLOC_ERR_OVERFLOW;
+    for (n = 0; n < ND; n++) /* refuse before changing anything */
+        if (dim_mask[n] && !(Y[n] - Y[n] == 0.0f)) return AVLOC_ERR_NONFINITE;
+    for (d = 0; d < D; d++) {
+        double s = 0.0;
+        size_t c = 0;
+        float fill;
+        for (n = 0; n < N; n++)
+            if (dim_mask[n * D + d]) { s += Y[n * D + d]; c++; }
+        fill = c ? (float)(s / (double)c) : 0.0f;
+        for (n = 0; n < N; n++)
+            if (!dim_mask[n * D + d]) { Y[n * D + d] = fill; filled++; }
+    }
+    if (n_filled) *n_filled = filled;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_gllim_inverse_f64(const avloc_gllim_model *m, const double *y, double *x, double *alpha)
 {
     if (!y) return AVLOC_ERR_NULL;
     return avloc__gl_inverse(m, y, NULL, x, alpha);
@@ -1497,37 +1552,50 @@ AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const
 
 /* ------------------------------------------------------------- Theorem 1 */
 
+/* S0, S1, S2 of D doubles each: the statistics' own memory, and the part of
+   the stream's and the clip scratch's layouts that holds their statistics. */
+static avloc_result avloc__gl_stats_layout(avloc_arena *a, avloc_gllim_stats *s, size_t D)
+{
+    double *S0, *S1, *S2;
+    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    S0 = AVLOC_PUSH(a, double, D);
+    S1 = AVLOC_PUSH(a, double, D);
+    S2 = AVLOC_PUSH(a, double, D);
+    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
+    if (s) {
+        if (!S0 || !S1 || !S2) return AVLOC_ERR_WORKSPACE;
+        s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
+        s->n_active = 0;
+        s->n_frames = 0;
+    }
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__gl_stats_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    (void)scratch_bytes;
+    return avloc__gl_stats_layout(a, (avloc_gllim_stats *)obj, *(const size_t *)cfg);
+}
+
 AVLOC_API avloc_result avloc_gllim_stats_query(size_t D, size_t *bytes)
 {
-    avloc_arena a;
     if (!bytes) return AVLOC_ERR_NULL;
-    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
-    avloc_arena_init(&a, NULL, 0);
-    AVLOC_PUSH(&a, double, D);
-    AVLOC_PUSH(&a, double, D);
-    AVLOC_PUSH(&a, double, D);
-    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    return avloc_layout_query(avloc__gl_stats_layout_fn, &D, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_gllim_stats_init(avloc_gllim_stats *s, size_t D, void *mem, size_t bytes)
 {
-    avloc_arena a;
-    size_t need;
     avloc_result r;
+    if (s) memset(s, 0, sizeof *s);
     if (!s || !mem) return AVLOC_ERR_NULL;
-    r = avloc_gllim_stats_query(D, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    avloc_arena_init(&a, mem, bytes);
-    s->D = D;
-    s->S0 = AVLOC_PUSH(&a, double, D);
-    s->S1 = AVLOC_PUSH(&a, double, D);
-    s->S2 = AVLOC_PUSH(&a, double, D);
-    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    avloc_gllim_stats_reset(s);
-    return AVLOC_OK;
+    r = avloc_layout_init(avloc__gl_stats_layout_fn, s, sizeof *s, &D, mem, bytes);
+    if (r == AVLOC_OK) avloc_gllim_stats_reset(s);
+    return r;
+}
+
+AVLOC_API void avloc_gllim_stats_destroy(avloc_gllim_stats *s)
+{
+    if (s) memset(s, 0, sizeof *s);
 }
 
 AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
@@ -1674,7 +1742,8 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
                                                  const unsigned char *mask, size_t T, int sign)
 {
     size_t D, cnt, tot;
-    if (!s || !s->S0 || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s->S0) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
     D = s->D;
     if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
     if (T == 0) return AVLOC_OK;
@@ -1687,43 +1756,53 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *bytes)
+/* nu, mu, V for K_cap components and the 2 x D work array; the per-call
+   scratch of avloc_gllim_posterior_f32 is one set of statistics. */
+static avloc_result avloc__gl_post_layout(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
-    avloc_arena a;
-    if (!m || !bytes) return AVLOC_ERR_NULL;
+    const avloc_gllim_model *m = (const avloc_gllim_model *)cfg;
+    avloc_gllim_posterior *p = (avloc_gllim_posterior *)obj;
+    size_t KL, KLL, D2;
+    double *nu, *mu, *V, *work;
+    avloc_result r;
     if (m->K_cap == 0 || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L || m->D == 0 || m->D > AVLOC_MAX_DIM)
         return AVLOC_ERR_SIZE;
-    avloc_arena_init(&a, NULL, 0);
-    AVLOC_PUSH(&a, double, m->K_cap);
-    AVLOC_PUSH(&a, double, m->K_cap * m->L);
-    AVLOC_PUSH(&a, double, m->K_cap * m->L * m->L);
-    AVLOC_PUSH(&a, double, 2 * m->D);
-    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    *bytes = avloc_arena_needed(&a);
+    if (!avloc_size_mul(m->K_cap, m->L, &KL) || !avloc_size_mul(KL, m->L, &KLL) || !avloc_size_mul(2, m->D, &D2))
+        return AVLOC_ERR_OVERFLOW;
+    nu = AVLOC_PUSH(a, double, m->K_cap);
+    mu = AVLOC_PUSH(a, double, KL);
+    V = AVLOC_PUSH(a, double, KLL);
+    work = AVLOC_PUSH(a, double, D2);
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    if ((r = avloc_gllim_stats_query(m->D, scratch_bytes)) != AVLOC_OK) return r;
+    if (!p) return AVLOC_OK;
+    if (!nu || !mu || !V || !work) return AVLOC_ERR_WORKSPACE;
+    p->K_cap = m->K_cap;
+    p->K = m->K;
+    p->L = m->L;
+    p->D = m->D;
+    p->nu = nu; p->mu = mu; p->V = V; p->work = work;
     return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_gllim_posterior_query(const avloc_gllim_model *m, size_t *obj_bytes,
+                                                   size_t *scratch_bytes)
+{
+    if (!m || !obj_bytes) return AVLOC_ERR_NULL;
+    return avloc_layout_query(avloc__gl_post_layout, m, obj_bytes, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_gllim_posterior_init(avloc_gllim_posterior *p, const avloc_gllim_model *m,
                                                   void *mem, size_t bytes)
 {
-    avloc_arena a;
-    size_t need;
-    avloc_result r;
+    if (p) memset(p, 0, sizeof *p);
     if (!p || !m || !mem) return AVLOC_ERR_NULL;
-    r = avloc_gllim_posterior_query(m, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    memset(p, 0, sizeof *p);
-    avloc_arena_init(&a, mem, bytes);
-    p->K_cap = m->K_cap;
-    p->K = m->K;
-    p->L = m->L;
-    p->nu = AVLOC_PUSH(&a, double, m->K_cap);
-    p->mu = AVLOC_PUSH(&a, double, m->K_cap * m->L);
-    p->V = AVLOC_PUSH(&a, double, m->K_cap * m->L * m->L);
-    p->D = m->D;
-    p->work = AVLOC_PUSH(&a, double, 2 * m->D);
-    return avloc_arena_status(&a);
+    return avloc_layout_init(avloc__gl_post_layout, p, sizeof *p, m, mem, bytes);
+}
+
+AVLOC_API void avloc_gllim_posterior_destroy(avloc_gllim_posterior *p)
+{
+    if (p) memset(p, 0, sizeof *p);
 }
 
 /* mixture mean and covariance from nu, mu, V */
@@ -1872,10 +1951,10 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     size_t K, L, D, k, i, j;
     double mx = -HUGE_VAL, tot = 0.0, ow, C = 0.0, lsum = 0.0, *w, *yb;
     int tied;
-    if (!m || !s || !p || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_NULL;
-    if (!m->prepared) return AVLOC_ERR_STATE;
+    if (!m || !s || !p) return AVLOC_ERR_NULL;
+    if (!m->prepared || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
-    ow = m->feat.obs_weight;
+    ow = m->obs_weight;
     if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
     tied = avloc__gl_sigma_tied(m->sigma_type);
     if (s->D != D || p->L != L || p->D != D || p->K_cap < K) return AVLOC_ERR_SIZE;
@@ -1936,12 +2015,6 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_gllim_posterior_scratch_query(const avloc_gllim_model *m, size_t *bytes)
-{
-    if (!m || !bytes) return AVLOC_ERR_NULL;
-    return avloc_gllim_stats_query(m->D, bytes);
-}
-
 AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, const float *Y,
                                                  const unsigned char *mask, size_t T,
                                                  avloc_gllim_posterior *p,
@@ -1970,63 +2043,67 @@ AVLOC_API avloc_gllim_stream_config avloc_gllim_stream_config_default(void)
     return c;
 }
 
-static avloc_result avloc__gl_stream_layout(avloc_arena *a, avloc_gllim_stream *s, size_t D,
-                                            const avloc_gllim_stream_config *cfg)
+/* The stream's config for avloc_layout_query/init: its model and settings. */
+typedef struct avloc__gl_stream_cfg {
+    const avloc_gllim_model *m;
+    const avloc_gllim_stream_config *cfg;
+} avloc__gl_stream_cfg;
+
+static avloc_result avloc__gl_stream_layout(avloc_arena *a, void *obj, const void *cfgp, size_t *scratch_bytes)
 {
-    size_t WD;
+    const avloc__gl_stream_cfg *sc = (const avloc__gl_stream_cfg *)cfgp;
+    const avloc_gllim_stream_config *cfg = sc->cfg;
+    avloc_gllim_stream *s = (avloc_gllim_stream *)obj;
+    size_t WD, D = sc->m->D;
     float *ry;
     unsigned char *rm;
-    double *S0, *S1, *S2;
+    avloc_result r;
+    (void)scratch_bytes;
     if (cfg->window == 0 || cfg->emit_every == 0 || cfg->refresh_every == 0 || cfg->window > AVLOC_MAX_DIM)
         return AVLOC_ERR_PARAM;
+    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(cfg->window, D, &WD)) return AVLOC_ERR_OVERFLOW;
     ry = AVLOC_PUSH(a, float, WD);
     rm = AVLOC_PUSH(a, unsigned char, WD);
-    S0 = AVLOC_PUSH(a, double, D);
-    S1 = AVLOC_PUSH(a, double, D);
-    S2 = AVLOC_PUSH(a, double, D);
-    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
-    if (s && a->base) {
-        s->ring_y = ry; s->ring_m = rm;
-        s->stats.D = D; s->stats.S0 = S0; s->stats.S1 = S1; s->stats.S2 = S2;
-    }
+    if ((r = avloc__gl_stats_layout(a, s ? &s->stats : NULL, D)) != AVLOC_OK) return r;
+    if (!s) return AVLOC_OK;
+    if (!ry || !rm) return AVLOC_ERR_WORKSPACE;
+    s->ring_y = ry;
+    s->ring_m = rm;
+    s->model = sc->m;
+    s->cfg = *cfg;
     return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_gllim_stream_query(const avloc_gllim_model *m,
                                                 const avloc_gllim_stream_config *cfg, size_t *bytes)
 {
-    avloc_arena a;
-    avloc_result r;
+    avloc__gl_stream_cfg sc;
     if (!m || !cfg || !bytes) return AVLOC_ERR_NULL;
-    if (m->D == 0 || m->D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__gl_stream_layout(&a, NULL, m->D, cfg);
-    if (r != AVLOC_OK) return r;
-    *bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    sc.m = m;
+    sc.cfg = cfg;
+    return avloc_layout_query(avloc__gl_stream_layout, &sc, bytes, NULL);
 }
 
 AVLOC_API avloc_result avloc_gllim_stream_init(avloc_gllim_stream *s, const avloc_gllim_model *m,
                                                const avloc_gllim_stream_config *cfg,
                                                void *mem, size_t bytes)
 {
-    avloc_arena a;
+    avloc__gl_stream_cfg sc;
     avloc_result r;
-    size_t need;
+    if (s) memset(s, 0, sizeof *s);
     if (!s || !m || !cfg || !mem) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
-    r = avloc_gllim_stream_query(m, cfg, &need);
-    if (r != AVLOC_OK) return r;
-    if (bytes < need) return AVLOC_ERR_WORKSPACE;
-    memset(s, 0, sizeof *s);
-    avloc_arena_init(&a, mem, bytes);
-    r = avloc__gl_stream_layout(&a, s, m->D, cfg);
-    if (r != AVLOC_OK) return r;
-    s->model = m;
-    s->cfg = *cfg;
-    avloc_gllim_stream_reset(s);
-    return AVLOC_OK;
+    sc.m = m;
+    sc.cfg = cfg;
+    r = avloc_layout_init(avloc__gl_stream_layout, s, sizeof *s, &sc, mem, bytes);
+    if (r == AVLOC_OK) avloc_gllim_stream_reset(s);
+    return r;
+}
+
+AVLOC_API void avloc_gllim_stream_destroy(avloc_gllim_stream *s)
+{
+    if (s) memset(s, 0, sizeof *s);
 }
 
 AVLOC_API void avloc_gllim_stream_reset(avloc_gllim_stream *s)
@@ -2150,6 +2227,15 @@ static avloc_result avloc__gl_meta_d(avloc_st_writer *w, const char *key, double
     return avloc_st_add_meta(w, key, b);
 }
 
+/* Window names in model files, indexed by avloc_window. */
+static const char *const avloc__gl_window_names[] = {"rectangular", "hann", "hamming", "blackman", "sqrt_hann"};
+#define AVLOC__GL_N_WINDOWS (sizeof avloc__gl_window_names / sizeof avloc__gl_window_names[0])
+
+static const char *avloc__gl_window_name(avloc_window w)
+{
+    return (size_t)w < AVLOC__GL_N_WINDOWS ? avloc__gl_window_names[w] : "?";
+}
+
 static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype dt, void *buf, size_t cap,
                                     void *scratch, size_t scratch_bytes, size_t *total)
 {
@@ -2158,7 +2244,7 @@ static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype d
     float *tmp = NULL;
     double *tmpd = NULL;
     avloc_result r;
-    const avloc_gllim_featcfg *f = &m->feat;
+    const avloc_binaural_config *f = &m->feat;
     if (scratch && scratch_bytes > AVLOC_ALIGN) { /* aligned; counted in doubles (F64 gathers too) */
         avloc_arena a;
         avloc_arena_init(&a, scratch, scratch_bytes);
@@ -2174,13 +2260,14 @@ static avloc_result avloc__gl_write(const avloc_gllim_model *m, avloc_st_dtype d
     avloc__gl_meta_u(&w, "K", K); avloc__gl_meta_u(&w, "L", L); avloc__gl_meta_u(&w, "D", D);
     avloc__gl_meta_d(&w, "sample_rate", f->sample_rate);
     avloc__gl_meta_u(&w, "n_fft", f->n_fft); avloc__gl_meta_u(&w, "hop", f->hop);
+    avloc_st_add_meta(&w, "window", avloc__gl_window_name(f->window));
     avloc__gl_meta_u(&w, "first_bin", f->first_bin); avloc__gl_meta_u(&w, "n_bins", f->n_bins);
     avloc__gl_meta_d(&w, "threshold_db", f->threshold_db);
     avloc__gl_meta_u(&w, "threshold_relative", f->threshold_relative ? 1u : 0u);
-    avloc__gl_meta_u(&w, "image_width", f->image_width);
-    avloc__gl_meta_u(&w, "image_height", f->image_height);
-    avloc__gl_meta_d(&w, "hfov_deg", f->hfov_deg);
-    avloc__gl_meta_d(&w, "obs_weight", f->obs_weight);
+    avloc__gl_meta_u(&w, "image_width", m->image_width);
+    avloc__gl_meta_u(&w, "image_height", m->image_height);
+    avloc__gl_meta_d(&w, "hfov_deg", m->hfov_deg);
+    avloc__gl_meta_d(&w, "obs_weight", m->obs_weight);
     sh[0] = K; sh[1] = L; sh[2] = L;
     if ((r = avloc__gl_put(&w, "pi", dt, 1, sh, m->pi, 0, 0, tmp, tmp_cap, tmpd)) == AVLOC_ERR_WORKSPACE && !w.measure) return r;
     if ((r = avloc__gl_put(&w, "c", dt, 2, sh, m->c, 0, 0, tmp, tmp_cap, tmpd)) == AVLOC_ERR_WORKSPACE && !w.measure) return r;
@@ -2200,7 +2287,7 @@ static avloc_result avloc__gl_check_model(const avloc_gllim_model *m)
 {
     if (!m->pi || !m->A) return AVLOC_ERR_STATE;
     if (m->K == 0 || m->K > m->K_cap || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L || m->D == 0) return AVLOC_ERR_SIZE;
-    if (!avloc__gl_sigma_ok(m->sigma_type)) return AVLOC_ERR_PARAM;
+    if (!avloc__gl_sigma_ok(m->sigma_type) || (size_t)m->feat.window >= AVLOC__GL_N_WINDOWS) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
@@ -2332,13 +2419,61 @@ static avloc_result avloc__gl_get(const avloc_st_reader *rd, const char *name, s
     return r == AVLOC_ERR_PARAM ? AVLOC_ERR_FORMAT : r;
 }
 
+/* Optional items: absent ones keep the defaults model_init set, present ones must parse. */
+static avloc_result avloc__gl_opt(avloc_result r)
+{
+    return r == AVLOC_ERR_NOT_FOUND ? AVLOC_OK : r;
+}
+
+static avloc_result avloc__gl_meta_float(const avloc_st_reader *rd, const char *key, float *out)
+{
+    double v = *out;
+    avloc_result r = avloc__gl_meta_get_d(rd, key, &v);
+    if (r == AVLOC_OK && !(v >= -FLT_MAX && v <= FLT_MAX)) return AVLOC_ERR_FORMAT;
+    *out = (float)v;
+    return avloc__gl_opt(r);
+}
+
+static avloc_result avloc__gl_meta_window(const avloc_st_reader *rd, avloc_window *w)
+{
+    char b[32];
+    size_t i;
+    avloc_result r = avloc_st_meta(rd, "window", b, sizeof b);
+    if (r == AVLOC_ERR_NOT_FOUND) return AVLOC_OK; /* files before the window was stored: Hann */
+    if (r != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    for (i = 0; i < AVLOC__GL_N_WINDOWS; i++)
+        if (strcmp(b, avloc__gl_window_names[i]) == 0) { *w = (avloc_window)i; return AVLOC_OK; }
+    return AVLOC_ERR_FORMAT;
+}
+
+/* The feature configuration, camera and tempering weight from the metadata. */
+static avloc_result avloc__gl_meta_feat(const avloc_st_reader *rd, avloc_gllim_model *m)
+{
+    avloc_binaural_config *f = &m->feat;
+    size_t rel = f->threshold_relative ? 1u : 0u;
+    avloc_result r;
+    if ((r = avloc__gl_meta_float(rd, "sample_rate", &f->sample_rate)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "n_fft", AVLOC_MAX_DIM, &f->n_fft))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "hop", AVLOC_MAX_DIM, &f->hop))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_meta_window(rd, &f->window)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "first_bin", AVLOC_MAX_DIM, &f->first_bin))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "n_bins", AVLOC_MAX_DIM, &f->n_bins))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_meta_float(rd, "threshold_db", &f->threshold_db)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "threshold_relative", 1, &rel))) != AVLOC_OK) return r;
+    f->threshold_relative = (int)rel;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "image_width", AVLOC_MAX_DIM, &m->image_width))) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "image_height", AVLOC_MAX_DIM, &m->image_height))) != AVLOC_OK)
+        return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_d(rd, "hfov_deg", &m->hfov_deg))) != AVLOC_OK) return r;
+    return avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight));
+}
+
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes)
 {
     avloc_st_reader rd;
-    size_t K, L, D, sh[3], ssh[2], k, d, u;
+    size_t K, L, D, sh[3], ssh[2], k, d;
     avloc_gllim_sigma st;
-    avloc_gllim_featcfg f;
     avloc_result r;
     if (!m || !data || !mem) return AVLOC_ERR_NULL;
     r = avloc__gl_file_header(data, size, &rd, &K, &L, &D, &st);
@@ -2361,80 +2496,197 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
             size_t i = (ssh[0] == 1 ? 0 : k) * ssh[1] + (ssh[1] == 1 ? 0 : d);
             m->sigma2[k * D + d] = m->sigma2[i];
         }
-    f = avloc_gllim_featcfg_default();
-    /* feature metadata: optional items keep their defaults, present ones must parse */
-    r = avloc__gl_meta_get_d(&rd, "sample_rate", &f.sample_rate); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "n_fft", AVLOC_MAX_DIM, &f.n_fft); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "hop", AVLOC_MAX_DIM, &f.hop); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "first_bin", AVLOC_MAX_DIM, &f.first_bin); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "n_bins", AVLOC_MAX_DIM, &f.n_bins); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_d(&rd, "threshold_db", &f.threshold_db); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    u = 0;
-    r = avloc__gl_meta_get_u(&rd, "threshold_relative", 1, &u); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    f.threshold_relative = (int)u;
-    r = avloc__gl_meta_get_u(&rd, "image_width", AVLOC_MAX_DIM, &f.image_width); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_u(&rd, "image_height", AVLOC_MAX_DIM, &f.image_height); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_d(&rd, "hfov_deg", &f.hfov_deg); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    r = avloc__gl_meta_get_d(&rd, "obs_weight", &f.obs_weight); if (r != AVLOC_OK && r != AVLOC_ERR_NOT_FOUND) return r;
-    m->feat = f;
+    r = avloc__gl_meta_feat(&rd, m);
+    if (r != AVLOC_OK) return r;
     return avloc_gllim_model_prepare(m);
 }
 
+/* ------------------------------------------------------ GCC-PHAT baseline */
+
+AVLOC_API avloc_phat_model avloc_phat_model_default(void)
+{
+    avloc_phat_model m;
+    memset(&m, 0, sizeof m);
+    m.gcc = avloc_gcc_config_default();
+    m.sample_rate = 16000.0f;
+    return m;
+}
+
+AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *delays, const double *u, size_t n)
+{
+    double mx = 0.0, my = 0.0, sxx = 0.0, sxy = 0.0, se = 0.0, slope, icpt;
+    size_t i;
+    if (!m || !delays || !u) return AVLOC_ERR_NULL;
+    if (n < 2) return AVLOC_ERR_SIZE;
+    if (!avloc_all_finite_f64(delays, n) || !avloc_all_finite_f64(u, n)) return AVLOC_ERR_NONFINITE;
+    /* centred sums: no cancellation for delays far from 0 */
+    for (i = 0; i < n; i++) { mx += delays[i]; my += u[i]; }
+    mx /= (double)n;
+    my /= (double)n;
+    for (i = 0; i < n; i++) {
+        double dx = delays[i] - mx;
+        sxx += dx * dx;
+        sxy += dx * (u[i] - my);
+    }
+    if (!(sxx > 0.0)) return AVLOC_ERR_NUMERIC; /* every delay equal */
+    slope = sxy / sxx;
+    icpt = my - slope * mx;
+    for (i = 0; i < n; i++) {
+        double e = slope * delays[i] + icpt - u[i];
+        se += e * e;
+    }
+    m->slope = slope;
+    m->intercept = icpt;
+    m->rmse = sqrt(se / (double)n);
+    m->n_train = n;
+    return AVLOC_OK;
+}
+
+AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay)
+{
+    return m->slope * delay + m->intercept;
+}
+
+static avloc_result avloc__phat_write(const avloc_phat_model *m, void *buf, size_t cap, size_t *total)
+{
+    avloc_st_writer w;
+    const avloc_gcc_config *g = &m->gcc;
+    size_t two = 2;
+    double line[2];
+    line[0] = m->slope;
+    line[1] = m->intercept;
+    avloc_st_begin(&w, buf, cap);
+    avloc_st_add_meta(&w, "format", "avloc-phat");
+    avloc_st_add_meta(&w, "version", "1");
+    avloc__gl_meta_d(&w, "sample_rate", m->sample_rate);
+    avloc__gl_meta_u(&w, "frame_length", g->frame_length);
+    avloc__gl_meta_u(&w, "n_fft", g->n_fft);
+    avloc__gl_meta_u(&w, "hop", g->hop);
+    avloc_st_add_meta(&w, "window", avloc__gl_window_name(g->window));
+    avloc__gl_meta_u(&w, "max_lag", g->max_lag);
+    avloc__gl_meta_u(&w, "upsample", g->upsample);
+    avloc__gl_meta_u(&w, "interp", (size_t)g->interp);
+    avloc__gl_meta_d(&w, "phat_floor", g->phat_floor);
+    avloc__gl_meta_d(&w, "rmse_px", m->rmse);
+    avloc__gl_meta_u(&w, "n_train", m->n_train);
+    avloc__gl_meta_u(&w, "image_width", m->image_width);
+    avloc__gl_meta_u(&w, "image_height", m->image_height);
+    avloc__gl_meta_d(&w, "hfov_deg", m->hfov_deg);
+    avloc_st_add(&w, "line", AVLOC_ST_F64, 1, &two, w.measure ? NULL : line);
+    return avloc_st_finish(&w, total);
+}
+
+/* What a file can hold: a valid GCC configuration and finite numbers. */
+static avloc_result avloc__phat_check(const avloc_phat_model *m)
+{
+    size_t ob, sb;
+    avloc_result r = avloc_gcc_query_f32(&m->gcc, &ob, &sb);
+    if (r != AVLOC_OK) return r;
+    if (!(m->sample_rate > 0.0f && m->sample_rate <= FLT_MAX) || !(m->slope - m->slope == 0.0) ||
+        !(m->intercept - m->intercept == 0.0) || !(m->rmse >= 0.0 && m->rmse - m->rmse == 0.0) ||
+        !(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0))
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_phat_save_query(const avloc_phat_model *m, size_t *file_bytes)
+{
+    avloc_result r;
+    size_t total = 0;
+    if (!m || !file_bytes) return AVLOC_ERR_NULL;
+    if ((r = avloc__phat_check(m)) != AVLOC_OK) return r;
+    r = avloc__phat_write(m, NULL, 0, &total);
+    if (r != AVLOC_OK && r != AVLOC_ERR_WORKSPACE) return r;
+    *file_bytes = total;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, size_t cap, size_t *written)
+{
+    avloc_result r;
+    size_t need, total = 0;
+    if (!m || !buf) return AVLOC_ERR_NULL;
+    if ((r = avloc_phat_save_query(m, &need)) != AVLOC_OK) return r;
+    if (cap < need) return AVLOC_ERR_WORKSPACE;
+    if ((r = avloc__phat_write(m, buf, cap, &total)) != AVLOC_OK) return r;
+    if (written) *written = total;
+    return AVLOC_OK;
+}
+
+/* Required GCC settings of a PHAT file: missing or malformed -> FORMAT. */
+static avloc_result avloc__phat_meta_gcc(const avloc_st_reader *rd, avloc_phat_model *p)
+{
+    avloc_gcc_config *g = &p->gcc;
+    size_t interp = 0;
+    avloc_result r;
+    if ((r = avloc__gl_meta_get_u(rd, "frame_length", AVLOC_MAX_DIM, &g->frame_length)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "n_fft", AVLOC_MAX_DIM, &g->n_fft)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "hop", AVLOC_MAX_DIM, &g->hop)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "max_lag", AVLOC_MAX_DIM, &g->max_lag)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "upsample", AVLOC_MAX_DIM, &g->upsample)) != AVLOC_OK ||
+        (r = avloc__gl_meta_get_u(rd, "interp", 1, &interp)) != AVLOC_OK ||
+        (r = avloc__gl_meta_float(rd, "phat_floor", &g->phat_floor)) != AVLOC_OK ||
+        (r = avloc__gl_meta_float(rd, "sample_rate", &p->sample_rate)) != AVLOC_OK ||
+        (r = avloc__gl_meta_window(rd, &g->window)) != AVLOC_OK)
+        return r == AVLOC_ERR_NOT_FOUND ? AVLOC_ERR_FORMAT : r;
+    g->interp = (avloc_gcc_interp)interp;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size)
+{
+    avloc_st_reader rd;
+    avloc_phat_model p = avloc_phat_model_default();
+    size_t two = 2;
+    double line[2];
+    char b[32];
+    avloc_result r;
+    if (!m || !data) return AVLOC_ERR_NULL;
+    if ((r = avloc_st_open(&rd, data, size)) != AVLOC_OK) return r;
+    if (avloc_st_meta(&rd, "format", b, sizeof b) != AVLOC_OK || strcmp(b, "avloc-phat") != 0) return AVLOC_ERR_FORMAT;
+    if (avloc_st_meta(&rd, "version", b, sizeof b) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    if (strcmp(b, "1") != 0) return AVLOC_ERR_UNSUPPORTED;
+    if ((r = avloc__phat_meta_gcc(&rd, &p)) != AVLOC_OK) return r;
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_d(&rd, "rmse_px", &p.rmse))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_u(&rd, "n_train", AVLOC_MAX_DIM, &p.n_train))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_u(&rd, "image_width", AVLOC_MAX_DIM, &p.image_width))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_u(&rd, "image_height", AVLOC_MAX_DIM, &p.image_height))) != AVLOC_OK ||
+        (r = avloc__gl_opt(avloc__gl_meta_get_d(&rd, "hfov_deg", &p.hfov_deg))) != AVLOC_OK)
+        return r;
+    if ((r = avloc__gl_get(&rd, "line", 1, &two, line)) != AVLOC_OK) return r == AVLOC_ERR_NOT_FOUND ? AVLOC_ERR_FORMAT : r;
+    p.slope = line[0];
+    p.intercept = line[1];
+    if (avloc__phat_check(&p) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    *m = p;
+    return AVLOC_OK;
+}
+
 /* ------------------------------------------------------------ feature glue */
-#ifdef AVLOC_GLLIM_DSP
-
-AVLOC_API avloc_binaural_config avloc_gllim_featcfg_to_binaural(const avloc_gllim_featcfg *f)
-{
-    avloc_binaural_config c = avloc_binaural_config_default();
-    c.sample_rate = (float)f->sample_rate;
-    c.n_fft = f->n_fft;
-    c.hop = f->hop;
-    c.first_bin = f->first_bin;
-    c.n_bins = f->n_bins;
-    c.threshold_db = (float)f->threshold_db;
-    c.threshold_relative = f->threshold_relative;
-    return c;
-}
-
-AVLOC_API void avloc_gllim_featcfg_set_binaural(avloc_gllim_featcfg *f, const avloc_binaural_config *c)
-{
-    f->sample_rate = c->sample_rate;
-    f->n_fft = c->n_fft;
-    f->hop = c->hop;
-    f->first_bin = c->first_bin;
-    f->n_bins = c->n_bins;
-    f->threshold_db = c->threshold_db;
-    f->threshold_relative = c->threshold_relative;
-}
 
 /* scratch: [features n_frames x D floats | mask n_frames x D | stats | binaural scratch] */
-static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_gllim_featcfg *f, size_t n_samples,
+static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_config *f, size_t n_samples,
                                           size_t *n_frames, float **feat, unsigned char **mask,
                                           avloc_gllim_stats *st, void **bs, size_t *bs_bytes)
 {
-    avloc_binaural_config c = avloc_gllim_featcfg_to_binaural(f);
     size_t D, nf, FD, bsz;
-    double *S0, *S1, *S2;
     avloc_result r;
     if (!avloc_size_mul(3, f->n_bins, &D)) return AVLOC_ERR_OVERFLOW;
-    r = avloc_binaural_frames(&c, n_samples, &nf);
+    r = avloc_binaural_frames(f, n_samples, &nf);
     if (r != AVLOC_OK) return r;
-    r = avloc_binaural_query(&c, n_samples, &bsz);
+    r = avloc_binaural_query_f32(f, n_samples, &bsz);
     if (r != AVLOC_OK) return r;
     if (!avloc_size_mul(nf, D, &FD)) return AVLOC_ERR_OVERFLOW;
     *feat = AVLOC_PUSH(a, float, FD);
     *mask = AVLOC_PUSH(a, unsigned char, FD);
-    S0 = AVLOC_PUSH(a, double, D);
-    S1 = AVLOC_PUSH(a, double, D);
-    S2 = AVLOC_PUSH(a, double, D);
+    r = avloc__gl_stats_layout(a, st, D);
+    if (r != AVLOC_OK) return r;
     *bs = avloc_arena_push(a, bsz, 1, AVLOC_ALIGN);
     *bs_bytes = bsz;
     *n_frames = nf;
-    if (st) { st->D = D; st->S0 = S0; st->S1 = S1; st->S2 = S2; }
     return avloc_arena_status(a);
 }
 
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_gllim_featcfg *f, size_t n_samples,
+AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
                                               size_t *n_frames, size_t *scratch_bytes)
 {
     avloc_arena a;
@@ -2452,12 +2704,11 @@ AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_gllim_featcfg *f, size
     return AVLOC_OK;
 }
 
-static avloc_result avloc__gl_clip_features(const avloc_gllim_featcfg *f, const float *left, const float *right,
+static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, const float *left, const float *right,
                                             size_t n_samples, void *scratch, size_t scratch_bytes,
                                             float **feat, unsigned char **mask, size_t *nf,
                                             avloc_gllim_stats *st)
 {
-    avloc_binaural_config c = avloc_gllim_featcfg_to_binaural(f);
     avloc_arena a;
     void *bs;
     size_t bsz, need, n_active;
@@ -2469,10 +2720,10 @@ static avloc_result avloc__gl_clip_features(const avloc_gllim_featcfg *f, const 
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__gl_clip_layout(&a, f, n_samples, nf, feat, mask, st, &bs, &bsz);
     if (r != AVLOC_OK) return r;
-    return avloc_binaural_features_f32(&c, left, right, n_samples, *feat, *mask, *nf, &n_active, bs, bsz);
+    return avloc_binaural_features_f32(f, left, right, n_samples, *feat, *mask, *nf, &n_active, bs, bsz);
 }
 
-AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_gllim_featcfg *f, const float *left,
+AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *f, const float *left,
                                                    const float *right, size_t n_samples, float *y,
                                                    unsigned char *dim_mask, void *scratch,
                                                    size_t scratch_bytes)
@@ -2508,6 +2759,5 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
     return avloc_gllim_posterior_from_stats(m, &st, post);
 }
 
-#endif /* AVLOC_GLLIM_DSP */
 
 #endif /* AVLOC_GLLIM_IMPLEMENTATION */

@@ -13,7 +13,6 @@
    Usage: ./a.out [n_batches (default 15)] [seconds of audio (default 1)] [K (default 32)] */
 #include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
-#define AVLOC_GLLIM_DSP
 #include "../avloc_dsp.h"
 #include "../avloc_gllim.h"
 
@@ -172,7 +171,7 @@ int main(int argc, char **argv)
     fd = c.nf * c.D;
     c.feat = (float *)malloc(fd * sizeof *c.feat);
     c.mask = (unsigned char *)malloc(fd);
-    if ((rc = avloc_binaural_query(&c.bc, c.n, &c.bbytes)) != AVLOC_OK) die("binaural_query", rc);
+    if ((rc = avloc_binaural_query_f32(&c.bc, c.n, &c.bbytes)) != AVLOC_OK) die("binaural_query", rc);
     c.bscr = malloc(c.bbytes);
     if ((rc = avloc_binaural_plan_query_f32(&c.bc, c.n, &plan_bytes, &c.pbytes)) != AVLOC_OK) die("plan_query", rc);
     if ((rc = avloc_binaural_plan_init_f32(&c.plan, &c.bc, malloc(plan_bytes), plan_bytes)) != AVLOC_OK)
@@ -183,7 +182,7 @@ int main(int argc, char **argv)
     c.m = &model;
     avloc_gllim_stats_query(c.D, &sbytes);
     if ((rc = avloc_gllim_stats_init(&c.st, c.D, malloc(sbytes), sbytes)) != AVLOC_OK) die("stats_init", rc);
-    avloc_gllim_posterior_query(&model, &pbytes);
+    avloc_gllim_posterior_query(&model, &pbytes, NULL);
     if ((rc = avloc_gllim_posterior_init(&c.post, &model, malloc(pbytes), pbytes)) != AVLOC_OK) die("post_init", rc);
 
     tf1 = best_ms(run_feat, &c, nb);

@@ -247,6 +247,7 @@ static int feat_main(int argc, char **argv, int kind)
             else if (r == AVLOC_OK && c.log == AVLOC_LOG_LN)
                 r = avloc_log_f32(dst, frames * bins, dst, c.ln_eps, 1);
         }
+        avloc_stft_destroy_f32(st);
         if (r != AVLOC_OK) { avcli_error(cmd, "%s: STFT failed: %s", in, avloc_result_str(r)); goto done; }
     } else {
         size_t width;
@@ -268,6 +269,7 @@ static int feat_main(int argc, char **argv, int kind)
             if (kind == FEAT_MFCC) r = avloc_melspec_mfcc_f32(&ms, x, au.frames, logmel, dst, frames, scratch, scr_b);
             else r = avloc_melspec_compute_f32(&ms, x, au.frames, dst, frames, scratch, scr_b);
         }
+        avloc_melspec_destroy_f32(&ms);
         if (r != AVLOC_OK) { avcli_error(cmd, "%s: feature extraction failed: %s", in, avloc_result_str(r)); goto done; }
         bins = width;
     }
@@ -355,6 +357,7 @@ static int cmd_gcc_phat(int argc, char **argv)
     void *obj = NULL, *scratch = NULL;
     float *left = NULL, *right, *delays = NULL, *peaks = NULL;
     avloc_result r;
+    memset(&g, 0, sizeof g); /* destroyed at done, whatever happened before */
     o[no++] = avcli_double("--max-lag-ms", &max_lag_ms, 0.001, 1000, "MS", "search lags within +-MS milliseconds");
     o[no++] = avcli_choice("--interp", &interp, "none|parabolic|upsample|both",
                            "sub-sample peak: parabola on the lag grid, an upsampled grid, or both (parabola on the upsampled grid)");
@@ -412,7 +415,7 @@ static int cmd_gcc_phat(int argc, char **argv)
     obj = avcli_malloc(cmd, obj_b, 1);
     scratch = avcli_malloc(cmd, scr_b, 1);
     if (!obj || !scratch) goto done;
-    r = avloc_gcc_init_f32(&g, &gc, obj, obj_b);
+    r = avloc_gcc_init_f32(&g, &gc, obj, obj_b); /* zeroes g on failure too */
     if (r != AVLOC_OK) { avcli_error(cmd, "GCC-PHAT init failed: %s", avloc_result_str(r)); goto done; }
     left = au.samples;
     right = au.samples + au.frames;
@@ -433,7 +436,7 @@ static int cmd_gcc_phat(int argc, char **argv)
         delays = (float *)avcli_malloc(cmd, nfr, sizeof(float));
         peaks = (float *)avcli_malloc(cmd, nfr, sizeof(float));
         if (r != AVLOC_OK || !delays || !peaks) goto done;
-        r = avloc_gcc_frames_f32(&g, left, right, au.frames, delays, peaks, nfr, scratch, scr_b);
+        r = avloc_gcc_delays_f32(&g, left, right, au.frames, delays, peaks, nfr, scratch, scr_b);
         if (r < 0) { avcli_error(cmd, "%s: GCC-PHAT failed: %s", in, avloc_result_str(r)); goto done; }
         for (t = 0; t < nfr; t++) {
             avloc_io_json j;
@@ -449,6 +452,7 @@ static int cmd_gcc_phat(int argc, char **argv)
     }
     rc = fflush(stdout) == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_FAIL;
 done:
+    avloc_gcc_destroy_f32(&g);
     free(obj);
     free(scratch);
     free(delays);

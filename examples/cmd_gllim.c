@@ -6,33 +6,25 @@
 
    DATA
    ----
-   A manifest is a CSV file with a header row; the columns `path`, `u` and `v`
-   are found by name (others are ignored), paths are relative to the CSV.
-   WAVs: 2 channels, channel 0 = LEFT ear, 1 = RIGHT ear.
+   A manifest is a CSV file with rows path,u,v: either with a header row
+   naming the columns `path`, `u` and `v` (found by name, others ignored),
+   or without one (then the first three columns are path, u, v). Paths are
+   relative to the CSV. WAVs: 2 channels, channel 0 = LEFT ear, 1 = RIGHT ear.
 
-   GLLIM MODEL FILE (safetensors)
-   ------------------------------
-   The library's format (avloc_gllim_save / avloc_gllim_load, see
-   avloc_gllim.h): tensors pi [K], c [K,2], Gamma [K,2,2], A [K,D,2], b [K,D],
-   sigma2 [1,D] ("d*"), [K,D] ("d"), [K,1] ("i") or [1,1] ("i*"); metadata
-   format=avloc-gllim, version=1, sigma_type, K, L, D, sample_rate, n_fft,
-   hop, first_bin, n_bins, threshold_db, threshold_relative, image_width,
-   image_height, hfov_deg, obs_weight (tempering, applied by the library's
-   posterior). The CLI adds what the library cannot hold yet: metadata
-   window=hann, frame_var_scale, coherence settings, train_* (provenance),
-   and the optional tensor frame_var [D] (mean within-clip
-   variance of the frame features of the training clips, see --frame-var).
-   The feature configuration, the camera and the localisation defaults travel
-   with the model, so `locate` needs nothing but the model and the WAVs.
+   MODEL FILES
+   -----------
+   Both are the library's formats, so any program reads them with the
+   library alone: GLLiM models through avloc_gllim_save / avloc_gllim_load
+   (parameters, feature configuration with the window, camera, tempering
+   weight; see avloc_gllim.h), PHAT models through avloc_phat_save /
+   avloc_phat_load (the GCC-PHAT settings and the delay -> u line). The CLI
+   writes nothing else into them.
 
-   PHAT MODEL FILE (JSON, one object)
-   ----------------------------------
-   {"format":"avloc-phat","version":1,"sample_rate":..,"frame_length":..,
-    "n_fft":..,"hop":..,"max_lag":..,"upsample":..,"slope":..,"intercept":..,
-    "rmse_px":..,"n_train":..,"image_width":..,"image_height":..,"hfov_deg":..}
-   u = slope * delay_samples + intercept (least squares on the training set).
+   This file is argument parsing, file I/O and printing: every algorithm
+   (features, EM, posterior, streaming, GCC-PHAT, the PHAT line fit) is a
+   library call.
 */
-#define AVLOC_GLLIM_DSP /* featcfg <-> binaural config glue */
+
 #include "../avloc_gllim.h"
 #include <time.h>
 
@@ -212,7 +204,28 @@ static int gl_parse_num(const char *s, double *v)
     return 1;
 }
 
-/* Reads path,u,v rows (columns found by header name). */
+/* Header row naming path, u and v: their column indices. A first row whose
+   second and third fields are numbers is no header: the columns are then
+   path,u,v in that order and the row is data (*is_data = 1). */
+static int gl_manifest_columns(char **f, size_t nf, int *ip, int *iu, int *iv, int *is_data)
+{
+    size_t k;
+    double x;
+    *is_data = 0;
+    if (nf >= 3 && gl_parse_num(f[1], &x) && gl_parse_num(f[2], &x)) {
+        *ip = 0; *iu = 1; *iv = 2;
+        *is_data = 1;
+        return 1;
+    }
+    for (k = 0; k < nf; k++) {
+        if (strcmp(f[k], "path") == 0) *ip = (int)k;
+        else if (strcmp(f[k], "u") == 0) *iu = (int)k;
+        else if (strcmp(f[k], "v") == 0) *iv = (int)k;
+    }
+    return *ip >= 0 && *iu >= 0 && *iv >= 0;
+}
+
+/* Reads path,u,v rows (columns found by header name, or no header). */
 static int gl_manifest_load(const char *cmd, const char *csv, gl_list *out)
 {
     unsigned char *buf = NULL;
@@ -236,27 +249,27 @@ static int gl_manifest_load(const char *cmd, const char *csv, gl_list *out)
     if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) p += 3; /* UTF-8 BOM */
     while (ok && *p) {
         char *nl = strchr(p, '\n'), *next = nl ? nl + 1 : p + strlen(p);
-        size_t nf, k;
+        size_t nf;
         if (nl) *nl = '\0';
         if (nl && nl > p && nl[-1] == '\r') nl[-1] = '\0';
         lineno++;
         if (*p == '\0') { p = next; continue; }
         nf = gl_csv_fields(p, f, 64);
-        if (ip < 0) { /* header */
-            for (k = 0; k < nf; k++) {
-                if (strcmp(f[k], "path") == 0) ip = (int)k;
-                else if (strcmp(f[k], "u") == 0) iu = (int)k;
-                else if (strcmp(f[k], "v") == 0) iv = (int)k;
-            }
-            if (ip < 0 || iu < 0 || iv < 0) {
-                avcli_error(cmd, "%s: header must name the columns path, u and v (got '%s'...)", csv, f[0]);
+        if (ip < 0) { /* header, or the first row of a file without one */
+            int is_data = 0;
+            if (!gl_manifest_columns(f, nf, &ip, &iu, &iv, &is_data)) {
+                avcli_error(cmd, "%s: the first row must be a header naming the columns path, u and v, or a row "
+                            "path,u,v with numbers u and v (got '%s'...)", csv, f[0]);
                 ok = 0;
+                ip = -1;
             }
-            p = next;
-            continue;
+            if (!is_data) {
+                p = next;
+                continue;
+            }
         }
         if ((int)nf <= ip || (int)nf <= iu || (int)nf <= iv) {
-            avcli_error(cmd, "%s:%lu: %lu fields, the header needs more", csv, (unsigned long)lineno, (unsigned long)nf);
+            avcli_error(cmd, "%s:%lu: %lu fields, too few for the path, u and v columns", csv, (unsigned long)lineno, (unsigned long)nf);
             ok = 0;
             break;
         }
@@ -422,245 +435,78 @@ static void gl_fx_free(gl_fx *fx)
     gl_free(&fx->planmem);
 }
 
-/* Onset gate (precedence effect): keeps only frames whose broadband energy
-   around the frame centre (5 hops) exceeds the mean energy of the preceding
-   ~160 ms by onset_db, i.e. frames where the direct sound dominates the
-   reverberation. Clears the mask of the other frames; updates n_active. */
-static int gl_onset_gate(const char *cmd, gl_fx *fx, const gl_audio *au, double onset_db, gl_buf *tmp)
-{
-    size_t hop = fx->bc.hop, nb = au->frames / hop, j, t, d, half = fx->bc.n_fft / hop / 2, back = 20, active = 0;
-    double *blk = (double *)gl_grow(cmd, tmp, nb + 1, sizeof(double)), ratio = pow(10.0, onset_db / 10.0);
-    if (!blk) return 0;
-    for (j = 0; j < nb; j++) {
-        double e = 0.0;
-        size_t i;
-        for (i = j * hop; i < (j + 1) * hop; i++) e += (double)au->left[i] * au->left[i] + (double)au->right[i] * au->right[i];
-        blk[j] = e;
-    }
-    for (t = 0; t < fx->T; t++) {
-        size_t c = t + half, a0, k;
-        double now = 0.0, past = 0.0;
-        int keep;
-        for (k = c >= 2 ? c - 2 : 0; k <= c + 2 && k < nb; k++) now += blk[k] / 5.0;
-        a0 = c >= back + 3 ? c - back - 3 : 0;
-        for (k = a0; k + 3 < c && k < nb; k++) past += blk[k];
-        past = (c > a0 + 3) ? past / (double)(c - 3 - a0) : 0.0;
-        keep = now > ratio * past;
-        for (d = 0; d < fx->D; d++) {
-            if (!keep) fx->M[t * fx->D + d] = 0;
-            active += fx->M[t * fx->D + d];
-        }
-    }
-    fx->n_active = active / 3;
-    return 1;
-}
-
-
-/* Direct-path dominance by interaural coherence (library candidate; uses
-   only the binaural features and mask). For every active point (t, b) the
-   coherence over the active points of its neighbourhood (+-dt frames, +-db
-   bins) is |sum conj(l) r| / sqrt(sum |l|^2 sum |r|^2), where each point's
-   (l, r) is the ear pair normalised to unit power, rebuilt from ILD and IPD:
-   r/l = 10^(ILD/20) e^(i IPD). A single plane wave (direct sound) gives a
-   constant ratio and coherence 1; reverberation varies it across time and
-   frequency and lowers it. Points below thr (or with fewer than half of
-   their neighbourhood active) are cleared; updates n_active. */
-static int gl_coherence_mask(const char *cmd, gl_fx *fx, double thr, size_t dt, size_t db, gl_buf *tmp)
-{
-    size_t T = fx->T, nb = fx->bc.n_bins, D = fx->D, t, b, active = 0, n = T * nb;
-    float *P = (float *)gl_grow(cmd, tmp, n * 4 + n, sizeof(float)); /* ll, rr, re, im per point */
-    unsigned char *keep;
-    if (!P) return 0;
-    keep = (unsigned char *)(P + 4 * n);
-    for (t = 0; t < T; t++)
-        for (b = 0; b < nb; b++) {
-            const float *y = fx->Y + t * D;
-            float *p = P + 4 * (t * nb + b);
-            if (!fx->M[t * D + b]) { p[0] = p[1] = p[2] = p[3] = 0.0f; continue; }
-            {
-                double g2 = pow(10.0, y[b] / 10.0), ll = 1.0 / (1.0 + g2), g = sqrt(g2) * ll;
-                p[0] = (float)ll;           /* |l|^2 */
-                p[1] = (float)(g2 * ll);    /* |r|^2 */
-                p[2] = (float)(g * y[nb + b]); /* conj(l) r = |l||r| e^(i IPD) */
-                p[3] = (float)(g * y[2 * nb + b]);
-            }
-        }
-    for (t = 0; t < T; t++)
-        for (b = 0; b < nb; b++) {
-            size_t t0 = t >= dt ? t - dt : 0, t1 = t + dt < T ? t + dt : T - 1;
-            size_t b0 = b >= db ? b - db : 0, b1 = b + db < nb ? b + db : nb - 1, tt, bb, cnt = 0, tot = 0;
-            double sl = 0, sr = 0, re = 0, im = 0;
-            keep[t * nb + b] = 0;
-            if (!fx->M[t * D + b]) continue;
-            for (tt = t0; tt <= t1; tt++)
-                for (bb = b0; bb <= b1; bb++) {
-                    const float *p = P + 4 * (tt * nb + bb);
-                    tot++;
-                    if (p[0] == 0.0f && p[1] == 0.0f) continue;
-                    cnt++;
-                    sl += p[0]; sr += p[1]; re += p[2]; im += p[3];
-                }
-            if (2 * cnt < tot || sl <= 0 || sr <= 0) continue;
-            keep[t * nb + b] = sqrt(re * re + im * im) >= thr * sqrt(sl * sr);
-        }
-    for (t = 0; t < T; t++)
-        for (b = 0; b < nb; b++) {
-            unsigned char *m = fx->M + t * D;
-            if (!keep[t * nb + b]) m[b] = m[nb + b] = m[2 * nb + b] = 0;
-            active += m[b];
-        }
-    fx->n_active = active;
-    return 1;
-}
-
-/* Observes only one kind of cue: 1 = IPD (clears the ILD dims), 2 = ILD
-   (clears cos/sin IPD). The posterior then marginalises the others out. */
-static void gl_cue_select(gl_fx *fx, int cues)
-{
-    size_t t, nb = fx->bc.n_bins;
-    for (t = 0; t < fx->T; t++) {
-        unsigned char *m = fx->M + t * fx->D;
-        if (cues == 1) memset(m, 0, nb);
-        else memset(m + nb, 0, 2 * nb);
-    }
-}
-
 /* ------------------------------------------------------ GLLiM model file */
 
 typedef struct gl_model {
     avloc_gllim_model m;
     void *mem;
-    float *frame_var;      /* D or NULL */
-    double frame_var_scale;/* added to sigma2 at load: s2 += scale * frame_var */
-    int obs_mean;          /* 0: every active point; 1: per-dimension temporal means; 2: means weighted sqrt(count) */
-    double onset_db;       /* > 0: onset gate (gl_onset_gate) */
-    double coherence;      /* > 0: coherence mask threshold (gl_coherence_mask) */
-    int coh_dt, coh_db;    /* its neighbourhood: +-frames, +-bins */
 } gl_model;
 
-/* The model proper goes through the library (avloc_gllim_save/_load: pi, c,
-   Gamma, A, b, sigma2 and the feature configuration with the image size).
-   What the library format cannot hold yet is added by re-encoding its file
-   image with extra metadata (frame_var_scale, coherence, train_*)
-   and the optional frame_var tensor; avloc_gllim_load ignores both. */
-static const char *const gl_lib_meta_keys[] = {
-    "format", "version", "sigma_type", "K", "L", "D", "sample_rate", "n_fft", "hop", "first_bin", "n_bins",
-    "threshold_db", "threshold_relative", "image_width", "image_height", "hfov_deg", "obs_weight", NULL};
-
-static void gl_meta_num(avloc_st_writer *w, const char *key, double v)
+/* Writes a library image (avloc_gllim_save) to path. */
+static int gl_write_file(const char *cmd, const char *path, const void *buf, size_t len)
 {
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
-    avloc_st_add_meta(w, key, buf);
+    FILE *f = fopen(path, "wb");
+    if (!f) { avcli_error(cmd, "%s: cannot write: %s", path, strerror(errno)); return 0; }
+    if (fwrite(buf, 1, len, f) != len) {
+        avcli_error(cmd, "%s: write failed: %s", path, strerror(errno));
+        fclose(f);
+        return 0;
+    }
+    if (fclose(f) != 0) { avcli_error(cmd, "%s: write failed: %s", path, strerror(errno)); return 0; }
+    return 1;
 }
 
-/* Writes the model (library image + CLI extras). meta_kv is a
-   NULL-terminated list of extra key, value pairs. */
-static int gl_model_save(const char *cmd, const char *path, const gl_model *gm, int f64, const char *const *meta_kv)
+static int gl_model_save(const char *cmd, const char *path, const avloc_gllim_model *m, int f64)
 {
-    const avloc_gllim_model *m = &gm->m;
     avloc_st_dtype dt = f64 ? AVLOC_ST_F64 : AVLOC_ST_F32;
-    size_t lib_bytes = 0, sb = 0, written = 0, total = 0, pass;
-    unsigned char *lib = NULL, *buf = NULL;
+    size_t bytes = 0, sb = 0, written = 0;
+    unsigned char *buf = NULL;
     void *scratch = NULL;
-    avloc_st_reader rd;
     avloc_result r;
     int ok = 0;
-    if ((r = avloc_gllim_save_query(m, dt, &lib_bytes, &sb)) != AVLOC_OK) {
+    if ((r = avloc_gllim_save_query(m, dt, &bytes, &sb)) != AVLOC_OK) {
         avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
         return 0;
     }
-    if (!(lib = (unsigned char *)avcli_malloc(cmd, lib_bytes, 1)) || !(scratch = avcli_malloc(cmd, sb ? sb : 1, 1)))
-        goto done;
-    if ((r = avloc_gllim_save(m, dt, lib, lib_bytes, scratch, sb, &written)) != AVLOC_OK ||
-        (r = avloc_st_open(&rd, lib, written)) != AVLOC_OK) {
-        avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
-        goto done;
+    if ((buf = (unsigned char *)avcli_malloc(cmd, bytes, 1)) && (scratch = avcli_malloc(cmd, sb ? sb : 1, 1))) {
+        r = avloc_gllim_save(m, dt, buf, bytes, scratch, sb, &written);
+        if (r != AVLOC_OK) avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
+        else ok = gl_write_file(cmd, path, buf, written);
     }
-    for (pass = 0; pass < 2; pass++) {
-        avloc_st_writer w;
-        avloc_st_iter it;
-        avloc_st_tensor t;
-        const char *const *kv;
-        char val[64], name[64];
-        if (pass == 1 && !(buf = (unsigned char *)avcli_malloc(cmd, total, 1))) goto done;
-        avloc_st_begin(&w, buf, pass ? total : 0);
-        for (kv = gl_lib_meta_keys; *kv; kv++)
-            if (avloc_st_meta(&rd, *kv, val, sizeof val) == AVLOC_OK) avloc_st_add_meta(&w, *kv, val);
-        avloc_st_add_meta(&w, "window", "hann");
-        gl_meta_num(&w, "frame_var_scale", gm->frame_var_scale);
-        if (gm->coherence > 0) {
-            gl_meta_num(&w, "coherence", gm->coherence);
-            gl_meta_num(&w, "coh_frames", gm->coh_dt);
-            gl_meta_num(&w, "coh_bins", gm->coh_db);
-        }
-        for (kv = meta_kv; kv && kv[0]; kv += 2) avloc_st_add_meta(&w, kv[0], kv[1]);
-        avloc_st_iter_begin(&rd, &it);
-        while (avloc_st_next(&rd, &it, &t))
-            if (avloc_st_tensor_name(&t, name, sizeof name, NULL) == AVLOC_OK)
-                avloc_st_add(&w, name, t.dtype, t.ndim, t.shape, pass ? t.data : NULL);
-        if (gm->frame_var) avloc_st_add(&w, "frame_var", AVLOC_ST_F32, 1, &m->D, pass ? gm->frame_var : NULL);
-        r = avloc_st_finish(&w, &total);
-        if (r != AVLOC_OK && !(pass == 0 && r == AVLOC_ERR_WORKSPACE)) {
-            avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
-            goto done;
-        }
-    }
-    {
-        FILE *f = fopen(path, "wb");
-        if (!f) { avcli_error(cmd, "%s: cannot write: %s", path, strerror(errno)); goto done; }
-        if (fwrite(buf, 1, total, f) != total) {
-            avcli_error(cmd, "%s: write failed: %s", path, strerror(errno));
-            fclose(f);
-            goto done;
-        }
-        if (fclose(f) != 0) { avcli_error(cmd, "%s: write failed: %s", path, strerror(errno)); goto done; }
-    }
-    ok = 1;
-done:
-    free(lib);
-    free(scratch);
     free(buf);
+    free(scratch);
     return ok;
-}
-
-static int gl_meta_double(const avloc_st_reader *r, const char *key, double *v, int required)
-{
-    char buf[64];
-    if (avloc_st_meta(r, key, buf, sizeof buf) != AVLOC_OK) return !required;
-    return gl_parse_num(buf, v);
 }
 
 static void gl_model_free(gl_model *gm)
 {
     free(gm->mem);
-    free(gm->frame_var);
     memset(gm, 0, sizeof *gm);
 }
 
-/* Reads a model with avloc_gllim_load, then the CLI extras; frame_var_scale
-   / obs_weight come from the file unless the caller overrides them
-   afterwards (then call gl_model_finish). A camera field of view of 0
-   (unknown) becomes 60 degrees. */
+/* Reads a model file into buf (malloc'd); 0 with a message on failure. */
+static int gl_read_model_file(const char *cmd, const char *path, unsigned char **buf, size_t *len)
+{
+    avloc_io_status s = avloc_io_read_file(path, buf, len);
+    if (s == AVLOC_IO_OK) return 1;
+    if (s == AVLOC_IO_ERR_OPEN) avcli_error(cmd, "%s: cannot open model: %s", path, strerror(errno));
+    else avcli_error(cmd, "%s: %s", path, avloc_io_strerror(s));
+    return 0;
+}
+
+/* Reads and prepares a model with avloc_gllim_load. A camera field of view
+   of 0 (unknown) becomes 60 degrees. */
 static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
 {
     unsigned char *buf = NULL;
     size_t len = 0, K, L, D, bytes;
     avloc_st_reader rd;
-    avloc_st_tensor t;
     avloc_result r;
     char sval[32];
-    const avloc_gllim_featcfg *fc;
-    avloc_io_status s;
-    double cdt, cdb;
+    const avloc_binaural_config *fc;
     int ok = 0;
     memset(gm, 0, sizeof *gm);
-    s = avloc_io_read_file(path, &buf, &len);
-    if (s != AVLOC_IO_OK) {
-        if (s == AVLOC_IO_ERR_OPEN) avcli_error(cmd, "%s: cannot open model: %s", path, strerror(errno));
-        else avcli_error(cmd, "%s: %s", path, avloc_io_strerror(s));
-        return 0;
-    }
+    if (!gl_read_model_file(cmd, path, &buf, &len)) return 0;
     r = avloc_st_open(&rd, buf, len);
     if (r != AVLOC_OK) { avcli_error(cmd, "%s: not a safetensors file (%s)", path, avloc_result_str(r)); goto done; }
     if (avloc_st_meta(&rd, "format", sval, sizeof sval) != AVLOC_OK || strcmp(sval, "avloc-gllim") != 0) {
@@ -689,57 +535,12 @@ static int gl_model_load(const char *cmd, const char *path, gl_model *gm)
                     (unsigned long)fc->n_fft, (unsigned long)fc->first_bin, (unsigned long)fc->n_bins, (unsigned long)D);
         goto done;
     }
-    if (gm->m.feat.hfov_deg == 0.0) gm->m.feat.hfov_deg = 60.0;
-    gm->frame_var_scale = 0.0;
-    gm->coherence = 0.0;
-    cdt = 2.0;
-    cdb = 1.0;
-    if (!gl_meta_double(&rd, "frame_var_scale", &gm->frame_var_scale, 0) ||
-        !gl_meta_double(&rd, "coherence", &gm->coherence, 0) ||
-        !gl_meta_double(&rd, "coh_frames", &cdt, 0) || !gl_meta_double(&rd, "coh_bins", &cdb, 0) ||
-        !(gm->coherence >= 0 && gm->coherence <= 1) || !(cdt >= 0 && cdt <= 100) || !(cdb >= 0 && cdb <= 100)) {
-        avcli_error(cmd, "%s: malformed frame_var_scale / coherence metadata", path);
-        goto done;
-    }
-    gm->coh_dt = (int)cdt;
-    gm->coh_db = (int)cdb;
-    if (avloc_st_find(&rd, "frame_var", &t) == AVLOC_OK) {
-        if (!(gm->frame_var = (float *)avcli_malloc(cmd, D, sizeof(float)))) goto done;
-        if (avloc_st_tensor_f32(&t, gm->frame_var, D) != AVLOC_OK || !avloc_all_finite_f32(gm->frame_var, D)) {
-            avcli_error(cmd, "%s: tensor frame_var must be [D] finite floats", path);
-            goto done;
-        }
-    }
+    if (gm->m.hfov_deg == 0.0) gm->m.hfov_deg = 60.0;
     ok = 1;
 done:
     free(buf);
     if (!ok) gl_model_free(gm);
     return ok;
-}
-
-/* Applies frame_var_scale and prepares the model for the posterior. */
-static int gl_model_finish(const char *cmd, const char *path, gl_model *gm)
-{
-    avloc_result r;
-    size_t k, d;
-    if (gm->frame_var_scale > 0.0) {
-        if (!gm->frame_var) {
-            avcli_error(cmd, "%s: --frame-var needs a model trained by this version (tensor frame_var)", path);
-            return 0;
-        }
-        for (k = 0; k < gm->m.K; k++)
-            for (d = 0; d < gm->m.D; d++)
-                gm->m.sigma2[k * gm->m.D + d] += gm->frame_var_scale * (double)gm->frame_var[d];
-        /* the added variance is per dimension: the constraint becomes "d"/"d*" */
-        if (gm->m.sigma_type == AVLOC_GLLIM_SIGMA_ISO) gm->m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG;
-        if (gm->m.sigma_type == AVLOC_GLLIM_SIGMA_ISO_TIED) gm->m.sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
-    }
-    r = avloc_gllim_model_prepare(&gm->m);
-    if (r != AVLOC_OK) {
-        avcli_error(cmd, "%s: invalid model parameters (%s)", path, avloc_result_str(r));
-        return 0;
-    }
-    return 1;
 }
 
 /* --------------------------------------------------------------- drawing */
@@ -1029,35 +830,87 @@ static int gl_em_cb(void *user, int iter, double loglik)
     return 0;
 }
 
+/* The defaults of `gllim train` are the recipe docs/gllim.md validated
+   (fourth round, calibrated room: the smallest K meeting the goals on 300
+   validation clips, then run once on the test set): K = 64, Sigma "d*",
+   activity threshold -25 dB relative to the clip maximum, tempering 1e-2. */
+#define GL_DEFAULT_K 64
+#define GL_DEFAULT_THRESHOLD_DB (-25.0)
+#define GL_DEFAULT_OBS_WEIGHT 1e-2
+
+/* One temporal-mean feature vector per training file: Yt (N x D) and its
+   dimension mask dm. Returns 0 with a message on failure. */
+static int gl_train_features(const char *cmd, const gl_list *list, gl_fx *fx, gl_audio *au, float *Yt,
+                             unsigned char *dm, double *X, int quiet, double *t_feat, double *audio_s)
+{
+    size_t i, D = 3 * fx->bc.n_bins;
+    for (i = 0; i < list->n; i++) {
+        double rate = i == 0 ? 0.0 : (double)fx->bc.sample_rate, t0;
+        avloc_result r;
+        if (!gl_audio_load(cmd, list->it[i].path, rate, fx->bc.n_fft, au)) return 0;
+        if (i == 0) fx->bc.sample_rate = (float)au->rate;
+        t0 = gl_cpu();
+        if (!gl_fx_run(cmd, fx, list->it[i].path, au)) return 0;
+        r = avloc_binaural_mean_f32(fx->Y, fx->M, fx->T, D, Yt + i * D, dm + i * D);
+        if (r < 0) { avcli_error(cmd, "%s: %s", list->it[i].path, avloc_result_str(r)); return 0; }
+        if (r == AVLOC_NO_ACTIVE_POINTS) {
+            avcli_error(cmd, "%s: no active time-frequency point (silent file?)", list->it[i].path);
+            return 0;
+        }
+        *t_feat += gl_cpu() - t0;
+        *audio_s += (double)au->frames / au->rate;
+        X[2 * i] = list->it[i].u;
+        X[2 * i + 1] = list->it[i].v;
+        if (!quiet && (i % 8 == 7 || i + 1 == list->n)) gl_progress("features", i + 1, list->n, "");
+    }
+    return 1;
+}
+
+static void gl_train_json(const char *out, size_t N, size_t D, const avloc_gllim_train_info *info,
+                          avloc_gllim_sigma sigma, double t_feat, double t_em, double audio_s)
+{
+    avloc_io_json j;
+    avloc_io_json_begin(&j, stdout);
+    avloc_io_json_str(&j, "model", out);
+    avloc_io_json_int(&j, "n", (long long)N);
+    avloc_io_json_int(&j, "D", (long long)D);
+    avloc_io_json_int(&j, "K", (long long)info->K_used);
+    avloc_io_json_str(&j, "sigma", avloc_gllim_sigma_name(sigma));
+    avloc_io_json_int(&j, "iterations", (long long)info->iterations);
+    avloc_io_json_bool(&j, "converged", info->converged);
+    avloc_io_json_num(&j, "loglik", info->loglik);
+    avloc_io_json_num(&j, "features_s", t_feat);
+    avloc_io_json_num(&j, "em_s", t_em);
+    avloc_io_json_num(&j, "train_s", t_feat + t_em);
+    avloc_io_json_num(&j, "audio_s", audio_s);
+    avloc_io_json_end(&j);
+}
+
 static int cmd_gllim_train(int argc, char **argv)
 {
     const char *cmd = argv[0], *manifest = NULL, *out = NULL, *pos[1];
-    int npos = 0, K = 32, sigma = 0, iters = 100, seed = 1, restarts = 1, thr_mode = 1, quiet = 0, f64 = 0;
+    int npos = 0, K = GL_DEFAULT_K, sigma = 0, iters = 100, seed = 1, restarts = 1, thr_mode = 1, quiet = 0, f64 = 0;
     int width = 640, height = 480, first_bin = 1, n_bins = 512, n_fft = 1024, hop = 128;
-    double thr = -30.0, tol = 1e-3, hfov = 60.0, fv_scale = 0.0, obs_w = 1e-3, train_thr = -120.0;
-    double coh = 0.0, train_coh = 0.0;
-    int coh_dt = 2, coh_db = 1;
-    gl_buf coh_tmp = {NULL, 0};
+    double thr = GL_DEFAULT_THRESHOLD_DB, tol = 1e-3, hfov = 60.0, obs_w = GL_DEFAULT_OBS_WEIGHT, train_thr = -120.0;
     static const avloc_gllim_sigma sigmas[4] = {AVLOC_GLLIM_SIGMA_DIAG_TIED, AVLOC_GLLIM_SIGMA_DIAG,
                                                AVLOC_GLLIM_SIGMA_ISO_TIED, AVLOC_GLLIM_SIGMA_ISO};
-    avcli_opt opts[28];
-    size_t no = 0, i, D, N, bytes, sb;
+    avcli_opt opts[24];
+    size_t no = 0, D, N, bytes, sb, missing = 0;
     int rc = AVCLI_EXIT_FAIL, pr;
     gl_list list;
     gl_audio au;
     gl_fx fx;
     gl_model gm;
-    double *X = NULL, t_feat = 0.0, t_em = 0.0, t0, audio_s = 0.0, *fv_sum = NULL;
-    float *Yt = NULL, *fv = NULL;
+    double *X = NULL, t_feat = 0.0, t_em = 0.0, t0, audio_s = 0.0;
+    float *Yt = NULL;
     unsigned char *dm = NULL;
     void *scratch = NULL;
     avloc_gllim_train_config tc;
     avloc_gllim_train_info info;
     gl_em_progress prog;
     avloc_result r;
-    size_t *dim_count = NULL;
 
-    opts[no++] = avcli_string("--manifest", &manifest, "CSV", "training manifest (columns path,u,v; paths relative to it)");
+    opts[no++] = avcli_string("--manifest", &manifest, "CSV", "training manifest (rows path,u,v, header optional; paths relative to it)");
     opts[no++] = avcli_alias(avcli_string("--output", &out, "MODEL", "model file to write (.safetensors)"), "-o");
     opts[no++] = avcli_alias(avcli_int("--components", &K, 1, 4096, "K", "mixture components"), "-K");
     opts[no++] = avcli_choice("--sigma", &sigma, "d*|d|i*|i", "noise covariance: diagonal/isotropic, * = tied");
@@ -1069,10 +922,6 @@ static int cmd_gllim_train(int argc, char **argv)
     opts[no++] = avcli_choice("--threshold-mode", &thr_mode, "abs|rel", "threshold absolute or relative to the clip maximum");
     opts[no++] = avcli_double("--train-threshold-db", &train_thr, -400, 0, "X",
                               "activity threshold for the training files, relative to their maximum");
-    opts[no++] = avcli_double("--coherence", &coh, 0, 1, "C", "locate default: keep only points with interaural coherence >= C (0: off)");
-    opts[no++] = avcli_double("--train-coherence", &train_coh, 0, 1, "C", "coherence mask for the training files (0: off)");
-    opts[no++] = avcli_int("--coh-frames", &coh_dt, 0, 100, "N", "coherence neighbourhood +-N frames");
-    opts[no++] = avcli_int("--coh-bins", &coh_db, 0, 100, "N", "coherence neighbourhood +-N bins");
     opts[no++] = avcli_int("--first-bin", &first_bin, 0, 1 << 20, "B", "first STFT bin of the features");
     opts[no++] = avcli_int("--n-bins", &n_bins, 1, 1 << 20, "N", "number of STFT bins (D = 3 N)");
     opts[no++] = avcli_int("--n-fft", &n_fft, 2, 1 << 20, "N", "STFT size (Hann window)");
@@ -1080,13 +929,15 @@ static int cmd_gllim_train(int argc, char **argv)
     opts[no++] = avcli_int("--width", &width, 1, 32768, "W", "camera image width in pixels");
     opts[no++] = avcli_int("--height", &height, 1, 32768, "H", "camera image height in pixels");
     opts[no++] = avcli_double("--hfov", &hfov, 1, 179, "DEG", "camera horizontal field of view (for degrees)");
-    opts[no++] = avcli_double("--frame-var", &fv_scale, 0, 1e6, "S", "locate default: add S x within-clip frame variance to Sigma");
     opts[no++] = avcli_double("--obs-weight", &obs_w, 1e-6, 1e6, "W", "locate default: weight of each active point (tempers the posterior)");
     opts[no++] = avcli_flag("--f64", &f64, 1, "store parameters as float64 (default float32)");
     opts[no++] = avcli_alias(avcli_flag("--quiet", &quiet, 1, "no progress bar"), "-q");
     pr = avcli_parse(argc, argv, opts, no, pos, 0, &npos, "--manifest train.csv -o model.safetensors [options]",
                      "Fits a GLLiM model pixel (u, v) -> binaural features (ILD, cos/sin IPD per bin) on\n"
-                     "calibration recordings (white noise), one temporal-mean feature vector per file.");
+                     "calibration recordings (white noise), one temporal-mean feature vector per file.\n"
+                     "The defaults (-K 64, --sigma d*, --threshold-db -25 relative, --obs-weight 1e-2) are\n"
+                     "the recipe validated in docs/gllim.md (calibrated room, 36 x 48 calibration grid:\n"
+                     "3.7 px / 19.1 px mean errors on its test set); K must not exceed the file count.");
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!manifest || !out) {
         avcli_error(cmd, "--manifest and -o are required; see '%s --help'", cmd);
@@ -1103,7 +954,8 @@ static int cmd_gllim_train(int argc, char **argv)
     if (!gl_manifest_load(cmd, manifest, &list)) return AVCLI_EXIT_FAIL;
     N = list.n;
     if ((size_t)K > N) {
-        avcli_error(cmd, "-K %d is more than the %lu training files", K, (unsigned long)N);
+        avcli_error(cmd, "-K %d%s is more than the %lu training files; pass a smaller -K", K,
+                    opts[2].given ? "" : " (the default)", (unsigned long)N);
         gl_list_free(&list);
         return AVCLI_EXIT_USAGE;
     }
@@ -1120,54 +972,15 @@ static int cmd_gllim_train(int argc, char **argv)
     X = (double *)avcli_malloc(cmd, N * 2, sizeof(double));
     Yt = (float *)avcli_malloc(cmd, N * D, sizeof(float));
     dm = (unsigned char *)avcli_malloc(cmd, N * D, 1);
-    fv_sum = (double *)calloc(D, sizeof(double));
-    dim_count = (size_t *)calloc(D, sizeof(size_t));
-    fv = (float *)avcli_malloc(cmd, D, sizeof(float));
-    if (!X || !Yt || !dm || !fv_sum || !dim_count || !fv) goto done;
+    if (!X || !Yt || !dm) goto done;
 
     /* 1. features: one temporal-mean vector per file */
-    for (i = 0; i < N; i++) {
-        size_t d, t;
-        double rate = i == 0 ? 0.0 : (double)fx.bc.sample_rate;
-        if (!gl_audio_load(cmd, list.it[i].path, rate, fx.bc.n_fft, &au)) goto done;
-        if (i == 0) fx.bc.sample_rate = (float)au.rate;
-        t0 = gl_cpu();
-        if (!gl_fx_run(cmd, &fx, list.it[i].path, &au)) goto done;
-        if (train_coh > 0 && !gl_coherence_mask(cmd, &fx, train_coh, (size_t)coh_dt, (size_t)coh_db, &coh_tmp)) goto done;
-        r = avloc_binaural_mean_f32(fx.Y, fx.M, fx.T, D, Yt + i * D, dm + i * D);
-        if (r < 0) { avcli_error(cmd, "%s: %s", list.it[i].path, avloc_result_str(r)); goto done; }
-        if (r == AVLOC_NO_ACTIVE_POINTS) {
-            avcli_error(cmd, "%s: no active time-frequency point (silent file?)", list.it[i].path);
-            goto done;
-        }
-        /* within-clip variance of the frame features around their mean */
-        for (d = 0; d < D; d++) {
-            double s = 0.0, mu = Yt[i * D + d];
-            size_t c = 0;
-            for (t = 0; t < fx.T; t++)
-                if (fx.M[t * D + d]) { double e = fx.Y[t * D + d] - mu; s += e * e; c++; }
-            if (c > 1) { fv_sum[d] += s / (double)(c - 1); dim_count[d]++; }
-        }
-        t_feat += gl_cpu() - t0;
-        audio_s += (double)au.frames / au.rate;
-        X[2 * i] = list.it[i].u;
-        X[2 * i + 1] = list.it[i].v;
-        if (!quiet && (i % 8 == 7 || i + 1 == N)) gl_progress("features", i + 1, N, "");
-    }
-    {   /* dimensions never active in a file: fill with the mean over the files where they are */
-        size_t d, missing = 0;
-        for (d = 0; d < D; d++) {
-            double s = 0.0;
-            size_t c = 0;
-            for (i = 0; i < N; i++) if (dm[i * D + d]) { s += Yt[i * D + d]; c++; }
-            for (i = 0; i < N; i++) if (!dm[i * D + d]) { Yt[i * D + d] = c ? (float)(s / (double)c) : 0.0f; missing++; }
-            fv[d] = dim_count[d] ? (float)(fv_sum[d] / (double)dim_count[d]) : 0.0f;
-        }
-        if (missing)
-            avcli_warn(cmd, "%lu of %lu training values had no active frame (filled with the dimension's mean); "
-                       "calibration recordings should be broadband (white noise)", (unsigned long)missing,
-                       (unsigned long)(N * D));
-    }
+    if (!gl_train_features(cmd, &list, &fx, &au, Yt, dm, X, quiet, &t_feat, &audio_s)) goto done;
+    avloc_gllim_fill_missing_f32(Yt, dm, N, D, &missing);
+    if (missing)
+        avcli_warn(cmd, "%lu of %lu training values had no active frame (filled with the dimension's mean); "
+                   "calibration recordings should be broadband (white noise)", (unsigned long)missing,
+                   (unsigned long)(N * D));
 
     /* 2. EM */
     tc = avloc_gllim_train_config_default();
@@ -1197,73 +1010,28 @@ static int cmd_gllim_train(int argc, char **argv)
         avcli_error(cmd, "EM failed: %s", avloc_result_str(r));
         goto done;
     }
-    gm.m.feat.sample_rate = fx.bc.sample_rate;
-    gm.m.feat.n_fft = fx.bc.n_fft;
-    gm.m.feat.hop = fx.bc.hop;
-    gm.m.feat.first_bin = fx.bc.first_bin;
-    gm.m.feat.n_bins = fx.bc.n_bins;
-    gm.m.feat.threshold_db = thr;
+    /* what locate needs travels in the model: features (with the locate
+       threshold), camera, tempering */
+    gm.m.feat = fx.bc;
+    gm.m.feat.threshold_db = (float)thr;
     gm.m.feat.threshold_relative = thr_mode;
-    gm.m.feat.image_width = (size_t)width;
-    gm.m.feat.image_height = (size_t)height;
-    gm.m.feat.hfov_deg = hfov;
-    gm.m.feat.obs_weight = obs_w;
-    gm.frame_var_scale = fv_scale;
-    gm.coherence = coh;
-    gm.coh_dt = coh_dt;
-    gm.coh_db = coh_db;
-    gm.frame_var = fv;
-    {
-        char sN[32], sit[32], sll[48], sK[32], sfeat[32], sem[32];
-        const char *kv[16];
-        const char *slash = strrchr(manifest, '/');
-        size_t q = 0;
-        snprintf(sN, sizeof sN, "%lu", (unsigned long)N);
-        snprintf(sit, sizeof sit, "%lu", (unsigned long)info.iterations);
-        snprintf(sll, sizeof sll, "%.10g", info.loglik);
-        snprintf(sK, sizeof sK, "%d", K);
-        snprintf(sfeat, sizeof sfeat, "%.3f", t_feat);
-        snprintf(sem, sizeof sem, "%.3f", t_em);
-        kv[q++] = "train_manifest"; kv[q++] = slash ? slash + 1 : manifest;
-        kv[q++] = "train_n"; kv[q++] = sN;
-        kv[q++] = "train_K"; kv[q++] = sK;
-        kv[q++] = "train_iterations"; kv[q++] = sit;
-        kv[q++] = "train_loglik"; kv[q++] = sll;
-        kv[q++] = "train_converged"; kv[q++] = info.converged ? "1" : "0";
-        kv[q] = NULL;
-        if (!gl_model_save(cmd, out, &gm, f64, kv)) { gm.frame_var = NULL; goto done; }
-        (void)sfeat; (void)sem;
-    }
-    gm.frame_var = NULL;
+    gm.m.image_width = (size_t)width;
+    gm.m.image_height = (size_t)height;
+    gm.m.hfov_deg = hfov;
+    gm.m.obs_weight = obs_w;
+    if (!gl_model_save(cmd, out, &gm.m, f64)) goto done;
     fprintf(stderr, "%s: %lu files (%.1f s of audio), D = %lu, K = %lu (%s), %lu EM iterations%s, LL %.6g\n", cmd,
             (unsigned long)N, audio_s, (unsigned long)D, (unsigned long)info.K_used, avloc_gllim_sigma_name(tc.sigma_type),
             (unsigned long)info.iterations, info.converged ? " (converged)" : "", info.loglik);
     fprintf(stderr, "%s: time (one core): features %.3f s, EM %.3f s, total %.3f s; wrote %s\n", cmd, t_feat, t_em,
             t_feat + t_em, out);
-    {
-        avloc_io_json j;
-        avloc_io_json_begin(&j, stdout);
-        avloc_io_json_str(&j, "model", out);
-        avloc_io_json_int(&j, "n", (long long)N);
-        avloc_io_json_int(&j, "D", (long long)D);
-        avloc_io_json_int(&j, "K", (long long)info.K_used);
-        avloc_io_json_str(&j, "sigma", avloc_gllim_sigma_name(tc.sigma_type));
-        avloc_io_json_int(&j, "iterations", (long long)info.iterations);
-        avloc_io_json_bool(&j, "converged", info.converged);
-        avloc_io_json_num(&j, "loglik", info.loglik);
-        avloc_io_json_num(&j, "features_s", t_feat);
-        avloc_io_json_num(&j, "em_s", t_em);
-        avloc_io_json_num(&j, "train_s", t_feat + t_em);
-        avloc_io_json_num(&j, "audio_s", audio_s);
-        avloc_io_json_end(&j);
-    }
+    gl_train_json(out, N, D, &info, tc.sigma_type, t_feat, t_em, audio_s);
     rc = AVCLI_EXIT_OK;
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
-    gl_free(&coh_tmp);
     gl_fx_free(&fx);
-    free(X); free(Yt); free(dm); free(fv_sum); free(dim_count); free(fv); free(scratch);
+    free(X); free(Yt); free(dm); free(scratch);
     free(gm.mem);
     return rc;
 }
@@ -1300,36 +1068,12 @@ static void gl_json_truth(avloc_io_json *j, const gl_camera *cam, const gl_item 
     else avloc_io_json_null(j, "del_deg");
 }
 
-/* Posterior from the statistics. The library applies the tempering
-   (feat.obs_weight); --obs mean replaces each dimension's points by one
-   observation, their temporal mean (weighted by sqrt(count) for mean-sqrt). */
-static avloc_result gl_posterior(const gl_model *gm, const avloc_gllim_stats *st, avloc_gllim_stats *tmp,
-                                 avloc_gllim_posterior *post)
-{
-    size_t d;
-    if (gm->obs_mean) { /* one observation per dimension: its temporal mean (like training) */
-        for (d = 0; d < st->D; d++) {
-            double s0 = st->S0[d], m = s0 > 0 ? st->S1[d] / s0 : 0.0, w = s0 > 0 ? 1.0 : 0.0;
-            if (gm->obs_mean == 2 && s0 > 0) w *= sqrt(s0);
-            tmp->S0[d] = w;
-            tmp->S1[d] = w * m;
-            tmp->S2[d] = w * m * m;
-        }
-        tmp->n_active = st->n_active;
-        tmp->n_frames = st->n_frames;
-        return avloc_gllim_posterior_from_stats(&gm->m, tmp, post);
-    }
-    return avloc_gllim_posterior_from_stats(&gm->m, st, post);
-}
-
 static int cmd_gllim_locate(int argc, char **argv)
 {
     const char *cmd = argv[0], *model = NULL, *manifest = NULL, *draw = NULL, *frame = NULL, *pos[4096];
-    int npos = 0, thr_mode = -1, timing = 0, min_active = 100, pr, obs_mode = -1;
-    double thr = NAN, win = 0.0, hop_s = 0.04, fv_scale = NAN, obs_w = NAN, onset = NAN, coh = NAN;
-    int coh_dt = -1, coh_db = -1, cues = 0;
-    avcli_opt opts[22];
-    gl_buf onset_tmp = {NULL, 0};
+    int npos = 0, thr_mode = -1, timing = 0, min_active = 100, pr;
+    double thr = NAN, win = 0.0, hop_s = 0.04, obs_w = NAN;
+    avcli_opt opts[14];
     size_t no = 0, i, pbytes, sbytes, n_failed = 0;
     int rc = AVCLI_EXIT_FAIL;
     gl_model gm;
@@ -1340,9 +1084,9 @@ static int cmd_gllim_locate(int argc, char **argv)
     gl_marks marks;
     gl_errs errs;
     avloc_gllim_posterior post;
-    avloc_gllim_stats st, tmp;
+    avloc_gllim_stats st;
     avloc_gllim_stream stream;
-    void *pmem = NULL, *smem = NULL, *tmem = NULL, *strmem = NULL;
+    void *pmem = NULL, *smem = NULL, *strmem = NULL;
     double cpu = 0.0, audio_s = 0.0;
 
     opts[no++] = avcli_string("--model", &model, "MODEL", "model written by 'avloc gllim train'");
@@ -1352,14 +1096,7 @@ static int cmd_gllim_locate(int argc, char **argv)
     opts[no++] = avcli_int("--min-active", &min_active, 1, 1 << 30, "N", "active time-frequency points a window needs");
     opts[no++] = avcli_double("--threshold-db", &thr, -400, 400, "X", "override the model's activity threshold");
     opts[no++] = avcli_choice("--threshold-mode", &thr_mode, "abs|rel", "override the model's threshold mode");
-    opts[no++] = avcli_double("--frame-var", &fv_scale, 0, 1e6, "S", "override: add S x frame variance to Sigma");
-    opts[no++] = avcli_double("--obs-weight", &obs_w, 1e-6, 1e6, "W", "override: weight of each active point");
-    opts[no++] = avcli_double("--onset-db", &onset, 0, 100, "X", "override: keep only frames X dB above the past 160 ms (0: off)");
-    opts[no++] = avcli_double("--coherence", &coh, 0, 1, "C", "override: keep only points whose interaural coherence >= C (0: off)");
-    opts[no++] = avcli_int("--coh-frames", &coh_dt, 0, 100, "N", "override: coherence neighbourhood +-N frames");
-    opts[no++] = avcli_int("--coh-bins", &coh_db, 0, 100, "N", "override: coherence neighbourhood +-N bins");
-    opts[no++] = avcli_choice("--cues", &cues, "all|ipd|ild", "observe all features, only cos/sin IPD, or only ILD");
-    opts[no++] = avcli_choice("--obs", &obs_mode, "points|mean|mean-sqrt", "override: observations = active points, or per-dimension means");
+    opts[no++] = avcli_double("--obs-weight", &obs_w, 1e-6, 1e6, "W", "override the model's tempering weight of each active point");
     opts[no++] = avcli_string("--draw", &draw, "PNG", "draw estimates, truths and posteriors");
     opts[no++] = avcli_string("--frame", &frame, "IMG", "background image for --draw (PPM/PGM/Y4M)");
     opts[no++] = avcli_flag("--timing", &timing, 1, "print the features + posterior time to stderr");
@@ -1375,26 +1112,17 @@ static int cmd_gllim_locate(int argc, char **argv)
     memset(&errs, 0, sizeof errs);
     memset(&list, 0, sizeof list);
     if (!gl_model_load(cmd, model, &gm)) return AVCLI_EXIT_FAIL;
-    if (fv_scale == fv_scale) gm.frame_var_scale = fv_scale;
-    if (obs_w == obs_w) gm.m.feat.obs_weight = obs_w;
-    if (obs_mode >= 0) gm.obs_mean = obs_mode;
-    if (onset == onset) gm.onset_db = onset;
-    if (coh == coh) gm.coherence = coh;
-    if (coh_dt >= 0) gm.coh_dt = coh_dt;
-    if (coh_db >= 0) gm.coh_db = coh_db;
-    if (!gl_model_finish(cmd, model, &gm)) goto done;
-    if (thr == thr) gm.m.feat.threshold_db = thr;
+    if (obs_w == obs_w) gm.m.obs_weight = obs_w;
+    if (thr == thr) gm.m.feat.threshold_db = (float)thr;
     if (thr_mode >= 0) gm.m.feat.threshold_relative = thr_mode;
-    fx.bc = avloc_gllim_featcfg_to_binaural(&gm.m.feat);
-    cam = gl_camera_make((double)gm.m.feat.image_width, (double)gm.m.feat.image_height, gm.m.feat.hfov_deg);
+    fx.bc = gm.m.feat;
+    cam = gl_camera_make((double)gm.m.image_width, (double)gm.m.image_height, gm.m.hfov_deg);
     if (manifest ? !gl_manifest_load(cmd, manifest, &list) : !gl_list_from_args(cmd, pos, npos, &list)) goto done;
-    if (avloc_gllim_posterior_query(&gm.m, &pbytes) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
-        !(pmem = avcli_malloc(cmd, pbytes, 1)) || !(smem = avcli_malloc(cmd, sbytes, 1)) ||
-        !(tmem = avcli_malloc(cmd, sbytes, 1)))
+    if (avloc_gllim_posterior_query(&gm.m, &pbytes, NULL) != AVLOC_OK || avloc_gllim_stats_query(gm.m.D, &sbytes) != AVLOC_OK ||
+        !(pmem = avcli_malloc(cmd, pbytes, 1)) || !(smem = avcli_malloc(cmd, sbytes, 1)))
         goto done;
     avloc_gllim_posterior_init(&post, &gm.m, pmem, pbytes);
     avloc_gllim_stats_init(&st, gm.m.D, smem, sbytes);
-    avloc_gllim_stats_init(&tmp, gm.m.D, tmem, sbytes);
     if (win > 0) {
         avloc_gllim_stream_config sc = avloc_gllim_stream_config_default();
         size_t bytes;
@@ -1423,16 +1151,12 @@ static int cmd_gllim_locate(int argc, char **argv)
         audio_s += (double)au.frames / au.rate;
         t0 = gl_cpu();
         if (!gl_fx_run(cmd, &fx, it->path, &au)) { n_failed++; continue; }
-        if (gm.onset_db > 0 && !gl_onset_gate(cmd, &fx, &au, gm.onset_db, &onset_tmp)) goto done;
-        if (gm.coherence > 0 &&
-            !gl_coherence_mask(cmd, &fx, gm.coherence, (size_t)gm.coh_dt, (size_t)gm.coh_db, &onset_tmp)) goto done;
-        if (cues > 0) gl_cue_select(&fx, cues);
         if (win <= 0) {
             gl_mark mk;
             avloc_io_json j;
             avloc_gllim_stats_reset(&st);
             r = avloc_gllim_stats_add_f32(&st, fx.Y, fx.M, fx.T, 1);
-            if (r == AVLOC_OK) r = gl_posterior(&gm, &st, &tmp, &post);
+            if (r == AVLOC_OK) r = avloc_gllim_posterior_from_stats(&gm.m, &st, &post);
             cpu += gl_cpu() - t0;
             if (r < 0) { avcli_error(cmd, "%s: posterior: %s", it->path, avloc_result_str(r)); n_failed++; continue; }
             avloc_io_json_begin(&j, stdout);
@@ -1465,7 +1189,6 @@ static int cmd_gllim_locate(int argc, char **argv)
             for (t = 0; t < fx.T; t++) {
                 int emitted = 0;
                 r = avloc_gllim_stream_push_f32(&stream, fx.Y + t * fx.D, fx.M + t * fx.D, &post, &emitted);
-                if (r == AVLOC_OK && emitted && gm.obs_mean) r = gl_posterior(&gm, &stream.stats, &tmp, &post);
                 if (r < 0) { avcli_error(cmd, "%s: posterior: %s", it->path, avloc_result_str(r)); n_failed++; break; }
                 if (emitted) {
                     size_t cnt = stream.count, first = t + 1 - cnt;
@@ -1528,18 +1251,11 @@ done:
     gl_fx_free(&fx);
     gl_marks_free(&marks);
     gl_errs_free(&errs);
-    free(pmem); free(smem); free(tmem); free(strmem);
-    gl_free(&onset_tmp);
+    free(pmem); free(smem); free(strmem);
     return rc;
 }
 
 /* ------------------------------------------------------------------ PHAT */
-
-typedef struct gl_phat {
-    avloc_gcc_config gc;
-    double sample_rate, slope, intercept, rmse, hfov;
-    size_t n_train, width, height;
-} gl_phat;
 
 typedef struct gl_gcc {
     avloc_gcc_f32 g;
@@ -1568,81 +1284,35 @@ static int gl_gcc_delay(const char *cmd, gl_gcc *w, const char *path, const gl_a
     return 1;
 }
 
-static int gl_phat_save(const char *cmd, const char *path, const gl_phat *p)
+static int gl_phat_save(const char *cmd, const char *path, const avloc_phat_model *p)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) { avcli_error(cmd, "%s: cannot write: %s", path, strerror(errno)); return 0; }
-    fprintf(f, "{\"format\":\"avloc-phat\",\"version\":1,\"sample_rate\":%.17g,\"frame_length\":%lu,\"n_fft\":%lu,"
-               "\"hop\":%lu,\"max_lag\":%lu,\"upsample\":%lu,\"slope\":%.17g,\"intercept\":%.17g,\"rmse_px\":%.17g,"
-               "\"n_train\":%lu,\"image_width\":%lu,\"image_height\":%lu,\"hfov_deg\":%.17g}\n",
-            p->sample_rate, (unsigned long)p->gc.frame_length, (unsigned long)p->gc.n_fft, (unsigned long)p->gc.hop,
-            (unsigned long)p->gc.max_lag, (unsigned long)p->gc.upsample, p->slope, p->intercept, p->rmse,
-            (unsigned long)p->n_train, (unsigned long)p->width, (unsigned long)p->height, p->hfov);
-    if (fclose(f) != 0) { avcli_error(cmd, "%s: write failed: %s", path, strerror(errno)); return 0; }
-    return 1;
+    size_t bytes = 0, written = 0;
+    unsigned char *buf;
+    avloc_result r = avloc_phat_save_query(p, &bytes);
+    int ok = 0;
+    if (r != AVLOC_OK) { avcli_error(cmd, "model encoding: %s", avloc_result_str(r)); return 0; }
+    if (!(buf = (unsigned char *)avcli_malloc(cmd, bytes, 1))) return 0;
+    r = avloc_phat_save(p, buf, bytes, &written);
+    if (r != AVLOC_OK) avcli_error(cmd, "model encoding: %s", avloc_result_str(r));
+    else ok = gl_write_file(cmd, path, buf, written);
+    free(buf);
+    return ok;
 }
 
-/* Value of "key": number in a flat JSON object we wrote. */
-static int gl_json_get(const char *js, const char *key, double *v)
-{
-    char pat[64];
-    const char *p;
-    char *end;
-    snprintf(pat, sizeof pat, "\"%s\"", key);
-    p = strstr(js, pat);
-    if (!p) return 0;
-    p += strlen(pat);
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-    if (*p++ != ':') return 0;
-    *v = strtod(p, &end);
-    return end != p && *v - *v == 0.0;
-}
-
-static int gl_phat_load(const char *cmd, const char *path, gl_phat *p)
+static int gl_phat_load(const char *cmd, const char *path, avloc_phat_model *p)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
-    double v[13];
-    static const char *keys[13] = {"sample_rate", "frame_length", "n_fft", "hop", "max_lag", "upsample", "slope",
-                                   "intercept", "rmse_px", "n_train", "image_width", "image_height", "hfov_deg"};
-    int k;
-    avloc_io_status s = avloc_io_read_file(path, &buf, &len);
-    char *js;
-    if (s != AVLOC_IO_OK) {
-        if (s == AVLOC_IO_ERR_OPEN) avcli_error(cmd, "%s: cannot open model: %s", path, strerror(errno));
-        else avcli_error(cmd, "%s: %s", path, avloc_io_strerror(s));
+    avloc_result r;
+    if (!gl_read_model_file(cmd, path, &buf, &len)) return 0;
+    r = avloc_phat_load(p, buf, len);
+    free(buf);
+    if (r != AVLOC_OK) {
+        avcli_error(cmd, "%s: not a valid avloc PHAT model (%s; written by 'avloc phat train' of this version?)", path,
+                    avloc_result_str(r));
         return 0;
     }
-    js = (char *)realloc(buf, len + 1);
-    if (!js) { free(buf); avcli_error(cmd, "out of memory"); return 0; }
-    js[len] = '\0';
-    if (!strstr(js, "\"avloc-phat\"")) {
-        avcli_error(cmd, "%s: not an avloc PHAT model (written by 'avloc phat train')", path);
-        free(js);
-        return 0;
-    }
-    for (k = 0; k < 13; k++)
-        if (!gl_json_get(js, keys[k], &v[k]) || (k != 6 && k != 7 && v[k] < 0) || (k >= 1 && k <= 5 && v[k] != floor(v[k]))) {
-            avcli_error(cmd, "%s: missing or invalid \"%s\"", path, keys[k]);
-            free(js);
-            return 0;
-        }
-    free(js);
-    memset(p, 0, sizeof *p);
-    p->gc = avloc_gcc_config_default();
-    p->sample_rate = v[0];
-    p->gc.frame_length = (size_t)v[1];
-    p->gc.n_fft = (size_t)v[2];
-    p->gc.hop = (size_t)v[3];
-    p->gc.max_lag = (size_t)v[4];
-    p->gc.upsample = (size_t)v[5];
-    p->slope = v[6];
-    p->intercept = v[7];
-    p->rmse = v[8];
-    p->n_train = (size_t)v[9];
-    p->width = (size_t)v[10];
-    p->height = (size_t)v[11];
-    p->hfov = v[12];
+    if (p->hfov_deg == 0.0) p->hfov_deg = 60.0;
     return 1;
 }
 
@@ -1657,10 +1327,11 @@ static int cmd_phat_train(int argc, char **argv)
     gl_list list;
     gl_audio au;
     gl_gcc gw;
-    gl_phat ph;
-    double sx = 0, sy = 0, sxx = 0, sxy = 0, n, *dl = NULL, se = 0;
-    opts[no++] = avcli_string("--manifest", &manifest, "CSV", "training manifest (path,u,v)");
-    opts[no++] = avcli_alias(avcli_string("--output", &out, "MODEL", "model file to write (.json)"), "-o");
+    avloc_phat_model ph;
+    double *dl = NULL, *us = NULL;
+    avloc_result r;
+    opts[no++] = avcli_string("--manifest", &manifest, "CSV", "training manifest (rows path,u,v, header optional)");
+    opts[no++] = avcli_alias(avcli_string("--output", &out, "MODEL", "model file to write (.safetensors)"), "-o");
     opts[no++] = avcli_int("--frame-length", &frame_len, 16, 1 << 20, "N", "GCC frame length (n_fft = 2 N, hop = N/2)");
     opts[no++] = avcli_int("--max-lag", &max_lag, 1, 1 << 20, "N", "largest delay searched, in samples");
     opts[no++] = avcli_int("--upsample", &upsample, 1, 64, "U", "correlation upsampling before the parabolic peak fit");
@@ -1668,51 +1339,45 @@ static int cmd_phat_train(int argc, char **argv)
     opts[no++] = avcli_int("--height", &height, 1, 32768, "H", "camera image height in pixels");
     opts[no++] = avcli_double("--hfov", &hfov, 1, 179, "DEG", "camera horizontal field of view");
     opts[no++] = avcli_alias(avcli_flag("--quiet", &quiet, 1, "no progress bar"), "-q");
-    pr = avcli_parse(argc, argv, opts, no, pos, 0, &npos, "--manifest train.csv -o phat.json [options]",
+    pr = avcli_parse(argc, argv, opts, no, pos, 0, &npos, "--manifest train.csv -o phat.safetensors [options]",
                      "Baseline: GCC-PHAT time difference of arrival (Welch-averaged over the clip,\n"
                      "sub-sample peak) mapped to the horizontal pixel u by a least-squares line.");
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!manifest || !out) { avcli_error(cmd, "--manifest and -o are required; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
     memset(&au, 0, sizeof au);
     memset(&gw, 0, sizeof gw);
-    memset(&ph, 0, sizeof ph);
-    ph.gc = avloc_gcc_config_default();
-    ph.gc.frame_length = (size_t)frame_len;
-    ph.gc.n_fft = 2 * (size_t)frame_len;
-    ph.gc.hop = (size_t)frame_len / 2;
-    ph.gc.max_lag = (size_t)max_lag;
-    ph.gc.upsample = (size_t)upsample;
+    ph = avloc_phat_model_default();
+    ph.gcc.frame_length = (size_t)frame_len;
+    ph.gcc.n_fft = 2 * (size_t)frame_len;
+    ph.gcc.hop = (size_t)frame_len / 2;
+    ph.gcc.max_lag = (size_t)max_lag;
+    ph.gcc.upsample = (size_t)upsample;
     if (!gl_manifest_load(cmd, manifest, &list)) return AVCLI_EXIT_FAIL;
     if (list.n < 2) { avcli_error(cmd, "need at least 2 training files"); goto done; }
-    if (!gl_gcc_setup(cmd, &gw, &ph.gc)) goto done;
-    if (!(dl = (double *)avcli_malloc(cmd, list.n, sizeof(double)))) goto done;
+    if (!gl_gcc_setup(cmd, &gw, &ph.gcc)) goto done;
+    if (!(dl = (double *)avcli_malloc(cmd, list.n, sizeof(double))) ||
+        !(us = (double *)avcli_malloc(cmd, list.n, sizeof(double))))
+        goto done;
     for (i = 0; i < list.n; i++) {
         double t0;
-        if (!gl_audio_load(cmd, list.it[i].path, i ? ph.sample_rate : 0.0, ph.gc.frame_length, &au)) goto done;
-        ph.sample_rate = au.rate;
+        if (!gl_audio_load(cmd, list.it[i].path, i ? ph.sample_rate : 0.0, ph.gcc.frame_length, &au)) goto done;
+        ph.sample_rate = (float)au.rate;
         t0 = gl_cpu();
         if (!gl_gcc_delay(cmd, &gw, list.it[i].path, &au, 0, au.frames, &dl[i])) goto done;
         if (dl[i] != dl[i]) { avcli_error(cmd, "%s: silent file", list.it[i].path); goto done; }
         t_feat += gl_cpu() - t0;
-        sx += dl[i]; sy += list.it[i].u; sxx += dl[i] * dl[i]; sxy += dl[i] * list.it[i].u;
+        us[i] = list.it[i].u;
         if (!quiet && (i % 8 == 7 || i + 1 == list.n)) gl_progress("gcc-phat", i + 1, list.n, "");
     }
-    n = (double)list.n;
-    if (!(n * sxx - sx * sx > 1e-12 * n * sxx)) {
-        avcli_error(cmd, "all training delays are equal (%g samples): cannot fit u against the delay", sx / n);
+    r = avloc_phat_fit_f64(&ph, dl, us, list.n);
+    if (r == AVLOC_ERR_NUMERIC) {
+        avcli_error(cmd, "all training delays are equal (%g samples): cannot fit u against the delay", dl[0]);
         goto done;
     }
-    ph.slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-    ph.intercept = (sy - ph.slope * sx) / n;
-    for (i = 0; i < list.n; i++) {
-        double e = ph.slope * dl[i] + ph.intercept - list.it[i].u;
-        se += e * e;
-    }
-    ph.rmse = sqrt(se / n);
-    ph.n_train = list.n;
-    ph.width = (size_t)width;
-    ph.height = (size_t)height;
-    ph.hfov = hfov;
+    if (r != AVLOC_OK) { avcli_error(cmd, "line fit: %s", avloc_result_str(r)); goto done; }
+    ph.image_width = (size_t)width;
+    ph.image_height = (size_t)height;
+    ph.hfov_deg = hfov;
     if (!gl_phat_save(cmd, out, &ph)) goto done;
     fprintf(stderr, "%s: %lu files, u = %.4f px/sample x delay + %.2f px, training rmse %.2f px, GCC time %.3f s; wrote %s\n",
             cmd, (unsigned long)list.n, ph.slope, ph.intercept, ph.rmse, t_feat, out);
@@ -1720,9 +1385,11 @@ static int cmd_phat_train(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    avloc_gcc_destroy_f32(&gw.g);
     gl_free(&gw.obj);
     gl_free(&gw.scratch);
     free(dl);
+    free(us);
     return rc;
 }
 
@@ -1749,7 +1416,7 @@ static int cmd_phat_locate(int argc, char **argv)
     avcli_opt opts[8];
     size_t no = 0, i, n_failed = 0;
     int rc = AVCLI_EXIT_FAIL;
-    gl_phat ph;
+    avloc_phat_model ph;
     gl_list list;
     gl_audio au;
     gl_gcc gw;
@@ -1763,7 +1430,7 @@ static int cmd_phat_locate(int argc, char **argv)
     opts[no++] = avcli_string("--draw", &draw, "PNG", "draw estimates (vertical lines) and truths");
     opts[no++] = avcli_string("--frame", &frame, "IMG", "background image for --draw (PPM/PGM/Y4M)");
     opts[no++] = avcli_flag("--timing", &timing, 1, "print the GCC-PHAT time to stderr");
-    pr = avcli_parse(argc, argv, opts, no, pos, 4096, &npos, "--model phat.json (IN.wav... | --manifest test.csv) [options]",
+    pr = avcli_parse(argc, argv, opts, no, pos, 4096, &npos, "--model phat.safetensors (IN.wav... | --manifest test.csv) [options]",
                      "Baseline localisation: GCC-PHAT delay -> horizontal pixel u (v is not estimated: null).");
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!gl_locate_args_ok(cmd, model, manifest, npos, frame, draw)) return AVCLI_EXIT_USAGE;
@@ -1773,14 +1440,14 @@ static int cmd_phat_locate(int argc, char **argv)
     memset(&errs, 0, sizeof errs);
     memset(&list, 0, sizeof list);
     if (!gl_phat_load(cmd, model, &ph)) return AVCLI_EXIT_FAIL;
-    cam = gl_camera_make((double)ph.width, (double)ph.height, ph.hfov);
-    if (!gl_gcc_setup(cmd, &gw, &ph.gc)) goto done;
+    cam = gl_camera_make((double)ph.image_width, (double)ph.image_height, ph.hfov_deg);
+    if (!gl_gcc_setup(cmd, &gw, &ph.gcc)) goto done;
     if (manifest ? !gl_manifest_load(cmd, manifest, &list) : !gl_list_from_args(cmd, pos, npos, &list)) goto done;
     for (i = 0; i < list.n; i++) {
         const gl_item *it = &list.it[i];
         double t0, delay, u;
         gl_mark mk;
-        if (!gl_audio_load(cmd, it->path, ph.sample_rate, ph.gc.frame_length, &au)) { n_failed++; continue; }
+        if (!gl_audio_load(cmd, it->path, ph.sample_rate, ph.gcc.frame_length, &au)) { n_failed++; continue; }
         audio_s += (double)au.frames / au.rate;
         memset(&mk, 0, sizeof mk);
         mk.has_truth = it->has_truth; mk.ut = it->u; mk.vt = it->v; mk.t = -1;
@@ -1789,8 +1456,8 @@ static int cmd_phat_locate(int argc, char **argv)
             t0 = gl_cpu();
             if (!gl_gcc_delay(cmd, &gw, it->path, &au, 0, au.frames, &delay)) { n_failed++; continue; }
             cpu += gl_cpu() - t0;
-            avloc_gcc_frames(&ph.gc, au.frames, &nf);
-            u = ph.slope * delay + ph.intercept;
+            avloc_gcc_frames(&ph.gcc, au.frames, &nf);
+            u = avloc_phat_pixel(&ph, delay);
             gl_phat_json(it, &cam, -1, u, delay / ph.sample_rate, nf);
             if (u != u) { n_failed++; continue; }
             if (it->has_truth && !gl_errs_add(cmd, &errs, &cam, u, 0, 0, it->u, it->v)) goto done;
@@ -1798,15 +1465,15 @@ static int cmd_phat_locate(int argc, char **argv)
             if (draw && !gl_marks_push(cmd, &marks, &mk, NULL)) goto done;
         } else {
             size_t W = (size_t)floor(win * ph.sample_rate + 0.5), H = (size_t)floor(hop_s * ph.sample_rate + 0.5), a;
-            if (W < ph.gc.frame_length) W = ph.gc.frame_length;
+            if (W < ph.gcc.frame_length) W = ph.gcc.frame_length;
             if (H < 1) H = 1;
             for (a = 0; a + W <= au.frames; a += H) {
                 size_t nf = 0;
                 t0 = gl_cpu();
                 if (!gl_gcc_delay(cmd, &gw, it->path, &au, a, a + W, &delay)) { n_failed++; break; }
                 cpu += gl_cpu() - t0;
-                avloc_gcc_frames(&ph.gc, W, &nf);
-                u = ph.slope * delay + ph.intercept;
+                avloc_gcc_frames(&ph.gcc, W, &nf);
+                u = avloc_phat_pixel(&ph, delay);
                 if (u != u) continue; /* silent window */
                 gl_phat_json(it, &cam, ((double)a + 0.5 * (double)W) / ph.sample_rate, u, delay / ph.sample_rate, nf);
                 if (it->has_truth && !gl_errs_add(cmd, &errs, &cam, u, 0, 0, it->u, it->v)) goto done;
@@ -1829,6 +1496,7 @@ static int cmd_phat_locate(int argc, char **argv)
 done:
     gl_list_free(&list);
     gl_free(&au.lr);
+    avloc_gcc_destroy_f32(&gw.g);
     gl_free(&gw.obj);
     gl_free(&gw.scratch);
     gl_marks_free(&marks);
@@ -1846,8 +1514,8 @@ static const avcli_cmd cmd_gllim_sub[] = {
     {NULL, NULL, NULL, NULL, NULL}};
 
 static const avcli_cmd cmd_phat_sub[] = {
-    {"train", "--manifest train.csv -o phat.json", "fit TDOA -> horizontal pixel", cmd_phat_train, NULL},
-    {"locate", "--model phat.json (IN.wav... | --manifest test.csv)", "GCC-PHAT localisation (u only)",
+    {"train", "--manifest train.csv -o phat.safetensors", "fit TDOA -> horizontal pixel", cmd_phat_train, NULL},
+    {"locate", "--model phat.safetensors (IN.wav... | --manifest test.csv)", "GCC-PHAT localisation (u only)",
      cmd_phat_locate, NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 

@@ -2,7 +2,6 @@
    load a GLLiM model file and localise one stereo 16-bit WAV clip.
    usage: locate_min model.safetensors clip.wav */
 #define AVLOC_IMPLEMENTATION
-#define AVLOC_GLLIM_DSP /* the stereo-clip glue, built on avloc_dsp.h */
 #include "../avloc_gllim.h"
 #define AVLOC_IO_IMPLEMENTATION
 #include "avloc_io.h"
@@ -32,7 +31,7 @@ int main(int argc, char **argv)
     /* ---- the README's lines ---- */
     avloc_gllim_load_query(file, file_size, &K, &L, &D, &mb);
     avloc_gllim_load(&model, file, file_size, malloc(mb), mb);
-    avloc_gllim_posterior_query(&model, &pb);
+    avloc_gllim_posterior_query(&model, &pb, NULL);
     avloc_gllim_posterior_init(&post, &model, malloc(pb), pb);
     avloc_gllim_clip_query(&model.feat, n, &nf, &sb);
     r = avloc_gllim_localize_clip_f32(&model, left, right, n, &post, malloc(sb), sb);

@@ -25,7 +25,7 @@ static void test_binaural_golden(void)
     CHECK(avloc_binaural_frames(&cfg, la.n, &nf) == AVLOC_OK);
     CHECK_EQ_INT(nf, 1 + (3000 - 1024) / 128);
     CHECK_EQ_INT(nf * D, gf.n);
-    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
     scr = malloc(sb);
     feat = (float *)malloc(nf * D * sizeof *feat);
     mask = (unsigned char *)malloc(nf * D);
@@ -67,7 +67,7 @@ static void test_binaural_golden(void)
     /* absolute threshold: 10 dB above the reference max -> nothing active */
     cfg.threshold_relative = 0;
     cfg.threshold_db = (float)(pmax + 10.0);
-    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
     CHECK(avloc_binaural_features_f32(&cfg, L, R, la.n, feat, mask, nf, &na, scr, sb) == AVLOC_OK);
     CHECK_EQ_INT(na, 0);
     CHECK(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dm) == AVLOC_NO_ACTIVE_POINTS);
@@ -104,7 +104,7 @@ static void test_binaural_edge(void)
     CHECK(avloc_binaural_frames(&c2, 2048, &nf) == AVLOC_ERR_PARAM);
     /* silence: finite output, nothing active */
     avloc_binaural_frames(&cfg, 2048, &nf);
-    CHECK(avloc_binaural_query(&cfg, 2048, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, 2048, &sb) == AVLOC_OK);
     scr = malloc(sb);
     feat = (float *)malloc(nf * 1536 * sizeof *feat);
     mask = (unsigned char *)malloc(nf * 1536);
@@ -148,7 +148,7 @@ static void test_binaural_plan(void)
     R = th_to_f32(&ra);
     avloc_binaural_frames(&cfg, la.n, &nf);
     CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_OK);
-    CHECK(avloc_binaural_query(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
     CHECK(pb > 0 && rb > 0 && sb >= pb + rb);
     scr = malloc(sb); pmem = malloc(pb); rscr = malloc(rb);
     f1 = (float *)malloc(nf * D * sizeof *f1); f2 = (float *)malloc(nf * D * sizeof *f2);
@@ -196,6 +196,103 @@ static void test_binaural_plan(void)
     avloc_binaural_plan_destroy_f32(NULL);
     free(scr); free(pmem); free(rscr); free(f1); free(f2); free(m1); free(m2); free(L); free(R);
     th_free(&la); th_free(&ra);
+}
+
+/* Features of L, R (n samples) with cfg into a malloc'd buffer (NULL on error). */
+static float *bin_features(const avloc_binaural_config *cfg, const float *L, const float *R, size_t n, size_t *nf)
+{
+    size_t sb = 0, na = 0, D;
+    float *feat = NULL;
+    unsigned char *mask;
+    void *scr;
+    if (avloc_binaural_frames(cfg, n, nf) != AVLOC_OK || avloc_binaural_query(cfg, n, &sb) != AVLOC_OK) return NULL;
+    D = 3 * cfg->n_bins;
+    scr = malloc(sb);
+    feat = (float *)malloc(*nf * D * sizeof *feat);
+    mask = (unsigned char *)malloc(*nf * D);
+    if (avloc_binaural_features_f32(cfg, L, R, n, feat, mask, *nf, &na, scr, sb) != AVLOC_OK) { free(feat); feat = NULL; }
+    free(scr); free(mask);
+    return feat;
+}
+
+/* Max |err| of ILD (*eild) and of cos/sin IPD (*eipd) of feat (bins
+   first_bin..first_bin+nb-1) against the golden (bins 1..512), at points
+   within 60 dB of the golden's loudest; ild_ref replaces the golden ILD. */
+static void bin_errors(const float *feat, size_t nf, size_t first_bin, size_t nb, const th_array *gf,
+                       const th_array *gp, const double *ild_ref, double *eild, double *eipd)
+{
+    size_t t, b;
+    double pmax = -1e300;
+    for (t = 0; t < gp->n; t++) pmax = fmax(pmax, gp->data[t]);
+    *eild = *eipd = 0.0;
+    for (t = 0; t < nf; t++)
+        for (b = 0; b < nb; b++) {
+            size_t g = b + first_bin - 1; /* golden bin index */
+            const float *f = feat + t * 3 * nb;
+            const double *ref = gf->data + t * 1536;
+            if (gp->data[t * 512 + g] < pmax - 60.0) continue;
+            *eild = fmax(*eild, fabs(f[b] - (ild_ref ? ild_ref[t * 512 + g] : ref[g])));
+            *eipd = fmax(*eipd, fabs(f[nb + b] - ref[512 + g]));
+            *eipd = fmax(*eipd, fabs(f[2 * nb + b] - ref[1024 + g]));
+        }
+}
+
+/* Near-silent (x 1e-9) and very loud (x 1e9) input: |L|^2 |R|^2 leaves the
+   float path's range, every bin goes through the double "exact" path. The
+   quiet ILD has its own numpy golden (the 1e-20 guard shows); IPD and the
+   loud ILD are scale-free, so the ordinary golden holds. */
+static void test_binaural_extreme_levels(void)
+{
+    th_array la = th_golden("dsp_bin_left.npy"), ra = th_golden("dsp_bin_right.npy"), gf = th_golden("dsp_bin_feat.npy"),
+             gp = th_golden("dsp_bin_pdb.npy"), gq = th_golden("dsp_bin_quiet_ild.npy");
+    avloc_binaural_config cfg = avloc_binaural_config_default();
+    int lv;
+    if (!la.data || !ra.data || !gf.data || !gp.data || !gq.data) { CHECK(!"binaural goldens"); return; }
+    for (lv = 0; lv < 2; lv++) {
+        const float s = lv == 0 ? 1e-9f : 1e9f;
+        float *L = th_to_f32(&la), *R = th_to_f32(&ra), *feat;
+        size_t i, nf = 0;
+        double eild = 1e9, eipd = 1e9;
+        for (i = 0; i < la.n; i++) { L[i] *= s; R[i] *= s; }
+        feat = bin_features(&cfg, L, R, la.n, &nf);
+        CHECK(feat != NULL && nf * 512 == gq.n);
+        if (feat) bin_errors(feat, nf, 1, 512, &gf, &gp, lv == 0 ? gq.data : NULL, &eild, &eipd);
+        CHECK_MSG(eild <= 1e-3, "%s input: ILD max err %g dB", lv == 0 ? "near-silent" : "loud", eild);
+        CHECK_MSG(eipd <= 1e-4, "%s input: IPD max err %g", lv == 0 ? "near-silent" : "loud", eipd);
+        printf("  binaural %s input (exact path): ILD err %.2e dB, IPD err %.2e\n", lv == 0 ? "x1e-9" : "x1e+9", eild, eipd);
+        free(feat); free(L); free(R);
+    }
+    th_free(&la); th_free(&ra); th_free(&gf); th_free(&gp); th_free(&gq);
+}
+
+/* Bin counts that are not a multiple of the vector width: the scalar tail
+   computes the last bins (and all of them below the width). */
+static void test_binaural_tail(void)
+{
+    static const size_t cfgs[4][2] = {{1, 13}, {3, 7}, {1, 509}, {2, 3}}; /* first_bin, n_bins */
+    th_array la = th_golden("dsp_bin_left.npy"), ra = th_golden("dsp_bin_right.npy"), gf = th_golden("dsp_bin_feat.npy"),
+             gp = th_golden("dsp_bin_pdb.npy");
+    float *L, *R;
+    int c;
+    if (!la.data || !ra.data || !gf.data || !gp.data) { CHECK(!"binaural goldens"); return; }
+    L = th_to_f32(&la);
+    R = th_to_f32(&ra);
+    for (c = 0; c < 4; c++) {
+        avloc_binaural_config cfg = avloc_binaural_config_default();
+        size_t nf = 0;
+        float *feat;
+        double eild = 1e9, eipd = 1e9;
+        cfg.first_bin = cfgs[c][0];
+        cfg.n_bins = cfgs[c][1];
+        feat = bin_features(&cfg, L, R, la.n, &nf);
+        CHECK(feat != NULL);
+        if (feat) bin_errors(feat, nf, cfg.first_bin, cfg.n_bins, &gf, &gp, NULL, &eild, &eipd);
+        CHECK_MSG(eild <= 1e-3 && eipd <= 1e-4, "bins %u..%u: ILD err %g dB, IPD err %g", (unsigned)cfg.first_bin,
+                  (unsigned)(cfg.first_bin + cfg.n_bins - 1), eild, eipd);
+        free(feat);
+    }
+    free(L); free(R);
+    th_free(&la); th_free(&ra); th_free(&gf); th_free(&gp);
 }
 
 /* ------------------------------------------------------------ GCC-PHAT */
@@ -279,7 +376,7 @@ static void run_gcc(const char *what, const float *x, size_t n, double tol_clip,
             if (fabs(d - delays[di]) > worst) worst = fabs(d - delays[di]);
             CHECK(pk > 0.3f && pk < 1.2f);
             /* per frame, frames away from the circular wrap */
-            CHECK(avloc_gcc_frames_f32(&g, x, y, n, fd, NULL, nf, scr, sb) == AVLOC_OK);
+            CHECK(avloc_gcc_delays_f32(&g, x, y, n, fd, NULL, nf, scr, sb) == AVLOC_OK);
             for (t = 1; t + 1 < nf; t++) if (fabs(fd[t] - delays[di]) > worst_f) worst_f = fabs(fd[t] - delays[di]);
             /* swapping the channels flips the sign */
             CHECK(avloc_gcc_clip_f32(&g, y, x, n, &d, &pk, scr, sb) == AVLOC_OK);
@@ -296,6 +393,7 @@ static void run_gcc(const char *what, const float *x, size_t n, double tol_clip,
                worst, worst_f);
         free(fd);
         free(scr);
+        avloc_gcc_destroy_f32(&g); /* FFTW3 backend: frees its plans */
     }
     free(y);
 }
@@ -317,6 +415,34 @@ static void test_gcc(void)
     CHECK(sp != NULL && ns >= 16384);
     if (sp && ns >= 16384) run_gcc("speech", sp, 16384, 0.1, 0.1);
     free(sp);
+}
+
+/* Off-grid fractional delays (none on the 1/4-sample grid): upsampling alone
+   is off by up to 1/8 sample, the default (upsample 4 + parabolic) must be
+   within 0.01 sample. */
+static void test_gcc_offgrid(void)
+{
+    static const double delays[6] = {0.1, 1.37, -2.62, 4.9, -0.45, 7.71};
+    size_t n = 8192, i;
+    float *x = (float *)malloc(n * sizeof *x), *y = (float *)malloc(n * sizeof *y);
+    avloc_gcc_config cfg = avloc_gcc_config_default();
+    avloc_gcc_f32 g;
+    void *scr = NULL;
+    size_t sb = 0;
+    double worst = 0.0;
+    unsigned s = 777;
+    int di;
+    for (i = 0; i < n; i++) x[i] = (float)((double)(lcg(&s) & 0xffff) / 65536.0 - 0.5);
+    CHECK(make_gcc(&g, &cfg, &scr, &sb));
+    for (di = 0; di < 6; di++) {
+        float d = 99, pk = 0;
+        delay_signal(x, y, n, delays[di]);
+        CHECK(avloc_gcc_clip_f32(&g, x, y, n, &d, &pk, scr, sb) == AVLOC_OK);
+        worst = fmax(worst, fabs(d - delays[di]));
+    }
+    CHECK_MSG(worst <= 0.01, "off-grid delays: max err %g samples", worst);
+    printf("  gcc-phat off-grid delays, default config: max |err| %.4f samples\n", worst);
+    free(scr); free(x); free(y);
 }
 
 static void test_gcc_edge(void)
@@ -343,7 +469,19 @@ static void test_gcc_edge(void)
     c2 = cfg; c2.phat_floor = 0;
     CHECK(avloc_gcc_query_f32(&c2, &ob, &sb) == AVLOC_ERR_PARAM);
     CHECK(avloc_gcc_query_f32(&cfg, &ob, NULL) == AVLOC_OK);
-    CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+    {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
+        static const avloc_gcc_f32 zero;
+        float dz = 0, pz = 0;
+        memset(&g, 0x5a, sizeof g);
+        CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
+        CHECK(memcmp(&g, &zero, sizeof g) == 0);
+        CHECK(avloc_gcc_frame_f32(&g, x, x, &dz, &pz, z, sizeof z) == AVLOC_ERR_STATE);
+        memset(&g, 0x5a, sizeof g);
+        CHECK(avloc_gcc_init_f32(&g, &c2, g_obj, ob) == AVLOC_ERR_PARAM); /* c2: phat_floor 0 */
+        CHECK(memcmp(&g, &zero, sizeof g) == 0);
+        avloc_gcc_destroy_f32(&g);
+        avloc_gcc_destroy_f32(NULL);
+    }
     CHECK(make_gcc(&g, &cfg, &scr, &sb));
     CHECK(avloc_gcc_frames(&cfg, 1023, &nf) == AVLOC_ERR_SIZE);
     CHECK(avloc_gcc_frame_f32(&g, z, z, &d, &pk, scr, sb) == AVLOC_NO_ACTIVE_POINTS);
@@ -355,10 +493,13 @@ static void test_gcc_edge(void)
     CHECK(avloc_gcc_clip_f32(&g, x, x, 1000, &d, &pk, scr, sb) == AVLOC_ERR_SIZE);
     CHECK(avloc_gcc_clip_f32(&g, x, NULL, 4096, &d, &pk, scr, sb) == AVLOC_ERR_NULL);
     avloc_gcc_frames(&cfg, 4096, &nf);
-    CHECK(avloc_gcc_frames_f32(&g, x, x, 4096, z, z + 100, nf + 1, scr, sb) == AVLOC_ERR_SIZE);
+    CHECK(avloc_gcc_delays_f32(&g, x, x, 4096, z, z + 100, nf + 1, scr, sb) == AVLOC_ERR_SIZE);
     x[2000] = (float)HUGE_VAL;
     CHECK(avloc_gcc_clip_f32(&g, x, x, 4096, &d, &pk, scr, sb) == AVLOC_ERR_NONFINITE);
     CHECK(avloc_gcc_frame_f32(&g, x + 1500, x, &d, &pk, scr, sb) == AVLOC_ERR_NONFINITE);
+    avloc_gcc_destroy_f32(&g);
+    x[2000] = 0.0f;
+    CHECK(avloc_gcc_clip_f32(&g, x, x, 4096, &d, &pk, scr, sb) == AVLOC_ERR_STATE);
     free(scr);
 }
 
@@ -367,7 +508,10 @@ int main(void)
     test_binaural_golden();
     test_binaural_edge();
     test_binaural_plan();
+    test_binaural_extreme_levels();
+    test_binaural_tail();
     test_gcc();
+    test_gcc_offgrid();
     test_gcc_edge();
     return th_finish("binaural_gcc");
 }

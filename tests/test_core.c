@@ -144,6 +144,16 @@ static void test_logsumexp(void)
     CHECK(avloc_logsumexp_f64(x, 0) == -HUGE_VAL);
 }
 
+/* -inf entries are weights of exactly 0: all -inf gives -inf (log 0), not
+   NaN from -inf - -inf; one -inf among finite values changes nothing. */
+static void test_logsumexp_neg_inf(void)
+{
+    double z[3] = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, y[3] = {-HUGE_VAL, 2.0, 2.0};
+    CHECK(avloc_logsumexp_f64(z, 3) == -HUGE_VAL);
+    CHECK(avloc_logsumexp_f64(z, 1) == -HUGE_VAL);
+    CHECK_NEAR(avloc_logsumexp_f64(y, 3), 2.0 + log(2.0), 1e-15);
+}
+
 int main(void)
 {
     test_result_strings();
@@ -152,5 +162,6 @@ int main(void)
     test_finite();
     test_linalg();
     test_logsumexp();
+    test_logsumexp_neg_inf();
     return th_finish("core");
 }

@@ -212,9 +212,7 @@ static void test_all_small_sizes(void)
 /* Large sizes: a double DFT on a sample of bins. */
 static void test_large_sizes(void)
 {
-    /* primes above the 1..1100 sweep run Bluestein with a cost-model m:
-       1103 -> 2304, 2053 -> 4608, 4099 -> 8640/9216, 8191 -> 16384, 65537 -> 147456 */
-    static const size_t sizes[] = {1103, 2053, 4099, 8191, 65537, 65536, 19683, 30030, 8192 * 3, 2 * 65521};
+    static const size_t sizes[] = {4099, 65537, 65536, 19683, 30030, 8192 * 3, 2 * 65521};
     err_stat st[4];
     size_t i, b, bins[40];
     memset(st, 0, sizeof st);
@@ -300,6 +298,36 @@ static void test_bluestein_len(void)
     }
 }
 #endif
+
+/* Primes beyond the sweep, all through Bluestein (> AVLOC__FFT_GMAX): every
+   prime up to 4200 and a spread of larger ones, on a sample of bins. A bug
+   that hits one padded length or one chirp size shows here. */
+static int is_prime(size_t n)
+{
+    size_t d;
+    if (n < 2) return 0;
+    for (d = 2; d * d <= n; d++)
+        if (n % d == 0) return 0;
+    return 1;
+}
+
+static void test_primes_beyond_sweep(void)
+{
+    static const size_t big[] = {4423, 5003, 6007, 8191, 10007, 16381, 32749, 65521, 131071};
+    err_stat st[4];
+    size_t i, b, n, bins[24], cnt = 0, nbig = sizeof big / sizeof big[0];
+    memset(st, 0, sizeof st);
+    for (i = 0; i < 4200 - SMALL_MAX + nbig; i++) {
+        n = i < 4200 - SMALL_MAX ? SMALL_MAX + 1 + i : big[i - (4200 - SMALL_MAX)];
+        if (!is_prime(n)) continue;
+        for (b = 0; b < 24; b++) bins[b] = b < 2 ? b : (size_t)(b * 2654435761u + n) % (n / 2 + 1);
+        bins[2] = n / 2; /* the last bin of the half spectrum */
+        check_size(n, bins, n > 4200 ? 24 : 12, st);
+        cnt++;
+    }
+    report("primes > 1100", st);
+    printf("  fft: %u primes from %u to %u checked\n", (unsigned)cnt, (unsigned)SMALL_MAX + 1, (unsigned)big[nbig - 1]);
+}
 
 /* ------------------------------------------------------------- goldens */
 static void test_goldens(void)
@@ -596,6 +624,7 @@ int main(int argc, char **argv)
     test_bluestein_len();
 #endif
     test_large_sizes();
+    test_primes_beyond_sweep();
     test_all_small_sizes();
     free(g_cs);
     return th_finish("fft");

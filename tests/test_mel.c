@@ -92,11 +92,23 @@ static void test_filterbanks(void)
     CHECK_NEAR(avloc_mel_to_hz(avloc_hz_to_mel(3456.0, AVLOC_MEL_HTK), AVLOC_MEL_HTK), 3456.0, 1e-9);
 }
 
+/* Every object made here lives in g_obj, so the next one overwrites it:
+   the last one is destroyed first (its FFTW3 plans, with AVLOC_USE_FFTW3). */
+static avloc_melspec_f32 g_live;
+
+static void release_live(void)
+{
+    avloc_melspec_destroy_f32(&g_live);
+}
+
 static int make_melspec(avloc_melspec_f32 *m, const avloc_melspec_config *c)
 {
     size_t ob = 0, sb = 0;
+    release_live();
     if (avloc_melspec_query_f32(c, &ob, &sb) != AVLOC_OK || ob > sizeof g_obj || sb > sizeof g_scr) return 0;
-    return avloc_melspec_init_f32(m, c, g_obj, ob) == AVLOC_OK;
+    if (avloc_melspec_init_f32(m, c, g_obj, ob) != AVLOC_OK) return 0;
+    g_live = *m;
+    return 1;
 }
 
 static void test_torchaudio(const float *x, size_t n)
@@ -248,6 +260,25 @@ static void test_log_maps(void)
     CHECK(avloc_log_f32(x, 5, y, 1e-6f, 1) == AVLOC_ERR_NONFINITE);
 }
 
+/* top_db = 0 clips everything to the maximum (librosa power_to_db with
+   top_db=0.0 does); top_db < 0 clips nothing. */
+static void test_db_top_db_edges(void)
+{
+    const float x[5] = {1.0f, 0.5f, 1e-3f, 4.0f, 0.0f};
+    float o[5];
+    size_t i;
+    int same = 1;
+    CHECK_EQ_INT(avloc_db_f32(x, 5, o, 10.0f, 1.0f, 1e-10f, 0.0f), AVLOC_OK);
+    for (i = 0; i < 5; i++) same &= fabs(o[i] - 10.0 * log10(4.0)) < 1e-5;
+    CHECK_MSG(same, "top_db 0: %g %g %g %g %g", o[0], o[1], o[2], o[3], o[4]);
+    CHECK_EQ_INT(avloc_db_f32(x, 5, o, 10.0f, 1.0f, 1e-10f, -1.0f), AVLOC_OK);
+    CHECK_NEAR(o[4], -100.0, 1e-4);
+    CHECK_NEAR(o[2], -30.0, 1e-4);
+    CHECK_EQ_INT(avloc_db_f32(x, 5, o, 10.0f, 1.0f, 1e-10f, 40.0f), AVLOC_OK);
+    CHECK_NEAR(o[4], 10.0 * log10(4.0) - 40.0, 1e-4);
+    CHECK_NEAR(o[2], -30.0, 1e-4);
+}
+
 static void test_bad_input(const float *x, size_t n)
 {
     avloc_mel_config mc = avloc_mel_config_default(), m2;
@@ -266,10 +297,28 @@ static void test_bad_input(const float *x, size_t n)
     m2 = mc; m2.scale = (avloc_mel_scale)5;
     CHECK(avloc_mel_query_f32(&m2, &b) == AVLOC_ERR_PARAM);
     CHECK(avloc_mel_query_f32(&mc, &b) == AVLOC_OK);
-    {
+    release_live();
+    {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
+        static const avloc_mel_f32 zero;
+        static const avloc_mfcc_f32 zero_mfcc;
         avloc_mel_f32 mel;
+        avloc_mfcc_f32 mf;
+        memset(&mel, 0x5a, sizeof mel);
         CHECK(avloc_mel_init_f32(&mel, &mc, g_obj, b / 2) == AVLOC_ERR_WORKSPACE);
+        CHECK(memcmp(&mel, &zero, sizeof mel) == 0);
         CHECK(avloc_mel_apply_f32(&mel, out, 1, out) == AVLOC_ERR_STATE);
+        memset(&mel, 0x5a, sizeof mel);
+        CHECK(avloc_mel_init_f32(&mel, &m2, g_obj, b) == AVLOC_ERR_PARAM); /* m2: bad scale */
+        CHECK(memcmp(&mel, &zero, sizeof mel) == 0);
+        CHECK(avloc_mel_init_f32(&mel, &mc, g_obj, b) == AVLOC_OK);
+        avloc_mel_destroy_f32(&mel);
+        CHECK(avloc_mel_apply_f32(&mel, out, 1, out) == AVLOC_ERR_STATE);
+        memset(&mf, 0x5a, sizeof mf);
+        CHECK(avloc_mfcc_init_f32(&mf, &fc, NULL, b) == AVLOC_ERR_NULL);
+        CHECK(memcmp(&mf, &zero_mfcc, sizeof mf) == 0);
+        CHECK(avloc_mfcc_apply_f32(&mf, out, 1, out) == AVLOC_ERR_STATE);
+        avloc_mfcc_destroy_f32(&mf);
+        avloc_mfcc_destroy_f32(NULL);
     }
     f2 = fc; f2.n_mfcc = 41;
     CHECK(avloc_mfcc_query_f32(&f2, &b) == AVLOC_ERR_SIZE);
@@ -294,6 +343,18 @@ static void test_bad_input(const float *x, size_t n)
         xx[10] = (float)HUGE_VAL;
         CHECK(avloc_melspec_compute_f32(&m, xx, 1000, mel, nf, g_scr, sb) == AVLOC_ERR_NONFINITE);
         CHECK(avloc_melspec_compute_f32(&m, NULL, 1000, mel, nf, g_scr, sb) == AVLOC_ERR_NULL);
+        avloc_melspec_destroy_f32(&m);
+        xx[10] = 0.0f;
+        CHECK(avloc_melspec_compute_f32(&m, xx, 1000, mel, nf, g_scr, sb) == AVLOC_ERR_STATE);
+        {   /* too little memory for the filterbank after the STFT: zeroed, FFTW plans released */
+            static const avloc_melspec_f32 zero;
+            size_t ob2 = 0, sb2 = 0, stb = 0;
+            avloc_stft_query_f32(&sc.stft, &stb, &sb2);
+            avloc_melspec_query_f32(&sc, &ob2, &sb2);
+            memset(&m, 0x5a, sizeof m);
+            CHECK(avloc_melspec_init_f32(&m, &sc, g_obj, stb + (ob2 - stb) / 2) == AVLOC_ERR_WORKSPACE);
+            CHECK(memcmp(&m, &zero, sizeof m) == 0);
+        }
         free(mel); free(xx);
     }
     (void)n;
@@ -305,6 +366,7 @@ int main(void)
     float *x = th_load_wav16("tests/data/dsp_speech16k.wav", &n);
     test_filterbanks();
     test_log_maps();
+    test_db_top_db_edges();
     CHECK(x != NULL && n == 24000);
     if (x) {
         test_torchaudio(x, n);
@@ -312,5 +374,6 @@ int main(void)
         test_bad_input(x, n);
     }
     free(x);
+    release_live();
     return th_finish("mel");
 }

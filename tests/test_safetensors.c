@@ -763,8 +763,49 @@ static void test_fuzz(void)
     for (j = 0; j < 3; j++) free(base[j]);
 }
 
+/* Every F16 and BF16 bit pattern (little-endian) against a decoder written
+   from the IEEE formula with ldexp: subnormals, infinities and NaN (a NaN
+   stays a NaN, never an infinity) included. */
+static double half_ref(unsigned h, int bf16)
+{
+    int eb = bf16 ? 8 : 5, mb = bf16 ? 7 : 10, emax = (1 << eb) - 1, bias = emax / 2;
+    unsigned e = (h >> mb) & (unsigned)emax, m = h & ((1u << mb) - 1);
+    double sg = (h >> 15) ? -1.0 : 1.0;
+    if (e == (unsigned)emax) return m ? NAN : sg * HUGE_VAL;
+    if (e == 0) return sg * ldexp((double)m, 1 - bias - mb);
+    return sg * ldexp((double)(m | (1u << mb)), (int)e - bias - mb);
+}
+
+static void test_half_all_patterns(void)
+{
+    static unsigned char raw[2 * 65536], buf[2 * 65536 + 512];
+    static float out[65536];
+    int bf;
+    for (bf = 0; bf < 2; bf++) {
+        avloc_st_writer w;
+        avloc_st_reader r;
+        avloc_st_tensor t;
+        size_t shape[1] = {65536}, total = 0, i, bad = 0, first = 0;
+        for (i = 0; i < 65536; i++) { raw[2 * i] = (unsigned char)(i & 0xff); raw[2 * i + 1] = (unsigned char)(i >> 8); }
+        CHECK_EQ_INT(avloc_st_begin(&w, buf, sizeof buf), AVLOC_OK);
+        CHECK_EQ_INT(avloc_st_add(&w, "h", bf ? AVLOC_ST_BF16 : AVLOC_ST_F16, 1, shape, raw), AVLOC_OK);
+        CHECK_EQ_INT(avloc_st_finish(&w, &total), AVLOC_OK);
+        CHECK_EQ_INT(avloc_st_open(&r, buf, total), AVLOC_OK);
+        CHECK_EQ_INT(avloc_st_find(&r, "h", &t), AVLOC_OK);
+        CHECK_EQ_INT(avloc_st_tensor_f32(&t, out, 65536), AVLOC_OK);
+        for (i = 0; i < 65536; i++) {
+            double ref = half_ref((unsigned)i, bf);
+            int ok = ref != ref ? out[i] != out[i] : (double)out[i] == ref;
+            if (!ok && bad++ == 0) first = i;
+        }
+        CHECK_MSG(bad == 0, "%s: %u of 65536 patterns decoded wrong, first 0x%04x -> %g (expected %g)", bf ? "BF16" : "F16",
+                  (unsigned)bad, (unsigned)first, out[first], half_ref((unsigned)first, bf));
+    }
+}
+
 int main(void)
 {
+    test_half_all_patterns();
     test_golden_ref();
     test_golden_ascii();
     test_golden_empty();

@@ -6,12 +6,24 @@
 
 static unsigned char g_obj[1 << 16], g_scr[1 << 16];
 
+/* Every STFT made here lives in g_obj, so the next one overwrites it: the
+   last one is destroyed first (its FFTW3 plans, with AVLOC_USE_FFTW3). */
+static avloc_stft_f32 g_live;
+
+static void release_live(void)
+{
+    avloc_stft_destroy_f32(&g_live);
+}
+
 static int make_stft(avloc_stft_f32 *s, const avloc_stft_config *c)
 {
     size_t ob = 0, sb = 0;
+    release_live();
     if (avloc_stft_query_f32(c, &ob, &sb) != AVLOC_OK) return 0;
     if (ob > sizeof g_obj || sb > sizeof g_scr) return 0;
-    return avloc_stft_init_f32(s, c, g_obj, ob) == AVLOC_OK;
+    if (avloc_stft_init_f32(s, c, g_obj, ob) != AVLOC_OK) return 0;
+    g_live = *s;
+    return 1;
 }
 
 static void test_windows(void)
@@ -234,6 +246,67 @@ static void test_stream(void)
             CHECK(used == 0 && wrote == 0);
             CHECK(avloc_stft_stream_push_f32(&st, x, 4, out, 1, &wrote, &used, g_scr, 8) == AVLOC_ERR_WORKSPACE);
             CHECK(avloc_stft_stream_push_f32(NULL, x, 4, out, 1, &wrote, &used, g_scr, s.scratch_bytes) == AVLOC_ERR_NULL);
+            avloc_stft_stream_destroy_f32(&st);
+            CHECK(avloc_stft_stream_push_f32(&st, x, 4, out, 1, &wrote, &used, g_scr, s.scratch_bytes) == AVLOC_ERR_STATE);
+            CHECK(avloc_stft_stream_reset_f32(&st) == AVLOC_ERR_STATE);
+        }
+        free(ref);
+        free(out);
+    }
+    free(x);
+    th_free(&xa);
+}
+
+/* Streams whose length ends exactly on a frame boundary, pushed in
+   hop-sized pieces after a first n_fft-sized one (and in one piece): each
+   push must return the frame its last sample completes, at once; the
+   frames equal the offline STFT (center = 0) frame by frame. */
+static void test_stream_boundaries(void)
+{
+    static const size_t hops[3] = {64, 100, 256};
+    th_array xa = th_golden("dsp_stft_x.npy");
+    float *x;
+    int hi;
+    if (!xa.data) { CHECK(0); return; }
+    x = th_to_f32(&xa);
+    for (hi = 0; hi < 3; hi++) {
+        avloc_stft_config cfg = avloc_stft_config_default();
+        avloc_stft_f32 s;
+        avloc_stft_stream_f32 st;
+        static unsigned char ring[4096];
+        size_t nf = 0, rb = 0, n, pos = 0, got = 0, t, late = 0, wrong = 0, pushes = 0;
+        avloc_complex_f32 *ref, *out;
+        cfg.n_fft = 256; cfg.hop = hops[hi]; cfg.win_length = 256; cfg.center = 0;
+        CHECK(make_stft(&s, &cfg));
+        n = 256 + hops[hi] * ((2000 - 256) / hops[hi]); /* ends on a frame boundary */
+        CHECK(avloc_stft_frames(&cfg, n, &nf) == AVLOC_OK && (nf - 1) * hops[hi] + 256 == n && n <= xa.n);
+        ref = (avloc_complex_f32 *)malloc(nf * s.n_bins * sizeof *ref);
+        out = (avloc_complex_f32 *)malloc(nf * s.n_bins * sizeof *out);
+        CHECK(avloc_stft_forward_f32(&s, x, n, ref, nf, g_scr, s.scratch_bytes) == AVLOC_OK);
+        CHECK(avloc_stft_stream_query_f32(&s, &rb) == AVLOC_OK && rb <= sizeof ring);
+        CHECK(avloc_stft_stream_init_f32(&st, &s, ring, rb) == AVLOC_OK);
+        while (pos < n && pushes++ < 1000) {
+            size_t chunk = pos == 0 ? 256 : hops[hi], wrote = 0, used = 0;
+            CHECK(avloc_stft_stream_push_f32(&st, x + pos, chunk, out + got * s.n_bins, nf - got, &wrote, &used, g_scr,
+                                             s.scratch_bytes) == AVLOC_OK);
+            if (used != chunk || wrote != 1) late++;
+            got += wrote;
+            pos += used;
+            if (got != 1 + (pos - 256) / hops[hi]) late++;
+        }
+        CHECK_MSG(late == 0 && got == nf, "hop %u: %u pushes without their frame, %u/%u frames", (unsigned)hops[hi],
+                  (unsigned)late, (unsigned)got, (unsigned)nf);
+        for (t = 0; t < got * s.n_bins; t++)
+            if (out[t].re != ref[t].re || out[t].im != ref[t].im) wrong++;
+        CHECK_MSG(wrong == 0, "hop %u: %u values differ from the offline STFT", (unsigned)hops[hi], (unsigned)wrong);
+        /* the whole stream in one push: all nf frames, the last included */
+        {
+            size_t wrote = 0, used = 0;
+            CHECK(avloc_stft_stream_reset_f32(&st) == AVLOC_OK);
+            CHECK(avloc_stft_stream_push_f32(&st, x, n, out, nf, &wrote, &used, g_scr, s.scratch_bytes) == AVLOC_OK);
+            CHECK_MSG(wrote == nf && used == n, "one push: %u/%u frames, %u/%u samples", (unsigned)wrote, (unsigned)nf,
+                      (unsigned)used, (unsigned)n);
+            CHECK(memcmp(out, ref, nf * s.n_bins * sizeof *out) == 0);
         }
         free(ref);
         free(out);
@@ -265,8 +338,23 @@ static void test_bad_input(void)
     c2 = cfg; c2.pad_mode = (avloc_pad_mode)7;
     CHECK(avloc_stft_query_f32(&c2, &ob, &sb) == AVLOC_ERR_PARAM);
     CHECK(avloc_stft_query_f32(&cfg, &ob, &sb) == AVLOC_OK);
-    CHECK(avloc_stft_init_f32(&s, &cfg, g_obj, ob - 100) == AVLOC_ERR_WORKSPACE);
-    CHECK(avloc_stft_init_f32(&s, &cfg, NULL, ob) == AVLOC_ERR_NULL);
+    release_live();
+    {   /* a failed init leaves the object zeroed, and a zeroed object gives ERR_STATE */
+        static const avloc_stft_f32 zero;
+        memset(&s, 0x5a, sizeof s);
+        CHECK(avloc_stft_init_f32(&s, &c2, g_obj, ob) == AVLOC_ERR_PARAM); /* c2: bad pad_mode */
+        CHECK(memcmp(&s, &zero, sizeof s) == 0);
+        memset(&s, 0x5a, sizeof s);
+        CHECK(avloc_stft_init_f32(&s, &cfg, g_obj, ob - 100) == AVLOC_ERR_WORKSPACE);
+        CHECK(memcmp(&s, &zero, sizeof s) == 0);
+        CHECK(avloc_stft_forward_f32(&s, x, 1000, X, 8, g_scr, sb) == AVLOC_ERR_STATE);
+        memset(&s, 0x5a, sizeof s);
+        CHECK(avloc_stft_init_f32(&s, &cfg, NULL, ob) == AVLOC_ERR_NULL);
+        CHECK(memcmp(&s, &zero, sizeof s) == 0);
+        CHECK(avloc_stft_init_f32(NULL, &cfg, g_obj, ob) == AVLOC_ERR_NULL);
+        avloc_stft_destroy_f32(&s); /* a zeroed object and NULL are fine */
+        avloc_stft_destroy_f32(NULL);
+    }
     CHECK(avloc_stft_init_f32(&s, &cfg, g_obj + 3, ob) == AVLOC_OK); /* any alignment */
     CHECK(avloc_stft_frames(&cfg, 1000, &nf) == AVLOC_OK && nf == 8);
     CHECK(avloc_stft_frames(&cfg, 256, &nf) == AVLOC_ERR_SIZE);  /* reflect needs n > n_fft/2 */
@@ -287,8 +375,9 @@ static void test_bad_input(void)
     CHECK(avloc_stft_inverse_f32(&s, X, 8, y, 0, g_scr, sb) == AVLOC_ERR_SIZE);
     X[3].im = (float)HUGE_VAL;
     CHECK(avloc_stft_inverse_f32(&s, X, 8, y, 1000, g_scr, sb) == AVLOC_ERR_NONFINITE);
-    memset(&s, 0, sizeof s);
+    avloc_stft_destroy_f32(&s); /* destroyed: ERR_STATE, not a crash */
     CHECK(avloc_stft_forward_f32(&s, x, 1000, X, 8, g_scr, sb) == AVLOC_ERR_STATE);
+    CHECK(avloc_stft_inverse_f32(&s, X, 8, y, 1000, g_scr, sb) == AVLOC_ERR_STATE);
     CHECK(avloc_spec_power_f32(X, 4, 0.0f, y) == AVLOC_ERR_PARAM);
 }
 
@@ -299,6 +388,8 @@ int main(void)
     test_istft_vs_torch();
     test_round_trip();
     test_stream();
+    test_stream_boundaries();
     test_bad_input();
+    release_live();
     return th_finish("window_stft");
 }

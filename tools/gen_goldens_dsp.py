@@ -223,6 +223,14 @@ def gen(out):
     ipd = np.angle(SR * np.conj(SL))
     save("dsp_bin_feat.npy", np.concatenate([ild, np.cos(ipd), np.sin(ipd)], axis=1).astype(np.float32))
     save("dsp_bin_pdb.npy", (10 * np.log10(pl + pr)).astype(np.float32))
+    # near-silent copy (x 1e-9 in float32): |L|^2 |R|^2 < 1e-30, every bin takes
+    # the double "exact" path; the 1e-20 guard now shows in the ILD. IPD is
+    # scale-free (same as above), so only the ILD is stored.
+    q = np.float32(1e-9)
+    SLq = np_stft(left * q, 1024, 128, win, False, None)[:, 1:513]
+    SRq = np_stft(right * q, 1024, 128, win, False, None)[:, 1:513]
+    plq, prq = np.abs(SLq) ** 2, np.abs(SRq) ** 2
+    save("dsp_bin_quiet_ild.npy", (10 * np.log10((prq + 1e-20) / (plq + 1e-20))).astype(np.float32))
 
 
 def check():

@@ -116,9 +116,10 @@ def inverse_map(th, y):
     return al @ means, al
 
 
-def theorem1(th, Yt, M):
+def theorem1(th, Yt, M, ow=1.0):
     """Closed-form posterior (Theorem 1 with the -1/2 sum chi log sigma^2 term).
-    Yt: T x D series, M: T x D mask. Returns nu, mu, V."""
+    Yt: T x D series, M: T x D mask. Returns nu, mu, V. ow: tempering, each
+    active point counts ow times (every data term scaled, the prior not)."""
     K, D, L = th["A"].shape
     lnu = np.zeros(K); mu = np.zeros((K, L)); V = np.zeros((K, L, L))
     S0 = M.sum(axis=0).astype(float)
@@ -126,19 +127,19 @@ def theorem1(th, Yt, M):
         A, b, c, G = th["A"][k], th["b"][k], th["c"][k], th["Gamma"][k]
         s2 = th["sigma2"][k]
         Gi = np.linalg.inv(G)
-        P = Gi + (A.T * (S0 / s2)) @ A
-        h = Gi @ c + A.T @ (((M * (Yt - b)).sum(axis=0)) / s2)
+        P = Gi + ow * (A.T * (S0 / s2)) @ A
+        h = Gi @ c + ow * (A.T @ (((M * (Yt - b)).sum(axis=0)) / s2))
         V[k] = np.linalg.inv(P)
         mu[k] = V[k] @ h
-        e = (M * (Yt - b) ** 2 / s2).sum()
+        e = ow * (M * (Yt - b) ** 2 / s2).sum()
         lnu[k] = (np.log(th["pi"][k]) - 0.5 * np.linalg.slogdet(P)[1] - 0.5 * np.linalg.slogdet(G)[1]
-                  - 0.5 * (e + c @ Gi @ c - mu[k] @ P @ mu[k]) - 0.5 * (S0 * np.log(s2)).sum())
+                  - 0.5 * (e + c @ Gi @ c - mu[k] @ P @ mu[k]) - 0.5 * ow * (S0 * np.log(s2)).sum())
     nu = np.exp(lnu - lnu.max()); nu /= nu.sum()
     return nu, mu, V
 
 
-def _log_joint_grid(th, k, Yt, M, g0, g1):
-    """log pi_k N(x; c_k, Gamma_k) prod N(y_dt; a.x + b, s2)^chi on the grid g0 x g1 (L = 2)."""
+def _log_joint_grid(th, k, Yt, M, g0, g1, ow=1.0):
+    """log pi_k N(x; c_k, Gamma_k) prod N(y_dt; a.x + b, s2)^(ow chi) on the grid g0 x g1 (L = 2)."""
     A, b, c, G = th["A"][k], th["b"][k], th["c"][k], th["Gamma"][k]
     s2 = th["sigma2"][k]
     x0, x1 = np.meshgrid(g0, g1, indexing="ij")
@@ -150,13 +151,13 @@ def _log_joint_grid(th, k, Yt, M, g0, g1):
         if not act.any():
             continue
         r = Yt[t, act][None, :] - pred[:, act]
-        out += -0.5 * (LOG2PI * act.sum() + np.log(s2[act]).sum() + (r ** 2 / s2[act]).sum(axis=1))
+        out += -0.5 * ow * (LOG2PI * act.sum() + np.log(s2[act]).sum() + (r ** 2 / s2[act]).sum(axis=1))
     return out.reshape(x0.shape)
 
 
-def brute_posterior(th, Yt, M, n=401, zooms=12, drop=60.0):
-    """Numerical Bayes on an adaptive 2-D grid, per component (joint p(x, z=k | S)).
-    Returns nu, mu, V."""
+def brute_posterior(th, Yt, M, n=401, zooms=12, drop=60.0, ow=1.0):
+    """Numerical Bayes on an adaptive 2-D grid, per component (joint p(x, z=k | S)),
+    each point's likelihood raised to the power ow. Returns nu, mu, V."""
     K = th["pi"].size
     logZ = np.zeros(K); mu = np.zeros((K, 2)); V = np.zeros((K, 2, 2))
     for k in range(K):
@@ -165,7 +166,7 @@ def brute_posterior(th, Yt, M, n=401, zooms=12, drop=60.0):
         hi = th["c"][k] + 10 * sd
         for it in range(zooms + 1):
             g0 = np.linspace(lo[0], hi[0], n); g1 = np.linspace(lo[1], hi[1], n)
-            lj = _log_joint_grid(th, k, Yt, M, g0, g1)
+            lj = _log_joint_grid(th, k, Yt, M, g0, g1, ow)
             if it == zooms:
                 break
             keep = lj > lj.max() - drop

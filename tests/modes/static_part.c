@@ -1,0 +1,10 @@
+/* Build mode "static": compiled twice into one program (-DMODES_PART=part_a
+   and part_b), each copy with its own private (static) implementation. */
+#define AVLOC_STATIC
+#define AVLOC_IMPLEMENTATION
+#include "avloc_dsp.h"
+#include "avloc_gllim.h"
+#include "use_all.h"
+
+int MODES_PART(void);
+int MODES_PART(void) { return modes_use_all(); }

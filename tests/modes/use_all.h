@@ -1,0 +1,103 @@
+/* tests/modes/use_all.h - one call into each module, for the build-mode
+   checks of tools/check_build_modes.sh (separate implementation files,
+   AVLOC_STATIC in several files, CBLAS, the amalgamated header, the module
+   opt-outs). Include it after the avloc headers; modes_use_all() returns 0
+   when every call gave the expected result. Only this file needs updating
+   when a called API changes. */
+#ifndef AVLOC_MODES_USE_ALL_H
+#define AVLOC_MODES_USE_ALL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MODES_FN static __attribute__((unused))
+#else
+#define MODES_FN static
+#endif
+
+#define MODES_CHECK(cond)                                                   \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
+            return 1;                                                       \
+        }                                                                   \
+    } while (0)
+
+/* core: result strings and a 2x2 GEMM (the CBLAS mode routes it). */
+MODES_FN int modes_use_core(void)
+{
+    const double A[4] = {1, 2, 3, 4}, B[4] = {5, 6, 7, 8};
+    double C[4] = {0, 0, 0, 0};
+    MODES_CHECK(avloc_result_str(AVLOC_OK)[0] == 'o');
+    avloc_gemm_f64(0, 0, 2, 2, 2, 1.0, A, 2, B, 2, 0.0, C, 2);
+    MODES_CHECK(C[0] == 19 && C[1] == 22 && C[2] == 43 && C[3] == 50);
+    return 0;
+}
+
+#ifndef AVLOC_NO_SAFETENSORS
+/* core safetensors: the exact size of a one-tensor file (measure pass). */
+MODES_FN int modes_use_st(void)
+{
+    avloc_st_writer w;
+    size_t shape[1] = {4}, total = 0;
+    MODES_CHECK(avloc_st_begin(&w, NULL, 0) == AVLOC_OK);
+    MODES_CHECK(avloc_st_add(&w, "x", AVLOC_ST_F32, 1, shape, NULL) == AVLOC_OK);
+    MODES_CHECK(avloc_st_finish(&w, &total) == AVLOC_OK && total > 16);
+    return 0;
+}
+#endif
+
+#ifdef AVLOC_DSP_H
+/* dsp: a real FFT of an impulse is flat (run through whichever kernel set
+   the build dispatches to). */
+MODES_FN int modes_use_dsp(void)
+{
+    enum { N = 64 };
+    float x[N];
+    avloc_complex_f32 X[N / 2 + 1];
+    avloc_fft_f32 plan;
+    size_t pb = 0, sb = 0, i;
+    void *pm, *sm;
+    int ok;
+    for (i = 0; i < N; i++) x[i] = i == 0 ? 1.0f : 0.0f;
+    MODES_CHECK(avloc_fft_query_f32(N, AVLOC_FFT_REAL, &pb, &sb) == AVLOC_OK);
+    pm = malloc(pb);
+    sm = malloc(sb ? sb : 1);
+    ok = pm && sm && avloc_fft_init_f32(&plan, N, AVLOC_FFT_REAL, pm, pb) == AVLOC_OK &&
+         avloc_fft_r2c_f32(&plan, x, X, sm, sb) == AVLOC_OK;
+    for (i = 0; ok && i <= N / 2; i++) ok = X[i].re == 1.0f && X[i].im == 0.0f;
+    if (pm) avloc_fft_destroy_f32(&plan);
+    free(pm);
+    free(sm);
+    MODES_CHECK(ok);
+    return 0;
+}
+#endif
+
+#ifdef AVLOC_GLLIM_H
+/* gllim: a model's memory size. */
+MODES_FN int modes_use_gllim(void)
+{
+    size_t bytes = 0;
+    MODES_CHECK(avloc_gllim_model_query(2, 2, 6, &bytes) == AVLOC_OK && bytes > 0);
+    return 0;
+}
+#endif
+
+MODES_FN int modes_use_all(void)
+{
+    int bad = modes_use_core();
+#ifndef AVLOC_NO_SAFETENSORS
+    bad |= modes_use_st();
+#endif
+#ifdef AVLOC_DSP_H
+    bad |= modes_use_dsp();
+#endif
+#ifdef AVLOC_GLLIM_H
+    bad |= modes_use_gllim();
+#endif
+    return bad;
+}
+
+#endif /* AVLOC_MODES_USE_ALL_H */

@@ -1,0 +1,211 @@
+/* The `avloc` command-line program (examples/), run as a user would, with
+   its numbers checked:
+   - `gllim locate` on the bundled demo (data/demo): mean |du|, |dv| under
+     bounds a broken posterior exceeds (today about 1.3 and 6.4 px);
+   - `gen-binaural` + `gcc-phat`: a known fractional delay comes back;
+   - `melspec --preset torchaudio` against the torchaudio golden, `stft`
+     against the library's STFT of the same samples (read by the harness);
+   - exit codes: 0 ok, 1 failure, 2 usage error.
+   The Makefile builds $(BUILD)/avloc first and passes its path as
+   TH_AVLOC_BIN, and the Makefile's RUN (an emulator for a cross build, e.g.
+   "qemu-aarch64 -L /usr/aarch64-linux-gnu") as TH_RUN, put in front of each
+   command; the environment variable AVLOC_TEST_RUNNER replaces it. */
+#define _POSIX_C_SOURCE 200809L
+#define AVLOC_IMPLEMENTATION
+#include "../avloc_dsp.h"
+#include "harness.h"
+
+#ifndef TH_AVLOC_BIN
+#define TH_AVLOC_BIN "build/avloc"
+#endif
+#ifndef TH_RUN
+#define TH_RUN ""
+#endif
+
+static char g_tmp[512]; /* per-run output directory */
+
+/* Runs `avloc ARGS` (through sh); its stdout into out (may be NULL),
+   stderr discarded; returns the exit status (-1 when it did not run). */
+static int run_cli(const char *args, char *out, size_t out_cap)
+{
+    char cmd[2048];
+    const char *runner = getenv("AVLOC_TEST_RUNNER");
+    FILE *p;
+    size_t got = 0;
+    int st;
+    snprintf(cmd, sizeof cmd, "%s %s %s 2>/dev/null", runner ? runner : TH_RUN, TH_AVLOC_BIN, args);
+    p = popen(cmd, "r");
+    if (!p) return -1;
+    if (out && out_cap) {
+        size_t n;
+        while (got + 1 < out_cap && (n = fread(out + got, 1, out_cap - 1 - got, p)) > 0) got += n;
+        out[got] = '\0';
+    } else {
+        char sink[256];
+        while (fread(sink, 1, sizeof sink, p) > 0) {}
+    }
+    st = pclose(p);
+    if (st == -1 || (st & 0x7f) != 0) return -1; /* not exited normally */
+    return (st >> 8) & 0xff;
+}
+
+/* The number after "key": in a JSON line (NAN when absent). */
+static double json_num(const char *line, const char *key)
+{
+    char pat[64];
+    const char *q;
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    q = line ? strstr(line, pat) : NULL;
+    return q ? strtod(q + strlen(pat), NULL) : NAN;
+}
+
+/* The last line starting with {"summary" in text. */
+static const char *summary_line(const char *text)
+{
+    const char *q = text, *last = NULL;
+    while ((q = strstr(q, "{\"summary\"")) != NULL) last = q++;
+    return last;
+}
+
+static void test_gllim_demo(void)
+{
+    static char out[1 << 16];
+    const char *s;
+    int rc = run_cli("gllim locate --model data/demo/kemar_gllim.safetensors --manifest data/demo/manifest.csv", out,
+                     sizeof out);
+    double du, dv;
+    CHECK_EQ_INT(rc, 0);
+    s = summary_line(out);
+    CHECK(s != NULL);
+    du = json_num(s, "mean_du");
+    dv = json_num(s, "mean_dv");
+    CHECK_EQ_INT((long long)json_num(s, "estimates"), 8);
+    CHECK_EQ_INT((long long)json_num(s, "failed"), 0);
+    /* a posterior with the tempering lost on its residual term gives ~82 px */
+    CHECK_MSG(du <= 2.5, "demo mean |du| %.2f px (expected about 1.3)", du);
+    CHECK_MSG(dv <= 10.0, "demo mean |dv| %.2f px (expected about 6.4)", dv);
+    printf("  cli gllim locate (demo, 8 clips): mean |du| %.2f px, |dv| %.2f px\n", du, dv);
+    {   /* per clip: du = u - u_true; the summary's mean is the mean of |du|;
+           the posterior variance carries the model's tempering (1e-3: a few
+           px^2; untempered it would be ~1000 times smaller) */
+        const char *q = out;
+        double sdu = 0.0, sdv = 0.0, vmin = HUGE_VAL, vmax = 0.0;
+        int n = 0, consistent = 1;
+        while ((q = strstr(q, "{\"file\"")) != NULL && n < 64) {
+            const char *c = strstr(q, "\"cov\":[[");
+            double u = json_num(q, "u"), ut = json_num(q, "u_true"), d = json_num(q, "du"), cv = c ? strtod(c + 8, NULL) : NAN;
+            if (!(fabs(u - ut - d) <= 1e-4 * (1.0 + fabs(u)))) consistent = 0;
+            sdu += fabs(d);
+            sdv += fabs(json_num(q, "dv"));
+            vmin = fmin(vmin, cv);
+            vmax = fmax(vmax, cv);
+            n++;
+            q++;
+        }
+        CHECK_EQ_INT(n, 8);
+        CHECK_MSG(consistent, "per-clip du != u - u_true");
+        CHECK_MSG(n == 8 && fabs(sdu / n - du) <= 1e-5 * (1.0 + du) && fabs(sdv / n - dv) <= 1e-5 * (1.0 + dv),
+                  "summary mean |du| %.6g |dv| %.6g vs per-clip %.6g %.6g", du, dv, sdu / n, sdv / n);
+        CHECK_MSG(vmin >= 0.1 && vmax <= 100.0, "posterior var(u) %.3g..%.3g px^2 (expected a few px^2)", vmin, vmax);
+    }
+    /* the streaming locator on one clip: windows come out, each finite */
+    rc = run_cli("gllim locate --model data/demo/kemar_gllim.safetensors --window 0.72 --hop 0.2 --min-active 200 "
+                 "data/demo/wav/0003.wav", out, sizeof out);
+    CHECK_EQ_INT(rc, 0);
+    CHECK(strstr(out, "\"u\":") != NULL && strstr(out, "nan") == NULL);
+}
+
+static void test_gcc_phat(void)
+{
+    char args[1024], out[4096];
+    double d;
+    snprintf(args, sizeof args, "gen-binaural -o %s/gb.wav --delay 3.37 --seed 4", g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 0);
+    snprintf(args, sizeof args, "gcc-phat %s/gb.wav", g_tmp);
+    CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+    d = json_num(out, "delay_samples");
+    CHECK_MSG(fabs(d - 3.37) <= 0.01, "cli gcc-phat delay %.4f, expected 3.37", d);
+    printf("  cli gcc-phat of a 3.37-sample delay: %.4f\n", d);
+}
+
+/* --preset torchaudio on the test speech == the torchaudio golden */
+static void test_melspec(void)
+{
+    char args[1024], path[600];
+    th_array got, ref = th_golden("dsp_ta_melspec.npy");
+    double e = 0.0, mx = 0.0;
+    size_t i;
+    snprintf(path, sizeof path, "%s/mel.npy", g_tmp);
+    snprintf(args, sizeof args, "melspec tests/data/dsp_speech16k.wav --preset torchaudio -o %s", path);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 0);
+    if (th_load_npy(path, &got) != 0 || !ref.data) { CHECK(!"melspec output / golden"); th_free(&ref); return; }
+    CHECK(got.ndim == 3 && got.shape[0] == 1 && got.n == ref.n);
+    for (i = 0; i < ref.n && got.n == ref.n; i++) {
+        e = fmax(e, fabs(got.data[i] - ref.data[i]));
+        mx = fmax(mx, fabs(ref.data[i]));
+    }
+    CHECK_MSG(got.n == ref.n && e <= 1e-4 * mx, "cli melspec vs torchaudio: max err %.3g of max", e / mx);
+    printf("  cli melspec --preset torchaudio vs torchaudio: max err %.2e of max\n", e / mx);
+    th_free(&got); th_free(&ref);
+}
+
+/* stft --power 2 --no-center == |avloc_stft_forward_f32|^2 of the samples */
+static void test_stft(void)
+{
+    char args[1024], path[600];
+    static unsigned char obj[1 << 16], scr[1 << 16];
+    th_array got;
+    avloc_stft_config cfg = avloc_stft_config_default();
+    avloc_stft_f32 s;
+    avloc_complex_f32 *X;
+    size_t n = 0, nf = 0, ob = 0, sb = 0, i, nb = 257;
+    float *x = th_load_wav16("tests/data/dsp_speech16k.wav", &n);
+    double e = 0.0, mx = 0.0;
+    snprintf(path, sizeof path, "%s/stft.npy", g_tmp);
+    snprintf(args, sizeof args, "stft tests/data/dsp_speech16k.wav --n-fft 512 --hop 160 --no-center --power 2 --linear -o %s",
+             path);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 0);
+    cfg.n_fft = 512; cfg.hop = 160; cfg.win_length = 512; cfg.center = 0;
+    if (!x || th_load_npy(path, &got) != 0) { CHECK(!"stft output / wav"); free(x); return; }
+    CHECK(avloc_stft_query_f32(&cfg, &ob, &sb) == AVLOC_OK && ob <= sizeof obj && sb <= sizeof scr);
+    CHECK(avloc_stft_init_f32(&s, &cfg, obj, ob) == AVLOC_OK);
+    CHECK(avloc_stft_frames(&cfg, n, &nf) == AVLOC_OK);
+    X = (avloc_complex_f32 *)malloc(nf * nb * sizeof *X);
+    CHECK(avloc_stft_forward_f32(&s, x, n, X, nf, scr, sb) == AVLOC_OK);
+    CHECK(got.ndim == 3 && got.shape[0] == 1 && got.shape[1] == nf && got.shape[2] == nb);
+    for (i = 0; i < nf * nb && got.n == nf * nb; i++) {
+        double p = (double)X[i].re * X[i].re + (double)X[i].im * X[i].im;
+        e = fmax(e, fabs(got.data[i] - p));
+        mx = fmax(mx, p);
+    }
+    CHECK_MSG(got.n == nf * nb && e <= 1e-5 * mx, "cli stft vs library: max err %.3g of max", e / mx);
+    free(X); free(x); th_free(&got);
+}
+
+static void test_exit_codes(void)
+{
+    CHECK_EQ_INT(run_cli("--version", NULL, 0), 0);
+    CHECK_EQ_INT(run_cli("no-such-command", NULL, 0), 2);
+    CHECK_EQ_INT(run_cli("stft --no-such-flag tests/data/dsp_speech16k.wav -o /dev/null", NULL, 0), 2);
+    CHECK_EQ_INT(run_cli("stft tests/data/dsp_speech16k.wav", NULL, 0), 2); /* -o missing */
+    CHECK_EQ_INT(run_cli("gcc-phat --max-lag-ms abc tests/data/dsp_speech16k.wav", NULL, 0), 2);
+    CHECK_EQ_INT(run_cli("gllim locate --model data/demo/no-such-model.safetensors data/demo/wav/0000.wav", NULL, 0), 1);
+    CHECK_EQ_INT(run_cli("stft tests/data/no-such-file.wav -o /dev/null", NULL, 0), 1);
+}
+
+int main(void)
+{
+    int rc;
+    char cmd[700];
+    snprintf(g_tmp, sizeof g_tmp, "%s.tmp", TH_AVLOC_BIN);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", g_tmp);
+    rc = system(cmd);
+    CHECK_EQ_INT(rc, 0);
+    CHECK_MSG(run_cli("--version", NULL, 0) == 0, "%s does not run (make RUN=... or AVLOC_TEST_RUNNER for an emulator)", TH_AVLOC_BIN);
+    test_gllim_demo();
+    test_gcc_phat();
+    test_melspec();
+    test_stft();
+    test_exit_codes();
+    return th_finish("cli");
+}

@@ -1,0 +1,319 @@
+#!/usr/bin/python3
+"""Mutation check: plants a curated list of realistic bugs, one at a time, in a
+copy of the tree and expects the test suite to fail on each.
+
+    /usr/bin/python3 tools/mutation_check.py            # every mutant
+    /usr/bin/python3 tools/mutation_check.py ID ...     # only these
+    /usr/bin/python3 tools/mutation_check.py --list     # the list, nothing run
+    /usr/bin/python3 tools/mutation_check.py --full     # whole `make test` per mutant
+    /usr/bin/python3 tools/mutation_check.py --jobs 2   # make -jN (default 2)
+    /usr/bin/python3 tools/mutation_check.py --exclude test_a,test_b
+        # whole suite minus those programs per mutant: shows which mutants
+        # only those programs kill (expect SURVIVED for their mutants)
+
+For each mutant {id, file, old, new, why, tests}: the tracked (and untracked,
+not ignored) files are copied once to a temp dir; `old` must occur exactly
+once in `file` (else "STALE": the code moved, update the snippet), it is
+replaced by `new`, and `make test` runs with a private BUILD dir. `tests`
+restricts the run to those test programs (the ones that kill it, to keep the
+run short); a mutant without `tests`, or --full, runs the whole suite. The
+original tree must pass the same programs first (so a kill is never a
+broken build or a test that fails anyway). A mutant that does not compile
+is reported BROKEN: it proves nothing and must be fixed in the list.
+
+Exit status 0 only when every mutant is killed. Stdlib only; run with
+/usr/bin/python3. Every new module adds mutants here (docs/CONTRIBUTING.md).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, ".."))
+TIMEOUT = 300  # seconds per mutant (a mutant that hangs counts as killed)
+
+# Each mutant: one realistic single-point bug. `tests`: the test programs
+# (tests/<name>.c) that must fail on it; None = the whole suite.
+MUTANTS = [
+    # ---------------------------------------------------------- avloc_gllim.h
+    dict(id="gllim-temper-residual", file="avloc_gllim.h",
+         old="            e *= ow;\n", new="",
+         why="tempering (obs_weight) not applied to the residual term of log nu",
+         tests=["test_gllim_mix"]),
+    dict(id="gllim-temper-logsigma", file="avloc_gllim.h",
+         old="            ls *= ow;\n", new="",
+         why="tempering dropped from sum chi log sigma^2 (untied Sigma)",
+         tests=["test_gllim_mix"]),
+    dict(id="gllim-var-floor-1000x", file="avloc_gllim.h",
+         old="w.vfloor[d] = cfg->var_floor_rel * v;",
+         new="w.vfloor[d] = 1000.0 * cfg->var_floor_rel * v;",
+         why="EM variance floor 1000x too large",
+         tests=["test_gllim_mix"]),
+    dict(id="gllim-var-floor-default", file="avloc_gllim.h",
+         old="c.var_floor_rel = 1e-6;", new="c.var_floor_rel = 1e-3;",
+         why="documented default of the variance floor changed",
+         tests=["test_gllim_mix"]),
+    # ------------------------------------------------------------ avloc_dsp.h
+    dict(id="stft-stream-holds-frame", file="avloc_dsp.h",
+         old="        s->need -= k;\n        if (s->need == 0) {\n",
+         new="        s->need -= k;\n        if (s->need == 0 && used < n) {\n",
+         why="streaming STFT holds back the frame a push's last sample completes",
+         tests=["test_window_stft"]),
+    dict(id="gcc-no-parabolic-upsampled", file="avloc_dsp.h",
+         old="    if (g->cfg.interp == AVLOC_GCC_INTERP_PARABOLIC) {",
+         new="    if (g->cfg.interp == AVLOC_GCC_INTERP_PARABOLIC && U == 1) {",
+         why="GCC-PHAT skips the parabolic step when upsampling",
+         tests=["test_binaural_gcc"]),
+    dict(id="bin-exact-ipd-sign", file="avloc_dsp.h",
+         old="double zi = (double)R.im * L.re - (double)R.re * L.im;",
+         new="double zi = (double)R.re * L.im - (double)R.im * L.re;",
+         why="sin IPD sign flipped in the double exact path (near-silent / loud bins)",
+         tests=["test_binaural_gcc"]),
+    dict(id="bin-exact-ild-sign", file="avloc_dsp.h",
+         old="log10((pr + 1e-20) / (pl + 1e-20))",
+         new="log10((pl + 1e-20) / (pr + 1e-20))",
+         why="ILD sign flipped in the double exact path",
+         tests=["test_binaural_gcc"]),
+    dict(id="bin-tail-ipd-sign", file="avloc_dsp.h",
+         old="*sn = (R.im * L.re - R.re * L.im) * inv;",
+         new="*sn = (R.re * L.im - R.im * L.re) * inv;",
+         why="sin IPD sign flipped in the scalar tail of the vector kernel",
+         tests=["test_binaural_gcc"]),
+    dict(id="fft-bluestein-chirp-32bit", file="avloc_dsp.h",
+         old="            chirp[k] = avloc__fft_root(q, 2 * n);\n            q += 2 * k + 1;\n            while (q >= 2 * n) q -= 2 * n;\n",
+         new="            chirp[k] = avloc__fft_root((size_t)((unsigned)(k * k) % (unsigned)(2 * n)), 2 * n);\n            (void)q;\n",
+         why="Bluestein chirp index k^2 in 32 bits: wrong only for primes n > 65536",
+         tests=["test_fft"]),
+# ---------------------------------------- more of the same kind (own list)
+    dict(id="core-half-nan-payload", file="avloc.h",
+         old="} else if (e == 31) f = s | 0x7F800000u | (m << 13);",
+         new="} else if (e == 31) f = s | 0x7F800000u;",
+         why="safetensors F16 NaN read as infinity (mantissa dropped)",
+         tests=["test_safetensors"]),
+    dict(id="core-half-subnormal", file="avloc.h",
+         old="        e = 113;\n", new="        e = 112;\n",
+         why="safetensors F16 subnormals read at half their value",
+         tests=["test_safetensors"]),
+    dict(id="core-logsumexp-all-neg-inf", file="avloc.h",
+         old="if (n == 0 || mx == -HUGE_VAL) return -HUGE_VAL;", new="if (n == 0) return -HUGE_VAL;",
+         why="logsumexp of all -inf gives NaN instead of -inf",
+         tests=["test_core"]),
+    dict(id="core-arena-align-pad", file="avloc.h",
+         old="pad = (align - (addr & (align - 1))) & (align - 1);",
+         new="pad = (align - (a->used & (align - 1))) & (align - 1);",
+         why="arena pads relative to the offset, not the address: unaligned blocks for an unaligned base",
+         tests=["test_core"]),
+    dict(id="dsp-mel-slaney-width", file="avloc_dsp.h",
+         old="w *= 2.0 / (f2 - f0);", new="w *= 2.0 / (f2 - f1);",
+         why="Slaney mel normalisation by the wrong band width",
+         tests=["test_mel"]),
+    dict(id="dsp-db-top-db-zero", file="avloc_dsp.h",
+         old="    if (top_db >= 0.0f) {", new="    if (top_db > 0.0f) {",
+         why="dB top_db = 0 not applied (every value should equal the max)",
+         tests=["test_mel"]),
+    dict(id="dsp-lifter-htk-index", file="avloc_dsp.h",
+         old="lift[k] = (float)(1.0 + 0.5 * L * sin(AVLOC__PI * (double)k / L));",
+         new="lift[k] = (float)(1.0 + 0.5 * L * sin(AVLOC__PI * (double)(k + 1) / L));",
+         why="HTK MFCC lifter off by one coefficient (librosa's index)",
+         tests=["test_mel"]),
+    dict(id="dsp-istft-envelope", file="avloc_dsp.h",
+         old="        e += w * w;\n", new="        e += w;\n",
+         why="iSTFT normalised by the sum of windows, not of squared windows",
+         tests=["test_window_stft"]),
+    dict(id="dsp-rfft-post-twiddle", file="avloc_dsp.h",
+         old="float tr = pi, ti = -pr;", new="float tr = -pi, ti = pr;",
+         why="real FFT post-processing twiddle rotated the wrong way (scalar part)",
+         tests=["test_fft"]),
+    dict(id="dsp-radix5-constant", file="avloc_dsp.h",
+         old="const float w1r = 0.309016994374947424102293417183f,",
+         new="const float w1r = 0.30902f,",
+         why="radix-5 butterfly constant cos(2 pi/5) truncated",
+         tests=["test_fft"]),
+    dict(id="dsp-radix3-sign", file="avloc_dsp.h",
+         old="const float twr = -0.5f, twi = -s * 0.866025403784438646763723170753f;",
+         new="const float twr = -0.5f, twi = s * 0.866025403784438646763723170753f;",
+         why="radix-3 butterfly rotates the wrong way",
+         tests=["test_fft"]),
+    dict(id="gllim-mstep-pi", file="avloc_gllim.h",
+         old="m->pi[k] = rb / (double)N;", new="m->pi[k] = rb / (double)(N + 1);",
+         why="EM M-step mixture weights do not sum to 1",
+         tests=["test_gllim"]),
+    dict(id="gllim-kmeanspp-dist", file="avloc_gllim.h",
+         old="if (d2 < dist[n]) dist[n] = d2;", new="dist[n] = d2;",
+         why="k-means++ weights by the distance to the last centre only, not the nearest",
+         tests=["test_gllim_mix"]),
+    dict(id="gllim-inverse-logdet", file="avloc_gllim.h",
+         old="alpha[k] = log(m->pi[k]) - 0.5 * (m->logdet_Gstar[k] + q - qw);",
+         new="alpha[k] = log(m->pi[k]) - 0.5 * (q - qw);",
+         why="inverse map (Woodbury) weights without log det Gamma*_k",
+         tests=["test_gllim"]),
+    dict(id="gllim-save-first-bin", file="avloc_gllim.h",
+         old='avloc__gl_meta_u(&w, "first_bin", f->first_bin); ',
+         new="",
+         why="model file without first_bin (loaded as the default)",
+         tests=["test_gllim_mix"]),
+    # ------------------------------------------------- the CLI (examples/)
+    dict(id="cli-locate-tempering-reset", file="examples/cmd_gllim.c",
+         old="    if (obs_w == obs_w) gm.m.obs_weight = obs_w;\n",
+         new="    gm.m.obs_weight = obs_w == obs_w ? obs_w : 1.0;\n",
+         why="gllim locate ignores the model's tempering (posterior ~1000x too narrow)",
+         tests=["test_cli"]),
+    dict(id="cli-summary-mean", file="examples/cmd_gllim.c",
+         old="    *mean = s / (double)n;\n", new="    *mean = s / (double)(n + 1);\n",
+         why="error summary's mean divides by n + 1 (flatters every result)",
+         tests=["test_cli"]),
+    dict(id="cli-gcc-phat-sign", file="examples/cmd_dsp.c",
+         old='avloc_io_json_num(&j, "delay_samples", r == AVLOC_NO_ACTIVE_POINTS ? NAN : (double)d);',
+         new='avloc_io_json_num(&j, "delay_samples", r == AVLOC_NO_ACTIVE_POINTS ? NAN : -(double)d);',
+         why="gcc-phat prints the delay with the opposite sign convention",
+         tests=["test_cli"]),
+]
+
+
+def sh(cmd, cwd, timeout=TIMEOUT):
+    """Runs cmd (list); returns (rc, output). rc None on timeout."""
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout, universal_newlines=True)
+        return p.returncode, p.stdout
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout if isinstance(e.stdout, str) else (e.stdout or b"").decode("utf-8", "replace")
+        return None, out
+
+
+def copy_tree(dst):
+    """Copies the files git knows (tracked + untracked not ignored) to dst."""
+    rc, out = sh(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
+    if rc != 0:
+        sys.exit("mutation_check: git ls-files failed:\n" + out)
+    for rel in out.split("\0"):
+        if not rel or not os.path.isfile(os.path.join(ROOT, rel)):
+            continue
+        os.makedirs(os.path.join(dst, os.path.dirname(rel)), exist_ok=True)
+        shutil.copy2(os.path.join(ROOT, rel), os.path.join(dst, rel))
+
+
+def make_test(tree, tests, jobs):
+    """`make test` restricted to tests (None: all); returns (rc, output)."""
+    cmd = ["make", "-j%d" % jobs, "test", "BUILD=mbuild"]
+    if tests is not None:
+        cmd.append("TESTS=" + " ".join("mbuild/tests/" + t for t in tests))
+    return sh(cmd, tree)
+
+
+def compiles(tree, tests, jobs):
+    """Builds the programs only; True when they compile."""
+    targets = ["mbuild/tests/" + t for t in tests] if tests is not None else ["all"]
+    rc, out = sh(["make", "-j%d" % jobs, "BUILD=mbuild"] + targets, tree)
+    return rc == 0, out
+
+
+def apply(tree, m):
+    """Plants m; returns the original text, or None when the snippet is stale."""
+    path = os.path.join(tree, m["file"])
+    with open(path) as f:
+        text = f.read()
+    if text.count(m["old"]) != 1:
+        return None
+    with open(path, "w") as f:
+        f.write(text.replace(m["old"], m["new"]))
+    return text
+
+
+def restore(tree, m, text):
+    with open(os.path.join(tree, m["file"]), "w") as f:
+        f.write(text)
+
+
+def main():
+    args = sys.argv[1:]
+    jobs = 2
+    if "--jobs" in args:
+        i = args.index("--jobs")
+        jobs = int(args[i + 1])
+        del args[i:i + 2]
+    full = "--full" in args
+    exclude = None
+    if "--exclude" in args:
+        i = args.index("--exclude")
+        exclude = set(args[i + 1].split(","))
+        del args[i:i + 2]
+    if "--list" in args:
+        for m in MUTANTS:
+            print("%-28s %-14s %s" % (m["id"], m["file"], m["why"]))
+        return 0
+    ids = [a for a in args if not a.startswith("--")]
+    todo = [m for m in MUTANTS if not ids or m["id"] in ids]
+    unknown = set(ids) - set(m["id"] for m in MUTANTS)
+    if unknown:
+        sys.exit("mutation_check: unknown mutant(s): " + " ".join(sorted(unknown)))
+    seen = set()
+    for m in MUTANTS:
+        if m["id"] in seen:
+            sys.exit("mutation_check: duplicate id " + m["id"])
+        seen.add(m["id"])
+    t0 = time.time()
+    tree = tempfile.mkdtemp(prefix="avloc-mut-")
+    results = []
+    try:
+        copy_tree(tree)
+        if exclude is not None:
+            full = True
+            progs = sorted(f[:-2] for f in os.listdir(os.path.join(tree, "tests"))
+                           if f.startswith("test_") and f.endswith(".c") and f[:-2] not in exclude)
+        # the original must pass every program a mutant will be judged by
+        need = None if full or any(m.get("tests") is None for m in todo) else \
+            sorted(set(t for m in todo for t in m["tests"]))
+        if exclude is not None:
+            need = progs
+        rc, out = make_test(tree, need, jobs)
+        if rc != 0:
+            print(out[-4000:])
+            print("mutation_check: the ORIGINAL tree fails its tests; nothing to judge")
+            return 2
+        print("original tree passes (%s) in %.0fs" % ("all tests" if need is None else " ".join(need), time.time() - t0))
+        for m in todo:
+            t1 = time.time()
+            tests = (progs if exclude is not None else None) if full else m.get("tests")
+            text = apply(tree, m)
+            if text is None:
+                results.append((m, "STALE", "snippet not found exactly once in " + m["file"], 0.0))
+                print("%-28s STALE (snippet not found exactly once in %s)" % (m["id"], m["file"]))
+                continue
+            try:
+                ok, out = compiles(tree, tests, jobs)
+                if not ok:
+                    status, note = "BROKEN", "does not compile: " + out.strip().splitlines()[-1][:120]
+                else:
+                    rc, out = make_test(tree, tests, jobs)
+                    if rc is None:
+                        status, note = "killed", "timeout (hang)"
+                    elif rc != 0:
+                        fails = [l.strip() for l in out.splitlines() if "FAIL" in l or "crashed" in l]
+                        status, note = "killed", (fails[0][:110] if fails else "suite failed")
+                    else:
+                        status, note = "SURVIVED", out.strip().splitlines()[-1] if out.strip() else ""
+            finally:
+                restore(tree, m, text)
+            dt = time.time() - t1
+            results.append((m, status, note, dt))
+            print("%-28s %-8s %5.1fs  %s" % (m["id"], status, dt, note))
+            sys.stdout.flush()
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    bad = [r for r in results if r[1] != "killed"]
+    print()
+    print("%-28s %-14s %-8s %s" % ("mutant", "file", "result", "why"))
+    for m, status, note, dt in results:
+        print("%-28s %-14s %-8s %s" % (m["id"], m["file"], status, m["why"]))
+    print("%d mutants: %d killed, %d survived, %d stale, %d broken in %.0fs" % (
+        len(results), sum(r[1] == "killed" for r in results), sum(r[1] == "SURVIVED" for r in results),
+        sum(r[1] == "STALE" for r in results), sum(r[1] == "BROKEN" for r in results), time.time() - t0))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
