@@ -593,7 +593,8 @@ typedef avloc_complex_f32 avloc__cpx;
 
 /* Factors in pass order: odd primes ascending, then the power of two 2^e
    as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
-   its l1 = n/8 then fills whole SIMD vectors). Odd
+   its l1 = n/8 then fills whole SIMD vectors; two radix-8 passes where one
+   would leave a radix-2 pass: one sweep fewer, 2-5 % faster). Odd
    radices first keep their ido (the contiguous inner loop) large and a
    multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
@@ -608,15 +609,19 @@ static size_t avloc__fft_factor(size_t n, size_t *f)
         while (n % p == 0) { f[nf++] = p; n /= p; }
     if (n > 1) f[nf++] = n;
     if (n8) e -= 3;
+    if (n8 && e % 2) { /* a second radix-8 pass instead of a radix-2 one */
+        e -= 3;
+        n8 = 2;
+    }
     if (e % 2) f[nf++] = 2;
     for (i = 0; i < e / 2; i++) f[nf++] = 4;
-    if (n8) f[nf++] = 8;
+    for (i = 0; i < n8; i++) f[nf++] = 8;
     return nf;
 }
 
 /* Modelled time of one pass per element (about ns on the x86-64 core of
    docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
-   that isolate each radix): split radix 2/4, the radix-8 last pass, radix 3
+   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3
    and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
    scalar, e.g. 97 points in 1.9 us, hence Bluestein for such primes). */
 static double avloc__fft_pass_cost(size_t ip)
@@ -624,7 +629,7 @@ static double avloc__fft_pass_cost(size_t ip)
     switch (ip) {
     case 2: return 0.06;
     case 4: return 0.10;
-    case 8: return 0.12;
+    case 8: return 0.14;
     case 3: return 0.14;
     case 5: return 0.20;
     default: return 0.1 + 0.04 * (double)ip;
