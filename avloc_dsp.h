@@ -3566,6 +3566,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__vld_split AVLOC__FFT_T(avloc__vld_split)
 #define avloc__vst_split AVLOC__FFT_T(avloc__vst_split)
 #define avloc__vc AVLOC__FFT_T(avloc__vc)
+#define avloc__vcmk AVLOC__FFT_T(avloc__vcmk)
 #define avloc__vcld AVLOC__FFT_T(avloc__vcld)
 #define avloc__vcst AVLOC__FFT_T(avloc__vcst)
 #define avloc__vcadd AVLOC__FFT_T(avloc__vcadd)
@@ -3982,48 +3983,24 @@ static inline void avloc__vcst(avloc__cpx *p, avloc__vc x, int il, int sw)
     }
 }
 
-static inline avloc__vc avloc__vcadd(avloc__vc a, avloc__vc b)
+static inline avloc__vc avloc__vcmk(avloc__v r, avloc__v i)
 {
     avloc__vc y;
-    y.r = avloc__vadd(a.r, b.r);
-    y.i = avloc__vadd(a.i, b.i);
+    y.r = r;
+    y.i = i;
     return y;
 }
-
-static inline avloc__vc avloc__vcsub(avloc__vc a, avloc__vc b)
-{
-    avloc__vc y;
-    y.r = avloc__vsub(a.r, b.r);
-    y.i = avloc__vsub(a.i, b.i);
-    return y;
-}
-
-/* a + i*b */
-static inline avloc__vc avloc__vcaddi(avloc__vc a, avloc__vc b)
-{
-    avloc__vc y;
-    y.r = avloc__vsub(a.r, b.i);
-    y.i = avloc__vadd(a.i, b.r);
-    return y;
-}
-
-/* a - i*b */
-static inline avloc__vc avloc__vcsubi(avloc__vc a, avloc__vc b)
-{
-    avloc__vc y;
-    y.r = avloc__vadd(a.r, b.i);
-    y.i = avloc__vsub(a.i, b.r);
-    return y;
-}
+static inline avloc__vc avloc__vcadd(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vadd(a.r, b.r), avloc__vadd(a.i, b.i)); }
+static inline avloc__vc avloc__vcsub(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vsub(a.r, b.r), avloc__vsub(a.i, b.i)); }
+/* a + i*b and a - i*b */
+static inline avloc__vc avloc__vcaddi(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vsub(a.r, b.i), avloc__vadd(a.i, b.r)); }
+static inline avloc__vc avloc__vcsubi(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vadd(a.r, b.i), avloc__vsub(a.i, b.r)); }
 
 /* x * w, w from a split twiddle block at p */
 static inline avloc__vc avloc__vcmulw(avloc__vc x, const avloc__cpx *p)
 {
     avloc__v wr = avloc__vld(p), wi = avloc__vld(p + AVLOC__VW);
-    avloc__vc y;
-    y.r = avloc__vfnma(x.i, wi, avloc__vmul(x.r, wr));
-    y.i = avloc__vfma(x.i, wr, avloc__vmul(x.r, wi));
-    return y;
+    return avloc__vcmk(avloc__vfnma(x.i, wi, avloc__vmul(x.r, wr)), avloc__vfma(x.i, wr, avloc__vmul(x.r, wi)));
 }
 
 /* forward 4-point DFT of u[0..3] in place */
@@ -4187,6 +4164,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vld_split
 #undef avloc__vst_split
 #undef avloc__vc
+#undef avloc__vcmk
 #undef avloc__vcld
 #undef avloc__vcst
 #undef avloc__vcadd
