@@ -6,6 +6,9 @@
    KissFFT / avloc. Each cell: the libraries' batches (>= min_ms each) run
    round robin so bursts of machine noise hit all of them alike; the best of
    NBATCH batches is one sample, and the cell is the median of `reps` samples.
+   Batches are timed in process CPU time (bench_util.h cpu_s): on a shared,
+   oversubscribed machine the time this process spends descheduled does not
+   count (cache pollution by the others still does).
 
    Build: make -C bench   (see bench/Makefile for the flags)
    Usage: build/bench/bench_fft [min_ms_per_batch [reps [real|complex|both [N...]]]] */
@@ -34,9 +37,9 @@ static long calibrate(run_fn f, void *ctx)
     double t;
     f(ctx); /* warm up */
     for (;;) {
-        t = now_s();
+        t = cpu_s();
         for (r = 0; r < reps; r++) f(ctx);
-        t = now_s() - t;
+        t = cpu_s() - t;
         if (t >= g_min_batch) return reps;
         reps *= 2;
     }
@@ -45,9 +48,9 @@ static long calibrate(run_fn f, void *ctx)
 static double batch_ns(run_fn f, void *ctx, long reps)
 {
     long r;
-    double t = now_s();
+    double t = cpu_s();
     for (r = 0; r < reps; r++) f(ctx);
-    return (now_s() - t) / (double)reps * 1e9;
+    return (cpu_s() - t) / (double)reps * 1e9;
 }
 
 static int cmp_double(const void *a, const void *b)
