@@ -65,5 +65,10 @@ $(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
+# Constant-table generator for small targets (avloc_mel_init_tables_f32, docs/build.md).
+$(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I. -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
 clean:
 	rm -rf $(BUILD)

@@ -54,6 +54,30 @@
    AVLOC_MAX_DIM      cap on any single dimension accepted from files
                       (default 1<<28), a guard against hostile inputs
 
+   Module opt-outs (as stb's STBI_NO_*): each leaves out the declarations and
+   the code of one part, so calling it is a compile error, not a link error.
+   Define them identically in every file. Measured savings of .text (x86-64
+   gcc -O2 / Cortex-M4 gcc -Os, tools/optout_sizes.sh, docs/build.md):
+   AVLOC_NO_SAFETENSORS    the safetensors reader/writer (~29 / ~12 KB), and
+                           with it the model files of GLLiM and of the PHAT
+                           baseline (save/load); avloc_nn.h then stops with
+                           an #error (its networks are safetensors files)
+   AVLOC_NO_MEL            avloc_dsp.h: mel filterbank, MFCC and mel
+                           spectrogram (~11 / ~5 KB); dB/log maps stay
+   AVLOC_NO_BINAURAL       avloc_dsp.h: binaural ILD/IPD features (~11 / ~4 KB)
+                           and GLLiM's stereo-clip glue; avloc_binaural_config
+                           stays (GLLiM models embed it)
+   AVLOC_NO_GCC_PHAT       avloc_dsp.h: GCC-PHAT (~10 / ~5 KB), and GLLiM's
+                           PHAT baseline (avloc_phat_*)
+   AVLOC_NO_GLLIM_TRAINING avloc_gllim.h inference only: no EM training,
+                           k-means or training GEMM (~20 / ~12 KB)
+
+   BUILD MODES (all compiled, linked and run by tools/check_build_modes.sh):
+   one file with AVLOC_IMPLEMENTATION; or each module's implementation in its
+   own file (AVLOC_IMPLEMENTATION with only avloc.h for the core, then
+   AVLOC_<MODULE>_IMPLEMENTATION per module); AVLOC_STATIC in several files;
+   AVLOC_USE_CBLAS; one amalgamated header made by tools/amalgamate.py.
+
    LICENSE: MIT, see LICENSE at the end of this file.
 */
 #ifndef AVLOC_H
@@ -267,6 +291,10 @@ AVLOC_API void avloc_gemm_f64(int transa, int transb, size_t m, size_t n, size_t
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
 
 /* ============================================================ safetensors */
+/* A section of its own (most of this header's code): define
+   AVLOC_NO_SAFETENSORS to leave out its declarations and implementation
+   (GLLiM then has no model-file functions). */
+#ifndef AVLOC_NO_SAFETENSORS
 /* The library's one model container: safetensors files
    (https://github.com/huggingface/safetensors), read from and written to
    caller memory without any allocation.
@@ -427,6 +455,15 @@ AVLOC_API avloc_result avloc_st_read_i32(const avloc_st_reader *r, const char *n
 AVLOC_API avloc_result avloc_st_meta(const avloc_st_reader *r, const char *key, char *buf, size_t buflen);
 AVLOC_API avloc_result avloc_st_meta_len(const avloc_st_reader *r, const char *key, size_t *len);
 
+/* Nested JSON, for modules that keep a JSON document inside a metadata
+   string (avloc_nn.h's graph) and read it in place, without a copy: the raw
+   (still escaped) body of a metadata value, pointing into the header, and
+   the decoder of one character of such a body (advances *p; returns the
+   UTF-8 byte count written to out, 0 if malformed). */
+AVLOC_API avloc_result avloc_st_meta_raw(const avloc_st_reader *r, const char *key, const char **raw,
+                                         size_t *raw_len);
+AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char out[4]);
+
 /* Writer state; a transparent struct the caller owns. */
 typedef struct avloc_st_writer {
     unsigned char *buf;   /* caller memory, NULL when measuring */
@@ -458,6 +495,8 @@ AVLOC_API avloc_result avloc_st_add_meta(avloc_st_writer *w, const char *key, co
    mode (or with a too-small buf) duplicates are not detected: no text is
    kept. Call once: afterwards the writer answers AVLOC_ERR_STATE. */
 AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total);
+#endif /* !AVLOC_NO_SAFETENSORS */
+/* ====================================================== end safetensors */
 
 #ifdef __cplusplus
 }
@@ -730,6 +769,7 @@ AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
 }
 
 /* ============================================================ safetensors */
+#ifndef AVLOC_NO_SAFETENSORS
 
 #define AVLOC__ST_MAGIC 0x5354u
 
@@ -1629,6 +1669,32 @@ AVLOC_API avloc_result avloc_st_meta(const avloc_st_reader *r, const char *key, 
     return avloc__st_unescape(v, vn, buf, buflen, NULL);
 }
 
+/* ---- nested JSON (see the declarations) */
+
+AVLOC_API avloc_result avloc_st_meta_raw(const avloc_st_reader *r, const char *key, const char **raw,
+                                         size_t *raw_len)
+{
+    const unsigned char *v;
+    size_t vn;
+    avloc_result rc;
+    if (!raw || !raw_len) return AVLOC_ERR_NULL;
+    if ((rc = avloc__st_meta_find(r, key, &v, &vn)) != AVLOC_OK) return rc;
+    *raw = (const char *)v;
+    *raw_len = vn;
+    return AVLOC_OK;
+}
+
+AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char out[4])
+{
+    const unsigned char *q;
+    int n;
+    if (!p || !*p || !end || *p >= end) return 0;
+    q = (const unsigned char *)*p;
+    n = avloc__st_dec(&q, (const unsigned char *)end, out);
+    if (n) *p = (const char *)q;
+    return n;
+}
+
 /* ---- writer */
 
 /* Text sink: p == NULL only counts. */
@@ -1861,6 +1927,8 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
     w->status = AVLOC_ERR_STATE; /* finished: the staging area is gone */
     return AVLOC_OK;
 }
+#endif /* !AVLOC_NO_SAFETENSORS */
+/* ====================================================== end safetensors */
 
 #endif /* AVLOC_IMPLEMENTATION */
 

@@ -40,6 +40,10 @@
      (checked against them in tests/, see tools/gen_goldens_*.py).
    - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
      FFT on fftwf (the one back-end that allocates, inside FFTW).
+   - Module opt-outs (avloc.h): AVLOC_NO_MEL, AVLOC_NO_BINAURAL, AVLOC_NO_GCC_PHAT.
+   - Small targets: avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32
+     take const tables made by tools/gen_tables.c instead of computing them
+     with double-precision libm (docs/build.md, "MCU-ready tables").
 */
 #ifndef AVLOC__DSP_FFT_TEMPLATE /* the header; the FFT vector-kernel template is at the end */
 #ifndef AVLOC_DSP_H
@@ -297,6 +301,7 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
 /* |X|^power for n complex values: power 2 -> re^2+im^2, 1 -> magnitude, any p > 0. */
 AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t n, float power, float *out);
 
+#ifndef AVLOC_NO_MEL /* mel, MFCC and mel spectrogram: avloc.h, module opt-outs */
 /* ----------------------------------------------------------------- mel */
 
 typedef enum avloc_mel_scale {
@@ -337,6 +342,26 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
 /* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
 AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, size_t fb_len);
 
+/* MCU-READY TABLES (as CMSIS-DSP's const filterbank tables). The init above
+   computes the filterbank in double precision with pow/log; on a small
+   target you may instead generate it once on the host as C arrays
+   (tools/gen_tables.c, built by `make build/gen_tables`: it runs this very
+   init, so the tables are bit-identical by construction) and point the
+   object at them: no memory, no libm, the weights stay in flash. The
+   object is read-only after init, so the tables are never written. */
+typedef struct avloc_mel_tables {
+    avloc_mel_config cfg;        /* the configuration the tables were made for */
+    size_t nnz;                  /* weights */
+    const size_t *start, *count, *offset; /* n_mels each, as in avloc_mel_f32 */
+    const float *weights;        /* nnz */
+} avloc_mel_tables;
+/* Checks cfg (as avloc_mel_query_f32) and that the tables are consistent
+   (every band inside the n_fft/2+1 bins, offsets the running sum of the
+   counts, nnz their total): AVLOC_ERR_FORMAT if not. No libm call. */
+AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t);
+
+#endif /* !AVLOC_NO_MEL */
+
 /* dB: out = mult*log10(max(x, amin)) - mult*log10(max(amin, ref)); with
    top_db >= 0 the result is clipped below at (max of these n outputs) - top_db.
    mult 10 for power (librosa power_to_db, torchaudio AmplitudeToDB("power")),
@@ -351,6 +376,7 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
 /* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). */
 AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float eps, int add);
 
+#ifndef AVLOC_NO_MEL
 /* ---------------------------------------------------------------- MFCC */
 
 typedef enum avloc_lifter {
@@ -382,6 +408,15 @@ AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float
    ortho of the coefficients zero-padded to n_mels. Follow with
    avloc_db_to_power_f32 or avloc_exp_f32 for mel energies. */
 AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const float *mfcc, size_t n_frames, float *logmel);
+/* MCU-ready tables (see avloc_mel_tables): the DCT matrix and lifter gains
+   of avloc_mfcc_init_f32 as const arrays from tools/gen_tables.c. */
+typedef struct avloc_mfcc_tables {
+    avloc_mfcc_config cfg;       /* the configuration the tables were made for */
+    const float *dct;            /* n_mfcc x n_mels */
+    const float *lift;           /* n_mfcc */
+} avloc_mfcc_tables;
+/* Checks cfg (as avloc_mfcc_query_f32) and points m at the tables. No libm call. */
+AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t);
 
 /* ------------------------------------------- mel spectrogram of a signal */
 
@@ -441,6 +476,8 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
 
+#endif /* !AVLOC_NO_MEL */
+
 /* ---------------------------------------------------- binaural features */
 /* Deleforge et al., "Mapping sounds onto images using binaural spectrograms"
    (GLLiM): ILD = 20 log10(|sR|/|sL|), IPD = exp(j arg(sR/sL)) as (cos, sin),
@@ -459,6 +496,7 @@ typedef struct avloc_binaural_config {
 /* 16 kHz, n_fft 1024 (64 ms), hop 128 (8 ms), hann, bins 1..512 (D = 1536),
    threshold -40 dB relative to the clip maximum. */
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void);
+#ifndef AVLOC_NO_BINAURAL /* the configuration above stays: GLLiM models embed it */
 /* D = 3*n_bins, layout per frame: [ILD(n_bins) | cos IPD(n_bins) | sin IPD(n_bins)] */
 AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, size_t n_samples, size_t *n_frames);
 /* Scratch of the one-shot avloc_binaural_features_f32 for clips of up to
@@ -507,6 +545,9 @@ AVLOC_API void avloc_binaural_plan_destroy_f32(avloc_binaural_plan_f32 *plan);
 AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsigned char *mask, size_t n_frames,
                                                size_t D, float *mean, unsigned char *dim_mask);
 
+#endif /* !AVLOC_NO_BINAURAL */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------------ GCC-PHAT */
 /* Sign: a POSITIVE delay means the RIGHT channel lags the LEFT one, i.e.
    right[n] = left[n - d]. The cross-spectrum is G = R conj(L); PHAT divides
@@ -559,6 +600,8 @@ AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float 
 AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                           size_t n_samples, float *delay, float *peak,
                                           void *scratch, size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_GCC_PHAT */
 
 #ifdef __cplusplus
 }
@@ -2050,6 +2093,7 @@ AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t 
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_MEL
 /* ----------------------------------------------------------------- mel */
 
 AVLOC_API double avloc_hz_to_mel(double hz, avloc_mel_scale scale)
@@ -2195,6 +2239,39 @@ AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel)
     if (mel) memset(mel, 0, sizeof *mel);
 }
 
+/* The tables are consistent: band b covers bins [start, start+count) inside
+   the spectrum and its weights follow band b-1's. */
+static avloc_result avloc__mel_tables_check(const avloc_mel_tables *t, size_t n_bins)
+{
+    size_t b, sum = 0;
+    for (b = 0; b < t->cfg.n_mels; b++) {
+        if (t->start[b] > n_bins || t->count[b] > n_bins - t->start[b] || t->offset[b] != sum ||
+            t->count[b] > t->nnz - sum)
+            return AVLOC_ERR_FORMAT;
+        sum += t->count[b]; /* <= nnz: no overflow */
+    }
+    return sum == t->nnz ? AVLOC_OK : AVLOC_ERR_FORMAT;
+}
+
+AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc_mel_tables *t)
+{
+    avloc_result r;
+    if (mel) memset(mel, 0, sizeof *mel); /* a failed init leaves a zeroed object */
+    if (!mel || !t) return AVLOC_ERR_NULL;
+    if ((r = avloc__mel_check(&t->cfg)) != AVLOC_OK) return r;
+    if (!t->start || !t->count || !t->offset || !t->weights) return AVLOC_ERR_NULL;
+    if ((r = avloc__mel_tables_check(t, t->cfg.n_fft / 2 + 1)) != AVLOC_OK) return r;
+    mel->n_mels = t->cfg.n_mels;
+    mel->n_bins = t->cfg.n_fft / 2 + 1;
+    mel->nnz = t->nnz;
+    /* const dropped only to share avloc_mel_f32: nothing writes after init */
+    mel->start = (size_t *)(uintptr_t)t->start;
+    mel->count = (size_t *)(uintptr_t)t->count;
+    mel->offset = (size_t *)(uintptr_t)t->offset;
+    mel->weights = (float *)(uintptr_t)t->weights;
+    return AVLOC_OK;
+}
+
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
 {
     size_t b, k;
@@ -2248,6 +2325,8 @@ AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, 
             fb[b * mel->n_bins + mel->start[b] + k] = mel->weights[mel->offset[b] + k];
     return AVLOC_OK;
 }
+
+#endif /* !AVLOC_NO_MEL */
 
 /* ------------------------------------------------------------- log maps */
 
@@ -2373,6 +2452,7 @@ AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_MEL
 /* ---------------------------------------------------------------- MFCC */
 
 AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void)
@@ -2449,6 +2529,21 @@ AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_c
 AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m)
 {
     if (m) memset(m, 0, sizeof *m);
+}
+
+AVLOC_API avloc_result avloc_mfcc_init_tables_f32(avloc_mfcc_f32 *m, const avloc_mfcc_tables *t)
+{
+    avloc_result r;
+    if (m) memset(m, 0, sizeof *m); /* a failed init leaves a zeroed object */
+    if (!m || !t) return AVLOC_ERR_NULL;
+    if ((r = avloc__mfcc_check(&t->cfg)) != AVLOC_OK) return r;
+    if (!t->dct || !t->lift) return AVLOC_ERR_NULL;
+    m->n_mels = t->cfg.n_mels;
+    m->n_mfcc = t->cfg.n_mfcc;
+    /* const dropped only to share avloc_mfcc_f32: nothing writes after init */
+    m->dct = (float *)(uintptr_t)t->dct;
+    m->lift = (float *)(uintptr_t)t->lift;
+    return AVLOC_OK;
 }
 
 static void avloc__mfcc_row(const avloc_mfcc_f32 *m, const float *x, float *c)
@@ -2722,6 +2817,8 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
 }
 
+#endif /* !AVLOC_NO_MEL */
+
 /* ---------------------------------------------------- binaural features */
 
 AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
@@ -2738,6 +2835,8 @@ AVLOC_API avloc_binaural_config avloc_binaural_config_default(void)
     c.threshold_relative = 1;
     return c;
 }
+
+#ifndef AVLOC_NO_BINAURAL
 
 static avloc_result avloc__binaural_check(const avloc_binaural_config *c, avloc_stft_config *sc)
 {
@@ -3265,6 +3364,9 @@ AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsi
     return any ? AVLOC_OK : AVLOC_NO_ACTIVE_POINTS;
 }
 
+#endif /* !AVLOC_NO_BINAURAL */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------------ GCC-PHAT */
 
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void)
@@ -3532,6 +3634,8 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
         if ((r = avloc__gcc_accumulate(g, &w, left + t * g->cfg.hop, right + t * g->cfg.hop)) != AVLOC_OK) return r;
     return avloc__gcc_peak(g, &w, delay, peak);
 }
+
+#endif /* !AVLOC_NO_GCC_PHAT */
 
 #undef AVLOC__PI
 #endif

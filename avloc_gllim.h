@@ -126,7 +126,8 @@
 #define AVLOC_GLLIM_H
 
 #include "avloc.h"
-#include "avloc_dsp.h" /* avloc_binaural_config: the model's feature configuration */
+/* avloc_binaural_config: the model's feature configuration */
+#include "avloc_dsp.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -193,10 +194,12 @@ AVLOC_API void avloc_gllim_model_destroy(avloc_gllim_model *m);
    fills the derived arrays. Renormalises pi if its sum is off by > 1e-12. */
 AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m);
 
+#ifndef AVLOC_NO_GLLIM_TRAINING /* inference-only builds: avloc.h, module opt-outs */
 /* ----------------------------------------------------------- training */
 
 typedef struct avloc_gllim_train_config {
-    size_t K;                 /* components (default 32) */
+    size_t K;                 /* components (default 32, the paper's; `avloc gllim train`
+                                 defaults to the validated 64, docs/gllim.md) */
     avloc_gllim_sigma sigma_type; /* default AVLOC_GLLIM_SIGMA_DIAG_TIED */
     size_t max_iter;          /* EM iterations, >= 1 (default 100) */
     double tol;               /* relative LL gain stop, >= 0 (default 1e-3) */
@@ -254,6 +257,8 @@ AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned cha
 AVLOC_API avloc_result avloc_gllim_kmeans_init(const double *X, size_t N, size_t L, size_t K,
                                                uint64_t seed, size_t kmeans_iter, double *resp,
                                                void *scratch, size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_GLLIM_TRAINING */
 
 /* ------------------------------------------------------- inverse map */
 
@@ -357,6 +362,7 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
                                                    const unsigned char *mask,
                                                    avloc_gllim_posterior *post, int *emitted);
 
+#ifndef AVLOC_NO_SAFETENSORS /* the model files need the container */
 /* ------------------------------------------------------- model files */
 /* safetensors container (avloc_st_* in avloc.h). Tensors: "pi" (K),
    "c" (K,L), "Gamma" (K,L,L), "A" (K,D,L), "b" (K,D) and "sigma2" in its
@@ -388,6 +394,9 @@ AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, siz
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes);
 
+#endif /* !AVLOC_NO_SAFETENSORS */
+
+#ifndef AVLOC_NO_GCC_PHAT /* the baseline runs avloc_dsp.h's GCC-PHAT */
 /* ------------------------------------------- GCC-PHAT baseline */
 /* The paper's baseline (and the reference every GLLiM result in
    docs/gllim.md is compared with): the clip's Welch-averaged GCC-PHAT delay
@@ -413,6 +422,7 @@ AVLOC_API avloc_phat_model avloc_phat_model_default(void);
 AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *delays, const double *u, size_t n);
 /* u for a delay in samples (NaN in, NaN out: a silent clip has no delay). */
 AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay);
+#ifndef AVLOC_NO_SAFETENSORS
 /* Model files (safetensors, in caller memory): tensor "line" F64 [2] =
    (slope, intercept); __metadata__ format "avloc-phat", version "1",
    sample_rate, frame_length, n_fft, hop, window, max_lag, upsample, interp,
@@ -423,6 +433,10 @@ AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, siz
    AVLOC_ERR_FORMAT for a file that is not a PHAT model. */
 AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size);
 
+#endif /* !AVLOC_NO_SAFETENSORS */
+#endif /* !AVLOC_NO_GCC_PHAT */
+
+#ifndef AVLOC_NO_BINAURAL /* the glue runs avloc_dsp.h's binaural features */
 /* ------------------------------------------------------- feature glue */
 /* Stereo clip helpers on the binaural front end of avloc_dsp.h. */
 /* Frames of a clip and the scratch the two clip functions below need. */
@@ -439,6 +453,8 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
                                                      const float *right, size_t n_samples,
                                                      avloc_gllim_posterior *post, void *scratch,
                                                      size_t scratch_bytes);
+
+#endif /* !AVLOC_NO_BINAURAL */
 
 #ifdef __cplusplus
 }
@@ -484,6 +500,7 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #endif
 #define AVLOC__GL_KC 256
 
+#ifndef AVLOC_NO_GLLIM_TRAINING /* the GEMM serves EM training only */
 /* ------------------------------------------------------------ GEMM kernel */
 /* C (m x n) = op(A) B with B k x n row-major; transa = 0: A is m x k (lda),
    1: A is stored k x m. Packed panels (apack: KC*MR, bpack: KC*ceil(n/NR)*NR
@@ -589,6 +606,8 @@ static void avloc__gl_gemm(int transa, size_t m, size_t n, size_t k, const doubl
         }
     }
 }
+
+#endif /* !AVLOC_NO_GLLIM_TRAINING */
 
 /* ----------------------------------------------------- small L x L helpers */
 
@@ -782,6 +801,7 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_GLLIM_TRAINING
 /* ------------------------------------------------------------ training */
 
 AVLOC_API avloc_gllim_train_config avloc_gllim_train_config_default(void)
@@ -1464,6 +1484,8 @@ AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg
     if (!Y) return AVLOC_ERR_NULL;
     return avloc__gl_train(cfg, X, NULL, Y, N, model, scratch, scratch_bytes, info);
 }
+
+#endif /* !AVLOC_NO_GLLIM_TRAINING */
 
 /* --------------------------------------------------------- inverse map */
 
@@ -2166,6 +2188,7 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NO_SAFETENSORS
 /* ------------------------------------------------------------ model files */
 
 AVLOC_API const char *avloc_gllim_sigma_name(avloc_gllim_sigma s)
@@ -2501,6 +2524,9 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
     return avloc_gllim_model_prepare(m);
 }
 
+#endif /* !AVLOC_NO_SAFETENSORS */
+
+#ifndef AVLOC_NO_GCC_PHAT
 /* ------------------------------------------------------ GCC-PHAT baseline */
 
 AVLOC_API avloc_phat_model avloc_phat_model_default(void)
@@ -2547,6 +2573,7 @@ AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay)
     return m->slope * delay + m->intercept;
 }
 
+#ifndef AVLOC_NO_SAFETENSORS
 static avloc_result avloc__phat_write(const avloc_phat_model *m, void *buf, size_t cap, size_t *total)
 {
     avloc_st_writer w;
@@ -2661,6 +2688,10 @@ AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, si
     return AVLOC_OK;
 }
 
+#endif /* !AVLOC_NO_SAFETENSORS */
+#endif /* !AVLOC_NO_GCC_PHAT */
+
+#ifndef AVLOC_NO_BINAURAL
 /* ------------------------------------------------------------ feature glue */
 
 /* scratch: [features n_frames x D floats | mask n_frames x D | stats | binaural scratch] */
@@ -2759,5 +2790,7 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
     return avloc_gllim_posterior_from_stats(m, &st, post);
 }
 
+
+#endif /* !AVLOC_NO_BINAURAL */
 
 #endif /* AVLOC_GLLIM_IMPLEMENTATION */

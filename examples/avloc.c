@@ -32,6 +32,7 @@
 */
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_dsp.h"
+#include "../avloc_nn.h"
 #define AVLOC_IO_STATIC
 #define AVLOC_IO_IMPLEMENTATION
 #include "avloc_io.h"
@@ -423,10 +424,12 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
 
 #include "cmd_dsp.c"
 #include "cmd_gllim.c"
+#include "cmd_nn.c"
 
 static const avcli_group avcli_groups[] = {
     {"Signal processing", cmd_dsp_table},
     {"Localisation", cmd_gllim_table},
+    {"Networks", cmd_nn_table},
     {NULL, NULL}};
 
 /* ---------------------------------------------------------------- main */

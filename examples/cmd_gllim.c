@@ -929,7 +929,7 @@ static int cmd_gllim_train(int argc, char **argv)
     opts[no++] = avcli_int("--width", &width, 1, 32768, "W", "camera image width in pixels");
     opts[no++] = avcli_int("--height", &height, 1, 32768, "H", "camera image height in pixels");
     opts[no++] = avcli_double("--hfov", &hfov, 1, 179, "DEG", "camera horizontal field of view (for degrees)");
-    opts[no++] = avcli_double("--obs-weight", &obs_w, 1e-6, 1e6, "W", "locate default: weight of each active point (tempers the posterior)");
+    opts[no++] = avcli_double("--obs-weight", &obs_w, 1e-6, 1e6, "W", "tempering stored for locate: weight of each active point in the posterior");
     opts[no++] = avcli_flag("--f64", &f64, 1, "store parameters as float64 (default float32)");
     opts[no++] = avcli_alias(avcli_flag("--quiet", &quiet, 1, "no progress bar"), "-q");
     pr = avcli_parse(argc, argv, opts, no, pos, 0, &npos, "--manifest train.csv -o model.safetensors [options]",

@@ -205,7 +205,7 @@ static float *bin_features(const avloc_binaural_config *cfg, const float *L, con
     float *feat = NULL;
     unsigned char *mask;
     void *scr;
-    if (avloc_binaural_frames(cfg, n, nf) != AVLOC_OK || avloc_binaural_query(cfg, n, &sb) != AVLOC_OK) return NULL;
+    if (avloc_binaural_frames(cfg, n, nf) != AVLOC_OK || avloc_binaural_query_f32(cfg, n, &sb) != AVLOC_OK) return NULL;
     D = 3 * cfg->n_bins;
     scr = malloc(sb);
     feat = (float *)malloc(*nf * D * sizeof *feat);

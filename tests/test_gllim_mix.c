@@ -53,8 +53,7 @@ static void test_tempered_posterior(void)
         tm.m.obs_weight = 0.2;
         CHECK_EQ_INT(avloc_gllim_model_prepare(&tm.m), AVLOC_OK);
         for (j = 0; j < T * D; j++) { Yt[j] = (float)Y.data[j]; Mk[j] = (unsigned char)M.data[j]; }
-        avloc_gllim_posterior_query(&tm.m, &pb);
-        avloc_gllim_posterior_scratch_query(&tm.m, &sb);
+        avloc_gllim_posterior_query(&tm.m, &pb, &sb);
         pm = malloc(pb); sm = malloc(sb);
         CHECK_EQ_INT(avloc_gllim_posterior_init(&post, &tm.m, pm, pb), AVLOC_OK);
         CHECK_EQ_INT(avloc_gllim_posterior_f32(&tm.m, Yt, Mk, T, &post, sm, sb), AVLOC_OK);
@@ -107,7 +106,7 @@ static void test_binding_floor(void)
         CHECK(tmodel_make(&tm, K, L, D));
         CHECK_EQ_INT(avloc_gllim_train_query(&cfg, N, L, D, &sb), AVLOC_OK);
         scr = malloc(sb);
-        CHECK_EQ_INT(avloc_gllim_train(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gllim_train_f64(&cfg, X.data, Y.data, N, &tm.m, scr, sb, &info), AVLOC_OK);
         /* sigma^2 elementwise relative: the floored dims are 1e6 times
            smaller than the others, a max-normalised error would not see them */
         for (i = 0; i < K * D; i++) es = fmax(es, fabs(tm.m.sigma2[i] - th.data[off + i]) / th.data[off + i]);

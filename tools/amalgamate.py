@@ -105,7 +105,8 @@ def section(index, name, lines, names, file_macros):
             continue
         m = LOCAL_INC.match(line)
         if m and m.group(1) in names:
-            body.append('/* (amalgamated above) %s */' % line.strip())
+            # keep what follows the name (it may open a comment)
+            body.append('/* (amalgamated above: %s) */%s' % (m.group(1), line[m.end():]))
             continue
         m = SELF_INC.match(line)
         if m:

@@ -3,11 +3,12 @@
 # modes"), as C99 and as C++11, warning-free (-Werror):
 #   split        each module's implementation in its own file
 #                (AVLOC_IMPLEMENTATION core / AVLOC_DSP_IMPLEMENTATION /
-#                AVLOC_GLLIM_IMPLEMENTATION), also with AVLOC_GLLIM_DSP
+#                AVLOC_GLLIM_IMPLEMENTATION / AVLOC_NN_IMPLEMENTATION)
 #   static       AVLOC_STATIC: two files with private copies in one program
 #   cblas        AVLOC_USE_CBLAS linked with -lopenblas (skipped without cblas.h)
 #   amalgamated  one header from tools/amalgamate.py
-#   opt-outs     AVLOC_NO_* module switches (see avloc.h), each alone
+#   opt-outs     AVLOC_NO_* module switches (see avloc.h), each alone and all
+#                together, also with AVLOC_NO_SIMD / -mavx2 -mfma and clang
 # The programs are tests/modes/*.c; tests/modes/use_all.h calls one function
 # of each module and checks its result.
 # Environment: CC (gcc), CXX (g++), BUILD (build), PY (python3).
@@ -26,7 +27,7 @@ compile() {
     local lang=$1 obj=$2 src=$3
     shift 3
     if [ "$lang" = c ]; then
-        $CC -x c -std=c99 $FLAGS "$@" -c "$src" -o "$obj"
+        ${CC} -x c -std=c99 $FLAGS "$@" -c "$src" -o "$obj"
     else
         $CXX -x c++ -std=c++11 $FLAGS "$@" -c "$src" -o "$obj"
     fi
@@ -47,7 +48,7 @@ split() {
     local lang=$1 name=$2 libs=$3
     shift 3
     local objs=() f
-    for f in impl_core impl_dsp impl_gllim main_split; do
+    for f in impl_core impl_dsp impl_gllim impl_nn main_split; do
         compile "$lang" "$OUT/$name-$f-$lang.o" "$M/$f.c" "$@"
         objs+=("$OUT/$name-$f-$lang.o")
     done
@@ -58,7 +59,6 @@ split() {
 
 for lang in c cxx; do
     split "$lang" split ""
-    split "$lang" split-gllim-dsp "" -DAVLOC_GLLIM_DSP
 
     compile "$lang" "$OUT/static-a-$lang.o" "$M/static_part.c" -DMODES_PART=part_a
     compile "$lang" "$OUT/static-b-$lang.o" "$M/static_part.c" -DMODES_PART=part_b
@@ -73,5 +73,49 @@ for lang in c cxx; do
 
     compile "$lang" "$OUT/amalg-$lang.o" "$M/main_amalg.c" -I"$OUT"
     link_run "$lang" amalgamated "" -- "$OUT/amalg-$lang.o"
+
+    # each module opt-out alone, then all together
+    for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT \
+               AVLOC_NO_GLLIM_TRAINING ALL; do
+        if [ $opt = ALL ]; then
+            defs="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING"
+        else
+            defs=-D$opt
+        fi
+        split "$lang" "optout-$opt" "" $defs
+    done
 done
+
+# The amalgamator also handles a header that re-includes itself with
+# '#include __FILE__' (the self-inclusion by name rewritten so): the whole
+# concatenated file is then read again and only that header's section may
+# be active.
+alt=$OUT/file_self_include
+rm -rf "$alt" && mkdir -p "$alt"
+cp avloc*.h "$alt"/
+sed -i 's/^\(\s*#\s*include\s\+\)AVLOC_DSP_FILE\b.*/\1__FILE__/' "$alt/avloc_dsp.h"
+"$PY" tools/amalgamate.py --out "$alt/out/avloc_all.h" "$alt"/avloc*.h >/dev/null
+for lang in c cxx; do
+    compile "$lang" "$alt/amalg-$lang.o" "$M/main_amalg.c" -I"$alt/out"
+    link_run "$lang" amalgamated-include-FILE "" -- "$alt/amalg-$lang.o"
+done
+
+# The opt-outs also compile warning-free with the other kernel sets and with
+# clang (unused static helpers would show up here).
+for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING" \
+            -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING; do
+    for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
+        for f in impl_core impl_dsp impl_gllim impl_nn; do
+            compile c "$OUT/x.o" "$M/$f.c" $defs $extra
+            CC=clang compile c "$OUT/x.o" "$M/$f.c" $defs $extra
+        done
+    done
+done
+echo "  opt-outs: warning-free with AVLOC_NO_SIMD, -mavx2 -mfma, gcc and clang"
+# avloc_nn.h cannot live without the container: a clear #error, not a pile of errors
+if echo '#include "avloc_nn.h"' | $CC -x c -std=c99 -DAVLOC_NO_SAFETENSORS -I. -fsyntax-only - 2>"$OUT/nn_err.txt"; then
+    echo "  avloc_nn.h compiled with AVLOC_NO_SAFETENSORS: expected an #error"; exit 1
+fi
+grep -q 'avloc_nn.h reads its networks from safetensors' "$OUT/nn_err.txt"
+echo "  avloc_nn.h with AVLOC_NO_SAFETENSORS: stops with its #error"
 echo "build modes: all ok"

@@ -7,6 +7,10 @@ copy of the tree and expects the test suite to fail on each.
     /usr/bin/python3 tools/mutation_check.py --list     # the list, nothing run
     /usr/bin/python3 tools/mutation_check.py --full     # whole `make test` per mutant
     /usr/bin/python3 tools/mutation_check.py --jobs 2   # make -jN (default 2)
+    /usr/bin/python3 tools/mutation_check.py --by-include
+        # each mutant against every test program that compiles its file
+        # (transitive #include; test_cli: every examples/ file): the whole
+        # suite as far as it can see the mutant, for a survey of the list
     /usr/bin/python3 tools/mutation_check.py --exclude test_a,test_b
         # whole suite minus those programs per mutant: shows which mutants
         # only those programs kill (expect SURVIVED for their mutants)
@@ -34,6 +38,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 TIMEOUT = 300  # seconds per mutant (a mutant that hangs counts as killed)
+CFLAGS = "-O2"  # the Makefile's default without -g: a quarter less compile time
 
 # Each mutant: one realistic single-point bug. `tests`: the test programs
 # (tests/<name>.c) that must fail on it; None = the whole suite.
@@ -56,6 +61,85 @@ MUTANTS = [
          old="c.var_floor_rel = 1e-6;", new="c.var_floor_rel = 1e-3;",
          why="documented default of the variance floor changed",
          tests=["test_gllim_mix"]),
+    dict(id="phat-fit-intercept", file="avloc_gllim.h",
+         old="    icpt = my - slope * mx;\n", new="    icpt = my + slope * mx;\n",
+         why="PHAT baseline: intercept of the delay -> u line with the wrong sign",
+         tests=["test_gllim"]),
+    dict(id="gllim-window-not-saved", file="avloc_gllim.h",
+         old='    avloc_st_add_meta(&w, "window", avloc__gl_window_name(f->window));\n', new="",
+         why="the model file loses the feature window (loads as Hann)",
+         tests=["test_gllim"]),
+    dict(id="gllim-fill-zero", file="avloc_gllim.h",
+         old="        fill = c ? (float)(s / (double)c) : 0.0f;", new="        fill = 0.0f;",
+         why="training-vector holes filled with 0 instead of the dimension's mean",
+         tests=["test_gllim"]),
+    dict(id="stft-init-not-zeroed", file="avloc_dsp.h",
+         old="    if (stft) memset(stft, 0, sizeof *stft); /* the documented state of a failed init */\n", new="",
+         why="a failed STFT init leaves the caller's garbage in the object (not the documented zeroed state)",
+         tests=["test_window_stft"]),
+    # ------------------------------------------------------------- avloc_nn.h
+    dict(id="nn-inplace-while-live", file="avloc_nn.h",
+         old="            if (avloc__nn_root_last(net, (size_t)x->root) != (long)i) continue;\n", new="",
+         why="planner runs an element-wise op in place over an input that is read later",
+         tests=["test_nn"]),
+    dict(id="nn-place-touching-lifetimes", file="avloc_nn.h",
+         old="if (q->producer > x->last || x->producer > q->last) continue;",
+         new="if (q->producer >= x->last || x->producer >= q->last) continue;",
+         why="planner lets a node's output share bytes with an input of the same node",
+         tests=["test_nn"]),
+    dict(id="nn-arena-under-reported", file="avloc_nn.h",
+         old="if (off + bytes > net->arena_bytes) net->arena_bytes = off + bytes;",
+         new="if (off + bytes > net->arena_bytes) net->arena_bytes = off + bytes - 4;",
+         why="arena size one float short of the highest buffer",
+         tests=["test_nn"]),
+    dict(id="nn-pool-ceil-last-window", file="avloc_nn.h",
+         old="    if (ceil_mode && (o - 1) * stride >= in + pad) o--;\n", new="",
+         why="ceil_mode keeps a last window that starts in the right padding",
+         tests=["test_nn"]),
+    dict(id="nn-avgpool-divisor", file="avloc_nn.h",
+         old="if (!nd->ia[AVLOC__NN_S_CIP]) div = ", new="if (nd->ia[AVLOC__NN_S_CIP]) div = ",
+         why="count_include_pad inverted",
+         tests=["test_nn"]),
+    dict(id="nn-upsample-align-corners", file="avloc_nn.h",
+         old="    if (align) s = out > 1", new="    if (!align) s = out > 1",
+         why="align_corners inverted in (bi)linear upsampling",
+         tests=["test_nn"]),
+    dict(id="nn-nearest-x2-rounding", file="avloc_nn.h",
+         old="out == 2 * in ? o >> 1 :", new="out == 2 * in ? (o + 1) / 2 < in ? (o + 1) / 2 : in - 1 :",
+         why="nearest 2x upsampling rounds the source index up",
+         tests=["test_nn"]),
+    dict(id="nn-convt-padding-sign", file="avloc_nn.h",
+         old="avloc__nn_cols(c.col + row * n, NULL, yg + ch * Q, c.Ho, c.Wo, c.W, p0, n, c.sh, c.sw,\n                                       (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);",
+         new="avloc__nn_cols(c.col + row * n, NULL, yg + ch * Q, c.Ho, c.Wo, c.W, p0, n, c.sh, c.sw,\n                                       (long)a * c.dh - c.ph, (long)b * c.dw + c.pw);",
+         why="transposed conv scatters with the padding added instead of removed (width)",
+         tests=["test_nn"]),
+    dict(id="nn-gemm-tail-column", file="avloc_nn.h",
+         old="if (w > 2) s2 += a * b[2];", new="if (w > 2) s2 += a * b[1];",
+         why="GEMM's last-rows path reads the wrong B column",
+         tests=["test_nn"]),
+    dict(id="nn-reparam-std", file="avloc_nn.h",
+         old="y[i] = x[i] + expf(0.5f * b[i]) * e;", new="y[i] = x[i] + expf(b[i]) * e;",
+         why="reparam samples with exp(logvar) instead of exp(logvar/2)",
+         tests=["test_nn"]),
+    dict(id="nn-duplicate-names", file="avloc_nn.h",
+         old="        if (avloc__nn_lookup(net, c->n_tensors, s, sn) >= 0)\n",
+         new="        if (avloc__nn_lookup(net, c->n_tensors, s, sn) >= 0 && 0)\n",
+         why="a tensor defined twice is accepted",
+         tests=["test_nn"]),
+    dict(id="nn-unused-tensors", file="avloc_nn.h",
+         old="    if (distinct != avloc_st_count(&c->st))", new="    if (distinct > avloc_st_count(&c->st))",
+         why="a file with tensors no node uses is accepted",
+         tests=["test_nn"]),
+    dict(id="nn-misaligned-in-place", file="avloc_nn.h",
+         old="if (((uintptr_t)nd->w[r] % sizeof(float)) == 0 && avloc__nn_little_endian()) continue;",
+         new="if (avloc__nn_little_endian()) continue;",
+         why="misaligned weights read in place through float pointers",
+         tests=["test_nn"]),
+    dict(id="nn-number-fraction", file="avloc_nn.h",
+         old="    for (; e10 < 0 && x != 0.0f; e10++) x /= 10.0f;",
+         new="    for (; e10 < -1 && x != 0.0f; e10++) x /= 10.0f;",
+         why="graph numbers with a fraction or negative exponent parsed 10x too large",
+         tests=["test_nn"]),
     # ------------------------------------------------------------ avloc_dsp.h
     dict(id="stft-stream-holds-frame", file="avloc_dsp.h",
          old="        s->need -= k;\n        if (s->need == 0) {\n",
@@ -174,21 +258,29 @@ MUTANTS = [
 
 
 def sh(cmd, cwd, timeout=TIMEOUT):
-    """Runs cmd (list); returns (rc, output). rc None on timeout."""
+    """Runs cmd (list) in its own process group; returns (rc, output). On
+    timeout the whole group (make and the test it runs) is killed, rc None."""
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         universal_newlines=True, start_new_session=True)
     try:
-        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout, universal_newlines=True)
-        return p.returncode, p.stdout
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout if isinstance(e.stdout, str) else (e.stdout or b"").decode("utf-8", "replace")
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, 9)
+        out, _ = p.communicate()
         return None, out
 
 
 def copy_tree(dst):
     """Copies the files git knows (tracked + untracked not ignored) to dst."""
-    rc, out = sh(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
-    if rc != 0:
-        sys.exit("mutation_check: git ls-files failed:\n" + out)
+    try:
+        rc, out = sh(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
+    except OSError:
+        rc = -1
+    if rc != 0:  # no git (an exported tree): everything but build outputs
+        shutil.rmtree(dst)
+        shutil.copytree(ROOT, dst, ignore=shutil.ignore_patterns(".git", "build", "out", "__pycache__"))
+        return
     for rel in out.split("\0"):
         if not rel or not os.path.isfile(os.path.join(ROOT, rel)):
             continue
@@ -196,9 +288,37 @@ def copy_tree(dst):
         shutil.copy2(os.path.join(ROOT, rel), os.path.join(dst, rel))
 
 
+def includes(tree, rel, seen):
+    """Files rel (relative to tree) pulls in by #include "...", transitively."""
+    if rel in seen or not os.path.isfile(os.path.join(tree, rel)):
+        return seen
+    seen.add(rel)
+    with open(os.path.join(tree, rel), errors="replace") as f:
+        for line in f:
+            t = line.strip()
+            if t.startswith("#") and "include" in t and '"' in t:
+                inc = t.split('"')[1]
+                includes(tree, os.path.normpath(os.path.join(os.path.dirname(rel), inc)), seen)
+    return seen
+
+
+def programs_seeing(tree, path):
+    """Test programs whose build (or, for test_cli, whose avloc program) contains path."""
+    progs = []
+    for f in sorted(os.listdir(os.path.join(tree, "tests"))):
+        if not (f.startswith("test_") and f.endswith(".c")):
+            continue
+        deps = includes(tree, os.path.join("tests", f), set())
+        if f == "test_cli.c":
+            deps |= includes(tree, "examples/avloc.c", set())
+        if path in deps:
+            progs.append(f[:-2])
+    return progs
+
+
 def make_test(tree, tests, jobs):
     """`make test` restricted to tests (None: all); returns (rc, output)."""
-    cmd = ["make", "-j%d" % jobs, "test", "BUILD=mbuild"]
+    cmd = ["make", "-j%d" % jobs, "test", "BUILD=mbuild", "CFLAGS=" + CFLAGS]
     if tests is not None:
         cmd.append("TESTS=" + " ".join("mbuild/tests/" + t for t in tests))
     return sh(cmd, tree)
@@ -207,7 +327,7 @@ def make_test(tree, tests, jobs):
 def compiles(tree, tests, jobs):
     """Builds the programs only; True when they compile."""
     targets = ["mbuild/tests/" + t for t in tests] if tests is not None else ["all"]
-    rc, out = sh(["make", "-j%d" % jobs, "BUILD=mbuild"] + targets, tree)
+    rc, out = sh(["make", "-j%d" % jobs, "BUILD=mbuild", "CFLAGS=" + CFLAGS] + targets, tree)
     return rc == 0, out
 
 
@@ -236,6 +356,7 @@ def main():
         jobs = int(args[i + 1])
         del args[i:i + 2]
     full = "--full" in args
+    by_include = "--by-include" in args
     exclude = None
     if "--exclude" in args:
         i = args.index("--exclude")
@@ -265,10 +386,14 @@ def main():
             progs = sorted(f[:-2] for f in os.listdir(os.path.join(tree, "tests"))
                            if f.startswith("test_") and f.endswith(".c") and f[:-2] not in exclude)
         # the original must pass every program a mutant will be judged by
-        need = None if full or any(m.get("tests") is None for m in todo) else \
-            sorted(set(t for m in todo for t in m["tests"]))
-        if exclude is not None:
-            need = progs
+        def judged_by(m):
+            if by_include:
+                return programs_seeing(tree, m["file"])
+            if exclude is not None:
+                return progs
+            return None if full else m.get("tests")
+        sets = [judged_by(m) for m in todo]
+        need = None if any(t is None for t in sets) else sorted(set(t for ts in sets for t in ts))
         rc, out = make_test(tree, need, jobs)
         if rc != 0:
             print(out[-4000:])
@@ -277,7 +402,7 @@ def main():
         print("original tree passes (%s) in %.0fs" % ("all tests" if need is None else " ".join(need), time.time() - t0))
         for m in todo:
             t1 = time.time()
-            tests = (progs if exclude is not None else None) if full else m.get("tests")
+            tests = judged_by(m)
             text = apply(tree, m)
             if text is None:
                 results.append((m, "STALE", "snippet not found exactly once in " + m["file"], 0.0))

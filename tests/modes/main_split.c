@@ -1,7 +1,10 @@
 /* Build mode "split": uses every module; the implementations live in
-   impl_core.c, impl_dsp.c and impl_gllim.c. */
+   impl_core.c, impl_dsp.c, impl_gllim.c and impl_nn.c. */
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
+#ifndef AVLOC_NO_SAFETENSORS /* (the network module reads safetensors files) */
+#include "avloc_nn.h"
+#endif
 #include "use_all.h"
 
 int main(void)

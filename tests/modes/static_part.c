@@ -4,6 +4,9 @@
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
+#ifndef AVLOC_NO_SAFETENSORS /* (the network module reads safetensors files) */
+#include "avloc_nn.h"
+#endif
 #include "use_all.h"
 
 int MODES_PART(void);

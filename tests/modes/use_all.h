@@ -85,6 +85,38 @@ MODES_FN int modes_use_gllim(void)
 }
 #endif
 
+#ifdef AVLOC_NN_H
+/* nn: a one-node network (relu) written with the core writer, planned and run. */
+MODES_FN int modes_use_nn(void)
+{
+    static const char graph[] = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,1,4]}],\"outputs\":[\"y\"],"
+                                "\"nodes\":[{\"op\":\"relu\",\"in\":[\"x\"],\"out\":[\"y\"]}]}";
+    const float x[4] = {-1.0f, 2.0f, -3.0f, 4.0f}, *in[1];
+    float y[4], *out[1];
+    unsigned char file[512];
+    avloc_st_writer w;
+    avloc_nn net;
+    size_t size = 0, obj = 0;
+    void *mem;
+    int ok;
+    in[0] = x;
+    out[0] = y;
+    MODES_CHECK(avloc_st_begin(&w, file, sizeof file) == AVLOC_OK);
+    avloc_st_add_meta(&w, "format", "avloc-nn");
+    avloc_st_add_meta(&w, "version", "1");
+    avloc_st_add_meta(&w, "graph", graph);
+    MODES_CHECK(avloc_st_finish(&w, &size) == AVLOC_OK);
+    MODES_CHECK(avloc_nn_query(file, size, &obj) == AVLOC_OK);
+    mem = malloc(obj);
+    ok = mem && avloc_nn_init(&net, file, size, mem, obj) == AVLOC_OK && net.arena_bytes == 0 &&
+         avloc_nn_run_f32(&net, in, out, NULL, 0, NULL, 0) == AVLOC_OK && y[0] == 0.0f && y[1] == 2.0f &&
+         y[2] == 0.0f && y[3] == 4.0f;
+    free(mem);
+    MODES_CHECK(ok);
+    return 0;
+}
+#endif
+
 MODES_FN int modes_use_all(void)
 {
     int bad = modes_use_core();
@@ -96,6 +128,9 @@ MODES_FN int modes_use_all(void)
 #endif
 #ifdef AVLOC_GLLIM_H
     bad |= modes_use_gllim();
+#endif
+#ifdef AVLOC_NN_H
+    bad |= modes_use_nn();
 #endif
     return bad;
 }

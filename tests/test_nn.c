@@ -1,0 +1,571 @@
+/* tests/test_nn.c - avloc_nn.h: every op and option combination and small
+   whole networks against torch (goldens from tools/gen_goldens_nn.py), the
+   exact memory contract (guard bytes, NaN-poisoned arena and scratch, one
+   byte less refused), misaligned weights, hostile graphs naming the node,
+   truncation at every byte and a mutation fuzz of the graph JSON. */
+/* Small im2col/col2im tiles (16 to 64 columns): tiles start and end inside grid
+   rows, so the tiled paths are what the goldens check. */
+#define AVLOC_NN_TILE_BYTES 4096u
+#define AVLOC_IMPLEMENTATION
+#include "../avloc_nn.h"
+#include "harness.h"
+
+#define GUARD 64
+#define GUARD_BYTE 0xA5
+
+static unsigned char *load(const char *name, size_t *size)
+{
+    char path[512];
+    FILE *f;
+    long n;
+    unsigned char *buf;
+    snprintf(path, sizeof path, "%snn/%s", TH_GOLDEN_DIR, name);
+    f = fopen(path, "rb");
+    *size = 0;
+    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return NULL; }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = (unsigned char *)malloc(n > 0 ? (size_t)n + 8 : 8);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+    fclose(f);
+    if (buf) *size = (size_t)n;
+    return buf;
+}
+
+/* A block of n bytes between guards; contents poisoned with NaN bits. */
+static unsigned char *guarded(size_t n)
+{
+    unsigned char *b = (unsigned char *)malloc(n + 2 * GUARD);
+    size_t i;
+    memset(b, GUARD_BYTE, GUARD);
+    memset(b + GUARD + n, GUARD_BYTE, GUARD);
+    for (i = 0; i < n; i++) b[GUARD + i] = (i & 3) == 3 ? 0x7f : 0xff; /* 0x7fffffff: NaN */
+    return b;
+}
+
+static int guards_ok(const unsigned char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < GUARD; i++)
+        if (b[i] != GUARD_BYTE || b[GUARD + n + i] != GUARD_BYTE) return 0;
+    return 1;
+}
+
+static double max_err_scaled(const float *y, const float *ref, size_t n)
+{
+    double scale = 1e-6, err = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) if (fabs(ref[i]) > scale) scale = fabs(ref[i]);
+    for (i = 0; i < n; i++) {
+        double e = fabs((double)y[i] - ref[i]);
+        if (!(e <= err)) err = e; /* NaN counts */
+    }
+    return err / scale;
+}
+
+/* Runs net on the io vectors; returns the worst scaled error (or 1e9). */
+static double run_case(const avloc_nn *net, const avloc_st_reader *io, int strict_memory)
+{
+    const float *in[8];
+    float *out[8], *ref[8];
+    unsigned char *arena = guarded(net->arena_bytes), *scratch = guarded(net->scratch_bytes);
+    size_t k, nref[8];
+    char name[16];
+    double worst = 0.0;
+    avloc_result rc;
+    if (net->n_inputs > 8 || net->n_outputs > 8) return 1e9;
+    for (k = 0; k < net->n_inputs; k++) {
+        avloc_nn_tensor_info ti;
+        float *x;
+        avloc_nn_input_info(net, k, &ti);
+        x = (float *)malloc(ti.numel * sizeof(float));
+        snprintf(name, sizeof name, "in%u", (unsigned)k);
+        CHECK(avloc_st_read_f32(io, name, x, ti.numel) == AVLOC_OK);
+        in[k] = x;
+    }
+    for (k = 0; k < net->n_outputs; k++) {
+        avloc_nn_tensor_info ti;
+        avloc_nn_output_info(net, k, &ti);
+        nref[k] = ti.numel;
+        out[k] = (float *)malloc(ti.numel * sizeof(float));
+        memset(out[k], 0xff, ti.numel * sizeof(float));
+        ref[k] = (float *)malloc(ti.numel * sizeof(float));
+        snprintf(name, sizeof name, "out%u", (unsigned)k);
+        CHECK(avloc_st_read_f32(io, name, ref[k], ti.numel) == AVLOC_OK);
+    }
+    rc = avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes, scratch + GUARD, net->scratch_bytes);
+    CHECK_EQ_INT(rc, AVLOC_OK);
+    for (k = 0; k < net->n_outputs; k++) {
+        double e = max_err_scaled(out[k], ref[k], nref[k]);
+        if (!(e <= worst)) worst = e;
+    }
+    CHECK(guards_ok(arena, net->arena_bytes));
+    CHECK(guards_ok(scratch, net->scratch_bytes));
+    if (strict_memory) {
+        /* the highest arena bytes were used: the size is not over-reported */
+        if (net->arena_bytes) {
+            size_t i, touched = 0;
+            for (i = net->arena_bytes - 4; i < net->arena_bytes; i++) touched |= arena[GUARD + i] != ((i & 3) == 3 ? 0x7f : 0xff);
+            CHECK(touched);
+        }
+        if (net->arena_bytes)
+            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes - 1, scratch + GUARD, net->scratch_bytes), AVLOC_ERR_WORKSPACE);
+        if (net->scratch_bytes)
+            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes, scratch + GUARD, net->scratch_bytes - 1), AVLOC_ERR_WORKSPACE);
+    }
+    for (k = 0; k < net->n_inputs; k++) free((void *)(uintptr_t)in[k]);
+    for (k = 0; k < net->n_outputs; k++) { free(out[k]); free(ref[k]); }
+    free(arena);
+    free(scratch);
+    return worst;
+}
+
+static void test_case(const char *cname)
+{
+    char fname[256];
+    unsigned char *model, *iof, *shifted, *mem;
+    size_t msize, iosize, obj;
+    avloc_nn net, net2;
+    avloc_nn_error err;
+    avloc_st_reader io;
+    double e;
+    snprintf(fname, sizeof fname, "%s.safetensors", cname);
+    model = load(fname, &msize);
+    snprintf(fname, sizeof fname, "%s_io.safetensors", cname);
+    iof = load(fname, &iosize);
+    if (!model || !iof) { CHECK(0); free(model); free(iof); return; }
+    CHECK(avloc_st_open(&io, iof, iosize) == AVLOC_OK);
+    CHECK_EQ_INT(avloc_nn_query(model, msize, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    /* (obj includes the core's alignment slack, so only a clearly short block must fail) */
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, model, msize, mem, obj / 2, &err), AVLOC_ERR_WORKSPACE);
+    if (avloc_nn_init_ex(&net, model, msize, mem, obj, &err) != AVLOC_OK) {
+        CHECK_MSG(0, "%s: init failed at node %ld (%s): %s", cname, err.node, err.name, err.msg);
+        free(model); free(iof); free(mem);
+        return;
+    }
+    CHECK_EQ_INT((int)net.n_copied_weights, 0);
+    e = run_case(&net, &io, 1);
+    CHECK_MSG(e <= 1e-4, "%s: max error %.3g of output scale", cname, e);
+    printf("  %-18s nodes %3u  arena %7u B  bound %7u B (x%.3f)  scratch %6u B  max err %.2e\n", cname,
+           (unsigned)net.n_nodes, (unsigned)net.arena_bytes, (unsigned)net.arena_lower_bound,
+           net.arena_lower_bound ? (double)net.arena_bytes / (double)net.arena_lower_bound : 1.0,
+           (unsigned)net.scratch_bytes, e);
+    CHECK(net.arena_bytes <= net.arena_lower_bound + net.arena_lower_bound / 20 + 64 * AVLOC_NN_ALIGN);
+    /* the same file at an odd address: every weight copied through scratch */
+    shifted = (unsigned char *)malloc(msize + 1);
+    memcpy(shifted + 1, model, msize);
+    {
+        size_t obj2;
+        unsigned char *mem2;
+        CHECK_EQ_INT(avloc_nn_query(shifted + 1, msize, &obj2), AVLOC_OK);
+        mem2 = (unsigned char *)malloc(obj2);
+        CHECK_EQ_INT(avloc_nn_init(&net2, shifted + 1, msize, mem2, obj2), AVLOC_OK);
+        if (net2.magic) {
+            CHECK(net2.n_copied_weights > 0 || net.weight_bytes == 0);
+            e = run_case(&net2, &io, 0);
+            CHECK_MSG(e <= 1e-4, "%s (misaligned): max error %.3g", cname, e);
+        }
+        free(mem2);
+    }
+    avloc_nn_destroy(&net);
+    CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
+    free(shifted);
+    free(mem);
+    free(model);
+    free(iof);
+}
+
+static void test_goldens(void)
+{
+    size_t n;
+    unsigned char *list = load("cases.txt", &n);
+    char *p, *line;
+    if (!list) { CHECK(0); return; }
+    list[n] = 0;
+    for (line = (char *)list; *line; line = p) {
+        p = strchr(line, '\n');
+        if (!p) break;
+        *p++ = 0;
+        if (*line) test_case(line);
+    }
+    free(list);
+}
+
+/* ------------------------------------------------------ hostile graphs */
+
+static const float W9[9 * 2] = {0};
+
+/* A file with the given graph and tensors "c.weight" [2,1,3,3] (F32) and
+   "c.bias" [2] plus optional extras. */
+static unsigned char *make_file(const char *graph, int extra, int wdtype64, size_t *size)
+{
+    avloc_st_writer w;
+    size_t shape[4] = {2, 1, 3, 3}, bshape[1] = {2}, need = 0;
+    static double dbl[18];
+    unsigned char *buf;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        buf = pass ? (unsigned char *)malloc(need) : NULL;
+        avloc_st_begin(&w, buf, need);
+        avloc_st_add_meta(&w, "format", "avloc-nn");
+        avloc_st_add_meta(&w, "version", "1");
+        avloc_st_add_meta(&w, "graph", graph);
+        if (wdtype64) avloc_st_add(&w, "c.weight", AVLOC_ST_F64, 4, shape, dbl);
+        else avloc_st_add(&w, "c.weight", AVLOC_ST_F32, 4, shape, W9);
+        avloc_st_add(&w, "c.bias", AVLOC_ST_F32, 1, bshape, W9);
+        if (extra) avloc_st_add(&w, "unused", AVLOC_ST_F32, 1, bshape, W9);
+        if (avloc_st_finish(&w, &need) != AVLOC_OK && pass) { free(buf); return NULL; }
+    }
+    *size = need;
+    return buf;
+}
+
+/* init on a copy of exactly size bytes; returns the result. */
+static avloc_result try_init(const unsigned char *f, size_t size, avloc_nn_error *err, int run)
+{
+    unsigned char *c = (unsigned char *)malloc(size ? size : 1), *mem;
+    size_t obj;
+    avloc_nn net;
+    avloc_result rc;
+    memcpy(c, f, size);
+    rc = avloc_nn_query(c, size, &obj);
+    if (rc != AVLOC_OK) { /* init must refuse it too, and say why */
+        static unsigned char big[1 << 16];
+        avloc_result rc2 = avloc_nn_init_ex(&net, c, size, big, sizeof big, err);
+        CHECK_MSG(rc2 == rc, "query %d but init %d", (int)rc, (int)rc2);
+    } else {
+        mem = (unsigned char *)malloc(obj);
+        rc = avloc_nn_init_ex(&net, c, size, mem, obj, err);
+        if (rc == AVLOC_OK && run) { /* a valid mutant must also run cleanly */
+            float *bufs[16], *arena = (float *)malloc(net.arena_bytes + 4), *scratch = (float *)malloc(net.scratch_bytes + 4);
+            size_t k;
+            avloc_nn_tensor_info ti;
+            if (net.n_inputs <= 8 && net.n_outputs <= 8) {
+                for (k = 0; k < net.n_inputs; k++) { avloc_nn_input_info(&net, k, &ti); bufs[k] = (float *)calloc(ti.numel, 4); }
+                for (k = 0; k < net.n_outputs; k++) { avloc_nn_output_info(&net, k, &ti); bufs[8 + k] = (float *)malloc(ti.numel * 4); }
+                rc = avloc_nn_run_f32(&net, (const float *const *)bufs, bufs + 8, arena, net.arena_bytes, scratch, net.scratch_bytes);
+                for (k = 0; k < net.n_inputs; k++) free(bufs[k]);
+                for (k = 0; k < net.n_outputs; k++) free(bufs[8 + k]);
+            }
+            free(arena);
+            free(scratch);
+        }
+        free(mem);
+    }
+    free(c);
+    return rc;
+}
+
+#define G_HEAD "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]}],\"outputs\":[\"y\"],\"nodes\":["
+#define G_CONV(in, out) "{\"op\":\"conv2d\",\"name\":\"c\",\"in\":[\"" in "\"],\"out\":[\"" out "\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},\"a\":{\"stride\":[1,1],\"padding\":[1,1],\"dilation\":[1,1],\"groups\":1}}"
+
+static void expect(const char *graph, int extra, int f64, avloc_result want, long node, const char *msg_part)
+{
+    size_t size;
+    unsigned char *f = make_file(graph, extra, f64, &size);
+    avloc_nn_error err;
+    avloc_result rc;
+    if (!f) { CHECK_MSG(0, "could not write %s", graph); return; }
+    rc = try_init(f, size, &err, 0);
+    CHECK_MSG(rc == want, "want %d got %d (%s) for %s", (int)want, (int)rc, err.msg, graph);
+    if (want != AVLOC_OK) {
+        CHECK_MSG(err.node == node, "node %ld, want %ld: %s", err.node, node, err.msg);
+        CHECK_MSG(strstr(err.msg, msg_part) != NULL, "message '%s' lacks '%s'", err.msg, msg_part);
+    }
+    free(f);
+}
+
+static void test_hostile(void)
+{
+    const char *good = G_HEAD G_CONV("x", "y") "]}";
+    expect(good, 0, 0, AVLOC_OK, -1, "");
+
+    expect(G_HEAD "{\"op\":\"conv3d\",\"in\":[\"x\"],\"out\":[\"y\"]}]}", 0, 0, AVLOC_ERR_UNSUPPORTED, 0, "unknown op: conv3d");
+    expect(G_HEAD G_CONV("q", "y") "]}", 0, 0, AVLOC_ERR_NOT_FOUND, 0, "input is not");
+    /* a cycle can only be written as a later-defined name */
+    expect(G_HEAD "{\"op\":\"relu\",\"name\":\"r\",\"in\":[\"t\"],\"out\":[\"y\"]}," "{\"op\":\"relu\",\"in\":[\"y\"],\"out\":[\"t\"]}]}", 0, 0, AVLOC_ERR_NOT_FOUND, 0, ": t");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"relu\",\"in\":[\"y\"],\"out\":[\"y\"]}]}", 0, 0, AVLOC_ERR_FORMAT, 1, "duplicate tensor name: y");
+    expect(G_HEAD G_CONV("x", "y") "]}", 1, 0, AVLOC_ERR_FORMAT, -1, "no node uses");
+    expect(G_HEAD G_CONV("x", "y") "]}", 0, 1, AVLOC_ERR_FORMAT, 0, "not F32");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,5,5]}],\"outputs\":[\"y\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_SIZE, 0, "weight shape");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},\"a\":{\"stride\":[0,1]}}]}", 0, 0, AVLOC_ERR_PARAM, 0, "stride");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},\"a\":{\"strides\":[1,1]}}]}", 0, 0, AVLOC_ERR_FORMAT, 0, "attribute: strides");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.nope\",\"bias\":\"c.bias\"}}]}", 0, 0, AVLOC_ERR_NOT_FOUND, 0, "weight not in the file: c.nope");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"bias\":\"c.bias\"}}]}", 0, 0, AVLOC_ERR_FORMAT, 0, "missing weight");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"relu\",\"in\":[\"y\"],\"out\":[\"z\"],\"extra\":1}]}", 0, 0, AVLOC_ERR_FORMAT, 1, "node key: extra");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"softmax\",\"in\":[\"y\"],\"out\":[\"z\"]}]}", 0, 0, AVLOC_ERR_PARAM, 1, "missing required");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"softmax\",\"in\":[\"y\"],\"out\":[\"z\"],\"a\":{\"dim\":4}}]}", 0, 0, AVLOC_ERR_PARAM, 1, "bad dim");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"add\",\"in\":[\"y\"],\"out\":[\"z\"]}]}", 0, 0, AVLOC_ERR_FORMAT, 1, "number of inputs");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"max_pool2d\",\"in\":[\"y\"],\"out\":[\"z\"],\"a\":{\"kernel_size\":[2,2],\"padding\":[2,0]}}]}", 0, 0, AVLOC_ERR_PARAM, 1, "padding");
+    expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"conv2d\",\"in\":[\"y\"]", 0, 0, AVLOC_ERR_FORMAT, -1, "graph JSON");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]}],\"outputs\":[\"nope\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_NOT_FOUND, -1, "graph output");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,1,5,5]}],\"outputs\":[\"y\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_UNSUPPORTED, -1, "batch");
+    { /* no graph metadata / wrong format */
+        size_t size, obj;
+        unsigned char *f = make_file(good, 0, 0, &size);
+        if (f) {
+            avloc_nn net;
+            CHECK_EQ_INT(avloc_nn_query(f, size, NULL), AVLOC_ERR_NULL);
+            CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, 0), AVLOC_ERR_WORKSPACE);
+            CHECK_EQ_INT(avloc_nn_query(f, size, &obj), AVLOC_OK);
+            CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
+            free(f);
+        }
+    }
+}
+
+/* Legal edge cases (docs/nn_format.md): one weight used by two nodes, an
+   output listed twice, an output that is a graph input, a graph without nodes. */
+static void test_edge_cases(void)
+{
+    static const char *graphs[2] = {
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,4,5]}],\"outputs\":[\"y\",\"z\",\"y\",\"x\"],\"nodes\":["
+        "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"k\"},\"a\":{\"padding\":1}},"
+        "{\"op\":\"relu\",\"in\":[\"x\"],\"out\":[\"r\"]},"
+        "{\"op\":\"conv2d\",\"in\":[\"r\"],\"out\":[\"z\"],\"w\":{\"weight\":\"k\"},\"a\":{\"padding\":[1,1]}}]}",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,4,5]}],\"outputs\":[\"x\",\"x\"],\"nodes\":[]}"};
+    float k[9], x[20], o[4][20], want[2][20];
+    size_t shape[4] = {1, 1, 3, 3}, i, g, need, obj;
+    int a, b;
+    for (i = 0; i < 9; i++) k[i] = (float)i * 0.25f - 1.0f;
+    for (i = 0; i < 20; i++) x[i] = (float)((i * 7) % 11) - 5.0f;
+    for (i = 0; i < 20; i++) { /* 3x3 cross-correlation with zero padding, of x and relu(x) */
+        int r = (int)i / 5, c = (int)i % 5;
+        want[0][i] = want[1][i] = 0.0f;
+        for (a = -1; a <= 1; a++)
+            for (b = -1; b <= 1; b++)
+                if (r + a >= 0 && r + a < 4 && c + b >= 0 && c + b < 5) {
+                    float v = x[(r + a) * 5 + c + b], w = k[(a + 1) * 3 + b + 1];
+                    want[0][i] += w * v;
+                    want[1][i] += w * (v > 0.0f ? v : 0.0f);
+                }
+    }
+    for (g = 0; g < 2; g++) {
+        avloc_st_writer w;
+        unsigned char *buf = NULL, *mem;
+        avloc_nn net;
+        avloc_nn_error err;
+        float *outs[4] = {o[0], o[1], o[2], o[3]}, arena[512], scratch[512];
+        const float *ins[1] = {x};
+        int pass;
+        for (pass = 0, need = 0; pass < 2; pass++) {
+            buf = pass ? (unsigned char *)malloc(need) : NULL;
+            avloc_st_begin(&w, buf, need);
+            avloc_st_add_meta(&w, "format", "avloc-nn");
+            avloc_st_add_meta(&w, "version", "1");
+            avloc_st_add_meta(&w, "graph", graphs[g]);
+            if (g == 0) avloc_st_add(&w, "k", AVLOC_ST_F32, 4, shape, k);
+            avloc_st_finish(&w, &need);
+        }
+        CHECK_EQ_INT(avloc_nn_query(buf, need, &obj), AVLOC_OK);
+        mem = (unsigned char *)malloc(obj);
+        CHECK_EQ_INT(avloc_nn_init_ex(&net, buf, need, mem, obj, &err), AVLOC_OK);
+        CHECK(net.arena_bytes <= sizeof arena && net.scratch_bytes <= sizeof scratch);
+        memset(o, 0xff, sizeof o);
+        CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, sizeof arena, scratch, sizeof scratch), AVLOC_OK);
+        for (i = 0; i < 20; i++) {
+            if (g == 0) {
+                CHECK(fabsf(o[0][i] - want[0][i]) < 1e-5f && fabsf(o[1][i] - want[1][i]) < 1e-5f);
+                CHECK(o[2][i] == o[0][i] && o[3][i] == x[i]);
+            } else {
+                CHECK(o[0][i] == x[i] && o[1][i] == x[i]);
+            }
+        }
+        free(mem);
+        free(buf);
+    }
+}
+
+static void test_truncation(void)
+{
+    size_t size, n, bad = 0;
+    unsigned char *f = load("uvae_small.safetensors", &size);
+    if (!f) { CHECK(0); return; }
+    for (n = 0; n < size; n += (n < 4096 ? 1 : 97)) {
+        avloc_nn_error err;
+        if (try_init(f, n, &err, 0) == AVLOC_OK) bad++;
+    }
+    CHECK_EQ_INT((int)bad, 0);
+    free(f);
+}
+
+/* Mutations of the graph text of a valid network, re-wrapped in a valid
+   safetensors file so that they reach the graph parser and the binder. */
+static unsigned lcg_s = 12345u;
+static unsigned lcg(void) { lcg_s = lcg_s * 1103515245u + 12345u; return lcg_s >> 8; }
+
+static void test_fuzz(void)
+{
+    size_t size, glen, iter, ok = 0;
+    unsigned char *f = load("uvae_small.safetensors", &size);
+    avloc_st_reader r;
+    char *graph, *m;
+    static const char interesting[] = "{}[]\":,\\0189-.eE tx";
+    if (!f || avloc_st_open(&r, f, size) != AVLOC_OK || avloc_st_meta_len(&r, "graph", &glen) != AVLOC_OK) { CHECK(0); free(f); return; }
+    graph = (char *)malloc(glen + 1);
+    m = (char *)malloc(glen + 16);
+    avloc_st_meta(&r, "graph", graph, glen + 1);
+    for (iter = 0; iter < 3000; iter++) {
+        size_t len = glen, k, need = 0, fsize;
+        int nmut;
+        avloc_st_writer w;
+        avloc_st_iter it;
+        avloc_st_tensor t;
+        unsigned char *buf = NULL;
+        int pass;
+        avloc_nn_error err;
+        avloc_result rc;
+        memcpy(m, graph, glen + 1);
+        for (nmut = 1 + (int)(lcg() % 3); nmut > 0; nmut--) {
+            size_t pos = lcg() % len;
+            unsigned op = lcg() % 4;
+            if (op <= 1) m[pos] = interesting[lcg() % (sizeof interesting - 1)];
+            else if (op == 2 && len > 1) { memmove(m + pos, m + pos + 1, len - pos); len--; }
+            else if (len < glen + 8) { memmove(m + pos + 1, m + pos, len - pos + 1); m[pos] = interesting[lcg() % (sizeof interesting - 1)]; len++; }
+        }
+        m[len] = 0;
+        for (pass = 0; pass < 2; pass++) {
+            buf = pass ? (unsigned char *)malloc(need) : NULL;
+            avloc_st_begin(&w, buf, need);
+            avloc_st_add_meta(&w, "format", "avloc-nn");
+            avloc_st_add_meta(&w, "version", "1");
+            avloc_st_add_meta(&w, "graph", m);
+            avloc_st_iter_begin(&r, &it);
+            while (avloc_st_next(&r, &it, &t)) {
+                char name[256];
+                avloc_st_tensor_name(&t, name, sizeof name, NULL);
+                avloc_st_add(&w, name, t.dtype, t.ndim, t.shape, t.data);
+            }
+            rc = avloc_st_finish(&w, &need);
+        }
+        fsize = need;
+        if (rc == AVLOC_OK) {
+            rc = try_init(buf, fsize, &err, 1);
+            if (rc == AVLOC_OK) ok++;
+            else CHECK_MSG(err.msg[0] != 0, "error without a message (rc %d)", (int)rc);
+        }
+        free(buf);
+        (void)k;
+    }
+    printf("  fuzz: 3000 graph mutations, %u still valid (and ran)\n", (unsigned)ok);
+    free(graph);
+    free(m);
+    free(f);
+}
+
+/* avloc__nn_gemm (the header's one matrix product, static but in this TU)
+   against a double loop: every transpose/accumulate case and sizes that
+   leave row and column remainders around the 4x64 and 4x16 blocks. */
+static void test_gemm(void)
+{
+    static float A[9 * 150], B[150 * 150], C[9 * 150], R[9 * 150];
+    size_t iter, bad = 0;
+    unsigned st = 7;
+    for (iter = 0; iter < 400; iter++) {
+        size_t M = 1 + iter % 9, N = 1 + (iter * 37) % 150, K = 1 + (iter * 13) % 40, i, j, k;
+        int ta = (int)(iter & 1), tb = (int)(iter >> 1 & 1), acc = (int)(iter >> 2 & 1);
+        for (i = 0; i < 150 * 150; i++) { st = st * 1103515245u + 12345u; B[i] = (float)((st >> 9) % 2001) / 1000.0f - 1.0f; }
+        for (i = 0; i < 9 * 150; i++) { A[i] = B[(i * 7) % (150 * 150)]; C[i] = R[i] = B[(i * 11) % (150 * 150)]; }
+        for (i = 0; i < M; i++)
+            for (j = 0; j < N; j++) {
+                double sum = acc ? R[i * N + j] : 0.0;
+                for (k = 0; k < K; k++) sum += (double)(ta ? A[k * M + i] : A[i * K + k]) * (tb ? B[j * K + k] : B[k * N + j]);
+                R[i * N + j] = (float)sum;
+            }
+        avloc__nn_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, acc);
+        for (i = 0; i < M * N; i++)
+            if (fabsf(C[i] - R[i]) > 1e-4f * (1.0f + fabsf(R[i]))) bad++;
+    }
+    CHECK_EQ_INT((int)bad, 0);
+}
+
+/* avloc_nn_init_shapes: other input sizes re-plan the net; ops that no
+   longer fit fail naming the node; bad shapes are refused. */
+static void test_init_shapes(void)
+{
+    size_t msize, asize, obj, obj2;
+    unsigned char *m = load("vqvae_decoder.safetensors", &msize), *a = load("reshape_softmax.safetensors", &asize), *mem;
+    avloc_nn net;
+    avloc_nn_error err;
+    const size_t same[4] = {1, 6, 4, 4}, other[4] = {1, 6, 5, 3}, batch2[4] = {2, 6, 4, 4}, longer[4] = {1, 3, 4, 6};
+    const size_t *sp[1];
+    size_t arena_file;
+    if (!m || !a) { CHECK(0); free(m); free(a); return; }
+    CHECK_EQ_INT(avloc_nn_query(m, msize, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    sp[0] = same;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_OK);
+    arena_file = net.arena_bytes;
+    sp[0] = other;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_OK);
+    {
+        avloc_nn_tensor_info ti;
+        avloc_nn_output_info(&net, 0, &ti); /* convT x2 twice: 4x the spatial size */
+        CHECK(ti.ndim == 4 && ti.shape[2] == 20 && ti.shape[3] == 12);
+        CHECK(net.arena_bytes != arena_file);
+    }
+    sp[0] = batch2;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_ERR_SIZE);
+    CHECK(strstr(err.msg, "batch") != NULL);
+    free(mem);
+    CHECK_EQ_INT(avloc_nn_query(a, asize, &obj2), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj2);
+    sp[0] = longer;
+    CHECK_EQ_INT(avloc_nn_init_shapes(&net, a, asize, sp, mem, obj2, &err), AVLOC_ERR_SIZE);
+    CHECK_MSG(err.node >= 0 && strstr(err.msg, "weight shape") != NULL, "node %ld: %s", err.node, err.msg);
+    free(mem);
+    free(m);
+    free(a);
+}
+
+static void rng_ones(void *user, float *eps, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) eps[i] = 1.0f;
+    ++*(size_t *)user;
+}
+
+/* reparam with a caller RNG: mu + exp(logvar / 2) * eps, eps = 1 here. */
+static void test_reparam_rng(void)
+{
+    size_t msize, iosize, obj, calls = 0, i, bad = 0;
+    unsigned char *model = load("vq_reparam.safetensors", &msize), *iof = load("vq_reparam_io.safetensors", &iosize);
+    avloc_st_reader io;
+    avloc_nn net;
+    void *mem;
+    float z[60], lv[60], q[60], idx[15], m[60], *outs[3] = {q, idx, m};
+    const float *ins[2] = {z, lv};
+    if (!model || !iof || avloc_st_open(&io, iof, iosize) != AVLOC_OK) { CHECK(0); free(model); free(iof); return; }
+    avloc_st_read_f32(&io, "in0", z, 60);
+    avloc_st_read_f32(&io, "in1", lv, 60);
+    CHECK_EQ_INT(avloc_nn_query(model, msize, &obj), AVLOC_OK);
+    mem = malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init(&net, model, msize, mem, obj), AVLOC_OK);
+    CHECK(net.arena_bytes <= 64 && net.scratch_bytes <= 64);
+    {
+        float arena[16], scratch[16];
+        CHECK_EQ_INT(avloc_nn_run_rng_f32(&net, ins, outs, arena, sizeof arena, scratch, sizeof scratch, rng_ones, &calls), AVLOC_OK);
+    }
+    for (i = 0; i < 60; i++)
+        if (fabsf(m[i] - (z[i] + expf(0.5f * lv[i]))) > 1e-5f * (1.0f + fabsf(m[i]))) bad++;
+    CHECK_EQ_INT((int)bad, 0);
+    CHECK(calls > 0);
+    free(mem);
+    free(model);
+    free(iof);
+}
+
+int main(void)
+{
+    test_gemm();
+    test_goldens();
+    test_reparam_rng();
+    test_init_shapes();
+    test_hostile();
+    test_edge_cases();
+    test_truncation();
+    test_fuzz();
+    return th_finish("nn");
+}

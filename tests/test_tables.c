@@ -1,0 +1,213 @@
+/* MCU-ready constant tables (tools/gen_tables.c -> tests/tables_*.h): the
+   objects avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32 make from
+   the committed tables are bit-identical to the computed ones (which
+   test_mel checks against librosa/torchaudio), and so are their outputs;
+   the windows equal avloc_window_f32 and the STFT's padded window; the
+   table inits refuse inconsistent tables. Two configurations: torchaudio-
+   like (HTK, no norm, periodic Hann) and librosa-like (Slaney scale and
+   norm, HTK lifter, symmetric Hamming shorter than n_fft). */
+#define AVLOC_IMPLEMENTATION
+#include "../avloc_dsp.h"
+#include "harness.h"
+#include "tables_ta.h"
+#include "tables_lr.h"
+
+typedef struct tt_case {
+    const char *name;
+    const avloc_mel_tables *mel;
+    const avloc_mfcc_tables *mfcc;
+    const float *window;
+    size_t win_length;
+    avloc_window window_type;
+    int periodic;
+    avloc_mel_config want_mel; /* the configuration, stated independently of the tables */
+    avloc_mfcc_config want_mfcc;
+} tt_case;
+
+static float tt_rand(unsigned *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return (float)(*s >> 8) / 16777216.0f;
+}
+
+static int tt_same_mel_cfg(const avloc_mel_config *a, const avloc_mel_config *b)
+{
+    return a->sample_rate == b->sample_rate && a->n_fft == b->n_fft && a->n_mels == b->n_mels &&
+           a->fmin == b->fmin && a->fmax == b->fmax && a->scale == b->scale && a->norm == b->norm;
+}
+
+/* The table object equals the computed one, member by member and bit by bit. */
+static void tt_mel_objects(const tt_case *c, const avloc_mel_f32 *computed, const avloc_mel_f32 *table)
+{
+    const size_t nm = computed->n_mels;
+    CHECK_EQ_INT(table->n_mels, computed->n_mels);
+    CHECK_EQ_INT(table->n_bins, computed->n_bins);
+    CHECK_EQ_INT(table->nnz, computed->nnz);
+    if (table->nnz != computed->nnz || table->n_mels != nm) return;
+    CHECK_MSG(memcmp(table->start, computed->start, nm * sizeof(size_t)) == 0, "%s: mel start", c->name);
+    CHECK_MSG(memcmp(table->count, computed->count, nm * sizeof(size_t)) == 0, "%s: mel count", c->name);
+    CHECK_MSG(memcmp(table->offset, computed->offset, nm * sizeof(size_t)) == 0, "%s: mel offset", c->name);
+    CHECK_MSG(memcmp(table->weights, computed->weights, computed->nnz * sizeof(float)) == 0, "%s: mel weights",
+              c->name);
+    /* the object reads the flash tables themselves, no copy */
+    CHECK(table->weights == c->mel->weights && table->start == c->mel->start);
+}
+
+static void tt_mfcc_objects(const tt_case *c, const avloc_mfcc_f32 *computed, const avloc_mfcc_f32 *table)
+{
+    CHECK_EQ_INT(table->n_mels, computed->n_mels);
+    CHECK_EQ_INT(table->n_mfcc, computed->n_mfcc);
+    if (table->n_mels != computed->n_mels || table->n_mfcc != computed->n_mfcc) return;
+    CHECK_MSG(memcmp(table->dct, computed->dct, computed->n_mfcc * computed->n_mels * sizeof(float)) == 0,
+              "%s: DCT", c->name);
+    CHECK_MSG(memcmp(table->lift, computed->lift, computed->n_mfcc * sizeof(float)) == 0, "%s: lifter", c->name);
+}
+
+/* mel, log, MFCC and the MFCC inverse through both objects: identical bits. */
+static void tt_outputs(const tt_case *c, const avloc_mel_f32 *mc, const avloc_mel_f32 *mt,
+                       const avloc_mfcc_f32 *fc, const avloc_mfcc_f32 *ft)
+{
+    enum { T = 3 };
+    const size_t nb = mc->n_bins, nm = mc->n_mels, nk = fc->n_mfcc;
+    float *spec = (float *)malloc(T * nb * sizeof(float));
+    float *m1 = (float *)malloc(T * nm * sizeof(float)), *m2 = (float *)malloc(T * nm * sizeof(float));
+    float *c1 = (float *)malloc(T * nk * sizeof(float)), *c2 = (float *)malloc(T * nk * sizeof(float));
+    unsigned s = 12345u;
+    size_t i;
+    double energy = 0.0;
+    for (i = 0; i < T * nb; i++) spec[i] = tt_rand(&s) * tt_rand(&s) * 4.0f;
+    CHECK_EQ_INT(avloc_mel_apply_f32(mc, spec, T, m1), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mel_apply_f32(mt, spec, T, m2), AVLOC_OK);
+    CHECK_MSG(memcmp(m1, m2, T * nm * sizeof(float)) == 0, "%s: mel outputs differ", c->name);
+    for (i = 0; i < T * nm; i++) energy += m1[i];
+    CHECK(energy > 0.0); /* the comparison above saw real values */
+    CHECK_EQ_INT(avloc_log_f32(m1, T * nm, m1, 1e-6f, 1), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mfcc_apply_f32(fc, m1, T, c1), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mfcc_apply_f32(ft, m1, T, c2), AVLOC_OK);
+    CHECK_MSG(memcmp(c1, c2, T * nk * sizeof(float)) == 0, "%s: MFCC outputs differ", c->name);
+    CHECK_EQ_INT(avloc_mfcc_invert_f32(fc, c1, T, m1), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mfcc_invert_f32(ft, c1, T, m2), AVLOC_OK);
+    CHECK_MSG(memcmp(m1, m2, T * nm * sizeof(float)) == 0, "%s: MFCC inverse differs", c->name);
+    free(spec); free(m1); free(m2); free(c1); free(c2);
+}
+
+/* The window table is avloc_window_f32's, and the STFT's centred padded window. */
+static void tt_window(const tt_case *c)
+{
+    float *w = (float *)malloc(c->win_length * sizeof(float));
+    avloc_stft_config sc = avloc_stft_config_default();
+    avloc_stft_f32 st;
+    size_t ob = 0, sb = 0;
+    void *mem;
+    CHECK_EQ_INT(avloc_window_f32(c->window_type, c->periodic, w, c->win_length), AVLOC_OK);
+    CHECK_MSG(memcmp(w, c->window, c->win_length * sizeof(float)) == 0, "%s: window", c->name);
+    sc.n_fft = c->mel->cfg.n_fft;
+    sc.win_length = c->win_length;
+    sc.window = c->window_type;
+    sc.periodic = c->periodic;
+    CHECK_EQ_INT(avloc_stft_query_f32(&sc, &ob, &sb), AVLOC_OK);
+    mem = malloc(ob);
+    CHECK_EQ_INT(avloc_stft_init_f32(&st, &sc, mem, ob), AVLOC_OK);
+    CHECK_MSG(memcmp(st.window + (sc.n_fft - c->win_length) / 2, c->window, c->win_length * sizeof(float)) == 0,
+              "%s: STFT window", c->name);
+    free(mem);
+    free(w);
+}
+
+static void tt_case_run(const tt_case *c)
+{
+    avloc_mel_f32 mc, mt;
+    avloc_mfcc_f32 fc, ft;
+    size_t mb = 0, fb = 0;
+    void *mmem, *fmem;
+    CHECK_MSG(tt_same_mel_cfg(&c->mel->cfg, &c->want_mel), "%s: mel configuration of the tables", c->name);
+    CHECK(c->mfcc->cfg.n_mels == c->want_mfcc.n_mels && c->mfcc->cfg.n_mfcc == c->want_mfcc.n_mfcc &&
+          c->mfcc->cfg.lifter == c->want_mfcc.lifter && c->mfcc->cfg.lifter_L == c->want_mfcc.lifter_L);
+    CHECK_EQ_INT(avloc_mel_query_f32(&c->want_mel, &mb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mfcc_query_f32(&c->want_mfcc, &fb), AVLOC_OK);
+    mmem = malloc(mb);
+    fmem = malloc(fb);
+    CHECK_EQ_INT(avloc_mel_init_f32(&mc, &c->want_mel, mmem, mb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mfcc_init_f32(&fc, &c->want_mfcc, fmem, fb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mt, c->mel), AVLOC_OK);
+    CHECK_EQ_INT(avloc_mfcc_init_tables_f32(&ft, c->mfcc), AVLOC_OK);
+    tt_mel_objects(c, &mc, &mt);
+    tt_mfcc_objects(c, &fc, &ft);
+    tt_outputs(c, &mc, &mt, &fc, &ft);
+    tt_window(c);
+    free(mmem);
+    free(fmem);
+}
+
+/* Inconsistent or missing tables are refused and leave a zeroed object. */
+static void tt_bad_tables(void)
+{
+    const avloc_mel_tables *g = &tables_ta_mel;
+    const size_t nm = g->cfg.n_mels;
+    size_t start[64], count[64], offset[64];
+    avloc_mel_tables t;
+    avloc_mel_f32 mel;
+    avloc_mfcc_tables ft;
+    avloc_mfcc_f32 mf;
+    float spec[201], out[40];
+    memset(spec, 0, sizeof spec);
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(NULL, g), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, NULL), AVLOC_ERR_NULL);
+    memcpy(start, g->start, nm * sizeof *start);
+    memcpy(count, g->count, nm * sizeof *count);
+    memcpy(offset, g->offset, nm * sizeof *offset);
+    t = *g;
+    t.start = start; t.count = count; t.offset = offset;
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_OK); /* the copy itself is fine */
+    t.weights = NULL;
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_NULL);
+    t.weights = g->weights;
+    t.nnz = g->nnz + 1;
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_FORMAT);
+    t.nnz = g->nnz;
+    offset[3] += 1;
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_FORMAT);
+    offset[3] -= 1;
+    start[nm - 1] = g->cfg.n_fft / 2 + 1 - count[nm - 1] + 1; /* last band past the spectrum */
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_FORMAT);
+    CHECK(mel.weights == NULL);
+    CHECK_EQ_INT(avloc_mel_apply_f32(&mel, spec, 1, out), AVLOC_ERR_STATE);
+    start[nm - 1] = g->start[nm - 1];
+    count[0] = (size_t)-1; /* a count that would overflow the running sum */
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_FORMAT);
+    count[0] = g->count[0];
+    t.cfg.n_mels = 0;
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_SIZE);
+    t.cfg.n_mels = nm;
+    t.cfg.fmax = t.cfg.fmin;
+    CHECK_EQ_INT(avloc_mel_init_tables_f32(&mel, &t), AVLOC_ERR_PARAM);
+
+    ft = tables_ta_mfcc;
+    CHECK_EQ_INT(avloc_mfcc_init_tables_f32(NULL, &ft), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_mfcc_init_tables_f32(&mf, NULL), AVLOC_ERR_NULL);
+    ft.lift = NULL;
+    CHECK_EQ_INT(avloc_mfcc_init_tables_f32(&mf, &ft), AVLOC_ERR_NULL);
+    ft.lift = tables_ta_mfcc.lift;
+    ft.cfg.n_mfcc = ft.cfg.n_mels + 1;
+    CHECK_EQ_INT(avloc_mfcc_init_tables_f32(&mf, &ft), AVLOC_ERR_SIZE);
+    CHECK(mf.dct == NULL);
+    CHECK_EQ_INT(avloc_mfcc_apply_f32(&mf, out, 1, spec), AVLOC_ERR_STATE);
+}
+
+/* The configurations, written out independently of the generated tables. */
+static const tt_case tt_cases[2] = {
+    {"torchaudio-like", &tables_ta_mel, &tables_ta_mfcc, tables_ta_window, TABLES_TA_WINDOW_LENGTH,
+     AVLOC_WINDOW_HANN, 1, {16000.0f, 400, 40, 0.0f, 8000.0f, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
+     {40, 13, AVLOC_LIFTER_NONE, 22.0f}},
+    {"librosa-like", &tables_lr_mel, &tables_lr_mfcc, tables_lr_window, TABLES_LR_WINDOW_LENGTH,
+     AVLOC_WINDOW_HAMMING, 0, {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
+     {64, 20, AVLOC_LIFTER_HTK, 22.0f}},
+};
+
+int main(void)
+{
+    size_t i;
+    for (i = 0; i < 2; i++) tt_case_run(&tt_cases[i]);
+    tt_bad_tables();
+    return th_finish("tables");
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# MCU-ready tables (docs/build.md):
+# 1. every committed tests/tables_*.h is what tools/gen_tables.c emits today
+#    for the command written in its header (so test_tables checks current
+#    output of the generator, not a stale copy);
+# 2. a Cortex-M4 program on the table path (tests/modes/mcu_mel.c) links
+#    without double-precision libm (pow/log/cos/...) and without soft-float
+#    double helpers (__aeabi_d*), while the computed-init build of the same
+#    program pulls them in; prints both .text sizes. Skipped without
+#    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
+# Environment: CC (host compiler, cc), BUILD (build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+OUT=$BUILD/mcu
+mkdir -p "$OUT"
+
+make -s "$BUILD/gen_tables" BUILD="$BUILD" >/dev/null
+for h in tests/tables_*.h; do
+    cmd=$(sed -n 's/^ *command: gen_tables //p' "$h")
+    # shellcheck disable=SC2086  # the stored command is a plain argument list
+    "$BUILD/gen_tables" $cmd | diff -u "$h" - >/dev/null || {
+        echo "$h is stale: regenerate with $BUILD/gen_tables $cmd > $h"
+        exit 1
+    }
+    echo "  $h: up to date"
+done
+
+if ! command -v arm-none-eabi-gcc >/dev/null; then
+    echo "  Cortex-M4 link check skipped: no arm-none-eabi-gcc"
+    exit 0
+fi
+F="-std=c99 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb -Os -DNDEBUG
+   -ffunction-sections -fdata-sections -Wall -Wextra -pedantic -Werror -I. -Itests
+   --specs=nosys.specs -Wl,--gc-sections"
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F tests/modes/mcu_mel.c -o "$OUT/mel_tables.elf" -lm
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F -DMCU_COMPUTED tests/modes/mcu_mel.c -o "$OUT/mel_computed.elf" -lm
+DOUBLE=' T (pow|log|log10|exp|cos|sin|tan|sqrt|atan2|__ieee754_(pow|log|log10|exp|cos|sin|sqrt|rem_pio2)|__aeabi_d[a-z0-9]*)$'
+if arm-none-eabi-nm "$OUT/mel_tables.elf" | grep -E "$DOUBLE"; then
+    echo "  the table path pulled in the double-precision functions above"
+    exit 1
+fi
+arm-none-eabi-nm "$OUT/mel_computed.elf" | grep -qE ' T (pow|cos)$' || {
+    echo "  the computed build has no pow/cos: the check above proves nothing"
+    exit 1
+}
+tt=$(arm-none-eabi-size "$OUT/mel_tables.elf" | awk 'NR == 2 { print $1 }')
+tc=$(arm-none-eabi-size "$OUT/mel_computed.elf" | awk 'NR == 2 { print $1 }')
+echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
+echo "  the table build links no double pow/log/cos and no __aeabi_d* helper"

@@ -1,0 +1,237 @@
+/* tools/gen_tables.c - emits a C header of constant tables for avloc_dsp.h
+   (mel filterbank, MFCC DCT matrix and lifter, analysis window) for one
+   configuration, for targets that should not compute them at init (no
+   double-precision libm, tables in flash), as CMSIS-DSP ships its
+   filterbanks. The values come from the library's own init functions, so
+   they are bit-identical to the computed objects by construction; floats
+   are printed with 9 significant digits, which read back to the same float.
+
+   Build and run (any host):
+       make build/gen_tables
+       build/gen_tables --name kws --sr 16000 --n-fft 512 --n-mels 40 \
+           --fmin 20 --fmax 8000 --n-mfcc 13 --window hann > kws_tables.h
+
+   Use on the target (no avloc_mel_init_f32 / avloc_mfcc_init_f32 call):
+       #include "kws_tables.h"
+       avloc_mel_f32 mel;   avloc_mel_init_tables_f32(&mel, &kws_mel);
+       avloc_mfcc_f32 mfcc; avloc_mfcc_init_tables_f32(&mfcc, &kws_mfcc);
+       ... kws_window[KWS_WINDOW_LENGTH] for your own framing / FFT ...
+
+   Options (defaults in brackets): --name ID (required: prefix of every
+   emitted name), --sr HZ [16000], --n-fft N [512], --n-mels N [40],
+   --fmin HZ [0], --fmax HZ [sr/2], --scale htk|slaney [htk],
+   --norm none|slaney [none], --n-mfcc N [13; 0: no MFCC tables],
+   --lifter none|librosa|htk [none], --lifter-L L [22],
+   --window none|rectangular|hann|hamming|blackman|sqrt_hann [hann],
+   --win-length N [n_fft], --symmetric (default: periodic window). */
+#define AVLOC_IMPLEMENTATION
+#include "avloc_dsp.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct gt_args {
+    const char *name;
+    avloc_mel_config mel;
+    avloc_mfcc_config mfcc;
+    int window; /* -1: none, else an avloc_window */
+    int periodic;
+    size_t win_length;
+} gt_args;
+
+static int gt_usage(const char *msg)
+{
+    fprintf(stderr, "gen_tables: %s (see the comment at the top of tools/gen_tables.c)\n", msg);
+    return 2;
+}
+
+/* index of s in names[n], or -1 */
+static int gt_pick(const char *s, const char *const *names, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
+static const char *const gt_windows[] = {"rectangular", "hann", "hamming", "blackman", "sqrt_hann"};
+static const avloc_window gt_window_ids[] = {AVLOC_WINDOW_RECTANGULAR, AVLOC_WINDOW_HANN, AVLOC_WINDOW_HAMMING,
+                                             AVLOC_WINDOW_BLACKMAN, AVLOC_WINDOW_SQRT_HANN};
+static const char *const gt_window_enums[] = {"AVLOC_WINDOW_RECTANGULAR", "AVLOC_WINDOW_HANN", "AVLOC_WINDOW_HAMMING",
+                                              "AVLOC_WINDOW_BLACKMAN", "AVLOC_WINDOW_SQRT_HANN"};
+
+static int gt_parse(int argc, char **argv, gt_args *a)
+{
+    static const char *const scales[] = {"htk", "slaney"}, *const norms[] = {"none", "slaney"};
+    static const char *const lifters[] = {"none", "librosa", "htk"};
+    int i, fmax_set = 0, k;
+    memset(a, 0, sizeof *a);
+    a->mel = avloc_mel_config_default();
+    a->mfcc = avloc_mfcc_config_default();
+    a->window = 1; /* hann */
+    a->periodic = 1;
+    for (i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(o, "--symmetric") == 0) { a->periodic = 0; continue; }
+        if (!v) return gt_usage("an option lacks its value");
+        i++;
+        if (strcmp(o, "--name") == 0) a->name = v;
+        else if (strcmp(o, "--sr") == 0) a->mel.sample_rate = strtof(v, NULL);
+        else if (strcmp(o, "--n-fft") == 0) a->mel.n_fft = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--n-mels") == 0) a->mel.n_mels = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--fmin") == 0) a->mel.fmin = strtof(v, NULL);
+        else if (strcmp(o, "--fmax") == 0) { a->mel.fmax = strtof(v, NULL); fmax_set = 1; }
+        else if (strcmp(o, "--n-mfcc") == 0) a->mfcc.n_mfcc = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--lifter-L") == 0) a->mfcc.lifter_L = strtof(v, NULL);
+        else if (strcmp(o, "--win-length") == 0) a->win_length = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--scale") == 0) {
+            if ((k = gt_pick(v, scales, 2)) < 0) return gt_usage("--scale: htk or slaney");
+            a->mel.scale = k ? AVLOC_MEL_SLANEY : AVLOC_MEL_HTK;
+        } else if (strcmp(o, "--norm") == 0) {
+            if ((k = gt_pick(v, norms, 2)) < 0) return gt_usage("--norm: none or slaney");
+            a->mel.norm = k ? AVLOC_MEL_NORM_SLANEY : AVLOC_MEL_NORM_NONE;
+        } else if (strcmp(o, "--lifter") == 0) {
+            if ((k = gt_pick(v, lifters, 3)) < 0) return gt_usage("--lifter: none, librosa or htk");
+            a->mfcc.lifter = k == 0 ? AVLOC_LIFTER_NONE : k == 1 ? AVLOC_LIFTER_LIBROSA : AVLOC_LIFTER_HTK;
+        } else if (strcmp(o, "--window") == 0) {
+            a->window = strcmp(v, "none") == 0 ? -1 : gt_pick(v, gt_windows, 5);
+            if (a->window < -1 || (a->window == -1 && strcmp(v, "none") != 0))
+                return gt_usage("--window: none, rectangular, hann, hamming, blackman or sqrt_hann");
+        } else return gt_usage("unknown option");
+    }
+    if (!a->name || !a->name[0]) return gt_usage("--name is required");
+    for (k = 0; a->name[k]; k++)
+        if (!(isalnum((unsigned char)a->name[k]) || a->name[k] == '_') || isdigit((unsigned char)a->name[0]))
+            return gt_usage("--name must be a C identifier");
+    if (!fmax_set) a->mel.fmax = a->mel.sample_rate / 2.0f;
+    if (a->win_length == 0) a->win_length = a->mel.n_fft;
+    a->mfcc.n_mels = a->mel.n_mels;
+    return 0;
+}
+
+/* A float literal that reads back to exactly v (9 significant digits). */
+static void gt_float(FILE *f, float v)
+{
+    char b[48];
+    snprintf(b, sizeof b, "%.9g", (double)v);
+    if (!strpbrk(b, ".en")) strcat(b, ".0");
+    fprintf(f, "%sf", b);
+}
+
+static void gt_floats(FILE *f, const char *name, const char *suffix, const float *x, size_t n)
+{
+    size_t i;
+    fprintf(f, "AVLOC_TABLE static const float %s_%s[%lu] = {", name, suffix, (unsigned long)(n ? n : 1));
+    for (i = 0; i < n; i++) {
+        fputs(i % 6 ? " " : "\n    ", f);
+        gt_float(f, x[i]);
+        if (i + 1 < n) fputc(',', f);
+    }
+    fputs(n ? "\n};\n" : "0.0f};\n", f);
+}
+
+static void gt_sizes(FILE *f, const char *name, const char *suffix, const size_t *x, size_t n)
+{
+    size_t i;
+    fprintf(f, "AVLOC_TABLE static const size_t %s_%s[%lu] = {", name, suffix, (unsigned long)n);
+    for (i = 0; i < n; i++) fprintf(f, "%s%lu%s", i % 12 ? " " : "\n    ", (unsigned long)x[i], i + 1 < n ? "," : "");
+    fputs("\n};\n", f);
+}
+
+static int gt_mel(FILE *f, const gt_args *a)
+{
+    const avloc_mel_config *c = &a->mel;
+    static const char *const scale[] = {"AVLOC_MEL_HTK", "AVLOC_MEL_SLANEY"};
+    static const char *const norm[] = {"AVLOC_MEL_NORM_NONE", "AVLOC_MEL_NORM_SLANEY"};
+    avloc_mel_f32 mel;
+    size_t bytes;
+    void *mem;
+    avloc_result r = avloc_mel_query_f32(c, &bytes);
+    if (r != AVLOC_OK || !(mem = malloc(bytes))) return gt_usage("bad mel configuration");
+    if ((r = avloc_mel_init_f32(&mel, c, mem, bytes)) != AVLOC_OK) { free(mem); return gt_usage(avloc_result_str(r)); }
+    fprintf(f, "\n/* mel filterbank: avloc_mel_init_f32 of the configuration in %s_mel.cfg */\n", a->name);
+    gt_sizes(f, a->name, "mel_start", mel.start, mel.n_mels);
+    gt_sizes(f, a->name, "mel_count", mel.count, mel.n_mels);
+    gt_sizes(f, a->name, "mel_offset", mel.offset, mel.n_mels);
+    gt_floats(f, a->name, "mel_weights", mel.weights, mel.nnz);
+    fprintf(f, "AVLOC_TABLE static const avloc_mel_tables %s_mel = {\n    {", a->name);
+    gt_float(f, c->sample_rate);
+    fprintf(f, ", %lu, %lu, ", (unsigned long)c->n_fft, (unsigned long)c->n_mels);
+    gt_float(f, c->fmin);
+    fputs(", ", f);
+    gt_float(f, c->fmax);
+    fprintf(f, ", %s, %s},\n    %lu, %s_mel_start, %s_mel_count, %s_mel_offset, %s_mel_weights\n};\n",
+            scale[c->scale == AVLOC_MEL_SLANEY], norm[c->norm == AVLOC_MEL_NORM_SLANEY], (unsigned long)mel.nnz,
+            a->name, a->name, a->name, a->name);
+    free(mem);
+    return 0;
+}
+
+static int gt_mfcc(FILE *f, const gt_args *a)
+{
+    const avloc_mfcc_config *c = &a->mfcc;
+    static const char *const lifter[] = {"AVLOC_LIFTER_NONE", "AVLOC_LIFTER_LIBROSA", "AVLOC_LIFTER_HTK"};
+    avloc_mfcc_f32 m;
+    size_t bytes;
+    void *mem;
+    avloc_result r = avloc_mfcc_query_f32(c, &bytes);
+    if (r != AVLOC_OK || !(mem = malloc(bytes))) return gt_usage("bad MFCC configuration");
+    if ((r = avloc_mfcc_init_f32(&m, c, mem, bytes)) != AVLOC_OK) { free(mem); return gt_usage(avloc_result_str(r)); }
+    fprintf(f, "\n/* MFCC: avloc_mfcc_init_f32 of the configuration in %s_mfcc.cfg */\n", a->name);
+    gt_floats(f, a->name, "mfcc_dct", m.dct, m.n_mfcc * m.n_mels);
+    gt_floats(f, a->name, "mfcc_lift", m.lift, m.n_mfcc);
+    fprintf(f, "AVLOC_TABLE static const avloc_mfcc_tables %s_mfcc = {\n    {%lu, %lu, %s, ", a->name,
+            (unsigned long)c->n_mels, (unsigned long)c->n_mfcc, lifter[(int)c->lifter]);
+    gt_float(f, c->lifter_L);
+    fprintf(f, "},\n    %s_mfcc_dct, %s_mfcc_lift\n};\n", a->name, a->name);
+    free(mem);
+    return 0;
+}
+
+static int gt_window(FILE *f, const gt_args *a)
+{
+    float *w = (float *)malloc(a->win_length * sizeof *w);
+    char upper[256];
+    size_t i;
+    avloc_result r;
+    if (!w) return gt_usage("out of memory");
+    r = avloc_window_f32(gt_window_ids[a->window], a->periodic, w, a->win_length);
+    if (r != AVLOC_OK) { free(w); return gt_usage(avloc_result_str(r)); }
+    for (i = 0; a->name[i] && i + 1 < sizeof upper; i++) upper[i] = (char)toupper((unsigned char)a->name[i]);
+    upper[i] = '\0';
+    fprintf(f, "\n/* window: avloc_window_f32(%s, %d, w, %lu) */\n#define %s_WINDOW_LENGTH %lu\n",
+            gt_window_enums[a->window], a->periodic, (unsigned long)a->win_length, upper,
+            (unsigned long)a->win_length);
+    gt_floats(f, a->name, "window", w, a->win_length);
+    free(w);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gt_args a;
+    int i, rc = gt_parse(argc, argv, &a);
+    if (rc) return rc;
+    printf("/* %s tables for avloc_dsp.h, generated by tools/gen_tables.c with avloc %s:\n"
+           "   bit-identical to what avloc_mel_init_f32 / avloc_mfcc_init_f32 /\n"
+           "   avloc_window_f32 compute for this configuration. Do not edit; regenerate:\n"
+           "   command: gen_tables",
+           a.name, AVLOC_VERSION_STRING);
+    for (i = 1; i < argc; i++) printf(" %s", argv[i]);
+    printf("\n   Use: avloc_mel_init_tables_f32(&mel, &%s_mel),\n"
+           "        avloc_mfcc_init_tables_f32(&mfcc, &%s_mfcc). */\n"
+           "#ifndef AVLOC_TABLES_%s_H\n#define AVLOC_TABLES_%s_H\n\n"
+           "#ifndef AVLOC_DSP_H /* no #include: the path to the header is the program's business */\n"
+           "#error \"include avloc_dsp.h before this table header\"\n#endif\n\n"
+           "#ifndef AVLOC_TABLE /* a program need not use every table */\n"
+           "#if defined(__GNUC__) || defined(__clang__)\n#define AVLOC_TABLE __attribute__((unused))\n"
+           "#else\n#define AVLOC_TABLE\n#endif\n#endif\n",
+           a.name, a.name, a.name, a.name);
+    if ((rc = gt_mel(stdout, &a)) != 0) return rc;
+    if (a.mfcc.n_mfcc > 0 && (rc = gt_mfcc(stdout, &a)) != 0) return rc;
+    if (a.window >= 0 && (rc = gt_window(stdout, &a)) != 0) return rc;
+    printf("\n#endif\n");
+    return 0;
+}
