@@ -643,10 +643,13 @@ typedef avloc_complex_f32 avloc__cpx;
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
    builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
    there), and the final radix-8 pass (ido == 1) has its own kernel,
-   vectorised across k, with no twiddles. Returns the count (0 for n == 1). */
-static size_t avloc__fft_factor(size_t n, size_t *f)
+   vectorised across k, with no twiddles. vw: complex per SIMD vector of the
+   kernel set; scalar builds (vw == 1) keep radix 4 (a scalar radix-8
+   butterfly needs more than x86-64's 16 float registers: 40 % slower,
+   measured). Returns the count (0 for n == 1). */
+static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
 {
-    size_t nf = 0, e = 0, p, i, n8 = n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
+    size_t nf = 0, e = 0, p, i, n8 = vw > 1 && n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
     while (n % 2 == 0) { e++; n /= 2; }
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
@@ -689,7 +692,7 @@ static double avloc__fft_pass_cost(size_t ip)
 #define AVLOC__FFT_SCALAR_X 4.0
 static double avloc__fft_cost(size_t n, size_t vw)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), k, l1 = 1;
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), k, l1 = 1;
     double c = 0.0, mem = n > 2048 ? 0.03 : 0.0;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
@@ -923,7 +926,7 @@ typedef struct avloc__fft_impl {
    the cost model prefers it (never below 50: direct passes are fine there). */
 static int avloc__fft_use_bluestein(size_t n)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), i, vw = avloc__fft_vw();
+    size_t f[AVLOC__FFT_MAXF], vw = avloc__fft_vw(), nf = avloc__fft_factor(n, vw, f), i;
     for (i = 0; i < nf; i++)
         if (f[i] > AVLOC__FFT_GMAX) return 1;
     if (n < 50) return 0;
@@ -967,7 +970,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
         avloc__cplan_layout(a, m, &sub);
     } else {
-        nf = avloc__fft_factor(n, f);
+        nf = avloc__fft_factor(n, avloc__fft_vw(), f);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
@@ -1103,13 +1106,21 @@ static void avloc__pass4(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
         const avloc__cpx *c = cc + ido * 4 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
-            avloc__cpx x[4];
-            x[0] = c[i]; x[1] = c[i + ido]; x[2] = c[i + 2 * ido]; x[3] = c[i + 3 * ido];
-            avloc__dft4(x, s);
-            h[i] = x[0];
-            AVLOC__STORE_TW(h + i, st, x, 1, tw + i, ido, s);
-            AVLOC__STORE_TW(h + i, st, x, 2, tw + i, ido, s);
-            AVLOC__STORE_TW(h + i, st, x, 3, tw + i, ido, s);
+            avloc__cpx a = c[i], b = c[i + ido], cq = c[i + 2 * ido], d = c[i + 3 * ido];
+            float t0r = a.re + cq.re, t0i = a.im + cq.im, t1r = a.re - cq.re, t1i = a.im - cq.im;
+            float t2r = b.re + d.re, t2i = b.im + d.im, t3r = b.re - d.re, t3i = b.im - d.im;
+            float rr = s * t3i, ri = -s * t3r; /* -i*s*t3 */
+            h[i].re = t0r + t2r;
+            h[i].im = t0i + t2i;
+            if (ido == 1) {
+                h[st].re = t1r + rr; h[st].im = t1i + ri;
+                h[2 * st].re = t0r - t2r; h[2 * st].im = t0i - t2i;
+                h[3 * st].re = t1r - rr; h[3 * st].im = t1i - ri;
+            } else {
+                AVLOC__CMULW(h[i + st], t1r + rr, t1i + ri, tw[i], s);
+                AVLOC__CMULW(h[i + 2 * st], t0r - t2r, t0i - t2i, tw[i + ido], s);
+                AVLOC__CMULW(h[i + 3 * st], t1r - rr, t1i - ri, tw[i + 2 * ido], s);
+            }
         }
     }
 }
