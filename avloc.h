@@ -48,9 +48,24 @@
    AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>); only
                       used for internal invariants, never for input checks
    AVLOC_USE_CBLAS    route avloc_gemm_f64 through cblas_dgemm
-   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2 intrinsics)
+   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
+   AVLOC_NO_FMA       no fused multiply-add in any kernel (AVX2 and AArch64
+                      NEON use a multiply then an add), so results do not
+                      depend on whether the CPU has FMA: the AVX2 and SSE2
+                      elementwise kernels give bit-identical results. The
+                      compiler may still contract a*b+c in C code: clang
+                      obeys the FP_CONTRACT pragma this sets; with gcc also
+                      build with -ffp-contract=off (its default for -std=c99);
+                      -ffast-math (contraction, reassociation) voids this
+   NEON               ARM: kernels use NEON where the compiler targets it
+                      (__ARM_NEON: always on AArch64; ARMv7-A with
+                      -mfpu=neon), no flag needed; ARMv7 lacks double vectors,
+                      so GLLiM's statistics/posterior stay scalar there
+   -ffast-math        supported (gcc, clang): sign flips and NaN/Inf checks
+                      work on bit patterns, tested in CI
+   SIMD internals     the "SIMD layer" section below; docs/CONTRIBUTING.md
    AVLOC_MAX_DIM      cap on any single dimension accepted from files
                       (default 1<<28), a guard against hostile inputs
 
@@ -116,32 +131,79 @@
 #define AVLOC_ASSERT(x) assert(x)
 #endif
 
-/* x86 kernel sets, shared by every module (internal). The hot loops have an
-   SSE2 version (the x86-64 baseline) and an AVX2+FMA one:
-   - built with -mavx2 -mfma (or -march=native): AVLOC__AVX2_ONLY, the AVX2
-     kernels are the only ones compiled and always run;
-   - built for the baseline with gcc or clang on x86-64: both are compiled (the
-     AVX2 ones under a function target attribute) and AVLOC__AVX2_OK() picks
-     AVX2 at run time when the CPU and OS support it (cpuid bits that libgcc
-     reads once; no state of ours). AVLOC_NO_DISPATCH turns that off.
-   AVLOC__TARGET_AVX2 marks one AVX2 function; AVLOC__AVX2_BEGIN/END bracket
-   a block of them; AVLOC__SIMD_PICK(avx2, sse2, scalar) is the expression
-   of the set that runs (the others are not even compiled). */
+/* ================================================================== */
+/*        SIMD layer (internal): vector operations, once per set       */
+/* ================================================================== */
+/* Every hot kernel of every module is written ONCE against the generic
+   names below (avloc__vf_add, AVLOC__VF_W, ...) and compiled once per
+   instruction set ("set") that this build can run; a dispatch macro calls
+   the right copy. In the style of pffft: a small set of typed operations,
+   the width a compile-time constant.
+
+   SETS (suffix: what it is, width in floats / doubles)
+     scal  plain C, 1 / 1 (always defined; the reference semantics)
+     sse2  x86 SSE2, 4 / 2                      AVLOC__VSET_SSE2
+     avx2  x86 AVX2 + FMA, 8 / 4                AVLOC__VSET_AVX2
+     neon  ARM NEON, 4 / 2 (AArch64; ARMv7-A    AVLOC__VSET_NEON
+           with -mfpu=neon: 4 / none)           (AVLOC__VD_NEON: doubles)
+   Which are compiled:
+   - x86-64 with gcc >= 6 or clang >= 6 at the baseline (-O2): sse2 and avx2
+     (the latter under a target attribute/pragma), AVLOC__AVX2_OK() chooses
+     at run time from cpuid bits libgcc reads once (no state of ours).
+     AVLOC_NO_DISPATCH: sse2 only. -mavx2 -mfma: avx2 only (AVLOC__AVX2_ONLY).
+   - other SSE2 targets (MSVC x64, 32-bit x86 with SSE2): sse2 only.
+   - __ARM_NEON: neon. AVLOC_NO_SIMD: none (the modules' scalar code runs).
+
+   OPERATIONS (vf: float vector, vi: int32 lanes, vd: double vector; masks
+   are vf/vi with all bits set in true lanes)
+     vf: ld st set1 zero add sub mul fmadd(a,b,c)=a*b+c fnmadd(a,b,c)=c-a*b
+         fmsub(a,b,c)=a*b-c
+         div min max and or xor andnot(a,b)=~a&b cmpgt cmpge cmple
+         sel(m,a,b)=m?a:b rcp rsqrt (estimates, >= 12 bits) hsum hmax
+         movemask (bit i: lane i true) asvi
+         complex pairs (re,im): cswap (im,re) cdupre (re,re) cdupim (im,im)
+         crev (pairs in reverse order) csign(odd) (vi: the sign bit on the re
+         or im lanes) xorm(a, vi m) (flips the bits of a set in m: sign flips) uzp0/uzp1 (even/odd lanes of a:b, in order) zip0/zip1 (their inverse: a0 b0 a1 b1 ...)
+         ld4t(p, rs, c) (4x4 complex transpose load, rows rs complex apart, see below)
+         mask_u8 (lanes where the W bytes at p are nonzero)
+     vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
+     vd: ld st set1 zero bcast(p) add sub mul fmadd hsum
+         cvtlo/cvthi (lower/upper half of a vf as doubles; AVLOC__VD_W is
+         AVLOC__VF_W / 2)
+   Sign flips and NaN/Inf tests use integer bit patterns only, so kernels
+   stay correct under -ffast-math (-fno-signed-zeros, -ffinite-math-only).
+
+   FMA: avx2 and AArch64 neon fuse fmadd/fnmadd unless AVLOC_NO_FMA, which
+   makes them a multiply then an add everywhere: the avx2 kernels then round
+   exactly like the sse2 ones (elementwise kernels give bit-identical
+   results). The compiler may still contract a*b+c written in C: clang obeys
+   the FP_CONTRACT pragma set below under AVLOC_NO_FMA; with gcc build with
+   -ffp-contract=off (gcc's default in -std=c99/c11 modes).
+
+   WRITING A KERNEL (see docs/CONTRIBUTING.md "SIMD layer")
+   A module keeps its kernels in a template section guarded by
+   `defined(AVLOC__VSET) && AVLOC__VPASS == <its pass id>` and re-includes
+   itself once per compiled set (AVLOC__VSET = scal|sse2|avx2|neon, avx2
+   inside AVLOC__AVX2_BEGIN/END); kernel names go through AVLOC__VN(name)
+   (name_<set>), and the caller runs AVLOC__VCALL(name, (args), fallback).
+   Kernels do the vector part of a loop and return how far they got; the
+   module's scalar code finishes (and is all that runs without SIMD). */
+
 #if !defined(AVLOC_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
-#define AVLOC__SSE2 1
-#endif
-#if !defined(AVLOC_NO_SIMD)
 #if defined(__AVX2__) && defined(__FMA__)
-#define AVLOC__AVX2 1
+#define AVLOC__VSET_AVX2 1
 #define AVLOC__AVX2_ONLY 1
 #define AVLOC__TARGET_AVX2
 #define AVLOC__AVX2_BEGIN
 #define AVLOC__AVX2_END
 #define AVLOC__AVX2_OK() 1
-#elif defined(__x86_64__) && defined(__SSE2__) && !defined(AVLOC_NO_DISPATCH) && !defined(_MSC_VER) && \
+#else
+#define AVLOC__VSET_SSE2 1
+#endif
+#if !defined(AVLOC__AVX2_ONLY) && defined(__x86_64__) && !defined(AVLOC_NO_DISPATCH) && !defined(_MSC_VER) && \
     ((defined(__clang__) && __clang_major__ >= 6) || (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 6))
 /* (not clang-cl / the MSVC ABI: no __cpu_model there) */
-#define AVLOC__AVX2 1
+#define AVLOC__VSET_AVX2 1
 #define AVLOC__TARGET_AVX2 __attribute__((target("avx2,fma")))
 #if defined(__clang__)
 #define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2,fma\"))), apply_to = function)")
@@ -161,16 +223,582 @@ static inline int avloc__cpu_avx2_fma(void)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #endif
+#elif !defined(AVLOC_NO_SIMD) && (defined(__ARM_NEON) || defined(__ARM_NEON__) || defined(_M_ARM64))
+#define AVLOC__VSET_NEON 1
+#if defined(__aarch64__) || defined(_M_ARM64)
+#define AVLOC__VD_NEON 1 /* AArch64: double vectors, division, fused multiply-add */
 #endif
+#endif
+
+/* The dispatch: AVLOC__SIMD_PICK(avx2, v128, none) is the expression of the
+   set that runs (v128: sse2 or neon); AVLOC__VCALL(fn, (args), none) calls
+   fn_<set>(args) for it, AVLOC__VCALL_D the same for kernels that need
+   double vectors (none on ARMv7). Sets not compiled are never named. */
 #if defined(AVLOC__AVX2_ONLY)
-#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (avx2)
-#elif defined(AVLOC__AVX2)
-#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (AVLOC__AVX2_OK() ? (avx2) : (sse2))
-#elif defined(AVLOC__SSE2)
-#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (sse2)
+#define AVLOC__SIMD_PICK(avx2, v128, none) (avx2)
+#define AVLOC__VCALL(fn, args, none) (fn##_avx2 args)
+#elif defined(AVLOC__VSET_AVX2)
+#define AVLOC__SIMD_PICK(avx2, v128, none) (AVLOC__AVX2_OK() ? (avx2) : (v128))
+#define AVLOC__VCALL(fn, args, none) (AVLOC__AVX2_OK() ? fn##_avx2 args : fn##_sse2 args)
+#elif defined(AVLOC__VSET_SSE2)
+#define AVLOC__SIMD_PICK(avx2, v128, none) (v128)
+#define AVLOC__VCALL(fn, args, none) (fn##_sse2 args)
+#elif defined(AVLOC__VSET_NEON)
+#define AVLOC__SIMD_PICK(avx2, v128, none) (v128)
+#define AVLOC__VCALL(fn, args, none) (fn##_neon args)
 #else
-#define AVLOC__SIMD_PICK(avx2, sse2, scalar) (scalar)
+#define AVLOC__SIMD_PICK(avx2, v128, none) (none)
+#define AVLOC__VCALL(fn, args, none) (none)
 #endif
+#if defined(AVLOC__VSET_NEON) && !defined(AVLOC__VD_NEON)
+#define AVLOC__VCALL_D(fn, args, none) (none)
+#else
+#define AVLOC__VCALL_D(fn, args, none) AVLOC__VCALL(fn, args, none)
+#endif
+
+/* Generic names: inside a kernel pass (AVLOC__VSET defined) they name the
+   current set's operation, e.g. avloc__vf_add -> avloc__vf_add_sse2. */
+#define AVLOC__VN(name) AVLOC__VN_(name, AVLOC__VSET)
+#define AVLOC__VN_(name, set) AVLOC__VN__(name, set)
+#define AVLOC__VN__(name, set) name##_##set
+#define avloc__vf AVLOC__VN(avloc__vf)
+#define avloc__vi AVLOC__VN(avloc__vi)
+#define avloc__vd AVLOC__VN(avloc__vd)
+#define AVLOC__VF_W AVLOC__VN(AVLOC__VF_W)
+#define AVLOC__VD_W AVLOC__VN(AVLOC__VD_W)
+#define avloc__vf_ld AVLOC__VN(avloc__vf_ld)
+#define avloc__vf_st AVLOC__VN(avloc__vf_st)
+#define avloc__vf_set1 AVLOC__VN(avloc__vf_set1)
+#define avloc__vf_zero AVLOC__VN(avloc__vf_zero)
+#define avloc__vf_add AVLOC__VN(avloc__vf_add)
+#define avloc__vf_sub AVLOC__VN(avloc__vf_sub)
+#define avloc__vf_mul AVLOC__VN(avloc__vf_mul)
+#define avloc__vf_fmadd AVLOC__VN(avloc__vf_fmadd)
+#define avloc__vf_fnmadd AVLOC__VN(avloc__vf_fnmadd)
+#define avloc__vf_fmsub AVLOC__VN(avloc__vf_fmsub)
+#define avloc__vf_div AVLOC__VN(avloc__vf_div)
+#define avloc__vf_min AVLOC__VN(avloc__vf_min)
+#define avloc__vf_max AVLOC__VN(avloc__vf_max)
+#define avloc__vf_and AVLOC__VN(avloc__vf_and)
+#define avloc__vf_or AVLOC__VN(avloc__vf_or)
+#define avloc__vf_xor AVLOC__VN(avloc__vf_xor)
+#define avloc__vf_xorm AVLOC__VN(avloc__vf_xorm)
+#define avloc__vf_andnot AVLOC__VN(avloc__vf_andnot)
+#define avloc__vf_cmpgt AVLOC__VN(avloc__vf_cmpgt)
+#define avloc__vf_cmpge AVLOC__VN(avloc__vf_cmpge)
+#define avloc__vf_cmple AVLOC__VN(avloc__vf_cmple)
+#define avloc__vf_sel AVLOC__VN(avloc__vf_sel)
+#define avloc__vf_rcp AVLOC__VN(avloc__vf_rcp)
+#define avloc__vf_rsqrt AVLOC__VN(avloc__vf_rsqrt)
+#define avloc__vf_hsum AVLOC__VN(avloc__vf_hsum)
+#define avloc__vf_hmax AVLOC__VN(avloc__vf_hmax)
+#define avloc__vf_movemask AVLOC__VN(avloc__vf_movemask)
+#define avloc__vf_asvi AVLOC__VN(avloc__vf_asvi)
+#define avloc__vf_cswap AVLOC__VN(avloc__vf_cswap)
+#define avloc__vf_cdupre AVLOC__VN(avloc__vf_cdupre)
+#define avloc__vf_cdupim AVLOC__VN(avloc__vf_cdupim)
+#define avloc__vf_crev AVLOC__VN(avloc__vf_crev)
+#define avloc__vf_csign AVLOC__VN(avloc__vf_csign)
+#define avloc__vf_uzp0 AVLOC__VN(avloc__vf_uzp0)
+#define avloc__vf_uzp1 AVLOC__VN(avloc__vf_uzp1)
+#define avloc__vf_ld4t AVLOC__VN(avloc__vf_ld4t)
+#define avloc__vf_zip0 AVLOC__VN(avloc__vf_zip0)
+#define avloc__vf_zip1 AVLOC__VN(avloc__vf_zip1)
+#define avloc__vf_mask_u8 AVLOC__VN(avloc__vf_mask_u8)
+#define avloc__vi_set1 AVLOC__VN(avloc__vi_set1)
+#define avloc__vi_and AVLOC__VN(avloc__vi_and)
+#define avloc__vi_or AVLOC__VN(avloc__vi_or)
+#define avloc__vi_add AVLOC__VN(avloc__vi_add)
+#define avloc__vi_sub AVLOC__VN(avloc__vi_sub)
+#define avloc__vi_srl AVLOC__VN(avloc__vi_srl)
+#define avloc__vi_cmpeq AVLOC__VN(avloc__vi_cmpeq)
+#define avloc__vi_tovf AVLOC__VN(avloc__vi_tovf)
+#define avloc__vi_asvf AVLOC__VN(avloc__vi_asvf)
+#define avloc__vd_ld AVLOC__VN(avloc__vd_ld)
+#define avloc__vd_st AVLOC__VN(avloc__vd_st)
+#define avloc__vd_set1 AVLOC__VN(avloc__vd_set1)
+#define avloc__vd_zero AVLOC__VN(avloc__vd_zero)
+#define avloc__vd_bcast AVLOC__VN(avloc__vd_bcast)
+#define avloc__vd_add AVLOC__VN(avloc__vd_add)
+#define avloc__vd_sub AVLOC__VN(avloc__vd_sub)
+#define avloc__vd_mul AVLOC__VN(avloc__vd_mul)
+#define avloc__vd_fmadd AVLOC__VN(avloc__vd_fmadd)
+#define avloc__vd_hsum AVLOC__VN(avloc__vd_hsum)
+#define avloc__vd_cvtlo AVLOC__VN(avloc__vd_cvtlo)
+#define avloc__vd_cvthi AVLOC__VN(avloc__vd_cvthi)
+/* broadcast load for GEMM micro-kernels: avloc__vf_set1(*p) */
+#define avloc__vf_bcast(p) avloc__vf_set1(*(p))
+
+#if defined(AVLOC_NO_FMA) && defined(__clang__)
+#pragma STDC FP_CONTRACT OFF /* AVLOC_NO_FMA: no a*b+c contracted in this TU's kernels either */
+#endif
+
+#include <math.h>
+#include <string.h>
+
+/* Sign masks are integers, applied with xorm, and hidden from the optimiser
+   (AVLOC__VOPAQUE): under -ffast-math gcc folds the -0 lanes of a float
+   vector constant to +0, and clang rewrites an xor with a known sign mask
+   into negations that it then moves across shuffles wrongly. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AVLOC__VOPAQUE(v, c) __asm__("" : "+" c(v))
+#else
+#define AVLOC__VOPAQUE(v, c) ((void)0)
+#endif
+
+/* ---- scal: plain C, width 1 (the semantics every set follows) ---- */
+typedef float avloc__vf_scal;
+typedef int32_t avloc__vi_scal;
+typedef double avloc__vd_scal;
+#define AVLOC__VF_W_scal 1
+#define AVLOC__VD_W_scal 1
+static inline int32_t avloc__f2i_bits(float x) { int32_t u; memcpy(&u, &x, sizeof u); return u; }
+static inline float avloc__i2f_bits(int32_t u) { float x; memcpy(&x, &u, sizeof x); return x; }
+/* bits set in x (0 <= x < 256): counts movemask lanes */
+static inline int avloc__popc8(int x)
+{
+    x = x - ((x >> 1) & 0x55);
+    x = (x & 0x33) + ((x >> 2) & 0x33);
+    return (x + (x >> 4)) & 0x0f;
+}
+/* finite (not Inf/NaN) from the exponent bits: right under -ffinite-math-only */
+static inline int avloc__finite_f32(float x) { return (avloc__f2i_bits(x) & 0x7f800000) != 0x7f800000; }
+static inline int avloc__nan_f32(float x) { return (avloc__f2i_bits(x) & 0x7fffffff) > 0x7f800000; }
+static inline int avloc__nan_f64(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x7fffffffffffffffu) > 0x7ff0000000000000u;
+}
+static inline int avloc__finite_f64(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x7ff0000000000000u) != 0x7ff0000000000000u;
+}
+static inline float avloc__vf_ld_scal(const float *p) { return *p; }
+static inline void avloc__vf_st_scal(float *p, float v) { *p = v; }
+static inline float avloc__vf_set1_scal(float x) { return x; }
+static inline float avloc__vf_zero_scal(void) { return 0.0f; }
+static inline float avloc__vf_add_scal(float a, float b) { return a + b; }
+static inline float avloc__vf_sub_scal(float a, float b) { return a - b; }
+static inline float avloc__vf_mul_scal(float a, float b) { return a * b; }
+static inline float avloc__vf_fmadd_scal(float a, float b, float c) { float p = a * b; return p + c; }
+static inline float avloc__vf_fnmadd_scal(float a, float b, float c) { float p = a * b; return c - p; }
+static inline float avloc__vf_fmsub_scal(float a, float b, float c) { float p = a * b; return p - c; }
+static inline float avloc__vf_div_scal(float a, float b) { return a / b; }
+static inline float avloc__vf_min_scal(float a, float b) { return b < a ? b : a; }
+static inline float avloc__vf_max_scal(float a, float b) { return b > a ? b : a; }
+static inline float avloc__vf_and_scal(float a, float b) { return avloc__i2f_bits(avloc__f2i_bits(a) & avloc__f2i_bits(b)); }
+static inline float avloc__vf_or_scal(float a, float b) { return avloc__i2f_bits(avloc__f2i_bits(a) | avloc__f2i_bits(b)); }
+static inline float avloc__vf_xor_scal(float a, float b) { return avloc__i2f_bits(avloc__f2i_bits(a) ^ avloc__f2i_bits(b)); }
+static inline float avloc__vf_xorm_scal(float a, int32_t m) { return avloc__i2f_bits(avloc__f2i_bits(a) ^ m); }
+static inline float avloc__vf_andnot_scal(float a, float b) { return avloc__i2f_bits(~avloc__f2i_bits(a) & avloc__f2i_bits(b)); }
+static inline float avloc__vf_cmpgt_scal(float a, float b) { return avloc__i2f_bits(a > b ? -1 : 0); }
+static inline float avloc__vf_cmpge_scal(float a, float b) { return avloc__i2f_bits(a >= b ? -1 : 0); }
+static inline float avloc__vf_cmple_scal(float a, float b) { return avloc__i2f_bits(a <= b ? -1 : 0); }
+static inline float avloc__vf_sel_scal(float m, float a, float b) { return avloc__f2i_bits(m) ? a : b; }
+static inline float avloc__vf_rcp_scal(float a) { return 1.0f / a; }
+static inline float avloc__vf_rsqrt_scal(float a) { return 1.0f / (float)sqrt(a); }
+static inline float avloc__vf_hsum_scal(float a) { return a; }
+static inline float avloc__vf_hmax_scal(float a) { return a; }
+static inline int avloc__vf_movemask_scal(float m) { return avloc__f2i_bits(m) < 0; }
+static inline int32_t avloc__vf_asvi_scal(float a) { return avloc__f2i_bits(a); }
+static inline float avloc__vf_mask_u8_scal(const unsigned char *p) { return avloc__i2f_bits(*p ? -1 : 0); }
+static inline int32_t avloc__vi_set1_scal(int32_t x) { return x; }
+static inline int32_t avloc__vi_and_scal(int32_t a, int32_t b) { return a & b; }
+static inline int32_t avloc__vi_or_scal(int32_t a, int32_t b) { return a | b; }
+static inline int32_t avloc__vi_add_scal(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+static inline int32_t avloc__vi_sub_scal(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
+static inline int32_t avloc__vi_srl_scal(int32_t a, int n) { return (int32_t)((uint32_t)a >> n); }
+static inline int32_t avloc__vi_cmpeq_scal(int32_t a, int32_t b) { return a == b ? -1 : 0; }
+static inline float avloc__vi_tovf_scal(int32_t a) { return (float)a; }
+static inline float avloc__vi_asvf_scal(int32_t a) { return avloc__i2f_bits(a); }
+static inline double avloc__vd_ld_scal(const double *p) { return *p; }
+static inline void avloc__vd_st_scal(double *p, double v) { *p = v; }
+static inline double avloc__vd_set1_scal(double x) { return x; }
+static inline double avloc__vd_zero_scal(void) { return 0.0; }
+static inline double avloc__vd_bcast_scal(const double *p) { return *p; }
+static inline double avloc__vd_add_scal(double a, double b) { return a + b; }
+static inline double avloc__vd_sub_scal(double a, double b) { return a - b; }
+static inline double avloc__vd_mul_scal(double a, double b) { return a * b; }
+static inline double avloc__vd_fmadd_scal(double a, double b, double c) { double p = a * b; return p + c; }
+static inline double avloc__vd_hsum_scal(double a) { return a; }
+
+/* ---- sse2: 4 floats, 2 doubles ---- */
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2)
+#include <emmintrin.h>
+#endif
+#ifdef AVLOC__VSET_SSE2
+typedef __m128 avloc__vf_sse2;
+typedef __m128i avloc__vi_sse2;
+typedef __m128d avloc__vd_sse2;
+#define AVLOC__VF_W_sse2 4
+#define AVLOC__VD_W_sse2 2
+static inline __m128 avloc__vf_ld_sse2(const float *p) { return _mm_loadu_ps(p); }
+static inline void avloc__vf_st_sse2(float *p, __m128 v) { _mm_storeu_ps(p, v); }
+static inline __m128 avloc__vf_set1_sse2(float x) { return _mm_set1_ps(x); }
+static inline __m128 avloc__vf_zero_sse2(void) { return _mm_setzero_ps(); }
+static inline __m128 avloc__vf_add_sse2(__m128 a, __m128 b) { return _mm_add_ps(a, b); }
+static inline __m128 avloc__vf_sub_sse2(__m128 a, __m128 b) { return _mm_sub_ps(a, b); }
+static inline __m128 avloc__vf_mul_sse2(__m128 a, __m128 b) { return _mm_mul_ps(a, b); }
+static inline __m128 avloc__vf_fmadd_sse2(__m128 a, __m128 b, __m128 c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+static inline __m128 avloc__vf_fnmadd_sse2(__m128 a, __m128 b, __m128 c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
+static inline __m128 avloc__vf_fmsub_sse2(__m128 a, __m128 b, __m128 c) { return _mm_sub_ps(_mm_mul_ps(a, b), c); }
+static inline __m128 avloc__vf_div_sse2(__m128 a, __m128 b) { return _mm_div_ps(a, b); }
+static inline __m128 avloc__vf_min_sse2(__m128 a, __m128 b) { return _mm_min_ps(a, b); }
+static inline __m128 avloc__vf_max_sse2(__m128 a, __m128 b) { return _mm_max_ps(a, b); }
+static inline __m128 avloc__vf_and_sse2(__m128 a, __m128 b) { return _mm_and_ps(a, b); }
+static inline __m128 avloc__vf_or_sse2(__m128 a, __m128 b) { return _mm_or_ps(a, b); }
+static inline __m128 avloc__vf_xor_sse2(__m128 a, __m128 b) { return _mm_xor_ps(a, b); }
+static inline __m128 avloc__vf_xorm_sse2(__m128 a, __m128i m) { return _mm_castsi128_ps(_mm_xor_si128(_mm_castps_si128(a), m)); }
+static inline __m128 avloc__vf_andnot_sse2(__m128 a, __m128 b) { return _mm_andnot_ps(a, b); }
+static inline __m128 avloc__vf_cmpgt_sse2(__m128 a, __m128 b) { return _mm_cmpgt_ps(a, b); }
+static inline __m128 avloc__vf_cmpge_sse2(__m128 a, __m128 b) { return _mm_cmpge_ps(a, b); }
+static inline __m128 avloc__vf_cmple_sse2(__m128 a, __m128 b) { return _mm_cmple_ps(a, b); }
+static inline __m128 avloc__vf_sel_sse2(__m128 m, __m128 a, __m128 b) { return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b)); }
+static inline __m128 avloc__vf_rcp_sse2(__m128 a) { return _mm_rcp_ps(a); }
+static inline __m128 avloc__vf_rsqrt_sse2(__m128 a) { return _mm_rsqrt_ps(a); }
+static inline float avloc__vf_hsum_sse2(__m128 a)
+{
+    a = _mm_add_ps(a, _mm_movehl_ps(a, a));
+    return _mm_cvtss_f32(_mm_add_ss(a, _mm_shuffle_ps(a, a, 1)));
+}
+static inline float avloc__vf_hmax_sse2(__m128 a)
+{
+    a = _mm_max_ps(a, _mm_movehl_ps(a, a));
+    return _mm_cvtss_f32(_mm_max_ss(a, _mm_shuffle_ps(a, a, 1)));
+}
+static inline int avloc__vf_movemask_sse2(__m128 m) { return _mm_movemask_ps(m); }
+static inline __m128i avloc__vf_asvi_sse2(__m128 a) { return _mm_castps_si128(a); }
+static inline __m128 avloc__vf_cswap_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 3, 0, 1)); }
+static inline __m128 avloc__vf_cdupre_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 2, 0, 0)); }
+static inline __m128 avloc__vf_cdupim_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(3, 3, 1, 1)); }
+static inline __m128 avloc__vf_crev_sse2(__m128 a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
+static inline __m128i avloc__vf_csign_sse2(int odd)
+{
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    __m128i m = _mm_setr_epi32(e, o, e, o);
+    AVLOC__VOPAQUE(m, "x");
+    return m;
+}
+static inline __m128 avloc__vf_uzp0_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
+static inline __m128 avloc__vf_uzp1_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
+static inline __m128 avloc__vf_zip0_sse2(__m128 a, __m128 b) { return _mm_unpacklo_ps(a, b); }
+static inline __m128 avloc__vf_zip1_sse2(__m128 a, __m128 b) { return _mm_unpackhi_ps(a, b); }
+/* c[q] = complex (p[q], p[rs+q]) for q < 4 (2 rows of 4 complex, rs complex apart) */
+static inline void avloc__vf_ld4t_sse2(const float *p, size_t rs, __m128 *c)
+{
+    __m128 v0 = _mm_loadu_ps(p), v1 = _mm_loadu_ps(p + 4), v2 = _mm_loadu_ps(p + 2 * rs), v3 = _mm_loadu_ps(p + 2 * rs + 4);
+    c[0] = _mm_movelh_ps(v0, v2);
+    c[1] = _mm_movehl_ps(v2, v0);
+    c[2] = _mm_movelh_ps(v1, v3);
+    c[3] = _mm_movehl_ps(v3, v1);
+}
+static inline __m128 avloc__vf_mask_u8_sse2(const unsigned char *p)
+{
+    int32_t b;
+    __m128i z = _mm_setzero_si128(), v;
+    memcpy(&b, p, 4);
+    v = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(b), z), z);
+    return _mm_castsi128_ps(_mm_cmpgt_epi32(v, z));
+}
+static inline __m128i avloc__vi_set1_sse2(int32_t x) { return _mm_set1_epi32(x); }
+static inline __m128i avloc__vi_and_sse2(__m128i a, __m128i b) { return _mm_and_si128(a, b); }
+static inline __m128i avloc__vi_or_sse2(__m128i a, __m128i b) { return _mm_or_si128(a, b); }
+static inline __m128i avloc__vi_add_sse2(__m128i a, __m128i b) { return _mm_add_epi32(a, b); }
+static inline __m128i avloc__vi_sub_sse2(__m128i a, __m128i b) { return _mm_sub_epi32(a, b); }
+static inline __m128i avloc__vi_srl_sse2(__m128i a, int n) { return _mm_srl_epi32(a, _mm_cvtsi32_si128(n)); }
+static inline __m128i avloc__vi_cmpeq_sse2(__m128i a, __m128i b) { return _mm_cmpeq_epi32(a, b); }
+static inline __m128 avloc__vi_tovf_sse2(__m128i a) { return _mm_cvtepi32_ps(a); }
+static inline __m128 avloc__vi_asvf_sse2(__m128i a) { return _mm_castsi128_ps(a); }
+static inline __m128d avloc__vd_ld_sse2(const double *p) { return _mm_loadu_pd(p); }
+static inline void avloc__vd_st_sse2(double *p, __m128d v) { _mm_storeu_pd(p, v); }
+static inline __m128d avloc__vd_set1_sse2(double x) { return _mm_set1_pd(x); }
+static inline __m128d avloc__vd_zero_sse2(void) { return _mm_setzero_pd(); }
+static inline __m128d avloc__vd_bcast_sse2(const double *p) { return _mm_set1_pd(*p); }
+static inline __m128d avloc__vd_add_sse2(__m128d a, __m128d b) { return _mm_add_pd(a, b); }
+static inline __m128d avloc__vd_sub_sse2(__m128d a, __m128d b) { return _mm_sub_pd(a, b); }
+static inline __m128d avloc__vd_mul_sse2(__m128d a, __m128d b) { return _mm_mul_pd(a, b); }
+static inline __m128d avloc__vd_fmadd_sse2(__m128d a, __m128d b, __m128d c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
+static inline double avloc__vd_hsum_sse2(__m128d a) { return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpackhi_pd(a, a))); }
+static inline __m128d avloc__vd_cvtlo_sse2(__m128 a) { return _mm_cvtps_pd(a); }
+static inline __m128d avloc__vd_cvthi_sse2(__m128 a) { return _mm_cvtps_pd(_mm_movehl_ps(a, a)); }
+#endif
+
+/* ---- avx2: 8 floats, 4 doubles, FMA (compiled under the AVX2 target) ---- */
+#ifdef AVLOC__VSET_AVX2
+#include <immintrin.h>
+AVLOC__AVX2_BEGIN
+typedef __m256 avloc__vf_avx2;
+typedef __m256i avloc__vi_avx2;
+typedef __m256d avloc__vd_avx2;
+#define AVLOC__VF_W_avx2 8
+#define AVLOC__VD_W_avx2 4
+static inline __m256 avloc__vf_ld_avx2(const float *p) { return _mm256_loadu_ps(p); }
+static inline void avloc__vf_st_avx2(float *p, __m256 v) { _mm256_storeu_ps(p, v); }
+static inline __m256 avloc__vf_set1_avx2(float x) { return _mm256_set1_ps(x); }
+static inline __m256 avloc__vf_zero_avx2(void) { return _mm256_setzero_ps(); }
+static inline __m256 avloc__vf_add_avx2(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
+static inline __m256 avloc__vf_sub_avx2(__m256 a, __m256 b) { return _mm256_sub_ps(a, b); }
+static inline __m256 avloc__vf_mul_avx2(__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }
+#ifdef AVLOC_NO_FMA
+static inline __m256 avloc__vf_fmadd_avx2(__m256 a, __m256 b, __m256 c) { return _mm256_add_ps(_mm256_mul_ps(a, b), c); }
+static inline __m256 avloc__vf_fnmadd_avx2(__m256 a, __m256 b, __m256 c) { return _mm256_sub_ps(c, _mm256_mul_ps(a, b)); }
+static inline __m256 avloc__vf_fmsub_avx2(__m256 a, __m256 b, __m256 c) { return _mm256_sub_ps(_mm256_mul_ps(a, b), c); }
+static inline __m256d avloc__vd_fmadd_avx2(__m256d a, __m256d b, __m256d c) { return _mm256_add_pd(_mm256_mul_pd(a, b), c); }
+#else
+static inline __m256 avloc__vf_fmadd_avx2(__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); }
+static inline __m256 avloc__vf_fnmadd_avx2(__m256 a, __m256 b, __m256 c) { return _mm256_fnmadd_ps(a, b, c); }
+static inline __m256 avloc__vf_fmsub_avx2(__m256 a, __m256 b, __m256 c) { return _mm256_fmsub_ps(a, b, c); }
+static inline __m256d avloc__vd_fmadd_avx2(__m256d a, __m256d b, __m256d c) { return _mm256_fmadd_pd(a, b, c); }
+#endif
+static inline __m256 avloc__vf_div_avx2(__m256 a, __m256 b) { return _mm256_div_ps(a, b); }
+static inline __m256 avloc__vf_min_avx2(__m256 a, __m256 b) { return _mm256_min_ps(a, b); }
+static inline __m256 avloc__vf_max_avx2(__m256 a, __m256 b) { return _mm256_max_ps(a, b); }
+static inline __m256 avloc__vf_and_avx2(__m256 a, __m256 b) { return _mm256_and_ps(a, b); }
+static inline __m256 avloc__vf_or_avx2(__m256 a, __m256 b) { return _mm256_or_ps(a, b); }
+static inline __m256 avloc__vf_xor_avx2(__m256 a, __m256 b) { return _mm256_xor_ps(a, b); }
+static inline __m256 avloc__vf_xorm_avx2(__m256 a, __m256i m) { return _mm256_castsi256_ps(_mm256_xor_si256(_mm256_castps_si256(a), m)); }
+static inline __m256 avloc__vf_andnot_avx2(__m256 a, __m256 b) { return _mm256_andnot_ps(a, b); }
+static inline __m256 avloc__vf_cmpgt_avx2(__m256 a, __m256 b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+static inline __m256 avloc__vf_cmpge_avx2(__m256 a, __m256 b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+static inline __m256 avloc__vf_cmple_avx2(__m256 a, __m256 b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+static inline __m256 avloc__vf_sel_avx2(__m256 m, __m256 a, __m256 b) { return _mm256_blendv_ps(b, a, m); }
+static inline __m256 avloc__vf_rcp_avx2(__m256 a) { return _mm256_rcp_ps(a); }
+static inline __m256 avloc__vf_rsqrt_avx2(__m256 a) { return _mm256_rsqrt_ps(a); }
+static inline float avloc__vf_hsum_avx2(__m256 a)
+{
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+}
+static inline float avloc__vf_hmax_avx2(__m256 a)
+{
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    return _mm_cvtss_f32(_mm_max_ss(h, _mm_shuffle_ps(h, h, 1)));
+}
+static inline int avloc__vf_movemask_avx2(__m256 m) { return _mm256_movemask_ps(m); }
+static inline __m256i avloc__vf_asvi_avx2(__m256 a) { return _mm256_castps_si256(a); }
+static inline __m256 avloc__vf_cswap_avx2(__m256 a) { return _mm256_permute_ps(a, 0xB1); }
+static inline __m256 avloc__vf_cdupre_avx2(__m256 a) { return _mm256_moveldup_ps(a); }
+static inline __m256 avloc__vf_cdupim_avx2(__m256 a) { return _mm256_movehdup_ps(a); }
+static inline __m256 avloc__vf_crev_avx2(__m256 a) { return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B)); }
+static inline __m256i avloc__vf_csign_avx2(int odd)
+{
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    __m256i m = _mm256_setr_epi32(e, o, e, o, e, o, e, o);
+    AVLOC__VOPAQUE(m, "x");
+    return m;
+}
+/* the in-lane shuffle leaves the halves interleaved: one cross-lane permute */
+static inline __m256 avloc__vf_uzp0_avx2(__m256 a, __m256 b)
+{
+    __m256 h = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+static inline __m256 avloc__vf_uzp1_avx2(__m256 a, __m256 b)
+{
+    __m256 h = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+static inline __m256 avloc__vf_zip0_avx2(__m256 a, __m256 b)
+{
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b), 0x20);
+}
+static inline __m256 avloc__vf_zip1_avx2(__m256 a, __m256 b)
+{
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b), 0x31);
+}
+/* c[q] = complex (p[q], p[rs+q], p[2rs+q], p[3rs+q]) for q < 4 (4 rows of 4 complex, rs complex apart) */
+static inline void avloc__vf_ld4t_avx2(const float *p, size_t rs, __m256 *c)
+{
+    __m256d r0 = _mm256_castps_pd(_mm256_loadu_ps(p)), r1 = _mm256_castps_pd(_mm256_loadu_ps(p + 2 * rs));
+    __m256d r2 = _mm256_castps_pd(_mm256_loadu_ps(p + 4 * rs)), r3 = _mm256_castps_pd(_mm256_loadu_ps(p + 6 * rs));
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
+    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
+    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
+    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
+}
+static inline __m256 avloc__vf_mask_u8_avx2(const unsigned char *p)
+{
+    __m256i v = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p));
+    return _mm256_castsi256_ps(_mm256_cmpgt_epi32(v, _mm256_setzero_si256()));
+}
+static inline __m256i avloc__vi_set1_avx2(int32_t x) { return _mm256_set1_epi32(x); }
+static inline __m256i avloc__vi_and_avx2(__m256i a, __m256i b) { return _mm256_and_si256(a, b); }
+static inline __m256i avloc__vi_or_avx2(__m256i a, __m256i b) { return _mm256_or_si256(a, b); }
+static inline __m256i avloc__vi_add_avx2(__m256i a, __m256i b) { return _mm256_add_epi32(a, b); }
+static inline __m256i avloc__vi_sub_avx2(__m256i a, __m256i b) { return _mm256_sub_epi32(a, b); }
+static inline __m256i avloc__vi_srl_avx2(__m256i a, int n) { return _mm256_srl_epi32(a, _mm_cvtsi32_si128(n)); }
+static inline __m256i avloc__vi_cmpeq_avx2(__m256i a, __m256i b) { return _mm256_cmpeq_epi32(a, b); }
+static inline __m256 avloc__vi_tovf_avx2(__m256i a) { return _mm256_cvtepi32_ps(a); }
+static inline __m256 avloc__vi_asvf_avx2(__m256i a) { return _mm256_castsi256_ps(a); }
+static inline __m256d avloc__vd_ld_avx2(const double *p) { return _mm256_loadu_pd(p); }
+static inline void avloc__vd_st_avx2(double *p, __m256d v) { _mm256_storeu_pd(p, v); }
+static inline __m256d avloc__vd_set1_avx2(double x) { return _mm256_set1_pd(x); }
+static inline __m256d avloc__vd_zero_avx2(void) { return _mm256_setzero_pd(); }
+static inline __m256d avloc__vd_bcast_avx2(const double *p) { return _mm256_broadcast_sd(p); }
+static inline __m256d avloc__vd_add_avx2(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
+static inline __m256d avloc__vd_sub_avx2(__m256d a, __m256d b) { return _mm256_sub_pd(a, b); }
+static inline __m256d avloc__vd_mul_avx2(__m256d a, __m256d b) { return _mm256_mul_pd(a, b); }
+static inline double avloc__vd_hsum_avx2(__m256d a)
+{
+    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+static inline __m256d avloc__vd_cvtlo_avx2(__m256 a) { return _mm256_cvtps_pd(_mm256_castps256_ps128(a)); }
+static inline __m256d avloc__vd_cvthi_avx2(__m256 a) { return _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)); }
+AVLOC__AVX2_END
+#endif
+
+/* ---- neon: 4 floats (AArch64 also 2 doubles). ARMv7 NEON has no vector
+   division, sqrt or IEEE fused multiply-add: division is a reciprocal
+   estimate plus Newton steps, fmadd a multiply then an add. The estimates
+   get one Newton step here so that they match x86's 12 bits. ---- */
+#ifdef AVLOC__VSET_NEON
+#include <arm_neon.h>
+typedef float32x4_t avloc__vf_neon;
+typedef int32x4_t avloc__vi_neon;
+#define AVLOC__VF_W_neon 4
+#define AVLOC__F2U(a) vreinterpretq_u32_f32(a)
+#define AVLOC__U2F(a) vreinterpretq_f32_u32(a)
+static inline float32x4_t avloc__vf_ld_neon(const float *p) { return vld1q_f32(p); }
+static inline void avloc__vf_st_neon(float *p, float32x4_t v) { vst1q_f32(p, v); }
+static inline float32x4_t avloc__vf_set1_neon(float x) { return vdupq_n_f32(x); }
+static inline float32x4_t avloc__vf_zero_neon(void) { return vdupq_n_f32(0.0f); }
+static inline float32x4_t avloc__vf_add_neon(float32x4_t a, float32x4_t b) { return vaddq_f32(a, b); }
+static inline float32x4_t avloc__vf_sub_neon(float32x4_t a, float32x4_t b) { return vsubq_f32(a, b); }
+static inline float32x4_t avloc__vf_mul_neon(float32x4_t a, float32x4_t b) { return vmulq_f32(a, b); }
+#if defined(AVLOC__VD_NEON) && !defined(AVLOC_NO_FMA)
+static inline float32x4_t avloc__vf_fmadd_neon(float32x4_t a, float32x4_t b, float32x4_t c) { return vfmaq_f32(c, a, b); }
+static inline float32x4_t avloc__vf_fnmadd_neon(float32x4_t a, float32x4_t b, float32x4_t c) { return vfmsq_f32(c, a, b); }
+static inline float32x4_t avloc__vf_fmsub_neon(float32x4_t a, float32x4_t b, float32x4_t c) { return vnegq_f32(vfmsq_f32(c, a, b)); }
+#else
+static inline float32x4_t avloc__vf_fmadd_neon(float32x4_t a, float32x4_t b, float32x4_t c) { return vaddq_f32(vmulq_f32(a, b), c); }
+static inline float32x4_t avloc__vf_fnmadd_neon(float32x4_t a, float32x4_t b, float32x4_t c) { return vsubq_f32(c, vmulq_f32(a, b)); }
+static inline float32x4_t avloc__vf_fmsub_neon(float32x4_t a, float32x4_t b, float32x4_t c) { return vsubq_f32(vmulq_f32(a, b), c); }
+#endif
+static inline float32x4_t avloc__vf_rcp_neon(float32x4_t a)
+{
+    float32x4_t r = vrecpeq_f32(a);
+    return vmulq_f32(r, vrecpsq_f32(a, r));
+}
+static inline float32x4_t avloc__vf_rsqrt_neon(float32x4_t a)
+{
+    float32x4_t r = vrsqrteq_f32(a);
+    return vmulq_f32(r, vrsqrtsq_f32(vmulq_f32(a, r), r));
+}
+#ifdef AVLOC__VD_NEON
+static inline float32x4_t avloc__vf_div_neon(float32x4_t a, float32x4_t b) { return vdivq_f32(a, b); }
+#else
+static inline float32x4_t avloc__vf_div_neon(float32x4_t a, float32x4_t b)
+{
+    float32x4_t r = avloc__vf_rcp_neon(b);
+    r = vmulq_f32(r, vrecpsq_f32(b, r)); /* ~23 bits */
+    return vmulq_f32(a, r);
+}
+#endif
+static inline float32x4_t avloc__vf_min_neon(float32x4_t a, float32x4_t b) { return vminq_f32(a, b); }
+static inline float32x4_t avloc__vf_max_neon(float32x4_t a, float32x4_t b) { return vmaxq_f32(a, b); }
+static inline float32x4_t avloc__vf_and_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vandq_u32(AVLOC__F2U(a), AVLOC__F2U(b))); }
+static inline float32x4_t avloc__vf_or_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vorrq_u32(AVLOC__F2U(a), AVLOC__F2U(b))); }
+static inline float32x4_t avloc__vf_xor_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(veorq_u32(AVLOC__F2U(a), AVLOC__F2U(b))); }
+static inline float32x4_t avloc__vf_xorm_neon(float32x4_t a, int32x4_t m) { return vreinterpretq_f32_s32(veorq_s32(vreinterpretq_s32_f32(a), m)); }
+static inline float32x4_t avloc__vf_andnot_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vbicq_u32(AVLOC__F2U(b), AVLOC__F2U(a))); }
+static inline float32x4_t avloc__vf_cmpgt_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vcgtq_f32(a, b)); }
+static inline float32x4_t avloc__vf_cmpge_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vcgeq_f32(a, b)); }
+static inline float32x4_t avloc__vf_cmple_neon(float32x4_t a, float32x4_t b) { return AVLOC__U2F(vcleq_f32(a, b)); }
+static inline float32x4_t avloc__vf_sel_neon(float32x4_t m, float32x4_t a, float32x4_t b) { return vbslq_f32(AVLOC__F2U(m), a, b); }
+static inline float avloc__vf_hsum_neon(float32x4_t a)
+{
+    float32x2_t h = vadd_f32(vget_low_f32(a), vget_high_f32(a));
+    return vget_lane_f32(vpadd_f32(h, h), 0);
+}
+static inline float avloc__vf_hmax_neon(float32x4_t a)
+{
+    float32x2_t h = vmax_f32(vget_low_f32(a), vget_high_f32(a));
+    return vget_lane_f32(vpmax_f32(h, h), 0);
+}
+static inline int avloc__vf_movemask_neon(float32x4_t m)
+{
+    static const uint32_t bit[4] = {1, 2, 4, 8};
+    uint32x4_t b = vandq_u32(AVLOC__F2U(m), vld1q_u32(bit));
+    uint32x2_t h = vorr_u32(vget_low_u32(b), vget_high_u32(b));
+    return (int)(vget_lane_u32(h, 0) | vget_lane_u32(h, 1));
+}
+static inline int32x4_t avloc__vf_asvi_neon(float32x4_t a) { return vreinterpretq_s32_f32(a); }
+static inline float32x4_t avloc__vf_cswap_neon(float32x4_t a) { return vrev64q_f32(a); }
+static inline float32x4_t avloc__vf_cdupre_neon(float32x4_t a) { return vtrnq_f32(a, a).val[0]; }
+static inline float32x4_t avloc__vf_cdupim_neon(float32x4_t a) { return vtrnq_f32(a, a).val[1]; }
+static inline float32x4_t avloc__vf_crev_neon(float32x4_t a) { return vcombine_f32(vget_high_f32(a), vget_low_f32(a)); }
+static inline int32x4_t avloc__vf_csign_neon(int odd)
+{
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    const int32_t a[4] = {e, o, e, o};
+    int32x4_t m = vld1q_s32(a);
+    AVLOC__VOPAQUE(m, "w");
+    return m;
+}
+static inline float32x4_t avloc__vf_uzp0_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[0]; }
+static inline float32x4_t avloc__vf_uzp1_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[1]; }
+static inline float32x4_t avloc__vf_zip0_neon(float32x4_t a, float32x4_t b) { return vzipq_f32(a, b).val[0]; }
+static inline float32x4_t avloc__vf_zip1_neon(float32x4_t a, float32x4_t b) { return vzipq_f32(a, b).val[1]; }
+static inline void avloc__vf_ld4t_neon(const float *p, size_t rs, float32x4_t *c)
+{
+    float32x4_t v0 = vld1q_f32(p), v1 = vld1q_f32(p + 4), v2 = vld1q_f32(p + 2 * rs), v3 = vld1q_f32(p + 2 * rs + 4);
+    c[0] = vcombine_f32(vget_low_f32(v0), vget_low_f32(v2));
+    c[1] = vcombine_f32(vget_high_f32(v0), vget_high_f32(v2));
+    c[2] = vcombine_f32(vget_low_f32(v1), vget_low_f32(v3));
+    c[3] = vcombine_f32(vget_high_f32(v1), vget_high_f32(v3));
+}
+static inline float32x4_t avloc__vf_mask_u8_neon(const unsigned char *p)
+{
+    uint32_t b;
+    uint16x4_t h;
+    memcpy(&b, p, 4);
+    h = vget_low_u16(vmovl_u8(vreinterpret_u8_u32(vdup_n_u32(b))));
+    return AVLOC__U2F(vcgtq_u32(vmovl_u16(h), vdupq_n_u32(0)));
+}
+static inline int32x4_t avloc__vi_set1_neon(int32_t x) { return vdupq_n_s32(x); }
+static inline int32x4_t avloc__vi_and_neon(int32x4_t a, int32x4_t b) { return vandq_s32(a, b); }
+static inline int32x4_t avloc__vi_or_neon(int32x4_t a, int32x4_t b) { return vorrq_s32(a, b); }
+static inline int32x4_t avloc__vi_add_neon(int32x4_t a, int32x4_t b) { return vaddq_s32(a, b); }
+static inline int32x4_t avloc__vi_sub_neon(int32x4_t a, int32x4_t b) { return vsubq_s32(a, b); }
+static inline int32x4_t avloc__vi_srl_neon(int32x4_t a, int n)
+{
+    return vreinterpretq_s32_u32(vshlq_u32(vreinterpretq_u32_s32(a), vdupq_n_s32(-n)));
+}
+static inline int32x4_t avloc__vi_cmpeq_neon(int32x4_t a, int32x4_t b) { return vreinterpretq_s32_u32(vceqq_s32(a, b)); }
+static inline float32x4_t avloc__vi_tovf_neon(int32x4_t a) { return vcvtq_f32_s32(a); }
+static inline float32x4_t avloc__vi_asvf_neon(int32x4_t a) { return vreinterpretq_f32_s32(a); }
+#ifdef AVLOC__VD_NEON
+typedef float64x2_t avloc__vd_neon;
+#define AVLOC__VD_W_neon 2
+static inline float64x2_t avloc__vd_ld_neon(const double *p) { return vld1q_f64(p); }
+static inline void avloc__vd_st_neon(double *p, float64x2_t v) { vst1q_f64(p, v); }
+static inline float64x2_t avloc__vd_set1_neon(double x) { return vdupq_n_f64(x); }
+static inline float64x2_t avloc__vd_zero_neon(void) { return vdupq_n_f64(0.0); }
+static inline float64x2_t avloc__vd_bcast_neon(const double *p) { return vld1q_dup_f64(p); }
+static inline float64x2_t avloc__vd_add_neon(float64x2_t a, float64x2_t b) { return vaddq_f64(a, b); }
+static inline float64x2_t avloc__vd_sub_neon(float64x2_t a, float64x2_t b) { return vsubq_f64(a, b); }
+static inline float64x2_t avloc__vd_mul_neon(float64x2_t a, float64x2_t b) { return vmulq_f64(a, b); }
+#ifdef AVLOC_NO_FMA
+static inline float64x2_t avloc__vd_fmadd_neon(float64x2_t a, float64x2_t b, float64x2_t c) { return vaddq_f64(vmulq_f64(a, b), c); }
+#else
+static inline float64x2_t avloc__vd_fmadd_neon(float64x2_t a, float64x2_t b, float64x2_t c) { return vfmaq_f64(c, a, b); }
+#endif
+static inline double avloc__vd_hsum_neon(float64x2_t a) { return vgetq_lane_f64(a, 0) + vgetq_lane_f64(a, 1); }
+static inline float64x2_t avloc__vd_cvtlo_neon(float32x4_t a) { return vcvt_f64_f32(vget_low_f32(a)); }
+static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_f32(vget_high_f32(a)); }
+#endif
+#undef AVLOC__F2U
+#undef AVLOC__U2F
+#endif
+/* ================================================ end of the SIMD layer */
 
 #ifdef __cplusplus
 extern "C" {
@@ -649,7 +1277,7 @@ AVLOC_API int avloc_all_finite_f64(const double *x, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (!(x[i] - x[i] == 0.0)) return 0;
+        if (!avloc__finite_f64(x[i])) return 0;
     return 1;
 }
 

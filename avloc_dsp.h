@@ -45,7 +45,41 @@
      take const tables made by tools/gen_tables.c instead of computing them
      with double-precision libm (docs/build.md, "MCU-ready tables").
 */
-#ifndef AVLOC__DSP_FFT_TEMPLATE /* the header; the FFT vector-kernel template is at the end */
+/* Kernel passes (avloc.h "SIMD layer"): the vector kernels, in template
+   sections at the end of this file, are compiled by re-including this file
+   once per SIMD set. It finds itself by __FILE_NAME__ (gcc >= 12, clang >= 9;
+   also right for a single concatenated file of all headers), else by the name
+   "avloc_dsp.h"; define AVLOC_DSP_FILE as "path/to/it.h" to override. */
+#ifndef AVLOC_DSP_FILE
+#if defined(__FILE_NAME__)
+#define AVLOC_DSP_FILE __FILE_NAME__
+#else
+#define AVLOC_DSP_FILE "avloc_dsp.h"
+#endif
+#endif
+#define AVLOC__VPASS_DSP_FFT 16  /* pass ids of this module: 16..31 */
+#define AVLOC__VPASS_DSP_FEAT 17
+#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 1 /* one of our passes: per set */
+#ifdef AVLOC__VSET_SSE2
+#define AVLOC__VSET sse2
+#include AVLOC_DSP_FILE
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_AVX2
+#define AVLOC__VSET avx2
+AVLOC__AVX2_BEGIN
+#include AVLOC_DSP_FILE
+AVLOC__AVX2_END
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_NEON
+#define AVLOC__VSET neon
+#include AVLOC_DSP_FILE
+#undef AVLOC__VSET
+#endif
+#endif
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_DSP_H
 #define AVLOC_DSP_H
 
@@ -83,21 +117,22 @@ typedef struct avloc_complex_f32 {
      (and the mirror pre-twiddle for the inverse). Odd n: the complex path.
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
-   - SIMD: one small vector layer (AVX2+FMA: 4 complex per vector, else SSE2:
-     2) drives the radix 2/3/4/5/generic passes over their contiguous inner
-     index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0), the
-     last radix-4/8 pass across k (4x4 complex transposes), the real
-     post/pre-twiddles and Bluestein's pointwise products. Each one paid off in
-     bench/bench_fft.c (docs/benchmarks.md). The kernels are written once (a
-     template at the end of this file) and compiled for SSE2 and AVX2+FMA; a
-     plain x86 build with gcc or clang picks AVX2 at plan time when the CPU
-     has it (avloc.h: AVLOC_NO_DISPATCH keeps SSE2, -mavx2 -mfma compiles only
-     AVX2). The binaural feature kernel dispatches the same way. The template
-     re-includes this header by its name: if you rename or move it out of the
-     including file's reach, define AVLOC_DSP_FILE as "path/to/it.h". Results
+   - SIMD: avloc.h's SIMD layer (AVX2+FMA: 4 complex per vector; SSE2 and
+     NEON: 2) drives the radix 2/3/4/5/generic passes over their contiguous
+     inner index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0),
+     the last radix-4/8 pass across k (4x4 complex transposes), the
+     real post/pre-twiddles and Bluestein's pointwise products. Each one paid
+     off in bench/bench_fft.c (docs/benchmarks.md). The kernels are written
+     once (a template at the end of this file) and compiled per set; a plain
+     x86 build with gcc or clang picks AVX2 at plan time when the CPU has it
+     (avloc.h: AVLOC_NO_DISPATCH keeps SSE2, -mavx2 -mfma compiles only AVX2).
+     The STFT window, power spectrum, mel and MFCC rows, dB and the binaural
+     feature kernel are written and dispatched the same way. The templates are
+     compiled by re-including this file (see "Kernel passes" below). Results
      of the AVX2 and SSE2 kernels differ in rounding (FMA, wider sums), well
-     inside the tested tolerances. AVLOC_NO_SIMD forces the portable scalar code, which is
-     also what ARM (NEON is not written yet) and every other target get.
+     inside the tested tolerances (none with AVLOC_NO_FMA for the elementwise
+     ones). AVLOC_NO_SIMD forces the portable scalar code, which is also what
+     targets without SSE2 or NEON get.
    - With AVLOC_USE_FFTW3 the same API runs on fftwf (see below).
 
    MEMORY
@@ -834,14 +869,10 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 
 /* Kernel sets (avloc__cplan.isa, chosen when the plan is made). */
 #define AVLOC__ISA_SCALAR 0
-#define AVLOC__ISA_SSE2 1
+#define AVLOC__ISA_V128 1 /* sse2 or neon */
 #define AVLOC__ISA_AVX2 2
-#ifdef AVLOC__SSE2
-#define AVLOC__FFT_SIMD 1
-#include <emmintrin.h>
-#ifdef AVLOC__AVX2
-#include <immintrin.h>
-#endif
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VSET_NEON) || defined(AVLOC__AVX2_ONLY)
+#define AVLOC__FFT_SIMD 1 /* the template is compiled for at least one set */
 #endif
 
 /* Small kernel helpers that must be inlined: called from several passes,
@@ -856,13 +887,13 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
-static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_SSE2, AVLOC__ISA_SCALAR); }
+static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_V128, AVLOC__ISA_SCALAR); }
 
 /* complex values per vector of that kernel set (the cost model's vw) */
 static size_t avloc__fft_vw(void)
 {
     int isa = avloc__fft_isa();
-    return isa == AVLOC__ISA_AVX2 ? 4 : isa == AVLOC__ISA_SSE2 ? 2 : 1;
+    return isa == AVLOC__ISA_AVX2 ? 4 : isa == AVLOC__ISA_V128 ? 2 : 1;
 }
 
 /* Bluestein's sub-length for n: the cheapest m >= 2n-1 by the cost model
@@ -1241,44 +1272,25 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 
 /* ------------------------------------------------------ SIMD passes */
 /* The vector kernels are written once, in the template section at the end
-   of this file, and compiled here once per kernel set: SSE2 (suffix _sse2)
-   and, where avloc.h allows it (AVLOC__AVX2), AVX2+FMA (_avx2). The plan
-   records which set this CPU runs (avloc__cplan.isa); each kernel does the
-   vector part of its loop and returns how far it got, the scalar code
-   finishes. */
-#ifndef AVLOC_DSP_FILE
-#define AVLOC_DSP_FILE "avloc_dsp.h" /* this file's name, for the re-inclusion below */
-#endif
-#ifdef AVLOC__FFT_SIMD
-#define AVLOC__DSP_FFT_TEMPLATE 0x000100 /* must match the template section's check */
-#ifndef AVLOC__AVX2_ONLY
-#define AVLOC__FFT_T(name) name##_sse2
-#define AVLOC__FFT_TEMPLATE_AVX2 0
+   of this file, against the SIMD layer (avloc.h), and compiled here once per
+   set this build has (suffix _sse2, _avx2, _neon). The plan records which set
+   this CPU runs (avloc__cplan.isa); each kernel does the vector part of its
+   loop and returns how far it got, the scalar code finishes. */
+#define AVLOC__VPASS AVLOC__VPASS_DSP_FFT
 #include AVLOC_DSP_FILE
-#undef AVLOC__FFT_T
-#undef AVLOC__FFT_TEMPLATE_AVX2
-#endif
-#ifdef AVLOC__AVX2
-#define AVLOC__FFT_T(name) name##_avx2
-#define AVLOC__FFT_TEMPLATE_AVX2 1
-AVLOC__AVX2_BEGIN
-#include AVLOC_DSP_FILE
-AVLOC__AVX2_END
-#undef AVLOC__FFT_T
-#undef AVLOC__FFT_TEMPLATE_AVX2
-#endif
-#undef AVLOC__DSP_FFT_TEMPLATE
-#endif
+#undef AVLOC__VPASS
 
-/* fn##_isa args for the plan's kernel set: the vector part's result, or 0
+/* fn_<set> args for the plan's kernel set: the vector part's result, or 0
    (nothing done) for the scalar set. */
 #if defined(AVLOC__AVX2_ONLY)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (size_t)0)
-#elif defined(AVLOC__AVX2)
+#elif defined(AVLOC__VSET_AVX2)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) \
-    ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (isa) == AVLOC__ISA_SSE2 ? fn##_sse2 args : (size_t)0)
-#elif defined(AVLOC__FFT_SIMD)
-#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_SSE2 ? fn##_sse2 args : (size_t)0)
+    ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0)
+#elif defined(AVLOC__VSET_SSE2)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0)
+#elif defined(AVLOC__VSET_NEON)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_V128 ? fn##_neon args : (size_t)0)
 #else
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((void)(isa), (size_t)0)
 #endif
@@ -1638,16 +1650,38 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 /* ================================================================== */
 #include <float.h>
 
-/* SSE2 (the x86-64 baseline) for the per-frame hot loops; compilers do not
-   vectorise them at -O2. AVLOC_NO_SIMD forces the scalar code. */
-#ifdef AVLOC__SSE2
-#include <emmintrin.h>
-#define AVLOC__FEAT_SSE2 1
-#ifdef AVLOC__AVX2 /* the binaural kernel has an AVX2+FMA version (avloc.h: compiled in or dispatched) */
-#include <immintrin.h>
-#define AVLOC__FEAT_AVX2 1
+#define AVLOC__ILD_K 3.0102999566398120f /* 10 log10(2): dB per octave of power */
+
+#ifndef AVLOC_NO_BINAURAL
+/* One TF point in double: the reference definition, used where the float
+   path could over- or underflow (|L|^2 |R|^2 outside [1e-30, 1e30]). */
+#if defined(__GNUC__) || defined(__clang__)
+/* never inlined into the AVX2 kernel: there the compiler could contract it
+   into FMAs and round the rare exact-path bins unlike the scalar tail */
+__attribute__((noinline))
 #endif
+static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *ild, float *cs, float *sn, float *pw)
+{
+    double pl = (double)L.re * L.re + (double)L.im * L.im;
+    double pr = (double)R.re * R.re + (double)R.im * R.im;
+    double zr = (double)R.re * L.re + (double)R.im * L.im; /* R conj(L) */
+    double zi = (double)R.im * L.re - (double)R.re * L.im;
+    double mz = sqrt(pl * pr), p = pl + pr;
+    *ild = (float)(10.0 * log10((pr + 1e-20) / (pl + 1e-20)));
+    *cs = mz > 0.0 ? (float)(zr / mz) : 1.0f;
+    *sn = mz > 0.0 ? (float)(zi / mz) : 0.0f;
+    *pw = p < (double)FLT_MAX ? (float)p : FLT_MAX;
+}
 #endif
+
+/* The per-frame hot loops (compilers do not vectorise them at -O2) are
+   written once against the SIMD layer, in the template section at the end
+   of this file, and compiled here per set; AVLOC__VCALL runs the one this
+   CPU has, the scalar code finishes the tail (and is all that runs with
+   AVLOC_NO_SIMD). */
+#define AVLOC__VPASS AVLOC__VPASS_DSP_FEAT
+#include AVLOC_DSP_FILE
+#undef AVLOC__VPASS
 
 #define AVLOC__PI 3.14159265358979323846
 
@@ -1839,10 +1873,7 @@ static void avloc__stft_gather(const avloc_stft_f32 *s, const float *x, size_t n
         const float *xp = x + (base + ws - off), *wp = w + ws;
         float *fp = frame + ws;
         const size_t len = we - ws;
-        j = 0;
-#ifdef AVLOC__FEAT_SSE2
-        for (; j + 4 <= len; j += 4) _mm_storeu_ps(fp + j, _mm_mul_ps(_mm_loadu_ps(xp + j), _mm_loadu_ps(wp + j)));
-#endif
+        j = AVLOC__VCALL(avloc__vk_mul, (xp, wp, fp, len), 0);
         for (; j < len; j++) fp[j] = xp[j] * wp[j];
     } else {
         for (j = ws; j < we; j++) {
@@ -2076,16 +2107,7 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
 static void avloc__power2(const avloc_complex_f32 *in, size_t n, float *out)
 {
     const float *f = (const float *)in; /* interleaved re, im */
-    size_t k = 0;
-#ifdef AVLOC__FEAT_SSE2
-    for (; k + 4 <= n; k += 4) {
-        __m128 a = _mm_loadu_ps(f + 2 * k), b = _mm_loadu_ps(f + 2 * k + 4);
-        a = _mm_mul_ps(a, a);
-        b = _mm_mul_ps(b, b);
-        _mm_storeu_ps(out + k, _mm_add_ps(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)),
-                                          _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))));
-    }
-#endif
+    size_t k = AVLOC__VCALL(avloc__vk_power2, (f, out, n), 0);
     for (; k < n; k++) out[k] = f[2 * k] * f[2 * k] + f[2 * k + 1] * f[2 * k + 1];
 }
 
@@ -2094,7 +2116,7 @@ AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t 
     size_t k;
     if (!in || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
-    if (!(power > 0.0f) || !(power - power == 0.0f)) return AVLOC_ERR_PARAM;
+    if (!(power > 0.0f) || !avloc__finite_f32(power)) return AVLOC_ERR_PARAM;
     avloc__power2(in, n, out);
     if (power == 1.0f) {
         for (k = 0; k < n; k++) out[k] = sqrtf(out[k]);
@@ -2139,6 +2161,7 @@ static avloc_result avloc__mel_check(const avloc_mel_config *c)
 {
     if (!c) return AVLOC_ERR_NULL;
     if (c->n_fft < 2 || c->n_fft > AVLOC_MAX_DIM || c->n_mels == 0 || c->n_mels > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    if (avloc__nan_f32(c->sample_rate) || avloc__nan_f32(c->fmin) || avloc__nan_f32(c->fmax)) return AVLOC_ERR_PARAM;
     if (!(c->sample_rate > 0.0f) || !(c->sample_rate < 1e9f)) return AVLOC_ERR_PARAM;
     if (!(c->fmin >= 0.0f) || !(c->fmax > c->fmin) || !(c->fmax < 1e9f)) return AVLOC_ERR_PARAM;
     if (c->scale != AVLOC_MEL_HTK && c->scale != AVLOC_MEL_SLANEY) return AVLOC_ERR_PARAM;
@@ -2292,16 +2315,7 @@ static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
         const size_t c = mel->count[b];
         /* four partial sums: one accumulator would be add-latency bound */
         float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-        k = 0;
-#ifdef AVLOC__FEAT_SSE2
-        {
-            __m128 acc = _mm_setzero_ps();
-            float lanes[4];
-            for (; k + 4 <= c; k += 4) acc = _mm_add_ps(acc, _mm_mul_ps(_mm_loadu_ps(w + k), _mm_loadu_ps(pb + k)));
-            _mm_storeu_ps(lanes, acc);
-            a0 = lanes[0]; a1 = lanes[1]; a2 = lanes[2]; a3 = lanes[3];
-        }
-#endif
+        k = AVLOC__VCALL(avloc__vk_dot, (w, pb, c, &a0), 0);
         for (; k + 4 <= c; k += 4) {
             a0 += w[k] * pb[k];
             a1 += w[k + 1] * pb[k + 1];
@@ -2341,7 +2355,7 @@ AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, 
 
 /* ------------------------------------------------------------- log maps */
 
-static int avloc__finite_pos(float v) { return v > 0.0f && v - v == 0.0f; }
+static int avloc__finite_pos(float v) { return v > 0.0f && avloc__finite_f32(v); }
 
 /* log2 of a normal positive float, |error| < 1e-7: exponent + 2 atanh(s)/ln 2
    with s = (m-1)/(m+1), m in [sqrt(.5), sqrt(2)), series to s^9 (|s| < 0.172).
@@ -2362,25 +2376,6 @@ static float avloc__log2f(float x)
     return (float)e + s * (2.88539008f + s2 * (0.961796694f + s2 * (0.577078016f + s2 * (0.412198583f + s2 * 0.320598898f))));
 }
 
-#ifdef AVLOC__FEAT_SSE2
-/* avloc__log2f on four normal positive floats */
-static __m128 avloc__log2f_sse2(__m128 x)
-{
-    const __m128 one = _mm_set1_ps(1.0f), half = _mm_set1_ps(0.5f), r2 = _mm_set1_ps(1.41421356f);
-    __m128i u = _mm_castps_si128(x);
-    __m128i e = _mm_sub_epi32(_mm_and_si128(_mm_srli_epi32(u, 23), _mm_set1_epi32(0xff)), _mm_set1_epi32(127));
-    __m128 m = _mm_castsi128_ps(_mm_or_si128(_mm_and_si128(u, _mm_set1_epi32(0x007fffff)), _mm_set1_epi32(0x3f800000)));
-    __m128 big = _mm_cmpgt_ps(m, r2), ef, s, s2, p;
-    ef = _mm_add_ps(_mm_cvtepi32_ps(e), _mm_and_ps(big, one));
-    m = _mm_or_ps(_mm_and_ps(big, _mm_mul_ps(m, half)), _mm_andnot_ps(big, m));
-    s = _mm_div_ps(_mm_sub_ps(m, one), _mm_add_ps(m, one));
-    s2 = _mm_mul_ps(s, s);
-    p = _mm_add_ps(_mm_set1_ps(0.961796694f), _mm_mul_ps(s2, _mm_set1_ps(0.577078016f))); /* see AVLOC__ILD_TERMS */
-    p = _mm_add_ps(_mm_set1_ps(2.88539008f), _mm_mul_ps(s2, p));
-    return _mm_add_ps(ef, _mm_mul_ps(s, p));
-}
-#endif
-
 AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
                                     float mult, float ref, float amin, float top_db)
 {
@@ -2388,22 +2383,13 @@ AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
     float mx = -FLT_MAX, k, off;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
-    if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref) || !avloc__finite_pos(amin) || top_db != top_db)
+    if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref) || !avloc__finite_pos(amin) || avloc__nan_f32(top_db))
         return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     off = (float)((double)mult * log10(amin > ref ? (double)amin : (double)ref));
     if (amin >= FLT_MIN) { /* every clamped input is a normal float */
         k = (float)((double)mult * 0.30102999566398120); /* mult * log10(2) */
-        i = 0;
-#ifdef AVLOC__FEAT_SSE2
-        {
-            const __m128 vk = _mm_set1_ps(k), voff = _mm_set1_ps(off), vamin = _mm_set1_ps(amin);
-            for (; i + 4 <= n; i += 4) {
-                __m128 v = _mm_max_ps(_mm_loadu_ps(x + i), vamin); /* x finite: max == the clamp */
-                _mm_storeu_ps(out + i, _mm_sub_ps(_mm_mul_ps(vk, avloc__log2f_sse2(v)), voff));
-            }
-        }
-#endif
+        i = AVLOC__VCALL(avloc__vk_db, (x, out, n, k, off, amin), 0);
         for (; i < n; i++) {
             float v = x[i] > amin ? x[i] : amin;
             out[i] = k * avloc__log2f(v) - off;
@@ -2563,16 +2549,7 @@ static void avloc__mfcc_row(const avloc_mfcc_f32 *m, const float *x, float *c)
     for (k = 0; k < m->n_mfcc; k++) {
         const float *d = m->dct + k * m->n_mels;
         float acc = 0.0f;
-        j = 0;
-#ifdef AVLOC__FEAT_SSE2
-        {
-            __m128 va = _mm_setzero_ps();
-            float lanes[4];
-            for (; j + 4 <= m->n_mels; j += 4) va = _mm_add_ps(va, _mm_mul_ps(_mm_loadu_ps(d + j), _mm_loadu_ps(x + j)));
-            _mm_storeu_ps(lanes, va);
-            acc = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-        }
-#endif
+        j = AVLOC__VCALL(avloc__vk_dot, (d, x, m->n_mels, &acc), 0);
         for (; j < m->n_mels; j++) acc += d[j] * x[j];
         c[k] = acc * m->lift[k];
     }
@@ -2855,7 +2832,7 @@ static avloc_result avloc__binaural_check(const avloc_binaural_config *c, avloc_
     if (c->n_fft < 2 || c->n_fft > AVLOC_MAX_DIM || c->hop == 0 || c->hop > AVLOC_MAX_DIM || c->n_bins == 0 ||
         c->first_bin > c->n_fft / 2 + 1 || c->n_bins > c->n_fft / 2 + 1 - c->first_bin)
         return AVLOC_ERR_SIZE;
-    if (!avloc__finite_pos(c->sample_rate) || !(c->threshold_db - c->threshold_db == 0.0f) ||
+    if (!avloc__finite_pos(c->sample_rate) || !avloc__finite_f32(c->threshold_db) ||
         !avloc__window_valid(c->window))
         return AVLOC_ERR_PARAM;
     *sc = avloc_stft_config_default();
@@ -2968,8 +2945,6 @@ AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *pla
     return AVLOC_OK;
 }
 
-#define AVLOC__ILD_K 3.0102999566398120f /* 10 log10(2): dB per octave of power */
-
 /* log2(a/b) for positive normal floats without forming a/b (it can over- or
    underflow): exponent difference + log2 of the mantissa ratio, brought into
    [1/sqrt2, sqrt2] and taken as 2 atanh(s)/ln 2 with s = (ma-mb)/(ma+mb), the
@@ -2993,26 +2968,6 @@ static float avloc__log2_ratio(float a, float b)
     return (float)e + s * (2.88539008f + s2 * (0.961796694f + s2 * (0.577078016f + s2 * (0.412198583f + s2 * 0.320598898f))));
 }
 
-/* One TF point in double: the reference definition, used where the float
-   path could over- or underflow (|L|^2 |R|^2 outside [1e-30, 1e30]). */
-#if defined(__GNUC__) || defined(__clang__)
-/* never inlined into the AVX2 kernel: there the compiler could contract it
-   into FMAs and round the rare exact-path bins unlike the scalar tail */
-__attribute__((noinline))
-#endif
-static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *ild, float *cs, float *sn, float *pw)
-{
-    double pl = (double)L.re * L.re + (double)L.im * L.im;
-    double pr = (double)R.re * R.re + (double)R.im * R.im;
-    double zr = (double)R.re * L.re + (double)R.im * L.im; /* R conj(L) */
-    double zi = (double)R.im * L.re - (double)R.re * L.im;
-    double mz = sqrt(pl * pr), p = pl + pr;
-    *ild = (float)(10.0 * log10((pr + 1e-20) / (pl + 1e-20)));
-    *cs = mz > 0.0 ? (float)(zr / mz) : 1.0f;
-    *sn = mz > 0.0 ? (float)(zi / mz) : 0.0f;
-    *pw = p < (double)FLT_MAX ? (float)p : FLT_MAX;
-}
-
 /* One TF point in float; returns 0 (nothing written) where the float path
    could lose range. */
 static int avloc__bin_fast(avloc_complex_f32 L, avloc_complex_f32 R, float *ild, float *cs, float *sn, float *pw)
@@ -3028,176 +2983,6 @@ static int avloc__bin_fast(avloc_complex_f32 L, avloc_complex_f32 R, float *ild,
     return 1;
 }
 
-/* AVLOC__ILD_TERMS: the vector kernels stop the atanh series at s^5:
-   |s| <= 0.1716 after the mantissa reduction, so the first omitted term,
-   2/ln2 s^7/7, is < 2e-6 in log2, i.e. < 6e-6 dB of ILD. */
-#if defined(AVLOC__FEAT_SSE2) && !defined(AVLOC__AVX2_ONLY)
-/* 1/sqrt(x) and 1/x from the hardware estimates (12 bits) plus one Newton
-   step: about 2e-7 relative, well inside the features' 1e-4 budget, and no
-   division (divisions and square roots were half the feature time). */
-static __m128 avloc__rsqrt4(__m128 x)
-{
-    const __m128 y = _mm_rsqrt_ps(x);
-    return _mm_mul_ps(_mm_mul_ps(_mm_set1_ps(0.5f), y),
-                      _mm_sub_ps(_mm_set1_ps(3.0f), _mm_mul_ps(_mm_mul_ps(x, y), y)));
-}
-static __m128 avloc__rcp4(__m128 x)
-{
-    const __m128 r = _mm_rcp_ps(x);
-    return _mm_mul_ps(r, _mm_sub_ps(_mm_set1_ps(2.0f), _mm_mul_ps(x, r)));
-}
-
-/* avloc__bin_fast on four points (L, R: 4 interleaved complex); *pmax gets
-   the largest power; returns the 4-bit mask of the lanes that need
-   avloc__bin_exact. */
-static int avloc__bin_fast4(const float *L, const float *R, float *ild, float *cs, float *sn, float *pw,
-                            __m128 *pmax)
-{
-    const __m128 l0 = _mm_loadu_ps(L), l1 = _mm_loadu_ps(L + 4), r0 = _mm_loadu_ps(R), r1 = _mm_loadu_ps(R + 4);
-    const __m128 lre = _mm_shuffle_ps(l0, l1, _MM_SHUFFLE(2, 0, 2, 0)), lim = _mm_shuffle_ps(l0, l1, _MM_SHUFFLE(3, 1, 3, 1));
-    const __m128 rre = _mm_shuffle_ps(r0, r1, _MM_SHUFFLE(2, 0, 2, 0)), rim = _mm_shuffle_ps(r0, r1, _MM_SHUFFLE(3, 1, 3, 1));
-    const __m128 one = _mm_set1_ps(1.0f), eps = _mm_set1_ps(1e-20f), r2 = _mm_set1_ps(1.41421356f);
-    const __m128i mmask = _mm_set1_epi32(0x007fffff), mone = _mm_set1_epi32(0x3f800000);
-    __m128 pl = _mm_add_ps(_mm_mul_ps(lre, lre), _mm_mul_ps(lim, lim));
-    __m128 pr = _mm_add_ps(_mm_mul_ps(rre, rre), _mm_mul_ps(rim, rim));
-    __m128 prod = _mm_mul_ps(pl, pr), psum = _mm_add_ps(pl, pr);
-    __m128 ok = _mm_and_ps(_mm_cmpge_ps(prod, _mm_set1_ps(1e-30f)), _mm_cmple_ps(prod, _mm_set1_ps(1e30f)));
-    __m128 inv, a, b, ma, mb, upa, upb, ef, s, s2, p;
-    __m128i ua, ub;
-    prod = _mm_or_ps(_mm_and_ps(ok, prod), _mm_andnot_ps(ok, one)); /* keep bad lanes finite */
-    inv = avloc__rsqrt4(prod);
-    _mm_storeu_ps(cs, _mm_mul_ps(_mm_add_ps(_mm_mul_ps(rre, lre), _mm_mul_ps(rim, lim)), inv));
-    _mm_storeu_ps(sn, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(rim, lre), _mm_mul_ps(rre, lim)), inv));
-    _mm_storeu_ps(pw, psum);
-    *pmax = _mm_max_ps(*pmax, psum);
-    /* ILD: log2((pr + eps) / (pl + eps)), see avloc__log2_ratio */
-    a = _mm_add_ps(pr, eps);
-    b = _mm_add_ps(pl, eps);
-    ua = _mm_castps_si128(a);
-    ub = _mm_castps_si128(b);
-    ef = _mm_cvtepi32_ps(_mm_sub_epi32(_mm_srli_epi32(ua, 23), _mm_srli_epi32(ub, 23))); /* sign bits are 0 */
-    ma = _mm_castsi128_ps(_mm_or_si128(_mm_and_si128(ua, mmask), mone));
-    mb = _mm_castsi128_ps(_mm_or_si128(_mm_and_si128(ub, mmask), mone));
-    upa = _mm_cmpgt_ps(ma, _mm_mul_ps(r2, mb)); /* ma/mb > sqrt2: mb *= 2 */
-    upb = _mm_cmpgt_ps(mb, _mm_mul_ps(r2, ma)); /* mb/ma > sqrt2: ma *= 2 */
-    mb = _mm_add_ps(mb, _mm_and_ps(upa, mb));
-    ma = _mm_add_ps(ma, _mm_and_ps(upb, ma));
-    ef = _mm_add_ps(ef, _mm_sub_ps(_mm_and_ps(upa, one), _mm_and_ps(upb, one)));
-    s = _mm_mul_ps(_mm_sub_ps(ma, mb), avloc__rcp4(_mm_add_ps(ma, mb)));
-    s2 = _mm_mul_ps(s, s);
-    p = _mm_add_ps(_mm_set1_ps(0.961796694f), _mm_mul_ps(s2, _mm_set1_ps(0.577078016f))); /* see AVLOC__ILD_TERMS */
-    p = _mm_add_ps(_mm_set1_ps(2.88539008f), _mm_mul_ps(s2, p));
-    _mm_storeu_ps(ild, _mm_mul_ps(_mm_set1_ps(AVLOC__ILD_K), _mm_add_ps(ef, _mm_mul_ps(s, p))));
-    return _mm_movemask_ps(ok) ^ 0xf;
-}
-#endif
-
-#ifdef AVLOC__FEAT_AVX2
-/* The same on eight points with AVX2 + FMA. The in-lane shuffles leave the
-   points in the order 0 1 4 5 2 3 6 7; one cross-lane permute per input
-   restores 0..7 so the stores stay contiguous. */
-AVLOC__TARGET_AVX2 static __m256 avloc__deint8(const float *z, int im)
-{
-    const __m256 a = _mm256_loadu_ps(z), b = _mm256_loadu_ps(z + 8);
-    const __m256 h = im ? _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)) : _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), _MM_SHUFFLE(3, 1, 2, 0)));
-}
-
-AVLOC__TARGET_AVX2 static int avloc__bin_fast8(const float *L, const float *R, float *ild, float *cs, float *sn,
-                                                float *pw, __m256 *pmax)
-{
-    const __m256 lre = avloc__deint8(L, 0), lim = avloc__deint8(L, 1);
-    const __m256 rre = avloc__deint8(R, 0), rim = avloc__deint8(R, 1);
-    const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f), eps = _mm256_set1_ps(1e-20f);
-    const __m256i mmask = _mm256_set1_epi32(0x007fffff), mone = _mm256_set1_epi32(0x3f800000);
-    __m256 pl = _mm256_fmadd_ps(lre, lre, _mm256_mul_ps(lim, lim));
-    __m256 pr = _mm256_fmadd_ps(rre, rre, _mm256_mul_ps(rim, rim));
-    __m256 prod = _mm256_mul_ps(pl, pr), psum = _mm256_add_ps(pl, pr);
-    __m256 ok = _mm256_and_ps(_mm256_cmp_ps(prod, _mm256_set1_ps(1e-30f), _CMP_GE_OQ),
-                              _mm256_cmp_ps(prod, _mm256_set1_ps(1e30f), _CMP_LE_OQ));
-    __m256 y, inv, ma, mb, upa, upb, ef, s, s2, p, rc, den;
-    __m256i ua, ub;
-    prod = _mm256_blendv_ps(one, prod, ok); /* keep bad lanes finite */
-    y = _mm256_rsqrt_ps(prod);
-    inv = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), y),
-                        _mm256_fnmadd_ps(_mm256_mul_ps(prod, y), y, _mm256_set1_ps(3.0f)));
-    _mm256_storeu_ps(cs, _mm256_mul_ps(_mm256_fmadd_ps(rre, lre, _mm256_mul_ps(rim, lim)), inv));
-    _mm256_storeu_ps(sn, _mm256_mul_ps(_mm256_fmsub_ps(rim, lre, _mm256_mul_ps(rre, lim)), inv));
-    _mm256_storeu_ps(pw, psum);
-    *pmax = _mm256_max_ps(*pmax, psum);
-    ua = _mm256_castps_si256(_mm256_add_ps(pr, eps));
-    ub = _mm256_castps_si256(_mm256_add_ps(pl, eps));
-    ef = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(ua, 23), _mm256_srli_epi32(ub, 23)));
-    ma = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(ua, mmask), mone));
-    mb = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(ub, mmask), mone));
-    upa = _mm256_cmp_ps(ma, _mm256_mul_ps(_mm256_set1_ps(1.41421356f), mb), _CMP_GT_OQ);
-    upb = _mm256_cmp_ps(mb, _mm256_mul_ps(_mm256_set1_ps(1.41421356f), ma), _CMP_GT_OQ);
-    mb = _mm256_add_ps(mb, _mm256_and_ps(upa, mb));
-    ma = _mm256_add_ps(ma, _mm256_and_ps(upb, ma));
-    ef = _mm256_add_ps(ef, _mm256_sub_ps(_mm256_and_ps(upa, one), _mm256_and_ps(upb, one)));
-    den = _mm256_add_ps(ma, mb);
-    rc = _mm256_rcp_ps(den);
-    rc = _mm256_mul_ps(rc, _mm256_fnmadd_ps(den, rc, two));
-    s = _mm256_mul_ps(_mm256_sub_ps(ma, mb), rc);
-    s2 = _mm256_mul_ps(s, s);
-    p = _mm256_fmadd_ps(s2, _mm256_set1_ps(0.577078016f), _mm256_set1_ps(0.961796694f)); /* AVLOC__ILD_TERMS */
-    p = _mm256_fmadd_ps(s2, p, _mm256_set1_ps(2.88539008f));
-    _mm256_storeu_ps(ild, _mm256_mul_ps(_mm256_set1_ps(AVLOC__ILD_K), _mm256_fmadd_ps(s, p, ef)));
-    return _mm256_movemask_ps(ok) ^ 0xff;
-}
-#endif
-
-#ifdef AVLOC__FEAT_AVX2
-/* avloc__binaural_frame's vector part with AVX2: bins b < returned value,
-   *mx = their largest power (lanes), *xmax = that of the exact-path bins. */
-AVLOC__TARGET_AVX2 static size_t avloc__binaural_frame8(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb,
-                                                        size_t nb, float *ft, float *pw, float *mx, float *xmax)
-{
-    __m256 m8 = _mm256_setzero_ps();
-    __m128 m4;
-    size_t b, j;
-    int bad;
-    for (b = 0; b + 8 <= nb; b += 8) {
-        bad = avloc__bin_fast8(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m8);
-        if (bad)
-            for (j = 0; j < 8; j++)
-                if (bad >> j & 1) {
-                    avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
-                    *xmax = pw[b + j] > *xmax ? pw[b + j] : *xmax;
-                }
-    }
-    m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
-    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
-    m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
-    *mx = _mm_cvtss_f32(m4);
-    return b;
-}
-#endif
-
-#if defined(AVLOC__FEAT_SSE2) && !defined(AVLOC__AVX2_ONLY)
-/* The same with SSE2, four bins per step. */
-static size_t avloc__binaural_frame4(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
-                                     float *ft, float *pw, float *mx, float *xmax)
-{
-    __m128 m4 = _mm_setzero_ps();
-    size_t b, j;
-    int bad;
-    for (b = 0; b + 4 <= nb; b += 4) {
-        bad = avloc__bin_fast4(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m4);
-        if (bad)
-            for (j = 0; j < 4; j++)
-                if (bad >> j & 1) {
-                    avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
-                    *xmax = pw[b + j] > *xmax ? pw[b + j] : *xmax;
-                }
-    }
-    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
-    m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
-    *mx = _mm_cvtss_f32(m4);
-    return b;
-}
-#endif
-
 /* ILD | cos IPD | sin IPD of one frame's bins, and each bin's power;
    returns the largest power. */
 static float avloc__binaural_frame(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
@@ -3205,8 +2990,7 @@ static float avloc__binaural_frame(const avloc_complex_f32 *Lb, const avloc_comp
 {
     size_t b = 0;
     float mx = 0.0f, xmax = 0.0f; /* vector lanes, exact-path points and the tail */
-    b = AVLOC__SIMD_PICK(avloc__binaural_frame8(Lb, Rb, nb, ft, pw, &mx, &xmax),
-                         avloc__binaural_frame4(Lb, Rb, nb, ft, pw, &mx, &xmax), 0);
+    b = AVLOC__VCALL(avloc__vk_binaural_frame, (Lb, Rb, nb, ft, pw, &mx, &xmax), 0);
     for (; b < nb; b++) {
         if (!avloc__bin_fast(Lb[b], Rb[b], ft + b, ft + nb + b, ft + 2 * nb + b, pw + b))
             avloc__bin_exact(Lb[b], Rb[b], ft + b, ft + nb + b, ft + 2 * nb + b, pw + b);
@@ -3219,26 +3003,7 @@ static float avloc__binaural_frame(const avloc_complex_f32 *Lb, const avloc_comp
    returns the active count. */
 static size_t avloc__binaural_mask(const float *pw, size_t nb, float thr, unsigned char *mt)
 {
-    size_t b = 0, cnt = 0;
-#ifdef AVLOC__FEAT_SSE2
-    {
-        const __m128 vt = _mm_set1_ps(thr);
-        const __m128i one = _mm_set1_epi8(1);
-        __m128i acc = _mm_setzero_si128();
-        for (; b + 16 <= nb; b += 16) {
-            __m128i m0 = _mm_castps_si128(_mm_cmpge_ps(_mm_loadu_ps(pw + b), vt));
-            __m128i m1 = _mm_castps_si128(_mm_cmpge_ps(_mm_loadu_ps(pw + b + 4), vt));
-            __m128i m2 = _mm_castps_si128(_mm_cmpge_ps(_mm_loadu_ps(pw + b + 8), vt));
-            __m128i m3 = _mm_castps_si128(_mm_cmpge_ps(_mm_loadu_ps(pw + b + 12), vt));
-            __m128i m = _mm_and_si128(_mm_packs_epi16(_mm_packs_epi32(m0, m1), _mm_packs_epi32(m2, m3)), one);
-            _mm_storeu_si128((__m128i *)(void *)(mt + b), m);
-            _mm_storeu_si128((__m128i *)(void *)(mt + nb + b), m);
-            _mm_storeu_si128((__m128i *)(void *)(mt + 2 * nb + b), m);
-            acc = _mm_add_epi64(acc, _mm_sad_epu8(m, _mm_setzero_si128()));
-        }
-        cnt = (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
-    }
-#endif
+    size_t cnt = 0, b = AVLOC__VCALL(avloc__vk_thrmask, (pw, nb, thr, mt, &cnt), 0);
     for (; b < nb; b++) {
         unsigned char on = (unsigned char)(pw[b] >= thr);
         mt[b] = mt[nb + b] = mt[2 * nb + b] = on;
@@ -3247,15 +3012,17 @@ static size_t avloc__binaural_mask(const float *pw, size_t nb, float thr, unsign
     return cnt;
 }
 
-/* The smallest positive float >= x (x >= 0): "p >= it" for a float power p
-   is then exactly "p > 0 and (double)p >= x". */
+/* The smallest positive normal float >= x (x >= 0): "p >= it" for a float
+   power p is then exactly "p normal and (double)p >= x". Never subnormal:
+   under flush-to-zero / denormals-are-zero (what -ffast-math links in) a
+   subnormal threshold compares as 0 and silence would count as active. */
 static float avloc__pow_threshold(double x)
 {
     float f;
     if (!(x <= (double)FLT_MAX)) return HUGE_VALF; /* nothing is active */
     f = (float)x;
     if ((double)f < x) f = nextafterf(f, HUGE_VALF);
-    return f > 0.0f ? f : nextafterf(0.0f, 1.0f);
+    return f >= FLT_MIN ? f : FLT_MIN;
 }
 
 AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_plan_f32 *plan,
@@ -3363,7 +3130,7 @@ AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsi
         for (t = 0; t < n_frames; t++) {
             if (mask[t * D + d]) {
                 float v = features[t * D + d];
-                if (!(v - v == 0.0f)) return AVLOC_ERR_NONFINITE;
+                if (!avloc__finite_f32(v)) return AVLOC_ERR_NONFINITE;
                 s += v;
                 c++;
             }
@@ -3405,7 +3172,7 @@ static avloc_result avloc__gcc_check(const avloc_gcc_config *c, size_t *n_up)
     if (c->max_lag == 0 || c->max_lag >= c->n_fft / 2) return AVLOC_ERR_PARAM;
     if (!avloc__window_valid(c->window)) return AVLOC_ERR_PARAM;
     if (c->interp != AVLOC_GCC_INTERP_NONE && c->interp != AVLOC_GCC_INTERP_PARABOLIC) return AVLOC_ERR_PARAM;
-    if (!(c->phat_floor > 0.0f) || !(c->phat_floor < 1.0f)) return AVLOC_ERR_PARAM;
+    if (avloc__nan_f32(c->phat_floor) || !(c->phat_floor > 0.0f) || !(c->phat_floor < 1.0f)) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
@@ -3651,19 +3418,16 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #undef AVLOC__PI
 #endif
 
-#endif /* !AVLOC__DSP_FFT_TEMPLATE */
+#endif /* !AVLOC__VPASS */
 
 /* ================================================================== */
 /*        FFT vector kernels: a template, compiled once per set        */
 /* ================================================================== */
-/* Included from the built-in FFT above with AVLOC__FFT_T(name) (the name
-   suffix of this kernel set) and AVLOC__FFT_TEMPLATE_AVX2 (1: AVX2+FMA,
-   4 complex per vector; 0: SSE2, 2), inside the AVX2 target bracket for the
-   former. Names below go through AVLOC__FFT_T so both sets coexist. */
-#ifdef AVLOC__DSP_FFT_TEMPLATE
-#if AVLOC__DSP_FFT_TEMPLATE != 0x000100
-#error "avloc_dsp.h: AVLOC_DSP_FILE names a different avloc_dsp.h than the one being compiled"
-#endif
+/* Compiled once per SIMD set (AVLOC__VSET, avloc.h) by the pass in the
+   built-in FFT above. Names go through AVLOC__FFT_T so the sets coexist; the
+   complex vector ops below are the layer's, on AVLOC__VW complex values. */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_DSP_FFT
+#define AVLOC__FFT_T(name) AVLOC__VN(name)
 #define avloc__v AVLOC__FFT_T(avloc__v)
 #define avloc__vld AVLOC__FFT_T(avloc__vld)
 #define avloc__vst AVLOC__FFT_T(avloc__vst)
@@ -3674,6 +3438,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__vset1 AVLOC__FFT_T(avloc__vset1)
 #define avloc__vswap AVLOC__FFT_T(avloc__vswap)
 #define avloc__vmask AVLOC__FFT_T(avloc__vmask)
+#define avloc__vm AVLOC__FFT_T(avloc__vm)
 #define avloc__vcmul AVLOC__FFT_T(avloc__vcmul)
 #define avloc__vrev AVLOC__FFT_T(avloc__vrev)
 #define avloc__vfma AVLOC__FFT_T(avloc__vfma)
@@ -3712,114 +3477,53 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
 #define avloc__c2r_pre_v AVLOC__FFT_T(avloc__c2r_pre_v)
 
-#if AVLOC__FFT_TEMPLATE_AVX2
-#define AVLOC__VW 4 /* complex values per vector */
-typedef __m256 avloc__v;
-static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm256_loadu_ps((const float *)p); }
-static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm256_storeu_ps((float *)p, v); }
-static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm256_add_ps(a, b); }
-static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm256_sub_ps(a, b); }
-static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm256_mul_ps(a, b); }
-static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm256_xor_ps(a, b); }
-static inline avloc__v avloc__vset1(float x) { return _mm256_set1_ps(x); }
+#define AVLOC__VW (AVLOC__VF_W / 2) /* complex values per vector */
+typedef avloc__vf avloc__v;
+static inline avloc__v avloc__vld(const avloc__cpx *p) { return avloc__vf_ld((const float *)p); }
+static inline void avloc__vst(avloc__cpx *p, avloc__v v) { avloc__vf_st((float *)p, v); }
+static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return avloc__vf_add(a, b); }
+static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return avloc__vf_sub(a, b); }
+static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return avloc__vf_mul(a, b); }
+/* sign flips by an integer mask (avloc__vm: see avloc__vmask) */
+typedef avloc__vi avloc__vm;
+static inline avloc__v avloc__vxor(avloc__v a, avloc__vm m) { return avloc__vf_xorm(a, m); }
+static inline avloc__v avloc__vset1(float x) { return avloc__vf_set1(x); }
 /* (re, im) -> (im, re) in every complex lane */
-static inline avloc__v avloc__vswap(avloc__v a) { return _mm256_permute_ps(a, 0xB1); }
-/* sign mask negating the real (even) or imaginary (odd) lanes */
-static inline avloc__v avloc__vmask(int odd)
-{
-    return odd ? _mm256_setr_ps(0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f)
-               : _mm256_setr_ps(-0.f, 0.f, -0.f, 0.f, -0.f, 0.f, -0.f, 0.f);
-}
+static inline avloc__v avloc__vswap(avloc__v a) { return avloc__vf_cswap(a); }
+/* sign mask negating the real (even) or imaginary (odd) lanes: integer bits
+   all the way (gcc -ffast-math folds -0.f lanes of a float vector to +0) */
+static inline avloc__vm avloc__vmask(int odd) { return avloc__vf_csign(odd); }
 /* a * w (forward, m = vmask(0)) or a * conj(w) (backward, m = vmask(1)) */
-static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
+static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__vm m)
 {
-    avloc__v wr = _mm256_moveldup_ps(w), wi = _mm256_movehdup_ps(w);
-    return _mm256_fmadd_ps(a, wr, _mm256_xor_ps(_mm256_mul_ps(avloc__vswap(a), wi), m));
+    return avloc__vf_fmadd(a, avloc__vf_cdupre(w), avloc__vxor(avloc__vf_mul(avloc__vswap(a), avloc__vf_cdupim(w)), m));
 }
 /* a * b + c and c - a * b */
-static inline avloc__v avloc__vfma(avloc__v a, avloc__v b, avloc__v c) { return _mm256_fmadd_ps(a, b, c); }
-static inline avloc__v avloc__vfnma(avloc__v a, avloc__v b, avloc__v c) { return _mm256_fnmadd_ps(a, b, c); }
-/* 8 interleaved complex at p -> real parts, imaginary parts (lane order
-   0 1 4 5 2 3 6 7: avloc__vst_split undoes it) */
-static inline void avloc__vld_split(const avloc__cpx *p, avloc__v *re, avloc__v *im)
-{
-    avloc__v a = avloc__vld(p), b = avloc__vld(p + 4);
-    *re = _mm256_shuffle_ps(a, b, 0x88);
-    *im = _mm256_shuffle_ps(a, b, 0xDD);
-}
-static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
-{
-    avloc__vst(p, _mm256_unpacklo_ps(re, im));
-    avloc__vst(p + 4, _mm256_unpackhi_ps(re, im));
-}
+static inline avloc__v avloc__vfma(avloc__v a, avloc__v b, avloc__v c) { return avloc__vf_fmadd(a, b, c); }
+static inline avloc__v avloc__vfnma(avloc__v a, avloc__v b, avloc__v c) { return avloc__vf_fnmadd(a, b, c); }
 /* complex lanes in reverse order */
-static inline avloc__v avloc__vrev(avloc__v a)
-{
-    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(a), 0x1B));
-}
-/* Loads 4 rows of 4 consecutive complex (p[rs*k+q], k = 0..3, row stride rs)
-   and returns the columns c[q] = (p[q], p[rs+q], p[2rs+q], p[3rs+q]). */
-static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c)
-{
-    __m256d r0 = _mm256_castps_pd(avloc__vld(p)), r1 = _mm256_castps_pd(avloc__vld(p + rs));
-    __m256d r2 = _mm256_castps_pd(avloc__vld(p + 2 * rs)), r3 = _mm256_castps_pd(avloc__vld(p + 3 * rs));
-    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
-    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
-    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
-    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
-}
-#else /* SSE2 */
-#define AVLOC__VW 2
-typedef __m128 avloc__v;
-static inline avloc__v avloc__vld(const avloc__cpx *p) { return _mm_loadu_ps((const float *)p); }
-static inline void avloc__vst(avloc__cpx *p, avloc__v v) { _mm_storeu_ps((float *)p, v); }
-static inline avloc__v avloc__vadd(avloc__v a, avloc__v b) { return _mm_add_ps(a, b); }
-static inline avloc__v avloc__vsub(avloc__v a, avloc__v b) { return _mm_sub_ps(a, b); }
-static inline avloc__v avloc__vmul(avloc__v a, avloc__v b) { return _mm_mul_ps(a, b); }
-static inline avloc__v avloc__vxor(avloc__v a, avloc__v b) { return _mm_xor_ps(a, b); }
-static inline avloc__v avloc__vset1(float x) { return _mm_set1_ps(x); }
-static inline avloc__v avloc__vswap(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(2, 3, 0, 1)); }
-static inline avloc__v avloc__vmask(int odd)
-{
-    return odd ? _mm_setr_ps(0.f, -0.f, 0.f, -0.f) : _mm_setr_ps(-0.f, 0.f, -0.f, 0.f);
-}
-static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__v m)
-{
-    avloc__v wr = _mm_shuffle_ps(w, w, _MM_SHUFFLE(2, 2, 0, 0));
-    avloc__v wi = _mm_shuffle_ps(w, w, _MM_SHUFFLE(3, 3, 1, 1));
-    return _mm_add_ps(_mm_mul_ps(a, wr), _mm_xor_ps(_mm_mul_ps(avloc__vswap(a), wi), m));
-}
-static inline avloc__v avloc__vfma(avloc__v a, avloc__v b, avloc__v c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
-static inline avloc__v avloc__vfnma(avloc__v a, avloc__v b, avloc__v c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
+static inline avloc__v avloc__vrev(avloc__v a) { return avloc__vf_crev(a); }
+/* Loads AVLOC__VW rows of 4 consecutive complex, rows rs complex apart, and
+   returns the columns c[q] = (p[q], p[rs+q], ...) (a 4 x AVLOC__VW complex transpose). */
+static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c) { avloc__vf_ld4t((const float *)p, rs, c); }
+/* 2*AVLOC__VW interleaved complex at p <-> real parts, imaginary parts */
 static inline void avloc__vld_split(const avloc__cpx *p, avloc__v *re, avloc__v *im)
 {
-    avloc__v a = avloc__vld(p), b = avloc__vld(p + 2);
-    *re = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-    *im = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    avloc__v a = avloc__vld(p), b = avloc__vld(p + AVLOC__VW);
+    *re = avloc__vf_uzp0(a, b);
+    *im = avloc__vf_uzp1(a, b);
 }
 static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
 {
-    avloc__vst(p, _mm_unpacklo_ps(re, im));
-    avloc__vst(p + 2, _mm_unpackhi_ps(re, im));
+    avloc__vst(p, avloc__vf_zip0(re, im));
+    avloc__vst(p + AVLOC__VW, avloc__vf_zip1(re, im));
 }
-static inline avloc__v avloc__vrev(avloc__v a) { return _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 0, 3, 2)); }
-static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c)
-{
-    avloc__v v0 = avloc__vld(p), v1 = avloc__vld(p + 2), v2 = avloc__vld(p + rs), v3 = avloc__vld(p + rs + 2);
-    c[0] = _mm_movelh_ps(v0, v2);
-    c[1] = _mm_movehl_ps(v2, v0);
-    c[2] = _mm_movelh_ps(v1, v3);
-    c[3] = _mm_movehl_ps(v3, v1);
-}
-#endif
 
 /* radix 2, ido a multiple of AVLOC__VW */
 static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    avloc__v mc = avloc__vmask(bwd);
+    avloc__vm mc = avloc__vmask(bwd);
     size_t k, i;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
@@ -3833,10 +3537,10 @@ static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
 }
 
 /* -i*s*x, s = +1 forward, -1 backward (mr = avloc__vmask(!bwd)) */
-static inline avloc__v avloc__vrot(avloc__v x, avloc__v mr) { return avloc__vxor(avloc__vswap(x), mr); }
+static inline avloc__v avloc__vrot(avloc__v x, avloc__vm mr) { return avloc__vxor(avloc__vswap(x), mr); }
 
 /* 4-point DFT of u[0..3] in place (see avloc__dft4) */
-static inline void avloc__vdft4(avloc__v *u, avloc__v mr)
+static inline void avloc__vdft4(avloc__v *u, avloc__vm mr)
 {
     avloc__v t0 = avloc__vadd(u[0], u[2]), t1 = avloc__vsub(u[0], u[2]);
     avloc__v t2 = avloc__vadd(u[1], u[3]), r = avloc__vrot(avloc__vsub(u[1], u[3]), mr);
@@ -3847,7 +3551,7 @@ static inline void avloc__vdft4(avloc__v *u, avloc__v mr)
 }
 
 /* 8-point DFT of x[0..7] in place (see avloc__dft8); hf = sqrt(1/2) */
-static inline void avloc__vdft8(avloc__v *x, avloc__v mr, avloc__v hf)
+static inline void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
 {
     avloc__v a[4], b[4];
     a[0] = avloc__vadd(x[0], x[4]); b[0] = avloc__vsub(x[0], x[4]);
@@ -3864,7 +3568,7 @@ static inline void avloc__vdft8(avloc__v *x, avloc__v mr, avloc__v hf)
 }
 
 /* o = x * w (forward) or x * conj(w) (backward, mc = avloc__vmask(1)) */
-static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w, avloc__v mc)
+static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w, avloc__vm mc)
 {
     avloc__vst(o, avloc__vcmul(x, avloc__vld(w), mc));
 }
@@ -3873,7 +3577,7 @@ static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w,
 static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 4 * k;
@@ -3895,7 +3599,7 @@ static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
 static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__v mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
     const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
@@ -3929,7 +3633,8 @@ static inline avloc__v avloc__vmuli(avloc__v x) { return avloc__vxor(avloc__vswa
 static void avloc__pass3_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__v mc = avloc__vmask(bwd), twr = avloc__vset1(-0.5f);
+    const avloc__vm mc = avloc__vmask(bwd);
+    const avloc__v twr = avloc__vset1(-0.5f);
     const avloc__v twi = avloc__vset1((bwd ? 1.0f : -1.0f) * 0.866025403784438646763723170753f);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
@@ -3952,7 +3657,7 @@ static void avloc__pass5_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
     const float s = bwd ? -1.0f : 1.0f;
-    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__vm mc = avloc__vmask(bwd);
     const avloc__v w1r = avloc__vset1(0.309016994374947424102293417183f);
     const avloc__v w2r = avloc__vset1(-0.809016994374947424102293417183f);
     const avloc__v w1i = avloc__vset1(-s * 0.951056516295153572116439333379f);
@@ -3985,7 +3690,7 @@ static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
                            const avloc__cpx *tw, const avloc__cpx *cs, int bwd)
 {
     avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
-    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__vm mc = avloc__vmask(bwd);
     const float s = bwd ? -1.0f : 1.0f;
     size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
     for (k = 0; k < l1; k++) {
@@ -4024,7 +3729,7 @@ static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
 static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                               avloc__cpx *AVLOC__RESTRICT ch, int bwd)
 {
-    const avloc__v mr = avloc__vmask(!bwd);
+    const avloc__vm mr = avloc__vmask(!bwd);
     size_t k;
     for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
         avloc__v x[4];
@@ -4042,7 +3747,8 @@ static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
 static size_t avloc__pass8_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                               avloc__cpx *AVLOC__RESTRICT ch, int bwd)
 {
-    const avloc__v mr = avloc__vmask(!bwd), hf = avloc__vset1(0.707106781186547524400844362105f);
+    const avloc__vm mr = avloc__vmask(!bwd);
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
     size_t k;
     for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
         avloc__v x[8];
@@ -4214,7 +3920,7 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
 static size_t avloc__cmul_arr_v(const avloc__cpx *x, const avloc__cpx *w, avloc__cpx *out, size_t cnt, int bwd)
 {
-    const avloc__v mc = avloc__vmask(bwd);
+    const avloc__vm mc = avloc__vmask(bwd);
     size_t k = 0;
     for (; k + AVLOC__VW <= cnt; k += AVLOC__VW)
         avloc__vst(out + k, avloc__vcmul(avloc__vld(x + k), avloc__vld(w + k), mc));
@@ -4226,8 +3932,8 @@ static size_t avloc__r2c_post_v(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
 {
     size_t k = 1, h = m / 2;
     {
-        const avloc__v half = avloc__vset1(0.5f), mc = avloc__vmask(0), mr = avloc__vmask(1);
-        const avloc__v conj = avloc__vmask(1);
+        const avloc__v half = avloc__vset1(0.5f);
+        const avloc__vm mc = avloc__vmask(0), mr = avloc__vmask(1), conj = avloc__vmask(1);
         for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
             avloc__v a = avloc__vld(z + k);
             avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(z + m - k - (AVLOC__VW - 1))), conj);
@@ -4245,8 +3951,8 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 {
     size_t k = 1, h = m / 2;
     {
-        const avloc__v vs = avloc__vset1(sc), mc = avloc__vmask(1), mr = avloc__vmask(0);
-        const avloc__v conj = avloc__vmask(1);
+        const avloc__v vs = avloc__vset1(sc);
+        const avloc__vm mc = avloc__vmask(1), mr = avloc__vmask(0), conj = avloc__vmask(1);
         for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
             avloc__v a = avloc__vld(x + k);
             avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(x + m - k - (AVLOC__VW - 1))), conj);
@@ -4272,6 +3978,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vset1
 #undef avloc__vswap
 #undef avloc__vmask
+#undef avloc__vm
 #undef avloc__vcmul
 #undef avloc__vrev
 #undef avloc__vfma
@@ -4309,4 +4016,175 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v
-#endif /* AVLOC__DSP_FFT_TEMPLATE */
+#undef AVLOC__FFT_T
+#endif /* FFT kernel pass */
+
+/* ================================================================== */
+/*      feature vector kernels: a template, compiled once per set      */
+/* ================================================================== */
+/* Compiled by the pass at the start of the features implementation, once
+   per SIMD set (avloc.h). Each does the vector part of its loop and returns
+   how far it got. */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_DSP_FEAT
+
+/* out[j] = a[j] * b[j] (the STFT window) */
+static size_t AVLOC__VN(avloc__vk_mul)(const float *a, const float *b, float *out, size_t n)
+{
+    size_t j = 0;
+    for (; j + AVLOC__VF_W <= n; j += AVLOC__VF_W)
+        avloc__vf_st(out + j, avloc__vf_mul(avloc__vf_ld(a + j), avloc__vf_ld(b + j)));
+    return j;
+}
+
+/* out[k] = re^2 + im^2 of the interleaved complex f[2k], f[2k+1] */
+static size_t AVLOC__VN(avloc__vk_power2)(const float *f, float *out, size_t n)
+{
+    size_t k = 0;
+    for (; k + AVLOC__VF_W <= n; k += AVLOC__VF_W) {
+        avloc__vf a = avloc__vf_ld(f + 2 * k), b = avloc__vf_ld(f + 2 * k + AVLOC__VF_W);
+        a = avloc__vf_mul(a, a);
+        b = avloc__vf_mul(b, b);
+        avloc__vf_st(out + k, avloc__vf_add(avloc__vf_uzp0(a, b), avloc__vf_uzp1(a, b)));
+    }
+    return k;
+}
+
+#ifndef AVLOC_NO_MEL
+/* *sum = sum of a[k] b[k] over the k done (lane sums, then across lanes:
+   one accumulator per lane, so it is not add-latency bound) */
+static size_t AVLOC__VN(avloc__vk_dot)(const float *a, const float *b, size_t n, float *sum)
+{
+    avloc__vf acc = avloc__vf_zero();
+    size_t k = 0;
+    for (; k + AVLOC__VF_W <= n; k += AVLOC__VF_W) acc = avloc__vf_fmadd(avloc__vf_ld(a + k), avloc__vf_ld(b + k), acc);
+    *sum = avloc__vf_hsum(acc);
+    return k;
+}
+#endif
+
+/* atanh series of avloc__log2f, stopped at s^5: |s| <= 0.1716 after the
+   mantissa reduction, so the first omitted term, 2/ln2 s^7/7, is < 2e-6 in
+   log2 (< 6e-6 dB). Returns e + log2 of the mantissa ratio (ma/mb, both in
+   [1, 2) and within sqrt2 of each other) from s = (ma - mb) / (ma + mb). */
+static inline avloc__vf AVLOC__VN(avloc__vk_log2s)(avloc__vf s, avloc__vf e)
+{
+    const avloc__vf s2 = avloc__vf_mul(s, s);
+    avloc__vf p = avloc__vf_fmadd(s2, avloc__vf_set1(0.577078016f), avloc__vf_set1(0.961796694f));
+    p = avloc__vf_fmadd(s2, p, avloc__vf_set1(2.88539008f));
+    return avloc__vf_fmadd(s, p, e);
+}
+
+/* avloc__log2f on normal positive floats */
+static inline avloc__vf AVLOC__VN(avloc__vk_log2)(avloc__vf x)
+{
+    const avloc__vf one = avloc__vf_set1(1.0f);
+    const avloc__vi u = avloc__vf_asvi(x);
+    const avloc__vi e = avloc__vi_sub(avloc__vi_srl(u, 23), avloc__vi_set1(127)); /* sign bit is 0 */
+    avloc__vf m = avloc__vi_asvf(avloc__vi_or(avloc__vi_and(u, avloc__vi_set1(0x007fffff)), avloc__vi_set1(0x3f800000)));
+    const avloc__vf big = avloc__vf_cmpgt(m, avloc__vf_set1(1.41421356f));
+    const avloc__vf ef = avloc__vf_add(avloc__vi_tovf(e), avloc__vf_and(big, one));
+    m = avloc__vf_sel(big, avloc__vf_mul(m, avloc__vf_set1(0.5f)), m);
+    return AVLOC__VN(avloc__vk_log2s)(avloc__vf_div(avloc__vf_sub(m, one), avloc__vf_add(m, one)), ef);
+}
+
+/* out[i] = k log2(max(x[i], amin)) - off (avloc_db_f32; x finite and amin
+   normal, so max is the clamp) */
+static size_t AVLOC__VN(avloc__vk_db)(const float *x, float *out, size_t n, float k, float off, float amin)
+{
+    const avloc__vf vk = avloc__vf_set1(k), voff = avloc__vf_set1(off), vamin = avloc__vf_set1(amin);
+    size_t i = 0;
+    for (; i + AVLOC__VF_W <= n; i += AVLOC__VF_W) {
+        avloc__vf v = avloc__vf_max(avloc__vf_ld(x + i), vamin);
+        avloc__vf_st(out + i, avloc__vf_sub(avloc__vf_mul(vk, AVLOC__VN(avloc__vk_log2)(v)), voff));
+    }
+    return i;
+}
+
+#ifndef AVLOC_NO_BINAURAL
+/* avloc__bin_fast on AVLOC__VF_W points (L, R: interleaved complex); *pmax
+   gets the largest power; returns the mask of the lanes that need
+   avloc__bin_exact. 1/sqrt and 1/x come from the estimates plus one Newton
+   step (about 2e-7 relative, well inside the features' 1e-4 budget, and no
+   division: divisions and square roots were half the feature time); log2 of
+   the power ratio as avloc__log2_ratio, without forming the ratio. */
+static int AVLOC__VN(avloc__vk_bin)(const float *L, const float *R, float *ild, float *cs, float *sn, float *pw,
+                                    avloc__vf *pmax)
+{
+    const avloc__vf l0 = avloc__vf_ld(L), l1 = avloc__vf_ld(L + AVLOC__VF_W);
+    const avloc__vf r0 = avloc__vf_ld(R), r1 = avloc__vf_ld(R + AVLOC__VF_W);
+    const avloc__vf lre = avloc__vf_uzp0(l0, l1), lim = avloc__vf_uzp1(l0, l1);
+    const avloc__vf rre = avloc__vf_uzp0(r0, r1), rim = avloc__vf_uzp1(r0, r1);
+    const avloc__vf one = avloc__vf_set1(1.0f), eps = avloc__vf_set1(1e-20f), r2 = avloc__vf_set1(1.41421356f);
+    const avloc__vi mmask = avloc__vi_set1(0x007fffff), mone = avloc__vi_set1(0x3f800000);
+    const avloc__vf pl = avloc__vf_fmadd(lre, lre, avloc__vf_mul(lim, lim));
+    const avloc__vf pr = avloc__vf_fmadd(rre, rre, avloc__vf_mul(rim, rim));
+    const avloc__vf psum = avloc__vf_add(pl, pr);
+    avloc__vf prod = avloc__vf_mul(pl, pr);
+    const avloc__vf ok = avloc__vf_and(avloc__vf_cmpge(prod, avloc__vf_set1(1e-30f)), avloc__vf_cmple(prod, avloc__vf_set1(1e30f)));
+    avloc__vf y, inv, ma, mb, upa, upb, ef, den, rc;
+    avloc__vi ua, ub;
+    prod = avloc__vf_sel(ok, prod, one); /* keep bad lanes finite */
+    y = avloc__vf_rsqrt(prod);
+    inv = avloc__vf_mul(avloc__vf_mul(avloc__vf_set1(0.5f), y), avloc__vf_fnmadd(avloc__vf_mul(prod, y), y, avloc__vf_set1(3.0f)));
+    avloc__vf_st(cs, avloc__vf_mul(avloc__vf_fmadd(rre, lre, avloc__vf_mul(rim, lim)), inv));
+    avloc__vf_st(sn, avloc__vf_mul(avloc__vf_fmsub(rim, lre, avloc__vf_mul(rre, lim)), inv));
+    avloc__vf_st(pw, psum);
+    *pmax = avloc__vf_max(*pmax, psum);
+    ua = avloc__vf_asvi(avloc__vf_add(pr, eps));
+    ub = avloc__vf_asvi(avloc__vf_add(pl, eps));
+    ef = avloc__vi_tovf(avloc__vi_sub(avloc__vi_srl(ua, 23), avloc__vi_srl(ub, 23))); /* sign bits are 0 */
+    ma = avloc__vi_asvf(avloc__vi_or(avloc__vi_and(ua, mmask), mone));
+    mb = avloc__vi_asvf(avloc__vi_or(avloc__vi_and(ub, mmask), mone));
+    upa = avloc__vf_cmpgt(ma, avloc__vf_mul(r2, mb)); /* ma/mb > sqrt2: mb *= 2 */
+    upb = avloc__vf_cmpgt(mb, avloc__vf_mul(r2, ma)); /* mb/ma > sqrt2: ma *= 2 */
+    mb = avloc__vf_add(mb, avloc__vf_and(upa, mb));
+    ma = avloc__vf_add(ma, avloc__vf_and(upb, ma));
+    ef = avloc__vf_add(ef, avloc__vf_sub(avloc__vf_and(upa, one), avloc__vf_and(upb, one)));
+    den = avloc__vf_add(ma, mb);
+    rc = avloc__vf_rcp(den);
+    rc = avloc__vf_mul(rc, avloc__vf_fnmadd(den, rc, avloc__vf_set1(2.0f)));
+    ef = AVLOC__VN(avloc__vk_log2s)(avloc__vf_mul(avloc__vf_sub(ma, mb), rc), ef);
+    avloc__vf_st(ild, avloc__vf_mul(avloc__vf_set1(AVLOC__ILD_K), ef));
+    return avloc__vf_movemask(ok) ^ ((1 << AVLOC__VF_W) - 1);
+}
+
+/* avloc__binaural_frame's vector part: bins b < returned value, *mx = their
+   largest power (lanes), *xmax = that of the exact-path bins. */
+static size_t AVLOC__VN(avloc__vk_binaural_frame)(const avloc_complex_f32 *Lb, const avloc_complex_f32 *Rb, size_t nb,
+                                                  float *ft, float *pw, float *mx, float *xmax)
+{
+    avloc__vf m = avloc__vf_zero();
+    size_t b, j;
+    int bad;
+    for (b = 0; b + AVLOC__VF_W <= nb; b += AVLOC__VF_W) {
+        bad = AVLOC__VN(avloc__vk_bin)(&Lb[b].re, &Rb[b].re, ft + b, ft + nb + b, ft + 2 * nb + b, pw + b, &m);
+        if (bad)
+            for (j = 0; j < AVLOC__VF_W; j++)
+                if (bad >> j & 1) {
+                    avloc__bin_exact(Lb[b + j], Rb[b + j], ft + b + j, ft + nb + b + j, ft + 2 * nb + b + j, pw + b + j);
+                    *xmax = pw[b + j] > *xmax ? pw[b + j] : *xmax;
+                }
+    }
+    *mx = avloc__vf_hmax(m);
+    return b;
+}
+
+/* avloc__binaural_mask's vector part: mt[b] = mt[nb+b] = mt[2nb+b] =
+   (pw[b] >= thr), *cnt = how many of the bins done are on */
+static size_t AVLOC__VN(avloc__vk_thrmask)(const float *pw, size_t nb, float thr, unsigned char *mt, size_t *cnt)
+{
+    const avloc__vf vt = avloc__vf_set1(thr);
+    size_t b = 0, c = 0, j;
+    for (; b + AVLOC__VF_W <= nb; b += AVLOC__VF_W) {
+        const int bits = avloc__vf_movemask(avloc__vf_cmpge(avloc__vf_ld(pw + b), vt));
+        for (j = 0; j < AVLOC__VF_W; j++) {
+            const unsigned char on = (unsigned char)(bits >> j & 1);
+            mt[b + j] = mt[nb + b + j] = mt[2 * nb + b + j] = on;
+            c += on;
+        }
+    }
+    *cnt = c;
+    return b;
+}
+#endif /* !AVLOC_NO_BINAURAL */
+#endif /* features kernel pass */

@@ -111,7 +111,9 @@
    (-march=native). Localisation of 1 s of audio (118 frames) with K = 64:
    features 0.29 ms + statistics 0.07 ms + posterior 0.06 ms with AVX2+FMA
    (2 400x real time), 0.74 ms at plain -O2 (bench/bench_locate.c).
-   AVLOC_NO_SIMD forces the portable C kernel.
+   The statistics and posterior kernels are on avloc.h's SIMD layer (SSE2,
+   AVX2+FMA dispatched at run time, AArch64 NEON); AVLOC_NO_SIMD forces the
+   portable C kernels.
 
    OBJECTS: model, statistics, posterior and stream follow the one object
    pattern of avloc_dsp.h (query with the config first, init(obj, cfg, mem,
@@ -122,6 +124,41 @@
 
    LICENSE: MIT, see avloc.h.
 */
+/* Kernel passes (avloc.h "SIMD layer"): the statistics and posterior
+   kernels, in the template section at the end of this file, are compiled by
+   re-including this file once per SIMD set with double vectors. It finds
+   itself by __FILE_NAME__ (gcc >= 12, clang >= 9; also right for a single
+   concatenated file of all headers), else by the name "avloc_gllim.h";
+   define AVLOC_GLLIM_FILE as "path/to/it.h" to override. */
+#ifndef AVLOC_GLLIM_FILE
+#if defined(__FILE_NAME__)
+#define AVLOC_GLLIM_FILE __FILE_NAME__
+#else
+#define AVLOC_GLLIM_FILE "avloc_gllim.h"
+#endif
+#endif
+#define AVLOC__VPASS_GLLIM 32 /* pass ids of this module: 32..47 */
+#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 2 /* one of our passes: per set */
+#ifdef AVLOC__VSET_SSE2
+#define AVLOC__VSET sse2
+#include AVLOC_GLLIM_FILE
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_AVX2
+#define AVLOC__VSET avx2
+AVLOC__AVX2_BEGIN
+#include AVLOC_GLLIM_FILE
+AVLOC__AVX2_END
+#undef AVLOC__VSET
+#endif
+#if defined(AVLOC__VSET_NEON) && defined(AVLOC__VD_NEON)
+#define AVLOC__VSET neon
+#include AVLOC_GLLIM_FILE
+#undef AVLOC__VSET
+#endif
+#endif
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_GLLIM_H
 #define AVLOC_GLLIM_H
 
@@ -476,16 +513,11 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #include <string.h>
 #include <float.h>
 
-/* x86 kernels (avloc.h): SSE2 ones, and AVX2+FMA ones compiled in or
-   chosen at run time for the statistics and the posterior; the EM's GEMM
-   micro-kernel uses AVX2 only when the build targets it (AVLOC__GL_GEMM_AVX2):
-   its packing width is fixed at compile time. */
-#ifdef AVLOC__SSE2
-#include <emmintrin.h>
+/* The EM's GEMM micro-kernel (not on the SIMD layer yet) uses AVX2 only
+   when the build targets it (AVLOC__GL_GEMM_AVX2): its packing width is
+   fixed at compile time; else SSE2 where the x86 sets are compiled. */
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2)
 #define AVLOC__GL_SSE2 1
-#endif
-#ifdef AVLOC__AVX2
-#include <immintrin.h>
 #endif
 #ifdef AVLOC__AVX2_ONLY
 #define AVLOC__GL_GEMM_AVX2 1
@@ -731,7 +763,7 @@ AVLOC_API avloc_result avloc_gllim_model_prepare(avloc_gllim_model *m)
     if (K == 0 || K > m->K_cap || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc__gl_sigma_ok(m->sigma_type)) return AVLOC_ERR_PARAM;
     /* a model struct filled by hand: obs_weight 0 */
-    if (!(m->obs_weight > 0.0 && m->obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
+    if (avloc__nan_f64(m->obs_weight) || !(m->obs_weight > 0.0 && m->obs_weight <= 1e12)) return AVLOC_ERR_PARAM;
     if (!(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f64(m->pi, K) || !avloc_all_finite_f64(m->c, K * L) ||
         !avloc_all_finite_f64(m->Gamma, K * L * L) || !avloc_all_finite_f64(m->A, K * D * L) ||
@@ -898,6 +930,9 @@ static avloc_result avloc__gl_check_cfg(const avloc_gllim_train_config *cfg, siz
     if (cfg->K == 0 || N < 2 || cfg->K > N) return AVLOC_ERR_SIZE;
     if (!avloc__gl_sigma_ok(cfg->sigma_type)) return AVLOC_ERR_PARAM;
     if (cfg->max_iter == 0 || cfg->n_init == 0 || cfg->kmeans_iter == 0) return AVLOC_ERR_PARAM;
+    if (avloc__nan_f64(cfg->tol) || avloc__nan_f64(cfg->var_floor_rel) || avloc__nan_f64(cfg->var_floor_abs) ||
+        avloc__nan_f64(cfg->gamma_reg) || avloc__nan_f64(cfg->min_weight))
+        return AVLOC_ERR_PARAM;
     if (!(cfg->tol >= 0.0) || !(cfg->var_floor_rel >= 0.0) || !(cfg->var_floor_abs > 0.0) ||
         !(cfg->gamma_reg >= 0.0) || !(cfg->min_weight >= 0.0) || cfg->tol > 1e300 ||
         cfg->var_floor_rel > 1e300 || cfg->var_floor_abs > 1e300 || cfg->gamma_reg > 1e300 ||
@@ -1631,127 +1666,36 @@ AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
 }
 
 
+/* The statistics and posterior kernels are written once against the SIMD
+   layer (template section at the end of this file) and compiled here per
+   set with double vectors; AVLOC__VCALL_D runs the one this CPU has, the
+   scalar loops finish. */
+#define AVLOC__VPASS AVLOC__VPASS_GLLIM
+#include AVLOC_GLLIM_FILE
+#undef AVLOC__VPASS
+
 /* Validation pass of stats_add: active count, or (size_t)-1 when an active
-   value is not finite. */
+   value is not finite (tested on the bits: right under -ffinite-math-only). */
 static size_t avloc__gl_stats_check(const float *Y, const unsigned char *mask, size_t tot)
 {
-    size_t i = 0, cnt = 0;
-#ifdef AVLOC__GL_SSE2
-    {
-        const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi8(1), ex = _mm_set1_epi32(0x7f800000);
-        __m128i acc = zero;
-        for (; i + 16 <= tot; i += 16) {
-            __m128i nz = _mm_cmpeq_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(mask + i)), zero), zero);
-            __m128i b0 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i)), ex), ex);
-            __m128i b1 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i + 4)), ex), ex);
-            __m128i b2 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i + 8)), ex), ex);
-            __m128i b3 = _mm_cmpeq_epi32(_mm_and_si128(_mm_castps_si128(_mm_loadu_ps(Y + i + 12)), ex), ex);
-            __m128i bad = _mm_packs_epi16(_mm_packs_epi32(b0, b1), _mm_packs_epi32(b2, b3));
-            if (_mm_movemask_epi8(_mm_and_si128(bad, nz))) return (size_t)-1;
-            acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_and_si128(nz, one), zero));
-        }
-        cnt = (size_t)_mm_cvtsi128_si32(acc) + (size_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc));
-    }
-#endif
+    size_t cnt = 0, i = AVLOC__VCALL_D(avloc__gl_vk_check, (Y, mask, tot, &cnt), 0);
+    if (i == (size_t)-1) return (size_t)-1;
     for (; i < tot; i++)
         if (mask[i]) {
-            if (!(Y[i] - Y[i] == 0.0f)) return (size_t)-1;
+            if (!avloc__finite_f32(Y[i])) return (size_t)-1;
             cnt++;
         }
     return cnt;
 }
 
-/* S += sgn * (chi, chi y, chi y^2) over T frames. The SIMD loops run along
-   each frame's row (contiguous loads; a dims-outer, frames-inner order was
-   3x slower, latency-bound on the strided loads) and skip groups without an
-   active point; inactive entries are masked to 0 (never multiplied), so a
-   NaN there is ignored. Same additions in the same order as the scalar loop
-   (bit-equal unless the compiler contracts them into FMAs). */
-#ifdef AVLOC__AVX2
-/* AVX2, eight dims per step; the S arrays (3 D doubles) stay in L1/L2. y*y
-   is exact in double, so the FMA rounds like the scalar add. Returns the
-   dims done. */
-AVLOC__TARGET_AVX2 static size_t avloc__gl_stats_rows8(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
-                                    size_t T, double sgn)
-{
-    size_t t, d, D = s->D, D8 = D & ~(size_t)7;
-    double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
-    const __m256 sg = _mm256_set1_ps((float)sgn);
-    const __m256i zero = _mm256_setzero_si256();
-    for (t = 0; t < T; t++) {
-        const float *yt = Y + t * D;
-        const unsigned char *mt = mask + t * D;
-        for (d = 0; d < D8; d += 8) {
-            long long mb;
-            __m256 on, y, ys;
-            __m256d ylo, yhi, slo, shi;
-            memcpy(&mb, mt + d, sizeof mb);
-            if (!mb) continue; /* no active point: adds exactly 0 */
-            on = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(mt + d))), zero));
-            y = _mm256_and_ps(on, _mm256_loadu_ps(yt + d));
-            ys = _mm256_mul_ps(sg, y);
-            on = _mm256_and_ps(on, sg);
-            ylo = _mm256_cvtps_pd(_mm256_castps256_ps128(y));
-            yhi = _mm256_cvtps_pd(_mm256_extractf128_ps(y, 1));
-            slo = _mm256_cvtps_pd(_mm256_castps256_ps128(ys));
-            shi = _mm256_cvtps_pd(_mm256_extractf128_ps(ys, 1));
-            _mm256_storeu_pd(S0 + d, _mm256_add_pd(_mm256_loadu_pd(S0 + d), _mm256_cvtps_pd(_mm256_castps256_ps128(on))));
-            _mm256_storeu_pd(S0 + d + 4, _mm256_add_pd(_mm256_loadu_pd(S0 + d + 4), _mm256_cvtps_pd(_mm256_extractf128_ps(on, 1))));
-            _mm256_storeu_pd(S1 + d, _mm256_add_pd(_mm256_loadu_pd(S1 + d), slo));
-            _mm256_storeu_pd(S1 + d + 4, _mm256_add_pd(_mm256_loadu_pd(S1 + d + 4), shi));
-            _mm256_storeu_pd(S2 + d, _mm256_fmadd_pd(slo, ylo, _mm256_loadu_pd(S2 + d)));
-            _mm256_storeu_pd(S2 + d + 4, _mm256_fmadd_pd(shi, yhi, _mm256_loadu_pd(S2 + d + 4)));
-        }
-    }
-    return D8;
-}
-#endif
-
-#if defined(AVLOC__GL_SSE2) && !defined(AVLOC__AVX2_ONLY)
-/* The same with SSE2, four dims per step. */
-static size_t avloc__gl_stats_rows4(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
-                                    size_t T, double sgn)
-{
-    size_t t, d, D = s->D;
-    double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
-    const size_t D4 = D & ~(size_t)3;
-    const __m128 sg = _mm_set1_ps((float)sgn);
-    const __m128i zero = _mm_setzero_si128();
-    for (t = 0; t < T; t++) {
-        const float *yt = Y + t * D;
-        const unsigned char *mt = mask + t * D;
-        for (d = 0; d < D4; d += 4) {
-            int mb;
-            __m128 on, y, ys;
-            __m128d ylo, yhi, slo, shi;
-            memcpy(&mb, mt + d, sizeof mb);
-            if (!mb) continue; /* no active point: adds exactly 0 */
-            on = _mm_castsi128_ps(_mm_cmpgt_epi32(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(mb), zero), zero), zero));
-            y = _mm_and_ps(on, _mm_loadu_ps(yt + d));
-            ys = _mm_mul_ps(sg, y);
-            on = _mm_and_ps(on, sg);
-            ylo = _mm_cvtps_pd(y);
-            yhi = _mm_cvtps_pd(_mm_movehl_ps(y, y));
-            slo = _mm_cvtps_pd(ys);
-            shi = _mm_cvtps_pd(_mm_movehl_ps(ys, ys));
-            _mm_storeu_pd(S0 + d, _mm_add_pd(_mm_loadu_pd(S0 + d), _mm_cvtps_pd(on)));
-            _mm_storeu_pd(S0 + d + 2, _mm_add_pd(_mm_loadu_pd(S0 + d + 2), _mm_cvtps_pd(_mm_movehl_ps(on, on))));
-            _mm_storeu_pd(S1 + d, _mm_add_pd(_mm_loadu_pd(S1 + d), slo));
-            _mm_storeu_pd(S1 + d + 2, _mm_add_pd(_mm_loadu_pd(S1 + d + 2), shi));
-            _mm_storeu_pd(S2 + d, _mm_add_pd(_mm_loadu_pd(S2 + d), _mm_mul_pd(slo, ylo)));
-            _mm_storeu_pd(S2 + d + 2, _mm_add_pd(_mm_loadu_pd(S2 + d + 2), _mm_mul_pd(shi, yhi)));
-        }
-    }
-    return D4;
-}
-#endif
-
+/* S += sgn * (chi, chi y, chi y^2) over T frames (see avloc__gl_vk_stats
+   for the vector part, same additions in the same order). */
 static void avloc__gl_stats_accum(avloc_gllim_stats *s, const float *Y, const unsigned char *mask,
                                   size_t T, double sgn)
 {
     size_t t, d, D = s->D;
     double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
-    d = AVLOC__SIMD_PICK(avloc__gl_stats_rows8(s, Y, mask, T, sgn), avloc__gl_stats_rows4(s, Y, mask, T, sgn), 0);
+    d = AVLOC__VCALL_D(avloc__gl_vk_stats, (s, Y, mask, T, sgn), 0);
     for (; d < D; d++) {
         double s0 = S0[d], s1 = S1[d], s2 = S2[d];
         for (t = 0; t < T; t++)
@@ -1880,72 +1824,6 @@ static void avloc__gl_post_prep(const avloc_gllim_stats *s, const double *is, co
     *lsum = l;
 }
 
-#if defined(AVLOC__GL_SSE2) && !defined(AVLOC__AVX2_ONLY)
-static double avloc__gl_hsum(__m128d v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
-
-/* The L = 2 component pass, two dims per step. P (lower triangle), h and
-   q (= sum w (ybar - c*)^2) are added to; returns the dims done. */
-static size_t avloc__gl_post_sums2(const double *a0p, const double *a1p, const double *cs, const double *w,
-                                   const double *yb, size_t D, double *P, double *h, double *q)
-{
-    __m128d p00 = _mm_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, vq = p00;
-    size_t d;
-    for (d = 0; d + 2 <= D; d += 2) {
-        __m128d a0 = _mm_loadu_pd(a0p + d), a1 = _mm_loadu_pd(a1p + d);
-        __m128d wv = _mm_loadu_pd(w + d), u = _mm_sub_pd(_mm_loadu_pd(yb + d), _mm_loadu_pd(cs + d));
-        __m128d wu = _mm_mul_pd(wv, u), wa0 = _mm_mul_pd(wv, a0), wa1 = _mm_mul_pd(wv, a1);
-        vq = _mm_add_pd(vq, _mm_mul_pd(wu, u));
-        h0 = _mm_add_pd(h0, _mm_mul_pd(a0, wu));
-        h1 = _mm_add_pd(h1, _mm_mul_pd(a1, wu));
-        p00 = _mm_add_pd(p00, _mm_mul_pd(wa0, a0));
-        p10 = _mm_add_pd(p10, _mm_mul_pd(wa0, a1));
-        p11 = _mm_add_pd(p11, _mm_mul_pd(wa1, a1));
-    }
-    P[0] += avloc__gl_hsum(p00);
-    P[2] += avloc__gl_hsum(p10);
-    P[3] += avloc__gl_hsum(p11);
-    h[0] += avloc__gl_hsum(h0);
-    h[1] += avloc__gl_hsum(h1);
-    *q += avloc__gl_hsum(vq);
-    return d;
-}
-#endif
-
-#ifdef AVLOC__AVX2
-AVLOC__TARGET_AVX2 static double avloc__gl_hsum4(__m256d v)
-{
-    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-    return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-}
-
-/* avloc__gl_post_sums2 with AVX2 + FMA, four dims per step. */
-AVLOC__TARGET_AVX2 static size_t avloc__gl_post_sums4(const double *a0p, const double *a1p, const double *cs, const double *w,
-                                   const double *yb, size_t D, double *P, double *h, double *q)
-{
-    __m256d p00 = _mm256_setzero_pd(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, vq = p00;
-    size_t d;
-    for (d = 0; d + 4 <= D; d += 4) {
-        __m256d a0 = _mm256_loadu_pd(a0p + d), a1 = _mm256_loadu_pd(a1p + d);
-        __m256d wv = _mm256_loadu_pd(w + d);
-        __m256d u = _mm256_sub_pd(_mm256_loadu_pd(yb + d), _mm256_loadu_pd(cs + d));
-        __m256d wu = _mm256_mul_pd(wv, u), wa0 = _mm256_mul_pd(wv, a0), wa1 = _mm256_mul_pd(wv, a1);
-        vq = _mm256_fmadd_pd(wu, u, vq);
-        h0 = _mm256_fmadd_pd(a0, wu, h0);
-        h1 = _mm256_fmadd_pd(a1, wu, h1);
-        p00 = _mm256_fmadd_pd(wa0, a0, p00);
-        p10 = _mm256_fmadd_pd(wa0, a1, p10);
-        p11 = _mm256_fmadd_pd(wa1, a1, p11);
-    }
-    P[0] += avloc__gl_hsum4(p00);
-    P[2] += avloc__gl_hsum4(p10);
-    P[3] += avloc__gl_hsum4(p11);
-    h[0] += avloc__gl_hsum4(h0);
-    h[1] += avloc__gl_hsum4(h1);
-    *q += avloc__gl_hsum4(vq);
-    return d;
-}
-#endif
-
 /* The component pass for any L on rows = At and cs = c* of component k:
    P (lower triangle), h, q. */
 static void avloc__gl_post_sums(const double *rows, const double *cs, const double *w, const double *yb, size_t L,
@@ -1953,8 +1831,7 @@ static void avloc__gl_post_sums(const double *rows, const double *cs, const doub
 {
     size_t d = 0, i, j;
     if (L == 2)
-        d = AVLOC__SIMD_PICK(avloc__gl_post_sums4(rows, rows + D, cs, w, yb, D, P, h, q),
-                             avloc__gl_post_sums2(rows, rows + D, cs, w, yb, D, P, h, q), 0);
+        d = AVLOC__VCALL_D(avloc__gl_vk_post2, (rows, rows + D, cs, w, yb, D, P, h, q), 0);
     for (; d < D; d++) {
         double u = yb[d] - cs[d], wu = w[d] * u;
         *q += wu * u;
@@ -1977,7 +1854,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     if (!m->prepared || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
     ow = m->obs_weight;
-    if (!(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
+    if (avloc__nan_f64(ow) || !(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
     tied = avloc__gl_sigma_tied(m->sigma_type);
     if (s->D != D || p->L != L || p->D != D || p->K_cap < K) return AVLOC_ERR_SIZE;
     p->K = K;
@@ -2149,7 +2026,7 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
     D = s->stats.D;
     W = s->cfg.window;
     for (d = 0; d < D; d++)
-        if (mask[d] && !(y[d] - y[d] == 0.0f)) return AVLOC_ERR_NONFINITE;
+        if (mask[d] && !avloc__finite_f32(y[d])) return AVLOC_ERR_NONFINITE;
     slot = (s->head + s->count) % W;
     if (s->count == W) { /* evict the oldest frame, which lives in `slot` */
         r = avloc_gllim_stats_add_f32(&s->stats, s->ring_y + slot * D, s->ring_m + slot * D, 1, -1);
@@ -2381,7 +2258,7 @@ static avloc_result avloc__gl_meta_get_d(const avloc_st_reader *rd, const char *
     if (r == AVLOC_ERR_WORKSPACE) return AVLOC_ERR_FORMAT;
     if (r != AVLOC_OK) return r;
     v = strtod(b, &end);
-    if (end == b || *end != '\0' || !(v - v == 0.0)) return AVLOC_ERR_FORMAT;
+    if (end == b || *end != '\0' || !avloc__finite_f64(v)) return AVLOC_ERR_FORMAT;
     *out = v;
     return AVLOC_OK;
 }
@@ -2794,3 +2671,97 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #endif /* !AVLOC_NO_BINAURAL */
 
 #endif /* AVLOC_GLLIM_IMPLEMENTATION */
+#endif /* !AVLOC__VPASS */
+
+/* ================================================================== */
+/*   statistics and posterior kernels: a template, compiled per set    */
+/* ================================================================== */
+/* Compiled by the pass before avloc__gl_stats_check, once per SIMD set with
+   double vectors (avloc.h). Each does the vector part of its loop and
+   returns how far it got. */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_GLLIM
+
+/* avloc__gl_stats_check's vector part: entries i < returned value, *cnt the
+   active ones; (size_t)-1 when an active value is Inf/NaN (exponent bits
+   all ones). */
+static size_t AVLOC__VN(avloc__gl_vk_check)(const float *Y, const unsigned char *mask, size_t tot, size_t *cnt)
+{
+    const avloc__vi ex = avloc__vi_set1(0x7f800000);
+    size_t i = 0, c = 0;
+    for (; i + AVLOC__VF_W <= tot; i += AVLOC__VF_W) {
+        const avloc__vf on = avloc__vf_mask_u8(mask + i);
+        const avloc__vi bad = avloc__vi_cmpeq(avloc__vi_and(avloc__vf_asvi(avloc__vf_ld(Y + i)), ex), ex);
+        if (avloc__vf_movemask(avloc__vf_and(avloc__vi_asvf(bad), on))) return (size_t)-1;
+        c += (size_t)avloc__popc8(avloc__vf_movemask(on));
+    }
+    *cnt = c;
+    return i;
+}
+
+/* S += sgn * (chi, chi y, chi y^2) over T frames, dims d < returned value.
+   The loops run along each frame's row (contiguous loads; a dims-outer,
+   frames-inner order was 3x slower, latency-bound on the strided loads) and
+   skip groups without an active point; inactive entries are masked to 0
+   (never multiplied), so a NaN there is ignored. Same additions in the same
+   order as the scalar loop; y*y is exact in double, so a fused S2 update
+   rounds like the scalar add. The S arrays (3 D doubles) stay in L1/L2. */
+static size_t AVLOC__VN(avloc__gl_vk_stats)(avloc_gllim_stats *s, const float *Y, const unsigned char *mask, size_t T,
+                                            double sgn)
+{
+    const size_t D = s->D, DW = D - D % AVLOC__VF_W;
+    double *S0 = s->S0, *S1 = s->S1, *S2 = s->S2;
+    const avloc__vf sg = avloc__vf_set1((float)sgn);
+    size_t t, d;
+    for (t = 0; t < T; t++) {
+        const float *yt = Y + t * D;
+        const unsigned char *mt = mask + t * D;
+        for (d = 0; d < DW; d += AVLOC__VF_W) {
+            avloc__vf on = avloc__vf_mask_u8(mt + d), y, ys;
+            avloc__vd ylo, yhi, slo, shi;
+            double *s0 = S0 + d, *s1 = S1 + d, *s2 = S2 + d;
+            if (!avloc__vf_movemask(on)) continue; /* no active point: adds exactly 0 */
+            y = avloc__vf_and(on, avloc__vf_ld(yt + d));
+            ys = avloc__vf_mul(sg, y);
+            on = avloc__vf_and(on, sg);
+            ylo = avloc__vd_cvtlo(y);
+            yhi = avloc__vd_cvthi(y);
+            slo = avloc__vd_cvtlo(ys);
+            shi = avloc__vd_cvthi(ys);
+            avloc__vd_st(s0, avloc__vd_add(avloc__vd_ld(s0), avloc__vd_cvtlo(on)));
+            avloc__vd_st(s0 + AVLOC__VD_W, avloc__vd_add(avloc__vd_ld(s0 + AVLOC__VD_W), avloc__vd_cvthi(on)));
+            avloc__vd_st(s1, avloc__vd_add(avloc__vd_ld(s1), slo));
+            avloc__vd_st(s1 + AVLOC__VD_W, avloc__vd_add(avloc__vd_ld(s1 + AVLOC__VD_W), shi));
+            avloc__vd_st(s2, avloc__vd_fmadd(slo, ylo, avloc__vd_ld(s2)));
+            avloc__vd_st(s2 + AVLOC__VD_W, avloc__vd_fmadd(shi, yhi, avloc__vd_ld(s2 + AVLOC__VD_W)));
+        }
+    }
+    return DW;
+}
+
+/* The posterior's L = 2 component pass: P (lower triangle), h and
+   q (= sum w (ybar - c*)^2) are added to; returns the dims done. */
+static size_t AVLOC__VN(avloc__gl_vk_post2)(const double *a0p, const double *a1p, const double *cs, const double *w,
+                                            const double *yb, size_t D, double *P, double *h, double *q)
+{
+    avloc__vd p00 = avloc__vd_zero(), p10 = p00, p11 = p00, h0 = p00, h1 = p00, vq = p00;
+    size_t d;
+    for (d = 0; d + AVLOC__VD_W <= D; d += AVLOC__VD_W) {
+        const avloc__vd a0 = avloc__vd_ld(a0p + d), a1 = avloc__vd_ld(a1p + d), wv = avloc__vd_ld(w + d);
+        const avloc__vd u = avloc__vd_sub(avloc__vd_ld(yb + d), avloc__vd_ld(cs + d));
+        const avloc__vd wu = avloc__vd_mul(wv, u), wa0 = avloc__vd_mul(wv, a0), wa1 = avloc__vd_mul(wv, a1);
+        vq = avloc__vd_fmadd(wu, u, vq);
+        h0 = avloc__vd_fmadd(a0, wu, h0);
+        h1 = avloc__vd_fmadd(a1, wu, h1);
+        p00 = avloc__vd_fmadd(wa0, a0, p00);
+        p10 = avloc__vd_fmadd(wa0, a1, p10);
+        p11 = avloc__vd_fmadd(wa1, a1, p11);
+    }
+    P[0] += avloc__vd_hsum(p00);
+    P[2] += avloc__vd_hsum(p10);
+    P[3] += avloc__vd_hsum(p11);
+    h[0] += avloc__vd_hsum(h0);
+    h[1] += avloc__vd_hsum(h1);
+    *q += avloc__vd_hsum(vq);
+    return d;
+}
+#endif /* statistics and posterior kernel pass */

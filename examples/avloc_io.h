@@ -623,9 +623,17 @@ AVLOC_IO_API avloc_io_status avloc_io_wav_parse(const void *buf, size_t len, uns
     return AVLOC_IO_OK;
 }
 
+/* finite (not Inf/NaN) from the exponent bits: right under -ffast-math */
+static int avloc_io__finite(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x7ff0000000000000u) != 0x7ff0000000000000u;
+}
+
 static float avloc_io__clean_f64(double v, size_t *nonfinite)
 {
-    if (!(v - v == 0.0)) { (*nonfinite)++; return 0.0f; }
+    if (!avloc_io__finite(v)) { (*nonfinite)++; return 0.0f; }
     if (v > FLT_MAX) return FLT_MAX;
     if (v < -FLT_MAX) return -FLT_MAX;
     return (float)v;
@@ -656,7 +664,7 @@ static float avloc_io__decode1(const unsigned char *p, avloc_io_sample_fmt fmt, 
         uint32_t w = (uint32_t)u;
         float f;
         memcpy(&f, &w, 4);
-        if (!(f - f == 0.0f)) { (*nonfinite)++; return 0.0f; }
+        if (!avloc_io__finite(f)) { (*nonfinite)++; return 0.0f; }
         return f;
     }
     case AVLOC_IO_F64: {
@@ -1811,7 +1819,7 @@ AVLOC_IO_API void avloc_io_json_write_string(FILE *f, const char *s)
 
 AVLOC_IO_API void avloc_io_json_write_number(FILE *f, double v)
 {
-    if (!(v - v == 0)) fputs("null", f);
+    if (!avloc_io__finite(v)) fputs("null", f);
     else if (v == 0) fputs("0", f); /* no "-0" */
     else fprintf(f, "%.9g", v);
 }

@@ -520,6 +520,65 @@ static void test_init_shapes(void)
     free(a);
 }
 
+/* Bad arguments to every public function: clean errors, nothing written. */
+static void test_bad_args(void)
+{
+    size_t msize, obj;
+    unsigned char *m = load("add_cat.safetensors", &msize), *mem;
+    avloc_nn net, zero;
+    avloc_nn_tensor_info ti;
+    float x[24], z[36], o1[60], o2[72], arena[64], scratch[4];
+    const float *in[3];
+    float *out[2];
+    char name[4];
+    size_t i;
+    if (!m) { CHECK(0); return; }
+    for (i = 0; i < 24; i++) x[i] = (float)i;
+    for (i = 0; i < 36; i++) z[i] = (float)i;
+    in[0] = x; in[1] = x; in[2] = z;
+    out[0] = o1; out[1] = o2;
+    CHECK_EQ_INT(avloc_nn_query(NULL, msize, &obj), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_query(m, 0, &obj), AVLOC_ERR_FORMAT);
+    CHECK_EQ_INT(avloc_nn_query(m, msize, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init(NULL, m, msize, mem, obj), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_init(&net, NULL, msize, mem, obj), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_init(&net, m, msize, NULL, obj), AVLOC_ERR_NULL);
+    memset(&zero, 0, sizeof zero);
+    CHECK_EQ_INT(avloc_nn_run_f32(&zero, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_nn_input_info(&zero, 0, &ti), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_nn_init(&net, m, msize, mem, obj), AVLOC_OK);
+    CHECK(net.arena_bytes > 0 && net.arena_bytes <= sizeof arena);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, NULL, net.arena_bytes, scratch, sizeof scratch), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, (char *)arena + 2, net.arena_bytes, scratch, sizeof scratch), AVLOC_ERR_PARAM);
+    in[1] = NULL;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NULL);
+    in[1] = x;
+    out[1] = NULL;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NULL);
+    out[1] = o2;
+    x[5] = NAN;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NONFINITE);
+    x[5] = INFINITY;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NONFINITE);
+    x[5] = 5.0f;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_OK);
+    CHECK_EQ_INT(avloc_nn_input_info(&net, 3, &ti), AVLOC_ERR_NOT_FOUND);
+    CHECK_EQ_INT(avloc_nn_output_info(&net, 2, &ti), AVLOC_ERR_NOT_FOUND);
+    CHECK_EQ_INT(avloc_nn_tensor_info_at(&net, net.n_tensors, &ti), AVLOC_ERR_NOT_FOUND);
+    CHECK_EQ_INT(avloc_nn_input_info(&net, 0, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_node_name(&net, 0, name, 2), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_nn_node_name(&net, 0, name, sizeof name), AVLOC_OK);
+    CHECK(strcmp(name, "m0") == 0);
+    CHECK_EQ_INT(avloc_nn_node_name(&net, 3, name, sizeof name), AVLOC_ERR_NOT_FOUND);
+    CHECK(avloc_nn_op_name(AVLOC_NN_OP_COUNT) == NULL && strcmp(avloc_nn_op_name(AVLOC_NN_CAT), "cat") == 0);
+    avloc_nn_destroy(&net);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_STATE);
+    avloc_nn_destroy(NULL);
+    free(mem);
+    free(m);
+}
+
 static void rng_ones(void *user, float *eps, size_t n)
 {
     size_t i;
@@ -563,6 +622,7 @@ int main(void)
     test_goldens();
     test_reparam_rng();
     test_init_shapes();
+    test_bad_args();
     test_hostile();
     test_edge_cases();
     test_truncation();

@@ -269,6 +269,17 @@ MUTANTS = [
          new='avloc_io_json_num(&j, "delay_samples", r == AVLOC_NO_ACTIVE_POINTS ? NAN : -(double)d);',
          why="gcc-phat prints the delay with the opposite sign convention",
          tests=["test_cli"]),
+    # ------------------------------------------- avloc_dsp.h: MCU-ready tables
+    dict(id="tables-offset-unchecked", file="avloc_dsp.h",
+         old="t->count[b] > n_bins - t->start[b] || t->offset[b] != sum ||",
+         new="t->count[b] > n_bins - t->start[b] ||",
+         why="mel tables whose offsets do not follow the counts are accepted",
+         tests=["test_tables"]),
+    dict(id="tables-mel-bins", file="avloc_dsp.h",
+         old="    mel->n_bins = t->cfg.n_fft / 2 + 1;\n    mel->nnz = t->nnz;",
+         new="    mel->n_bins = t->cfg.n_fft / 2;\n    mel->nnz = t->nnz;",
+         why="the table-initialised mel object steps through the spectrum with the wrong row length",
+         tests=["test_tables"]),
 ]
 
 
