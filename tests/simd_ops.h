@@ -39,6 +39,8 @@ static void AVLOC__VN(ts_ops)(const char *set, const float *a, const float *b, c
     TS_EXACT("crev", avloc__vf_crev(va), a[(TS_W - 2 - (i & ~1)) | (i & 1)]);
     TS_EXACT("uzp0", avloc__vf_uzp0(va, vb), 2 * i < TS_W ? a[2 * i] : b[2 * i - TS_W]);
     TS_EXACT("uzp1", avloc__vf_uzp1(va, vb), 2 * i < TS_W ? a[2 * i + 1] : b[2 * i + 1 - TS_W]);
+    TS_EXACT("zip0", avloc__vf_zip0(va, vb), i % 2 ? b[i / 2] : a[i / 2]);
+    TS_EXACT("zip1", avloc__vf_zip1(va, vb), i % 2 ? b[(TS_W + i) / 2] : a[(TS_W + i) / 2]);
     /* division: IEEE where the set has it; ARMv7 NEON: reciprocal + Newton */
     avloc__vf_st(o, avloc__vf_div(va, vb));
     for (ok = 1, i = 0; i < TS_W; i++) ok &= fabs(o[i] - a[i] / b[i]) <= 4e-7 * fabs(a[i] / b[i]);
