@@ -3509,14 +3509,14 @@ static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c) { a
 /* 2*AVLOC__VW interleaved complex at p <-> real parts, imaginary parts */
 static inline void avloc__vld_split(const avloc__cpx *p, avloc__v *re, avloc__v *im)
 {
-    avloc__v a = avloc__vld(p), b = avloc__vld(p + AVLOC__VW);
-    *re = avloc__vf_uzp0(a, b);
-    *im = avloc__vf_uzp1(a, b);
+    avloc__vf_cdeint(avloc__vld(p), avloc__vld(p + AVLOC__VW), re, im);
 }
 static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
 {
-    avloc__vst(p, avloc__vf_zip0(re, im));
-    avloc__vst(p + AVLOC__VW, avloc__vf_zip1(re, im));
+    avloc__v a, b;
+    avloc__vf_cint(re, im, &a, &b);
+    avloc__vst(p, a);
+    avloc__vst(p + AVLOC__VW, b);
 }
 
 /* radix 2, ido a multiple of AVLOC__VW */
