@@ -20,8 +20,10 @@
      the bump allocator (avloc_arena) that implements it over caller memory.
    - Overflow-checked size arithmetic (avloc_size_mul/add).
    - Small dense linear algebra in double precision (Cholesky, SPD solve,
-     log-determinant, GEMM) used by GLLiM, RPCA and friends. GEMM can be sent
-     to a CBLAS with AVLOC_USE_CBLAS.
+     log-determinant) and one GEMM per precision (avloc_gemm_f32/_f64: a
+     packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
+     docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
+     The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
    - The safetensors model container (reader and writer), shared by every
      module that stores learned parameters.
 
@@ -34,10 +36,11 @@
    past its end. Query and init run the very same layout code through an
    avloc_arena in "measure" mode (mem == NULL), so they can never disagree:
 
-       size_t need;
-       avloc_fft_query(&cfg, &need);          // how many bytes?
+       size_t need, scratch;                  // (avloc_dsp.h's FFT as the example)
+       avloc_fft_f32 plan;
+       avloc_fft_query_f32(1024, AVLOC_FFT_REAL, &need, &scratch); // how many bytes?
        void *mem = malloc(need);              // the caller's choice of memory
-       avloc_fft_init(&plan, &cfg, mem, need);
+       avloc_fft_init_f32(&plan, 1024, AVLOC_FFT_REAL, mem, need);
 
    Objects are read-only after init unless documented otherwise, so one plan
    may serve several threads; scratch memory is passed per call.
@@ -47,7 +50,10 @@
    AVLOC_STATIC       make every function static (private copy per TU)
    AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>); only
                       used for internal invariants, never for input checks
-   AVLOC_USE_CBLAS    route avloc_gemm_f64 through cblas_dgemm
+   AVLOC_USE_CBLAS    route avloc_gemm_f32/_f64 through cblas_sgemm/_dgemm
+                      (same checks and scratch contract; link a CBLAS)
+   AVLOC_CORE_FILE    "path/to/avloc.h" if the GEMM template's re-inclusion
+                      of this file by __FILE_NAME__ / "avloc.h" cannot find it
    AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
@@ -837,6 +843,41 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
 #endif
 /* ================================================ end of the SIMD layer */
 
+/* Kernel passes of the core (ids 1..15; modules have their own ranges): the
+   GEMM template at the end of this file is compiled by re-including this
+   file, found by __FILE_NAME__ (also right for the amalgamated header), else
+   by the name "avloc.h"; define AVLOC_CORE_FILE as "path/to/it.h" to
+   override. */
+#define AVLOC__VPASS_CORE_GEMM 1
+#ifndef AVLOC_CORE_FILE
+#if defined(__FILE_NAME__)
+#define AVLOC_CORE_FILE __FILE_NAME__
+#else
+#define AVLOC_CORE_FILE "avloc.h"
+#endif
+#endif
+/* GEMM blocking (see the GEMM template): micro-tile MR rows x NR columns
+   (NR = two vectors of the set), k sliced by KC, rows of A packed MC at a
+   time, columns of B NC at a time. NRMAX: the widest NR of any set this
+   build may run, so that scratch sized once fits whichever set runs. */
+#define AVLOC__GEMM_MR 6
+#define AVLOC__GEMM_KC 256
+#define AVLOC__GEMM_MC 96
+#define AVLOC__GEMM_NC 2048
+#if defined(AVLOC__VSET_AVX2)
+#define AVLOC__GEMM_NRMAX_F32 16
+#define AVLOC__GEMM_NRMAX_F64 8
+#elif defined(AVLOC__VSET_SSE2) || defined(AVLOC__VD_NEON)
+#define AVLOC__GEMM_NRMAX_F32 8
+#define AVLOC__GEMM_NRMAX_F64 4
+#elif defined(AVLOC__VSET_NEON)
+#define AVLOC__GEMM_NRMAX_F32 8
+#define AVLOC__GEMM_NRMAX_F64 2
+#else
+#define AVLOC__GEMM_NRMAX_F32 2
+#define AVLOC__GEMM_NRMAX_F64 2
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -945,12 +986,47 @@ AVLOC_API double avloc_chol_logdet_f64(const double *L, size_t n, size_t lda);
 AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
                                       double *Ainv, size_t ldi);
 
-/* C = alpha * op(A) * op(B) + beta * C, row-major. op(A) is m x k, op(B) is
-   k x n, C is m x n. transa/transb: 0 = as stored, 1 = transposed. */
-AVLOC_API void avloc_gemm_f64(int transa, int transb, size_t m, size_t n, size_t k,
-                              double alpha, const double *A, size_t lda,
-                              const double *B, size_t ldb,
-                              double beta, double *C, size_t ldc);
+/* ------------------------------------------------------------------ GEMM */
+/* C = alpha * op(A) * op(B) + beta * C, row-major, one routine per precision
+   used by every module (GLLiM's EM, RPCA, the network runtime's im2col
+   convolutions). op(A) is m x k, op(B) is k x n, C is m x n; transa/transb:
+   0 = as stored, 1 = transposed (A stored k x m, B stored n x k). lda, ldb,
+   ldc: row strides in elements, at least the stored number of columns (and
+   at least 1). As in BLAS: beta == 0 means C is only written (NaN/Inf in C
+   do not propagate), alpha == 0 or k == 0 means C = beta * C with A and B
+   not read; m == 0 or n == 0 is a no-op. A, B, C must not be NULL, and C
+   must not overlap A or B.
+
+   Speed comes from packing panels of op(A) and op(B) into caller scratch
+   (a register-tiled micro-kernel of the SIMD layer, chosen at run time on
+   x86 like every kernel). avloc_gemm_scratch_* gives the bytes for a shape
+   (the same for every instruction set this build may run, so it can be
+   queried once; it grows with min(m, 96), min(n, 2048) and min(k, 256)
+   only, so scratch for the largest shape serves every smaller one). Then:
+   - scratch with at least that many bytes: the packed kernel;
+   - scratch == NULL (scratch_bytes ignored): a plain loop, no packing:
+     correct, several times slower on large products (fine for tiny ones);
+   - scratch != NULL but too small: AVLOC_ERR_WORKSPACE, C untouched.
+   With AVLOC_USE_CBLAS the product runs in cblas_sgemm/cblas_dgemm after the
+   very same checks (scratch unused; sizes above INT_MAX: AVLOC_ERR_SIZE).
+   Errors: NULL (A, B, C or bytes), PARAM (transa/transb not 0 or 1), SIZE
+   (an ld below its minimum), WORKSPACE, OVERFLOW (query).
+
+   Convolution as im2col: out[Co x HW] = W[Co x K] * cols[K x HW] + bias:
+   fill each row of out with its bias, then call with beta = 1 (or beta = 0
+   and add the bias after). */
+AVLOC_API avloc_result avloc_gemm_scratch_f32(size_t m, size_t n, size_t k, size_t *bytes);
+AVLOC_API avloc_result avloc_gemm_scratch_f64(size_t m, size_t n, size_t k, size_t *bytes);
+AVLOC_API avloc_result avloc_gemm_f32(int transa, int transb, size_t m, size_t n, size_t k,
+                                      float alpha, const float *A, size_t lda,
+                                      const float *B, size_t ldb,
+                                      float beta, float *C, size_t ldc,
+                                      void *scratch, size_t scratch_bytes);
+AVLOC_API avloc_result avloc_gemm_f64(int transa, int transb, size_t m, size_t n, size_t k,
+                                      double alpha, const double *A, size_t lda,
+                                      const double *B, size_t ldb,
+                                      double beta, double *C, size_t ldc,
+                                      void *scratch, size_t scratch_bytes);
 
 /* log(sum(exp(x))) computed stably; -INFINITY for n == 0. */
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
@@ -1179,6 +1255,7 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total);
 
 #ifdef AVLOC_USE_CBLAS
 #include <cblas.h>
+#include <limits.h>
 #endif
 
 AVLOC_API const char *avloc_result_str(avloc_result r)
@@ -1377,58 +1454,82 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
         }
 }
 
-#ifdef AVLOC_USE_CBLAS
-AVLOC_API void avloc_gemm_f64(int transa, int transb, size_t m, size_t n, size_t k,
-                              double alpha, const double *A, size_t lda,
-                              const double *B, size_t ldb,
-                              double beta, double *C, size_t ldc)
+/* ------------------------------------------------------------------ GEMM */
+/* The checks and the scratch layout are shared by both precisions; the
+   routines themselves are the GEMM template at the end of this file,
+   compiled here once per precision (and inside, once per set). */
+
+static avloc_result avloc__gemm_check(int transa, int transb, size_t m, size_t n, size_t k,
+                                      const void *A, size_t lda, const void *B, size_t ldb,
+                                      const void *C, size_t ldc)
 {
-    cblas_dgemm(CblasRowMajor, transa ? CblasTrans : CblasNoTrans,
-                transb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
-                alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
-}
-#else
-/* Blocked scalar GEMM. The inner loop runs over contiguous rows of B (or of
-   B^T's source) so compilers vectorise it; blocking over k keeps a panel of
-   B in cache. Good to a few GFLOP/s, which is all the library's sizes need. */
-AVLOC_API void avloc_gemm_f64(int transa, int transb, size_t m, size_t n, size_t k,
-                              double alpha, const double *A, size_t lda,
-                              const double *B, size_t ldb,
-                              double beta, double *C, size_t ldc)
-{
-    size_t i, j, p, p0;
-    const size_t KB = 256;
-    for (i = 0; i < m; i++) {
-        double *c = C + i * ldc;
-        if (beta == 0.0) for (j = 0; j < n; j++) c[j] = 0.0;
-        else if (beta != 1.0) for (j = 0; j < n; j++) c[j] *= beta;
-    }
-    if (alpha == 0.0 || k == 0) return;
-    for (p0 = 0; p0 < k; p0 += KB) {
-        size_t p1 = p0 + KB < k ? p0 + KB : k;
-        for (i = 0; i < m; i++) {
-            double *c = C + i * ldc;
-            for (p = p0; p < p1; p++) {
-                double a = alpha * (transa ? A[p * lda + i] : A[i * lda + p]);
-                if (a == 0.0) continue;
-                if (!transb) {
-                    const double *b = B + p * ldb;
-                    for (j = 0; j < n; j++) c[j] += a * b[j];
-                } else {
-                    for (j = 0; j < n; j++) c[j] += a * B[j * ldb + p];
-                }
-            }
-        }
-    }
-}
+    if (!A || !B || !C) return AVLOC_ERR_NULL;
+    if ((transa != 0 && transa != 1) || (transb != 0 && transb != 1)) return AVLOC_ERR_PARAM;
+    if (lda == 0 || lda < (transa ? m : k) || ldb == 0 || ldb < (transb ? k : n) || ldc == 0 || ldc < n)
+        return AVLOC_ERR_SIZE;
+#ifdef AVLOC_USE_CBLAS /* CBLAS takes int sizes */
+    if (m > INT_MAX || n > INT_MAX || k > INT_MAX || lda > INT_MAX || ldb > INT_MAX || ldc > INT_MAX)
+        return AVLOC_ERR_SIZE;
 #endif
+    return AVLOC_OK;
+}
+
+/* The packed panels in scratch: op(A) rows (MC x KC at most, in MR-tall
+   panels), then op(B) columns (KC x NC at most, in NR-wide panels) for the
+   widest NR of the build. Nothing is packed when the product is empty. */
+static void avloc__gemm_layout(avloc_arena *ar, size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
+                               void **ap, void **bp)
+{
+    size_t mc = m < AVLOC__GEMM_MC ? m : AVLOC__GEMM_MC, nc = n < AVLOC__GEMM_NC ? n : AVLOC__GEMM_NC;
+    size_t kc = k < AVLOC__GEMM_KC ? k : AVLOC__GEMM_KC;
+    mc = (mc + AVLOC__GEMM_MR - 1) / AVLOC__GEMM_MR * AVLOC__GEMM_MR;
+    nc = (nc + nrmax - 1) / nrmax * nrmax;
+    *ap = avloc_arena_push(ar, mc * kc, elem, AVLOC_ALIGN); /* small: no overflow possible */
+    *bp = avloc_arena_push(ar, nc * kc, elem, AVLOC_ALIGN);
+}
+
+static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
+                                              size_t *bytes)
+{
+    avloc_arena ar;
+    void *ap, *bp;
+    if (!bytes) return AVLOC_ERR_NULL;
+    if (m == 0 || n == 0 || k == 0) { *bytes = 0; return AVLOC_OK; }
+    avloc_arena_init(&ar, NULL, 0);
+    avloc__gemm_layout(&ar, m, n, k, elem, nrmax, &ap, &bp);
+    *bytes = avloc_arena_needed(&ar);
+    return avloc_arena_status(&ar);
+}
+
+/* The panels' addresses in the caller's scratch, or WORKSPACE. */
+static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
+                                       void *scratch, size_t bytes, void **ap, void **bp)
+{
+    avloc_arena ar;
+    if (m == 0 || n == 0 || k == 0) { *ap = *bp = NULL; return AVLOC_OK; }
+    avloc_arena_init(&ar, scratch, bytes);
+    avloc__gemm_layout(&ar, m, n, k, elem, nrmax, ap, bp);
+    return avloc_arena_status(&ar);
+}
+
+#define AVLOC__VPASS AVLOC__VPASS_CORE_GEMM
+#define AVLOC__GEMM_D 0
+#include AVLOC_CORE_FILE
+#undef AVLOC__GEMM_D
+#define AVLOC__GEMM_D 1
+#include AVLOC_CORE_FILE
+#undef AVLOC__GEMM_D
+#undef AVLOC__VPASS
 
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
 {
     double mx = -HUGE_VAL, s = 0.0;
     size_t i;
     for (i = 0; i < n; i++) if (x[i] > mx) mx = x[i];
-    if (n == 0 || mx == -HUGE_VAL) return -HUGE_VAL;
+    if (n == 0) return -HUGE_VAL;
+    /* all -inf: log 0 = -inf, not NaN from -inf - -inf (+inf stays +inf). On the
+       bits: a comparison with an infinity is folded away under -ffast-math */
+    if (!avloc__finite_f64(mx)) return mx;
     for (i = 0; i < n; i++) s += exp(x[i] - mx);
     return mx + log(s);
 }
@@ -2596,6 +2697,356 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
 /* ====================================================== end safetensors */
 
 #endif /* AVLOC_IMPLEMENTATION */
+
+/* ======================================================================= */
+/*        GEMM: a template, compiled per precision and per SIMD set        */
+/* ======================================================================= */
+/* Read twice by the core's implementation (AVLOC__GEMM_D 0: float, 1:
+   double). At that "type level" it defines the set-free helpers (packing,
+   edge tiles, the unpacked path) and the public avloc_gemm_f32/_f64 and
+   avloc_gemm_scratch_f32/_f64, and in between re-includes this file once
+   per SIMD set for the micro-kernel and its blocking loops (names through
+   AVLOC__GN: name_<f32|f64>_<set>). Blocking in the BLIS/Goto order: for
+   each NC-wide block of columns and KC-deep slice of k, op(B) is packed
+   into NR-wide panels (reused from L2/L3); for each MC-tall block of rows,
+   op(A) into MR-tall panels (L2); the micro-kernel multiplies one A panel
+   by one B panel (kc x MR by kc x NR, streamed from L1) into an MR x NR
+   tile of C kept in 12 vector registers, then applies alpha and beta. */
+#if defined(AVLOC__VPASS) && AVLOC__VPASS == AVLOC__VPASS_CORE_GEMM && !defined(AVLOC__VSET)
+#if AVLOC__GEMM_D
+#define AVLOC__GT double
+#define AVLOC__GTS f64
+#define AVLOC__GEMM_NRMAX AVLOC__GEMM_NRMAX_F64
+#define AVLOC__GEMM_VCALL AVLOC__VCALL_D
+#define AVLOC__GEMM_CBLAS cblas_dgemm
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VD_NEON)
+#define AVLOC__GEMM_VEC 1 /* a vector set for doubles (exactly when AVLOC__VCALL_D names one) */
+#endif
+#else
+#define AVLOC__GT float
+#define AVLOC__GTS f32
+#define AVLOC__GEMM_NRMAX AVLOC__GEMM_NRMAX_F32
+#define AVLOC__GEMM_VCALL AVLOC__VCALL
+#define AVLOC__GEMM_CBLAS cblas_sgemm
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VSET_NEON)
+#define AVLOC__GEMM_VEC 1
+#endif
+#endif
+#define AVLOC__GCAT(a, b) AVLOC__GCAT_(a, b)
+#define AVLOC__GCAT_(a, b) a##_##b
+#define AVLOC__GF(name) AVLOC__GCAT(name, AVLOC__GTS)              /* name_f32 */
+#define AVLOC__GNS(name, set) AVLOC__VN_(AVLOC__GF(name), set)     /* name_f32_<set> */
+#define AVLOC__GN(name) AVLOC__GNS(name, AVLOC__VSET)
+/* AVLOC__VCALL pastes its fn argument: expand the name first */
+#define AVLOC__GEMM_CALL(fn, args, none) AVLOC__GEMM_VCALL(fn, args, none)
+
+#ifndef AVLOC_USE_CBLAS
+/* op(A) rows [i0, i0+mc) x k [p0, p0+kc) into MR-tall panels: panel q (rows
+   q..q+MR) at ap + q*kc, element (r, p) at p*MR + r; rows past mc are 0. */
+static void AVLOC__GF(avloc__gemm_pack_a)(int ta, const AVLOC__GT *A, size_t lda, size_t i0, size_t p0,
+                                          size_t mc, size_t kc, AVLOC__GT *ap)
+{
+    const size_t MR = AVLOC__GEMM_MR;
+    size_t q, r, p;
+    for (q = 0; q < mc; q += MR) {
+        AVLOC__GT *dst = ap + q * kc;
+        const size_t mr = mc - q < MR ? mc - q : MR;
+        if (ta) {
+            for (p = 0; p < kc; p++) {
+                const AVLOC__GT *src = A + (p0 + p) * lda + i0 + q;
+                for (r = 0; r < mr; r++) dst[p * MR + r] = src[r];
+                for (; r < MR; r++) dst[p * MR + r] = 0;
+            }
+        } else {
+            for (r = 0; r < MR; r++) {
+                const AVLOC__GT *src = A + (i0 + q + r) * lda + p0;
+                if (r < mr) for (p = 0; p < kc; p++) dst[p * MR + r] = src[p];
+                else for (p = 0; p < kc; p++) dst[p * MR + r] = 0;
+            }
+        }
+    }
+}
+
+/* C = alpha * T + beta * C on an mr x nr corner (T: the micro-kernel's tile,
+   row stride ldt); beta == 0 never reads C. */
+static void AVLOC__GF(avloc__gemm_edge)(const AVLOC__GT *T, size_t ldt, AVLOC__GT *C, size_t ldc, size_t mr,
+                                        size_t nr, AVLOC__GT alpha, AVLOC__GT beta)
+{
+    size_t r, c;
+    for (r = 0; r < mr; r++)
+        for (c = 0; c < nr; c++)
+            C[r * ldc + c] = beta == 0 ? alpha * T[r * ldt + c] : alpha * T[r * ldt + c] + beta * C[r * ldc + c];
+}
+
+/* C = beta * C (beta == 0: zeros, whatever C held) */
+static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
+{
+    size_t i, j;
+    for (i = 0; i < m; i++) {
+        AVLOC__GT *c = C + i * ldc;
+        if (beta == 0) for (j = 0; j < n; j++) c[j] = 0;
+        else if (beta != 1) for (j = 0; j < n; j++) c[j] *= beta;
+    }
+}
+
+/* the micro-kernels, B packing, blocking loops and the plain path, once per set */
+#ifdef AVLOC__GEMM_VEC
+#ifdef AVLOC__VSET_SSE2
+#define AVLOC__VSET sse2
+#include AVLOC_CORE_FILE
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_AVX2
+#define AVLOC__VSET avx2
+AVLOC__AVX2_BEGIN
+#include AVLOC_CORE_FILE
+AVLOC__AVX2_END
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_NEON
+#define AVLOC__VSET neon
+#include AVLOC_CORE_FILE
+#undef AVLOC__VSET
+#endif
+#else /* no vector set for this precision: the scalar one runs */
+#define AVLOC__VSET scal
+#include AVLOC_CORE_FILE
+#undef AVLOC__VSET
+#endif
+#endif /* !AVLOC_USE_CBLAS */
+
+AVLOC_API avloc_result AVLOC__GF(avloc_gemm_scratch)(size_t m, size_t n, size_t k, size_t *bytes)
+{
+    return avloc__gemm_scratch_bytes(m, n, k, sizeof(AVLOC__GT), AVLOC__GEMM_NRMAX, bytes);
+}
+
+/* avloc_gemm_f32 / avloc_gemm_f64 (declared and documented with the core's
+   linear algebra) */
+AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, size_t n, size_t k,
+                                             AVLOC__GT alpha, const AVLOC__GT *A, size_t lda,
+                                             const AVLOC__GT *B, size_t ldb, AVLOC__GT beta, AVLOC__GT *C,
+                                             size_t ldc, void *scratch, size_t scratch_bytes)
+{
+    void *ap = NULL, *bp = NULL;
+    avloc_result r = avloc__gemm_check(transa, transb, m, n, k, A, lda, B, ldb, C, ldc);
+    if (r == AVLOC_OK && scratch)
+        r = avloc__gemm_panels(m, n, k, sizeof(AVLOC__GT), AVLOC__GEMM_NRMAX, scratch, scratch_bytes, &ap, &bp);
+    if (r != AVLOC_OK || m == 0 || n == 0) return r;
+#ifdef AVLOC_USE_CBLAS
+    (void)ap;
+    (void)bp;
+    AVLOC__GEMM_CBLAS(CblasRowMajor, transa ? CblasTrans : CblasNoTrans, transb ? CblasTrans : CblasNoTrans,
+                      (int)m, (int)n, (int)k, alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+#else
+    if (k == 0 || alpha == 0) {
+        AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
+    } else if (!scratch) {
+#define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+        AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_plain), AVLOC__GEMM_ARGS,
+                         AVLOC__GNS(avloc__gemm_plain, scal) AVLOC__GEMM_ARGS);
+#undef AVLOC__GEMM_ARGS
+    } else {
+#define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, (AVLOC__GT *)ap, (AVLOC__GT *)bp)
+        AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_packed), AVLOC__GEMM_ARGS,
+                         AVLOC__GNS(avloc__gemm_packed, scal) AVLOC__GEMM_ARGS);
+#undef AVLOC__GEMM_ARGS
+    }
+#endif
+    return AVLOC_OK;
+}
+
+#undef AVLOC__GT
+#undef AVLOC__GTS
+#undef AVLOC__GEMM_NRMAX
+#undef AVLOC__GEMM_VCALL
+#undef AVLOC__GEMM_CBLAS
+#undef AVLOC__GEMM_VEC
+#undef AVLOC__GCAT
+#undef AVLOC__GCAT_
+#undef AVLOC__GF
+#undef AVLOC__GNS
+#undef AVLOC__GN
+#undef AVLOC__GEMM_CALL
+#endif /* GEMM, type level */
+
+/* ---- GEMM, set level: the micro-kernel and the blocking loops ---- */
+#if defined(AVLOC__VPASS) && AVLOC__VPASS == AVLOC__VPASS_CORE_GEMM && defined(AVLOC__VSET)
+#if AVLOC__GEMM_D
+#define avloc__gv avloc__vd
+#define AVLOC__GW AVLOC__VD_W
+#define avloc__gv_ld avloc__vd_ld
+#define avloc__gv_st avloc__vd_st
+#define avloc__gv_set1 avloc__vd_set1
+#define avloc__gv_zero avloc__vd_zero
+#define avloc__gv_bcast avloc__vd_bcast
+#define avloc__gv_mul avloc__vd_mul
+#define avloc__gv_fmadd avloc__vd_fmadd
+#else
+#define avloc__gv avloc__vf
+#define AVLOC__GW AVLOC__VF_W
+#define avloc__gv_ld avloc__vf_ld
+#define avloc__gv_st avloc__vf_st
+#define avloc__gv_set1 avloc__vf_set1
+#define avloc__gv_zero avloc__vf_zero
+#define avloc__gv_bcast avloc__vf_bcast
+#define avloc__gv_mul avloc__vf_mul
+#define avloc__gv_fmadd avloc__vf_fmadd
+#endif
+
+/* one row of a full tile: c = alpha x + beta c (beta == 0: c not read) */
+static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc__gv x1, avloc__gv va,
+                                              avloc__gv vb, int beta0)
+{
+    if (beta0) {
+        avloc__gv_st(c, avloc__gv_mul(va, x0));
+        avloc__gv_st(c + AVLOC__GW, avloc__gv_mul(va, x1));
+    } else {
+        avloc__gv_st(c, avloc__gv_fmadd(va, x0, avloc__gv_mul(vb, avloc__gv_ld(c))));
+        avloc__gv_st(c + AVLOC__GW, avloc__gv_fmadd(va, x1, avloc__gv_mul(vb, avloc__gv_ld(c + AVLOC__GW))));
+    }
+}
+
+/* C tile (mr x nr, at most MR x NR) = alpha * A panel * B panel + beta * C.
+   The six rows are written out: an array of accumulators would be left in
+   memory by compilers that do not unroll at -O2. */
+static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, const AVLOC__GT *b, AVLOC__GT alpha,
+                                         AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr, size_t nr)
+{
+    avloc__gv c00 = avloc__gv_zero(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    avloc__gv c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    size_t p;
+    for (p = 0; p < kc; p++) {
+        const avloc__gv b0 = avloc__gv_ld(b), b1 = avloc__gv_ld(b + AVLOC__GW);
+        avloc__gv t;
+        t = avloc__gv_bcast(a + 0); c00 = avloc__gv_fmadd(t, b0, c00); c01 = avloc__gv_fmadd(t, b1, c01);
+        t = avloc__gv_bcast(a + 1); c10 = avloc__gv_fmadd(t, b0, c10); c11 = avloc__gv_fmadd(t, b1, c11);
+        t = avloc__gv_bcast(a + 2); c20 = avloc__gv_fmadd(t, b0, c20); c21 = avloc__gv_fmadd(t, b1, c21);
+        t = avloc__gv_bcast(a + 3); c30 = avloc__gv_fmadd(t, b0, c30); c31 = avloc__gv_fmadd(t, b1, c31);
+        t = avloc__gv_bcast(a + 4); c40 = avloc__gv_fmadd(t, b0, c40); c41 = avloc__gv_fmadd(t, b1, c41);
+        t = avloc__gv_bcast(a + 5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51);
+        a += AVLOC__GEMM_MR;
+        b += 2 * AVLOC__GW;
+    }
+    if (mr == AVLOC__GEMM_MR && nr == 2 * AVLOC__GW) {
+        const avloc__gv va = avloc__gv_set1(alpha), vb = avloc__gv_set1(beta);
+        const int b0 = beta == 0;
+        AVLOC__GN(avloc__gemm_row)(C, c00, c01, va, vb, b0);
+        AVLOC__GN(avloc__gemm_row)(C + ldc, c10, c11, va, vb, b0);
+        AVLOC__GN(avloc__gemm_row)(C + 2 * ldc, c20, c21, va, vb, b0);
+        AVLOC__GN(avloc__gemm_row)(C + 3 * ldc, c30, c31, va, vb, b0);
+        AVLOC__GN(avloc__gemm_row)(C + 4 * ldc, c40, c41, va, vb, b0);
+        AVLOC__GN(avloc__gemm_row)(C + 5 * ldc, c50, c51, va, vb, b0);
+    } else { /* an edge tile: through a buffer */
+        AVLOC__GT T[AVLOC__GEMM_MR * 2 * AVLOC__GW];
+        const size_t W = AVLOC__GW;
+        avloc__gv_st(T, c00); avloc__gv_st(T + W, c01);
+        avloc__gv_st(T + 2 * W, c10); avloc__gv_st(T + 3 * W, c11);
+        avloc__gv_st(T + 4 * W, c20); avloc__gv_st(T + 5 * W, c21);
+        avloc__gv_st(T + 6 * W, c30); avloc__gv_st(T + 7 * W, c31);
+        avloc__gv_st(T + 8 * W, c40); avloc__gv_st(T + 9 * W, c41);
+        avloc__gv_st(T + 10 * W, c50); avloc__gv_st(T + 11 * W, c51);
+        AVLOC__GF(avloc__gemm_edge)(T, 2 * W, C, ldc, mr, nr, alpha, beta);
+    }
+}
+
+/* op(B) k [p0, p0+kc) x columns [j0, j0+nc) into NR-wide panels: panel j
+   at bp + j*kc, element (p, c) at p*NR + c; columns past nc are 0. Full
+   panels of an untransposed B are two vector copies per k (each packed
+   element is reused only m times: for small m, e.g. a convolution's 64
+   output channels, packing is a fair share of the time). */
+static void AVLOC__GN(avloc__gemm_pack_b)(int tb, const AVLOC__GT *B, size_t ldb, size_t p0, size_t j0,
+                                          size_t kc, size_t nc, AVLOC__GT *bp)
+{
+    const size_t NR = 2 * AVLOC__GW;
+    size_t j, c, p;
+    for (j = 0; j < nc; j += NR) {
+        AVLOC__GT *dst = bp + j * kc;
+        const size_t nr = nc - j < NR ? nc - j : NR;
+        if (!tb && nr == NR) {
+            for (p = 0; p < kc; p++) {
+                const AVLOC__GT *src = B + (p0 + p) * ldb + j0 + j;
+                avloc__gv_st(dst + p * NR, avloc__gv_ld(src));
+                avloc__gv_st(dst + p * NR + AVLOC__GW, avloc__gv_ld(src + AVLOC__GW));
+            }
+        } else if (!tb) {
+            for (p = 0; p < kc; p++) {
+                const AVLOC__GT *src = B + (p0 + p) * ldb + j0 + j;
+                for (c = 0; c < nr; c++) dst[p * NR + c] = src[c];
+                for (; c < NR; c++) dst[p * NR + c] = 0;
+            }
+        } else {
+            for (c = 0; c < NR; c++) {
+                const AVLOC__GT *src = B + (j0 + j + c) * ldb + p0;
+                if (c < nr) for (p = 0; p < kc; p++) dst[p * NR + c] = src[p];
+                else for (p = 0; p < kc; p++) dst[p * NR + c] = 0;
+            }
+        }
+    }
+}
+
+/* Without scratch: row by row, c_i += (alpha a_ip) b_p over a row of C,
+   in vectors when B's rows are contiguous (not transposed). */
+static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
+                                         const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
+                                         AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
+{
+    const size_t W = AVLOC__GW;
+    size_t i, j, p;
+    AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
+    for (i = 0; i < m; i++) {
+        AVLOC__GT *c = C + i * ldc;
+        for (p = 0; p < k; p++) {
+            const AVLOC__GT a = alpha * (ta ? A[p * lda + i] : A[i * lda + p]);
+            if (!tb) {
+                const AVLOC__GT *b = B + p * ldb;
+                const avloc__gv va = avloc__gv_set1(a);
+                for (j = 0; j + W <= n; j += W) avloc__gv_st(c + j, avloc__gv_fmadd(va, avloc__gv_ld(b + j), avloc__gv_ld(c + j)));
+                for (; j < n; j++) c[j] += a * b[j];
+            } else {
+                for (j = 0; j < n; j++) c[j] += a * B[j * ldb + p];
+            }
+        }
+    }
+}
+
+/* The blocking loops around the micro-kernel (alpha != 0, k > 0); ap, bp:
+   the packed panels in the caller's scratch (avloc__gemm_layout). */
+static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
+                                          const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
+                                          AVLOC__GT beta, AVLOC__GT *C, size_t ldc, AVLOC__GT *ap,
+                                          AVLOC__GT *bp)
+{
+    const size_t MR = AVLOC__GEMM_MR, NR = 2 * AVLOC__GW;
+    size_t jc, pc, ic, jr, ir;
+    for (jc = 0; jc < n; jc += AVLOC__GEMM_NC) {
+        const size_t nc = n - jc < AVLOC__GEMM_NC ? n - jc : AVLOC__GEMM_NC;
+        for (pc = 0; pc < k; pc += AVLOC__GEMM_KC) {
+            const size_t kc = k - pc < AVLOC__GEMM_KC ? k - pc : AVLOC__GEMM_KC;
+            const AVLOC__GT bt = pc == 0 ? beta : (AVLOC__GT)1; /* later slices accumulate */
+            AVLOC__GN(avloc__gemm_pack_b)(tb, B, ldb, pc, jc, kc, nc, bp);
+            for (ic = 0; ic < m; ic += AVLOC__GEMM_MC) {
+                const size_t mc = m - ic < AVLOC__GEMM_MC ? m - ic : AVLOC__GEMM_MC;
+                AVLOC__GF(avloc__gemm_pack_a)(ta, A, lda, ic, pc, mc, kc, ap);
+                for (jr = 0; jr < nc; jr += NR)
+                    for (ir = 0; ir < mc; ir += MR)
+                        AVLOC__GN(avloc__gemm_micro)(kc, ap + ir * kc, bp + jr * kc, alpha, bt,
+                                                     C + (ic + ir) * ldc + jc + jr, ldc,
+                                                     mc - ir < MR ? mc - ir : MR, nc - jr < NR ? nc - jr : NR);
+            }
+        }
+    }
+}
+
+#undef avloc__gv
+#undef AVLOC__GW
+#undef avloc__gv_ld
+#undef avloc__gv_st
+#undef avloc__gv_set1
+#undef avloc__gv_zero
+#undef avloc__gv_bcast
+#undef avloc__gv_mul
+#undef avloc__gv_fmadd
+#endif /* GEMM, set level */
 
 /*
 MIT License

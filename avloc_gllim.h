@@ -41,7 +41,7 @@
    Sigma constraints: "d*" diagonal tied across k (default, the paper's),
    "d" diagonal per k, "i" isotropic per k, "i*" isotropic tied.
 
-   EM (avloc_gllim_train)
+   EM (avloc_gllim_train_f64)
    - Initial responsibilities: k-means++ on x (seeded xorshift64*, then
      Lloyd iterations) giving hard responsibilities, or caller-given ones
      (cfg.init_resp). n_init restarts keep the best final log-likelihood.
@@ -427,7 +427,8 @@ AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, siz
 /* Initialises *m in mem (as avloc_gllim_model_init) from a file image,
    validates it (shapes against the metadata, finite values, SPD Gamma,
    positive pi and sigma2) and prepares it. AVLOC_ERR_FORMAT for a file
-   that is not a GLLiM model, AVLOC_ERR_NOT_FOUND for a missing item. */
+   that is not a GLLiM model, AVLOC_ERR_NOT_FOUND for a missing item; on
+   any failure *m is left zeroed (as a failed init). */
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes);
 
@@ -467,7 +468,8 @@ AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay);
 AVLOC_API avloc_result avloc_phat_save_query(const avloc_phat_model *m, size_t *file_bytes);
 AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, size_t cap, size_t *written);
 /* Loads and validates (the GCC settings through avloc_gcc_query_f32):
-   AVLOC_ERR_FORMAT for a file that is not a PHAT model. */
+   AVLOC_ERR_FORMAT for a file that is not a PHAT model; *m is zeroed on
+   failure. */
 AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size);
 
 #endif /* !AVLOC_NO_SAFETENSORS */
@@ -513,133 +515,10 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 #include <string.h>
 #include <float.h>
 
-/* The EM's GEMM micro-kernel (not on the SIMD layer yet) uses AVX2 only
-   when the build targets it (AVLOC__GL_GEMM_AVX2): its packing width is
-   fixed at compile time; else SSE2 where the x86 sets are compiled. */
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2)
-#define AVLOC__GL_SSE2 1
-#endif
-#ifdef AVLOC__AVX2_ONLY
-#define AVLOC__GL_GEMM_AVX2 1
-#endif
+/* (the EM's products go through the core's avloc_gemm_f64; the other
+   kernels are on the SIMD layer) */
 
 #define AVLOC__GL_LOG2PI 1.8378770664093454836
-#define AVLOC__GL_MR 4
-#ifdef AVLOC__GL_GEMM_AVX2
-#define AVLOC__GL_NR 8
-#else
-#define AVLOC__GL_NR 4
-#endif
-#define AVLOC__GL_KC 256
-
-#ifndef AVLOC_NO_GLLIM_TRAINING /* the GEMM serves EM training only */
-/* ------------------------------------------------------------ GEMM kernel */
-/* C (m x n) = op(A) B with B k x n row-major; transa = 0: A is m x k (lda),
-   1: A is stored k x m. Packed panels (apack: KC*MR, bpack: KC*ceil(n/NR)*NR
-   doubles) feed a register-tiled MR x NR micro-kernel; measured 4-5x faster
-   than avloc_gemm_f64 for the EM shapes (432 x 1536 x 96) at plain -O2. */
-
-static void avloc__gl_micro(size_t kc, const double *a, const double *b, double *out)
-{
-#if defined(AVLOC__GL_GEMM_AVX2)
-    __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00;
-    __m256d c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    size_t p;
-    for (p = 0; p < kc; p++) {
-        __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4), t;
-        t = _mm256_broadcast_sd(a + 0); c00 = _mm256_fmadd_pd(t, b0, c00); c01 = _mm256_fmadd_pd(t, b1, c01);
-        t = _mm256_broadcast_sd(a + 1); c10 = _mm256_fmadd_pd(t, b0, c10); c11 = _mm256_fmadd_pd(t, b1, c11);
-        t = _mm256_broadcast_sd(a + 2); c20 = _mm256_fmadd_pd(t, b0, c20); c21 = _mm256_fmadd_pd(t, b1, c21);
-        t = _mm256_broadcast_sd(a + 3); c30 = _mm256_fmadd_pd(t, b0, c30); c31 = _mm256_fmadd_pd(t, b1, c31);
-        a += 4; b += 8;
-    }
-    _mm256_storeu_pd(out + 0, c00); _mm256_storeu_pd(out + 4, c01);
-    _mm256_storeu_pd(out + 8, c10); _mm256_storeu_pd(out + 12, c11);
-    _mm256_storeu_pd(out + 16, c20); _mm256_storeu_pd(out + 20, c21);
-    _mm256_storeu_pd(out + 24, c30); _mm256_storeu_pd(out + 28, c31);
-#elif defined(AVLOC__GL_SSE2)
-    __m128d c00 = _mm_setzero_pd(), c01 = c00, c10 = c00, c11 = c00;
-    __m128d c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    size_t p;
-    for (p = 0; p < kc; p++) {
-        __m128d b0 = _mm_loadu_pd(b), b1 = _mm_loadu_pd(b + 2), t;
-        t = _mm_set1_pd(a[0]); c00 = _mm_add_pd(c00, _mm_mul_pd(t, b0)); c01 = _mm_add_pd(c01, _mm_mul_pd(t, b1));
-        t = _mm_set1_pd(a[1]); c10 = _mm_add_pd(c10, _mm_mul_pd(t, b0)); c11 = _mm_add_pd(c11, _mm_mul_pd(t, b1));
-        t = _mm_set1_pd(a[2]); c20 = _mm_add_pd(c20, _mm_mul_pd(t, b0)); c21 = _mm_add_pd(c21, _mm_mul_pd(t, b1));
-        t = _mm_set1_pd(a[3]); c30 = _mm_add_pd(c30, _mm_mul_pd(t, b0)); c31 = _mm_add_pd(c31, _mm_mul_pd(t, b1));
-        a += 4; b += 4;
-    }
-    _mm_storeu_pd(out + 0, c00); _mm_storeu_pd(out + 2, c01);
-    _mm_storeu_pd(out + 4, c10); _mm_storeu_pd(out + 6, c11);
-    _mm_storeu_pd(out + 8, c20); _mm_storeu_pd(out + 10, c21);
-    _mm_storeu_pd(out + 12, c30); _mm_storeu_pd(out + 14, c31);
-#else
-    double acc[AVLOC__GL_MR][AVLOC__GL_NR];
-    size_t p, r, c;
-    for (r = 0; r < AVLOC__GL_MR; r++)
-        for (c = 0; c < AVLOC__GL_NR; c++) acc[r][c] = 0.0;
-    for (p = 0; p < kc; p++) {
-        for (r = 0; r < AVLOC__GL_MR; r++)
-            for (c = 0; c < AVLOC__GL_NR; c++) acc[r][c] += a[r] * b[c];
-        a += AVLOC__GL_MR;
-        b += AVLOC__GL_NR;
-    }
-    for (r = 0; r < AVLOC__GL_MR; r++)
-        for (c = 0; c < AVLOC__GL_NR; c++) out[r * AVLOC__GL_NR + c] = acc[r][c];
-#endif
-}
-
-static void avloc__gl_gemm(int transa, size_t m, size_t n, size_t k, const double *A, size_t lda,
-                           const double *B, size_t ldb, double *C, size_t ldc,
-                           double *apack, double *bpack)
-{
-    const size_t MR = AVLOC__GL_MR, NR = AVLOC__GL_NR;
-    size_t npan = (n + NR - 1) / NR, p0, i0, jp, p, r, c;
-    if (k == 0) {
-        for (r = 0; r < m; r++)
-            for (c = 0; c < n; c++) C[r * ldc + c] = 0.0;
-        return;
-    }
-    for (p0 = 0; p0 < k; p0 += AVLOC__GL_KC) {
-        size_t kc = k - p0 < AVLOC__GL_KC ? k - p0 : AVLOC__GL_KC;
-        for (jp = 0; jp < npan; jp++)
-            for (p = 0; p < kc; p++) {
-                const double *brow = B + (p0 + p) * ldb;
-                double *dst = bpack + (jp * kc + p) * NR;
-                for (c = 0; c < NR; c++) {
-                    size_t j = jp * NR + c;
-                    dst[c] = j < n ? brow[j] : 0.0;
-                }
-            }
-        for (i0 = 0; i0 < m; i0 += MR) {
-            size_t mr = m - i0 < MR ? m - i0 : MR;
-            if (transa) {
-                for (p = 0; p < kc; p++) {
-                    const double *arow = A + (p0 + p) * lda + i0;
-                    for (r = 0; r < MR; r++) apack[p * MR + r] = r < mr ? arow[r] : 0.0;
-                }
-            } else {
-                for (r = 0; r < MR; r++) {
-                    const double *arow = A + (i0 + r) * lda + p0;
-                    if (r < mr) for (p = 0; p < kc; p++) apack[p * MR + r] = arow[p];
-                    else for (p = 0; p < kc; p++) apack[p * MR + r] = 0.0;
-                }
-            }
-            for (jp = 0; jp < npan; jp++) {
-                double acc[AVLOC__GL_MR * AVLOC__GL_NR];
-                size_t nr = n - jp * NR < NR ? n - jp * NR : NR;
-                avloc__gl_micro(kc, apack, bpack + jp * kc * NR, acc);
-                for (r = 0; r < mr; r++) {
-                    double *cr = C + (i0 + r) * ldc + jp * NR;
-                    if (p0 == 0) for (c = 0; c < nr; c++) cr[c] = acc[r * NR + c];
-                    else for (c = 0; c < nr; c++) cr[c] += acc[r * NR + c];
-                }
-            }
-        }
-    }
-}
-
-#endif /* !AVLOC_NO_GLLIM_TRAINING */
 
 /* ----------------------------------------------------- small L x L helpers */
 
@@ -855,6 +734,17 @@ AVLOC_API avloc_gllim_train_config avloc_gllim_train_config_default(void)
     return c;
 }
 
+/* The core GEMM's scratch for the EM's products: Y^T Rt (D x J, k = N) and
+   Y W (N x J, k = D); the K-column ones (J >= K) need no more. */
+static avloc_result avloc__gl_gemm_bytes(size_t N, size_t D, size_t J, size_t *bytes)
+{
+    size_t b1 = 0, b2 = 0;
+    avloc_result r = avloc_gemm_scratch_f64(D, J, N, &b1);
+    if (r == AVLOC_OK) r = avloc_gemm_scratch_f64(N, J, D, &b2);
+    *bytes = b1 > b2 ? b1 : b2;
+    return r;
+}
+
 /* Training workspace; every array is in the caller's scratch. */
 typedef struct avloc__gl_ws {
     size_t N, L, D, K, J;     /* J = K (L+1), K is the current count */
@@ -863,7 +753,8 @@ typedef struct avloc__gl_ws {
     double *R, *Rt, *P, *W, *G, *Q, *IS, *S2;
     double *ysq, *yy, *vfloor, *Mq, *kconst, *Gi, *isd;
     double *rbar, *xbar;
-    double *apack, *bpack;
+    void *gemm;               /* the core GEMM's packing scratch */
+    size_t gemm_bytes;
     double *mx, *my;          /* data means */
     double sx;                /* mean variance of X (ridge scale) */
     /* best run so far (n_init > 1) */
@@ -876,14 +767,15 @@ typedef struct avloc__gl_ws {
 static avloc_result avloc__gl_ws_layout(avloc_arena *a, avloc__gl_ws *w, size_t N, size_t L, size_t D,
                                         size_t K, avloc_gllim_sigma st, int best)
 {
-    size_t J, ND, NJ, DJ, NK, DK, KL, KLL, KDL, KD, bp;
+    size_t J, ND, NJ, DJ, NK, DK, KL, KLL, KDL, KD, gb;
     int diag = (st == AVLOC_GLLIM_SIGMA_DIAG);
     memset(w, 0, sizeof *w);
     if (!avloc_size_mul(K, L + 1, &J) || !avloc_size_mul(N, D, &ND) || !avloc_size_mul(N, J, &NJ) ||
         !avloc_size_mul(D, J, &DJ) || !avloc_size_mul(N, K, &NK) || !avloc_size_mul(D, K, &DK) ||
         !avloc_size_mul(K, L, &KL) || !avloc_size_mul(KL, L, &KLL) || !avloc_size_mul(DK, L, &KDL) ||
-        !avloc_size_mul(D, K, &KD) || !avloc_size_mul(AVLOC__GL_KC, J + AVLOC__GL_NR, &bp))
+        !avloc_size_mul(D, K, &KD))
         return AVLOC_ERR_OVERFLOW;
+    if (avloc__gl_gemm_bytes(N, D, J, &gb) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
     w->N = N; w->L = L; w->D = D; w->K = K; w->J = J; w->st = st;
     w->Y = AVLOC_PUSH(a, double, ND);
     w->Y2 = diag ? AVLOC_PUSH(a, double, ND) : NULL;
@@ -905,8 +797,8 @@ static avloc_result avloc__gl_ws_layout(avloc_arena *a, avloc__gl_ws *w, size_t 
     w->Gi = AVLOC_PUSH(a, double, KLL);
     w->rbar = AVLOC_PUSH(a, double, K);
     w->xbar = AVLOC_PUSH(a, double, KL);
-    w->apack = AVLOC_PUSH(a, double, AVLOC__GL_KC * AVLOC__GL_MR);
-    w->bpack = AVLOC_PUSH(a, double, bp);
+    w->gemm = AVLOC_PUSH(a, unsigned char, gb);
+    w->gemm_bytes = gb;
     w->mx = AVLOC_PUSH(a, double, L);
     w->my = AVLOC_PUSH(a, double, D);
     if (best) {
@@ -921,6 +813,16 @@ static avloc_result avloc__gl_ws_layout(avloc_arena *a, avloc__gl_ws *w, size_t 
     w->kmd = AVLOC_PUSH(a, double, N);
     w->kma = AVLOC_PUSH(a, size_t, N);
     return avloc_arena_status(a);
+}
+
+/* C (m x n) = op(A) B (B: k x n) with the workspace's GEMM scratch, which
+   the layout sized for every product of the EM (so it cannot fail). */
+static void avloc__gl_mm(const avloc__gl_ws *w, int transa, size_t m, size_t n, size_t k, const double *A,
+                         size_t lda, const double *B, size_t ldb, double *C, size_t ldc)
+{
+    avloc_result r = avloc_gemm_f64(transa, 0, m, n, k, 1.0, A, lda, B, ldb, 0.0, C, ldc, w->gemm, w->gemm_bytes);
+    AVLOC_ASSERT(r == AVLOC_OK);
+    (void)r;
 }
 
 static avloc_result avloc__gl_check_cfg(const avloc_gllim_train_config *cfg, size_t N, size_t L, size_t D)
@@ -1090,9 +992,9 @@ static avloc_result avloc__gl_mstep(avloc__gl_ws *w, avloc_gllim_model *m, const
             for (j = 0; j <= i; j++) { G[i * L + j] /= rb; G[j * L + i] = G[i * L + j]; }
     }
     /* P = Y^T Rt: D x J, columns [sum r y, sum r y (x - xbar)] per component */
-    avloc__gl_gemm(1, D, J, N, w->Y, D, w->Rt, J, w->P, J, w->apack, w->bpack);
+    avloc__gl_mm(w, 1, D, J, N, w->Y, D, w->Rt, J, w->P, J);
     if (st == AVLOC_GLLIM_SIGMA_DIAG)
-        avloc__gl_gemm(1, D, K, N, w->Y2, D, w->R, K, w->S2, K, w->apack, w->bpack);
+        avloc__gl_mm(w, 1, D, K, N, w->Y2, D, w->R, K, w->S2, K);
     if (avloc__gl_sigma_tied(st))
         for (d = 0; d < D; d++) m->sigma2[d] = w->yy[d]; /* accumulates sum_n y^2 - sum_k ... */
     for (k = 0; k < K; k++) {
@@ -1191,9 +1093,9 @@ static avloc_result avloc__gl_estep(avloc__gl_ws *w, const avloc_gllim_model *m,
     }
     if (st == AVLOC_GLLIM_SIGMA_DIAG_TIED)
         for (d = 0; d < D; d++) w->isd[d] = 1.0 / m->sigma2[d];
-    avloc__gl_gemm(0, N, J, D, w->Y, D, w->W, J, w->G, J, w->apack, w->bpack);
+    avloc__gl_mm(w, 0, N, J, D, w->Y, D, w->W, J, w->G, J);
     if (st == AVLOC_GLLIM_SIGMA_DIAG)
-        avloc__gl_gemm(0, N, K, D, w->Y2, D, w->IS, K, w->Q, K, w->apack, w->bpack);
+        avloc__gl_mm(w, 0, N, K, D, w->Y2, D, w->IS, K, w->Q, K);
     for (n = 0; n < N; n++) {
         const double *x = w->X + n * L, *g = w->G + n * J;
         double *rr = w->R + n * K, ys = 0.0, mx = -HUGE_VAL, s = 0.0, lse;
@@ -1580,7 +1482,7 @@ AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned cha
     if (N == 0 || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(N, D, &ND)) return AVLOC_ERR_OVERFLOW;
     for (n = 0; n < ND; n++) /* refuse before changing anything */
-        if (dim_mask[n] && !(Y[n] - Y[n] == 0.0f)) return AVLOC_ERR_NONFINITE;
+        if (dim_mask[n] && !avloc__finite_f32(Y[n])) return AVLOC_ERR_NONFINITE;
     for (d = 0; d < D; d++) {
         double s = 0.0;
         size_t c = 0;
@@ -2368,14 +2270,12 @@ static avloc_result avloc__gl_meta_feat(const avloc_st_reader *rd, avloc_gllim_m
     return avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight));
 }
 
-AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
-                                        void *mem, size_t bytes)
+static avloc_result avloc__gl_load(avloc_gllim_model *m, const void *data, size_t size, void *mem, size_t bytes)
 {
     avloc_st_reader rd;
     size_t K, L, D, sh[3], ssh[2], k, d;
     avloc_gllim_sigma st;
     avloc_result r;
-    if (!m || !data || !mem) return AVLOC_ERR_NULL;
     r = avloc__gl_file_header(data, size, &rd, &K, &L, &D, &st);
     if (r != AVLOC_OK) return r;
     r = avloc_gllim_model_init(m, K, L, D, mem, bytes);
@@ -2399,6 +2299,18 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
     r = avloc__gl_meta_feat(&rd, m);
     if (r != AVLOC_OK) return r;
     return avloc_gllim_model_prepare(m);
+}
+
+/* A load is an init: on any failure the model is left zeroed. */
+AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
+                                        void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
+    if (!m || !data || !mem) return AVLOC_ERR_NULL;
+    r = avloc__gl_load(m, data, size, mem, bytes);
+    if (r != AVLOC_OK) memset(m, 0, sizeof *m);
+    return r;
 }
 
 #endif /* !AVLOC_NO_SAFETENSORS */
@@ -2486,8 +2398,9 @@ static avloc_result avloc__phat_check(const avloc_phat_model *m)
     size_t ob, sb;
     avloc_result r = avloc_gcc_query_f32(&m->gcc, &ob, &sb);
     if (r != AVLOC_OK) return r;
-    if (!(m->sample_rate > 0.0f && m->sample_rate <= FLT_MAX) || !(m->slope - m->slope == 0.0) ||
-        !(m->intercept - m->intercept == 0.0) || !(m->rmse >= 0.0 && m->rmse - m->rmse == 0.0) ||
+    /* finiteness on the bit patterns: x - x == 0 is folded away by -ffast-math */
+    if (!(m->sample_rate > 0.0f && avloc__finite_f32(m->sample_rate)) || !avloc__finite_f64(m->slope) ||
+        !avloc__finite_f64(m->intercept) || !(m->rmse >= 0.0 && avloc__finite_f64(m->rmse)) ||
         !(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0))
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
@@ -2545,6 +2458,7 @@ AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, si
     double line[2];
     char b[32];
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m); /* the state of a failed load */
     if (!m || !data) return AVLOC_ERR_NULL;
     if ((r = avloc_st_open(&rd, data, size)) != AVLOC_OK) return r;
     if (avloc_st_meta(&rd, "format", b, sizeof b) != AVLOC_OK || strcmp(b, "avloc-phat") != 0) return AVLOC_ERR_FORMAT;

@@ -206,7 +206,8 @@ typedef void (*avloc_nn_rng_fn)(void *user, float *eps, size_t n);
 /* Bytes of object memory for this file (JSON syntax checked, no memory used). */
 AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_t *obj_bytes);
 /* Parse, validate, infer shapes, bind weights, plan memory. The file image
-   must be the same bytes at the same address as for the query. */
+   must be the same bytes at the same address as for the query. On any
+   failure *net is left zeroed (calls on it give AVLOC_ERR_STATE). */
 AVLOC_API avloc_result avloc_nn_init(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                      size_t mem_bytes);
 /* The same, with the reason of a failure in *err (optional). */
@@ -549,7 +550,7 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
     if (*is_int && dropped) *is_int = 0; /* too long for an exact integer */
     if (iv) *iv = neg ? -(long)m : (long)m;
     x = (float)m;
-    for (; e10 > 0 && x == x && x - x == 0.0f; e10--) x *= 10.0f; /* stops at infinity */
+    for (; e10 > 0 && avloc__finite_f32(x); e10--) x *= 10.0f; /* stops at infinity */
     for (; e10 < 0 && x != 0.0f; e10++) x /= 10.0f;
     *v = neg ? -x : x;
     return AVLOC_OK;
@@ -1070,9 +1071,11 @@ static long avloc__nn_dim(long d, int n)
     return (d < 0 || d >= n) ? -1 : d;
 }
 
+/* Also checks that the tensor's bytes fit size_t: the planner and the
+   kernels compute numel * sizeof(float) unchecked. */
 static int avloc__nn_set(avloc_nn_tensor *t, int ndim, const size_t *shape)
 {
-    size_t n = 1;
+    size_t n = 1, bytes;
     int i;
     t->ndim = ndim;
     for (i = 0; i < ndim; i++) {
@@ -1080,7 +1083,7 @@ static int avloc__nn_set(avloc_nn_tensor *t, int ndim, const size_t *shape)
         t->shape[i] = shape[i];
     }
     t->numel = n;
-    return 1;
+    return avloc_size_mul(n, sizeof(float), &bytes);
 }
 
 /* The file's tensor bound to role r (found again by its data pointer, so
@@ -1518,22 +1521,28 @@ static avloc_result avloc__nn_place(avloc_nn *net)
     net->arena_bytes = 0;
     for (i = 0; i < n; i++) {
         avloc_nn_tensor *x = &net->tensors[ord[i]];
-        size_t off = 0, bytes = x->numel * sizeof(float);
+        size_t off = 0, end, bytes = x->numel * sizeof(float); /* fits: avloc__nn_set */
         int moved = 1;
         while (moved) {
             moved = 0;
+            /* a hostile graph can push the end past SIZE_MAX (placed ends are
+               checked below, so qend and arena_bytes never wrap) */
+            if (!avloc_size_add(off, bytes, &end) || !avloc_size_add(end, AVLOC_NN_ALIGN, &end))
+                return AVLOC_ERR_OVERFLOW;
+            end -= AVLOC_NN_ALIGN;
             for (j = 0; j < i; j++) {
                 const avloc_nn_tensor *q = &net->tensors[ord[j]];
                 size_t qend = q->offset + q->numel * sizeof(float);
                 if (q->producer > x->last || x->producer > q->last) continue;
-                if (q->offset < off + bytes && off < qend) {
+                if (q->offset < end && off < qend) {
                     off = avloc__nn_align_up(qend);
                     moved = 1;
+                    break;
                 }
             }
         }
         x->offset = off;
-        if (off + bytes > net->arena_bytes) net->arena_bytes = off + bytes;
+        if (end > net->arena_bytes) net->arena_bytes = end;
     }
     /* liveness lower bound: the largest sum of buffers live at one node */
     net->arena_lower_bound = 0;
@@ -1552,6 +1561,7 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
 {
     avloc_nn *net = c->net;
     size_t i, k, t;
+    avloc_result rc;
     for (i = 0; i < net->n_nodes; i++)
         for (k = 0; k < net->nodes[i].n_in; k++) net->tensors[net->edges[net->nodes[i].in0 + k]].last = (long)i;
     for (t = 0; t < net->n_tensors; t++)
@@ -1567,7 +1577,8 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
     net->scratch_bytes = 0;
     for (i = 0; i < net->n_nodes; i++)
         if (net->nodes[i].scratch > net->scratch_bytes) net->scratch_bytes = net->nodes[i].scratch;
-    return avloc__nn_place(net);
+    rc = avloc__nn_place(net);
+    return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "activations too large for one arena", 0, 0) : rc;
 }
 
 /* ------------------------------------------------------------ layout */
@@ -1603,7 +1614,8 @@ static avloc_result avloc__nn_finish(avloc__nn_ctx *c)
         avloc_nn_node *nd = &net->nodes[i];
         c->node = (long)i;
         if (c->err) avloc__nn_decode(nd->name ? nd->name : "", nd->name ? nd->name_len : 0, c->err->name, sizeof c->err->name);
-        if ((rc = avloc__nn_infer(c, nd)) != AVLOC_OK) return rc;
+        if ((rc = avloc__nn_infer(c, nd)) != AVLOC_OK)
+            return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "output tensor too large", 0, 0) : rc;
         if ((rc = avloc__nn_bind_node(c, nd)) != AVLOC_OK) return rc;
         if (c->err) c->err->name[0] = '\0';
     }
@@ -1689,6 +1701,7 @@ AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, siz
         memset(err, 0, sizeof *err);
         err->node = -1;
     }
+    if (net) memset(net, 0, sizeof *net); /* every failure leaves it zeroed (AVLOC_ERR_STATE) */
     if (!net || !file || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;
@@ -2070,13 +2083,16 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
                         for (b = w0; b < w1; b++) acc += xc[(size_t)a * W + (size_t)b];
                     y[(c * Ho + oh) * Wo + ow] = acc / (float)((h1 - h0) * (w1 - w0));
                 } else if (is_max) {
+                    /* only the taps inside the input: a file may give a huge
+                       kernel that is nearly all padding */
                     float m = -INFINITY;
-                    for (a = 0; a < kh; a++)
-                        for (b = 0; b < kw; b++) {
-                            long ih = (long)oh * sh - ph + a * dh, iw = (long)ow * sw - pw + b * dw;
-                            float v;
-                            if (ih < 0 || ih >= (long)H || iw < 0 || iw >= (long)W) continue;
-                            v = xc[(size_t)ih * W + (size_t)iw];
+                    size_t a0, a1, b0, b1, ta, tb;
+                    avloc__nn_span(0, (size_t)kh, dh, (long)oh * sh - ph, H, &a0, &a1);
+                    avloc__nn_span(0, (size_t)kw, dw, (long)ow * sw - pw, W, &b0, &b1);
+                    for (ta = a0; ta < a1; ta++)
+                        for (tb = b0; tb < b1; tb++) {
+                            const float v = xc[(size_t)((long)oh * sh - ph + (long)ta * dh) * W +
+                                               (size_t)((long)ow * sw - pw + (long)tb * dw)];
                             if (v > m || v != v) m = v; /* NaN propagates, as in torch */
                         }
                     y[(c * Ho + oh) * Wo + ow] = m;

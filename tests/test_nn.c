@@ -302,6 +302,29 @@ static void test_hostile(void)
     expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"conv2d\",\"in\":[\"y\"]", 0, 0, AVLOC_ERR_FORMAT, -1, "graph JSON");
     expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]}],\"outputs\":[\"nope\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_NOT_FOUND, -1, "graph output");
     expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,1,5,5]}],\"outputs\":[\"y\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_UNSUPPORTED, -1, "batch");
+    /* activations whose byte count (or, on 64 bits, the arena end) wraps size_t: refused
+       at init, naming the node, never a tiny arena that run overflows */
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,64,1,1]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],\"outputs\":[\"z\"],\"nodes\":["
+           "{\"op\":\"upsample\",\"in\":[\"x\"],\"out\":[\"u\"],\"a\":{\"size\":[268435456,268435456]}},"
+           "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"u\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
+           0, 0, AVLOC_ERR_OVERFLOW, 0, "too large");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,32,1,1]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],\"outputs\":[\"z\"],\"nodes\":["
+           "{\"op\":\"upsample\",\"in\":[\"x\"],\"out\":[\"u\"],\"a\":{\"size\":[268435456,268435456]}},"
+           "{\"op\":\"relu\",\"in\":[\"u\"],\"out\":[\"r\"]},{\"op\":\"add\",\"in\":[\"u\",\"r\"],\"out\":[\"s\"]},"
+           "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"s\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
+           0, 0, AVLOC_ERR_OVERFLOW, sizeof(size_t) >= 8 ? -1 : 0, /* 32 bits: u's own bytes wrap */
+           sizeof(size_t) >= 8 ? "arena" : "too large");
+    { /* a kernel that is nearly all padding runs only its taps inside the
+         input (every tap took ~1e18 steps: run never returned) */
+        size_t size;
+        avloc_nn_error err;
+        unsigned char *f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+                                     "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"max_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
+                                     "\"a\":{\"kernel_size\":999999999,\"padding\":499999999}}," G_CONV("v", "c") "]}",
+                                     0, 0, &size);
+        if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+        free(f);
+    }
     { /* no graph metadata / wrong format */
         size_t size, obj;
         unsigned char *f = make_file(good, 0, 0, &size);
@@ -311,6 +334,23 @@ static void test_hostile(void)
             CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, 0), AVLOC_ERR_WORKSPACE);
             CHECK_EQ_INT(avloc_nn_query(f, size, &obj), AVLOC_OK);
             CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
+            { /* a failed init leaves the object zeroed, whatever the reason:
+                 re-initialising a live net with a NULL file must not leave
+                 it runnable on the old tables */
+                void *mem = malloc(obj);
+                float x[25] = {0}, y[50];
+                const float *in[1];
+                float *out[1];
+                in[0] = x;
+                out[0] = y;
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, mem, obj), AVLOC_OK);
+                CHECK_EQ_INT(avloc_nn_init(&net, NULL, size, mem, obj), AVLOC_ERR_NULL);
+                CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, x, sizeof x, y, sizeof y), AVLOC_ERR_STATE);
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, mem, obj), AVLOC_OK);
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, obj), AVLOC_ERR_NULL);
+                CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, x, sizeof x, y, sizeof y), AVLOC_ERR_STATE);
+                free(mem);
+            }
             free(f);
         }
     }

@@ -6,6 +6,7 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc.h"
 #include "harness.h"
+#include <float.h>
 
 #include <time.h>
 
@@ -775,7 +776,12 @@ static double half_ref(unsigned h, int bf16)
     int eb = bf16 ? 8 : 5, mb = bf16 ? 7 : 10, emax = (1 << eb) - 1, bias = emax / 2;
     unsigned e = (h >> mb) & (unsigned)emax, m = h & ((1u << mb) - 1);
     double sg = (h >> 15) ? -1.0 : 1.0;
-    if (e == (unsigned)emax) return m ? NAN : sg * HUGE_VAL;
+    if (e == (unsigned)emax) { /* built on the bits: -ffast-math may fold NAN/HUGE_VAL selects */
+        uint64_t u = ((uint64_t)(h >> 15) << 63) | 0x7ff0000000000000u | (m ? (uint64_t)1 << 51 : 0);
+        double d;
+        memcpy(&d, &u, sizeof d);
+        return d;
+    }
     if (e == 0) return sg * ldexp((double)m, 1 - bias - mb);
     return sg * ldexp((double)(m | (1u << mb)), (int)e - bias - mb);
 }
@@ -799,7 +805,12 @@ static void test_half_all_patterns(void)
         CHECK_EQ_INT(avloc_st_tensor_f32(&t, out, 65536), AVLOC_OK);
         for (i = 0; i < 65536; i++) {
             double ref = half_ref((unsigned)i, bf);
-            int ok = ref != ref ? out[i] != out[i] : (double)out[i] == ref;
+            /* NaN tested on the bits: x != x is folded away under -ffast-math */
+            int ok = avloc__nan_f64(ref) ? avloc__nan_f32(out[i]) : (double)out[i] == ref;
+#ifdef __FAST_MATH__
+            /* -ffast-math programs start with flush-to-zero on: float subnormals read as 0 */
+            if (!ok && fabs(ref) < FLT_MIN && out[i] == 0.0f) ok = 1;
+#endif
             if (!ok && bad++ == 0) first = i;
         }
         CHECK_MSG(bad == 0, "%s: %u of 65536 patterns decoded wrong, first 0x%04x -> %g (expected %g)", bf ? "BF16" : "F16",

@@ -20,9 +20,10 @@ What the script does, and why:
   whole file, so every section is wrapped in
       #if !defined(AVLOC__AMALG_REINCLUDE) || AVLOC__AMALG_REINCLUDE == <i>
   and each such include line is bracketed by '#define
-  AVLOC__AMALG_REINCLUDE <i>' / '#undef': during the re-inclusion only the
-  section that asked for it is read again, exactly as if it were its own
-  file. Every AVLOC_*_FILE macro named in such a line is pre-defined to the
+  AVLOC__AMALG_REINCLUDE <i>' / '#undef' (left alone when already defined:
+  a re-read copy that re-includes itself again keeps it): during the
+  re-inclusion only the section that asked for it is read again, exactly as
+  if it were its own file. Every AVLOC_*_FILE macro named in such a line is pre-defined to the
   output's base name (the quoted include finds the file next to itself).
 - No '#line' markers: they would change __FILE__ and break the
   self-inclusion.
@@ -112,8 +113,12 @@ def section(index, name, lines, names, file_macros):
         if m:
             if FILE_MACRO.match(m.group(1)):
                 file_macros.add(m.group(1))
-            body += ['#define AVLOC__AMALG_REINCLUDE %d' % index, line,
-                     '#undef AVLOC__AMALG_REINCLUDE']
+            # nested (a re-read copy of this section re-including itself
+            # again, e.g. once per type then per SIMD set): it is already
+            # <index> and must stay so for the rest of the copy
+            body += ['#ifdef AVLOC__AMALG_REINCLUDE', line, '#else',
+                     '#define AVLOC__AMALG_REINCLUDE %d' % index, line,
+                     '#undef AVLOC__AMALG_REINCLUDE', '#endif']
             continue
         body.append(line)
     if body and body[-1] == '':

@@ -30,7 +30,7 @@ MODES_FN int modes_use_core(void)
     const double A[4] = {1, 2, 3, 4}, B[4] = {5, 6, 7, 8};
     double C[4] = {0, 0, 0, 0};
     MODES_CHECK(avloc_result_str(AVLOC_OK)[0] == 'o');
-    avloc_gemm_f64(0, 0, 2, 2, 2, 1.0, A, 2, B, 2, 0.0, C, 2);
+    MODES_CHECK(avloc_gemm_f64(0, 0, 2, 2, 2, 1.0, A, 2, B, 2, 0.0, C, 2, NULL, 0) == AVLOC_OK);
     MODES_CHECK(C[0] == 19 && C[1] == 22 && C[2] == 43 && C[3] == 50);
     return 0;
 }

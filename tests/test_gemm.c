@@ -1,0 +1,223 @@
+/* tests/test_gemm.c - avloc_gemm_f32 / avloc_gemm_f64 against a naive
+   double-precision product computed here (an independent reference: the
+   triple loop has no packing, blocking or vector code in common with the
+   library's kernel).
+
+   Every transa/transb, alpha/beta (beta = 0 over NaN in C, alpha = 0, k =
+   0), shapes around the micro-tile (6 rows x 2 vectors), the row block (96),
+   the k slice (256) and the column block (2048), strides larger than the
+   rows with NaN in the padding (a read of padding poisons the result), C's
+   padding checked untouched; with packing scratch and without (the plain
+   path); bad input. Tolerance per element: (k + 2) * eps * (|alpha| sum_p
+   |a_ip| |b_pj| + |beta| |c_ij|), eps of the precision (x2 in double for
+   the reference's own rounding): a wrong element is off by O(1) of that
+   scale.
+
+   Built with -DAVLOC_USE_CBLAS (-lopenblas) the same checks run on
+   cblas_sgemm/cblas_dgemm behind the same calls, which is how .ci/run shows
+   that CBLAS and the built-in kernels agree (both within the tolerance of
+   the same reference). */
+#define AVLOC_IMPLEMENTATION
+#include "../avloc.h"
+#include "harness.h"
+#include <float.h>
+
+static uint64_t rng = 12345;
+static double urand(void)
+{
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0;
+}
+
+static unsigned char *scratch;
+static size_t scratch_cap;
+
+/* One product in precision f32 (1) or f64 (0) on double data: inputs are
+   rounded to float first for f32 (the reference then sees the same values).
+   use_scratch: 1 exact queried size, 0 NULL. Returns the library's result. */
+static avloc_result run(int f32, int ta, int tb, size_t m, size_t n, size_t k, double alpha, double *A,
+                        size_t lda, double *B, size_t ldb, double beta, double *C, size_t ldc, int use_scratch)
+{
+    size_t na = (ta ? k : m) * lda, nb = (tb ? n : k) * ldb, nc = m * ldc, i, need = 0;
+    avloc_result r;
+    void *s = NULL;
+    if (use_scratch) {
+        r = f32 ? avloc_gemm_scratch_f32(m, n, k, &need) : avloc_gemm_scratch_f64(m, n, k, &need);
+        CHECK_EQ_INT(r, AVLOC_OK);
+        CHECK(need <= scratch_cap);
+        s = need ? scratch + (scratch_cap - need) : NULL; /* the exact size, at an arbitrary alignment */
+    }
+    if (!f32)
+        return avloc_gemm_f64(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, s, need);
+    {
+        float *a = (float *)malloc((na + 1) * sizeof(float)), *b = (float *)malloc((nb + 1) * sizeof(float));
+        float *c = (float *)malloc((nc + 1) * sizeof(float));
+        for (i = 0; i < na; i++) A[i] = a[i] = (float)A[i];
+        for (i = 0; i < nb; i++) B[i] = b[i] = (float)B[i];
+        for (i = 0; i < nc; i++) C[i] = c[i] = (float)C[i];
+        r = avloc_gemm_f32(ta, tb, m, n, k, (float)alpha, a, lda, b, ldb, (float)beta, c, ldc, s, need);
+        for (i = 0; i < nc; i++) C[i] = c[i];
+        free(a); free(b); free(c);
+        return r;
+    }
+}
+
+static double opA(const double *A, size_t lda, int ta, size_t i, size_t p) { return ta ? A[p * lda + i] : A[i * lda + p]; }
+static double opB(const double *B, size_t ldb, int tb, size_t p, size_t j) { return tb ? B[j * ldb + p] : B[p * ldb + j]; }
+
+static double worst = 0; /* largest error / tolerance seen */
+
+/* One case: random A, B, C (NaN in every padding, and in C when beta == 0);
+   the library's C against the naive product. */
+static void check_case(int f32, int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta, size_t pad,
+                       int use_scratch)
+{
+    const size_t ra = ta ? k : m, ca = ta ? m : k, rb = tb ? n : k, cb = tb ? k : n;
+    const size_t lda = ca + pad, ldb = cb + pad, ldc = n + pad;
+    double *A = (double *)malloc((ra * lda + 1) * sizeof(double)), *B = (double *)malloc((rb * ldb + 1) * sizeof(double));
+    double *C = (double *)malloc((m * ldc + 1) * sizeof(double)), *C0 = (double *)malloc((m * ldc + 1) * sizeof(double));
+    const double eps = f32 ? FLT_EPSILON : 2.0 * DBL_EPSILON;
+    size_t i, j, p, bad = 0, pad_bad = 0;
+    avloc_result r;
+    for (i = 0; i < ra * lda; i++) A[i] = i % lda < ca ? urand() : NAN;
+    for (i = 0; i < rb * ldb; i++) B[i] = i % ldb < cb ? urand() : NAN;
+    for (i = 0; i < m * ldc; i++) C[i] = i % ldc >= n ? 777.0 : beta == 0 ? NAN : urand();
+    if (f32) for (i = 0; i < m * ldc; i++) C[i] = (float)C[i];
+    memcpy(C0, C, m * ldc * sizeof(double));
+    r = run(f32, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, use_scratch);
+    CHECK_EQ_INT(r, AVLOC_OK);
+    for (i = 0; i < m; i++) {
+        for (j = 0; j < n; j++) {
+            double s = 0, sa = 0, ref, tol, c0 = C0[i * ldc + j], got = C[i * ldc + j];
+            for (p = 0; p < k; p++) {
+                double x = opA(A, lda, ta, i, p) * opB(B, ldb, tb, p, j);
+                s += x;
+                sa += fabs(x);
+            }
+            ref = alpha * s + (beta == 0 ? 0.0 : beta * c0);
+            tol = (double)(k + 2) * eps * (fabs(alpha) * sa + (beta == 0 ? 0.0 : fabs(beta * c0))) + 1e-300;
+            if (!(fabs(got - ref) <= tol)) bad++;
+            else if (fabs(got - ref) / tol > worst) worst = fabs(got - ref) / tol;
+        }
+        for (j = n; j < ldc; j++) pad_bad += C[i * ldc + j] != 777.0;
+    }
+    CHECK_MSG(bad == 0, "%s ta %d tb %d m %u n %u k %u alpha %g beta %g pad %u scratch %d: %u elements off",
+              f32 ? "f32" : "f64", ta, tb, (unsigned)m, (unsigned)n, (unsigned)k, alpha, beta, (unsigned)pad,
+              use_scratch, (unsigned)bad);
+    CHECK_MSG(pad_bad == 0, "C padding written (%u)", (unsigned)pad_bad);
+    free(A); free(B); free(C); free(C0);
+}
+
+static void test_products(void)
+{
+    static const size_t shapes[][3] = {
+        {1, 1, 1}, {5, 7, 3}, {6, 16, 1}, {6, 8, 4}, {7, 17, 2}, {12, 32, 9}, {13, 33, 256}, {11, 9, 257},
+        {97, 19, 31}, {96, 24, 513}, {193, 41, 300}, {3, 2050, 5}, {2, 4100, 3}, {40, 600, 70}};
+    static const double ab[][2] = {{1, 0}, {-0.5, 0.75}, {2, 1}, {1.5, -1}, {-1.5, 0}};
+    size_t s, q;
+    int f32, ta, tb, sc;
+    for (f32 = 0; f32 < 2; f32++)
+        for (ta = 0; ta < 2; ta++)
+            for (tb = 0; tb < 2; tb++)
+                for (s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+                    for (q = 0; q < sizeof ab / sizeof ab[0]; q++)
+                        for (sc = 0; sc < 2; sc++)
+                            check_case(f32, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], ab[q][0], ab[q][1],
+                                       (s + q) % 3 == 0 ? 0 : 3, !sc || shapes[s][2] < 100 ? sc : 1);
+    /* k = 0 and alpha = 0: C = beta C (and NaN-free with beta = 0) */
+    for (f32 = 0; f32 < 2; f32++)
+        for (sc = 0; sc < 2; sc++) {
+            check_case(f32, 0, 0, 9, 13, 0, 1.0, 0.5, 2, sc);
+            check_case(f32, 1, 1, 9, 13, 0, 1.0, 0.0, 1, sc); /* (ldb >= 1 as in BLAS) */
+            check_case(f32, 0, 1, 9, 13, 7, 0.0, 0.0, 1, sc);
+            check_case(f32, 1, 0, 9, 13, 7, 0.0, -2.0, 1, sc);
+        }
+    printf("  %s: worst error %.3f of the tolerance\n",
+#ifdef AVLOC_USE_CBLAS
+           "CBLAS",
+#else
+           "built-in kernels",
+#endif
+           worst);
+}
+
+/* NaN by its bits: isnan() is folded to 0 under -ffast-math */
+static int nan_bits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (u & 0x000fffffffffffffull) != 0;
+}
+
+/* NaN in A reaches C (no skipped zero tricks), alpha = 1 beta = 0 */
+static void test_nan_propagates(void)
+{
+    double A[4] = {1, NAN, 0, 0}, B[4] = {0, 0, 0, 0}, C[4] = {1, 1, 1, 1};
+    float Af[4] = {1, NAN, 0, 0}, Bf[4] = {0, 0, 0, 0}, Cf[4] = {1, 1, 1, 1};
+    unsigned char s[4096];
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 2, 2, 2, 1.0, A, 2, B, 2, 0.0, C, 2, s, sizeof s), AVLOC_OK);
+    CHECK(nan_bits(C[0]) && nan_bits(C[1]) && C[2] == 0 && C[3] == 0);
+    CHECK_EQ_INT(avloc_gemm_f32(0, 0, 2, 2, 2, 1.0f, Af, 2, Bf, 2, 0.0f, Cf, 2, NULL, 0), AVLOC_OK);
+    CHECK(nan_bits(Cf[0]) && nan_bits(Cf[1]) && Cf[2] == 0 && Cf[3] == 0);
+}
+
+static void test_bad_input(void)
+{
+    double A[64], B[64], C[64];
+    float Af[64], Bf[64], Cf[64];
+    size_t need = 0, need2 = 0, i;
+    for (i = 0; i < 64; i++) A[i] = B[i] = C[i] = Af[i] = Bf[i] = Cf[i] = 1;
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 4, 4, 4, 1.0, NULL, 4, B, 4, 0.0, C, 4, NULL, 0), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 4, 4, 4, 1.0, A, 4, NULL, 4, 0.0, C, 4, NULL, 0), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gemm_f32(0, 0, 4, 4, 4, 1.0f, Af, 4, Bf, 4, 0.0f, NULL, 4, NULL, 0), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gemm_f64(2, 0, 4, 4, 4, 1.0, A, 4, B, 4, 0.0, C, 4, NULL, 0), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_gemm_f32(0, -1, 4, 4, 4, 1.0f, Af, 4, Bf, 4, 0.0f, Cf, 4, NULL, 0), AVLOC_ERR_PARAM);
+    /* leading dimensions below the stored columns */
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 4, 5, 3, 1.0, A, 2, B, 5, 0.0, C, 5, NULL, 0), AVLOC_ERR_SIZE);   /* lda < k */
+    CHECK_EQ_INT(avloc_gemm_f64(1, 0, 4, 5, 3, 1.0, A, 3, B, 5, 0.0, C, 5, NULL, 0), AVLOC_ERR_SIZE);   /* lda < m */
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 4, 5, 3, 1.0, A, 3, B, 4, 0.0, C, 5, NULL, 0), AVLOC_ERR_SIZE);   /* ldb < n */
+    CHECK_EQ_INT(avloc_gemm_f64(0, 1, 4, 5, 3, 1.0, A, 3, B, 2, 0.0, C, 5, NULL, 0), AVLOC_ERR_SIZE);   /* ldb < k */
+    CHECK_EQ_INT(avloc_gemm_f32(0, 0, 4, 5, 3, 1.0f, Af, 3, Bf, 5, 0.0f, Cf, 4, NULL, 0), AVLOC_ERR_SIZE); /* ldc < n */
+    CHECK_EQ_INT(avloc_gemm_f32(0, 0, 0, 0, 0, 1.0f, Af, 0, Bf, 1, 0.0f, Cf, 1, NULL, 0), AVLOC_ERR_SIZE); /* ld 0 */
+    CHECK_EQ_INT(avloc_gemm_f32(1, 0, 4, 5, 3, 1.0f, Af, 4, Bf, 5, 0.0f, Cf, 5, NULL, 0), AVLOC_OK);
+    /* empty products: nothing written */
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 0, 5, 3, 1.0, A, 3, B, 5, 0.0, C, 5, NULL, 0), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 4, 0, 3, 1.0, A, 3, B, 1, 0.0, C, 1, NULL, 0), AVLOC_OK);
+    CHECK(C[0] == 1);
+    /* scratch query */
+    CHECK_EQ_INT(avloc_gemm_scratch_f64(4, 4, 4, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_gemm_scratch_f64(4, 4, 0, &need), AVLOC_OK);
+    CHECK_EQ_INT(need, 0);
+    CHECK_EQ_INT(avloc_gemm_scratch_f64(8, 8, 8, &need), AVLOC_OK);
+    CHECK(need > 0);
+    CHECK_EQ_INT(avloc_gemm_scratch_f32(8, 8, 8, &need2), AVLOC_OK);
+    CHECK(need2 > 0 && need2 <= need);
+    /* it depends on min(m, 96), min(n, 2048), min(k, 256) only: the size for
+       a large shape serves any larger one */
+    CHECK_EQ_INT(avloc_gemm_scratch_f32(96, 2048, 256, &need), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gemm_scratch_f32(100000, 100000, 100000, &need2), AVLOC_OK);
+    CHECK_EQ_INT(need, need2);
+    /* too-small scratch: WORKSPACE and C untouched */
+    CHECK_EQ_INT(avloc_gemm_scratch_f64(8, 8, 8, &need), AVLOC_OK);
+    {
+        double *s = (double *)malloc(need);
+        for (i = 0; i < 64; i++) C[i] = 5;
+        CHECK_EQ_INT(avloc_gemm_f64(0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, s, need / 2), AVLOC_ERR_WORKSPACE);
+        CHECK_EQ_INT(avloc_gemm_f64(0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, s, 0), AVLOC_ERR_WORKSPACE);
+        CHECK(C[0] == 5 && C[63] == 5);
+        CHECK_EQ_INT(avloc_gemm_f64(0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, s, need), AVLOC_OK);
+        CHECK(C[0] == 8 && C[63] == 8);
+        free(s);
+    }
+}
+
+int main(void)
+{
+    scratch_cap = 4u << 20;
+    scratch = (unsigned char *)malloc(scratch_cap);
+    test_products();
+    test_nan_propagates();
+    test_bad_input();
+    free(scratch);
+    return th_finish("gemm");
+}
