@@ -169,8 +169,11 @@
          movemask (bit i: lane i true) asvi
          complex pairs (re,im): cswap (im,re) cdupre (re,re) cdupim (im,im)
          crev (pairs in reverse order) csign(odd) (vi: the sign bit on the re
-         or im lanes) xorm(a, vi m) (flips the bits of a set in m: sign flips) uzp0/uzp1 (even/odd lanes of a:b, in order)
-         ld4t (4x4 complex transpose load, see below)
+         or im lanes) xorm(a, vi m) (flips the bits of a set in m: sign flips) uzp0/uzp1 (even/odd lanes of a:b, in order) zip0/zip1 (their inverse: a0 b0 a1 b1 ...)
+        cdeint(a, b, &re, &im) / cint(re, im, &a, &b): complex a:b to real and
+        imaginary parts and back, in a lane order of the set's choosing (AVX2:
+        0 1 4 5 2 3 6 7, no cross-lane shuffle) that cint undoes
+         ld4t(p, rs, c) (4x4 complex transpose load, rows rs complex apart, see below)
          mask_u8 (lanes where the W bytes at p are nonzero)
      vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
      vd: ld st set1 zero bcast(p) add sub mul fmadd hsum
@@ -308,6 +311,10 @@ static inline int avloc__cpu_avx2_fma(void)
 #define avloc__vf_uzp0 AVLOC__VN(avloc__vf_uzp0)
 #define avloc__vf_uzp1 AVLOC__VN(avloc__vf_uzp1)
 #define avloc__vf_ld4t AVLOC__VN(avloc__vf_ld4t)
+#define avloc__vf_zip0 AVLOC__VN(avloc__vf_zip0)
+#define avloc__vf_zip1 AVLOC__VN(avloc__vf_zip1)
+#define avloc__vf_cdeint AVLOC__VN(avloc__vf_cdeint)
+#define avloc__vf_cint AVLOC__VN(avloc__vf_cint)
 #define avloc__vf_mask_u8 AVLOC__VN(avloc__vf_mask_u8)
 #define avloc__vi_set1 AVLOC__VN(avloc__vi_set1)
 #define avloc__vi_and AVLOC__VN(avloc__vi_and)
@@ -488,10 +495,22 @@ static inline __m128i avloc__vf_csign_sse2(int odd)
 }
 static inline __m128 avloc__vf_uzp0_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
 static inline __m128 avloc__vf_uzp1_sse2(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
-/* c[q] = complex (p[q], p[4+q]) for q < 4 (p: 8 complex) */
-static inline void avloc__vf_ld4t_sse2(const float *p, __m128 *c)
+static inline __m128 avloc__vf_zip0_sse2(__m128 a, __m128 b) { return _mm_unpacklo_ps(a, b); }
+static inline __m128 avloc__vf_zip1_sse2(__m128 a, __m128 b) { return _mm_unpackhi_ps(a, b); }
+static inline void avloc__vf_cdeint_sse2(__m128 a, __m128 b, __m128 *re, __m128 *im)
 {
-    __m128 v0 = _mm_loadu_ps(p), v1 = _mm_loadu_ps(p + 4), v2 = _mm_loadu_ps(p + 8), v3 = _mm_loadu_ps(p + 12);
+    *re = avloc__vf_uzp0_sse2(a, b);
+    *im = avloc__vf_uzp1_sse2(a, b);
+}
+static inline void avloc__vf_cint_sse2(__m128 re, __m128 im, __m128 *a, __m128 *b)
+{
+    *a = _mm_unpacklo_ps(re, im);
+    *b = _mm_unpackhi_ps(re, im);
+}
+/* c[q] = complex (p[q], p[rs+q]) for q < 4 (2 rows of 4 complex, rs complex apart) */
+static inline void avloc__vf_ld4t_sse2(const float *p, size_t rs, __m128 *c)
+{
+    __m128 v0 = _mm_loadu_ps(p), v1 = _mm_loadu_ps(p + 4), v2 = _mm_loadu_ps(p + 2 * rs), v3 = _mm_loadu_ps(p + 2 * rs + 4);
     c[0] = _mm_movelh_ps(v0, v2);
     c[1] = _mm_movehl_ps(v2, v0);
     c[2] = _mm_movelh_ps(v1, v3);
@@ -605,11 +624,29 @@ static inline __m256 avloc__vf_uzp1_avx2(__m256 a, __m256 b)
     __m256 h = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), _MM_SHUFFLE(3, 1, 2, 0)));
 }
-/* c[q] = complex (p[q], p[4+q], p[8+q], p[12+q]) for q < 4 (p: 16 complex) */
-static inline void avloc__vf_ld4t_avx2(const float *p, __m256 *c)
+static inline __m256 avloc__vf_zip0_avx2(__m256 a, __m256 b)
 {
-    __m256d r0 = _mm256_castps_pd(_mm256_loadu_ps(p)), r1 = _mm256_castps_pd(_mm256_loadu_ps(p + 8));
-    __m256d r2 = _mm256_castps_pd(_mm256_loadu_ps(p + 16)), r3 = _mm256_castps_pd(_mm256_loadu_ps(p + 24));
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b), 0x20);
+}
+static inline __m256 avloc__vf_zip1_avx2(__m256 a, __m256 b)
+{
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b), 0x31);
+}
+static inline void avloc__vf_cdeint_avx2(__m256 a, __m256 b, __m256 *re, __m256 *im)
+{
+    *re = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    *im = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+static inline void avloc__vf_cint_avx2(__m256 re, __m256 im, __m256 *a, __m256 *b)
+{
+    *a = _mm256_unpacklo_ps(re, im);
+    *b = _mm256_unpackhi_ps(re, im);
+}
+/* c[q] = complex (p[q], p[rs+q], p[2rs+q], p[3rs+q]) for q < 4 (4 rows of 4 complex, rs complex apart) */
+static inline void avloc__vf_ld4t_avx2(const float *p, size_t rs, __m256 *c)
+{
+    __m256d r0 = _mm256_castps_pd(_mm256_loadu_ps(p)), r1 = _mm256_castps_pd(_mm256_loadu_ps(p + 2 * rs));
+    __m256d r2 = _mm256_castps_pd(_mm256_loadu_ps(p + 4 * rs)), r3 = _mm256_castps_pd(_mm256_loadu_ps(p + 6 * rs));
     __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
     __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
     c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
@@ -739,9 +776,23 @@ static inline int32x4_t avloc__vf_csign_neon(int odd)
 }
 static inline float32x4_t avloc__vf_uzp0_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[0]; }
 static inline float32x4_t avloc__vf_uzp1_neon(float32x4_t a, float32x4_t b) { return vuzpq_f32(a, b).val[1]; }
-static inline void avloc__vf_ld4t_neon(const float *p, float32x4_t *c)
+static inline float32x4_t avloc__vf_zip0_neon(float32x4_t a, float32x4_t b) { return vzipq_f32(a, b).val[0]; }
+static inline float32x4_t avloc__vf_zip1_neon(float32x4_t a, float32x4_t b) { return vzipq_f32(a, b).val[1]; }
+static inline void avloc__vf_cdeint_neon(float32x4_t a, float32x4_t b, float32x4_t *re, float32x4_t *im)
 {
-    float32x4_t v0 = vld1q_f32(p), v1 = vld1q_f32(p + 4), v2 = vld1q_f32(p + 8), v3 = vld1q_f32(p + 12);
+    float32x4x2_t u = vuzpq_f32(a, b);
+    *re = u.val[0];
+    *im = u.val[1];
+}
+static inline void avloc__vf_cint_neon(float32x4_t re, float32x4_t im, float32x4_t *a, float32x4_t *b)
+{
+    float32x4x2_t z = vzipq_f32(re, im);
+    *a = z.val[0];
+    *b = z.val[1];
+}
+static inline void avloc__vf_ld4t_neon(const float *p, size_t rs, float32x4_t *c)
+{
+    float32x4_t v0 = vld1q_f32(p), v1 = vld1q_f32(p + 4), v2 = vld1q_f32(p + 2 * rs), v3 = vld1q_f32(p + 2 * rs + 4);
     c[0] = vcombine_f32(vget_low_f32(v0), vget_low_f32(v2));
     c[1] = vcombine_f32(vget_high_f32(v0), vget_high_f32(v2));
     c[2] = vcombine_f32(vget_low_f32(v1), vget_low_f32(v3));

@@ -103,20 +103,24 @@ typedef struct avloc_complex_f32 {
 
    ALGORITHM
    ---------
-   - Mixed-radix Stockham passes (radix 4, 2, 3, 5 and a generic odd radix up
-     to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
+   - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5 and a generic odd radix
+     up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
-   - Lengths whose factorisation would be slow (a large prime factor, chosen
-     with a pocketfft-like cost model) use Bluestein's chirp-z algorithm with
-     a 5-smooth sub-transform of length m >= 2n-1 kept in the same plan memory.
+   - Lengths whose factorisation would be slow (a large prime factor) use
+     Bluestein's chirp-z algorithm with a sub-transform of length m >= 2n-1
+     kept in the same plan memory. Both choices (Bluestein or not, and m) come
+     from a cost model of this library's own kernels (avloc__fft_cost: per
+     radix, SIMD or scalar), so e.g. n = 1009 pads to 2048 while 4099 pads to
+     8640 rather than 16384. avloc_fft_next_fast_size uses the same model.
    - Real transforms of even n: an n/2-point complex FFT plus a post-twiddle
      (and the mirror pre-twiddle for the inverse). Odd n: the complex path.
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
    - SIMD: avloc.h's SIMD layer (AVX2+FMA: 4 complex per vector; SSE2 and
      NEON: 2) drives the radix 2/3/4/5/generic passes over their contiguous
-     inner index, the last radix-4 pass across k (4x4 complex transpose), the
+     inner index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0),
+     the last radix-4/8 pass across k (4x4 complex transposes), the
      real post/pre-twiddles and Bluestein's pointwise products. Each one paid
      off in bench/bench_fft.c (docs/benchmarks.md). The kernels are written
      once (a template at the end of this file) and compiled per set; a plain
@@ -190,6 +194,18 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 /* Releases what an FFTW3-backed plan allocated inside FFTW and marks the plan
    uninitialised. A no-op (apart from the marking) for the built-in FFT; NULL is ignored. */
 AVLOC_API void avloc_fft_destroy_f32(avloc_fft_f32 *plan);
+
+/* A good transform length >= n, for zero-padding (as KissFFT's
+   kiss_fft_next_fast_size): the length m >= n (of the form 2^a 3^b 5^c 7^d,
+   m <= the next power of two) whose complex transform the library's cost
+   model expects to be fastest on this CPU's kernel set; ties go to the
+   smaller m. Not always the smallest smooth m: odd lengths run partly
+   scalar, so e.g. 1025 -> 1152 and 2025 -> 2048. Returns 1 for n <= 1 and
+   0 when n > AVLOC_MAX_DIM (no plan would be accepted). */
+AVLOC_API size_t avloc_fft_next_fast_size(size_t n);
+/* The same for real transforms: an even m (n/2-point complex FFT inside),
+   2 * avloc_fft_next_fast_size(ceil(n/2)); n itself for n <= 2. */
+AVLOC_API size_t avloc_fft_next_fast_size_real(size_t n);
 
 /* ================================================================== */
 /*                              FEATURES                              */
@@ -648,6 +664,102 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 typedef avloc_complex_f32 avloc__cpx;
 
+#define AVLOC__FFT_MAXF 40  /* passes: n <= 2^28 has at most 28 prime factors */
+
+/* ------------------------------------------ plan choices and cost model */
+/* (both backends: avloc_fft_next_fast_size uses the model) */
+
+/* Factors in pass order: odd primes ascending, then the power of two 2^e
+   as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
+   its l1 = n/8 then fills whole SIMD vectors; two radix-8 passes where one
+   would leave a radix-2 pass: one sweep fewer, 2-5 % faster). Odd
+   radices first keep their ido (the contiguous inner loop) large and a
+   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
+   radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
+   builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
+   there), and the final radix-8 pass (ido == 1) has its own kernel,
+   vectorised across k, with no twiddles. vw: complex per SIMD vector of the
+   kernel set; scalar builds (vw == 1) keep radix 4 (a scalar radix-8
+   butterfly needs more than x86-64's 16 float registers: 40 % slower,
+   measured). Returns the count (0 for n == 1). */
+static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
+{
+    size_t nf = 0, e = 0, p, i, n8 = vw > 1 && n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
+    while (n % 2 == 0) { e++; n /= 2; }
+    for (p = 3; p * p <= n; p += 2)
+        while (n % p == 0) { f[nf++] = p; n /= p; }
+    if (n > 1) f[nf++] = n;
+    if (n8) e -= 3;
+    if (n8 && e % 2) { /* a second radix-8 pass instead of a radix-2 one */
+        e -= 3;
+        n8 = 2;
+    }
+    if (e % 2) f[nf++] = 2;
+    for (i = 0; i < e / 2; i++) f[nf++] = 4;
+    for (i = 0; i < n8; i++) f[nf++] = 8;
+    return nf;
+}
+
+/* Modelled time of one pass per element (about ns on the x86-64 core of
+   docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
+   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3
+   and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
+   scalar, e.g. 97 points in 1.9 us, hence Bluestein for such primes). */
+static double avloc__fft_pass_cost(size_t ip)
+{
+    switch (ip) {
+    case 2: return 0.06;
+    case 4: return 0.10;
+    case 8: return 0.14;
+    case 3: return 0.14;
+    case 5: return 0.20;
+    default: return 0.1 + 0.04 * (double)ip;
+    }
+}
+
+/* Modelled time of the direct (Stockham) passes of an n-point complex FFT,
+   vw complex per SIMD vector (1: scalar build, all passes scalar). A pass vectorises over its
+   inner index i < ido (radix 4/8 with ido == 1: over k < l1); what is left
+   runs scalar, AVLOC__FFT_SCALAR_X times slower. Odd lengths pay for that:
+   3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
+   leave L1 (+0.03 per pass and element); each pass also costs a fixed 5
+   (calls, loop set-up), which matters for the small Bluestein sub-plans. */
+#define AVLOC__FFT_SCALAR_X 4.0
+static double avloc__fft_cost(size_t n, size_t vw)
+{
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), k, l1 = 1;
+    double c = 0.0, mem = n > 2048 ? 0.03 : 0.0;
+    for (k = 0; k < nf; l1 *= f[k], k++) {
+        size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
+        if (ido == 1 && (ip == 4 || ip == 8)) len = l1;
+        v = vw > 1 ? len - len % vw : 0; /* elements of len done by vectors */
+        c += mem + avloc__fft_pass_cost(ip) * ((double)v + AVLOC__FFT_SCALAR_X * (double)(len - v)) / (double)len;
+    }
+    return c * (double)n + 5.0 * (double)nf;
+}
+
+/* The m >= lo (m = 2^a 3^b 5^c 7^d, m <= the power of two >= lo) with the
+   least modelled cost; ties to the smaller m. */
+static size_t avloc__fft_fast_len(size_t lo, size_t vw)
+{
+    size_t hi = 1, best, f3, f5, f7;
+    double bc;
+    while (hi < lo) hi *= 2;
+    best = hi;
+    bc = avloc__fft_cost(hi, vw);
+    for (f7 = 1; f7 < hi; f7 *= 7)
+        for (f5 = f7; f5 < hi; f5 *= 5)
+            for (f3 = f5; f3 < hi; f3 *= 3) {
+                size_t x = f3;
+                double c;
+                while (x < lo) x *= 2;
+                if (x >= hi) continue;
+                c = avloc__fft_cost(x, vw);
+                if (c < bc || (c == bc && x < best)) { bc = c; best = x; }
+            }
+    return best;
+}
+
 #ifdef AVLOC_USE_FFTW3
 /* ======================================================= FFTW3 backend */
 #include <fftw3.h>
@@ -759,10 +871,41 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__ISA_SCALAR 0
 #define AVLOC__ISA_V128 1 /* sse2 or neon */
 #define AVLOC__ISA_AVX2 2
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VSET_NEON) || defined(AVLOC__AVX2_ONLY)
+#define AVLOC__FFT_SIMD 1 /* the template is compiled for at least one set */
+#endif
+
+/* Small kernel helpers that must be inlined: called from several passes,
+   their array arguments must stay in registers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AVLOC__FFT_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define AVLOC__FFT_INLINE static __forceinline
+#else
+#define AVLOC__FFT_INLINE static inline
+#endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
 static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_V128, AVLOC__ISA_SCALAR); }
+
+/* complex values per vector of that kernel set (the cost model's vw) */
+static size_t avloc__fft_vw(void)
+{
+    int isa = avloc__fft_isa();
+    return isa == AVLOC__ISA_AVX2 ? 4 : isa == AVLOC__ISA_V128 ? 2 : 1;
+}
+
+/* Bluestein's sub-length for n: the cheapest m >= 2n-1 by the cost model
+   (1009 -> 2048, 4099 -> 8640: a 5-smooth m can be slower than a larger
+   power of two and the other way round). */
+static size_t avloc__fft_blue_len(size_t n, size_t vw) { return avloc__fft_fast_len(2 * n - 1, vw); }
+
+/* Modelled Bluestein time: two m-point FFTs and the three pointwise products. */
+static double avloc__fft_blue_cost(size_t n, size_t m, size_t vw)
+{
+    return 2.0 * avloc__fft_cost(m, vw) + 0.06 * (double)(m + 2 * n) + 10.0;
+}
 
 /* e^{-2 pi i x / n}, from the exact angle in double precision. */
 static avloc__cpx avloc__fft_root(size_t x, size_t n)
@@ -774,14 +917,22 @@ static avloc__cpx avloc__fft_root(size_t x, size_t n)
     return w;
 }
 
-#define AVLOC__FFT_MAXF 40  /* passes: n <= 2^28 has at most 28 prime factors */
 #define AVLOC__FFT_GMAX 97  /* largest odd factor given to the generic butterfly */
 
 typedef struct avloc__fft_pass {
     size_t ip, l1, ido;
     const avloc__cpx *tw; /* (ip-1)*ido forward twiddles: tw[(j-1)*ido+i] = w^(j*i*l1) */
     const avloc__cpx *cs; /* generic radix only: the ip roots e^{-2 pi i q/ip} */
+    const avloc__cpx *tws; /* split passes: tw in the kernel set's split blocks */
+    int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
+                             pass on split (re, im) blocks (see avloc__pass4_s) */
 } avloc__fft_pass;
+
+/* avloc__fft_pass.split: a split pass; its input / output are interleaved
+   complex (else split blocks, which only the neighbouring split pass reads) */
+#define AVLOC__SPLIT_ON 1
+#define AVLOC__SPLIT_IN_IL 2
+#define AVLOC__SPLIT_OUT_IL 4
 
 /* A complex plan: Stockham passes, or Bluestein over a 5-smooth sub-plan. */
 typedef struct avloc__cplan {
@@ -802,62 +953,35 @@ typedef struct avloc__fft_impl {
     const avloc__cpx *rtw;    /* half: e^{-2 pi i k/n}, k = 0..n/4 */
 } avloc__fft_impl;
 
-/* Prime factors in pass order: odd primes ascending, then one 2, then the 4s.
-   Odd radices first keep their ido (the contiguous inner loop) large and a
-   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
-   final radix-4 pass (ido == 1) has its own kernel vectorised across k.
-   Returns the count (0 for n == 1). */
-static size_t avloc__fft_factor(size_t n, size_t *f)
-{
-    size_t nf = 0, n4 = 0, p, i;
-    while (n % 4 == 0) { n4++; n /= 4; }
-    for (p = 3; p * p <= n; p += 2)
-        while (n % p == 0) { f[nf++] = p; n /= p; }
-    if (n % 2 == 0) { /* at most one 2 is left */
-        n /= 2;
-        if (n > 1) f[nf++] = n;
-        f[nf++] = 2;
-    } else if (n > 1) {
-        f[nf++] = n;
-    }
-    for (i = 0; i < n4; i++) f[nf++] = 4;
-    return nf;
-}
-
-/* pocketfft's cost guess: about n * (sum of factors), larger primes penalised. */
-static double avloc__fft_cost(size_t n)
-{
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), i;
-    double c = 0.0;
-    for (i = 0; i < nf; i++) c += f[i] <= 5 ? (double)f[i] : 1.1 * (double)f[i];
-    return c * (double)n;
-}
-
-/* Smallest 2^a 3^b 5^c >= n. */
-static size_t avloc__fft_good_size(size_t n)
-{
-    size_t best = 1, f5, f3;
-    while (best < n) best *= 2;
-    for (f5 = 1; f5 < best; f5 *= 5)
-        for (f3 = f5; f3 < best; f3 *= 3) {
-            size_t x = f3;
-            while (x < n) x *= 2;
-            if (x < best) best = x;
-        }
-    return best;
-}
-
+/* Bluestein for lengths with a factor above the generic radix, and where
+   the cost model prefers it (never below 50: direct passes are fine there). */
 static int avloc__fft_use_bluestein(size_t n)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, f), i;
+    size_t f[AVLOC__FFT_MAXF], vw = avloc__fft_vw(), nf = avloc__fft_factor(n, vw, f), i;
     for (i = 0; i < nf; i++)
         if (f[i] > AVLOC__FFT_GMAX) return 1;
     if (n < 50) return 0;
-    return 3.0 * avloc__fft_cost(avloc__fft_good_size(2 * n - 1)) < avloc__fft_cost(n);
+    return avloc__fft_blue_cost(n, avloc__fft_blue_len(n, vw), vw) < avloc__fft_cost(n, vw);
 }
 
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
                              int bwd, avloc__cpx *work);
+
+static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws);
+
+/* Whether a pass can run on split (re, im) blocks: the power-of-two radices
+   with ido a multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2), in
+   SIMD builds. Split arithmetic needs no shuffles: about half the vector
+   instructions of interleaved complex. */
+static int avloc__fft_split_ok(size_t ip, size_t ido)
+{
+#ifdef AVLOC__FFT_SIMD
+    return ido % 8 == 0 && (ip == 2 || ip == 4);
+#else
+    (void)ip; (void)ido;
+    return 0;
+#endif
+}
 
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
@@ -865,23 +989,24 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
 {
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
-    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF];
+    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF];
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
     const avloc__cplan *sub = NULL;
     *out = NULL;
     if (avloc__fft_use_bluestein(n)) {
-        m = avloc__fft_good_size(2 * n - 1);
+        m = avloc__fft_blue_len(n, avloc__fft_vw());
         nf = 0;
         chirp = AVLOC_PUSH(a, avloc__cpx, n);
         bk = AVLOC_PUSH(a, avloc__cpx, m);
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
         avloc__cplan_layout(a, m, &sub);
     } else {
-        nf = avloc__fft_factor(n, f);
+        nf = avloc__fft_factor(n, avloc__fft_vw(), f);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
-            cs[k] = f[k] > 5 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
+            cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
+            tws[k] = avloc__fft_split_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
         }
     }
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
@@ -901,6 +1026,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         cp->pass[k].ido = ido;
         cp->pass[k].tw = tw[k];
         cp->pass[k].cs = cs[k];
+        if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
     }
     if (m) {
         size_t q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
@@ -959,6 +1085,49 @@ static void avloc__pass2(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
     }
 }
 
+/* 4-point DFT of u[0..3] in place (s = +1 forward, -1 backward). */
+AVLOC__FFT_INLINE void avloc__dft4(avloc__cpx *u, float s)
+{
+    float t0r = u[0].re + u[2].re, t0i = u[0].im + u[2].im, t1r = u[0].re - u[2].re, t1i = u[0].im - u[2].im;
+    float t2r = u[1].re + u[3].re, t2i = u[1].im + u[3].im, t3r = u[1].re - u[3].re, t3i = u[1].im - u[3].im;
+    float rr = s * t3i, ri = -s * t3r; /* -i*s*t3 */
+    u[0].re = t0r + t2r; u[0].im = t0i + t2i;
+    u[1].re = t1r + rr;  u[1].im = t1i + ri;
+    u[2].re = t0r - t2r; u[2].im = t0i - t2i;
+    u[3].re = t1r - rr;  u[3].im = t1i - ri;
+}
+
+/* 8-point DFT of x[0..7] in place: radix 2 over (q, q+4), the odd half
+   rotated by w8^q, then two 4-point DFTs (even outputs, odd outputs). */
+AVLOC__FFT_INLINE void avloc__dft8(avloc__cpx *x, float s)
+{
+    const float h = 0.707106781186547524400844362105f;
+    avloc__cpx a[4], b[4];
+    a[0].re = x[0].re + x[4].re; a[0].im = x[0].im + x[4].im;
+    a[1].re = x[1].re + x[5].re; a[1].im = x[1].im + x[5].im;
+    a[2].re = x[2].re + x[6].re; a[2].im = x[2].im + x[6].im;
+    a[3].re = x[3].re + x[7].re; a[3].im = x[3].im + x[7].im;
+    b[0].re = x[0].re - x[4].re; b[0].im = x[0].im - x[4].im;
+    /* b1 * w8, w8 = (1 - i*s)/sqrt2; b2 * -i*s; b3 * w8^3 = (-1 - i*s)/sqrt2 */
+    b[1].re = h * ((x[1].re - x[5].re) + s * (x[1].im - x[5].im));
+    b[1].im = h * ((x[1].im - x[5].im) - s * (x[1].re - x[5].re));
+    b[2].re = s * (x[2].im - x[6].im);
+    b[2].im = -s * (x[2].re - x[6].re);
+    b[3].re = h * (s * (x[3].im - x[7].im) - (x[3].re - x[7].re));
+    b[3].im = -h * (s * (x[3].re - x[7].re) + (x[3].im - x[7].im));
+    avloc__dft4(a, s);
+    avloc__dft4(b, s);
+    x[0] = a[0]; x[2] = a[1]; x[4] = a[2]; x[6] = a[3];
+    x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
+}
+
+/* o[j*st] = x[j] * tw[(j-1)*ido] for j = 1..ip-1 (x[j] itself when ido == 1: the last pass) */
+#define AVLOC__STORE_TW(o, st, x, j, tw, ido, s)                         \
+    do {                                                                 \
+        if ((ido) == 1) (o)[(j) * (st)] = (x)[j];                        \
+        else AVLOC__CMULW((o)[(j) * (st)], (x)[j].re, (x)[j].im, (tw)[((j) - 1) * (ido)], s); \
+    } while (0)
+
 static void avloc__pass4(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
                          size_t k0, size_t i0)
@@ -983,6 +1152,31 @@ static void avloc__pass4(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
                 AVLOC__CMULW(h[i + 2 * st], t0r - t2r, t0i - t2i, tw[i + ido], s);
                 AVLOC__CMULW(h[i + 3 * st], t1r - rr, t1i - ri, tw[i + 2 * ido], s);
             }
+        }
+    }
+}
+
+static void avloc__pass8(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
+{
+    size_t k, i, st = ido * l1;
+    for (k = k0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 8 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = i0; i < ido; i++) {
+            avloc__cpx x[8];
+            x[0] = c[i]; x[1] = c[i + ido]; x[2] = c[i + 2 * ido]; x[3] = c[i + 3 * ido];
+            x[4] = c[i + 4 * ido]; x[5] = c[i + 5 * ido]; x[6] = c[i + 6 * ido]; x[7] = c[i + 7 * ido];
+            avloc__dft8(x, s);
+            h[i] = x[0];
+            AVLOC__STORE_TW(h + i, st, x, 1, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 2, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 3, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 4, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 5, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 6, tw + i, ido, s);
+            AVLOC__STORE_TW(h + i, st, x, 7, tw + i, ido, s);
         }
     }
 }
@@ -1101,20 +1295,39 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((void)(isa), (size_t)0)
 #endif
 
+/* Makes pass k (its tw and ip set) a split pass when the plan's kernel set
+   can: fills tws, links it with a split pass k-1 (no interleaved copy in
+   between). */
+static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws)
+{
+#ifdef AVLOC__FFT_SIMD
+    avloc__fft_pass *p = &cp->pass[k];
+    if (!AVLOC__FFT_SIMD_CALL(cp->isa, avloc__tw_split_v, (tw, tws, (p->ip - 1) * p->ido))) return;
+    p->tws = tws;
+    p->split = AVLOC__SPLIT_ON | AVLOC__SPLIT_OUT_IL; /* a next split pass clears OUT_IL */
+    if (k == 0 || !cp->pass[k - 1].split) p->split |= AVLOC__SPLIT_IN_IL;
+    else cp->pass[k - 1].split &= ~AVLOC__SPLIT_OUT_IL;
+#else
+    (void)cp; (void)k; (void)tw; (void)tws;
+#endif
+}
+
 static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd, int isa)
 {
     float s = bwd ? -1.0f : 1.0f;
     size_t ido = p->ido, l1 = p->l1;
-    /* the vector kernel did i < iv (k < iv for radix 4 with ido == 1, which
+    /* the vector kernel did i < iv (k < iv for radix 4 or 8 with ido == 1, which
        is vectorised across k); the scalar one finishes */
     size_t iv = AVLOC__FFT_SIMD_CALL(isa, avloc__run_pass_v, (p, cc, ch, bwd));
-    if (p->ip == 4 && ido == 1) {
-        avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
+    if ((p->ip == 4 || p->ip == 8) && ido == 1) {
+        if (p->ip == 8) avloc__pass8(1, l1, cc, ch, p->tw, s, iv, 0);
+        else avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
         return;
     }
     if (iv == ido) return;
     switch (p->ip) {
     case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, 0, iv); return;
+    case 8: avloc__pass8(ido, l1, cc, ch, p->tw, s, 0, iv); return;
     case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, iv); return;
     case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, iv); return;
     case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, iv); return;
@@ -1249,7 +1462,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
        real transforms (c2r pre-processing, or the odd-n complex path). */
     work = cn <= 1 ? 1 : cn;
     if (cn > 1) { /* cp->work: n, or 2m for Bluestein (m recomputed when measuring) */
-        work = avloc__fft_use_bluestein(cn) ? 2 * avloc__fft_good_size(2 * cn - 1) : cn;
+        work = avloc__fft_use_bluestein(cn) ? 2 * avloc__fft_blue_len(cn, avloc__fft_vw()) : cn;
     }
     avloc_arena_init(&s, NULL, 0);
     AVLOC_PUSH(&s, avloc__cpx, work);
@@ -1363,6 +1576,23 @@ AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_f
     if (r != AVLOC_OK) { memset(plan, 0, sizeof *plan); return r; }
     plan->scratch_bytes = scratch;
     return AVLOC_OK;
+}
+
+AVLOC_API size_t avloc_fft_next_fast_size(size_t n)
+{
+#ifdef AVLOC_USE_FFTW3
+    size_t vw = 4; /* FFTW's SIMD codelets also like smooth, even lengths */
+#else
+    size_t vw = avloc__fft_vw();
+#endif
+    if (n > AVLOC_MAX_DIM) return 0;
+    return n <= 1 ? 1 : avloc__fft_fast_len(n, vw);
+}
+
+AVLOC_API size_t avloc_fft_next_fast_size_real(size_t n)
+{
+    if (n > AVLOC_MAX_DIM) return 0;
+    return n <= 2 ? (n ? n : 1) : 2 * avloc_fft_next_fast_size((n + 1) / 2);
 }
 
 /* Common checks; on success *work points at the aligned scratch. */
@@ -3211,14 +3441,37 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 #define avloc__vm AVLOC__FFT_T(avloc__vm)
 #define avloc__vcmul AVLOC__FFT_T(avloc__vcmul)
 #define avloc__vrev AVLOC__FFT_T(avloc__vrev)
+#define avloc__vfma AVLOC__FFT_T(avloc__vfma)
+#define avloc__vfnma AVLOC__FFT_T(avloc__vfnma)
+#define avloc__vld_split AVLOC__FFT_T(avloc__vld_split)
+#define avloc__vst_split AVLOC__FFT_T(avloc__vst_split)
+#define avloc__vc AVLOC__FFT_T(avloc__vc)
+#define avloc__vcmk AVLOC__FFT_T(avloc__vcmk)
+#define avloc__vcld AVLOC__FFT_T(avloc__vcld)
+#define avloc__vcst AVLOC__FFT_T(avloc__vcst)
+#define avloc__vcadd AVLOC__FFT_T(avloc__vcadd)
+#define avloc__vcsub AVLOC__FFT_T(avloc__vcsub)
+#define avloc__vcaddi AVLOC__FFT_T(avloc__vcaddi)
+#define avloc__vcsubi AVLOC__FFT_T(avloc__vcsubi)
+#define avloc__vcmulw AVLOC__FFT_T(avloc__vcmulw)
+#define avloc__vcdft4 AVLOC__FFT_T(avloc__vcdft4)
+#define avloc__pass2_s AVLOC__FFT_T(avloc__pass2_s)
+#define avloc__pass4_s AVLOC__FFT_T(avloc__pass4_s)
+#define avloc__tw_split_v AVLOC__FFT_T(avloc__tw_split_v)
 #define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
 #define avloc__vmuli AVLOC__FFT_T(avloc__vmuli)
+#define avloc__vrot AVLOC__FFT_T(avloc__vrot)
+#define avloc__vdft4 AVLOC__FFT_T(avloc__vdft4)
+#define avloc__vdft8 AVLOC__FFT_T(avloc__vdft8)
 #define avloc__pass2_v AVLOC__FFT_T(avloc__pass2_v)
+#define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
+#define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
 #define avloc__pass5_v AVLOC__FFT_T(avloc__pass5_v)
 #define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
+#define avloc__pass8_v1 AVLOC__FFT_T(avloc__pass8_v1)
 #define avloc__run_pass_v AVLOC__FFT_T(avloc__run_pass_v)
 #define avloc__cmul_arr_v AVLOC__FFT_T(avloc__cmul_arr_v)
 #define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
@@ -3245,11 +3498,26 @@ static inline avloc__v avloc__vcmul(avloc__v a, avloc__v w, avloc__vm m)
 {
     return avloc__vf_fmadd(a, avloc__vf_cdupre(w), avloc__vxor(avloc__vf_mul(avloc__vswap(a), avloc__vf_cdupim(w)), m));
 }
+/* a * b + c and c - a * b */
+static inline avloc__v avloc__vfma(avloc__v a, avloc__v b, avloc__v c) { return avloc__vf_fmadd(a, b, c); }
+static inline avloc__v avloc__vfnma(avloc__v a, avloc__v b, avloc__v c) { return avloc__vf_fnmadd(a, b, c); }
 /* complex lanes in reverse order */
 static inline avloc__v avloc__vrev(avloc__v a) { return avloc__vf_crev(a); }
-/* Loads 4 groups of AVLOC__VW consecutive complex and returns the columns
-   c[q] = (p[q], p[4+q], ...) (a 4 x AVLOC__VW complex transpose). */
-static inline void avloc__vld4t(const avloc__cpx *p, avloc__v *c) { avloc__vf_ld4t((const float *)p, c); }
+/* Loads AVLOC__VW rows of 4 consecutive complex, rows rs complex apart, and
+   returns the columns c[q] = (p[q], p[rs+q], ...) (a 4 x AVLOC__VW complex transpose). */
+static inline void avloc__vld4t(const avloc__cpx *p, size_t rs, avloc__v *c) { avloc__vf_ld4t((const float *)p, rs, c); }
+/* 2*AVLOC__VW interleaved complex at p <-> real parts, imaginary parts */
+static inline void avloc__vld_split(const avloc__cpx *p, avloc__v *re, avloc__v *im)
+{
+    avloc__vf_cdeint(avloc__vld(p), avloc__vld(p + AVLOC__VW), re, im);
+}
+static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
+{
+    avloc__v a, b;
+    avloc__vf_cint(re, im, &a, &b);
+    avloc__vst(p, a);
+    avloc__vst(p + AVLOC__VW, b);
+}
 
 /* radix 2, ido a multiple of AVLOC__VW */
 static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
@@ -3268,25 +3536,92 @@ static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
     }
 }
 
+/* -i*s*x, s = +1 forward, -1 backward (mr = avloc__vmask(!bwd)) */
+static inline avloc__v avloc__vrot(avloc__v x, avloc__vm mr) { return avloc__vxor(avloc__vswap(x), mr); }
+
+/* 4-point DFT of u[0..3] in place (see avloc__dft4) */
+static inline void avloc__vdft4(avloc__v *u, avloc__vm mr)
+{
+    avloc__v t0 = avloc__vadd(u[0], u[2]), t1 = avloc__vsub(u[0], u[2]);
+    avloc__v t2 = avloc__vadd(u[1], u[3]), r = avloc__vrot(avloc__vsub(u[1], u[3]), mr);
+    u[0] = avloc__vadd(t0, t2);
+    u[1] = avloc__vadd(t1, r);
+    u[2] = avloc__vsub(t0, t2);
+    u[3] = avloc__vsub(t1, r);
+}
+
+/* 8-point DFT of x[0..7] in place (see avloc__dft8); hf = sqrt(1/2) */
+static inline void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
+{
+    avloc__v a[4], b[4];
+    a[0] = avloc__vadd(x[0], x[4]); b[0] = avloc__vsub(x[0], x[4]);
+    a[1] = avloc__vadd(x[1], x[5]); b[1] = avloc__vsub(x[1], x[5]);
+    a[2] = avloc__vadd(x[2], x[6]); b[2] = avloc__vsub(x[2], x[6]);
+    a[3] = avloc__vadd(x[3], x[7]); b[3] = avloc__vsub(x[3], x[7]);
+    b[1] = avloc__vmul(avloc__vadd(b[1], avloc__vrot(b[1], mr)), hf);
+    b[2] = avloc__vrot(b[2], mr);
+    b[3] = avloc__vmul(avloc__vsub(avloc__vrot(b[3], mr), b[3]), hf);
+    avloc__vdft4(a, mr);
+    avloc__vdft4(b, mr);
+    x[0] = a[0]; x[2] = a[1]; x[4] = a[2]; x[6] = a[3];
+    x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
+}
+
+/* o = x * w (forward) or x * conj(w) (backward, mc = avloc__vmask(1)) */
+static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w, avloc__vm mc)
+{
+    avloc__vst(o, avloc__vcmul(x, avloc__vld(w), mc));
+}
+
 /* radix 4, ido a multiple of AVLOC__VW */
 static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
     size_t k, i, st = ido * l1;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 4 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido);
-            avloc__v cq = avloc__vld(c + i + 2 * ido), d = avloc__vld(c + i + 3 * ido);
-            avloc__v t0 = avloc__vadd(a, cq), t1 = avloc__vsub(a, cq);
-            avloc__v t2 = avloc__vadd(b, d), t3 = avloc__vsub(b, d);
-            avloc__v r = avloc__vxor(avloc__vswap(t3), mr); /* -i*s*t3 */
-            avloc__vst(h + i, avloc__vadd(t0, t2));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(t1, r), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(t0, t2), avloc__vld(tw + i + ido), mc));
-            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(t1, r), avloc__vld(tw + i + 2 * ido), mc));
+            avloc__v x[4];
+            x[0] = avloc__vld(c + i); x[1] = avloc__vld(c + i + ido);
+            x[2] = avloc__vld(c + i + 2 * ido); x[3] = avloc__vld(c + i + 3 * ido);
+            avloc__vdft4(x, mr);
+            avloc__vst(h + i, x[0]);
+            avloc__vst_tw(h + i + st, x[1], tw + i, mc);
+            avloc__vst_tw(h + i + 2 * st, x[2], tw + i + ido, mc);
+            avloc__vst_tw(h + i + 3 * st, x[3], tw + i + 2 * ido, mc);
+        }
+    }
+}
+
+/* radix 8, ido a multiple of AVLOC__VW */
+static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 8 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < iv; i += AVLOC__VW) {
+            const avloc__cpx *ci = c + i, *w = tw + i;
+            avloc__cpx *o = h + i;
+            avloc__v x[8];
+            x[0] = avloc__vld(ci); x[1] = avloc__vld(ci + ido);
+            x[2] = avloc__vld(ci + 2 * ido); x[3] = avloc__vld(ci + 3 * ido);
+            x[4] = avloc__vld(ci + 4 * ido); x[5] = avloc__vld(ci + 5 * ido);
+            x[6] = avloc__vld(ci + 6 * ido); x[7] = avloc__vld(ci + 7 * ido);
+            avloc__vdft8(x, mr, hf);
+            avloc__vst(o, x[0]);
+            avloc__vst_tw(o + st, x[1], w, mc);
+            avloc__vst_tw(o + 2 * st, x[2], w + ido, mc);
+            avloc__vst_tw(o + 3 * st, x[3], w + 2 * ido, mc);
+            avloc__vst_tw(o + 4 * st, x[4], w + 3 * ido, mc);
+            avloc__vst_tw(o + 5 * st, x[5], w + 4 * ido, mc);
+            avloc__vst_tw(o + 6 * st, x[6], w + 5 * ido, mc);
+            avloc__vst_tw(o + 7 * st, x[7], w + 6 * ido, mc);
         }
     }
 }
@@ -3388,25 +3723,172 @@ static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
     }
 }
 
-/* radix 4 with ido == 1 (the last pass): vectorised across k. Returns how
-   many k were done (a multiple of AVLOC__VW). */
+/* radix 4 with ido == 1 (the last pass, no twiddles): vectorised across k,
+   the columns transposed in registers. Returns how many k were done (a
+   multiple of AVLOC__VW). */
 static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                               avloc__cpx *AVLOC__RESTRICT ch, int bwd)
 {
-    avloc__vm mr = avloc__vmask(!bwd);
+    const avloc__vm mr = avloc__vmask(!bwd);
     size_t k;
     for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
-        avloc__v c[4], t0, t1, t2, t3, r;
-        avloc__vld4t(cc + 4 * k, c);
-        t0 = avloc__vadd(c[0], c[2]); t1 = avloc__vsub(c[0], c[2]);
-        t2 = avloc__vadd(c[1], c[3]); t3 = avloc__vsub(c[1], c[3]);
-        r = avloc__vxor(avloc__vswap(t3), mr);
-        avloc__vst(ch + k, avloc__vadd(t0, t2));
-        avloc__vst(ch + k + l1, avloc__vadd(t1, r));
-        avloc__vst(ch + k + 2 * l1, avloc__vsub(t0, t2));
-        avloc__vst(ch + k + 3 * l1, avloc__vsub(t1, r));
+        avloc__v x[4];
+        avloc__vld4t(cc + 4 * k, 4, x);
+        avloc__vdft4(x, mr);
+        avloc__vst(ch + k, x[0]);
+        avloc__vst(ch + k + l1, x[1]);
+        avloc__vst(ch + k + 2 * l1, x[2]);
+        avloc__vst(ch + k + 3 * l1, x[3]);
     }
     return k;
+}
+
+/* radix 8 with ido == 1, as avloc__pass4_v1 */
+static size_t avloc__pass8_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                              avloc__cpx *AVLOC__RESTRICT ch, int bwd)
+{
+    const avloc__vm mr = avloc__vmask(!bwd);
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
+    size_t k;
+    for (k = 0; k + AVLOC__VW <= l1; k += AVLOC__VW) {
+        avloc__v x[8];
+        avloc__vld4t(cc + 8 * k, 8, x);
+        avloc__vld4t(cc + 8 * k + 4, 8, x + 4);
+        avloc__vdft8(x, mr, hf);
+        avloc__vst(ch + k, x[0]);
+        avloc__vst(ch + k + l1, x[1]);
+        avloc__vst(ch + k + 2 * l1, x[2]);
+        avloc__vst(ch + k + 3 * l1, x[3]);
+        avloc__vst(ch + k + 4 * l1, x[4]);
+        avloc__vst(ch + k + 5 * l1, x[5]);
+        avloc__vst(ch + k + 6 * l1, x[6]);
+        avloc__vst(ch + k + 7 * l1, x[7]);
+    }
+    return k;
+}
+
+/* ---- split passes: AVLOC__VS complex as (real parts, imaginary parts).
+   A chain of split passes (avloc__fft_pass.split) reads interleaved complex
+   in its first pass and writes interleaved complex in its last; in between,
+   blocks of AVLOC__VS complex hold AVLOC__VS real parts, then the imaginary
+   parts (lanes in avloc__vld_split's order; the twiddles, avloc__fft_pass.tws,
+   are in the same blocks). The kernels only compute forward transforms: a
+   backward one is swap(forward(swap(x))) with swap(re, im) = (im, re), done
+   at the chain's interleaved ends (sw). */
+#define AVLOC__VS (2 * AVLOC__VW)
+typedef struct avloc__vc { avloc__v r, i; } avloc__vc;
+
+static inline avloc__vc avloc__vcld(const avloc__cpx *p, int il, int sw)
+{
+    avloc__vc x;
+    if (!il) {
+        x.r = avloc__vld(p);
+        x.i = avloc__vld(p + AVLOC__VW);
+    } else if (sw) {
+        avloc__vld_split(p, &x.i, &x.r);
+    } else {
+        avloc__vld_split(p, &x.r, &x.i);
+    }
+    return x;
+}
+
+static inline void avloc__vcst(avloc__cpx *p, avloc__vc x, int il, int sw)
+{
+    if (!il) {
+        avloc__vst(p, x.r);
+        avloc__vst(p + AVLOC__VW, x.i);
+    } else if (sw) {
+        avloc__vst_split(p, x.i, x.r);
+    } else {
+        avloc__vst_split(p, x.r, x.i);
+    }
+}
+
+static inline avloc__vc avloc__vcmk(avloc__v r, avloc__v i)
+{
+    avloc__vc y;
+    y.r = r;
+    y.i = i;
+    return y;
+}
+static inline avloc__vc avloc__vcadd(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vadd(a.r, b.r), avloc__vadd(a.i, b.i)); }
+static inline avloc__vc avloc__vcsub(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vsub(a.r, b.r), avloc__vsub(a.i, b.i)); }
+/* a + i*b and a - i*b */
+static inline avloc__vc avloc__vcaddi(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vsub(a.r, b.i), avloc__vadd(a.i, b.r)); }
+static inline avloc__vc avloc__vcsubi(avloc__vc a, avloc__vc b) { return avloc__vcmk(avloc__vadd(a.r, b.i), avloc__vsub(a.i, b.r)); }
+
+/* x * w, w from a split twiddle block at p */
+static inline avloc__vc avloc__vcmulw(avloc__vc x, const avloc__cpx *p)
+{
+    avloc__v wr = avloc__vld(p), wi = avloc__vld(p + AVLOC__VW);
+    return avloc__vcmk(avloc__vfnma(x.i, wi, avloc__vmul(x.r, wr)), avloc__vfma(x.i, wr, avloc__vmul(x.r, wi)));
+}
+
+/* forward 4-point DFT of u[0..3] in place */
+static inline void avloc__vcdft4(avloc__vc *u)
+{
+    avloc__vc t0 = avloc__vcadd(u[0], u[2]), t1 = avloc__vcsub(u[0], u[2]);
+    avloc__vc t2 = avloc__vcadd(u[1], u[3]), t3 = avloc__vcsub(u[1], u[3]);
+    u[0] = avloc__vcadd(t0, t2);
+    u[1] = avloc__vcsubi(t1, t3);
+    u[2] = avloc__vcsub(t0, t2);
+    u[3] = avloc__vcaddi(t1, t3);
+}
+
+/* Split radix-2/4 passes (ido a multiple of AVLOC__VS); ili / ilo:
+   interleaved input / output, sw: swap (backward). */
+static void avloc__pass2_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo, int sw)
+{
+    size_t k, i;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
+        avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
+        for (i = 0; i < ido; i += AVLOC__VS) {
+            avloc__vc a = avloc__vcld(c0 + i, ili, sw), b = avloc__vcld(c1 + i, ili, sw);
+            avloc__vcst(h0 + i, avloc__vcadd(a, b), ilo, sw);
+            avloc__vcst(h1 + i, avloc__vcmulw(avloc__vcsub(a, b), tws + i), ilo, sw);
+        }
+    }
+}
+
+static void avloc__pass4_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo, int sw)
+{
+    size_t k, i, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 4 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < ido; i += AVLOC__VS) {
+            const avloc__cpx *ci = c + i, *w = tws + i;
+            avloc__cpx *o = h + i;
+            avloc__vc x[4];
+            x[0] = avloc__vcld(ci, ili, sw);
+            x[1] = avloc__vcld(ci + ido, ili, sw);
+            x[2] = avloc__vcld(ci + 2 * ido, ili, sw);
+            x[3] = avloc__vcld(ci + 3 * ido, ili, sw);
+            avloc__vcdft4(x);
+            avloc__vcst(o, x[0], ilo, sw);
+            avloc__vcst(o + st, avloc__vcmulw(x[1], w), ilo, sw);
+            avloc__vcst(o + 2 * st, avloc__vcmulw(x[2], w + ido), ilo, sw);
+            avloc__vcst(o + 3 * st, avloc__vcmulw(x[3], w + 2 * ido), ilo, sw);
+        }
+    }
+}
+
+/* A pass's twiddles (cnt, a multiple of AVLOC__VS) in split blocks: returns
+   cnt, or 0 when this kernel set cannot (cnt not a multiple of its block). */
+static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cnt)
+{
+    size_t k;
+    if (cnt % AVLOC__VS) return 0;
+    for (k = 0; k < cnt; k += AVLOC__VS) {
+        avloc__v r, i;
+        avloc__vld_split(tw + k, &r, &i);
+        avloc__vst(tws + k, r);
+        avloc__vst(tws + k + AVLOC__VW, i);
+    }
+    return cnt;
 }
 
 /* The vector part of one pass: returns the inner index i up to which the
@@ -3414,9 +3896,17 @@ static size_t avloc__pass4_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
+    if (p->split) {
+        int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p->split & AVLOC__SPLIT_OUT_IL) != 0;
+        if (p->ip == 4) avloc__pass4_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
+        else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
+        return ido;
+    }
+    if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
     if (p->ip == 4 && ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
     if (iv) {
         switch (p->ip) {
+        case 8: avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
         case 4: avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
         case 2: avloc__pass2_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
         case 3: avloc__pass3_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
@@ -3477,6 +3967,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 }
 
 #undef AVLOC__VW
+#undef AVLOC__VS
 #undef avloc__v
 #undef avloc__vld
 #undef avloc__vst
@@ -3490,14 +3981,37 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vm
 #undef avloc__vcmul
 #undef avloc__vrev
+#undef avloc__vfma
+#undef avloc__vfnma
+#undef avloc__vld_split
+#undef avloc__vst_split
+#undef avloc__vc
+#undef avloc__vcmk
+#undef avloc__vcld
+#undef avloc__vcst
+#undef avloc__vcadd
+#undef avloc__vcsub
+#undef avloc__vcaddi
+#undef avloc__vcsubi
+#undef avloc__vcmulw
+#undef avloc__vcdft4
+#undef avloc__pass2_s
+#undef avloc__pass4_s
+#undef avloc__tw_split_v
 #undef avloc__vld4t
 #undef avloc__vmuli
+#undef avloc__vrot
+#undef avloc__vdft4
+#undef avloc__vdft8
 #undef avloc__pass2_v
+#undef avloc__vst_tw
 #undef avloc__pass4_v
+#undef avloc__pass8_v
 #undef avloc__pass3_v
 #undef avloc__pass5_v
 #undef avloc__passg_v
 #undef avloc__pass4_v1
+#undef avloc__pass8_v1
 #undef avloc__run_pass_v
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v

@@ -39,6 +39,30 @@ static void AVLOC__VN(ts_ops)(const char *set, const float *a, const float *b, c
     TS_EXACT("crev", avloc__vf_crev(va), a[(TS_W - 2 - (i & ~1)) | (i & 1)]);
     TS_EXACT("uzp0", avloc__vf_uzp0(va, vb), 2 * i < TS_W ? a[2 * i] : b[2 * i - TS_W]);
     TS_EXACT("uzp1", avloc__vf_uzp1(va, vb), 2 * i < TS_W ? a[2 * i + 1] : b[2 * i + 1 - TS_W]);
+    TS_EXACT("zip0", avloc__vf_zip0(va, vb), i % 2 ? b[i / 2] : a[i / 2]);
+    TS_EXACT("zip1", avloc__vf_zip1(va, vb), i % 2 ? b[(TS_W + i) / 2] : a[(TS_W + i) / 2]);
+    {   /* cdeint: the real parts of a:b in re, the imaginary in im (same lane
+           order), and cint undoes it */
+        avloc__vf re, im, ra, rb;
+        float r[TS_W], m[TS_W];
+        int okc = 1, j;
+        avloc__vf_cdeint(va, vb, &re, &im);
+        avloc__vf_st(r, re);
+        avloc__vf_st(m, im);
+        for (i = 0; i < TS_W; i++) {
+            int hit = 0; /* r[i], m[i] are one complex value of a:b */
+            for (j = 0; j < TS_W; j += 2) {
+                hit |= r[i] == a[j] && m[i] == a[j + 1];
+                hit |= r[i] == b[j] && m[i] == b[j + 1];
+            }
+            okc &= hit;
+        }
+        avloc__vf_cint(re, im, &ra, &rb);
+        avloc__vf_st(r, ra);
+        avloc__vf_st(m, rb);
+        for (i = 0; i < TS_W; i++) okc &= r[i] == a[i] && m[i] == b[i];
+        CHECK_MSG(okc, "%s cdeint/cint", set);
+    }
     /* division: IEEE where the set has it; ARMv7 NEON: reciprocal + Newton */
     avloc__vf_st(o, avloc__vf_div(va, vb));
     for (ok = 1, i = 0; i < TS_W; i++) ok &= fabs(o[i] - a[i] / b[i]) <= 4e-7 * fabs(a[i] / b[i]);
@@ -64,7 +88,7 @@ static void AVLOC__VN(ts_ops)(const char *set, const float *a, const float *b, c
     {
         avloc__vf col[4];
         int q;
-        avloc__vf_ld4t(ld4, col);
+        avloc__vf_ld4t(ld4, 4, col);
         for (ok = 1, q = 0; q < 4; q++) {
             avloc__vf_st(o, col[q]);
             for (i = 0; i < TS_W; i++) ok &= o[i] == ld4[2 * (4 * (i / 2) + q) + (i & 1)];

@@ -225,6 +225,80 @@ static void test_large_sizes(void)
     report("large", st);
 }
 
+/* ------------------------------------------------ good sizes, Bluestein m */
+static int smooth7(size_t m)
+{
+    static const size_t p[4] = {2, 3, 5, 7};
+    int i;
+    for (i = 0; i < 4; i++)
+        while (m % p[i] == 0) m /= p[i];
+    return m == 1;
+}
+
+static size_t pow2_ge(size_t n)
+{
+    size_t p = 1;
+    while (p < n) p *= 2;
+    return p;
+}
+
+static void test_next_fast_size(void)
+{
+    size_t n, bad = 0, bad_real = 0;
+    CHECK(avloc_fft_next_fast_size(0) == 1);
+    CHECK(avloc_fft_next_fast_size(1) == 1);
+    CHECK(avloc_fft_next_fast_size(AVLOC_MAX_DIM) == AVLOC_MAX_DIM); /* a power of two */
+    CHECK(avloc_fft_next_fast_size((size_t)AVLOC_MAX_DIM + 1) == 0);
+    CHECK(avloc_fft_next_fast_size_real((size_t)AVLOC_MAX_DIM + 1) == 0);
+    CHECK(avloc_fft_next_fast_size_real(1) == 1 && avloc_fft_next_fast_size_real(2) == 2);
+    for (n = 2; n <= 20000; n++) {
+        size_t m = avloc_fft_next_fast_size(n), r = avloc_fft_next_fast_size_real(n);
+        /* >= n, within the next power of two, 7-smooth, a fixed point */
+        if (m < n || m > pow2_ge(n) || !smooth7(m) || avloc_fft_next_fast_size(m) != m) {
+            if (bad++ < 3) fprintf(stderr, "  next_fast_size(%zu) = %zu\n", n, m);
+        }
+        if (n > 2 && (r < n || r % 2 || r != 2 * avloc_fft_next_fast_size((n + 1) / 2))) {
+            if (bad_real++ < 3) fprintf(stderr, "  next_fast_size_real(%zu) = %zu\n", n, r);
+        }
+    }
+    CHECK_MSG(bad == 0, "%zu bad next_fast_size answers", bad);
+    CHECK_MSG(bad_real == 0, "%zu bad next_fast_size_real answers", bad_real);
+    /* powers of two are their own answer; odd smooth lengths run partly
+       scalar, so the model prefers a larger even length (the header's examples) */
+    for (n = 1; n <= 65536; n *= 2) CHECK_MSG(avloc_fft_next_fast_size(n) == n, "pow2 %zu", n);
+    CHECK(avloc_fft_next_fast_size(2025) == 2048);
+    CHECK(avloc_fft_next_fast_size(1025) == 1152);
+}
+
+#ifndef AVLOC_USE_FFTW3
+/* White box: Bluestein plans of primes get a 7-smooth m >= 2n-1 no larger
+   than the next power of two, the cheapest by the cost model; 1009 (which a
+   5-smooth rule padded to 2025 = 3^4 5^2, all odd passes) gets 2048. */
+static void test_bluestein_len(void)
+{
+    static const size_t primes[] = {53, 257, 1009, 1103, 2053, 4099, 8191, 65537};
+    size_t i;
+    for (i = 0; i < sizeof primes / sizeof primes[0]; i++) {
+        size_t n = primes[i];
+        fft_obj c;
+        const avloc__cplan *cp;
+        if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); continue; }
+        cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
+        CHECK_MSG(cp->m >= 2 * n - 1 && cp->m <= pow2_ge(2 * n - 1) && smooth7(cp->m),
+                  "Bluestein m = %zu for n = %zu", cp->m, n);
+        CHECK_MSG(cp->m == avloc__fft_fast_len(2 * n - 1, avloc__fft_vw()), "m for %zu is the model's", n);
+        fft_free(&c);
+    }
+    {
+        fft_obj c;
+        if (fft_make(&c, 1009, AVLOC_FFT_COMPLEX) == 0) {
+            CHECK(((const avloc__fft_impl *)c.plan.impl)->cp->m == 2048);
+            fft_free(&c);
+        }
+    }
+}
+#endif
+
 /* Primes beyond the sweep, all through Bluestein (> AVLOC__FFT_GMAX): every
    prime up to 4200 and a spread of larger ones, on a sample of bins. A bug
    that hits one padded length or one chirp size shows here. */
@@ -545,6 +619,10 @@ int main(int argc, char **argv)
     test_alignment();
     test_properties();
     test_goldens();
+    test_next_fast_size();
+#ifndef AVLOC_USE_FFTW3
+    test_bluestein_len();
+#endif
     test_large_sizes();
     test_primes_beyond_sweep();
     test_all_small_sizes();
