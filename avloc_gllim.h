@@ -1580,7 +1580,7 @@ AVLOC_API avloc_result avloc_gllim_fill_missing_f32(float *Y, const unsigned cha
     if (N == 0 || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(N, D, &ND)) return AVLOC_ERR_OVERFLOW;
     for (n = 0; n < ND; n++) /* refuse before changing anything */
-        if (dim_mask[n] && !(Y[n] - Y[n] == 0.0f)) return AVLOC_ERR_NONFINITE;
+        if (dim_mask[n] && !avloc__finite_f32(Y[n])) return AVLOC_ERR_NONFINITE;
     for (d = 0; d < D; d++) {
         double s = 0.0;
         size_t c = 0;
@@ -2486,8 +2486,8 @@ static avloc_result avloc__phat_check(const avloc_phat_model *m)
     size_t ob, sb;
     avloc_result r = avloc_gcc_query_f32(&m->gcc, &ob, &sb);
     if (r != AVLOC_OK) return r;
-    if (!(m->sample_rate > 0.0f && m->sample_rate <= FLT_MAX) || !(m->slope - m->slope == 0.0) ||
-        !(m->intercept - m->intercept == 0.0) || !(m->rmse >= 0.0 && m->rmse - m->rmse == 0.0) ||
+    if (avloc__nan_f32(m->sample_rate) || !(m->sample_rate > 0.0f && m->sample_rate <= FLT_MAX) || !avloc__finite_f64(m->slope) ||
+        !avloc__finite_f64(m->intercept) || !(m->rmse >= 0.0 && avloc__finite_f64(m->rmse)) ||
         !(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0))
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
