@@ -32,6 +32,7 @@ $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 
 # The CLI test compiles examples/avloc.c in (its main renamed).
 $(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
+$(BUILD)/tests/test_mp: $(wildcard examples/*.c examples/*.h)
 
 # test_cli runs the built avloc program (through $(RUN) for a cross build):
 # built first, its path and the runner compiled in.

@@ -34,10 +34,11 @@
    past its end. Query and init run the very same layout code through an
    avloc_arena in "measure" mode (mem == NULL), so they can never disagree:
 
-       size_t need;
-       avloc_fft_query(&cfg, &need);          // how many bytes?
+       size_t need, scratch;                  // (avloc_dsp.h's FFT as the example)
+       avloc_fft_f32 plan;
+       avloc_fft_query_f32(1024, AVLOC_FFT_REAL, &need, &scratch); // how many bytes?
        void *mem = malloc(need);              // the caller's choice of memory
-       avloc_fft_init(&plan, &cfg, mem, need);
+       avloc_fft_init_f32(&plan, 1024, AVLOC_FFT_REAL, mem, need);
 
    Objects are read-only after init unless documented otherwise, so one plan
    may serve several threads; scratch memory is passed per call.
@@ -1405,7 +1406,10 @@ AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
     double mx = -HUGE_VAL, s = 0.0;
     size_t i;
     for (i = 0; i < n; i++) if (x[i] > mx) mx = x[i];
-    if (n == 0 || mx == -HUGE_VAL) return -HUGE_VAL;
+    if (n == 0) return -HUGE_VAL;
+    /* all -inf: log 0 = -inf, not NaN from -inf - -inf (+inf stays +inf). On the
+       bits: a comparison with an infinity is folded away under -ffast-math */
+    if (!avloc__finite_f64(mx)) return mx;
     for (i = 0; i < n; i++) s += exp(x[i] - mx);
     return mx + log(s);
 }

@@ -41,7 +41,7 @@
    Sigma constraints: "d*" diagonal tied across k (default, the paper's),
    "d" diagonal per k, "i" isotropic per k, "i*" isotropic tied.
 
-   EM (avloc_gllim_train)
+   EM (avloc_gllim_train_f64)
    - Initial responsibilities: k-means++ on x (seeded xorshift64*, then
      Lloyd iterations) giving hard responsibilities, or caller-given ones
      (cfg.init_resp). n_init restarts keep the best final log-likelihood.
@@ -427,7 +427,8 @@ AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, siz
 /* Initialises *m in mem (as avloc_gllim_model_init) from a file image,
    validates it (shapes against the metadata, finite values, SPD Gamma,
    positive pi and sigma2) and prepares it. AVLOC_ERR_FORMAT for a file
-   that is not a GLLiM model, AVLOC_ERR_NOT_FOUND for a missing item. */
+   that is not a GLLiM model, AVLOC_ERR_NOT_FOUND for a missing item; on
+   any failure *m is left zeroed (as a failed init). */
 AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
                                         void *mem, size_t bytes);
 
@@ -467,7 +468,8 @@ AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay);
 AVLOC_API avloc_result avloc_phat_save_query(const avloc_phat_model *m, size_t *file_bytes);
 AVLOC_API avloc_result avloc_phat_save(const avloc_phat_model *m, void *buf, size_t cap, size_t *written);
 /* Loads and validates (the GCC settings through avloc_gcc_query_f32):
-   AVLOC_ERR_FORMAT for a file that is not a PHAT model. */
+   AVLOC_ERR_FORMAT for a file that is not a PHAT model; *m is zeroed on
+   failure. */
 AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, size_t size);
 
 #endif /* !AVLOC_NO_SAFETENSORS */
@@ -2368,14 +2370,12 @@ static avloc_result avloc__gl_meta_feat(const avloc_st_reader *rd, avloc_gllim_m
     return avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight));
 }
 
-AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
-                                        void *mem, size_t bytes)
+static avloc_result avloc__gl_load(avloc_gllim_model *m, const void *data, size_t size, void *mem, size_t bytes)
 {
     avloc_st_reader rd;
     size_t K, L, D, sh[3], ssh[2], k, d;
     avloc_gllim_sigma st;
     avloc_result r;
-    if (!m || !data || !mem) return AVLOC_ERR_NULL;
     r = avloc__gl_file_header(data, size, &rd, &K, &L, &D, &st);
     if (r != AVLOC_OK) return r;
     r = avloc_gllim_model_init(m, K, L, D, mem, bytes);
@@ -2399,6 +2399,18 @@ AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, 
     r = avloc__gl_meta_feat(&rd, m);
     if (r != AVLOC_OK) return r;
     return avloc_gllim_model_prepare(m);
+}
+
+/* A load is an init: on any failure the model is left zeroed. */
+AVLOC_API avloc_result avloc_gllim_load(avloc_gllim_model *m, const void *data, size_t size,
+                                        void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
+    if (!m || !data || !mem) return AVLOC_ERR_NULL;
+    r = avloc__gl_load(m, data, size, mem, bytes);
+    if (r != AVLOC_OK) memset(m, 0, sizeof *m);
+    return r;
 }
 
 #endif /* !AVLOC_NO_SAFETENSORS */
@@ -2486,7 +2498,8 @@ static avloc_result avloc__phat_check(const avloc_phat_model *m)
     size_t ob, sb;
     avloc_result r = avloc_gcc_query_f32(&m->gcc, &ob, &sb);
     if (r != AVLOC_OK) return r;
-    if (avloc__nan_f32(m->sample_rate) || !(m->sample_rate > 0.0f && m->sample_rate <= FLT_MAX) || !avloc__finite_f64(m->slope) ||
+    /* finiteness on the bit patterns: x - x == 0 is folded away by -ffast-math */
+    if (!(m->sample_rate > 0.0f && avloc__finite_f32(m->sample_rate)) || !avloc__finite_f64(m->slope) ||
         !avloc__finite_f64(m->intercept) || !(m->rmse >= 0.0 && avloc__finite_f64(m->rmse)) ||
         !(m->hfov_deg >= 0.0 && m->hfov_deg < 180.0))
         return AVLOC_ERR_PARAM;
@@ -2545,6 +2558,7 @@ AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, si
     double line[2];
     char b[32];
     avloc_result r;
+    if (m) memset(m, 0, sizeof *m); /* the state of a failed load */
     if (!m || !data) return AVLOC_ERR_NULL;
     if ((r = avloc_st_open(&rd, data, size)) != AVLOC_OK) return r;
     if (avloc_st_meta(&rd, "format", b, sizeof b) != AVLOC_OK || strcmp(b, "avloc-phat") != 0) return AVLOC_ERR_FORMAT;

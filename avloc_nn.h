@@ -42,12 +42,23 @@
    has no default for are required (kernel_size, output_size, shape, dim of
    softmax/argmax, size or scale_factor).
 
+   OPS: conv1d/2d (stride, padding, dilation, groups), conv_transpose1d/2d
+   (+ output_padding), linear, batch_norm, relu, leaky_relu, sigmoid, tanh,
+   elu, gelu (exact and tanh), add, cat, max/avg pool 1d/2d (ceil_mode,
+   count_include_pad, dilation), adaptive avg pool 1d/2d, upsample (nearest,
+   linear, bilinear; size or scale_factor; align_corners), flatten, reshape,
+   softmax, argmax, vq (nearest codebook entry), reparam. Convolutions are
+   im2col (or the input itself for 1x1) / col2im around one float32 GEMM,
+   avloc__nn_gemm (register-blocked portable C).
+
    VALIDATION. avloc_nn_query checks the graph's JSON syntax and counts what
    the object holds. avloc_nn_init checks everything else and names the
    failing node in avloc_nn_error (init_ex): unknown op/key/attribute, bad
    attribute value, dangling or later-defined input name (so no cycle can
    pass), duplicate tensor names, missing/extra/wrong-shape/non-F32 weights,
    tensors in the file that no node uses, shapes that do not fit the op.
+   avloc_nn_init_shapes does the same for other input sizes than the
+   file's (fully convolutional networks). Inference refuses NaN/Inf inputs.
 
    MEMORY
    ------
@@ -83,6 +94,8 @@
    AVLOC_NN_ALIGN        arena buffer alignment in bytes (default 16)
    AVLOC_NN_TILE_BYTES   im2col/col2im tile budget (default 256 KiB; tiles
                          keep at least 64 columns when it is >= 16 KiB)
+   AVLOC_USE_CBLAS       (core macro) the module's matrix products go to
+                         cblas_sgemm too
    AVLOC_NN_MINIMAL      only conv1d/conv2d, linear, the activations, add,
                          flatten and reshape are compiled (small MCU builds);
                          other ops give AVLOC_ERR_UNSUPPORTED at init
@@ -93,10 +106,6 @@
 #define AVLOC_NN_H
 
 #include "avloc.h"
-#ifdef AVLOC_NO_SAFETENSORS /* module opt-outs: avloc.h */
-#error "avloc_nn.h reads its networks from safetensors files: do not define AVLOC_NO_SAFETENSORS with it"
-#endif
-
 #ifdef AVLOC_NO_SAFETENSORS
 #error "avloc_nn.h reads its networks from safetensors files: build it without AVLOC_NO_SAFETENSORS"
 #endif
@@ -197,7 +206,8 @@ typedef void (*avloc_nn_rng_fn)(void *user, float *eps, size_t n);
 /* Bytes of object memory for this file (JSON syntax checked, no memory used). */
 AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_t *obj_bytes);
 /* Parse, validate, infer shapes, bind weights, plan memory. The file image
-   must be the same bytes at the same address as for the query. */
+   must be the same bytes at the same address as for the query. On any
+   failure *net is left zeroed (calls on it give AVLOC_ERR_STATE). */
 AVLOC_API avloc_result avloc_nn_init(avloc_nn *net, const void *file, size_t file_bytes, void *mem,
                                      size_t mem_bytes);
 /* The same, with the reason of a failure in *err (optional). */
@@ -214,8 +224,12 @@ AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, siz
 /* Forget the object (memory is the caller's). */
 AVLOC_API void avloc_nn_destroy(avloc_nn *net);
 
-/* One inference. inputs[k]: graph input k (numel floats, NCHW); outputs[k]:
-   room for graph output k. reparam nodes output their mean. */
+/* One inference. inputs[k]: graph input k (numel floats, NCHW; NaN or
+   infinity gives AVLOC_ERR_NONFINITE); outputs[k]: room for graph output k.
+   reparam nodes output their mean. Errors: AVLOC_ERR_NULL, AVLOC_ERR_STATE
+   (net not initialised), AVLOC_ERR_WORKSPACE (arena or scratch smaller than
+   net.arena_bytes / net.scratch_bytes), AVLOC_ERR_PARAM (a buffer not
+   float-aligned). */
 AVLOC_API avloc_result avloc_nn_run_f32(const avloc_nn *net, const float *const *inputs,
                                         float *const *outputs, void *arena, size_t arena_bytes,
                                         void *scratch, size_t scratch_bytes);
@@ -252,6 +266,10 @@ AVLOC_API avloc_result avloc_nn_node_name(const avloc_nn *net, size_t i, char *b
 
 #include <math.h>
 #include <string.h>
+#ifdef AVLOC_USE_CBLAS
+#include <cblas.h>
+#include <limits.h>
+#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define AVLOC__NN_RESTRICT __restrict
@@ -532,7 +550,7 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
     if (*is_int && dropped) *is_int = 0; /* too long for an exact integer */
     if (iv) *iv = neg ? -(long)m : (long)m;
     x = (float)m;
-    for (; e10 > 0 && x == x && x - x == 0.0f; e10--) x *= 10.0f; /* stops at infinity */
+    for (; e10 > 0 && avloc__finite_f32(x); e10--) x *= 10.0f; /* stops at infinity */
     for (; e10 < 0 && x != 0.0f; e10++) x /= 10.0f;
     *v = neg ? -x : x;
     return AVLOC_OK;
@@ -1053,9 +1071,11 @@ static long avloc__nn_dim(long d, int n)
     return (d < 0 || d >= n) ? -1 : d;
 }
 
+/* Also checks that the tensor's bytes fit size_t: the planner and the
+   kernels compute numel * sizeof(float) unchecked. */
 static int avloc__nn_set(avloc_nn_tensor *t, int ndim, const size_t *shape)
 {
-    size_t n = 1;
+    size_t n = 1, bytes;
     int i;
     t->ndim = ndim;
     for (i = 0; i < ndim; i++) {
@@ -1063,7 +1083,7 @@ static int avloc__nn_set(avloc_nn_tensor *t, int ndim, const size_t *shape)
         t->shape[i] = shape[i];
     }
     t->numel = n;
-    return 1;
+    return avloc_size_mul(n, sizeof(float), &bytes);
 }
 
 /* The file's tensor bound to role r (found again by its data pointer, so
@@ -1185,6 +1205,7 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_NN_MINIMAL
 static avloc_result avloc__nn_infer_pool(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     const avloc_nn *net = c->net;
@@ -1242,6 +1263,8 @@ static avloc_result avloc__nn_infer_upsample(avloc__nn_ctx *c, avloc_nn_node *nd
     return avloc__nn_set(avloc__nn_out(c->net, nd, 0), 2 + sd, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
 }
 
+#endif
+
 static avloc_result avloc__nn_infer_reshape(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     const avloc_nn_tensor *x = avloc__nn_in(c->net, nd, 0);
@@ -1291,41 +1314,25 @@ static int avloc__nn_built(avloc_nn_op op)
 #endif
 }
 
-static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
+#ifndef AVLOC_NN_MINIMAL
+/* Shapes of the ops AVLOC_NN_MINIMAL leaves out. */
+static avloc_result avloc__nn_infer_more(avloc__nn_ctx *c, avloc_nn_node *nd)
 {
     avloc_nn *net = c->net;
     avloc_nn_tensor *x = avloc__nn_in(net, nd, 0), *y = avloc__nn_out(net, nd, 0);
     size_t shape[AVLOC_NN_MAX_NDIM], i, ws[2];
     long d;
-    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL)", 0, 0);
     switch (nd->op) {
-    case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: return avloc__nn_infer_conv(c, nd, 0);
     case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: return avloc__nn_infer_conv(c, nd, 1);
     case AVLOC_NN_MAXPOOL1D: case AVLOC_NN_MAXPOOL2D: case AVLOC_NN_AVGPOOL1D: case AVLOC_NN_AVGPOOL2D:
     case AVLOC_NN_ADAPTIVE1D: case AVLOC_NN_ADAPTIVE2D: return avloc__nn_infer_pool(c, nd);
     case AVLOC_NN_UPSAMPLE: return avloc__nn_infer_upsample(c, nd);
-    case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: return avloc__nn_infer_reshape(c, nd);
-    case AVLOC_NN_LINEAR: {
-        size_t in = x->shape[x->ndim - 1], out;
-        if (nd->wn[0] % in) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
-        out = nd->wn[0] / in;
-        ws[0] = out;
-        ws[1] = in;
-        if (!avloc__nn_wshape(c, nd, 0, 2, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
-        if (!avloc__nn_wshape(c, nd, 1, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bias shape", 0, 0);
-        memcpy(shape, x->shape, sizeof shape);
-        shape[x->ndim - 1] = out;
-        return avloc__nn_set(y, x->ndim, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
-    }
     case AVLOC_NN_BATCH_NORM:
         if (x->ndim < 2) return avloc__nn_bad(c, "batch_norm needs (N, C, ...)");
         ws[0] = x->shape[1];
         for (i = 0; i < 4; i++)
             if (!avloc__nn_wshape(c, nd, (int)i, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the channels", avloc__nn_roles[i], strlen(avloc__nn_roles[i]));
         if (!(nd->fa[0] >= 0.0f)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad eps", 0, 0);
-        return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
-    case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
-        if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
         return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
     case AVLOC_NN_CAT:
         d = avloc__nn_dim(nd->ia[AVLOC__NN_S_DIM], x->ndim);
@@ -1367,8 +1374,45 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
             if (k != 1) shape[n++] = x->shape[k];
         return avloc__nn_set(avloc__nn_out(net, nd, 1), n, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
     }
-    default: /* element-wise activations */
+    default:
+        return AVLOC_ERR_STATE; /* every op is handled above or in avloc__nn_infer */
+    }
+}
+#endif
+
+static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
+{
+    avloc_nn *net = c->net;
+    avloc_nn_tensor *x = avloc__nn_in(net, nd, 0), *y = avloc__nn_out(net, nd, 0);
+    size_t shape[AVLOC_NN_MAX_NDIM], ws[2];
+    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL)", 0, 0);
+    switch (nd->op) {
+    case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: return avloc__nn_infer_conv(c, nd, 0);
+    case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: return avloc__nn_infer_reshape(c, nd);
+    case AVLOC_NN_LINEAR: {
+        size_t in = x->shape[x->ndim - 1], out;
+        if (nd->wn[0] % in) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
+        out = nd->wn[0] / in;
+        ws[0] = out;
+        ws[1] = in;
+        if (!avloc__nn_wshape(c, nd, 0, 2, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "weight shape does not fit the input", 0, 0);
+        if (!avloc__nn_wshape(c, nd, 1, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bias shape", 0, 0);
+        memcpy(shape, x->shape, sizeof shape);
+        shape[x->ndim - 1] = out;
+        return avloc__nn_set(y, x->ndim, shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+    }
+    case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
+        if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
         return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+    case AVLOC_NN_RELU: case AVLOC_NN_SIGMOID: case AVLOC_NN_TANH: case AVLOC_NN_LEAKY_RELU: case AVLOC_NN_ELU:
+    case AVLOC_NN_GELU:
+        return avloc__nn_set(y, x->ndim, x->shape) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+    default:
+#ifndef AVLOC_NN_MINIMAL
+        return avloc__nn_infer_more(c, nd);
+#else
+        return AVLOC_ERR_STATE; /* refused by avloc__nn_built above */
+#endif
     }
 }
 
@@ -1477,22 +1521,28 @@ static avloc_result avloc__nn_place(avloc_nn *net)
     net->arena_bytes = 0;
     for (i = 0; i < n; i++) {
         avloc_nn_tensor *x = &net->tensors[ord[i]];
-        size_t off = 0, bytes = x->numel * sizeof(float);
+        size_t off = 0, end, bytes = x->numel * sizeof(float); /* fits: avloc__nn_set */
         int moved = 1;
         while (moved) {
             moved = 0;
+            /* a hostile graph can push the end past SIZE_MAX (placed ends are
+               checked below, so qend and arena_bytes never wrap) */
+            if (!avloc_size_add(off, bytes, &end) || !avloc_size_add(end, AVLOC_NN_ALIGN, &end))
+                return AVLOC_ERR_OVERFLOW;
+            end -= AVLOC_NN_ALIGN;
             for (j = 0; j < i; j++) {
                 const avloc_nn_tensor *q = &net->tensors[ord[j]];
                 size_t qend = q->offset + q->numel * sizeof(float);
                 if (q->producer > x->last || x->producer > q->last) continue;
-                if (q->offset < off + bytes && off < qend) {
+                if (q->offset < end && off < qend) {
                     off = avloc__nn_align_up(qend);
                     moved = 1;
+                    break;
                 }
             }
         }
         x->offset = off;
-        if (off + bytes > net->arena_bytes) net->arena_bytes = off + bytes;
+        if (end > net->arena_bytes) net->arena_bytes = end;
     }
     /* liveness lower bound: the largest sum of buffers live at one node */
     net->arena_lower_bound = 0;
@@ -1511,6 +1561,7 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
 {
     avloc_nn *net = c->net;
     size_t i, k, t;
+    avloc_result rc;
     for (i = 0; i < net->n_nodes; i++)
         for (k = 0; k < net->nodes[i].n_in; k++) net->tensors[net->edges[net->nodes[i].in0 + k]].last = (long)i;
     for (t = 0; t < net->n_tensors; t++)
@@ -1526,7 +1577,8 @@ static avloc_result avloc__nn_plan(avloc__nn_ctx *c)
     net->scratch_bytes = 0;
     for (i = 0; i < net->n_nodes; i++)
         if (net->nodes[i].scratch > net->scratch_bytes) net->scratch_bytes = net->nodes[i].scratch;
-    return avloc__nn_place(net);
+    rc = avloc__nn_place(net);
+    return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "activations too large for one arena", 0, 0) : rc;
 }
 
 /* ------------------------------------------------------------ layout */
@@ -1562,7 +1614,8 @@ static avloc_result avloc__nn_finish(avloc__nn_ctx *c)
         avloc_nn_node *nd = &net->nodes[i];
         c->node = (long)i;
         if (c->err) avloc__nn_decode(nd->name ? nd->name : "", nd->name ? nd->name_len : 0, c->err->name, sizeof c->err->name);
-        if ((rc = avloc__nn_infer(c, nd)) != AVLOC_OK) return rc;
+        if ((rc = avloc__nn_infer(c, nd)) != AVLOC_OK)
+            return rc == AVLOC_ERR_OVERFLOW ? avloc__nn_fail(c, rc, "output tensor too large", 0, 0) : rc;
         if ((rc = avloc__nn_bind_node(c, nd)) != AVLOC_OK) return rc;
         if (c->err) c->err->name[0] = '\0';
     }
@@ -1648,6 +1701,7 @@ AVLOC_API avloc_result avloc_nn_init_shapes(avloc_nn *net, const void *file, siz
         memset(err, 0, sizeof *err);
         err->node = -1;
     }
+    if (net) memset(net, 0, sizeof *net); /* every failure leaves it zeroed (AVLOC_ERR_STATE) */
     if (!net || !file || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     cfg.file = file;
     cfg.file_bytes = file_bytes;
@@ -1687,8 +1741,10 @@ AVLOC_API avloc_result avloc_nn_tensor_info_at(const avloc_nn *net, size_t t, av
 
 AVLOC_API avloc_result avloc_nn_input_info(const avloc_nn *net, size_t k, avloc_nn_tensor_info *ti)
 {
-    if (net && k >= net->n_inputs) return AVLOC_ERR_NOT_FOUND;
-    return avloc_nn_tensor_info_at(net, k, ti);
+    if (!net || !ti) return AVLOC_ERR_NULL;
+    if (net->magic != AVLOC__NN_MAGIC) return AVLOC_ERR_STATE;
+    if (k >= net->n_inputs) return AVLOC_ERR_NOT_FOUND;
+    return avloc_nn_tensor_info_at(net, k, ti); /* the inputs are the first tensors */
 }
 
 AVLOC_API avloc_result avloc_nn_output_info(const avloc_nn *net, size_t k, avloc_nn_tensor_info *ti)
@@ -1762,6 +1818,13 @@ static void avloc__nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, const f
 {
     size_t i, j, k, j0, m4 = M / 4 * 4;
     const size_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
+#ifdef AVLOC_USE_CBLAS
+    if (M && N && K && M <= INT_MAX && N <= INT_MAX && K <= INT_MAX && lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX) {
+        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N,
+                    (int)K, 1.0f, A, (int)lda, B, (int)ldb, acc ? 1.0f : 0.0f, C, (int)ldc);
+        return;
+    }
+#endif
     if (!acc)
         for (i = 0; i < M; i++) memset(C + i * ldc, 0, N * sizeof(float));
     if (tb) { /* rows of op(A) with rows of B */
@@ -2020,13 +2083,16 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
                         for (b = w0; b < w1; b++) acc += xc[(size_t)a * W + (size_t)b];
                     y[(c * Ho + oh) * Wo + ow] = acc / (float)((h1 - h0) * (w1 - w0));
                 } else if (is_max) {
+                    /* only the taps inside the input: a file may give a huge
+                       kernel that is nearly all padding */
                     float m = -INFINITY;
-                    for (a = 0; a < kh; a++)
-                        for (b = 0; b < kw; b++) {
-                            long ih = (long)oh * sh - ph + a * dh, iw = (long)ow * sw - pw + b * dw;
-                            float v;
-                            if (ih < 0 || ih >= (long)H || iw < 0 || iw >= (long)W) continue;
-                            v = xc[(size_t)ih * W + (size_t)iw];
+                    size_t a0, a1, b0, b1, ta, tb;
+                    avloc__nn_span(0, (size_t)kh, dh, (long)oh * sh - ph, H, &a0, &a1);
+                    avloc__nn_span(0, (size_t)kw, dw, (long)ow * sw - pw, W, &b0, &b1);
+                    for (ta = a0; ta < a1; ta++)
+                        for (tb = b0; tb < b1; tb++) {
+                            const float v = xc[(size_t)((long)oh * sh - ph + (long)ta * dh) * W +
+                                               (size_t)((long)ow * sw - pw + (long)tb * dw)];
                             if (v > m || v != v) m = v; /* NaN propagates, as in torch */
                         }
                     y[(c * Ho + oh) * Wo + ow] = m;
@@ -2250,6 +2316,7 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
     for (k = 0; k < net->n_inputs; k++)
         if (!inputs[k]) return AVLOC_ERR_NULL;
         else if ((uintptr_t)inputs[k] % sizeof(float)) return AVLOC_ERR_PARAM;
+        else if (!avloc_all_finite_f32(inputs[k], net->tensors[k].numel)) return AVLOC_ERR_NONFINITE;
     for (k = 0; k < net->n_outputs; k++)
         if (!outputs[k]) return AVLOC_ERR_NULL;
         else if ((uintptr_t)outputs[k] % sizeof(float)) return AVLOC_ERR_PARAM;

@@ -6,7 +6,10 @@ tools/avloc_export.py. Rounds interleave the two; each side reports its best
 processor time (CLOCK_PROCESS_CPUTIME_ID / time.process_time: immune to the
 other jobs of a shared machine).
 
-    make -C bench ../build/bench/bench_nn && /usr/bin/python3 bench/bench_nn.py [rounds]
+    make -C bench nn-variants && /usr/bin/python3 bench/bench_nn.py [rounds]
+
+build/bench/bench_nn_cblas (the same with AVLOC_USE_CBLAS, OpenBLAS on one
+thread) is timed too when it exists.
 """
 import os
 import subprocess
@@ -22,6 +25,7 @@ import avloc_export as ae  # noqa: E402
 import nn_models as M  # noqa: E402
 
 BIN = os.path.join(HERE, "..", "build", "bench", "bench_nn")
+BIN_CBLAS = BIN + "_cblas"
 
 
 def nets():
@@ -38,25 +42,31 @@ def main():
     torch.set_num_threads(1)
     print("%s, %d CPU(s) shared, load %.1f; 1 thread each; best of %d interleaved rounds "
           "(avloc: best of 5 runs per round, torch: best of 3), processor time" % (os.uname().machine, os.cpu_count(), os.getloadavg()[0], rounds))
-    print("| network | avloc (ms) | torch (ms) | avloc/torch | arena B | liveness bound B | scratch B | weights B |")
-    print("|---|---|---|---|---|---|---|---|")
+    cblas = os.path.exists(BIN_CBLAS)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    print("| network | avloc (ms) | torch (ms) | avloc/torch | avloc+OpenBLAS (ms) | /torch | arena B | liveness bound B | scratch B | weights B |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, m, x in nets():
             M.randomize_bn(m)
             m.eval()
             path = os.path.join(tmp, "m.safetensors")
             ae.export(m, x, path)
-            best_c = best_t = 1e9
+            best_c = best_t = best_b = 1e9
             info = None
             for _ in range(rounds):
                 o = subprocess.run([BIN, path, "5"], capture_output=True, text=True, check=True).stdout.split()
                 best_c, info = min(best_c, float(o[0])), o[1:]
+                if cblas:
+                    o = subprocess.run([BIN_CBLAS, path, "5"], capture_output=True, text=True, check=True, env=env).stdout.split()
+                    best_b = min(best_b, float(o[0]))
                 with torch.no_grad():
                     for _ in range(3):
                         t0 = time.process_time()
                         m(*x)
                         best_t = min(best_t, time.process_time() - t0)
-            print("| %s | %.2f | %.2f | %.2f | %s | %s | %s | %s |" % (name, best_c * 1e3, best_t * 1e3, best_c / best_t, *info))
+            b = ("%.2f" % (best_b * 1e3), "%.2f" % (best_b / best_t)) if cblas else ("-", "-")
+            print("| %s | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |" % (name, best_c * 1e3, best_t * 1e3, best_c / best_t, *b, *info))
 
 
 if __name__ == "__main__":

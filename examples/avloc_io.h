@@ -245,6 +245,15 @@ AVLOC_IO_API avloc_io_status avloc_io_y4m_decode(const void *buf, size_t len, av
 AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_image *im,
                                                  char *msg, size_t msg_cap);
 
+/* Y4M video as grey frames (all frames; the luma plane only, Y/255 in
+   [0, 1], no range conversion). *frames is malloc'd, n x h x w floats;
+   *fps = F tag (num/den; 0 if absent). The writer stores C mono frames
+   (values clamped to [0, 1], times 255, rounded) with F fps_num:fps_den. */
+AVLOC_IO_API avloc_io_status avloc_io_y4m_load_grey(const char *path, float **frames, size_t *n, unsigned *w,
+                                                    unsigned *h, double *fps, char *msg, size_t msg_cap);
+AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey(const char *path, const float *frames, size_t n, unsigned w,
+                                                    unsigned h, unsigned fps_num, unsigned fps_den);
+
 /* Drawing. Coordinates may be anywhere: everything is clipped. `color` has
    im->channels bytes. */
 AVLOC_IO_API void avloc_io_draw_pixel(avloc_io_image *im, int x, int y, const unsigned char *color);
@@ -1582,6 +1591,118 @@ AVLOC_IO_API avloc_io_status avloc_io_y4m_decode(const void *buf, size_t len, av
             p[2] = avloc_io__clamp8(Y + 2.017 * U);
         }
     return AVLOC_IO_OK;
+}
+
+/* Header of a Y4M stream: W, H, F and the chroma mode (0 mono, 420, 422,
+   444); returns the offset after the header line, 0 on error (msg set). */
+static size_t avloc_io__y4m_header(const unsigned char *b, size_t len, unsigned long *w, unsigned long *h,
+                                   double *fps, int *mode, char *msg, size_t msg_cap)
+{
+    size_t pos = 9;
+    *w = *h = 0; *fps = 0; *mode = 420;
+    if (len < 10 || memcmp(b, "YUV4MPEG2", 9) != 0) { avloc_io__setmsg(msg, msg_cap, "not a Y4M file"); return 0; }
+    while (pos < len && b[pos] != '\n') {
+        size_t t, q;
+        unsigned long v, d;
+        if (b[pos] == ' ') { pos++; continue; }
+        t = pos;
+        while (pos < len && b[pos] != ' ' && b[pos] != '\n') pos++;
+        q = t + 1;
+        if ((b[t] == 'W' || b[t] == 'H') && avloc_io__pnm_num(b, pos, &q, &v) && q == pos) {
+            if (b[t] == 'W') *w = v; else *h = v;
+        } else if (b[t] == 'F' && avloc_io__pnm_num(b, pos, &q, &v) && q < pos && b[q] == ':' &&
+                   (q++, avloc_io__pnm_num(b, pos, &q, &d)) && q == pos && d > 0) {
+            *fps = (double)v / (double)d;
+        } else if (b[t] == 'C') {
+            size_t n = pos - t - 1;
+            const char *c = (const char *)b + t + 1;
+            if (n >= 3 && memcmp(c, "420", 3) == 0 && (n == 3 || c[3] != 'p')) *mode = 420;
+            else if (n == 3 && memcmp(c, "422", 3) == 0) *mode = 422;
+            else if (n == 3 && memcmp(c, "444", 3) == 0) *mode = 444;
+            else if (n == 4 && memcmp(c, "mono", 4) == 0) *mode = 0;
+            else { avloc_io__setmsg(msg, msg_cap, "unsupported Y4M colourspace (8-bit 420/422/444/mono only)"); return 0; }
+        } else if (b[t] == 'W' || b[t] == 'H' || b[t] == 'F') {
+            avloc_io__setmsg(msg, msg_cap, "malformed Y4M W/H/F tag");
+            return 0;
+        }
+    }
+    if (pos >= len || *w == 0 || *h == 0 || *w > AVLOC_IO_MAX_IMAGE_DIM || *h > AVLOC_IO_MAX_IMAGE_DIM) {
+        avloc_io__setmsg(msg, msg_cap, "Y4M header without valid W and H");
+        return 0;
+    }
+    return pos + 1;
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_y4m_load_grey(const char *path, float **frames, size_t *n, unsigned *w,
+                                                    unsigned *h, double *fps, char *msg, size_t msg_cap)
+{
+    unsigned char *b;
+    size_t len, pos, ysz, fsz, count = 0, i, cap;
+    unsigned long W, H;
+    int mode;
+    avloc_io_status s;
+    if (!path || !frames || !n || !w || !h || !fps) return AVLOC_IO_ERR_NULL;
+    *frames = NULL; *n = 0;
+    s = avloc_io_read_file(path, &b, &len);
+    if (s != AVLOC_IO_OK) { avloc_io__setmsg(msg, msg_cap, avloc_io_strerror(s)); return s; }
+    pos = avloc_io__y4m_header(b, len, &W, &H, fps, &mode, msg, msg_cap);
+    if (!pos) { free(b); return AVLOC_IO_ERR_IMAGE; }
+    ysz = (size_t)W * H;
+    fsz = ysz + (mode == 0 ? 0 : mode == 444 ? 2 * ysz : mode == 422 ? 2 * ((W + 1) / 2) * H
+                                                       : 2 * ((W + 1) / 2) * ((H + 1) / 2));
+    cap = len / (fsz + 6) + 1; /* every frame has at least "FRAME\n" and its planes */
+    if (!avloc_io__mul(cap, ysz * sizeof(float), &i) || !(*frames = (float *)malloc(i))) {
+        free(b);
+        return AVLOC_IO_ERR_NOMEM;
+    }
+    while (pos < len) {
+        if (len - pos < 5 || memcmp(b + pos, "FRAME", 5) != 0) {
+            avloc_io__setmsg(msg, msg_cap, "Y4M: expected FRAME");
+            s = AVLOC_IO_ERR_IMAGE;
+            break;
+        }
+        while (pos < len && b[pos] != '\n') pos++;
+        pos++;
+        if (pos > len || fsz > len - pos || count >= cap) {
+            avloc_io__setmsg(msg, msg_cap, "truncated Y4M frame");
+            s = AVLOC_IO_ERR_IMAGE;
+            break;
+        }
+        for (i = 0; i < ysz; i++) (*frames)[count * ysz + i] = (float)b[pos + i] / 255.0f;
+        pos += fsz;
+        count++;
+    }
+    free(b);
+    if (s == AVLOC_IO_OK && count == 0) { avloc_io__setmsg(msg, msg_cap, "Y4M file has no FRAME"); s = AVLOC_IO_ERR_IMAGE; }
+    if (s != AVLOC_IO_OK) { free(*frames); *frames = NULL; return s; }
+    *n = count; *w = (unsigned)W; *h = (unsigned)H;
+    return AVLOC_IO_OK;
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey(const char *path, const float *frames, size_t n, unsigned w,
+                                                    unsigned h, unsigned fps_num, unsigned fps_den)
+{
+    FILE *f;
+    size_t t, i, ysz = (size_t)w * h;
+    unsigned char *row;
+    int ok;
+    if (!path || !frames) return AVLOC_IO_ERR_NULL;
+    if (!w || !h || !n || !fps_num || !fps_den) return AVLOC_IO_ERR_PARAM;
+    if (!(row = (unsigned char *)malloc(ysz))) return AVLOC_IO_ERR_NOMEM;
+    if (!(f = fopen(path, "wb"))) { free(row); return AVLOC_IO_ERR_OPEN; }
+    ok = fprintf(f, "YUV4MPEG2 W%u H%u F%u:%u Ip A1:1 Cmono\n", w, h, fps_num, fps_den) > 0;
+    for (t = 0; t < n && ok; t++) {
+        for (i = 0; i < ysz; i++) {
+            float v = frames[t * ysz + i];
+            if (!(v >= 0)) v = 0; /* NaN too: never an undefined conversion */
+            else if (v > 1) v = 1;
+            row[i] = (unsigned char)(v * 255.0f + 0.5f);
+        }
+        ok = fputs("FRAME\n", f) >= 0 && fwrite(row, 1, ysz, f) == ysz;
+    }
+    free(row);
+    if (fclose(f) != 0) ok = 0;
+    return ok ? AVLOC_IO_OK : AVLOC_IO_ERR_WRITE;
 }
 
 AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)

@@ -475,6 +475,7 @@ static int gen_noise(const char *cmd, float *l, float *r, size_t n, double d, do
     unsigned long s = seed * 2654435761UL + 12345UL;
     double rms = 0;
     int ok = 0;
+    memset(&plan, 0, sizeof plan); /* destroyed at out, whatever happened before */
     if (avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, &sb) != AVLOC_OK) { avcli_error(cmd, "bad length"); return 0; }
     pm = avcli_malloc(cmd, pb, 1);
     sm = avcli_malloc(cmd, sb, 1);
@@ -504,6 +505,7 @@ static int gen_noise(const char *cmd, float *l, float *r, size_t n, double d, do
     ok = 1;
 out:
     if (!ok && pm && sm && X && Y) avcli_error(cmd, "FFT failed");
+    avloc_fft_destroy_f32(&plan);
     free(pm); free(sm); free(X); free(Y);
     return ok;
 }

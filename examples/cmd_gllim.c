@@ -1072,7 +1072,9 @@ static int cmd_gllim_locate(int argc, char **argv)
 {
     const char *cmd = argv[0], *model = NULL, *manifest = NULL, *draw = NULL, *frame = NULL, *pos[4096];
     int npos = 0, thr_mode = -1, timing = 0, min_active = 100, pr;
-    double thr = NAN, win = 0.0, hop_s = 0.04, obs_w = NAN;
+    /* "not given" is a value outside each flag's range, not NaN: a NaN test
+       is folded away in -ffast-math builds (-ffinite-math-only) */
+    double thr = 1e300, win = 0.0, hop_s = 0.04, obs_w = 0.0;
     avcli_opt opts[14];
     size_t no = 0, i, pbytes, sbytes, n_failed = 0;
     int rc = AVCLI_EXIT_FAIL;
@@ -1112,8 +1114,8 @@ static int cmd_gllim_locate(int argc, char **argv)
     memset(&errs, 0, sizeof errs);
     memset(&list, 0, sizeof list);
     if (!gl_model_load(cmd, model, &gm)) return AVCLI_EXIT_FAIL;
-    if (obs_w == obs_w) gm.m.obs_weight = obs_w;
-    if (thr == thr) gm.m.feat.threshold_db = (float)thr;
+    if (obs_w > 0.0) gm.m.obs_weight = obs_w;
+    if (thr < 1e299) gm.m.feat.threshold_db = (float)thr;
     if (thr_mode >= 0) gm.m.feat.threshold_relative = thr_mode;
     fx.bc = gm.m.feat;
     cam = gl_camera_make((double)gm.m.image_width, (double)gm.m.image_height, gm.m.hfov_deg);

@@ -1178,7 +1178,9 @@ static void test_old_model_file(void)
             CHECK(back.m.feat.window == AVLOC_WINDOW_HANN);
             for (e = 0; e < K * D; e++) CHECK(back.m.sigma2[e] == tm.m.sigma2[e]);
         } else {
+            static const avloc_gllim_model zero;
             CHECK_EQ_INT(avloc_gllim_load(&back.m, old, total, back.mem, mb), AVLOC_ERR_FORMAT);
+            CHECK(memcmp(&back.m, &zero, sizeof back.m) == 0); /* a failed load is a failed init */
         }
         free(old);
         old = NULL;

@@ -302,6 +302,29 @@ static void test_hostile(void)
     expect(G_HEAD G_CONV("x", "y") ",{\"op\":\"conv2d\",\"in\":[\"y\"]", 0, 0, AVLOC_ERR_FORMAT, -1, "graph JSON");
     expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]}],\"outputs\":[\"nope\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_NOT_FOUND, -1, "graph output");
     expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[2,1,5,5]}],\"outputs\":[\"y\"],\"nodes\":[" G_CONV("x", "y") "]}", 0, 0, AVLOC_ERR_UNSUPPORTED, -1, "batch");
+    /* activations whose byte count (or, on 64 bits, the arena end) wraps size_t: refused
+       at init, naming the node, never a tiny arena that run overflows */
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,64,1,1]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],\"outputs\":[\"z\"],\"nodes\":["
+           "{\"op\":\"upsample\",\"in\":[\"x\"],\"out\":[\"u\"],\"a\":{\"size\":[268435456,268435456]}},"
+           "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"u\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
+           0, 0, AVLOC_ERR_OVERFLOW, 0, "too large");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,32,1,1]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],\"outputs\":[\"z\"],\"nodes\":["
+           "{\"op\":\"upsample\",\"in\":[\"x\"],\"out\":[\"u\"],\"a\":{\"size\":[268435456,268435456]}},"
+           "{\"op\":\"relu\",\"in\":[\"u\"],\"out\":[\"r\"]},{\"op\":\"add\",\"in\":[\"u\",\"r\"],\"out\":[\"s\"]},"
+           "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"s\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
+           0, 0, AVLOC_ERR_OVERFLOW, sizeof(size_t) >= 8 ? -1 : 0, /* 32 bits: u's own bytes wrap */
+           sizeof(size_t) >= 8 ? "arena" : "too large");
+    { /* a kernel that is nearly all padding runs only its taps inside the
+         input (every tap took ~1e18 steps: run never returned) */
+        size_t size;
+        avloc_nn_error err;
+        unsigned char *f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+                                     "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"max_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
+                                     "\"a\":{\"kernel_size\":999999999,\"padding\":499999999}}," G_CONV("v", "c") "]}",
+                                     0, 0, &size);
+        if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+        free(f);
+    }
     { /* no graph metadata / wrong format */
         size_t size, obj;
         unsigned char *f = make_file(good, 0, 0, &size);
@@ -311,6 +334,23 @@ static void test_hostile(void)
             CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, 0), AVLOC_ERR_WORKSPACE);
             CHECK_EQ_INT(avloc_nn_query(f, size, &obj), AVLOC_OK);
             CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
+            { /* a failed init leaves the object zeroed, whatever the reason:
+                 re-initialising a live net with a NULL file must not leave
+                 it runnable on the old tables */
+                void *mem = malloc(obj);
+                float x[25] = {0}, y[50];
+                const float *in[1];
+                float *out[1];
+                in[0] = x;
+                out[0] = y;
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, mem, obj), AVLOC_OK);
+                CHECK_EQ_INT(avloc_nn_init(&net, NULL, size, mem, obj), AVLOC_ERR_NULL);
+                CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, x, sizeof x, y, sizeof y), AVLOC_ERR_STATE);
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, mem, obj), AVLOC_OK);
+                CHECK_EQ_INT(avloc_nn_init(&net, f, size, NULL, obj), AVLOC_ERR_NULL);
+                CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, x, sizeof x, y, sizeof y), AVLOC_ERR_STATE);
+                free(mem);
+            }
             free(f);
         }
     }
@@ -520,6 +560,65 @@ static void test_init_shapes(void)
     free(a);
 }
 
+/* Bad arguments to every public function: clean errors, nothing written. */
+static void test_bad_args(void)
+{
+    size_t msize, obj;
+    unsigned char *m = load("add_cat.safetensors", &msize), *mem;
+    avloc_nn net, zero;
+    avloc_nn_tensor_info ti;
+    float x[24], z[36], o1[60], o2[72], arena[64], scratch[4];
+    const float *in[3];
+    float *out[2];
+    char name[4];
+    size_t i;
+    if (!m) { CHECK(0); return; }
+    for (i = 0; i < 24; i++) x[i] = (float)i;
+    for (i = 0; i < 36; i++) z[i] = (float)i;
+    in[0] = x; in[1] = x; in[2] = z;
+    out[0] = o1; out[1] = o2;
+    CHECK_EQ_INT(avloc_nn_query(NULL, msize, &obj), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_query(m, 0, &obj), AVLOC_ERR_FORMAT);
+    CHECK_EQ_INT(avloc_nn_query(m, msize, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init(NULL, m, msize, mem, obj), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_init(&net, NULL, msize, mem, obj), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_init(&net, m, msize, NULL, obj), AVLOC_ERR_NULL);
+    memset(&zero, 0, sizeof zero);
+    CHECK_EQ_INT(avloc_nn_run_f32(&zero, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_nn_input_info(&zero, 0, &ti), AVLOC_ERR_STATE);
+    CHECK_EQ_INT(avloc_nn_init(&net, m, msize, mem, obj), AVLOC_OK);
+    CHECK(net.arena_bytes > 0 && net.arena_bytes <= sizeof arena);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, NULL, net.arena_bytes, scratch, sizeof scratch), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, (char *)arena + 2, net.arena_bytes, scratch, sizeof scratch), AVLOC_ERR_PARAM);
+    in[1] = NULL;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NULL);
+    in[1] = x;
+    out[1] = NULL;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NULL);
+    out[1] = o2;
+    x[5] = NAN;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NONFINITE);
+    x[5] = INFINITY;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_NONFINITE);
+    x[5] = 5.0f;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_OK);
+    CHECK_EQ_INT(avloc_nn_input_info(&net, 3, &ti), AVLOC_ERR_NOT_FOUND);
+    CHECK_EQ_INT(avloc_nn_output_info(&net, 2, &ti), AVLOC_ERR_NOT_FOUND);
+    CHECK_EQ_INT(avloc_nn_tensor_info_at(&net, net.n_tensors, &ti), AVLOC_ERR_NOT_FOUND);
+    CHECK_EQ_INT(avloc_nn_input_info(&net, 0, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_nn_node_name(&net, 0, name, 2), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_nn_node_name(&net, 0, name, sizeof name), AVLOC_OK);
+    CHECK(strcmp(name, "m0") == 0);
+    CHECK_EQ_INT(avloc_nn_node_name(&net, 3, name, sizeof name), AVLOC_ERR_NOT_FOUND);
+    CHECK(avloc_nn_op_name(AVLOC_NN_OP_COUNT) == NULL && strcmp(avloc_nn_op_name(AVLOC_NN_CAT), "cat") == 0);
+    avloc_nn_destroy(&net);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, in, out, arena, sizeof arena, scratch, sizeof scratch), AVLOC_ERR_STATE);
+    avloc_nn_destroy(NULL);
+    free(mem);
+    free(m);
+}
+
 static void rng_ones(void *user, float *eps, size_t n)
 {
     size_t i;
@@ -563,6 +662,7 @@ int main(void)
     test_goldens();
     test_reparam_rng();
     test_init_shapes();
+    test_bad_args();
     test_hostile();
     test_edge_cases();
     test_truncation();

@@ -1,0 +1,1482 @@
+/* avloc_mp.h - audio-visual matching pursuit (AV-MP) for avloc: sparse coding
+   of an audio track and a video with bimodal, shift-invariant kernels, a
+   naive reference coder, a fast coder, video whitening, Hebbian dictionary
+   learning and localisation of the sounding region.   v0.1.0
+
+   The method of Monaci, Sommer and Vandergheynst, "Learning sparse generative
+   models of audiovisual signals" (EUSIPCO 2008).
+
+   USAGE
+   -----
+   In exactly ONE C or C++ file:
+       #define AVLOC_IMPLEMENTATION      // core + every avloc header included
+       #include "avloc_mp.h"
+   or, to place only this module's implementation in a file:
+       #define AVLOC_MP_IMPLEMENTATION
+       #include "avloc_mp.h"
+   (then AVLOC_IMPLEMENTATION must be defined in exactly one file for the
+   core and the DSP module, whose FFT this module uses).
+
+       // audio: cfg.audio_samples floats; video: frames x height x width floats
+       avloc_mp_config cfg = avloc_mp_config_default();   // K=10, 1602, 8x8x6
+       cfg.audio_samples = na; cfg.frames = nf; cfg.height = h; cfg.width = w;
+       size_t ob, sb;
+       avloc_mp_coder_query(&cfg, &ob, &sb);
+       avloc_mp_coder coder;
+       avloc_mp_coder_init(&coder, &cfg, malloc(ob), ob);
+       void *scratch = malloc(sb);
+       avloc_mp_dict dict = { kernels_audio, kernels_video }; // [K][La], [K][T][H][W]
+       avloc_mp_coder_set_dict(&coder, &dict, scratch, sb);  // cross-correlation tables
+       avloc_mp_atom atoms[200];
+       size_t n;
+       avloc_mp_code_f32(&coder, audio, video, 200, 0.0f, atoms, &n,
+                         res_audio, res_video, scratch, sb);
+       // atoms[i]: kernel k, audio offset, first frame, row, col, ca, cv
+
+   THE MODEL AND THE TRANSLATION
+   -----------------------------
+   A kernel phi_k = (audio phi_k^a: La samples, video phi_k^v: T x H x W),
+   each modality of unit l2 norm (set_dict does not renormalise: call
+   avloc_mp_dict_normalize). A time shift r is taken on the audio sample
+   grid: audio offset n (r = n / audio_rate) puts the audio kernel at samples
+   n .. n+La-1 and the video kernel at frames f(n) .. f(n)+T-1 with
+   f(n) = nint(n * video_fps / audio_rate) (round half up), plus a spatial
+   offset (row p, column q) of its top-left pixel. Only positions where both
+   modalities lie wholly inside the signal are used: n + La <= audio_samples
+   and f(n) + T <= frames.
+
+   AV-MP step: choose (k, n, p, q) maximising |<a, T phi_k^a>| + |<v, T phi_k^v>|
+   (a, v: current residuals), record ca = <a, T phi^a>, cv = <v, T phi^v>,
+   subtract ca T phi^a and cv T phi^v. Stop after max_atoms atoms, or when
+   the best score is below the threshold (or zero).
+   TIES are broken towards the lowest kernel k, then the lowest audio offset
+   n, then the lowest (row, column) in row-major order. Both coders follow
+   this rule, so on the same input they pick the same atoms unless two scores
+   differ only by rounding (the naive coder sums in double, the fast one in
+   float through FFTs).
+
+   TWO CODERS
+   ----------
+   avloc_mp_code_naive_f32: the reference. Every step recomputes every inner
+   product directly from the residuals (O(K * positions * kernel size) per
+   atom). No memory beyond the outputs. Use it for tests and small problems.
+
+   avloc_mp_code_f32 (the fast coder), as MPTK and LTFAT do it for audio:
+   - First pass: every inner product by FFT correlation (avloc_fft_*, 3-D
+     separable complex transforms of 5-smooth sizes; two real kernels per
+     complex transform).
+   - After each atom, only the inner products whose support overlaps the atom
+     change, in the coefficient domain:
+       <r - c T_s phi_j, T_u phi_k> = <r, T_u phi_k> - c <T_s phi_j, T_u phi_k>
+     with the kernel-to-kernel cross-correlations at all lags, computed once
+     per dictionary by set_dict (by FFT).
+   - Selection: positions are grouped in blocks (kernel k, video frame f):
+     each block keeps its best |audio| over the audio offsets that map to f,
+     its best |video| over (p, q), and their argmaxes; a binary max tree over
+     the blocks gives the best atom in O(log blocks). After an update a block
+     is rescanned only if its old argmax was in the changed region, otherwise
+     only the changed region is scanned.
+
+   MEMORY (reported by avloc_mp_coder_query / avloc_mp_coder_info)
+   - object: FFT plans + the cross-correlation tables
+       4 * K^2 * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
+     (K=30, La=2670, 12x12x10: 55 MB). cfg.low_memory = 1 drops the tables
+     and recomputes the K rows of the selected kernel by FFT after each atom
+     (K/2 + 1 small FFTs per modality and atom): slower, memory K times less.
+   - scratch per coding call: the correlation maps 4 * K * (Nr + Nf' * Hv * Wv)
+     bytes (Nr audio offsets, Nf' frame offsets, Hv x Wv spatial offsets),
+     block maxima, the max tree and the FFT buffers.
+
+   WHITENING: avloc_mp_whiten_f32 filters each frame with the 1/f-whitening
+   filter of Olshausen & Field, R(f) = f exp(-(f/f0)^4) (f in cycles/pixel,
+   f0 = 0.4 by default), computed by 2-D FFT of the frame (circular).
+
+   LEARNING: avloc_mp_learn_f32 alternates fast coding and the Hebbian step
+   of the paper (see its comment for the options that make it robust).
+
+   LOCALISATION: avloc_mp_heatmap_f32 spreads |cv| of each atom over its
+   video support into a per-frame heat map; avloc_mp_locate_f32 reduces it
+   to one position per frame (the heat-weighted centroid).
+
+   All entry points validate their input (AVLOC_ERR_NULL, _SIZE, _PARAM,
+   _NONFINITE, _WORKSPACE) and never allocate.
+*/
+#ifndef AVLOC_MP_H
+#define AVLOC_MP_H
+
+#include "avloc.h"
+#include "avloc_dsp.h" /* avloc_fft_*: the first pass and the cross-correlation tables */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Sizes of the kernels and of the signal, rates, memory mode. */
+typedef struct avloc_mp_config {
+    size_t kernels;        /* K (default 10) */
+    size_t audio_len;      /* La: audio samples per kernel (default 1602) */
+    size_t kernel_t, kernel_h, kernel_w; /* video kernel frames, rows, cols (default 6, 8, 8) */
+    size_t audio_samples;  /* signal audio length (no default: 0 is rejected) */
+    size_t frames, height, width; /* signal video size (no default) */
+    double audio_rate;     /* Hz (default 8000) */
+    double video_fps;      /* frames per second (default 29.97) */
+    int low_memory;        /* 1: no cross-correlation tables (default 0) */
+    int product_score;     /* 0: select by |ca| + |cv| (the paper, default); 1: by |ca| * |cv|,
+                              which never selects an atom that explains one modality only */
+} avloc_mp_config;
+
+AVLOC_API avloc_mp_config avloc_mp_config_default(void);
+
+/* A dictionary: kernels in caller memory, shapes from the config.
+   audio [K][La], video [K][T][H][W] (frame, row, column). */
+typedef struct avloc_mp_dict {
+    float *audio;
+    float *video;
+} avloc_mp_dict;
+
+/* One atom of a decomposition. */
+typedef struct avloc_mp_atom {
+    size_t k;        /* kernel */
+    size_t offset;   /* first audio sample (time = offset / audio_rate) */
+    size_t frame;    /* first video frame = nint(offset * fps / rate) */
+    size_t row, col; /* top-left pixel of the video kernel */
+    float ca, cv;    /* audio and video coefficients */
+} avloc_mp_atom;
+
+/* Video frame where the kernel placed at audio offset n starts. */
+AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n);
+
+/* Checks the config (sizes, rates, kernel inside the signal) and returns the
+   number of audio offsets Nr and frame offsets Nf' (either may be NULL). */
+AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_offsets,
+                                          size_t *n_frames);
+
+/* Normalise each modality of each kernel to unit l2 norm (a zero kernel is
+   left zero and gives AVLOC_ERR_NUMERIC after all others are done). */
+AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc_mp_dict *dict);
+
+/* The reference coder: direct inner products, full rescan each step.
+   res_audio [audio_samples] and res_video [frames*height*width] receive the
+   residuals; they may be the same buffers as audio / video (in place).
+   *n_atoms receives the number of atoms written (<= max_atoms). */
+AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const avloc_mp_dict *dict,
+                                               const float *audio, const float *video,
+                                               size_t max_atoms, float threshold,
+                                               avloc_mp_atom *atoms, size_t *n_atoms,
+                                               float *res_audio, float *res_video);
+
+/* The fast coder object: FFT plans and (unless low_memory) the tables. */
+typedef struct avloc_mp_coder {
+    avloc_mp_config cfg;
+    size_t n_off, n_fr;      /* audio offsets Nr, frame offsets Nf' */
+    size_t hv, wv;           /* spatial offsets */
+    size_t lag_a, lag_v;     /* lags per table row: 2La-1, (2T-1)(2H-1)(2W-1) */
+    size_t grid[4][3];       /* FFT sizes: audio pass, video pass, audio table, video table */
+    avloc_fft_f32 plan[4][3];
+    float *xc_audio;         /* [K][K][lag_a] or NULL (low memory) */
+    float *xc_video;         /* [K][K][lag_v] or NULL */
+    const float *dict_audio; /* set by set_dict (caller memory, kept alive) */
+    const float *dict_video;
+    size_t table_bytes;      /* bytes of the tables (0 when low_memory) */
+    size_t scratch_bytes;    /* per-call scratch */
+    unsigned magic;
+} avloc_mp_coder;
+
+AVLOC_API avloc_result avloc_mp_coder_query(const avloc_mp_config *cfg, size_t *obj_bytes,
+                                            size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_mp_coder_init(avloc_mp_coder *c, const avloc_mp_config *cfg,
+                                           void *mem, size_t bytes);
+AVLOC_API void avloc_mp_coder_destroy(avloc_mp_coder *c);
+/* Take a dictionary (kept by pointer: it must stay alive and unchanged until
+   the next set_dict) and build the cross-correlation tables. */
+AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
+                                               void *scratch, size_t scratch_bytes);
+/* The fast coder; same contract and outputs as avloc_mp_code_naive_f32. */
+AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
+                                         const float *video, size_t max_atoms, float threshold,
+                                         avloc_mp_atom *atoms, size_t *n_atoms,
+                                         float *res_audio, float *res_video,
+                                         void *scratch, size_t scratch_bytes);
+
+/* ----------------------------------------------------------- learning */
+/* Dictionary learning by alternating AV-MP coding and the Hebbian step of
+   the paper, per modality m in {audio, video}:
+       phi_k^m <- normalise(phi_k^m + eta * sum_i c_ki^m R_i^m / sum_i (c_ki^m)^2)
+   where R_i^m is the residual patch under atom i of kernel k (after the whole
+   coding pass). Dividing by sum c^2 is a per-kernel step size: with eta = 1 the
+   step is the least-squares kernel for the current code (each atom's patch is
+   residual + c phi), so frequently chosen kernels do not run away with a
+   huge step and rarely chosen ones still move; this, with initialisation
+   from data patches, is what keeps one kernel from absorbing everything.
+   COUPLED STEP (cfg.coupled, default): each atom's contribution to the audio
+   step is also weighted by |cv| and to the video step by |ca| (a weighted
+   least-squares step, sums of |cv| ca^2 and |ca| cv^2 in the denominators).
+   An atom that explains one modality only (a video-only event picked by an
+   audio-visual kernel, ca ~ 0) then does not blend its pattern into the
+   kernel: without it, a kernel used both by an audio-visual event and a
+   silent moving shape learns a mixture of the two shapes.
+   PRODUCT SCORE (cfg.product_score, off by default): while learning, atoms are
+   selected by |ca| * |cv| instead of the paper's |ca| + |cv|, so that only
+   bimodal events are coded and learned (the paper's stated aim); the coder's
+   own setting is restored afterwards.
+   eta decays as eta / (1 + iter / eta_halflife). Kernels used by no atom are
+   left as they are (the paper's "not used" kernels). Stops after `iters`
+   iterations or when the relative l2 change of the dictionary,
+   ||phi_new - phi_old|| / ||phi_old||, is below tol (the paper's 1 %).
+   Deterministic for a given seed. */
+typedef struct avloc_mp_learn_config {
+    size_t atoms;          /* atoms per coding pass (default 20) */
+    size_t iters;          /* M (default 50) */
+    double eta;            /* step (default 1.0) */
+    double eta_halflife;   /* iterations for eta to halve (default 20; 0: constant) */
+    double tol;            /* relative change to stop (default 0.01) */
+    uint64_t seed;         /* initialisation (default 1) */
+    int init_from_data;    /* 1: kernels start as signal patches at random places (default); 0: random */
+    int product_score;     /* code with |ca| * |cv| while learning (default 0; see avloc_mp_config) */
+    int coupled;           /* 1: weight each atom's audio step by |cv| and video step by |ca| (default);
+                              0: the paper's rule (each modality by its own coefficient only) */
+    /* called after every iteration; return non-zero to stop */
+    int (*progress)(void *user, size_t iter, size_t iters, double change, size_t atoms_coded);
+    void *user;
+} avloc_mp_learn_config;
+
+AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void);
+/* Scratch for avloc_mp_learn_f32 with this coder (coding scratch, atoms,
+   residuals, the old dictionary). */
+AVLOC_API avloc_result avloc_mp_learn_query(const avloc_mp_coder *c, const avloc_mp_learn_config *lc,
+                                            size_t *scratch_bytes);
+/* Learns dict (in place; initialised here from lc->seed) on one signal of
+   the coder's size. *iters_done (optional) receives the iterations run. */
+AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict, const float *audio,
+                                          const float *video, const avloc_mp_learn_config *lc,
+                                          void *scratch, size_t scratch_bytes, size_t *iters_done);
+
+/* ------------------------------------------------------- localisation */
+/* heat [frames][height][width] (overwritten): every atom adds
+   |ca * cv| * |phi_k^v(t, y, x)| over its video support, so atoms that
+   explain both modalities dominate and the heat sits where the kernel has
+   structure. Atoms outside the signal give AVLOC_ERR_PARAM. */
+AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
+                                            const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
+/* Source position of one heat frame: the heat-weighted centre (column u,
+   row v, in pixels) of the pixels at or above half the frame's maximum
+   inside a win_w x win_h window centred on the maximum (the kernel's size is
+   a good window), so that a second, weaker region elsewhere (a distracter)
+   does not pull the centre between the two. Returns 0 (u, v untouched) when
+   the frame has no heat. */
+AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
+                                        size_t win_h, double *u, double *v);
+
+/* ---------------------------------------------------------- whitening */
+/* Whitening of each frame by the filter of Olshausen & Field (1997):
+   R(f) = f exp(-(f/f0)^4), f = sqrt(fx^2 + fy^2) in cycles per pixel with
+   fx, fy the signed DFT frequencies (numpy.fft.fftfreq) of a width x height
+   frame, f0 the cut-off (0.4 in their code: 0.4 N cycles per N-pixel
+   picture). Flattens the 1/f spectrum of natural images and removes the mean
+   (R(0) = 0), so edges and motion dominate the video inner products; the
+   high-frequency roll-off keeps pixel noise and aliasing down. Applied with
+   a circular 2-D FFT of the exact frame size, in place, frame by frame:
+   video = real(ifft2(fft2(video) * R)) as tools/gen_goldens_mp.py does.
+   Scratch from avloc_mp_whiten_query. */
+AVLOC_API avloc_result avloc_mp_whiten_query(size_t height, size_t width, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t height, size_t width,
+                                           double f0, void *scratch, size_t scratch_bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AVLOC_MP_H */
+
+/* ====================================================================== */
+/*                            IMPLEMENTATION                              */
+/* ====================================================================== */
+#if defined(AVLOC_IMPLEMENTATION) && !defined(AVLOC_MP_IMPLEMENTATION)
+#define AVLOC_MP_IMPLEMENTATION
+#endif
+#if defined(AVLOC_MP_IMPLEMENTATION) && !defined(AVLOC_MP_IMPLEMENTATION_DONE)
+#define AVLOC_MP_IMPLEMENTATION_DONE
+
+#include <math.h>
+#include <string.h>
+
+#define AVLOC__MP_MAGIC 0x4d50u /* "MP" */
+
+AVLOC_API avloc_mp_config avloc_mp_config_default(void)
+{
+    avloc_mp_config c;
+    memset(&c, 0, sizeof c);
+    c.kernels = 10;
+    c.audio_len = 1602;
+    c.kernel_t = 6;
+    c.kernel_h = 8;
+    c.kernel_w = 8;
+    c.audio_rate = 8000.0;
+    c.video_fps = 29.97;
+    return c;
+}
+
+AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n)
+{
+    return (size_t)floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
+}
+
+static size_t avloc__mp_kv(const avloc_mp_config *c) /* video kernel values */
+{
+    return c->kernel_t * c->kernel_h * c->kernel_w;
+}
+
+static size_t avloc__mp_nv(const avloc_mp_config *c) /* video signal values */
+{
+    return c->frames * c->height * c->width;
+}
+
+AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_offsets,
+                                          size_t *n_frames)
+{
+    size_t nr, t, s;
+    if (!cfg) return AVLOC_ERR_NULL;
+    if (!(cfg->audio_rate > 0) || !(cfg->video_fps > 0) || cfg->audio_rate > 1e7 || cfg->video_fps > 1e4)
+        return AVLOC_ERR_PARAM;
+    if (!cfg->kernels || !cfg->audio_len || !cfg->kernel_t || !cfg->kernel_h || !cfg->kernel_w ||
+        !cfg->audio_samples || !cfg->frames || !cfg->height || !cfg->width)
+        return AVLOC_ERR_SIZE;
+    if (cfg->kernels > AVLOC_MAX_DIM || cfg->audio_samples > AVLOC_MAX_DIM ||
+        cfg->frames > AVLOC_MAX_DIM || cfg->height > 65536 || cfg->width > 65536)
+        return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(cfg->kernel_t, cfg->kernel_h, &t) || !avloc_size_mul(t, cfg->kernel_w, &t) ||
+        !avloc_size_mul(cfg->frames, cfg->height, &s) || !avloc_size_mul(s, cfg->width, &s))
+        return AVLOC_ERR_OVERFLOW;
+    if (cfg->audio_len > cfg->audio_samples || cfg->kernel_t > cfg->frames ||
+        cfg->kernel_h > cfg->height || cfg->kernel_w > cfg->width)
+        return AVLOC_ERR_SIZE; /* the signal is shorter or smaller than a kernel */
+    /* offsets n with n + La <= samples and f(n) + T <= frames (f is monotone) */
+    nr = cfg->audio_samples - cfg->audio_len + 1;
+    if (avloc_mp_frame_of(cfg, nr - 1) + cfg->kernel_t > cfg->frames) {
+        /* binary search for the first n whose video kernel does not fit */
+        size_t lo = 0, hi = nr - 1; /* f(hi) does not fit */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (avloc_mp_frame_of(cfg, mid) + cfg->kernel_t > cfg->frames) hi = mid;
+            else lo = mid + 1;
+        }
+        nr = lo;
+    }
+    if (nr == 0) return AVLOC_ERR_SIZE;
+    if (n_offsets) *n_offsets = nr;
+    if (n_frames) *n_frames = avloc_mp_frame_of(cfg, nr - 1) + 1;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__mp_check_dict(const avloc_mp_config *cfg, const avloc_mp_dict *d)
+{
+    if (!d || !d->audio || !d->video) return AVLOC_ERR_NULL;
+    if (!avloc_all_finite_f32(d->audio, cfg->kernels * cfg->audio_len) ||
+        !avloc_all_finite_f32(d->video, cfg->kernels * avloc__mp_kv(cfg)))
+        return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
+static double avloc__mp_norm(const float *x, size_t n)
+{
+    double s = 0;
+    size_t i;
+    for (i = 0; i < n; i++) s += (double)x[i] * x[i];
+    return sqrt(s);
+}
+
+/* x /= ||x||; returns 0 if x is zero (left as is). */
+static int avloc__mp_unit(float *x, size_t n)
+{
+    double s = avloc__mp_norm(x, n);
+    size_t i;
+    if (!(s > 0)) return 0;
+    for (i = 0; i < n; i++) x[i] = (float)(x[i] / s);
+    return 1;
+}
+
+AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc_mp_dict *dict)
+{
+    size_t k, kv;
+    int ok = 1;
+    if (!cfg || !dict || !dict->audio || !dict->video) return AVLOC_ERR_NULL;
+    if (!cfg->kernels || !cfg->audio_len || !(kv = avloc__mp_kv(cfg))) return AVLOC_ERR_SIZE;
+    for (k = 0; k < cfg->kernels; k++) {
+        ok &= avloc__mp_unit(dict->audio + k * cfg->audio_len, cfg->audio_len);
+        ok &= avloc__mp_unit(dict->video + k * kv, kv);
+    }
+    return ok ? AVLOC_OK : AVLOC_ERR_NUMERIC;
+}
+
+/* Common checks of a coding call. */
+static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float *audio,
+                                         const float *video, const avloc_mp_atom *atoms,
+                                         const size_t *n_atoms, const float *ra, const float *rv,
+                                         size_t max_atoms)
+{
+    if (!audio || !video || !n_atoms || !ra || !rv || (max_atoms && !atoms)) return AVLOC_ERR_NULL;
+    if (!avloc_all_finite_f32(audio, cfg->audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(cfg)))
+        return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
+/* Subtract the atom's two projections from the residuals. */
+static void avloc__mp_subtract(const avloc_mp_config *cfg, const float *ka, const float *kv,
+                               const avloc_mp_atom *at, float *ra, float *rv)
+{
+    size_t i, t, y, x, W = cfg->width, H = cfg->height;
+    for (i = 0; i < cfg->audio_len; i++) ra[at->offset + i] -= at->ca * ka[i];
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            float *dst = rv + ((at->frame + t) * H + at->row + y) * W + at->col;
+            const float *src = kv + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) dst[x] -= at->cv * src[x];
+        }
+}
+
+/* ------------------------------------------------------------ naive coder */
+
+static double avloc__mp_dot_audio(const avloc_mp_config *cfg, const float *r, const float *k, size_t n)
+{
+    double s = 0;
+    size_t i;
+    for (i = 0; i < cfg->audio_len; i++) s += (double)r[n + i] * k[i];
+    return s;
+}
+
+static double avloc__mp_dot_video(const avloc_mp_config *cfg, const float *r, const float *k,
+                                  size_t f, size_t p, size_t q)
+{
+    double s = 0;
+    size_t t, y, x;
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            const float *row = r + ((f + t) * cfg->height + p + y) * cfg->width + q;
+            const float *kk = k + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) s += (double)row[x] * kk[x];
+        }
+    return s;
+}
+
+AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const avloc_mp_dict *dict,
+                                               const float *audio, const float *video,
+                                               size_t max_atoms, float threshold,
+                                               avloc_mp_atom *atoms, size_t *n_atoms,
+                                               float *res_audio, float *res_video)
+{
+    size_t nr, i, kv;
+    avloc_result r;
+    if (!cfg) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, &nr, NULL)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
+        return r;
+    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    *n_atoms = 0;
+    kv = avloc__mp_kv(cfg);
+    if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
+    if (res_video != video) memcpy(res_video, video, avloc__mp_nv(cfg) * sizeof *video);
+    for (i = 0; i < max_atoms; i++) {
+        double best = -1;
+        avloc_mp_atom at;
+        size_t k, n, p, q;
+        memset(&at, 0, sizeof at);
+        for (k = 0; k < cfg->kernels; k++) {
+            const float *ka = dict->audio + k * cfg->audio_len, *kvid = dict->video + k * kv;
+            size_t cur_f = (size_t)-1, bp = 0, bq = 0;
+            double bv = 0;
+            int found;
+            for (n = 0; n < nr; n++) {
+                size_t f = avloc_mp_frame_of(cfg, n);
+                double a, s;
+                if (f != cur_f) { /* best video position of this frame offset */
+                    cur_f = f;
+                    found = 0;
+                    for (p = 0; p + cfg->kernel_h <= cfg->height; p++)
+                        for (q = 0; q + cfg->kernel_w <= cfg->width; q++) {
+                            double v = avloc__mp_dot_video(cfg, res_video, kvid, f, p, q);
+                            if (!found || fabs(v) > fabs(bv)) { /* strict: lowest (p, q) wins ties */
+                                found = 1; bv = v; bp = p; bq = q;
+                            }
+                        }
+                }
+                a = avloc__mp_dot_audio(cfg, res_audio, ka, n);
+                s = cfg->product_score ? fabs(a) * fabs(bv) : fabs(a) + fabs(bv);
+                if (s > best) {
+                    best = s;
+                    at.k = k; at.offset = n; at.frame = f; at.row = bp; at.col = bq;
+                    at.ca = (float)a; at.cv = (float)bv;
+                }
+            }
+        }
+        if (!(best > 0) || best < threshold) break;
+        atoms[i] = at;
+        avloc__mp_subtract(cfg, dict->audio + at.k * cfg->audio_len, dict->video + at.k * kv, &at,
+                           res_audio, res_video);
+        *n_atoms = i + 1;
+    }
+    return AVLOC_OK;
+}
+
+/* ------------------------------------------------------------ FFT helpers */
+
+/* Smallest 2^a 3^b 5^c >= n: fast lengths for the library FFT. */
+static size_t avloc__mp_good_size(size_t n)
+{
+    size_t best = (size_t)-1, p2, p3, p5;
+    if (n <= 1) return 1;
+    for (p5 = 1; p5 < best && p5 / 5 < n; p5 *= 5)
+        for (p3 = p5; p3 < best && p3 / 3 < n; p3 *= 3) {
+            p2 = p3;
+            while (p2 < n) p2 *= 2;
+            if (p2 < best) best = p2;
+        }
+    return best;
+}
+
+/* What the FFT helpers need: one line buffer and the FFT scratch. */
+typedef struct avloc__mp_work {
+    avloc_complex_f32 *line;
+    void *fs;
+    size_t fsb;
+} avloc__mp_work;
+
+/* In-place separable 3-D complex FFT of an n[0] x n[1] x n[2] grid. */
+static avloc_result avloc__mp_fft3(const avloc_fft_f32 *plan, const size_t *n, avloc_complex_f32 *x,
+                                   avloc_fft_dir dir, const avloc__mp_work *w)
+{
+    size_t i, j, a, n12 = n[1] * n[2];
+    avloc_result r = AVLOC_OK;
+    if (n[2] > 1)
+        for (i = 0; i < n[0] * n[1] && r == AVLOC_OK; i++)
+            r = avloc_fft_c2c_f32(&plan[2], x + i * n[2], x + i * n[2], dir, w->fs, w->fsb);
+    if (n[1] > 1)
+        for (i = 0; i < n[0]; i++)
+            for (j = 0; j < n[2] && r == AVLOC_OK; j++) {
+                avloc_complex_f32 *base = x + i * n12 + j;
+                for (a = 0; a < n[1]; a++) w->line[a] = base[a * n[2]];
+                r = avloc_fft_c2c_f32(&plan[1], w->line, w->line, dir, w->fs, w->fsb);
+                for (a = 0; a < n[1]; a++) base[a * n[2]] = w->line[a];
+            }
+    if (n[0] > 1)
+        for (j = 0; j < n12 && r == AVLOC_OK; j++) {
+            for (a = 0; a < n[0]; a++) w->line[a] = x[a * n12 + j];
+            r = avloc_fft_c2c_f32(&plan[0], w->line, w->line, dir, w->fs, w->fsb);
+            for (a = 0; a < n[0]; a++) x[a * n12 + j] = w->line[a];
+        }
+    return r;
+}
+
+/* Zero the grid and put box h1 (+ i * sign * h2 if h2) of size nb at offset off. */
+static void avloc__mp_load(avloc_complex_f32 *g, const size_t *n, const float *h1, const float *h2,
+                           float sign, const size_t *nb, const size_t *off)
+{
+    size_t i, j, l;
+    memset(g, 0, n[0] * n[1] * n[2] * sizeof *g);
+    for (i = 0; i < nb[0]; i++)
+        for (j = 0; j < nb[1]; j++) {
+            avloc_complex_f32 *dst = g + ((i + off[0]) * n[1] + j + off[1]) * n[2] + off[2];
+            size_t src = (i * nb[1] + j) * nb[2];
+            for (l = 0; l < nb[2]; l++) {
+                dst[l].re = h1[src + l];
+                dst[l].im = h2 ? sign * h2[src + l] : 0.0f;
+            }
+        }
+}
+
+/* Valid correlations out[u] = sum_i x[u+i] h[i] (u in the box nout) of a real
+   signal whose spectrum X is given with two real kernels h1, h2 (h2 may be
+   NULL) of size nh, by one complex transform: with B = FFT(h1 - i h2),
+   IFFT(X conj(B)) = (x corr h1) + i (x corr h2) because x, h1, h2 are real.
+   The grid must be at least as large as nout + nh - 1 on each axis, so the
+   circular correlation equals the linear one on the box. */
+static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t *n,
+                                        const avloc_complex_f32 *X, avloc_complex_f32 *Y,
+                                        const float *h1, const float *h2, const size_t *nh,
+                                        float *out1, float *out2, const size_t *nout,
+                                        const avloc__mp_work *w)
+{
+    static const size_t zero[3] = {0, 0, 0};
+    size_t i, j, l, total = n[0] * n[1] * n[2];
+    avloc_result r;
+    avloc__mp_load(Y, n, h1, h2, -1.0f, nh, zero);
+    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_FORWARD, w)) != AVLOC_OK) return r;
+    for (i = 0; i < total; i++) { /* Y = X conj(Y) */
+        float br = Y[i].re, bi = -Y[i].im;
+        float xr = X[i].re, xi = X[i].im;
+        Y[i].re = xr * br - xi * bi;
+        Y[i].im = xr * bi + xi * br;
+    }
+    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_INVERSE, w)) != AVLOC_OK) return r;
+    for (i = 0; i < nout[0]; i++)
+        for (j = 0; j < nout[1]; j++) {
+            const avloc_complex_f32 *src = Y + (i * n[1] + j) * n[2];
+            size_t o = (i * nout[1] + j) * nout[2];
+            for (l = 0; l < nout[2]; l++) out1[o + l] = src[l].re;
+            if (out2)
+                for (l = 0; l < nout[2]; l++) out2[o + l] = src[l].im;
+        }
+    return AVLOC_OK;
+}
+
+/* Correlate the spectrum X with every kernel of one modality (two per
+   transform): out + k * out_stride receives kernel k's box. */
+static avloc_result avloc__mp_corr_all(const avloc_fft_f32 *plan, const size_t *n,
+                                       const avloc_complex_f32 *X, avloc_complex_f32 *Y,
+                                       const float *kern, size_t K, const size_t *nh,
+                                       float *out, size_t out_stride, const size_t *nout,
+                                       const avloc__mp_work *w)
+{
+    size_t k, kn = nh[0] * nh[1] * nh[2];
+    avloc_result r = AVLOC_OK;
+    for (k = 0; k < K && r == AVLOC_OK; k += 2) {
+        int two = k + 1 < K;
+        r = avloc__mp_corr_pair(plan, n, X, Y, kern + k * kn, two ? kern + (k + 1) * kn : NULL, nh,
+                                out + k * out_stride, two ? out + (k + 1) * out_stride : NULL, nout, w);
+    }
+    return r;
+}
+
+/* ---------------------------------------------------------- fast coder */
+
+/* Grid indices in avloc_mp_coder.grid / .plan. */
+enum { AVLOC__MP_GA = 0, AVLOC__MP_GV = 1, AVLOC__MP_GXA = 2, AVLOC__MP_GXV = 3 };
+
+/* Per-call scratch of the fast coder (and of set_dict). */
+typedef struct avloc__mp_scr {
+    float *A;          /* [K][Nr] audio inner products */
+    float *V;          /* [K][Nf'][Hv][Wv] video inner products */
+    float *ba, *bv;    /* [K*Nf'] block best |A| (-1 if empty) and best |V| */
+    size_t *ia, *iv;   /* argmaxes: audio offset n; p*Wv + q */
+    float *bs;         /* [K*Nf'] block score */
+    size_t *tree;      /* [2P] max tree of block indices */
+    size_t P;
+    size_t *fstart;    /* [Nf'+1] first audio offset of each frame offset */
+    float *xa, *xv;    /* low memory: the K table rows of the selected kernel */
+    avloc_complex_f32 *X, *Y; /* FFT grids */
+    avloc__mp_work w;
+} avloc__mp_scr;
+
+static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; }
+
+static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv;
+    for (i = 0; i < 4; i++) {
+        size_t g = avloc__mp_grid_size(c->grid[i]);
+        if (g > gmax) gmax = g;
+        for (j = 0; j < 3; j++) {
+            if (c->grid[i][j] > lmax) lmax = c->grid[i][j];
+            if (c->plan[i][j].scratch_bytes > fsb) fsb = c->plan[i][j].scratch_bytes;
+        }
+    }
+    if (!avloc_size_mul(c->n_fr, c->hv * c->wv, &nv) || !avloc_size_mul(nv, K, &nv)) return AVLOC_ERR_OVERFLOW;
+    s->P = 1;
+    while (s->P < nb) s->P *= 2;
+    s->A = AVLOC_PUSH(a, float, K * c->n_off);
+    s->V = AVLOC_PUSH(a, float, nv);
+    s->ba = AVLOC_PUSH(a, float, nb);
+    s->bv = AVLOC_PUSH(a, float, nb);
+    s->bs = AVLOC_PUSH(a, float, nb);
+    s->ia = AVLOC_PUSH(a, size_t, nb);
+    s->iv = AVLOC_PUSH(a, size_t, nb);
+    s->tree = AVLOC_PUSH(a, size_t, 2 * s->P);
+    s->fstart = AVLOC_PUSH(a, size_t, c->n_fr + 1);
+    s->xa = s->xv = NULL;
+    if (cfg->low_memory) {
+        s->xa = AVLOC_PUSH(a, float, K * c->lag_a);
+        s->xv = AVLOC_PUSH(a, float, K * c->lag_v);
+    }
+    s->X = AVLOC_PUSH(a, avloc_complex_f32, gmax);
+    s->Y = AVLOC_PUSH(a, avloc_complex_f32, gmax);
+    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, lmax);
+    s->w.fs = fsb ? avloc_arena_push(a, fsb, 1, AVLOC_ALIGN) : NULL;
+    s->w.fsb = fsb;
+    return avloc_arena_status(a);
+}
+
+/* The coder's layout: sizes, FFT plans, tables. */
+static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_mp_config *cfg = (const avloc_mp_config *)vcfg;
+    avloc_mp_coder tmp, *c = obj ? (avloc_mp_coder *)obj : &tmp;
+    avloc__mp_scr s;
+    avloc_arena sa;
+    size_t i, j, K = cfg->kernels, T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w;
+    avloc_result r;
+    memset(&tmp, 0, sizeof tmp);
+    c->cfg = *cfg;
+    if ((r = avloc_mp_positions(cfg, &c->n_off, &c->n_fr)) != AVLOC_OK) return r;
+    c->hv = cfg->height - H + 1;
+    c->wv = cfg->width - W + 1;
+    c->lag_a = 2 * cfg->audio_len - 1;
+    c->lag_v = (2 * T - 1) * (2 * H - 1) * (2 * W - 1);
+    /* grids: valid outputs + kernel - 1 on each axis (see corr_pair) */
+    c->grid[AVLOC__MP_GA][0] = c->grid[AVLOC__MP_GA][1] = 1;
+    c->grid[AVLOC__MP_GA][2] = avloc__mp_good_size(c->n_off + cfg->audio_len - 1);
+    c->grid[AVLOC__MP_GV][0] = avloc__mp_good_size(c->n_fr + T - 1);
+    c->grid[AVLOC__MP_GV][1] = avloc__mp_good_size(cfg->height);
+    c->grid[AVLOC__MP_GV][2] = avloc__mp_good_size(cfg->width);
+    c->grid[AVLOC__MP_GXA][0] = c->grid[AVLOC__MP_GXA][1] = 1;
+    c->grid[AVLOC__MP_GXA][2] = avloc__mp_good_size(3 * cfg->audio_len - 2);
+    c->grid[AVLOC__MP_GXV][0] = avloc__mp_good_size(3 * T - 2);
+    c->grid[AVLOC__MP_GXV][1] = avloc__mp_good_size(3 * H - 2);
+    c->grid[AVLOC__MP_GXV][2] = avloc__mp_good_size(3 * W - 2);
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 3; j++) {
+            size_t pb, sb;
+            void *mem;
+            if ((r = avloc_fft_query_f32(c->grid[i][j], AVLOC_FFT_COMPLEX, &pb, &sb)) != AVLOC_OK) return r;
+            mem = avloc_arena_push(a, pb, 1, AVLOC_ALIGN);
+            if (obj) {
+                if (!mem) return avloc_arena_status(a) != AVLOC_OK ? avloc_arena_status(a) : AVLOC_ERR_WORKSPACE;
+                if ((r = avloc_fft_init_f32(&c->plan[i][j], c->grid[i][j], AVLOC_FFT_COMPLEX, mem, pb)) != AVLOC_OK)
+                    return r;
+            } else {
+                c->plan[i][j].scratch_bytes = sb;
+            }
+        }
+    c->xc_audio = c->xc_video = NULL;
+    c->table_bytes = 0;
+    if (!cfg->low_memory) {
+        size_t na, nv;
+        if (!avloc_size_mul(K * K, c->lag_a, &na) || !avloc_size_mul(K * K, c->lag_v, &nv))
+            return AVLOC_ERR_OVERFLOW;
+        c->xc_audio = AVLOC_PUSH(a, float, na);
+        c->xc_video = AVLOC_PUSH(a, float, nv);
+        c->table_bytes = (na + nv) * sizeof(float);
+    }
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    if ((r = avloc__mp_scratch_layout(&sa, c, &s)) != AVLOC_OK) return r;
+    c->scratch_bytes = avloc_arena_needed(&sa);
+    *scratch_bytes = c->scratch_bytes;
+    c->magic = AVLOC__MP_MAGIC;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_mp_coder_query(const avloc_mp_config *cfg, size_t *obj_bytes,
+                                            size_t *scratch_bytes)
+{
+    avloc_result r;
+    if (!cfg) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    return avloc_layout_query(avloc__mp_coder_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_mp_coder_init(avloc_mp_coder *c, const avloc_mp_config *cfg,
+                                           void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (!c || !cfg || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__mp_coder_layout, c, sizeof *c, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_mp_coder_destroy(avloc_mp_coder *c)
+{
+    size_t i, j;
+    if (!c || c->magic != AVLOC__MP_MAGIC) return;
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 3; j++) avloc_fft_destroy_f32(&c->plan[i][j]);
+    memset(c, 0, sizeof *c);
+}
+
+static avloc_result avloc__mp_scratch(const avloc_mp_coder *c, void *scratch, size_t bytes, avloc__mp_scr *s)
+{
+    avloc_arena a;
+    if (!scratch) return AVLOC_ERR_NULL;
+    if (bytes < c->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    avloc_arena_init(&a, scratch, bytes);
+    return avloc__mp_scratch_layout(&a, c, s);
+}
+
+/* Rows [k][lag] of <T_0 phi_j, T_d phi_k> for every k, both modalities:
+   the correlation of phi_j, zero-padded by kernel-1 on each side, with phi_k;
+   lag d (per axis, -(n-1)..n-1) is stored at d + n - 1. */
+static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *da, const float *dv,
+                                         size_t j, float *xa, float *xv, const avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, La = cfg->audio_len;
+    size_t nha[3] = {1, 1, 0}, offa[3] = {0, 0, 0}, outa[3] = {1, 1, 0};
+    size_t nhv[3], offv[3], outv[3];
+    const size_t *ga = c->grid[AVLOC__MP_GXA], *gv = c->grid[AVLOC__MP_GXV];
+    avloc_result r;
+    nha[2] = La; offa[2] = La - 1; outa[2] = 2 * La - 1;
+    nhv[0] = T; nhv[1] = H; nhv[2] = W;
+    offv[0] = T - 1; offv[1] = H - 1; offv[2] = W - 1;
+    outv[0] = 2 * T - 1; outv[1] = 2 * H - 1; outv[2] = 2 * W - 1;
+    avloc__mp_load(s->X, ga, da + j * La, NULL, 0.0f, nha, offa);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, s->X, s->Y, da, cfg->kernels, nha, xa, c->lag_a,
+                                outa, &s->w)) != AVLOC_OK)
+        return r;
+    avloc__mp_load(s->X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, s->X, s->Y, dv, cfg->kernels, nhv, xv, c->lag_v,
+                              outv, &s->w);
+}
+
+AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
+                                               void *scratch, size_t scratch_bytes)
+{
+    avloc__mp_scr s;
+    avloc_result r;
+    size_t j, K;
+    if (!c || !dict) return AVLOC_ERR_NULL;
+    if (c->magic != AVLOC__MP_MAGIC) return AVLOC_ERR_STATE;
+    if ((r = avloc__mp_check_dict(&c->cfg, dict)) != AVLOC_OK) return r;
+    K = c->cfg.kernels;
+    if (!c->cfg.low_memory) {
+        if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
+        for (j = 0; j < K; j++)
+            if ((r = avloc__mp_xcorr_rows(c, dict->audio, dict->video, j, c->xc_audio + j * K * c->lag_a,
+                                          c->xc_video + j * K * c->lag_v, &s)) != AVLOC_OK)
+                return r;
+    }
+    c->dict_audio = dict->audio;
+    c->dict_video = dict->video;
+    return AVLOC_OK;
+}
+
+#ifdef __cplusplus
+#define AVLOC__MP_RESTRICT __restrict
+#else
+#define AVLOC__MP_RESTRICT restrict
+#endif
+
+/* y -= a x: the hot loop of the update (restrict lets it vectorise). */
+static void avloc__mp_axpy(float *AVLOC__MP_RESTRICT y, const float *AVLOC__MP_RESTRICT x, float a, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] -= a * x[i];
+}
+
+/* max |x[i]| over n values, as a plain reduction that vectorises. */
+static float avloc__mp_maxabs(const float *x, size_t n)
+{
+    float m = 0.0f;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float v = fabsf(x[i]);
+        m = v > m ? v : m;
+    }
+    return m;
+}
+
+/* Lowest-index max of |x| over rows [r0,r1) x columns [c0,c1) of a row-major
+   array with `stride` columns; *best = -1 when the region is empty. */
+static void avloc__mp_absmax(const float *x, size_t stride, size_t r0, size_t r1, size_t c0, size_t c1,
+                             float *best, size_t *arg)
+{
+    size_t i, j;
+    float b = -1.0f;
+    size_t at = 0;
+    /* two passes: the maximum by a vectorised reduction, then its first index */
+    for (i = r0; i < r1; i++) {
+        float m = avloc__mp_maxabs(x + i * stride + c0, c1 - c0);
+        if (c1 > c0 && m > b) { b = m; at = i; }
+    }
+    if (b >= 0) {
+        const float *row = x + at * stride;
+        for (j = c0; j < c1 && fabsf(row[j]) != b; j++) {}
+        at = at * stride + j;
+    }
+    *best = b;
+    *arg = at;
+}
+
+/* A block's best after values in the region changed: rescan the whole block
+   (rows [0,nr) x columns [b0,b1)) if the old argmax is in the region, else
+   compare the region's best with the old one (lower index wins a tie). */
+static void avloc__mp_refresh(const float *x, size_t stride, size_t nr, size_t b0, size_t b1,
+                              size_t r0, size_t r1, size_t c0, size_t c1, float *best, size_t *arg)
+{
+    size_t ar = *arg / stride, ac = *arg % stride, at;
+    float m;
+    if (*best < 0 || (ar >= r0 && ar < r1 && ac >= c0 && ac < c1)) {
+        avloc__mp_absmax(x, stride, 0, nr, b0, b1, best, arg);
+        return;
+    }
+    avloc__mp_absmax(x, stride, r0, r1, c0, c1, &m, &at);
+    if (m > *best || (m == *best && at < *arg)) {
+        *best = m;
+        *arg = at;
+    }
+}
+
+/* Max tree over blocks: node holds the index of the better child (higher
+   score, then lower index); unused leaves hold index nb (score -1). */
+static int avloc__mp_better(const avloc__mp_scr *s, size_t nb, size_t a, size_t b)
+{
+    float sa = a < nb ? s->bs[a] : -2.0f, sb = b < nb ? s->bs[b] : -2.0f;
+    return sa > sb || (sa == sb && a < b);
+}
+
+/* A block's score: its best |audio| and best |video| combined. */
+static float avloc__mp_block_score(const avloc__mp_scr *s, size_t b, int product)
+{
+    if (s->ba[b] < 0) return -1.0f; /* no audio offset maps to this frame */
+    return product ? s->ba[b] * s->bv[b] : s->ba[b] + s->bv[b];
+}
+
+static void avloc__mp_leaf(avloc__mp_scr *s, size_t nb, size_t b, int product)
+{
+    size_t i = (s->P + b) / 2;
+    s->bs[b] = avloc__mp_block_score(s, b, product);
+    while (i >= 1) {
+        size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
+        s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
+        i /= 2;
+    }
+}
+
+static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb, int product)
+{
+    size_t i;
+    for (i = 0; i < s->P; i++) s->tree[s->P + i] = i < nb ? i : nb;
+    for (i = 0; i < nb; i++) s->bs[i] = avloc__mp_block_score(s, i, product);
+    for (i = s->P - 1; i >= 1; i--) {
+        size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
+        s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
+    }
+}
+
+/* First pass: all inner products by FFT, block maxima, tree. */
+static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *ra, const float *rv,
+                                         avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t K = cfg->kernels, nf = c->n_fr, hw = c->hv * c->wv, k, f, n;
+    const size_t *ga = c->grid[AVLOC__MP_GA], *gv = c->grid[AVLOC__MP_GV];
+    size_t nha[3] = {1, 1, 0}, outa[3] = {1, 1, 0}, zero[3] = {0, 0, 0};
+    size_t nhv[3], nxv[3], outv[3];
+    avloc_result r;
+    nha[2] = cfg->audio_len;
+    outa[2] = c->n_off;
+    nhv[0] = cfg->kernel_t; nhv[1] = cfg->kernel_h; nhv[2] = cfg->kernel_w;
+    nxv[0] = nf + cfg->kernel_t - 1; nxv[1] = cfg->height; nxv[2] = cfg->width;
+    outv[0] = nf; outv[1] = c->hv; outv[2] = c->wv;
+    {
+        size_t nx[3] = {1, 1, 0};
+        nx[2] = c->n_off + cfg->audio_len - 1;
+        avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero);
+    }
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GA], ga, s->X, s->Y, c->dict_audio, K, nha, s->A, c->n_off,
+                                outa, &s->w)) != AVLOC_OK)
+        return r;
+    avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, nf * hw,
+                                outv, &s->w)) != AVLOC_OK)
+        return r;
+    /* frame offset of each audio offset, as a table of block starts */
+    for (f = 0, n = 0; f <= nf; f++) {
+        while (n < c->n_off && avloc_mp_frame_of(cfg, n) < f) n++;
+        s->fstart[f] = n;
+    }
+    for (k = 0; k < K; k++)
+        for (f = 0; f < nf; f++) {
+            size_t b = k * nf + f;
+            avloc__mp_absmax(s->A + k * c->n_off, c->n_off, 0, 1, s->fstart[f], s->fstart[f + 1], &s->ba[b], &s->ia[b]);
+            avloc__mp_absmax(s->V + b * hw, c->wv, 0, c->hv, 0, c->wv, &s->bv[b], &s->iv[b]);
+        }
+    avloc__mp_build_tree(s, K * nf, cfg->product_score);
+    return AVLOC_OK;
+}
+
+/* Coefficient-domain update after atom `at`: only inner products whose
+   support overlaps the atom change, by -c times a table row. */
+static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xa,
+                             const float *xv, avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t K = cfg->kernels, La = cfg->audio_len, T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w;
+    size_t nf = c->n_fr, hw = c->hv * c->wv, wv = c->wv;
+    size_t lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
+    size_t hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
+    size_t flo = at->frame + 1 >= T ? at->frame + 1 - T : 0, fhi = at->frame + T < nf ? at->frame + T : nf;
+    size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
+    size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
+    size_t fa0 = avloc_mp_frame_of(cfg, lo), fa1 = avloc_mp_frame_of(cfg, hi - 1) + 1;
+    size_t f0 = fa0 < flo ? fa0 : flo, f1 = fa1 > fhi ? fa1 : fhi;
+    size_t k, f, p;
+    const float ca = at->ca, cv = at->cv;
+    for (k = 0; k < K; k++) {
+        const float *rowa = xa + k * c->lag_a + (lo + La - 1 - at->offset); /* lag of n = lo */
+        float *Ak = s->A + k * c->n_off;
+        avloc__mp_axpy(Ak + lo, rowa, ca, hi - lo);
+        for (f = fa0; f < fa1; f++) {
+            size_t b = k * nf + f, b0 = s->fstart[f], b1 = s->fstart[f + 1];
+            size_t r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
+            if (r0 < r1) avloc__mp_refresh(Ak, c->n_off, 1, b0, b1, 0, 1, r0, r1, &s->ba[b], &s->ia[b]);
+        }
+        for (f = flo; f < fhi; f++) {
+            size_t b = k * nf + f;
+            float *Vb = s->V + b * hw;
+            const float *rowv = xv + k * c->lag_v + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1);
+            for (p = plo; p < phi; p++) {
+                const float *rv = rowv + (p + H - 1 - at->row) * (2 * W - 1) + (qlo + W - 1 - at->col);
+                avloc__mp_axpy(Vb + p * wv + qlo, rv, cv, qhi - qlo);
+            }
+            avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, &s->bv[b], &s->iv[b]);
+        }
+        for (f = f0; f < f1; f++) avloc__mp_leaf(s, K * nf, k * nf + f, cfg->product_score);
+    }
+}
+
+AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
+                                         const float *video, size_t max_atoms, float threshold,
+                                         avloc_mp_atom *atoms, size_t *n_atoms,
+                                         float *res_audio, float *res_video,
+                                         void *scratch, size_t scratch_bytes)
+{
+    const avloc_mp_config *cfg;
+    avloc__mp_scr s;
+    avloc_result r;
+    size_t i, kv, nf, hw;
+    if (!c) return AVLOC_ERR_NULL;
+    if (c->magic != AVLOC__MP_MAGIC || !c->dict_audio) return AVLOC_ERR_STATE;
+    cfg = &c->cfg;
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
+        return r;
+    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
+    *n_atoms = 0;
+    kv = avloc__mp_kv(cfg);
+    nf = c->n_fr;
+    hw = c->hv * c->wv;
+    if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
+    if (res_video != video) memcpy(res_video, video, avloc__mp_nv(cfg) * sizeof *video);
+    if ((r = avloc__mp_first_pass(c, res_audio, res_video, &s)) != AVLOC_OK) return r;
+    for (i = 0; i < max_atoms; i++) {
+        size_t b = s.tree[1], k = b / nf, f = b % nf;
+        const float *xa, *xv;
+        avloc_mp_atom at;
+        if (b >= cfg->kernels * nf || !(s.bs[b] > 0) || s.bs[b] < threshold) break;
+        at.k = k;
+        at.offset = s.ia[b] % c->n_off;
+        at.frame = f;
+        at.row = s.iv[b] / c->wv;
+        at.col = s.iv[b] % c->wv;
+        at.ca = s.A[k * c->n_off + at.offset];
+        at.cv = s.V[b * hw + s.iv[b]];
+        atoms[i] = at;
+        *n_atoms = i + 1;
+        avloc__mp_subtract(cfg, c->dict_audio + k * cfg->audio_len, c->dict_video + k * kv, &at, res_audio,
+                           res_video);
+        if (i + 1 == max_atoms) break;
+        if (cfg->low_memory) {
+            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, &s)) != AVLOC_OK) return r;
+            xa = s.xa;
+            xv = s.xv;
+        } else {
+            xa = c->xc_audio + k * cfg->kernels * c->lag_a;
+            xv = c->xc_video + k * cfg->kernels * c->lag_v;
+        }
+        avloc__mp_update(c, &at, xa, xv, &s);
+    }
+    return AVLOC_OK;
+}
+
+/* ----------------------------------------------------------- learning */
+
+AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void)
+{
+    avloc_mp_learn_config l;
+    memset(&l, 0, sizeof l);
+    l.atoms = 20;
+    l.iters = 50;
+    l.eta = 1.0;
+    l.eta_halflife = 20.0;
+    l.tol = 0.01;
+    l.seed = 1;
+    l.init_from_data = 1;
+    l.coupled = 1;
+    l.product_score = 0;
+    return l;
+}
+
+typedef struct avloc__mp_lscr {
+    avloc_mp_atom *atoms;
+    float *ra, *rv;         /* residuals */
+    float *old_a, *old_v;   /* dictionary before the step */
+    double *ssa, *ssv;      /* per kernel sum of c^2 */
+    double *cum;            /* initialisation: cumulative sampling weights */
+    void *code;             /* coding scratch */
+} avloc__mp_lscr;
+
+static avloc_result avloc__mp_learn_layout(avloc_arena *a, const avloc_mp_coder *c, size_t natoms,
+                                           avloc__mp_lscr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    s->atoms = AVLOC_PUSH(a, avloc_mp_atom, natoms);
+    s->ra = AVLOC_PUSH(a, float, cfg->audio_samples);
+    s->rv = AVLOC_PUSH(a, float, avloc__mp_nv(cfg));
+    s->old_a = AVLOC_PUSH(a, float, cfg->kernels * cfg->audio_len);
+    s->old_v = AVLOC_PUSH(a, float, cfg->kernels * avloc__mp_kv(cfg));
+    s->ssa = AVLOC_PUSH(a, double, cfg->kernels);
+    s->ssv = AVLOC_PUSH(a, double, cfg->kernels);
+    s->cum = AVLOC_PUSH(a, double, c->n_off > c->hv * c->wv ? c->n_off : c->hv * c->wv);
+    s->code = avloc_arena_push(a, c->scratch_bytes, 1, AVLOC_ALIGN);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_mp_learn_query(const avloc_mp_coder *c, const avloc_mp_learn_config *lc,
+                                            size_t *scratch_bytes)
+{
+    avloc_arena a;
+    avloc__mp_lscr s;
+    avloc_result r;
+    if (!c || !lc || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (c->magic != AVLOC__MP_MAGIC) return AVLOC_ERR_STATE;
+    if (!lc->atoms || lc->atoms > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&a, NULL, 0);
+    if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+static uint64_t avloc__mp_rand(uint64_t *st) /* splitmix64 */
+{
+    uint64_t z = (*st += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static float avloc__mp_randn(uint64_t *st) /* sum of 4 uniforms: roughly normal, deterministic */
+{
+    double s = 0;
+    int i;
+    for (i = 0; i < 4; i++) s += (double)(avloc__mp_rand(st) >> 11) / 9007199254740992.0;
+    return (float)((s - 2.0) * 1.7320508);
+}
+
+/* Copy the signal patch under atom position `at` into the kernel k (times w),
+   or add it when add != 0. */
+static void avloc__mp_patch(const avloc_mp_config *cfg, const float *a, const float *v, const avloc_mp_atom *at,
+                            float wa, float wv, float *ka, float *kv, int add)
+{
+    size_t i, t, y, x;
+    for (i = 0; i < cfg->audio_len; i++) ka[i] = (add ? ka[i] : 0.0f) + wa * a[at->offset + i];
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            const float *src = v + ((at->frame + t) * cfg->height + at->row + y) * cfg->width + at->col;
+            float *dst = kv + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) dst[x] = (add ? dst[x] : 0.0f) + wv * src[x];
+        }
+}
+
+/* Index drawn with probability proportional to w (cum: n cumulative sums). */
+static size_t avloc__mp_draw(const double *cum, size_t n, uint64_t *st)
+{
+    double u = (double)(avloc__mp_rand(st) >> 11) / 9007199254740992.0 * cum[n - 1];
+    size_t lo = 0, hi = n - 1;
+    if (!(cum[n - 1] > 0)) return (size_t)(avloc__mp_rand(st) % n);
+    while (lo < hi) { /* first index with cum > u */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cum[mid] > u) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Energy of the video frames f .. f+T-1. */
+static double avloc__mp_frames_energy(const avloc_mp_config *cfg, const float *v, size_t f)
+{
+    size_t hw = cfg->height * cfg->width;
+    return avloc__mp_norm(v + f * hw, cfg->kernel_t * hw);
+}
+
+/* cum[n]: cumulative sum over audio offsets of (audio energy under the
+   kernel) x (video energy of its frames). */
+static void avloc__mp_offset_weights(const avloc_mp_coder *c, const float *audio, const float *video, double *cum)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t i, n, f, last_f = (size_t)-1, La = cfg->audio_len;
+    double ea = 0, ev = 0;
+    for (i = 0; i < La; i++) ea += (double)audio[i] * audio[i];
+    for (n = 0; n < c->n_off; n++) {
+        f = avloc_mp_frame_of(cfg, n);
+        if (f != last_f) { ev = avloc__mp_frames_energy(cfg, video, f); last_f = f; }
+        if (n) ea += (double)audio[n + La - 1] * audio[n + La - 1] - (double)audio[n - 1] * audio[n - 1];
+        cum[n] = (n ? cum[n - 1] : 0.0) + (ea > 0 ? ea : 0.0) * ev;
+    }
+}
+
+/* cum[p*Wv+q]: cumulative video patch energy at frame offset f. */
+static void avloc__mp_patch_weights(const avloc_mp_coder *c, const float *video, size_t f, double *cum)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t p, q, t, y;
+    for (p = 0; p < c->hv; p++)
+        for (q = 0; q < c->wv; q++) {
+            double e = 0;
+            for (t = 0; t < cfg->kernel_t; t++)
+                for (y = 0; y < cfg->kernel_h; y++) {
+                    double r = avloc__mp_norm(video + ((f + t) * cfg->height + p + y) * cfg->width + q, cfg->kernel_w);
+                    e += r * r;
+                }
+            cum[p * c->wv + q] = (p || q ? cum[p * c->wv + q - 1] : 0.0) + e;
+        }
+}
+
+/* Initial kernels. From data (default): a position drawn with probability
+   proportional to the audio energy under the kernel times the video energy
+   of its frames (where both modalities are active), then a spatial offset
+   drawn by the video patch energy there; the kernel is that signal patch
+   plus 1 % noise (equal patches differ, silent ones still normalise).
+   Otherwise pure noise. */
+static void avloc__mp_learn_init(const avloc_mp_coder *c, avloc_mp_dict *d, const float *audio,
+                                 const float *video, const avloc_mp_learn_config *lc, double *cum)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t k, i, kv = avloc__mp_kv(cfg);
+    uint64_t st = lc->seed;
+    for (k = 0; k < cfg->kernels; k++) {
+        float *ka = d->audio + k * cfg->audio_len, *kvid = d->video + k * kv;
+        double na, nv;
+        if (lc->init_from_data) {
+            avloc_mp_atom at;
+            avloc__mp_offset_weights(c, audio, video, cum); /* cum is reused below: recompute */
+            at.offset = avloc__mp_draw(cum, c->n_off, &st);
+            at.frame = avloc_mp_frame_of(cfg, at.offset);
+            avloc__mp_patch_weights(c, video, at.frame, cum);
+            i = avloc__mp_draw(cum, c->hv * c->wv, &st);
+            at.row = i / c->wv;
+            at.col = i % c->wv;
+            avloc__mp_patch(cfg, audio, video, &at, 1.0f, 1.0f, ka, kvid, 0);
+        } else {
+            memset(ka, 0, cfg->audio_len * sizeof *ka);
+            memset(kvid, 0, kv * sizeof *kvid);
+        }
+        na = avloc__mp_norm(ka, cfg->audio_len);
+        nv = avloc__mp_norm(kvid, kv);
+        na = na > 0 ? 0.01 * na / sqrt((double)cfg->audio_len) : 1.0;
+        nv = nv > 0 ? 0.01 * nv / sqrt((double)kv) : 1.0;
+        for (i = 0; i < cfg->audio_len; i++) ka[i] += (float)na * avloc__mp_randn(&st);
+        for (i = 0; i < kv; i++) kvid[i] += (float)nv * avloc__mp_randn(&st);
+        avloc__mp_unit(ka, cfg->audio_len);
+        avloc__mp_unit(kvid, kv);
+    }
+}
+
+/* One Hebbian step from the atoms and the final residual; returns the
+   relative change of the dictionary. */
+static double avloc__mp_learn_step(const avloc_mp_config *cfg, avloc_mp_dict *d, const avloc__mp_lscr *s,
+                                   size_t n, double eta, int coupled)
+{
+    size_t K = cfg->kernels, La = cfg->audio_len, kv = avloc__mp_kv(cfg), i, k;
+    double num = 0, den = 0;
+    memcpy(s->old_a, d->audio, K * La * sizeof(float));
+    memcpy(s->old_v, d->video, K * kv * sizeof(float));
+    for (k = 0; k < K; k++) s->ssa[k] = s->ssv[k] = 0;
+    for (i = 0; i < n; i++) {
+        const avloc_mp_atom *at = &s->atoms[i];
+        double ga = coupled ? fabs((double)at->cv) : 1.0, gv = coupled ? fabs((double)at->ca) : 1.0;
+        s->ssa[at->k] += ga * at->ca * at->ca;
+        s->ssv[at->k] += gv * at->cv * at->cv;
+    }
+    for (i = 0; i < n; i++) {
+        const avloc_mp_atom *at = &s->atoms[i];
+        size_t j = at->k;
+        double ga = coupled ? fabs((double)at->cv) : 1.0, gv = coupled ? fabs((double)at->ca) : 1.0;
+        float wa = s->ssa[j] > 0 ? (float)(eta * ga * at->ca / s->ssa[j]) : 0.0f;
+        float wv = s->ssv[j] > 0 ? (float)(eta * gv * at->cv / s->ssv[j]) : 0.0f;
+        avloc__mp_patch(cfg, s->ra, s->rv, at, wa, wv, d->audio + j * La, d->video + j * kv, 1);
+    }
+    for (k = 0; k < K; k++) {
+        if (!avloc__mp_unit(d->audio + k * La, La)) memcpy(d->audio + k * La, s->old_a + k * La, La * sizeof(float));
+        if (!avloc__mp_unit(d->video + k * kv, kv)) memcpy(d->video + k * kv, s->old_v + k * kv, kv * sizeof(float));
+    }
+    for (i = 0; i < K * La; i++) {
+        double e = (double)d->audio[i] - s->old_a[i];
+        num += e * e;
+        den += (double)s->old_a[i] * s->old_a[i];
+    }
+    for (i = 0; i < K * kv; i++) {
+        double e = (double)d->video[i] - s->old_v[i];
+        num += e * e;
+        den += (double)s->old_v[i] * s->old_v[i];
+    }
+    return den > 0 ? sqrt(num / den) : 0.0;
+}
+
+AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict, const float *audio,
+                                          const float *video, const avloc_mp_learn_config *lc,
+                                          void *scratch, size_t scratch_bytes, size_t *iters_done)
+{
+    avloc__mp_lscr s;
+    avloc_arena a;
+    avloc_result r;
+    size_t need, it, n = 0;
+    int keep_score;
+    if (!c || !dict || !dict->audio || !dict->video || !audio || !video || !lc || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_learn_query(c, lc, &need)) != AVLOC_OK) return r;
+    if (!(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0)) return AVLOC_ERR_PARAM;
+    if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))
+        return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
+    if (iters_done) *iters_done = 0;
+    avloc__mp_learn_init(c, dict, audio, video, lc, s.cum);
+    keep_score = c->cfg.product_score;
+    c->cfg.product_score = lc->product_score;
+    r = AVLOC_OK;
+    for (it = 0; it < lc->iters; it++) {
+        double eta = lc->eta_halflife > 0 ? lc->eta / (1.0 + (double)it / lc->eta_halflife) : lc->eta, change;
+        if ((r = avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes)) != AVLOC_OK ||
+            (r = avloc_mp_code_f32(c, audio, video, lc->atoms, 0.0f, s.atoms, &n, s.ra, s.rv, s.code,
+                                   c->scratch_bytes)) != AVLOC_OK)
+            break;
+        change = avloc__mp_learn_step(&c->cfg, dict, &s, n, eta, lc->coupled);
+        if (iters_done) *iters_done = it + 1;
+        if (lc->progress && lc->progress(lc->user, it + 1, lc->iters, change, n)) break;
+        if (change < lc->tol) break;
+    }
+    c->cfg.product_score = keep_score;
+    return r != AVLOC_OK ? r : avloc_mp_coder_set_dict(c, dict, s.code, c->scratch_bytes);
+}
+
+/* ------------------------------------------------------- localisation */
+
+AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
+                                            const avloc_mp_atom *atoms, size_t n_atoms, float *heat)
+{
+    size_t i, t, y, x, kv;
+    avloc_result r;
+    if (!cfg || !kernels_video || !heat || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    kv = avloc__mp_kv(cfg);
+    memset(heat, 0, avloc__mp_nv(cfg) * sizeof *heat);
+    for (i = 0; i < n_atoms; i++) {
+        const avloc_mp_atom *at = &atoms[i];
+        float w = fabsf(at->ca * at->cv);
+        if (at->k >= cfg->kernels || at->frame + cfg->kernel_t > cfg->frames ||
+            at->row + cfg->kernel_h > cfg->height || at->col + cfg->kernel_w > cfg->width)
+            return AVLOC_ERR_PARAM;
+        for (t = 0; t < cfg->kernel_t; t++)
+            for (y = 0; y < cfg->kernel_h; y++) {
+                const float *src = kernels_video + at->k * kv + (t * cfg->kernel_h + y) * cfg->kernel_w;
+                float *dst = heat + ((at->frame + t) * cfg->height + at->row + y) * cfg->width + at->col;
+                for (x = 0; x < cfg->kernel_w; x++) dst[x] += w * fabsf(src[x]);
+            }
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
+                                        size_t win_h, double *u, double *v)
+{
+    size_t i, n = height * width, at = 0, y, x, y0, y1, x0, x1;
+    float mx = 0;
+    double sw = 0, su = 0, sv = 0;
+    if (!heat || !u || !v) return 0;
+    for (i = 0; i < n; i++)
+        if (heat[i] > mx) { mx = heat[i]; at = i; }
+    if (!(mx > 0)) return 0;
+    y = at / width; x = at % width;
+    y0 = y > win_h / 2 ? y - win_h / 2 : 0; y1 = y + win_h / 2 + 1 < height ? y + win_h / 2 + 1 : height;
+    x0 = x > win_w / 2 ? x - win_w / 2 : 0; x1 = x + win_w / 2 + 1 < width ? x + win_w / 2 + 1 : width;
+    for (y = y0; y < y1; y++)
+        for (x = x0; x < x1; x++) {
+            float h = heat[y * width + x];
+            if (h >= 0.5f * mx) { sw += h; su += h * (double)x; sv += h * (double)y; }
+        }
+    *u = su / sw;
+    *v = sv / sw;
+    return 1;
+}
+
+/* ---------------------------------------------------------- whitening */
+
+typedef struct avloc__mp_wscr {
+    avloc_fft_f32 plan[3]; /* axis 0 unused (one frame at a time) */
+    size_t n[3];
+    avloc_complex_f32 *grid;
+    avloc__mp_work w;
+} avloc__mp_wscr;
+
+static avloc_result avloc__mp_whiten_layout(avloc_arena *a, size_t H, size_t W, avloc__mp_wscr *s, int init)
+{
+    size_t pb[2], sb[2], i;
+    void *mem[2];
+    avloc_result r;
+    s->n[0] = 1; s->n[1] = H; s->n[2] = W;
+    for (i = 0; i < 2; i++) {
+        if ((r = avloc_fft_query_f32(s->n[i + 1], AVLOC_FFT_COMPLEX, &pb[i], &sb[i])) != AVLOC_OK) return r;
+        mem[i] = avloc_arena_push(a, pb[i], 1, AVLOC_ALIGN);
+    }
+    s->grid = AVLOC_PUSH(a, avloc_complex_f32, H * W);
+    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, H > W ? H : W);
+    s->w.fsb = sb[0] > sb[1] ? sb[0] : sb[1];
+    s->w.fs = s->w.fsb ? avloc_arena_push(a, s->w.fsb, 1, AVLOC_ALIGN) : NULL;
+    if ((r = avloc_arena_status(a)) != AVLOC_OK || !init) return r;
+    for (i = 0; i < 2; i++)
+        if ((r = avloc_fft_init_f32(&s->plan[i + 1], s->n[i + 1], AVLOC_FFT_COMPLEX, mem[i], pb[i])) != AVLOC_OK)
+            return r;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_mp_whiten_query(size_t height, size_t width, size_t *scratch_bytes)
+{
+    avloc_arena a;
+    avloc__mp_wscr s;
+    avloc_result r;
+    if (!scratch_bytes) return AVLOC_ERR_NULL;
+    if (!height || !width || height > 65536 || width > 65536) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&a, NULL, 0);
+    if ((r = avloc__mp_whiten_layout(&a, height, width, &s, 0)) != AVLOC_OK) return r;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+/* Signed DFT frequency of bin i of n, in cycles per sample (numpy fftfreq). */
+static double avloc__mp_freq(size_t i, size_t n)
+{
+    return (i <= (n - 1) / 2 ? (double)i : (double)i - (double)n) / (double)n;
+}
+
+AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t height, size_t width,
+                                           double f0, void *scratch, size_t scratch_bytes)
+{
+    avloc_arena a;
+    avloc__mp_wscr s;
+    avloc_result r;
+    size_t need, f, y, x, hw;
+    if (!video || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_whiten_query(height, width, &need)) != AVLOC_OK) return r;
+    if (!frames || frames > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    if (!(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
+    if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    hw = height * width;
+    if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;
+    memset(&s, 0, sizeof s);
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((r = avloc__mp_whiten_layout(&a, height, width, &s, 1)) != AVLOC_OK) return r;
+    for (f = 0; f < frames; f++) {
+        float *fr = video + f * hw;
+        size_t nb[3], zero[3] = {0, 0, 0};
+        nb[0] = 1; nb[1] = height; nb[2] = width;
+        avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero);
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w)) != AVLOC_OK) return r;
+        for (y = 0; y < height; y++) {
+            double fy = avloc__mp_freq(y, height);
+            for (x = 0; x < width; x++) {
+                double fx = avloc__mp_freq(x, width), rho = sqrt(fx * fx + fy * fy), q = rho / f0;
+                float g = (float)(rho * exp(-q * q * q * q));
+                s.grid[y * width + x].re *= g;
+                s.grid[y * width + x].im *= g;
+            }
+        }
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w)) != AVLOC_OK) return r;
+        for (y = 0; y < hw; y++) fr[y] = s.grid[y].re;
+    }
+    return AVLOC_OK;
+}
+
+#endif /* AVLOC_MP_IMPLEMENTATION */

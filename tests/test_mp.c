@@ -1,0 +1,445 @@
+/* Audio-visual matching pursuit: the fast coder against the naive reference
+   (same atoms, same coefficients), low-memory mode, whitening against numpy,
+   learning on a small synthetic scene, bad input. */
+#if defined(__unix__) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* dup/dup2: capture the CLI's stdout */
+#endif
+/* The CLI is compiled in (examples/avloc.c, main renamed); it brings the
+   library implementation and avloc_mp.h (through examples/cmd_mp.c). */
+#define main avloc_cli_main
+#include "../examples/avloc.c"
+#undef main
+#include "harness.h"
+#if defined(__unix__)
+#include <unistd.h>
+#endif
+
+static unsigned long long rng_state = 1;
+static double urand(void) /* xorshift64*: uniform in [0, 1) */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (double)((rng_state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+static float nrand(void) /* roughly normal */
+{
+    return (float)(urand() + urand() + urand() - 1.5) * 2.0f;
+}
+
+static int product_score = 0; /* selection rule of the problems made next */
+
+typedef struct problem {
+    avloc_mp_config cfg;
+    float *da, *dv, *audio, *video;
+} problem;
+
+/* Random kernels; a signal made of a few of them (random places and
+   coefficients) plus noise, so the pursuit follows real structure. */
+static void make_problem(problem *pb, unsigned seed, size_t K, size_t La, size_t T, size_t H, size_t W,
+                         size_t frames, size_t height, size_t width)
+{
+    avloc_mp_config *c = &pb->cfg;
+    avloc_mp_dict d;
+    size_t i, kv, na, nv, nr;
+    rng_state = 0x9E3779B97F4A7C15ULL ^ (seed * 0x100000001B3ULL);
+    *c = avloc_mp_config_default();
+    c->kernels = K; c->audio_len = La; c->kernel_t = T; c->kernel_h = H; c->kernel_w = W;
+    c->audio_rate = 1000.0; c->video_fps = 25.0;
+    c->frames = frames; c->height = height; c->width = width;
+    c->audio_samples = frames * 40;
+    c->product_score = product_score;
+    kv = T * H * W;
+    na = c->audio_samples;
+    nv = frames * height * width;
+    pb->da = (float *)malloc(K * La * sizeof(float));
+    pb->dv = (float *)malloc(K * kv * sizeof(float));
+    pb->audio = (float *)calloc(na, sizeof(float));
+    pb->video = (float *)calloc(nv, sizeof(float));
+    for (i = 0; i < K * La; i++) pb->da[i] = nrand();
+    for (i = 0; i < K * kv; i++) pb->dv[i] = nrand();
+    d.audio = pb->da; d.video = pb->dv;
+    avloc_mp_dict_normalize(c, &d);
+    for (i = 0; i < na; i++) pb->audio[i] = 0.05f * nrand();
+    for (i = 0; i < nv; i++) pb->video[i] = 0.05f * nrand();
+    avloc_mp_positions(c, &nr, NULL);
+    for (i = 0; i < 6; i++) {
+        avloc_mp_atom at;
+        at.k = (size_t)(urand() * K);
+        at.offset = (size_t)(urand() * nr);
+        at.frame = avloc_mp_frame_of(c, at.offset);
+        at.row = (size_t)(urand() * (height - H + 1));
+        at.col = (size_t)(urand() * (width - W + 1));
+        at.ca = -(float)(1.0 + 2 * urand());
+        at.cv = -(float)(1.0 + 2 * urand());
+        avloc__mp_subtract(c, pb->da + at.k * La, pb->dv + at.k * kv, &at, pb->audio, pb->video); /* adds */
+    }
+}
+
+static void free_problem(problem *pb)
+{
+    free(pb->da); free(pb->dv); free(pb->audio); free(pb->video);
+}
+
+static int same_atoms(const avloc_mp_atom *a, size_t na, const avloc_mp_atom *b, size_t nb, double rel)
+{
+    size_t i;
+    double floor_a, floor_v;
+    if (na != nb) { fprintf(stderr, "    %zu atoms vs %zu\n", na, nb); return 0; }
+    if (!na) return 1;
+    /* relative error, with a floor at 1e-3 of the first coefficient: a
+       modality already explained leaves a coefficient that is rounding noise */
+    floor_a = 1e-3 * fabs(b[0].ca);
+    floor_v = 1e-3 * fabs(b[0].cv);
+    for (i = 0; i < na; i++) {
+        double ea = fabs(a[i].ca - b[i].ca) / (fabs(b[i].ca) > floor_a ? fabs(b[i].ca) : floor_a);
+        double ev = fabs(a[i].cv - b[i].cv) / (fabs(b[i].cv) > floor_v ? fabs(b[i].cv) : floor_v);
+        if (a[i].k != b[i].k || a[i].offset != b[i].offset || a[i].frame != b[i].frame ||
+            a[i].row != b[i].row || a[i].col != b[i].col || ea > rel || ev > rel) {
+            fprintf(stderr, "    atom %zu: (%zu,%zu,%zu,%zu,%zu %g %g) vs (%zu,%zu,%zu,%zu,%zu %g %g)\n", i,
+                    a[i].k, a[i].offset, a[i].frame, a[i].row, a[i].col, a[i].ca, a[i].cv,
+                    b[i].k, b[i].offset, b[i].frame, b[i].row, b[i].col, b[i].ca, b[i].cv);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Fast coder (tables and low-memory) == naive coder, residuals agree too. */
+static void check_fast_vs_naive(unsigned seed, size_t K, size_t La, size_t T, size_t H, size_t W,
+                                size_t frames, size_t height, size_t width, size_t natoms)
+{
+    problem pb;
+    avloc_mp_dict d;
+    avloc_mp_atom *an, *af;
+    size_t nn = 0, nfa = 0, ob = 0, sb = 0, mode, na, nv, i;
+    float *ra_n, *rv_n, *ra_f, *rv_f;
+    make_problem(&pb, seed, K, La, T, H, W, frames, height, width);
+    na = pb.cfg.audio_samples; nv = frames * height * width;
+    d.audio = pb.da; d.video = pb.dv;
+    an = (avloc_mp_atom *)malloc(natoms * sizeof *an);
+    af = (avloc_mp_atom *)malloc(natoms * sizeof *af);
+    ra_n = (float *)malloc(na * sizeof(float)); rv_n = (float *)malloc(nv * sizeof(float));
+    ra_f = (float *)malloc(na * sizeof(float)); rv_f = (float *)malloc(nv * sizeof(float));
+    CHECK(avloc_mp_code_naive_f32(&pb.cfg, &d, pb.audio, pb.video, natoms, 0.0f, an, &nn, ra_n, rv_n) == AVLOC_OK);
+    CHECK_EQ_INT(nn, natoms);
+    for (mode = 0; mode < 2; mode++) {
+        avloc_mp_coder coder;
+        void *mem, *scr;
+        double ea = 0, ev = 0, sa = 0, sv = 0;
+        pb.cfg.low_memory = (int)mode;
+        CHECK(avloc_mp_coder_query(&pb.cfg, &ob, &sb) == AVLOC_OK);
+        mem = malloc(ob); scr = malloc(sb);
+        CHECK(avloc_mp_coder_init(&coder, &pb.cfg, mem, ob) == AVLOC_OK);
+        CHECK(avloc_mp_coder_set_dict(&coder, &d, scr, sb) == AVLOC_OK);
+        CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, natoms, 0.0f, af, &nfa, ra_f, rv_f, scr, sb) == AVLOC_OK);
+        CHECK_MSG(same_atoms(af, nfa, an, nn, 1e-4), "seed %u K %zu mode %zu", seed, K, mode);
+        for (i = 0; i < na; i++) { ea += (ra_f[i] - ra_n[i]) * (ra_f[i] - ra_n[i]); sa += pb.audio[i] * pb.audio[i]; }
+        for (i = 0; i < nv; i++) { ev += (rv_f[i] - rv_n[i]) * (rv_f[i] - rv_n[i]); sv += pb.video[i] * pb.video[i]; }
+        CHECK(sqrt(ea / sa) < 1e-5 && sqrt(ev / sv) < 1e-5);
+        avloc_mp_coder_destroy(&coder);
+        free(mem); free(scr);
+    }
+    free(an); free(af); free(ra_n); free(rv_n); free(ra_f); free(rv_f);
+    free_problem(&pb);
+}
+
+static void test_fast_equals_naive(void)
+{
+    unsigned seed;
+    for (seed = 1; seed <= 4; seed++) check_fast_vs_naive(seed, 4, 50, 3, 4, 5, 12, 10, 12, 25);
+    check_fast_vs_naive(11, 1, 37, 2, 3, 3, 8, 7, 9, 15);      /* one kernel, odd sizes */
+    check_fast_vs_naive(12, 5, 40, 4, 5, 4, 10, 9, 16, 40);     /* odd K: a lone transform */
+    check_fast_vs_naive(13, 3, 80, 6, 6, 6, 9, 6, 6, 30);       /* kernel as large as the frame */
+    product_score = 1; /* the |ca| * |cv| selection: same atoms too */
+    check_fast_vs_naive(21, 4, 50, 3, 4, 5, 12, 10, 12, 25);
+    check_fast_vs_naive(22, 5, 40, 4, 5, 4, 10, 9, 16, 40);
+    product_score = 0;
+}
+
+/* With the signal exactly one atom, the first atom is that atom with its coefficients. */
+static void test_single_atom(void)
+{
+    problem pb;
+    avloc_mp_dict d;
+    avloc_mp_atom at, got;
+    size_t n = 0, na, nv, i;
+    float *ra, *rv;
+    make_problem(&pb, 77, 3, 30, 2, 3, 3, 6, 8, 8);
+    na = pb.cfg.audio_samples; nv = 6 * 8 * 8;
+    memset(pb.audio, 0, na * sizeof(float));
+    memset(pb.video, 0, nv * sizeof(float));
+    at.k = 2; at.offset = 61; at.frame = avloc_mp_frame_of(&pb.cfg, 61); at.row = 4; at.col = 1;
+    at.ca = -2.5f; at.cv = 1.5f;
+    avloc__mp_subtract(&pb.cfg, pb.da + 2 * 30, pb.dv + 2 * 18, &at, pb.audio, pb.video); /* adds 2.5, -1.5 */
+    d.audio = pb.da; d.video = pb.dv;
+    ra = (float *)malloc(na * sizeof(float)); rv = (float *)malloc(nv * sizeof(float));
+    CHECK(avloc_mp_code_naive_f32(&pb.cfg, &d, pb.audio, pb.video, 1, 0.0f, &got, &n, ra, rv) == AVLOC_OK);
+    CHECK(n == 1 && got.k == 2 && got.offset == 61 && got.row == 4 && got.col == 1);
+    CHECK_NEAR(got.ca, 2.5, 1e-5);
+    CHECK_NEAR(got.cv, -1.5, 1e-5);
+    {
+        double e = 0;
+        for (i = 0; i < na; i++) e += fabs(ra[i]);
+        for (i = 0; i < nv; i++) e += fabs(rv[i]);
+        CHECK(e < 1e-4);
+    }
+    /* a silent video: every video position ties at 0, the lowest (row, col)
+       must win in both coders */
+    memset(pb.video, 0, nv * sizeof(float));
+    for (i = 0; i < na; i++) pb.audio[i] += 0.1f * nrand(); /* more than one meaningful atom */
+    {
+        avloc_mp_coder coder;
+        size_t ob, sb, nf = 0;
+        void *mem, *scr;
+        avloc_mp_atom fa[3], na3[3];
+        CHECK(avloc_mp_code_naive_f32(&pb.cfg, &d, pb.audio, pb.video, 3, 0.0f, na3, &n, ra, rv) == AVLOC_OK);
+        avloc_mp_coder_query(&pb.cfg, &ob, &sb);
+        mem = malloc(ob); scr = malloc(sb);
+        avloc_mp_coder_init(&coder, &pb.cfg, mem, ob);
+        avloc_mp_coder_set_dict(&coder, &d, scr, sb);
+        CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 3, 0.0f, fa, &nf, ra, rv, scr, sb) == AVLOC_OK);
+        CHECK(n == 3 && nf == 3 && na3[0].row == 0 && na3[0].col == 0 && fa[1].row == 0 && fa[2].col == 0);
+        CHECK(same_atoms(fa, nf, na3, n, 1e-4));
+        free(mem); free(scr);
+    }
+    /* threshold above the score: no atom */
+    CHECK(avloc_mp_code_naive_f32(&pb.cfg, &d, pb.audio, pb.video, 1, 4.5f, &got, &n, ra, rv) == AVLOC_OK);
+    CHECK_EQ_INT(n, 0);
+    free(ra); free(rv);
+    free_problem(&pb);
+}
+
+static void test_bad_input(void)
+{
+    problem pb;
+    avloc_mp_dict d;
+    avloc_mp_config c;
+    avloc_mp_coder coder;
+    avloc_mp_atom at[4];
+    size_t ob = 0, sb = 0, n, na, nv;
+    void *mem, *scr;
+    float *ra, *rv;
+    make_problem(&pb, 5, 2, 30, 2, 3, 3, 6, 8, 8);
+    d.audio = pb.da; d.video = pb.dv;
+    na = pb.cfg.audio_samples; nv = 6 * 8 * 8;
+    ra = (float *)malloc(na * sizeof(float)); rv = (float *)malloc(nv * sizeof(float));
+    CHECK(avloc_mp_coder_query(NULL, &ob, &sb) == AVLOC_ERR_NULL);
+    c = pb.cfg; c.kernels = 0;
+    CHECK(avloc_mp_coder_query(&c, &ob, &sb) == AVLOC_ERR_SIZE);
+    c = pb.cfg; c.frames = 1; /* video shorter than a kernel */
+    CHECK(avloc_mp_coder_query(&c, &ob, &sb) == AVLOC_ERR_SIZE);
+    CHECK(avloc_mp_code_naive_f32(&c, &d, pb.audio, pb.video, 4, 0, at, &n, ra, rv) == AVLOC_ERR_SIZE);
+    c = pb.cfg; c.audio_samples = 20; /* audio shorter than a kernel */
+    CHECK(avloc_mp_coder_query(&c, &ob, &sb) == AVLOC_ERR_SIZE);
+    c = pb.cfg; c.width = 2;
+    CHECK(avloc_mp_coder_query(&c, &ob, &sb) == AVLOC_ERR_SIZE);
+    c = pb.cfg; c.video_fps = 0;
+    CHECK(avloc_mp_coder_query(&c, &ob, &sb) == AVLOC_ERR_PARAM);
+    c = pb.cfg; c.audio_rate = -1;
+    CHECK(avloc_mp_coder_query(&c, &ob, &sb) == AVLOC_ERR_PARAM);
+    CHECK(avloc_mp_coder_query(&pb.cfg, &ob, &sb) == AVLOC_OK);
+    mem = malloc(ob); scr = malloc(sb);
+    CHECK(avloc_mp_coder_init(&coder, &pb.cfg, mem, ob / 2) == AVLOC_ERR_WORKSPACE);
+    CHECK(avloc_mp_coder_init(&coder, &pb.cfg, NULL, ob) == AVLOC_ERR_NULL);
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 4, 0, at, &n, ra, rv, scr, sb) == AVLOC_ERR_STATE);
+    CHECK(avloc_mp_coder_init(&coder, &pb.cfg, mem, ob) == AVLOC_OK);
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 4, 0, at, &n, ra, rv, scr, sb) == AVLOC_ERR_STATE); /* no dict */
+    CHECK(avloc_mp_coder_set_dict(&coder, &d, scr, sb / 2) == AVLOC_ERR_WORKSPACE);
+    CHECK(avloc_mp_coder_set_dict(&coder, &d, scr, sb) == AVLOC_OK);
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 4, 0, at, &n, ra, rv, scr, sb / 2) == AVLOC_ERR_WORKSPACE);
+    CHECK(avloc_mp_code_f32(&coder, NULL, pb.video, 4, 0, at, &n, ra, rv, scr, sb) == AVLOC_ERR_NULL);
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 4, 0, NULL, &n, ra, rv, scr, sb) == AVLOC_ERR_NULL);
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 4, -1.0f, at, &n, ra, rv, scr, sb) == AVLOC_ERR_PARAM);
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 0, 0, NULL, &n, ra, rv, scr, sb) == AVLOC_OK && n == 0);
+    pb.video[5] = (float)NAN;
+    CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 4, 0, at, &n, ra, rv, scr, sb) == AVLOC_ERR_NONFINITE);
+    CHECK(avloc_mp_code_naive_f32(&pb.cfg, &d, pb.audio, pb.video, 4, 0, at, &n, ra, rv) == AVLOC_ERR_NONFINITE);
+    pb.video[5] = 0;
+    pb.da[3] = (float)INFINITY;
+    CHECK(avloc_mp_coder_set_dict(&coder, &d, scr, sb) == AVLOC_ERR_NONFINITE);
+    avloc_mp_coder_destroy(&coder);
+    free(mem); free(scr); free(ra); free(rv);
+    free_problem(&pb);
+}
+
+/* Whitening against numpy (tools/gen_goldens_mp.py), two cut-offs. */
+static void test_whiten(void)
+{
+    th_array in = th_golden("mp_whiten_in.npy"), o4 = th_golden("mp_whiten_out.npy"),
+             o15 = th_golden("mp_whiten_out015.npy");
+    size_t sb = 0, i, c;
+    void *scr;
+    CHECK(in.n == 3 * 9 * 12 && o4.n == in.n && o15.n == in.n);
+    if (in.n != 3 * 9 * 12 || o4.n != in.n || o15.n != in.n) return;
+    CHECK(avloc_mp_whiten_query(9, 12, &sb) == AVLOC_OK);
+    scr = malloc(sb);
+    for (c = 0; c < 2; c++) {
+        float *x = th_to_f32(&in);
+        const th_array *ref = c ? &o15 : &o4;
+        double e = 0, nrm = 0;
+        CHECK(avloc_mp_whiten_f32(x, 3, 9, 12, c ? 0.15 : 0.4, scr, sb) == AVLOC_OK);
+        for (i = 0; i < in.n; i++) {
+            e += (x[i] - ref->data[i]) * (x[i] - ref->data[i]);
+            nrm += ref->data[i] * ref->data[i];
+        }
+        CHECK_MSG(sqrt(e / nrm) < 1e-5, "whiten f0 case %zu rel err %g", c, sqrt(e / nrm));
+        if (c == 0) {
+            CHECK(avloc_mp_whiten_f32(x, 3, 9, 12, 0.4, scr, sb - 1) == AVLOC_ERR_WORKSPACE);
+            CHECK(avloc_mp_whiten_f32(x, 3, 9, 12, 0.0, scr, sb) == AVLOC_ERR_PARAM);
+            CHECK(avloc_mp_whiten_f32(x, 0, 9, 12, 0.4, scr, sb) == AVLOC_ERR_SIZE);
+            CHECK(avloc_mp_whiten_f32(NULL, 3, 9, 12, 0.4, scr, sb) == AVLOC_ERR_NULL);
+            CHECK(avloc_mp_whiten_query(0, 12, &sb) == AVLOC_ERR_SIZE);
+        }
+        free(x);
+    }
+    free(scr);
+    th_free(&in); th_free(&o4); th_free(&o15);
+}
+
+/* ------------------------------------------------------------------ CLI */
+
+static char dir[512]; /* files go next to this program (the build dir) */
+
+static const char *in_dir(const char *name)
+{
+    static char buf[16][640];
+    static int slot = 0;
+    slot = (slot + 1) % 16;
+    snprintf(buf[slot], sizeof buf[slot], "%s%s", dir, name);
+    return buf[slot];
+}
+
+static int run_cli(int argc, const char **argv, const char *stdout_path)
+{
+    char *copy[40];
+    int i, rc;
+#if defined(__unix__)
+    int saved = -1;
+    fflush(stdout);
+    if (stdout_path) {
+        FILE *f = fopen(stdout_path, "w");
+        saved = dup(1);
+        if (f) { dup2(fileno(f), 1); fclose(f); }
+    }
+#else
+    (void)stdout_path;
+#endif
+    for (i = 0; i < argc && i < 39; i++) copy[i] = (char *)argv[i];
+    copy[i] = NULL;
+    rc = avloc_cli_main(i, copy);
+#if defined(__unix__)
+    fflush(stdout);
+    if (saved >= 0) { dup2(saved, 1); close(saved); }
+#endif
+    return rc;
+}
+
+static size_t count_lines(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    size_t n = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f))
+        if (!needle || strstr(line, needle)) n++;
+    fclose(f);
+    return n;
+}
+
+/* A 16-frame 12x16 clip with one audio-visual event (a blob blinking with a
+   tone) and 8 kHz audio; learn, code, locate, show; bad flags and files. */
+static void test_cli(void)
+{
+    const char *y4m = in_dir("clip.y4m"), *wav = in_dir("clip.wav"), *dict = in_dir("dict.st");
+    const char *out = in_dir("out.txt"), *png = in_dir("k.png"), *heat = in_dir("heat.png");
+    const char *rate_dict = in_dir("rate.st"), *none = in_dir("none.st");
+    static float video[16 * 12 * 16], audio[4272];
+    size_t t, i;
+    for (t = 0; t < 16; t++)
+        for (i = 0; i < 12 * 16; i++) {
+            size_t y = i / 16, x = i % 16;
+            video[t * 192 + i] = (t >= 6 && t < 9 && y >= 4 && y < 7 && x >= 9 && x < 12) ? 0.0f : 1.0f;
+        }
+    for (i = 0; i < 4272; i++) {
+        double f = (double)i * 29.97 / 8000.0;
+        audio[i] = (f >= 6 && f < 9) ? (float)(0.5 * sin(0.7 * (double)i)) : 0.0f;
+    }
+    CHECK(avloc_io_y4m_save_grey(y4m, video, 16, 16, 12, 30000, 1001) == AVLOC_IO_OK);
+    CHECK(avloc_io_wav_save(wav, audio, 4272, 1, 8000, AVLOC_IO_S16, 0) == AVLOC_IO_OK);
+    {
+        const char *learn[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--kernels", "2",
+                               "--audio-len", "400", "--video-size", "4x4x3", "--atoms", "3", "--iters", "4",
+                               "-o", dict};
+        const char *code[] = {"avloc", "avmp", "code", "--dict", dict, "--video", y4m, "--audio", wav, "--atoms", "3"};
+        const char *locate[] = {"avloc", "avmp", "locate", "--dict", dict, "--video", y4m, "--audio", wav,
+                                "--atoms", "2", "--heat-out", heat};
+        const char *show[] = {"avloc", "avmp", "show", dict, "-o", png};
+        FILE *f;
+        double u = -1, v = -1;
+        CHECK_EQ_INT(run_cli(19, learn, NULL), AVCLI_EXIT_OK);
+        CHECK_EQ_INT(run_cli(11, code, out), AVCLI_EXIT_OK);
+        CHECK_EQ_INT(count_lines(out, "\"ca\""), 3);
+        f = fopen(out, "r");
+        if (f) { /* the first atom is on the blob: kernel centre within 2 px of (10, 5) */
+            char line[512];
+            if (fgets(line, sizeof line, f)) {
+                const char *pu = strstr(line, "\"u\":"), *pv = strstr(line, "\"v\":");
+                if (pu && pv) { u = atof(pu + 4); v = atof(pv + 4); }
+            }
+            fclose(f);
+        }
+        CHECK_MSG(fabs(u - 10) <= 2 && fabs(v - 5) <= 2, "first atom at (%g, %g)", u, v);
+        CHECK_EQ_INT(run_cli(13, locate, out), AVCLI_EXIT_OK);
+        CHECK_EQ_INT(count_lines(out, "\"frame\""), 16);
+        CHECK(count_lines(out, "\"u\":null") >= 1); /* frames far from the event: nothing sounds */
+        CHECK_EQ_INT(run_cli(6, show, NULL), AVCLI_EXIT_OK);
+    }
+    {   /* bad input: clear errors, non-zero exit */
+        const char *nodict[] = {"avloc", "avmp", "code", "--dict", none, "--video", y4m, "--audio", wav};
+        const char *notdict[] = {"avloc", "avmp", "code", "--dict", wav, "--video", y4m, "--audio", wav};
+        const char *unpaired[] = {"avloc", "avmp", "learn", "--video", y4m, "-o", dict};
+        const char *toolong[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--video-size", "4x4x20",
+                                 "--audio-len", "400", "-o", dict};
+        const char *badsize[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--video-size", "4x4",
+                                 "-o", dict};
+        const char *badvideo[] = {"avloc", "avmp", "code", "--dict", dict, "--video", wav, "--audio", wav};
+        const char *badflag[] = {"avloc", "avmp", "code", "--dict", dict, "--video", y4m, "--audio", wav, "--atom", "3"};
+        fprintf(stderr, "  (the errors below are expected)\n");
+        CHECK_EQ_INT(run_cli(9, nodict, NULL), AVCLI_EXIT_FAIL);
+        CHECK_EQ_INT(run_cli(9, notdict, NULL), AVCLI_EXIT_FAIL);
+        CHECK_EQ_INT(run_cli(7, unpaired, NULL), AVCLI_EXIT_USAGE);
+        CHECK_EQ_INT(run_cli(13, toolong, NULL), AVCLI_EXIT_FAIL); /* video shorter than a kernel */
+        CHECK_EQ_INT(run_cli(11, badsize, NULL), AVCLI_EXIT_USAGE);
+        CHECK_EQ_INT(run_cli(9, badvideo, NULL), AVCLI_EXIT_FAIL);
+        CHECK_EQ_INT(run_cli(11, badflag, NULL), AVCLI_EXIT_USAGE);
+    }
+    {   /* a dictionary with rates that differ from the files' */
+        avloc_mp_config c = avloc_mp_config_default();
+        static float ka[2 * 400], kv[2 * 48];
+        avloc_mp_dict d;
+        const char *code[] = {"avloc", "avmp", "code", "--dict", rate_dict, "--video", y4m, "--audio", wav};
+        for (i = 0; i < 800; i++) ka[i] = (float)(i % 7) - 3.0f;
+        for (i = 0; i < 96; i++) kv[i] = (float)(i % 5) - 2.0f;
+        d.audio = ka; d.video = kv;
+        c.kernels = 2; c.audio_len = 400; c.kernel_t = 3; c.kernel_h = 4; c.kernel_w = 4; c.audio_rate = 16000;
+        CHECK(mp_dict_save("test", rate_dict, &c, &d));
+        CHECK_EQ_INT(run_cli(9, code, NULL), AVCLI_EXIT_FAIL);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    size_t n = slash ? (size_t)(slash - argv[0]) + 1 : 0;
+    if (n >= sizeof dir - 32) n = 0;
+    memcpy(dir, argv[0], n);
+    strcpy(dir + n, "mp_");
+    th_verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    test_fast_equals_naive();
+    test_single_atom();
+    test_bad_input();
+    test_whiten();
+    test_cli();
+    return th_finish("test_mp");
+}
