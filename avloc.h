@@ -174,7 +174,8 @@
         imaginary parts and back, in a lane order of the set's choosing (AVX2:
         0 1 4 5 2 3 6 7, no cross-lane shuffle) that cint undoes
          ld4t(p, rs, c) (4x4 complex transpose load, rows rs complex apart, see below)
-         mask_u8 (lanes where the W bytes at p are nonzero)
+         mask_u8 (lanes where the W bytes at p are nonzero) st_u8(p, m) (W
+         bytes 0/1 from mask lanes)
      vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
      vd: ld st set1 zero bcast(p) add sub mul fmadd hsum
          cvtlo/cvthi (lower/upper half of a vf as doubles; AVLOC__VD_W is
@@ -316,6 +317,7 @@ static inline int avloc__cpu_avx2_fma(void)
 #define avloc__vf_cdeint AVLOC__VN(avloc__vf_cdeint)
 #define avloc__vf_cint AVLOC__VN(avloc__vf_cint)
 #define avloc__vf_mask_u8 AVLOC__VN(avloc__vf_mask_u8)
+#define avloc__vf_st_u8 AVLOC__VN(avloc__vf_st_u8)
 #define avloc__vi_set1 AVLOC__VN(avloc__vi_set1)
 #define avloc__vi_and AVLOC__VN(avloc__vi_and)
 #define avloc__vi_or AVLOC__VN(avloc__vi_or)
@@ -365,6 +367,13 @@ typedef double avloc__vd_scal;
 #define AVLOC__VD_W_scal 1
 static inline int32_t avloc__f2i_bits(float x) { int32_t u; memcpy(&u, &x, sizeof u); return u; }
 static inline float avloc__i2f_bits(int32_t u) { float x; memcpy(&x, &u, sizeof x); return x; }
+/* 1 if any of the n <= 8 bytes at p is nonzero (one load after inlining) */
+static inline int avloc__any_u8(const unsigned char *p, size_t n)
+{
+    uint64_t u = 0;
+    memcpy(&u, p, n);
+    return u != 0;
+}
 /* bits set in x (0 <= x < 256): counts movemask lanes */
 static inline int avloc__popc8(int x)
 {
@@ -416,6 +425,7 @@ static inline float avloc__vf_hmax_scal(float a) { return a; }
 static inline int avloc__vf_movemask_scal(float m) { return avloc__f2i_bits(m) < 0; }
 static inline int32_t avloc__vf_asvi_scal(float a) { return avloc__f2i_bits(a); }
 static inline float avloc__vf_mask_u8_scal(const unsigned char *p) { return avloc__i2f_bits(*p ? -1 : 0); }
+static inline void avloc__vf_st_u8_scal(unsigned char *p, float m) { *p = (unsigned char)(avloc__f2i_bits(m) != 0); }
 static inline int32_t avloc__vi_set1_scal(int32_t x) { return x; }
 static inline int32_t avloc__vi_and_scal(int32_t a, int32_t b) { return a & b; }
 static inline int32_t avloc__vi_or_scal(int32_t a, int32_t b) { return a | b; }
@@ -523,6 +533,12 @@ static inline __m128 avloc__vf_mask_u8_sse2(const unsigned char *p)
     memcpy(&b, p, 4);
     v = _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(b), z), z);
     return _mm_castsi128_ps(_mm_cmpgt_epi32(v, z));
+}
+static inline void avloc__vf_st_u8_sse2(unsigned char *p, __m128 m)
+{
+    __m128i b = _mm_packs_epi32(_mm_castps_si128(m), _mm_castps_si128(m));
+    int32_t v = _mm_cvtsi128_si32(_mm_and_si128(_mm_packs_epi16(b, b), _mm_set1_epi8(1)));
+    memcpy(p, &v, 4);
 }
 static inline __m128i avloc__vi_set1_sse2(int32_t x) { return _mm_set1_epi32(x); }
 static inline __m128i avloc__vi_and_sse2(__m128i a, __m128i b) { return _mm_and_si128(a, b); }
@@ -658,6 +674,12 @@ static inline __m256 avloc__vf_mask_u8_avx2(const unsigned char *p)
 {
     __m256i v = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p));
     return _mm256_castsi256_ps(_mm256_cmpgt_epi32(v, _mm256_setzero_si256()));
+}
+static inline void avloc__vf_st_u8_avx2(unsigned char *p, __m256 m)
+{
+    const __m256i i = _mm256_castps_si256(m);
+    __m128i b = _mm_packs_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+    _mm_storel_epi64((__m128i *)(void *)p, _mm_and_si128(_mm_packs_epi16(b, b), _mm_set1_epi8(1)));
 }
 static inline __m256i avloc__vi_set1_avx2(int32_t x) { return _mm256_set1_epi32(x); }
 static inline __m256i avloc__vi_and_avx2(__m256i a, __m256i b) { return _mm256_and_si256(a, b); }
@@ -805,6 +827,12 @@ static inline float32x4_t avloc__vf_mask_u8_neon(const unsigned char *p)
     memcpy(&b, p, 4);
     h = vget_low_u16(vmovl_u8(vreinterpret_u8_u32(vdup_n_u32(b))));
     return AVLOC__U2F(vcgtq_u32(vmovl_u16(h), vdupq_n_u32(0)));
+}
+static inline void avloc__vf_st_u8_neon(unsigned char *p, float32x4_t m)
+{
+    const uint16x4_t h = vmovn_u32(AVLOC__F2U(m));
+    const uint8x8_t b = vand_u8(vmovn_u16(vcombine_u16(h, h)), vdup_n_u8(1));
+    vst1_lane_u32((uint32_t *)(void *)p, vreinterpret_u32_u8(b), 0);
 }
 static inline int32x4_t avloc__vi_set1_neon(int32_t x) { return vdupq_n_s32(x); }
 static inline int32x4_t avloc__vi_and_neon(int32x4_t a, int32x4_t b) { return vandq_s32(a, b); }

@@ -4174,14 +4174,13 @@ static size_t AVLOC__VN(avloc__vk_binaural_frame)(const avloc_complex_f32 *Lb, c
 static size_t AVLOC__VN(avloc__vk_thrmask)(const float *pw, size_t nb, float thr, unsigned char *mt, size_t *cnt)
 {
     const avloc__vf vt = avloc__vf_set1(thr);
-    size_t b = 0, c = 0, j;
+    size_t b = 0, c = 0;
     for (; b + AVLOC__VF_W <= nb; b += AVLOC__VF_W) {
-        const int bits = avloc__vf_movemask(avloc__vf_cmpge(avloc__vf_ld(pw + b), vt));
-        for (j = 0; j < AVLOC__VF_W; j++) {
-            const unsigned char on = (unsigned char)(bits >> j & 1);
-            mt[b + j] = mt[nb + b + j] = mt[2 * nb + b + j] = on;
-            c += on;
-        }
+        const avloc__vf on = avloc__vf_cmpge(avloc__vf_ld(pw + b), vt);
+        avloc__vf_st_u8(mt + b, on);
+        avloc__vf_st_u8(mt + nb + b, on);
+        avloc__vf_st_u8(mt + 2 * nb + b, on);
+        c += (size_t)avloc__popc8(avloc__vf_movemask(on));
     }
     *cnt = c;
     return b;

@@ -2597,16 +2597,25 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
 
 /* avloc__gl_stats_check's vector part: entries i < returned value, *cnt the
    active ones; (size_t)-1 when an active value is Inf/NaN (exponent bits
-   all ones). */
+   all ones). Branch-free: lane counts in float (exact below 2^24, hence the
+   blocks) and bad lanes OR-ed, tested once per block. */
 static size_t AVLOC__VN(avloc__gl_vk_check)(const float *Y, const unsigned char *mask, size_t tot, size_t *cnt)
 {
     const avloc__vi ex = avloc__vi_set1(0x7f800000);
+    const avloc__vf one = avloc__vf_set1(1.0f);
+    const size_t block = (size_t)AVLOC__VF_W << 20;
     size_t i = 0, c = 0;
-    for (; i + AVLOC__VF_W <= tot; i += AVLOC__VF_W) {
-        const avloc__vf on = avloc__vf_mask_u8(mask + i);
-        const avloc__vi bad = avloc__vi_cmpeq(avloc__vi_and(avloc__vf_asvi(avloc__vf_ld(Y + i)), ex), ex);
-        if (avloc__vf_movemask(avloc__vf_and(avloc__vi_asvf(bad), on))) return (size_t)-1;
-        c += (size_t)avloc__popc8(avloc__vf_movemask(on));
+    while (i + AVLOC__VF_W <= tot) {
+        const size_t end = tot - i > block ? i + block : tot;
+        avloc__vf bad = avloc__vf_zero(), n = avloc__vf_zero();
+        for (; i + AVLOC__VF_W <= end; i += AVLOC__VF_W) {
+            const avloc__vf on = avloc__vf_mask_u8(mask + i);
+            const avloc__vi e = avloc__vi_and(avloc__vf_asvi(avloc__vf_ld(Y + i)), ex);
+            bad = avloc__vf_or(bad, avloc__vf_and(avloc__vi_asvf(avloc__vi_cmpeq(e, ex)), on));
+            n = avloc__vf_add(n, avloc__vf_and(on, one));
+        }
+        if (avloc__vf_movemask(bad)) return (size_t)-1;
+        c += (size_t)avloc__vf_hsum(n);
     }
     *cnt = c;
     return i;
@@ -2630,10 +2639,11 @@ static size_t AVLOC__VN(avloc__gl_vk_stats)(avloc_gllim_stats *s, const float *Y
         const float *yt = Y + t * D;
         const unsigned char *mt = mask + t * D;
         for (d = 0; d < DW; d += AVLOC__VF_W) {
-            avloc__vf on = avloc__vf_mask_u8(mt + d), y, ys;
+            avloc__vf on, y, ys;
             avloc__vd ylo, yhi, slo, shi;
             double *s0 = S0 + d, *s1 = S1 + d, *s2 = S2 + d;
-            if (!avloc__vf_movemask(on)) continue; /* no active point: adds exactly 0 */
+            if (!avloc__any_u8(mt + d, AVLOC__VF_W)) continue; /* no active point: adds exactly 0 */
+            on = avloc__vf_mask_u8(mt + d);
             y = avloc__vf_and(on, avloc__vf_ld(yt + d));
             ys = avloc__vf_mul(sg, y);
             on = avloc__vf_and(on, sg);

@@ -84,6 +84,10 @@ static void AVLOC__VN(ts_ops)(const char *set, const float *a, const float *b, c
     avloc__vf_st(o, avloc__vf_and(avloc__vf_mask_u8(u8), va));
     for (ok = 1, i = 0; i < TS_W; i++) ok &= o[i] == (u8[i] ? a[i] : 0.0f);
     CHECK_MSG(ok, "%s mask_u8", set);
+    memset(u8, 7, sizeof u8);
+    avloc__vf_st_u8(u8, avloc__vf_cmpgt(va, vb));
+    for (ok = 1, i = 0; i < 8; i++) ok &= u8[i] == (i < TS_W ? (unsigned char)(a[i] > b[i]) : 7);
+    CHECK_MSG(ok, "%s st_u8", set);
     for (i = 0; i < 64; i++) ld4[i] = (float)i;
     {
         avloc__vf col[4];

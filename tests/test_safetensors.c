@@ -12,6 +12,7 @@
 
 /* ------------------------------------------------------------ helpers */
 
+
 static unsigned char *load(const char *name, size_t *size)
 {
     char path[512];
