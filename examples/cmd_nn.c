@@ -106,7 +106,7 @@ done:
 static int nn_read_npy(const char *cmd, const char *path, float **x, size_t *shape, int *ndim)
 {
     unsigned char *buf = NULL;
-    size_t len, hl, off, n = 1, i, es;
+    size_t len, hl, off, n = 1, i, es, nb;
     const char *d, *s;
     char hdr[1024];
     int ok = 0;
@@ -144,7 +144,7 @@ static int nn_read_npy(const char *cmd, const char *path, float **x, size_t *sha
         shape[(*ndim)++] = v;
         s = e;
     }
-    if (len - off < n * es) goto bad;
+    if (!avloc_size_mul(n, es, &nb) || len - off < nb) goto bad; /* n * es can wrap on 32 bits */
     *x = (float *)avcli_malloc(cmd, n, sizeof(float));
     if (!*x) goto done;
     for (i = 0; i < n; i++) {
