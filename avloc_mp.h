@@ -768,8 +768,13 @@ AVLOC_API avloc_result avloc_mp_coder_init(avloc_mp_coder *c, const avloc_mp_con
                                            void *mem, size_t bytes)
 {
     avloc_result r;
+    size_t need = 0;
+    if (c) memset(c, 0, sizeof *c);
     if (!c || !cfg || !mem) return AVLOC_ERR_NULL;
-    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    if ((r = avloc_mp_coder_query(cfg, &need, NULL)) != AVLOC_OK) return r;
+    /* refused before the layout makes any FFT plan: a plan made before the
+       memory ran out would be lost in the zeroed object (FFTW3 back-end: a leak) */
+    if (bytes < need) return AVLOC_ERR_WORKSPACE;
     return avloc_layout_init(avloc__mp_coder_layout, c, sizeof *c, cfg, mem, bytes);
 }
 
@@ -1457,13 +1462,13 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;
     memset(&s, 0, sizeof s);
     avloc_arena_init(&a, scratch, scratch_bytes);
-    if ((r = avloc__mp_whiten_layout(&a, height, width, &s, 1)) != AVLOC_OK) return r;
-    for (f = 0; f < frames; f++) {
+    r = avloc__mp_whiten_layout(&a, height, width, &s, 1);
+    for (f = 0; r == AVLOC_OK && f < frames; f++) {
         float *fr = video + f * hw;
         size_t nb[3], zero[3] = {0, 0, 0};
         nb[0] = 1; nb[1] = height; nb[2] = width;
         avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero);
-        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w)) != AVLOC_OK) return r;
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w)) != AVLOC_OK) break;
         for (y = 0; y < height; y++) {
             double fy = avloc__mp_freq(y, height);
             for (x = 0; x < width; x++) {
@@ -1473,10 +1478,13 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
                 s.grid[y * width + x].im *= g;
             }
         }
-        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w)) != AVLOC_OK) return r;
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w)) != AVLOC_OK) break;
         for (y = 0; y < hw; y++) fr[y] = s.grid[y].re;
     }
-    return AVLOC_OK;
+    /* the per-call plans live in scratch; with AVLOC_USE_FFTW3 they hold FFTW
+       plans that must be released (destroying a zeroed plan does nothing) */
+    for (f = 1; f < 3; f++) avloc_fft_destroy_f32(&s.plan[f]);
+    return r;
 }
 
 #endif /* AVLOC_MP_IMPLEMENTATION */

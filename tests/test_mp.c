@@ -201,6 +201,7 @@ static void test_single_atom(void)
         CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, 3, 0.0f, fa, &nf, ra, rv, scr, sb) == AVLOC_OK);
         CHECK(n == 3 && nf == 3 && na3[0].row == 0 && na3[0].col == 0 && fa[1].row == 0 && fa[2].col == 0);
         CHECK(same_atoms(fa, nf, na3, n, 1e-4));
+        avloc_mp_coder_destroy(&coder);
         free(mem); free(scr);
     }
     /* threshold above the score: no atom */
