@@ -1,0 +1,1271 @@
+/* avloc_rpca.h - robust PCA and audio-visual low-rank + sparse separation for
+   avloc: plain robust PCA (principal component pursuit by the inexact
+   augmented Lagrangian method), the audio-visual ADMM of "Audio-visual source
+   localization and separation using low-rank and sparsity", its windowed mode
+   for camera streams, and the pipeline video + audio -> sounding-pixel map,
+   mask and separated waveform.   v0.1.0
+
+   USAGE
+   -----
+   In exactly ONE C or C++ file:
+       #define AVLOC_IMPLEMENTATION      // core + every avloc header included
+       #include "avloc_rpca.h"
+   or, to place only this module's implementation in a file:
+       #define AVLOC_RPCA_IMPLEMENTATION
+       #include "avloc_rpca.h"
+   (then AVLOC_IMPLEMENTATION must be defined in exactly one file for the
+   core and the DSP module: SVD/SVT, GEMM, STFT, DCT and the Sylvester solve
+   come from there).
+
+       // 1. plain RPCA: D (m x n, row-major) = L (low rank) + S (sparse)
+       avloc_rpca_config cfg = avloc_rpca_config_default();
+       cfg.rows = m; cfg.cols = n;
+       size_t ob, sb;
+       avloc_rpca_query(&cfg, &ob, &sb);
+       avloc_rpca r;
+       avloc_rpca_init(&r, &cfg, malloc(ob), ob);
+       avloc_rpca_info info;
+       avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, malloc(sb), sb);
+
+       // 2. audio-visual: V (pixels x T), A (bins x T)
+       avloc_rpca_av_config ac = avloc_rpca_av_config_default();
+       ac.pixels = I1; ac.bins = I2; ac.frames = T;
+       avloc_rpca_av av;  avloc_rpca_av_state st;
+       avloc_rpca_av_query(&ac, &ob, &sb);
+       avloc_rpca_av_init(&av, &ac, malloc(ob), ob);
+       avloc_rpca_av_state_query(&av, &b2);
+       avloc_rpca_av_state_init(&st, &av, malloc(b2), b2);
+       avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, malloc(sb), sb);
+       // st.Pv: sounding pixels, st.Pa: their spectrogram
+
+       // 3. the whole pipeline (grey video + waveform), see avloc_rpca_pipe_*.
+
+   THE METHODS (derivations in docs/rpca.md)
+   -----------
+   Plain RPCA: min ||L||_* + lambda ||S||_1 s.t. D = L + S, inexact ALM of
+   Lin, Chen & Ma (2010) with their defaults: lambda = 1/sqrt(max(m, n)),
+   Y0 = D / max(||D||_2, ||D||_inf / lambda), mu0 = 1.25 / ||D||_2,
+   rho = 1.5, mu <= 1e7 mu0, stop when ||D - L - S||_F / ||D||_F < tol
+   (1e-7). The SVT uses the core's randomised truncated SVD with PROPACK-like
+   rank prediction (avloc_svt_f32), or a full Jacobi SVD (cfg.full_svd).
+
+   Audio-visual ADMM (the paper's Algorithm 1): V = Bv + Dv C, A = Ba + Da C,
+   Pv = Dv C, Pa = Da C, minimising ||Bv||_* + ||Ba||_* + l1 ||Pv||_1 +
+   l2 ||Pa||_1 + l3 tr(C L C^T) (L: path Laplacian of the frame chain).
+   Differences from the paper, each documented in docs/rpca.md:
+   - initialisation: the paper's all-zero start makes C C^T singular. Here
+     C0 = the top-K right singular vectors of the stacked, normalised
+     residuals [Rv/||Rv||_F ; Ra/||Ra||_F], R = X minus its per-row temporal
+     median (a robust static background), so C0 C0^T = I; Dv0 = Rv C0^T,
+     Da0 = Ra C0^T; Pv0 = Dv0 C0, Bv0 = V - Pv0 (the same for audio);
+     multipliers 0.
+   - regularisation: the augmented Lagrangian gets + mu*ridge*(||Dv||^2 +
+     ||Da||^2 + ||C||^2): each D and C step stays an exact minimiser, the
+     K x K systems stay positive definite when C or D lose rank, and the
+     scale ambiguity D C = (D s)(C / s) is fixed.
+   - the C step solves (Dv^T Dv + Da^T Da + ridge I) C + (l3/mu) C L = R by
+     the DCT diagonalisation of L (avloc_sylvester_path_f64).
+   - stopping: primal residual (largest of the four constraint violations,
+     each relative to ||V||_F or ||A||_F) and dual residual (largest
+     relative change of Bv, Ba, Pv, Pa in one iteration) both below tol.
+
+   MEMORY: every object is read-only after init (the SVT's mutable
+   randomised-SVD object lives in the per-call scratch). Nothing allocates.
+   All entry points validate their input: AVLOC_ERR_NULL, _SIZE, _PARAM,
+   _NONFINITE, _WORKSPACE, _STATE (zeroed or destroyed object).
+
+   BAD INPUT (tested in tests/test_rpca.c): an all-zero D gives L = S = 0,
+   0 iterations, converged; a constant or rank-one D gives L = D, S = 0;
+   NaN/Inf -> AVLOC_ERR_NONFINITE with nothing written; T = 1 is valid (the
+   Laplacian is 0); K > T -> AVLOC_ERR_PARAM; K > min(pixels, bins) ->
+   AVLOC_ERR_PARAM; a scratch smaller than the query -> AVLOC_ERR_WORKSPACE.
+
+   Licence: MIT (see LICENSE).
+*/
+#ifndef AVLOC_RPCA_H
+#define AVLOC_RPCA_H
+
+#include "avloc.h"
+#include "avloc_dsp.h" /* STFT (pipeline), DCT path-Sylvester solve (the C step) */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Progress: called after every iteration with the residuals and the
+   penalty; return non-zero to stop (the result so far is kept). */
+typedef int (*avloc_rpca_progress_fn)(void *user, size_t iter, double primal, double dual, double mu);
+
+typedef struct avloc_rpca_info {
+    size_t iters;      /* iterations run */
+    double primal;     /* final primal residual (relative) */
+    double dual;       /* final dual residual (relative change) */
+    double mu;         /* final penalty */
+    size_t rank;       /* rank of the last SVT (plain: L; av: Bv) */
+    size_t nnz;        /* non-zeros of S (plain) or Pv (av) */
+    int converged;     /* 1 when both residuals reached tol */
+} avloc_rpca_info;
+
+/* ------------------------------------------------------------ plain RPCA */
+typedef struct avloc_rpca_config {
+    size_t rows, cols;     /* m, n (no default) */
+    double lambda;         /* 0: 1/sqrt(max(m, n)) */
+    double mu0;            /* 0: 1.25 / ||D||_2 */
+    double rho;            /* 1.5 */
+    double mu_max_ratio;   /* mu <= ratio * mu0 (1e7) */
+    double tol;            /* 1e-7: ||D - L - S||_F / ||D||_F */
+    size_t max_iter;       /* 500 */
+    size_t max_rank;       /* largest rank of L the truncated SVD may compute: 0 = min(m, n) */
+    int full_svd;          /* 1: full Jacobi SVD every step (checks, small matrices) */
+    avloc_rpca_progress_fn progress;
+    void *user;
+} avloc_rpca_config;
+
+typedef struct avloc_rpca {
+    avloc_rpca_config cfg;
+    double lambda;         /* the lambda in use */
+    size_t scratch_bytes;
+    unsigned magic;
+} avloc_rpca;
+
+AVLOC_API avloc_rpca_config avloc_rpca_config_default(void);
+AVLOC_API avloc_result avloc_rpca_query(const avloc_rpca_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_init(avloc_rpca *r, const avloc_rpca_config *cfg, void *mem, size_t bytes);
+AVLOC_API void avloc_rpca_destroy(avloc_rpca *r);
+/* D, L, S: rows x cols, row-major, contiguous. Ydual (optional, may be NULL)
+   receives the final multiplier Y (the dual certificate: ||Y||_2 <= 1,
+   |Y_ij| <= lambda, Y_ij = lambda sign(S_ij) where S_ij != 0). L and S must
+   not overlap D. */
+AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
+                                            float *Ydual, avloc_rpca_info *info,
+                                            void *scratch, size_t scratch_bytes);
+
+/* ------------------------------------------------------ audio-visual ADMM */
+typedef struct avloc_rpca_av_config {
+    size_t pixels, bins, frames; /* I1, I2, T (no default) */
+    size_t K;              /* shared components (default 2) */
+    double lambda1;        /* 0: 1/sqrt(max(pixels, frames)) */
+    double lambda2;        /* 0: 1/sqrt(max(bins, frames)) */
+    double lambda3;        /* temporal smoothness of C (default 0.05) */
+    double rho;            /* mu growth (default 1.2) */
+    double mu0;            /* 0: 1.25 / max(||V||_2, ||A||_2) */
+    double mu_max_ratio;   /* mu <= ratio * mu0 (default 1e6) */
+    double ridge;          /* default 1e-3, see the doc block */
+    double tol;            /* primal and dual tolerance (default 1e-4) */
+    size_t max_iter;       /* default 100 */
+    size_t max_rank;       /* truncated-SVD cap for Bv and Ba: 0 = min(rows, T) */
+    avloc_rpca_progress_fn progress;
+    void *user;
+} avloc_rpca_av_config;
+
+typedef struct avloc_rpca_av {
+    avloc_rpca_av_config cfg;
+    double lambda1, lambda2; /* in use */
+    size_t scratch_bytes;
+    avloc_sylvester_path syl; /* the C step */
+    unsigned magic;
+} avloc_rpca_av;
+
+/* The iterate: all caller memory, laid out by avloc_rpca_av_state_init.
+   Row-major: Bv, Pv, Y, G pixels x T; Ba, Pa, Z, F bins x T; Dv pixels x K;
+   Da bins x K; C K x T. */
+typedef struct avloc_rpca_av_state {
+    float *Bv, *Pv, *Ba, *Pa, *Dv, *Da, *C;
+    float *Y, *G, *Z, *F;  /* multipliers of V = Bv + DvC, Pv = DvC, A = Ba + DaC, Pa = DaC */
+    double mu;
+    size_t iters;          /* iterations since the last start */
+} avloc_rpca_av_state;
+
+AVLOC_API avloc_rpca_av_config avloc_rpca_av_config_default(void);
+AVLOC_API avloc_result avloc_rpca_av_query(const avloc_rpca_av_config *cfg, size_t *obj_bytes,
+                                           size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_av_init(avloc_rpca_av *o, const avloc_rpca_av_config *cfg, void *mem,
+                                          size_t bytes);
+AVLOC_API void avloc_rpca_av_destroy(avloc_rpca_av *o);
+AVLOC_API avloc_result avloc_rpca_av_state_query(const avloc_rpca_av *o, size_t *bytes);
+AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const avloc_rpca_av *o, void *mem,
+                                                size_t bytes);
+/* The initialisation of the doc block (mu = mu0, iters = 0). */
+AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes);
+/* Warm start from the Dv, Da, C already in s (a previous solve or window):
+   Pv = Dv C, Bv = V - Pv (same for audio), multipliers 0, mu = mu0. */
+AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                              avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes);
+/* One iteration of Algorithm 1 (steps 4-15) on s; primal/dual (optional)
+   receive the residuals. */
+AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 avloc_rpca_av_state *s, double *primal, double *dual,
+                                                 void *scratch, size_t scratch_bytes);
+/* start (warm == 0) or warm start (warm != 0), then iterate until both
+   residuals are below tol, max_iter, or the progress callback says stop. */
+AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, int warm, avloc_rpca_info *info,
+                                               void *scratch, size_t scratch_bytes);
+
+/* Windowed mode (live video): the object is configured for a window of
+   cfg.frames = W frames. V (pixels x total) and A (bins x total) hold a
+   whole clip (row stride `total`); windows start every W - overlap frames
+   (the last one is aligned to the end), each is warm-started from the
+   previous window's Dv, Da and C (C shifted by the hop, new frames copy the
+   last column), so time and memory per window are those of one W-frame
+   solve. Pv_out (pixels x total) and Pa_out (bins x total; either may be
+   NULL) receive the windows' Pv and Pa averaged where windows overlap. s is
+   one window's state. info gets the sum of iterations and the worst
+   residuals; *windows (optional) the number of windows. */
+AVLOC_API avloc_result avloc_rpca_av_windows_scratch(const avloc_rpca_av *o, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 size_t total, size_t overlap, avloc_rpca_av_state *s,
+                                                 float *Pv_out, float *Pa_out, avloc_rpca_info *info,
+                                                 size_t *windows, void *scratch, size_t scratch_bytes);
+
+/* --------------------------------------------------------------- pipeline */
+/* Building blocks (also used by the pipeline object):
+   - video: grey frames u8 [T][H][W] -> V (pixels x T) with box
+     downsampling by `down` (pixels = (H/down) * (W/down), rows/columns past
+     a whole block dropped), values / 255.
+   - audio pooling: magnitudes mag [n_stft][bins] (STFT frame j centred at
+     j * hop / rate seconds) -> A [bins][T]: column t is the mean of the
+     frames whose centre falls in [t / fps, (t + 1) / fps) (the nearest frame
+     when none does).
+   - localisation map: map[p] = sum_t |Pv[p][t]|.
+   - mask: pixel p is sounding when map[p] >= thresh * max(map) (the
+     threshold rule; default thresh 0.35, chosen on training scenes), then
+     upsampled by `down` (nearest). */
+AVLOC_API avloc_result avloc_rpca_video_f32(const unsigned char *frames, size_t T, size_t H, size_t W,
+                                            size_t down, float *V);
+AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
+                                           double fps, size_t T, float *A);
+AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map);
+AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
+                                          size_t W, double thresh, unsigned char *mask);
+
+typedef enum avloc_rpca_mode {
+    AVLOC_RPCA_SEPARATE = 0, /* target + interferer: soft mask Pa+ / (Pa+ + |Ba|) */
+    AVLOC_RPCA_DENOISE = 1   /* speech in noise: the same model, Wiener-like mask Pa+^2 / (Pa+^2 + Ba^2) */
+} avloc_rpca_mode;
+
+typedef struct avloc_rpca_pipe_config {
+    size_t width, height, frames; /* video (no default) */
+    size_t n_samples;      /* audio samples (no default) */
+    double fps;            /* video frame rate (default 25) */
+    double sample_rate;    /* audio rate (default 16000) */
+    size_t down;           /* video downsampling (default 1) */
+    avloc_stft_config stft; /* n_fft 512, hop 128, Hann: 257 bins */
+    avloc_rpca_av_config av; /* pixels/bins/frames are filled in by the pipeline */
+    avloc_rpca_mode mode;
+    double mask_thresh;    /* fraction of the map's maximum (default 0.35) */
+    size_t window_frames;  /* 0: whole clip in one solve; else windowed mode */
+    size_t overlap;        /* frames shared by successive windows */
+} avloc_rpca_pipe_config;
+
+typedef struct avloc_rpca_pipe {
+    avloc_rpca_pipe_config cfg;
+    size_t h, w, pixels, bins, n_stft; /* downsampled size, spectrogram */
+    avloc_stft_f32 stft;
+    avloc_rpca_av av;
+    size_t scratch_bytes;
+    unsigned magic;
+} avloc_rpca_pipe;
+
+typedef struct avloc_rpca_pipe_out {
+    float *map;            /* height x width (full size), or NULL */
+    unsigned char *mask;   /* height x width, 255 = sounding, or NULL */
+    float *target;         /* n_samples, or NULL */
+} avloc_rpca_pipe_out;
+
+AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void);
+AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
+                                             size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
+                                            size_t bytes);
+AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p);
+/* frames [T][H][W] grey, audio [n_samples]. */
+AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const unsigned char *frames,
+                                               const float *audio, avloc_rpca_pipe_out *out,
+                                               avloc_rpca_info *info, void *scratch, size_t scratch_bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AVLOC_RPCA_H */
+
+/* ====================================================================== */
+/*                            IMPLEMENTATION                              */
+/* ====================================================================== */
+#if defined(AVLOC_IMPLEMENTATION) && !defined(AVLOC_RPCA_IMPLEMENTATION)
+#define AVLOC_RPCA_IMPLEMENTATION
+#endif
+#if defined(AVLOC_RPCA_IMPLEMENTATION) && !defined(AVLOC_RPCA_IMPLEMENTATION_DONE)
+#define AVLOC_RPCA_IMPLEMENTATION_DONE
+
+#include <math.h>
+#include <string.h>
+
+#define AVLOC__RPCA_MAGIC 0x52504341u /* "RPCA" */
+#define AVLOC__RPCA_AV_MAGIC 0x52504156u /* "RPAV" */
+#define AVLOC__RPCA_PIPE_MAGIC 0x52505050u /* "RPPP" */
+
+/* ------------------------------------------------------- small helpers */
+
+static double avloc__rpca_sumsq(const float *x, size_t n)
+{
+    double s = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) s += (double)x[i] * x[i];
+    return s;
+}
+
+static double avloc__rpca_maxabs(const float *x, size_t n)
+{
+    double mx = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) { double a = fabs((double)x[i]); if (a > mx) mx = a; }
+    return mx;
+}
+
+/* Soft threshold (the proximal step of tau ||.||_1). */
+static float avloc__rpca_shrink(float x, float tau)
+{
+    return x > tau ? x - tau : (x < -tau ? x + tau : 0.0f);
+}
+
+/* m x n product count, refusing overflow. */
+static int avloc__rpca_mn(size_t m, size_t n, size_t *mn)
+{
+    return avloc_size_mul(m, n, mn) && *mn > 0;
+}
+
+/* --------------------------------------------------------------- SVT */
+/* One SVT engine per matrix shape: the core's randomised truncated SVD with
+   rank prediction (avloc_svt_f32), or, with full != 0, a full Jacobi SVD
+   (avloc_svd_f32) thresholded by hand (the reference the tests compare
+   with). Lives in per-call scratch: the tsvd object is mutable. */
+typedef struct avloc__rpca_svt {
+    avloc_tsvd *t;
+    int full;
+    size_t m, n, r;          /* r = min(m, n) */
+    float *U, *s, *Vt;       /* full mode */
+    void *svd_scr, *gemm;
+    size_t svd_bytes, gemm_bytes;
+} avloc__rpca_svt;
+
+static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, size_t m, size_t n,
+                                           size_t max_rank, int full)
+{
+    avloc_tsvd_config tc = avloc_tsvd_config_default();
+    size_t tb, r = m < n ? m : n;
+    void *tm;
+    avloc_result e;
+    memset(v, 0, sizeof *v);
+    v->m = m; v->n = n; v->r = r; v->full = full;
+    tc.m = m; tc.n = n;
+    tc.max_rank = (max_rank == 0 || max_rank > r) ? r : max_rank;
+    if ((e = avloc_tsvd_query(&tc, &tb)) != AVLOC_OK) return e;
+    v->t = AVLOC_PUSH(a, avloc_tsvd, 1);
+    tm = avloc_arena_push(a, tb, 1, AVLOC_ALIGN);
+    if (full) {
+        if ((e = avloc_svd_scratch_f32(m, n, &v->svd_bytes)) != AVLOC_OK) return e;
+        if ((e = avloc_gemm_scratch_f32(m, n, r, &v->gemm_bytes)) != AVLOC_OK) return e;
+        v->U = AVLOC_PUSH(a, float, m * r);  /* r <= min: m * r cannot overflow past m * n */
+        v->s = AVLOC_PUSH(a, float, r);
+        v->Vt = AVLOC_PUSH(a, float, r * n);
+        v->svd_scr = avloc_arena_push(a, v->svd_bytes, 1, AVLOC_ALIGN);
+        v->gemm = avloc_arena_push(a, v->gemm_bytes, 1, AVLOC_ALIGN);
+    }
+    if (a->base && avloc_arena_status(a) == AVLOC_OK)
+        return avloc_tsvd_init(v->t, &tc, tm, tb);
+    return AVLOC_OK;
+}
+
+/* out = U max(S - tau, 0) V^T of A (m x n, contiguous); out may be A. */
+static avloc_result avloc__rpca_svt_run(avloc__rpca_svt *v, const float *A, float tau, float *out,
+                                        size_t *rank)
+{
+    size_t i, j, k = 0;
+    avloc_result e;
+    if (!v->full) return avloc_svt_f32(v->t, A, v->n, tau, out, v->n, rank);
+    e = avloc_svd_f32(v->m, v->n, A, v->n, v->U, v->r, v->s, v->Vt, v->n, v->svd_scr, v->svd_bytes);
+    if (e != AVLOC_OK) return e;
+    while (k < v->r && v->s[k] > tau) k++;
+    for (i = 0; i < k; i++)
+        for (j = 0; j < v->n; j++) v->Vt[i * v->n + j] *= v->s[i] - tau;
+    *rank = k;
+    if (k == 0) { memset(out, 0, v->m * v->n * sizeof *out); return AVLOC_OK; }
+    return avloc_gemm_f32(0, 0, v->m, v->n, k, 1.0f, v->U, v->r, v->Vt, v->n, 0.0f, out, v->n,
+                          v->gemm, v->gemm_bytes);
+}
+
+/* ||A||_2 by a rank-1 truncated SVD (warm start left for the SVT). */
+static avloc_result avloc__rpca_norm2(avloc__rpca_svt *v, const float *A, double *norm2)
+{
+    float s1 = 0.0f;
+    avloc_result e = avloc_tsvd_f32(v->t, A, v->n, 1, NULL, 0, &s1, NULL, 0);
+    *norm2 = s1;
+    return e;
+}
+
+/* ------------------------------------------------------------ plain RPCA */
+
+AVLOC_API avloc_rpca_config avloc_rpca_config_default(void)
+{
+    avloc_rpca_config c;
+    memset(&c, 0, sizeof c);
+    c.rho = 1.5;
+    c.mu_max_ratio = 1e7;
+    c.tol = 1e-7;
+    c.max_iter = 500;
+    return c;
+}
+
+static avloc_result avloc__rpca_check_cfg(const avloc_rpca_config *c)
+{
+    size_t mn;
+    if (!avloc__rpca_mn(c->rows, c->cols, &mn)) return c->rows && c->cols ? AVLOC_ERR_OVERFLOW : AVLOC_ERR_SIZE;
+    if (!(c->lambda >= 0.0) || !(c->mu0 >= 0.0) || !(c->rho >= 1.0) || !(c->mu_max_ratio >= 1.0) ||
+        !(c->tol > 0.0) || c->max_iter == 0 || c->lambda > 1e30 || c->mu0 > 1e30 || c->rho > 1e3 ||
+        c->mu_max_ratio > 1e30)
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Per-call scratch of the plain solver. */
+typedef struct avloc__rpca_ws {
+    avloc__rpca_svt svt;
+    float *Y, *T;
+} avloc__rpca_ws;
+
+static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_config *c, avloc__rpca_ws *w)
+{
+    size_t mn = c->rows * c->cols; /* checked by check_cfg */
+    avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd);
+    if (e != AVLOC_OK) return e;
+    w->Y = AVLOC_PUSH(a, float, mn);
+    w->T = AVLOC_PUSH(a, float, mn);
+    return avloc_arena_status(a);
+}
+
+static avloc_result avloc__rpca_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_rpca_config *c = (const avloc_rpca_config *)vcfg;
+    avloc_arena m;
+    avloc__rpca_ws w;
+    avloc_result e;
+    (void)a;
+    avloc_arena_init(&m, NULL, 0);
+    if ((e = avloc__rpca_ws_layout(&m, c, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = avloc_arena_needed(&m);
+    if (obj) {
+        avloc_rpca *r = (avloc_rpca *)obj;
+        r->cfg = *c;
+        r->lambda = c->lambda > 0.0 ? c->lambda
+                                    : 1.0 / sqrt((double)(c->rows > c->cols ? c->rows : c->cols));
+        r->scratch_bytes = *scratch_bytes;
+        r->magic = AVLOC__RPCA_MAGIC;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_query(const avloc_rpca_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
+{
+    avloc_result e;
+    if (!cfg || !obj_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_check_cfg(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_query(avloc__rpca_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_init(avloc_rpca *r, const avloc_rpca_config *cfg, void *mem, size_t bytes)
+{
+    avloc_result e;
+    if (!r) return AVLOC_ERR_NULL;
+    memset(r, 0, sizeof *r);
+    if (!cfg || !mem) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_check_cfg(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_init(avloc__rpca_layout, r, sizeof *r, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_rpca_destroy(avloc_rpca *r)
+{
+    if (r) memset(r, 0, sizeof *r);
+}
+
+/* The trivial answer for D == 0. */
+static void avloc__rpca_zero(float *L, float *S, float *Yd, size_t mn, avloc_rpca_info *info)
+{
+    memset(L, 0, mn * sizeof *L);
+    memset(S, 0, mn * sizeof *S);
+    if (Yd) memset(Yd, 0, mn * sizeof *Yd);
+    memset(info, 0, sizeof *info);
+    info->converged = 1;
+}
+
+/* S = shrink(D - L + Y/mu, lambda/mu); returns ||S_new - S_old||^2, counts nnz. */
+static double avloc__rpca_sparse_step(const float *D, const float *L, const float *Y, float *S, size_t mn,
+                                      double mu, double lambda, size_t *nnz)
+{
+    float imu = (float)(1.0 / mu), tau = (float)(lambda / mu);
+    double ds = 0.0;
+    size_t i, k = 0;
+    for (i = 0; i < mn; i++) {
+        float s = avloc__rpca_shrink(D[i] - L[i] + Y[i] * imu, tau);
+        ds += (double)(s - S[i]) * (s - S[i]);
+        k += s != 0.0f;
+        S[i] = s;
+    }
+    *nnz = k;
+    return ds;
+}
+
+/* Y += mu (D - L - S); returns ||D - L - S||^2. */
+static double avloc__rpca_dual_step(const float *D, const float *L, const float *S, float *Y, size_t mn,
+                                    double mu)
+{
+    float fmu = (float)mu;
+    double z2 = 0.0;
+    size_t i;
+    for (i = 0; i < mn; i++) {
+        float z = D[i] - L[i] - S[i];
+        z2 += (double)z * z;
+        Y[i] += fmu * z;
+    }
+    return z2;
+}
+
+AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
+                                            float *Ydual, avloc_rpca_info *info,
+                                            void *scratch, size_t scratch_bytes)
+{
+    avloc_rpca_info inf;
+    avloc__rpca_ws w;
+    avloc_arena a;
+    size_t mn, i, it;
+    double nf, n2, ninf, scale, mu, mu_max;
+    avloc_result e;
+    if (!r || !D || !L || !S || !scratch) return AVLOC_ERR_NULL;
+    if (r->magic != AVLOC__RPCA_MAGIC) return AVLOC_ERR_STATE;
+    mn = r->cfg.rows * r->cfg.cols;
+    if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
+    if (scratch_bytes < r->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    memset(&inf, 0, sizeof inf);
+    nf = sqrt(avloc__rpca_sumsq(D, mn));
+    if (nf == 0.0) { avloc__rpca_zero(L, S, Ydual, mn, info ? info : &inf); return AVLOC_OK; }
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_ws_layout(&a, &r->cfg, &w)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_norm2(&w.svt, D, &n2)) != AVLOC_OK) return e;
+    if (!(n2 > 0.0)) return AVLOC_ERR_NUMERIC;
+    ninf = avloc__rpca_maxabs(D, mn);
+    /* Lin-Chen-Ma: Y0 = D / J(D), J = max(||D||_2, ||D||_inf / lambda) */
+    scale = n2 > ninf / r->lambda ? n2 : ninf / r->lambda;
+    for (i = 0; i < mn; i++) w.Y[i] = (float)(D[i] / scale);
+    memset(S, 0, mn * sizeof *S);
+    mu = r->cfg.mu0 > 0.0 ? r->cfg.mu0 : 1.25 / n2;
+    mu_max = mu * r->cfg.mu_max_ratio;
+    for (it = 1; it <= r->cfg.max_iter; it++) {
+        float imu = (float)(1.0 / mu);
+        double ds, z2;
+        for (i = 0; i < mn; i++) w.T[i] = D[i] - S[i] + w.Y[i] * imu;
+        if ((e = avloc__rpca_svt_run(&w.svt, w.T, imu, L, &inf.rank)) != AVLOC_OK) return e;
+        ds = avloc__rpca_sparse_step(D, L, w.Y, S, mn, mu, r->lambda, &inf.nnz);
+        z2 = avloc__rpca_dual_step(D, L, S, w.Y, mn, mu);
+        inf.iters = it;
+        inf.primal = sqrt(z2) / nf;
+        inf.dual = mu * sqrt(ds) / nf;
+        inf.mu = mu;
+        mu = mu * r->cfg.rho < mu_max ? mu * r->cfg.rho : mu_max;
+        if (inf.primal < r->cfg.tol) { inf.converged = 1; break; }
+        if (r->cfg.progress && r->cfg.progress(r->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
+    }
+    if (Ydual) memcpy(Ydual, w.Y, mn * sizeof *Ydual);
+    if (info) *info = inf;
+    return AVLOC_OK;
+}
+
+/* ------------------------------------------------------ audio-visual ADMM */
+
+AVLOC_API avloc_rpca_av_config avloc_rpca_av_config_default(void)
+{
+    avloc_rpca_av_config c;
+    memset(&c, 0, sizeof c);
+    c.K = 2;
+    c.lambda3 = 0.05;
+    c.rho = 1.2;
+    c.mu_max_ratio = 1e6;
+    c.ridge = 1e-3;
+    c.tol = 1e-4;
+    c.max_iter = 100;
+    return c;
+}
+
+static avloc_result avloc__rpca_av_check(const avloc_rpca_av_config *c)
+{
+    size_t t1, t2;
+    if (c->pixels == 0 || c->bins == 0 || c->frames == 0 || c->K == 0) return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(c->pixels, c->frames, &t1) || !avloc_size_mul(c->bins, c->frames, &t2) ||
+        !avloc_size_mul(t1, 8 * sizeof(float), &t1) || !avloc_size_mul(t2, 8 * sizeof(float), &t2) ||
+        !avloc_size_mul(c->frames, c->frames * sizeof(double), &t1))
+        return AVLOC_ERR_OVERFLOW;
+    if (c->K > c->frames || c->K > c->pixels || c->K > c->bins) return AVLOC_ERR_PARAM;
+    if (!(c->lambda1 >= 0.0 && c->lambda1 < 1e30) || !(c->lambda2 >= 0.0 && c->lambda2 < 1e30) ||
+        !(c->lambda3 >= 0.0 && c->lambda3 < 1e30) || !(c->rho >= 1.0 && c->rho <= 1e3) ||
+        !(c->mu0 >= 0.0 && c->mu0 < 1e30) || !(c->mu_max_ratio >= 1.0 && c->mu_max_ratio < 1e30) ||
+        !(c->ridge > 0.0 && c->ridge < 1e30) || !(c->tol > 0.0) || c->max_iter == 0)
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Per-call scratch of the ADMM: SVT engines, work matrices, K x K and
+   K x T double blocks, GEMM packing, the Sylvester and eigh scratch. */
+typedef struct avloc__rpca_avws {
+    avloc__rpca_svt sv, sa;
+    float *Tv, *Ta, *DCv, *DCa;   /* work, and the current products Dv C, Da C */
+    float *WCv, *WCa;             /* W C^T (pixels x K, bins x K) */
+    float *kk, *kt;               /* K x K and K x T float results */
+    double *Md, *Rd, *Cd;         /* K x K, K x T, K x T */
+    double *G, *ev, *w;           /* start: T x T Gram, its eigenvectors, eigenvalues */
+    float *Gf, *med;              /* T x T float Gram, T median buffer */
+    void *gemm, *syl, *eig;
+    size_t gemm_bytes, syl_bytes, eig_bytes;
+} avloc__rpca_avws;
+
+static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av *o, avloc__rpca_avws *w)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, big = I1 > I2 ? I1 : I2;
+    avloc_result e;
+    memset(w, 0, sizeof *w);
+    if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0)) != AVLOC_OK) return e;
+    if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
+                                    &w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    if ((e = avloc_eigh_scratch_f64(T, &w->eig_bytes)) != AVLOC_OK) return e;
+    w->syl_bytes = o->syl.scratch_bytes;
+    w->Tv = AVLOC_PUSH(a, float, I1 * T);
+    w->DCv = AVLOC_PUSH(a, float, I1 * T);
+    w->Ta = AVLOC_PUSH(a, float, I2 * T);
+    w->DCa = AVLOC_PUSH(a, float, I2 * T);
+    w->WCv = AVLOC_PUSH(a, float, I1 * K);
+    w->WCa = AVLOC_PUSH(a, float, I2 * K);
+    w->kk = AVLOC_PUSH(a, float, K * K);
+    w->kt = AVLOC_PUSH(a, float, K * T);
+    w->Md = AVLOC_PUSH(a, double, K * K);
+    w->Rd = AVLOC_PUSH(a, double, K * T);
+    w->Cd = AVLOC_PUSH(a, double, K * T);
+    w->G = AVLOC_PUSH(a, double, T * T);
+    w->ev = AVLOC_PUSH(a, double, T * T);
+    w->w = AVLOC_PUSH(a, double, T);
+    w->Gf = AVLOC_PUSH(a, float, T * T);
+    w->med = AVLOC_PUSH(a, float, T);
+    w->gemm = avloc_arena_push(a, w->gemm_bytes, 1, AVLOC_ALIGN);
+    w->syl = avloc_arena_push(a, w->syl_bytes, 1, AVLOC_ALIGN);
+    w->eig = avloc_arena_push(a, w->eig_bytes, 1, AVLOC_ALIGN);
+    return avloc_arena_status(a);
+}
+
+static avloc_result avloc__rpca_av_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_rpca_av_config *c = (const avloc_rpca_av_config *)vcfg;
+    avloc_rpca_av tmp, *o = obj ? (avloc_rpca_av *)obj : &tmp;
+    avloc_sylvester_path_config pc;
+    avloc__rpca_avws w;
+    avloc_arena m;
+    size_t ob, sb;
+    void *mem;
+    avloc_result e;
+    memset(&tmp, 0, sizeof tmp);
+    pc.k = c->K;
+    pc.t = c->frames;
+    if ((e = avloc_sylvester_path_query(&pc, &ob, &sb)) != AVLOC_OK) return e;
+    mem = avloc_arena_push(a, ob, 1, AVLOC_ALIGN);
+    if (obj) {
+        if (!mem) return AVLOC_ERR_WORKSPACE;
+        if ((e = avloc_sylvester_path_init(&o->syl, &pc, mem, ob)) != AVLOC_OK) return e;
+    } else {
+        o->syl.scratch_bytes = sb;
+    }
+    o->cfg = *c;
+    o->lambda1 = c->lambda1 > 0.0 ? c->lambda1 : 1.0 / sqrt((double)(c->pixels > c->frames ? c->pixels : c->frames));
+    o->lambda2 = c->lambda2 > 0.0 ? c->lambda2 : 1.0 / sqrt((double)(c->bins > c->frames ? c->bins : c->frames));
+    avloc_arena_init(&m, NULL, 0);
+    if ((e = avloc__rpca_avws_layout(&m, o, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = o->scratch_bytes = avloc_arena_needed(&m);
+    if (obj) o->magic = AVLOC__RPCA_AV_MAGIC;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_query(const avloc_rpca_av_config *cfg, size_t *obj_bytes,
+                                           size_t *scratch_bytes)
+{
+    avloc_result e;
+    if (!cfg || !obj_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_av_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_query(avloc__rpca_av_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_init(avloc_rpca_av *o, const avloc_rpca_av_config *cfg, void *mem,
+                                          size_t bytes)
+{
+    avloc_result e;
+    if (!o) return AVLOC_ERR_NULL;
+    memset(o, 0, sizeof *o);
+    if (!cfg || !mem) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_av_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_init(avloc__rpca_av_layout, o, sizeof *o, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_rpca_av_destroy(avloc_rpca_av *o)
+{
+    if (!o) return;
+    avloc_sylvester_path_destroy(&o->syl);
+    memset(o, 0, sizeof *o);
+}
+
+static avloc_result avloc__rpca_state_layout(avloc_arena *a, void *obj, const void *vo, size_t *scratch_bytes)
+{
+    const avloc_rpca_av *o = (const avloc_rpca_av *)vo;
+    avloc_rpca_av_state tmp, *s = obj ? (avloc_rpca_av_state *)obj : &tmp;
+    size_t v = o->cfg.pixels * o->cfg.frames, u = o->cfg.bins * o->cfg.frames, K = o->cfg.K;
+    *scratch_bytes = 0;
+    s->Bv = AVLOC_PUSH(a, float, v);
+    s->Pv = AVLOC_PUSH(a, float, v);
+    s->Y = AVLOC_PUSH(a, float, v);
+    s->G = AVLOC_PUSH(a, float, v);
+    s->Ba = AVLOC_PUSH(a, float, u);
+    s->Pa = AVLOC_PUSH(a, float, u);
+    s->Z = AVLOC_PUSH(a, float, u);
+    s->F = AVLOC_PUSH(a, float, u);
+    s->Dv = AVLOC_PUSH(a, float, o->cfg.pixels * K);
+    s->Da = AVLOC_PUSH(a, float, o->cfg.bins * K);
+    s->C = AVLOC_PUSH(a, float, K * o->cfg.frames);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_state_query(const avloc_rpca_av *o, size_t *bytes)
+{
+    if (!o || !bytes) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    return avloc_layout_query(avloc__rpca_state_layout, o, bytes, NULL);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const avloc_rpca_av *o, void *mem,
+                                                size_t bytes)
+{
+    if (!s) return AVLOC_ERR_NULL;
+    memset(s, 0, sizeof *s);
+    if (!o || !mem) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    return avloc_layout_init(avloc__rpca_state_layout, s, sizeof *s, o, mem, bytes);
+}
+
+/* Common entry checks of the compute calls; lays the scratch out. */
+static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V, const float *A,
+                                         const avloc_rpca_av_state *s, void *scratch, size_t bytes,
+                                         avloc__rpca_avws *w)
+{
+    avloc_arena a;
+    if (!o || !V || !A || !s || !scratch) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    if (!s->Bv || !s->C) return AVLOC_ERR_STATE;
+    if (bytes < o->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    avloc_arena_init(&a, scratch, bytes);
+    return avloc__rpca_avws_layout(&a, o, w);
+}
+
+/* Median of x[0..n) (numpy's: mean of the two middle values for even n),
+   by quickselect on buf (overwritten). */
+static float avloc__rpca_select(float *b, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float p = b[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (b[i] < p) i++;
+            while (b[j] > p) j--;
+            if (i <= j) { float t = b[i]; b[i] = b[j]; b[j] = t; i++; if (j == 0) break; j--; }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return b[k];
+    }
+    return b[k];
+}
+
+static float avloc__rpca_median(const float *x, size_t n, float *buf)
+{
+    float hi, lo;
+    size_t i;
+    memcpy(buf, x, n * sizeof *buf);
+    hi = avloc__rpca_select(buf, n, n / 2);
+    if (n % 2) return hi;
+    lo = buf[0];
+    for (i = 1; i < n / 2; i++) if (buf[i] > lo) lo = buf[i]; /* max of the lower half */
+    return (float)(0.5 * ((double)lo + hi));
+}
+
+/* R = X minus each row's temporal median; returns ||R||_F^2. */
+static double avloc__rpca_residual(const float *X, size_t rows, size_t T, float *R, float *buf)
+{
+    size_t i, t;
+    for (i = 0; i < rows; i++) {
+        float md = avloc__rpca_median(X + i * T, T, buf);
+        for (t = 0; t < T; t++) R[i * T + t] = X[i * T + t] - md;
+    }
+    return avloc__rpca_sumsq(R, rows * T);
+}
+
+/* G += R^T R / ||R||^2 (T x T double), skipped when R == 0. */
+static avloc_result avloc__rpca_gram_add(avloc__rpca_avws *w, const float *R, size_t rows, size_t T, double r2)
+{
+    size_t i;
+    avloc_result e;
+    if (r2 == 0.0) return AVLOC_OK;
+    e = avloc_gemm_f32(1, 0, T, T, rows, 1.0f, R, T, R, T, 0.0f, w->Gf, T, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < T * T; i++) w->G[i] += w->Gf[i] / r2;
+    return AVLOC_OK;
+}
+
+/* C0: the top-K eigenvectors of G as rows, each signed so that its entry of
+   largest magnitude is positive (a deterministic choice). */
+static void avloc__rpca_top_rows(const double *ev, size_t T, size_t K, float *C)
+{
+    size_t k, t;
+    for (k = 0; k < K; k++) {
+        size_t col = T - 1 - k; /* eigh: ascending */
+        double big = 0.0;
+        for (t = 0; t < T; t++) {
+            double v = ev[t * T + col];
+            if (fabs(v) > fabs(big)) big = v;
+        }
+        for (t = 0; t < T; t++) C[k * T + t] = (float)(big < 0 ? -ev[t * T + col] : ev[t * T + col]);
+    }
+}
+
+/* Products P = D C, B = X - P, multipliers zero. */
+static avloc_result avloc__rpca_fill_from_dc(avloc__rpca_avws *w, const float *X, const float *D,
+                                             const float *C, size_t rows, size_t T, size_t K, float *P,
+                                             float *B, float *M1, float *M2)
+{
+    size_t i, n = rows * T;
+    avloc_result e = avloc_gemm_f32(0, 0, rows, T, K, 1.0f, D, K, C, T, 0.0f, P, T, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < n; i++) B[i] = X[i] - P[i];
+    memset(M1, 0, n * sizeof *M1);
+    memset(M2, 0, n * sizeof *M2);
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__rpca_av_fill(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *V,
+                                        const float *A, avloc_rpca_av_state *s)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    avloc_result e = avloc__rpca_fill_from_dc(w, V, s->Dv, s->C, c->pixels, c->frames, c->K, s->Pv, s->Bv,
+                                              s->Y, s->G);
+    if (e != AVLOC_OK) return e;
+    e = avloc__rpca_fill_from_dc(w, A, s->Da, s->C, c->bins, c->frames, c->K, s->Pa, s->Ba, s->Z, s->F);
+    s->iters = 0;
+    return e;
+}
+
+/* mu0 = 1.25 / max(||V||_2, ||A||_2) unless configured. */
+static avloc_result avloc__rpca_av_mu0(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *V,
+                                       const float *A, double *mu)
+{
+    double nv, na;
+    avloc_result e;
+    if (o->cfg.mu0 > 0.0) { *mu = o->cfg.mu0; return AVLOC_OK; }
+    if ((e = avloc__rpca_norm2(&w->sv, V, &nv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_norm2(&w->sa, A, &na)) != AVLOC_OK) return e;
+    if (na > nv) nv = na;
+    *mu = nv > 0.0 ? 1.25 / nv : 1.0;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__rpca_av_inputs(const avloc_rpca_av *o, const float *V, const float *A)
+{
+    if (!avloc_all_finite_f32(V, o->cfg.pixels * o->cfg.frames) ||
+        !avloc_all_finite_f32(A, o->cfg.bins * o->cfg.frames))
+        return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    const avloc_rpca_av_config *c;
+    size_t T, K;
+    double rv, ra;
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    c = &o->cfg; T = c->frames; K = c->K;
+    rv = avloc__rpca_residual(V, c->pixels, T, w.Tv, w.med);
+    ra = avloc__rpca_residual(A, c->bins, T, w.Ta, w.med);
+    memset(w.G, 0, T * T * sizeof *w.G);
+    if ((e = avloc__rpca_gram_add(&w, w.Tv, c->pixels, T, rv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_gram_add(&w, w.Ta, c->bins, T, ra)) != AVLOC_OK) return e;
+    if ((e = avloc_eigh_f64(T, w.G, T, w.w, w.ev, T, w.eig, w.eig_bytes)) != AVLOC_OK) return e;
+    avloc__rpca_top_rows(w.ev, T, K, s->C);
+    /* D0 = R C0^T (least squares, C0 C0^T = I) */
+    e = avloc_gemm_f32(0, 1, c->pixels, K, T, 1.0f, w.Tv, T, s->C, T, 0.0f, s->Dv, K, w.gemm, w.gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    e = avloc_gemm_f32(0, 1, c->bins, K, T, 1.0f, w.Ta, T, s->C, T, 0.0f, s->Da, K, w.gemm, w.gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
+    return avloc__rpca_av_mu0(o, &w, V, A, &s->mu);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                              avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    if (!avloc_all_finite_f32(s->Dv, o->cfg.pixels * o->cfg.K) ||
+        !avloc_all_finite_f32(s->Da, o->cfg.bins * o->cfg.K) ||
+        !avloc_all_finite_f32(s->C, o->cfg.K * o->cfg.frames))
+        return AVLOC_ERR_NONFINITE;
+    if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
+    return avloc__rpca_av_mu0(o, &w, V, A, &s->mu);
+}
+
+/* Steps 4-7 for one modality: B = SVT_{1/mu}(X - DC + Y/mu),
+   P = shrink_{l/mu}(DC + G/mu). Returns ||dB||^2 + ||dP||^2 in *d2. */
+static avloc_result avloc__rpca_bp_step(avloc__rpca_svt *svt, const float *X, const float *DC, const float *Y,
+                                        const float *G, float *B, float *P, float *Tw, size_t n, double mu,
+                                        double lam, size_t *rank, double *d2)
+{
+    float imu = (float)(1.0 / mu), tau = (float)(lam / mu);
+    double db = 0.0, dp = 0.0;
+    size_t i;
+    avloc_result e;
+    for (i = 0; i < n; i++) Tw[i] = X[i] - DC[i] + Y[i] * imu;
+    if ((e = avloc__rpca_svt_run(svt, Tw, imu, Tw, rank)) != AVLOC_OK) return e;
+    for (i = 0; i < n; i++) {
+        float p = avloc__rpca_shrink(DC[i] + G[i] * imu, tau);
+        db += (double)(Tw[i] - B[i]) * (Tw[i] - B[i]);
+        dp += (double)(p - P[i]) * (p - P[i]);
+        B[i] = Tw[i];
+        P[i] = p;
+    }
+    *d2 = db > dp ? db : dp;
+    return AVLOC_OK;
+}
+
+/* W = X - B + Y/mu + P - G/mu (the data both the D and the C steps fit). */
+static void avloc__rpca_w(const float *X, const float *B, const float *Y, const float *P, const float *G,
+                          float *W, size_t n, double mu)
+{
+    float imu = (float)(1.0 / mu);
+    size_t i;
+    for (i = 0; i < n; i++) W[i] = X[i] - B[i] + P[i] + (Y[i] - G[i]) * imu;
+}
+
+/* Kinv = (C C^T + ridge I)^-1 in w->kk (float). */
+static avloc_result avloc__rpca_cct_inv(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *C)
+{
+    size_t K = o->cfg.K, T = o->cfg.frames, i;
+    avloc_result e = avloc_gemm_f32(0, 1, K, K, T, 1.0f, C, T, C, T, 0.0f, w->kk, K, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < K * K; i++) w->Md[i] = w->kk[i];
+    for (i = 0; i < K; i++) w->Md[i * K + i] += o->cfg.ridge;
+    if ((e = avloc_chol_f64(w->Md, K, K)) != AVLOC_OK) return e;
+    avloc_chol_inverse_f64(w->Md, K, K, w->Cd, K); /* Cd used as K x K room */
+    for (i = 0; i < K * K; i++) w->kk[i] = (float)w->Cd[i];
+    return AVLOC_OK;
+}
+
+/* Step 8/9: D = 1/2 W C^T (C C^T + ridge I)^-1 (Kinv in w->kk). */
+static avloc_result avloc__rpca_d_step(avloc__rpca_avws *w, const float *W, const float *C, size_t rows,
+                                       size_t T, size_t K, float *WC, float *D)
+{
+    avloc_result e = avloc_gemm_f32(0, 1, rows, K, T, 1.0f, W, T, C, T, 0.0f, WC, K, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    return avloc_gemm_f32(0, 0, rows, K, K, 0.5f, WC, K, w->kk, K, 0.0f, D, K, w->gemm, w->gemm_bytes);
+}
+
+/* Step 10: (Dv^T Dv + Da^T Da + ridge I) C + (l3/mu) C L = 1/2 (Dv^T Wv + Da^T Wa). */
+static avloc_result avloc__rpca_c_step(const avloc_rpca_av *o, avloc__rpca_avws *w, avloc_rpca_av_state *s)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    size_t K = c->K, T = c->frames, i;
+    avloc_result e;
+    if ((e = avloc_gemm_f32(1, 0, K, K, c->pixels, 1.0f, s->Dv, K, s->Dv, K, 0.0f, w->kk, K, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * K; i++) w->Md[i] = w->kk[i];
+    if ((e = avloc_gemm_f32(1, 0, K, K, c->bins, 1.0f, s->Da, K, s->Da, K, 0.0f, w->kk, K, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * K; i++) w->Md[i] += w->kk[i];
+    for (i = 0; i < K; i++) w->Md[i * K + i] += c->ridge;
+    if ((e = avloc_gemm_f32(1, 0, K, T, c->pixels, 0.5f, s->Dv, K, w->Tv, T, 0.0f, w->kt, T, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * T; i++) w->Rd[i] = w->kt[i];
+    if ((e = avloc_gemm_f32(1, 0, K, T, c->bins, 0.5f, s->Da, K, w->Ta, T, 0.0f, w->kt, T, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * T; i++) w->Rd[i] += w->kt[i];
+    e = avloc_sylvester_path_f64(&o->syl, w->Md, K, c->lambda3 / s->mu, w->Rd, T, w->Cd, T, w->syl,
+                                 w->syl_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < K * T; i++) s->C[i] = (float)w->Cd[i];
+    return AVLOC_OK;
+}
+
+/* Steps 11-14 for one modality: DC = D C, Y += mu (X - B - DC),
+   G += mu (DC - P). Returns the two squared violations. */
+static avloc_result avloc__rpca_mult_step(avloc__rpca_avws *w, const float *X, const float *D, const float *C,
+                                          size_t rows, size_t T, size_t K, const float *B, const float *P,
+                                          float *DC, float *Y, float *G, double mu, double *r1, double *r2)
+{
+    float fmu = (float)mu;
+    double a = 0.0, b = 0.0;
+    size_t i, n = rows * T;
+    avloc_result e = avloc_gemm_f32(0, 0, rows, T, K, 1.0f, D, K, C, T, 0.0f, DC, T, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < n; i++) {
+        float z1 = X[i] - B[i] - DC[i], z2 = DC[i] - P[i];
+        a += (double)z1 * z1;
+        b += (double)z2 * z2;
+        Y[i] += fmu * z1;
+        G[i] += fmu * z2;
+    }
+    *r1 = a;
+    *r2 = b;
+    return AVLOC_OK;
+}
+
+static double avloc__rpca_max4(double a, double b, double c, double d)
+{
+    double m = a > b ? a : b;
+    if (c > m) m = c;
+    return d > m ? d : m;
+}
+
+/* One iteration; w is laid out, DCv/DCa must hold Dv C and Da C. */
+static avloc_result avloc__rpca_av_iter(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *V,
+                                        const float *A, avloc_rpca_av_state *s, double nv, double na,
+                                        double *primal, double *dual, size_t *rank)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, ra;
+    double dv, da, v1, v2, a1, a2, mu = s->mu;
+    avloc_result e;
+    e = avloc__rpca_bp_step(&w->sv, V, w->DCv, s->Y, s->G, s->Bv, s->Pv, w->Tv, I1 * T, mu, o->lambda1, rank, &dv);
+    if (e != AVLOC_OK) return e;
+    e = avloc__rpca_bp_step(&w->sa, A, w->DCa, s->Z, s->F, s->Ba, s->Pa, w->Ta, I2 * T, mu, o->lambda2, &ra, &da);
+    if (e != AVLOC_OK) return e;
+    avloc__rpca_w(V, s->Bv, s->Y, s->Pv, s->G, w->Tv, I1 * T, mu);
+    avloc__rpca_w(A, s->Ba, s->Z, s->Pa, s->F, w->Ta, I2 * T, mu);
+    if ((e = avloc__rpca_cct_inv(o, w, s->C)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_d_step(w, w->Tv, s->C, I1, T, K, w->WCv, s->Dv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_d_step(w, w->Ta, s->C, I2, T, K, w->WCa, s->Da)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_c_step(o, w, s)) != AVLOC_OK) return e;
+    e = avloc__rpca_mult_step(w, V, s->Dv, s->C, I1, T, K, s->Bv, s->Pv, w->DCv, s->Y, s->G, mu, &v1, &v2);
+    if (e != AVLOC_OK) return e;
+    e = avloc__rpca_mult_step(w, A, s->Da, s->C, I2, T, K, s->Ba, s->Pa, w->DCa, s->Z, s->F, mu, &a1, &a2);
+    if (e != AVLOC_OK) return e;
+    *primal = sqrt(avloc__rpca_max4(v1 / (nv * nv), v2 / (nv * nv), a1 / (na * na), a2 / (na * na)));
+    *dual = sqrt(dv / (nv * nv) > da / (na * na) ? dv / (nv * nv) : da / (na * na));
+    mu *= c->rho;
+    s->mu = mu;
+    s->iters++;
+    return AVLOC_OK;
+}
+
+/* ||V||_F and ||A||_F, 1 where zero (the residuals are then absolute). */
+static void avloc__rpca_av_norms(const avloc_rpca_av *o, const float *V, const float *A, double *nv, double *na)
+{
+    *nv = sqrt(avloc__rpca_sumsq(V, o->cfg.pixels * o->cfg.frames));
+    *na = sqrt(avloc__rpca_sumsq(A, o->cfg.bins * o->cfg.frames));
+    if (*nv == 0.0) *nv = 1.0;
+    if (*na == 0.0) *na = 1.0;
+}
+
+static avloc_result avloc__rpca_av_products(const avloc_rpca_av *o, avloc__rpca_avws *w,
+                                            const avloc_rpca_av_state *s)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    avloc_result e = avloc_gemm_f32(0, 0, c->pixels, c->frames, c->K, 1.0f, s->Dv, c->K, s->C, c->frames, 0.0f,
+                                    w->DCv, c->frames, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    return avloc_gemm_f32(0, 0, c->bins, c->frames, c->K, 1.0f, s->Da, c->K, s->C, c->frames, 0.0f, w->DCa,
+                          c->frames, w->gemm, w->gemm_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 avloc_rpca_av_state *s, double *primal, double *dual,
+                                                 void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    double nv, na, p, d;
+    size_t rank;
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    if (!(s->mu > 0.0 && s->mu < 1e30)) return AVLOC_ERR_PARAM;
+    avloc__rpca_av_norms(o, V, A, &nv, &na);
+    if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
+    /* one step: mu grows by rho, the cap mu_max is the solve loop's business */
+    if ((e = avloc__rpca_av_iter(o, &w, V, A, s, nv, na, &p, &d, &rank)) != AVLOC_OK) return e;
+    if (primal) *primal = p;
+    if (dual) *dual = d;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, int warm, avloc_rpca_info *info,
+                                               void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    avloc_rpca_info inf;
+    double nv, na, mu_max;
+    size_t it, i, n;
+    avloc_result e = warm ? avloc_rpca_av_warm_f32(o, V, A, s, scratch, scratch_bytes)
+                          : avloc_rpca_av_start_f32(o, V, A, s, scratch, scratch_bytes);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
+    memset(&inf, 0, sizeof inf);
+    avloc__rpca_av_norms(o, V, A, &nv, &na);
+    mu_max = s->mu * o->cfg.mu_max_ratio;
+    if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
+    for (it = 1; it <= o->cfg.max_iter; it++) {
+        e = avloc__rpca_av_iter(o, &w, V, A, s, nv, na, &inf.primal, &inf.dual, &inf.rank);
+        if (e != AVLOC_OK) return e;
+        if (s->mu > mu_max) s->mu = mu_max;
+        inf.iters = it;
+        inf.mu = s->mu;
+        if (inf.primal < o->cfg.tol && inf.dual < o->cfg.tol) { inf.converged = 1; break; }
+        if (o->cfg.progress && o->cfg.progress(o->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
+    }
+    n = o->cfg.pixels * o->cfg.frames;
+    for (i = 0; i < n; i++) inf.nnz += s->Pv[i] != 0.0f;
+    if (info) *info = inf;
+    return AVLOC_OK;
+}
+
+/* ---------------------------------------------------------- windowed mode */
+/* Window scratch: the solve's scratch + the window's V and A + counts. */
+typedef struct avloc__rpca_winws {
+    void *solve;
+    float *Vw, *Aw, *cnt;
+} avloc__rpca_winws;
+
+static avloc_result avloc__rpca_winws_layout(avloc_arena *a, const avloc_rpca_av *o, size_t total,
+                                             avloc__rpca_winws *w)
+{
+    w->solve = avloc_arena_push(a, o->scratch_bytes, 1, AVLOC_ALIGN);
+    w->Vw = AVLOC_PUSH(a, float, o->cfg.pixels * o->cfg.frames);
+    w->Aw = AVLOC_PUSH(a, float, o->cfg.bins * o->cfg.frames);
+    w->cnt = AVLOC_PUSH(a, float, total);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_windows_scratch(const avloc_rpca_av *o, size_t *scratch_bytes)
+{
+    avloc_arena a;
+    avloc__rpca_winws w;
+    avloc_result e;
+    if (!o || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    avloc_arena_init(&a, NULL, 0);
+    /* the per-frame count array is bounded by the window: counts live in
+       the window's own frames (see avloc__rpca_win_add), one per frame */
+    if ((e = avloc__rpca_winws_layout(&a, o, o->cfg.frames, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+/* Copy columns [t0, t0 + T) of X (rows x total) into Xw (rows x T). */
+static void avloc__rpca_cols(const float *X, size_t rows, size_t total, size_t t0, size_t T, float *Xw)
+{
+    size_t i;
+    for (i = 0; i < rows; i++) memcpy(Xw + i * T, X + i * total + t0, T * sizeof *Xw);
+}
+
+/* Add window columns into out (rows x total) with weight 1; frames already
+   covered by the previous window (t < done) are blended: running mean with
+   the count cnt[t - t0] of windows that covered frame t. */
+static void avloc__rpca_win_add(const float *Pw, size_t rows, size_t total, size_t t0, size_t T,
+                                const float *cnt, float *out)
+{
+    size_t i, t;
+    for (i = 0; i < rows; i++)
+        for (t = 0; t < T; t++) {
+            float *d = out + i * total + t0 + t;
+            float c = cnt[t];
+            *d = c > 0.0f ? (*d * c + Pw[i * T + t]) / (c + 1.0f) : Pw[i * T + t];
+        }
+}
+
+/* Windows among the first nw (starts 0, hop, 2 hop, ...) that cover frame f. */
+static size_t avloc__rpca_covered(size_t f, size_t T, size_t hop, size_t nw)
+{
+    size_t lo = f + 1 > T ? (f + 1 - T + hop - 1) / hop : 0, hi = f / hop;
+    if (nw == 0) return 0;
+    if (hi > nw - 1) hi = nw - 1;
+    return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/* C <- C shifted left by hop frames; new frames repeat the last column. */
+static void avloc__rpca_shift_c(float *C, size_t K, size_t T, size_t hop)
+{
+    size_t k, t;
+    for (k = 0; k < K; k++) {
+        float *c = C + k * T;
+        if (hop < T) memmove(c, c + hop, (T - hop) * sizeof *c);
+        for (t = hop < T ? T - hop : 0; t < T; t++) c[t] = c[hop < T ? T - hop - 1 : T - 1];
+    }
+}
+
+AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 size_t total, size_t overlap, avloc_rpca_av_state *s,
+                                                 float *Pv_out, float *Pa_out, avloc_rpca_info *info,
+                                                 size_t *windows, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_winws w;
+    avloc_arena a;
+    avloc_rpca_info wi, acc;
+    size_t T, hop, t0, prev = 0, nw = 0, t;
+    avloc_result e;
+    if (!o || !V || !A || !s || !scratch) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    T = o->cfg.frames;
+    if (total < T) return AVLOC_ERR_SIZE;
+    if (overlap >= T) return AVLOC_ERR_PARAM;
+    hop = T - overlap;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_winws_layout(&a, o, T, &w)) != AVLOC_OK) return e;
+    memset(&acc, 0, sizeof acc);
+    acc.converged = 1;
+    for (t0 = 0;; t0 += hop) {
+        if (t0 + T > total) t0 = total - T; /* the last window ends with the clip */
+        avloc__rpca_cols(V, o->cfg.pixels, total, t0, T, w.Vw);
+        avloc__rpca_cols(A, o->cfg.bins, total, t0, T, w.Aw);
+        if (nw) avloc__rpca_shift_c(s->C, o->cfg.K, T, t0 - prev);
+        e = avloc_rpca_av_solve_f32(o, w.Vw, w.Aw, s, nw > 0, &wi, w.solve, o->scratch_bytes);
+        if (e != AVLOC_OK) return e;
+        /* cnt[t]: windows before this one that covered frame t0 + t */
+        for (t = 0; t < T; t++) w.cnt[t] = (float)avloc__rpca_covered(t0 + t, T, hop, nw);
+        if (Pv_out) avloc__rpca_win_add(s->Pv, o->cfg.pixels, total, t0, T, w.cnt, Pv_out);
+        if (Pa_out) avloc__rpca_win_add(s->Pa, o->cfg.bins, total, t0, T, w.cnt, Pa_out);
+        acc.iters += wi.iters;
+        if (wi.primal > acc.primal) acc.primal = wi.primal;
+        if (wi.dual > acc.dual) acc.dual = wi.dual;
+        acc.converged &= wi.converged;
+        acc.rank = wi.rank;
+        acc.mu = wi.mu;
+        nw++;
+        prev = t0;
+        if (t0 + T >= total) break;
+    }
+    if (Pv_out) { size_t i, n = o->cfg.pixels * total; acc.nnz = 0; for (i = 0; i < n; i++) acc.nnz += Pv_out[i] != 0.0f; }
+    if (info) *info = acc;
+    if (windows) *windows = nw;
+    return AVLOC_OK;
+}
