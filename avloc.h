@@ -1056,6 +1056,129 @@ AVLOC_API avloc_result avloc_gemm_f64(int transa, int transb, size_t m, size_t n
                                       double beta, double *C, size_t ldc,
                                       void *scratch, size_t scratch_bytes);
 
+/* ---------------------------------------------------- SVD, eigh, Sylvester */
+/* Dense factorisations for small and medium matrices, all row-major with
+   leading dimensions in elements, all with per-call caller scratch whose size
+   the *_scratch_* query gives (same conventions as the GEMM: NULL bytes ->
+   AVLOC_ERR_NULL, too small -> AVLOC_ERR_WORKSPACE with nothing written).
+   Inputs are never modified. Errors write nothing: NULL (a required pointer),
+   SIZE (a zero dimension, an ld below its minimum), OVERFLOW (the scratch
+   size), NONFINITE (NaN/Inf in an input), WORKSPACE, NUMERIC (no convergence,
+   or a singular Sylvester operator).
+
+   SVD: A (m x n) = U diag(s) Vt with r = min(m, n), s descending and >= 0,
+   U m x r (orthonormal columns), Vt r x n (orthonormal rows); U or Vt may be
+   NULL when not wanted (then ldu / ldvt are ignored). One-sided (Hestenes)
+   Jacobi on the columns of A (of A^T when m < n) in double precision: every
+   singular value gets a small RELATIVE error (~1e-15 times a modest factor of
+   the column scaling), also the tiny ones of ill-conditioned matrices, unlike
+   bidiagonalisation methods whose small singular values are accurate only
+   relative to s[0]. Cost O(sweeps * m * n^2) with n = min(m, n), 6-10 sweeps:
+   meant for n up to a few hundred (for larger low-rank problems use
+   avloc_tsvd_f32). Columns for exactly zero singular values are completed to
+   an orthonormal set, so U and Vt are always orthonormal. The _f32 variant
+   reads and writes float and computes everything in double (its scratch holds
+   a double copy of A). */
+AVLOC_API avloc_result avloc_svd_scratch_f64(size_t m, size_t n, size_t *bytes);
+AVLOC_API avloc_result avloc_svd_f64(size_t m, size_t n, const double *A, size_t lda,
+                                     double *U, size_t ldu, double *s, double *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes);
+AVLOC_API avloc_result avloc_svd_scratch_f32(size_t m, size_t n, size_t *bytes);
+AVLOC_API avloc_result avloc_svd_f32(size_t m, size_t n, const float *A, size_t lda,
+                                     float *U, size_t ldu, float *s, float *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes);
+
+/* Symmetric eigendecomposition A = V diag(w) V^T of an n x n matrix (only
+   the lower triangle is read, as scipy.linalg.eigh's default), w ascending
+   as scipy.linalg.eigh, V's columns the unit eigenvectors (V may be NULL;
+   then ldv is ignored). Cyclic two-sided Jacobi in double: eigenvalues with
+   absolute error ~1e-15 * ||A||, eigenvectors orthonormal to ~1e-15 *
+   sqrt(n); O(sweeps * n^3), for n up to a few hundred. */
+AVLOC_API avloc_result avloc_eigh_scratch_f64(size_t n, size_t *bytes);
+AVLOC_API avloc_result avloc_eigh_f64(size_t n, const double *A, size_t lda, double *w,
+                                      double *V, size_t ldv, void *scratch, size_t bytes);
+
+/* Sylvester equation M C + C N = R with M (k x k) and N (t x t) symmetric
+   (lower triangles read), R and C k x t. Solved through M = P diag(mu) P^T
+   and N = Q diag(nu) Q^T: C = P [(P^T R Q) ./ (mu_i + nu_j)] Q^T. Returns
+   AVLOC_ERR_NUMERIC when some mu_i + nu_j is 0 (or below 1e-14 of the
+   largest |mu| + |nu|): the equation is singular. C may not alias R. */
+AVLOC_API avloc_result avloc_sylvester_sym_scratch_f64(size_t k, size_t t, size_t *bytes);
+AVLOC_API avloc_result avloc_sylvester_sym_f64(size_t k, size_t t, const double *M, size_t ldm,
+                                               const double *N, size_t ldn, const double *R, size_t ldr,
+                                               double *C, size_t ldc, void *scratch, size_t bytes);
+
+/* ------------------------------------------------- truncated SVD and SVT */
+/* Randomised truncated SVD (Halko, Martinsson & Tropp 2011, Alg. 4.4 with
+   re-orthonormalised power iterations) of an m x n float matrix, for the
+   singular value thresholding steps of robust PCA on large matrices
+   (76800 x 200 video). For a rank-k request it builds a basis Q (m x l,
+   l = k + oversample, at most min(m, n)) of the range of A Omega, where
+   Omega (n x l) is the previous call's right singular subspace (the warm
+   start) completed with Gaussian columns from the object's own generator,
+   runs power_iters rounds of Q <- orth(A orth(A^T Q)), then takes the small
+   SVD of B = Q^T A (l x n, Jacobi in double) and returns U = Q U_B.
+   Products go through avloc_gemm_f32 (packed SIMD kernel, or CBLAS).
+
+   STATE: the object is MUTABLE (unlike the library's other objects): it
+   holds its working memory, the warm-start subspace and the generator, so
+   use one object per thread, and results depend on the call history
+   (deterministic for a given seed and sequence of calls). avloc_tsvd_reset
+   forgets the warm start and reseeds.
+
+   Accuracy: the leading singular values/vectors are accurate to float
+   precision when the spectrum has a gap after k (as a low-rank plus sparse
+   matrix has); with a flat tail the error is bounded by roughly the (k+1)-th
+   singular value (HMT bounds; more power_iters tighten it). Measured numbers
+   are in docs/linalg.md. */
+typedef struct avloc_tsvd_config {
+    size_t m, n;          /* matrix shape (both >= 1) */
+    size_t max_rank;      /* largest k any call may ask for (1..min(m, n)) */
+    size_t oversample;    /* extra basis columns (default 10) */
+    size_t power_iters;   /* power iterations (default 2) */
+    uint64_t seed;        /* generator seed (default 0x5eed) */
+} avloc_tsvd_config;
+
+typedef struct avloc_tsvd {
+    avloc_tsvd_config cfg;
+    size_t lmax;          /* basis columns allocated: min(max_rank + oversample, min(m, n)) */
+    size_t warm;          /* columns of the warm-start subspace held in vbuf (0: none) */
+    size_t sv;            /* SVT's predicted rank for the next call (PROPACK rule) */
+    int capped;           /* last SVT wanted more than max_rank values (result truncated) */
+    uint64_t rng;         /* generator state */
+    float *q, *y, *b, *vbuf, *ub;   /* private work areas in the object memory */
+    double *wd;           /* private: the small Jacobi SVD's double work area */
+    void *gemm;           /* private: GEMM packing scratch */
+    size_t wd_bytes, gemm_bytes;
+    int ready;            /* 1 after a successful init */
+} avloc_tsvd;
+
+/* oversample 10, power_iters 2, seed 0x5eed; m, n and max_rank are 0 and
+   must be set (zero sizes are refused). */
+AVLOC_API avloc_tsvd_config avloc_tsvd_config_default(void);
+AVLOC_API avloc_result avloc_tsvd_query(const avloc_tsvd_config *cfg, size_t *bytes);
+AVLOC_API avloc_result avloc_tsvd_init(avloc_tsvd *t, const avloc_tsvd_config *cfg, void *mem, size_t bytes);
+AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t);
+AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t);
+/* Rank-k SVD of A (m x n float, lda >= n), 1 <= k <= max_rank: s (k values,
+   descending), U m x k, Vt k x n (either may be NULL). Updates the warm
+   start. Errors write nothing to the outputs. */
+AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda, size_t k,
+                                      float *U, size_t ldu, float *s, float *Vt, size_t ldvt);
+/* Singular value thresholding: out = U max(S - tau, 0) V^T (m x n), the
+   proximal step of tau * nuclear norm. Computes only as many singular values
+   as needed, with the rank prediction of the IALM/PROPACK code: it asks for
+   t->sv values (initially min(10, max_rank)); while the smallest computed one
+   is still > tau and fewer than max_rank were computed, it grows the request
+   by max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
+   values > tau and the next prediction is rank + 1 when rank < computed, else
+   rank + 5 % of min(m, n) (capped at max_rank). If max_rank values are all
+   above tau the result is the thresholded rank-max_rank approximation and
+   t->capped is set. out may be A itself (same pointer and ldo == lda): A is
+   read completely before out is written. tau >= 0 (NaN -> PARAM). */
+AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
+                                     float *out, size_t ldo, size_t *rank);
+
 /* log(sum(exp(x))) computed stably; -INFINITY for n == 0. */
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
 
@@ -1548,6 +1671,56 @@ static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem
 #include AVLOC_CORE_FILE
 #undef AVLOC__GEMM_D
 #undef AVLOC__VPASS
+
+/* ---------------------------------------------------- SVD, eigh, Sylvester */
+/* (implementations in progress: declared first so other modules can build) */
+AVLOC_API avloc_result avloc_svd_scratch_f64(size_t m, size_t n, size_t *bytes)
+{ (void)m; (void)n; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_svd_f64(size_t m, size_t n, const double *A, size_t lda,
+                                     double *U, size_t ldu, double *s, double *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes)
+{ (void)m; (void)n; (void)A; (void)lda; (void)U; (void)ldu; (void)s; (void)Vt; (void)ldvt; (void)scratch; (void)bytes;
+  return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_svd_scratch_f32(size_t m, size_t n, size_t *bytes)
+{ (void)m; (void)n; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_svd_f32(size_t m, size_t n, const float *A, size_t lda,
+                                     float *U, size_t ldu, float *s, float *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes)
+{ (void)m; (void)n; (void)A; (void)lda; (void)U; (void)ldu; (void)s; (void)Vt; (void)ldvt; (void)scratch; (void)bytes;
+  return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_eigh_scratch_f64(size_t n, size_t *bytes)
+{ (void)n; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_eigh_f64(size_t n, const double *A, size_t lda, double *w,
+                                      double *V, size_t ldv, void *scratch, size_t bytes)
+{ (void)n; (void)A; (void)lda; (void)w; (void)V; (void)ldv; (void)scratch; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_sylvester_sym_scratch_f64(size_t k, size_t t, size_t *bytes)
+{ (void)k; (void)t; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_sylvester_sym_f64(size_t k, size_t t, const double *M, size_t ldm,
+                                               const double *N, size_t ldn, const double *R, size_t ldr,
+                                               double *C, size_t ldc, void *scratch, size_t bytes)
+{ (void)k; (void)t; (void)M; (void)ldm; (void)N; (void)ldn; (void)R; (void)ldr; (void)C; (void)ldc; (void)scratch; (void)bytes;
+  return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_tsvd_config avloc_tsvd_config_default(void)
+{
+    avloc_tsvd_config c;
+    memset(&c, 0, sizeof c);
+    c.oversample = 10;
+    c.power_iters = 2;
+    c.seed = 0x5eed;
+    return c;
+}
+AVLOC_API avloc_result avloc_tsvd_query(const avloc_tsvd_config *cfg, size_t *bytes)
+{ (void)cfg; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_tsvd_init(avloc_tsvd *t, const avloc_tsvd_config *cfg, void *mem, size_t bytes)
+{ if (t) memset(t, 0, sizeof *t); (void)cfg; (void)mem; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t) { (void)t; }
+AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t) { if (t) memset(t, 0, sizeof *t); }
+AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda, size_t k,
+                                      float *U, size_t ldu, float *s, float *Vt, size_t ldvt)
+{ (void)t; (void)A; (void)lda; (void)k; (void)U; (void)ldu; (void)s; (void)Vt; (void)ldvt; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
+                                     float *out, size_t ldo, size_t *rank)
+{ (void)t; (void)A; (void)lda; (void)tau; (void)out; (void)ldo; (void)rank; return AVLOC_ERR_UNSUPPORTED; }
 
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
 {

@@ -638,6 +638,77 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 #endif /* !AVLOC_NO_GCC_PHAT */
 
+/* ================================================================== */
+/*              DCT-II / DCT-III and the path Sylvester solve         */
+/* ================================================================== */
+/* Orthonormal DCT-II (scipy.fft.dct(x, type=2, norm="ortho")) and its
+   inverse, the orthonormal DCT-III, of length n, on `count` vectors at once,
+   double in and out. Computed with one real FFT of length n (Makhoul's
+   reordering: even samples forward, odd ones backward, then a quarter-wave
+   twiddle), so any n >= 1 is fine. The FFT is the library's float32 FFT:
+   results carry float rounding (relative RMS error ~1e-7, measured in
+   tests/test_linalg.c); the twiddles and scaling are double.
+   Vector v (v = 0..count-1) has its element i at x[v * dist + i * stride]:
+   rows of a row-major matrix: stride 1, dist ld; columns: stride ld, dist 1.
+   in == out with the same layout (in place) is allowed. The object is
+   read-only after init; per-call scratch of the size query gives. */
+typedef struct avloc_dct_config {
+    size_t n;             /* transform length (>= 1) */
+} avloc_dct_config;
+
+typedef struct avloc_dct {
+    size_t n;
+    size_t scratch_bytes; /* per-call scratch */
+    avloc_fft_f32 fft;    /* real FFT of length n */
+    double *tw;           /* private: e^{-i pi k / (2n)}, interleaved re, im */
+    int ready;
+} avloc_dct;
+
+AVLOC_API avloc_result avloc_dct_query(const avloc_dct_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_dct_init(avloc_dct *d, const avloc_dct_config *cfg, void *mem, size_t bytes);
+AVLOC_API void avloc_dct_destroy(avloc_dct *d);
+AVLOC_API avloc_result avloc_dct2_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes);
+AVLOC_API avloc_result avloc_dct3_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes);
+
+/* Solve M C + beta C L = R for C (k x t), with M (k x k, symmetric, lower
+   triangle read) and L the t x t Laplacian of the path graph (the chain of
+   video frames: L = D - W, degree 1 at both ends, 2 inside; t = 1: L = 0).
+   L = Dct^T diag(lambda) Dct with Dct the orthonormal DCT-II matrix and
+   lambda_j = 2 - 2 cos(pi j / t), so with M = P diag(mu) P^T:
+   C = P [ (P^T R Dct^T) ./ (mu_i + beta lambda_j) ] Dct, i.e. one k x k
+   eigendecomposition (avloc_eigh_f64), a DCT-II of R's rows, a division and
+   a DCT-III: O(k^3 + k t log t), no t x t eigensolve. beta >= 0 finite.
+   AVLOC_ERR_NUMERIC when some mu_i + beta lambda_j is <= 1e-14 times the
+   largest |mu| + beta * 4 (singular: since lambda_0 = 0, M must be
+   nonsingular; positive definite in RPCA's use). C may equal R (same ld
+   and layout). Accuracy:
+   the DCT's float rounding (above) relative to the conditioning
+   max / min (mu_i + beta lambda_j). Object read-only after init. */
+typedef struct avloc_sylvester_path_config {
+    size_t k, t;
+} avloc_sylvester_path_config;
+
+typedef struct avloc_sylvester_path {
+    size_t k, t;
+    size_t scratch_bytes; /* per-call scratch */
+    avloc_dct dct;        /* length t */
+    double *lambda;       /* private: the t path-Laplacian eigenvalues */
+    int ready;
+} avloc_sylvester_path;
+
+AVLOC_API avloc_result avloc_sylvester_path_query(const avloc_sylvester_path_config *cfg, size_t *obj_bytes,
+                                                  size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_sylvester_path_init(avloc_sylvester_path *p, const avloc_sylvester_path_config *cfg,
+                                                 void *mem, size_t bytes);
+AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p);
+AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
+                                                double beta, const double *R, size_t ldr, double *C, size_t ldc,
+                                                void *scratch, size_t scratch_bytes);
+
 #ifdef __cplusplus
 }
 #endif
@@ -3414,6 +3485,38 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 }
 
 #endif /* !AVLOC_NO_GCC_PHAT */
+
+/* ================================================================== */
+/*              DCT-II / DCT-III and the path Sylvester solve         */
+/* ================================================================== */
+/* (implementations in progress: declared first so other modules can build) */
+AVLOC_API avloc_result avloc_dct_query(const avloc_dct_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
+{ (void)cfg; (void)obj_bytes; (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_dct_init(avloc_dct *d, const avloc_dct_config *cfg, void *mem, size_t bytes)
+{ if (d) memset(d, 0, sizeof *d); (void)cfg; (void)mem; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API void avloc_dct_destroy(avloc_dct *d) { if (d) memset(d, 0, sizeof *d); }
+AVLOC_API avloc_result avloc_dct2_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes)
+{ (void)d; (void)count; (void)in; (void)istride; (void)idist; (void)out; (void)ostride; (void)odist; (void)scratch;
+  (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_dct3_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes)
+{ (void)d; (void)count; (void)in; (void)istride; (void)idist; (void)out; (void)ostride; (void)odist; (void)scratch;
+  (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_sylvester_path_query(const avloc_sylvester_path_config *cfg, size_t *obj_bytes,
+                                                  size_t *scratch_bytes)
+{ (void)cfg; (void)obj_bytes; (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API avloc_result avloc_sylvester_path_init(avloc_sylvester_path *p, const avloc_sylvester_path_config *cfg,
+                                                 void *mem, size_t bytes)
+{ if (p) memset(p, 0, sizeof *p); (void)cfg; (void)mem; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
+AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p) { if (p) memset(p, 0, sizeof *p); }
+AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
+                                                double beta, const double *R, size_t ldr, double *C, size_t ldc,
+                                                void *scratch, size_t scratch_bytes)
+{ (void)p; (void)M; (void)ldm; (void)beta; (void)R; (void)ldr; (void)C; (void)ldc; (void)scratch; (void)scratch_bytes;
+  return AVLOC_ERR_UNSUPPORTED; }
 
 #undef AVLOC__PI
 #endif
