@@ -221,9 +221,9 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
 
 /* --------------------------------------------------------------- pipeline */
 /* Building blocks (also used by the pipeline object):
-   - video: grey frames u8 [T][H][W] -> V (pixels x T) with box
-     downsampling by `down` (pixels = (H/down) * (W/down), rows/columns past
-     a whole block dropped), values / 255.
+   - video: grey frames float [T][H][W] (e.g. Y/255) -> V (pixels x T) by
+     box downsampling by `down` (pixels = (H/down) * (W/down), rows/columns
+     past a whole block dropped).
    - audio pooling: magnitudes mag [n_stft][bins] (STFT frame j centred at
      j * hop / rate seconds) -> A [bins][T]: column t is the mean of the
      frames whose centre falls in [t / fps, (t + 1) / fps) (the nearest frame
@@ -232,7 +232,7 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
    - mask: pixel p is sounding when map[p] >= thresh * max(map) (the
      threshold rule; default thresh 0.35, chosen on training scenes), then
      upsampled by `down` (nearest). */
-AVLOC_API avloc_result avloc_rpca_video_f32(const unsigned char *frames, size_t T, size_t H, size_t W,
+AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
                                             size_t down, float *V);
 AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
                                            double fps, size_t T, float *A);
@@ -280,8 +280,9 @@ AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, 
 AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
                                             size_t bytes);
 AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p);
-/* frames [T][H][W] grey, audio [n_samples]. */
-AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const unsigned char *frames,
+/* frames [T][H][W] grey floats, audio [n_samples]. V and A are each scaled
+   to unit Frobenius norm before the solve (the masks are scale-free). */
+AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const float *frames,
                                                const float *audio, avloc_rpca_pipe_out *out,
                                                avloc_rpca_info *info, void *scratch, size_t scratch_bytes);
 
@@ -1269,3 +1270,341 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
     if (windows) *windows = nw;
     return AVLOC_OK;
 }
+
+/* --------------------------------------------------------------- pipeline */
+
+AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
+                                            size_t down, float *V)
+{
+    size_t h, w, t, y, x, i, j;
+    double inv;
+    if (!frames || !V) return AVLOC_ERR_NULL;
+    if (T == 0 || down == 0 || H < down || W < down) return AVLOC_ERR_SIZE;
+    h = H / down; w = W / down;
+    inv = 1.0 / ((double)down * down);
+    for (t = 0; t < T; t++) {
+        const float *f = frames + t * H * W;
+        for (y = 0; y < h; y++)
+            for (x = 0; x < w; x++) {
+                double acc = 0.0;
+                for (i = 0; i < down; i++)
+                    for (j = 0; j < down; j++) acc += f[(y * down + i) * W + x * down + j];
+                V[(y * w + x) * T + t] = (float)(acc * inv);
+            }
+    }
+    return avloc_all_finite_f32(V, h * w * T) ? AVLOC_OK : AVLOC_ERR_NONFINITE;
+}
+
+AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
+                                           double fps, size_t T, float *A)
+{
+    size_t t, j, f;
+    if (!mag || !A) return AVLOC_ERR_NULL;
+    if (n_stft == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
+    if (!(hop_s > 0.0 && hop_s < 1e6) || !(fps > 0.0 && fps < 1e6)) return AVLOC_ERR_PARAM;
+    for (t = 0; t < T; t++) {
+        /* frames j with t/fps <= j hop_s < (t+1)/fps */
+        double a = (double)t / fps / hop_s, b = (double)(t + 1) / fps / hop_s;
+        size_t j0 = (size_t)ceil(a), j1 = (size_t)ceil(b), cnt;
+        if (j1 > n_stft) j1 = n_stft;
+        if (j0 >= j1) { /* no frame inside: the nearest one */
+            j0 = (size_t)floor((a + b) * 0.5 + 0.5);
+            if (j0 >= n_stft) j0 = n_stft - 1;
+            j1 = j0 + 1;
+        }
+        cnt = j1 - j0;
+        for (f = 0; f < bins; f++) {
+            double acc = 0.0;
+            for (j = j0; j < j1; j++) acc += mag[j * bins + f];
+            A[f * T + t] = (float)(acc / (double)cnt);
+        }
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map)
+{
+    size_t p, t;
+    if (!Pv || !map) return AVLOC_ERR_NULL;
+    if (pixels == 0 || T == 0) return AVLOC_ERR_SIZE;
+    for (p = 0; p < pixels; p++) {
+        double acc = 0.0;
+        for (t = 0; t < T; t++) acc += fabs((double)Pv[p * T + t]);
+        map[p] = (float)acc;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
+                                          size_t W, double thresh, unsigned char *mask)
+{
+    size_t y, x;
+    double mx;
+    if (!map || !mask) return AVLOC_ERR_NULL;
+    if (h == 0 || w == 0 || down == 0 || H < h * down || W < w * down) return AVLOC_ERR_SIZE;
+    if (!(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
+    if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
+    mx = avloc__rpca_maxabs(map, h * w);
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            size_t yy = y / down, xx = x / down;
+            double v = (yy < h && xx < w) ? map[yy * w + xx] : 0.0;
+            mask[y * W + x] = (unsigned char)(mx > 0.0 && v >= thresh * mx ? 255 : 0);
+        }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
+{
+    avloc_rpca_pipe_config c;
+    memset(&c, 0, sizeof c);
+    c.fps = 25.0;
+    c.sample_rate = 16000.0;
+    c.down = 1;
+    c.stft = avloc_stft_config_default();
+    c.av = avloc_rpca_av_config_default();
+    c.mode = AVLOC_RPCA_SEPARATE;
+    c.mask_thresh = 0.35;
+    return c;
+}
+
+/* The av config of the pipeline (the window's or the clip's frames). */
+static avloc_rpca_av_config avloc__rpca_pipe_av(const avloc_rpca_pipe_config *c, size_t pixels, size_t bins)
+{
+    avloc_rpca_av_config a = c->av;
+    a.pixels = pixels;
+    a.bins = bins;
+    a.frames = c->window_frames ? c->window_frames : c->frames;
+    return a;
+}
+
+static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
+{
+    if (c->width == 0 || c->height == 0 || c->frames == 0 || c->n_samples == 0 || c->down == 0)
+        return AVLOC_ERR_SIZE;
+    if (c->width < c->down || c->height < c->down || c->width > 65536 || c->height > 65536) return AVLOC_ERR_SIZE;
+    if (!(c->fps > 0.0 && c->fps < 1e4) || !(c->sample_rate > 0.0 && c->sample_rate < 1e7) ||
+        !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
+        return AVLOC_ERR_PARAM;
+    if (c->window_frames && (c->window_frames > c->frames || c->overlap >= c->window_frames)) return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Pipeline scratch: V, A, the spectrogram and its magnitudes, the state,
+   the solve (or windows) scratch, whole-clip Pv/Pa for windows, the map,
+   the STFT scratch. */
+typedef struct avloc__rpca_pipews {
+    float *V, *A, *mag, *Pv, *Pa, *map;
+    avloc_complex_f32 *spec;
+    void *state, *solve, *stft;
+    size_t state_bytes, solve_bytes;
+} avloc__rpca_pipews;
+
+static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_pipe *p, avloc__rpca_pipews *w)
+{
+    size_t T = p->cfg.frames, sb;
+    avloc_result e;
+    memset(w, 0, sizeof *w);
+    if ((e = avloc_rpca_av_state_query(&p->av, &w->state_bytes)) != AVLOC_OK) return e;
+    if (p->cfg.window_frames) {
+        if ((e = avloc_rpca_av_windows_scratch(&p->av, &w->solve_bytes)) != AVLOC_OK) return e;
+        w->solve_bytes += T * sizeof(float) + AVLOC_ALIGN; /* the clip-long count array */
+    } else {
+        w->solve_bytes = p->av.scratch_bytes;
+    }
+    if (!avloc_size_mul(p->pixels, T, &sb) || !avloc_size_mul(p->n_stft, p->bins, &sb)) return AVLOC_ERR_OVERFLOW;
+    w->V = AVLOC_PUSH(a, float, p->pixels * T);
+    w->A = AVLOC_PUSH(a, float, p->bins * T);
+    w->Pv = AVLOC_PUSH(a, float, p->cfg.window_frames ? p->pixels * T : 1);
+    w->Pa = AVLOC_PUSH(a, float, p->cfg.window_frames ? p->bins * T : 1);
+    w->map = AVLOC_PUSH(a, float, p->pixels);
+    /* mag also holds Ba (bins x T) after a windowed solve */
+    w->mag = AVLOC_PUSH(a, float, p->n_stft > T ? p->n_stft * p->bins : p->bins * T);
+    w->spec = AVLOC_PUSH(a, avloc_complex_f32, p->n_stft * p->bins);
+    w->state = avloc_arena_push(a, w->state_bytes, 1, AVLOC_ALIGN);
+    w->solve = avloc_arena_push(a, w->solve_bytes, 1, AVLOC_ALIGN);
+    w->stft = avloc_arena_push(a, p->stft.scratch_bytes, 1, AVLOC_ALIGN);
+    return avloc_arena_status(a);
+}
+
+static avloc_result avloc__rpca_pipe_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_rpca_pipe_config *c = (const avloc_rpca_pipe_config *)vcfg;
+    avloc_rpca_pipe tmp, *p = obj ? (avloc_rpca_pipe *)obj : &tmp;
+    avloc_rpca_av_config ac;
+    avloc__rpca_pipews w;
+    avloc_arena m;
+    size_t ob, sb, avb, avs;
+    void *smem, *amem;
+    avloc_result e;
+    memset(&tmp, 0, sizeof tmp);
+    p->cfg = *c;
+    p->h = c->height / c->down;
+    p->w = c->width / c->down;
+    p->pixels = p->h * p->w;
+    if ((e = avloc_stft_frames(&c->stft, c->n_samples, &p->n_stft)) != AVLOC_OK) return e;
+    if ((e = avloc_stft_query_f32(&c->stft, &ob, &sb)) != AVLOC_OK) return e;
+    p->bins = c->stft.onesided ? c->stft.n_fft / 2 + 1 : c->stft.n_fft;
+    ac = avloc__rpca_pipe_av(c, p->pixels, p->bins);
+    if ((e = avloc_rpca_av_query(&ac, &avb, &avs)) != AVLOC_OK) return e;
+    smem = avloc_arena_push(a, ob, 1, AVLOC_ALIGN);
+    amem = avloc_arena_push(a, avb, 1, AVLOC_ALIGN);
+    if (obj) {
+        if (!smem || !amem) return AVLOC_ERR_WORKSPACE;
+        if ((e = avloc_stft_init_f32(&p->stft, &c->stft, smem, ob)) != AVLOC_OK) return e;
+        if ((e = avloc_rpca_av_init(&p->av, &ac, amem, avb)) != AVLOC_OK) return e;
+    } else {
+        p->stft.scratch_bytes = sb;
+        p->av.cfg = ac;
+        p->av.scratch_bytes = avs;
+        p->av.magic = AVLOC__RPCA_AV_MAGIC; /* measuring: only the sizes are read */
+    }
+    avloc_arena_init(&m, NULL, 0);
+    if ((e = avloc__rpca_pipews_layout(&m, p, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = p->scratch_bytes = avloc_arena_needed(&m);
+    if (obj) p->magic = AVLOC__RPCA_PIPE_MAGIC;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
+                                             size_t *scratch_bytes)
+{
+    avloc_result e;
+    if (!cfg || !obj_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_pipe_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_query(avloc__rpca_pipe_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
+                                            size_t bytes)
+{
+    avloc_result e;
+    if (!p) return AVLOC_ERR_NULL;
+    memset(p, 0, sizeof *p);
+    if (!cfg || !mem) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_pipe_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_init(avloc__rpca_pipe_layout, p, sizeof *p, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p)
+{
+    if (!p) return;
+    avloc_stft_destroy_f32(&p->stft);
+    avloc_rpca_av_destroy(&p->av);
+    memset(p, 0, sizeof *p);
+}
+
+static void avloc__rpca_scale_unit(float *x, size_t n)
+{
+    double nf = sqrt(avloc__rpca_sumsq(x, n));
+    size_t i;
+    if (nf > 0.0) for (i = 0; i < n; i++) x[i] = (float)(x[i] / nf);
+}
+
+/* Mask value at video-frame rate: separate Pa+ / (Pa+ + |Ba|), denoise
+   Pa+^2 / (Pa+^2 + Ba^2). */
+static float avloc__rpca_gain(float pa, float ba, avloc_rpca_mode mode)
+{
+    double p = pa > 0.0f ? pa : 0.0, b = fabs((double)ba), den;
+    if (mode == AVLOC_RPCA_DENOISE) { p *= p; b *= b; }
+    den = p + b;
+    return den > 0.0 ? (float)(p / den) : 0.0f;
+}
+
+/* spec *= the mask of Pa/Ba interpolated from video frames to STFT frames. */
+static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, const float *Ba,
+                                   avloc_complex_f32 *spec)
+{
+    size_t T = p->cfg.frames, j, f;
+    double hop_s = (double)p->cfg.stft.hop / p->cfg.sample_rate;
+    for (j = 0; j < p->n_stft; j++) {
+        double u = (double)j * hop_s * p->cfg.fps - 0.5; /* in video-frame centres */
+        size_t t0;
+        double fr;
+        if (u < 0.0) u = 0.0;
+        if (u > (double)(T - 1)) u = (double)(T - 1);
+        t0 = (size_t)u;
+        if (t0 >= T - 1) t0 = T > 1 ? T - 2 : 0;
+        fr = T > 1 ? u - (double)t0 : 0.0;
+        for (f = 0; f < p->bins; f++) {
+            float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
+            float g1 = T > 1 ? avloc__rpca_gain(Pa[f * T + t0 + 1], Ba[f * T + t0 + 1], p->cfg.mode) : g0;
+            float g = (float)((1.0 - fr) * g0 + fr * g1);
+            spec[j * p->bins + f].re *= g;
+            spec[j * p->bins + f].im *= g;
+        }
+    }
+}
+
+/* Windowed solve: Pv/Pa of the whole clip in w->Pv/w->Pa; Ba = A - Pa
+   (the constraint A = Ba + Da C holds at convergence). */
+static avloc_result avloc__rpca_pipe_solve(const avloc_rpca_pipe *p, avloc__rpca_pipews *w,
+                                           avloc_rpca_av_state *st, const float **Pv, const float **Pa,
+                                           float **Ba, avloc_rpca_info *info)
+{
+    size_t i, n;
+    avloc_result e;
+    if (!p->cfg.window_frames) {
+        e = avloc_rpca_av_solve_f32(&p->av, w->V, w->A, st, 0, info, w->solve, w->solve_bytes);
+        *Pv = st->Pv; *Pa = st->Pa; *Ba = st->Ba;
+        return e;
+    }
+    e = avloc_rpca_av_windows_f32(&p->av, w->V, w->A, p->cfg.frames, p->cfg.overlap, st, w->Pv, w->Pa, info,
+                                  NULL, w->solve, w->solve_bytes);
+    if (e != AVLOC_OK) return e;
+    n = p->bins * p->cfg.frames;
+    for (i = 0; i < n; i++) w->mag[i] = w->A[i] - w->Pa[i]; /* mag is free again */
+    *Pv = w->Pv; *Pa = w->Pa; *Ba = w->mag;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const float *frames,
+                                               const float *audio, avloc_rpca_pipe_out *out,
+                                               avloc_rpca_info *info, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_pipews w;
+    avloc_rpca_av_state st;
+    avloc_arena a;
+    const float *Pv, *Pa;
+    float *Ba;
+    size_t i, y, x, n;
+    avloc_result e;
+    if (!p || !frames || !audio || !out || !scratch) return AVLOC_ERR_NULL;
+    if (p->magic != AVLOC__RPCA_PIPE_MAGIC) return AVLOC_ERR_STATE;
+    if (scratch_bytes < p->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    if (!avloc_all_finite_f32(audio, p->cfg.n_samples)) return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_pipews_layout(&a, p, &w)) != AVLOC_OK) return e;
+    e = avloc_rpca_video_f32(frames, p->cfg.frames, p->cfg.height, p->cfg.width, p->cfg.down, w.V);
+    if (e != AVLOC_OK) return e;
+    e = avloc_stft_forward_f32(&p->stft, audio, p->cfg.n_samples, w.spec, p->n_stft, w.stft,
+                               p->stft.scratch_bytes);
+    if (e != AVLOC_OK) return e;
+    n = p->n_stft * p->bins;
+    for (i = 0; i < n; i++) w.mag[i] = (float)sqrt((double)w.spec[i].re * w.spec[i].re + (double)w.spec[i].im * w.spec[i].im);
+    e = avloc_rpca_pool_f32(w.mag, p->n_stft, p->bins, (double)p->cfg.stft.hop / p->cfg.sample_rate, p->cfg.fps,
+                            p->cfg.frames, w.A);
+    if (e != AVLOC_OK) return e;
+    avloc__rpca_scale_unit(w.V, p->pixels * p->cfg.frames);
+    avloc__rpca_scale_unit(w.A, p->bins * p->cfg.frames);
+    if ((e = avloc_rpca_av_state_init(&st, &p->av, w.state, w.state_bytes)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_pipe_solve(p, &w, &st, &Pv, &Pa, &Ba, info)) != AVLOC_OK) return e;
+    if ((e = avloc_rpca_map_f32(Pv, p->pixels, p->cfg.frames, w.map)) != AVLOC_OK) return e;
+    if (out->map)
+        for (y = 0; y < p->cfg.height; y++)
+            for (x = 0; x < p->cfg.width; x++) {
+                size_t yy = y / p->cfg.down, xx = x / p->cfg.down;
+                out->map[y * p->cfg.width + x] = (yy < p->h && xx < p->w) ? w.map[yy * p->w + xx] : 0.0f;
+            }
+    if (out->mask) {
+        e = avloc_rpca_mask_u8(w.map, p->h, p->w, p->cfg.down, p->cfg.height, p->cfg.width, p->cfg.mask_thresh,
+                               out->mask);
+        if (e != AVLOC_OK) return e;
+    }
+    if (!out->target) return AVLOC_OK;
+    avloc__rpca_apply_mask(p, Pa, Ba, w.spec);
+    return avloc_stft_inverse_f32(&p->stft, w.spec, p->n_stft, out->target, p->cfg.n_samples, w.stft,
+                                  p->stft.scratch_bytes);
+}
+
+#endif /* AVLOC_RPCA_IMPLEMENTATION */
