@@ -391,7 +391,7 @@ static void test_av_windows(void)
     CHECK_MSG(tp >= 8 && fp <= 3, "windows: tp %zu fp %zu", tp, fp);
     CHECK_EQ_INT(avloc_rpca_av_windows_f32(&f.o, V, A, W - 1, 10, &f.s, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_SIZE);
     CHECK_EQ_INT(avloc_rpca_av_windows_f32(&f.o, V, A, T, W, &f.s, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_PARAM);
-    CHECK_EQ_INT(avloc_rpca_av_windows_f32(&f.o, V, A, T, 10, &f.s, Pv, Pa, &info, &nw, wscr, wsb - 1), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_rpca_av_windows_f32(&f.o, V, A, T, 10, &f.s, Pv, Pa, &info, &nw, wscr, wsb / 2), AVLOC_ERR_WORKSPACE);
     free(wscr);
     av_teardown(&f);
     free(V); free(A); free(Pv); free(Pa);

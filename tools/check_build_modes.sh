@@ -48,7 +48,7 @@ split() {
     local lang=$1 name=$2 libs=$3
     shift 3
     local objs=() f
-    for f in impl_core impl_dsp impl_gllim impl_nn main_split; do
+    for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca main_split; do
         compile "$lang" "$OUT/$name-$f-$lang.o" "$M/$f.c" "$@"
         objs+=("$OUT/$name-$f-$lang.o")
     done
@@ -105,7 +105,7 @@ done
 for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING" \
             -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING; do
     for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
-        for f in impl_core impl_dsp impl_gllim impl_nn; do
+        for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca; do
             compile c "$OUT/x.o" "$M/$f.c" $defs $extra
             CC=clang compile c "$OUT/x.o" "$M/$f.c" $defs $extra
         done

@@ -8,6 +8,7 @@
 #define AVLOC_MODES_USE_ALL_H
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -117,6 +118,29 @@ MODES_FN int modes_use_nn(void)
 }
 #endif
 
+#ifdef AVLOC_RPCA_H
+/* rpca: plain robust PCA of a constant 6 x 4 matrix is the matrix itself. */
+MODES_FN int modes_use_rpca(void)
+{
+    avloc_rpca_config c = avloc_rpca_config_default();
+    avloc_rpca r;
+    float D[24], L[24], S[24];
+    size_t ob = 0, sb = 0, i;
+    void *mem, *scr;
+    int ok;
+    for (i = 0; i < 24; i++) D[i] = 2.0f;
+    c.rows = 6; c.cols = 4;
+    MODES_CHECK(avloc_rpca_query(&c, &ob, &sb) == AVLOC_OK);
+    mem = malloc(ob); scr = malloc(sb);
+    ok = mem && scr && avloc_rpca_init(&r, &c, mem, ob) == AVLOC_OK &&
+         avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb) == AVLOC_OK && fabs(L[5] - 2.0f) < 1e-4f &&
+         fabs(S[7]) < 1e-4f;
+    free(mem); free(scr);
+    MODES_CHECK(ok);
+    return 0;
+}
+#endif
+
 MODES_FN int modes_use_all(void)
 {
     int bad = modes_use_core();
@@ -131,6 +155,9 @@ MODES_FN int modes_use_all(void)
 #endif
 #ifdef AVLOC_NN_H
     bad |= modes_use_nn();
+#endif
+#ifdef AVLOC_RPCA_H
+    bad |= modes_use_rpca();
 #endif
     return bad;
 }
