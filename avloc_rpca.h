@@ -257,6 +257,10 @@ typedef struct avloc_rpca_pipe_config {
     double mask_thresh;    /* fraction of the map's maximum (default 0.35) */
     size_t window_frames;  /* 0: whole clip in one solve; else windowed mode */
     size_t overlap;        /* frames shared by successive windows */
+    int audio_rpca;        /* 1 (default): the separation mask comes from a plain RPCA of the
+                              full-resolution magnitude spectrogram (see docs/rpca.md); 0: from Pa, Ba */
+    double audio_lambda;   /* that RPCA's lambda in units of 1/sqrt(max(frames, bins)) (default 0.5) */
+    double av_gate;        /* 0..1: how much the AV activation of Pa gates that mask in time (default 0) */
 } avloc_rpca_pipe_config;
 
 typedef struct avloc_rpca_pipe {
@@ -264,6 +268,7 @@ typedef struct avloc_rpca_pipe {
     size_t h, w, pixels, bins, n_stft; /* downsampled size, spectrogram */
     avloc_stft_f32 stft;
     avloc_rpca_av av;
+    avloc_rpca arpca;      /* n_stft x bins plain RPCA (audio_rpca) */
     size_t scratch_bytes;
     unsigned magic;
 } avloc_rpca_pipe;
@@ -1365,6 +1370,8 @@ AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
     c.av = avloc_rpca_av_config_default();
     c.mode = AVLOC_RPCA_SEPARATE;
     c.mask_thresh = 0.35;
+    c.audio_rpca = 1;
+    c.audio_lambda = 0.5;
     return c;
 }
 
@@ -1378,6 +1385,19 @@ static avloc_rpca_av_config avloc__rpca_pipe_av(const avloc_rpca_pipe_config *c,
     return a;
 }
 
+/* The plain RPCA of the magnitude spectrogram (n_stft x bins). A mask
+   needs no 1e-7: tolerance 1e-4, 100 iterations at most. */
+static avloc_rpca_config avloc__rpca_pipe_audio_cfg(const avloc_rpca_pipe_config *c, size_t n_stft, size_t bins)
+{
+    avloc_rpca_config r = avloc_rpca_config_default();
+    r.rows = n_stft;
+    r.cols = bins;
+    r.lambda = c->audio_lambda / sqrt((double)(n_stft > bins ? n_stft : bins));
+    r.tol = 1e-4;
+    r.max_iter = 100;
+    return r;
+}
+
 static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
 {
     if (c->width == 0 || c->height == 0 || c->frames == 0 || c->n_samples == 0 || c->down == 0)
@@ -1387,6 +1407,8 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
         !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
         return AVLOC_ERR_PARAM;
     if (c->window_frames && (c->window_frames > c->frames || c->overlap >= c->window_frames)) return AVLOC_ERR_PARAM;
+    if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0))
+        return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
@@ -1394,9 +1416,9 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
    the solve (or windows) scratch, whole-clip Pv/Pa for windows, the map,
    the STFT scratch. */
 typedef struct avloc__rpca_pipews {
-    float *V, *A, *mag, *Pv, *Pa, *map;
+    float *V, *A, *mag, *Pv, *Pa, *map, *La, *Sa, *gate;
     avloc_complex_f32 *spec;
-    void *state, *solve, *stft;
+    void *state, *solve, *stft, *arpca;
     size_t state_bytes, solve_bytes;
 } avloc__rpca_pipews;
 
@@ -1424,6 +1446,12 @@ static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_p
     w->state = avloc_arena_push(a, w->state_bytes, 1, AVLOC_ALIGN);
     w->solve = avloc_arena_push(a, w->solve_bytes, 1, AVLOC_ALIGN);
     w->stft = avloc_arena_push(a, p->stft.scratch_bytes, 1, AVLOC_ALIGN);
+    w->gate = AVLOC_PUSH(a, float, T);
+    if (p->cfg.audio_rpca) {
+        w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
+        w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
+        w->arpca = avloc_arena_push(a, p->arpca.scratch_bytes, 1, AVLOC_ALIGN);
+    }
     return avloc_arena_status(a);
 }
 
@@ -1432,10 +1460,11 @@ static avloc_result avloc__rpca_pipe_layout(avloc_arena *a, void *obj, const voi
     const avloc_rpca_pipe_config *c = (const avloc_rpca_pipe_config *)vcfg;
     avloc_rpca_pipe tmp, *p = obj ? (avloc_rpca_pipe *)obj : &tmp;
     avloc_rpca_av_config ac;
+    avloc_rpca_config rc;
     avloc__rpca_pipews w;
     avloc_arena m;
-    size_t ob, sb, avb, avs;
-    void *smem, *amem;
+    size_t ob, sb, avb, avs, rb, rs;
+    void *smem, *amem, *rmem;
     avloc_result e;
     memset(&tmp, 0, sizeof tmp);
     p->cfg = *c;
@@ -1447,17 +1476,22 @@ static avloc_result avloc__rpca_pipe_layout(avloc_arena *a, void *obj, const voi
     p->bins = c->stft.onesided ? c->stft.n_fft / 2 + 1 : c->stft.n_fft;
     ac = avloc__rpca_pipe_av(c, p->pixels, p->bins);
     if ((e = avloc_rpca_av_query(&ac, &avb, &avs)) != AVLOC_OK) return e;
+    rc = avloc__rpca_pipe_audio_cfg(c, p->n_stft, p->bins);
+    if ((e = avloc_rpca_query(&rc, &rb, &rs)) != AVLOC_OK) return e;
     smem = avloc_arena_push(a, ob, 1, AVLOC_ALIGN);
     amem = avloc_arena_push(a, avb, 1, AVLOC_ALIGN);
+    rmem = avloc_arena_push(a, rb, 1, AVLOC_ALIGN);
     if (obj) {
-        if (!smem || !amem) return AVLOC_ERR_WORKSPACE;
+        if (!smem || !amem || !rmem) return AVLOC_ERR_WORKSPACE;
         if ((e = avloc_stft_init_f32(&p->stft, &c->stft, smem, ob)) != AVLOC_OK) return e;
         if ((e = avloc_rpca_av_init(&p->av, &ac, amem, avb)) != AVLOC_OK) return e;
+        if ((e = avloc_rpca_init(&p->arpca, &rc, rmem, rb)) != AVLOC_OK) return e;
     } else {
         p->stft.scratch_bytes = sb;
         p->av.cfg = ac;
         p->av.scratch_bytes = avs;
         p->av.magic = AVLOC__RPCA_AV_MAGIC; /* measuring: only the sizes are read */
+        p->arpca.scratch_bytes = rs;
     }
     avloc_arena_init(&m, NULL, 0);
     if ((e = avloc__rpca_pipews_layout(&m, p, &w)) != AVLOC_OK) return e;
@@ -1491,6 +1525,7 @@ AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p)
     if (!p) return;
     avloc_stft_destroy_f32(&p->stft);
     avloc_rpca_av_destroy(&p->av);
+    avloc_rpca_destroy(&p->arpca);
     memset(p, 0, sizeof *p);
 }
 
@@ -1511,25 +1546,58 @@ static float avloc__rpca_gain(float pa, float ba, avloc_rpca_mode mode)
     return den > 0.0 ? (float)(p / den) : 0.0f;
 }
 
-/* spec *= the mask of Pa/Ba interpolated from video frames to STFT frames. */
-static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, const float *Ba,
-                                   avloc_complex_f32 *spec)
+/* Position of STFT frame j between video-frame centres (t + 1/2)/fps:
+   frames t0 and t0 + 1 with weight fr on the second. */
+static void avloc__rpca_vpos(const avloc_rpca_pipe *p, size_t j, size_t *t0, double *fr)
 {
-    size_t T = p->cfg.frames, j, f;
-    double hop_s = (double)p->cfg.stft.hop / p->cfg.sample_rate;
+    size_t T = p->cfg.frames;
+    double u = (double)j * (double)p->cfg.stft.hop / p->cfg.sample_rate * p->cfg.fps - 0.5;
+    if (u < 0.0) u = 0.0;
+    if (u > (double)(T - 1)) u = (double)(T - 1);
+    *t0 = (size_t)u;
+    if (*t0 >= T - 1) *t0 = T > 1 ? T - 2 : 0;
+    *fr = T > 1 ? u - (double)*t0 : 0.0;
+}
+
+/* gate[t] = sum_f Pa+[f][t] / max over t (0..1): when the AV code says the
+   object sounds. */
+static void avloc__rpca_gate(const avloc_rpca_pipe *p, const float *Pa, float *gate)
+{
+    size_t T = p->cfg.frames, t, f;
+    double mx = 0.0;
+    for (t = 0; t < T; t++) {
+        double e = 0.0;
+        for (f = 0; f < p->bins; f++) e += Pa[f * T + t] > 0.0f ? Pa[f * T + t] : 0.0f;
+        gate[t] = (float)e;
+        if (e > mx) mx = e;
+    }
+    for (t = 0; t < T; t++) gate[t] = mx > 0.0 ? (float)(gate[t] / mx) : 0.0f;
+}
+
+/* spec *= the separation mask. audio_rpca: the Wiener-like gain
+   S+^2 / (S+^2 + L^2) of the spectrogram's own RPCA, times the AV gate
+   (1 - av_gate + av_gate * gate(t)); else the Pa/Ba gain of the video-rate
+   model, interpolated to STFT frames. */
+static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, const float *Ba, const float *La,
+                                   const float *Sa, float *gate, avloc_complex_f32 *spec)
+{
+    size_t T = p->cfg.frames, j, f, t0;
+    double fr;
+    avloc__rpca_gate(p, Pa, gate);
     for (j = 0; j < p->n_stft; j++) {
-        double u = (double)j * hop_s * p->cfg.fps - 0.5; /* in video-frame centres */
-        size_t t0;
-        double fr;
-        if (u < 0.0) u = 0.0;
-        if (u > (double)(T - 1)) u = (double)(T - 1);
-        t0 = (size_t)u;
-        if (t0 >= T - 1) t0 = T > 1 ? T - 2 : 0;
-        fr = T > 1 ? u - (double)t0 : 0.0;
+        avloc__rpca_vpos(p, j, &t0, &fr);
         for (f = 0; f < p->bins; f++) {
-            float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
-            float g1 = T > 1 ? avloc__rpca_gain(Pa[f * T + t0 + 1], Ba[f * T + t0 + 1], p->cfg.mode) : g0;
-            float g = (float)((1.0 - fr) * g0 + fr * g1);
+            float g;
+            if (p->cfg.audio_rpca) {
+                size_t k = j * p->bins + f;
+                double gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
+                g = avloc__rpca_gain(Sa[k], La[k], AVLOC_RPCA_DENOISE) *
+                    (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
+            } else {
+                float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
+                float g1 = T > 1 ? avloc__rpca_gain(Pa[f * T + t0 + 1], Ba[f * T + t0 + 1], p->cfg.mode) : g0;
+                g = (float)((1.0 - fr) * g0 + fr * g1);
+            }
             spec[j * p->bins + f].re *= g;
             spec[j * p->bins + f].im *= g;
         }
@@ -1602,7 +1670,14 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
         if (e != AVLOC_OK) return e;
     }
     if (!out->target) return AVLOC_OK;
-    avloc__rpca_apply_mask(p, Pa, Ba, w.spec);
+    if (p->cfg.audio_rpca) {
+        /* mag was reused for Ba by a windowed solve: recompute it */
+        n = p->n_stft * p->bins;
+        for (i = 0; i < n; i++) w.mag[i] = (float)sqrt((double)w.spec[i].re * w.spec[i].re + (double)w.spec[i].im * w.spec[i].im);
+        e = avloc_rpca_solve_f32(&p->arpca, w.mag, w.La, w.Sa, NULL, NULL, w.arpca, p->arpca.scratch_bytes);
+        if (e != AVLOC_OK) return e;
+    }
+    avloc__rpca_apply_mask(p, Pa, Ba, w.La, w.Sa, w.gate, w.spec);
     return avloc_stft_inverse_f32(&p->stft, w.spec, p->n_stft, out->target, p->cfg.n_samples, w.stft,
                                   p->stft.scratch_bytes);
 }
