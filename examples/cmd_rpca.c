@@ -113,7 +113,7 @@ static int cmd_rpca(int argc, char **argv)
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0;
+    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0;
     unsigned w = 0, h = 0;
     char msg[160] = "";
     float *frames = NULL, *audio = NULL, *map = NULL, *target = NULL;
@@ -126,7 +126,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[18];
+    avcli_opt o[20];
     size_t no = 0;
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
     o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 2)"), "--components");
@@ -142,6 +142,8 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--overlap", &overlap, 0, 1e6, "M", "frames shared by successive windows");
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
     o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 100; plain 500)");
+    o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
+    o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 10)");
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
     o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
     o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
@@ -176,6 +178,8 @@ static int cmd_rpca(int argc, char **argv)
     if (l3 >= 0) c.av.lambda3 = l3;
     if (thresh >= 0) c.mask_thresh = thresh;
     if (max_iter) c.av.max_iter = max_iter;
+    if (rho > 0) c.av.rho = rho;
+    if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
         avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
                     (unsigned long)a.frames, avloc_result_str(e));
