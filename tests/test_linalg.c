@@ -504,6 +504,143 @@ static void test_bad_input(void)
     }
 }
 
+static avloc_dct *dct_new(size_t n, void **mem, void **scr, size_t *sb)
+{
+    avloc_dct_config c;
+    avloc_dct *d = (avloc_dct *)malloc(sizeof *d);
+    size_t ob = 0;
+    c.n = n;
+    CHECK_EQ_INT(avloc_dct_query(&c, &ob, sb), AVLOC_OK);
+    *mem = malloc(ob);
+    *scr = guarded(*sb);
+    CHECK_EQ_INT(avloc_dct_init(d, &c, *mem, ob), AVLOC_OK);
+    return d;
+}
+
+static void test_dct(const char *tn)
+{
+    th_array X = G("la_dct%s_x.npy", tn), Y = G("la_dct%s_y.npy", tn);
+    size_t rows = X.shape[0], n = X.shape[1], sb = 0, i, j;
+    double *y, *xt, *yt, *back;
+    void *mem, *scr;
+    avloc_dct *d;
+    CHECK(X.n > 0 && Y.n == X.n);
+    if (!X.n || Y.n != X.n) return;
+    d = dct_new(n, &mem, &scr, &sb);
+    y = (double *)malloc(X.n * sizeof *y);
+    back = (double *)malloc(X.n * sizeof *back);
+    xt = (double *)calloc(X.n, sizeof *xt);
+    yt = (double *)malloc(X.n * sizeof *yt);
+    CHECK_EQ_INT(avloc_dct2_f64(d, rows, X.data, 1, n, y, 1, n, scr, sb), AVLOC_OK);
+    CHECK(guard_ok((unsigned char *)scr, sb));
+    CHECK_MSG(th_rel_rms_f64(y, Y.data, X.n) < 3e-7, "dct2 n=%s: rel err %.3g", tn, th_rel_rms_f64(y, Y.data, X.n));
+    CHECK_EQ_INT(avloc_dct3_f64(d, rows, y, 1, n, back, 1, n, scr, sb), AVLOC_OK);
+    CHECK_MSG(th_rel_rms_f64(back, X.data, X.n) < 3e-7, "dct3 n=%s: round trip %.3g", tn, th_rel_rms_f64(back, X.data, X.n));
+    /* columns of the transposed matrix (stride n... rows apart), in place */
+    for (i = 0; i < rows; i++) for (j = 0; j < n; j++) xt[j * rows + i] = X.data[i * n + j];
+    CHECK_EQ_INT(avloc_dct2_f64(d, rows, xt, rows, 1, xt, rows, 1, scr, sb), AVLOC_OK);
+    for (i = 0; i < rows; i++) for (j = 0; j < n; j++) yt[i * n + j] = xt[j * rows + i];
+    CHECK_MSG(th_rel_rms_f64(yt, Y.data, X.n) < 3e-7, "dct2 columns in place n=%s: %.3g", tn, th_rel_rms_f64(yt, Y.data, X.n));
+    avloc_dct_destroy(d);
+    CHECK_EQ_INT(avloc_dct2_f64(d, rows, X.data, 1, n, y, 1, n, scr, sb), AVLOC_ERR_STATE);
+    free(d); free(mem); free(scr); free(y); free(back); free(xt); free(yt);
+    th_free(&X); th_free(&Y);
+}
+
+static avloc_sylvester_path *sylp_new(size_t k, size_t t, void **mem, void **scr, size_t *sb)
+{
+    avloc_sylvester_path_config c;
+    avloc_sylvester_path *p = (avloc_sylvester_path *)malloc(sizeof *p);
+    size_t ob = 0;
+    c.k = k; c.t = t;
+    CHECK_EQ_INT(avloc_sylvester_path_query(&c, &ob, sb), AVLOC_OK);
+    *mem = malloc(ob);
+    *scr = guarded(*sb);
+    CHECK_EQ_INT(avloc_sylvester_path_init(p, &c, *mem, ob), AVLOC_OK);
+    return p;
+}
+
+static void test_sylvester_path(const char *tn)
+{
+    th_array M = G("la_path%s_m.npy", tn), R = G("la_path%s_r.npy", tn), Cr = G("la_path%s_c.npy", tn);
+    th_array B = th_golden("la_path_beta.npy");
+    size_t k = M.shape[0], t = R.n / (k ? k : 1), sb = 0, i, j;
+    double *C, *Lb, *C2;
+    void *mem, *scr;
+    avloc_sylvester_path *p;
+    CHECK(M.n > 0 && Cr.n == R.n && B.n == 1);
+    if (!M.n || Cr.n != R.n || B.n != 1) return;
+    p = sylp_new(k, t, &mem, &scr, &sb);
+    C = (double *)malloc(R.n * sizeof *C);
+    C2 = (double *)malloc(R.n * sizeof *C2);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, B.data[0], R.data, t, C, t, scr, sb), AVLOC_OK);
+    CHECK(guard_ok((unsigned char *)scr, sb));
+    CHECK_MSG(th_rel_rms_f64(C, Cr.data, R.n) < 1e-6, "path sylvester T=%s: rel err %.3g", tn, th_rel_rms_f64(C, Cr.data, R.n));
+    /* the same through the symmetric solver with the explicit Laplacian */
+    Lb = (double *)calloc(t * t, sizeof *Lb);
+    for (i = 0; i < t; i++) {
+        Lb[i * t + i] = B.data[0] * ((i == 0 || i == t - 1) ? 1.0 : 2.0);
+        if (i + 1 < t) Lb[i * t + i + 1] = Lb[(i + 1) * t + i] = -B.data[0];
+    }
+    {
+        size_t b2 = 0;
+        void *s2;
+        avloc_sylvester_sym_scratch_f64(k, t, &b2);
+        s2 = malloc(b2);
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(k, t, M.data, k, Lb, t, R.data, t, C2, t, s2, b2), AVLOC_OK);
+        CHECK_MSG(th_rel_rms_f64(C2, Cr.data, R.n) < 1e-12, "sym sylvester, path T=%s: %.3g", tn, th_rel_rms_f64(C2, Cr.data, R.n));
+        free(s2);
+    }
+    /* in place: C = R */
+    memcpy(C2, R.data, R.n * sizeof *C2);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, B.data[0], C2, t, C2, t, scr, sb), AVLOC_OK);
+    CHECK(th_rel_rms_f64(C2, Cr.data, R.n) < 1e-6);
+    /* bad input: nothing written */
+    for (i = 0; i < R.n; i++) C2[i] = SENT;
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, -1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, NAN, R.data, t, C2, t, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, R.data, t, C2, t - 1, scr, sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, R.data, t, C2, t, scr, sb / 2), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, NULL, t, C2, t, scr, sb), AVLOC_ERR_NULL);
+    {
+        double *Z = (double *)calloc(k * k, sizeof *Z); /* M = 0: lambda_0 = 0 makes it singular */
+        CHECK_EQ_INT(avloc_sylvester_path_f64(p, Z, k, 1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_NUMERIC);
+        Z[0] = NAN;
+        CHECK_EQ_INT(avloc_sylvester_path_f64(p, Z, k, 1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_NONFINITE);
+        free(Z);
+    }
+    for (j = 0; j < R.n; j++) CHECK(C2[j] == SENT);
+    CHECK(guard_ok((unsigned char *)scr, sb));
+    avloc_sylvester_path_destroy(p);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_STATE);
+    free(p); free(mem); free(scr); free(C); free(C2); free(Lb);
+    th_free(&M); th_free(&R); th_free(&Cr); th_free(&B);
+}
+
+/* T = 1 (a single frame: L = 0, C = M^-1 R) and config errors. */
+static void test_sylvester_path_edges(void)
+{
+    double M[4] = {4, 1, 1, 3}, R[2] = {1, 2}, C[2];
+    size_t sb = 0, ob = 0;
+    void *mem, *scr;
+    avloc_sylvester_path_config c;
+    avloc_dct_config dc;
+    avloc_sylvester_path *p = sylp_new(2, 1, &mem, &scr, &sb);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M, 2, 5.0, R, 1, C, 1, scr, sb), AVLOC_OK);
+    CHECK_NEAR(C[0], (3 * 1 - 1 * 2) / 11.0, 1e-7);
+    CHECK_NEAR(C[1], (4 * 2 - 1 * 1) / 11.0, 1e-7);
+    avloc_sylvester_path_destroy(p);
+    free(p); free(mem); free(scr);
+    c.k = 0; c.t = 3;
+    CHECK_EQ_INT(avloc_sylvester_path_query(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.k = (size_t)1 << 31; c.t = (size_t)1 << 27;
+    CHECK(avloc_sylvester_path_query(&c, &ob, &sb) != AVLOC_OK);
+    CHECK_EQ_INT(avloc_sylvester_path_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    dc.n = 0;
+    CHECK_EQ_INT(avloc_dct_query(&dc, &ob, &sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_dct_init(NULL, &dc, M, 8), AVLOC_ERR_NULL);
+}
+
 int main(void)
 {
     static const char *svd_cases[] = {"rand", "wide", "tall", "rankdef", "illcond"};
@@ -517,5 +654,10 @@ int main(void)
     test_tsvd();
     test_svt();
     test_bad_input();
+    test_dct("9");
+    test_dct("16");
+    test_sylvester_path("9");
+    test_sylvester_path("16");
+    test_sylvester_path_edges();
     return th_finish("linalg");
 }
