@@ -24,7 +24,7 @@ TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all test demo clean bench check-headers install uninstall
 
-all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
+all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min $(BUILD)/mfcc_min
 
 $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -62,7 +62,7 @@ demo: $(BUILD)/avloc
 bench:
 	$(MAKE) -C bench
 
-$(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
+$(BUILD)/locate_min $(BUILD)/mfcc_min: $(BUILD)/%: examples/%.c examples/avloc_io.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
