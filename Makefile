@@ -66,6 +66,13 @@ $(BUILD)/locate_min $(BUILD)/mfcc_min: $(BUILD)/%: examples/%.c examples/avloc_i
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
+# The C++17 engine-embedding example (docs/threads.md): capture thread,
+# lock-free ring, fixed-timestep loop. Not in `all` (needs a C++17 compiler).
+CXX     ?= c++
+$(BUILD)/engine_embed: examples/engine_embed.cpp examples/avloc_io.h $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
 # Constant-table generator for small targets (avloc_mel_init_tables_f32, docs/build.md).
 $(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
 	@mkdir -p $(dir $@)
