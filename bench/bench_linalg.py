@@ -128,7 +128,7 @@ def main():
     row("Jacobi SVD f32 257 x 300 vs float gesdd", best["c_svd32"], best["np_svd32"],
         "max rel err of s: %.1e" % rel(s32, s_sq))
     row("eigh 200 x 200 vs scipy.linalg.eigh", best["c_eigh"], best["np_eigh"],
-        "max abs err of w / max|w|: %.1e" % (np.max(np.abs(w - w_sy)) / np.max(np.abs(w_sy))))
+        "max abs err of w over max abs w: %.1e" % (np.max(np.abs(w - w_sy)) / np.max(np.abs(w_sy))))
     for k in (5, 10, 20):
         sk = np.fromfile(os.path.join(tmp, "ts%d" % k))
         row("tsvd rank %d of %d x 200 f32, cold (2 power its) vs full numpy SVD" % (k, m_big),
