@@ -261,7 +261,9 @@ typedef enum avloc_pad_mode {
 typedef struct avloc_stft_config {
     size_t n_fft;            /* 512; FFT size, >= 2 */
     size_t hop;              /* 128; >= 1 */
-    size_t win_length;       /* 512; 1..n_fft, zero-padded to n_fft and centred as torch.stft */
+    size_t win_length;       /* 512; 1..n_fft, zero-padded to n_fft and centred as torch.stft;
+                                0 means n_fft (torch's win_length=None), so a preset
+                                whose n_fft is changed keeps a full-length window */
     avloc_window window;     /* AVLOC_WINDOW_HANN */
     int periodic;            /* 1: periodic window (torch/scipy default) */
     int center;              /* 1: pad n_fft/2 on both sides, frame t centred at t*hop */
@@ -486,17 +488,34 @@ typedef struct avloc_melspec_f32 {
     size_t scratch_bytes;
 } avloc_melspec_f32;
 
-/* librosa 0.10 defaults: sr 22050, n_fft 2048, hop 512, hann, center with
-   zero padding, power 2, Slaney scale + Slaney norm, 128 mels, fmax sr/2,
-   power_to_db(ref 1, amin 1e-10, top_db 80), 20 MFCC, no lifter. */
+/* Presets: each returns exactly what the named library function returns with
+   its defaults (dB is one field away: .log = AVLOC_LOG_DB). Every preset has
+   stft.win_length = 0 (= n_fft, as both libraries' win_length=None), so
+   changing only stft.n_fft keeps a full-length window; hop is not derived
+   again (set it too: librosa's default is win_length // 4, torchaudio's // 2).
+   MFCC presets need the dB step; the mel-only presets have n_mfcc = 0.
+
+   librosa 0.10 librosa.feature.melspectrogram: sr 22050, n_fft 2048, hop 512,
+   hann, center with zero padding, power 2, Slaney scale + Slaney norm, 128
+   mels, fmax sr/2; power (no log). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void);
-/* torchaudio 0.13 MelSpectrogram defaults with sr 16000: n_fft 400, hop 200,
-   hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000, no log, no MFCC. */
+/* librosa.power_to_db(librosa.feature.melspectrogram(...)): ref 1, amin 1e-10,
+   top_db 80 (clipped below max - 80 dB of each call). */
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void);
+/* librosa.feature.mfcc: the dB log-mel above, then 20 coefficients DCT-II
+   ortho, no lifter. */
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void);
+/* torchaudio 0.13 transforms.MelSpectrogram defaults with sr 16000: n_fft 400,
+   hop 200, hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000;
+   power (no log). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void);
-/* torchaudio 0.13 MFCC defaults (sr 16000): the MelSpectrogram above, then
-   AmplitudeToDB("power", top_db 80), 40 coefficients DCT-II ortho. */
+/* torchaudio AmplitudeToDB("power") of that MelSpectrogram: 10 log10(max(x,
+   1e-10)), top_db None (no clipping; top_db < 0 here). */
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_db(void);
+/* torchaudio 0.13 transforms.MFCC defaults (sr 16000): the MelSpectrogram
+   above, then AmplitudeToDB("power", top_db 80), 40 coefficients DCT-II ortho. */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void);
-/* = avloc_melspec_config_librosa() */
+/* = avloc_melspec_config_librosa() (power mel spectrogram) */
 AVLOC_API avloc_melspec_config avloc_melspec_config_default(void);
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
@@ -510,6 +529,40 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
 AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
+
+/* Streaming log-mel / MFCC: push samples as they arrive (any block sizes),
+   complete frames come out, as avloc_melspec_compute_f32 (and _mfcc_f32) of
+   the whole signal with stft.center = 0 computes them. The log step per
+   cfg.log; dB's top_db, which a one-shot call applies relative to the max of
+   that call, is applied here relative to the running max of all dB values
+   since the last reset (the one-shot result exactly when the loudest frame
+   comes first; set top_db < 0 for no clipping: then the output equals the
+   one-shot one frame for frame). The melspec object is shared and read-only
+   (must outlive the stream); the stream holds the sample ring and the
+   running max: one per audio stream and thread. */
+typedef struct avloc_melspec_stream_f32 {
+    const avloc_melspec_f32 *m;
+    avloc_stft_stream_f32 stft;
+    float db_max;            /* running max of the dB values since reset */
+    size_t scratch_bytes;    /* per-push scratch */
+} avloc_melspec_stream_f32;
+
+/* bytes: the stream's own memory; scratch_bytes: per push call. */
+AVLOC_API avloc_result avloc_melspec_stream_query_f32(const avloc_melspec_f32 *m, size_t *bytes,
+                                                      size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_melspec_stream_init_f32(avloc_melspec_stream_f32 *s, const avloc_melspec_f32 *m,
+                                                     void *mem, size_t mem_bytes);
+AVLOC_API avloc_result avloc_melspec_stream_reset_f32(avloc_melspec_stream_f32 *s);
+AVLOC_API void avloc_melspec_stream_destroy_f32(avloc_melspec_stream_f32 *s);
+/* Consumes x[0..n) and writes at most max_frames rows of logmel (n_mels
+   each) and, when mfcc is not NULL (the melspec was built with n_mfcc > 0),
+   of mfcc (n_mfcc each). Stops early (*consumed < n) before the sample that
+   would complete one frame too many: call again with the rest. Non-finite
+   input is refused before anything is consumed. */
+AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s, const float *x, size_t n,
+                                                     float *logmel, float *mfcc, size_t max_frames,
+                                                     size_t *n_frames_out, size_t *consumed,
+                                                     void *scratch, size_t scratch_bytes);
 
 #endif /* !AVLOC_NO_MEL */
 
@@ -1814,11 +1867,17 @@ AVLOC_API avloc_stft_config avloc_stft_config_default(void)
     return c;
 }
 
+/* win_length 0 stands for n_fft, as torch.stft's win_length=None */
+static size_t avloc__stft_win_length(const avloc_stft_config *c)
+{
+    return c->win_length ? c->win_length : c->n_fft;
+}
+
 static avloc_result avloc__stft_check(const avloc_stft_config *c)
 {
     if (!c) return AVLOC_ERR_NULL;
     if (c->n_fft < 2 || c->n_fft > AVLOC_MAX_DIM || c->hop == 0 || c->hop > AVLOC_MAX_DIM ||
-        c->win_length == 0 || c->win_length > c->n_fft)
+        c->win_length > c->n_fft)
         return AVLOC_ERR_SIZE;
     if (!avloc__window_valid(c->window)) return AVLOC_ERR_PARAM;
     if (c->pad_mode != AVLOC_PAD_REFLECT && c->pad_mode != AVLOC_PAD_CONSTANT) return AVLOC_ERR_PARAM;
@@ -1882,17 +1941,19 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
         *scratch_bytes = avloc_arena_needed(&sa);
     }
     if (s) {
-        size_t left = (n - cfg->win_length) / 2;
+        size_t wl = avloc__stft_win_length(cfg);
+        size_t left = (n - wl) / 2;
         if (!w || !pm) return AVLOC_ERR_WORKSPACE;
         r = avloc_fft_init_f32(&s->fft, n, AVLOC_FFT_REAL, pm, plan_bytes);
         if (r != AVLOC_OK) return r;
         memset(w, 0, n * sizeof *w);
-        avloc__window_fill(cfg->window, cfg->periodic, w + left, cfg->win_length);
+        avloc__window_fill(cfg->window, cfg->periodic, w + left, wl);
         s->cfg = *cfg;
+        s->cfg.win_length = wl; /* the stored config says what was built */
         s->n_bins = cfg->onesided ? n / 2 + 1 : n;
         s->window = w;
         s->win_start = left;
-        s->win_end = left + cfg->win_length;
+        s->win_end = left + wl;
         s->scratch_bytes = *scratch_bytes;
     }
     return AVLOC_OK;
@@ -2664,7 +2725,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void)
     c.stft = avloc_stft_config_default();
     c.stft.n_fft = 2048;
     c.stft.hop = 512;
-    c.stft.win_length = 2048;
+    c.stft.win_length = 0; /* = n_fft */
     c.stft.pad_mode = AVLOC_PAD_CONSTANT;
     c.sample_rate = 22050.0f;
     c.n_mels = 128;
@@ -2673,16 +2734,30 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void)
     c.scale = AVLOC_MEL_SLANEY;
     c.norm = AVLOC_MEL_NORM_SLANEY;
     c.power = 2.0f;
-    c.log = AVLOC_LOG_DB;
+    c.log = AVLOC_LOG_NONE;  /* librosa.feature.melspectrogram returns power */
     c.db_mult = 10.0f;
     c.db_ref = 1.0f;
     c.db_amin = 1e-10f;
     c.top_db = 80.0f;
     c.ln_eps = 1e-6f;
     c.ln_add = 1;
-    c.n_mfcc = 20;
+    c.n_mfcc = 0;
     c.lifter = AVLOC_LIFTER_NONE;
     c.lifter_L = 22.0f;
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa();
+    c.log = AVLOC_LOG_DB;
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa_db();
+    c.n_mfcc = 20;
     return c;
 }
 
@@ -2691,7 +2766,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     avloc_melspec_config c = avloc_melspec_config_librosa();
     c.stft.n_fft = 400;
     c.stft.hop = 200;
-    c.stft.win_length = 400;
+    c.stft.win_length = 0; /* = n_fft */
     c.stft.pad_mode = AVLOC_PAD_REFLECT;
     c.sample_rate = 16000.0f;
     c.fmax = 8000.0f;
@@ -2702,10 +2777,18 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     return c;
 }
 
-AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void)
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_db(void)
 {
     avloc_melspec_config c = avloc_melspec_config_torchaudio();
     c.log = AVLOC_LOG_DB;
+    c.top_db = -1.0f; /* AmplitudeToDB's top_db=None */
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_torchaudio();
+    c.log = AVLOC_LOG_DB; /* transforms.MFCC: AmplitudeToDB("power", top_db=80) */
     c.n_mfcc = 40;
     return c;
 }
@@ -2874,6 +2957,137 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
+}
+
+/* ------------------------------------------------- streaming log-mel */
+
+/* Per-push scratch: the STFT stream's, then one frame of bins and powers. */
+static avloc_result avloc__melstream_scratch(const avloc_melspec_f32 *m, avloc_arena *a, void **stft_scr,
+                                             avloc_complex_f32 **bins, float **pw)
+{
+    size_t nb = m->stft.cfg.n_fft / 2 + 1;
+    *stft_scr = avloc_arena_push(a, m->stft.scratch_bytes, 1, AVLOC_ALIGN);
+    *bins = AVLOC_PUSH(a, avloc_complex_f32, nb);
+    *pw = AVLOC_PUSH(a, float, nb);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_query_f32(const avloc_melspec_f32 *m, size_t *bytes,
+                                                      size_t *scratch_bytes)
+{
+    avloc_arena a;
+    void *ss;
+    avloc_complex_f32 *b;
+    float *p;
+    avloc_result r;
+    if (!m || !bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (!m->stft.window || !m->mel.weights) return AVLOC_ERR_STATE;
+    r = avloc_stft_stream_query_f32(&m->stft, bytes);
+    if (r != AVLOC_OK) return r;
+    avloc_arena_init(&a, NULL, 0);
+    if (avloc__melstream_scratch(m, &a, &ss, &b, &p) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_init_f32(avloc_melspec_stream_f32 *s, const avloc_melspec_f32 *m,
+                                                     void *mem, size_t mem_bytes)
+{
+    size_t need = 0, scr = 0;
+    avloc_result r;
+    if (s) memset(s, 0, sizeof *s);
+    if (!s || !m || !mem) return AVLOC_ERR_NULL;
+    r = avloc_melspec_stream_query_f32(m, &need, &scr);
+    if (r != AVLOC_OK) return r;
+    if (mem_bytes < need) return AVLOC_ERR_WORKSPACE;
+    r = avloc_stft_stream_init_f32(&s->stft, &m->stft, mem, mem_bytes);
+    if (r != AVLOC_OK) { memset(s, 0, sizeof *s); return r; }
+    s->m = m;
+    s->scratch_bytes = scr;
+    s->db_max = -FLT_MAX;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_reset_f32(avloc_melspec_stream_f32 *s)
+{
+    if (!s) return AVLOC_ERR_NULL;
+    if (!s->m) return AVLOC_ERR_STATE;
+    s->db_max = -FLT_MAX;
+    return avloc_stft_stream_reset_f32(&s->stft);
+}
+
+AVLOC_API void avloc_melspec_stream_destroy_f32(avloc_melspec_stream_f32 *s)
+{
+    if (s) memset(s, 0, sizeof *s);
+}
+
+/* One frame's mel row and log: dB without clipping, then the running-max clip. */
+static avloc_result avloc__melstream_row(avloc_melspec_stream_f32 *s, const float *pw, float *row)
+{
+    const avloc_melspec_config *c = &s->m->cfg;
+    size_t nm = s->m->mel.n_mels, i;
+    avloc_result r;
+    avloc__mel_row(&s->m->mel, pw, row);
+    if (c->log == AVLOC_LOG_LN) return avloc_log_f32(row, nm, row, c->ln_eps, c->ln_add);
+    if (c->log != AVLOC_LOG_DB) return AVLOC_OK;
+    r = avloc_db_f32(row, nm, row, c->db_mult, c->db_ref, c->db_amin, -1.0f);
+    if (r != AVLOC_OK || c->top_db < 0.0f) return r;
+    for (i = 0; i < nm; i++) if (row[i] > s->db_max) s->db_max = row[i];
+    {
+        float lo = (float)((double)s->db_max - (double)c->top_db);
+        for (i = 0; i < nm; i++) if (row[i] < lo) row[i] = lo;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s, const float *x, size_t n,
+                                                     float *logmel, float *mfcc, size_t max_frames,
+                                                     size_t *n_frames_out, size_t *consumed,
+                                                     void *scratch, size_t scratch_bytes)
+{
+    const avloc_melspec_f32 *m;
+    avloc_arena a;
+    void *ss;
+    avloc_complex_f32 *bins;
+    float *pw;
+    size_t used = 0, written = 0, nb;
+    avloc_result r;
+    if (!s || (!x && n) || (!logmel && max_frames) || !n_frames_out || !consumed || !scratch) return AVLOC_ERR_NULL;
+    *n_frames_out = 0;
+    *consumed = 0;
+    m = s->m;
+    if (!m || !s->stft.ring) return AVLOC_ERR_STATE;
+    if (mfcc && !m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
+    if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    nb = m->stft.cfg.n_fft / 2 + 1;
+    /* one frame at a time through the STFT stream: no frame buffer to size */
+    while (written < max_frames) {
+        size_t got = 0, took = 0;
+        float *row = logmel + written * m->mel.n_mels;
+        r = avloc_stft_stream_push_f32(&s->stft, x + used, n - used, bins, 1, &got, &took,
+                                       ss, m->stft.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        used += took;
+        if (!got) break;
+        if (m->cfg.power == 2.0f) avloc__power2(bins, nb, pw);
+        else avloc_spec_power_f32(bins, nb, m->cfg.power, pw);
+        r = avloc__melstream_row(s, pw, row);
+        if (r == AVLOC_OK && mfcc) r = avloc_mfcc_apply_f32(&m->mfcc, row, 1, mfcc + written * m->mfcc.n_mfcc);
+        if (r != AVLOC_OK) return r;
+        written++;
+    }
+    if (written == max_frames && used < n) { /* take what completes no further frame */
+        size_t got = 0, took = 0;
+        r = avloc_stft_stream_push_f32(&s->stft, x + used, n - used, NULL, 0, &got, &took,
+                                       ss, m->stft.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        used += took;
+    }
+    *n_frames_out = written;
+    *consumed = used;
+    return AVLOC_OK;
 }
 
 #endif /* !AVLOC_NO_MEL */
@@ -3489,34 +3703,288 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 /* ================================================================== */
 /*              DCT-II / DCT-III and the path Sylvester solve         */
 /* ================================================================== */
-/* (implementations in progress: declared first so other modules can build) */
+
+static avloc_result avloc__dct_check(const avloc_dct_config *cfg)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    if (cfg->n == 0 || cfg->n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    return AVLOC_OK;
+}
+
+/* Scratch of one call: the reordered vector (2 (n/2 + 1) floats, so the real
+   FFT can run in place), the gathered input in double (in-place calls), the
+   FFT's own scratch. */
+typedef struct avloc__dct_scr {
+    float *v;
+    double *x;
+    void *fs;
+} avloc__dct_scr;
+
+static void avloc__dct_scratch_layout(avloc_arena *a, size_t n, size_t fft_scratch, avloc__dct_scr *s)
+{
+    s->v = AVLOC_PUSH(a, float, 2 * (n / 2 + 1));
+    s->x = AVLOC_PUSH(a, double, n);
+    s->fs = avloc_arena_push(a, fft_scratch, 1, AVLOC_ALIGN);
+}
+
+/* One layout for query and init: the FFT plan, then the twiddles
+   e^{-i pi k / (2n)} as (cos, sin) pairs for k = 0..n-1. */
+static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfgv, size_t *scratch_bytes)
+{
+    const avloc_dct_config *cfg = (const avloc_dct_config *)cfgv;
+    avloc_dct *d = (avloc_dct *)obj;
+    size_t n = cfg->n, plan_bytes = 0, fft_scratch = 0, k;
+    avloc__dct_scr s;
+    avloc_arena sa;
+    double *tw;
+    void *pm;
+    avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
+    if (r != AVLOC_OK) return r;
+    pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
+    tw = AVLOC_PUSH(a, double, 2 * n);
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    avloc__dct_scratch_layout(&sa, n, fft_scratch, &s);
+    if (avloc_arena_status(&sa) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    *scratch_bytes = avloc_arena_needed(&sa);
+    if (d) {
+        if (!pm || !tw) return AVLOC_ERR_WORKSPACE;
+        if ((r = avloc_fft_init_f32(&d->fft, n, AVLOC_FFT_REAL, pm, plan_bytes)) != AVLOC_OK) return r;
+        for (k = 0; k < n; k++) {
+            double th = AVLOC__PI * (double)k / (2.0 * (double)n);
+            tw[2 * k] = cos(th);
+            tw[2 * k + 1] = sin(th);
+        }
+        d->n = n;
+        d->tw = tw;
+        d->scratch_bytes = *scratch_bytes;
+        d->ready = 1;
+    }
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_dct_query(const avloc_dct_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
-{ (void)cfg; (void)obj_bytes; (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+{
+    avloc_result r = avloc__dct_check(cfg);
+    if (r != AVLOC_OK) return r;
+    return avloc_layout_query(avloc__dct_layout, cfg, obj_bytes, scratch_bytes);
+}
+
 AVLOC_API avloc_result avloc_dct_init(avloc_dct *d, const avloc_dct_config *cfg, void *mem, size_t bytes)
-{ if (d) memset(d, 0, sizeof *d); (void)cfg; (void)mem; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
-AVLOC_API void avloc_dct_destroy(avloc_dct *d) { if (d) memset(d, 0, sizeof *d); }
+{
+    avloc_result r;
+    if (d) memset(d, 0, sizeof *d);
+    if (!d || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc__dct_check(cfg)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__dct_layout, d, sizeof *d, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_dct_destroy(avloc_dct *d)
+{
+    if (!d) return;
+    if (d->ready) avloc_fft_destroy_f32(&d->fft);
+    memset(d, 0, sizeof *d);
+}
+
+/* Checks shared by both directions; lays the scratch out. */
+static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                          double *out, size_t ostride, void *scratch, size_t bytes,
+                                          avloc__dct_scr *s)
+{
+    avloc_arena a;
+    memset(s, 0, sizeof *s);
+    if (!d || !in || !out || !scratch) return AVLOC_ERR_NULL;
+    if (!d->ready) return AVLOC_ERR_STATE;
+    if (count == 0 || istride == 0 || ostride == 0) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&a, scratch, bytes);
+    avloc__dct_scratch_layout(&a, d->n, d->fft.scratch_bytes, s);
+    return avloc_arena_status(&a);
+}
+
+/* Makhoul (1980): with v = (x0, x2, x4, ..., x5, x3, x1) and V = FFT(v),
+   DCT-II X_k = Re(e^{-i pi k/(2n)} V_k). */
+static void avloc__dct2_one(const avloc_dct *d, const avloc__dct_scr *s, const double *x, double *y, size_t ys)
+{
+    size_t n = d->n, j, k;
+    const avloc_complex_f32 *V = (const avloc_complex_f32 *)(const void *)s->v;
+    double s0 = sqrt(1.0 / (double)n), sk = sqrt(2.0 / (double)n);
+    for (j = 0; 2 * j < n; j++) s->v[j] = (float)x[2 * j];
+    for (j = 0; 2 * j + 1 < n; j++) s->v[n - 1 - j] = (float)x[2 * j + 1];
+    avloc_fft_r2c_f32(&d->fft, s->v, (avloc_complex_f32 *)(void *)s->v, s->fs, d->fft.scratch_bytes);
+    for (k = 0; k < n; k++) {
+        double re, im;
+        if (k <= n / 2) { re = V[k].re; im = V[k].im; }
+        else { re = V[n - k].re; im = -V[n - k].im; } /* Hermitian mirror */
+        y[k * ys] = (re * d->tw[2 * k] + im * d->tw[2 * k + 1]) * (k ? sk : s0);
+    }
+}
+
+/* The inverse: V_k = e^{i pi k/(2n)} (X_k - i X_{n-k}) (X_n = 0), v = IFFT(V),
+   then undo the reordering. */
+static void avloc__dct3_one(const avloc_dct *d, const avloc__dct_scr *s, const double *X, double *y, size_t ys)
+{
+    size_t n = d->n, j, k;
+    avloc_complex_f32 *V = (avloc_complex_f32 *)(void *)s->v;
+    double s0 = sqrt((double)n), sk = sqrt((double)n / 2.0); /* 1 / the DCT-II scales */
+    for (k = 0; k <= n / 2; k++) {
+        double a = X[k] * (k ? sk : s0), b = k ? X[n - k] * sk : 0.0;
+        double c = d->tw[2 * k], sn = d->tw[2 * k + 1];
+        V[k].re = (float)(a * c + b * sn);
+        V[k].im = (float)(a * sn - b * c);
+    }
+    avloc_fft_c2r_f32(&d->fft, V, s->v, s->fs, d->fft.scratch_bytes);
+    for (j = 0; 2 * j < n; j++) y[2 * j * ys] = s->v[j];
+    for (j = 0; 2 * j + 1 < n; j++) y[(2 * j + 1) * ys] = s->v[n - 1 - j];
+}
+
+static avloc_result avloc__dct_run(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                   size_t idist, double *out, size_t ostride, size_t odist,
+                                   void *scratch, size_t bytes, int inverse)
+{
+    avloc__dct_scr s;
+    size_t v, i;
+    avloc_result r = avloc__dct_call_check(d, count, in, istride, out, ostride, scratch, bytes, &s);
+    if (r != AVLOC_OK) return r;
+    for (v = 0; v < count; v++) {
+        const double *x = in + v * idist;
+        for (i = 0; i < d->n; i++) s.x[i] = x[i * istride]; /* gathered: in may be out */
+        if (inverse) avloc__dct3_one(d, &s, s.x, out + v * odist, ostride);
+        else avloc__dct2_one(d, &s, s.x, out + v * odist, ostride);
+    }
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_dct2_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
                                       size_t idist, double *out, size_t ostride, size_t odist,
                                       void *scratch, size_t scratch_bytes)
-{ (void)d; (void)count; (void)in; (void)istride; (void)idist; (void)out; (void)ostride; (void)odist; (void)scratch;
-  (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+{
+    return avloc__dct_run(d, count, in, istride, idist, out, ostride, odist, scratch, scratch_bytes, 0);
+}
+
 AVLOC_API avloc_result avloc_dct3_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
                                       size_t idist, double *out, size_t ostride, size_t odist,
                                       void *scratch, size_t scratch_bytes)
-{ (void)d; (void)count; (void)in; (void)istride; (void)idist; (void)out; (void)ostride; (void)odist; (void)scratch;
-  (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+{
+    return avloc__dct_run(d, count, in, istride, idist, out, ostride, odist, scratch, scratch_bytes, 1);
+}
+
+/* ---- M C + beta C L = R */
+
+static avloc_result avloc__sylp_check(const avloc_sylvester_path_config *cfg)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    if (cfg->k == 0 || cfg->t == 0 || cfg->k > AVLOC_MAX_DIM || cfg->t > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    return AVLOC_OK;
+}
+
+typedef struct avloc__sylp_scr {
+    void *dct, *eig;
+    size_t eig_bytes;
+    double *P, *mu, *nu, *T1, *T2;
+} avloc__sylp_scr;
+
+static avloc_result avloc__sylp_scratch_layout(avloc_arena *a, size_t k, size_t t, size_t dct_scratch,
+                                               avloc__sylp_scr *s)
+{
+    size_t kk = 0, kt = 0;
+    avloc_result r;
+    if ((r = avloc_eigh_scratch_f64(k, &s->eig_bytes)) != AVLOC_OK) return r;
+    if (!avloc_size_mul(k, k, &kk) || !avloc_size_mul(k, t, &kt)) return AVLOC_ERR_OVERFLOW;
+    s->dct = avloc_arena_push(a, dct_scratch, 1, AVLOC_ALIGN);
+    s->eig = avloc_arena_push(a, s->eig_bytes, 1, AVLOC_ALIGN);
+    s->P = AVLOC_PUSH(a, double, kk);
+    s->mu = AVLOC_PUSH(a, double, k);
+    s->nu = AVLOC_PUSH(a, double, t);
+    s->T1 = AVLOC_PUSH(a, double, kt);
+    s->T2 = AVLOC_PUSH(a, double, kt);
+    return avloc_arena_status(a);
+}
+
+/* The object: a DCT of length t and the t Laplacian eigenvalues. */
+static avloc_result avloc__sylp_layout(avloc_arena *a, void *obj, const void *cfgv, size_t *scratch_bytes)
+{
+    const avloc_sylvester_path_config *cfg = (const avloc_sylvester_path_config *)cfgv;
+    avloc_sylvester_path *p = (avloc_sylvester_path *)obj;
+    avloc_dct_config dc;
+    size_t dct_bytes = 0, dct_scratch = 0, j;
+    avloc__sylp_scr s;
+    avloc_arena sa;
+    avloc_result r;
+    void *dm;
+    double *lam;
+    dc.n = cfg->t;
+    if ((r = avloc_dct_query(&dc, &dct_bytes, &dct_scratch)) != AVLOC_OK) return r;
+    dm = avloc_arena_push(a, dct_bytes, 1, AVLOC_ALIGN);
+    lam = AVLOC_PUSH(a, double, cfg->t);
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    if ((r = avloc__sylp_scratch_layout(&sa, cfg->k, cfg->t, dct_scratch, &s)) != AVLOC_OK) return r;
+    *scratch_bytes = avloc_arena_needed(&sa);
+    if (p) {
+        if (!dm || !lam) return AVLOC_ERR_WORKSPACE;
+        if ((r = avloc_dct_init(&p->dct, &dc, dm, dct_bytes)) != AVLOC_OK) return r;
+        for (j = 0; j < cfg->t; j++) lam[j] = 2.0 - 2.0 * cos(AVLOC__PI * (double)j / (double)cfg->t);
+        p->k = cfg->k;
+        p->t = cfg->t;
+        p->lambda = lam;
+        p->scratch_bytes = *scratch_bytes;
+        p->ready = 1;
+    }
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_sylvester_path_query(const avloc_sylvester_path_config *cfg, size_t *obj_bytes,
                                                   size_t *scratch_bytes)
-{ (void)cfg; (void)obj_bytes; (void)scratch_bytes; return AVLOC_ERR_UNSUPPORTED; }
+{
+    avloc_result r = avloc__sylp_check(cfg);
+    if (r != AVLOC_OK) return r;
+    return avloc_layout_query(avloc__sylp_layout, cfg, obj_bytes, scratch_bytes);
+}
+
 AVLOC_API avloc_result avloc_sylvester_path_init(avloc_sylvester_path *p, const avloc_sylvester_path_config *cfg,
                                                  void *mem, size_t bytes)
-{ if (p) memset(p, 0, sizeof *p); (void)cfg; (void)mem; (void)bytes; return AVLOC_ERR_UNSUPPORTED; }
-AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p) { if (p) memset(p, 0, sizeof *p); }
+{
+    avloc_result r;
+    if (p) memset(p, 0, sizeof *p);
+    if (!p || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc__sylp_check(cfg)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__sylp_layout, p, sizeof *p, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p)
+{
+    if (!p) return;
+    avloc_dct_destroy(&p->dct);
+    memset(p, 0, sizeof *p);
+}
+
 AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
                                                 double beta, const double *R, size_t ldr, double *C, size_t ldc,
                                                 void *scratch, size_t scratch_bytes)
-{ (void)p; (void)M; (void)ldm; (void)beta; (void)R; (void)ldr; (void)C; (void)ldc; (void)scratch; (void)scratch_bytes;
-  return AVLOC_ERR_UNSUPPORTED; }
+{
+    avloc__sylp_scr s;
+    avloc_arena a;
+    avloc_result r;
+    size_t k, t, j, i;
+    if (!p || !M || !R || !C || !scratch) return AVLOC_ERR_NULL;
+    if (!p->ready) return AVLOC_ERR_STATE;
+    k = p->k;
+    t = p->t;
+    if (ldm < k || ldr < t || ldc < t) return AVLOC_ERR_SIZE;
+    if (!(beta >= 0.0) || !avloc__finite_f64(beta)) return AVLOC_ERR_PARAM;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((r = avloc__sylp_scratch_layout(&a, k, t, p->dct.scratch_bytes, &s)) != AVLOC_OK) return r;
+    for (i = 0; i < k; i++)
+        if (!avloc_all_finite_f64(R + i * ldr, t)) return AVLOC_ERR_NONFINITE;
+    if ((r = avloc_eigh_f64(k, M, ldm, s.mu, s.P, k, s.eig, s.eig_bytes)) != AVLOC_OK) return r;
+    for (j = 0; j < t; j++) s.nu[j] = beta * p->lambda[j];
+    /* T2 = P^T (R Dct^T): rows of R to the DCT-II basis, columns to M's */
+    avloc_dct2_f64(&p->dct, k, R, 1, ldr, s.T1, 1, t, s.dct, p->dct.scratch_bytes);
+    avloc_gemm_f64(1, 0, k, t, k, 1.0, s.P, k, s.T1, t, 0.0, s.T2, t, NULL, 0);
+    if ((r = avloc_sylvester_diag_f64(s.T2, k, t, t, s.mu, s.nu)) != AVLOC_OK) return r;
+    avloc_gemm_f64(0, 0, k, t, k, 1.0, s.P, k, s.T2, t, 0.0, s.T1, t, NULL, 0);
+    return avloc_dct3_f64(&p->dct, k, s.T1, 1, t, C, 1, ldc, s.dct, p->dct.scratch_bytes);
+}
 
 #undef AVLOC__PI
 #endif
