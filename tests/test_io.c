@@ -1194,6 +1194,35 @@ static void test_pgm(void)
     CHECK(avloc_io_pgm_save(path, NULL, 5, 3) == AVLOC_IO_ERR_NULL);
 }
 
+/* The committed RPCA demo scene, written by numpy in tools/rpca_scenes.py (an
+   independent writer): sizes, one frame's luma sum and the mask as numpy
+   reads them. */
+static void test_rpca_demo_scene(void)
+{
+    float *frames = NULL;
+    size_t n = 0, i, on = 0;
+    unsigned w = 0, h = 0;
+    double fps = 0, sum = 0;
+    char msg[160];
+    avloc_io_image m;
+    if (!CHECK(avloc_io_y4m_load_grey("data/rpca_demo/video.y4m", &frames, &n, &w, &h, &fps, msg, sizeof msg) ==
+               AVLOC_IO_OK)) {
+        fprintf(stderr, "    %s (run from the repository root)\n", msg);
+        return;
+    }
+    CHECK(n == 100 && w == 48 && h == 48 && fps == 25.0);
+    for (i = 0; i < 48 * 48; i++) sum += frames[50 * 48 * 48 + i] * 255.0;
+    CHECK_NEAR(sum, 307869.0, 0.01);
+    CHECK_NEAR(frames[99 * 48 * 48 + 47 * 48 + 47] * 255.0, 127.0, 1e-4);
+    free(frames);
+    if (CHECK(avloc_io_pgm_load("data/rpca_demo/mask.pgm", &m, msg, sizeof msg) == AVLOC_IO_OK)) {
+        CHECK(m.w == 48 && m.h == 48);
+        for (i = 0; i < 48 * 48; i++) on += m.pix[i] == 255;
+        CHECK_EQ_INT(on, 54);
+        avloc_io_image_free(&m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 0 && argv[0] && strlen(argv[0]) < sizeof io_tmp_prefix) strcpy(io_tmp_prefix, argv[0]);
@@ -1208,6 +1237,7 @@ int main(int argc, char **argv)
     test_images();
     test_y4m_grey();
     test_pgm();
+    test_rpca_demo_scene();
     test_json();
     return th_finish("io");
 }

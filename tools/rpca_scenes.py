@@ -201,7 +201,7 @@ def render_instrument(base, box, disp):
     return out
 
 
-def add_distractors(rng, vid, box, count, margin):
+def add_distractors(rng, vid, box, count, margin, fps):
     """Silent textured discs on Lissajous paths kept out of the target box (+ margin)."""
     frames, h, w = vid.shape
     y0, x0, y1, x1 = box
@@ -218,7 +218,7 @@ def add_distractors(rng, vid, box, count, margin):
         wx, wy = 2 * np.pi * (0.3 + 0.9 * rng.random()), 2 * np.pi * (0.2 + 0.7 * rng.random())
         px, py = rng.random() * 6.28, rng.random() * 6.28
         shade = 0.1 + 0.8 * rng.random()
-        t = np.arange(frames) / 25.0
+        t = np.arange(frames) / float(fps)
         cxs = cx0 + (cx1 - cx0) * (0.5 + 0.5 * np.sin(wx * t + px))
         cys = cy0 + (cy1 - cy0) * (0.5 + 0.5 * np.sin(wy * t + py))
         yy, xx = np.mgrid[0:h, 0:w]
@@ -330,7 +330,7 @@ def make_scene(out, seed, size=(64, 64), frames=300, fps=25, kind="mouth", inter
         raise ValueError(kind)
     # ground truth: where the sounding object ever differs from its rest state
     mask = (np.abs(vid - rest) > 0.02).any(axis=0)
-    dinfo = add_distractors(rng, vid, box, distractors, margin=max(2, side // 6))
+    dinfo = add_distractors(rng, vid, box, distractors, margin=max(2, side // 6), fps=fps)
     vid += 0.005 * rng.standard_normal(vid.shape)
     vid = np.clip(vid, 0.0, 1.0)
 
