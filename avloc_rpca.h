@@ -143,13 +143,13 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
 /* ------------------------------------------------------ audio-visual ADMM */
 typedef struct avloc_rpca_av_config {
     size_t pixels, bins, frames; /* I1, I2, T (no default) */
-    size_t K;              /* shared components (default 2) */
+    size_t K;              /* shared components (default 3) */
     double lambda1;        /* 0: 1/sqrt(max(pixels, frames)) */
     double lambda2;        /* 0: 1/sqrt(max(bins, frames)) */
     double lambda3;        /* temporal smoothness of C (default 0.05) */
     double rho;            /* mu growth (default 1.2) */
     double mu0;            /* 0: 1.25 / max(||V||_2, ||A||_2) */
-    double mu_max_ratio;   /* mu <= ratio * mu0 (default 1e6) */
+    double mu_max_ratio;   /* mu <= ratio * mu0 (default 8, see docs/rpca.md) */
     double ridge;          /* default 1e-3, see the doc block */
     double tol;            /* primal and dual tolerance (default 1e-4) */
     size_t max_iter;       /* default 100 */
@@ -229,16 +229,18 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      frames whose centre falls in [t / fps, (t + 1) / fps) (the nearest frame
      when none does).
    - localisation map: map[p] = sum_t |Pv[p][t]|.
-   - mask: pixel p is sounding when map[p] >= thresh * max(map) (the
-     threshold rule; default thresh 0.35, chosen on training scenes), then
-     upsampled by `down` (nearest). */
+   - mask (the threshold rule): the map is smoothed by a box of `box` x
+     `box` pixels (mean over the part inside the image; box 1: none), then
+     pixel p is sounding when smoothed[p] >= thresh * max(smoothed), then
+     upsampled by `down` (nearest). Defaults (pipeline) box 7 at 64 x 64,
+     thresh 0.3, chosen on training scenes (docs/rpca.md). tmp: h*w floats. */
 AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
                                             size_t down, float *V);
 AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
                                            double fps, size_t T, float *A);
 AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map);
 AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
-                                          size_t W, double thresh, unsigned char *mask);
+                                          size_t W, size_t box, double thresh, float *tmp, unsigned char *mask);
 
 typedef enum avloc_rpca_mode {
     AVLOC_RPCA_SEPARATE = 0, /* target + interferer: soft mask Pa+ / (Pa+ + |Ba|) */
@@ -254,7 +256,8 @@ typedef struct avloc_rpca_pipe_config {
     avloc_stft_config stft; /* n_fft 512, hop 128, Hann: 257 bins */
     avloc_rpca_av_config av; /* pixels/bins/frames are filled in by the pipeline */
     avloc_rpca_mode mode;
-    double mask_thresh;    /* fraction of the map's maximum (default 0.35) */
+    double mask_thresh;    /* fraction of the smoothed map's maximum (default 0.3) */
+    size_t mask_box;       /* smoothing box side in video pixels (default 7; 1: none) */
     size_t window_frames;  /* 0: whole clip in one solve; else windowed mode */
     size_t overlap;        /* frames shared by successive windows */
     int audio_rpca;        /* 1 (default): the separation mask comes from a plain RPCA of the
@@ -592,10 +595,10 @@ AVLOC_API avloc_rpca_av_config avloc_rpca_av_config_default(void)
 {
     avloc_rpca_av_config c;
     memset(&c, 0, sizeof c);
-    c.K = 2;
+    c.K = 3;
     c.lambda3 = 0.05;
     c.rho = 1.2;
-    c.mu_max_ratio = 1e6;
+    c.mu_max_ratio = 8.0;
     c.ridge = 1e-3;
     c.tol = 1e-4;
     c.max_iter = 100;
@@ -1340,20 +1343,36 @@ AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t
     return AVLOC_OK;
 }
 
+/* out = box mean of x (h x w) over the in-image part of a b x b window. */
+static void avloc__rpca_box(const float *x, size_t h, size_t w, size_t b, float *out)
+{
+    size_t y, xx, r = b / 2;
+    for (y = 0; y < h; y++)
+        for (xx = 0; xx < w; xx++) {
+            size_t y0 = y > r ? y - r : 0, y1 = y + r + 1 < h ? y + r + 1 : h;
+            size_t x0 = xx > r ? xx - r : 0, x1 = xx + r + 1 < w ? xx + r + 1 : w, i, j;
+            double acc = 0.0;
+            for (i = y0; i < y1; i++)
+                for (j = x0; j < x1; j++) acc += x[i * w + j];
+            out[y * w + xx] = (float)(acc / (double)((y1 - y0) * (x1 - x0)));
+        }
+}
+
 AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
-                                          size_t W, double thresh, unsigned char *mask)
+                                          size_t W, size_t box, double thresh, float *tmp, unsigned char *mask)
 {
     size_t y, x;
     double mx;
-    if (!map || !mask) return AVLOC_ERR_NULL;
-    if (h == 0 || w == 0 || down == 0 || H < h * down || W < w * down) return AVLOC_ERR_SIZE;
+    if (!map || !mask || !tmp) return AVLOC_ERR_NULL;
+    if (h == 0 || w == 0 || down == 0 || box == 0 || H < h * down || W < w * down) return AVLOC_ERR_SIZE;
     if (!(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
-    mx = avloc__rpca_maxabs(map, h * w);
+    avloc__rpca_box(map, h, w, box, tmp);
+    mx = avloc__rpca_maxabs(tmp, h * w);
     for (y = 0; y < H; y++)
         for (x = 0; x < W; x++) {
             size_t yy = y / down, xx = x / down;
-            double v = (yy < h && xx < w) ? map[yy * w + xx] : 0.0;
+            double v = (yy < h && xx < w) ? tmp[yy * w + xx] : 0.0;
             mask[y * W + x] = (unsigned char)(mx > 0.0 && v >= thresh * mx ? 255 : 0);
         }
     return AVLOC_OK;
@@ -1368,8 +1387,10 @@ AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
     c.down = 1;
     c.stft = avloc_stft_config_default();
     c.av = avloc_rpca_av_config_default();
+    c.av.max_iter = 20; /* early stop: the tuned localisation (docs/rpca.md) */
     c.mode = AVLOC_RPCA_SEPARATE;
-    c.mask_thresh = 0.35;
+    c.mask_thresh = 0.3;
+    c.mask_box = 7;
     c.audio_rpca = 1;
     c.audio_lambda = 0.5;
     return c;
@@ -1400,7 +1421,7 @@ static avloc_rpca_config avloc__rpca_pipe_audio_cfg(const avloc_rpca_pipe_config
 
 static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
 {
-    if (c->width == 0 || c->height == 0 || c->frames == 0 || c->n_samples == 0 || c->down == 0)
+    if (c->width == 0 || c->height == 0 || c->frames == 0 || c->n_samples == 0 || c->down == 0 || c->mask_box == 0)
         return AVLOC_ERR_SIZE;
     if (c->width < c->down || c->height < c->down || c->width > 65536 || c->height > 65536) return AVLOC_ERR_SIZE;
     if (!(c->fps > 0.0 && c->fps < 1e4) || !(c->sample_rate > 0.0 && c->sample_rate < 1e7) ||
@@ -1446,7 +1467,7 @@ static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_p
     w->state = avloc_arena_push(a, w->state_bytes, 1, AVLOC_ALIGN);
     w->solve = avloc_arena_push(a, w->solve_bytes, 1, AVLOC_ALIGN);
     w->stft = avloc_arena_push(a, p->stft.scratch_bytes, 1, AVLOC_ALIGN);
-    w->gate = AVLOC_PUSH(a, float, T);
+    w->gate = AVLOC_PUSH(a, float, T > p->pixels ? T : p->pixels); /* also the mask's smoothing buffer */
     if (p->cfg.audio_rpca) {
         w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
         w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
@@ -1665,8 +1686,9 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
                 out->map[y * p->cfg.width + x] = (yy < p->h && xx < p->w) ? w.map[yy * p->w + xx] : 0.0f;
             }
     if (out->mask) {
-        e = avloc_rpca_mask_u8(w.map, p->h, p->w, p->cfg.down, p->cfg.height, p->cfg.width, p->cfg.mask_thresh,
-                               out->mask);
+        size_t bx = p->cfg.mask_box / p->cfg.down;
+        e = avloc_rpca_mask_u8(w.map, p->h, p->w, p->cfg.down, p->cfg.height, p->cfg.width, bx ? bx | 1 : 1,
+                               p->cfg.mask_thresh, w.gate, out->mask);
         if (e != AVLOC_OK) return e;
     }
     if (!out->target) return AVLOC_OK;

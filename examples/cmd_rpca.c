@@ -112,7 +112,7 @@ static int cmd_rpca(int argc, char **argv)
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
-    size_t K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
+    size_t mbox = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0;
     unsigned w = 0, h = 0;
     char msg[160] = "";
@@ -126,14 +126,14 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[20];
+    avcli_opt o[22];
     size_t no = 0;
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
-    o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 2)"), "--components");
+    o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 3)"), "--components");
     o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
     o[no++] = avcli_double("--lambda2", &l2, 0, 1e6, "X", "weight of ||Pa||_1 (default 1/sqrt(max(bins, frames)))");
     o[no++] = avcli_double("--lambda3", &l3, 0, 1e6, "X", "temporal smoothness of C (default 0.05)");
-    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: map >= F * max(map) (default 0.35)");
+    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: smoothed map >= F * its max (default 0.3)");
     o[no++] = avcli_string("--mask-out", &mask_out, "PGM", "binary mask of the sounding pixels (255)");
     o[no++] = avcli_string("--audio-out", &audio_out, "WAV", "the separated (or denoised) target");
     o[no++] = avcli_string("--heat-out", &heat_out, "PNG", "the localisation map over the first frame");
@@ -141,9 +141,11 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--window-frames", &win, 0, 1e6, "N", "windowed mode: N frames per solve (0: whole clip)");
     o[no++] = avcli_size("--overlap", &overlap, 0, 1e6, "M", "frames shared by successive windows");
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
-    o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 100; plain 500)");
+    o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
+    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
+    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
-    o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 10)");
+    o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
     o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
     o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
@@ -179,6 +181,8 @@ static int cmd_rpca(int argc, char **argv)
     if (thresh >= 0) c.mask_thresh = thresh;
     if (max_iter) c.av.max_iter = max_iter;
     if (rho > 0) c.av.rho = rho;
+    if (mbox) c.mask_box = mbox;
+    if (mbox) c.mask_box = mbox;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
         avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
