@@ -2257,7 +2257,8 @@ AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t)
    double copies: G = Y Y^T (GEMM), G = W diag(g) W^T (Jacobi), Y <- diag(g)^-1/2
    W^T Y, twice (as CholeskyQR2, but an eigendecomposition instead of the
    Cholesky factor, so rank deficiency is seen and handled: directions with
-   g below 1e-15 g_max are replaced by random rows and two more passes run).
+   g below 1e-15 g_max are replaced by random rows and two more passes run);
+   once when g_min > 1e-6 g_max (then one pass leaves errors ~1e-10).
    The span is kept (what the range finder needs), not the individual rows. */
 static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t len)
 {
@@ -2283,6 +2284,9 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
                 if (!(gmax > 0.0 && g[i] > 1e-15 * gmax))
                     for (j = 0; j < len; j++) z[i * len + j] = avloc__tsvd_rand(&t->rng);
             need = pass + 3;
+        } else if (pass == 0 && g[0] > 1e-6 * gmax) {
+            need = 1; /* well conditioned: one pass is already orthonormal to
+                         ~1e-16 cond^2 x a small factor, far below float */
         }
         sw = y; y = z; z = sw;
     }
