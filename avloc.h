@@ -20,7 +20,9 @@
      the bump allocator (avloc_arena) that implements it over caller memory.
    - Overflow-checked size arithmetic (avloc_size_mul/add).
    - Small dense linear algebra in double precision (Cholesky, SPD solve,
-     log-determinant) and one GEMM per precision (avloc_gemm_f32/_f64: a
+     log-determinant; one-sided Jacobi SVD, Jacobi eigh, symmetric Sylvester),
+     a randomised truncated SVD with singular value thresholding for large
+     float matrices (docs/linalg.md), and one GEMM per precision (avloc_gemm_f32/_f64: a
      packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
      docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
      The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
