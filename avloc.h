@@ -20,7 +20,9 @@
      the bump allocator (avloc_arena) that implements it over caller memory.
    - Overflow-checked size arithmetic (avloc_size_mul/add).
    - Small dense linear algebra in double precision (Cholesky, SPD solve,
-     log-determinant) and one GEMM per precision (avloc_gemm_f32/_f64: a
+     log-determinant; one-sided Jacobi SVD, Jacobi eigh, symmetric Sylvester),
+     a randomised truncated SVD with singular value thresholding for large
+     float matrices (docs/linalg.md), and one GEMM per precision (avloc_gemm_f32/_f64: a
      packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
      docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
      The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
@@ -48,8 +50,10 @@
    CONFIGURATION MACROS (define before including)
    ----------------------------------------------
    AVLOC_STATIC       make every function static (private copy per TU)
-   AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>); only
-                      used for internal invariants, never for input checks
+   AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>; on
+                      freestanding and bare-metal ARM builds a trap, so
+                      firmware links no printf/malloc); only used for
+                      internal invariants, never for input checks
    AVLOC_USE_CBLAS    route avloc_gemm_f32/_f64 through cblas_sgemm/_dgemm
                       (same checks and scratch contract; link a CBLAS)
    AVLOC_CORE_FILE    "path/to/avloc.h" if the GEMM template's re-inclusion
@@ -133,8 +137,22 @@
    sit in a translation unit without the core's (AVLOC_DSP_IMPLEMENTATION
    alone). */
 #ifndef AVLOC_ASSERT
+#if (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0) || \
+    ((defined(__GNUC__) || defined(__clang__)) && defined(__arm__) && !defined(__linux__) && \
+     !defined(_WIN32) && !defined(__APPLE__))
+/* Freestanding and bare-metal ARM builds (firmware): newlib's assert()
+   pulls in printf, stdio and malloc (about 13 KB on a Cortex-M4). A failed
+   check traps instead (debugger breakpoint / HardFault); with NDEBUG it is
+   compiled out, as assert() is. Define AVLOC_ASSERT to choose otherwise. */
+#ifdef NDEBUG
+#define AVLOC_ASSERT(x) ((void)0)
+#else
+#define AVLOC_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#endif
+#else
 #include <assert.h>
 #define AVLOC_ASSERT(x) assert(x)
+#endif
 #endif
 
 /* ================================================================== */
@@ -2257,7 +2275,8 @@ AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t)
    double copies: G = Y Y^T (GEMM), G = W diag(g) W^T (Jacobi), Y <- diag(g)^-1/2
    W^T Y, twice (as CholeskyQR2, but an eigendecomposition instead of the
    Cholesky factor, so rank deficiency is seen and handled: directions with
-   g below 1e-15 g_max are replaced by random rows and two more passes run).
+   g below 1e-15 g_max are replaced by random rows and two more passes run);
+   once when g_min > 1e-6 g_max (then one pass leaves errors ~1e-10).
    The span is kept (what the range finder needs), not the individual rows. */
 static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t len)
 {
@@ -2283,6 +2302,9 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
                 if (!(gmax > 0.0 && g[i] > 1e-15 * gmax))
                     for (j = 0; j < len; j++) z[i * len + j] = avloc__tsvd_rand(&t->rng);
             need = pass + 3;
+        } else if (pass == 0 && g[0] > 1e-6 * gmax) {
+            need = 1; /* well conditioned: one pass is already orthonormal to
+                         ~1e-16 cond^2 x a small factor, far below float */
         }
         sw = y; y = z; z = sw;
     }

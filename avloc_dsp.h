@@ -1,5 +1,6 @@
 /* avloc_dsp.h - signal processing for avloc: FFT, windows, STFT/iSTFT,
-   mel / log-mel / MFCC, binaural ILD/IPD features, GCC-PHAT.   v0.1.0
+   mel / log-mel / MFCC, binaural ILD/IPD features, GCC-PHAT, orthonormal
+   DCT-II/III and the path-Laplacian Sylvester solve.   v0.1.0
 
    USAGE
    -----

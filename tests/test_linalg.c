@@ -358,6 +358,21 @@ static void test_tsvd(void)
         CHECK_MSG(orth_err_cols(Ud, m, k, k) < 1e-5, "tsvd rank-deficient: U orth %.3g", orth_err_cols(Ud, m, k, k));
         free(B);
     }
+    /* an all-zero matrix: zero values, still an orthonormal U (random basis) */
+    {
+        float *Z = (float *)calloc(m * n, sizeof *Z);
+        size_t rank = 99;
+        CHECK_EQ_INT(avloc_tsvd_f32(t, Z, n, k, U, k, s, Vt, n), AVLOC_OK);
+        for (j = 0; j < k; j++) CHECK(s[j] == 0);
+        for (i = 0; i < m * k; i++) Ud[i] = U[i];
+        CHECK(orth_err_cols(Ud, m, k, k) < 1e-5);
+        Z[7] = 1.0f;
+        CHECK_EQ_INT(avloc_svt_f32(t, Z, n, 0.25f, Z, n, &rank), AVLOC_OK); /* one spike, in place */
+        CHECK_EQ_INT(rank, 1);
+        CHECK_NEAR(Z[7], 0.75, 1e-6);
+        CHECK(fabs(Z[8]) < 1e-6 && fabs(Z[m * n - 1]) < 1e-6);
+        free(Z);
+    }
     avloc_tsvd_destroy(t);
     CHECK_EQ_INT(avloc_tsvd_f32(t, A, n, k, U, k, s, Vt, n), AVLOC_ERR_STATE);
     free(t); free(mem); free(scr); free(A); free(U); free(Vt); free(sj); free(Ud); free(Vd);
