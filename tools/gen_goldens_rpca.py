@@ -25,7 +25,7 @@ import numpy as np
 import scipy.linalg
 
 I1, I2, T, K = 24, 12, 10, 2
-LAM1, LAM2, LAM3, RHO, RIDGE, MU = 0.08, 0.15, 0.3, 1.2, 1e-3, 1.0
+LAM1, LAM2, LAM3, RHO, RIDGE, MU = 0.08, 0.15, 0.3, 1.2, 1e-3, 1.5
 
 
 def path_laplacian(t):
