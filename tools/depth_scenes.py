@@ -2,8 +2,8 @@
 """Synthetic scenes for audio -> depth / segmentation ("Estimating visual
 information from audio through manifold learning", docs/depth.md).
 
-A scene is 1-3 sounding objects (or none: a silent clip, background noise
-only) of three sound classes at random azimuths and distances in front of a
+A scene is 1 or 2 sounding objects (or none, one clip in ten: a silent clip,
+background noise only) of three sound classes at random azimuths and distances in front of a
 camera, heard by a small microphone ring:
 
   - array: 8 directional (cardioid-like, gain 0.6 + 0.4 cos) microphones on a
@@ -14,9 +14,10 @@ camera, heard by a small microphone ring:
     so the directivity (level differences between microphones) is what carries
     azimuth, and the 1/d law what carries distance.
   - classes: 1 "tone" (harmonic complex, f0 150-600 Hz), 2 "noise" (band-pass
-    noise bursts), 3 "speech" (espeak-ng words, cached).
+    noise bursts between 2 and 7.5 kHz), 3 "speech" (espeak-ng words, cached).
+    Their spectra overlap little on purpose: this is easier than real scenes.
   - camera: pinhole at 1.2 m above a flat floor, 90 degree horizontal field of
-    view, looking along the array's 0 degree axis; the map is MAP x MAP. The
+    view (sources within +-28 degrees), looking along the array's 0 degree axis; the map is MAP x MAP. The
     objects are upright boxes standing on the floor (size per class), drawn
     with a z-buffer; the background is the floor (its depth per row) up to
     the horizon and a wall at MAX_DEPTH above. Depth is the z coordinate
@@ -49,13 +50,13 @@ N_MICS = 8
 RING_R = 0.05
 C_SOUND = 343.0
 MAP = 64
-HFOV = 90.0
+HFOV = 60.0
 CAM_H = 1.2
 MAX_DEPTH = 10.0
 D_RANGE = (1.5, 8.0)
-AZ_MAX = 40.0
+AZ_MAX = 28.0
 # (name, level at 1 m (RMS), box width, box height in metres)
-CLASSES = [None, ("tone", 0.10, 0.5, 0.8), ("noise", 0.10, 0.9, 1.1), ("speech", 0.10, 0.45, 1.75)]
+CLASSES = [None, ("tone", 0.10, 1.0, 1.0), ("noise", 0.10, 1.4, 1.4), ("speech", 0.10, 0.8, 1.8)]
 MEL = dict(sample_rate=SR, n_fft=512, hop_length=256, n_mels=32, f_min=0.0, f_max=8000.0,
            power=2.0, center=True, pad_mode="reflect", norm=None, mel_scale="htk")
 LN_EPS = 1e-6                     # log(mel + LN_EPS)
@@ -111,7 +112,7 @@ def source_signal(rng, cls, bank):
         x = sum(rng.uniform(0.3, 1.0) / k * np.sin(2 * np.pi * k * f0 * t * (1 + 0.01 * np.sin(2 * np.pi * 5 * t))
                                                    + rng.uniform(0, 2 * np.pi)) for k in range(1, 7))
     elif cls == 2:
-        lo = rng.uniform(300, 2500)
+        lo = rng.uniform(2000, 4000)  # above most of the tone's and speech's energy
         b, a = butter(2, [lo / (SR / 2), min(lo * rng.uniform(1.5, 3.0), 7500) / (SR / 2)], btype="band")
         x = lfilter(b, a, rng.standard_normal(CLIP))
         rate = rng.uniform(3, 10)
@@ -177,7 +178,7 @@ def render_maps(objects):
 
 def scene(seed, split, i, bank):
     rng = np.random.default_rng([seed, SPLITS[split], i])
-    n = 0 if rng.random() < 0.1 else int(rng.integers(1, 4))
+    n = int(rng.choice(3, p=[0.1, 0.5, 0.4]))
     objects = [(int(rng.integers(1, 4)), float(rng.uniform(-AZ_MAX, AZ_MAX)), float(rng.uniform(*D_RANGE)))
                for _ in range(n)]
     audio = render_audio(rng, objects, bank)
@@ -206,7 +207,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="data/cache/depth")
     ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--n-train", type=int, default=2400)
+    ap.add_argument("--n-train", type=int, default=6000)
     ap.add_argument("--n-val", type=int, default=200)
     ap.add_argument("--n-test", type=int, default=400)
     ap.add_argument("--n-wav", type=int, default=24, help="test clips also written as WAV")

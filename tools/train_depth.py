@@ -40,10 +40,11 @@ import depth_scenes as ds  # noqa: E402
 import nn_models  # noqa: E402
 
 BETA = 0.25
+VQ_TRAIN = 2400     # maps for the VQ-VAE (the manifold needs fewer than the audio net)
 N_CLASSES = 4
 # Scaled-down paper networks (the paper: 64 then 128 features, 64 codes of dim 64)
 VQ_KW = dict(ch=(16, 32), n_codes=64, code_dim=64, n_res=3, hidden=16, n_down=3)   # 64x64 -> 8x8
-AUDIO_KW = dict(n_ch=ds.N_MICS, width=6, hidden=(64, 64), dropout=0.2, dec_ch=64, dec_hw=(2, 2), code_dim=64,
+AUDIO_KW = dict(n_ch=ds.N_MICS, width=8, hidden=(64, 64), dropout=0.1, dec_ch=64, dec_hw=(2, 2), code_dim=64,
                 latent_hw=(8, 8), dec_floor=16)
 
 
@@ -95,8 +96,8 @@ def train_vqvae(task, tr, epochs, log):
     torch.manual_seed(1)
     rng = np.random.default_rng(1)
     vq = nn_models.VQVAE(in_ch=1 if task == "depth" else N_CLASSES, **VQ_KW)
-    opt = torch.optim.Adam(vq.parameters(), lr=2e-3)
-    n = len(tr["depth"])
+    opt = torch.optim.Adam(vq.parameters(), lr=1e-3)
+    n = min(len(tr["depth"]), VQ_TRAIN)
     step = 0
     for ep in range(epochs):
         tot = [0.0, 0.0, 0]
@@ -137,7 +138,13 @@ def train_audio(vq, task, tr, va, epochs, log):
     var = mel.var(axis=(0, 2, 3))
     net = NormAudio(mean, var)
     zt, zv = encode_all(vq, task, tr), encode_all(vq, task, va)
-    opt = torch.optim.Adam(net.parameters(), lr=2e-3)
+    # the net learns the latent standardised per channel (the raw latent's
+    # spread is ~0.03: the regression collapsed to the mean); folded back into
+    # its last 1x1 conv afterwards, so the module outputs the latent itself
+    mu, sd = zt.mean((0, 2, 3), keepdim=True), zt.std((0, 2, 3), keepdim=True) + 1e-6
+    zt, zv = (zt - mu) / sd, (zv - mu) / sd
+    base = ((zv - zv.mean(0)) ** 2).mean().item()
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
     for ep in range(epochs):
         net.train()
@@ -153,7 +160,11 @@ def train_audio(vq, task, tr, va, epochs, log):
         net.eval()
         with torch.no_grad():
             vl = F.mse_loss(net(torch.as_tensor(va["mel"])), zv).item()
-        log("audio epoch %d: train %.5f val %.5f" % (ep, tot / cnt, vl))
+        log("audio epoch %d: train %.5f val %.5f (val / variance %.3f)" % (ep, tot / cnt, vl, vl / base))
+    last = net.net.dec[-1]
+    with torch.no_grad():
+        last.weight.mul_(sd.reshape(-1, 1, 1, 1))
+        last.bias.copy_(last.bias * sd.flatten() + mu.flatten())
     return net.eval()
 
 
@@ -189,8 +200,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--task", choices=("depth", "seg"), default="depth")
     ap.add_argument("--cache", default="data/cache/depth")
-    ap.add_argument("--vq-epochs", type=int, default=12)
-    ap.add_argument("--audio-epochs", type=int, default=25)
+    ap.add_argument("--vq-epochs", type=int, default=10)
+    ap.add_argument("--audio-epochs", type=int, default=30)
     ap.add_argument("--n-train", type=int, default=0, help="use only the first N training scenes (0: all)")
     ap.add_argument("-o", "--out", required=True, help="exported .safetensors (the torch state goes to CACHE/TASK.pt)")
     args = ap.parse_args(argv)
