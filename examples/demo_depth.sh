@@ -5,7 +5,8 @@
 #   sh examples/demo_depth.sh [OUT_DIR]      (default OUT_DIR: out/)
 #
 # Uses only committed files: data/depth/{depth,seg}.safetensors (tools/train_depth.py) and two
-# held-out synthetic scenes data/depth/clip_{a,b}.wav (tools/depth_scenes.py; their true maps are
+# held-out synthetic scenes data/depth/clip_{a,b}.wav (tools/depth_scenes.py: a noise source and a
+# speaker, both about 6 m away; a speaker at 5 m; their true maps are
 # data/depth/clip_*_true.png: depth left, classes right). Writes OUT_DIR/depth_clip_*.png and
 # seg_clip_*.png (near is bright; classes: red tone, green noise, blue speech) and the depth in
 # metres as .npy. Needs only a C compiler (AVLOC=/path/to/avloc, BUILD=..., CC=... as in demo.sh).
