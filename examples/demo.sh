@@ -57,7 +57,12 @@ echo
 echo "== speech localisation with GLLiM (model and clips in data/demo/)"
 AVLOC="$AVLOC" sh "$ROOT/examples/demo_gllim.sh" "$OUT"
 
-# Part 3: find the sounding pixels and separate their sound (low-rank + sparse, avloc_rpca.h).
+# Part 3: depth and segmentation maps from 8-channel audio through a VQ-VAE.
+echo
+echo "== visual maps from audio (VQ-VAE; networks and clips in data/depth/)"
+AVLOC="$AVLOC" sh "$ROOT/examples/demo_depth.sh" "$OUT"
+
+# Part 4: find the sounding pixels and separate their sound (low-rank + sparse, avloc_rpca.h).
 echo
 echo "== sounding-object localisation and separation (avloc rpca, data/rpca_demo: mouth + white noise)"
 "$AVLOC" rpca "$ROOT/data/rpca_demo/video.y4m" "$ROOT/data/rpca_demo/mixture.wav" \

@@ -458,6 +458,27 @@ MUTANTS = [
          new="    mel->n_bins = t->cfg.n_fft / 2;\n    mel->nnz = t->nnz;",
          why="the table-initialised mel object steps through the spectrum with the wrong row length",
          tests=["test_tables"]),
+    # ------------------------------------------- avloc_nn.h: audio to map (depth)
+    dict(id="audiomap-feat-transposed", file="avloc_nn.h",
+         old="w.feat[(c * am->n_mels + m) * am->n_frames + t] = w.mel[t * am->n_mels + m];",
+         new="w.feat[(c * am->n_frames + t) * am->n_mels + m] = w.mel[t * am->n_mels + m];",
+         why="audio to map: the mel laid out (frames, mels) instead of torchaudio's (mels, frames)",
+         tests=["test_depth"]),
+    dict(id="audiomap-one-channel", file="avloc_nn.h",
+         old="w.chan[i] = audio[i * n_channels + c];",
+         new="w.chan[i] = audio[i * n_channels];",
+         why="audio to map: every channel's features taken from the first channel",
+         tests=["test_depth"]),
+    dict(id="audiomap-argmin", file="avloc_nn.h",
+         old="if (w.out[c * hw + i] > w.out[best * hw + i]) best = c;",
+         new="if (w.out[c * hw + i] < w.out[best * hw + i]) best = c;",
+         why="audio to map: segmentation takes the least likely class",
+         tests=["test_depth"]),
+    dict(id="audiomap-mel-scale", file="avloc_nn.h",
+         old="mc->scale = htk_slaney ? AVLOC_MEL_SLANEY : AVLOC_MEL_HTK;",
+         new="mc->scale = htk_slaney ? AVLOC_MEL_HTK : AVLOC_MEL_SLANEY;",
+         why="audio to map: the metadata's mel scale read the wrong way round",
+         tests=["test_depth"]),
 ]
 
 
