@@ -692,6 +692,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 #endif /* !AVLOC_NO_GCC_PHAT */
 
+#ifndef AVLOC_NO_LINALG
 /* ================================================================== */
 /*              DCT-II / DCT-III and the path Sylvester solve         */
 /* ================================================================== */
@@ -762,6 +763,7 @@ AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p);
 AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
                                                 double beta, const double *R, size_t ldr, double *C, size_t ldc,
                                                 void *scratch, size_t scratch_bytes);
+#endif /* !AVLOC_NO_LINALG */
 
 #ifdef __cplusplus
 }
@@ -3701,6 +3703,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 #endif /* !AVLOC_NO_GCC_PHAT */
 
+#ifndef AVLOC_NO_LINALG
 /* ================================================================== */
 /*              DCT-II / DCT-III and the path Sylvester solve         */
 /* ================================================================== */
@@ -3986,6 +3989,7 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
     avloc_gemm_f64(0, 0, k, t, k, 1.0, s.P, k, s.T2, t, 0.0, s.T1, t, NULL, 0);
     return avloc_dct3_f64(&p->dct, k, s.T1, 1, t, C, 1, ldc, s.dct, p->dct.scratch_bytes);
 }
+#endif /* !AVLOC_NO_LINALG */
 
 #undef AVLOC__PI
 #endif
