@@ -240,8 +240,14 @@ def main():
                                            s.get("iterations", s.get("video_iterations", "-")))
     print("\n".join(head) + "\n" + body)
     if a.write_doc:
+        notes = ""  # a hand-written "## What these numbers say" section survives a rerun
+        if os.path.exists(a.write_doc):
+            with open(a.write_doc) as f:
+                old_doc = f.read()
+            k = old_doc.find("\n## What these numbers say")
+            notes = old_doc[k:] if k >= 0 else ""
         with open(a.write_doc, "w") as f:
-            f.write("\n".join(head) + "\n" + body + "\n")
+            f.write("\n".join(head) + "\n" + body + "\n" + notes)
         with open(os.path.splitext(a.write_doc)[0] + ".json", "w") as f:
             json.dump({"rows": results, "big": big}, f, indent=1)
     return 0
