@@ -93,6 +93,8 @@ def bench_scene(a, k, results):
                            distractors=2, chroma="mono", snr=0.0)
     video, audio = os.path.join(scene, "video.y4m"), os.path.join(scene, "mixture.wav")
     for name, cmd in method_cmds(a, video, audio, os.path.join(scene, "%s")).items():
+        if a.methods and name not in a.methods:
+            continue
         out = os.path.join(scene, name)
         os.makedirs(out, exist_ok=True)
         cmd = [c.replace(os.path.join(scene, "%s"), out) for c in cmd]
@@ -187,7 +189,10 @@ def main():
     ap.add_argument("--no-numpy", action="store_true", help="skip the slow numpy peers")
     ap.add_argument("--big", action="store_true", help="also the 320x240x200 plain-RPCA speed test")
     ap.add_argument("--write-doc", help="write the markdown report here (e.g. docs/rpca_bench.md)")
+    ap.add_argument("--methods", help="comma-separated subset of avloc,avloc-win,numpy-av,ialm,corr")
+    ap.add_argument("--merge-json", help="rows of an earlier run (its .json) for the methods not run now")
     a = ap.parse_args()
+    a.methods = a.methods.split(",") if a.methods else None
     if not os.path.exists(a.evaluator):
         ap.error("build the scorer first: make -C bench ../build/bench/rpca_eval")
     a.have_avloc = avloc_has(a.avloc, "--mask-out")
@@ -201,6 +206,13 @@ def main():
     for k in range(a.scenes):
         bench_scene(a, k, results)
     big = bench_big(a) if a.big else []
+    if a.merge_json:
+        with open(a.merge_json) as f:
+            old = json.load(f)
+        ran = {r["method"] for r in results}
+        results = [r for r in old["rows"] if r["method"] not in ran] + results
+        results.sort(key=lambda r: r["scene"])
+        big = big or old.get("big", [])
     methods = [m for m in ("avloc", "avloc-win", "numpy-av", "ialm", "corr") if any(r["method"] == m for r in results)]
     rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
@@ -228,8 +240,14 @@ def main():
                                            s.get("iterations", s.get("video_iterations", "-")))
     print("\n".join(head) + "\n" + body)
     if a.write_doc:
+        notes = ""  # a hand-written "## What these numbers say" section survives a rerun
+        if os.path.exists(a.write_doc):
+            with open(a.write_doc) as f:
+                old_doc = f.read()
+            k = old_doc.find("\n## What these numbers say")
+            notes = old_doc[k:] if k >= 0 else ""
         with open(a.write_doc, "w") as f:
-            f.write("\n".join(head) + "\n" + body + "\n")
+            f.write("\n".join(head) + "\n" + body + "\n" + notes)
         with open(os.path.splitext(a.write_doc)[0] + ".json", "w") as f:
             json.dump({"rows": results, "big": big}, f, indent=1)
     return 0

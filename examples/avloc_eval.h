@@ -276,7 +276,9 @@ AVLOC_EVAL_API avloc_result avloc_eval_bss_f32(const float *est, const float *re
     corr = ct + flen;
     xest = corr + nref * nref * w;
     for (r = 0; r < nref; r++) {
-        for (s = 0; s < nref; s++) avloc_eval__xcorr(refs + r * n, refs + s * n, n, flen, corr + (r * nref + s) * w);
+        for (s = r; s < nref; s++) avloc_eval__xcorr(refs + r * n, refs + s * n, n, flen, corr + (r * nref + s) * w);
+        for (s = 0; s < r; s++) /* R_rs(k) = R_sr(-k): mirrored, not recomputed */
+            for (t = 0; t < w; t++) corr[(r * nref + s) * w + t] = corr[(s * nref + r) * w + (w - 1 - t)];
         avloc_eval__xcorr(refs + r * n, est, n, flen, xest + r * w);
     }
     if ((res = avloc_eval__project(corr, xest, nref, target, 1, flen, G, ct)) != AVLOC_OK ||

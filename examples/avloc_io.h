@@ -1830,7 +1830,10 @@ AVLOC_IO_API avloc_io_status avloc_io_pgm_save(const char *path, const unsigned 
     return avloc_io_ppm_save(path, &im);
 }
 
-AVLOC_IO_API avloc_io_status avloc_io_pgm_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)
+/* Reads an image file: PPM/PGM, or the first frame of a Y4M unless pgm_only
+   (then anything but P5 is refused). */
+static avloc_io_status avloc_io__image_load(const char *path, avloc_io_image *im, int pgm_only, char *msg,
+                                            size_t msg_cap)
 {
     unsigned char *buf;
     size_t len;
@@ -1839,9 +1842,11 @@ AVLOC_IO_API avloc_io_status avloc_io_pgm_load(const char *path, avloc_io_image 
     memset(im, 0, sizeof *im);
     s = avloc_io_read_file(path, &buf, &len);
     if (s != AVLOC_IO_OK) { avloc_io__setmsg(msg, msg_cap, avloc_io_strerror(s)); return s; }
-    if (len < 2 || buf[0] != 'P' || buf[1] != '5') {
+    if (pgm_only && (len < 2 || buf[0] != 'P' || buf[1] != '5')) {
         avloc_io__setmsg(msg, msg_cap, "not a binary PGM (P5) file");
         s = AVLOC_IO_ERR_IMAGE;
+    } else if (!pgm_only && len >= 9 && memcmp(buf, "YUV4MPEG2", 9) == 0) {
+        s = avloc_io_y4m_decode(buf, len, im, msg, msg_cap);
     } else {
         s = avloc_io_ppm_decode(buf, len, im, msg, msg_cap);
     }
@@ -1849,19 +1854,14 @@ AVLOC_IO_API avloc_io_status avloc_io_pgm_load(const char *path, avloc_io_image 
     return s;
 }
 
+AVLOC_IO_API avloc_io_status avloc_io_pgm_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)
+{
+    return avloc_io__image_load(path, im, 1, msg, msg_cap);
+}
+
 AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)
 {
-    unsigned char *buf;
-    size_t len;
-    avloc_io_status s;
-    if (!path || !im) return AVLOC_IO_ERR_NULL;
-    memset(im, 0, sizeof *im);
-    s = avloc_io_read_file(path, &buf, &len);
-    if (s != AVLOC_IO_OK) { avloc_io__setmsg(msg, msg_cap, avloc_io_strerror(s)); return s; }
-    if (len >= 9 && memcmp(buf, "YUV4MPEG2", 9) == 0) s = avloc_io_y4m_decode(buf, len, im, msg, msg_cap);
-    else s = avloc_io_ppm_decode(buf, len, im, msg, msg_cap);
-    free(buf);
-    return s;
+    return avloc_io__image_load(path, im, 0, msg, msg_cap);
 }
 
 /* -------------------------------------------------------------- drawing */

@@ -5,6 +5,7 @@
                                                  --kind mouth|instrument --interferer drone|speech|noise
                                                  --distractors 1|2 --chroma mono|420 --snr 0]
     /usr/bin/python3 tools/rpca_scenes.py set --out DIR --split test --count 5 [same flags]
+    /usr/bin/python3 tools/rpca_scenes.py check DIR [DIR ...]   # a scene's invariants (exit 1 if broken)
 
 One scene directory holds
     video.y4m       grey video, `C mono` (default) or 4:2:0 (C420jpeg, neutral chroma); both play in ffmpeg
@@ -361,6 +362,34 @@ def make_scene(out, seed, size=(64, 64), frames=300, fps=25, kind="mouth", inter
     return meta
 
 
+def check_scene(d):
+    """The invariants a scene promises; returns a list of broken ones."""
+    bad = []
+    with open(os.path.join(d, "scene.json")) as f:
+        meta = json.load(f)
+    v = read_y4m(os.path.join(d, "video.y4m"))
+    m = read_pgm(os.path.join(d, "mask.pgm"))
+    t, i, x = (read_wav(os.path.join(d, n + ".wav")) for n in ("target", "interferer", "mixture"))
+    if v.shape != (meta["frames"], meta["height"], meta["width"]):
+        bad.append("video shape %s" % (v.shape,))
+    if m.shape != (meta["height"], meta["width"]) or set(np.unique(m)) - {0, 255}:
+        bad.append("mask not binary or wrong size")
+    if int((m == 255).sum()) != meta["mask_pixels"] or meta["mask_pixels"] == 0:
+        bad.append("mask pixel count")
+    y0, x0, y1, x1 = meta["target_box_yxyx"]
+    inside = np.zeros_like(m, bool)
+    inside[max(y0 - 2, 0):y1 + 2, max(x0 - 2, 0):x1 + 2] = True
+    if (m[~inside] != 0).any():
+        bad.append("mask pixels outside the target box")
+    if not (len(t) == len(i) == len(x) == meta["samples"]):
+        bad.append("WAV lengths")
+    elif np.abs(x - t - i).max() > 2.0 / 32768:
+        bad.append("mixture != target + interferer (max error %g)" % np.abs(x - t - i).max())
+    elif abs(10 * np.log10(np.sum(t ** 2) / np.sum(i ** 2)) - meta["snr_db"]) > 0.05:
+        bad.append("SNR differs from scene.json")
+    return bad
+
+
 def parse_size(s):
     w, h = s.lower().split("x")
     return int(w), int(h)
@@ -369,6 +398,8 @@ def parse_size(s):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
+    chk = sub.add_parser("check")
+    chk.add_argument("dirs", nargs="+")
     for name in ("scene", "set"):
         p = sub.add_parser(name)
         p.add_argument("--out", required=True)
@@ -387,6 +418,13 @@ def main(argv=None):
             p.add_argument("--count", type=int, default=5)
             p.add_argument("--first", type=int, default=0, help="offset inside the split's seed range")
     a = ap.parse_args(argv)
+    if a.cmd == "check":
+        fails = 0
+        for d in a.dirs:
+            bad = check_scene(d)
+            print("%s: %s" % (d, "OK" if not bad else "; ".join(bad)))
+            fails += bool(bad)
+        return 1 if fails else 0
     common = dict(size=a.size, frames=a.frames, fps=a.fps, distractors=a.distractors, chroma=a.chroma, snr=a.snr)
     if a.frames < 2 or a.fps < 1 or min(a.size) < 16:
         ap.error("need >= 2 frames, fps >= 1 and a picture of at least 16x16")
