@@ -431,6 +431,10 @@ static avloc_result avloc__rpca_check_cfg(const avloc_rpca_config *c)
 {
     size_t mn;
     if (!avloc__rpca_mn(c->rows, c->cols, &mn)) return c->rows && c->cols ? AVLOC_ERR_OVERFLOW : AVLOC_ERR_SIZE;
+    /* NaN tested on the bits: -ffast-math folds the comparisons below */
+    if (!avloc__finite_f64(c->lambda) || !avloc__finite_f64(c->mu0) || !avloc__finite_f64(c->rho) ||
+        !avloc__finite_f64(c->mu_max_ratio) || !avloc__finite_f64(c->tol))
+        return AVLOC_ERR_PARAM;
     if (!(c->lambda >= 0.0) || !(c->mu0 >= 0.0) || !(c->rho >= 1.0) || !(c->mu_max_ratio >= 1.0) ||
         !(c->tol > 0.0) || c->max_iter == 0 || c->lambda > 1e30 || c->mu0 > 1e30 || c->rho > 1e3 ||
         c->mu_max_ratio > 1e30)
@@ -614,6 +618,10 @@ static avloc_result avloc__rpca_av_check(const avloc_rpca_av_config *c)
         !avloc_size_mul(c->frames, c->frames * sizeof(double), &t1))
         return AVLOC_ERR_OVERFLOW;
     if (c->K > c->frames || c->K > c->pixels || c->K > c->bins) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(c->lambda1) || !avloc__finite_f64(c->lambda2) || !avloc__finite_f64(c->lambda3) ||
+        !avloc__finite_f64(c->rho) || !avloc__finite_f64(c->mu0) || !avloc__finite_f64(c->mu_max_ratio) ||
+        !avloc__finite_f64(c->ridge) || !avloc__finite_f64(c->tol))
+        return AVLOC_ERR_PARAM; /* on the bits: -ffast-math folds NaN comparisons */
     if (!(c->lambda1 >= 0.0 && c->lambda1 < 1e30) || !(c->lambda2 >= 0.0 && c->lambda2 < 1e30) ||
         !(c->lambda3 >= 0.0 && c->lambda3 < 1e30) || !(c->rho >= 1.0 && c->rho <= 1e3) ||
         !(c->mu0 >= 0.0 && c->mu0 < 1e30) || !(c->mu_max_ratio >= 1.0 && c->mu_max_ratio < 1e30) ||
@@ -1424,6 +1432,9 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
     if (c->width == 0 || c->height == 0 || c->frames == 0 || c->n_samples == 0 || c->down == 0 || c->mask_box == 0)
         return AVLOC_ERR_SIZE;
     if (c->width < c->down || c->height < c->down || c->width > 65536 || c->height > 65536) return AVLOC_ERR_SIZE;
+    if (!avloc__finite_f64(c->fps) || !avloc__finite_f64(c->sample_rate) || !avloc__finite_f64(c->mask_thresh) ||
+        !avloc__finite_f64(c->audio_lambda) || !avloc__finite_f64(c->av_gate))
+        return AVLOC_ERR_PARAM;
     if (!(c->fps > 0.0 && c->fps < 1e4) || !(c->sample_rate > 0.0 && c->sample_rate < 1e7) ||
         !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
         return AVLOC_ERR_PARAM;
