@@ -107,12 +107,17 @@ typedef struct avloc_complex_f32 {
      up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
-   - Lengths whose factorisation would be slow (a large prime factor) use
-     Bluestein's chirp-z algorithm with a sub-transform of length m >= 2n-1
-     kept in the same plan memory. Both choices (Bluestein or not, and m) come
-     from a cost model of this library's own kernels (avloc__fft_cost: per
-     radix, SIMD or scalar), so e.g. n = 1009 pads to 2048 while 4099 pads to
-     8640 rather than 16384. avloc_fft_next_fast_size uses the same model.
+   - Lengths whose factorisation would be slow (a large prime factor) run as
+     a convolution over a direct sub-plan of length m kept in the same plan
+     memory, the kernel's spectrum computed at init: for a prime n, Rader's
+     algorithm (the input permuted by the powers of a generator g of
+     (Z/n)*, a cyclic convolution of length n-1 computed with m = n-1, or
+     zero-padded to a smooth m >= 2n-3, then permuted back); otherwise
+     Bluestein's chirp-z algorithm (m >= 2n-1). The choices (direct, Rader,
+     Bluestein, and m) come from a cost model of this library's own kernels
+     (avloc__fft_cost: per radix, SIMD or scalar), so e.g. n = 1009 runs
+     Rader over 1008 = 2^4 3^2 7, n = 1103 (1102 = 2 19 29) Bluestein over
+     2304. avloc_fft_next_fast_size uses the same model.
    - Real transforms of even n: an n/2-point complex FFT plus a post-twiddle
      (and the mirror pre-twiddle for the inverse). Odd n: the complex path.
    - Twiddles, chirps and post-twiddles are computed once in double precision
@@ -121,7 +126,7 @@ typedef struct avloc_complex_f32 {
      NEON: 2) drives the radix 2/3/4/5/generic passes over their contiguous
      inner index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0),
      the last radix-4/8 pass across k (4x4 complex transposes), the
-     real post/pre-twiddles and Bluestein's pointwise products. Each one paid
+     real post/pre-twiddles and Bluestein's and Rader's pointwise products. Each one paid
      off in bench/bench_fft.c (docs/benchmarks.md). The kernels are written
      once (a template at the end of this file) and compiled per set; a plain
      x86 build with gcc or clang picks AVX2 at plan time when the CPU has it
@@ -140,7 +145,7 @@ typedef struct avloc_complex_f32 {
    The plan (avloc_fft_f32 + the bytes from avloc_fft_query_f32) holds internal
    pointers into its own memory: do not move or copy that memory after init.
    It is read-only after init, so one plan may be used by several threads at
-   once, each with its own scratch of plan->scratch_bytes. Bluestein plans
+   once, each with its own scratch of plan->scratch_bytes. Bluestein and Rader plans
    reserve an extra m-point work area that is only used during init.
 
    FFTW3 BACKEND (AVLOC_USE_FFTW3, link -lfftw3f)
@@ -704,7 +709,7 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
    docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
    that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3
    and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
-   scalar, e.g. 97 points in 1.9 us, hence Bluestein for such primes). */
+   scalar, e.g. 97 points in 1.9 us, hence Rader or Bluestein for such primes). */
 static double avloc__fft_pass_cost(size_t ip)
 {
     switch (ip) {
@@ -1624,7 +1629,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
     /* Scratch: the complex plan's work, plus a complex staging buffer for
        real transforms (c2r pre-processing, or the odd-n complex path). */
     work = cn <= 1 ? 1 : cn;
-    if (cn > 1) { /* cp->work: n, or 2m for Bluestein (m recomputed when measuring) */
+    if (cn > 1) { /* cp->work: n, or 2m for Bluestein or Rader (m recomputed when measuring) */
         work = avloc__fft_work_len(cn);
     }
     avloc_arena_init(&s, NULL, 0);

@@ -270,6 +270,15 @@ static void test_next_fast_size(void)
     CHECK(avloc_fft_next_fast_size(1025) == 1152);
 }
 
+static int is_prime(size_t n)
+{
+    size_t d;
+    if (n < 2) return 0;
+    for (d = 2; d * d <= n; d++)
+        if (n % d == 0) return 0;
+    return 1;
+}
+
 #ifndef AVLOC_USE_FFTW3
 /* White box: each plan's algorithm and convolution length is the cost
    model's, and a legal one. Primes run Rader's algorithm over m = n-1 (no
@@ -288,7 +297,7 @@ static void check_conv_plan(size_t n)
     CHECK_MSG(cp->algo == algo && cp->m == m, "n = %zu: plan algo %d m %zu, model %d %zu", n, cp->algo,
               cp->m, algo, m);
     if (cp->algo == AVLOC__FFT_RADER)
-        CHECK_MSG(avloc__fft_is_prime(n) && (cp->m == n - 1 || (cp->m >= 2 * n - 3 && smooth7(cp->m))),
+        CHECK_MSG(is_prime(n) && (cp->m == n - 1 || (cp->m >= 2 * n - 3 && smooth7(cp->m))),
                   "Rader m = %zu for n = %zu", cp->m, n);
     if (cp->algo == AVLOC__FFT_BLUE)
         CHECK_MSG(cp->m >= 2 * n - 1 && cp->m <= pow2_ge(2 * n - 1) && smooth7(cp->m) &&
@@ -307,7 +316,7 @@ static void test_conv_plans(void)
     }
     for (i = 7; i <= 4200; i++) { /* both algorithms are exercised by the sweeps */
         size_t m;
-        int algo = avloc__fft_is_prime(i) ? avloc__fft_algo(i, avloc__fft_vw(), &m) : -1;
+        int algo = is_prime(i) ? avloc__fft_algo(i, avloc__fft_vw(), &m) : -1;
         nr += algo == AVLOC__FFT_RADER;
         nb += algo == AVLOC__FFT_BLUE;
     }
@@ -331,15 +340,6 @@ static void test_conv_plans(void)
    generic radix: Bluestein for complex, Rader or Bluestein for the real
    transform's half-length plan). A bug that hits one padded length, one
    generator or one chirp size shows here. */
-static int is_prime(size_t n)
-{
-    size_t d;
-    if (n < 2) return 0;
-    for (d = 2; d * d <= n; d++)
-        if (n % d == 0) return 0;
-    return 1;
-}
-
 static void test_primes_beyond_sweep(void)
 {
     static const size_t big[] = {4423, 5003, 6007, 8191, 10007, 16381, 32749, 65521, 131071};
