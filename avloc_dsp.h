@@ -1572,28 +1572,59 @@ static void avloc__blue_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
    The convolution is forward sub-FFT, product with bk = FFT(b)/m, backward
    sub-FFT; x[0] is added to every output by adding it to the product's
    DC term. The backward transform is the forward one read at -k:
-   X_bwd[n - g^r] = X_fwd[g^r]. */
-static void avloc__rader_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
-                              int bwd, avloc__cpx *work)
+   X_bwd[n - g^r] = X_fwd[g^r]. The callers gather a into work[0..n-2];
+   half: a real input, out holds only bins 0..n/2 (g^(r+(n-1)/2) = -g^r,
+   so one of c[r], c[r+(n-1)/2] lands there). */
+static void avloc__rader_conv(const avloc__cplan *cp, avloc__cpx x0, avloc__cpx *out, int bwd, int half,
+                              avloc__cpx *work)
 {
     size_t n = cp->n, m = cp->m, nn = n - 1, q;
     const uint32_t *perm = cp->perm;
-    avloc__cpx *a = work, x0 = in[0], *c;
-    a[0] = in[1]; /* g^0 */
-    for (q = 1; q < nn; q++) a[q] = in[perm[nn - q]]; /* g^-q = g^(nn-q) */
-    for (q = nn; q < m; q++) a[q].re = a[q].im = 0.0f;
-    a = avloc__passes_pp(cp->sub, a, work + m, 0);
-    x0.re += a[0].re;
-    x0.im += a[0].im;
+    avloc__cpx *a, *c, dc;
+    for (q = nn; q < m; q++) work[q].re = work[q].im = 0.0f;
+    a = avloc__passes_pp(cp->sub, work, work + m, 0);
+    dc.re = x0.re + a[0].re;
+    dc.im = x0.im + a[0].im;
     avloc__cmul_arr(a, cp->bk, a, m, 0, cp->isa);
-    a[0].re += in[0].re; /* read before out[0] is written: in may be out */
-    a[0].im += in[0].im;
-    out[0] = x0;
+    a[0].re += x0.re;
+    a[0].im += x0.im;
     c = avloc__passes_pp(cp->sub, a, a == work ? work + m : work, 1);
-    if (bwd)
+    out[0] = dc;
+    if (half)
+        for (q = 0; q < nn / 2; q++) {
+            size_t k = perm[q], lo = k <= n / 2;
+            out[lo ? k : n - k] = c[lo ? q : q + nn / 2];
+        }
+    else if (bwd)
         for (q = 0; q < nn; q++) out[n - perm[q]] = c[q];
     else
         for (q = 0; q < nn; q++) out[perm[q]] = c[q];
+}
+
+static void avloc__rader_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
+                              int bwd, avloc__cpx *work)
+{
+    size_t nn = cp->n - 1, q;
+    work[0] = in[1]; /* g^0 */
+    for (q = 1; q < nn; q++) work[q] = in[cp->perm[nn - q]]; /* g^-q = g^(nn-q) */
+    avloc__rader_conv(cp, in[0], out, bwd, 0, work);
+}
+
+/* Real forward transform of prime n: bins 0..n/2 of Rader with the real
+   input gathered directly (no complex copy of the input, half the scatter). */
+static void avloc__rader_r2c(const avloc__cplan *cp, const float *in, avloc__cpx *out, avloc__cpx *work)
+{
+    size_t nn = cp->n - 1, q;
+    avloc__cpx x0;
+    x0.re = in[0];
+    x0.im = 0.0f;
+    work[0].re = in[1];
+    work[0].im = 0.0f;
+    for (q = 1; q < nn; q++) {
+        work[q].re = in[cp->perm[nn - q]];
+        work[q].im = 0.0f;
+    }
+    avloc__rader_conv(cp, x0, out, 0, 1, work);
 }
 
 /* Unscaled transform in -> out (may alias) with work of cp->work values. */
@@ -1729,6 +1760,8 @@ static void avloc__fft_r2c_run(const avloc_fft_f32 *plan, const float *in, avloc
     if (impl->half) {
         avloc__cfft_exec(impl->cp, (const avloc__cpx *)(const void *)in, out, 0, work);
         avloc__r2c_post(out, n / 2, impl->rtw, impl->cp->isa);
+    } else if (impl->cp->algo == AVLOC__FFT_RADER) {
+        avloc__rader_r2c(impl->cp, in, out, work);
     } else {
         avloc__cpx *t = work + impl->cp->work;
         for (j = 0; j < n; j++) { t[j].re = in[j]; t[j].im = 0.0f; }
