@@ -120,7 +120,8 @@ typedef struct avloc_complex_f32 {
      Rader over 1008 = 2^4 3^2 7, n = 1103 (1102 = 2 19 29) Bluestein over
      2304. avloc_fft_next_fast_size uses the same model.
    - Real transforms of even n: an n/2-point complex FFT plus a post-twiddle
-     (and the mirror pre-twiddle for the inverse). Odd n: the complex path.
+     (and the mirror pre-twiddle for the inverse). Odd n: the complex path
+     (forward transforms of prime n: Rader on the real input, half the output).
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
    - SIMD: avloc.h's SIMD layer (AVX2+FMA: 4 complex per vector; SSE2 and
