@@ -1122,18 +1122,34 @@ static void avloc__nn_geom(const avloc_nn_tensor *t, size_t *C, size_t *H, size_
     *W = t->ndim == 4 ? t->shape[3] : t->shape[2];
 }
 
+#define AVLOC__NN_EMPTY "output size is zero, or padding, dilation or stride beyond 2^28"
 static avloc_result avloc__nn_bad(avloc__nn_ctx *c, const char *what)
 {
     return avloc__nn_fail(c, AVLOC_ERR_SIZE, what, 0, 0);
 }
 
-/* Output length of a conv / pool window along one axis; 0 if empty. */
-static size_t avloc__nn_win_out(long in, long k, long pad, long stride, long dil, int ceil_mode)
+/* Output length of a conv / pool window (or a transposed conv) along axis i
+   of node nd with input length in. 0 if empty or absurd. In int64: a file's
+   attributes go up to 1e9, whose sums and products wrap a 32-bit long.
+   Padding, the dilated kernel extent and the strided grid must each stay
+   within AVLOC_MAX_DIM (2^28), which keeps every kernel's index arithmetic
+   (grid * stride + tap * dilation - padding) inside +-2^30: a 32-bit long. */
+static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int transposed, int ceil_mode)
 {
-    long num = in + 2 * pad - dil * (k - 1) - 1 + (ceil_mode ? stride - 1 : 0), o;
-    o = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1; /* floor division, as PyTorch */
-    if (ceil_mode && (o - 1) * stride >= in + pad) o--;
-    return o > 0 ? (size_t)o : 0;
+    const int64_t k = nd->ia[AVLOC__NN_S_KERNEL + i], s = nd->ia[AVLOC__NN_S_STRIDE + i],
+                  p = nd->ia[AVLOC__NN_S_PAD + i], d = nd->ia[AVLOC__NN_S_DIL + i],
+                  lim = (int64_t)AVLOC_MAX_DIM, n = (int64_t)in;
+    int64_t o, num;
+    if (p > lim || d * (k - 1) > lim) return 0;
+    if (transposed) {
+        o = (n - 1) * s - 2 * p + d * (k - 1) + nd->ia[AVLOC__NN_S_OUTPAD + i] + 1;
+    } else {
+        num = n + 2 * p - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0);
+        o = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1; /* floor division, as PyTorch */
+        if (ceil_mode && (o - 1) * s >= n + p) o--;
+    }
+    if (o < 1 || o > lim || ((transposed ? n : o) - 1) * s > lim) return 0;
+    return (size_t)o;
 }
 
 /* The packing scratch of avloc_gemm_f32 for one product shape; the net keeps
@@ -1194,17 +1210,8 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
     nd->ia[AVLOC__NN_S_KERNEL + 1] = (long)kw;
     in[0] = H;
     in[1] = W;
-    for (i = 0; i < 2; i++) {
-        long k = nd->ia[AVLOC__NN_S_KERNEL + i], s = nd->ia[AVLOC__NN_S_STRIDE + i], p = nd->ia[AVLOC__NN_S_PAD + i],
-             d = nd->ia[AVLOC__NN_S_DIL + i];
-        if (!transposed) {
-            out[i] = avloc__nn_win_out((long)in[i], k, p, s, d, 0);
-        } else {
-            long o = ((long)in[i] - 1) * s - 2 * p + d * (k - 1) + nd->ia[AVLOC__NN_S_OUTPAD + i] + 1;
-            out[i] = o > 0 ? (size_t)o : 0;
-        }
-        if (out[i] == 0) return avloc__nn_bad(c, "output size is zero");
-    }
+    for (i = 0; i < 2; i++)
+        if ((out[i] = avloc__nn_win_out(nd, i, in[i], transposed, 0)) == 0) return avloc__nn_bad(c, AVLOC__NN_EMPTY);
     ws[0] = Co;
     if (nd->w[1] && !avloc__nn_wshape(c, nd, 1, 1, ws)) return avloc__nn_fail(c, AVLOC_ERR_SIZE, "bias shape", 0, 0);
     shape[0] = 1;
@@ -1256,8 +1263,8 @@ static avloc_result avloc__nn_infer_pool(avloc__nn_ctx *c, avloc_nn_node *nd)
         }
         if (k < 1 || s < 1 || d < 1 || p < 0 || p > k / 2)
             return avloc__nn_fail(c, AVLOC_ERR_PARAM, "bad kernel_size, stride, padding or dilation", 0, 0);
-        out[i] = avloc__nn_win_out((long)in[i], k, p, s, d, (int)nd->ia[AVLOC__NN_S_CEIL]);
-        if (out[i] == 0) return avloc__nn_bad(c, "output size is zero");
+        out[i] = avloc__nn_win_out(nd, i, in[i], 0, (int)nd->ia[AVLOC__NN_S_CEIL]);
+        if (out[i] == 0) return avloc__nn_bad(c, AVLOC__NN_EMPTY);
     }
     shape[0] = 1;
     shape[1] = C;
@@ -2035,16 +2042,16 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
         for (oh = 0; oh < Ho; oh++)
             for (ow = 0; ow < Wo; ow++) {
                 const float *xc = x + c * H * W;
-                long h0, h1, w0, w1, a, b, div;
-                float acc = 0.0f;
-                if (adaptive) {
-                    h0 = (long)(oh * H / Ho);
-                    h1 = (long)(((oh + 1) * H + Ho - 1) / Ho);
-                    w0 = (long)(ow * W / Wo);
-                    w1 = (long)(((ow + 1) * W + Wo - 1) / Wo);
+                long h0, h1, w0, w1, a, b;
+                float acc = 0.0f, div;
+                if (adaptive) { /* (oh * H wraps a 32-bit size_t: dims go to 2^28) */
+                    h0 = (long)((uint64_t)oh * H / Ho);
+                    h1 = (long)(((uint64_t)oh * H + H + Ho - 1) / Ho);
+                    w0 = (long)((uint64_t)ow * W / Wo);
+                    w1 = (long)(((uint64_t)ow * W + W + Wo - 1) / Wo);
                     for (a = h0; a < h1; a++)
                         for (b = w0; b < w1; b++) acc += xc[(size_t)a * W + (size_t)b];
-                    y[(c * Ho + oh) * Wo + ow] = acc / (float)((h1 - h0) * (w1 - w0));
+                    y[(c * Ho + oh) * Wo + ow] = acc / ((float)(h1 - h0) * (float)(w1 - w0));
                 } else if (is_max) {
                     /* only the taps inside the input: a file may give a huge
                        kernel that is nearly all padding */
@@ -2064,15 +2071,16 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
                     w0 = (long)ow * sw - pw;
                     h1 = h0 + kh < (long)H + ph ? h0 + kh : (long)H + ph;
                     w1 = w0 + kw < (long)W + pw ? w0 + kw : (long)W + pw;
-                    div = (h1 - h0) * (w1 - w0);
+                    /* in float: each side is up to 2^28 (avloc__nn_win_out), the product wraps a long */
+                    div = (float)(h1 - h0) * (float)(w1 - w0);
                     if (h0 < 0) h0 = 0;
                     if (w0 < 0) w0 = 0;
                     if (h1 > (long)H) h1 = (long)H;
                     if (w1 > (long)W) w1 = (long)W;
-                    if (!nd->ia[AVLOC__NN_S_CIP]) div = (h1 - h0) * (w1 - w0);
+                    if (!nd->ia[AVLOC__NN_S_CIP]) div = (float)(h1 - h0) * (float)(w1 - w0);
                     for (a = h0; a < h1; a++)
                         for (b = w0; b < w1; b++) acc += xc[(size_t)a * W + (size_t)b];
-                    y[(c * Ho + oh) * Wo + ow] = div > 0 ? acc / (float)div : 0.0f;
+                    y[(c * Ho + oh) * Wo + ow] = div > 0.0f ? acc / div : 0.0f;
                 }
             }
 }

@@ -277,6 +277,73 @@ static void expect(const char *graph, int extra, int f64, avloc_result want, lon
     free(f);
 }
 
+#define G_2IN(op, attrs) "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}]," \
+    "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"" op "\",\"in\":[\"x\"],\"out\":[\"z\"],\"a\":{" attrs "}}," G_CONV("v", "c") "]}"
+
+/* Attributes near the parser's limit (integers below 1e9): their sums and
+   products wrapped a 32-bit long (in + 2 * padding, dilation * (k - 1),
+   stride * grid, the avg-pool divisor k * k, adaptive oh * H). Absurd ones
+   are refused with AVLOC_ERR_SIZE naming the node; the largest accepted
+   ones run (under qemu-arm, .ci/run's 32-bit step, too). */
+static void test_huge_attributes(void)
+{
+    size_t size;
+    avloc_nn_error err;
+    unsigned char *f;
+    /* refused: padding / dilated kernel / strided grid beyond 2^28 */
+    expect(G_2IN("max_pool2d", "\"kernel_size\":999999999,\"padding\":499999999"), 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},"
+           "\"a\":{\"padding\":999999999,\"dilation\":999999999}}]}", 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},"
+           "\"a\":{\"padding\":[999999999,1]}}]}", 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,5,5]}],\"outputs\":[\"y\"],\"nodes\":[{\"op\":\"conv_transpose2d\","
+           "\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\"},\"a\":{\"stride\":999999999}}]}",
+           1, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,5,5]}],\"outputs\":[\"y\"],\"nodes\":[{\"op\":\"conv_transpose2d\","
+           "\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},\"a\":{\"padding\":999999999,"
+           "\"dilation\":999999999}}]}", 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect(G_2IN("avg_pool2d", "\"kernel_size\":3,\"stride\":999999999,\"padding\":1,\"ceil_mode\":true"), 0, 0, AVLOC_OK, -1, "");
+    /* accepted at the limit, and run: a kernel that is nearly all padding
+       runs only its taps inside the input (every tap took ~1e18 steps) */
+    f = make_file(G_2IN("max_pool2d", "\"kernel_size\":268435455,\"padding\":134217727"), 0, 0, &size);
+    if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+    free(f);
+    f = make_file(G_2IN("avg_pool2d", "\"kernel_size\":268435455,\"padding\":134217727"), 0, 0, &size);
+    if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+    free(f);
+    f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,1,1]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],\"outputs\":[\"y\"],"
+                  "\"nodes\":[{\"op\":\"conv_transpose2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\"},"
+                  "\"a\":{\"stride\":999999999,\"dilation\":134217728,\"padding\":134217727}}," G_CONV("v", "c") "]}", 0, 0, &size);
+    if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+    free(f);
+    { /* adaptive pooling 2^17 -> 2^17 is the identity (ow * W wrapped a 32-bit size_t) */
+        enum { N = 1 << 17 };
+        static float x[N], v[25], y[N];
+        const float *ins[2] = {x, v};
+        float *outs[1] = {y};
+        avloc_nn net;
+        size_t obj, i, bad = 0;
+        unsigned char *mem;
+        void *arena, *scratch;
+        f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,1,131072]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+                      "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
+                      "\"a\":{\"output_size\":[1,131072]}}," G_CONV("v", "c") "]}", 0, 0, &size);
+        if (!f || avloc_nn_query(f, size, &obj) != AVLOC_OK) { CHECK(0); free(f); return; }
+        mem = (unsigned char *)malloc(obj);
+        CHECK_EQ_INT(avloc_nn_init_ex(&net, f, size, mem, obj, &err), AVLOC_OK);
+        arena = malloc(net.arena_bytes + 1);
+        scratch = malloc(net.scratch_bytes + 1);
+        for (i = 0; i < N; i++) x[i] = (float)(i % 1000);
+        CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, net.arena_bytes, scratch, net.scratch_bytes), AVLOC_OK);
+        for (i = 0; i < N; i++) bad += y[i] != x[i];
+        CHECK_EQ_INT((int)bad, 0);
+        free(arena);
+        free(scratch);
+        free(mem);
+        free(f);
+    }
+}
+
 static void test_hostile(void)
 {
     const char *good = G_HEAD G_CONV("x", "y") "]}";
@@ -314,17 +381,7 @@ static void test_hostile(void)
            "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"s\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
            0, 0, AVLOC_ERR_OVERFLOW, sizeof(size_t) >= 8 ? -1 : 0, /* 32 bits: u's own bytes wrap */
            sizeof(size_t) >= 8 ? "arena" : "too large");
-    { /* a kernel that is nearly all padding runs only its taps inside the
-         input (every tap took ~1e18 steps: run never returned) */
-        size_t size;
-        avloc_nn_error err;
-        unsigned char *f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
-                                     "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"max_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
-                                     "\"a\":{\"kernel_size\":999999999,\"padding\":499999999}}," G_CONV("v", "c") "]}",
-                                     0, 0, &size);
-        if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
-        free(f);
-    }
+    test_huge_attributes();
     { /* no graph metadata / wrong format */
         size_t size, obj;
         unsigned char *f = make_file(good, 0, 0, &size);
