@@ -24,7 +24,8 @@
            fprintf(stderr, "node %ld (%s): %s\n", err.node, err.name, err.msg);
            return 1;
        }
-       // exact memory of one inference (read from the planned object)
+       // exact memory of one inference (also before init, from the file:
+       // avloc_nn_query_sizes)
        void *arena = malloc(net.arena_bytes), *scratch = malloc(net.scratch_bytes);
        const float *inputs[1] = {x};        // graph inputs, in graph order, NCHW
        float *outputs[1] = {y};             // avloc_nn_output_info(&net, 0, &ti).numel floats
@@ -209,6 +210,23 @@ typedef void (*avloc_nn_rng_fn)(void *user, float *eps, size_t n);
 
 /* Bytes of object memory for this file (JSON syntax checked, no memory used). */
 AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_t *obj_bytes);
+/* All the memory of a network, for the file's input shapes or shapes
+   (NULL, or as in avloc_nn_init_shapes), before any object exists:
+   sizes->obj_bytes always (no memory needed, as avloc_nn_query), and with
+   a work area of at least obj_bytes also the exact arena_bytes and
+   scratch_bytes of one inference (what avloc_nn_run_f32 touches; one byte
+   less is refused) and the other plan figures. Exact planning needs the
+   per-tensor tables, so it lays a temporary object out in work (which is
+   free again on return: pass the memory the object will live in). Too
+   small or NULL work: AVLOC_ERR_WORKSPACE with only obj_bytes filled;
+   a bad file: init's error, reason in *err (optional). */
+typedef struct avloc_nn_sizes {
+    size_t obj_bytes, arena_bytes, scratch_bytes;
+    size_t arena_lower_bound, gemm_bytes, weight_bytes;
+} avloc_nn_sizes;
+AVLOC_API avloc_result avloc_nn_query_sizes(const void *file, size_t file_bytes, const size_t *const *shapes,
+                                            void *work, size_t work_bytes, avloc_nn_sizes *sizes,
+                                            avloc_nn_error *err);
 /* Parse, validate, infer shapes, bind weights, plan memory. The file image
    must be the same bytes at the same address as for the query. On any
    failure *net is left zeroed (calls on it give AVLOC_ERR_STATE). */
@@ -1728,6 +1746,29 @@ AVLOC_API avloc_result avloc_nn_query(const void *file, size_t file_bytes, size_
     cfg.shapes = NULL;
     cfg.err = NULL;
     return avloc_layout_query(avloc__nn_layout, &cfg, obj_bytes, NULL);
+}
+
+AVLOC_API avloc_result avloc_nn_query_sizes(const void *file, size_t file_bytes, const size_t *const *shapes,
+                                            void *work, size_t work_bytes, avloc_nn_sizes *sizes,
+                                            avloc_nn_error *err)
+{
+    avloc_nn net;
+    avloc_result rc;
+    if (!sizes) return AVLOC_ERR_NULL;
+    memset(sizes, 0, sizeof *sizes);
+    if ((rc = avloc_nn_query(file, file_bytes, &sizes->obj_bytes)) != AVLOC_OK) {
+        if (err && rc != AVLOC_ERR_NULL) (void)avloc_nn_init_ex(&net, file, file_bytes, NULL, 0, err); /* the reason */
+        return rc;
+    }
+    if (!work || work_bytes < sizes->obj_bytes) return AVLOC_ERR_WORKSPACE;
+    if ((rc = avloc_nn_init_shapes(&net, file, file_bytes, shapes, work, work_bytes, err)) != AVLOC_OK) return rc;
+    sizes->arena_bytes = net.arena_bytes;
+    sizes->scratch_bytes = net.scratch_bytes;
+    sizes->arena_lower_bound = net.arena_lower_bound;
+    sizes->gemm_bytes = net.gemm_bytes;
+    sizes->weight_bytes = net.weight_bytes;
+    avloc_nn_destroy(&net);
+    return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_nn_init_ex(avloc_nn *net, const void *file, size_t file_bytes, void *mem,

@@ -65,11 +65,12 @@ static double max_err_scaled(const float *y, const float *ref, size_t n)
 }
 
 /* Runs net on the io vectors; returns the worst scaled error (or 1e9). */
-static double run_case(const avloc_nn *net, const avloc_st_reader *io, int strict_memory)
+/* ab, sb: the arena and scratch bytes avloc_nn_query_sizes gave. */
+static double run_case(const avloc_nn *net, const avloc_st_reader *io, int strict_memory, size_t ab, size_t sb)
 {
     const float *in[8];
     float *out[8], *ref[8];
-    unsigned char *arena = guarded(net->arena_bytes), *scratch = guarded(net->scratch_bytes);
+    unsigned char *arena = guarded(ab), *scratch = guarded(sb);
     size_t k, nref[8];
     char name[16];
     double worst = 0.0;
@@ -94,25 +95,25 @@ static double run_case(const avloc_nn *net, const avloc_st_reader *io, int stric
         snprintf(name, sizeof name, "out%u", (unsigned)k);
         CHECK(avloc_st_read_f32(io, name, ref[k], ti.numel) == AVLOC_OK);
     }
-    rc = avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes, scratch + GUARD, net->scratch_bytes);
+    rc = avloc_nn_run_f32(net, in, out, arena + GUARD, ab, scratch + GUARD, sb);
     CHECK_EQ_INT(rc, AVLOC_OK);
     for (k = 0; k < net->n_outputs; k++) {
         double e = max_err_scaled(out[k], ref[k], nref[k]);
         if (!(e <= worst)) worst = e;
     }
-    CHECK(guards_ok(arena, net->arena_bytes));
-    CHECK(guards_ok(scratch, net->scratch_bytes));
+    CHECK(guards_ok(arena, ab));
+    CHECK(guards_ok(scratch, sb));
     if (strict_memory) {
         /* the highest arena bytes were used: the size is not over-reported */
-        if (net->arena_bytes) {
+        if (ab) {
             size_t i, touched = 0;
-            for (i = net->arena_bytes - 4; i < net->arena_bytes; i++) touched |= arena[GUARD + i] != ((i & 3) == 3 ? 0x7f : 0xff);
+            for (i = ab - 4; i < ab; i++) touched |= arena[GUARD + i] != ((i & 3) == 3 ? 0x7f : 0xff);
             CHECK(touched);
         }
-        if (net->arena_bytes)
-            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes - 1, scratch + GUARD, net->scratch_bytes), AVLOC_ERR_WORKSPACE);
-        if (net->scratch_bytes)
-            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes, scratch + GUARD, net->scratch_bytes - 1), AVLOC_ERR_WORKSPACE);
+        if (ab)
+            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, ab - 1, scratch + GUARD, sb), AVLOC_ERR_WORKSPACE);
+        if (sb)
+            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, ab, scratch + GUARD, sb - 1), AVLOC_ERR_WORKSPACE);
     }
     for (k = 0; k < net->n_inputs; k++) free((void *)(uintptr_t)in[k]);
     for (k = 0; k < net->n_outputs; k++) { free(out[k]); free(ref[k]); }
@@ -124,7 +125,7 @@ static double run_case(const avloc_nn *net, const avloc_st_reader *io, int stric
 static void test_case(const char *cname)
 {
     char fname[256];
-    unsigned char *model, *iof, *shifted, *mem;
+    unsigned char *model, *iof, *shifted, *mem, *mem2q;
     size_t msize, iosize, obj;
     avloc_nn net, net2;
     avloc_nn_error err;
@@ -138,15 +139,26 @@ static void test_case(const char *cname)
     CHECK(avloc_st_open(&io, iof, iosize) == AVLOC_OK);
     CHECK_EQ_INT(avloc_nn_query(model, msize, &obj), AVLOC_OK);
     mem = (unsigned char *)malloc(obj);
+    mem2q = (unsigned char *)malloc(obj);
     /* (obj includes the core's alignment slack, so only a clearly short block must fail) */
     CHECK_EQ_INT(avloc_nn_init_ex(&net, model, msize, mem, obj / 2, &err), AVLOC_ERR_WORKSPACE);
     if (avloc_nn_init_ex(&net, model, msize, mem, obj, &err) != AVLOC_OK) {
         CHECK_MSG(0, "%s: init failed at node %ld (%s): %s", cname, err.node, err.name, err.msg);
-        free(model); free(iof); free(mem);
+        free(model); free(iof); free(mem); free(mem2q);
         return;
     }
     CHECK_EQ_INT((int)net.n_copied_weights, 0);
-    e = run_case(&net, &io, 1);
+    { /* the query gives the exact plan before any object: the same figures
+         (run_case runs with exactly these and refuses one byte less) */
+        avloc_nn_sizes sz;
+        CHECK_EQ_INT(avloc_nn_query_sizes(model, msize, NULL, NULL, 0, &sz, NULL), AVLOC_ERR_WORKSPACE);
+        CHECK(sz.obj_bytes == obj && sz.arena_bytes == 0);
+        CHECK_EQ_INT(avloc_nn_query_sizes(model, msize, NULL, mem2q, obj - 1, &sz, NULL), AVLOC_ERR_WORKSPACE);
+        CHECK_EQ_INT(avloc_nn_query_sizes(model, msize, NULL, mem2q, obj, &sz, NULL), AVLOC_OK);
+        CHECK(sz.obj_bytes == obj && sz.arena_bytes == net.arena_bytes && sz.scratch_bytes == net.scratch_bytes &&
+              sz.arena_lower_bound == net.arena_lower_bound && sz.weight_bytes == net.weight_bytes);
+        e = run_case(&net, &io, 1, sz.arena_bytes, sz.scratch_bytes);
+    }
     CHECK_MSG(e <= 1e-4, "%s: max error %.3g of output scale", cname, e);
     printf("  %-18s nodes %3u  arena %7u B  bound %7u B (x%.3f)  scratch %6u B  max err %.2e\n", cname,
            (unsigned)net.n_nodes, (unsigned)net.arena_bytes, (unsigned)net.arena_lower_bound,
@@ -164,7 +176,7 @@ static void test_case(const char *cname)
         CHECK_EQ_INT(avloc_nn_init(&net2, shifted + 1, msize, mem2, obj2), AVLOC_OK);
         if (net2.magic) {
             CHECK(net2.n_copied_weights > 0 || net.weight_bytes == 0);
-            e = run_case(&net2, &io, 0);
+            e = run_case(&net2, &io, 0, net2.arena_bytes, net2.scratch_bytes);
             CHECK_MSG(e <= 1e-4, "%s (misaligned): max error %.3g", cname, e);
         }
         free(mem2);
@@ -173,6 +185,7 @@ static void test_case(const char *cname)
     CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
     free(shifted);
     free(mem);
+    free(mem2q);
     free(model);
     free(iof);
 }
@@ -613,6 +626,22 @@ static void test_init_shapes(void)
         avloc_nn_output_info(&net, 0, &ti); /* convT x2 twice: 4x the spatial size */
         CHECK(ti.ndim == 4 && ti.shape[2] == 20 && ti.shape[3] == 12);
         CHECK(net.arena_bytes != arena_file);
+    }
+    { /* the query with other shapes plans for them, in the object's memory */
+        avloc_nn_sizes sz;
+        size_t arena_other = net.arena_bytes, scratch_other = net.scratch_bytes;
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, sp, mem, obj, &sz, &err), AVLOC_OK);
+        CHECK(sz.arena_bytes == arena_other && sz.scratch_bytes == scratch_other && sz.obj_bytes == obj);
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, NULL, mem, obj, &sz, &err), AVLOC_OK);
+        CHECK(sz.arena_bytes == arena_file);
+        sp[0] = batch2;
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, sp, mem, obj, &sz, &err), AVLOC_ERR_SIZE);
+        CHECK(strstr(err.msg, "batch") != NULL && sz.arena_bytes == 0);
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, NULL, mem, obj, NULL, &err), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_nn_query_sizes(NULL, msize, NULL, mem, obj, &sz, &err), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, 40, NULL, mem, obj, &sz, &err), AVLOC_ERR_FORMAT);
+        CHECK(err.msg[0] != '\0' && sz.obj_bytes == 0);
+        sp[0] = other;
     }
     sp[0] = batch2;
     CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_ERR_SIZE);
