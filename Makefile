@@ -22,7 +22,7 @@ HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test demo clean bench check-headers
+.PHONY: all test demo clean bench check-headers install uninstall
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
 
@@ -70,6 +70,25 @@ $(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
 $(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I. -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# Installs the headers (PREFIX/include/avloc), a pkg-config file and a CMake
+# package (find_package(avloc) -> avloc::avloc); DESTDIR for staged installs.
+# Nothing is compiled: the library is header-only. Checked by tools/check_install.sh.
+PREFIX  ?= /usr/local
+VERSION := $(shell sed -n 's/^\#define AVLOC_VERSION_STRING "\(.*\)"/\1/p' avloc.h)
+INSTDIR  = $(DESTDIR)$(PREFIX)
+install:
+	@test -n "$(VERSION)" || { echo "no AVLOC_VERSION_STRING in avloc.h"; exit 1; }
+	mkdir -p "$(INSTDIR)/include/avloc" "$(INSTDIR)/lib/pkgconfig" "$(INSTDIR)/lib/cmake/avloc" "$(INSTDIR)/share/doc/avloc"
+	cp $(HEADERS) "$(INSTDIR)/include/avloc/"
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/pkg/avloc.pc.in > "$(INSTDIR)/lib/pkgconfig/avloc.pc"
+	sed -e 's|@VERSION@|$(VERSION)|' tools/pkg/avlocConfig.cmake.in > "$(INSTDIR)/lib/cmake/avloc/avlocConfig.cmake"
+	sed -e 's|@VERSION@|$(VERSION)|' tools/pkg/avlocConfigVersion.cmake.in > "$(INSTDIR)/lib/cmake/avloc/avlocConfigVersion.cmake"
+	cp LICENSE README.md CHANGELOG.md "$(INSTDIR)/share/doc/avloc/"
+
+uninstall:
+	rm -rf "$(INSTDIR)/include/avloc" "$(INSTDIR)/lib/cmake/avloc" "$(INSTDIR)/share/doc/avloc"
+	rm -f "$(INSTDIR)/lib/pkgconfig/avloc.pc"
 
 clean:
 	rm -rf $(BUILD)

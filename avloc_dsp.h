@@ -261,7 +261,9 @@ typedef enum avloc_pad_mode {
 typedef struct avloc_stft_config {
     size_t n_fft;            /* 512; FFT size, >= 2 */
     size_t hop;              /* 128; >= 1 */
-    size_t win_length;       /* 512; 1..n_fft, zero-padded to n_fft and centred as torch.stft */
+    size_t win_length;       /* 512; 1..n_fft, zero-padded to n_fft and centred as torch.stft;
+                                0 means n_fft (torch's win_length=None), so a preset
+                                whose n_fft is changed keeps a full-length window */
     avloc_window window;     /* AVLOC_WINDOW_HANN */
     int periodic;            /* 1: periodic window (torch/scipy default) */
     int center;              /* 1: pad n_fft/2 on both sides, frame t centred at t*hop */
@@ -486,17 +488,34 @@ typedef struct avloc_melspec_f32 {
     size_t scratch_bytes;
 } avloc_melspec_f32;
 
-/* librosa 0.10 defaults: sr 22050, n_fft 2048, hop 512, hann, center with
-   zero padding, power 2, Slaney scale + Slaney norm, 128 mels, fmax sr/2,
-   power_to_db(ref 1, amin 1e-10, top_db 80), 20 MFCC, no lifter. */
+/* Presets: each returns exactly what the named library function returns with
+   its defaults (dB is one field away: .log = AVLOC_LOG_DB). Every preset has
+   stft.win_length = 0 (= n_fft, as both libraries' win_length=None), so
+   changing only stft.n_fft keeps a full-length window; hop is not derived
+   again (set it too: librosa's default is win_length // 4, torchaudio's // 2).
+   MFCC presets need the dB step; the mel-only presets have n_mfcc = 0.
+
+   librosa 0.10 librosa.feature.melspectrogram: sr 22050, n_fft 2048, hop 512,
+   hann, center with zero padding, power 2, Slaney scale + Slaney norm, 128
+   mels, fmax sr/2; power (no log). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void);
-/* torchaudio 0.13 MelSpectrogram defaults with sr 16000: n_fft 400, hop 200,
-   hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000, no log, no MFCC. */
+/* librosa.power_to_db(librosa.feature.melspectrogram(...)): ref 1, amin 1e-10,
+   top_db 80 (clipped below max - 80 dB of each call). */
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void);
+/* librosa.feature.mfcc: the dB log-mel above, then 20 coefficients DCT-II
+   ortho, no lifter. */
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void);
+/* torchaudio 0.13 transforms.MelSpectrogram defaults with sr 16000: n_fft 400,
+   hop 200, hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000;
+   power (no log). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void);
-/* torchaudio 0.13 MFCC defaults (sr 16000): the MelSpectrogram above, then
-   AmplitudeToDB("power", top_db 80), 40 coefficients DCT-II ortho. */
+/* torchaudio AmplitudeToDB("power") of that MelSpectrogram: 10 log10(max(x,
+   1e-10)), top_db None (no clipping; top_db < 0 here). */
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_db(void);
+/* torchaudio 0.13 transforms.MFCC defaults (sr 16000): the MelSpectrogram
+   above, then AmplitudeToDB("power", top_db 80), 40 coefficients DCT-II ortho. */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void);
-/* = avloc_melspec_config_librosa() */
+/* = avloc_melspec_config_librosa() (power mel spectrogram) */
 AVLOC_API avloc_melspec_config avloc_melspec_config_default(void);
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
@@ -1743,11 +1762,17 @@ AVLOC_API avloc_stft_config avloc_stft_config_default(void)
     return c;
 }
 
+/* win_length 0 stands for n_fft, as torch.stft's win_length=None */
+static size_t avloc__stft_win_length(const avloc_stft_config *c)
+{
+    return c->win_length ? c->win_length : c->n_fft;
+}
+
 static avloc_result avloc__stft_check(const avloc_stft_config *c)
 {
     if (!c) return AVLOC_ERR_NULL;
     if (c->n_fft < 2 || c->n_fft > AVLOC_MAX_DIM || c->hop == 0 || c->hop > AVLOC_MAX_DIM ||
-        c->win_length == 0 || c->win_length > c->n_fft)
+        c->win_length > c->n_fft)
         return AVLOC_ERR_SIZE;
     if (!avloc__window_valid(c->window)) return AVLOC_ERR_PARAM;
     if (c->pad_mode != AVLOC_PAD_REFLECT && c->pad_mode != AVLOC_PAD_CONSTANT) return AVLOC_ERR_PARAM;
@@ -1811,17 +1836,19 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
         *scratch_bytes = avloc_arena_needed(&sa);
     }
     if (s) {
-        size_t left = (n - cfg->win_length) / 2;
+        size_t wl = avloc__stft_win_length(cfg);
+        size_t left = (n - wl) / 2;
         if (!w || !pm) return AVLOC_ERR_WORKSPACE;
         r = avloc_fft_init_f32(&s->fft, n, AVLOC_FFT_REAL, pm, plan_bytes);
         if (r != AVLOC_OK) return r;
         memset(w, 0, n * sizeof *w);
-        avloc__window_fill(cfg->window, cfg->periodic, w + left, cfg->win_length);
+        avloc__window_fill(cfg->window, cfg->periodic, w + left, wl);
         s->cfg = *cfg;
+        s->cfg.win_length = wl; /* the stored config says what was built */
         s->n_bins = cfg->onesided ? n / 2 + 1 : n;
         s->window = w;
         s->win_start = left;
-        s->win_end = left + cfg->win_length;
+        s->win_end = left + wl;
         s->scratch_bytes = *scratch_bytes;
     }
     return AVLOC_OK;
@@ -2593,7 +2620,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void)
     c.stft = avloc_stft_config_default();
     c.stft.n_fft = 2048;
     c.stft.hop = 512;
-    c.stft.win_length = 2048;
+    c.stft.win_length = 0; /* = n_fft */
     c.stft.pad_mode = AVLOC_PAD_CONSTANT;
     c.sample_rate = 22050.0f;
     c.n_mels = 128;
@@ -2602,16 +2629,30 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void)
     c.scale = AVLOC_MEL_SLANEY;
     c.norm = AVLOC_MEL_NORM_SLANEY;
     c.power = 2.0f;
-    c.log = AVLOC_LOG_DB;
+    c.log = AVLOC_LOG_NONE;  /* librosa.feature.melspectrogram returns power */
     c.db_mult = 10.0f;
     c.db_ref = 1.0f;
     c.db_amin = 1e-10f;
     c.top_db = 80.0f;
     c.ln_eps = 1e-6f;
     c.ln_add = 1;
-    c.n_mfcc = 20;
+    c.n_mfcc = 0;
     c.lifter = AVLOC_LIFTER_NONE;
     c.lifter_L = 22.0f;
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa();
+    c.log = AVLOC_LOG_DB;
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa_db();
+    c.n_mfcc = 20;
     return c;
 }
 
@@ -2620,7 +2661,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     avloc_melspec_config c = avloc_melspec_config_librosa();
     c.stft.n_fft = 400;
     c.stft.hop = 200;
-    c.stft.win_length = 400;
+    c.stft.win_length = 0; /* = n_fft */
     c.stft.pad_mode = AVLOC_PAD_REFLECT;
     c.sample_rate = 16000.0f;
     c.fmax = 8000.0f;
@@ -2631,10 +2672,18 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     return c;
 }
 
-AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void)
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_db(void)
 {
     avloc_melspec_config c = avloc_melspec_config_torchaudio();
     c.log = AVLOC_LOG_DB;
+    c.top_db = -1.0f; /* AmplitudeToDB's top_db=None */
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_torchaudio();
+    c.log = AVLOC_LOG_DB; /* transforms.MFCC: AmplitudeToDB("power", top_db=80) */
     c.n_mfcc = 40;
     return c;
 }

@@ -111,6 +111,35 @@ static int make_melspec(avloc_melspec_f32 *m, const avloc_melspec_config *c)
     return 1;
 }
 
+/* win_length 0 = n_fft: a preset whose n_fft alone is changed gets a full
+   n_fft window (it kept 400 taps before), the same result as an explicit
+   win_length = n_fft; the stored config says what was built. */
+static void test_win_length_default(const float *x, size_t n)
+{
+    avloc_melspec_config a = avloc_melspec_config_torchaudio(), b;
+    avloc_melspec_f32 m;
+    size_t nf = 0, i, diff = 0;
+    float *ya, *yb;
+    a.stft.n_fft = 512;
+    a.stft.hop = 256;
+    b = a;
+    b.stft.win_length = 512;
+    CHECK(a.stft.win_length == 0);
+    CHECK(avloc_stft_frames(&a.stft, n, &nf) == AVLOC_OK);
+    ya = (float *)malloc(nf * a.n_mels * sizeof *ya);
+    yb = (float *)malloc(nf * a.n_mels * sizeof *yb);
+    if (!ya || !yb) { CHECK(0); free(ya); free(yb); return; }
+    CHECK(make_melspec(&m, &a));
+    CHECK_EQ_INT(m.stft.cfg.win_length, 512);
+    CHECK(m.stft.win_start == 0 && m.stft.win_end == 512);
+    CHECK(avloc_melspec_compute_f32(&m, x, n, ya, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    CHECK(make_melspec(&m, &b));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, yb, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    for (i = 0; i < nf * a.n_mels; i++) diff += ya[i] != yb[i];
+    CHECK_MSG(diff == 0, "win_length 0 and win_length n_fft differ in %lu values", (unsigned long)diff);
+    free(ya); free(yb);
+}
+
 static void test_torchaudio(const float *x, size_t n)
 {
     th_array gm = th_golden("dsp_ta_melspec.npy"), gl = th_golden("dsp_ta_logmel.npy"), gc = th_golden("dsp_ta_mfcc.npy");
@@ -144,7 +173,28 @@ static void test_torchaudio(const float *x, size_t n)
     e = abs_max(mf, &gc);
     CHECK_MSG(e <= 2e-3, "torchaudio MFCC max err %g", e);
     printf("  torchaudio MFCC: max err %.2e\n", e);
+    /* AmplitudeToDB("power") with top_db None: 10 log10(max(x, 1e-10)) of the
+       MelSpectrogram golden, nothing clipped (the golden spans > 80 dB) */
+    cfg = avloc_melspec_config_torchaudio_db();
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, mel, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    {
+        size_t i;
+        double worst = 0.0, mx = -1e30, mn = 1e30;
+        for (i = 0; i < gm.n; i++) {
+            double want = 10.0 * log10(gm.data[i] > 1e-10 ? gm.data[i] : 1e-10);
+            double d = fabs((double)mel[i] - want);
+            if (want > mx) mx = want;
+            if (want < mn) mn = want;
+            if (want > mx - 60.0 && d > worst) worst = d;
+        }
+        CHECK_MSG(mx - mn > 80.0, "golden spans %g dB: the no-clipping check needs > 80", mx - mn);
+        CHECK_MSG(worst <= 1e-3, "torchaudio_db preset max err %g dB within 60 dB of max", worst);
+        for (i = 0; i < gm.n; i++) if ((double)mel[i] < mx - 80.5) break;
+        CHECK_MSG(i < gm.n, "torchaudio_db preset clipped at top_db (AmplitudeToDB's default is None)");
+    }
     free(mel); free(mf);
+    test_win_length_default(x, n);
     th_free(&gm); th_free(&gl); th_free(&gc);
 }
 
@@ -168,13 +218,20 @@ static void test_librosa(const float *x, size_t n)
     lm = (float *)malloc(nf * 128 * sizeof *lm);
     inv = (float *)malloc(nf * 128 * sizeof *inv);
     mf = (float *)malloc(nf * 20 * sizeof *mf);
-    cfg.log = AVLOC_LOG_NONE;
+    /* the preset means librosa.feature.melspectrogram: power, no log */
+    CHECK(cfg.log == AVLOC_LOG_NONE && cfg.n_mfcc == 0);
     CHECK(make_melspec(&m, &cfg));
     CHECK(avloc_melspec_compute_f32(&m, x, n, mel, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
     e = rel_max(mel, &gm);
     CHECK_MSG(e <= 1e-4, "librosa melspectrogram rel err %g", e);
     printf("  librosa melspectrogram: max err %.2e of max\n", e);
-    cfg = avloc_melspec_config_librosa();
+    /* librosa.power_to_db(melspectrogram): the _db preset through compute */
+    cfg = avloc_melspec_config_librosa_db();
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, lm, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    e = abs_max(lm, &gl);
+    CHECK_MSG(e <= 1e-3, "librosa_db preset vs power_to_db max err %g dB", e);
+    cfg = avloc_melspec_config_librosa_mfcc();
     CHECK(make_melspec(&m, &cfg));
     CHECK(avloc_melspec_mfcc_f32(&m, x, n, lm, mf, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
     e = abs_max(lm, &gl);
