@@ -96,13 +96,20 @@
    --------------------
    AVLOC_NN_MAX_NDIM     tensor rank limit (default 6)
    AVLOC_NN_ALIGN        arena buffer alignment in bytes (default 16)
-   AVLOC_NN_TILE_BYTES   im2col/col2im tile budget (default 256 KiB; tiles
-                         keep at least 64 columns when it is >= 16 KiB)
+   AVLOC_NN_TILE_BYTES   im2col/col2im tile budget (default 1 MiB: measured
+                         ~11 % faster than 256 KiB on the U-VAE and VQ-VAE
+                         decoder, each GEMM call packs the weights again;
+                         tiles keep at least 64 columns when it is >= 16 KiB;
+                         a small net's tile is its whole output anyway)
    AVLOC_USE_CBLAS       (core macro) the module's matrix products go to
                          cblas_sgemm too
    AVLOC_NN_MINIMAL      only conv1d/conv2d, linear, the activations, add,
                          flatten and reshape are compiled (small MCU builds);
                          other ops give AVLOC_ERR_UNSUPPORTED at init
+   AVLOC_NN_NO_GELU, AVLOC_NN_NO_ELU, AVLOC_NN_NO_TRANSPOSED
+                         leave out one kind each (alone or with MINIMAL):
+                         gelu links erff/erfcf (~2 KB on a Cortex-M4), elu
+                         expm1f (~0.6 KB); AVLOC_ERR_UNSUPPORTED at init
 
    LICENSE: MIT, see avloc.h.
 */
@@ -121,7 +128,7 @@
 #define AVLOC_NN_ALIGN 16
 #endif
 #ifndef AVLOC_NN_TILE_BYTES
-#define AVLOC_NN_TILE_BYTES (256u * 1024u)
+#define AVLOC_NN_TILE_BYTES (1024u * 1024u)
 #endif
 #define AVLOC_NN_MAX_NAME 256 /* longest tensor name (bytes) looked up in the file */
 #define AVLOC_NN_MAX_WEIGHTS 5
@@ -1157,18 +1164,26 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
     const int64_t k = nd->ia[AVLOC__NN_S_KERNEL + i], s = nd->ia[AVLOC__NN_S_STRIDE + i],
                   p = nd->ia[AVLOC__NN_S_PAD + i], d = nd->ia[AVLOC__NN_S_DIL + i],
                   lim = (int64_t)AVLOC_MAX_DIM, n = (int64_t)in;
-    int64_t o, num;
+    int64_t o;
+    long num; /* within +-(3 * 2^28 + 1e9) once padding and extent are bounded: a long
+                 (and a 32-bit division: no 64-bit division routine linked on an MCU) */
     if (p > lim || d * (k - 1) > lim) return 0;
     if (transposed) {
         o = (n - 1) * s - 2 * p + d * (k - 1) + nd->ia[AVLOC__NN_S_OUTPAD + i] + 1;
     } else {
-        num = n + 2 * p - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0);
-        o = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1; /* floor division, as PyTorch */
+        num = (long)(n + 2 * p - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0));
+        o = (num >= 0 ? num / (long)s : -((-num + (long)s - 1) / (long)s)) + 1; /* floor division, as PyTorch */
         if (ceil_mode && (o - 1) * s >= n + p) o--;
     }
     if (o < 1 || o > lim || ((transposed ? n : o) - 1) * s > lim) return 0;
     return (size_t)o;
 }
+
+/* Convolutions with fewer output positions than this (a 512-channel conv on
+   a 2 x 2 map) compute the transposed product cols^T W^T into scratch: the
+   micro-kernel's vector dimension then runs over output channels instead of
+   lanes left mostly empty (NR = 16 floats with AVX2). */
+#define AVLOC__NN_NARROW 16
 
 /* The packing scratch of avloc_gemm_f32 for one product shape; the net keeps
    the largest (the core query grows with min(m,96), min(n,2048), min(k,256)
@@ -1180,7 +1195,8 @@ static int avloc__nn_packs(size_t m, size_t n, size_t k)
        path. Above, pack even when n is tiny (a 512-channel conv on a 2 x 2
        map): the unpacked path is scalar across n < the vector width there,
        measured 2x slower on the ResNet-18 audio net. */
-    return (double)m * (double)n * (double)k >= 65536.0;
+    size_t t; /* (in integers: no double arithmetic linked on an MCU; a wrap is huge) */
+    return !avloc_size_mul(m, n, &t) || !avloc_size_mul(t, k, &t) || t >= 65536u;
 }
 
 static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_t k)
@@ -1254,6 +1270,10 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         if (!avloc_size_mul(rows, tile, &bytes) || !avloc_size_mul(bytes, sizeof(float), &bytes)) return AVLOC_ERR_OVERFLOW;
         nd->scratch = direct ? 0 : bytes;
         if (direct) nd->ia[AVLOC__NN_S_CEIL] = 0;
+        if (!transposed && !direct && tile < AVLOC__NN_NARROW) { /* the transposed product's n x Co/g block */
+            nd->scratch += tile * (Co / (size_t)g) * sizeof(float);
+            return avloc__nn_need_gemm(net, tile, Co / (size_t)g, rows);
+        }
         /* the products: conv W[Co/g x rows] cols[rows x tile]; transposed
            W^T[rows x Ci/g] X[Ci/g x tile] */
         if (transposed) return avloc__nn_need_gemm(net, rows, tile, C / (size_t)g);
@@ -1359,9 +1379,19 @@ static int avloc__nn_same(const avloc_nn_tensor *a, const avloc_nn_tensor *b)
     return a->ndim == b->ndim && memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof a->shape[0]) == 0;
 }
 
-/* AVLOC_NN_MINIMAL keeps conv, linear, activations, add and views only. */
+/* AVLOC_NN_MINIMAL keeps conv, linear, activations, add and views only;
+   AVLOC_NN_NO_GELU / _NO_ELU / _NO_TRANSPOSED leave out one kind each. */
 static int avloc__nn_built(avloc_nn_op op)
 {
+#ifdef AVLOC_NN_NO_GELU
+    if (op == AVLOC_NN_GELU) return 0;
+#endif
+#ifdef AVLOC_NN_NO_ELU
+    if (op == AVLOC_NN_ELU) return 0;
+#endif
+#ifdef AVLOC_NN_NO_TRANSPOSED
+    if (op == AVLOC_NN_CONVT1D || op == AVLOC_NN_CONVT2D) return 0;
+#endif
 #ifdef AVLOC_NN_MINIMAL
     return op == AVLOC_NN_CONV1D || op == AVLOC_NN_CONV2D || op == AVLOC_NN_LINEAR || op == AVLOC_NN_ADD ||
            op == AVLOC_NN_FLATTEN || op == AVLOC_NN_RESHAPE || (op >= AVLOC_NN_RELU && op <= AVLOC_NN_GELU);
@@ -1380,7 +1410,9 @@ static avloc_result avloc__nn_infer_more(avloc__nn_ctx *c, avloc_nn_node *nd)
     size_t shape[AVLOC_NN_MAX_NDIM], i, ws[2];
     long d;
     switch (nd->op) {
+#ifndef AVLOC_NN_NO_TRANSPOSED
     case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: return avloc__nn_infer_conv(c, nd, 1);
+#endif
     case AVLOC_NN_MAXPOOL1D: case AVLOC_NN_MAXPOOL2D: case AVLOC_NN_AVGPOOL1D: case AVLOC_NN_AVGPOOL2D:
     case AVLOC_NN_ADAPTIVE1D: case AVLOC_NN_ADAPTIVE2D: return avloc__nn_infer_pool(c, nd);
     case AVLOC_NN_UPSAMPLE: return avloc__nn_infer_upsample(c, nd);
@@ -1442,7 +1474,7 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
     avloc_nn *net = c->net;
     avloc_nn_tensor *x = avloc__nn_in(net, nd, 0), *y = avloc__nn_out(net, nd, 0);
     size_t shape[AVLOC_NN_MAX_NDIM], ws[2];
-    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL)", 0, 0);
+    if (!avloc__nn_built(nd->op)) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "op not in this build (AVLOC_NN_MINIMAL or AVLOC_NN_NO_*)", 0, 0);
     switch (nd->op) {
     case AVLOC_NN_CONV1D: case AVLOC_NN_CONV2D: return avloc__nn_infer_conv(c, nd, 0);
     case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: return avloc__nn_infer_reshape(c, nd);
@@ -1996,12 +2028,19 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
                     for (b = 0; b < c.kw; b++, row++)
                         avloc__nn_cols(c.col + row * n, xg + ch * c.H * c.W, NULL, c.H, c.W, c.Wo, p0, n, c.sh, c.sw,
                                        (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
+            if (n < AVLOC__NN_NARROW) { /* see avloc__nn_narrow */
+                float *z = c.col + K * n;
+                avloc__nn_gemm(r, 1, 1, n, c.Cog, K, c.col, n, wg, K, z, c.Cog, 0);
+                for (a = 0; a < c.Cog; a++)
+                    for (b = 0; b < n; b++) yg[a * P + p0 + b] += z[b * c.Cog + a];
+                continue;
+            }
             avloc__nn_gemm(r, 0, 0, c.Cog, n, K, wg, K, c.col, n, yg + p0, P, 1);
         }
     }
 }
 
-#ifndef AVLOC_NN_MINIMAL
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
 /* Transposed convolution: columns = W_g^T X_g, scattered into the output. */
 static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
@@ -2047,10 +2086,15 @@ static float avloc__nn_act(avloc_nn_op op, float v, const avloc_nn_node *nd)
     case AVLOC_NN_SIGMOID: return 1.0f / (1.0f + expf(-v));
     case AVLOC_NN_TANH: return tanhf(v);
     case AVLOC_NN_LEAKY_RELU: return v > 0.0f ? v : v * a;
+#ifndef AVLOC_NN_NO_ELU
     case AVLOC_NN_ELU: return v > 0.0f ? v : a * (expf(v) - 1.0f);
-    default: /* gelu */
+#endif
+#ifndef AVLOC_NN_NO_GELU
+    case AVLOC_NN_GELU:
         if (nd->ia[AVLOC__NN_S_MODE]) return 0.5f * v * (1.0f + tanhf(0.7978845608f * (v + 0.044715f * v * v * v)));
         return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+#endif
+    default: return v; /* ops left out of the build never pass init */
     }
 }
 
@@ -2066,6 +2110,47 @@ static void avloc__nn_split(const avloc_nn_tensor *t, long d, size_t *outer, siz
     *n = t->shape[d];
 }
 
+/* floor(o * in / out) as *lo (remainder *rem) for o + 1, from those of o:
+   stepped by in / out and in % out, so that nothing wraps a 32-bit size_t
+   (o * in goes to 2^56) and no 64-bit division routine is linked. */
+static void avloc__nn_adapt_step(size_t in, size_t out, size_t *lo, size_t *rem)
+{
+    *lo += in / out;
+    *rem += in % out;
+    if (*rem >= out) {
+        (*lo)++;
+        *rem -= out;
+    }
+}
+
+/* Adaptive average pooling: PyTorch's windows [floor(o * in / out),
+   ceil((o + 1) * in / out)) on both axes. */
+static void avloc__nn_adaptive(const float *x, float *y, size_t C, size_t H, size_t W, size_t Ho, size_t Wo)
+{
+    size_t c, oh, ow, a, b;
+    for (c = 0; c < C; c++) {
+        size_t h0 = 0, hr = 0;
+        for (oh = 0; oh < Ho; oh++) {
+            size_t h1 = h0, h1r = hr, w0 = 0, wr = 0, he;
+            avloc__nn_adapt_step(H, Ho, &h1, &h1r);
+            he = h1 + (h1r != 0);
+            for (ow = 0; ow < Wo; ow++) {
+                size_t w1 = w0, w1r = wr, we;
+                float acc = 0.0f;
+                avloc__nn_adapt_step(W, Wo, &w1, &w1r);
+                we = w1 + (w1r != 0);
+                for (a = h0; a < he; a++)
+                    for (b = w0; b < we; b++) acc += x[(c * H + a) * W + b];
+                y[(c * Ho + oh) * Wo + ow] = acc / ((float)(he - h0) * (float)(we - w0));
+                w0 = w1;
+                wr = w1r;
+            }
+            h0 = h1;
+            hr = h1r;
+        }
+    }
+}
+
 static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, 0), *yt = avloc__nn_out(r->net, nd, 0);
@@ -2079,21 +2164,17 @@ static void avloc__nn_pool(const avloc__nn_run *r, const avloc_nn_node *nd)
                dh = nd->ia[AVLOC__NN_S_DIL], dw = nd->ia[AVLOC__NN_S_DIL + 1];
     avloc__nn_geom(xt, &C, &H, &W);
     avloc__nn_geom(yt, &C, &Ho, &Wo);
+    if (adaptive) {
+        avloc__nn_adaptive(x, y, C, H, W, Ho, Wo);
+        return;
+    }
     for (c = 0; c < C; c++)
         for (oh = 0; oh < Ho; oh++)
             for (ow = 0; ow < Wo; ow++) {
                 const float *xc = x + c * H * W;
                 long h0, h1, w0, w1, a, b;
                 float acc = 0.0f, div;
-                if (adaptive) { /* (oh * H wraps a 32-bit size_t: dims go to 2^28) */
-                    h0 = (long)((uint64_t)oh * H / Ho);
-                    h1 = (long)(((uint64_t)oh * H + H + Ho - 1) / Ho);
-                    w0 = (long)((uint64_t)ow * W / Wo);
-                    w1 = (long)(((uint64_t)ow * W + W + Wo - 1) / Wo);
-                    for (a = h0; a < h1; a++)
-                        for (b = w0; b < w1; b++) acc += xc[(size_t)a * W + (size_t)b];
-                    y[(c * Ho + oh) * Wo + ow] = acc / ((float)(h1 - h0) * (float)(w1 - w0));
-                } else if (is_max) {
+                if (is_max) {
                     /* only the taps inside the input: a file may give a huge
                        kernel that is nearly all padding */
                     float m = -INFINITY;
@@ -2274,6 +2355,9 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
         }
         return;
     }
+    case AVLOC_NN_RELU: /* its own loop: vectorised (avloc__nn_act's switch per value is not) */
+        for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        return;
     default:
         for (i = 0; i < n; i++) y[i] = avloc__nn_act(nd->op, x[i], nd);
     }
@@ -2347,7 +2431,9 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
         case AVLOC_NN_LINEAR: avloc__nn_linear(&r, nd); break;
         case AVLOC_NN_FLATTEN: case AVLOC_NN_RESHAPE: break; /* views */
 #ifndef AVLOC_NN_MINIMAL
+#ifndef AVLOC_NN_NO_TRANSPOSED
         case AVLOC_NN_CONVT1D: case AVLOC_NN_CONVT2D: avloc__nn_convt(&r, nd); break;
+#endif
         case AVLOC_NN_MAXPOOL1D: case AVLOC_NN_MAXPOOL2D: case AVLOC_NN_AVGPOOL1D: case AVLOC_NN_AVGPOOL2D:
         case AVLOC_NN_ADAPTIVE1D: case AVLOC_NN_ADAPTIVE2D: avloc__nn_pool(&r, nd); break;
         case AVLOC_NN_UPSAMPLE: avloc__nn_upsample(&r, nd); break;
@@ -2357,6 +2443,9 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
 #endif
         default: avloc__nn_elementwise(&r, nd); break;
         }
+#ifdef AVLOC_NN_NODE_DONE
+        AVLOC_NN_NODE_DONE(net, i); /* profiling hook (bench/bench_nn.c) */
+#endif
     }
     for (k = 0; k < net->n_outputs; k++) { /* outputs that live elsewhere */
         const float *src = avloc__nn_data(&r, net->outputs[k]);

@@ -293,6 +293,44 @@ static void expect(const char *graph, int extra, int f64, avloc_result want, lon
 #define G_2IN(op, attrs) "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}]," \
     "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"" op "\",\"in\":[\"x\"],\"out\":[\"z\"],\"a\":{" attrs "}}," G_CONV("v", "c") "]}"
 
+/* adaptive_avg_pool2d of a 1 x W row to 1 x Wo against PyTorch's windows
+   [floor(o W / Wo), ceil((o + 1) W / Wo)) computed in 64 bits here. */
+static void test_adaptive_1x(size_t W, size_t Wo)
+{
+    static float x[1 << 17], v[25], y[1 << 17];
+    const float *ins[2] = {x, v};
+    float *outs[1] = {y};
+    char graph[1024];
+    avloc_nn net;
+    avloc_nn_error err;
+    size_t obj, i, size, bad = 0;
+    unsigned char *mem, *f;
+    void *arena, *scratch;
+    snprintf(graph, sizeof graph, "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,1,%u]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+             "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
+             "\"a\":{\"output_size\":[1,%u]}}," G_CONV("v", "c") "]}", (unsigned)W, (unsigned)Wo);
+    f = make_file(graph, 0, 0, &size);
+    if (!f || avloc_nn_query(f, size, &obj) != AVLOC_OK) { CHECK(0); free(f); return; }
+    mem = (unsigned char *)malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, f, size, mem, obj, &err), AVLOC_OK);
+    arena = malloc(net.arena_bytes + 1);
+    scratch = malloc(net.scratch_bytes + 1);
+    for (i = 0; i < W; i++) x[i] = (float)(i % 1000);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, net.arena_bytes, scratch, net.scratch_bytes), AVLOC_OK);
+    for (i = 0; i < Wo; i++) {
+        size_t lo = (size_t)((unsigned long long)i * W / Wo), hi = (size_t)(((unsigned long long)i * W + W + Wo - 1) / Wo), k;
+        double want = 0.0;
+        for (k = lo; k < hi; k++) want += x[k];
+        want /= (double)(hi - lo);
+        bad += !(fabs(y[i] - want) <= 1e-5 * (1.0 + fabs(want)));
+    }
+    CHECK_MSG(bad == 0, "adaptive %u -> %u: %u wrong", (unsigned)W, (unsigned)Wo, (unsigned)bad);
+    free(arena);
+    free(scratch);
+    free(mem);
+    free(f);
+}
+
 /* Attributes near the parser's limit (integers below 1e9): their sums and
    products wrapped a 32-bit long (in + 2 * padding, dilation * (k - 1),
    stride * grid, the avg-pool divisor k * k, adaptive oh * H). Absurd ones
@@ -329,32 +367,10 @@ static void test_huge_attributes(void)
                   "\"a\":{\"stride\":999999999,\"dilation\":134217728,\"padding\":134217727}}," G_CONV("v", "c") "]}", 0, 0, &size);
     if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
     free(f);
-    { /* adaptive pooling 2^17 -> 2^17 is the identity (ow * W wrapped a 32-bit size_t) */
-        enum { N = 1 << 17 };
-        static float x[N], v[25], y[N];
-        const float *ins[2] = {x, v};
-        float *outs[1] = {y};
-        avloc_nn net;
-        size_t obj, i, bad = 0;
-        unsigned char *mem;
-        void *arena, *scratch;
-        f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,1,131072]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
-                      "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
-                      "\"a\":{\"output_size\":[1,131072]}}," G_CONV("v", "c") "]}", 0, 0, &size);
-        if (!f || avloc_nn_query(f, size, &obj) != AVLOC_OK) { CHECK(0); free(f); return; }
-        mem = (unsigned char *)malloc(obj);
-        CHECK_EQ_INT(avloc_nn_init_ex(&net, f, size, mem, obj, &err), AVLOC_OK);
-        arena = malloc(net.arena_bytes + 1);
-        scratch = malloc(net.scratch_bytes + 1);
-        for (i = 0; i < N; i++) x[i] = (float)(i % 1000);
-        CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, net.arena_bytes, scratch, net.scratch_bytes), AVLOC_OK);
-        for (i = 0; i < N; i++) bad += y[i] != x[i];
-        CHECK_EQ_INT((int)bad, 0);
-        free(arena);
-        free(scratch);
-        free(mem);
-        free(f);
-    }
+    test_adaptive_1x(131072, 131072); /* the identity: ow * W wrapped a 32-bit size_t */
+    test_adaptive_1x(131072, 98304);
+    test_adaptive_1x(10, 4); /* remainders that carry exactly (2 + 2 = 4) */
+    test_adaptive_1x(6, 4);
 }
 
 static void test_hostile(void)
