@@ -530,6 +530,40 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
 
+/* Streaming log-mel / MFCC: push samples as they arrive (any block sizes),
+   complete frames come out, as avloc_melspec_compute_f32 (and _mfcc_f32) of
+   the whole signal with stft.center = 0 computes them. The log step per
+   cfg.log; dB's top_db, which a one-shot call applies relative to the max of
+   that call, is applied here relative to the running max of all dB values
+   since the last reset (the one-shot result exactly when the loudest frame
+   comes first; set top_db < 0 for no clipping: then the output equals the
+   one-shot one frame for frame). The melspec object is shared and read-only
+   (must outlive the stream); the stream holds the sample ring and the
+   running max: one per audio stream and thread. */
+typedef struct avloc_melspec_stream_f32 {
+    const avloc_melspec_f32 *m;
+    avloc_stft_stream_f32 stft;
+    float db_max;            /* running max of the dB values since reset */
+    size_t scratch_bytes;    /* per-push scratch */
+} avloc_melspec_stream_f32;
+
+/* bytes: the stream's own memory; scratch_bytes: per push call. */
+AVLOC_API avloc_result avloc_melspec_stream_query_f32(const avloc_melspec_f32 *m, size_t *bytes,
+                                                      size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_melspec_stream_init_f32(avloc_melspec_stream_f32 *s, const avloc_melspec_f32 *m,
+                                                     void *mem, size_t mem_bytes);
+AVLOC_API avloc_result avloc_melspec_stream_reset_f32(avloc_melspec_stream_f32 *s);
+AVLOC_API void avloc_melspec_stream_destroy_f32(avloc_melspec_stream_f32 *s);
+/* Consumes x[0..n) and writes at most max_frames rows of logmel (n_mels
+   each) and, when mfcc is not NULL (the melspec was built with n_mfcc > 0),
+   of mfcc (n_mfcc each). Stops early (*consumed < n) before the sample that
+   would complete one frame too many: call again with the rest. Non-finite
+   input is refused before anything is consumed. */
+AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s, const float *x, size_t n,
+                                                     float *logmel, float *mfcc, size_t max_frames,
+                                                     size_t *n_frames_out, size_t *consumed,
+                                                     void *scratch, size_t scratch_bytes);
+
 #endif /* !AVLOC_NO_MEL */
 
 /* ---------------------------------------------------- binaural features */
@@ -2852,6 +2886,137 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
+}
+
+/* ------------------------------------------------- streaming log-mel */
+
+/* Per-push scratch: the STFT stream's, then one frame of bins and powers. */
+static avloc_result avloc__melstream_scratch(const avloc_melspec_f32 *m, avloc_arena *a, void **stft_scr,
+                                             avloc_complex_f32 **bins, float **pw)
+{
+    size_t nb = m->stft.cfg.n_fft / 2 + 1;
+    *stft_scr = avloc_arena_push(a, m->stft.scratch_bytes, 1, AVLOC_ALIGN);
+    *bins = AVLOC_PUSH(a, avloc_complex_f32, nb);
+    *pw = AVLOC_PUSH(a, float, nb);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_query_f32(const avloc_melspec_f32 *m, size_t *bytes,
+                                                      size_t *scratch_bytes)
+{
+    avloc_arena a;
+    void *ss;
+    avloc_complex_f32 *b;
+    float *p;
+    avloc_result r;
+    if (!m || !bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (!m->stft.window || !m->mel.weights) return AVLOC_ERR_STATE;
+    r = avloc_stft_stream_query_f32(&m->stft, bytes);
+    if (r != AVLOC_OK) return r;
+    avloc_arena_init(&a, NULL, 0);
+    if (avloc__melstream_scratch(m, &a, &ss, &b, &p) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_init_f32(avloc_melspec_stream_f32 *s, const avloc_melspec_f32 *m,
+                                                     void *mem, size_t mem_bytes)
+{
+    size_t need = 0, scr = 0;
+    avloc_result r;
+    if (s) memset(s, 0, sizeof *s);
+    if (!s || !m || !mem) return AVLOC_ERR_NULL;
+    r = avloc_melspec_stream_query_f32(m, &need, &scr);
+    if (r != AVLOC_OK) return r;
+    if (mem_bytes < need) return AVLOC_ERR_WORKSPACE;
+    r = avloc_stft_stream_init_f32(&s->stft, &m->stft, mem, mem_bytes);
+    if (r != AVLOC_OK) { memset(s, 0, sizeof *s); return r; }
+    s->m = m;
+    s->scratch_bytes = scr;
+    s->db_max = -FLT_MAX;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_reset_f32(avloc_melspec_stream_f32 *s)
+{
+    if (!s) return AVLOC_ERR_NULL;
+    if (!s->m) return AVLOC_ERR_STATE;
+    s->db_max = -FLT_MAX;
+    return avloc_stft_stream_reset_f32(&s->stft);
+}
+
+AVLOC_API void avloc_melspec_stream_destroy_f32(avloc_melspec_stream_f32 *s)
+{
+    if (s) memset(s, 0, sizeof *s);
+}
+
+/* One frame's mel row and log: dB without clipping, then the running-max clip. */
+static avloc_result avloc__melstream_row(avloc_melspec_stream_f32 *s, const float *pw, float *row)
+{
+    const avloc_melspec_config *c = &s->m->cfg;
+    size_t nm = s->m->mel.n_mels, i;
+    avloc_result r;
+    avloc__mel_row(&s->m->mel, pw, row);
+    if (c->log == AVLOC_LOG_LN) return avloc_log_f32(row, nm, row, c->ln_eps, c->ln_add);
+    if (c->log != AVLOC_LOG_DB) return AVLOC_OK;
+    r = avloc_db_f32(row, nm, row, c->db_mult, c->db_ref, c->db_amin, -1.0f);
+    if (r != AVLOC_OK || c->top_db < 0.0f) return r;
+    for (i = 0; i < nm; i++) if (row[i] > s->db_max) s->db_max = row[i];
+    {
+        float lo = (float)((double)s->db_max - (double)c->top_db);
+        for (i = 0; i < nm; i++) if (row[i] < lo) row[i] = lo;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s, const float *x, size_t n,
+                                                     float *logmel, float *mfcc, size_t max_frames,
+                                                     size_t *n_frames_out, size_t *consumed,
+                                                     void *scratch, size_t scratch_bytes)
+{
+    const avloc_melspec_f32 *m;
+    avloc_arena a;
+    void *ss;
+    avloc_complex_f32 *bins;
+    float *pw;
+    size_t used = 0, written = 0, nb;
+    avloc_result r;
+    if (!s || (!x && n) || (!logmel && max_frames) || !n_frames_out || !consumed || !scratch) return AVLOC_ERR_NULL;
+    *n_frames_out = 0;
+    *consumed = 0;
+    m = s->m;
+    if (!m || !s->stft.ring) return AVLOC_ERR_STATE;
+    if (mfcc && !m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
+    if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    nb = m->stft.cfg.n_fft / 2 + 1;
+    /* one frame at a time through the STFT stream: no frame buffer to size */
+    while (written < max_frames) {
+        size_t got = 0, took = 0;
+        float *row = logmel + written * m->mel.n_mels;
+        r = avloc_stft_stream_push_f32(&s->stft, x + used, n - used, bins, 1, &got, &took,
+                                       ss, m->stft.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        used += took;
+        if (!got) break;
+        if (m->cfg.power == 2.0f) avloc__power2(bins, nb, pw);
+        else avloc_spec_power_f32(bins, nb, m->cfg.power, pw);
+        r = avloc__melstream_row(s, pw, row);
+        if (r == AVLOC_OK && mfcc) r = avloc_mfcc_apply_f32(&m->mfcc, row, 1, mfcc + written * m->mfcc.n_mfcc);
+        if (r != AVLOC_OK) return r;
+        written++;
+    }
+    if (written == max_frames && used < n) { /* take what completes no further frame */
+        size_t got = 0, took = 0;
+        r = avloc_stft_stream_push_f32(&s->stft, x + used, n - used, NULL, 0, &got, &took,
+                                       ss, m->stft.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        used += took;
+    }
+    *n_frames_out = written;
+    *consumed = used;
+    return AVLOC_OK;
 }
 
 #endif /* !AVLOC_NO_MEL */

@@ -148,6 +148,21 @@ static void feat_config_error(const char *cmd, avloc_result r, const avloc_melsp
     avcli_error(cmd, "invalid parameters (%s)%s", avloc_result_str(r), hint);
 }
 
+/* Frames longer than the signal carry no more information and can cost
+   minutes and gigabytes to plan (--n-fft 16777213 on a 1 s clip): they are
+   refused up front, except up to FEAT_SHORT_CLIP_NFFT so that the presets
+   (n_fft 400 / 2048) still work on very short clips, padded as librosa does. */
+#define FEAT_SHORT_CLIP_NFFT 4096u
+
+static int feat_nfft_fits(const char *cmd, const char *path, size_t n_fft, size_t n)
+{
+    if (n_fft <= n || n_fft <= FEAT_SHORT_CLIP_NFFT) return 1;
+    avcli_error(cmd, "%s: --n-fft %lu is longer than the signal (%lu samples); use at most %lu",
+                path, (unsigned long)n_fft, (unsigned long)n,
+                (unsigned long)(n > FEAT_SHORT_CLIP_NFFT ? n : FEAT_SHORT_CLIP_NFFT));
+    return 0;
+}
+
 static int feat_frames(const char *cmd, const char *path, const avloc_stft_config *sc, size_t n, size_t *frames)
 {
     if (avloc_stft_frames(sc, n, frames) == AVLOC_OK && *frames > 0) return 1;
@@ -220,6 +235,7 @@ static int feat_main(int argc, char **argv, int kind)
         goto done;
     }
     c = feat_config(&a, o, no, kind, (float)au.sample_rate);
+    if (!feat_nfft_fits(cmd, in, c.stft.n_fft, au.frames)) goto done; /* before any planning */
     if (kind == FEAT_MFCC && c.log == AVLOC_LOG_NONE) {
         avcli_error(cmd, "MFCCs need a log mel spectrogram: drop --linear");
         rc = AVCLI_EXIT_USAGE;
