@@ -82,6 +82,9 @@
    - scratch (net.scratch_bytes): per-node temporary (im2col / col2im
      columns, tiled to about AVLOC_NN_TILE_BYTES, and copies of misaligned
      weights), the maximum over nodes.
+   - before any object: avloc_nn_query_sizes gives obj_bytes with no memory
+     and, with a work area of obj_bytes, the exact arena and scratch bytes
+     for the file's (or given) input shapes.
    MISALIGNED WEIGHTS: a weight whose address in the image is not a
    multiple of 4 (or any weight on a big-endian host) is copied into
    scratch before each use (its bytes are counted in net.scratch_bytes).
