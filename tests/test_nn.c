@@ -504,6 +504,58 @@ static void test_edge_cases(void)
     }
 }
 
+/* linear on 20 rows (the packed GEMM) and on 2 (the narrow kernel), one
+   weight shared, against a double loop. */
+static void test_linear_paths(void)
+{
+    static const char *graph = "{\"inputs\":[{\"name\":\"a\",\"shape\":[1,20,7]},{\"name\":\"b\",\"shape\":[1,2,7]}],"
+                               "\"outputs\":[\"ya\",\"yb\"],\"nodes\":["
+                               "{\"op\":\"linear\",\"in\":[\"a\"],\"out\":[\"ya\"],\"w\":{\"weight\":\"w\",\"bias\":\"bias\"}},"
+                               "{\"op\":\"linear\",\"in\":[\"b\"],\"out\":[\"yb\"],\"w\":{\"weight\":\"w\",\"bias\":\"bias\"}}]}";
+    float w[3 * 7], bias[3], a[20 * 7], ya[20 * 3], yb[2 * 3], arena[64], scratch[4096];
+    const float *ins[2];
+    float *outs[2];
+    size_t wshape[2] = {3, 7}, bshape[1] = {3}, need = 0, obj, i, j, k;
+    avloc_st_writer wr;
+    unsigned char *buf = NULL, *mem;
+    avloc_nn net;
+    avloc_nn_error err;
+    int pass;
+    double worst = 0.0;
+    for (i = 0; i < 21; i++) w[i] = (float)((i * 5) % 11) * 0.2f - 1.0f;
+    for (i = 0; i < 3; i++) bias[i] = (float)i - 1.0f;
+    for (i = 0; i < 140; i++) a[i] = (float)((i * 7) % 13) * 0.1f - 0.6f;
+    for (pass = 0; pass < 2; pass++) {
+        buf = pass ? (unsigned char *)malloc(need) : NULL;
+        avloc_st_begin(&wr, buf, need);
+        avloc_st_add_meta(&wr, "format", "avloc-nn");
+        avloc_st_add_meta(&wr, "version", "1");
+        avloc_st_add_meta(&wr, "graph", graph);
+        avloc_st_add(&wr, "w", AVLOC_ST_F32, 2, wshape, w);
+        avloc_st_add(&wr, "bias", AVLOC_ST_F32, 1, bshape, bias);
+        avloc_st_finish(&wr, &need);
+    }
+    CHECK_EQ_INT(avloc_nn_query(buf, need, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, buf, need, mem, obj, &err), AVLOC_OK);
+    CHECK(net.arena_bytes <= sizeof arena && net.scratch_bytes <= sizeof scratch);
+    ins[0] = a;
+    ins[1] = a + 5 * 7; /* rows 5 and 6 of a */
+    outs[0] = ya;
+    outs[1] = yb;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, sizeof arena, scratch, sizeof scratch), AVLOC_OK);
+    for (i = 0; i < 20; i++)
+        for (j = 0; j < 3; j++) {
+            double ref = bias[j];
+            for (k = 0; k < 7; k++) ref += (double)w[j * 7 + k] * a[i * 7 + k];
+            if (!(fabs(ya[i * 3 + j] - ref) <= worst)) worst = fabs(ya[i * 3 + j] - ref);
+            if (i >= 5 && i < 7 && !(fabs(yb[(i - 5) * 3 + j] - ref) <= worst)) worst = fabs(yb[(i - 5) * 3 + j] - ref);
+        }
+    CHECK_MSG(worst < 1e-5, "linear: max error %g", worst);
+    free(mem);
+    free(buf);
+}
+
 static void test_truncation(void)
 {
     size_t size, n, bad = 0;
@@ -777,6 +829,7 @@ int main(void)
     test_init_shapes();
     test_bad_args();
     test_hostile();
+    test_linear_paths();
     test_edge_cases();
     test_truncation();
     test_fuzz();
