@@ -2672,7 +2672,8 @@ static avloc_result avloc__st_uint(avloc__stj *j, uint64_t *v)
     } else {
         while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
             unsigned d = (unsigned)(*j->p - '0');
-            if (x > (UINT64_MAX - d) / 10) return AVLOC_ERR_FORMAT;
+            /* (constant divisions: no 64-bit division routine linked on an MCU) */
+            if (x > UINT64_MAX / 10 || (x == UINT64_MAX / 10 && d > UINT64_MAX % 10)) return AVLOC_ERR_FORMAT;
             x = x * 10 + d;
             j->p++;
         }
