@@ -745,6 +745,10 @@ AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const flo
 /* img: n_dirs x n_mfcc acoustic image; power (optional, n_dirs x n_band) gets P. */
 AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
                                             float *img, float *power, void *scratch, size_t scratch_bytes);
+/* The MFCC image of a power map (e.g. averaged over several blocks: a
+   clip's image, or a smoothed stream). */
+AVLOC_API avloc_result avloc_array_power_to_mfcc_f32(const avloc_array_f32 *a, const float *power, float *img,
+                                                     void *scratch, size_t scratch_bytes);
 
 /* Energy of sound of an MFCC acoustic image (n_pixels x (m->n_mfcc - 1),
    c0 missing): per pixel, DCT-III (avloc_mfcc_invert_f32) of (0, c1..) ->
@@ -3871,18 +3875,27 @@ static void avloc__beam_dir(const avloc__beam *g, size_t d)
     }
 }
 
-static avloc_result avloc__array_run(const avloc_array_f32 *a, const float *x, size_t n_samples, float *power,
-                                     void *scratch, size_t scratch_bytes, avloc__array_work *w)
+/* The per-call scratch of an initialised object laid out in w. */
+static avloc_result avloc__array_work_init(const avloc_array_f32 *a, void *scratch, size_t scratch_bytes,
+                                           avloc__array_work *w)
 {
     avloc_arena ar;
-    avloc__beam g;
-    size_t d, sf = 0;
-    avloc_result r;
+    size_t sf = 0;
     if (!a->dirs) return AVLOC_ERR_STATE;
-    if (n_samples != a->cfg.frame_length) return AVLOC_ERR_SIZE;
     avloc_fft_query_f32(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
     avloc_arena_init(&ar, scratch, scratch_bytes);
     if (avloc__array_scratch(&ar, &a->cfg, a->n_dirs, a->n_sub, a->n_band, sf, w) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__array_run(const avloc_array_f32 *a, const float *x, size_t n_samples, float *power,
+                                     void *scratch, size_t scratch_bytes, avloc__array_work *w)
+{
+    avloc__beam g;
+    size_t d;
+    avloc_result r;
+    if ((r = avloc__array_work_init(a, scratch, scratch_bytes, w)) != AVLOC_OK) return r;
+    if (n_samples != a->cfg.frame_length) return AVLOC_ERR_SIZE;
     if (!avloc_all_finite_f32(x, n_samples * a->cfg.n_mics)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc__array_spectra(a, x, w)) != AVLOC_OK) return r;
     g.D = a->n_dirs; g.M = a->cfg.n_mics; g.T = a->n_sub; g.K = a->n_band; g.nblk = a->n_blocks;
@@ -3918,26 +3931,42 @@ AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const flo
     return AVLOC_OK;
 }
 
+/* img from the power map p (n_dirs x n_band), with w's rows. */
+static avloc_result avloc__array_to_mfcc(const avloc_array_f32 *a, const float *p, float *img, avloc__array_work *w)
+{
+    const size_t nc = a->cfg.n_mfcc;
+    size_t d;
+    avloc_result r;
+    memset(w->row, 0, (a->cfg.n_fft / 2 + 1) * sizeof *w->row);
+    for (d = 0; d < a->n_dirs; d++) {
+        memcpy(w->row + a->k0, p + d * a->n_band, a->n_band * sizeof *w->row);
+        if ((r = avloc_mel_apply_f32(&a->mel, w->row, 1, w->melr)) != AVLOC_OK) return r;
+        if ((r = avloc_log_f32(w->melr, a->cfg.n_mels, w->melr, a->cfg.log_eps, 0)) != AVLOC_OK) return r;
+        if ((r = avloc_mfcc_apply_f32(&a->mfcc, w->melr, 1, w->mfc)) != AVLOC_OK) return r;
+        memcpy(img + d * nc, w->mfc + 1, nc * sizeof *img); /* c0 dropped */
+    }
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
                                             float *img, float *power, void *scratch, size_t scratch_bytes)
 {
     avloc__array_work w;
-    const size_t nbins = a ? a->cfg.n_fft / 2 + 1 : 0;
-    size_t d, nc;
     avloc_result r;
     if (!a || !x || !img || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc__array_run(a, x, n_samples, power, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
-    if (!power) power = w.power;
-    nc = a->cfg.n_mfcc;
-    memset(w.row, 0, nbins * sizeof *w.row);
-    for (d = 0; d < a->n_dirs; d++) {
-        memcpy(w.row + a->k0, power + d * a->n_band, a->n_band * sizeof *w.row);
-        if ((r = avloc_mel_apply_f32(&a->mel, w.row, 1, w.melr)) != AVLOC_OK) return r;
-        if ((r = avloc_log_f32(w.melr, a->cfg.n_mels, w.melr, a->cfg.log_eps, 0)) != AVLOC_OK) return r;
-        if ((r = avloc_mfcc_apply_f32(&a->mfcc, w.melr, 1, w.mfc)) != AVLOC_OK) return r;
-        memcpy(img + d * nc, w.mfc + 1, nc * sizeof *img); /* c0 dropped */
-    }
-    return AVLOC_OK;
+    return avloc__array_to_mfcc(a, power ? power : w.power, img, &w);
+}
+
+AVLOC_API avloc_result avloc_array_power_to_mfcc_f32(const avloc_array_f32 *a, const float *power, float *img,
+                                                     void *scratch, size_t scratch_bytes)
+{
+    avloc__array_work w;
+    avloc_result r;
+    if (!a || !power || !img || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc__array_work_init(a, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
+    if (!avloc_all_finite_f32(power, a->n_dirs * a->n_band)) return AVLOC_ERR_NONFINITE;
+    return avloc__array_to_mfcc(a, power, img, &w);
 }
 
 AVLOC_API avloc_result avloc_acimg_energy_query(const avloc_mfcc_f32 *m, size_t *scratch_bytes)

@@ -126,6 +126,15 @@ static void test_goldens(void)
                 bad += fabs(maps[b * a.n_dirs + d] - s) > 2e-5 * s;
             }
         CHECK_EQ_INT(bad, 0);
+        {   /* the image of a given power map is the image of the samples */
+            float img2[G_ROWS * G_COLS * 12];
+            CHECK_EQ_INT(avloc_array_power_to_mfcc_f32(&a, pw, img2, scr, sb), AVLOC_OK);
+            for (k = 0, bad = 0; k < G_ROWS * G_COLS * 12; k++) bad += img2[k] != img[k];
+            CHECK_EQ_INT(bad, 0);
+            CHECK_EQ_INT(avloc_array_power_to_mfcc_f32(&a, pw, img2, scr, sb / 2), AVLOC_ERR_WORKSPACE);
+            pw[7] = (float)NAN;
+            CHECK_EQ_INT(avloc_array_power_to_mfcc_f32(&a, pw, img2, scr, sb), AVLOC_ERR_NONFINITE);
+        }
         CHECK_EQ_INT(avloc_array_bands_f32(&a, pw, 0, maps), AVLOC_ERR_SIZE);
         CHECK_EQ_INT(avloc_array_bands_f32(&a, pw, nb + 1, maps), AVLOC_ERR_SIZE);
         free(pw);
