@@ -44,7 +44,7 @@ from gen_goldens_array import energy  # noqa: E402
 
 N_TRAIN = 1500
 KW = dict(n_mfcc=12, base=12, latent=16, vis_ch=16, size=(36, 48), skips=1)
-BETA = 0.05
+BETA = 1e-3
 
 
 class Synth(nn.Module):
@@ -169,6 +169,41 @@ def colour(m):
     return np.kron((rgb * 255).astype(np.uint8), np.ones((2, 2, 1), np.uint8))
 
 
+def c_agreement(model, avloc, ex, weights):
+    """`avloc acimg synth` (C: MFCC, avloc_nn.h, energy) against torch on the
+    same MFCC (from `avloc acimg array` of the same WAV on a one-microphone
+    geometry) and frame: max |C - torch| / max |torch| over the example scenes."""
+    import subprocess
+    import tempfile
+    worst = worst_e = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        one = os.path.join(tmp, "one.csv")
+        with open(one, "w") as f:
+            f.write("x,y,z\n0,0,0\n")
+        for i in range(4):
+            wav, ppm = os.path.join(ex, "scene%d_mono.wav" % i), os.path.join(ex, "scene%d.ppm" % i)
+            if not os.path.exists(wav):
+                break
+            m, ci, ce = (os.path.join(tmp, n) for n in ("m.npy", "c.npy", "e.npy"))
+            subprocess.run([avloc, "acimg", "array", wav, "--geometry", one, "--grid", "1x1", "-o", m],
+                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([avloc, "acimg", "synth", "--weights", weights, "--audio", wav, "--frame", ppm,
+                            "-o", ci, "--energy-out", ce], check=True, stdout=subprocess.DEVNULL)
+            with open(ppm, "rb") as f:
+                raw = f.read()
+            frame = np.frombuffer(raw[-72 * 96 * 3:], np.uint8).reshape(72, 96, 3)
+            x = torch.from_numpy(np.ascontiguousarray(np.broadcast_to(np.load(m)[0, 0][:, None, None], (12, 36, 48))))[None]
+            f = torch.from_numpy(frame.copy()).permute(2, 0, 1)[None].float() / 255.0
+            with torch.no_grad():
+                t = model(x.float(), f)[0][0].permute(1, 2, 0).numpy()
+            c = np.load(ci)
+            worst = max(worst, float(np.abs(c - t).max() / np.abs(t).max()))
+            te = energy(t.reshape(-1, 12).astype(np.float64), 40)
+            worst_e = max(worst_e, float(np.abs(np.load(ce).ravel() - te).max() / np.abs(te).max()))
+    return worst, worst_e
+
+
+
 def evaluate(args):
     torch.set_num_threads(1)
     d = dict(np.load(args.data))
@@ -206,6 +241,9 @@ def evaluate(args):
         u, v = (c + 0.5) * 640 / 48, (r + 0.5) * 480 / 36
         hit.append(min(math.hypot(u - x, v - y) for x, y in d["centres"][k] if x >= 0) < 60)
     res["gt_peak_on_object"] = float(np.mean(hit))
+    if args.avloc and args.examples:
+        res["c_vs_torch_image_rel"], res["c_vs_torch_energy_rel"] = c_agreement(model, args.avloc, args.examples,
+                                                                                args.weights)
     print(json.dumps(res, indent=1))
     if args.json:
         with open(args.json, "w") as f:
@@ -232,6 +270,8 @@ def main():
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--json")
     ap.add_argument("--pictures")
+    ap.add_argument("--avloc", help="the avloc program, for the C-vs-torch check")
+    ap.add_argument("--examples", help="acimg_scenes.py --examples DIR (WAV + PPM scenes)")
     a = ap.parse_args()
     if a.cmd == "train":
         train(a)
