@@ -56,3 +56,8 @@ echo "log-mel .npy shape is (channels, frames, n_mels), librosa defaults (load w
 echo
 echo "== speech localisation with GLLiM (model and clips in data/demo/)"
 AVLOC="$AVLOC" sh "$ROOT/examples/demo_gllim.sh" "$OUT"
+
+# Part 3: acoustic images: a microphone array's beamforming and the U-VAE's synthesis.
+echo
+echo "== acoustic images (data in data/acimg/)"
+AVLOC="$AVLOC" sh "$ROOT/examples/demo_acimg.sh" "$OUT"

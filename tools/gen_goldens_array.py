@@ -15,6 +15,13 @@ ln(max(., 1e-10)) -> scipy DCT-II ortho, c1..c12. Energy: IDCT-ortho of
 Every value here is computed with explicit complex exponentials (no phasor
 recurrence), so the C recurrence and its seeds are checked.
 
+The U-VAE pipeline golden (acimg_synth_demo.npy, for tests/test_cli.c's
+`avloc acimg synth` check): the demo clip's mono MFCC as above with the
+command's configuration (1333-sample blocks, n_fft 512, hop 256, 100-6000 Hz,
+40 mels, one microphone), tiled, and data/acimg/uvae.safetensors run by the
+exporter's float64 numpy interpreter (avloc_export.run_file) on it and the
+demo frame: independent of avloc_nn.h and of the C MFCC.
+
 Usage: gen_goldens_array.py [--check] [--out DIR]
 """
 import math
@@ -88,6 +95,44 @@ def energy(img, n_mels=N_MELS):
     return 1.0 / np.exp(lm).sum(axis=1)
 
 
+def read_wav16(path):
+    import wave
+    with wave.open(path, "rb") as w:
+        return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float64) / 32768.0
+
+
+def mono_mfcc(x, sr=16000.0, frame=1333, n_fft=512, hop=256, fmin=100.0, fmax=6000.0, n_mels=40):
+    """The clip's 12 MFCC as `avloc acimg synth` computes them (blocks of
+    `frame` samples, power averaged over all their sub-frames)."""
+    w = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)
+    k0, k1 = math.ceil(fmin * n_fft / sr), min(math.floor(fmax * n_fft / sr), n_fft // 2)
+    P = []
+    for b in range(len(x) // frame):
+        blk = x[b * frame:(b + 1) * frame]
+        T = 1 + (frame - n_fft) // hop
+        P.append(np.mean([np.abs(np.fft.rfft(w * blk[t * hop:t * hop + n_fft])) ** 2 for t in range(T)], 0))
+    full = np.mean(P, 0)
+    full[:k0] = 0
+    full[k1 + 1:] = 0
+    fb = torchaudio.functional.melscale_fbanks(n_fft // 2 + 1, fmin, fmax, n_mels, int(sr), "slaney", "htk")
+    lm = np.log(np.maximum(full @ fb.double().numpy(), 1e-10))
+    return scipy.fft.dct(lm, type=2, norm="ortho")[1:13]
+
+
+def synth_golden(out, root):
+    sys.path.insert(0, os.path.join(root, "tools"))
+    import avloc_export
+    d = os.path.join(root, "data", "acimg")
+    m = mono_mfcc(read_wav16(os.path.join(d, "demo_mono.wav")))
+    with open(os.path.join(d, "demo.ppm"), "rb") as f:
+        raw = f.read()
+    frame = np.frombuffer(raw[-72 * 96 * 3:], np.uint8).reshape(72, 96, 3)
+    x = np.broadcast_to(m[None, :, None, None], (1, 12, 36, 48)).astype(np.float32)
+    fr = (frame.transpose(2, 0, 1)[None] / 255.0).astype(np.float32)
+    y = avloc_export.run_file(os.path.join(d, "uvae.safetensors"), [x, fr])[0][0]
+    np.save(os.path.join(out, "acimg_synth_demo.npy"), np.ascontiguousarray(y.transpose(1, 2, 0)).astype(np.float32))
+
+
 def write_all(out):
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(1212)
@@ -118,6 +163,7 @@ def write_all(out):
     img = mfcc_image(P)
     np.save(os.path.join(out, "array_mfcc.npy"), img)
     np.save(os.path.join(out, "array_energy.npy"), energy(img))
+    synth_golden(out, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 
 def main():
