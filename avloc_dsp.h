@@ -3798,13 +3798,14 @@ static int avloc__array_geometry_ok(const avloc_array_config *c, size_t n_dirs)
 static avloc_result avloc__array_check(const avloc_array_config *c, size_t *n_dirs, size_t *k0, size_t *n_band)
 {
     double k0d, k1d;
-    size_t k1;
+    size_t k1, nx;
     if (!c || !c->mic_xyz) return AVLOC_ERR_NULL;
     if (c->n_mics == 0 || c->n_mics > 65536 || c->rows == 0 || c->cols == 0 || c->n_fft < 2 ||
         c->n_fft > AVLOC_MAX_DIM || c->frame_length < c->n_fft || c->frame_length > AVLOC_MAX_DIM || c->hop == 0 ||
         c->n_mels == 0 || c->n_mfcc == 0 || c->n_mfcc >= c->n_mels)
         return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(c->rows, c->cols, n_dirs) || *n_dirs > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(c->frame_length, c->n_mics, &nx)) return AVLOC_ERR_SIZE; /* a block's samples */
     if (!avloc__finite_pos(c->sample_rate) || !avloc__finite_pos(c->sound_speed) || !avloc__window_valid(c->window) ||
         !avloc__finite_f32(c->fmin) || !avloc__finite_f32(c->fmax) || c->fmin < 0.0f || !(c->fmax > c->fmin) ||
         (c->weight != AVLOC_ARRAY_DAS && c->weight != AVLOC_ARRAY_PHAT) || !avloc__finite_pos(c->log_eps))
@@ -3911,7 +3912,7 @@ static void avloc__array_phasors(avloc_array_f32 *a)
 static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, const avloc_array_config *c,
                                         size_t *scratch_bytes)
 {
-    size_t nd = 0, k0 = 0, nb = 0, pf = 0, sf = 0, pmel = 0, pmfcc = 0, nsub, nblk, md, sd, i;
+    size_t nd = 0, k0 = 0, nb = 0, pf = 0, sf = 0, pmel = 0, pmfcc = 0, nsub, nblk, md, sd, nfilt, i;
     float *xyz, *dirs, *zre, *zim, *sre, *sim, *win;
     avloc_complex_f32 *filt = NULL;
     void *mf, *mm, *mc;
@@ -3930,9 +3931,10 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
     if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
     if ((r = avloc_mel_query_f32(&melc, &pmel)) != AVLOC_OK) return r;
     if ((r = avloc_mfcc_query_f32(&mcc, &pmfcc)) != AVLOC_OK) return r;
-    if (!avloc_size_mul(c->n_mics, nd, &md) || !avloc_size_mul(md, nblk, &sd)) return AVLOC_ERR_OVERFLOW;
+    if (!avloc_size_mul(c->n_mics, nd, &md) || !avloc_size_mul(md, nblk, &sd) || !avloc_size_mul(c->n_mics, nb, &nfilt))
+        return AVLOC_ERR_OVERFLOW;
     xyz = AVLOC_PUSH(ar, float, 3 * c->n_mics);
-    if (c->filters) filt = AVLOC_PUSH(ar, avloc_complex_f32, c->n_mics * nb);
+    if (c->filters) filt = AVLOC_PUSH(ar, avloc_complex_f32, nfilt);
     dirs = AVLOC_PUSH(ar, float, 3 * nd);
     zre = AVLOC_PUSH(ar, float, md);
     zim = AVLOC_PUSH(ar, float, md);
@@ -3954,7 +3956,7 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
     if ((r = avloc_fft_init_f32(&a->fft, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
     a->cfg = *c;
     memcpy(xyz, c->mic_xyz, 3 * c->n_mics * sizeof *xyz);
-    if (filt) memcpy(filt, c->filters, c->n_mics * nb * sizeof *filt);
+    if (filt) memcpy(filt, c->filters, nfilt * sizeof *filt);
     a->cfg.mic_xyz = xyz;
     a->cfg.filters = filt;
     for (i = 0; i < nd; i++) {
@@ -4135,7 +4137,9 @@ AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const flo
     if (!a->dirs) return AVLOC_ERR_STATE;
     if (n_bands == 0 || n_bands > a->n_band) return AVLOC_ERR_SIZE;
     for (b = 0; b < n_bands; b++) {
-        const size_t lo = b * a->n_band / n_bands, hi = (b + 1) * a->n_band / n_bands;
+        /* in 64 bits: b * n_band may not fit a 32-bit size_t */
+        const size_t lo = (size_t)((unsigned long long)b * a->n_band / n_bands);
+        const size_t hi = (size_t)((unsigned long long)(b + 1) * a->n_band / n_bands);
         for (d = 0; d < a->n_dirs; d++) {
             double s = 0.0;
             for (k = lo; k < hi; k++) s += power[d * a->n_band + k];
