@@ -248,6 +248,11 @@ static void test_bad_input(void)
     b = c; b.hfov_deg = 180.0f; CHECK_EQ_INT(avloc_array_query_f32(&b, &ob, &sb), AVLOC_ERR_PARAM);
     b = c; b.weight = (avloc_array_weight)7; CHECK_EQ_INT(avloc_array_query_f32(&b, &ob, &sb), AVLOC_ERR_PARAM);
     b = c; b.window = (avloc_window)99; CHECK_EQ_INT(avloc_array_query_f32(&b, &ob, &sb), AVLOC_ERR_PARAM);
+    {   /* a block of 2^20 samples x 8192 microphones: 2^33 samples overflow a 32-bit size_t */
+        static float many[8192 * 3];
+        b = c; b.n_mics = 8192; b.mic_xyz = many; b.frame_length = (size_t)1 << 20; b.rows = 1; b.cols = 1;
+        CHECK_EQ_INT(avloc_array_query_f32(&b, &ob, &sb), sizeof(size_t) < 8 ? AVLOC_ERR_SIZE : AVLOC_OK);
+    }
     {
         float bad[6] = {0, 0, 0, 0.1f, 0, 0};
         float zd[60];
