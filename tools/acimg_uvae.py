@@ -265,7 +265,7 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("-o", "--out")
     ap.add_argument("--weights")
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=24)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--json")
