@@ -22,7 +22,7 @@ HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test demo clean bench check-headers install uninstall
+.PHONY: all test demo clean bench check-headers install uninstall win-live
 
 all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min $(BUILD)/mfcc_min
 
@@ -72,6 +72,27 @@ CXX     ?= c++
 $(BUILD)/engine_embed: examples/engine_embed.cpp examples/avloc_io.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# The live example (examples/live/, docs/live.md): ALSA (when its headers
+# are installed; ALSA=0 leaves it out) and V4L2 on Linux, file sources
+# everywhere. `make win-live` cross-builds the Windows one (WASAPI + Media
+# Foundation) with mingw-w64.
+ALSA    ?= $(shell test -f /usr/include/alsa/asoundlib.h && echo 1 || echo 0)
+LIVE_SRCS := examples/live/live_locate.c examples/live/avcap.c
+LIVE_DEPS := $(LIVE_SRCS) examples/live/avcap.h examples/avloc_io.h $(HEADERS)
+ifeq ($(ALSA),1)
+LIVE_ALSA := -DAVCAP_WITH_ALSA
+LIVE_LIBS := -lasound
+endif
+$(BUILD)/avloc_live: $(LIVE_DEPS) examples/live/avcap_linux.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(LIVE_ALSA) -o $@ $(LIVE_SRCS) examples/live/avcap_linux.c $(LIVE_LIBS) $(LDLIBS)
+MINGW   ?= x86_64-w64-mingw32-gcc
+$(BUILD)/win/avloc_live.exe: $(LIVE_DEPS) examples/live/avcap_wasapi.c examples/live/avcap_mf.c
+	@mkdir -p $(dir $@)
+	$(MINGW) $(STD) $(WARN) -Werror -O2 -o $@ $(LIVE_SRCS) examples/live/avcap_wasapi.c examples/live/avcap_mf.c \
+	  -lole32 -lmfplat -lmfreadwrite -lmf -lmfuuid -lm
+win-live: $(BUILD)/win/avloc_live.exe
 
 # Constant-table generator for small targets (avloc_mel_init_tables_f32, docs/build.md).
 $(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
