@@ -57,7 +57,12 @@ echo
 echo "== speech localisation with GLLiM (model and clips in data/demo/)"
 AVLOC="$AVLOC" sh "$ROOT/examples/demo_gllim.sh" "$OUT"
 
-# Part 3: acoustic images: a microphone array's beamforming and the U-VAE's synthesis.
+# Part 3: depth and segmentation maps from 8-channel audio through a VQ-VAE.
+echo
+echo "== visual maps from audio (VQ-VAE; networks and clips in data/depth/)"
+AVLOC="$AVLOC" sh "$ROOT/examples/demo_depth.sh" "$OUT"
+
+# Part 4: acoustic images: a microphone array's beamforming and the U-VAE's synthesis.
 echo
 echo "== acoustic images (data in data/acimg/)"
 AVLOC="$AVLOC" sh "$ROOT/examples/demo_acimg.sh" "$OUT"
