@@ -94,6 +94,9 @@
                            stays (GLLiM models embed it)
    AVLOC_NO_GCC_PHAT       avloc_dsp.h: GCC-PHAT (~10 / ~5 KB), and GLLiM's
                            PHAT baseline (avloc_phat_*)
+   AVLOC_NO_ARRAY          avloc_dsp.h: microphone-array imaging (beamforming,
+                           SRP-PHAT, MFCC acoustic images, energy maps; also
+                           off with AVLOC_NO_MEL)
    AVLOC_NO_GLLIM_TRAINING avloc_gllim.h inference only: no EM training,
                            k-means or training GEMM (~20 / ~12 KB)
    AVLOC_NO_LINALG         the SVD, eigh, Sylvester solvers, truncated SVD and
