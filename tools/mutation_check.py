@@ -329,6 +329,11 @@ MUTANTS = [
          why="Bluestein broken for one length above the 1..1100 sweep (stale padding at n = 4006 = 2 * 2003)",
          tests=["test_fft"]),
 # ---------------------------------------- more of the same kind (own list)
+    dict(id="linalg-svd-no-noise-floor", file="avloc.h",
+         old="            if (nrm[p] <= floor2 || nrm[q] <= floor2) continue;\n",
+         new="            if (nrm[p] == 0.0 || nrm[q] == 0.0) continue;\n",
+         why="one-sided Jacobi rotates rounding-level columns of an exactly low-rank matrix forever (tsvd gave NUMERIC)",
+         tests=["test_linalg"]),
     dict(id="dsp-melstream-no-running-max", file="avloc_dsp.h",
          old="    for (i = 0; i < nm; i++) if (row[i] > s->db_max) s->db_max = row[i];\n",
          new="",
