@@ -46,38 +46,15 @@
      with double-precision libm (docs/build.md, "MCU-ready tables").
 */
 /* Kernel passes (avloc.h "SIMD layer"): the vector kernels, in template
-   sections at the end of this file, are compiled by re-including this file
-   once per SIMD set. It finds itself by __FILE_NAME__ (gcc >= 12, clang >= 9;
-   also right for a single concatenated file of all headers), else by the name
-   "avloc_dsp.h"; define AVLOC_DSP_FILE as "path/to/it.h" to override. */
+   sections at the end of this file, are compiled once per SIMD set by the
+   core's per-set driver, which re-includes this file by the name
+   AVLOC_DSP_FILE ("avloc_dsp.h", next to avloc.h; define it as
+   "path/to/it.h" after a rename; tools/amalgamate.py pre-defines it). */
 #ifndef AVLOC_DSP_FILE
-#if defined(__FILE_NAME__)
-#define AVLOC_DSP_FILE __FILE_NAME__
-#else
 #define AVLOC_DSP_FILE "avloc_dsp.h"
-#endif
 #endif
 #define AVLOC__VPASS_DSP_FFT 16  /* pass ids of this module: 16..31 */
 #define AVLOC__VPASS_DSP_FEAT 17
-#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 1 /* one of our passes: per set */
-#ifdef AVLOC__VSET_SSE2
-#define AVLOC__VSET sse2
-#include AVLOC_DSP_FILE
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__VSET avx2
-AVLOC__AVX2_BEGIN
-#include AVLOC_DSP_FILE
-AVLOC__AVX2_END
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_NEON
-#define AVLOC__VSET neon
-#include AVLOC_DSP_FILE
-#undef AVLOC__VSET
-#endif
-#endif
 
 #ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_DSP_H
@@ -1277,7 +1254,9 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
    this CPU runs (avloc__cplan.isa); each kernel does the vector part of its
    loop and returns how far it got, the scalar code finishes. */
 #define AVLOC__VPASS AVLOC__VPASS_DSP_FFT
-#include AVLOC_DSP_FILE
+#define AVLOC__VFILE AVLOC_DSP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 /* fn_<set> args for the plan's kernel set: the vector part's result, or 0
@@ -1680,7 +1659,9 @@ static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *il
    CPU has, the scalar code finishes the tail (and is all that runs with
    AVLOC_NO_SIMD). */
 #define AVLOC__VPASS AVLOC__VPASS_DSP_FEAT
-#include AVLOC_DSP_FILE
+#define AVLOC__VFILE AVLOC_DSP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 #define AVLOC__PI 3.14159265358979323846

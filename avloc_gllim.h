@@ -125,38 +125,15 @@
    LICENSE: MIT, see avloc.h.
 */
 /* Kernel passes (avloc.h "SIMD layer"): the statistics and posterior
-   kernels, in the template section at the end of this file, are compiled by
-   re-including this file once per SIMD set with double vectors. It finds
-   itself by __FILE_NAME__ (gcc >= 12, clang >= 9; also right for a single
-   concatenated file of all headers), else by the name "avloc_gllim.h";
-   define AVLOC_GLLIM_FILE as "path/to/it.h" to override. */
+   kernels, in the template section at the end of this file, are compiled
+   once per SIMD set with double vectors by the core's per-set driver, which
+   re-includes this file by the name AVLOC_GLLIM_FILE ("avloc_gllim.h", next
+   to avloc.h; define it as "path/to/it.h" after a rename;
+   tools/amalgamate.py pre-defines it). */
 #ifndef AVLOC_GLLIM_FILE
-#if defined(__FILE_NAME__)
-#define AVLOC_GLLIM_FILE __FILE_NAME__
-#else
 #define AVLOC_GLLIM_FILE "avloc_gllim.h"
 #endif
-#endif
 #define AVLOC__VPASS_GLLIM 32 /* pass ids of this module: 32..47 */
-#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 2 /* one of our passes: per set */
-#ifdef AVLOC__VSET_SSE2
-#define AVLOC__VSET sse2
-#include AVLOC_GLLIM_FILE
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__VSET avx2
-AVLOC__AVX2_BEGIN
-#include AVLOC_GLLIM_FILE
-AVLOC__AVX2_END
-#undef AVLOC__VSET
-#endif
-#if defined(AVLOC__VSET_NEON) && defined(AVLOC__VD_NEON)
-#define AVLOC__VSET neon
-#include AVLOC_GLLIM_FILE
-#undef AVLOC__VSET
-#endif
-#endif
 
 #ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_GLLIM_H
@@ -1573,7 +1550,11 @@ AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
    set with double vectors; AVLOC__VCALL_D runs the one this CPU has, the
    scalar loops finish. */
 #define AVLOC__VPASS AVLOC__VPASS_GLLIM
-#include AVLOC_GLLIM_FILE
+#define AVLOC__VFILE AVLOC_GLLIM_FILE
+#define AVLOC__VNEED_D 1
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VNEED_D
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 /* Validation pass of stats_add: active count, or (size_t)-1 when an active

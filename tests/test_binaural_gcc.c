@@ -471,7 +471,7 @@ static void test_gcc_edge(void)
     CHECK(avloc_gcc_query_f32(&c2, &ob, &sb) == AVLOC_ERR_PARAM);
     CHECK(avloc_gcc_query_f32(&cfg, &ob, NULL) == AVLOC_OK);
     {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
-        static const avloc_gcc_f32 zero;
+        static avloc_gcc_f32 zero; /* zero-filled (const would need an initialiser in C++) */
         float dz = 0, pz = 0;
         memset(&g, 0x5a, sizeof g);
         CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);
