@@ -513,8 +513,8 @@ AVLOC_API avloc_binaural_config avloc_binaural_config_default(void);
 AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, size_t n_samples, size_t *n_frames);
 /* Scratch of the one-shot avloc_binaural_features_f32 for clips of up to
    n_samples (it plans the STFT in it; the plan below keeps it instead). */
-AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                               size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                 size_t *scratch_bytes);
 /* A TF point is active when |sL|^2+|sR|^2 > 0 and its dB value is >= the
    threshold (absolute, or clip max + threshold_db). Inactive points still get
    finite features (ILD uses |s|^2 + 1e-20, IPD of a zero product is (1, 0)).
@@ -536,10 +536,13 @@ typedef struct avloc_binaural_plan_f32 {
     avloc_binaural_config cfg;
     avloc_stft_f32 stft;
 } avloc_binaural_plan_f32;
-/* plan_bytes: the plan's memory; scratch_bytes: per call for clips of up
-   to n_samples (the relative threshold keeps a power map of every frame). */
-AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                                     size_t *plan_bytes, size_t *scratch_bytes);
+/* plan_bytes: the plan's memory (the object pattern: query(cfg, &obj_bytes)) */
+AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t *plan_bytes);
+/* scratch_bytes: what avloc_binaural_plan_features_f32 needs per call for
+   clips of up to n_samples (the relative threshold keeps a power map of
+   every frame). */
+AVLOC_API avloc_result avloc_binaural_plan_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                       size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
                                                     void *mem, size_t mem_bytes);
 /* plan->cfg is read-only after init (a changed n_fft, hop or window gives
@@ -2852,24 +2855,34 @@ static avloc_result avloc__binaural_run_layout(avloc_arena *a, const avloc_binau
     return avloc_arena_status(a);
 }
 
+/* Bytes of a plan, and the STFT's per-call scratch inside the run scratch. */
+static avloc_result avloc__binaural_plan_sizes(const avloc_binaural_config *cfg, size_t *plan_bytes,
+                                               size_t *stft_scratch)
+{
+    avloc_stft_config sc;
+    avloc_arena a;
+    avloc_result r = avloc__binaural_check(cfg, &sc);
+    if (r != AVLOC_OK) return r;
+    avloc_arena_init(&a, NULL, 0);
+    r = avloc__stft_layout(&a, NULL, &sc, stft_scratch);
+    if (r != AVLOC_OK) return r;
+    *plan_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
 /* Bytes of a plan and of its per-call scratch for n_samples (the one-shot
    call puts both in its scratch). */
 static avloc_result avloc__binaural_sizes(const avloc_binaural_config *cfg, size_t n_samples, size_t *plan_bytes,
                                           size_t *scratch_bytes)
 {
-    avloc_stft_config sc;
     avloc_arena a;
     size_t nf = 0, ssb = 0;
     void *sscr;
     avloc_complex_f32 *sl, *sr;
     float *pw;
     avloc_result r = avloc_binaural_frames(cfg, n_samples, &nf);
+    if (r == AVLOC_OK) r = avloc__binaural_plan_sizes(cfg, plan_bytes, &ssb);
     if (r != AVLOC_OK) return r;
-    avloc__binaural_check(cfg, &sc);
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__stft_layout(&a, NULL, &sc, &ssb);
-    if (r != AVLOC_OK) return r;
-    *plan_bytes = avloc_arena_needed(&a);
     avloc_arena_init(&a, NULL, 0);
     r = avloc__binaural_run_layout(&a, cfg, ssb, nf, &sscr, &sl, &sr, &pw);
     if (r != AVLOC_OK) return r;
@@ -2877,21 +2890,29 @@ static avloc_result avloc__binaural_sizes(const avloc_binaural_config *cfg, size
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                                     size_t *plan_bytes, size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t *plan_bytes)
+{
+    size_t pb = 0, ssb = 0;
+    avloc_result r;
+    if (!cfg || !plan_bytes) return AVLOC_ERR_NULL;
+    r = avloc__binaural_plan_sizes(cfg, &pb, &ssb);
+    if (r == AVLOC_OK) *plan_bytes = pb;
+    return r;
+}
+
+AVLOC_API avloc_result avloc_binaural_plan_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                       size_t *scratch_bytes)
 {
     size_t pb = 0, sb = 0;
     avloc_result r;
-    if (!cfg || !plan_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (!cfg || !scratch_bytes) return AVLOC_ERR_NULL;
     r = avloc__binaural_sizes(cfg, n_samples, &pb, &sb);
-    if (r != AVLOC_OK) return r;
-    *plan_bytes = pb;
-    *scratch_bytes = sb;
-    return AVLOC_OK;
+    if (r == AVLOC_OK) *scratch_bytes = sb;
+    return r;
 }
 
-AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                               size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                 size_t *scratch_bytes)
 {
     size_t pb = 0, sb = 0;
     avloc_result r;

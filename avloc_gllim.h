@@ -456,8 +456,8 @@ AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, si
 /* ------------------------------------------------------- feature glue */
 /* Stereo clip helpers on the binaural front end of avloc_dsp.h. */
 /* Frames of a clip and the scratch the two clip functions below need. */
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
-                                              size_t *n_frames, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_gllim_clip_scratch(const avloc_binaural_config *f, size_t n_samples,
+                                                size_t *n_frames, size_t *scratch_bytes);
 /* Training vector of a (white-noise) clip: temporal mean of the active
    features (avloc_binaural_mean_f32). y and dim_mask: D = 3 n_bins each. */
 AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *f, const float *left,
@@ -2476,7 +2476,7 @@ static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_c
     if (!avloc_size_mul(3, f->n_bins, &D)) return AVLOC_ERR_OVERFLOW;
     r = avloc_binaural_frames(f, n_samples, &nf);
     if (r != AVLOC_OK) return r;
-    r = avloc_binaural_query_f32(f, n_samples, &bsz);
+    r = avloc_binaural_scratch_f32(f, n_samples, &bsz);
     if (r != AVLOC_OK) return r;
     if (!avloc_size_mul(nf, D, &FD)) return AVLOC_ERR_OVERFLOW;
     *feat = AVLOC_PUSH(a, float, FD);
@@ -2489,8 +2489,8 @@ static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_c
     return avloc_arena_status(a);
 }
 
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
-                                              size_t *n_frames, size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_gllim_clip_scratch(const avloc_binaural_config *f, size_t n_samples,
+                                                size_t *n_frames, size_t *scratch_bytes)
 {
     avloc_arena a;
     float *fe;
@@ -2517,7 +2517,7 @@ static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, cons
     size_t bsz, need, n_active;
     avloc_result r;
     if (!left || !right || !scratch) return AVLOC_ERR_NULL;
-    r = avloc_gllim_clip_query(f, n_samples, NULL, &need);
+    r = avloc_gllim_clip_scratch(f, n_samples, NULL, &need);
     if (r != AVLOC_OK) return r;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     avloc_arena_init(&a, scratch, scratch_bytes);
