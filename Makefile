@@ -22,9 +22,9 @@ HEADERS := $(wildcard avloc*.h)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test demo clean bench check-headers
+.PHONY: all test demo clean bench check-headers install uninstall win-live
 
-all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min
+all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min $(BUILD)/mfcc_min
 
 $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -62,14 +62,61 @@ demo: $(BUILD)/avloc
 bench:
 	$(MAKE) -C bench
 
-$(BUILD)/locate_min: examples/locate_min.c examples/avloc_io.h $(HEADERS)
+$(BUILD)/locate_min $(BUILD)/mfcc_min: $(BUILD)/%: examples/%.c examples/avloc_io.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# The C++17 engine-embedding example (docs/threads.md): capture thread,
+# lock-free ring, fixed-timestep loop. Not in `all` (needs a C++17 compiler).
+CXX     ?= c++
+$(BUILD)/engine_embed: examples/engine_embed.cpp examples/avloc_io.h $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# The live example (examples/live/, docs/live.md): ALSA (when its headers
+# are installed; ALSA=0 leaves it out) and V4L2 on Linux, file sources
+# everywhere. `make win-live` cross-builds the Windows one (WASAPI + Media
+# Foundation) with mingw-w64.
+ALSA    ?= $(shell test -f /usr/include/alsa/asoundlib.h && echo 1 || echo 0)
+LIVE_SRCS := examples/live/live_locate.c examples/live/avcap.c
+LIVE_DEPS := $(LIVE_SRCS) examples/live/avcap.h examples/avloc_io.h $(HEADERS)
+ifeq ($(ALSA),1)
+LIVE_ALSA := -DAVCAP_WITH_ALSA
+LIVE_LIBS := -lasound
+endif
+$(BUILD)/avloc_live: $(LIVE_DEPS) examples/live/avcap_linux.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(LIVE_ALSA) -o $@ $(LIVE_SRCS) examples/live/avcap_linux.c $(LIVE_LIBS) $(LDLIBS)
+MINGW   ?= x86_64-w64-mingw32-gcc
+$(BUILD)/win/avloc_live.exe: $(LIVE_DEPS) examples/live/avcap_wasapi.c examples/live/avcap_mf.c
+	@mkdir -p $(dir $@)
+	$(MINGW) $(STD) $(WARN) -Werror -O2 -o $@ $(LIVE_SRCS) examples/live/avcap_wasapi.c examples/live/avcap_mf.c \
+	  -lole32 -lmfplat -lmfreadwrite -lmf -lmfuuid -lm
+win-live: $(BUILD)/win/avloc_live.exe
 
 # Constant-table generator for small targets (avloc_mel_init_tables_f32, docs/build.md).
 $(BUILD)/gen_tables: tools/gen_tables.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I. -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
+
+# Installs the headers (PREFIX/include/avloc), a pkg-config file and a CMake
+# package (find_package(avloc) -> avloc::avloc); DESTDIR for staged installs.
+# Nothing is compiled: the library is header-only. Checked by tools/check_install.sh.
+PREFIX  ?= /usr/local
+VERSION := $(shell sed -n 's/^\#define AVLOC_VERSION_STRING "\(.*\)"/\1/p' avloc.h)
+INSTDIR  = $(DESTDIR)$(PREFIX)
+install:
+	@test -n "$(VERSION)" || { echo "no AVLOC_VERSION_STRING in avloc.h"; exit 1; }
+	mkdir -p "$(INSTDIR)/include/avloc" "$(INSTDIR)/lib/pkgconfig" "$(INSTDIR)/lib/cmake/avloc" "$(INSTDIR)/share/doc/avloc"
+	cp $(HEADERS) "$(INSTDIR)/include/avloc/"
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/pkg/avloc.pc.in > "$(INSTDIR)/lib/pkgconfig/avloc.pc"
+	sed -e 's|@VERSION@|$(VERSION)|' tools/pkg/avlocConfig.cmake.in > "$(INSTDIR)/lib/cmake/avloc/avlocConfig.cmake"
+	sed -e 's|@VERSION@|$(VERSION)|' tools/pkg/avlocConfigVersion.cmake.in > "$(INSTDIR)/lib/cmake/avloc/avlocConfigVersion.cmake"
+	cp LICENSE README.md CHANGELOG.md "$(INSTDIR)/share/doc/avloc/"
+
+uninstall:
+	rm -rf "$(INSTDIR)/include/avloc" "$(INSTDIR)/lib/cmake/avloc" "$(INSTDIR)/share/doc/avloc"
+	rm -f "$(INSTDIR)/lib/pkgconfig/avloc.pc"
 
 clean:
 	rm -rf $(BUILD)

@@ -48,8 +48,10 @@
    CONFIGURATION MACROS (define before including)
    ----------------------------------------------
    AVLOC_STATIC       make every function static (private copy per TU)
-   AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>); only
-                      used for internal invariants, never for input checks
+   AVLOC_ASSERT(x)    your assert (default: assert from <assert.h>; on
+                      freestanding and bare-metal ARM builds a trap, so
+                      firmware links no printf/malloc); only used for
+                      internal invariants, never for input checks
    AVLOC_USE_CBLAS    route avloc_gemm_f32/_f64 through cblas_sgemm/_dgemm
                       (same checks and scratch contract; link a CBLAS)
    AVLOC_CORE_FILE    "path/to/avloc.h" if the kernel templates' re-inclusion
@@ -137,8 +139,22 @@
    sit in a translation unit without the core's (AVLOC_DSP_IMPLEMENTATION
    alone). */
 #ifndef AVLOC_ASSERT
+#if (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0) || \
+    ((defined(__GNUC__) || defined(__clang__)) && defined(__arm__) && !defined(__linux__) && \
+     !defined(_WIN32) && !defined(__APPLE__))
+/* Freestanding and bare-metal ARM builds (firmware): newlib's assert()
+   pulls in printf, stdio and malloc (about 13 KB on a Cortex-M4). A failed
+   check traps instead (debugger breakpoint / HardFault); with NDEBUG it is
+   compiled out, as assert() is. Define AVLOC_ASSERT to choose otherwise. */
+#ifdef NDEBUG
+#define AVLOC_ASSERT(x) ((void)0)
+#else
+#define AVLOC_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#endif
+#else
 #include <assert.h>
 #define AVLOC_ASSERT(x) assert(x)
+#endif
 #endif
 
 /* ================================================================== */

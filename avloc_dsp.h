@@ -238,7 +238,9 @@ typedef enum avloc_pad_mode {
 typedef struct avloc_stft_config {
     size_t n_fft;            /* 512; FFT size, >= 2 */
     size_t hop;              /* 128; >= 1 */
-    size_t win_length;       /* 512; 1..n_fft, zero-padded to n_fft and centred as torch.stft */
+    size_t win_length;       /* 512; 1..n_fft, zero-padded to n_fft and centred as torch.stft;
+                                0 means n_fft (torch's win_length=None), so a preset
+                                whose n_fft is changed keeps a full-length window */
     avloc_window window;     /* AVLOC_WINDOW_HANN */
     int periodic;            /* 1: periodic window (torch/scipy default) */
     int center;              /* 1: pad n_fft/2 on both sides, frame t centred at t*hop */
@@ -463,17 +465,34 @@ typedef struct avloc_melspec_f32 {
     size_t scratch_bytes;
 } avloc_melspec_f32;
 
-/* librosa 0.10 defaults: sr 22050, n_fft 2048, hop 512, hann, center with
-   zero padding, power 2, Slaney scale + Slaney norm, 128 mels, fmax sr/2,
-   power_to_db(ref 1, amin 1e-10, top_db 80), 20 MFCC, no lifter. */
+/* Presets: each returns exactly what the named library function returns with
+   its defaults (dB is one field away: .log = AVLOC_LOG_DB). Every preset has
+   stft.win_length = 0 (= n_fft, as both libraries' win_length=None), so
+   changing only stft.n_fft keeps a full-length window; hop is not derived
+   again (set it too: librosa's default is win_length // 4, torchaudio's // 2).
+   MFCC presets need the dB step; the mel-only presets have n_mfcc = 0.
+
+   librosa 0.10 librosa.feature.melspectrogram: sr 22050, n_fft 2048, hop 512,
+   hann, center with zero padding, power 2, Slaney scale + Slaney norm, 128
+   mels, fmax sr/2; power (no log). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void);
-/* torchaudio 0.13 MelSpectrogram defaults with sr 16000: n_fft 400, hop 200,
-   hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000, no log, no MFCC. */
+/* librosa.power_to_db(librosa.feature.melspectrogram(...)): ref 1, amin 1e-10,
+   top_db 80 (clipped below max - 80 dB of each call). */
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void);
+/* librosa.feature.mfcc: the dB log-mel above, then 20 coefficients DCT-II
+   ortho, no lifter. */
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void);
+/* torchaudio 0.13 transforms.MelSpectrogram defaults with sr 16000: n_fft 400,
+   hop 200, hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000;
+   power (no log). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void);
-/* torchaudio 0.13 MFCC defaults (sr 16000): the MelSpectrogram above, then
-   AmplitudeToDB("power", top_db 80), 40 coefficients DCT-II ortho. */
+/* torchaudio AmplitudeToDB("power") of that MelSpectrogram: 10 log10(max(x,
+   1e-10)), top_db None (no clipping; top_db < 0 here). */
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_db(void);
+/* torchaudio 0.13 transforms.MFCC defaults (sr 16000): the MelSpectrogram
+   above, then AmplitudeToDB("power", top_db 80), 40 coefficients DCT-II ortho. */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void);
-/* = avloc_melspec_config_librosa() */
+/* = avloc_melspec_config_librosa() (power mel spectrogram) */
 AVLOC_API avloc_melspec_config avloc_melspec_config_default(void);
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
@@ -487,6 +506,40 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
 AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
+
+/* Streaming log-mel / MFCC: push samples as they arrive (any block sizes),
+   complete frames come out, as avloc_melspec_compute_f32 (and _mfcc_f32) of
+   the whole signal with stft.center = 0 computes them. The log step per
+   cfg.log; dB's top_db, which a one-shot call applies relative to the max of
+   that call, is applied here relative to the running max of all dB values
+   since the last reset (the one-shot result exactly when the loudest frame
+   comes first; set top_db < 0 for no clipping: then the output equals the
+   one-shot one frame for frame). The melspec object is shared and read-only
+   (must outlive the stream); the stream holds the sample ring and the
+   running max: one per audio stream and thread. */
+typedef struct avloc_melspec_stream_f32 {
+    const avloc_melspec_f32 *m;
+    avloc_stft_stream_f32 stft;
+    float db_max;            /* running max of the dB values since reset */
+    size_t scratch_bytes;    /* per-push scratch */
+} avloc_melspec_stream_f32;
+
+/* bytes: the stream's own memory; scratch_bytes: per push call. */
+AVLOC_API avloc_result avloc_melspec_stream_query_f32(const avloc_melspec_f32 *m, size_t *bytes,
+                                                      size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_melspec_stream_init_f32(avloc_melspec_stream_f32 *s, const avloc_melspec_f32 *m,
+                                                     void *mem, size_t mem_bytes);
+AVLOC_API avloc_result avloc_melspec_stream_reset_f32(avloc_melspec_stream_f32 *s);
+AVLOC_API void avloc_melspec_stream_destroy_f32(avloc_melspec_stream_f32 *s);
+/* Consumes x[0..n) and writes at most max_frames rows of logmel (n_mels
+   each) and, when mfcc is not NULL (the melspec was built with n_mfcc > 0),
+   of mfcc (n_mfcc each). Stops early (*consumed < n) before the sample that
+   would complete one frame too many: call again with the rest. Non-finite
+   input is refused before anything is consumed. */
+AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s, const float *x, size_t n,
+                                                     float *logmel, float *mfcc, size_t max_frames,
+                                                     size_t *n_frames_out, size_t *consumed,
+                                                     void *scratch, size_t scratch_bytes);
 
 #endif /* !AVLOC_NO_MEL */
 
@@ -1727,11 +1780,17 @@ AVLOC_API avloc_stft_config avloc_stft_config_default(void)
     return c;
 }
 
+/* win_length 0 stands for n_fft, as torch.stft's win_length=None */
+static size_t avloc__stft_win_length(const avloc_stft_config *c)
+{
+    return c->win_length ? c->win_length : c->n_fft;
+}
+
 static avloc_result avloc__stft_check(const avloc_stft_config *c)
 {
     if (!c) return AVLOC_ERR_NULL;
     if (c->n_fft < 2 || c->n_fft > AVLOC_MAX_DIM || c->hop == 0 || c->hop > AVLOC_MAX_DIM ||
-        c->win_length == 0 || c->win_length > c->n_fft)
+        c->win_length > c->n_fft)
         return AVLOC_ERR_SIZE;
     if (!avloc__window_valid(c->window)) return AVLOC_ERR_PARAM;
     if (c->pad_mode != AVLOC_PAD_REFLECT && c->pad_mode != AVLOC_PAD_CONSTANT) return AVLOC_ERR_PARAM;
@@ -1795,17 +1854,19 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
         *scratch_bytes = avloc_arena_needed(&sa);
     }
     if (s) {
-        size_t left = (n - cfg->win_length) / 2;
+        size_t wl = avloc__stft_win_length(cfg);
+        size_t left = (n - wl) / 2;
         if (!w || !pm) return AVLOC_ERR_WORKSPACE;
         r = avloc_fft_init_f32(&s->fft, n, AVLOC_FFT_REAL, pm, plan_bytes);
         if (r != AVLOC_OK) return r;
         memset(w, 0, n * sizeof *w);
-        avloc__window_fill(cfg->window, cfg->periodic, w + left, cfg->win_length);
+        avloc__window_fill(cfg->window, cfg->periodic, w + left, wl);
         s->cfg = *cfg;
+        s->cfg.win_length = wl; /* the stored config says what was built */
         s->n_bins = cfg->onesided ? n / 2 + 1 : n;
         s->window = w;
         s->win_start = left;
-        s->win_end = left + cfg->win_length;
+        s->win_end = left + wl;
         s->scratch_bytes = *scratch_bytes;
     }
     return AVLOC_OK;
@@ -2577,7 +2638,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void)
     c.stft = avloc_stft_config_default();
     c.stft.n_fft = 2048;
     c.stft.hop = 512;
-    c.stft.win_length = 2048;
+    c.stft.win_length = 0; /* = n_fft */
     c.stft.pad_mode = AVLOC_PAD_CONSTANT;
     c.sample_rate = 22050.0f;
     c.n_mels = 128;
@@ -2586,16 +2647,30 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa(void)
     c.scale = AVLOC_MEL_SLANEY;
     c.norm = AVLOC_MEL_NORM_SLANEY;
     c.power = 2.0f;
-    c.log = AVLOC_LOG_DB;
+    c.log = AVLOC_LOG_NONE;  /* librosa.feature.melspectrogram returns power */
     c.db_mult = 10.0f;
     c.db_ref = 1.0f;
     c.db_amin = 1e-10f;
     c.top_db = 80.0f;
     c.ln_eps = 1e-6f;
     c.ln_add = 1;
-    c.n_mfcc = 20;
+    c.n_mfcc = 0;
     c.lifter = AVLOC_LIFTER_NONE;
     c.lifter_L = 22.0f;
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa();
+    c.log = AVLOC_LOG_DB;
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa_db();
+    c.n_mfcc = 20;
     return c;
 }
 
@@ -2604,7 +2679,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     avloc_melspec_config c = avloc_melspec_config_librosa();
     c.stft.n_fft = 400;
     c.stft.hop = 200;
-    c.stft.win_length = 400;
+    c.stft.win_length = 0; /* = n_fft */
     c.stft.pad_mode = AVLOC_PAD_REFLECT;
     c.sample_rate = 16000.0f;
     c.fmax = 8000.0f;
@@ -2615,10 +2690,18 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     return c;
 }
 
-AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void)
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_db(void)
 {
     avloc_melspec_config c = avloc_melspec_config_torchaudio();
     c.log = AVLOC_LOG_DB;
+    c.top_db = -1.0f; /* AmplitudeToDB's top_db=None */
+    return c;
+}
+
+AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio_mfcc(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_torchaudio();
+    c.log = AVLOC_LOG_DB; /* transforms.MFCC: AmplitudeToDB("power", top_db=80) */
     c.n_mfcc = 40;
     return c;
 }
@@ -2787,6 +2870,137 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
+}
+
+/* ------------------------------------------------- streaming log-mel */
+
+/* Per-push scratch: the STFT stream's, then one frame of bins and powers. */
+static avloc_result avloc__melstream_scratch(const avloc_melspec_f32 *m, avloc_arena *a, void **stft_scr,
+                                             avloc_complex_f32 **bins, float **pw)
+{
+    size_t nb = m->stft.cfg.n_fft / 2 + 1;
+    *stft_scr = avloc_arena_push(a, m->stft.scratch_bytes, 1, AVLOC_ALIGN);
+    *bins = AVLOC_PUSH(a, avloc_complex_f32, nb);
+    *pw = AVLOC_PUSH(a, float, nb);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_query_f32(const avloc_melspec_f32 *m, size_t *bytes,
+                                                      size_t *scratch_bytes)
+{
+    avloc_arena a;
+    void *ss;
+    avloc_complex_f32 *b;
+    float *p;
+    avloc_result r;
+    if (!m || !bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (!m->stft.window || !m->mel.weights) return AVLOC_ERR_STATE;
+    r = avloc_stft_stream_query_f32(&m->stft, bytes);
+    if (r != AVLOC_OK) return r;
+    avloc_arena_init(&a, NULL, 0);
+    if (avloc__melstream_scratch(m, &a, &ss, &b, &p) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_init_f32(avloc_melspec_stream_f32 *s, const avloc_melspec_f32 *m,
+                                                     void *mem, size_t mem_bytes)
+{
+    size_t need = 0, scr = 0;
+    avloc_result r;
+    if (s) memset(s, 0, sizeof *s);
+    if (!s || !m || !mem) return AVLOC_ERR_NULL;
+    r = avloc_melspec_stream_query_f32(m, &need, &scr);
+    if (r != AVLOC_OK) return r;
+    if (mem_bytes < need) return AVLOC_ERR_WORKSPACE;
+    r = avloc_stft_stream_init_f32(&s->stft, &m->stft, mem, mem_bytes);
+    if (r != AVLOC_OK) { memset(s, 0, sizeof *s); return r; }
+    s->m = m;
+    s->scratch_bytes = scr;
+    s->db_max = -FLT_MAX;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_reset_f32(avloc_melspec_stream_f32 *s)
+{
+    if (!s) return AVLOC_ERR_NULL;
+    if (!s->m) return AVLOC_ERR_STATE;
+    s->db_max = -FLT_MAX;
+    return avloc_stft_stream_reset_f32(&s->stft);
+}
+
+AVLOC_API void avloc_melspec_stream_destroy_f32(avloc_melspec_stream_f32 *s)
+{
+    if (s) memset(s, 0, sizeof *s);
+}
+
+/* One frame's mel row and log: dB without clipping, then the running-max clip. */
+static avloc_result avloc__melstream_row(avloc_melspec_stream_f32 *s, const float *pw, float *row)
+{
+    const avloc_melspec_config *c = &s->m->cfg;
+    size_t nm = s->m->mel.n_mels, i;
+    avloc_result r;
+    avloc__mel_row(&s->m->mel, pw, row);
+    if (c->log == AVLOC_LOG_LN) return avloc_log_f32(row, nm, row, c->ln_eps, c->ln_add);
+    if (c->log != AVLOC_LOG_DB) return AVLOC_OK;
+    r = avloc_db_f32(row, nm, row, c->db_mult, c->db_ref, c->db_amin, -1.0f);
+    if (r != AVLOC_OK || c->top_db < 0.0f) return r;
+    for (i = 0; i < nm; i++) if (row[i] > s->db_max) s->db_max = row[i];
+    {
+        float lo = (float)((double)s->db_max - (double)c->top_db);
+        for (i = 0; i < nm; i++) if (row[i] < lo) row[i] = lo;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s, const float *x, size_t n,
+                                                     float *logmel, float *mfcc, size_t max_frames,
+                                                     size_t *n_frames_out, size_t *consumed,
+                                                     void *scratch, size_t scratch_bytes)
+{
+    const avloc_melspec_f32 *m;
+    avloc_arena a;
+    void *ss;
+    avloc_complex_f32 *bins;
+    float *pw;
+    size_t used = 0, written = 0, nb;
+    avloc_result r;
+    if (!s || (!x && n) || (!logmel && max_frames) || !n_frames_out || !consumed || !scratch) return AVLOC_ERR_NULL;
+    *n_frames_out = 0;
+    *consumed = 0;
+    m = s->m;
+    if (!m || !s->stft.ring) return AVLOC_ERR_STATE;
+    if (mfcc && !m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
+    if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    nb = m->stft.cfg.n_fft / 2 + 1;
+    /* one frame at a time through the STFT stream: no frame buffer to size */
+    while (written < max_frames) {
+        size_t got = 0, took = 0;
+        float *row = logmel + written * m->mel.n_mels;
+        r = avloc_stft_stream_push_f32(&s->stft, x + used, n - used, bins, 1, &got, &took,
+                                       ss, m->stft.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        used += took;
+        if (!got) break;
+        if (m->cfg.power == 2.0f) avloc__power2(bins, nb, pw);
+        else avloc_spec_power_f32(bins, nb, m->cfg.power, pw);
+        r = avloc__melstream_row(s, pw, row);
+        if (r == AVLOC_OK && mfcc) r = avloc_mfcc_apply_f32(&m->mfcc, row, 1, mfcc + written * m->mfcc.n_mfcc);
+        if (r != AVLOC_OK) return r;
+        written++;
+    }
+    if (written == max_frames && used < n) { /* take what completes no further frame */
+        size_t got = 0, took = 0;
+        r = avloc_stft_stream_push_f32(&s->stft, x + used, n - used, NULL, 0, &got, &took,
+                                       ss, m->stft.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        used += took;
+    }
+    *n_frames_out = written;
+    *consumed = used;
+    return AVLOC_OK;
 }
 
 #endif /* !AVLOC_NO_MEL */

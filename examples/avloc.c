@@ -380,10 +380,15 @@ static int avcli_given(const avcli_opt *opts, size_t n, const char *name)
 
 /* ---------------------------------------------------- shared file helpers */
 
+/* --strict (anywhere on the command line): input that would otherwise be
+   repaired with a warning (NaN/Inf samples replaced by 0, a truncated data
+   chunk clamped) is an error instead. Set once by main before dispatch. */
+static int avcli_strict = 0;
+
 /* Loads a WAV with a readable message on failure; warns about clamping. */
 static int avcli_load_wav(const char *cmd, const char *path, unsigned flags, avloc_io_audio *a)
 {
-    avloc_io_status s = avloc_io_wav_load(path, flags, a);
+    avloc_io_status s = avloc_io_wav_load(path, flags | (avcli_strict ? AVLOC_IO_WAV_STRICT : 0u), a);
     if (s == AVLOC_IO_ERR_OPEN) {
         avcli_error(cmd, "%s: cannot open: %s", path, strerror(errno));
         return 0;
@@ -461,6 +466,9 @@ static void avcli_usage(FILE *f)
             }
         }
     }
+    fprintf(f, "\nGlobal option (before or after the command):\n"
+               "  --strict         NaN/Inf samples or a truncated WAV data chunk are errors\n"
+               "                   (default: replaced by 0 / clamped, with a warning)\n");
     fprintf(f, "\nExit status: 0 ok, 1 failure (bad input, I/O), 2 usage error.\n");
 }
 
@@ -507,12 +515,27 @@ static int avcli_dispatch(const avcli_cmd *cmd, int argc, char **argv, const cha
     return cmd->run(argc, argv);
 }
 
+/* Removes every "--strict" before a "--" from argv (it may come before or
+   after the command) and turns strict mode on; returns the new argc. */
+static int avcli_take_strict(int argc, char **argv)
+{
+    int i, o = 1, rest = 0;
+    for (i = 1; i < argc; i++) {
+        if (!rest && strcmp(argv[i], "--") == 0) rest = 1;
+        if (!rest && strcmp(argv[i], "--strict") == 0) { avcli_strict = 1; continue; }
+        argv[o++] = argv[i];
+    }
+    argv[o] = NULL;
+    return o;
+}
+
 int main(int argc, char **argv)
 {
     const avcli_cmd *tables[16];
     const avcli_cmd *cmd;
     size_t nt = 0;
     while (avcli_groups[nt].title && nt < 16) { tables[nt] = avcli_groups[nt].cmds; nt++; }
+    argc = avcli_take_strict(argc, argv);
     if (argc < 2) {
         avcli_usage(stderr);
         return AVCLI_EXIT_USAGE;

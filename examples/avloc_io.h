@@ -43,7 +43,15 @@
      [-1, 1) exactly (x / 2^(bits-1); 32-bit values that would round to 1.0f
      are clamped to the largest float below 1). Float data is passed through
      (it may exceed +-1, as in the file); NaN/Inf are replaced by 0 and
-     counted in info.nonfinite; finite doubles beyond float range saturate.
+     counted in info.nonfinite (AVLOC_IO_WAV_STRICT: AVLOC_IO_ERR_NONFINITE
+     instead); finite doubles beyond float range saturate.
+
+   REUSE
+   -----
+   This file is example code under the library's licence: copy it into your
+   project if it helps. It is not part of the library's API (not installed by
+   `make install`, may change between versions, and its file conveniences
+   call malloc).
 */
 #ifndef AVLOC_IO_H
 #define AVLOC_IO_H
@@ -97,7 +105,8 @@ typedef enum avloc_io_status {
     AVLOC_IO_ERR_RATE = -16,       /* sample rate 0 or absurd */
     AVLOC_IO_ERR_BLOCK_ALIGN = -17,/* block_align inconsistent with channels x bits */
     AVLOC_IO_ERR_UNSUPPORTED = -18,/* valid but unsupported encoding */
-    AVLOC_IO_ERR_IMAGE = -19       /* malformed or unsupported PPM/Y4M */
+    AVLOC_IO_ERR_IMAGE = -19,      /* malformed or unsupported PPM/Y4M */
+    AVLOC_IO_ERR_NONFINITE = -20   /* NaN/Inf float samples, with AVLOC_IO_WAV_STRICT */
 } avloc_io_status;
 
 AVLOC_IO_API const char *avloc_io_strerror(avloc_io_status s);
@@ -121,7 +130,8 @@ typedef enum avloc_io_sample_fmt {
 } avloc_io_sample_fmt;
 
 /* flags for parse/decode/encode */
-#define AVLOC_IO_WAV_STRICT 1u         /* parse: truncated data chunk is an error */
+#define AVLOC_IO_WAV_STRICT 1u         /* parse: truncated data chunk is an error;
+                                          decode: NaN/Inf samples are an error */
 #define AVLOC_IO_WAV_PLANAR 2u         /* decode output / encode input is planar */
 #define AVLOC_IO_WAV_EXTENSIBLE 4u     /* encode: always WAVE_FORMAT_EXTENSIBLE */
 #define AVLOC_IO_WAV_NO_EXTENSIBLE 8u  /* encode: never (default: PCM with > 2 channels only) */
@@ -336,6 +346,7 @@ AVLOC_IO_API const char *avloc_io_strerror(avloc_io_status s)
     case AVLOC_IO_ERR_BLOCK_ALIGN: return "block_align inconsistent with channels x bits";
     case AVLOC_IO_ERR_UNSUPPORTED: return "unsupported encoding";
     case AVLOC_IO_ERR_IMAGE: return "malformed or unsupported image";
+    case AVLOC_IO_ERR_NONFINITE: return "non-finite (NaN/Inf) samples";
     }
     return "unknown avloc_io_status";
 }
@@ -715,6 +726,10 @@ AVLOC_IO_API avloc_io_status avloc_io_wav_decode(const void *buf, size_t len, av
             if (flags & AVLOC_IO_WAV_PLANAR) out[c * info->frames + f] = v;
             else out[f * nch + c] = v;
         }
+    }
+    if (info->nonfinite && (flags & AVLOC_IO_WAV_STRICT)) {
+        AVLOC_IO__MSG(info, "%lu non-finite float samples (strict mode)", (unsigned long)info->nonfinite);
+        return AVLOC_IO_ERR_NONFINITE;
     }
     if (info->nonfinite)
         AVLOC_IO__MSG(info, "%lu non-finite float samples replaced by 0", (unsigned long)info->nonfinite);

@@ -60,13 +60,13 @@ static size_t feat_opts(feat_args *a, avcli_opt *o, int kind)
     }
     o[n++] = avcli_double("--power", &a->power, 0.1, 8, "P", "|X|^P: 2 power, 1 magnitude (stft default 1, else 2)");
     if (kind != FEAT_IMAGE) {
-        o[n++] = avcli_flag("--db", &a->db, 1, "decibels: (20/P) log10(max(|X|^P, amin)) (melspec/mfcc librosa default)");
+        o[n++] = avcli_flag("--db", &a->db, 1, "decibels: (20/P) log10(max(|X|^P, amin)) (always for mfcc; melspec: librosa power_to_db / torchaudio AmplitudeToDB)");
         o[n++] = avcli_flag("--log", &a->ln, 1, "natural log ln(x + eps) instead of dB");
-        o[n++] = avcli_flag("--linear", &a->linear, 1, "no log (torchaudio melspec default)");
+        o[n++] = avcli_flag("--linear", &a->linear, 1, "no log (melspec default: power, as librosa.feature.melspectrogram and torchaudio MelSpectrogram return)");
         o[n++] = avcli_double("--log-eps", &a->log_eps, 1e-30, 1, "EPS", "eps of --log");
     }
     o[n++] = avcli_double("--top-db", &a->top_db, -1, 1000, "DB",
-                          "clip dB values below max - DB (per channel); -1: no clip");
+                          "clip dB values below max - DB (per channel; preset: librosa 80, torchaudio melspec none, mfcc 80); -1: no clip");
     if (kind == FEAT_MFCC) {
         o[n++] = avcli_int("--n-mfcc", &a->n_mfcc, 1, 4096, "N", "coefficients (preset: librosa 20, torchaudio 40)");
         o[n++] = avcli_double("--lifter", &a->lifter, 0, 1e6, "L", "cepstral liftering with parameter L; 0: none");
@@ -89,11 +89,17 @@ static size_t feat_opts(feat_args *a, avcli_opt *o, int kind)
 static avloc_melspec_config feat_config(const feat_args *a, const avcli_opt *o, size_t no, int kind, float sr)
 {
     avloc_melspec_config c;
-    if (a->preset == 1) c = kind == FEAT_MFCC ? avloc_melspec_config_torchaudio_mfcc() : avloc_melspec_config_torchaudio();
-    else c = avloc_melspec_config_librosa();
+    /* the presets mean what the named library returns: mel power, its dB
+       (--db), or MFCC of the dB log-mel */
+    if (a->preset == 1)
+        c = kind == FEAT_MFCC ? avloc_melspec_config_torchaudio_mfcc()
+            : a->db ? avloc_melspec_config_torchaudio_db() : avloc_melspec_config_torchaudio();
+    else
+        c = kind == FEAT_MFCC ? avloc_melspec_config_librosa_mfcc()
+            : a->db ? avloc_melspec_config_librosa_db() : avloc_melspec_config_librosa();
     c.sample_rate = sr;
     c.fmax = sr / 2; /* both libraries default to Nyquist */
-    if (avcli_given(o, no, "--n-fft")) { c.stft.n_fft = (size_t)a->n_fft; c.stft.win_length = (size_t)a->n_fft; }
+    if (avcli_given(o, no, "--n-fft")) c.stft.n_fft = (size_t)a->n_fft; /* win_length 0 = n_fft */
     if (avcli_given(o, no, "--hop")) c.stft.hop = (size_t)a->hop;
     else if (avcli_given(o, no, "--n-fft")) /* librosa: win_length // 4, torchaudio: win_length // 2 */
         c.stft.hop = c.stft.n_fft / (a->preset == 1 ? 2 : 4);
@@ -140,6 +146,21 @@ static void feat_config_error(const char *cmd, avloc_result r, const avloc_melsp
     else if (c->n_mfcc > c->n_mels) hint = ": --n-mfcc must be <= --n-mels";
     else if (c->lifter != AVLOC_LIFTER_NONE && !(c->lifter_L > 0)) hint = ": --lifter must be > 0";
     avcli_error(cmd, "invalid parameters (%s)%s", avloc_result_str(r), hint);
+}
+
+/* Frames longer than the signal carry no more information and can cost
+   minutes and gigabytes to plan (--n-fft 16777213 on a 1 s clip): they are
+   refused up front, except up to FEAT_SHORT_CLIP_NFFT so that the presets
+   (n_fft 400 / 2048) still work on very short clips, padded as librosa does. */
+#define FEAT_SHORT_CLIP_NFFT 4096u
+
+static int feat_nfft_fits(const char *cmd, const char *path, size_t n_fft, size_t n)
+{
+    if (n_fft <= n || n_fft <= FEAT_SHORT_CLIP_NFFT) return 1;
+    avcli_error(cmd, "%s: --n-fft %lu is longer than the signal (%lu samples); use at most %lu",
+                path, (unsigned long)n_fft, (unsigned long)n,
+                (unsigned long)(n > FEAT_SHORT_CLIP_NFFT ? n : FEAT_SHORT_CLIP_NFFT));
+    return 0;
 }
 
 static int feat_frames(const char *cmd, const char *path, const avloc_stft_config *sc, size_t n, size_t *frames)
@@ -214,6 +235,7 @@ static int feat_main(int argc, char **argv, int kind)
         goto done;
     }
     c = feat_config(&a, o, no, kind, (float)au.sample_rate);
+    if (!feat_nfft_fits(cmd, in, c.stft.n_fft, au.frames)) goto done; /* before any planning */
     if (kind == FEAT_MFCC && c.log == AVLOC_LOG_NONE) {
         avcli_error(cmd, "MFCCs need a log mel spectrogram: drop --linear");
         rc = AVCLI_EXIT_USAGE;

@@ -1053,6 +1053,24 @@ static void gl_json_cov(avloc_io_json *j, const double *cov)
     fputs("]]", j->f);
 }
 
+/* Writes "u" (and "v") and, when the estimate lies outside the camera image
+   ([0, w] x [0, h]), "outside_image": true plus a warning on stderr: a
+   position off the picture is never reported silently. */
+static void gl_json_position(avloc_io_json *j, const char *cmd, const gl_item *it, const gl_camera *cam,
+                             double u, double v, int has_v)
+{
+    int outside;
+    avloc_io_json_num(j, "u", u);
+    if (has_v) avloc_io_json_num(j, "v", v);
+    else avloc_io_json_null(j, "v");
+    if (!avloc_all_finite_f64(&u, 1)) return; /* silent clip: u is null (no NaN compare: -ffast-math) */
+    outside = !(u >= 0.0 && u <= cam->w) || (has_v && !(v >= 0.0 && v <= cam->h));
+    if (!outside) return;
+    avloc_io_json_bool(j, "outside_image", 1);
+    if (has_v) avcli_warn(cmd, "%s: estimate (%.1f, %.1f) lies outside the %gx%g image", it->name, u, v, cam->w, cam->h);
+    else avcli_warn(cmd, "%s: estimate u = %.1f lies outside the image width %g", it->name, u, cam->w);
+}
+
 static void gl_json_truth(avloc_io_json *j, const gl_camera *cam, const gl_item *it, double u, double v, int has_v)
 {
     double az, el, azt, elt;
@@ -1174,8 +1192,7 @@ static int cmd_gllim_locate(int argc, char **argv)
                 n_failed++;
                 continue;
             }
-            avloc_io_json_num(&j, "u", post.mean[0]);
-            avloc_io_json_num(&j, "v", post.mean[1]);
+            gl_json_position(&j, cmd, it, &cam, post.mean[0], post.mean[1], 1);
             gl_json_cov(&j, post.cov);
             avloc_io_json_int(&j, "active", (long long)fx.n_active);
             gl_json_truth(&j, &cam, it, post.mean[0], post.mean[1], 1);
@@ -1202,8 +1219,7 @@ static int cmd_gllim_locate(int argc, char **argv)
                     avloc_io_json_begin(&j, stdout);
                     avloc_io_json_str(&j, "file", it->name);
                     avloc_io_json_num(&j, "t", tc);
-                    avloc_io_json_num(&j, "u", post.mean[0]);
-                    avloc_io_json_num(&j, "v", post.mean[1]);
+                    gl_json_position(&j, cmd, it, &cam, post.mean[0], post.mean[1], 1);
                     gl_json_cov(&j, post.cov);
                     avloc_io_json_int(&j, "active", (long long)(stream.stats.n_active / 3));
                     if (cnt < W) avloc_io_json_bool(&j, "partial", 1);
@@ -1396,14 +1412,14 @@ done:
     return rc;
 }
 
-static void gl_phat_json(const gl_item *it, const gl_camera *cam, double t, double u, double delay_s, size_t frames)
+static void gl_phat_json(const char *cmd, const gl_item *it, const gl_camera *cam, double t, double u,
+                         double delay_s, size_t frames)
 {
     avloc_io_json j;
     avloc_io_json_begin(&j, stdout);
     avloc_io_json_str(&j, "file", it->name);
     if (t >= 0) avloc_io_json_num(&j, "t", t);
-    avloc_io_json_num(&j, "u", u); /* null when silent (u is NaN) */
-    avloc_io_json_null(&j, "v");
+    gl_json_position(&j, cmd, it, cam, u, 0.0, 0); /* u null when silent (NaN) */
     avloc_io_json_null(&j, "cov");
     avloc_io_json_int(&j, "active", (long long)frames);
     avloc_io_json_num(&j, "tdoa_ms", 1e3 * delay_s);
@@ -1461,7 +1477,7 @@ static int cmd_phat_locate(int argc, char **argv)
             cpu += gl_cpu() - t0;
             avloc_gcc_frames(&ph.gcc, au.frames, &nf);
             u = avloc_phat_pixel(&ph, delay);
-            gl_phat_json(it, &cam, -1, u, delay / ph.sample_rate, nf);
+            gl_phat_json(cmd, it, &cam, -1, u, delay / ph.sample_rate, nf);
             if (u != u) { n_failed++; continue; }
             if (it->has_truth && !gl_errs_add(cmd, &errs, &cam, u, 0, 0, it->u, it->v)) goto done;
             mk.u = u;
@@ -1478,7 +1494,7 @@ static int cmd_phat_locate(int argc, char **argv)
                 avloc_gcc_frames(&ph.gcc, W, &nf);
                 u = avloc_phat_pixel(&ph, delay);
                 if (u != u) continue; /* silent window */
-                gl_phat_json(it, &cam, ((double)a + 0.5 * (double)W) / ph.sample_rate, u, delay / ph.sample_rate, nf);
+                gl_phat_json(cmd, it, &cam, ((double)a + 0.5 * (double)W) / ph.sample_rate, u, delay / ph.sample_rate, nf);
                 if (it->has_truth && !gl_errs_add(cmd, &errs, &cam, u, 0, 0, it->u, it->v)) goto done;
                 mk.u = u;
                 mk.t = ((double)a + 0.5 * (double)W) / ph.sample_rate;

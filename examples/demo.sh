@@ -40,7 +40,7 @@ fi
 
 echo "== 4. spectrogram PNG and log-mel features"
 "$AVLOC" spectrogram "$OUT/speech.wav" -o "$OUT/speech_spectrogram.png"
-"$AVLOC" melspec "$OUT/speech.wav" -o "$OUT/speech_logmel.npy"
+"$AVLOC" melspec "$OUT/speech.wav" --db -o "$OUT/speech_logmel.npy"
 "$AVLOC" spectrogram "$OUT/binaural.wav" -o "$OUT/binaural_spectrogram.png" --n-mels 64
 
 echo "== wrote"

@@ -191,6 +191,10 @@ static void test_exit_codes(void)
     CHECK_EQ_INT(run_cli("gcc-phat --max-lag-ms abc tests/data/dsp_speech16k.wav", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("gllim locate --model data/demo/no-such-model.safetensors data/demo/wav/0000.wav", NULL, 0), 1);
     CHECK_EQ_INT(run_cli("stft tests/data/no-such-file.wav -o /dev/null", NULL, 0), 1);
+    /* a frame far longer than the signal is refused before any planning
+       (it took 18 s and 1.9 GB); the presets' sizes still work on short clips */
+    CHECK_EQ_INT(run_cli("melspec tests/data/dsp_speech16k.wav --n-fft 16777213 -o /dev/null", NULL, 0), 1);
+    CHECK_EQ_INT(run_cli("stft tests/data/dsp_speech16k.wav --n-fft 4000000 -o /dev/null", NULL, 0), 1);
 }
 
 int main(void)

@@ -197,6 +197,60 @@ static void test_phat(void)
     CHECK_EQ_INT(run(6, wrong), AVCLI_EXIT_FAIL); /* a GLLiM model is not a PHAT model */
 }
 
+/* The JSON line of an estimate, written to a temporary file and read back. */
+static int position_json(double u, double v, int has_v, char *out, size_t cap)
+{
+    gl_item it;
+    gl_camera cam = gl_camera_make(640, 480, 60);
+    avloc_io_json j;
+    FILE *f = tmpfile();
+    size_t n;
+    if (!f) return 0;
+    memset(&it, 0, sizeof it);
+    it.name = (char *)"clip.wav";
+    avloc_io_json_begin(&j, f);
+    gl_json_position(&j, "test", &it, &cam, u, v, has_v);
+    avloc_io_json_end(&j);
+    rewind(f);
+    n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    return 1;
+}
+
+/* issue 13: a position outside the picture is never reported silently */
+static void test_outside_image(void)
+{
+    char line[512];
+    CHECK(position_json(320, 240, 1, line, sizeof line) && !strstr(line, "outside_image"));
+    CHECK(position_json(0, 480, 1, line, sizeof line) && !strstr(line, "outside_image")); /* edges are inside */
+    CHECK(position_json(700, 240, 1, line, sizeof line) && strstr(line, "\"outside_image\":true"));
+    CHECK(position_json(320, -3, 1, line, sizeof line) && strstr(line, "\"outside_image\":true"));
+    CHECK(position_json(-1, 0, 0, line, sizeof line) && strstr(line, "\"outside_image\":true"));
+    CHECK(position_json(600, 9999, 0, line, sizeof line) && !strstr(line, "outside_image")); /* no v: u only */
+}
+
+/* --strict: NaN/Inf samples are an error instead of zeros and a warning */
+static void test_strict(void)
+{
+    static float x[2 * N_SAMP];
+    const char *model = path_in_dir("p.safetensors"), *wav = path_in_dir("nan.wav");
+    const char *lenient[] = {"avloc", "phat", "locate", "--model", model, wav};
+    const char *strict1[] = {"avloc", "--strict", "phat", "locate", "--model", model, wav};
+    const char *strict2[] = {"avloc", "phat", "locate", "--model", model, wav, "--strict"};
+    int n;
+    for (n = 0; n < 2 * N_SAMP; n++) x[n] = noise();
+    x[100] = (float)NAN;
+    x[2001] = (float)INFINITY;
+    if (avloc_io_wav_save(wav, x, N_SAMP, 2, 16000, AVLOC_IO_F32, 0) != AVLOC_IO_OK) { CHECK(0); return; }
+    CHECK_EQ_INT(run(6, lenient), AVCLI_EXIT_OK);
+    CHECK_EQ_INT(run(7, strict1), AVCLI_EXIT_FAIL);
+    avcli_strict = 0;
+    CHECK_EQ_INT(run(7, strict2), AVCLI_EXIT_FAIL);
+    avcli_strict = 0;
+    CHECK_EQ_INT(run(6, lenient), AVCLI_EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
     const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
@@ -213,5 +267,7 @@ int main(int argc, char **argv)
     test_manifest_errors();
     test_gllim_locate();
     test_phat();
+    test_strict();
+    test_outside_image();
     return th_finish("cli_gllim");
 }

@@ -111,6 +111,35 @@ static int make_melspec(avloc_melspec_f32 *m, const avloc_melspec_config *c)
     return 1;
 }
 
+/* win_length 0 = n_fft: a preset whose n_fft alone is changed gets a full
+   n_fft window (it kept 400 taps before), the same result as an explicit
+   win_length = n_fft; the stored config says what was built. */
+static void test_win_length_default(const float *x, size_t n)
+{
+    avloc_melspec_config a = avloc_melspec_config_torchaudio(), b;
+    avloc_melspec_f32 m;
+    size_t nf = 0, i, diff = 0;
+    float *ya, *yb;
+    a.stft.n_fft = 512;
+    a.stft.hop = 256;
+    b = a;
+    b.stft.win_length = 512;
+    CHECK(a.stft.win_length == 0);
+    CHECK(avloc_stft_frames(&a.stft, n, &nf) == AVLOC_OK);
+    ya = (float *)malloc(nf * a.n_mels * sizeof *ya);
+    yb = (float *)malloc(nf * a.n_mels * sizeof *yb);
+    if (!ya || !yb) { CHECK(0); free(ya); free(yb); return; }
+    CHECK(make_melspec(&m, &a));
+    CHECK_EQ_INT(m.stft.cfg.win_length, 512);
+    CHECK(m.stft.win_start == 0 && m.stft.win_end == 512);
+    CHECK(avloc_melspec_compute_f32(&m, x, n, ya, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    CHECK(make_melspec(&m, &b));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, yb, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    for (i = 0; i < nf * a.n_mels; i++) diff += ya[i] != yb[i];
+    CHECK_MSG(diff == 0, "win_length 0 and win_length n_fft differ in %lu values", (unsigned long)diff);
+    free(ya); free(yb);
+}
+
 static void test_torchaudio(const float *x, size_t n)
 {
     th_array gm = th_golden("dsp_ta_melspec.npy"), gl = th_golden("dsp_ta_logmel.npy"), gc = th_golden("dsp_ta_mfcc.npy");
@@ -144,7 +173,28 @@ static void test_torchaudio(const float *x, size_t n)
     e = abs_max(mf, &gc);
     CHECK_MSG(e <= 2e-3, "torchaudio MFCC max err %g", e);
     printf("  torchaudio MFCC: max err %.2e\n", e);
+    /* AmplitudeToDB("power") with top_db None: 10 log10(max(x, 1e-10)) of the
+       MelSpectrogram golden, nothing clipped (the golden spans > 80 dB) */
+    cfg = avloc_melspec_config_torchaudio_db();
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, mel, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    {
+        size_t i;
+        double worst = 0.0, mx = -1e30, mn = 1e30;
+        for (i = 0; i < gm.n; i++) {
+            double want = 10.0 * log10(gm.data[i] > 1e-10 ? gm.data[i] : 1e-10);
+            double d = fabs((double)mel[i] - want);
+            if (want > mx) mx = want;
+            if (want < mn) mn = want;
+            if (want > mx - 60.0 && d > worst) worst = d;
+        }
+        CHECK_MSG(mx - mn > 80.0, "golden spans %g dB: the no-clipping check needs > 80", mx - mn);
+        CHECK_MSG(worst <= 1e-3, "torchaudio_db preset max err %g dB within 60 dB of max", worst);
+        for (i = 0; i < gm.n; i++) if ((double)mel[i] < mx - 80.5) break;
+        CHECK_MSG(i < gm.n, "torchaudio_db preset clipped at top_db (AmplitudeToDB's default is None)");
+    }
     free(mel); free(mf);
+    test_win_length_default(x, n);
     th_free(&gm); th_free(&gl); th_free(&gc);
 }
 
@@ -168,13 +218,20 @@ static void test_librosa(const float *x, size_t n)
     lm = (float *)malloc(nf * 128 * sizeof *lm);
     inv = (float *)malloc(nf * 128 * sizeof *inv);
     mf = (float *)malloc(nf * 20 * sizeof *mf);
-    cfg.log = AVLOC_LOG_NONE;
+    /* the preset means librosa.feature.melspectrogram: power, no log */
+    CHECK(cfg.log == AVLOC_LOG_NONE && cfg.n_mfcc == 0);
     CHECK(make_melspec(&m, &cfg));
     CHECK(avloc_melspec_compute_f32(&m, x, n, mel, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
     e = rel_max(mel, &gm);
     CHECK_MSG(e <= 1e-4, "librosa melspectrogram rel err %g", e);
     printf("  librosa melspectrogram: max err %.2e of max\n", e);
-    cfg = avloc_melspec_config_librosa();
+    /* librosa.power_to_db(melspectrogram): the _db preset through compute */
+    cfg = avloc_melspec_config_librosa_db();
+    CHECK(make_melspec(&m, &cfg));
+    CHECK(avloc_melspec_compute_f32(&m, x, n, lm, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    e = abs_max(lm, &gl);
+    CHECK_MSG(e <= 1e-3, "librosa_db preset vs power_to_db max err %g dB", e);
+    cfg = avloc_melspec_config_librosa_mfcc();
     CHECK(make_melspec(&m, &cfg));
     CHECK(avloc_melspec_mfcc_f32(&m, x, n, lm, mf, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
     e = abs_max(lm, &gl);
@@ -360,6 +417,84 @@ static void test_bad_input(const float *x, size_t n)
     (void)n;
 }
 
+/* Streaming log-mel / MFCC against the one-shot call on the whole signal
+   (center = 0), pushed in uneven blocks with a small frame budget so every
+   stop-early path runs; top_db < 0: the same values frame for frame. With
+   top_db the clip follows the running max: equal to the one-shot clip once
+   the loudest frame has passed, never above it before. */
+static void stream_vs_oneshot(const float *x, size_t n, avloc_log_kind log, float top_db, int with_mfcc)
+{
+    avloc_melspec_config cfg = avloc_melspec_config_torchaudio_mfcc();
+    avloc_melspec_f32 m;
+    avloc_melspec_stream_f32 st;
+    static unsigned char smem[1 << 14], sscr[1 << 16];
+    size_t nf = 0, sb = 0, scb = 0, got = 0, pos = 0, blk = 0, i, nm, nc;
+    float *one_l, *one_c, *str_l, *str_c;
+    double e = 0.0, emf = 0.0;
+    static const size_t blocks[] = {1, 7, 160, 399, 1000, 37, 2500};
+    cfg.stft.center = 0;
+    cfg.log = log;
+    cfg.top_db = top_db;
+    if (!with_mfcc) cfg.n_mfcc = 0;
+    nm = cfg.n_mels; nc = cfg.n_mfcc;
+    if (!make_melspec(&m, &cfg) || avloc_stft_frames(&cfg.stft, n, &nf) != AVLOC_OK) { CHECK(0); return; }
+    one_l = (float *)malloc(nf * nm * sizeof(float)); str_l = (float *)malloc(nf * nm * sizeof(float));
+    one_c = (float *)malloc(nf * 40 * sizeof(float)); str_c = (float *)malloc(nf * 40 * sizeof(float));
+    if (!one_l || !str_l || !one_c || !str_c) { CHECK(0); goto out; }
+    if (with_mfcc) CHECK(avloc_melspec_mfcc_f32(&m, x, n, one_l, one_c, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    else CHECK(avloc_melspec_compute_f32(&m, x, n, one_l, nf, g_scr, m.scratch_bytes) == AVLOC_OK);
+    CHECK(avloc_melspec_stream_query_f32(&m, &sb, &scb) == AVLOC_OK && sb <= sizeof smem && scb <= sizeof sscr);
+    CHECK(avloc_melspec_stream_init_f32(&st, &m, smem, sb - 1) == AVLOC_ERR_WORKSPACE);
+    CHECK(avloc_melspec_stream_init_f32(&st, &m, smem, sb) == AVLOC_OK);
+    while (pos < n && got < nf) {
+        size_t want = blocks[blk++ % 7], k = want < n - pos ? want : n - pos, made = 0, used = 0;
+        size_t budget = (blk % 3) + 0; /* 0, 1 or 2 frames per call */
+        avloc_result r = avloc_melspec_stream_push_f32(&st, x + pos, k, str_l + got * nm,
+                                                       with_mfcc ? str_c + got * nc : NULL,
+                                                       budget < nf - got ? budget : nf - got,
+                                                       &made, &used, sscr, scb);
+        if (r != AVLOC_OK) { CHECK_MSG(0, "stream push: %s", avloc_result_str(r)); break; }
+        pos += used;
+        got += made;
+    }
+    CHECK_EQ_INT(got, nf);
+    for (i = 0; i < got * nm; i++) {
+        double d = fabs((double)str_l[i] - one_l[i]);
+        if (top_db >= 0) d = str_l[i] > one_l[i] + 1e-4 ? 1.0 : 0.0; /* the running max clips less, never more */
+        e = d > e ? d : e;
+    }
+    for (i = 0; with_mfcc && top_db < 0 && i < got * nc; i++) emf = fmax(emf, fabs((double)str_c[i] - one_c[i]));
+    CHECK_MSG(e <= 1e-6 * (log == AVLOC_LOG_NONE ? 1e4 : 1.0), "stream vs one-shot log-mel (log %d, top_db %g): %g", (int)log, top_db, e);
+    CHECK_MSG(emf <= 1e-6, "stream vs one-shot MFCC: %g", emf);
+    if (top_db >= 0 && got > 0) { /* after the loudest frame the running clip is the one-shot clip */
+        size_t t, loud = 0;
+        float mx = -FLT_MAX;
+        for (i = 0; i < nf * nm; i++) if (one_l[i] > mx) { mx = one_l[i]; loud = i / nm; }
+        for (t = loud, e = 0.0; t < nf; t++)
+            for (i = 0; i < nm; i++) e = fmax(e, fabs((double)str_l[t * nm + i] - one_l[t * nm + i]));
+        CHECK_MSG(e <= 1e-6, "stream after the loudest frame vs one-shot top_db clip: %g dB", e);
+    }
+    CHECK(avloc_melspec_stream_reset_f32(&st) == AVLOC_OK && st.stft.frames == 0);
+    avloc_melspec_stream_destroy_f32(&st);
+    CHECK(st.m == NULL);
+out:
+    free(one_l); free(one_c); free(str_l); free(str_c);
+}
+
+static void test_stream(const float *x, size_t n)
+{
+    avloc_melspec_stream_f32 st;
+    float row[128];
+    size_t made = 1, used = 1;
+    stream_vs_oneshot(x, n, AVLOC_LOG_NONE, -1.0f, 0);
+    stream_vs_oneshot(x, n, AVLOC_LOG_LN, -1.0f, 0);
+    stream_vs_oneshot(x, n, AVLOC_LOG_DB, -1.0f, 1);
+    stream_vs_oneshot(x, n, AVLOC_LOG_DB, 30.0f, 1);
+    memset(&st, 0, sizeof st);
+    CHECK(avloc_melspec_stream_push_f32(&st, x, 10, row, NULL, 1, &made, &used, g_scr, sizeof g_scr) == AVLOC_ERR_STATE);
+    CHECK(made == 0 && used == 0);
+}
+
 int main(void)
 {
     size_t n = 0;
@@ -371,6 +506,7 @@ int main(void)
     if (x) {
         test_torchaudio(x, n);
         test_librosa(x, n);
+        test_stream(x, n);
         test_bad_input(x, n);
     }
     free(x);

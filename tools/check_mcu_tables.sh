@@ -50,3 +50,25 @@ tt=$(arm-none-eabi-size "$OUT/mel_tables.elf" | awk 'NR == 2 { print $1 }')
 tc=$(arm-none-eabi-size "$OUT/mel_computed.elf" | awk 'NR == 2 { print $1 }')
 echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
 echo "  the table build links no double pow/log/cos and no __aeabi_d* helper"
+# 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
+#    build is a trap: an FFT plan (it holds an assertion) links no newlib
+#    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows
+#    the check can fail
+FD=$(echo "$F" | sed 's/-DNDEBUG//')
+NEWLIB_ASSERT=' T (__assert_func|_vfprintf_r|_malloc_r)$'
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $FD tests/modes/mcu_assert.c -o "$OUT/fft_assert.elf" -lm
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $FD -include assert.h -DAVLOC_ASSERT=assert tests/modes/mcu_assert.c -o "$OUT/fft_newlib_assert.elf" -lm
+if arm-none-eabi-nm "$OUT/fft_assert.elf" | grep -E "$NEWLIB_ASSERT"; then
+    echo "  the default AVLOC_ASSERT pulled in newlib's assert/printf/malloc above"
+    exit 1
+fi
+arm-none-eabi-nm "$OUT/fft_newlib_assert.elf" | grep -qE "$NEWLIB_ASSERT" || {
+    echo "  newlib's assert links no __assert_func here: the check above proves nothing"
+    exit 1
+}
+ta=$(arm-none-eabi-size "$OUT/fft_assert.elf" | awk 'NR == 2 { print $1 }')
+tn=$(arm-none-eabi-size "$OUT/fft_newlib_assert.elf" | awk 'NR == 2 { print $1 }')
+echo "  256-point FFT with assertions on (no NDEBUG): .text $ta bytes with the default AVLOC_ASSERT (a trap),"
+echo "  $tn bytes with newlib's assert (__assert_func, printf, malloc)"
