@@ -20,7 +20,9 @@
      the bump allocator (avloc_arena) that implements it over caller memory.
    - Overflow-checked size arithmetic (avloc_size_mul/add).
    - Small dense linear algebra in double precision (Cholesky, SPD solve,
-     log-determinant) and one GEMM per precision (avloc_gemm_f32/_f64: a
+     log-determinant; one-sided Jacobi SVD, Jacobi eigh, symmetric Sylvester),
+     a randomised truncated SVD with singular value thresholding for large
+     float matrices (docs/linalg.md), and one GEMM per precision (avloc_gemm_f32/_f64: a
      packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
      docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
      The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
@@ -1086,6 +1088,135 @@ AVLOC_API avloc_result avloc_gemm_f64(int transa, int transb, size_t m, size_t n
                                       double beta, double *C, size_t ldc,
                                       void *scratch, size_t scratch_bytes);
 
+/* ---------------------------------------------------- SVD, eigh, Sylvester */
+/* Dense factorisations for small and medium matrices, all row-major with
+   leading dimensions in elements, all with per-call caller scratch whose size
+   the *_scratch_* query gives (same conventions as the GEMM: NULL bytes ->
+   AVLOC_ERR_NULL, too small -> AVLOC_ERR_WORKSPACE with nothing written).
+   Inputs are never modified. Errors write nothing: NULL (a required pointer),
+   SIZE (a zero dimension, an ld below its minimum), OVERFLOW (the scratch
+   size), NONFINITE (NaN/Inf in an input), WORKSPACE, NUMERIC (no convergence,
+   or a singular Sylvester operator).
+
+   SVD: A (m x n) = U diag(s) Vt with r = min(m, n), s descending and >= 0,
+   U m x r (orthonormal columns), Vt r x n (orthonormal rows); U or Vt may be
+   NULL when not wanted (then ldu / ldvt are ignored). One-sided (Hestenes)
+   Jacobi on the columns of A (of A^T when m < n) in double precision: every
+   singular value gets a small RELATIVE error (~1e-15 times a modest factor of
+   the column scaling), also the tiny ones of ill-conditioned matrices, unlike
+   bidiagonalisation methods whose small singular values are accurate only
+   relative to s[0]. Cost O(sweeps * m * n^2) with n = min(m, n), 6-10 sweeps:
+   meant for n up to a few hundred (for larger low-rank problems use
+   avloc_tsvd_f32). Columns for exactly zero singular values are completed to
+   an orthonormal set, so U and Vt are always orthonormal. The _f32 variant
+   reads and writes float and computes everything in double (its scratch holds
+   a double copy of A). */
+AVLOC_API avloc_result avloc_svd_scratch_f64(size_t m, size_t n, size_t *bytes);
+AVLOC_API avloc_result avloc_svd_f64(size_t m, size_t n, const double *A, size_t lda,
+                                     double *U, size_t ldu, double *s, double *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes);
+AVLOC_API avloc_result avloc_svd_scratch_f32(size_t m, size_t n, size_t *bytes);
+AVLOC_API avloc_result avloc_svd_f32(size_t m, size_t n, const float *A, size_t lda,
+                                     float *U, size_t ldu, float *s, float *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes);
+
+/* Symmetric eigendecomposition A = V diag(w) V^T of an n x n matrix (only
+   the lower triangle is read, as scipy.linalg.eigh's default), w ascending
+   as scipy.linalg.eigh, V's columns the unit eigenvectors (V may be NULL;
+   then ldv is ignored). Cyclic two-sided Jacobi in double: eigenvalues with
+   absolute error ~1e-15 * ||A||, eigenvectors orthonormal to ~1e-15 *
+   sqrt(n); O(sweeps * n^3), for n up to a few hundred. */
+AVLOC_API avloc_result avloc_eigh_scratch_f64(size_t n, size_t *bytes);
+AVLOC_API avloc_result avloc_eigh_f64(size_t n, const double *A, size_t lda, double *w,
+                                      double *V, size_t ldv, void *scratch, size_t bytes);
+
+/* Sylvester equation M C + C N = R with M (k x k) and N (t x t) symmetric
+   (lower triangles read), R and C k x t. Solved through M = P diag(mu) P^T
+   and N = Q diag(nu) Q^T: C = P [(P^T R Q) ./ (mu_i + nu_j)] Q^T. Returns
+   AVLOC_ERR_NUMERIC when some mu_i + nu_j is 0 (or below 1e-14 of the
+   largest |mu| + |nu|): the equation is singular. C may not alias R. */
+AVLOC_API avloc_result avloc_sylvester_sym_scratch_f64(size_t k, size_t t, size_t *bytes);
+AVLOC_API avloc_result avloc_sylvester_sym_f64(size_t k, size_t t, const double *M, size_t ldm,
+                                               const double *N, size_t ldn, const double *R, size_t ldr,
+                                               double *C, size_t ldc, void *scratch, size_t bytes);
+/* The diagonal step both Sylvester solvers share: X[i][j] /= mu_i + nu_j
+   (X k x t, row stride ldx), or AVLOC_ERR_NUMERIC (X untouched) when some
+   |mu_i + nu_j| <= 1e-14 (max |mu| + max |nu|), i.e. the equation is singular. */
+AVLOC_API avloc_result avloc_sylvester_diag_f64(double *X, size_t k, size_t t, size_t ldx,
+                                                const double *mu, const double *nu);
+
+/* ------------------------------------------------- truncated SVD and SVT */
+/* Randomised truncated SVD (Halko, Martinsson & Tropp 2011, Alg. 4.4 with
+   re-orthonormalised power iterations) of an m x n float matrix, for the
+   singular value thresholding steps of robust PCA on large matrices
+   (76800 x 200 video). For a rank-k request it builds a basis Q (m x l,
+   l = k + oversample, at most min(m, n)) of the range of A Omega, where
+   Omega (n x l) is the previous call's right singular subspace (the warm
+   start) completed with Gaussian columns from the object's own generator,
+   runs power_iters rounds of Q <- orth(A orth(A^T Q)), then takes the small
+   SVD of B = Q^T A (l x n, Jacobi in double) and returns U = Q U_B.
+   Products go through avloc_gemm_f32 (packed SIMD kernel, or CBLAS).
+
+   STATE: the object is MUTABLE (unlike the library's other objects): it
+   holds its working memory, the warm-start subspace and the generator, so
+   use one object per thread, and results depend on the call history
+   (deterministic for a given seed and sequence of calls). avloc_tsvd_reset
+   forgets the warm start and reseeds.
+
+   Accuracy: the leading singular values/vectors are accurate to float
+   precision when the spectrum has a gap after k (as a low-rank plus sparse
+   matrix has); with a flat tail the error is bounded by roughly the (k+1)-th
+   singular value (HMT bounds; more power_iters tighten it). Measured numbers
+   are in docs/linalg.md. */
+typedef struct avloc_tsvd_config {
+    size_t m, n;          /* matrix shape (both >= 1) */
+    size_t max_rank;      /* largest k any call may ask for (1..min(m, n)) */
+    size_t oversample;    /* extra basis columns (default 10) */
+    size_t power_iters;   /* power iterations (default 2) */
+    uint64_t seed;        /* generator seed (default 0x5eed) */
+} avloc_tsvd_config;
+
+typedef struct avloc_tsvd {
+    avloc_tsvd_config cfg;
+    size_t lmax;          /* basis columns allocated: min(max_rank + oversample, min(m, n)) */
+    size_t warm;          /* columns of the warm-start subspace held in vbuf (0: none) */
+    size_t sv;            /* SVT's predicted rank for the next call (PROPACK rule) */
+    int capped;           /* last SVT wanted more than max_rank values (result truncated) */
+    uint64_t rng;         /* generator state */
+    /* private work areas in the object memory */
+    float *q, *y, *vbuf, *ms, *ub;
+    double *d1, *d2, *bd, *vbd, *small;
+    void *work;           /* GEMM packing / eigh / SVD scratch */
+    size_t work_bytes;
+    int ready;            /* 1 after a successful init */
+} avloc_tsvd;
+
+/* oversample 10, power_iters 2, seed 0x5eed; m, n and max_rank are 0 and
+   must be set (zero sizes are refused). */
+AVLOC_API avloc_tsvd_config avloc_tsvd_config_default(void);
+AVLOC_API avloc_result avloc_tsvd_query(const avloc_tsvd_config *cfg, size_t *bytes);
+AVLOC_API avloc_result avloc_tsvd_init(avloc_tsvd *t, const avloc_tsvd_config *cfg, void *mem, size_t bytes);
+AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t);
+AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t);
+/* Rank-k SVD of A (m x n float, lda >= n), 1 <= k <= max_rank: s (k values,
+   descending), U m x k, Vt k x n (either may be NULL). Updates the warm
+   start. Errors write nothing to the outputs. */
+AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda, size_t k,
+                                      float *U, size_t ldu, float *s, float *Vt, size_t ldvt);
+/* Singular value thresholding: out = U max(S - tau, 0) V^T (m x n), the
+   proximal step of tau * nuclear norm. Computes only as many singular values
+   as needed, with the rank prediction of the IALM/PROPACK code: it asks for
+   t->sv values (initially min(10, max_rank)); while the smallest computed one
+   is still > tau and fewer than max_rank were computed, it grows the request
+   by max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
+   values > tau and the next prediction is rank + 1 when rank < computed, else
+   rank + 5 % of min(m, n) (capped at max_rank). If max_rank values are all
+   above tau the result is the thresholded rank-max_rank approximation and
+   t->capped is set. out may be A itself (same pointer and ldo == lda): A is
+   read completely before out is written. tau >= 0 (NaN -> PARAM). */
+AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
+                                     float *out, size_t ldo, size_t *rank);
+
 /* log(sum(exp(x))) computed stably; -INFINITY for n == 0. */
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
 
@@ -1309,6 +1440,7 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total);
 #define AVLOC_IMPLEMENTATION_DONE
 
 #include <math.h>
+#include <float.h>
 #include <string.h>
 
 #ifdef AVLOC_USE_CBLAS
@@ -1578,6 +1710,724 @@ static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem
 #include AVLOC_CORE_FILE
 #undef AVLOC__GEMM_D
 #undef AVLOC__VPASS
+
+/* ---------------------------------------------------- SVD, eigh, Sylvester */
+/* All three keep their working copies in double in the caller's scratch,
+   laid out by one function per routine (query and call share it). Vectors
+   that get rotated are stored as contiguous ROWS (a column of the maths is a
+   row here), so every rotation streams through memory. */
+
+#define AVLOC__JACOBI_SWEEPS 60
+
+/* x <- c x - s y, y <- s x + c y over n contiguous values: the one plane
+   rotation every Jacobi method here applies. */
+static void avloc__rot(double *x, double *y, size_t n, double c, double s)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double a = x[i], b = y[i];
+        x[i] = c * a - s * b;
+        y[i] = s * a + c * b;
+    }
+}
+
+/* Four partial sums: independent chains the CPU overlaps (and the compiler
+   may vectorise without reassociating anything), ~3x one running sum. */
+static double avloc__dot(const double *x, const double *y, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += x[i] * y[i];
+        s1 += x[i + 1] * y[i + 1];
+        s2 += x[i + 2] * y[i + 2];
+        s3 += x[i + 3] * y[i + 3];
+    }
+    for (; i < n; i++) s0 += x[i] * y[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* The rotation (c, s) = (1, t) / sqrt(1 + t^2) that zeroes the off-diagonal
+   of the symmetric 2x2 [[a, g], [g, b]] (Rutishauser's stable form: the
+   smaller of the two angles, t = sign(z) / (|z| + sqrt(1 + z^2))). */
+static void avloc__jacobi_angle(double a, double b, double g, double *c, double *s, double *t)
+{
+    double z = (b - a) / (2.0 * g);
+    double tt = 1.0 / (fabs(z) + sqrt(1.0 + z * z));
+    if (z < 0.0) tt = -tt;
+    *t = tt;
+    *c = 1.0 / sqrt(1.0 + tt * tt);
+    *s = *c * tt;
+}
+
+/* Element i of a double (f32 == 0) or float (f32 == 1) array: one loader and
+   one storer let a single double-precision core serve both precisions. */
+static double avloc__ld(const void *p, size_t i, int f32)
+{
+    return f32 ? (double)((const float *)p)[i] : ((const double *)p)[i];
+}
+
+static void avloc__st(void *p, size_t i, double v, int f32)
+{
+    if (f32) ((float *)p)[i] = (float)v;
+    else ((double *)p)[i] = v;
+}
+
+/* 1 if rows of an r x c matrix (either precision) are all finite. */
+static int avloc__finite_mat(const void *A, size_t r, size_t c, size_t ld, int f32)
+{
+    size_t i;
+    for (i = 0; i < r; i++)
+        if (f32 ? !avloc_all_finite_f32((const float *)A + i * ld, c)
+                : !avloc_all_finite_f64((const double *)A + i * ld, c)) return 0;
+    return 1;
+}
+
+/* Power of two that brings max|x| near 1 (so squares neither overflow nor
+   underflow); 1 for an all-zero matrix. */
+static double avloc__pow2_scale(double amax)
+{
+    int e;
+    if (amax == 0.0) return 1.0;
+    (void)frexp(amax, &e);
+    return ldexp(1.0, -e);
+}
+
+/* Sort idx[0..n) so that key[idx[.]] is descending (dir = -1) or ascending
+   (dir = +1); insertion sort: n is a few hundred at most, and it is stable,
+   so equal values keep a deterministic order. */
+static void avloc__argsort(const double *key, size_t *idx, size_t n, int dir)
+{
+    size_t i, j;
+    for (i = 0; i < n; i++) idx[i] = i;
+    for (i = 1; i < n; i++) {
+        size_t v = idx[i];
+        for (j = i; j > 0 && (dir > 0 ? key[idx[j - 1]] > key[v] : key[idx[j - 1]] < key[v]); j--)
+            idx[j] = idx[j - 1];
+        idx[j] = v;
+    }
+}
+
+/* Makes row j of X (nr rows of length len, contiguous, ld len) a unit vector
+   orthogonal to the rows flagged ok[] (which are orthonormal), trying unit
+   vectors e_0, e_1, ... with two rounds of Gram-Schmidt; marks it ok. Used to
+   complete the singular vectors of exactly zero singular values. */
+static void avloc__complete_row(double *X, size_t nr, size_t len, size_t j, unsigned char *ok)
+{
+    size_t e, i, pass;
+    for (e = 0; e < len; e++) {
+        double *x = X + j * len, nrm;
+        memset(x, 0, len * sizeof *x);
+        x[e] = 1.0;
+        for (pass = 0; pass < 2; pass++)
+            for (i = 0; i < nr; i++)
+                if (ok[i] && i != j) {
+                    double h = avloc__dot(X + i * len, x, len);
+                    size_t q;
+                    for (q = 0; q < len; q++) x[q] -= h * X[i * len + q];
+                }
+        nrm = sqrt(avloc__dot(x, x, len));
+        if (nrm > 0.5) { /* e was far enough from the span: keep it */
+            for (i = 0; i < len; i++) x[i] /= nrm;
+            ok[j] = 1;
+            return;
+        }
+    }
+}
+
+/* ---- SVD (one-sided Jacobi) */
+
+typedef struct avloc__svd_work {
+    double *w;      /* nc rows of length mc: the columns being orthogonalised */
+    double *v;      /* nc x nc: rows are the accumulated right vectors */
+    double *sv;     /* nc column norms */
+    size_t *idx;    /* nc: descending order */
+    unsigned char *ok;
+} avloc__svd_work;
+
+static void avloc__svd_layout(avloc_arena *a, size_t mc, size_t nc, avloc__svd_work *w)
+{
+    size_t mn = 0, nn = 0; /* mc * nc can overflow: the arena then reports it */
+    if (!avloc_size_mul(mc, nc, &mn) || !avloc_size_mul(nc, nc, &nn)) a->overflow = 1;
+    w->w = AVLOC_PUSH(a, double, mn);
+    w->v = AVLOC_PUSH(a, double, nn);
+    w->sv = AVLOC_PUSH(a, double, nc);
+    w->idx = AVLOC_PUSH(a, size_t, nc);
+    w->ok = AVLOC_PUSH(a, unsigned char, nc);
+}
+
+/* One cyclic sweep over all column pairs; returns the number of rotations.
+   nrm[] holds the squared column norms, updated by each rotation. */
+static size_t avloc__svd_sweep(avloc__svd_work *w, size_t mc, size_t nc, double tol)
+{
+    size_t p, q, rot = 0;
+    double *nrm = w->sv;
+    for (p = 0; p < nc; p++) nrm[p] = avloc__dot(w->w + p * mc, w->w + p * mc, mc);
+    for (p = 0; p + 1 < nc; p++)
+        for (q = p + 1; q < nc; q++) {
+            double g, c, s, t;
+            if (nrm[p] == 0.0 || nrm[q] == 0.0) continue;
+            g = avloc__dot(w->w + p * mc, w->w + q * mc, mc);
+            if (!(fabs(g) > tol * sqrt(nrm[p]) * sqrt(nrm[q]))) continue;
+            avloc__jacobi_angle(nrm[p], nrm[q], g, &c, &s, &t);
+            avloc__rot(w->w + p * mc, w->w + q * mc, mc, c, s);
+            avloc__rot(w->v + p * nc, w->v + q * nc, nc, c, s);
+            nrm[p] -= t * g;
+            nrm[q] += t * g;
+            rot++;
+        }
+    return rot;
+}
+
+/* The core: A (m x n, either precision) -> U, s, Vt (same precision). */
+static avloc_result avloc__svd(size_t m, size_t n, const void *A, size_t lda, void *U, size_t ldu,
+                               void *s, void *Vt, size_t ldvt, void *scratch, size_t bytes, int f32)
+{
+    avloc_arena ar;
+    avloc__svd_work w;
+    int tr = m < n; /* work on A^T so the rotated vectors are the short side */
+    size_t mc = tr ? n : m, nc = tr ? m : n, i, j, sweep;
+    double amax = 0.0, scale, tol = DBL_EPSILON * sqrt((double)mc);
+    if (!A || !s) return AVLOC_ERR_NULL;
+    if (m == 0 || n == 0 || lda < n || (U && ldu < nc) || (Vt && ldvt < n)) return AVLOC_ERR_SIZE;
+    if (!scratch) return AVLOC_ERR_NULL;
+    avloc_arena_init(&ar, scratch, bytes);
+    avloc__svd_layout(&ar, mc, nc, &w);
+    if (avloc_arena_status(&ar) != AVLOC_OK) return avloc_arena_status(&ar);
+    if (!avloc__finite_mat(A, m, n, lda, f32)) return AVLOC_ERR_NONFINITE;
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) {
+            double x = fabs(avloc__ld(A, i * lda + j, f32));
+            if (x > amax) amax = x;
+        }
+    scale = avloc__pow2_scale(amax);
+    for (i = 0; i < m; i++) /* column c of the worked matrix = row c of w */
+        for (j = 0; j < n; j++) {
+            double x = avloc__ld(A, i * lda + j, f32) * scale;
+            if (tr) w.w[i * mc + j] = x;
+            else w.w[j * mc + i] = x;
+        }
+    for (i = 0; i < nc; i++)
+        for (j = 0; j < nc; j++) w.v[i * nc + j] = (i == j) ? 1.0 : 0.0;
+    for (sweep = 0; sweep < AVLOC__JACOBI_SWEEPS; sweep++)
+        if (avloc__svd_sweep(&w, mc, nc, tol) == 0) break;
+    if (sweep == AVLOC__JACOBI_SWEEPS) return AVLOC_ERR_NUMERIC;
+    for (j = 0; j < nc; j++) { /* exact norms, then unit columns */
+        double nj = sqrt(avloc__dot(w.w + j * mc, w.w + j * mc, mc));
+        w.sv[j] = nj;
+        w.ok[j] = nj > 0.0;
+        if (nj > 0.0)
+            for (i = 0; i < mc; i++) w.w[j * mc + i] /= nj;
+    }
+    for (j = 0; j < nc; j++)
+        if (!w.ok[j]) avloc__complete_row(w.w, nc, mc, j, w.ok);
+    avloc__argsort(w.sv, w.idx, nc, -1);
+    for (j = 0; j < nc; j++) { /* r = nc outputs, in descending order */
+        const double *lv = w.w + w.idx[j] * mc, *rv = w.v + w.idx[j] * nc;
+        avloc__st(s, j, w.sv[w.idx[j]] / scale, f32);
+        if (U)
+            for (i = 0; i < m; i++) avloc__st(U, i * ldu + j, tr ? rv[i] : lv[i], f32);
+        if (Vt)
+            for (i = 0; i < n; i++) avloc__st(Vt, j * ldvt + i, tr ? lv[i] : rv[i], f32);
+    }
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__svd_scratch(size_t m, size_t n, size_t *bytes)
+{
+    avloc_arena ar;
+    avloc__svd_work w;
+    if (!bytes) return AVLOC_ERR_NULL;
+    if (m == 0 || n == 0) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&ar, NULL, 0);
+    avloc__svd_layout(&ar, m < n ? n : m, m < n ? m : n, &w);
+    if (avloc_arena_status(&ar) != AVLOC_OK) return avloc_arena_status(&ar);
+    *bytes = avloc_arena_needed(&ar);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_svd_scratch_f64(size_t m, size_t n, size_t *bytes)
+{
+    return avloc__svd_scratch(m, n, bytes);
+}
+
+AVLOC_API avloc_result avloc_svd_scratch_f32(size_t m, size_t n, size_t *bytes)
+{
+    return avloc__svd_scratch(m, n, bytes);
+}
+
+AVLOC_API avloc_result avloc_svd_f64(size_t m, size_t n, const double *A, size_t lda,
+                                     double *U, size_t ldu, double *s, double *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes)
+{
+    return avloc__svd(m, n, A, lda, U, ldu, s, Vt, ldvt, scratch, bytes, 0);
+}
+
+AVLOC_API avloc_result avloc_svd_f32(size_t m, size_t n, const float *A, size_t lda,
+                                     float *U, size_t ldu, float *s, float *Vt, size_t ldvt,
+                                     void *scratch, size_t bytes)
+{
+    return avloc__svd(m, n, A, lda, U, ldu, s, Vt, ldvt, scratch, bytes, 1);
+}
+
+/* ---- symmetric eigendecomposition (cyclic two-sided Jacobi) */
+
+typedef struct avloc__eigh_work {
+    double *a;      /* n x n working copy */
+    double *v;      /* n x n: rows are the eigenvectors */
+    double *d;      /* n eigenvalues (unsorted) */
+    size_t *idx;    /* n: ascending order */
+} avloc__eigh_work;
+
+static void avloc__eigh_layout(avloc_arena *ar, size_t n, avloc__eigh_work *w)
+{
+    size_t nn = 0;
+    if (!avloc_size_mul(n, n, &nn)) ar->overflow = 1;
+    w->a = AVLOC_PUSH(ar, double, nn);
+    w->v = AVLOC_PUSH(ar, double, nn);
+    w->d = AVLOC_PUSH(ar, double, n);
+    w->idx = AVLOC_PUSH(ar, size_t, n);
+}
+
+/* Rotates rows/columns p and q of the symmetric a (and rows of v) so that
+   a[p][q] becomes 0: the rows by avloc__rot, the columns by symmetry, the
+   2x2 block by the closed form. */
+static void avloc__eigh_rotate(avloc__eigh_work *w, size_t n, size_t p, size_t q)
+{
+    double *a = w->a, g = a[p * n + q], c, s, t;
+    size_t k;
+    avloc__jacobi_angle(a[p * n + p], a[q * n + q], g, &c, &s, &t);
+    avloc__rot(a + p * n, a + q * n, n, c, s);
+    for (k = 0; k < n; k++) {
+        a[k * n + p] = a[p * n + k];
+        a[k * n + q] = a[q * n + k];
+    }
+    a[p * n + p] = w->d[p] - t * g;
+    a[q * n + q] = w->d[q] + t * g;
+    a[p * n + q] = a[q * n + p] = 0.0;
+    w->d[p] = a[p * n + p];
+    w->d[q] = a[q * n + q];
+    avloc__rot(w->v + p * n, w->v + q * n, n, c, s);
+}
+
+static avloc_result avloc__eigh_core(avloc__eigh_work *w, size_t n)
+{
+    size_t p, q, sweep;
+    double fro = 0.0, tiny;
+    for (p = 0; p < n * n; p++) fro += w->a[p] * w->a[p];
+    tiny = DBL_EPSILON * 1e-3 * sqrt(fro); /* negligible against ||A||_F */
+    for (p = 0; p < n; p++) w->d[p] = w->a[p * n + p];
+    for (sweep = 0; sweep < AVLOC__JACOBI_SWEEPS; sweep++) {
+        size_t rot = 0;
+        for (p = 0; p + 1 < n; p++)
+            for (q = p + 1; q < n; q++) {
+                double g = fabs(w->a[p * n + q]);
+                if (g <= tiny || g <= DBL_EPSILON * sqrt(fabs(w->d[p])) * sqrt(fabs(w->d[q]))) continue;
+                avloc__eigh_rotate(w, n, p, q);
+                rot++;
+            }
+        if (rot == 0) return AVLOC_OK;
+    }
+    return AVLOC_ERR_NUMERIC;
+}
+
+AVLOC_API avloc_result avloc_eigh_scratch_f64(size_t n, size_t *bytes)
+{
+    avloc_arena ar;
+    avloc__eigh_work w;
+    if (!bytes) return AVLOC_ERR_NULL;
+    if (n == 0) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&ar, NULL, 0);
+    avloc__eigh_layout(&ar, n, &w);
+    if (avloc_arena_status(&ar) != AVLOC_OK) return avloc_arena_status(&ar);
+    *bytes = avloc_arena_needed(&ar);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_eigh_f64(size_t n, const double *A, size_t lda, double *w,
+                                      double *V, size_t ldv, void *scratch, size_t bytes)
+{
+    avloc_arena ar;
+    avloc__eigh_work wk;
+    avloc_result r;
+    size_t i, j;
+    double amax = 0.0, scale;
+    if (!A || !w || !scratch) return AVLOC_ERR_NULL;
+    if (n == 0 || lda < n || (V && ldv < n)) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&ar, scratch, bytes);
+    avloc__eigh_layout(&ar, n, &wk);
+    if ((r = avloc_arena_status(&ar)) != AVLOC_OK) return r;
+    for (i = 0; i < n; i++)
+        if (!avloc_all_finite_f64(A + i * lda, i + 1)) return AVLOC_ERR_NONFINITE;
+    for (i = 0; i < n; i++)
+        for (j = 0; j <= i; j++)
+            if (fabs(A[i * lda + j]) > amax) amax = fabs(A[i * lda + j]);
+    scale = avloc__pow2_scale(amax);
+    for (i = 0; i < n; i++) /* the lower triangle, mirrored */
+        for (j = 0; j <= i; j++) wk.a[i * n + j] = wk.a[j * n + i] = A[i * lda + j] * scale;
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++) wk.v[i * n + j] = (i == j) ? 1.0 : 0.0;
+    if ((r = avloc__eigh_core(&wk, n)) != AVLOC_OK) return r;
+    avloc__argsort(wk.d, wk.idx, n, +1);
+    for (j = 0; j < n; j++) {
+        w[j] = wk.d[wk.idx[j]] / scale;
+        if (V)
+            for (i = 0; i < n; i++) V[i * ldv + j] = wk.v[wk.idx[j] * n + i];
+    }
+    return AVLOC_OK;
+}
+
+/* ---- Sylvester M C + C N = R (symmetric M, N) */
+
+typedef struct avloc__syl_work {
+    void *eig;          /* eigh scratch, shared by both decompositions */
+    size_t eig_bytes;
+    double *P, *mu, *Q, *nu, *T1, *T2;
+} avloc__syl_work;
+
+static avloc_result avloc__syl_layout(avloc_arena *ar, size_t k, size_t t, avloc__syl_work *w)
+{
+    size_t e1, e2, kk = 0, tt = 0, kt = 0;
+    avloc_result r;
+    if ((r = avloc_eigh_scratch_f64(k, &e1)) != AVLOC_OK) return r;
+    if ((r = avloc_eigh_scratch_f64(t, &e2)) != AVLOC_OK) return r;
+    if (!avloc_size_mul(k, k, &kk) || !avloc_size_mul(t, t, &tt) || !avloc_size_mul(k, t, &kt))
+        return AVLOC_ERR_OVERFLOW;
+    w->eig_bytes = e1 > e2 ? e1 : e2;
+    w->eig = avloc_arena_push(ar, w->eig_bytes, 1, AVLOC_ALIGN);
+    w->P = AVLOC_PUSH(ar, double, kk);
+    w->mu = AVLOC_PUSH(ar, double, k);
+    w->Q = AVLOC_PUSH(ar, double, tt);
+    w->nu = AVLOC_PUSH(ar, double, t);
+    w->T1 = AVLOC_PUSH(ar, double, kt);
+    w->T2 = AVLOC_PUSH(ar, double, kt);
+    return avloc_arena_status(ar);
+}
+
+AVLOC_API avloc_result avloc_sylvester_sym_scratch_f64(size_t k, size_t t, size_t *bytes)
+{
+    avloc_arena ar;
+    avloc__syl_work w;
+    avloc_result r;
+    if (!bytes) return AVLOC_ERR_NULL;
+    if (k == 0 || t == 0) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&ar, NULL, 0);
+    if ((r = avloc__syl_layout(&ar, k, t, &w)) != AVLOC_OK) return r;
+    *bytes = avloc_arena_needed(&ar);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_sylvester_diag_f64(double *X, size_t k, size_t t, size_t ldx,
+                                               const double *mu, const double *nu)
+{
+    size_t i, j;
+    double big = 0.0;
+    for (i = 0; i < k; i++) if (fabs(mu[i]) > big) big = fabs(mu[i]);
+    {
+        double bn = 0.0;
+        for (j = 0; j < t; j++) if (fabs(nu[j]) > bn) bn = fabs(nu[j]);
+        big += bn;
+    }
+    for (i = 0; i < k; i++)
+        for (j = 0; j < t; j++)
+            if (!(fabs(mu[i] + nu[j]) > 1e-14 * big)) return AVLOC_ERR_NUMERIC;
+    for (i = 0; i < k; i++)
+        for (j = 0; j < t; j++) X[i * ldx + j] /= mu[i] + nu[j];
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_sylvester_sym_f64(size_t k, size_t t, const double *M, size_t ldm,
+                                               const double *N, size_t ldn, const double *R, size_t ldr,
+                                               double *C, size_t ldc, void *scratch, size_t bytes)
+{
+    avloc_arena ar;
+    avloc__syl_work w;
+    avloc_result r;
+    if (!M || !N || !R || !C || !scratch) return AVLOC_ERR_NULL;
+    if (k == 0 || t == 0 || ldm < k || ldn < t || ldr < t || ldc < t) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&ar, scratch, bytes);
+    if ((r = avloc__syl_layout(&ar, k, t, &w)) != AVLOC_OK) return r;
+    if (!avloc__finite_mat(R, k, t, ldr, 0)) return AVLOC_ERR_NONFINITE;
+    if ((r = avloc_eigh_f64(k, M, ldm, w.mu, w.P, k, w.eig, w.eig_bytes)) != AVLOC_OK) return r;
+    if ((r = avloc_eigh_f64(t, N, ldn, w.nu, w.Q, t, w.eig, w.eig_bytes)) != AVLOC_OK) return r;
+    /* T2 = P^T R Q, divide, C = P T2 Q^T (plain-loop GEMMs: small k) */
+    avloc_gemm_f64(1, 0, k, t, k, 1.0, w.P, k, R, ldr, 0.0, w.T1, t, NULL, 0);
+    avloc_gemm_f64(0, 0, k, t, t, 1.0, w.T1, t, w.Q, t, 0.0, w.T2, t, NULL, 0);
+    if ((r = avloc_sylvester_diag_f64(w.T2, k, t, t, w.mu, w.nu)) != AVLOC_OK) return r;
+    avloc_gemm_f64(0, 0, k, t, k, 1.0, w.P, k, w.T2, t, 0.0, w.T1, t, NULL, 0);
+    avloc_gemm_f64(0, 1, k, t, t, 1.0, w.T1, t, w.Q, t, 0.0, C, ldc, NULL, 0);
+    return AVLOC_OK;
+}
+
+/* ------------------------------------------------- truncated SVD and SVT */
+
+/* xorshift64* (Vigna): the object's own generator, uniform in [-1, 1).
+   Uniform test vectors serve the range finder as well as Gaussian ones. */
+static double avloc__tsvd_rand(uint64_t *st)
+{
+    uint64_t x = *st;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *st = x;
+    return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) * (2.0 / 9007199254740992.0) - 1.0;
+}
+
+static uint64_t avloc__tsvd_seed(uint64_t seed)
+{
+    uint64_t z = seed + 0x9E3779B97F4A7C15ULL; /* splitmix64: never 0 for xorshift */
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return z ? z : 1;
+}
+
+static avloc_result avloc__tsvd_check(const avloc_tsvd_config *c)
+{
+    size_t mn;
+    if (!c) return AVLOC_ERR_NULL;
+    if (c->m == 0 || c->n == 0 || c->m > AVLOC_MAX_DIM || c->n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    mn = c->m < c->n ? c->m : c->n;
+    if (c->max_rank == 0 || c->max_rank > mn) return AVLOC_ERR_SIZE;
+    if (c->oversample > AVLOC_MAX_DIM || c->power_iters > 64) return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Object memory: the float basis rows (Q^T: l x m, Z^T / B: l x n), the
+   warm-start rows, double copies for the orthonormalisation and the small
+   SVD, and one scratch for every GEMM and eigh/SVD call. */
+static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cfgv, size_t *scratch_bytes)
+{
+    const avloc_tsvd_config *c = (const avloc_tsvd_config *)cfgv;
+    avloc_tsvd *t = (avloc_tsvd *)obj;
+    size_t m = c->m, n = c->n, mn = m < n ? m : n, big = m > n ? m : n;
+    size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, lb = 0, ll;
+    size_t g32, g64, e, sv, gb;
+    avloc_result r;
+    float *q, *y, *vb, *ms, *ub;
+    double *d1, *d2, *bd, *vbd, *sm;
+    void *gs;
+    if (l > mn) l = mn;
+    ll = l * l; /* l <= min(m, n) <= AVLOC_MAX_DIM: no overflow with lm below checked */
+    if (!avloc_size_mul(l, m, &lm) || !avloc_size_mul(l, n, &ln) || !avloc_size_mul(l, big, &lb))
+        return AVLOC_ERR_OVERFLOW;
+    if ((r = avloc_gemm_scratch_f32(big, big, big, &g32)) != AVLOC_OK) return r;
+    if ((r = avloc_gemm_scratch_f64(big, big, big, &g64)) != AVLOC_OK) return r;
+    if ((r = avloc_eigh_scratch_f64(l, &e)) != AVLOC_OK) return r;
+    if ((r = avloc_svd_scratch_f64(l, n, &sv)) != AVLOC_OK) return r;
+    gb = g32 > g64 ? g32 : g64;
+    if (e > gb) gb = e;
+    if (sv > gb) gb = sv;
+    q = AVLOC_PUSH(a, float, lm);
+    y = AVLOC_PUSH(a, float, ln);
+    vb = AVLOC_PUSH(a, float, ln);
+    ms = AVLOC_PUSH(a, float, ln);
+    ub = AVLOC_PUSH(a, float, ll);
+    d1 = AVLOC_PUSH(a, double, lb);
+    d2 = AVLOC_PUSH(a, double, lb);
+    bd = AVLOC_PUSH(a, double, ln);
+    vbd = AVLOC_PUSH(a, double, ln);
+    sm = AVLOC_PUSH(a, double, 4 * ll + l);  /* Gram, eigvecs, transform, U_B; values */
+    gs = avloc_arena_push(a, gb, 1, AVLOC_ALIGN);
+    *scratch_bytes = 0;
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    if (t) {
+        if (!q || !gs) return AVLOC_ERR_WORKSPACE;
+        t->cfg = *c;
+        t->lmax = l;
+        t->q = q; t->y = y; t->vbuf = vb; t->ms = ms; t->ub = ub;
+        t->d1 = d1; t->d2 = d2; t->bd = bd; t->vbd = vbd; t->small = sm;
+        t->work = gs; t->work_bytes = gb;
+        t->ready = 1;
+        avloc_tsvd_reset(t);
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_tsvd_config avloc_tsvd_config_default(void)
+{
+    avloc_tsvd_config c;
+    memset(&c, 0, sizeof c);
+    c.oversample = 10;
+    c.power_iters = 2;
+    c.seed = 0x5eed;
+    return c;
+}
+
+AVLOC_API avloc_result avloc_tsvd_query(const avloc_tsvd_config *cfg, size_t *bytes)
+{
+    avloc_result r = avloc__tsvd_check(cfg);
+    if (r != AVLOC_OK) return r;
+    if (!bytes) return AVLOC_ERR_NULL;
+    return avloc_layout_query(avloc__tsvd_layout, cfg, bytes, NULL);
+}
+
+AVLOC_API avloc_result avloc_tsvd_init(avloc_tsvd *t, const avloc_tsvd_config *cfg, void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (t) memset(t, 0, sizeof *t);
+    if (!t || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc__tsvd_check(cfg)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__tsvd_layout, t, sizeof *t, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t)
+{
+    if (!t || !t->ready) return;
+    t->warm = 0;
+    t->capped = 0;
+    t->sv = t->cfg.max_rank < 10 ? t->cfg.max_rank : 10;
+    t->rng = avloc__tsvd_seed(t->cfg.seed);
+}
+
+AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t)
+{
+    if (t) memset(t, 0, sizeof *t);
+}
+
+/* Orthonormalises the l rows (length len) of the float X in place, through
+   double copies: G = Y Y^T (GEMM), G = W diag(g) W^T (Jacobi), Y <- diag(g)^-1/2
+   W^T Y, twice (as CholeskyQR2, but an eigendecomposition instead of the
+   Cholesky factor, so rank deficiency is seen and handled: directions with
+   g below 1e-15 g_max are replaced by random rows and two more passes run);
+   once when g_min > 1e-6 g_max (then one pass leaves errors ~1e-10).
+   The span is kept (what the range finder needs), not the individual rows. */
+static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t len)
+{
+    double *y = t->d1, *z = t->d2, *G = t->small, *W = G + l * l, *T = W + l * l, *g = t->small + 4 * l * l;
+    size_t i, j, pass, need = 2;
+    avloc_result r;
+    for (i = 0; i < l * len; i++) y[i] = X[i];
+    for (pass = 0; pass < need && pass < 6; pass++) {
+        double gmax;
+        size_t bad = 0;
+        double *sw;
+        avloc_gemm_f64(0, 1, l, l, len, 1.0, y, len, y, len, 0.0, G, l, t->work, t->work_bytes);
+        if ((r = avloc_eigh_f64(l, G, l, g, W, l, t->work, t->work_bytes)) != AVLOC_OK) return r;
+        gmax = g[l - 1];
+        for (i = 0; i < l; i++) {
+            double f = (gmax > 0.0 && g[i] > 1e-15 * gmax) ? 1.0 / sqrt(g[i]) : 0.0;
+            bad += f == 0.0;
+            for (j = 0; j < l; j++) T[i * l + j] = f * W[j * l + i];
+        }
+        avloc_gemm_f64(0, 0, l, len, l, 1.0, T, l, y, len, 0.0, z, len, t->work, t->work_bytes);
+        if (bad) { /* rows with f == 0 are zero now: random ones, two more passes */
+            for (i = 0; i < l; i++)
+                if (!(gmax > 0.0 && g[i] > 1e-15 * gmax))
+                    for (j = 0; j < len; j++) z[i * len + j] = avloc__tsvd_rand(&t->rng);
+            need = pass + 3;
+        } else if (pass == 0 && g[0] > 1e-6 * gmax) {
+            need = 1; /* well conditioned: one pass is already orthonormal to
+                         ~1e-16 cond^2 x a small factor, far below float */
+        }
+        sw = y; y = z; z = sw;
+    }
+    for (i = 0; i < l * len; i++) X[i] = (float)y[i];
+    return AVLOC_OK;
+}
+
+/* The rank-k computation shared by avloc_tsvd_f32 and avloc_svt_f32. Leaves
+   Q^T in t->q (l x m), U_B (l x l) in t->ub (float), s (l values, double)
+   at t->small + 4 l^2, V_B^T in t->vbuf (l x n, also the next warm start);
+   l (basis size) through *lp. */
+static avloc_result avloc__tsvd_run(avloc_tsvd *t, const float *A, size_t lda, size_t k, size_t *lp)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, mn = m < n ? m : n, i, j, it;
+    size_t l = k + t->cfg.oversample;
+    double *U_B, *s;
+    avloc_result r;
+    void *ws = t->work;
+    size_t wb = t->work_bytes;
+    if (l > mn || l < k) l = mn;
+    if (l > t->lmax) l = t->lmax;
+    /* Omega^T: the previous right subspace first, random rows after */
+    for (i = 0; i < l; i++)
+        for (j = 0; j < n; j++)
+            t->y[i * n + j] = i < t->warm ? t->vbuf[i * n + j] : (float)avloc__tsvd_rand(&t->rng);
+    avloc_gemm_f32(0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
+    if ((r = avloc__tsvd_orth(t, t->q, l, m)) != AVLOC_OK) return r;
+    for (it = 0; it < t->cfg.power_iters; it++) {
+        avloc_gemm_f32(0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
+        if ((r = avloc__tsvd_orth(t, t->y, l, n)) != AVLOC_OK) return r;
+        avloc_gemm_f32(0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
+        if ((r = avloc__tsvd_orth(t, t->q, l, m)) != AVLOC_OK) return r;
+    }
+    /* B = Q^T A (l x n), its SVD in double: B = U_B diag(s) V_B^T */
+    avloc_gemm_f32(0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
+    for (i = 0; i < l * n; i++) t->bd[i] = t->y[i];
+    U_B = t->small;
+    s = t->small + 4 * l * l;
+    if ((r = avloc_svd_f64(l, n, t->bd, n, U_B, l, s, t->vbd, n, ws, wb)) != AVLOC_OK) return r;
+    for (i = 0; i < l * l; i++) t->ub[i] = (float)U_B[i];
+    for (i = 0; i < l * n; i++) t->vbuf[i] = (float)t->vbd[i];
+    t->warm = l;
+    *lp = l;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda, size_t k,
+                                      float *U, size_t ldu, float *s, float *Vt, size_t ldvt)
+{
+    size_t i, j, l, m, n;
+    avloc_result r;
+    if (!t || !A || !s) return AVLOC_ERR_NULL;
+    if (!t->ready) return AVLOC_ERR_STATE;
+    m = t->cfg.m;
+    n = t->cfg.n;
+    if (k == 0 || k > t->cfg.max_rank || lda < n || (U && ldu < k) || (Vt && ldvt < n)) return AVLOC_ERR_SIZE;
+    if (!avloc__finite_mat(A, m, n, lda, 1)) return AVLOC_ERR_NONFINITE;
+    if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
+    for (i = 0; i < k; i++) s[i] = (float)t->small[4 * l * l + i];
+    if (U) /* U = Q U_B[:, :k] */
+        avloc_gemm_f32(1, 0, m, k, l, 1.0f, t->q, m, t->ub, l, 0.0f, U, ldu, t->work, t->work_bytes);
+    if (Vt)
+        for (i = 0; i < k; i++)
+            for (j = 0; j < n; j++) Vt[i * ldvt + j] = t->vbuf[i * n + j];
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
+                                     float *out, size_t ldo, size_t *rank)
+{
+    size_t m, n, mn, grow, k, l = 0, rk, i, j;
+    const double *s = NULL;
+    avloc_result r;
+    if (!t || !A || !out || !rank) return AVLOC_ERR_NULL;
+    if (!t->ready) return AVLOC_ERR_STATE;
+    m = t->cfg.m;
+    n = t->cfg.n;
+    if (lda < n || ldo < n) return AVLOC_ERR_SIZE;
+    if (!(tau >= 0.0f) || !avloc__finite_f64((double)tau)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_mat(A, m, n, lda, 1)) return AVLOC_ERR_NONFINITE;
+    mn = m < n ? m : n;
+    grow = (size_t)(0.05 * (double)mn + 0.5);
+    if (grow == 0) grow = 1;
+    k = t->sv;
+    if (k == 0 || k > t->cfg.max_rank) k = t->cfg.max_rank;
+    for (;;) { /* grow the request while its smallest value is still kept */
+        if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
+        s = t->small + 4 * l * l;
+        if (k < t->cfg.max_rank && s[k - 1] > tau) {
+            k = k + grow < t->cfg.max_rank ? k + grow : t->cfg.max_rank;
+            continue;
+        }
+        break;
+    }
+    for (rk = 0; rk < k && s[rk] > tau; rk++) {}
+    t->capped = rk == k && k == t->cfg.max_rank;
+    t->sv = rk < k ? rk + 1 : (rk + grow < t->cfg.max_rank ? rk + grow : t->cfg.max_rank);
+    *rank = rk;
+    if (rk == 0) {
+        for (i = 0; i < m; i++) memset(out + i * ldo, 0, n * sizeof *out);
+        return AVLOC_OK;
+    }
+    /* out = Q [U_B[:, :rk] diag(s - tau) V_B^T[:rk]]: the small product first */
+    for (i = 0; i < l; i++)
+        for (j = 0; j < rk; j++) t->ub[i * l + j] *= (float)(s[j] - (double)tau);
+    avloc_gemm_f32(0, 0, l, n, rk, 1.0f, t->ub, l, t->vbuf, n, 0.0f, t->ms, n, t->work, t->work_bytes);
+    avloc_gemm_f32(1, 0, m, n, l, 1.0f, t->q, m, t->ms, n, 0.0f, out, ldo, t->work, t->work_bytes);
+    return AVLOC_OK;
+}
 
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
 {

@@ -1,5 +1,6 @@
 /* avloc_dsp.h - signal processing for avloc: FFT, windows, STFT/iSTFT,
-   mel / log-mel / MFCC, binaural ILD/IPD features, GCC-PHAT.   v0.1.0
+   mel / log-mel / MFCC, binaural ILD/IPD features, GCC-PHAT, orthonormal
+   DCT-II/III and the path-Laplacian Sylvester solve.   v0.1.0
 
    USAGE
    -----
@@ -700,6 +701,77 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
                                           void *scratch, size_t scratch_bytes);
 
 #endif /* !AVLOC_NO_GCC_PHAT */
+
+/* ================================================================== */
+/*              DCT-II / DCT-III and the path Sylvester solve         */
+/* ================================================================== */
+/* Orthonormal DCT-II (scipy.fft.dct(x, type=2, norm="ortho")) and its
+   inverse, the orthonormal DCT-III, of length n, on `count` vectors at once,
+   double in and out. Computed with one real FFT of length n (Makhoul's
+   reordering: even samples forward, odd ones backward, then a quarter-wave
+   twiddle), so any n >= 1 is fine. The FFT is the library's float32 FFT:
+   results carry float rounding (relative RMS error ~1e-7, measured in
+   tests/test_linalg.c); the twiddles and scaling are double.
+   Vector v (v = 0..count-1) has its element i at x[v * dist + i * stride]:
+   rows of a row-major matrix: stride 1, dist ld; columns: stride ld, dist 1.
+   in == out with the same layout (in place) is allowed. The object is
+   read-only after init; per-call scratch of the size query gives. */
+typedef struct avloc_dct_config {
+    size_t n;             /* transform length (>= 1) */
+} avloc_dct_config;
+
+typedef struct avloc_dct {
+    size_t n;
+    size_t scratch_bytes; /* per-call scratch */
+    avloc_fft_f32 fft;    /* real FFT of length n */
+    double *tw;           /* private: e^{-i pi k / (2n)}, interleaved re, im */
+    int ready;
+} avloc_dct;
+
+AVLOC_API avloc_result avloc_dct_query(const avloc_dct_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_dct_init(avloc_dct *d, const avloc_dct_config *cfg, void *mem, size_t bytes);
+AVLOC_API void avloc_dct_destroy(avloc_dct *d);
+AVLOC_API avloc_result avloc_dct2_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes);
+AVLOC_API avloc_result avloc_dct3_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes);
+
+/* Solve M C + beta C L = R for C (k x t), with M (k x k, symmetric, lower
+   triangle read) and L the t x t Laplacian of the path graph (the chain of
+   video frames: L = D - W, degree 1 at both ends, 2 inside; t = 1: L = 0).
+   L = Dct^T diag(lambda) Dct with Dct the orthonormal DCT-II matrix and
+   lambda_j = 2 - 2 cos(pi j / t), so with M = P diag(mu) P^T:
+   C = P [ (P^T R Dct^T) ./ (mu_i + beta lambda_j) ] Dct, i.e. one k x k
+   eigendecomposition (avloc_eigh_f64), a DCT-II of R's rows, a division and
+   a DCT-III: O(k^3 + k t log t), no t x t eigensolve. beta >= 0 finite.
+   AVLOC_ERR_NUMERIC when some mu_i + beta lambda_j is <= 1e-14 times the
+   largest |mu| + beta * 4 (singular: since lambda_0 = 0, M must be
+   nonsingular; positive definite in RPCA's use). C may equal R (same ld
+   and layout). Accuracy:
+   the DCT's float rounding (above) relative to the conditioning
+   max / min (mu_i + beta lambda_j). Object read-only after init. */
+typedef struct avloc_sylvester_path_config {
+    size_t k, t;
+} avloc_sylvester_path_config;
+
+typedef struct avloc_sylvester_path {
+    size_t k, t;
+    size_t scratch_bytes; /* per-call scratch */
+    avloc_dct dct;        /* length t */
+    double *lambda;       /* private: the t path-Laplacian eigenvalues */
+    int ready;
+} avloc_sylvester_path;
+
+AVLOC_API avloc_result avloc_sylvester_path_query(const avloc_sylvester_path_config *cfg, size_t *obj_bytes,
+                                                  size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_sylvester_path_init(avloc_sylvester_path *p, const avloc_sylvester_path_config *cfg,
+                                                 void *mem, size_t bytes);
+AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p);
+AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
+                                                double beta, const double *R, size_t ldr, double *C, size_t ldc,
+                                                void *scratch, size_t scratch_bytes);
 
 #ifdef __cplusplus
 }
@@ -3753,6 +3825,292 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 }
 
 #endif /* !AVLOC_NO_GCC_PHAT */
+
+/* ================================================================== */
+/*              DCT-II / DCT-III and the path Sylvester solve         */
+/* ================================================================== */
+
+static avloc_result avloc__dct_check(const avloc_dct_config *cfg)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    if (cfg->n == 0 || cfg->n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    return AVLOC_OK;
+}
+
+/* Scratch of one call: the reordered vector (2 (n/2 + 1) floats, so the real
+   FFT can run in place), the gathered input in double (in-place calls), the
+   FFT's own scratch. */
+typedef struct avloc__dct_scr {
+    float *v;
+    double *x;
+    void *fs;
+} avloc__dct_scr;
+
+static void avloc__dct_scratch_layout(avloc_arena *a, size_t n, size_t fft_scratch, avloc__dct_scr *s)
+{
+    s->v = AVLOC_PUSH(a, float, 2 * (n / 2 + 1));
+    s->x = AVLOC_PUSH(a, double, n);
+    s->fs = avloc_arena_push(a, fft_scratch, 1, AVLOC_ALIGN);
+}
+
+/* One layout for query and init: the FFT plan, then the twiddles
+   e^{-i pi k / (2n)} as (cos, sin) pairs for k = 0..n-1. */
+static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfgv, size_t *scratch_bytes)
+{
+    const avloc_dct_config *cfg = (const avloc_dct_config *)cfgv;
+    avloc_dct *d = (avloc_dct *)obj;
+    size_t n = cfg->n, plan_bytes = 0, fft_scratch = 0, k;
+    avloc__dct_scr s;
+    avloc_arena sa;
+    double *tw;
+    void *pm;
+    avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
+    if (r != AVLOC_OK) return r;
+    pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
+    tw = AVLOC_PUSH(a, double, 2 * n);
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    avloc__dct_scratch_layout(&sa, n, fft_scratch, &s);
+    if (avloc_arena_status(&sa) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    *scratch_bytes = avloc_arena_needed(&sa);
+    if (d) {
+        if (!pm || !tw) return AVLOC_ERR_WORKSPACE;
+        if ((r = avloc_fft_init_f32(&d->fft, n, AVLOC_FFT_REAL, pm, plan_bytes)) != AVLOC_OK) return r;
+        for (k = 0; k < n; k++) {
+            double th = AVLOC__PI * (double)k / (2.0 * (double)n);
+            tw[2 * k] = cos(th);
+            tw[2 * k + 1] = sin(th);
+        }
+        d->n = n;
+        d->tw = tw;
+        d->scratch_bytes = *scratch_bytes;
+        d->ready = 1;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_dct_query(const avloc_dct_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
+{
+    avloc_result r = avloc__dct_check(cfg);
+    if (r != AVLOC_OK) return r;
+    return avloc_layout_query(avloc__dct_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_dct_init(avloc_dct *d, const avloc_dct_config *cfg, void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (d) memset(d, 0, sizeof *d);
+    if (!d || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc__dct_check(cfg)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__dct_layout, d, sizeof *d, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_dct_destroy(avloc_dct *d)
+{
+    if (!d) return;
+    if (d->ready) avloc_fft_destroy_f32(&d->fft);
+    memset(d, 0, sizeof *d);
+}
+
+/* Checks shared by both directions; lays the scratch out. */
+static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                          double *out, size_t ostride, void *scratch, size_t bytes,
+                                          avloc__dct_scr *s)
+{
+    avloc_arena a;
+    memset(s, 0, sizeof *s);
+    if (!d || !in || !out || !scratch) return AVLOC_ERR_NULL;
+    if (!d->ready) return AVLOC_ERR_STATE;
+    if (count == 0 || istride == 0 || ostride == 0) return AVLOC_ERR_SIZE;
+    avloc_arena_init(&a, scratch, bytes);
+    avloc__dct_scratch_layout(&a, d->n, d->fft.scratch_bytes, s);
+    return avloc_arena_status(&a);
+}
+
+/* Makhoul (1980): with v = (x0, x2, x4, ..., x5, x3, x1) and V = FFT(v),
+   DCT-II X_k = Re(e^{-i pi k/(2n)} V_k). */
+static void avloc__dct2_one(const avloc_dct *d, const avloc__dct_scr *s, const double *x, double *y, size_t ys)
+{
+    size_t n = d->n, j, k;
+    const avloc_complex_f32 *V = (const avloc_complex_f32 *)(const void *)s->v;
+    double s0 = sqrt(1.0 / (double)n), sk = sqrt(2.0 / (double)n);
+    for (j = 0; 2 * j < n; j++) s->v[j] = (float)x[2 * j];
+    for (j = 0; 2 * j + 1 < n; j++) s->v[n - 1 - j] = (float)x[2 * j + 1];
+    avloc_fft_r2c_f32(&d->fft, s->v, (avloc_complex_f32 *)(void *)s->v, s->fs, d->fft.scratch_bytes);
+    for (k = 0; k < n; k++) {
+        double re, im;
+        if (k <= n / 2) { re = V[k].re; im = V[k].im; }
+        else { re = V[n - k].re; im = -V[n - k].im; } /* Hermitian mirror */
+        y[k * ys] = (re * d->tw[2 * k] + im * d->tw[2 * k + 1]) * (k ? sk : s0);
+    }
+}
+
+/* The inverse: V_k = e^{i pi k/(2n)} (X_k - i X_{n-k}) (X_n = 0), v = IFFT(V),
+   then undo the reordering. */
+static void avloc__dct3_one(const avloc_dct *d, const avloc__dct_scr *s, const double *X, double *y, size_t ys)
+{
+    size_t n = d->n, j, k;
+    avloc_complex_f32 *V = (avloc_complex_f32 *)(void *)s->v;
+    double s0 = sqrt((double)n), sk = sqrt((double)n / 2.0); /* 1 / the DCT-II scales */
+    for (k = 0; k <= n / 2; k++) {
+        double a = X[k] * (k ? sk : s0), b = k ? X[n - k] * sk : 0.0;
+        double c = d->tw[2 * k], sn = d->tw[2 * k + 1];
+        V[k].re = (float)(a * c + b * sn);
+        V[k].im = (float)(a * sn - b * c);
+    }
+    avloc_fft_c2r_f32(&d->fft, V, s->v, s->fs, d->fft.scratch_bytes);
+    for (j = 0; 2 * j < n; j++) y[2 * j * ys] = s->v[j];
+    for (j = 0; 2 * j + 1 < n; j++) y[(2 * j + 1) * ys] = s->v[n - 1 - j];
+}
+
+static avloc_result avloc__dct_run(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                   size_t idist, double *out, size_t ostride, size_t odist,
+                                   void *scratch, size_t bytes, int inverse)
+{
+    avloc__dct_scr s;
+    size_t v, i;
+    avloc_result r = avloc__dct_call_check(d, count, in, istride, out, ostride, scratch, bytes, &s);
+    if (r != AVLOC_OK) return r;
+    for (v = 0; v < count; v++) {
+        const double *x = in + v * idist;
+        for (i = 0; i < d->n; i++) s.x[i] = x[i * istride]; /* gathered: in may be out */
+        if (inverse) avloc__dct3_one(d, &s, s.x, out + v * odist, ostride);
+        else avloc__dct2_one(d, &s, s.x, out + v * odist, ostride);
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_dct2_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes)
+{
+    return avloc__dct_run(d, count, in, istride, idist, out, ostride, odist, scratch, scratch_bytes, 0);
+}
+
+AVLOC_API avloc_result avloc_dct3_f64(const avloc_dct *d, size_t count, const double *in, size_t istride,
+                                      size_t idist, double *out, size_t ostride, size_t odist,
+                                      void *scratch, size_t scratch_bytes)
+{
+    return avloc__dct_run(d, count, in, istride, idist, out, ostride, odist, scratch, scratch_bytes, 1);
+}
+
+/* ---- M C + beta C L = R */
+
+static avloc_result avloc__sylp_check(const avloc_sylvester_path_config *cfg)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    if (cfg->k == 0 || cfg->t == 0 || cfg->k > AVLOC_MAX_DIM || cfg->t > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    return AVLOC_OK;
+}
+
+typedef struct avloc__sylp_scr {
+    void *dct, *eig;
+    size_t eig_bytes;
+    double *P, *mu, *nu, *T1, *T2;
+} avloc__sylp_scr;
+
+static avloc_result avloc__sylp_scratch_layout(avloc_arena *a, size_t k, size_t t, size_t dct_scratch,
+                                               avloc__sylp_scr *s)
+{
+    size_t kk = 0, kt = 0;
+    avloc_result r;
+    if ((r = avloc_eigh_scratch_f64(k, &s->eig_bytes)) != AVLOC_OK) return r;
+    if (!avloc_size_mul(k, k, &kk) || !avloc_size_mul(k, t, &kt)) return AVLOC_ERR_OVERFLOW;
+    s->dct = avloc_arena_push(a, dct_scratch, 1, AVLOC_ALIGN);
+    s->eig = avloc_arena_push(a, s->eig_bytes, 1, AVLOC_ALIGN);
+    s->P = AVLOC_PUSH(a, double, kk);
+    s->mu = AVLOC_PUSH(a, double, k);
+    s->nu = AVLOC_PUSH(a, double, t);
+    s->T1 = AVLOC_PUSH(a, double, kt);
+    s->T2 = AVLOC_PUSH(a, double, kt);
+    return avloc_arena_status(a);
+}
+
+/* The object: a DCT of length t and the t Laplacian eigenvalues. */
+static avloc_result avloc__sylp_layout(avloc_arena *a, void *obj, const void *cfgv, size_t *scratch_bytes)
+{
+    const avloc_sylvester_path_config *cfg = (const avloc_sylvester_path_config *)cfgv;
+    avloc_sylvester_path *p = (avloc_sylvester_path *)obj;
+    avloc_dct_config dc;
+    size_t dct_bytes = 0, dct_scratch = 0, j;
+    avloc__sylp_scr s;
+    avloc_arena sa;
+    avloc_result r;
+    void *dm;
+    double *lam;
+    dc.n = cfg->t;
+    if ((r = avloc_dct_query(&dc, &dct_bytes, &dct_scratch)) != AVLOC_OK) return r;
+    dm = avloc_arena_push(a, dct_bytes, 1, AVLOC_ALIGN);
+    lam = AVLOC_PUSH(a, double, cfg->t);
+    if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    if ((r = avloc__sylp_scratch_layout(&sa, cfg->k, cfg->t, dct_scratch, &s)) != AVLOC_OK) return r;
+    *scratch_bytes = avloc_arena_needed(&sa);
+    if (p) {
+        if (!dm || !lam) return AVLOC_ERR_WORKSPACE;
+        if ((r = avloc_dct_init(&p->dct, &dc, dm, dct_bytes)) != AVLOC_OK) return r;
+        for (j = 0; j < cfg->t; j++) lam[j] = 2.0 - 2.0 * cos(AVLOC__PI * (double)j / (double)cfg->t);
+        p->k = cfg->k;
+        p->t = cfg->t;
+        p->lambda = lam;
+        p->scratch_bytes = *scratch_bytes;
+        p->ready = 1;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_sylvester_path_query(const avloc_sylvester_path_config *cfg, size_t *obj_bytes,
+                                                  size_t *scratch_bytes)
+{
+    avloc_result r = avloc__sylp_check(cfg);
+    if (r != AVLOC_OK) return r;
+    return avloc_layout_query(avloc__sylp_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_sylvester_path_init(avloc_sylvester_path *p, const avloc_sylvester_path_config *cfg,
+                                                 void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (p) memset(p, 0, sizeof *p);
+    if (!p || !mem) return AVLOC_ERR_NULL;
+    if ((r = avloc__sylp_check(cfg)) != AVLOC_OK) return r;
+    return avloc_layout_init(avloc__sylp_layout, p, sizeof *p, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p)
+{
+    if (!p) return;
+    avloc_dct_destroy(&p->dct);
+    memset(p, 0, sizeof *p);
+}
+
+AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
+                                                double beta, const double *R, size_t ldr, double *C, size_t ldc,
+                                                void *scratch, size_t scratch_bytes)
+{
+    avloc__sylp_scr s;
+    avloc_arena a;
+    avloc_result r;
+    size_t k, t, j, i;
+    if (!p || !M || !R || !C || !scratch) return AVLOC_ERR_NULL;
+    if (!p->ready) return AVLOC_ERR_STATE;
+    k = p->k;
+    t = p->t;
+    if (ldm < k || ldr < t || ldc < t) return AVLOC_ERR_SIZE;
+    if (!(beta >= 0.0) || !avloc__finite_f64(beta)) return AVLOC_ERR_PARAM;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((r = avloc__sylp_scratch_layout(&a, k, t, p->dct.scratch_bytes, &s)) != AVLOC_OK) return r;
+    for (i = 0; i < k; i++)
+        if (!avloc_all_finite_f64(R + i * ldr, t)) return AVLOC_ERR_NONFINITE;
+    if ((r = avloc_eigh_f64(k, M, ldm, s.mu, s.P, k, s.eig, s.eig_bytes)) != AVLOC_OK) return r;
+    for (j = 0; j < t; j++) s.nu[j] = beta * p->lambda[j];
+    /* T2 = P^T (R Dct^T): rows of R to the DCT-II basis, columns to M's */
+    avloc_dct2_f64(&p->dct, k, R, 1, ldr, s.T1, 1, t, s.dct, p->dct.scratch_bytes);
+    avloc_gemm_f64(1, 0, k, t, k, 1.0, s.P, k, s.T1, t, 0.0, s.T2, t, NULL, 0);
+    if ((r = avloc_sylvester_diag_f64(s.T2, k, t, t, s.mu, s.nu)) != AVLOC_OK) return r;
+    avloc_gemm_f64(0, 0, k, t, k, 1.0, s.P, k, s.T2, t, 0.0, s.T1, t, NULL, 0);
+    return avloc_dct3_f64(&p->dct, k, s.T1, 1, t, C, 1, ldc, s.dct, p->dct.scratch_bytes);
+}
 
 #undef AVLOC__PI
 #endif

@@ -2324,3 +2324,257 @@ AVLOC_API avloc_result avloc_nn_run_f32(const avloc_nn *net, const float *const 
 }
 
 #endif /* AVLOC_NN_IMPLEMENTATION */
+
+/* ======================================================================= */
+/*        AUDIO TO MAP: multichannel audio -> depth / segmentation map      */
+/* ======================================================================= */
+/* The VQ-VAE path of "Estimating visual information from audio through
+   manifold learning" (docs/depth.md): log-mel spectrogram of every channel
+   -> audio transformation net -> nearest codewords -> VQ-VAE decoder, the
+   three in one network file (tools/train_depth.py) whose __metadata__ holds
+   the front end: task ("depth" | "segmentation"), sample_rate, clip_samples,
+   n_channels, n_fft, hop, n_mels, fmin, fmax, mel_scale ("htk" | "slaney"),
+   ln_eps. The features are torchaudio's MelSpectrogram (hann, centred,
+   reflect padding, power 2, no filter norm) then log(mel + ln_eps), laid out
+   (1, n_channels, n_mels, frames); the graph's outputs are the map (1, C,
+   H, W) and the code indices (1, h, w). A depth file outputs metres (C = 1);
+   a segmentation file outputs C class scores and the map is their argmax
+   (first maximum, as torch.argmax).
+
+   Compiled when avloc_dsp.h (the mel front end) is included before this
+   header; AVLOC_NO_MEL leaves it out.
+
+       avloc_nn_audiomap am;                    // net: an initialised avloc_nn
+       size_t ob, wb;
+       avloc_nn_audiomap_query(&net, &ob, &wb); // mel plan bytes, per-run bytes
+       avloc_nn_audiomap_init(&am, &net, malloc(ob), ob);
+       avloc_nn_audiomap_run(&am, audio, n_samples, n_channels, map, codes, malloc(wb), wb);
+*/
+#if defined(AVLOC_DSP_H) && !defined(AVLOC_NO_MEL) && !defined(AVLOC_NN_AUDIOMAP_H)
+#define AVLOC_NN_AUDIOMAP_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct avloc_nn_audiomap {
+    const avloc_nn *net;
+    avloc_melspec_f32 mel;      /* the front end, planned in the init memory */
+    int segmentation;           /* 0: depth map, 1: class map */
+    size_t n_channels, clip_samples, n_frames, n_mels;
+    size_t out_channels, map_h, map_w, code_h, code_w;
+    size_t work_bytes;          /* per-run memory (avloc_nn_audiomap_run) */
+} avloc_nn_audiomap;
+
+/* obj_bytes: the mel plan (init memory); work_bytes: one run's memory
+   (features, the net's arena and scratch, its raw outputs). Errors: the
+   metadata's (AVLOC_ERR_NOT_FOUND for a missing key, AVLOC_ERR_FORMAT for a
+   bad value), AVLOC_ERR_SIZE when the graph's inputs/outputs do not have the
+   shapes above, AVLOC_ERR_STATE for a net not initialised. */
+AVLOC_API avloc_result avloc_nn_audiomap_query(const avloc_nn *net, size_t *obj_bytes, size_t *work_bytes);
+/* net must outlive am (am reads it at every run). */
+AVLOC_API avloc_result avloc_nn_audiomap_init(avloc_nn_audiomap *am, const avloc_nn *net, void *mem,
+                                              size_t mem_bytes);
+/* audio: n_samples frames of n_channels interleaved samples (the first
+   clip_samples frames are used; fewer give AVLOC_ERR_SIZE, another channel
+   count AVLOC_ERR_PARAM). map: map_h * map_w floats (depth in metres or the
+   class index); codes: code_h * code_w code indices as floats, or NULL. */
+AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const float *audio, size_t n_samples,
+                                             size_t n_channels, float *map, float *codes, void *work,
+                                             size_t work_bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AVLOC_NN_AUDIOMAP_H */
+
+#if defined(AVLOC_NN_IMPLEMENTATION) && defined(AVLOC_NN_AUDIOMAP_H) && !defined(AVLOC_NN_AUDIOMAP_DONE)
+#define AVLOC_NN_AUDIOMAP_DONE
+
+/* A metadata value that is a plain JSON number (the graph parser's reader). */
+static avloc_result avloc__nn_am_num(const avloc_nn *net, const char *key, float *v, long *iv, int want_int)
+{
+    const char *raw;
+    size_t len;
+    int is_int;
+    avloc__nn_js j;
+    avloc_result r = avloc_st_meta_raw(&net->st, key, &raw, &len);
+    if (r != AVLOC_OK) return r;
+    j.p = raw;
+    j.end = raw + len;
+    if (avloc__nn_num(&j, v, iv, &is_int) != AVLOC_OK || j.p != j.end || (want_int && (!is_int || *iv <= 0)))
+        return AVLOC_ERR_FORMAT;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__nn_am_size(const avloc_nn *net, const char *key, size_t *out)
+{
+    float v;
+    long iv = 0;
+    avloc_result r = avloc__nn_am_num(net, key, &v, &iv, 1);
+    *out = (size_t)iv;
+    return r;
+}
+
+/* *which = 0 when metadata key holds a, 1 when it holds b (else AVLOC_ERR_FORMAT). */
+static avloc_result avloc__nn_am_is(const avloc_nn *net, const char *key, const char *a, const char *b, int *which)
+{
+    char buf[16];
+    avloc_result r = avloc_st_meta(&net->st, key, buf, sizeof buf);
+    if (r == AVLOC_ERR_WORKSPACE) return AVLOC_ERR_FORMAT;
+    if (r != AVLOC_OK) return r;
+    if (strcmp(buf, a) == 0) *which = 0;
+    else if (strcmp(buf, b) == 0) *which = 1;
+    else return AVLOC_ERR_FORMAT;
+    return AVLOC_OK;
+}
+
+/* Metadata and graph shapes -> am's sizes and the mel configuration. */
+static avloc_result avloc__nn_am_read(const avloc_nn *net, avloc_nn_audiomap *am, avloc_melspec_config *mc)
+{
+    avloc_nn_tensor_info in, out, codes;
+    float fmin, fmax, sr, eps;
+    long dummy;
+    int htk_slaney = 0;
+    avloc_result r;
+    if (!net) return AVLOC_ERR_NULL;
+    if (net->magic != AVLOC__NN_MAGIC) return AVLOC_ERR_STATE;
+    memset(am, 0, sizeof *am);
+    *mc = avloc_melspec_config_torchaudio();
+    if ((r = avloc__nn_am_is(net, "task", "depth", "segmentation", &am->segmentation)) != AVLOC_OK ||
+        (r = avloc__nn_am_is(net, "mel_scale", "htk", "slaney", &htk_slaney)) != AVLOC_OK ||
+        (r = avloc__nn_am_size(net, "clip_samples", &am->clip_samples)) != AVLOC_OK ||
+        (r = avloc__nn_am_size(net, "n_channels", &am->n_channels)) != AVLOC_OK ||
+        (r = avloc__nn_am_size(net, "n_fft", &mc->stft.n_fft)) != AVLOC_OK ||
+        (r = avloc__nn_am_size(net, "hop", &mc->stft.hop)) != AVLOC_OK ||
+        (r = avloc__nn_am_size(net, "n_mels", &mc->n_mels)) != AVLOC_OK ||
+        (r = avloc__nn_am_num(net, "sample_rate", &sr, &dummy, 0)) != AVLOC_OK ||
+        (r = avloc__nn_am_num(net, "fmin", &fmin, &dummy, 0)) != AVLOC_OK ||
+        (r = avloc__nn_am_num(net, "fmax", &fmax, &dummy, 0)) != AVLOC_OK ||
+        (r = avloc__nn_am_num(net, "ln_eps", &eps, &dummy, 0)) != AVLOC_OK)
+        return r;
+    mc->stft.win_length = mc->stft.n_fft;
+    mc->sample_rate = sr;
+    mc->fmin = fmin;
+    mc->fmax = fmax;
+    mc->scale = htk_slaney ? AVLOC_MEL_SLANEY : AVLOC_MEL_HTK;
+    mc->log = AVLOC_LOG_LN;
+    mc->ln_eps = eps;
+    mc->ln_add = 1;
+    am->n_mels = mc->n_mels;
+    if ((r = avloc_stft_frames(&mc->stft, am->clip_samples, &am->n_frames)) != AVLOC_OK) return r;
+    if (net->n_inputs != 1 || net->n_outputs != 2) return AVLOC_ERR_SIZE;
+    avloc_nn_input_info(net, 0, &in);
+    avloc_nn_output_info(net, 0, &out);
+    avloc_nn_output_info(net, 1, &codes);
+    if (in.ndim != 4 || in.shape[0] != 1 || in.shape[1] != am->n_channels || in.shape[2] != am->n_mels ||
+        in.shape[3] != am->n_frames || out.ndim != 4 || out.shape[0] != 1 || codes.ndim != 3 ||
+        (!am->segmentation && out.shape[1] != 1) || (am->segmentation && out.shape[1] < 2))
+        return AVLOC_ERR_SIZE;
+    am->out_channels = out.shape[1];
+    am->map_h = out.shape[2];
+    am->map_w = out.shape[3];
+    am->code_h = codes.shape[1];
+    am->code_w = codes.shape[2];
+    return AVLOC_OK;
+}
+
+/* The per-run memory, carved (or measured, work == NULL) in one place:
+   mel scratch, one channel's samples, its mel (frames x mels), the features,
+   the net's two outputs, its arena and scratch. */
+typedef struct avloc__nn_am_work {
+    void *mel_scratch;
+    float *chan, *mel, *feat, *out, *codes;
+    void *arena, *scratch;
+} avloc__nn_am_work;
+
+static size_t avloc__nn_am_carve(const avloc_nn_audiomap *am, size_t mel_scratch, void *work, size_t bytes,
+                                 avloc__nn_am_work *w)
+{
+    avloc_arena a;
+    const avloc_nn *net = am->net;
+    avloc_arena_init(&a, work, bytes);
+    w->mel_scratch = avloc_arena_push(&a, mel_scratch, 1, AVLOC_ALIGN);
+    w->chan = AVLOC_PUSH(&a, float, am->clip_samples);
+    w->mel = AVLOC_PUSH(&a, float, am->n_frames * am->n_mels);
+    w->feat = AVLOC_PUSH(&a, float, am->n_channels * am->n_frames * am->n_mels);
+    w->out = AVLOC_PUSH(&a, float, am->out_channels * am->map_h * am->map_w);
+    w->codes = AVLOC_PUSH(&a, float, am->code_h * am->code_w);
+    w->arena = avloc_arena_push(&a, net->arena_bytes, 1, AVLOC_ALIGN);
+    w->scratch = avloc_arena_push(&a, net->scratch_bytes, 1, AVLOC_ALIGN);
+    return avloc_arena_status(&a) == AVLOC_OK ? avloc_arena_needed(&a) : 0;
+}
+
+AVLOC_API avloc_result avloc_nn_audiomap_query(const avloc_nn *net, size_t *obj_bytes, size_t *work_bytes)
+{
+    avloc_nn_audiomap am;
+    avloc_melspec_config mc;
+    avloc__nn_am_work w;
+    size_t ob, sb;
+    avloc_result r;
+    if (!obj_bytes || !work_bytes) return AVLOC_ERR_NULL;
+    if ((r = avloc__nn_am_read(net, &am, &mc)) != AVLOC_OK) return r;
+    if ((r = avloc_melspec_query_f32(&mc, &ob, &sb)) != AVLOC_OK) return r;
+    am.net = net;
+    *obj_bytes = ob;
+    *work_bytes = avloc__nn_am_carve(&am, sb, NULL, 0, &w);
+    return *work_bytes ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+}
+
+AVLOC_API avloc_result avloc_nn_audiomap_init(avloc_nn_audiomap *am, const avloc_nn *net, void *mem,
+                                              size_t mem_bytes)
+{
+    avloc_melspec_config mc;
+    avloc__nn_am_work w;
+    avloc_result r;
+    if (!am) return AVLOC_ERR_NULL;
+    r = avloc__nn_am_read(net, am, &mc);
+    if (r == AVLOC_OK) r = avloc_melspec_init_f32(&am->mel, &mc, mem, mem_bytes);
+    if (r != AVLOC_OK) {
+        memset(am, 0, sizeof *am);
+        return r;
+    }
+    am->net = net;
+    am->work_bytes = avloc__nn_am_carve(am, am->mel.scratch_bytes, NULL, 0, &w);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const float *audio, size_t n_samples,
+                                             size_t n_channels, float *map, float *codes, void *work,
+                                             size_t work_bytes)
+{
+    avloc__nn_am_work w;
+    const float *in[1];
+    float *outs[2];
+    size_t c, i, t, m, hw;
+    avloc_result r;
+    if (!am || !audio || !map || !work) return AVLOC_ERR_NULL;
+    if (!am->net || am->net->magic != AVLOC__NN_MAGIC) return AVLOC_ERR_STATE;
+    if (n_channels != am->n_channels) return AVLOC_ERR_PARAM;
+    if (n_samples < am->clip_samples) return AVLOC_ERR_SIZE;
+    if (work_bytes < am->work_bytes) return AVLOC_ERR_WORKSPACE;
+    avloc__nn_am_carve(am, am->mel.scratch_bytes, work, work_bytes, &w);
+    for (c = 0; c < n_channels; c++) {
+        for (i = 0; i < am->clip_samples; i++) w.chan[i] = audio[i * n_channels + c];
+        r = avloc_melspec_compute_f32(&am->mel, w.chan, am->clip_samples, w.mel, am->n_frames, w.mel_scratch,
+                                      am->mel.scratch_bytes);
+        if (r != AVLOC_OK) return r;
+        for (t = 0; t < am->n_frames; t++) /* frame-major -> (mels, frames) as torchaudio */
+            for (m = 0; m < am->n_mels; m++) w.feat[(c * am->n_mels + m) * am->n_frames + t] = w.mel[t * am->n_mels + m];
+    }
+    in[0] = w.feat;
+    outs[0] = w.out;
+    outs[1] = w.codes;
+    r = avloc_nn_run_f32(am->net, in, outs, w.arena, am->net->arena_bytes, w.scratch, am->net->scratch_bytes);
+    if (r != AVLOC_OK) return r;
+    hw = am->map_h * am->map_w;
+    for (i = 0; i < hw; i++) {
+        size_t best = 0;
+        for (c = 1; c < am->out_channels; c++)
+            if (w.out[c * hw + i] > w.out[best * hw + i]) best = c;
+        map[i] = am->segmentation ? (float)best : w.out[i];
+    }
+    if (codes) memcpy(codes, w.codes, am->code_h * am->code_w * sizeof(float));
+    return AVLOC_OK;
+}
+
+#endif /* AVLOC_NN_AUDIOMAP_DONE */

@@ -431,11 +431,13 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
 #include "cmd_gllim.c"
 #include "cmd_nn.c"
 #include "cmd_mp.c"
+#include "cmd_depth.c"
 
 static const avcli_group avcli_groups[] = {
     {"Signal processing", cmd_dsp_table},
     {"Localisation", cmd_gllim_table},
     {"Networks", cmd_nn_table},
+    {"Visual maps from audio", cmd_depth_table},
     {"Audio-visual matching pursuit", cmd_mp_table},
     {NULL, NULL}};
 

@@ -284,6 +284,31 @@ AVLOC_IO_API void avloc_io_draw_text(avloc_io_image *im, int x, int y, const cha
                                      const unsigned char *color);
 /* Perceptual colormap close to matplotlib's viridis; t clamped to [0,1], NaN -> 0. */
 AVLOC_IO_API void avloc_io_colormap(double t, unsigned char rgb[3]);
+/* The same text turned 90 degrees counter-clockwise (reads bottom to top),
+   starting at (x, y) = the bottom-left corner of the first glyph. */
+AVLOC_IO_API void avloc_io_draw_text_up(avloc_io_image *im, int x, int y, const char *s, int scale,
+                                        const unsigned char *color);
+
+/* A figure around a data panel: the panel (RGB, drawn by the caller in its
+   own pixels) framed on white with a title, axes with ticks and tick labels
+   in physical units, axis labels, and optionally a colour bar (the
+   avloc_io_colormap scale from c0 at the bottom to c1 at the top). The axis
+   values run linearly from x0 (panel's left edge) to x1 (right edge) and y0
+   (bottom edge) to y1 (top edge; y1 < y0 for image rows that grow down).
+   Ticks are chosen at round values (1, 2, 5 x 10^k), unless explicit ones
+   are given (yticks: axis values, e.g. the mel band of 1 kHz, with their
+   labels). *out is malloc'd (avloc_io_image_free). */
+typedef struct avloc_io_figure_spec {
+    const char *title, *xlabel, *ylabel;
+    double x0, x1, y0, y1;
+    const char *clabel;        /* colour bar label; NULL: no colour bar */
+    double c0, c1;
+    const double *yticks;      /* optional explicit y ticks (axis values) */
+    const char *const *yticklabels;
+    size_t n_yticks;
+} avloc_io_figure_spec;
+AVLOC_IO_API avloc_io_status avloc_io_figure(const avloc_io_image *panel, const avloc_io_figure_spec *spec,
+                                             avloc_io_image *out);
 
 /* ------------------------------------------------------------------ JSON */
 
@@ -1896,6 +1921,148 @@ AVLOC_IO_API void avloc_io_draw_text(avloc_io_image *im, int x, int y, const cha
                         for (dx = 0; dx < scale; dx++)
                             avloc_io_draw_pixel(im, x + i * scale + dx, y + r * scale + dy, color);
     }
+}
+
+AVLOC_IO_API void avloc_io_draw_text_up(avloc_io_image *im, int x, int y, const char *s, int scale,
+                                        const unsigned char *color)
+{
+    int i, r, dx, dy;
+    if (!im || !s || !color) return;
+    if (scale < 1) scale = 1;
+    if (scale > 64) scale = 64;
+    for (; *s; s++, y -= 6 * scale) {
+        unsigned char ch = (unsigned char)*s;
+        const unsigned char *g = avloc_io__font[(ch >= 32 && ch <= 126 ? ch : '?') - 32];
+        if (y < 0) break;
+        for (i = 0; i < 5; i++)     /* glyph column i goes up the image */
+            for (r = 0; r < 7; r++) /* glyph row r goes right */
+                if (g[i] >> r & 1)
+                    for (dy = 0; dy < scale; dy++)
+                        for (dx = 0; dx < scale; dx++)
+                            avloc_io_draw_pixel(im, x + r * scale + dx, y - (i + 1) * scale + 1 + dy, color);
+    }
+}
+
+/* Round tick step for a span: 1, 2 or 5 x 10^k giving about 4 to 8 ticks. */
+static double avloc_io__tick_step(double span)
+{
+    double raw = fabs(span) / 6.0, p, f;
+    if (!(raw > 0.0) || raw > 1e300) return 1.0;
+    p = pow(10.0, floor(log10(raw)));
+    f = raw / p;
+    return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
+}
+
+static void avloc_io__tick_label(char *buf, size_t cap, double v, double step)
+{
+    if (fabs(v) < 1e-9 * step) v = 0.0;
+    if (step >= 1.0 && fabs(v) < 1e9) snprintf(buf, cap, "%.0f", v);
+    else snprintf(buf, cap, "%.*f", step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3, v);
+}
+
+/* Ticks along one axis of the figure: positions from the value range mapped
+   linearly onto [p0, p1] pixels (either direction). */
+static void avloc_io__axis_ticks(avloc_io_image *im, int vertical, int base, int p0, int p1, double v0,
+                                 double v1, const double *ticks, const char *const *labels, size_t n_ticks,
+                                 const unsigned char *ink)
+{
+    char lab[32];
+    double step = avloc_io__tick_step(v1 - v0), lo = v0 < v1 ? v0 : v1, hi = v0 < v1 ? v1 : v0, t;
+    size_t k, n = ticks ? n_ticks : 0;
+    long i, first, last;
+    /* widen the step until labels do not collide (1, 2, 5, 10, ...) */
+    while (!ticks && fabs((double)(p1 - p0)) * step / (hi - lo > 0 ? hi - lo : 1.0) <
+                         (vertical ? 14.0 : 6.0 * (double)(2 + (int)log10(hi > 1 ? hi : 1) + (step < 1 ? 2 : 0)) + 10.0)) {
+        double m = step / pow(10.0, floor(log10(step)));
+        step *= m < 1.5 ? 2.0 : m < 3.5 ? 2.5 : 2.0;
+    }
+    first = (long)ceil(lo / step - 1e-9);
+    last = (long)floor(hi / step + 1e-9);
+    if (!ticks && last - first > 40) last = first + 40;
+    for (i = ticks ? 0 : first; ticks ? (size_t)i < n : i <= last; i++) {
+        int pos, len;
+        k = (size_t)i;
+        t = ticks ? ticks[k] : (double)i * step;
+        if (t < lo - 1e-9 * (hi - lo) || t > hi + 1e-9 * (hi - lo)) continue;
+        pos = (int)floor(p0 + (t - v0) / (v1 - v0) * (p1 - p0) + 0.5);
+        if (ticks && labels) snprintf(lab, sizeof lab, "%s", labels[k]);
+        else avloc_io__tick_label(lab, sizeof lab, t, step);
+        len = (int)strlen(lab) * 6;
+        if (vertical) {
+            avloc_io_draw_line(im, base - 5, pos, base - 1, pos, ink);
+            avloc_io_draw_text(im, base - 8 - len, pos - 3, lab, 1, ink);
+        } else {
+            avloc_io_draw_line(im, pos, base + 1, pos, base + 5, ink);
+            avloc_io_draw_text(im, pos - len / 2, base + 8, lab, 1, ink);
+        }
+    }
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_figure(const avloc_io_image *panel, const avloc_io_figure_spec *spec,
+                                             avloc_io_image *out)
+{
+    static const unsigned char ink[3] = {20, 20, 20};
+    const int left = 78, right_plain = 24, bar_w = 16, right_bar = 100, top = 34, bottom = 48;
+    int right, px, py, W, H, y;
+    unsigned x;
+    avloc_io_status st;
+    if (!panel || !spec || !out || !panel->pix || panel->channels != 3) return AVLOC_IO_ERR_PARAM;
+    memset(out, 0, sizeof *out);
+    right = spec->clabel ? right_bar : right_plain;
+    W = left + (int)panel->w + right;
+    H = top + (int)panel->h + bottom;
+    if ((unsigned)W > AVLOC_IO_MAX_IMAGE_DIM || (unsigned)H > AVLOC_IO_MAX_IMAGE_DIM) return AVLOC_IO_ERR_TOO_LARGE;
+    st = avloc_io_image_alloc(out, (unsigned)W, (unsigned)H, 3);
+    if (st != AVLOC_IO_OK) return st;
+    memset(out->pix, 255, out->stride * out->h);
+    px = left;
+    py = top;
+    for (y = 0; y < (int)panel->h; y++)
+        memcpy(out->pix + (size_t)(py + y) * out->stride + (size_t)px * 3, panel->pix + (size_t)y * panel->stride,
+               (size_t)panel->w * 3);
+    /* frame, ticks, labels */
+    avloc_io_draw_line(out, px - 1, py - 1, px + (int)panel->w, py - 1, ink);
+    avloc_io_draw_line(out, px - 1, py + (int)panel->h, px + (int)panel->w, py + (int)panel->h, ink);
+    avloc_io_draw_line(out, px - 1, py - 1, px - 1, py + (int)panel->h, ink);
+    avloc_io_draw_line(out, px + (int)panel->w, py - 1, px + (int)panel->w, py + (int)panel->h, ink);
+    avloc_io__axis_ticks(out, 0, py + (int)panel->h, px, px + (int)panel->w - 1, spec->x0, spec->x1, NULL, NULL, 0, ink);
+    avloc_io__axis_ticks(out, 1, px - 1, py + (int)panel->h - 1, py, spec->y0, spec->y1, spec->yticks,
+                         spec->yticklabels, spec->n_yticks, ink);
+    if (spec->title) { /* large if it fits the figure, else small */
+        int big = (int)strlen(spec->title) * 12 <= W - px - 4;
+        avloc_io_draw_text(out, big ? px : 6, big ? 10 : 14, spec->title, big ? 2 : 1, ink);
+    }
+    if (spec->xlabel)
+        avloc_io_draw_text(out, px + (int)panel->w / 2 - (int)strlen(spec->xlabel) * 3, py + (int)panel->h + 28,
+                           spec->xlabel, 1, ink);
+    if (spec->ylabel)
+        avloc_io_draw_text_up(out, 6, py + (int)panel->h / 2 + (int)strlen(spec->ylabel) * 3, spec->ylabel, 1, ink);
+    if (spec->clabel) { /* colour bar: c0 at the bottom, c1 at the top */
+        int bx = px + (int)panel->w + 12;
+        for (y = 0; y < (int)panel->h; y++) {
+            unsigned char rgb[3];
+            avloc_io_colormap(1.0 - (double)y / (double)(panel->h > 1 ? panel->h - 1 : 1), rgb);
+            for (x = 0; x < (unsigned)bar_w; x++) memcpy(out->pix + (size_t)(py + y) * out->stride + (size_t)(bx + (int)x) * 3, rgb, 3);
+        }
+        avloc_io_draw_line(out, bx - 1, py - 1, bx + bar_w, py - 1, ink);
+        avloc_io_draw_line(out, bx - 1, py + (int)panel->h, bx + bar_w, py + (int)panel->h, ink);
+        avloc_io_draw_line(out, bx - 1, py - 1, bx - 1, py + (int)panel->h, ink);
+        avloc_io_draw_line(out, bx + bar_w, py - 1, bx + bar_w, py + (int)panel->h, ink);
+        {   /* tick labels right of the bar: draw them left-aligned */
+            double step = avloc_io__tick_step(spec->c1 - spec->c0), lo = fmin(spec->c0, spec->c1), hi = fmax(spec->c0, spec->c1);
+            long i, first = (long)ceil(lo / step - 1e-9), last = (long)floor(hi / step + 1e-9);
+            char lab[32];
+            for (i = first; i <= last && i - first <= 40; i++) {
+                double t = (double)i * step;
+                int pos = (int)floor(py + (int)panel->h - 1 + (t - spec->c0) / (spec->c1 - spec->c0) * (1 - (int)panel->h) + 0.5);
+                avloc_io__tick_label(lab, sizeof lab, t, step);
+                avloc_io_draw_line(out, bx + bar_w + 1, pos, bx + bar_w + 4, pos, ink);
+                avloc_io_draw_text(out, bx + bar_w + 7, pos - 3, lab, 1, ink);
+            }
+        }
+        avloc_io_draw_text_up(out, W - 12, py + (int)panel->h / 2 + (int)strlen(spec->clabel) * 3, spec->clabel, 1, ink);
+    }
+    return AVLOC_IO_OK;
 }
 
 AVLOC_IO_API void avloc_io_colormap(double t, unsigned char rgb[3])

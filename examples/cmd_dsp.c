@@ -174,6 +174,60 @@ static int feat_frames(const char *cmd, const char *path, const avloc_stft_confi
     return 0;
 }
 
+/* The spectrogram PNG as a figure: time in s, frequency in Hz (mel images:
+   ticks at round frequencies placed on their mel band), a dB colour bar and
+   a title naming the file and channel. */
+static avloc_io_status feat_figure(const avloc_io_image *panel, const avloc_melspec_config *c, int stft,
+                                   size_t frames, unsigned sr, size_t n_samples, const char *path, int channel,
+                                   float c0, float c1, const char *out)
+{
+    static const double freqs[] = {100, 200, 500, 1000, 2000, 4000, 8000, 16000, 32000};
+    static const char *const names[] = {"100", "200", "500", "1k", "2k", "4k", "8k", "16k", "32k"};
+    double ticks[9];
+    const char *labels[9];
+    char title[160];
+    const char *base = strrchr(path, '/');
+    size_t i, nt = 0;
+    avloc_io_figure_spec f;
+    avloc_io_image fig;
+    avloc_io_status st;
+    (void)frames;
+    memset(&f, 0, sizeof f);
+    snprintf(title, sizeof title, "%s of %s, channel %d", stft ? "STFT power" : "log-mel spectrogram",
+             base ? base + 1 : path, channel);
+    f.title = title;
+    f.xlabel = "time (s)";
+    f.x0 = 0.0;
+    f.x1 = (double)n_samples / (double)sr;
+    f.clabel = "power (dB)";
+    f.c0 = c0;
+    f.c1 = c1;
+    if (stft) {
+        f.ylabel = "frequency (Hz)";
+        f.y0 = 0.0;
+        f.y1 = 0.5 * (double)sr;
+    } else { /* y in mel-band units: band b covers [b, b+1) from the bottom */
+        double m0 = avloc_hz_to_mel(c->fmin, c->scale), m1 = avloc_hz_to_mel(c->fmax, c->scale);
+        f.ylabel = "frequency (Hz, mel scale)";
+        f.y0 = 0.0;
+        f.y1 = (double)c->n_mels;
+        for (i = 0; i < 9; i++) {
+            double y = (avloc_hz_to_mel(freqs[i], c->scale) - m0) / (m1 - m0) * (double)(c->n_mels + 1) - 0.5;
+            if (freqs[i] < c->fmin || freqs[i] > c->fmax || y < 0 || y > (double)c->n_mels) continue;
+            ticks[nt] = y;
+            labels[nt++] = names[i];
+        }
+        f.yticks = ticks;
+        f.yticklabels = labels;
+        f.n_yticks = nt;
+    }
+    st = avloc_io_figure(panel, &f, &fig);
+    if (st != AVLOC_IO_OK) return st;
+    st = avloc_io_png_save(out, &fig);
+    avloc_io_image_free(&fig);
+    return st;
+}
+
 static const char *feat_about(int kind)
 {
     switch (kind) {
@@ -307,10 +361,8 @@ static int feat_main(int argc, char **argv, int kind)
             yz = bins >= 256 ? 1u : 256 / bins > 4 ? 4u : (unsigned)(256 / bins);
             xz = frames >= 512 ? 1u : 512 / frames > 4 ? 4u : (unsigned)(512 / frames);
         }
-        if (kind == FEAT_IMAGE && a.mode == 1) {
-            for (i = 0; i < frames * bins; i++) /* stft mode computed |X|^P: convert to dB here */
-                ((float *)v)[i] = (float)(c.db_mult * log10(fmax((double)v[i], (double)c.db_amin)));
-        }
+        /* both modes arrive in dB: the image config sets log = dB (the stft
+           branch applies it; converting again here flattened the picture) */
         for (i = 0; i < frames * bins; i++) if (v[i] > mx) mx = v[i];
         if (frames * xz > AVLOC_IO_MAX_IMAGE_DIM || bins * yz > AVLOC_IO_MAX_IMAGE_DIM) {
             avcli_error(cmd, "%s: image would be %lu x %lu pixels; use a larger --hop or --zoom 1", in,
@@ -329,7 +381,7 @@ static int feat_main(int argc, char **argv, int kind)
                 memcpy(im.pix + y * im.stride + 3 * x, rgb, 3);
             }
         }
-        s = avloc_io_png_save(a.out, &im);
+        s = feat_figure(&im, &c, a.mode == 1, frames, au.sample_rate, au.frames, in, a.channel, mx - range, mx, a.out);
         avloc_io_image_free(&im);
         if (!avcli_check_write(cmd, a.out, s)) goto done;
     } else {

@@ -675,7 +675,7 @@ static int gl_draw(const char *cmd, const char *out, const char *frame, const gl
     avloc_io_image im;
     double sx, sy;
     size_t i, n_clip = 0;
-    int ok;
+    int ok, density;
     memset(&im, 0, sizeof im);
     if (frame) {
         char msg[200];
@@ -700,7 +700,8 @@ static int gl_draw(const char *cmd, const char *out, const char *frame, const gl
         unsigned x, y;
         if (avloc_io_image_alloc(&im, (unsigned)cam->w, (unsigned)cam->h, 3) != AVLOC_IO_OK) { avcli_error(cmd, "out of memory"); return 0; }
         memset(im.pix, 110, im.stride * im.h);
-        /* faint 10-degree azimuth / elevation grid of the pinhole camera */
+        /* no camera frame: a 10-degree azimuth / elevation grid of the
+           pinhole camera, each line labelled where it meets the image edge */
         for (x = 0; x < im.w; x++)
             for (y = 0; y < im.h; y++) {
                 double az, el, u = x + 0.5, v = y + 0.5, az1, el1;
@@ -709,12 +710,31 @@ static int gl_draw(const char *cmd, const char *out, const char *frame, const gl
                 if (floor(az / 10) != floor(az1 / 10) || floor(el / 10) != floor(el1 / 10))
                     gl_blend(&im, (int)x, (int)y, dark, 0.5);
             }
+        for (x = 0; x + 1 < im.w; x++) { /* azimuth labels along the bottom edge */
+            double az, el, az1, el1;
+            char lab[16];
+            gl_camera_angles(cam, x + 0.5, im.h - 0.5, &az, &el);
+            gl_camera_angles(cam, x + 1.5, im.h - 0.5, &az1, &el1);
+            if (floor(az / 10) == floor(az1 / 10)) continue;
+            snprintf(lab, sizeof lab, "az %.0f", 10 * floor(az1 / 10) == 0 ? 0.0 : 10 * floor(az1 / 10));
+            avloc_io_draw_text(&im, (int)x + 3, (int)im.h - 12, lab, 1, dark);
+        }
+        for (y = 0; y + 1 < im.h; y++) { /* elevation labels along the left edge */
+            double az, el, az1, el1;
+            char lab[16];
+            gl_camera_angles(cam, 0.5, y + 0.5, &az, &el);
+            gl_camera_angles(cam, 0.5, y + 1.5, &az1, &el1);
+            if (floor(el / 10) == floor(el1 / 10)) continue;
+            snprintf(lab, sizeof lab, "el %.0f", 10 * floor(el / 10) == 0 ? 0.0 : 10 * floor(el / 10));
+            avloc_io_draw_text(&im, 3, (int)y + 3, lab, 1, dark);
+        }
     }
     sx = im.w / cam->w;
     sy = im.h / cam->h;
     for (i = 0; i < ms->n; i++) n_clip += ms->m[i].t < 0;
-    if (ms->n == 1 && ms->m[0].K) gl_draw_density(&im, &ms->m[0], sx, sy);
-    if (ms->n <= 12)
+    density = ms->n == 1 && ms->m[0].K;
+    if (density) gl_draw_density(&im, &ms->m[0], sx, sy); /* one clip: its posterior as a heat map */
+    else if (ms->n <= 12)                                 /* a few: each mixture's components */
         for (i = 0; i < ms->n; i++) gl_draw_components(&im, &ms->m[i], sx, sy);
     for (i = 0; i < ms->n; i++) { /* lines estimate -> truth below the markers */
         const gl_mark *m = &ms->m[i];
@@ -743,11 +763,35 @@ static int gl_draw(const char *cmd, const char *out, const char *frame, const gl
             avloc_io_draw_line(&im, m->u * sx, 0, m->u * sx, im.h, red);
         }
     }
-    if (title) avloc_io_draw_text(&im, 8, 8, title, 2, white);
-    if (subtitle) avloc_io_draw_text(&im, 8, 28, subtitle, 1, white);
-    avloc_io_draw_text(&im, 8, (int)im.h - 14, "green o: truth   red x: estimate   ellipses: 1/2/3 sigma of components (weight nu)",
-                       1, white);
-    ok = avcli_check_write(cmd, out, avloc_io_png_save(out, &im));
+    {   /* the figure: axes in camera pixels, title, a legend naming only what is drawn */
+        avloc_io_figure_spec f;
+        avloc_io_image fig;
+        avloc_io_status st;
+        char legend[200], heading[200];
+        int truths = 0;
+        for (i = 0; i < ms->n; i++) truths |= ms->m[i].has_truth;
+        memset(&f, 0, sizeof f);
+        snprintf(heading, sizeof heading, "%s%s%s", title ? title : "sound positions", subtitle ? ": " : "",
+                 subtitle ? subtitle : "");
+        f.title = heading;
+        f.xlabel = legend;
+        f.ylabel = "v (px)";
+        f.x0 = 0.0;
+        f.x1 = cam->w;
+        f.y0 = cam->h; /* image rows grow downwards */
+        f.y1 = 0.0;
+        snprintf(legend, sizeof legend, "u (px)   -   %s%s%s", truths ? "green o: truth, white line to it   " : "",
+                 ms->n && !ms->m[0].has_v ? "red line: PHAT estimate" : n_clip ? "red x: estimate" : "dots: estimates, colour = time",
+                 density ? "   heat: posterior density" : ms->n <= 12 ? "   ellipses: 1/2/3 sigma of components" : "");
+        if (density) {
+            f.clabel = "posterior density (rel. to max)";
+            f.c0 = 0.0;
+            f.c1 = 1.0;
+        }
+        st = avloc_io_figure(&im, &f, &fig);
+        ok = avcli_check_write(cmd, out, st == AVLOC_IO_OK ? avloc_io_png_save(out, &fig) : st);
+        if (st == AVLOC_IO_OK) avloc_io_image_free(&fig);
+    }
     avloc_io_image_free(&im);
     return ok;
 }

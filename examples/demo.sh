@@ -56,3 +56,8 @@ echo "log-mel .npy shape is (channels, frames, n_mels), librosa defaults (load w
 echo
 echo "== speech localisation with GLLiM (model and clips in data/demo/)"
 AVLOC="$AVLOC" sh "$ROOT/examples/demo_gllim.sh" "$OUT"
+
+# Part 3: depth and segmentation maps from 8-channel audio through a VQ-VAE.
+echo
+echo "== visual maps from audio (VQ-VAE; networks and clips in data/depth/)"
+AVLOC="$AVLOC" sh "$ROOT/examples/demo_depth.sh" "$OUT"

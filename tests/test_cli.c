@@ -128,24 +128,33 @@ static void test_gcc_phat(void)
     printf("  cli gcc-phat of a 3.37-sample delay: %.4f\n", d);
 }
 
+/* Largest |got - ref| over the largest |ref| (infinity when the sizes differ). */
+static double max_err_of_max(const th_array *got, const th_array *ref)
+{
+    double e = 0.0, mx = 0.0;
+    size_t i;
+    if (got->n != ref->n) return HUGE_VAL;
+    for (i = 0; i < ref->n; i++) {
+        e = fmax(e, fabs(got->data[i] - ref->data[i]));
+        mx = fmax(mx, fabs(ref->data[i]));
+    }
+    return mx > 0 ? e / mx : e;
+}
+
 /* --preset torchaudio on the test speech == the torchaudio golden */
 static void test_melspec(void)
 {
     char args[1024], path[600];
     th_array got, ref = th_golden("dsp_ta_melspec.npy");
-    double e = 0.0, mx = 0.0;
-    size_t i;
+    double e;
     snprintf(path, sizeof path, "%s/mel.npy", g_tmp);
     snprintf(args, sizeof args, "melspec tests/data/dsp_speech16k.wav --preset torchaudio -o %s", path);
     CHECK_EQ_INT(run_cli(args, NULL, 0), 0);
     if (th_load_npy(path, &got) != 0 || !ref.data) { CHECK(!"melspec output / golden"); th_free(&ref); return; }
     CHECK(got.ndim == 3 && got.shape[0] == 1 && got.n == ref.n);
-    for (i = 0; i < ref.n && got.n == ref.n; i++) {
-        e = fmax(e, fabs(got.data[i] - ref.data[i]));
-        mx = fmax(mx, fabs(ref.data[i]));
-    }
-    CHECK_MSG(got.n == ref.n && e <= 1e-4 * mx, "cli melspec vs torchaudio: max err %.3g of max", e / mx);
-    printf("  cli melspec --preset torchaudio vs torchaudio: max err %.2e of max\n", e / mx);
+    e = max_err_of_max(&got, &ref);
+    CHECK_MSG(e <= 1e-4, "cli melspec vs torchaudio: max err %.3g of max", e);
+    printf("  cli melspec --preset torchaudio vs torchaudio: max err %.2e of max\n", e);
     th_free(&got); th_free(&ref);
 }
 
@@ -182,6 +191,39 @@ static void test_stft(void)
     free(X); free(x); th_free(&got);
 }
 
+/* avloc depth on the committed 8-channel clip == torch's map (tools/check_depth.py
+   --make-golden); the library path itself is tested in test_depth.c */
+static void test_depth(void)
+{
+    char args[1600], path[600], png[600], out[1024];
+    th_array got, ref = th_golden("depth_depth_map.npy");
+    double e;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/depth.npy", g_tmp);
+    snprintf(png, sizeof png, "%s/depth.png", g_tmp);
+    snprintf(args, sizeof args, "depth --weights data/depth/depth.safetensors --audio data/depth/clip_a.wav -o %s "
+             "--npy-out %s", png, path);
+    CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+    CHECK(strstr(out, "task: depth, map 64x64") != NULL);
+    f = fopen(png, "rb");
+    CHECK_MSG(f != NULL, "depth wrote no picture");
+    if (f) fclose(f);
+    if (th_load_npy(path, &got) != 0 || !ref.data) { CHECK(!"depth output / golden"); th_free(&ref); return; }
+    CHECK(got.ndim == 2 && got.n == ref.n);
+    e = max_err_of_max(&got, &ref);
+    CHECK_MSG(e <= 1e-4, "cli depth vs torch: max err %.3g of max", e);
+    printf("  cli depth vs torch: max err %.2e of max\n", e);
+    th_free(&got); th_free(&ref);
+    snprintf(args, sizeof args, "depth --weights data/depth/seg.safetensors --audio data/depth/clip_a.wav -o %s", png);
+    CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+    CHECK(strstr(out, "task: segmentation") != NULL);
+    CHECK_EQ_INT(run_cli("depth --audio data/depth/clip_a.wav -o /dev/null", NULL, 0), 2); /* no --weights */
+    CHECK_EQ_INT(run_cli("depth --weights tests/golden/nn/audio1d.safetensors --audio data/depth/clip_a.wav "
+                         "-o /dev/null", NULL, 0), 1); /* not an audio-to-map network */
+    CHECK_EQ_INT(run_cli("depth --weights data/depth/depth.safetensors --audio tests/data/dsp_speech16k.wav "
+                         "-o /dev/null", NULL, 0), 1); /* one channel, the network wants 8 */
+}
+
 static void test_exit_codes(void)
 {
     CHECK_EQ_INT(run_cli("--version", NULL, 0), 0);
@@ -210,6 +252,7 @@ int main(void)
     test_gcc_phat();
     test_melspec();
     test_stft();
+    test_depth();
     test_exit_codes();
     return th_finish("cli");
 }

@@ -163,10 +163,11 @@ class AudioNet(nn.Module):
     ResNet-18 encoder (widths w, 2w, 4w, 8w; two blocks per stage), global
     average pool, three dense layers with dropout (p = 0.2 in the paper), then a
     transposed-conv decoder from (dec_ch, *dec_hw) doubling the size and halving
-    the features at each stage (with batch norm) to latent_hw."""
+    the features at each stage (with batch norm) to latent_hw, then a 1x1 conv to
+    code_dim. The features stop halving at dec_floor (default: code_dim)."""
 
     def __init__(self, n_ch=8, width=64, hidden=(512, 512), dropout=0.2, dec_ch=128, dec_hw=(2, 2),
-                 code_dim=64, latent_hw=(8, 8)):
+                 code_dim=64, latent_hw=(8, 8), dec_floor=None):
         super().__init__()
         w = width
         self.stem = nn.Sequential(nn.Conv2d(n_ch, w, 7, 2, 3, bias=False), nn.BatchNorm2d(w), nn.ReLU(),
@@ -182,10 +183,10 @@ class AudioNet(nn.Module):
                                 nn.Linear(hidden[0], hidden[1]), nn.ReLU(), nn.Dropout(dropout),
                                 nn.Linear(hidden[1], dec_ch * dec_hw[0] * dec_hw[1]))
         ups, c, h = [], dec_ch, dec_hw[0]
+        floor = code_dim if dec_floor is None else dec_floor
         while h < latent_hw[0]:
-            ups += [nn.ConvTranspose2d(c, max(c // 2, code_dim), 4, 2, 1), nn.BatchNorm2d(max(c // 2, code_dim)),
-                    nn.ReLU()]
-            c, h = max(c // 2, code_dim), h * 2
+            ups += [nn.ConvTranspose2d(c, max(c // 2, floor), 4, 2, 1), nn.BatchNorm2d(max(c // 2, floor)), nn.ReLU()]
+            c, h = max(c // 2, floor), h * 2
         ups += [nn.Conv2d(c, code_dim, 1)]
         self.dec = nn.Sequential(*ups)
 

@@ -32,6 +32,14 @@ MODES_FN int modes_use_core(void)
     MODES_CHECK(avloc_result_str(AVLOC_OK)[0] == 'o');
     MODES_CHECK(avloc_gemm_f64(0, 0, 2, 2, 2, 1.0, A, 2, B, 2, 0.0, C, 2, NULL, 0) == AVLOC_OK);
     MODES_CHECK(C[0] == 19 && C[1] == 22 && C[2] == 43 && C[3] == 50);
+    {   /* linear algebra: the singular values of diag(3, -4) */
+        const double D[4] = {3, 0, 0, -4};
+        double s[2], scr[64];
+        size_t bytes = 0;
+        MODES_CHECK(avloc_svd_scratch_f64(2, 2, &bytes) == AVLOC_OK && bytes <= sizeof scr);
+        MODES_CHECK(avloc_svd_f64(2, 2, D, 2, NULL, 0, s, NULL, 0, scr, bytes) == AVLOC_OK);
+        MODES_CHECK(s[0] == 4 && s[1] == 3);
+    }
     return 0;
 }
 

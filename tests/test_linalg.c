@@ -1,0 +1,692 @@
+/* Linear algebra of avloc.h (one-sided Jacobi SVD, Jacobi eigh, Sylvester,
+   randomised truncated SVD and SVT) and of avloc_dsp.h (orthonormal DCT,
+   path-Laplacian Sylvester) against numpy/scipy goldens
+   (tools/gen_goldens_linalg.py), reconstruction and orthogonality checks,
+   and bad input (error codes, nothing written, guard bytes). */
+#define AVLOC_IMPLEMENTATION
+#include "../avloc_dsp.h"
+#include "harness.h"
+
+#define GUARD 0x5A
+#define SENT 12345.0
+
+/* scratch of `bytes` plus 64 guard bytes after it */
+static unsigned char *guarded(size_t bytes)
+{
+    unsigned char *p = (unsigned char *)malloc(bytes + 64);
+    memset(p + bytes, GUARD, 64);
+    return p;
+}
+static int guard_ok(const unsigned char *p, size_t bytes)
+{
+    size_t i;
+    for (i = 0; i < 64; i++) if (p[bytes + i] != GUARD) return 0;
+    return 1;
+}
+
+static unsigned long long rs = 88172645463325252ULL;
+static double urand(void) /* xorshift64*: uniform in [-1, 1) */
+{
+    rs ^= rs >> 12; rs ^= rs << 25; rs ^= rs >> 27;
+    return (double)((rs * 2685821657736338717ULL) >> 11) / 4503599627370496.0 - 1.0;
+}
+
+/* max |X^T X - I| over the c columns (length r, row stride ld) of X */
+static double orth_err_cols(const double *X, size_t r, size_t c, size_t ld)
+{
+    double e = 0;
+    size_t i, j, k;
+    for (i = 0; i < c; i++)
+        for (j = 0; j < c; j++) {
+            double s = 0;
+            for (k = 0; k < r; k++) s += X[k * ld + i] * X[k * ld + j];
+            s -= (i == j);
+            if (fabs(s) > e) e = fabs(s);
+        }
+    return e;
+}
+/* the same over rows */
+static double orth_err_rows(const double *X, size_t r, size_t c, size_t ld)
+{
+    double e = 0;
+    size_t i, j, k;
+    for (i = 0; i < r; i++)
+        for (j = 0; j < r; j++) {
+            double s = 0;
+            for (k = 0; k < c; k++) s += X[i * ld + k] * X[j * ld + k];
+            s -= (i == j);
+            if (fabs(s) > e) e = fabs(s);
+        }
+    return e;
+}
+
+/* ||U diag(s) Vt - A||_F / ||A||_F (U m x r, Vt r x n) */
+static double recon_err(const double *A, size_t m, size_t n, const double *U, const double *s,
+                        const double *Vt, size_t r)
+{
+    double num = 0, den = 0;
+    size_t i, j, k;
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) {
+            double x = 0;
+            for (k = 0; k < r; k++) x += U[i * r + k] * s[k] * Vt[k * n + j];
+            num += (x - A[i * n + j]) * (x - A[i * n + j]);
+            den += A[i * n + j] * A[i * n + j];
+        }
+    return sqrt(num / (den > 0 ? den : 1));
+}
+
+static th_array G(const char *fmt, const char *a)
+{
+    char name[96];
+    snprintf(name, sizeof name, fmt, a);
+    return th_golden(name);
+}
+
+static void test_svd_case(const char *name)
+{
+    th_array A = G("la_svd_%s_a.npy", name), S = G("la_svd_%s_s.npy", name);
+    th_array Ur = G("la_svd_%s_u.npy", name), Vr = G("la_svd_%s_vt.npy", name);
+    size_t m = A.shape[0], n = A.shape[1], r = m < n ? m : n, bytes = 0, i, j;
+    double *U, *s, *Vt, maxerr = 0;
+    float *Af, *Uf, *sf, *Vtf;
+    double *Ud, *Vd;
+    unsigned char *scr;
+    CHECK(A.n > 0 && S.n == r);
+    if (!A.n || S.n != r) return;
+    U = (double *)malloc(m * r * sizeof *U);
+    s = (double *)malloc(r * sizeof *s);
+    Vt = (double *)malloc(r * n * sizeof *Vt);
+    CHECK_EQ_INT(avloc_svd_scratch_f64(m, n, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    CHECK_EQ_INT(avloc_svd_f64(m, n, A.data, n, U, r, s, Vt, n, scr, bytes), AVLOC_OK);
+    CHECK(guard_ok(scr, bytes));
+    for (i = 0; i < r; i++) {
+        double e = fabs(s[i] - S.data[i]) / S.data[0];
+        if (e > maxerr) maxerr = e;
+    }
+    CHECK_MSG(maxerr < 1e-14, "svd %s: s max error %.3g of s[0]", name, maxerr);
+    CHECK_MSG(recon_err(A.data, m, n, U, s, Vt, r) < 1e-14, "svd %s: reconstruction %.3g", name,
+              recon_err(A.data, m, n, U, s, Vt, r));
+    CHECK_MSG(orth_err_cols(U, m, r, r) < 1e-14, "svd %s: U^T U - I %.3g", name, orth_err_cols(U, m, r, r));
+    CHECK_MSG(orth_err_rows(Vt, r, n, n) < 1e-14, "svd %s: Vt Vt^T - I %.3g", name, orth_err_rows(Vt, r, n, n));
+    for (i = 1; i < r; i++) CHECK(s[i] <= s[i - 1] && s[i] >= 0);
+    for (j = 0; j < r; j++) { /* vectors (up to sign) where s_j is nonzero and separated */
+        double du = 0, dv = 0;
+        if (S.data[j] < 1e-6 * S.data[0]) continue;
+        for (i = 0; i < m; i++) du += U[i * r + j] * Ur.data[i * r + j];
+        for (i = 0; i < n; i++) dv += Vt[j * n + i] * Vr.data[j * n + i];
+        CHECK_MSG(fabs(fabs(du) - 1) < 1e-8 && fabs(fabs(dv) - 1) < 1e-8 && du * dv > 0,
+                  "svd %s: vector %u: |u.u_ref| %.12f |v.v_ref| %.12f", name, (unsigned)j, du, dv);
+    }
+    /* the float variant on the same matrix */
+    Af = th_to_f32(&A);
+    Uf = (float *)malloc(m * r * sizeof *Uf);
+    sf = (float *)malloc(r * sizeof *sf);
+    Vtf = (float *)malloc(r * n * sizeof *Vtf);
+    Ud = (double *)malloc(m * r * sizeof *Ud);
+    Vd = (double *)malloc(r * n * sizeof *Vd);
+    free(scr);
+    CHECK_EQ_INT(avloc_svd_scratch_f32(m, n, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    CHECK_EQ_INT(avloc_svd_f32(m, n, Af, n, Uf, r, sf, Vtf, n, scr, bytes), AVLOC_OK);
+    CHECK(guard_ok(scr, bytes));
+    maxerr = 0;
+    for (i = 0; i < r; i++) {
+        double e = fabs(sf[i] - S.data[i]) / S.data[0];
+        if (e > maxerr) maxerr = e;
+        s[i] = sf[i];
+    }
+    for (i = 0; i < m * r; i++) Ud[i] = Uf[i];
+    for (i = 0; i < r * n; i++) Vd[i] = Vtf[i];
+    CHECK_MSG(maxerr < 2e-7, "svd_f32 %s: s max error %.3g of s[0]", name, maxerr);
+    CHECK_MSG(recon_err(A.data, m, n, Ud, s, Vd, r) < 1e-6, "svd_f32 %s: reconstruction %.3g", name,
+              recon_err(A.data, m, n, Ud, s, Vd, r));
+    CHECK(orth_err_cols(Ud, m, r, r) < 1e-6 && orth_err_rows(Vd, r, n, n) < 1e-6);
+    free(scr); free(U); free(s); free(Vt); free(Af); free(Uf); free(sf); free(Vtf); free(Ud); free(Vd);
+    th_free(&A); th_free(&S); th_free(&Ur); th_free(&Vr);
+}
+
+/* An exactly zero matrix and one with a zero column: U, Vt still orthonormal. */
+static void test_svd_zero(void)
+{
+    double A[4 * 3] = {0}, U[4 * 3], s[3], Vt[9];
+    size_t bytes = 0;
+    unsigned char *scr;
+    avloc_svd_scratch_f64(4, 3, &bytes);
+    scr = guarded(bytes);
+    CHECK_EQ_INT(avloc_svd_f64(4, 3, A, 3, U, 3, s, Vt, 3, scr, bytes), AVLOC_OK);
+    CHECK(s[0] == 0 && s[1] == 0 && s[2] == 0);
+    CHECK(orth_err_cols(U, 4, 3, 3) < 1e-15 && orth_err_rows(Vt, 3, 3, 3) < 1e-15);
+    A[0] = 3; A[4] = 4; /* rank 2, one zero column */
+    CHECK_EQ_INT(avloc_svd_f64(4, 3, A, 3, U, 3, s, Vt, 3, scr, bytes), AVLOC_OK);
+    CHECK_NEAR(s[0], 4, 1e-15);
+    CHECK_NEAR(s[1], 3, 1e-15);
+    CHECK(s[2] == 0);
+    CHECK(orth_err_cols(U, 4, 3, 3) < 1e-15 && orth_err_rows(Vt, 3, 3, 3) < 1e-15);
+    CHECK(recon_err(A, 4, 3, U, s, Vt, 3) < 1e-15);
+    /* huge and tiny entries: no overflow or underflow in the squares */
+    A[0] = 1e300; A[4] = 1e299;
+    CHECK_EQ_INT(avloc_svd_f64(4, 3, A, 3, U, 3, s, Vt, 3, scr, bytes), AVLOC_OK);
+    CHECK(fabs(s[0] / 1e300 - 1) < 1e-15 && fabs(s[1] / 1e299 - 1) < 1e-15);
+    A[0] = 1e-300; A[4] = 3e-301;
+    CHECK_EQ_INT(avloc_svd_f64(4, 3, A, 3, U, 3, s, Vt, 3, scr, bytes), AVLOC_OK);
+    CHECK(fabs(s[0] / 1e-300 - 1) < 1e-15 && fabs(s[1] / 3e-301 - 1) < 1e-15);
+    free(scr);
+}
+
+static void test_eigh_case(const char *name, int distinct)
+{
+    th_array A = G("la_eigh_%s_a.npy", name), W = G("la_eigh_%s_w.npy", name), Vr = G("la_eigh_%s_v.npy", name);
+    size_t n = A.shape[0], bytes = 0, i, j, k;
+    double *w, *V, err = 0, wmax = 0, rec = 0;
+    unsigned char *scr;
+    CHECK(A.n > 0 && W.n == n);
+    if (!A.n || W.n != n) return;
+    w = (double *)malloc(n * sizeof *w);
+    V = (double *)malloc(n * n * sizeof *V);
+    CHECK_EQ_INT(avloc_eigh_scratch_f64(n, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    CHECK_EQ_INT(avloc_eigh_f64(n, A.data, n, w, V, n, scr, bytes), AVLOC_OK);
+    CHECK(guard_ok(scr, bytes));
+    for (i = 0; i < n; i++) if (fabs(W.data[i]) > wmax) wmax = fabs(W.data[i]);
+    for (i = 0; i < n; i++) if (fabs(w[i] - W.data[i]) > err) err = fabs(w[i] - W.data[i]);
+    CHECK_MSG(err < 1e-14 * wmax, "eigh %s: w max error %.3g", name, err);
+    CHECK(orth_err_cols(V, n, n, n) < 1e-14);
+    for (i = 0; i < n; i++) /* A = V diag(w) V^T */
+        for (j = 0; j < n; j++) {
+            double x = 0;
+            for (k = 0; k < n; k++) x += V[i * n + k] * w[k] * V[j * n + k];
+            if (fabs(x - A.data[i * n + j]) > rec) rec = fabs(x - A.data[i * n + j]);
+        }
+    CHECK_MSG(rec < 1e-14 * wmax, "eigh %s: reconstruction %.3g", name, rec);
+    if (distinct)
+        for (j = 0; j < n; j++) {
+            double d = 0;
+            for (i = 0; i < n; i++) d += V[i * n + j] * Vr.data[i * n + j];
+            CHECK_MSG(fabs(fabs(d) - 1) < 1e-10, "eigh %s: vector %u dot %.15f", name, (unsigned)j, d);
+        }
+    /* only the lower triangle is read: garbage above the diagonal changes nothing */
+    {
+        double *B = (double *)malloc(n * n * sizeof *B), *w2 = (double *)malloc(n * sizeof *w2);
+        memcpy(B, A.data, n * n * sizeof *B);
+        for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) B[i * n + j] = 1e6;
+        CHECK_EQ_INT(avloc_eigh_f64(n, B, n, w2, NULL, 0, scr, bytes), AVLOC_OK);
+        CHECK(memcmp(w, w2, n * sizeof *w) == 0);
+        free(B); free(w2);
+    }
+    free(scr); free(w); free(V);
+    th_free(&A); th_free(&W); th_free(&Vr);
+}
+
+static void test_sylvester_sym(void)
+{
+    th_array M = th_golden("la_syl_m.npy"), N = th_golden("la_syl_n.npy"), R = th_golden("la_syl_r.npy");
+    th_array Cr = th_golden("la_syl_c.npy");
+    size_t k = M.shape[0], t = N.shape[0], bytes = 0;
+    double C[5 * 7];
+    unsigned char *scr;
+    CHECK(k == 5 && t == 7 && R.n == 35 && Cr.n == 35);
+    if (k != 5 || t != 7 || Cr.n != 35) return;
+    CHECK_EQ_INT(avloc_sylvester_sym_scratch_f64(k, t, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    CHECK_EQ_INT(avloc_sylvester_sym_f64(k, t, M.data, k, N.data, t, R.data, t, C, t, scr, bytes), AVLOC_OK);
+    CHECK(guard_ok(scr, bytes));
+    CHECK_MSG(th_rel_rms_f64(C, Cr.data, 35) < 1e-13, "sylvester: rel err %.3g", th_rel_rms_f64(C, Cr.data, 35));
+    /* singular: N = -M's smallest eigenvalue... here N = -M (k = t) makes mu_i + nu_i = 0 */
+    {
+        double Mn[25], Cs[25], Rs[25];
+        size_t i, b2 = 0;
+        unsigned char *s2;
+        for (i = 0; i < 25; i++) { Mn[i] = -M.data[i]; Rs[i] = 1; Cs[i] = SENT; }
+        avloc_sylvester_sym_scratch_f64(5, 5, &b2);
+        s2 = guarded(b2);
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(5, 5, M.data, 5, Mn, 5, Rs, 5, Cs, 5, s2, b2), AVLOC_ERR_NUMERIC);
+        CHECK(Cs[0] == SENT && Cs[24] == SENT);
+        free(s2);
+    }
+    free(scr);
+    th_free(&M); th_free(&N); th_free(&R); th_free(&Cr);
+}
+
+/* A (m x n float) of rank `rank` with singular values 100 * 0.7^i, plus noise. */
+static float *lowrank(size_t m, size_t n, size_t rank, double noise)
+{
+    float *A = (float *)calloc(m * n, sizeof *A);
+    double *u = (double *)malloc(m * sizeof *u), *v = (double *)malloc(n * sizeof *v);
+    size_t i, j, q;
+    for (q = 0; q < rank; q++) {
+        double amp = 100.0 * pow(0.7, (double)q) / sqrt((double)m * (double)n) * 3.0;
+        for (i = 0; i < m; i++) u[i] = urand();
+        for (j = 0; j < n; j++) v[j] = urand();
+        for (i = 0; i < m; i++)
+            for (j = 0; j < n; j++) A[i * n + j] += (float)(amp * u[i] * v[j]);
+    }
+    for (i = 0; i < m * n; i++) A[i] += (float)(noise * urand());
+    free(u); free(v);
+    return A;
+}
+
+static avloc_tsvd *tsvd_new(size_t m, size_t n, size_t max_rank, size_t power, void **mem)
+{
+    avloc_tsvd_config c = avloc_tsvd_config_default();
+    avloc_tsvd *t = (avloc_tsvd *)malloc(sizeof *t);
+    size_t bytes = 0;
+    c.m = m; c.n = n; c.max_rank = max_rank; c.power_iters = power;
+    CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_OK);
+    *mem = malloc(bytes);
+    CHECK_EQ_INT(avloc_tsvd_init(t, &c, *mem, bytes), AVLOC_OK);
+    return t;
+}
+
+/* The truncated SVD against the Jacobi SVD (itself checked against numpy). */
+static void test_tsvd(void)
+{
+    size_t m = 700, n = 90, k = 8, i, j, bytes = 0;
+    float *A = lowrank(m, n, 12, 1e-3), *U = (float *)malloc(m * k * sizeof *U), s[8], *Vt = (float *)malloc(k * n * sizeof *Vt);
+    float *sj = (float *)malloc(n * sizeof *sj);
+    double *Ud = (double *)malloc(m * k * sizeof *Ud), *Vd = (double *)malloc(k * n * sizeof *Vd), err = 0;
+    void *mem, *scr;
+    avloc_tsvd *t = tsvd_new(m, n, 20, 2, &mem);
+    avloc_svd_scratch_f32(m, n, &bytes);
+    scr = malloc(bytes);
+    CHECK_EQ_INT(avloc_svd_f32(m, n, A, n, NULL, 0, sj, NULL, 0, scr, bytes), AVLOC_OK);
+    CHECK_EQ_INT(avloc_tsvd_f32(t, A, n, k, U, k, s, Vt, n), AVLOC_OK);
+    for (i = 0; i < k; i++) if (fabs(s[i] - sj[i]) / sj[0] > err) err = fabs(s[i] - sj[i]) / sj[0];
+    CHECK_MSG(err < 1e-5, "tsvd: s error %.3g of s[0]", err);
+    for (i = 0; i < m * k; i++) Ud[i] = U[i];
+    for (i = 0; i < k * n; i++) Vd[i] = Vt[i];
+    CHECK_MSG(orth_err_cols(Ud, m, k, k) < 1e-5, "tsvd: U orth %.3g", orth_err_cols(Ud, m, k, k));
+    CHECK_MSG(orth_err_rows(Vd, k, n, n) < 1e-5, "tsvd: V orth %.3g", orth_err_rows(Vd, k, n, n));
+    { /* U^T A Vt^T = diag(s) */
+        double off = 0;
+        size_t a, b, q;
+        for (a = 0; a < k; a++)
+            for (b = 0; b < k; b++) {
+                double x = 0;
+                for (i = 0; i < m; i++) {
+                    double av = 0;
+                    for (q = 0; q < n; q++) av += (double)A[i * n + q] * Vd[b * n + q];
+                    x += Ud[i * k + a] * av;
+                }
+                x -= (a == b) ? s[a] : 0.0;
+                if (fabs(x) > off) off = fabs(x);
+            }
+        CHECK_MSG(off < 1e-4 * s[0], "tsvd: U^T A V - S %.3g", off);
+    }
+    /* warm start: a second call on the same matrix, no power iterations */
+    t->cfg.power_iters = 0;
+    CHECK_EQ_INT(avloc_tsvd_f32(t, A, n, k, U, k, s, NULL, 0), AVLOC_OK);
+    err = 0;
+    for (i = 0; i < k; i++) if (fabs(s[i] - sj[i]) / sj[0] > err) err = fabs(s[i] - sj[i]) / sj[0];
+    CHECK_MSG(err < 1e-5, "tsvd warm: s error %.3g", err);
+    /* the warm start is a subspace iteration across calls: on a slowly
+       decaying spectrum (0.7^i, 40 terms) one cold pass without power
+       iterations is off by percents, six warm calls converge */
+    {
+        float *B = lowrank(m, n, 40, 0.0);
+        float sw[8];
+        CHECK_EQ_INT(avloc_svd_f32(m, n, B, n, NULL, 0, sj, NULL, 0, scr, bytes), AVLOC_OK);
+        avloc_tsvd_reset(t);
+        for (i = 0; i < 6; i++) CHECK_EQ_INT(avloc_tsvd_f32(t, B, n, k, NULL, 0, sw, NULL, 0), AVLOC_OK);
+        err = 0;
+        for (i = 0; i < k; i++) if (fabs(sw[i] - sj[i]) / sj[0] > err) err = fabs(sw[i] - sj[i]) / sj[0];
+        CHECK_MSG(err < 1e-5, "tsvd: six warm calls without power iterations: s error %.3g", err);
+        free(B);
+    }
+    /* determinism: a fresh object with the same seed gives the same bits */
+    {
+        void *mem2;
+        avloc_tsvd *t2 = tsvd_new(m, n, 20, 2, &mem2);
+        float s2[8], s3[8];
+        avloc_tsvd_reset(t);
+        t->cfg.power_iters = 2;
+        CHECK_EQ_INT(avloc_tsvd_f32(t, A, n, k, NULL, 0, s2, NULL, 0), AVLOC_OK);
+        CHECK_EQ_INT(avloc_tsvd_f32(t2, A, n, k, NULL, 0, s3, NULL, 0), AVLOC_OK);
+        CHECK(memcmp(s2, s3, sizeof s2) == 0);
+        avloc_tsvd_destroy(t2);
+        free(t2); free(mem2);
+    }
+    /* rank-deficient: exact rank 3 (noise-free) asked for 8 values */
+    {
+        float *B = lowrank(m, n, 3, 0.0);
+        CHECK_EQ_INT(avloc_tsvd_f32(t, B, n, k, U, k, s, Vt, n), AVLOC_OK);
+        CHECK_EQ_INT(avloc_svd_f32(m, n, B, n, NULL, 0, sj, NULL, 0, scr, bytes), AVLOC_OK);
+        for (j = 0; j < 3; j++) CHECK_NEAR(s[j] / sj[0], sj[j] / sj[0], 1e-5);
+        for (j = 3; j < k; j++) CHECK(s[j] < 1e-5 * sj[0]);
+        for (i = 0; i < m * k; i++) Ud[i] = U[i];
+        CHECK_MSG(orth_err_cols(Ud, m, k, k) < 1e-5, "tsvd rank-deficient: U orth %.3g", orth_err_cols(Ud, m, k, k));
+        free(B);
+    }
+    /* an all-zero matrix: zero values, still an orthonormal U (random basis) */
+    {
+        float *Z = (float *)calloc(m * n, sizeof *Z);
+        size_t rank = 99;
+        CHECK_EQ_INT(avloc_tsvd_f32(t, Z, n, k, U, k, s, Vt, n), AVLOC_OK);
+        for (j = 0; j < k; j++) CHECK(s[j] == 0);
+        for (i = 0; i < m * k; i++) Ud[i] = U[i];
+        CHECK(orth_err_cols(Ud, m, k, k) < 1e-5);
+        Z[7] = 1.0f;
+        CHECK_EQ_INT(avloc_svt_f32(t, Z, n, 0.25f, Z, n, &rank), AVLOC_OK); /* one spike, in place */
+        CHECK_EQ_INT(rank, 1);
+        CHECK_NEAR(Z[7], 0.75, 1e-6);
+        CHECK(fabs(Z[8]) < 1e-6 && fabs(Z[m * n - 1]) < 1e-6);
+        free(Z);
+    }
+    avloc_tsvd_destroy(t);
+    CHECK_EQ_INT(avloc_tsvd_f32(t, A, n, k, U, k, s, Vt, n), AVLOC_ERR_STATE);
+    free(t); free(mem); free(scr); free(A); free(U); free(Vt); free(sj); free(Ud); free(Vd);
+}
+
+static void test_svt(void)
+{
+    th_array A = th_golden("la_svt_a.npy"), tau = th_golden("la_svt_tau.npy");
+    th_array O2 = th_golden("la_svt_out2.npy"), O05 = th_golden("la_svt_out05.npy");
+    size_t m = A.shape[0], n = A.shape[1], rank = 99, i;
+    float *Af, *out = NULL;
+    double *od = NULL;
+    void *mem;
+    avloc_tsvd *t;
+    CHECK(m == 60 && n == 40 && tau.n == 2 && O2.n == m * n);
+    if (m != 60 || n != 40 || O2.n != m * n) return;
+    Af = th_to_f32(&A);
+    out = (float *)malloc(m * n * sizeof *out);
+    od = (double *)malloc(m * n * sizeof *od);
+    t = tsvd_new(m, n, 40, 2, &mem);
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)tau.data[0], out, n, &rank), AVLOC_OK);
+    for (i = 0; i < m * n; i++) od[i] = out[i];
+    CHECK_EQ_INT(rank, 3);
+    CHECK_MSG(th_rel_rms_f64(od, O2.data, m * n) < 1e-5, "svt tau 2: rel err %.3g", th_rel_rms_f64(od, O2.data, m * n));
+    /* a rank that needs the prediction to grow (from 4 up) */
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)tau.data[1], out, n, &rank), AVLOC_OK);
+    for (i = 0; i < m * n; i++) od[i] = out[i];
+    CHECK_MSG(rank > 15, "svt tau 0.5: rank %u", (unsigned)rank);
+    CHECK_MSG(th_rel_rms_f64(od, O05.data, m * n) < 1e-4, "svt tau 0.5: rel err %.3g", th_rel_rms_f64(od, O05.data, m * n));
+    CHECK(!t->capped);
+    /* in place (out == A) */
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)tau.data[0], Af, n, &rank), AVLOC_OK);
+    for (i = 0; i < m * n; i++) od[i] = Af[i];
+    CHECK_MSG(th_rel_rms_f64(od, O2.data, m * n) < 1e-5, "svt in place: rel err %.3g", th_rel_rms_f64(od, O2.data, m * n));
+    /* tau above every singular value: zero, rank 0 */
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, 1e9f, out, n, &rank), AVLOC_OK);
+    CHECK_EQ_INT(rank, 0);
+    CHECK(out[0] == 0 && out[m * n - 1] == 0);
+    /* max_rank too small for tau: capped, the rank-max_rank SVT */
+    {
+        void *mem2;
+        avloc_tsvd *t2 = tsvd_new(m, n, 2, 2, &mem2);
+        float *A2 = th_to_f32(&A);
+        CHECK_EQ_INT(avloc_svt_f32(t2, A2, n, (float)tau.data[0], out, n, &rank), AVLOC_OK);
+        CHECK_EQ_INT(rank, 2);
+        CHECK(t2->capped);
+        avloc_tsvd_destroy(t2);
+        free(t2); free(mem2); free(A2);
+    }
+    avloc_tsvd_destroy(t);
+    free(t); free(mem); free(Af); free(out); free(od);
+    th_free(&A); th_free(&tau); th_free(&O2); th_free(&O05);
+}
+
+static void test_bad_input(void)
+{
+    double A[6] = {1, 2, 3, 4, 5, 6}, U[6], s[3], Vt[9], w[3], V[9];
+    size_t bytes = 0, small = 0, i;
+    unsigned char *scr;
+    CHECK_EQ_INT(avloc_svd_scratch_f64(2, 3, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_svd_scratch_f64(0, 3, &bytes), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_svd_scratch_f64((size_t)-1 / 2, (size_t)-1 / 4, &bytes), AVLOC_ERR_OVERFLOW);
+    CHECK_EQ_INT(avloc_eigh_scratch_f64((size_t)-1 / 2, &bytes), AVLOC_ERR_OVERFLOW);
+    CHECK_EQ_INT(avloc_sylvester_sym_scratch_f64((size_t)-1 / 4, 3, &bytes), AVLOC_ERR_OVERFLOW);
+    CHECK_EQ_INT(avloc_svd_scratch_f64(2, 3, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    for (i = 0; i < 3; i++) s[i] = SENT;
+    for (i = 0; i < 6; i++) U[i] = SENT;
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, NULL, 3, U, 2, s, Vt, 3, scr, bytes), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 3, U, 2, NULL, Vt, 3, scr, bytes), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 3, U, 2, s, Vt, 3, NULL, bytes), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_svd_f64(0, 3, A, 3, U, 2, s, Vt, 3, scr, bytes), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 2, U, 2, s, Vt, 3, scr, bytes), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 3, U, 1, s, Vt, 3, scr, bytes), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 3, U, 2, s, Vt, 2, scr, bytes), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 3, U, 2, s, Vt, 3, scr, bytes / 2), AVLOC_ERR_WORKSPACE);
+    A[4] = NAN;
+    CHECK_EQ_INT(avloc_svd_f64(2, 3, A, 3, U, 2, s, Vt, 3, scr, bytes), AVLOC_ERR_NONFINITE);
+    A[4] = 5;
+    CHECK(s[0] == SENT && s[2] == SENT && U[0] == SENT && U[5] == SENT);
+    CHECK(guard_ok(scr, bytes));
+    free(scr);
+    CHECK_EQ_INT(avloc_eigh_scratch_f64(3, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    {
+        double S3[9] = {2, 1, 0, 1, 2, 1, 0, 1, 2};
+        w[0] = SENT;
+        CHECK_EQ_INT(avloc_eigh_f64(3, S3, 3, w, V, 3, scr, bytes / 2), AVLOC_ERR_WORKSPACE);
+        CHECK_EQ_INT(avloc_eigh_f64(3, S3, 2, w, V, 3, scr, bytes), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_eigh_f64(3, S3, 3, NULL, V, 3, scr, bytes), AVLOC_ERR_NULL);
+        S3[3] = INFINITY;
+        CHECK_EQ_INT(avloc_eigh_f64(3, S3, 3, w, V, 3, scr, bytes), AVLOC_ERR_NONFINITE);
+        CHECK(w[0] == SENT);
+        S3[3] = 1; S3[1] = NAN; /* upper triangle is not read */
+        CHECK_EQ_INT(avloc_eigh_f64(3, S3, 3, w, V, 3, scr, bytes), AVLOC_OK);
+        CHECK_NEAR(w[0], 2 - sqrt(2.0), 1e-15);
+        CHECK_NEAR(w[2], 2 + sqrt(2.0), 1e-15);
+    }
+    CHECK(guard_ok(scr, bytes));
+    free(scr);
+    CHECK_EQ_INT(avloc_sylvester_sym_scratch_f64(2, 3, &small), AVLOC_OK);
+    scr = guarded(small);
+    {
+        double M[4] = {2, 0, 0, 3}, N[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, R[6] = {1, 2, 3, 4, 5, 6}, C[6];
+        for (i = 0; i < 6; i++) C[i] = SENT;
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(2, 3, M, 2, N, 3, R, 3, C, 3, scr, small / 2), AVLOC_ERR_WORKSPACE);
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(2, 3, M, 2, N, 3, R, 3, C, 2, scr, small), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(2, 3, M, 2, NULL, 3, R, 3, C, 3, scr, small), AVLOC_ERR_NULL);
+        R[2] = NAN;
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(2, 3, M, 2, N, 3, R, 3, C, 3, scr, small), AVLOC_ERR_NONFINITE);
+        CHECK(C[0] == SENT && C[5] == SENT);
+        R[2] = 3;
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(2, 3, M, 2, N, 3, R, 3, C, 3, scr, small), AVLOC_OK);
+        CHECK_NEAR(C[0], 1.0 / 3, 1e-15);
+        CHECK_NEAR(C[5], 6.0 / 4, 1e-15);
+    }
+    CHECK(guard_ok(scr, small));
+    free(scr);
+    { /* tsvd: config and call errors */
+        avloc_tsvd_config c = avloc_tsvd_config_default();
+        avloc_tsvd t;
+        float Af[6] = {1, 2, 3, 4, 5, 6}, sf[2], out[6];
+        size_t rank;
+        void *mem;
+        CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_ERR_SIZE);
+        c.m = 2; c.n = 3; c.max_rank = 3;
+        CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_ERR_SIZE);
+        c.max_rank = 2;
+        CHECK_EQ_INT(avloc_tsvd_query(NULL, &bytes), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_tsvd_query(&c, NULL), AVLOC_ERR_NULL);
+        c.m = (size_t)-1 / 2; c.n = (size_t)-1 / 2;
+        CHECK(avloc_tsvd_query(&c, &bytes) != AVLOC_OK);
+        c.m = 2; c.n = 3;
+        CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_OK);
+        mem = guarded(bytes);
+        CHECK_EQ_INT(avloc_tsvd_init(&t, &c, mem, bytes / 2), AVLOC_ERR_WORKSPACE);
+        CHECK(t.ready == 0);
+        CHECK_EQ_INT(avloc_tsvd_f32(&t, Af, 3, 1, NULL, 0, sf, NULL, 0), AVLOC_ERR_STATE);
+        CHECK_EQ_INT(avloc_tsvd_init(&t, &c, mem, bytes), AVLOC_OK);
+        CHECK(guard_ok((unsigned char *)mem, bytes));
+        CHECK_EQ_INT(avloc_tsvd_f32(&t, Af, 3, 3, NULL, 0, sf, NULL, 0), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_tsvd_f32(&t, Af, 3, 0, NULL, 0, sf, NULL, 0), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_tsvd_f32(&t, Af, 2, 1, NULL, 0, sf, NULL, 0), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_svt_f32(&t, Af, 3, NAN, out, 3, &rank), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_svt_f32(&t, Af, 3, -1.0f, out, 3, &rank), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_svt_f32(&t, Af, 3, 1.0f, NULL, 3, &rank), AVLOC_ERR_NULL);
+        out[0] = (float)SENT;
+        Af[5] = NAN;
+        CHECK_EQ_INT(avloc_svt_f32(&t, Af, 3, 1.0f, out, 3, &rank), AVLOC_ERR_NONFINITE);
+        CHECK(out[0] == (float)SENT);
+        Af[5] = 6;
+        CHECK_EQ_INT(avloc_tsvd_f32(&t, Af, 3, 2, NULL, 0, sf, NULL, 0), AVLOC_OK);
+        CHECK_NEAR(sf[0], 9.508032, 1e-5);
+        CHECK_NEAR(sf[1], 0.7728696, 1e-5);
+        CHECK(guard_ok((unsigned char *)mem, bytes));
+        avloc_tsvd_destroy(&t);
+        free(mem);
+    }
+}
+
+static avloc_dct *dct_new(size_t n, void **mem, void **scr, size_t *sb)
+{
+    avloc_dct_config c;
+    avloc_dct *d = (avloc_dct *)malloc(sizeof *d);
+    size_t ob = 0;
+    c.n = n;
+    CHECK_EQ_INT(avloc_dct_query(&c, &ob, sb), AVLOC_OK);
+    *mem = malloc(ob);
+    *scr = guarded(*sb);
+    CHECK_EQ_INT(avloc_dct_init(d, &c, *mem, ob), AVLOC_OK);
+    return d;
+}
+
+static void test_dct(const char *tn)
+{
+    th_array X = G("la_dct%s_x.npy", tn), Y = G("la_dct%s_y.npy", tn);
+    size_t rows = X.shape[0], n = X.shape[1], sb = 0, i, j;
+    double *y, *xt, *yt, *back;
+    void *mem, *scr;
+    avloc_dct *d;
+    CHECK(X.n > 0 && Y.n == X.n);
+    if (!X.n || Y.n != X.n) return;
+    d = dct_new(n, &mem, &scr, &sb);
+    y = (double *)malloc(X.n * sizeof *y);
+    back = (double *)malloc(X.n * sizeof *back);
+    xt = (double *)calloc(X.n, sizeof *xt);
+    yt = (double *)malloc(X.n * sizeof *yt);
+    CHECK_EQ_INT(avloc_dct2_f64(d, rows, X.data, 1, n, y, 1, n, scr, sb), AVLOC_OK);
+    CHECK(guard_ok((unsigned char *)scr, sb));
+    CHECK_MSG(th_rel_rms_f64(y, Y.data, X.n) < 3e-7, "dct2 n=%s: rel err %.3g", tn, th_rel_rms_f64(y, Y.data, X.n));
+    CHECK_EQ_INT(avloc_dct3_f64(d, rows, y, 1, n, back, 1, n, scr, sb), AVLOC_OK);
+    CHECK_MSG(th_rel_rms_f64(back, X.data, X.n) < 3e-7, "dct3 n=%s: round trip %.3g", tn, th_rel_rms_f64(back, X.data, X.n));
+    /* columns of the transposed matrix (stride n... rows apart), in place */
+    for (i = 0; i < rows; i++) for (j = 0; j < n; j++) xt[j * rows + i] = X.data[i * n + j];
+    CHECK_EQ_INT(avloc_dct2_f64(d, rows, xt, rows, 1, xt, rows, 1, scr, sb), AVLOC_OK);
+    for (i = 0; i < rows; i++) for (j = 0; j < n; j++) yt[i * n + j] = xt[j * rows + i];
+    CHECK_MSG(th_rel_rms_f64(yt, Y.data, X.n) < 3e-7, "dct2 columns in place n=%s: %.3g", tn, th_rel_rms_f64(yt, Y.data, X.n));
+    avloc_dct_destroy(d);
+    CHECK_EQ_INT(avloc_dct2_f64(d, rows, X.data, 1, n, y, 1, n, scr, sb), AVLOC_ERR_STATE);
+    free(d); free(mem); free(scr); free(y); free(back); free(xt); free(yt);
+    th_free(&X); th_free(&Y);
+}
+
+static avloc_sylvester_path *sylp_new(size_t k, size_t t, void **mem, void **scr, size_t *sb)
+{
+    avloc_sylvester_path_config c;
+    avloc_sylvester_path *p = (avloc_sylvester_path *)malloc(sizeof *p);
+    size_t ob = 0;
+    c.k = k; c.t = t;
+    CHECK_EQ_INT(avloc_sylvester_path_query(&c, &ob, sb), AVLOC_OK);
+    *mem = malloc(ob);
+    *scr = guarded(*sb);
+    CHECK_EQ_INT(avloc_sylvester_path_init(p, &c, *mem, ob), AVLOC_OK);
+    return p;
+}
+
+static void test_sylvester_path(const char *tn)
+{
+    th_array M = G("la_path%s_m.npy", tn), R = G("la_path%s_r.npy", tn), Cr = G("la_path%s_c.npy", tn);
+    th_array B = th_golden("la_path_beta.npy");
+    size_t k = M.shape[0], t = R.n / (k ? k : 1), sb = 0, i, j;
+    double *C, *Lb, *C2;
+    void *mem, *scr;
+    avloc_sylvester_path *p;
+    CHECK(M.n > 0 && Cr.n == R.n && B.n == 1);
+    if (!M.n || Cr.n != R.n || B.n != 1) return;
+    p = sylp_new(k, t, &mem, &scr, &sb);
+    C = (double *)malloc(R.n * sizeof *C);
+    C2 = (double *)malloc(R.n * sizeof *C2);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, B.data[0], R.data, t, C, t, scr, sb), AVLOC_OK);
+    CHECK(guard_ok((unsigned char *)scr, sb));
+    CHECK_MSG(th_rel_rms_f64(C, Cr.data, R.n) < 1e-6, "path sylvester T=%s: rel err %.3g", tn, th_rel_rms_f64(C, Cr.data, R.n));
+    /* the same through the symmetric solver with the explicit Laplacian */
+    Lb = (double *)calloc(t * t, sizeof *Lb);
+    for (i = 0; i < t; i++) {
+        Lb[i * t + i] = B.data[0] * ((i == 0 || i == t - 1) ? 1.0 : 2.0);
+        if (i + 1 < t) Lb[i * t + i + 1] = Lb[(i + 1) * t + i] = -B.data[0];
+    }
+    {
+        size_t b2 = 0;
+        void *s2;
+        avloc_sylvester_sym_scratch_f64(k, t, &b2);
+        s2 = malloc(b2);
+        CHECK_EQ_INT(avloc_sylvester_sym_f64(k, t, M.data, k, Lb, t, R.data, t, C2, t, s2, b2), AVLOC_OK);
+        CHECK_MSG(th_rel_rms_f64(C2, Cr.data, R.n) < 1e-12, "sym sylvester, path T=%s: %.3g", tn, th_rel_rms_f64(C2, Cr.data, R.n));
+        free(s2);
+    }
+    /* in place: C = R */
+    memcpy(C2, R.data, R.n * sizeof *C2);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, B.data[0], C2, t, C2, t, scr, sb), AVLOC_OK);
+    CHECK(th_rel_rms_f64(C2, Cr.data, R.n) < 1e-6);
+    /* bad input: nothing written */
+    for (i = 0; i < R.n; i++) C2[i] = SENT;
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, -1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, NAN, R.data, t, C2, t, scr, sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, R.data, t, C2, t - 1, scr, sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, R.data, t, C2, t, scr, sb / 2), AVLOC_ERR_WORKSPACE);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, NULL, t, C2, t, scr, sb), AVLOC_ERR_NULL);
+    {
+        double *Z = (double *)calloc(k * k, sizeof *Z); /* M = 0: lambda_0 = 0 makes it singular */
+        CHECK_EQ_INT(avloc_sylvester_path_f64(p, Z, k, 1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_NUMERIC);
+        Z[0] = NAN;
+        CHECK_EQ_INT(avloc_sylvester_path_f64(p, Z, k, 1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_NONFINITE);
+        free(Z);
+    }
+    for (j = 0; j < R.n; j++) CHECK(C2[j] == SENT);
+    CHECK(guard_ok((unsigned char *)scr, sb));
+    avloc_sylvester_path_destroy(p);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M.data, k, 1.0, R.data, t, C2, t, scr, sb), AVLOC_ERR_STATE);
+    free(p); free(mem); free(scr); free(C); free(C2); free(Lb);
+    th_free(&M); th_free(&R); th_free(&Cr); th_free(&B);
+}
+
+/* T = 1 (a single frame: L = 0, C = M^-1 R) and config errors. */
+static void test_sylvester_path_edges(void)
+{
+    double M[4] = {4, 1, 1, 3}, R[2] = {1, 2}, C[2];
+    size_t sb = 0, ob = 0;
+    void *mem, *scr;
+    avloc_sylvester_path_config c;
+    avloc_dct_config dc;
+    avloc_sylvester_path *p = sylp_new(2, 1, &mem, &scr, &sb);
+    CHECK_EQ_INT(avloc_sylvester_path_f64(p, M, 2, 5.0, R, 1, C, 1, scr, sb), AVLOC_OK);
+    CHECK_NEAR(C[0], (3 * 1 - 1 * 2) / 11.0, 1e-7);
+    CHECK_NEAR(C[1], (4 * 2 - 1 * 1) / 11.0, 1e-7);
+    avloc_sylvester_path_destroy(p);
+    free(p); free(mem); free(scr);
+    c.k = 0; c.t = 3;
+    CHECK_EQ_INT(avloc_sylvester_path_query(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.k = (size_t)1 << 31; c.t = (size_t)1 << 27;
+    CHECK(avloc_sylvester_path_query(&c, &ob, &sb) != AVLOC_OK);
+    CHECK_EQ_INT(avloc_sylvester_path_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    dc.n = 0;
+    CHECK_EQ_INT(avloc_dct_query(&dc, &ob, &sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_dct_init(NULL, &dc, M, 8), AVLOC_ERR_NULL);
+}
+
+int main(void)
+{
+    static const char *svd_cases[] = {"rand", "wide", "tall", "rankdef", "illcond"};
+    size_t i;
+    for (i = 0; i < sizeof svd_cases / sizeof *svd_cases; i++) test_svd_case(svd_cases[i]);
+    test_svd_zero();
+    test_eigh_case("rand", 1);
+    test_eigh_case("degen", 0);
+    test_eigh_case("indef", 1);
+    test_sylvester_sym();
+    test_tsvd();
+    test_svt();
+    test_bad_input();
+    test_dct("9");
+    test_dct("16");
+    test_sylvester_path("9");
+    test_sylvester_path("16");
+    test_sylvester_path_edges();
+    return th_finish("linalg");
+}

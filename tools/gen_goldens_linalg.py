@@ -1,0 +1,143 @@
+"""Golden references for tests/test_linalg.c (SVD, eigh, Sylvester, SVT, DCT).
+
+Every input is a small float64 matrix made here (seeded) and saved beside its
+reference, so the C test reads the very same numbers:
+  la_svd_<case>_{a,s,u,vt}.npy   numpy.linalg.svd(A, full_matrices=False) for
+      case = rand (12 x 8), wide (5 x 30), tall (40 x 6), rankdef (10 x 10,
+      rank 4), illcond (9 x 9, singular values 1 .. 1e-8 log-spaced)
+  la_eigh_<case>_{a,w,v}.npy     scipy.linalg.eigh(A) for case = rand (8 x 8),
+      degen (7 x 7 with a triple eigenvalue), indef (6 x 6, mixed signs)
+  la_syl_{m,n,r,c}.npy           scipy.linalg.solve_sylvester(M, N, R), M 5 x 5
+      and N 7 x 7 symmetric positive definite, R 5 x 7
+  la_path<T>_{m,r,c}.npy + la_path_beta.npy: solve_sylvester(M, beta L, R)
+      with L the explicit T x T path-graph Laplacian, T = 9 and 16, M 4 x 4 SPD
+  la_dct<T>_{x,y}.npy            scipy.fft.dct(x, type=2, norm="ortho") of 3 rows
+  la_svt_{a,tau,out2,out05}.npy  singular value thresholding by the full
+      numpy SVD of a 60 x 40 float32 matrix (rank 3 plus noise) at tau = 2
+      and tau = 0.5 (stored in la_svt_tau.npy as [2, 0.5])
+
+Usage: gen_goldens_linalg.py [--check] [--out DIR]
+  --check  regenerate into a temporary directory and compare with the
+           committed files (exit status 1 on any mismatch).
+"""
+import os
+import sys
+import tempfile
+
+import numpy as np
+import scipy.fft
+import scipy.linalg
+
+
+def orth(rng, n):
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return q
+
+
+def svd_cases(rng):
+    cases = {"rand": rng.standard_normal((12, 8)),
+             "wide": rng.standard_normal((5, 30)),
+             "tall": rng.standard_normal((40, 6))}
+    cases["rankdef"] = rng.standard_normal((10, 4)) @ rng.standard_normal((4, 10))
+    cases["illcond"] = orth(rng, 9) @ np.diag(np.logspace(0, -8, 9)) @ orth(rng, 9).T
+    return cases
+
+
+def eigh_cases(rng):
+    a = rng.standard_normal((8, 8))
+    q = orth(rng, 7)
+    q6 = orth(rng, 6)
+    return {"rand": a + a.T,
+            "degen": q @ np.diag([3.0, 3.0, 3.0, -1.0, 0.5, 2.0, 7.0]) @ q.T,
+            "indef": q6 @ np.diag([-5.0, -1e-3, 0.0, 1e-3, 2.0, 9.0]) @ q6.T}
+
+
+def spd(rng, n):
+    a = rng.standard_normal((n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def path_laplacian(t):
+    lap = 2.0 * np.eye(t) - np.eye(t, k=1) - np.eye(t, k=-1)
+    lap[0, 0] = lap[-1, -1] = 1.0 if t > 1 else 0.0
+    return lap
+
+
+def write_all(out):
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(909)
+
+    def save(name, x):
+        np.save(os.path.join(out, "la_%s.npy" % name), np.ascontiguousarray(x))
+
+    for name, a in svd_cases(rng).items():
+        u, s, vt = np.linalg.svd(a, full_matrices=False)
+        save("svd_%s_a" % name, a)
+        save("svd_%s_s" % name, s)
+        save("svd_%s_u" % name, u)
+        save("svd_%s_vt" % name, vt)
+    for name, a in eigh_cases(rng).items():
+        w, v = scipy.linalg.eigh(a)
+        save("eigh_%s_a" % name, a)
+        save("eigh_%s_w" % name, w)
+        save("eigh_%s_v" % name, v)
+    m, n, r = spd(rng, 5), spd(rng, 7), rng.standard_normal((5, 7))
+    save("syl_m", m)
+    save("syl_n", n)
+    save("syl_r", r)
+    save("syl_c", scipy.linalg.solve_sylvester(m, n, r))
+    beta = 0.7
+    save("path_beta", np.array([beta]))
+    for t in (9, 16):
+        m, r = spd(rng, 4), rng.standard_normal((4, t))
+        save("path%d_m" % t, m)
+        save("path%d_r" % t, r)
+        save("path%d_c" % t, scipy.linalg.solve_sylvester(m, beta * path_laplacian(t), r))
+    for t in (9, 16):
+        x = rng.standard_normal((3, t))
+        save("dct%d_x" % t, x)
+        save("dct%d_y" % t, scipy.fft.dct(x, type=2, norm="ortho", axis=1))
+    low = rng.standard_normal((60, 3)) @ np.diag([50.0, 20.0, 8.0]) @ rng.standard_normal((3, 40)) / 7.0
+    a = (low + 0.1 * rng.standard_normal((60, 40))).astype(np.float32)
+    save("svt_a", a)
+    taus = [2.0, 0.5]
+    save("svt_tau", np.array(taus))
+    u, s, vt = np.linalg.svd(a.astype(np.float64), full_matrices=False)
+    for tau, tag in zip(taus, ("out2", "out05")):
+        save("svt_%s" % tag, (u * np.maximum(s - tau, 0.0)) @ vt)
+
+
+def main():
+    args = sys.argv[1:]
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = os.path.join(here, "..", "tests", "golden")
+    if "--out" in args:
+        out = args[args.index("--out") + 1]
+    if "--check" not in args:
+        write_all(out)
+        return 0
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        write_all(tmp)
+        for name in sorted(os.listdir(tmp)):
+            fresh = np.load(os.path.join(tmp, name))
+            path = os.path.join(out, name)
+            if not os.path.exists(path):
+                print("missing: %s" % path)
+                bad += 1
+                continue
+            old = np.load(path)
+            # LAPACK builds may differ in the last bits (and in vector signs,
+            # which the C test ignores): compare up to those.
+            same = old.shape == fresh.shape and old.dtype == fresh.dtype and (
+                np.allclose(old, fresh, rtol=1e-9, atol=1e-9) or
+                np.allclose(np.abs(old), np.abs(fresh), rtol=1e-9, atol=1e-9))
+            if not same:
+                print("mismatch: %s" % path)
+                bad += 1
+    print("linalg goldens: %s" % ("OK" if bad == 0 else "%d mismatches" % bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
