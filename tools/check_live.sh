@@ -28,7 +28,7 @@ ls "$tmp/snaps"/live_*.png >/dev/null
 echo "  overlay: $frames_out frames; $(ls "$tmp/snaps" | wc -l) snapshots"
 
 if grep -q AVCAP_WITH_ALSA <(make -s -n build/avloc_live ALSA=1 -B 2>/dev/null) && [ -f /usr/share/alsa/alsa.conf ] &&
-   nm build/avloc_live | grep -q snd_pcm_open; then
+   nm build/avloc_live | grep snd_pcm_open >/dev/null; then
   $PY - "$tmp/t/test.wav" "$tmp/t/test.f32" <<'PYEOF'
 import sys, wave, numpy as np
 w = wave.open(sys.argv[1])

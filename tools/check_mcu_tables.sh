@@ -42,7 +42,7 @@ if arm-none-eabi-nm "$OUT/mel_tables.elf" | grep -E "$DOUBLE"; then
     echo "  the table path pulled in the double-precision functions above"
     exit 1
 fi
-arm-none-eabi-nm "$OUT/mel_computed.elf" | grep -qE ' T (pow|cos)$' || {
+arm-none-eabi-nm "$OUT/mel_computed.elf" | grep -E ' T (pow|cos)$' >/dev/null || {
     echo "  the computed build has no pow/cos: the check above proves nothing"
     exit 1
 }
@@ -64,7 +64,7 @@ if arm-none-eabi-nm "$OUT/fft_assert.elf" | grep -E "$NEWLIB_ASSERT"; then
     echo "  the default AVLOC_ASSERT pulled in newlib's assert/printf/malloc above"
     exit 1
 fi
-arm-none-eabi-nm "$OUT/fft_newlib_assert.elf" | grep -qE "$NEWLIB_ASSERT" || {
+arm-none-eabi-nm "$OUT/fft_newlib_assert.elf" | grep -E "$NEWLIB_ASSERT" >/dev/null || {
     echo "  newlib's assert links no __assert_func here: the check above proves nothing"
     exit 1
 }
