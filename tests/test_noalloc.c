@@ -30,10 +30,10 @@
 #define NA_SKIP "malloc interposition needs glibc"
 #endif
 
-static volatile int na_watch = 0; /* 1 while a library call runs */
-static volatile long na_calls = 0;  /* allocator calls seen while watching */
-
 #ifndef NA_SKIP
+static volatile int na_watch = 0;  /* 1 while a library call runs */
+static volatile long na_calls = 0; /* allocator calls seen while watching */
+
 /* glibc's own allocator under its internal names: the interposed functions
    below forward to them, so every allocation of the process is seen. */
 extern void *__libc_malloc(size_t n);
@@ -71,6 +71,7 @@ void free(void *p)
 #include "../avloc_nn.h"
 #include "harness.h"
 
+#ifndef NA_SKIP /* (the checks below, up to main) */
 static int na_functions = 0; /* distinct library calls checked */
 
 /* Runs one library call with the counter armed: the call must succeed (rc in
@@ -410,6 +411,8 @@ static void na_mp(void)
     NA_VOID(avloc_mp_coder_destroy(&coder));
     free(mem); free(scr); free(audio); free(video); free(dict.audio); free(dict.video); free(ra); free(rv);
 }
+
+#endif /* !NA_SKIP */
 
 int main(void)
 {
