@@ -139,6 +139,13 @@ static void *tr_keep(size_t bytes) { return tr_own(tr_buf(bytes)); }
 static float *tr_keep_signal(size_t n, unsigned seed) { return (float *)tr_own(tr_signal(n, seed)); }
 static void tr_release(void)
 {
+    /* destroy: the FFTW3 backend's plans are released here */
+    avloc_fft_destroy_f32(&S.fft);
+    avloc_melspec_destroy_f32(&S.mel);
+    avloc_binaural_plan_destroy_f32(&S.bin);
+    avloc_mp_coder_destroy(&S.mp);
+    avloc_nn_destroy(&S.net);
+    avloc_gllim_model_destroy(&S.gl);
     while (tr_n_owned) free(tr_owned[--tr_n_owned]);
 }
 
