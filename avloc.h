@@ -96,6 +96,9 @@
                            PHAT baseline (avloc_phat_*)
    AVLOC_NO_GLLIM_TRAINING avloc_gllim.h inference only: no EM training,
                            k-means or training GEMM (~20 / ~12 KB)
+   AVLOC_NO_LINALG         the SVD, eigh, Sylvester solvers, truncated SVD and
+                           SVT of avloc.h and avloc_dsp.h's DCT and path
+                           Sylvester (~22 / ~11 KB); Cholesky and GEMM stay
 
    BUILD MODES (all compiled, linked and run by tools/check_build_modes.sh):
    one file with AVLOC_IMPLEMENTATION; or each module's implementation in its
@@ -1074,6 +1077,7 @@ AVLOC_API avloc_result avloc_gemm_f64(int transa, int transb, size_t m, size_t n
                                       double beta, double *C, size_t ldc,
                                       void *scratch, size_t scratch_bytes);
 
+#ifndef AVLOC_NO_LINALG
 /* ---------------------------------------------------- SVD, eigh, Sylvester */
 /* Dense factorisations for small and medium matrices, all row-major with
    leading dimensions in elements, all with per-call caller scratch whose size
@@ -1202,6 +1206,7 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    read completely before out is written. tau >= 0 (NaN -> PARAM). */
 AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
                                      float *out, size_t ldo, size_t *rank);
+#endif /* !AVLOC_NO_LINALG */
 
 /* log(sum(exp(x))) computed stably; -INFINITY for n == 0. */
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
@@ -1697,6 +1702,7 @@ static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem
 #undef AVLOC__GEMM_D
 #undef AVLOC__VPASS
 
+#ifndef AVLOC_NO_LINALG
 /* ---------------------------------------------------- SVD, eigh, Sylvester */
 /* All three keep their working copies in double in the caller's scratch,
    laid out by one function per routine (query and call share it). Vectors
@@ -2414,6 +2420,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     avloc_gemm_f32(1, 0, m, n, l, 1.0f, t->q, m, t->ms, n, 0.0f, out, ldo, t->work, t->work_bytes);
     return AVLOC_OK;
 }
+#endif /* !AVLOC_NO_LINALG */
 
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
 {
@@ -2665,7 +2672,8 @@ static avloc_result avloc__st_uint(avloc__stj *j, uint64_t *v)
     } else {
         while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
             unsigned d = (unsigned)(*j->p - '0');
-            if (x > (UINT64_MAX - d) / 10) return AVLOC_ERR_FORMAT;
+            /* (constant divisions: no 64-bit division routine linked on an MCU) */
+            if (x > UINT64_MAX / 10 || (x == UINT64_MAX / 10 && d > UINT64_MAX % 10)) return AVLOC_ERR_FORMAT;
             x = x * 10 + d;
             j->p++;
         }

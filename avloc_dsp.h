@@ -108,21 +108,27 @@ typedef struct avloc_complex_f32 {
      up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
-   - Lengths whose factorisation would be slow (a large prime factor) use
-     Bluestein's chirp-z algorithm with a sub-transform of length m >= 2n-1
-     kept in the same plan memory. Both choices (Bluestein or not, and m) come
-     from a cost model of this library's own kernels (avloc__fft_cost: per
-     radix, SIMD or scalar), so e.g. n = 1009 pads to 2048 while 4099 pads to
-     8640 rather than 16384. avloc_fft_next_fast_size uses the same model.
+   - Lengths whose factorisation would be slow (a large prime factor) run as
+     a convolution over a direct sub-plan of length m kept in the same plan
+     memory, the kernel's spectrum computed at init: for a prime n, Rader's
+     algorithm (the input permuted by the powers of a generator g of
+     (Z/n)*, a cyclic convolution of length n-1 computed with m = n-1, or
+     zero-padded to a smooth m >= 2n-3, then permuted back); otherwise
+     Bluestein's chirp-z algorithm (m >= 2n-1). The choices (direct, Rader,
+     Bluestein, and m) come from a cost model of this library's own kernels
+     (avloc__fft_cost: per radix, SIMD or scalar), so e.g. n = 1009 runs
+     Rader over 1008 = 2^4 3^2 7, n = 1103 (1102 = 2 19 29) Bluestein over
+     2304. avloc_fft_next_fast_size uses the same model.
    - Real transforms of even n: an n/2-point complex FFT plus a post-twiddle
-     (and the mirror pre-twiddle for the inverse). Odd n: the complex path.
+     (and the mirror pre-twiddle for the inverse). Odd n: the complex path
+     (forward transforms of prime n: Rader on the real input, half the output).
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
    - SIMD: avloc.h's SIMD layer (AVX2+FMA: 4 complex per vector; SSE2 and
      NEON: 2) drives the radix 2/3/4/5/generic passes over their contiguous
      inner index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0),
      the last radix-4/8 pass across k (4x4 complex transposes), the
-     real post/pre-twiddles and Bluestein's pointwise products. Each one paid
+     real post/pre-twiddles and Bluestein's and Rader's pointwise products. Each one paid
      off in bench/bench_fft.c (docs/benchmarks.md). The kernels are written
      once (a template at the end of this file) and compiled per set; a plain
      x86 build with gcc or clang picks AVX2 at plan time when the CPU has it
@@ -141,7 +147,7 @@ typedef struct avloc_complex_f32 {
    The plan (avloc_fft_f32 + the bytes from avloc_fft_query_f32) holds internal
    pointers into its own memory: do not move or copy that memory after init.
    It is read-only after init, so one plan may be used by several threads at
-   once, each with its own scratch of plan->scratch_bytes. Bluestein plans
+   once, each with its own scratch of plan->scratch_bytes. Bluestein and Rader plans
    reserve an extra m-point work area that is only used during init.
 
    FFTW3 BACKEND (AVLOC_USE_FFTW3, link -lfftw3f)
@@ -692,6 +698,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 #endif /* !AVLOC_NO_GCC_PHAT */
 
+#ifndef AVLOC_NO_LINALG
 /* ================================================================== */
 /*              DCT-II / DCT-III and the path Sylvester solve         */
 /* ================================================================== */
@@ -762,6 +769,7 @@ AVLOC_API void avloc_sylvester_path_destroy(avloc_sylvester_path *p);
 AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, const double *M, size_t ldm,
                                                 double beta, const double *R, size_t ldr, double *C, size_t ldc,
                                                 void *scratch, size_t scratch_bytes);
+#endif /* !AVLOC_NO_LINALG */
 
 #ifdef __cplusplus
 }
@@ -829,7 +837,7 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
    docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
    that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3
    and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
-   scalar, e.g. 97 points in 1.9 us, hence Bluestein for such primes). */
+   scalar, e.g. 97 points in 1.9 us, hence Rader or Bluestein for such primes). */
 static double avloc__fft_pass_cost(size_t ip)
 {
     switch (ip) {
@@ -1059,14 +1067,18 @@ typedef struct avloc__fft_pass {
 #define AVLOC__SPLIT_IN_IL 2
 #define AVLOC__SPLIT_OUT_IL 4
 
-/* A complex plan: Stockham passes, or Bluestein over a 5-smooth sub-plan. */
+/* A complex plan: Stockham passes, or Bluestein / Rader over a direct
+   sub-plan of length m. */
 typedef struct avloc__cplan {
     size_t n, npass;
     size_t work;          /* complex values of scratch that exec needs */
     avloc__fft_pass pass[AVLOC__FFT_MAXF];
-    size_t m;             /* Bluestein length (0: direct passes) */
-    const avloc__cpx *chirp; /* n values e^{-i pi k^2/n} */
-    const avloc__cpx *bk;    /* m values FFT_m(conj chirp, wrapped) / m */
+    int algo;             /* AVLOC__FFT_DIRECT, _BLUE or _RADER */
+    size_t m;             /* convolution length (0: direct passes) */
+    const avloc__cpx *chirp; /* Bluestein: n values e^{-i pi k^2/n} */
+    const avloc__cpx *bk;    /* m values FFT_m(kernel) / m: Bluestein's conj chirp
+                                (wrapped), or Rader's w^(g^-q) (wrapped when padded) */
+    const uint32_t *perm;    /* Rader: n-1 values g^q mod n, g a generator mod n */
     const struct avloc__cplan *sub;
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
 } avloc__cplan;
@@ -1078,15 +1090,80 @@ typedef struct avloc__fft_impl {
     const avloc__cpx *rtw;    /* half: e^{-2 pi i k/n}, k = 0..n/4 */
 } avloc__fft_impl;
 
-/* Bluestein for lengths with a factor above the generic radix, and where
-   the cost model prefers it (never below 50: direct passes are fine there). */
-static int avloc__fft_use_bluestein(size_t n)
+/* How a complex length is computed (avloc__cplan.algo). */
+#define AVLOC__FFT_DIRECT 0 /* Stockham passes */
+#define AVLOC__FFT_BLUE 1   /* Bluestein: a chirp convolution of length m >= 2n-1 */
+#define AVLOC__FFT_RADER 2  /* Rader (n prime): a cyclic convolution of length n-1,
+                               computed with m = n-1 or zero-padded to m >= 2n-3 */
+
+static int avloc__fft_is_prime(size_t n)
 {
-    size_t f[AVLOC__FFT_MAXF], vw = avloc__fft_vw(), nf = avloc__fft_factor(n, vw, f), i;
+    size_t d;
+    if (n < 2) return 0;
+    for (d = 2; d * d <= n; d++)
+        if (n % d == 0) return 0;
+    return 1;
+}
+
+/* Modelled time of direct passes; a huge value when a factor is above the
+   generic radix (no direct plan). */
+static double avloc__fft_direct_cost(size_t n, size_t vw)
+{
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), i;
     for (i = 0; i < nf; i++)
-        if (f[i] > AVLOC__FFT_GMAX) return 1;
-    if (n < 50) return 0;
-    return avloc__fft_blue_cost(n, avloc__fft_blue_len(n, vw), vw) < avloc__fft_cost(n, vw);
+        if (f[i] > AVLOC__FFT_GMAX) return 1e300;
+    return avloc__fft_cost(n, vw);
+}
+
+/* Modelled Rader time for prime n over an m-point sub-plan: two m-point
+   FFTs, one pointwise product, and the input gather / output scatter
+   through the generator's powers (random access: about 0.5 per element). */
+static double avloc__fft_rader_cost(size_t n, size_t m, size_t vw)
+{
+    return 2.0 * avloc__fft_cost(m, vw) + 0.06 * (double)m + 0.5 * (double)(n - 1) + 10.0;
+}
+
+static int avloc__fft_algo(size_t n, size_t vw, size_t *m_out);
+
+/* Rader's sub-length for prime n: n-1 itself when it has a direct plan and
+   the model finds it cheaper than the padded m >= 2n-3. */
+static size_t avloc__fft_rader_len(size_t n, size_t vw)
+{
+    size_t mp = avloc__fft_fast_len(2 * n - 3, vw), m1 = 0;
+    if (avloc__fft_algo(n - 1, vw, &m1) == AVLOC__FFT_DIRECT &&
+        avloc__fft_cost(n - 1, vw) <= avloc__fft_cost(mp, vw)) return n - 1;
+    return mp;
+}
+
+/* The cheapest algorithm for n by the cost model: direct passes when n has
+   no factor above the generic radix and they are cheapest; Rader for
+   primes (never below 7: radix 2, 3, 5 passes); Bluestein otherwise (never
+   below 50). *m_out: the convolution length (0 for direct passes). */
+static int avloc__fft_algo(size_t n, size_t vw, size_t *m_out)
+{
+    double best = avloc__fft_direct_cost(n, vw), c;
+    int algo = AVLOC__FFT_DIRECT;
+    size_t m;
+    *m_out = 0;
+    if (n >= 7 && avloc__fft_is_prime(n)) {
+        m = avloc__fft_rader_len(n, vw);
+        c = avloc__fft_rader_cost(n, m, vw);
+        if (c < best) { best = c; algo = AVLOC__FFT_RADER; *m_out = m; }
+    }
+    if (n >= 50 || best >= 1e300) {
+        m = avloc__fft_blue_len(n, vw);
+        c = avloc__fft_blue_cost(n, m, vw);
+        if (c < best) { algo = AVLOC__FFT_BLUE; *m_out = m; }
+    }
+    return algo;
+}
+
+/* Complex values of scratch that a plan of length n needs: the passes'
+   ping-pong buffer, or the two m-point convolution buffers. */
+static size_t avloc__fft_work_len(size_t n)
+{
+    size_t m = 0;
+    return avloc__fft_algo(n, avloc__fft_vw(), &m) == AVLOC__FFT_DIRECT ? n : 2 * m;
 }
 
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
@@ -1108,6 +1185,79 @@ static int avloc__fft_split_ok(size_t ip, size_t ido)
 #endif
 }
 
+/* b^e mod p (p < 2^32: the products fit in 64 bits). */
+static size_t avloc__powmod(size_t b, size_t e, size_t p)
+{
+    unsigned long long r = 1, x = b % p;
+    for (; e; e >>= 1) {
+        if (e & 1) r = r * x % p;
+        x = x * x % p;
+    }
+    return (size_t)r;
+}
+
+/* The least generator of the multiplicative group mod the prime p:
+   g^((p-1)/q) != 1 for every prime q dividing p-1. */
+static size_t avloc__prim_root(size_t p)
+{
+    size_t q[16], nq = 0, r = p - 1, d, g, i;
+    for (d = 2; d * d <= r; d++)
+        if (r % d == 0) {
+            q[nq++] = d;
+            while (r % d == 0) r /= d;
+        }
+    if (r > 1) q[nq++] = r;
+    for (g = 2; g < p; g++) {
+        for (i = 0; i < nq && avloc__powmod(g, (p - 1) / q[i], p) != 1; i++) {}
+        if (i == nq) return g;
+    }
+    return 1; /* p == 2 */
+}
+
+/* Bluestein's tables: chirp[k] = e^{-i pi k^2/n}, and bk its conjugate / m
+   wrapped symmetrically over m points (bk[k] = bk[m-k]). */
+static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *bk)
+{
+    size_t k, q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
+    float sc = (float)(1.0 / (double)m);
+    for (k = 0; k < n; k++) {
+        chirp[k] = avloc__fft_root(q, 2 * n);
+        q += 2 * k + 1;
+        while (q >= 2 * n) q -= 2 * n;
+    }
+    for (k = 0; k < m; k++) bk[k].re = bk[k].im = 0.0f;
+    for (k = 0; k < n; k++) {
+        avloc__cpx b;
+        b.re = chirp[k].re * sc;
+        b.im = -chirp[k].im * sc;
+        bk[k] = b;
+        if (k) bk[m - k] = b;
+    }
+}
+
+/* Rader's tables for prime n with an m-point convolution (m == n-1, or
+   m >= 2n-3 zero-padded): perm[q] = g^q, and bk the kernel
+   b[j] = w^(g^j) / m (w = e^{-2 pi i/n}), wrapped so that its m-point
+   cyclic convolution with the zero-padded a[q] = x[g^-q] is the
+   (n-1)-point cyclic one: b[j] at j and at m-(n-1)+j. */
+static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk)
+{
+    size_t nn = n - 1, g = avloc__prim_root(n), q, x = 1;
+    double sc = 1.0 / (double)m;
+    for (q = 0; q < nn; q++) {
+        perm[q] = (uint32_t)x;
+        x = (size_t)((unsigned long long)x * g % n);
+    }
+    for (q = 0; q < m; q++) bk[q].re = bk[q].im = 0.0f;
+    for (q = 0; q < nn; q++) {
+        avloc__cpx b = avloc__fft_root(perm[q], n);
+        b.re = (float)(b.re * sc);
+        b.im = (float)(b.im * sc);
+        bk[q] = b;
+        if (q) bk[m - nn + q] = b;
+    }
+}
+
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
 static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out)
@@ -1116,12 +1266,14 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
     avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF];
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
+    uint32_t *perm = NULL;
     const avloc__cplan *sub = NULL;
+    int algo = avloc__fft_algo(n, avloc__fft_vw(), &m);
     *out = NULL;
-    if (avloc__fft_use_bluestein(n)) {
-        m = avloc__fft_blue_len(n, avloc__fft_vw());
+    if (algo != AVLOC__FFT_DIRECT) {
         nf = 0;
-        chirp = AVLOC_PUSH(a, avloc__cpx, n);
+        if (algo == AVLOC__FFT_BLUE) chirp = AVLOC_PUSH(a, avloc__cpx, n);
+        else perm = AVLOC_PUSH(a, uint32_t, n - 1);
         bk = AVLOC_PUSH(a, avloc__cpx, m);
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
         avloc__cplan_layout(a, m, &sub);
@@ -1154,25 +1306,14 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
     }
     if (m) {
-        size_t q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
-        float sc = (float)(1.0 / (double)m);
         if (!sub) return;
-        for (k = 0; k < n; k++) {
-            chirp[k] = avloc__fft_root(q, 2 * n);
-            q += 2 * k + 1;
-            while (q >= 2 * n) q -= 2 * n;
-        }
-        for (k = 0; k < m; k++) bk[k].re = bk[k].im = 0.0f;
-        for (k = 0; k < n; k++) {
-            avloc__cpx b;
-            b.re = chirp[k].re * sc;
-            b.im = -chirp[k].im * sc;
-            bk[k] = b;
-            if (k) bk[m - k] = b;
-        }
-        avloc__cfft_exec(sub, bk, bk, 0, initw);
-        cp->m = m;
+        if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk);
+        else avloc__blue_init(n, m, chirp, bk);
+        avloc__cfft_exec(sub, bk, bk, 0, initw); /* the kernel's spectrum */
+        cp->perm = perm;
         cp->chirp = chirp;
+        cp->algo = algo;
+        cp->m = m;
         cp->bk = bk;
         cp->sub = sub;
         cp->work = 2 * m; /* padded sequence + the sub-plan's scratch */
@@ -1501,6 +1642,66 @@ static void avloc__blue_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     avloc__cmul_arr(a, cp->chirp, out, n, bwd, cp->isa);
 }
 
+/* Rader, n prime, g a generator: with a[q] = x[g^-q] (q < n-1) and
+   b[j] = w^(g^j), X[g^r] = x[0] + (a (*) b)[r] and X[0] = x[0] + sum a.
+   The convolution is forward sub-FFT, product with bk = FFT(b)/m, backward
+   sub-FFT; x[0] is added to every output by adding it to the product's
+   DC term. The backward transform is the forward one read at -k:
+   X_bwd[n - g^r] = X_fwd[g^r]. The callers gather a into work[0..n-2];
+   half: a real input, out holds only bins 0..n/2 (g^(r+(n-1)/2) = -g^r,
+   so one of c[r], c[r+(n-1)/2] lands there). */
+static void avloc__rader_conv(const avloc__cplan *cp, avloc__cpx x0, avloc__cpx *out, int bwd, int half,
+                              avloc__cpx *work)
+{
+    size_t n = cp->n, m = cp->m, nn = n - 1, q;
+    const uint32_t *perm = cp->perm;
+    avloc__cpx *a, *c, dc;
+    for (q = nn; q < m; q++) work[q].re = work[q].im = 0.0f;
+    a = avloc__passes_pp(cp->sub, work, work + m, 0);
+    dc.re = x0.re + a[0].re;
+    dc.im = x0.im + a[0].im;
+    avloc__cmul_arr(a, cp->bk, a, m, 0, cp->isa);
+    a[0].re += x0.re;
+    a[0].im += x0.im;
+    c = avloc__passes_pp(cp->sub, a, a == work ? work + m : work, 1);
+    out[0] = dc;
+    if (half)
+        for (q = 0; q < nn / 2; q++) {
+            size_t k = perm[q], lo = k <= n / 2;
+            out[lo ? k : n - k] = c[lo ? q : q + nn / 2];
+        }
+    else if (bwd)
+        for (q = 0; q < nn; q++) out[n - perm[q]] = c[q];
+    else
+        for (q = 0; q < nn; q++) out[perm[q]] = c[q];
+}
+
+static void avloc__rader_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
+                              int bwd, avloc__cpx *work)
+{
+    size_t nn = cp->n - 1, q;
+    work[0] = in[1]; /* g^0 */
+    for (q = 1; q < nn; q++) work[q] = in[cp->perm[nn - q]]; /* g^-q = g^(nn-q) */
+    avloc__rader_conv(cp, in[0], out, bwd, 0, work);
+}
+
+/* Real forward transform of prime n: bins 0..n/2 of Rader with the real
+   input gathered directly (no complex copy of the input, half the scatter). */
+static void avloc__rader_r2c(const avloc__cplan *cp, const float *in, avloc__cpx *out, avloc__cpx *work)
+{
+    size_t nn = cp->n - 1, q;
+    avloc__cpx x0;
+    x0.re = in[0];
+    x0.im = 0.0f;
+    work[0].re = in[1];
+    work[0].im = 0.0f;
+    for (q = 1; q < nn; q++) {
+        work[q].re = in[cp->perm[nn - q]];
+        work[q].im = 0.0f;
+    }
+    avloc__rader_conv(cp, x0, out, 0, 1, work);
+}
+
 /* Unscaled transform in -> out (may alias) with work of cp->work values. */
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
                              int bwd, avloc__cpx *work)
@@ -1508,7 +1709,8 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     const avloc__cpx *src = in;
     avloc__cpx *dst;
     size_t k, np = cp->npass;
-    if (cp->m) { avloc__blue_exec(cp, in, out, bwd, work); return; }
+    if (cp->algo == AVLOC__FFT_BLUE) { avloc__blue_exec(cp, in, out, bwd, work); return; }
+    if (cp->algo == AVLOC__FFT_RADER) { avloc__rader_exec(cp, in, out, bwd, work); return; }
     if (np == 0) { out[0] = in[0]; return; }
     /* The last pass must land in out: odd pass counts start there. */
     if (np % 2) {
@@ -1586,8 +1788,8 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
     /* Scratch: the complex plan's work, plus a complex staging buffer for
        real transforms (c2r pre-processing, or the odd-n complex path). */
     work = cn <= 1 ? 1 : cn;
-    if (cn > 1) { /* cp->work: n, or 2m for Bluestein (m recomputed when measuring) */
-        work = avloc__fft_use_bluestein(cn) ? 2 * avloc__fft_blue_len(cn, avloc__fft_vw()) : cn;
+    if (cn > 1) { /* cp->work: n, or 2m for Bluestein or Rader (m recomputed when measuring) */
+        work = avloc__fft_work_len(cn);
     }
     avloc_arena_init(&s, NULL, 0);
     AVLOC_PUSH(&s, avloc__cpx, work);
@@ -1633,6 +1835,8 @@ static void avloc__fft_r2c_run(const avloc_fft_f32 *plan, const float *in, avloc
     if (impl->half) {
         avloc__cfft_exec(impl->cp, (const avloc__cpx *)(const void *)in, out, 0, work);
         avloc__r2c_post(out, n / 2, impl->rtw, impl->cp->isa);
+    } else if (impl->cp->algo == AVLOC__FFT_RADER) {
+        avloc__rader_r2c(impl->cp, in, out, work);
     } else {
         avloc__cpx *t = work + impl->cp->work;
         for (j = 0; j < n; j++) { t[j].re = in[j]; t[j].im = 0.0f; }
@@ -3701,6 +3905,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
 
 #endif /* !AVLOC_NO_GCC_PHAT */
 
+#ifndef AVLOC_NO_LINALG
 /* ================================================================== */
 /*              DCT-II / DCT-III and the path Sylvester solve         */
 /* ================================================================== */
@@ -3986,6 +4191,7 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
     avloc_gemm_f64(0, 0, k, t, k, 1.0, s.P, k, s.T2, t, 0.0, s.T1, t, NULL, 0);
     return avloc_dct3_f64(&p->dct, k, s.T1, 1, t, C, 1, ldc, s.dct, p->dct.scratch_bytes);
 }
+#endif /* !AVLOC_NO_LINALG */
 
 #undef AVLOC__PI
 #endif

@@ -432,6 +432,7 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
 #include "cmd_nn.c"
 #include "cmd_mp.c"
 #include "cmd_depth.c"
+#include "cmd_rpca.c"
 
 static const avcli_group avcli_groups[] = {
     {"Signal processing", cmd_dsp_table},
@@ -439,6 +440,7 @@ static const avcli_group avcli_groups[] = {
     {"Networks", cmd_nn_table},
     {"Visual maps from audio", cmd_depth_table},
     {"Audio-visual matching pursuit", cmd_mp_table},
+    {"Low-rank + sparse", cmd_rpca_table},
     {NULL, NULL}};
 
 /* ---------------------------------------------------------------- main */

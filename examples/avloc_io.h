@@ -1,5 +1,6 @@
 /* avloc_io.h - file I/O for the avloc command-line program and its tests:
-   WAV read/write, NPY write, PNG write, PPM/Y4M read, tiny drawing helpers,
+   WAV read/write, NPY write, PNG write, PPM/PGM read/write, Y4M read (mono,
+   4:2:0, 4:2:2, 4:4:4) and grey write (mono, 4:2:0), tiny drawing helpers,
    a colormap, a 5x7 font and JSON-line output.
 
    stb-style: in exactly ONE file
@@ -255,14 +256,50 @@ AVLOC_IO_API avloc_io_status avloc_io_y4m_decode(const void *buf, size_t len, av
 AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_image *im,
                                                  char *msg, size_t msg_cap);
 
-/* Y4M video as grey frames (all frames; the luma plane only, Y/255 in
-   [0, 1], no range conversion). *frames is malloc'd, n x h x w floats;
-   *fps = F tag (num/den; 0 if absent). The writer stores C mono frames
-   (values clamped to [0, 1], times 255, rounded) with F fps_num:fps_den. */
+/* PGM (P5, 8-bit grey): masks and maps. The loader refuses anything but P5
+   (a P6 colour file is an error, not silently converted); maxval != 255 is
+   rescaled to 0..255. */
+AVLOC_IO_API avloc_io_status avloc_io_pgm_save(const char *path, const unsigned char *pix, unsigned w, unsigned h);
+AVLOC_IO_API avloc_io_status avloc_io_pgm_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap);
+
+/* Y4M video as grey frames: the luma plane only, Y/255 in [0, 1], no range
+   conversion; chroma planes are skipped. Accepted colourspaces (8-bit):
+   C mono, C420 / C420jpeg / C420paldv / C420mpeg2, C422, C444 (no C tag =
+   4:2:0, as the format says). Anything else (C411, C420p10, C444alpha,
+   mono16, ...) is AVLOC_IO_ERR_IMAGE with the tag named in msg, as are a
+   header without W/H, W or H above AVLOC_IO_MAX_IMAGE_DIM, a frame without
+   its "FRAME" marker, a truncated frame (which frame, bytes needed/left) and
+   a file without frames. Nothing is allocated before the whole file has
+   been checked, so an absurd header cannot make the loader ask for
+   gigabytes. */
+#define AVLOC_IO_Y4M_MONO 0
+#define AVLOC_IO_Y4M_420 420 /* written as C420jpeg with neutral (128) chroma */
+typedef struct avloc_io_y4m_info {
+    unsigned w, h;
+    double fps;          /* F tag num/den; 0 if absent */
+    int chroma;          /* 0 (mono), 420, 422 or 444 */
+    size_t frames;       /* frames in the file */
+    size_t frame_bytes;  /* bytes of one frame's planes */
+} avloc_io_y4m_info;
+/* Checks a whole Y4M held in memory and fills info; with frames != NULL also
+   writes the luma of the first min(info->frames, max_frames) frames
+   (frames x h x w floats); more frames than max_frames -> ERR_BUFFER. */
+AVLOC_IO_API avloc_io_status avloc_io_y4m_decode_grey(const void *buf, size_t len, float *frames, size_t max_frames,
+                                                      avloc_io_y4m_info *info, char *msg, size_t msg_cap);
+/* File loader: *frames is malloc'd, n x h x w floats; *fps as in the info. */
 AVLOC_IO_API avloc_io_status avloc_io_y4m_load_grey(const char *path, float **frames, size_t *n, unsigned *w,
                                                     unsigned *h, double *fps, char *msg, size_t msg_cap);
+/* Writers: values clamped to [0, 1], times 255, rounded (NaN -> 0), with
+   F fps_num:fps_den. chroma AVLOC_IO_Y4M_MONO (C mono) or AVLOC_IO_Y4M_420
+   (C420jpeg, U = V = 128: the grey picture for players without mono
+   support). save_grey writes C mono. */
+AVLOC_IO_API avloc_io_status avloc_io_y4m_write_grey(FILE *f, const float *frames, size_t n, unsigned w, unsigned h,
+                                                     unsigned fps_num, unsigned fps_den, int chroma);
 AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey(const char *path, const float *frames, size_t n, unsigned w,
                                                     unsigned h, unsigned fps_num, unsigned fps_den);
+AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey_chroma(const char *path, const float *frames, size_t n,
+                                                           unsigned w, unsigned h, unsigned fps_num,
+                                                           unsigned fps_den, int chroma);
 
 /* Drawing. Coordinates may be anywhere: everything is clipped. `color` has
    im->channels bytes. */
@@ -1553,73 +1590,120 @@ static unsigned char avloc_io__clamp8(double v)
     return (unsigned char)(v + 0.5);
 }
 
+/* Header of a Y4M stream: W, H, F and the chroma mode (0 mono, 420, 422,
+   444) into info (frames = 0, frame_bytes set); returns the offset after
+   the header line, 0 on error (msg set). */
+static size_t avloc_io__y4m_header(const unsigned char *b, size_t len, avloc_io_y4m_info *info, char *msg,
+                                   size_t msg_cap)
+{
+    static const char *const c420[] = {"420", "420jpeg", "420paldv", "420mpeg2"};
+    size_t pos = 9, k, ysz, cw, chh, csz;
+    unsigned long w = 0, h = 0;
+    memset(info, 0, sizeof *info);
+    info->chroma = 420; /* the format's default */
+    if (len < 10 || memcmp(b, "YUV4MPEG2", 9) != 0 || b[9] != ' ') {
+        avloc_io__setmsg(msg, msg_cap, "not a Y4M file (no YUV4MPEG2 signature)");
+        return 0;
+    }
+    while (pos < len && b[pos] != '\n') {
+        size_t t, q, n;
+        unsigned long v, d;
+        const char *c;
+        if (b[pos] == ' ') { pos++; continue; }
+        t = pos;
+        while (pos < len && b[pos] != ' ' && b[pos] != '\n') pos++;
+        q = t + 1;
+        n = pos - q;
+        c = (const char *)b + q;
+        if ((b[t] == 'W' || b[t] == 'H') && avloc_io__pnm_num(b, pos, &q, &v) && q == pos) {
+            if (b[t] == 'W') w = v; else h = v;
+        } else if (b[t] == 'F' && avloc_io__pnm_num(b, pos, &q, &v) && q < pos && b[q] == ':' &&
+                   (q++, avloc_io__pnm_num(b, pos, &q, &d)) && q == pos && d > 0) {
+            info->fps = (double)v / (double)d;
+        } else if (b[t] == 'C') {
+            int known = 0;
+            for (k = 0; k < sizeof c420 / sizeof c420[0]; k++)
+                if (n == strlen(c420[k]) && memcmp(c, c420[k], n) == 0) { info->chroma = 420; known = 1; }
+            if (n == 3 && memcmp(c, "422", 3) == 0) { info->chroma = 422; known = 1; }
+            if (n == 3 && memcmp(c, "444", 3) == 0) { info->chroma = 444; known = 1; }
+            if (n == 4 && memcmp(c, "mono", 4) == 0) { info->chroma = 0; known = 1; }
+            if (!known) {
+                if (msg && msg_cap)
+                    (void)snprintf(msg, msg_cap, "unsupported Y4M colourspace 'C%.*s' (8-bit 420/422/444/mono only)",
+                                   (int)(n < 20 ? n : 20), c);
+                return 0;
+            }
+        } else if (b[t] == 'W' || b[t] == 'H' || b[t] == 'F') {
+            avloc_io__setmsg(msg, msg_cap, "malformed Y4M W/H/F tag");
+            return 0;
+        }
+    }
+    if (pos >= len) {
+        avloc_io__setmsg(msg, msg_cap, "Y4M header line is not terminated");
+        return 0;
+    }
+    if (w == 0 || h == 0 || w > AVLOC_IO_MAX_IMAGE_DIM || h > AVLOC_IO_MAX_IMAGE_DIM) {
+        avloc_io__setmsg(msg, msg_cap, "Y4M header without valid W and H (1..AVLOC_IO_MAX_IMAGE_DIM)");
+        return 0;
+    }
+    info->w = (unsigned)w;
+    info->h = (unsigned)h;
+    ysz = (size_t)w * h; /* <= 2^30 */
+    cw = info->chroma == 444 ? w : (w + 1) / 2;
+    chh = info->chroma == 420 ? (h + 1) / 2 : h;
+    csz = info->chroma ? cw * chh : 0;
+    /* 4:4:4 at the largest size is 3 GiB: overflows a 32-bit size_t */
+    if (!avloc_io__mul(csz, 2, &csz) || csz > (size_t)-1 - ysz) {
+        avloc_io__setmsg(msg, msg_cap, "Y4M frame size overflows");
+        return 0;
+    }
+    info->frame_bytes = ysz + csz;
+    return pos + 1;
+}
+
+/* Checks the "FRAME[ params]\n" line of frame `index` at pos and that its
+   planes are all there; returns the offset of the planes, 0 on error. */
+static size_t avloc_io__y4m_frame(const unsigned char *b, size_t len, size_t pos, const avloc_io_y4m_info *info,
+                                  size_t index, char *msg, size_t msg_cap)
+{
+    if (len - pos < 6 || memcmp(b + pos, "FRAME", 5) != 0 || (b[pos + 5] != '\n' && b[pos + 5] != ' ')) {
+        if (msg && msg_cap)
+            (void)snprintf(msg, msg_cap, "Y4M frame %lu: expected a FRAME marker at byte %lu", (unsigned long)index,
+                           (unsigned long)pos);
+        return 0;
+    }
+    while (pos < len && b[pos] != '\n') pos++;
+    if (pos >= len || info->frame_bytes > len - pos - 1) {
+        if (msg && msg_cap)
+            (void)snprintf(msg, msg_cap, "truncated Y4M frame %lu: needs %lu bytes, %lu left", (unsigned long)index,
+                           (unsigned long)info->frame_bytes, (unsigned long)(pos < len ? len - pos - 1 : 0));
+        return 0;
+    }
+    return pos + 1;
+}
+
 AVLOC_IO_API avloc_io_status avloc_io_y4m_decode(const void *buf, size_t len, avloc_io_image *im,
                                                  char *msg, size_t msg_cap)
 {
     const unsigned char *b = (const unsigned char *)buf;
-    unsigned long w = 0, h = 0;
-    size_t pos = 9, cw, chh, ysz, csz, need, x, y;
-    int mode = 420; /* 420, 422, 444 or 0 (mono) */
+    avloc_io_y4m_info info;
+    size_t pos, cw, csz, ysz, x, y;
+    int mode;
     avloc_io_status s;
     if (!buf || !im) return AVLOC_IO_ERR_NULL;
     memset(im, 0, sizeof *im);
-    if (len < 10 || memcmp(b, "YUV4MPEG2", 9) != 0) {
-        avloc_io__setmsg(msg, msg_cap, "not a Y4M file");
-        return AVLOC_IO_ERR_IMAGE;
-    }
-    while (pos < len && b[pos] != '\n') { /* header tags */
-        size_t t;
-        if (b[pos] == ' ') { pos++; continue; }
-        t = pos;
-        while (pos < len && b[pos] != ' ' && b[pos] != '\n') pos++;
-        if (b[t] == 'W' || b[t] == 'H') {
-            size_t q = t + 1;
-            unsigned long v;
-            if (!avloc_io__pnm_num(b, pos, &q, &v) || q != pos) {
-                avloc_io__setmsg(msg, msg_cap, "malformed Y4M W/H tag");
-                return AVLOC_IO_ERR_IMAGE;
-            }
-            if (b[t] == 'W') w = v; else h = v;
-        } else if (b[t] == 'C') {
-            size_t n = pos - t - 1;
-            const char *c = (const char *)b + t + 1;
-            if ((n == 3 && memcmp(c, "420", 3) == 0) || (n == 7 && memcmp(c, "420jpeg", 7) == 0) ||
-                (n == 8 && (memcmp(c, "420mpeg2", 8) == 0 || memcmp(c, "420paldv", 8) == 0)))
-                mode = 420;
-            else if (n == 3 && memcmp(c, "422", 3) == 0) mode = 422;
-            else if (n == 3 && memcmp(c, "444", 3) == 0) mode = 444;
-            else if (n == 4 && memcmp(c, "mono", 4) == 0) mode = 0;
-            else {
-                avloc_io__setmsg(msg, msg_cap, "unsupported Y4M colourspace (8-bit 420/422/444/mono only)");
-                return AVLOC_IO_ERR_IMAGE;
-            }
-        }
-    }
-    if (pos >= len || w == 0 || h == 0 || w > AVLOC_IO_MAX_IMAGE_DIM || h > AVLOC_IO_MAX_IMAGE_DIM) {
-        avloc_io__setmsg(msg, msg_cap, "Y4M header without valid W and H");
-        return AVLOC_IO_ERR_IMAGE;
-    }
-    pos++;
-    if (len - pos < 5 || memcmp(b + pos, "FRAME", 5) != 0) {
-        avloc_io__setmsg(msg, msg_cap, "Y4M file has no FRAME");
-        return AVLOC_IO_ERR_IMAGE;
-    }
-    while (pos < len && b[pos] != '\n') pos++;
-    pos++;
-    cw = mode == 444 ? w : (w + 1) / 2;
-    chh = mode == 420 ? (h + 1) / 2 : h;
-    ysz = (size_t)w * h;
-    csz = mode ? cw * chh : 0;
-    need = ysz + 2 * csz;
-    if (pos > len || need > len - pos) {
-        avloc_io__setmsg(msg, msg_cap, "truncated Y4M frame");
-        return AVLOC_IO_ERR_IMAGE;
-    }
-    s = avloc_io_image_alloc(im, (unsigned)w, (unsigned)h, 3);
+    if (!(pos = avloc_io__y4m_header(b, len, &info, msg, msg_cap))) return AVLOC_IO_ERR_IMAGE;
+    if (pos >= len) { avloc_io__setmsg(msg, msg_cap, "Y4M file has no FRAME"); return AVLOC_IO_ERR_IMAGE; }
+    if (!(pos = avloc_io__y4m_frame(b, len, pos, &info, 0, msg, msg_cap))) return AVLOC_IO_ERR_IMAGE;
+    mode = info.chroma;
+    ysz = (size_t)info.w * info.h;
+    cw = mode == 444 ? info.w : (info.w + 1) / 2;
+    csz = (info.frame_bytes - ysz) / 2;
+    s = avloc_io_image_alloc(im, info.w, info.h, 3);
     if (s != AVLOC_IO_OK) return s;
-    for (y = 0; y < h; y++)
-        for (x = 0; x < w; x++) {
-            double Y = 1.164 * ((double)b[pos + y * w + x] - 16.0), U = 0, V = 0;
+    for (y = 0; y < info.h; y++)
+        for (x = 0; x < info.w; x++) {
+            double Y = 1.164 * ((double)b[pos + y * info.w + x] - 16.0), U = 0, V = 0;
             unsigned char *p = im->pix + y * im->stride + 3 * x;
             if (mode) {
                 size_t cx = mode == 444 ? x : x / 2, cy = mode == 420 ? y / 2 : y;
@@ -1633,104 +1717,69 @@ AVLOC_IO_API avloc_io_status avloc_io_y4m_decode(const void *buf, size_t len, av
     return AVLOC_IO_OK;
 }
 
-/* Header of a Y4M stream: W, H, F and the chroma mode (0 mono, 420, 422,
-   444); returns the offset after the header line, 0 on error (msg set). */
-static size_t avloc_io__y4m_header(const unsigned char *b, size_t len, unsigned long *w, unsigned long *h,
-                                   double *fps, int *mode, char *msg, size_t msg_cap)
+AVLOC_IO_API avloc_io_status avloc_io_y4m_decode_grey(const void *buf, size_t len, float *frames, size_t max_frames,
+                                                      avloc_io_y4m_info *info, char *msg, size_t msg_cap)
 {
-    size_t pos = 9;
-    *w = *h = 0; *fps = 0; *mode = 420;
-    if (len < 10 || memcmp(b, "YUV4MPEG2", 9) != 0) { avloc_io__setmsg(msg, msg_cap, "not a Y4M file"); return 0; }
-    while (pos < len && b[pos] != '\n') {
-        size_t t, q;
-        unsigned long v, d;
-        if (b[pos] == ' ') { pos++; continue; }
-        t = pos;
-        while (pos < len && b[pos] != ' ' && b[pos] != '\n') pos++;
-        q = t + 1;
-        if ((b[t] == 'W' || b[t] == 'H') && avloc_io__pnm_num(b, pos, &q, &v) && q == pos) {
-            if (b[t] == 'W') *w = v; else *h = v;
-        } else if (b[t] == 'F' && avloc_io__pnm_num(b, pos, &q, &v) && q < pos && b[q] == ':' &&
-                   (q++, avloc_io__pnm_num(b, pos, &q, &d)) && q == pos && d > 0) {
-            *fps = (double)v / (double)d;
-        } else if (b[t] == 'C') {
-            size_t n = pos - t - 1;
-            const char *c = (const char *)b + t + 1;
-            if (n >= 3 && memcmp(c, "420", 3) == 0 && (n == 3 || c[3] != 'p')) *mode = 420;
-            else if (n == 3 && memcmp(c, "422", 3) == 0) *mode = 422;
-            else if (n == 3 && memcmp(c, "444", 3) == 0) *mode = 444;
-            else if (n == 4 && memcmp(c, "mono", 4) == 0) *mode = 0;
-            else { avloc_io__setmsg(msg, msg_cap, "unsupported Y4M colourspace (8-bit 420/422/444/mono only)"); return 0; }
-        } else if (b[t] == 'W' || b[t] == 'H' || b[t] == 'F') {
-            avloc_io__setmsg(msg, msg_cap, "malformed Y4M W/H/F tag");
-            return 0;
-        }
+    const unsigned char *b = (const unsigned char *)buf;
+    size_t pos, ysz, i, count = 0;
+    if (!buf || !info) return AVLOC_IO_ERR_NULL;
+    if (!(pos = avloc_io__y4m_header(b, len, info, msg, msg_cap))) return AVLOC_IO_ERR_IMAGE;
+    ysz = (size_t)info->w * info->h;
+    while (pos < len) {
+        if (!(pos = avloc_io__y4m_frame(b, len, pos, info, count, msg, msg_cap))) return AVLOC_IO_ERR_IMAGE;
+        if (frames && count < max_frames)
+            for (i = 0; i < ysz; i++) frames[count * ysz + i] = (float)b[pos + i] / 255.0f;
+        pos += info->frame_bytes;
+        count++;
     }
-    if (pos >= len || *w == 0 || *h == 0 || *w > AVLOC_IO_MAX_IMAGE_DIM || *h > AVLOC_IO_MAX_IMAGE_DIM) {
-        avloc_io__setmsg(msg, msg_cap, "Y4M header without valid W and H");
-        return 0;
+    info->frames = count;
+    if (count == 0) { avloc_io__setmsg(msg, msg_cap, "Y4M file has no FRAME"); return AVLOC_IO_ERR_IMAGE; }
+    if (frames && count > max_frames) {
+        avloc_io__setmsg(msg, msg_cap, "Y4M file has more frames than the buffer holds");
+        return AVLOC_IO_ERR_BUFFER;
     }
-    return pos + 1;
+    return AVLOC_IO_OK;
 }
 
 AVLOC_IO_API avloc_io_status avloc_io_y4m_load_grey(const char *path, float **frames, size_t *n, unsigned *w,
                                                     unsigned *h, double *fps, char *msg, size_t msg_cap)
 {
     unsigned char *b;
-    size_t len, pos, ysz, fsz, count = 0, i, cap;
-    unsigned long W, H;
-    int mode;
+    size_t len, bytes;
+    avloc_io_y4m_info info;
     avloc_io_status s;
     if (!path || !frames || !n || !w || !h || !fps) return AVLOC_IO_ERR_NULL;
     *frames = NULL; *n = 0;
     s = avloc_io_read_file(path, &b, &len);
     if (s != AVLOC_IO_OK) { avloc_io__setmsg(msg, msg_cap, avloc_io_strerror(s)); return s; }
-    pos = avloc_io__y4m_header(b, len, &W, &H, fps, &mode, msg, msg_cap);
-    if (!pos) { free(b); return AVLOC_IO_ERR_IMAGE; }
-    ysz = (size_t)W * H;
-    fsz = ysz + (mode == 0 ? 0 : mode == 444 ? 2 * ysz : mode == 422 ? 2 * ((W + 1) / 2) * H
-                                                       : 2 * ((W + 1) / 2) * ((H + 1) / 2));
-    cap = len / (fsz + 6) + 1; /* every frame has at least "FRAME\n" and its planes */
-    if (!avloc_io__mul(cap, ysz * sizeof(float), &i) || !(*frames = (float *)malloc(i))) {
-        free(b);
-        return AVLOC_IO_ERR_NOMEM;
-    }
-    while (pos < len) {
-        if (len - pos < 5 || memcmp(b + pos, "FRAME", 5) != 0) {
-            avloc_io__setmsg(msg, msg_cap, "Y4M: expected FRAME");
-            s = AVLOC_IO_ERR_IMAGE;
-            break;
-        }
-        while (pos < len && b[pos] != '\n') pos++;
-        pos++;
-        if (pos > len || fsz > len - pos || count >= cap) {
-            avloc_io__setmsg(msg, msg_cap, "truncated Y4M frame");
-            s = AVLOC_IO_ERR_IMAGE;
-            break;
-        }
-        for (i = 0; i < ysz; i++) (*frames)[count * ysz + i] = (float)b[pos + i] / 255.0f;
-        pos += fsz;
-        count++;
+    /* pass 1 checks the whole file, pass 2 fills exactly what it found */
+    s = avloc_io_y4m_decode_grey(b, len, NULL, 0, &info, msg, msg_cap);
+    if (s == AVLOC_IO_OK) {
+        if (!avloc_io__mul((size_t)info.w * info.h, info.frames, &bytes) ||
+            !avloc_io__mul(bytes, sizeof(float), &bytes) || !(*frames = (float *)malloc(bytes)))
+            s = AVLOC_IO_ERR_NOMEM;
+        else
+            s = avloc_io_y4m_decode_grey(b, len, *frames, info.frames, &info, msg, msg_cap);
     }
     free(b);
-    if (s == AVLOC_IO_OK && count == 0) { avloc_io__setmsg(msg, msg_cap, "Y4M file has no FRAME"); s = AVLOC_IO_ERR_IMAGE; }
     if (s != AVLOC_IO_OK) { free(*frames); *frames = NULL; return s; }
-    *n = count; *w = (unsigned)W; *h = (unsigned)H;
+    *n = info.frames; *w = info.w; *h = info.h; *fps = info.fps;
     return AVLOC_IO_OK;
 }
 
-AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey(const char *path, const float *frames, size_t n, unsigned w,
-                                                    unsigned h, unsigned fps_num, unsigned fps_den)
+AVLOC_IO_API avloc_io_status avloc_io_y4m_write_grey(FILE *f, const float *frames, size_t n, unsigned w, unsigned h,
+                                                     unsigned fps_num, unsigned fps_den, int chroma)
 {
-    FILE *f;
-    size_t t, i, ysz = (size_t)w * h;
+    size_t t, i, ysz = (size_t)w * h, csz = 2 * (size_t)((w + 1) / 2) * ((h + 1) / 2);
     unsigned char *row;
     int ok;
-    if (!path || !frames) return AVLOC_IO_ERR_NULL;
-    if (!w || !h || !n || !fps_num || !fps_den) return AVLOC_IO_ERR_PARAM;
+    if (!f || !frames) return AVLOC_IO_ERR_NULL;
+    if (!w || !h || w > AVLOC_IO_MAX_IMAGE_DIM || h > AVLOC_IO_MAX_IMAGE_DIM || !n || !fps_num || !fps_den ||
+        (chroma != AVLOC_IO_Y4M_MONO && chroma != AVLOC_IO_Y4M_420))
+        return AVLOC_IO_ERR_PARAM;
     if (!(row = (unsigned char *)malloc(ysz))) return AVLOC_IO_ERR_NOMEM;
-    if (!(f = fopen(path, "wb"))) { free(row); return AVLOC_IO_ERR_OPEN; }
-    ok = fprintf(f, "YUV4MPEG2 W%u H%u F%u:%u Ip A1:1 Cmono\n", w, h, fps_num, fps_den) > 0;
+    ok = fprintf(f, "YUV4MPEG2 W%u H%u F%u:%u Ip A1:1 %s\n", w, h, fps_num, fps_den,
+                 chroma == AVLOC_IO_Y4M_MONO ? "Cmono" : "C420jpeg") > 0;
     for (t = 0; t < n && ok; t++) {
         for (i = 0; i < ysz; i++) {
             float v = frames[t * ysz + i];
@@ -1739,13 +1788,52 @@ AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey(const char *path, const floa
             row[i] = (unsigned char)(v * 255.0f + 0.5f);
         }
         ok = fputs("FRAME\n", f) >= 0 && fwrite(row, 1, ysz, f) == ysz;
+        if (ok && chroma == AVLOC_IO_Y4M_420) { /* U and V planes, neutral grey; csz <= ysz + 2 * (w + h) */
+            memset(row, 128, ysz);
+            for (i = 0; i < csz && ok; i += ysz) {
+                size_t k = csz - i < ysz ? csz - i : ysz;
+                ok = fwrite(row, 1, k, f) == k;
+            }
+        }
     }
     free(row);
-    if (fclose(f) != 0) ok = 0;
     return ok ? AVLOC_IO_OK : AVLOC_IO_ERR_WRITE;
 }
 
-AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)
+AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey_chroma(const char *path, const float *frames, size_t n,
+                                                           unsigned w, unsigned h, unsigned fps_num,
+                                                           unsigned fps_den, int chroma)
+{
+    int is_std;
+    FILE *f;
+    if (!path || !frames) return AVLOC_IO_ERR_NULL;
+    if (!(f = avloc_io__open_w(path, &is_std))) return AVLOC_IO_ERR_OPEN;
+    return avloc_io__close_w(f, is_std, avloc_io_y4m_write_grey(f, frames, n, w, h, fps_num, fps_den, chroma));
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_y4m_save_grey(const char *path, const float *frames, size_t n, unsigned w,
+                                                    unsigned h, unsigned fps_num, unsigned fps_den)
+{
+    return avloc_io_y4m_save_grey_chroma(path, frames, n, w, h, fps_num, fps_den, AVLOC_IO_Y4M_MONO);
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_pgm_save(const char *path, const unsigned char *pix, unsigned w, unsigned h)
+{
+    avloc_io_image im;
+    if (!path || !pix) return AVLOC_IO_ERR_NULL;
+    if (!w || !h || w > AVLOC_IO_MAX_IMAGE_DIM || h > AVLOC_IO_MAX_IMAGE_DIM) return AVLOC_IO_ERR_PARAM;
+    im.pix = (unsigned char *)(size_t)pix; /* ppm_write only reads the pixels */
+    im.w = w;
+    im.h = h;
+    im.channels = 1;
+    im.stride = w;
+    return avloc_io_ppm_save(path, &im);
+}
+
+/* Reads an image file: PPM/PGM, or the first frame of a Y4M unless pgm_only
+   (then anything but P5 is refused). */
+static avloc_io_status avloc_io__image_load(const char *path, avloc_io_image *im, int pgm_only, char *msg,
+                                            size_t msg_cap)
 {
     unsigned char *buf;
     size_t len;
@@ -1754,10 +1842,26 @@ AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_imag
     memset(im, 0, sizeof *im);
     s = avloc_io_read_file(path, &buf, &len);
     if (s != AVLOC_IO_OK) { avloc_io__setmsg(msg, msg_cap, avloc_io_strerror(s)); return s; }
-    if (len >= 9 && memcmp(buf, "YUV4MPEG2", 9) == 0) s = avloc_io_y4m_decode(buf, len, im, msg, msg_cap);
-    else s = avloc_io_ppm_decode(buf, len, im, msg, msg_cap);
+    if (pgm_only && (len < 2 || buf[0] != 'P' || buf[1] != '5')) {
+        avloc_io__setmsg(msg, msg_cap, "not a binary PGM (P5) file");
+        s = AVLOC_IO_ERR_IMAGE;
+    } else if (!pgm_only && len >= 9 && memcmp(buf, "YUV4MPEG2", 9) == 0) {
+        s = avloc_io_y4m_decode(buf, len, im, msg, msg_cap);
+    } else {
+        s = avloc_io_ppm_decode(buf, len, im, msg, msg_cap);
+    }
     free(buf);
     return s;
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_pgm_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)
+{
+    return avloc_io__image_load(path, im, 1, msg, msg_cap);
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_image_load(const char *path, avloc_io_image *im, char *msg, size_t msg_cap)
+{
+    return avloc_io__image_load(path, im, 0, msg, msg_cap);
 }
 
 /* -------------------------------------------------------------- drawing */

@@ -179,6 +179,7 @@ static int cmd_nn_run(int argc, char **argv)
     float *x[NN_MAX_IO], *y[NN_MAX_IO];
     size_t shapes[NN_MAX_IO][AVLOC_NN_MAX_NDIM], mem_bytes = 0;
     const size_t *shape_ptr[NN_MAX_IO];
+    size_t batch = 1, b, in_n[NN_MAX_IO], out_n[NN_MAX_IO];
     int resized = 0;
     memset(x, 0, sizeof x);
     memset(y, 0, sizeof y);
@@ -200,9 +201,10 @@ static int cmd_nn_run(int argc, char **argv)
     o[3] = avcli_string("--output", &oname, "NAME", "which graph output to write (default: the first)");
     pr = avcli_parse(nrest, rest, o, 4, pos, 0, &npos,
                      "--model MODEL.safetensors --input X.npy [--input Y.npy ...] -o OUT.npy [--output NAME]",
-                     "Run a network on float32 NCHW .npy inputs (batch 1) and write one output as a\n"
-                     "float32 .npy. Inputs of another size than the file's (same rank) re-plan the\n"
-                     "network for them (fully convolutional nets).");
+                     "Run a network on float32 NCHW .npy inputs and write one output as a float32\n"
+                     ".npy. Inputs of another size than the file's (same rank) re-plan the network\n"
+                     "for them (fully convolutional nets). A batch of N (every input's first\n"
+                     "dimension N) runs the batch-1 network N times; the output stacks them.");
     free(rest);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!model || !out) { avcli_error(cmd, "--model and -o are required; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
@@ -222,6 +224,13 @@ static int cmd_nn_run(int argc, char **argv)
             avcli_error(cmd, "%s: %d dimensions, input '%s' has %d", ins[k], nd, ti.name, ti.ndim);
             goto done;
         }
+        if (k == 0) batch = shapes[0][0];
+        if (shapes[k][0] != batch || batch == 0) {
+            avcli_error(cmd, "%s: first dimension %lu, the batch is %lu", ins[k], (unsigned long)shapes[k][0], (unsigned long)batch);
+            goto done;
+        }
+        shapes[k][0] = 1; /* the library runs batch 1: a batch is N runs */
+        for (in_n[k] = 1, i = 1; i < nd; i++) in_n[k] *= shapes[k][i]; /* one sample (the file's n fitted) */
         resized |= memcmp(shapes[k], ti.shape, (size_t)nd * sizeof shapes[k][0]) != 0;
         shape_ptr[k] = shapes[k];
     }
@@ -236,7 +245,8 @@ static int cmd_nn_run(int argc, char **argv)
         avloc_nn_tensor_info ti;
         avloc_nn_output_info(&net, k, &ti);
         if (oname && strcmp(oname, ti.name) == 0) which = k;
-        if (!(y[k] = (float *)avcli_malloc(cmd, ti.numel, sizeof(float)))) goto done;
+        out_n[k] = ti.numel;
+        if (!(y[k] = (float *)avcli_malloc(cmd, ti.numel, batch * sizeof(float)))) goto done;
     }
     if (oname) {
         avloc_nn_tensor_info ti;
@@ -246,11 +256,23 @@ static int cmd_nn_run(int argc, char **argv)
     arena = avcli_malloc(cmd, net.arena_bytes, 1);
     scratch = avcli_malloc(cmd, net.scratch_bytes, 1);
     if (!arena || !scratch) goto done;
+    for (b = 0; b < batch; b++) { /* sample b of every input and output */
+        const float *xb[NN_MAX_IO];
+        float *yb[NN_MAX_IO];
+        avloc_result r;
+        for (k = 0; k < net.n_inputs; k++) xb[k] = x[k] + b * in_n[k];
+        for (k = 0; k < net.n_outputs; k++) yb[k] = y[k] + b * out_n[k];
+        r = avloc_nn_run_f32(&net, xb, yb, arena, net.arena_bytes, scratch, net.scratch_bytes);
+        if (r != AVLOC_OK) { avcli_error(cmd, "inference failed on sample %lu: %s", (unsigned long)b, avloc_result_str(r)); goto done; }
+    }
     {
-        avloc_result r = avloc_nn_run_f32(&net, (const float *const *)x, y, arena, net.arena_bytes, scratch, net.scratch_bytes);
         avloc_nn_tensor_info ti;
-        if (r != AVLOC_OK) { avcli_error(cmd, "inference failed: %s", avloc_result_str(r)); goto done; }
         avloc_nn_output_info(&net, which, &ti);
+        if (batch > 1 && ti.shape[0] != 1) {
+            avcli_error(cmd, "output '%s' has no batch dimension (shape[0] = %lu): run the samples one by one", ti.name, (unsigned long)ti.shape[0]);
+            goto done;
+        }
+        ti.shape[0] *= batch;
         if (!avcli_check_write(cmd, out, avloc_io_npy_save_f32(out, y[which], ti.shape, ti.ndim))) goto done;
     }
     rc = AVCLI_EXIT_OK;

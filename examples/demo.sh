@@ -61,3 +61,15 @@ AVLOC="$AVLOC" sh "$ROOT/examples/demo_gllim.sh" "$OUT"
 echo
 echo "== visual maps from audio (VQ-VAE; networks and clips in data/depth/)"
 AVLOC="$AVLOC" sh "$ROOT/examples/demo_depth.sh" "$OUT"
+
+# Part 4: find the sounding pixels and separate their sound (low-rank + sparse, avloc_rpca.h).
+echo
+echo "== sounding-object localisation and separation (avloc rpca, data/rpca_demo: mouth + white noise)"
+"$AVLOC" rpca "$ROOT/data/rpca_demo/video.y4m" "$ROOT/data/rpca_demo/mixture.wav" \
+    --mask-out "$OUT/rpca_mask.pgm" --heat-out "$OUT/rpca_heat.png" --audio-out "$OUT/rpca_target.wav" \
+    --map-out "$OUT/rpca_map.npy"
+for f in rpca_mask.pgm rpca_heat.png rpca_target.wav rpca_map.npy; do
+    printf '  %-34s %8s bytes\n' "$OUT/$f" "$(wc -c < "$OUT/$f" | tr -d ' ')"
+done
+echo "rpca_heat.png: the localisation map (sum over time of |Pv|) over the first frame; rpca_mask.pgm: 255 = found"
+echo "sounding pixels (ground truth in data/rpca_demo/mask.pgm); rpca_target.wav: the separated speech."

@@ -239,6 +239,33 @@ static void test_exit_codes(void)
     CHECK_EQ_INT(run_cli("stft tests/data/dsp_speech16k.wav --n-fft 4000000 -o /dev/null", NULL, 0), 1);
 }
 
+/* avloc rpca on the committed demo scene: the issue-9 contract (JSON line,
+   mask of the video's size, target of the input's length) and its exit codes. */
+static void test_rpca(void)
+{
+    char out[4096], args[1200], path[700];
+    FILE *f;
+    long size;
+    snprintf(args, sizeof args,
+             "rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --mask-out '%s/rpca_mask.pgm' "
+             "--audio-out '%s/rpca_target.wav'", g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+    CHECK(json_num(out, "iterations") >= 1 && json_num(out, "width") == 48 && json_num(out, "frames") == 100);
+    CHECK(json_num(out, "seconds") >= 0 && json_num(out, "primal_residual") >= 0);
+    snprintf(path, sizeof path, "%s/rpca_mask.pgm", g_tmp);
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f) { fseek(f, 0, SEEK_END); size = ftell(f); fclose(f); CHECK(size >= 48 * 48 && size < 48 * 48 + 64); }
+    snprintf(path, sizeof path, "%s/rpca_target.wav", g_tmp);
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f) { fseek(f, 0, SEEK_END); size = ftell(f); fclose(f); CHECK(size == 44 + 2 * 64000); } /* 4 s at 16 kHz */
+    CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m", NULL, 0), 2);
+    CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m", NULL, 0), 2);
+    CHECK_EQ_INT(run_cli("rpca tests/data/no-such.y4m data/rpca_demo/mixture.wav", NULL, 0), 1);
+    CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav -K 64 --window-frames 20", NULL, 0), 1);
+}
+
 int main(void)
 {
     int rc;
@@ -254,5 +281,6 @@ int main(void)
     test_stft();
     test_depth();
     test_exit_codes();
+    test_rpca();
     return th_finish("cli");
 }

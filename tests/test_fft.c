@@ -270,38 +270,6 @@ static void test_next_fast_size(void)
     CHECK(avloc_fft_next_fast_size(1025) == 1152);
 }
 
-#ifndef AVLOC_USE_FFTW3
-/* White box: Bluestein plans of primes get a 7-smooth m >= 2n-1 no larger
-   than the next power of two, the cheapest by the cost model; 1009 (which a
-   5-smooth rule padded to 2025 = 3^4 5^2, all odd passes) gets 2048. */
-static void test_bluestein_len(void)
-{
-    static const size_t primes[] = {53, 257, 1009, 1103, 2053, 4099, 8191, 65537};
-    size_t i;
-    for (i = 0; i < sizeof primes / sizeof primes[0]; i++) {
-        size_t n = primes[i];
-        fft_obj c;
-        const avloc__cplan *cp;
-        if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); continue; }
-        cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
-        CHECK_MSG(cp->m >= 2 * n - 1 && cp->m <= pow2_ge(2 * n - 1) && smooth7(cp->m),
-                  "Bluestein m = %zu for n = %zu", cp->m, n);
-        CHECK_MSG(cp->m == avloc__fft_fast_len(2 * n - 1, avloc__fft_vw()), "m for %zu is the model's", n);
-        fft_free(&c);
-    }
-    {
-        fft_obj c;
-        if (fft_make(&c, 1009, AVLOC_FFT_COMPLEX) == 0) {
-            CHECK(((const avloc__fft_impl *)c.plan.impl)->cp->m == 2048);
-            fft_free(&c);
-        }
-    }
-}
-#endif
-
-/* Primes beyond the sweep, all through Bluestein (> AVLOC__FFT_GMAX): every
-   prime up to 4200 and a spread of larger ones, on a sample of bins. A bug
-   that hits one padded length or one chirp size shows here. */
 static int is_prime(size_t n)
 {
     size_t d;
@@ -311,6 +279,67 @@ static int is_prime(size_t n)
     return 1;
 }
 
+#ifndef AVLOC_USE_FFTW3
+/* White box: each plan's algorithm and convolution length is the cost
+   model's, and a legal one. Primes run Rader's algorithm over m = n-1 (no
+   factor above the generic radix) or a 7-smooth m >= 2n-3, or Bluestein
+   over a 7-smooth m >= 2n-1 no larger than the next power of two;
+   1009 (1008 = 2^4 3^2 7) gets Rader over 1008, 257 and 65537 over
+   powers of two. Lengths 2p with p above the generic radix run Bluestein. */
+static void check_conv_plan(size_t n)
+{
+    fft_obj c;
+    const avloc__cplan *cp;
+    size_t m = 0;
+    int algo = avloc__fft_algo(n, avloc__fft_vw(), &m);
+    if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); return; }
+    cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
+    CHECK_MSG(cp->algo == algo && cp->m == m, "n = %zu: plan algo %d m %zu, model %d %zu", n, cp->algo,
+              cp->m, algo, m);
+    if (cp->algo == AVLOC__FFT_RADER)
+        CHECK_MSG(is_prime(n) && (cp->m == n - 1 || (cp->m >= 2 * n - 3 && smooth7(cp->m))),
+                  "Rader m = %zu for n = %zu", cp->m, n);
+    if (cp->algo == AVLOC__FFT_BLUE)
+        CHECK_MSG(cp->m >= 2 * n - 1 && cp->m <= pow2_ge(2 * n - 1) && smooth7(cp->m) &&
+                  cp->m == avloc__fft_fast_len(2 * n - 1, avloc__fft_vw()), "Bluestein m = %zu for n = %zu", cp->m, n);
+    if (cp->sub) CHECK_MSG(cp->sub->algo == AVLOC__FFT_DIRECT && cp->sub->n == cp->m, "sub-plan of %zu", n);
+    fft_free(&c);
+}
+
+static void test_conv_plans(void)
+{
+    static const size_t primes[] = {53, 257, 1009, 1103, 2053, 4099, 8191, 65537};
+    size_t i, nr = 0, nb = 0;
+    for (i = 0; i < sizeof primes / sizeof primes[0]; i++) {
+        check_conv_plan(primes[i]);
+        if (primes[i] > AVLOC__FFT_GMAX) check_conv_plan(2 * primes[i]);
+    }
+    for (i = 7; i <= 4200; i++) { /* both algorithms are exercised by the sweeps */
+        size_t m;
+        int algo = is_prime(i) ? avloc__fft_algo(i, avloc__fft_vw(), &m) : -1;
+        nr += algo == AVLOC__FFT_RADER;
+        nb += algo == AVLOC__FFT_BLUE;
+    }
+    CHECK_MSG(nr > 20 && nb > 20, "primes 7..4200: %zu Rader, %zu Bluestein plans", nr, nb);
+    {
+        fft_obj c;
+        static const size_t pw[3][2] = {{257, 256}, {1009, 1008}, {65537, 65536}};
+        for (i = 0; i < 3; i++) {
+            if (fft_make(&c, pw[i][0], AVLOC_FFT_COMPLEX) != 0) { CHECK(0); continue; }
+            CHECK_MSG(((const avloc__fft_impl *)c.plan.impl)->cp->algo == AVLOC__FFT_RADER &&
+                      ((const avloc__fft_impl *)c.plan.impl)->cp->m == pw[i][1], "Rader over %zu", pw[i][1]);
+            fft_free(&c);
+        }
+    }
+}
+#endif
+
+/* Primes beyond the sweep (Rader or Bluestein, as the cost model picks):
+   every prime up to 4200 and a spread of larger ones, on a sample of bins,
+   and twice each prime up to 4200 (a composite with a factor above the
+   generic radix: Bluestein for complex, Rader or Bluestein for the real
+   transform's half-length plan). A bug that hits one padded length, one
+   generator or one chirp size shows here. */
 static void test_primes_beyond_sweep(void)
 {
     static const size_t big[] = {4423, 5003, 6007, 8191, 10007, 16381, 32749, 65521, 131071};
@@ -323,10 +352,16 @@ static void test_primes_beyond_sweep(void)
         for (b = 0; b < 24; b++) bins[b] = b < 2 ? b : (size_t)(b * 2654435761u + n) % (n / 2 + 1);
         bins[2] = n / 2; /* the last bin of the half spectrum */
         check_size(n, bins, n > 4200 ? 24 : 12, st);
+        if (n <= 4200) {
+            for (b = 0; b < 12; b++) bins[b] = b < 2 ? b : (size_t)(b * 2654435761u + n) % (n + 1);
+            bins[2] = n; /* the Nyquist bin of 2n */
+            check_size(2 * n, bins, 12, st);
+        }
         cnt++;
     }
     report("primes > 1100", st);
-    printf("  fft: %u primes from %u to %u checked\n", (unsigned)cnt, (unsigned)SMALL_MAX + 1, (unsigned)big[nbig - 1]);
+    printf("  fft: %u primes from %u to %u (and 2p up to 8400) checked\n", (unsigned)cnt, (unsigned)SMALL_MAX + 1,
+           (unsigned)big[nbig - 1]);
 }
 
 /* ------------------------------------------------------------- goldens */
@@ -401,7 +436,7 @@ static void test_goldens(void)
 /* ------------------------------------------ algebraic properties, in place */
 static void test_properties(void)
 {
-    static const size_t sizes[] = {1, 2, 3, 16, 60, 97, 256, 257, 1000, 1024, 4099, 30030};
+    static const size_t sizes[] = {1, 2, 3, 16, 60, 97, 256, 257, 1000, 1009, 1024, 2053, 4099, 30030};
     size_t s;
     for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         size_t n = sizes[s], i, h = n / 2 + 1;
@@ -621,7 +656,7 @@ int main(int argc, char **argv)
     test_goldens();
     test_next_fast_size();
 #ifndef AVLOC_USE_FFTW3
-    test_bluestein_len();
+    test_conv_plans();
 #endif
     test_large_sizes();
     test_primes_beyond_sweep();

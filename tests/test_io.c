@@ -1007,8 +1007,225 @@ static void test_json(void)
     fclose(f);
 }
 
+/* ------------------------------------------------ Y4M grey video, PGM */
+
+static char io_tmp_prefix[512] = "test_io"; /* the test binary's path: temp files go beside it */
+
+static const char *io_tmp(const char *suffix)
+{
+    static char buf[600];
+    snprintf(buf, sizeof buf, "%s%s", io_tmp_prefix, suffix);
+    return buf;
+}
+
+/* Writes `frames` through avloc_io_y4m_write_grey into memory (*buf malloc'd). */
+static int y4m_to_mem(const float *frames, size_t n, unsigned w, unsigned h, int chroma, unsigned char **buf,
+                      size_t *len)
+{
+    FILE *f = tmpfile();
+    int ok;
+    if (!f) return 0;
+    ok = avloc_io_y4m_write_grey(f, frames, n, w, h, 25, 1, chroma) == AVLOC_IO_OK;
+    rewind(f);
+    ok = ok && avloc_io_read_stream(f, buf, len) == AVLOC_IO_OK;
+    fclose(f);
+    return ok;
+}
+
+static void test_y4m_grey(void)
+{
+    enum { W = 7, H = 5, T = 3, YS = W * H };
+    float in[T * YS], out[T * YS];
+    unsigned char *buf = NULL, *bad;
+    size_t len = 0, i, ok_all;
+    char msg[160];
+    avloc_io_y4m_info info;
+    int chroma;
+    for (i = 0; i < T * YS; i++) in[i] = (float)((i * 37) % 256) / 255.0f;
+    in[3] = -0.5f; in[4] = 2.0f; /* clamped to 0 and 1 */
+    /* round trips: odd sizes, mono and 4:2:0 (chroma 4x3 per plane, all 128) */
+    for (chroma = 0; chroma <= 420; chroma += 420) {
+        size_t fb = chroma ? YS + 2 * 4 * 3 : YS, hdr;
+        if (!CHECK(y4m_to_mem(in, T, W, H, chroma, &buf, &len))) return;
+        CHECK(memcmp(buf, "YUV4MPEG2 W7 H5 F25:1 ", 22) == 0);
+        CHECK(strstr((const char *)buf, chroma ? " C420jpeg\n" : " Cmono\n") != NULL);
+        hdr = (size_t)(strchr((const char *)buf, '\n') - (const char *)buf) + 1;
+        CHECK_EQ_INT(len, hdr + T * (6 + fb));
+        if (chroma) {
+            for (i = 0, ok_all = 1; i < 24; i++) ok_all &= buf[hdr + 6 + YS + i] == 128;
+            CHECK(ok_all);
+        }
+        memset(out, 0, sizeof out);
+        CHECK(avloc_io_y4m_decode_grey(buf, len, out, T, &info, msg, sizeof msg) == AVLOC_IO_OK);
+        CHECK(info.w == W && info.h == H && info.frames == T && info.chroma == chroma && info.fps == 25.0);
+        CHECK_EQ_INT(info.frame_bytes, fb);
+        for (i = 0, ok_all = 1; i < T * YS; i++) {
+            float e = in[i] < 0 ? 0.0f : in[i] > 1 ? 1.0f : in[i];
+            ok_all &= fabs(out[i] - e) < 0.5 / 255.0 + 1e-6;
+        }
+        CHECK(ok_all);
+        /* count-only pass and too small a buffer */
+        CHECK(avloc_io_y4m_decode_grey(buf, len, NULL, 0, &info, msg, sizeof msg) == AVLOC_IO_OK && info.frames == T);
+        CHECK(avloc_io_y4m_decode_grey(buf, len, out, T - 1, &info, msg, sizeof msg) == AVLOC_IO_ERR_BUFFER);
+        /* truncated last frame: which frame, how many bytes */
+        CHECK(avloc_io_y4m_decode_grey(buf, len - 1, out, T, &info, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE);
+        CHECK_MSG(strstr(msg, "truncated Y4M frame 2") != NULL, "%s", msg);
+        /* the second frame's marker damaged */
+        bad = (unsigned char *)malloc(len);
+        if (CHECK(bad != NULL)) {
+            memcpy(bad, buf, len);
+            bad[hdr + 6 + fb] = 'X';
+            CHECK(avloc_io_y4m_decode_grey(bad, len, out, T, &info, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE);
+            CHECK_MSG(strstr(msg, "frame 1: expected a FRAME marker") != NULL, "%s", msg);
+            memcpy(bad, buf, len);
+            bad[hdr + 5] = 'S'; /* "FRAMES": not a marker */
+            CHECK(avloc_io_y4m_decode_grey(bad, len, out, T, &info, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE);
+            /* the header says 4:2:0 but the frames are mono (or the reverse): frame 1 misaligned */
+            if (!chroma) {
+                memcpy(bad, buf, len);
+                memcpy(strstr((char *)bad, "Cmono"), "C420 ", 5);
+                CHECK(avloc_io_y4m_decode_grey(bad, len, out, T, &info, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE);
+            }
+            free(bad);
+        }
+        free(buf);
+        buf = NULL;
+    }
+    /* headers: unknown/wrong chroma, absurd and missing sizes, no frames, no newline */
+    {
+        static const char *const hdrs[] = {
+            "YUV4MPEG2 W4 H2 C411\nFRAME\n", "YUV4MPEG2 W4 H2 C420p10\nFRAME\n", "YUV4MPEG2 W4 H2 Cmono16\nFRAME\n",
+            "YUV4MPEG2 W4 H2 C444alpha\nFRAME\n", "YUV4MPEG2 W4 H2 C420jpegX\nFRAME\n",
+            "YUV4MPEG2 W99999999 H2\nFRAME\n", "YUV4MPEG2 W40000 H2\nFRAME\n", "YUV4MPEG2 W0 H2\nFRAME\n",
+            "YUV4MPEG2 H2\nFRAME\n", "YUV4MPEG2 W4 H2 F25:0\nFRAME\n", "YUV4MPEG2 W4x H2\nFRAME\n",
+            "YUV4MPEG2 W4 H2 Cmono", "YUV4MPEG2 W4 H2 Cmono\n", "YUV4MPEG W4 H2\n", "YUV4MPEG2W4 H2\n",
+            "YUV4MPEG2 W4 H2 Cmono\nFRAME", "YUV4MPEG2 W4 H2 Cmono\nFRAME\n1234567",
+            "YUV4MPEG2 W32768 H32768 C444\nFRAME\n"};
+        for (i = 0; i < sizeof hdrs / sizeof hdrs[0]; i++) {
+            msg[0] = 0;
+            CHECK_MSG(avloc_io_y4m_decode_grey(hdrs[i], strlen(hdrs[i]), out, T, &info, msg, sizeof msg) ==
+                          AVLOC_IO_ERR_IMAGE, "header %lu", (unsigned long)i);
+            CHECK_MSG(msg[0] != 0, "header %lu: no message", (unsigned long)i);
+        }
+        avloc_io_y4m_decode_grey(hdrs[0], strlen(hdrs[0]), out, T, &info, msg, sizeof msg);
+        CHECK_MSG(strstr(msg, "'C411'") != NULL, "%s", msg);
+        /* accepted: every 4:2:0 siting, frame parameters, no C tag (= 4:2:0) */
+        {
+            static const char *const okh[] = {"YUV4MPEG2 W2 H2 C420paldv\nFRAME Ixx\n", "YUV4MPEG2 W2 H2 C420mpeg2\nFRAME\n",
+                                              "YUV4MPEG2 W2 H2 C420\nFRAME\n", "YUV4MPEG2 W2 H2\nFRAME\n"};
+            unsigned char f6[64];
+            for (i = 0; i < 4; i++) {
+                size_t hl = strlen(okh[i]);
+                memcpy(f6, okh[i], hl);
+                memset(f6 + hl, 200, 6);
+                CHECK(avloc_io_y4m_decode_grey(f6, hl + 6, out, 1, &info, msg, sizeof msg) == AVLOC_IO_OK &&
+                      info.chroma == 420 && info.frame_bytes == 6 && fabs(out[3] - 200 / 255.0) < 1e-6);
+            }
+        }
+        CHECK(avloc_io_y4m_decode_grey(NULL, 0, out, T, &info, msg, sizeof msg) == AVLOC_IO_ERR_NULL);
+        CHECK(avloc_io_y4m_decode_grey(hdrs[0], 5, out, T, NULL, msg, sizeof msg) == AVLOC_IO_ERR_NULL);
+    }
+    /* the file loader on a huge-but-empty header: refused without a giant allocation */
+    {
+        const char *path = io_tmp("_huge.y4m"), *huge = "YUV4MPEG2 W32768 H32768 Cmono\nFRAME\nabc";
+        float *frames = (float *)1;
+        size_t n = 9;
+        unsigned w, h;
+        double fps;
+        FILE *f = fopen(path, "wb");
+        if (CHECK(f != NULL)) {
+            fputs(huge, f);
+            fclose(f);
+            CHECK(avloc_io_y4m_load_grey(path, &frames, &n, &w, &h, &fps, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE);
+            CHECK(frames == NULL && n == 0 && strstr(msg, "truncated") != NULL);
+            remove(path);
+        }
+        /* and a real one, written as 4:2:0 */
+        CHECK(avloc_io_y4m_save_grey_chroma(path, in, T, W, H, 30000, 1001, AVLOC_IO_Y4M_420) == AVLOC_IO_OK);
+        CHECK(avloc_io_y4m_load_grey(path, &frames, &n, &w, &h, &fps, msg, sizeof msg) == AVLOC_IO_OK);
+        CHECK(n == T && w == W && h == H && fabs(fps - 30000.0 / 1001.0) < 1e-9);
+        CHECK(frames != NULL && fabs(frames[T * YS - 1] - in[T * YS - 1]) < 0.5 / 255.0 + 1e-6);
+        free(frames);
+        remove(path);
+        CHECK(avloc_io_y4m_load_grey(path, &frames, &n, &w, &h, &fps, msg, sizeof msg) == AVLOC_IO_ERR_OPEN);
+    }
+    /* writer arguments */
+    {
+        FILE *f = tmpfile();
+        if (CHECK(f != NULL)) {
+            CHECK(avloc_io_y4m_write_grey(f, in, T, W, H, 25, 1, 422) == AVLOC_IO_ERR_PARAM);
+            CHECK(avloc_io_y4m_write_grey(f, in, T, 0, H, 25, 1, 0) == AVLOC_IO_ERR_PARAM);
+            CHECK(avloc_io_y4m_write_grey(f, in, 0, W, H, 25, 1, 0) == AVLOC_IO_ERR_PARAM);
+            CHECK(avloc_io_y4m_write_grey(f, in, T, W, H, 25, 0, 0) == AVLOC_IO_ERR_PARAM);
+            CHECK(avloc_io_y4m_write_grey(f, in, T, 40000, 1, 25, 1, 0) == AVLOC_IO_ERR_PARAM);
+            CHECK(avloc_io_y4m_write_grey(f, NULL, T, W, H, 25, 1, 0) == AVLOC_IO_ERR_NULL);
+            fclose(f);
+        }
+    }
+}
+
+static void test_pgm(void)
+{
+    unsigned char pix[3 * 5];
+    avloc_io_image im;
+    char msg[160];
+    const char *path = io_tmp("_mask.pgm");
+    size_t i;
+    FILE *f;
+    for (i = 0; i < sizeof pix; i++) pix[i] = (unsigned char)(i % 2 ? 255 : i * 9);
+    CHECK(avloc_io_pgm_save(path, pix, 5, 3) == AVLOC_IO_OK);
+    CHECK(avloc_io_pgm_load(path, &im, msg, sizeof msg) == AVLOC_IO_OK);
+    CHECK(im.w == 5 && im.h == 3 && im.channels == 1 && im.pix && memcmp(im.pix, pix, sizeof pix) == 0);
+    avloc_io_image_free(&im);
+    /* exact bytes: what other tools (numpy, netpbm) read */
+    if ((f = fopen(path, "rb")) != NULL) {
+        char head[16] = {0};
+        CHECK(fread(head, 1, 11, f) == 11 && memcmp(head, "P5\n5 3\n255\n", 11) == 0);
+        fclose(f);
+    }
+    /* P6 is not a mask; truncated pixels; missing file */
+    if ((f = fopen(path, "wb")) != NULL) { fputs("P6\n1 1\n255\nabc", f); fclose(f); }
+    CHECK(avloc_io_pgm_load(path, &im, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE && strstr(msg, "P5") && !im.pix);
+    if ((f = fopen(path, "wb")) != NULL) { fputs("P5\n4 4\n255\nabc", f); fclose(f); }
+    CHECK(avloc_io_pgm_load(path, &im, msg, sizeof msg) == AVLOC_IO_ERR_IMAGE && strstr(msg, "truncated"));
+    remove(path);
+    CHECK(avloc_io_pgm_load(path, &im, msg, sizeof msg) == AVLOC_IO_ERR_OPEN);
+    CHECK(avloc_io_pgm_save(path, pix, 0, 3) == AVLOC_IO_ERR_PARAM);
+    CHECK(avloc_io_pgm_save(path, NULL, 5, 3) == AVLOC_IO_ERR_NULL);
+}
+
+/* The committed RPCA demo scene, written by numpy in tools/rpca_scenes.py (an
+   independent writer): sizes, one frame's luma sum and the mask as numpy
+   reads them. */
+static void test_rpca_demo_scene(void)
+{
+    float *frames = NULL;
+    size_t n = 0, i, on = 0;
+    unsigned w = 0, h = 0;
+    double fps = 0, sum = 0;
+    char msg[160];
+    avloc_io_image m;
+    if (!CHECK(avloc_io_y4m_load_grey("data/rpca_demo/video.y4m", &frames, &n, &w, &h, &fps, msg, sizeof msg) ==
+               AVLOC_IO_OK)) {
+        fprintf(stderr, "    %s (run from the repository root)\n", msg);
+        return;
+    }
+    CHECK(n == 100 && w == 48 && h == 48 && fps == 25.0);
+    for (i = 0; i < 48 * 48; i++) sum += frames[50 * 48 * 48 + i] * 255.0;
+    CHECK_NEAR(sum, 307869.0, 0.01);
+    CHECK_NEAR(frames[99 * 48 * 48 + 47 * 48 + 47] * 255.0, 127.0, 1e-4);
+    free(frames);
+    if (CHECK(avloc_io_pgm_load("data/rpca_demo/mask.pgm", &m, msg, sizeof msg) == AVLOC_IO_OK)) {
+        CHECK(m.w == 48 && m.h == 48);
+        for (i = 0; i < 48 * 48; i++) on += m.pix[i] == 255;
+        CHECK_EQ_INT(on, 54);
+        avloc_io_image_free(&m);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 0 && argv[0] && strlen(argv[0]) < sizeof io_tmp_prefix) strcpy(io_tmp_prefix, argv[0]);
     if (argc > 1 && strcmp(argv[1], "-v") == 0) th_verbose = 1;
     test_sox_files();
     test_round_trips();
@@ -1018,6 +1235,9 @@ int main(int argc, char **argv)
     test_png();
     test_npy();
     test_images();
+    test_y4m_grey();
+    test_pgm();
+    test_rpca_demo_scene();
     test_json();
     return th_finish("io");
 }

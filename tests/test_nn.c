@@ -65,11 +65,12 @@ static double max_err_scaled(const float *y, const float *ref, size_t n)
 }
 
 /* Runs net on the io vectors; returns the worst scaled error (or 1e9). */
-static double run_case(const avloc_nn *net, const avloc_st_reader *io, int strict_memory)
+/* ab, sb: the arena and scratch bytes avloc_nn_query_sizes gave. */
+static double run_case(const avloc_nn *net, const avloc_st_reader *io, int strict_memory, size_t ab, size_t sb)
 {
     const float *in[8];
     float *out[8], *ref[8];
-    unsigned char *arena = guarded(net->arena_bytes), *scratch = guarded(net->scratch_bytes);
+    unsigned char *arena = guarded(ab), *scratch = guarded(sb);
     size_t k, nref[8];
     char name[16];
     double worst = 0.0;
@@ -94,25 +95,25 @@ static double run_case(const avloc_nn *net, const avloc_st_reader *io, int stric
         snprintf(name, sizeof name, "out%u", (unsigned)k);
         CHECK(avloc_st_read_f32(io, name, ref[k], ti.numel) == AVLOC_OK);
     }
-    rc = avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes, scratch + GUARD, net->scratch_bytes);
+    rc = avloc_nn_run_f32(net, in, out, arena + GUARD, ab, scratch + GUARD, sb);
     CHECK_EQ_INT(rc, AVLOC_OK);
     for (k = 0; k < net->n_outputs; k++) {
         double e = max_err_scaled(out[k], ref[k], nref[k]);
         if (!(e <= worst)) worst = e;
     }
-    CHECK(guards_ok(arena, net->arena_bytes));
-    CHECK(guards_ok(scratch, net->scratch_bytes));
+    CHECK(guards_ok(arena, ab));
+    CHECK(guards_ok(scratch, sb));
     if (strict_memory) {
         /* the highest arena bytes were used: the size is not over-reported */
-        if (net->arena_bytes) {
+        if (ab) {
             size_t i, touched = 0;
-            for (i = net->arena_bytes - 4; i < net->arena_bytes; i++) touched |= arena[GUARD + i] != ((i & 3) == 3 ? 0x7f : 0xff);
+            for (i = ab - 4; i < ab; i++) touched |= arena[GUARD + i] != ((i & 3) == 3 ? 0x7f : 0xff);
             CHECK(touched);
         }
-        if (net->arena_bytes)
-            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes - 1, scratch + GUARD, net->scratch_bytes), AVLOC_ERR_WORKSPACE);
-        if (net->scratch_bytes)
-            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, net->arena_bytes, scratch + GUARD, net->scratch_bytes - 1), AVLOC_ERR_WORKSPACE);
+        if (ab)
+            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, ab - 1, scratch + GUARD, sb), AVLOC_ERR_WORKSPACE);
+        if (sb)
+            CHECK_EQ_INT(avloc_nn_run_f32(net, in, out, arena + GUARD, ab, scratch + GUARD, sb - 1), AVLOC_ERR_WORKSPACE);
     }
     for (k = 0; k < net->n_inputs; k++) free((void *)(uintptr_t)in[k]);
     for (k = 0; k < net->n_outputs; k++) { free(out[k]); free(ref[k]); }
@@ -124,7 +125,7 @@ static double run_case(const avloc_nn *net, const avloc_st_reader *io, int stric
 static void test_case(const char *cname)
 {
     char fname[256];
-    unsigned char *model, *iof, *shifted, *mem;
+    unsigned char *model, *iof, *shifted, *mem, *mem2q;
     size_t msize, iosize, obj;
     avloc_nn net, net2;
     avloc_nn_error err;
@@ -138,15 +139,26 @@ static void test_case(const char *cname)
     CHECK(avloc_st_open(&io, iof, iosize) == AVLOC_OK);
     CHECK_EQ_INT(avloc_nn_query(model, msize, &obj), AVLOC_OK);
     mem = (unsigned char *)malloc(obj);
+    mem2q = (unsigned char *)malloc(obj);
     /* (obj includes the core's alignment slack, so only a clearly short block must fail) */
     CHECK_EQ_INT(avloc_nn_init_ex(&net, model, msize, mem, obj / 2, &err), AVLOC_ERR_WORKSPACE);
     if (avloc_nn_init_ex(&net, model, msize, mem, obj, &err) != AVLOC_OK) {
         CHECK_MSG(0, "%s: init failed at node %ld (%s): %s", cname, err.node, err.name, err.msg);
-        free(model); free(iof); free(mem);
+        free(model); free(iof); free(mem); free(mem2q);
         return;
     }
     CHECK_EQ_INT((int)net.n_copied_weights, 0);
-    e = run_case(&net, &io, 1);
+    { /* the query gives the exact plan before any object: the same figures
+         (run_case runs with exactly these and refuses one byte less) */
+        avloc_nn_sizes sz;
+        CHECK_EQ_INT(avloc_nn_query_sizes(model, msize, NULL, NULL, 0, &sz, NULL), AVLOC_ERR_WORKSPACE);
+        CHECK(sz.obj_bytes == obj && sz.arena_bytes == 0);
+        CHECK_EQ_INT(avloc_nn_query_sizes(model, msize, NULL, mem2q, obj - 1, &sz, NULL), AVLOC_ERR_WORKSPACE);
+        CHECK_EQ_INT(avloc_nn_query_sizes(model, msize, NULL, mem2q, obj, &sz, NULL), AVLOC_OK);
+        CHECK(sz.obj_bytes == obj && sz.arena_bytes == net.arena_bytes && sz.scratch_bytes == net.scratch_bytes &&
+              sz.arena_lower_bound == net.arena_lower_bound && sz.weight_bytes == net.weight_bytes);
+        e = run_case(&net, &io, 1, sz.arena_bytes, sz.scratch_bytes);
+    }
     CHECK_MSG(e <= 1e-4, "%s: max error %.3g of output scale", cname, e);
     printf("  %-18s nodes %3u  arena %7u B  bound %7u B (x%.3f)  scratch %6u B  max err %.2e\n", cname,
            (unsigned)net.n_nodes, (unsigned)net.arena_bytes, (unsigned)net.arena_lower_bound,
@@ -164,7 +176,7 @@ static void test_case(const char *cname)
         CHECK_EQ_INT(avloc_nn_init(&net2, shifted + 1, msize, mem2, obj2), AVLOC_OK);
         if (net2.magic) {
             CHECK(net2.n_copied_weights > 0 || net.weight_bytes == 0);
-            e = run_case(&net2, &io, 0);
+            e = run_case(&net2, &io, 0, net2.arena_bytes, net2.scratch_bytes);
             CHECK_MSG(e <= 1e-4, "%s (misaligned): max error %.3g", cname, e);
         }
         free(mem2);
@@ -173,6 +185,7 @@ static void test_case(const char *cname)
     CHECK(avloc_nn_run_f32(&net, NULL, NULL, NULL, 0, NULL, 0) == AVLOC_ERR_NULL);
     free(shifted);
     free(mem);
+    free(mem2q);
     free(model);
     free(iof);
 }
@@ -277,6 +290,89 @@ static void expect(const char *graph, int extra, int f64, avloc_result want, lon
     free(f);
 }
 
+#define G_2IN(op, attrs) "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}]," \
+    "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"" op "\",\"in\":[\"x\"],\"out\":[\"z\"],\"a\":{" attrs "}}," G_CONV("v", "c") "]}"
+
+/* adaptive_avg_pool2d of a 1 x W row to 1 x Wo against PyTorch's windows
+   [floor(o W / Wo), ceil((o + 1) W / Wo)) computed in 64 bits here. */
+static void test_adaptive_1x(size_t W, size_t Wo)
+{
+    static float x[1 << 17], v[25], y[1 << 17];
+    const float *ins[2] = {x, v};
+    float *outs[1] = {y};
+    char graph[1024];
+    avloc_nn net;
+    avloc_nn_error err;
+    size_t obj, i, size, bad = 0;
+    unsigned char *mem, *f;
+    void *arena, *scratch;
+    snprintf(graph, sizeof graph, "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,1,%u]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+             "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
+             "\"a\":{\"output_size\":[1,%u]}}," G_CONV("v", "c") "]}", (unsigned)W, (unsigned)Wo);
+    f = make_file(graph, 0, 0, &size);
+    if (!f || avloc_nn_query(f, size, &obj) != AVLOC_OK) { CHECK(0); free(f); return; }
+    mem = (unsigned char *)malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, f, size, mem, obj, &err), AVLOC_OK);
+    arena = malloc(net.arena_bytes + 1);
+    scratch = malloc(net.scratch_bytes + 1);
+    for (i = 0; i < W; i++) x[i] = (float)(i % 1000);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, net.arena_bytes, scratch, net.scratch_bytes), AVLOC_OK);
+    for (i = 0; i < Wo; i++) {
+        size_t lo = (size_t)((unsigned long long)i * W / Wo), hi = (size_t)(((unsigned long long)i * W + W + Wo - 1) / Wo), k;
+        double want = 0.0;
+        for (k = lo; k < hi; k++) want += x[k];
+        want /= (double)(hi - lo);
+        bad += !(fabs(y[i] - want) <= 1e-5 * (1.0 + fabs(want)));
+    }
+    CHECK_MSG(bad == 0, "adaptive %u -> %u: %u wrong", (unsigned)W, (unsigned)Wo, (unsigned)bad);
+    free(arena);
+    free(scratch);
+    free(mem);
+    free(f);
+}
+
+/* Attributes near the parser's limit (integers below 1e9): their sums and
+   products wrapped a 32-bit long (in + 2 * padding, dilation * (k - 1),
+   stride * grid, the avg-pool divisor k * k, adaptive oh * H). Absurd ones
+   are refused with AVLOC_ERR_SIZE naming the node; the largest accepted
+   ones run (under qemu-arm, .ci/run's 32-bit step, too). */
+static void test_huge_attributes(void)
+{
+    size_t size;
+    avloc_nn_error err;
+    unsigned char *f;
+    /* refused: padding / dilated kernel / strided grid beyond 2^28 */
+    expect(G_2IN("max_pool2d", "\"kernel_size\":999999999,\"padding\":499999999"), 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},"
+           "\"a\":{\"padding\":999999999,\"dilation\":999999999}}]}", 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect(G_HEAD "{\"op\":\"conv2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},"
+           "\"a\":{\"padding\":[999999999,1]}}]}", 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,5,5]}],\"outputs\":[\"y\"],\"nodes\":[{\"op\":\"conv_transpose2d\","
+           "\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\"},\"a\":{\"stride\":999999999}}]}",
+           1, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,5,5]}],\"outputs\":[\"y\"],\"nodes\":[{\"op\":\"conv_transpose2d\","
+           "\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\",\"bias\":\"c.bias\"},\"a\":{\"padding\":999999999,"
+           "\"dilation\":999999999}}]}", 0, 0, AVLOC_ERR_SIZE, 0, "beyond 2^28");
+    expect(G_2IN("avg_pool2d", "\"kernel_size\":3,\"stride\":999999999,\"padding\":1,\"ceil_mode\":true"), 0, 0, AVLOC_OK, -1, "");
+    /* accepted at the limit, and run: a kernel that is nearly all padding
+       runs only its taps inside the input (every tap took ~1e18 steps) */
+    f = make_file(G_2IN("max_pool2d", "\"kernel_size\":268435455,\"padding\":134217727"), 0, 0, &size);
+    if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+    free(f);
+    f = make_file(G_2IN("avg_pool2d", "\"kernel_size\":268435455,\"padding\":134217727"), 0, 0, &size);
+    if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+    free(f);
+    f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2,1,1]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],\"outputs\":[\"y\"],"
+                  "\"nodes\":[{\"op\":\"conv_transpose2d\",\"in\":[\"x\"],\"out\":[\"y\"],\"w\":{\"weight\":\"c.weight\"},"
+                  "\"a\":{\"stride\":999999999,\"dilation\":134217728,\"padding\":134217727}}," G_CONV("v", "c") "]}", 0, 0, &size);
+    if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
+    free(f);
+    test_adaptive_1x(131072, 131072); /* the identity: ow * W wrapped a 32-bit size_t */
+    test_adaptive_1x(131072, 98304);
+    test_adaptive_1x(10, 4); /* remainders that carry exactly (2 + 2 = 4) */
+    test_adaptive_1x(6, 4);
+}
+
 static void test_hostile(void)
 {
     const char *good = G_HEAD G_CONV("x", "y") "]}";
@@ -314,17 +410,7 @@ static void test_hostile(void)
            "{\"op\":\"adaptive_avg_pool2d\",\"in\":[\"s\"],\"out\":[\"z\"],\"a\":{\"output_size\":1}}," G_CONV("v", "c") "]}",
            0, 0, AVLOC_ERR_OVERFLOW, sizeof(size_t) >= 8 ? -1 : 0, /* 32 bits: u's own bytes wrap */
            sizeof(size_t) >= 8 ? "arena" : "too large");
-    { /* a kernel that is nearly all padding runs only its taps inside the
-         input (every tap took ~1e18 steps: run never returned) */
-        size_t size;
-        avloc_nn_error err;
-        unsigned char *f = make_file("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,5,5]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
-                                     "\"outputs\":[\"z\"],\"nodes\":[{\"op\":\"max_pool2d\",\"in\":[\"x\"],\"out\":[\"z\"],"
-                                     "\"a\":{\"kernel_size\":999999999,\"padding\":499999999}}," G_CONV("v", "c") "]}",
-                                     0, 0, &size);
-        if (f) CHECK_EQ_INT(try_init(f, size, &err, 1), AVLOC_OK);
-        free(f);
-    }
+    test_huge_attributes();
     { /* no graph metadata / wrong format */
         size_t size, obj;
         unsigned char *f = make_file(good, 0, 0, &size);
@@ -416,6 +502,58 @@ static void test_edge_cases(void)
         free(mem);
         free(buf);
     }
+}
+
+/* linear on 20 rows (the packed GEMM) and on 2 (the narrow kernel), one
+   weight shared, against a double loop. */
+static void test_linear_paths(void)
+{
+    static const char *graph = "{\"inputs\":[{\"name\":\"a\",\"shape\":[1,20,7]},{\"name\":\"b\",\"shape\":[1,2,7]}],"
+                               "\"outputs\":[\"ya\",\"yb\"],\"nodes\":["
+                               "{\"op\":\"linear\",\"in\":[\"a\"],\"out\":[\"ya\"],\"w\":{\"weight\":\"w\",\"bias\":\"bias\"}},"
+                               "{\"op\":\"linear\",\"in\":[\"b\"],\"out\":[\"yb\"],\"w\":{\"weight\":\"w\",\"bias\":\"bias\"}}]}";
+    float w[3 * 7], bias[3], a[20 * 7], ya[20 * 3], yb[2 * 3], arena[64], scratch[4096];
+    const float *ins[2];
+    float *outs[2];
+    size_t wshape[2] = {3, 7}, bshape[1] = {3}, need = 0, obj, i, j, k;
+    avloc_st_writer wr;
+    unsigned char *buf = NULL, *mem;
+    avloc_nn net;
+    avloc_nn_error err;
+    int pass;
+    double worst = 0.0;
+    for (i = 0; i < 21; i++) w[i] = (float)((i * 5) % 11) * 0.2f - 1.0f;
+    for (i = 0; i < 3; i++) bias[i] = (float)i - 1.0f;
+    for (i = 0; i < 140; i++) a[i] = (float)((i * 7) % 13) * 0.1f - 0.6f;
+    for (pass = 0; pass < 2; pass++) {
+        buf = pass ? (unsigned char *)malloc(need) : NULL;
+        avloc_st_begin(&wr, buf, need);
+        avloc_st_add_meta(&wr, "format", "avloc-nn");
+        avloc_st_add_meta(&wr, "version", "1");
+        avloc_st_add_meta(&wr, "graph", graph);
+        avloc_st_add(&wr, "w", AVLOC_ST_F32, 2, wshape, w);
+        avloc_st_add(&wr, "bias", AVLOC_ST_F32, 1, bshape, bias);
+        avloc_st_finish(&wr, &need);
+    }
+    CHECK_EQ_INT(avloc_nn_query(buf, need, &obj), AVLOC_OK);
+    mem = (unsigned char *)malloc(obj);
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, buf, need, mem, obj, &err), AVLOC_OK);
+    CHECK(net.arena_bytes <= sizeof arena && net.scratch_bytes <= sizeof scratch);
+    ins[0] = a;
+    ins[1] = a + 5 * 7; /* rows 5 and 6 of a */
+    outs[0] = ya;
+    outs[1] = yb;
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, sizeof arena, scratch, sizeof scratch), AVLOC_OK);
+    for (i = 0; i < 20; i++)
+        for (j = 0; j < 3; j++) {
+            double ref = bias[j];
+            for (k = 0; k < 7; k++) ref += (double)w[j * 7 + k] * a[i * 7 + k];
+            if (!(fabs(ya[i * 3 + j] - ref) <= worst)) worst = fabs(ya[i * 3 + j] - ref);
+            if (i >= 5 && i < 7 && !(fabs(yb[(i - 5) * 3 + j] - ref) <= worst)) worst = fabs(yb[(i - 5) * 3 + j] - ref);
+        }
+    CHECK_MSG(worst < 1e-5, "linear: max error %g", worst);
+    free(mem);
+    free(buf);
 }
 
 static void test_truncation(void)
@@ -557,6 +695,22 @@ static void test_init_shapes(void)
         CHECK(ti.ndim == 4 && ti.shape[2] == 20 && ti.shape[3] == 12);
         CHECK(net.arena_bytes != arena_file);
     }
+    { /* the query with other shapes plans for them, in the object's memory */
+        avloc_nn_sizes sz;
+        size_t arena_other = net.arena_bytes, scratch_other = net.scratch_bytes;
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, sp, mem, obj, &sz, &err), AVLOC_OK);
+        CHECK(sz.arena_bytes == arena_other && sz.scratch_bytes == scratch_other && sz.obj_bytes == obj);
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, NULL, mem, obj, &sz, &err), AVLOC_OK);
+        CHECK(sz.arena_bytes == arena_file);
+        sp[0] = batch2;
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, sp, mem, obj, &sz, &err), AVLOC_ERR_SIZE);
+        CHECK(strstr(err.msg, "batch") != NULL && sz.arena_bytes == 0);
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, msize, NULL, mem, obj, NULL, &err), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_nn_query_sizes(NULL, msize, NULL, mem, obj, &sz, &err), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_nn_query_sizes(m, 40, NULL, mem, obj, &sz, &err), AVLOC_ERR_FORMAT);
+        CHECK(err.msg[0] != '\0' && sz.obj_bytes == 0);
+        sp[0] = other;
+    }
     sp[0] = batch2;
     CHECK_EQ_INT(avloc_nn_init_shapes(&net, m, msize, sp, mem, obj, &err), AVLOC_ERR_SIZE);
     CHECK(strstr(err.msg, "batch") != NULL);
@@ -675,6 +829,7 @@ int main(void)
     test_init_shapes();
     test_bad_args();
     test_hostile();
+    test_linear_paths();
     test_edge_cases();
     test_truncation();
     test_fuzz();

@@ -48,7 +48,7 @@ split() {
     local lang=$1 name=$2 libs=$3
     shift 3
     local objs=() f
-    for f in impl_core impl_dsp impl_gllim impl_nn main_split; do
+    for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca main_split; do
         compile "$lang" "$OUT/$name-$f-$lang.o" "$M/$f.c" "$@"
         objs+=("$OUT/$name-$f-$lang.o")
     done
@@ -76,9 +76,9 @@ for lang in c cxx; do
 
     # each module opt-out alone, then all together
     for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT \
-               AVLOC_NO_GLLIM_TRAINING ALL; do
+               AVLOC_NO_GLLIM_TRAINING AVLOC_NO_LINALG ALL; do
         if [ $opt = ALL ]; then
-            defs="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING"
+            defs="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG"
         else
             defs=-D$opt
         fi
@@ -102,10 +102,10 @@ done
 
 # The opt-outs also compile warning-free with the other kernel sets and with
 # clang (unused static helpers would show up here).
-for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING" \
-            -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING; do
+for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG" \
+            -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG; do
     for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
-        for f in impl_core impl_dsp impl_gllim impl_nn; do
+        for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca; do
             compile c "$OUT/x.o" "$M/$f.c" $defs $extra
             CC=clang compile c "$OUT/x.o" "$M/$f.c" $defs $extra
         done

@@ -28,6 +28,38 @@ def read_st(path):
     return t, meta
 
 
+def check_batch(avloc, model, graph, io, tmp):
+    """A batch of 2 (the golden sample twice) gives the golden outputs stacked;
+    an output without a batch dimension and a ragged batch are refused."""
+    args = [avloc, "nn", "run", "--model", model]
+    for k in range(len(graph["inputs"])):
+        p = os.path.join(tmp, "b%d.npy" % k)
+        np.save(p, np.concatenate([io["in%d" % k]] * 2))
+        args += ["--input", p]
+    bad = 0
+    for k, name in enumerate(graph["outputs"]):
+        out = os.path.join(tmp, "bout.npy")
+        ref = io["out%d" % k]
+        r = subprocess.run(args + ["-o", out, "--output", name], capture_output=True, text=True)
+        if ref.shape[0] != 1:  # no batch dimension to stack along
+            if r.returncode == 0 or "no batch dimension" not in r.stderr:
+                print("MISMATCH batch: %s output %s (shape %s) was not refused" % (model, name, ref.shape))
+                bad += 1
+            continue
+        y = np.load(out) if r.returncode == 0 else None
+        if y is None or y.shape != (2,) + ref.shape[1:] or not np.array_equal(y[0], y[1]) or \
+                not np.abs(y[0] - ref[0]).max() <= 1e-4 * max(np.abs(ref).max(), 1e-6):
+            print("MISMATCH batch of 2: %s output %s: %s" % (model, name, r.stderr.strip() or (y.shape if y is not None else "")))
+            bad += 1
+    if len(graph["inputs"]) > 1:  # ragged: the second input's batch differs
+        np.save(os.path.join(tmp, "b1.npy"), np.concatenate([io["in1"]] * 3))
+        r = subprocess.run(args + ["-o", os.path.join(tmp, "bout.npy")], capture_output=True, text=True)
+        if r.returncode == 0 or "the batch is 2" not in r.stderr:
+            print("MISMATCH batch: %s with a ragged batch was not refused" % model)
+            bad += 1
+    return bad
+
+
 def main():
     avloc = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "build", "avloc")
     cases = open(os.path.join(GOLDEN, "cases.txt")).read().split()
@@ -51,7 +83,8 @@ def main():
                 if y.shape != ref.shape or y.dtype != np.float32 or not err <= 1e-4:
                     print("MISMATCH %s output %s: shape %s vs %s, err %g" % (c, name, y.shape, ref.shape, err))
                     bad += 1
-    print("check_nn_cli: %d networks, %d mismatches" % (len(cases), bad))
+            bad += check_batch(avloc, model, graph, io, tmp)
+    print("check_nn_cli: %d networks (each also as a batch of 2), %d mismatches" % (len(cases), bad))
     sys.exit(1 if bad else 0)
 
 

@@ -101,6 +101,10 @@ def main():
         check("VQ-VAE decoder exported at 8x8, run at 6x10", dec, (rand(1, 8, 8, 8),), tmp, (rand(1, 8, 6, 10),))
         net = M.randomize_bn(M.AudioNet(n_ch=2, width=4, hidden=(8, 8), dec_ch=8, code_dim=4, latent_hw=(4, 4)))
         check("audio net exported at 32x32, run at 40x24", net, (rand(1, 2, 32, 32),), tmp, (rand(1, 2, 40, 24),))
+        check("VQ-VAE decoder, a batch of 3 (avloc nn run: 3 runs, stacked)", dec, (rand(1, 8, 8, 8),), tmp, (rand(3, 8, 8, 8),))
+        uv = M.randomize_bn(M.UVAE(base=8, latent=8, vis_ch=8))
+        check("U-VAE, a batch of 2 on both inputs", uv, (rand(1, 12, 36, 48), rand(1, 3, 72, 96)), tmp,
+              (rand(2, 12, 36, 48), rand(2, 3, 72, 96)))
         check("identity only (no nodes, output = input)", torch.nn.Sequential(torch.nn.Dropout(), torch.nn.Identity()), (rand(1, 2, 3, 4),), tmp)
         check("shared weights, output returned twice", Twice(), (rand(1, 3, 6, 5),), tmp)
         for seed in range(int(os.environ.get("AVLOC_NN_SEEDS", "40"))):

@@ -30,9 +30,9 @@ base_x=$(text gcc -O2)
 base_m=-
 [ $have_m4 = 1 ] && base_m=$(text arm-none-eabi-gcc -Os $M4 -DNDEBUG)
 echo "| everything | $base_x | | $base_m | |"
-ALL="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING"
-for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT AVLOC_NO_GLLIM_TRAINING ALL; do
-    if [ $opt = ALL ]; then defs=$ALL; name="all five"; else defs=-D$opt; name=\`$opt\`; fi
+ALL="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG"
+for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT AVLOC_NO_GLLIM_TRAINING AVLOC_NO_LINALG ALL; do
+    if [ $opt = ALL ]; then defs=$ALL; name="all six"; else defs=-D$opt; name=\`$opt\`; fi
     x=$(text gcc -O2 $defs)
     if [ $have_m4 = 1 ]; then
         m=$(text arm-none-eabi-gcc -Os $M4 -DNDEBUG $defs)

@@ -1,7 +1,8 @@
 /* Build mode "split": uses every module; the implementations live in
-   impl_core.c, impl_dsp.c, impl_gllim.c and impl_nn.c. */
+   impl_core.c, impl_dsp.c, impl_gllim.c, impl_nn.c and impl_rpca.c. */
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
+#include "avloc_rpca.h"
 #ifndef AVLOC_NO_SAFETENSORS /* (the network module reads safetensors files) */
 #include "avloc_nn.h"
 #endif

@@ -4,6 +4,7 @@
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
+#include "avloc_rpca.h"
 #ifndef AVLOC_NO_SAFETENSORS /* (the network module reads safetensors files) */
 #include "avloc_nn.h"
 #endif

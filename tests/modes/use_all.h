@@ -8,6 +8,7 @@
 #define AVLOC_MODES_USE_ALL_H
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -32,6 +33,7 @@ MODES_FN int modes_use_core(void)
     MODES_CHECK(avloc_result_str(AVLOC_OK)[0] == 'o');
     MODES_CHECK(avloc_gemm_f64(0, 0, 2, 2, 2, 1.0, A, 2, B, 2, 0.0, C, 2, NULL, 0) == AVLOC_OK);
     MODES_CHECK(C[0] == 19 && C[1] == 22 && C[2] == 43 && C[3] == 50);
+#ifndef AVLOC_NO_LINALG
     {   /* linear algebra: the singular values of diag(3, -4) */
         const double D[4] = {3, 0, 0, -4};
         double s[2], scr[64];
@@ -40,6 +42,7 @@ MODES_FN int modes_use_core(void)
         MODES_CHECK(avloc_svd_f64(2, 2, D, 2, NULL, 0, s, NULL, 0, scr, bytes) == AVLOC_OK);
         MODES_CHECK(s[0] == 4 && s[1] == 3);
     }
+#endif
     return 0;
 }
 
@@ -125,6 +128,29 @@ MODES_FN int modes_use_nn(void)
 }
 #endif
 
+#ifdef AVLOC_RPCA_H
+/* rpca: plain robust PCA of a constant 6 x 4 matrix is the matrix itself. */
+MODES_FN int modes_use_rpca(void)
+{
+    avloc_rpca_config c = avloc_rpca_config_default();
+    avloc_rpca r;
+    float D[24], L[24], S[24];
+    size_t ob = 0, sb = 0, i;
+    void *mem, *scr;
+    int ok;
+    for (i = 0; i < 24; i++) D[i] = 2.0f;
+    c.rows = 6; c.cols = 4;
+    MODES_CHECK(avloc_rpca_query(&c, &ob, &sb) == AVLOC_OK);
+    mem = malloc(ob); scr = malloc(sb);
+    ok = mem && scr && avloc_rpca_init(&r, &c, mem, ob) == AVLOC_OK &&
+         avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb) == AVLOC_OK && fabs(L[5] - 2.0f) < 1e-4f &&
+         fabs(S[7]) < 1e-4f;
+    free(mem); free(scr);
+    MODES_CHECK(ok);
+    return 0;
+}
+#endif
+
 MODES_FN int modes_use_all(void)
 {
     int bad = modes_use_core();
@@ -139,6 +165,9 @@ MODES_FN int modes_use_all(void)
 #endif
 #ifdef AVLOC_NN_H
     bad |= modes_use_nn();
+#endif
+#ifdef AVLOC_RPCA_H
+    bad |= modes_use_rpca();
 #endif
     return bad;
 }

@@ -1,0 +1,1718 @@
+/* avloc_rpca.h - robust PCA and audio-visual low-rank + sparse separation for
+   avloc: plain robust PCA (principal component pursuit by the inexact
+   augmented Lagrangian method), the audio-visual ADMM of "Audio-visual source
+   localization and separation using low-rank and sparsity", its windowed mode
+   for camera streams, and the pipeline video + audio -> sounding-pixel map,
+   mask and separated waveform.   v0.1.0
+
+   USAGE
+   -----
+   In exactly ONE C or C++ file:
+       #define AVLOC_IMPLEMENTATION      // core + every avloc header included
+       #include "avloc_rpca.h"
+   or, to place only this module's implementation in a file:
+       #define AVLOC_RPCA_IMPLEMENTATION
+       #include "avloc_rpca.h"
+   (then AVLOC_IMPLEMENTATION must be defined in exactly one file for the
+   core and the DSP module: SVD/SVT, GEMM, STFT, DCT and the Sylvester solve
+   come from there).
+
+       // 1. plain RPCA: D (m x n, row-major) = L (low rank) + S (sparse)
+       avloc_rpca_config cfg = avloc_rpca_config_default();
+       cfg.rows = m; cfg.cols = n;
+       size_t ob, sb;
+       avloc_rpca_query(&cfg, &ob, &sb);
+       avloc_rpca r;
+       avloc_rpca_init(&r, &cfg, malloc(ob), ob);
+       avloc_rpca_info info;
+       avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, malloc(sb), sb);
+
+       // 2. audio-visual: V (pixels x T), A (bins x T)
+       avloc_rpca_av_config ac = avloc_rpca_av_config_default();
+       ac.pixels = I1; ac.bins = I2; ac.frames = T;
+       avloc_rpca_av av;  avloc_rpca_av_state st;
+       avloc_rpca_av_query(&ac, &ob, &sb);
+       avloc_rpca_av_init(&av, &ac, malloc(ob), ob);
+       avloc_rpca_av_state_query(&av, &b2);
+       avloc_rpca_av_state_init(&st, &av, malloc(b2), b2);
+       avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, malloc(sb), sb);
+       // st.Pv: sounding pixels, st.Pa: their spectrogram
+
+       // 3. the whole pipeline (grey video + waveform), see avloc_rpca_pipe_*.
+
+   THE METHODS (derivations in docs/rpca.md)
+   -----------
+   Plain RPCA: min ||L||_* + lambda ||S||_1 s.t. D = L + S, inexact ALM of
+   Lin, Chen & Ma (2010) with their defaults: lambda = 1/sqrt(max(m, n)),
+   Y0 = D / max(||D||_2, ||D||_inf / lambda), mu0 = 1.25 / ||D||_2,
+   rho = 1.5, mu <= 1e7 mu0, stop when ||D - L - S||_F / ||D||_F < tol
+   (1e-7). The SVT uses the core's randomised truncated SVD with PROPACK-like
+   rank prediction (avloc_svt_f32), or a full Jacobi SVD (cfg.full_svd).
+
+   Audio-visual ADMM (the paper's Algorithm 1): V = Bv + Dv C, A = Ba + Da C,
+   Pv = Dv C, Pa = Da C, minimising ||Bv||_* + ||Ba||_* + l1 ||Pv||_1 +
+   l2 ||Pa||_1 + l3 tr(C L C^T) (L: path Laplacian of the frame chain).
+   Differences from the paper, each documented in docs/rpca.md:
+   - initialisation: the paper's all-zero start makes C C^T singular. Here
+     C0 = the top-K right singular vectors of the stacked, normalised
+     residuals [Rv/||Rv||_F ; Ra/||Ra||_F], R = X minus its per-row temporal
+     median (a robust static background), so C0 C0^T = I; Dv0 = Rv C0^T,
+     Da0 = Ra C0^T; Pv0 = Dv0 C0, Bv0 = V - Pv0 (the same for audio);
+     multipliers 0.
+   - regularisation: the augmented Lagrangian gets + mu*ridge*(||Dv||^2 +
+     ||Da||^2 + ||C||^2): each D and C step stays an exact minimiser, the
+     K x K systems stay positive definite when C or D lose rank, and the
+     scale ambiguity D C = (D s)(C / s) is fixed.
+   - the C step solves (Dv^T Dv + Da^T Da + ridge I) C + (l3/mu) C L = R by
+     the DCT diagonalisation of L (avloc_sylvester_path_f64).
+   - stopping: primal residual (largest of the four constraint violations,
+     each relative to ||V||_F or ||A||_F) and dual residual (largest
+     relative change of Bv, Ba, Pv, Pa in one iteration) both below tol.
+
+   MEMORY: every object is read-only after init (the SVT's mutable
+   randomised-SVD object lives in the per-call scratch). Nothing allocates.
+   All entry points validate their input: AVLOC_ERR_NULL, _SIZE, _PARAM,
+   _NONFINITE, _WORKSPACE, _STATE (zeroed or destroyed object).
+
+   BAD INPUT (tested in tests/test_rpca.c): an all-zero D gives L = S = 0,
+   0 iterations, converged; a constant or rank-one D gives L = D, S = 0;
+   NaN/Inf -> AVLOC_ERR_NONFINITE with nothing written; T = 1 is valid (the
+   Laplacian is 0); K > T -> AVLOC_ERR_PARAM; K > min(pixels, bins) ->
+   AVLOC_ERR_PARAM; a scratch smaller than the query -> AVLOC_ERR_WORKSPACE.
+
+   Licence: MIT (see LICENSE).
+*/
+#ifndef AVLOC_RPCA_H
+#define AVLOC_RPCA_H
+
+#include "avloc.h"
+#include "avloc_dsp.h" /* STFT (pipeline), DCT path-Sylvester solve (the C step) */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Progress: called after every iteration with the residuals and the
+   penalty; return non-zero to stop (the result so far is kept). */
+typedef int (*avloc_rpca_progress_fn)(void *user, size_t iter, double primal, double dual, double mu);
+
+typedef struct avloc_rpca_info {
+    size_t iters;      /* iterations run */
+    double primal;     /* final primal residual (relative) */
+    double dual;       /* final dual residual (relative change) */
+    double mu;         /* final penalty */
+    size_t rank;       /* rank of the last SVT (plain: L; av: Bv) */
+    size_t nnz;        /* non-zeros of S (plain) or Pv (av) */
+    int converged;     /* 1 when both residuals reached tol */
+} avloc_rpca_info;
+
+/* ------------------------------------------------------------ plain RPCA */
+typedef struct avloc_rpca_config {
+    size_t rows, cols;     /* m, n (no default) */
+    double lambda;         /* 0: 1/sqrt(max(m, n)) */
+    double mu0;            /* 0: 1.25 / ||D||_2 */
+    double rho;            /* 1.5 */
+    double mu_max_ratio;   /* mu <= ratio * mu0 (1e7) */
+    double tol;            /* 1e-7: ||D - L - S||_F / ||D||_F */
+    size_t max_iter;       /* 500 */
+    size_t max_rank;       /* largest rank of L the truncated SVD may compute: 0 = min(m, n) */
+    int full_svd;          /* 1: full Jacobi SVD every step (checks, small matrices) */
+    avloc_rpca_progress_fn progress;
+    void *user;
+} avloc_rpca_config;
+
+typedef struct avloc_rpca {
+    avloc_rpca_config cfg;
+    double lambda;         /* the lambda in use */
+    size_t scratch_bytes;
+    unsigned magic;
+} avloc_rpca;
+
+AVLOC_API avloc_rpca_config avloc_rpca_config_default(void);
+AVLOC_API avloc_result avloc_rpca_query(const avloc_rpca_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_init(avloc_rpca *r, const avloc_rpca_config *cfg, void *mem, size_t bytes);
+AVLOC_API void avloc_rpca_destroy(avloc_rpca *r);
+/* D, L, S: rows x cols, row-major, contiguous. Ydual (optional, may be NULL)
+   receives the final multiplier Y (the dual certificate: ||Y||_2 <= 1,
+   |Y_ij| <= lambda, Y_ij = lambda sign(S_ij) where S_ij != 0). L and S must
+   not overlap D. */
+AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
+                                            float *Ydual, avloc_rpca_info *info,
+                                            void *scratch, size_t scratch_bytes);
+
+/* ------------------------------------------------------ audio-visual ADMM */
+typedef struct avloc_rpca_av_config {
+    size_t pixels, bins, frames; /* I1, I2, T (no default) */
+    size_t K;              /* shared components (default 3) */
+    double lambda1;        /* 0: 1/sqrt(max(pixels, frames)) */
+    double lambda2;        /* 0: 1/sqrt(max(bins, frames)) */
+    double lambda3;        /* temporal smoothness of C (default 0.05) */
+    double rho;            /* mu growth (default 1.2) */
+    double mu0;            /* 0: 1.25 / max(||V||_2, ||A||_2) */
+    double mu_max_ratio;   /* mu <= ratio * mu0 (default 8, see docs/rpca.md) */
+    double ridge;          /* default 1e-3, see the doc block */
+    double tol;            /* primal and dual tolerance (default 1e-4) */
+    size_t max_iter;       /* default 100 */
+    size_t max_rank;       /* truncated-SVD cap for Bv and Ba: 0 = min(rows, T) */
+    avloc_rpca_progress_fn progress;
+    void *user;
+} avloc_rpca_av_config;
+
+typedef struct avloc_rpca_av {
+    avloc_rpca_av_config cfg;
+    double lambda1, lambda2; /* in use */
+    size_t scratch_bytes;
+    avloc_sylvester_path syl; /* the C step */
+    unsigned magic;
+} avloc_rpca_av;
+
+/* The iterate: all caller memory, laid out by avloc_rpca_av_state_init.
+   Row-major: Bv, Pv, Y, G pixels x T; Ba, Pa, Z, F bins x T; Dv pixels x K;
+   Da bins x K; C K x T. */
+typedef struct avloc_rpca_av_state {
+    float *Bv, *Pv, *Ba, *Pa, *Dv, *Da, *C;
+    float *Y, *G, *Z, *F;  /* multipliers of V = Bv + DvC, Pv = DvC, A = Ba + DaC, Pa = DaC */
+    double mu;
+    size_t iters;          /* iterations since the last start */
+} avloc_rpca_av_state;
+
+AVLOC_API avloc_rpca_av_config avloc_rpca_av_config_default(void);
+AVLOC_API avloc_result avloc_rpca_av_query(const avloc_rpca_av_config *cfg, size_t *obj_bytes,
+                                           size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_av_init(avloc_rpca_av *o, const avloc_rpca_av_config *cfg, void *mem,
+                                          size_t bytes);
+AVLOC_API void avloc_rpca_av_destroy(avloc_rpca_av *o);
+AVLOC_API avloc_result avloc_rpca_av_state_query(const avloc_rpca_av *o, size_t *bytes);
+AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const avloc_rpca_av *o, void *mem,
+                                                size_t bytes);
+/* The initialisation of the doc block (mu = mu0, iters = 0). */
+AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes);
+/* Warm start from the Dv, Da, C already in s (a previous solve or window):
+   Pv = Dv C, Bv = V - Pv (same for audio), multipliers 0, mu = mu0. */
+AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                              avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes);
+/* One iteration of Algorithm 1 (steps 4-15) on s; primal/dual (optional)
+   receive the residuals. */
+AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 avloc_rpca_av_state *s, double *primal, double *dual,
+                                                 void *scratch, size_t scratch_bytes);
+/* start (warm == 0) or warm start (warm != 0), then iterate until both
+   residuals are below tol, max_iter, or the progress callback says stop. */
+AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, int warm, avloc_rpca_info *info,
+                                               void *scratch, size_t scratch_bytes);
+
+/* Windowed mode (live video): the object is configured for a window of
+   cfg.frames = W frames. V (pixels x total) and A (bins x total) hold a
+   whole clip (row stride `total`); windows start every W - overlap frames
+   (the last one is aligned to the end), each is warm-started from the
+   previous window's Dv, Da and C (C shifted by the hop, new frames copy the
+   last column), so time and memory per window are those of one W-frame
+   solve. Pv_out (pixels x total) and Pa_out (bins x total; either may be
+   NULL) receive the windows' Pv and Pa averaged where windows overlap. s is
+   one window's state. info gets the sum of iterations and the worst
+   residuals; *windows (optional) the number of windows. */
+AVLOC_API avloc_result avloc_rpca_av_windows_scratch(const avloc_rpca_av *o, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 size_t total, size_t overlap, avloc_rpca_av_state *s,
+                                                 float *Pv_out, float *Pa_out, avloc_rpca_info *info,
+                                                 size_t *windows, void *scratch, size_t scratch_bytes);
+
+/* --------------------------------------------------------------- pipeline */
+/* Building blocks (also used by the pipeline object):
+   - video: grey frames float [T][H][W] (e.g. Y/255) -> V (pixels x T) by
+     box downsampling by `down` (pixels = (H/down) * (W/down), rows/columns
+     past a whole block dropped).
+   - audio pooling: magnitudes mag [n_stft][bins] (STFT frame j centred at
+     j * hop / rate seconds) -> A [bins][T]: column t is the mean of the
+     frames whose centre falls in [t / fps, (t + 1) / fps) (the nearest frame
+     when none does).
+   - localisation map: map[p] = sum_t |Pv[p][t]|.
+   - mask (the threshold rule): the map is smoothed by a box of `box` x
+     `box` pixels (mean over the part inside the image; box 1: none), then
+     pixel p is sounding when smoothed[p] >= thresh * max(smoothed), then
+     upsampled by `down` (nearest). Defaults (pipeline) box 7 at 64 x 64,
+     thresh 0.3, chosen on training scenes (docs/rpca.md). tmp: h*w floats. */
+AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
+                                            size_t down, float *V);
+AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
+                                           double fps, size_t T, float *A);
+AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map);
+AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
+                                          size_t W, size_t box, double thresh, float *tmp, unsigned char *mask);
+
+typedef enum avloc_rpca_mode {
+    AVLOC_RPCA_SEPARATE = 0, /* target + interferer: soft mask Pa+ / (Pa+ + |Ba|) */
+    AVLOC_RPCA_DENOISE = 1   /* speech in noise: the same model, Wiener-like mask Pa+^2 / (Pa+^2 + Ba^2) */
+} avloc_rpca_mode;
+
+typedef struct avloc_rpca_pipe_config {
+    size_t width, height, frames; /* video (no default) */
+    size_t n_samples;      /* audio samples (no default) */
+    double fps;            /* video frame rate (default 25) */
+    double sample_rate;    /* audio rate (default 16000) */
+    size_t down;           /* video downsampling (default 1) */
+    avloc_stft_config stft; /* n_fft 512, hop 128, Hann: 257 bins */
+    avloc_rpca_av_config av; /* pixels/bins/frames are filled in by the pipeline */
+    avloc_rpca_mode mode;
+    double mask_thresh;    /* fraction of the smoothed map's maximum (default 0.3) */
+    size_t mask_box;       /* smoothing box side in video pixels (default 7; 1: none) */
+    size_t window_frames;  /* 0: whole clip in one solve; else windowed mode */
+    size_t overlap;        /* frames shared by successive windows */
+    int audio_rpca;        /* 1 (default): the separation mask comes from a plain RPCA of the
+                              full-resolution magnitude spectrogram (see docs/rpca.md); 0: from Pa, Ba */
+    double audio_lambda;   /* that RPCA's lambda in units of 1/sqrt(max(frames, bins)) (default 0.5) */
+    double av_gate;        /* 0..1: how much the AV activation of Pa gates that mask in time (default 0) */
+} avloc_rpca_pipe_config;
+
+typedef struct avloc_rpca_pipe {
+    avloc_rpca_pipe_config cfg;
+    size_t h, w, pixels, bins, n_stft; /* downsampled size, spectrogram */
+    avloc_stft_f32 stft;
+    avloc_rpca_av av;
+    avloc_rpca arpca;      /* n_stft x bins plain RPCA (audio_rpca) */
+    size_t scratch_bytes;
+    unsigned magic;
+} avloc_rpca_pipe;
+
+typedef struct avloc_rpca_pipe_out {
+    float *map;            /* height x width (full size), or NULL */
+    unsigned char *mask;   /* height x width, 255 = sounding, or NULL */
+    float *target;         /* n_samples, or NULL */
+} avloc_rpca_pipe_out;
+
+AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void);
+AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
+                                             size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
+                                            size_t bytes);
+AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p);
+/* frames [T][H][W] grey floats, audio [n_samples]. V and A are each scaled
+   to unit Frobenius norm before the solve (the masks are scale-free). */
+AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const float *frames,
+                                               const float *audio, avloc_rpca_pipe_out *out,
+                                               avloc_rpca_info *info, void *scratch, size_t scratch_bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AVLOC_RPCA_H */
+
+/* ====================================================================== */
+/*                            IMPLEMENTATION                              */
+/* ====================================================================== */
+#if defined(AVLOC_IMPLEMENTATION) && !defined(AVLOC_RPCA_IMPLEMENTATION)
+#define AVLOC_RPCA_IMPLEMENTATION
+#endif
+#if defined(AVLOC_RPCA_IMPLEMENTATION) && !defined(AVLOC_RPCA_IMPLEMENTATION_DONE)
+#define AVLOC_RPCA_IMPLEMENTATION_DONE
+
+#include <math.h>
+#include <string.h>
+
+#define AVLOC__RPCA_MAGIC 0x52504341u /* "RPCA" */
+#define AVLOC__RPCA_AV_MAGIC 0x52504156u /* "RPAV" */
+#define AVLOC__RPCA_PIPE_MAGIC 0x52505050u /* "RPPP" */
+
+/* ------------------------------------------------------- small helpers */
+
+static double avloc__rpca_sumsq(const float *x, size_t n)
+{
+    double s = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) s += (double)x[i] * x[i];
+    return s;
+}
+
+static double avloc__rpca_maxabs(const float *x, size_t n)
+{
+    double mx = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) { double a = fabs((double)x[i]); if (a > mx) mx = a; }
+    return mx;
+}
+
+/* Soft threshold (the proximal step of tau ||.||_1). */
+static float avloc__rpca_shrink(float x, float tau)
+{
+    return x > tau ? x - tau : (x < -tau ? x + tau : 0.0f);
+}
+
+/* m x n product count, refusing overflow. */
+static int avloc__rpca_mn(size_t m, size_t n, size_t *mn)
+{
+    return avloc_size_mul(m, n, mn) && *mn > 0;
+}
+
+/* --------------------------------------------------------------- SVT */
+/* One SVT engine per matrix shape: the core's randomised truncated SVD with
+   rank prediction (avloc_svt_f32), or, with full != 0, a full Jacobi SVD
+   (avloc_svd_f32) thresholded by hand (the reference the tests compare
+   with). Lives in per-call scratch: the tsvd object is mutable. */
+typedef struct avloc__rpca_svt {
+    avloc_tsvd *t;
+    int full;
+    size_t m, n, r;          /* r = min(m, n) */
+    float *U, *s, *Vt;       /* full mode */
+    void *svd_scr, *gemm;
+    size_t svd_bytes, gemm_bytes;
+} avloc__rpca_svt;
+
+static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, size_t m, size_t n,
+                                           size_t max_rank, int full)
+{
+    avloc_tsvd_config tc = avloc_tsvd_config_default();
+    size_t tb, r = m < n ? m : n;
+    void *tm;
+    avloc_result e;
+    memset(v, 0, sizeof *v);
+    v->m = m; v->n = n; v->r = r; v->full = full;
+    tc.m = m; tc.n = n;
+    tc.max_rank = (max_rank == 0 || max_rank > r) ? r : max_rank;
+    if ((e = avloc_tsvd_query(&tc, &tb)) != AVLOC_OK) return e;
+    v->t = AVLOC_PUSH(a, avloc_tsvd, 1);
+    tm = avloc_arena_push(a, tb, 1, AVLOC_ALIGN);
+    if (full) {
+        if ((e = avloc_svd_scratch_f32(m, n, &v->svd_bytes)) != AVLOC_OK) return e;
+        if ((e = avloc_gemm_scratch_f32(m, n, r, &v->gemm_bytes)) != AVLOC_OK) return e;
+        v->U = AVLOC_PUSH(a, float, m * r);  /* r <= min: m * r cannot overflow past m * n */
+        v->s = AVLOC_PUSH(a, float, r);
+        v->Vt = AVLOC_PUSH(a, float, r * n);
+        v->svd_scr = avloc_arena_push(a, v->svd_bytes, 1, AVLOC_ALIGN);
+        v->gemm = avloc_arena_push(a, v->gemm_bytes, 1, AVLOC_ALIGN);
+    }
+    if (a->base && avloc_arena_status(a) == AVLOC_OK)
+        return avloc_tsvd_init(v->t, &tc, tm, tb);
+    return AVLOC_OK;
+}
+
+/* out = U max(S - tau, 0) V^T of A (m x n, contiguous); out may be A. */
+static avloc_result avloc__rpca_svt_run(avloc__rpca_svt *v, const float *A, float tau, float *out,
+                                        size_t *rank)
+{
+    size_t i, j, k = 0;
+    avloc_result e;
+    if (!v->full) return avloc_svt_f32(v->t, A, v->n, tau, out, v->n, rank);
+    e = avloc_svd_f32(v->m, v->n, A, v->n, v->U, v->r, v->s, v->Vt, v->n, v->svd_scr, v->svd_bytes);
+    if (e != AVLOC_OK) return e;
+    while (k < v->r && v->s[k] > tau) k++;
+    for (i = 0; i < k; i++)
+        for (j = 0; j < v->n; j++) v->Vt[i * v->n + j] *= v->s[i] - tau;
+    *rank = k;
+    if (k == 0) { memset(out, 0, v->m * v->n * sizeof *out); return AVLOC_OK; }
+    return avloc_gemm_f32(0, 0, v->m, v->n, k, 1.0f, v->U, v->r, v->Vt, v->n, 0.0f, out, v->n,
+                          v->gemm, v->gemm_bytes);
+}
+
+/* ||A||_2 by a rank-1 truncated SVD (warm start left for the SVT). */
+static avloc_result avloc__rpca_norm2(avloc__rpca_svt *v, const float *A, double *norm2)
+{
+    float s1 = 0.0f;
+    avloc_result e = avloc_tsvd_f32(v->t, A, v->n, 1, NULL, 0, &s1, NULL, 0);
+    *norm2 = s1;
+    return e;
+}
+
+/* ------------------------------------------------------------ plain RPCA */
+
+AVLOC_API avloc_rpca_config avloc_rpca_config_default(void)
+{
+    avloc_rpca_config c;
+    memset(&c, 0, sizeof c);
+    c.rho = 1.5;
+    c.mu_max_ratio = 1e7;
+    c.tol = 1e-7;
+    c.max_iter = 500;
+    return c;
+}
+
+static avloc_result avloc__rpca_check_cfg(const avloc_rpca_config *c)
+{
+    size_t mn;
+    if (!avloc__rpca_mn(c->rows, c->cols, &mn)) return c->rows && c->cols ? AVLOC_ERR_OVERFLOW : AVLOC_ERR_SIZE;
+    /* NaN tested on the bits: -ffast-math folds the comparisons below */
+    if (!avloc__finite_f64(c->lambda) || !avloc__finite_f64(c->mu0) || !avloc__finite_f64(c->rho) ||
+        !avloc__finite_f64(c->mu_max_ratio) || !avloc__finite_f64(c->tol))
+        return AVLOC_ERR_PARAM;
+    if (!(c->lambda >= 0.0) || !(c->mu0 >= 0.0) || !(c->rho >= 1.0) || !(c->mu_max_ratio >= 1.0) ||
+        !(c->tol > 0.0) || c->max_iter == 0 || c->lambda > 1e30 || c->mu0 > 1e30 || c->rho > 1e3 ||
+        c->mu_max_ratio > 1e30)
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Per-call scratch of the plain solver. */
+typedef struct avloc__rpca_ws {
+    avloc__rpca_svt svt;
+    float *Y, *T;
+} avloc__rpca_ws;
+
+static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_config *c, avloc__rpca_ws *w)
+{
+    size_t mn = c->rows * c->cols; /* checked by check_cfg */
+    avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd);
+    if (e != AVLOC_OK) return e;
+    w->Y = AVLOC_PUSH(a, float, mn);
+    w->T = AVLOC_PUSH(a, float, mn);
+    return avloc_arena_status(a);
+}
+
+static avloc_result avloc__rpca_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_rpca_config *c = (const avloc_rpca_config *)vcfg;
+    avloc_arena m;
+    avloc__rpca_ws w;
+    avloc_result e;
+    (void)a;
+    avloc_arena_init(&m, NULL, 0);
+    if ((e = avloc__rpca_ws_layout(&m, c, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = avloc_arena_needed(&m);
+    if (obj) {
+        avloc_rpca *r = (avloc_rpca *)obj;
+        r->cfg = *c;
+        r->lambda = c->lambda > 0.0 ? c->lambda
+                                    : 1.0 / sqrt((double)(c->rows > c->cols ? c->rows : c->cols));
+        r->scratch_bytes = *scratch_bytes;
+        r->magic = AVLOC__RPCA_MAGIC;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_query(const avloc_rpca_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
+{
+    avloc_result e;
+    if (!cfg || !obj_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_check_cfg(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_query(avloc__rpca_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_init(avloc_rpca *r, const avloc_rpca_config *cfg, void *mem, size_t bytes)
+{
+    avloc_result e;
+    if (!r) return AVLOC_ERR_NULL;
+    memset(r, 0, sizeof *r);
+    if (!cfg || !mem) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_check_cfg(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_init(avloc__rpca_layout, r, sizeof *r, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_rpca_destroy(avloc_rpca *r)
+{
+    if (r) memset(r, 0, sizeof *r);
+}
+
+/* The trivial answer for D == 0. */
+static void avloc__rpca_zero(float *L, float *S, float *Yd, size_t mn, avloc_rpca_info *info)
+{
+    memset(L, 0, mn * sizeof *L);
+    memset(S, 0, mn * sizeof *S);
+    if (Yd) memset(Yd, 0, mn * sizeof *Yd);
+    memset(info, 0, sizeof *info);
+    info->converged = 1;
+}
+
+/* S = shrink(D - L + Y/mu, lambda/mu); returns ||S_new - S_old||^2, counts nnz. */
+static double avloc__rpca_sparse_step(const float *D, const float *L, const float *Y, float *S, size_t mn,
+                                      double mu, double lambda, size_t *nnz)
+{
+    float imu = (float)(1.0 / mu), tau = (float)(lambda / mu);
+    double ds = 0.0;
+    size_t i, k = 0;
+    for (i = 0; i < mn; i++) {
+        float s = avloc__rpca_shrink(D[i] - L[i] + Y[i] * imu, tau);
+        ds += (double)(s - S[i]) * (s - S[i]);
+        k += s != 0.0f;
+        S[i] = s;
+    }
+    *nnz = k;
+    return ds;
+}
+
+/* Y += mu (D - L - S); returns ||D - L - S||^2. */
+static double avloc__rpca_dual_step(const float *D, const float *L, const float *S, float *Y, size_t mn,
+                                    double mu)
+{
+    float fmu = (float)mu;
+    double z2 = 0.0;
+    size_t i;
+    for (i = 0; i < mn; i++) {
+        float z = D[i] - L[i] - S[i];
+        z2 += (double)z * z;
+        Y[i] += fmu * z;
+    }
+    return z2;
+}
+
+AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
+                                            float *Ydual, avloc_rpca_info *info,
+                                            void *scratch, size_t scratch_bytes)
+{
+    avloc_rpca_info inf;
+    avloc__rpca_ws w;
+    avloc_arena a;
+    size_t mn, i, it;
+    double nf, n2, ninf, scale, mu, mu_max;
+    avloc_result e;
+    if (!r || !D || !L || !S || !scratch) return AVLOC_ERR_NULL;
+    if (r->magic != AVLOC__RPCA_MAGIC) return AVLOC_ERR_STATE;
+    mn = r->cfg.rows * r->cfg.cols;
+    if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
+    if (scratch_bytes < r->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    memset(&inf, 0, sizeof inf);
+    nf = sqrt(avloc__rpca_sumsq(D, mn));
+    if (nf == 0.0) { avloc__rpca_zero(L, S, Ydual, mn, info ? info : &inf); return AVLOC_OK; }
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_ws_layout(&a, &r->cfg, &w)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_norm2(&w.svt, D, &n2)) != AVLOC_OK) return e;
+    if (!(n2 > 0.0)) return AVLOC_ERR_NUMERIC;
+    ninf = avloc__rpca_maxabs(D, mn);
+    /* Lin-Chen-Ma: Y0 = D / J(D), J = max(||D||_2, ||D||_inf / lambda) */
+    scale = n2 > ninf / r->lambda ? n2 : ninf / r->lambda;
+    for (i = 0; i < mn; i++) w.Y[i] = (float)(D[i] / scale);
+    memset(S, 0, mn * sizeof *S);
+    mu = r->cfg.mu0 > 0.0 ? r->cfg.mu0 : 1.25 / n2;
+    mu_max = mu * r->cfg.mu_max_ratio;
+    for (it = 1; it <= r->cfg.max_iter; it++) {
+        float imu = (float)(1.0 / mu);
+        double ds, z2;
+        for (i = 0; i < mn; i++) w.T[i] = D[i] - S[i] + w.Y[i] * imu;
+        if ((e = avloc__rpca_svt_run(&w.svt, w.T, imu, L, &inf.rank)) != AVLOC_OK) return e;
+        ds = avloc__rpca_sparse_step(D, L, w.Y, S, mn, mu, r->lambda, &inf.nnz);
+        z2 = avloc__rpca_dual_step(D, L, S, w.Y, mn, mu);
+        inf.iters = it;
+        inf.primal = sqrt(z2) / nf;
+        inf.dual = mu * sqrt(ds) / nf;
+        inf.mu = mu;
+        mu = mu * r->cfg.rho < mu_max ? mu * r->cfg.rho : mu_max;
+        if (inf.primal < r->cfg.tol) { inf.converged = 1; break; }
+        if (r->cfg.progress && r->cfg.progress(r->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
+    }
+    if (Ydual) memcpy(Ydual, w.Y, mn * sizeof *Ydual);
+    if (info) *info = inf;
+    return AVLOC_OK;
+}
+
+/* ------------------------------------------------------ audio-visual ADMM */
+
+AVLOC_API avloc_rpca_av_config avloc_rpca_av_config_default(void)
+{
+    avloc_rpca_av_config c;
+    memset(&c, 0, sizeof c);
+    c.K = 3;
+    c.lambda3 = 0.05;
+    c.rho = 1.2;
+    c.mu_max_ratio = 8.0;
+    c.ridge = 1e-3;
+    c.tol = 1e-4;
+    c.max_iter = 100;
+    return c;
+}
+
+static avloc_result avloc__rpca_av_check(const avloc_rpca_av_config *c)
+{
+    size_t t1, t2;
+    if (c->pixels == 0 || c->bins == 0 || c->frames == 0 || c->K == 0) return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(c->pixels, c->frames, &t1) || !avloc_size_mul(c->bins, c->frames, &t2) ||
+        !avloc_size_mul(t1, 8 * sizeof(float), &t1) || !avloc_size_mul(t2, 8 * sizeof(float), &t2) ||
+        !avloc_size_mul(c->frames, c->frames * sizeof(double), &t1))
+        return AVLOC_ERR_OVERFLOW;
+    if (c->K > c->frames || c->K > c->pixels || c->K > c->bins) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(c->lambda1) || !avloc__finite_f64(c->lambda2) || !avloc__finite_f64(c->lambda3) ||
+        !avloc__finite_f64(c->rho) || !avloc__finite_f64(c->mu0) || !avloc__finite_f64(c->mu_max_ratio) ||
+        !avloc__finite_f64(c->ridge) || !avloc__finite_f64(c->tol))
+        return AVLOC_ERR_PARAM; /* on the bits: -ffast-math folds NaN comparisons */
+    if (!(c->lambda1 >= 0.0 && c->lambda1 < 1e30) || !(c->lambda2 >= 0.0 && c->lambda2 < 1e30) ||
+        !(c->lambda3 >= 0.0 && c->lambda3 < 1e30) || !(c->rho >= 1.0 && c->rho <= 1e3) ||
+        !(c->mu0 >= 0.0 && c->mu0 < 1e30) || !(c->mu_max_ratio >= 1.0 && c->mu_max_ratio < 1e30) ||
+        !(c->ridge > 0.0 && c->ridge < 1e30) || !(c->tol > 0.0) || c->max_iter == 0)
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Per-call scratch of the ADMM: SVT engines, work matrices, K x K and
+   K x T double blocks, GEMM packing, the Sylvester and eigh scratch. */
+typedef struct avloc__rpca_avws {
+    avloc__rpca_svt sv, sa;
+    float *Tv, *Ta, *DCv, *DCa;   /* work, and the current products Dv C, Da C */
+    float *WCv, *WCa;             /* W C^T (pixels x K, bins x K) */
+    float *kk, *kt;               /* K x K and K x T float results */
+    double *Md, *Rd, *Cd;         /* K x K, K x T, K x T */
+    double *G, *ev, *w;           /* start: T x T Gram, its eigenvectors, eigenvalues */
+    float *Gf, *med;              /* T x T float Gram, T median buffer */
+    void *gemm, *syl, *eig;
+    size_t gemm_bytes, syl_bytes, eig_bytes;
+} avloc__rpca_avws;
+
+static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av *o, avloc__rpca_avws *w)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, big = I1 > I2 ? I1 : I2;
+    avloc_result e;
+    memset(w, 0, sizeof *w);
+    if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0)) != AVLOC_OK) return e;
+    if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
+                                    &w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    if ((e = avloc_eigh_scratch_f64(T, &w->eig_bytes)) != AVLOC_OK) return e;
+    w->syl_bytes = o->syl.scratch_bytes;
+    w->Tv = AVLOC_PUSH(a, float, I1 * T);
+    w->DCv = AVLOC_PUSH(a, float, I1 * T);
+    w->Ta = AVLOC_PUSH(a, float, I2 * T);
+    w->DCa = AVLOC_PUSH(a, float, I2 * T);
+    w->WCv = AVLOC_PUSH(a, float, I1 * K);
+    w->WCa = AVLOC_PUSH(a, float, I2 * K);
+    w->kk = AVLOC_PUSH(a, float, K * K);
+    w->kt = AVLOC_PUSH(a, float, K * T);
+    w->Md = AVLOC_PUSH(a, double, K * K);
+    w->Rd = AVLOC_PUSH(a, double, K * T);
+    w->Cd = AVLOC_PUSH(a, double, K * T);
+    w->G = AVLOC_PUSH(a, double, T * T);
+    w->ev = AVLOC_PUSH(a, double, T * T);
+    w->w = AVLOC_PUSH(a, double, T);
+    w->Gf = AVLOC_PUSH(a, float, T * T);
+    w->med = AVLOC_PUSH(a, float, T);
+    w->gemm = avloc_arena_push(a, w->gemm_bytes, 1, AVLOC_ALIGN);
+    w->syl = avloc_arena_push(a, w->syl_bytes, 1, AVLOC_ALIGN);
+    w->eig = avloc_arena_push(a, w->eig_bytes, 1, AVLOC_ALIGN);
+    return avloc_arena_status(a);
+}
+
+static avloc_result avloc__rpca_av_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_rpca_av_config *c = (const avloc_rpca_av_config *)vcfg;
+    avloc_rpca_av tmp, *o = obj ? (avloc_rpca_av *)obj : &tmp;
+    avloc_sylvester_path_config pc;
+    avloc__rpca_avws w;
+    avloc_arena m;
+    size_t ob, sb;
+    void *mem;
+    avloc_result e;
+    memset(&tmp, 0, sizeof tmp);
+    pc.k = c->K;
+    pc.t = c->frames;
+    if ((e = avloc_sylvester_path_query(&pc, &ob, &sb)) != AVLOC_OK) return e;
+    mem = avloc_arena_push(a, ob, 1, AVLOC_ALIGN);
+    if (obj) {
+        if (!mem) return AVLOC_ERR_WORKSPACE;
+        if ((e = avloc_sylvester_path_init(&o->syl, &pc, mem, ob)) != AVLOC_OK) return e;
+    } else {
+        o->syl.scratch_bytes = sb;
+    }
+    o->cfg = *c;
+    o->lambda1 = c->lambda1 > 0.0 ? c->lambda1 : 1.0 / sqrt((double)(c->pixels > c->frames ? c->pixels : c->frames));
+    o->lambda2 = c->lambda2 > 0.0 ? c->lambda2 : 1.0 / sqrt((double)(c->bins > c->frames ? c->bins : c->frames));
+    avloc_arena_init(&m, NULL, 0);
+    if ((e = avloc__rpca_avws_layout(&m, o, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = o->scratch_bytes = avloc_arena_needed(&m);
+    if (obj) o->magic = AVLOC__RPCA_AV_MAGIC;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_query(const avloc_rpca_av_config *cfg, size_t *obj_bytes,
+                                           size_t *scratch_bytes)
+{
+    avloc_result e;
+    if (!cfg || !obj_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_av_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_query(avloc__rpca_av_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_init(avloc_rpca_av *o, const avloc_rpca_av_config *cfg, void *mem,
+                                          size_t bytes)
+{
+    avloc_result e;
+    if (!o) return AVLOC_ERR_NULL;
+    memset(o, 0, sizeof *o);
+    if (!cfg || !mem) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_av_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_init(avloc__rpca_av_layout, o, sizeof *o, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_rpca_av_destroy(avloc_rpca_av *o)
+{
+    if (!o) return;
+    avloc_sylvester_path_destroy(&o->syl);
+    memset(o, 0, sizeof *o);
+}
+
+static avloc_result avloc__rpca_state_layout(avloc_arena *a, void *obj, const void *vo, size_t *scratch_bytes)
+{
+    const avloc_rpca_av *o = (const avloc_rpca_av *)vo;
+    avloc_rpca_av_state tmp, *s = obj ? (avloc_rpca_av_state *)obj : &tmp;
+    size_t v = o->cfg.pixels * o->cfg.frames, u = o->cfg.bins * o->cfg.frames, K = o->cfg.K;
+    *scratch_bytes = 0;
+    s->Bv = AVLOC_PUSH(a, float, v);
+    s->Pv = AVLOC_PUSH(a, float, v);
+    s->Y = AVLOC_PUSH(a, float, v);
+    s->G = AVLOC_PUSH(a, float, v);
+    s->Ba = AVLOC_PUSH(a, float, u);
+    s->Pa = AVLOC_PUSH(a, float, u);
+    s->Z = AVLOC_PUSH(a, float, u);
+    s->F = AVLOC_PUSH(a, float, u);
+    s->Dv = AVLOC_PUSH(a, float, o->cfg.pixels * K);
+    s->Da = AVLOC_PUSH(a, float, o->cfg.bins * K);
+    s->C = AVLOC_PUSH(a, float, K * o->cfg.frames);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_state_query(const avloc_rpca_av *o, size_t *bytes)
+{
+    if (!o || !bytes) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    return avloc_layout_query(avloc__rpca_state_layout, o, bytes, NULL);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const avloc_rpca_av *o, void *mem,
+                                                size_t bytes)
+{
+    if (!s) return AVLOC_ERR_NULL;
+    memset(s, 0, sizeof *s);
+    if (!o || !mem) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    return avloc_layout_init(avloc__rpca_state_layout, s, sizeof *s, o, mem, bytes);
+}
+
+/* Common entry checks of the compute calls; lays the scratch out. */
+static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V, const float *A,
+                                         const avloc_rpca_av_state *s, void *scratch, size_t bytes,
+                                         avloc__rpca_avws *w)
+{
+    avloc_arena a;
+    if (!o || !V || !A || !s || !scratch) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    if (!s->Bv || !s->C) return AVLOC_ERR_STATE;
+    if (bytes < o->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    avloc_arena_init(&a, scratch, bytes);
+    return avloc__rpca_avws_layout(&a, o, w);
+}
+
+/* Median of x[0..n) (numpy's: mean of the two middle values for even n),
+   by quickselect on buf (overwritten). */
+static float avloc__rpca_select(float *b, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float p = b[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (b[i] < p) i++;
+            while (b[j] > p) j--;
+            if (i <= j) { float t = b[i]; b[i] = b[j]; b[j] = t; i++; if (j == 0) break; j--; }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return b[k];
+    }
+    return b[k];
+}
+
+static float avloc__rpca_median(const float *x, size_t n, float *buf)
+{
+    float hi, lo;
+    size_t i;
+    memcpy(buf, x, n * sizeof *buf);
+    hi = avloc__rpca_select(buf, n, n / 2);
+    if (n % 2) return hi;
+    lo = buf[0];
+    for (i = 1; i < n / 2; i++) if (buf[i] > lo) lo = buf[i]; /* max of the lower half */
+    return (float)(0.5 * ((double)lo + hi));
+}
+
+/* R = X minus each row's temporal median; returns ||R||_F^2. */
+static double avloc__rpca_residual(const float *X, size_t rows, size_t T, float *R, float *buf)
+{
+    size_t i, t;
+    for (i = 0; i < rows; i++) {
+        float md = avloc__rpca_median(X + i * T, T, buf);
+        for (t = 0; t < T; t++) R[i * T + t] = X[i * T + t] - md;
+    }
+    return avloc__rpca_sumsq(R, rows * T);
+}
+
+/* G += R^T R / ||R||^2 (T x T double), skipped when R == 0. */
+static avloc_result avloc__rpca_gram_add(avloc__rpca_avws *w, const float *R, size_t rows, size_t T, double r2)
+{
+    size_t i;
+    avloc_result e;
+    if (r2 == 0.0) return AVLOC_OK;
+    e = avloc_gemm_f32(1, 0, T, T, rows, 1.0f, R, T, R, T, 0.0f, w->Gf, T, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < T * T; i++) w->G[i] += w->Gf[i] / r2;
+    return AVLOC_OK;
+}
+
+/* C0: the top-K eigenvectors of G as rows, each signed so that its entry of
+   largest magnitude is positive (a deterministic choice). */
+static void avloc__rpca_top_rows(const double *ev, size_t T, size_t K, float *C)
+{
+    size_t k, t;
+    for (k = 0; k < K; k++) {
+        size_t col = T - 1 - k; /* eigh: ascending */
+        double big = 0.0;
+        for (t = 0; t < T; t++) {
+            double v = ev[t * T + col];
+            if (fabs(v) > fabs(big)) big = v;
+        }
+        for (t = 0; t < T; t++) C[k * T + t] = (float)(big < 0 ? -ev[t * T + col] : ev[t * T + col]);
+    }
+}
+
+/* Products P = D C, B = X - P, multipliers zero. */
+static avloc_result avloc__rpca_fill_from_dc(avloc__rpca_avws *w, const float *X, const float *D,
+                                             const float *C, size_t rows, size_t T, size_t K, float *P,
+                                             float *B, float *M1, float *M2)
+{
+    size_t i, n = rows * T;
+    avloc_result e = avloc_gemm_f32(0, 0, rows, T, K, 1.0f, D, K, C, T, 0.0f, P, T, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < n; i++) B[i] = X[i] - P[i];
+    memset(M1, 0, n * sizeof *M1);
+    memset(M2, 0, n * sizeof *M2);
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__rpca_av_fill(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *V,
+                                        const float *A, avloc_rpca_av_state *s)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    avloc_result e = avloc__rpca_fill_from_dc(w, V, s->Dv, s->C, c->pixels, c->frames, c->K, s->Pv, s->Bv,
+                                              s->Y, s->G);
+    if (e != AVLOC_OK) return e;
+    e = avloc__rpca_fill_from_dc(w, A, s->Da, s->C, c->bins, c->frames, c->K, s->Pa, s->Ba, s->Z, s->F);
+    s->iters = 0;
+    return e;
+}
+
+/* mu0 = 1.25 / max(||V||_2, ||A||_2) unless configured. */
+static avloc_result avloc__rpca_av_mu0(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *V,
+                                       const float *A, double *mu)
+{
+    double nv, na;
+    avloc_result e;
+    if (o->cfg.mu0 > 0.0) { *mu = o->cfg.mu0; return AVLOC_OK; }
+    if ((e = avloc__rpca_norm2(&w->sv, V, &nv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_norm2(&w->sa, A, &na)) != AVLOC_OK) return e;
+    if (na > nv) nv = na;
+    *mu = nv > 0.0 ? 1.25 / nv : 1.0;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__rpca_av_inputs(const avloc_rpca_av *o, const float *V, const float *A)
+{
+    if (!avloc_all_finite_f32(V, o->cfg.pixels * o->cfg.frames) ||
+        !avloc_all_finite_f32(A, o->cfg.bins * o->cfg.frames))
+        return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    const avloc_rpca_av_config *c;
+    size_t T, K;
+    double rv, ra;
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    c = &o->cfg; T = c->frames; K = c->K;
+    rv = avloc__rpca_residual(V, c->pixels, T, w.Tv, w.med);
+    ra = avloc__rpca_residual(A, c->bins, T, w.Ta, w.med);
+    memset(w.G, 0, T * T * sizeof *w.G);
+    if ((e = avloc__rpca_gram_add(&w, w.Tv, c->pixels, T, rv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_gram_add(&w, w.Ta, c->bins, T, ra)) != AVLOC_OK) return e;
+    if ((e = avloc_eigh_f64(T, w.G, T, w.w, w.ev, T, w.eig, w.eig_bytes)) != AVLOC_OK) return e;
+    avloc__rpca_top_rows(w.ev, T, K, s->C);
+    /* D0 = R C0^T (least squares, C0 C0^T = I) */
+    e = avloc_gemm_f32(0, 1, c->pixels, K, T, 1.0f, w.Tv, T, s->C, T, 0.0f, s->Dv, K, w.gemm, w.gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    e = avloc_gemm_f32(0, 1, c->bins, K, T, 1.0f, w.Ta, T, s->C, T, 0.0f, s->Da, K, w.gemm, w.gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
+    return avloc__rpca_av_mu0(o, &w, V, A, &s->mu);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                              avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    if (!avloc_all_finite_f32(s->Dv, o->cfg.pixels * o->cfg.K) ||
+        !avloc_all_finite_f32(s->Da, o->cfg.bins * o->cfg.K) ||
+        !avloc_all_finite_f32(s->C, o->cfg.K * o->cfg.frames))
+        return AVLOC_ERR_NONFINITE;
+    if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
+    return avloc__rpca_av_mu0(o, &w, V, A, &s->mu);
+}
+
+/* Steps 4-7 for one modality: B = SVT_{1/mu}(X - DC + Y/mu),
+   P = shrink_{l/mu}(DC + G/mu). Returns ||dB||^2 + ||dP||^2 in *d2. */
+static avloc_result avloc__rpca_bp_step(avloc__rpca_svt *svt, const float *X, const float *DC, const float *Y,
+                                        const float *G, float *B, float *P, float *Tw, size_t n, double mu,
+                                        double lam, size_t *rank, double *d2)
+{
+    float imu = (float)(1.0 / mu), tau = (float)(lam / mu);
+    double db = 0.0, dp = 0.0;
+    size_t i;
+    avloc_result e;
+    for (i = 0; i < n; i++) Tw[i] = X[i] - DC[i] + Y[i] * imu;
+    if ((e = avloc__rpca_svt_run(svt, Tw, imu, Tw, rank)) != AVLOC_OK) return e;
+    for (i = 0; i < n; i++) {
+        float p = avloc__rpca_shrink(DC[i] + G[i] * imu, tau);
+        db += (double)(Tw[i] - B[i]) * (Tw[i] - B[i]);
+        dp += (double)(p - P[i]) * (p - P[i]);
+        B[i] = Tw[i];
+        P[i] = p;
+    }
+    *d2 = db > dp ? db : dp;
+    return AVLOC_OK;
+}
+
+/* W = X - B + Y/mu + P - G/mu (the data both the D and the C steps fit). */
+static void avloc__rpca_w(const float *X, const float *B, const float *Y, const float *P, const float *G,
+                          float *W, size_t n, double mu)
+{
+    float imu = (float)(1.0 / mu);
+    size_t i;
+    for (i = 0; i < n; i++) W[i] = X[i] - B[i] + P[i] + (Y[i] - G[i]) * imu;
+}
+
+/* Kinv = (C C^T + ridge I)^-1 in w->kk (float). */
+static avloc_result avloc__rpca_cct_inv(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *C)
+{
+    size_t K = o->cfg.K, T = o->cfg.frames, i;
+    avloc_result e = avloc_gemm_f32(0, 1, K, K, T, 1.0f, C, T, C, T, 0.0f, w->kk, K, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < K * K; i++) w->Md[i] = w->kk[i];
+    for (i = 0; i < K; i++) w->Md[i * K + i] += o->cfg.ridge;
+    if ((e = avloc_chol_f64(w->Md, K, K)) != AVLOC_OK) return e;
+    avloc_chol_inverse_f64(w->Md, K, K, w->Cd, K); /* Cd used as K x K room */
+    for (i = 0; i < K * K; i++) w->kk[i] = (float)w->Cd[i];
+    return AVLOC_OK;
+}
+
+/* Step 8/9: D = 1/2 W C^T (C C^T + ridge I)^-1 (Kinv in w->kk). */
+static avloc_result avloc__rpca_d_step(avloc__rpca_avws *w, const float *W, const float *C, size_t rows,
+                                       size_t T, size_t K, float *WC, float *D)
+{
+    avloc_result e = avloc_gemm_f32(0, 1, rows, K, T, 1.0f, W, T, C, T, 0.0f, WC, K, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    return avloc_gemm_f32(0, 0, rows, K, K, 0.5f, WC, K, w->kk, K, 0.0f, D, K, w->gemm, w->gemm_bytes);
+}
+
+/* Step 10: (Dv^T Dv + Da^T Da + ridge I) C + (l3/mu) C L = 1/2 (Dv^T Wv + Da^T Wa). */
+static avloc_result avloc__rpca_c_step(const avloc_rpca_av *o, avloc__rpca_avws *w, avloc_rpca_av_state *s)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    size_t K = c->K, T = c->frames, i;
+    avloc_result e;
+    if ((e = avloc_gemm_f32(1, 0, K, K, c->pixels, 1.0f, s->Dv, K, s->Dv, K, 0.0f, w->kk, K, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * K; i++) w->Md[i] = w->kk[i];
+    if ((e = avloc_gemm_f32(1, 0, K, K, c->bins, 1.0f, s->Da, K, s->Da, K, 0.0f, w->kk, K, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * K; i++) w->Md[i] += w->kk[i];
+    for (i = 0; i < K; i++) w->Md[i * K + i] += c->ridge;
+    if ((e = avloc_gemm_f32(1, 0, K, T, c->pixels, 0.5f, s->Dv, K, w->Tv, T, 0.0f, w->kt, T, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * T; i++) w->Rd[i] = w->kt[i];
+    if ((e = avloc_gemm_f32(1, 0, K, T, c->bins, 0.5f, s->Da, K, w->Ta, T, 0.0f, w->kt, T, w->gemm,
+                            w->gemm_bytes)) != AVLOC_OK)
+        return e;
+    for (i = 0; i < K * T; i++) w->Rd[i] += w->kt[i];
+    e = avloc_sylvester_path_f64(&o->syl, w->Md, K, c->lambda3 / s->mu, w->Rd, T, w->Cd, T, w->syl,
+                                 w->syl_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < K * T; i++) s->C[i] = (float)w->Cd[i];
+    return AVLOC_OK;
+}
+
+/* Steps 11-14 for one modality: DC = D C, Y += mu (X - B - DC),
+   G += mu (DC - P). Returns the two squared violations. */
+static avloc_result avloc__rpca_mult_step(avloc__rpca_avws *w, const float *X, const float *D, const float *C,
+                                          size_t rows, size_t T, size_t K, const float *B, const float *P,
+                                          float *DC, float *Y, float *G, double mu, double *r1, double *r2)
+{
+    float fmu = (float)mu;
+    double a = 0.0, b = 0.0;
+    size_t i, n = rows * T;
+    avloc_result e = avloc_gemm_f32(0, 0, rows, T, K, 1.0f, D, K, C, T, 0.0f, DC, T, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    for (i = 0; i < n; i++) {
+        float z1 = X[i] - B[i] - DC[i], z2 = DC[i] - P[i];
+        a += (double)z1 * z1;
+        b += (double)z2 * z2;
+        Y[i] += fmu * z1;
+        G[i] += fmu * z2;
+    }
+    *r1 = a;
+    *r2 = b;
+    return AVLOC_OK;
+}
+
+static double avloc__rpca_max4(double a, double b, double c, double d)
+{
+    double m = a > b ? a : b;
+    if (c > m) m = c;
+    return d > m ? d : m;
+}
+
+/* One iteration; w is laid out, DCv/DCa must hold Dv C and Da C. */
+static avloc_result avloc__rpca_av_iter(const avloc_rpca_av *o, avloc__rpca_avws *w, const float *V,
+                                        const float *A, avloc_rpca_av_state *s, double nv, double na,
+                                        double *primal, double *dual, size_t *rank)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, ra;
+    double dv, da, v1, v2, a1, a2, mu = s->mu;
+    avloc_result e;
+    e = avloc__rpca_bp_step(&w->sv, V, w->DCv, s->Y, s->G, s->Bv, s->Pv, w->Tv, I1 * T, mu, o->lambda1, rank, &dv);
+    if (e != AVLOC_OK) return e;
+    e = avloc__rpca_bp_step(&w->sa, A, w->DCa, s->Z, s->F, s->Ba, s->Pa, w->Ta, I2 * T, mu, o->lambda2, &ra, &da);
+    if (e != AVLOC_OK) return e;
+    avloc__rpca_w(V, s->Bv, s->Y, s->Pv, s->G, w->Tv, I1 * T, mu);
+    avloc__rpca_w(A, s->Ba, s->Z, s->Pa, s->F, w->Ta, I2 * T, mu);
+    if ((e = avloc__rpca_cct_inv(o, w, s->C)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_d_step(w, w->Tv, s->C, I1, T, K, w->WCv, s->Dv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_d_step(w, w->Ta, s->C, I2, T, K, w->WCa, s->Da)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_c_step(o, w, s)) != AVLOC_OK) return e;
+    e = avloc__rpca_mult_step(w, V, s->Dv, s->C, I1, T, K, s->Bv, s->Pv, w->DCv, s->Y, s->G, mu, &v1, &v2);
+    if (e != AVLOC_OK) return e;
+    e = avloc__rpca_mult_step(w, A, s->Da, s->C, I2, T, K, s->Ba, s->Pa, w->DCa, s->Z, s->F, mu, &a1, &a2);
+    if (e != AVLOC_OK) return e;
+    *primal = sqrt(avloc__rpca_max4(v1 / (nv * nv), v2 / (nv * nv), a1 / (na * na), a2 / (na * na)));
+    *dual = sqrt(dv / (nv * nv) > da / (na * na) ? dv / (nv * nv) : da / (na * na));
+    mu *= c->rho;
+    s->mu = mu;
+    s->iters++;
+    return AVLOC_OK;
+}
+
+/* ||V||_F and ||A||_F, 1 where zero (the residuals are then absolute). */
+static void avloc__rpca_av_norms(const avloc_rpca_av *o, const float *V, const float *A, double *nv, double *na)
+{
+    *nv = sqrt(avloc__rpca_sumsq(V, o->cfg.pixels * o->cfg.frames));
+    *na = sqrt(avloc__rpca_sumsq(A, o->cfg.bins * o->cfg.frames));
+    if (*nv == 0.0) *nv = 1.0;
+    if (*na == 0.0) *na = 1.0;
+}
+
+static avloc_result avloc__rpca_av_products(const avloc_rpca_av *o, avloc__rpca_avws *w,
+                                            const avloc_rpca_av_state *s)
+{
+    const avloc_rpca_av_config *c = &o->cfg;
+    avloc_result e = avloc_gemm_f32(0, 0, c->pixels, c->frames, c->K, 1.0f, s->Dv, c->K, s->C, c->frames, 0.0f,
+                                    w->DCv, c->frames, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    return avloc_gemm_f32(0, 0, c->bins, c->frames, c->K, 1.0f, s->Da, c->K, s->C, c->frames, 0.0f, w->DCa,
+                          c->frames, w->gemm, w->gemm_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 avloc_rpca_av_state *s, double *primal, double *dual,
+                                                 void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    double nv, na, p, d;
+    size_t rank;
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    if (!(s->mu > 0.0 && s->mu < 1e30)) return AVLOC_ERR_PARAM;
+    avloc__rpca_av_norms(o, V, A, &nv, &na);
+    if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
+    /* one step: mu grows by rho, the cap mu_max is the solve loop's business */
+    if ((e = avloc__rpca_av_iter(o, &w, V, A, s, nv, na, &p, &d, &rank)) != AVLOC_OK) return e;
+    if (primal) *primal = p;
+    if (dual) *dual = d;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                               avloc_rpca_av_state *s, int warm, avloc_rpca_info *info,
+                                               void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_avws w;
+    avloc_rpca_info inf;
+    double nv, na, mu_max;
+    size_t it, i, n;
+    avloc_result e = warm ? avloc_rpca_av_warm_f32(o, V, A, s, scratch, scratch_bytes)
+                          : avloc_rpca_av_start_f32(o, V, A, s, scratch, scratch_bytes);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
+    memset(&inf, 0, sizeof inf);
+    avloc__rpca_av_norms(o, V, A, &nv, &na);
+    mu_max = s->mu * o->cfg.mu_max_ratio;
+    if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
+    for (it = 1; it <= o->cfg.max_iter; it++) {
+        e = avloc__rpca_av_iter(o, &w, V, A, s, nv, na, &inf.primal, &inf.dual, &inf.rank);
+        if (e != AVLOC_OK) return e;
+        if (s->mu > mu_max) s->mu = mu_max;
+        inf.iters = it;
+        inf.mu = s->mu;
+        if (inf.primal < o->cfg.tol && inf.dual < o->cfg.tol) { inf.converged = 1; break; }
+        if (o->cfg.progress && o->cfg.progress(o->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
+    }
+    n = o->cfg.pixels * o->cfg.frames;
+    for (i = 0; i < n; i++) inf.nnz += s->Pv[i] != 0.0f;
+    if (info) *info = inf;
+    return AVLOC_OK;
+}
+
+/* ---------------------------------------------------------- windowed mode */
+/* Window scratch: the solve's scratch + the window's V and A + counts. */
+typedef struct avloc__rpca_winws {
+    void *solve;
+    float *Vw, *Aw, *cnt;
+} avloc__rpca_winws;
+
+static avloc_result avloc__rpca_winws_layout(avloc_arena *a, const avloc_rpca_av *o, size_t total,
+                                             avloc__rpca_winws *w)
+{
+    w->solve = avloc_arena_push(a, o->scratch_bytes, 1, AVLOC_ALIGN);
+    w->Vw = AVLOC_PUSH(a, float, o->cfg.pixels * o->cfg.frames);
+    w->Aw = AVLOC_PUSH(a, float, o->cfg.bins * o->cfg.frames);
+    w->cnt = AVLOC_PUSH(a, float, total);
+    return avloc_arena_status(a);
+}
+
+AVLOC_API avloc_result avloc_rpca_av_windows_scratch(const avloc_rpca_av *o, size_t *scratch_bytes)
+{
+    avloc_arena a;
+    avloc__rpca_winws w;
+    avloc_result e;
+    if (!o || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    avloc_arena_init(&a, NULL, 0);
+    /* the per-frame count array is bounded by the window: counts live in
+       the window's own frames (see avloc__rpca_win_add), one per frame */
+    if ((e = avloc__rpca_winws_layout(&a, o, o->cfg.frames, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
+/* Copy columns [t0, t0 + T) of X (rows x total) into Xw (rows x T). */
+static void avloc__rpca_cols(const float *X, size_t rows, size_t total, size_t t0, size_t T, float *Xw)
+{
+    size_t i;
+    for (i = 0; i < rows; i++) memcpy(Xw + i * T, X + i * total + t0, T * sizeof *Xw);
+}
+
+/* Add window columns into out (rows x total) with weight 1; frames already
+   covered by the previous window (t < done) are blended: running mean with
+   the count cnt[t - t0] of windows that covered frame t. */
+static void avloc__rpca_win_add(const float *Pw, size_t rows, size_t total, size_t t0, size_t T,
+                                const float *cnt, float *out)
+{
+    size_t i, t;
+    for (i = 0; i < rows; i++)
+        for (t = 0; t < T; t++) {
+            float *d = out + i * total + t0 + t;
+            float c = cnt[t];
+            *d = c > 0.0f ? (*d * c + Pw[i * T + t]) / (c + 1.0f) : Pw[i * T + t];
+        }
+}
+
+/* Windows among the first nw (starts 0, hop, 2 hop, ...) that cover frame f. */
+static size_t avloc__rpca_covered(size_t f, size_t T, size_t hop, size_t nw)
+{
+    size_t lo = f + 1 > T ? (f + 1 - T + hop - 1) / hop : 0, hi = f / hop;
+    if (nw == 0) return 0;
+    if (hi > nw - 1) hi = nw - 1;
+    return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/* C <- C shifted left by hop frames; new frames repeat the last column. */
+static void avloc__rpca_shift_c(float *C, size_t K, size_t T, size_t hop)
+{
+    size_t k, t;
+    for (k = 0; k < K; k++) {
+        float *c = C + k * T;
+        if (hop < T) memmove(c, c + hop, (T - hop) * sizeof *c);
+        for (t = hop < T ? T - hop : 0; t < T; t++) c[t] = c[hop < T ? T - hop - 1 : T - 1];
+    }
+}
+
+AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
+                                                 size_t total, size_t overlap, avloc_rpca_av_state *s,
+                                                 float *Pv_out, float *Pa_out, avloc_rpca_info *info,
+                                                 size_t *windows, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_winws w;
+    avloc_arena a;
+    avloc_rpca_info wi, acc;
+    size_t T, hop, t0, prev = 0, nw = 0, t;
+    avloc_result e;
+    if (!o || !V || !A || !s || !scratch) return AVLOC_ERR_NULL;
+    if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
+    T = o->cfg.frames;
+    if (total < T) return AVLOC_ERR_SIZE;
+    if (overlap >= T) return AVLOC_ERR_PARAM;
+    hop = T - overlap;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_winws_layout(&a, o, T, &w)) != AVLOC_OK) return e;
+    memset(&acc, 0, sizeof acc);
+    acc.converged = 1;
+    for (t0 = 0;; t0 += hop) {
+        if (t0 + T > total) t0 = total - T; /* the last window ends with the clip */
+        avloc__rpca_cols(V, o->cfg.pixels, total, t0, T, w.Vw);
+        avloc__rpca_cols(A, o->cfg.bins, total, t0, T, w.Aw);
+        if (nw) avloc__rpca_shift_c(s->C, o->cfg.K, T, t0 - prev);
+        e = avloc_rpca_av_solve_f32(o, w.Vw, w.Aw, s, nw > 0, &wi, w.solve, o->scratch_bytes);
+        if (e != AVLOC_OK) return e;
+        /* cnt[t]: windows before this one that covered frame t0 + t */
+        for (t = 0; t < T; t++) w.cnt[t] = (float)avloc__rpca_covered(t0 + t, T, hop, nw);
+        if (Pv_out) avloc__rpca_win_add(s->Pv, o->cfg.pixels, total, t0, T, w.cnt, Pv_out);
+        if (Pa_out) avloc__rpca_win_add(s->Pa, o->cfg.bins, total, t0, T, w.cnt, Pa_out);
+        acc.iters += wi.iters;
+        if (wi.primal > acc.primal) acc.primal = wi.primal;
+        if (wi.dual > acc.dual) acc.dual = wi.dual;
+        acc.converged &= wi.converged;
+        acc.rank = wi.rank;
+        acc.mu = wi.mu;
+        nw++;
+        prev = t0;
+        if (t0 + T >= total) break;
+    }
+    if (Pv_out) { size_t i, n = o->cfg.pixels * total; acc.nnz = 0; for (i = 0; i < n; i++) acc.nnz += Pv_out[i] != 0.0f; }
+    if (info) *info = acc;
+    if (windows) *windows = nw;
+    return AVLOC_OK;
+}
+
+/* --------------------------------------------------------------- pipeline */
+
+AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
+                                            size_t down, float *V)
+{
+    size_t h, w, t, y, x, i, j;
+    double inv;
+    if (!frames || !V) return AVLOC_ERR_NULL;
+    if (T == 0 || down == 0 || H < down || W < down) return AVLOC_ERR_SIZE;
+    h = H / down; w = W / down;
+    inv = 1.0 / ((double)down * down);
+    for (t = 0; t < T; t++) {
+        const float *f = frames + t * H * W;
+        for (y = 0; y < h; y++)
+            for (x = 0; x < w; x++) {
+                double acc = 0.0;
+                for (i = 0; i < down; i++)
+                    for (j = 0; j < down; j++) acc += f[(y * down + i) * W + x * down + j];
+                V[(y * w + x) * T + t] = (float)(acc * inv);
+            }
+    }
+    return avloc_all_finite_f32(V, h * w * T) ? AVLOC_OK : AVLOC_ERR_NONFINITE;
+}
+
+AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
+                                           double fps, size_t T, float *A)
+{
+    size_t t, j, f;
+    if (!mag || !A) return AVLOC_ERR_NULL;
+    if (n_stft == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
+    if (!(hop_s > 0.0 && hop_s < 1e6) || !(fps > 0.0 && fps < 1e6)) return AVLOC_ERR_PARAM;
+    for (t = 0; t < T; t++) {
+        /* frames j with t/fps <= j hop_s < (t+1)/fps */
+        double a = (double)t / fps / hop_s, b = (double)(t + 1) / fps / hop_s;
+        size_t j0 = (size_t)ceil(a), j1 = (size_t)ceil(b), cnt;
+        if (j1 > n_stft) j1 = n_stft;
+        if (j0 >= j1) { /* no frame inside: the nearest one */
+            j0 = (size_t)floor((a + b) * 0.5 + 0.5);
+            if (j0 >= n_stft) j0 = n_stft - 1;
+            j1 = j0 + 1;
+        }
+        cnt = j1 - j0;
+        for (f = 0; f < bins; f++) {
+            double acc = 0.0;
+            for (j = j0; j < j1; j++) acc += mag[j * bins + f];
+            A[f * T + t] = (float)(acc / (double)cnt);
+        }
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map)
+{
+    size_t p, t;
+    if (!Pv || !map) return AVLOC_ERR_NULL;
+    if (pixels == 0 || T == 0) return AVLOC_ERR_SIZE;
+    for (p = 0; p < pixels; p++) {
+        double acc = 0.0;
+        for (t = 0; t < T; t++) acc += fabs((double)Pv[p * T + t]);
+        map[p] = (float)acc;
+    }
+    return AVLOC_OK;
+}
+
+/* out = box mean of x (h x w) over the in-image part of a b x b window. */
+static void avloc__rpca_box(const float *x, size_t h, size_t w, size_t b, float *out)
+{
+    size_t y, xx, r = b / 2;
+    for (y = 0; y < h; y++)
+        for (xx = 0; xx < w; xx++) {
+            size_t y0 = y > r ? y - r : 0, y1 = y + r + 1 < h ? y + r + 1 : h;
+            size_t x0 = xx > r ? xx - r : 0, x1 = xx + r + 1 < w ? xx + r + 1 : w, i, j;
+            double acc = 0.0;
+            for (i = y0; i < y1; i++)
+                for (j = x0; j < x1; j++) acc += x[i * w + j];
+            out[y * w + xx] = (float)(acc / (double)((y1 - y0) * (x1 - x0)));
+        }
+}
+
+AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
+                                          size_t W, size_t box, double thresh, float *tmp, unsigned char *mask)
+{
+    size_t y, x;
+    double mx;
+    if (!map || !mask || !tmp) return AVLOC_ERR_NULL;
+    if (h == 0 || w == 0 || down == 0 || box == 0 || H < h * down || W < w * down) return AVLOC_ERR_SIZE;
+    if (!(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
+    if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
+    avloc__rpca_box(map, h, w, box, tmp);
+    mx = avloc__rpca_maxabs(tmp, h * w);
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            size_t yy = y / down, xx = x / down;
+            double v = (yy < h && xx < w) ? tmp[yy * w + xx] : 0.0;
+            mask[y * W + x] = (unsigned char)(mx > 0.0 && v >= thresh * mx ? 255 : 0);
+        }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
+{
+    avloc_rpca_pipe_config c;
+    memset(&c, 0, sizeof c);
+    c.fps = 25.0;
+    c.sample_rate = 16000.0;
+    c.down = 1;
+    c.stft = avloc_stft_config_default();
+    c.av = avloc_rpca_av_config_default();
+    c.av.max_iter = 20; /* early stop: the tuned localisation (docs/rpca.md) */
+    c.mode = AVLOC_RPCA_SEPARATE;
+    c.mask_thresh = 0.3;
+    c.mask_box = 7;
+    c.audio_rpca = 1;
+    c.audio_lambda = 0.5;
+    return c;
+}
+
+/* The av config of the pipeline (the window's or the clip's frames). */
+static avloc_rpca_av_config avloc__rpca_pipe_av(const avloc_rpca_pipe_config *c, size_t pixels, size_t bins)
+{
+    avloc_rpca_av_config a = c->av;
+    a.pixels = pixels;
+    a.bins = bins;
+    a.frames = c->window_frames ? c->window_frames : c->frames;
+    return a;
+}
+
+/* The plain RPCA of the magnitude spectrogram (n_stft x bins). A mask
+   needs no 1e-7: tolerance 1e-4, 100 iterations at most. */
+static avloc_rpca_config avloc__rpca_pipe_audio_cfg(const avloc_rpca_pipe_config *c, size_t n_stft, size_t bins)
+{
+    avloc_rpca_config r = avloc_rpca_config_default();
+    r.rows = n_stft;
+    r.cols = bins;
+    r.lambda = c->audio_lambda / sqrt((double)(n_stft > bins ? n_stft : bins));
+    r.tol = 1e-4;
+    r.max_iter = 100;
+    return r;
+}
+
+static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
+{
+    if (c->width == 0 || c->height == 0 || c->frames == 0 || c->n_samples == 0 || c->down == 0 || c->mask_box == 0)
+        return AVLOC_ERR_SIZE;
+    if (c->width < c->down || c->height < c->down || c->width > 65536 || c->height > 65536) return AVLOC_ERR_SIZE;
+    if (!avloc__finite_f64(c->fps) || !avloc__finite_f64(c->sample_rate) || !avloc__finite_f64(c->mask_thresh) ||
+        !avloc__finite_f64(c->audio_lambda) || !avloc__finite_f64(c->av_gate))
+        return AVLOC_ERR_PARAM;
+    if (!(c->fps > 0.0 && c->fps < 1e4) || !(c->sample_rate > 0.0 && c->sample_rate < 1e7) ||
+        !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
+        return AVLOC_ERR_PARAM;
+    if (c->window_frames && (c->window_frames > c->frames || c->overlap >= c->window_frames)) return AVLOC_ERR_PARAM;
+    if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0))
+        return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+/* Pipeline scratch: V, A, the spectrogram and its magnitudes, the state,
+   the solve (or windows) scratch, whole-clip Pv/Pa for windows, the map,
+   the STFT scratch. */
+typedef struct avloc__rpca_pipews {
+    float *V, *A, *mag, *Pv, *Pa, *map, *La, *Sa, *gate;
+    avloc_complex_f32 *spec;
+    void *state, *solve, *stft, *arpca;
+    size_t state_bytes, solve_bytes;
+} avloc__rpca_pipews;
+
+static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_pipe *p, avloc__rpca_pipews *w)
+{
+    size_t T = p->cfg.frames, sb;
+    avloc_result e;
+    memset(w, 0, sizeof *w);
+    if ((e = avloc_rpca_av_state_query(&p->av, &w->state_bytes)) != AVLOC_OK) return e;
+    if (p->cfg.window_frames) {
+        if ((e = avloc_rpca_av_windows_scratch(&p->av, &w->solve_bytes)) != AVLOC_OK) return e;
+        w->solve_bytes += T * sizeof(float) + AVLOC_ALIGN; /* the clip-long count array */
+    } else {
+        w->solve_bytes = p->av.scratch_bytes;
+    }
+    if (!avloc_size_mul(p->pixels, T, &sb) || !avloc_size_mul(p->n_stft, p->bins, &sb)) return AVLOC_ERR_OVERFLOW;
+    w->V = AVLOC_PUSH(a, float, p->pixels * T);
+    w->A = AVLOC_PUSH(a, float, p->bins * T);
+    w->Pv = AVLOC_PUSH(a, float, p->cfg.window_frames ? p->pixels * T : 1);
+    w->Pa = AVLOC_PUSH(a, float, p->cfg.window_frames ? p->bins * T : 1);
+    w->map = AVLOC_PUSH(a, float, p->pixels);
+    /* mag also holds Ba (bins x T) after a windowed solve */
+    w->mag = AVLOC_PUSH(a, float, p->n_stft > T ? p->n_stft * p->bins : p->bins * T);
+    w->spec = AVLOC_PUSH(a, avloc_complex_f32, p->n_stft * p->bins);
+    w->state = avloc_arena_push(a, w->state_bytes, 1, AVLOC_ALIGN);
+    w->solve = avloc_arena_push(a, w->solve_bytes, 1, AVLOC_ALIGN);
+    w->stft = avloc_arena_push(a, p->stft.scratch_bytes, 1, AVLOC_ALIGN);
+    w->gate = AVLOC_PUSH(a, float, T > p->pixels ? T : p->pixels); /* also the mask's smoothing buffer */
+    if (p->cfg.audio_rpca) {
+        w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
+        w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
+        w->arpca = avloc_arena_push(a, p->arpca.scratch_bytes, 1, AVLOC_ALIGN);
+    }
+    return avloc_arena_status(a);
+}
+
+static avloc_result avloc__rpca_pipe_layout(avloc_arena *a, void *obj, const void *vcfg, size_t *scratch_bytes)
+{
+    const avloc_rpca_pipe_config *c = (const avloc_rpca_pipe_config *)vcfg;
+    avloc_rpca_pipe tmp, *p = obj ? (avloc_rpca_pipe *)obj : &tmp;
+    avloc_rpca_av_config ac;
+    avloc_rpca_config rc;
+    avloc__rpca_pipews w;
+    avloc_arena m;
+    size_t ob, sb, avb, avs, rb, rs;
+    void *smem, *amem, *rmem;
+    avloc_result e;
+    memset(&tmp, 0, sizeof tmp);
+    p->cfg = *c;
+    p->h = c->height / c->down;
+    p->w = c->width / c->down;
+    p->pixels = p->h * p->w;
+    if ((e = avloc_stft_frames(&c->stft, c->n_samples, &p->n_stft)) != AVLOC_OK) return e;
+    if ((e = avloc_stft_query_f32(&c->stft, &ob, &sb)) != AVLOC_OK) return e;
+    p->bins = c->stft.onesided ? c->stft.n_fft / 2 + 1 : c->stft.n_fft;
+    ac = avloc__rpca_pipe_av(c, p->pixels, p->bins);
+    if ((e = avloc_rpca_av_query(&ac, &avb, &avs)) != AVLOC_OK) return e;
+    rc = avloc__rpca_pipe_audio_cfg(c, p->n_stft, p->bins);
+    if ((e = avloc_rpca_query(&rc, &rb, &rs)) != AVLOC_OK) return e;
+    smem = avloc_arena_push(a, ob, 1, AVLOC_ALIGN);
+    amem = avloc_arena_push(a, avb, 1, AVLOC_ALIGN);
+    rmem = avloc_arena_push(a, rb, 1, AVLOC_ALIGN);
+    if (obj) {
+        if (!smem || !amem || !rmem) return AVLOC_ERR_WORKSPACE;
+        if ((e = avloc_stft_init_f32(&p->stft, &c->stft, smem, ob)) != AVLOC_OK) return e;
+        if ((e = avloc_rpca_av_init(&p->av, &ac, amem, avb)) != AVLOC_OK) return e;
+        if ((e = avloc_rpca_init(&p->arpca, &rc, rmem, rb)) != AVLOC_OK) return e;
+    } else {
+        p->stft.scratch_bytes = sb;
+        p->av.cfg = ac;
+        p->av.scratch_bytes = avs;
+        p->av.magic = AVLOC__RPCA_AV_MAGIC; /* measuring: only the sizes are read */
+        p->arpca.scratch_bytes = rs;
+    }
+    avloc_arena_init(&m, NULL, 0);
+    if ((e = avloc__rpca_pipews_layout(&m, p, &w)) != AVLOC_OK) return e;
+    *scratch_bytes = p->scratch_bytes = avloc_arena_needed(&m);
+    if (obj) p->magic = AVLOC__RPCA_PIPE_MAGIC;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
+                                             size_t *scratch_bytes)
+{
+    avloc_result e;
+    if (!cfg || !obj_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_pipe_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_query(avloc__rpca_pipe_layout, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
+                                            size_t bytes)
+{
+    avloc_result e;
+    if (!p) return AVLOC_ERR_NULL;
+    memset(p, 0, sizeof *p);
+    if (!cfg || !mem) return AVLOC_ERR_NULL;
+    if ((e = avloc__rpca_pipe_check(cfg)) != AVLOC_OK) return e;
+    return avloc_layout_init(avloc__rpca_pipe_layout, p, sizeof *p, cfg, mem, bytes);
+}
+
+AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p)
+{
+    if (!p) return;
+    avloc_stft_destroy_f32(&p->stft);
+    avloc_rpca_av_destroy(&p->av);
+    avloc_rpca_destroy(&p->arpca);
+    memset(p, 0, sizeof *p);
+}
+
+static void avloc__rpca_scale_unit(float *x, size_t n)
+{
+    double nf = sqrt(avloc__rpca_sumsq(x, n));
+    size_t i;
+    if (nf > 0.0) for (i = 0; i < n; i++) x[i] = (float)(x[i] / nf);
+}
+
+/* Mask value at video-frame rate: separate Pa+ / (Pa+ + |Ba|), denoise
+   Pa+^2 / (Pa+^2 + Ba^2). */
+static float avloc__rpca_gain(float pa, float ba, avloc_rpca_mode mode)
+{
+    double p = pa > 0.0f ? pa : 0.0, b = fabs((double)ba), den;
+    if (mode == AVLOC_RPCA_DENOISE) { p *= p; b *= b; }
+    den = p + b;
+    return den > 0.0 ? (float)(p / den) : 0.0f;
+}
+
+/* Position of STFT frame j between video-frame centres (t + 1/2)/fps:
+   frames t0 and t0 + 1 with weight fr on the second. */
+static void avloc__rpca_vpos(const avloc_rpca_pipe *p, size_t j, size_t *t0, double *fr)
+{
+    size_t T = p->cfg.frames;
+    double u = (double)j * (double)p->cfg.stft.hop / p->cfg.sample_rate * p->cfg.fps - 0.5;
+    if (u < 0.0) u = 0.0;
+    if (u > (double)(T - 1)) u = (double)(T - 1);
+    *t0 = (size_t)u;
+    if (*t0 >= T - 1) *t0 = T > 1 ? T - 2 : 0;
+    *fr = T > 1 ? u - (double)*t0 : 0.0;
+}
+
+/* gate[t] = sum_f Pa+[f][t] / max over t (0..1): when the AV code says the
+   object sounds. */
+static void avloc__rpca_gate(const avloc_rpca_pipe *p, const float *Pa, float *gate)
+{
+    size_t T = p->cfg.frames, t, f;
+    double mx = 0.0;
+    for (t = 0; t < T; t++) {
+        double e = 0.0;
+        for (f = 0; f < p->bins; f++) e += Pa[f * T + t] > 0.0f ? Pa[f * T + t] : 0.0f;
+        gate[t] = (float)e;
+        if (e > mx) mx = e;
+    }
+    for (t = 0; t < T; t++) gate[t] = mx > 0.0 ? (float)(gate[t] / mx) : 0.0f;
+}
+
+/* spec *= the separation mask. audio_rpca: the Wiener-like gain
+   S+^2 / (S+^2 + L^2) of the spectrogram's own RPCA, times the AV gate
+   (1 - av_gate + av_gate * gate(t)); else the Pa/Ba gain of the video-rate
+   model, interpolated to STFT frames. */
+static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, const float *Ba, const float *La,
+                                   const float *Sa, float *gate, avloc_complex_f32 *spec)
+{
+    size_t T = p->cfg.frames, j, f, t0;
+    double fr;
+    avloc__rpca_gate(p, Pa, gate);
+    for (j = 0; j < p->n_stft; j++) {
+        avloc__rpca_vpos(p, j, &t0, &fr);
+        for (f = 0; f < p->bins; f++) {
+            float g;
+            if (p->cfg.audio_rpca) {
+                size_t k = j * p->bins + f;
+                double gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
+                g = avloc__rpca_gain(Sa[k], La[k], AVLOC_RPCA_DENOISE) *
+                    (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
+            } else {
+                float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
+                float g1 = T > 1 ? avloc__rpca_gain(Pa[f * T + t0 + 1], Ba[f * T + t0 + 1], p->cfg.mode) : g0;
+                g = (float)((1.0 - fr) * g0 + fr * g1);
+            }
+            spec[j * p->bins + f].re *= g;
+            spec[j * p->bins + f].im *= g;
+        }
+    }
+}
+
+/* Windowed solve: Pv/Pa of the whole clip in w->Pv/w->Pa; Ba = A - Pa
+   (the constraint A = Ba + Da C holds at convergence). */
+static avloc_result avloc__rpca_pipe_solve(const avloc_rpca_pipe *p, avloc__rpca_pipews *w,
+                                           avloc_rpca_av_state *st, const float **Pv, const float **Pa,
+                                           float **Ba, avloc_rpca_info *info)
+{
+    size_t i, n;
+    avloc_result e;
+    if (!p->cfg.window_frames) {
+        e = avloc_rpca_av_solve_f32(&p->av, w->V, w->A, st, 0, info, w->solve, w->solve_bytes);
+        *Pv = st->Pv; *Pa = st->Pa; *Ba = st->Ba;
+        return e;
+    }
+    e = avloc_rpca_av_windows_f32(&p->av, w->V, w->A, p->cfg.frames, p->cfg.overlap, st, w->Pv, w->Pa, info,
+                                  NULL, w->solve, w->solve_bytes);
+    if (e != AVLOC_OK) return e;
+    n = p->bins * p->cfg.frames;
+    for (i = 0; i < n; i++) w->mag[i] = w->A[i] - w->Pa[i]; /* mag is free again */
+    *Pv = w->Pv; *Pa = w->Pa; *Ba = w->mag;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const float *frames,
+                                               const float *audio, avloc_rpca_pipe_out *out,
+                                               avloc_rpca_info *info, void *scratch, size_t scratch_bytes)
+{
+    avloc__rpca_pipews w;
+    avloc_rpca_av_state st;
+    avloc_arena a;
+    const float *Pv, *Pa;
+    float *Ba;
+    size_t i, y, x, n;
+    avloc_result e;
+    if (!p || !frames || !audio || !out || !scratch) return AVLOC_ERR_NULL;
+    if (p->magic != AVLOC__RPCA_PIPE_MAGIC) return AVLOC_ERR_STATE;
+    if (scratch_bytes < p->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    if (!avloc_all_finite_f32(audio, p->cfg.n_samples)) return AVLOC_ERR_NONFINITE;
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_pipews_layout(&a, p, &w)) != AVLOC_OK) return e;
+    e = avloc_rpca_video_f32(frames, p->cfg.frames, p->cfg.height, p->cfg.width, p->cfg.down, w.V);
+    if (e != AVLOC_OK) return e;
+    e = avloc_stft_forward_f32(&p->stft, audio, p->cfg.n_samples, w.spec, p->n_stft, w.stft,
+                               p->stft.scratch_bytes);
+    if (e != AVLOC_OK) return e;
+    n = p->n_stft * p->bins;
+    for (i = 0; i < n; i++) w.mag[i] = (float)sqrt((double)w.spec[i].re * w.spec[i].re + (double)w.spec[i].im * w.spec[i].im);
+    e = avloc_rpca_pool_f32(w.mag, p->n_stft, p->bins, (double)p->cfg.stft.hop / p->cfg.sample_rate, p->cfg.fps,
+                            p->cfg.frames, w.A);
+    if (e != AVLOC_OK) return e;
+    avloc__rpca_scale_unit(w.V, p->pixels * p->cfg.frames);
+    avloc__rpca_scale_unit(w.A, p->bins * p->cfg.frames);
+    if ((e = avloc_rpca_av_state_init(&st, &p->av, w.state, w.state_bytes)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_pipe_solve(p, &w, &st, &Pv, &Pa, &Ba, info)) != AVLOC_OK) return e;
+    if ((e = avloc_rpca_map_f32(Pv, p->pixels, p->cfg.frames, w.map)) != AVLOC_OK) return e;
+    if (out->map)
+        for (y = 0; y < p->cfg.height; y++)
+            for (x = 0; x < p->cfg.width; x++) {
+                size_t yy = y / p->cfg.down, xx = x / p->cfg.down;
+                out->map[y * p->cfg.width + x] = (yy < p->h && xx < p->w) ? w.map[yy * p->w + xx] : 0.0f;
+            }
+    if (out->mask) {
+        size_t bx = p->cfg.mask_box / p->cfg.down;
+        e = avloc_rpca_mask_u8(w.map, p->h, p->w, p->cfg.down, p->cfg.height, p->cfg.width, bx ? bx | 1 : 1,
+                               p->cfg.mask_thresh, w.gate, out->mask);
+        if (e != AVLOC_OK) return e;
+    }
+    if (!out->target) return AVLOC_OK;
+    if (p->cfg.audio_rpca) {
+        /* mag was reused for Ba by a windowed solve: recompute it */
+        n = p->n_stft * p->bins;
+        for (i = 0; i < n; i++) w.mag[i] = (float)sqrt((double)w.spec[i].re * w.spec[i].re + (double)w.spec[i].im * w.spec[i].im);
+        e = avloc_rpca_solve_f32(&p->arpca, w.mag, w.La, w.Sa, NULL, NULL, w.arpca, p->arpca.scratch_bytes);
+        if (e != AVLOC_OK) return e;
+    }
+    avloc__rpca_apply_mask(p, Pa, Ba, w.La, w.Sa, w.gate, w.spec);
+    return avloc_stft_inverse_f32(&p->stft, w.spec, p->n_stft, out->target, p->cfg.n_samples, w.stft,
+                                  p->stft.scratch_bytes);
+}
+
+#endif /* AVLOC_RPCA_IMPLEMENTATION */

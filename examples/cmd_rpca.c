@@ -1,0 +1,225 @@
+/* cmd_rpca.c - `avloc rpca` (avloc_rpca.h), the contract of issue 9:
+     avloc rpca VIDEO.y4m AUDIO.wav [--mode separate|denoise] [-K N]
+                [--lambda1 X --lambda2 X --lambda3 X] [--mask-out mask.pgm]
+                [--audio-out target.wav] [--heat-out heat.png] [--map-out map.npy]
+                [--window-frames N --overlap M] [--down N] [--max-iter N]
+     avloc rpca --plain VIDEO.y4m --sparse-out fg.y4m [--lowrank-out bg.y4m]
+   One JSON object on stdout: iterations, final residuals, seconds (CPU
+   time of the solve). Every algorithm is a library call; this file reads,
+   writes and prints. #included by avloc.c. */
+
+#include "../avloc_rpca.h"
+#include <time.h>
+
+static double rpca_cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
+
+static void rpca_json_info(const avloc_rpca_info *info, double seconds, const char *mode, size_t frames,
+                           size_t w, size_t h)
+{
+    avloc_io_json j;
+    avloc_io_json_begin(&j, stdout);
+    avloc_io_json_str(&j, "mode", mode);
+    avloc_io_json_num(&j, "frames", (double)frames);
+    avloc_io_json_num(&j, "width", (double)w);
+    avloc_io_json_num(&j, "height", (double)h);
+    avloc_io_json_num(&j, "iterations", (double)info->iters);
+    avloc_io_json_num(&j, "primal_residual", info->primal);
+    avloc_io_json_num(&j, "dual_residual", info->dual);
+    avloc_io_json_num(&j, "converged", info->converged);
+    avloc_io_json_num(&j, "rank", (double)info->rank);
+    avloc_io_json_num(&j, "seconds", seconds);
+    avloc_io_json_end(&j);
+}
+
+/* --plain: video as pixels x frames, L and S written back as videos
+   (S offset by 0.5 so that negative changes stay visible). */
+static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out, const char *lowrank_out,
+                      size_t max_iter)
+{
+    float *frames = NULL, *D = NULL, *L = NULL, *S = NULL, *out = NULL;
+    void *mem = NULL, *scr = NULL;
+    size_t nf = 0, px, i, t, ob, sb;
+    unsigned w = 0, h = 0;
+    double fps = 0, t0;
+    char msg[160] = "";
+    avloc_rpca_config c = avloc_rpca_config_default();
+    avloc_rpca r;
+    avloc_rpca_info info;
+    avloc_result e;
+    int rc = AVCLI_EXIT_FAIL;
+    avloc_io_status s = avloc_io_y4m_load_grey(vpath, &frames, &nf, &w, &h, &fps, msg, sizeof msg);
+    if (s != AVLOC_IO_OK) { avcli_error(cmd, "%s: %s", vpath, msg[0] ? msg : avloc_io_strerror(s)); return rc; }
+    px = (size_t)w * h;
+    c.rows = px; c.cols = nf;
+    if (max_iter) c.max_iter = max_iter;
+    if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
+    if (!(D = avcli_malloc(cmd, px * nf, 4)) || !(L = avcli_malloc(cmd, px * nf, 4)) ||
+        !(S = avcli_malloc(cmd, px * nf, 4)) || !(out = avcli_malloc(cmd, px * nf, 4)) ||
+        !(mem = avcli_malloc(cmd, ob, 1)) || !(scr = avcli_malloc(cmd, sb, 1)))
+        goto done;
+    for (t = 0; t < nf; t++)
+        for (i = 0; i < px; i++) D[i * nf + t] = frames[t * px + i];
+    t0 = rpca_cpu_seconds();
+    if ((e = avloc_rpca_init(&r, &c, mem, ob)) != AVLOC_OK ||
+        (e = avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb)) != AVLOC_OK) {
+        avcli_error(cmd, "robust PCA failed: %s", avloc_result_str(e));
+        goto done;
+    }
+    t0 = rpca_cpu_seconds() - t0;
+    for (t = 0; t < nf; t++)
+        for (i = 0; i < px; i++) out[t * px + i] = S[i * nf + t] + 0.5f;
+    if (!avcli_check_write(cmd, sparse_out, avloc_io_y4m_save_grey(sparse_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
+        goto done;
+    if (lowrank_out) {
+        for (t = 0; t < nf; t++)
+            for (i = 0; i < px; i++) out[t * px + i] = L[i * nf + t];
+        if (!avcli_check_write(cmd, lowrank_out,
+                               avloc_io_y4m_save_grey(lowrank_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
+            goto done;
+    }
+    rpca_json_info(&info, t0, "plain", nf, w, h);
+    rc = AVCLI_EXIT_OK;
+done:
+    free(frames); free(D); free(L); free(S); free(out); free(mem); free(scr);
+    return rc;
+}
+
+/* The localisation map as a colour PNG over the first frame (heat blended). */
+static int rpca_heat_png(const char *cmd, const char *path, const float *map, const float *frame0, unsigned w,
+                         unsigned h)
+{
+    avloc_io_image im;
+    float mx = 0;
+    size_t i;
+    int ok;
+    for (i = 0; i < (size_t)w * h; i++) mx = map[i] > mx ? map[i] : mx;
+    if (avloc_io_image_alloc(&im, w, h, 3) != AVLOC_IO_OK) { avcli_error(cmd, "out of memory"); return 0; }
+    for (i = 0; i < (size_t)w * h; i++) {
+        unsigned char rgb[3];
+        float g = frame0[i] * 255.0f, a = mx > 0 ? map[i] / mx : 0;
+        int c;
+        avloc_io_colormap(a, rgb);
+        for (c = 0; c < 3; c++)
+            im.pix[(i / w) * im.stride + (i % w) * 3 + c] = (unsigned char)(0.5f * g + 0.5f * rgb[c] + 0.5f);
+    }
+    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &im));
+    avloc_io_image_free(&im);
+    return ok;
+}
+
+static int cmd_rpca(int argc, char **argv)
+{
+    const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
+    const char *sparse_out = NULL, *lowrank_out = NULL;
+    int npos = 0, mode = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
+    size_t mbox = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
+    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0;
+    unsigned w = 0, h = 0;
+    char msg[160] = "";
+    float *frames = NULL, *audio = NULL, *map = NULL, *target = NULL;
+    unsigned char *mask = NULL;
+    void *mem = NULL, *scr = NULL;
+    avloc_io_audio a;
+    avloc_io_status s;
+    avloc_rpca_pipe_config c = avloc_rpca_pipe_config_default();
+    avloc_rpca_pipe p;
+    avloc_rpca_pipe_out out;
+    avloc_rpca_info info;
+    avloc_result e;
+    avcli_opt o[22];
+    size_t no = 0;
+    o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
+    o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 3)"), "--components");
+    o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
+    o[no++] = avcli_double("--lambda2", &l2, 0, 1e6, "X", "weight of ||Pa||_1 (default 1/sqrt(max(bins, frames)))");
+    o[no++] = avcli_double("--lambda3", &l3, 0, 1e6, "X", "temporal smoothness of C (default 0.05)");
+    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: smoothed map >= F * its max (default 0.3)");
+    o[no++] = avcli_string("--mask-out", &mask_out, "PGM", "binary mask of the sounding pixels (255)");
+    o[no++] = avcli_string("--audio-out", &audio_out, "WAV", "the separated (or denoised) target");
+    o[no++] = avcli_string("--heat-out", &heat_out, "PNG", "the localisation map over the first frame");
+    o[no++] = avcli_string("--map-out", &map_out, "NPY", "the localisation map, height x width float32");
+    o[no++] = avcli_size("--window-frames", &win, 0, 1e6, "N", "windowed mode: N frames per solve (0: whole clip)");
+    o[no++] = avcli_size("--overlap", &overlap, 0, 1e6, "M", "frames shared by successive windows");
+    o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
+    o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
+    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
+    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
+    o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
+    o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
+    o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
+    o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
+    o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
+    pr = avcli_parse(argc, argv, o, no, pos, 2, &npos, "VIDEO.y4m AUDIO.wav [options] | --plain VIDEO.y4m --sparse-out fg.y4m",
+                     "Finds the pixels that sound and separates their sound: low-rank + sparse decomposition of the\n"
+                     "video and of the audio magnitude spectrogram sharing one sparse code (avloc_rpca.h). Prints one\n"
+                     "JSON object {mode, frames, width, height, iterations, primal_residual, dual_residual, converged,\n"
+                     "rank, seconds}.");
+    if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
+    if (plain) {
+        if (npos != 1 || !sparse_out) { avcli_error(cmd, "--plain needs VIDEO.y4m and --sparse-out"); return AVCLI_EXIT_USAGE; }
+        return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter);
+    }
+    if (npos != 2) { avcli_error(cmd, "needs VIDEO.y4m AUDIO.wav; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
+    memset(&a, 0, sizeof a);
+    s = avloc_io_y4m_load_grey(pos[0], &frames, &nf, &w, &h, &fps, msg, sizeof msg);
+    if (s != AVLOC_IO_OK) { avcli_error(cmd, "%s: %s", pos[0], msg[0] ? msg : avloc_io_strerror(s)); return rc; }
+    if (!(fps > 0)) { avcli_error(cmd, "%s: no frame rate (F tag)", pos[0]); goto done; }
+    if (!avcli_load_wav(cmd, pos[1], 0, &a)) goto done;
+    if (!(audio = avcli_malloc(cmd, a.frames, sizeof(float)))) goto done;
+    for (i = 0; i < a.frames; i++) { /* mono mix */
+        double m = 0;
+        unsigned ch;
+        for (ch = 0; ch < a.channels; ch++) m += a.samples[i * a.channels + ch];
+        audio[i] = (float)(m / a.channels);
+    }
+    c.width = w; c.height = h; c.frames = nf; c.n_samples = a.frames; c.fps = fps; c.sample_rate = a.sample_rate;
+    c.down = down; c.mode = mode ? AVLOC_RPCA_DENOISE : AVLOC_RPCA_SEPARATE;
+    c.window_frames = win; c.overlap = overlap;
+    if (K) c.av.K = K;
+    c.av.lambda1 = l1; c.av.lambda2 = l2;
+    if (l3 >= 0) c.av.lambda3 = l3;
+    if (thresh >= 0) c.mask_thresh = thresh;
+    if (max_iter) c.av.max_iter = max_iter;
+    if (rho > 0) c.av.rho = rho;
+    if (mbox) c.mask_box = mbox;
+    if (mbox) c.mask_box = mbox;
+    if (mu_max > 0) c.av.mu_max_ratio = mu_max;
+    if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
+        avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
+                    (unsigned long)a.frames, avloc_result_str(e));
+        goto done;
+    }
+    if (!(mem = avcli_malloc(cmd, ob, 1)) || !(scr = avcli_malloc(cmd, sb, 1)) ||
+        !(map = avcli_malloc(cmd, (size_t)w * h, sizeof(float))) || !(mask = avcli_malloc(cmd, (size_t)w * h, 1)) ||
+        !(target = avcli_malloc(cmd, a.frames, sizeof(float))))
+        goto done;
+    out.map = map; out.mask = mask; out.target = target;
+    t0 = rpca_cpu_seconds();
+    if ((e = avloc_rpca_pipe_init(&p, &c, mem, ob)) != AVLOC_OK ||
+        (e = avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb)) != AVLOC_OK) {
+        avcli_error(cmd, "rpca failed: %s", avloc_result_str(e));
+        goto done;
+    }
+    t0 = rpca_cpu_seconds() - t0;
+    if (mask_out && !avcli_check_write(cmd, mask_out, avloc_io_pgm_save(mask_out, mask, w, h))) goto done;
+    if (audio_out && !avcli_check_write(cmd, audio_out, avloc_io_wav_save(audio_out, target, a.frames, 1,
+                                                                          a.sample_rate, AVLOC_IO_S16, 0)))
+        goto done;
+    if (heat_out && !rpca_heat_png(cmd, heat_out, map, frames, w, h)) goto done;
+    if (map_out) {
+        size_t shape[2];
+        shape[0] = h; shape[1] = w;
+        if (!avcli_check_write(cmd, map_out, avloc_io_npy_save_f32(map_out, map, shape, 2))) goto done;
+    }
+    rpca_json_info(&info, t0, mode ? "denoise" : "separate", nf, w, h);
+    rc = AVCLI_EXIT_OK;
+done:
+    avloc_io_audio_free(&a);
+    free(frames); free(audio); free(map); free(mask); free(target); free(mem); free(scr);
+    return rc;
+}
+
+static const avcli_cmd cmd_rpca_table[] = {
+    {"rpca", "VIDEO.y4m AUDIO.wav [...] | --plain VIDEO.y4m --sparse-out fg.y4m",
+     "sounding-pixel localisation and separation (low-rank + sparse)", cmd_rpca, NULL},
+    {NULL, NULL, NULL, NULL, NULL}};

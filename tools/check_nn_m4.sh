@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Code size of the network runtime on a Cortex-M4F (docs/nn.md): the program
+# tests/modes/mcu_nn.c (query, init, run a network from flash) linked with
+# newlib, -Os, gc-sections, scalar kernels, for each layer opt-out. Prints a
+# markdown table: .text of the whole program, of avloc's functions, of the
+# rest (libc/libm/startup), and .rodata; fails if software double arithmetic
+# or 64-bit division is linked. Also compiles every configuration on
+# the host with -Werror (the opt-outs must stay warning-free).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${BUILD:-build}/nn_m4
+mkdir -p "$OUT"
+CONFIGS=("" "-DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "-DAVLOC_NN_NO_TRANSPOSED" "-DAVLOC_NN_MINIMAL"
+         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU")
+for d in "${CONFIGS[@]}"; do
+    # shellcheck disable=SC2086
+    gcc -std=c99 -Wall -Wextra -pedantic -Werror -I. $d -c tests/modes/mcu_nn.c -o "$OUT/host.o"
+    # shellcheck disable=SC2086
+    g++ -std=c++11 -Wall -Wextra -pedantic -Werror -I. $d -x c++ -c tests/modes/mcu_nn.c -o "$OUT/host.o"
+done
+if ! command -v arm-none-eabi-gcc >/dev/null; then
+    echo "  Cortex-M4 size check skipped: no arm-none-eabi-gcc"
+    exit 0
+fi
+F="-std=c99 -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard -Os -DNDEBUG -DAVLOC_NO_SIMD
+   -ffunction-sections -fdata-sections -I."
+echo "| build | .text | avloc functions | libc/libm/startup | .rodata | double/64-bit division linked |"
+echo "|---|---:|---:|---:|---:|---|"
+fail=0
+for d in "${CONFIGS[@]}"; do
+    # shellcheck disable=SC2086
+    arm-none-eabi-gcc $F $d tests/modes/mcu_nn.c -o "$OUT/mcu_nn.elf" --specs=nosys.specs -Wl,--gc-sections -lm 2>/dev/null
+    text=$(arm-none-eabi-size -A "$OUT/mcu_nn.elf" | awk '$1 == ".text" { print $2 }')
+    rodata=$(arm-none-eabi-size -A "$OUT/mcu_nn.elf" | awk '$1 == ".rodata" { print $2 }')
+    av=$(arm-none-eabi-nm -S "$OUT/mcu_nn.elf" | awk '$3 ~ /[tT]/ && ($4 ~ /avloc/ || $4 == "main") { print $2 }' |
+         while read -r h; do echo $((16#$h)); done | awk '{ s += $1 } END { print s + 0 }')
+    dbl=$(arm-none-eabi-nm "$OUT/mcu_nn.elf" | grep -cE ' (__aeabi_d(add|mul|div|sub)|__aeabi_[u]?ldivmod|__udivmoddi4)$' || true)
+    echo "| ${d:-all ops} | $text | $av | $((text - av)) | $rodata | $([ "$dbl" = 0 ] && echo no || echo "yes ($dbl)") |"
+    [ "$dbl" = 0 ] || fail=1
+done
+# the graph's numbers are parsed in float and sizes in size_t: software
+# double or 64-bit division on an FPU-single MCU is a regression
+[ $fail = 0 ] || { echo "FAIL: double arithmetic or 64-bit division linked"; exit 1; }

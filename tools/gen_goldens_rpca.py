@@ -1,0 +1,145 @@
+"""Golden references for tests/test_rpca.c (the audio-visual ADMM of
+avloc_rpca.h), a numpy/scipy rendition in float64 of the same steps:
+
+- rpca_av_init_*: the initialisation (R = X minus its per-row temporal median,
+  C0 = top-K eigenvectors of R_v^T R_v/|R_v|^2 + R_a^T R_a/|R_a|^2 as rows,
+  D0 = R C0^T, P0 = D0 C0) and mu0 = 1.25 / max(||V||_2, ||A||_2);
+- rpca_av_in_* -> rpca_av_out_*: one iteration (Algorithm 1, steps 4-15, with
+  the ridge of docs/rpca.md) from a random state, every variable and
+  multiplier compared; the C step by scipy.linalg.solve_sylvester with the
+  explicit path Laplacian (an independent route from the library's DCT).
+- rpca_av_params: K, lambda1, lambda2, lambda3, rho, ridge, mu0, mu.
+
+Inputs are stored as float32 and the references computed in float64 from
+those exact values.
+
+Usage: gen_goldens_rpca.py [--check] [--out DIR]
+  --check  regenerate into a temporary directory and compare with the
+           committed files (exit status 1 on any mismatch).
+"""
+import os
+import sys
+import tempfile
+
+import numpy as np
+import scipy.linalg
+
+I1, I2, T, K = 24, 12, 10, 2
+LAM1, LAM2, LAM3, RHO, RIDGE, MU = 0.08, 0.15, 0.3, 1.2, 1e-3, 1.5
+
+
+def path_laplacian(t):
+    L = np.zeros((t, t))
+    for i in range(t - 1):
+        L[i, i] += 1
+        L[i + 1, i + 1] += 1
+        L[i, i + 1] -= 1
+        L[i + 1, i] -= 1
+    return L
+
+
+def shrink(x, tau):
+    return np.sign(x) * np.maximum(np.abs(x) - tau, 0.0)
+
+
+def svt(x, tau):
+    u, s, vt = np.linalg.svd(x, full_matrices=False)
+    return (u * np.maximum(s - tau, 0.0)) @ vt
+
+
+def start(V, A):
+    Rv = V - np.median(V, axis=1)[:, None]
+    Ra = A - np.median(A, axis=1)[:, None]
+    G = Rv.T @ Rv / np.sum(Rv * Rv) + Ra.T @ Ra / np.sum(Ra * Ra)
+    w, E = np.linalg.eigh(G)
+    C0 = E[:, ::-1][:, :K].T.copy()
+    for k in range(K):  # sign: largest-magnitude entry positive
+        if C0[k, np.argmax(np.abs(C0[k]))] < 0:
+            C0[k] = -C0[k]
+    Dv, Da = Rv @ C0.T, Ra @ C0.T
+    mu0 = 1.25 / max(np.linalg.norm(V, 2), np.linalg.norm(A, 2))
+    return Dv @ C0, Da @ C0, mu0
+
+
+def iterate(V, A, s, mu):
+    Bv, Ba, Pv, Pa, Dv, Da, C, Y, Z, G, F = (s[k] for k in
+                                              ("Bv", "Ba", "Pv", "Pa", "Dv", "Da", "C", "Y", "Z", "G", "F"))
+    DCv, DCa = Dv @ C, Da @ C
+    Bv = svt(V - DCv + Y / mu, 1 / mu)
+    Ba = svt(A - DCa + Z / mu, 1 / mu)
+    Pv = shrink(DCv + G / mu, LAM1 / mu)
+    Pa = shrink(DCa + F / mu, LAM2 / mu)
+    Wv = V - Bv + Pv + (Y - G) / mu
+    Wa = A - Ba + Pa + (Z - F) / mu
+    Kinv = np.linalg.inv(C @ C.T + RIDGE * np.eye(K))
+    Dv = 0.5 * Wv @ C.T @ Kinv
+    Da = 0.5 * Wa @ C.T @ Kinv
+    M = Dv.T @ Dv + Da.T @ Da + RIDGE * np.eye(K)
+    R = 0.5 * (Dv.T @ Wv + Da.T @ Wa)
+    C = scipy.linalg.solve_sylvester(M, (LAM3 / mu) * path_laplacian(T), R)
+    DCv, DCa = Dv @ C, Da @ C
+    Y = Y + mu * (V - Bv - DCv)
+    Z = Z + mu * (A - Ba - DCa)
+    G = G + mu * (DCv - Pv)
+    F = F + mu * (DCa - Pa)
+    return dict(Bv=Bv, Ba=Ba, Pv=Pv, Pa=Pa, Dv=Dv, Da=Da, C=C, Y=Y, Z=Z, G=G, F=F)
+
+
+def write_all(out):
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(9)
+    f32 = lambda x: np.asarray(x, dtype=np.float32)
+    V = f32(0.5 + 0.3 * rng.random((I1, T)))
+    V[5:9, 3:7] += 0.6  # a sounding patch
+    A = f32(np.abs(rng.standard_normal((I2, T))) * 0.3 + 1.0)
+    A[2:5, 3:7] += 0.8
+    save = lambda n, x: np.save(os.path.join(out, n), x)
+    save("rpca_av_V.npy", V)
+    save("rpca_av_A.npy", A)
+    V64, A64 = V.astype(np.float64), A.astype(np.float64)
+    Pv0, Pa0, mu0 = start(V64, A64)
+    save("rpca_av_init_Pv.npy", Pv0)
+    save("rpca_av_init_Pa.npy", Pa0)
+    shapes = dict(Bv=(I1, T), Ba=(I2, T), Pv=(I1, T), Pa=(I2, T), Dv=(I1, K), Da=(I2, K), C=(K, T),
+                  Y=(I1, T), Z=(I2, T), G=(I1, T), F=(I2, T))
+    state = {}
+    for name, shp in shapes.items():
+        x = f32(rng.standard_normal(shp) * (0.3 if name in "YZGF" else 0.5))
+        save("rpca_av_in_%s.npy" % name, x)
+        state[name] = x.astype(np.float64)
+    res = iterate(V64, A64, state, MU)
+    for name, x in res.items():
+        save("rpca_av_out_%s.npy" % name, x)
+    save("rpca_av_params.npy", np.array([K, LAM1, LAM2, LAM3, RHO, RIDGE, mu0, MU]))
+
+
+def main():
+    args = sys.argv[1:]
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = os.path.join(here, "..", "tests", "golden")
+    if "--out" in args:
+        out = args[args.index("--out") + 1]
+    if "--check" not in args:
+        write_all(out)
+        return 0
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        write_all(tmp)
+        for name in sorted(os.listdir(tmp)):
+            fresh = np.load(os.path.join(tmp, name))
+            path = os.path.join(out, name)
+            if not os.path.exists(path):
+                print("missing: %s" % path)
+                bad += 1
+                continue
+            old = np.load(path)
+            if old.shape != fresh.shape or old.dtype != fresh.dtype or \
+                    not np.allclose(old, fresh, rtol=1e-12, atol=1e-12):
+                print("differs: %s" % name)
+                bad += 1
+    print("gen_goldens_rpca --check: %d mismatches" % bad)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
