@@ -6,7 +6,8 @@
    STFT/iSTFT and the streaming STFT, mel/MFCC/melspec and the streaming
    melspec, binaural features (one-shot and plan), GCC-PHAT, the linear
    algebra (SVD, eigh, Sylvester, truncated SVD/SVT), GLLiM (train, posterior,
-   stream, save, load), a golden avloc_nn network, the MP coder.
+   stream, save, load), a golden avloc_nn network, the MP coder, RPCA
+   (plain and audio-visual, cold and warm start).
 
    Interposition needs glibc (the __libc_* entry points); elsewhere, under
    AddressSanitizer (which owns malloc) and with the FFTW3 backend (whose
@@ -69,6 +70,7 @@ void free(void *p)
 #include "../avloc_gllim.h"
 #include "../avloc_mp.h"
 #include "../avloc_nn.h"
+#include "../avloc_rpca.h"
 #include "harness.h"
 
 #ifndef NA_SKIP /* (the checks below, up to main) */
@@ -412,6 +414,38 @@ static void na_mp(void)
     free(mem); free(scr); free(audio); free(video); free(dict.audio); free(dict.video); free(ra); free(rv);
 }
 
+/* ------------------------------------------------------------------ RPCA */
+static void na_rpca(void)
+{
+    enum { M = 20, N = 16, PX = 24, BINS = 10, T = 12 };
+    avloc_rpca_config c = avloc_rpca_config_default();
+    avloc_rpca r;
+    avloc_rpca_av_config ac = avloc_rpca_av_config_default();
+    avloc_rpca_av av;
+    avloc_rpca_av_state st;
+    avloc_rpca_info info;
+    size_t ob, sb, stb;
+    void *mem, *scr, *amem, *ascr, *smem;
+    float *D = na_signal(M * N, 31), *L = (float *)na_buf(M * N * sizeof(float)), *S = (float *)na_buf(M * N * sizeof(float));
+    float *V = na_signal(PX * T, 32), *A = na_signal(BINS * T, 33);
+    c.rows = M; c.cols = N; c.max_iter = 20;
+    CHECK(NA(avloc_rpca_query(&c, &ob, &sb)) == AVLOC_OK);
+    mem = na_buf(ob); scr = na_buf(sb);
+    CHECK(NA(avloc_rpca_init(&r, &c, mem, ob)) == AVLOC_OK);
+    CHECK(NA(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb)) == AVLOC_OK);
+    NA_VOID(avloc_rpca_destroy(&r));
+    ac.pixels = PX; ac.bins = BINS; ac.frames = T; ac.max_iter = 10;
+    CHECK(NA(avloc_rpca_av_query(&ac, &ob, &sb)) == AVLOC_OK);
+    amem = na_buf(ob); ascr = na_buf(sb);
+    CHECK(NA(avloc_rpca_av_init(&av, &ac, amem, ob)) == AVLOC_OK);
+    CHECK(NA(avloc_rpca_av_state_query(&av, &stb)) == AVLOC_OK);
+    smem = na_buf(stb);
+    CHECK(NA(avloc_rpca_av_state_init(&st, &av, smem, stb)) == AVLOC_OK);
+    CHECK(NA(avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, ascr, sb)) == AVLOC_OK);
+    CHECK(NA(avloc_rpca_av_solve_f32(&av, V, A, &st, 1, &info, ascr, sb)) == AVLOC_OK);
+    NA_VOID(avloc_rpca_av_destroy(&av));
+    free(mem); free(scr); free(amem); free(ascr); free(smem); free(D); free(L); free(S); free(V); free(A);
+}
 #endif /* !NA_SKIP */
 
 int main(void)
@@ -444,6 +478,7 @@ int main(void)
     na_nn_case("conv2d_1x1.safetensors");
     na_nn_case("batch_norm.safetensors");
     na_mp();
+    na_rpca();
     printf("  %d library calls checked, none allocated: %s\n", na_functions, th_failed ? "NO" : "yes");
     return th_finish("test_noalloc");
 #endif
