@@ -10,18 +10,18 @@
    (plain and audio-visual, cold and warm start).
 
    Interposition needs glibc (the __libc_* entry points); elsewhere, under
-   AddressSanitizer (which owns malloc) and with the FFTW3 backend (whose
+   a sanitizer (ASan, TSan, MSan: it owns malloc) and with the FFTW3 backend (whose
    plans are documented as allocating) the test prints a skip and passes
    0 checks. */
 #include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define NA_SKIP "AddressSanitizer replaces malloc"
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NA_SKIP "a sanitizer replaces malloc"
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NA_SKIP "AddressSanitizer replaces malloc"
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define NA_SKIP "a sanitizer replaces malloc"
 #endif
 #endif
 #if !defined(NA_SKIP) && defined(AVLOC_USE_FFTW3)
@@ -72,6 +72,7 @@ void free(void *p)
 #include "../avloc_nn.h"
 #include "../avloc_rpca.h"
 #include "harness.h"
+#include "rel_util.h"
 
 #ifndef NA_SKIP /* (the checks below, up to main) */
 static int na_functions = 0; /* distinct library calls checked */
@@ -91,35 +92,16 @@ static int na_check_call(int rc, const char *what, int line)
 /* The same for calls that return nothing. */
 #define NA_VOID(stmt) do { na_watch = 1; na_calls = 0; stmt; na_check_call(0, #stmt, __LINE__); } while (0)
 
-/* The test's own memory (outside the watch). */
-static void *na_buf(size_t bytes)
-{
-    void *p = calloc(1, bytes ? bytes : 1);
-    if (!p) { fprintf(stderr, "out of memory\n"); exit(2); }
-    return p;
-}
-
-static float *na_signal(size_t n, unsigned seed)
-{
-    float *x = (float *)na_buf(n * sizeof(float));
-    size_t i;
-    for (i = 0; i < n; i++) {
-        seed = seed * 1664525u + 1013904223u;
-        x[i] = (float)((double)(seed >> 8) / 16777216.0 - 0.5) + 0.3f * (float)sin(0.05 * (double)i);
-    }
-    return x;
-}
-
 /* ------------------------------------------------------------------ FFT */
 static void na_fft(size_t n, avloc_fft_kind kind)
 {
     avloc_fft_f32 plan;
     size_t pb = 0, sb = 0;
     void *mem, *scr;
-    float *x = na_signal(2 * n + 2, (unsigned)n);
-    avloc_complex_f32 *y = (avloc_complex_f32 *)na_buf((n + 1) * sizeof(avloc_complex_f32));
+    float *x = rel_signal(2 * n + 2, (unsigned)n);
+    avloc_complex_f32 *y = (avloc_complex_f32 *)rel_buf((n + 1) * sizeof(avloc_complex_f32));
     CHECK(NA(avloc_fft_query_f32(n, kind, &pb, &sb)) == AVLOC_OK);
-    mem = na_buf(pb); scr = na_buf(sb);
+    mem = rel_buf(pb); scr = rel_buf(sb);
     CHECK(NA(avloc_fft_init_f32(&plan, n, kind, mem, pb)) == AVLOC_OK);
     if (kind == AVLOC_FFT_COMPLEX) {
         CHECK(NA(avloc_fft_c2c_f32(&plan, (const avloc_complex_f32 *)x, y, AVLOC_FFT_FORWARD, scr, sb)) == AVLOC_OK);
@@ -140,21 +122,21 @@ static void na_stft(void)
     avloc_stft_stream_f32 ss;
     size_t ob, sb, nf = 0, len = 0, smb = 0, n = 4000, got = 0, used = 0;
     void *mem, *scr, *smem;
-    float *x = na_signal(n, 1), *y;
+    float *x = rel_signal(n, 1), *y;
     avloc_complex_f32 *spec;
     c.n_fft = 256; c.hop = 64; c.win_length = 0;
     CHECK(NA(avloc_stft_frames(&c, n, &nf)) == AVLOC_OK);
     CHECK(NA(avloc_istft_length(&c, nf, &len)) == AVLOC_OK);
     CHECK(NA(avloc_stft_query_f32(&c, &ob, &sb)) == AVLOC_OK);
-    mem = na_buf(ob); scr = na_buf(sb);
-    spec = (avloc_complex_f32 *)na_buf(nf * 129 * sizeof(avloc_complex_f32));
-    y = (float *)na_buf(n * sizeof(float));
+    mem = rel_buf(ob); scr = rel_buf(sb);
+    spec = (avloc_complex_f32 *)rel_buf(nf * 129 * sizeof(avloc_complex_f32));
+    y = (float *)rel_buf(n * sizeof(float));
     CHECK(NA(avloc_stft_init_f32(&st, &c, mem, ob)) == AVLOC_OK);
     CHECK(NA(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_stft_inverse_f32(&st, spec, nf, y, n, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_spec_power_f32(spec, 129, 2.0f, y)) == AVLOC_OK);
     CHECK(NA(avloc_stft_stream_query_f32(&st, &smb)) == AVLOC_OK);
-    smem = na_buf(smb);
+    smem = rel_buf(smb);
     CHECK(NA(avloc_stft_stream_init_f32(&ss, &st, smem, smb)) == AVLOC_OK);
     CHECK(NA(avloc_stft_stream_push_f32(&ss, x, 1000, spec, nf, &got, &used, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_stft_stream_reset_f32(&ss)) == AVLOC_OK);
@@ -170,17 +152,17 @@ static void na_melspec(void)
     avloc_melspec_stream_f32 s;
     size_t ob, sb, nf = 0, n = 6000, smb, ssb, got = 0, used = 0;
     void *mem, *scr, *smem, *sscr;
-    float *x = na_signal(n, 2), *mel, *mfcc;
+    float *x = rel_signal(n, 2), *mel, *mfcc;
     c.stft.n_fft = 512; c.stft.hop = 160; c.stft.win_length = 0; c.n_mels = 40; c.n_mfcc = 13;
     CHECK(NA(avloc_stft_frames(&c.stft, n, &nf)) == AVLOC_OK);
     CHECK(NA(avloc_melspec_query_f32(&c, &ob, &sb)) == AVLOC_OK);
-    mem = na_buf(ob); scr = na_buf(sb);
-    mel = (float *)na_buf(nf * 40 * sizeof(float)); mfcc = (float *)na_buf(nf * 13 * sizeof(float));
+    mem = rel_buf(ob); scr = rel_buf(sb);
+    mel = (float *)rel_buf(nf * 40 * sizeof(float)); mfcc = (float *)rel_buf(nf * 13 * sizeof(float));
     CHECK(NA(avloc_melspec_init_f32(&m, &c, mem, ob)) == AVLOC_OK);
     CHECK(NA(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_melspec_stream_query_f32(&m, &smb, &ssb)) == AVLOC_OK);
-    smem = na_buf(smb); sscr = na_buf(ssb);
+    smem = rel_buf(smb); sscr = rel_buf(ssb);
     CHECK(NA(avloc_melspec_stream_init_f32(&s, &m, smem, smb)) == AVLOC_OK);
     CHECK(NA(avloc_melspec_stream_push_f32(&s, x, 3000, mel, mfcc, nf, &got, &used, sscr, ssb)) == AVLOC_OK);
     CHECK(NA(avloc_melspec_stream_reset_f32(&s)) == AVLOC_OK);
@@ -198,30 +180,30 @@ static void na_binaural_gcc(void)
     avloc_gcc_f32 g;
     size_t n = 8000, nf = 0, sb, pb, psb, act = 0, gob, gsb, gnf = 0, D;
     void *scr, *pmem, *pscr, *gmem, *gscr;
-    float *l = na_signal(n, 3), *r = na_signal(n, 4), *feat, *mean, *del;
+    float *l = rel_signal(n, 3), *r = rel_signal(n, 4), *feat, *mean, *del;
     unsigned char *mask, *dmask;
     float delay = 0, peak = 0;
     bc.n_fft = 256; bc.hop = 128; bc.n_bins = 64; bc.threshold_db = -200.0f; bc.threshold_relative = 0;
     D = 3 * bc.n_bins;
     CHECK(NA(avloc_binaural_frames(&bc, n, &nf)) == AVLOC_OK);
     CHECK(NA(avloc_binaural_query_f32(&bc, n, &sb)) == AVLOC_OK);
-    scr = na_buf(sb);
-    feat = (float *)na_buf(nf * D * sizeof(float)); mask = (unsigned char *)na_buf(nf * D);
-    mean = (float *)na_buf(D * sizeof(float)); dmask = (unsigned char *)na_buf(D);
+    scr = rel_buf(sb);
+    feat = (float *)rel_buf(nf * D * sizeof(float)); mask = (unsigned char *)rel_buf(nf * D);
+    mean = (float *)rel_buf(D * sizeof(float)); dmask = (unsigned char *)rel_buf(D);
     CHECK(NA(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dmask)) == AVLOC_OK);
     CHECK(NA(avloc_binaural_plan_query_f32(&bc, n, &pb, &psb)) == AVLOC_OK);
-    pmem = na_buf(pb); pscr = na_buf(psb);
+    pmem = rel_buf(pb); pscr = rel_buf(psb);
     CHECK(NA(avloc_binaural_plan_init_f32(&plan, &bc, pmem, pb)) == AVLOC_OK);
     CHECK(NA(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb)) == AVLOC_OK);
     NA_VOID(avloc_binaural_plan_destroy_f32(&plan));
 
     gc.frame_length = 512; gc.n_fft = 1024; gc.hop = 256;
     CHECK(NA(avloc_gcc_query_f32(&gc, &gob, &gsb)) == AVLOC_OK);
-    gmem = na_buf(gob); gscr = na_buf(gsb);
+    gmem = rel_buf(gob); gscr = rel_buf(gsb);
     CHECK(NA(avloc_gcc_init_f32(&g, &gc, gmem, gob)) == AVLOC_OK);
     CHECK(NA(avloc_gcc_frames(&gc, n, &gnf)) == AVLOC_OK);
-    del = (float *)na_buf(2 * gnf * sizeof(float));
+    del = (float *)rel_buf(2 * gnf * sizeof(float));
     CHECK(NA(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, gscr, gsb)) == AVLOC_OK);
     CHECK(NA(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, gsb)) == AVLOC_OK);
     NA_VOID(avloc_gcc_destroy_f32(&g));
@@ -246,7 +228,7 @@ static void na_linalg(void)
     for (i = 0; i < M * N; i++) { A[i] = sin(1.0 + 0.7 * (double)i); Af[i] = (float)A[i]; }
     for (i = 0; i < N; i++)
         for (j = 0; j < N; j++) S[i * N + j] = (i == j ? 10.0 : 0.0) + 1.0 / (double)(1 + i + j);
-    scr = na_buf(1 << 20);
+    scr = rel_buf(1 << 20);
     CHECK(NA(avloc_svd_scratch_f64(M, N, &bytes)) == AVLOC_OK);
     CHECK(NA(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, scr, 1 << 20)) == AVLOC_OK);
     CHECK(NA(avloc_svd_scratch_f32(M, N, &bytes)) == AVLOC_OK);
@@ -261,9 +243,9 @@ static void na_linalg(void)
 
     pc.k = N; pc.t = 16;
     CHECK(NA(avloc_sylvester_path_query(&pc, &pob, &psb)) == AVLOC_OK);
-    pmem = na_buf(pob); pscr = na_buf(psb);
+    pmem = rel_buf(pob); pscr = rel_buf(psb);
     {
-        double *R = (double *)na_buf(N * 16 * sizeof(double)), *X = (double *)na_buf(N * 16 * sizeof(double));
+        double *R = (double *)rel_buf(N * 16 * sizeof(double)), *X = (double *)rel_buf(N * 16 * sizeof(double));
         for (i = 0; i < N * 16; i++) R[i] = cos((double)i);
         CHECK(NA(avloc_sylvester_path_init(&sp, &pc, pmem, pob)) == AVLOC_OK);
         CHECK(NA(avloc_sylvester_path_f64(&sp, S, N, 0.5, R, 16, X, 16, pscr, psb)) == AVLOC_OK);
@@ -273,7 +255,7 @@ static void na_linalg(void)
 
     tc.m = M; tc.n = N; tc.max_rank = 3;
     CHECK(NA(avloc_tsvd_query(&tc, &bytes)) == AVLOC_OK);
-    tmem = na_buf(bytes);
+    tmem = rel_buf(bytes);
     CHECK(NA(avloc_tsvd_init(&t, &tc, tmem, bytes)) == AVLOC_OK);
     CHECK(NA(avloc_tsvd_f32(&t, Af, N, 3, Uf, 3, sf, Vtf, N)) == AVLOC_OK);
     CHECK(NA(avloc_svt_f32(&t, Af, N, 0.1f, out, N, &rank)) == AVLOC_OK);
@@ -308,25 +290,25 @@ static void na_gllim(void)
     tc.K = K; tc.max_iter = 5;
     CHECK(NA(avloc_gllim_model_query(K, L, D, &mb)) == AVLOC_OK);
     CHECK(NA(avloc_gllim_train_query(&tc, NT, L, D, &sb)) == AVLOC_OK);
-    mmem = na_buf(mb); scr = na_buf(sb);
+    mmem = rel_buf(mb); scr = rel_buf(sb);
     CHECK(NA(avloc_gllim_model_init(&model, K, L, D, mmem, mb)) == AVLOC_OK);
     CHECK(NA(avloc_gllim_train_f64(&tc, X, Y, NT, &model, scr, sb, &info)) == AVLOC_OK);
     CHECK(NA(avloc_gllim_posterior_query(&model, &pb, &qb)) == AVLOC_OK);
-    pmem = na_buf(pb); qscr = na_buf(qb);
+    pmem = rel_buf(pb); qscr = rel_buf(qb);
     CHECK(NA(avloc_gllim_posterior_init(&post, &model, pmem, pb)) == AVLOC_OK);
     CHECK(NA(avloc_gllim_posterior_f32(&model, feat, mask, T, &post, qscr, qb)) == AVLOC_OK);
     sc.window = 4; sc.emit_every = 1; sc.min_active = 1; sc.refresh_every = 4;
     CHECK(NA(avloc_gllim_stream_query(&model, &sc, &stb)) == AVLOC_OK);
-    smem = na_buf(stb);
+    smem = rel_buf(stb);
     CHECK(NA(avloc_gllim_stream_init(&st, &model, &sc, smem, stb)) == AVLOC_OK);
     for (i = 0; i < T; i++) CHECK(NA(avloc_gllim_stream_push_f32(&st, feat + i * D, mask + i * D, &post, &emitted)) == AVLOC_OK);
     NA_VOID(avloc_gllim_stream_reset(&st));
     NA_VOID(avloc_gllim_stream_destroy(&st));
     CHECK(NA(avloc_gllim_save_query(&model, AVLOC_ST_F64, &fb, &fsb)) == AVLOC_OK);
-    file = na_buf(fb); fscr = na_buf(fsb);
+    file = rel_buf(fb); fscr = rel_buf(fsb);
     CHECK(NA(avloc_gllim_save(&model, AVLOC_ST_F64, file, fb, fscr, fsb, &written)) == AVLOC_OK);
     CHECK(NA(avloc_gllim_load_query(file, written, &k2, &l2, &d2, &lb)) == AVLOC_OK);
-    lmem = na_buf(lb);
+    lmem = rel_buf(lb);
     CHECK(NA(avloc_gllim_load(&loaded, file, written, lmem, lb)) == AVLOC_OK);
     NA_VOID(avloc_gllim_posterior_destroy(&post));
     NA_VOID(avloc_gllim_model_destroy(&loaded));
@@ -335,27 +317,10 @@ static void na_gllim(void)
 }
 
 /* -------------------------------------------------------------- avloc_nn */
-static unsigned char *na_read(const char *name, size_t *size)
-{
-    char path[512];
-    FILE *f;
-    long n;
-    unsigned char *p;
-    snprintf(path, sizeof path, "%snn/%s", TH_GOLDEN_DIR, name);
-    f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END); n = ftell(f); fseek(f, 0, SEEK_SET);
-    p = (unsigned char *)na_buf((size_t)n);
-    if (fread(p, 1, (size_t)n, f) != (size_t)n) { free(p); p = NULL; }
-    fclose(f);
-    *size = (size_t)n;
-    return p;
-}
-
 static void na_nn_case(const char *name)
 {
     size_t size = 0, obj = 0, k;
-    unsigned char *file = na_read(name, &size);
+    unsigned char *file = rel_load_nn(name, &size);
     avloc_nn net;
     void *mem, *arena, *scr;
     const float *in[8];
@@ -363,7 +328,7 @@ static void na_nn_case(const char *name)
     avloc_nn_tensor_info ti;
     if (!file) { CHECK_MSG(0, "cannot read tests/golden/nn/%s", name); return; }
     CHECK(NA(avloc_nn_query(file, size, &obj)) == AVLOC_OK);
-    mem = na_buf(obj);
+    mem = rel_buf(obj);
     if (NA(avloc_nn_init(&net, file, size, mem, obj)) != AVLOC_OK || net.n_inputs > 8 || net.n_outputs > 8) {
         CHECK_MSG(0, "%s: init failed", name);
         free(mem); free(file);
@@ -371,13 +336,13 @@ static void na_nn_case(const char *name)
     }
     for (k = 0; k < net.n_inputs; k++) {
         CHECK(NA(avloc_nn_input_info(&net, k, &ti)) == AVLOC_OK);
-        in[k] = na_signal(ti.numel, (unsigned)(k + 7));
+        in[k] = rel_signal(ti.numel, (unsigned)(k + 7));
     }
     for (k = 0; k < net.n_outputs; k++) {
         CHECK(NA(avloc_nn_output_info(&net, k, &ti)) == AVLOC_OK);
-        out[k] = (float *)na_buf(ti.numel * sizeof(float));
+        out[k] = (float *)rel_buf(ti.numel * sizeof(float));
     }
-    arena = na_buf(net.arena_bytes); scr = na_buf(net.scratch_bytes);
+    arena = rel_buf(net.arena_bytes); scr = rel_buf(net.scratch_bytes);
     CHECK(NA(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes)) == AVLOC_OK);
     NA_VOID(avloc_nn_destroy(&net));
     for (k = 0; k < net.n_inputs; k++) free((void *)(uintptr_t)in[k]);
@@ -399,14 +364,14 @@ static void na_mp(void)
     c.audio_samples = 400; c.frames = 6; c.height = 8; c.width = 8;
     na = c.audio_samples; nv = c.frames * c.height * c.width;
     nka = c.kernels * c.audio_len; nkv = c.kernels * c.kernel_t * c.kernel_h * c.kernel_w;
-    audio = na_signal(na, 11); video = na_signal(nv, 12);
-    dict.audio = na_signal(nka, 13); dict.video = na_signal(nkv, 14);
-    ra = (float *)na_buf(na * sizeof(float)); rv = (float *)na_buf(nv * sizeof(float));
+    audio = rel_signal(na, 11); video = rel_signal(nv, 12);
+    dict.audio = rel_signal(nka, 13); dict.video = rel_signal(nkv, 14);
+    ra = (float *)rel_buf(na * sizeof(float)); rv = (float *)rel_buf(nv * sizeof(float));
     CHECK(NA(avloc_mp_positions(&c, NULL, NULL)) == AVLOC_OK);
     CHECK(NA(avloc_mp_dict_normalize(&c, &dict)) == AVLOC_OK);
     CHECK(NA(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0.0f, atoms, &n, ra, rv)) == AVLOC_OK);
     CHECK(NA(avloc_mp_coder_query(&c, &ob, &sb)) == AVLOC_OK);
-    mem = na_buf(ob); scr = na_buf(sb);
+    mem = rel_buf(ob); scr = rel_buf(sb);
     CHECK(NA(avloc_mp_coder_init(&coder, &c, mem, ob)) == AVLOC_OK);
     CHECK(NA(avloc_mp_coder_set_dict(&coder, &dict, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_mp_code_f32(&coder, audio, video, 10, 0.0f, atoms, &n, ra, rv, scr, sb)) == AVLOC_OK);
@@ -426,20 +391,20 @@ static void na_rpca(void)
     avloc_rpca_info info;
     size_t ob, sb, stb;
     void *mem, *scr, *amem, *ascr, *smem;
-    float *D = na_signal(M * N, 31), *L = (float *)na_buf(M * N * sizeof(float)), *S = (float *)na_buf(M * N * sizeof(float));
-    float *V = na_signal(PX * T, 32), *A = na_signal(BINS * T, 33);
+    float *D = rel_signal(M * N, 31), *L = (float *)rel_buf(M * N * sizeof(float)), *S = (float *)rel_buf(M * N * sizeof(float));
+    float *V = rel_signal(PX * T, 32), *A = rel_signal(BINS * T, 33);
     c.rows = M; c.cols = N; c.max_iter = 20;
     CHECK(NA(avloc_rpca_query(&c, &ob, &sb)) == AVLOC_OK);
-    mem = na_buf(ob); scr = na_buf(sb);
+    mem = rel_buf(ob); scr = rel_buf(sb);
     CHECK(NA(avloc_rpca_init(&r, &c, mem, ob)) == AVLOC_OK);
     CHECK(NA(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb)) == AVLOC_OK);
     NA_VOID(avloc_rpca_destroy(&r));
     ac.pixels = PX; ac.bins = BINS; ac.frames = T; ac.max_iter = 10;
     CHECK(NA(avloc_rpca_av_query(&ac, &ob, &sb)) == AVLOC_OK);
-    amem = na_buf(ob); ascr = na_buf(sb);
+    amem = rel_buf(ob); ascr = rel_buf(sb);
     CHECK(NA(avloc_rpca_av_init(&av, &ac, amem, ob)) == AVLOC_OK);
     CHECK(NA(avloc_rpca_av_state_query(&av, &stb)) == AVLOC_OK);
-    smem = na_buf(stb);
+    smem = rel_buf(stb);
     CHECK(NA(avloc_rpca_av_state_init(&st, &av, smem, stb)) == AVLOC_OK);
     CHECK(NA(avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, ascr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_rpca_av_solve_f32(&av, V, A, &st, 1, &info, ascr, sb)) == AVLOC_OK);

@@ -24,29 +24,12 @@
 #include "../avloc_mp.h"
 #include "../avloc_nn.h"
 #include "harness.h"
+#include "rel_util.h"
 
 #ifdef TR_HAVE_THREADS
 #define TR_THREADS 4
 #define TR_ITERS 6
 enum { TR_N = 6000, TR_FFT = 1009, TR_MELS = 40, TR_L = 2, TR_D = 6, TR_K = 3, TR_T = 5, TR_NT = 200 };
-
-static void *tr_buf(size_t bytes)
-{
-    void *p = calloc(1, bytes ? bytes : 1);
-    if (!p) { fprintf(stderr, "out of memory\n"); exit(2); }
-    return p;
-}
-
-static float *tr_signal(size_t n, unsigned seed)
-{
-    float *x = (float *)tr_buf(n * sizeof(float));
-    size_t i;
-    for (i = 0; i < n; i++) {
-        seed = seed * 1664525u + 1013904223u;
-        x[i] = (float)((double)(seed >> 8) / 16777216.0 - 0.5) + 0.3f * (float)sin(0.05 * (double)i);
-    }
-    return x;
-}
 
 /* The shared, read-only state (built once by the main thread). */
 static struct {
@@ -83,30 +66,30 @@ static int tr_run_all(unsigned char *o)
 {
     int bad = 0;
     size_t n = 0, k;
-    void *scr = tr_buf(S.fft_sb);
+    void *scr = rel_buf(S.fft_sb);
     bad |= avloc_fft_r2c_f32(&S.fft, S.x, (avloc_complex_f32 *)o, scr, S.fft_sb) != AVLOC_OK;
     o += (TR_FFT / 2 + 1) * sizeof(avloc_complex_f32); free(scr);
 
-    scr = tr_buf(S.mel_sb);
+    scr = rel_buf(S.mel_sb);
     bad |= avloc_melspec_compute_f32(&S.mel, S.x, TR_N, (float *)o, S.mel_nf, scr, S.mel_sb) != AVLOC_OK;
     o += S.mel_nf * TR_MELS * sizeof(float); free(scr);
 
-    scr = tr_buf(S.bin_sb);
+    scr = rel_buf(S.bin_sb);
     bad |= avloc_binaural_plan_features_f32(&S.bin, S.x, S.y, TR_N, (float *)o, o + S.bin_nf * S.bin_d * sizeof(float),
                                             S.bin_nf, NULL, scr, S.bin_sb) != AVLOC_OK;
     o += S.bin_nf * S.bin_d * (sizeof(float) + 1); free(scr);
 
     {
         avloc_gllim_posterior post;
-        void *pm = tr_buf(S.post_b);
-        scr = tr_buf(S.post_sb);
+        void *pm = rel_buf(S.post_b);
+        scr = rel_buf(S.post_sb);
         bad |= avloc_gllim_posterior_init(&post, &S.gl, pm, S.post_b) != AVLOC_OK;
         bad |= avloc_gllim_posterior_f32(&S.gl, S.gl_feat, S.gl_mask, TR_T, &post, scr, S.post_sb) != AVLOC_OK;
         memcpy(o, post.mean, TR_L * sizeof(double));
         o += TR_L * sizeof(double); free(scr); free(pm);
     }
 
-    scr = tr_buf(S.mp_sb);
+    scr = rel_buf(S.mp_sb);
     bad |= avloc_mp_code_f32(&S.mp, S.mp_audio, S.mp_video, 10, 0.0f, (avloc_mp_atom *)o, &n,
                              (float *)(o + 10 * sizeof(avloc_mp_atom)),
                              (float *)(o + 10 * sizeof(avloc_mp_atom) + S.mp_na * sizeof(float)), scr, S.mp_sb) != AVLOC_OK;
@@ -114,8 +97,8 @@ static int tr_run_all(unsigned char *o)
 
     {
         float *outs[8];
-        void *arena = tr_buf(S.net.arena_bytes);
-        scr = tr_buf(S.net.scratch_bytes);
+        void *arena = rel_buf(S.net.arena_bytes);
+        scr = rel_buf(S.net.scratch_bytes);
         for (k = 0; k < S.net.n_outputs; k++) { outs[k] = (float *)o; o += S.nn_out_numel[k] * sizeof(float); }
         bad |= avloc_nn_run_f32(&S.net, S.nn_in, outs, arena, S.net.arena_bytes, scr, S.net.scratch_bytes) != AVLOC_OK;
         free(arena); free(scr);
@@ -135,8 +118,8 @@ static void *tr_own(void *p)
     tr_owned[tr_n_owned++] = p;
     return p;
 }
-static void *tr_keep(size_t bytes) { return tr_own(tr_buf(bytes)); }
-static float *tr_keep_signal(size_t n, unsigned seed) { return (float *)tr_own(tr_signal(n, seed)); }
+static void *tr_keep(size_t bytes) { return tr_own(rel_buf(bytes)); }
+static float *tr_keep_signal(size_t n, unsigned seed) { return (float *)tr_own(rel_signal(n, seed)); }
 static void tr_release(void)
 {
     /* destroy: the FFTW3 backend's plans are released here */
@@ -159,23 +142,6 @@ static void *tr_thread(void *arg)
         if (memcmp(r->out, tr_reference, r->n_out) != 0) r->mismatches++;
     }
     return NULL;
-}
-
-static unsigned char *tr_load(const char *name, size_t *size)
-{
-    char path[512];
-    FILE *f;
-    long n;
-    unsigned char *p;
-    snprintf(path, sizeof path, "%snn/%s", TH_GOLDEN_DIR, name);
-    f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END); n = ftell(f); fseek(f, 0, SEEK_SET);
-    p = (unsigned char *)tr_keep((size_t)n);
-    if (fread(p, 1, (size_t)n, f) != (size_t)n) p = NULL; /* (freed by tr_release) */
-    fclose(f);
-    *size = (size_t)n;
-    return p;
 }
 
 /* Builds S (single-threaded); 0 on success. */
@@ -230,7 +196,7 @@ static int tr_setup(void)
     bad |= avloc_mp_coder_init(&S.mp, &pc, tr_keep(ob), ob) != AVLOC_OK;
     bad |= avloc_mp_coder_set_dict(&S.mp, &dict, tr_keep(S.mp_sb), S.mp_sb) != AVLOC_OK;
 
-    file = tr_load("resnet_audio.safetensors", &fsize);
+    file = (unsigned char *)tr_own(rel_load_nn("resnet_audio.safetensors", &fsize));
     if (!file) return 1;
     bad |= avloc_nn_query(file, fsize, &ob) != AVLOC_OK;
     if (avloc_nn_init(&S.net, file, fsize, tr_keep(ob), ob) != AVLOC_OK || S.net.n_inputs > 8 || S.net.n_outputs > 8) return 1;
@@ -257,12 +223,12 @@ int main(void)
     int i;
     if (tr_setup() != 0) { CHECK_MSG(0, "setup failed"); tr_release(); return th_finish("test_threads"); }
     nb = tr_out_bytes();
-    ref = (unsigned char *)tr_buf(nb);
+    ref = (unsigned char *)rel_buf(nb);
     memset(ref, 0xA5, nb); /* as each thread's buffer: bytes no call writes compare equal */
     CHECK(tr_run_all(ref) == 0);
     tr_reference = ref;
     for (i = 0; i < TR_THREADS; i++) {
-        res[i].out = (unsigned char *)tr_buf(nb); res[i].n_out = nb; res[i].mismatches = 0; res[i].failed = 0;
+        res[i].out = (unsigned char *)rel_buf(nb); res[i].n_out = nb; res[i].mismatches = 0; res[i].failed = 0;
         CHECK(pthread_create(&th[i], NULL, tr_thread, &res[i]) == 0);
     }
     for (i = 0; i < TR_THREADS; i++) {
