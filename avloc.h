@@ -94,6 +94,9 @@
                            stays (GLLiM models embed it)
    AVLOC_NO_GCC_PHAT       avloc_dsp.h: GCC-PHAT (~10 / ~5 KB), and GLLiM's
                            PHAT baseline (avloc_phat_*)
+   AVLOC_NO_ARRAY          avloc_dsp.h: microphone-array imaging (beamforming,
+                           SRP-PHAT, MFCC acoustic images, energy maps; also
+                           off with AVLOC_NO_MEL)
    AVLOC_NO_GLLIM_TRAINING avloc_gllim.h inference only: no EM training,
                            k-means or training GEMM (~20 / ~12 KB)
    AVLOC_NO_LINALG         the SVD, eigh, Sylvester solvers, truncated SVD and
@@ -1853,12 +1856,17 @@ static void avloc__svd_layout(avloc_arena *a, size_t mc, size_t nc, avloc__svd_w
 static size_t avloc__svd_sweep(avloc__svd_work *w, size_t mc, size_t nc, double tol)
 {
     size_t p, q, rot = 0;
-    double *nrm = w->sv;
-    for (p = 0; p < nc; p++) nrm[p] = avloc__dot(w->w + p * mc, w->w + p * mc, mc);
+    double *nrm = w->sv, fro = 0.0, floor2;
+    for (p = 0; p < nc; p++) fro += nrm[p] = avloc__dot(w->w + p * mc, w->w + p * mc, mc);
+    /* columns below rounding level of ||A||_F are left alone: rotating two
+       such noise columns against each other never settles (a rank-deficient
+       matrix would exhaust the sweeps), and their singular values are 0 to
+       working precision anyway */
+    floor2 = DBL_EPSILON * DBL_EPSILON * fro;
     for (p = 0; p + 1 < nc; p++)
         for (q = p + 1; q < nc; q++) {
             double g, c, s, t;
-            if (nrm[p] == 0.0 || nrm[q] == 0.0) continue;
+            if (nrm[p] <= floor2 || nrm[q] <= floor2) continue;
             g = avloc__dot(w->w + p * mc, w->w + q * mc, mc);
             if (!(fabs(g) > tol * sqrt(nrm[p]) * sqrt(nrm[q]))) continue;
             avloc__jacobi_angle(nrm[p], nrm[q], g, &c, &s, &t);
@@ -1904,12 +1912,18 @@ static avloc_result avloc__svd(size_t m, size_t n, const void *A, size_t lda, vo
     for (sweep = 0; sweep < AVLOC__JACOBI_SWEEPS; sweep++)
         if (avloc__svd_sweep(&w, mc, nc, tol) == 0) break;
     if (sweep == AVLOC__JACOBI_SWEEPS) return AVLOC_ERR_NUMERIC;
-    for (j = 0; j < nc; j++) { /* exact norms, then unit columns */
-        double nj = sqrt(avloc__dot(w.w + j * mc, w.w + j * mc, mc));
-        w.sv[j] = nj;
-        w.ok[j] = nj > 0.0;
-        if (nj > 0.0)
-            for (i = 0; i < mc; i++) w.w[j * mc + i] /= nj;
+    {   /* exact norms, then unit columns; a column at rounding level of
+           ||A||_F (the sweep's floor) is a zero singular value, completed */
+        double fro = 0.0, floor2;
+        for (j = 0; j < nc; j++) fro += w.sv[j] = avloc__dot(w.w + j * mc, w.w + j * mc, mc);
+        floor2 = DBL_EPSILON * DBL_EPSILON * fro;
+        for (j = 0; j < nc; j++) {
+            double nj = w.sv[j] > floor2 ? sqrt(w.sv[j]) : 0.0;
+            w.sv[j] = nj;
+            w.ok[j] = nj > 0.0;
+            if (nj > 0.0)
+                for (i = 0; i < mc; i++) w.w[j * mc + i] /= nj;
+        }
     }
     for (j = 0; j < nc; j++)
         if (!w.ok[j]) avloc__complete_row(w.w, nc, mc, j, w.ok);

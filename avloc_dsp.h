@@ -60,6 +60,7 @@
 #endif
 #define AVLOC__VPASS_DSP_FFT 16  /* pass ids of this module: 16..31 */
 #define AVLOC__VPASS_DSP_FEAT 17
+#define AVLOC__VPASS_DSP_ARRAY 24
 #if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 1 /* one of our passes: per set */
 #ifdef AVLOC__VSET_SSE2
 #define AVLOC__VSET sse2
@@ -770,6 +771,127 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
                                                 double beta, const double *R, size_t ldr, double *C, size_t ldc,
                                                 void *scratch, size_t scratch_bytes);
 #endif /* !AVLOC_NO_LINALG */
+
+#if !defined(AVLOC_NO_ARRAY) && !defined(AVLOC_NO_MEL)
+/* ------------------------------------------------ microphone-array imaging */
+/* Acoustic images ("Audio-visual localization by synthetic acoustic images
+   generation", docs/acimg.md): a microphone array of any geometry steered,
+   in the frequency domain, at a grid of directions; per direction the
+   power spectrum, per-band power maps (SRP-PHAT with AVLOC_ARRAY_PHAT), the
+   acoustic image (MFCC per direction, c0 dropped) and the energy-of-sound map.
+
+   GEOMETRY: positions in metres in the camera frame (OpenCV pinhole: x right,
+   y down, z forward). A direction d is a unit vector from the array towards
+   the source; a far-field wave from d reaches microphone m at
+   tau_m = -(p_m . d) / c (earlier for microphones nearer the source).
+   Directions are either given (rows*cols unit vectors) or those of a pinhole
+   camera (width, height, horizontal field of view; square pixels, principal
+   point at the image centre): cell (i, j) looks through the centre of its
+   block of pixels, u = (j + 0.5) width/cols, v = (i + 0.5) height/rows, ray
+   ((u - width/2)/f, (v - height/2)/f, 1), f = (width/2)/tan(hfov/2).
+
+   BEAMFORMING: one acoustic image per block of frame_length samples per
+   microphone (interleaved, as a WAV file's frames); inside it n_sub =
+   1 + (frame_length - n_fft)/hop windowed sub-frames (no centring) give
+   X_m(k, t) (numpy rfft). For the bins k of [fmin, fmax]:
+       Y_d(k, t) = sum_m G_m(k) W_m(k, t) X_m(k, t) exp(+i 2 pi k sr/n_fft tau_m(d))
+       P_d(k) = mean_t |Y_d(k, t)|^2
+   G: 1/n_mics (delay-and-sum) or the caller's complex filters (filter-and-sum);
+   W: 1, or 1/|X_m(k, t)| with AVLOC_ARRAY_PHAT (steered response power with
+   the phase transform; bins with |X| < 1e-20 count as 0). Steering phasors
+   come from a per-bin recurrence re-seeded from exact (double) values every
+   AVLOC_ARRAY_SEED_BINS bins, so the error stays ~1e-6 relative.
+   MFCC image: P_d on all n_fft/2+1 bins (0 outside the band) -> mel (HTK
+   scale, Slaney area norm so that a white source has flat mel energies,
+   [fmin, fmax]) -> ln(max(., log_eps)) -> DCT-II ortho with n_mfcc + 1
+   rows, c0 dropped. Without c0 the energy map (avloc_acimg_energy_f32) is
+   a spectral flatness: largest where the beam's spectrum is the source's
+   own (off-source, the wider low-frequency beams tilt it); it peaks on
+   broadband sources, not on pure tones.
+
+   COST AND MEMORY: n_dirs * n_mics * n_band * (n_sub + 1) complex MACs per
+   image; the object keeps 8 * n_mics * n_dirs * (1 + n_seed_blocks) bytes of
+   phasors (64 mics, 36x48, 189 bins: about 6 MB). */
+
+#ifndef AVLOC_ARRAY_SEED_BINS
+#define AVLOC_ARRAY_SEED_BINS 32
+#endif
+
+typedef enum avloc_array_weight {
+    AVLOC_ARRAY_DAS = 0,  /* delay-and-sum (or filter-and-sum with filters) */
+    AVLOC_ARRAY_PHAT = 1  /* each microphone's bin scaled to unit magnitude first (SRP-PHAT) */
+} avloc_array_weight;
+
+typedef struct avloc_array_config {
+    size_t n_mics;                      /* >= 1 */
+    const float *mic_xyz;               /* n_mics x 3 (x, y, z), metres; copied at init */
+    const avloc_complex_f32 *filters;   /* NULL, or n_mics x n_band (see avloc_array_band) G_m(k); copied */
+    size_t rows, cols;                  /* 36 x 48 */
+    const float *directions;            /* NULL: pinhole camera below; else rows*cols x 3 (normalised at init) */
+    float width, height, hfov_deg;      /* 640, 480, 60 */
+    float sample_rate;                  /* 16000 */
+    float sound_speed;                  /* 343 m/s */
+    size_t frame_length;                /* 1280 samples per microphone per image */
+    size_t n_fft;                       /* 512 */
+    size_t hop;                         /* 256 */
+    avloc_window window;                /* AVLOC_WINDOW_HANN (periodic) */
+    float fmin, fmax;                   /* 100, 6000 Hz: the bins beamformed (and the mel range) */
+    avloc_array_weight weight;          /* AVLOC_ARRAY_DAS */
+    size_t n_mels;                      /* 40 */
+    size_t n_mfcc;                      /* 12 coefficients per direction (c1..c12) */
+    float log_eps;                      /* 1e-10 */
+} avloc_array_config;
+
+typedef struct avloc_array_f32 {
+    avloc_array_config cfg;             /* pointers now point at the object's copies */
+    size_t n_dirs, n_sub, k0, n_band, n_blocks;
+    float *dirs;                        /* n_dirs x 3 unit vectors */
+    float *zre, *zim;                   /* n_mics x n_dirs: per-bin phasor steps */
+    float *sre, *sim;                   /* n_blocks x n_mics x n_dirs: seeds */
+    float *window;                      /* n_fft */
+    avloc_fft_f32 fft;
+    avloc_mel_f32 mel;
+    avloc_mfcc_f32 mfcc;                /* n_mfcc + 1 rows (c0 included; the image drops it) */
+    size_t scratch_bytes;
+} avloc_array_f32;
+
+/* Defaults: the camera grid 36 x 48 of a 640 x 480, 60 degree camera,
+   16 kHz, 1280-sample images (12.5 per second), n_fft 512, hop 256, hann,
+   100..6000 Hz, delay-and-sum, 40 mels, 12 MFCC. n_mics and mic_xyz must be set. */
+AVLOC_API avloc_array_config avloc_array_config_default(void);
+/* First bin and number of bins beamformed (k0 = ceil(fmin n_fft/sr),
+   last = min(floor(fmax n_fft/sr), n_fft/2)). */
+AVLOC_API avloc_result avloc_array_band(const avloc_array_config *cfg, size_t *k0, size_t *n_band);
+AVLOC_API avloc_result avloc_array_query_f32(const avloc_array_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_array_init_f32(avloc_array_f32 *a, const avloc_array_config *cfg, void *mem, size_t mem_bytes);
+AVLOC_API void avloc_array_destroy_f32(avloc_array_f32 *a);
+/* Unit direction of each cell, row-major (rows*cols x 3). */
+AVLOC_API avloc_result avloc_array_directions_f32(const avloc_array_f32 *a, float *dirs, size_t n_dirs);
+/* power: n_dirs x n_band, P_d(k) above. x: frame_length x n_mics interleaved. */
+AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
+                                             float *power, void *scratch, size_t scratch_bytes);
+/* maps (n_bands x n_dirs): the power summed over n_bands equal runs of the
+   band's bins (run b: bins [b*n_band/n_bands, (b+1)*n_band/n_bands)); with
+   AVLOC_ARRAY_PHAT and n_bands = 1 this is the SRP-PHAT map. */
+AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const float *power, size_t n_bands,
+                                             float *maps);
+/* img: n_dirs x n_mfcc acoustic image; power (optional, n_dirs x n_band) gets P. */
+AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
+                                            float *img, float *power, void *scratch, size_t scratch_bytes);
+/* The MFCC image of a power map (e.g. averaged over several blocks: a
+   clip's image, or a smoothed stream). */
+AVLOC_API avloc_result avloc_array_power_to_mfcc_f32(const avloc_array_f32 *a, const float *power, float *img,
+                                                     void *scratch, size_t scratch_bytes);
+
+/* Energy of sound of an MFCC acoustic image (n_pixels x (m->n_mfcc - 1),
+   c0 missing): per pixel, DCT-III (avloc_mfcc_invert_f32) of (0, c1..) ->
+   log-mel -> exp -> sum over mels -> reciprocal. m is the MFCC object the
+   image was made with (an array's a->mfcc, or one with n_mfcc = 13 for a
+   12-coefficient image). Scratch: avloc_acimg_energy_query. */
+AVLOC_API avloc_result avloc_acimg_energy_query(const avloc_mfcc_f32 *m, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const float *img, size_t n_pixels,
+                                              float *energy, void *scratch, size_t scratch_bytes);
+#endif /* !AVLOC_NO_ARRAY && !AVLOC_NO_MEL */
 
 #ifdef __cplusplus
 }
@@ -4193,6 +4315,477 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
 }
 #endif /* !AVLOC_NO_LINALG */
 
+#if !defined(AVLOC_NO_ARRAY) && !defined(AVLOC_NO_MEL)
+/* -------------------------------------------- microphone-array imaging */
+
+AVLOC_API avloc_array_config avloc_array_config_default(void)
+{
+    avloc_array_config c;
+    memset(&c, 0, sizeof c);
+    c.rows = 36;
+    c.cols = 48;
+    c.width = 640.0f;
+    c.height = 480.0f;
+    c.hfov_deg = 60.0f;
+    c.sample_rate = 16000.0f;
+    c.sound_speed = 343.0f;
+    c.frame_length = 1280;
+    c.n_fft = 512;
+    c.hop = 256;
+    c.window = AVLOC_WINDOW_HANN;
+    c.fmin = 100.0f;
+    c.fmax = 6000.0f;
+    c.weight = AVLOC_ARRAY_DAS;
+    c.n_mels = 40;
+    c.n_mfcc = 12;
+    c.log_eps = 1e-10f;
+    return c;
+}
+
+static int avloc__array_geometry_ok(const avloc_array_config *c, size_t n_dirs)
+{
+    size_t i;
+    if (!avloc_all_finite_f32(c->mic_xyz, 3 * c->n_mics)) return 0;
+    if (c->directions) {
+        if (!avloc_all_finite_f32(c->directions, 3 * n_dirs)) return 0;
+        for (i = 0; i < n_dirs; i++) {
+            const float *d = c->directions + 3 * i;
+            if (!((double)d[0] * d[0] + (double)d[1] * d[1] + (double)d[2] * d[2] > 1e-12)) return 0;
+        }
+        return 1;
+    }
+    return avloc__finite_pos(c->width) && avloc__finite_pos(c->height) && avloc__finite_pos(c->hfov_deg) &&
+           c->hfov_deg < 180.0f;
+}
+
+/* Sizes, band and parameters; *n_dirs = rows*cols. */
+static avloc_result avloc__array_check(const avloc_array_config *c, size_t *n_dirs, size_t *k0, size_t *n_band)
+{
+    double k0d, k1d;
+    size_t k1, nx;
+    if (!c || !c->mic_xyz) return AVLOC_ERR_NULL;
+    if (c->n_mics == 0 || c->n_mics > 65536 || c->rows == 0 || c->cols == 0 || c->n_fft < 2 ||
+        c->n_fft > AVLOC_MAX_DIM || c->frame_length < c->n_fft || c->frame_length > AVLOC_MAX_DIM || c->hop == 0 ||
+        c->n_mels == 0 || c->n_mfcc == 0 || c->n_mfcc >= c->n_mels)
+        return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(c->rows, c->cols, n_dirs) || *n_dirs > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(c->frame_length, c->n_mics, &nx)) return AVLOC_ERR_SIZE; /* a block's samples */
+    if (!avloc__finite_pos(c->sample_rate) || !avloc__finite_pos(c->sound_speed) || !avloc__window_valid(c->window) ||
+        !avloc__finite_f32(c->fmin) || !avloc__finite_f32(c->fmax) || c->fmin < 0.0f || !(c->fmax > c->fmin) ||
+        (c->weight != AVLOC_ARRAY_DAS && c->weight != AVLOC_ARRAY_PHAT) || !avloc__finite_pos(c->log_eps))
+        return AVLOC_ERR_PARAM;
+    k0d = ceil((double)c->fmin * (double)c->n_fft / (double)c->sample_rate);
+    k1d = floor((double)c->fmax * (double)c->n_fft / (double)c->sample_rate);
+    if (k1d > (double)(c->n_fft / 2)) k1d = (double)(c->n_fft / 2);
+    if (!(k1d >= k0d)) return AVLOC_ERR_PARAM; /* no bin inside [fmin, fmax] */
+    *k0 = (size_t)k0d;
+    k1 = (size_t)k1d;
+    *n_band = k1 - *k0 + 1;
+    if (!avloc__array_geometry_ok(c, *n_dirs)) return AVLOC_ERR_PARAM;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_array_band(const avloc_array_config *cfg, size_t *k0, size_t *n_band)
+{
+    size_t nd, a, b;
+    avloc_result r = avloc__array_check(cfg, &nd, &a, &b);
+    if (r != AVLOC_OK) return r;
+    if (!k0 || !n_band) return AVLOC_ERR_NULL;
+    *k0 = a;
+    *n_band = b;
+    return AVLOC_OK;
+}
+
+/* Cell i's unit direction (double): given, or the pinhole ray through the
+   centre of its pixel block. */
+static void avloc__array_dir(const avloc_array_config *c, size_t i, double d[3])
+{
+    double n;
+    if (c->directions) {
+        d[0] = c->directions[3 * i]; d[1] = c->directions[3 * i + 1]; d[2] = c->directions[3 * i + 2];
+    } else {
+        const double f = 0.5 * (double)c->width / tan(0.5 * (double)c->hfov_deg * AVLOC__PI / 180.0);
+        const double u = ((double)(i % c->cols) + 0.5) * (double)c->width / (double)c->cols;
+        const double v = ((double)(i / c->cols) + 0.5) * (double)c->height / (double)c->rows;
+        d[0] = (u - 0.5 * (double)c->width) / f;
+        d[1] = (v - 0.5 * (double)c->height) / f;
+        d[2] = 1.0;
+    }
+    n = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    d[0] /= n; d[1] /= n; d[2] /= n;
+}
+
+/* Per-call scratch: the STFT frame and spectrum, the FFT's scratch, the
+   band spectra X (n_band x n_mics x n_sub complex), the accumulators of one
+   lane block, the power map, a full-bin row, mel and log-mel rows, and the
+   MFCC row with c0. */
+typedef struct avloc__array_work {
+    float *frame, *X, *acc, *power, *row, *melr, *mfc;
+    avloc_complex_f32 *spec;
+    void *fscr;
+    size_t fsb;
+} avloc__array_work;
+
+static avloc_result avloc__array_scratch(avloc_arena *a, const avloc_array_config *c, size_t n_dirs, size_t n_sub,
+                                         size_t n_band, size_t fsb, avloc__array_work *w)
+{
+    size_t nx = 0, np = 0;
+    if (!avloc_size_mul(n_band, c->n_mics, &nx) || !avloc_size_mul(nx, n_sub, &nx) || !avloc_size_mul(nx, 2, &nx) ||
+        !avloc_size_mul(n_dirs, n_band, &np))
+        return AVLOC_ERR_OVERFLOW;
+    w->frame = AVLOC_PUSH(a, float, c->n_fft);
+    w->spec = AVLOC_PUSH(a, avloc_complex_f32, c->n_fft / 2 + 1);
+    w->fscr = avloc_arena_push(a, fsb, 1, AVLOC_ALIGN);
+    w->X = AVLOC_PUSH(a, float, nx);
+    w->acc = AVLOC_PUSH(a, float, (size_t)AVLOC_ARRAY_SEED_BINS * n_sub * 16); /* 8 lanes at most */
+    w->power = AVLOC_PUSH(a, float, np);
+    w->row = AVLOC_PUSH(a, float, c->n_fft / 2 + 1);
+    w->melr = AVLOC_PUSH(a, float, c->n_mels);
+    w->mfc = AVLOC_PUSH(a, float, c->n_mfcc + 1);
+    w->fsb = fsb;
+    return avloc_arena_status(a);
+}
+
+/* Steering tables: z = exp(i w1 tau) per (mic, dir), w1 = 2 pi sr/n_fft,
+   seeds exp(i (k0 + b SEED) w1 tau) per block b, from double angles. */
+static void avloc__array_phasors(avloc_array_f32 *a)
+{
+    const avloc_array_config *c = &a->cfg;
+    const size_t M = c->n_mics, D = a->n_dirs;
+    const double w1 = 2.0 * AVLOC__PI * (double)c->sample_rate / (double)c->n_fft;
+    size_t m, d, b;
+    for (d = 0; d < D; d++) {
+        const float *u = a->dirs + 3 * d;
+        for (m = 0; m < M; m++) {
+            const float *p = c->mic_xyz + 3 * m;
+            const double tau = -((double)p[0] * u[0] + (double)p[1] * u[1] + (double)p[2] * u[2]) / (double)c->sound_speed;
+            const double ph = w1 * tau;
+            a->zre[m * D + d] = (float)cos(ph);
+            a->zim[m * D + d] = (float)sin(ph);
+            for (b = 0; b < a->n_blocks; b++) {
+                const double k = (double)(a->k0 + b * AVLOC_ARRAY_SEED_BINS);
+                /* the angle reduced in double before the cos/sin: k ph may be large */
+                const double ang = fmod(k * ph, 2.0 * AVLOC__PI);
+                a->sre[(b * M + m) * D + d] = (float)cos(ang);
+                a->sim[(b * M + m) * D + d] = (float)sin(ang);
+            }
+        }
+    }
+}
+
+static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, const avloc_array_config *c,
+                                        size_t *scratch_bytes)
+{
+    size_t nd = 0, k0 = 0, nb = 0, pf = 0, sf = 0, pmel = 0, pmfcc = 0, nsub, nblk, md, sd, nfilt, i;
+    float *xyz, *dirs, *zre, *zim, *sre, *sim, *win;
+    avloc_complex_f32 *filt = NULL;
+    void *mf, *mm, *mc;
+    avloc_mel_config melc = avloc_mel_config_default();
+    avloc_mfcc_config mcc = avloc_mfcc_config_default();
+    avloc__array_work w;
+    avloc_arena sa;
+    avloc_result r = avloc__array_check(c, &nd, &k0, &nb);
+    if (r != AVLOC_OK) return r;
+    nsub = 1 + (c->frame_length - c->n_fft) / c->hop;
+    nblk = (nb + AVLOC_ARRAY_SEED_BINS - 1) / AVLOC_ARRAY_SEED_BINS;
+    melc.sample_rate = c->sample_rate; melc.n_fft = c->n_fft; melc.n_mels = c->n_mels;
+    melc.fmin = c->fmin; melc.fmax = c->fmax;
+    melc.norm = AVLOC_MEL_NORM_SLANEY; /* a white source gives flat mel energies */
+    mcc.n_mels = c->n_mels; mcc.n_mfcc = c->n_mfcc + 1;
+    if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
+    if ((r = avloc_mel_query_f32(&melc, &pmel)) != AVLOC_OK) return r;
+    if ((r = avloc_mfcc_query_f32(&mcc, &pmfcc)) != AVLOC_OK) return r;
+    if (!avloc_size_mul(c->n_mics, nd, &md) || !avloc_size_mul(md, nblk, &sd) || !avloc_size_mul(c->n_mics, nb, &nfilt))
+        return AVLOC_ERR_OVERFLOW;
+    xyz = AVLOC_PUSH(ar, float, 3 * c->n_mics);
+    if (c->filters) filt = AVLOC_PUSH(ar, avloc_complex_f32, nfilt);
+    dirs = AVLOC_PUSH(ar, float, 3 * nd);
+    zre = AVLOC_PUSH(ar, float, md);
+    zim = AVLOC_PUSH(ar, float, md);
+    sre = AVLOC_PUSH(ar, float, sd);
+    sim = AVLOC_PUSH(ar, float, sd);
+    win = AVLOC_PUSH(ar, float, c->n_fft);
+    mf = avloc_arena_push(ar, pf, 1, AVLOC_ALIGN);
+    mm = avloc_arena_push(ar, pmel, 1, AVLOC_ALIGN);
+    mc = avloc_arena_push(ar, pmfcc, 1, AVLOC_ALIGN);
+    if ((r = avloc_arena_status(ar)) != AVLOC_OK) return r;
+    avloc_arena_init(&sa, NULL, 0);
+    if (avloc__array_scratch(&sa, c, nd, nsub, nb, sf, &w) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    *scratch_bytes = avloc_arena_needed(&sa);
+    if (!a) return AVLOC_OK;
+    if (!xyz || !dirs || !zre || !zim || !sre || !sim || !win || !mf || !mm || !mc || (c->filters && !filt))
+        return AVLOC_ERR_WORKSPACE;
+    if ((r = avloc_mel_init_f32(&a->mel, &melc, mm, pmel)) != AVLOC_OK) return r;
+    if ((r = avloc_mfcc_init_f32(&a->mfcc, &mcc, mc, pmfcc)) != AVLOC_OK) return r;
+    if ((r = avloc_fft_init_f32(&a->fft, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
+    a->cfg = *c;
+    memcpy(xyz, c->mic_xyz, 3 * c->n_mics * sizeof *xyz);
+    if (filt) memcpy(filt, c->filters, nfilt * sizeof *filt);
+    a->cfg.mic_xyz = xyz;
+    a->cfg.filters = filt;
+    for (i = 0; i < nd; i++) {
+        double d[3];
+        avloc__array_dir(c, i, d);
+        dirs[3 * i] = (float)d[0]; dirs[3 * i + 1] = (float)d[1]; dirs[3 * i + 2] = (float)d[2];
+    }
+    a->cfg.directions = c->directions ? dirs : NULL;
+    a->n_dirs = nd; a->n_sub = nsub; a->k0 = k0; a->n_band = nb; a->n_blocks = nblk;
+    a->dirs = dirs; a->zre = zre; a->zim = zim; a->sre = sre; a->sim = sim; a->window = win;
+    avloc__window_fill(c->window, 1, win, c->n_fft);
+    avloc__array_phasors(a);
+    a->scratch_bytes = *scratch_bytes;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__array_layout_fn(avloc_arena *ar, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    return avloc__array_layout(ar, (avloc_array_f32 *)obj, (const avloc_array_config *)cfg, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_array_query_f32(const avloc_array_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    return avloc_layout_query(avloc__array_layout_fn, cfg, obj_bytes, scratch_bytes);
+}
+
+AVLOC_API avloc_result avloc_array_init_f32(avloc_array_f32 *a, const avloc_array_config *cfg, void *mem, size_t mem_bytes)
+{
+    avloc_result r;
+    if (a) memset(a, 0, sizeof *a);
+    if (!a || !cfg || !mem) return AVLOC_ERR_NULL;
+    r = avloc_layout_init(avloc__array_layout_fn, a, sizeof *a, cfg, mem, mem_bytes);
+    if (r != AVLOC_OK) {
+        avloc_fft_destroy_f32(&a->fft);
+        memset(a, 0, sizeof *a);
+    }
+    return r;
+}
+
+AVLOC_API void avloc_array_destroy_f32(avloc_array_f32 *a)
+{
+    if (!a) return;
+    avloc_fft_destroy_f32(&a->fft);
+    memset(a, 0, sizeof *a);
+}
+
+AVLOC_API avloc_result avloc_array_directions_f32(const avloc_array_f32 *a, float *dirs, size_t n_dirs)
+{
+    if (!a || !dirs) return AVLOC_ERR_NULL;
+    if (!a->dirs) return AVLOC_ERR_STATE;
+    if (n_dirs != a->n_dirs) return AVLOC_ERR_SIZE;
+    memcpy(dirs, a->dirs, 3 * n_dirs * sizeof *dirs);
+    return AVLOC_OK;
+}
+
+/* X[(k*M + m)*n_sub + t] (complex) = G_m(k) W X_m(k0 + k, t) for every
+   microphone and sub-frame. */
+static avloc_result avloc__array_spectra(const avloc_array_f32 *a, const float *x, avloc__array_work *w)
+{
+    const avloc_array_config *c = &a->cfg;
+    const size_t M = c->n_mics, T = a->n_sub, N = c->n_fft;
+    size_t m, t, j, k;
+    avloc_result r;
+    for (m = 0; m < M; m++)
+        for (t = 0; t < T; t++) {
+            const float *xs = x + t * c->hop * M + m;
+            for (j = 0; j < N; j++) w->frame[j] = xs[j * M] * a->window[j];
+            if ((r = avloc_fft_r2c_f32(&a->fft, w->frame, w->spec, w->fscr, w->fsb)) != AVLOC_OK) return r;
+            for (k = 0; k < a->n_band; k++) {
+                avloc_complex_f32 v = w->spec[a->k0 + k];
+                float *o = w->X + 2 * ((k * M + m) * T + t);
+                if (c->weight == AVLOC_ARRAY_PHAT) {
+                    const double mag = sqrt((double)v.re * v.re + (double)v.im * v.im);
+                    const float s = mag > 1e-20 ? (float)(1.0 / mag) : 0.0f;
+                    v.re *= s;
+                    v.im *= s;
+                }
+                if (c->filters) {
+                    const avloc_complex_f32 g = c->filters[m * a->n_band + k];
+                    o[0] = g.re * v.re - g.im * v.im;
+                    o[1] = g.re * v.im + g.im * v.re;
+                } else {
+                    o[0] = v.re / (float)M;
+                    o[1] = v.im / (float)M;
+                }
+            }
+        }
+    return AVLOC_OK;
+}
+
+/* The beamformer's view of one call, for the lane kernel and the scalar tail. */
+typedef struct avloc__beam {
+    size_t D, M, T, K, nblk;
+    const float *zre, *zim, *sre, *sim, *X;
+    float *acc, *P;
+} avloc__beam;
+
+#define AVLOC__VPASS AVLOC__VPASS_DSP_ARRAY
+#include AVLOC_DSP_FILE
+#undef AVLOC__VPASS
+
+/* One direction d, all bins: the scalar twin of avloc__vk_beam's lanes. */
+static void avloc__beam_dir(const avloc__beam *g, size_t d)
+{
+    size_t b, m, kk, t;
+    for (b = 0; b < g->nblk; b++) {
+        const size_t kb = b * AVLOC_ARRAY_SEED_BINS;
+        const size_t kn = g->K - kb < AVLOC_ARRAY_SEED_BINS ? g->K - kb : AVLOC_ARRAY_SEED_BINS;
+        memset(g->acc, 0, kn * g->T * 2 * sizeof *g->acc);
+        for (m = 0; m < g->M; m++) {
+            float pr = g->sre[(b * g->M + m) * g->D + d], pi = g->sim[(b * g->M + m) * g->D + d];
+            const float zr = g->zre[m * g->D + d], zi = g->zim[m * g->D + d];
+            for (kk = 0; kk < kn; kk++) {
+                const float *x = g->X + 2 * (((kb + kk) * g->M + m) * g->T);
+                float *ac = g->acc + 2 * kk * g->T, nr;
+                for (t = 0; t < g->T; t++) {
+                    ac[2 * t] += pr * x[2 * t] - pi * x[2 * t + 1];
+                    ac[2 * t + 1] += pr * x[2 * t + 1] + pi * x[2 * t];
+                }
+                nr = pr * zr - pi * zi;
+                pi = pr * zi + pi * zr;
+                pr = nr;
+            }
+        }
+        for (kk = 0; kk < kn; kk++) {
+            const float *ac = g->acc + 2 * kk * g->T;
+            float s = 0.0f;
+            for (t = 0; t < g->T; t++) s += ac[2 * t] * ac[2 * t] + ac[2 * t + 1] * ac[2 * t + 1];
+            g->P[d * g->K + kb + kk] = s / (float)g->T;
+        }
+    }
+}
+
+/* The per-call scratch of an initialised object laid out in w. */
+static avloc_result avloc__array_work_init(const avloc_array_f32 *a, void *scratch, size_t scratch_bytes,
+                                           avloc__array_work *w)
+{
+    avloc_arena ar;
+    size_t sf = 0;
+    if (!a->dirs) return AVLOC_ERR_STATE;
+    avloc_fft_query_f32(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
+    avloc_arena_init(&ar, scratch, scratch_bytes);
+    if (avloc__array_scratch(&ar, &a->cfg, a->n_dirs, a->n_sub, a->n_band, sf, w) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__array_run(const avloc_array_f32 *a, const float *x, size_t n_samples, float *power,
+                                     void *scratch, size_t scratch_bytes, avloc__array_work *w)
+{
+    avloc__beam g;
+    size_t d;
+    avloc_result r;
+    if ((r = avloc__array_work_init(a, scratch, scratch_bytes, w)) != AVLOC_OK) return r;
+    if (n_samples != a->cfg.frame_length) return AVLOC_ERR_SIZE;
+    if (!avloc_all_finite_f32(x, n_samples * a->cfg.n_mics)) return AVLOC_ERR_NONFINITE;
+    if ((r = avloc__array_spectra(a, x, w)) != AVLOC_OK) return r;
+    g.D = a->n_dirs; g.M = a->cfg.n_mics; g.T = a->n_sub; g.K = a->n_band; g.nblk = a->n_blocks;
+    g.zre = a->zre; g.zim = a->zim; g.sre = a->sre; g.sim = a->sim; g.X = w->X;
+    g.acc = w->acc; g.P = power ? power : w->power;
+    d = AVLOC__VCALL(avloc__vk_beam, (&g), 0);
+    for (; d < g.D; d++) avloc__beam_dir(&g, d);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
+                                             float *power, void *scratch, size_t scratch_bytes)
+{
+    avloc__array_work w;
+    if (!a || !x || !power || !scratch) return AVLOC_ERR_NULL;
+    return avloc__array_run(a, x, n_samples, power, scratch, scratch_bytes, &w);
+}
+
+AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const float *power, size_t n_bands, float *maps)
+{
+    size_t b, d, k;
+    if (!a || !power || !maps) return AVLOC_ERR_NULL;
+    if (!a->dirs) return AVLOC_ERR_STATE;
+    if (n_bands == 0 || n_bands > a->n_band) return AVLOC_ERR_SIZE;
+    for (b = 0; b < n_bands; b++) {
+        /* in 64 bits: b * n_band may not fit a 32-bit size_t */
+        const size_t lo = (size_t)((unsigned long long)b * a->n_band / n_bands);
+        const size_t hi = (size_t)((unsigned long long)(b + 1) * a->n_band / n_bands);
+        for (d = 0; d < a->n_dirs; d++) {
+            double s = 0.0;
+            for (k = lo; k < hi; k++) s += power[d * a->n_band + k];
+            maps[b * a->n_dirs + d] = (float)s;
+        }
+    }
+    return AVLOC_OK;
+}
+
+/* img from the power map p (n_dirs x n_band), with w's rows. */
+static avloc_result avloc__array_to_mfcc(const avloc_array_f32 *a, const float *p, float *img, avloc__array_work *w)
+{
+    const size_t nc = a->cfg.n_mfcc;
+    size_t d;
+    avloc_result r;
+    memset(w->row, 0, (a->cfg.n_fft / 2 + 1) * sizeof *w->row);
+    for (d = 0; d < a->n_dirs; d++) {
+        memcpy(w->row + a->k0, p + d * a->n_band, a->n_band * sizeof *w->row);
+        if ((r = avloc_mel_apply_f32(&a->mel, w->row, 1, w->melr)) != AVLOC_OK) return r;
+        if ((r = avloc_log_f32(w->melr, a->cfg.n_mels, w->melr, a->cfg.log_eps, 0)) != AVLOC_OK) return r;
+        if ((r = avloc_mfcc_apply_f32(&a->mfcc, w->melr, 1, w->mfc)) != AVLOC_OK) return r;
+        memcpy(img + d * nc, w->mfc + 1, nc * sizeof *img); /* c0 dropped */
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
+                                            float *img, float *power, void *scratch, size_t scratch_bytes)
+{
+    avloc__array_work w;
+    avloc_result r;
+    if (!a || !x || !img || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc__array_run(a, x, n_samples, power, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
+    return avloc__array_to_mfcc(a, power ? power : w.power, img, &w);
+}
+
+AVLOC_API avloc_result avloc_array_power_to_mfcc_f32(const avloc_array_f32 *a, const float *power, float *img,
+                                                     void *scratch, size_t scratch_bytes)
+{
+    avloc__array_work w;
+    avloc_result r;
+    if (!a || !power || !img || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc__array_work_init(a, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
+    if (!avloc_all_finite_f32(power, a->n_dirs * a->n_band)) return AVLOC_ERR_NONFINITE;
+    return avloc__array_to_mfcc(a, power, img, &w);
+}
+
+AVLOC_API avloc_result avloc_acimg_energy_query(const avloc_mfcc_f32 *m, size_t *scratch_bytes)
+{
+    if (!m || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (!m->dct) return AVLOC_ERR_STATE;
+    if (m->n_mfcc < 2) return AVLOC_ERR_SIZE;
+    *scratch_bytes = (m->n_mfcc + m->n_mels) * sizeof(float);
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const float *img, size_t n_pixels,
+                                              float *energy, void *scratch, size_t scratch_bytes)
+{
+    size_t need = 0, i, j, nc;
+    float *c, *lm;
+    avloc_result r;
+    if (!m || !img || !energy || !scratch) return AVLOC_ERR_NULL;
+    if ((r = avloc_acimg_energy_query(m, &need)) != AVLOC_OK) return r;
+    if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    if (n_pixels == 0) return AVLOC_ERR_SIZE;
+    nc = m->n_mfcc - 1;
+    if (n_pixels > SIZE_MAX / nc || !avloc_all_finite_f32(img, n_pixels * nc)) return n_pixels > SIZE_MAX / nc ? AVLOC_ERR_SIZE : AVLOC_ERR_NONFINITE;
+    c = (float *)scratch;
+    lm = c + m->n_mfcc;
+    for (i = 0; i < n_pixels; i++) {
+        double s = 0.0;
+        c[0] = 0.0f; /* the missing c0 */
+        memcpy(c + 1, img + i * nc, nc * sizeof *c);
+        if ((r = avloc_mfcc_invert_f32(m, c, 1, lm)) != AVLOC_OK) return r;
+        for (j = 0; j < m->n_mels; j++) s += exp((double)lm[j]);
+        energy[i] = s < HUGE_VAL ? (float)(1.0 / s) : 0.0f;
+    }
+    return AVLOC_OK;
+}
+#endif /* !AVLOC_NO_ARRAY && !AVLOC_NO_MEL */
+
 #undef AVLOC__PI
 #endif
 
@@ -4965,3 +5558,57 @@ static size_t AVLOC__VN(avloc__vk_thrmask)(const float *pw, size_t nb, float thr
 }
 #endif /* !AVLOC_NO_BINAURAL */
 #endif /* features kernel pass */
+
+/* ================================================================== */
+/*         array beamforming kernel: a template, compiled per set      */
+/* ================================================================== */
+/* AVLOC__VF_W directions per lane block: for each seed block of bins and
+   each microphone, the steering phasor p (one per lane) starts at the
+   block's seed and turns by z per bin; acc[k][t] += p X_m(k, t) (X
+   broadcast). Returns the directions done (a multiple of the width). */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_DSP_ARRAY
+static size_t AVLOC__VN(avloc__vk_beam)(const avloc__beam *g)
+{
+    const size_t W = AVLOC__VF_W, T = g->T;
+    float lanes[AVLOC__VF_W];
+    size_t d, b, m, kk, t, l;
+    for (d = 0; d + W <= g->D; d += W)
+        for (b = 0; b < g->nblk; b++) {
+            const size_t kb = b * AVLOC_ARRAY_SEED_BINS;
+            const size_t kn = g->K - kb < AVLOC_ARRAY_SEED_BINS ? g->K - kb : AVLOC_ARRAY_SEED_BINS;
+            for (kk = 0; kk < kn * T * 2; kk++) avloc__vf_st(g->acc + kk * W, avloc__vf_zero());
+            for (m = 0; m < g->M; m++) {
+                avloc__vf pr = avloc__vf_ld(g->sre + (b * g->M + m) * g->D + d);
+                avloc__vf pi = avloc__vf_ld(g->sim + (b * g->M + m) * g->D + d);
+                const avloc__vf zr = avloc__vf_ld(g->zre + m * g->D + d), zi = avloc__vf_ld(g->zim + m * g->D + d);
+                for (kk = 0; kk < kn; kk++) {
+                    const float *x = g->X + 2 * (((kb + kk) * g->M + m) * T);
+                    float *ac = g->acc + 2 * kk * T * W;
+                    avloc__vf nr;
+                    for (t = 0; t < T; t++) {
+                        const avloc__vf xr = avloc__vf_set1(x[2 * t]), xi = avloc__vf_set1(x[2 * t + 1]);
+                        avloc__vf ar = avloc__vf_ld(ac + 2 * t * W), ai = avloc__vf_ld(ac + (2 * t + 1) * W);
+                        ar = avloc__vf_fnmadd(pi, xi, avloc__vf_fmadd(pr, xr, ar));
+                        ai = avloc__vf_fmadd(pi, xr, avloc__vf_fmadd(pr, xi, ai));
+                        avloc__vf_st(ac + 2 * t * W, ar);
+                        avloc__vf_st(ac + (2 * t + 1) * W, ai);
+                    }
+                    nr = avloc__vf_fmsub(pr, zr, avloc__vf_mul(pi, zi));
+                    pi = avloc__vf_fmadd(pr, zi, avloc__vf_mul(pi, zr));
+                    pr = nr;
+                }
+            }
+            for (kk = 0; kk < kn; kk++) {
+                const float *ac = g->acc + 2 * kk * T * W;
+                avloc__vf s = avloc__vf_zero();
+                for (t = 0; t < T; t++) {
+                    const avloc__vf ar = avloc__vf_ld(ac + 2 * t * W), ai = avloc__vf_ld(ac + (2 * t + 1) * W);
+                    s = avloc__vf_fmadd(ar, ar, avloc__vf_fmadd(ai, ai, s));
+                }
+                avloc__vf_st(lanes, avloc__vf_mul(s, avloc__vf_set1(1.0f / (float)T)));
+                for (l = 0; l < W; l++) g->P[(d + l) * g->K + kb + kk] = lanes[l];
+            }
+        }
+    return d;
+}
+#endif /* array kernel pass */

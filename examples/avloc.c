@@ -431,6 +431,7 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
 #include "cmd_gllim.c"
 #include "cmd_nn.c"
 #include "cmd_mp.c"
+#include "cmd_acimg.c"
 #include "cmd_depth.c"
 #include "cmd_rpca.c"
 
@@ -441,6 +442,7 @@ static const avcli_group avcli_groups[] = {
     {"Visual maps from audio", cmd_depth_table},
     {"Audio-visual matching pursuit", cmd_mp_table},
     {"Low-rank + sparse", cmd_rpca_table},
+    {"Acoustic images", cmd_acimg_table},
     {NULL, NULL}};
 
 /* ---------------------------------------------------------------- main */

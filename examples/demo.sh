@@ -73,3 +73,8 @@ for f in rpca_mask.pgm rpca_heat.png rpca_target.wav rpca_map.npy; do
 done
 echo "rpca_heat.png: the localisation map (sum over time of |Pv|) over the first frame; rpca_mask.pgm: 255 = found"
 echo "sounding pixels (ground truth in data/rpca_demo/mask.pgm); rpca_target.wav: the separated speech."
+
+# Part 5: acoustic images: a microphone array's beamforming and the U-VAE's synthesis.
+echo
+echo "== acoustic images (data in data/acimg/)"
+AVLOC="$AVLOC" sh "$ROOT/examples/demo_acimg.sh" "$OUT"

@@ -14,6 +14,9 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_dsp.h"
 #include "harness.h"
+#define AVLOC_IO_STATIC
+#define AVLOC_IO_IMPLEMENTATION
+#include "../examples/avloc_io.h" /* writes the array test's WAV */
 
 #ifndef TH_AVLOC_BIN
 #define TH_AVLOC_BIN "build/avloc"
@@ -266,6 +269,173 @@ static void test_rpca(void)
     CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav -K 64 --window-frames 20", NULL, 0), 1);
 }
 
+/* `acimg array`: a 64-channel float WAV of a broadband plane wave from the
+   direction of cell (9, 30) of a 36 x 48 camera grid, an 8 x 8 array 2.5 cm
+   apart: the energy peak comes back at that cell, img.npy is the library's
+   image of the averaged power maps (same samples), shapes as the contract;
+   bad geometry, channel count, grid and short clips are refused. */
+static void test_acimg_array(void)
+{
+    enum { M = 64, N = 2666 }; /* two 1/12 s blocks at 16 kHz */
+    static float x[N * M], pw[36 * 48 * 190], acc[36 * 48 * 190], img[36 * 48 * 12];
+    static char out[4096];
+    float xyz[M * 3], dirs[36 * 48 * 3];
+    char args[3000], path[640];
+    FILE *f;
+    size_t i, j, n, t, tgt = 9 * 48 + 30;
+    avloc_array_config c = avloc_array_config_default();
+    avloc_array_f32 arr;
+    void *mem, *scr;
+    size_t ob = 0, sb = 0;
+    th_array im, en;
+    const char *line;
+    snprintf(path, sizeof path, "%s/mics.csv", g_tmp);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fprintf(f, "x,y,z\n");
+    for (i = 0; i < 8; i++)
+        for (j = 0; j < 8; j++) {
+            xyz[3 * (i * 8 + j)] = ((float)j - 3.5f) * 0.025f;
+            xyz[3 * (i * 8 + j) + 1] = ((float)i - 3.5f) * 0.025f;
+            xyz[3 * (i * 8 + j) + 2] = 0.0f;
+            fprintf(f, "%.9g,%.9g,0\n", xyz[3 * (i * 8 + j)], xyz[3 * (i * 8 + j) + 1]);
+        }
+    fclose(f);
+    c.n_mics = M;
+    c.mic_xyz = xyz;
+    c.frame_length = 1333; /* 16000 / 12 rounded, as the command does */
+    CHECK_EQ_INT(avloc_array_query_f32(&c, &ob, &sb), AVLOC_OK);
+    mem = malloc(ob);
+    scr = malloc(sb);
+    CHECK_EQ_INT(avloc_array_init_f32(&arr, &c, mem, ob), AVLOC_OK);
+    CHECK_EQ_INT(avloc_array_directions_f32(&arr, dirs, 36 * 48), AVLOC_OK);
+    for (i = 0; i < M; i++) {
+        const double tau = -(xyz[3 * i] * dirs[3 * tgt] + xyz[3 * i + 1] * dirs[3 * tgt + 1]) / 343.0;
+        for (n = 0; n < N; n++) {
+            double v = 0.0;
+            size_t k;
+            for (k = 4; k <= 192; k++)
+                v += cos(6.283185307179586 * 31.25 * (double)k * ((double)n / 16000.0 - tau) + 0.37 * (double)(k * k));
+            x[n * M + i] = (float)(0.02 * v);
+        }
+    }
+    snprintf(path, sizeof path, "%s/array.wav", g_tmp);
+    CHECK_EQ_INT(avloc_io_wav_save(path, x, N, M, 16000, AVLOC_IO_F32, 0), AVLOC_IO_OK);
+    snprintf(args, sizeof args,
+             "acimg array %s/array.wav --geometry %s/mics.csv --grid 36x48 --width 640 --height 480 --hfov 60 "
+             "-o %s/img.npy --energy-out %s/energy.npy --heat-out %s/heat.png", g_tmp, g_tmp, g_tmp, g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+    line = strstr(out, "{");
+    CHECK(line != NULL);
+    CHECK_NEAR(json_num(line, "frames"), 2, 0);
+    CHECK_NEAR(json_num(line, "peak_row"), 9, 1);
+    CHECK_NEAR(json_num(line, "peak_col"), 30, 1);
+    /* the library on the same samples: the mean of the two blocks' power maps */
+    for (t = 0; t < 2; t++) {
+        CHECK_EQ_INT(avloc_array_power_f32(&arr, x + t * 1333 * M, 1333, pw, scr, sb), AVLOC_OK);
+        for (i = 0; i < arr.n_dirs * arr.n_band; i++) acc[i] = (t ? acc[i] : 0.0f) + pw[i] / 2.0f;
+    }
+    CHECK_EQ_INT(avloc_array_power_to_mfcc_f32(&arr, acc, img, scr, sb), AVLOC_OK);
+    snprintf(path, sizeof path, "%s/img.npy", g_tmp);
+    CHECK_EQ_INT(th_load_npy(path, &im), 0);
+    CHECK(im.ndim == 3 && im.shape[0] == 36 && im.shape[1] == 48 && im.shape[2] == 12);
+    if (im.n == 36 * 48 * 12) {
+        size_t bad = 0;
+        for (i = 0; i < im.n; i++) bad += fabs(im.data[i] - img[i]) > 1e-5 * (1.0 + fabs(img[i]));
+        CHECK_EQ_INT(bad, 0);
+    }
+    snprintf(path, sizeof path, "%s/energy.npy", g_tmp);
+    CHECK_EQ_INT(th_load_npy(path, &en), 0);
+    CHECK(en.ndim == 2 && en.shape[0] == 36 && en.shape[1] == 48);
+    if (en.n == 36 * 48) {
+        size_t best = 0;
+        for (i = 1; i < en.n; i++) best = en.data[i] > en.data[best] ? i : best;
+        CHECK_NEAR(json_num(line, "energy_max"), en.data[best], 1e-6 * en.data[best]);
+    }
+    th_free(&im);
+    th_free(&en);
+    snprintf(path, sizeof path, "%s/heat.png", g_tmp);
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    /* refusals */
+    snprintf(args, sizeof args, "acimg array %s/array.wav -o %s/i.npy", g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 2);
+    snprintf(args, sizeof args, "acimg array %s/array.wav --geometry %s/mics.csv --grid 36by48 -o %s/i.npy", g_tmp, g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 2);
+    snprintf(args, sizeof args, "acimg array %s/array.wav --geometry tests/data/dsp_speech16k.wav -o %s/i.npy", g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+    snprintf(args, sizeof args, "acimg array tests/data/dsp_speech16k.wav --geometry %s/mics.csv -o %s/i.npy", g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1); /* 1 channel, 64 microphones */
+    snprintf(path, sizeof path, "%s/short.wav", g_tmp);
+    CHECK_EQ_INT(avloc_io_wav_save(path, x, 100, M, 16000, AVLOC_IO_F32, 0), AVLOC_IO_OK);
+    snprintf(args, sizeof args, "acimg array %s --geometry %s/mics.csv -o %s/i.npy", path, g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+    snprintf(path, sizeof path, "%s/bad.csv", g_tmp);
+    f = fopen(path, "w");
+    if (f) { fprintf(f, "x,y,z\n0,0,0\n0.1,nan,0\n"); fclose(f); }
+    snprintf(args, sizeof args, "acimg array %s/array.wav --geometry %s -o %s/i.npy", g_tmp, path, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+    avloc_array_destroy_f32(&arr);
+    free(mem);
+    free(scr);
+}
+
+/* `acimg synth` on the bundled demo (data/acimg, a scene not seen in
+   training): the image against tools/gen_goldens_array.py's golden (numpy
+   MFCC + the exporter's float64 interpreter on the same file: the whole
+   pipeline, MFCC and network, independent of the C) within 1e-4 of its
+   largest magnitude; the energy peak near the sounding object's cell
+   (23, 41); refusals. */
+static void test_acimg_synth(void)
+{
+    static char out[4096];
+    char args[3000], path[640];
+    const char *line;
+    th_array im, ref = th_golden("acimg_synth_demo.npy");
+    FILE *f;
+    snprintf(args, sizeof args,
+             "acimg synth --weights data/acimg/uvae.safetensors --audio data/acimg/demo_mono.wav "
+             "--frame data/acimg/demo.ppm -o %s/synth.npy --heat-out %s/synth.png", g_tmp, g_tmp);
+    CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+    line = strstr(out, "{");
+    CHECK(line != NULL);
+    CHECK_NEAR(json_num(line, "peak_row"), 23, 4);
+    CHECK_NEAR(json_num(line, "peak_col"), 41, 4);
+    snprintf(path, sizeof path, "%s/synth.npy", g_tmp);
+    CHECK_EQ_INT(th_load_npy(path, &im), 0);
+    CHECK(im.ndim == 3 && im.shape[0] == 36 && im.shape[1] == 48 && im.shape[2] == 12);
+    CHECK(ref.n == 18 * 24 * 12); /* cells (2i, 2j) */
+    if (im.n == 36 * 48 * 12 && ref.n == 18 * 24 * 12) {
+        double mx = 0, e = 0;
+        size_t i;
+        for (i = 0; i < ref.n; i++) {
+            const double c = im.data[((i / (24 * 12)) * 2 * 48 + (i / 12 % 24) * 2) * 12 + i % 12];
+            mx = fabs(ref.data[i]) > mx ? fabs(ref.data[i]) : mx;
+            e = fabs(c - ref.data[i]) > e ? fabs(c - ref.data[i]) : e;
+        }
+        CHECK_MSG(e <= 1e-4 * mx, "synth vs numpy pipeline: max err %g of max %g", e, mx);
+        printf("  cli acimg synth vs numpy pipeline: max err %.3g of max\n", e / mx);
+    }
+    th_free(&im);
+    th_free(&ref);
+    /* refusals: missing flags, a multichannel clip, a frame of another size, not a U-VAE file */
+    CHECK_EQ_INT(run_cli("acimg synth --weights data/acimg/uvae.safetensors --audio data/acimg/demo_mono.wav -o /dev/null", NULL, 0), 2);
+    snprintf(args, sizeof args, "acimg synth --weights data/acimg/uvae.safetensors --audio data/acimg/demo_array.wav "
+             "--frame data/acimg/demo.ppm -o %s/s.npy", g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+    snprintf(path, sizeof path, "%s/small.ppm", g_tmp);
+    f = fopen(path, "wb");
+    if (f) { fprintf(f, "P6\n4 3\n255\n"); fwrite("0123456789ab0123456789ab0123456789ab", 1, 36, f); fclose(f); }
+    snprintf(args, sizeof args, "acimg synth --weights data/acimg/uvae.safetensors --audio data/acimg/demo_mono.wav "
+             "--frame %s -o %s/s.npy", path, g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+    snprintf(args, sizeof args, "acimg synth --weights data/demo/kemar_gllim.safetensors --audio data/acimg/demo_mono.wav "
+             "--frame data/acimg/demo.ppm -o %s/s.npy", g_tmp);
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+}
+
 int main(void)
 {
     int rc;
@@ -282,5 +452,7 @@ int main(void)
     test_depth();
     test_exit_codes();
     test_rpca();
+    test_acimg_array();
+    test_acimg_synth();
     return th_finish("cli");
 }

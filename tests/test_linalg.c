@@ -670,6 +670,44 @@ static void test_sylvester_path_edges(void)
     CHECK_EQ_INT(avloc_dct_init(NULL, &dc, M, 8), AVLOC_ERR_NULL);
 }
 
+/* Exactly low-rank matrices (found by the rpca pipeline on noise-free
+   video): a rank-2 256 x 50 float matrix made the one-sided Jacobi of the
+   truncated SVD's small core rotate rounding-level columns forever
+   (AVLOC_ERR_NUMERIC after 60 sweeps). Both the SVD of such a matrix and
+   the truncated SVD of it must succeed, give orthonormal factors, and find
+   the two non-zero singular values. */
+static void test_exact_low_rank(void)
+{
+    enum { M = 256, N = 50 };
+    static float A[M * N];
+    static double Ad[M * N], sd[N], U[M * N], Vt[N * N];
+    size_t i, j, b = 0, sb = 0;
+    avloc_tsvd t;
+    avloc_tsvd_config c = avloc_tsvd_config_default();
+    void *mem, *scr;
+    float s1[1];
+    for (i = 0; i < M; i++)
+        for (j = 0; j < N; j++) {
+            double v = 0.4 + 0.2 * sin(0.7 * (double)(i % 16) + 0.3 * (double)(i / 16));
+            if (i % 16 >= 4 && i % 16 < 8 && i / 16 >= 4 && i / 16 < 8 && (j / 4) % 3 == 0) v += 0.4;
+            A[i * N + j] = (float)v;
+            Ad[i * N + j] = (double)(float)v;
+        }
+    CHECK(avloc_svd_scratch_f64(M, N, &sb) == AVLOC_OK);
+    scr = malloc(sb);
+    CHECK(scr && avloc_svd_f64(M, N, Ad, N, U, N, sd, Vt, N, scr, sb) == AVLOC_OK);
+    CHECK(sd[1] > 1e-3 * sd[0] && sd[2] <= 1e-12 * sd[0]);
+    CHECK(orth_err_cols(U, M, N, N) < 1e-13 && orth_err_rows(Vt, N, N, N) < 1e-13);
+    free(scr);
+    c.m = M; c.n = N; c.max_rank = N;
+    CHECK(avloc_tsvd_query(&c, &b) == AVLOC_OK);
+    mem = malloc(b);
+    CHECK(mem && avloc_tsvd_init(&t, &c, mem, b) == AVLOC_OK);
+    CHECK(mem && avloc_tsvd_f32(&t, A, N, 1, NULL, 0, s1, NULL, 0) == AVLOC_OK);
+    CHECK_NEAR(s1[0], sd[0], 1e-4 * sd[0]);
+    free(mem);
+}
+
 int main(void)
 {
     static const char *svd_cases[] = {"rand", "wide", "tall", "rankdef", "illcond"};
@@ -688,5 +726,6 @@ int main(void)
     test_sylvester_path("9");
     test_sylvester_path("16");
     test_sylvester_path_edges();
+    test_exact_low_rank();
     return th_finish("linalg");
 }

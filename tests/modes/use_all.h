@@ -82,6 +82,16 @@ MODES_FN int modes_use_dsp(void)
     free(pm);
     free(sm);
     MODES_CHECK(ok);
+#if !defined(AVLOC_NO_ARRAY) && !defined(AVLOC_NO_MEL)
+    {   /* array imaging: the default band of a one-microphone array */
+        float xyz[3] = {0, 0, 0};
+        avloc_array_config ac = avloc_array_config_default();
+        size_t k0 = 0, nb = 0;
+        ac.n_mics = 1;
+        ac.mic_xyz = xyz;
+        MODES_CHECK(avloc_array_band(&ac, &k0, &nb) == AVLOC_OK && k0 == 4 && nb == 189);
+    }
+#endif
     return 0;
 }
 #endif
