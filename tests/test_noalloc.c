@@ -7,7 +7,7 @@
    melspec, binaural features (one-shot and plan), GCC-PHAT, the linear
    algebra (SVD, eigh, Sylvester, truncated SVD/SVT), GLLiM (train, posterior,
    stream, save, load), a golden avloc_nn network, the MP coder, RPCA
-   (plain and audio-visual, cold and warm start).
+   (plain and audio-visual, cold and warm start), array imaging.
 
    Interposition needs glibc (the __libc_* entry points); elsewhere, under
    a sanitizer (ASan, TSan, MSan: it owns malloc) and with the FFTW3 backend (whose
@@ -411,6 +411,32 @@ static void na_rpca(void)
     NA_VOID(avloc_rpca_av_destroy(&av));
     free(mem); free(scr); free(amem); free(ascr); free(smem); free(D); free(L); free(S); free(V); free(A);
 }
+/* ---------------------------------------------------- array imaging */
+static void na_array(void)
+{
+    static const float xyz[4 * 3] = {0, 0, 0, 0.1f, 0, 0, 0, 0.1f, 0, 0.1f, 0.1f, 0.02f};
+    avloc_array_config c = avloc_array_config_default();
+    avloc_array_f32 a;
+    size_t ob, sb, k0 = 0, nb = 0, nd;
+    void *mem, *scr;
+    float *x, *dirs, *power, *maps, *img;
+    c.n_mics = 4; c.mic_xyz = xyz; c.rows = 6; c.cols = 8; c.n_mfcc = 6; c.n_mels = 20;
+    nd = c.rows * c.cols;
+    CHECK(NA(avloc_array_band(&c, &k0, &nb)) == AVLOC_OK);
+    CHECK(NA(avloc_array_query_f32(&c, &ob, &sb)) == AVLOC_OK);
+    mem = rel_buf(ob); scr = rel_buf(sb);
+    x = rel_signal(c.frame_length * c.n_mics, 41);
+    dirs = (float *)rel_buf(nd * 3 * sizeof(float)); power = (float *)rel_buf(nd * nb * sizeof(float));
+    maps = (float *)rel_buf(2 * nd * sizeof(float)); img = (float *)rel_buf(nd * c.n_mfcc * sizeof(float));
+    CHECK(NA(avloc_array_init_f32(&a, &c, mem, ob)) == AVLOC_OK);
+    CHECK(NA(avloc_array_directions_f32(&a, dirs, nd)) == AVLOC_OK);
+    CHECK(NA(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb)) == AVLOC_OK);
+    CHECK(NA(avloc_array_bands_f32(&a, power, 2, maps)) == AVLOC_OK);
+    CHECK(NA(avloc_array_mfcc_f32(&a, x, c.frame_length, img, power, scr, sb)) == AVLOC_OK);
+    CHECK(NA(avloc_array_power_to_mfcc_f32(&a, power, img, scr, sb)) == AVLOC_OK);
+    NA_VOID(avloc_array_destroy_f32(&a));
+    free(mem); free(scr); free(x); free(dirs); free(power); free(maps); free(img);
+}
 #endif /* !NA_SKIP */
 
 int main(void)
@@ -444,6 +470,7 @@ int main(void)
     na_nn_case("batch_norm.safetensors");
     na_mp();
     na_rpca();
+    na_array();
     printf("  %d library calls checked, none allocated: %s\n", na_functions, th_failed ? "NO" : "yes");
     return th_finish("test_noalloc");
 #endif
