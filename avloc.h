@@ -56,19 +56,23 @@
                       internal invariants, never for input checks
    AVLOC_USE_CBLAS    route avloc_gemm_f32/_f64 through cblas_sgemm/_dgemm
                       (same checks and scratch contract; link a CBLAS)
-   AVLOC_CORE_FILE    "path/to/avloc.h" if the GEMM template's re-inclusion
-                      of this file by __FILE_NAME__ / "avloc.h" cannot find it
+   AVLOC_CORE_FILE    "path/to/avloc.h" if the kernel templates' re-inclusion
+                      of this file by the name "avloc.h" cannot find it (the
+                      modules' AVLOC_<MODULE>_FILE likewise, e.g. after a rename)
    AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
    AVLOC_NO_FMA       no fused multiply-add in any kernel (AVX2 and AArch64
                       NEON use a multiply then an add), so results do not
                       depend on whether the CPU has FMA: the AVX2 and SSE2
-                      elementwise kernels give bit-identical results. The
-                      compiler may still contract a*b+c in C code: clang
-                      obeys the FP_CONTRACT pragma this sets; with gcc also
-                      build with -ffp-contract=off (its default for -std=c99);
-                      -ffast-math (contraction, reassociation) voids this
+                      elementwise kernels give bit-identical results (the
+                      run-time AVX2 kernels are compiled without the FMA
+                      extension, in C and C++ alike). The compiler may still
+                      contract a*b+c in the scalar code and under -mfma:
+                      clang obeys the FP_CONTRACT pragma this sets; with gcc
+                      also build with -ffp-contract=off (its default for
+                      -std=c99/c11, not for C++); -ffast-math (contraction,
+                      reassociation) voids this
    NEON               ARM: kernels use NEON where the compiler targets it
                       (__ARM_NEON: always on AArch64; ARMv7-A with
                       -mfpu=neon), no flag needed; ARMv7 lacks double vectors,
@@ -210,15 +214,20 @@
    FMA: avx2 and AArch64 neon fuse fmadd/fnmadd unless AVLOC_NO_FMA, which
    makes them a multiply then an add everywhere: the avx2 kernels then round
    exactly like the sse2 ones (elementwise kernels give bit-identical
-   results). The compiler may still contract a*b+c written in C: clang obeys
-   the FP_CONTRACT pragma set below under AVLOC_NO_FMA; with gcc build with
-   -ffp-contract=off (gcc's default in -std=c99/c11 modes).
+   results): the run-time avx2 set is then compiled for "avx2" without
+   "fma", so no a*b+c can be contracted inside it (g++ contracts by default).
+   The compiler may still contract a*b+c written in C: clang obeys the
+   FP_CONTRACT pragma set below under AVLOC_NO_FMA; with gcc build with
+   -ffp-contract=off (gcc's default in -std=c99/c11 modes, not in C++).
 
    WRITING A KERNEL (see docs/CONTRIBUTING.md "SIMD layer")
    A module keeps its kernels in a template section guarded by
-   `defined(AVLOC__VSET) && AVLOC__VPASS == <its pass id>` and re-includes
-   itself once per compiled set (AVLOC__VSET = scal|sse2|avx2|neon, avx2
-   inside AVLOC__AVX2_BEGIN/END); kernel names go through AVLOC__VN(name)
+   `defined(AVLOC__VSET) && AVLOC__VPASS == <its pass id>` and has it
+   compiled once per set by the core's one driver ("the per-set driver",
+   after the core's implementation): define AVLOC__VPASS and AVLOC__VFILE
+   (the file holding the template), include AVLOC_CORE_FILE; the driver
+   re-includes AVLOC__VFILE with AVLOC__VSET = sse2|avx2|neon (avx2 inside
+   AVLOC__AVX2_BEGIN/END) or scal; kernel names go through AVLOC__VN(name)
    (name_<set>), and the caller runs AVLOC__VCALL(name, (args), fallback).
    Kernels do the vector part of a loop and return how far they got; the
    module's scalar code finishes (and is all that runs without SIMD). */
@@ -227,7 +236,6 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #define AVLOC__VSET_AVX2 1
 #define AVLOC__AVX2_ONLY 1
-#define AVLOC__TARGET_AVX2
 #define AVLOC__AVX2_BEGIN
 #define AVLOC__AVX2_END
 #define AVLOC__AVX2_OK() 1
@@ -238,12 +246,21 @@
     ((defined(__clang__) && __clang_major__ >= 6) || (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 6))
 /* (not clang-cl / the MSVC ABI: no __cpu_model there) */
 #define AVLOC__VSET_AVX2 1
-#define AVLOC__TARGET_AVX2 __attribute__((target("avx2,fma")))
-#if defined(__clang__)
+/* AVLOC_NO_FMA compiles the avx2 set without the FMA extension: no
+   instruction to contract a*b+c into, whatever the language's default
+   (g++ contracts by default, -ffp-contract=fast, even in -std=c++11) */
+#if defined(__clang__) && defined(AVLOC_NO_FMA)
+#define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2\"))), apply_to = function)")
+#elif defined(__clang__)
 #define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2,fma\"))), apply_to = function)")
-#define AVLOC__AVX2_END _Pragma("clang attribute pop")
+#elif defined(AVLOC_NO_FMA)
+#define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2\")")
 #else
 #define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma\")")
+#endif
+#if defined(__clang__)
+#define AVLOC__AVX2_END _Pragma("clang attribute pop")
+#else
 #define AVLOC__AVX2_END _Pragma("GCC pop_options")
 #endif
 #ifdef AVLOC_TEST_ASSUME_NO_AVX2 /* tests: the run-time fallback of a CPU without AVX2 */
@@ -896,17 +913,14 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
 /* ================================================ end of the SIMD layer */
 
 /* Kernel passes of the core (ids 1..15; modules have their own ranges): the
-   GEMM template at the end of this file is compiled by re-including this
-   file, found by __FILE_NAME__ (also right for the amalgamated header), else
-   by the name "avloc.h"; define AVLOC_CORE_FILE as "path/to/it.h" to
-   override. */
+   GEMM template at the end of this file, and every module's kernels, are
+   compiled through the per-set driver at the end of this file, reached by
+   including this file again by the name AVLOC_CORE_FILE ("avloc.h", next to
+   the modules; tools/amalgamate.py pre-defines it and each module's
+   AVLOC_<MODULE>_FILE to the one file it writes). */
 #define AVLOC__VPASS_CORE_GEMM 1
 #ifndef AVLOC_CORE_FILE
-#if defined(__FILE_NAME__)
-#define AVLOC_CORE_FILE __FILE_NAME__
-#else
 #define AVLOC_CORE_FILE "avloc.h"
-#endif
 #endif
 /* GEMM blocking (see the GEMM template): micro-tile MR rows x NR columns
    (NR = two vectors of the set), k sliced by KC, rows of A packed MC at a
@@ -3615,6 +3629,51 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
 #endif /* AVLOC_IMPLEMENTATION */
 
 /* ======================================================================= */
+/*   The per-set driver: every kernel template is compiled through here    */
+/* ======================================================================= */
+/* The one place that turns a kernel template into one copy per compiled
+   SIMD set (the GEMM below, the modules' kernels, tests/test_simd.c). The
+   template's owner defines
+     AVLOC__VPASS   its pass id (the template section tests it)
+     AVLOC__VFILE   the file holding the template: a quoted name, or a
+                    macro naming one (AVLOC_DSP_FILE), found from this file
+     AVLOC__VNEED_D (optional, 0/1) 1: the template needs double vectors, so
+                    ARMv7 NEON (no AVLOC__VD_NEON) is left out
+     AVLOC__VSCAL   (optional) also compile the plain-C set "scal" when no
+                    vector set is compiled (callers that always name a set)
+   then includes AVLOC_CORE_FILE: the section below re-includes AVLOC__VFILE
+   with AVLOC__VSET = sse2, avx2 (between AVLOC__AVX2_BEGIN/END), neon or
+   scal. This file is safe to re-read at any time (include guard, the
+   implementation's DONE guard, templates keyed on AVLOC__VPASS). */
+#if defined(AVLOC__VFILE) && !defined(AVLOC__VSET)
+#if defined(AVLOC__VSET_NEON) && (!defined(AVLOC__VNEED_D) || !AVLOC__VNEED_D || defined(AVLOC__VD_NEON))
+#define AVLOC__VDRIVE_NEON 1
+#endif
+#ifdef AVLOC__VSET_SSE2
+#define AVLOC__VSET sse2
+#include AVLOC__VFILE
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VSET_AVX2
+#define AVLOC__VSET avx2
+AVLOC__AVX2_BEGIN
+#include AVLOC__VFILE
+AVLOC__AVX2_END
+#undef AVLOC__VSET
+#endif
+#ifdef AVLOC__VDRIVE_NEON
+#define AVLOC__VSET neon
+#include AVLOC__VFILE
+#undef AVLOC__VSET
+#elif defined(AVLOC__VSCAL) && !defined(AVLOC__VSET_SSE2) && !defined(AVLOC__VSET_AVX2)
+#define AVLOC__VSET scal
+#include AVLOC__VFILE
+#undef AVLOC__VSET
+#endif
+#undef AVLOC__VDRIVE_NEON
+#endif /* the per-set driver */
+
+/* ======================================================================= */
 /*        GEMM: a template, compiled per precision and per SIMD set        */
 /* ======================================================================= */
 /* Read twice by the core's implementation (AVLOC__GEMM_D 0: float, 1:
@@ -3628,25 +3687,19 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
    op(A) into MR-tall panels (L2); the micro-kernel multiplies one A panel
    by one B panel (kc x MR by kc x NR, streamed from L1) into an MR x NR
    tile of C kept in 12 vector registers, then applies alpha and beta. */
-#if defined(AVLOC__VPASS) && AVLOC__VPASS == AVLOC__VPASS_CORE_GEMM && !defined(AVLOC__VSET)
+#if defined(AVLOC__VPASS) && AVLOC__VPASS == AVLOC__VPASS_CORE_GEMM && !defined(AVLOC__VSET) && !defined(AVLOC__VFILE)
 #if AVLOC__GEMM_D
 #define AVLOC__GT double
 #define AVLOC__GTS f64
 #define AVLOC__GEMM_NRMAX AVLOC__GEMM_NRMAX_F64
 #define AVLOC__GEMM_VCALL AVLOC__VCALL_D
 #define AVLOC__GEMM_CBLAS cblas_dgemm
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VD_NEON)
-#define AVLOC__GEMM_VEC 1 /* a vector set for doubles (exactly when AVLOC__VCALL_D names one) */
-#endif
 #else
 #define AVLOC__GT float
 #define AVLOC__GTS f32
 #define AVLOC__GEMM_NRMAX AVLOC__GEMM_NRMAX_F32
 #define AVLOC__GEMM_VCALL AVLOC__VCALL
 #define AVLOC__GEMM_CBLAS cblas_sgemm
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VSET_NEON)
-#define AVLOC__GEMM_VEC 1
-#endif
 #endif
 #define AVLOC__GCAT(a, b) AVLOC__GCAT_(a, b)
 #define AVLOC__GCAT_(a, b) a##_##b
@@ -3705,30 +3758,15 @@ static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVL
     }
 }
 
-/* the micro-kernels, B packing, blocking loops and the plain path, once per set */
-#ifdef AVLOC__GEMM_VEC
-#ifdef AVLOC__VSET_SSE2
-#define AVLOC__VSET sse2
+/* the micro-kernels, B packing, blocking loops and the plain path, once per
+   set by the driver (plain C where no vector set has this precision) */
+#define AVLOC__VFILE AVLOC_CORE_FILE
+#define AVLOC__VNEED_D AVLOC__GEMM_D
+#define AVLOC__VSCAL 1
 #include AVLOC_CORE_FILE
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__VSET avx2
-AVLOC__AVX2_BEGIN
-#include AVLOC_CORE_FILE
-AVLOC__AVX2_END
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_NEON
-#define AVLOC__VSET neon
-#include AVLOC_CORE_FILE
-#undef AVLOC__VSET
-#endif
-#else /* no vector set for this precision: the scalar one runs */
-#define AVLOC__VSET scal
-#include AVLOC_CORE_FILE
-#undef AVLOC__VSET
-#endif
+#undef AVLOC__VSCAL
+#undef AVLOC__VNEED_D
+#undef AVLOC__VFILE
 #endif /* !AVLOC_USE_CBLAS */
 
 AVLOC_API avloc_result AVLOC__GF(avloc_gemm_scratch)(size_t m, size_t n, size_t k, size_t *bytes)
@@ -3776,7 +3814,6 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #undef AVLOC__GEMM_NRMAX
 #undef AVLOC__GEMM_VCALL
 #undef AVLOC__GEMM_CBLAS
-#undef AVLOC__GEMM_VEC
 #undef AVLOC__GCAT
 #undef AVLOC__GCAT_
 #undef AVLOC__GF

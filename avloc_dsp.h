@@ -42,44 +42,23 @@
    - AVLOC_NO_SIMD forces the portable scalar FFT; AVLOC_USE_FFTW3 runs the
      FFT on fftwf (the one back-end that allocates, inside FFTW).
    - Module opt-outs (avloc.h): AVLOC_NO_MEL, AVLOC_NO_BINAURAL, AVLOC_NO_GCC_PHAT.
-   - Small targets: avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32
-     take const tables made by tools/gen_tables.c instead of computing them
-     with double-precision libm (docs/build.md, "MCU-ready tables").
+   - Small targets: avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32,
+     and for the analysis window avloc_stft_init_tables_f32 /
+     avloc_binaural_plan_init_tables_f32 / avloc_gcc_init_tables_f32, take
+     const tables made by tools/gen_tables.c instead of computing them with
+     double-precision libm (docs/build.md, "MCU-ready tables").
 */
 /* Kernel passes (avloc.h "SIMD layer"): the vector kernels, in template
-   sections at the end of this file, are compiled by re-including this file
-   once per SIMD set. It finds itself by __FILE_NAME__ (gcc >= 12, clang >= 9;
-   also right for a single concatenated file of all headers), else by the name
-   "avloc_dsp.h"; define AVLOC_DSP_FILE as "path/to/it.h" to override. */
+   sections at the end of this file, are compiled once per SIMD set by the
+   core's per-set driver, which re-includes this file by the name
+   AVLOC_DSP_FILE ("avloc_dsp.h", next to avloc.h; define it as
+   "path/to/it.h" after a rename; tools/amalgamate.py pre-defines it). */
 #ifndef AVLOC_DSP_FILE
-#if defined(__FILE_NAME__)
-#define AVLOC_DSP_FILE __FILE_NAME__
-#else
 #define AVLOC_DSP_FILE "avloc_dsp.h"
-#endif
 #endif
 #define AVLOC__VPASS_DSP_FFT 16  /* pass ids of this module: 16..31 */
 #define AVLOC__VPASS_DSP_FEAT 17
 #define AVLOC__VPASS_DSP_ARRAY 24
-#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 1 /* one of our passes: per set */
-#ifdef AVLOC__VSET_SSE2
-#define AVLOC__VSET sse2
-#include AVLOC_DSP_FILE
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__VSET avx2
-AVLOC__AVX2_BEGIN
-#include AVLOC_DSP_FILE
-AVLOC__AVX2_END
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_NEON
-#define AVLOC__VSET neon
-#include AVLOC_DSP_FILE
-#undef AVLOC__VSET
-#endif
-#endif
 
 #ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_DSP_H
@@ -259,6 +238,22 @@ typedef enum avloc_window {
    symmetric window (scipy sym=True, numpy.hanning). n == 1 gives [1]. */
 AVLOC_API avloc_result avloc_window_f32(avloc_window type, int periodic, float *w, size_t n);
 
+/* A window kept as a constant table (tools/gen_tables.c emits one, e.g. in
+   flash on a small target): taps = what avloc_window_f32(type, periodic,
+   taps, length) computes. The *_init_tables_f32 calls of the STFT, the
+   binaural plan and GCC-PHAT take it instead of computing the window with
+   double-precision cos at init: they point at the taps when the window
+   fills the frame (win_length == n_fft; always so for the binaural plan and
+   GCC-PHAT), else copy them into the zero-padded window in the object's
+   memory; the table must outlive the object. Its type, periodic flag and
+   length must be the configuration's (else AVLOC_ERR_PARAM). */
+typedef struct avloc_window_table {
+    avloc_window type;
+    int periodic;
+    size_t length;
+    const float *taps; /* length values */
+} avloc_window_table;
+
 /* ---------------------------------------------------------------- STFT */
 
 typedef enum avloc_pad_mode {
@@ -283,7 +278,7 @@ typedef struct avloc_stft_f32 {
     avloc_stft_config cfg;
     size_t n_bins;           /* bins per output frame: n_fft/2+1 or n_fft */
     size_t scratch_bytes;    /* per-call scratch for forward, inverse and streaming push */
-    float *window;           /* n_fft taps, the win_length window zero-padded and centred */
+    const float *window;     /* n_fft taps, the win_length window zero-padded and centred */
     size_t win_start, win_end; /* the padded window is zero outside [win_start, win_end) */
     avloc_fft_f32 fft;       /* real plan of size n_fft */
 } avloc_stft_f32;
@@ -300,6 +295,10 @@ AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t
 AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                            void *mem, size_t mem_bytes);
 AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft);
+/* The same init with the window from a constant table (avloc_window_table
+   above; the same query and memory serve). */
+AVLOC_API avloc_result avloc_stft_init_tables_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
+                                                  const avloc_window_table *win, void *mem, size_t mem_bytes);
 /* out: n_frames x n_bins complex, n_frames must equal avloc_stft_frames(). */
 AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *stft, const float *x, size_t n_samples,
                                               avloc_complex_f32 *out, size_t n_frames,
@@ -597,8 +596,8 @@ AVLOC_API avloc_binaural_config avloc_binaural_config_default(void);
 AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, size_t n_samples, size_t *n_frames);
 /* Scratch of the one-shot avloc_binaural_features_f32 for clips of up to
    n_samples (it plans the STFT in it; the plan below keeps it instead). */
-AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                               size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                 size_t *scratch_bytes);
 /* A TF point is active when |sL|^2+|sR|^2 > 0 and its dB value is >= the
    threshold (absolute, or clip max + threshold_db). Inactive points still get
    finite features (ILD uses |s|^2 + 1e-20, IPD of a zero product is (1, 0)).
@@ -620,12 +619,20 @@ typedef struct avloc_binaural_plan_f32 {
     avloc_binaural_config cfg;
     avloc_stft_f32 stft;
 } avloc_binaural_plan_f32;
-/* plan_bytes: the plan's memory; scratch_bytes: per call for clips of up
-   to n_samples (the relative threshold keeps a power map of every frame). */
-AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                                     size_t *plan_bytes, size_t *scratch_bytes);
+/* plan_bytes: the plan's memory (the object pattern: query(cfg, &obj_bytes)) */
+AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t *plan_bytes);
+/* scratch_bytes: what avloc_binaural_plan_features_f32 needs per call for
+   clips of up to n_samples (the relative threshold keeps a power map of
+   every frame). */
+AVLOC_API avloc_result avloc_binaural_plan_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                       size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
                                                     void *mem, size_t mem_bytes);
+/* The same with the window from a constant table (periodic, n_fft taps). */
+AVLOC_API avloc_result avloc_binaural_plan_init_tables_f32(avloc_binaural_plan_f32 *plan,
+                                                           const avloc_binaural_config *cfg,
+                                                           const avloc_window_table *win, void *mem,
+                                                           size_t mem_bytes);
 /* plan->cfg is read-only after init (a changed n_fft, hop or window gives
    AVLOC_ERR_STATE). */
 AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_plan_f32 *plan,
@@ -669,7 +676,7 @@ typedef struct avloc_gcc_config {
 
 typedef struct avloc_gcc_f32 {
     avloc_gcc_config cfg;
-    float *window;          /* frame_length taps */
+    const float *window;    /* frame_length taps */
     avloc_fft_f32 fwd;      /* real, n_fft */
     avloc_fft_f32 inv;      /* real, n_fft * upsample */
     size_t scratch_bytes;
@@ -678,6 +685,9 @@ typedef struct avloc_gcc_f32 {
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void);
 AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes);
+/* The same with the window from a constant table (periodic, frame_length taps). */
+AVLOC_API avloc_result avloc_gcc_init_tables_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg,
+                                                 const avloc_window_table *win, void *mem, size_t mem_bytes);
 AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g);
 /* 1 + (n - frame_length)/hop frames; n >= frame_length. */
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames);
@@ -1665,7 +1675,9 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
    this CPU runs (avloc__cplan.isa); each kernel does the vector part of its
    loop and returns how far it got, the scalar code finishes. */
 #define AVLOC__VPASS AVLOC__VPASS_DSP_FFT
-#include AVLOC_DSP_FILE
+#define AVLOC__VFILE AVLOC_DSP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 /* fn_<set> args for the plan's kernel set: the vector part's result, or 0
@@ -2131,7 +2143,9 @@ static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *il
    CPU has, the scalar code finishes the tail (and is all that runs with
    AVLOC_NO_SIMD). */
 #define AVLOC__VPASS AVLOC__VPASS_DSP_FEAT
-#include AVLOC_DSP_FILE
+#define AVLOC__VFILE AVLOC_DSP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 #define AVLOC__PI 3.14159265358979323846
@@ -2174,6 +2188,16 @@ AVLOC_API avloc_result avloc_window_f32(avloc_window type, int periodic, float *
     if (n == 0 || n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (!avloc__window_valid(type)) return AVLOC_ERR_PARAM;
     avloc__window_fill(type, periodic, w, n);
+    return AVLOC_OK;
+}
+
+/* A window table for a window of this type, symmetry and length: its taps,
+   or NULL (no table given, or one made for another window: init refuses). */
+static avloc_result avloc__window_table_check(const avloc_window_table *t, avloc_window type, int periodic,
+                                              size_t length)
+{
+    if (!t || !t->taps) return AVLOC_ERR_NULL;
+    if (t->type != type || !t->periodic != !periodic || t->length != length) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
@@ -2246,16 +2270,19 @@ AVLOC_API avloc_result avloc_istft_length(const avloc_stft_config *cfg, size_t n
     return AVLOC_OK;
 }
 
-/* One layout for query and init: the padded window, then the FFT plan. */
+/* One layout for query and init: the padded window, then the FFT plan.
+   taps: the window from a table (avloc__window_table_check'ed) or NULL; a
+   full-frame table is pointed at, not copied. */
 static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const avloc_stft_config *cfg,
-                                       size_t *scratch_bytes)
+                                       const float *taps, size_t *scratch_bytes)
 {
     size_t plan_bytes = 0, fft_scratch = 0, n = cfg->n_fft;
-    float *w;
+    const int point = taps && avloc__stft_win_length(cfg) == n;
+    float *w = NULL;
     void *pm;
     avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
     if (r != AVLOC_OK) return r;
-    w = AVLOC_PUSH(a, float, n);
+    if (!point) w = AVLOC_PUSH(a, float, n);
     pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
     r = avloc_arena_status(a);
     if (r != AVLOC_OK) return r;
@@ -2270,15 +2297,18 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
     if (s) {
         size_t wl = avloc__stft_win_length(cfg);
         size_t left = (n - wl) / 2;
-        if (!w || !pm) return AVLOC_ERR_WORKSPACE;
+        if ((!point && !w) || !pm) return AVLOC_ERR_WORKSPACE;
         r = avloc_fft_init_f32(&s->fft, n, AVLOC_FFT_REAL, pm, plan_bytes);
         if (r != AVLOC_OK) return r;
-        memset(w, 0, n * sizeof *w);
-        avloc__window_fill(cfg->window, cfg->periodic, w + left, wl);
+        if (w) {
+            memset(w, 0, n * sizeof *w);
+            if (taps) memcpy(w + left, taps, wl * sizeof *w);
+            else avloc__window_fill(cfg->window, cfg->periodic, w + left, wl);
+        }
         s->cfg = *cfg;
         s->cfg.win_length = wl; /* the stored config says what was built */
         s->n_bins = cfg->onesided ? n / 2 + 1 : n;
-        s->window = w;
+        s->window = point ? taps : w;
         s->win_start = left;
         s->win_end = left + wl;
         s->scratch_bytes = *scratch_bytes;
@@ -2286,28 +2316,55 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
     return AVLOC_OK;
 }
 
-/* avloc__stft_layout as an avloc_layout_fn */
+/* avloc__stft_layout as an avloc_layout_fn: the config and the window
+   table's taps (NULL: computed) */
+typedef struct avloc__stft_lcfg {
+    const avloc_stft_config *cfg;
+    const float *taps;
+} avloc__stft_lcfg;
 static avloc_result avloc__stft_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
-    return avloc__stft_layout(a, (avloc_stft_f32 *)obj, (const avloc_stft_config *)cfg, scratch_bytes);
+    const avloc__stft_lcfg *c = (const avloc__stft_lcfg *)cfg;
+    return avloc__stft_layout(a, (avloc_stft_f32 *)obj, c->cfg, c->taps, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
+    avloc__stft_lcfg lc;
     avloc_result r = avloc__stft_check(cfg);
     if (r != AVLOC_OK) return r;
-    return avloc_layout_query(avloc__stft_layout_fn, cfg, obj_bytes, scratch_bytes);
+    lc.cfg = cfg;
+    lc.taps = NULL;
+    return avloc_layout_query(avloc__stft_layout_fn, &lc, obj_bytes, scratch_bytes);
+}
+
+/* init with the window computed (table 0) or from the table win */
+static avloc_result avloc__stft_init(avloc_stft_f32 *stft, const avloc_stft_config *cfg, int table,
+                                     const avloc_window_table *win, void *mem, size_t mem_bytes)
+{
+    avloc__stft_lcfg lc;
+    avloc_result r;
+    if (stft) memset(stft, 0, sizeof *stft); /* the documented state of a failed init */
+    if (!stft || !mem || (table && !win)) return AVLOC_ERR_NULL;
+    r = avloc__stft_check(cfg);
+    if (r == AVLOC_OK && win)
+        r = avloc__window_table_check(win, cfg->window, cfg->periodic, avloc__stft_win_length(cfg));
+    if (r != AVLOC_OK) return r;
+    lc.cfg = cfg;
+    lc.taps = win ? win->taps : NULL;
+    return avloc_layout_init(avloc__stft_layout_fn, stft, sizeof *stft, &lc, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                            void *mem, size_t mem_bytes)
 {
-    avloc_result r;
-    if (stft) memset(stft, 0, sizeof *stft); /* the documented state of a failed init */
-    if (!stft || !mem) return AVLOC_ERR_NULL;
-    r = avloc__stft_check(cfg);
-    if (r != AVLOC_OK) return r;
-    return avloc_layout_init(avloc__stft_layout_fn, stft, sizeof *stft, cfg, mem, mem_bytes);
+    return avloc__stft_init(stft, cfg, 0, NULL, mem, mem_bytes);
+}
+
+AVLOC_API avloc_result avloc_stft_init_tables_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
+                                                  const avloc_window_table *win, void *mem, size_t mem_bytes)
+{
+    return avloc__stft_init(stft, cfg, 1, win, mem, mem_bytes);
 }
 
 AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft)
@@ -3175,7 +3232,7 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     avloc_result r;
     size_t ssb = 0, fb = 0, nb = c->stft.n_fft / 2 + 1;
     avloc__melspec_parts(c, &sc, &mc, &fc);
-    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, &ssb);
+    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, NULL, &ssb);
     if (r != AVLOC_OK) return r;
     r = avloc__mel_layout(a, m ? &m->mel : NULL, &mc);
     if (r == AVLOC_OK && c->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
@@ -3483,24 +3540,34 @@ static avloc_result avloc__binaural_run_layout(avloc_arena *a, const avloc_binau
     return avloc_arena_status(a);
 }
 
+/* Bytes of a plan, and the STFT's per-call scratch inside the run scratch. */
+static avloc_result avloc__binaural_plan_sizes(const avloc_binaural_config *cfg, size_t *plan_bytes,
+                                               size_t *stft_scratch)
+{
+    avloc_stft_config sc;
+    avloc_arena a;
+    avloc_result r = avloc__binaural_check(cfg, &sc);
+    if (r != AVLOC_OK) return r;
+    avloc_arena_init(&a, NULL, 0);
+    r = avloc__stft_layout(&a, NULL, &sc, NULL, stft_scratch);
+    if (r != AVLOC_OK) return r;
+    *plan_bytes = avloc_arena_needed(&a);
+    return AVLOC_OK;
+}
+
 /* Bytes of a plan and of its per-call scratch for n_samples (the one-shot
    call puts both in its scratch). */
 static avloc_result avloc__binaural_sizes(const avloc_binaural_config *cfg, size_t n_samples, size_t *plan_bytes,
                                           size_t *scratch_bytes)
 {
-    avloc_stft_config sc;
     avloc_arena a;
     size_t nf = 0, ssb = 0;
     void *sscr;
     avloc_complex_f32 *sl, *sr;
     float *pw;
     avloc_result r = avloc_binaural_frames(cfg, n_samples, &nf);
+    if (r == AVLOC_OK) r = avloc__binaural_plan_sizes(cfg, plan_bytes, &ssb);
     if (r != AVLOC_OK) return r;
-    avloc__binaural_check(cfg, &sc);
-    avloc_arena_init(&a, NULL, 0);
-    r = avloc__stft_layout(&a, NULL, &sc, &ssb);
-    if (r != AVLOC_OK) return r;
-    *plan_bytes = avloc_arena_needed(&a);
     avloc_arena_init(&a, NULL, 0);
     r = avloc__binaural_run_layout(&a, cfg, ssb, nf, &sscr, &sl, &sr, &pw);
     if (r != AVLOC_OK) return r;
@@ -3508,21 +3575,29 @@ static avloc_result avloc__binaural_sizes(const avloc_binaural_config *cfg, size
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                                     size_t *plan_bytes, size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_binaural_plan_query_f32(const avloc_binaural_config *cfg, size_t *plan_bytes)
+{
+    size_t pb = 0, ssb = 0;
+    avloc_result r;
+    if (!cfg || !plan_bytes) return AVLOC_ERR_NULL;
+    r = avloc__binaural_plan_sizes(cfg, &pb, &ssb);
+    if (r == AVLOC_OK) *plan_bytes = pb;
+    return r;
+}
+
+AVLOC_API avloc_result avloc_binaural_plan_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                       size_t *scratch_bytes)
 {
     size_t pb = 0, sb = 0;
     avloc_result r;
-    if (!cfg || !plan_bytes || !scratch_bytes) return AVLOC_ERR_NULL;
+    if (!cfg || !scratch_bytes) return AVLOC_ERR_NULL;
     r = avloc__binaural_sizes(cfg, n_samples, &pb, &sb);
-    if (r != AVLOC_OK) return r;
-    *plan_bytes = pb;
-    *scratch_bytes = sb;
-    return AVLOC_OK;
+    if (r == AVLOC_OK) *scratch_bytes = sb;
+    return r;
 }
 
-AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg, size_t n_samples,
-                                               size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
+                                                 size_t *scratch_bytes)
 {
     size_t pb = 0, sb = 0;
     avloc_result r;
@@ -3536,25 +3611,42 @@ AVLOC_API avloc_result avloc_binaural_query_f32(const avloc_binaural_config *cfg
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
-                                                    void *mem, size_t mem_bytes)
+/* init with the window computed (table 0) or from the table win */
+static avloc_result avloc__binaural_plan_init(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
+                                              int table, const avloc_window_table *win, void *mem,
+                                              size_t mem_bytes)
 {
     avloc_stft_config sc;
     avloc_arena a;
     size_t ssb = 0;
     avloc_result r;
     if (plan) memset(plan, 0, sizeof *plan);
-    if (!plan || !cfg || !mem) return AVLOC_ERR_NULL;
+    if (!plan || !cfg || !mem || (table && !win)) return AVLOC_ERR_NULL;
     r = avloc__binaural_check(cfg, &sc);
+    if (r == AVLOC_OK && win) r = avloc__window_table_check(win, sc.window, sc.periodic, sc.n_fft);
     if (r != AVLOC_OK) return r;
     avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__stft_layout(&a, &plan->stft, &sc, &ssb); /* WORKSPACE when mem is too small */
+    r = avloc__stft_layout(&a, &plan->stft, &sc, win ? win->taps : NULL, &ssb); /* WORKSPACE: mem too small */
     if (r != AVLOC_OK) {
         memset(plan, 0, sizeof *plan);
         return r;
     }
     plan->cfg = *cfg;
     return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
+                                                    void *mem, size_t mem_bytes)
+{
+    return avloc__binaural_plan_init(plan, cfg, 0, NULL, mem, mem_bytes);
+}
+
+AVLOC_API avloc_result avloc_binaural_plan_init_tables_f32(avloc_binaural_plan_f32 *plan,
+                                                           const avloc_binaural_config *cfg,
+                                                           const avloc_window_table *win, void *mem,
+                                                           size_t mem_bytes)
+{
+    return avloc__binaural_plan_init(plan, cfg, 1, win, mem, mem_bytes);
 }
 
 /* log2(a/b) for positive normal floats without forming a/b (it can over- or
@@ -3806,7 +3898,9 @@ static avloc_result avloc__gcc_scratch(avloc_arena *a, const avloc_gcc_config *c
     return avloc_arena_status(a);
 }
 
-static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const avloc_gcc_config *c, size_t *scratch_bytes)
+/* taps: the window from a checked table (pointed at) or NULL (computed) */
+static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const avloc_gcc_config *c,
+                                      const float *taps, size_t *scratch_bytes)
 {
     size_t n_up = 0, pf = 0, sf = 0, pi = 0, si = 0;
     float *w, *fl, *fr, *corr;
@@ -3818,7 +3912,7 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     if (r != AVLOC_OK) return r;
     if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
     if ((r = avloc_fft_query_f32(n_up, AVLOC_FFT_REAL, &pi, &si)) != AVLOC_OK) return r;
-    w = AVLOC_PUSH(a, float, c->frame_length);
+    w = taps ? NULL : AVLOC_PUSH(a, float, c->frame_length);
     mf = avloc_arena_push(a, pf, 1, AVLOC_ALIGN);
     mi = avloc_arena_push(a, pi, 1, AVLOC_ALIGN);
     if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
@@ -3827,36 +3921,67 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
         return AVLOC_ERR_OVERFLOW;
     *scratch_bytes = avloc_arena_needed(&sa);
     if (!g) return AVLOC_OK;
-    if (!w || !mf || !mi) return AVLOC_ERR_WORKSPACE;
+    if ((!taps && !w) || !mf || !mi) return AVLOC_ERR_WORKSPACE;
     if ((r = avloc_fft_init_f32(&g->fwd, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
     if ((r = avloc_fft_init_f32(&g->inv, n_up, AVLOC_FFT_REAL, mi, pi)) != AVLOC_OK) {
         avloc_fft_destroy_f32(&g->fwd); /* its FFTW plans, if any */
         return r;
     }
-    avloc__window_fill(c->window, 1, w, c->frame_length);
+    if (w) avloc__window_fill(c->window, 1, w, c->frame_length);
     g->cfg = *c;
-    g->window = w;
+    g->window = taps ? taps : w;
     g->scratch_bytes = *scratch_bytes;
     return AVLOC_OK;
 }
 
 /* avloc__gcc_layout (which also checks the config) as an avloc_layout_fn */
+/* (with the window table's taps, NULL: computed) */
+typedef struct avloc__gcc_lcfg {
+    const avloc_gcc_config *cfg;
+    const float *taps;
+} avloc__gcc_lcfg;
 static avloc_result avloc__gcc_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
-    return avloc__gcc_layout(a, (avloc_gcc_f32 *)obj, (const avloc_gcc_config *)cfg, scratch_bytes);
+    const avloc__gcc_lcfg *c = (const avloc__gcc_lcfg *)cfg;
+    return avloc__gcc_layout(a, (avloc_gcc_f32 *)obj, c->cfg, c->taps, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
+    avloc__gcc_lcfg lc;
     if (!cfg) return AVLOC_ERR_NULL;
-    return avloc_layout_query(avloc__gcc_layout_fn, cfg, obj_bytes, scratch_bytes);
+    lc.cfg = cfg;
+    lc.taps = NULL;
+    return avloc_layout_query(avloc__gcc_layout_fn, &lc, obj_bytes, scratch_bytes);
+}
+
+/* init with the window computed (table 0) or from the table win */
+static avloc_result avloc__gcc_init(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, int table,
+                                    const avloc_window_table *win, void *mem, size_t mem_bytes)
+{
+    avloc__gcc_lcfg lc;
+    size_t n_up = 0;
+    if (g) memset(g, 0, sizeof *g);
+    if (!g || !cfg || !mem || (table && !win)) return AVLOC_ERR_NULL;
+    if (win) {
+        avloc_result r = avloc__gcc_check(cfg, &n_up);
+        if (r == AVLOC_OK) r = avloc__window_table_check(win, cfg->window, 1, cfg->frame_length);
+        if (r != AVLOC_OK) return r;
+    }
+    lc.cfg = cfg;
+    lc.taps = win ? win->taps : NULL;
+    return avloc_layout_init(avloc__gcc_layout_fn, g, sizeof *g, &lc, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes)
 {
-    if (g) memset(g, 0, sizeof *g);
-    if (!g || !cfg || !mem) return AVLOC_ERR_NULL;
-    return avloc_layout_init(avloc__gcc_layout_fn, g, sizeof *g, cfg, mem, mem_bytes);
+    return avloc__gcc_init(g, cfg, 0, NULL, mem, mem_bytes);
+}
+
+AVLOC_API avloc_result avloc_gcc_init_tables_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg,
+                                                 const avloc_window_table *win, void *mem, size_t mem_bytes)
+{
+    return avloc__gcc_init(g, cfg, 1, win, mem, mem_bytes);
 }
 
 AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g)
@@ -4620,7 +4745,9 @@ typedef struct avloc__beam {
 } avloc__beam;
 
 #define AVLOC__VPASS AVLOC__VPASS_DSP_ARRAY
-#include AVLOC_DSP_FILE
+#define AVLOC__VFILE AVLOC_DSP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 /* One direction d, all bins: the scalar twin of avloc__vk_beam's lanes. */

@@ -125,38 +125,15 @@
    LICENSE: MIT, see avloc.h.
 */
 /* Kernel passes (avloc.h "SIMD layer"): the statistics and posterior
-   kernels, in the template section at the end of this file, are compiled by
-   re-including this file once per SIMD set with double vectors. It finds
-   itself by __FILE_NAME__ (gcc >= 12, clang >= 9; also right for a single
-   concatenated file of all headers), else by the name "avloc_gllim.h";
-   define AVLOC_GLLIM_FILE as "path/to/it.h" to override. */
+   kernels, in the template section at the end of this file, are compiled
+   once per SIMD set with double vectors by the core's per-set driver, which
+   re-includes this file by the name AVLOC_GLLIM_FILE ("avloc_gllim.h", next
+   to avloc.h; define it as "path/to/it.h" after a rename;
+   tools/amalgamate.py pre-defines it). */
 #ifndef AVLOC_GLLIM_FILE
-#if defined(__FILE_NAME__)
-#define AVLOC_GLLIM_FILE __FILE_NAME__
-#else
 #define AVLOC_GLLIM_FILE "avloc_gllim.h"
 #endif
-#endif
 #define AVLOC__VPASS_GLLIM 32 /* pass ids of this module: 32..47 */
-#if defined(AVLOC__VPASS) && !defined(AVLOC__VSET) && AVLOC__VPASS / 16 == 2 /* one of our passes: per set */
-#ifdef AVLOC__VSET_SSE2
-#define AVLOC__VSET sse2
-#include AVLOC_GLLIM_FILE
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__VSET avx2
-AVLOC__AVX2_BEGIN
-#include AVLOC_GLLIM_FILE
-AVLOC__AVX2_END
-#undef AVLOC__VSET
-#endif
-#if defined(AVLOC__VSET_NEON) && defined(AVLOC__VD_NEON)
-#define AVLOC__VSET neon
-#include AVLOC_GLLIM_FILE
-#undef AVLOC__VSET
-#endif
-#endif
 
 #ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_GLLIM_H
@@ -479,8 +456,8 @@ AVLOC_API avloc_result avloc_phat_load(avloc_phat_model *m, const void *data, si
 /* ------------------------------------------------------- feature glue */
 /* Stereo clip helpers on the binaural front end of avloc_dsp.h. */
 /* Frames of a clip and the scratch the two clip functions below need. */
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
-                                              size_t *n_frames, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_gllim_clip_scratch(const avloc_binaural_config *f, size_t n_samples,
+                                                size_t *n_frames, size_t *scratch_bytes);
 /* Training vector of a (white-noise) clip: temporal mean of the active
    features (avloc_binaural_mean_f32). y and dim_mask: D = 3 n_bins each. */
 AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *f, const float *left,
@@ -1573,7 +1550,11 @@ AVLOC_API void avloc_gllim_stats_reset(avloc_gllim_stats *s)
    set with double vectors; AVLOC__VCALL_D runs the one this CPU has, the
    scalar loops finish. */
 #define AVLOC__VPASS AVLOC__VPASS_GLLIM
-#include AVLOC_GLLIM_FILE
+#define AVLOC__VFILE AVLOC_GLLIM_FILE
+#define AVLOC__VNEED_D 1
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VNEED_D
+#undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 /* Validation pass of stats_add: active count, or (size_t)-1 when an active
@@ -2495,7 +2476,7 @@ static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_c
     if (!avloc_size_mul(3, f->n_bins, &D)) return AVLOC_ERR_OVERFLOW;
     r = avloc_binaural_frames(f, n_samples, &nf);
     if (r != AVLOC_OK) return r;
-    r = avloc_binaural_query_f32(f, n_samples, &bsz);
+    r = avloc_binaural_scratch_f32(f, n_samples, &bsz);
     if (r != AVLOC_OK) return r;
     if (!avloc_size_mul(nf, D, &FD)) return AVLOC_ERR_OVERFLOW;
     *feat = AVLOC_PUSH(a, float, FD);
@@ -2508,8 +2489,8 @@ static avloc_result avloc__gl_clip_layout(avloc_arena *a, const avloc_binaural_c
     return avloc_arena_status(a);
 }
 
-AVLOC_API avloc_result avloc_gllim_clip_query(const avloc_binaural_config *f, size_t n_samples,
-                                              size_t *n_frames, size_t *scratch_bytes)
+AVLOC_API avloc_result avloc_gllim_clip_scratch(const avloc_binaural_config *f, size_t n_samples,
+                                                size_t *n_frames, size_t *scratch_bytes)
 {
     avloc_arena a;
     float *fe;
@@ -2536,7 +2517,7 @@ static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, cons
     size_t bsz, need, n_active;
     avloc_result r;
     if (!left || !right || !scratch) return AVLOC_ERR_NULL;
-    r = avloc_gllim_clip_query(f, n_samples, NULL, &need);
+    r = avloc_gllim_clip_scratch(f, n_samples, NULL, &need);
     if (r != AVLOC_OK) return r;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     avloc_arena_init(&a, scratch, scratch_bytes);

@@ -171,9 +171,10 @@ int main(int argc, char **argv)
     fd = c.nf * c.D;
     c.feat = (float *)malloc(fd * sizeof *c.feat);
     c.mask = (unsigned char *)malloc(fd);
-    if ((rc = avloc_binaural_query_f32(&c.bc, c.n, &c.bbytes)) != AVLOC_OK) die("binaural_query", rc);
+    if ((rc = avloc_binaural_scratch_f32(&c.bc, c.n, &c.bbytes)) != AVLOC_OK) die("binaural_query", rc);
     c.bscr = malloc(c.bbytes);
-    if ((rc = avloc_binaural_plan_query_f32(&c.bc, c.n, &plan_bytes, &c.pbytes)) != AVLOC_OK) die("plan_query", rc);
+    if ((rc = avloc_binaural_plan_query_f32(&c.bc, &plan_bytes)) != AVLOC_OK) die("plan_query", rc);
+    if ((rc = avloc_binaural_plan_scratch_f32(&c.bc, c.n, &c.pbytes)) != AVLOC_OK) die("plan_scratch", rc);
     if ((rc = avloc_binaural_plan_init_f32(&c.plan, &c.bc, malloc(plan_bytes), plan_bytes)) != AVLOC_OK)
         die("plan_init", rc);
     c.pscr = malloc(c.pbytes);

@@ -401,7 +401,8 @@ static int gl_fx_run(const char *cmd, gl_fx *fx, const char *path, const gl_audi
 {
     size_t nf = 0, sb = 0, pb = 0;
     avloc_result r = avloc_binaural_frames(&fx->bc, au->frames, &nf);
-    if (r == AVLOC_OK) r = avloc_binaural_plan_query_f32(&fx->bc, au->frames, &pb, &sb);
+    if (r == AVLOC_OK) r = avloc_binaural_plan_query_f32(&fx->bc, &pb);
+    if (r == AVLOC_OK) r = avloc_binaural_plan_scratch_f32(&fx->bc, au->frames, &sb);
     if (r == AVLOC_OK && !fx->planned) {
         if (!gl_grow(cmd, &fx->planmem, pb, 1)) return 0;
         r = avloc_binaural_plan_init_f32(&fx->plan, &fx->bc, fx->planmem.p, pb);

@@ -189,7 +189,7 @@ int main(int argc, char **argv) {
     std::vector<unsigned char> post_mem(pb);
     avloc_gllim_posterior post;
     if (avloc_gllim_posterior_init(&post, &model, post_mem.data(), pb) != AVLOC_OK ||
-        avloc_gllim_clip_query(&model.feat, win, &nf, &sb) != AVLOC_OK) {
+        avloc_gllim_clip_scratch(&model.feat, win, &nf, &sb) != AVLOC_OK) {
         std::fprintf(stderr, "engine_embed: window too short for the model's frames\n");
         return 1;
     }

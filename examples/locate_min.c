@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     avloc_gllim_load(&model, file, file_size, malloc(mb), mb);
     avloc_gllim_posterior_query(&model, &pb, NULL);
     avloc_gllim_posterior_init(&post, &model, malloc(pb), pb);
-    avloc_gllim_clip_query(&model.feat, n, &nf, &sb);
+    avloc_gllim_clip_scratch(&model.feat, n, &nf, &sb);
     r = avloc_gllim_localize_clip_f32(&model, left, right, n, &post, malloc(sb), sb);
     if (r < 0) { fprintf(stderr, "%s\n", avloc_result_str(r)); return 1; }
     printf("sound at pixel (%.1f, %.1f) from %zu active points\n", post.mean[0], post.mean[1], post.n_active);

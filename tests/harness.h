@@ -143,6 +143,29 @@ TH_FN th_array th_golden(const char *name)
     return a;
 }
 
+/* tests/golden/NAME as raw bytes in a malloc'd block of exactly *size
+   bytes plus `slack` (at least 1 byte allocated); NULL (printed) when it
+   cannot be read. */
+TH_FN unsigned char *th_golden_bytes(const char *name, size_t slack, size_t *size)
+{
+    char path[512];
+    FILE *f;
+    long n;
+    unsigned char *buf;
+    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
+    f = fopen(path, "rb");
+    *size = 0;
+    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return NULL; }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = (unsigned char *)malloc(n > 0 ? (size_t)n + slack : slack + 1);
+    if (buf && n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+    fclose(f);
+    if (buf) *size = n > 0 ? (size_t)n : 0;
+    return buf;
+}
+
 /* A malloc'd float copy of a loaded array (caller frees). */
 TH_FN float *th_to_f32(const th_array *a)
 {

@@ -3,7 +3,8 @@
    avloc_window_f32 compute for this configuration. Do not edit; regenerate:
    command: gen_tables --name tables_ta --sr 16000 --n-fft 400 --n-mels 40 --fmin 0 --fmax 8000 --scale htk --norm none --n-mfcc 13 --lifter none --window hann
    Use: avloc_mel_init_tables_f32(&mel, &tables_ta_mel),
-        avloc_mfcc_init_tables_f32(&mfcc, &tables_ta_mfcc). */
+        avloc_mfcc_init_tables_f32(&mfcc, &tables_ta_mfcc),
+        avloc_stft_init_tables_f32(&stft, &cfg, &tables_ta_window_table, mem, bytes). */
 #ifndef AVLOC_TABLES_tables_ta_H
 #define AVLOC_TABLES_tables_ta_H
 
@@ -281,5 +282,6 @@ AVLOC_TABLE static const float tables_ta_window[400] = {
     0.00615582988f, 0.00498817116f, 0.00394264935f, 0.00301952218f, 0.0022190176f, 0.00154133316f,
     0.000986635801f, 0.000555062492f, 0.000246719806f, 6.16837569e-05f
 };
+AVLOC_TABLE static const avloc_window_table tables_ta_window_table = {AVLOC_WINDOW_HANN, 1, 400, tables_ta_window};
 
 #endif

@@ -25,7 +25,7 @@ static void test_binaural_golden(void)
     CHECK(avloc_binaural_frames(&cfg, la.n, &nf) == AVLOC_OK);
     CHECK_EQ_INT(nf, 1 + (3000 - 1024) / 128);
     CHECK_EQ_INT(nf * D, gf.n);
-    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_scratch_f32(&cfg, la.n, &sb) == AVLOC_OK);
     scr = malloc(sb);
     feat = (float *)malloc(nf * D * sizeof *feat);
     mask = (unsigned char *)malloc(nf * D);
@@ -67,7 +67,7 @@ static void test_binaural_golden(void)
     /* absolute threshold: 10 dB above the reference max -> nothing active */
     cfg.threshold_relative = 0;
     cfg.threshold_db = (float)(pmax + 10.0);
-    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_scratch_f32(&cfg, la.n, &sb) == AVLOC_OK);
     CHECK(avloc_binaural_features_f32(&cfg, L, R, la.n, feat, mask, nf, &na, scr, sb) == AVLOC_OK);
     CHECK_EQ_INT(na, 0);
     CHECK(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dm) == AVLOC_NO_ACTIVE_POINTS);
@@ -104,7 +104,7 @@ static void test_binaural_edge(void)
     CHECK(avloc_binaural_frames(&c2, 2048, &nf) == AVLOC_ERR_PARAM);
     /* silence: finite output, nothing active */
     avloc_binaural_frames(&cfg, 2048, &nf);
-    CHECK(avloc_binaural_query_f32(&cfg, 2048, &sb) == AVLOC_OK);
+    CHECK(avloc_binaural_scratch_f32(&cfg, 2048, &sb) == AVLOC_OK);
     scr = malloc(sb);
     feat = (float *)malloc(nf * 1536 * sizeof *feat);
     mask = (unsigned char *)malloc(nf * 1536);
@@ -147,15 +147,17 @@ static void test_binaural_plan(void)
     L = th_to_f32(&la);
     R = th_to_f32(&ra);
     avloc_binaural_frames(&cfg, la.n, &nf);
-    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_OK);
-    CHECK(avloc_binaural_query_f32(&cfg, la.n, &sb) == AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, &pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&cfg, la.n, &rb), AVLOC_OK);
+    CHECK(avloc_binaural_scratch_f32(&cfg, la.n, &sb) == AVLOC_OK);
     CHECK(pb > 0 && rb > 0 && sb >= pb + rb);
     scr = malloc(sb); pmem = malloc(pb); rscr = malloc(rb);
     f1 = (float *)malloc(nf * D * sizeof *f1); f2 = (float *)malloc(nf * D * sizeof *f2);
     m1 = (unsigned char *)malloc(nf * D); m2 = (unsigned char *)malloc(nf * D);
     for (pass = 0; pass < 2; pass++) {
         if (pass == 1) { cfg.threshold_relative = 0; cfg.threshold_db = -30.0f; }
-        CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, &pb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&cfg, la.n, &rb), AVLOC_OK);
         CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_OK);
         CHECK(avloc_binaural_features_f32(&cfg, L, R, la.n, f1, m1, nf, &na1, scr, sb) == AVLOC_OK);
         CHECK_EQ_INT(avloc_binaural_plan_features_f32(&plan, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_OK);
@@ -176,9 +178,13 @@ static void test_binaural_plan(void)
     CHECK_EQ_INT(avloc_binaural_plan_features_f32(NULL, L, R, la.n, f2, m2, nf, &na2, rscr, rb), AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(NULL, &cfg, pmem, pb), AVLOC_ERR_NULL);
     avloc_binaural_plan_destroy_f32(&plan);
-    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, NULL, &rb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(NULL, &pb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&cfg, la.n, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&cfg, cfg.n_fft - 1, &rb), AVLOC_ERR_SIZE); /* no frame */
     cfg.hop = 0;
-    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, la.n, &pb, &rb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&cfg, &pb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&cfg, la.n, &rb), AVLOC_ERR_SIZE);
     CHECK_EQ_INT(avloc_binaural_plan_init_f32(&plan, &cfg, pmem, pb), AVLOC_ERR_SIZE);
     R[5] = (float)HUGE_VAL;
     cfg.hop = 128;
@@ -205,7 +211,7 @@ static float *bin_features(const avloc_binaural_config *cfg, const float *L, con
     float *feat = NULL;
     unsigned char *mask;
     void *scr;
-    if (avloc_binaural_frames(cfg, n, nf) != AVLOC_OK || avloc_binaural_query_f32(cfg, n, &sb) != AVLOC_OK) return NULL;
+    if (avloc_binaural_frames(cfg, n, nf) != AVLOC_OK || avloc_binaural_scratch_f32(cfg, n, &sb) != AVLOC_OK) return NULL;
     D = 3 * cfg->n_bins;
     scr = malloc(sb);
     feat = (float *)malloc(*nf * D * sizeof *feat);
@@ -471,7 +477,7 @@ static void test_gcc_edge(void)
     CHECK(avloc_gcc_query_f32(&c2, &ob, &sb) == AVLOC_ERR_PARAM);
     CHECK(avloc_gcc_query_f32(&cfg, &ob, NULL) == AVLOC_OK);
     {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
-        static const avloc_gcc_f32 zero;
+        static avloc_gcc_f32 zero; /* zero-filled (const would need an initialiser in C++) */
         float dz = 0, pz = 0;
         memset(&g, 0x5a, sizeof g);
         CHECK(avloc_gcc_init_f32(&g, &cfg, g_obj, ob / 2) == AVLOC_ERR_WORKSPACE);

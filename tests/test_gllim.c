@@ -950,10 +950,10 @@ static void test_save_load(void)
 static void test_object_pattern(void)
 {
     const size_t K = 3, L = 2, D = 10, T = 4;
-    static const avloc_gllim_model zm;
-    static const avloc_gllim_stats zs;
-    static const avloc_gllim_posterior zp;
-    static const avloc_gllim_stream zst;
+    static avloc_gllim_model zm; /* zero-filled (const would need an initialiser in C++) */
+    static avloc_gllim_stats zs; /* zero-filled (const would need an initialiser in C++) */
+    static avloc_gllim_posterior zp; /* zero-filled (const would need an initialiser in C++) */
+    static avloc_gllim_stream zst; /* zero-filled (const would need an initialiser in C++) */
     tmodel tm;
     avloc_gllim_model m;
     avloc_gllim_stats st;
@@ -1178,7 +1178,7 @@ static void test_old_model_file(void)
             CHECK(back.m.feat.window == AVLOC_WINDOW_HANN);
             for (e = 0; e < K * D; e++) CHECK(back.m.sigma2[e] == tm.m.sigma2[e]);
         } else {
-            static const avloc_gllim_model zero;
+            static avloc_gllim_model zero; /* zero-filled (const would need an initialiser in C++) */
             CHECK_EQ_INT(avloc_gllim_load(&back.m, old, total, back.mem, mb), AVLOC_ERR_FORMAT);
             CHECK(memcmp(&back.m, &zero, sizeof back.m) == 0); /* a failed load is a failed init */
         }

@@ -356,8 +356,8 @@ static void test_bad_input(const float *x, size_t n)
     CHECK(avloc_mel_query_f32(&mc, &b) == AVLOC_OK);
     release_live();
     {   /* a failed init leaves the object zeroed; calls on it give ERR_STATE */
-        static const avloc_mel_f32 zero;
-        static const avloc_mfcc_f32 zero_mfcc;
+        static avloc_mel_f32 zero; /* zero-filled (const would need an initialiser in C++) */
+        static avloc_mfcc_f32 zero_mfcc; /* zero-filled (const would need an initialiser in C++) */
         avloc_mel_f32 mel;
         avloc_mfcc_f32 mf;
         memset(&mel, 0x5a, sizeof mel);
@@ -404,7 +404,7 @@ static void test_bad_input(const float *x, size_t n)
         xx[10] = 0.0f;
         CHECK(avloc_melspec_compute_f32(&m, xx, 1000, mel, nf, g_scr, sb) == AVLOC_ERR_STATE);
         {   /* too little memory for the filterbank after the STFT: zeroed, FFTW plans released */
-            static const avloc_melspec_f32 zero;
+            static avloc_melspec_f32 zero; /* zero-filled (const would need an initialiser in C++) */
             size_t ob2 = 0, sb2 = 0, stb = 0;
             avloc_stft_query_f32(&sc.stft, &stb, &sb2);
             avloc_melspec_query_f32(&sc, &ob2, &sb2);

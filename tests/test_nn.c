@@ -15,22 +15,9 @@
 
 static unsigned char *load(const char *name, size_t *size)
 {
-    char path[512];
-    FILE *f;
-    long n;
-    unsigned char *buf;
-    snprintf(path, sizeof path, "%snn/%s", TH_GOLDEN_DIR, name);
-    f = fopen(path, "rb");
-    *size = 0;
-    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (unsigned char *)malloc(n > 0 ? (size_t)n + 8 : 8);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    fclose(f);
-    if (buf) *size = (size_t)n;
-    return buf;
+    char path[256];
+    snprintf(path, sizeof path, "nn/%s", name);
+    return th_golden_bytes(path, 8, size);
 }
 
 /* A block of n bytes between guards; contents poisoned with NaN bits. */

@@ -15,22 +15,7 @@
 
 static unsigned char *load(const char *name, size_t *size)
 {
-    char path[512];
-    FILE *f;
-    long n;
-    unsigned char *buf;
-    snprintf(path, sizeof path, "%s%s", TH_GOLDEN_DIR, name);
-    f = fopen(path, "rb");
-    *size = 0;
-    if (!f) { fprintf(stderr, "  cannot open %s\n", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (unsigned char *)malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    fclose(f);
-    if (buf) *size = (size_t)n;
-    return buf;
+    return th_golden_bytes(name, 0, size);
 }
 
 /* Open a copy of data[0..size) held in a block of exactly `size` bytes. */

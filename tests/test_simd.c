@@ -15,23 +15,11 @@ TH_FN float ts_mul(float a, float b)
 }
 TH_FN float ts_fma(float a, float b, float c) { return ts_mul(a, b) + c; }
 
-#ifdef AVLOC__VSET_SSE2
-#define AVLOC__VSET sse2
-#include "simd_ops.h"
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_AVX2
-#define AVLOC__VSET avx2
-AVLOC__AVX2_BEGIN
-#include "simd_ops.h"
-AVLOC__AVX2_END
-#undef AVLOC__VSET
-#endif
-#ifdef AVLOC__VSET_NEON
-#define AVLOC__VSET neon
-#include "simd_ops.h"
-#undef AVLOC__VSET
-#endif
+/* ts_ops_<set>, once per set by the core's per-set driver (the file is
+   named from avloc.h's folder) */
+#define AVLOC__VFILE "tests/simd_ops.h"
+#include "../avloc.h"
+#undef AVLOC__VFILE
 
 static void test_layer(void)
 {

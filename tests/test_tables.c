@@ -2,8 +2,10 @@
    objects avloc_mel_init_tables_f32 / avloc_mfcc_init_tables_f32 make from
    the committed tables are bit-identical to the computed ones (which
    test_mel checks against librosa/torchaudio), and so are their outputs;
-   the windows equal avloc_window_f32 and the STFT's padded window; the
-   table inits refuse inconsistent tables. Two configurations: torchaudio-
+   the windows equal avloc_window_f32 and the STFT's padded window, and the
+   STFT, binaural plan and GCC-PHAT objects made from a window table give
+   bit-identical windows and outputs (a full-frame table is pointed at, not
+   copied); the table inits refuse inconsistent tables. Two configurations: torchaudio-
    like (HTK, no norm, periodic Hann) and librosa-like (Slaney scale and
    norm, HTK lifter, symmetric Hamming shorter than n_fft). */
 #define AVLOC_IMPLEMENTATION
@@ -17,6 +19,7 @@ typedef struct tt_case {
     const avloc_mel_tables *mel;
     const avloc_mfcc_tables *mfcc;
     const float *window;
+    const avloc_window_table *window_table;
     size_t win_length;
     avloc_window window_type;
     int periodic;
@@ -123,6 +126,9 @@ static void tt_outputs(const tt_case *c, const avloc_mel_f32 *mc, const avloc_me
     free(spec); free(m1); free(m2); free(c1); free(c2);
 }
 
+static void tt_stft_table(const tt_case *c, const avloc_stft_config *sc, const avloc_stft_f32 *st, size_t ob,
+                          size_t sb);
+
 /* The window table is avloc_window_f32's, and the STFT's centred padded window. */
 static void tt_window(const tt_case *c)
 {
@@ -142,9 +148,51 @@ static void tt_window(const tt_case *c)
     CHECK_EQ_INT(avloc_stft_init_f32(&st, &sc, mem, ob), AVLOC_OK);
     CHECK_MSG(tt_same(st.window + (sc.n_fft - c->win_length) / 2, c->window, c->win_length),
               "%s: STFT window", c->name);
+    tt_stft_table(c, &sc, &st, ob, sb);
     avloc_stft_destroy_f32(&st);
     free(mem);
     free(w);
+}
+
+/* An STFT made from the window table: the same padded window and the same
+   spectra bit for bit as the computed one (st); pointed at when it fills the
+   frame. */
+static void tt_stft_table(const tt_case *c, const avloc_stft_config *sc, const avloc_stft_f32 *st, size_t ob,
+                          size_t sb)
+{
+    const size_t n = 4000, nb = sc->n_fft / 2 + 1;
+    avloc_stft_f32 tb;
+    avloc_stft_config bad = *sc;
+    size_t T = 0, i;
+    unsigned seed = 7u;
+    void *mem = malloc(ob), *scr = malloc(sb);
+    float *x = (float *)malloc(n * sizeof *x);
+    avloc_complex_f32 *s1, *s2;
+    for (i = 0; i < n; i++) x[i] = tt_rand(&seed) - 0.5f;
+    CHECK_EQ_INT(avloc_stft_frames(sc, n, &T), AVLOC_OK);
+    s1 = (avloc_complex_f32 *)malloc(T * nb * sizeof *s1);
+    s2 = (avloc_complex_f32 *)malloc(T * nb * sizeof *s2);
+    CHECK_EQ_INT(avloc_stft_init_tables_f32(&tb, sc, c->window_table, mem, ob), AVLOC_OK);
+    CHECK_MSG(tt_same(tb.window, st->window, sc->n_fft), "%s: table STFT window", c->name);
+    CHECK_MSG((tb.window == c->window) == (c->win_length == sc->n_fft), "%s: table pointed at when full", c->name);
+    CHECK_EQ_INT(avloc_stft_forward_f32(st, x, n, s1, T, scr, sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_stft_forward_f32(&tb, x, n, s2, T, scr, sb), AVLOC_OK);
+    CHECK_MSG(memcmp(s1, s2, T * nb * sizeof *s1) == 0, "%s: table STFT spectra", c->name);
+    avloc_stft_destroy_f32(&tb);
+    /* a table made for another window, symmetry or length is refused */
+    bad.periodic = !sc->periodic;
+    CHECK_EQ_INT(avloc_stft_init_tables_f32(&tb, &bad, c->window_table, mem, ob), AVLOC_ERR_PARAM);
+    CHECK(tb.window == NULL);
+    bad = *sc;
+    bad.window = sc->window == AVLOC_WINDOW_HANN ? AVLOC_WINDOW_HAMMING : AVLOC_WINDOW_HANN;
+    CHECK_EQ_INT(avloc_stft_init_tables_f32(&tb, &bad, c->window_table, mem, ob), AVLOC_ERR_PARAM);
+    bad = *sc;
+    bad.win_length = sc->win_length - 2;
+    CHECK_EQ_INT(avloc_stft_init_tables_f32(&tb, &bad, c->window_table, mem, ob), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_stft_init_tables_f32(&tb, sc, NULL, mem, ob), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_stft_init_tables_f32(&tb, sc, c->window_table, mem, 16), AVLOC_ERR_WORKSPACE);
+    CHECK(tb.window == NULL);
+    free(mem); free(scr); free(x); free(s1); free(s2);
 }
 
 static void tt_case_run(const tt_case *c)
@@ -229,18 +277,82 @@ static void tt_bad_tables(void)
 
 /* The configurations, written out independently of the generated tables. */
 static const tt_case tt_cases[2] = {
-    {"torchaudio-like", &tables_ta_mel, &tables_ta_mfcc, tables_ta_window, TABLES_TA_WINDOW_LENGTH,
+    {"torchaudio-like", &tables_ta_mel, &tables_ta_mfcc, tables_ta_window, &tables_ta_window_table, TABLES_TA_WINDOW_LENGTH,
      AVLOC_WINDOW_HANN, 1, {16000.0f, 400, 40, 0.0f, 8000.0f, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
      {40, 13, AVLOC_LIFTER_NONE, 22.0f}},
-    {"librosa-like", &tables_lr_mel, &tables_lr_mfcc, tables_lr_window, TABLES_LR_WINDOW_LENGTH,
+    {"librosa-like", &tables_lr_mel, &tables_lr_mfcc, tables_lr_window, &tables_lr_window_table, TABLES_LR_WINDOW_LENGTH,
      AVLOC_WINDOW_HAMMING, 0, {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
      {64, 20, AVLOC_LIFTER_HTK, 22.0f}},
 };
+
+/* The binaural plan and GCC-PHAT from a window table (periodic Hann, 400
+   taps): the table is pointed at, features and delays bit-identical to the
+   computed objects'; a symmetric or short table is refused. */
+static void tt_binaural_gcc_tables(void)
+{
+    const size_t n = 16000;
+    avloc_binaural_config bc = avloc_binaural_config_default();
+    avloc_gcc_config gc = avloc_gcc_config_default();
+    avloc_binaural_plan_f32 p1, p2;
+    avloc_gcc_f32 g1, g2;
+    size_t pb = 0, sb = 0, nf = 0, D, i, na1 = 0, na2 = 0, ob = 0, gsb = 0;
+    unsigned seed = 11u;
+    float *L = (float *)malloc(n * sizeof *L), *R = (float *)malloc(n * sizeof *R), *f1, *f2;
+    float d1[64], d2[64], k1[64], k2[64];
+    unsigned char *m1, *m2;
+    void *mem1, *mem2, *scr;
+    for (i = 0; i < n; i++) { L[i] = tt_rand(&seed) - 0.5f; R[i] = i >= 3 ? 0.8f * L[i - 3] : 0.0f; }
+    bc.n_fft = TABLES_TA_WINDOW_LENGTH;
+    bc.n_bins = bc.n_fft / 2;
+    D = 3 * bc.n_bins;
+    CHECK_EQ_INT(avloc_binaural_frames(&bc, n, &nf), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&bc, &pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&bc, n, &sb), AVLOC_OK);
+    mem1 = malloc(pb); mem2 = malloc(pb); scr = malloc(sb);
+    f1 = (float *)malloc(nf * D * sizeof *f1); f2 = (float *)malloc(nf * D * sizeof *f2);
+    m1 = (unsigned char *)malloc(nf * D); m2 = (unsigned char *)malloc(nf * D);
+    CHECK_EQ_INT(avloc_binaural_plan_init_f32(&p1, &bc, mem1, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_init_tables_f32(&p2, &bc, &tables_ta_window_table, mem2, pb), AVLOC_OK);
+    CHECK(p2.stft.window == tables_ta_window);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&p1, L, R, n, f1, m1, nf, &na1, scr, sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_features_f32(&p2, L, R, n, f2, m2, nf, &na2, scr, sb), AVLOC_OK);
+    CHECK(na1 == na2 && na1 > 0 && memcmp(f1, f2, nf * D * sizeof *f1) == 0 && memcmp(m1, m2, nf * D) == 0);
+    avloc_binaural_plan_destroy_f32(&p2);
+    CHECK_EQ_INT(avloc_binaural_plan_init_tables_f32(&p2, &bc, &tables_lr_window_table, mem2, pb), AVLOC_ERR_PARAM);
+    CHECK(p2.stft.window == NULL);
+    CHECK_EQ_INT(avloc_binaural_plan_init_tables_f32(&p2, &bc, NULL, mem2, pb), AVLOC_ERR_NULL);
+    avloc_binaural_plan_destroy_f32(&p1);
+
+    gc.frame_length = TABLES_TA_WINDOW_LENGTH;
+    gc.n_fft = 512;
+    gc.hop = 400;
+    CHECK_EQ_INT(avloc_gcc_query_f32(&gc, &ob, &gsb), AVLOC_OK);
+    free(mem1); free(mem2); free(scr);
+    mem1 = malloc(ob); mem2 = malloc(ob); scr = malloc(gsb);
+    CHECK_EQ_INT(avloc_gcc_init_f32(&g1, &gc, mem1, ob), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g2, &gc, &tables_ta_window_table, mem2, ob), AVLOC_OK);
+    CHECK(g2.window == tables_ta_window && tt_same(g1.window, g2.window, gc.frame_length));
+    CHECK_EQ_INT(avloc_gcc_frames(&gc, n, &nf), AVLOC_OK);
+    CHECK(nf <= 64);
+    CHECK_EQ_INT(avloc_gcc_delays_f32(&g1, L, R, n, d1, k1, nf, scr, gsb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_gcc_delays_f32(&g2, L, R, n, d2, k2, nf, scr, gsb), AVLOC_OK);
+    CHECK(memcmp(d1, d2, nf * sizeof *d1) == 0 && memcmp(k1, k2, nf * sizeof *k1) == 0);
+    CHECK(fabsf(d1[1] - 3.0f) < 0.05f); /* the delay is there (right lags left by 3) */
+    avloc_gcc_destroy_f32(&g2);
+    CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g2, &gc, &tables_lr_window_table, mem2, ob), AVLOC_ERR_PARAM);
+    CHECK(g2.window == NULL);
+    CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g2, &gc, NULL, mem2, ob), AVLOC_ERR_NULL);
+    gc.max_lag = 0;
+    CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g2, &gc, &tables_ta_window_table, mem2, ob), AVLOC_ERR_PARAM);
+    avloc_gcc_destroy_f32(&g1);
+    free(mem1); free(mem2); free(scr); free(L); free(R); free(f1); free(f2); free(m1); free(m2);
+}
 
 int main(void)
 {
     size_t i;
     for (i = 0; i < 2; i++) tt_case_run(&tt_cases[i]);
     tt_bad_tables();
+    tt_binaural_gcc_tables();
     return th_finish("tables");
 }

@@ -340,7 +340,7 @@ static void test_bad_input(void)
     CHECK(avloc_stft_query_f32(&cfg, &ob, &sb) == AVLOC_OK);
     release_live();
     {   /* a failed init leaves the object zeroed, and a zeroed object gives ERR_STATE */
-        static const avloc_stft_f32 zero;
+        static avloc_stft_f32 zero; /* zero-filled (const would need an initialiser in C++) */
         memset(&s, 0x5a, sizeof s);
         CHECK(avloc_stft_init_f32(&s, &c2, g_obj, ob) == AVLOC_ERR_PARAM); /* c2: bad pad_mode */
         CHECK(memcmp(&s, &zero, sizeof s) == 0);

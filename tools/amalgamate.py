@@ -14,17 +14,23 @@ What the script does, and why:
   alphabetical order), so a new module is picked up without editing this
   script. Those include lines are commented out (their text is already
   above).
-- Self-inclusion: a header may include itself again to compile a template
-  once per instruction set, either by name (a macro such as AVLOC_DSP_FILE)
-  or with '#include __FILE__'. In the amalgamation that re-includes the
-  whole file, so every section is wrapped in
+- Self-inclusion: kernel templates are compiled once per instruction set
+  by the core's per-set driver: a module includes the core again
+  ('#include AVLOC_CORE_FILE') with AVLOC__VFILE naming itself
+  (AVLOC_DSP_FILE), and the driver in avloc.h includes that per set; a
+  header may also include itself ('#include __FILE__'). In the amalgamation
+  each of these re-includes the whole file, so every section but the
+  core's is wrapped in
       #if !defined(AVLOC__AMALG_REINCLUDE) || AVLOC__AMALG_REINCLUDE == <i>
-  and each such include line is bracketed by '#define
+  and each '#include MACRO' line is bracketed by '#define
   AVLOC__AMALG_REINCLUDE <i>' / '#undef' (left alone when already defined:
-  a re-read copy that re-includes itself again keeps it): during the
-  re-inclusion only the section that asked for it is read again, exactly as
-  if it were its own file. Every AVLOC_*_FILE macro named in such a line is pre-defined to the
-  output's base name (the quoted include finds the file next to itself).
+  a re-read copy that re-includes again keeps it): during the re-inclusion
+  only the section that asked for it is read again, exactly as if it were
+  its own file, plus the core, which is safe to re-read at any time (its
+  include guard, its implementation's DONE guard, templates keyed on
+  AVLOC__VPASS) and holds the driver. Every AVLOC_*_FILE macro a header
+  names is pre-defined to the output's base name (the quoted include finds
+  the file next to itself).
 - No '#line' markers: they would change __FILE__ and break the
   self-inclusion.
 """
@@ -37,7 +43,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL_INC = re.compile(r'^\s*#\s*include\s+"(avloc[A-Za-z0-9_]*\.h)"')
 SELF_INC = re.compile(r'^\s*#\s*include\s+(__FILE__|[A-Z_][A-Z0-9_]*)\s*(/[*/].*)?$')
-FILE_MACRO = re.compile(r'^AVLOC_[A-Z0-9_]*_FILE$')
+FILE_MACRO = re.compile(r'\bAVLOC_[A-Z0-9_]*_FILE\b')
+CORE = 'avloc.h'
 
 
 def read(path):
@@ -109,10 +116,9 @@ def section(index, name, lines, names, file_macros):
             # keep what follows the name (it may open a comment)
             body.append('/* (amalgamated above: %s) */%s' % (m.group(1), line[m.end():]))
             continue
+        file_macros.update(FILE_MACRO.findall(line))
         m = SELF_INC.match(line)
         if m:
-            if FILE_MACRO.match(m.group(1)):
-                file_macros.add(m.group(1))
             # nested (a re-read copy of this section re-including itself
             # again, e.g. once per type then per SIMD set): it is already
             # <index> and must stay so for the rest of the copy
@@ -124,6 +130,8 @@ def section(index, name, lines, names, file_macros):
     if body and body[-1] == '':
         body.pop()
     bar = '/* ' + ('=' * 30) + ' %s ' % name + ('=' * max(2, 38 - len(name))) + ' */'
+    if name == CORE:  # read again by every re-inclusion: it holds the per-set driver
+        return [bar] + body + ['/* end of section %d: %s */' % (index, name), '']
     return ([bar,
              '#if !defined(AVLOC__AMALG_REINCLUDE) || AVLOC__AMALG_REINCLUDE == %d' % index]
             + body + ['#endif /* section %d: %s */' % (index, name), ''])

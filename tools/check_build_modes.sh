@@ -86,14 +86,19 @@ for lang in c cxx; do
     done
 done
 
-# The amalgamator also handles a header that re-includes itself with
-# '#include __FILE__' (the self-inclusion by name rewritten so): the whole
-# concatenated file is then read again and only that header's section may
-# be active.
+# The amalgamator also handles headers that re-include with '#include
+# __FILE__' (every inclusion by AVLOC_*_FILE name, and every template file
+# the per-set driver is given, rewritten so): the whole concatenated file is
+# then read again and only the asking header's section (and the core) may be
+# active.
 alt=$OUT/file_self_include
 rm -rf "$alt" && mkdir -p "$alt"
 cp avloc*.h "$alt"/
-sed -i 's/^\(\s*#\s*include\s\+\)AVLOC_DSP_FILE\b.*/\1__FILE__/' "$alt/avloc_dsp.h"
+sed -i -e 's/^\(\s*#\s*include\s\+\)AVLOC_[A-Z]*_FILE\b.*/\1__FILE__/' \
+       -e 's/^\(#define AVLOC__VFILE \)AVLOC_[A-Z]*_FILE\b/\1__FILE__/' "$alt"/avloc*.h
+if grep -n '^\s*#\s*include\s\+AVLOC_[A-Z]*_FILE\|^#define AVLOC__VFILE AVLOC_' "$alt"/avloc*.h; then
+    echo "  the __FILE__ rewrite missed the lines above"; exit 1
+fi
 "$PY" tools/amalgamate.py --out "$alt/out/avloc_all.h" "$alt"/avloc*.h >/dev/null
 for lang in c cxx; do
     compile "$lang" "$alt/amalg-$lang.o" "$M/main_amalg.c" -I"$alt/out"

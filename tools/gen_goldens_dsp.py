@@ -13,7 +13,6 @@ by sox) and seeded random signals that are saved next to the outputs.
 """
 import os
 import sys
-import tempfile
 
 import numpy as np
 import scipy.fft
@@ -21,6 +20,9 @@ import scipy.io.wavfile
 import scipy.signal
 import torch
 import torchaudio
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "tests", "golden")
@@ -233,29 +235,10 @@ def gen(out):
     save("dsp_bin_quiet_ild.npy", (10 * np.log10((prq + 1e-20) / (plq + 1e-20))).astype(np.float32))
 
 
-def check():
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        gen(tmp)
-        for name in sorted(os.listdir(tmp)):
-            new = np.load(os.path.join(tmp, name))
-            path = os.path.join(GOLDEN, name)
-            if not os.path.exists(path):
-                print("MISSING", name)
-                bad += 1
-                continue
-            old = np.load(path)
-            scale = max(float(np.max(np.abs(old))), 1e-30) if old.size else 1.0
-            ok = old.shape == new.shape and np.allclose(new, old, rtol=1e-4, atol=1e-5 * scale)
-            print("ok      " if ok else "MISMATCH", name, old.shape)
-            bad += not ok
-    print("%d mismatches" % bad)
-    return 1 if bad else 0
+def main():
+    # float32 pipelines against float64 references: tolerance relative to each array's scale
+    return golden_check.main("dsp", gen, GOLDEN, golden_check.npy_close(1e-4, 1e-5, scaled=True), prefix="dsp_")
 
 
 if __name__ == "__main__":
-    if "--check" in sys.argv[1:]:
-        sys.exit(check())
-    os.makedirs(GOLDEN, exist_ok=True)
-    gen(GOLDEN)
-    print("wrote goldens to", GOLDEN)
+    sys.exit(main())

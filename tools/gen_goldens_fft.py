@@ -20,9 +20,11 @@ Usage: gen_goldens_fft.py [--check] [--out DIR]
 """
 import os
 import sys
-import tempfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402
 
 SIZES = [1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 49, 60, 64, 97, 100, 128, 243, 256,
          257, 360, 1000, 1009, 1024, 2053, 4099, 19683, 30030, 65536, 65537]
@@ -71,31 +73,8 @@ def write_all(out):
 
 
 def main():
-    args = sys.argv[1:]
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "tests", "golden")
-    if "--out" in args:
-        out = args[args.index("--out") + 1]
-    if "--check" not in args:
-        write_all(out)
-        return 0
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        write_all(tmp)
-        for name in sorted(os.listdir(tmp)):
-            fresh = np.load(os.path.join(tmp, name))
-            path = os.path.join(out, name)
-            if not os.path.exists(path):
-                print("missing: %s" % path)
-                bad += 1
-                continue
-            old = np.load(path)
-            if old.shape != fresh.shape or old.dtype != fresh.dtype or \
-                    not np.allclose(old, fresh, rtol=1e-12, atol=1e-12):
-                print("mismatch: %s" % path)
-                bad += 1
-    print("fft goldens: %s" % ("OK" if bad == 0 else "%d mismatches" % bad))
-    return 1 if bad else 0
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden")
+    return golden_check.main("fft", write_all, out, golden_check.npy_close(1e-12, 1e-12), prefix="fft_")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,13 @@ import json
 import os
 import struct
 import sys
-import tempfile
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "tests", "golden", "nn")
@@ -448,21 +450,8 @@ def write(dirpath):
 
 def main():
     torch.set_num_threads(1)
-    if "--check" in sys.argv:
-        with tempfile.TemporaryDirectory() as tmp:
-            write(tmp)
-            bad = 0
-            for name in sorted(os.listdir(tmp)):
-                a = open(os.path.join(tmp, name), "rb").read()
-                p = os.path.join(GOLDEN, name)
-                b = open(p, "rb").read() if os.path.exists(p) else None
-                if a != b:
-                    print("differs:", name)
-                    bad += 1
-            print("gen_goldens_nn --check: %d files, %d differ" % (len(os.listdir(tmp)), bad))
-            sys.exit(1 if bad else 0)
-    write(GOLDEN)
+    return golden_check.main("nn", write, GOLDEN, golden_check.same_bytes, prefix="")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

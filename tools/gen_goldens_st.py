@@ -26,9 +26,11 @@ import json
 import os
 import struct
 import sys
-import tempfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "tests", "golden")
@@ -146,26 +148,8 @@ def write_all(folder):
 
 
 def main():
-    if "--check" in sys.argv[1:]:
-        bad = 0
-        with tempfile.TemporaryDirectory() as tmp:
-            write_all(tmp)
-            for name in FILES:
-                with open(os.path.join(tmp, name), "rb") as f:
-                    new = f.read()
-                path = os.path.join(GOLDEN, name)
-                old = open(path, "rb").read() if os.path.exists(path) else None
-                if old != new:
-                    print("MISMATCH", name)
-                    bad += 1
-                else:
-                    print("ok", name, len(new), "bytes")
-        sys.exit(1 if bad else 0)
-    os.makedirs(GOLDEN, exist_ok=True)
-    write_all(GOLDEN)
-    for name in FILES:
-        print("wrote", os.path.join("tests/golden", name))
+    return golden_check.main("st", write_all, GOLDEN, golden_check.same_bytes, prefix="st_")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,7 +15,9 @@
        #include "kws_tables.h"
        avloc_mel_f32 mel;   avloc_mel_init_tables_f32(&mel, &kws_mel);
        avloc_mfcc_f32 mfcc; avloc_mfcc_init_tables_f32(&mfcc, &kws_mfcc);
-       ... kws_window[KWS_WINDOW_LENGTH] for your own framing / FFT ...
+       avloc_stft_init_tables_f32(&stft, &cfg, &kws_window_table, mem, bytes);
+       (also avloc_binaural_plan_init_tables_f32, avloc_gcc_init_tables_f32;
+       or kws_window[KWS_WINDOW_LENGTH] for your own framing / FFT)
 
    Options (defaults in brackets): --name ID (required: prefix of every
    emitted name), --sr HZ [16000], --n-fft N [512], --n-mels N [40],
@@ -205,6 +207,8 @@ static int gt_window(FILE *f, const gt_args *a)
             gt_window_enums[a->window], a->periodic, (unsigned long)a->win_length, upper,
             (unsigned long)a->win_length);
     gt_floats(f, a->name, "window", w, a->win_length);
+    fprintf(f, "AVLOC_TABLE static const avloc_window_table %s_window_table = {%s, %d, %lu, %s_window};\n",
+            a->name, gt_window_enums[a->window], a->periodic, (unsigned long)a->win_length, a->name);
     free(w);
     return 0;
 }
@@ -221,14 +225,15 @@ int main(int argc, char **argv)
            a.name, AVLOC_VERSION_STRING);
     for (i = 1; i < argc; i++) printf(" %s", argv[i]);
     printf("\n   Use: avloc_mel_init_tables_f32(&mel, &%s_mel),\n"
-           "        avloc_mfcc_init_tables_f32(&mfcc, &%s_mfcc). */\n"
+           "        avloc_mfcc_init_tables_f32(&mfcc, &%s_mfcc),\n"
+           "        avloc_stft_init_tables_f32(&stft, &cfg, &%s_window_table, mem, bytes). */\n"
            "#ifndef AVLOC_TABLES_%s_H\n#define AVLOC_TABLES_%s_H\n\n"
            "#ifndef AVLOC_DSP_H /* no #include: the path to the header is the program's business */\n"
            "#error \"include avloc_dsp.h before this table header\"\n#endif\n\n"
            "#ifndef AVLOC_TABLE /* a program need not use every table */\n"
            "#if defined(__GNUC__) || defined(__clang__)\n#define AVLOC_TABLE __attribute__((unused))\n"
            "#else\n#define AVLOC_TABLE\n#endif\n#endif\n",
-           a.name, a.name, a.name, a.name);
+           a.name, a.name, a.name, a.name, a.name);
     if ((rc = gt_mel(stdout, &a)) != 0) return rc;
     if (a.mfcc.n_mfcc > 0 && (rc = gt_mfcc(stdout, &a)) != 0) return rc;
     if (a.window >= 0 && (rc = gt_window(stdout, &a)) != 0) return rc;

@@ -337,7 +337,7 @@ int main(int argc, char **argv)
     cal.D = D;
     yvec = (float *)malloc(D * sizeof *yvec);
     dmask = (unsigned char *)malloc(D);
-    if (avloc_gllim_clip_query(&bc, hist.n, &nf, &sb) != AVLOC_OK) {
+    if (avloc_gllim_clip_scratch(&bc, hist.n, &nf, &sb) != AVLOC_OK) {
         fprintf(stderr, "avloc_live: --window is shorter than one analysis frame\n");
         goto done;
     }

@@ -55,7 +55,8 @@ int main(void)
     right = (float *)malloc(NFFT * sizeof *right);
     feat = (float *)malloc(D * sizeof *feat);
     mask = (unsigned char *)malloc(D);
-    if (avloc_binaural_plan_query_f32(&bc, NFFT, &pb, &sb) != AVLOC_OK) return 1;
+    if (avloc_binaural_plan_query_f32(&bc, &pb) != AVLOC_OK) return 1;
+    if (avloc_binaural_plan_scratch_f32(&bc, NFFT, &sb) != AVLOC_OK) return 1;
     pmem = (unsigned char *)malloc(pb);
     scratch = (unsigned char *)malloc(sb);
     if (!left || !right || !feat || !mask || !pmem || !scratch) return 1;
