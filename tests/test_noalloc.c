@@ -186,13 +186,14 @@ static void na_binaural_gcc(void)
     bc.n_fft = 256; bc.hop = 128; bc.n_bins = 64; bc.threshold_db = -200.0f; bc.threshold_relative = 0;
     D = 3 * bc.n_bins;
     CHECK(NA(avloc_binaural_frames(&bc, n, &nf)) == AVLOC_OK);
-    CHECK(NA(avloc_binaural_query_f32(&bc, n, &sb)) == AVLOC_OK);
+    CHECK(NA(avloc_binaural_scratch_f32(&bc, n, &sb)) == AVLOC_OK);
     scr = rel_buf(sb);
     feat = (float *)rel_buf(nf * D * sizeof(float)); mask = (unsigned char *)rel_buf(nf * D);
     mean = (float *)rel_buf(D * sizeof(float)); dmask = (unsigned char *)rel_buf(D);
     CHECK(NA(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb)) == AVLOC_OK);
     CHECK(NA(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dmask)) == AVLOC_OK);
-    CHECK(NA(avloc_binaural_plan_query_f32(&bc, n, &pb, &psb)) == AVLOC_OK);
+    CHECK(NA(avloc_binaural_plan_query_f32(&bc, &pb)) == AVLOC_OK);
+    CHECK(NA(avloc_binaural_plan_scratch_f32(&bc, n, &psb)) == AVLOC_OK);
     pmem = rel_buf(pb); pscr = rel_buf(psb);
     CHECK(NA(avloc_binaural_plan_init_f32(&plan, &bc, pmem, pb)) == AVLOC_OK);
     CHECK(NA(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb)) == AVLOC_OK);

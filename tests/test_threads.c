@@ -169,7 +169,8 @@ static int tr_setup(void)
 
     bc.n_fft = 256; bc.hop = 128; bc.n_bins = 64; S.bin_d = 3 * bc.n_bins;
     bad |= avloc_binaural_frames(&bc, TR_N, &S.bin_nf) != AVLOC_OK;
-    bad |= avloc_binaural_plan_query_f32(&bc, TR_N, &ob, &S.bin_sb) != AVLOC_OK;
+    bad |= avloc_binaural_plan_query_f32(&bc, &ob) != AVLOC_OK;
+    bad |= avloc_binaural_plan_scratch_f32(&bc, TR_N, &S.bin_sb) != AVLOC_OK;
     bad |= avloc_binaural_plan_init_f32(&S.bin, &bc, tr_keep(ob), ob) != AVLOC_OK;
 
     for (i = 0; i < TR_NT; i++) {
