@@ -43,6 +43,11 @@ $(BUILD)/tests/test_cli: tests/test_cli.c $(wildcard tests/*.h) $(HEADERS) $(BUI
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DTH_AVLOC_BIN='"$(BUILD)/avloc"' -DTH_RUN='"$(RUN)"' -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS)
 
+# test_threads runs the library's objects from several POSIX threads.
+$(BUILD)/tests/test_threads: tests/test_threads.c $(wildcard tests/*.h) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS) -pthread
+
 # Runs every test program, prints each suite's line and the closing total.
 test: $(TESTS)
 	@pass=0; fail=0; for t in $(TESTS); do \

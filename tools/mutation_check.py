@@ -367,6 +367,13 @@ MUTANTS = [
          old="    if (!avloc__finite_f64(mx)) return mx;\n", new="",
          why="logsumexp of all -inf gives NaN instead of -inf",
          tests=["test_core"]),
+    dict(id="core-arena-init-mallocs", file="avloc.h",
+         old="    a->overflow = 0;\n}",
+         new="    a->overflow = 0;\n    { extern void *malloc(size_t); extern void free(void *);\n"
+             "      void *volatile avloc__p = malloc(1); free(avloc__p); }\n}",
+         why="a library init allocates (every layout-based init goes through the arena): "
+             "tests/test_noalloc.c's interposed malloc must see it",
+         tests=["test_noalloc"]),
     dict(id="core-arena-align-pad", file="avloc.h",
          old="pad = (align - (addr & (align - 1))) & (align - 1);",
          new="pad = (align - (a->used & (align - 1))) & (align - 1);",
