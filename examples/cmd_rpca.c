@@ -53,8 +53,8 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     c.rows = px; c.cols = nf;
     if (max_iter) c.max_iter = max_iter;
     if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
-    if (!(D = avcli_malloc(cmd, px * nf, 4)) || !(L = avcli_malloc(cmd, px * nf, 4)) ||
-        !(S = avcli_malloc(cmd, px * nf, 4)) || !(out = avcli_malloc(cmd, px * nf, 4)) ||
+    if (!(D = (float *)avcli_malloc(cmd, px * nf, 4)) || !(L = (float *)avcli_malloc(cmd, px * nf, 4)) ||
+        !(S = (float *)avcli_malloc(cmd, px * nf, 4)) || !(out = (float *)avcli_malloc(cmd, px * nf, 4)) ||
         !(mem = avcli_malloc(cmd, ob, 1)) || !(scr = avcli_malloc(cmd, sb, 1)))
         goto done;
     for (t = 0; t < nf; t++)
@@ -165,7 +165,7 @@ static int cmd_rpca(int argc, char **argv)
     if (s != AVLOC_IO_OK) { avcli_error(cmd, "%s: %s", pos[0], msg[0] ? msg : avloc_io_strerror(s)); return rc; }
     if (!(fps > 0)) { avcli_error(cmd, "%s: no frame rate (F tag)", pos[0]); goto done; }
     if (!avcli_load_wav(cmd, pos[1], 0, &a)) goto done;
-    if (!(audio = avcli_malloc(cmd, a.frames, sizeof(float)))) goto done;
+    if (!(audio = (float *)avcli_malloc(cmd, a.frames, sizeof(float)))) goto done;
     for (i = 0; i < a.frames; i++) { /* mono mix */
         double m = 0;
         unsigned ch;
@@ -190,8 +190,8 @@ static int cmd_rpca(int argc, char **argv)
         goto done;
     }
     if (!(mem = avcli_malloc(cmd, ob, 1)) || !(scr = avcli_malloc(cmd, sb, 1)) ||
-        !(map = avcli_malloc(cmd, (size_t)w * h, sizeof(float))) || !(mask = avcli_malloc(cmd, (size_t)w * h, 1)) ||
-        !(target = avcli_malloc(cmd, a.frames, sizeof(float))))
+        !(map = (float *)avcli_malloc(cmd, (size_t)w * h, sizeof(float))) || !(mask = (unsigned char *)avcli_malloc(cmd, (size_t)w * h, 1)) ||
+        !(target = (float *)avcli_malloc(cmd, a.frames, sizeof(float))))
         goto done;
     out.map = map; out.mask = mask; out.target = target;
     t0 = rpca_cpu_seconds();

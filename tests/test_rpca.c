@@ -30,7 +30,7 @@ static double rel_err_f32(const float *a, const float *b, size_t n)
 /* D = L0 + S0: rank r (Gaussian factors), a fraction `frac` of spikes +-U[1, 2] * 5. */
 static void make_lowrank_sparse(size_t m, size_t n, size_t r, double frac, float *L0, float *S0, float *D)
 {
-    double *U = malloc(m * r * sizeof *U), *V = malloc(n * r * sizeof *V);
+    double *U = (double *)malloc(m * r * sizeof *U), *V = (double *)malloc(n * r * sizeof *V);
     size_t i, j, k;
     for (i = 0; i < m * r; i++) U[i] = nrand();
     for (i = 0; i < n * r; i++) V[i] = nrand();
@@ -49,7 +49,7 @@ static void make_lowrank_sparse(size_t m, size_t n, size_t r, double frac, float
 static double spectral_norm(const float *Y, size_t m, size_t n)
 {
     size_t r = m < n ? m : n, sb, i;
-    double *a = malloc(m * n * sizeof *a), *s = malloc(r * sizeof *s), out;
+    double *a = (double *)malloc(m * n * sizeof *a), *s = (double *)malloc(r * sizeof *s), out;
     void *scr;
     for (i = 0; i < m * n; i++) a[i] = Y[i];
     avloc_svd_scratch_f64(m, n, &sb);
@@ -63,7 +63,7 @@ static double spectral_norm(const float *Y, size_t m, size_t n)
 static double nuclear_norm(const float *X, size_t m, size_t n)
 {
     size_t r = m < n ? m : n, sb, i;
-    double *a = malloc(m * n * sizeof *a), *s = malloc(r * sizeof *s), out = 0;
+    double *a = (double *)malloc(m * n * sizeof *a), *s = (double *)malloc(r * sizeof *s), out = 0;
     void *scr;
     for (i = 0; i < m * n; i++) a[i] = X[i];
     avloc_svd_scratch_f64(m, n, &sb);
@@ -90,7 +90,7 @@ static plain_run run_plain(const float *D, size_t m, size_t n, int full, double 
     void *mem, *scr;
     memset(&pr, 0, sizeof pr);
     c.rows = m; c.cols = n; c.full_svd = full; c.tol = tol;
-    pr.L = malloc(m * n * sizeof(float)); pr.S = malloc(m * n * sizeof(float)); pr.Y = malloc(m * n * sizeof(float));
+    pr.L = (float *)malloc(m * n * sizeof(float)); pr.S = (float *)malloc(m * n * sizeof(float)); pr.Y = (float *)malloc(m * n * sizeof(float));
     if ((pr.r = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) return pr;
     mem = malloc(ob); scr = malloc(sb);
     if ((pr.r = avloc_rpca_init(&o, &c, mem, ob)) == AVLOC_OK)
@@ -107,7 +107,7 @@ static void free_plain(plain_run *p) { free(p->L); free(p->S); free(p->Y); }
 static void test_plain_recovery(void)
 {
     size_t m = 240, n = 120, i;
-    float *L0 = malloc(m * n * 4), *S0 = malloc(m * n * 4), *D = malloc(m * n * 4);
+    float *L0 = (float *)malloc(m * n * 4), *S0 = (float *)malloc(m * n * 4), *D = (float *)malloc(m * n * 4);
     plain_run t, f;
     double eL, eS, n2, maxoff = 0, maxon = 0;
     size_t bad_sign = 0;
@@ -160,7 +160,7 @@ static void test_plain_bad_input(void)
     avloc_rpca_info info;
     c.rows = m; c.cols = n;
     CHECK_EQ_INT(avloc_rpca_query(&c, &ob, &sb), AVLOC_OK);
-    mem = malloc(ob); scr = malloc(sb + 16);
+    mem = (unsigned char *)malloc(ob); scr = (unsigned char *)malloc(sb + 16);
     CHECK_EQ_INT(avloc_rpca_init(&o, &c, mem, ob), AVLOC_OK);
     /* all zero */
     memset(D, 0, sizeof D);
@@ -237,7 +237,7 @@ static void av_teardown(av_fixture *f)
 static void make_av(size_t I1, size_t I2, size_t T, float *V, float *A, unsigned char *truth)
 {
     size_t i, t;
-    double *act = malloc(T * sizeof *act), *dis = malloc(T * sizeof *dis);
+    double *act = (double *)malloc(T * sizeof *act), *dis = (double *)malloc(T * sizeof *dis);
     for (t = 0; t < T; t++) {
         act[t] = (urand() < 0.3) ? 0.5 + urand() : 0.0;
         dis[t] = (t / 7) % 2 ? 0.8 : 0.0;
@@ -293,7 +293,7 @@ static void test_av_converges(void)
 {
     size_t I1 = 200, I2 = 64, T = 60, i, tp = 0, fp = 0, fn = 0, up = 0;
     static prog_rec rec;
-    float *V = malloc(I1 * T * 4), *A = malloc(I2 * T * 4), *map = malloc(I1 * 4);
+    float *V = (float *)malloc(I1 * T * 4), *A = (float *)malloc(I2 * T * 4), *map = (float *)malloc(I1 * 4);
     unsigned char truth[200];
     avloc_rpca_av_config c = avloc_rpca_av_config_default();
     av_fixture f;
@@ -395,7 +395,7 @@ static void test_av_goldens(void)
 static void test_av_windows(void)
 {
     size_t I1 = 120, I2 = 40, T = 90, W = 40, nw = 0, i;
-    float *V = malloc(I1 * T * 4), *A = malloc(I2 * T * 4), *Pv = malloc(I1 * T * 4), *Pa = malloc(I2 * T * 4);
+    float *V = (float *)malloc(I1 * T * 4), *A = (float *)malloc(I2 * T * 4), *Pv = (float *)malloc(I1 * T * 4), *Pa = (float *)malloc(I2 * T * 4);
     unsigned char truth[120];
     avloc_rpca_av_config c = avloc_rpca_av_config_default();
     av_fixture f;
@@ -474,8 +474,8 @@ static void test_av_bad_input(void)
 static void test_pipeline(void)
 {
     size_t H = 16, W = 16, T = 50, n = 16000 * 2, i, t, y, x, tp = 0, fp = 0, fn = 0;
-    float *frames = malloc(T * H * W * 4), *audio = malloc(n * 4), *target = malloc(n * 4), *clean = malloc(n * 4);
-    double *act = malloc(T * sizeof *act), num = 0, den = 0, dm = 0;
+    float *frames = (float *)malloc(T * H * W * 4), *audio = (float *)malloc(n * 4), *target = (float *)malloc(n * 4), *clean = (float *)malloc(n * 4);
+    double *act = (double *)malloc(T * sizeof *act), num = 0, den = 0, dm = 0;
     unsigned char mask[256];
     float map[256];
     avloc_rpca_pipe_config c = avloc_rpca_pipe_config_default();

@@ -371,7 +371,7 @@ int main(int argc, char **argv)
                 printf("{\"t\":%.3f,\"u\":%.2f,\"v\":%.2f,\"active\":%lu}\n", est.t, est.u, est.v,
                        (unsigned long)post.n_active);
             } else if (r != AVLOC_NO_ACTIVE_POINTS) {
-                fprintf(stderr, "avloc_live: %s\n", avloc_result_str(r));
+                fprintf(stderr, "avloc_live: %s\n", avloc_result_str((avloc_result)r));
                 goto done;
             }
         }
