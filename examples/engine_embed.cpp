@@ -204,7 +204,8 @@ int main(int argc, char **argv) {
     // ---- the engine: fixed 60 Hz steps; audio time is what has arrived ----
     const double dt = 1.0 / 60.0;
     const auto step = std::chrono::duration<double>(o.speed > 0 ? dt / o.speed : 0.0);
-    size_t heard = 0;  // frames received so far
+    size_t heard = 0;              // frames received so far
+    size_t heard_at_estimate = 0;  // `heard` at the last estimate (no estimate twice on the same audio)
     int estimates = 0;
     auto next = std::chrono::steady_clock::now();
     for (long tick = 0;; tick++) {
@@ -220,7 +221,9 @@ int main(int argc, char **argv) {
             }
             heard += got;
         }
-        if (tick % o.every == 0 && heard >= win) {
+        const bool end = last && heard >= scene.lr.size();  // everything heard: localise the tail too
+        if ((tick % o.every == 0 || end) && heard >= win && heard != heard_at_estimate) {
+            heard_at_estimate = heard;
             const avloc_result r = avloc_gllim_localize_clip_f32(&model, left.data(), right.data(), win, &post,
                                                                  scratch.data(), sb);
             const double t = static_cast<double>(heard) / scene.rate;
@@ -236,7 +239,7 @@ int main(int argc, char **argv) {
             }
             estimates += r == AVLOC_OK;
         }
-        if (last && heard >= scene.lr.size()) break;
+        if (end) break;
         next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(step);
         std::this_thread::sleep_until(next);
     }

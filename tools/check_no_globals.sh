@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # "No globals, no hidden state": every header's implementation, compiled as
-# a default x86-64 build (every SIMD set of the dispatch), with
-# AVLOC_USE_CBLAS, and for AArch64 (NEON), must define no object in
+# a default x86-64 build (every SIMD set of the dispatch) and for AArch64
+# (NEON), must define no object in
 # a writable section (.data, .bss, .tbss/.tdata, .data.rel without .ro).
 # Read-only tables (.rodata, and .data.rel.ro: pointer tables that are
 # read-only once relocated) are fine. Fails listing the offending symbols;
@@ -20,7 +20,7 @@ check() { # $1: label, $2: compiler, $3...: flags; reads the source on stdin
 bad=0
 for h in avloc*.h; do
     src=$(printf '#define AVLOC_IMPLEMENTATION\n#include "%s"\n' "$h")
-    for mode in "" "-DAVLOC_USE_CBLAS"; do
+    for mode in ""; do
         # shellcheck disable=SC2086
         found=$(echo "$src" | check "$h $mode" gcc $mode)
         if [ -n "$found" ]; then echo "$h ($mode): writable static data:"; echo "$found"; bad=1; fi

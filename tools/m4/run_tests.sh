@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 M4="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard --specs=rdimon.specs -T tools/m4/mps2.ld tools/m4/startup.c"
 QEMU="qemu-system-arm -M mps2-an386 -nographic -semihosting-config enable=on,target=native -kernel"
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(test_core test_window_stft test_tables test_simd test_safetensors test_mel test_cli_gllim)
+[ ${#tests[@]} -gt 0 ] || tests=(test_core test_window_stft test_tables test_mel test_cli_gllim)
 targets=()
 for t in "${tests[@]}"; do targets+=("build/m4/tests/$t"); done
 make -s CC=arm-none-eabi-gcc BUILD=build/m4 EXTRA_CFLAGS="$M4" "${targets[@]}"
