@@ -85,6 +85,9 @@
 #ifndef AVLOC_RPCA_H
 #define AVLOC_RPCA_H
 
+#ifdef AVLOC_NO_LINALG
+#error "avloc_rpca.h needs the core linear algebra (SVD, truncated SVD, eigh): build it without AVLOC_NO_LINALG"
+#endif
 #include "avloc.h"
 #include "avloc_dsp.h" /* STFT (pipeline), DCT path-Sylvester solve (the C step) */
 

@@ -4,7 +4,9 @@
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
 #include "avloc_gllim.h"
+#ifndef AVLOC_NO_LINALG /* (RPCA is built on the core linear algebra) */
 #include "avloc_rpca.h"
+#endif
 #ifndef AVLOC_NO_SAFETENSORS /* (the network module reads safetensors files) */
 #include "avloc_nn.h"
 #endif
