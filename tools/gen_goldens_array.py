@@ -27,12 +27,14 @@ Usage: gen_goldens_array.py [--check] [--out DIR]
 import math
 import os
 import sys
-import tempfile
 
 import numpy as np
 import scipy.fft
 import torch
 import torchaudio
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402  (the --check harness every gen_goldens_*.py shares)
 
 SR = 16000.0
 C = 343.0
@@ -168,32 +170,9 @@ def write_all(out):
 
 
 def main():
-    args = sys.argv[1:]
     torch.set_num_threads(1)
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "tests", "golden")
-    if "--out" in args:
-        out = args[args.index("--out") + 1]
-    if "--check" not in args:
-        write_all(out)
-        return 0
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        write_all(tmp)
-        for name in sorted(os.listdir(tmp)):
-            fresh = np.load(os.path.join(tmp, name))
-            path = os.path.join(out, name)
-            if not os.path.exists(path):
-                print("missing: %s" % path)
-                bad += 1
-                continue
-            old = np.load(path)
-            if old.shape != fresh.shape or old.dtype != fresh.dtype or \
-                    not np.allclose(old, fresh, rtol=1e-9, atol=1e-12):
-                print("differs: %s" % path)
-                bad += 1
-    print("gen_goldens_array --check: %s" % ("ok" if bad == 0 else "%d files differ" % bad))
-    return 1 if bad else 0
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden")
+    return golden_check.main("array", write_all, out, golden_check.npy_close(1e-9, 1e-12))
 
 
 if __name__ == "__main__":

@@ -20,11 +20,13 @@ Usage: gen_goldens_eval.py [--check] [--out DIR]
 """
 import os
 import sys
-import tempfile
 
 import numpy as np
 import scipy.io.wavfile
 import mir_eval
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402  (the --check harness every gen_goldens_*.py shares)
 
 N = 1600
 TARGETS = {"a": 0, "b": 0, "c": 1}
@@ -70,31 +72,14 @@ def write_all(out):
         np.save(os.path.join(out, "eval_%s_out.npy" % name), res)
 
 
+def same(new_path, old_path):
+    """mir_eval's outputs to 1e-9; the inputs exactly."""
+    tol = 1e-9 if new_path.endswith("_out.npy") else 0.0
+    return golden_check.npy_close(tol, tol)(new_path, old_path)
+
+
 def main():
-    args = sys.argv[1:]
-    out = os.path.join(HERE, "..", "tests", "golden")
-    if "--out" in args:
-        out = args[args.index("--out") + 1]
-    if "--check" not in args:
-        write_all(out)
-        return 0
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        write_all(tmp)
-        for name in sorted(os.listdir(tmp)):
-            fresh = np.load(os.path.join(tmp, name))
-            path = os.path.join(out, name)
-            if not os.path.exists(path):
-                print("missing: %s" % path)
-                bad += 1
-                continue
-            old = np.load(path)
-            tol = 1e-9 if name.endswith("_out.npy") else 0.0
-            if old.shape != fresh.shape or old.dtype != fresh.dtype or not np.allclose(old, fresh, rtol=tol, atol=tol):
-                print("mismatch: %s" % path)
-                bad += 1
-    print("eval goldens: %s" % ("OK" if bad == 0 else "%d mismatches" % bad))
-    return 1 if bad else 0
+    return golden_check.main("eval", write_all, os.path.join(HERE, "..", "tests", "golden"), same)
 
 
 if __name__ == "__main__":

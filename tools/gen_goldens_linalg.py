@@ -22,11 +22,13 @@ Usage: gen_goldens_linalg.py [--check] [--out DIR]
 """
 import os
 import sys
-import tempfile
 
 import numpy as np
 import scipy.fft
 import scipy.linalg
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_check  # noqa: E402  (the --check harness every gen_goldens_*.py shares)
 
 
 def orth(rng, n):
@@ -107,36 +109,18 @@ def write_all(out):
         save("svt_%s" % tag, (u * np.maximum(s - tau, 0.0)) @ vt)
 
 
+def same(new_path, old_path):
+    """LAPACK builds may differ in the last bits and in vector signs (which
+    the C test ignores): compare up to those."""
+    old, fresh = np.load(old_path), np.load(new_path)
+    return old.shape == fresh.shape and old.dtype == fresh.dtype and bool(
+        np.allclose(old, fresh, rtol=1e-9, atol=1e-9) or
+        np.allclose(np.abs(old), np.abs(fresh), rtol=1e-9, atol=1e-9))
+
+
 def main():
-    args = sys.argv[1:]
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "tests", "golden")
-    if "--out" in args:
-        out = args[args.index("--out") + 1]
-    if "--check" not in args:
-        write_all(out)
-        return 0
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        write_all(tmp)
-        for name in sorted(os.listdir(tmp)):
-            fresh = np.load(os.path.join(tmp, name))
-            path = os.path.join(out, name)
-            if not os.path.exists(path):
-                print("missing: %s" % path)
-                bad += 1
-                continue
-            old = np.load(path)
-            # LAPACK builds may differ in the last bits (and in vector signs,
-            # which the C test ignores): compare up to those.
-            same = old.shape == fresh.shape and old.dtype == fresh.dtype and (
-                np.allclose(old, fresh, rtol=1e-9, atol=1e-9) or
-                np.allclose(np.abs(old), np.abs(fresh), rtol=1e-9, atol=1e-9))
-            if not same:
-                print("mismatch: %s" % path)
-                bad += 1
-    print("linalg goldens: %s" % ("OK" if bad == 0 else "%d mismatches" % bad))
-    return 1 if bad else 0
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden")
+    return golden_check.main("linalg", write_all, out, same)
 
 
 if __name__ == "__main__":
