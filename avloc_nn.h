@@ -2553,6 +2553,9 @@ AVLOC_API avloc_result avloc_nn_audiomap_query(const avloc_nn *net, size_t *obj_
 /* net must outlive am (am reads it at every run). */
 AVLOC_API avloc_result avloc_nn_audiomap_init(avloc_nn_audiomap *am, const avloc_nn *net, void *mem,
                                               size_t mem_bytes);
+/* Releases what the FFTW3 back-end's mel front end allocated (a no-op for
+   the built-in FFT; call it anyway) and zeroes the object. */
+AVLOC_API void avloc_nn_audiomap_destroy(avloc_nn_audiomap *am);
 /* audio: n_samples frames of n_channels interleaved samples (the first
    clip_samples frames are used; fewer give AVLOC_ERR_SIZE, another channel
    count AVLOC_ERR_PARAM). map: map_h * map_w floats (depth in metres or the
@@ -2715,6 +2718,13 @@ AVLOC_API avloc_result avloc_nn_audiomap_init(avloc_nn_audiomap *am, const avloc
     am->net = net;
     am->work_bytes = avloc__nn_am_carve(am, am->mel.scratch_bytes, NULL, 0, &w);
     return AVLOC_OK;
+}
+
+AVLOC_API void avloc_nn_audiomap_destroy(avloc_nn_audiomap *am)
+{
+    if (!am) return;
+    avloc_melspec_destroy_f32(&am->mel);
+    memset(am, 0, sizeof *am);
 }
 
 AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const float *audio, size_t n_samples,

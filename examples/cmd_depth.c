@@ -83,6 +83,7 @@ static int cmd_depth(int argc, char **argv)
     char md[32];
     avloc_result r;
     memset(&au, 0, sizeof au);
+    memset(&am, 0, sizeof am); /* destroyed on every path out */
     o[0] = avcli_string("--weights", &weights, "FILE", "network file from tools/train_depth.py (required)");
     o[1] = avcli_string("--audio", &audio, "IN.wav", "multichannel clip, the channels and rate the file wants (required)");
     o[2] = avcli_alias(avcli_string("--out", &out, "OUT.png", "the map as a picture (required)"), "-o");
@@ -134,6 +135,7 @@ static int cmd_depth(int argc, char **argv)
     if (codes_out && !avcli_check_write(cmd, codes_out, avloc_io_npy_save_f32(codes_out, codes, shape, 2))) goto done;
     rc = AVCLI_EXIT_OK;
 done:
+    avloc_nn_audiomap_destroy(&am);
     avloc_io_audio_free(&au);
     free(map);
     free(codes);

@@ -48,6 +48,7 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     avloc_result e;
     int rc = AVCLI_EXIT_FAIL;
     avloc_io_status s = avloc_io_y4m_load_grey(vpath, &frames, &nf, &w, &h, &fps, msg, sizeof msg);
+    memset(&r, 0, sizeof r); /* destroyed on every path through done */
     if (s != AVLOC_IO_OK) { avcli_error(cmd, "%s: %s", vpath, msg[0] ? msg : avloc_io_strerror(s)); return rc; }
     px = (size_t)w * h;
     c.rows = px; c.cols = nf;
@@ -80,6 +81,7 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     rpca_json_info(&info, t0, "plain", nf, w, h);
     rc = AVCLI_EXIT_OK;
 done:
+    avloc_rpca_destroy(&r);
     free(frames); free(D); free(L); free(S); free(out); free(mem); free(scr);
     return rc;
 }
@@ -128,6 +130,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_result e;
     avcli_opt o[22];
     size_t no = 0;
+    memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
     o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 3)"), "--components");
     o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
@@ -214,6 +217,7 @@ static int cmd_rpca(int argc, char **argv)
     rpca_json_info(&info, t0, mode ? "denoise" : "separate", nf, w, h);
     rc = AVCLI_EXIT_OK;
 done:
+    avloc_rpca_pipe_destroy(&p); /* the FFTW3 back-end's STFT and DCT plans */
     avloc_io_audio_free(&a);
     free(frames); free(audio); free(map); free(mask); free(target); free(mem); free(scr);
     return rc;

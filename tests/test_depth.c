@@ -95,6 +95,10 @@ static void check_task(const char *task, const avloc_io_audio *au)
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, NULL, codes, work, wb),
                  AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, NULL, work, wb), AVLOC_OK);
+    avloc_nn_audiomap_destroy(&am); /* releases FFTW3 plans (none otherwise); zeroes */
+    CHECK(am.net == NULL);
+    CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb),
+                 AVLOC_ERR_STATE);
     CHECK_EQ_INT(avloc_nn_audiomap_init(&am, &l.net, obj, ob / 2), AVLOC_ERR_WORKSPACE);
     CHECK(am.net == NULL); /* a failed init leaves nothing usable */
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb),
