@@ -37,15 +37,21 @@ F="-std=c99 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb -Os -DNDE
 arm-none-eabi-gcc $F tests/modes/mcu_mel.c -o "$OUT/mel_tables.elf" -lm
 # shellcheck disable=SC2086
 arm-none-eabi-gcc $F -DMCU_COMPUTED tests/modes/mcu_mel.c -o "$OUT/mel_computed.elf" -lm
-DOUBLE=' T (pow|log|log10|exp|cos|sin|tan|sqrt|atan2|__ieee754_(pow|log|log10|exp|cos|sin|sqrt|rem_pio2)|__aeabi_d[a-z0-9]*)$'
-if arm-none-eabi-nm "$OUT/mel_tables.elf" | grep -E "$DOUBLE"; then
-    echo "  the table path pulled in the double-precision functions above"
-    exit 1
-fi
-arm-none-eabi-nm "$OUT/mel_computed.elf" | grep -E ' T (pow|cos)$' >/dev/null || {
-    echo "  the computed build has no pow/cos: the check above proves nothing"
-    exit 1
+# without_but_with PATTERN GOOD.elf BAD.elf WHAT: GOOD links no symbol
+# matching PATTERN, and BAD (built to pull them in) does, so the first
+# check can fail; WHAT names the symbols in the messages
+without_but_with() {
+    if arm-none-eabi-nm "$2" | grep -E "$1"; then
+        echo "  $(basename "$2") pulled in the $4 above"
+        exit 1
+    fi
+    arm-none-eabi-nm "$3" | grep -E "$1" >/dev/null || {
+        echo "  $(basename "$3") has no $4 either: the check above proves nothing"
+        exit 1
+    }
 }
+DOUBLE=' T (pow|log|log10|exp|cos|sin|tan|sqrt|atan2|__ieee754_(pow|log|log10|exp|cos|sin|sqrt|rem_pio2)|__aeabi_d[a-z0-9]*)$'
+without_but_with "$DOUBLE" "$OUT/mel_tables.elf" "$OUT/mel_computed.elf" "double-precision libm / soft-double"
 tt=$(arm-none-eabi-size "$OUT/mel_tables.elf" | awk 'NR == 2 { print $1 }')
 tc=$(arm-none-eabi-size "$OUT/mel_computed.elf" | awk 'NR == 2 { print $1 }')
 echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
@@ -60,14 +66,7 @@ NEWLIB_ASSERT=' T (__assert_func|_vfprintf_r|_malloc_r)$'
 arm-none-eabi-gcc $FD tests/modes/mcu_assert.c -o "$OUT/fft_assert.elf" -lm
 # shellcheck disable=SC2086
 arm-none-eabi-gcc $FD -include assert.h -DAVLOC_ASSERT=assert tests/modes/mcu_assert.c -o "$OUT/fft_newlib_assert.elf" -lm
-if arm-none-eabi-nm "$OUT/fft_assert.elf" | grep -E "$NEWLIB_ASSERT"; then
-    echo "  the default AVLOC_ASSERT pulled in newlib's assert/printf/malloc above"
-    exit 1
-fi
-arm-none-eabi-nm "$OUT/fft_newlib_assert.elf" | grep -E "$NEWLIB_ASSERT" >/dev/null || {
-    echo "  newlib's assert links no __assert_func here: the check above proves nothing"
-    exit 1
-}
+without_but_with "$NEWLIB_ASSERT" "$OUT/fft_assert.elf" "$OUT/fft_newlib_assert.elf" "newlib assert/printf/malloc"
 ta=$(arm-none-eabi-size "$OUT/fft_assert.elf" | awk 'NR == 2 { print $1 }')
 tn=$(arm-none-eabi-size "$OUT/fft_newlib_assert.elf" | awk 'NR == 2 { print $1 }')
 echo "  256-point FFT with assertions on (no NDEBUG): .text $ta bytes with the default AVLOC_ASSERT (a trap),"
