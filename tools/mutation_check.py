@@ -760,7 +760,7 @@ def main():
             return None if full else m.get("tests")
         sets = [judged_by(m) for m in todo]
         need = None if any(t is None for t in sets) else sorted(set(t for ts in sets for t in ts))
-        rc, out = make_test(tree, need, jobs)
+        rc, out = make_test(tree, need, max(jobs, parallel))
         if rc != 0:
             print(out[-4000:])
             print("mutation_check: the ORIGINAL tree fails its tests; nothing to judge")
