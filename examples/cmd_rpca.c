@@ -86,26 +86,17 @@ done:
     return rc;
 }
 
-/* The localisation map as a colour PNG over the first frame (heat blended). */
+/* The localisation map over the first frame, as a figure (axes, colour bar). */
 static int rpca_heat_png(const char *cmd, const char *path, const float *map, const float *frame0, unsigned w,
                          unsigned h)
 {
-    avloc_io_image im;
-    float mx = 0;
-    size_t i;
+    avloc_io_image fig;
     int ok;
-    for (i = 0; i < (size_t)w * h; i++) mx = map[i] > mx ? map[i] : mx;
-    if (avloc_io_image_alloc(&im, w, h, 3) != AVLOC_IO_OK) { avcli_error(cmd, "out of memory"); return 0; }
-    for (i = 0; i < (size_t)w * h; i++) {
-        unsigned char rgb[3];
-        float g = frame0[i] * 255.0f, a = mx > 0 ? map[i] / mx : 0;
-        int c;
-        avloc_io_colormap(a, rgb);
-        for (c = 0; c < 3; c++)
-            im.pix[(i / w) * im.stride + (i % w) * 3 + c] = (unsigned char)(0.5f * g + 0.5f * rgb[c] + 0.5f);
-    }
-    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &im));
-    avloc_io_image_free(&im);
+    avloc_io_status st = avloc_io_heat_figure(map, h, w, frame0, w, h, "RPCA: sounding pixels over the first frame",
+                                              "sparse video energy", &fig);
+    if (st != AVLOC_IO_OK) return avcli_check_write(cmd, path, st);
+    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &fig));
+    avloc_io_image_free(&fig);
     return ok;
 }
 
