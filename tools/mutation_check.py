@@ -766,7 +766,6 @@ def main():
             print("mutation_check: the ORIGINAL tree fails its tests; nothing to judge")
             return 2
         print("original tree passes (%s) in %.0fs" % ("all tests" if need is None else " ".join(need), time.time() - t0))
-        trees = [tree]
         for _ in range(1, parallel):  # copies of the built original: no rebuild of what a mutant leaves alone
             t = tempfile.mkdtemp(prefix="avloc-mut-")
             shutil.rmtree(t)
