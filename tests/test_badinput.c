@@ -1,0 +1,400 @@
+/* tests/test_badinput.c - the bad-input matrix of issue 14, item 2: every
+   public function of every header gets called with what a careless or
+   hostile caller passes: NULL pointers, zero sizes, sizes whose byte count
+   overflows size_t, NaN and +-Inf in data, denormals, workspaces one byte
+   too small, misaligned buffers and inconsistent arguments (window longer
+   than n_fft, K > N, an all-zero mask, hop 0, ...). Each case must return
+   its documented AVLOC_ERR_* code (or, for the few functions without an
+   error channel, a documented value) and nothing may abort.
+
+   Every caller buffer of the test (objects' memory, scratch, inputs and
+   outputs) comes from gb_new(): 64 guard bytes on either side filled with a
+   pattern; BI()/BV() check every live buffer's guards after EVERY call, so
+   a write outside a caller buffer fails the case that made it. Outputs of
+   calls that must fail are checked untouched where the header says errors
+   write nothing (gb_untouched).
+
+   tools/check_badinput_coverage.sh fails when a public function of the
+   headers has no call in this file. Keep it fast (well under a second). */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AVLOC_IMPLEMENTATION
+#include "../avloc.h"
+#include "../avloc_dsp.h"
+#include "../avloc_gllim.h"
+#include "../avloc_mp.h"
+#include "../avloc_nn.h"
+#include "../avloc_rpca.h"
+#include "harness.h"
+#include "rel_util.h"
+
+/* ------------------------------------------------------ guarded buffers */
+#define GB_GUARD 64
+#define GB_FILL 0xA5
+#define GB_MAX 128
+typedef struct gb_block { unsigned char *raw; unsigned char *p; size_t n; } gb_block;
+static gb_block gb_live[GB_MAX];
+static int gb_count = 0;
+static int bi_cases = 0;     /* calls checked */
+
+/* A caller buffer of n bytes at offset `mis` (bytes) past a 64-byte
+   boundary, its payload and both guards filled with GB_FILL. */
+static void *gb_new_at(size_t n, size_t mis)
+{
+    gb_block *b;
+    uintptr_t a;
+    if (gb_count == GB_MAX) { fprintf(stderr, "gb: too many buffers\n"); exit(2); }
+    b = &gb_live[gb_count++];
+    b->raw = (unsigned char *)rel_buf(n + 2 * GB_GUARD + 128);
+    a = ((uintptr_t)(b->raw + GB_GUARD) + 63u) & ~(uintptr_t)63u;
+    b->p = (unsigned char *)a + mis;
+    b->n = n;
+    memset(b->p - GB_GUARD, GB_FILL, n + 2 * GB_GUARD);
+    return b->p;
+}
+static void *gb_new(size_t n) { return gb_new_at(n, 0); }
+#define GB_F32(count) ((float *)gb_new((size_t)(count) * sizeof(float)))
+#define GB_F64(count) ((double *)gb_new((size_t)(count) * sizeof(double)))
+
+/* 1 if all guards of every live buffer still hold the pattern. */
+static int gb_guards_ok(void)
+{
+    int i;
+    size_t k;
+    for (i = 0; i < gb_count; i++)
+        for (k = 0; k < GB_GUARD; k++)
+            if (gb_live[i].p[-1 - (ptrdiff_t)k] != GB_FILL || gb_live[i].p[gb_live[i].n + k] != GB_FILL) {
+                fprintf(stderr, "    guard of buffer %d (%zu bytes) overwritten\n", i, gb_live[i].n);
+                memset(gb_live[i].p - GB_GUARD, GB_FILL, GB_GUARD); /* report once */
+                memset(gb_live[i].p + gb_live[i].n, GB_FILL, GB_GUARD);
+                return 0;
+            }
+    return 1;
+}
+/* 1 if the n bytes at p (a gb buffer, refilled with gb_fill) were not written. */
+static int gb_untouched(const void *p, size_t n)
+{
+    const unsigned char *c = (const unsigned char *)p;
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (c[k] != GB_FILL) return 0;
+    return 1;
+}
+static void gb_fill(void *p, size_t n) { memset(p, GB_FILL, n); }
+static void gb_free_all(void)
+{
+    while (gb_count > 0) free(gb_live[--gb_count].raw);
+}
+
+/* One case: the call returns `want`, and every guard holds. */
+#define BI(expr, want) bi_rc((int)(expr), (int)(want), #expr, __FILE__, __LINE__)
+static void bi_rc(int rc, int want, const char *what, const char *file, int line)
+{
+    bi_cases++;
+    if (!th_check(rc == want && gb_guards_ok(), what, file, line))
+        fprintf(stderr, "    returned %d (%s), expected %d (%s)\n", rc, avloc_result_str((avloc_result)rc),
+                want, avloc_result_str((avloc_result)want));
+}
+/* A case for a call without an error code: cond holds after it, guards too. */
+#define BT(stmt, cond) do { stmt; bi_cases++; th_check((cond) && gb_guards_ok(), #stmt " -> " #cond, __FILE__, __LINE__); } while (0)
+
+/* Data helpers. */
+static void fill_sig(float *x, size_t n, unsigned seed)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        x[i] = (float)((double)(seed >> 8) / 16777216.0 - 0.5) + 0.3f * (float)sin(0.05 * (double)i);
+    }
+}
+static void fill_sig64(double *x, size_t n, unsigned seed)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        x[i] = (double)(seed >> 8) / 16777216.0 - 0.5;
+    }
+}
+static float f_nan(void) { volatile float z = 0.0f; return z / z; }
+static float f_inf(void) { volatile float z = 0.0f; return 1.0f / z; }
+/* A workspace too small for any alignment of the caller's pointer: query
+   sizes include AVLOC_ALIGN bytes of slack for a misaligned base, so one
+   byte less than the query still fits an aligned buffer; this is the
+   largest size that must fail at every alignment. */
+#define SHORT(n) ((n) > AVLOC_ALIGN ? (n) - AVLOC_ALIGN - 1 : (n) / 2)
+#define SZ_HUGE ((size_t)-1)
+#define SZ_HALF ((size_t)-1 / 2 + 1)
+
+/* ================================================================ avloc.h */
+static avloc_result bi_layout_ok(avloc_arena *a, void *obj, const void *cfg, size_t *scratch)
+{
+    (void)obj; (void)cfg; (void)scratch;
+    (void)AVLOC_PUSH(a, float, 10);
+    return avloc_arena_status(a);
+}
+static avloc_result bi_layout_huge(avloc_arena *a, void *obj, const void *cfg, size_t *scratch)
+{
+    (void)obj; (void)cfg; (void)scratch;
+    (void)AVLOC_PUSH(a, float, SZ_HALF);
+    return avloc_arena_status(a);
+}
+
+static void bi_core_basics(void)
+{
+    size_t out = 7;
+    avloc_arena ar;
+    unsigned char *mem = (unsigned char *)gb_new(200);
+    float *obj = GB_F32(4);
+    double *d = GB_F64(4);
+    float *f = GB_F32(4);
+    BT(const char *s = avloc_result_str((avloc_result)-1234), s != NULL);
+    BT(const char *s = avloc_result_str((avloc_result)999), s != NULL);
+    BI(avloc_size_mul(SZ_HUGE, 2, &out), 0);
+    BI(avloc_size_add(SZ_HUGE, 1, &out), 0);
+    BI(out == 7, 1);                                         /* untouched on overflow */
+    BI(avloc_size_mul(SZ_HUGE, 2, NULL), 0);
+    BI(avloc_size_add(1, 1, NULL), 1);
+    BT(avloc_arena_init(NULL, mem, 100), 1);
+    BT(void *p = avloc_arena_push(NULL, 1, 1, 8), p == NULL);
+    BI(avloc_arena_status(NULL), AVLOC_ERR_NULL);
+    BT(size_t n = avloc_arena_needed(NULL), n == SZ_HUGE);
+    avloc_arena_init(&ar, mem + 1, 99);                      /* misaligned base */
+    BT(void *p = avloc_arena_push(&ar, 3, 4, 16), p != NULL && ((uintptr_t)p & 15u) == 0);
+    BT(void *p = avloc_arena_push(&ar, 200, 1, 8), p == NULL);
+    BI(avloc_arena_status(&ar), AVLOC_ERR_WORKSPACE);
+    avloc_arena_init(&ar, mem, 100);
+    BT(void *p = avloc_arena_push(&ar, SZ_HALF, 4, 8), p == NULL);
+    BI(avloc_arena_status(&ar), AVLOC_ERR_OVERFLOW);
+    BT(size_t n = avloc_arena_needed(&ar), n == SZ_HUGE);
+    BI(avloc_layout_query(NULL, NULL, &out, NULL), AVLOC_ERR_NULL);
+    BI(avloc_layout_query(bi_layout_huge, NULL, &out, NULL), AVLOC_ERR_OVERFLOW);
+    BI(avloc_layout_init(NULL, obj, 16, NULL, mem, 100), AVLOC_ERR_NULL);
+    BI(avloc_layout_init(bi_layout_ok, NULL, 16, NULL, mem, 100), AVLOC_ERR_NULL);
+    BI(avloc_layout_init(bi_layout_ok, obj, 16, NULL, NULL, 100), AVLOC_ERR_NULL);
+    gb_fill(mem, 100);
+    BI(avloc_layout_init(bi_layout_ok, obj, 16, NULL, mem, 20), AVLOC_ERR_WORKSPACE);
+    BI(avloc_layout_init(bi_layout_ok, obj, 16, NULL, mem + 3, 197), AVLOC_OK); /* misaligned memory */
+    BI(avloc_all_finite_f32(NULL, 0), 1);
+    BI(avloc_all_finite_f32(NULL, 5), 0);
+    BI(avloc_all_finite_f64(NULL, 5), 0);
+    f[0] = 1; f[1] = f_nan(); f[2] = 0; f[3] = 0;
+    BI(avloc_all_finite_f32(f, 4), 0);
+    f[1] = -f_inf();
+    BI(avloc_all_finite_f32(f, 4), 0);
+    f[1] = FLT_MIN / 8;                                      /* denormal is finite */
+    BI(avloc_all_finite_f32(f, 4), 1);
+    d[0] = 1; d[1] = (double)f_inf(); d[2] = 0; d[3] = 0;
+    BI(avloc_all_finite_f64(d, 4), 0);
+    BT(double v = avloc_logsumexp_f64(NULL, 0), v == -HUGE_VAL);
+    BT(double v = avloc_logsumexp_f64(NULL, 3), v != v);
+    d[1] = (double)f_nan();
+    BT(double v = avloc_logsumexp_f64(d, 4), v != v);
+    d[0] = d[1] = d[2] = d[3] = -(double)f_inf();
+    BT(double v = avloc_logsumexp_f64(d, 4), v == -HUGE_VAL);
+    d[0] = DBL_MIN / 16; d[1] = -DBL_MIN / 16;
+    BT(double v = avloc_logsumexp_f64(d, 2), v == v && fabs(v - log(2.0)) < 1e-12);
+    gb_free_all();
+}
+
+static void bi_core_chol_gemm(void)
+{
+    enum { N = 4 };
+    double *A = GB_F64(N * N), *B = GB_F64(N * 2), *I = GB_F64(N * N), *mu = GB_F64(N), *nu = GB_F64(N);
+    float *Af = GB_F32(N * N), *Bf = GB_F32(N * N), *Cf = GB_F32(N * N);
+    double *C = GB_F64(N * N);
+    size_t i, sb = 0;
+    void *scr;
+    for (i = 0; i < N * N; i++) A[i] = (i % (N + 1) == 0) ? 4.0 : 0.5;
+    BI(avloc_chol_f64(NULL, N, N), AVLOC_ERR_NULL);
+    BI(avloc_chol_f64(A, N, N - 1), AVLOC_ERR_SIZE);         /* lda < n */
+    BI(avloc_chol_f64(NULL, 0, 0), AVLOC_OK);                /* empty matrix */
+    A[5] = (double)f_nan();
+    BI(avloc_chol_f64(A, N, N), AVLOC_ERR_NUMERIC);
+    for (i = 0; i < N * N; i++) A[i] = (i % (N + 1) == 0) ? 4.0 : 0.5;
+    A[0] = -1.0;
+    BI(avloc_chol_f64(A, N, N), AVLOC_ERR_NUMERIC);           /* not SPD */
+    for (i = 0; i < N * N; i++) A[i] = (i % (N + 1) == 0) ? 4.0 : 0.5;
+    BI(avloc_chol_f64(A, N, N), AVLOC_OK);
+    for (i = 0; i < 2 * N; i++) B[i] = 1.0;
+    BT(avloc_chol_solve_f64(NULL, N, N, B, 2, 2), B[0] == 1.0);  /* NULL: no-op */
+    BT(avloc_chol_solve_f64(A, N, N, NULL, 2, 2), 1);
+    BT(avloc_chol_solve_f64(A, 0, N, B, 2, 2), B[0] == 1.0);
+    BT(double v = avloc_chol_logdet_f64(NULL, N, N), v != v);
+    BT(double v = avloc_chol_logdet_f64(A, 0, N), v == 0.0);
+    BT(avloc_chol_inverse_f64(NULL, N, N, I, N), 1);
+    BT(avloc_chol_inverse_f64(A, N, N, NULL, N), 1);
+    /* GEMM */
+    BI(avloc_gemm_scratch_f32(4, 4, 4, NULL), AVLOC_ERR_NULL);
+    BI(avloc_gemm_scratch_f64(4, 4, 4, NULL), AVLOC_ERR_NULL);
+    BI(avloc_gemm_scratch_f32(SZ_HUGE, SZ_HUGE, SZ_HUGE, &sb), AVLOC_OK); /* capped by the blocking */
+    BI(avloc_gemm_scratch_f64(0, 0, 0, &sb), AVLOC_OK);
+    BI(avloc_gemm_scratch_f32(N, N, N, &sb), AVLOC_OK);
+    scr = gb_new(sb);
+    fill_sig(Af, N * N, 1); fill_sig(Bf, N * N, 2);
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, NULL, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, NULL, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, NULL, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_gemm_f32(2, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_gemm_f32(0, -1, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N - 1, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, 0, scr, sb), AVLOC_ERR_SIZE);
+    gb_fill(Cf, N * N * sizeof(float));
+    if (sb > 0) {
+        BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+        BI(gb_untouched(Cf, N * N * sizeof(float)), 1);
+    }
+    BI(avloc_gemm_f32(0, 0, 0, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_OK); /* m == 0: no-op */
+    BI(gb_untouched(Cf, N * N * sizeof(float)), 1);
+    Bf[3] = f_nan();                                        /* NaN propagates, no error */
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_OK);
+    Bf[3] = FLT_MIN / 4;                                    /* denormal */
+    BI(avloc_gemm_f32(1, 1, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, NULL, 0), AVLOC_OK);
+    BI(avloc_all_finite_f32(Cf, N * N), 1);
+    /* misaligned (one float past a vector boundary) operands */
+    {
+        float *Am = (float *)gb_new_at(N * N * sizeof(float), 4), *Cm = (float *)gb_new_at(N * N * sizeof(float), 4);
+        fill_sig(Am, N * N, 3);
+        BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Am, N, Am, N, 0.0f, Cm, N, scr, sb), AVLOC_OK);
+    }
+    BI(avloc_gemm_f64(0, 0, N, N, N, 1.0, NULL, N, A, N, 0.0, C, N, NULL, 0), AVLOC_ERR_NULL);
+    BI(avloc_gemm_f64(0, 3, N, N, N, 1.0, A, N, A, N, 0.0, C, N, NULL, 0), AVLOC_ERR_PARAM);
+    BI(avloc_gemm_f64(0, 0, N, N, N, 1.0, A, N, A, 1, 0.0, C, N, NULL, 0), AVLOC_ERR_SIZE);
+    BI(avloc_gemm_f64(0, 0, N, N, N, 1.0, A, N, A, N, 0.0, C, N, scr, 1), sb > 1 ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
+    /* Sylvester diagonal step */
+    for (i = 0; i < N; i++) { mu[i] = 1.0 + (double)i; nu[i] = -1.0 - (double)i; }
+    BI(avloc_sylvester_diag_f64(NULL, N, N, N, mu, nu), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_diag_f64(C, N, N, N, NULL, nu), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_diag_f64(C, N, N, N, mu, NULL), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_diag_f64(C, N, N, N - 1, mu, nu), AVLOC_ERR_SIZE);
+    BI(avloc_sylvester_diag_f64(C, N, N, N, mu, nu), AVLOC_ERR_NUMERIC);  /* mu_0 + nu_0 == 0 */
+    gb_free_all();
+}
+
+static void bi_core_linalg(void)
+{
+    enum { M = 6, N = 4 };
+    double *A = GB_F64(M * N), *U = GB_F64(M * N), *s = GB_F64(N), *Vt = GB_F64(N * N), *S = GB_F64(N * N), *C = GB_F64(N * N);
+    float *Af = GB_F32(M * N), *Uf = GB_F32(M * N), *sf = GB_F32(N), *Vtf = GB_F32(N * N), *out = GB_F32(M * N);
+    size_t sb = 0, i, j, rank = 0;
+    void *scr;
+    avloc_tsvd_config tc = avloc_tsvd_config_default();
+    avloc_tsvd t;
+    void *tmem;
+    fill_sig64(A, M * N, 5);
+    for (i = 0; i < M * N; i++) Af[i] = (float)A[i];
+    for (i = 0; i < N; i++) for (j = 0; j < N; j++) S[i * N + j] = (i == j ? 3.0 : 0.25);
+    BI(avloc_svd_scratch_f64(M, N, NULL), AVLOC_ERR_NULL);
+    BI(avloc_svd_scratch_f64(0, N, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_svd_scratch_f64(SZ_HALF, SZ_HALF, &sb), AVLOC_ERR_OVERFLOW);
+    BI(avloc_svd_scratch_f32(SZ_HALF, 3, &sb), AVLOC_ERR_OVERFLOW);
+    BI(avloc_svd_scratch_f32(M, 0, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_svd_scratch_f32(M, N, &sb), AVLOC_OK);
+    {   size_t s2 = 0, s3 = 0, s4 = 0;
+        avloc_svd_scratch_f64(M, N, &s2); avloc_eigh_scratch_f64(N, &s3); avloc_sylvester_sym_scratch_f64(N, N, &s4);
+        if (s2 > sb) sb = s2;
+        if (s3 > sb) sb = s3;
+        if (s4 > sb) sb = s4; }
+    scr = gb_new(sb);
+    BI(avloc_svd_f64(M, N, NULL, N, U, N, s, Vt, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_svd_f64(M, N, A, N, U, N, NULL, Vt, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, NULL, sb), AVLOC_ERR_NULL);
+    BI(avloc_svd_f64(0, N, A, N, U, N, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_svd_f64(M, N, A, N - 1, U, N, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_svd_f64(M, N, A, N, U, N - 1, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    gb_fill(U, M * N * 8); gb_fill(s, N * 8); gb_fill(Vt, N * N * 8);
+    BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, scr, 8), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(U, M * N * 8) && gb_untouched(s, N * 8) && gb_untouched(Vt, N * N * 8), 1);
+    A[7] = (double)f_inf();
+    BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, scr, sb), AVLOC_ERR_NONFINITE);
+    BI(gb_untouched(U, M * N * 8) && gb_untouched(s, N * 8), 1);
+    A[7] = DBL_MIN / 1024;                                   /* denormal */
+    BI(avloc_svd_f64(M, N, A, N, NULL, 0, s, NULL, 0, scr, sb), AVLOC_OK);
+    BI(avloc_all_finite_f64(s, N), 1);
+    BI(avloc_svd_f32(M, N, NULL, N, Uf, N, sf, Vtf, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_svd_f32(M, N, Af, 0, Uf, N, sf, Vtf, N, scr, sb), AVLOC_ERR_SIZE);
+    Af[3] = f_nan();
+    BI(avloc_svd_f32(M, N, Af, N, Uf, N, sf, Vtf, N, scr, sb), AVLOC_ERR_NONFINITE);
+    Af[3] = 0.5f;
+    BI(avloc_svd_f32(M, N, Af, N, Uf, N, sf, Vtf, N, scr, 3), AVLOC_ERR_WORKSPACE);
+    {   float *Am = (float *)gb_new_at(M * N * sizeof(float), 4);
+        memcpy(Am, Af, M * N * sizeof(float));
+        BI(avloc_svd_f32(M, N, Am, N, Uf, N, sf, Vtf, N, (unsigned char *)scr, sb), AVLOC_OK); }
+    BI(avloc_eigh_scratch_f64(N, NULL), AVLOC_ERR_NULL);
+    BI(avloc_eigh_scratch_f64(0, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_scratch_f64(SZ_HALF, &sb), AVLOC_ERR_OVERFLOW);
+    BI(avloc_eigh_f64(N, NULL, N, s, Vt, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_eigh_f64(N, S, N, NULL, Vt, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_eigh_f64(0, S, N, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_f64(N, S, 1, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_f64(N, S, N, s, Vt, N, scr, 5), AVLOC_ERR_WORKSPACE);
+    S[5] = (double)f_nan();
+    BI(avloc_eigh_f64(N, S, N, s, Vt, N, scr, sb), AVLOC_ERR_NONFINITE);
+    S[5] = 3.0;
+    BI(avloc_sylvester_sym_scratch_f64(N, N, NULL), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_sym_scratch_f64(0, N, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_sylvester_sym_scratch_f64(SZ_HALF, SZ_HALF, &sb), AVLOC_ERR_OVERFLOW);
+    BI(avloc_sylvester_sym_f64(N, N, NULL, N, S, N, S, N, C, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, NULL, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_sym_f64(N, 0, S, N, S, N, S, N, C, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, C, 2, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, C, N, scr, 7), AVLOC_ERR_WORKSPACE);
+    {   double *Z = GB_F64(N * N), *Zn = GB_F64(N * N);           /* M + N singular: 0 + 0 */
+        for (i = 0; i < N * N; i++) { Z[i] = 0.0; Zn[i] = 0.0; }
+        BI(avloc_sylvester_sym_f64(N, N, Z, N, Zn, N, S, N, C, N, scr, sb), AVLOC_ERR_NUMERIC);
+        Z[0] = (double)f_inf();
+        BI(avloc_sylvester_sym_f64(N, N, Z, N, Zn, N, S, N, C, N, scr, sb), AVLOC_ERR_NONFINITE); }
+    /* truncated SVD and SVT */
+    BI(avloc_tsvd_query(NULL, &sb), AVLOC_ERR_NULL);
+    BI(avloc_tsvd_query(&tc, &sb), AVLOC_ERR_SIZE);           /* m, n, max_rank 0 */
+    tc.m = M; tc.n = N; tc.max_rank = N + 1;
+    BI(avloc_tsvd_query(&tc, &sb), AVLOC_ERR_SIZE);           /* max_rank > min(m, n) */
+    tc.m = SZ_HALF; tc.n = SZ_HALF; tc.max_rank = 2;
+    BI(avloc_tsvd_query(&tc, &sb), AVLOC_ERR_SIZE);           /* absurd: beyond AVLOC_MAX_DIM */
+    tc.m = M; tc.n = N; tc.max_rank = 2;
+    BI(avloc_tsvd_query(&tc, NULL), AVLOC_ERR_NULL);
+    BI(avloc_tsvd_query(&tc, &sb), AVLOC_OK);
+    tmem = gb_new(sb);
+    BI(avloc_tsvd_init(NULL, &tc, tmem, sb), AVLOC_ERR_NULL);
+    BI(avloc_tsvd_init(&t, &tc, NULL, sb), AVLOC_ERR_NULL);
+    BI(avloc_tsvd_init(&t, &tc, tmem, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_tsvd_f32(&t, Af, N, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_STATE); /* failed init */
+    BT(avloc_tsvd_reset(&t), 1);
+    BT(avloc_tsvd_reset(NULL), 1);
+    BI(avloc_tsvd_init(&t, &tc, (unsigned char *)tmem, sb), AVLOC_OK);
+    BI(avloc_tsvd_f32(NULL, Af, N, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_NULL);
+    BI(avloc_tsvd_f32(&t, NULL, N, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_NULL);
+    BI(avloc_tsvd_f32(&t, Af, N, 0, Uf, 1, sf, Vtf, N), AVLOC_ERR_SIZE);
+    BI(avloc_tsvd_f32(&t, Af, N, 3, Uf, 3, sf, Vtf, N), AVLOC_ERR_SIZE);   /* k > max_rank */
+    BI(avloc_tsvd_f32(&t, Af, N - 1, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_SIZE);
+    Af[2] = f_nan();
+    gb_fill(sf, N * 4);
+    BI(avloc_tsvd_f32(&t, Af, N, 2, Uf, 2, sf, Vtf, N), AVLOC_ERR_NONFINITE);
+    BI(gb_untouched(sf, N * 4), 1);
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, out, N, &rank), AVLOC_ERR_NONFINITE);
+    Af[2] = 0.25f;
+    BI(avloc_svt_f32(NULL, Af, N, 0.1f, out, N, &rank), AVLOC_ERR_NULL);
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, NULL, N, &rank), AVLOC_ERR_NULL);
+    BI(avloc_svt_f32(&t, Af, N, f_nan(), out, N, &rank), AVLOC_ERR_PARAM);
+    BI(avloc_svt_f32(&t, Af, N, -1.0f, out, N, &rank), AVLOC_ERR_PARAM);
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, out, 1, &rank), AVLOC_ERR_SIZE);
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, out, N, &rank), AVLOC_OK);
+    BT(avloc_tsvd_destroy(&t), 1);
+    BT(avloc_tsvd_destroy(NULL), 1);
+    BI(avloc_tsvd_f32(&t, Af, N, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_STATE); /* destroyed */
+    gb_free_all();
+}
+
+int main(void)
+{
+    bi_core_basics();
+    bi_core_chol_gemm();
+    bi_core_linalg();
+    printf("  %d bad-input cases\n", bi_cases);
+    return th_finish("test_badinput");
+}
