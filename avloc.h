@@ -1417,7 +1417,8 @@ AVLOC_API avloc_result avloc_st_meta_len(const avloc_st_reader *r, const char *k
    string (avloc_nn.h's graph) and read it in place, without a copy: the raw
    (still escaped) body of a metadata value, pointing into the header, and
    the decoder of one character of such a body (advances *p; returns the
-   UTF-8 byte count written to out, 0 if malformed). */
+   UTF-8 byte count written to out, 0 if malformed or if p, *p, end or out
+   is NULL). */
 AVLOC_API avloc_result avloc_st_meta_raw(const avloc_st_reader *r, const char *key, const char **raw,
                                          size_t *raw_len);
 AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char out[4]);
@@ -3420,7 +3421,7 @@ AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char 
 {
     const unsigned char *q;
     int n;
-    if (!p || !*p || !end || *p >= end) return 0;
+    if (!p || !*p || !end || !out || *p >= end) return 0;
     q = (const unsigned char *)*p;
     n = avloc__st_dec(&q, (const unsigned char *)end, out);
     if (n) *p = (const char *)q;

@@ -390,11 +390,147 @@ static void bi_core_linalg(void)
     gb_free_all();
 }
 
+static void bi_core_safetensors(void)
+{
+    avloc_st_writer w;
+    avloc_st_reader r;
+    avloc_st_tensor t;
+    avloc_st_iter it;
+    size_t shape[2] = {2, 3}, total = 0, len = 0, raw_len = 0, hshape[2];
+    float data[6] = {1, 2, 3, 4, 5, 6};
+    unsigned char *file, *bad;
+    float *of = GB_F32(6);
+    double *od = GB_F64(6);
+    int64_t *o64 = (int64_t *)gb_new(6 * 8);
+    int32_t *o32 = (int32_t *)gb_new(6 * 4);
+    char *name = (char *)gb_new(16);
+    const char *raw = NULL, *jp, *jend;
+    unsigned char u8[4];
+    BT(size_t z = avloc_st_dtype_size((avloc_st_dtype)99), z == 0);
+    BT(size_t z = avloc_st_dtype_size(AVLOC_ST_INVALID), z == 0);
+    BT(const char *nm = avloc_st_dtype_name((avloc_st_dtype)-3), nm == NULL);
+    /* writer */
+    BI(avloc_st_begin(NULL, NULL, 0), AVLOC_ERR_NULL);
+    BI(avloc_st_begin(&w, NULL, 0), AVLOC_OK);
+    BI(avloc_st_add(NULL, "x", AVLOC_ST_F32, 2, shape, data), AVLOC_ERR_NULL);
+    BI(avloc_st_add_meta(NULL, "k", "v"), AVLOC_ERR_NULL);
+    BI(avloc_st_finish(NULL, &total), AVLOC_ERR_NULL);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, 2, shape, data), AVLOC_OK);
+    BI(avloc_st_add_meta(&w, "k", "v"), AVLOC_OK);
+    BI(avloc_st_finish(&w, &total), AVLOC_OK);
+    file = (unsigned char *)gb_new(total);
+    BI(avloc_st_begin(&w, file, SHORT(total)), AVLOC_OK);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, 2, shape, data), AVLOC_ERR_WORKSPACE);
+    BI(avloc_st_add_meta(&w, "k", "v"), AVLOC_ERR_WORKSPACE);
+    BI(avloc_st_finish(&w, &len), AVLOC_ERR_WORKSPACE);
+    BI(len == total, 1);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, NULL, AVLOC_ST_F32, 2, shape, data), AVLOC_ERR_NULL);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, 2, NULL, data), AVLOC_ERR_NULL);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, 2, shape, NULL), AVLOC_ERR_NULL);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_INVALID, 2, shape, data), AVLOC_ERR_PARAM);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, AVLOC_ST_MAX_NDIM + 1, shape, data), AVLOC_ERR_SIZE);
+    BI(avloc_st_begin(&w, NULL, 0), AVLOC_OK);
+    hshape[0] = SZ_HALF; hshape[1] = 4;                     /* a dimension beyond AVLOC_MAX_DIM */
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, 2, hshape, NULL), AVLOC_ERR_SIZE);
+    {   size_t big[4] = {1u << 20, 1u << 20, 1u << 20, 1u << 20}; /* each fine, bytes overflow */
+        BI(avloc_st_begin(&w, NULL, 0), AVLOC_OK);
+        BI(avloc_st_add(&w, "x", AVLOC_ST_F32, sizeof(size_t) > 4 ? 4 : 2, big, NULL), AVLOC_ERR_OVERFLOW); }
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, "__metadata__", AVLOC_ST_F32, 2, shape, data), AVLOC_ERR_PARAM);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add_meta(&w, NULL, "v"), AVLOC_ERR_NULL);
+    BI(avloc_st_begin(&w, file, total), AVLOC_OK);
+    BI(avloc_st_add(&w, "x", AVLOC_ST_F32, 2, shape, data), AVLOC_OK);
+    BI(avloc_st_add_meta(&w, "k", "v"), AVLOC_OK);
+    BI(avloc_st_finish(&w, &total), AVLOC_OK);
+    BI(avloc_st_finish(&w, &total), AVLOC_ERR_STATE);       /* twice */
+    /* reader */
+    BI(avloc_st_open(NULL, file, total), AVLOC_ERR_NULL);
+    BI(avloc_st_open(&r, NULL, total), AVLOC_ERR_NULL);
+    BI(avloc_st_open(&r, file, 0), AVLOC_ERR_FORMAT);
+    BI(avloc_st_open(&r, file, 7), AVLOC_ERR_FORMAT);
+    BI(avloc_st_open(&r, file, total - 1), AVLOC_ERR_FORMAT);  /* truncated */
+    bad = (unsigned char *)gb_new(total);
+    memcpy(bad, file, total);
+    bad[7] = 0x80;                                           /* header length beyond the file */
+    BI(avloc_st_open(&r, bad, total), AVLOC_ERR_FORMAT);
+    BI(avloc_st_count(&r), 0);                               /* zeroed on error */
+    BI(avloc_st_count(NULL), 0);
+    BI(avloc_st_find(&r, "x", &t), AVLOC_ERR_STATE);         /* not open */
+    {   /* misaligned image (odd address) */
+        unsigned char *mis = (unsigned char *)gb_new_at(total, 3);
+        memcpy(mis, file, total);
+        BI(avloc_st_open(&r, mis, total), AVLOC_OK);
+        BI(avloc_st_read_f32(&r, "x", of, 6), AVLOC_OK);
+        BI(of[5] == 6.0f, 1);
+    }
+    BI(avloc_st_open(&r, file, total), AVLOC_OK);
+    BI(avloc_st_find(NULL, "x", &t), AVLOC_ERR_NULL);
+    BI(avloc_st_find(&r, NULL, &t), AVLOC_ERR_NULL);
+    BI(avloc_st_find(&r, "x", NULL), AVLOC_ERR_NULL);
+    BI(avloc_st_find(&r, "nope", &t), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_find_n(&r, "x", SZ_HUGE, &t), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_find_n(&r, NULL, 1, &t), AVLOC_ERR_NULL);
+    BI(avloc_st_tensor_at(&r, 1, &t), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_tensor_at(&r, SZ_HUGE, &t), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_tensor_at(NULL, 0, &t), AVLOC_ERR_NULL);
+    BT(avloc_st_iter_begin(&r, NULL), 1);
+    BT(avloc_st_iter_begin(&r, &it), 1);
+    BI(avloc_st_next(NULL, &it, &t), 0);
+    BI(avloc_st_next(&r, NULL, &t), 0);
+    BI(avloc_st_next(&r, &it, NULL), 0);
+    BI(avloc_st_find(&r, "x", &t), AVLOC_OK);
+    BI(avloc_st_tensor_name(NULL, name, 16, &len), AVLOC_ERR_NULL);
+    BI(avloc_st_tensor_name(&t, NULL, 16, &len), AVLOC_ERR_WORKSPACE); /* NULL buf: a length query */
+    BI(len == 1, 1);
+    gb_fill(name, 16);
+    BI(avloc_st_tensor_name(&t, name, 0, &len), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(name, 16) && len == 1, 1);
+    BI(avloc_st_tensor_name(&t, name, 1, &len), AVLOC_ERR_WORKSPACE);
+    BI(avloc_st_tensor_f32(NULL, of, 6), AVLOC_ERR_NULL);
+    BI(avloc_st_tensor_f32(&t, NULL, 6), AVLOC_ERR_NULL);
+    gb_fill(of, 24);
+    BI(avloc_st_tensor_f32(&t, of, 5), AVLOC_ERR_SIZE);
+    BI(avloc_st_tensor_f32(&t, of, SZ_HUGE), AVLOC_ERR_SIZE);
+    BI(gb_untouched(of, 24), 1);
+    BI(avloc_st_tensor_f64(&t, od, 7), AVLOC_ERR_SIZE);
+    BI(avloc_st_tensor_i64(&t, o64, 6), AVLOC_ERR_PARAM);    /* F32 is not an integer dtype */
+    BI(avloc_st_tensor_i32(&t, o32, 6), AVLOC_ERR_PARAM);
+    BI(avloc_st_read_f32(&r, NULL, of, 6), AVLOC_ERR_NULL);
+    BI(avloc_st_read_f64(&r, "y", od, 6), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_read_i64(NULL, "x", o64, 6), AVLOC_ERR_NULL);
+    BI(avloc_st_read_i32(&r, "x", NULL, 6), AVLOC_ERR_NULL);
+    BI(avloc_st_meta(&r, "k", name, 1), AVLOC_ERR_WORKSPACE);
+    BI(avloc_st_meta(&r, "k", NULL, 8), AVLOC_ERR_NULL);
+    BI(avloc_st_meta(&r, "zz", name, 8), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_meta(NULL, "k", name, 8), AVLOC_ERR_NULL);
+    BI(avloc_st_meta_len(&r, NULL, &len), AVLOC_ERR_NULL);
+    BI(avloc_st_meta_len(&r, "k", NULL), AVLOC_ERR_NULL);
+    BI(avloc_st_meta_raw(&r, "k", NULL, &raw_len), AVLOC_ERR_NULL);
+    BI(avloc_st_meta_raw(&r, "zz", &raw, &raw_len), AVLOC_ERR_NOT_FOUND);
+    BI(avloc_st_json_char(NULL, NULL, u8), 0);
+    jp = "\\u12"; jend = jp + 4;                             /* truncated escape */
+    BI(avloc_st_json_char(&jp, jend, u8), 0);
+    jp = "\\ud800x"; jend = jp + 7;                          /* lone surrogate */
+    BI(avloc_st_json_char(&jp, jend, u8), 0);
+    jp = "a"; jend = jp;                                     /* empty range */
+    BI(avloc_st_json_char(&jp, jend, u8), 0);
+    jp = "a"; jend = jp + 1;
+    BI(avloc_st_json_char(&jp, jend, NULL), 0);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
     bi_core_chol_gemm();
     bi_core_linalg();
+    bi_core_safetensors();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
