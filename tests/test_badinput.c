@@ -525,12 +525,186 @@ static void bi_core_safetensors(void)
     gb_free_all();
 }
 
+/* ============================================================ avloc_dsp.h */
+static void bi_dsp_fft(void)
+{
+    avloc_fft_f32 plan;
+    size_t pb = 0, sb = 0, n = 24;
+    void *mem, *scr;
+    float *x = GB_F32(2 * n), *xm = (float *)gb_new_at(2 * n * sizeof(float), 4);
+    avloc_complex_f32 *y = (avloc_complex_f32 *)gb_new((n + 1) * sizeof(avloc_complex_f32));
+    BI(avloc_fft_query_f32(0, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_fft_query_f32(n, (avloc_fft_kind)7, &pb, &sb), AVLOC_ERR_PARAM);
+    BI(avloc_fft_query_f32(1, AVLOC_FFT_REAL, &pb, &sb), AVLOC_OK);       /* any n >= 1 */
+    BI(avloc_fft_query_f32(SZ_HUGE, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_fft_query_f32(n, AVLOC_FFT_REAL, NULL, NULL), AVLOC_OK);     /* outputs optional */
+    BI(avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, &sb), AVLOC_OK);
+    mem = gb_new(pb); scr = gb_new(sb);
+    BI(avloc_fft_init_f32(NULL, n, AVLOC_FFT_REAL, mem, pb), AVLOC_ERR_NULL);
+    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, NULL, pb), AVLOC_ERR_NULL);
+    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, mem, SHORT(pb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_ERR_STATE);   /* after a failed init */
+    BI(avloc_fft_init_f32(&plan, 0, AVLOC_FFT_REAL, mem, pb), AVLOC_ERR_SIZE);
+    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, (unsigned char *)mem, pb), AVLOC_OK);
+    fill_sig(x, 2 * n, 3);
+    BI(avloc_fft_r2c_f32(NULL, x, y, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_fft_r2c_f32(&plan, NULL, y, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_fft_r2c_f32(&plan, x, NULL, scr, sb), AVLOC_ERR_NULL);
+    if (sb > 0) {
+        gb_fill(y, (n + 1) * sizeof *y);
+        BI(avloc_fft_r2c_f32(&plan, x, y, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+        BI(gb_untouched(y, (n + 1) * sizeof *y), 1);
+        BI(avloc_fft_r2c_f32(&plan, x, y, NULL, sb), AVLOC_ERR_NULL);
+    }
+    BI(avloc_fft_c2c_f32(&plan, y, y, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_PARAM); /* real plan */
+    x[5] = f_nan(); x[6] = f_inf(); x[7] = FLT_MIN / 2;     /* no error: IEEE propagation */
+    BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_OK);
+    memcpy(xm, x, n * sizeof(float));
+    BI(avloc_fft_r2c_f32(&plan, xm, y, scr, sb), AVLOC_OK);  /* misaligned input */
+    BI(avloc_fft_c2r_f32(NULL, y, x, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_fft_c2r_f32(&plan, y, NULL, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_fft_c2r_f32(&plan, y, xm, scr, SHORT(sb)), sb ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
+    BT(avloc_fft_destroy_f32(&plan), 1);
+    BT(avloc_fft_destroy_f32(NULL), 1);
+    BI(avloc_fft_query_f32(n, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_OK);
+    mem = gb_new(pb); scr = gb_new(sb);
+    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_COMPLEX, mem, pb), AVLOC_OK);
+    BI(avloc_fft_c2c_f32(&plan, y, y, (avloc_fft_dir)5, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_fft_c2c_f32(&plan, NULL, y, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_ERR_PARAM); /* complex plan */
+    BI(avloc_fft_c2c_f32(&plan, (const avloc_complex_f32 *)xm, (avloc_complex_f32 *)xm, AVLOC_FFT_INVERSE, scr, sb), AVLOC_OK);
+    BT(size_t z = avloc_fft_next_fast_size(0), z >= 1);
+    BT(size_t z = avloc_fft_next_fast_size(SZ_HUGE), z == 0 || z == SZ_HUGE);
+    BT(size_t z = avloc_fft_next_fast_size_real(SZ_HUGE - 1), z == 0 || z >= SZ_HUGE - 1);
+    BT(size_t z = avloc_fft_next_fast_size_real(0), z >= 1);
+    gb_free_all();
+}
+
+static void bi_dsp_stft(void)
+{
+    avloc_stft_config c = avloc_stft_config_default();
+    avloc_stft_f32 st;
+    avloc_stft_stream_f32 ss;
+    avloc_window_table wt;
+    size_t ob = 0, sb = 0, nf = 0, len = 0, smb = 0, n = 1000, got = 0, used = 0, nb;
+    void *mem, *scr, *smem;
+    float *x = GB_F32(n), *y = GB_F32(n), *w = GB_F32(64), *taps = GB_F32(64), *pw;
+    avloc_complex_f32 *spec;
+    BI(avloc_window_f32(AVLOC_WINDOW_HANN, 1, NULL, 8), AVLOC_ERR_NULL);
+    BI(avloc_window_f32(AVLOC_WINDOW_HANN, 1, w, 0), AVLOC_ERR_SIZE);
+    BI(avloc_window_f32((avloc_window)42, 1, w, 8), AVLOC_ERR_PARAM);
+    BI(avloc_window_f32(AVLOC_WINDOW_HANN, 1, w + 1, 63), AVLOC_OK);   /* misaligned */
+    c.n_fft = 64; c.hop = 16; c.win_length = 0;
+    BI(avloc_stft_frames(NULL, n, &nf), AVLOC_ERR_NULL);
+    BI(avloc_stft_frames(&c, n, NULL), AVLOC_ERR_NULL);
+    c.hop = 0;
+    BI(avloc_stft_frames(&c, n, &nf), AVLOC_ERR_SIZE);                  /* hop 0 */
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.hop = 16; c.win_length = 65;
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);             /* window longer than n_fft */
+    c.win_length = 0; c.n_fft = 1;
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.n_fft = SZ_HUGE;
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.n_fft = 64; c.window = (avloc_window)9;
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.window = AVLOC_WINDOW_HANN; c.pad_mode = (avloc_pad_mode)5;
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.pad_mode = AVLOC_PAD_REFLECT;
+    BI(avloc_stft_frames(&c, SZ_HUGE, &nf), AVLOC_ERR_OVERFLOW);        /* n + n_fft overflows */
+    BI(avloc_stft_frames(&c, 10, &nf), AVLOC_ERR_SIZE);                 /* reflect pad needs n > n_fft/2 */
+    BI(avloc_istft_length(NULL, 4, &len), AVLOC_ERR_NULL);
+    BI(avloc_istft_length(&c, 0, &len), AVLOC_ERR_SIZE);
+    BI(avloc_istft_length(&c, SZ_HUGE, &len), AVLOC_ERR_OVERFLOW);
+    BI(avloc_stft_frames(&c, n, &nf), AVLOC_OK);
+    BI(avloc_stft_query_f32(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_query_f32(&c, &ob, &sb), AVLOC_OK);
+    nb = 33;
+    mem = gb_new(ob); scr = gb_new(sb);
+    spec = (avloc_complex_f32 *)gb_new(nf * nb * sizeof(avloc_complex_f32));
+    BI(avloc_stft_init_f32(NULL, &c, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_stft_init_f32(&st, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_ERR_STATE);
+    wt.type = AVLOC_WINDOW_HAMMING; wt.periodic = 1; wt.length = 64; wt.taps = taps;
+    avloc_window_f32(AVLOC_WINDOW_HAMMING, 1, taps, 64);
+    BI(avloc_stft_init_tables_f32(&st, &c, NULL, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_stft_init_tables_f32(&st, &c, &wt, mem, ob), AVLOC_ERR_PARAM); /* table is not the config's window */
+    wt.type = AVLOC_WINDOW_HANN; wt.length = 32;
+    BI(avloc_stft_init_tables_f32(&st, &c, &wt, mem, ob), AVLOC_ERR_PARAM);
+    wt.length = 64; wt.taps = NULL;
+    BI(avloc_stft_init_tables_f32(&st, &c, &wt, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_stft_init_f32(&st, &c, (unsigned char *)mem, ob), AVLOC_OK);
+    fill_sig(x, n, 9);
+    BI(avloc_stft_forward_f32(NULL, x, n, spec, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_forward_f32(&st, NULL, n, spec, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_forward_f32(&st, x, n, NULL, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf - 1, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_stft_forward_f32(&st, x, 0, spec, nf, scr, sb), AVLOC_ERR_SIZE);
+    x[100] = f_nan();
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_ERR_NONFINITE);
+    x[100] = -f_inf();
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_ERR_NONFINITE);
+    fill_sig(x, n, 9);
+    x[300] = FLT_MIN / 3;                                                /* denormal */
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_OK);
+    fill_sig(x, n, 9);
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_OK);
+    BI(avloc_stft_inverse_f32(NULL, spec, nf, y, n, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_inverse_f32(&st, NULL, nf, y, n, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_inverse_f32(&st, spec, nf, NULL, n, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_inverse_f32(&st, spec, 0, y, n, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_stft_inverse_f32(&st, spec, nf, y, SZ_HUGE, scr, sb), AVLOC_ERR_SIZE);
+    gb_fill(y, n * sizeof(float));
+    BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(y, n * sizeof(float)), 1);
+    BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, scr, sb), AVLOC_OK);
+    pw = GB_F32(nb);
+    BI(avloc_spec_power_f32(NULL, nb, 2.0f, pw), AVLOC_ERR_NULL);
+    BI(avloc_spec_power_f32(spec, nb, 2.0f, NULL), AVLOC_ERR_NULL);
+    BI(avloc_spec_power_f32(spec, nb, f_nan(), pw), AVLOC_ERR_PARAM);
+    BI(avloc_spec_power_f32(spec, nb, -1.0f, pw), AVLOC_ERR_PARAM);
+    BI(avloc_spec_power_f32(spec, 0, 2.0f, pw), AVLOC_ERR_SIZE);
+    /* streaming */
+    BI(avloc_stft_stream_query_f32(NULL, &smb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_query_f32(&st, NULL), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_query_f32(&st, &smb), AVLOC_OK);
+    smem = gb_new(smb);
+    BI(avloc_stft_stream_init_f32(NULL, &st, smem, smb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_init_f32(&ss, NULL, smem, smb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_init_f32(&ss, &st, smem, SHORT(smb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_stft_stream_reset_f32(&ss), AVLOC_ERR_STATE);
+    BI(avloc_stft_stream_reset_f32(NULL), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_init_f32(&ss, &st, smem, smb), AVLOC_OK);
+    BI(avloc_stft_stream_push_f32(NULL, x, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_push_f32(&ss, NULL, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, NULL, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, NULL, &used, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_stft_stream_push_f32(&ss, x, 0, spec, nf, &got, &used, scr, sb), AVLOC_OK);
+    BI(got, 0);
+    BI(avloc_stft_stream_push_f32(&ss, x, n, spec, 0, &got, &used, scr, sb), AVLOC_OK); /* no room: consumes what it can hold */
+    BI(got, 0);
+    BI(avloc_stft_stream_push_f32(&ss, x, n, spec, nf, &got, &used, scr, sb), AVLOC_OK);
+    BT(avloc_stft_stream_destroy_f32(&ss), 1);
+    BT(avloc_stft_stream_destroy_f32(NULL), 1);
+    BI(avloc_stft_stream_push_f32(&ss, x, 10, spec, nf, &got, &used, scr, sb), AVLOC_ERR_STATE);
+    BT(avloc_stft_destroy_f32(&st), 1);
+    BT(avloc_stft_destroy_f32(NULL), 1);
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_ERR_STATE);
+    BT(avloc_stft_config c2 = avloc_stft_config_default(), c2.n_fft >= 2);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
     bi_core_chol_gemm();
     bi_core_linalg();
     bi_core_safetensors();
+    bi_dsp_fft();
+    bi_dsp_stft();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
