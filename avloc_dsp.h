@@ -381,9 +381,14 @@ AVLOC_API double avloc_mel_to_hz(double mel, avloc_mel_scale scale);
 AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes);
 AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel);
-/* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T */
+/* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T.
+   Errors: NULL, STATE (not initialised), SIZE (n_frames 0), OVERFLOW (the
+   matrices' byte counts overflow size_t). A linear map: NaN/Inf in spec are
+   not checked, they reach the bands that weight them. avloc_mfcc_apply_f32
+   and avloc_mfcc_invert_f32 below have the same errors and NaN behaviour. */
 AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float *spec, size_t n_frames, float *out);
-/* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
+/* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T).
+   fb_len (floats) below n_mels * n_bins: AVLOC_ERR_SIZE, fb untouched. */
 AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, size_t fb_len);
 
 /* MCU-READY TABLES (as CMSIS-DSP's const filterbank tables). The init above
@@ -2822,6 +2827,15 @@ AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc
     return AVLOC_OK;
 }
 
+/* AVLOC_OK if an n_rows x width float matrix has a byte count that fits
+   size_t, else AVLOC_ERR_OVERFLOW (a frame count no buffer can hold). */
+static avloc_result avloc__rows_fit_f32(size_t n_rows, size_t width)
+{
+    size_t e;
+    return avloc_size_mul(n_rows, width, &e) && avloc_size_mul(e, sizeof(float), &e) ? AVLOC_OK
+                                                                                     : AVLOC_ERR_OVERFLOW;
+}
+
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
 {
     size_t b, k;
@@ -2849,6 +2863,8 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
     if (!mel || !spec || !out) return AVLOC_ERR_NULL;
     if (!mel->weights) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
+    if (avloc__rows_fit_f32(n_frames, mel->n_bins > mel->n_mels ? mel->n_bins : mel->n_mels) != AVLOC_OK)
+        return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < n_frames; t++) avloc__mel_row(mel, spec + t * mel->n_bins, out + t * mel->n_mels);
     return AVLOC_OK;
 }
@@ -3077,6 +3093,7 @@ AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float
     if (!m || !logmel || !mfcc) return AVLOC_ERR_NULL;
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
+    if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < n_frames; t++) avloc__mfcc_row(m, logmel + t * m->n_mels, mfcc + t * m->n_mfcc);
     return AVLOC_OK;
 }
@@ -3087,6 +3104,7 @@ AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const floa
     if (!m || !mfcc || !logmel) return AVLOC_ERR_NULL;
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
+    if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < n_frames; t++) {
         const float *c = mfcc + t * m->n_mfcc;
         float *x = logmel + t * m->n_mels;
