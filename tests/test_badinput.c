@@ -697,6 +697,229 @@ static void bi_dsp_stft(void)
     gb_free_all();
 }
 
+static void bi_dsp_mel(void)
+{
+    avloc_mel_config mc = avloc_mel_config_default();
+    avloc_mel_f32 mel;
+    avloc_mel_tables mt;
+    avloc_mfcc_config fc = avloc_mfcc_config_default();
+    avloc_mfcc_f32 mf;
+    avloc_mfcc_tables ft;
+    size_t mb = 0, fb = 0, nb, T = 3;
+    void *mmem, *fmem;
+    float *spec, *out, *dense, *v = GB_F32(8), *o = GB_F32(8), *lm, *cc;
+    BT(double h = avloc_hz_to_mel((double)f_nan(), AVLOC_MEL_HTK), h != h);
+    BT(double h = avloc_hz_to_mel(-1.0, (avloc_mel_scale)9), h == h || h != h); /* no crash */
+    BT(double h = avloc_mel_to_hz((double)f_inf(), AVLOC_MEL_SLANEY), !(h < 0));
+    mc.n_fft = 64; mc.n_mels = 8; mc.sample_rate = 16000; mc.fmin = 0; mc.fmax = 8000;
+    BI(avloc_mel_query_f32(NULL, &mb), AVLOC_ERR_NULL);
+    BI(avloc_mel_query_f32(&mc, NULL), AVLOC_ERR_NULL);
+    mc.n_mels = 0;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);
+    mc.n_mels = 8; mc.fmin = 9000;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_PARAM);                 /* fmin > fmax */
+    mc.fmin = f_nan();
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_PARAM);
+    mc.fmin = 0; mc.sample_rate = -1;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_PARAM);
+    mc.sample_rate = 16000; mc.n_fft = SZ_HUGE;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);
+    mc.n_fft = 64; mc.scale = (avloc_mel_scale)7;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_PARAM);
+    mc.scale = AVLOC_MEL_HTK;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_OK);
+    nb = 33;
+    mmem = gb_new(mb);
+    spec = GB_F32(T * nb); out = GB_F32(T * 8); dense = GB_F32(8 * nb);
+    BI(avloc_mel_init_f32(NULL, &mc, mmem, mb), AVLOC_ERR_NULL);
+    BI(avloc_mel_init_f32(&mel, &mc, NULL, mb), AVLOC_ERR_NULL);
+    BI(avloc_mel_init_f32(&mel, &mc, mmem, SHORT(mb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_mel_apply_f32(&mel, spec, T, out), AVLOC_ERR_STATE);
+    BI(avloc_mel_init_f32(&mel, &mc, mmem, mb), AVLOC_OK);
+    fill_sig(spec, T * nb, 4);
+    BI(avloc_mel_apply_f32(NULL, spec, T, out), AVLOC_ERR_NULL);
+    BI(avloc_mel_apply_f32(&mel, NULL, T, out), AVLOC_ERR_NULL);
+    BI(avloc_mel_apply_f32(&mel, spec, T, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mel_apply_f32(&mel, spec, SZ_HALF, out), AVLOC_ERR_OVERFLOW);
+    spec[4] = f_nan();                                                   /* propagates (documented) */
+    BI(avloc_mel_apply_f32(&mel, spec, T, out), AVLOC_OK);
+    spec[4] = FLT_MIN / 5;
+    BI(avloc_mel_apply_f32(&mel, spec, T, out), AVLOC_OK);
+    BI(avloc_mel_dense_f32(NULL, dense, 8 * nb), AVLOC_ERR_NULL);
+    BI(avloc_mel_dense_f32(&mel, NULL, 8 * nb), AVLOC_ERR_NULL);
+    gb_fill(dense, 8 * nb * 4);
+    BI(avloc_mel_dense_f32(&mel, dense, 8 * nb - 1), AVLOC_ERR_SIZE);
+    BI(gb_untouched(dense, 8 * nb * 4), 1);
+    /* tables: consistent ones from the object, then broken */
+    mt.cfg = mc; mt.nnz = mel.nnz; mt.start = mel.start; mt.count = mel.count; mt.offset = mel.offset; mt.weights = mel.weights;
+    {   avloc_mel_f32 m2;
+        BI(avloc_mel_init_tables_f32(NULL, &mt), AVLOC_ERR_NULL);
+        BI(avloc_mel_init_tables_f32(&m2, NULL), AVLOC_ERR_NULL);
+        BI(avloc_mel_init_tables_f32(&m2, &mt), AVLOC_OK);
+        mt.nnz++;
+        BI(avloc_mel_init_tables_f32(&m2, &mt), AVLOC_ERR_FORMAT);
+        mt.nnz--; mt.weights = NULL;
+        BI(avloc_mel_init_tables_f32(&m2, &mt), AVLOC_ERR_NULL);
+        mt.weights = mel.weights; mt.cfg.n_mels = 0;
+        BI(avloc_mel_init_tables_f32(&m2, &mt), AVLOC_ERR_SIZE); }
+    BT(avloc_mel_destroy_f32(&mel), 1);
+    BT(avloc_mel_destroy_f32(NULL), 1);
+    /* dB and log maps */
+    fill_sig(v, 8, 5);
+    BI(avloc_db_f32(NULL, 8, o, 10, 1, 1e-10f, 80), AVLOC_ERR_NULL);
+    BI(avloc_db_f32(v, 8, NULL, 10, 1, 1e-10f, 80), AVLOC_ERR_NULL);
+    BI(avloc_db_f32(v, 8, o, 10, 1, 0.0f, 80), AVLOC_ERR_PARAM);        /* amin 0 */
+    BI(avloc_db_f32(v, 8, o, f_nan(), 1, 1e-10f, 80), AVLOC_ERR_PARAM);
+    BI(avloc_db_f32(v, 8, o, 10, f_inf(), 1e-10f, 80), AVLOC_ERR_PARAM);
+    v[2] = f_nan();
+    BI(avloc_db_f32(v, 8, o, 10, 1, 1e-10f, 80), AVLOC_ERR_NONFINITE);
+    BI(avloc_db_to_power_f32(v, 8, o, 10, 1), AVLOC_ERR_NONFINITE);
+    BI(avloc_log_f32(v, 8, o, 1e-6f, 1), AVLOC_ERR_NONFINITE);
+    BI(avloc_exp_f32(v, 8, o, 1e-6f, 1), AVLOC_ERR_NONFINITE);
+    v[2] = FLT_MIN / 7;                                                  /* denormal: floored */
+    BI(avloc_db_f32(v, 8, o, 10, 1, 1e-10f, 80), AVLOC_OK);
+    BI(avloc_all_finite_f32(o, 8), 1);
+    BI(avloc_db_to_power_f32(NULL, 8, o, 10, 1), AVLOC_ERR_NULL);
+    BI(avloc_db_to_power_f32(v, 8, o, 0, 1), AVLOC_ERR_PARAM);          /* mult 0 */
+    BI(avloc_log_f32(v, 8, NULL, 1e-6f, 1), AVLOC_ERR_NULL);
+    BI(avloc_log_f32(v, 8, o, 0.0f, 1), AVLOC_ERR_PARAM);               /* eps 0 */
+    BI(avloc_log_f32(v, 8, o, -1.0f, 0), AVLOC_ERR_PARAM);
+    BI(avloc_exp_f32(NULL, 8, o, 1e-6f, 1), AVLOC_ERR_NULL);
+    BI(avloc_exp_f32(v, 8, o, f_nan(), 1), AVLOC_ERR_PARAM);
+    /* MFCC */
+    fc.n_mels = 8; fc.n_mfcc = 9;                                        /* more coefficients than mels */
+    BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_ERR_SIZE);
+    fc.n_mfcc = 0;
+    BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_ERR_SIZE);
+    fc.n_mfcc = 4; fc.lifter = AVLOC_LIFTER_HTK; fc.lifter_L = 0;
+    BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_ERR_PARAM);
+    fc.lifter = (avloc_lifter)5; fc.lifter_L = 22;
+    BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_ERR_PARAM);
+    fc.lifter = AVLOC_LIFTER_LIBROSA; fc.n_mels = SZ_HALF; fc.n_mfcc = SZ_HALF;
+    BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_ERR_SIZE);
+    fc.n_mels = 8;  fc.n_mfcc = 4;
+    BI(avloc_mfcc_query_f32(NULL, &fb), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_query_f32(&fc, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_OK);
+    fmem = gb_new(fb);
+    lm = GB_F32(T * 8); cc = GB_F32(T * 4);
+    BI(avloc_mfcc_init_f32(NULL, &fc, fmem, fb), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_init_f32(&mf, &fc, fmem, SHORT(fb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_mfcc_apply_f32(&mf, lm, T, cc), AVLOC_ERR_STATE);
+    BI(avloc_mfcc_init_f32(&mf, &fc, fmem, fb), AVLOC_OK);
+    fill_sig(lm, T * 8, 6);
+    BI(avloc_mfcc_apply_f32(NULL, lm, T, cc), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_apply_f32(&mf, NULL, T, cc), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_apply_f32(&mf, lm, T, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_apply_f32(&mf, lm, SZ_HALF, cc), AVLOC_ERR_OVERFLOW);
+    lm[3] = -f_inf();                                                    /* propagates (documented) */
+    BI(avloc_mfcc_apply_f32(&mf, lm, T, cc), AVLOC_OK);
+    lm[3] = 0;
+    BI(avloc_mfcc_apply_f32(&mf, lm, T, cc), AVLOC_OK);
+    BI(avloc_mfcc_invert_f32(NULL, cc, T, lm), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_invert_f32(&mf, cc, T, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mfcc_invert_f32(&mf, cc, SZ_HALF, lm), AVLOC_ERR_OVERFLOW);
+    cc[1] = f_nan();
+    BI(avloc_mfcc_invert_f32(&mf, cc, T, lm), AVLOC_OK);
+    ft.cfg = fc; ft.dct = mf.dct; ft.lift = mf.lift;
+    {   avloc_mfcc_f32 m2;
+        BI(avloc_mfcc_init_tables_f32(NULL, &ft), AVLOC_ERR_NULL);
+        BI(avloc_mfcc_init_tables_f32(&m2, NULL), AVLOC_ERR_NULL);
+        ft.dct = NULL;
+        BI(avloc_mfcc_init_tables_f32(&m2, &ft), AVLOC_ERR_NULL);
+        ft.dct = mf.dct; ft.cfg.n_mfcc = 99;
+        BI(avloc_mfcc_init_tables_f32(&m2, &ft), AVLOC_ERR_SIZE); }
+    BT(avloc_mfcc_destroy_f32(&mf), 1);
+    BT(avloc_mfcc_destroy_f32(NULL), 1);
+    BT(avloc_mfcc_config fcd = avloc_mfcc_config_default(), fcd.n_mfcc >= 1);
+    BT(avloc_mel_config mcd = avloc_mel_config_default(), mcd.n_mels >= 1);
+    gb_free_all();
+}
+
+static void bi_dsp_melspec(void)
+{
+    avloc_melspec_config c = avloc_melspec_config_librosa_mfcc();
+    avloc_melspec_f32 m;
+    avloc_melspec_stream_f32 s;
+    size_t ob = 0, sb = 0, nf = 0, n = 2000, smb = 0, ssb = 0, got = 0, used = 0;
+    void *mem, *scr, *smem, *sscr;
+    float *x = GB_F32(n), *mel, *mfcc;
+    BT(avloc_melspec_config a = avloc_melspec_config_librosa(), a.n_mfcc == 0);
+    BT(avloc_melspec_config a = avloc_melspec_config_librosa_db(), a.log == AVLOC_LOG_DB);
+    BT(avloc_melspec_config a = avloc_melspec_config_torchaudio(), a.n_mels > 0);
+    BT(avloc_melspec_config a = avloc_melspec_config_torchaudio_db(), a.log == AVLOC_LOG_DB);
+    BT(avloc_melspec_config a = avloc_melspec_config_torchaudio_mfcc(), a.n_mfcc > 0);
+    BT(avloc_melspec_config a = avloc_melspec_config_default(), a.n_mels > 0);
+    c.stft.n_fft = 256; c.stft.hop = 64; c.stft.win_length = 0; c.n_mels = 20; c.n_mfcc = 8; c.sample_rate = 16000; c.fmax = 8000;
+    BI(avloc_melspec_query_f32(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    c.n_mfcc = 21;
+    BI(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);          /* n_mfcc > n_mels */
+    c.n_mfcc = 8; c.power = 0;
+    BI(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.power = 2; c.log = (avloc_log_kind)9;
+    BI(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.log = AVLOC_LOG_DB; c.stft.hop = 0;
+    BI(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.stft.hop = 64; c.stft.win_length = 512;
+    BI(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.stft.win_length = 0;
+    BI(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_OK);
+    BI(avloc_stft_frames(&c.stft, n, &nf), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    mel = GB_F32(nf * 20); mfcc = GB_F32(nf * 8);
+    BI(avloc_melspec_init_f32(NULL, &c, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_melspec_init_f32(&m, &c, NULL, ob), AVLOC_ERR_NULL);
+    BI(avloc_melspec_init_f32(&m, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_melspec_init_f32(&m, &c, (unsigned char *)mem, ob), AVLOC_OK);
+    fill_sig(x, n, 8);
+    BI(avloc_melspec_compute_f32(NULL, x, n, mel, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_compute_f32(&m, NULL, n, mel, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_compute_f32(&m, x, n, NULL, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf + 1, scr, sb), AVLOC_ERR_SIZE);
+    gb_fill(mel, nf * 20 * 4);
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(mel, nf * 20 * 4), 1);
+    x[17] = f_inf();
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_ERR_NONFINITE);
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, sb), AVLOC_ERR_NONFINITE);
+    x[17] = FLT_MIN / 9;
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_OK);
+    BI(avloc_melspec_mfcc_f32(NULL, x, n, mel, mfcc, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, NULL, nf, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, 0, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    {   float *z = GB_F32(n);                                            /* silence */
+        memset(z, 0, n * sizeof(float));
+        BI(avloc_melspec_mfcc_f32(&m, z, n, mel, mfcc, nf, scr, sb), AVLOC_OK);
+        BI(avloc_all_finite_f32(mfcc, nf * 8), 1); }
+    BI(avloc_melspec_stream_query_f32(NULL, &smb, &ssb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_query_f32(&m, NULL, &ssb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_query_f32(&m, &smb, &ssb), AVLOC_OK);
+    smem = gb_new(smb); sscr = gb_new(ssb);
+    BI(avloc_melspec_stream_init_f32(NULL, &m, smem, smb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_init_f32(&s, NULL, smem, smb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_init_f32(&s, &m, smem, SHORT(smb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_STATE);
+    BI(avloc_melspec_stream_reset_f32(NULL), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_init_f32(&s, &m, smem, smb), AVLOC_OK);
+    BI(avloc_melspec_stream_push_f32(NULL, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_push_f32(&s, NULL, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, NULL, &used, sscr, ssb), AVLOC_ERR_NULL);
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, sscr, SHORT(ssb)), AVLOC_ERR_WORKSPACE);
+    x[5] = f_nan();
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NONFINITE);
+    x[5] = 0;
+    BI(avloc_melspec_stream_reset_f32(&s), AVLOC_OK);
+    BI(avloc_melspec_stream_push_f32(&s, x, n, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_OK);
+    BT(avloc_melspec_stream_destroy_f32(&s), 1);
+    BT(avloc_melspec_stream_destroy_f32(NULL), 1);
+    BT(avloc_melspec_destroy_f32(&m), 1);
+    BT(avloc_melspec_destroy_f32(NULL), 1);
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_ERR_STATE);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
@@ -705,6 +928,8 @@ int main(void)
     bi_core_safetensors();
     bi_dsp_fft();
     bi_dsp_stft();
+    bi_dsp_mel();
+    bi_dsp_melspec();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
