@@ -701,7 +701,8 @@ AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_sa
    peak 0, AVLOC_NO_ACTIVE_POINTS. */
 AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                            float *delay, float *peak, void *scratch, size_t scratch_bytes);
-/* Every frame of a signal: delays[t], peaks[t] (either may be NULL), n_frames from avloc_gcc_frames(). */
+/* Every frame of a signal: delays[t], peaks[t] (either may be NULL, not both:
+   AVLOC_ERR_NULL), n_frames from avloc_gcc_frames(). */
 AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes);
@@ -728,7 +729,10 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
    Vector v (v = 0..count-1) has its element i at x[v * dist + i * stride]:
    rows of a row-major matrix: stride 1, dist ld; columns: stride ld, dist 1.
    in == out with the same layout (in place) is allowed. The object is
-   read-only after init; per-call scratch of the size query gives. */
+   read-only after init; per-call scratch of the size query gives.
+   Errors: NULL (d, in, out, scratch), STATE (d not initialised), SIZE (count
+   0, a stride 0), OVERFLOW (the vectors' extent overflows size_t),
+   WORKSPACE. A linear map: NaN/Inf in the input are not checked. */
 typedef struct avloc_dct_config {
     size_t n;             /* transform length (>= 1) */
 } avloc_dct_config;
@@ -887,7 +891,8 @@ AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const flo
                                              float *power, void *scratch, size_t scratch_bytes);
 /* maps (n_bands x n_dirs): the power summed over n_bands equal runs of the
    band's bins (run b: bins [b*n_band/n_bands, (b+1)*n_band/n_bands)); with
-   AVLOC_ARRAY_PHAT and n_bands = 1 this is the SRP-PHAT map. */
+   AVLOC_ARRAY_PHAT and n_bands = 1 this is the SRP-PHAT map. A sum: NaN/Inf
+   in power are not checked (they reach their band). */
 AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const float *power, size_t n_bands,
                                              float *maps);
 /* img: n_dirs x n_mfcc acoustic image; power (optional, n_dirs x n_band) gets P. */
@@ -4258,15 +4263,27 @@ AVLOC_API void avloc_dct_destroy(avloc_dct *d)
 }
 
 /* Checks shared by both directions; lays the scratch out. */
+/* 1 if the last element of count vectors of n doubles laid out with stride
+   and dist, (count-1)*dist + (n-1)*stride, and its byte offset fit size_t
+   (else no buffer can hold them: the index arithmetic would wrap). */
+static int avloc__dct_extent_ok(size_t count, size_t dist, size_t n, size_t stride)
+{
+    size_t a, b;
+    return avloc_size_mul(count - 1, dist, &a) && avloc_size_mul(n - 1, stride, &b) &&
+           avloc_size_add(a, b, &a) && avloc_size_add(a, 1, &a) && avloc_size_mul(a, sizeof(double), &a);
+}
+
 static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, const double *in, size_t istride,
-                                          double *out, size_t ostride, void *scratch, size_t bytes,
-                                          avloc__dct_scr *s)
+                                          size_t idist, double *out, size_t ostride, size_t odist,
+                                          void *scratch, size_t bytes, avloc__dct_scr *s)
 {
     avloc_arena a;
     memset(s, 0, sizeof *s);
     if (!d || !in || !out || !scratch) return AVLOC_ERR_NULL;
     if (!d->ready) return AVLOC_ERR_STATE;
     if (count == 0 || istride == 0 || ostride == 0) return AVLOC_ERR_SIZE;
+    if (!avloc__dct_extent_ok(count, idist, d->n, istride) || !avloc__dct_extent_ok(count, odist, d->n, ostride))
+        return AVLOC_ERR_OVERFLOW;
     avloc_arena_init(&a, scratch, bytes);
     avloc__dct_scratch_layout(&a, d->n, d->fft.scratch_bytes, s);
     return avloc_arena_status(&a);
@@ -4314,7 +4331,7 @@ static avloc_result avloc__dct_run(const avloc_dct *d, size_t count, const doubl
 {
     avloc__dct_scr s;
     size_t v, i;
-    avloc_result r = avloc__dct_call_check(d, count, in, istride, out, ostride, scratch, bytes, &s);
+    avloc_result r = avloc__dct_call_check(d, count, in, istride, idist, out, ostride, odist, scratch, bytes, &s);
     if (r != AVLOC_OK) return r;
     for (v = 0; v < count; v++) {
         const double *x = in + v * idist;
