@@ -920,6 +920,317 @@ static void bi_dsp_melspec(void)
     gb_free_all();
 }
 
+static void bi_dsp_binaural_gcc(void)
+{
+    avloc_binaural_config bc = avloc_binaural_config_default();
+    avloc_binaural_plan_f32 plan;
+    avloc_window_table wt;
+    avloc_gcc_config gc = avloc_gcc_config_default();
+    avloc_gcc_f32 g;
+    size_t n = 2000, nf = 0, sb = 0, pb = 0, psb = 0, act = 0, gob = 0, gsb = 0, gnf = 0, D;
+    void *scr, *pmem, *pscr, *gmem, *gscr;
+    float *l = GB_F32(n), *r = GB_F32(n), *z = GB_F32(n), *feat, *del, *taps = GB_F32(256);
+    unsigned char *mask;
+    float delay = 0, peak = 0;
+    fill_sig(l, n, 21); fill_sig(r, n, 22); memset(z, 0, n * sizeof(float));
+    bc.n_fft = 256; bc.hop = 128; bc.n_bins = 64; bc.first_bin = 1;
+    D = 3 * bc.n_bins;
+    BI(avloc_binaural_frames(NULL, n, &nf), AVLOC_ERR_NULL);
+    BI(avloc_binaural_frames(&bc, n, NULL), AVLOC_ERR_NULL);
+    BI(avloc_binaural_frames(&bc, 0, &nf), AVLOC_ERR_SIZE);
+    bc.hop = 0;
+    BI(avloc_binaural_frames(&bc, n, &nf), AVLOC_ERR_SIZE);
+    bc.hop = 128; bc.n_bins = 200;                                       /* bins past n_fft/2 */
+    BI(avloc_binaural_frames(&bc, n, &nf), AVLOC_ERR_SIZE);
+    bc.n_bins = 64; bc.sample_rate = f_nan();
+    BI(avloc_binaural_frames(&bc, n, &nf), AVLOC_ERR_PARAM);
+    bc.sample_rate = 16000; bc.threshold_db = f_nan();
+    BI(avloc_binaural_frames(&bc, n, &nf), AVLOC_ERR_PARAM);
+    bc.threshold_db = -40;
+    BI(avloc_binaural_scratch_f32(&bc, SZ_HUGE, &sb), AVLOC_ERR_OVERFLOW);
+    BI(avloc_binaural_scratch_f32(&bc, n, NULL), AVLOC_ERR_NULL);
+    BI(avloc_binaural_frames(&bc, n, &nf), AVLOC_OK);
+    BI(avloc_binaural_scratch_f32(&bc, n, &sb), AVLOC_OK);
+    scr = gb_new(sb);
+    feat = GB_F32(nf * D); mask = (unsigned char *)gb_new(nf * D);
+    BI(avloc_binaural_features_f32(NULL, l, r, n, feat, mask, nf, &act, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_features_f32(&bc, NULL, r, n, feat, mask, nf, &act, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, NULL, nf, &act, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf + 1, &act, scr, sb), AVLOC_ERR_SIZE);
+    gb_fill(feat, nf * D * 4);
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb / 4), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(feat, nf * D * 4), 1);
+    r[33] = f_nan();
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb), AVLOC_ERR_NONFINITE);
+    r[33] = FLT_MIN / 2;
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb), AVLOC_OK);
+    BI(avloc_binaural_features_f32(&bc, z, z, n, feat, mask, nf, &act, scr, sb), AVLOC_OK); /* silence */
+    BI(act == 0 && avloc_all_finite_f32(feat, nf * D), 1);
+    {   float *mean = GB_F32(D);
+        unsigned char *dm = (unsigned char *)gb_new(D);
+        BI(avloc_binaural_mean_f32(NULL, mask, nf, D, mean, dm), AVLOC_ERR_NULL);
+        BI(avloc_binaural_mean_f32(feat, mask, nf, D, NULL, dm), AVLOC_ERR_NULL);
+        BI(avloc_binaural_mean_f32(feat, mask, 0, D, mean, dm), AVLOC_ERR_SIZE);
+        BI(avloc_binaural_mean_f32(feat, mask, SZ_HALF, 4, mean, dm), AVLOC_ERR_OVERFLOW);
+        BI(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dm), AVLOC_NO_ACTIVE_POINTS); /* all-zero mask */
+        BI(avloc_all_finite_f32(mean, D) && dm[0] == 0, 1); }
+    BI(avloc_binaural_plan_query_f32(NULL, &pb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_plan_query_f32(&bc, NULL), AVLOC_ERR_NULL);
+    BI(avloc_binaural_plan_query_f32(&bc, &pb), AVLOC_OK);
+    BI(avloc_binaural_plan_scratch_f32(&bc, SZ_HUGE, &psb), AVLOC_ERR_OVERFLOW);
+    BI(avloc_binaural_plan_scratch_f32(&bc, n, &psb), AVLOC_OK);
+    pmem = gb_new(pb); pscr = gb_new(psb);
+    BI(avloc_binaural_plan_init_f32(NULL, &bc, pmem, pb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_plan_init_f32(&plan, &bc, pmem, SHORT(pb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_STATE);
+    avloc_window_f32(AVLOC_WINDOW_HANN, 1, taps, 256);
+    wt.type = AVLOC_WINDOW_HANN; wt.periodic = 0; wt.length = 256; wt.taps = taps;
+    BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, &wt, pmem, pb), AVLOC_ERR_PARAM); /* symmetric table */
+    BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, NULL, pmem, pb), AVLOC_ERR_NULL);
+    wt.periodic = 1;
+    BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, &wt, pmem, pb), AVLOC_OK);
+    BI(avloc_binaural_plan_init_f32(&plan, &bc, (unsigned char *)pmem, pb), AVLOC_OK);
+    BI(avloc_binaural_plan_features_f32(NULL, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_plan_features_f32(&plan, l, NULL, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NULL);
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf - 1, &act, pscr, psb), AVLOC_ERR_SIZE);
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, SHORT(psb)), AVLOC_ERR_WORKSPACE);
+    l[0] = f_inf();
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NONFINITE);
+    l[0] = 0;
+    BT(avloc_binaural_plan_destroy_f32(&plan), 1);
+    BT(avloc_binaural_plan_destroy_f32(NULL), 1);
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_STATE);
+    /* GCC-PHAT */
+    gc.frame_length = 256; gc.n_fft = 512; gc.hop = 128; gc.max_lag = 16;
+    BI(avloc_gcc_query_f32(NULL, &gob, &gsb), AVLOC_ERR_NULL);
+    gc.n_fft = 128;                                                      /* n_fft < frame_length */
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_ERR_SIZE);
+    gc.n_fft = 512; gc.max_lag = 256;                                    /* max_lag >= n_fft/2 */
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_ERR_PARAM);
+    gc.max_lag = 16; gc.upsample = 0;
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_ERR_SIZE);
+    gc.upsample = 4; gc.phat_floor = 2.0f;
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_ERR_PARAM);
+    gc.phat_floor = 1e-6f; gc.hop = 0;
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_ERR_SIZE);
+    gc.hop = 128; gc.upsample = SZ_HALF;
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_ERR_SIZE);
+    gc.upsample = 4;
+    BI(avloc_gcc_query_f32(&gc, &gob, &gsb), AVLOC_OK);
+    gmem = gb_new(gob); gscr = gb_new(gsb);
+    BI(avloc_gcc_init_f32(NULL, &gc, gmem, gob), AVLOC_ERR_NULL);
+    BI(avloc_gcc_init_f32(&g, &gc, gmem, SHORT(gob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, gscr, gsb), AVLOC_ERR_STATE);
+    wt.length = 100;
+    BI(avloc_gcc_init_tables_f32(&g, &gc, &wt, gmem, gob), AVLOC_ERR_PARAM);
+    BI(avloc_gcc_init_tables_f32(&g, &gc, NULL, gmem, gob), AVLOC_ERR_NULL);
+    BI(avloc_gcc_init_f32(&g, &gc, gmem, gob), AVLOC_OK);
+    BI(avloc_gcc_frames(NULL, n, &gnf), AVLOC_ERR_NULL);
+    BI(avloc_gcc_frames(&gc, 10, &gnf), AVLOC_ERR_SIZE);                 /* shorter than a frame */
+    BI(avloc_gcc_frames(&gc, n, &gnf), AVLOC_OK);
+    del = GB_F32(2 * gnf);
+    BI(avloc_gcc_frame_f32(NULL, l, r, &delay, &peak, gscr, gsb), AVLOC_ERR_NULL);
+    BI(avloc_gcc_frame_f32(&g, l, r, NULL, &peak, gscr, gsb), AVLOC_ERR_NULL);
+    BI(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, gscr, SHORT(gsb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gcc_frame_f32(&g, z, z, &delay, &peak, gscr, gsb), AVLOC_NO_ACTIVE_POINTS); /* silence */
+    BI(delay == 0 && peak == 0, 1);
+    l[1] = f_nan();
+    BI(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, gscr, gsb), AVLOC_ERR_NONFINITE);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, gsb), AVLOC_ERR_NONFINITE);
+    BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NONFINITE);
+    l[1] = 0;
+    BI(avloc_gcc_delays_f32(NULL, l, r, n, del, del + gnf, gnf, gscr, gsb), AVLOC_ERR_NULL);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf + 1, gscr, gsb), AVLOC_ERR_SIZE);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, NULL, NULL, gnf, gscr, gsb), AVLOC_ERR_NULL); /* one of them needed */
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, SHORT(gsb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gcc_clip_f32(NULL, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NULL);
+    BI(avloc_gcc_clip_f32(&g, l, r, 10, &delay, &peak, gscr, gsb), AVLOC_ERR_SIZE);
+    BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, gscr, SHORT(gsb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gcc_clip_f32(&g, z, z, n, &delay, &peak, gscr, gsb), AVLOC_NO_ACTIVE_POINTS);
+    BT(avloc_gcc_destroy_f32(&g), 1);
+    BT(avloc_gcc_destroy_f32(NULL), 1);
+    BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_STATE);
+    BT(avloc_gcc_config gd = avloc_gcc_config_default(), gd.n_fft >= gd.frame_length);
+    gb_free_all();
+}
+
+static void bi_dsp_dct_path(void)
+{
+    avloc_dct_config dc;
+    avloc_dct d;
+    avloc_sylvester_path_config pc;
+    avloc_sylvester_path sp;
+    size_t ob = 0, sb = 0, i;
+    void *mem, *scr;
+    double *in = GB_F64(3 * 8), *out = GB_F64(3 * 8), *M = GB_F64(9), *R = GB_F64(3 * 8), *C = GB_F64(3 * 8);
+    fill_sig64(in, 24, 3);
+    dc.n = 0;
+    BI(avloc_dct_query(&dc, &ob, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_dct_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    dc.n = SZ_HUGE;
+    BI(avloc_dct_query(&dc, &ob, &sb), AVLOC_ERR_SIZE);
+    dc.n = 8;
+    BI(avloc_dct_query(&dc, &ob, &sb), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    BI(avloc_dct_init(NULL, &dc, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_dct_init(&d, &dc, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_dct_init(&d, &dc, mem, ob), AVLOC_OK);
+    BI(avloc_dct2_f64(NULL, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_dct2_f64(&d, 3, NULL, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, NULL, sb), AVLOC_ERR_NULL);
+    BI(avloc_dct2_f64(&d, 3, in, 0, 8, out, 1, 8, scr, sb), AVLOC_ERR_SIZE);  /* stride 0 */
+    BI(avloc_dct2_f64(&d, 0, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_dct2_f64(&d, SZ_HUGE, in, 1, SZ_HUGE, out, 1, 8, scr, sb), AVLOC_ERR_OVERFLOW);
+    gb_fill(out, 24 * 8);
+    BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(out, 24 * 8), 1);
+    BI(avloc_dct3_f64(&d, 2, in, 1, SZ_HALF, out, 1, 8, scr, sb), AVLOC_ERR_OVERFLOW);
+    in[4] = (double)f_nan();                                             /* propagates (documented) */
+    BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_OK);
+    in[4] = DBL_MIN / 4;
+    BI(avloc_dct3_f64(NULL, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_dct3_f64(&d, 3, in, 1, 8, out, 0, 8, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_dct3_f64(&d, 3, in, 1, 8, in, 1, 8, scr, sb), AVLOC_OK);       /* in place */
+    BT(avloc_dct_destroy(&d), 1);
+    BT(avloc_dct_destroy(NULL), 1);
+    pc.k = 3; pc.t = 0;
+    BI(avloc_sylvester_path_query(&pc, &ob, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_sylvester_path_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    pc.k = SZ_HALF; pc.t = 8;
+    BI(avloc_sylvester_path_query(&pc, &ob, &sb), AVLOC_ERR_SIZE);
+    pc.k = 3;
+    BI(avloc_sylvester_path_query(&pc, &ob, &sb), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    BI(avloc_sylvester_path_init(NULL, &pc, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_path_init(&sp, &pc, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    for (i = 0; i < 9; i++) M[i] = (i % 4 == 0) ? 2.0 : 0.1;
+    fill_sig64(R, 24, 7);
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_sylvester_path_init(&sp, &pc, mem, ob), AVLOC_OK);
+    BI(avloc_sylvester_path_f64(NULL, M, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_path_f64(&sp, NULL, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, NULL, 8, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_sylvester_path_f64(&sp, M, 2, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_sylvester_path_f64(&sp, M, 3, -1.0, R, 8, C, 8, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_sylvester_path_f64(&sp, M, 3, (double)f_nan(), R, 8, C, 8, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    R[3] = (double)f_inf();
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_NONFINITE);
+    R[3] = 0;
+    for (i = 0; i < 9; i++) M[i] = 0;                                    /* singular: M = 0 */
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_NUMERIC);
+    BT(avloc_sylvester_path_destroy(&sp), 1);
+    BT(avloc_sylvester_path_destroy(NULL), 1);
+    gb_free_all();
+}
+
+static void bi_dsp_array(void)
+{
+    static const float xyz[4 * 3] = {0, 0, 0, 0.1f, 0, 0, 0, 0.1f, 0, 0.1f, 0.1f, 0.02f};
+    avloc_array_config c = avloc_array_config_default();
+    avloc_array_f32 a;
+    avloc_mfcc_config fc = avloc_mfcc_config_default();
+    size_t ob = 0, sb = 0, k0 = 0, nb = 0, nd, eb = 0;
+    void *mem, *scr;
+    float *x, *dirs, *power, *maps, *img, *energy;
+    c.n_mics = 4; c.mic_xyz = xyz; c.rows = 3; c.cols = 4; c.n_mfcc = 6; c.n_mels = 20;
+    c.frame_length = 768; c.n_fft = 256; c.hop = 128;
+    nd = c.rows * c.cols;
+    BI(avloc_array_band(NULL, &k0, &nb), AVLOC_ERR_NULL);
+    BI(avloc_array_band(&c, NULL, &nb), AVLOC_ERR_NULL);
+    BI(avloc_array_query_f32(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    c.mic_xyz = NULL;
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_NULL);
+    c.mic_xyz = xyz; c.n_mics = 0;
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.n_mics = 4; c.fmin = 7000; c.fmax = 6000;                           /* empty band */
+    BI(avloc_array_band(&c, &k0, &nb), AVLOC_ERR_PARAM);
+    c.fmin = f_nan();
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.fmin = 100; c.fmax = 6000; c.frame_length = 100;                   /* frame shorter than n_fft */
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.frame_length = 768; c.n_mfcc = 20;                                 /* n_mfcc + 1 > n_mels */
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.n_mfcc = 6; c.sound_speed = 0;
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.sound_speed = 343; c.rows = SZ_HALF; c.cols = 4;
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_SIZE);
+    c.rows = 3; c.hfov_deg = 180;
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.hfov_deg = 60; c.weight = (avloc_array_weight)4;
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.weight = AVLOC_ARRAY_DAS;
+    {   float bad[12];
+        memcpy(bad, xyz, sizeof bad); bad[4] = f_nan();
+        c.mic_xyz = bad;
+        BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_ERR_PARAM);
+        c.mic_xyz = xyz; }
+    BI(avloc_array_band(&c, &k0, &nb), AVLOC_OK);
+    BI(avloc_array_query_f32(&c, &ob, &sb), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    x = GB_F32(c.frame_length * c.n_mics); dirs = GB_F32(nd * 3); power = GB_F32(nd * nb);
+    maps = GB_F32(2 * nd); img = GB_F32(nd * c.n_mfcc); energy = GB_F32(nd);
+    fill_sig(x, c.frame_length * c.n_mics, 41);
+    BI(avloc_array_init_f32(NULL, &c, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_array_init_f32(&a, &c, NULL, ob), AVLOC_ERR_NULL);
+    BI(avloc_array_init_f32(&a, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_array_init_f32(&a, &c, gb_new_at(ob, 5), ob), AVLOC_OK);  /* misaligned memory */
+    BI(avloc_array_init_f32(&a, &c, mem, ob), AVLOC_OK);
+    BI(avloc_array_directions_f32(NULL, dirs, nd), AVLOC_ERR_NULL);
+    BI(avloc_array_directions_f32(&a, NULL, nd), AVLOC_ERR_NULL);
+    gb_fill(dirs, nd * 12);
+    BI(avloc_array_directions_f32(&a, dirs, nd - 1), AVLOC_ERR_SIZE);
+    BI(gb_untouched(dirs, nd * 12), 1);
+    BI(avloc_array_power_f32(NULL, x, c.frame_length, power, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_array_power_f32(&a, NULL, c.frame_length, power, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_array_power_f32(&a, x, c.frame_length, NULL, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_array_power_f32(&a, x, c.frame_length - 1, power, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    x[9] = f_nan();
+    BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_ERR_NONFINITE);
+    BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, scr, sb), AVLOC_ERR_NONFINITE);
+    x[9] = FLT_MIN / 2;
+    BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_OK);
+    BI(avloc_array_bands_f32(NULL, power, 2, maps), AVLOC_ERR_NULL);
+    BI(avloc_array_bands_f32(&a, power, 0, maps), AVLOC_ERR_SIZE);
+    BI(avloc_array_bands_f32(&a, power, nb + 1, maps), AVLOC_ERR_SIZE);
+    BI(avloc_array_bands_f32(&a, power, 2, NULL), AVLOC_ERR_NULL);
+    BI(avloc_array_mfcc_f32(NULL, x, c.frame_length, img, power, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_array_mfcc_f32(&a, x, c.frame_length, NULL, power, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, power, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    {   float *z = GB_F32(c.frame_length * c.n_mics);                   /* silence: floored log */
+        memset(z, 0, c.frame_length * c.n_mics * sizeof(float));
+        BI(avloc_array_mfcc_f32(&a, z, c.frame_length, img, NULL, scr, sb), AVLOC_OK);
+        BI(avloc_all_finite_f32(img, nd * c.n_mfcc), 1); }
+    BI(avloc_array_power_to_mfcc_f32(NULL, power, img, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_array_power_to_mfcc_f32(&a, power, img, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    power[1] = -f_inf();
+    BI(avloc_array_power_to_mfcc_f32(&a, power, img, scr, sb), AVLOC_ERR_NONFINITE);
+    BI(avloc_array_bands_f32(&a, power, 2, maps), AVLOC_OK);            /* a sum: propagates */
+    power[1] = 0;
+    /* energy of sound */
+    BI(avloc_acimg_energy_query(NULL, &eb), AVLOC_ERR_NULL);
+    BI(avloc_acimg_energy_query(&a.mfcc, NULL), AVLOC_ERR_NULL);
+    BI(avloc_acimg_energy_query(&a.mfcc, &eb), AVLOC_OK);
+    {   void *escr = gb_new(eb ? eb : 1);
+        BI(avloc_acimg_energy_f32(NULL, img, nd, energy, escr, eb), AVLOC_ERR_NULL);
+        BI(avloc_acimg_energy_f32(&a.mfcc, NULL, nd, energy, escr, eb), AVLOC_ERR_NULL);
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, 0, energy, escr, eb), AVLOC_ERR_SIZE);
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, SZ_HUGE, energy, escr, eb), AVLOC_ERR_SIZE);
+        if (eb > 0) BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, escr, SHORT(eb)), AVLOC_ERR_WORKSPACE);
+        img[2] = f_nan();
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, escr, eb), AVLOC_ERR_NONFINITE);
+        img[2] = 0;
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, escr, eb), AVLOC_OK); }
+    (void)fc;
+    BT(avloc_array_destroy_f32(&a), 1);
+    BT(avloc_array_destroy_f32(NULL), 1);
+    BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_ERR_STATE);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
@@ -930,6 +1241,9 @@ int main(void)
     bi_dsp_stft();
     bi_dsp_mel();
     bi_dsp_melspec();
+    bi_dsp_binaural_gcc();
+    bi_dsp_dct_path();
+    bi_dsp_array();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
