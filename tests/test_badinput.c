@@ -1231,6 +1231,294 @@ static void bi_dsp_array(void)
     gb_free_all();
 }
 
+/* ========================================================== avloc_gllim.h */
+enum { GN = 120, GL = 2, GD = 6, GK = 3, GT = 5 };
+static void bi_gllim_data(double *X, double *Y)
+{
+    size_t i, d;
+    for (i = 0; i < GN; i++) {
+        X[i * GL] = sin(0.37 * (double)i); X[i * GL + 1] = cos(0.21 * (double)i);
+        for (d = 0; d < GD; d++)
+            Y[i * GD + d] = (double)(d + 1) * X[i * GL] - 0.5 * X[i * GL + 1] * (double)d + 0.01 * sin((double)(i * GD + d));
+    }
+}
+
+static void bi_gllim(void)
+{
+    double *X = GB_F64(GN * GL), *Y = GB_F64(GN * GD), *x = GB_F64(GL), *alpha = GB_F64(GK), *yd = GB_F64(GD);
+    float *Yf = GB_F32(GN * GD), *feat = GB_F32(GT * GD), *yf = GB_F32(GD);
+    unsigned char *mask = (unsigned char *)gb_new(GT * GD), *zmask = (unsigned char *)gb_new(GT * GD);
+    avloc_gllim_train_config tc = avloc_gllim_train_config_default();
+    avloc_gllim_model model, m2;
+    avloc_gllim_posterior post;
+    avloc_gllim_stats st;
+    avloc_gllim_stream sm;
+    avloc_gllim_stream_config sc = avloc_gllim_stream_config_default();
+    avloc_gllim_train_info info;
+    size_t mb = 0, sb = 0, pb = 0, qb = 0, stb = 0, smb = 0, i, nfill = 0;
+    void *mmem, *scr, *pmem, *qscr, *stmem, *smem;
+    int emitted = 0;
+    bi_gllim_data(X, Y);
+    for (i = 0; i < GN * GD; i++) Yf[i] = (float)Y[i];
+    for (i = 0; i < GT * GD; i++) { feat[i] = (float)Y[i]; mask[i] = 1; zmask[i] = 0; }
+    BT(const char *nm = avloc_gllim_sigma_name((avloc_gllim_sigma)77), nm != NULL && nm[0] == '?');
+    BI(avloc_gllim_model_query(0, GL, GD, &mb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_model_query(GK, AVLOC_GLLIM_MAX_L + 1, GD, &mb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_model_query(SZ_HALF, GL, SZ_HALF, &mb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_model_query(GK, GL, GD, NULL), AVLOC_ERR_NULL);
+    BI(avloc_gllim_model_query(GK, GL, GD, &mb), AVLOC_OK);
+    tc.K = GK; tc.max_iter = 4;
+    BI(avloc_gllim_train_query(NULL, GN, GL, GD, &sb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_train_query(&tc, 0, GL, GD, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_train_query(&tc, SZ_HALF, GL, SZ_HALF, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_train_query(&tc, GN, GL, GD, &sb), AVLOC_OK);
+    mmem = gb_new(mb); scr = gb_new(sb);
+    BI(avloc_gllim_model_init(NULL, GK, GL, GD, mmem, mb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_model_init(&model, GK, GL, GD, NULL, mb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_model_init(&model, GK, GL, GD, mmem, SHORT(mb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_model_init(&model, GK, GL, GD, mmem, mb), AVLOC_OK);
+    BI(avloc_gllim_model_prepare(NULL), AVLOC_ERR_NULL);
+    BI(avloc_gllim_model_prepare(&model), AVLOC_ERR_PARAM);              /* zero pi, Gamma, sigma2 */
+    BI(avloc_gllim_train_f64(NULL, X, Y, GN, &model, scr, sb, &info), AVLOC_ERR_NULL);
+    BI(avloc_gllim_train_f64(&tc, NULL, Y, GN, &model, scr, sb, &info), AVLOC_ERR_NULL);
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, NULL, scr, sb, &info), AVLOC_ERR_NULL);
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, SHORT(sb), &info), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_train_f64(&tc, X, Y, GK - 1, &model, scr, sb, &info), AVLOC_ERR_SIZE); /* K > N */
+    tc.max_iter = 0;
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, &info), AVLOC_ERR_PARAM);
+    tc.max_iter = 4; tc.tol = f_nan();
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, &info), AVLOC_ERR_PARAM);
+    tc.tol = 1e-3; tc.sigma_type = (avloc_gllim_sigma)9;
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, &info), AVLOC_ERR_PARAM);
+    tc.sigma_type = AVLOC_GLLIM_SIGMA_DIAG_TIED;
+    Y[7] = (double)f_nan();
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, &info), AVLOC_ERR_NONFINITE);
+    Y[7] = 0.5; X[3] = (double)f_inf();
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, &info), AVLOC_ERR_NONFINITE);
+    X[3] = 0.25;
+    Yf[9] = f_nan();
+    BI(avloc_gllim_train_f32(&tc, X, Yf, GN, &model, scr, sb, &info), AVLOC_ERR_NONFINITE);
+    Yf[9] = (float)Y[9];
+    BI(avloc_gllim_train_f32(&tc, X, NULL, GN, &model, scr, sb, &info), AVLOC_ERR_NULL);
+    BI(avloc_gllim_train_f32(&tc, X, Yf, GN, &model, scr, sb, &info), AVLOC_OK);
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, NULL), AVLOC_OK);  /* info optional */
+    /* holes and k-means */
+    {   unsigned char *dm = (unsigned char *)gb_new(GN * GD);
+        float *Yh = GB_F32(GN * GD);
+        size_t *resp_n = NULL;
+        double *resp = GB_F64(GN * GK);
+        (void)resp_n;
+        memcpy(Yh, Yf, GN * GD * sizeof(float));
+        memset(dm, 1, GN * GD);
+        BI(avloc_gllim_fill_missing_f32(NULL, dm, GN, GD, &nfill), AVLOC_ERR_NULL);
+        BI(avloc_gllim_fill_missing_f32(Yh, NULL, GN, GD, &nfill), AVLOC_ERR_NULL);
+        BI(avloc_gllim_fill_missing_f32(Yh, dm, 0, GD, &nfill), AVLOC_ERR_SIZE);
+        BI(avloc_gllim_fill_missing_f32(Yh, dm, SZ_HALF, SZ_HALF, &nfill), AVLOC_ERR_OVERFLOW);
+        Yh[4] = f_nan();
+        BI(avloc_gllim_fill_missing_f32(Yh, dm, GN, GD, &nfill), AVLOC_ERR_NONFINITE);
+        dm[4] = 0;                                                       /* a NaN hole is filled */
+        BI(avloc_gllim_fill_missing_f32(Yh, dm, GN, GD, &nfill), AVLOC_OK);
+        BI(nfill == 1 && avloc_all_finite_f32(Yh, GN * GD), 1);
+        memset(dm, 0, GN * GD);                                          /* all holes */
+        BI(avloc_gllim_fill_missing_f32(Yh, dm, GN, GD, NULL), AVLOC_OK);
+        BI(avloc_gllim_kmeans_init(NULL, GN, GL, GK, 1, 5, resp, scr, sb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 5, NULL, scr, sb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_kmeans_init(X, GN, GL, GN + 1, 1, 5, resp, scr, sb), AVLOC_ERR_SIZE); /* K > N */
+        BI(avloc_gllim_kmeans_init(X, GN, GL, 0, 1, 5, resp, scr, sb), AVLOC_ERR_SIZE);
+        BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 0, resp, scr, sb), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 5, resp, scr, 16), AVLOC_ERR_WORKSPACE);
+        X[0] = (double)f_nan();
+        BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 5, resp, scr, sb), AVLOC_ERR_NONFINITE);
+        X[0] = 0; }
+    /* inverse map */
+    for (i = 0; i < GD; i++) { yd[i] = Y[i]; yf[i] = (float)Y[i]; }
+    BI(avloc_gllim_inverse_f64(NULL, yd, x, alpha), AVLOC_ERR_NULL);
+    BI(avloc_gllim_inverse_f64(&model, NULL, x, alpha), AVLOC_ERR_NULL);
+    BI(avloc_gllim_inverse_f64(&model, yd, x, NULL), AVLOC_ERR_NULL);
+    yd[2] = (double)f_nan();
+    BI(avloc_gllim_inverse_f64(&model, yd, x, alpha), AVLOC_ERR_NONFINITE);
+    yf[2] = f_inf();
+    BI(avloc_gllim_inverse_f32(&model, yf, x, alpha), AVLOC_ERR_NONFINITE);
+    yf[2] = FLT_MIN / 2;
+    BI(avloc_gllim_inverse_f32(&model, yf, x, alpha), AVLOC_OK);
+    BI(avloc_gllim_inverse_f32(NULL, yf, x, alpha), AVLOC_ERR_NULL);
+    yf[2] = 1e30f;                                                       /* far outside: finite answer */
+    BI(avloc_gllim_inverse_f32(&model, yf, x, alpha), AVLOC_OK);
+    BI(avloc_all_finite_f64(x, GL), 1);
+    /* statistics and posterior */
+    BI(avloc_gllim_stats_query(0, &stb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_stats_query(SZ_HALF, &stb), AVLOC_ERR_SIZE);
+    BI(avloc_gllim_stats_query(GD, NULL), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stats_query(GD, &stb), AVLOC_OK);
+    stmem = gb_new(stb);
+    BI(avloc_gllim_stats_init(NULL, GD, stmem, stb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stats_init(&st, GD, stmem, SHORT(stb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_stats_add_f32(&st, feat, mask, GT, 1), AVLOC_ERR_STATE);
+    BI(avloc_gllim_stats_init(&st, GD, stmem, stb), AVLOC_OK);
+    BI(avloc_gllim_stats_add_f32(NULL, feat, mask, GT, 1), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stats_add_f32(&st, feat, NULL, GT, 1), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stats_add_f32(&st, feat, mask, SZ_HALF, 1), AVLOC_ERR_OVERFLOW);
+    BI(avloc_gllim_stats_add_f32(&st, feat, mask, GT, -1), AVLOC_ERR_STATE);  /* removing more than added */
+    feat[3] = f_nan();
+    BI(avloc_gllim_stats_add_f32(&st, feat, mask, GT, 1), AVLOC_ERR_NONFINITE);
+    BI(avloc_gllim_stats_add_f32(&st, feat, zmask, GT, 1), AVLOC_OK);    /* inactive NaN ignored */
+    feat[3] = (float)Y[3];
+    BT(avloc_gllim_stats_reset(&st), st.n_active == 0);
+    BT(avloc_gllim_stats_reset(NULL), 1);
+    BI(avloc_gllim_posterior_query(NULL, &pb, &qb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_query(&model, NULL, &qb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_query(&model, &pb, &qb), AVLOC_OK);
+    pmem = gb_new(pb); qscr = gb_new(qb);
+    BI(avloc_gllim_posterior_init(NULL, &model, pmem, pb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_init(&post, &model, pmem, SHORT(pb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_STATE);
+    BI(avloc_gllim_posterior_init(&post, &model, pmem, pb), AVLOC_OK);
+    BI(avloc_gllim_posterior_from_stats(NULL, &st, &post), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_from_stats(&model, NULL, &post), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_from_stats(&model, &st, &post), AVLOC_NO_ACTIVE_POINTS); /* nothing added */
+    BI(avloc_all_finite_f64(post.mean, GL), 1);
+    BI(avloc_gllim_posterior_f32(NULL, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_f32(&model, NULL, mask, GT, &post, qscr, qb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, NULL, qscr, qb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, 0, &post, qscr, qb), AVLOC_NO_ACTIVE_POINTS); /* no frames: prior */
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, SHORT(qb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_posterior_f32(&model, feat, zmask, GT, &post, qscr, qb), AVLOC_NO_ACTIVE_POINTS); /* mask all zero */
+    feat[0] = f_inf();
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_NONFINITE);
+    feat[0] = FLT_MIN / 4;
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, qb), AVLOC_OK);
+    {   avloc_gllim_model big;                                           /* a model never prepared */
+        size_t bb = 0;
+        void *bm;
+        avloc_gllim_model_query(GK + 2, GL, GD, &bb);
+        bm = gb_new(bb);
+        avloc_gllim_model_init(&big, GK + 2, GL, GD, bm, bb);
+        BI(avloc_gllim_posterior_f32(&big, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_STATE); }
+    /* stream */
+    sc.window = 4; sc.emit_every = 1; sc.min_active = 1; sc.refresh_every = 4;
+    BI(avloc_gllim_stream_query(NULL, &sc, &smb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stream_query(&model, NULL, &smb), AVLOC_ERR_NULL);
+    sc.window = 0;
+    BI(avloc_gllim_stream_query(&model, &sc, &smb), AVLOC_ERR_PARAM);
+    sc.window = SZ_HALF;
+    BI(avloc_gllim_stream_query(&model, &sc, &smb), AVLOC_ERR_PARAM);
+    sc.window = 4; sc.emit_every = 0;
+    BI(avloc_gllim_stream_query(&model, &sc, &smb), AVLOC_ERR_PARAM);
+    sc.emit_every = 1;
+    BI(avloc_gllim_stream_query(&model, &sc, &smb), AVLOC_OK);
+    smem = gb_new(smb);
+    BI(avloc_gllim_stream_init(NULL, &model, &sc, smem, smb), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stream_init(&sm, &model, &sc, smem, SHORT(smb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, &emitted), AVLOC_ERR_STATE);
+    BI(avloc_gllim_stream_init(&sm, &model, &sc, smem, smb), AVLOC_OK);
+    BI(avloc_gllim_stream_push_f32(NULL, feat, mask, &post, &emitted), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stream_push_f32(&sm, NULL, mask, &post, &emitted), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, NULL), AVLOC_ERR_NULL);
+    feat[1] = f_nan();
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, &emitted), AVLOC_ERR_NONFINITE);
+    feat[1] = 0;
+    BI(avloc_gllim_stream_push_f32(&sm, feat, zmask, &post, &emitted), AVLOC_OK); /* silent frame */
+    BI(emitted, 0);
+    BT(avloc_gllim_stream_reset(&sm), 1);
+    BT(avloc_gllim_stream_reset(NULL), 1);
+    BT(avloc_gllim_stream_destroy(&sm), 1);
+    BT(avloc_gllim_stream_destroy(NULL), 1);
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, &emitted), AVLOC_ERR_STATE);
+    /* files */
+    {   size_t fb = 0, fsb = 0, w = 0, k2, l2, d2, lb = 0;
+        void *file, *fscr, *lmem;
+        BI(avloc_gllim_save_query(NULL, AVLOC_ST_F64, &fb, &fsb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_save_query(&model, AVLOC_ST_I32, &fb, &fsb), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_save_query(&model, AVLOC_ST_F32, &fb, &fsb), AVLOC_OK);
+        file = gb_new(fb); fscr = gb_new(fsb ? fsb : 1);
+        BI(avloc_gllim_save(NULL, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_ERR_NULL);
+        BI(avloc_gllim_save(&model, AVLOC_ST_F32, NULL, fb, fscr, fsb, &w), AVLOC_ERR_NULL);
+        gb_fill(file, fb);
+        BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb - 1, fscr, fsb, &w), AVLOC_ERR_WORKSPACE);
+        if (fsb > 0) BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb - 1, &w), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_OK);
+        BI(avloc_gllim_load_query(NULL, w, &k2, &l2, &d2, &lb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_load_query(file, w - 1, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
+        BI(avloc_gllim_load_query(file, 0, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
+        BI(avloc_gllim_load_query(file, w, &k2, &l2, &d2, &lb), AVLOC_OK);
+        lmem = gb_new(lb);
+        BI(avloc_gllim_load(NULL, file, w, lmem, lb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_load(&m2, file, w, NULL, lb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_load(&m2, file, w, lmem, SHORT(lb)), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_load(&m2, file, w / 2, lmem, lb), AVLOC_ERR_FORMAT);
+        BI(avloc_gllim_load(&m2, file, w, lmem, lb), AVLOC_OK);
+        BT(avloc_gllim_model_destroy(&m2), m2.K == 0);
+        BT(avloc_gllim_model_destroy(NULL), 1); }
+    /* clip glue: the model's features are 2 binaural bins (D = 6) */
+    {   size_t n = 800, nf = 0, cb = 0;
+        float *l = GB_F32(n), *r = GB_F32(n), *yv = GB_F32(GD);
+        unsigned char *dmask = (unsigned char *)gb_new(GD);
+        void *cscr;
+        model.feat.n_fft = 64; model.feat.hop = 32; model.feat.first_bin = 1; model.feat.n_bins = 2;
+        fill_sig(l, n, 51); fill_sig(r, n, 52);
+        BI(avloc_gllim_clip_scratch(NULL, n, &nf, &cb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_clip_scratch(&model.feat, 0, &nf, &cb), AVLOC_ERR_SIZE);
+        BI(avloc_gllim_clip_scratch(&model.feat, SZ_HUGE, &nf, &cb), AVLOC_ERR_OVERFLOW);
+        BI(avloc_gllim_clip_scratch(&model.feat, n, &nf, &cb), AVLOC_OK);
+        cscr = gb_new(cb);
+        BI(avloc_gllim_clip_vector_f32(NULL, l, r, n, yv, dmask, cscr, cb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, NULL, dmask, cscr, cb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, cscr, SHORT(cb)), AVLOC_ERR_WORKSPACE);
+        l[7] = f_nan();
+        BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, cscr, cb), AVLOC_ERR_NONFINITE);
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, cb), AVLOC_ERR_NONFINITE);
+        l[7] = 0;
+        BI(avloc_gllim_localize_clip_f32(NULL, l, r, n, &post, cscr, cb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, NULL, cscr, cb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, SHORT(cb)), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, cb), AVLOC_OK);
+        memset(l, 0, n * sizeof(float)); memset(r, 0, n * sizeof(float));  /* silence */
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, cb), AVLOC_NO_ACTIVE_POINTS);
+        model.feat.n_bins = 3;                                           /* D no longer 3 n_bins */
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, cb), AVLOC_ERR_PARAM); }
+    BT(avloc_gllim_posterior_destroy(&post), 1);
+    BT(avloc_gllim_posterior_destroy(NULL), 1);
+    BT(avloc_gllim_stats_destroy(&st), 1);
+    BT(avloc_gllim_stats_destroy(NULL), 1);
+    BT(avloc_gllim_train_config tcd = avloc_gllim_train_config_default(), tcd.K > 0);
+    BT(avloc_gllim_stream_config scd = avloc_gllim_stream_config_default(), scd.window > 0);
+    gb_free_all();
+}
+
+static void bi_phat(void)
+{
+    avloc_phat_model pm = avloc_phat_model_default(), p2;
+    double *del = GB_F64(4), *u = GB_F64(4);
+    size_t fb = 0, w = 0;
+    void *file;
+    del[0] = 1; del[1] = 2; del[2] = 3; del[3] = 4; u[0] = 10; u[1] = 20; u[2] = 30; u[3] = 41;
+    BI(avloc_phat_fit_f64(NULL, del, u, 4), AVLOC_ERR_NULL);
+    BI(avloc_phat_fit_f64(&pm, NULL, u, 4), AVLOC_ERR_NULL);
+    BI(avloc_phat_fit_f64(&pm, del, u, 1), AVLOC_ERR_SIZE);
+    del[2] = (double)f_nan();
+    BI(avloc_phat_fit_f64(&pm, del, u, 4), AVLOC_ERR_NONFINITE);
+    del[0] = del[1] = del[2] = del[3] = 5;                               /* all the same delay */
+    BI(avloc_phat_fit_f64(&pm, del, u, 4), AVLOC_ERR_NUMERIC);
+    del[0] = 1; del[1] = 2; del[2] = 3; del[3] = 4;
+    BI(avloc_phat_fit_f64(&pm, del, u, 4), AVLOC_OK);
+    BT(double v = avloc_phat_pixel(&pm, (double)f_nan()), v != v);
+    BT(double v = avloc_phat_pixel(NULL, 1.0), v != v);
+    BI(avloc_phat_save_query(NULL, &fb), AVLOC_ERR_NULL);
+    BI(avloc_phat_save_query(&pm, NULL), AVLOC_ERR_NULL);
+    BI(avloc_phat_save_query(&pm, &fb), AVLOC_OK);
+    file = gb_new(fb);
+    BI(avloc_phat_save(NULL, file, fb, &w), AVLOC_ERR_NULL);
+    BI(avloc_phat_save(&pm, file, fb - 1, &w), AVLOC_ERR_WORKSPACE);
+    BI(avloc_phat_save(&pm, file, fb, &w), AVLOC_OK);
+    BI(avloc_phat_load(NULL, file, w), AVLOC_ERR_NULL);
+    BI(avloc_phat_load(&p2, NULL, w), AVLOC_ERR_NULL);
+    BI(avloc_phat_load(&p2, file, w - 3), AVLOC_ERR_FORMAT);
+    BI(avloc_phat_load(&p2, file, w), AVLOC_OK);
+    pm.gcc.max_lag = 100000;                                             /* invalid GCC settings */
+    BI(avloc_phat_save_query(&pm, &fb), AVLOC_ERR_PARAM);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
@@ -1244,6 +1532,8 @@ int main(void)
     bi_dsp_binaural_gcc();
     bi_dsp_dct_path();
     bi_dsp_array();
+    bi_gllim();
+    bi_phat();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
