@@ -143,7 +143,8 @@ typedef struct avloc_mp_atom {
     float ca, cv;    /* audio and video coefficients */
 } avloc_mp_atom;
 
-/* Video frame where the kernel placed at audio offset n starts. */
+/* Video frame where the kernel placed at audio offset n starts (0 for a
+   NULL cfg or rates that are not positive; saturates at SIZE_MAX). */
 AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n);
 
 /* Checks the config (sizes, rates, kernel inside the signal) and returns the
@@ -151,8 +152,9 @@ AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n);
 AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_offsets,
                                           size_t *n_frames);
 
-/* Normalise each modality of each kernel to unit l2 norm (a zero kernel is
-   left zero and gives AVLOC_ERR_NUMERIC after all others are done). */
+/* Normalise each modality of each kernel to unit l2 norm (a zero kernel, or
+   one holding NaN/Inf, is left as it is and gives AVLOC_ERR_NUMERIC after all
+   others are done). */
 AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc_mp_dict *dict);
 
 /* The reference coder: direct inner products, full rescan each step.
@@ -263,7 +265,8 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    inside a win_w x win_h window centred on the maximum (the kernel's size is
    a good window), so that a second, weaker region elsewhere (a distracter)
    does not pull the centre between the two. Returns 0 (u, v untouched) when
-   the frame has no heat. */
+   the frame has no heat, an infinite maximum, a NULL pointer or a pixel
+   count that overflows size_t (NaN pixels are ignored). */
 AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
                                         size_t win_h, double *u, double *v);
 
@@ -317,7 +320,11 @@ AVLOC_API avloc_mp_config avloc_mp_config_default(void)
 
 AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n)
 {
-    return (size_t)floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
+    double f;
+    /* a double outside size_t (or NaN) converted to size_t is undefined */
+    if (!cfg || !(cfg->audio_rate > 0) || !(cfg->video_fps > 0)) return 0;
+    f = floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
+    return f < (double)SIZE_MAX ? (size_t)f : SIZE_MAX;
 }
 
 static size_t avloc__mp_kv(const avloc_mp_config *c) /* video kernel values */
@@ -1380,10 +1387,10 @@ AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t
     size_t i, n = height * width, at = 0, y, x, y0, y1, x0, x1;
     float mx = 0;
     double sw = 0, su = 0, sv = 0;
-    if (!heat || !u || !v) return 0;
+    if (!heat || !u || !v || !avloc_size_mul(height, width, &n)) return 0;
     for (i = 0; i < n; i++)
         if (heat[i] > mx) { mx = heat[i]; at = i; }
-    if (!(mx > 0)) return 0;
+    if (!(mx > 0) || !avloc__finite_f32(mx)) return 0; /* an infinite peak has no centre */
     y = at / width; x = at % width;
     y0 = y > win_h / 2 ? y - win_h / 2 : 0; y1 = y + win_h / 2 + 1 < height ? y + win_h / 2 + 1 : height;
     x0 = x > win_w / 2 ? x - win_w / 2 : 0; x1 = x + win_w / 2 + 1 < width ? x + win_w / 2 + 1 : width;
