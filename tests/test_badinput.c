@@ -1519,6 +1519,163 @@ static void bi_phat(void)
     gb_free_all();
 }
 
+/* ============================================================= avloc_mp.h */
+static void bi_mp(void)
+{
+    avloc_mp_config c = avloc_mp_config_default();
+    avloc_mp_coder coder;
+    avloc_mp_dict dict, zd;
+    avloc_mp_atom *atoms = (avloc_mp_atom *)gb_new(10 * sizeof(avloc_mp_atom));
+    avloc_mp_learn_config lc = avloc_mp_learn_config_default();
+    size_t ob = 0, sb = 0, n = 0, na, nv, nka, nkv, nofs = 0, nfr = 0, lb = 0, wb = 0, it = 0;
+    void *mem, *scr;
+    float *audio, *video, *ra, *rv, *heat;
+    double u = -1, v = -1;
+    c.kernels = 3; c.audio_len = 30; c.kernel_t = 2; c.kernel_h = 3; c.kernel_w = 3;
+    c.audio_samples = 400; c.frames = 6; c.height = 8; c.width = 8;
+    na = c.audio_samples; nv = c.frames * c.height * c.width;
+    nka = c.kernels * c.audio_len; nkv = c.kernels * c.kernel_t * c.kernel_h * c.kernel_w;
+    audio = GB_F32(na); video = GB_F32(nv); ra = GB_F32(na); rv = GB_F32(nv); heat = GB_F32(nv);
+    dict.audio = GB_F32(nka); dict.video = GB_F32(nkv);
+    zd.audio = GB_F32(nka); zd.video = GB_F32(nkv);
+    fill_sig(audio, na, 11); fill_sig(video, nv, 12); fill_sig(dict.audio, nka, 13); fill_sig(dict.video, nkv, 14);
+    memset(zd.audio, 0, nka * 4); memset(zd.video, 0, nkv * 4);
+    BT(size_t f = avloc_mp_frame_of(NULL, 100), f == 0);
+    BT(size_t f = avloc_mp_frame_of(&c, SZ_HUGE), f < SZ_HUGE);
+    {   avloc_mp_config b = c;
+        b.audio_rate = 0;                                                /* n * fps / 0 */
+        BT(size_t f = avloc_mp_frame_of(&b, 100), f == 0);
+        b.audio_rate = 1e-300; b.video_fps = 1e300;                      /* beyond size_t */
+        BT(size_t f = avloc_mp_frame_of(&b, 100), f == SZ_HUGE); }
+    BI(avloc_mp_positions(NULL, &nofs, &nfr), AVLOC_ERR_NULL);
+    {   avloc_mp_config b = c;
+        b.audio_samples = 0;
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_SIZE);
+        b = c; b.audio_len = 500;                                        /* kernel longer than the signal */
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_SIZE);
+        b = c; b.kernel_w = 9;
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_SIZE);
+        b = c; b.audio_rate = f_nan();
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_PARAM);
+        b = c; b.video_fps = 0;
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_PARAM);
+        b = c; b.kernels = 0;
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_SIZE);
+        b = c; b.height = SZ_HALF; b.width = SZ_HALF;
+        BI(avloc_mp_positions(&b, &nofs, &nfr), AVLOC_ERR_SIZE);
+        b = c; b.kernels = SZ_HALF;
+        BI(avloc_mp_coder_query(&b, &ob, &sb), AVLOC_ERR_SIZE); }
+    BI(avloc_mp_positions(&c, NULL, NULL), AVLOC_OK);
+    BI(avloc_mp_dict_normalize(NULL, &dict), AVLOC_ERR_NULL);
+    BI(avloc_mp_dict_normalize(&c, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mp_dict_normalize(&c, &zd), AVLOC_ERR_NUMERIC);             /* zero kernels */
+    dict.audio[3] = f_nan();
+    BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_ERR_NUMERIC);
+    dict.audio[3] = 0.1f;
+    BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_OK);
+    BI(avloc_mp_code_naive_f32(NULL, &dict, audio, video, 10, 0, atoms, &n, ra, rv), AVLOC_ERR_NULL);
+    BI(avloc_mp_code_naive_f32(&c, &dict, NULL, video, 10, 0, atoms, &n, ra, rv), AVLOC_ERR_NULL);
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0, NULL, &n, ra, rv), AVLOC_ERR_NULL);
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, f_nan(), atoms, &n, ra, rv), AVLOC_ERR_PARAM);
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, -1.0f, atoms, &n, ra, rv), AVLOC_ERR_PARAM);
+    audio[5] = f_inf();
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0, atoms, &n, ra, rv), AVLOC_ERR_NONFINITE);
+    audio[5] = FLT_MIN / 2;
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 0, 0, atoms, &n, ra, rv), AVLOC_OK); /* no atoms wanted */
+    BI(n, 0);
+    BI(avloc_mp_coder_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    BI(avloc_mp_coder_query(&c, &ob, &sb), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    BI(avloc_mp_coder_init(NULL, &c, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_mp_coder_init(&coder, &c, NULL, ob), AVLOC_ERR_NULL);
+    BI(avloc_mp_coder_init(&coder, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_mp_coder_set_dict(&coder, &dict, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_mp_coder_init(&coder, &c, mem, ob), AVLOC_OK);
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_ERR_STATE); /* no dictionary yet */
+    BI(avloc_mp_coder_set_dict(NULL, &dict, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_mp_coder_set_dict(&coder, NULL, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_mp_coder_set_dict(&coder, &dict, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_mp_coder_set_dict(&coder, &dict, scr, sb), AVLOC_OK);
+    BI(avloc_mp_code_f32(NULL, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_mp_code_f32(&coder, audio, NULL, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, NULL, ra, rv, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    video[3] = f_nan();
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_ERR_NONFINITE);
+    video[3] = 0;
+    {   float *za = GB_F32(na), *zv = GB_F32(nv);                       /* silence: no atom */
+        memset(za, 0, na * 4); memset(zv, 0, nv * 4);
+        BI(avloc_mp_code_f32(&coder, za, zv, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_OK);
+        BI(n, 0); }
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_OK);
+    /* heat map and frame location */
+    BI(avloc_mp_heatmap_f32(NULL, dict.video, atoms, n, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_OK);
+    atoms[0].row = 100;                                                  /* atom outside the signal */
+    BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, 1, heat), AVLOC_ERR_PARAM);
+    atoms[0].row = 0; atoms[0].k = 99;
+    BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, 1, heat), AVLOC_ERR_PARAM);
+    BI(avloc_mp_locate_frame_f32(NULL, 8, 8, 3, 3, &u, &v), 0);
+    BI(avloc_mp_locate_frame_f32(heat, 8, 8, 3, 3, NULL, &v), 0);
+    BI(avloc_mp_locate_frame_f32(heat, 0, 8, 3, 3, &u, &v), 0);
+    BI(avloc_mp_locate_frame_f32(heat, SZ_HALF, 4, 3, 3, &u, &v), 0);   /* pixel count overflows */
+    BI(avloc_mp_locate_frame_f32(heat, 8, 8, 0, 0, &u, &v), 0);
+    memset(heat, 0, 64 * 4);
+    BI(avloc_mp_locate_frame_f32(heat, 8, 8, 3, 3, &u, &v), 0);         /* no heat: u, v untouched */
+    BI(u == -1 && v == -1, 1);
+    heat[9] = f_nan();
+    BI(avloc_mp_locate_frame_f32(heat, 8, 8, 3, 3, &u, &v), 0);
+    heat[9] = 1; heat[10] = f_inf();
+    BI(avloc_mp_locate_frame_f32(heat, 8, 8, 30, 30, &u, &v), 0);
+    heat[10] = 0;
+    BI(avloc_mp_locate_frame_f32(heat, 8, 8, 30, 30, &u, &v), 1);       /* window larger than the frame */
+    /* learning */
+    BI(avloc_mp_learn_query(NULL, &lc, &lb), AVLOC_ERR_NULL);
+    BI(avloc_mp_learn_query(&coder, NULL, &lb), AVLOC_ERR_NULL);
+    lc.atoms = 0;
+    BI(avloc_mp_learn_query(&coder, &lc, &lb), AVLOC_ERR_SIZE);
+    lc.atoms = SZ_HALF;
+    BI(avloc_mp_learn_query(&coder, &lc, &lb), AVLOC_ERR_SIZE);
+    lc.atoms = 5; lc.iters = 2;
+    BI(avloc_mp_learn_query(&coder, &lc, &lb), AVLOC_OK);
+    {   void *ls = gb_new(lb);
+        BI(avloc_mp_learn_f32(NULL, &dict, audio, video, &lc, ls, lb, &it), AVLOC_ERR_NULL);
+        BI(avloc_mp_learn_f32(&coder, &dict, NULL, video, &lc, ls, lb, &it), AVLOC_ERR_NULL);
+        BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, SHORT(lb), &it), AVLOC_ERR_WORKSPACE);
+        lc.eta = f_nan();
+        BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, lb, &it), AVLOC_ERR_PARAM);
+        lc.eta = 1.0;
+        audio[0] = f_nan();
+        BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, lb, &it), AVLOC_ERR_NONFINITE);
+        audio[0] = 0;
+        BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, lb, NULL), AVLOC_OK); }
+    /* whitening */
+    BI(avloc_mp_whiten_query(0, 8, &wb), AVLOC_ERR_SIZE);
+    BI(avloc_mp_whiten_query(SZ_HALF, SZ_HALF, &wb), AVLOC_ERR_SIZE);
+    BI(avloc_mp_whiten_query(8, 8, NULL), AVLOC_ERR_NULL);
+    BI(avloc_mp_whiten_query(8, 8, &wb), AVLOC_OK);
+    {   void *ws = gb_new(wb);
+        BI(avloc_mp_whiten_f32(NULL, 6, 8, 8, 0.4, ws, wb), AVLOC_ERR_NULL);
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, NULL, wb), AVLOC_ERR_NULL);
+        BI(avloc_mp_whiten_f32(video, 0, 8, 8, 0.4, ws, wb), AVLOC_ERR_SIZE);
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.0, ws, wb), AVLOC_ERR_PARAM);
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, (double)f_nan(), ws, wb), AVLOC_ERR_PARAM);
+        BI(avloc_mp_whiten_f32(video, SZ_HALF, 8, 8, 0.4, ws, wb), AVLOC_ERR_SIZE);
+        gb_fill(rv, nv * 4);
+        memcpy(rv, video, nv * 4);
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, ws, SHORT(wb)), AVLOC_ERR_WORKSPACE);
+        BI(memcmp(rv, video, nv * 4) == 0, 1);                           /* untouched */
+        video[2] = f_inf();
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, ws, wb), AVLOC_ERR_NONFINITE);
+        video[2] = 0;
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, ws, wb), AVLOC_OK); }
+    BT(avloc_mp_coder_destroy(&coder), 1);
+    BT(avloc_mp_coder_destroy(NULL), 1);
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_ERR_STATE);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
@@ -1534,6 +1691,7 @@ int main(void)
     bi_dsp_array();
     bi_gllim();
     bi_phat();
+    bi_mp();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
