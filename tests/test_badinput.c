@@ -1676,6 +1676,237 @@ static void bi_mp(void)
     gb_free_all();
 }
 
+/* =========================================================== avloc_rpca.h */
+static void bi_rpca(void)
+{
+    enum { M = 12, N = 10, PX = 16, BINS = 6, T = 8, TT = 14 };
+    avloc_rpca_config c = avloc_rpca_config_default();
+    avloc_rpca r;
+    avloc_rpca_av_config ac = avloc_rpca_av_config_default();
+    avloc_rpca_av av;
+    avloc_rpca_av_state st;
+    avloc_rpca_info info;
+    size_t ob = 0, sb = 0, stb = 0, wsb = 0, nw = 0;
+    void *mem, *scr, *amem, *ascr, *smem, *wscr;
+    float *D = GB_F32(M * N), *L = GB_F32(M * N), *S = GB_F32(M * N), *Z = GB_F32(M * N);
+    float *V = GB_F32(PX * TT), *A = GB_F32(BINS * TT), *Pv = GB_F32(PX * TT), *Pa = GB_F32(BINS * TT);
+    double primal = 0, dual = 0;
+    fill_sig(D, M * N, 31); fill_sig(V, PX * TT, 32); fill_sig(A, BINS * TT, 33);
+    memset(Z, 0, M * N * 4);
+    BI(avloc_rpca_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_SIZE);                  /* rows, cols 0 */
+    c.rows = M; c.cols = N; c.max_iter = 15;
+    c.rho = 0.5;
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_PARAM);                 /* rho below 1 */
+    c.max_iter = 0; c.rho = 1.5;
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.max_iter = 15; c.tol = 0;
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.tol = 1e-7;
+    c.rho = 1.5; c.lambda = -1;
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.lambda = (double)f_nan();
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.lambda = 0; c.rows = SZ_HALF; c.cols = SZ_HALF;
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_OVERFLOW);
+    c.rows = M; c.cols = N;
+    BI(avloc_rpca_query(&c, &ob, &sb), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    BI(avloc_rpca_init(NULL, &c, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_rpca_init(&r, &c, NULL, ob), AVLOC_ERR_NULL);
+    BI(avloc_rpca_init(&r, &c, mem, 0), AVLOC_OK);                      /* the object keeps no memory */
+    c.rho = 0.5;
+    BI(avloc_rpca_init(&r, &c, mem, ob), AVLOC_ERR_PARAM);
+    c.rho = 1.5;
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_STATE); /* after the failed init */
+    BI(avloc_rpca_init(&r, &c, mem, ob), AVLOC_OK);
+    BI(avloc_rpca_solve_f32(NULL, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_solve_f32(&r, NULL, L, S, NULL, &info, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_solve_f32(&r, D, NULL, S, NULL, &info, scr, sb), AVLOC_ERR_NULL);
+    gb_fill(L, M * N * 4);
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(gb_untouched(L, M * N * 4), 1);
+    D[7] = f_nan();
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_NONFINITE);
+    D[7] = FLT_MIN / 2;
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb), AVLOC_OK);
+    BI(avloc_rpca_solve_f32(&r, Z, L, S, NULL, &info, scr, sb), AVLOC_OK); /* all-zero matrix */
+    BI(avloc_all_finite_f32(L, M * N) && avloc_all_finite_f32(S, M * N), 1);
+    BT(avloc_rpca_destroy(&r), 1);
+    BT(avloc_rpca_destroy(NULL), 1);
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_STATE);
+    /* audio-visual */
+    BI(avloc_rpca_av_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_ERR_SIZE);
+    ac.pixels = PX; ac.bins = BINS; ac.frames = T; ac.max_iter = 5; ac.K = 0;
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_ERR_SIZE);
+    ac.K = 40;                                                           /* K > min(pixels, bins) */
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_ERR_PARAM);
+    ac.K = 3; ac.lambda3 = -1;
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_ERR_PARAM);
+    ac.lambda3 = 0.05; ac.ridge = (double)f_inf();
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_ERR_PARAM);
+    ac.ridge = 1e-3; ac.pixels = SZ_HALF;
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_ERR_OVERFLOW);
+    ac.pixels = PX;
+    BI(avloc_rpca_av_query(&ac, &ob, &sb), AVLOC_OK);
+    amem = gb_new(ob); ascr = gb_new(sb);
+    BI(avloc_rpca_av_init(NULL, &ac, amem, ob), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_init(&av, &ac, amem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_rpca_av_state_query(&av, &stb), AVLOC_ERR_STATE);
+    BI(avloc_rpca_av_init(&av, &ac, amem, ob), AVLOC_OK);
+    BI(avloc_rpca_av_state_query(NULL, &stb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_state_query(&av, NULL), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_state_query(&av, &stb), AVLOC_OK);
+    smem = gb_new(stb);
+    BI(avloc_rpca_av_state_init(NULL, &av, smem, stb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_state_init(&st, &av, NULL, stb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_state_init(&st, &av, smem, SHORT(stb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_rpca_av_state_init(&st, &av, smem, stb), AVLOC_OK);
+    BI(avloc_rpca_av_start_f32(NULL, V, A, &st, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_start_f32(&av, NULL, A, &st, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_start_f32(&av, V, A, NULL, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_start_f32(&av, V, A, &st, ascr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    A[2] = f_inf();
+    BI(avloc_rpca_av_start_f32(&av, V, A, &st, ascr, sb), AVLOC_ERR_NONFINITE);
+    BI(avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, ascr, sb), AVLOC_ERR_NONFINITE);
+    A[2] = 0;
+    BI(avloc_rpca_av_start_f32(&av, V, A, &st, ascr, sb), AVLOC_OK);
+    BI(avloc_rpca_av_iterate_f32(NULL, V, A, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_iterate_f32(&av, V, NULL, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, &primal, &dual, ascr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, ascr, sb), AVLOC_OK);
+    BI(avloc_rpca_av_warm_f32(NULL, V, A, &st, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_warm_f32(&av, V, A, &st, ascr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    V[1] = f_nan();
+    BI(avloc_rpca_av_warm_f32(&av, V, A, &st, ascr, sb), AVLOC_ERR_NONFINITE);
+    V[1] = 0;
+    BI(avloc_rpca_av_warm_f32(&av, V, A, &st, ascr, sb), AVLOC_OK);
+    BI(avloc_rpca_av_solve_f32(NULL, V, A, &st, 1, &info, ascr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_solve_f32(&av, V, A, &st, 1, &info, ascr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    {   float *Vz = GB_F32(PX * T), *Az = GB_F32(BINS * T);             /* all zero */
+        memset(Vz, 0, PX * T * 4); memset(Az, 0, BINS * T * 4);
+        BI(avloc_rpca_av_solve_f32(&av, Vz, Az, &st, 0, &info, ascr, sb), AVLOC_OK);
+        BI(avloc_all_finite_f32(st.Pv, PX * T), 1); }
+    BI(avloc_rpca_av_windows_scratch(NULL, &wsb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_windows_scratch(&av, NULL), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_windows_scratch(&av, &wsb), AVLOC_OK);
+    wscr = gb_new(wsb);
+    BI(avloc_rpca_av_windows_f32(NULL, V, A, TT, 2, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, NULL, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_av_windows_f32(&av, V, A, T - 1, 2, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_SIZE); /* clip shorter than a window */
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, T, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_PARAM);  /* overlap >= window */
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pa, &info, &nw, wscr, SHORT(wsb)), AVLOC_ERR_WORKSPACE);
+    V[PX * TT - 1] = f_nan();
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_NONFINITE);
+    V[PX * TT - 1] = 0;
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, wscr, wsb), AVLOC_OK);
+    BT(avloc_rpca_av_destroy(&av), 1);
+    BT(avloc_rpca_av_destroy(NULL), 1);
+    BI(avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, ascr, sb), AVLOC_ERR_STATE);
+    /* building blocks */
+    {   float *fr = GB_F32(3 * 8 * 8), *Vd = GB_F32(16 * 3), *mag = GB_F32(20 * 4), *Ap = GB_F32(4 * 3), *map = GB_F32(16), *tmp = GB_F32(16);
+        unsigned char *mask = (unsigned char *)gb_new(64);
+        fill_sig(fr, 192, 5); fill_sig(mag, 80, 6);
+        BI(avloc_rpca_video_f32(NULL, 3, 8, 8, 2, Vd), AVLOC_ERR_NULL);
+        BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, NULL), AVLOC_ERR_NULL);
+        BI(avloc_rpca_video_f32(fr, 3, 8, 8, 0, Vd), AVLOC_ERR_SIZE);     /* down 0 */
+        BI(avloc_rpca_video_f32(fr, 3, 8, 8, 9, Vd), AVLOC_ERR_SIZE);     /* down > H */
+        BI(avloc_rpca_video_f32(fr, SZ_HALF, 8, 8, 2, Vd), AVLOC_ERR_OVERFLOW);
+        fr[3] = f_nan();
+        BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, Vd), AVLOC_ERR_NONFINITE);
+        fr[3] = 0;
+        BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, Vd), AVLOC_OK);
+        BI(avloc_rpca_pool_f32(NULL, 20, 4, 0.01, 25, 3, Ap), AVLOC_ERR_NULL);
+        BI(avloc_rpca_pool_f32(mag, 0, 4, 0.01, 25, 3, Ap), AVLOC_ERR_SIZE);
+        BI(avloc_rpca_pool_f32(mag, 20, 4, 0.0, 25, 3, Ap), AVLOC_ERR_PARAM);
+        BI(avloc_rpca_pool_f32(mag, 20, 4, 0.01, (double)f_nan(), 3, Ap), AVLOC_ERR_PARAM);
+        BI(avloc_rpca_pool_f32(mag, SZ_HALF, 4, 0.01, 25, 3, Ap), AVLOC_ERR_OVERFLOW);
+        BI(avloc_rpca_pool_f32(mag, 20, 4, 1e-300, 25, 3, Ap), AVLOC_OK);  /* frame index beyond size_t: clamped */
+        mag[0] = -f_inf();
+        BI(avloc_rpca_pool_f32(mag, 20, 4, 0.01, 25, 3, Ap), AVLOC_ERR_NONFINITE);
+        mag[0] = 0;
+        BI(avloc_rpca_pool_f32(mag, 20, 4, 0.01, 25, 3, Ap), AVLOC_OK);
+        BI(avloc_rpca_map_f32(NULL, 16, 3, map), AVLOC_ERR_NULL);
+        BI(avloc_rpca_map_f32(Vd, 0, 3, map), AVLOC_ERR_SIZE);
+        BI(avloc_rpca_map_f32(Vd, SZ_HALF, 4, map), AVLOC_ERR_OVERFLOW);
+        BI(avloc_rpca_map_f32(Vd, 16, 3, map), AVLOC_OK);
+        BI(avloc_rpca_mask_u8(NULL, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_NULL);
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, NULL, mask), AVLOC_ERR_NULL);
+        BI(avloc_rpca_mask_u8(map, 4, 4, 3, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_SIZE);  /* h * down != H */
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 0, 0.3, tmp, mask), AVLOC_ERR_SIZE);  /* box 0 */
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, (double)f_nan(), tmp, mask), AVLOC_ERR_PARAM);
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
+        BI(avloc_rpca_mask_u8(map, 4, 4, SZ_HALF, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_OVERFLOW);
+        memset(map, 0, 64);                                                /* all-zero map: nothing sounds */
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
+        map[0] = f_nan();
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_NONFINITE); }
+    gb_free_all();
+}
+
+static void bi_rpca_pipe(void)
+{
+    avloc_rpca_pipe_config pc = avloc_rpca_pipe_config_default();
+    avloc_rpca_pipe p;
+    avloc_rpca_pipe_out out;
+    avloc_rpca_info info;
+    size_t ob = 0, sb = 0, ns;
+    void *mem, *scr;
+    float *frames, *audio;
+    pc.width = 16; pc.height = 16; pc.frames = 8; pc.fps = 25; pc.sample_rate = 8000;
+    ns = (size_t)(8 * 8000 / 25);
+    pc.n_samples = ns; pc.down = 2; pc.stft.n_fft = 128; pc.stft.hop = 64; pc.stft.win_length = 0;
+    pc.av.max_iter = 4; pc.mask_box = 3;
+    BI(avloc_rpca_pipe_query(NULL, &ob, &sb), AVLOC_ERR_NULL);
+    {   avloc_rpca_pipe_config b = pc;
+        b.frames = 0;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_SIZE);
+        b = pc; b.down = 0;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_SIZE);
+        b = pc; b.fps = -25;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
+        b = pc; b.mode = (avloc_rpca_mode)7;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
+        b = pc; b.av_gate = 2;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
+        b = pc; b.window_frames = 4; b.overlap = 4;                       /* overlap >= window */
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
+        b = pc; b.stft.hop = 0;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_SIZE);
+        b = pc; b.width = SZ_HALF; b.height = SZ_HALF;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_SIZE); }
+    BI(avloc_rpca_pipe_query(&pc, &ob, &sb), AVLOC_OK);
+    mem = gb_new(ob); scr = gb_new(sb);
+    frames = GB_F32(16 * 16 * 8); audio = GB_F32(ns);
+    fill_sig(frames, 16 * 16 * 8, 7); fill_sig(audio, ns, 8);
+    out.map = GB_F32(256); out.mask = (unsigned char *)gb_new(256); out.target = GB_F32(ns);
+    BI(avloc_rpca_pipe_init(NULL, &pc, mem, ob), AVLOC_ERR_NULL);
+    BI(avloc_rpca_pipe_init(&p, &pc, NULL, ob), AVLOC_ERR_NULL);
+    BI(avloc_rpca_pipe_init(&p, &pc, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_STATE);
+    BI(avloc_rpca_pipe_init(&p, &pc, mem, ob), AVLOC_OK);
+    BI(avloc_rpca_pipe_run_f32(NULL, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_pipe_run_f32(&p, NULL, audio, &out, &info, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, NULL, &info, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    audio[10] = f_nan();
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
+    audio[10] = 0; frames[3] = f_inf();
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
+    frames[3] = 0;
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, NULL, scr, sb), AVLOC_OK);
+    memset(frames, 0, 16 * 16 * 8 * 4); memset(audio, 0, ns * 4);    /* black, silent clip */
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_OK);
+    BI(avloc_all_finite_f32(out.map, 256) && avloc_all_finite_f32(out.target, ns), 1);
+    BT(avloc_rpca_pipe_destroy(&p), 1);
+    BT(avloc_rpca_pipe_destroy(NULL), 1);
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_STATE);
+    BT(avloc_rpca_config d1 = avloc_rpca_config_default(), d1.rows == 0);
+    BT(avloc_rpca_av_config d2 = avloc_rpca_av_config_default(), d2.K > 0);
+    gb_free_all();
+}
+
 int main(void)
 {
     bi_core_basics();
@@ -1692,6 +1923,8 @@ int main(void)
     bi_gllim();
     bi_phat();
     bi_mp();
+    bi_rpca();
+    bi_rpca_pipe();
     printf("  %d bad-input cases\n", bi_cases);
     return th_finish("test_badinput");
 }
