@@ -1036,8 +1036,10 @@ AVLOC_API avloc_result avloc_layout_query(avloc_layout_fn layout, const void *cf
                                           size_t *obj_bytes, size_t *scratch_bytes);
 /* Zeroes the obj_size bytes at obj, lays the object out over mem, and zeroes
    it again on failure (so a failed init leaves no dangling pointers). The
-   caller validates cfg first; a NULL layout, obj or mem gives
-   AVLOC_ERR_NULL with nothing written. */
+   caller validates cfg first; a NULL layout or obj, or mem NULL with
+   mem_bytes > 0, gives AVLOC_ERR_NULL with nothing written (mem NULL with 0
+   bytes runs the layout as a query would: avloc_nn.h uses that to learn
+   why a file fails). */
 AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size_t obj_size,
                                          const void *cfg, void *mem, size_t mem_bytes);
 
@@ -1245,7 +1247,8 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
 #endif /* !AVLOC_NO_LINALG */
 
 /* log(sum(exp(x))) computed stably; -INFINITY for n == 0, NaN for x == NULL
-   with n > 0 or a NaN in x. */
+   with n > 0 (a NaN in x propagates as IEEE arithmetic does; not under
+   -ffast-math). */
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
 
 /* ============================================================ safetensors */
@@ -1577,7 +1580,7 @@ AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size
     avloc_arena a;
     size_t sb = 0;
     avloc_result r;
-    if (!layout || !obj || !mem) return AVLOC_ERR_NULL;
+    if (!layout || !obj || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     memset(obj, 0, obj_size);
     avloc_arena_init(&a, mem, mem_bytes);
     r = layout(&a, obj, cfg, &sb);
@@ -1629,7 +1632,7 @@ AVLOC_API avloc_result avloc_chol_f64(double *A, size_t n, size_t lda)
     for (j = 0; j < n; j++) {
         double d = A[j * lda + j];
         for (k = 0; k < j; k++) d -= A[j * lda + k] * A[j * lda + k];
-        if (!(d > 0.0)) return AVLOC_ERR_NUMERIC; /* also catches NaN */
+        if (!(d > 0.0) || !avloc__finite_f64(d)) return AVLOC_ERR_NUMERIC; /* NaN on the bits (-ffast-math) */
         d = sqrt(d);
         A[j * lda + j] = d;
         for (i = j + 1; i < n; i++) {

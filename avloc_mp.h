@@ -322,7 +322,9 @@ AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n)
 {
     double f;
     /* a double outside size_t (or NaN) converted to size_t is undefined */
-    if (!cfg || !(cfg->audio_rate > 0) || !(cfg->video_fps > 0)) return 0;
+    if (!cfg || !avloc__finite_f64(cfg->audio_rate) || !avloc__finite_f64(cfg->video_fps) ||
+        !(cfg->audio_rate > 0) || !(cfg->video_fps > 0))
+        return 0;
     f = floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
     return f < (double)SIZE_MAX ? (size_t)f : SIZE_MAX;
 }
@@ -342,7 +344,9 @@ AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_
 {
     size_t nr, t, s;
     if (!cfg) return AVLOC_ERR_NULL;
-    if (!(cfg->audio_rate > 0) || !(cfg->video_fps > 0) || cfg->audio_rate > 1e7 || cfg->video_fps > 1e4)
+    /* NaN tested on the bits: -ffast-math folds the comparisons */
+    if (!avloc__finite_f64(cfg->audio_rate) || !avloc__finite_f64(cfg->video_fps) || !(cfg->audio_rate > 0) ||
+        !(cfg->video_fps > 0) || cfg->audio_rate > 1e7 || cfg->video_fps > 1e4)
         return AVLOC_ERR_PARAM;
     if (!cfg->kernels || !cfg->audio_len || !cfg->kernel_t || !cfg->kernel_h || !cfg->kernel_w ||
         !cfg->audio_samples || !cfg->frames || !cfg->height || !cfg->width)
@@ -477,7 +481,7 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
     if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
         return r;
-    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     *n_atoms = 0;
     kv = avloc__mp_kv(cfg);
     if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
@@ -1054,7 +1058,7 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     cfg = &c->cfg;
     if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
         return r;
-    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
     *n_atoms = 0;
     kv = avloc__mp_kv(cfg);
@@ -1328,7 +1332,9 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     int keep_score;
     if (!c || !dict || !dict->audio || !dict->video || !audio || !video || !lc || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_learn_query(c, lc, &need)) != AVLOC_OK) return r;
-    if (!(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(lc->eta) || !avloc__finite_f64(lc->tol) || !avloc__finite_f64(lc->eta_halflife) ||
+        !(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0))
+        return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))
         return AVLOC_ERR_NONFINITE;
@@ -1463,7 +1469,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     if (!video || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_whiten_query(height, width, &need)) != AVLOC_OK) return r;
     if (!frames || frames > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
-    if (!(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(f0) || !(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     hw = height * width;
     if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;

@@ -1333,7 +1333,9 @@ AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size
     size_t t, j, f;
     if (!mag || !A) return AVLOC_ERR_NULL;
     if (n_stft == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
-    if (!(hop_s > 0.0 && hop_s < 1e6) || !(fps > 0.0 && fps < 1e6)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(hop_s) || !avloc__finite_f64(fps) || !(hop_s > 0.0 && hop_s < 1e6) ||
+        !(fps > 0.0 && fps < 1e6))
+        return AVLOC_ERR_PARAM;
     if (!avloc__rpca_fits3(n_stft, bins, 1) || !avloc__rpca_fits3(bins, T, 1)) return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < T; t++) {
         /* frames j with t/fps <= j hop_s < (t+1)/fps; clamped to n_stft before
@@ -1398,7 +1400,7 @@ AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, 
     if (!avloc__rpca_fits3(h, down, 1) || !avloc__rpca_fits3(w, down, 1) || !avloc__rpca_fits3(H, W, 1))
         return AVLOC_ERR_OVERFLOW;
     if (H < h * down || W < w * down) return AVLOC_ERR_SIZE;
-    if (!(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
     avloc__rpca_box(map, h, w, box, tmp);
     mx = avloc__rpca_maxabs(tmp, h * w);
