@@ -28,29 +28,12 @@
 #include "../avloc_mp.h"
 #include "../avloc_nn.h"
 #include "../avloc_rpca.h"
+/* the test suite's deterministic signal and zeroed blocks (rel_signal, rel_buf) */
+#include "../tests/harness.h"
+#include "../tests/rel_util.h"
 
 static const char *dt_dir;
 static int dt_failed = 0;
-
-static void *dt_buf(size_t bytes)
-{
-    void *p = calloc(1, bytes ? bytes : 1);
-    if (!p) { fprintf(stderr, "out of memory\n"); exit(2); }
-    return p;
-}
-
-/* n samples of uniform noise in [-0.5, 0.5) plus a slow sine, from seed
-   (integer arithmetic and sin: the same inputs on every build). */
-static float *dt_signal(size_t n, unsigned seed)
-{
-    float *x = (float *)dt_buf(n * sizeof(float));
-    size_t i;
-    for (i = 0; i < n; i++) {
-        seed = seed * 1664525u + 1013904223u;
-        x[i] = (float)((double)(seed >> 8) / 16777216.0 - 0.5) + 0.3f * (float)sin(0.05 * (double)i);
-    }
-    return x;
-}
 
 static void dt_check(avloc_result r, const char *what)
 {
@@ -74,7 +57,7 @@ static void dt_emit(const char *module, const double *v, size_t n)
 }
 static void dt_emit_f32(const char *module, const float *x, size_t n)
 {
-    double *v = (double *)dt_buf(n * sizeof(double));
+    double *v = (double *)rel_buf(n * sizeof(double));
     size_t i;
     for (i = 0; i < n; i++) v[i] = x[i];
     dt_emit(module, v, n);
@@ -86,18 +69,18 @@ static void dt_fft(void)
     avloc_fft_f32 plan;
     size_t pb, sb, n;
     void *mem, *scr;
-    float *x = dt_signal(2 * 4099, 1);
-    avloc_complex_f32 *y = (avloc_complex_f32 *)dt_buf(4099 * sizeof(avloc_complex_f32));
+    float *x = rel_signal(2 * 4099, 1);
+    avloc_complex_f32 *y = (avloc_complex_f32 *)rel_buf(4099 * sizeof(avloc_complex_f32));
     n = 1000;
     dt_check(avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, &sb), "fft query");
-    mem = dt_buf(pb); scr = dt_buf(sb);
+    mem = rel_buf(pb); scr = rel_buf(sb);
     dt_check(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, mem, pb), "fft init");
     dt_check(avloc_fft_r2c_f32(&plan, x, y, scr, sb), "r2c");
     dt_emit_f32("fft_real", (const float *)y, 2 * (n / 2 + 1));
     avloc_fft_destroy_f32(&plan); free(mem); free(scr);
     n = 4099;
     dt_check(avloc_fft_query_f32(n, AVLOC_FFT_COMPLEX, &pb, &sb), "fft query");
-    mem = dt_buf(pb); scr = dt_buf(sb);
+    mem = rel_buf(pb); scr = rel_buf(sb);
     dt_check(avloc_fft_init_f32(&plan, n, AVLOC_FFT_COMPLEX, mem, pb), "fft init");
     dt_check(avloc_fft_c2c_f32(&plan, (const avloc_complex_f32 *)x, y, AVLOC_FFT_FORWARD, scr, sb), "c2c");
     dt_emit_f32("fft_bluestein", (const float *)y, 2 * n);
@@ -111,21 +94,21 @@ static void dt_stft_mel(void)
     avloc_stft_f32 st;
     size_t ob, sb, nf = 0, n = 16000;
     void *mem, *scr;
-    float *x = dt_signal(n, 2), *mel, *mfcc;
+    float *x = rel_signal(n, 2), *mel, *mfcc;
     avloc_complex_f32 *spec;
     c.stft.n_fft = 512; c.stft.hop = 160; c.stft.win_length = 0; c.n_mels = 40; c.n_mfcc = 13; c.sample_rate = 16000;
     c.fmax = 8000;
     dt_check(avloc_stft_frames(&c.stft, n, &nf), "frames");
     dt_check(avloc_stft_query_f32(&c.stft, &ob, &sb), "stft query");
-    mem = dt_buf(ob); scr = dt_buf(sb);
-    spec = (avloc_complex_f32 *)dt_buf(nf * 257 * sizeof(avloc_complex_f32));
+    mem = rel_buf(ob); scr = rel_buf(sb);
+    spec = (avloc_complex_f32 *)rel_buf(nf * 257 * sizeof(avloc_complex_f32));
     dt_check(avloc_stft_init_f32(&st, &c.stft, mem, ob), "stft init");
     dt_check(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), "stft");
     dt_emit_f32("stft", (const float *)spec, 2 * nf * 257);
     avloc_stft_destroy_f32(&st); free(mem); free(scr); free(spec);
     dt_check(avloc_melspec_query_f32(&c, &ob, &sb), "melspec query");
-    mem = dt_buf(ob); scr = dt_buf(sb);
-    mel = (float *)dt_buf(nf * 40 * sizeof(float)); mfcc = (float *)dt_buf(nf * 13 * sizeof(float));
+    mem = rel_buf(ob); scr = rel_buf(sb);
+    mel = (float *)rel_buf(nf * 40 * sizeof(float)); mfcc = (float *)rel_buf(nf * 13 * sizeof(float));
     dt_check(avloc_melspec_init_f32(&m, &c, mem, ob), "melspec init");
     dt_check(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, sb), "mfcc");
     dt_emit_f32("logmel", mel, nf * 40);
@@ -140,7 +123,7 @@ static void dt_binaural_gcc(void)
     avloc_gcc_f32 g;
     size_t n = 8000, nf = 0, sb, act = 0, D, gob, gsb, gnf = 0;
     void *scr, *gmem, *gscr;
-    float *l = dt_signal(n, 3), *r = dt_signal(n, 4), *feat, *del;
+    float *l = rel_signal(n, 3), *r = rel_signal(n, 4), *feat, *del;
     unsigned char *mask;
     size_t i;
     for (i = 5; i < n; i++) r[i] += 0.8f * l[i - 5]; /* a delayed copy: a real peak */
@@ -148,17 +131,17 @@ static void dt_binaural_gcc(void)
     D = 3 * bc.n_bins;
     dt_check(avloc_binaural_frames(&bc, n, &nf), "binaural frames");
     dt_check(avloc_binaural_scratch_f32(&bc, n, &sb), "binaural scratch");
-    scr = dt_buf(sb);
-    feat = (float *)dt_buf(nf * D * sizeof(float)); mask = (unsigned char *)dt_buf(nf * D);
+    scr = rel_buf(sb);
+    feat = (float *)rel_buf(nf * D * sizeof(float)); mask = (unsigned char *)rel_buf(nf * D);
     dt_check(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb), "binaural");
     for (i = 0; i < nf * D; i++) if (!mask[i]) feat[i] = 0; /* inactive points carry no information */
     dt_emit_f32("binaural", feat, nf * D);
     gc.frame_length = 512; gc.n_fft = 1024; gc.hop = 256;
     dt_check(avloc_gcc_query_f32(&gc, &gob, &gsb), "gcc query");
-    gmem = dt_buf(gob); gscr = dt_buf(gsb);
+    gmem = rel_buf(gob); gscr = rel_buf(gsb);
     dt_check(avloc_gcc_init_f32(&g, &gc, gmem, gob), "gcc init");
     dt_check(avloc_gcc_frames(&gc, n, &gnf), "gcc frames");
-    del = (float *)dt_buf(2 * gnf * sizeof(float));
+    del = (float *)rel_buf(2 * gnf * sizeof(float));
     dt_check(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, gsb), "gcc");
     dt_emit_f32("gcc_phat", del, 2 * gnf);
     avloc_gcc_destroy_f32(&g);
@@ -168,28 +151,28 @@ static void dt_binaural_gcc(void)
 static void dt_linalg(void)
 {
     enum { M = 40, N = 24, K = 33 };
-    double *A = (double *)dt_buf(M * N * sizeof(double)), *s = (double *)dt_buf(N * sizeof(double));
-    float *Af = dt_signal(M * N, 5), *Bf = dt_signal(N * K, 6), *Cf = (float *)dt_buf(M * K * sizeof(float));
-    float *U = (float *)dt_buf(M * 4 * sizeof(float)), *sv = (float *)dt_buf(4 * sizeof(float));
+    double *A = (double *)rel_buf(M * N * sizeof(double)), *s = (double *)rel_buf(N * sizeof(double));
+    float *Af = rel_signal(M * N, 5), *Bf = rel_signal(N * K, 6), *Cf = (float *)rel_buf(M * K * sizeof(float));
+    float *U = (float *)rel_buf(M * 4 * sizeof(float)), *sv = (float *)rel_buf(4 * sizeof(float));
     size_t i, sb = 0, tb = 0;
     void *scr, *tmem;
     avloc_tsvd_config tc = avloc_tsvd_config_default();
     avloc_tsvd t;
-    double *out = (double *)dt_buf((N + M * K + 4) * sizeof(double));
+    double *out = (double *)rel_buf((N + M * K + 4) * sizeof(double));
     for (i = 0; i < M * N; i++) A[i] = Af[i];
     dt_check(avloc_svd_scratch_f64(M, N, &sb), "svd scratch");
-    scr = dt_buf(sb);
+    scr = rel_buf(sb);
     dt_check(avloc_svd_f64(M, N, A, N, NULL, 0, s, NULL, 0, scr, sb), "svd");
     free(scr);
     dt_emit("svd", s, N);
     dt_check(avloc_gemm_scratch_f32(M, K, N, &sb), "gemm scratch");
-    scr = dt_buf(sb);
+    scr = rel_buf(sb);
     dt_check(avloc_gemm_f32(0, 0, M, K, N, 1.0f, Af, N, Bf, K, 0.0f, Cf, K, scr, sb), "gemm");
     dt_emit_f32("gemm", Cf, M * K);
     free(scr);
     tc.m = M; tc.n = N; tc.max_rank = 4;
     dt_check(avloc_tsvd_query(&tc, &tb), "tsvd query");
-    tmem = dt_buf(tb);
+    tmem = rel_buf(tb);
     dt_check(avloc_tsvd_init(&t, &tc, tmem, tb), "tsvd init");
     dt_check(avloc_tsvd_f32(&t, Af, N, 4, U, 4, sv, NULL, 0), "tsvd");
     dt_emit_f32("tsvd", sv, 4);
@@ -200,9 +183,9 @@ static void dt_linalg(void)
 static void dt_gllim(void)
 {
     enum { NT = 300, L = 2, D = 12, K = 4, T = 20 };
-    double *X = (double *)dt_buf(NT * L * sizeof(double)), *Y = (double *)dt_buf(NT * D * sizeof(double));
-    float *feat = (float *)dt_buf(T * D * sizeof(float));
-    unsigned char *mask = (unsigned char *)dt_buf(T * D);
+    double *X = (double *)rel_buf(NT * L * sizeof(double)), *Y = (double *)rel_buf(NT * D * sizeof(double));
+    float *feat = (float *)rel_buf(T * D * sizeof(float));
+    unsigned char *mask = (unsigned char *)rel_buf(T * D);
     avloc_gllim_train_config tc = avloc_gllim_train_config_default();
     avloc_gllim_model model;
     avloc_gllim_posterior post;
@@ -219,13 +202,13 @@ static void dt_gllim(void)
     tc.K = K; tc.max_iter = 8; tc.tol = 0;
     dt_check(avloc_gllim_model_query(K, L, D, &mb), "model query");
     dt_check(avloc_gllim_train_query(&tc, NT, L, D, &sb), "train query");
-    mmem = dt_buf(mb); scr = dt_buf(sb);
+    mmem = rel_buf(mb); scr = rel_buf(sb);
     dt_check(avloc_gllim_model_init(&model, K, L, D, mmem, mb), "model init");
     dt_check(avloc_gllim_train_f64(&tc, X, Y, NT, &model, scr, sb, &info), "train");
     for (i = 0; i < K; i++) out[i] = model.pi[i];
     for (i = 0; i < K * D; i++) out[K + i] = model.b[i];
     dt_check(avloc_gllim_posterior_query(&model, &pb, &qb), "posterior query");
-    pmem = dt_buf(pb); qscr = dt_buf(qb);
+    pmem = rel_buf(pb); qscr = rel_buf(qb);
     dt_check(avloc_gllim_posterior_init(&post, &model, pmem, pb), "posterior init");
     dt_check(avloc_gllim_posterior_f32(&model, feat, mask, T, &post, qscr, qb), "posterior");
     out[K * (1 + D)] = post.mean[0];
@@ -248,13 +231,13 @@ static void dt_mp(void)
     c.kernels = 3; c.audio_len = 30; c.kernel_t = 2; c.kernel_h = 3; c.kernel_w = 3;
     c.audio_samples = 400; c.frames = 6; c.height = 8; c.width = 8;
     na = c.audio_samples; nv = c.frames * c.height * c.width;
-    audio = dt_signal(na, 11); video = dt_signal(nv, 12);
-    dict.audio = dt_signal(c.kernels * c.audio_len, 13);
-    dict.video = dt_signal(c.kernels * c.kernel_t * c.kernel_h * c.kernel_w, 14);
-    ra = (float *)dt_buf(na * sizeof(float)); rv = (float *)dt_buf(nv * sizeof(float));
+    audio = rel_signal(na, 11); video = rel_signal(nv, 12);
+    dict.audio = rel_signal(c.kernels * c.audio_len, 13);
+    dict.video = rel_signal(c.kernels * c.kernel_t * c.kernel_h * c.kernel_w, 14);
+    ra = (float *)rel_buf(na * sizeof(float)); rv = (float *)rel_buf(nv * sizeof(float));
     dt_check(avloc_mp_dict_normalize(&c, &dict), "normalize");
     dt_check(avloc_mp_coder_query(&c, &ob, &sb), "coder query");
-    mem = dt_buf(ob); scr = dt_buf(sb);
+    mem = rel_buf(ob); scr = rel_buf(sb);
     dt_check(avloc_mp_coder_init(&coder, &c, mem, ob), "coder init");
     dt_check(avloc_mp_coder_set_dict(&coder, &dict, scr, sb), "set dict");
     dt_check(avloc_mp_code_f32(&coder, audio, video, 12, 0.0f, atoms, &n, ra, rv, scr, sb), "code");
@@ -280,25 +263,25 @@ static void dt_rpca(void)
     avloc_rpca_info info;
     size_t ob, sb, stb, i, j;
     void *mem, *scr, *amem, *ascr, *smem;
-    float *D = (float *)dt_buf(M * N * sizeof(float)), *L = (float *)dt_buf(M * N * sizeof(float));
-    float *S = (float *)dt_buf(M * N * sizeof(float)), *noise = dt_signal(M * N, 31);
-    float *V = dt_signal(PX * T, 32), *A = dt_signal(BINS * T, 33);
+    float *D = (float *)rel_buf(M * N * sizeof(float)), *L = (float *)rel_buf(M * N * sizeof(float));
+    float *S = (float *)rel_buf(M * N * sizeof(float)), *noise = rel_signal(M * N, 31);
+    float *V = rel_signal(PX * T, 32), *A = rel_signal(BINS * T, 33);
     for (i = 0; i < M; i++) /* rank 2 plus sparse spikes */
         for (j = 0; j < N; j++)
             D[i * N + j] = (float)(sin(0.3 * (double)i) * cos(0.2 * (double)j) + 0.5 * cos(0.7 * (double)i) * sin(0.1 * (double)j)) +
                            (((i * N + j) % 17 == 0) ? 3.0f * noise[i * N + j] : 0.0f);
     c.rows = M; c.cols = N; c.max_iter = 40;
     dt_check(avloc_rpca_query(&c, &ob, &sb), "rpca query");
-    mem = dt_buf(ob); scr = dt_buf(sb);
+    mem = rel_buf(ob); scr = rel_buf(sb);
     dt_check(avloc_rpca_init(&r, &c, mem, ob), "rpca init");
     dt_check(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), "rpca");
     dt_emit_f32("rpca", L, M * N);
     ac.pixels = PX; ac.bins = BINS; ac.frames = T; ac.max_iter = 15;
     dt_check(avloc_rpca_av_query(&ac, &ob, &sb), "av query");
-    amem = dt_buf(ob); ascr = dt_buf(sb);
+    amem = rel_buf(ob); ascr = rel_buf(sb);
     dt_check(avloc_rpca_av_init(&av, &ac, amem, ob), "av init");
     dt_check(avloc_rpca_av_state_query(&av, &stb), "state query");
-    smem = dt_buf(stb);
+    smem = rel_buf(stb);
     dt_check(avloc_rpca_av_state_init(&st, &av, smem, stb), "state init");
     dt_check(avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, ascr, sb), "av solve");
     dt_emit_f32("rpca_av", st.Pv, PX * T);
@@ -320,25 +303,25 @@ static void dt_nn(void)
     double *all;
     if (!f) { fprintf(stderr, "cannot open tests/golden/nn/resnet_audio.safetensors (run from the repo root)\n"); dt_failed = 1; return; }
     fseek(f, 0, SEEK_END); size = ftell(f); fseek(f, 0, SEEK_SET);
-    file = (unsigned char *)dt_buf((size_t)size);
+    file = (unsigned char *)rel_buf((size_t)size);
     if (fread(file, 1, (size_t)size, f) != (size_t)size) { fclose(f); dt_failed = 1; free(file); return; }
     fclose(f);
     dt_check(avloc_nn_query(file, (size_t)size, &ob), "nn query");
-    mem = dt_buf(ob);
+    mem = rel_buf(ob);
     dt_check(avloc_nn_init(&net, file, (size_t)size, mem, ob), "nn init");
     if (net.n_inputs > 8 || net.n_outputs > 8) { dt_failed = 1; return; }
     for (k = 0; k < net.n_inputs; k++) {
         avloc_nn_input_info(&net, k, &ti);
-        in[k] = dt_signal(ti.numel, (unsigned)(k + 7));
+        in[k] = rel_signal(ti.numel, (unsigned)(k + 7));
     }
     for (k = 0; k < net.n_outputs; k++) {
         avloc_nn_output_info(&net, k, &ti);
-        out[k] = (float *)dt_buf(ti.numel * sizeof(float));
+        out[k] = (float *)rel_buf(ti.numel * sizeof(float));
         total += ti.numel;
     }
-    arena = dt_buf(net.arena_bytes); scr = dt_buf(net.scratch_bytes);
+    arena = rel_buf(net.arena_bytes); scr = rel_buf(net.scratch_bytes);
     dt_check(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), "nn run");
-    all = (double *)dt_buf(total * sizeof(double));
+    all = (double *)rel_buf(total * sizeof(double));
     total = 0;
     for (k = 0; k < net.n_outputs; k++) {
         size_t i;
@@ -363,9 +346,9 @@ static void dt_array(void)
     c.n_mics = 4; c.mic_xyz = xyz; c.rows = 6; c.cols = 8; c.n_mfcc = 6; c.n_mels = 20;
     nd = c.rows * c.cols;
     dt_check(avloc_array_query_f32(&c, &ob, &sb), "array query");
-    mem = dt_buf(ob); scr = dt_buf(sb);
-    x = dt_signal(c.frame_length * c.n_mics, 41);
-    img = (float *)dt_buf(nd * c.n_mfcc * sizeof(float));
+    mem = rel_buf(ob); scr = rel_buf(sb);
+    x = rel_signal(c.frame_length * c.n_mics, 41);
+    img = (float *)rel_buf(nd * c.n_mfcc * sizeof(float));
     dt_check(avloc_array_init_f32(&a, &c, mem, ob), "array init");
     dt_check(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, scr, sb), "array mfcc");
     dt_emit_f32("array_mfcc", img, nd * c.n_mfcc);
@@ -385,7 +368,7 @@ static double *dt_read(const char *dir, const char *module, size_t *n)
     f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END); sz = ftell(f); fseek(f, 0, SEEK_SET);
-    v = (double *)dt_buf((size_t)sz);
+    v = (double *)rel_buf((size_t)sz);
     *n = (size_t)sz / sizeof(double);
     if (fread(v, sizeof(double), *n, f) != *n) { free(v); v = NULL; }
     fclose(f);
