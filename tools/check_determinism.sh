@@ -57,10 +57,12 @@ fi
 build_one() { # name cc flags libs
     "$2" $FLAGS $3 -o "$OUT/det-$1" "$SRC" $4 -lm
 }
-export -f build_one
-export OUT SRC FLAGS
-printf '%s\n' "${variants[@]}" | tr '|' '\t' |
-    xargs -P 2 -d '\n' -I{} bash -c 'IFS=$'"'"'\t'"'"' read -r n c f l r <<<"{}"; build_one "$n" "$c" "$f" "$l"'
+for v in "${variants[@]}"; do # two builds at a time
+    IFS='|' read -r name cc flags libs runner <<<"$v"
+    build_one "$name" "$cc" "$flags" "$libs" &
+    if [ "$(jobs -r | wc -l)" -ge 2 ]; then wait -n; fi
+done
+wait
 
 ref="$OUT/det-gcc-O2"
 fail=0
