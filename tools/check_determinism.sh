@@ -20,19 +20,22 @@ mkdir -p "$OUT"
 SRC=tools/determinism.c
 FLAGS="-std=c99 -Wall -Wextra -pedantic -g0"
 
-# Relative tolerance per module (max |diff| / max |ref|). Builds may differ
-# in FMA contraction (clang contracts a*b+c in C by default, gcc -std=c99
-# does not), vector width, the FFT and BLAS back-ends; iterative solvers
-# (EM, RPCA ADMM, the truncated SVD) carry the float rounding of their
-# inputs through many steps, and the MP coder's atom choices could flip on a
-# near tie (then whole atoms differ: a failure worth looking at).
-tol_of() {
+# Relative tolerance per module (max |diff| / max |ref|). Outputs differ
+# where the arithmetic does: the portable kernels (AVLOC_NO_SIMD) against
+# AVX2, NEON on AArch64, the FFTW3 and CBLAS back-ends. On x86-64, gcc and
+# clang at -O0..-O3 gave bit-identical outputs when measured (same run-time
+# dispatched kernels); the tolerance still allows for a compiler that
+# contracts or reorders differently. Iterative solvers (EM, RPCA ADMM)
+# carry the rounding through many steps; an MP atom choice flipping on a
+# near tie would change whole atoms (a failure worth looking at).
+tol_of() { # measured maxima in docs/reliability.md; about 10x or more above them
     case "$1" in
-        fft_real|fft_bluestein|stft|gemm|svd|tsvd) echo 1e-5 ;;
-        logmel|mfcc|array_mfcc|nn_resnet|binaural) echo 1e-4 ;;
-        gcc_phat|mp) echo 1e-4 ;;
-        gllim|rpca|rpca_av) echo 1e-3 ;;
-        *) echo 1e-6 ;;
+        fft_real|fft_bluestein|stft|gemm|svd|tsvd|gcc_phat) echo 1e-5 ;;
+        logmel|mfcc|array_mfcc|nn_resnet|rpca|rpca_av) echo 1e-5 ;;
+        binaural) echo 5e-5 ;;
+        mp) echo 1e-6 ;;
+        gllim) echo 1e-9 ;;
+        *) echo 0 ;;
     esac
 }
 
