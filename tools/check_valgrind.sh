@@ -36,7 +36,7 @@ for t in $TESTS; do
         echo "check_valgrind: $t clean ($(( $(date +%s) - start )) s; $(tail -n 1 "$BUILD/tests/$t.vg.log"))"
     else
         echo "check_valgrind: $t FAILED under memcheck:" >&2
-        grep -E "==[0-9]+==|FAIL" "$BUILD/tests/$t.vg.log" | head -40 >&2
+        { grep -E "==[0-9]+==|FAIL" "$BUILD/tests/$t.vg.log" || tail -n 5 "$BUILD/tests/$t.vg.log"; } | head -40 >&2 || true
         fail=1
     fi
 done
