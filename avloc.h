@@ -431,6 +431,14 @@ static inline int avloc__nan_f64(double x)
     memcpy(&u, &x, sizeof u);
     return (u & 0x7fffffffffffffffu) > 0x7ff0000000000000u;
 }
+/* A quiet NaN from its bits (0.0/0.0 may be folded away under -ffast-math). */
+static inline double avloc__qnan_f64(void)
+{
+    uint64_t u = 0x7ff8000000000000u;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
 static inline int avloc__finite_f64(double x)
 {
     uint64_t u;
@@ -976,7 +984,8 @@ AVLOC_API const char *avloc_result_str(avloc_result r);
 
 /* ------------------------------------------------- overflow-checked sizes */
 
-/* *out = a*b (or a+b); returns 0 and leaves *out untouched on overflow. */
+/* *out = a*b (or a+b); returns 0 and leaves *out untouched on overflow.
+   out may be NULL (only the overflow test). */
 AVLOC_API int avloc_size_mul(size_t a, size_t b, size_t *out);
 AVLOC_API int avloc_size_add(size_t a, size_t b, size_t *out);
 
@@ -1001,10 +1010,12 @@ AVLOC_API void avloc_arena_init(avloc_arena *a, void *mem, size_t size);
 AVLOC_API void *avloc_arena_push(avloc_arena *a, size_t count, size_t elem, size_t align);
 /* AVLOC_OK if every push so far fitted, AVLOC_ERR_WORKSPACE if not,
    AVLOC_ERR_OVERFLOW if a size overflowed. In measure mode: AVLOC_OK unless
-   overflow. */
+   overflow; AVLOC_ERR_NULL for a == NULL (init and push ignore a NULL a;
+   push then returns NULL). */
 AVLOC_API avloc_result avloc_arena_status(const avloc_arena *a);
 /* Bytes needed so far, padded so that the caller may pass memory with any
-   alignment (the worst-case alignment slack is included). */
+   alignment (the worst-case alignment slack is included); (size_t)-1 after
+   an overflow or for a == NULL. */
 AVLOC_API size_t avloc_arena_needed(const avloc_arena *a);
 
 #define AVLOC_PUSH(arena, type, count) \
@@ -1019,18 +1030,23 @@ typedef avloc_result (*avloc_layout_fn)(avloc_arena *a, void *obj, const void *c
 /* Runs layout(obj = NULL) on a measuring arena. On success stores the bytes
    the object needs in *obj_bytes and its scratch in *scratch_bytes (either
    may be NULL); on failure returns the layout's error and stores nothing.
-   Does not validate cfg: callers check their inputs first. */
+   Does not validate cfg: callers check their inputs first (a NULL layout
+   gives AVLOC_ERR_NULL). */
 AVLOC_API avloc_result avloc_layout_query(avloc_layout_fn layout, const void *cfg,
                                           size_t *obj_bytes, size_t *scratch_bytes);
 /* Zeroes the obj_size bytes at obj, lays the object out over mem, and zeroes
    it again on failure (so a failed init leaves no dangling pointers). The
-   caller checks obj and mem for NULL and validates cfg first. */
+   caller validates cfg first; a NULL layout or obj, or mem NULL with
+   mem_bytes > 0, gives AVLOC_ERR_NULL with nothing written (mem NULL with 0
+   bytes runs the layout as a query would: avloc_nn.h uses that to learn
+   why a file fails). */
 AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size_t obj_size,
                                          const void *cfg, void *mem, size_t mem_bytes);
 
 /* ----------------------------------------------------------- finite checks */
 
-/* 1 if all n values are finite (no NaN, no infinity). */
+/* 1 if all n values are finite (no NaN, no infinity); x == NULL with n > 0
+   counts as not finite (0). */
 AVLOC_API int avloc_all_finite_f32(const float *x, size_t n);
 AVLOC_API int avloc_all_finite_f64(const double *x, size_t n);
 
@@ -1041,7 +1057,10 @@ AVLOC_API int avloc_all_finite_f64(const double *x, size_t n);
 
 /* In-place Cholesky A = L L^T of an n x n SPD matrix (lower triangle used and
    overwritten with L; the strict upper triangle is zeroed). Returns
-   AVLOC_ERR_NUMERIC if A is not positive definite. */
+   AVLOC_ERR_NUMERIC if A is not positive definite (or holds a NaN),
+   AVLOC_ERR_NULL for A == NULL (n > 0), AVLOC_ERR_SIZE for lda < n; n == 0
+   is a no-op. The three helpers below have no error channel: a NULL matrix
+   makes solve and inverse no-ops and logdet NaN. */
 AVLOC_API avloc_result avloc_chol_f64(double *A, size_t n, size_t lda);
 /* Solve L L^T X = B in place (B is n x m, row-major with ldb). */
 AVLOC_API void avloc_chol_solve_f64(const double *L, size_t n, size_t lda,
@@ -1148,7 +1167,9 @@ AVLOC_API avloc_result avloc_sylvester_sym_f64(size_t k, size_t t, const double 
                                                double *C, size_t ldc, void *scratch, size_t bytes);
 /* The diagonal step both Sylvester solvers share: X[i][j] /= mu_i + nu_j
    (X k x t, row stride ldx), or AVLOC_ERR_NUMERIC (X untouched) when some
-   |mu_i + nu_j| <= 1e-14 (max |mu| + max |nu|), i.e. the equation is singular. */
+   |mu_i + nu_j| <= 1e-14 (max |mu| + max |nu|), i.e. the equation is singular.
+   AVLOC_ERR_NULL for a NULL pointer, AVLOC_ERR_SIZE for ldx < t; k or t == 0
+   is a no-op. */
 AVLOC_API avloc_result avloc_sylvester_diag_f64(double *X, size_t k, size_t t, size_t ldx,
                                                 const double *mu, const double *nu);
 
@@ -1225,7 +1246,9 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
                                      float *out, size_t ldo, size_t *rank);
 #endif /* !AVLOC_NO_LINALG */
 
-/* log(sum(exp(x))) computed stably; -INFINITY for n == 0. */
+/* log(sum(exp(x))) computed stably; -INFINITY for n == 0, NaN for x == NULL
+   with n > 0 (a NaN in x propagates as IEEE arithmetic does; not under
+   -ffast-math). */
 AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
 
 /* ============================================================ safetensors */
@@ -1397,7 +1420,8 @@ AVLOC_API avloc_result avloc_st_meta_len(const avloc_st_reader *r, const char *k
    string (avloc_nn.h's graph) and read it in place, without a copy: the raw
    (still escaped) body of a metadata value, pointing into the header, and
    the decoder of one character of such a body (advances *p; returns the
-   UTF-8 byte count written to out, 0 if malformed). */
+   UTF-8 byte count written to out, 0 if malformed or if p, *p, end or out
+   is NULL). */
 AVLOC_API avloc_result avloc_st_meta_raw(const avloc_st_reader *r, const char *key, const char **raw,
                                          size_t *raw_len);
 AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char out[4]);
@@ -1479,19 +1503,20 @@ AVLOC_API const char *avloc_result_str(avloc_result r)
 AVLOC_API int avloc_size_mul(size_t a, size_t b, size_t *out)
 {
     if (a != 0 && b > (size_t)-1 / a) return 0;
-    *out = a * b;
+    if (out) *out = a * b;
     return 1;
 }
 
 AVLOC_API int avloc_size_add(size_t a, size_t b, size_t *out)
 {
     if (b > (size_t)-1 - a) return 0;
-    *out = a + b;
+    if (out) *out = a + b;
     return 1;
 }
 
 AVLOC_API void avloc_arena_init(avloc_arena *a, void *mem, size_t size)
 {
+    if (!a) return;
     a->base = (unsigned char *)mem;
     a->size = mem ? size : 0;
     a->used = 0;
@@ -1501,7 +1526,7 @@ AVLOC_API void avloc_arena_init(avloc_arena *a, void *mem, size_t size)
 AVLOC_API void *avloc_arena_push(avloc_arena *a, size_t count, size_t elem, size_t align)
 {
     size_t bytes, start, end, addr, pad;
-    if (a->overflow) return NULL;
+    if (!a || a->overflow) return NULL;
     /* Alignments above AVLOC_ALIGN are clamped: the slack that
        avloc_arena_needed adds for an unaligned base covers AVLOC_ALIGN only. */
     if (align == 0 || (align & (align - 1)) != 0 || align > AVLOC_ALIGN) align = AVLOC_ALIGN;
@@ -1521,6 +1546,7 @@ AVLOC_API void *avloc_arena_push(avloc_arena *a, size_t count, size_t elem, size
 
 AVLOC_API avloc_result avloc_arena_status(const avloc_arena *a)
 {
+    if (!a) return AVLOC_ERR_NULL;
     if (a->overflow) return AVLOC_ERR_OVERFLOW;
     if (a->base && a->used > a->size) return AVLOC_ERR_WORKSPACE;
     return AVLOC_OK;
@@ -1529,7 +1555,7 @@ AVLOC_API avloc_result avloc_arena_status(const avloc_arena *a)
 AVLOC_API size_t avloc_arena_needed(const avloc_arena *a)
 {
     size_t n;
-    if (a->overflow || !avloc_size_add(a->used, AVLOC_ALIGN, &n)) return (size_t)-1;
+    if (!a || a->overflow || !avloc_size_add(a->used, AVLOC_ALIGN, &n)) return (size_t)-1;
     return n;
 }
 
@@ -1539,6 +1565,7 @@ AVLOC_API avloc_result avloc_layout_query(avloc_layout_fn layout, const void *cf
     avloc_arena a;
     size_t sb = 0;
     avloc_result r;
+    if (!layout) return AVLOC_ERR_NULL;
     avloc_arena_init(&a, NULL, 0);
     r = layout(&a, NULL, cfg, &sb);
     if (r != AVLOC_OK) return r;
@@ -1553,6 +1580,7 @@ AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size
     avloc_arena a;
     size_t sb = 0;
     avloc_result r;
+    if (!layout || !obj || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
     memset(obj, 0, obj_size);
     avloc_arena_init(&a, mem, mem_bytes);
     r = layout(&a, obj, cfg, &sb);
@@ -1580,6 +1608,7 @@ static uint32_t avloc__nonfinite_bits(const float *x, size_t m)
 AVLOC_API int avloc_all_finite_f32(const float *x, size_t n)
 {
     size_t i = 0;
+    if (!x) return n == 0;
     for (; i + 256 <= n; i += 256)
         if (avloc__nonfinite_bits(x + i, 256)) return 0;
     return !avloc__nonfinite_bits(x + i, n - i);
@@ -1588,6 +1617,7 @@ AVLOC_API int avloc_all_finite_f32(const float *x, size_t n)
 AVLOC_API int avloc_all_finite_f64(const double *x, size_t n)
 {
     size_t i;
+    if (!x) return n == 0;
     for (i = 0; i < n; i++)
         if (!avloc__finite_f64(x[i])) return 0;
     return 1;
@@ -1596,10 +1626,13 @@ AVLOC_API int avloc_all_finite_f64(const double *x, size_t n)
 AVLOC_API avloc_result avloc_chol_f64(double *A, size_t n, size_t lda)
 {
     size_t i, j, k;
+    if (n == 0) return AVLOC_OK;
+    if (!A) return AVLOC_ERR_NULL;
+    if (lda < n) return AVLOC_ERR_SIZE;
     for (j = 0; j < n; j++) {
         double d = A[j * lda + j];
         for (k = 0; k < j; k++) d -= A[j * lda + k] * A[j * lda + k];
-        if (!(d > 0.0)) return AVLOC_ERR_NUMERIC; /* also catches NaN */
+        if (!(d > 0.0) || !avloc__finite_f64(d)) return AVLOC_ERR_NUMERIC; /* NaN on the bits (-ffast-math) */
         d = sqrt(d);
         A[j * lda + j] = d;
         for (i = j + 1; i < n; i++) {
@@ -1616,6 +1649,7 @@ AVLOC_API void avloc_chol_solve_f64(const double *L, size_t n, size_t lda,
                                     double *B, size_t m, size_t ldb)
 {
     size_t i, k, c;
+    if (!L || !B) return; /* no error channel: a NULL is a no-op */
     for (c = 0; c < m; c++) {
         for (i = 0; i < n; i++) { /* forward: L z = b */
             double s = B[i * ldb + c];
@@ -1634,6 +1668,7 @@ AVLOC_API double avloc_chol_logdet_f64(const double *L, size_t n, size_t lda)
 {
     double s = 0.0;
     size_t i;
+    if (!L && n > 0) return avloc__qnan_f64();
     for (i = 0; i < n; i++) s += log(L[i * lda + i]);
     return 2.0 * s;
 }
@@ -1642,6 +1677,7 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
                                       double *Ainv, size_t ldi)
 {
     size_t i, j;
+    if (!L || !Ainv) return; /* no error channel: a NULL is a no-op */
     for (i = 0; i < n; i++)
         for (j = 0; j < n; j++) Ainv[i * ldi + j] = (i == j) ? 1.0 : 0.0;
     avloc_chol_solve_f64(L, n, lda, Ainv, n, ldi);
@@ -2142,6 +2178,9 @@ AVLOC_API avloc_result avloc_sylvester_diag_f64(double *X, size_t k, size_t t, s
 {
     size_t i, j;
     double big = 0.0;
+    if (k == 0 || t == 0) return AVLOC_OK;
+    if (!X || !mu || !nu) return AVLOC_ERR_NULL;
+    if (ldx < t) return AVLOC_ERR_SIZE;
     for (i = 0; i < k; i++) if (fabs(mu[i]) > big) big = fabs(mu[i]);
     {
         double bn = 0.0;
@@ -2454,8 +2493,9 @@ AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n)
 {
     double mx = -HUGE_VAL, s = 0.0;
     size_t i;
-    for (i = 0; i < n; i++) if (x[i] > mx) mx = x[i];
     if (n == 0) return -HUGE_VAL;
+    if (!x) return avloc__qnan_f64();
+    for (i = 0; i < n; i++) if (x[i] > mx) mx = x[i];
     /* all -inf: log 0 = -inf, not NaN from -inf - -inf (+inf stays +inf). On the
        bits: a comparison with an infinity is folded away under -ffast-math */
     if (!avloc__finite_f64(mx)) return mx;
@@ -3384,7 +3424,7 @@ AVLOC_API int avloc_st_json_char(const char **p, const char *end, unsigned char 
 {
     const unsigned char *q;
     int n;
-    if (!p || !*p || !end || *p >= end) return 0;
+    if (!p || !*p || !end || !out || *p >= end) return 0;
     q = (const unsigned char *)*p;
     n = avloc__st_dec(&q, (const unsigned char *)end, out);
     if (n) *p = (const char *)q;

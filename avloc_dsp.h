@@ -381,9 +381,14 @@ AVLOC_API double avloc_mel_to_hz(double mel, avloc_mel_scale scale);
 AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes);
 AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel);
-/* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T */
+/* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T.
+   Errors: NULL, STATE (not initialised), SIZE (n_frames 0), OVERFLOW (the
+   matrices' byte counts overflow size_t). A linear map: NaN/Inf in spec are
+   not checked, they reach the bands that weight them. avloc_mfcc_apply_f32
+   and avloc_mfcc_invert_f32 below have the same errors and NaN behaviour. */
 AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float *spec, size_t n_frames, float *out);
-/* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T). */
+/* The dense n_mels x n_bins filterbank (librosa's mel() / melscale_fbanks^T).
+   fb_len (floats) below n_mels * n_bins: AVLOC_ERR_SIZE, fb untouched. */
 AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, size_t fb_len);
 
 /* MCU-READY TABLES (as CMSIS-DSP's const filterbank tables). The init above
@@ -696,7 +701,8 @@ AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_sa
    peak 0, AVLOC_NO_ACTIVE_POINTS. */
 AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                            float *delay, float *peak, void *scratch, size_t scratch_bytes);
-/* Every frame of a signal: delays[t], peaks[t] (either may be NULL), n_frames from avloc_gcc_frames(). */
+/* Every frame of a signal: delays[t], peaks[t] (either may be NULL, not both:
+   AVLOC_ERR_NULL), n_frames from avloc_gcc_frames(). */
 AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes);
@@ -723,7 +729,10 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
    Vector v (v = 0..count-1) has its element i at x[v * dist + i * stride]:
    rows of a row-major matrix: stride 1, dist ld; columns: stride ld, dist 1.
    in == out with the same layout (in place) is allowed. The object is
-   read-only after init; per-call scratch of the size query gives. */
+   read-only after init; per-call scratch of the size query gives.
+   Errors: NULL (d, in, out, scratch), STATE (d not initialised), SIZE (count
+   0, a stride 0), OVERFLOW (the vectors' extent overflows size_t),
+   WORKSPACE. A linear map: NaN/Inf in the input are not checked. */
 typedef struct avloc_dct_config {
     size_t n;             /* transform length (>= 1) */
 } avloc_dct_config;
@@ -882,7 +891,8 @@ AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const flo
                                              float *power, void *scratch, size_t scratch_bytes);
 /* maps (n_bands x n_dirs): the power summed over n_bands equal runs of the
    band's bins (run b: bins [b*n_band/n_bands, (b+1)*n_band/n_bands)); with
-   AVLOC_ARRAY_PHAT and n_bands = 1 this is the SRP-PHAT map. */
+   AVLOC_ARRAY_PHAT and n_bands = 1 this is the SRP-PHAT map. A sum: NaN/Inf
+   in power are not checked (they reach their band). */
 AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const float *power, size_t n_bands,
                                              float *maps);
 /* img: n_dirs x n_mfcc acoustic image; power (optional, n_dirs x n_band) gets P. */
@@ -2822,6 +2832,15 @@ AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc
     return AVLOC_OK;
 }
 
+/* AVLOC_OK if an n_rows x width float matrix has a byte count that fits
+   size_t, else AVLOC_ERR_OVERFLOW (a frame count no buffer can hold). */
+static avloc_result avloc__rows_fit_f32(size_t n_rows, size_t width)
+{
+    size_t e;
+    return avloc_size_mul(n_rows, width, &e) && avloc_size_mul(e, sizeof(float), &e) ? AVLOC_OK
+                                                                                     : AVLOC_ERR_OVERFLOW;
+}
+
 static void avloc__mel_row(const avloc_mel_f32 *mel, const float *p, float *o)
 {
     size_t b, k;
@@ -2849,6 +2868,8 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
     if (!mel || !spec || !out) return AVLOC_ERR_NULL;
     if (!mel->weights) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
+    if (avloc__rows_fit_f32(n_frames, mel->n_bins > mel->n_mels ? mel->n_bins : mel->n_mels) != AVLOC_OK)
+        return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < n_frames; t++) avloc__mel_row(mel, spec + t * mel->n_bins, out + t * mel->n_mels);
     return AVLOC_OK;
 }
@@ -3077,6 +3098,7 @@ AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float
     if (!m || !logmel || !mfcc) return AVLOC_ERR_NULL;
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
+    if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < n_frames; t++) avloc__mfcc_row(m, logmel + t * m->n_mels, mfcc + t * m->n_mfcc);
     return AVLOC_OK;
 }
@@ -3087,6 +3109,7 @@ AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const floa
     if (!m || !mfcc || !logmel) return AVLOC_ERR_NULL;
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
+    if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < n_frames; t++) {
         const float *c = mfcc + t * m->n_mfcc;
         float *x = logmel + t * m->n_mels;
@@ -4240,15 +4263,27 @@ AVLOC_API void avloc_dct_destroy(avloc_dct *d)
 }
 
 /* Checks shared by both directions; lays the scratch out. */
+/* 1 if the last element of count vectors of n doubles laid out with stride
+   and dist, (count-1)*dist + (n-1)*stride, and its byte offset fit size_t
+   (else no buffer can hold them: the index arithmetic would wrap). */
+static int avloc__dct_extent_ok(size_t count, size_t dist, size_t n, size_t stride)
+{
+    size_t a, b;
+    return avloc_size_mul(count - 1, dist, &a) && avloc_size_mul(n - 1, stride, &b) &&
+           avloc_size_add(a, b, &a) && avloc_size_add(a, 1, &a) && avloc_size_mul(a, sizeof(double), &a);
+}
+
 static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, const double *in, size_t istride,
-                                          double *out, size_t ostride, void *scratch, size_t bytes,
-                                          avloc__dct_scr *s)
+                                          size_t idist, double *out, size_t ostride, size_t odist,
+                                          void *scratch, size_t bytes, avloc__dct_scr *s)
 {
     avloc_arena a;
     memset(s, 0, sizeof *s);
     if (!d || !in || !out || !scratch) return AVLOC_ERR_NULL;
     if (!d->ready) return AVLOC_ERR_STATE;
     if (count == 0 || istride == 0 || ostride == 0) return AVLOC_ERR_SIZE;
+    if (!avloc__dct_extent_ok(count, idist, d->n, istride) || !avloc__dct_extent_ok(count, odist, d->n, ostride))
+        return AVLOC_ERR_OVERFLOW;
     avloc_arena_init(&a, scratch, bytes);
     avloc__dct_scratch_layout(&a, d->n, d->fft.scratch_bytes, s);
     return avloc_arena_status(&a);
@@ -4296,7 +4331,7 @@ static avloc_result avloc__dct_run(const avloc_dct *d, size_t count, const doubl
 {
     avloc__dct_scr s;
     size_t v, i;
-    avloc_result r = avloc__dct_call_check(d, count, in, istride, out, ostride, scratch, bytes, &s);
+    avloc_result r = avloc__dct_call_check(d, count, in, istride, idist, out, ostride, odist, scratch, bytes, &s);
     if (r != AVLOC_OK) return r;
     for (v = 0; v < count; v++) {
         const double *x = in + v * idist;

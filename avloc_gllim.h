@@ -435,7 +435,8 @@ AVLOC_API avloc_phat_model avloc_phat_model_default(void);
    n_train, leaves the other fields. AVLOC_ERR_NUMERIC when every delay is
    the same (no line can be fitted), NONFINITE for NaN/Inf input. */
 AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *delays, const double *u, size_t n);
-/* u for a delay in samples (NaN in, NaN out: a silent clip has no delay). */
+/* u for a delay in samples (NaN in, NaN out: a silent clip has no delay;
+   NaN for m == NULL). */
 AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay);
 #ifndef AVLOC_NO_SAFETENSORS
 /* Model files (safetensors, in caller memory): tensor "line" F64 [2] =
@@ -2340,6 +2341,7 @@ AVLOC_API avloc_result avloc_phat_fit_f64(avloc_phat_model *m, const double *del
 
 AVLOC_API double avloc_phat_pixel(const avloc_phat_model *m, double delay)
 {
+    if (!m) return avloc__qnan_f64();
     return m->slope * delay + m->intercept;
 }
 

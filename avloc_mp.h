@@ -143,7 +143,8 @@ typedef struct avloc_mp_atom {
     float ca, cv;    /* audio and video coefficients */
 } avloc_mp_atom;
 
-/* Video frame where the kernel placed at audio offset n starts. */
+/* Video frame where the kernel placed at audio offset n starts (0 for a
+   NULL cfg or rates that are not positive; saturates at SIZE_MAX). */
 AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n);
 
 /* Checks the config (sizes, rates, kernel inside the signal) and returns the
@@ -151,8 +152,9 @@ AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n);
 AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_offsets,
                                           size_t *n_frames);
 
-/* Normalise each modality of each kernel to unit l2 norm (a zero kernel is
-   left zero and gives AVLOC_ERR_NUMERIC after all others are done). */
+/* Normalise each modality of each kernel to unit l2 norm (a zero kernel, or
+   one holding NaN/Inf, is left as it is and gives AVLOC_ERR_NUMERIC after all
+   others are done). */
 AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc_mp_dict *dict);
 
 /* The reference coder: direct inner products, full rescan each step.
@@ -263,7 +265,8 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    inside a win_w x win_h window centred on the maximum (the kernel's size is
    a good window), so that a second, weaker region elsewhere (a distracter)
    does not pull the centre between the two. Returns 0 (u, v untouched) when
-   the frame has no heat. */
+   the frame has no heat, an infinite maximum, a NULL pointer or a pixel
+   count that overflows size_t (NaN pixels are ignored). */
 AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
                                         size_t win_h, double *u, double *v);
 
@@ -317,7 +320,13 @@ AVLOC_API avloc_mp_config avloc_mp_config_default(void)
 
 AVLOC_API size_t avloc_mp_frame_of(const avloc_mp_config *cfg, size_t n)
 {
-    return (size_t)floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
+    double f;
+    /* a double outside size_t (or NaN) converted to size_t is undefined */
+    if (!cfg || !avloc__finite_f64(cfg->audio_rate) || !avloc__finite_f64(cfg->video_fps) ||
+        !(cfg->audio_rate > 0) || !(cfg->video_fps > 0))
+        return 0;
+    f = floor((double)n * cfg->video_fps / cfg->audio_rate + 0.5);
+    return f < (double)SIZE_MAX ? (size_t)f : SIZE_MAX;
 }
 
 static size_t avloc__mp_kv(const avloc_mp_config *c) /* video kernel values */
@@ -335,7 +344,9 @@ AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_
 {
     size_t nr, t, s;
     if (!cfg) return AVLOC_ERR_NULL;
-    if (!(cfg->audio_rate > 0) || !(cfg->video_fps > 0) || cfg->audio_rate > 1e7 || cfg->video_fps > 1e4)
+    /* NaN tested on the bits: -ffast-math folds the comparisons */
+    if (!avloc__finite_f64(cfg->audio_rate) || !avloc__finite_f64(cfg->video_fps) || !(cfg->audio_rate > 0) ||
+        !(cfg->video_fps > 0) || cfg->audio_rate > 1e7 || cfg->video_fps > 1e4)
         return AVLOC_ERR_PARAM;
     if (!cfg->kernels || !cfg->audio_len || !cfg->kernel_t || !cfg->kernel_h || !cfg->kernel_w ||
         !cfg->audio_samples || !cfg->frames || !cfg->height || !cfg->width)
@@ -470,7 +481,7 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
     if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
         return r;
-    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     *n_atoms = 0;
     kv = avloc__mp_kv(cfg);
     if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
@@ -1047,7 +1058,7 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     cfg = &c->cfg;
     if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
         return r;
-    if (!(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
     *n_atoms = 0;
     kv = avloc__mp_kv(cfg);
@@ -1321,7 +1332,9 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     int keep_score;
     if (!c || !dict || !dict->audio || !dict->video || !audio || !video || !lc || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_learn_query(c, lc, &need)) != AVLOC_OK) return r;
-    if (!(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(lc->eta) || !avloc__finite_f64(lc->tol) || !avloc__finite_f64(lc->eta_halflife) ||
+        !(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0))
+        return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))
         return AVLOC_ERR_NONFINITE;
@@ -1380,10 +1393,10 @@ AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t
     size_t i, n = height * width, at = 0, y, x, y0, y1, x0, x1;
     float mx = 0;
     double sw = 0, su = 0, sv = 0;
-    if (!heat || !u || !v) return 0;
+    if (!heat || !u || !v || !avloc_size_mul(height, width, &n)) return 0;
     for (i = 0; i < n; i++)
         if (heat[i] > mx) { mx = heat[i]; at = i; }
-    if (!(mx > 0)) return 0;
+    if (!(mx > 0) || !avloc__finite_f32(mx)) return 0; /* an infinite peak has no centre */
     y = at / width; x = at % width;
     y0 = y > win_h / 2 ? y - win_h / 2 : 0; y1 = y + win_h / 2 + 1 < height ? y + win_h / 2 + 1 : height;
     x0 = x > win_w / 2 ? x - win_w / 2 : 0; x1 = x + win_w / 2 + 1 < width ? x + win_w / 2 + 1 : width;
@@ -1456,7 +1469,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     if (!video || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_whiten_query(height, width, &need)) != AVLOC_OK) return r;
     if (!frames || frames > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
-    if (!(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(f0) || !(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     hw = height * width;
     if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;

@@ -236,7 +236,11 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      `box` pixels (mean over the part inside the image; box 1: none), then
      pixel p is sounding when smoothed[p] >= thresh * max(smoothed), then
      upsampled by `down` (nearest). Defaults (pipeline) box 7 at 64 x 64,
-     thresh 0.3, chosen on training scenes (docs/rpca.md). tmp: h*w floats. */
+     thresh 0.3, chosen on training scenes (docs/rpca.md). tmp: h*w floats.
+   Errors: NULL, SIZE (a zero size, down larger than the frame, H < h*down or
+   W < w*down), OVERFLOW (an array's byte count overflows size_t), PARAM
+   (rates, thresh outside [0, 1]), NONFINITE (NaN/Inf in the video, the
+   pooled audio or the map; the map function propagates them). */
 AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
                                             size_t down, float *V);
 AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
@@ -1292,6 +1296,14 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
 
 /* --------------------------------------------------------------- pipeline */
 
+/* 1 if an a x b x c float array has a byte count that fits size_t (the
+   building blocks index whole clips with a single size_t). */
+static int avloc__rpca_fits3(size_t a, size_t b, size_t c)
+{
+    size_t e;
+    return avloc_size_mul(a, b, &e) && avloc_size_mul(e, c, &e) && avloc_size_mul(e, sizeof(float), &e);
+}
+
 AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
                                             size_t down, float *V)
 {
@@ -1299,6 +1311,7 @@ AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_
     double inv;
     if (!frames || !V) return AVLOC_ERR_NULL;
     if (T == 0 || down == 0 || H < down || W < down) return AVLOC_ERR_SIZE;
+    if (!avloc__rpca_fits3(T, H, W)) return AVLOC_ERR_OVERFLOW;
     h = H / down; w = W / down;
     inv = 1.0 / ((double)down * down);
     for (t = 0; t < T; t++) {
@@ -1320,11 +1333,18 @@ AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size
     size_t t, j, f;
     if (!mag || !A) return AVLOC_ERR_NULL;
     if (n_stft == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
-    if (!(hop_s > 0.0 && hop_s < 1e6) || !(fps > 0.0 && fps < 1e6)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(hop_s) || !avloc__finite_f64(fps) || !(hop_s > 0.0 && hop_s < 1e6) ||
+        !(fps > 0.0 && fps < 1e6))
+        return AVLOC_ERR_PARAM;
+    if (!avloc__rpca_fits3(n_stft, bins, 1) || !avloc__rpca_fits3(bins, T, 1)) return AVLOC_ERR_OVERFLOW;
     for (t = 0; t < T; t++) {
-        /* frames j with t/fps <= j hop_s < (t+1)/fps */
+        /* frames j with t/fps <= j hop_s < (t+1)/fps; clamped to n_stft before
+           the conversion (a tiny hop_s makes them too large for size_t) */
         double a = (double)t / fps / hop_s, b = (double)(t + 1) / fps / hop_s;
-        size_t j0 = (size_t)ceil(a), j1 = (size_t)ceil(b), cnt;
+        size_t j0, j1, cnt;
+        if (a > (double)n_stft) a = (double)n_stft;
+        if (b > (double)n_stft) b = (double)n_stft;
+        j0 = (size_t)ceil(a); j1 = (size_t)ceil(b);
         if (j1 > n_stft) j1 = n_stft;
         if (j0 >= j1) { /* no frame inside: the nearest one */
             j0 = (size_t)floor((a + b) * 0.5 + 0.5);
@@ -1338,7 +1358,7 @@ AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size
             A[f * T + t] = (float)(acc / (double)cnt);
         }
     }
-    return AVLOC_OK;
+    return avloc_all_finite_f32(A, bins * T) ? AVLOC_OK : AVLOC_ERR_NONFINITE;
 }
 
 AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map)
@@ -1346,6 +1366,7 @@ AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t
     size_t p, t;
     if (!Pv || !map) return AVLOC_ERR_NULL;
     if (pixels == 0 || T == 0) return AVLOC_ERR_SIZE;
+    if (!avloc__rpca_fits3(pixels, T, 1)) return AVLOC_ERR_OVERFLOW;
     for (p = 0; p < pixels; p++) {
         double acc = 0.0;
         for (t = 0; t < T; t++) acc += fabs((double)Pv[p * T + t]);
@@ -1375,8 +1396,11 @@ AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, 
     size_t y, x;
     double mx;
     if (!map || !mask || !tmp) return AVLOC_ERR_NULL;
-    if (h == 0 || w == 0 || down == 0 || box == 0 || H < h * down || W < w * down) return AVLOC_ERR_SIZE;
-    if (!(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
+    if (h == 0 || w == 0 || down == 0 || box == 0) return AVLOC_ERR_SIZE;
+    if (!avloc__rpca_fits3(h, down, 1) || !avloc__rpca_fits3(w, down, 1) || !avloc__rpca_fits3(H, W, 1))
+        return AVLOC_ERR_OVERFLOW;
+    if (H < h * down || W < w * down) return AVLOC_ERR_SIZE;
+    if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
     avloc__rpca_box(map, h, w, box, tmp);
     mx = avloc__rpca_maxabs(tmp, h * w);

@@ -588,6 +588,28 @@ MUTANTS = [
          new="mc->scale = htk_slaney ? AVLOC_MEL_HTK : AVLOC_MEL_SLANEY;",
          why="audio to map: the metadata's mel scale read the wrong way round",
          tests=["test_depth"]),
+    # bad-input matrix (issue 14 item 2): the checks added for it
+    dict(id="badin-mp-locate-inf", file="avloc_mp.h",
+         old="if (!(mx > 0) || !avloc__finite_f32(mx)) return 0;",
+         new="if (!(mx > 0)) return 0;",
+         why="an infinite heat peak is 'found' with NaN centres",
+         tests=["test_badinput"]),
+    dict(id="badin-dct-extent", file="avloc_dsp.h",
+         old="        return AVLOC_ERR_OVERFLOW;
+    avloc_arena_init(&a, scratch, bytes);
+    avloc__dct_scratch_layout",
+         new="        (void)0;
+    avloc_arena_init(&a, scratch, bytes);
+    avloc__dct_scratch_layout",
+         why="a DCT extent that overflows size_t wraps the index and writes out of bounds",
+         tests=["test_badinput"]),
+    dict(id="badin-layout-init-null", file="avloc.h",
+         old="    if (!layout || !obj || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
+",
+         new="    if (!layout || !obj) return AVLOC_ERR_NULL;
+",
+         why="avloc_layout_init accepts NULL memory with a non-zero size",
+         tests=["test_badinput"]),
 ]
 
 
