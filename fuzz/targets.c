@@ -382,7 +382,7 @@ static int fz_mp_dict(const uint8_t *data, size_t size)
             a[0] = 1.0f;
             v[0] = 1.0f;
             if (avloc_mp_coder_set_dict(&coder, &dict, scr, sb) == AVLOC_OK) {
-                avloc_result r = avloc_mp_code_f32(&coder, a, v, 4, 0.0f, atoms, &na, NULL, NULL, scr, sb);
+                avloc_result r = avloc_mp_code_f32(&coder, a, v, 4, 0.0f, atoms, &na, a, v, scr, sb); /* in place */
                 FZ_CHECK(r != AVLOC_OK || na <= 4, na);
             }
             avloc_mp_coder_destroy(&coder);
