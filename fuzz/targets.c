@@ -19,6 +19,7 @@
 #include "../avloc_rpca.h"
 #include "fuzz.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 /* ----------------------------------------------------------- input bytes */
@@ -103,15 +104,16 @@ static char fz_dir[512];
 
 static void fz_dir_remove(void)
 {
-    static const char *names[] = {"in.bin", "a.wav", "m.wav", "v.y4m", "f.ppm", "g.csv", "out.npy",
-                                  "out.png", "out.wav", "out.y4m", "out.safetensors", "o", "x"};
-    char path[600];
-    size_t i;
-    if (!fz_dir[0]) return;
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", fz_dir, names[i]);
+    char path[sizeof fz_dir + 260]; /* dir + '/' + d_name (at most 255) */
+    DIR *d;
+    struct dirent *e;
+    if (!fz_dir[0] || !(d = opendir(fz_dir))) return;
+    while ((e = readdir(d)) != NULL) { /* the CLI may write files of any name here */
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", fz_dir, e->d_name);
         remove(path);
     }
+    closedir(d);
     if (rmdir(fz_dir) != 0) fprintf(stderr, "fuzz: %s not empty, left in place\n", fz_dir);
 }
 
