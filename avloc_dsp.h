@@ -606,7 +606,9 @@ AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *c
 /* A TF point is active when |sL|^2+|sR|^2 > 0 and its dB value is >= the
    threshold (absolute, or clip max + threshold_db). Inactive points still get
    finite features (ILD uses |s|^2 + 1e-20, IPD of a zero product is (1, 0)).
-   The mask is repeated over the three parts of the vector. */
+   The mask is repeated over the three parts of the vector. Samples so
+   large that the float spectrum overflows (|x| near FLT_MAX / n_fft) give
+   AVLOC_ERR_NUMERIC, never non-finite features. */
 AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *cfg,
         const float *left, const float *right, size_t n_samples,
         float *features /* n_frames x D */, unsigned char *mask /* n_frames x D, 1 = active */,
@@ -3793,6 +3795,9 @@ AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_pla
         avloc__stft_gather(st, right, n_samples, t, frame);
         if ((r = avloc_fft_r2c_f32(&st->fft, frame, sr, fscr, fsb)) != AVLOC_OK) return r;
         fmax = avloc__binaural_frame(sl + cfg->first_bin, sr + cfg->first_bin, nb, ft, pt);
+        /* finite samples near FLT_MAX / n_fft overflow the float spectrum
+           (found by fuzz/ binaural): refuse rather than return Inf/NaN */
+        if (!avloc_all_finite_f32(ft, D)) return AVLOC_ERR_NUMERIC;
         if (cfg->threshold_relative)
             pmax = fmax > pmax ? fmax : pmax;
         else

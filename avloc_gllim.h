@@ -331,6 +331,9 @@ AVLOC_API void avloc_gllim_posterior_destroy(avloc_gllim_posterior *p);
 /* Every posterior function applies the model's tempering weight
    m->obs_weight (each active point counts that many times; 1 = the
    paper's Theorem 1), stored in and loaded from model files. */
+/* Every posterior function returns AVLOC_ERR_NUMERIC, never a NaN or
+   infinite mean / covariance, when the model's values are so large that
+   the computation overflows. */
 /* Theorem 1 from sufficient statistics (scratch: p->work). AVLOC_NO_ACTIVE_POINTS
    (positive) with the prior mixture (nu = pi, mu = c, V = Gamma) when
    n_active == 0. */
@@ -1795,6 +1798,13 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     for (k = 0; k < K; k++) { p->nu[k] = exp(p->nu[k] - mx); tot += p->nu[k]; }
     for (k = 0; k < K; k++) p->nu[k] /= tot;
     avloc__gl_moments(p);
+    /* a model with finite but huge values (a loaded file passes validation
+       with b = 1e180, found by fuzz/ gllim_model) overflows to Inf - Inf:
+       refuse instead of returning NaN */
+    for (i = 0; i < L; i++)
+        if (!avloc__finite_f64(p->mean[i])) return AVLOC_ERR_NUMERIC;
+    for (i = 0; i < L * L; i++)
+        if (!avloc__finite_f64(p->cov[i])) return AVLOC_ERR_NUMERIC;
     return AVLOC_OK;
 }
 

@@ -193,7 +193,9 @@ AVLOC_API void avloc_mp_coder_destroy(avloc_mp_coder *c);
    the next set_dict) and build the cross-correlation tables. */
 AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
                                                void *scratch, size_t scratch_bytes);
-/* The fast coder; same contract and outputs as avloc_mp_code_naive_f32. */
+/* The fast coder; same contract and outputs as avloc_mp_code_naive_f32.
+   Both return AVLOC_ERR_NUMERIC (atoms before it stay written) when finite
+   input is so large that a coefficient overflows float. */
 AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
                                          const float *video, size_t max_atoms, float threshold,
                                          avloc_mp_atom *atoms, size_t *n_atoms,
@@ -520,6 +522,7 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
             }
         }
         if (!(best > 0) || best < threshold) break;
+        if (!avloc__finite_f32(at.ca) || !avloc__finite_f32(at.cv)) return AVLOC_ERR_NUMERIC;
         atoms[i] = at;
         avloc__mp_subtract(cfg, dict->audio + at.k * cfg->audio_len, dict->video + at.k * kv, &at,
                            res_audio, res_video);
@@ -1071,6 +1074,9 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
         size_t b = s.tree[1], k = b / nf, f = b % nf;
         const float *xa, *xv;
         avloc_mp_atom at;
+        /* an overflowed correlation (Inf/NaN score) could hide in the max
+           tree: refuse it rather than stop or pick an Inf atom */
+        if (!avloc_all_finite_f32(s.bs, cfg->kernels * nf)) return AVLOC_ERR_NUMERIC;
         if (b >= cfg->kernels * nf || !(s.bs[b] > 0) || s.bs[b] < threshold) break;
         at.k = k;
         at.offset = s.ia[b] % c->n_off;
@@ -1079,6 +1085,9 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
         at.col = s.iv[b] % c->wv;
         at.ca = s.A[k * c->n_off + at.offset];
         at.cv = s.V[b * hw + s.iv[b]];
+        /* finite samples near FLT_MAX overflow the float correlations
+           (found by fuzz/ mp): refuse rather than return Inf atoms */
+        if (!avloc__finite_f32(at.ca) || !avloc__finite_f32(at.cv)) return AVLOC_ERR_NUMERIC;
         atoms[i] = at;
         *n_atoms = i + 1;
         avloc__mp_subtract(cfg, c->dict_audio + k * cfg->audio_len, c->dict_video + k * kv, &at, res_audio,
