@@ -285,8 +285,10 @@ static int cmd_mp_learn(int argc, char **argv)
     size_t kernels = 10, alen = 1602, atoms = 20, iters = 50, seed = 1, ob = 0, lb = 0, done = 0;
     double eta = 1.0, halflife = 20.0;
     int paper_step = 0, product = 0;
+    size_t init = 2;
+    double init_power = 100.0;
     unsigned kw, kh, kt;
-    avcli_opt o[16];
+    avcli_opt o[24];
     size_t no = 0;
     mp_av pairs[64], all;
     mp_run run;
@@ -315,6 +317,8 @@ static int cmd_mp_learn(int argc, char **argv)
     o[no++] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
     o[no++] = avcli_flag("--uncoupled", &paper_step, 1, "the paper's step: no cross-modal weighting of the update");
     o[no++] = avcli_flag("--product-score", &product, 1, "select atoms by |ca|*|cv| while learning (bimodal only)");
+    o[no++] = avcli_size("--init", &init, 0, 2, "N", "initial kernels: 2 synchronous patches (default), 1 energy patches, 0 noise");
+    o[no++] = avcli_double("--init-power", &init_power, 0, 100, "X", "--init 2: positions drawn ~ score^X (default 100)");
     pr = avcli_parse(argc, argv, o, no, pos, 0, &npos, "--video V.y4m --audio A.wav [--video ... --audio ...] -o DICT",
                      "Learns an audio-visual dictionary by AV-MP coding and Hebbian steps (avloc_mp.h).\n"
                      "--video/--audio may be repeated: the pairs are learned together. Progress on stderr.");
@@ -331,7 +335,8 @@ static int cmd_mp_learn(int argc, char **argv)
     c.kernels = kernels; c.audio_len = alen; c.kernel_w = kw; c.kernel_h = kh; c.kernel_t = kt;
     c.audio_rate = all.rate; c.video_fps = all.fps;
     if (!mp_run_init(cmd, &run, c, &all, low)) goto done;
-    lc.atoms = atoms; lc.iters = iters; lc.seed = seed; lc.eta = eta; lc.eta_halflife = halflife; lc.coupled = !paper_step; lc.product_score = product; lc.progress = mp_learn_cb;
+    lc.atoms = atoms; lc.iters = iters; lc.seed = seed; lc.eta = eta; lc.eta_halflife = halflife; lc.coupled = !paper_step; lc.product_score = product;
+    lc.init_from_data = (int)init; lc.init_power = init_power; lc.progress = mp_learn_cb;
     if ((e = avloc_mp_learn_query(&run.coder, &lc, &lb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done_run; }
     d.audio = (float *)avcli_malloc(cmd, kernels * alen, sizeof(float));
     d.video = (float *)avcli_malloc(cmd, kernels * kw * kh * kt, sizeof(float));
