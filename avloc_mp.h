@@ -94,9 +94,11 @@
    LEARNING: avloc_mp_learn_f32 alternates fast coding and the Hebbian step
    of the paper (see its comment for the options that make it robust).
 
-   LOCALISATION: avloc_mp_heatmap_f32 spreads |cv| of each atom over its
-   video support into a per-frame heat map; avloc_mp_locate_f32 reduces it
-   to one position per frame (the heat-weighted centroid).
+   LOCALISATION: avloc_mp_votes_f32 (audio-guided votes: each atom's |ca|
+   times its kernel's video correlation with the original video at every
+   position of its frames) or avloc_mp_heatmap_f32 (|ca cv| of each atom over
+   its video support) make a per-frame heat map; avloc_mp_locate_frame_f32
+   reduces a (time-summed) heat frame to one position.
 
    All entry points validate their input (AVLOC_ERR_NULL, _SIZE, _PARAM,
    _NONFINITE, _WORKSPACE) and never allocate.
@@ -274,6 +276,21 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
    structure. Atoms outside the signal give AVLOC_ERR_PARAM. */
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
+/* Audio-guided votes, the default heat of `avloc avmp locate`. An atom's
+   audio coefficient says that kernel k's event sounds at its time; where on
+   screen that event is, is asked of the ORIGINAL video (not the residual, in
+   which MP has placed the kernel's video at one spot only): for every spatial
+   offset (p, q),
+       votes[f+t][p + (H-1)/2][q + (W-1)/2] += |ca| * |<video, T_{f,p,q} phi_k^v>|
+   for t = 0..T-1 (f: the atom's first frame; (H-1)/2, (W-1)/2 rounded down:
+   for even kernel sizes the votes sit half a pixel up and left of the
+   window's centre). Summed over atoms, the region whose motion matches the
+   kernels that the sound selects, at the times it selects them, wins; a
+   silent distracter that moves differently matches them less often. Cost:
+   one direct correlation per atom (T H W x Hv Wv multiply-adds).
+   votes [frames][height][width] is overwritten. */
+AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
+                                          const avloc_mp_atom *atoms, size_t n_atoms, float *votes);
 /* Source position of one heat frame: the heat-weighted centre (column u,
    row v, in pixels) of the pixels at or above half the frame's maximum
    inside a win_w x win_h window centred on the maximum (the kernel's size is
@@ -1495,6 +1512,42 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
 
 /* ------------------------------------------------------- localisation */
 
+/* An atom's video support lies inside the signal. */
+static int avloc__mp_atom_inside(const avloc_mp_config *cfg, const avloc_mp_atom *at)
+{
+    return at->k < cfg->kernels && at->frame + cfg->kernel_t <= cfg->frames &&
+           at->row + cfg->kernel_h <= cfg->height && at->col + cfg->kernel_w <= cfg->width;
+}
+
+AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
+                                          const avloc_mp_atom *atoms, size_t n_atoms, float *votes)
+{
+    size_t i, t, p, q, hv, wv, kv, hw;
+    avloc_result r;
+    if (!cfg || !kernels_video || !video || !votes || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    if (!avloc_all_finite_f32(video, avloc__mp_nv(cfg))) return AVLOC_ERR_NONFINITE;
+    for (i = 0; i < n_atoms; i++)
+        if (!avloc__mp_atom_inside(cfg, &atoms[i])) return AVLOC_ERR_PARAM;
+    kv = avloc__mp_kv(cfg);
+    hw = cfg->height * cfg->width;
+    hv = cfg->height - cfg->kernel_h + 1;
+    wv = cfg->width - cfg->kernel_w + 1;
+    memset(votes, 0, avloc__mp_nv(cfg) * sizeof *votes);
+    for (i = 0; i < n_atoms; i++) {
+        const avloc_mp_atom *at = &atoms[i];
+        double w = fabs((double)at->ca);
+        if (!(w > 0)) continue;
+        for (p = 0; p < hv; p++)
+            for (q = 0; q < wv; q++) {
+                float c = (float)(w * fabs(avloc__mp_dot_video(cfg, video, kernels_video + at->k * kv, at->frame, p, q)));
+                size_t px = (p + (cfg->kernel_h - 1) / 2) * cfg->width + q + (cfg->kernel_w - 1) / 2;
+                for (t = 0; t < cfg->kernel_t; t++) votes[(at->frame + t) * hw + px] += c;
+            }
+    }
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat)
 {
@@ -1507,9 +1560,7 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
     for (i = 0; i < n_atoms; i++) {
         const avloc_mp_atom *at = &atoms[i];
         float w = fabsf(at->ca * at->cv);
-        if (at->k >= cfg->kernels || at->frame + cfg->kernel_t > cfg->frames ||
-            at->row + cfg->kernel_h > cfg->height || at->col + cfg->kernel_w > cfg->width)
-            return AVLOC_ERR_PARAM;
+        if (!avloc__mp_atom_inside(cfg, at)) return AVLOC_ERR_PARAM;
         for (t = 0; t < cfg->kernel_t; t++)
             for (y = 0; y < cfg->kernel_h; y++) {
                 const float *src = kernels_video + at->k * kv + (t * cfg->kernel_h + y) * cfg->kernel_w;

@@ -431,6 +431,72 @@ static void test_learn_scene(void)
     free(s);
 }
 
+/* Votes (avloc_mp_votes_f32) against a direct recomputation written here;
+   on a video holding the kernel's pattern at two places, strong and weak,
+   the votes peak at the strong one's centre; bad input. */
+static void test_votes(void)
+{
+    problem pb;
+    avloc_mp_atom at[3];
+    const avloc_mp_config *c;
+    size_t nv, i, p, q, t, y, x, hv, wv, kv;
+    float *votes, *ref, *vid;
+    double err = 0, mx = 0, u = 0, v = 0;
+    make_problem(&pb, 11, 3, 40, 3, 4, 5, 9, 10, 13);
+    c = &pb.cfg;
+    nv = c->frames * c->height * c->width;
+    kv = c->kernel_t * c->kernel_h * c->kernel_w;
+    hv = c->height - c->kernel_h + 1;
+    wv = c->width - c->kernel_w + 1;
+    votes = (float *)malloc(nv * sizeof(float));
+    ref = (float *)calloc(nv, sizeof(float));
+    vid = (float *)calloc(nv, sizeof(float));
+    for (i = 0; i < 3; i++) {
+        at[i].k = i; at[i].offset = 0; at[i].frame = 2 * i; at[i].row = at[i].col = 0;
+        at[i].ca = (float)(i == 1 ? -0.7 : 0.4 + i); at[i].cv = 0.1f;
+    }
+    CHECK(avloc_mp_votes_f32(c, pb.dv, pb.video, at, 3, votes) == AVLOC_OK);
+    for (i = 0; i < 3; i++)
+        for (p = 0; p < hv; p++)
+            for (q = 0; q < wv; q++) {
+                double d = 0;
+                for (t = 0; t < c->kernel_t; t++)
+                    for (y = 0; y < c->kernel_h; y++)
+                        for (x = 0; x < c->kernel_w; x++)
+                            d += (double)pb.dv[at[i].k * kv + (t * c->kernel_h + y) * c->kernel_w + x] *
+                                 pb.video[((at[i].frame + t) * c->height + p + y) * c->width + q + x];
+                for (t = 0; t < c->kernel_t; t++)
+                    ref[((at[i].frame + t) * c->height + p + (c->kernel_h - 1) / 2) * c->width + q + (c->kernel_w - 1) / 2] +=
+                        (float)(fabs(at[i].ca) * fabs(d));
+            }
+    for (i = 0; i < nv; i++) {
+        err = fabs(votes[i] - ref[i]) > err ? fabs(votes[i] - ref[i]) : err;
+        mx = fabs(ref[i]) > mx ? fabs(ref[i]) : mx;
+    }
+    CHECK_MSG(mx > 0 && err <= 1e-5 * mx, "votes vs direct: max error %g of %g", err, mx);
+    /* kernel 0's video pattern at (row 5, col 7), and at half strength at (0, 0), frames 3..5 */
+    for (t = 0; t < c->kernel_t; t++)
+        for (y = 0; y < c->kernel_h; y++)
+            for (x = 0; x < c->kernel_w; x++) {
+                float k0 = pb.dv[(t * c->kernel_h + y) * c->kernel_w + x];
+                vid[((3 + t) * c->height + 5 + y) * c->width + 7 + x] = k0;
+                vid[((3 + t) * c->height + y) * c->width + x] = 0.5f * k0;
+            }
+    at[0].frame = 3;
+    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, votes) == AVLOC_OK);
+    CHECK(avloc_mp_locate_frame_f32(votes + 4 * c->height * c->width, c->height, c->width, 1, 1, &u, &v));
+    CHECK_MSG(u == 7 + (c->kernel_w - 1) / 2 && v == 5 + (c->kernel_h - 1) / 2, "peak at (%g, %g)", u, v);
+    CHECK(votes[2 * c->height * c->width + 5 * c->width + 7] == 0.0f); /* frame 2: before the atom */
+    at[0].row = c->height - c->kernel_h + 1;
+    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, votes) == AVLOC_ERR_PARAM);
+    at[0].row = 0;
+    CHECK(avloc_mp_votes_f32(c, pb.dv, NULL, at, 1, votes) == AVLOC_ERR_NULL);
+    vid[3] = (float)NAN;
+    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, votes) == AVLOC_ERR_NONFINITE);
+    free(votes); free(ref); free(vid);
+    free_problem(&pb);
+}
+
 /* Whitening against numpy (tools/gen_goldens_mp.py), two cut-offs. */
 static void test_whiten(void)
 {
@@ -561,6 +627,19 @@ static void test_cli(void)
         CHECK_EQ_INT(run_cli(13, locate, out), AVCLI_EXIT_OK);
         CHECK_EQ_INT(count_lines(out, "\"frame\""), 16);
         CHECK(count_lines(out, "\"u\":null") >= 1); /* frames far from the event: nothing sounds */
+        f = fopen(out, "r");
+        u = v = -1;
+        if (f) { /* frame 7 (the blob's middle frame) located on the blob, (10, 5), within 1.5 px */
+            char line[512];
+            int n = 0;
+            while (fgets(line, sizeof line, f))
+                if (n++ == 7) {
+                    const char *pu = strstr(line, "\"u\":"), *pv = strstr(line, "\"v\":");
+                    if (pu && pv) { u = atof(pu + 4); v = atof(pv + 4); }
+                }
+            fclose(f);
+        }
+        CHECK_MSG(fabs(u - 10) <= 1.5 && fabs(v - 5) <= 1.5, "frame 7 located at (%g, %g)", u, v);
         CHECK_EQ_INT(run_cli(6, show, NULL), AVCLI_EXIT_OK);
     }
     {   /* bad input: clear errors, non-zero exit */
@@ -573,10 +652,14 @@ static void test_cli(void)
                                  "-o", dict};
         const char *badvideo[] = {"avloc", "avmp", "code", "--dict", dict, "--video", wav, "--audio", wav};
         const char *badflag[] = {"avloc", "avmp", "code", "--dict", dict, "--video", y4m, "--audio", wav, "--atom", "3"};
+        const char *badheat[] = {"avloc", "avmp", "locate", "--dict", dict, "--video", y4m, "--audio", wav, "--heat", "x"};
+        const char *badinit[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--init", "3", "-o", dict};
         fprintf(stderr, "  (the errors below are expected)\n");
         CHECK_EQ_INT(run_cli(9, nodict, NULL), AVCLI_EXIT_FAIL);
         CHECK_EQ_INT(run_cli(9, notdict, NULL), AVCLI_EXIT_FAIL);
         CHECK_EQ_INT(run_cli(7, unpaired, NULL), AVCLI_EXIT_USAGE);
+        CHECK_EQ_INT(run_cli(11, badheat, NULL), AVCLI_EXIT_USAGE);
+        CHECK_EQ_INT(run_cli(11, badinit, NULL), AVCLI_EXIT_USAGE);
         CHECK_EQ_INT(run_cli(13, toolong, NULL), AVCLI_EXIT_FAIL); /* video shorter than a kernel */
         CHECK_EQ_INT(run_cli(11, badsize, NULL), AVCLI_EXIT_USAGE);
         CHECK_EQ_INT(run_cli(9, badvideo, NULL), AVCLI_EXIT_FAIL);
@@ -609,6 +692,7 @@ int main(int argc, char **argv)
     test_bad_input();
     test_whiten();
     test_learn_scene();
+    test_votes();
     test_cli();
     return th_finish("test_mp");
 }
