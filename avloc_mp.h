@@ -94,9 +94,11 @@
    LEARNING: avloc_mp_learn_f32 alternates fast coding and the Hebbian step
    of the paper (see its comment for the options that make it robust).
 
-   LOCALISATION: avloc_mp_heatmap_f32 spreads |cv| of each atom over its
-   video support into a per-frame heat map; avloc_mp_locate_f32 reduces it
-   to one position per frame (the heat-weighted centroid).
+   LOCALISATION: avloc_mp_votes_f32 (audio-guided votes: each atom's |ca|
+   times its kernel's video correlation with the original video at every
+   position of its frames) or avloc_mp_heatmap_f32 (|ca cv| of each atom over
+   its video support) make a per-frame heat map; avloc_mp_locate_frame_f32
+   reduces a (time-summed) heat frame to one position.
 
    All entry points validate their input (AVLOC_ERR_NULL, _SIZE, _PARAM,
    _NONFINITE, _WORKSPACE) and never allocate.
@@ -223,6 +225,20 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
    selected by |ca| * |cv| instead of the paper's |ca| + |cv|, so that only
    bimodal events are coded and learned (the paper's stated aim); the coder's
    own setting is restored afterwards.
+   SYNCHRONOUS INITIALISATION (init_from_data = 2, default): kernel by kernel,
+   the position (frame offset f, row p, column q) is drawn with probability
+   ~ (S / max S)^init_power, S = sum over the kernel's frames t of
+   (audio energy of the samples in frame f+t) x (video energy of the
+   kernel-sized window at (p, q) in frame f+t): high only where sound and
+   visual change occupy the same frames (the paper's synchrony), unlike the
+   product of the two energies over the kernel's span, which is high between
+   an audio-only pulse and an unrelated moving shape. The audio offset is the
+   one mapped to f with the most audio energy under the kernel; the patch
+   there becomes the kernel and is cleared from a working copy, so the next
+   kernel starts on another event. With the default power (100) the draw is
+   near the best position: the kernel's window contains the whole event, which
+   the local update cannot achieve later (it refines a window where it is).
+   The paper's random start is init_from_data = 0.
    eta decays as eta / (1 + iter / eta_halflife). Kernels used by no atom are
    left as they are (the paper's "not used" kernels). Stops after `iters`
    iterations or when the relative l2 change of the dictionary,
@@ -234,8 +250,10 @@ typedef struct avloc_mp_learn_config {
     double eta;            /* step (default 1.0) */
     double eta_halflife;   /* iterations for eta to halve (default 20; 0: constant) */
     double tol;            /* relative change to stop (default 0.01) */
-    uint64_t seed;         /* initialisation (default 1) */
-    int init_from_data;    /* 1: kernels start as signal patches at random places (default); 0: random */
+    uint64_t seed;         /* initialisation (default 100) */
+    int init_from_data;    /* 2: signal patches where sound and video change are synchronous (default);
+                              1: signal patches drawn by audio x video energy; 0: random */
+    double init_power;     /* init 2: positions drawn with probability ~ score^init_power (default 100) */
     int product_score;     /* code with |ca| * |cv| while learning (default 0; see avloc_mp_config) */
     int coupled;           /* 1: weight each atom's audio step by |cv| and video step by |ca| (default);
                               0: the paper's rule (each modality by its own coefficient only) */
@@ -262,6 +280,21 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
    structure. Atoms outside the signal give AVLOC_ERR_PARAM. */
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
+/* Audio-guided votes, the default heat of `avloc avmp locate`. An atom's
+   audio coefficient says that kernel k's event sounds at its time; where on
+   screen that event is, is asked of the ORIGINAL video (not the residual, in
+   which MP has placed the kernel's video at one spot only): for every spatial
+   offset (p, q),
+       votes[f+t][p + (H-1)/2][q + (W-1)/2] += |ca| * |<video, T_{f,p,q} phi_k^v>|
+   for t = 0..T-1 (f: the atom's first frame; (H-1)/2, (W-1)/2 rounded down:
+   for even kernel sizes the votes sit half a pixel up and left of the
+   window's centre). Summed over atoms, the region whose motion matches the
+   kernels that the sound selects, at the times it selects them, wins; a
+   silent distracter that moves differently matches them less often. Cost:
+   one direct correlation per atom (T H W x Hv Wv multiply-adds).
+   votes [frames][height][width] is overwritten. */
+AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
+                                          const avloc_mp_atom *atoms, size_t n_atoms, float *votes);
 /* Source position of one heat frame: the heat-weighted centre (column u,
    row v, in pixels) of the pixels at or above half the frame's maximum
    inside a win_w x win_h window centred on the maximum (the kernel's size is
@@ -1118,7 +1151,8 @@ AVLOC_API avloc_mp_learn_config avloc_mp_learn_config_default(void)
     l.eta_halflife = 20.0;
     l.tol = 0.01;
     l.seed = 1;
-    l.init_from_data = 1;
+    l.init_from_data = 2;
+    l.init_power = 100.0;
     l.coupled = 1;
     l.product_score = 0;
     return l;
@@ -1130,8 +1164,17 @@ typedef struct avloc__mp_lscr {
     float *old_a, *old_v;   /* dictionary before the step */
     double *ssa, *ssv;      /* per kernel sum of c^2 */
     double *cum;            /* initialisation: cumulative sampling weights */
+    double *ea;             /* synchronous init: audio energy per frame [frames] */
+    float *ev;              /* synchronous init: window video energy [frames][Hv][Wv] */
+    double *box;            /* synchronous init: row sums of one frame [height][Wv] */
     void *code;             /* coding scratch */
 } avloc__mp_lscr;
+
+static size_t avloc__mp_max3(size_t a, size_t b, size_t c)
+{
+    size_t m = a > b ? a : b;
+    return m > c ? m : c;
+}
 
 static avloc_result avloc__mp_learn_layout(avloc_arena *a, const avloc_mp_coder *c, size_t natoms,
                                            avloc__mp_lscr *s)
@@ -1144,7 +1187,10 @@ static avloc_result avloc__mp_learn_layout(avloc_arena *a, const avloc_mp_coder 
     s->old_v = AVLOC_PUSH(a, float, cfg->kernels * avloc__mp_kv(cfg));
     s->ssa = AVLOC_PUSH(a, double, cfg->kernels);
     s->ssv = AVLOC_PUSH(a, double, cfg->kernels);
-    s->cum = AVLOC_PUSH(a, double, c->n_off > c->hv * c->wv ? c->n_off : c->hv * c->wv);
+    s->cum = AVLOC_PUSH(a, double, avloc__mp_max3(c->n_off, c->hv * c->wv, c->n_fr * c->hv * c->wv));
+    s->ea = AVLOC_PUSH(a, double, cfg->frames);
+    s->ev = AVLOC_PUSH(a, float, cfg->frames * c->hv * c->wv);
+    s->box = AVLOC_PUSH(a, double, cfg->height * c->wv);
     s->code = avloc_arena_push(a, c->scratch_bytes, 1, AVLOC_ALIGN);
     return avloc_arena_status(a);
 }
@@ -1249,28 +1295,143 @@ static void avloc__mp_patch_weights(const avloc_mp_coder *c, const float *video,
         }
 }
 
-/* Initial kernels. From data (default): a position drawn with probability
-   proportional to the audio energy under the kernel times the video energy
-   of its frames (where both modalities are active), then a spatial offset
-   drawn by the video patch energy there; the kernel is that signal patch
-   plus 1 % noise (equal patches differ, silent ones still normalise).
-   Otherwise pure noise. */
+/* Video energy of every kernel-sized window of every frame:
+   ev[f][p][q] = sum of v^2 over rows p..p+H-1, columns q..q+W-1 of frame f
+   (running sums along rows, then along columns). */
+static void avloc__mp_window_energy(const avloc_mp_coder *c, const float *v, float *ev, double *box)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t f, y, x, p, q, H = cfg->height, W = cfg->width;
+    for (f = 0; f < cfg->frames; f++) {
+        const float *fr = v + f * H * W;
+        float *e = ev + f * c->hv * c->wv;
+        for (y = 0; y < H; y++) {
+            double run = 0;
+            for (x = 0; x < W; x++) {
+                run += (double)fr[y * W + x] * fr[y * W + x];
+                if (x >= cfg->kernel_w) run -= (double)fr[y * W + x - cfg->kernel_w] * fr[y * W + x - cfg->kernel_w];
+                if (x + 1 >= cfg->kernel_w) box[y * c->wv + x + 1 - cfg->kernel_w] = run;
+            }
+        }
+        for (q = 0; q < c->wv; q++) {
+            double run = 0;
+            for (y = 0; y < H; y++) {
+                run += box[y * c->wv + q];
+                if (y >= cfg->kernel_h) run -= box[(y - cfg->kernel_h) * c->wv + q];
+                if (y + 1 >= cfg->kernel_h) {
+                    p = y + 1 - cfg->kernel_h;
+                    e[p * c->wv + q] = (float)(run > 0 ? run : 0.0);
+                }
+            }
+        }
+    }
+}
+
+/* cum over (frame offset f, p, q): cumulative sum of S(f, p, q)^power with
+   the synchronous bimodal energy S = sum over the kernel's frames t of
+   Ea[f+t] * Ev[f+t](p, q), Ea[g] the audio energy of the samples that fall in
+   frame g. S is large only where sound and visual change occupy the SAME
+   frames; an audio-only pulse next to an unrelated moving shape overlaps it
+   in few frames and scores low. Returns the largest S. */
+static double avloc__mp_sync_weights(const avloc_mp_coder *c, const float *a, const float *v, const avloc__mp_lscr *s,
+                                     double power)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t n, f, t, i, nsp = c->hv * c->wv;
+    double total = 0, best = 0;
+    for (f = 0; f < cfg->frames; f++) s->ea[f] = 0;
+    for (n = 0; n < cfg->audio_samples; n++) {
+        f = avloc_mp_frame_of(cfg, n);
+        if (f < cfg->frames) s->ea[f] += (double)a[n] * a[n];
+    }
+    avloc__mp_window_energy(c, v, s->ev, s->box);
+    for (f = 0; f < c->n_fr; f++)
+        for (i = 0; i < nsp; i++) {
+            double sc = 0;
+            for (t = 0; t < cfg->kernel_t; t++) sc += s->ea[f + t] * s->ev[(f + t) * nsp + i];
+            if (sc > best) best = sc;
+            s->cum[f * nsp + i] = sc;
+        }
+    for (i = 0; i < c->n_fr * nsp && best > 0; i++) { /* S / max: no underflow for large powers */
+        total += pow(s->cum[i] / best, power);
+        s->cum[i] = total;
+    }
+    return best;
+}
+
+/* The audio offset mapped to frame f whose window holds the most audio energy. */
+static size_t avloc__mp_best_offset(const avloc_mp_coder *c, const float *a, size_t f)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t n = 0, best = (size_t)-1, La = cfg->audio_len, i;
+    double e = 0, be = -1;
+    while (n < c->n_off && avloc_mp_frame_of(cfg, n) < f) n++;
+    for (i = 0; i < La; i++) e += (double)a[n + i] * a[n + i];
+    for (; n < c->n_off && avloc_mp_frame_of(cfg, n) == f; n++) {
+        if (best != (size_t)-1) e += (double)a[n + La - 1] * a[n + La - 1] - (double)a[n - 1] * a[n - 1];
+        if (e > be) { be = e; best = n; }
+    }
+    return best == (size_t)-1 ? 0 : best;
+}
+
+/* Zero the signal under atom position `at` (both modalities). */
+static void avloc__mp_clear(const avloc_mp_config *cfg, float *a, float *v, const avloc_mp_atom *at)
+{
+    size_t t, y;
+    memset(a + at->offset, 0, cfg->audio_len * sizeof *a);
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++)
+            memset(v + ((at->frame + t) * cfg->height + at->row + y) * cfg->width + at->col, 0,
+                   cfg->kernel_w * sizeof *v);
+}
+
+/* Synchronous initialisation: kernel by kernel, a position drawn with
+   probability proportional to S^power (S: avloc__mp_sync_weights on what the
+   earlier kernels left), the signal patch there becomes the kernel and is
+   cleared from the working copy, so later kernels start on other events.
+   wa, wv: working copies of the signal (overwritten). */
+static void avloc__mp_sync_pick(const avloc_mp_coder *c, float *wa, float *wv, const avloc__mp_lscr *s,
+                                double power, uint64_t *st, avloc_mp_atom *at)
+{
+    size_t nsp = c->hv * c->wv, i;
+    avloc__mp_sync_weights(c, wa, wv, s, power);
+    i = avloc__mp_draw(s->cum, c->n_fr * nsp, st);
+    at->frame = i / nsp;
+    at->row = (i % nsp) / c->wv;
+    at->col = i % c->wv;
+    at->offset = avloc__mp_best_offset(c, wa, at->frame);
+    at->frame = avloc_mp_frame_of(&c->cfg, at->offset);
+}
+
+/* Initial kernels: a signal patch plus 1 % noise (equal patches differ,
+   silent ones still normalise), or pure noise (init_from_data = 0).
+   init_from_data = 1: position drawn by (audio energy under the kernel) x
+   (video energy of its frames), spatial offset by the patch energy there.
+   init_from_data = 2 (default): avloc__mp_sync_pick. */
 static void avloc__mp_learn_init(const avloc_mp_coder *c, avloc_mp_dict *d, const float *audio,
-                                 const float *video, const avloc_mp_learn_config *lc, double *cum)
+                                 const float *video, const avloc_mp_learn_config *lc, const avloc__mp_lscr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t k, i, kv = avloc__mp_kv(cfg);
     uint64_t st = lc->seed;
+    if (lc->init_from_data == 2) {
+        memcpy(s->ra, audio, cfg->audio_samples * sizeof *audio);
+        memcpy(s->rv, video, avloc__mp_nv(cfg) * sizeof *video);
+    }
     for (k = 0; k < cfg->kernels; k++) {
         float *ka = d->audio + k * cfg->audio_len, *kvid = d->video + k * kv;
         double na, nv;
-        if (lc->init_from_data) {
-            avloc_mp_atom at;
-            avloc__mp_offset_weights(c, audio, video, cum); /* cum is reused below: recompute */
-            at.offset = avloc__mp_draw(cum, c->n_off, &st);
+        avloc_mp_atom at;
+        if (lc->init_from_data == 2) {
+            avloc__mp_sync_pick(c, s->ra, s->rv, s, lc->init_power, &st, &at);
+            avloc__mp_patch(cfg, s->ra, s->rv, &at, 1.0f, 1.0f, ka, kvid, 0);
+            avloc__mp_clear(cfg, s->ra, s->rv, &at);
+        } else if (lc->init_from_data) {
+            avloc__mp_offset_weights(c, audio, video, s->cum); /* cum is reused below: recompute */
+            at.offset = avloc__mp_draw(s->cum, c->n_off, &st);
             at.frame = avloc_mp_frame_of(cfg, at.offset);
-            avloc__mp_patch_weights(c, video, at.frame, cum);
-            i = avloc__mp_draw(cum, c->hv * c->wv, &st);
+            avloc__mp_patch_weights(c, video, at.frame, s->cum);
+            i = avloc__mp_draw(s->cum, c->hv * c->wv, &st);
             at.row = i / c->wv;
             at.col = i % c->wv;
             avloc__mp_patch(cfg, audio, video, &at, 1.0f, 1.0f, ka, kvid, 0);
@@ -1342,7 +1503,9 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     if (!c || !dict || !dict->audio || !dict->video || !audio || !video || !lc || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_learn_query(c, lc, &need)) != AVLOC_OK) return r;
     if (!avloc__finite_f64(lc->eta) || !avloc__finite_f64(lc->tol) || !avloc__finite_f64(lc->eta_halflife) ||
-        !(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0))
+        !avloc__finite_f64(lc->init_power) ||
+        !(lc->eta > 0) || lc->eta > 1e6 || !(lc->tol >= 0) || !(lc->eta_halflife >= 0) ||
+        lc->init_from_data < 0 || lc->init_from_data > 2 || !(lc->init_power >= 0 && lc->init_power <= 100))
         return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))
@@ -1350,7 +1513,7 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((r = avloc__mp_learn_layout(&a, c, lc->atoms, &s)) != AVLOC_OK) return r;
     if (iters_done) *iters_done = 0;
-    avloc__mp_learn_init(c, dict, audio, video, lc, s.cum);
+    avloc__mp_learn_init(c, dict, audio, video, lc, &s);
     keep_score = c->cfg.product_score;
     c->cfg.product_score = lc->product_score;
     r = AVLOC_OK;
@@ -1371,6 +1534,42 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
 
 /* ------------------------------------------------------- localisation */
 
+/* An atom's video support lies inside the signal. */
+static int avloc__mp_atom_inside(const avloc_mp_config *cfg, const avloc_mp_atom *at)
+{
+    return at->k < cfg->kernels && at->frame + cfg->kernel_t <= cfg->frames &&
+           at->row + cfg->kernel_h <= cfg->height && at->col + cfg->kernel_w <= cfg->width;
+}
+
+AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
+                                          const avloc_mp_atom *atoms, size_t n_atoms, float *votes)
+{
+    size_t i, t, p, q, hv, wv, kv, hw;
+    avloc_result r;
+    if (!cfg || !kernels_video || !video || !votes || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
+    if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    if (!avloc_all_finite_f32(video, avloc__mp_nv(cfg))) return AVLOC_ERR_NONFINITE;
+    for (i = 0; i < n_atoms; i++)
+        if (!avloc__mp_atom_inside(cfg, &atoms[i])) return AVLOC_ERR_PARAM;
+    kv = avloc__mp_kv(cfg);
+    hw = cfg->height * cfg->width;
+    hv = cfg->height - cfg->kernel_h + 1;
+    wv = cfg->width - cfg->kernel_w + 1;
+    memset(votes, 0, avloc__mp_nv(cfg) * sizeof *votes);
+    for (i = 0; i < n_atoms; i++) {
+        const avloc_mp_atom *at = &atoms[i];
+        double w = fabs((double)at->ca);
+        if (!(w > 0)) continue;
+        for (p = 0; p < hv; p++)
+            for (q = 0; q < wv; q++) {
+                float c = (float)(w * fabs(avloc__mp_dot_video(cfg, video, kernels_video + at->k * kv, at->frame, p, q)));
+                size_t px = (p + (cfg->kernel_h - 1) / 2) * cfg->width + q + (cfg->kernel_w - 1) / 2;
+                for (t = 0; t < cfg->kernel_t; t++) votes[(at->frame + t) * hw + px] += c;
+            }
+    }
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat)
 {
@@ -1383,9 +1582,7 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
     for (i = 0; i < n_atoms; i++) {
         const avloc_mp_atom *at = &atoms[i];
         float w = fabsf(at->ca * at->cv);
-        if (at->k >= cfg->kernels || at->frame + cfg->kernel_t > cfg->frames ||
-            at->row + cfg->kernel_h > cfg->height || at->col + cfg->kernel_w > cfg->width)
-            return AVLOC_ERR_PARAM;
+        if (!avloc__mp_atom_inside(cfg, at)) return AVLOC_ERR_PARAM;
         for (t = 0; t < cfg->kernel_t; t++)
             for (y = 0; y < cfg->kernel_h; y++) {
                 const float *src = kernels_video + at->k * kv + (t * cfg->kernel_h + y) * cfg->kernel_w;

@@ -285,8 +285,10 @@ static int cmd_mp_learn(int argc, char **argv)
     size_t kernels = 10, alen = 1602, atoms = 20, iters = 50, seed = 1, ob = 0, lb = 0, done = 0;
     double eta = 1.0, halflife = 20.0;
     int paper_step = 0, product = 0;
+    size_t init = 2;
+    double init_power = 100.0;
     unsigned kw, kh, kt;
-    avcli_opt o[16];
+    avcli_opt o[24];
     size_t no = 0;
     mp_av pairs[64], all;
     mp_run run;
@@ -315,6 +317,8 @@ static int cmd_mp_learn(int argc, char **argv)
     o[no++] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
     o[no++] = avcli_flag("--uncoupled", &paper_step, 1, "the paper's step: no cross-modal weighting of the update");
     o[no++] = avcli_flag("--product-score", &product, 1, "select atoms by |ca|*|cv| while learning (bimodal only)");
+    o[no++] = avcli_size("--init", &init, 0, 2, "N", "initial kernels: 2 synchronous patches (default), 1 energy patches, 0 noise");
+    o[no++] = avcli_double("--init-power", &init_power, 0, 100, "X", "--init 2: positions drawn ~ score^X (default 100)");
     pr = avcli_parse(argc, argv, o, no, pos, 0, &npos, "--video V.y4m --audio A.wav [--video ... --audio ...] -o DICT",
                      "Learns an audio-visual dictionary by AV-MP coding and Hebbian steps (avloc_mp.h).\n"
                      "--video/--audio may be repeated: the pairs are learned together. Progress on stderr.");
@@ -331,7 +335,8 @@ static int cmd_mp_learn(int argc, char **argv)
     c.kernels = kernels; c.audio_len = alen; c.kernel_w = kw; c.kernel_h = kh; c.kernel_t = kt;
     c.audio_rate = all.rate; c.video_fps = all.fps;
     if (!mp_run_init(cmd, &run, c, &all, low)) goto done;
-    lc.atoms = atoms; lc.iters = iters; lc.seed = seed; lc.eta = eta; lc.eta_halflife = halflife; lc.coupled = !paper_step; lc.product_score = product; lc.progress = mp_learn_cb;
+    lc.atoms = atoms; lc.iters = iters; lc.seed = seed; lc.eta = eta; lc.eta_halflife = halflife; lc.coupled = !paper_step; lc.product_score = product;
+    lc.init_from_data = (int)init; lc.init_power = init_power; lc.progress = mp_learn_cb;
     if ((e = avloc_mp_learn_query(&run.coder, &lc, &lb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done_run; }
     d.audio = (float *)avcli_malloc(cmd, kernels * alen, sizeof(float));
     d.video = (float *)avcli_malloc(cmd, kernels * kw * kh * kt, sizeof(float));
@@ -435,10 +440,11 @@ static int cmd_mp_code(int argc, char **argv)
 
 static int cmd_mp_locate(int argc, char **argv)
 {
-    const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *frames_out = NULL, *v, *a;
+    const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *frames_out = NULL, *v, *a, *mode = "votes";
     size_t atoms = 100, f, i, nf, px, hw, span = 45;
-    int whiten = 0, low = 0, pr, rc = AVCLI_EXIT_FAIL;
-    avcli_opt o[7];
+    int whiten = 0, low = 0, pr, rc = AVCLI_EXIT_FAIL, votes;
+    double du = 0, dv = 0;
+    avcli_opt o[8];
     mp_coded cd;
     float *heat = NULL, *acc = NULL;
     double *pos_u = NULL, *pos_v = NULL;
@@ -450,13 +456,18 @@ static int cmd_mp_locate(int argc, char **argv)
     o[4] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
     o[5] = avcli_size("--span", &span, 0, 1e6, "N", "heat summed over frames f-N..f+N before locating (default 45, 1.5 s at 29.97 fps)");
     o[6] = avcli_string("--frames-out", &frames_out, "PNG", "write up to 16 frames (x4, side by side) with the located source marked");
+    o[7] = avcli_string("--heat", &mode, "votes|atoms", "votes: audio-guided votes (avloc_mp_votes_f32, default); atoms: |ca*cv| over each atom's support");
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--heat-out heat.png]",
-                      "Locates the sounding region: codes the pair, spreads |ca*cv| of every atom over its\n"
-                      "video support (avloc_mp_heatmap_f32) and prints one JSON line per frame {frame, t, u, v}:\n"
-                      "the heat-weighted centre of the pixels above half the frame's maximum within a kernel-sized\n"
-                      "window around it (null when no atom covers the frame).", o, 7, &v, &a);
+                      "Locates the sounding region: codes the pair, turns the atoms into a heat map (--heat votes:\n"
+                      "every atom votes |ca| x |video correlation of its kernel| at every position of its frames,\n"
+                      "avloc_mp_votes_f32; --heat atoms: |ca*cv| spread over each atom's video support,\n"
+                      "avloc_mp_heatmap_f32) and prints one JSON line per frame {frame, t, u, v}: the heat-weighted\n"
+                      "centre of the pixels above half the maximum of the heat summed over frames f-span..f+span,\n"
+                      "within a kernel-sized window around it (null when no atom covers the frame).", o, 8, &v, &a);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
+    votes = strcmp(mode, "votes") == 0;
+    if (!votes && strcmp(mode, "atoms") != 0) { avcli_error(cmd, "--heat must be votes or atoms, got '%s'", mode); return AVCLI_EXIT_USAGE; }
     if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, &cd)) goto done;
     nf = cd.av.nf;
     hw = (size_t)cd.av.w * cd.av.h;
@@ -464,7 +475,13 @@ static int cmd_mp_locate(int argc, char **argv)
     {
         avloc_mp_config c = cd.df.cfg;
         c.audio_samples = cd.av.na; c.frames = nf; c.height = cd.av.h; c.width = cd.av.w;
-        avloc_mp_heatmap_f32(&c, cd.df.video, cd.atoms, cd.n, heat);
+        if (votes) {
+            /* votes sit at the window's centre rounded down: add the half pixel back */
+            du = (double)(c.kernel_w - 1) / 2.0 - (double)((c.kernel_w - 1) / 2);
+            dv = (double)(c.kernel_h - 1) / 2.0 - (double)((c.kernel_h - 1) / 2);
+            avloc_mp_votes_f32(&c, cd.df.video, cd.av.video, cd.atoms, cd.n, heat);
+        } else
+            avloc_mp_heatmap_f32(&c, cd.df.video, cd.atoms, cd.n, heat);
     }
     /* evidence over a few frames: a voice and its mouth agree over time,
        a distracter only by chance */
@@ -486,6 +503,8 @@ static int cmd_mp_locate(int argc, char **argv)
         avloc_io_json_begin(&j, stdout);
         avloc_io_json_int(&j, "frame", (long long)f);
         avloc_io_json_num(&j, "t", (double)f / cd.av.fps);
+        u += du;
+        vv += dv;
         pos_u[f] = has ? u : -1.0;
         pos_v[f] = vv;
         if (has) { avloc_io_json_num(&j, "u", u); avloc_io_json_num(&j, "v", vv); }

@@ -1,8 +1,10 @@
-"""Recovery of the synthetic scene over many seeds: runs `avloc avmp learn`
-on tools/avmp_data.py's synthetic pair with seeds 1..N and evaluates each
-dictionary (avmp_data.py eval). Prints one JSON line per seed and a summary.
+"""Recovery of the synthetic scene over many seeds: for seed S in
+FIRST..FIRST+N-1, generates tools/avmp_data.py's synthetic pair with noise
+seed S, runs `avloc avmp learn --seed S` on it and evaluates the dictionary
+(avmp_data.py eval). Prints one JSON line per seed and a summary.
+Choose settings on one range of seeds and report on another (--first).
 
-usage: avmp_recovery.py AVLOC_BINARY [--seeds N] [extra learn flags...]
+usage: avmp_recovery.py AVLOC_BINARY [--seeds N (10)] [--first S (0)] [extra learn flags...]
 """
 import json
 import os
@@ -23,15 +25,20 @@ def main():
     avloc = args[0]
     n = 10
     extra = args[1:]
+    first = 0
     if "--seeds" in extra:
         i = extra.index("--seeds")
         n = int(extra[i + 1])
         del extra[i:i + 2]
+    if "--first" in extra:
+        i = extra.index("--first")
+        first = int(extra[i + 1])
+        del extra[i:i + 2]
     ok = 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        avmp_data.synth(tmp)
-        for seed in range(1, n + 1):
+        for seed in range(first, first + n):
+            avmp_data.synth(tmp, seed)
             d = os.path.join(tmp, "d%d.safetensors" % seed)
             subprocess.run([avloc, "avmp", "learn", "--video", os.path.join(tmp, "synth.y4m"),
                             "--audio", os.path.join(tmp, "synth.wav"), "--seed", str(seed), "-o", d] + extra,
@@ -43,7 +50,7 @@ def main():
             print(json.dumps({"seed": seed, "AV1": [r["AV1"]["audio"], r["AV1"]["video"]],
                               "AV2": [r["AV2"]["audio"], r["AV2"]["video"]], "recovered": r["av_recovered"],
                               "unimodal_as_av": r["unimodal_as_av"]}))
-    print(json.dumps({"seeds": n, "recovered": ok, "rate": ok / n,
+    print(json.dumps({"seeds": "%d-%d" % (first, first + n - 1), "recovered": ok, "rate": ok / n,
                       "unimodal_as_av_total": sum(r["unimodal_as_av"] for r in rows), "flags": extra}))
     return 0
 
