@@ -36,7 +36,7 @@
 #define FW_CPU_HZ 168000000u /* STM32F407 */
 #endif
 #ifndef FW_TOL_PX
-#define FW_TOL_PX 0.5f /* float32 features and posterior against the host's double path */
+#define FW_TOL_PX 0.05f /* float32 path against the host's double one (measured: < 0.001 px) */
 #endif
 #ifndef FW_ARENA_BYTES
 #define FW_ARENA_BYTES (65u * 1024u) /* 64.8 KB used by the demo model's configuration */
