@@ -379,6 +379,84 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
                                                    const unsigned char *mask,
                                                    avloc_gllim_posterior *post, int *emitted);
 
+/* ------------------------------------ float32 localisation (microcontrollers) */
+/* The Theorem-1 localisation path (statistics and posterior) in single
+   precision, for FPUs without double (Cortex-M4F: every double operation is
+   a software call there). Training and the double model stay on the host;
+   avloc_gllim_model_f32_init converts a prepared double model into the
+   float arrays the posterior reads (the derived ones included: Gamma^-1,
+   log|Gamma|, 1/sigma^2, log sigma^2, c*_k and A_k coordinate-major), and
+   tools/m4/gen_gllim_header.c writes those arrays as const C tables, so a
+   firmware keeps the model in flash and links no double arithmetic and no
+   double libm on this path (checked by tools/check_mcu_tables.sh).
+   Same mathematics as avloc_gllim_posterior_from_stats (sums over D in
+   blocks of 64 dims to bound float rounding); agreement with the double
+   path is tested in tests/test_gllim_f32.c (docs/mcu.md gives the
+   tolerances). */
+typedef struct avloc_gllim_model_f32 {
+    size_t K, L, D;
+    avloc_gllim_sigma sigma_type;
+    float obs_weight;          /* tempering weight (model->obs_weight) */
+    const float *pi;           /* K */
+    const float *c;            /* K x L */
+    const float *Gamma;        /* K x L x L (the prior: the answer without active points) */
+    const float *Gamma_inv;    /* K x L x L */
+    const float *logdet_Gamma; /* K */
+    const float *At;           /* K x L x D: A_k coordinate-major */
+    const float *cstar;        /* K x D: A_k c_k + b_k */
+    const float *inv_sigma2;   /* R x D, R = 1 for tied Sigma ("d*", "i*"), K otherwise */
+    const float *log_sigma2;   /* R x D */
+    avloc_binaural_config feat; /* the features' configuration (metadata) */
+    size_t image_width, image_height;
+} avloc_gllim_model_f32;
+
+/* Bytes of the float copy of a prepared double model. */
+AVLOC_API avloc_result avloc_gllim_model_f32_query(const avloc_gllim_model *m, size_t *bytes);
+/* Fills *mf with float copies in mem. AVLOC_ERR_STATE for an unprepared
+   model, AVLOC_ERR_NUMERIC when a value does not fit a float (it would
+   become Inf or a 1/sigma^2 of 0). *mf is zeroed on failure. */
+AVLOC_API avloc_result avloc_gllim_model_f32_init(avloc_gllim_model_f32 *mf, const avloc_gllim_model *m,
+                                                  void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_model_f32_destroy(avloc_gllim_model_f32 *mf);
+/* Full validation of a model made elsewhere (const tables in flash): sizes,
+   pointers, every value finite, pi > 0, 1/sigma^2 > 0, Gamma^-1 symmetric
+   positive definite, obs_weight in (0, 1e12]. O(K D); call it once at
+   start-up. The posterior checks only sizes and pointers per call. */
+AVLOC_API avloc_result avloc_gllim_model_f32_check(const avloc_gllim_model_f32 *mf);
+
+/* S0, S1, S2 in float (S0 counts exactly up to 2^24 points per dim). */
+typedef struct avloc_gllim_stats_f32 {
+    size_t D;
+    float *S0, *S1, *S2;
+    size_t n_active, n_frames;
+} avloc_gllim_stats_f32;
+AVLOC_API avloc_result avloc_gllim_stats_f32_query(size_t D, size_t *bytes);
+AVLOC_API avloc_result avloc_gllim_stats_f32_init(avloc_gllim_stats_f32 *s, size_t D, void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_stats_f32_reset(avloc_gllim_stats_f32 *s);
+AVLOC_API void avloc_gllim_stats_f32_destroy(avloc_gllim_stats_f32 *s);
+/* As avloc_gllim_stats_add_f32 (same validation, all or nothing). */
+AVLOC_API avloc_result avloc_gllim_stats_f32_add(avloc_gllim_stats_f32 *s, const float *Y,
+                                                 const unsigned char *mask, size_t T, int sign);
+
+/* The float posterior: fields as in avloc_gllim_posterior. */
+typedef struct avloc_gllim_post_f32 {
+    size_t K, L, K_cap, D;
+    float *nu, *mu, *V;
+    float *work;              /* 2 x D */
+    float mean[AVLOC_GLLIM_MAX_L];
+    float cov[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];
+    size_t n_active;
+} avloc_gllim_post_f32;
+AVLOC_API avloc_result avloc_gllim_post_f32_query(const avloc_gllim_model_f32 *m, size_t *bytes);
+AVLOC_API avloc_result avloc_gllim_post_f32_init(avloc_gllim_post_f32 *p, const avloc_gllim_model_f32 *m,
+                                                 void *mem, size_t bytes);
+AVLOC_API void avloc_gllim_post_f32_destroy(avloc_gllim_post_f32 *p);
+/* Theorem 1 in float; returns and fills as avloc_gllim_posterior_from_stats
+   (AVLOC_NO_ACTIVE_POINTS with the prior). */
+AVLOC_API avloc_result avloc_gllim_posterior_from_stats_f32(const avloc_gllim_model_f32 *m,
+                                                            const avloc_gllim_stats_f32 *s,
+                                                            avloc_gllim_post_f32 *p);
+
 #ifndef AVLOC_NO_SAFETENSORS /* the model files need the container */
 /* ------------------------------------------------------- model files */
 /* safetensors container (avloc_st_* in avloc.h). Tensors: "pi" (K),
@@ -1822,6 +1900,477 @@ AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, con
     r = avloc_gllim_stats_add_f32(&st, Y, mask, T, 1);
     if (r != AVLOC_OK) return r;
     return avloc_gllim_posterior_from_stats(m, &st, p);
+}
+
+/* ------------------------------------------------- float32 localisation */
+/* avloc_gllim_model_f32 & co. (declarations above): the Theorem-1 path of
+   avloc_gllim_posterior_from_stats in single precision. Every literal and
+   every libm call below is float (expf, logf, sqrtf): one double operation
+   here is a software call on a Cortex-M4F, and tools/check_mcu_tables.sh
+   fails when one links. */
+
+/* dims per partial sum: a sum over D = 1536 floats then carries about
+   (64 + D / 64) rounding steps instead of D */
+#define AVLOC__GL_F32_BLOCK 64
+
+/* rows of 1/sigma^2 and log sigma^2 stored: one when Sigma is tied */
+static size_t avloc__gl_sigma_rows(avloc_gllim_sigma st, size_t K)
+{
+    return avloc__gl_sigma_tied(st) ? 1 : K;
+}
+
+/* The float arrays of a model (cfg: the double model giving K, L, D and the
+   Sigma type). */
+static avloc_result avloc__gl_f32_layout(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    const avloc_gllim_model *m = (const avloc_gllim_model *)cfg;
+    avloc_gllim_model_f32 *mf = (avloc_gllim_model_f32 *)obj;
+    size_t K = m->K, L = m->L, D = m->D, KL, KLL, KD, KDL, RD;
+    float *pi, *c, *G, *Gi, *ldG, *At, *cs, *is2, *ls2;
+    (void)scratch_bytes;
+    if (K == 0 || L == 0 || L > AVLOC_GLLIM_MAX_L || D == 0 || K > AVLOC_MAX_DIM || D > AVLOC_MAX_DIM)
+        return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(K, L, &KL) || !avloc_size_mul(KL, L, &KLL) || !avloc_size_mul(K, D, &KD) ||
+        !avloc_size_mul(KD, L, &KDL) || !avloc_size_mul(avloc__gl_sigma_rows(m->sigma_type, K), D, &RD))
+        return AVLOC_ERR_OVERFLOW;
+    pi = AVLOC_PUSH(a, float, K);
+    c = AVLOC_PUSH(a, float, KL);
+    G = AVLOC_PUSH(a, float, KLL);
+    Gi = AVLOC_PUSH(a, float, KLL);
+    ldG = AVLOC_PUSH(a, float, K);
+    At = AVLOC_PUSH(a, float, KDL);
+    cs = AVLOC_PUSH(a, float, KD);
+    is2 = AVLOC_PUSH(a, float, RD);
+    ls2 = AVLOC_PUSH(a, float, RD);
+    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
+    if (!mf) return AVLOC_OK;
+    if (!pi || !ls2) return AVLOC_ERR_WORKSPACE;
+    mf->K = K; mf->L = L; mf->D = D;
+    mf->sigma_type = m->sigma_type;
+    mf->pi = pi; mf->c = c; mf->Gamma = G; mf->Gamma_inv = Gi; mf->logdet_Gamma = ldG;
+    mf->At = At; mf->cstar = cs; mf->inv_sigma2 = is2; mf->log_sigma2 = ls2;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_gllim_model_f32_query(const avloc_gllim_model *m, size_t *bytes)
+{
+    if (!m || !bytes) return AVLOC_ERR_NULL;
+    if (!m->prepared) return AVLOC_ERR_STATE;
+    return avloc_layout_query(avloc__gl_f32_layout, m, bytes, NULL);
+}
+
+/* dst = (float)src for n values; 0 when one leaves the float range (Inf),
+   or when a positive value rounds to 0 and positive was required */
+static int avloc__gl_to_f32(float *dst, const double *src, size_t n, int positive)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (!(fabs(src[i]) <= (double)FLT_MAX)) return 0;
+        dst[i] = (float)src[i];
+        if (positive && !(dst[i] > 0.0f)) return 0;
+    }
+    return 1;
+}
+
+AVLOC_API avloc_result avloc_gllim_model_f32_init(avloc_gllim_model_f32 *mf, const avloc_gllim_model *m,
+                                                  void *mem, size_t bytes)
+{
+    size_t K, L, D, RD;
+    avloc_result r;
+    int ok;
+    if (mf) memset(mf, 0, sizeof *mf);
+    if (!mf || !m || !mem) return AVLOC_ERR_NULL;
+    if (!m->prepared) return AVLOC_ERR_STATE;
+    r = avloc_layout_init(avloc__gl_f32_layout, mf, sizeof *mf, m, mem, bytes);
+    if (r != AVLOC_OK) return r;
+    K = m->K; L = m->L; D = m->D;
+    RD = avloc__gl_sigma_rows(m->sigma_type, K) * D;
+    /* the arrays were laid out in mem by the layout above: writable */
+    ok = avloc__gl_to_f32((float *)mf->pi, m->pi, K, 1) && avloc__gl_to_f32((float *)mf->c, m->c, K * L, 0) &&
+         avloc__gl_to_f32((float *)mf->Gamma, m->Gamma, K * L * L, 0) &&
+         avloc__gl_to_f32((float *)mf->Gamma_inv, m->Gamma_inv, K * L * L, 0) &&
+         avloc__gl_to_f32((float *)mf->logdet_Gamma, m->logdet_Gamma, K, 0) &&
+         avloc__gl_to_f32((float *)mf->At, m->At, K * L * D, 0) &&
+         avloc__gl_to_f32((float *)mf->cstar, m->cstar, K * D, 0) &&
+         avloc__gl_to_f32((float *)mf->inv_sigma2, m->inv_sigma2, RD, 1) &&
+         avloc__gl_to_f32((float *)mf->log_sigma2, m->log_sigma2, RD, 0);
+    mf->obs_weight = (float)m->obs_weight;
+    mf->feat = m->feat;
+    mf->image_width = m->image_width;
+    mf->image_height = m->image_height;
+    if (!ok || !(mf->obs_weight > 0.0f)) {
+        memset(mf, 0, sizeof *mf);
+        return AVLOC_ERR_NUMERIC;
+    }
+    return AVLOC_OK;
+}
+
+AVLOC_API void avloc_gllim_model_f32_destroy(avloc_gllim_model_f32 *mf)
+{
+    if (mf) memset(mf, 0, sizeof *mf);
+}
+
+/* Cholesky of the L x L symmetric S (L <= 4): log|S| into *logdet and, if
+   inv is not NULL, S^-1 = Linv^T Linv. 0 when S is not positive definite. */
+static int avloc__gl_spd_f32(const float *S, size_t L, float *inv, float *logdet)
+{
+    float C[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L], Ci[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L], ld = 0.0f;
+    size_t i, j, k;
+    for (j = 0; j < L; j++) {
+        float dj = S[j * L + j];
+        for (k = 0; k < j; k++) dj -= C[j * L + k] * C[j * L + k];
+        if (!(dj > 0.0f) || !avloc__finite_f32(dj)) return 0;
+        C[j * L + j] = sqrtf(dj);
+        ld += logf(dj);
+        for (i = j + 1; i < L; i++) {
+            float t = S[i * L + j];
+            for (k = 0; k < j; k++) t -= C[i * L + k] * C[j * L + k];
+            C[i * L + j] = t / C[j * L + j];
+        }
+    }
+    *logdet = ld;
+    if (!inv) return 1;
+    for (j = 0; j < L; j++) /* Ci = C^-1, lower triangular, column by column */
+        for (i = 0; i < L; i++) {
+            float t = i == j ? 1.0f : 0.0f;
+            if (i < j) { Ci[i * L + j] = 0.0f; continue; }
+            for (k = j; k < i; k++) t -= C[i * L + k] * Ci[k * L + j];
+            Ci[i * L + j] = t / C[i * L + i];
+        }
+    for (i = 0; i < L; i++)
+        for (j = 0; j < L; j++) {
+            float t = 0.0f;
+            for (k = i > j ? i : j; k < L; k++) t += Ci[k * L + i] * Ci[k * L + j];
+            inv[i * L + j] = t;
+        }
+    return 1;
+}
+
+/* sizes and pointers: what every posterior call checks */
+static int avloc__gl_f32_shape_ok(const avloc_gllim_model_f32 *m)
+{
+    return m->K > 0 && m->L > 0 && m->L <= AVLOC_GLLIM_MAX_L && m->D > 0 && m->K <= AVLOC_MAX_DIM &&
+           m->D <= AVLOC_MAX_DIM && avloc__gl_sigma_ok(m->sigma_type) && m->pi && m->c && m->Gamma &&
+           m->Gamma_inv && m->logdet_Gamma && m->At && m->cstar && m->inv_sigma2 && m->log_sigma2;
+}
+
+static int avloc__gl_f32_weight_ok(float ow)
+{
+    return avloc__finite_f32(ow) && ow > 0.0f && ow <= 1e12f;
+}
+
+AVLOC_API avloc_result avloc_gllim_model_f32_check(const avloc_gllim_model_f32 *m)
+{
+    size_t K, L, D, RD, k, i;
+    if (!m) return AVLOC_ERR_NULL;
+    if (!avloc__gl_f32_shape_ok(m)) return m->pi ? AVLOC_ERR_SIZE : AVLOC_ERR_STATE;
+    K = m->K; L = m->L; D = m->D;
+    RD = avloc__gl_sigma_rows(m->sigma_type, K) * D;
+    if (!avloc__gl_f32_weight_ok(m->obs_weight)) return AVLOC_ERR_PARAM;
+    if (!avloc_all_finite_f32(m->pi, K) || !avloc_all_finite_f32(m->c, K * L) ||
+        !avloc_all_finite_f32(m->Gamma, K * L * L) || !avloc_all_finite_f32(m->Gamma_inv, K * L * L) ||
+        !avloc_all_finite_f32(m->logdet_Gamma, K) || !avloc_all_finite_f32(m->At, K * L * D) ||
+        !avloc_all_finite_f32(m->cstar, K * D) || !avloc_all_finite_f32(m->inv_sigma2, RD) ||
+        !avloc_all_finite_f32(m->log_sigma2, RD))
+        return AVLOC_ERR_NONFINITE;
+    for (k = 0; k < K; k++)
+        if (!(m->pi[k] > 0.0f)) return AVLOC_ERR_PARAM;
+    for (i = 0; i < RD; i++)
+        if (!(m->inv_sigma2[i] > 0.0f)) return AVLOC_ERR_PARAM;
+    for (k = 0; k < K; k++) {
+        const float *Gi = m->Gamma_inv + k * L * L;
+        float ld;
+        size_t j;
+        for (i = 0; i < L; i++)
+            for (j = 0; j < i; j++)
+                if (Gi[i * L + j] != Gi[j * L + i]) return AVLOC_ERR_PARAM;
+        if (!avloc__gl_spd_f32(Gi, L, NULL, &ld)) return AVLOC_ERR_PARAM;
+    }
+    return AVLOC_OK;
+}
+
+static avloc_result avloc__gl_stats_f32_layout(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    avloc_gllim_stats_f32 *s = (avloc_gllim_stats_f32 *)obj;
+    size_t D = *(const size_t *)cfg;
+    float *S0, *S1, *S2;
+    (void)scratch_bytes;
+    if (D == 0 || D > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    S0 = AVLOC_PUSH(a, float, D);
+    S1 = AVLOC_PUSH(a, float, D);
+    S2 = AVLOC_PUSH(a, float, D);
+    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
+    if (!s) return AVLOC_OK;
+    if (!S0 || !S1 || !S2) return AVLOC_ERR_WORKSPACE;
+    s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_gllim_stats_f32_query(size_t D, size_t *bytes)
+{
+    if (!bytes) return AVLOC_ERR_NULL;
+    return avloc_layout_query(avloc__gl_stats_f32_layout, &D, bytes, NULL);
+}
+
+AVLOC_API avloc_result avloc_gllim_stats_f32_init(avloc_gllim_stats_f32 *s, size_t D, void *mem, size_t bytes)
+{
+    avloc_result r;
+    if (s) memset(s, 0, sizeof *s);
+    if (!s || !mem) return AVLOC_ERR_NULL;
+    r = avloc_layout_init(avloc__gl_stats_f32_layout, s, sizeof *s, &D, mem, bytes);
+    if (r == AVLOC_OK) avloc_gllim_stats_f32_reset(s);
+    return r;
+}
+
+AVLOC_API void avloc_gllim_stats_f32_reset(avloc_gllim_stats_f32 *s)
+{
+    if (!s || !s->S0) return;
+    memset(s->S0, 0, s->D * sizeof(float));
+    memset(s->S1, 0, s->D * sizeof(float));
+    memset(s->S2, 0, s->D * sizeof(float));
+    s->n_active = 0;
+    s->n_frames = 0;
+}
+
+AVLOC_API void avloc_gllim_stats_f32_destroy(avloc_gllim_stats_f32 *s)
+{
+    if (s) memset(s, 0, sizeof *s);
+}
+
+AVLOC_API avloc_result avloc_gllim_stats_f32_add(avloc_gllim_stats_f32 *s, const float *Y,
+                                                 const unsigned char *mask, size_t T, int sign)
+{
+    size_t D, cnt, tot, t, d;
+    const float sg = sign >= 0 ? 1.0f : -1.0f;
+    if (!s || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
+    if (!s->S0) return AVLOC_ERR_STATE; /* not initialised, or destroyed */
+    D = s->D;
+    if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
+    if (T == 0) return AVLOC_OK;
+    cnt = avloc__gl_stats_check(Y, mask, tot); /* validate first: all or nothing */
+    if (cnt == (size_t)-1) return AVLOC_ERR_NONFINITE;
+    if (sign < 0 && (cnt > s->n_active || T > s->n_frames)) return AVLOC_ERR_STATE;
+    for (t = 0; t < T; t++) { /* along each frame's row: contiguous */
+        const float *yt = Y + t * D;
+        const unsigned char *mt = mask + t * D;
+        for (d = 0; d < D; d++)
+            if (mt[d]) {
+                const float v = yt[d], sv = sg * v;
+                s->S0[d] += sg;
+                s->S1[d] += sv;
+                s->S2[d] += sv * v;
+            }
+    }
+    if (sign >= 0) { s->n_active += cnt; s->n_frames += T; }
+    else { s->n_active -= cnt; s->n_frames -= T; }
+    return AVLOC_OK;
+}
+
+/* nu, mu, V for the model's K components and the 2 x D work array */
+static avloc_result avloc__gl_post_f32_layout(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
+{
+    const avloc_gllim_model_f32 *m = (const avloc_gllim_model_f32 *)cfg;
+    avloc_gllim_post_f32 *p = (avloc_gllim_post_f32 *)obj;
+    size_t KL, KLL, D2;
+    float *nu, *mu, *V, *work;
+    (void)scratch_bytes;
+    if (m->K == 0 || m->K > AVLOC_MAX_DIM || m->L == 0 || m->L > AVLOC_GLLIM_MAX_L || m->D == 0 ||
+        m->D > AVLOC_MAX_DIM)
+        return AVLOC_ERR_SIZE;
+    if (!avloc_size_mul(m->K, m->L, &KL) || !avloc_size_mul(KL, m->L, &KLL) || !avloc_size_mul(2, m->D, &D2))
+        return AVLOC_ERR_OVERFLOW;
+    nu = AVLOC_PUSH(a, float, m->K);
+    mu = AVLOC_PUSH(a, float, KL);
+    V = AVLOC_PUSH(a, float, KLL);
+    work = AVLOC_PUSH(a, float, D2);
+    if (avloc_arena_status(a) != AVLOC_OK) return avloc_arena_status(a);
+    if (!p) return AVLOC_OK;
+    if (!nu || !mu || !V || !work) return AVLOC_ERR_WORKSPACE;
+    p->K_cap = p->K = m->K;
+    p->L = m->L;
+    p->D = m->D;
+    p->nu = nu; p->mu = mu; p->V = V; p->work = work;
+    return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_gllim_post_f32_query(const avloc_gllim_model_f32 *m, size_t *bytes)
+{
+    if (!m || !bytes) return AVLOC_ERR_NULL;
+    return avloc_layout_query(avloc__gl_post_f32_layout, m, bytes, NULL);
+}
+
+AVLOC_API avloc_result avloc_gllim_post_f32_init(avloc_gllim_post_f32 *p, const avloc_gllim_model_f32 *m,
+                                                 void *mem, size_t bytes)
+{
+    if (p) memset(p, 0, sizeof *p);
+    if (!p || !m || !mem) return AVLOC_ERR_NULL;
+    return avloc_layout_init(avloc__gl_post_f32_layout, p, sizeof *p, m, mem, bytes);
+}
+
+AVLOC_API void avloc_gllim_post_f32_destroy(avloc_gllim_post_f32 *p)
+{
+    if (p) memset(p, 0, sizeof *p);
+}
+
+/* mixture mean and covariance from nu, mu, V (avloc__gl_moments in float) */
+static void avloc__gl_moments_f32(avloc_gllim_post_f32 *p)
+{
+    size_t K = p->K, L = p->L, k, i, j;
+    for (i = 0; i < L; i++) {
+        float s = 0.0f;
+        for (k = 0; k < K; k++) s += p->nu[k] * p->mu[k * L + i];
+        p->mean[i] = s;
+    }
+    for (i = 0; i < L; i++)
+        for (j = 0; j < L; j++) {
+            float s = 0.0f;
+            for (k = 0; k < K; k++) {
+                float di = p->mu[k * L + i] - p->mean[i], dj = p->mu[k * L + j] - p->mean[j];
+                s += p->nu[k] * (p->V[k * L * L + i * L + j] + di * dj);
+            }
+            p->cov[i * L + j] = s;
+        }
+}
+
+/* avloc__gl_post_ybar + avloc__gl_post_prep in float: ybar (once per call),
+   then w = S0 / s2, C = sum within / s2 and sum S0 log s2 for one Sigma
+   row, summed in blocks */
+static void avloc__gl_post_prep_f32(const avloc_gllim_stats_f32 *s, const float *is, const float *ls,
+                                    const float *ybar, size_t D, float *w, float *C, float *lsum)
+{
+    float e = 0.0f, l = 0.0f;
+    size_t d0, d;
+    for (d0 = 0; d0 < D; d0 += AVLOC__GL_F32_BLOCK) {
+        const size_t end = D - d0 > AVLOC__GL_F32_BLOCK ? d0 + AVLOC__GL_F32_BLOCK : D;
+        float be = 0.0f, bl = 0.0f;
+        for (d = d0; d < end; d++) {
+            const float s0 = s->S0[d], within = s0 > 0.0f ? s->S2[d] - s->S1[d] * ybar[d] : 0.0f;
+            w[d] = s0 * is[d];
+            be += (within > 0.0f ? within : 0.0f) * is[d]; /* >= 0 exactly; guard rounding */
+            bl += s0 * ls[d];
+        }
+        e += be;
+        l += bl;
+    }
+    *C = e;
+    *lsum = l;
+}
+
+/* The component pass (avloc__gl_post_sums in float, summed in blocks):
+   P (lower triangle), h and q are added to. */
+static void avloc__gl_post_sums_f32(const float *rows, const float *cs, const float *w, const float *yb, size_t L,
+                                    size_t D, float *P, float *h, float *q)
+{
+    size_t d0, d, i, j;
+    for (d0 = 0; d0 < D; d0 += AVLOC__GL_F32_BLOCK) {
+        const size_t end = D - d0 > AVLOC__GL_F32_BLOCK ? d0 + AVLOC__GL_F32_BLOCK : D;
+        float bP[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L] = {0}, bh[AVLOC_GLLIM_MAX_L] = {0}, bq = 0.0f;
+        if (L == 2) { /* the usual (u, v) model: registers only */
+            const float *a0 = rows, *a1 = rows + D;
+            float p00 = 0.0f, p10 = 0.0f, p11 = 0.0f, h0 = 0.0f, h1 = 0.0f;
+            for (d = d0; d < end; d++) {
+                const float u = yb[d] - cs[d], wu = w[d] * u, wa0 = w[d] * a0[d], wa1 = w[d] * a1[d];
+                bq += wu * u;
+                h0 += a0[d] * wu;
+                h1 += a1[d] * wu;
+                p00 += wa0 * a0[d];
+                p10 += wa0 * a1[d];
+                p11 += wa1 * a1[d];
+            }
+            bP[0] = p00; bP[2] = p10; bP[3] = p11; bh[0] = h0; bh[1] = h1;
+        } else {
+            for (d = d0; d < end; d++) {
+                const float u = yb[d] - cs[d], wu = w[d] * u;
+                bq += wu * u;
+                for (i = 0; i < L; i++) {
+                    const float ai = rows[i * D + d], wai = w[d] * ai;
+                    bh[i] += ai * wu;
+                    for (j = 0; j <= i; j++) bP[i * L + j] += wai * rows[j * D + d];
+                }
+            }
+        }
+        *q += bq;
+        for (i = 0; i < L; i++) {
+            h[i] += bh[i];
+            for (j = 0; j <= i; j++) P[i * L + j] += bP[i * L + j];
+        }
+    }
+}
+
+/* Component k's posterior N(mu, V) and log weight (before normalising) from
+   the sums P, h, e of its pass and the log-likelihood part ls. */
+static int avloc__gl_post_component_f32(const avloc_gllim_model_f32 *m, size_t k, float *P, float *h, float e,
+                                        float ls, float ow, float *mu, float *V, float *lognu)
+{
+    const size_t L = m->L;
+    const float *Gi = m->Gamma_inv + k * L * L;
+    float ldP, hm = 0.0f;
+    size_t i, j;
+    /* tempering scales every data sum; the prior term Gamma^-1 stays */
+    if (ow != 1.0f) {
+        for (i = 0; i < L; i++) h[i] *= ow;
+        for (i = 0; i < L * L; i++) P[i] *= ow;
+        e *= ow;
+        ls *= ow;
+    }
+    for (i = 0; i < L; i++)
+        for (j = 0; j <= i; j++) {
+            P[i * L + j] += Gi[i * L + j];
+            P[j * L + i] = P[i * L + j];
+        }
+    if (!avloc__gl_spd_f32(P, L, V, &ldP)) return 0;
+    for (i = 0; i < L; i++) {
+        float t = 0.0f;
+        for (j = 0; j < L; j++) t += V[i * L + j] * h[j];
+        mu[i] = t;
+        hm += h[i] * t;
+    }
+    if (e - hm < 0.0f) e = hm; /* exact value is >= 0; guard rounding */
+    *lognu = logf(m->pi[k]) - 0.5f * (ldP + m->logdet_Gamma[k] + (e - hm) + ls);
+    for (i = 0; i < L; i++) mu[i] += m->c[k * L + i];
+    return avloc__finite_f32(*lognu);
+}
+
+AVLOC_API avloc_result avloc_gllim_posterior_from_stats_f32(const avloc_gllim_model_f32 *m,
+                                                            const avloc_gllim_stats_f32 *s,
+                                                            avloc_gllim_post_f32 *p)
+{
+    size_t K, L, D, k, d;
+    float mx = -HUGE_VALF, tot = 0.0f, C = 0.0f, lsum = 0.0f, *w, *yb;
+    int tied;
+    if (!m || !s || !p) return AVLOC_ERR_NULL;
+    if (!s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
+    if (!avloc__gl_f32_shape_ok(m)) return m->pi ? AVLOC_ERR_SIZE : AVLOC_ERR_STATE;
+    if (!avloc__gl_f32_weight_ok(m->obs_weight)) return AVLOC_ERR_PARAM;
+    K = m->K; L = m->L; D = m->D;
+    if (s->D != D || p->L != L || p->D != D || p->K_cap < K) return AVLOC_ERR_SIZE;
+    tied = avloc__gl_sigma_tied(m->sigma_type);
+    p->K = K;
+    p->n_active = s->n_active;
+    if (s->n_active == 0) {
+        memcpy(p->nu, m->pi, K * sizeof(float));
+        memcpy(p->mu, m->c, K * L * sizeof(float));
+        memcpy(p->V, m->Gamma, K * L * L * sizeof(float));
+        avloc__gl_moments_f32(p);
+        return AVLOC_NO_ACTIVE_POINTS;
+    }
+    w = p->work;
+    yb = p->work + D;
+    for (d = 0; d < D; d++) yb[d] = s->S0[d] > 0.0f ? s->S1[d] / s->S0[d] : 0.0f;
+    if (tied) avloc__gl_post_prep_f32(s, m->inv_sigma2, m->log_sigma2, yb, D, w, &C, &lsum);
+    for (k = 0; k < K; k++) {
+        float P[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L] = {0}, h[AVLOC_GLLIM_MAX_L] = {0}, q = 0.0f;
+        if (!tied) avloc__gl_post_prep_f32(s, m->inv_sigma2 + k * D, m->log_sigma2 + k * D, yb, D, w, &C, &lsum);
+        avloc__gl_post_sums_f32(m->At + k * L * D, m->cstar + k * D, w, yb, L, D, P, h, &q);
+        if (!avloc__gl_post_component_f32(m, k, P, h, C + q, lsum, m->obs_weight, p->mu + k * L,
+                                          p->V + k * L * L, &p->nu[k]))
+            return AVLOC_ERR_NUMERIC;
+        if (p->nu[k] > mx) mx = p->nu[k];
+    }
+    for (k = 0; k < K; k++) { p->nu[k] = expf(p->nu[k] - mx); tot += p->nu[k]; }
+    for (k = 0; k < K; k++) p->nu[k] /= tot;
+    avloc__gl_moments_f32(p);
+    return AVLOC_OK;
 }
 
 /* ------------------------------------------------------------- streaming */

@@ -6,7 +6,9 @@
 # 2. a Cortex-M4 program on the table path (tests/modes/mcu_mel.c) links
 #    without double-precision libm (pow/log/cos/...) and without soft-float
 #    double helpers (__aeabi_d*), while the computed-init build of the same
-#    program pulls them in; prints both .text sizes. Skipped without
+#    program pulls them in; prints both .text sizes; the same for the
+#    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) against
+#    the double path (step 4 below). Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -56,6 +58,19 @@ tt=$(arm-none-eabi-size "$OUT/mel_tables.elf" | awk 'NR == 2 { print $1 }')
 tc=$(arm-none-eabi-size "$OUT/mel_computed.elf" | awk 'NR == 2 { print $1 }')
 echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
 echo "  the table build links no double pow/log/cos and no __aeabi_d* helper"
+# 4. the float32 GLLiM localisation path (model as const tables, statistics,
+#    posterior: tools/m4/mcu_gllim_f32.c) links no double libm and no
+#    __aeabi_d* helper; the same program on the double path
+#    (-DMCU_DOUBLE) does
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F tools/m4/mcu_gllim_f32.c -o "$OUT/gllim_f32.elf" -lm
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F -DMCU_DOUBLE tools/m4/mcu_gllim_f32.c -o "$OUT/gllim_f64.elf" -lm
+without_but_with "$DOUBLE" "$OUT/gllim_f32.elf" "$OUT/gllim_f64.elf" "double-precision libm / soft-double"
+gf=$(arm-none-eabi-size "$OUT/gllim_f32.elf" | awk 'NR == 2 { print $1 }')
+gd=$(arm-none-eabi-size "$OUT/gllim_f64.elf" | awk 'NR == 2 { print $1 }')
+echo "  Cortex-M4 GLLiM statistics + posterior: .text $gf bytes in float32 (no __aeabi_d*, no double libm),"
+echo "  $gd bytes on the double path"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows

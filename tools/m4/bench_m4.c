@@ -8,7 +8,10 @@
    The chain, per second of 16 kHz stereo audio, an MCU-sized configuration:
    n_fft 512, hop 128 (125 frames/s), bins 1..256 (D = 768 features), a GLLiM
    model with K = 16 components ("d*"), the statistics of every frame added,
-   one posterior every 100 ms (10 per second). The model's parameters are
+   one posterior every 100 ms (10 per second); the statistics and the
+   posterior both in double (avloc_gllim_stats, avloc_gllim_posterior) and
+   in float32 (avloc_gllim_stats_f32, avloc_gllim_post_f32) on the same
+   frames, with the largest difference of their means. The model's parameters are
    synthetic (a valid random model): the cost does not depend on their
    values. Run by tools/m4/bench_m4.sh, which also prints flash and RAM. */
 #define AVLOC_IMPLEMENTATION
@@ -40,10 +43,14 @@ int main(void)
     avloc_gllim_model m;
     avloc_gllim_stats st;
     avloc_gllim_posterior post;
-    size_t pb = 0, sb = 0, mb = 0, stb = 0, ppb = 0, k, d, f, nf = 0, active = 0;
+    avloc_gllim_model_f32 mf;
+    avloc_gllim_stats_f32 stf;
+    avloc_gllim_post_f32 postf;
+    size_t pb = 0, sb = 0, mb = 0, stb = 0, ppb = 0, fb = 0, k, d, f, nf = 0, active = 0;
     float *left, *right, *feat;
-    unsigned char *mask, *pmem, *scratch, *mmem, *smem, *qmem;
-    uint64_t t_feat = 0, t_stats = 0, t_post = 0;
+    unsigned char *mask, *pmem, *scratch, *mmem, *smem, *qmem, *fmem, *sfmem, *qfmem;
+    uint64_t t_feat = 0, t_stats = 0, t_post = 0, t_stats32 = 0, t_post32 = 0;
+    double max_dev = 0.0;
     avloc_result r;
 
     SYST_RVR = 0xFFFFFFu;
@@ -90,6 +97,18 @@ int main(void)
     if (!smem || !qmem || avloc_gllim_stats_init(&st, D, smem, stb) != AVLOC_OK ||
         avloc_gllim_posterior_init(&post, &m, qmem, ppb) != AVLOC_OK)
         return 1;
+    /* the float32 path (avloc_gllim_model_f32): converted once, as a
+       generator does on the host for flash */
+    if (avloc_gllim_model_f32_query(&m, &fb) != AVLOC_OK || !(fmem = (unsigned char *)malloc(fb)) ||
+        avloc_gllim_model_f32_init(&mf, &m, fmem, fb) != AVLOC_OK)
+        return 1;
+    avloc_gllim_stats_f32_query(D, &stb);
+    avloc_gllim_post_f32_query(&mf, &ppb);
+    sfmem = (unsigned char *)malloc(stb);
+    qfmem = (unsigned char *)malloc(ppb);
+    if (!sfmem || !qfmem || avloc_gllim_stats_f32_init(&stf, D, sfmem, stb) != AVLOC_OK ||
+        avloc_gllim_post_f32_init(&postf, &mf, qfmem, ppb) != AVLOC_OK)
+        return 1;
 
     /* one second of audio: 125 frames, a posterior every 12.5 frames */
     for (f = 0; f < SR / HOP; f++) {
@@ -108,19 +127,33 @@ int main(void)
         r = avloc_gllim_stats_add_f32(&st, feat, mask, 1, 1);
         t_stats += ticks_since(t0);
         if (r != AVLOC_OK) return 3;
+        t0 = ticks_now();
+        r = avloc_gllim_stats_f32_add(&stf, feat, mask, 1, 1);
+        t_stats32 += ticks_since(t0);
+        if (r != AVLOC_OK) return 3;
         if (f % 12 == 11 || f + 1 == SR / HOP) {
             t0 = ticks_now();
             r = avloc_gllim_posterior_from_stats(&m, &st, &post);
             t_post += ticks_since(t0);
             if (r < 0) return 4;
+            t0 = ticks_now();
+            r = avloc_gllim_posterior_from_stats_f32(&mf, &stf, &postf);
+            t_post32 += ticks_since(t0);
+            if (r < 0) return 4;
+            for (d = 0; d < L; d++) {
+                double dev = fabs((double)postf.mean[d] - post.mean[d]);
+                if (dev > max_dev) max_dev = dev;
+            }
             nf++;
         }
     }
     /* 40 instructions per 25 MHz tick under -icount shift=0 */
     printf("{\"frames\":%d,\"posteriors\":%lu,\"active\":%lu,\"insn_features\":%llu,\"insn_stats\":%llu,"
-           "\"insn_posteriors\":%llu,\"insn_per_audio_second\":%llu}\n",
+           "\"insn_posteriors\":%llu,\"insn_per_audio_second\":%llu,\"insn_stats_f32\":%llu,"
+           "\"insn_posteriors_f32\":%llu,\"insn_per_audio_second_f32\":%llu,\"max_mean_diff_f32\":%.2e}\n",
            SR / HOP, (unsigned long)nf, (unsigned long)active, (unsigned long long)(40 * t_feat),
            (unsigned long long)(40 * t_stats), (unsigned long long)(40 * t_post),
-           (unsigned long long)(40 * (t_feat + t_stats + t_post)));
+           (unsigned long long)(40 * (t_feat + t_stats + t_post)), (unsigned long long)(40 * t_stats32),
+           (unsigned long long)(40 * t_post32), (unsigned long long)(40 * (t_feat + t_stats32 + t_post32)), max_dev);
     return 0;
 }
