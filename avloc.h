@@ -62,6 +62,10 @@
    AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
+   AVLOC_GEMM_SMALL   the GEMM without its packed kernel (code size on
+                      microcontrollers, ~1.7 KB of Cortex-M4 code): the
+                      scratch query gives 0 bytes, every product runs the
+                      plain loop (same results as with scratch NULL)
    AVLOC_NO_AVX512    x86-64: no AVX-512 GEMM micro-kernel (by default it is
                       compiled and runs where the CPU and OS have AVX-512F;
                       results equal the AVX2 kernel's except the order of
@@ -1166,6 +1170,8 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
    - scratch != NULL but too small: AVLOC_ERR_WORKSPACE, C untouched.
    With AVLOC_USE_CBLAS the product runs in cblas_sgemm/cblas_dgemm after the
    very same checks (scratch unused; sizes above INT_MAX: AVLOC_ERR_SIZE).
+   With AVLOC_GEMM_SMALL there is no packed kernel: the query gives 0 and
+   every product runs the plain loop (any scratch ignored).
    Errors: NULL (A, B, C or bytes), PARAM (transa/transb not 0 or 1), SIZE
    (an ld below its minimum), WORKSPACE, OVERFLOW (query).
 
@@ -1766,6 +1772,7 @@ static avloc_result avloc__gemm_check(int transa, int transb, size_t m, size_t n
 /* The packed panels in scratch: op(A) rows (MC x KC at most, in MR-tall
    panels), then op(B) columns (KC x NC at most, in NR-wide panels) for the
    widest NR of the build. Nothing is packed when the product is empty. */
+#ifndef AVLOC_GEMM_SMALL
 static void avloc__gemm_layout(avloc_arena *ar, size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
                                void **ap, void **bp)
 {
@@ -1776,10 +1783,17 @@ static void avloc__gemm_layout(avloc_arena *ar, size_t m, size_t n, size_t k, si
     *ap = avloc_arena_push(ar, mc * kc, elem, AVLOC_ALIGN); /* small: no overflow possible */
     *bp = avloc_arena_push(ar, nc * kc, elem, AVLOC_ALIGN);
 }
+#endif
 
 static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
                                               size_t *bytes)
 {
+#ifdef AVLOC_GEMM_SMALL /* no panels */
+    (void)m; (void)n; (void)k; (void)elem; (void)nrmax;
+    if (!bytes) return AVLOC_ERR_NULL;
+    *bytes = 0;
+    return AVLOC_OK;
+#else
     avloc_arena ar;
     void *ap, *bp;
     if (!bytes) return AVLOC_ERR_NULL;
@@ -1788,17 +1802,24 @@ static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size
     avloc__gemm_layout(&ar, m, n, k, elem, nrmax, &ap, &bp);
     *bytes = avloc_arena_needed(&ar);
     return avloc_arena_status(&ar);
+#endif
 }
 
 /* The panels' addresses in the caller's scratch, or WORKSPACE. */
 static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
                                        void *scratch, size_t bytes, void **ap, void **bp)
 {
+#ifdef AVLOC_GEMM_SMALL /* no panels: any scratch will do */
+    (void)m; (void)n; (void)k; (void)elem; (void)nrmax; (void)scratch; (void)bytes;
+    *ap = *bp = NULL;
+    return AVLOC_OK;
+#else
     avloc_arena ar;
     if (m == 0 || n == 0 || k == 0) { *ap = *bp = NULL; return AVLOC_OK; }
     avloc_arena_init(&ar, scratch, bytes);
     avloc__gemm_layout(&ar, m, n, k, elem, nrmax, ap, bp);
     return avloc_arena_status(&ar);
+#endif
 }
 
 #define AVLOC__VPASS AVLOC__VPASS_CORE_GEMM
@@ -3816,6 +3837,7 @@ AVLOC__AVX512_END
 #endif
 
 #ifndef AVLOC_USE_CBLAS
+#ifndef AVLOC_GEMM_SMALL
 /* op(A) rows [i0, i0+mc) x k [p0, p0+kc) into MR-tall panels: panel q (rows
    q..q+MR) at ap + q*kc, element (r, p) at p*MR + r; rows past mc are 0. */
 static void AVLOC__GF(avloc__gemm_pack_a)(int ta, const AVLOC__GT *A, size_t lda, size_t i0, size_t p0,
@@ -3852,6 +3874,7 @@ static void AVLOC__GF(avloc__gemm_edge)(const AVLOC__GT *T, size_t ldt, AVLOC__G
         for (c = 0; c < nr; c++)
             C[r * ldc + c] = beta == 0 ? alpha * T[r * ldt + c] : alpha * T[r * ldt + c] + beta * C[r * ldc + c];
 }
+#endif /* !AVLOC_GEMM_SMALL */
 
 /* C = beta * C (beta == 0: zeros, whatever C held) */
 static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
@@ -3902,16 +3925,18 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #else
     if (k == 0 || alpha == 0) {
         AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
-    } else if (!scratch) {
+    } else if (!ap) { /* no scratch (or AVLOC_GEMM_SMALL: never panels) */
 #define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
         AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_plain), AVLOC__GEMM_ARGS,
                          AVLOC__GNS(avloc__gemm_plain, scal) AVLOC__GEMM_ARGS);
 #undef AVLOC__GEMM_ARGS
     } else {
+#ifndef AVLOC_GEMM_SMALL
 #define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, (AVLOC__GT *)ap, (AVLOC__GT *)bp)
         AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_packed), AVLOC__GEMM_ARGS,
                          AVLOC__GNS(avloc__gemm_packed, scal) AVLOC__GEMM_ARGS);
 #undef AVLOC__GEMM_ARGS
+#endif
     }
 #endif
     return AVLOC_OK;
@@ -3957,6 +3982,7 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #define avloc__gv_hsum avloc__vf_hsum
 #endif
 
+#ifndef AVLOC_GEMM_SMALL
 /* one row of a full tile: c = alpha x + beta c (beta == 0: c not read) */
 static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc__gv x1, avloc__gv va,
                                               avloc__gv vb, int beta0)
@@ -4047,6 +4073,7 @@ static void AVLOC__GN(avloc__gemm_pack_b)(int tb, const AVLOC__GT *B, size_t ldb
         }
     }
 }
+#endif /* !AVLOC_GEMM_SMALL */
 
 /* Without scratch: row by row, c_i += (alpha a_ip) b_p over a row of C,
    in vectors when B's rows are contiguous (not transposed); with B
@@ -4099,6 +4126,7 @@ static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, siz
     }
 }
 
+#ifndef AVLOC_GEMM_SMALL
 /* The blocking loops around the micro-kernel (alpha != 0, k > 0); ap, bp:
    the packed panels in the caller's scratch (avloc__gemm_layout). */
 static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
@@ -4126,6 +4154,7 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
         }
     }
 }
+#endif /* !AVLOC_GEMM_SMALL */
 
 #undef avloc__gv
 #undef AVLOC__GW

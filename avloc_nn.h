@@ -111,6 +111,10 @@
                          other ops give AVLOC_ERR_UNSUPPORTED at init
    AVLOC_NN_NODE_DONE(net, i)  if defined, called after node i of each
                          inference (profiling: bench/bench_nn.c times nodes)
+   AVLOC_NN_TERSE        no per-site error messages (smaller MCU builds):
+                         avloc_nn_error keeps the failing node and name,
+                         msg is the error code's generic text
+                         (avloc_result_str); every error code is unchanged
    AVLOC_NN_NO_GELU, AVLOC_NN_NO_ELU, AVLOC_NN_NO_TRANSPOSED
                          leave out one kind each (alone or with MINIMAL):
                          gelu links erff/erfcf (~2 KB on a Cortex-M4), elu
@@ -454,6 +458,19 @@ static size_t avloc__nn_decode(const char *raw, size_t n, char *buf, size_t cap)
     return k;
 }
 
+#ifdef AVLOC_NN_TERSE
+/* Records the first error: the node and the code's generic text only (no
+   per-site message strings in the binary: a smaller MCU build). */
+#define avloc__nn_fail(c, rc, what, raw, rawn) avloc__nn_fail_code(c, rc)
+static avloc_result avloc__nn_fail_code(avloc__nn_ctx *c, avloc_result rc)
+{
+    avloc_nn_error *e = c->err;
+    if (!e || e->msg[0]) return rc;
+    e->node = c->node;
+    avloc__nn_strcat(e->msg, sizeof e->msg, avloc_result_str(rc), sizeof e->msg);
+    return rc;
+}
+#else
 /* Records the first error: message what + detail (a raw graph string). */
 static avloc_result avloc__nn_fail(avloc__nn_ctx *c, avloc_result rc, const char *what, const char *raw,
                                    size_t rawn)
@@ -469,6 +486,7 @@ static avloc_result avloc__nn_fail(avloc__nn_ctx *c, avloc_result rc, const char
     }
     return rc;
 }
+#endif
 
 /* ------------------------------------------- JSON inside the graph string
    The graph is a JSON document stored as a JSON string in the header: we
@@ -1153,10 +1171,8 @@ static void avloc__nn_geom(const avloc_nn_tensor *t, size_t *C, size_t *H, size_
 }
 
 #define AVLOC__NN_EMPTY "output size is zero, or padding, dilation or stride beyond 2^28"
-static avloc_result avloc__nn_bad(avloc__nn_ctx *c, const char *what)
-{
-    return avloc__nn_fail(c, AVLOC_ERR_SIZE, what, 0, 0);
-}
+/* (a macro: under AVLOC_NN_TERSE the message text is then never compiled in) */
+#define avloc__nn_bad(c, what) avloc__nn_fail(c, AVLOC_ERR_SIZE, what, 0, 0)
 
 /* Output length of a conv / pool window (or a transposed conv) along axis i
    of node nd with input length in. 0 if empty or absurd. In int64: a file's
