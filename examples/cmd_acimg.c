@@ -115,21 +115,6 @@ bad:
     return 0;
 }
 
-/* The energy map (rows x cols) as a figure over a w x h camera frame: cell
-   (i, j) fills the pixels whose centres fall in its block; min..max scaled. */
-static int acimg_save_heat(const char *cmd, const char *path, const float *e, size_t rows, size_t cols,
-                           unsigned w, unsigned h)
-{
-    avloc_io_image fig;
-    int ok;
-    avloc_io_status st = avloc_io_heat_figure(e, rows, cols, NULL, w, h, "acoustic image: energy per direction",
-                                              "energy (relative, from MFCC c1..)", &fig);
-    if (st != AVLOC_IO_OK) return avcli_check_write(cmd, path, st);
-    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &fig));
-    avloc_io_image_free(&fig);
-    return ok;
-}
-
 /* Energy map of an MFCC image (rows*cols x (m->n_mfcc - 1)) into e. */
 static int acimg_energy(const char *cmd, const avloc_mfcc_f32 *m, const float *img, size_t n, float *e)
 {
@@ -162,7 +147,9 @@ static int acimg_outputs(const char *cmd, const avloc_mfcc_f32 *m, const float *
     shape[0] = rows; shape[1] = cols; shape[2] = nc;
     if (!avcli_check_write(cmd, out, avloc_io_npy_save_f32(out, img, shape, 3))) goto done;
     if (energy_out && !avcli_check_write(cmd, energy_out, avloc_io_npy_save_f32(energy_out, e, shape, 2))) goto done;
-    if (heat_out && !acimg_save_heat(cmd, heat_out, e, rows, cols, w, h)) goto done;
+    if (heat_out && !avcli_save_heat(cmd, heat_out, e, rows, cols, NULL, w, h, "acoustic image: energy per direction",
+                                     "energy (relative, from MFCC c1..)"))
+        goto done;
     for (i = 0; i < n; i++) { mean += e[i]; if (e[i] > e[best]) best = i; }
     avloc_io_json_begin(&j, stdout);
     avloc_io_json_int(&j, "rows", (long long)rows);

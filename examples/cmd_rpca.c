@@ -86,20 +86,6 @@ done:
     return rc;
 }
 
-/* The localisation map over the first frame, as a figure (axes, colour bar). */
-static int rpca_heat_png(const char *cmd, const char *path, const float *map, const float *frame0, unsigned w,
-                         unsigned h)
-{
-    avloc_io_image fig;
-    int ok;
-    avloc_io_status st = avloc_io_heat_figure(map, h, w, frame0, w, h, "RPCA: sounding pixels over the first frame",
-                                              "sparse video energy", &fig);
-    if (st != AVLOC_IO_OK) return avcli_check_write(cmd, path, st);
-    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &fig));
-    avloc_io_image_free(&fig);
-    return ok;
-}
-
 static int cmd_rpca(int argc, char **argv)
 {
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
@@ -199,7 +185,9 @@ static int cmd_rpca(int argc, char **argv)
     if (audio_out && !avcli_check_write(cmd, audio_out, avloc_io_wav_save(audio_out, target, a.frames, 1,
                                                                           a.sample_rate, AVLOC_IO_S16, 0)))
         goto done;
-    if (heat_out && !rpca_heat_png(cmd, heat_out, map, frames, w, h)) goto done;
+    if (heat_out && !avcli_save_heat(cmd, heat_out, map, h, w, frames, w, h, "RPCA: sounding pixels over the first frame",
+                                     "sparse video energy"))
+        goto done;
     if (map_out) {
         size_t shape[2];
         shape[0] = h; shape[1] = w;
