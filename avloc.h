@@ -23,8 +23,8 @@
      log-determinant; one-sided Jacobi SVD, Jacobi eigh, symmetric Sylvester),
      a randomised truncated SVD with singular value thresholding for large
      float matrices (docs/linalg.md), and one GEMM per precision (avloc_gemm_f32/_f64: a
-     packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
-     docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
+     packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS with
+     AVX2, 1.1-1.9x faster than it with AVX-512 (docs/benchmarks.md, docs/nn.md)) used by GLLiM, RPCA, the network runtime and friends.
      The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
    - The safetensors model container (reader and writer), shared by every
      module that stores learned parameters.
