@@ -290,9 +290,10 @@ static inline int avloc__cpu_avx2_fma(void)
    under -mavx512f it always runs, otherwise under a target pragma, chosen
    at run time when the CPU and the OS (zmm state in XCR0, which libgcc's
    __builtin_cpu_supports checks) support AVX-512F. AVLOC_NO_AVX512 leaves it
-   out; so do AVLOC_NO_FMA (its rounding promise is the sse2 one) and
-   AVLOC_NO_DISPATCH without -mavx512f. */
-#if !defined(AVLOC_NO_AVX512) && !defined(AVLOC_NO_FMA) && defined(__x86_64__) && !defined(_MSC_VER) && \
+   out; so do AVLOC_NO_SIMD, AVLOC_NO_FMA (its rounding promise is the sse2
+   one) and AVLOC_NO_DISPATCH without -mavx512f. */
+#if !defined(AVLOC_NO_SIMD) && !defined(AVLOC_NO_AVX512) && !defined(AVLOC_NO_FMA) && defined(__x86_64__) && \
+    !defined(_MSC_VER) && \
     ((defined(__clang__) && __clang_major__ >= 6) || (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 6))
 #if defined(__AVX512F__)
 #define AVLOC__VSET_AVX512 1

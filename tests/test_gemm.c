@@ -22,6 +22,12 @@
 #include "harness.h"
 #include <float.h>
 
+/* the opt-outs leave the AVX-512 set out (tools/check_nn_m4.sh builds this
+   with AVLOC_NO_SIMD) */
+#if defined(AVLOC__VSET_AVX512) && (defined(AVLOC_NO_SIMD) || defined(AVLOC_NO_AVX512) || defined(AVLOC_NO_FMA))
+#error "the AVX-512 GEMM set is compiled despite an opt-out"
+#endif
+
 static uint64_t rng = 12345;
 static double urand(void)
 {
