@@ -59,7 +59,7 @@
    AVLOC_CORE_FILE    "path/to/avloc.h" if the kernel templates' re-inclusion
                       of this file by the name "avloc.h" cannot find it (the
                       modules' AVLOC_<MODULE>_FILE likewise, e.g. after a rename)
-   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
+   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/AVX-512/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
    AVLOC_GEMM_SMALL   the GEMM without its packed kernel (code size on
