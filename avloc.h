@@ -309,7 +309,7 @@ static inline int avloc__cpu_avx2_fma(void)
 #define AVLOC__AVX512_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx2,fma\")")
 #define AVLOC__AVX512_END _Pragma("GCC pop_options")
 #endif
-#ifdef AVLOC_TEST_ASSUME_NO_AVX512 /* tests: the avx2 path on an AVX-512 CPU */
+#if defined(AVLOC_TEST_ASSUME_NO_AVX512) || defined(AVLOC_TEST_ASSUME_NO_AVX2) /* tests: the avx2 (or sse2) path on an AVX-512 CPU */
 #define AVLOC__AVX512_OK() 0
 #else
 #define AVLOC__AVX512_OK() avloc__cpu_avx512f()
