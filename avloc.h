@@ -23,8 +23,8 @@
      log-determinant; one-sided Jacobi SVD, Jacobi eigh, symmetric Sylvester),
      a randomised truncated SVD with singular value thresholding for large
      float matrices (docs/linalg.md), and one GEMM per precision (avloc_gemm_f32/_f64: a
-     packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS, see
-     docs/benchmarks.md) used by GLLiM, RPCA, the network runtime and friends.
+     packed SIMD kernel within ~0.75-1.2x of single-thread OpenBLAS with
+     AVX2, 1.1-1.9x faster than it with AVX-512 (docs/benchmarks.md, docs/nn.md)) used by GLLiM, RPCA, the network runtime and friends.
      The GEMMs can be sent to a CBLAS with AVLOC_USE_CBLAS.
    - The safetensors model container (reader and writer), shared by every
      module that stores learned parameters.
@@ -59,9 +59,17 @@
    AVLOC_CORE_FILE    "path/to/avloc.h" if the kernel templates' re-inclusion
                       of this file by the name "avloc.h" cannot find it (the
                       modules' AVLOC_<MODULE>_FILE likewise, e.g. after a rename)
-   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/NEON intrinsics)
+   AVLOC_NO_SIMD      portable C kernels only (no SSE2/AVX2/AVX-512/NEON intrinsics)
    AVLOC_NO_DISPATCH  x86 with gcc/clang: only the kernels the compiler flags
                       allow (SSE2 at plain -O2), no run-time choice of AVX2
+   AVLOC_GEMM_SMALL   the GEMM without its packed kernel (code size on
+                      microcontrollers, ~1.7 KB of Cortex-M4 code): the
+                      scratch query gives 0 bytes, every product runs the
+                      plain loop (same results as with scratch NULL)
+   AVLOC_NO_AVX512    x86-64: no AVX-512 GEMM micro-kernel (by default it is
+                      compiled and runs where the CPU and OS have AVX-512F;
+                      results equal the AVX2 kernel's except the order of
+                      the no-scratch transposed-B dot products)
    AVLOC_NO_FMA       no fused multiply-add in any kernel (AVX2 and AArch64
                       NEON use a multiply then an add), so results do not
                       depend on whether the CPU has FMA: the AVX2 and SSE2
@@ -178,6 +186,8 @@
      scal  plain C, 1 / 1 (always defined; the reference semantics)
      sse2  x86 SSE2, 4 / 2                      AVLOC__VSET_SSE2
      avx2  x86 AVX2 + FMA, 8 / 4                AVLOC__VSET_AVX2
+     avx512 x86 AVX-512F, 16 / 8: the core GEMM AVLOC__VSET_AVX512
+           only (see below), picked before avx2
      neon  ARM NEON, 4 / 2 (AArch64; ARMv7-A    AVLOC__VSET_NEON
            with -mfpu=neon: 4 / none)           (AVLOC__VD_NEON: doubles)
    Which are compiled:
@@ -273,6 +283,43 @@ static inline int avloc__cpu_avx2_fma(void)
     __builtin_cpu_init(); /* idempotent; needed if called before constructors run */
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
+#endif
+/* avx512 (AVX-512F, 16 floats / 8 doubles): a set for the core GEMM only
+   (its micro-kernel and blocking loops; passes that define AVLOC__VAVX512),
+   not a full set of operations. Compiled on x86-64 gcc/clang next to avx2:
+   under -mavx512f it always runs, otherwise under a target pragma, chosen
+   at run time when the CPU and the OS (zmm state in XCR0, which libgcc's
+   __builtin_cpu_supports checks) support AVX-512F. AVLOC_NO_AVX512 leaves it
+   out; so do AVLOC_NO_SIMD, AVLOC_NO_FMA (its rounding promise is the sse2
+   one) and AVLOC_NO_DISPATCH without -mavx512f. */
+#if !defined(AVLOC_NO_SIMD) && !defined(AVLOC_NO_AVX512) && !defined(AVLOC_NO_FMA) && defined(__x86_64__) && \
+    !defined(_MSC_VER) && \
+    ((defined(__clang__) && __clang_major__ >= 6) || (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 6))
+#if defined(__AVX512F__)
+#define AVLOC__VSET_AVX512 1
+#define AVLOC__AVX512_BEGIN
+#define AVLOC__AVX512_END
+#define AVLOC__AVX512_OK() 1
+#elif !defined(AVLOC_NO_DISPATCH)
+#define AVLOC__VSET_AVX512 1
+#if defined(__clang__)
+#define AVLOC__AVX512_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx2,fma\"))), apply_to = function)")
+#define AVLOC__AVX512_END _Pragma("clang attribute pop")
+#else
+#define AVLOC__AVX512_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx2,fma\")")
+#define AVLOC__AVX512_END _Pragma("GCC pop_options")
+#endif
+#if defined(AVLOC_TEST_ASSUME_NO_AVX512) || defined(AVLOC_TEST_ASSUME_NO_AVX2) /* tests: the avx2 (or sse2) path on an AVX-512 CPU */
+#define AVLOC__AVX512_OK() 0
+#else
+#define AVLOC__AVX512_OK() avloc__cpu_avx512f()
+#endif
+static inline int avloc__cpu_avx512f(void)
+{
+    __builtin_cpu_init(); /* idempotent, as above */
+    return __builtin_cpu_supports("avx512f");
+}
+#endif
 #endif
 #elif !defined(AVLOC_NO_SIMD) && (defined(__ARM_NEON) || defined(__ARM_NEON__) || defined(_M_ARM64))
 #define AVLOC__VSET_NEON 1
@@ -757,6 +804,52 @@ static inline __m256d avloc__vd_cvthi_avx2(__m256 a) { return _mm256_cvtps_pd(_m
 AVLOC__AVX2_END
 #endif
 
+/* ---- avx512: 16 floats, 8 doubles, FMA; only what the GEMM uses ---- */
+#ifdef AVLOC__VSET_AVX512
+#include <immintrin.h>
+AVLOC__AVX512_BEGIN
+typedef __m512 avloc__vf_avx512;
+typedef __m512d avloc__vd_avx512;
+#define AVLOC__VF_W_avx512 16
+#define AVLOC__VD_W_avx512 8
+static inline __m512 avloc__vf_ld_avx512(const float *p) { return _mm512_loadu_ps(p); }
+static inline void avloc__vf_st_avx512(float *p, __m512 v) { _mm512_storeu_ps(p, v); }
+static inline __m512 avloc__vf_set1_avx512(float x) { return _mm512_set1_ps(x); }
+static inline __m512 avloc__vf_zero_avx512(void) { return _mm512_setzero_ps(); }
+static inline __m512 avloc__vf_mul_avx512(__m512 a, __m512 b) { return _mm512_mul_ps(a, b); }
+static inline __m512 avloc__vf_fmadd_avx512(__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }
+/* halves added down to one lane. A half through the masked extract (AVX-512F
+   alone; floats through the double view): g++ 12 warns that the plain
+   extract's and the casts' undefined-vector argument may be used
+   uninitialised */
+static inline __m256d avloc__vd_half_avx512(__m512d a, int hi)
+{
+    return hi ? _mm512_maskz_extractf64x4_pd(0xF, a, 1) : _mm512_maskz_extractf64x4_pd(0xF, a, 0);
+}
+static inline float avloc__vf_hsum_avx512(__m512 a)
+{
+    __m256 h = _mm256_add_ps(_mm256_castpd_ps(avloc__vd_half_avx512(_mm512_castps_pd(a), 0)),
+                             _mm256_castpd_ps(avloc__vd_half_avx512(_mm512_castps_pd(a), 1)));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)));
+}
+static inline __m512d avloc__vd_ld_avx512(const double *p) { return _mm512_loadu_pd(p); }
+static inline void avloc__vd_st_avx512(double *p, __m512d v) { _mm512_storeu_pd(p, v); }
+static inline __m512d avloc__vd_set1_avx512(double x) { return _mm512_set1_pd(x); }
+static inline __m512d avloc__vd_zero_avx512(void) { return _mm512_setzero_pd(); }
+static inline __m512d avloc__vd_bcast_avx512(const double *p) { return _mm512_set1_pd(*p); }
+static inline __m512d avloc__vd_mul_avx512(__m512d a, __m512d b) { return _mm512_mul_pd(a, b); }
+static inline __m512d avloc__vd_fmadd_avx512(__m512d a, __m512d b, __m512d c) { return _mm512_fmadd_pd(a, b, c); }
+static inline double avloc__vd_hsum_avx512(__m512d a)
+{
+    __m256d h = _mm256_add_pd(avloc__vd_half_avx512(a, 0), avloc__vd_half_avx512(a, 1));
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
+AVLOC__AVX512_END
+#endif
+
 /* ---- neon: 4 floats (AArch64 also 2 doubles). ARMv7 NEON has no vector
    division, sqrt or IEEE fused multiply-add: division is a reciprocal
    estimate plus Newton steps, fmadd a multiply then an add. The estimates
@@ -938,7 +1031,10 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
 #define AVLOC__GEMM_KC 256
 #define AVLOC__GEMM_MC 96
 #define AVLOC__GEMM_NC 2048
-#if defined(AVLOC__VSET_AVX2)
+#if defined(AVLOC__VSET_AVX512)
+#define AVLOC__GEMM_NRMAX_F32 32
+#define AVLOC__GEMM_NRMAX_F64 16
+#elif defined(AVLOC__VSET_AVX2)
 #define AVLOC__GEMM_NRMAX_F32 16
 #define AVLOC__GEMM_NRMAX_F64 8
 #elif defined(AVLOC__VSET_SSE2) || defined(AVLOC__VD_NEON)
@@ -1094,6 +1190,8 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
    - scratch != NULL but too small: AVLOC_ERR_WORKSPACE, C untouched.
    With AVLOC_USE_CBLAS the product runs in cblas_sgemm/cblas_dgemm after the
    very same checks (scratch unused; sizes above INT_MAX: AVLOC_ERR_SIZE).
+   With AVLOC_GEMM_SMALL there is no packed kernel: the query gives 0 and
+   every product runs the plain loop (any scratch ignored).
    Errors: NULL (A, B, C or bytes), PARAM (transa/transb not 0 or 1), SIZE
    (an ld below its minimum), WORKSPACE, OVERFLOW (query).
 
@@ -1711,6 +1809,7 @@ static avloc_result avloc__gemm_check(int transa, int transb, size_t m, size_t n
 /* The packed panels in scratch: op(A) rows (MC x KC at most, in MR-tall
    panels), then op(B) columns (KC x NC at most, in NR-wide panels) for the
    widest NR of the build. Nothing is packed when the product is empty. */
+#ifndef AVLOC_GEMM_SMALL
 static void avloc__gemm_layout(avloc_arena *ar, size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
                                void **ap, void **bp)
 {
@@ -1721,10 +1820,17 @@ static void avloc__gemm_layout(avloc_arena *ar, size_t m, size_t n, size_t k, si
     *ap = avloc_arena_push(ar, mc * kc, elem, AVLOC_ALIGN); /* small: no overflow possible */
     *bp = avloc_arena_push(ar, nc * kc, elem, AVLOC_ALIGN);
 }
+#endif
 
 static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
                                               size_t *bytes)
 {
+#ifdef AVLOC_GEMM_SMALL /* no panels */
+    (void)m; (void)n; (void)k; (void)elem; (void)nrmax;
+    if (!bytes) return AVLOC_ERR_NULL;
+    *bytes = 0;
+    return AVLOC_OK;
+#else
     avloc_arena ar;
     void *ap, *bp;
     if (!bytes) return AVLOC_ERR_NULL;
@@ -1733,17 +1839,24 @@ static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size
     avloc__gemm_layout(&ar, m, n, k, elem, nrmax, &ap, &bp);
     *bytes = avloc_arena_needed(&ar);
     return avloc_arena_status(&ar);
+#endif
 }
 
 /* The panels' addresses in the caller's scratch, or WORKSPACE. */
 static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
                                        void *scratch, size_t bytes, void **ap, void **bp)
 {
+#ifdef AVLOC_GEMM_SMALL /* no panels: any scratch will do */
+    (void)m; (void)n; (void)k; (void)elem; (void)nrmax; (void)scratch; (void)bytes;
+    *ap = *bp = NULL;
+    return AVLOC_OK;
+#else
     avloc_arena ar;
     if (m == 0 || n == 0 || k == 0) { *ap = *bp = NULL; return AVLOC_OK; }
     avloc_arena_init(&ar, scratch, bytes);
     avloc__gemm_layout(&ar, m, n, k, elem, nrmax, ap, bp);
     return avloc_arena_status(&ar);
+#endif
 }
 
 #define AVLOC__VPASS AVLOC__VPASS_CORE_GEMM
@@ -3681,6 +3794,8 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
                     ARMv7 NEON (no AVLOC__VD_NEON) is left out
      AVLOC__VSCAL   (optional) also compile the plain-C set "scal" when no
                     vector set is compiled (callers that always name a set)
+     AVLOC__VAVX512 (optional) also compile the avx512 set where it exists
+                    (the template uses only the operations it defines)
    then includes AVLOC_CORE_FILE: the section below re-includes AVLOC__VFILE
    with AVLOC__VSET = sse2, avx2 (between AVLOC__AVX2_BEGIN/END), neon or
    scal. This file is safe to re-read at any time (include guard, the
@@ -3699,6 +3814,13 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
 AVLOC__AVX2_BEGIN
 #include AVLOC__VFILE
 AVLOC__AVX2_END
+#undef AVLOC__VSET
+#endif
+#if defined(AVLOC__VSET_AVX512) && defined(AVLOC__VAVX512)
+#define AVLOC__VSET avx512
+AVLOC__AVX512_BEGIN
+#include AVLOC__VFILE
+AVLOC__AVX512_END
 #undef AVLOC__VSET
 #endif
 #ifdef AVLOC__VDRIVE_NEON
@@ -3746,10 +3868,17 @@ AVLOC__AVX2_END
 #define AVLOC__GF(name) AVLOC__GCAT(name, AVLOC__GTS)              /* name_f32 */
 #define AVLOC__GNS(name, set) AVLOC__VN_(AVLOC__GF(name), set)     /* name_f32_<set> */
 #define AVLOC__GN(name) AVLOC__GNS(name, AVLOC__VSET)
-/* AVLOC__VCALL pastes its fn argument: expand the name first */
+/* AVLOC__VCALL pastes its fn argument: expand the name first; avx512
+   first where it is compiled and the CPU has it */
+#ifdef AVLOC__VSET_AVX512
+#define AVLOC__GEMM_CALL(fn, args, none) AVLOC__GEMM_CALL512(fn, args, none)
+#define AVLOC__GEMM_CALL512(fn, args, none) (AVLOC__AVX512_OK() ? fn##_avx512 args : AVLOC__GEMM_VCALL(fn, args, none))
+#else
 #define AVLOC__GEMM_CALL(fn, args, none) AVLOC__GEMM_VCALL(fn, args, none)
+#endif
 
 #ifndef AVLOC_USE_CBLAS
+#ifndef AVLOC_GEMM_SMALL
 /* op(A) rows [i0, i0+mc) x k [p0, p0+kc) into MR-tall panels: panel q (rows
    q..q+MR) at ap + q*kc, element (r, p) at p*MR + r; rows past mc are 0. */
 static void AVLOC__GF(avloc__gemm_pack_a)(int ta, const AVLOC__GT *A, size_t lda, size_t i0, size_t p0,
@@ -3786,6 +3915,7 @@ static void AVLOC__GF(avloc__gemm_edge)(const AVLOC__GT *T, size_t ldt, AVLOC__G
         for (c = 0; c < nr; c++)
             C[r * ldc + c] = beta == 0 ? alpha * T[r * ldt + c] : alpha * T[r * ldt + c] + beta * C[r * ldc + c];
 }
+#endif /* !AVLOC_GEMM_SMALL */
 
 /* C = beta * C (beta == 0: zeros, whatever C held) */
 static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVLOC__GT *C, size_t ldc)
@@ -3803,7 +3933,9 @@ static void AVLOC__GF(avloc__gemm_scale)(size_t m, size_t n, AVLOC__GT beta, AVL
 #define AVLOC__VFILE AVLOC_CORE_FILE
 #define AVLOC__VNEED_D AVLOC__GEMM_D
 #define AVLOC__VSCAL 1
+#define AVLOC__VAVX512 1
 #include AVLOC_CORE_FILE
+#undef AVLOC__VAVX512
 #undef AVLOC__VSCAL
 #undef AVLOC__VNEED_D
 #undef AVLOC__VFILE
@@ -3834,16 +3966,18 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #else
     if (k == 0 || alpha == 0) {
         AVLOC__GF(avloc__gemm_scale)(m, n, beta, C, ldc);
-    } else if (!scratch) {
+    } else if (!ap) { /* no scratch (or AVLOC_GEMM_SMALL: never panels) */
 #define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
         AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_plain), AVLOC__GEMM_ARGS,
                          AVLOC__GNS(avloc__gemm_plain, scal) AVLOC__GEMM_ARGS);
 #undef AVLOC__GEMM_ARGS
     } else {
+#ifndef AVLOC_GEMM_SMALL
 #define AVLOC__GEMM_ARGS (transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, (AVLOC__GT *)ap, (AVLOC__GT *)bp)
         AVLOC__GEMM_CALL(AVLOC__GF(avloc__gemm_packed), AVLOC__GEMM_ARGS,
                          AVLOC__GNS(avloc__gemm_packed, scal) AVLOC__GEMM_ARGS);
 #undef AVLOC__GEMM_ARGS
+#endif
     }
 #endif
     return AVLOC_OK;
@@ -3860,6 +3994,7 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #undef AVLOC__GNS
 #undef AVLOC__GN
 #undef AVLOC__GEMM_CALL
+#undef AVLOC__GEMM_CALL512
 #endif /* GEMM, type level */
 
 /* ---- GEMM, set level: the micro-kernel and the blocking loops ---- */
@@ -3888,6 +4023,7 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 #define avloc__gv_hsum avloc__vf_hsum
 #endif
 
+#ifndef AVLOC_GEMM_SMALL
 /* one row of a full tile: c = alpha x + beta c (beta == 0: c not read) */
 static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc__gv x1, avloc__gv va,
                                               avloc__gv vb, int beta0)
@@ -3978,6 +4114,7 @@ static void AVLOC__GN(avloc__gemm_pack_b)(int tb, const AVLOC__GT *B, size_t ldb
         }
     }
 }
+#endif /* !AVLOC_GEMM_SMALL */
 
 /* Without scratch: row by row, c_i += (alpha a_ip) b_p over a row of C,
    in vectors when B's rows are contiguous (not transposed); with B
@@ -4030,6 +4167,7 @@ static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, siz
     }
 }
 
+#ifndef AVLOC_GEMM_SMALL
 /* The blocking loops around the micro-kernel (alpha != 0, k > 0); ap, bp:
    the packed panels in the caller's scratch (avloc__gemm_layout). */
 static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
@@ -4057,6 +4195,7 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
         }
     }
 }
+#endif /* !AVLOC_GEMM_SMALL */
 
 #undef avloc__gv
 #undef AVLOC__GW

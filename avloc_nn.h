@@ -111,6 +111,10 @@
                          other ops give AVLOC_ERR_UNSUPPORTED at init
    AVLOC_NN_NODE_DONE(net, i)  if defined, called after node i of each
                          inference (profiling: bench/bench_nn.c times nodes)
+   AVLOC_NN_TERSE        no per-site error messages (smaller MCU builds):
+                         avloc_nn_error keeps the failing node and name,
+                         msg is the error code's generic text
+                         (avloc_result_str); every error code is unchanged
    AVLOC_NN_NO_GELU, AVLOC_NN_NO_ELU, AVLOC_NN_NO_TRANSPOSED
                          leave out one kind each (alone or with MINIMAL):
                          gelu links erff/erfcf (~2 KB on a Cortex-M4), elu
@@ -454,6 +458,19 @@ static size_t avloc__nn_decode(const char *raw, size_t n, char *buf, size_t cap)
     return k;
 }
 
+#ifdef AVLOC_NN_TERSE
+/* Records the first error: the node and the code's generic text only (no
+   per-site message strings in the binary: a smaller MCU build). */
+#define avloc__nn_fail(c, rc, what, raw, rawn) avloc__nn_fail_code(c, rc)
+static avloc_result avloc__nn_fail_code(avloc__nn_ctx *c, avloc_result rc)
+{
+    avloc_nn_error *e = c->err;
+    if (!e || e->msg[0]) return rc;
+    e->node = c->node;
+    avloc__nn_strcat(e->msg, sizeof e->msg, avloc_result_str(rc), sizeof e->msg);
+    return rc;
+}
+#else
 /* Records the first error: message what + detail (a raw graph string). */
 static avloc_result avloc__nn_fail(avloc__nn_ctx *c, avloc_result rc, const char *what, const char *raw,
                                    size_t rawn)
@@ -469,6 +486,7 @@ static avloc_result avloc__nn_fail(avloc__nn_ctx *c, avloc_result rc, const char
     }
     return rc;
 }
+#endif
 
 /* ------------------------------------------- JSON inside the graph string
    The graph is a JSON document stored as a JSON string in the header: we
@@ -1153,10 +1171,8 @@ static void avloc__nn_geom(const avloc_nn_tensor *t, size_t *C, size_t *H, size_
 }
 
 #define AVLOC__NN_EMPTY "output size is zero, or padding, dilation or stride beyond 2^28"
-static avloc_result avloc__nn_bad(avloc__nn_ctx *c, const char *what)
-{
-    return avloc__nn_fail(c, AVLOC_ERR_SIZE, what, 0, 0);
-}
+/* (a macro: under AVLOC_NN_TERSE the message text is then never compiled in) */
+#define avloc__nn_bad(c, what) avloc__nn_fail(c, AVLOC_ERR_SIZE, what, 0, 0)
 
 /* Output length of a conv / pool window (or a transposed conv) along axis i
    of node nd with input length in. 0 if empty or absurd. In int64: a file's
@@ -1189,6 +1205,14 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
    GEMM, whose vectors run over the few columns and which copies every
    weight into its panels: avloc__nn_narrow streams each weight row once. */
 #define AVLOC__NN_NARROW 16
+/* Under AVLOC_GEMM_SMALL (MCU builds: the GEMM is the plain loop, no
+   panels) the narrow kernel is never used, and so not linked: the plain
+   loop streams those products as well. */
+#ifdef AVLOC_GEMM_SMALL
+#define AVLOC__NN_IS_NARROW(n) 0
+#else
+#define AVLOC__NN_IS_NARROW(n) ((n) < AVLOC__NN_NARROW)
+#endif
 
 /* The packing scratch of avloc_gemm_f32 for one product shape; the net keeps
    the largest (the core query grows with min(m,96), min(n,2048), min(k,256)
@@ -1275,7 +1299,7 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         if (!avloc_size_mul(rows, tile, &bytes) || !avloc_size_mul(bytes, sizeof(float), &bytes)) return AVLOC_ERR_OVERFLOW;
         nd->scratch = direct ? 0 : bytes;
         if (direct) nd->ia[AVLOC__NN_S_CEIL] = 0;
-        if (!transposed && !direct && tile < AVLOC__NN_NARROW) { /* the columns transposed (avloc__nn_narrow) */
+        if (!transposed && !direct && AVLOC__NN_IS_NARROW(tile)) { /* the columns transposed (avloc__nn_narrow) */
             nd->scratch += bytes;
             return AVLOC_OK;
         }
@@ -1494,7 +1518,7 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
         memcpy(shape, x->shape, sizeof shape);
         shape[x->ndim - 1] = out;
         if (!avloc__nn_set(y, x->ndim, shape)) return AVLOC_ERR_OVERFLOW;
-        return x->numel / in < AVLOC__NN_NARROW ? AVLOC_OK : avloc__nn_need_gemm(net, x->numel / in, out, in);
+        return AVLOC__NN_IS_NARROW(x->numel / in) ? AVLOC_OK : avloc__nn_need_gemm(net, x->numel / in, out, in);
     }
     case AVLOC_NN_ADD: case AVLOC_NN_REPARAM:
         if (!avloc__nn_same(x, avloc__nn_in(net, nd, 1))) return avloc__nn_bad(c, "inputs differ in shape");
@@ -2068,7 +2092,7 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
                     for (b = 0; b < c.kw; b++, row++)
                         avloc__nn_cols(c.col + row * n, xg + ch * c.H * c.W, NULL, c.H, c.W, c.Wo, p0, n, c.sh, c.sw,
                                        (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
-            if (n < AVLOC__NN_NARROW) { /* see avloc__nn_narrow */
+            if (AVLOC__NN_IS_NARROW(n)) { /* see avloc__nn_narrow */
                 float *xt = c.col + K * n;
                 for (a = 0; a < K; a++)
                     for (b = 0; b < n; b++) xt[b * K + a] = c.col[a * n + b];
@@ -2115,7 +2139,7 @@ static void avloc__nn_linear(const avloc__nn_run *r, const avloc_nn_node *nd)
     size_t in = xt->shape[xt->ndim - 1], out = yt->shape[yt->ndim - 1], rows = xt->numel / in, i, j;
     for (i = 0; i < rows; i++)
         for (j = 0; j < out; j++) y[i * out + j] = r->w[1] ? r->w[1][j] : 0.0f;
-    if (rows < AVLOC__NN_NARROW) avloc__nn_narrow(r->w[0], x, y, out, in, rows, 1, out); /* a vector or a few */
+    if (AVLOC__NN_IS_NARROW(rows)) avloc__nn_narrow(r->w[0], x, y, out, in, rows, 1, out); /* a vector or a few */
     else avloc__nn_gemm(r, 0, 1, rows, out, in, x, in, r->w[0], in, y, out, 1);
 }
 

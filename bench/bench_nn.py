@@ -9,7 +9,8 @@ other jobs of a shared machine).
     make -C bench nn-variants && /usr/bin/python3 bench/bench_nn.py [rounds]
 
 build/bench/bench_nn_cblas (the same with AVLOC_USE_CBLAS, OpenBLAS on one
-thread) is timed too when it exists.
+thread) and build/bench/bench_nn_avx2 (AVLOC_NO_AVX512: the AVX2+FMA GEMM
+kernel on an AVX-512 CPU) are timed too when they exist.
 """
 import os
 import subprocess
@@ -26,6 +27,7 @@ import nn_models as M  # noqa: E402
 
 BIN = os.path.join(HERE, "..", "build", "bench", "bench_nn")
 BIN_CBLAS = BIN + "_cblas"
+BIN_AVX2 = BIN + "_avx2"
 
 
 def nets():
@@ -43,16 +45,18 @@ def main():
     print("%s, %d CPU(s) shared, load %.1f; 1 thread each; best of %d interleaved rounds "
           "(avloc: best of 5 runs per round, torch: best of 3), processor time" % (os.uname().machine, os.cpu_count(), os.getloadavg()[0], rounds))
     cblas = os.path.exists(BIN_CBLAS)
+    avx2 = os.path.exists(BIN_AVX2)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    print("| network | avloc (ms) | torch (ms) | avloc/torch | avloc+OpenBLAS (ms) | /torch | arena B | liveness bound B | scratch B | weights B |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| network | avloc (ms) | torch (ms) | avloc/torch | avloc AVX2 only (ms) | /torch | avloc+OpenBLAS (ms) | /torch "
+          "| arena B | liveness bound B | scratch B | weights B |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, m, x in nets():
             M.randomize_bn(m)
             m.eval()
             path = os.path.join(tmp, "m.safetensors")
             ae.export(m, x, path)
-            best_c = best_t = best_b = 1e9
+            best_c = best_t = best_b = best_a = 1e9
             info = None
             for _ in range(rounds):
                 o = subprocess.run([BIN, path, "5"], capture_output=True, text=True, check=True).stdout.split()
@@ -60,13 +64,18 @@ def main():
                 if cblas:
                     o = subprocess.run([BIN_CBLAS, path, "5"], capture_output=True, text=True, check=True, env=env).stdout.split()
                     best_b = min(best_b, float(o[0]))
+                if avx2:
+                    o = subprocess.run([BIN_AVX2, path, "5"], capture_output=True, text=True, check=True).stdout.split()
+                    best_a = min(best_a, float(o[0]))
                 with torch.no_grad():
                     for _ in range(3):
                         t0 = time.process_time()
                         m(*x)
                         best_t = min(best_t, time.process_time() - t0)
             b = ("%.2f" % (best_b * 1e3), "%.2f" % (best_b / best_t)) if cblas else ("-", "-")
-            print("| %s | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |" % (name, best_c * 1e3, best_t * 1e3, best_c / best_t, *b, *info))
+            a = ("%.2f" % (best_a * 1e3), "%.2f" % (best_a / best_t)) if avx2 else ("-", "-")
+            print("| %s | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |"
+                  % (name, best_c * 1e3, best_t * 1e3, best_c / best_t, *a, *b, *info))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,12 @@
 #include "harness.h"
 #include <float.h>
 
+/* the opt-outs leave the AVX-512 set out (tools/check_nn_m4.sh builds this
+   with AVLOC_NO_SIMD) */
+#if defined(AVLOC__VSET_AVX512) && (defined(AVLOC_NO_SIMD) || defined(AVLOC_NO_AVX512) || defined(AVLOC_NO_FMA))
+#error "the AVX-512 GEMM set is compiled despite an opt-out"
+#endif
+
 static uint64_t rng = 12345;
 static double urand(void)
 {
@@ -31,6 +37,16 @@ static double urand(void)
 
 static unsigned char *scratch;
 static size_t scratch_cap;
+
+/* nothing past the queried scratch written (e.g. panels packed for a wider
+   set than the query counted) */
+static void check_guard(int use_scratch)
+{
+    size_t i, bad = 0;
+    if (!use_scratch) return;
+    for (i = scratch_cap - 64; i < scratch_cap; i++) bad += scratch[i] != 0xA5;
+    CHECK_MSG(bad == 0, "%u guard bytes after the scratch written", (unsigned)bad);
+}
 
 /* One product in precision f32 (1) or f64 (0) on double data: inputs are
    rounded to float first for f32 (the reference then sees the same values).
@@ -45,10 +61,16 @@ static avloc_result run(int f32, int ta, int tb, size_t m, size_t n, size_t k, d
         r = f32 ? avloc_gemm_scratch_f32(m, n, k, &need) : avloc_gemm_scratch_f64(m, n, k, &need);
         CHECK_EQ_INT(r, AVLOC_OK);
         CHECK(need <= scratch_cap);
-        s = need ? scratch + (scratch_cap - need) : NULL; /* the exact size, at an arbitrary alignment */
+        CHECK(need + 64 <= scratch_cap);
+        /* the exact size, at an arbitrary alignment, followed by 64 guard bytes */
+        s = need ? scratch + (scratch_cap - need - 64) : NULL;
+        memset(scratch + scratch_cap - 64, 0xA5, 64);
     }
-    if (!f32)
-        return avloc_gemm_f64(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, s, need);
+    if (!f32) {
+        r = avloc_gemm_f64(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, s, need);
+        check_guard(use_scratch);
+        return r;
+    }
     {
         float *a = (float *)malloc((na + 1) * sizeof(float)), *b = (float *)malloc((nb + 1) * sizeof(float));
         float *c = (float *)malloc((nc + 1) * sizeof(float));
@@ -58,6 +80,7 @@ static avloc_result run(int f32, int ta, int tb, size_t m, size_t n, size_t k, d
         r = avloc_gemm_f32(ta, tb, m, n, k, (float)alpha, a, lda, b, ldb, (float)beta, c, ldc, s, need);
         for (i = 0; i < nc; i++) C[i] = c[i];
         free(a); free(b); free(c);
+        check_guard(use_scratch);
         return r;
     }
 }
@@ -141,6 +164,114 @@ static void test_products(void)
            worst);
 }
 
+#if defined(AVLOC__VSET_AVX512) && defined(AVLOC__VSET_AVX2) && !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
+/* The avx512 kernels (6 x 32 float tiles, 6 x 16 double) against the avx2
+   ones (6 x 16, 6 x 8), called by name: on this CPU the dispatch runs
+   avx512 only, so this is also what tests the avx2 kernels. An element that
+   both sets compute in a full tile (or, in the plain path, a full vector)
+   is the same chain of fused multiply-adds in k order in both and must
+   agree bit for bit (a lane or tile mix-up shows); edge elements (scalar
+   alpha*t + beta*c, unfused) and the transposed plain path (dot products
+   in vector lanes) are held to check_case's tolerance against a double
+   reference, both sets. */
+
+/* column j of n in a full group of w (within its AVLOC__GEMM_NC block) */
+static int full_group(size_t j, size_t n, size_t w, size_t block)
+{
+    const size_t j0 = j / block * block, nb = n - j0 < block ? n - j0 : block;
+    return j - j0 < nb / w * w;
+}
+
+/* C1 (avx512), C2 (avx2) against each other and the reference; w: the
+   avx512 tile or vector width; packed: rows must be in a full 6-row tile */
+static void cmp_sets_check(const char *what, int ta, int tb, size_t m, size_t n, size_t k, double alpha,
+                           double beta, const double *A, const double *B, const double *C0, const double *C1,
+                           const double *C2, size_t w, int packed, double eps)
+{
+    size_t i, j, p, diff = 0, bad = 0;
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) {
+            const size_t e = i * n + j;
+            double ref = 0, sa = 0, tol;
+            int exact = full_group(j, n, w, packed ? AVLOC__GEMM_NC : n) &&
+                        (!packed || full_group(i, m, AVLOC__GEMM_MR, AVLOC__GEMM_MC)) && !(tb && !packed);
+            if (exact) { diff += C1[e] != C2[e]; continue; }
+            for (p = 0; p < k; p++) {
+                const double x = (ta ? A[p * m + i] : A[i * k + p]) * (tb ? B[j * k + p] : B[p * n + j]);
+                ref += x;
+                sa += fabs(x);
+            }
+            ref = alpha * ref + beta * C0[e];
+            tol = (double)(k + 2) * eps * (fabs(alpha) * sa + fabs(beta * C0[e])) + 1e-300;
+            bad += !(fabs(C1[e] - ref) <= tol) + !(fabs(C2[e] - ref) <= tol);
+        }
+    CHECK_MSG(diff == 0 && bad == 0, "avx512 vs avx2 %s ta %d tb %d m %u n %u k %u: %u differ in full tiles, %u off",
+              what, ta, tb, (unsigned)m, (unsigned)n, (unsigned)k, (unsigned)diff, (unsigned)bad);
+}
+
+/* one product through both sets' packed (packed = 1) or plain kernels */
+static void cmp_sets(int f32, int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta, int packed)
+{
+    const size_t na = m * k, nb = k * n, nc = m * n, lda = ta ? m : k, ldb = tb ? k : n;
+    double *A = (double *)malloc((na + nb + 3 * nc + 1) * sizeof(double)), *B = A + na, *C0 = B + nb;
+    double *C1 = C0 + nc, *C2 = C1 + nc;
+    void *ap, *bp;
+    size_t i;
+    for (i = 0; i < na + nb + nc; i++) A[i] = f32 ? (double)(float)urand() : urand();
+    memcpy(C1, C0, nc * sizeof(double));
+    memcpy(C2, C0, nc * sizeof(double));
+    CHECK_EQ_INT(avloc__gemm_panels(m, n, k, f32 ? sizeof(float) : sizeof(double),
+                                    f32 ? AVLOC__GEMM_NRMAX_F32 : AVLOC__GEMM_NRMAX_F64, scratch, scratch_cap, &ap, &bp),
+                 AVLOC_OK);
+    if (f32) {
+        float *a = (float *)malloc((na + nb + 2 * nc + 1) * sizeof(float)), *b = a + na, *c1 = b + nb, *c2 = c1 + nc;
+        const float al = (float)alpha, be = (float)beta;
+        for (i = 0; i < na + nb + 2 * nc; i++) a[i] = (float)A[i];
+        if (packed) {
+            avloc__gemm_packed_f32_avx512(ta, tb, m, n, k, al, a, lda, b, ldb, be, c1, n, (float *)ap, (float *)bp);
+            avloc__gemm_packed_f32_avx2(ta, tb, m, n, k, al, a, lda, b, ldb, be, c2, n, (float *)ap, (float *)bp);
+        } else {
+            avloc__gemm_plain_f32_avx512(ta, tb, m, n, k, al, a, lda, b, ldb, be, c1, n);
+            avloc__gemm_plain_f32_avx2(ta, tb, m, n, k, al, a, lda, b, ldb, be, c2, n);
+        }
+        for (i = 0; i < nc; i++) { C1[i] = c1[i]; C2[i] = c2[i]; }
+        free(a);
+    } else if (packed) {
+        avloc__gemm_packed_f64_avx512(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C1, n, (double *)ap, (double *)bp);
+        avloc__gemm_packed_f64_avx2(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C2, n, (double *)ap, (double *)bp);
+    } else {
+        avloc__gemm_plain_f64_avx512(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C1, n);
+        avloc__gemm_plain_f64_avx2(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C2, n);
+    }
+    cmp_sets_check(packed ? (f32 ? "f32 packed" : "f64 packed") : (f32 ? "f32 plain" : "f64 plain"), ta, tb, m, n, k,
+                   alpha, beta, A, B, C0, C1, C2, (f32 ? 16 : 8) * (packed ? 2 : 1), packed,
+                   f32 ? FLT_EPSILON : 2.0 * DBL_EPSILON);
+    free(A);
+}
+
+static void test_avx512_matches_avx2(void)
+{
+    static const size_t shapes[][3] = {{6, 32, 7}, {7, 33, 3}, {5, 31, 260}, {13, 48, 17}, {64, 1728, 300},
+                                       {97, 70, 9}, {2, 2050, 4}, {12, 16, 1}};
+    static const double ab[][2] = {{1, 0}, {-0.75, 1.5}};
+    size_t s, q;
+    int f32, ta, tb, packed;
+    if (!AVLOC__AVX512_OK() || !AVLOC__AVX2_OK()) {
+        printf("  avx512 vs avx2: skipped (the CPU lacks one)\n");
+        return;
+    }
+    for (s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (q = 0; q < 2; q++)
+            for (f32 = 0; f32 < 2; f32++)
+                for (ta = 0; ta < 2; ta++)
+                    for (tb = 0; tb < 2; tb++)
+                        for (packed = 0; packed < 2; packed++)
+                            cmp_sets(f32, ta, tb, shapes[s][0], shapes[s][1], shapes[s][2], ab[q][0], ab[q][1], packed);
+    printf("  avx512 vs avx2: %u shapes, full tiles bit-identical, edges within tolerance\n",
+           (unsigned)(sizeof shapes / sizeof shapes[0]));
+}
+#endif
+
 /* NaN by its bits: isnan() is folded to 0 under -ffast-math */
 static int nan_bits(double x)
 {
@@ -188,6 +319,13 @@ static void test_bad_input(void)
     CHECK_EQ_INT(avloc_gemm_scratch_f64(4, 4, 4, NULL), AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_gemm_scratch_f64(4, 4, 0, &need), AVLOC_OK);
     CHECK_EQ_INT(need, 0);
+#ifdef AVLOC_GEMM_SMALL /* no packed kernel: no scratch, any given is ignored */
+    CHECK_EQ_INT(avloc_gemm_scratch_f32(100000, 100000, 100000, &need), AVLOC_OK);
+    CHECK_EQ_INT(need, 0);
+    CHECK_EQ_INT(avloc_gemm_f64(0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, A, 0), AVLOC_OK);
+    CHECK(C[0] == 8 && C[63] == 8);
+    (void)need2;
+#else
     CHECK_EQ_INT(avloc_gemm_scratch_f64(8, 8, 8, &need), AVLOC_OK);
     CHECK(need > 0);
     CHECK_EQ_INT(avloc_gemm_scratch_f32(8, 8, 8, &need2), AVLOC_OK);
@@ -209,6 +347,7 @@ static void test_bad_input(void)
         CHECK(C[0] == 8 && C[63] == 8);
         free(s);
     }
+#endif
 }
 
 int main(void)
@@ -216,6 +355,9 @@ int main(void)
     scratch_cap = 4u << 20;
     scratch = (unsigned char *)malloc(scratch_cap);
     test_products();
+#if defined(AVLOC__VSET_AVX512) && defined(AVLOC__VSET_AVX2) && !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
+    test_avx512_matches_avx2();
+#endif
     test_nan_propagates();
     test_bad_input();
     free(scratch);
