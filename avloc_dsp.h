@@ -934,12 +934,15 @@ typedef avloc_complex_f32 avloc__cpx;
 /* ------------------------------------------ plan choices and cost model */
 /* (both backends: avloc_fft_next_fast_size uses the model) */
 
-/* Factors in pass order: odd primes ascending, then the power of two 2^e
+/* Factors in pass order: odd primes descending, then the power of two 2^e
    as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
    its l1 = n/8 then fills whole SIMD vectors; two radix-8 passes where one
    would leave a radix-2 pass: one sweep fewer, 2-5 % faster). Odd
    radices first keep their ido (the contiguous inner loop) large and a
-   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
+   multiple of 4 whenever 4 | n, which is what the SIMD kernels need, the
+   costliest (largest) first: when 4 does not divide n, the last odd passes
+   get an ido below the vector width (8190 = 13 7 5 3 3 2: the radix-3
+   pass, not the radix-13 one, gets ido 2); the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
    builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
    there), and the final radix-8 pass (ido == 1) has its own kernel,
@@ -954,6 +957,11 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
     if (n > 1) f[nf++] = n;
+    for (i = 0; i < nf / 2; i++) { /* largest odd radix first */
+        p = f[i];
+        f[i] = f[nf - 1 - i];
+        f[nf - 1 - i] = p;
+    }
     if (n8) e -= 3;
     if (n8 && e % 2) { /* a second radix-8 pass instead of a radix-2 one */
         e -= 3;
@@ -984,7 +992,7 @@ static double avloc__fft_pass_cost(size_t ip)
 
 /* Modelled time of the direct (Stockham) passes of an n-point complex FFT,
    vw complex per SIMD vector (1: scalar build, all passes scalar). A pass vectorises over its
-   inner index i < ido (radix 4/8 with ido == 1: over k < l1); what is left
+   inner index i < ido (with ido == 1: over k < l1); what is left
    runs scalar, AVLOC__FFT_SCALAR_X times slower. Odd lengths pay for that:
    3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
    leave L1 (+0.03 per pass and element); each pass also costs a fixed 5
@@ -996,7 +1004,7 @@ static double avloc__fft_cost(size_t n, size_t vw)
     double c = 0.0, mem = n > 2048 ? 0.03 : 0.0;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
-        if (ido == 1 && (ip == 4 || ip == 8)) len = l1;
+        if (ido == 1) len = l1; /* a last pass runs across k */
         v = vw > 1 ? len - len % vw : 0; /* elements of len done by vectors */
         c += mem + avloc__fft_pass_cost(ip) * ((double)v + AVLOC__FFT_SCALAR_X * (double)(len - v)) / (double)len;
     }
@@ -1148,6 +1156,14 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__FFT_INLINE static __forceinline
 #else
 #define AVLOC__FFT_INLINE static inline
+#endif
+/* Loops over a butterfly's ip inputs / outputs: unrolled, so that with a
+   constant ip (radix 2, 3, 5, 7) its vectors stay in registers (gcc -O2
+   keeps them on the stack otherwise: radix 5 ran 1.6x slower). */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
+#define AVLOC__FFT_UNROLL _Pragma("GCC unroll 8")
+#else
+#define AVLOC__FFT_UNROLL
 #endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
@@ -1468,10 +1484,10 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
 
 static void avloc__pass2(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
-                         size_t i0)
+                         size_t k0, size_t i0)
 {
     size_t k, i;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
         avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
         for (i = i0; i < ido; i++) {
@@ -1580,11 +1596,12 @@ static void avloc__pass8(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
 }
 
 static void avloc__pass3(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s, size_t i0)
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
 {
     const float twr = -0.5f, twi = -s * 0.866025403784438646763723170753f;
     size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 3 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
@@ -1601,12 +1618,13 @@ static void avloc__pass3(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
 }
 
 static void avloc__pass5(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s, size_t i0)
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
 {
     const float w1r = 0.309016994374947424102293417183f, w1i = -s * 0.951056516295153572116439333379f;
     const float w2r = -0.809016994374947424102293417183f, w2i = -s * 0.587785252292473129168705954639f;
     size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 5 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
@@ -1632,11 +1650,11 @@ static void avloc__pass5(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
    ip-q so each output pair costs (ip-1)/2 complex-by-real products. */
 static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw,
-                         const avloc__cpx *cs, float s, size_t i0)
+                         const avloc__cpx *cs, float s, size_t k0, size_t i0)
 {
     avloc__cpx sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
     size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * ip * k;
         avloc__cpx *o = ch + ido * k;
         for (i = i0; i < ido; i++) {
@@ -1716,22 +1734,18 @@ static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avlo
 {
     float s = bwd ? -1.0f : 1.0f;
     size_t ido = p->ido, l1 = p->l1;
-    /* the vector kernel did i < iv (k < iv for radix 4 or 8 with ido == 1, which
-       is vectorised across k); the scalar one finishes */
+    /* the vector kernel did i < iv (k < iv when ido == 1: the last pass is
+       vectorised across k); the scalar one finishes */
     size_t iv = AVLOC__FFT_SIMD_CALL(isa, avloc__run_pass_v, (p, cc, ch, bwd));
-    if ((p->ip == 4 || p->ip == 8) && ido == 1) {
-        if (p->ip == 8) avloc__pass8(1, l1, cc, ch, p->tw, s, iv, 0);
-        else avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
-        return;
-    }
-    if (iv == ido) return;
+    size_t k0 = ido == 1 ? iv : 0, i0 = ido == 1 ? 0 : iv;
+    if (ido == 1 ? k0 == l1 : i0 == ido) return;
     switch (p->ip) {
-    case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, 0, iv); return;
-    case 8: avloc__pass8(ido, l1, cc, ch, p->tw, s, 0, iv); return;
-    case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, iv); return;
-    case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, iv); return;
-    case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, iv); return;
-    default: avloc__passg(ido, p->ip, l1, cc, ch, p->tw, p->cs, s, iv); return;
+    case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 8: avloc__pass8(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    default: avloc__passg(ido, p->ip, l1, cc, ch, p->tw, p->cs, s, k0, i0); return;
     }
 }
 
@@ -4966,6 +4980,13 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
+#define avloc__pass7_v AVLOC__FFT_T(avloc__pass7_v)
+#define avloc__vbfly AVLOC__FFT_T(avloc__vbfly)
+#define avloc__vbfly3 AVLOC__FFT_T(avloc__vbfly3)
+#define avloc__vbfly5 AVLOC__FFT_T(avloc__vbfly5)
+#define avloc__vbfly7 AVLOC__FFT_T(avloc__vbfly7)
+#define avloc__vbflyg AVLOC__FFT_T(avloc__vbflyg)
+#define avloc__passo_v AVLOC__FFT_T(avloc__passo_v)
 #define avloc__pass5_v AVLOC__FFT_T(avloc__pass5_v)
 #define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
@@ -5015,23 +5036,6 @@ static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
     avloc__vf_cint(re, im, &a, &b);
     avloc__vst(p, a);
     avloc__vst(p + AVLOC__VW, b);
-}
-
-/* radix 2, ido a multiple of AVLOC__VW */
-static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
-{
-    avloc__vm mc = avloc__vmask(bwd);
-    size_t k, i;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
-        avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c0 + i), b = avloc__vld(c1 + i);
-            avloc__vst(h0 + i, avloc__vadd(a, b));
-            avloc__vst(h1 + i, avloc__vcmul(avloc__vsub(a, b), avloc__vld(tw + i), mc));
-        }
-    }
 }
 
 /* -i*s*x, s = +1 forward, -1 backward (mr = avloc__vmask(!bwd)) */
@@ -5127,98 +5131,177 @@ static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
 /* i * x */
 static inline avloc__v avloc__vmuli(avloc__v x) { return avloc__vxor(avloc__vswap(x), avloc__vmask(0)); }
 
-/* radix 3, ido a multiple of AVLOC__VW */
-static void avloc__pass3_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+/* ---- radix 2, 3, 5, 7 and the generic odd radix: a butterfly on x[0..ip-1]
+   in place (forward s = 1, backward -1), and one driver (avloc__passo_v)
+   that feeds it either along the contiguous inner index i (twiddles on the
+   way out) or, in a last pass (ido == 1), across k: columns of VW
+   consecutive k loaded with 4 x VW transposes, no twiddles. */
+
+/* 3-point DFT (see avloc__pass3) */
+AVLOC__FFT_INLINE void avloc__vbfly3(avloc__v *x, float s)
 {
-    const avloc__vm mc = avloc__vmask(bwd);
-    const avloc__v twr = avloc__vset1(-0.5f);
-    const avloc__v twi = avloc__vset1((bwd ? 1.0f : -1.0f) * 0.866025403784438646763723170753f);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 3 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido), d = avloc__vld(c + i + 2 * ido);
-            avloc__v t1 = avloc__vadd(b, d), t2 = avloc__vsub(b, d);
-            avloc__v ca = avloc__vadd(a, avloc__vmul(twr, t1));
-            avloc__v cb = avloc__vmul(twi, avloc__vmuli(t2));
-            avloc__vst(h + i, avloc__vadd(a, t1));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(ca, cb), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(ca, cb), avloc__vld(tw + i + ido), mc));
-        }
-    }
+    const avloc__v twr = avloc__vset1(-0.5f), twi = avloc__vset1(-s * 0.866025403784438646763723170753f);
+    avloc__v t1 = avloc__vadd(x[1], x[2]), t2 = avloc__vsub(x[1], x[2]);
+    avloc__v ca = avloc__vfma(twr, t1, x[0]), cb = avloc__vmul(twi, avloc__vmuli(t2));
+    x[0] = avloc__vadd(x[0], t1);
+    x[1] = avloc__vadd(ca, cb);
+    x[2] = avloc__vsub(ca, cb);
 }
 
-/* radix 5, ido a multiple of AVLOC__VW */
-static void avloc__pass5_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+/* 5-point DFT (see avloc__pass5) */
+AVLOC__FFT_INLINE void avloc__vbfly5(avloc__v *x, float s)
 {
-    const float s = bwd ? -1.0f : 1.0f;
-    const avloc__vm mc = avloc__vmask(bwd);
     const avloc__v w1r = avloc__vset1(0.309016994374947424102293417183f);
     const avloc__v w2r = avloc__vset1(-0.809016994374947424102293417183f);
     const avloc__v w1i = avloc__vset1(-s * 0.951056516295153572116439333379f);
     const avloc__v w2i = avloc__vset1(-s * 0.587785252292473129168705954639f);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 5 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v c0 = avloc__vld(c + i), c1 = avloc__vld(c + i + ido), c2 = avloc__vld(c + i + 2 * ido);
-            avloc__v c3 = avloc__vld(c + i + 3 * ido), c4 = avloc__vld(c + i + 4 * ido);
-            avloc__v t1 = avloc__vadd(c1, c4), t4 = avloc__vsub(c1, c4);
-            avloc__v t2 = avloc__vadd(c2, c3), t3 = avloc__vsub(c2, c3);
-            avloc__v a1 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w1r, t1), avloc__vmul(w2r, t2)));
-            avloc__v a2 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w2r, t1), avloc__vmul(w1r, t2)));
-            avloc__v b1 = avloc__vmuli(avloc__vadd(avloc__vmul(w1i, t4), avloc__vmul(w2i, t3)));
-            avloc__v b2 = avloc__vmuli(avloc__vsub(avloc__vmul(w2i, t4), avloc__vmul(w1i, t3)));
-            avloc__vst(h + i, avloc__vadd(c0, avloc__vadd(t1, t2)));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(a1, b1), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 4 * st, avloc__vcmul(avloc__vsub(a1, b1), avloc__vld(tw + i + 3 * ido), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vadd(a2, b2), avloc__vld(tw + i + ido), mc));
-            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(a2, b2), avloc__vld(tw + i + 2 * ido), mc));
+    avloc__v t1 = avloc__vadd(x[1], x[4]), t4 = avloc__vsub(x[1], x[4]);
+    avloc__v t2 = avloc__vadd(x[2], x[3]), t3 = avloc__vsub(x[2], x[3]);
+    avloc__v a1 = avloc__vfma(w2r, t2, avloc__vfma(w1r, t1, x[0]));
+    avloc__v a2 = avloc__vfma(w1r, t2, avloc__vfma(w2r, t1, x[0]));
+    avloc__v b1 = avloc__vmuli(avloc__vfma(w2i, t3, avloc__vmul(w1i, t4)));
+    avloc__v b2 = avloc__vmuli(avloc__vfnma(w1i, t3, avloc__vmul(w2i, t4)));
+    x[0] = avloc__vadd(x[0], avloc__vadd(t1, t2));
+    x[1] = avloc__vadd(a1, b1);
+    x[4] = avloc__vsub(a1, b1);
+    x[2] = avloc__vadd(a2, b2);
+    x[3] = avloc__vsub(a2, b2);
+}
+
+/* 7-point DFT: with t_q = x_q + x_{7-q}, d_q = x_q - x_{7-q} (q = 1..3),
+   y_j = x0 + sum_q cos(2 pi jq/7) t_q - i s sum_q sin(2 pi jq/7) d_q and
+   y_{7-j} its partner with +i; jq mod 7 folds the angles onto 1, 2, 3. */
+AVLOC__FFT_INLINE void avloc__vbfly7(avloc__v *x, float s)
+{
+    const avloc__v c1 = avloc__vset1(0.623489801858733530525004884004f);
+    const avloc__v c2 = avloc__vset1(-0.222520933956314404288902564497f);
+    const avloc__v c3 = avloc__vset1(-0.900968867902419126236102319507f);
+    const avloc__v s1 = avloc__vset1(-s * 0.781831482468029808708444526674f);
+    const avloc__v s2 = avloc__vset1(-s * 0.974927912181823607018131682994f);
+    const avloc__v s3 = avloc__vset1(-s * 0.433883739117558120475768332848f);
+    avloc__v t1 = avloc__vadd(x[1], x[6]), d1 = avloc__vsub(x[1], x[6]);
+    avloc__v t2 = avloc__vadd(x[2], x[5]), d2 = avloc__vsub(x[2], x[5]);
+    avloc__v t3 = avloc__vadd(x[3], x[4]), d3 = avloc__vsub(x[3], x[4]);
+    avloc__v a1 = avloc__vfma(c3, t3, avloc__vfma(c2, t2, avloc__vfma(c1, t1, x[0])));
+    avloc__v a2 = avloc__vfma(c1, t3, avloc__vfma(c3, t2, avloc__vfma(c2, t1, x[0])));
+    avloc__v a3 = avloc__vfma(c2, t3, avloc__vfma(c1, t2, avloc__vfma(c3, t1, x[0])));
+    avloc__v b1 = avloc__vmuli(avloc__vfma(s3, d3, avloc__vfma(s2, d2, avloc__vmul(s1, d1))));
+    avloc__v b2 = avloc__vmuli(avloc__vfnma(s1, d3, avloc__vfnma(s3, d2, avloc__vmul(s2, d1))));
+    avloc__v b3 = avloc__vmuli(avloc__vfma(s2, d3, avloc__vfnma(s1, d2, avloc__vmul(s3, d1))));
+    x[0] = avloc__vadd(x[0], avloc__vadd(t1, avloc__vadd(t2, t3)));
+    x[1] = avloc__vadd(a1, b1);
+    x[6] = avloc__vsub(a1, b1);
+    x[2] = avloc__vadd(a2, b2);
+    x[5] = avloc__vsub(a2, b2);
+    x[3] = avloc__vadd(a3, b3);
+    x[4] = avloc__vsub(a3, b3);
+}
+
+/* any odd ip <= AVLOC__FFT_GMAX (see avloc__passg; cs: the ip roots) */
+AVLOC__FFT_INLINE void avloc__vbflyg(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
+{
+    avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2], x0 = x[0], y0 = x[0];
+    size_t j, q, h = (ip - 1) / 2;
+    for (q = 1; q <= h; q++) {
+        sum[q] = avloc__vadd(x[q], x[ip - q]);
+        dif[q] = avloc__vsub(x[q], x[ip - q]);
+        y0 = avloc__vadd(y0, sum[q]);
+    }
+    x[0] = y0;
+    for (j = 1; j <= h; j++) {
+        avloc__v ar = x0, br = avloc__vset1(0.0f);
+        size_t idx = 0;
+        for (q = 1; q <= h; q++) {
+            idx += j;
+            if (idx >= ip) idx -= ip;
+            ar = avloc__vfma(avloc__vset1(cs[idx].re), sum[q], ar);
+            br = avloc__vfma(avloc__vset1(s * cs[idx].im), dif[q], br);
         }
+        br = avloc__vmuli(br);
+        x[j] = avloc__vadd(ar, br);
+        x[ip - j] = avloc__vsub(ar, br);
     }
 }
 
-/* generic odd radix, vector part i < iv (see avloc__passg) */
-static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
-                           const avloc__cpx *AVLOC__RESTRICT cc, avloc__cpx *AVLOC__RESTRICT ch,
-                           const avloc__cpx *tw, const avloc__cpx *cs, int bwd)
+AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
 {
-    avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
+    avloc__v t;
+    switch (ip) {
+    case 2:
+        t = avloc__vsub(x[0], x[1]);
+        x[0] = avloc__vadd(x[0], x[1]);
+        x[1] = t;
+        break;
+    case 3: avloc__vbfly3(x, s); break;
+    case 5: avloc__vbfly5(x, s); break;
+    case 7: avloc__vbfly7(x, s); break;
+    default: avloc__vbflyg(ip, x, cs, s); break;
+    }
+}
+
+/* The vector part of a radix-ip pass (ip = 2 or odd); x: room for ip
+   vectors rounded up to a multiple of 4. ido > 1: i < the returned
+   (ido rounded down to AVLOC__VW) done for every k. ido == 1: k < the
+   returned done, VW at a time, as far as the transposed loads (4 complex
+   per row) stay inside the pass's ip * l1 input. */
+AVLOC__FFT_INLINE size_t avloc__passo_v(size_t ip, size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                        avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw,
+                                        const avloc__cpx *cs, int bwd, avloc__v *x)
+{
     const avloc__vm mc = avloc__vmask(bwd);
     const float s = bwd ? -1.0f : 1.0f;
-    size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
+    size_t k, i, j, st = ido * l1, iv = ido - ido % AVLOC__VW, cols = (ip + 3) / 4 * 4;
+    if (ido == 1) {
+        for (k = 0; k + AVLOC__VW <= l1 && ip * (k + AVLOC__VW - 1) + cols <= ip * l1; k += AVLOC__VW) {
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < ip; j += 4) avloc__vld4t(cc + ip * k + j, ip, x + j);
+            avloc__vbfly(ip, x, cs, s);
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < ip; j++) avloc__vst(ch + k + l1 * j, x[j]);
+        }
+        return k;
+    }
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * ip * k;
         avloc__cpx *o = ch + ido * k;
         for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v x0 = avloc__vld(c + i), y0 = x0;
-            for (q = 1; q <= h; q++) {
-                avloc__v a = avloc__vld(c + i + q * ido), b = avloc__vld(c + i + (ip - q) * ido);
-                sum[q] = avloc__vadd(a, b);
-                dif[q] = avloc__vsub(a, b);
-                y0 = avloc__vadd(y0, sum[q]);
-            }
-            avloc__vst(o + i, y0);
-            for (j = 1; j <= h; j++) {
-                avloc__v ar = x0, br = avloc__vset1(0.0f);
-                size_t idx = 0;
-                for (q = 1; q <= h; q++) {
-                    idx += j;
-                    if (idx >= ip) idx -= ip;
-                    ar = avloc__vadd(ar, avloc__vmul(avloc__vset1(cs[idx].re), sum[q]));
-                    br = avloc__vadd(br, avloc__vmul(avloc__vset1(s * cs[idx].im), dif[q]));
-                }
-                br = avloc__vmuli(br);
-                avloc__vst(o + i + j * st, avloc__vcmul(avloc__vadd(ar, br), avloc__vld(tw + (j - 1) * ido + i), mc));
-                avloc__vst(o + i + (ip - j) * st,
-                           avloc__vcmul(avloc__vsub(ar, br), avloc__vld(tw + (ip - j - 1) * ido + i), mc));
-            }
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < ip; j++) x[j] = avloc__vld(c + i + j * ido);
+            avloc__vbfly(ip, x, cs, s);
+            avloc__vst(o + i, x[0]);
+            AVLOC__FFT_UNROLL
+            for (j = 1; j < ip; j++)
+                avloc__vst(o + i + j * st, avloc__vcmul(x[j], avloc__vld(tw + (j - 1) * ido + i), mc));
         }
     }
+    return iv;
+}
+
+/* the instances: constant ip, so the butterflies unroll into registers */
+static size_t avloc__pass2_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    avloc__v x[4];
+    return avloc__passo_v(2, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
+}
+static size_t avloc__pass3_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    avloc__v x[4];
+    return avloc__passo_v(3, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
+}
+static size_t avloc__pass5_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    avloc__v x[8];
+    return avloc__passo_v(5, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
+}
+static size_t avloc__pass7_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    avloc__v x[8];
+    return avloc__passo_v(7, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
+}
+static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
+    return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x);
 }
 
 /* radix 4 with ido == 1 (the last pass, no twiddles): vectorised across k,
@@ -5390,7 +5473,7 @@ static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cn
 }
 
 /* The vector part of one pass: returns the inner index i up to which the
-   pass is done (for radix 4 with ido == 1, vectorised across k: the k). */
+   pass is done (ido == 1, vectorised across k: the k). */
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
@@ -5400,19 +5483,21 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
         else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
         return ido;
     }
-    if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
-    if (p->ip == 4 && ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
-    if (iv) {
-        switch (p->ip) {
-        case 8: avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 4: avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 2: avloc__pass2_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 3: avloc__pass3_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 5: avloc__pass5_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        default: avloc__passg_v(ido, iv, p->ip, p->l1, cc, ch, p->tw, p->cs, bwd); break;
-        }
+    switch (p->ip) {
+    case 8:
+        if (ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
+        if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        return iv;
+    case 4:
+        if (ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
+        if (iv) avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        return iv;
+    case 2: return avloc__pass2_v(p, cc, ch, bwd);
+    case 3: return avloc__pass3_v(p, cc, ch, bwd);
+    case 5: return avloc__pass5_v(p, cc, ch, bwd);
+    case 7: return avloc__pass7_v(p, cc, ch, bwd);
+    default: return avloc__passg_v(p, cc, ch, bwd);
     }
-    return iv;
 }
 
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
@@ -5506,6 +5591,13 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__pass4_v
 #undef avloc__pass8_v
 #undef avloc__pass3_v
+#undef avloc__pass7_v
+#undef avloc__vbfly
+#undef avloc__vbfly3
+#undef avloc__vbfly5
+#undef avloc__vbfly7
+#undef avloc__vbflyg
+#undef avloc__passo_v
 #undef avloc__pass5_v
 #undef avloc__passg_v
 #undef avloc__pass4_v1
