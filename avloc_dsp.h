@@ -975,8 +975,8 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
 
 /* Modelled time of one pass per element (about ns on the x86-64 core of
    docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
-   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3
-   and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
+   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3,
+   5 and 7 (3136 = 7 7 8 8 against 3200 = 5 5 4 4 8), the generic odd radix (direct DFT: linear in ip; 0.2 ip when
    scalar, e.g. 97 points in 1.9 us, hence Rader or Bluestein for such primes). */
 static double avloc__fft_pass_cost(size_t ip)
 {
@@ -986,6 +986,7 @@ static double avloc__fft_pass_cost(size_t ip)
     case 8: return 0.14;
     case 3: return 0.14;
     case 5: return 0.20;
+    case 7: return 0.26;
     default: return 0.1 + 0.04 * (double)ip;
     }
 }
