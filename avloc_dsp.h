@@ -182,6 +182,36 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
    uninitialised. A no-op (apart from the marking) for the built-in FFT; NULL is ignored. */
 AVLOC_API void avloc_fft_destroy_f32(avloc_fft_f32 *plan);
 
+/* MCU-READY TABLES. Plan init computes its twiddles (and Bluestein's chirp,
+   Rader's kernel, the real post-twiddles) with double-precision sin/cos. A
+   target without double libm may instead record them once on the host
+   (tools/gen_tables.c --fft N, which calls avloc_fft_record_tables_f32)
+   and init from the const table: no sin/cos is linked, and the plan is
+   bit-identical to the computed one (the same values, then the same float
+   operations). A table is made for one kernel-set vector width (the plan's
+   factorisation depends on it): record it with a build of the target's
+   width (Cortex-M, AVLOC_NO_SIMD: 1; avloc_fft_tables_vw() tells). Init
+   copies the roots into the plan memory: the table need not outlive it.
+   Both calls return AVLOC_ERR_UNSUPPORTED with AVLOC_USE_FFTW3. */
+typedef struct avloc_fft_tables {
+    size_t n;
+    avloc_fft_kind kind;
+    size_t vw;                       /* avloc_fft_tables_vw() of the recording build */
+    size_t count;                    /* roots */
+    const avloc_complex_f32 *roots;  /* in the order init uses them */
+} avloc_fft_tables;
+/* Complex values per vector of the FFT kernel set this build runs here (1, 2 or 4). */
+AVLOC_API size_t avloc_fft_tables_vw(void);
+/* avloc_fft_init_f32 with the roots read from t: AVLOC_ERR_PARAM when t's n,
+   kind or vw are not these, AVLOC_ERR_FORMAT when its count is not what the plan uses. */
+AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
+                                                 void *mem, size_t mem_bytes);
+/* Records the roots an init of (n, kind) computes: inits a plan in mem (the
+   avloc_fft_query_f32 bytes), writes up to cap roots and *count (the number
+   it needs; AVLOC_ERR_WORKSPACE when cap is smaller). */
+AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+                                                   avloc_complex_f32 *roots, size_t cap, size_t *count);
+
 /* A good transform length >= n, for zero-padding (as KissFFT's
    kiss_fft_next_fast_size): the length m >= n (of the form 2^a 3^b 5^c 7^d,
    m <= the next power of two) whose complex transform the library's cost
@@ -1043,11 +1073,14 @@ typedef struct avloc__fft_impl {
     fftwf_plan fwd, bwd; /* c2c forward/backward, or r2c / c2r */
 } avloc__fft_impl;
 
+typedef struct avloc__fft_roots avloc__fft_roots; /* unused: FFTW makes its own */
+
 static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_t n,
-                                      avloc_fft_kind kind, size_t *scratch)
+                                      avloc_fft_kind kind, size_t *scratch, avloc__fft_roots *roots)
 {
     avloc__fft_impl *impl = AVLOC_PUSH(a, avloc__fft_impl, 1);
     avloc_result r = avloc_arena_status(a);
+    (void)roots;
     avloc_arena s;
     if (r != AVLOC_OK) return r;
     /* c2c: a copy of the input when in == out (FFTW plans are out of place);
@@ -1196,6 +1229,36 @@ static avloc__cpx avloc__fft_root(size_t x, size_t n)
     double ang = 6.283185307179586476925286766559 * (double)x / (double)n;
     w.re = (float)cos(ang);
     w.im = (float)-sin(ang);
+    return w;
+}
+
+/* Where plan init takes its roots of unity, in the order it needs them:
+   computed (avloc__fft_roots_compute, which also records them when rec is
+   set) or read from a recorded table (avloc__fft_roots_read). Through a
+   function pointer, so a program that only inits from tables links no
+   sin/cos. */
+typedef struct avloc__fft_roots {
+    avloc__cpx (*get)(struct avloc__fft_roots *r, size_t x, size_t n); /* e^{-2 pi i x/n} */
+    const avloc__cpx *tape; /* read: the table */
+    avloc__cpx *rec;        /* compute: where to record (cap values), or NULL */
+    size_t pos, cap;        /* roots taken so far; table length or rec capacity */
+} avloc__fft_roots;
+
+static avloc__cpx avloc__fft_roots_compute(avloc__fft_roots *r, size_t x, size_t n)
+{
+    avloc__cpx w = avloc__fft_root(x, n);
+    if (r->rec && r->pos < r->cap) r->rec[r->pos] = w;
+    r->pos++;
+    return w;
+}
+
+static avloc__cpx avloc__fft_roots_read(avloc__fft_roots *r, size_t x, size_t n)
+{
+    avloc__cpx w;
+    (void)x; (void)n;
+    w.re = w.im = 0.0f; /* past the table's end: init then fails (count check) */
+    if (r->pos < r->cap) w = r->tape[r->pos];
+    r->pos++;
     return w;
 }
 
@@ -1365,12 +1428,12 @@ static size_t avloc__prim_root(size_t p)
 
 /* Bluestein's tables: chirp[k] = e^{-i pi k^2/n}, and bk its conjugate / m
    wrapped symmetrically over m points (bk[k] = bk[m-k]). */
-static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *bk)
+static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *bk, avloc__fft_roots *ro)
 {
     size_t k, q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
     float sc = (float)(1.0 / (double)m);
     for (k = 0; k < n; k++) {
-        chirp[k] = avloc__fft_root(q, 2 * n);
+        chirp[k] = ro->get(ro, q, 2 * n);
         q += 2 * k + 1;
         while (q >= 2 * n) q -= 2 * n;
     }
@@ -1389,7 +1452,7 @@ static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *
    b[j] = w^(g^j) / m (w = e^{-2 pi i/n}), wrapped so that its m-point
    cyclic convolution with the zero-padded a[q] = x[g^-q] is the
    (n-1)-point cyclic one: b[j] at j and at m-(n-1)+j. */
-static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk)
+static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk, avloc__fft_roots *ro)
 {
     size_t nn = n - 1, g = avloc__prim_root(n), q, x = 1;
     double sc = 1.0 / (double)m;
@@ -1399,7 +1462,7 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
     }
     for (q = 0; q < m; q++) bk[q].re = bk[q].im = 0.0f;
     for (q = 0; q < nn; q++) {
-        avloc__cpx b = avloc__fft_root(perm[q], n);
+        avloc__cpx b = ro->get(ro, perm[q], n);
         b.re = (float)(b.re * sc);
         b.im = (float)(b.im * sc);
         bk[q] = b;
@@ -1409,7 +1472,7 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
 
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
-static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out)
+static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out, avloc__fft_roots *ro)
 {
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
@@ -1425,7 +1488,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         else perm = AVLOC_PUSH(a, uint32_t, n - 1);
         bk = AVLOC_PUSH(a, avloc__cpx, m);
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
-        avloc__cplan_layout(a, m, &sub);
+        avloc__cplan_layout(a, m, &sub, ro);
     } else {
         nf = avloc__fft_factor(n, avloc__fft_vw(), f);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
@@ -1444,9 +1507,9 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), i, j;
         for (j = 1; j < ip; j++)
-            for (i = 0; i < ido; i++) tw[k][(j - 1) * ido + i] = avloc__fft_root(j * i * l1, n);
+            for (i = 0; i < ido; i++) tw[k][(j - 1) * ido + i] = ro->get(ro, j * i * l1, n);
         if (cs[k])
-            for (j = 0; j < ip; j++) cs[k][j] = avloc__fft_root(j, ip);
+            for (j = 0; j < ip; j++) cs[k][j] = ro->get(ro, j, ip);
         cp->pass[k].ip = ip;
         cp->pass[k].l1 = l1;
         cp->pass[k].ido = ido;
@@ -1456,8 +1519,8 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     }
     if (m) {
         if (!sub) return;
-        if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk);
-        else avloc__blue_init(n, m, chirp, bk);
+        if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
+        else avloc__blue_init(n, m, chirp, bk, ro);
         avloc__cfft_exec(sub, bk, bk, 0, initw); /* the kernel's spectrum */
         cp->perm = perm;
         cp->chirp = chirp;
@@ -1922,7 +1985,7 @@ static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const a
 }
 
 static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_t n,
-                                      avloc_fft_kind kind, size_t *scratch)
+                                      avloc_fft_kind kind, size_t *scratch, avloc__fft_roots *ro)
 {
     avloc__fft_impl *impl = AVLOC_PUSH(a, avloc__fft_impl, 1);
     int half = kind == AVLOC_FFT_REAL && n % 2 == 0;
@@ -1931,7 +1994,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
     const avloc__cplan *cp = NULL;
     avloc_arena s;
     avloc_result r;
-    avloc__cplan_layout(a, cn, &cp);
+    avloc__cplan_layout(a, cn, &cp, ro);
     r = avloc_arena_status(a);
     if (r != AVLOC_OK) return r;
     /* Scratch: the complex plan's work, plus a complex staging buffer for
@@ -1949,7 +2012,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
         if (!cp) return AVLOC_ERR_WORKSPACE;
         AVLOC_ASSERT(cp->work <= work);
         if (rtw)
-            for (k = 0; k <= n / 4; k++) rtw[k] = avloc__fft_root(k, n);
+            for (k = 0; k <= n / 4; k++) rtw[k] = ro->get(ro, k, n);
         impl->half = half;
         impl->cp = cp;
         impl->rtw = rtw;
@@ -2030,15 +2093,16 @@ AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
     if (n == 0 || n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (kind != AVLOC_FFT_COMPLEX && kind != AVLOC_FFT_REAL) return AVLOC_ERR_PARAM;
     avloc_arena_init(&a, NULL, 0);
-    r = avloc__fft_layout(&a, NULL, n, kind, &scratch);
+    r = avloc__fft_layout(&a, NULL, n, kind, &scratch, NULL);
     if (r != AVLOC_OK) return r;
     if (plan_bytes) *plan_bytes = avloc_arena_needed(&a);
     if (scratch_bytes) *scratch_bytes = scratch;
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
-                                          void *mem, size_t mem_bytes)
+/* avloc_fft_init_f32 with its roots from ro (built-in FFT; FFTW ignores it) */
+static avloc_result avloc__fft_init(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                    void *mem, size_t mem_bytes, avloc__fft_roots *ro)
 {
     avloc_arena a;
     avloc_result r;
@@ -2050,11 +2114,84 @@ AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_f
     plan->n = n;
     plan->kind = kind;
     avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__fft_layout(&a, plan, n, kind, &scratch);
+    r = avloc__fft_layout(&a, plan, n, kind, &scratch, ro);
     if (r != AVLOC_OK) { memset(plan, 0, sizeof *plan); return r; }
     plan->scratch_bytes = scratch;
     return AVLOC_OK;
 }
+
+#ifdef AVLOC_USE_FFTW3
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                          void *mem, size_t mem_bytes)
+{
+    return avloc__fft_init(plan, n, kind, mem, mem_bytes, NULL);
+}
+
+AVLOC_API size_t avloc_fft_tables_vw(void) { return 0; }
+
+AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
+                                                 void *mem, size_t mem_bytes)
+{
+    if (plan) memset(plan, 0, sizeof *plan);
+    (void)t; (void)mem; (void)mem_bytes;
+    return AVLOC_ERR_UNSUPPORTED;
+}
+
+AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+                                                   avloc_complex_f32 *roots, size_t cap, size_t *count)
+{
+    (void)n; (void)kind; (void)mem; (void)mem_bytes; (void)roots; (void)cap;
+    if (count) *count = 0;
+    return AVLOC_ERR_UNSUPPORTED;
+}
+#else
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                          void *mem, size_t mem_bytes)
+{
+    avloc__fft_roots ro;
+    memset(&ro, 0, sizeof ro);
+    ro.get = avloc__fft_roots_compute;
+    return avloc__fft_init(plan, n, kind, mem, mem_bytes, &ro);
+}
+
+AVLOC_API size_t avloc_fft_tables_vw(void) { return avloc__fft_vw(); }
+
+AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
+                                                 void *mem, size_t mem_bytes)
+{
+    avloc__fft_roots ro;
+    avloc_result r;
+    if (plan) memset(plan, 0, sizeof *plan);
+    if (!plan || !t || !mem || (!t->roots && t->count)) return AVLOC_ERR_NULL;
+    if (t->vw != avloc__fft_vw()) return AVLOC_ERR_PARAM;
+    memset(&ro, 0, sizeof ro);
+    ro.get = avloc__fft_roots_read;
+    ro.tape = t->roots;
+    ro.cap = t->count;
+    r = avloc__fft_init(plan, t->n, t->kind, mem, mem_bytes, &ro);
+    if (r == AVLOC_OK && ro.pos != t->count) r = AVLOC_ERR_FORMAT; /* another plan's table */
+    if (r != AVLOC_OK) memset(plan, 0, sizeof *plan);
+    return r;
+}
+
+AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+                                                   avloc_complex_f32 *roots, size_t cap, size_t *count)
+{
+    avloc_fft_f32 plan;
+    avloc__fft_roots ro;
+    avloc_result r;
+    if (!count || (!roots && cap)) return AVLOC_ERR_NULL;
+    *count = 0;
+    memset(&ro, 0, sizeof ro);
+    ro.get = avloc__fft_roots_compute;
+    ro.rec = roots;
+    ro.cap = cap;
+    r = avloc__fft_init(&plan, n, kind, mem, mem_bytes, &ro);
+    if (r != AVLOC_OK) return r;
+    *count = ro.pos;
+    return ro.pos > cap ? AVLOC_ERR_WORKSPACE : AVLOC_OK;
+}
+#endif
 
 AVLOC_API size_t avloc_fft_next_fast_size(size_t n)
 {

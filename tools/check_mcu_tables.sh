@@ -6,7 +6,8 @@
 # 2. a Cortex-M4 program on the table path (tests/modes/mcu_mel.c) links
 #    without double-precision libm (pow/log/cos/...) and without soft-float
 #    double helpers (__aeabi_d*), while the computed-init build of the same
-#    program pulls them in; prints both .text sizes. Skipped without
+#    program pulls them in; prints both .text sizes. Likewise an FFT plan
+#    from recorded roots (tests/modes/mcu_fft.c) links no sin/cos. Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -56,6 +57,17 @@ tt=$(arm-none-eabi-size "$OUT/mel_tables.elf" | awk 'NR == 2 { print $1 }')
 tc=$(arm-none-eabi-size "$OUT/mel_computed.elf" | awk 'NR == 2 { print $1 }')
 echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
 echo "  the table build links no double pow/log/cos and no __aeabi_d* helper"
+# 2b. an FFT plan from the recorded roots of tests/tables_fft.h
+#    (tests/modes/mcu_fft.c) links no sin/cos, the computed-init build does
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F tests/modes/mcu_fft.c -o "$OUT/fft_tables.elf" -lm
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F -DMCU_COMPUTED tests/modes/mcu_fft.c -o "$OUT/fft_computed.elf" -lm
+TRIG=' T (sin|cos|sinf|cosf|__ieee754_rem_pio2|__kernel_(sin|cos))$'
+without_but_with "$TRIG" "$OUT/fft_tables.elf" "$OUT/fft_computed.elf" "sin/cos"
+tt=$(arm-none-eabi-size "$OUT/fft_tables.elf" | awk 'NR == 2 { print $1 }')
+tc=$(arm-none-eabi-size "$OUT/fft_computed.elf" | awk 'NR == 2 { print $1 }')
+echo "  Cortex-M4 512-point real FFT: .text $tc bytes computed at init, $tt bytes from the roots table (no sin/cos)"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows
