@@ -84,8 +84,8 @@ typedef struct avloc_complex_f32 {
 
    ALGORITHM
    ---------
-   - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5 and a generic odd radix
-     up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
+   - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5, 7 and a generic odd
+     radix up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
    - Lengths whose factorisation would be slow (a large prime factor) run as
@@ -105,9 +105,9 @@ typedef struct avloc_complex_f32 {
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
    - SIMD: avloc.h's SIMD layer (AVX2+FMA: 4 complex per vector; SSE2 and
-     NEON: 2) drives the radix 2/3/4/5/generic passes over their contiguous
+     NEON: 2) drives the radix 2/3/4/5/7/generic passes over their contiguous
      inner index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0),
-     the last radix-4/8 pass across k (4x4 complex transposes), the
+     the last pass of any radix across k (4 x width complex transposes), the
      real post/pre-twiddles and Bluestein's and Rader's pointwise products. Each one paid
      off in bench/bench_fft.c (docs/benchmarks.md). The kernels are written
      once (a template at the end of this file) and compiled per set; a plain
@@ -5621,9 +5621,9 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
         else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
         return ido;
     }
+    if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd); /* the usual last pass */
     switch (p->ip) {
     case 8:
-        if (ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
         if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
         return iv;
     case 4:
