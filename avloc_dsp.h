@@ -5415,27 +5415,19 @@ AVLOC__FFT_INLINE size_t avloc__passo_v(size_t ip, size_t ido, size_t l1, const 
     return iv;
 }
 
-/* the instances: constant ip, so the butterflies unroll into registers */
-static size_t avloc__pass2_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
-{
-    avloc__v x[4];
-    return avloc__passo_v(2, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
-}
-static size_t avloc__pass3_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
-{
-    avloc__v x[4];
-    return avloc__passo_v(3, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
-}
-static size_t avloc__pass5_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
-{
-    avloc__v x[8];
-    return avloc__passo_v(5, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
-}
-static size_t avloc__pass7_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
-{
-    avloc__v x[8];
-    return avloc__passo_v(7, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);
-}
+/* the instances: constant ip, so the butterflies unroll into registers
+   (x: ip vectors rounded up to a multiple of 4) */
+#define AVLOC__PASSO_CONST(fn, ip, xn)                                                         \
+    static size_t fn(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd) \
+    {                                                                                          \
+        avloc__v x[xn];                                                                        \
+        return avloc__passo_v(ip, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);                 \
+    }
+AVLOC__PASSO_CONST(avloc__pass2_v, 2, 4)
+AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
+AVLOC__PASSO_CONST(avloc__pass5_v, 5, 8)
+AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
+#undef AVLOC__PASSO_CONST
 static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
