@@ -84,8 +84,8 @@ typedef struct avloc_complex_f32 {
 
    ALGORITHM
    ---------
-   - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5 and a generic odd radix
-     up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
+   - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5, 7 and a generic odd
+     radix up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
    - Lengths whose factorisation would be slow (a large prime factor) run as
@@ -105,9 +105,9 @@ typedef struct avloc_complex_f32 {
    - Twiddles, chirps and post-twiddles are computed once in double precision
      from exact angles (sin/cos of 2*pi*x/n with integer x) and stored as float.
    - SIMD: avloc.h's SIMD layer (AVX2+FMA: 4 complex per vector; SSE2 and
-     NEON: 2) drives the radix 2/3/4/5/generic passes over their contiguous
+     NEON: 2) drives the radix 2/3/4/5/7/generic passes over their contiguous
      inner index (radix 2 and 4 on split (re, im) blocks where ido % 8 == 0),
-     the last radix-4/8 pass across k (4x4 complex transposes), the
+     the last pass of any radix across k (4 x width complex transposes), the
      real post/pre-twiddles and Bluestein's and Rader's pointwise products. Each one paid
      off in bench/bench_fft.c (docs/benchmarks.md). The kernels are written
      once (a template at the end of this file) and compiled per set; a plain
@@ -181,6 +181,36 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 /* Releases what an FFTW3-backed plan allocated inside FFTW and marks the plan
    uninitialised. A no-op (apart from the marking) for the built-in FFT; NULL is ignored. */
 AVLOC_API void avloc_fft_destroy_f32(avloc_fft_f32 *plan);
+
+/* MCU-READY TABLES. Plan init computes its twiddles (and Bluestein's chirp,
+   Rader's kernel, the real post-twiddles) with double-precision sin/cos. A
+   target without double libm may instead record them once on the host
+   (tools/gen_tables.c --fft N, which calls avloc_fft_record_tables_f32)
+   and init from the const table: no sin/cos is linked, and the plan is
+   bit-identical to the computed one (the same values, then the same float
+   operations). A table is made for one kernel-set vector width (the plan's
+   factorisation depends on it): record it with a build of the target's
+   width (Cortex-M, AVLOC_NO_SIMD: 1; avloc_fft_tables_vw() tells). Init
+   copies the roots into the plan memory: the table need not outlive it.
+   Both calls return AVLOC_ERR_UNSUPPORTED with AVLOC_USE_FFTW3. */
+typedef struct avloc_fft_tables {
+    size_t n;
+    avloc_fft_kind kind;
+    size_t vw;                       /* avloc_fft_tables_vw() of the recording build */
+    size_t count;                    /* roots */
+    const avloc_complex_f32 *roots;  /* in the order init uses them */
+} avloc_fft_tables;
+/* Complex values per vector of the FFT kernel set this build runs here (1, 2 or 4). */
+AVLOC_API size_t avloc_fft_tables_vw(void);
+/* avloc_fft_init_f32 with the roots read from t: AVLOC_ERR_PARAM when t's n,
+   kind or vw are not these, AVLOC_ERR_FORMAT when its count is not what the plan uses. */
+AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
+                                                 void *mem, size_t mem_bytes);
+/* Records the roots an init of (n, kind) computes: inits a plan in mem (the
+   avloc_fft_query_f32 bytes), writes up to cap roots and *count (the number
+   it needs; AVLOC_ERR_WORKSPACE when cap is smaller). */
+AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+                                                   avloc_complex_f32 *roots, size_t cap, size_t *count);
 
 /* A good transform length >= n, for zero-padding (as KissFFT's
    kiss_fft_next_fast_size): the length m >= n (of the form 2^a 3^b 5^c 7^d,
@@ -946,12 +976,15 @@ typedef avloc_complex_f32 avloc__cpx;
 /* ------------------------------------------ plan choices and cost model */
 /* (both backends: avloc_fft_next_fast_size uses the model) */
 
-/* Factors in pass order: odd primes ascending, then the power of two 2^e
+/* Factors in pass order: odd primes descending, then the power of two 2^e
    as a 2 (e odd), radix-4 passes and one radix-8 pass last (when 32 | n:
    its l1 = n/8 then fills whole SIMD vectors; two radix-8 passes where one
    would leave a radix-2 pass: one sweep fewer, 2-5 % faster). Odd
    radices first keep their ido (the contiguous inner loop) large and a
-   multiple of 4 whenever 4 | n, which is what the SIMD kernels need; the
+   multiple of 4 whenever 4 | n, which is what the SIMD kernels need, the
+   costliest (largest) first: when 4 does not divide n, the last odd passes
+   get an ido below the vector width (8190 = 13 7 5 3 3 2: the radix-3
+   pass, not the radix-13 one, gets ido 2); the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
    builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
    there), and the final radix-8 pass (ido == 1) has its own kernel,
@@ -966,6 +999,11 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
     if (n > 1) f[nf++] = n;
+    for (i = 0; i < nf / 2; i++) { /* largest odd radix first */
+        p = f[i];
+        f[i] = f[nf - 1 - i];
+        f[nf - 1 - i] = p;
+    }
     if (n8) e -= 3;
     if (n8 && e % 2) { /* a second radix-8 pass instead of a radix-2 one */
         e -= 3;
@@ -979,8 +1017,8 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
 
 /* Modelled time of one pass per element (about ns on the x86-64 core of
    docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
-   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3
-   and 5, the generic odd radix (direct DFT: linear in ip; 0.2 ip when
+   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3,
+   5 and 7 (3136 = 7 7 8 8 against 3200 = 5 5 4 4 8), the generic odd radix (direct DFT: linear in ip; 0.2 ip when
    scalar, e.g. 97 points in 1.9 us, hence Rader or Bluestein for such primes). */
 static double avloc__fft_pass_cost(size_t ip)
 {
@@ -990,13 +1028,14 @@ static double avloc__fft_pass_cost(size_t ip)
     case 8: return 0.14;
     case 3: return 0.14;
     case 5: return 0.20;
+    case 7: return 0.26;
     default: return 0.1 + 0.04 * (double)ip;
     }
 }
 
 /* Modelled time of the direct (Stockham) passes of an n-point complex FFT,
    vw complex per SIMD vector (1: scalar build, all passes scalar). A pass vectorises over its
-   inner index i < ido (radix 4/8 with ido == 1: over k < l1); what is left
+   inner index i < ido (with ido == 1: over k < l1); what is left
    runs scalar, AVLOC__FFT_SCALAR_X times slower. Odd lengths pay for that:
    3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
    leave L1 (+0.03 per pass and element); each pass also costs a fixed 5
@@ -1008,7 +1047,7 @@ static double avloc__fft_cost(size_t n, size_t vw)
     double c = 0.0, mem = n > 2048 ? 0.03 : 0.0;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
-        if (ido == 1 && (ip == 4 || ip == 8)) len = l1;
+        if (ido == 1) len = l1; /* a last pass runs across k */
         v = vw > 1 ? len - len % vw : 0; /* elements of len done by vectors */
         c += mem + avloc__fft_pass_cost(ip) * ((double)v + AVLOC__FFT_SCALAR_X * (double)(len - v)) / (double)len;
     }
@@ -1046,11 +1085,14 @@ typedef struct avloc__fft_impl {
     fftwf_plan fwd, bwd; /* c2c forward/backward, or r2c / c2r */
 } avloc__fft_impl;
 
+typedef struct avloc__fft_roots avloc__fft_roots; /* unused: FFTW makes its own */
+
 static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_t n,
-                                      avloc_fft_kind kind, size_t *scratch)
+                                      avloc_fft_kind kind, size_t *scratch, avloc__fft_roots *roots)
 {
     avloc__fft_impl *impl = AVLOC_PUSH(a, avloc__fft_impl, 1);
     avloc_result r = avloc_arena_status(a);
+    (void)roots;
     avloc_arena s;
     if (r != AVLOC_OK) return r;
     /* c2c: a copy of the input when in == out (FFTW plans are out of place);
@@ -1161,6 +1203,14 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #else
 #define AVLOC__FFT_INLINE static inline
 #endif
+/* Loops over a butterfly's ip inputs / outputs: unrolled, so that with a
+   constant ip (radix 2, 3, 5, 7) its vectors stay in registers (gcc -O2
+   keeps them on the stack otherwise: radix 5 ran 1.6x slower). */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
+#define AVLOC__FFT_UNROLL _Pragma("GCC unroll 8")
+#else
+#define AVLOC__FFT_UNROLL
+#endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
@@ -1191,6 +1241,36 @@ static avloc__cpx avloc__fft_root(size_t x, size_t n)
     double ang = 6.283185307179586476925286766559 * (double)x / (double)n;
     w.re = (float)cos(ang);
     w.im = (float)-sin(ang);
+    return w;
+}
+
+/* Where plan init takes its roots of unity, in the order it needs them:
+   computed (avloc__fft_roots_compute, which also records them when rec is
+   set) or read from a recorded table (avloc__fft_roots_read). Through a
+   function pointer, so a program that only inits from tables links no
+   sin/cos. */
+typedef struct avloc__fft_roots {
+    avloc__cpx (*get)(struct avloc__fft_roots *r, size_t x, size_t n); /* e^{-2 pi i x/n} */
+    const avloc__cpx *tape; /* read: the table */
+    avloc__cpx *rec;        /* compute: where to record (cap values), or NULL */
+    size_t pos, cap;        /* roots taken so far; table length or rec capacity */
+} avloc__fft_roots;
+
+static avloc__cpx avloc__fft_roots_compute(avloc__fft_roots *r, size_t x, size_t n)
+{
+    avloc__cpx w = avloc__fft_root(x, n);
+    if (r->rec && r->pos < r->cap) r->rec[r->pos] = w;
+    r->pos++;
+    return w;
+}
+
+static avloc__cpx avloc__fft_roots_read(avloc__fft_roots *r, size_t x, size_t n)
+{
+    avloc__cpx w;
+    (void)x; (void)n;
+    w.re = w.im = 0.0f; /* past the table's end: init then fails (count check) */
+    if (r->pos < r->cap) w = r->tape[r->pos];
+    r->pos++;
     return w;
 }
 
@@ -1360,12 +1440,12 @@ static size_t avloc__prim_root(size_t p)
 
 /* Bluestein's tables: chirp[k] = e^{-i pi k^2/n}, and bk its conjugate / m
    wrapped symmetrically over m points (bk[k] = bk[m-k]). */
-static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *bk)
+static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *bk, avloc__fft_roots *ro)
 {
     size_t k, q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
     float sc = (float)(1.0 / (double)m);
     for (k = 0; k < n; k++) {
-        chirp[k] = avloc__fft_root(q, 2 * n);
+        chirp[k] = ro->get(ro, q, 2 * n);
         q += 2 * k + 1;
         while (q >= 2 * n) q -= 2 * n;
     }
@@ -1384,7 +1464,7 @@ static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *
    b[j] = w^(g^j) / m (w = e^{-2 pi i/n}), wrapped so that its m-point
    cyclic convolution with the zero-padded a[q] = x[g^-q] is the
    (n-1)-point cyclic one: b[j] at j and at m-(n-1)+j. */
-static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk)
+static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk, avloc__fft_roots *ro)
 {
     size_t nn = n - 1, g = avloc__prim_root(n), q, x = 1;
     double sc = 1.0 / (double)m;
@@ -1394,7 +1474,7 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
     }
     for (q = 0; q < m; q++) bk[q].re = bk[q].im = 0.0f;
     for (q = 0; q < nn; q++) {
-        avloc__cpx b = avloc__fft_root(perm[q], n);
+        avloc__cpx b = ro->get(ro, perm[q], n);
         b.re = (float)(b.re * sc);
         b.im = (float)(b.im * sc);
         bk[q] = b;
@@ -1404,7 +1484,7 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
 
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
-static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out)
+static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out, avloc__fft_roots *ro)
 {
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
@@ -1420,7 +1500,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         else perm = AVLOC_PUSH(a, uint32_t, n - 1);
         bk = AVLOC_PUSH(a, avloc__cpx, m);
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
-        avloc__cplan_layout(a, m, &sub);
+        avloc__cplan_layout(a, m, &sub, ro);
     } else {
         nf = avloc__fft_factor(n, avloc__fft_vw(), f);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
@@ -1439,9 +1519,9 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), i, j;
         for (j = 1; j < ip; j++)
-            for (i = 0; i < ido; i++) tw[k][(j - 1) * ido + i] = avloc__fft_root(j * i * l1, n);
+            for (i = 0; i < ido; i++) tw[k][(j - 1) * ido + i] = ro->get(ro, j * i * l1, n);
         if (cs[k])
-            for (j = 0; j < ip; j++) cs[k][j] = avloc__fft_root(j, ip);
+            for (j = 0; j < ip; j++) cs[k][j] = ro->get(ro, j, ip);
         cp->pass[k].ip = ip;
         cp->pass[k].l1 = l1;
         cp->pass[k].ido = ido;
@@ -1451,8 +1531,8 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     }
     if (m) {
         if (!sub) return;
-        if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk);
-        else avloc__blue_init(n, m, chirp, bk);
+        if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
+        else avloc__blue_init(n, m, chirp, bk, ro);
         avloc__cfft_exec(sub, bk, bk, 0, initw); /* the kernel's spectrum */
         cp->perm = perm;
         cp->chirp = chirp;
@@ -1480,10 +1560,10 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
 
 static void avloc__pass2(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
-                         size_t i0)
+                         size_t k0, size_t i0)
 {
     size_t k, i;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
         avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
         for (i = i0; i < ido; i++) {
@@ -1592,11 +1672,12 @@ static void avloc__pass8(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
 }
 
 static void avloc__pass3(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s, size_t i0)
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
 {
     const float twr = -0.5f, twi = -s * 0.866025403784438646763723170753f;
     size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 3 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
@@ -1613,12 +1694,13 @@ static void avloc__pass3(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
 }
 
 static void avloc__pass5(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s, size_t i0)
+                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, float s,
+                         size_t k0, size_t i0)
 {
     const float w1r = 0.309016994374947424102293417183f, w1i = -s * 0.951056516295153572116439333379f;
     const float w2r = -0.809016994374947424102293417183f, w2i = -s * 0.587785252292473129168705954639f;
     size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 5 * k;
         avloc__cpx *h = ch + ido * k;
         for (i = i0; i < ido; i++) {
@@ -1644,11 +1726,11 @@ static void avloc__pass5(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
    ip-q so each output pair costs (ip-1)/2 complex-by-real products. */
 static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                          avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw,
-                         const avloc__cpx *cs, float s, size_t i0)
+                         const avloc__cpx *cs, float s, size_t k0, size_t i0)
 {
     avloc__cpx sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
     size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
-    for (k = 0; k < l1; k++) {
+    for (k = k0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * ip * k;
         avloc__cpx *o = ch + ido * k;
         for (i = i0; i < ido; i++) {
@@ -1728,22 +1810,18 @@ static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avlo
 {
     float s = bwd ? -1.0f : 1.0f;
     size_t ido = p->ido, l1 = p->l1;
-    /* the vector kernel did i < iv (k < iv for radix 4 or 8 with ido == 1, which
-       is vectorised across k); the scalar one finishes */
+    /* the vector kernel did i < iv (k < iv when ido == 1: the last pass is
+       vectorised across k); the scalar one finishes */
     size_t iv = AVLOC__FFT_SIMD_CALL(isa, avloc__run_pass_v, (p, cc, ch, bwd));
-    if ((p->ip == 4 || p->ip == 8) && ido == 1) {
-        if (p->ip == 8) avloc__pass8(1, l1, cc, ch, p->tw, s, iv, 0);
-        else avloc__pass4(1, l1, cc, ch, p->tw, s, iv, 0);
-        return;
-    }
-    if (iv == ido) return;
+    size_t k0 = ido == 1 ? iv : 0, i0 = ido == 1 ? 0 : iv;
+    if (ido == 1 ? k0 == l1 : i0 == ido) return;
     switch (p->ip) {
-    case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, 0, iv); return;
-    case 8: avloc__pass8(ido, l1, cc, ch, p->tw, s, 0, iv); return;
-    case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, iv); return;
-    case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, iv); return;
-    case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, iv); return;
-    default: avloc__passg(ido, p->ip, l1, cc, ch, p->tw, p->cs, s, iv); return;
+    case 4: avloc__pass4(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 8: avloc__pass8(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 2: avloc__pass2(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 3: avloc__pass3(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    case 5: avloc__pass5(ido, l1, cc, ch, p->tw, s, k0, i0); return;
+    default: avloc__passg(ido, p->ip, l1, cc, ch, p->tw, p->cs, s, k0, i0); return;
     }
 }
 
@@ -1919,7 +1997,7 @@ static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const a
 }
 
 static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_t n,
-                                      avloc_fft_kind kind, size_t *scratch)
+                                      avloc_fft_kind kind, size_t *scratch, avloc__fft_roots *ro)
 {
     avloc__fft_impl *impl = AVLOC_PUSH(a, avloc__fft_impl, 1);
     int half = kind == AVLOC_FFT_REAL && n % 2 == 0;
@@ -1928,7 +2006,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
     const avloc__cplan *cp = NULL;
     avloc_arena s;
     avloc_result r;
-    avloc__cplan_layout(a, cn, &cp);
+    avloc__cplan_layout(a, cn, &cp, ro);
     r = avloc_arena_status(a);
     if (r != AVLOC_OK) return r;
     /* Scratch: the complex plan's work, plus a complex staging buffer for
@@ -1946,7 +2024,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
         if (!cp) return AVLOC_ERR_WORKSPACE;
         AVLOC_ASSERT(cp->work <= work);
         if (rtw)
-            for (k = 0; k <= n / 4; k++) rtw[k] = avloc__fft_root(k, n);
+            for (k = 0; k <= n / 4; k++) rtw[k] = ro->get(ro, k, n);
         impl->half = half;
         impl->cp = cp;
         impl->rtw = rtw;
@@ -2027,15 +2105,16 @@ AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
     if (n == 0 || n > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
     if (kind != AVLOC_FFT_COMPLEX && kind != AVLOC_FFT_REAL) return AVLOC_ERR_PARAM;
     avloc_arena_init(&a, NULL, 0);
-    r = avloc__fft_layout(&a, NULL, n, kind, &scratch);
+    r = avloc__fft_layout(&a, NULL, n, kind, &scratch, NULL);
     if (r != AVLOC_OK) return r;
     if (plan_bytes) *plan_bytes = avloc_arena_needed(&a);
     if (scratch_bytes) *scratch_bytes = scratch;
     return AVLOC_OK;
 }
 
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
-                                          void *mem, size_t mem_bytes)
+/* avloc_fft_init_f32 with its roots from ro (built-in FFT; FFTW ignores it) */
+static avloc_result avloc__fft_init(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                    void *mem, size_t mem_bytes, avloc__fft_roots *ro)
 {
     avloc_arena a;
     avloc_result r;
@@ -2047,11 +2126,84 @@ AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_f
     plan->n = n;
     plan->kind = kind;
     avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__fft_layout(&a, plan, n, kind, &scratch);
+    r = avloc__fft_layout(&a, plan, n, kind, &scratch, ro);
     if (r != AVLOC_OK) { memset(plan, 0, sizeof *plan); return r; }
     plan->scratch_bytes = scratch;
     return AVLOC_OK;
 }
+
+#ifdef AVLOC_USE_FFTW3
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                          void *mem, size_t mem_bytes)
+{
+    return avloc__fft_init(plan, n, kind, mem, mem_bytes, NULL);
+}
+
+AVLOC_API size_t avloc_fft_tables_vw(void) { return 0; }
+
+AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
+                                                 void *mem, size_t mem_bytes)
+{
+    if (plan) memset(plan, 0, sizeof *plan);
+    (void)t; (void)mem; (void)mem_bytes;
+    return AVLOC_ERR_UNSUPPORTED;
+}
+
+AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+                                                   avloc_complex_f32 *roots, size_t cap, size_t *count)
+{
+    (void)n; (void)kind; (void)mem; (void)mem_bytes; (void)roots; (void)cap;
+    if (count) *count = 0;
+    return AVLOC_ERR_UNSUPPORTED;
+}
+#else
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                          void *mem, size_t mem_bytes)
+{
+    avloc__fft_roots ro;
+    memset(&ro, 0, sizeof ro);
+    ro.get = avloc__fft_roots_compute;
+    return avloc__fft_init(plan, n, kind, mem, mem_bytes, &ro);
+}
+
+AVLOC_API size_t avloc_fft_tables_vw(void) { return avloc__fft_vw(); }
+
+AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
+                                                 void *mem, size_t mem_bytes)
+{
+    avloc__fft_roots ro;
+    avloc_result r;
+    if (plan) memset(plan, 0, sizeof *plan);
+    if (!plan || !t || !mem || (!t->roots && t->count)) return AVLOC_ERR_NULL;
+    if (t->vw != avloc__fft_vw()) return AVLOC_ERR_PARAM;
+    memset(&ro, 0, sizeof ro);
+    ro.get = avloc__fft_roots_read;
+    ro.tape = t->roots;
+    ro.cap = t->count;
+    r = avloc__fft_init(plan, t->n, t->kind, mem, mem_bytes, &ro);
+    if (r == AVLOC_OK && ro.pos != t->count) r = AVLOC_ERR_FORMAT; /* another plan's table */
+    if (r != AVLOC_OK) memset(plan, 0, sizeof *plan);
+    return r;
+}
+
+AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+                                                   avloc_complex_f32 *roots, size_t cap, size_t *count)
+{
+    avloc_fft_f32 plan;
+    avloc__fft_roots ro;
+    avloc_result r;
+    if (!count || (!roots && cap)) return AVLOC_ERR_NULL;
+    *count = 0;
+    memset(&ro, 0, sizeof ro);
+    ro.get = avloc__fft_roots_compute;
+    ro.rec = roots;
+    ro.cap = cap;
+    r = avloc__fft_init(&plan, n, kind, mem, mem_bytes, &ro);
+    if (r != AVLOC_OK) return r;
+    *count = ro.pos;
+    return ro.pos > cap ? AVLOC_ERR_WORKSPACE : AVLOC_OK;
+}
+#endif
 
 AVLOC_API size_t avloc_fft_next_fast_size(size_t n)
 {
@@ -5006,6 +5158,13 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
+#define avloc__pass7_v AVLOC__FFT_T(avloc__pass7_v)
+#define avloc__vbfly AVLOC__FFT_T(avloc__vbfly)
+#define avloc__vbfly3 AVLOC__FFT_T(avloc__vbfly3)
+#define avloc__vbfly5 AVLOC__FFT_T(avloc__vbfly5)
+#define avloc__vbfly7 AVLOC__FFT_T(avloc__vbfly7)
+#define avloc__vbflyg AVLOC__FFT_T(avloc__vbflyg)
+#define avloc__passo_v AVLOC__FFT_T(avloc__passo_v)
 #define avloc__pass5_v AVLOC__FFT_T(avloc__pass5_v)
 #define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
@@ -5055,23 +5214,6 @@ static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
     avloc__vf_cint(re, im, &a, &b);
     avloc__vst(p, a);
     avloc__vst(p + AVLOC__VW, b);
-}
-
-/* radix 2, ido a multiple of AVLOC__VW */
-static void avloc__pass2_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
-{
-    avloc__vm mc = avloc__vmask(bwd);
-    size_t k, i;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c0 = cc + ido * 2 * k, *c1 = c0 + ido;
-        avloc__cpx *h0 = ch + ido * k, *h1 = h0 + ido * l1;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c0 + i), b = avloc__vld(c1 + i);
-            avloc__vst(h0 + i, avloc__vadd(a, b));
-            avloc__vst(h1 + i, avloc__vcmul(avloc__vsub(a, b), avloc__vld(tw + i), mc));
-        }
-    }
 }
 
 /* -i*s*x, s = +1 forward, -1 backward (mr = avloc__vmask(!bwd)) */
@@ -5167,98 +5309,169 @@ static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
 /* i * x */
 static inline avloc__v avloc__vmuli(avloc__v x) { return avloc__vxor(avloc__vswap(x), avloc__vmask(0)); }
 
-/* radix 3, ido a multiple of AVLOC__VW */
-static void avloc__pass3_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+/* ---- radix 2, 3, 5, 7 and the generic odd radix: a butterfly on x[0..ip-1]
+   in place (forward s = 1, backward -1), and one driver (avloc__passo_v)
+   that feeds it either along the contiguous inner index i (twiddles on the
+   way out) or, in a last pass (ido == 1), across k: columns of VW
+   consecutive k loaded with 4 x VW transposes, no twiddles. */
+
+/* 3-point DFT (see avloc__pass3) */
+AVLOC__FFT_INLINE void avloc__vbfly3(avloc__v *x, float s)
 {
-    const avloc__vm mc = avloc__vmask(bwd);
-    const avloc__v twr = avloc__vset1(-0.5f);
-    const avloc__v twi = avloc__vset1((bwd ? 1.0f : -1.0f) * 0.866025403784438646763723170753f);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 3 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v a = avloc__vld(c + i), b = avloc__vld(c + i + ido), d = avloc__vld(c + i + 2 * ido);
-            avloc__v t1 = avloc__vadd(b, d), t2 = avloc__vsub(b, d);
-            avloc__v ca = avloc__vadd(a, avloc__vmul(twr, t1));
-            avloc__v cb = avloc__vmul(twi, avloc__vmuli(t2));
-            avloc__vst(h + i, avloc__vadd(a, t1));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(ca, cb), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vsub(ca, cb), avloc__vld(tw + i + ido), mc));
-        }
-    }
+    const avloc__v twr = avloc__vset1(-0.5f), twi = avloc__vset1(-s * 0.866025403784438646763723170753f);
+    avloc__v t1 = avloc__vadd(x[1], x[2]), t2 = avloc__vsub(x[1], x[2]);
+    avloc__v ca = avloc__vfma(twr, t1, x[0]), cb = avloc__vmul(twi, avloc__vmuli(t2));
+    x[0] = avloc__vadd(x[0], t1);
+    x[1] = avloc__vadd(ca, cb);
+    x[2] = avloc__vsub(ca, cb);
 }
 
-/* radix 5, ido a multiple of AVLOC__VW */
-static void avloc__pass5_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+/* 5-point DFT (see avloc__pass5) */
+AVLOC__FFT_INLINE void avloc__vbfly5(avloc__v *x, float s)
 {
-    const float s = bwd ? -1.0f : 1.0f;
-    const avloc__vm mc = avloc__vmask(bwd);
     const avloc__v w1r = avloc__vset1(0.309016994374947424102293417183f);
     const avloc__v w2r = avloc__vset1(-0.809016994374947424102293417183f);
     const avloc__v w1i = avloc__vset1(-s * 0.951056516295153572116439333379f);
     const avloc__v w2i = avloc__vset1(-s * 0.587785252292473129168705954639f);
-    size_t k, i, st = ido * l1;
-    for (k = 0; k < l1; k++) {
-        const avloc__cpx *c = cc + ido * 5 * k;
-        avloc__cpx *h = ch + ido * k;
-        for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v c0 = avloc__vld(c + i), c1 = avloc__vld(c + i + ido), c2 = avloc__vld(c + i + 2 * ido);
-            avloc__v c3 = avloc__vld(c + i + 3 * ido), c4 = avloc__vld(c + i + 4 * ido);
-            avloc__v t1 = avloc__vadd(c1, c4), t4 = avloc__vsub(c1, c4);
-            avloc__v t2 = avloc__vadd(c2, c3), t3 = avloc__vsub(c2, c3);
-            avloc__v a1 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w1r, t1), avloc__vmul(w2r, t2)));
-            avloc__v a2 = avloc__vadd(c0, avloc__vadd(avloc__vmul(w2r, t1), avloc__vmul(w1r, t2)));
-            avloc__v b1 = avloc__vmuli(avloc__vadd(avloc__vmul(w1i, t4), avloc__vmul(w2i, t3)));
-            avloc__v b2 = avloc__vmuli(avloc__vsub(avloc__vmul(w2i, t4), avloc__vmul(w1i, t3)));
-            avloc__vst(h + i, avloc__vadd(c0, avloc__vadd(t1, t2)));
-            avloc__vst(h + i + st, avloc__vcmul(avloc__vadd(a1, b1), avloc__vld(tw + i), mc));
-            avloc__vst(h + i + 4 * st, avloc__vcmul(avloc__vsub(a1, b1), avloc__vld(tw + i + 3 * ido), mc));
-            avloc__vst(h + i + 2 * st, avloc__vcmul(avloc__vadd(a2, b2), avloc__vld(tw + i + ido), mc));
-            avloc__vst(h + i + 3 * st, avloc__vcmul(avloc__vsub(a2, b2), avloc__vld(tw + i + 2 * ido), mc));
+    avloc__v t1 = avloc__vadd(x[1], x[4]), t4 = avloc__vsub(x[1], x[4]);
+    avloc__v t2 = avloc__vadd(x[2], x[3]), t3 = avloc__vsub(x[2], x[3]);
+    avloc__v a1 = avloc__vfma(w2r, t2, avloc__vfma(w1r, t1, x[0]));
+    avloc__v a2 = avloc__vfma(w1r, t2, avloc__vfma(w2r, t1, x[0]));
+    avloc__v b1 = avloc__vmuli(avloc__vfma(w2i, t3, avloc__vmul(w1i, t4)));
+    avloc__v b2 = avloc__vmuli(avloc__vfnma(w1i, t3, avloc__vmul(w2i, t4)));
+    x[0] = avloc__vadd(x[0], avloc__vadd(t1, t2));
+    x[1] = avloc__vadd(a1, b1);
+    x[4] = avloc__vsub(a1, b1);
+    x[2] = avloc__vadd(a2, b2);
+    x[3] = avloc__vsub(a2, b2);
+}
+
+/* 7-point DFT: with t_q = x_q + x_{7-q}, d_q = x_q - x_{7-q} (q = 1..3),
+   y_j = x0 + sum_q cos(2 pi jq/7) t_q - i s sum_q sin(2 pi jq/7) d_q and
+   y_{7-j} its partner with +i; jq mod 7 folds the angles onto 1, 2, 3. */
+AVLOC__FFT_INLINE void avloc__vbfly7(avloc__v *x, float s)
+{
+    const avloc__v c1 = avloc__vset1(0.623489801858733530525004884004f);
+    const avloc__v c2 = avloc__vset1(-0.222520933956314404288902564497f);
+    const avloc__v c3 = avloc__vset1(-0.900968867902419126236102319507f);
+    const avloc__v s1 = avloc__vset1(-s * 0.781831482468029808708444526674f);
+    const avloc__v s2 = avloc__vset1(-s * 0.974927912181823607018131682994f);
+    const avloc__v s3 = avloc__vset1(-s * 0.433883739117558120475768332848f);
+    avloc__v t1 = avloc__vadd(x[1], x[6]), d1 = avloc__vsub(x[1], x[6]);
+    avloc__v t2 = avloc__vadd(x[2], x[5]), d2 = avloc__vsub(x[2], x[5]);
+    avloc__v t3 = avloc__vadd(x[3], x[4]), d3 = avloc__vsub(x[3], x[4]);
+    avloc__v a1 = avloc__vfma(c3, t3, avloc__vfma(c2, t2, avloc__vfma(c1, t1, x[0])));
+    avloc__v a2 = avloc__vfma(c1, t3, avloc__vfma(c3, t2, avloc__vfma(c2, t1, x[0])));
+    avloc__v a3 = avloc__vfma(c2, t3, avloc__vfma(c1, t2, avloc__vfma(c3, t1, x[0])));
+    avloc__v b1 = avloc__vmuli(avloc__vfma(s3, d3, avloc__vfma(s2, d2, avloc__vmul(s1, d1))));
+    avloc__v b2 = avloc__vmuli(avloc__vfnma(s1, d3, avloc__vfnma(s3, d2, avloc__vmul(s2, d1))));
+    avloc__v b3 = avloc__vmuli(avloc__vfma(s2, d3, avloc__vfnma(s1, d2, avloc__vmul(s3, d1))));
+    x[0] = avloc__vadd(x[0], avloc__vadd(t1, avloc__vadd(t2, t3)));
+    x[1] = avloc__vadd(a1, b1);
+    x[6] = avloc__vsub(a1, b1);
+    x[2] = avloc__vadd(a2, b2);
+    x[5] = avloc__vsub(a2, b2);
+    x[3] = avloc__vadd(a3, b3);
+    x[4] = avloc__vsub(a3, b3);
+}
+
+/* any odd ip <= AVLOC__FFT_GMAX (see avloc__passg; cs: the ip roots) */
+AVLOC__FFT_INLINE void avloc__vbflyg(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
+{
+    avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2], x0 = x[0], y0 = x[0];
+    size_t j, q, h = (ip - 1) / 2;
+    for (q = 1; q <= h; q++) {
+        sum[q] = avloc__vadd(x[q], x[ip - q]);
+        dif[q] = avloc__vsub(x[q], x[ip - q]);
+        y0 = avloc__vadd(y0, sum[q]);
+    }
+    x[0] = y0;
+    for (j = 1; j <= h; j++) {
+        avloc__v ar = x0, br = avloc__vset1(0.0f);
+        size_t idx = 0;
+        for (q = 1; q <= h; q++) {
+            idx += j;
+            if (idx >= ip) idx -= ip;
+            ar = avloc__vfma(avloc__vset1(cs[idx].re), sum[q], ar);
+            br = avloc__vfma(avloc__vset1(s * cs[idx].im), dif[q], br);
         }
+        br = avloc__vmuli(br);
+        x[j] = avloc__vadd(ar, br);
+        x[ip - j] = avloc__vsub(ar, br);
     }
 }
 
-/* generic odd radix, vector part i < iv (see avloc__passg) */
-static void avloc__passg_v(size_t ido, size_t iv, size_t ip, size_t l1,
-                           const avloc__cpx *AVLOC__RESTRICT cc, avloc__cpx *AVLOC__RESTRICT ch,
-                           const avloc__cpx *tw, const avloc__cpx *cs, int bwd)
+AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
 {
-    avloc__v sum[(AVLOC__FFT_GMAX + 1) / 2], dif[(AVLOC__FFT_GMAX + 1) / 2];
+    avloc__v t;
+    switch (ip) {
+    case 2:
+        t = avloc__vsub(x[0], x[1]);
+        x[0] = avloc__vadd(x[0], x[1]);
+        x[1] = t;
+        break;
+    case 3: avloc__vbfly3(x, s); break;
+    case 5: avloc__vbfly5(x, s); break;
+    case 7: avloc__vbfly7(x, s); break;
+    default: avloc__vbflyg(ip, x, cs, s); break;
+    }
+}
+
+/* The vector part of a radix-ip pass (ip = 2 or odd); x: room for ip
+   vectors rounded up to a multiple of 4. ido > 1: i < the returned
+   (ido rounded down to AVLOC__VW) done for every k. ido == 1: k < the
+   returned done, VW at a time, as far as the transposed loads (4 complex
+   per row) stay inside the pass's ip * l1 input. */
+AVLOC__FFT_INLINE size_t avloc__passo_v(size_t ip, size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                        avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw,
+                                        const avloc__cpx *cs, int bwd, avloc__v *x)
+{
     const avloc__vm mc = avloc__vmask(bwd);
     const float s = bwd ? -1.0f : 1.0f;
-    size_t k, i, j, q, h = (ip - 1) / 2, st = ido * l1;
+    size_t k, i, j, st = ido * l1, iv = ido - ido % AVLOC__VW, cols = (ip + 3) / 4 * 4;
+    if (ido == 1) {
+        for (k = 0; k + AVLOC__VW <= l1 && ip * (k + AVLOC__VW - 1) + cols <= ip * l1; k += AVLOC__VW) {
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < ip; j += 4) avloc__vld4t(cc + ip * k + j, ip, x + j);
+            avloc__vbfly(ip, x, cs, s);
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < ip; j++) avloc__vst(ch + k + l1 * j, x[j]);
+        }
+        return k;
+    }
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * ip * k;
         avloc__cpx *o = ch + ido * k;
         for (i = 0; i < iv; i += AVLOC__VW) {
-            avloc__v x0 = avloc__vld(c + i), y0 = x0;
-            for (q = 1; q <= h; q++) {
-                avloc__v a = avloc__vld(c + i + q * ido), b = avloc__vld(c + i + (ip - q) * ido);
-                sum[q] = avloc__vadd(a, b);
-                dif[q] = avloc__vsub(a, b);
-                y0 = avloc__vadd(y0, sum[q]);
-            }
-            avloc__vst(o + i, y0);
-            for (j = 1; j <= h; j++) {
-                avloc__v ar = x0, br = avloc__vset1(0.0f);
-                size_t idx = 0;
-                for (q = 1; q <= h; q++) {
-                    idx += j;
-                    if (idx >= ip) idx -= ip;
-                    ar = avloc__vadd(ar, avloc__vmul(avloc__vset1(cs[idx].re), sum[q]));
-                    br = avloc__vadd(br, avloc__vmul(avloc__vset1(s * cs[idx].im), dif[q]));
-                }
-                br = avloc__vmuli(br);
-                avloc__vst(o + i + j * st, avloc__vcmul(avloc__vadd(ar, br), avloc__vld(tw + (j - 1) * ido + i), mc));
-                avloc__vst(o + i + (ip - j) * st,
-                           avloc__vcmul(avloc__vsub(ar, br), avloc__vld(tw + (ip - j - 1) * ido + i), mc));
-            }
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < ip; j++) x[j] = avloc__vld(c + i + j * ido);
+            avloc__vbfly(ip, x, cs, s);
+            avloc__vst(o + i, x[0]);
+            AVLOC__FFT_UNROLL
+            for (j = 1; j < ip; j++)
+                avloc__vst(o + i + j * st, avloc__vcmul(x[j], avloc__vld(tw + (j - 1) * ido + i), mc));
         }
     }
+    return iv;
+}
+
+/* the instances: constant ip, so the butterflies unroll into registers
+   (x: ip vectors rounded up to a multiple of 4) */
+#define AVLOC__PASSO_CONST(fn, ip, xn)                                                         \
+    static size_t fn(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd) \
+    {                                                                                          \
+        avloc__v x[xn];                                                                        \
+        return avloc__passo_v(ip, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);                 \
+    }
+AVLOC__PASSO_CONST(avloc__pass2_v, 2, 4)
+AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
+AVLOC__PASSO_CONST(avloc__pass5_v, 5, 8)
+AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
+#undef AVLOC__PASSO_CONST
+static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
+{
+    avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
+    return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x);
 }
 
 /* radix 4 with ido == 1 (the last pass, no twiddles): vectorised across k,
@@ -5430,7 +5643,7 @@ static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cn
 }
 
 /* The vector part of one pass: returns the inner index i up to which the
-   pass is done (for radix 4 with ido == 1, vectorised across k: the k). */
+   pass is done (ido == 1, vectorised across k: the k). */
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
@@ -5440,19 +5653,21 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
         else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
         return ido;
     }
-    if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd);
-    if (p->ip == 4 && ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
-    if (iv) {
-        switch (p->ip) {
-        case 8: avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 4: avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 2: avloc__pass2_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 3: avloc__pass3_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        case 5: avloc__pass5_v(ido, iv, p->l1, cc, ch, p->tw, bwd); break;
-        default: avloc__passg_v(ido, iv, p->ip, p->l1, cc, ch, p->tw, p->cs, bwd); break;
-        }
+    if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd); /* the usual last pass */
+    switch (p->ip) {
+    case 8:
+        if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        return iv;
+    case 4:
+        if (ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
+        if (iv) avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        return iv;
+    case 2: return avloc__pass2_v(p, cc, ch, bwd);
+    case 3: return avloc__pass3_v(p, cc, ch, bwd);
+    case 5: return avloc__pass5_v(p, cc, ch, bwd);
+    case 7: return avloc__pass7_v(p, cc, ch, bwd);
+    default: return avloc__passg_v(p, cc, ch, bwd);
     }
-    return iv;
 }
 
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
@@ -5546,6 +5761,13 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__pass4_v
 #undef avloc__pass8_v
 #undef avloc__pass3_v
+#undef avloc__pass7_v
+#undef avloc__vbfly
+#undef avloc__vbfly3
+#undef avloc__vbfly5
+#undef avloc__vbfly7
+#undef avloc__vbflyg
+#undef avloc__passo_v
 #undef avloc__pass5_v
 #undef avloc__passg_v
 #undef avloc__pass4_v1

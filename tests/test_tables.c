@@ -7,12 +7,18 @@
    bit-identical windows and outputs (a full-frame table is pointed at, not
    copied); the table inits refuse inconsistent tables. Two configurations: torchaudio-
    like (HTK, no norm, periodic Hann) and librosa-like (Slaney scale and
-   norm, HTK lifter, symmetric Hamming shorter than n_fft). */
+   norm, HTK lifter, symmetric Hamming shorter than n_fft).
+   FFT plans from recorded roots (avloc_fft_record_tables_f32 /
+   avloc_fft_init_tables_f32) are byte for byte the computed plans, for every
+   algorithm (direct passes, Rader, Bluestein, real even / odd, nested);
+   the committed tables_fft.h (vector width 1) is checked in builds of that
+   width (AVLOC_NO_SIMD). */
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_dsp.h"
 #include "harness.h"
 #include "tables_ta.h"
 #include "tables_lr.h"
+#include "tables_fft.h"
 
 typedef struct tt_case {
     const char *name;
@@ -348,11 +354,103 @@ static void tt_binaural_gcc_tables(void)
     free(mem1); free(mem2); free(scr); free(L); free(R); free(f1); free(f2); free(m1); free(m2);
 }
 
+/* The plan from t and the computed plan of its n and kind, each made in mem
+   (pb bytes) filled with the same junk, are byte for byte the same. */
+static void tt_fft_same_plan(const avloc_fft_tables *t, void *mem, size_t pb)
+{
+    unsigned char *before = (unsigned char *)malloc(pb);
+    avloc_fft_f32 plan;
+    memset(mem, 0xa5, pb);
+    CHECK_EQ_INT(avloc_fft_init_f32(&plan, t->n, t->kind, mem, pb), AVLOC_OK);
+    memcpy(before, mem, pb);
+    memset(mem, 0xa5, pb);
+    CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, t, mem, pb), AVLOC_OK);
+    CHECK_MSG(memcmp(before, mem, pb) == 0, "fft n=%zu kind %d: plan from tables differs", t->n, (int)t->kind);
+    free(before);
+}
+
+static void tt_fft_tables(void)
+{
+    /* direct (mixed radix, split, radix 7), real even, Rader (257: over 256;
+       1009: over 1008), Bluestein (1103), real odd prime, nested sub-plans */
+    static const size_t ns[] = {1, 2, 12, 512, 343, 1000, 257, 1009, 1103, 4099};
+    size_t i, k;
+    for (i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        for (k = 0; k < 2; k++) {
+            avloc_fft_kind kind = k ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX;
+            size_t pb = 0, cnt = 0, cnt2 = 0;
+            void *mem;
+            avloc_complex_f32 *w;
+            avloc_fft_tables t;
+            avloc_fft_f32 plan;
+            CHECK_EQ_INT(avloc_fft_query_f32(ns[i], kind, &pb, NULL), AVLOC_OK);
+            mem = malloc(pb);
+#ifdef AVLOC_USE_FFTW3
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, NULL, 0, &cnt), AVLOC_ERR_UNSUPPORTED);
+            free(mem);
+            continue;
+#endif
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, NULL, 0, &cnt),
+                         ns[i] > 1 ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
+            w = (avloc_complex_f32 *)malloc((cnt + 1) * sizeof *w);
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, w, cnt + 1, &cnt2), AVLOC_OK);
+            CHECK(cnt2 == cnt);
+            t.n = ns[i];
+            t.kind = kind;
+            t.vw = avloc_fft_tables_vw();
+            t.count = cnt;
+            t.roots = w;
+            tt_fft_same_plan(&t, mem, pb);
+            /* refused: another width, length or kind, a short or long table */
+            t.vw = avloc_fft_tables_vw() + 1;
+            CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &t, mem, pb), AVLOC_ERR_PARAM);
+            CHECK(plan.impl == NULL);
+            t.vw = avloc_fft_tables_vw();
+            if (cnt) {
+                t.count = cnt - 1;
+                CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &t, mem, pb), AVLOC_ERR_FORMAT);
+                CHECK(plan.impl == NULL);
+            }
+            t.count = cnt + 1;
+            CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &t, mem, pb), AVLOC_ERR_FORMAT);
+            t.count = cnt;
+            t.roots = NULL;
+            if (cnt) CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &t, mem, pb), AVLOC_ERR_NULL);
+            CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, NULL, mem, pb), AVLOC_ERR_NULL);
+            CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &t, mem, 16), cnt ? AVLOC_ERR_NULL : AVLOC_ERR_WORKSPACE);
+            free(w);
+            free(mem);
+        }
+    /* the committed table (gen_tables --fft 512: width 1) in builds of its width */
+    if (avloc_fft_tables_vw() == tables_fft_fft.vw) {
+        size_t pb = 0;
+        void *mem;
+        CHECK_EQ_INT(avloc_fft_query_f32(tables_fft_fft.n, tables_fft_fft.kind, &pb, NULL), AVLOC_OK);
+        mem = malloc(pb);
+        tt_fft_same_plan(&tables_fft_fft, mem, pb);
+        free(mem);
+    } else {
+        size_t pb = 0;
+        void *mem;
+        avloc_fft_f32 plan;
+#ifdef AVLOC_USE_FFTW3
+        const avloc_result want = AVLOC_ERR_UNSUPPORTED;
+#else
+        const avloc_result want = AVLOC_ERR_PARAM; /* another vector width */
+#endif
+        CHECK_EQ_INT(avloc_fft_query_f32(tables_fft_fft.n, tables_fft_fft.kind, &pb, NULL), AVLOC_OK);
+        mem = malloc(pb);
+        CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &tables_fft_fft, mem, pb), want);
+        free(mem);
+    }
+}
+
 int main(void)
 {
     size_t i;
     for (i = 0; i < 2; i++) tt_case_run(&tt_cases[i]);
     tt_bad_tables();
     tt_binaural_gcc_tables();
+    tt_fft_tables();
     return th_finish("tables");
 }

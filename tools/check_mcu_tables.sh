@@ -6,9 +6,10 @@
 # 2. a Cortex-M4 program on the table path (tests/modes/mcu_mel.c) links
 #    without double-precision libm (pow/log/cos/...) and without soft-float
 #    double helpers (__aeabi_d*), while the computed-init build of the same
-#    program pulls them in; prints both .text sizes; the same for the
-#    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) against
-#    the double path (step 4 below). Skipped without
+#    program pulls them in; prints both .text sizes. Likewise an FFT plan
+#    from recorded roots (tests/modes/mcu_fft.c) links no sin/cos, and the
+#    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) no
+#    double arithmetic, against the double path (step 4 below). Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -71,6 +72,17 @@ gf=$(arm-none-eabi-size "$OUT/gllim_f32.elf" | awk 'NR == 2 { print $1 }')
 gd=$(arm-none-eabi-size "$OUT/gllim_f64.elf" | awk 'NR == 2 { print $1 }')
 echo "  Cortex-M4 GLLiM statistics + posterior: .text $gf bytes in float32 (no __aeabi_d*, no double libm),"
 echo "  $gd bytes on the double path"
+# 2b. an FFT plan from the recorded roots of tests/tables_fft.h
+#    (tests/modes/mcu_fft.c) links no sin/cos, the computed-init build does
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F tests/modes/mcu_fft.c -o "$OUT/fft_tables.elf" -lm
+# shellcheck disable=SC2086
+arm-none-eabi-gcc $F -DMCU_COMPUTED tests/modes/mcu_fft.c -o "$OUT/fft_computed.elf" -lm
+TRIG=' T (sin|cos|sinf|cosf|__ieee754_rem_pio2|__kernel_(sin|cos))$'
+without_but_with "$TRIG" "$OUT/fft_tables.elf" "$OUT/fft_computed.elf" "sin/cos"
+tt=$(arm-none-eabi-size "$OUT/fft_tables.elf" | awk 'NR == 2 { print $1 }')
+tc=$(arm-none-eabi-size "$OUT/fft_computed.elf" | awk 'NR == 2 { print $1 }')
+echo "  Cortex-M4 512-point real FFT: .text $tc bytes computed at init, $tt bytes from the roots table (no sin/cos)"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows

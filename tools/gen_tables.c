@@ -25,7 +25,14 @@
    --norm none|slaney [none], --n-mfcc N [13; 0: no MFCC tables],
    --lifter none|librosa|htk [none], --lifter-L L [22],
    --window none|rectangular|hann|hamming|blackman|sqrt_hann [hann],
-   --win-length N [n_fft], --symmetric (default: periodic window). */
+   --win-length N [n_fft], --symmetric (default: periodic window),
+   --fft N [0: none] and --fft-kind real|complex [real]: the roots of unity
+   an N-point FFT plan computes at init (avloc_fft_record_tables_f32), for
+   avloc_fft_init_tables_f32(&plan, &ID_fft, mem, bytes): no sin/cos on the
+   target. They are recorded for the scalar kernel set (vector width 1:
+   Cortex-M and AVLOC_NO_SIMD builds; init refuses them elsewhere), hence
+   AVLOC_NO_SIMD below, which changes none of the other tables. */
+#define AVLOC_NO_SIMD
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
 
@@ -41,6 +48,8 @@ typedef struct gt_args {
     int window; /* -1: none, else an avloc_window */
     int periodic;
     size_t win_length;
+    size_t fft_n; /* 0: no FFT tables */
+    avloc_fft_kind fft_kind;
 } gt_args;
 
 static int gt_usage(const char *msg)
@@ -67,13 +76,14 @@ static const char *const gt_window_enums[] = {"AVLOC_WINDOW_RECTANGULAR", "AVLOC
 static int gt_parse(int argc, char **argv, gt_args *a)
 {
     static const char *const scales[] = {"htk", "slaney"}, *const norms[] = {"none", "slaney"};
-    static const char *const lifters[] = {"none", "librosa", "htk"};
+    static const char *const lifters[] = {"none", "librosa", "htk"}, *const kinds[] = {"real", "complex"};
     int i, fmax_set = 0, k;
     memset(a, 0, sizeof *a);
     a->mel = avloc_mel_config_default();
     a->mfcc = avloc_mfcc_config_default();
     a->window = 1; /* hann */
     a->periodic = 1;
+    a->fft_kind = AVLOC_FFT_REAL;
     for (i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(o, "--symmetric") == 0) { a->periodic = 0; continue; }
@@ -88,6 +98,11 @@ static int gt_parse(int argc, char **argv, gt_args *a)
         else if (strcmp(o, "--n-mfcc") == 0) a->mfcc.n_mfcc = (size_t)strtoul(v, NULL, 10);
         else if (strcmp(o, "--lifter-L") == 0) a->mfcc.lifter_L = strtof(v, NULL);
         else if (strcmp(o, "--win-length") == 0) a->win_length = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--fft") == 0) a->fft_n = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--fft-kind") == 0) {
+            if ((k = gt_pick(v, kinds, 2)) < 0) return gt_usage("--fft-kind: real or complex");
+            a->fft_kind = k ? AVLOC_FFT_COMPLEX : AVLOC_FFT_REAL;
+        }
         else if (strcmp(o, "--scale") == 0) {
             if ((k = gt_pick(v, scales, 2)) < 0) return gt_usage("--scale: htk or slaney");
             a->mel.scale = k ? AVLOC_MEL_SLANEY : AVLOC_MEL_HTK;
@@ -213,6 +228,41 @@ static int gt_window(FILE *f, const gt_args *a)
     return 0;
 }
 
+/* The FFT plan's roots, recorded while avloc_fft_init_f32 computes them. */
+static int gt_fft(FILE *f, const gt_args *a)
+{
+    size_t pb = 0, count = 0, i;
+    void *mem;
+    avloc_complex_f32 *w;
+    avloc_result r = avloc_fft_query_f32(a->fft_n, a->fft_kind, &pb, NULL);
+    if (r != AVLOC_OK) return gt_usage(avloc_result_str(r));
+    mem = malloc(pb);
+    if (!mem) return gt_usage("out of memory");
+    r = avloc_fft_record_tables_f32(a->fft_n, a->fft_kind, mem, pb, NULL, 0, &count);
+    w = (avloc_complex_f32 *)malloc((count ? count : 1) * sizeof *w);
+    if (w && r == AVLOC_ERR_WORKSPACE) r = avloc_fft_record_tables_f32(a->fft_n, a->fft_kind, mem, pb, w, count, &count);
+    free(mem);
+    if (!w || r != AVLOC_OK) { free(w); return gt_usage(w ? avloc_result_str(r) : "out of memory"); }
+    fprintf(f, "\n/* FFT: the roots avloc_fft_init_f32(plan, %lu, %s) computes, for the scalar\n"
+               "   kernel set (vector width 1: Cortex-M, AVLOC_NO_SIMD) */\n",
+            (unsigned long)a->fft_n, a->fft_kind == AVLOC_FFT_REAL ? "AVLOC_FFT_REAL" : "AVLOC_FFT_COMPLEX");
+    fprintf(f, "AVLOC_TABLE static const avloc_complex_f32 %s_fft_roots[%lu] = {", a->name,
+            (unsigned long)(count ? count : 1));
+    for (i = 0; i < count; i++) {
+        fputs(i % 3 ? " {" : "\n    {", f);
+        gt_float(f, w[i].re);
+        fputs(", ", f);
+        gt_float(f, w[i].im);
+        fputs(i + 1 < count ? "}," : "}", f);
+    }
+    fputs(count ? "\n};\n" : "{0.0f, 0.0f}};\n", f);
+    fprintf(f, "AVLOC_TABLE static const avloc_fft_tables %s_fft = {%lu, %s, 1, %lu, %s_fft_roots};\n", a->name,
+            (unsigned long)a->fft_n, a->fft_kind == AVLOC_FFT_REAL ? "AVLOC_FFT_REAL" : "AVLOC_FFT_COMPLEX",
+            (unsigned long)count, a->name);
+    free(w);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     gt_args a;
@@ -237,6 +287,7 @@ int main(int argc, char **argv)
     if ((rc = gt_mel(stdout, &a)) != 0) return rc;
     if (a.mfcc.n_mfcc > 0 && (rc = gt_mfcc(stdout, &a)) != 0) return rc;
     if (a.window >= 0 && (rc = gt_window(stdout, &a)) != 0) return rc;
+    if (a.fft_n && (rc = gt_fft(stdout, &a)) != 0) return rc;
     printf("\n#endif\n");
     return 0;
 }
