@@ -1214,8 +1214,9 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    proximal step of tau * nuclear norm. Computes only as many singular values
    as needed, with the rank prediction of the IALM/PROPACK code: it asks for
    t->sv values (initially min(10, max_rank)); while the smallest computed one
-   is still > tau and fewer than max_rank were computed, it grows the request
-   by max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
+   is still > tau and fewer than max_rank were computed, it asks again for
+   (the number of computed values > tau, oversampled ones included) +
+   max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
    values > tau and the next prediction is rank + 1 when rank < computed, else
    rank + 5 % of min(m, n) (capped at max_rank). If max_rank values are all
    above tau the result is the thresholded rank-max_rank approximation and
@@ -2428,7 +2429,11 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
         if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
         s = t->small + 4 * l * l;
         if (k < t->cfg.max_rank && s[k - 1] > tau) {
-            k = k + grow < t->cfg.max_rank ? k + grow : t->cfg.max_rank;
+            /* the oversampled Ritz values (below the true ones) say how far
+               the rank goes at least: one retry instead of one per step */
+            size_t above = k;
+            while (above < l && s[above] > tau) above++;
+            k = above + grow < t->cfg.max_rank ? above + grow : t->cfg.max_rank;
             continue;
         }
         break;
