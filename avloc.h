@@ -1189,6 +1189,7 @@ typedef struct avloc_tsvd {
     size_t warm;          /* columns of the warm-start subspace held in vbuf (0: none) */
     size_t sv;            /* SVT's predicted rank for the next call (PROPACK rule) */
     int capped;           /* last SVT wanted more than max_rank values (result truncated) */
+    size_t runs;          /* range-finder runs of the last SVT call (1 when the prediction held) */
     uint64_t rng;         /* generator state */
     /* private work areas in the object memory */
     float *q, *y, *vbuf, *ms, *ub;
@@ -2425,8 +2426,10 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     if (grow == 0) grow = 1;
     k = t->sv;
     if (k == 0 || k > t->cfg.max_rank) k = t->cfg.max_rank;
+    t->runs = 0;
     for (;;) { /* grow the request while its smallest value is still kept */
         if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
+        t->runs++;
         s = t->small + 4 * l * l;
         if (k < t->cfg.max_rank && s[k - 1] > tau) {
             /* the oversampled Ritz values (below the true ones) say how far

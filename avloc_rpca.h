@@ -144,13 +144,6 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
                                             void *scratch, size_t scratch_bytes);
 
 /* ------------------------------------------------------ audio-visual ADMM */
-/* The start's code C0 (docs/rpca.md, "Initialisation"): top-K eigenvectors of
-   SHARED: Gv Ga + Ga Gv, the temporal patterns strong in BOTH modalities
-   (a silent moving distractor is strong in Gv only, an interferer in Ga only);
-   STACKED: Gv + Ga, the patterns strong in EITHER. Gv, Ga: the T x T Grams of
-   the median-removed V and A, each over its squared Frobenius norm. */
-enum { AVLOC_RPCA_INIT_STACKED = 0, AVLOC_RPCA_INIT_SHARED = 1 };
-
 typedef struct avloc_rpca_av_config {
     size_t pixels, bins, frames; /* I1, I2, T (no default) */
     size_t K;              /* shared components (default 3) */
@@ -164,7 +157,6 @@ typedef struct avloc_rpca_av_config {
     double tol;            /* primal and dual tolerance (default 1e-4) */
     size_t max_iter;       /* default 100 */
     size_t max_rank;       /* truncated-SVD cap for Bv and Ba: 0 = min(rows, T) */
-    int init;              /* how C0 is chosen: AVLOC_RPCA_INIT_STACKED (default) or _SHARED */
     avloc_rpca_progress_fn progress;
     void *user;
 } avloc_rpca_av_config;
@@ -652,8 +644,7 @@ static avloc_result avloc__rpca_av_check(const avloc_rpca_av_config *c)
     if (!(c->lambda1 >= 0.0 && c->lambda1 < 1e30) || !(c->lambda2 >= 0.0 && c->lambda2 < 1e30) ||
         !(c->lambda3 >= 0.0 && c->lambda3 < 1e30) || !(c->rho >= 1.0 && c->rho <= 1e3) ||
         !(c->mu0 >= 0.0 && c->mu0 < 1e30) || !(c->mu_max_ratio >= 1.0 && c->mu_max_ratio < 1e30) ||
-        !(c->ridge > 0.0 && c->ridge < 1e30) || !(c->tol > 0.0) || c->max_iter == 0 ||
-        (c->init != AVLOC_RPCA_INIT_STACKED && c->init != AVLOC_RPCA_INIT_SHARED))
+        !(c->ridge > 0.0 && c->ridge < 1e30) || !(c->tol > 0.0) || c->max_iter == 0)
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
@@ -666,7 +657,7 @@ typedef struct avloc__rpca_avws {
     float *WCv, *WCa;             /* W C^T (pixels x K, bins x K) */
     float *kk, *kt;               /* K x K and K x T float results */
     double *Md, *Rd, *Cd;         /* K x K, K x T, K x T */
-    double *G, *Ga, *ev, *w;      /* start: T x T Grams (video, audio), eigenvectors, eigenvalues */
+    double *G, *ev, *w;           /* start: T x T Gram, its eigenvectors, eigenvalues */
     float *Gf, *med;              /* T x T float Gram, T median buffer */
     void *gemm, *syl, *eig;
     size_t gemm_bytes, syl_bytes, eig_bytes;
@@ -675,7 +666,7 @@ typedef struct avloc__rpca_avws {
 static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av *o, avloc__rpca_avws *w)
 {
     const avloc_rpca_av_config *c = &o->cfg;
-    size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, big = I1 > I2 ? I1 : I2, g64;
+    size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, big = I1 > I2 ? I1 : I2;
     avloc_result e;
     memset(w, 0, sizeof *w);
     if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS)) != AVLOC_OK) return e;
@@ -683,8 +674,6 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
                                     &w->gemm_bytes)) != AVLOC_OK)
         return e;
-    if ((e = avloc_gemm_scratch_f64(T, T, T, &g64)) != AVLOC_OK) return e;
-    if (g64 > w->gemm_bytes) w->gemm_bytes = g64;
     if ((e = avloc_eigh_scratch_f64(T, &w->eig_bytes)) != AVLOC_OK) return e;
     w->syl_bytes = o->syl.scratch_bytes;
     w->Tv = AVLOC_PUSH(a, float, I1 * T);
@@ -699,7 +688,6 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     w->Rd = AVLOC_PUSH(a, double, K * T);
     w->Cd = AVLOC_PUSH(a, double, K * T);
     w->G = AVLOC_PUSH(a, double, T * T);
-    w->Ga = AVLOC_PUSH(a, double, T * T);
     w->ev = AVLOC_PUSH(a, double, T * T);
     w->w = AVLOC_PUSH(a, double, T);
     w->Gf = AVLOC_PUSH(a, float, T * T);
@@ -862,42 +850,15 @@ static double avloc__rpca_residual(const float *X, size_t rows, size_t T, float 
     return avloc__rpca_sumsq(R, rows * T);
 }
 
-/* G = R^T R / ||R||^2 (T x T double; zero when R == 0). */
-static avloc_result avloc__rpca_gram(avloc__rpca_avws *w, const float *R, size_t rows, size_t T, double r2,
-                                     double *G)
+/* G += R^T R / ||R||^2 (T x T double), skipped when R == 0. */
+static avloc_result avloc__rpca_gram_add(avloc__rpca_avws *w, const float *R, size_t rows, size_t T, double r2)
 {
     size_t i;
     avloc_result e;
-    memset(G, 0, T * T * sizeof *G);
     if (r2 == 0.0) return AVLOC_OK;
     e = avloc_gemm_f32(1, 0, T, T, rows, 1.0f, R, T, R, T, 0.0f, w->Gf, T, w->gemm, w->gemm_bytes);
     if (e != AVLOC_OK) return e;
-    for (i = 0; i < T * T; i++) G[i] = w->Gf[i] / r2;
-    return AVLOC_OK;
-}
-
-/* The matrix whose top eigenvectors are C0 (see AVLOC_RPCA_INIT_*), left in
-   w->G. SHARED falls back to STACKED when a modality has no variation (its
-   Gram is zero, so would be the product). */
-static avloc_result avloc__rpca_init_matrix(const avloc_rpca_av *o, avloc__rpca_avws *w, double rv, double ra)
-{
-    const avloc_rpca_av_config *c = &o->cfg;
-    size_t T = c->frames, i;
-    avloc_result e;
-    if ((e = avloc__rpca_gram(w, w->Tv, c->pixels, T, rv, w->G)) != AVLOC_OK) return e;
-    if ((e = avloc__rpca_gram(w, w->Ta, c->bins, T, ra, w->Ga)) != AVLOC_OK) return e;
-    if (c->init == AVLOC_RPCA_INIT_STACKED || rv == 0.0 || ra == 0.0) {
-        for (i = 0; i < T * T; i++) w->G[i] += w->Ga[i];
-        return AVLOC_OK;
-    }
-    /* ev = Gv Ga, then G = ev + ev^T = Gv Ga + Ga Gv (both Grams symmetric) */
-    if ((e = avloc_gemm_f64(0, 0, T, T, T, 1.0, w->G, T, w->Ga, T, 0.0, w->ev, T, w->gemm, w->gemm_bytes)) !=
-        AVLOC_OK)
-        return e;
-    for (i = 0; i < T; i++) {
-        size_t j;
-        for (j = 0; j < T; j++) w->G[i * T + j] = w->ev[i * T + j] + w->ev[j * T + i];
-    }
+    for (i = 0; i < T * T; i++) w->G[i] += w->Gf[i] / r2;
     return AVLOC_OK;
 }
 
@@ -978,7 +939,9 @@ AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const flo
     c = &o->cfg; T = c->frames; K = c->K;
     rv = avloc__rpca_residual(V, c->pixels, T, w.Tv, w.med);
     ra = avloc__rpca_residual(A, c->bins, T, w.Ta, w.med);
-    if ((e = avloc__rpca_init_matrix(o, &w, rv, ra)) != AVLOC_OK) return e;
+    memset(w.G, 0, T * T * sizeof *w.G);
+    if ((e = avloc__rpca_gram_add(&w, w.Tv, c->pixels, T, rv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_gram_add(&w, w.Ta, c->bins, T, ra)) != AVLOC_OK) return e;
     if ((e = avloc_eigh_f64(T, w.G, T, w.w, w.ev, T, w.eig, w.eig_bytes)) != AVLOC_OK) return e;
     avloc__rpca_top_rows(w.ev, T, K, s->C);
     /* D0 = R C0^T (least squares, C0 C0^T = I) */

@@ -113,7 +113,7 @@ static int cmd_rpca(int argc, char **argv)
 {
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
     const char *sparse_out = NULL, *lowrank_out = NULL;
-    int npos = 0, mode = 0, init = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
+    int npos = 0, mode = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0;
     unsigned w = 0, h = 0;
@@ -132,7 +132,6 @@ static int cmd_rpca(int argc, char **argv)
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
-    o[no++] = avcli_choice("--init", &init, "stacked|shared", "start code: patterns in either modality (default) or in both");
     o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 3)"), "--components");
     o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
     o[no++] = avcli_double("--lambda2", &l2, 0, 1e6, "X", "weight of ||Pa||_1 (default 1/sqrt(max(bins, frames)))");
@@ -185,7 +184,6 @@ static int cmd_rpca(int argc, char **argv)
     if (max_iter) c.av.max_iter = max_iter;
     if (rho > 0) c.av.rho = rho;
     if (mbox) c.mask_box = mbox;
-    c.av.init = init ? AVLOC_RPCA_INIT_SHARED : AVLOC_RPCA_INIT_STACKED;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
         avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
