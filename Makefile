@@ -49,9 +49,17 @@ $(BUILD)/tests/test_threads: tests/test_threads.c $(wildcard tests/*.h) $(HEADER
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LDLIBS) $(EXTRA_LDLIBS) -pthread
 
 # Runs every test program, prints each suite's line and the closing total.
-test: $(TESTS)
+# Each program runs as its own target (stdout to .log, exit status to .rc), so
+# `make -jN test` runs N programs at once; the summary reads them in order.
+TEST_LOGS := $(TESTS:=.log)
+.PHONY: FORCE
+FORCE:
+$(BUILD)/tests/%.log: $(BUILD)/tests/% FORCE
+	@$(RUN) $< > $@.tmp; echo $$? > $(@:.log=.rc); mv $@.tmp $@
+
+test: $(TEST_LOGS)
 	@pass=0; fail=0; for t in $(TESTS); do \
-	  out=$$($(RUN) $$t); rc=$$?; echo "$$out"; \
+	  out=$$(cat $$t.log); rc=$$(cat $$t.rc); echo "$$out"; \
 	  line=$$(echo "$$out" | grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed$$' | tail -n 1); \
 	  if [ -z "$$line" ]; then echo "$$t: crashed or printed no summary (exit $$rc)"; fail=$$((fail+1)); continue; fi; \
 	  p=$$(echo "$$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$$(echo "$$line" | sed -E 's/.* ([0-9]+) failed/\1/'); \

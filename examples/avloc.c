@@ -415,6 +415,20 @@ static int avcli_check_write(const char *cmd, const char *path, avloc_io_status 
     return 0;
 }
 
+/* A heat map (rows x cols) saved as a PNG figure over a w x h camera frame
+   (frame: its luma, or NULL), see avloc_io_heat_figure; 0 after an error. */
+static int avcli_save_heat(const char *cmd, const char *path, const float *map, size_t rows, size_t cols,
+                           const float *frame, unsigned w, unsigned h, const char *title, const char *clabel)
+{
+    avloc_io_image fig;
+    int ok;
+    avloc_io_status st = avloc_io_heat_figure(map, rows, cols, frame, w, h, title, clabel, &fig);
+    if (st != AVLOC_IO_OK) return avcli_check_write(cmd, path, st);
+    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &fig));
+    avloc_io_image_free(&fig);
+    return ok;
+}
+
 static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
 {
     size_t n;

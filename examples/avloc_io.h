@@ -347,6 +347,18 @@ typedef struct avloc_io_figure_spec {
 AVLOC_IO_API avloc_io_status avloc_io_figure(const avloc_io_image *panel, const avloc_io_figure_spec *spec,
                                              avloc_io_image *out);
 
+/* A heat map as a figure people can read: map (rows x cols, row-major, row 0
+   at the top) stretched over a camera frame of fw x fh pixels, each panel
+   pixel taking the cell its centre falls in, min..max through the colormap;
+   with frame (fw x fh luma in [0,1]) given, blended half and half over it.
+   Small frames are enlarged by a whole factor (nearest) so the panel's
+   shorter side reaches about 240 pixels. Axes in camera pixels, a colour bar
+   labelled clabel (NULL: "relative energy"). Non-finite cells count as the
+   minimum. *out is malloc'd (avloc_io_image_free). */
+AVLOC_IO_API avloc_io_status avloc_io_heat_figure(const float *map, size_t rows, size_t cols, const float *frame,
+                                                  unsigned fw, unsigned fh, const char *title, const char *clabel,
+                                                  avloc_io_image *out);
+
 /* ------------------------------------------------------------------ JSON */
 
 /* One JSON object per line:  avloc_io_json j; avloc_io_json_begin(&j, stdout);
@@ -2167,6 +2179,57 @@ AVLOC_IO_API avloc_io_status avloc_io_figure(const avloc_io_image *panel, const 
         avloc_io_draw_text_up(out, W - 12, py + (int)panel->h / 2 + (int)strlen(spec->clabel) * 3, spec->clabel, 1, ink);
     }
     return AVLOC_IO_OK;
+}
+
+AVLOC_IO_API avloc_io_status avloc_io_heat_figure(const float *map, size_t rows, size_t cols, const float *frame,
+                                                  unsigned fw, unsigned fh, const char *title, const char *clabel,
+                                                  avloc_io_image *out)
+{
+    avloc_io_image panel;
+    avloc_io_figure_spec f;
+    avloc_io_status st;
+    float lo = 0.0f, hi = 0.0f;
+    unsigned scale = 1, x, y;
+    size_t i;
+    int seen = 0;
+    if (!map || !out) return AVLOC_IO_ERR_NULL;
+    if (rows == 0 || cols == 0 || fw == 0 || fh == 0 || fw > 16384 || fh > 16384) return AVLOC_IO_ERR_PARAM;
+    for (i = 0; i < rows * cols; i++)
+        if (map[i] == map[i] && map[i] - map[i] == 0.0f) {  /* finite */
+            if (!seen || map[i] < lo) lo = map[i];
+            if (!seen || map[i] > hi) hi = map[i];
+            seen = 1;
+        }
+    while (scale < 16 && (fw < fh ? fw : fh) * scale < 240) scale++;
+    st = avloc_io_image_alloc(&panel, fw * scale, fh * scale, 3);
+    if (st != AVLOC_IO_OK) return st;
+    for (y = 0; y < panel.h; y++)
+        for (x = 0; x < panel.w; x++) {
+            const size_t r = (size_t)(((double)y + 0.5) * (double)rows / (double)panel.h);
+            const size_t c = (size_t)(((double)x + 0.5) * (double)cols / (double)panel.w);
+            const float v = map[r * cols + c];
+            unsigned char *px = panel.pix + (size_t)y * panel.stride + 3 * (size_t)x;
+            avloc_io_colormap(hi > lo && v == v ? ((double)v - lo) / ((double)hi - lo) : 0.0, px);
+            if (frame) {
+                const float g = 255.0f * frame[(size_t)(y / scale) * fw + x / scale];
+                int ch;
+                for (ch = 0; ch < 3; ch++) px[ch] = (unsigned char)(0.5f * (g < 0 ? 0 : g > 255 ? 255 : g) + 0.5f * px[ch] + 0.5f);
+            }
+        }
+    memset(&f, 0, sizeof f);
+    f.title = title ? title : "heat map";
+    f.xlabel = "u (camera pixels)";
+    f.ylabel = "v (camera pixels)";
+    f.x0 = 0.0;
+    f.x1 = (double)fw;
+    f.y0 = (double)fh;
+    f.y1 = 0.0;
+    f.clabel = clabel ? clabel : "relative energy";
+    f.c0 = lo;
+    f.c1 = hi > lo ? hi : lo + 1.0f;
+    st = avloc_io_figure(&panel, &f, out);
+    avloc_io_image_free(&panel);
+    return st;
 }
 
 AVLOC_IO_API void avloc_io_colormap(double t, unsigned char rgb[3])

@@ -9,8 +9,9 @@
    order, metres in the camera frame (x right, y down, z forward). The clip
    is cut into blocks of sample_rate/fps samples; their beam power maps are
    averaged into one acoustic image: img.npy float32 (rows, cols, 12),
-   energy.npy float32 (rows, cols), heat.png the energy map on the camera's
-   pixel grid (cell (i, j) fills its block of pixels). --frames-out writes
+   energy.npy float32 (rows, cols), heat.png the energy map as a figure
+   over the camera's pixel grid (cell (i, j) fills its block of pixels; axes
+   in pixels, colour bar). --frames-out writes
    every block's image (n, rows, cols, 12). Prints one JSON line. */
 
 #define ACIMG_MAX_MICS 4096
@@ -114,30 +115,6 @@ bad:
     return 0;
 }
 
-/* The energy map (rows x cols) as a colour picture of w x h pixels: cell
-   (i, j) fills the pixels whose centres fall in its block; min..max scaled. */
-static int acimg_save_heat(const char *cmd, const char *path, const float *e, size_t rows, size_t cols,
-                           unsigned w, unsigned h)
-{
-    avloc_io_image im;
-    float lo = e[0], hi = e[0];
-    size_t i;
-    unsigned x, y;
-    int ok;
-    for (i = 1; i < rows * cols; i++) { lo = e[i] < lo ? e[i] : lo; hi = e[i] > hi ? e[i] : hi; }
-    if (avloc_io_image_alloc(&im, w, h, 3) != AVLOC_IO_OK) { avcli_error(cmd, "out of memory"); return 0; }
-    for (y = 0; y < h; y++)
-        for (x = 0; x < w; x++) {
-            const size_t r = (size_t)(((double)y + 0.5) * (double)rows / (double)h);
-            const size_t c = (size_t)(((double)x + 0.5) * (double)cols / (double)w);
-            const double t = hi > lo ? (double)(e[r * cols + c] - lo) / (double)(hi - lo) : 0.0;
-            avloc_io_colormap(t, im.pix + (size_t)y * im.stride + 3 * (size_t)x);
-        }
-    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &im));
-    avloc_io_image_free(&im);
-    return ok;
-}
-
 /* Energy map of an MFCC image (rows*cols x (m->n_mfcc - 1)) into e. */
 static int acimg_energy(const char *cmd, const avloc_mfcc_f32 *m, const float *img, size_t n, float *e)
 {
@@ -170,7 +147,9 @@ static int acimg_outputs(const char *cmd, const avloc_mfcc_f32 *m, const float *
     shape[0] = rows; shape[1] = cols; shape[2] = nc;
     if (!avcli_check_write(cmd, out, avloc_io_npy_save_f32(out, img, shape, 3))) goto done;
     if (energy_out && !avcli_check_write(cmd, energy_out, avloc_io_npy_save_f32(energy_out, e, shape, 2))) goto done;
-    if (heat_out && !acimg_save_heat(cmd, heat_out, e, rows, cols, w, h)) goto done;
+    if (heat_out && !avcli_save_heat(cmd, heat_out, e, rows, cols, NULL, w, h, "acoustic image: energy per direction",
+                                     "energy (relative, from MFCC c1..)"))
+        goto done;
     for (i = 0; i < n; i++) { mean += e[i]; if (e[i] > e[best]) best = i; }
     avloc_io_json_begin(&j, stdout);
     avloc_io_json_int(&j, "rows", (long long)rows);
@@ -270,7 +249,7 @@ static int cmd_acimg_array(int argc, char **argv)
     o[4] = avcli_double("--height", &a.height, 1, 65535, "PX", "camera height in pixels");
     o[5] = avcli_double("--hfov", &a.hfov, 1, 179, "DEG", "camera horizontal field of view");
     o[6] = avcli_string("--energy-out", &a.energy_out, "E.npy", "energy-of-sound map, float32 (rows, cols)");
-    o[7] = avcli_string("--heat-out", &a.heat_out, "PNG", "energy map as a width x height picture");
+    o[7] = avcli_string("--heat-out", &a.heat_out, "PNG", "energy map as a figure (axes, colour bar) of a width x height frame");
     o[8] = avcli_string("--frames-out", &a.frames_out, "F.npy", "every block's image (n, rows, cols, 12)");
     o[9] = avcli_double("--fps", &a.fps, 0.1, 1000, "F", "acoustic images per second (blocks of rate/fps samples)");
     o[10] = avcli_double("--fmax", &a.fmax, 200, 1e6, "HZ", "highest frequency beamformed (lowest: 100 Hz)");
@@ -385,7 +364,7 @@ static int cmd_acimg_synth(int argc, char **argv)
     o[2] = avcli_string("--frame", &frame, "F.ppm", "the video frame, the network's size (required)");
     o[3] = avcli_alias(avcli_string("--out", &out, "OUT.npy", "synthetic acoustic image (rows, cols, 12) (required)"), "-o");
     o[4] = avcli_string("--energy-out", &energy_out, "E.npy", "energy-of-sound map, float32 (rows, cols)");
-    o[5] = avcli_string("--heat-out", &heat_out, "PNG", "energy map as a width x height picture");
+    o[5] = avcli_string("--heat-out", &heat_out, "PNG", "energy map as a figure (axes, colour bar) of a width x height frame");
     o[6] = avcli_double("--width", &width, 1, 65535, "PX", "heat picture width");
     o[7] = avcli_double("--height", &height, 1, 65535, "PX", "heat picture height");
     pr = avcli_parse(argc, argv, o, 8, pos, 0, &npos,

@@ -86,29 +86,6 @@ done:
     return rc;
 }
 
-/* The localisation map as a colour PNG over the first frame (heat blended). */
-static int rpca_heat_png(const char *cmd, const char *path, const float *map, const float *frame0, unsigned w,
-                         unsigned h)
-{
-    avloc_io_image im;
-    float mx = 0;
-    size_t i;
-    int ok;
-    for (i = 0; i < (size_t)w * h; i++) mx = map[i] > mx ? map[i] : mx;
-    if (avloc_io_image_alloc(&im, w, h, 3) != AVLOC_IO_OK) { avcli_error(cmd, "out of memory"); return 0; }
-    for (i = 0; i < (size_t)w * h; i++) {
-        unsigned char rgb[3];
-        float g = frame0[i] * 255.0f, a = mx > 0 ? map[i] / mx : 0;
-        int c;
-        avloc_io_colormap(a, rgb);
-        for (c = 0; c < 3; c++)
-            im.pix[(i / w) * im.stride + (i % w) * 3 + c] = (unsigned char)(0.5f * g + 0.5f * rgb[c] + 0.5f);
-    }
-    ok = avcli_check_write(cmd, path, avloc_io_png_save(path, &im));
-    avloc_io_image_free(&im);
-    return ok;
-}
-
 static int cmd_rpca(int argc, char **argv)
 {
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
@@ -206,7 +183,9 @@ static int cmd_rpca(int argc, char **argv)
     if (audio_out && !avcli_check_write(cmd, audio_out, avloc_io_wav_save(audio_out, target, a.frames, 1,
                                                                           a.sample_rate, AVLOC_IO_S16, 0)))
         goto done;
-    if (heat_out && !rpca_heat_png(cmd, heat_out, map, frames, w, h)) goto done;
+    if (heat_out && !avcli_save_heat(cmd, heat_out, map, h, w, frames, w, h, "RPCA: sounding pixels over the first frame",
+                                     "sparse video energy"))
+        goto done;
     if (map_out) {
         size_t shape[2];
         shape[0] = h; shape[1] = w;

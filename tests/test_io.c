@@ -973,6 +973,30 @@ static void test_images(void)
         CHECK(c0[0] == 68 && c0[1] == 1 && c0[2] == 84 && c1[0] == 253 && c1[1] == 231 && c1[2] == 37);
         CHECK(cm[0] == 33 && cm[1] == 145 && cm[2] == 140);
     }
+    {   /* heat figure: a 3x4 map over a 40x30 frame; the panel is enlarged x8
+           (shorter side 240) and sits at the figure's left/top margins */
+        float map[12] = {0}, frame[40 * 30];
+        avloc_io_image fig;
+        const unsigned char *p;
+        size_t i;
+        map[1 * 4 + 2] = 5.0f;
+        map[0] = -1.0f;
+        CHECK(avloc_io_heat_figure(map, 3, 4, NULL, 40, 30, "t", NULL, &fig) == AVLOC_IO_OK);
+        CHECK(fig.w > 320 && fig.h > 240 && fig.channels == 3);
+        p = fig.pix + (size_t)(34 + 120) * fig.stride + 3 * (78 + 200); /* inside cell (1, 2) */
+        CHECK(p[0] == 253 && p[1] == 231 && p[2] == 37);
+        p = fig.pix + (size_t)(34 + 10) * fig.stride + 3 * (78 + 10);   /* cell (0, 0): the minimum */
+        CHECK(p[0] == 68 && p[1] == 1 && p[2] == 84);
+        avloc_io_image_free(&fig);
+        for (i = 0; i < 40 * 30; i++) frame[i] = 1.0f;                  /* white frame: half-way to 255 */
+        CHECK(avloc_io_heat_figure(map, 3, 4, frame, 40, 30, "t", "c", &fig) == AVLOC_IO_OK);
+        p = fig.pix + (size_t)(34 + 10) * fig.stride + 3 * (78 + 10);
+        CHECK(p[0] == 162 && p[1] == 128 && p[2] == 170);
+        avloc_io_image_free(&fig);
+        CHECK(avloc_io_heat_figure(NULL, 3, 4, NULL, 40, 30, "t", NULL, &fig) == AVLOC_IO_ERR_NULL);
+        CHECK(avloc_io_heat_figure(map, 0, 4, NULL, 40, 30, "t", NULL, &fig) == AVLOC_IO_ERR_PARAM);
+        CHECK(avloc_io_heat_figure(map, 3, 4, NULL, 40, 0, "t", NULL, &fig) == AVLOC_IO_ERR_PARAM);
+    }
 }
 
 /* ---------------------------------------------------------------- JSON */

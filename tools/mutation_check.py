@@ -7,6 +7,10 @@ copy of the tree and expects the test suite to fail on each.
     /usr/bin/python3 tools/mutation_check.py --list     # the list, nothing run
     /usr/bin/python3 tools/mutation_check.py --full     # whole `make test` per mutant
     /usr/bin/python3 tools/mutation_check.py --jobs 2   # make -jN (default 2)
+    /usr/bin/python3 tools/mutation_check.py --parallel 2
+        # judge 2 mutants at once, each in its own copy of the tree with
+        # make -j1 (a mutant usually rebuilds one or two programs: one
+        # compiler each, so two mutants keep two cores busy)
     /usr/bin/python3 tools/mutation_check.py --by-include
         # each mutant against every test program that compiles its file
         # (transitive #include; test_cli: every examples/ file): the whole
@@ -33,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -682,9 +687,40 @@ def restore(tree, m, text):
         f.write(text)
 
 
+def judge(tree, m, tests, jobs):
+    """Plants m in tree, builds and runs tests, restores; (m, status, note, seconds)."""
+    t1 = time.time()
+    text = apply(tree, m)
+    if text is None:
+        return (m, "STALE", "snippet not found exactly once in " + m["file"], 0.0)
+    try:
+        ok, out = compiles(tree, tests, jobs)
+        if not ok:
+            status, note = "BROKEN", "does not compile: " + out.strip().splitlines()[-1][:120]
+        else:
+            rc, out = make_test(tree, tests, jobs)
+            if rc is None:
+                status, note = "killed", "timeout (hang)"
+            elif rc != 0:
+                fails = [l.strip() for l in out.splitlines() if "FAIL" in l or "crashed" in l]
+                status, note = "killed", (fails[0][:110] if fails else "suite failed")
+            else:
+                status, note = "SURVIVED", out.strip().splitlines()[-1] if out.strip() else ""
+    finally:
+        restore(tree, m, text)
+    return (m, status, note, time.time() - t1)
+
+
 def main():
     args = sys.argv[1:]
     jobs = 2
+    parallel = 1
+    if "--parallel" in args:
+        i = args.index("--parallel")
+        parallel = max(1, int(args[i + 1]))
+        del args[i:i + 2]
+        if "--jobs" not in args:
+            jobs = 1
     if "--jobs" in args:
         i = args.index("--jobs")
         jobs = int(args[i + 1])
@@ -712,6 +748,7 @@ def main():
         seen.add(m["id"])
     t0 = time.time()
     tree = tempfile.mkdtemp(prefix="avloc-mut-")
+    trees = [tree]
     results = []
     try:
         copy_tree(tree)
@@ -728,41 +765,42 @@ def main():
             return None if full else m.get("tests")
         sets = [judged_by(m) for m in todo]
         need = None if any(t is None for t in sets) else sorted(set(t for ts in sets for t in ts))
-        rc, out = make_test(tree, need, jobs)
+        rc, out = make_test(tree, need, max(jobs, parallel))
         if rc != 0:
             print(out[-4000:])
             print("mutation_check: the ORIGINAL tree fails its tests; nothing to judge")
             return 2
         print("original tree passes (%s) in %.0fs" % ("all tests" if need is None else " ".join(need), time.time() - t0))
-        for m in todo:
-            t1 = time.time()
-            tests = judged_by(m)
-            text = apply(tree, m)
-            if text is None:
-                results.append((m, "STALE", "snippet not found exactly once in " + m["file"], 0.0))
-                print("%-28s STALE (snippet not found exactly once in %s)" % (m["id"], m["file"]))
-                continue
-            try:
-                ok, out = compiles(tree, tests, jobs)
-                if not ok:
-                    status, note = "BROKEN", "does not compile: " + out.strip().splitlines()[-1][:120]
-                else:
-                    rc, out = make_test(tree, tests, jobs)
-                    if rc is None:
-                        status, note = "killed", "timeout (hang)"
-                    elif rc != 0:
-                        fails = [l.strip() for l in out.splitlines() if "FAIL" in l or "crashed" in l]
-                        status, note = "killed", (fails[0][:110] if fails else "suite failed")
-                    else:
-                        status, note = "SURVIVED", out.strip().splitlines()[-1] if out.strip() else ""
-            finally:
-                restore(tree, m, text)
-            dt = time.time() - t1
-            results.append((m, status, note, dt))
-            print("%-28s %-8s %5.1fs  %s" % (m["id"], status, dt, note))
-            sys.stdout.flush()
+        trees = [tree]
+        for _ in range(1, parallel):  # copies of the built original: no rebuild of what a mutant leaves alone
+            t = tempfile.mkdtemp(prefix="avloc-mut-")
+            shutil.rmtree(t)
+            shutil.copytree(tree, t, symlinks=True)
+            trees.append(t)
+        queue = list(todo)
+        lock = threading.Lock()
+
+        def worker(wtree):
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    m = queue.pop(0)
+                r = judge(wtree, m, judged_by(m), jobs)
+                with lock:
+                    results.append(r)
+                    print("%-28s %-8s %5.1fs  %s" % (r[0]["id"], r[1], r[3], r[2]))
+                    sys.stdout.flush()
+        threads = [threading.Thread(target=worker, args=(t,)) for t in trees]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        order = dict((m["id"], i) for i, m in enumerate(todo))
+        results.sort(key=lambda r: order[r[0]["id"]])
     finally:
-        shutil.rmtree(tree, ignore_errors=True)
+        for t in trees:
+            shutil.rmtree(t, ignore_errors=True)
     bad = [r for r in results if r[1] != "killed"]
     print()
     print("%-28s %-14s %-8s %s" % ("mutant", "file", "result", "why"))
