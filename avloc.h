@@ -1308,6 +1308,7 @@ typedef struct avloc_tsvd {
     size_t warm;          /* columns of the warm-start subspace held in vbuf (0: none) */
     size_t sv;            /* SVT's predicted rank for the next call (PROPACK rule) */
     int capped;           /* last SVT wanted more than max_rank values (result truncated) */
+    size_t runs;          /* range-finder runs of the last SVT call (1 when the prediction held) */
     uint64_t rng;         /* generator state */
     /* private work areas in the object memory */
     float *q, *y, *vbuf, *ms, *ub;
@@ -1333,8 +1334,9 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    proximal step of tau * nuclear norm. Computes only as many singular values
    as needed, with the rank prediction of the IALM/PROPACK code: it asks for
    t->sv values (initially min(10, max_rank)); while the smallest computed one
-   is still > tau and fewer than max_rank were computed, it grows the request
-   by max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
+   is still > tau and fewer than max_rank were computed, it asks again for
+   (the number of computed values > tau, oversampled ones included) +
+   max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
    values > tau and the next prediction is rank + 1 when rank < computed, else
    rank + 5 % of min(m, n) (capped at max_rank). If max_rank values are all
    above tau the result is the thresholded rank-max_rank approximation and
@@ -2576,11 +2578,17 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     if (grow == 0) grow = 1;
     k = t->sv;
     if (k == 0 || k > t->cfg.max_rank) k = t->cfg.max_rank;
+    t->runs = 0;
     for (;;) { /* grow the request while its smallest value is still kept */
         if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
+        t->runs++;
         s = t->small + 4 * l * l;
         if (k < t->cfg.max_rank && s[k - 1] > tau) {
-            k = k + grow < t->cfg.max_rank ? k + grow : t->cfg.max_rank;
+            /* the oversampled Ritz values (below the true ones) say how far
+               the rank goes at least: one retry instead of one per step */
+            size_t above = k;
+            while (above < l && s[above] > tau) above++;
+            k = above + grow < t->cfg.max_rank ? above + grow : t->cfg.max_rank;
             continue;
         }
         break;

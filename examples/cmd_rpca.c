@@ -123,7 +123,6 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
     o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
     o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
-    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
     o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
@@ -161,7 +160,6 @@ static int cmd_rpca(int argc, char **argv)
     if (thresh >= 0) c.mask_thresh = thresh;
     if (max_iter) c.av.max_iter = max_iter;
     if (rho > 0) c.av.rho = rho;
-    if (mbox) c.mask_box = mbox;
     if (mbox) c.mask_box = mbox;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
