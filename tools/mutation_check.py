@@ -716,19 +716,13 @@ MUTANTS = [
          why="an infinite heat peak is 'found' with NaN centres",
          tests=["test_badinput"]),
     dict(id="badin-dct-extent", file="avloc_dsp.h",
-         old="        return AVLOC_ERR_OVERFLOW;
-    avloc_arena_init(&a, scratch, bytes);
-    avloc__dct_scratch_layout",
-         new="        (void)0;
-    avloc_arena_init(&a, scratch, bytes);
-    avloc__dct_scratch_layout",
+         old="        return AVLOC_ERR_OVERFLOW;\n    avloc_arena_init(&a, scratch, bytes);\n    avloc__dct_scratch_layout",
+         new="        (void)0;\n    avloc_arena_init(&a, scratch, bytes);\n    avloc__dct_scratch_layout",
          why="a DCT extent that overflows size_t wraps the index and writes out of bounds",
          tests=["test_badinput"]),
     dict(id="badin-layout-init-null", file="avloc.h",
-         old="    if (!layout || !obj || (!mem && mem_bytes)) return AVLOC_ERR_NULL;
-",
-         new="    if (!layout || !obj) return AVLOC_ERR_NULL;
-",
+         old="    if (!layout || !obj || (!mem && mem_bytes)) return AVLOC_ERR_NULL;\n",
+         new="    if (!layout || !obj) return AVLOC_ERR_NULL;\n",
          why="avloc_layout_init accepts NULL memory with a non-zero size",
          tests=["test_badinput"]),
 ]
