@@ -222,7 +222,7 @@ static void bi_core_basics(void)
 static void bi_core_chol_gemm(void)
 {
     enum { N = 4 };
-    double *A = GB_F64(N * N), *B = GB_F64(N * 2), *I = GB_F64(N * N), *mu = GB_F64(N), *nu = GB_F64(N);
+    double *A = GB_F64(N * N), *B = GB_F64(N * 2), *Ainv = GB_F64(N * N), *mu = GB_F64(N), *nu = GB_F64(N);
     float *Af = GB_F32(N * N), *Bf = GB_F32(N * N), *Cf = GB_F32(N * N);
     double *C = GB_F64(N * N);
     size_t i, sb = 0;
@@ -244,7 +244,7 @@ static void bi_core_chol_gemm(void)
     BT(avloc_chol_solve_f64(A, 0, N, B, 2, 2), B[0] == 1.0);
     BT(double v = avloc_chol_logdet_f64(NULL, N, N), is_nan(v));
     BT(double v = avloc_chol_logdet_f64(A, 0, N), v == 0.0);
-    BT(avloc_chol_inverse_f64(NULL, N, N, I, N), 1);
+    BT(avloc_chol_inverse_f64(NULL, N, N, Ainv, N), 1);
     BT(avloc_chol_inverse_f64(A, N, N, NULL, N), 1);
     /* GEMM */
     BI(avloc_gemm_scratch_f32(4, 4, 4, NULL), AVLOC_ERR_NULL);
