@@ -594,6 +594,7 @@ static void bi_dsp_fft(void)
     BT(size_t z = avloc_fft_next_fast_size(SZ_HUGE), z == 0 || z == SZ_HUGE);
     BT(size_t z = avloc_fft_next_fast_size_real(SZ_HUGE - 1), z == 0 || z >= SZ_HUGE - 1);
     BT(size_t z = avloc_fft_next_fast_size_real(0), z >= 1);
+    avloc_fft_destroy_f32(&plan);
     gb_free_all();
 }
 
@@ -1006,6 +1007,7 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, NULL, pmem, pb), AVLOC_ERR_NULL);
     wt.periodic = 1;
     BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, &wt, pmem, pb), AVLOC_OK);
+    avloc_binaural_plan_destroy_f32(&plan);   /* FFTW backend: re-init without destroy leaks plans */
     BI(avloc_binaural_plan_init_f32(&plan, &bc, (unsigned char *)pmem, pb), AVLOC_OK);
     BI(avloc_binaural_plan_features_f32(NULL, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NULL);
     BI(avloc_binaural_plan_features_f32(&plan, l, NULL, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NULL);
@@ -1194,6 +1196,7 @@ static void bi_dsp_array(void)
     BI(avloc_array_init_f32(&a, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
     BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_ERR_STATE);
     BI(avloc_array_init_f32(&a, &c, gb_new_at(ob, 5), ob), AVLOC_OK);  /* misaligned memory */
+    avloc_array_destroy_f32(&a);
     BI(avloc_array_init_f32(&a, &c, mem, ob), AVLOC_OK);
     BI(avloc_array_directions_f32(NULL, dirs, nd), AVLOC_ERR_NULL);
     BI(avloc_array_directions_f32(&a, NULL, nd), AVLOC_ERR_NULL);
