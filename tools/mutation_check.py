@@ -725,6 +725,17 @@ MUTANTS = [
          new="    if (!layout || !obj) return AVLOC_ERR_NULL;\n",
          why="avloc_layout_init accepts NULL memory with a non-zero size",
          tests=["test_badinput"]),
+    # tanh from expf (no tanhf/expm1f on a Cortex-M4)
+    dict(id="nn-tanh-series", file="avloc_nn.h",
+         old="x2 * (2.0f / 15 + x2",
+         new="x2 * (1.0f / 15 + x2",
+         why="the odd series of tanh below 1/4 with a wrong v^5 coefficient",
+         tests=["test_nn"]),
+    dict(id="nn-tanh-switch", file="avloc_nn.h",
+         old="    if (a < 0.25f) {\n        float x2 = v * v;",
+         new="    if (a < 0.0f) {\n        float x2 = v * v;",
+         why="tanh from 1 - 2/(e^2v + 1) down to 0, where the subtraction cancels",
+         tests=["test_nn"]),
 ]
 
 
