@@ -86,6 +86,13 @@ echo "  Cortex-M4 512-point real FFT: .text $tc bytes computed at init, $tt byte
 pair tests/modes/mcu_binaural.c bin_tables bin_computed MCU_COMPUTED "$DOUBLE" "double-precision libm / soft-double"
 echo "  Cortex-M4 binaural plan (512-point) + features: .text $tc bytes computing window and roots,"
 echo "  $tt bytes from tables with AVLOC_TABLES_ONLY (no __aeabi_d*, no double libm)"
+# ... and on the host (scalar kernels, as the M4's): the same features as
+# the computed plan, bit for bit; a table without roots refused
+# shellcheck disable=SC2086
+${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SIMD -DMCU_HOST_RUN \
+    tests/modes/mcu_binaural.c -o "$OUT/bin_host" -lm
+"$OUT/bin_host" || { echo "  binaural plan from tables (host run): check $? failed"; exit 1; }
+echo "  host run: features from the tables bit-identical to the computed plan's; no roots -> AVLOC_ERR_NULL"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows

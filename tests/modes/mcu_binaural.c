@@ -5,7 +5,10 @@
    features of a frame (absolute threshold: one float expf). It must link
    no double libm and no __aeabi_d* helper; -DMCU_COMPUTED (no
    AVLOC_TABLES_ONLY: the table calls may compute what a table lacks) links
-   them, so the check can fail. */
+   them, so the check can fail. -DMCU_HOST_RUN (a host build with
+   AVLOC_NO_SIMD, run by the same script) also checks that the features
+   equal those of the computed plan bit for bit and that a window table
+   without roots is refused (AVLOC_ERR_NULL) under AVLOC_TABLES_ONLY. */
 #ifndef MCU_COMPUTED
 #define AVLOC_TABLES_ONLY
 #endif
@@ -16,6 +19,27 @@
 static unsigned char plan_mem[16384], scratch[16384];
 static float left[512], right[512], feat[3 * 256];
 static unsigned char mask[3 * 256];
+#ifdef MCU_HOST_RUN
+#include <string.h>
+static unsigned char plan_mem2[16384];
+static float feat2[3 * 256];
+static unsigned char mask2[3 * 256];
+
+/* 0 when the computed plan gives the same features and mask, and a table
+   without roots is refused */
+static int host_checks(const avloc_binaural_config *bc, size_t pb, size_t sb)
+{
+    avloc_binaural_plan_f32 plan;
+    avloc_window_table w = tables_fft_window_table;
+    size_t na = 0;
+    w.fft = NULL;
+    if (avloc_binaural_plan_init_tables_f32(&plan, bc, &w, plan_mem2, pb) != AVLOC_ERR_NULL) return 2;
+    if (avloc_binaural_plan_init_f32(&plan, bc, plan_mem2, pb) != AVLOC_OK ||
+        avloc_binaural_plan_features_f32(&plan, left, right, 512, feat2, mask2, 1, &na, scratch, sb) != AVLOC_OK)
+        return 3;
+    return memcmp(feat, feat2, sizeof feat) != 0 || memcmp(mask, mask2, sizeof mask) != 0 ? 4 : 0;
+}
+#endif
 volatile float mcu_sink;
 
 int main(void)
@@ -35,5 +59,9 @@ int main(void)
     if (avloc_binaural_plan_features_f32(&plan, left, right, 512, feat, mask, 1, &na, scratch, sb) != AVLOC_OK)
         return 1;
     mcu_sink = feat[3] + (float)na;
+#ifdef MCU_HOST_RUN
+    return host_checks(&bc, pb, sb);
+#else
     return 0;
+#endif
 }
