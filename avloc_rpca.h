@@ -292,6 +292,7 @@ typedef struct avloc_rpca_pipe_config {
     int audio_rpca;        /* 1 (default): the separation mask comes from a plain RPCA of the
                               full-resolution magnitude spectrogram (see docs/rpca.md); 0: from Pa, Ba */
     double audio_lambda;   /* that RPCA's lambda in units of 1/sqrt(max(frames, bins)) (default 0.5) */
+    double audio_power;    /* that mask's exponent q: S+^q / (S+^q + |L|^q) (default 3; 2 is Wiener's) */
     double av_gate;        /* 0..1: how much the AV activation of Pa gates that mask in time (default 0) */
 } avloc_rpca_pipe_config;
 
@@ -312,6 +313,10 @@ typedef struct avloc_rpca_pipe_out {
 } avloc_rpca_pipe_out;
 
 AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void);
+/* The separation gain of the spectrogram RPCA: s+^q / (s+^q + |l|^q) with
+   s+ = max(s, 0) (sparse part), l the low-rank part; 0 when both are 0.
+   q = 2 is the Wiener-like rule, larger q a harder mask (pipeline: 3). */
+AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q);
 AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
                                              size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
@@ -1517,6 +1522,7 @@ AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
     c.mask_box = 9;
     c.audio_rpca = 1;
     c.audio_lambda = 0.5;
+    c.audio_power = 3.0; /* training scenes: NSDR 5.1 (q 1), 6.0 (2), 6.2 (3), 6.2 (4) dB */
     return c;
 }
 
@@ -1549,7 +1555,7 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
         return AVLOC_ERR_SIZE;
     if (c->width < c->down || c->height < c->down || c->width > 65536 || c->height > 65536) return AVLOC_ERR_SIZE;
     if (!avloc__finite_f64(c->fps) || !avloc__finite_f64(c->sample_rate) || !avloc__finite_f64(c->mask_thresh) ||
-        !avloc__finite_f64(c->audio_lambda) || !avloc__finite_f64(c->av_gate))
+        !avloc__finite_f64(c->audio_lambda) || !avloc__finite_f64(c->av_gate) || !avloc__finite_f64(c->audio_power))
         return AVLOC_ERR_PARAM;
     if (!(c->fps > 0.0 && c->fps < 1e4) || !(c->sample_rate > 0.0 && c->sample_rate < 1e7) ||
         !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) ||
@@ -1557,7 +1563,8 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
         !avloc__finite_f64(c->map_power) || !(c->map_power > 0.0 && c->map_power <= 64.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
         return AVLOC_ERR_PARAM;
     if (c->window_frames && (c->window_frames > c->frames || c->overlap >= c->window_frames)) return AVLOC_ERR_PARAM;
-    if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0))
+    if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0) ||
+        !(c->audio_power > 0.0 && c->audio_power <= 16.0))
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
@@ -1687,6 +1694,12 @@ static void avloc__rpca_scale_unit(float *x, size_t n)
     if (nf > 0.0) for (i = 0; i < n; i++) x[i] = (float)(x[i] / nf);
 }
 
+AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q)
+{
+    double sp = s > 0.0f ? pow((double)s, q) : 0.0, lp = pow(fabs((double)l), q), den = sp + lp;
+    return den > 0.0 ? (float)(sp / den) : 0.0f;
+}
+
 /* Mask value at video-frame rate: separate Pa+ / (Pa+ + |Ba|), denoise
    Pa+^2 / (Pa+^2 + Ba^2). */
 static float avloc__rpca_gain(float pa, float ba, avloc_rpca_mode mode)
@@ -1742,7 +1755,7 @@ static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, co
             if (p->cfg.audio_rpca) {
                 size_t k = j * p->bins + f;
                 double gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
-                g = avloc__rpca_gain(Sa[k], La[k], AVLOC_RPCA_DENOISE) *
+                g = avloc_rpca_soft_gain(Sa[k], La[k], p->cfg.audio_power) *
                     (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
             } else {
                 float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);

@@ -443,6 +443,17 @@ static void test_corr_map(void)
     th_free(&V); th_free(&A); th_free(&g);
 }
 
+/* The spectrogram RPCA's soft mask s+^q / (s+^q + |l|^q). */
+static void test_soft_gain(void)
+{
+    CHECK_NEAR(avloc_rpca_soft_gain(2.0f, 1.0f, 3.0), 8.0 / 9.0, 1e-6);
+    CHECK_NEAR(avloc_rpca_soft_gain(2.0f, -1.0f, 2.0), 4.0 / 5.0, 1e-6);
+    CHECK_NEAR(avloc_rpca_soft_gain(1.0f, 3.0f, 1.0), 0.25, 1e-6);
+    CHECK(avloc_rpca_soft_gain(-2.0f, 1.0f, 3.0) == 0.0f); /* a negative sparse part is no target */
+    CHECK(avloc_rpca_soft_gain(0.0f, 0.0f, 3.0) == 0.0f);
+    CHECK(avloc_rpca_soft_gain(1.0f, 0.0f, 3.0) == 1.0f);
+}
+
 static void test_av_windows(void)
 {
     size_t I1 = 120, I2 = 40, T = 90, W = 40, nw = 0, i;
@@ -578,6 +589,21 @@ static void test_pipeline(void)
               10 * log10(num / den), 10 * log10(num / dm));
     printf("  pipeline 16x16x50: mask tp %zu fp %zu fn %zu, SNR %.2f dB (mixture %.2f dB), %zu iters\n", tp, fp, fn,
            10 * log10(num / den), 10 * log10(num / dm), info.iters);
+    { /* the gain exponent reaches the separation (q 1 keeps more of the interferer) */
+        avloc_rpca_pipe_config c1 = c;
+        avloc_rpca_pipe p1;
+        void *m1;
+        double d1 = 0.0;
+        c1.audio_power = 1.0;
+        m1 = malloc(ob);
+        CHECK_EQ_INT(avloc_rpca_pipe_init(&p1, &c1, m1, ob), AVLOC_OK);
+        memcpy(clean, target, n * sizeof *target);
+        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p1, frames, audio, &out, &info, scr, sb), AVLOC_OK);
+        for (i = 0; i < n; i++) d1 += ((double)target[i] - clean[i]) * ((double)target[i] - clean[i]);
+        CHECK_MSG(d1 > 1e-6 * num, "audio_power 1 and 3 give the same output (%g)", d1);
+        avloc_rpca_pipe_destroy(&p1);
+        free(m1);
+    }
     /* bad input */
     frames[3] = NAN;
     CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
@@ -599,6 +625,7 @@ int main(int argc, char **argv)
     test_av_converges();
     test_av_windows();
     test_corr_map();
+    test_soft_gain();
     test_av_bad_input();
     test_pipeline();
     return th_finish("test_rpca");

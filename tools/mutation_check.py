@@ -744,6 +744,16 @@ MUTANTS = [
          new="    if (p->cfg.map_rule != AVLOC_RPCA_MAP_CORR)\n",
          why="the pipeline's default mask from the sum |Pv| map instead of the correlation map",
          tests=["test_rpca"]),
+    dict(id="rpca-soft-gain-square", file="avloc_rpca.h",
+         old="pow((double)s, q) : 0.0, lp = pow(fabs((double)l), q)",
+         new="(double)s * s : 0.0, lp = (double)l * l",
+         why="the separation gain ignores its exponent (always Wiener's square)",
+         tests=["test_rpca"]),
+    dict(id="rpca-pipe-audio-power", file="avloc_rpca.h",
+         old="avloc_rpca_soft_gain(Sa[k], La[k], p->cfg.audio_power)",
+         new="avloc_rpca_soft_gain(Sa[k], La[k], 3.0)",
+         why="the pipeline ignores the configured gain exponent",
+         tests=["test_rpca"]),
 ]
 
 
