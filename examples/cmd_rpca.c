@@ -189,7 +189,7 @@ static int cmd_rpca(int argc, char **argv)
                                                                           a.sample_rate, AVLOC_IO_S16, 0)))
         goto done;
     if (heat_out && !avcli_save_heat(cmd, heat_out, map, h, w, frames, w, h, "RPCA: sounding pixels over the first frame",
-                                     "sparse video energy"))
+                                     map_rule == (int)AVLOC_RPCA_MAP_PV ? "sparse video energy" : "change x corr^2 with the sound"))
         goto done;
     if (map_out) {
         size_t shape[2];
