@@ -231,12 +231,25 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      j * hop / rate seconds) -> A [bins][T]: column t is the mean of the
      frames whose centre falls in [t / fps, (t + 1) / fps) (the nearest frame
      when none does).
-   - localisation map: map[p] = sum_t |Pv[p][t]|.
+   - localisation map: map[p] = sum_t |Pv[p][t]| (the paper's rule,
+     `avloc_rpca_map_f32`).
+   - audio-visual correlation map (`avloc_rpca_corr_map_f32`, the
+     pipeline's default): with Rv = V minus each pixel's temporal median
+     and e[t] = sum_f |A[f][t] - median_t A[f]| (the audio's change per
+     frame; the same median residuals that start the ADMM),
+     map[p] = (sum_t |Rv[p][t]|) * max(0, corr_t(|Rv[p][.]|, e))^power,
+     corr the Pearson correlation over the T frames (0 when either side is
+     constant). Why: on the generated scenes the sounding object's motion
+     is nearly low rank (one opening or one displacement pattern), so the
+     ADMM puts much of it into Bv and its |Pv| map lights the silent
+     distractors instead (docs/rpca.md); the change that follows the
+     sound's change is what marks the sounding pixels. tmp: 2 T floats.
    - mask (the threshold rule): the map is smoothed by a box of `box` x
      `box` pixels (mean over the part inside the image; box 1: none), then
      pixel p is sounding when smoothed[p] >= thresh * max(smoothed), then
-     upsampled by `down` (nearest). Defaults (pipeline) box 7 at 64 x 64,
-     thresh 0.3, chosen on training scenes (docs/rpca.md). tmp: h*w floats.
+     upsampled by `down` (nearest). Defaults (pipeline) box 9 at 64 x 64,
+     thresh 0.4 for the correlation map (box 7, thresh 0.3 were chosen for
+     the |Pv| map), chosen on training scenes (docs/rpca.md). tmp: h*w floats.
    Errors: NULL, SIZE (a zero size, down larger than the frame, H < h*down or
    W < w*down), OVERFLOW (an array's byte count overflows size_t), PARAM
    (rates, thresh outside [0, 1]), NONFINITE (NaN/Inf in the video, the
@@ -246,6 +259,8 @@ AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_
 AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
                                            double fps, size_t T, float *A);
 AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t T, float *map);
+AVLOC_API avloc_result avloc_rpca_corr_map_f32(const float *V, size_t pixels, const float *A, size_t bins,
+                                               size_t T, double power, float *tmp, float *map);
 AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
                                           size_t W, size_t box, double thresh, float *tmp, unsigned char *mask);
 
@@ -253,6 +268,11 @@ typedef enum avloc_rpca_mode {
     AVLOC_RPCA_SEPARATE = 0, /* target + interferer: soft mask Pa+ / (Pa+ + |Ba|) */
     AVLOC_RPCA_DENOISE = 1   /* speech in noise: the same model, Wiener-like mask Pa+^2 / (Pa+^2 + Ba^2) */
 } avloc_rpca_mode;
+
+typedef enum avloc_rpca_map_rule {
+    AVLOC_RPCA_MAP_PV = 0,  /* sum_t |Pv| of the ADMM (the paper) */
+    AVLOC_RPCA_MAP_CORR = 1 /* the audio-visual correlation map (default; avloc_rpca_corr_map_f32) */
+} avloc_rpca_map_rule;
 
 typedef struct avloc_rpca_pipe_config {
     size_t width, height, frames; /* video (no default) */
@@ -263,13 +283,16 @@ typedef struct avloc_rpca_pipe_config {
     avloc_stft_config stft; /* n_fft 512, hop 128, Hann: 257 bins */
     avloc_rpca_av_config av; /* pixels/bins/frames are filled in by the pipeline */
     avloc_rpca_mode mode;
-    double mask_thresh;    /* fraction of the smoothed map's maximum (default 0.3) */
-    size_t mask_box;       /* smoothing box side in video pixels (default 7; 1: none) */
+    avloc_rpca_map_rule map_rule; /* the map the mask comes from (default AVLOC_RPCA_MAP_CORR) */
+    double map_power;      /* the correlation map's exponent (default 2; > 0) */
+    double mask_thresh;    /* fraction of the smoothed map's maximum (default 0.4) */
+    size_t mask_box;       /* smoothing box side in video pixels (default 9; 1: none) */
     size_t window_frames;  /* 0: whole clip in one solve; else windowed mode */
     size_t overlap;        /* frames shared by successive windows */
     int audio_rpca;        /* 1 (default): the separation mask comes from a plain RPCA of the
                               full-resolution magnitude spectrogram (see docs/rpca.md); 0: from Pa, Ba */
     double audio_lambda;   /* that RPCA's lambda in units of 1/sqrt(max(frames, bins)) (default 0.5) */
+    double audio_power;    /* that mask's exponent q: S+^q / (S+^q + |L|^q) (default 3; 2 is Wiener's) */
     double av_gate;        /* 0..1: how much the AV activation of Pa gates that mask in time (default 0) */
 } avloc_rpca_pipe_config;
 
@@ -290,6 +313,10 @@ typedef struct avloc_rpca_pipe_out {
 } avloc_rpca_pipe_out;
 
 AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void);
+/* The separation gain of the spectrogram RPCA: s+^q / (s+^q + |l|^q) with
+   s+ = max(s, 0) (sparse part), l the low-rank part; 0 when both are 0.
+   q = 2 is the Wiener-like rule, larger q a harder mask (pipeline: 3). */
+AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q);
 AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
                                              size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca_pipe_config *cfg, void *mem,
@@ -1391,6 +1418,55 @@ AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t
     return AVLOC_OK;
 }
 
+/* e[t] = sum_f |A[f][t] - median_t A[f]|: how much the sound changes per frame. */
+static void avloc__rpca_audio_change(const float *A, size_t bins, size_t T, float *buf, float *e)
+{
+    size_t f, t;
+    for (t = 0; t < T; t++) e[t] = 0.0f;
+    for (f = 0; f < bins; f++) {
+        float md = avloc__rpca_median(A + f * T, T, buf);
+        for (t = 0; t < T; t++) e[t] += (float)fabs((double)A[f * T + t] - md);
+    }
+}
+
+/* Pearson correlation of r and e over T frames from their sums; 0 when
+   either is constant (no variance). */
+static double avloc__rpca_pearson(double sr, double srr, double se, double see, double sre, size_t T)
+{
+    double n = (double)T, vr = srr - sr * sr / n, ve = see - se * se / n;
+    if (!(vr > 1e-30 * (srr + 1e-300)) || !(ve > 1e-30 * (see + 1e-300))) return 0.0;
+    return (sre - sr * se / n) / sqrt(vr * ve);
+}
+
+AVLOC_API avloc_result avloc_rpca_corr_map_f32(const float *V, size_t pixels, const float *A, size_t bins,
+                                               size_t T, double power, float *tmp, float *map)
+{
+    size_t p, t;
+    double se = 0.0, see = 0.0;
+    float *buf, *e;
+    if (!V || !A || !tmp || !map) return AVLOC_ERR_NULL;
+    if (pixels == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
+    if (!avloc__rpca_fits3(pixels, T, 1) || !avloc__rpca_fits3(bins, T, 1) || !avloc__rpca_fits3(T, 2, 1))
+        return AVLOC_ERR_OVERFLOW;
+    if (!avloc__finite_f64(power) || !(power > 0.0 && power <= 64.0)) return AVLOC_ERR_PARAM;
+    if (!avloc_all_finite_f32(V, pixels * T) || !avloc_all_finite_f32(A, bins * T)) return AVLOC_ERR_NONFINITE;
+    buf = tmp;
+    e = tmp + T;
+    avloc__rpca_audio_change(A, bins, T, buf, e);
+    for (t = 0; t < T; t++) { se += e[t]; see += (double)e[t] * e[t]; }
+    for (p = 0; p < pixels; p++) {
+        const float *x = V + p * T;
+        double md = avloc__rpca_median(x, T, buf), sr = 0.0, srr = 0.0, sre = 0.0, c;
+        for (t = 0; t < T; t++) {
+            double r = fabs((double)x[t] - md);
+            sr += r; srr += r * r; sre += r * e[t];
+        }
+        c = avloc__rpca_pearson(sr, srr, se, see, sre, T);
+        map[p] = c > 0.0 ? (float)(sr * pow(c, power)) : 0.0f;
+    }
+    return AVLOC_OK;
+}
+
 /* out = box mean of x (h x w) over the in-image part of a b x b window. */
 static void avloc__rpca_box(const float *x, size_t h, size_t w, size_t b, float *out)
 {
@@ -1440,10 +1516,13 @@ AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
     c.av = avloc_rpca_av_config_default();
     c.av.max_iter = 20; /* early stop: the tuned localisation (docs/rpca.md) */
     c.mode = AVLOC_RPCA_SEPARATE;
-    c.mask_thresh = 0.3;
-    c.mask_box = 7;
+    c.map_rule = AVLOC_RPCA_MAP_CORR;
+    c.map_power = 2.0;
+    c.mask_thresh = 0.4; /* with the correlation map (docs/rpca.md, training scenes) */
+    c.mask_box = 9;
     c.audio_rpca = 1;
     c.audio_lambda = 0.5;
+    c.audio_power = 3.0; /* training scenes: NSDR 5.1 (q 1), 6.0 (2), 6.2 (3), 6.2 (4) dB */
     return c;
 }
 
@@ -1476,13 +1555,16 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
         return AVLOC_ERR_SIZE;
     if (c->width < c->down || c->height < c->down || c->width > 65536 || c->height > 65536) return AVLOC_ERR_SIZE;
     if (!avloc__finite_f64(c->fps) || !avloc__finite_f64(c->sample_rate) || !avloc__finite_f64(c->mask_thresh) ||
-        !avloc__finite_f64(c->audio_lambda) || !avloc__finite_f64(c->av_gate))
+        !avloc__finite_f64(c->audio_lambda) || !avloc__finite_f64(c->av_gate) || !avloc__finite_f64(c->audio_power))
         return AVLOC_ERR_PARAM;
     if (!(c->fps > 0.0 && c->fps < 1e4) || !(c->sample_rate > 0.0 && c->sample_rate < 1e7) ||
-        !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
+        !(c->mask_thresh >= 0.0 && c->mask_thresh <= 1.0) ||
+        (c->map_rule != AVLOC_RPCA_MAP_PV && c->map_rule != AVLOC_RPCA_MAP_CORR) ||
+        !avloc__finite_f64(c->map_power) || !(c->map_power > 0.0 && c->map_power <= 64.0) || (c->mode != AVLOC_RPCA_SEPARATE && c->mode != AVLOC_RPCA_DENOISE))
         return AVLOC_ERR_PARAM;
     if (c->window_frames && (c->window_frames > c->frames || c->overlap >= c->window_frames)) return AVLOC_ERR_PARAM;
-    if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0))
+    if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0) ||
+        !(c->audio_power > 0.0 && c->audio_power <= 16.0))
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
@@ -1521,7 +1603,8 @@ static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_p
     w->state = avloc_arena_push(a, w->state_bytes, 1, AVLOC_ALIGN);
     w->solve = avloc_arena_push(a, w->solve_bytes, 1, AVLOC_ALIGN);
     w->stft = avloc_arena_push(a, p->stft.scratch_bytes, 1, AVLOC_ALIGN);
-    w->gate = AVLOC_PUSH(a, float, T > p->pixels ? T : p->pixels); /* also the mask's smoothing buffer */
+    /* also the mask's smoothing buffer and the correlation map's 2 T floats */
+    w->gate = AVLOC_PUSH(a, float, 2 * T > p->pixels ? 2 * T : p->pixels);
     if (p->cfg.audio_rpca) {
         w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
         w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
@@ -1611,6 +1694,12 @@ static void avloc__rpca_scale_unit(float *x, size_t n)
     if (nf > 0.0) for (i = 0; i < n; i++) x[i] = (float)(x[i] / nf);
 }
 
+AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q)
+{
+    double sp = s > 0.0f ? pow((double)s, q) : 0.0, lp = pow(fabs((double)l), q), den = sp + lp;
+    return den > 0.0 ? (float)(sp / den) : 0.0f;
+}
+
 /* Mask value at video-frame rate: separate Pa+ / (Pa+ + |Ba|), denoise
    Pa+^2 / (Pa+^2 + Ba^2). */
 static float avloc__rpca_gain(float pa, float ba, avloc_rpca_mode mode)
@@ -1666,7 +1755,7 @@ static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, co
             if (p->cfg.audio_rpca) {
                 size_t k = j * p->bins + f;
                 double gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
-                g = avloc__rpca_gain(Sa[k], La[k], AVLOC_RPCA_DENOISE) *
+                g = avloc_rpca_soft_gain(Sa[k], La[k], p->cfg.audio_power) *
                     (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
             } else {
                 float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
@@ -1732,7 +1821,11 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
     avloc__rpca_scale_unit(w.A, p->bins * p->cfg.frames);
     if ((e = avloc_rpca_av_state_init(&st, &p->av, w.state, w.state_bytes)) != AVLOC_OK) return e;
     if ((e = avloc__rpca_pipe_solve(p, &w, &st, &Pv, &Pa, &Ba, info)) != AVLOC_OK) return e;
-    if ((e = avloc_rpca_map_f32(Pv, p->pixels, p->cfg.frames, w.map)) != AVLOC_OK) return e;
+    if (p->cfg.map_rule == AVLOC_RPCA_MAP_CORR)
+        e = avloc_rpca_corr_map_f32(w.V, p->pixels, w.A, p->bins, p->cfg.frames, p->cfg.map_power, w.gate, w.map);
+    else
+        e = avloc_rpca_map_f32(Pv, p->pixels, p->cfg.frames, w.map);
+    if (e != AVLOC_OK) return e;
     if (out->map)
         for (y = 0; y < p->cfg.height; y++)
             for (x = 0; x < p->cfg.width; x++) {

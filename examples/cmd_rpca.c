@@ -92,7 +92,8 @@ static int cmd_rpca(int argc, char **argv)
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0;
+    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0, map_power = 0;
+    int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     unsigned w = 0, h = 0;
     char msg[160] = "";
     float *frames = NULL, *audio = NULL, *map = NULL, *target = NULL;
@@ -105,7 +106,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[22];
+    avcli_opt o[24];
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
@@ -113,7 +114,9 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
     o[no++] = avcli_double("--lambda2", &l2, 0, 1e6, "X", "weight of ||Pa||_1 (default 1/sqrt(max(bins, frames)))");
     o[no++] = avcli_double("--lambda3", &l3, 0, 1e6, "X", "temporal smoothness of C (default 0.05)");
-    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: smoothed map >= F * its max (default 0.3)");
+    o[no++] = avcli_choice("--map-rule", &map_rule, "pv|corr", "the map: sum |Pv| (the paper) or the audio-visual correlation map (default corr)");
+    o[no++] = avcli_double("--map-power", &map_power, 0, 64, "X", "exponent of the correlation in the corr map (default 2)");
+    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: smoothed map >= F * its max (default 0.4)");
     o[no++] = avcli_string("--mask-out", &mask_out, "PGM", "binary mask of the sounding pixels (255)");
     o[no++] = avcli_string("--audio-out", &audio_out, "WAV", "the separated (or denoised) target");
     o[no++] = avcli_string("--heat-out", &heat_out, "PNG", "the localisation map over the first frame");
@@ -122,7 +125,7 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--overlap", &overlap, 0, 1e6, "M", "frames shared by successive windows");
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
     o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
-    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 7)");
+    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 9)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
     o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
@@ -158,6 +161,8 @@ static int cmd_rpca(int argc, char **argv)
     c.av.lambda1 = l1; c.av.lambda2 = l2;
     if (l3 >= 0) c.av.lambda3 = l3;
     if (thresh >= 0) c.mask_thresh = thresh;
+    c.map_rule = (avloc_rpca_map_rule)map_rule;
+    if (map_power > 0) c.map_power = map_power;
     if (max_iter) c.av.max_iter = max_iter;
     if (rho > 0) c.av.rho = rho;
     if (mbox) c.mask_box = mbox;
@@ -184,7 +189,7 @@ static int cmd_rpca(int argc, char **argv)
                                                                           a.sample_rate, AVLOC_IO_S16, 0)))
         goto done;
     if (heat_out && !avcli_save_heat(cmd, heat_out, map, h, w, frames, w, h, "RPCA: sounding pixels over the first frame",
-                                     "sparse video energy"))
+                                     map_rule == (int)AVLOC_RPCA_MAP_PV ? "sparse video energy" : "change x corr^2 with the sound"))
         goto done;
     if (map_out) {
         size_t shape[2];

@@ -392,6 +392,68 @@ static void test_av_goldens(void)
     th_free(&V); th_free(&A); th_free(&prm);
 }
 
+/* The audio-visual correlation map: against numpy (gen_goldens_rpca.py,
+   powers 2 and 1), then its behaviour on a constructed scene and bad input. */
+static void test_corr_map(void)
+{
+    enum { P = 6, B = 4, T = 40 };
+    th_array V = th_golden("rpca_av_V.npy"), A = th_golden("rpca_av_A.npy"), g = th_golden("rpca_corr_map.npy");
+    float *Vf, *Af, *gf, map[64], tmp[2 * T], v[P * T], a[B * T];
+    size_t p, t, k;
+    if (!V.n || !A.n || g.n != 2 * V.shape[0]) { CHECK(0); return; }
+    Vf = th_to_f32(&V); Af = th_to_f32(&A); gf = th_to_f32(&g);
+    for (k = 0; k < 2; k++) {
+        double e;
+        CHECK_EQ_INT(avloc_rpca_corr_map_f32(Vf, V.shape[0], Af, A.shape[0], V.shape[1], k ? 1.0 : 2.0, tmp, map),
+                     AVLOC_OK);
+        e = rel_err_f32(map, gf + k * V.shape[0], V.shape[0]);
+        CHECK_MSG(e <= 1e-5, "corr map (power %d) vs numpy: relative error %.3g", k ? 1 : 2, e);
+    }
+    /* pixel 0 follows the sound (small change), 1 changes only while it is
+       silent (anti-correlated, larger), 2 moves on its own (largest), 3 constant,
+       4 the sound's change with a negative sign (|change| still follows it),
+       5 a tenth of pixel 0: the map is 0 for 1 and 3, largest at 0 or 4 */
+    for (t = 0; t < T; t++) {
+        /* a third of the frames sound, so the median is the rest state */
+        double on = (t / 5) % 3 == 0 ? 1.0 : 0.0, off = (t / 5) % 3 == 1 ? 1.0 : 0.0, own = sin(0.9 * (double)t);
+        v[0 * T + t] = (float)(0.5 + 0.1 * on);
+        v[1 * T + t] = (float)(0.5 + 0.3 * off);
+        v[2 * T + t] = (float)(0.5 + 0.4 * own);
+        v[3 * T + t] = 0.5f;
+        v[4 * T + t] = (float)(0.5 - 0.1 * on);
+        v[5 * T + t] = (float)(0.5 + 0.01 * on);
+        for (p = 0; p < B; p++) a[p * T + t] = (float)(1.0 + (double)(p + 1) * on + 0.1 * cos((double)(t * p)));
+    }
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, P, a, B, T, 2.0, tmp, map), AVLOC_OK);
+    CHECK(map[1] == 0.0f && map[3] == 0.0f);
+    CHECK_MSG(map[0] > 5.0f * map[2] && map[4] > 5.0f * map[2], "sounding %g %g vs distractor %g", map[0], map[4], map[2]);
+    CHECK_NEAR(map[5], 0.1 * map[0], 1e-4 * map[0]); /* scales with the change, not only its correlation */
+    /* T = 1: nothing changes, map 0 */
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, P, a, B, 1, 2.0, tmp, map), AVLOC_OK);
+    for (p = 0; p < P; p++) CHECK(map[p] == 0.0f);
+    /* bad input */
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(NULL, P, a, B, T, 2.0, tmp, map), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, P, a, B, T, 2.0, NULL, map), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, 0, a, B, T, 2.0, tmp, map), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, P, a, B, T, 0.0, tmp, map), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, P, a, B, T, NAN, tmp, map), AVLOC_ERR_PARAM);
+    a[7] = INFINITY;
+    CHECK_EQ_INT(avloc_rpca_corr_map_f32(v, P, a, B, T, 2.0, tmp, map), AVLOC_ERR_NONFINITE);
+    free(Vf); free(Af); free(gf);
+    th_free(&V); th_free(&A); th_free(&g);
+}
+
+/* The spectrogram RPCA's soft mask s+^q / (s+^q + |l|^q). */
+static void test_soft_gain(void)
+{
+    CHECK_NEAR(avloc_rpca_soft_gain(2.0f, 1.0f, 3.0), 8.0 / 9.0, 1e-6);
+    CHECK_NEAR(avloc_rpca_soft_gain(2.0f, -1.0f, 2.0), 4.0 / 5.0, 1e-6);
+    CHECK_NEAR(avloc_rpca_soft_gain(1.0f, 3.0f, 1.0), 0.25, 1e-6);
+    CHECK(avloc_rpca_soft_gain(-2.0f, 1.0f, 3.0) == 0.0f); /* a negative sparse part is no target */
+    CHECK(avloc_rpca_soft_gain(0.0f, 0.0f, 3.0) == 0.0f);
+    CHECK(avloc_rpca_soft_gain(1.0f, 0.0f, 3.0) == 1.0f);
+}
+
 static void test_av_windows(void)
 {
     size_t I1 = 120, I2 = 40, T = 90, W = 40, nw = 0, i;
@@ -518,10 +580,30 @@ static void test_pipeline(void)
         dm += ((double)audio[i] - clean[i]) * ((double)audio[i] - clean[i]);
     }
     CHECK_MSG(tp >= 5 && 2 * fp <= tp, "pipeline mask tp %zu fp %zu fn %zu", tp, fp, fn); /* precision >= 2/3 */
+    /* the default correlation map finds the whole patch (16 px; the sum |Pv|
+       map of the paper: tp 6, fp 3 here) and nothing of the silent toggling one */
+    CHECK_MSG(tp >= 14 && fp <= 2, "corr-map mask tp %zu fp %zu", tp, fp);
+    CHECK_MSG(map[11 * W + 10] <= 0.05f * map[5 * W + 5], "corr map: distractor %g vs sounding %g",
+              map[11 * W + 10], map[5 * W + 5]);
     CHECK_MSG(10 * log10(num / den) > 10 * log10(num / dm) + 3.0, "SNR out %.2f dB, mixture %.2f dB",
               10 * log10(num / den), 10 * log10(num / dm));
     printf("  pipeline 16x16x50: mask tp %zu fp %zu fn %zu, SNR %.2f dB (mixture %.2f dB), %zu iters\n", tp, fp, fn,
            10 * log10(num / den), 10 * log10(num / dm), info.iters);
+    { /* the gain exponent reaches the separation (q 1 keeps more of the interferer) */
+        avloc_rpca_pipe_config c1 = c;
+        avloc_rpca_pipe p1;
+        void *m1;
+        double d1 = 0.0;
+        c1.audio_power = 1.0;
+        m1 = malloc(ob);
+        CHECK_EQ_INT(avloc_rpca_pipe_init(&p1, &c1, m1, ob), AVLOC_OK);
+        memcpy(clean, target, n * sizeof *target);
+        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p1, frames, audio, &out, &info, scr, sb), AVLOC_OK);
+        for (i = 0; i < n; i++) d1 += ((double)target[i] - clean[i]) * ((double)target[i] - clean[i]);
+        CHECK_MSG(d1 > 1e-6 * num, "audio_power 1 and 3 give the same output (%g)", d1);
+        avloc_rpca_pipe_destroy(&p1);
+        free(m1);
+    }
     /* bad input */
     frames[3] = NAN;
     CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
@@ -542,6 +624,8 @@ int main(int argc, char **argv)
     test_av_goldens();
     test_av_converges();
     test_av_windows();
+    test_corr_map();
+    test_soft_gain();
     test_av_bad_input();
     test_pipeline();
     return th_finish("test_rpca");

@@ -9,6 +9,9 @@ avloc_rpca.h), a numpy/scipy rendition in float64 of the same steps:
   multiplier compared; the C step by scipy.linalg.solve_sylvester with the
   explicit path Laplacian (an independent route from the library's DCT).
 - rpca_av_params: K, lambda1, lambda2, lambda3, rho, ridge, mu0, mu.
+- rpca_corr_map: the audio-visual correlation map of rpca_av_V / rpca_av_A
+  (rows: power 2, power 1), written straight from its definition in
+  docs/rpca.md with numpy's median and corrcoef.
 
 Inputs are stored as float32 and the references computed in float64 from
 those exact values.
@@ -87,6 +90,15 @@ def iterate(V, A, s, mu):
     return dict(Bv=Bv, Ba=Ba, Pv=Pv, Pa=Pa, Dv=Dv, Da=Da, C=C, Y=Y, Z=Z, G=G, F=F)
 
 
+def corr_map(V, A, power):
+    """map[p] = sum_t |Rv[p]| * max(0, corr(|Rv[p]|, e))^power, Rv = V - row median,
+    e = sum_f |A - row median|."""
+    R = np.abs(V - np.median(V, axis=1, keepdims=True))
+    e = np.abs(A - np.median(A, axis=1, keepdims=True)).sum(axis=0)
+    c = np.array([np.corrcoef(r, e)[0, 1] if r.std() > 0 else 0.0 for r in R])
+    return R.sum(axis=1) * np.maximum(c, 0.0) ** power
+
+
 def write_all(out):
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(9)
@@ -113,6 +125,7 @@ def write_all(out):
     for name, x in res.items():
         save("rpca_av_out_%s.npy" % name, x)
     save("rpca_av_params.npy", np.array([K, LAM1, LAM2, LAM3, RHO, RIDGE, mu0, MU]))
+    save("rpca_corr_map.npy", np.stack([corr_map(V64, A64, 2.0), corr_map(V64, A64, 1.0)]))
 
 
 def main():
