@@ -103,6 +103,17 @@
    All entry points validate their input (AVLOC_ERR_NULL, _SIZE, _PARAM,
    _NONFINITE, _WORKSPACE) and never allocate.
 */
+/* Kernel passes (avloc.h "SIMD layer"): the update kernels of the fast
+   coder, in the template section at the end of this file, are compiled once
+   per SIMD set by the core's per-set driver, which re-includes this file by
+   the name AVLOC_MP_FILE ("avloc_mp.h", next to avloc.h; define it as
+   "path/to/it.h" after a rename; tools/amalgamate.py pre-defines it). */
+#ifndef AVLOC_MP_FILE
+#define AVLOC_MP_FILE "avloc_mp.h"
+#endif
+#define AVLOC__VPASS_MP 80 /* pass ids of this module: 80..95 */
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_MP_H
 #define AVLOC_MP_H
 
@@ -892,29 +903,57 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
     return AVLOC_OK;
 }
 
-#ifdef __cplusplus
-#define AVLOC__MP_RESTRICT __restrict
-#else
-#define AVLOC__MP_RESTRICT restrict
-#endif
 
-/* y -= a x: the hot loop of the update (restrict lets it vectorise). */
-static void avloc__mp_axpy(float *AVLOC__MP_RESTRICT y, const float *AVLOC__MP_RESTRICT x, float a, size_t n)
+/* The update's loops are written once against the SIMD layer (template
+   section at the end of this file; compilers do not vectorise them at -O2)
+   and compiled here per set; AVLOC__VCALL runs the one this CPU has, the
+   scalar loops finish (and are all that runs with AVLOC_NO_SIMD). */
+#define AVLOC__VPASS AVLOC__VPASS_MP
+#define AVLOC__VFILE AVLOC_MP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
+#undef AVLOC__VPASS
+
+/* y -= a x over n values; returns max |y| of the new values (0 if n = 0):
+   the update and the changed region's maximum in one pass over memory. */
+static float avloc__mp_axpy_max(float *y, const float *x, float a, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) y[i] -= a * x[i];
+    float m = 0.0f;
+    size_t i = AVLOC__VCALL(avloc__mp_vk_axpy_max, (y, x, a, n, &m), 0);
+    for (; i < n; i++) {
+        float v = y[i] - a * x[i];
+        y[i] = v;
+        m = fabsf(v) > m ? fabsf(v) : m;
+    }
+    return m;
 }
 
-/* max |x[i]| over n values, as a plain reduction that vectorises. */
+/* max |x[i]| over n values (0 if n = 0). */
 static float avloc__mp_maxabs(const float *x, size_t n)
 {
     float m = 0.0f;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        float v = fabsf(x[i]);
-        m = v > m ? v : m;
-    }
+    size_t i = AVLOC__VCALL(avloc__mp_vk_maxabs, (x, n, &m), 0);
+    for (; i < n; i++) m = fabsf(x[i]) > m ? fabsf(x[i]) : m;
     return m;
+}
+
+/* First i < n with |x[i]| >= m (n if none). */
+static size_t avloc__mp_find(const float *x, size_t n, float m)
+{
+    size_t i = AVLOC__VCALL(avloc__mp_vk_find, (x, n, m), 0);
+    while (i < n && !(fabsf(x[i]) >= m)) i++;
+    return i;
+}
+
+/* Lowest index (row * stride + column) in rows [r0,r1) x columns [c0,c1)
+   where |x| reaches m, the region's known maximum. */
+static size_t avloc__mp_argmax(const float *x, size_t stride, size_t r0, size_t r1, size_t c0, size_t c1,
+                               float m)
+{
+    size_t i, j;
+    for (i = r0; i < r1; i++)
+        if ((j = avloc__mp_find(x + i * stride + c0, c1 - c0, m)) < c1 - c0) return i * stride + c0 + j;
+    return r0 * stride + c0; /* not reached: m is the region's maximum */
 }
 
 /* Lowest-index max of |x| over rows [r0,r1) x columns [c0,c1) of a row-major
@@ -922,39 +961,38 @@ static float avloc__mp_maxabs(const float *x, size_t n)
 static void avloc__mp_absmax(const float *x, size_t stride, size_t r0, size_t r1, size_t c0, size_t c1,
                              float *best, size_t *arg)
 {
-    size_t i, j;
+    size_t i;
     float b = -1.0f;
-    size_t at = 0;
-    /* two passes: the maximum by a vectorised reduction, then its first index */
-    for (i = r0; i < r1; i++) {
-        float m = avloc__mp_maxabs(x + i * stride + c0, c1 - c0);
-        if (c1 > c0 && m > b) { b = m; at = i; }
-    }
-    if (b >= 0) {
-        const float *row = x + at * stride;
-        for (j = c0; j < c1 && fabsf(row[j]) != b; j++) {}
-        at = at * stride + j;
-    }
+    *arg = 0;
+    if (c1 > c0)
+        for (i = r0; i < r1; i++) {
+            float m = avloc__mp_maxabs(x + i * stride + c0, c1 - c0);
+            b = m > b ? m : b;
+        }
     *best = b;
-    *arg = at;
+    if (b >= 0) *arg = avloc__mp_argmax(x, stride, r0, r1, c0, c1, b);
 }
 
-/* A block's best after values in the region changed: rescan the whole block
-   (rows [0,nr) x columns [b0,b1)) if the old argmax is in the region, else
-   compare the region's best with the old one (lower index wins a tie). */
+/* A block's best after the values in a region changed, given m, the
+   region's new max |x| (found by the update): if the region is the whole
+   block, m is its best; if the old argmax is in the region, rescan the
+   block (rows [0,nr) x columns [b0,b1)); otherwise the old best still holds
+   outside the region and is compared with m (lower index wins a tie). */
 static void avloc__mp_refresh(const float *x, size_t stride, size_t nr, size_t b0, size_t b1,
-                              size_t r0, size_t r1, size_t c0, size_t c1, float *best, size_t *arg)
+                              size_t r0, size_t r1, size_t c0, size_t c1, float m, float *best, size_t *arg)
 {
-    size_t ar = *arg / stride, ac = *arg % stride, at;
-    float m;
-    if (*best < 0 || (ar >= r0 && ar < r1 && ac >= c0 && ac < c1)) {
-        avloc__mp_absmax(x, stride, 0, nr, b0, b1, best, arg);
-        return;
-    }
-    avloc__mp_absmax(x, stride, r0, r1, c0, c1, &m, &at);
-    if (m > *best || (m == *best && at < *arg)) {
+    size_t ar = *arg / stride, ac = *arg % stride;
+    if (r0 == 0 && r1 == nr && c0 == b0 && c1 == b1) {
         *best = m;
-        *arg = at;
+        *arg = avloc__mp_argmax(x, stride, r0, r1, c0, c1, m);
+    } else if (*best < 0 || (ar >= r0 && ar < r1 && ac >= c0 && ac < c1)) {
+        avloc__mp_absmax(x, stride, 0, nr, b0, b1, best, arg);
+    } else if (m >= *best) {
+        size_t at = avloc__mp_argmax(x, stride, r0, r1, c0, c1, m);
+        if (m > *best || at < *arg) {
+            *best = m;
+            *arg = at;
+        }
     }
 }
 
@@ -1057,23 +1095,26 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
     size_t k, f, p;
     const float ca = at->ca, cv = at->cv;
     for (k = 0; k < K; k++) {
-        const float *rowa = xa + k * c->lag_a + (lo + La - 1 - at->offset); /* lag of n = lo */
+        const float *rowa = xa + k * c->lag_a; /* lag of audio offset n: n + La - 1 - offset */
         float *Ak = s->A + k * c->n_off;
-        avloc__mp_axpy(Ak + lo, rowa, ca, hi - lo);
-        for (f = fa0; f < fa1; f++) {
+        for (f = fa0; f < fa1; f++) { /* the audio offsets of frame offset f, block by block */
             size_t b = k * nf + f, b0 = s->fstart[f], b1 = s->fstart[f + 1];
             size_t r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
-            if (r0 < r1) avloc__mp_refresh(Ak, c->n_off, 1, b0, b1, 0, 1, r0, r1, &s->ba[b], &s->ia[b]);
+            if (r0 < r1) {
+                float m = avloc__mp_axpy_max(Ak + r0, rowa + (r0 + La - 1 - at->offset), ca, r1 - r0);
+                avloc__mp_refresh(Ak, c->n_off, 1, b0, b1, 0, 1, r0, r1, m, &s->ba[b], &s->ia[b]);
+            }
         }
         for (f = flo; f < fhi; f++) {
             size_t b = k * nf + f;
-            float *Vb = s->V + b * hw;
+            float *Vb = s->V + b * hw, m = 0.0f;
             const float *rowv = xv + k * c->lag_v + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1);
             for (p = plo; p < phi; p++) {
                 const float *rv = rowv + (p + H - 1 - at->row) * (2 * W - 1) + (qlo + W - 1 - at->col);
-                avloc__mp_axpy(Vb + p * wv + qlo, rv, cv, qhi - qlo);
+                float mp = avloc__mp_axpy_max(Vb + p * wv + qlo, rv, cv, qhi - qlo);
+                m = mp > m ? mp : m;
             }
-            avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, &s->bv[b], &s->iv[b]);
+            avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, m, &s->bv[b], &s->iv[b]);
         }
         for (f = f0; f < f1; f++) avloc__mp_leaf(s, K * nf, k * nf + f, cfg->product_score);
     }
@@ -1707,3 +1748,77 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
 }
 
 #endif /* AVLOC_MP_IMPLEMENTATION */
+#endif /* !AVLOC__VPASS */
+
+/* ================================================================== */
+/*        fast coder update kernels: a template, compiled per set      */
+/* ================================================================== */
+/* Compiled by the pass before avloc__mp_axpy_max, once per SIMD set
+   (avloc.h). Each does the vector part of its loop and returns how far it
+   got; the scalar loops finish. Absolute values clear the sign bit on the
+   integer bits (right under -ffast-math). */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_MP
+
+static inline avloc__vf AVLOC__VN(avloc__mp_vk_abs)(avloc__vf v)
+{
+    return avloc__vf_and(v, avloc__vi_asvf(avloc__vi_set1(0x7fffffff)));
+}
+
+/* y -= a x, *m = max(*m, |y|) over the values done: the update and the
+   region's new maximum in one pass over memory */
+static size_t AVLOC__VN(avloc__mp_vk_axpy_max)(float *y, const float *x, float a, size_t n, float *m)
+{
+    const avloc__vf va = avloc__vf_set1(a);
+    avloc__vf mx = avloc__vf_zero();
+    size_t i = 0;
+    for (; i + AVLOC__VF_W <= n; i += AVLOC__VF_W) {
+        const avloc__vf v = avloc__vf_fnmadd(va, avloc__vf_ld(x + i), avloc__vf_ld(y + i));
+        avloc__vf_st(y + i, v);
+        mx = avloc__vf_max(mx, AVLOC__VN(avloc__mp_vk_abs)(v));
+    }
+    if (i) {
+        const float h = avloc__vf_hmax(mx);
+        if (h > *m) *m = h;
+    }
+    return i;
+}
+
+/* *m = max(*m, |x|) over the values done (two accumulators: not bound by
+   the latency of max) */
+static size_t AVLOC__VN(avloc__mp_vk_maxabs)(const float *x, size_t n, float *m)
+{
+    avloc__vf m0 = avloc__vf_zero(), m1 = avloc__vf_zero();
+    size_t i = 0;
+    for (; i + 2 * AVLOC__VF_W <= n; i += 2 * AVLOC__VF_W) {
+        m0 = avloc__vf_max(m0, AVLOC__VN(avloc__mp_vk_abs)(avloc__vf_ld(x + i)));
+        m1 = avloc__vf_max(m1, AVLOC__VN(avloc__mp_vk_abs)(avloc__vf_ld(x + i + AVLOC__VF_W)));
+    }
+    for (; i + AVLOC__VF_W <= n; i += AVLOC__VF_W)
+        m0 = avloc__vf_max(m0, AVLOC__VN(avloc__mp_vk_abs)(avloc__vf_ld(x + i)));
+    if (i) {
+        const float h = avloc__vf_hmax(avloc__vf_max(m0, m1));
+        if (h > *m) *m = h;
+    }
+    return i;
+}
+
+/* The first i with |x[i]| >= m within the whole vectors; where no lane
+   qualifies, the number of values scanned (the scalar loop goes on) */
+static size_t AVLOC__VN(avloc__mp_vk_find)(const float *x, size_t n, float m)
+{
+    const avloc__vf vm = avloc__vf_set1(m);
+    size_t i = 0;
+    for (; i + AVLOC__VF_W <= n; i += AVLOC__VF_W) {
+        int bits = avloc__vf_movemask(avloc__vf_cmpge(AVLOC__VN(avloc__mp_vk_abs)(avloc__vf_ld(x + i)), vm));
+        if (bits) {
+            while (!(bits & 1)) {
+                bits >>= 1;
+                i++;
+            }
+            return i;
+        }
+    }
+    return i;
+}
+
+#endif /* mp kernel pass */
