@@ -671,9 +671,13 @@ static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t 
         for (j = 0; j < nout[1]; j++) {
             const avloc_complex_f32 *src = Y + (i * n[1] + j) * n[2];
             size_t o = (i * nout[1] + j) * nout[2];
-            for (l = 0; l < nout[2]; l++) out1[(o + l) * es] = src[l].re;
-            if (h2)
-                for (l = 0; l < nout[2]; l++) out1[(o + l) * es + 1] = src[l].im;
+            if (h2) /* both lanes of a position in one pass over the map */
+                for (l = 0; l < nout[2]; l++) {
+                    out1[(o + l) * es] = src[l].re;
+                    out1[(o + l) * es + 1] = src[l].im;
+                }
+            else
+                for (l = 0; l < nout[2]; l++) out1[(o + l) * es] = src[l].re;
         }
     return AVLOC_OK;
 }
@@ -725,7 +729,7 @@ static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; 
 static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv, na;
     for (i = 0; i < 4; i++) {
         size_t g = avloc__mp_grid_size(c->grid[i]);
         if (g > gmax) gmax = g;
@@ -734,10 +738,12 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
             if (c->plan[i][j].scratch_bytes > fsb) fsb = c->plan[i][j].scratch_bytes;
         }
     }
-    if (!avloc_size_mul(c->n_fr, c->hv * c->wv, &nv) || !avloc_size_mul(nv, c->kp, &nv)) return AVLOC_ERR_OVERFLOW;
+    if (!avloc_size_mul(c->n_fr, c->hv * c->wv, &nv) || !avloc_size_mul(nv, c->kp, &nv) ||
+        !avloc_size_mul(c->n_off, c->kp, &na))
+        return AVLOC_ERR_OVERFLOW;
     s->P = 1;
     while (s->P < nb) s->P *= 2;
-    s->A = AVLOC_PUSH(a, float, c->kp * c->n_off);
+    s->A = AVLOC_PUSH(a, float, na);
     s->V = AVLOC_PUSH(a, float, nv);
     s->mx = AVLOC_PUSH(a, float, 2 * c->kp);
     s->ix = AVLOC_PUSH(a, float, 2 * c->kp);
@@ -778,7 +784,7 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     c->hv = cfg->height - H + 1;
     c->wv = cfg->width - W + 1;
     c->kp = (K + AVLOC__MP_LANES - 1) / AVLOC__MP_LANES * AVLOC__MP_LANES;
-    if (c->hv * c->wv > 0x7fffffffu) return AVLOC_ERR_SIZE; /* positions per frame: 31 bits (block argmaxes) */
+    if (!avloc_size_mul(c->hv, c->wv, &i) || i > 0x7fffffffu) return AVLOC_ERR_SIZE; /* positions per frame: 31 bits */
     c->lag_a = 2 * cfg->audio_len - 1;
     c->lag_v = (2 * T - 1) * (2 * H - 1) * (2 * W - 1);
     /* grids: valid outputs + kernel - 1 on each axis (see corr_pair) */
@@ -810,7 +816,8 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     c->table_bytes = 0;
     if (!cfg->low_memory) {
         size_t na, nv;
-        if (!avloc_size_mul(K * c->kp, c->lag_a, &na) || !avloc_size_mul(K * c->kp, c->lag_v, &nv))
+        if (!avloc_size_mul(K, c->kp, &na) || !avloc_size_mul(na, c->lag_a, &na) || !avloc_size_mul(K, c->kp, &nv) ||
+            !avloc_size_mul(nv, c->lag_v, &nv))
             return AVLOC_ERR_OVERFLOW;
         c->xc_audio = AVLOC_PUSH(a, float, na);
         c->xc_video = AVLOC_PUSH(a, float, nv);
@@ -957,17 +964,20 @@ static void avloc__mp_lanes(float *y, const float *x, float c, size_t n, size_t 
         }
 }
 
-static void avloc__mp_lanes_reset(float *mx, size_t kp)
+static void avloc__mp_lanes_reset(float *mx, float *ix, size_t kp)
 {
     size_t l;
-    for (l = 0; l < kp; l++) mx[l] = -1.0f;
+    for (l = 0; l < kp; l++) {
+        mx[l] = -1.0f;
+        avloc__mp_set_tag(ix + l, 0);
+    }
 }
 
 /* Per-lane best |A| and its audio offset over offsets [b0,b1) (a block). */
 static void avloc__mp_scan_audio(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t b0, size_t b1,
                                  float *mx, float *ix)
 {
-    avloc__mp_lanes_reset(mx, c->kp);
+    avloc__mp_lanes_reset(mx, ix, c->kp);
     avloc__mp_lanes(s->A + b0 * c->kp, NULL, 0.0f, b1 - b0, c->kp, mx, ix, (uint32_t)b0);
 }
 
@@ -975,7 +985,7 @@ static void avloc__mp_scan_audio(const avloc_mp_coder *c, const avloc__mp_scr *s
 static void avloc__mp_scan_video(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t f, float *mx, float *ix)
 {
     size_t p;
-    avloc__mp_lanes_reset(mx, c->kp);
+    avloc__mp_lanes_reset(mx, ix, c->kp);
     for (p = 0; p < c->hv; p++)
         avloc__mp_lanes(s->V + (f * c->hv + p) * c->wv * c->kp, NULL, 0.0f, c->wv, c->kp, mx, ix,
                         (uint32_t)(p * c->wv));
@@ -1131,7 +1141,7 @@ static void avloc__mp_update_audio(const avloc_mp_coder *c, const avloc_mp_atom 
         size_t b0 = s->fstart[f], b1 = s->fstart[f + 1], r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
         int any = 0;
         if (r0 >= r1) continue;
-        avloc__mp_lanes_reset(s->mx, kp);
+        avloc__mp_lanes_reset(s->mx, s->ix, kp);
         avloc__mp_lanes(s->A + r0 * kp, xa + (r0 + La - 1 - at->offset) * kp, at->ca, r1 - r0, kp, s->mx, s->ix,
                         (uint32_t)r0);
         for (k = 0; k < K; k++) {
@@ -1181,7 +1191,7 @@ static void avloc__mp_update_video(const avloc_mp_coder *c, const avloc_mp_atom 
     int whole = plo == 0 && phi == c->hv && qlo == 0 && qhi == wv;
     for (f = flo; f < fhi; f++) {
         const float *rowv = xv + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1) * kp;
-        avloc__mp_lanes_reset(s->mx, kp);
+        avloc__mp_lanes_reset(s->mx, s->ix, kp);
         for (p = plo; p < phi; p++)
             avloc__mp_lanes(s->V + ((f * c->hv + p) * wv + qlo) * kp,
                             rowv + ((p + H - 1 - at->row) * (2 * W - 1) + qlo + W - 1 - at->col) * kp, at->cv,
@@ -1866,29 +1876,60 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
    by selects, never computed on as floats. */
 #if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_MP
 
-/* avloc__mp_lanes (see there) for kp a multiple of the width: positions
-   in the outer loop, so memory is one stream; the lane maxima live in mx /
-   ix (L1) between positions. Returns 0 (nothing done) otherwise. */
+/* One vector of lanes at one position: y -= c x (x NULL: scan only), then
+   where |y| > *m: *m = |y|, *id = pos. */
+static inline void AVLOC__VN(avloc__mp_vk_step)(float *y, const float *x, avloc__vf vc, avloc__vf pos, avloc__vf *m,
+                                                avloc__vf *id)
+{
+    avloc__vf v = avloc__vf_ld(y), gt;
+    if (x) {
+        v = avloc__vf_fnmadd(vc, avloc__vf_ld(x), v);
+        avloc__vf_st(y, v);
+    }
+    v = avloc__vf_and(v, avloc__vi_asvf(avloc__vi_set1(0x7fffffff)));
+    gt = avloc__vf_cmpgt(v, *m);
+    *m = avloc__vf_sel(gt, v, *m);
+    *id = avloc__vf_sel(gt, pos, *id);
+}
+
+/* avloc__mp_lanes (see there) for kp a multiple of the width. Lanes in
+   groups of four vectors whose maxima and positions stay in registers over
+   all positions (for kp <= 4 widths, e.g. 32 lanes of AVX2: one stream over
+   memory); the last lanes one vector at a time. Returns 0 (nothing done)
+   when kp is not a multiple of the width. */
 static int AVLOC__VN(avloc__mp_vk_lanes)(float *y, const float *x, float c, size_t n, size_t kp, float *mx,
                                          float *ix, int32_t tag)
 {
-    const avloc__vf vc = avloc__vf_set1(c), abs_mask = avloc__vi_asvf(avloc__vi_set1(0x7fffffff));
-    size_t j, l;
-    if (kp % AVLOC__VF_W) return 0;
-    for (j = 0; j < n; j++) {
-        const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
-        float *yj = y + j * kp;
-        for (l = 0; l < kp; l += AVLOC__VF_W) {
-            avloc__vf v = avloc__vf_ld(yj + l), m = avloc__vf_ld(mx + l), gt;
-            if (x) {
-                v = avloc__vf_fnmadd(vc, avloc__vf_ld(x + j * kp + l), v);
-                avloc__vf_st(yj + l, v);
-            }
-            v = avloc__vf_and(v, abs_mask);
-            gt = avloc__vf_cmpgt(v, m);
-            avloc__vf_st(mx + l, avloc__vf_sel(gt, v, m));
-            avloc__vf_st(ix + l, avloc__vf_sel(gt, pos, avloc__vf_ld(ix + l)));
+    const avloc__vf vc = avloc__vf_set1(c);
+    const size_t W = AVLOC__VF_W;
+    size_t j, l = 0;
+    if (kp % W) return 0;
+    for (; l + 4 * W <= kp; l += 4 * W) {
+        avloc__vf m0 = avloc__vf_ld(mx + l), m1 = avloc__vf_ld(mx + l + W), m2 = avloc__vf_ld(mx + l + 2 * W),
+                  m3 = avloc__vf_ld(mx + l + 3 * W);
+        avloc__vf i0 = avloc__vf_ld(ix + l), i1 = avloc__vf_ld(ix + l + W), i2 = avloc__vf_ld(ix + l + 2 * W),
+                  i3 = avloc__vf_ld(ix + l + 3 * W);
+        for (j = 0; j < n; j++) {
+            const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
+            float *yj = y + j * kp + l;
+            const float *xj = x ? x + j * kp + l : NULL;
+            AVLOC__VN(avloc__mp_vk_step)(yj, xj, vc, pos, &m0, &i0);
+            AVLOC__VN(avloc__mp_vk_step)(yj + W, xj ? xj + W : NULL, vc, pos, &m1, &i1);
+            AVLOC__VN(avloc__mp_vk_step)(yj + 2 * W, xj ? xj + 2 * W : NULL, vc, pos, &m2, &i2);
+            AVLOC__VN(avloc__mp_vk_step)(yj + 3 * W, xj ? xj + 3 * W : NULL, vc, pos, &m3, &i3);
         }
+        avloc__vf_st(mx + l, m0); avloc__vf_st(mx + l + W, m1); avloc__vf_st(mx + l + 2 * W, m2);
+        avloc__vf_st(mx + l + 3 * W, m3);
+        avloc__vf_st(ix + l, i0); avloc__vf_st(ix + l + W, i1); avloc__vf_st(ix + l + 2 * W, i2);
+        avloc__vf_st(ix + l + 3 * W, i3);
+    }
+    for (; l < kp; l += W) {
+        avloc__vf m0 = avloc__vf_ld(mx + l), i0 = avloc__vf_ld(ix + l);
+        for (j = 0; j < n; j++)
+            AVLOC__VN(avloc__mp_vk_step)(y + j * kp + l, x ? x + j * kp + l : NULL, vc,
+                                         avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j)), &m0, &i0);
+        avloc__vf_st(mx + l, m0);
+        avloc__vf_st(ix + l, i0);
     }
     return 1;
 }
