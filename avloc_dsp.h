@@ -2152,8 +2152,9 @@ AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avlo
 AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count)
 {
-    (void)n; (void)kind; (void)mem; (void)mem_bytes; (void)roots; (void)cap;
-    if (count) *count = 0;
+    (void)n; (void)kind; (void)mem; (void)mem_bytes;
+    if (!count || (!roots && cap)) return AVLOC_ERR_NULL; /* the arguments first, as without FFTW */
+    *count = 0;
     return AVLOC_ERR_UNSUPPORTED;
 }
 #else

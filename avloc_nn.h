@@ -118,7 +118,8 @@
    AVLOC_NN_NO_GELU, AVLOC_NN_NO_ELU, AVLOC_NN_NO_TRANSPOSED
                          leave out one kind each (alone or with MINIMAL):
                          gelu links erff/erfcf (~2 KB on a Cortex-M4), elu
-                         expm1f (~0.6 KB); AVLOC_ERR_UNSUPPORTED at init
+                         ~0.1 KB of code (tanh and sigmoid need only expf);
+                         AVLOC_ERR_UNSUPPORTED at init
 
    LICENSE: MIT, see avloc.h.
 */
@@ -2143,20 +2144,37 @@ static void avloc__nn_linear(const avloc__nn_run *r, const avloc_nn_node *nd)
     else avloc__nn_gemm(r, 0, 1, rows, out, in, x, in, r->w[0], in, y, out, 1);
 }
 
+/* tanh from expf alone: libm's tanhf pulls in expm1f (0.8 KB of .text on a
+   Cortex-M4 with newlib) and expf is linked anyway (sigmoid, softmax). For
+   |v| >= 1/4, 1 - 2 / (e^{2|v|} + 1) loses no more than an ulp or two of
+   1 to rounding (tanh >= 0.24 there); below, where that subtraction would
+   cancel, the odd Taylor series to v^9 (next term < 1e-8 relative). A NaN
+   takes the expf branch and stays NaN; e^{2|v|} = Inf gives exactly 1. */
+static float avloc__nn_tanh(float v)
+{
+    float a = v < 0.0f ? -v : v, t;
+    if (a < 0.25f) {
+        float x2 = v * v;
+        return v * (1.0f + x2 * (-1.0f / 3 + x2 * (2.0f / 15 + x2 * (-17.0f / 315 + x2 * (62.0f / 2835)))));
+    }
+    t = 1.0f - 2.0f / (expf(2.0f * a) + 1.0f);
+    return v < 0.0f ? -t : t;
+}
+
 static float avloc__nn_act(avloc_nn_op op, float v, const avloc_nn_node *nd)
 {
     const float a = (float)nd->fa[0];
     switch (op) {
     case AVLOC_NN_RELU: return v > 0.0f ? v : 0.0f;
     case AVLOC_NN_SIGMOID: return 1.0f / (1.0f + expf(-v));
-    case AVLOC_NN_TANH: return tanhf(v);
+    case AVLOC_NN_TANH: return avloc__nn_tanh(v);
     case AVLOC_NN_LEAKY_RELU: return v > 0.0f ? v : v * a;
 #ifndef AVLOC_NN_NO_ELU
     case AVLOC_NN_ELU: return v > 0.0f ? v : a * (expf(v) - 1.0f);
 #endif
 #ifndef AVLOC_NN_NO_GELU
     case AVLOC_NN_GELU:
-        if (nd->ia[AVLOC__NN_S_MODE]) return 0.5f * v * (1.0f + tanhf(0.7978845608f * (v + 0.044715f * v * v * v)));
+        if (nd->ia[AVLOC__NN_S_MODE]) return 0.5f * v * (1.0f + avloc__nn_tanh(0.7978845608f * (v + 0.044715f * v * v * v)));
         return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
 #endif
     default: return v; /* ops left out of the build never pass init */

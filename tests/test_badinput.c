@@ -595,6 +595,42 @@ static void bi_dsp_fft(void)
     BT(size_t z = avloc_fft_next_fast_size_real(SZ_HUGE - 1), z == 0 || z >= SZ_HUGE - 1);
     BT(size_t z = avloc_fft_next_fast_size_real(0), z >= 1);
     avloc_fft_destroy_f32(&plan);
+    /* const root tables (MCU): record on the host, init from flash */
+    {   size_t cnt = 0, cap = 4 * n;
+        avloc_complex_f32 *roots = (avloc_complex_f32 *)gb_new(cap * sizeof(avloc_complex_f32));
+        avloc_fft_tables t;
+        size_t tb = 0;
+        void *tm;
+        BI(avloc_fft_query_f32(n, AVLOC_FFT_REAL, &tb, NULL), AVLOC_OK);
+        tm = gb_new(tb);
+        BT(size_t vw = avloc_fft_tables_vw(), vw <= 16);
+        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, cap, NULL), AVLOC_ERR_NULL);
+        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, NULL, cap, &cnt), AVLOC_ERR_NULL);
+#ifdef AVLOC_USE_FFTW3
+        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, cap, &cnt), AVLOC_ERR_UNSUPPORTED);
+        t.n = n; t.kind = AVLOC_FFT_REAL; t.vw = 0; t.count = 0; t.roots = roots;
+        BI(avloc_fft_init_tables_f32(&plan, &t, tm, tb), AVLOC_ERR_UNSUPPORTED);
+#else
+        BI(avloc_fft_record_tables_f32(0, AVLOC_FFT_REAL, tm, tb, roots, cap, &cnt), AVLOC_ERR_SIZE);
+        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, SHORT(tb), roots, cap, &cnt), AVLOC_ERR_WORKSPACE);
+        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, 0, &cnt), AVLOC_ERR_WORKSPACE);
+        BT((void)0, cnt > 0);                                               /* says how many it needs */
+        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, cap, &cnt), AVLOC_OK);
+        t.n = n; t.kind = AVLOC_FFT_REAL; t.vw = avloc_fft_tables_vw(); t.count = cnt; t.roots = roots;
+        BI(avloc_fft_init_tables_f32(NULL, &t, tm, tb), AVLOC_ERR_NULL);
+        BI(avloc_fft_init_tables_f32(&plan, NULL, tm, tb), AVLOC_ERR_NULL);
+        BI(avloc_fft_init_tables_f32(&plan, &t, tm, SHORT(tb)), AVLOC_ERR_WORKSPACE);
+        t.vw += 1;                                                           /* recorded for another kernel set */
+        BI(avloc_fft_init_tables_f32(&plan, &t, tm, tb), AVLOC_ERR_PARAM);
+        t.vw -= 1; t.count = cnt - 1;                                        /* truncated table */
+        BT(avloc_result rr = avloc_fft_init_tables_f32(&plan, &t, tm, tb), rr == AVLOC_ERR_FORMAT && plan.n == 0);
+        t.count = cnt; t.kind = AVLOC_FFT_COMPLEX;                           /* another plan's table */
+        BT(avloc_result rr = avloc_fft_init_tables_f32(&plan, &t, tm, tb), rr != AVLOC_OK);
+        t.kind = AVLOC_FFT_REAL;
+        BI(avloc_fft_init_tables_f32(&plan, &t, tm, tb), AVLOC_OK);
+        avloc_fft_destroy_f32(&plan);
+#endif
+    }
     gb_free_all();
 }
 
@@ -1469,6 +1505,69 @@ static void bi_gllim(void)
         BI(avloc_gllim_load(&m2, file, w, lmem, lb), AVLOC_OK);
         BT(avloc_gllim_model_destroy(&m2), m2.K == 0);
         BT(avloc_gllim_model_destroy(NULL), 1); }
+    /* the float32 path (Cortex-M): model copy, statistics, posterior */
+    {   avloc_gllim_model_f32 mf, mbad;
+        avloc_gllim_stats_f32 sf;
+        avloc_gllim_post_f32 pf;
+        size_t fb = 0, sfb = 0, pfb = 0;
+        void *fmem, *sfmem, *pfmem;
+        float *pi_bad = GB_F32(GK);
+        BI(avloc_gllim_model_f32_query(NULL, &fb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_model_f32_query(&model, NULL), AVLOC_ERR_NULL);
+        BI(avloc_gllim_model_f32_query(&model, &fb), AVLOC_OK);
+        fmem = gb_new(fb);
+        BI(avloc_gllim_model_f32_init(NULL, &model, fmem, fb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_model_f32_init(&mf, NULL, fmem, fb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_model_f32_init(&mf, &model, NULL, fb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_model_f32_init(&mf, &model, fmem, SHORT(fb)), AVLOC_ERR_WORKSPACE);
+        BI(mf.K, 0);                                                     /* zeroed on failure */
+        BI(avloc_gllim_model_f32_check(&mf), AVLOC_ERR_STATE);
+        BI(avloc_gllim_model_f32_init(&mf, &model, fmem, fb), AVLOC_OK);
+        BI(avloc_gllim_model_f32_check(NULL), AVLOC_ERR_NULL);
+        BI(avloc_gllim_model_f32_check(&mf), AVLOC_OK);
+        mbad = mf; mbad.obs_weight = f_nan();
+        BI(avloc_gllim_model_f32_check(&mbad), AVLOC_ERR_PARAM);
+        mbad = mf; memcpy(pi_bad, mf.pi, GK * sizeof(float)); pi_bad[0] = f_inf(); mbad.pi = pi_bad;
+        BI(avloc_gllim_model_f32_check(&mbad), AVLOC_ERR_NONFINITE);
+        pi_bad[0] = 0.0f;                                                /* a component of weight 0 */
+        BI(avloc_gllim_model_f32_check(&mbad), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_stats_f32_query(0, &sfb), AVLOC_ERR_SIZE);
+        BI(avloc_gllim_stats_f32_query(GD, NULL), AVLOC_ERR_NULL);
+        BI(avloc_gllim_stats_f32_query(GD, &sfb), AVLOC_OK);
+        sfmem = gb_new(sfb);
+        BI(avloc_gllim_stats_f32_init(NULL, GD, sfmem, sfb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_stats_f32_init(&sf, GD, sfmem, SHORT(sfb)), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, 1), AVLOC_ERR_STATE); /* failed init */
+        BI(avloc_gllim_stats_f32_init(&sf, GD, sfmem, sfb), AVLOC_OK);
+        BI(avloc_gllim_stats_f32_add(NULL, feat, mask, GT, 1), AVLOC_ERR_NULL);
+        BI(avloc_gllim_stats_f32_add(&sf, NULL, mask, GT, 1), AVLOC_ERR_NULL);
+        BI(avloc_gllim_stats_f32_add(&sf, feat, mask, SZ_HUGE, 1), AVLOC_ERR_OVERFLOW);
+        BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, -1), AVLOC_ERR_STATE); /* removes what was never added */
+        BI(avloc_gllim_post_f32_query(NULL, &pfb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_post_f32_query(&mf, &pfb), AVLOC_OK);
+        pfmem = gb_new(pfb);
+        BI(avloc_gllim_post_f32_init(NULL, &mf, pfmem, pfb), AVLOC_ERR_NULL);
+        BI(avloc_gllim_post_f32_init(&pf, &mf, pfmem, SHORT(pfb)), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_post_f32_init(&pf, &mf, pfmem, pfb), AVLOC_OK);
+        BI(avloc_gllim_posterior_from_stats_f32(NULL, &sf, &pf), AVLOC_ERR_NULL);
+        BI(avloc_gllim_posterior_from_stats_f32(&mf, NULL, &pf), AVLOC_ERR_NULL);
+        BI(avloc_gllim_posterior_from_stats_f32(&mf, &sf, &pf), AVLOC_NO_ACTIVE_POINTS); /* nothing added */
+        feat[2] = f_nan();
+        BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, 1), AVLOC_ERR_NONFINITE);
+        feat[2] = (float)Y[2];
+        BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, 1), AVLOC_OK);
+        BI(avloc_gllim_posterior_from_stats_f32(&mf, &sf, &pf), AVLOC_OK);
+        BT(avloc_gllim_stats_f32_reset(&sf), sf.S0[0] == 0.0f);
+        BT(avloc_gllim_stats_f32_reset(NULL), 1);
+        BI(avloc_gllim_posterior_from_stats_f32(&mf, &sf, &pf), AVLOC_NO_ACTIVE_POINTS);
+        BT(avloc_gllim_stats_f32_destroy(&sf), sf.S0 == NULL);
+        BT(avloc_gllim_stats_f32_destroy(NULL), 1);
+        BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, 1), AVLOC_ERR_STATE); /* destroyed */
+        BT(avloc_gllim_post_f32_destroy(&pf), 1);
+        BT(avloc_gllim_post_f32_destroy(NULL), 1);
+        BT(avloc_gllim_model_f32_destroy(&mf), mf.K == 0);
+        BT(avloc_gllim_model_f32_destroy(NULL), 1);
+        BI(avloc_gllim_model_f32_check(&mf), AVLOC_ERR_STATE); }
     /* clip glue: the model's features are 2 binaural bins (D = 6) */
     {   size_t n = 800, nf = 0, cb = 0;
         float *l = GB_F32(n), *r = GB_F32(n), *yv = GB_F32(GD);
@@ -1632,6 +1731,18 @@ static void bi_mp(void)
     BI(avloc_mp_heatmap_f32(NULL, dict.video, atoms, n, heat), AVLOC_ERR_NULL);
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, NULL), AVLOC_ERR_NULL);
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_OK);
+    BI(avloc_mp_votes_f32(NULL, dict.video, video, atoms, n, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_votes_f32(&c, dict.video, NULL, atoms, n, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, n, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, 0, heat), AVLOC_OK);   /* no atoms: zero votes */
+    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_OK);
+    video[3] = f_nan();
+    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+    video[3] = 0;
+    {   avloc_mp_atom keep = atoms[0];
+        atoms[0].frame = c.frames;                                       /* atom outside the signal */
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, 1, heat), AVLOC_ERR_PARAM);
+        atoms[0] = keep; }
     atoms[0].row = 100;                                                  /* atom outside the signal */
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, 1, heat), AVLOC_ERR_PARAM);
     atoms[0].row = 0; atoms[0].k = 99;

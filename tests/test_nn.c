@@ -333,6 +333,56 @@ static void test_adaptive_1x(size_t W, size_t Wo)
     free(f);
 }
 
+/* tanh (computed from expf, avloc__nn_tanh) and the tanh-approximated GELU
+   against double libm over [-12, 12] with both sides of the 1/4 switch and
+   tiny values: tanh within 4e-7 relative (a few float ulp); GELU within
+   1e-6 (1 + |x|) absolute (1 + tanh(u) cancels for x << 0, in torch too). */
+static void test_tanh_exact(void)
+{
+    enum { N = 4096 };
+    static float x[N], t[N], g[N], v[25];
+    const float *ins[2] = {x, v};
+    float *outs[2] = {t, g};
+    const char *graph = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1,1,4096]},{\"name\":\"v\",\"shape\":[1,1,5,5]}],"
+        "\"outputs\":[\"t\",\"g\"],\"nodes\":[{\"op\":\"tanh\",\"in\":[\"x\"],\"out\":[\"t\"]},"
+        "{\"op\":\"gelu\",\"in\":[\"x\"],\"out\":[\"g\"],\"a\":{\"approximate\":\"tanh\"}}," G_CONV("v", "c") "]}";
+    avloc_nn net;
+    avloc_nn_error err;
+    size_t obj = 0, i, size, bad_t = 0, bad_g = 0;
+    unsigned char *mem, *f;
+    void *arena, *scratch;
+    double worst = 0.0;
+    for (i = 0; i < N; i++) x[i] = (float)(-12.0 + 24.0 * (double)i / (N - 1));
+    for (i = 0; i < 64; i++) x[i] = (float)((i & 1 ? -1.0 : 1.0) * 0.25 * pow(0.7, (double)(i / 2))); /* around 1/4, down to tiny */
+    x[64] = 0.25f; x[65] = -0.25f; x[66] = nextafterf(0.25f, 0.0f); x[67] = 0.0f; x[68] = 60.0f; x[69] = -60.0f;
+    f = make_file(graph, 0, 0, &size);
+    if (!f || avloc_nn_query(f, size, &obj) != AVLOC_OK) { CHECK(0); free(f); return; }
+    mem = (unsigned char *)malloc(obj);
+#ifdef AVLOC_NN_NO_GELU
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, f, size, mem, obj, &err), AVLOC_ERR_UNSUPPORTED);
+    free(mem); free(f); return;
+#endif
+    CHECK_EQ_INT(avloc_nn_init_ex(&net, f, size, mem, obj, &err), AVLOC_OK);
+    arena = malloc(net.arena_bytes + 1);
+    scratch = malloc(net.scratch_bytes + 1);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, ins, outs, arena, net.arena_bytes, scratch, net.scratch_bytes), AVLOC_OK);
+    for (i = 0; i < N; i++) {
+        double xt = (double)x[i], wt = tanh(xt), u = 0.7978845608 * (xt + 0.044715 * xt * xt * xt);
+        double wg = 0.5 * xt * (1.0 + tanh(u)), et = fabs(t[i] - wt) / (fabs(wt) + 1e-30);
+        if (et > worst) worst = et;
+        bad_t += !(et <= 4e-7);
+        bad_g += !(fabs(g[i] - wg) <= 1e-6 * (1.0 + fabs(xt))); /* 1 + tanh cancels for x << 0: absolute */
+    }
+    CHECK_MSG(bad_t == 0, "tanh: %u values off by more than 4e-7 relative (worst %.2e)", (unsigned)bad_t, worst);
+    CHECK_MSG(bad_g == 0, "gelu(tanh): %u values off", (unsigned)bad_g);
+    CHECK(t[68] == 1.0f && t[69] == -1.0f && t[67] == 0.0f);
+    printf("  tanh from expf: worst relative error %.2e over %d values\n", worst, N);
+    free(arena);
+    free(scratch);
+    free(mem);
+    free(f);
+}
+
 /* Attributes near the parser's limit (integers below 1e9): their sums and
    products wrapped a 32-bit long (in + 2 * padding, dilation * (k - 1),
    stride * grid, the avg-pool divisor k * k, adaptive oh * H). Absurd ones
@@ -833,6 +883,7 @@ int main(void)
     test_hostile();
     test_linear_paths();
     test_edge_cases();
+    test_tanh_exact();
     test_truncation();
     test_fuzz();
     return th_finish("nn");

@@ -11,7 +11,7 @@ set -euo pipefail
 headers="avloc.h avloc_dsp.h avloc_gllim.h avloc_mp.h avloc_rpca.h avloc_nn.h"
 test_file=tests/test_badinput.c
 names=$( {
-    grep -hE '^AVLOC_API' $headers | grep -oE '\bavloc_[a-z0-9_]+ *\(' | tr -d ' ('
+    grep -hE "^AVLOC_API" $headers | sed -E "s/\(.*//" | grep -oE "\bavloc_[a-z0-9_]+ *$" | tr -d " "
     # AVLOC__GF(name): instantiated once per precision
     grep -hE '^AVLOC_API.*AVLOC__GF\(avloc_[a-z0-9_]+\)' $headers |
         grep -oE 'AVLOC__GF\(avloc_[a-z0-9_]+\)' | sed -E 's/AVLOC__GF\((.*)\)/\1_f32\n\1_f64/'

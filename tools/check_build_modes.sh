@@ -19,7 +19,7 @@ CXX=${CXX:-g++}
 PY=${PY:-python3}
 OUT=${BUILD:-build}/modes
 M=tests/modes
-FLAGS="-O1 -Wall -Wextra -pedantic -Werror -I. -I$M"
+FLAGS="-O0 -Wall -Wextra -pedantic -Werror -I. -I$M"
 mkdir -p "$OUT"
 
 # compile LANG OUT.o SRC [FLAGS...]: one translation unit as C99 or C++11
