@@ -73,17 +73,21 @@
    - Selection: positions are grouped in blocks (kernel k, video frame f):
      each block keeps its best |audio| over the audio offsets that map to f,
      its best |video| over (p, q), and their argmaxes; a binary max tree over
-     the blocks gives the best atom in O(log blocks). After an update a block
-     is rescanned only if its old argmax was in the changed region, otherwise
-     only the changed region is scanned.
+     the blocks gives the best atom in O(log blocks). The update gives each
+     block's maximum over the changed region; a block whose old argmax was
+     in it is rescanned (audio) or keeps an upper bound until it reaches the
+     top of the tree (video), so the choice stays exact.
+   - Layout: the maps and tables hold all kernels side by side (kernel k in
+     lane k of each position), so an update is one contiguous stream for all
+     kernels through one SIMD-layer kernel.
 
    MEMORY (reported by avloc_mp_coder_query / avloc_mp_coder_info)
    - object: FFT plans + the cross-correlation tables
-       4 * K^2 * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
-     (K=30, La=2670, 12x12x10: 55 MB). cfg.low_memory = 1 drops the tables
+       4 * K * kp * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
+     (kp: K rounded up to a multiple of 8; K=30, La=2670, 12x12x10: 59 MB). cfg.low_memory = 1 drops the tables
      and recomputes the K rows of the selected kernel by FFT after each atom
      (K/2 + 1 small FFTs per modality and atom): slower, memory K times less.
-   - scratch per coding call: the correlation maps 4 * K * (Nr + Nf' * Hv * Wv)
+   - scratch per coding call: the correlation maps 4 * kp * (Nr + Nf' * Hv * Wv)
      bytes (Nr audio offsets, Nf' frame offsets, Hv x Wv spatial offsets),
      block maxima, the max tree and the FFT buffers.
 
