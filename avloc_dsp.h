@@ -46,7 +46,10 @@
      and for the analysis window avloc_stft_init_tables_f32 /
      avloc_binaural_plan_init_tables_f32 / avloc_gcc_init_tables_f32, take
      const tables made by tools/gen_tables.c instead of computing them with
-     double-precision libm (docs/build.md, "MCU-ready tables").
+     double-precision libm (docs/build.md, "MCU-ready tables"); with the
+     FFT roots in the window table too (its fft field) and
+     AVLOC_TABLES_ONLY defined, those calls and the features link no
+     soft-double and no double libm at all.
 */
 /* Kernel passes (avloc.h "SIMD layer"): the vector kernels, in template
    sections at the end of this file, are compiled once per SIMD set by the
@@ -276,12 +279,23 @@ AVLOC_API avloc_result avloc_window_f32(avloc_window type, int periodic, float *
    fills the frame (win_length == n_fft; always so for the binaural plan and
    GCC-PHAT), else copy them into the zero-padded window in the object's
    memory; the table must outlive the object. Its type, periodic flag and
-   length must be the configuration's (else AVLOC_ERR_PARAM). */
+   length must be the configuration's (else AVLOC_ERR_PARAM).
+   fft, when not NULL, holds the roots of the object's real FFT plans
+   (avloc_fft_tables, tools/gen_tables.c --fft N), so that init computes no
+   twiddles either (no sin/cos, no soft-double on a Cortex-M4F): the STFT
+   and the binaural plan read one, for n_fft; GCC-PHAT an array of two,
+   n_fft then n_fft * upsample. The plans are bit-identical to computed
+   ones. A table for another length or kind: AVLOC_ERR_PARAM. NULL: the
+   roots are computed, unless the build defines AVLOC_TABLES_ONLY (then
+   AVLOC_ERR_NULL), which keeps every sin/cos and pow out of the
+   *_init_tables calls so that a firmware linking only them links no
+   double-precision libm. With AVLOC_USE_FFTW3 fft is ignored. */
 typedef struct avloc_window_table {
     avloc_window type;
     int periodic;
     size_t length;
-    const float *taps; /* length values */
+    const float *taps;               /* length values */
+    const avloc_fft_tables *fft;     /* NULL, or the FFT roots (above) */
 } avloc_window_table;
 
 /* ---------------------------------------------------------------- STFT */
@@ -634,7 +648,8 @@ AVLOC_API avloc_result avloc_binaural_frames(const avloc_binaural_config *cfg, s
 AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *cfg, size_t n_samples,
                                                  size_t *scratch_bytes);
 /* A TF point is active when |sL|^2+|sR|^2 > 0 and its dB value is >= the
-   threshold (absolute, or clip max + threshold_db). Inactive points still get
+   threshold (absolute, or clip max + threshold_db; turned into a power once
+   per call in float, exact to about 1e-6 dB). Inactive points still get
    finite features (ILD uses |s|^2 + 1e-20, IPD of a zero product is (1, 0)).
    The mask is repeated over the three parts of the vector. Samples so
    large that the float spectrum overflows (|x| near FLT_MAX / n_fft) give
@@ -1015,21 +1030,27 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
     return nf;
 }
 
-/* Modelled time of one pass per element (about ns on the x86-64 core of
-   docs/benchmarks.md, AVX2 kernels; fitted to bench_fft timings of sizes
-   that isolate each radix): split radix 2/4, radix 8 (mostly the last pass), radix 3,
-   5 and 7 (3136 = 7 7 8 8 against 3200 = 5 5 4 4 8), the generic odd radix (direct DFT: linear in ip; 0.2 ip when
-   scalar, e.g. 97 points in 1.9 us, hence Rader or Bluestein for such primes). */
-static double avloc__fft_pass_cost(size_t ip)
+/* Modelled time of one pass per element, in hundredths (about ns/100 on
+   the x86-64 core of docs/benchmarks.md, AVX2 kernels; fitted to bench_fft
+   timings of sizes that isolate each radix): split radix 2/4, radix 8
+   (mostly the last pass), radix 3, 5 and 7 (3136 = 7 7 8 8 against 3200 =
+   5 5 4 4 8), the generic odd radix (direct DFT: linear in ip; 0.2 ip when
+   scalar, e.g. 97 points in 1.9 us, hence Rader or Bluestein for such
+   primes). The whole model is integer arithmetic (every term below is a
+   whole number of hundredths: n / len is an integer), so planning needs no
+   floating point at all: a Cortex-M4F init links no soft-double. */
+typedef unsigned long long avloc__fft_cost_t;
+#define AVLOC__FFT_NO_PLAN (~(avloc__fft_cost_t)0) /* a factor beyond the generic radix */
+static avloc__fft_cost_t avloc__fft_pass_cost(size_t ip)
 {
     switch (ip) {
-    case 2: return 0.06;
-    case 4: return 0.10;
-    case 8: return 0.14;
-    case 3: return 0.14;
-    case 5: return 0.20;
-    case 7: return 0.26;
-    default: return 0.1 + 0.04 * (double)ip;
+    case 2: return 6;
+    case 4: return 10;
+    case 8: return 14;
+    case 3: return 14;
+    case 5: return 20;
+    case 7: return 26;
+    default: return 10 + 4 * (avloc__fft_cost_t)ip;
     }
 }
 
@@ -1040,18 +1061,19 @@ static double avloc__fft_pass_cost(size_t ip)
    3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
    leave L1 (+0.03 per pass and element); each pass also costs a fixed 5
    (calls, loop set-up), which matters for the small Bluestein sub-plans. */
-#define AVLOC__FFT_SCALAR_X 4.0
-static double avloc__fft_cost(size_t n, size_t vw)
+#define AVLOC__FFT_SCALAR_X 4
+static avloc__fft_cost_t avloc__fft_cost(size_t n, size_t vw)
 {
     size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), k, l1 = 1;
-    double c = 0.0, mem = n > 2048 ? 0.03 : 0.0;
+    avloc__fft_cost_t c = 0, mem = n > 2048 ? 3 : 0;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
         if (ido == 1) len = l1; /* a last pass runs across k */
         v = vw > 1 ? len - len % vw : 0; /* elements of len done by vectors */
-        c += mem + avloc__fft_pass_cost(ip) * ((double)v + AVLOC__FFT_SCALAR_X * (double)(len - v)) / (double)len;
+        c += mem * (avloc__fft_cost_t)n + avloc__fft_pass_cost(ip) * ((avloc__fft_cost_t)v + AVLOC__FFT_SCALAR_X * (avloc__fft_cost_t)(len - v)) *
+                 (avloc__fft_cost_t)(n / len);
     }
-    return c * (double)n + 5.0 * (double)nf;
+    return c + 500 * (avloc__fft_cost_t)nf;
 }
 
 /* The m >= lo (m = 2^a 3^b 5^c 7^d, m <= the power of two >= lo) with the
@@ -1059,7 +1081,7 @@ static double avloc__fft_cost(size_t n, size_t vw)
 static size_t avloc__fft_fast_len(size_t lo, size_t vw)
 {
     size_t hi = 1, best, f3, f5, f7;
-    double bc;
+    avloc__fft_cost_t bc;
     while (hi < lo) hi *= 2;
     best = hi;
     bc = avloc__fft_cost(hi, vw);
@@ -1067,7 +1089,7 @@ static size_t avloc__fft_fast_len(size_t lo, size_t vw)
         for (f5 = f7; f5 < hi; f5 *= 5)
             for (f3 = f5; f3 < hi; f3 *= 3) {
                 size_t x = f3;
-                double c;
+                avloc__fft_cost_t c;
                 while (x < lo) x *= 2;
                 if (x >= hi) continue;
                 c = avloc__fft_cost(x, vw);
@@ -1229,9 +1251,9 @@ static size_t avloc__fft_vw(void)
 static size_t avloc__fft_blue_len(size_t n, size_t vw) { return avloc__fft_fast_len(2 * n - 1, vw); }
 
 /* Modelled Bluestein time: two m-point FFTs and the three pointwise products. */
-static double avloc__fft_blue_cost(size_t n, size_t m, size_t vw)
+static avloc__fft_cost_t avloc__fft_blue_cost(size_t n, size_t m, size_t vw)
 {
-    return 2.0 * avloc__fft_cost(m, vw) + 0.06 * (double)(m + 2 * n) + 10.0;
+    return 2 * avloc__fft_cost(m, vw) + 6 * (avloc__fft_cost_t)(m + 2 * n) + 1000;
 }
 
 /* e^{-2 pi i x / n}, from the exact angle in double precision. */
@@ -1331,20 +1353,20 @@ static int avloc__fft_is_prime(size_t n)
 
 /* Modelled time of direct passes; a huge value when a factor is above the
    generic radix (no direct plan). */
-static double avloc__fft_direct_cost(size_t n, size_t vw)
+static avloc__fft_cost_t avloc__fft_direct_cost(size_t n, size_t vw)
 {
     size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), i;
     for (i = 0; i < nf; i++)
-        if (f[i] > AVLOC__FFT_GMAX) return 1e300;
+        if (f[i] > AVLOC__FFT_GMAX) return AVLOC__FFT_NO_PLAN;
     return avloc__fft_cost(n, vw);
 }
 
 /* Modelled Rader time for prime n over an m-point sub-plan: two m-point
    FFTs, one pointwise product, and the input gather / output scatter
    through the generator's powers (random access: about 0.5 per element). */
-static double avloc__fft_rader_cost(size_t n, size_t m, size_t vw)
+static avloc__fft_cost_t avloc__fft_rader_cost(size_t n, size_t m, size_t vw)
 {
-    return 2.0 * avloc__fft_cost(m, vw) + 0.06 * (double)m + 0.5 * (double)(n - 1) + 10.0;
+    return 2 * avloc__fft_cost(m, vw) + 6 * (avloc__fft_cost_t)m + 50 * (avloc__fft_cost_t)(n - 1) + 1000;
 }
 
 static int avloc__fft_algo(size_t n, size_t vw, size_t *m_out);
@@ -1365,7 +1387,7 @@ static size_t avloc__fft_rader_len(size_t n, size_t vw)
    below 50). *m_out: the convolution length (0 for direct passes). */
 static int avloc__fft_algo(size_t n, size_t vw, size_t *m_out)
 {
-    double best = avloc__fft_direct_cost(n, vw), c;
+    avloc__fft_cost_t best = avloc__fft_direct_cost(n, vw), c;
     int algo = AVLOC__FFT_DIRECT;
     size_t m;
     *m_out = 0;
@@ -1374,7 +1396,7 @@ static int avloc__fft_algo(size_t n, size_t vw, size_t *m_out)
         c = avloc__fft_rader_cost(n, m, vw);
         if (c < best) { best = c; algo = AVLOC__FFT_RADER; *m_out = m; }
     }
-    if (n >= 50 || best >= 1e300) {
+    if (n >= 50 || best == AVLOC__FFT_NO_PLAN) {
         m = avloc__fft_blue_len(n, vw);
         c = avloc__fft_blue_cost(n, m, vw);
         if (c < best) { algo = AVLOC__FFT_BLUE; *m_out = m; }
@@ -1443,7 +1465,7 @@ static size_t avloc__prim_root(size_t p)
 static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *bk, avloc__fft_roots *ro)
 {
     size_t k, q = 0; /* k^2 mod 2n, kept incrementally to stay exact */
-    float sc = (float)(1.0 / (double)m);
+    float sc = 1.0f / (float)m; /* == (float)(1.0 / m) for every m <= 2^24: no soft-double */
     for (k = 0; k < n; k++) {
         chirp[k] = ro->get(ro, q, 2 * n);
         q += 2 * k + 1;
@@ -1467,7 +1489,7 @@ static void avloc__blue_init(size_t n, size_t m, avloc__cpx *chirp, avloc__cpx *
 static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk, avloc__fft_roots *ro)
 {
     size_t nn = n - 1, g = avloc__prim_root(n), q, x = 1;
-    double sc = 1.0 / (double)m;
+    const float fm = (float)m; /* kernel / m in float: one rounding, no soft-double */
     for (q = 0; q < nn; q++) {
         perm[q] = (uint32_t)x;
         x = (size_t)((unsigned long long)x * g % n);
@@ -1475,8 +1497,8 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
     for (q = 0; q < m; q++) bk[q].re = bk[q].im = 0.0f;
     for (q = 0; q < nn; q++) {
         avloc__cpx b = ro->get(ro, perm[q], n);
-        b.re = (float)(b.re * sc);
-        b.im = (float)(b.im * sc);
+        b.re /= fm;
+        b.im /= fm;
         bk[q] = b;
         if (q) bk[m - nn + q] = b;
     }
@@ -2281,8 +2303,88 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
 #define AVLOC__ILD_K 3.0102999566398120f /* 10 log10(2): dB per octave of power */
 
 #ifndef AVLOC_NO_BINAURAL
-/* One TF point in double: the reference definition, used where the float
-   path could over- or underflow (|L|^2 |R|^2 outside [1e-30, 1e30]). */
+/* log2(a/b) for positive normal floats without forming a/b (it can over- or
+   underflow): exponent difference + log2 of the mantissa ratio, brought into
+   [1/sqrt2, sqrt2] and taken as 2 atanh(s)/ln 2 with s = (ma-mb)/(ma+mb), the
+   avloc__log2f series (|error| < 1e-7). One division per point. */
+static float avloc__log2_ratio(float a, float b)
+{
+    uint32_t ua, ub;
+    int32_t e;
+    float ma, mb, s, s2;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    e = (int32_t)((ua >> 23) & 0xffu) - (int32_t)((ub >> 23) & 0xffu);
+    ua = (ua & 0x007fffffu) | 0x3f800000u;
+    ub = (ub & 0x007fffffu) | 0x3f800000u;
+    memcpy(&ma, &ua, sizeof ma);
+    memcpy(&mb, &ub, sizeof mb);
+    if (ma > 1.41421356f * mb) { mb *= 2.0f; e++; }
+    else if (mb > 1.41421356f * ma) { ma *= 2.0f; e--; }
+    s = (ma - mb) / (ma + mb);
+    s2 = s * s;
+    return (float)e + s * (2.88539008f + s2 * (0.961796694f + s2 * (0.577078016f + s2 * (0.412198583f + s2 * 0.320598898f))));
+}
+
+/* 2^k as a float, k in [-126, 127] (exact, from the exponent bits) */
+static float avloc__exp2i(int k)
+{
+    uint32_t u = (uint32_t)(k + 127) << 23;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* x * 2^k (k of any size) by exact power-of-two steps: overflows to Inf,
+   underflows through the subnormals to 0 as the product would. */
+static float avloc__ldexpf(float x, int k)
+{
+    while (k > 127) { x *= avloc__exp2i(127); k -= 127; }
+    while (k < -126) { x *= avloc__exp2i(-126); k += 126; }
+    return x * avloc__exp2i(k);
+}
+
+/* Scales the complex value z by a power of two (exactly) so that its
+   larger part lies in [1, 2), and returns the exponent e with
+   z = scaled * 2^e; zero stays zero (e = 0). */
+static int avloc__cpx_norm(avloc_complex_f32 *z)
+{
+    float m = fabsf(z->re) > fabsf(z->im) ? fabsf(z->re) : fabsf(z->im);
+    uint32_t u;
+    int e = 0, k;
+    if (m == 0.0f) return 0;
+    if (m < FLT_MIN) { /* subnormal: no exponent bits yet */
+        z->re *= avloc__exp2i(64); z->im *= avloc__exp2i(64); m *= avloc__exp2i(64);
+        e = -64;
+    }
+    memcpy(&u, &m, sizeof u);
+    k = (int)((u >> 23) & 0xffu) - 127; /* m in [2^k, 2^(k+1)) */
+    if (k > 63) { z->re *= avloc__exp2i(-64); z->im *= avloc__exp2i(-64); e += 64; k -= 64; }
+    z->re *= avloc__exp2i(-k);
+    z->im *= avloc__exp2i(-k);
+    return e + k;
+}
+
+/* |z|^2 + 1e-20 (the ILD's guard) as am * 2^*k, am a positive normal float,
+   from the scaled z (parts below 2) and its exponent e: the guard is
+   negligible (1e-50 relative) where |z|^2 >= 2^100, and there the power
+   may be beyond float range. */
+static float avloc__guarded_pow(avloc_complex_f32 z, int e, int *k)
+{
+    float p = z.re * z.re + z.im * z.im; /* [1, 8), or 0 */
+    *k = 0;
+    if (p > 0.0f && e >= 50) { *k = 2 * e; return p; }
+    return avloc__ldexpf(p, 2 * e) + 1e-20f;
+}
+
+/* One TF point where the fast path could over- or underflow (|L|^2 |R|^2
+   outside [1e-30, 1e30]), still in float: each side scaled by a power of
+   two into range (ILD and IPD do not change under that), the ILD from the
+   guarded powers as mantissa and exponent (avloc__log2_ratio + the exponent
+   difference), the power saturating at FLT_MAX. Against the double-precision
+   definition (10 log10((pr + 1e-20) / (pl + 1e-20)), R conj(L) / |R L|,
+   pl + pr): a few float ulps, about 1e-6 dB and 1e-7 (tests: 1e-3 dB and
+   1e-4 on the 1e-9 and 1e9 scaled clips). */
 #if defined(__GNUC__) || defined(__clang__)
 /* never inlined into the AVX2 kernel: there the compiler could contract it
    into FMAs and round the rare exact-path bins unlike the scalar tail */
@@ -2290,15 +2392,32 @@ __attribute__((noinline))
 #endif
 static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *ild, float *cs, float *sn, float *pw)
 {
-    double pl = (double)L.re * L.re + (double)L.im * L.im;
-    double pr = (double)R.re * R.re + (double)R.im * R.im;
-    double zr = (double)R.re * L.re + (double)R.im * L.im; /* R conj(L) */
-    double zi = (double)R.im * L.re - (double)R.re * L.im;
-    double mz = sqrt(pl * pr), p = pl + pr;
-    *ild = (float)(10.0 * log10((pr + 1e-20) / (pl + 1e-20)));
-    *cs = mz > 0.0 ? (float)(zr / mz) : 1.0f;
-    *sn = mz > 0.0 ? (float)(zi / mz) : 0.0f;
-    *pw = p < (double)FLT_MAX ? (float)p : FLT_MAX;
+    avloc_complex_f32 l = L, r = R;
+    float bad = L.re * 0.0f + L.im * 0.0f + R.re * 0.0f + R.im * 0.0f; /* NaN when a part is Inf or NaN */
+    int el, er, kl, kr;
+    float gl, gr, pl, pr, p;
+    if (bad != 0.0f) { /* an overflowed spectrum: non-finite features, which the caller refuses */
+        *ild = *cs = *sn = bad;
+        *pw = FLT_MAX;
+        return;
+    }
+    el = avloc__cpx_norm(&l);
+    er = avloc__cpx_norm(&r);
+    gl = avloc__guarded_pow(l, el, &kl);
+    gr = avloc__guarded_pow(r, er, &kr);
+    pl = l.re * l.re + l.im * l.im;
+    pr = r.re * r.re + r.im * r.im;
+    *ild = AVLOC__ILD_K * (avloc__log2_ratio(gr, gl) + (float)(kr - kl));
+    if (pl > 0.0f && pr > 0.0f) {
+        float inv = 1.0f / sqrtf(pl * pr); /* both in [1, 8) */
+        *cs = (r.re * l.re + r.im * l.im) * inv;
+        *sn = (r.im * l.re - r.re * l.im) * inv;
+    } else {
+        *cs = 1.0f;
+        *sn = 0.0f;
+    }
+    p = avloc__ldexpf(pl, 2 * el) + avloc__ldexpf(pr, 2 * er);
+    *pw = p < FLT_MAX ? p : FLT_MAX;
 }
 #endif
 
@@ -2345,6 +2464,56 @@ static void avloc__window_fill(avloc_window t, int periodic, float *w, size_t n)
         if (t == AVLOC_WINDOW_SQRT_HANN) v = sqrt(v > 0.0 ? v : 0.0);
         w[k] = (float)v;
     }
+}
+
+/* What an object's init computes when no table gives it: the window
+   (avloc__window_fill, double cos) and FFT plans with computed roots
+   (avloc_fft_init_f32, double sin/cos). The plain inits pass it; the
+   *_init_tables calls pass it for a table without FFT roots, or NULL with
+   AVLOC_TABLES_ONLY, so that nothing calling cos/sin is referenced from
+   them and a firmware's --gc-sections drops it. */
+typedef struct avloc__compute {
+    void (*window)(avloc_window t, int periodic, float *w, size_t n);
+    avloc_result (*fft)(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes);
+} avloc__compute;
+
+static avloc__compute avloc__computed(void)
+{
+    avloc__compute c;
+    c.window = avloc__window_fill;
+    c.fft = avloc_fft_init_f32;
+    return c;
+}
+
+/* What a *_init_tables call may compute: cmp (filled) or nothing */
+static const avloc__compute *avloc__tables_fallback(avloc__compute *cmp)
+{
+#ifdef AVLOC_TABLES_ONLY
+    (void)cmp;
+    return NULL;
+#else
+    *cmp = avloc__computed();
+    return cmp;
+#endif
+}
+
+/* An object's FFT plan of (n, kind): from the roots table t (made for this
+   n and kind, else AVLOC_ERR_PARAM) or computed through cmp (NULL: a
+   tables-only build given no roots, AVLOC_ERR_NULL). FFTW makes its own
+   twiddles: t is only checked there. */
+static avloc_result avloc__fft_init_from(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                         const avloc_fft_tables *t, const avloc__compute *cmp,
+                                         void *mem, size_t mem_bytes)
+{
+    if (t && (t->n != n || t->kind != kind)) return AVLOC_ERR_PARAM;
+#ifdef AVLOC_USE_FFTW3
+    (void)cmp;
+    return avloc_fft_init_f32(plan, n, kind, mem, mem_bytes);
+#else
+    if (t) return avloc_fft_init_tables_f32(plan, t, mem, mem_bytes);
+    if (!cmp) return AVLOC_ERR_NULL;
+    return cmp->fft(plan, n, kind, mem, mem_bytes);
+#endif
 }
 
 AVLOC_API avloc_result avloc_window_f32(avloc_window type, int periodic, float *w, size_t n)
@@ -2436,11 +2605,14 @@ AVLOC_API avloc_result avloc_istft_length(const avloc_stft_config *cfg, size_t n
 }
 
 /* One layout for query and init: the padded window, then the FFT plan.
-   taps: the window from a table (avloc__window_table_check'ed) or NULL; a
-   full-frame table is pointed at, not copied. */
+   win: the window (and maybe FFT roots) from a table
+   (avloc__window_table_check'ed) or NULL; a full-frame table is pointed
+   at, not copied. cmp computes what win does not give (NULL: nothing). */
 static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const avloc_stft_config *cfg,
-                                       const float *taps, size_t *scratch_bytes)
+                                       const avloc_window_table *win, const avloc__compute *cmp,
+                                       size_t *scratch_bytes)
 {
+    const float *taps = win ? win->taps : NULL;
     size_t plan_bytes = 0, fft_scratch = 0, n = cfg->n_fft;
     const int point = taps && avloc__stft_win_length(cfg) == n;
     float *w = NULL;
@@ -2463,12 +2635,13 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
         size_t wl = avloc__stft_win_length(cfg);
         size_t left = (n - wl) / 2;
         if ((!point && !w) || !pm) return AVLOC_ERR_WORKSPACE;
-        r = avloc_fft_init_f32(&s->fft, n, AVLOC_FFT_REAL, pm, plan_bytes);
+        if (!taps && !cmp) return AVLOC_ERR_NULL;
+        r = avloc__fft_init_from(&s->fft, n, AVLOC_FFT_REAL, win ? win->fft : NULL, cmp, pm, plan_bytes);
         if (r != AVLOC_OK) return r;
         if (w) {
             memset(w, 0, n * sizeof *w);
             if (taps) memcpy(w + left, taps, wl * sizeof *w);
-            else avloc__window_fill(cfg->window, cfg->periodic, w + left, wl);
+            else cmp->window(cfg->window, cfg->periodic, w + left, wl);
         }
         s->cfg = *cfg;
         s->cfg.win_length = wl; /* the stored config says what was built */
@@ -2481,16 +2654,17 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
     return AVLOC_OK;
 }
 
-/* avloc__stft_layout as an avloc_layout_fn: the config and the window
-   table's taps (NULL: computed) */
+/* avloc__stft_layout as an avloc_layout_fn: the config, the window table
+   (NULL: computed) and what init may compute */
 typedef struct avloc__stft_lcfg {
     const avloc_stft_config *cfg;
-    const float *taps;
+    const avloc_window_table *win;
+    const avloc__compute *cmp;
 } avloc__stft_lcfg;
 static avloc_result avloc__stft_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
     const avloc__stft_lcfg *c = (const avloc__stft_lcfg *)cfg;
-    return avloc__stft_layout(a, (avloc_stft_f32 *)obj, c->cfg, c->taps, scratch_bytes);
+    return avloc__stft_layout(a, (avloc_stft_f32 *)obj, c->cfg, c->win, c->cmp, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
@@ -2499,13 +2673,15 @@ AVLOC_API avloc_result avloc_stft_query_f32(const avloc_stft_config *cfg, size_t
     avloc_result r = avloc__stft_check(cfg);
     if (r != AVLOC_OK) return r;
     lc.cfg = cfg;
-    lc.taps = NULL;
+    lc.win = NULL;
+    lc.cmp = NULL;
     return avloc_layout_query(avloc__stft_layout_fn, &lc, obj_bytes, scratch_bytes);
 }
 
 /* init with the window computed (table 0) or from the table win */
 static avloc_result avloc__stft_init(avloc_stft_f32 *stft, const avloc_stft_config *cfg, int table,
-                                     const avloc_window_table *win, void *mem, size_t mem_bytes)
+                                     const avloc_window_table *win, const avloc__compute *cmp, void *mem,
+                                     size_t mem_bytes)
 {
     avloc__stft_lcfg lc;
     avloc_result r;
@@ -2516,20 +2692,23 @@ static avloc_result avloc__stft_init(avloc_stft_f32 *stft, const avloc_stft_conf
         r = avloc__window_table_check(win, cfg->window, cfg->periodic, avloc__stft_win_length(cfg));
     if (r != AVLOC_OK) return r;
     lc.cfg = cfg;
-    lc.taps = win ? win->taps : NULL;
+    lc.win = win;
+    lc.cmp = cmp;
     return avloc_layout_init(avloc__stft_layout_fn, stft, sizeof *stft, &lc, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_stft_init_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                            void *mem, size_t mem_bytes)
 {
-    return avloc__stft_init(stft, cfg, 0, NULL, mem, mem_bytes);
+    avloc__compute cmp = avloc__computed();
+    return avloc__stft_init(stft, cfg, 0, NULL, &cmp, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_stft_init_tables_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                                   const avloc_window_table *win, void *mem, size_t mem_bytes)
 {
-    return avloc__stft_init(stft, cfg, 1, win, mem, mem_bytes);
+    avloc__compute cmp;
+    return avloc__stft_init(stft, cfg, 1, win, avloc__tables_fallback(&cmp), mem, mem_bytes);
 }
 
 AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft)
@@ -3409,8 +3588,9 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     avloc_mfcc_config fc;
     avloc_result r;
     size_t ssb = 0, fb = 0, nb = c->stft.n_fft / 2 + 1;
+    avloc__compute cmp = avloc__computed();
     avloc__melspec_parts(c, &sc, &mc, &fc);
-    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, NULL, &ssb);
+    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, NULL, &cmp, &ssb);
     if (r != AVLOC_OK) return r;
     r = avloc__mel_layout(a, m ? &m->mel : NULL, &mc);
     if (r == AVLOC_OK && c->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
@@ -3727,7 +3907,7 @@ static avloc_result avloc__binaural_plan_sizes(const avloc_binaural_config *cfg,
     avloc_result r = avloc__binaural_check(cfg, &sc);
     if (r != AVLOC_OK) return r;
     avloc_arena_init(&a, NULL, 0);
-    r = avloc__stft_layout(&a, NULL, &sc, NULL, stft_scratch);
+    r = avloc__stft_layout(&a, NULL, &sc, NULL, NULL, stft_scratch);
     if (r != AVLOC_OK) return r;
     *plan_bytes = avloc_arena_needed(&a);
     return AVLOC_OK;
@@ -3789,10 +3969,11 @@ AVLOC_API avloc_result avloc_binaural_scratch_f32(const avloc_binaural_config *c
     return AVLOC_OK;
 }
 
-/* init with the window computed (table 0) or from the table win */
+/* init with the window computed (table 0) or from the table win; cmp:
+   what it may compute */
 static avloc_result avloc__binaural_plan_init(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
-                                              int table, const avloc_window_table *win, void *mem,
-                                              size_t mem_bytes)
+                                              int table, const avloc_window_table *win,
+                                              const avloc__compute *cmp, void *mem, size_t mem_bytes)
 {
     avloc_stft_config sc;
     avloc_arena a;
@@ -3804,7 +3985,7 @@ static avloc_result avloc__binaural_plan_init(avloc_binaural_plan_f32 *plan, con
     if (r == AVLOC_OK && win) r = avloc__window_table_check(win, sc.window, sc.periodic, sc.n_fft);
     if (r != AVLOC_OK) return r;
     avloc_arena_init(&a, mem, mem_bytes);
-    r = avloc__stft_layout(&a, &plan->stft, &sc, win ? win->taps : NULL, &ssb); /* WORKSPACE: mem too small */
+    r = avloc__stft_layout(&a, &plan->stft, &sc, win, cmp, &ssb); /* WORKSPACE: mem too small */
     if (r != AVLOC_OK) {
         memset(plan, 0, sizeof *plan);
         return r;
@@ -3816,7 +3997,8 @@ static avloc_result avloc__binaural_plan_init(avloc_binaural_plan_f32 *plan, con
 AVLOC_API avloc_result avloc_binaural_plan_init_f32(avloc_binaural_plan_f32 *plan, const avloc_binaural_config *cfg,
                                                     void *mem, size_t mem_bytes)
 {
-    return avloc__binaural_plan_init(plan, cfg, 0, NULL, mem, mem_bytes);
+    avloc__compute cmp = avloc__computed();
+    return avloc__binaural_plan_init(plan, cfg, 0, NULL, &cmp, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_binaural_plan_init_tables_f32(avloc_binaural_plan_f32 *plan,
@@ -3824,31 +4006,10 @@ AVLOC_API avloc_result avloc_binaural_plan_init_tables_f32(avloc_binaural_plan_f
                                                            const avloc_window_table *win, void *mem,
                                                            size_t mem_bytes)
 {
-    return avloc__binaural_plan_init(plan, cfg, 1, win, mem, mem_bytes);
+    avloc__compute cmp;
+    return avloc__binaural_plan_init(plan, cfg, 1, win, avloc__tables_fallback(&cmp), mem, mem_bytes);
 }
 
-/* log2(a/b) for positive normal floats without forming a/b (it can over- or
-   underflow): exponent difference + log2 of the mantissa ratio, brought into
-   [1/sqrt2, sqrt2] and taken as 2 atanh(s)/ln 2 with s = (ma-mb)/(ma+mb), the
-   avloc__log2f series (|error| < 1e-7). One division per point. */
-static float avloc__log2_ratio(float a, float b)
-{
-    uint32_t ua, ub;
-    int32_t e;
-    float ma, mb, s, s2;
-    memcpy(&ua, &a, sizeof ua);
-    memcpy(&ub, &b, sizeof ub);
-    e = (int32_t)((ua >> 23) & 0xffu) - (int32_t)((ub >> 23) & 0xffu);
-    ua = (ua & 0x007fffffu) | 0x3f800000u;
-    ub = (ub & 0x007fffffu) | 0x3f800000u;
-    memcpy(&ma, &ua, sizeof ma);
-    memcpy(&mb, &ub, sizeof mb);
-    if (ma > 1.41421356f * mb) { mb *= 2.0f; e++; }
-    else if (mb > 1.41421356f * ma) { ma *= 2.0f; e--; }
-    s = (ma - mb) / (ma + mb);
-    s2 = s * s;
-    return (float)e + s * (2.88539008f + s2 * (0.961796694f + s2 * (0.577078016f + s2 * (0.412198583f + s2 * 0.320598898f))));
-}
 
 /* One TF point in float; returns 0 (nothing written) where the float path
    could lose range. */
@@ -3894,17 +4055,24 @@ static size_t avloc__binaural_mask(const float *pw, size_t nb, float thr, unsign
     return cnt;
 }
 
-/* The smallest positive normal float >= x (x >= 0): "p >= it" for a float
-   power p is then exactly "p normal and (double)p >= x". Never subnormal:
-   under flush-to-zero / denormals-are-zero (what -ffast-math links in) a
-   subnormal threshold compares as 0 and silence would count as active. */
-static float avloc__pow_threshold(double x)
+/* The power ratio of db decibels, 10^(db/10), in float: one expf per
+   call and no double pow, so a target without a double FPU links no
+   soft-double for it. Within a few float ulps of the exact ratio (about
+   1e-6 dB at +-100 dB): points that close to the threshold may flip, far
+   inside the tests' 1e-3 dB. */
+static float avloc__db_ratio(float db)
 {
-    float f;
-    if (!(x <= (double)FLT_MAX)) return HUGE_VALF; /* nothing is active */
-    f = (float)x;
-    if ((double)f < x) f = nextafterf(f, HUGE_VALF);
-    return f >= FLT_MIN ? f : FLT_MIN;
+    return expf(0.230258509299404568f * db); /* ln(10) / 10 */
+}
+
+/* The threshold power for "p >= it", from x (a power, >= 0): never
+   subnormal, since under flush-to-zero / denormals-are-zero (what
+   -ffast-math links in) a subnormal threshold compares as 0 and silence
+   would count as active; beyond FLT_MAX (or NaN) nothing is active. */
+static float avloc__pow_threshold(float x)
+{
+    if (!(x <= FLT_MAX)) return HUGE_VALF;
+    return x >= FLT_MIN ? x : FLT_MIN;
 }
 
 AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_plan_f32 *plan,
@@ -3940,7 +4108,7 @@ AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_pla
     r = avloc__stft_scratch(st, sscr, st->scratch_bytes, &frame, &fscr, &fsb);
     if (r != AVLOC_OK) return r;
     /* dB threshold -> linear power: no logarithm per point */
-    if (!cfg->threshold_relative) thr = avloc__pow_threshold(pow(10.0, 0.1 * (double)cfg->threshold_db));
+    if (!cfg->threshold_relative) thr = avloc__pow_threshold(avloc__db_ratio(cfg->threshold_db));
     for (t = 0; t < nf; t++) {
         float *ft = features + t * D, *pt = cfg->threshold_relative ? pw + t * nb : pw;
         avloc__stft_gather(st, left, n_samples, t, frame);
@@ -3958,7 +4126,7 @@ AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_pla
     }
     if (cfg->threshold_relative) {
         /* clip max in dB + threshold_db, as a power */
-        thr = avloc__pow_threshold((double)pmax * pow(10.0, 0.1 * (double)cfg->threshold_db));
+        thr = avloc__pow_threshold(pmax * avloc__db_ratio(cfg->threshold_db));
         for (t = 0; t < nf; t++) active += avloc__binaural_mask(pw + t * nb, nb, thr, mask + t * D);
     }
     if (n_active) *n_active = active;
@@ -4081,8 +4249,11 @@ static avloc_result avloc__gcc_scratch(avloc_arena *a, const avloc_gcc_config *c
 
 /* taps: the window from a checked table (pointed at) or NULL (computed) */
 static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const avloc_gcc_config *c,
-                                      const float *taps, size_t *scratch_bytes)
+                                      const avloc_window_table *win, const avloc__compute *cmp,
+                                      size_t *scratch_bytes)
 {
+    const float *taps = win ? win->taps : NULL;
+    const avloc_fft_tables *ft = win ? win->fft : NULL; /* [forward, inverse] or NULL */
     size_t n_up = 0, pf = 0, sf = 0, pi = 0, si = 0;
     float *w, *fl, *fr, *corr;
     void *mf, *mi, *fscr;
@@ -4103,12 +4274,15 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     *scratch_bytes = avloc_arena_needed(&sa);
     if (!g) return AVLOC_OK;
     if ((!taps && !w) || !mf || !mi) return AVLOC_ERR_WORKSPACE;
-    if ((r = avloc_fft_init_f32(&g->fwd, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_init_f32(&g->inv, n_up, AVLOC_FFT_REAL, mi, pi)) != AVLOC_OK) {
+    if (!taps && !cmp) return AVLOC_ERR_NULL;
+    r = avloc__fft_init_from(&g->fwd, c->n_fft, AVLOC_FFT_REAL, ft, cmp, mf, pf);
+    if (r != AVLOC_OK) return r;
+    r = avloc__fft_init_from(&g->inv, n_up, AVLOC_FFT_REAL, ft ? ft + 1 : NULL, cmp, mi, pi);
+    if (r != AVLOC_OK) {
         avloc_fft_destroy_f32(&g->fwd); /* its FFTW plans, if any */
         return r;
     }
-    if (w) avloc__window_fill(c->window, 1, w, c->frame_length);
+    if (w) cmp->window(c->window, 1, w, c->frame_length);
     g->cfg = *c;
     g->window = taps ? taps : w;
     g->scratch_bytes = *scratch_bytes;
@@ -4116,15 +4290,16 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
 }
 
 /* avloc__gcc_layout (which also checks the config) as an avloc_layout_fn */
-/* (with the window table's taps, NULL: computed) */
+/* (with the window table, NULL: computed, and what init may compute) */
 typedef struct avloc__gcc_lcfg {
     const avloc_gcc_config *cfg;
-    const float *taps;
+    const avloc_window_table *win;
+    const avloc__compute *cmp;
 } avloc__gcc_lcfg;
 static avloc_result avloc__gcc_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
     const avloc__gcc_lcfg *c = (const avloc__gcc_lcfg *)cfg;
-    return avloc__gcc_layout(a, (avloc_gcc_f32 *)obj, c->cfg, c->taps, scratch_bytes);
+    return avloc__gcc_layout(a, (avloc_gcc_f32 *)obj, c->cfg, c->win, c->cmp, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
@@ -4132,13 +4307,15 @@ AVLOC_API avloc_result avloc_gcc_query_f32(const avloc_gcc_config *cfg, size_t *
     avloc__gcc_lcfg lc;
     if (!cfg) return AVLOC_ERR_NULL;
     lc.cfg = cfg;
-    lc.taps = NULL;
+    lc.win = NULL;
+    lc.cmp = NULL;
     return avloc_layout_query(avloc__gcc_layout_fn, &lc, obj_bytes, scratch_bytes);
 }
 
 /* init with the window computed (table 0) or from the table win */
 static avloc_result avloc__gcc_init(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, int table,
-                                    const avloc_window_table *win, void *mem, size_t mem_bytes)
+                                    const avloc_window_table *win, const avloc__compute *cmp, void *mem,
+                                    size_t mem_bytes)
 {
     avloc__gcc_lcfg lc;
     size_t n_up = 0;
@@ -4150,19 +4327,22 @@ static avloc_result avloc__gcc_init(avloc_gcc_f32 *g, const avloc_gcc_config *cf
         if (r != AVLOC_OK) return r;
     }
     lc.cfg = cfg;
-    lc.taps = win ? win->taps : NULL;
+    lc.win = win;
+    lc.cmp = cmp;
     return avloc_layout_init(avloc__gcc_layout_fn, g, sizeof *g, &lc, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_init_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg, void *mem, size_t mem_bytes)
 {
-    return avloc__gcc_init(g, cfg, 0, NULL, mem, mem_bytes);
+    avloc__compute cmp = avloc__computed();
+    return avloc__gcc_init(g, cfg, 0, NULL, &cmp, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_gcc_init_tables_f32(avloc_gcc_f32 *g, const avloc_gcc_config *cfg,
                                                  const avloc_window_table *win, void *mem, size_t mem_bytes)
 {
-    return avloc__gcc_init(g, cfg, 1, win, mem, mem_bytes);
+    avloc__compute cmp;
+    return avloc__gcc_init(g, cfg, 1, win, avloc__tables_fallback(&cmp), mem, mem_bytes);
 }
 
 AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g)

@@ -434,6 +434,6 @@ AVLOC_TABLE static const float tables_lr_window[400] = {
     0.0846121088f, 0.0836454183f, 0.0827918872f, 0.0820517316f, 0.0814251378f, 0.0809122622f,
     0.0805132166f, 0.0802281201f, 0.0800570324f, 0.0799999982f
 };
-AVLOC_TABLE static const avloc_window_table tables_lr_window_table = {AVLOC_WINDOW_HAMMING, 0, 400, tables_lr_window};
+AVLOC_TABLE static const avloc_window_table tables_lr_window_table = {AVLOC_WINDOW_HAMMING, 0, 400, tables_lr_window, NULL};
 
 #endif

@@ -282,6 +282,6 @@ AVLOC_TABLE static const float tables_ta_window[400] = {
     0.00615582988f, 0.00498817116f, 0.00394264935f, 0.00301952218f, 0.0022190176f, 0.00154133316f,
     0.000986635801f, 0.000555062492f, 0.000246719806f, 6.16837569e-05f
 };
-AVLOC_TABLE static const avloc_window_table tables_ta_window_table = {AVLOC_WINDOW_HANN, 1, 400, tables_ta_window};
+AVLOC_TABLE static const avloc_window_table tables_ta_window_table = {AVLOC_WINDOW_HANN, 1, 400, tables_ta_window, NULL};
 
 #endif

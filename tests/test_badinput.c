@@ -679,7 +679,7 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_init_f32(NULL, &c, mem, ob), AVLOC_ERR_NULL);
     BI(avloc_stft_init_f32(&st, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
     BI(avloc_stft_forward_f32(&st, x, n, spec, nf, scr, sb), AVLOC_ERR_STATE);
-    wt.type = AVLOC_WINDOW_HAMMING; wt.periodic = 1; wt.length = 64; wt.taps = taps;
+    wt.type = AVLOC_WINDOW_HAMMING; wt.periodic = 1; wt.length = 64; wt.taps = taps; wt.fft = NULL;
     avloc_window_f32(AVLOC_WINDOW_HAMMING, 1, taps, 64);
     BI(avloc_stft_init_tables_f32(&st, &c, NULL, mem, ob), AVLOC_ERR_NULL);
     BI(avloc_stft_init_tables_f32(&st, &c, &wt, mem, ob), AVLOC_ERR_PARAM); /* table is not the config's window */
@@ -1038,7 +1038,7 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_binaural_plan_init_f32(&plan, &bc, pmem, SHORT(pb)), AVLOC_ERR_WORKSPACE);
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_STATE);
     avloc_window_f32(AVLOC_WINDOW_HANN, 1, taps, 256);
-    wt.type = AVLOC_WINDOW_HANN; wt.periodic = 0; wt.length = 256; wt.taps = taps;
+    wt.type = AVLOC_WINDOW_HANN; wt.periodic = 0; wt.length = 256; wt.taps = taps; wt.fft = NULL;
     BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, &wt, pmem, pb), AVLOC_ERR_PARAM); /* symmetric table */
     BI(avloc_binaural_plan_init_tables_f32(&plan, &bc, NULL, pmem, pb), AVLOC_ERR_NULL);
     wt.periodic = 1;

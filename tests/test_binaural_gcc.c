@@ -271,6 +271,41 @@ static void test_binaural_extreme_levels(void)
     th_free(&la); th_free(&ra); th_free(&gf); th_free(&gp); th_free(&gq);
 }
 
+/* The exact path where float powers themselves leave the float range:
+   left x 2^40, right x 2^80 (|R|^2 near 1e52 overflows, |L|^2 |R|^2 near
+   1e80): the exact power-of-two scaling makes the ILD the unscaled one
+   plus 20 log10(2^40) dB and leaves the IPD; the unscaled features (fast
+   path) are the reference, within the extreme-level test's tolerances. */
+static void test_binaural_exact_range(void)
+{
+    th_array la = th_golden("dsp_bin_left.npy"), ra = th_golden("dsp_bin_right.npy");
+    avloc_binaural_config cfg = avloc_binaural_config_default();
+    float *L, *R, *f0, *f1;
+    size_t i, nf = 0, nf1 = 0, D = 1536, nb = 512;
+    double eild = 0.0, eipd = 0.0;
+    const double shift = 20.0 * log10(ldexp(1.0, 40));
+    if (!la.data || !ra.data) { CHECK(!"binaural goldens"); return; }
+    L = th_to_f32(&la);
+    R = th_to_f32(&ra);
+    f0 = bin_features(&cfg, L, R, la.n, &nf);
+    for (i = 0; i < la.n; i++) { L[i] = ldexpf(L[i], 40); R[i] = ldexpf(R[i], 80); }
+    f1 = bin_features(&cfg, L, R, la.n, &nf1);
+    CHECK(f0 != NULL && f1 != NULL && nf == nf1);
+    if (f0 && f1) {
+        for (i = 0; i < nf * D; i++) {
+            size_t b = i % D;
+            if (b < nb && fabs((double)f0[i]) > 60.0) continue; /* the unscaled ILD hit its 1e-20 guard */
+            if (b < nb) eild = fmax(eild, fabs((double)f1[i] - ((double)f0[i] + shift)));
+            else eipd = fmax(eipd, fabs((double)f1[i] - (double)f0[i]));
+        }
+    }
+    CHECK_MSG(eild <= 1e-3, "2^40 / 2^80 scaled input: ILD err %g dB", eild);
+    CHECK_MSG(eipd <= 1e-4, "2^40 / 2^80 scaled input: IPD err %g", eipd);
+    printf("  binaural x2^40 / x2^80 input (exact path, float): ILD err %.2e dB, IPD err %.2e\n", eild, eipd);
+    free(f0); free(f1); free(L); free(R);
+    th_free(&la); th_free(&ra);
+}
+
 /* Bin counts that are not a multiple of the vector width: the scalar tail
    computes the last bins (and all of them below the width). */
 static void test_binaural_tail(void)
@@ -516,6 +551,7 @@ int main(void)
     test_binaural_edge();
     test_binaural_plan();
     test_binaural_extreme_levels();
+    test_binaural_exact_range();
     test_binaural_tail();
     test_gcc();
     test_gcc_offgrid();

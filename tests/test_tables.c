@@ -354,6 +354,148 @@ static void tt_binaural_gcc_tables(void)
     free(mem1); free(mem2); free(scr); free(L); free(R); free(f1); free(f2); free(m1); free(m2);
 }
 
+/* The roots a real n-point plan computes, recorded here (this build's
+   vector width) into t; *w holds them (free it). 0 with FFTW (no tables). */
+static int tt_record_real(size_t n, avloc_fft_tables *t, avloc_complex_f32 **w)
+{
+    size_t pb = 0, cnt = 0;
+    void *mem;
+    *w = NULL;
+#ifdef AVLOC_USE_FFTW3
+    (void)n; (void)t; (void)pb; (void)cnt; (void)mem;
+    return 0;
+#else
+    if (avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, NULL) != AVLOC_OK || !(mem = malloc(pb))) return 0;
+    avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, NULL, 0, &cnt);
+    *w = (avloc_complex_f32 *)malloc((cnt ? cnt : 1) * sizeof **w);
+    if (*w && avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, *w, cnt, &cnt) != AVLOC_OK) { free(*w); *w = NULL; }
+    free(mem);
+    t->n = n;
+    t->kind = AVLOC_FFT_REAL;
+    t->vw = avloc_fft_tables_vw();
+    t->count = cnt;
+    t->roots = *w;
+    return *w != NULL;
+#endif
+}
+
+/* Inits object `kind` (0 STFT, 1 binaural plan, 2 GCC-PHAT) of cfg with
+   window table w in mem; obj must hold that object. */
+static avloc_result tt_init_object(int kind, void *obj, const void *cfg, const avloc_window_table *w, void *mem,
+                                   size_t pb)
+{
+    if (kind == 0) return avloc_stft_init_tables_f32((avloc_stft_f32 *)obj, (const avloc_stft_config *)cfg, w, mem, pb);
+    if (kind == 1)
+        return avloc_binaural_plan_init_tables_f32((avloc_binaural_plan_f32 *)obj, (const avloc_binaural_config *)cfg,
+                                                   w, mem, pb);
+    return avloc_gcc_init_tables_f32((avloc_gcc_f32 *)obj, (const avloc_gcc_config *)cfg, w, mem, pb);
+}
+
+/* The object made with `plain` (computed roots) and with `roots` (from
+   tables), each in mem (pb bytes) filled with the same junk, is byte for
+   byte the same, memory and struct. */
+static void tt_same_object(int kind, const void *cfg, const avloc_window_table *plain,
+                           const avloc_window_table *roots, unsigned char *mem, size_t pb, const char *what)
+{
+    union { avloc_stft_f32 s; avloc_binaural_plan_f32 b; avloc_gcc_f32 g; } o1, o2;
+    unsigned char *keep = (unsigned char *)malloc(pb);
+    memset(&o1, 0, sizeof o1);
+    memset(&o2, 0, sizeof o2);
+    memset(mem, 0x5a, pb);
+    CHECK_EQ_INT(tt_init_object(kind, &o1, cfg, plain, mem, pb), AVLOC_OK);
+    memcpy(keep, mem, pb);
+    memset(mem, 0x5a, pb);
+    CHECK_EQ_INT(tt_init_object(kind, &o2, cfg, roots, mem, pb), AVLOC_OK);
+    CHECK_MSG(memcmp(keep, mem, pb) == 0 && memcmp(&o1, &o2, sizeof o1) == 0, "%s from FFT roots differs", what);
+    free(keep);
+}
+
+/* The objects' FFT plans from roots tables (the window table's fft field):
+   the STFT, binaural plan and GCC-PHAT made in the same junk-filled memory
+   with and without the roots are byte for byte the same object, so their
+   outputs are identical; roots for another length or kind are refused. */
+static void tt_object_fft_tables(void)
+{
+    const size_t n = 4000, nfft = TABLES_TA_WINDOW_LENGTH;
+    avloc_window_table wt = tables_ta_window_table, wf;
+    avloc_fft_tables ft[2], bad;
+    avloc_complex_f32 *w0 = NULL, *w1 = NULL;
+    avloc_binaural_config bc = avloc_binaural_config_default();
+    avloc_binaural_plan_f32 p1, p2;
+    avloc_gcc_config gc = avloc_gcc_config_default();
+    avloc_gcc_f32 g2;
+    avloc_stft_config sc = avloc_stft_config_default();
+    avloc_stft_f32 s2;
+    size_t pb = 0, ob = 0, gsb = 0, tmp = 0, i;
+    unsigned seed = 5u;
+    unsigned char *mem1, *mem2;
+    if (!tt_record_real(nfft, &ft[0], &w0)) { CHECK(w0 == NULL); return; }
+    wt.fft = NULL;
+    wf = wt;
+    wf.fft = ft;
+    bc.n_fft = nfft;
+    bc.n_bins = nfft / 2;
+    CHECK_EQ_INT(avloc_binaural_plan_query_f32(&bc, &pb), AVLOC_OK);
+    sc.n_fft = nfft; sc.win_length = nfft;
+    CHECK_EQ_INT(avloc_stft_query_f32(&sc, &ob, &tmp), AVLOC_OK);
+    gc.frame_length = nfft; gc.n_fft = 512; gc.hop = 400; gc.upsample = 4;
+    CHECK_EQ_INT(avloc_gcc_query_f32(&gc, &gsb, &tmp), AVLOC_OK);
+    pb = pb > ob ? pb : ob;
+    pb = pb > gsb ? pb : gsb;
+    mem1 = (unsigned char *)malloc(pb); mem2 = (unsigned char *)malloc(pb);
+    /* binaural plan and STFT */
+    memset(mem1, 0x5a, pb); memset(mem2, 0x5a, pb);
+    CHECK_EQ_INT(avloc_binaural_plan_init_tables_f32(&p1, &bc, &wt, mem1, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_binaural_plan_init_tables_f32(&p2, &bc, &wf, mem2, pb), AVLOC_OK);
+    {   /* two buffers: the features must be bit-identical */
+        float *x = (float *)malloc(n * sizeof *x), *y = (float *)malloc(n * sizeof *y);
+        size_t nf = 0, sb = 0, D = 3 * bc.n_bins, na1 = 0, na2 = 0;
+        float *f1, *f2;
+        unsigned char *m1, *m2;
+        void *scr;
+        for (i = 0; i < n; i++) { x[i] = tt_rand(&seed) - 0.5f; y[i] = i >= 2 ? 0.7f * x[i - 2] : 0.0f; }
+        CHECK_EQ_INT(avloc_binaural_frames(&bc, n, &nf), AVLOC_OK);
+        CHECK_EQ_INT(avloc_binaural_plan_scratch_f32(&bc, n, &sb), AVLOC_OK);
+        scr = malloc(sb);
+        f1 = (float *)malloc(nf * D * sizeof *f1); f2 = (float *)malloc(nf * D * sizeof *f2);
+        m1 = (unsigned char *)malloc(nf * D); m2 = (unsigned char *)malloc(nf * D);
+        CHECK_EQ_INT(avloc_binaural_plan_features_f32(&p1, x, y, n, f1, m1, nf, &na1, scr, sb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_binaural_plan_features_f32(&p2, x, y, n, f2, m2, nf, &na2, scr, sb), AVLOC_OK);
+        CHECK_MSG(na1 == na2 && na1 > 0 && memcmp(f1, f2, nf * D * sizeof *f1) == 0 && memcmp(m1, m2, nf * D) == 0,
+                  "binaural features with FFT roots from the table differ (%zu / %zu active)", na1, na2);
+        avloc_binaural_plan_destroy_f32(&p1);
+        avloc_binaural_plan_destroy_f32(&p2);
+        free(scr); free(f1); free(f2); free(m1); free(m2); free(x); free(y);
+    }
+    /* the same memory: computed roots, then the table's, byte for byte */
+    {
+        tt_same_object(0, &sc, &wt, &wf, mem1, pb, "STFT");
+        tt_same_object(1, &bc, &wt, &wf, mem1, pb, "binaural plan");
+        /* GCC-PHAT: two tables, n_fft then n_fft * upsample */
+        CHECK(tt_record_real(gc.n_fft, &ft[0], &w1));
+        free(w0);
+        CHECK(tt_record_real(gc.n_fft * gc.upsample, &ft[1], &w0));
+        tt_same_object(2, &gc, &wt, &wf, mem1, pb, "GCC-PHAT");
+        /* refused: the tables swapped (another length), another kind */
+        bad = ft[0]; ft[0] = ft[1]; ft[1] = bad;
+        CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g2, &gc, &wf, mem1, pb), AVLOC_ERR_PARAM);
+        CHECK(g2.window == NULL);
+        CHECK_EQ_INT(avloc_stft_init_tables_f32(&s2, &sc, &wf, mem1, pb), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_binaural_plan_init_tables_f32(&p2, &bc, &wf, mem1, pb), AVLOC_ERR_PARAM);
+        CHECK(p2.stft.window == NULL);
+        bad = ft[1];
+        bad.kind = AVLOC_FFT_COMPLEX;
+        wf.fft = &bad;
+        CHECK_EQ_INT(avloc_stft_init_tables_f32(&s2, &sc, &wf, mem1, pb), AVLOC_ERR_PARAM);
+        bad = ft[0]; ft[0] = ft[1]; ft[1] = bad; /* back in order */
+        ft[1].count--; /* a short table: avloc_fft_init_tables_f32's own check */
+        wf.fft = ft;
+        CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g2, &gc, &wf, mem1, pb), AVLOC_ERR_FORMAT);
+        CHECK(g2.window == NULL);
+    }
+    free(w0); free(w1); free(mem1); free(mem2);
+}
+
 /* The plan from t and the computed plan of its n and kind, each made in mem
    (pb bytes) filled with the same junk, are byte for byte the same. */
 static void tt_fft_same_plan(const avloc_fft_tables *t, void *mem, size_t pb)
@@ -451,6 +593,7 @@ int main(void)
     for (i = 0; i < 2; i++) tt_case_run(&tt_cases[i]);
     tt_bad_tables();
     tt_binaural_gcc_tables();
+    tt_object_fft_tables();
     tt_fft_tables();
     return th_finish("tables");
 }

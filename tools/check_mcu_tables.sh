@@ -9,7 +9,8 @@
 #    program pulls them in; prints both .text sizes. Likewise an FFT plan
 #    from recorded roots (tests/modes/mcu_fft.c) links no sin/cos, and the
 #    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) no
-#    double arithmetic, against the double path (step 4 below). Skipped without
+#    double arithmetic, against the double path (step 4 below), nor the
+#    binaural plan + features with window and roots from tables (2c). Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -36,10 +37,6 @@ fi
 F="-std=c99 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb -Os -DNDEBUG
    -ffunction-sections -fdata-sections -Wall -Wextra -pedantic -Werror -I. -Itests
    --specs=nosys.specs -Wl,--gc-sections"
-# shellcheck disable=SC2086
-arm-none-eabi-gcc $F tests/modes/mcu_mel.c -o "$OUT/mel_tables.elf" -lm
-# shellcheck disable=SC2086
-arm-none-eabi-gcc $F -DMCU_COMPUTED tests/modes/mcu_mel.c -o "$OUT/mel_computed.elf" -lm
 # without_but_with PATTERN GOOD.elf BAD.elf WHAT: GOOD links no symbol
 # matching PATTERN, and BAD (built to pull them in) does, so the first
 # check can fail; WHAT names the symbols in the messages
@@ -53,36 +50,49 @@ without_but_with() {
         exit 1
     }
 }
+text_of() { arm-none-eabi-size "$1" | awk 'NR == 2 { print $1 }'; }
+# pair SRC GOOD BAD MACRO PATTERN WHAT: builds SRC as $OUT/GOOD.elf and,
+# with -DMACRO, as $OUT/BAD.elf, runs without_but_with on them and sets
+# tt and tc to their .text sizes
+pair() {
+    # shellcheck disable=SC2086
+    arm-none-eabi-gcc $F "$1" -o "$OUT/$2.elf" -lm
+    # shellcheck disable=SC2086
+    arm-none-eabi-gcc $F "-D$4" "$1" -o "$OUT/$3.elf" -lm
+    without_but_with "$5" "$OUT/$2.elf" "$OUT/$3.elf" "$6"
+    tt=$(text_of "$OUT/$2.elf")
+    tc=$(text_of "$OUT/$3.elf")
+}
 DOUBLE=' T (pow|log|log10|exp|cos|sin|tan|sqrt|atan2|__ieee754_(pow|log|log10|exp|cos|sin|sqrt|rem_pio2)|__aeabi_d[a-z0-9]*)$'
-without_but_with "$DOUBLE" "$OUT/mel_tables.elf" "$OUT/mel_computed.elf" "double-precision libm / soft-double"
-tt=$(arm-none-eabi-size "$OUT/mel_tables.elf" | awk 'NR == 2 { print $1 }')
-tc=$(arm-none-eabi-size "$OUT/mel_computed.elf" | awk 'NR == 2 { print $1 }')
+pair tests/modes/mcu_mel.c mel_tables mel_computed MCU_COMPUTED "$DOUBLE" "double-precision libm / soft-double"
 echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
 echo "  the table build links no double pow/log/cos and no __aeabi_d* helper"
 # 4. the float32 GLLiM localisation path (model as const tables, statistics,
 #    posterior: tools/m4/mcu_gllim_f32.c) links no double libm and no
 #    __aeabi_d* helper; the same program on the double path
 #    (-DMCU_DOUBLE) does
-# shellcheck disable=SC2086
-arm-none-eabi-gcc $F tools/m4/mcu_gllim_f32.c -o "$OUT/gllim_f32.elf" -lm
-# shellcheck disable=SC2086
-arm-none-eabi-gcc $F -DMCU_DOUBLE tools/m4/mcu_gllim_f32.c -o "$OUT/gllim_f64.elf" -lm
-without_but_with "$DOUBLE" "$OUT/gllim_f32.elf" "$OUT/gllim_f64.elf" "double-precision libm / soft-double"
-gf=$(arm-none-eabi-size "$OUT/gllim_f32.elf" | awk 'NR == 2 { print $1 }')
-gd=$(arm-none-eabi-size "$OUT/gllim_f64.elf" | awk 'NR == 2 { print $1 }')
-echo "  Cortex-M4 GLLiM statistics + posterior: .text $gf bytes in float32 (no __aeabi_d*, no double libm),"
-echo "  $gd bytes on the double path"
+pair tools/m4/mcu_gllim_f32.c gllim_f32 gllim_f64 MCU_DOUBLE "$DOUBLE" "double-precision libm / soft-double"
+echo "  Cortex-M4 GLLiM statistics + posterior: .text $tt bytes in float32 (no __aeabi_d*, no double libm),"
+echo "  $tc bytes on the double path"
 # 2b. an FFT plan from the recorded roots of tests/tables_fft.h
 #    (tests/modes/mcu_fft.c) links no sin/cos, the computed-init build does
-# shellcheck disable=SC2086
-arm-none-eabi-gcc $F tests/modes/mcu_fft.c -o "$OUT/fft_tables.elf" -lm
-# shellcheck disable=SC2086
-arm-none-eabi-gcc $F -DMCU_COMPUTED tests/modes/mcu_fft.c -o "$OUT/fft_computed.elf" -lm
 TRIG=' T (sin|cos|sinf|cosf|__ieee754_rem_pio2|__kernel_(sin|cos))$'
-without_but_with "$TRIG" "$OUT/fft_tables.elf" "$OUT/fft_computed.elf" "sin/cos"
-tt=$(arm-none-eabi-size "$OUT/fft_tables.elf" | awk 'NR == 2 { print $1 }')
-tc=$(arm-none-eabi-size "$OUT/fft_computed.elf" | awk 'NR == 2 { print $1 }')
+pair tests/modes/mcu_fft.c fft_tables fft_computed MCU_COMPUTED "$TRIG" "sin/cos"
 echo "  Cortex-M4 512-point real FFT: .text $tc bytes computed at init, $tt bytes from the roots table (no sin/cos)"
+# 2c. the binaural feature chain from tables (tests/modes/mcu_binaural.c:
+#    window and FFT roots from tests/tables_fft.h, AVLOC_TABLES_ONLY, float
+#    threshold and exact path) links no double libm and no __aeabi_d*
+#    helper; without AVLOC_TABLES_ONLY (-DMCU_COMPUTED) it does
+pair tests/modes/mcu_binaural.c bin_tables bin_computed MCU_COMPUTED "$DOUBLE" "double-precision libm / soft-double"
+echo "  Cortex-M4 binaural plan (512-point) + features: .text $tc bytes computing window and roots,"
+echo "  $tt bytes from tables with AVLOC_TABLES_ONLY (no __aeabi_d*, no double libm)"
+# ... and on the host (scalar kernels, as the M4's): the same features as
+# the computed plan, bit for bit; a table without roots refused
+# shellcheck disable=SC2086
+${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SIMD -DMCU_HOST_RUN \
+    tests/modes/mcu_binaural.c -o "$OUT/bin_host" -lm
+"$OUT/bin_host" || { echo "  binaural plan from tables (host run): check $? failed"; exit 1; }
+echo "  host run: features from the tables bit-identical to the computed plan's; no roots -> AVLOC_ERR_NULL"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows
@@ -94,7 +104,7 @@ arm-none-eabi-gcc $FD tests/modes/mcu_assert.c -o "$OUT/fft_assert.elf" -lm
 # shellcheck disable=SC2086
 arm-none-eabi-gcc $FD -include assert.h -DAVLOC_ASSERT=assert tests/modes/mcu_assert.c -o "$OUT/fft_newlib_assert.elf" -lm
 without_but_with "$NEWLIB_ASSERT" "$OUT/fft_assert.elf" "$OUT/fft_newlib_assert.elf" "newlib assert/printf/malloc"
-ta=$(arm-none-eabi-size "$OUT/fft_assert.elf" | awk 'NR == 2 { print $1 }')
-tn=$(arm-none-eabi-size "$OUT/fft_newlib_assert.elf" | awk 'NR == 2 { print $1 }')
+ta=$(text_of "$OUT/fft_assert.elf")
+tn=$(text_of "$OUT/fft_newlib_assert.elf")
 echo "  256-point FFT with assertions on (no NDEBUG): .text $ta bytes with the default AVLOC_ASSERT (a trap),"
 echo "  $tn bytes with newlib's assert (__assert_func, printf, malloc)"

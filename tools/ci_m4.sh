@@ -31,6 +31,15 @@ out=$(timeout 120 qemu-system-arm -M mps2-an386 -nographic -icount shift=0,sleep
     -semihosting-config enable=on,target=native -kernel "$OUT/firmware.elf" 2>&1) && rc=0 || rc=$?
 echo "$out" | sed 's/^/  /'
 [ "$rc" -eq 0 ] && echo "$out" | grep -q '^fw: PASS$' || { echo "  firmware example failed (exit $rc)"; exit 1; }
+# no soft-double and no double libm: window and FFT roots from the tables,
+# float threshold and exact path (tests/modes/mcu_binaural.c shows in
+# tools/check_mcu_tables.sh that this pattern catches them when linked)
+DOUBLE=' T (pow|log|log10|exp|cos|sin|tan|sqrt|floor|scalbn|nextafter|atan2|__ieee754_(pow|log|log10|exp|cos|sin|sqrt|rem_pio2)|__kernel_(sin|cos|rem_pio2)|__aeabi_d[a-z0-9]*|__aeabi_[a-z]*2d|__[a-z]*df[23])$'
+if arm-none-eabi-nm "$OUT/firmware.elf" | grep -E "$DOUBLE"; then
+    echo "  the firmware links the soft-double / double libm symbols above"
+    exit 1
+fi
+echo "  firmware links no __aeabi_d* helper and no double libm"
 arm-none-eabi-size -A "$OUT/firmware.elf" | awk '
     $1 == ".vectors" || $1 == ".text" || $1 == ".rodata" || $1 == ".ARM.exidx" { flash += $2 }
     $1 == ".data" { flash += $2; ram += $2 } $1 == ".bss" { ram += $2 }

@@ -31,7 +31,11 @@
    avloc_fft_init_tables_f32(&plan, &ID_fft, mem, bytes): no sin/cos on the
    target. They are recorded for the scalar kernel set (vector width 1:
    Cortex-M and AVLOC_NO_SIMD builds; init refuses them elsewhere), hence
-   AVLOC_NO_SIMD below, which changes none of the other tables. */
+   AVLOC_NO_SIMD below, which changes none of the other tables. With
+   --fft equal to --n-fft (kind real) the window table also points at them
+   (its fft field), so that the STFT and binaural-plan *_init_tables calls
+   compute no twiddles either; GCC-PHAT takes an array of two
+   avloc_fft_tables (n_fft, n_fft * upsample): run this twice and write it. */
 #define AVLOC_NO_SIMD
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
@@ -222,8 +226,12 @@ static int gt_window(FILE *f, const gt_args *a)
             gt_window_enums[a->window], a->periodic, (unsigned long)a->win_length, upper,
             (unsigned long)a->win_length);
     gt_floats(f, a->name, "window", w, a->win_length);
-    fprintf(f, "AVLOC_TABLE static const avloc_window_table %s_window_table = {%s, %d, %lu, %s_window};\n",
+    fprintf(f, "AVLOC_TABLE static const avloc_window_table %s_window_table = {%s, %d, %lu, %s_window, ",
             a->name, gt_window_enums[a->window], a->periodic, (unsigned long)a->win_length, a->name);
+    /* the FFT roots go with the window when they are the STFT's plan (real,
+       n_fft points): then the object's init computes nothing */
+    if (a->fft_n && a->fft_n == a->mel.n_fft && a->fft_kind == AVLOC_FFT_REAL) fprintf(f, "&%s_fft};\n", a->name);
+    else fputs("NULL};\n", f);
     free(w);
     return 0;
 }
@@ -286,8 +294,8 @@ int main(int argc, char **argv)
            a.name, a.name, a.name, a.name, a.name);
     if ((rc = gt_mel(stdout, &a)) != 0) return rc;
     if (a.mfcc.n_mfcc > 0 && (rc = gt_mfcc(stdout, &a)) != 0) return rc;
-    if (a.window >= 0 && (rc = gt_window(stdout, &a)) != 0) return rc;
     if (a.fft_n && (rc = gt_fft(stdout, &a)) != 0) return rc;
+    if (a.window >= 0 && (rc = gt_window(stdout, &a)) != 0) return rc;
     printf("\n#endif\n");
     return 0;
 }

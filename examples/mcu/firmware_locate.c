@@ -22,7 +22,14 @@
    on the host gave for the same signal (fw_expected, from the generator);
    the run fails when one differs by more than FW_TOL_PX pixels. Output
    (semihosting): one line per block, then the cost in instructions.
-   Build and run: tools/ci_m4.sh (docs/mcu.md). */
+   Build and run: tools/ci_m4.sh (docs/mcu.md).
+
+   Nothing is computed with double precision: the window and the FFT roots
+   come from fw_model.h's window table (its fft field), and
+   AVLOC_TABLES_ONLY keeps the library's compute-at-init fallbacks (double
+   cos/sin) out of the *_init_tables calls, so the firmware links no
+   __aeabi_d* helper and no double libm (tools/ci_m4.sh checks it). */
+#define AVLOC_TABLES_ONLY
 #define AVLOC_IMPLEMENTATION
 #include "avloc_gllim.h"
 #include <string.h>

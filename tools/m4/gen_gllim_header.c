@@ -24,7 +24,15 @@
    it from its microphone's level). The features of the whole signal with
    that configuration, their double statistics per block, and
    avloc_gllim_posterior_from_stats of the double model give the expected
-   positions. Floats are written with 10 significant digits (exact). */
+   positions. Floats are written with 10 significant digits (exact).
+
+   The window table also carries the roots of the binaural plan's real
+   n_fft-point FFT (avloc_fft_record_tables_f32), so that the firmware's
+   avloc_binaural_plan_init_tables_f32 computes no twiddles. They are made
+   for the scalar kernel set (vector width 1, a Cortex-M's), hence
+   AVLOC_NO_SIMD: the host reference below then runs the firmware's code
+   path too. */
+#define AVLOC_NO_SIMD
 #define AVLOC_IMPLEMENTATION
 #include "avloc_gllim.h"
 #define AVLOC_IO_STATIC
@@ -52,6 +60,29 @@ static void gh_floats(const char *name, const char *field, const float *x, size_
     printf("};\n");
 }
 
+/* NAME_fft: the roots a real n-point plan computes at init, as const
+   avloc_fft_tables; 0 when they cannot be recorded. */
+static int gh_fft_roots(const char *name, size_t n)
+{
+    size_t pb = 0, cnt = 0, i;
+    void *mem = NULL;
+    avloc_complex_f32 *w = NULL;
+    int ok = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, NULL) == AVLOC_OK && (mem = malloc(pb)) != NULL &&
+             avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, NULL, 0, &cnt) == AVLOC_ERR_WORKSPACE &&
+             (w = (avloc_complex_f32 *)malloc(cnt * sizeof *w)) != NULL &&
+             avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, w, cnt, &cnt) == AVLOC_OK;
+    if (ok) {
+        printf("static const avloc_complex_f32 %s_fft_roots[%lu] = {", name, (unsigned long)cnt);
+        for (i = 0; i < cnt; i++)
+            printf("%s{%.9ef, %.9ef}", i == 0 ? "\n    " : i % 3 ? ", " : ",\n    ", (double)w[i].re, (double)w[i].im);
+        printf("};\nstatic const avloc_fft_tables %s_fft = {%lu, AVLOC_FFT_REAL, %lu, %lu, %s_fft_roots};\n", name,
+               (unsigned long)n, (unsigned long)avloc_fft_tables_vw(), (unsigned long)cnt, name);
+    }
+    free(mem);
+    free(w);
+    return ok;
+}
+
 /* The model tables, the window and the two functions that use them. */
 static int gh_model(const char *name, const avloc_gllim_model_f32 *mf, const avloc_binaural_config *feat)
 {
@@ -73,8 +104,9 @@ static int gh_model(const char *name, const avloc_gllim_model_f32 *mf, const avl
     gh_floats(name, "log_sigma2", mf->log_sigma2, R * D);
     gh_floats(name, "window", win, feat->n_fft);
     free(win);
-    printf("static const avloc_window_table %s_window_table = {(avloc_window)%d, 1, %lu, %s_window};\n\n", name,
-           (int)feat->window, (unsigned long)feat->n_fft, name);
+    if (!gh_fft_roots(name, feat->n_fft)) return 0;
+    printf("static const avloc_window_table %s_window_table = {(avloc_window)%d, 1, %lu, %s_window, &%s_fft};\n\n",
+           name, (int)feat->window, (unsigned long)feat->n_fft, name, name);
     printf("/* points m at the tables above (nothing is copied) */\n"
            "static void %s_model_init(avloc_gllim_model_f32 *m)\n{\n"
            "    memset(m, 0, sizeof *m);\n"
@@ -247,7 +279,7 @@ int main(int argc, char **argv)
            "   Needs avloc_gllim.h (and <string.h>) before it. */\n",
            argv[2], argv[1]);
     printf("#ifndef %s_GLLIM_TABLES_H\n#define %s_GLLIM_TABLES_H\n", argv[2], argv[2]);
-    if (!gh_model(argv[2], &mf, &m.feat)) return gh_fail("window", NULL);
+    if (!gh_model(argv[2], &mf, &m.feat)) return gh_fail("window or FFT roots", NULL);
     if (nw) rc = gh_signal(argv[2], &m, m.feat, wavs, nw, block);
     printf("#endif\n");
     free(file); free(mmem); free(fmem);
