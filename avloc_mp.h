@@ -73,17 +73,21 @@
    - Selection: positions are grouped in blocks (kernel k, video frame f):
      each block keeps its best |audio| over the audio offsets that map to f,
      its best |video| over (p, q), and their argmaxes; a binary max tree over
-     the blocks gives the best atom in O(log blocks). After an update a block
-     is rescanned only if its old argmax was in the changed region, otherwise
-     only the changed region is scanned.
+     the blocks gives the best atom in O(log blocks). The update gives each
+     block's maximum over the changed region; a block whose old argmax was
+     in it is rescanned (audio) or keeps an upper bound until it reaches the
+     top of the tree (video), so the choice stays exact.
+   - Layout: the maps and tables hold all kernels side by side (kernel k in
+     lane k of each position), so an update is one contiguous stream for all
+     kernels through one SIMD-layer kernel.
 
    MEMORY (reported by avloc_mp_coder_query / avloc_mp_coder_info)
    - object: FFT plans + the cross-correlation tables
-       4 * K^2 * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
-     (K=30, La=2670, 12x12x10: 55 MB). cfg.low_memory = 1 drops the tables
+       4 * K * kp * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
+     (kp: K rounded up to a multiple of 8; K=30, La=2670, 12x12x10: 59 MB). cfg.low_memory = 1 drops the tables
      and recomputes the K rows of the selected kernel by FFT after each atom
      (K/2 + 1 small FFTs per modality and atom): slower, memory K times less.
-   - scratch per coding call: the correlation maps 4 * K * (Nr + Nf' * Hv * Wv)
+   - scratch per coding call: the correlation maps 4 * kp * (Nr + Nf' * Hv * Wv)
      bytes (Nr audio offsets, Nf' frame offsets, Hv x Wv spatial offsets),
      block maxima, the max tree and the FFT buffers.
 
@@ -103,6 +107,17 @@
    All entry points validate their input (AVLOC_ERR_NULL, _SIZE, _PARAM,
    _NONFINITE, _WORKSPACE) and never allocate.
 */
+/* Kernel passes (avloc.h "SIMD layer"): the update kernels of the fast
+   coder, in the template section at the end of this file, are compiled once
+   per SIMD set by the core's per-set driver, which re-includes this file by
+   the name AVLOC_MP_FILE ("avloc_mp.h", next to avloc.h; define it as
+   "path/to/it.h" after a rename; tools/amalgamate.py pre-defines it). */
+#ifndef AVLOC_MP_FILE
+#define AVLOC_MP_FILE "avloc_mp.h"
+#endif
+#define AVLOC__VPASS_MP 80 /* pass ids of this module: 80..95 */
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_MP_H
 #define AVLOC_MP_H
 
@@ -175,10 +190,11 @@ typedef struct avloc_mp_coder {
     size_t n_off, n_fr;      /* audio offsets Nr, frame offsets Nf' */
     size_t hv, wv;           /* spatial offsets */
     size_t lag_a, lag_v;     /* lags per table row: 2La-1, (2T-1)(2H-1)(2W-1) */
+    size_t kp;               /* lanes: K rounded up to a multiple of 8 (kernel k in lane k) */
     size_t grid[4][3];       /* FFT sizes: audio pass, video pass, audio table, video table */
     avloc_fft_f32 plan[4][3];
-    float *xc_audio;         /* [K][K][lag_a] or NULL (low memory) */
-    float *xc_video;         /* [K][K][lag_v] or NULL */
+    float *xc_audio;         /* [K][lag_a][kp] or NULL (low memory): [j][d][k] = <T_0 phi_j, T_d phi_k> */
+    float *xc_video;         /* [K][lag_v][kp] or NULL */
     const float *dict_audio; /* set by set_dict (caller memory, kept alive) */
     const float *dict_video;
     size_t table_bytes;      /* bytes of the tables (0 when low_memory) */
@@ -338,6 +354,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
 #include <string.h>
 
 #define AVLOC__MP_MAGIC 0x4d50u /* "MP" */
+#define AVLOC__MP_LANES 8       /* the maps' and tables' kernel lanes come in multiples of this */
 
 AVLOC_API avloc_mp_config avloc_mp_config_default(void)
 {
@@ -630,17 +647,17 @@ static void avloc__mp_load(avloc_complex_f32 *g, const size_t *n, const float *h
         }
 }
 
-/* Valid correlations out[u] = sum_i x[u+i] h[i] (u in the box nout) of a real
-   signal whose spectrum X is given with two real kernels h1, h2 (h2 may be
-   NULL) of size nh, by one complex transform: with B = FFT(h1 - i h2),
+/* Valid correlations out[u * es] = sum_i x[u+i] h[i] (u in the box nout,
+   es: the output's element stride, the coder's lanes) of a real signal
+   whose spectrum X is given with two real kernels h1, h2 (h2 may be NULL;
+   its output is out1 + 1) of size nh, by one complex transform: with B = FFT(h1 - i h2),
    IFFT(X conj(B)) = (x corr h1) + i (x corr h2) because x, h1, h2 are real.
    The grid must be at least as large as nout + nh - 1 on each axis, so the
    circular correlation equals the linear one on the box. */
 static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t *n,
                                         const avloc_complex_f32 *X, avloc_complex_f32 *Y,
                                         const float *h1, const float *h2, const size_t *nh,
-                                        float *out1, float *out2, const size_t *nout,
-                                        const avloc__mp_work *w)
+                                        float *out1, size_t es, const size_t *nout, const avloc__mp_work *w)
 {
     static const size_t zero[3] = {0, 0, 0};
     size_t i, j, l, total = n[0] * n[1] * n[2];
@@ -658,27 +675,31 @@ static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t 
         for (j = 0; j < nout[1]; j++) {
             const avloc_complex_f32 *src = Y + (i * n[1] + j) * n[2];
             size_t o = (i * nout[1] + j) * nout[2];
-            for (l = 0; l < nout[2]; l++) out1[o + l] = src[l].re;
-            if (out2)
-                for (l = 0; l < nout[2]; l++) out2[o + l] = src[l].im;
+            if (h2) /* both lanes of a position in one pass over the map */
+                for (l = 0; l < nout[2]; l++) {
+                    out1[(o + l) * es] = src[l].re;
+                    out1[(o + l) * es + 1] = src[l].im;
+                }
+            else
+                for (l = 0; l < nout[2]; l++) out1[(o + l) * es] = src[l].re;
         }
     return AVLOC_OK;
 }
 
 /* Correlate the spectrum X with every kernel of one modality (two per
-   transform): out + k * out_stride receives kernel k's box. */
+   transform): kernel k's box goes to lane k of out, out[u * es + k]. */
 static avloc_result avloc__mp_corr_all(const avloc_fft_f32 *plan, const size_t *n,
                                        const avloc_complex_f32 *X, avloc_complex_f32 *Y,
                                        const float *kern, size_t K, const size_t *nh,
-                                       float *out, size_t out_stride, const size_t *nout,
+                                       float *out, size_t es, const size_t *nout,
                                        const avloc__mp_work *w)
 {
     size_t k, kn = nh[0] * nh[1] * nh[2];
     avloc_result r = AVLOC_OK;
     for (k = 0; k < K && r == AVLOC_OK; k += 2) {
         int two = k + 1 < K;
-        r = avloc__mp_corr_pair(plan, n, X, Y, kern + k * kn, two ? kern + (k + 1) * kn : NULL, nh,
-                                out + k * out_stride, two ? out + (k + 1) * out_stride : NULL, nout, w);
+        r = avloc__mp_corr_pair(plan, n, X, Y, kern + k * kn, two ? kern + (k + 1) * kn : NULL, nh, out + k, es,
+                                nout, w);
     }
     return r;
 }
@@ -690,8 +711,12 @@ enum { AVLOC__MP_GA = 0, AVLOC__MP_GV = 1, AVLOC__MP_GXA = 2, AVLOC__MP_GXV = 3 
 
 /* Per-call scratch of the fast coder (and of set_dict). */
 typedef struct avloc__mp_scr {
-    float *A;          /* [K][Nr] audio inner products */
-    float *V;          /* [K][Nf'][Hv][Wv] video inner products */
+    float *A;          /* [Nr][kp] audio inner products, kernel k in lane k */
+    float *V;          /* [Nf'][Hv][Wv][kp] video inner products */
+    float *mx;         /* [2 kp] per-lane maxima of a region, of a block rescan */
+    float *ix;         /* [2 kp] their positions (uint32 bits: avloc__mp_tag) */
+    unsigned char *need; /* [kp] lanes whose block needs a rescan */
+    unsigned char *stale; /* [K*Nf'] 1: bv is only an upper bound of the block's best |V| (iv unknown) */
     float *ba, *bv;    /* [K*Nf'] block best |A| (-1 if empty) and best |V| */
     size_t *ia, *iv;   /* argmaxes: audio offset n; p*Wv + q */
     float *bs;         /* [K*Nf'] block score */
@@ -708,7 +733,7 @@ static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; 
 static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv, na;
     for (i = 0; i < 4; i++) {
         size_t g = avloc__mp_grid_size(c->grid[i]);
         if (g > gmax) gmax = g;
@@ -717,11 +742,17 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
             if (c->plan[i][j].scratch_bytes > fsb) fsb = c->plan[i][j].scratch_bytes;
         }
     }
-    if (!avloc_size_mul(c->n_fr, c->hv * c->wv, &nv) || !avloc_size_mul(nv, K, &nv)) return AVLOC_ERR_OVERFLOW;
+    if (!avloc_size_mul(c->n_fr, c->hv * c->wv, &nv) || !avloc_size_mul(nv, c->kp, &nv) ||
+        !avloc_size_mul(c->n_off, c->kp, &na))
+        return AVLOC_ERR_OVERFLOW;
     s->P = 1;
     while (s->P < nb) s->P *= 2;
-    s->A = AVLOC_PUSH(a, float, K * c->n_off);
+    s->A = AVLOC_PUSH(a, float, na);
     s->V = AVLOC_PUSH(a, float, nv);
+    s->mx = AVLOC_PUSH(a, float, 2 * c->kp);
+    s->ix = AVLOC_PUSH(a, float, 2 * c->kp);
+    s->need = AVLOC_PUSH(a, unsigned char, c->kp);
+    s->stale = AVLOC_PUSH(a, unsigned char, nb);
     s->ba = AVLOC_PUSH(a, float, nb);
     s->bv = AVLOC_PUSH(a, float, nb);
     s->bs = AVLOC_PUSH(a, float, nb);
@@ -731,8 +762,8 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
     s->fstart = AVLOC_PUSH(a, size_t, c->n_fr + 1);
     s->xa = s->xv = NULL;
     if (cfg->low_memory) {
-        s->xa = AVLOC_PUSH(a, float, K * c->lag_a);
-        s->xv = AVLOC_PUSH(a, float, K * c->lag_v);
+        s->xa = AVLOC_PUSH(a, float, c->kp * c->lag_a);
+        s->xv = AVLOC_PUSH(a, float, c->kp * c->lag_v);
     }
     s->X = AVLOC_PUSH(a, avloc_complex_f32, gmax);
     s->Y = AVLOC_PUSH(a, avloc_complex_f32, gmax);
@@ -756,6 +787,8 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     if ((r = avloc_mp_positions(cfg, &c->n_off, &c->n_fr)) != AVLOC_OK) return r;
     c->hv = cfg->height - H + 1;
     c->wv = cfg->width - W + 1;
+    c->kp = (K + AVLOC__MP_LANES - 1) / AVLOC__MP_LANES * AVLOC__MP_LANES;
+    if (!avloc_size_mul(c->hv, c->wv, &i) || i > 0x7fffffffu) return AVLOC_ERR_SIZE; /* positions per frame: 31 bits */
     c->lag_a = 2 * cfg->audio_len - 1;
     c->lag_v = (2 * T - 1) * (2 * H - 1) * (2 * W - 1);
     /* grids: valid outputs + kernel - 1 on each axis (see corr_pair) */
@@ -787,7 +820,8 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     c->table_bytes = 0;
     if (!cfg->low_memory) {
         size_t na, nv;
-        if (!avloc_size_mul(K * K, c->lag_a, &na) || !avloc_size_mul(K * K, c->lag_v, &nv))
+        if (!avloc_size_mul(K, c->kp, &na) || !avloc_size_mul(na, c->lag_a, &na) || !avloc_size_mul(K, c->kp, &nv) ||
+            !avloc_size_mul(nv, c->lag_v, &nv))
             return AVLOC_ERR_OVERFLOW;
         c->xc_audio = AVLOC_PUSH(a, float, na);
         c->xc_video = AVLOC_PUSH(a, float, nv);
@@ -843,7 +877,8 @@ static avloc_result avloc__mp_scratch(const avloc_mp_coder *c, void *scratch, si
     return avloc__mp_scratch_layout(&a, c, s);
 }
 
-/* Rows [k][lag] of <T_0 phi_j, T_d phi_k> for every k, both modalities:
+/* Rows [lag][k] of <T_0 phi_j, T_d phi_k> for every k (lane k; the lanes
+   from K to kp are left as they are: zero them once), both modalities:
    the correlation of phi_j, zero-padded by kernel-1 on each side, with phi_k;
    lag d (per axis, -(n-1)..n-1) is stored at d + n - 1. */
 static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *da, const float *dv,
@@ -861,12 +896,12 @@ static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *d
     outv[0] = 2 * T - 1; outv[1] = 2 * H - 1; outv[2] = 2 * W - 1;
     avloc__mp_load(s->X, ga, da + j * La, NULL, 0.0f, nha, offa);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, s->X, s->Y, da, cfg->kernels, nha, xa, c->lag_a,
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, s->X, s->Y, da, cfg->kernels, nha, xa, c->kp,
                                 outa, &s->w)) != AVLOC_OK)
         return r;
     avloc__mp_load(s->X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
-    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, s->X, s->Y, dv, cfg->kernels, nhv, xv, c->lag_v,
+    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, s->X, s->Y, dv, cfg->kernels, nhv, xv, c->kp,
                               outv, &s->w);
 }
 
@@ -882,9 +917,11 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
     K = c->cfg.kernels;
     if (!c->cfg.low_memory) {
         if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
+        memset(c->xc_audio, 0, K * c->kp * c->lag_a * sizeof(float)); /* the padding lanes */
+        memset(c->xc_video, 0, K * c->kp * c->lag_v * sizeof(float));
         for (j = 0; j < K; j++)
-            if ((r = avloc__mp_xcorr_rows(c, dict->audio, dict->video, j, c->xc_audio + j * K * c->lag_a,
-                                          c->xc_video + j * K * c->lag_v, &s)) != AVLOC_OK)
+            if ((r = avloc__mp_xcorr_rows(c, dict->audio, dict->video, j, c->xc_audio + j * c->kp * c->lag_a,
+                                          c->xc_video + j * c->kp * c->lag_v, &s)) != AVLOC_OK)
                 return r;
     }
     c->dict_audio = dict->audio;
@@ -892,70 +929,109 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
     return AVLOC_OK;
 }
 
-#ifdef __cplusplus
-#define AVLOC__MP_RESTRICT __restrict
-#else
-#define AVLOC__MP_RESTRICT restrict
-#endif
 
-/* y -= a x: the hot loop of the update (restrict lets it vectorise). */
-static void avloc__mp_axpy(float *AVLOC__MP_RESTRICT y, const float *AVLOC__MP_RESTRICT x, float a, size_t n)
+/* The update's loops are written once against the SIMD layer (template
+   section at the end of this file; compilers do not vectorise them at -O2)
+   and compiled here per set; AVLOC__VCALL runs the one this CPU has, the
+   scalar loops finish (and are all that runs with AVLOC_NO_SIMD). */
+#define AVLOC__VPASS AVLOC__VPASS_MP
+#define AVLOC__VFILE AVLOC_MP_FILE
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VFILE
+#undef AVLOC__VPASS
+
+/* The maps and tables hold the K kernels side by side, kernel k in lane k of
+   each position (kp lanes): an update is then one long contiguous stream
+   (a region's rows of positions, all kernels) instead of K x rows of a few
+   values, and the per-kernel block maxima come out of the same pass.
+   avloc__mp_lanes: over n positions of kp lanes (y[j kp + l]; x likewise,
+   NULL: scan only), y -= c x, then per lane l, where |y| > mx[l]:
+   mx[l] = |y|, ix[l] = tag + j (a uint32 in a float's bits). Positions are
+   visited in increasing order and only a strictly larger value replaces
+   the maximum, so ix holds the lowest position of it (the tie rule). */
+static void avloc__mp_set_tag(float *ix, uint32_t t) { memcpy(ix, &t, sizeof t); }
+static size_t avloc__mp_tag(const float *ix) { uint32_t t; memcpy(&t, ix, sizeof t); return t; }
+
+static void avloc__mp_lanes(float *y, const float *x, float c, size_t n, size_t kp, float *mx, float *ix,
+                            uint32_t tag)
 {
-    size_t i;
-    for (i = 0; i < n; i++) y[i] -= a * x[i];
+    size_t j, l;
+    if (AVLOC__VCALL(avloc__mp_vk_lanes, (y, x, c, n, kp, mx, ix, (int32_t)tag), 0)) return;
+    for (j = 0; j < n; j++)
+        for (l = 0; l < kp; l++) {
+            float v = y[j * kp + l];
+            if (x) y[j * kp + l] = v = v - c * x[j * kp + l];
+            if (fabsf(v) > mx[l]) {
+                mx[l] = fabsf(v);
+                avloc__mp_set_tag(ix + l, tag + (uint32_t)j);
+            }
+        }
 }
 
-/* max |x[i]| over n values, as a plain reduction that vectorises. */
-static float avloc__mp_maxabs(const float *x, size_t n)
+static void avloc__mp_lanes_reset(float *mx, float *ix, size_t kp)
 {
-    float m = 0.0f;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        float v = fabsf(x[i]);
-        m = v > m ? v : m;
+    size_t l;
+    for (l = 0; l < kp; l++) {
+        mx[l] = -1.0f;
+        avloc__mp_set_tag(ix + l, 0);
     }
-    return m;
 }
 
-/* Lowest-index max of |x| over rows [r0,r1) x columns [c0,c1) of a row-major
-   array with `stride` columns; *best = -1 when the region is empty. */
-static void avloc__mp_absmax(const float *x, size_t stride, size_t r0, size_t r1, size_t c0, size_t c1,
-                             float *best, size_t *arg)
+/* Per-lane best |A| and its audio offset over offsets [b0,b1) (a block). */
+static void avloc__mp_scan_audio(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t b0, size_t b1,
+                                 float *mx, float *ix)
 {
-    size_t i, j;
-    float b = -1.0f;
-    size_t at = 0;
-    /* two passes: the maximum by a vectorised reduction, then its first index */
-    for (i = r0; i < r1; i++) {
-        float m = avloc__mp_maxabs(x + i * stride + c0, c1 - c0);
-        if (c1 > c0 && m > b) { b = m; at = i; }
-    }
-    if (b >= 0) {
-        const float *row = x + at * stride;
-        for (j = c0; j < c1 && fabsf(row[j]) != b; j++) {}
-        at = at * stride + j;
-    }
-    *best = b;
-    *arg = at;
+    avloc__mp_lanes_reset(mx, ix, c->kp);
+    avloc__mp_lanes(s->A + b0 * c->kp, NULL, 0.0f, b1 - b0, c->kp, mx, ix, (uint32_t)b0);
 }
 
-/* A block's best after values in the region changed: rescan the whole block
-   (rows [0,nr) x columns [b0,b1)) if the old argmax is in the region, else
-   compare the region's best with the old one (lower index wins a tie). */
-static void avloc__mp_refresh(const float *x, size_t stride, size_t nr, size_t b0, size_t b1,
-                              size_t r0, size_t r1, size_t c0, size_t c1, float *best, size_t *arg)
+/* Per-lane best |V| and its position p * Wv + q over frame offset f. */
+static void avloc__mp_scan_video(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t f, float *mx, float *ix)
 {
-    size_t ar = *arg / stride, ac = *arg % stride, at;
-    float m;
-    if (*best < 0 || (ar >= r0 && ar < r1 && ac >= c0 && ac < c1)) {
-        avloc__mp_absmax(x, stride, 0, nr, b0, b1, best, arg);
-        return;
+    size_t p;
+    avloc__mp_lanes_reset(mx, ix, c->kp);
+    for (p = 0; p < c->hv; p++)
+        avloc__mp_lanes(s->V + (f * c->hv + p) * c->wv * c->kp, NULL, 0.0f, c->wv, c->kp, mx, ix,
+                        (uint32_t)(p * c->wv));
+}
+
+/* Block (kernel k) after the values of a region changed, given the region's
+   new max m and its first position at (from the update): the whole block
+   changed: they are its best; the old argmax is in the region: returns 1
+   (the block must be rescanned); otherwise the old best still holds outside
+   the region and is compared with the region's (lower position wins a tie). */
+static int avloc__mp_merge(float m, size_t at, int whole, int old_inside, float *best, size_t *arg)
+{
+    if (whole) {
+        *best = m;
+        *arg = at;
+        return 0;
     }
-    avloc__mp_absmax(x, stride, r0, r1, c0, c1, &m, &at);
+    if (*best < 0 || old_inside) return 1;
     if (m > *best || (m == *best && at < *arg)) {
         *best = m;
         *arg = at;
     }
+    return 0;
+}
+
+/* The blocks (k, f) that need a rescan (s->need) take their best from a
+   per-lane scan (mx, ix of the second half of s->mx / s->ix). */
+static void avloc__mp_apply_rescan(const avloc_mp_coder *c, avloc__mp_scr *s, size_t f, int video)
+{
+    size_t k, nf = c->n_fr, K = c->cfg.kernels;
+    const float *mx = s->mx + c->kp, *ix = s->ix + c->kp;
+    for (k = 0; k < K; k++)
+        if (s->need[k]) {
+            size_t b = k * nf + f;
+            if (video) {
+                s->bv[b] = mx[k];
+                s->iv[b] = avloc__mp_tag(ix + k);
+            } else {
+                s->ba[b] = mx[k];
+                s->ia[b] = avloc__mp_tag(ix + k);
+            }
+        }
 }
 
 /* Max tree over blocks: node holds the index of the better child (higher
@@ -973,14 +1049,20 @@ static float avloc__mp_block_score(const avloc__mp_scr *s, size_t b, int product
     return product ? s->ba[b] * s->bv[b] : s->ba[b] + s->bv[b];
 }
 
-static void avloc__mp_leaf(avloc__mp_scr *s, size_t nb, size_t b, int product)
+/* New scores of blocks [b0,b1) and their ancestors, level by level (the
+   ancestors of a range are a range: each node once, not once per leaf). */
+static void avloc__mp_leaves(avloc__mp_scr *s, size_t nb, size_t b0, size_t b1, int product)
 {
-    size_t i = (s->P + b) / 2;
-    s->bs[b] = avloc__mp_block_score(s, b, product);
-    while (i >= 1) {
-        size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
-        s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
-        i /= 2;
+    size_t b, i, lo = (s->P + b0) / 2, hi = (s->P + b1 - 1) / 2;
+    if (b0 >= b1) return;
+    for (b = b0; b < b1; b++) s->bs[b] = avloc__mp_block_score(s, b, product);
+    while (lo >= 1) {
+        for (i = lo; i <= hi; i++) {
+            size_t l = s->tree[2 * i], r = s->tree[2 * i + 1];
+            s->tree[i] = avloc__mp_better(s, nb, l, r) ? l : r;
+        }
+        lo /= 2;
+        hi /= 2;
     }
 }
 
@@ -1016,12 +1098,16 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero);
     }
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GA], ga, s->X, s->Y, c->dict_audio, K, nha, s->A, c->n_off,
+    if (c->kp > K) { /* the padding lanes: zero, updated by zero table lanes */
+        memset(s->A, 0, c->n_off * c->kp * sizeof *s->A);
+        memset(s->V, 0, nf * hw * c->kp * sizeof *s->V);
+    }
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GA], ga, s->X, s->Y, c->dict_audio, K, nha, s->A, c->kp,
                                 outa, &s->w)) != AVLOC_OK)
         return r;
     avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, nf * hw,
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, c->kp,
                                 outv, &s->w)) != AVLOC_OK)
         return r;
     /* frame offset of each audio offset, as a table of block starts */
@@ -1029,54 +1115,119 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         while (n < c->n_off && avloc_mp_frame_of(cfg, n) < f) n++;
         s->fstart[f] = n;
     }
-    for (k = 0; k < K; k++)
-        for (f = 0; f < nf; f++) {
-            size_t b = k * nf + f;
-            avloc__mp_absmax(s->A + k * c->n_off, c->n_off, 0, 1, s->fstart[f], s->fstart[f + 1], &s->ba[b], &s->ia[b]);
-            avloc__mp_absmax(s->V + b * hw, c->wv, 0, c->hv, 0, c->wv, &s->bv[b], &s->iv[b]);
-        }
+    memset(s->stale, 0, K * nf);
+    for (f = 0; f < nf; f++) {
+        memset(s->need, 1, c->kp);
+        avloc__mp_scan_audio(c, s, s->fstart[f], s->fstart[f + 1], s->mx + c->kp, s->ix + c->kp);
+        avloc__mp_apply_rescan(c, s, f, 0);
+        avloc__mp_scan_video(c, s, f, s->mx + c->kp, s->ix + c->kp);
+        avloc__mp_apply_rescan(c, s, f, 1);
+        for (k = 0; k < K; k++)
+            if (s->fstart[f] == s->fstart[f + 1]) s->ba[k * nf + f] = -1.0f; /* no audio offset maps to f */
+    }
     avloc__mp_build_tree(s, K * nf, cfg->product_score);
     return AVLOC_OK;
 }
 
 /* Coefficient-domain update after atom `at`: only inner products whose
-   support overlaps the atom change, by -c times a table row. */
+   support overlaps the atom change, by -c times a table row (xa: [lag][kp],
+   xv: [lag_t][lag_p][lag_q][kp] of the atom's kernel), all kernels at once;
+   block by block (audio: the offsets of one frame offset; video: one frame
+   offset), the update gives each kernel's new maximum in the changed region. */
+static void avloc__mp_update_audio(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xa,
+                                   avloc__mp_scr *s)
+{
+    size_t La = c->cfg.audio_len, kp = c->kp, nf = c->n_fr, K = c->cfg.kernels, f, k;
+    size_t lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
+    size_t hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
+    size_t fa0 = avloc_mp_frame_of(&c->cfg, lo), fa1 = avloc_mp_frame_of(&c->cfg, hi - 1) + 1;
+    for (f = fa0; f < fa1; f++) {
+        size_t b0 = s->fstart[f], b1 = s->fstart[f + 1], r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
+        int any = 0;
+        if (r0 >= r1) continue;
+        avloc__mp_lanes_reset(s->mx, s->ix, kp);
+        avloc__mp_lanes(s->A + r0 * kp, xa + (r0 + La - 1 - at->offset) * kp, at->ca, r1 - r0, kp, s->mx, s->ix,
+                        (uint32_t)r0);
+        for (k = 0; k < K; k++) {
+            size_t b = k * nf + f;
+            s->need[k] = (unsigned char)avloc__mp_merge(s->mx[k], avloc__mp_tag(s->ix + k), r0 == b0 && r1 == b1,
+                                                        s->ia[b] >= r0 && s->ia[b] < r1, &s->ba[b], &s->ia[b]);
+            any |= s->need[k];
+        }
+        if (any) {
+            avloc__mp_scan_audio(c, s, b0, b1, s->mx + kp, s->ix + kp);
+            avloc__mp_apply_rescan(c, s, f, 0);
+        }
+    }
+}
+
+/* Exact video bests of the stale blocks of frame offset f (all lanes of
+   the frame are scanned: they share its memory); their scores in the tree. */
+static void avloc__mp_resolve_video(const avloc_mp_coder *c, avloc__mp_scr *s, size_t f)
+{
+    size_t k, K = c->cfg.kernels, nf = c->n_fr;
+    avloc__mp_scan_video(c, s, f, s->mx + c->kp, s->ix + c->kp);
+    for (k = 0; k < K; k++) s->need[k] = s->stale[k * nf + f];
+    avloc__mp_apply_rescan(c, s, f, 1);
+    for (k = 0; k < K; k++)
+        if (s->need[k]) {
+            s->stale[k * nf + f] = 0;
+            avloc__mp_leaves(s, K * nf, k * nf + f, k * nf + f + 1, c->cfg.product_score);
+        }
+}
+
+/* Video blocks whose old argmax is in the changed region are not rescanned
+   here (that was most of the update's time): their best becomes an upper
+   bound, max(region's new max, old best) (the values outside the region did
+   not change and were <= the old best), flagged stale. A stale block is
+   resolved (rescanned) only when its bound reaches the top of the max tree
+   (avloc_mp_code_f32), so the tree's choice is exact: every other block's
+   best is <= its score there. */
+static void avloc__mp_update_video(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xv,
+                                   avloc__mp_scr *s)
+{
+    const avloc_mp_config *cfg = &c->cfg;
+    size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, K = cfg->kernels;
+    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, f, p, k;
+    size_t flo = at->frame + 1 >= T ? at->frame + 1 - T : 0, fhi = at->frame + T < nf ? at->frame + T : nf;
+    size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
+    size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
+    int whole = plo == 0 && phi == c->hv && qlo == 0 && qhi == wv;
+    for (f = flo; f < fhi; f++) {
+        const float *rowv = xv + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1) * kp;
+        avloc__mp_lanes_reset(s->mx, s->ix, kp);
+        for (p = plo; p < phi; p++)
+            avloc__mp_lanes(s->V + ((f * c->hv + p) * wv + qlo) * kp,
+                            rowv + ((p + H - 1 - at->row) * (2 * W - 1) + qlo + W - 1 - at->col) * kp, at->cv,
+                            qhi - qlo, kp, s->mx, s->ix, (uint32_t)(p * wv + qlo));
+        for (k = 0; k < K; k++) { /* no rescan here: see the comment above */
+            size_t b = k * nf + f, ar = s->iv[b] / wv, ac = s->iv[b] % wv;
+            int inside = s->stale[b] || (ar >= plo && ar < phi && ac >= qlo && ac < qhi);
+            float old = s->bv[b];
+            if (avloc__mp_merge(s->mx[k], avloc__mp_tag(s->ix + k), whole, inside, &s->bv[b], &s->iv[b])) {
+                s->stale[b] = 1; /* the rest of the block is <= the old best (bound) */
+                s->bv[b] = s->mx[k] > old ? s->mx[k] : old;
+            } else {
+                s->stale[b] = 0;
+            }
+        }
+    }
+}
+
 static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xa,
                              const float *xv, avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, La = cfg->audio_len, T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w;
-    size_t nf = c->n_fr, hw = c->hv * c->wv, wv = c->wv;
+    size_t K = cfg->kernels, La = cfg->audio_len, T = cfg->kernel_t, nf = c->n_fr, k;
     size_t lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
     size_t hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
     size_t flo = at->frame + 1 >= T ? at->frame + 1 - T : 0, fhi = at->frame + T < nf ? at->frame + T : nf;
-    size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
-    size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
     size_t fa0 = avloc_mp_frame_of(cfg, lo), fa1 = avloc_mp_frame_of(cfg, hi - 1) + 1;
     size_t f0 = fa0 < flo ? fa0 : flo, f1 = fa1 > fhi ? fa1 : fhi;
-    size_t k, f, p;
-    const float ca = at->ca, cv = at->cv;
-    for (k = 0; k < K; k++) {
-        const float *rowa = xa + k * c->lag_a + (lo + La - 1 - at->offset); /* lag of n = lo */
-        float *Ak = s->A + k * c->n_off;
-        avloc__mp_axpy(Ak + lo, rowa, ca, hi - lo);
-        for (f = fa0; f < fa1; f++) {
-            size_t b = k * nf + f, b0 = s->fstart[f], b1 = s->fstart[f + 1];
-            size_t r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
-            if (r0 < r1) avloc__mp_refresh(Ak, c->n_off, 1, b0, b1, 0, 1, r0, r1, &s->ba[b], &s->ia[b]);
-        }
-        for (f = flo; f < fhi; f++) {
-            size_t b = k * nf + f;
-            float *Vb = s->V + b * hw;
-            const float *rowv = xv + k * c->lag_v + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1);
-            for (p = plo; p < phi; p++) {
-                const float *rv = rowv + (p + H - 1 - at->row) * (2 * W - 1) + (qlo + W - 1 - at->col);
-                avloc__mp_axpy(Vb + p * wv + qlo, rv, cv, qhi - qlo);
-            }
-            avloc__mp_refresh(Vb, wv, c->hv, 0, wv, plo, phi, qlo, qhi, &s->bv[b], &s->iv[b]);
-        }
-        for (f = f0; f < f1; f++) avloc__mp_leaf(s, K * nf, k * nf + f, cfg->product_score);
-    }
+    avloc__mp_update_audio(c, at, xa, s);
+    avloc__mp_update_video(c, at, xv, s);
+    for (k = 0; k < K; k++)
+        avloc__mp_leaves(s, K * nf, k * nf + f0, k * nf + f1, cfg->product_score);
 }
 
 AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
@@ -1102,11 +1253,22 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     hw = c->hv * c->wv;
     if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
     if (res_video != video) memcpy(res_video, video, avloc__mp_nv(cfg) * sizeof *video);
+    if (cfg->low_memory) { /* padding lanes of the rows (xcorr_rows writes lanes < K only) */
+        memset(s.xa, 0, c->kp * c->lag_a * sizeof *s.xa);
+        memset(s.xv, 0, c->kp * c->lag_v * sizeof *s.xv);
+    }
+    if (cfg->low_memory) { /* padding lanes of the rows (xcorr_rows writes lanes < K only) */
+        memset(s.xa, 0, c->kp * c->lag_a * sizeof *s.xa);
+        memset(s.xv, 0, c->kp * c->lag_v * sizeof *s.xv);
+    }
     if ((r = avloc__mp_first_pass(c, res_audio, res_video, &s)) != AVLOC_OK) return r;
     for (i = 0; i < max_atoms; i++) {
-        size_t b = s.tree[1], k = b / nf, f = b % nf;
+        size_t b, k, f;
         const float *xa, *xv;
         avloc_mp_atom at;
+        while ((b = s.tree[1]) < cfg->kernels * nf && s.stale[b]) avloc__mp_resolve_video(c, &s, b % nf);
+        k = b / nf;
+        f = b % nf;
         /* an overflowed correlation (Inf/NaN score) could hide in the max
            tree: refuse it rather than stop or pick an Inf atom */
         if (!avloc_all_finite_f32(s.bs, cfg->kernels * nf)) return AVLOC_ERR_NUMERIC;
@@ -1116,8 +1278,8 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
         at.frame = f;
         at.row = s.iv[b] / c->wv;
         at.col = s.iv[b] % c->wv;
-        at.ca = s.A[k * c->n_off + at.offset];
-        at.cv = s.V[b * hw + s.iv[b]];
+        at.ca = s.A[at.offset * c->kp + k];
+        at.cv = s.V[(f * hw + s.iv[b]) * c->kp + k];
         /* finite samples near FLT_MAX overflow the float correlations
            (found by fuzz/ mp): refuse rather than return Inf atoms */
         if (!avloc__finite_f32(at.ca) || !avloc__finite_f32(at.cv)) return AVLOC_ERR_NUMERIC;
@@ -1131,8 +1293,8 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
             xa = s.xa;
             xv = s.xv;
         } else {
-            xa = c->xc_audio + k * cfg->kernels * c->lag_a;
-            xv = c->xc_video + k * cfg->kernels * c->lag_v;
+            xa = c->xc_audio + k * c->kp * c->lag_a;
+            xv = c->xc_video + k * c->kp * c->lag_v;
         }
         avloc__mp_update(c, &at, xa, xv, &s);
     }
@@ -1707,3 +1869,73 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
 }
 
 #endif /* AVLOC_MP_IMPLEMENTATION */
+#endif /* !AVLOC__VPASS */
+
+/* ================================================================== */
+/*        fast coder update kernels: a template, compiled per set      */
+/* ================================================================== */
+/* Compiled by the pass before avloc__mp_lanes, once per SIMD set
+   (avloc.h). Absolute values clear the sign bit on the integer bits (right
+   under -ffast-math); positions are int32 bits in float lanes, only moved
+   by selects, never computed on as floats. */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_MP
+
+/* One vector of lanes at one position: y -= c x (x NULL: scan only), then
+   where |y| > *m: *m = |y|, *id = pos. */
+static inline void AVLOC__VN(avloc__mp_vk_step)(float *y, const float *x, avloc__vf vc, avloc__vf pos, avloc__vf *m,
+                                                avloc__vf *id)
+{
+    avloc__vf v = avloc__vf_ld(y), gt;
+    if (x) {
+        v = avloc__vf_fnmadd(vc, avloc__vf_ld(x), v);
+        avloc__vf_st(y, v);
+    }
+    v = avloc__vf_and(v, avloc__vi_asvf(avloc__vi_set1(0x7fffffff)));
+    gt = avloc__vf_cmpgt(v, *m);
+    *m = avloc__vf_sel(gt, v, *m);
+    *id = avloc__vf_sel(gt, pos, *id);
+}
+
+/* avloc__mp_lanes (see there) for kp a multiple of the width. Lanes in
+   groups of four vectors whose maxima and positions stay in registers over
+   all positions (for kp <= 4 widths, e.g. 32 lanes of AVX2: one stream over
+   memory); the last lanes one vector at a time. Returns 0 (nothing done)
+   when kp is not a multiple of the width. */
+static int AVLOC__VN(avloc__mp_vk_lanes)(float *y, const float *x, float c, size_t n, size_t kp, float *mx,
+                                         float *ix, int32_t tag)
+{
+    const avloc__vf vc = avloc__vf_set1(c);
+    const size_t W = AVLOC__VF_W;
+    size_t j, l = 0;
+    if (kp % W) return 0;
+    for (; l + 4 * W <= kp; l += 4 * W) {
+        avloc__vf m0 = avloc__vf_ld(mx + l), m1 = avloc__vf_ld(mx + l + W), m2 = avloc__vf_ld(mx + l + 2 * W),
+                  m3 = avloc__vf_ld(mx + l + 3 * W);
+        avloc__vf i0 = avloc__vf_ld(ix + l), i1 = avloc__vf_ld(ix + l + W), i2 = avloc__vf_ld(ix + l + 2 * W),
+                  i3 = avloc__vf_ld(ix + l + 3 * W);
+        for (j = 0; j < n; j++) {
+            const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
+            float *yj = y + j * kp + l;
+            const float *xj = x ? x + j * kp + l : NULL;
+            AVLOC__VN(avloc__mp_vk_step)(yj, xj, vc, pos, &m0, &i0);
+            AVLOC__VN(avloc__mp_vk_step)(yj + W, xj ? xj + W : NULL, vc, pos, &m1, &i1);
+            AVLOC__VN(avloc__mp_vk_step)(yj + 2 * W, xj ? xj + 2 * W : NULL, vc, pos, &m2, &i2);
+            AVLOC__VN(avloc__mp_vk_step)(yj + 3 * W, xj ? xj + 3 * W : NULL, vc, pos, &m3, &i3);
+        }
+        avloc__vf_st(mx + l, m0); avloc__vf_st(mx + l + W, m1); avloc__vf_st(mx + l + 2 * W, m2);
+        avloc__vf_st(mx + l + 3 * W, m3);
+        avloc__vf_st(ix + l, i0); avloc__vf_st(ix + l + W, i1); avloc__vf_st(ix + l + 2 * W, i2);
+        avloc__vf_st(ix + l + 3 * W, i3);
+    }
+    for (; l < kp; l += W) {
+        avloc__vf m0 = avloc__vf_ld(mx + l), i0 = avloc__vf_ld(ix + l);
+        for (j = 0; j < n; j++)
+            AVLOC__VN(avloc__mp_vk_step)(y + j * kp + l, x ? x + j * kp + l : NULL, vc,
+                                         avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j)), &m0, &i0);
+        avloc__vf_st(mx + l, m0);
+        avloc__vf_st(ix + l, i0);
+    }
+    return 1;
+}
+
+#endif /* mp kernel pass */

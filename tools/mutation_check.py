@@ -785,6 +785,22 @@ MUTANTS = [
          new="avloc_rpca_soft_gain(Sa[k], La[k], 3.0)",
          why="the pipeline ignores the configured gain exponent",
          tests=["test_rpca"]),
+    # fast AV-MP coder, lane-interleaved update (issue 10 speed)
+    dict(id="mp-stale-bound-region-only", file="avloc_mp.h",
+         old="s->bv[b] = s->mx[k] > old ? s->mx[k] : old;",
+         new="s->bv[b] = s->mx[k];",
+         why="fast AV-MP: a block whose argmax was overwritten is bounded by the changed region only (the rest can be higher)",
+         tests=["test_mp"]),
+    dict(id="mp-lanes-tie-last", file="avloc_mp.h",
+         old="gt = avloc__vf_cmpgt(v, *m);",
+         new="gt = avloc__vf_cmpge(v, *m);",
+         why="fast AV-MP: equal block values go to the LAST position (tie rule: the lowest)",
+         tests=["test_mp"]),
+    dict(id="mp-stale-not-resolved", file="avloc_mp.h",
+         old="        while ((b = s.tree[1]) < cfg->kernels * nf && s.stale[b]) avloc__mp_resolve_video(c, &s, b % nf);",
+         new="        b = s.tree[1];",
+         why="fast AV-MP: a block holding only a bound is selected without rescanning it",
+         tests=["test_mp"]),
 ]
 
 
