@@ -213,7 +213,8 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
                                                void *scratch, size_t scratch_bytes);
 /* The fast coder; same contract and outputs as avloc_mp_code_naive_f32.
    Both return AVLOC_ERR_NUMERIC (atoms before it stay written) when finite
-   input is so large that a coefficient overflows float. */
+   input is so large that a coefficient overflows float; the fast coder
+   also when one of its first-pass FFT correlations does (0 atoms then). */
 AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
                                          const float *video, size_t max_atoms, float threshold,
                                          avloc_mp_atom *atoms, size_t *n_atoms,
@@ -1110,6 +1111,11 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
     if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, c->kp,
                                 outv, &s->w)) != AVLOC_OK)
         return r;
+    /* finite input near FLT_MAX overflows the float FFT correlations (Inf,
+       then NaN): the max tree would pass over those positions and the coder
+       stop with no atom and AVLOC_OK; refuse such input instead */
+    if (!avloc_all_finite_f32(s->A, c->n_off * c->kp) || !avloc_all_finite_f32(s->V, nf * hw * c->kp))
+        return AVLOC_ERR_NUMERIC;
     /* frame offset of each audio offset, as a table of block starts */
     for (f = 0, n = 0; f <= nf; f++) {
         while (n < c->n_off && avloc_mp_frame_of(cfg, n) < f) n++;
@@ -1253,10 +1259,6 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     hw = c->hv * c->wv;
     if (res_audio != audio) memcpy(res_audio, audio, cfg->audio_samples * sizeof *audio);
     if (res_video != video) memcpy(res_video, video, avloc__mp_nv(cfg) * sizeof *video);
-    if (cfg->low_memory) { /* padding lanes of the rows (xcorr_rows writes lanes < K only) */
-        memset(s.xa, 0, c->kp * c->lag_a * sizeof *s.xa);
-        memset(s.xv, 0, c->kp * c->lag_v * sizeof *s.xv);
-    }
     if (cfg->low_memory) { /* padding lanes of the rows (xcorr_rows writes lanes < K only) */
         memset(s.xa, 0, c->kp * c->lag_a * sizeof *s.xa);
         memset(s.xv, 0, c->kp * c->lag_v * sizeof *s.xv);

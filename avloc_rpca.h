@@ -315,7 +315,9 @@ typedef struct avloc_rpca_pipe_out {
 AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void);
 /* The separation gain of the spectrogram RPCA: s+^q / (s+^q + |l|^q) with
    s+ = max(s, 0) (sparse part), l the low-rank part; 0 when both are 0.
-   q = 2 is the Wiener-like rule, larger q a harder mask (pipeline: 3). */
+   q = 2 is the Wiener-like rule, larger q a harder mask (pipeline: 3).
+   Always in [0, 1]: 0 for a NaN argument or q outside (0, Inf); an
+   infinite part counts as the larger one (1, or 1/2 when both are). */
 AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q);
 AVLOC_API avloc_result avloc_rpca_pipe_query(const avloc_rpca_pipe_config *cfg, size_t *obj_bytes,
                                              size_t *scratch_bytes);
@@ -1694,10 +1696,20 @@ static void avloc__rpca_scale_unit(float *x, size_t n)
     if (nf > 0.0) for (i = 0; i < n; i++) x[i] = (float)(x[i] / nf);
 }
 
+/* x is +-Inf (on the bits: -ffast-math may fold isinf/isnan away) */
+static int avloc__rpca_is_inf_f32(float x) { return (avloc__f2i_bits(x) & 0x7fffffff) == 0x7f800000; }
+
 AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q)
 {
-    double sp = s > 0.0f ? pow((double)s, q) : 0.0, lp = pow(fabs((double)l), q), den = sp + lp;
-    return den > 0.0 ? (float)(sp / den) : 0.0f;
+    double sp, lp;
+    int s_inf = avloc__rpca_is_inf_f32(s), l_inf = avloc__rpca_is_inf_f32(l);
+    if (!avloc__finite_f64(q) || !(q > 0.0)) return 0.0f;
+    if ((!avloc__finite_f32(s) && !s_inf) || (!avloc__finite_f32(l) && !l_inf)) return 0.0f; /* NaN */
+    if (!(s > 0.0f)) return 0.0f;
+    sp = s_inf ? HUGE_VAL : pow((double)s, q);
+    lp = l_inf ? HUGE_VAL : pow(fabs((double)l), q);
+    if (!avloc__finite_f64(sp)) return avloc__finite_f64(lp) ? 1.0f : 0.5f; /* Inf / Inf would be NaN */
+    return sp + lp > 0.0 ? (float)(sp / (sp + lp)) : 0.0f;
 }
 
 /* Mask value at video-frame rate: separate Pa+ / (Pa+ + |Ba|), denoise

@@ -1962,6 +1962,26 @@ static void bi_rpca(void)
         BI(avloc_rpca_map_f32(Vd, 0, 3, map), AVLOC_ERR_SIZE);
         BI(avloc_rpca_map_f32(Vd, SZ_HALF, 4, map), AVLOC_ERR_OVERFLOW);
         BI(avloc_rpca_map_f32(Vd, 16, 3, map), AVLOC_OK);
+        BI(avloc_rpca_corr_map_f32(NULL, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_ERR_NULL);
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, NULL, map), AVLOC_ERR_NULL);
+        BI(avloc_rpca_corr_map_f32(Vd, 0, Ap, 4, 3, 2.0, tmp, map), AVLOC_ERR_SIZE);
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 0, 3, 2.0, tmp, map), AVLOC_ERR_SIZE);
+        BI(avloc_rpca_corr_map_f32(Vd, SZ_HALF, Ap, 4, 4, 2.0, tmp, map), AVLOC_ERR_OVERFLOW);
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 0.0, tmp, map), AVLOC_ERR_PARAM);
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, (double)f_nan(), tmp, map), AVLOC_ERR_PARAM);
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 1, 2.0, tmp, map), AVLOC_OK);   /* T = 1: no change, map 0 */
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_OK);
+        Vd[1] = f_inf();
+        BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_ERR_NONFINITE);
+        Vd[1] = 0;
+        BT(float g = avloc_rpca_soft_gain(f_nan(), 1.0f, 3.0), g == 0.0f);
+        BT(float g = avloc_rpca_soft_gain(1.0f, f_nan(), 3.0), g == 0.0f);
+        BT(float g = avloc_rpca_soft_gain(1.0f, 1.0f, (double)f_nan()), g == 0.0f);
+        BT(float g = avloc_rpca_soft_gain(1.0f, 1.0f, -2.0), g == 0.0f);
+        BT(float g = avloc_rpca_soft_gain(f_inf(), 1.0f, 3.0), g == 1.0f);
+        BT(float g = avloc_rpca_soft_gain(f_inf(), -f_inf(), 3.0), g == 0.5f);
+        BT(float g = avloc_rpca_soft_gain(3e38f, 3e38f, 16.0), g == 0.5f);    /* both powers overflow */
+        BT(float g = avloc_rpca_soft_gain(1e-30f, 0.0f, 16.0), g == 0.0f);    /* power underflows to 0 */
         BI(avloc_rpca_mask_u8(NULL, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_NULL);
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, NULL, mask), AVLOC_ERR_NULL);
         BI(avloc_rpca_mask_u8(map, 4, 4, 3, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_SIZE);  /* h * down != H */

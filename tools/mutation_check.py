@@ -801,6 +801,16 @@ MUTANTS = [
          new="        b = s.tree[1];",
          why="fast AV-MP: a block holding only a bound is selected without rescanning it",
          tests=["test_mp"]),
+    dict(id="mp-first-pass-overflow", file="avloc_mp.h",
+         old="if (!avloc_all_finite_f32(s->A, c->n_off * c->kp) || !avloc_all_finite_f32(s->V, nf * hw * c->kp))",
+         new="if (0)",
+         why="the fast coder returns AVLOC_OK with no atom when its FFT correlations overflow",
+         tests=["test_degenerate"]),
+    dict(id="rpca-soft-gain-inf", file="avloc_rpca.h",
+         old="if (!avloc__finite_f64(sp)) return avloc__finite_f64(lp) ? 1.0f : 0.5f;",
+         new="(void)0;",
+         why="an infinite sparse part gives the gain Inf/Inf = NaN",
+         tests=["test_badinput"]),
 ]
 
 
