@@ -2393,11 +2393,13 @@ __attribute__((noinline))
 static void avloc__bin_exact(avloc_complex_f32 L, avloc_complex_f32 R, float *ild, float *cs, float *sn, float *pw)
 {
     avloc_complex_f32 l = L, r = R;
-    float bad = L.re * 0.0f + L.im * 0.0f + R.re * 0.0f + R.im * 0.0f; /* NaN when a part is Inf or NaN */
     int el, er, kl, kr;
     float gl, gr, pl, pr, p;
-    if (bad != 0.0f) { /* an overflowed spectrum: non-finite features, which the caller refuses */
-        *ild = *cs = *sn = bad;
+    /* an overflowed spectrum: NaN features, which the caller refuses (tested
+       on the bits: -ffast-math folds x * 0 to 0 and NaN compares) */
+    if (!avloc__finite_f32(L.re) || !avloc__finite_f32(L.im) || !avloc__finite_f32(R.re) ||
+        !avloc__finite_f32(R.im)) {
+        *ild = *cs = *sn = avloc__i2f_bits(0x7fc00000);
         *pw = FLT_MAX;
         return;
     }
