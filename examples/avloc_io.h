@@ -949,7 +949,11 @@ static size_t avloc_io__wav_header(unsigned char *h, size_t data, unsigned chann
 static long avloc_io__quant(float x, double scale, long lo, long hi)
 {
     double v;
-    if (!(x == x)) return 0;
+    if (!avloc_io__finite((double)x)) { /* on the bits (-ffast-math): NaN 0, +-Inf the clip level */
+        uint32_t u;
+        memcpy(&u, &x, sizeof u);
+        return (u & 0x7fffffu) ? 0 : (u >> 31) ? lo : hi;
+    }
     v = floor((double)x * scale + 0.5);
     if (v < (double)lo) return lo;
     if (v > (double)hi) return hi;
