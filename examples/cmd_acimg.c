@@ -58,7 +58,7 @@ static int acimg_read_geometry(const char *cmd, const char *path, float **xyz, s
         for (k = 0; k < 3; k++) {
             errno = 0;
             v[k] = strtod(q, &e);
-            if (e == q || errno == ERANGE || !(v[k] - v[k] == 0)) break;
+            if (e == q || errno == ERANGE || !(v[k] - v[k] == 0) || fabs(v[k]) > FLT_MAX) break; /* float Inf */
             q = e;
             while (*q == ' ' || *q == '\t') q++;
             if (k < 2) {

@@ -377,6 +377,9 @@ static void test_acimg_array(void)
     if (f) { fprintf(f, "x,y,z\n0,0,0\n0.1,nan,0\n"); fclose(f); }
     snprintf(args, sizeof args, "acimg array %s/array.wav --geometry %s -o %s/i.npy", g_tmp, path, g_tmp);
     CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
+    f = fopen(path, "w"); /* fuzz finding: a finite double that is Inf as a float */
+    if (f) { fprintf(f, "x,y,z\n0,0,0\n0.1,0,1e39\n"); fclose(f); }
+    CHECK_EQ_INT(run_cli(args, NULL, 0), 1);
     avloc_array_destroy_f32(&arr);
     free(mem);
     free(scr);
