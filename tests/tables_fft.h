@@ -4,7 +4,8 @@
    command: gen_tables --name tables_fft --n-fft 512 --n-mels 40 --n-mfcc 0 --window hann --fft 512
    Use: avloc_mel_init_tables_f32(&mel, &tables_fft_mel),
         avloc_mfcc_init_tables_f32(&mfcc, &tables_fft_mfcc),
-        avloc_stft_init_tables_f32(&stft, &cfg, &tables_fft_window_table, mem, bytes). */
+        avloc_stft_init_tables_f32(&stft, &cfg, &tables_fft_window_table, mem, bytes),
+        avloc_melspec_init_tables_f32(&ms, &cfg, &tables_fft_melspec, mem, bytes). */
 #ifndef AVLOC_TABLES_tables_fft_H
 #define AVLOC_TABLES_tables_fft_H
 
@@ -354,5 +355,8 @@ AVLOC_TABLE static const float tables_fft_window[512] = {
     0.000150590655f, 3.76490789e-05f
 };
 AVLOC_TABLE static const avloc_window_table tables_fft_window_table = {AVLOC_WINDOW_HANN, 1, 512, tables_fft_window, &tables_fft_fft};
+
+/* the mel spectrogram: avloc_melspec_init_tables_f32(&ms, &cfg, &tables_fft_melspec, mem, bytes) */
+AVLOC_TABLE static const avloc_melspec_tables tables_fft_melspec = {&tables_fft_window_table, &tables_fft_mel, NULL};
 
 #endif

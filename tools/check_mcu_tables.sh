@@ -10,7 +10,8 @@
 #    from recorded roots (tests/modes/mcu_fft.c) links no sin/cos, and the
 #    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) no
 #    double arithmetic, against the double path (step 4 below), nor the
-#    binaural plan + features with window and roots from tables (2c). Skipped without
+#    binaural plan + features with window and roots from tables (2c), nor
+#    the mel-spectrogram object from tables (2d). Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -93,6 +94,20 @@ ${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SI
     tests/modes/mcu_binaural.c -o "$OUT/bin_host" -lm
 "$OUT/bin_host" || { echo "  binaural plan from tables (host run): check $? failed"; exit 1; }
 echo "  host run: features from the tables bit-identical to the computed plan's; no roots -> AVLOC_ERR_NULL"
+# 2d. the mel-spectrogram object from tables (tests/modes/mcu_logmel.c:
+#    avloc_melspec_init_tables_f32 with window, FFT roots and filterbank
+#    of tests/tables_fft.h, AVLOC_TABLES_ONLY, then the dB log-mel, which
+#    is float throughout) links no double libm and no __aeabi_d* helper;
+#    the computed init (-DMCU_COMPUTED) does; on the host, bit-identical to
+#    the computed object
+pair tests/modes/mcu_logmel.c logmel_tables logmel_computed MCU_COMPUTED "$DOUBLE" "double-precision libm / soft-double"
+echo "  Cortex-M4 mel spectrogram (512-point, 40 mels, dB): .text $tc bytes computed at init,"
+echo "  $tt bytes from tables with AVLOC_TABLES_ONLY (no __aeabi_d*, no double libm)"
+# shellcheck disable=SC2086
+${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SIMD -DMCU_HOST_RUN \
+    tests/modes/mcu_logmel.c -o "$OUT/logmel_host" -lm
+"$OUT/logmel_host" || { echo "  mel spectrogram from tables (host run): check $? failed"; exit 1; }
+echo "  host run: log-mel from the tables bit-identical to the computed object's"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows

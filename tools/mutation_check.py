@@ -811,6 +811,16 @@ MUTANTS = [
          new="(void)0;",
          why="an infinite sparse part gives the gain Inf/Inf = NaN",
          tests=["test_badinput"]),
+    dict(id="melspec-tables-window-length", file="avloc_dsp.h",
+         old="avloc__stft_win_length(&cfg->stft));",
+         new="cfg->stft.n_fft);",
+         why="mel spectrogram from tables: the window table checked against n_fft, not win_length (a shorter window refused)",
+         tests=["test_tables"]),
+    dict(id="melspec-tables-no-dct", file="avloc_dsp.h",
+         old="|| !fc->n_mfcc) return r;",
+         new="|| fc->n_mfcc) return r;",
+         why="mel spectrogram from tables: the MFCC object never pointed at the DCT table",
+         tests=["test_tables"]),
 ]
 
 
