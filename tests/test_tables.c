@@ -684,6 +684,37 @@ static void tt_melspec_tables(const avloc_melspec_tables *tab, const char *what)
     free(roots); free(x); free(mem1); free(mem2); free(scr); free(l1); free(l2); free(c1); free(c2);
 }
 
+/* GCC-PHAT's pair of plans from the committed table (gen_tables
+   --gcc-upsample 2: n_fft 512 and the 1024-point inverse, vector width 1):
+   in builds of that width the object is byte for byte the one computed
+   from the same window; elsewhere the roots are refused (another width;
+   FFTW ignores them). */
+static void tt_gcc_committed_pair(void)
+{
+    avloc_gcc_config gc = avloc_gcc_config_default();
+    avloc_window_table plain = tables_fft_gcc_window_table;
+    avloc_gcc_f32 g;
+    size_t ob = 0, sb = 0;
+    unsigned char *mem;
+    gc.frame_length = 512; gc.n_fft = 512; gc.hop = 256; gc.upsample = 2; gc.max_lag = 16;
+    CHECK(tables_fft_gcc_window_table.fft == tables_fft_gcc_fft && tables_fft_gcc_fft[1].n == 1024);
+    CHECK_EQ_INT(avloc_gcc_query_f32(&gc, &ob, &sb), AVLOC_OK);
+    mem = (unsigned char *)malloc(ob);
+    plain.fft = NULL;
+#ifdef AVLOC_USE_FFTW3
+    CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g, &gc, &tables_fft_gcc_window_table, mem, ob), AVLOC_OK);
+    avloc_gcc_destroy_f32(&g);
+#else
+    if (avloc_fft_tables_vw() == tables_fft_gcc_fft[0].vw) {
+        tt_same_object(2, &gc, &plain, &tables_fft_gcc_window_table, mem, ob, "GCC-PHAT from gen_tables' pair");
+    } else {
+        CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g, &gc, &tables_fft_gcc_window_table, mem, ob), AVLOC_ERR_PARAM);
+        CHECK(g.window == NULL);
+    }
+#endif
+    free(mem);
+}
+
 int main(void)
 {
     size_t i;
@@ -695,5 +726,6 @@ int main(void)
     tt_melspec_tables(&tables_ta_melspec, "torchaudio-like");
     tt_melspec_tables(&tables_lr_melspec, "librosa-like (window shorter than n_fft)");
     tt_melspec_tables(&tables_fft_melspec, "with FFT roots");
+    tt_gcc_committed_pair();
     return th_finish("tables");
 }

@@ -11,7 +11,8 @@
 #    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) no
 #    double arithmetic, against the double path (step 4 below), nor the
 #    binaural plan + features with window and roots from tables (2c), nor
-#    the mel-spectrogram object from tables (2d). Skipped without
+#    the mel-spectrogram object from tables (2d); GCC-PHAT's init from
+#    gen_tables' pair of roots links no sin/cos (2e). Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -108,6 +109,17 @@ ${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SI
     tests/modes/mcu_logmel.c -o "$OUT/logmel_host" -lm
 "$OUT/logmel_host" || { echo "  mel spectrogram from tables (host run): check $? failed"; exit 1; }
 echo "  host run: log-mel from the tables bit-identical to the computed object's"
+# 2e. GCC-PHAT from gen_tables' window + pair of root tables
+#    (tests/modes/mcu_gcc.c: tables_fft_gcc_window_table, AVLOC_TABLES_ONLY)
+#    links no sin/cos, the computed init does; on the host the same delay
+pair tests/modes/mcu_gcc.c gcc_tables gcc_computed MCU_COMPUTED "$TRIG" "sin/cos"
+echo "  Cortex-M4 GCC-PHAT (512-point, upsample 2): init from the window table and its pair of roots"
+echo "  links no sin/cos (.text $tt bytes with the 9.2 KB of roots, $tc computing them)"
+# shellcheck disable=SC2086
+${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SIMD -DMCU_HOST_RUN \
+    tests/modes/mcu_gcc.c -o "$OUT/gcc_host" -lm
+"$OUT/gcc_host" || { echo "  GCC-PHAT from tables (host run): check $? failed"; exit 1; }
+echo "  host run: GCC-PHAT delay from the tables bit-identical to the computed object's"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows

@@ -821,6 +821,11 @@ MUTANTS = [
          new="|| fc->n_mfcc) return r;",
          why="mel spectrogram from tables: the MFCC object never pointed at the DCT table",
          tests=["test_tables"]),
+    dict(id="gcc-tables-inverse-roots", file="avloc_dsp.h",
+         old="ft ? ft + 1 : NULL",
+         new="ft",
+         why="GCC-PHAT from tables: the upsampled inverse plan given the forward plan's roots (the pair's first)",
+         tests=["test_tables"]),
 ]
 
 
