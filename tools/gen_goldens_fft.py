@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import golden_check  # noqa: E402
 
 SIZES = [1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 49, 60, 64, 97, 100, 128, 243, 256,
-         257, 360, 1000, 1009, 1024, 2053, 4099, 19683, 30030, 65536, 65537]
+         257, 360, 480, 1000, 1009, 1024, 1103, 2053, 4099, 19683, 30030, 65536, 65537]
 FULL_MAX = 1024   # sizes up to this store every index in [0, n/2]
 SAMPLES = 200
 
