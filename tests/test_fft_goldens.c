@@ -23,17 +23,7 @@
 #define TFG_RMS_TOL 1e-6
 #define TFG_MAX_TOL 2e-6
 
-/* the input hash of tools/gen_goldens_fft.py and tests/test_fft.c */
-static float hval(uint32_t i, uint32_t seed)
-{
-    uint32_t x = i * 0x9E3779B9u + seed * 0x85EBCA6Bu;
-    x ^= x >> 16;
-    x *= 0x7FEB352Du;
-    x ^= x >> 15;
-    x *= 0x846CA68Bu;
-    x ^= x >> 16;
-    return (float)((double)(x >> 8) * (1.0 / 8388608.0) - 1.0);
-}
+#include "fft_hval.h"
 
 static unsigned long fnv1a(const float *x, size_t n)
 {
