@@ -702,6 +702,7 @@ static void tt_gcc_committed_pair(void)
     mem = (unsigned char *)malloc(ob);
     plain.fft = NULL;
 #ifdef AVLOC_USE_FFTW3
+    (void)plain;
     CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g, &gc, &tables_fft_gcc_window_table, mem, ob), AVLOC_OK);
     avloc_gcc_destroy_f32(&g);
 #else
