@@ -5,34 +5,12 @@
 # memory map in tools/m4/ (code at 0x0, data, heap and stack in the 16 MB
 # PSRAM), file I/O (golden files) and the exit status through semihosting.
 # Usage: tools/m4/run_tests.sh [test_name ...]   (default: the CI subset below)
-#        tools/m4/run_tests.sh --determinism
-#            tools/determinism.c (every module on fixed inputs) on the M4 and
-#            on x86-64 (AVLOC_NO_SIMD, and the default SIMD build): per
-#            module max |diff| / max |ref| (docs/reliability.md; about 35 s,
-#            not in CI)
 # The subset keeps this step to a few minutes; the other programs build and
 # can be run by name (see docs/build.md for their times and status).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 M4="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard --specs=rdimon.specs -T tools/m4/mps2.ld tools/m4/startup.c"
 QEMU="qemu-system-arm -M mps2-an386 -nographic -semihosting-config enable=on,target=native -kernel"
-if [ "${1:-}" = "--determinism" ]; then
-  D=build/m4/determinism
-  mkdir -p "$D/m4" "$D/x86_scalar" "$D/x86"
-  # shellcheck disable=SC2086
-  arm-none-eabi-gcc -std=c99 -O2 -g0 -I. $M4 tools/determinism.c -o "$D/determinism.elf" -lm
-  ${HOST_CC:-cc} -std=c99 -O2 -g0 -DAVLOC_NO_SIMD tools/determinism.c -o "$D/det_scalar" -lm
-  ${HOST_CC:-cc} -std=c99 -O2 -g0 tools/determinism.c -o "$D/det" -lm
-  timeout 600 qemu-system-arm -M mps2-an386 -nographic \
-    -semihosting-config enable=on,target=native,arg=determinism,arg="$D/m4" -kernel "$D/determinism.elf" >/dev/null
-  "$D/det_scalar" "$D/x86_scalar" >/dev/null
-  "$D/det" "$D/x86" >/dev/null
-  echo "Cortex-M4 (qemu) against x86-64 gcc -O2 AVLOC_NO_SIMD (the same scalar kernels):"
-  "$D/det" --compare "$D/x86_scalar" "$D/m4"
-  echo "Cortex-M4 (qemu) against x86-64 gcc -O2 (run-time dispatched SIMD kernels):"
-  "$D/det" --compare "$D/x86" "$D/m4"
-  exit 0
-fi
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test_core test_window_stft test_tables test_mel test_cli_gllim test_fft_goldens)
 targets=()
