@@ -826,6 +826,16 @@ MUTANTS = [
          new="ft",
          why="GCC-PHAT from tables: the upsampled inverse plan given the forward plan's roots (the pair's first)",
          tests=["test_tables"]),
+    dict(id="log2f-subnormal-offset", file="avloc_dsp.h",
+         old="avloc__log2f(x * 18446744073709551616.0f) - 64.0f",
+         new="avloc__log2f(x * 18446744073709551616.0f) - 63.0f",
+         why="float ln / dB of a subnormal: the 2^64 scaling undone by the wrong power",
+         tests=["test_mel"]),
+    dict(id="log-f32-ln2-short", file="avloc_dsp.h",
+         old="0.693147181f * avloc__log2f_pos(v)",
+         new="0.69315f * avloc__log2f_pos(v)",
+         why="avloc_log_f32: ln 2 written with too few digits (4e-6 relative)",
+         tests=["test_mel"]),
 ]
 
 
