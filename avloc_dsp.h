@@ -15,10 +15,11 @@
    memory you provide (query -> init), and is read-only after init:
 
        // 1. an FFT of any length (numpy conventions: forward unscaled, inverse 1/n)
+       avloc_fft_config fc = {1000, AVLOC_FFT_REAL};
        size_t pb, sb;
-       avloc_fft_query_f32(1000, AVLOC_FFT_REAL, &pb, &sb);
+       avloc_fft_query_f32(&fc, &pb, &sb);
        avloc_fft_f32 fft;
-       avloc_fft_init_f32(&fft, 1000, AVLOC_FFT_REAL, malloc(pb), pb);
+       avloc_fft_init_f32(&fft, &fc, malloc(pb), pb);
        void *scratch = malloc(sb);
        avloc_fft_r2c_f32(&fft, x, X, scratch, sb);          // 1000 -> 501 bins
 
@@ -161,11 +162,17 @@ typedef struct avloc_fft_f32 {
     void *impl;            /* private: points into the plan memory */
 } avloc_fft_f32;
 
-/* Bytes of plan memory and of per-call scratch for an n-point transform.
-   Either output pointer may be NULL. n >= 1; any n is supported. */
-AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
-                                           size_t *plan_bytes, size_t *scratch_bytes);
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+/* What a plan is for: the configuration every FFT call below takes, as
+   every other object's query and init take theirs. */
+typedef struct avloc_fft_config {
+    size_t n;             /* points: n >= 1, any n */
+    avloc_fft_kind kind;  /* AVLOC_FFT_COMPLEX or AVLOC_FFT_REAL */
+} avloc_fft_config;
+
+/* Bytes of plan memory and of per-call scratch for cfg's transform.
+   Either output pointer may be NULL. */
+AVLOC_API avloc_result avloc_fft_query_f32(const avloc_fft_config *cfg, size_t *plan_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, const avloc_fft_config *cfg,
                                           void *mem, size_t mem_bytes);
 /* Complex transform of n points; in == out (in place) is allowed. */
 AVLOC_API avloc_result avloc_fft_c2c_f32(const avloc_fft_f32 *plan, const avloc_complex_f32 *in,
@@ -209,10 +216,10 @@ AVLOC_API size_t avloc_fft_tables_vw(void);
    kind or vw are not these, AVLOC_ERR_FORMAT when its count is not what the plan uses. */
 AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
                                                  void *mem, size_t mem_bytes);
-/* Records the roots an init of (n, kind) computes: inits a plan in mem (the
+/* Records the roots an init of cfg computes: inits a plan in mem (the
    avloc_fft_query_f32 bytes), writes up to cap roots and *count (the number
    it needs; AVLOC_ERR_WORKSPACE when cap is smaller). */
-AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+AVLOC_API avloc_result avloc_fft_record_tables_f32(const avloc_fft_config *cfg, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count);
 
 /* A good transform length >= n, for zero-padding (as KissFFT's
@@ -2139,8 +2146,9 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 
 /* ================================================ public API (both backends) */
 
-AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
-                                           size_t *plan_bytes, size_t *scratch_bytes)
+/* the query of an (n, kind) plan: what avloc_fft_query_f32 answers, and what
+   this module's objects ask for the plans they hold */
+static avloc_result avloc__fft_query(size_t n, avloc_fft_kind kind, size_t *plan_bytes, size_t *scratch_bytes)
 {
     avloc_arena a;
     avloc_result r;
@@ -2153,6 +2161,12 @@ AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
     if (plan_bytes) *plan_bytes = avloc_arena_needed(&a);
     if (scratch_bytes) *scratch_bytes = scratch;
     return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_fft_query_f32(const avloc_fft_config *cfg, size_t *plan_bytes, size_t *scratch_bytes)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    return avloc__fft_query(cfg->n, cfg->kind, plan_bytes, scratch_bytes);
 }
 
 /* avloc_fft_init_f32 with its roots from ro (built-in FFT; FFTW ignores it) */
@@ -2176,8 +2190,8 @@ static avloc_result avloc__fft_init(avloc_fft_f32 *plan, size_t n, avloc_fft_kin
 }
 
 #ifdef AVLOC_USE_FFTW3
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
-                                          void *mem, size_t mem_bytes)
+static avloc_result avloc__fft_init_computed(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                             void *mem, size_t mem_bytes)
 {
     return avloc__fft_init(plan, n, kind, mem, mem_bytes, NULL);
 }
@@ -2192,17 +2206,18 @@ AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avlo
     return AVLOC_ERR_UNSUPPORTED;
 }
 
-AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+AVLOC_API avloc_result avloc_fft_record_tables_f32(const avloc_fft_config *cfg, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count)
 {
-    (void)n; (void)kind; (void)mem; (void)mem_bytes;
-    if (!count || (!roots && cap)) return AVLOC_ERR_NULL; /* the arguments first, as without FFTW */
+    (void)mem; (void)mem_bytes;
+    if (!count || (!roots && cap) || !cfg) return AVLOC_ERR_NULL; /* the arguments first, as without FFTW */
     *count = 0;
     return AVLOC_ERR_UNSUPPORTED;
 }
 #else
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
-                                          void *mem, size_t mem_bytes)
+/* a plan of (n, kind) with its roots computed (double sin/cos) */
+static avloc_result avloc__fft_init_computed(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                             void *mem, size_t mem_bytes)
 {
     avloc__fft_roots ro;
     memset(&ro, 0, sizeof ro);
@@ -2230,24 +2245,34 @@ AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avlo
     return r;
 }
 
-AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+AVLOC_API avloc_result avloc_fft_record_tables_f32(const avloc_fft_config *cfg, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count)
 {
     avloc_fft_f32 plan;
     avloc__fft_roots ro;
     avloc_result r;
-    if (!count || (!roots && cap)) return AVLOC_ERR_NULL;
+    if (!count || (!roots && cap) || !cfg) return AVLOC_ERR_NULL;
     *count = 0;
     memset(&ro, 0, sizeof ro);
     ro.get = avloc__fft_roots_compute;
     ro.rec = roots;
     ro.cap = cap;
-    r = avloc__fft_init(&plan, n, kind, mem, mem_bytes, &ro);
+    r = avloc__fft_init(&plan, cfg->n, cfg->kind, mem, mem_bytes, &ro);
     if (r != AVLOC_OK) return r;
     *count = ro.pos;
     return ro.pos > cap ? AVLOC_ERR_WORKSPACE : AVLOC_OK;
 }
 #endif
+
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, const avloc_fft_config *cfg,
+                                          void *mem, size_t mem_bytes)
+{
+    if (!cfg) {
+        if (plan) memset(plan, 0, sizeof *plan); /* the documented state of a failed init */
+        return AVLOC_ERR_NULL;
+    }
+    return avloc__fft_init_computed(plan, cfg->n, cfg->kind, mem, mem_bytes);
+}
 
 AVLOC_API size_t avloc_fft_next_fast_size(size_t n)
 {
@@ -2491,7 +2516,7 @@ static void avloc__window_fill(avloc_window t, int periodic, float *w, size_t n)
 
 /* What an object's init computes when no table gives it: the window
    (avloc__window_fill, double cos) and FFT plans with computed roots
-   (avloc_fft_init_f32, double sin/cos). The plain inits pass it; the
+   (avloc__fft_init_computed, double sin/cos). The plain inits pass it; the
    *_init_tables calls pass it for a table without FFT roots, or NULL with
    AVLOC_TABLES_ONLY, so that nothing calling cos/sin is referenced from
    them and a firmware's --gc-sections drops it. */
@@ -2504,7 +2529,7 @@ static avloc__compute avloc__computed(void)
 {
     avloc__compute c;
     c.window = avloc__window_fill;
-    c.fft = avloc_fft_init_f32;
+    c.fft = avloc__fft_init_computed;
     return c;
 }
 
@@ -2531,7 +2556,7 @@ static avloc_result avloc__fft_init_from(avloc_fft_f32 *plan, size_t n, avloc_ff
     if (t && (t->n != n || t->kind != kind)) return AVLOC_ERR_PARAM;
 #ifdef AVLOC_USE_FFTW3
     (void)cmp;
-    return avloc_fft_init_f32(plan, n, kind, mem, mem_bytes);
+    return avloc__fft_init_computed(plan, n, kind, mem, mem_bytes);
 #else
     if (t) return avloc_fft_init_tables_f32(plan, t, mem, mem_bytes);
     if (!cmp) return AVLOC_ERR_NULL;
@@ -2640,7 +2665,7 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
     const int point = taps && avloc__stft_win_length(cfg) == n;
     float *w = NULL;
     void *pm;
-    avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
+    avloc_result r = avloc__fft_query(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
     if (r != AVLOC_OK) return r;
     if (!point) w = AVLOC_PUSH(a, float, n);
     pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
@@ -2789,7 +2814,7 @@ static avloc_result avloc__stft_scratch(const avloc_stft_f32 *s, void *scratch, 
 {
     avloc_arena a;
     size_t fb = 0;
-    avloc_fft_query_f32(s->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
+    avloc__fft_query(s->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
     avloc_arena_init(&a, scratch, bytes);
     *frame = AVLOC_PUSH(&a, float, s->cfg.n_fft);
     *fscr = avloc_arena_push(&a, fb, 1, AVLOC_ALIGN);
@@ -3704,7 +3729,7 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     }
     {   /* scratch: frame + FFT scratch, then the bins and their power */
         avloc_arena sa;
-        avloc_fft_query_f32(sc.n_fft, AVLOC_FFT_REAL, NULL, &fb);
+        avloc__fft_query(sc.n_fft, AVLOC_FFT_REAL, NULL, &fb);
         avloc_arena_init(&sa, NULL, 0);
         AVLOC_PUSH(&sa, float, sc.n_fft);
         avloc_arena_push(&sa, fb, 1, AVLOC_ALIGN);
@@ -3808,7 +3833,7 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
     if (!avloc_size_mul(nf, m->mel.n_mels, &total)) return AVLOC_ERR_OVERFLOW;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     nb = st->cfg.n_fft / 2 + 1;
-    avloc_fft_query_f32(st->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
+    avloc__fft_query(st->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
     avloc_arena_init(&a, scratch, scratch_bytes);
     frame = AVLOC_PUSH(&a, float, st->cfg.n_fft);
     fscr = avloc_arena_push(&a, fb, 1, AVLOC_ALIGN);
@@ -4403,8 +4428,8 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     avloc_arena sa;
     avloc_result r = avloc__gcc_check(c, &n_up);
     if (r != AVLOC_OK) return r;
-    if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_query_f32(n_up, AVLOC_FFT_REAL, &pi, &si)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_query(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_query(n_up, AVLOC_FFT_REAL, &pi, &si)) != AVLOC_OK) return r;
     w = taps ? NULL : AVLOC_PUSH(a, float, c->frame_length);
     mf = avloc_arena_push(a, pf, 1, AVLOC_ALIGN);
     mi = avloc_arena_push(a, pi, 1, AVLOC_ALIGN);
@@ -4519,8 +4544,8 @@ static avloc_result avloc__gcc_work_init(const avloc_gcc_f32 *g, void *scratch, 
     size_t sf = 0, si = 0;
     if (!g->window) return AVLOC_ERR_STATE;
     w->n_up = g->cfg.n_fft * g->cfg.upsample;
-    avloc_fft_query_f32(g->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
-    avloc_fft_query_f32(w->n_up, AVLOC_FFT_REAL, NULL, &si);
+    avloc__fft_query(g->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
+    avloc__fft_query(w->n_up, AVLOC_FFT_REAL, NULL, &si);
     w->fsb = sf > si ? sf : si;
     avloc_arena_init(&a, scratch, bytes);
     if (avloc__gcc_scratch(&a, &g->cfg, w->n_up, w->fsb, &w->fl, &w->fr, &w->xl, &w->xr, &w->acc, &w->up,
@@ -4693,7 +4718,7 @@ static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfg
     avloc_arena sa;
     double *tw;
     void *pm;
-    avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
+    avloc_result r = avloc__fft_query(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
     if (r != AVLOC_OK) return r;
     pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
     tw = AVLOC_PUSH(a, double, 2 * n);
@@ -4704,7 +4729,7 @@ static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfg
     *scratch_bytes = avloc_arena_needed(&sa);
     if (d) {
         if (!pm || !tw) return AVLOC_ERR_WORKSPACE;
-        if ((r = avloc_fft_init_f32(&d->fft, n, AVLOC_FFT_REAL, pm, plan_bytes)) != AVLOC_OK) return r;
+        if ((r = avloc__fft_init_computed(&d->fft, n, AVLOC_FFT_REAL, pm, plan_bytes)) != AVLOC_OK) return r;
         for (k = 0; k < n; k++) {
             double th = AVLOC__PI * (double)k / (2.0 * (double)n);
             tw[2 * k] = cos(th);
@@ -5131,7 +5156,7 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
     melc.fmin = c->fmin; melc.fmax = c->fmax;
     melc.norm = AVLOC_MEL_NORM_SLANEY; /* a white source gives flat mel energies */
     mcc.n_mels = c->n_mels; mcc.n_mfcc = c->n_mfcc + 1;
-    if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_query(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
     if ((r = avloc_mel_query_f32(&melc, &pmel)) != AVLOC_OK) return r;
     if ((r = avloc_mfcc_query_f32(&mcc, &pmfcc)) != AVLOC_OK) return r;
     if (!avloc_size_mul(c->n_mics, nd, &md) || !avloc_size_mul(md, nblk, &sd) || !avloc_size_mul(c->n_mics, nb, &nfilt))
@@ -5156,7 +5181,7 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
         return AVLOC_ERR_WORKSPACE;
     if ((r = avloc_mel_init_f32(&a->mel, &melc, mm, pmel)) != AVLOC_OK) return r;
     if ((r = avloc_mfcc_init_f32(&a->mfcc, &mcc, mc, pmfcc)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_init_f32(&a->fft, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_init_computed(&a->fft, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
     a->cfg = *c;
     memcpy(xyz, c->mic_xyz, 3 * c->n_mics * sizeof *xyz);
     if (filt) memcpy(filt, c->filters, nfilt * sizeof *filt);
@@ -5303,7 +5328,7 @@ static avloc_result avloc__array_work_init(const avloc_array_f32 *a, void *scrat
     avloc_arena ar;
     size_t sf = 0;
     if (!a->dirs) return AVLOC_ERR_STATE;
-    avloc_fft_query_f32(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
+    avloc__fft_query(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
     avloc_arena_init(&ar, scratch, scratch_bytes);
     if (avloc__array_scratch(&ar, &a->cfg, a->n_dirs, a->n_sub, a->n_band, sf, w) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
     return AVLOC_OK;

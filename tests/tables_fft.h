@@ -130,7 +130,7 @@ AVLOC_TABLE static const avloc_mel_tables tables_fft_mel = {
     494, tables_fft_mel_start, tables_fft_mel_count, tables_fft_mel_offset, tables_fft_mel_weights
 };
 
-/* FFT: the roots avloc_fft_init_f32(plan, 512, AVLOC_FFT_REAL) computes, for the scalar
+/* FFT: the roots avloc_fft_init_f32(plan, {512, AVLOC_FFT_REAL}) computes, for the scalar
    kernel set (vector width 1: Cortex-M, AVLOC_NO_SIMD) */
 AVLOC_TABLE static const avloc_complex_f32 tables_fft_fft_roots[384] = {
     {1.0f, -0.0f}, {0.999698818f, -0.024541229f}, {0.99879545f, -0.0490676761f},
@@ -264,7 +264,7 @@ AVLOC_TABLE static const avloc_complex_f32 tables_fft_fft_roots[384] = {
 };
 AVLOC_TABLE static const avloc_fft_tables tables_fft_fft = {512, AVLOC_FFT_REAL, 1, 384, tables_fft_fft_roots};
 
-/* FFT: the roots avloc_fft_init_f32(plan, 1024, AVLOC_FFT_REAL) computes, for the scalar
+/* FFT: the roots avloc_fft_init_f32(plan, {1024, AVLOC_FFT_REAL}) computes, for the scalar
    kernel set (vector width 1: Cortex-M, AVLOC_NO_SIMD) */
 AVLOC_TABLE static const avloc_complex_f32 tables_fft_gcc_up_fft_roots[768] = {
     {1.0f, -0.0f}, {0.999924719f, -0.0122715384f}, {0.999698818f, -0.024541229f},

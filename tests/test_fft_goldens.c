@@ -72,12 +72,13 @@ static void tfg_compare(size_t n, int q, const float *got, int cplx, const th_ar
 /* a plan of (n, kind) in fresh memory, with its scratch; 0 on failure */
 static int tfg_plan(avloc_fft_f32 *p, size_t n, avloc_fft_kind kind, void **mem, void **scr, size_t *sb)
 {
+    avloc_fft_config fc = {n, kind};
     size_t pb = 0;
     *mem = *scr = NULL;
-    if (avloc_fft_query_f32(n, kind, &pb, sb) != AVLOC_OK) return 0;
+    if (avloc_fft_query_f32(&fc, &pb, sb) != AVLOC_OK) return 0;
     *mem = malloc(pb);
     *scr = malloc(*sb ? *sb : 1);
-    return *mem && *scr && avloc_fft_init_f32(p, n, kind, *mem, pb) == AVLOC_OK;
+    return *mem && *scr && avloc_fft_init_f32(p, &fc, *mem, pb) == AVLOC_OK;
 }
 
 static void tfg_size(size_t n)

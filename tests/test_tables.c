@@ -365,10 +365,10 @@ static int tt_record_real(size_t n, avloc_fft_tables *t, avloc_complex_f32 **w)
     (void)n; (void)t; (void)pb; (void)cnt; (void)mem;
     return 0;
 #else
-    if (avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, NULL) != AVLOC_OK || !(mem = malloc(pb))) return 0;
-    avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, NULL, 0, &cnt);
+    if (avloc_fft_query_f32(th_fftc(n, AVLOC_FFT_REAL), &pb, NULL) != AVLOC_OK || !(mem = malloc(pb))) return 0;
+    avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), mem, pb, NULL, 0, &cnt);
     *w = (avloc_complex_f32 *)malloc((cnt ? cnt : 1) * sizeof **w);
-    if (*w && avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, *w, cnt, &cnt) != AVLOC_OK) { free(*w); *w = NULL; }
+    if (*w && avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), mem, pb, *w, cnt, &cnt) != AVLOC_OK) { free(*w); *w = NULL; }
     free(mem);
     t->n = n;
     t->kind = AVLOC_FFT_REAL;
@@ -503,7 +503,7 @@ static void tt_fft_same_plan(const avloc_fft_tables *t, void *mem, size_t pb)
     unsigned char *before = (unsigned char *)malloc(pb);
     avloc_fft_f32 plan;
     memset(mem, 0xa5, pb);
-    CHECK_EQ_INT(avloc_fft_init_f32(&plan, t->n, t->kind, mem, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_init_f32(&plan, th_fftc(t->n, t->kind), mem, pb), AVLOC_OK);
     memcpy(before, mem, pb);
     memset(mem, 0xa5, pb);
     CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, t, mem, pb), AVLOC_OK);
@@ -525,17 +525,17 @@ static void tt_fft_tables(void)
             avloc_complex_f32 *w;
             avloc_fft_tables t;
             avloc_fft_f32 plan;
-            CHECK_EQ_INT(avloc_fft_query_f32(ns[i], kind, &pb, NULL), AVLOC_OK);
+            CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(ns[i], kind), &pb, NULL), AVLOC_OK);
             mem = malloc(pb);
 #ifdef AVLOC_USE_FFTW3
-            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, NULL, 0, &cnt), AVLOC_ERR_UNSUPPORTED);
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(th_fftc(ns[i], kind), mem, pb, NULL, 0, &cnt), AVLOC_ERR_UNSUPPORTED);
             free(mem);
             continue;
 #endif
-            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, NULL, 0, &cnt),
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(th_fftc(ns[i], kind), mem, pb, NULL, 0, &cnt),
                          ns[i] > 1 ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
             w = (avloc_complex_f32 *)malloc((cnt + 1) * sizeof *w);
-            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, w, cnt + 1, &cnt2), AVLOC_OK);
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(th_fftc(ns[i], kind), mem, pb, w, cnt + 1, &cnt2), AVLOC_OK);
             CHECK(cnt2 == cnt);
             t.n = ns[i];
             t.kind = kind;
@@ -567,7 +567,7 @@ static void tt_fft_tables(void)
     if (avloc_fft_tables_vw() == tables_fft_fft.vw) {
         size_t pb = 0;
         void *mem;
-        CHECK_EQ_INT(avloc_fft_query_f32(tables_fft_fft.n, tables_fft_fft.kind, &pb, NULL), AVLOC_OK);
+        CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(tables_fft_fft.n, tables_fft_fft.kind), &pb, NULL), AVLOC_OK);
         mem = malloc(pb);
         tt_fft_same_plan(&tables_fft_fft, mem, pb);
         free(mem);
@@ -580,7 +580,7 @@ static void tt_fft_tables(void)
 #else
         const avloc_result want = AVLOC_ERR_PARAM; /* another vector width */
 #endif
-        CHECK_EQ_INT(avloc_fft_query_f32(tables_fft_fft.n, tables_fft_fft.kind, &pb, NULL), AVLOC_OK);
+        CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(tables_fft_fft.n, tables_fft_fft.kind), &pb, NULL), AVLOC_OK);
         mem = malloc(pb);
         CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &tables_fft_fft, mem, pb), want);
         free(mem);

@@ -261,17 +261,21 @@ static int gt_roots(FILE *f, const gt_args *a, size_t n, const char *what, size_
     size_t pb = 0, i;
     void *mem;
     avloc_complex_f32 *w;
-    avloc_result r = avloc_fft_query_f32(n, a->fft_kind, &pb, NULL);
+    avloc_fft_config fc;
+    avloc_result r;
+    fc.n = n;
+    fc.kind = a->fft_kind;
+    r = avloc_fft_query_f32(&fc, &pb, NULL);
     if (r != AVLOC_OK) return gt_usage(avloc_result_str(r));
     mem = malloc(pb);
     if (!mem) return gt_usage("out of memory");
     *count = 0;
-    r = avloc_fft_record_tables_f32(n, a->fft_kind, mem, pb, NULL, 0, count);
+    r = avloc_fft_record_tables_f32(&fc, mem, pb, NULL, 0, count);
     w = (avloc_complex_f32 *)malloc((*count ? *count : 1) * sizeof *w);
-    if (w && r == AVLOC_ERR_WORKSPACE) r = avloc_fft_record_tables_f32(n, a->fft_kind, mem, pb, w, *count, count);
+    if (w && r == AVLOC_ERR_WORKSPACE) r = avloc_fft_record_tables_f32(&fc, mem, pb, w, *count, count);
     free(mem);
     if (!w || r != AVLOC_OK) { free(w); return gt_usage(w ? avloc_result_str(r) : "out of memory"); }
-    fprintf(f, "\n/* FFT: the roots avloc_fft_init_f32(plan, %lu, %s) computes, for the scalar\n"
+    fprintf(f, "\n/* FFT: the roots avloc_fft_init_f32(plan, {%lu, %s}) computes, for the scalar\n"
                "   kernel set (vector width 1: Cortex-M, AVLOC_NO_SIMD) */\n",
             (unsigned long)n, gt_kind(a));
     fprintf(f, "AVLOC_TABLE static const avloc_complex_f32 %s_%s_roots[%lu] = {", a->name, what,
