@@ -448,12 +448,14 @@ static double avloc__mp_norm(const float *x, size_t n)
     return sqrt(s);
 }
 
-/* x /= ||x||; returns 0 if x is zero (left as is). */
+/* x /= ||x||; returns 0 if x is zero or not finite (left as is). The norm's
+   finiteness is read from its bits: -ffast-math (gcc -O1) folds !(s > 0) to
+   s <= 0, which a NaN norm passes. */
 static int avloc__mp_unit(float *x, size_t n)
 {
     double s = avloc__mp_norm(x, n);
     size_t i;
-    if (!(s > 0)) return 0;
+    if (!avloc__finite_f64(s) || !(s > 0)) return 0;
     for (i = 0; i < n; i++) x[i] = (float)(x[i] / s);
     return 1;
 }

@@ -1693,6 +1693,8 @@ static void bi_mp(void)
     BI(avloc_mp_dict_normalize(&c, &zd), AVLOC_ERR_NUMERIC);             /* zero kernels */
     dict.audio[3] = f_nan();
     BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_ERR_NUMERIC);
+    dict.audio[3] = f_inf();                                              /* x / Inf: a NaN kernel */
+    BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_ERR_NUMERIC);
     dict.audio[3] = 0.1f;
     BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_OK);
     BI(avloc_mp_code_naive_f32(NULL, &dict, audio, video, 10, 0, atoms, &n, ra, rv), AVLOC_ERR_NULL);

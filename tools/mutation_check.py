@@ -836,6 +836,11 @@ MUTANTS = [
          new="0.69315f * avloc__log2f_pos(v)",
          why="avloc_log_f32: ln 2 written with too few digits (4e-6 relative)",
          tests=["test_mel"]),
+    dict(id="mp-unit-inf-norm", file="avloc_mp.h",
+         old="if (!avloc__finite_f64(s) || !(s > 0)) return 0;",
+         new="if (!(s > 0)) return 0;",
+         why="a kernel with an infinite sample is divided by an infinite norm: NaN kernel, AVLOC_OK",
+         tests=["test_badinput"]),
 ]
 
 
