@@ -928,6 +928,22 @@ static void bi_dsp_melspec(void)
     BI(avloc_melspec_init_f32(&m, &c, NULL, ob), AVLOC_ERR_NULL);
     BI(avloc_melspec_init_f32(&m, &c, mem, SHORT(ob)), AVLOC_ERR_WORKSPACE);
     BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_ERR_STATE);
+    {   /* from const tables (MCU): the window table checked against the config */
+        avloc_window_table wt;
+        avloc_melspec_tables mt;
+        float *taps = GB_F32(256);
+        avloc_window_f32(c.stft.window, c.stft.periodic, taps, 256);
+        wt.type = c.stft.window; wt.periodic = c.stft.periodic; wt.length = 256; wt.taps = taps; wt.fft = NULL;
+        mt.window = &wt; mt.mel = NULL; mt.mfcc = NULL;
+        BI(avloc_melspec_init_tables_f32(NULL, &c, &mt, mem, ob), AVLOC_ERR_NULL);
+        BI(avloc_melspec_init_tables_f32(&m, &c, NULL, mem, ob), AVLOC_ERR_NULL);
+        BI(avloc_melspec_init_tables_f32(&m, NULL, &mt, mem, ob), AVLOC_ERR_NULL);
+        BI(avloc_melspec_init_tables_f32(&m, &c, &mt, NULL, ob), AVLOC_ERR_NULL);
+        BI(avloc_melspec_init_tables_f32(&m, &c, &mt, mem, ob), AVLOC_ERR_NULL);     /* no filterbank table */
+        wt.length = 128;
+        BI(avloc_melspec_init_tables_f32(&m, &c, &mt, mem, ob), AVLOC_ERR_PARAM);    /* not the config's window */
+        BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_ERR_STATE);  /* after a failed init */
+    }
     BI(avloc_melspec_init_f32(&m, &c, (unsigned char *)mem, ob), AVLOC_OK);
     fill_sig(x, n, 8);
     BI(avloc_melspec_compute_f32(NULL, x, n, mel, nf, scr, sb), AVLOC_ERR_NULL);
