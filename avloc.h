@@ -66,6 +66,15 @@
                       microcontrollers, ~1.7 KB of Cortex-M4 code): the
                       scratch query gives 0 bytes, every product runs the
                       plain loop (same results as with scratch NULL)
+   AVLOC_ST_SMALL     safetensors reader without its duplicate-name index
+                      (hash, on-stack Bloom filter, batched rescans): each
+                      name is compared with every earlier one by a rescan
+                      of the header, quadratic in the tensor count (for
+                      microcontroller files of a few tensors; ~0.6 KB less
+                      Cortex-M4 code, 2.5 KiB less stack); same results and
+                      error codes for headers of up to 32 names (tensors and
+                      metadata keys; in bigger ones a duplicate's FORMAT and
+                      an UNSUPPORTED later in the header may swap order)
    AVLOC_NO_AVX512    x86-64: no AVX-512 GEMM micro-kernel (by default it is
                       compiled and runs where the CPU and OS have AVX-512F;
                       results equal the AVX2 kernel's except the order of
@@ -2820,6 +2829,7 @@ static avloc_result avloc__st_unescape(const unsigned char *raw, size_t rawn, ch
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_ST_SMALL
 /* 64-bit FNV-1a of the decoded string, salted to separate namespaces. */
 static uint64_t avloc__st_hash(const unsigned char *raw, size_t rawn, unsigned salt)
 {
@@ -2849,6 +2859,8 @@ static int avloc__st_bloom(unsigned char *bloom, uint64_t h)
     bloom[b >> 3] |= (unsigned char)(1u << (b & 7));
     return seen;
 }
+
+#endif
 
 /* Non-negative integer without sign, fraction or exponent; overflow fails. */
 static avloc_result avloc__st_uint(avloc__stj *j, uint64_t *v)
@@ -3054,6 +3066,7 @@ static avloc__stj avloc__st_top(const unsigned char *hdr, size_t len)
     return j;
 }
 
+#ifndef AVLOC_ST_SMALL
 /* Duplicate detection without memory: names that hit the on-stack filter
    are queued (up to AVLOC__ST_BATCH), and one rescan of the header compares
    every name with all queued ones, so even a hostile file whose names all
@@ -3137,6 +3150,69 @@ static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigne
     return avloc__st_flush_meta(meta, end, c, nc);
 }
 
+#else /* AVLOC_ST_SMALL: no index, every name against every earlier one */
+
+/* Is a tensor name, at key in the header, repeated before it? A parse
+   error in a part not yet validated just ends the rescan (the main pass
+   reports it). */
+static int avloc__st_dup_before(const unsigned char *hdr, size_t len, const unsigned char *key, size_t kn)
+{
+    avloc__stj j = avloc__st_top(hdr, len);
+    avloc__st_ent e;
+    int state = 0;
+    while (avloc__st_next(&j, &state, &e) == 1 && e.key < key)
+        if (!e.is_meta && avloc__st_raweq(e.key, e.key_len, key, kn)) return 1;
+    return 0;
+}
+
+/* Every tensor name against the earlier ones (after the main pass, as the
+   indexed reader reports its last batch). */
+static avloc_result avloc__st_dups(const unsigned char *hdr, size_t len)
+{
+    avloc__stj j = avloc__st_top(hdr, len);
+    avloc__st_ent e;
+    int state = 0;
+    while (avloc__st_next(&j, &state, &e) == 1)
+        if (!e.is_meta && avloc__st_dup_before(hdr, len, e.key, e.key_len)) return AVLOC_ERR_FORMAT;
+    return AVLOC_OK;
+}
+
+/* The next pair of a parsed metadata object (j after '{' or a pair);
+   1 with the key, 0 at the end. */
+static int avloc__st_meta_pair(avloc__stj *j, int *first, const unsigned char **k, size_t *kn)
+{
+    const unsigned char *v;
+    size_t vn;
+    if (!*first && !avloc__st_eat(j, ',')) return 0;
+    *first = 0;
+    return avloc__st_str(j, k, kn) == AVLOC_OK && avloc__st_eat(j, ':') && avloc__st_str(j, &v, &vn) == AVLOC_OK;
+}
+
+/* Metadata keys: the count first (UNSUPPORTED above the cap), then each key
+   against the earlier ones. The object was parsed by the main pass. */
+static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigned char *end)
+{
+    avloc__stj a, b;
+    const unsigned char *k, *q;
+    size_t kn, qn, n = 0;
+    int fa = 1, fb;
+    a.p = meta + 1;
+    a.end = end;
+    while (avloc__st_meta_pair(&a, &fa, &k, &kn)) /* (an empty object: no pair) */
+        if (++n > AVLOC_ST_MAX_TENSORS) return AVLOC_ERR_UNSUPPORTED;
+    a.p = meta + 1;
+    fa = 1;
+    while (avloc__st_meta_pair(&a, &fa, &k, &kn)) {
+        b.p = meta + 1;
+        b.end = end;
+        fb = 1;
+        while (avloc__st_meta_pair(&b, &fb, &q, &qn) && q < k)
+            if (avloc__st_raweq(q, qn, k, kn)) return AVLOC_ERR_FORMAT;
+    }
+    return AVLOC_OK;
+}
+#endif /* AVLOC_ST_SMALL */
+
 /* Slow path for headers not listed in data order: every non-empty tensor
    must start at 0 or at the end of another non-empty tensor and end at the
    buffer end or at the start of another; empty ones must sit on such a
@@ -3194,10 +3270,14 @@ static uint64_t avloc__st_le64(const unsigned char *p)
 AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_t size)
 {
     const unsigned char *file = (const unsigned char *)data, *hdr;
+#ifndef AVLOC_ST_SMALL
     unsigned char bloom[AVLOC_ST_BLOOM_BITS / 8];
     avloc__st_cand cand[AVLOC__ST_BATCH];
-    uint64_t n64, cursor = 0, sum = 0, bufsize, h;
-    size_t hlen, nb, n = 0, nc = 0;
+    uint64_t h;
+    size_t nc = 0;
+#endif
+    uint64_t n64, cursor = 0, sum = 0, bufsize;
+    size_t hlen, nb, n = 0;
     avloc__stj j;
     avloc__st_ent e;
     int state = 0, inorder = 1, ok, rc, have_meta = 0;
@@ -3211,13 +3291,19 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
     hdr = file + 8;
     bufsize = (uint64_t)(size - 8 - hlen);
     if (hlen == 0 || hdr[0] != '{') return AVLOC_ERR_FORMAT;
+#ifndef AVLOC_ST_SMALL
     memset(bloom, 0, sizeof bloom);
+#endif
     j = avloc__st_top(hdr, hlen);
     while ((rc = avloc__st_next(&j, &state, &e)) == 1) {
         if (e.is_meta) {
             if (have_meta++) return AVLOC_ERR_FORMAT;
             if (e.meta) {
+#ifndef AVLOC_ST_SMALL
                 if ((rc = avloc__st_meta_dups(e.meta, hdr + hlen, bloom)) != AVLOC_OK) return (avloc_result)rc;
+#else
+                if ((rc = avloc__st_meta_dups(e.meta, hdr + hlen)) != AVLOC_OK) return (avloc_result)rc;
+#endif
                 r->meta_pos = (size_t)(e.meta - hdr);
                 r->n_meta = e.n_meta;
             }
@@ -3231,6 +3317,7 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
         cursor = e.end;
         sum += nb; /* cannot wrap: each term <= bufsize and n is capped */
         if (sum > bufsize) return AVLOC_ERR_FORMAT;
+#ifndef AVLOC_ST_SMALL
         h = avloc__st_hash(e.key, e.key_len, 0);
         if (avloc__st_bloom(bloom, h)) { /* maybe a repeat: queue for a rescan */
             cand[nc].key = e.key;
@@ -3241,9 +3328,14 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
                 nc = 0;
             }
         }
+#endif
     }
     if (rc < 0) return (avloc_result)rc;
+#ifndef AVLOC_ST_SMALL
     if (avloc__st_flush_names(hdr, hlen, cand, nc) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+#else
+    if (avloc__st_dups(hdr, hlen) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+#endif
     avloc__st_ws(&j);
     if (j.p != j.end) return AVLOC_ERR_FORMAT; /* only whitespace may follow */
     if (sum != bufsize) return AVLOC_ERR_FORMAT;

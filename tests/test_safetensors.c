@@ -670,9 +670,24 @@ static void test_many(void)
         } else {
             CHECK_EQ_INT(rc, AVLOC_OK);
             CHECK_EQ_INT(avloc_st_count(&r), count);
-            CHECK(avloc_st_find(&r, "t4000", &t) == AVLOC_OK && *(const unsigned char *)t.data == (unsigned char)4000);
+            char probe[32];
+            sprintf(probe, "t%u", (unsigned)(n - 96)); /* (the data byte of tensor i is i mod 256) */
+            CHECK(avloc_st_find(&r, probe, &t) == AVLOC_OK && *(const unsigned char *)t.data == (unsigned char)(n - 96));
             printf("  open %u tensors (%s): %.3f s\n", (unsigned)count, k ? "reversed" : "in order", secs);
         }
+        free(f);
+    }
+    /* one metadata pair too many; one fewer with a duplicate as its last key */
+    for (k = 0; k < 2; k++) {
+        size_t count = k == 0 ? n + 1 : n;
+        len = (size_t)sprintf(hdr, "{\"__metadata__\":{");
+        for (i = 0; i < count; i++)
+            len += (size_t)sprintf(hdr + len, "%s\"k%u\":\"v\"", i ? "," : "", (unsigned)(k && i == count - 1 ? 0 : i));
+        len += (size_t)sprintf(hdr + len, "}}");
+        f = (unsigned char *)calloc(8 + len, 1);
+        for (i = 0; i < 8; i++) f[i] = (unsigned char)((unsigned long long)len >> (8 * i));
+        memcpy(f + 8, hdr, len);
+        CHECK_EQ_INT(avloc_st_open(&r, f, 8 + len), k == 0 ? AVLOC_ERR_UNSUPPORTED : AVLOC_ERR_FORMAT);
         free(f);
     }
     free(hdr);
@@ -818,5 +833,8 @@ int main(void)
     test_truncation();
     test_many();
     test_fuzz();
-    return th_finish("safetensors");
+#ifndef TEST_ST_SUITE
+#define TEST_ST_SUITE "safetensors"
+#endif
+    return th_finish(TEST_ST_SUITE);
 }

@@ -8,12 +8,14 @@
 # the host with -Werror (the opt-outs must stay warning-free), and runs
 # test_nn and test_gemm built as the smallest MCU configuration is
 # (AVLOC_GEMM_SMALL: no packed GEMM; AVLOC_NN_TERSE: no per-site error
-# messages; scalar kernels): same results, same error codes and nodes.
+# messages; AVLOC_ST_SMALL: no duplicate-name index in the safetensors
+# reader; scalar kernels): same results, same error codes and nodes, and
+# the safetensors suite on that reader (tests/test_st_small.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BUILD:-build}/nn_m4
 mkdir -p "$OUT"
-SMALL="-DAVLOC_GEMM_SMALL -DAVLOC_NN_TERSE"
+SMALL="-DAVLOC_GEMM_SMALL -DAVLOC_NN_TERSE -DAVLOC_ST_SMALL"
 CONFIGS=("" "-DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "-DAVLOC_NN_NO_TRANSPOSED" "-DAVLOC_NN_MINIMAL"
          "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "$SMALL"
          "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL")
@@ -27,8 +29,10 @@ done
 gcc -std=c99 -O1 -Wall -Wextra -pedantic -Werror $SMALL -DAVLOC_NO_SIMD -o "$OUT/test_nn_small" tests/test_nn.c -lm
 # shellcheck disable=SC2086
 gcc -std=c99 -O1 -Wall -Wextra -pedantic -Werror $SMALL -DAVLOC_NO_SIMD -o "$OUT/test_gemm_small" tests/test_gemm.c -lm
+gcc -std=c99 -O1 -Wall -Wextra -pedantic -Werror -DAVLOC_NO_SIMD -o "$OUT/test_st_small" tests/test_st_small.c -lm
 "$OUT/test_nn_small" | tail -n 1
 "$OUT/test_gemm_small" | tail -n 1
+"$OUT/test_st_small" | tail -n 1
 if ! command -v arm-none-eabi-gcc >/dev/null; then
     echo "  Cortex-M4 size check skipped: no arm-none-eabi-gcc"
     exit 0

@@ -811,6 +811,16 @@ MUTANTS = [
          new="(void)0;",
          why="an infinite sparse part gives the gain Inf/Inf = NaN",
          tests=["test_badinput"]),
+    dict(id="st-small-dup-self", file="avloc.h",
+         old="while (avloc__st_next(&j, &state, &e) == 1 && e.key < key)",
+         new="while (avloc__st_next(&j, &state, &e) == 1 && e.key <= key)",
+         why="AVLOC_ST_SMALL reader: a tensor name's rescan reaches the name itself (every file a duplicate)",
+         tests=["test_st_small"]),
+    dict(id="st-small-meta-rescan", file="avloc.h",
+         old="        b.end = end;\n        fb = 1;",
+         new="        b.end = end;\n        fb = 0;",
+         why="AVLOC_ST_SMALL reader: the metadata rescan starts as if after a pair and finds no duplicate key",
+         tests=["test_st_small"]),
 ]
 
 
