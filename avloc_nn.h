@@ -431,7 +431,8 @@ typedef struct avloc__nn_ctx {
 
 static void avloc__nn_strcat(char *dst, size_t cap, const char *src, size_t n)
 {
-    size_t k = strlen(dst);
+    size_t k = 0;
+    while (k + 1 < cap && dst[k]) k++; /* (not strlen: the terse MCU build links none) */
     while (n-- && *src && k + 1 < cap) dst[k++] = *src++;
     dst[k] = '\0';
 }
@@ -686,9 +687,13 @@ static int avloc__nn_elem(avloc__nn_js *j, int *first)
     return avloc__nn_eat(j, ',') ? 1 : -1;
 }
 
+/* Is the span k[0..kn) the C string s? (A loop, not strlen + memcmp: the
+   MCU build then links no strlen.) */
 static int avloc__nn_keyis(const char *k, size_t kn, const char *s)
 {
-    return strlen(s) == kn && memcmp(k, s, kn) == 0;
+    for (; kn; kn--)
+        if (!*s || *k++ != *s++) return 0;
+    return !*s;
 }
 
 /* ------------------------------------------------------------ names */
@@ -1714,14 +1719,27 @@ typedef struct avloc__nn_cfg {
     avloc_nn_error *err;
 } avloc__nn_cfg;
 
+/* Is the metadata value of key, decoded and read as a C string (up to a
+   NUL), want? (Absent or 16 bytes and more: no.) The raw value and the
+   module's decoder, so that the core's avloc_st_meta is not linked. */
+static int avloc__nn_meta_is(const avloc__nn_ctx *c, const char *key, const char *want)
+{
+    const char *raw, *v;
+    char buf[16];
+    size_t n;
+    if (avloc_st_meta_raw(&c->st, key, &raw, &n) != AVLOC_OK || avloc__nn_decode(raw, n, buf, sizeof buf) == (size_t)-1)
+        return 0;
+    for (v = buf; *want && *v == *want; v++) want++;
+    return *v == *want;
+}
+
 static avloc_result avloc__nn_open(avloc__nn_ctx *c)
 {
-    char v[16];
     avloc_result rc = avloc_st_open(&c->st, c->file, c->file_bytes);
     if (rc != AVLOC_OK) return avloc__nn_fail(c, rc, "not a valid safetensors file", 0, 0);
-    if (avloc_st_meta(&c->st, "format", v, sizeof v) != AVLOC_OK || !avloc__nn_keyis(v, strlen(v), "avloc-nn"))
+    if (!avloc__nn_meta_is(c, "format", "avloc-nn"))
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "metadata format is not avloc-nn", 0, 0);
-    if (avloc_st_meta(&c->st, "version", v, sizeof v) != AVLOC_OK || !avloc__nn_keyis(v, strlen(v), "1"))
+    if (!avloc__nn_meta_is(c, "version", "1"))
         return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "metadata version is not 1", 0, 0);
     if (avloc_st_meta_raw(&c->st, "graph", &c->graph, &c->graph_len) != AVLOC_OK)
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "no graph in the metadata", 0, 0);
@@ -1951,6 +1969,17 @@ static float *avloc__nn_data(const avloc__nn_run *r, size_t t)
     if (x->kind == 1) return (float *)(uintptr_t)r->inputs[x->slot]; /* never written: see alias */
     if (x->kind == 2) return r->outputs[x->slot];
     return (float *)(void *)(r->arena + x->offset);
+}
+
+/* memmove of n floats (the caller's buffers may overlap): two loops, ~30
+   bytes of Cortex-M4 code where newlib's memmove is 254. */
+static void avloc__nn_move(float *d, const float *s, size_t n)
+{
+    size_t i;
+    if ((uintptr_t)d < (uintptr_t)s)
+        for (i = 0; i < n; i++) d[i] = s[i];
+    else if (d != s)
+        while (n--) d[n] = s[n];
 }
 
 /* The t in [0, seg) with 0 <= (c + t) * s + off < Wt, as [*lo, *hi). */
@@ -2368,7 +2397,7 @@ static void avloc__nn_cat(const avloc__nn_run *r, const avloc_nn_node *nd)
         const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, k);
         const float *x = avloc__nn_data(r, r->net->edges[nd->in0 + k]);
         size_t chunk = xt->shape[d] * inner;
-        for (o = 0; o < outer; o++) memmove(y + o * n * inner + at, x + o * chunk, chunk * sizeof(float));
+        for (o = 0; o < outer; o++) avloc__nn_move(y + o * n * inner + at, x + o * chunk, chunk);
         at += chunk;
     }
 }
@@ -2418,9 +2447,10 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
     case AVLOC_NN_ADD:
         for (i = 0; i < n; i++) y[i] = x[i] + b[i];
         return;
+#ifndef AVLOC_NN_MINIMAL /* (batch_norm and reparam: not in the minimal build) */
     case AVLOC_NN_REPARAM:
         if (!r->rng) {
-            if (y != x) memmove(y, x, n * sizeof(float));
+            avloc__nn_move(y, x, n);
             return;
         }
         for (i = 0; i < n; i++) { /* one sample at a time: y may alias mu or logvar */
@@ -2438,6 +2468,7 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
         }
         return;
     }
+#endif
     case AVLOC_NN_RELU: /* its own loop: vectorised (avloc__nn_act's switch per value is not) */
         for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
         return;
@@ -2530,10 +2561,8 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
         AVLOC_NN_NODE_DONE(net, i); /* profiling hook (bench/bench_nn.c) */
 #endif
     }
-    for (k = 0; k < net->n_outputs; k++) { /* outputs that live elsewhere */
-        const float *src = avloc__nn_data(&r, net->outputs[k]);
-        if (src != outputs[k]) memmove(outputs[k], src, net->tensors[net->outputs[k]].numel * sizeof(float));
-    }
+    for (k = 0; k < net->n_outputs; k++) /* outputs that live elsewhere */
+        avloc__nn_move(outputs[k], avloc__nn_data(&r, net->outputs[k]), net->tensors[net->outputs[k]].numel);
     return AVLOC_OK;
 }
 
