@@ -2734,15 +2734,15 @@ static int avloc__st_dec(const unsigned char **pp, const unsigned char *end, uns
         return (int)n;
     }
     if (end - p < 2) return 0;
-    switch (p[1]) {
-    case '"': case '\\': case '/': out[0] = p[1]; *pp = p + 2; return 1;
-    case 'b': out[0] = '\b'; *pp = p + 2; return 1;
-    case 'f': out[0] = '\f'; *pp = p + 2; return 1;
-    case 'n': out[0] = '\n'; *pp = p + 2; return 1;
-    case 'r': out[0] = '\r'; *pp = p + 2; return 1;
-    case 't': out[0] = '\t'; *pp = p + 2; return 1;
-    case 'u': break;
-    default: return 0;
+    if (p[1] != 'u') { /* the two-character escapes, as pairs (escape, value) */
+        static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+        for (n = 0; n < sizeof esc - 1; n += 2)
+            if (p[1] == (unsigned char)esc[n]) {
+                out[0] = (unsigned char)esc[n + 1];
+                *pp = p + 2;
+                return 1;
+            }
+        return 0;
     }
     if (end - p < 6 || !avloc__st_hex4(p + 2, &cp)) return 0;
     p += 6;
@@ -2755,23 +2755,15 @@ static int avloc__st_dec(const unsigned char **pp, const unsigned char *end, uns
         p += 6;
     }
     *pp = p;
-    if (cp < 0x80) { out[0] = (unsigned char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
+    /* UTF-8: n bytes, continuation bytes 10xxxxxx from the end, then the
+       lead byte 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx */
+    n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (lo = (unsigned)n - 1; lo > 0; lo--) {
+        out[lo] = (unsigned char)(0x80 | (cp & 0x3F));
+        cp >>= 6;
     }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    out[0] = (unsigned char)(n == 1 ? cp : (0xFF00u >> n & 0xFFu) | cp);
+    return (int)n;
 }
 
 /* Parse a string (after optional whitespace); s and n get the raw body. */
@@ -2791,12 +2783,22 @@ static avloc_result avloc__st_str(avloc__stj *j, const unsigned char **s, size_t
     return AVLOC_OK;
 }
 
+/* Does a raw string body hold an escape? (A loop rather than memchr: a
+   microcontroller build links no memchr, 160 bytes of Cortex-M4 code.) */
+static int avloc__st_escaped(const unsigned char *raw, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (raw[i] == '\\') return 1;
+    return 0;
+}
+
 /* Decoded equality of two validated raw string bodies. */
 static int avloc__st_raweq(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
 {
     const unsigned char *ae = a + an, *be = b + bn;
     unsigned char ta[4], tb[4];
-    if (!memchr(a, '\\', an) && !memchr(b, '\\', bn)) return an == bn && memcmp(a, b, an) == 0;
+    if (!avloc__st_escaped(a, an) && !avloc__st_escaped(b, bn)) return an == bn && memcmp(a, b, an) == 0;
     while (a < ae && b < be) {
         int na = avloc__st_dec(&a, ae, ta), nb = avloc__st_dec(&b, be, tb);
         if (!na || na != nb || memcmp(ta, tb, (size_t)na) != 0) return 0;
@@ -2811,7 +2813,7 @@ static int avloc__st_eq(const unsigned char *raw, size_t rawn, const char *s, si
     unsigned char tmp[4];
     size_t k = 0;
     int m;
-    if (!memchr(raw, '\\', rawn)) return rawn == n && (n == 0 || memcmp(raw, s, n) == 0);
+    if (!avloc__st_escaped(raw, rawn)) return rawn == n && (n == 0 || memcmp(raw, s, n) == 0);
     while (p < end) {
         m = avloc__st_dec(&p, end, tmp);
         if (!m || (size_t)m > n - k || memcmp(q + k, tmp, (size_t)m) != 0) return 0;
@@ -3077,6 +3079,17 @@ static avloc__stj avloc__st_top(const unsigned char *hdr, size_t len)
     return j;
 }
 
+/* The next pair of a metadata object already parsed by avloc_st_open (j
+   after its '{' or after a pair; *first = 1 at the start): 1 with the raw
+   key and value, 0 at the closing '}'. */
+static int avloc__st_meta_pair(avloc__stj *j, int *first, const unsigned char **k, size_t *kn,
+                               const unsigned char **v, size_t *vn)
+{
+    if (!*first && !avloc__st_eat(j, ',')) return 0;
+    *first = 0;
+    return avloc__st_str(j, k, kn) == AVLOC_OK && avloc__st_eat(j, ':') && avloc__st_str(j, v, vn) == AVLOC_OK;
+}
+
 #ifndef AVLOC_ST_SMALL
 /* Duplicate detection without memory: names that hit the on-stack filter
    are queued (up to AVLOC__ST_BATCH), and one rescan of the header compares
@@ -3188,36 +3201,25 @@ static avloc_result avloc__st_dups(const unsigned char *hdr, size_t len)
     return AVLOC_OK;
 }
 
-/* The next pair of a parsed metadata object (j after '{' or a pair);
-   1 with the key, 0 at the end. */
-static int avloc__st_meta_pair(avloc__stj *j, int *first, const unsigned char **k, size_t *kn)
-{
-    const unsigned char *v;
-    size_t vn;
-    if (!*first && !avloc__st_eat(j, ',')) return 0;
-    *first = 0;
-    return avloc__st_str(j, k, kn) == AVLOC_OK && avloc__st_eat(j, ':') && avloc__st_str(j, &v, &vn) == AVLOC_OK;
-}
-
 /* Metadata keys: the count first (UNSUPPORTED above the cap), then each key
    against the earlier ones. The object was parsed by the main pass. */
 static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigned char *end)
 {
     avloc__stj a, b;
-    const unsigned char *k, *q;
-    size_t kn, qn, n = 0;
+    const unsigned char *k, *q, *v;
+    size_t kn, qn, vn, n = 0;
     int fa = 1, fb;
     a.p = meta + 1;
     a.end = end;
-    while (avloc__st_meta_pair(&a, &fa, &k, &kn)) /* (an empty object: no pair) */
+    while (avloc__st_meta_pair(&a, &fa, &k, &kn, &v, &vn)) /* (an empty object: no pair) */
         if (++n > AVLOC_ST_MAX_TENSORS) return AVLOC_ERR_UNSUPPORTED;
     a.p = meta + 1;
     fa = 1;
-    while (avloc__st_meta_pair(&a, &fa, &k, &kn)) {
+    while (avloc__st_meta_pair(&a, &fa, &k, &kn, &v, &vn)) {
         b.p = meta + 1;
         b.end = end;
         fb = 1;
-        while (avloc__st_meta_pair(&b, &fb, &q, &qn) && q < k)
+        while (avloc__st_meta_pair(&b, &fb, &q, &qn, &v, &vn) && q < k)
             if (avloc__st_raweq(q, qn, k, kn)) return AVLOC_ERR_FORMAT;
     }
     return AVLOC_OK;
@@ -3374,7 +3376,7 @@ static void avloc__st_fill(const avloc_st_reader *r, const avloc__st_ent *e, avl
     memset(t, 0, sizeof *t);
     t->name = (const char *)e->key;
     t->name_len = e->key_len;
-    t->name_escaped = memchr(e->key, '\\', e->key_len) != NULL;
+    t->name_escaped = avloc__st_escaped(e->key, e->key_len);
     t->dtype = e->dtype;
     t->ndim = e->ndim;
     for (i = 0; i < e->ndim; i++) t->shape[i] = e->shape[i];
@@ -3592,20 +3594,16 @@ static avloc_result avloc__st_meta_find(const avloc_st_reader *r, const char *ke
     avloc__stj j;
     const unsigned char *k;
     size_t kn, keylen;
+    int first = 1;
     if (!r || !key) return AVLOC_ERR_NULL;
     if (r->magic != AVLOC__ST_MAGIC) return AVLOC_ERR_STATE;
     if (!r->meta_pos) return AVLOC_ERR_NOT_FOUND;
     keylen = avloc__st_zlen(key);
     j.p = (const unsigned char *)r->header + r->meta_pos + 1;
     j.end = (const unsigned char *)r->header + r->header_len;
-    if (avloc__st_eat(&j, '}')) return AVLOC_ERR_NOT_FOUND;
-    for (;;) {
-        if (avloc__st_str(&j, &k, &kn) != AVLOC_OK || !avloc__st_eat(&j, ':') ||
-            avloc__st_str(&j, v, vn) != AVLOC_OK)
-            return AVLOC_ERR_FORMAT;
+    while (avloc__st_meta_pair(&j, &first, &k, &kn, v, vn)) /* (validated by avloc_st_open) */
         if (avloc__st_eq(k, kn, key, keylen)) return AVLOC_OK;
-        if (!avloc__st_eat(&j, ',')) return AVLOC_ERR_NOT_FOUND;
-    }
+    return AVLOC_ERR_NOT_FOUND;
 }
 
 AVLOC_API avloc_result avloc_st_meta_len(const avloc_st_reader *r, const char *key, size_t *len)
@@ -4239,6 +4237,12 @@ static AVLOC__GT AVLOC__GN(avloc__gemm_dot)(int ta, const AVLOC__GT *A, size_t l
     const size_t W = AVLOC__GW;
     AVLOC__GT s = 0;
     size_t p = 0;
+    if (!ta && W == 1) { /* scalar: the same two alternating sums, in one loop (less code) */
+        const AVLOC__GT *a = A + i * lda;
+        AVLOC__GT v[2] = {0, 0};
+        for (; p < k; p++) v[p & 1] += a[p] * b[p];
+        return v[0] + v[1];
+    }
     if (!ta) {
         const AVLOC__GT *a = A + i * lda;
         avloc__gv v0 = avloc__gv_zero(), v1 = avloc__gv_zero();

@@ -438,19 +438,14 @@ static void avloc__nn_strcat(char *dst, size_t cap, const char *src, size_t n)
 }
 
 /* Decode a raw graph string (header-escaped) into buf; returns its length
-   or (size_t)-1 if it does not fit / is malformed. */
+   or (size_t)-1 if it does not fit / is malformed. (No fast path for text
+   without escapes: it is used for names and error messages only.) */
 static size_t avloc__nn_decode(const char *raw, size_t n, char *buf, size_t cap)
 {
     const char *p = raw, *end = raw + n;
     unsigned char c[4];
     size_t k = 0;
     int m;
-    if (!memchr(raw, '\\', n)) {
-        if (n >= cap) return (size_t)-1;
-        memcpy(buf, raw, n);
-        buf[n] = '\0';
-        return n;
-    }
     while (p < end) {
         if (!(m = avloc_st_json_char(&p, end, c)) || k + (size_t)m >= cap) return (size_t)-1;
         memcpy(buf + k, c, (size_t)m);
@@ -713,7 +708,6 @@ static int avloc__nn_name_eq(const char *a, size_t an, const char *b, size_t bn)
 {
     const char *ae = a + an, *be = b + bn;
     unsigned char ca[4], cb[4];
-    if (!memchr(a, '\\', an) && !memchr(b, '\\', bn)) return an == bn && memcmp(a, b, an) == 0;
     while (a < ae && b < be) {
         int na = avloc_st_json_char(&a, ae, ca), nb = avloc_st_json_char(&b, be, cb);
         if (!na || na != nb || memcmp(ca, cb, (size_t)na) != 0) return 0;
@@ -863,24 +857,26 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         nd->ia[at->slot] = x;
         return AVLOC_OK;
     case AVLOC__NN_K_BOOL:
-        if (avloc__nn_lit(j, "true")) nd->ia[at->slot] = 1;
-        else if (avloc__nn_lit(j, "false")) nd->ia[at->slot] = 0;
-        else break;
+        if ((x = avloc__nn_lit(j, "true")) == 0 && !avloc__nn_lit(j, "false")) break;
+        nd->ia[at->slot] = x;
         return AVLOC_OK;
     case AVLOC__NN_K_FLOAT:
         if (avloc__nn_num(j, &f[0], NULL, &is_int) != AVLOC_OK || !(f[0] - f[0] == 0.0f)) break;
         nd->fa[0] = f[0];
         return AVLOC_OK;
-    case AVLOC__NN_K_APPROX:
-    case AVLOC__NN_K_MODE:
+    case AVLOC__NN_K_APPROX: /* gelu's approximate: none 0, tanh 1 */
+    case AVLOC__NN_K_MODE: { /* upsample: nearest 0, linear 1, bilinear 2 */
+        static const char *const words[5] = {"none", "tanh", "nearest", "linear", "bilinear"};
+        const size_t w0 = at->kind == AVLOC__NN_K_MODE ? 2 : 0, w1 = w0 ? 5 : 2;
+        size_t w;
         if (avloc__nn_str(j, &s, &sn) != AVLOC_OK) break;
-        if (at->kind == AVLOC__NN_K_APPROX && (avloc__nn_keyis(s, sn, "none") || avloc__nn_keyis(s, sn, "tanh")))
-            nd->ia[at->slot] = avloc__nn_keyis(s, sn, "tanh");
-        else if (at->kind == AVLOC__NN_K_MODE && avloc__nn_keyis(s, sn, "nearest")) nd->ia[at->slot] = 0;
-        else if (at->kind == AVLOC__NN_K_MODE && avloc__nn_keyis(s, sn, "bilinear")) nd->ia[at->slot] = 2;
-        else if (at->kind == AVLOC__NN_K_MODE && avloc__nn_keyis(s, sn, "linear")) nd->ia[at->slot] = 1;
-        else return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
-        return AVLOC_OK;
+        for (w = w0; w < w1; w++)
+            if (avloc__nn_keyis(s, sn, words[w])) {
+                nd->ia[at->slot] = (long)(w - w0);
+                return AVLOC_OK;
+            }
+        return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
+    }
     default: /* lists: PAIR, SHAPE (ints), FLOATS */
         avloc__nn_ws(j);
         if (at->kind == AVLOC__NN_K_PAIR && avloc__nn_peek(j) != '[') {

@@ -819,8 +819,35 @@ static void test_half_all_patterns(void)
     }
 }
 
+/* Every escape and every UTF-8 length at its boundaries through the
+   decoder (avloc_st_json_char), against the UTF-8 table of RFC 3629. */
+static void test_json_char(void)
+{
+    static const char raw[] = "\\u0041\\u007f\\u0080\\u00e9\\u07ff\\u0800\\u20ac\\uffff\\ud800\\udc00"
+                              "\\ud83d\\ude00\\udbff\\udfff\\b\\f\\n\\r\\t\\\"\\\\\\/x\xc3\xa9";
+    static const unsigned char want[] = {0x41, 0x7f, 0xc2, 0x80, 0xc3, 0xa9, 0xdf, 0xbf, 0xe0, 0xa0, 0x80,
+                                         0xe2, 0x82, 0xac, 0xef, 0xbf, 0xbf, 0xf0, 0x90, 0x80, 0x80,
+                                         0xf0, 0x9f, 0x98, 0x80, 0xf4, 0x8f, 0xbf, 0xbf,
+                                         '\b', '\f', '\n', '\r', '\t', '"', '\\', '/', 'x', 0xc3, 0xa9};
+    const char *p = raw, *end = raw + sizeof raw - 1;
+    unsigned char got[64], c[4];
+    size_t k = 0;
+    int m, bad = 0;
+    while (p < end && (m = avloc_st_json_char(&p, end, c)) > 0 && k + (size_t)m <= sizeof got) {
+        memcpy(got + k, c, (size_t)m);
+        k += (size_t)m;
+    }
+    CHECK(p == end);
+    CHECK_EQ_INT(k, sizeof want);
+    bad = k != sizeof want || memcmp(got, want, k) != 0;
+    CHECK(!bad);
+    p = "\\q";
+    CHECK_EQ_INT(avloc_st_json_char(&p, p + 2, c), 0); /* not an escape */
+}
+
 int main(void)
 {
+    test_json_char();
     test_half_all_patterns();
     test_golden_ref();
     test_golden_ascii();
