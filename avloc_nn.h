@@ -542,7 +542,7 @@ static avloc_result avloc__nn_str(avloc__nn_js *j, const char **s, size_t *n)
 static int avloc__nn_digits(avloc__nn_js *j, uint32_t *m, long *e10, int frac, int *dropped)
 {
     int c, n = 0;
-    while ((c = avloc__nn_peek(j)) >= '0' && c <= '9') {
+    while ((unsigned)((c = avloc__nn_peek(j)) - '0') < 10u) {
         if (*m < 100000000u) {
             *m = *m * 10u + (uint32_t)(c - '0');
             *e10 -= frac;
@@ -564,30 +564,31 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
 {
     uint32_t m = 0, ex = 0;
     long e10 = 0;
-    int neg = 0, dropped = 0, c;
+    int neg, dropped = 0, c;
     float x;
     avloc__nn_ws(j);
     *is_int = 1;
-    if (avloc__nn_peek(j) == '-') { neg = 1; avloc__nn_adv(j); }
+    if ((neg = avloc__nn_peek(j) == '-') != 0) avloc__nn_adv(j);
     if (avloc__nn_peek(j) == '0') {
         avloc__nn_adv(j);
-        if (avloc__nn_peek(j) >= '0' && avloc__nn_peek(j) <= '9') return AVLOC_ERR_FORMAT;
+        if ((unsigned)(avloc__nn_peek(j) - '0') < 10u) return AVLOC_ERR_FORMAT;
     } else if (!avloc__nn_digits(j, &m, &e10, 0, &dropped)) {
         return AVLOC_ERR_FORMAT;
     }
-    if (avloc__nn_peek(j) == '.') {
+    if ((c = avloc__nn_peek(j)) == '.') {
         avloc__nn_adv(j);
         if (!avloc__nn_digits(j, &m, &e10, 1, &dropped)) return AVLOC_ERR_FORMAT;
         *is_int = 0;
+        c = avloc__nn_peek(j);
     }
-    if (avloc__nn_peek(j) == 'e' || avloc__nn_peek(j) == 'E') {
+    if (c == 'e' || c == 'E') {
         int eneg = 0, n = 0;
         avloc__nn_adv(j);
-        if (avloc__nn_peek(j) == '+' || avloc__nn_peek(j) == '-') {
-            eneg = avloc__nn_peek(j) == '-';
+        if ((c = avloc__nn_peek(j)) == '+' || c == '-') {
+            eneg = c == '-';
             avloc__nn_adv(j);
         }
-        while ((c = avloc__nn_peek(j)) >= '0' && c <= '9') {
+        while ((unsigned)((c = avloc__nn_peek(j)) - '0') < 10u) {
             if (ex < 100000u) ex = ex * 10u + (uint32_t)(c - '0');
             avloc__nn_adv(j);
             n++;
@@ -596,7 +597,7 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
         e10 += eneg ? -(long)ex : (long)ex;
         *is_int = 0;
     }
-    if (*is_int && dropped) *is_int = 0; /* too long for an exact integer */
+    if (dropped) *is_int = 0; /* too long for an exact integer */
     if (iv) *iv = neg ? -(long)m : (long)m;
     x = (float)m;
     for (; e10 > 0 && avloc__finite_f32(x); e10--) x *= 10.0f; /* stops at infinity */
@@ -1216,6 +1217,13 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
 #define AVLOC__NN_IS_NARROW(n) ((n) < AVLOC__NN_NARROW)
 #endif
 
+#ifdef AVLOC_GEMM_SMALL /* no panels: the core's query gives 0 bytes */
+static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_t k)
+{
+    (void)net; (void)m; (void)n; (void)k;
+    return AVLOC_OK;
+}
+#else
 /* The packing scratch of avloc_gemm_f32 for one product shape; the net keeps
    the largest (the core query grows with min(m,96), min(n,2048), min(k,256)
    only, so the largest serves every product). */
@@ -1240,6 +1248,7 @@ static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_
     if (b > net->gemm_bytes) net->gemm_bytes = b;
     return AVLOC_OK;
 }
+#endif
 
 static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, int transposed)
 {
@@ -1799,8 +1808,9 @@ static avloc_result avloc__nn_layout(avloc_arena *a, void *obj, const void *cfgp
         memset(&c.n_inputs, 0, sizeof c - offsetof(avloc__nn_ctx, n_inputs));
         c.net = net;
         if ((rc = avloc__nn_parse_graph(&c)) != AVLOC_OK) return rc;
-        if (c.n_inputs != ni || c.n_nodes != nn || c.n_tensors != nt || c.n_edges != ne || c.n_outputs != no)
-            return AVLOC_ERR_STATE; /* cannot happen: same parser, same text */
+        /* same parser, same text: the same counts (the tables were written
+           within them during the pass) */
+        AVLOC_ASSERT(c.n_inputs == ni && c.n_nodes == nn && c.n_tensors == nt && c.n_edges == ne && c.n_outputs == no);
         net->n_inputs = ni;
         net->n_nodes = nn;
         net->n_tensors = nt;
@@ -1952,7 +1962,11 @@ typedef struct avloc__nn_run {
 static void avloc__nn_gemm(const avloc__nn_run *r, int ta, int tb, size_t M, size_t N, size_t K, const float *A,
                            size_t lda, const float *B, size_t ldb, float *C, size_t ldc, int acc)
 {
+#ifdef AVLOC_GEMM_SMALL /* never panels (net->gemm_bytes is 0) */
+    const int pack = 0;
+#else
     const int pack = r->gemm && avloc__nn_packs(M, N, K);
+#endif
     avloc_result rc = avloc_gemm_f32(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, acc ? 1.0f : 0.0f, C, ldc,
                                      pack ? r->gemm : NULL, pack ? r->net->gemm_bytes : 0);
     (void)rc;
@@ -1996,6 +2010,7 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
                            size_t n, long sh, long sw, long offh, long offw)
 {
     size_t q = 0, r = p0 / Wd, c = p0 % Wd, t, lo, hi;
+    (void)dst; /* (unused without transposed convs) */
     while (q < n) {
         size_t seg = Wd - c < n - q ? Wd - c : n - q;
         long tr = (long)r * sh + offh;
@@ -2009,7 +2024,9 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
             else
                 for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];
             for (t = hi; t < seg; t++) col[q + t] = 0.0f;
-        } else {
+        }
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED) /* col2im: transposed convs only */
+        else {
             float *row = dst + (size_t)(tr >= 0 ? tr : 0) * Wt;
             if (sw == 1 && hi > lo) { /* a contiguous run */
                 float *d = row + (size_t)((long)(c + lo) + offw);
@@ -2019,6 +2036,7 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
                 for (t = lo; t < hi; t++) row[(size_t)((long)(c + t) * sw + offw)] += col[q + t];
             }
         }
+#endif
         q += seg;
         c = 0;
         r++;

@@ -821,6 +821,11 @@ MUTANTS = [
          new="        b.end = end;\n        fb = 0;",
          why="AVLOC_ST_SMALL reader: the metadata rescan starts as if after a pair and finds no duplicate key",
          tests=["test_st_small"]),
+    dict(id="st-dec-utf8-lead", file="avloc.h",
+         old="out[0] = (unsigned char)(n == 1 ? cp : (0xFF00u >> n & 0xFFu) | cp);",
+         new="out[0] = (unsigned char)(n == 1 ? cp : (0xFF00u >> (n - 1) & 0xFFu) | cp);",
+         why="JSON string decoder: the UTF-8 lead byte of a \\u escape gets one length bit too many",
+         tests=["test_safetensors"]),
 ]
 
 
