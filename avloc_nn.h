@@ -120,6 +120,11 @@
                          gelu links erff/erfcf (~2 KB on a Cortex-M4), elu
                          ~0.1 KB of code (tanh and sigmoid need only expf);
                          AVLOC_ERR_UNSUPPORTED at init
+   Core macros for the smallest microcontroller build (docs/nn.md, "Cortex-M4F
+   code size"): AVLOC_GEMM_SMALL (plain GEMM, no panels), AVLOC_ST_SMALL
+   (safetensors reader without its duplicate-name index, for files of a few
+   tensors) and, in a firmware that includes the library in one file,
+   AVLOC_STATIC (the compiler then specialises across the library's functions).
 
    LICENSE: MIT, see avloc.h.
 */
@@ -692,6 +697,14 @@ static int avloc__nn_keyis(const char *k, size_t kn, const char *s)
     return !*s;
 }
 
+/* Index of the span k[0..kn) among words[0..n), n if absent. */
+static size_t avloc__nn_word(const char *k, size_t kn, const char *const *words, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n && !avloc__nn_keyis(k, kn, words[i]); i++) continue;
+    return i;
+}
+
 /* ------------------------------------------------------------ names */
 
 static uint32_t avloc__nn_hash(const char *raw, size_t n)
@@ -871,12 +884,10 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         const size_t w0 = at->kind == AVLOC__NN_K_MODE ? 2 : 0, w1 = w0 ? 5 : 2;
         size_t w;
         if (avloc__nn_str(j, &s, &sn) != AVLOC_OK) break;
-        for (w = w0; w < w1; w++)
-            if (avloc__nn_keyis(s, sn, words[w])) {
-                nd->ia[at->slot] = (long)(w - w0);
-                return AVLOC_OK;
-            }
-        return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
+        if ((w = avloc__nn_word(s, sn, words + w0, w1 - w0)) == w1 - w0)
+            return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
+        nd->ia[at->slot] = (long)w;
+        return AVLOC_OK;
     }
     default: /* lists: PAIR, SHAPE (ints), FLOATS */
         avloc__nn_ws(j);
@@ -968,8 +979,7 @@ static avloc_result avloc__nn_parse_weights(avloc__nn_ctx *c, avloc__nn_js j, av
     int first = 1, m;
     unsigned have = 0;
     while ((m = avloc__nn_member(&j, &first, &k, &kn)) == 1) {
-        for (r = 0; r < AVLOC_NN_MAX_WEIGHTS; r++)
-            if (avloc__nn_keyis(k, kn, avloc__nn_roles[r])) break;
+        r = avloc__nn_word(k, kn, avloc__nn_roles, AVLOC_NN_MAX_WEIGHTS);
         if (r == AVLOC_NN_MAX_WEIGHTS || !(oi->wroles & (1u << r)) || (have & (1u << r)))
             return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated weight role", k, kn);
         if (avloc__nn_str(&j, &s, &sn) != AVLOC_OK) return AVLOC_ERR_FORMAT;
@@ -1027,9 +1037,7 @@ static avloc_result avloc__nn_parse_node(avloc__nn_ctx *c, avloc__nn_js j)
     /* Pass 1: find every key (any order), checking syntax. */
     while ((m = avloc__nn_member(&scan, &first, &k, &kn)) == 1) {
         static const char *const keys[6] = {"op", "name", "in", "out", "w", "a"};
-        size_t i;
-        for (i = 0; i < 6; i++)
-            if (avloc__nn_keyis(k, kn, keys[i])) break;
+        size_t i = avloc__nn_word(k, kn, keys, 6);
         if (i == 6 || (seen & (1u << i))) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated node key", k, kn);
         seen |= 1u << i;
         if (i == 2) ain = scan;
@@ -1083,8 +1091,7 @@ static avloc_result avloc__nn_parse_graph(avloc__nn_ctx *c)
     j.end = c->graph + c->graph_len;
     while ((m = avloc__nn_member(&j, &first, &k, &kn)) == 1) {
         static const char *const keys[3] = {"inputs", "nodes", "outputs"};
-        for (i = 0; i < 3; i++)
-            if (avloc__nn_keyis(k, kn, keys[i])) break;
+        i = avloc__nn_word(k, kn, keys, 3);
         if (i == 3 || (seen & (1u << i))) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated graph key", k, kn);
         seen |= 1u << i;
         avloc__nn_ws(&j);
