@@ -2803,7 +2803,9 @@ static int avloc__st_raweq(const unsigned char *a, size_t an, const unsigned cha
 {
     const unsigned char *ae = a + an, *be = b + bn;
     unsigned char ta[4], tb[4];
+#ifndef AVLOC_ST_SMALL /* (a fast path only: the loop below gives the same answer) */
     if (!avloc__st_escaped(a, an) && !avloc__st_escaped(b, bn)) return an == bn && memcmp(a, b, an) == 0;
+#endif
     while (a < ae && b < be) {
         int na = avloc__st_dec(&a, ae, ta), nb = avloc__st_dec(&b, be, tb);
         if (!na || na != nb || memcmp(ta, tb, (size_t)na) != 0) return 0;
@@ -2818,7 +2820,9 @@ static int avloc__st_eq(const unsigned char *raw, size_t rawn, const char *s, si
     unsigned char tmp[4];
     size_t k = 0;
     int m;
+#ifndef AVLOC_ST_SMALL /* (a fast path only: the loop below gives the same answer) */
     if (!avloc__st_escaped(raw, rawn)) return rawn == n && (n == 0 || memcmp(raw, s, n) == 0);
+#endif
     while (p < end) {
         m = avloc__st_dec(&p, end, tmp);
         if (!m || (size_t)m > n - k || memcmp(q + k, tmp, (size_t)m) != 0) return 0;
@@ -3206,8 +3210,8 @@ static avloc_result avloc__st_dups(const unsigned char *hdr, size_t len)
     return AVLOC_OK;
 }
 
-/* Metadata keys: the count first (UNSUPPORTED above the cap), then each key
-   against the earlier ones. The object was parsed by the main pass. */
+/* Metadata keys: each against the earlier ones (the object was parsed by
+   the main pass), UNSUPPORTED past the cap. */
 static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigned char *end)
 {
     avloc__stj a, b;
@@ -3216,11 +3220,8 @@ static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigne
     int fa = 1, fb;
     a.p = meta + 1;
     a.end = end;
-    while (avloc__st_meta_pair(&a, &fa, &k, &kn, &v, &vn)) /* (an empty object: no pair) */
+    while (avloc__st_meta_pair(&a, &fa, &k, &kn, &v, &vn)) { /* (an empty object: no pair) */
         if (++n > AVLOC_ST_MAX_TENSORS) return AVLOC_ERR_UNSUPPORTED;
-    a.p = meta + 1;
-    fa = 1;
-    while (avloc__st_meta_pair(&a, &fa, &k, &kn, &v, &vn)) {
         b.p = meta + 1;
         b.end = end;
         fb = 1;
@@ -3239,7 +3240,11 @@ static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigne
    walks a chain from 0 to the end whose bytes already add up to the
    buffer, so no other non-empty tensor can exist. Tensors are checked in
    blocks of AVLOC__ST_BLOCK per rescan of the header. */
+#ifdef AVLOC_ST_SMALL
+#define AVLOC__ST_BLOCK 1 /* (no index: one tensor per rescan, the least code) */
+#else
 #define AVLOC__ST_BLOCK 64
+#endif
 
 static avloc_result avloc__st_unordered(const unsigned char *hdr, size_t len, uint64_t total)
 {

@@ -620,6 +620,13 @@ static avloc_result avloc__nn_int(avloc__nn_js *j, long *v)
     return is_int ? AVLOC_OK : AVLOC_ERR_FORMAT;
 }
 
+/* A finite JSON number (a float attribute). */
+static int avloc__nn_finite(avloc__nn_js *j, float *f)
+{
+    int is_int;
+    return avloc__nn_num(j, f, NULL, &is_int) == AVLOC_OK && *f - *f == 0.0f;
+}
+
 static int avloc__nn_lit(avloc__nn_js *j, const char *lit)
 {
     avloc__nn_js k = *j;
@@ -707,8 +714,16 @@ static size_t avloc__nn_word(const char *k, size_t kn, const char *const *words,
 
 /* ------------------------------------------------------------ names */
 
+/* FNV-1a of a decoded name: a filter before the name compare. AVLOC_NN_TERSE
+   builds (a few tensors on a microcontroller) hash every name to 0 and so
+   compare names only: the same lookups, less code. */
 static uint32_t avloc__nn_hash(const char *raw, size_t n)
 {
+#ifdef AVLOC_NN_TERSE
+    (void)raw;
+    (void)n;
+    return 0;
+#else
     const char *p = raw, *end = raw + n;
     unsigned char c[4];
     uint32_t h = 2166136261u;
@@ -716,6 +731,7 @@ static uint32_t avloc__nn_hash(const char *raw, size_t n)
     while (p < end && (m = avloc_st_json_char(&p, end, c)) > 0)
         for (i = 0; i < m; i++) { h ^= c[i]; h *= 16777619u; }
     return h;
+#endif
 }
 
 static int avloc__nn_name_eq(const char *a, size_t an, const char *b, size_t bn)
@@ -862,7 +878,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
     const avloc__nn_attr *at = &avloc__nn_attrs[a];
     long v[AVLOC_NN_MAX_NDIM], x;
     float f[2];
-    int first = 1, r, n = 0, is_int;
+    int first = 1, r, n = 0;
     const char *s;
     size_t sn;
     switch (at->kind) {
@@ -875,7 +891,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         nd->ia[at->slot] = x;
         return AVLOC_OK;
     case AVLOC__NN_K_FLOAT:
-        if (avloc__nn_num(j, &f[0], NULL, &is_int) != AVLOC_OK || !(f[0] - f[0] == 0.0f)) break;
+        if (!avloc__nn_finite(j, &f[0])) break;
         nd->fa[0] = f[0];
         return AVLOC_OK;
     case AVLOC__NN_K_APPROX: /* gelu's approximate: none 0, tanh 1 */
@@ -898,7 +914,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
             while ((r = avloc__nn_elem(j, &first)) == 1) {
                 if (n >= (at->kind == AVLOC__NN_K_SHAPE ? AVLOC_NN_MAX_NDIM : 2)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "list too long", at->key, strlen(at->key));
                 if (at->kind == AVLOC__NN_K_FLOATS) {
-                    if (avloc__nn_num(j, &f[n], NULL, &is_int) != AVLOC_OK || !(f[n] - f[n] == 0.0f)) return AVLOC_ERR_FORMAT;
+                    if (!avloc__nn_finite(j, &f[n])) return AVLOC_ERR_FORMAT;
                     n++;
                 } else if (avloc__nn_int(j, &v[n++]) != AVLOC_OK) {
                     return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "list of integers expected", at->key, strlen(at->key));
@@ -963,10 +979,12 @@ static avloc_result avloc__nn_parse_attrs(avloc__nn_ctx *c, avloc__nn_js j, int 
     if ((nd->given & oi->areq) != oi->areq) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "missing required attribute", 0, 0);
     if (nd->op == AVLOC_NN_UPSAMPLE && !(nd->given & AVLOC__NN_A(18)) == !(nd->given & AVLOC__NN_A(19)))
         return avloc__nn_fail(c, AVLOC_ERR_PARAM, "upsample needs exactly one of size and scale_factor", 0, 0);
+#ifndef AVLOC_NN_MINIMAL /* (pools only: refused at init in the minimal build) */
     if ((oi->attrs & AVLOC__NN_A(5)) && !(nd->given & AVLOC__NN_A(0))) { /* pool stride = kernel */
         nd->ia[AVLOC__NN_S_STRIDE] = nd->ia[AVLOC__NN_S_KERNEL];
         nd->ia[AVLOC__NN_S_STRIDE + 1] = nd->ia[AVLOC__NN_S_KERNEL + 1];
     }
+#endif
     return AVLOC_OK;
 }
 
@@ -1577,21 +1595,24 @@ static avloc_result avloc__nn_bind_node(avloc__nn_ctx *c, avloc_nn_node *nd)
     return avloc_size_add(nd->scratch, copy, &nd->scratch) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
 }
 
-/* Each distinct weight counted once must cover the file's tensors exactly. */
+/* Each distinct weight counted once must cover the file's tensors exactly.
+   Bindings are numbered b = node * AVLOC_NN_MAX_WEIGHTS + role; one counts
+   when no earlier binding has the same data and count. */
 static avloc_result avloc__nn_check_unused(avloc__nn_ctx *c)
 {
     const avloc_nn *net = c->net;
-    size_t i, j, r, q, distinct = 0;
-    for (i = 0; i < net->n_nodes; i++)
-        for (r = 0; r < AVLOC_NN_MAX_WEIGHTS; r++) {
-            int dup = 0;
-            if (!net->nodes[i].w[r]) continue;
-            for (j = 0; j <= i && !dup; j++)
-                for (q = 0; q < AVLOC_NN_MAX_WEIGHTS && !dup; q++)
-                    if ((j < i || q < r) && net->nodes[j].w[q] == net->nodes[i].w[r] && net->nodes[j].wn[q] == net->nodes[i].wn[r])
-                        dup = 1;
-            distinct += !dup;
+    const size_t nb = net->n_nodes * AVLOC_NN_MAX_WEIGHTS;
+    size_t a, b, distinct = 0;
+    for (b = 0; b < nb; b++) {
+        const avloc_nn_node *x = &net->nodes[b / AVLOC_NN_MAX_WEIGHTS];
+        const size_t r = b % AVLOC_NN_MAX_WEIGHTS;
+        if (!x->w[r]) continue;
+        for (a = 0; a < b; a++) {
+            const avloc_nn_node *y = &net->nodes[a / AVLOC_NN_MAX_WEIGHTS];
+            if (y->w[a % AVLOC_NN_MAX_WEIGHTS] == x->w[r] && y->wn[a % AVLOC_NN_MAX_WEIGHTS] == x->wn[r]) break;
         }
+        distinct += a == b;
+    }
     /* zero-size tensors share data pointers; they are never valid weights anyway */
     if (distinct != avloc_st_count(&c->st)) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "the file holds tensors that no node uses", 0, 0);
     return AVLOC_OK;
@@ -2026,9 +2047,11 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
         if (src) {
             const float *row = src + (size_t)(tr >= 0 ? tr : 0) * Wt;
             for (t = 0; t < lo; t++) col[q + t] = 0.0f;
+#ifndef AVLOC_NN_TERSE /* (speed only: the loop below copies the same values) */
             if (sw == 1 && hi > lo) /* the common case: a contiguous run */
                 memcpy(col + q + lo, row + (size_t)((long)(c + lo) + offw), (hi - lo) * sizeof(float));
             else
+#endif
                 for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];
             for (t = hi; t < seg; t++) col[q + t] = 0.0f;
         }
@@ -2490,9 +2513,11 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
         return;
     }
 #endif
+#ifndef AVLOC_NN_TERSE /* (speed only: avloc__nn_act gives the same values) */
     case AVLOC_NN_RELU: /* its own loop: vectorised (avloc__nn_act's switch per value is not) */
         for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
         return;
+#endif
     default:
         for (i = 0; i < n; i++) y[i] = avloc__nn_act(nd->op, x[i], nd);
     }
