@@ -929,14 +929,20 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         }
         if (sd == 0) sd = n; /* upsample: by the list; checked against the input later */
         if (n != 1 && n != sd) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "wrong list length", at->key, strlen(at->key));
+        /* (upsample's values: not kept by the minimal build, which parses
+           them and refuses the node at init) */
+#ifndef AVLOC_NN_MINIMAL
+        nd->ia[AVLOC__NN_S_SHAPE_N] = sd; /* upsample remembers its rank */
+#endif
         if (at->kind == AVLOC__NN_K_FLOATS) {
+#ifndef AVLOC_NN_MINIMAL
             nd->fa[0] = sd == 2 ? f[0] : 1.0f;
             nd->fa[1] = f[n - 1];
-        } else {
-            if (sd == 2) nd->ia[at->slot] = v[0];
-            nd->ia[at->slot + 1] = v[n - 1];
+#endif
+            return AVLOC_OK;
         }
-        nd->ia[AVLOC__NN_S_SHAPE_N] = sd; /* upsample remembers its rank */
+        if (sd == 2) nd->ia[at->slot] = v[0];
+        nd->ia[at->slot + 1] = v[n - 1];
         return AVLOC_OK;
     }
     return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "bad attribute value", at->key, strlen(at->key));
