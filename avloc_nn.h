@@ -111,10 +111,14 @@
                          other ops give AVLOC_ERR_UNSUPPORTED at init
    AVLOC_NN_NODE_DONE(net, i)  if defined, called after node i of each
                          inference (profiling: bench/bench_nn.c times nodes)
-   AVLOC_NN_TERSE        no per-site error messages (smaller MCU builds):
-                         avloc_nn_error keeps the failing node and name,
-                         msg is the error code's generic text
-                         (avloc_result_str); every error code is unchanged
+   AVLOC_NN_TERSE        smaller code for MCU builds: no per-site error
+                         messages (avloc_nn_error keeps the failing node and
+                         name, msg is the error code's generic text,
+                         avloc_result_str) and none of the runtime's
+                         speed-only duplicates (tensor names compared without
+                         their hash, ReLU through the activation switch,
+                         im2col element by element); every result, error
+                         code and size is unchanged
    AVLOC_NN_NO_GELU, AVLOC_NN_NO_ELU, AVLOC_NN_NO_TRANSPOSED
                          leave out one kind each (alone or with MINIMAL):
                          gelu links erff/erfcf (~2 KB on a Cortex-M4), elu

@@ -826,6 +826,21 @@ MUTANTS = [
          new="out[0] = (unsigned char)(n == 1 ? cp : (0xFF00u >> (n - 1) & 0xFFu) | cp);",
          why="JSON string decoder: the UTF-8 lead byte of a \\u escape gets one length bit too many",
          tests=["test_safetensors"]),
+    dict(id="nn-terse-hash-address", file="avloc_nn.h",
+         old="    (void)raw;\n    (void)n;\n    return 0;",
+         new="    (void)n;\n    return (uint32_t)(uintptr_t)raw;",
+         why="AVLOC_NN_TERSE: names hashed by their address instead of all to 0, so a referenced or repeated name is never found",
+         tests=["test_nn_small"]),
+    dict(id="nn-act-relu-pass", file="avloc_nn.h",
+         old="    case AVLOC_NN_RELU: return v > 0.0f ? v : 0.0f;",
+         new="    case AVLOC_NN_RELU: return v;",
+         why="AVLOC_NN_TERSE: ReLU through the activation switch passes negative values",
+         tests=["test_nn_small"]),
+    dict(id="nn-terse-im2col-offset", file="avloc_nn.h",
+         old="for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];",
+         new="for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw)];",
+         why="im2col element loop (every row in AVLOC_NN_TERSE builds) drops the tap's column offset",
+         tests=["test_nn_small"]),
 ]
 
 
