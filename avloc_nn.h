@@ -892,7 +892,9 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         return AVLOC_OK;
     case AVLOC__NN_K_BOOL:
         if ((x = avloc__nn_lit(j, "true")) == 0 && !avloc__nn_lit(j, "false")) break;
+#ifndef AVLOC_NN_MINIMAL /* (every flag belongs to an op the minimal build refuses at init) */
         nd->ia[at->slot] = x;
+#endif
         return AVLOC_OK;
     case AVLOC__NN_K_FLOAT:
         if (!avloc__nn_finite(j, &f[0])) break;
@@ -906,7 +908,9 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         if (avloc__nn_str(j, &s, &sn) != AVLOC_OK) break;
         if ((w = avloc__nn_word(s, sn, words + w0, w1 - w0)) == w1 - w0)
             return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
+#if !defined(AVLOC_NN_MINIMAL) || !defined(AVLOC_NN_NO_GELU) /* (else gelu and upsample are both refused at init) */
         nd->ia[at->slot] = (long)w;
+#endif
         return AVLOC_OK;
     }
     default: /* lists: PAIR, SHAPE (ints), FLOATS */
@@ -959,13 +963,18 @@ static void avloc__nn_defaults(avloc_nn_node *nd)
     for (i = 0; i < 2; i++) {
         nd->ia[AVLOC__NN_S_STRIDE + i] = 1;
         nd->ia[AVLOC__NN_S_DIL + i] = 1;
+#ifndef AVLOC_NN_MINIMAL /* (pools' and upsample's: refused at init in the minimal build) */
         nd->ia[AVLOC__NN_S_KERNEL + i] = 1;
+#endif
     }
     nd->ia[AVLOC__NN_S_GROUPS] = 1;
-    nd->ia[AVLOC__NN_S_CIP] = 1;
     nd->ia[AVLOC__NN_S_END] = -1;
-    nd->fa[0] = nd->op == AVLOC_NN_LEAKY_RELU ? 0.01f : nd->op == AVLOC_NN_BATCH_NORM ? 1e-5f : 1.0f;
+    nd->fa[0] = nd->op == AVLOC_NN_LEAKY_RELU ? 0.01f : 1.0f;
+#ifndef AVLOC_NN_MINIMAL
+    nd->ia[AVLOC__NN_S_CIP] = 1;
+    if (nd->op == AVLOC_NN_BATCH_NORM) nd->fa[0] = 1e-5f;
     nd->fa[1] = 1.0f;
+#endif
     if (nd->op == AVLOC_NN_FLATTEN) nd->ia[AVLOC__NN_S_DIM] = 1;
 }
 
