@@ -3188,9 +3188,8 @@ static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigne
 
 #else /* AVLOC_ST_SMALL: no index, every name against every earlier one */
 
-/* Is a tensor name, at key in the header, repeated before it? A parse
-   error in a part not yet validated just ends the rescan (the main pass
-   reports it). */
+/* Is a tensor name, at key in the header, repeated before it? (The main
+   pass has validated the header by then.) */
 static int avloc__st_dup_before(const unsigned char *hdr, size_t len, const unsigned char *key, size_t kn)
 {
     avloc__stj j = avloc__st_top(hdr, len);
