@@ -1590,6 +1590,11 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
     }
 }
 
+static size_t avloc__nn_align_up(size_t x)
+{
+    return (x + AVLOC_NN_ALIGN - 1) / AVLOC_NN_ALIGN * AVLOC_NN_ALIGN;
+}
+
 /* Weights that cannot be read in place go to scratch before the node runs. */
 static int avloc__nn_little_endian(void)
 {
@@ -1608,7 +1613,7 @@ static avloc_result avloc__nn_bind_node(avloc__nn_ctx *c, avloc_nn_node *nd)
         if (((uintptr_t)nd->w[r] % sizeof(float)) == 0 && avloc__nn_little_endian()) continue;
         nd->wcopy |= 1u << r;
         c->net->n_copied_weights++;
-        b = (nd->wn[r] * sizeof(float) + AVLOC_NN_ALIGN - 1) / AVLOC_NN_ALIGN * AVLOC_NN_ALIGN;
+        b = avloc__nn_align_up(nd->wn[r] * sizeof(float));
         if (!avloc_size_add(copy, b, &copy)) return AVLOC_ERR_OVERFLOW;
     }
     return avloc_size_add(nd->scratch, copy, &nd->scratch) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
@@ -1671,11 +1676,6 @@ static void avloc__nn_alias(avloc_nn *net)
             break;
         }
     }
-}
-
-static size_t avloc__nn_align_up(size_t x)
-{
-    return (x + AVLOC_NN_ALIGN - 1) / AVLOC_NN_ALIGN * AVLOC_NN_ALIGN;
 }
 
 /* Greedy placement: largest buffers first, each at the lowest offset free
