@@ -464,7 +464,9 @@ AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
 /* Inverse of the dB map (not of the clip): out = ref * 10^(x/mult). */
 AVLOC_API avloc_result avloc_db_to_power_f32(const float *x, size_t n, float *out, float mult, float ref);
 /* Natural log with a floor: add != 0: ln(x + eps) (torchaudio log_mels),
-   add == 0: ln(max(x, eps)). eps > 0. */
+   add == 0: ln(max(x, eps)). eps > 0. Computed in float (the sum too, as
+   torch on float32), within 3e-7 relative of the exact log; like
+   avloc_db_f32, it calls no libm. */
 AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float eps, int add);
 /* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). */
 AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float eps, int add);
@@ -577,6 +579,25 @@ AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, 
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes);
 AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m);
+/* MCU-ready tables of the whole object (tools/gen_tables.c emits them as
+   ID_melspec): the STFT's window table (its fft field: the roots of the
+   n_fft-point real plan, else they are computed, see avloc_window_table),
+   the filterbank and, when cfg->n_mfcc > 0, the DCT. Each must have been
+   made for cfg's parts (else AVLOC_ERR_PARAM; a missing one:
+   AVLOC_ERR_NULL). The object points at the filterbank and DCT (the tables
+   must outlive it) and computes nothing else, so with AVLOC_TABLES_ONLY
+   this init links no double-precision libm; the object is bit-identical in
+   its outputs to avloc_melspec_init_f32's. The query's bytes serve (the
+   filterbank and DCT are not copied); with AVLOC_TABLES_ONLY the query
+   sizes the filterbank by its bound (at most two bands per bin) instead of
+   computing it. */
+typedef struct avloc_melspec_tables {
+    const avloc_window_table *window;
+    const avloc_mel_tables *mel;
+    const avloc_mfcc_tables *mfcc;   /* NULL when n_mfcc == 0 */
+} avloc_melspec_tables;
+AVLOC_API avloc_result avloc_melspec_init_tables_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
+                                                     const avloc_melspec_tables *t, void *mem, size_t mem_bytes);
 /* mel: n_frames x n_mels (frame-major, the transpose of librosa/torchaudio),
    log applied per cfg.log; the top_db clip is relative to the max of this call. */
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
@@ -3249,33 +3270,44 @@ static float avloc__log2f(float x)
     return (float)e + s * (2.88539008f + s2 * (0.961796694f + s2 * (0.577078016f + s2 * (0.412198583f + s2 * 0.320598898f))));
 }
 
+/* log2 of any positive finite float: subnormals scaled by 2^64 into the
+   normal range first */
+static float avloc__log2f_pos(float x)
+{
+    return x < FLT_MIN ? avloc__log2f(x * 18446744073709551616.0f) - 64.0f : avloc__log2f(x);
+}
+
+/* mult * log10(2) rounded once to float, as (float)((double)mult * log10(2))
+   (checked equal for 10^5 random mults) but without double arithmetic,
+   which a Cortex-M4F does in software: log10(2) split into two floats, the
+   product fused. */
+static float avloc__db_scale(float mult)
+{
+    return fmaf(mult, 0.30102999f, mult * -1.43209888e-08f);
+}
+
 AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
                                     float mult, float ref, float amin, float top_db)
 {
-    size_t i;
+    size_t i = 0;
     float mx = -FLT_MAX, k, off;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
     if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref) || !avloc__finite_pos(amin) || avloc__nan_f32(top_db))
         return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    off = (float)((double)mult * log10(amin > ref ? (double)amin : (double)ref));
-    if (amin >= FLT_MIN) { /* every clamped input is a normal float */
-        k = (float)((double)mult * 0.30102999566398120); /* mult * log10(2) */
+    /* all in float (no soft-double on an M4F): 10 log10(v) = k log2(v) */
+    k = avloc__db_scale(mult);
+    off = k * avloc__log2f_pos(amin > ref ? amin : ref);
+    if (amin >= FLT_MIN) /* every clamped input is a normal float */
         i = AVLOC__VCALL(avloc__vk_db, (x, out, n, k, off, amin), 0);
-        for (; i < n; i++) {
-            float v = x[i] > amin ? x[i] : amin;
-            out[i] = k * avloc__log2f(v) - off;
-        }
-    } else {
-        for (i = 0; i < n; i++) {
-            double v = x[i] > amin ? (double)x[i] : (double)amin;
-            out[i] = (float)((double)mult * log10(v)) - off;
-        }
+    for (; i < n; i++) {
+        float v = x[i] > amin ? x[i] : amin;
+        out[i] = k * avloc__log2f_pos(v) - off;
     }
     for (i = 0; i < n; i++) mx = out[i] > mx ? out[i] : mx;
     if (top_db >= 0.0f) {
-        float lo = (float)((double)mx - (double)top_db);
+        float lo = mx - top_db;
         for (i = 0; i < n; i++) out[i] = out[i] < lo ? lo : out[i];
     }
     return AVLOC_OK;
@@ -3299,10 +3331,12 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
     if (n == 0) return AVLOC_ERR_SIZE;
     if (!avloc__finite_pos(eps)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    for (i = 0; i < n; i++) {
-        double v = add ? (double)x[i] + (double)eps : (x[i] > eps ? (double)x[i] : (double)eps);
-        if (v < (double)eps) v = eps; /* negative input with add: stay finite */
-        out[i] = (float)log(v);
+    for (i = 0; i < n; i++) { /* float (torch.log of float32); no soft-double on an M4F */
+        float v = add ? x[i] + eps : (x[i] > eps ? x[i] : eps);
+        if (v < eps) v = eps; /* negative input with add: stay finite */
+        /* ln 2 * log2: within 3e-7 relative of the exact value (test_mel), and
+           the same bits on every C library (newlib's logf and glibc's differ) */
+        out[i] = 0.693147181f * avloc__log2f_pos(v);
     }
     return AVLOC_OK;
 }
@@ -3582,20 +3616,88 @@ static avloc_result avloc__melspec_check(const avloc_melspec_config *c)
     return AVLOC_OK;
 }
 
+/* The filterbank and DCT of a melspec laid out in a: computed
+   (avloc__mel_layout, avloc__mfcc_layout: double pow/log/cos), reached only
+   through a pointer so that a tables-only init does not reference them. */
+typedef avloc_result (*avloc__melspec_bank_fn)(avloc_arena *a, avloc_melspec_f32 *m, const avloc_mel_config *mc,
+                                               const avloc_mfcc_config *fc);
+static avloc_result avloc__melspec_bank(avloc_arena *a, avloc_melspec_f32 *m, const avloc_mel_config *mc,
+                                        const avloc_mfcc_config *fc)
+{
+    avloc_result r = avloc__mel_layout(a, m ? &m->mel : NULL, mc);
+    if (r == AVLOC_OK && fc->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, fc);
+    return r;
+}
+
+/* What a query may compute: the exact filterbank, or (AVLOC_TABLES_ONLY)
+   nothing: NULL, sized by avloc__melspec_bank_bound */
+static avloc__melspec_bank_fn avloc__melspec_bank_fallback(void)
+{
+#ifdef AVLOC_TABLES_ONLY
+    return NULL;
+#else
+    return avloc__melspec_bank;
+#endif
+}
+
+/* The bytes of the computed filterbank and DCT without computing them: a
+   bin lies inside at most two triangles (band b needs f_b < f < f_{b+2}),
+   so at most min(2, n_mels) weights per bin. */
+static avloc_result avloc__melspec_bank_bound(avloc_arena *a, const avloc_mel_config *mc,
+                                              const avloc_mfcc_config *fc)
+{
+    const size_t nb = mc->n_fft / 2 + 1, nm = mc->n_mels;
+    size_t nmat;
+    AVLOC_PUSH(a, size_t, nm);
+    AVLOC_PUSH(a, size_t, nm);
+    AVLOC_PUSH(a, size_t, nm);
+    AVLOC_PUSH(a, float, nm < 2 ? nb : 2 * nb); /* nb <= AVLOC_MAX_DIM: no overflow */
+    if (fc->n_mfcc) {
+        if (!avloc_size_mul(fc->n_mfcc, fc->n_mels, &nmat)) return AVLOC_ERR_OVERFLOW;
+        AVLOC_PUSH(a, float, nmat);
+        AVLOC_PUSH(a, float, fc->n_mfcc);
+    }
+    return avloc_arena_status(a);
+}
+
+static int avloc__mel_cfg_equal(const avloc_mel_config *a, const avloc_mel_config *b)
+{
+    return a->sample_rate == b->sample_rate && a->n_fft == b->n_fft && a->n_mels == b->n_mels &&
+           a->fmin == b->fmin && a->fmax == b->fmax && a->scale == b->scale && a->norm == b->norm;
+}
+
+/* m's filterbank and DCT pointed at t's (checked against mc, fc) */
+static avloc_result avloc__melspec_bank_tables(avloc_melspec_f32 *m, const avloc_melspec_tables *t,
+                                               const avloc_mel_config *mc, const avloc_mfcc_config *fc)
+{
+    avloc_result r;
+    if (!t->mel || (fc->n_mfcc && !t->mfcc)) return AVLOC_ERR_NULL;
+    if (!avloc__mel_cfg_equal(&t->mel->cfg, mc)) return AVLOC_ERR_PARAM;
+    if ((r = avloc_mel_init_tables_f32(&m->mel, t->mel)) != AVLOC_OK || !fc->n_mfcc) return r;
+    if (t->mfcc->cfg.n_mels != fc->n_mels || t->mfcc->cfg.n_mfcc != fc->n_mfcc ||
+        t->mfcc->cfg.lifter != fc->lifter || (fc->lifter != AVLOC_LIFTER_NONE && t->mfcc->cfg.lifter_L != fc->lifter_L))
+        return AVLOC_ERR_PARAM;
+    return avloc_mfcc_init_tables_f32(&m->mfcc, t->mfcc);
+}
+
+/* One layout for query and init: the STFT (window and roots from t->window
+   or through cmp), the filterbank and DCT (pointed at t's, or computed
+   through bank, or only sized: neither), then the scratch. */
 static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, const avloc_melspec_config *c,
-                                          size_t *scratch_bytes)
+                                          const avloc_melspec_tables *t, const avloc__compute *cmp,
+                                          avloc__melspec_bank_fn bank, size_t *scratch_bytes)
 {
     avloc_stft_config sc;
     avloc_mel_config mc;
     avloc_mfcc_config fc;
     avloc_result r;
     size_t ssb = 0, fb = 0, nb = c->stft.n_fft / 2 + 1;
-    avloc__compute cmp = avloc__computed();
     avloc__melspec_parts(c, &sc, &mc, &fc);
-    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, NULL, &cmp, &ssb);
+    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, t ? t->window : NULL, cmp, &ssb);
     if (r != AVLOC_OK) return r;
-    r = avloc__mel_layout(a, m ? &m->mel : NULL, &mc);
-    if (r == AVLOC_OK && c->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
+    if (t) r = m ? avloc__melspec_bank_tables(m, t, &mc, &fc) : AVLOC_OK;
+    else if (bank) r = bank(a, m, &mc, &fc);
+    else r = m ? AVLOC_ERR_NULL : avloc__melspec_bank_bound(a, &mc, &fc);
     if (r != AVLOC_OK) {
         if (m) avloc_stft_destroy_f32(&m->stft); /* its FFTW plans, if any */
         return r;
@@ -3619,28 +3721,65 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     return AVLOC_OK;
 }
 
-/* avloc__melspec_layout as an avloc_layout_fn */
+/* avloc__melspec_layout as an avloc_layout_fn: the config, the tables
+   (NULL: computed) and what init may compute */
+typedef struct avloc__melspec_lcfg {
+    const avloc_melspec_config *cfg;
+    const avloc_melspec_tables *t;
+    const avloc__compute *cmp;
+    avloc__melspec_bank_fn bank;
+} avloc__melspec_lcfg;
 static avloc_result avloc__melspec_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
-    return avloc__melspec_layout(a, (avloc_melspec_f32 *)obj, (const avloc_melspec_config *)cfg, scratch_bytes);
+    const avloc__melspec_lcfg *c = (const avloc__melspec_lcfg *)cfg;
+    return avloc__melspec_layout(a, (avloc_melspec_f32 *)obj, c->cfg, c->t, c->cmp, c->bank, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
+    avloc__melspec_lcfg lc;
     avloc_result r = avloc__melspec_check(cfg);
     if (r != AVLOC_OK) return r;
-    return avloc_layout_query(avloc__melspec_layout_fn, cfg, obj_bytes, scratch_bytes);
+    lc.cfg = cfg;
+    lc.t = NULL;
+    lc.cmp = NULL;
+    lc.bank = avloc__melspec_bank_fallback();
+    return avloc_layout_query(avloc__melspec_layout_fn, &lc, obj_bytes, scratch_bytes);
+}
+
+/* init with everything computed (t NULL) or from the tables t */
+static avloc_result avloc__melspec_init(avloc_melspec_f32 *m, const avloc_melspec_config *cfg, int table,
+                                        const avloc_melspec_tables *t, const avloc__compute *cmp,
+                                        avloc__melspec_bank_fn bank, void *mem, size_t mem_bytes)
+{
+    avloc__melspec_lcfg lc;
+    avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
+    if (!m || !mem || (table && (!t || !t->window))) return AVLOC_ERR_NULL;
+    r = avloc__melspec_check(cfg);
+    if (r == AVLOC_OK && t)
+        r = avloc__window_table_check(t->window, cfg->stft.window, cfg->stft.periodic,
+                                      avloc__stft_win_length(&cfg->stft));
+    if (r != AVLOC_OK) return r;
+    lc.cfg = cfg;
+    lc.t = t;
+    lc.cmp = cmp;
+    lc.bank = bank;
+    return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, &lc, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes)
 {
-    avloc_result r;
-    if (m) memset(m, 0, sizeof *m);
-    if (!m || !mem) return AVLOC_ERR_NULL;
-    r = avloc__melspec_check(cfg);
-    if (r != AVLOC_OK) return r;
-    return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+    avloc__compute cmp = avloc__computed();
+    return avloc__melspec_init(m, cfg, 0, NULL, &cmp, avloc__melspec_bank, mem, mem_bytes);
+}
+
+AVLOC_API avloc_result avloc_melspec_init_tables_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
+                                                     const avloc_melspec_tables *t, void *mem, size_t mem_bytes)
+{
+    avloc__compute cmp;
+    return avloc__melspec_init(m, cfg, 1, t, avloc__tables_fallback(&cmp), NULL, mem, mem_bytes);
 }
 
 AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m)
