@@ -67,6 +67,17 @@
                       microcontrollers, ~1.7 KB of Cortex-M4 code): the
                       scratch query gives 0 bytes, every product runs the
                       plain loop (same results as with scratch NULL)
+   AVLOC_ST_SMALL     safetensors reader without its duplicate-name index
+                      (hash, on-stack Bloom filter, batched rescans): each
+                      name is compared with every earlier one by a rescan
+                      of the header, an unordered header is checked one
+                      tensor per rescan, names are compared by decoding
+                      (no memcmp fast path): quadratic in the tensor count
+                      (for microcontroller files of a few tensors; ~0.8 KB
+                      less Cortex-M4 code, ~4 KiB less stack); same results and
+                      error codes for headers of up to 32 names (tensors and
+                      metadata keys; in bigger ones a duplicate's FORMAT and
+                      an UNSUPPORTED later in the header may swap order)
    AVLOC_NO_AVX512    x86-64: no AVX-512 GEMM micro-kernel (by default it is
                       compiled and runs where the CPU and OS have AVX-512F;
                       results equal the AVX2 kernel's except the order of
@@ -1398,7 +1409,11 @@ AVLOC_API double avloc_logsumexp_f64(const double *x, size_t n);
    AVLOC_ST_MAX_TENSORS (default 4096) caps the number of tensors and of
    metadata pairs (more gives AVLOC_ERR_UNSUPPORTED). Measured: 4096
    tensors open in ~0.02 s in data order, ~0.2 s reversed. Stack use is
-   about 4.5 KiB with the defaults.
+   about 4.5 KiB with the defaults. AVLOC_ST_SMALL (microcontrollers, files
+   of a few tensors) drops the filter: every name is compared with every
+   earlier one by rescans and an unordered header is checked one tensor per
+   rescan, O(header bytes * tensors), less code and ~4 KiB less stack
+   (avloc_st_open's frame on a Cortex-M4: 4392 -> 392 bytes).
 
    Tensor data is returned as a pointer into the image and may be
    misaligned: read it with the avloc_st_*_f32/f64/i32/i64 converters or
@@ -2650,6 +2665,17 @@ AVLOC_API const char *avloc_st_dtype_name(avloc_st_dtype dt)
     return (dt > AVLOC_ST_INVALID && dt < AVLOC_ST_DTYPE_COUNT) ? avloc__st_names[dt] : NULL;
 }
 
+/* strlen, bounded by the header limit (a plain counting loop is turned into
+   a strlen call by gcc): the reader's open and metadata lookup then link no
+   strlen on a microcontroller (newlib's is 220 bytes of Cortex-M4 code). No
+   key or name in a header reaches the bound, so it never changes a result. */
+static size_t avloc__st_zlen(const char *s)
+{
+    size_t n = 0;
+    while (n < AVLOC_ST_MAX_HEADER && s[n]) n++;
+    return n;
+}
+
 /* ---- JSON scanning. Every function checks bounds against j->end. */
 
 typedef struct avloc__stj {
@@ -2717,15 +2743,15 @@ static int avloc__st_dec(const unsigned char **pp, const unsigned char *end, uns
         return (int)n;
     }
     if (end - p < 2) return 0;
-    switch (p[1]) {
-    case '"': case '\\': case '/': out[0] = p[1]; *pp = p + 2; return 1;
-    case 'b': out[0] = '\b'; *pp = p + 2; return 1;
-    case 'f': out[0] = '\f'; *pp = p + 2; return 1;
-    case 'n': out[0] = '\n'; *pp = p + 2; return 1;
-    case 'r': out[0] = '\r'; *pp = p + 2; return 1;
-    case 't': out[0] = '\t'; *pp = p + 2; return 1;
-    case 'u': break;
-    default: return 0;
+    if (p[1] != 'u') { /* the two-character escapes, as pairs (escape, value) */
+        static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+        for (n = 0; n < sizeof esc - 1; n += 2)
+            if (p[1] == (unsigned char)esc[n]) {
+                out[0] = (unsigned char)esc[n + 1];
+                *pp = p + 2;
+                return 1;
+            }
+        return 0;
     }
     if (end - p < 6 || !avloc__st_hex4(p + 2, &cp)) return 0;
     p += 6;
@@ -2738,23 +2764,15 @@ static int avloc__st_dec(const unsigned char **pp, const unsigned char *end, uns
         p += 6;
     }
     *pp = p;
-    if (cp < 0x80) { out[0] = (unsigned char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
+    /* UTF-8: n bytes, continuation bytes 10xxxxxx from the end, then the
+       lead byte 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx */
+    n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (lo = (unsigned)n - 1; lo > 0; lo--) {
+        out[lo] = (unsigned char)(0x80 | (cp & 0x3F));
+        cp >>= 6;
     }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    out[0] = (unsigned char)(n == 1 ? cp : (0xFF00u >> n & 0xFFu) | cp);
+    return (int)n;
 }
 
 /* Parse a string (after optional whitespace); s and n get the raw body. */
@@ -2774,12 +2792,24 @@ static avloc_result avloc__st_str(avloc__stj *j, const unsigned char **s, size_t
     return AVLOC_OK;
 }
 
+/* Does a raw string body hold an escape? (A loop rather than memchr: a
+   microcontroller build links no memchr, 160 bytes of Cortex-M4 code.) */
+static int avloc__st_escaped(const unsigned char *raw, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (raw[i] == '\\') return 1;
+    return 0;
+}
+
 /* Decoded equality of two validated raw string bodies. */
 static int avloc__st_raweq(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
 {
     const unsigned char *ae = a + an, *be = b + bn;
     unsigned char ta[4], tb[4];
-    if (!memchr(a, '\\', an) && !memchr(b, '\\', bn)) return an == bn && memcmp(a, b, an) == 0;
+#ifndef AVLOC_ST_SMALL /* (a fast path only: the loop below gives the same answer) */
+    if (!avloc__st_escaped(a, an) && !avloc__st_escaped(b, bn)) return an == bn && memcmp(a, b, an) == 0;
+#endif
     while (a < ae && b < be) {
         int na = avloc__st_dec(&a, ae, ta), nb = avloc__st_dec(&b, be, tb);
         if (!na || na != nb || memcmp(ta, tb, (size_t)na) != 0) return 0;
@@ -2794,7 +2824,9 @@ static int avloc__st_eq(const unsigned char *raw, size_t rawn, const char *s, si
     unsigned char tmp[4];
     size_t k = 0;
     int m;
-    if (!memchr(raw, '\\', rawn)) return rawn == n && (n == 0 || memcmp(raw, s, n) == 0);
+#ifndef AVLOC_ST_SMALL /* (a fast path only: the loop below gives the same answer) */
+    if (!avloc__st_escaped(raw, rawn)) return rawn == n && (n == 0 || memcmp(raw, s, n) == 0);
+#endif
     while (p < end) {
         m = avloc__st_dec(&p, end, tmp);
         if (!m || (size_t)m > n - k || memcmp(q + k, tmp, (size_t)m) != 0) return 0;
@@ -2823,6 +2855,7 @@ static avloc_result avloc__st_unescape(const unsigned char *raw, size_t rawn, ch
     return AVLOC_OK;
 }
 
+#ifndef AVLOC_ST_SMALL
 /* 64-bit FNV-1a of the decoded string, salted to separate namespaces. */
 static uint64_t avloc__st_hash(const unsigned char *raw, size_t rawn, unsigned salt)
 {
@@ -2852,6 +2885,8 @@ static int avloc__st_bloom(unsigned char *bloom, uint64_t h)
     bloom[b >> 3] |= (unsigned char)(1u << (b & 7));
     return seen;
 }
+
+#endif
 
 /* Non-negative integer without sign, fraction or exponent; overflow fails. */
 static avloc_result avloc__st_uint(avloc__stj *j, uint64_t *v)
@@ -2912,7 +2947,7 @@ static avloc_result avloc__st_skip(avloc__stj *j, int depth)
     }
     if (c == 't' || c == 'f' || c == 'n') {
         const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
-        size_t len = strlen(lit);
+        size_t len = c == 'f' ? 5 : 4;
         if ((size_t)(j->end - j->p) < len || memcmp(j->p, lit, len) != 0) return AVLOC_ERR_FORMAT;
         j->p += len;
         return AVLOC_OK;
@@ -2983,7 +3018,7 @@ static avloc_result avloc__st_info(avloc__stj *j, avloc__st_ent *e)
             if ((rc = avloc__st_str(j, &v, &vn)) != AVLOC_OK) return rc;
             e->dtype = AVLOC_ST_INVALID;
             for (d = 1; d < AVLOC_ST_DTYPE_COUNT; d++)
-                if (avloc__st_eq(v, vn, avloc__st_names[d], strlen(avloc__st_names[d])))
+                if (avloc__st_eq(v, vn, avloc__st_names[d], avloc__st_zlen(avloc__st_names[d])))
                     e->dtype = (avloc_st_dtype)d;
             if (e->dtype == AVLOC_ST_INVALID) return AVLOC_ERR_FORMAT;
         } else if (avloc__st_eq(k, kn, "shape", 5)) {
@@ -3057,6 +3092,18 @@ static avloc__stj avloc__st_top(const unsigned char *hdr, size_t len)
     return j;
 }
 
+/* The next pair of a metadata object already parsed by avloc_st_open (j
+   after its '{' or after a pair; *first = 1 at the start): 1 with the raw
+   key and value, 0 at the closing '}'. */
+static int avloc__st_meta_pair(avloc__stj *j, int *first, const unsigned char **k, size_t *kn,
+                               const unsigned char **v, size_t *vn)
+{
+    if (!*first && !avloc__st_eat(j, ',')) return 0;
+    *first = 0;
+    return avloc__st_str(j, k, kn) == AVLOC_OK && avloc__st_eat(j, ':') && avloc__st_str(j, v, vn) == AVLOC_OK;
+}
+
+#ifndef AVLOC_ST_SMALL
 /* Duplicate detection without memory: names that hit the on-stack filter
    are queued (up to AVLOC__ST_BATCH), and one rescan of the header compares
    every name with all queued ones, so even a hostile file whose names all
@@ -3140,6 +3187,54 @@ static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigne
     return avloc__st_flush_meta(meta, end, c, nc);
 }
 
+#else /* AVLOC_ST_SMALL: no index, every name against every earlier one */
+
+/* Is a tensor name, at key in the header, repeated before it? (The main
+   pass has validated the header by then.) */
+static int avloc__st_dup_before(const unsigned char *hdr, size_t len, const unsigned char *key, size_t kn)
+{
+    avloc__stj j = avloc__st_top(hdr, len);
+    avloc__st_ent e;
+    int state = 0;
+    while (avloc__st_next(&j, &state, &e) == 1 && e.key < key)
+        if (!e.is_meta && avloc__st_raweq(e.key, e.key_len, key, kn)) return 1;
+    return 0;
+}
+
+/* Every tensor name against the earlier ones (after the main pass, as the
+   indexed reader reports its last batch). */
+static avloc_result avloc__st_dups(const unsigned char *hdr, size_t len)
+{
+    avloc__stj j = avloc__st_top(hdr, len);
+    avloc__st_ent e;
+    int state = 0;
+    while (avloc__st_next(&j, &state, &e) == 1)
+        if (!e.is_meta && avloc__st_dup_before(hdr, len, e.key, e.key_len)) return AVLOC_ERR_FORMAT;
+    return AVLOC_OK;
+}
+
+/* Metadata keys: each against the earlier ones (the object was parsed by
+   the main pass), UNSUPPORTED past the cap. */
+static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigned char *end)
+{
+    avloc__stj a, b;
+    const unsigned char *k, *q, *v;
+    size_t kn, qn, vn, n = 0;
+    int fa = 1, fb;
+    a.p = meta + 1;
+    a.end = end;
+    while (avloc__st_meta_pair(&a, &fa, &k, &kn, &v, &vn)) { /* (an empty object: no pair) */
+        if (++n > AVLOC_ST_MAX_TENSORS) return AVLOC_ERR_UNSUPPORTED;
+        b.p = meta + 1;
+        b.end = end;
+        fb = 1;
+        while (avloc__st_meta_pair(&b, &fb, &q, &qn, &v, &vn) && q < k)
+            if (avloc__st_raweq(q, qn, k, kn)) return AVLOC_ERR_FORMAT;
+    }
+    return AVLOC_OK;
+}
+#endif /* AVLOC_ST_SMALL */
+
 /* Slow path for headers not listed in data order: every non-empty tensor
    must start at 0 or at the end of another non-empty tensor and end at the
    buffer end or at the start of another; empty ones must sit on such a
@@ -3148,7 +3243,11 @@ static avloc_result avloc__st_meta_dups(const unsigned char *meta, const unsigne
    walks a chain from 0 to the end whose bytes already add up to the
    buffer, so no other non-empty tensor can exist. Tensors are checked in
    blocks of AVLOC__ST_BLOCK per rescan of the header. */
+#ifdef AVLOC_ST_SMALL
+#define AVLOC__ST_BLOCK 1 /* (no index: one tensor per rescan, the least code) */
+#else
 #define AVLOC__ST_BLOCK 64
+#endif
 
 static avloc_result avloc__st_unordered(const unsigned char *hdr, size_t len, uint64_t total)
 {
@@ -3197,10 +3296,14 @@ static uint64_t avloc__st_le64(const unsigned char *p)
 AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_t size)
 {
     const unsigned char *file = (const unsigned char *)data, *hdr;
+#ifndef AVLOC_ST_SMALL
     unsigned char bloom[AVLOC_ST_BLOOM_BITS / 8];
     avloc__st_cand cand[AVLOC__ST_BATCH];
-    uint64_t n64, cursor = 0, sum = 0, bufsize, h;
-    size_t hlen, nb, n = 0, nc = 0;
+    uint64_t h;
+    size_t nc = 0;
+#endif
+    uint64_t n64, cursor = 0, sum = 0, bufsize;
+    size_t hlen, nb, n = 0;
     avloc__stj j;
     avloc__st_ent e;
     int state = 0, inorder = 1, ok, rc, have_meta = 0;
@@ -3214,13 +3317,19 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
     hdr = file + 8;
     bufsize = (uint64_t)(size - 8 - hlen);
     if (hlen == 0 || hdr[0] != '{') return AVLOC_ERR_FORMAT;
+#ifndef AVLOC_ST_SMALL
     memset(bloom, 0, sizeof bloom);
+#endif
     j = avloc__st_top(hdr, hlen);
     while ((rc = avloc__st_next(&j, &state, &e)) == 1) {
         if (e.is_meta) {
             if (have_meta++) return AVLOC_ERR_FORMAT;
             if (e.meta) {
+#ifndef AVLOC_ST_SMALL
                 if ((rc = avloc__st_meta_dups(e.meta, hdr + hlen, bloom)) != AVLOC_OK) return (avloc_result)rc;
+#else
+                if ((rc = avloc__st_meta_dups(e.meta, hdr + hlen)) != AVLOC_OK) return (avloc_result)rc;
+#endif
                 r->meta_pos = (size_t)(e.meta - hdr);
                 r->n_meta = e.n_meta;
             }
@@ -3234,6 +3343,7 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
         cursor = e.end;
         sum += nb; /* cannot wrap: each term <= bufsize and n is capped */
         if (sum > bufsize) return AVLOC_ERR_FORMAT;
+#ifndef AVLOC_ST_SMALL
         h = avloc__st_hash(e.key, e.key_len, 0);
         if (avloc__st_bloom(bloom, h)) { /* maybe a repeat: queue for a rescan */
             cand[nc].key = e.key;
@@ -3244,9 +3354,14 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
                 nc = 0;
             }
         }
+#endif
     }
     if (rc < 0) return (avloc_result)rc;
+#ifndef AVLOC_ST_SMALL
     if (avloc__st_flush_names(hdr, hlen, cand, nc) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+#else
+    if (avloc__st_dups(hdr, hlen) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+#endif
     avloc__st_ws(&j);
     if (j.p != j.end) return AVLOC_ERR_FORMAT; /* only whitespace may follow */
     if (sum != bufsize) return AVLOC_ERR_FORMAT;
@@ -3274,7 +3389,7 @@ static void avloc__st_fill(const avloc_st_reader *r, const avloc__st_ent *e, avl
     memset(t, 0, sizeof *t);
     t->name = (const char *)e->key;
     t->name_len = e->key_len;
-    t->name_escaped = memchr(e->key, '\\', e->key_len) != NULL;
+    t->name_escaped = avloc__st_escaped(e->key, e->key_len);
     t->dtype = e->dtype;
     t->ndim = e->ndim;
     for (i = 0; i < e->ndim; i++) t->shape[i] = e->shape[i];
@@ -3492,20 +3607,16 @@ static avloc_result avloc__st_meta_find(const avloc_st_reader *r, const char *ke
     avloc__stj j;
     const unsigned char *k;
     size_t kn, keylen;
+    int first = 1;
     if (!r || !key) return AVLOC_ERR_NULL;
     if (r->magic != AVLOC__ST_MAGIC) return AVLOC_ERR_STATE;
     if (!r->meta_pos) return AVLOC_ERR_NOT_FOUND;
-    keylen = strlen(key);
+    keylen = avloc__st_zlen(key);
     j.p = (const unsigned char *)r->header + r->meta_pos + 1;
     j.end = (const unsigned char *)r->header + r->header_len;
-    if (avloc__st_eat(&j, '}')) return AVLOC_ERR_NOT_FOUND;
-    for (;;) {
-        if (avloc__st_str(&j, &k, &kn) != AVLOC_OK || !avloc__st_eat(&j, ':') ||
-            avloc__st_str(&j, v, vn) != AVLOC_OK)
-            return AVLOC_ERR_FORMAT;
+    while (avloc__st_meta_pair(&j, &first, &k, &kn, v, vn)) /* (validated by avloc_st_open) */
         if (avloc__st_eq(k, kn, key, keylen)) return AVLOC_OK;
-        if (!avloc__st_eat(&j, ',')) return AVLOC_ERR_NOT_FOUND;
-    }
+    return AVLOC_ERR_NOT_FOUND;
 }
 
 AVLOC_API avloc_result avloc_st_meta_len(const avloc_st_reader *r, const char *key, size_t *len)
@@ -4139,6 +4250,12 @@ static AVLOC__GT AVLOC__GN(avloc__gemm_dot)(int ta, const AVLOC__GT *A, size_t l
     const size_t W = AVLOC__GW;
     AVLOC__GT s = 0;
     size_t p = 0;
+    if (!ta && W == 1) { /* scalar: the same two alternating sums, in one loop (less code) */
+        const AVLOC__GT *a = A + i * lda;
+        AVLOC__GT v[2] = {0, 0};
+        for (; p < k; p++) v[p & 1] += a[p] * b[p];
+        return v[0] + v[1];
+    }
     if (!ta) {
         const AVLOC__GT *a = A + i * lda;
         avloc__gv v0 = avloc__gv_zero(), v1 = avloc__gv_zero();

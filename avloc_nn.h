@@ -111,15 +111,24 @@
                          other ops give AVLOC_ERR_UNSUPPORTED at init
    AVLOC_NN_NODE_DONE(net, i)  if defined, called after node i of each
                          inference (profiling: bench/bench_nn.c times nodes)
-   AVLOC_NN_TERSE        no per-site error messages (smaller MCU builds):
-                         avloc_nn_error keeps the failing node and name,
-                         msg is the error code's generic text
-                         (avloc_result_str); every error code is unchanged
+   AVLOC_NN_TERSE        smaller code for MCU builds: no per-site error
+                         messages (avloc_nn_error keeps the failing node and
+                         name, msg is the error code's generic text,
+                         avloc_result_str) and none of the runtime's
+                         speed-only duplicates (tensor names compared without
+                         their hash, ReLU through the activation switch,
+                         im2col element by element); every result, error
+                         code and size is unchanged
    AVLOC_NN_NO_GELU, AVLOC_NN_NO_ELU, AVLOC_NN_NO_TRANSPOSED
                          leave out one kind each (alone or with MINIMAL):
                          gelu links erff/erfcf (~2 KB on a Cortex-M4), elu
                          ~0.1 KB of code (tanh and sigmoid need only expf);
                          AVLOC_ERR_UNSUPPORTED at init
+   Core macros for the smallest microcontroller build (docs/nn.md, "Cortex-M4F
+   code size"): AVLOC_GEMM_SMALL (plain GEMM, no panels), AVLOC_ST_SMALL
+   (safetensors reader without its duplicate-name index, for files of a few
+   tensors) and, in a firmware that includes the library in one file,
+   AVLOC_STATIC (the compiler then specialises across the library's functions).
 
    LICENSE: MIT, see avloc.h.
 */
@@ -431,25 +440,21 @@ typedef struct avloc__nn_ctx {
 
 static void avloc__nn_strcat(char *dst, size_t cap, const char *src, size_t n)
 {
-    size_t k = strlen(dst);
+    size_t k = 0;
+    while (k + 1 < cap && dst[k]) k++; /* (not strlen: the terse MCU build links none) */
     while (n-- && *src && k + 1 < cap) dst[k++] = *src++;
     dst[k] = '\0';
 }
 
 /* Decode a raw graph string (header-escaped) into buf; returns its length
-   or (size_t)-1 if it does not fit / is malformed. */
+   or (size_t)-1 if it does not fit / is malformed. (No fast path for text
+   without escapes: it is used for names and error messages only.) */
 static size_t avloc__nn_decode(const char *raw, size_t n, char *buf, size_t cap)
 {
     const char *p = raw, *end = raw + n;
     unsigned char c[4];
     size_t k = 0;
     int m;
-    if (!memchr(raw, '\\', n)) {
-        if (n >= cap) return (size_t)-1;
-        memcpy(buf, raw, n);
-        buf[n] = '\0';
-        return n;
-    }
     while (p < end) {
         if (!(m = avloc_st_json_char(&p, end, c)) || k + (size_t)m >= cap) return (size_t)-1;
         memcpy(buf + k, c, (size_t)m);
@@ -546,7 +551,7 @@ static avloc_result avloc__nn_str(avloc__nn_js *j, const char **s, size_t *n)
 static int avloc__nn_digits(avloc__nn_js *j, uint32_t *m, long *e10, int frac, int *dropped)
 {
     int c, n = 0;
-    while ((c = avloc__nn_peek(j)) >= '0' && c <= '9') {
+    while ((unsigned)((c = avloc__nn_peek(j)) - '0') < 10u) {
         if (*m < 100000000u) {
             *m = *m * 10u + (uint32_t)(c - '0');
             *e10 -= frac;
@@ -568,30 +573,31 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
 {
     uint32_t m = 0, ex = 0;
     long e10 = 0;
-    int neg = 0, dropped = 0, c;
+    int neg, dropped = 0, c;
     float x;
     avloc__nn_ws(j);
     *is_int = 1;
-    if (avloc__nn_peek(j) == '-') { neg = 1; avloc__nn_adv(j); }
+    if ((neg = avloc__nn_peek(j) == '-') != 0) avloc__nn_adv(j);
     if (avloc__nn_peek(j) == '0') {
         avloc__nn_adv(j);
-        if (avloc__nn_peek(j) >= '0' && avloc__nn_peek(j) <= '9') return AVLOC_ERR_FORMAT;
+        if ((unsigned)(avloc__nn_peek(j) - '0') < 10u) return AVLOC_ERR_FORMAT;
     } else if (!avloc__nn_digits(j, &m, &e10, 0, &dropped)) {
         return AVLOC_ERR_FORMAT;
     }
-    if (avloc__nn_peek(j) == '.') {
+    if ((c = avloc__nn_peek(j)) == '.') {
         avloc__nn_adv(j);
         if (!avloc__nn_digits(j, &m, &e10, 1, &dropped)) return AVLOC_ERR_FORMAT;
         *is_int = 0;
+        c = avloc__nn_peek(j);
     }
-    if (avloc__nn_peek(j) == 'e' || avloc__nn_peek(j) == 'E') {
+    if (c == 'e' || c == 'E') {
         int eneg = 0, n = 0;
         avloc__nn_adv(j);
-        if (avloc__nn_peek(j) == '+' || avloc__nn_peek(j) == '-') {
-            eneg = avloc__nn_peek(j) == '-';
+        if ((c = avloc__nn_peek(j)) == '+' || c == '-') {
+            eneg = c == '-';
             avloc__nn_adv(j);
         }
-        while ((c = avloc__nn_peek(j)) >= '0' && c <= '9') {
+        while ((unsigned)((c = avloc__nn_peek(j)) - '0') < 10u) {
             if (ex < 100000u) ex = ex * 10u + (uint32_t)(c - '0');
             avloc__nn_adv(j);
             n++;
@@ -600,7 +606,7 @@ static avloc_result avloc__nn_num(avloc__nn_js *j, float *v, long *iv, int *is_i
         e10 += eneg ? -(long)ex : (long)ex;
         *is_int = 0;
     }
-    if (*is_int && dropped) *is_int = 0; /* too long for an exact integer */
+    if (dropped) *is_int = 0; /* too long for an exact integer */
     if (iv) *iv = neg ? -(long)m : (long)m;
     x = (float)m;
     for (; e10 > 0 && avloc__finite_f32(x); e10--) x *= 10.0f; /* stops at infinity */
@@ -616,6 +622,13 @@ static avloc_result avloc__nn_int(avloc__nn_js *j, long *v)
     avloc_result rc = avloc__nn_num(j, &x, v, &is_int);
     if (rc != AVLOC_OK) return rc;
     return is_int ? AVLOC_OK : AVLOC_ERR_FORMAT;
+}
+
+/* A finite JSON number (a float attribute). */
+static int avloc__nn_finite(avloc__nn_js *j, float *f)
+{
+    int is_int;
+    return avloc__nn_num(j, f, NULL, &is_int) == AVLOC_OK && *f - *f == 0.0f;
 }
 
 static int avloc__nn_lit(avloc__nn_js *j, const char *lit)
@@ -686,15 +699,35 @@ static int avloc__nn_elem(avloc__nn_js *j, int *first)
     return avloc__nn_eat(j, ',') ? 1 : -1;
 }
 
+/* Is the span k[0..kn) the C string s? (A loop, not strlen + memcmp: the
+   MCU build then links no strlen.) */
 static int avloc__nn_keyis(const char *k, size_t kn, const char *s)
 {
-    return strlen(s) == kn && memcmp(k, s, kn) == 0;
+    for (; kn; kn--)
+        if (!*s || *k++ != *s++) return 0;
+    return !*s;
+}
+
+/* Index of the span k[0..kn) among words[0..n), n if absent. */
+static size_t avloc__nn_word(const char *k, size_t kn, const char *const *words, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n && !avloc__nn_keyis(k, kn, words[i]); i++) continue;
+    return i;
 }
 
 /* ------------------------------------------------------------ names */
 
+/* FNV-1a of a decoded name: a filter before the name compare. AVLOC_NN_TERSE
+   builds (a few tensors on a microcontroller) hash every name to 0 and so
+   compare names only: the same lookups, less code. */
 static uint32_t avloc__nn_hash(const char *raw, size_t n)
 {
+#ifdef AVLOC_NN_TERSE
+    (void)raw;
+    (void)n;
+    return 0;
+#else
     const char *p = raw, *end = raw + n;
     unsigned char c[4];
     uint32_t h = 2166136261u;
@@ -702,13 +735,13 @@ static uint32_t avloc__nn_hash(const char *raw, size_t n)
     while (p < end && (m = avloc_st_json_char(&p, end, c)) > 0)
         for (i = 0; i < m; i++) { h ^= c[i]; h *= 16777619u; }
     return h;
+#endif
 }
 
 static int avloc__nn_name_eq(const char *a, size_t an, const char *b, size_t bn)
 {
     const char *ae = a + an, *be = b + bn;
     unsigned char ca[4], cb[4];
-    if (!memchr(a, '\\', an) && !memchr(b, '\\', bn)) return an == bn && memcmp(a, b, an) == 0;
     while (a < ae && b < be) {
         int na = avloc_st_json_char(&a, ae, ca), nb = avloc_st_json_char(&b, be, cb);
         if (!na || na != nb || memcmp(ca, cb, (size_t)na) != 0) return 0;
@@ -849,7 +882,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
     const avloc__nn_attr *at = &avloc__nn_attrs[a];
     long v[AVLOC_NN_MAX_NDIM], x;
     float f[2];
-    int first = 1, r, n = 0, is_int;
+    int first = 1, r, n = 0;
     const char *s;
     size_t sn;
     switch (at->kind) {
@@ -858,24 +891,28 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         nd->ia[at->slot] = x;
         return AVLOC_OK;
     case AVLOC__NN_K_BOOL:
-        if (avloc__nn_lit(j, "true")) nd->ia[at->slot] = 1;
-        else if (avloc__nn_lit(j, "false")) nd->ia[at->slot] = 0;
-        else break;
+        if ((x = avloc__nn_lit(j, "true")) == 0 && !avloc__nn_lit(j, "false")) break;
+#ifndef AVLOC_NN_MINIMAL /* (every flag belongs to an op the minimal build refuses at init) */
+        nd->ia[at->slot] = x;
+#endif
         return AVLOC_OK;
     case AVLOC__NN_K_FLOAT:
-        if (avloc__nn_num(j, &f[0], NULL, &is_int) != AVLOC_OK || !(f[0] - f[0] == 0.0f)) break;
+        if (!avloc__nn_finite(j, &f[0])) break;
         nd->fa[0] = f[0];
         return AVLOC_OK;
-    case AVLOC__NN_K_APPROX:
-    case AVLOC__NN_K_MODE:
+    case AVLOC__NN_K_APPROX: /* gelu's approximate: none 0, tanh 1 */
+    case AVLOC__NN_K_MODE: { /* upsample: nearest 0, linear 1, bilinear 2 */
+        static const char *const words[5] = {"none", "tanh", "nearest", "linear", "bilinear"};
+        const size_t w0 = at->kind == AVLOC__NN_K_MODE ? 2 : 0, w1 = w0 ? 5 : 2;
+        size_t w;
         if (avloc__nn_str(j, &s, &sn) != AVLOC_OK) break;
-        if (at->kind == AVLOC__NN_K_APPROX && (avloc__nn_keyis(s, sn, "none") || avloc__nn_keyis(s, sn, "tanh")))
-            nd->ia[at->slot] = avloc__nn_keyis(s, sn, "tanh");
-        else if (at->kind == AVLOC__NN_K_MODE && avloc__nn_keyis(s, sn, "nearest")) nd->ia[at->slot] = 0;
-        else if (at->kind == AVLOC__NN_K_MODE && avloc__nn_keyis(s, sn, "bilinear")) nd->ia[at->slot] = 2;
-        else if (at->kind == AVLOC__NN_K_MODE && avloc__nn_keyis(s, sn, "linear")) nd->ia[at->slot] = 1;
-        else return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
+        if ((w = avloc__nn_word(s, sn, words + w0, w1 - w0)) == w1 - w0)
+            return avloc__nn_fail(c, AVLOC_ERR_PARAM, "unsupported mode", s, sn);
+#if !defined(AVLOC_NN_MINIMAL) || !defined(AVLOC_NN_NO_GELU) /* (else gelu and upsample are both refused at init) */
+        nd->ia[at->slot] = (long)w;
+#endif
         return AVLOC_OK;
+    }
     default: /* lists: PAIR, SHAPE (ints), FLOATS */
         avloc__nn_ws(j);
         if (at->kind == AVLOC__NN_K_PAIR && avloc__nn_peek(j) != '[') {
@@ -885,7 +922,7 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
             while ((r = avloc__nn_elem(j, &first)) == 1) {
                 if (n >= (at->kind == AVLOC__NN_K_SHAPE ? AVLOC_NN_MAX_NDIM : 2)) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "list too long", at->key, strlen(at->key));
                 if (at->kind == AVLOC__NN_K_FLOATS) {
-                    if (avloc__nn_num(j, &f[n], NULL, &is_int) != AVLOC_OK || !(f[n] - f[n] == 0.0f)) return AVLOC_ERR_FORMAT;
+                    if (!avloc__nn_finite(j, &f[n])) return AVLOC_ERR_FORMAT;
                     n++;
                 } else if (avloc__nn_int(j, &v[n++]) != AVLOC_OK) {
                     return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "list of integers expected", at->key, strlen(at->key));
@@ -900,14 +937,20 @@ static avloc_result avloc__nn_attr_value(avloc__nn_ctx *c, avloc__nn_js *j, avlo
         }
         if (sd == 0) sd = n; /* upsample: by the list; checked against the input later */
         if (n != 1 && n != sd) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "wrong list length", at->key, strlen(at->key));
+        /* (upsample's values: not kept by the minimal build, which parses
+           them and refuses the node at init) */
+#ifndef AVLOC_NN_MINIMAL
+        nd->ia[AVLOC__NN_S_SHAPE_N] = sd; /* upsample remembers its rank */
+#endif
         if (at->kind == AVLOC__NN_K_FLOATS) {
+#ifndef AVLOC_NN_MINIMAL
             nd->fa[0] = sd == 2 ? f[0] : 1.0f;
             nd->fa[1] = f[n - 1];
-        } else {
-            if (sd == 2) nd->ia[at->slot] = v[0];
-            nd->ia[at->slot + 1] = v[n - 1];
+#endif
+            return AVLOC_OK;
         }
-        nd->ia[AVLOC__NN_S_SHAPE_N] = sd; /* upsample remembers its rank */
+        if (sd == 2) nd->ia[at->slot] = v[0];
+        nd->ia[at->slot + 1] = v[n - 1];
         return AVLOC_OK;
     }
     return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "bad attribute value", at->key, strlen(at->key));
@@ -920,13 +963,18 @@ static void avloc__nn_defaults(avloc_nn_node *nd)
     for (i = 0; i < 2; i++) {
         nd->ia[AVLOC__NN_S_STRIDE + i] = 1;
         nd->ia[AVLOC__NN_S_DIL + i] = 1;
+#ifndef AVLOC_NN_MINIMAL /* (pools' and upsample's: refused at init in the minimal build) */
         nd->ia[AVLOC__NN_S_KERNEL + i] = 1;
+#endif
     }
     nd->ia[AVLOC__NN_S_GROUPS] = 1;
-    nd->ia[AVLOC__NN_S_CIP] = 1;
     nd->ia[AVLOC__NN_S_END] = -1;
-    nd->fa[0] = nd->op == AVLOC_NN_LEAKY_RELU ? 0.01f : nd->op == AVLOC_NN_BATCH_NORM ? 1e-5f : 1.0f;
+    nd->fa[0] = nd->op == AVLOC_NN_LEAKY_RELU ? 0.01f : 1.0f;
+#ifndef AVLOC_NN_MINIMAL
+    nd->ia[AVLOC__NN_S_CIP] = 1;
+    if (nd->op == AVLOC_NN_BATCH_NORM) nd->fa[0] = 1e-5f;
     nd->fa[1] = 1.0f;
+#endif
     if (nd->op == AVLOC_NN_FLATTEN) nd->ia[AVLOC__NN_S_DIM] = 1;
 }
 
@@ -950,10 +998,12 @@ static avloc_result avloc__nn_parse_attrs(avloc__nn_ctx *c, avloc__nn_js j, int 
     if ((nd->given & oi->areq) != oi->areq) return avloc__nn_fail(c, AVLOC_ERR_PARAM, "missing required attribute", 0, 0);
     if (nd->op == AVLOC_NN_UPSAMPLE && !(nd->given & AVLOC__NN_A(18)) == !(nd->given & AVLOC__NN_A(19)))
         return avloc__nn_fail(c, AVLOC_ERR_PARAM, "upsample needs exactly one of size and scale_factor", 0, 0);
+#ifndef AVLOC_NN_MINIMAL /* (pools only: refused at init in the minimal build) */
     if ((oi->attrs & AVLOC__NN_A(5)) && !(nd->given & AVLOC__NN_A(0))) { /* pool stride = kernel */
         nd->ia[AVLOC__NN_S_STRIDE] = nd->ia[AVLOC__NN_S_KERNEL];
         nd->ia[AVLOC__NN_S_STRIDE + 1] = nd->ia[AVLOC__NN_S_KERNEL + 1];
     }
+#endif
     return AVLOC_OK;
 }
 
@@ -966,8 +1016,7 @@ static avloc_result avloc__nn_parse_weights(avloc__nn_ctx *c, avloc__nn_js j, av
     int first = 1, m;
     unsigned have = 0;
     while ((m = avloc__nn_member(&j, &first, &k, &kn)) == 1) {
-        for (r = 0; r < AVLOC_NN_MAX_WEIGHTS; r++)
-            if (avloc__nn_keyis(k, kn, avloc__nn_roles[r])) break;
+        r = avloc__nn_word(k, kn, avloc__nn_roles, AVLOC_NN_MAX_WEIGHTS);
         if (r == AVLOC_NN_MAX_WEIGHTS || !(oi->wroles & (1u << r)) || (have & (1u << r)))
             return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated weight role", k, kn);
         if (avloc__nn_str(&j, &s, &sn) != AVLOC_OK) return AVLOC_ERR_FORMAT;
@@ -1025,9 +1074,7 @@ static avloc_result avloc__nn_parse_node(avloc__nn_ctx *c, avloc__nn_js j)
     /* Pass 1: find every key (any order), checking syntax. */
     while ((m = avloc__nn_member(&scan, &first, &k, &kn)) == 1) {
         static const char *const keys[6] = {"op", "name", "in", "out", "w", "a"};
-        size_t i;
-        for (i = 0; i < 6; i++)
-            if (avloc__nn_keyis(k, kn, keys[i])) break;
+        size_t i = avloc__nn_word(k, kn, keys, 6);
         if (i == 6 || (seen & (1u << i))) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated node key", k, kn);
         seen |= 1u << i;
         if (i == 2) ain = scan;
@@ -1081,8 +1128,7 @@ static avloc_result avloc__nn_parse_graph(avloc__nn_ctx *c)
     j.end = c->graph + c->graph_len;
     while ((m = avloc__nn_member(&j, &first, &k, &kn)) == 1) {
         static const char *const keys[3] = {"inputs", "nodes", "outputs"};
-        for (i = 0; i < 3; i++)
-            if (avloc__nn_keyis(k, kn, keys[i])) break;
+        i = avloc__nn_word(k, kn, keys, 3);
         if (i == 3 || (seen & (1u << i))) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated graph key", k, kn);
         seen |= 1u << i;
         avloc__nn_ws(&j);
@@ -1215,6 +1261,13 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
 #define AVLOC__NN_IS_NARROW(n) ((n) < AVLOC__NN_NARROW)
 #endif
 
+#ifdef AVLOC_GEMM_SMALL /* no panels: the core's query gives 0 bytes */
+static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_t k)
+{
+    (void)net; (void)m; (void)n; (void)k;
+    return AVLOC_OK;
+}
+#else
 /* The packing scratch of avloc_gemm_f32 for one product shape; the net keeps
    the largest (the core query grows with min(m,96), min(n,2048), min(k,256)
    only, so the largest serves every product). */
@@ -1239,6 +1292,7 @@ static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_
     if (b > net->gemm_bytes) net->gemm_bytes = b;
     return AVLOC_OK;
 }
+#endif
 
 static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, int transposed)
 {
@@ -1536,6 +1590,11 @@ static avloc_result avloc__nn_infer(avloc__nn_ctx *c, avloc_nn_node *nd)
     }
 }
 
+static size_t avloc__nn_align_up(size_t x)
+{
+    return (x + AVLOC_NN_ALIGN - 1) / AVLOC_NN_ALIGN * AVLOC_NN_ALIGN;
+}
+
 /* Weights that cannot be read in place go to scratch before the node runs. */
 static int avloc__nn_little_endian(void)
 {
@@ -1554,27 +1613,30 @@ static avloc_result avloc__nn_bind_node(avloc__nn_ctx *c, avloc_nn_node *nd)
         if (((uintptr_t)nd->w[r] % sizeof(float)) == 0 && avloc__nn_little_endian()) continue;
         nd->wcopy |= 1u << r;
         c->net->n_copied_weights++;
-        b = (nd->wn[r] * sizeof(float) + AVLOC_NN_ALIGN - 1) / AVLOC_NN_ALIGN * AVLOC_NN_ALIGN;
+        b = avloc__nn_align_up(nd->wn[r] * sizeof(float));
         if (!avloc_size_add(copy, b, &copy)) return AVLOC_ERR_OVERFLOW;
     }
     return avloc_size_add(nd->scratch, copy, &nd->scratch) ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
 }
 
-/* Each distinct weight counted once must cover the file's tensors exactly. */
+/* Each distinct weight counted once must cover the file's tensors exactly.
+   Bindings are numbered b = node * AVLOC_NN_MAX_WEIGHTS + role; one counts
+   when no earlier binding has the same data and count. */
 static avloc_result avloc__nn_check_unused(avloc__nn_ctx *c)
 {
     const avloc_nn *net = c->net;
-    size_t i, j, r, q, distinct = 0;
-    for (i = 0; i < net->n_nodes; i++)
-        for (r = 0; r < AVLOC_NN_MAX_WEIGHTS; r++) {
-            int dup = 0;
-            if (!net->nodes[i].w[r]) continue;
-            for (j = 0; j <= i && !dup; j++)
-                for (q = 0; q < AVLOC_NN_MAX_WEIGHTS && !dup; q++)
-                    if ((j < i || q < r) && net->nodes[j].w[q] == net->nodes[i].w[r] && net->nodes[j].wn[q] == net->nodes[i].wn[r])
-                        dup = 1;
-            distinct += !dup;
+    const size_t nb = net->n_nodes * AVLOC_NN_MAX_WEIGHTS;
+    size_t a, b, distinct = 0;
+    for (b = 0; b < nb; b++) {
+        const avloc_nn_node *x = &net->nodes[b / AVLOC_NN_MAX_WEIGHTS];
+        const size_t r = b % AVLOC_NN_MAX_WEIGHTS;
+        if (!x->w[r]) continue;
+        for (a = 0; a < b; a++) {
+            const avloc_nn_node *y = &net->nodes[a / AVLOC_NN_MAX_WEIGHTS];
+            if (y->w[a % AVLOC_NN_MAX_WEIGHTS] == x->w[r] && y->wn[a % AVLOC_NN_MAX_WEIGHTS] == x->wn[r]) break;
         }
+        distinct += a == b;
+    }
     /* zero-size tensors share data pointers; they are never valid weights anyway */
     if (distinct != avloc_st_count(&c->st)) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "the file holds tensors that no node uses", 0, 0);
     return AVLOC_OK;
@@ -1614,11 +1676,6 @@ static void avloc__nn_alias(avloc_nn *net)
             break;
         }
     }
-}
-
-static size_t avloc__nn_align_up(size_t x)
-{
-    return (x + AVLOC_NN_ALIGN - 1) / AVLOC_NN_ALIGN * AVLOC_NN_ALIGN;
 }
 
 /* Greedy placement: largest buffers first, each at the lowest offset free
@@ -1714,14 +1771,27 @@ typedef struct avloc__nn_cfg {
     avloc_nn_error *err;
 } avloc__nn_cfg;
 
+/* Is the metadata value of key, decoded and read as a C string (up to a
+   NUL), want? (Absent or 16 bytes and more: no.) The raw value and the
+   module's decoder, so that the core's avloc_st_meta is not linked. */
+static int avloc__nn_meta_is(const avloc__nn_ctx *c, const char *key, const char *want)
+{
+    const char *raw, *v;
+    char buf[16];
+    size_t n;
+    if (avloc_st_meta_raw(&c->st, key, &raw, &n) != AVLOC_OK || avloc__nn_decode(raw, n, buf, sizeof buf) == (size_t)-1)
+        return 0;
+    for (v = buf; *want && *v == *want; v++) want++;
+    return *v == *want;
+}
+
 static avloc_result avloc__nn_open(avloc__nn_ctx *c)
 {
-    char v[16];
     avloc_result rc = avloc_st_open(&c->st, c->file, c->file_bytes);
     if (rc != AVLOC_OK) return avloc__nn_fail(c, rc, "not a valid safetensors file", 0, 0);
-    if (avloc_st_meta(&c->st, "format", v, sizeof v) != AVLOC_OK || !avloc__nn_keyis(v, strlen(v), "avloc-nn"))
+    if (!avloc__nn_meta_is(c, "format", "avloc-nn"))
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "metadata format is not avloc-nn", 0, 0);
-    if (avloc_st_meta(&c->st, "version", v, sizeof v) != AVLOC_OK || !avloc__nn_keyis(v, strlen(v), "1"))
+    if (!avloc__nn_meta_is(c, "version", "1"))
         return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "metadata version is not 1", 0, 0);
     if (avloc_st_meta_raw(&c->st, "graph", &c->graph, &c->graph_len) != AVLOC_OK)
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "no graph in the metadata", 0, 0);
@@ -1785,8 +1855,9 @@ static avloc_result avloc__nn_layout(avloc_arena *a, void *obj, const void *cfgp
         memset(&c.n_inputs, 0, sizeof c - offsetof(avloc__nn_ctx, n_inputs));
         c.net = net;
         if ((rc = avloc__nn_parse_graph(&c)) != AVLOC_OK) return rc;
-        if (c.n_inputs != ni || c.n_nodes != nn || c.n_tensors != nt || c.n_edges != ne || c.n_outputs != no)
-            return AVLOC_ERR_STATE; /* cannot happen: same parser, same text */
+        /* same parser, same text: the same counts (the tables were written
+           within them during the pass) */
+        AVLOC_ASSERT(c.n_inputs == ni && c.n_nodes == nn && c.n_tensors == nt && c.n_edges == ne && c.n_outputs == no);
         net->n_inputs = ni;
         net->n_nodes = nn;
         net->n_tensors = nt;
@@ -1938,7 +2009,11 @@ typedef struct avloc__nn_run {
 static void avloc__nn_gemm(const avloc__nn_run *r, int ta, int tb, size_t M, size_t N, size_t K, const float *A,
                            size_t lda, const float *B, size_t ldb, float *C, size_t ldc, int acc)
 {
+#ifdef AVLOC_GEMM_SMALL /* never panels (net->gemm_bytes is 0) */
+    const int pack = 0;
+#else
     const int pack = r->gemm && avloc__nn_packs(M, N, K);
+#endif
     avloc_result rc = avloc_gemm_f32(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, acc ? 1.0f : 0.0f, C, ldc,
                                      pack ? r->gemm : NULL, pack ? r->net->gemm_bytes : 0);
     (void)rc;
@@ -1951,6 +2026,17 @@ static float *avloc__nn_data(const avloc__nn_run *r, size_t t)
     if (x->kind == 1) return (float *)(uintptr_t)r->inputs[x->slot]; /* never written: see alias */
     if (x->kind == 2) return r->outputs[x->slot];
     return (float *)(void *)(r->arena + x->offset);
+}
+
+/* memmove of n floats (the caller's buffers may overlap): two loops, ~30
+   bytes of Cortex-M4 code where newlib's memmove is 254. */
+static void avloc__nn_move(float *d, const float *s, size_t n)
+{
+    size_t i;
+    if ((uintptr_t)d < (uintptr_t)s)
+        for (i = 0; i < n; i++) d[i] = s[i];
+    else if (d != s)
+        while (n--) d[n] = s[n];
 }
 
 /* The t in [0, seg) with 0 <= (c + t) * s + off < Wt, as [*lo, *hi). */
@@ -1971,6 +2057,7 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
                            size_t n, long sh, long sw, long offh, long offw)
 {
     size_t q = 0, r = p0 / Wd, c = p0 % Wd, t, lo, hi;
+    (void)dst; /* (unused without transposed convs) */
     while (q < n) {
         size_t seg = Wd - c < n - q ? Wd - c : n - q;
         long tr = (long)r * sh + offh;
@@ -1979,12 +2066,16 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
         if (src) {
             const float *row = src + (size_t)(tr >= 0 ? tr : 0) * Wt;
             for (t = 0; t < lo; t++) col[q + t] = 0.0f;
+#ifndef AVLOC_NN_TERSE /* (speed only: the loop below copies the same values) */
             if (sw == 1 && hi > lo) /* the common case: a contiguous run */
                 memcpy(col + q + lo, row + (size_t)((long)(c + lo) + offw), (hi - lo) * sizeof(float));
             else
+#endif
                 for (; t < hi; t++) col[q + t] = row[(size_t)((long)(c + t) * sw + offw)];
             for (t = hi; t < seg; t++) col[q + t] = 0.0f;
-        } else {
+        }
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED) /* col2im: transposed convs only */
+        else {
             float *row = dst + (size_t)(tr >= 0 ? tr : 0) * Wt;
             if (sw == 1 && hi > lo) { /* a contiguous run */
                 float *d = row + (size_t)((long)(c + lo) + offw);
@@ -1994,6 +2085,7 @@ static void avloc__nn_cols(float *col, const float *src, float *dst, size_t Ht, 
                 for (t = lo; t < hi; t++) row[(size_t)((long)(c + t) * sw + offw)] += col[q + t];
             }
         }
+#endif
         q += seg;
         c = 0;
         r++;
@@ -2368,7 +2460,7 @@ static void avloc__nn_cat(const avloc__nn_run *r, const avloc_nn_node *nd)
         const avloc_nn_tensor *xt = avloc__nn_in(r->net, nd, k);
         const float *x = avloc__nn_data(r, r->net->edges[nd->in0 + k]);
         size_t chunk = xt->shape[d] * inner;
-        for (o = 0; o < outer; o++) memmove(y + o * n * inner + at, x + o * chunk, chunk * sizeof(float));
+        for (o = 0; o < outer; o++) avloc__nn_move(y + o * n * inner + at, x + o * chunk, chunk);
         at += chunk;
     }
 }
@@ -2418,9 +2510,10 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
     case AVLOC_NN_ADD:
         for (i = 0; i < n; i++) y[i] = x[i] + b[i];
         return;
+#ifndef AVLOC_NN_MINIMAL /* (batch_norm and reparam: not in the minimal build) */
     case AVLOC_NN_REPARAM:
         if (!r->rng) {
-            if (y != x) memmove(y, x, n * sizeof(float));
+            avloc__nn_move(y, x, n);
             return;
         }
         for (i = 0; i < n; i++) { /* one sample at a time: y may alias mu or logvar */
@@ -2438,9 +2531,12 @@ static void avloc__nn_elementwise(const avloc__nn_run *r, const avloc_nn_node *n
         }
         return;
     }
+#endif
+#ifndef AVLOC_NN_TERSE /* (speed only: avloc__nn_act gives the same values) */
     case AVLOC_NN_RELU: /* its own loop: vectorised (avloc__nn_act's switch per value is not) */
         for (i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
         return;
+#endif
     default:
         for (i = 0; i < n; i++) y[i] = avloc__nn_act(nd->op, x[i], nd);
     }
@@ -2530,10 +2626,8 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
         AVLOC_NN_NODE_DONE(net, i); /* profiling hook (bench/bench_nn.c) */
 #endif
     }
-    for (k = 0; k < net->n_outputs; k++) { /* outputs that live elsewhere */
-        const float *src = avloc__nn_data(&r, net->outputs[k]);
-        if (src != outputs[k]) memmove(outputs[k], src, net->tensors[net->outputs[k]].numel * sizeof(float));
-    }
+    for (k = 0; k < net->n_outputs; k++) /* outputs that live elsewhere */
+        avloc__nn_move(outputs[k], avloc__nn_data(&r, net->outputs[k]), net->tensors[net->outputs[k]].numel);
     return AVLOC_OK;
 }
 

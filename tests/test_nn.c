@@ -886,5 +886,8 @@ int main(void)
     test_tanh_exact();
     test_truncation();
     test_fuzz();
-    return th_finish("nn");
+#ifndef TEST_NN_SUITE
+#define TEST_NN_SUITE "nn"
+#endif
+    return th_finish(TEST_NN_SUITE);
 }

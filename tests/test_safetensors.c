@@ -670,9 +670,24 @@ static void test_many(void)
         } else {
             CHECK_EQ_INT(rc, AVLOC_OK);
             CHECK_EQ_INT(avloc_st_count(&r), count);
-            CHECK(avloc_st_find(&r, "t4000", &t) == AVLOC_OK && *(const unsigned char *)t.data == (unsigned char)4000);
+            char probe[32];
+            sprintf(probe, "t%u", (unsigned)(n - 96)); /* (the data byte of tensor i is i mod 256) */
+            CHECK(avloc_st_find(&r, probe, &t) == AVLOC_OK && *(const unsigned char *)t.data == (unsigned char)(n - 96));
             printf("  open %u tensors (%s): %.3f s\n", (unsigned)count, k ? "reversed" : "in order", secs);
         }
+        free(f);
+    }
+    /* one metadata pair too many; one fewer with a duplicate as its last key */
+    for (k = 0; k < 2; k++) {
+        size_t count = k == 0 ? n + 1 : n;
+        len = (size_t)sprintf(hdr, "{\"__metadata__\":{");
+        for (i = 0; i < count; i++)
+            len += (size_t)sprintf(hdr + len, "%s\"k%u\":\"v\"", i ? "," : "", (unsigned)(k && i == count - 1 ? 0 : i));
+        len += (size_t)sprintf(hdr + len, "}}");
+        f = (unsigned char *)calloc(8 + len, 1);
+        for (i = 0; i < 8; i++) f[i] = (unsigned char)((unsigned long long)len >> (8 * i));
+        memcpy(f + 8, hdr, len);
+        CHECK_EQ_INT(avloc_st_open(&r, f, 8 + len), k == 0 ? AVLOC_ERR_UNSUPPORTED : AVLOC_ERR_FORMAT);
         free(f);
     }
     free(hdr);
@@ -804,8 +819,35 @@ static void test_half_all_patterns(void)
     }
 }
 
+/* Every escape and every UTF-8 length at its boundaries through the
+   decoder (avloc_st_json_char), against the UTF-8 table of RFC 3629. */
+static void test_json_char(void)
+{
+    static const char raw[] = "\\u0041\\u007f\\u0080\\u00e9\\u07ff\\u0800\\u20ac\\uffff\\ud800\\udc00"
+                              "\\ud83d\\ude00\\udbff\\udfff\\b\\f\\n\\r\\t\\\"\\\\\\/x\xc3\xa9";
+    static const unsigned char want[] = {0x41, 0x7f, 0xc2, 0x80, 0xc3, 0xa9, 0xdf, 0xbf, 0xe0, 0xa0, 0x80,
+                                         0xe2, 0x82, 0xac, 0xef, 0xbf, 0xbf, 0xf0, 0x90, 0x80, 0x80,
+                                         0xf0, 0x9f, 0x98, 0x80, 0xf4, 0x8f, 0xbf, 0xbf,
+                                         '\b', '\f', '\n', '\r', '\t', '"', '\\', '/', 'x', 0xc3, 0xa9};
+    const char *p = raw, *end = raw + sizeof raw - 1;
+    unsigned char got[64], c[4];
+    size_t k = 0;
+    int m, bad = 0;
+    while (p < end && (m = avloc_st_json_char(&p, end, c)) > 0 && k + (size_t)m <= sizeof got) {
+        memcpy(got + k, c, (size_t)m);
+        k += (size_t)m;
+    }
+    CHECK(p == end);
+    CHECK_EQ_INT(k, sizeof want);
+    bad = k != sizeof want || memcmp(got, want, k) != 0;
+    CHECK(!bad);
+    p = "\\q";
+    CHECK_EQ_INT(avloc_st_json_char(&p, p + 2, c), 0); /* not an escape */
+}
+
 int main(void)
 {
+    test_json_char();
     test_half_all_patterns();
     test_golden_ref();
     test_golden_ascii();
@@ -818,5 +860,8 @@ int main(void)
     test_truncation();
     test_many();
     test_fuzz();
-    return th_finish("safetensors");
+#ifndef TEST_ST_SUITE
+#define TEST_ST_SUITE "safetensors"
+#endif
+    return th_finish(TEST_ST_SUITE);
 }

@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # Code size of the network runtime on a Cortex-M4F (docs/nn.md): the program
 # tests/modes/mcu_nn.c (query, init, run a network from flash) linked with
-# newlib, -Os, gc-sections, scalar kernels, for each layer opt-out. Prints a
+# newlib, -Os, gc-sections, scalar kernels, for each layer opt-out (the last
+# row: the smallest build with AVLOC_STATIC, the library static in the one
+# file that uses it, so that the compiler specialises across its functions
+# as link-time optimisation would). Prints a
 # markdown table: .text of the whole program, of avloc's functions, of the
 # rest (libc/libm/startup), and .rodata; fails if software double arithmetic
 # or 64-bit division is linked. Also compiles every configuration on
 # the host with -Werror (the opt-outs must stay warning-free), and runs
 # test_nn and test_gemm built as the smallest MCU configuration is
 # (AVLOC_GEMM_SMALL: no packed GEMM; AVLOC_NN_TERSE: no per-site error
-# messages; scalar kernels): same results, same error codes and nodes.
+# messages; AVLOC_ST_SMALL: no duplicate-name index in the safetensors
+# reader; scalar kernels): same results, same error codes and nodes, and
+# the safetensors suite on that reader (tests/test_st_small.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BUILD:-build}/nn_m4
 mkdir -p "$OUT"
-SMALL="-DAVLOC_GEMM_SMALL -DAVLOC_NN_TERSE"
+SMALL="-DAVLOC_GEMM_SMALL -DAVLOC_NN_TERSE -DAVLOC_ST_SMALL"
 CONFIGS=("" "-DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "-DAVLOC_NN_NO_TRANSPOSED" "-DAVLOC_NN_MINIMAL"
          "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "$SMALL"
-         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL")
+         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL"
+         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL -DAVLOC_STATIC")
 for d in "${CONFIGS[@]}"; do
     # shellcheck disable=SC2086
     gcc -std=c99 -Wall -Wextra -pedantic -Werror -I. $d -c tests/modes/mcu_nn.c -o "$OUT/host.o"
@@ -27,8 +33,10 @@ done
 gcc -std=c99 -O1 -Wall -Wextra -pedantic -Werror $SMALL -DAVLOC_NO_SIMD -o "$OUT/test_nn_small" tests/test_nn.c -lm
 # shellcheck disable=SC2086
 gcc -std=c99 -O1 -Wall -Wextra -pedantic -Werror $SMALL -DAVLOC_NO_SIMD -o "$OUT/test_gemm_small" tests/test_gemm.c -lm
+gcc -std=c99 -O1 -Wall -Wextra -pedantic -Werror -DAVLOC_NO_SIMD -o "$OUT/test_st_small" tests/test_st_small.c -lm
 "$OUT/test_nn_small" | tail -n 1
 "$OUT/test_gemm_small" | tail -n 1
+"$OUT/test_st_small" | tail -n 1
 if ! command -v arm-none-eabi-gcc >/dev/null; then
     echo "  Cortex-M4 size check skipped: no arm-none-eabi-gcc"
     exit 0
