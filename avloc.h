@@ -1337,6 +1337,8 @@ typedef struct avloc_tsvd {
     void *work;           /* GEMM packing / eigh / SVD scratch */
     size_t work_bytes;
     double *gg, *gv, *gz; /* Gram path (NULL without it): s x s Gram, eigenvectors, factor */
+    double *gp;           /* the previous Gram call's eigenvectors (warm start of the eigensolver) */
+    int gwarm;            /* 1 when gp holds them */
     double *gw, *gx;      /* s eigenvalues; chunk of A in double (256 x s) */
     float *gf, *gc;       /* s x s float W; chunk copy of A for in-place calls */
     int ready;            /* 1 after a successful init */
@@ -1370,23 +1372,29 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    Gram path (cfg.svt_method, above): with s = min(m, n) small, the SVT is
    computed exactly through the s x s Gram matrix instead: G = A^T A (A A^T
    when m < n) accumulated in double (float chunks of A converted, GEMM on
-   the lower block triangle), G = V diag(s_i^2) V^T by avloc_eigh_f64, and
-   out = A W (W A when m < n) with W = sum_{s_i > tau} (1 - tau/s_i) v_i v_i^T
-   (one float GEMM): no range finder, no rank prediction, all singular values
-   seen. Accuracy: eigenvalues of G to ~1e-15 ||A||_2^2 absolute, so each
-   s_i to ~1e-15 ||A||_2^2 / (2 s_i); components with s_i below ~3e-8
-   ||A||_2 are not resolved (their weight s_i - tau is as small); the result
-   carries float GEMM rounding (~1e-7 relative). A float Gram would resolve
-   only s_i above ~3e-4 ||A||_2, which is why it accumulates in double.
-   AVLOC_SVT_AUTO takes it when min(m, n) <= AVLOC_SVT_GRAM_MAX and the cost
-   model (float multiply-adds; double counted twice; the Jacobi eigensolver
-   measured at ~800 s^3)
-       Gram:       m n s + 1.3 m n s + 800 s^3
+   the lower block triangle), G = V diag(s_i^2) V^T by avloc_eigh_f64
+   (warm-started: the previous call's V rotates G to near-diagonal form
+   first), and out = A W (W A when m < n) with W = sum_{s_i > tau}
+   (1 - tau/s_i) v_i v_i^T: one float GEMM, or two thin ones (A V_k, then
+   times diag(1 - tau/s) V_k^T) when the rank k <= s/2. No range finder, no
+   rank prediction, all singular values seen. Accuracy: eigenvalues of G to
+   ~1e-15 ||A||_2^2 absolute, so each s_i to ~1e-15 ||A||_2^2 / (2 s_i);
+   components with s_i below ~3e-8 ||A||_2 are not resolved (their weight
+   s_i - tau is as small); the result carries float GEMM rounding (~1e-7
+   relative). A float Gram would resolve only s_i above ~3e-4 ||A||_2, which
+   is why it accumulates in double.
+   AVLOC_SVT_AUTO takes it when min(m, n) <= AVLOC_SVT_GRAM_MAX and this
+   cost model (float multiply-adds, a double one counted twice; constants
+   measured on 76 800 x 200, docs/linalg.md) says it is cheaper:
+       Gram:       m n (1.33 s + min(s, 2 k)) + 300 s^3   (the s^3: eigensolver)
        randomised: m n l (3 + 2 power_iters) + 6 (1 + power_iters) max(m, n) l^2
-   with l = t->sv + oversample (the predicted rank) says it is cheaper. After
-   a Gram call (m >= n) the warm start holds the top right singular vectors,
-   and t->sv the same prediction rule as the randomised path; t->gram = 1,
-   t->runs = 0. */
+   with k = t->sv (the predicted rank) and l = min(k + oversample, s). So a
+   tall video matrix (m >> s) takes it once the rank reaches ~s/4, and
+   matrices with m only a few times s (the ADMM's 4096 x 300, 257 x 1500)
+   stay randomised: there the s^3 eigensolver dominates. After a Gram call
+   (m >= n) the randomised warm start holds the top right singular vectors;
+   t->sv follows the same prediction rule as the randomised path; t->gram =
+   1, t->runs = 0. */
 AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
                                      float *out, size_t ldo, size_t *rank);
 #endif /* !AVLOC_NO_LINALG */
@@ -2438,7 +2446,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     size_t g32, g64, e, sv, gb;
     avloc_result r;
     float *q, *y, *vb, *ms, *ub;
-    double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gw = NULL, *gx = NULL;
+    double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gp = NULL, *gw = NULL, *gx = NULL;
     float *gf = NULL, *gc = NULL;
     void *gs;
     if (l > mn) l = mn;
@@ -2458,6 +2466,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         gg = AVLOC_PUSH(a, double, mn * mn);
         gv = AVLOC_PUSH(a, double, mn * mn);
         gz = AVLOC_PUSH(a, double, mn * mn);
+        gp = AVLOC_PUSH(a, double, mn * mn);
         gw = AVLOC_PUSH(a, double, mn);
         gx = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * mn);
         gf = AVLOC_PUSH(a, float, mn * mn);
@@ -2483,7 +2492,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         t->q = q; t->y = y; t->vbuf = vb; t->ms = ms; t->ub = ub;
         t->d1 = d1; t->d2 = d2; t->bd = bd; t->vbd = vbd; t->small = sm;
         t->work = gs; t->work_bytes = gb;
-        t->gg = gg; t->gv = gv; t->gz = gz; t->gw = gw; t->gx = gx; t->gf = gf; t->gc = gc;
+        t->gg = gg; t->gv = gv; t->gz = gz; t->gp = gp; t->gw = gw; t->gx = gx; t->gf = gf; t->gc = gc;
         t->ready = 1;
         avloc_tsvd_reset(t);
     }
@@ -2521,6 +2530,7 @@ AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t)
 {
     if (!t || !t->ready) return;
     t->warm = 0;
+    t->gwarm = 0;
     t->capped = 0;
     t->sv = t->cfg.max_rank < 10 ? t->cfg.max_rank : 10;
     t->rng = avloc__tsvd_seed(t->cfg.seed);
@@ -2646,11 +2656,12 @@ static size_t avloc__svt_next(size_t rk, size_t computed, size_t grow, size_t ma
 static int avloc__svt_pick_gram(const avloc_tsvd *t)
 {
     double m = (double)t->cfg.m, n = (double)t->cfg.n, s = m < n ? m : n, big = m < n ? n : m;
-    double p = (double)t->cfg.power_iters, l = (double)(t->sv + t->cfg.oversample), gram, rnd;
+    double p = (double)t->cfg.power_iters, l = (double)(t->sv + t->cfg.oversample), k2 = 2.0 * (double)t->sv;
+    double gram, rnd;
     if (!t->gg) return 0;
     if (t->cfg.svt_method == AVLOC_SVT_GRAM) return 1;
     if (l > s) l = s;
-    gram = 2.3 * m * n * s + 800.0 * s * s * s;
+    gram = m * n * (1.33 * s + (k2 < s ? k2 : s)) + 300.0 * s * s * s;
     rnd = m * n * l * (3.0 + 2.0 * p) + 6.0 * (1.0 + p) * big * l * l;
     return gram < rnd;
 }
@@ -2711,6 +2722,55 @@ static void avloc__svt_gram_apply(avloc_tsvd *t, const float *A, size_t lda, flo
     }
 }
 
+/* The same product in factored form for a low rank k (2 k <= s: 2 m n k
+   multiply-adds instead of m n s): with Vk (s x k, the kept vectors) and
+   Zk (k x s, rows (1 - tau/s_i) v_i^T) in t->gf, per chunk of
+   AVLOC__SVT_APPLY rows (columns) P = A_c Vk, out_c = P Zk (wide: P = Zk A_c,
+   out_c = Vk P). Each chunk is read before it is written: out may be A. */
+static void avloc__svt_gram_apply_low(avloc_tsvd *t, const float *A, size_t lda, float *out, size_t ldo,
+                                      size_t k)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m, c0;
+    const float *Vk = t->gf, *Zk = t->gf + s * k;
+    float *P = t->gc;
+    for (c0 = 0; c0 < big; c0 += AVLOC__SVT_APPLY) {
+        size_t c = big - c0 < AVLOC__SVT_APPLY ? big - c0 : AVLOC__SVT_APPLY;
+        if (wide) {
+            avloc_gemm_f32(0, 0, k, c, s, 1.0f, Zk, s, A + c0, lda, 0.0f, P, c, t->work, t->work_bytes);
+            avloc_gemm_f32(0, 0, s, c, k, 1.0f, Vk, k, P, c, 0.0f, out + c0, ldo, t->work, t->work_bytes);
+        } else {
+            avloc_gemm_f32(0, 0, c, k, s, 1.0f, A + c0 * lda, lda, Vk, k, 0.0f, P, k, t->work, t->work_bytes);
+            avloc_gemm_f32(0, 0, c, s, k, 1.0f, P, k, Zk, s, 0.0f, out + c0 * ldo, ldo, t->work, t->work_bytes);
+        }
+    }
+}
+
+/* G = V diag(w) V^T (w ascending into t->gw, V into t->gv) from the lower
+   triangle of G in t->gg (destroyed). With the previous call's eigenvectors
+   Vp (t->gp) it decomposes H = Vp^T G Vp instead and returns V = Vp V_H:
+   the SVT inputs of successive ALM iterations are close, so H is nearly
+   diagonal and the Jacobi sweeps converge in fewer rounds (the same
+   decomposition: Vp is orthonormal to ~1e-15). */
+static avloc_result avloc__svt_gram_eigh(avloc_tsvd *t, size_t s)
+{
+    double *G = t->gg, *V = t->gv, *T = t->gz, *Vp = t->gp;
+    size_t i, j;
+    avloc_result r;
+    if (!t->gwarm) {
+        if ((r = avloc_eigh_f64(s, G, s, t->gw, V, s, t->work, t->work_bytes)) != AVLOC_OK) return r;
+    } else {
+        for (i = 0; i < s; i++)
+            for (j = 0; j < i; j++) G[j * s + i] = G[i * s + j];
+        avloc_gemm_f64(0, 0, s, s, s, 1.0, G, s, Vp, s, 0.0, T, s, t->work, t->work_bytes);
+        avloc_gemm_f64(1, 0, s, s, s, 1.0, Vp, s, T, s, 0.0, G, s, t->work, t->work_bytes);
+        if ((r = avloc_eigh_f64(s, G, s, t->gw, T, s, t->work, t->work_bytes)) != AVLOC_OK) return r;
+        avloc_gemm_f64(0, 0, s, s, s, 1.0, Vp, s, T, s, 0.0, V, s, t->work, t->work_bytes);
+    }
+    memcpy(Vp, V, s * s * sizeof *Vp);
+    t->gwarm = 1;
+    return AVLOC_OK;
+}
+
 /* The exact SVT through the Gram matrix (documented at avloc_svt_f32). */
 static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, float tau, float *out,
                                     size_t ldo, size_t grow, size_t *rank)
@@ -2719,7 +2779,7 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
     double *V = t->gv, *Z = t->gz, *w = t->gw, *VkT = t->gg;
     avloc_result r;
     avloc__svt_gram_matrix(t, A, lda);
-    if ((r = avloc_eigh_f64(s, t->gg, s, w, V, s, t->work, t->work_bytes)) != AVLOC_OK) return r;
+    if ((r = avloc__svt_gram_eigh(t, s)) != AVLOC_OK) return r;
     while (above < s && w[s - 1 - above] > 0.0 && sqrt(w[s - 1 - above]) > (double)tau) above++;
     k = above < t->cfg.max_rank ? above : t->cfg.max_rank;
     t->capped = above >= t->cfg.max_rank;
@@ -2739,9 +2799,21 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
         for (i = 0; i < m; i++) memset(out + i * ldo, 0, n * sizeof *out);
         return AVLOC_OK;
     }
+    if (2 * k <= s) { /* factored: Vk (s x k) and Zk (k x s) */
+        float *Vk = t->gf, *Zk = t->gf + s * k;
+        for (i = 0; i < k; i++) {
+            double f = 1.0 - (double)tau / sqrt(w[s - 1 - i]);
+            for (j = 0; j < s; j++) {
+                Vk[j * k + i] = (float)V[j * s + (s - 1 - i)];
+                Zk[i * s + j] = (float)(f * V[j * s + (s - 1 - i)]);
+            }
+        }
+        avloc__svt_gram_apply_low(t, A, lda, out, ldo, k);
+        return AVLOC_OK;
+    }
     /* W = Vk^T^T Z with the rows v_i^T of Vk^T and (1 - tau/s_i) v_i^T of Z */
     for (i = 0; i < k; i++) {
-        double sv = sqrt(w[s - 1 - i]), f = 1.0 - (double)tau / sv;
+        double f = 1.0 - (double)tau / sqrt(w[s - 1 - i]);
         for (j = 0; j < s; j++) {
             VkT[i * s + j] = V[j * s + (s - 1 - i)];
             Z[i * s + j] = f * VkT[i * s + j];
