@@ -1386,12 +1386,15 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    AVLOC_SVT_AUTO takes it when min(m, n) <= AVLOC_SVT_GRAM_MAX and this
    cost model (float multiply-adds, a double one counted twice; constants
    measured on 76 800 x 200, docs/linalg.md) says it is cheaper:
-       Gram:       m n (1.33 s + min(s, 2 k)) + 300 s^3   (the s^3: eigensolver)
-       randomised: m n l (3 + 2 power_iters) + 6 (1 + power_iters) max(m, n) l^2
-   with k = t->sv (the predicted rank) and l = min(k + oversample, s). So a
-   tall video matrix (m >> s) takes it once the rank reaches ~s/4, and
-   matrices with m only a few times s (the ADMM's 4096 x 300, 257 x 1500)
-   stay randomised: there the s^3 eigensolver dominates. After a Gram call
+       Gram:       m n (1.33 s + min(s, 2 k)) + 200 s^3
+       randomised: m n l (3 + 2 p) + 6 (1 + p) max(m, n) l^2 + 760 (1 + 2 p) l^3
+   with k = t->sv (the predicted rank), l = min(k + oversample, s), p =
+   power_iters; the cubic terms are the Jacobi eigensolver (one warm-started
+   s x s solve; two cold l x l ones per orthonormalisation). So a tall video
+   matrix (m >> s) takes it once the rank reaches ~s/4, a matrix with m only
+   a few times s once the randomised path's l x l eigensolves cost more
+   than one s x s (l ~ 0.4 s: the ADMM's 257 x 300 spectrogram late in the
+   solve), and low ranks stay randomised. After a Gram call
    (m >= n) the randomised warm start holds the top right singular vectors;
    t->sv follows the same prediction rule as the randomised path; t->gram =
    1, t->runs = 0. */
@@ -2661,8 +2664,8 @@ static int avloc__svt_pick_gram(const avloc_tsvd *t)
     if (!t->gg) return 0;
     if (t->cfg.svt_method == AVLOC_SVT_GRAM) return 1;
     if (l > s) l = s;
-    gram = m * n * (1.33 * s + (k2 < s ? k2 : s)) + 300.0 * s * s * s;
-    rnd = m * n * l * (3.0 + 2.0 * p) + 6.0 * (1.0 + p) * big * l * l;
+    gram = m * n * (1.33 * s + (k2 < s ? k2 : s)) + 200.0 * s * s * s;
+    rnd = m * n * l * (3.0 + 2.0 * p) + 6.0 * (1.0 + p) * big * l * l + 760.0 * (1.0 + 2.0 * p) * l * l * l;
     return gram < rnd;
 }
 
