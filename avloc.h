@@ -2774,6 +2774,13 @@ static avloc_result avloc__svt_gram_eigh(avloc_tsvd *t, size_t s)
     return AVLOC_OK;
 }
 
+/* The soft-threshold weight of a kept component (s_i = sqrt(g) > tau):
+   (s_i - tau) / s_i, since A v_i = s_i u_i. */
+static double avloc__svt_gram_shrink(double g, float tau)
+{
+    return 1.0 - (double)tau / sqrt(g);
+}
+
 /* The exact SVT through the Gram matrix (documented at avloc_svt_f32). */
 static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, float tau, float *out,
                                     size_t ldo, size_t grow, size_t *rank)
@@ -2805,7 +2812,7 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
     if (2 * k <= s) { /* factored: Vk (s x k) and Zk (k x s) */
         float *Vk = t->gf, *Zk = t->gf + s * k;
         for (i = 0; i < k; i++) {
-            double f = 1.0 - (double)tau / sqrt(w[s - 1 - i]);
+            double f = avloc__svt_gram_shrink(w[s - 1 - i], tau);
             for (j = 0; j < s; j++) {
                 Vk[j * k + i] = (float)V[j * s + (s - 1 - i)];
                 Zk[i * s + j] = (float)(f * V[j * s + (s - 1 - i)]);
@@ -2816,7 +2823,7 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
     }
     /* W = Vk^T^T Z with the rows v_i^T of Vk^T and (1 - tau/s_i) v_i^T of Z */
     for (i = 0; i < k; i++) {
-        double f = 1.0 - (double)tau / sqrt(w[s - 1 - i]);
+        double f = avloc__svt_gram_shrink(w[s - 1 - i], tau);
         for (j = 0; j < s; j++) {
             VkT[i * s + j] = V[j * s + (s - 1 - i)];
             Z[i * s + j] = f * VkT[i * s + j];
