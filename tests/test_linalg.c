@@ -993,6 +993,7 @@ int main(void)
     test_svt_gram_big(1300, 40, 0);
     test_svt_gram_big(40, 1300, 0);
     test_svt_gram_big(600, 30, 1);
+    test_svt_gram_big(700, 100, 0); /* s > 64: several row blocks of the Gram triangle */
     test_svt_gram_rule();
     test_bad_input();
     test_dct("9");
