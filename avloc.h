@@ -469,9 +469,11 @@ static inline int avloc__popc8(int x)
     x = (x & 0x33) + ((x >> 2) & 0x33);
     return (x + (x >> 4)) & 0x0f;
 }
-/* finite (not Inf/NaN) from the exponent bits: right under -ffinite-math-only */
+/* finite (not Inf/NaN), NaN, +-Inf from the bits: right under -ffinite-math-only,
+   where -ffast-math may fold isinf/isnan and x == x away */
 static inline int avloc__finite_f32(float x) { return (avloc__f2i_bits(x) & 0x7f800000) != 0x7f800000; }
 static inline int avloc__nan_f32(float x) { return (avloc__f2i_bits(x) & 0x7fffffff) > 0x7f800000; }
+static inline int avloc__inf_f32(float x) { return (avloc__f2i_bits(x) & 0x7fffffff) == 0x7f800000; }
 static inline int avloc__nan_f64(double x)
 {
     uint64_t u;

@@ -1709,13 +1709,10 @@ static void avloc__rpca_scale_unit(float *x, size_t n)
     if (nf > 0.0) for (i = 0; i < n; i++) x[i] = (float)(x[i] / nf);
 }
 
-/* x is +-Inf (on the bits: -ffast-math may fold isinf/isnan away) */
-static int avloc__rpca_is_inf_f32(float x) { return (avloc__f2i_bits(x) & 0x7fffffff) == 0x7f800000; }
-
 AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q)
 {
     double sp, lp;
-    int s_inf = avloc__rpca_is_inf_f32(s), l_inf = avloc__rpca_is_inf_f32(l);
+    int s_inf = avloc__inf_f32(s), l_inf = avloc__inf_f32(l);
     if (!avloc__finite_f64(q) || !(q > 0.0)) return 0.0f;
     if ((!avloc__finite_f32(s) && !s_inf) || (!avloc__finite_f32(l) && !l_inf)) return 0.0f; /* NaN */
     if (!(s > 0.0f)) return 0.0f;

@@ -8,7 +8,9 @@
 # max |a - b| / max |a| over the module's outputs must stay within TOL
 # below (docs/reliability.md has the measured figures).
 #
-# Usage: tools/check_determinism.sh          CI set: gcc -O0/-O2, clang -O2 (~60 CPU-s)
+# Usage: tools/check_determinism.sh          CI set: gcc -O0/-O2, clang -O2, and the
+#                                            Cortex-M4F build under qemu-system-arm
+#                                            when arm-none-eabi-gcc and qemu are there (~75 CPU-s)
 #        tools/check_determinism.sh --full   also -O3, clang -O0/-O3, AVLOC_NO_SIMD,
 #                                            AVLOC_USE_CBLAS (OpenBLAS), AVLOC_USE_FFTW3,
 #                                            AArch64 under qemu-user
@@ -45,6 +47,12 @@ variants=(
     "gcc-O0|gcc|-O0||"
     "clang-O2|clang|-O2||"
 )
+# the Cortex-M4F build (newlib + semihosting, tools/m4/), run under
+# qemu-system-arm -M mps2-an386: ~15 s, in the CI set when the tools are there
+M4FLAGS="-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard --specs=rdimon.specs -T tools/m4/mps2.ld tools/m4/startup.c"
+if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/null; then
+    variants+=("m4-O2|arm-none-eabi-gcc|-O2 $M4FLAGS||m4")
+fi
 if [ "${1:-}" = "--full" ]; then
     variants+=(
         "gcc-O3|gcc|-O3||"
@@ -86,7 +94,12 @@ for v in "${variants[@]}"; do
     IFS='|' read -r name cc flags libs runner <<<"$v"
     [ "$name" = gcc-O2 ] && continue
     rm -rf "$OUT/$name"; mkdir -p "$OUT/$name"
-    $runner "$OUT/det-$name" "$OUT/$name" >"$OUT/$name.txt"
+    if [ "$runner" = m4 ]; then # semihosting: the output directory is the command line, files on the host
+        timeout 300 qemu-system-arm -M mps2-an386 -nographic -icount shift=0,sleep=off \
+            -semihosting-config enable=on,target=native -kernel "$OUT/det-$name" -append "$OUT/$name" >"$OUT/$name.txt"
+    else
+        $runner "$OUT/det-$name" "$OUT/$name" >"$OUT/$name.txt"
+    fi
     "$ref" --compare "$OUT/run1" "$OUT/$name" >"$OUT/$name.cmp" || fail=1
     worst=""
     while read -r mod _ _ _ ndiff _ rel; do

@@ -5,7 +5,7 @@
 # itself runs in `make test` with the rest of the suite.
 #   1. every public function has a bad-input case
 #   2. memcheck over the fast test programs (tools/check_valgrind.sh)
-#   3. determinism: 3 identical runs, gcc -O0 / clang -O2 against gcc -O2
+#   3. determinism: 3 identical runs, gcc -O0 / clang -O2 / Cortex-M4F (qemu) against gcc -O2
 set -euo pipefail
 tools/check_badinput_coverage.sh
 tools/check_valgrind.sh

@@ -6,8 +6,8 @@
 #     (fuzz/Makefile: the library is compiled once, ~30 s CPU);
 #  2. replays each committed corpus fuzz/corpus/<harness>/ (regression
 #     inputs of fixed findings included: they must not fail again);
-#  3. fuzzes each harness for FUZZ_SECONDS (default 2; 19 harnesses, so
-#     ~40 s in all) from that corpus into a scratch copy.
+#  3. fuzzes each harness for FUZZ_SECONDS (default 2; 19 harnesses, run
+#     $(nproc) at a time) from that corpus into a scratch copy.
 # Any crash, sanitizer report, leak, timeout or broken invariant fails the
 # step; the reproducer is left in $FUZZ_OUT (default build/fuzz/ci).
 # Without the libFuzzer runtime it falls back to the replay programs built
@@ -26,8 +26,10 @@ root=$PWD
 if echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
     | "$CLANG" -x c -fsanitize=fuzzer -o "$FUZZ_OUT/probe" - 2>/dev/null; then
     make -s -f fuzz/Makefile fuzzers CLANG="$CLANG" -j2
-    fail=0
-    for h in $HARNESSES; do
+    # one harness: replay its committed corpus, then fuzz; the verdict goes to
+    # $work/result (the harnesses run $(nproc) at a time, reported in order)
+    fuzz_one() {
+        local h=$1 bin seeds work log runs cov
         bin=$root/build/fuzz/lf/fuzz_$h
         seeds=$root/fuzz/corpus/$h
         work="$FUZZ_OUT/$h"
@@ -35,17 +37,26 @@ if echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (
         log="$work/log"
         # replay the committed corpus (exits non-zero on any failure)
         if ! (cd "$work" && "$bin" -runs=0 -close_fd_mask=3 "$seeds") >"$log.replay" 2>&1; then
-            echo "ci_fuzz: $h: committed corpus fails"; tail -n 30 "$log.replay"; fail=1; continue
+            { echo "ci_fuzz: $h: committed corpus fails"; tail -n 30 "$log.replay"; } >"$work/result"; return 1
         fi
         if ! (cd "$work" && "$bin" -seed="$FUZZ_SEED" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=1024 \
               -close_fd_mask=3 -print_final_stats=1 corpus "$seeds") >"$log" 2>&1; then
-            echo "ci_fuzz: $h: FAILED (reproducer in $work)"; grep -E 'ERROR|invariant|runtime error|Test unit' "$log" | head -5
-            fail=1; continue
+            { echo "ci_fuzz: $h: FAILED (reproducer in $work)"
+              grep -E 'ERROR|invariant|runtime error|Test unit' "$log" | head -5; } >"$work/result"; return 1
         fi
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1)
-        echo "ci_fuzz: $h: ok, $runs runs, $cov"
+        echo "ci_fuzz: $h: ok, $runs runs, $cov" >"$work/result"
+    }
+    fail=0
+    jobs_max=$(nproc 2>/dev/null || echo 2)
+    pids=()
+    for h in $HARNESSES; do
+        fuzz_one "$h" & pids+=($!)
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do sleep 0.2; done
     done
+    for p in "${pids[@]}"; do wait "$p" || fail=1; done
+    for h in $HARNESSES; do cat "$FUZZ_OUT/$h/result"; done
     exit $fail
 fi
 
