@@ -46,8 +46,10 @@
    Lin, Chen & Ma (2010) with their defaults: lambda = 1/sqrt(max(m, n)),
    Y0 = D / max(||D||_2, ||D||_inf / lambda), mu0 = 1.25 / ||D||_2,
    rho = 1.5, mu <= 1e7 mu0, stop when ||D - L - S||_F / ||D||_F < tol
-   (1e-7). The SVT uses the core's randomised truncated SVD with PROPACK-like
-   rank prediction (avloc_svt_f32), or a full Jacobi SVD (cfg.full_svd).
+   (1e-7). The SVT is the core's avloc_svt_f32: per call (cfg.svt_method,
+   default AVLOC_SVT_AUTO) the exact Gram path (D^T D in double, warm
+   eigensolve, L = D W) or the randomised truncated SVD with PROPACK-like
+   rank prediction, by a cost rule; or a full Jacobi SVD (cfg.full_svd).
 
    Audio-visual ADMM (the paper's Algorithm 1): V = Bv + Dv C, A = Ba + Da C,
    Pv = Dv C, Pa = Da C, minimising ||Bv||_* + ||Ba||_* + l1 ||Pv||_1 +
