@@ -39,10 +39,11 @@
    avloc_arena in "measure" mode (mem == NULL), so they can never disagree:
 
        size_t need, scratch;                  // (avloc_dsp.h's FFT as the example)
+       avloc_fft_config cfg = {1024, AVLOC_FFT_REAL};
        avloc_fft_f32 plan;
-       avloc_fft_query_f32(1024, AVLOC_FFT_REAL, &need, &scratch); // how many bytes?
+       avloc_fft_query_f32(&cfg, &need, &scratch); // how many bytes?
        void *mem = malloc(need);              // the caller's choice of memory
-       avloc_fft_init_f32(&plan, 1024, AVLOC_FFT_REAL, mem, need);
+       avloc_fft_init_f32(&plan, &cfg, mem, need);
 
    Objects are read-only after init unless documented otherwise, so one plan
    may serve several threads; scratch memory is passed per call.

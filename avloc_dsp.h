@@ -15,10 +15,11 @@
    memory you provide (query -> init), and is read-only after init:
 
        // 1. an FFT of any length (numpy conventions: forward unscaled, inverse 1/n)
+       avloc_fft_config fc = {1000, AVLOC_FFT_REAL};
        size_t pb, sb;
-       avloc_fft_query_f32(1000, AVLOC_FFT_REAL, &pb, &sb);
+       avloc_fft_query_f32(&fc, &pb, &sb);
        avloc_fft_f32 fft;
-       avloc_fft_init_f32(&fft, 1000, AVLOC_FFT_REAL, malloc(pb), pb);
+       avloc_fft_init_f32(&fft, &fc, malloc(pb), pb);
        void *scratch = malloc(sb);
        avloc_fft_r2c_f32(&fft, x, X, scratch, sb);          // 1000 -> 501 bins
 
@@ -161,11 +162,17 @@ typedef struct avloc_fft_f32 {
     void *impl;            /* private: points into the plan memory */
 } avloc_fft_f32;
 
-/* Bytes of plan memory and of per-call scratch for an n-point transform.
-   Either output pointer may be NULL. n >= 1; any n is supported. */
-AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
-                                           size_t *plan_bytes, size_t *scratch_bytes);
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+/* What a plan is for: the configuration every FFT call below takes, as
+   every other object's query and init take theirs. */
+typedef struct avloc_fft_config {
+    size_t n;             /* points: n >= 1, any n */
+    avloc_fft_kind kind;  /* AVLOC_FFT_COMPLEX or AVLOC_FFT_REAL */
+} avloc_fft_config;
+
+/* Bytes of plan memory and of per-call scratch for cfg's transform.
+   Either output pointer may be NULL. */
+AVLOC_API avloc_result avloc_fft_query_f32(const avloc_fft_config *cfg, size_t *plan_bytes, size_t *scratch_bytes);
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, const avloc_fft_config *cfg,
                                           void *mem, size_t mem_bytes);
 /* Complex transform of n points; in == out (in place) is allowed. */
 AVLOC_API avloc_result avloc_fft_c2c_f32(const avloc_fft_f32 *plan, const avloc_complex_f32 *in,
@@ -209,10 +216,10 @@ AVLOC_API size_t avloc_fft_tables_vw(void);
    kind or vw are not these, AVLOC_ERR_FORMAT when its count is not what the plan uses. */
 AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avloc_fft_tables *t,
                                                  void *mem, size_t mem_bytes);
-/* Records the roots an init of (n, kind) computes: inits a plan in mem (the
+/* Records the roots an init of cfg computes: inits a plan in mem (the
    avloc_fft_query_f32 bytes), writes up to cap roots and *count (the number
    it needs; AVLOC_ERR_WORKSPACE when cap is smaller). */
-AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+AVLOC_API avloc_result avloc_fft_record_tables_f32(const avloc_fft_config *cfg, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count);
 
 /* A good transform length >= n, for zero-padding (as KissFFT's
@@ -464,7 +471,9 @@ AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
 /* Inverse of the dB map (not of the clip): out = ref * 10^(x/mult). */
 AVLOC_API avloc_result avloc_db_to_power_f32(const float *x, size_t n, float *out, float mult, float ref);
 /* Natural log with a floor: add != 0: ln(x + eps) (torchaudio log_mels),
-   add == 0: ln(max(x, eps)). eps > 0. */
+   add == 0: ln(max(x, eps)). eps > 0. Computed in float (the sum too, as
+   torch on float32), within 3e-7 relative of the exact log; like
+   avloc_db_f32, it calls no libm. */
 AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float eps, int add);
 /* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). */
 AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float eps, int add);
@@ -577,6 +586,25 @@ AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, 
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes);
 AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m);
+/* MCU-ready tables of the whole object (tools/gen_tables.c emits them as
+   ID_melspec): the STFT's window table (its fft field: the roots of the
+   n_fft-point real plan, else they are computed, see avloc_window_table),
+   the filterbank and, when cfg->n_mfcc > 0, the DCT. Each must have been
+   made for cfg's parts (else AVLOC_ERR_PARAM; a missing one:
+   AVLOC_ERR_NULL). The object points at the filterbank and DCT (the tables
+   must outlive it) and computes nothing else, so with AVLOC_TABLES_ONLY
+   this init links no double-precision libm; the object is bit-identical in
+   its outputs to avloc_melspec_init_f32's. The query's bytes serve (the
+   filterbank and DCT are not copied); with AVLOC_TABLES_ONLY the query
+   sizes the filterbank by its bound (at most two bands per bin) instead of
+   computing it. */
+typedef struct avloc_melspec_tables {
+    const avloc_window_table *window;
+    const avloc_mel_tables *mel;
+    const avloc_mfcc_tables *mfcc;   /* NULL when n_mfcc == 0 */
+} avloc_melspec_tables;
+AVLOC_API avloc_result avloc_melspec_init_tables_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
+                                                     const avloc_melspec_tables *t, void *mem, size_t mem_bytes);
 /* mel: n_frames x n_mels (frame-major, the transpose of librosa/torchaudio),
    log applied per cfg.log; the top_db clip is relative to the max of this call. */
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
@@ -2118,8 +2146,9 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 
 /* ================================================ public API (both backends) */
 
-AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
-                                           size_t *plan_bytes, size_t *scratch_bytes)
+/* the query of an (n, kind) plan: what avloc_fft_query_f32 answers, and what
+   this module's objects ask for the plans they hold */
+static avloc_result avloc__fft_query(size_t n, avloc_fft_kind kind, size_t *plan_bytes, size_t *scratch_bytes)
 {
     avloc_arena a;
     avloc_result r;
@@ -2132,6 +2161,12 @@ AVLOC_API avloc_result avloc_fft_query_f32(size_t n, avloc_fft_kind kind,
     if (plan_bytes) *plan_bytes = avloc_arena_needed(&a);
     if (scratch_bytes) *scratch_bytes = scratch;
     return AVLOC_OK;
+}
+
+AVLOC_API avloc_result avloc_fft_query_f32(const avloc_fft_config *cfg, size_t *plan_bytes, size_t *scratch_bytes)
+{
+    if (!cfg) return AVLOC_ERR_NULL;
+    return avloc__fft_query(cfg->n, cfg->kind, plan_bytes, scratch_bytes);
 }
 
 /* avloc_fft_init_f32 with its roots from ro (built-in FFT; FFTW ignores it) */
@@ -2155,8 +2190,8 @@ static avloc_result avloc__fft_init(avloc_fft_f32 *plan, size_t n, avloc_fft_kin
 }
 
 #ifdef AVLOC_USE_FFTW3
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
-                                          void *mem, size_t mem_bytes)
+static avloc_result avloc__fft_init_computed(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                             void *mem, size_t mem_bytes)
 {
     return avloc__fft_init(plan, n, kind, mem, mem_bytes, NULL);
 }
@@ -2171,17 +2206,18 @@ AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avlo
     return AVLOC_ERR_UNSUPPORTED;
 }
 
-AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+AVLOC_API avloc_result avloc_fft_record_tables_f32(const avloc_fft_config *cfg, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count)
 {
-    (void)n; (void)kind; (void)mem; (void)mem_bytes;
-    if (!count || (!roots && cap)) return AVLOC_ERR_NULL; /* the arguments first, as without FFTW */
+    (void)mem; (void)mem_bytes;
+    if (!count || (!roots && cap) || !cfg) return AVLOC_ERR_NULL; /* the arguments first, as without FFTW */
     *count = 0;
     return AVLOC_ERR_UNSUPPORTED;
 }
 #else
-AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
-                                          void *mem, size_t mem_bytes)
+/* a plan of (n, kind) with its roots computed (double sin/cos) */
+static avloc_result avloc__fft_init_computed(avloc_fft_f32 *plan, size_t n, avloc_fft_kind kind,
+                                             void *mem, size_t mem_bytes)
 {
     avloc__fft_roots ro;
     memset(&ro, 0, sizeof ro);
@@ -2209,24 +2245,34 @@ AVLOC_API avloc_result avloc_fft_init_tables_f32(avloc_fft_f32 *plan, const avlo
     return r;
 }
 
-AVLOC_API avloc_result avloc_fft_record_tables_f32(size_t n, avloc_fft_kind kind, void *mem, size_t mem_bytes,
+AVLOC_API avloc_result avloc_fft_record_tables_f32(const avloc_fft_config *cfg, void *mem, size_t mem_bytes,
                                                    avloc_complex_f32 *roots, size_t cap, size_t *count)
 {
     avloc_fft_f32 plan;
     avloc__fft_roots ro;
     avloc_result r;
-    if (!count || (!roots && cap)) return AVLOC_ERR_NULL;
+    if (!count || (!roots && cap) || !cfg) return AVLOC_ERR_NULL;
     *count = 0;
     memset(&ro, 0, sizeof ro);
     ro.get = avloc__fft_roots_compute;
     ro.rec = roots;
     ro.cap = cap;
-    r = avloc__fft_init(&plan, n, kind, mem, mem_bytes, &ro);
+    r = avloc__fft_init(&plan, cfg->n, cfg->kind, mem, mem_bytes, &ro);
     if (r != AVLOC_OK) return r;
     *count = ro.pos;
     return ro.pos > cap ? AVLOC_ERR_WORKSPACE : AVLOC_OK;
 }
 #endif
+
+AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, const avloc_fft_config *cfg,
+                                          void *mem, size_t mem_bytes)
+{
+    if (!cfg) {
+        if (plan) memset(plan, 0, sizeof *plan); /* the documented state of a failed init */
+        return AVLOC_ERR_NULL;
+    }
+    return avloc__fft_init_computed(plan, cfg->n, cfg->kind, mem, mem_bytes);
+}
 
 AVLOC_API size_t avloc_fft_next_fast_size(size_t n)
 {
@@ -2470,7 +2516,7 @@ static void avloc__window_fill(avloc_window t, int periodic, float *w, size_t n)
 
 /* What an object's init computes when no table gives it: the window
    (avloc__window_fill, double cos) and FFT plans with computed roots
-   (avloc_fft_init_f32, double sin/cos). The plain inits pass it; the
+   (avloc__fft_init_computed, double sin/cos). The plain inits pass it; the
    *_init_tables calls pass it for a table without FFT roots, or NULL with
    AVLOC_TABLES_ONLY, so that nothing calling cos/sin is referenced from
    them and a firmware's --gc-sections drops it. */
@@ -2483,7 +2529,7 @@ static avloc__compute avloc__computed(void)
 {
     avloc__compute c;
     c.window = avloc__window_fill;
-    c.fft = avloc_fft_init_f32;
+    c.fft = avloc__fft_init_computed;
     return c;
 }
 
@@ -2510,7 +2556,7 @@ static avloc_result avloc__fft_init_from(avloc_fft_f32 *plan, size_t n, avloc_ff
     if (t && (t->n != n || t->kind != kind)) return AVLOC_ERR_PARAM;
 #ifdef AVLOC_USE_FFTW3
     (void)cmp;
-    return avloc_fft_init_f32(plan, n, kind, mem, mem_bytes);
+    return avloc__fft_init_computed(plan, n, kind, mem, mem_bytes);
 #else
     if (t) return avloc_fft_init_tables_f32(plan, t, mem, mem_bytes);
     if (!cmp) return AVLOC_ERR_NULL;
@@ -2619,7 +2665,7 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
     const int point = taps && avloc__stft_win_length(cfg) == n;
     float *w = NULL;
     void *pm;
-    avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
+    avloc_result r = avloc__fft_query(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
     if (r != AVLOC_OK) return r;
     if (!point) w = AVLOC_PUSH(a, float, n);
     pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
@@ -2768,7 +2814,7 @@ static avloc_result avloc__stft_scratch(const avloc_stft_f32 *s, void *scratch, 
 {
     avloc_arena a;
     size_t fb = 0;
-    avloc_fft_query_f32(s->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
+    avloc__fft_query(s->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
     avloc_arena_init(&a, scratch, bytes);
     *frame = AVLOC_PUSH(&a, float, s->cfg.n_fft);
     *fscr = avloc_arena_push(&a, fb, 1, AVLOC_ALIGN);
@@ -3249,33 +3295,44 @@ static float avloc__log2f(float x)
     return (float)e + s * (2.88539008f + s2 * (0.961796694f + s2 * (0.577078016f + s2 * (0.412198583f + s2 * 0.320598898f))));
 }
 
+/* log2 of any positive finite float: subnormals scaled by 2^64 into the
+   normal range first */
+static float avloc__log2f_pos(float x)
+{
+    return x < FLT_MIN ? avloc__log2f(x * 18446744073709551616.0f) - 64.0f : avloc__log2f(x);
+}
+
+/* mult * log10(2) rounded once to float, as (float)((double)mult * log10(2))
+   (checked equal for 10^5 random mults) but without double arithmetic,
+   which a Cortex-M4F does in software: log10(2) split into two floats, the
+   product fused. */
+static float avloc__db_scale(float mult)
+{
+    return fmaf(mult, 0.30102999f, mult * -1.43209888e-08f);
+}
+
 AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
                                     float mult, float ref, float amin, float top_db)
 {
-    size_t i;
+    size_t i = 0;
     float mx = -FLT_MAX, k, off;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
     if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref) || !avloc__finite_pos(amin) || avloc__nan_f32(top_db))
         return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    off = (float)((double)mult * log10(amin > ref ? (double)amin : (double)ref));
-    if (amin >= FLT_MIN) { /* every clamped input is a normal float */
-        k = (float)((double)mult * 0.30102999566398120); /* mult * log10(2) */
+    /* all in float (no soft-double on an M4F): 10 log10(v) = k log2(v) */
+    k = avloc__db_scale(mult);
+    off = k * avloc__log2f_pos(amin > ref ? amin : ref);
+    if (amin >= FLT_MIN) /* every clamped input is a normal float */
         i = AVLOC__VCALL(avloc__vk_db, (x, out, n, k, off, amin), 0);
-        for (; i < n; i++) {
-            float v = x[i] > amin ? x[i] : amin;
-            out[i] = k * avloc__log2f(v) - off;
-        }
-    } else {
-        for (i = 0; i < n; i++) {
-            double v = x[i] > amin ? (double)x[i] : (double)amin;
-            out[i] = (float)((double)mult * log10(v)) - off;
-        }
+    for (; i < n; i++) {
+        float v = x[i] > amin ? x[i] : amin;
+        out[i] = k * avloc__log2f_pos(v) - off;
     }
     for (i = 0; i < n; i++) mx = out[i] > mx ? out[i] : mx;
     if (top_db >= 0.0f) {
-        float lo = (float)((double)mx - (double)top_db);
+        float lo = mx - top_db;
         for (i = 0; i < n; i++) out[i] = out[i] < lo ? lo : out[i];
     }
     return AVLOC_OK;
@@ -3299,10 +3356,12 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
     if (n == 0) return AVLOC_ERR_SIZE;
     if (!avloc__finite_pos(eps)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    for (i = 0; i < n; i++) {
-        double v = add ? (double)x[i] + (double)eps : (x[i] > eps ? (double)x[i] : (double)eps);
-        if (v < (double)eps) v = eps; /* negative input with add: stay finite */
-        out[i] = (float)log(v);
+    for (i = 0; i < n; i++) { /* float (torch.log of float32); no soft-double on an M4F */
+        float v = add ? x[i] + eps : (x[i] > eps ? x[i] : eps);
+        if (v < eps) v = eps; /* negative input with add: stay finite */
+        /* ln 2 * log2: within 3e-7 relative of the exact value (test_mel), and
+           the same bits on every C library (newlib's logf and glibc's differ) */
+        out[i] = 0.693147181f * avloc__log2f_pos(v);
     }
     return AVLOC_OK;
 }
@@ -3582,27 +3641,95 @@ static avloc_result avloc__melspec_check(const avloc_melspec_config *c)
     return AVLOC_OK;
 }
 
+/* The filterbank and DCT of a melspec laid out in a: computed
+   (avloc__mel_layout, avloc__mfcc_layout: double pow/log/cos), reached only
+   through a pointer so that a tables-only init does not reference them. */
+typedef avloc_result (*avloc__melspec_bank_fn)(avloc_arena *a, avloc_melspec_f32 *m, const avloc_mel_config *mc,
+                                               const avloc_mfcc_config *fc);
+static avloc_result avloc__melspec_bank(avloc_arena *a, avloc_melspec_f32 *m, const avloc_mel_config *mc,
+                                        const avloc_mfcc_config *fc)
+{
+    avloc_result r = avloc__mel_layout(a, m ? &m->mel : NULL, mc);
+    if (r == AVLOC_OK && fc->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, fc);
+    return r;
+}
+
+/* What a query may compute: the exact filterbank, or (AVLOC_TABLES_ONLY)
+   nothing: NULL, sized by avloc__melspec_bank_bound */
+static avloc__melspec_bank_fn avloc__melspec_bank_fallback(void)
+{
+#ifdef AVLOC_TABLES_ONLY
+    return NULL;
+#else
+    return avloc__melspec_bank;
+#endif
+}
+
+/* The bytes of the computed filterbank and DCT without computing them: a
+   bin lies inside at most two triangles (band b needs f_b < f < f_{b+2}),
+   so at most min(2, n_mels) weights per bin. */
+static avloc_result avloc__melspec_bank_bound(avloc_arena *a, const avloc_mel_config *mc,
+                                              const avloc_mfcc_config *fc)
+{
+    const size_t nb = mc->n_fft / 2 + 1, nm = mc->n_mels;
+    size_t nmat;
+    AVLOC_PUSH(a, size_t, nm);
+    AVLOC_PUSH(a, size_t, nm);
+    AVLOC_PUSH(a, size_t, nm);
+    AVLOC_PUSH(a, float, nm < 2 ? nb : 2 * nb); /* nb <= AVLOC_MAX_DIM: no overflow */
+    if (fc->n_mfcc) {
+        if (!avloc_size_mul(fc->n_mfcc, fc->n_mels, &nmat)) return AVLOC_ERR_OVERFLOW;
+        AVLOC_PUSH(a, float, nmat);
+        AVLOC_PUSH(a, float, fc->n_mfcc);
+    }
+    return avloc_arena_status(a);
+}
+
+static int avloc__mel_cfg_equal(const avloc_mel_config *a, const avloc_mel_config *b)
+{
+    return a->sample_rate == b->sample_rate && a->n_fft == b->n_fft && a->n_mels == b->n_mels &&
+           a->fmin == b->fmin && a->fmax == b->fmax && a->scale == b->scale && a->norm == b->norm;
+}
+
+/* m's filterbank and DCT pointed at t's (checked against mc, fc) */
+static avloc_result avloc__melspec_bank_tables(avloc_melspec_f32 *m, const avloc_melspec_tables *t,
+                                               const avloc_mel_config *mc, const avloc_mfcc_config *fc)
+{
+    avloc_result r;
+    if (!t->mel || (fc->n_mfcc && !t->mfcc)) return AVLOC_ERR_NULL;
+    if (!avloc__mel_cfg_equal(&t->mel->cfg, mc)) return AVLOC_ERR_PARAM;
+    if ((r = avloc_mel_init_tables_f32(&m->mel, t->mel)) != AVLOC_OK || !fc->n_mfcc) return r;
+    if (t->mfcc->cfg.n_mels != fc->n_mels || t->mfcc->cfg.n_mfcc != fc->n_mfcc ||
+        t->mfcc->cfg.lifter != fc->lifter || (fc->lifter != AVLOC_LIFTER_NONE && t->mfcc->cfg.lifter_L != fc->lifter_L))
+        return AVLOC_ERR_PARAM;
+    return avloc_mfcc_init_tables_f32(&m->mfcc, t->mfcc);
+}
+
+/* One layout for query and init: the STFT (window and roots from t->window
+   or through cmp), the filterbank and DCT (pointed at t's, or computed
+   through bank, or only sized: neither), then the scratch. */
 static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, const avloc_melspec_config *c,
-                                          size_t *scratch_bytes)
+                                          const avloc_melspec_tables *t, const avloc__compute *cmp,
+                                          avloc__melspec_bank_fn bank, size_t *scratch_bytes)
 {
     avloc_stft_config sc;
     avloc_mel_config mc;
     avloc_mfcc_config fc;
     avloc_result r;
     size_t ssb = 0, fb = 0, nb = c->stft.n_fft / 2 + 1;
-    avloc__compute cmp = avloc__computed();
     avloc__melspec_parts(c, &sc, &mc, &fc);
-    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, NULL, &cmp, &ssb);
+    r = avloc__stft_layout(a, m ? &m->stft : NULL, &sc, t ? t->window : NULL, cmp, &ssb);
     if (r != AVLOC_OK) return r;
-    r = avloc__mel_layout(a, m ? &m->mel : NULL, &mc);
-    if (r == AVLOC_OK && c->n_mfcc) r = avloc__mfcc_layout(a, m ? &m->mfcc : NULL, &fc);
+    if (t) r = m ? avloc__melspec_bank_tables(m, t, &mc, &fc) : AVLOC_OK;
+    else if (bank) r = bank(a, m, &mc, &fc);
+    else r = m ? AVLOC_ERR_NULL : avloc__melspec_bank_bound(a, &mc, &fc);
     if (r != AVLOC_OK) {
         if (m) avloc_stft_destroy_f32(&m->stft); /* its FFTW plans, if any */
         return r;
     }
     {   /* scratch: frame + FFT scratch, then the bins and their power */
         avloc_arena sa;
-        avloc_fft_query_f32(sc.n_fft, AVLOC_FFT_REAL, NULL, &fb);
+        avloc__fft_query(sc.n_fft, AVLOC_FFT_REAL, NULL, &fb);
         avloc_arena_init(&sa, NULL, 0);
         AVLOC_PUSH(&sa, float, sc.n_fft);
         avloc_arena_push(&sa, fb, 1, AVLOC_ALIGN);
@@ -3619,28 +3746,65 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
     return AVLOC_OK;
 }
 
-/* avloc__melspec_layout as an avloc_layout_fn */
+/* avloc__melspec_layout as an avloc_layout_fn: the config, the tables
+   (NULL: computed) and what init may compute */
+typedef struct avloc__melspec_lcfg {
+    const avloc_melspec_config *cfg;
+    const avloc_melspec_tables *t;
+    const avloc__compute *cmp;
+    avloc__melspec_bank_fn bank;
+} avloc__melspec_lcfg;
 static avloc_result avloc__melspec_layout_fn(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
-    return avloc__melspec_layout(a, (avloc_melspec_f32 *)obj, (const avloc_melspec_config *)cfg, scratch_bytes);
+    const avloc__melspec_lcfg *c = (const avloc__melspec_lcfg *)cfg;
+    return avloc__melspec_layout(a, (avloc_melspec_f32 *)obj, c->cfg, c->t, c->cmp, c->bank, scratch_bytes);
 }
 
 AVLOC_API avloc_result avloc_melspec_query_f32(const avloc_melspec_config *cfg, size_t *obj_bytes, size_t *scratch_bytes)
 {
+    avloc__melspec_lcfg lc;
     avloc_result r = avloc__melspec_check(cfg);
     if (r != AVLOC_OK) return r;
-    return avloc_layout_query(avloc__melspec_layout_fn, cfg, obj_bytes, scratch_bytes);
+    lc.cfg = cfg;
+    lc.t = NULL;
+    lc.cmp = NULL;
+    lc.bank = avloc__melspec_bank_fallback();
+    return avloc_layout_query(avloc__melspec_layout_fn, &lc, obj_bytes, scratch_bytes);
+}
+
+/* init with everything computed (t NULL) or from the tables t */
+static avloc_result avloc__melspec_init(avloc_melspec_f32 *m, const avloc_melspec_config *cfg, int table,
+                                        const avloc_melspec_tables *t, const avloc__compute *cmp,
+                                        avloc__melspec_bank_fn bank, void *mem, size_t mem_bytes)
+{
+    avloc__melspec_lcfg lc;
+    avloc_result r;
+    if (m) memset(m, 0, sizeof *m);
+    if (!m || !mem || (table && (!t || !t->window))) return AVLOC_ERR_NULL;
+    r = avloc__melspec_check(cfg);
+    if (r == AVLOC_OK && t)
+        r = avloc__window_table_check(t->window, cfg->stft.window, cfg->stft.periodic,
+                                      avloc__stft_win_length(&cfg->stft));
+    if (r != AVLOC_OK) return r;
+    lc.cfg = cfg;
+    lc.t = t;
+    lc.cmp = cmp;
+    lc.bank = bank;
+    return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, &lc, mem, mem_bytes);
 }
 
 AVLOC_API avloc_result avloc_melspec_init_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                               void *mem, size_t mem_bytes)
 {
-    avloc_result r;
-    if (m) memset(m, 0, sizeof *m);
-    if (!m || !mem) return AVLOC_ERR_NULL;
-    r = avloc__melspec_check(cfg);
-    if (r != AVLOC_OK) return r;
-    return avloc_layout_init(avloc__melspec_layout_fn, m, sizeof *m, cfg, mem, mem_bytes);
+    avloc__compute cmp = avloc__computed();
+    return avloc__melspec_init(m, cfg, 0, NULL, &cmp, avloc__melspec_bank, mem, mem_bytes);
+}
+
+AVLOC_API avloc_result avloc_melspec_init_tables_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
+                                                     const avloc_melspec_tables *t, void *mem, size_t mem_bytes)
+{
+    avloc__compute cmp;
+    return avloc__melspec_init(m, cfg, 1, t, avloc__tables_fallback(&cmp), NULL, mem, mem_bytes);
 }
 
 AVLOC_API void avloc_melspec_destroy_f32(avloc_melspec_f32 *m)
@@ -3669,7 +3833,7 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
     if (!avloc_size_mul(nf, m->mel.n_mels, &total)) return AVLOC_ERR_OVERFLOW;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     nb = st->cfg.n_fft / 2 + 1;
-    avloc_fft_query_f32(st->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
+    avloc__fft_query(st->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);
     avloc_arena_init(&a, scratch, scratch_bytes);
     frame = AVLOC_PUSH(&a, float, st->cfg.n_fft);
     fscr = avloc_arena_push(&a, fb, 1, AVLOC_ALIGN);
@@ -4264,8 +4428,8 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     avloc_arena sa;
     avloc_result r = avloc__gcc_check(c, &n_up);
     if (r != AVLOC_OK) return r;
-    if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_query_f32(n_up, AVLOC_FFT_REAL, &pi, &si)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_query(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_query(n_up, AVLOC_FFT_REAL, &pi, &si)) != AVLOC_OK) return r;
     w = taps ? NULL : AVLOC_PUSH(a, float, c->frame_length);
     mf = avloc_arena_push(a, pf, 1, AVLOC_ALIGN);
     mi = avloc_arena_push(a, pi, 1, AVLOC_ALIGN);
@@ -4380,8 +4544,8 @@ static avloc_result avloc__gcc_work_init(const avloc_gcc_f32 *g, void *scratch, 
     size_t sf = 0, si = 0;
     if (!g->window) return AVLOC_ERR_STATE;
     w->n_up = g->cfg.n_fft * g->cfg.upsample;
-    avloc_fft_query_f32(g->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
-    avloc_fft_query_f32(w->n_up, AVLOC_FFT_REAL, NULL, &si);
+    avloc__fft_query(g->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
+    avloc__fft_query(w->n_up, AVLOC_FFT_REAL, NULL, &si);
     w->fsb = sf > si ? sf : si;
     avloc_arena_init(&a, scratch, bytes);
     if (avloc__gcc_scratch(&a, &g->cfg, w->n_up, w->fsb, &w->fl, &w->fr, &w->xl, &w->xr, &w->acc, &w->up,
@@ -4554,7 +4718,7 @@ static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfg
     avloc_arena sa;
     double *tw;
     void *pm;
-    avloc_result r = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
+    avloc_result r = avloc__fft_query(n, AVLOC_FFT_REAL, &plan_bytes, &fft_scratch);
     if (r != AVLOC_OK) return r;
     pm = avloc_arena_push(a, plan_bytes, 1, AVLOC_ALIGN);
     tw = AVLOC_PUSH(a, double, 2 * n);
@@ -4565,7 +4729,7 @@ static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfg
     *scratch_bytes = avloc_arena_needed(&sa);
     if (d) {
         if (!pm || !tw) return AVLOC_ERR_WORKSPACE;
-        if ((r = avloc_fft_init_f32(&d->fft, n, AVLOC_FFT_REAL, pm, plan_bytes)) != AVLOC_OK) return r;
+        if ((r = avloc__fft_init_computed(&d->fft, n, AVLOC_FFT_REAL, pm, plan_bytes)) != AVLOC_OK) return r;
         for (k = 0; k < n; k++) {
             double th = AVLOC__PI * (double)k / (2.0 * (double)n);
             tw[2 * k] = cos(th);
@@ -4992,7 +5156,7 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
     melc.fmin = c->fmin; melc.fmax = c->fmax;
     melc.norm = AVLOC_MEL_NORM_SLANEY; /* a white source gives flat mel energies */
     mcc.n_mels = c->n_mels; mcc.n_mfcc = c->n_mfcc + 1;
-    if ((r = avloc_fft_query_f32(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_query(c->n_fft, AVLOC_FFT_REAL, &pf, &sf)) != AVLOC_OK) return r;
     if ((r = avloc_mel_query_f32(&melc, &pmel)) != AVLOC_OK) return r;
     if ((r = avloc_mfcc_query_f32(&mcc, &pmfcc)) != AVLOC_OK) return r;
     if (!avloc_size_mul(c->n_mics, nd, &md) || !avloc_size_mul(md, nblk, &sd) || !avloc_size_mul(c->n_mics, nb, &nfilt))
@@ -5017,7 +5181,7 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
         return AVLOC_ERR_WORKSPACE;
     if ((r = avloc_mel_init_f32(&a->mel, &melc, mm, pmel)) != AVLOC_OK) return r;
     if ((r = avloc_mfcc_init_f32(&a->mfcc, &mcc, mc, pmfcc)) != AVLOC_OK) return r;
-    if ((r = avloc_fft_init_f32(&a->fft, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
+    if ((r = avloc__fft_init_computed(&a->fft, c->n_fft, AVLOC_FFT_REAL, mf, pf)) != AVLOC_OK) return r;
     a->cfg = *c;
     memcpy(xyz, c->mic_xyz, 3 * c->n_mics * sizeof *xyz);
     if (filt) memcpy(filt, c->filters, nfilt * sizeof *filt);
@@ -5164,7 +5328,7 @@ static avloc_result avloc__array_work_init(const avloc_array_f32 *a, void *scrat
     avloc_arena ar;
     size_t sf = 0;
     if (!a->dirs) return AVLOC_ERR_STATE;
-    avloc_fft_query_f32(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
+    avloc__fft_query(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
     avloc_arena_init(&ar, scratch, scratch_bytes);
     if (avloc__array_scratch(&ar, &a->cfg, a->n_dirs, a->n_sub, a->n_band, sf, w) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
     return AVLOC_OK;

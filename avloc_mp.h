@@ -448,12 +448,14 @@ static double avloc__mp_norm(const float *x, size_t n)
     return sqrt(s);
 }
 
-/* x /= ||x||; returns 0 if x is zero (left as is). */
+/* x /= ||x||; returns 0 if x is zero or not finite (left as is). The norm's
+   finiteness is read from its bits: -ffast-math (gcc -O1) folds !(s > 0) to
+   s <= 0, which a NaN norm passes. */
 static int avloc__mp_unit(float *x, size_t n)
 {
     double s = avloc__mp_norm(x, n);
     size_t i;
-    if (!(s > 0)) return 0;
+    if (!avloc__finite_f64(s) || !(s > 0)) return 0;
     for (i = 0; i < n; i++) x[i] = (float)(x[i] / s);
     return 1;
 }
@@ -805,13 +807,14 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     c->grid[AVLOC__MP_GXV][2] = avloc__mp_good_size(3 * W - 2);
     for (i = 0; i < 4; i++)
         for (j = 0; j < 3; j++) {
+            avloc_fft_config fc = {c->grid[i][j], AVLOC_FFT_COMPLEX};
             size_t pb, sb;
             void *mem;
-            if ((r = avloc_fft_query_f32(c->grid[i][j], AVLOC_FFT_COMPLEX, &pb, &sb)) != AVLOC_OK) return r;
+            if ((r = avloc_fft_query_f32(&fc, &pb, &sb)) != AVLOC_OK) return r;
             mem = avloc_arena_push(a, pb, 1, AVLOC_ALIGN);
             if (obj) {
                 if (!mem) return avloc_arena_status(a) != AVLOC_OK ? avloc_arena_status(a) : AVLOC_ERR_WORKSPACE;
-                if ((r = avloc_fft_init_f32(&c->plan[i][j], c->grid[i][j], AVLOC_FFT_COMPLEX, mem, pb)) != AVLOC_OK)
+                if ((r = avloc_fft_init_f32(&c->plan[i][j], &fc, mem, pb)) != AVLOC_OK)
                     return r;
             } else {
                 c->plan[i][j].scratch_bytes = sb;
@@ -1793,10 +1796,13 @@ static avloc_result avloc__mp_whiten_layout(avloc_arena *a, size_t H, size_t W, 
 {
     size_t pb[2], sb[2], i;
     void *mem[2];
+    avloc_fft_config fc[2];
     avloc_result r;
     s->n[0] = 1; s->n[1] = H; s->n[2] = W;
     for (i = 0; i < 2; i++) {
-        if ((r = avloc_fft_query_f32(s->n[i + 1], AVLOC_FFT_COMPLEX, &pb[i], &sb[i])) != AVLOC_OK) return r;
+        fc[i].n = s->n[i + 1];
+        fc[i].kind = AVLOC_FFT_COMPLEX;
+        if ((r = avloc_fft_query_f32(&fc[i], &pb[i], &sb[i])) != AVLOC_OK) return r;
         mem[i] = avloc_arena_push(a, pb[i], 1, AVLOC_ALIGN);
     }
     s->grid = AVLOC_PUSH(a, avloc_complex_f32, H * W);
@@ -1805,7 +1811,7 @@ static avloc_result avloc__mp_whiten_layout(avloc_arena *a, size_t H, size_t W, 
     s->w.fs = s->w.fsb ? avloc_arena_push(a, s->w.fsb, 1, AVLOC_ALIGN) : NULL;
     if ((r = avloc_arena_status(a)) != AVLOC_OK || !init) return r;
     for (i = 0; i < 2; i++)
-        if ((r = avloc_fft_init_f32(&s->plan[i + 1], s->n[i + 1], AVLOC_FFT_COMPLEX, mem[i], pb[i])) != AVLOC_OK)
+        if ((r = avloc_fft_init_f32(&s->plan[i + 1], &fc[i], mem[i], pb[i])) != AVLOC_OK)
             return r;
     return AVLOC_OK;
 }

@@ -158,16 +158,19 @@ static int bench_size(size_t n, int real)
     void *cs[NLIB];
     double ns[NLIB];
     int nf = 2, ikiss = -1, ibefore = -1;
+    avloc_fft_config fc;
     memset(&c, 0, sizeof c);
     c.n = n;
     c.real = real;
     c.in = fftwf_alloc_real(2 * n + 2);
     c.out = fftwf_alloc_real(2 * n + 2);
     for (i = 0; i < 2 * n + 2; i++) c.in[i] = (float)rand() / (float)RAND_MAX - 0.5f;
-    avloc_fft_query_f32(n, real ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX, &pb, &c.sbytes);
+    fc.n = n;
+    fc.kind = real ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX;
+    avloc_fft_query_f32(&fc, &pb, &c.sbytes);
     mem = malloc(pb);
     c.scratch = malloc(c.sbytes);
-    if (avloc_fft_init_f32(&c.plan, n, real ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX, mem, pb) != AVLOC_OK) {
+    if (avloc_fft_init_f32(&c.plan, &fc, mem, pb) != AVLOC_OK) {
         fprintf(stderr, "avloc init failed for %zu\n", n);
         return 1;
     }

@@ -549,13 +549,16 @@ static int gen_noise(const char *cmd, float *l, float *r, size_t n, double d, do
     unsigned long s = seed * 2654435761UL + 12345UL;
     double rms = 0;
     int ok = 0;
+    avloc_fft_config fc;
     memset(&plan, 0, sizeof plan); /* destroyed at out, whatever happened before */
-    if (avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, &sb) != AVLOC_OK) { avcli_error(cmd, "bad length"); return 0; }
+    fc.n = n;
+    fc.kind = AVLOC_FFT_REAL;
+    if (avloc_fft_query_f32(&fc, &pb, &sb) != AVLOC_OK) { avcli_error(cmd, "bad length"); return 0; }
     pm = avcli_malloc(cmd, pb, 1);
     sm = avcli_malloc(cmd, sb, 1);
     X = (avloc_complex_f32 *)avcli_malloc(cmd, nb, sizeof *X);
     Y = (avloc_complex_f32 *)avcli_malloc(cmd, nb, sizeof *Y);
-    if (!pm || !sm || !X || !Y || avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, pm, pb) != AVLOC_OK) goto out;
+    if (!pm || !sm || !X || !Y || avloc_fft_init_f32(&plan, &fc, pm, pb) != AVLOC_OK) goto out;
     for (i = 0; i < n; i++) { /* uniform noise from a 32-bit LCG; whiteness is what matters */
         s = (s * 1664525UL + 1013904223UL) & 0xFFFFFFFFUL;
         l[i] = (float)((double)s / 4294967296.0 - 0.5);

@@ -496,19 +496,20 @@ static int fz_fft(const uint8_t *data, size_t size)
     size_t n = fz_range(&in, 1, fz_u8(&in) < 200 ? 300 : 4200), i, pb, sb;
     int real = (int)(fz_u8(&in) & 1);
     avloc_fft_kind kind = real ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX;
+    avloc_fft_config fc = {n, kind};
     avloc_fft_f32 plan;
     void *pm, *sm;
     float *x, *y;
     avloc_complex_f32 *X;
     double err = 0, mag = 0;
-    FZ_CHECK(avloc_fft_query_f32(n, kind, &pb, &sb) == AVLOC_OK, n);
+    FZ_CHECK(avloc_fft_query_f32(&fc, &pb, &sb) == AVLOC_OK, n);
     pm = fz_alloc(pb);
     sm = fz_alloc(sb);
     x = (float *)fz_alloc(2 * n * sizeof(float));
     y = (float *)fz_alloc(2 * n * sizeof(float));
     X = (avloc_complex_f32 *)fz_alloc((n + 1) * sizeof(avloc_complex_f32));
     if (!pm || !sm || !x || !y || !X) abort();
-    FZ_CHECK(avloc_fft_init_f32(&plan, n, kind, pm, pb) == AVLOC_OK, n);
+    FZ_CHECK(avloc_fft_init_f32(&plan, &fc, pm, pb) == AVLOC_OK, n);
     fz_fill(&in, x, real ? n : 2 * n, 0);
     if (real) {
         FZ_CHECK(avloc_fft_r2c_f32(&plan, x, X, sm, sb) == AVLOC_OK, n);

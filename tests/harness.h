@@ -211,4 +211,19 @@ TH_FN float *th_load_wav16(const char *path, size_t *n)
     return x;
 }
 
+#ifdef AVLOC_DSP_H
+/* &(avloc_fft_config){n, kind} for one call, which C++ cannot write: the FFT
+   tests pass many inline (n, kind) pairs. A ring of slots keeps the configs of
+   one expression distinct; single-threaded use only. */
+TH_FN const avloc_fft_config *th_fftc(size_t n, avloc_fft_kind kind)
+{
+    static avloc_fft_config ring[8];
+    static unsigned next;
+    avloc_fft_config *c = &ring[next++ & 7u];
+    c->n = n;
+    c->kind = kind;
+    return c;
+}
+#endif
+
 #endif

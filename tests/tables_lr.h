@@ -4,7 +4,8 @@
    command: gen_tables --name tables_lr --sr 22050 --n-fft 512 --n-mels 64 --fmin 20 --fmax 11025 --scale slaney --norm slaney --n-mfcc 20 --lifter htk --lifter-L 22 --window hamming --win-length 400 --symmetric
    Use: avloc_mel_init_tables_f32(&mel, &tables_lr_mel),
         avloc_mfcc_init_tables_f32(&mfcc, &tables_lr_mfcc),
-        avloc_stft_init_tables_f32(&stft, &cfg, &tables_lr_window_table, mem, bytes). */
+        avloc_stft_init_tables_f32(&stft, &cfg, &tables_lr_window_table, mem, bytes),
+        avloc_melspec_init_tables_f32(&ms, &cfg, &tables_lr_melspec, mem, bytes). */
 #ifndef AVLOC_TABLES_tables_lr_H
 #define AVLOC_TABLES_tables_lr_H
 
@@ -435,5 +436,8 @@ AVLOC_TABLE static const float tables_lr_window[400] = {
     0.0805132166f, 0.0802281201f, 0.0800570324f, 0.0799999982f
 };
 AVLOC_TABLE static const avloc_window_table tables_lr_window_table = {AVLOC_WINDOW_HAMMING, 0, 400, tables_lr_window, NULL};
+
+/* the mel spectrogram: avloc_melspec_init_tables_f32(&ms, &cfg, &tables_lr_melspec, mem, bytes) */
+AVLOC_TABLE static const avloc_melspec_tables tables_lr_melspec = {&tables_lr_window_table, &tables_lr_mel, &tables_lr_mfcc};
 
 #endif

@@ -4,7 +4,8 @@
    command: gen_tables --name tables_ta --sr 16000 --n-fft 400 --n-mels 40 --fmin 0 --fmax 8000 --scale htk --norm none --n-mfcc 13 --lifter none --window hann
    Use: avloc_mel_init_tables_f32(&mel, &tables_ta_mel),
         avloc_mfcc_init_tables_f32(&mfcc, &tables_ta_mfcc),
-        avloc_stft_init_tables_f32(&stft, &cfg, &tables_ta_window_table, mem, bytes). */
+        avloc_stft_init_tables_f32(&stft, &cfg, &tables_ta_window_table, mem, bytes),
+        avloc_melspec_init_tables_f32(&ms, &cfg, &tables_ta_melspec, mem, bytes). */
 #ifndef AVLOC_TABLES_tables_ta_H
 #define AVLOC_TABLES_tables_ta_H
 
@@ -283,5 +284,8 @@ AVLOC_TABLE static const float tables_ta_window[400] = {
     0.000986635801f, 0.000555062492f, 0.000246719806f, 6.16837569e-05f
 };
 AVLOC_TABLE static const avloc_window_table tables_ta_window_table = {AVLOC_WINDOW_HANN, 1, 400, tables_ta_window, NULL};
+
+/* the mel spectrogram: avloc_melspec_init_tables_f32(&ms, &cfg, &tables_ta_melspec, mem, bytes) */
+AVLOC_TABLE static const avloc_melspec_tables tables_ta_melspec = {&tables_ta_window_table, &tables_ta_mel, &tables_ta_mfcc};
 
 #endif

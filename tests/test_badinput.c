@@ -550,19 +550,21 @@ static void bi_dsp_fft(void)
     void *mem, *scr;
     float *x = GB_F32(2 * n), *xm = (float *)gb_new_at(2 * n * sizeof(float), 4);
     avloc_complex_f32 *y = (avloc_complex_f32 *)gb_new((n + 1) * sizeof(avloc_complex_f32));
-    BI(avloc_fft_query_f32(0, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_ERR_SIZE);
-    BI(avloc_fft_query_f32(n, (avloc_fft_kind)7, &pb, &sb), AVLOC_ERR_PARAM);
-    BI(avloc_fft_query_f32(1, AVLOC_FFT_REAL, &pb, &sb), AVLOC_OK);       /* any n >= 1 */
-    BI(avloc_fft_query_f32(SZ_HUGE, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_ERR_SIZE);
-    BI(avloc_fft_query_f32(n, AVLOC_FFT_REAL, NULL, NULL), AVLOC_OK);     /* outputs optional */
-    BI(avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, &sb), AVLOC_OK);
+    BI(avloc_fft_query_f32(th_fftc(0, AVLOC_FFT_COMPLEX), &pb, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_fft_query_f32(th_fftc(n, (avloc_fft_kind)7), &pb, &sb), AVLOC_ERR_PARAM);
+    BI(avloc_fft_query_f32(th_fftc(1, AVLOC_FFT_REAL), &pb, &sb), AVLOC_OK);       /* any n >= 1 */
+    BI(avloc_fft_query_f32(th_fftc(SZ_HUGE, AVLOC_FFT_COMPLEX), &pb, &sb), AVLOC_ERR_SIZE);
+    BI(avloc_fft_query_f32(th_fftc(n, AVLOC_FFT_REAL), NULL, NULL), AVLOC_OK);     /* outputs optional */
+    BI(avloc_fft_query_f32(NULL, &pb, &sb), AVLOC_ERR_NULL);                      /* no config */
+    BI(avloc_fft_query_f32(th_fftc(n, AVLOC_FFT_REAL), &pb, &sb), AVLOC_OK);
     mem = gb_new(pb); scr = gb_new(sb);
-    BI(avloc_fft_init_f32(NULL, n, AVLOC_FFT_REAL, mem, pb), AVLOC_ERR_NULL);
-    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, NULL, pb), AVLOC_ERR_NULL);
-    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, mem, SHORT(pb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_fft_init_f32(NULL, th_fftc(n, AVLOC_FFT_REAL), mem, pb), AVLOC_ERR_NULL);
+    BI(avloc_fft_init_f32(&plan, th_fftc(n, AVLOC_FFT_REAL), NULL, pb), AVLOC_ERR_NULL);
+    BI(avloc_fft_init_f32(&plan, NULL, mem, pb), AVLOC_ERR_NULL);
+    BI(avloc_fft_init_f32(&plan, th_fftc(n, AVLOC_FFT_REAL), mem, SHORT(pb)), AVLOC_ERR_WORKSPACE);
     BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_ERR_STATE);   /* after a failed init */
-    BI(avloc_fft_init_f32(&plan, 0, AVLOC_FFT_REAL, mem, pb), AVLOC_ERR_SIZE);
-    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_REAL, (unsigned char *)mem, pb), AVLOC_OK);
+    BI(avloc_fft_init_f32(&plan, th_fftc(0, AVLOC_FFT_REAL), mem, pb), AVLOC_ERR_SIZE);
+    BI(avloc_fft_init_f32(&plan, th_fftc(n, AVLOC_FFT_REAL), (unsigned char *)mem, pb), AVLOC_OK);
     fill_sig(x, 2 * n, 3);
     BI(avloc_fft_r2c_f32(NULL, x, y, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_fft_r2c_f32(&plan, NULL, y, scr, sb), AVLOC_ERR_NULL);
@@ -583,9 +585,9 @@ static void bi_dsp_fft(void)
     BI(avloc_fft_c2r_f32(&plan, y, xm, scr, SHORT(sb)), sb ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
     BT(avloc_fft_destroy_f32(&plan), 1);
     BT(avloc_fft_destroy_f32(NULL), 1);
-    BI(avloc_fft_query_f32(n, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_OK);
+    BI(avloc_fft_query_f32(th_fftc(n, AVLOC_FFT_COMPLEX), &pb, &sb), AVLOC_OK);
     mem = gb_new(pb); scr = gb_new(sb);
-    BI(avloc_fft_init_f32(&plan, n, AVLOC_FFT_COMPLEX, mem, pb), AVLOC_OK);
+    BI(avloc_fft_init_f32(&plan, th_fftc(n, AVLOC_FFT_COMPLEX), mem, pb), AVLOC_OK);
     BI(avloc_fft_c2c_f32(&plan, y, y, (avloc_fft_dir)5, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_fft_c2c_f32(&plan, NULL, y, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_ERR_PARAM); /* complex plan */
@@ -601,21 +603,22 @@ static void bi_dsp_fft(void)
         avloc_fft_tables t;
         size_t tb = 0;
         void *tm;
-        BI(avloc_fft_query_f32(n, AVLOC_FFT_REAL, &tb, NULL), AVLOC_OK);
+        BI(avloc_fft_query_f32(th_fftc(n, AVLOC_FFT_REAL), &tb, NULL), AVLOC_OK);
         tm = gb_new(tb);
         BT(size_t vw = avloc_fft_tables_vw(), vw <= 16);
-        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, cap, NULL), AVLOC_ERR_NULL);
-        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, NULL, cap, &cnt), AVLOC_ERR_NULL);
+        BI(avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), tm, tb, roots, cap, NULL), AVLOC_ERR_NULL);
+        BI(avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), tm, tb, NULL, cap, &cnt), AVLOC_ERR_NULL);
+        BI(avloc_fft_record_tables_f32(NULL, tm, tb, roots, cap, &cnt), AVLOC_ERR_NULL);
 #ifdef AVLOC_USE_FFTW3
-        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, cap, &cnt), AVLOC_ERR_UNSUPPORTED);
+        BI(avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), tm, tb, roots, cap, &cnt), AVLOC_ERR_UNSUPPORTED);
         t.n = n; t.kind = AVLOC_FFT_REAL; t.vw = 0; t.count = 0; t.roots = roots;
         BI(avloc_fft_init_tables_f32(&plan, &t, tm, tb), AVLOC_ERR_UNSUPPORTED);
 #else
-        BI(avloc_fft_record_tables_f32(0, AVLOC_FFT_REAL, tm, tb, roots, cap, &cnt), AVLOC_ERR_SIZE);
-        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, SHORT(tb), roots, cap, &cnt), AVLOC_ERR_WORKSPACE);
-        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, 0, &cnt), AVLOC_ERR_WORKSPACE);
+        BI(avloc_fft_record_tables_f32(th_fftc(0, AVLOC_FFT_REAL), tm, tb, roots, cap, &cnt), AVLOC_ERR_SIZE);
+        BI(avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), tm, SHORT(tb), roots, cap, &cnt), AVLOC_ERR_WORKSPACE);
+        BI(avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), tm, tb, roots, 0, &cnt), AVLOC_ERR_WORKSPACE);
         BT((void)0, cnt > 0);                                               /* says how many it needs */
-        BI(avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, tm, tb, roots, cap, &cnt), AVLOC_OK);
+        BI(avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), tm, tb, roots, cap, &cnt), AVLOC_OK);
         t.n = n; t.kind = AVLOC_FFT_REAL; t.vw = avloc_fft_tables_vw(); t.count = cnt; t.roots = roots;
         BI(avloc_fft_init_tables_f32(NULL, &t, tm, tb), AVLOC_ERR_NULL);
         BI(avloc_fft_init_tables_f32(&plan, NULL, tm, tb), AVLOC_ERR_NULL);
@@ -1689,6 +1692,8 @@ static void bi_mp(void)
     BI(avloc_mp_dict_normalize(&c, NULL), AVLOC_ERR_NULL);
     BI(avloc_mp_dict_normalize(&c, &zd), AVLOC_ERR_NUMERIC);             /* zero kernels */
     dict.audio[3] = f_nan();
+    BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_ERR_NUMERIC);
+    dict.audio[3] = f_inf();                                              /* x / Inf: a NaN kernel */
     BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_ERR_NUMERIC);
     dict.audio[3] = 0.1f;
     BI(avloc_mp_dict_normalize(&c, &dict), AVLOC_OK);

@@ -13,18 +13,7 @@
 #define TOL 1e-6
 #define SMALL_MAX 1100
 
-/* Deterministic inputs in [-1, 1), exact in float32; the same hash is in
-   tools/gen_goldens_fft.py. */
-static float hval(uint32_t i, uint32_t seed)
-{
-    uint32_t x = i * 0x9E3779B9u + seed * 0x85EBCA6Bu;
-    x ^= x >> 16;
-    x *= 0x7FEB352Du;
-    x ^= x >> 15;
-    x *= 0x846CA68Bu;
-    x ^= x >> 16;
-    return (float)((double)(x >> 8) * (1.0 / 8388608.0) - 1.0);
-}
+#include "fft_hval.h"
 
 typedef struct fft_obj {
     avloc_fft_f32 plan;
@@ -36,12 +25,12 @@ static int fft_make(fft_obj *o, size_t n, avloc_fft_kind kind)
 {
     size_t pb = 0, sb = 0;
     memset(o, 0, sizeof *o);
-    if (avloc_fft_query_f32(n, kind, &pb, &sb) != AVLOC_OK) return -1;
+    if (avloc_fft_query_f32(th_fftc(n, kind), &pb, &sb) != AVLOC_OK) return -1;
     o->mem = malloc(pb);
     o->scratch = malloc(sb);
     o->sbytes = sb;
     if (!o->mem || !o->scratch) return -1;
-    if (avloc_fft_init_f32(&o->plan, n, kind, o->mem, pb) != AVLOC_OK) return -1;
+    if (avloc_fft_init_f32(&o->plan, th_fftc(n, kind), o->mem, pb) != AVLOC_OK) return -1;
     return o->plan.scratch_bytes == sb ? 0 : -1;
 }
 
@@ -552,22 +541,22 @@ static void test_workspace(void)
             unsigned char *mem, *scr;
             avloc_fft_f32 p;
             float *x = (float *)calloc(2 * n + 2, sizeof(float)), *y = (float *)calloc(2 * n + 2, sizeof(float));
-            CHECK(avloc_fft_query_f32(n, kind, &pb, &sb) == AVLOC_OK);
-            CHECK(avloc_fft_query_f32(n, kind, NULL, NULL) == AVLOC_OK);
+            CHECK(avloc_fft_query_f32(th_fftc(n, kind), &pb, &sb) == AVLOC_OK);
+            CHECK(avloc_fft_query_f32(th_fftc(n, kind), NULL, NULL) == AVLOC_OK);
             mem = (unsigned char *)malloc(pb + 64);
             scr = (unsigned char *)malloc(sb + 64);
             /* too little plan memory */
             memset(&p, 0, sizeof p);
             {   /* pb includes AVLOC_ALIGN bytes of slack for an unaligned base */
                 unsigned char *al = mem + ((64 - ((size_t)(uintptr_t)mem & 63)) & 63);
-                CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, al, pb - AVLOC_ALIGN - 1), AVLOC_ERR_WORKSPACE);
-                CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, al + 1, pb - 2), AVLOC_ERR_WORKSPACE);
+                CHECK_EQ_INT(avloc_fft_init_f32(&p, th_fftc(n, kind), al, pb - AVLOC_ALIGN - 1), AVLOC_ERR_WORKSPACE);
+                CHECK_EQ_INT(avloc_fft_init_f32(&p, th_fftc(n, kind), al + 1, pb - 2), AVLOC_ERR_WORKSPACE);
             }
-            CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, mem, 0), AVLOC_ERR_WORKSPACE);
+            CHECK_EQ_INT(avloc_fft_init_f32(&p, th_fftc(n, kind), mem, 0), AVLOC_ERR_WORKSPACE);
             CHECK(p.impl == NULL);
             /* exactly the queried bytes at any alignment */
             for (off = 0; off < 64; off += 13) {
-                CHECK_EQ_INT(avloc_fft_init_f32(&p, n, kind, mem + off, pb), AVLOC_OK);
+                CHECK_EQ_INT(avloc_fft_init_f32(&p, th_fftc(n, kind), mem + off, pb), AVLOC_OK);
                 CHECK(p.scratch_bytes == sb);
                 if (kind == AVLOC_FFT_COMPLEX) {
                     CHECK_EQ_INT(avloc_fft_c2c_f32(&p, (avloc_complex_f32 *)x, (avloc_complex_f32 *)y, AVLOC_FFT_FORWARD, scr + off, sb), AVLOC_OK);
@@ -596,20 +585,24 @@ static void test_errors(void)
     memset(cx, 0, sizeof cx);
     memset(rx, 0, sizeof rx);
     memset(&zero, 0, sizeof zero);
-    CHECK_EQ_INT(avloc_fft_query_f32(0, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_ERR_SIZE);
-    CHECK_EQ_INT(avloc_fft_query_f32(AVLOC_MAX_DIM + 1, AVLOC_FFT_REAL, &pb, &sb), AVLOC_ERR_SIZE);
-    CHECK_EQ_INT(avloc_fft_query_f32(16, (avloc_fft_kind)7, &pb, &sb), AVLOC_ERR_PARAM);
-    CHECK_EQ_INT(avloc_fft_query_f32(16, AVLOC_FFT_COMPLEX, &pb, &sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(0, AVLOC_FFT_COMPLEX), &pb, &sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(AVLOC_MAX_DIM + 1, AVLOC_FFT_REAL), &pb, &sb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(16, (avloc_fft_kind)7), &pb, &sb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(16, AVLOC_FFT_COMPLEX), &pb, &sb), AVLOC_OK);
     mc = (unsigned char *)malloc(pb);
-    CHECK_EQ_INT(avloc_fft_init_f32(NULL, 16, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 16, AVLOC_FFT_COMPLEX, NULL, pb), AVLOC_ERR_NULL);
-    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 0, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_ERR_SIZE);
-    CHECK_EQ_INT(avloc_fft_init_f32(&pc, AVLOC_MAX_DIM + 1, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_ERR_SIZE);
-    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 16, (avloc_fft_kind)-1, mc, pb), AVLOC_ERR_PARAM);
-    CHECK_EQ_INT(avloc_fft_init_f32(&pc, 16, AVLOC_FFT_COMPLEX, mc, pb), AVLOC_OK);
-    CHECK_EQ_INT(avloc_fft_query_f32(16, AVLOC_FFT_REAL, &pb, &sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_init_f32(NULL, th_fftc(16, AVLOC_FFT_COMPLEX), mc, pb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, th_fftc(16, AVLOC_FFT_COMPLEX), NULL, pb), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, th_fftc(0, AVLOC_FFT_COMPLEX), mc, pb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, th_fftc(AVLOC_MAX_DIM + 1, AVLOC_FFT_COMPLEX), mc, pb), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, th_fftc(16, (avloc_fft_kind)-1), mc, pb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_fft_query_f32(NULL, &pb, &sb), AVLOC_ERR_NULL);                /* no config */
+    memset(&pc, 0x5a, sizeof pc);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, NULL, mc, pb), AVLOC_ERR_NULL);
+    CHECK(pc.n == 0 && pc.impl == NULL && pc.scratch_bytes == 0);                      /* the failed-init state */
+    CHECK_EQ_INT(avloc_fft_init_f32(&pc, th_fftc(16, AVLOC_FFT_COMPLEX), mc, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(16, AVLOC_FFT_REAL), &pb, &sb), AVLOC_OK);
     mr = (unsigned char *)malloc(pb);
-    CHECK_EQ_INT(avloc_fft_init_f32(&pr, 16, AVLOC_FFT_REAL, mr, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_init_f32(&pr, th_fftc(16, AVLOC_FFT_REAL), mr, pb), AVLOC_OK);
     sb = pc.scratch_bytes > pr.scratch_bytes ? pc.scratch_bytes : pr.scratch_bytes;
     scr = (unsigned char *)malloc(sb);
 

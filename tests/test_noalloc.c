@@ -103,9 +103,9 @@ static void na_fft(size_t n, avloc_fft_kind kind)
     void *mem, *scr;
     float *x = rel_signal(2 * n + 2, (unsigned)n);
     avloc_complex_f32 *y = (avloc_complex_f32 *)rel_buf((n + 1) * sizeof(avloc_complex_f32));
-    CHECK(NA(avloc_fft_query_f32(n, kind, &pb, &sb)) == AVLOC_OK);
+    CHECK(NA(avloc_fft_query_f32(th_fftc(n, kind), &pb, &sb)) == AVLOC_OK);
     mem = rel_buf(pb); scr = rel_buf(sb);
-    CHECK(NA(avloc_fft_init_f32(&plan, n, kind, mem, pb)) == AVLOC_OK);
+    CHECK(NA(avloc_fft_init_f32(&plan, th_fftc(n, kind), mem, pb)) == AVLOC_OK);
     if (kind == AVLOC_FFT_COMPLEX) {
         CHECK(NA(avloc_fft_c2c_f32(&plan, (const avloc_complex_f32 *)x, y, AVLOC_FFT_FORWARD, scr, sb)) == AVLOC_OK);
         CHECK(NA(avloc_fft_c2c_f32(&plan, y, y, AVLOC_FFT_INVERSE, scr, sb)) == AVLOC_OK);

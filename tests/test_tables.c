@@ -365,10 +365,10 @@ static int tt_record_real(size_t n, avloc_fft_tables *t, avloc_complex_f32 **w)
     (void)n; (void)t; (void)pb; (void)cnt; (void)mem;
     return 0;
 #else
-    if (avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, NULL) != AVLOC_OK || !(mem = malloc(pb))) return 0;
-    avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, NULL, 0, &cnt);
+    if (avloc_fft_query_f32(th_fftc(n, AVLOC_FFT_REAL), &pb, NULL) != AVLOC_OK || !(mem = malloc(pb))) return 0;
+    avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), mem, pb, NULL, 0, &cnt);
     *w = (avloc_complex_f32 *)malloc((cnt ? cnt : 1) * sizeof **w);
-    if (*w && avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, *w, cnt, &cnt) != AVLOC_OK) { free(*w); *w = NULL; }
+    if (*w && avloc_fft_record_tables_f32(th_fftc(n, AVLOC_FFT_REAL), mem, pb, *w, cnt, &cnt) != AVLOC_OK) { free(*w); *w = NULL; }
     free(mem);
     t->n = n;
     t->kind = AVLOC_FFT_REAL;
@@ -503,7 +503,7 @@ static void tt_fft_same_plan(const avloc_fft_tables *t, void *mem, size_t pb)
     unsigned char *before = (unsigned char *)malloc(pb);
     avloc_fft_f32 plan;
     memset(mem, 0xa5, pb);
-    CHECK_EQ_INT(avloc_fft_init_f32(&plan, t->n, t->kind, mem, pb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_fft_init_f32(&plan, th_fftc(t->n, t->kind), mem, pb), AVLOC_OK);
     memcpy(before, mem, pb);
     memset(mem, 0xa5, pb);
     CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, t, mem, pb), AVLOC_OK);
@@ -525,17 +525,17 @@ static void tt_fft_tables(void)
             avloc_complex_f32 *w;
             avloc_fft_tables t;
             avloc_fft_f32 plan;
-            CHECK_EQ_INT(avloc_fft_query_f32(ns[i], kind, &pb, NULL), AVLOC_OK);
+            CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(ns[i], kind), &pb, NULL), AVLOC_OK);
             mem = malloc(pb);
 #ifdef AVLOC_USE_FFTW3
-            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, NULL, 0, &cnt), AVLOC_ERR_UNSUPPORTED);
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(th_fftc(ns[i], kind), mem, pb, NULL, 0, &cnt), AVLOC_ERR_UNSUPPORTED);
             free(mem);
             continue;
 #endif
-            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, NULL, 0, &cnt),
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(th_fftc(ns[i], kind), mem, pb, NULL, 0, &cnt),
                          ns[i] > 1 ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
             w = (avloc_complex_f32 *)malloc((cnt + 1) * sizeof *w);
-            CHECK_EQ_INT(avloc_fft_record_tables_f32(ns[i], kind, mem, pb, w, cnt + 1, &cnt2), AVLOC_OK);
+            CHECK_EQ_INT(avloc_fft_record_tables_f32(th_fftc(ns[i], kind), mem, pb, w, cnt + 1, &cnt2), AVLOC_OK);
             CHECK(cnt2 == cnt);
             t.n = ns[i];
             t.kind = kind;
@@ -567,7 +567,7 @@ static void tt_fft_tables(void)
     if (avloc_fft_tables_vw() == tables_fft_fft.vw) {
         size_t pb = 0;
         void *mem;
-        CHECK_EQ_INT(avloc_fft_query_f32(tables_fft_fft.n, tables_fft_fft.kind, &pb, NULL), AVLOC_OK);
+        CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(tables_fft_fft.n, tables_fft_fft.kind), &pb, NULL), AVLOC_OK);
         mem = malloc(pb);
         tt_fft_same_plan(&tables_fft_fft, mem, pb);
         free(mem);
@@ -580,11 +580,140 @@ static void tt_fft_tables(void)
 #else
         const avloc_result want = AVLOC_ERR_PARAM; /* another vector width */
 #endif
-        CHECK_EQ_INT(avloc_fft_query_f32(tables_fft_fft.n, tables_fft_fft.kind, &pb, NULL), AVLOC_OK);
+        CHECK_EQ_INT(avloc_fft_query_f32(th_fftc(tables_fft_fft.n, tables_fft_fft.kind), &pb, NULL), AVLOC_OK);
         mem = malloc(pb);
         CHECK_EQ_INT(avloc_fft_init_tables_f32(&plan, &tables_fft_fft, mem, pb), want);
         free(mem);
     }
+}
+
+/* A melspec config matching table header tables (cfg of its mel and MFCC
+   tables and window table), hop 160, centred, dB then MFCC when there is a
+   DCT table. */
+static avloc_melspec_config tt_melspec_cfg(const avloc_melspec_tables *t)
+{
+    avloc_melspec_config c = avloc_melspec_config_torchaudio_db();
+    c.stft.n_fft = t->mel->cfg.n_fft;
+    c.stft.hop = 160;
+    c.stft.win_length = t->window->length;
+    c.stft.window = t->window->type;
+    c.stft.periodic = t->window->periodic;
+    c.sample_rate = t->mel->cfg.sample_rate;
+    c.n_mels = t->mel->cfg.n_mels;
+    c.fmin = t->mel->cfg.fmin;
+    c.fmax = t->mel->cfg.fmax;
+    c.scale = t->mel->cfg.scale;
+    c.norm = t->mel->cfg.norm;
+    c.top_db = 80.0f;
+    c.n_mfcc = t->mfcc ? t->mfcc->cfg.n_mfcc : 0;
+    c.lifter = t->mfcc ? t->mfcc->cfg.lifter : AVLOC_LIFTER_NONE;
+    c.lifter_L = t->mfcc ? t->mfcc->cfg.lifter_L : 22.0f;
+    return c;
+}
+
+/* The mel spectrogram made from tables (avloc_melspec_init_tables_f32:
+   window, filterbank, DCT, and FFT roots when the window table has them)
+   gives the log-mel and MFCC of the computed object bit for bit (the
+   filterbank and DCT pointed at, not copied), for the three committed
+   configurations; the FFT roots recorded in this build's vector width so
+   that every build checks them. Inconsistent tables refused. */
+static void tt_melspec_tables(const avloc_melspec_tables *tab, const char *what)
+{
+    const size_t n = 6000;
+    avloc_melspec_config c = tt_melspec_cfg(tab);
+    avloc_melspec_tables t = *tab;
+    avloc_window_table w = *tab->window;
+    avloc_fft_tables ft;
+    avloc_complex_f32 *roots = NULL;
+    avloc_melspec_f32 m1, m2;
+    avloc_mel_tables badmel;
+    size_t ob = 0, sb = 0, nf = 0, i, nm = c.n_mels, nc = c.n_mfcc ? c.n_mfcc : 1;
+    float *x = (float *)malloc(n * sizeof *x), *l1, *l2, *c1, *c2;
+    void *mem1, *mem2, *scr;
+    unsigned seed = 17u;
+    for (i = 0; i < n; i++) x[i] = (tt_rand(&seed) - 0.5f) * (1.0f + (float)(i % 300) / 30.0f);
+    w.fft = tt_record_real(c.stft.n_fft, &ft, &roots) ? &ft : NULL; /* this build's roots */
+    t.window = &w;
+    CHECK_EQ_INT(avloc_melspec_query_f32(&c, &ob, &sb), AVLOC_OK);
+    CHECK_EQ_INT(avloc_stft_frames(&c.stft, n, &nf), AVLOC_OK);
+    mem1 = malloc(ob); mem2 = malloc(ob); scr = malloc(sb);
+    l1 = (float *)malloc(nf * nm * sizeof *l1); l2 = (float *)malloc(nf * nm * sizeof *l2);
+    c1 = (float *)malloc(nf * nc * sizeof *c1); c2 = (float *)malloc(nf * nc * sizeof *c2);
+    CHECK_EQ_INT(avloc_melspec_init_f32(&m1, &c, mem1, ob), AVLOC_OK);
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_OK);
+    CHECK(m2.mel.weights == tab->mel->weights && (!c.n_mfcc || m2.mfcc.dct == tab->mfcc->dct));
+    if (c.n_mfcc) {
+        CHECK_EQ_INT(avloc_melspec_mfcc_f32(&m1, x, n, l1, c1, nf, scr, sb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_melspec_mfcc_f32(&m2, x, n, l2, c2, nf, scr, sb), AVLOC_OK);
+        CHECK_MSG(tt_same(c1, c2, nf * nc), "%s: MFCC of the melspec from tables differ", what);
+    } else {
+        CHECK_EQ_INT(avloc_melspec_compute_f32(&m1, x, n, l1, nf, scr, sb), AVLOC_OK);
+        CHECK_EQ_INT(avloc_melspec_compute_f32(&m2, x, n, l2, nf, scr, sb), AVLOC_OK);
+    }
+    CHECK_MSG(tt_same(l1, l2, nf * nm), "%s: log-mel of the melspec from tables differs", what);
+    avloc_melspec_destroy_f32(&m2);
+    /* refused: no tables, no window, another configuration, no DCT */
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, NULL, mem2, ob), AVLOC_ERR_NULL);
+    t.window = NULL;
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_ERR_NULL);
+    t.window = &w;
+    c.n_mels++;
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_ERR_PARAM);
+    CHECK(m2.mel.weights == NULL && m2.stft.window == NULL);
+    c.n_mels--;
+    c.stft.hop = 128; /* not in the tables: any hop serves */
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_OK);
+    avloc_melspec_destroy_f32(&m2);
+    c.stft.periodic = !c.stft.periodic;
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_ERR_PARAM);
+    c.stft.periodic = !c.stft.periodic;
+    badmel = *tab->mel;
+    badmel.offset = NULL;
+    t.mel = &badmel;
+    CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_ERR_NULL);
+    t.mel = tab->mel;
+    if (c.n_mfcc) {
+        t.mfcc = NULL;
+        CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_ERR_NULL);
+        t.mfcc = tab->mfcc;
+        c.n_mfcc--;
+        CHECK_EQ_INT(avloc_melspec_init_tables_f32(&m2, &c, &t, mem2, ob), AVLOC_ERR_PARAM);
+        CHECK(m2.stft.window == NULL && m2.mfcc.dct == NULL);
+    }
+    avloc_melspec_destroy_f32(&m1);
+    free(roots); free(x); free(mem1); free(mem2); free(scr); free(l1); free(l2); free(c1); free(c2);
+}
+
+/* GCC-PHAT's pair of plans from the committed table (gen_tables
+   --gcc-upsample 2: n_fft 512 and the 1024-point inverse, vector width 1):
+   in builds of that width the object is byte for byte the one computed
+   from the same window; elsewhere the roots are refused (another width;
+   FFTW ignores them). */
+static void tt_gcc_committed_pair(void)
+{
+    avloc_gcc_config gc = avloc_gcc_config_default();
+    avloc_window_table plain = tables_fft_gcc_window_table;
+    avloc_gcc_f32 g;
+    size_t ob = 0, sb = 0;
+    unsigned char *mem;
+    gc.frame_length = 512; gc.n_fft = 512; gc.hop = 256; gc.upsample = 2; gc.max_lag = 16;
+    CHECK(tables_fft_gcc_window_table.fft == tables_fft_gcc_fft && tables_fft_gcc_fft[1].n == 1024);
+    CHECK_EQ_INT(avloc_gcc_query_f32(&gc, &ob, &sb), AVLOC_OK);
+    mem = (unsigned char *)malloc(ob);
+    plain.fft = NULL;
+#ifdef AVLOC_USE_FFTW3
+    (void)plain;
+    CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g, &gc, &tables_fft_gcc_window_table, mem, ob), AVLOC_OK);
+    avloc_gcc_destroy_f32(&g);
+#else
+    if (avloc_fft_tables_vw() == tables_fft_gcc_fft[0].vw) {
+        tt_same_object(2, &gc, &plain, &tables_fft_gcc_window_table, mem, ob, "GCC-PHAT from gen_tables' pair");
+    } else {
+        CHECK_EQ_INT(avloc_gcc_init_tables_f32(&g, &gc, &tables_fft_gcc_window_table, mem, ob), AVLOC_ERR_PARAM);
+        CHECK(g.window == NULL);
+    }
+#endif
+    free(mem);
 }
 
 int main(void)
@@ -595,5 +724,9 @@ int main(void)
     tt_binaural_gcc_tables();
     tt_object_fft_tables();
     tt_fft_tables();
+    tt_melspec_tables(&tables_ta_melspec, "torchaudio-like");
+    tt_melspec_tables(&tables_lr_melspec, "librosa-like (window shorter than n_fft)");
+    tt_melspec_tables(&tables_fft_melspec, "with FFT roots");
+    tt_gcc_committed_pair();
     return th_finish("tables");
 }

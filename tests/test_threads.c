@@ -157,10 +157,11 @@ static int tr_setup(void)
     size_t fsize = 0;
     static double X[TR_NT * TR_L], Y[TR_NT * TR_D];
     int bad = 0;
+    avloc_fft_config fc = {TR_FFT, AVLOC_FFT_REAL};
     S.x = tr_keep_signal(TR_N, 1); S.y = tr_keep_signal(TR_N, 2);
 
-    bad |= avloc_fft_query_f32(TR_FFT, AVLOC_FFT_REAL, &ob, &S.fft_sb) != AVLOC_OK;
-    bad |= avloc_fft_init_f32(&S.fft, TR_FFT, AVLOC_FFT_REAL, tr_keep(ob), ob) != AVLOC_OK;
+    bad |= avloc_fft_query_f32(&fc, &ob, &S.fft_sb) != AVLOC_OK;
+    bad |= avloc_fft_init_f32(&S.fft, &fc, tr_keep(ob), ob) != AVLOC_OK;
 
     mc.stft.n_fft = 512; mc.stft.hop = 160; mc.stft.win_length = 0; mc.n_mels = TR_MELS;
     bad |= avloc_stft_frames(&mc.stft, TR_N, &S.mel_nf) != AVLOC_OK;

@@ -10,7 +10,9 @@
 #    from recorded roots (tests/modes/mcu_fft.c) links no sin/cos, and the
 #    float32 GLLiM statistics + posterior (tools/m4/mcu_gllim_f32.c) no
 #    double arithmetic, against the double path (step 4 below), nor the
-#    binaural plan + features with window and roots from tables (2c). Skipped without
+#    binaural plan + features with window and roots from tables (2c), nor
+#    the mel-spectrogram object from tables (2d); GCC-PHAT's init from
+#    gen_tables' pair of roots links no sin/cos (2e). Skipped without
 #    arm-none-eabi-gcc (Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi).
 # Environment: CC (host compiler, cc), BUILD (build).
 set -euo pipefail
@@ -63,6 +65,15 @@ pair() {
     tt=$(text_of "$OUT/$2.elf")
     tc=$(text_of "$OUT/$3.elf")
 }
+# host_run SRC NAME WHAT: SRC built for the host with the M4's scalar
+# kernels (AVLOC_NO_SIMD) and -DMCU_HOST_RUN, run; its exit status names
+# the failed check
+host_run() {
+    # shellcheck disable=SC2086
+    ${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SIMD -DMCU_HOST_RUN \
+        "$1" -o "$OUT/$2" -lm
+    "$OUT/$2" || { echo "  $3 (host run): check $? failed"; exit 1; }
+}
 DOUBLE=' T (pow|log|log10|exp|cos|sin|tan|sqrt|atan2|__ieee754_(pow|log|log10|exp|cos|sin|sqrt|rem_pio2)|__aeabi_d[a-z0-9]*)$'
 pair tests/modes/mcu_mel.c mel_tables mel_computed MCU_COMPUTED "$DOUBLE" "double-precision libm / soft-double"
 echo "  Cortex-M4 log-mel + MFCC: .text $tc bytes computed at init, $tt bytes from tables;"
@@ -88,11 +99,27 @@ echo "  Cortex-M4 binaural plan (512-point) + features: .text $tc bytes computin
 echo "  $tt bytes from tables with AVLOC_TABLES_ONLY (no __aeabi_d*, no double libm)"
 # ... and on the host (scalar kernels, as the M4's): the same features as
 # the computed plan, bit for bit; a table without roots refused
-# shellcheck disable=SC2086
-${CC:-cc} -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. -Itests -DAVLOC_NO_SIMD -DMCU_HOST_RUN \
-    tests/modes/mcu_binaural.c -o "$OUT/bin_host" -lm
-"$OUT/bin_host" || { echo "  binaural plan from tables (host run): check $? failed"; exit 1; }
+host_run tests/modes/mcu_binaural.c bin_host "binaural plan from tables"
 echo "  host run: features from the tables bit-identical to the computed plan's; no roots -> AVLOC_ERR_NULL"
+# 2d. the mel-spectrogram object from tables (tests/modes/mcu_logmel.c:
+#    avloc_melspec_init_tables_f32 with window, FFT roots and filterbank
+#    of tests/tables_fft.h, AVLOC_TABLES_ONLY, then the dB log-mel, which
+#    is float throughout) links no double libm and no __aeabi_d* helper;
+#    the computed init (-DMCU_COMPUTED) does; on the host, bit-identical to
+#    the computed object
+pair tests/modes/mcu_logmel.c logmel_tables logmel_computed MCU_COMPUTED "$DOUBLE" "double-precision libm / soft-double"
+echo "  Cortex-M4 mel spectrogram (512-point, 40 mels, dB): .text $tc bytes computed at init,"
+echo "  $tt bytes from tables with AVLOC_TABLES_ONLY (no __aeabi_d*, no double libm)"
+host_run tests/modes/mcu_logmel.c logmel_host "mel spectrogram from tables"
+echo "  host run: log-mel from the tables bit-identical to the computed object's"
+# 2e. GCC-PHAT from gen_tables' window + pair of root tables
+#    (tests/modes/mcu_gcc.c: tables_fft_gcc_window_table, AVLOC_TABLES_ONLY)
+#    links no sin/cos, the computed init does; on the host the same delay
+pair tests/modes/mcu_gcc.c gcc_tables gcc_computed MCU_COMPUTED "$TRIG" "sin/cos"
+echo "  Cortex-M4 GCC-PHAT (512-point, upsample 2): init from the window table and its pair of roots"
+echo "  links no sin/cos (.text $tt bytes with the 9.2 KB of roots, $tc computing them)"
+host_run tests/modes/mcu_gcc.c gcc_host "GCC-PHAT from tables"
+echo "  host run: GCC-PHAT delay from the tables bit-identical to the computed object's"
 # 3. without -DNDEBUG the library's default assertion on a bare-metal ARM
 #    build is a trap: an FFT plan (it holds an assertion) links no newlib
 #    __assert_func, so no printf/stdio/malloc; -DAVLOC_ASSERT=assert shows

@@ -34,8 +34,12 @@
    AVLOC_NO_SIMD below, which changes none of the other tables. With
    --fft equal to --n-fft (kind real) the window table also points at them
    (its fft field), so that the STFT and binaural-plan *_init_tables calls
-   compute no twiddles either; GCC-PHAT takes an array of two
-   avloc_fft_tables (n_fft, n_fft * upsample): run this twice and write it. */
+   compute no twiddles either, and ID_melspec (window, filterbank, DCT)
+   makes a whole mel spectrogram with avloc_melspec_init_tables_f32.
+   --gcc-upsample U (with --fft N, N GCC-PHAT's n_fft, and --win-length its
+   frame_length) adds the inverse plan's roots (N * U) and
+   ID_gcc_window_table, whose fft field is the pair GCC-PHAT reads:
+   avloc_gcc_init_tables_f32(&g, &cfg, &ID_gcc_window_table, mem, bytes). */
 #define AVLOC_NO_SIMD
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
@@ -54,6 +58,7 @@ typedef struct gt_args {
     size_t win_length;
     size_t fft_n; /* 0: no FFT tables */
     avloc_fft_kind fft_kind;
+    size_t gcc_upsample; /* 0: no GCC-PHAT pair */
 } gt_args;
 
 static int gt_usage(const char *msg)
@@ -103,6 +108,7 @@ static int gt_parse(int argc, char **argv, gt_args *a)
         else if (strcmp(o, "--lifter-L") == 0) a->mfcc.lifter_L = strtof(v, NULL);
         else if (strcmp(o, "--win-length") == 0) a->win_length = (size_t)strtoul(v, NULL, 10);
         else if (strcmp(o, "--fft") == 0) a->fft_n = (size_t)strtoul(v, NULL, 10);
+        else if (strcmp(o, "--gcc-upsample") == 0) a->gcc_upsample = (size_t)strtoul(v, NULL, 10);
         else if (strcmp(o, "--fft-kind") == 0) {
             if ((k = gt_pick(v, kinds, 2)) < 0) return gt_usage("--fft-kind: real or complex");
             a->fft_kind = k ? AVLOC_FFT_COMPLEX : AVLOC_FFT_REAL;
@@ -129,6 +135,9 @@ static int gt_parse(int argc, char **argv, gt_args *a)
     if (!fmax_set) a->mel.fmax = a->mel.sample_rate / 2.0f;
     if (a->win_length == 0) a->win_length = a->mel.n_fft;
     a->mfcc.n_mels = a->mel.n_mels;
+    if (a->gcc_upsample && (!a->fft_n || a->fft_kind != AVLOC_FFT_REAL || a->window < 0 ||
+                            a->gcc_upsample > AVLOC_MAX_DIM / a->fft_n))
+        return gt_usage("--gcc-upsample needs --fft N (real), a window, and N * upsample in range");
     return 0;
 }
 
@@ -139,6 +148,11 @@ static void gt_float(FILE *f, float v)
     snprintf(b, sizeof b, "%.9g", (double)v);
     if (!strpbrk(b, ".en")) strcat(b, ".0");
     fprintf(f, "%sf", b);
+}
+
+static const char *gt_kind(const gt_args *a)
+{
+    return a->fft_kind == AVLOC_FFT_REAL ? "AVLOC_FFT_REAL" : "AVLOC_FFT_COMPLEX";
 }
 
 static void gt_floats(FILE *f, const char *name, const char *suffix, const float *x, size_t n)
@@ -232,43 +246,81 @@ static int gt_window(FILE *f, const gt_args *a)
        n_fft points): then the object's init computes nothing */
     if (a->fft_n && a->fft_n == a->mel.n_fft && a->fft_kind == AVLOC_FFT_REAL) fprintf(f, "&%s_fft};\n", a->name);
     else fputs("NULL};\n", f);
+    if (a->gcc_upsample) /* the same taps, with GCC-PHAT's pair of plans */
+        fprintf(f, "AVLOC_TABLE static const avloc_window_table %s_gcc_window_table = {%s, %d, %lu, %s_window, "
+                   "%s_gcc_fft};\n",
+                a->name, gt_window_enums[a->window], a->periodic, (unsigned long)a->win_length, a->name, a->name);
     free(w);
     return 0;
 }
 
-/* The FFT plan's roots, recorded while avloc_fft_init_f32 computes them. */
-static int gt_fft(FILE *f, const gt_args *a)
+/* The roots an n-point plan of a's kind computes at init, recorded while
+   avloc_fft_init_f32 computes them, as ID_<what>_roots; *count: how many. */
+static int gt_roots(FILE *f, const gt_args *a, size_t n, const char *what, size_t *count)
 {
-    size_t pb = 0, count = 0, i;
+    size_t pb = 0, i;
     void *mem;
     avloc_complex_f32 *w;
-    avloc_result r = avloc_fft_query_f32(a->fft_n, a->fft_kind, &pb, NULL);
+    avloc_fft_config fc;
+    avloc_result r;
+    fc.n = n;
+    fc.kind = a->fft_kind;
+    r = avloc_fft_query_f32(&fc, &pb, NULL);
     if (r != AVLOC_OK) return gt_usage(avloc_result_str(r));
     mem = malloc(pb);
     if (!mem) return gt_usage("out of memory");
-    r = avloc_fft_record_tables_f32(a->fft_n, a->fft_kind, mem, pb, NULL, 0, &count);
-    w = (avloc_complex_f32 *)malloc((count ? count : 1) * sizeof *w);
-    if (w && r == AVLOC_ERR_WORKSPACE) r = avloc_fft_record_tables_f32(a->fft_n, a->fft_kind, mem, pb, w, count, &count);
+    *count = 0;
+    r = avloc_fft_record_tables_f32(&fc, mem, pb, NULL, 0, count);
+    w = (avloc_complex_f32 *)malloc((*count ? *count : 1) * sizeof *w);
+    if (w && r == AVLOC_ERR_WORKSPACE) r = avloc_fft_record_tables_f32(&fc, mem, pb, w, *count, count);
     free(mem);
     if (!w || r != AVLOC_OK) { free(w); return gt_usage(w ? avloc_result_str(r) : "out of memory"); }
-    fprintf(f, "\n/* FFT: the roots avloc_fft_init_f32(plan, %lu, %s) computes, for the scalar\n"
+    fprintf(f, "\n/* FFT: the roots avloc_fft_init_f32(plan, {%lu, %s}) computes, for the scalar\n"
                "   kernel set (vector width 1: Cortex-M, AVLOC_NO_SIMD) */\n",
-            (unsigned long)a->fft_n, a->fft_kind == AVLOC_FFT_REAL ? "AVLOC_FFT_REAL" : "AVLOC_FFT_COMPLEX");
-    fprintf(f, "AVLOC_TABLE static const avloc_complex_f32 %s_fft_roots[%lu] = {", a->name,
-            (unsigned long)(count ? count : 1));
-    for (i = 0; i < count; i++) {
+            (unsigned long)n, gt_kind(a));
+    fprintf(f, "AVLOC_TABLE static const avloc_complex_f32 %s_%s_roots[%lu] = {", a->name, what,
+            (unsigned long)(*count ? *count : 1));
+    for (i = 0; i < *count; i++) {
         fputs(i % 3 ? " {" : "\n    {", f);
         gt_float(f, w[i].re);
         fputs(", ", f);
         gt_float(f, w[i].im);
-        fputs(i + 1 < count ? "}," : "}", f);
+        fputs(i + 1 < *count ? "}," : "}", f);
     }
-    fputs(count ? "\n};\n" : "{0.0f, 0.0f}};\n", f);
-    fprintf(f, "AVLOC_TABLE static const avloc_fft_tables %s_fft = {%lu, %s, 1, %lu, %s_fft_roots};\n", a->name,
-            (unsigned long)a->fft_n, a->fft_kind == AVLOC_FFT_REAL ? "AVLOC_FFT_REAL" : "AVLOC_FFT_COMPLEX",
-            (unsigned long)count, a->name);
+    fputs(*count ? "\n};\n" : "{0.0f, 0.0f}};\n", f);
     free(w);
     return 0;
+}
+
+/* ID_fft: the FFT plan's roots (--fft N); with --gcc-upsample U also the
+   inverse plan's (N * U) and ID_gcc_fft, the pair GCC-PHAT reads */
+static int gt_fft(FILE *f, const gt_args *a)
+{
+    size_t count = 0, up = 0;
+    int rc = gt_roots(f, a, a->fft_n, "fft", &count);
+    if (rc) return rc;
+    fprintf(f, "AVLOC_TABLE static const avloc_fft_tables %s_fft = {%lu, %s, 1, %lu, %s_fft_roots};\n", a->name,
+            (unsigned long)a->fft_n, gt_kind(a), (unsigned long)count, a->name);
+    if (!a->gcc_upsample) return 0;
+    if ((rc = gt_roots(f, a, a->fft_n * a->gcc_upsample, "gcc_up_fft", &up)) != 0) return rc;
+    fprintf(f, "/* GCC-PHAT's two plans (n_fft, n_fft * upsample), for %s_gcc_window_table */\n"
+               "AVLOC_TABLE static const avloc_fft_tables %s_gcc_fft[2] = {\n"
+               "    {%lu, AVLOC_FFT_REAL, 1, %lu, %s_fft_roots},\n"
+               "    {%lu, AVLOC_FFT_REAL, 1, %lu, %s_gcc_up_fft_roots}\n};\n",
+            a->name, a->name, (unsigned long)a->fft_n, (unsigned long)count, a->name,
+            (unsigned long)(a->fft_n * a->gcc_upsample), (unsigned long)up, a->name);
+    return 0;
+}
+
+/* ID_melspec: the whole mel-spectrogram object's tables
+   (avloc_melspec_init_tables_f32) */
+static void gt_melspec(FILE *f, const gt_args *a)
+{
+    fprintf(f, "\n/* the mel spectrogram: avloc_melspec_init_tables_f32(&ms, &cfg, &%s_melspec, mem, bytes) */\n"
+               "AVLOC_TABLE static const avloc_melspec_tables %s_melspec = {&%s_window_table, &%s_mel, ",
+            a->name, a->name, a->name, a->name);
+    if (a->mfcc.n_mfcc > 0) fprintf(f, "&%s_mfcc};\n", a->name);
+    else fputs("NULL};\n", f);
 }
 
 int main(int argc, char **argv)
@@ -284,18 +336,20 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) printf(" %s", argv[i]);
     printf("\n   Use: avloc_mel_init_tables_f32(&mel, &%s_mel),\n"
            "        avloc_mfcc_init_tables_f32(&mfcc, &%s_mfcc),\n"
-           "        avloc_stft_init_tables_f32(&stft, &cfg, &%s_window_table, mem, bytes). */\n"
+           "        avloc_stft_init_tables_f32(&stft, &cfg, &%s_window_table, mem, bytes),\n"
+           "        avloc_melspec_init_tables_f32(&ms, &cfg, &%s_melspec, mem, bytes). */\n"
            "#ifndef AVLOC_TABLES_%s_H\n#define AVLOC_TABLES_%s_H\n\n"
            "#ifndef AVLOC_DSP_H /* no #include: the path to the header is the program's business */\n"
            "#error \"include avloc_dsp.h before this table header\"\n#endif\n\n"
            "#ifndef AVLOC_TABLE /* a program need not use every table */\n"
            "#if defined(__GNUC__) || defined(__clang__)\n#define AVLOC_TABLE __attribute__((unused))\n"
            "#else\n#define AVLOC_TABLE\n#endif\n#endif\n",
-           a.name, a.name, a.name, a.name, a.name);
+           a.name, a.name, a.name, a.name, a.name, a.name);
     if ((rc = gt_mel(stdout, &a)) != 0) return rc;
     if (a.mfcc.n_mfcc > 0 && (rc = gt_mfcc(stdout, &a)) != 0) return rc;
     if (a.fft_n && (rc = gt_fft(stdout, &a)) != 0) return rc;
     if (a.window >= 0 && (rc = gt_window(stdout, &a)) != 0) return rc;
+    if (a.window >= 0) gt_melspec(stdout, &a);
     printf("\n#endif\n");
     return 0;
 }

@@ -1,7 +1,9 @@
 /* The FFT of an earlier commit, for before/after tables measured in one run:
    bench/Makefile extracts that commit's headers into $(BUILD)/before/ and
    compiles this file against them (AVLOC_STATIC: private copies, so they do
-   not clash with the current headers in bench_fft.c). */
+   not clash with the current headers in bench_fft.c). It calls the FFT as
+   avloc_fft_query_f32(n, kind, ...), the API before avloc_fft_config (2026-12-01):
+   BEFORE must name a commit older than that. */
 #define AVLOC_STATIC
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"

@@ -12,10 +12,11 @@ volatile float mcu_sink;
 int main(void)
 {
     avloc_fft_f32 fft;
+    avloc_fft_config fc = {256, AVLOC_FFT_REAL};
     size_t pb = 0, sb = 0, i;
-    if (avloc_fft_query_f32(256, AVLOC_FFT_REAL, &pb, &sb) != AVLOC_OK || pb > sizeof plan_mem || sb > sizeof scratch)
+    if (avloc_fft_query_f32(&fc, &pb, &sb) != AVLOC_OK || pb > sizeof plan_mem || sb > sizeof scratch)
         return 1;
-    if (avloc_fft_init_f32(&fft, 256, AVLOC_FFT_REAL, plan_mem, pb) != AVLOC_OK) return 1;
+    if (avloc_fft_init_f32(&fft, &fc, plan_mem, pb) != AVLOC_OK) return 1;
     for (i = 0; i < 256; i++) x[i] = (float)(i % 7);
     if (avloc_fft_r2c_f32(&fft, x, X, scratch, sb) != AVLOC_OK) return 1;
     mcu_sink = X[3].re;

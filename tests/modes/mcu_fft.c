@@ -14,11 +14,12 @@ volatile float mcu_sink;
 int main(void)
 {
     avloc_fft_f32 fft;
+    avloc_fft_config fc = {512, AVLOC_FFT_REAL};
     size_t pb = 0, sb = 0, i;
-    if (avloc_fft_query_f32(512, AVLOC_FFT_REAL, &pb, &sb) != AVLOC_OK || pb > sizeof plan_mem || sb > sizeof scratch)
+    if (avloc_fft_query_f32(&fc, &pb, &sb) != AVLOC_OK || pb > sizeof plan_mem || sb > sizeof scratch)
         return 1;
 #ifdef MCU_COMPUTED
-    if (avloc_fft_init_f32(&fft, 512, AVLOC_FFT_REAL, plan_mem, pb) != AVLOC_OK) return 1;
+    if (avloc_fft_init_f32(&fft, &fc, plan_mem, pb) != AVLOC_OK) return 1;
 #else
     if (avloc_fft_init_tables_f32(&fft, &tables_fft_fft, plan_mem, pb) != AVLOC_OK) return 1;
 #endif

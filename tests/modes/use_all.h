@@ -71,11 +71,14 @@ MODES_FN int modes_use_dsp(void)
     size_t pb = 0, sb = 0, i;
     void *pm, *sm;
     int ok;
+    avloc_fft_config fc;
+    fc.n = N;
+    fc.kind = AVLOC_FFT_REAL;
     for (i = 0; i < N; i++) x[i] = i == 0 ? 1.0f : 0.0f;
-    MODES_CHECK(avloc_fft_query_f32(N, AVLOC_FFT_REAL, &pb, &sb) == AVLOC_OK);
+    MODES_CHECK(avloc_fft_query_f32(&fc, &pb, &sb) == AVLOC_OK);
     pm = malloc(pb);
     sm = malloc(sb ? sb : 1);
-    ok = pm && sm && avloc_fft_init_f32(&plan, N, AVLOC_FFT_REAL, pm, pb) == AVLOC_OK &&
+    ok = pm && sm && avloc_fft_init_f32(&plan, &fc, pm, pb) == AVLOC_OK &&
          avloc_fft_r2c_f32(&plan, x, X, sm, sb) == AVLOC_OK;
     for (i = 0; ok && i <= N / 2; i++) ok = X[i].re == 1.0f && X[i].im == 0.0f;
     if (pm) avloc_fft_destroy_f32(&plan);

@@ -67,10 +67,11 @@ static int gh_fft_roots(const char *name, size_t n)
     size_t pb = 0, cnt = 0, i;
     void *mem = NULL;
     avloc_complex_f32 *w = NULL;
-    int ok = avloc_fft_query_f32(n, AVLOC_FFT_REAL, &pb, NULL) == AVLOC_OK && (mem = malloc(pb)) != NULL &&
-             avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, NULL, 0, &cnt) == AVLOC_ERR_WORKSPACE &&
+    avloc_fft_config fc = {n, AVLOC_FFT_REAL};
+    int ok = avloc_fft_query_f32(&fc, &pb, NULL) == AVLOC_OK && (mem = malloc(pb)) != NULL &&
+             avloc_fft_record_tables_f32(&fc, mem, pb, NULL, 0, &cnt) == AVLOC_ERR_WORKSPACE &&
              (w = (avloc_complex_f32 *)malloc(cnt * sizeof *w)) != NULL &&
-             avloc_fft_record_tables_f32(n, AVLOC_FFT_REAL, mem, pb, w, cnt, &cnt) == AVLOC_OK;
+             avloc_fft_record_tables_f32(&fc, mem, pb, w, cnt, &cnt) == AVLOC_OK;
     if (ok) {
         printf("static const avloc_complex_f32 %s_fft_roots[%lu] = {", name, (unsigned long)cnt);
         for (i = 0; i < cnt; i++)
