@@ -1308,12 +1308,31 @@ AVLOC_API avloc_result avloc_sylvester_diag_f64(double *X, size_t k, size_t t, s
    matrix has); with a flat tail the error is bounded by roughly the (k+1)-th
    singular value (HMT bounds; more power_iters tighten it). Measured numbers
    are in docs/linalg.md. */
+/* How avloc_svt_f32 computes (avloc_tsvd_config.svt_method):
+   - AVLOC_SVT_AUTO (0, default): per call, the cheaper of the two below by
+     the cost rule of avloc_svt_f32 (the Gram path only when
+     min(m, n) <= AVLOC_SVT_GRAM_MAX);
+   - AVLOC_SVT_RANDOMISED: always the randomised range finder with rank
+     prediction;
+   - AVLOC_SVT_GRAM: always the exact Gram path (init refuses it with
+     AVLOC_ERR_PARAM when min(m, n) > AVLOC_SVT_GRAM_MAX). */
+#define AVLOC_SVT_AUTO 0
+#define AVLOC_SVT_RANDOMISED 1
+#define AVLOC_SVT_GRAM 2
+/* Largest small side min(m, n) for the Gram path: its object memory is
+   3 s^2 doubles + s^2 floats + the s x s eigensolver scratch, and its
+   Jacobi eigensolver costs O(s^3) per call. */
+#ifndef AVLOC_SVT_GRAM_MAX
+#define AVLOC_SVT_GRAM_MAX 512
+#endif
+
 typedef struct avloc_tsvd_config {
     size_t m, n;          /* matrix shape (both >= 1) */
     size_t max_rank;      /* largest k any call may ask for (1..min(m, n)) */
     size_t oversample;    /* extra basis columns (default 10) */
     size_t power_iters;   /* power iterations (default 2) */
     uint64_t seed;        /* generator seed (default 0x5eed) */
+    int svt_method;       /* AVLOC_SVT_AUTO (default), _RANDOMISED or _GRAM */
 } avloc_tsvd_config;
 
 typedef struct avloc_tsvd {
@@ -1322,13 +1341,20 @@ typedef struct avloc_tsvd {
     size_t warm;          /* columns of the warm-start subspace held in vbuf (0: none) */
     size_t sv;            /* SVT's predicted rank for the next call (PROPACK rule) */
     int capped;           /* last SVT wanted more than max_rank values (result truncated) */
-    size_t runs;          /* range-finder runs of the last SVT call (1 when the prediction held) */
+    size_t runs;          /* range-finder runs of the last SVT call (1 when the prediction held;
+                             0 when the Gram path ran) */
+    int gram;             /* 1 when the last SVT call took the Gram path */
     uint64_t rng;         /* generator state */
     /* private work areas in the object memory */
     float *q, *y, *vbuf, *ms, *ub;
     double *d1, *d2, *bd, *vbd, *small;
     void *work;           /* GEMM packing / eigh / SVD scratch */
     size_t work_bytes;
+    double *gg, *gv, *gz; /* Gram path (NULL without it): s x s Gram, eigenvectors, factor */
+    double *gp;           /* the previous Gram call's eigenvectors (warm start of the eigensolver) */
+    int gwarm;            /* 1 when gp holds them */
+    double *gw, *gx;      /* s eigenvalues; chunk of A in double (256 x s) */
+    float *gf, *gc;       /* s x s float W; chunk copy of A for in-place calls */
     int ready;            /* 1 after a successful init */
 } avloc_tsvd;
 
@@ -1355,7 +1381,37 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    rank + 5 % of min(m, n) (capped at max_rank). If max_rank values are all
    above tau the result is the thresholded rank-max_rank approximation and
    t->capped is set. out may be A itself (same pointer and ldo == lda): A is
-   read completely before out is written. tau >= 0 (NaN -> PARAM). */
+   read completely before out is written. tau >= 0 (NaN -> PARAM).
+
+   Gram path (cfg.svt_method, above): with s = min(m, n) small, the SVT is
+   computed exactly through the s x s Gram matrix instead: G = A^T A (A A^T
+   when m < n) accumulated in double (float chunks of A converted, GEMM on
+   the lower block triangle), G = V diag(s_i^2) V^T by avloc_eigh_f64
+   (warm-started: the previous call's V rotates G to near-diagonal form
+   first), and out = A W (W A when m < n) with W = sum_{s_i > tau}
+   (1 - tau/s_i) v_i v_i^T: one float GEMM, or two thin ones (A V_k, then
+   times diag(1 - tau/s) V_k^T) when the rank k <= s/2. No range finder, no
+   rank prediction, all singular values seen. Accuracy: eigenvalues of G to
+   ~1e-15 ||A||_2^2 absolute, so each s_i to ~1e-15 ||A||_2^2 / (2 s_i);
+   components with s_i below ~3e-8 ||A||_2 are not resolved (their weight
+   s_i - tau is as small); the result carries float GEMM rounding (~1e-7
+   relative). A float Gram would resolve only s_i above ~3e-4 ||A||_2, which
+   is why it accumulates in double.
+   AVLOC_SVT_AUTO takes it when min(m, n) <= AVLOC_SVT_GRAM_MAX and this
+   cost model (float multiply-adds, a double one counted twice; constants
+   measured on 76 800 x 200, docs/linalg.md) says it is cheaper:
+       Gram:       m n (1.33 s + min(s, 2 k)) + 200 s^3
+       randomised: m n l (3 + 2 p) + 6 (1 + p) max(m, n) l^2 + 760 (1 + 2 p) l^3
+   with k = t->sv (the predicted rank), l = min(k + oversample, s), p =
+   power_iters; the cubic terms are the Jacobi eigensolver (one warm-started
+   s x s solve; two cold l x l ones per orthonormalisation). So a tall video
+   matrix (m >> s) takes it once the rank reaches ~s/4, a matrix with m only
+   a few times s once the randomised path's l x l eigensolves cost more
+   than one s x s (l ~ 0.4 s: the ADMM's 257 x 300 spectrogram late in the
+   solve), and low ranks stay randomised. After a Gram call
+   (m >= n) the randomised warm start holds the top right singular vectors;
+   t->sv follows the same prediction rule as the randomised path; t->gram =
+   1, t->runs = 0. */
 AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
                                      float *out, size_t ldo, size_t *rank);
 #endif /* !AVLOC_NO_LINALG */
@@ -2382,7 +2438,21 @@ static avloc_result avloc__tsvd_check(const avloc_tsvd_config *c)
     mn = c->m < c->n ? c->m : c->n;
     if (c->max_rank == 0 || c->max_rank > mn) return AVLOC_ERR_SIZE;
     if (c->oversample > AVLOC_MAX_DIM || c->power_iters > 64) return AVLOC_ERR_PARAM;
+    if (c->svt_method < AVLOC_SVT_AUTO || c->svt_method > AVLOC_SVT_GRAM) return AVLOC_ERR_PARAM;
+    if (c->svt_method == AVLOC_SVT_GRAM && mn > AVLOC_SVT_GRAM_MAX) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
+}
+
+/* Rows (of A, or columns when m < n) per chunk of the Gram path: the
+   double copy for the Gram matrix, the float copy for an in-place SVT. */
+#define AVLOC__SVT_CHUNK 256
+#define AVLOC__SVT_APPLY 1024
+
+/* Whether the object carries the Gram path's memory. */
+static int avloc__svt_gram_on(const avloc_tsvd_config *c)
+{
+    size_t mn = c->m < c->n ? c->m : c->n;
+    return c->svt_method != AVLOC_SVT_RANDOMISED && mn <= AVLOC_SVT_GRAM_MAX;
 }
 
 /* Object memory: the float basis rows (Q^T: l x m, Z^T / B: l x n), the
@@ -2397,7 +2467,8 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     size_t g32, g64, e, sv, gb;
     avloc_result r;
     float *q, *y, *vb, *ms, *ub;
-    double *d1, *d2, *bd, *vbd, *sm;
+    double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gp = NULL, *gw = NULL, *gx = NULL;
+    float *gf = NULL, *gc = NULL;
     void *gs;
     if (l > mn) l = mn;
     ll = l * l; /* l <= min(m, n) <= AVLOC_MAX_DIM: no overflow with lm below checked */
@@ -2410,6 +2481,18 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     gb = g32 > g64 ? g32 : g64;
     if (e > gb) gb = e;
     if (sv > gb) gb = sv;
+    if (avloc__svt_gram_on(c)) { /* mn <= AVLOC_SVT_GRAM_MAX: no overflow below */
+        if ((r = avloc_eigh_scratch_f64(mn, &e)) != AVLOC_OK) return r;
+        if (e > gb) gb = e;
+        gg = AVLOC_PUSH(a, double, mn * mn);
+        gv = AVLOC_PUSH(a, double, mn * mn);
+        gz = AVLOC_PUSH(a, double, mn * mn);
+        gp = AVLOC_PUSH(a, double, mn * mn);
+        gw = AVLOC_PUSH(a, double, mn);
+        gx = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * mn);
+        gf = AVLOC_PUSH(a, float, mn * mn);
+        gc = AVLOC_PUSH(a, float, AVLOC__SVT_APPLY * mn);
+    }
     q = AVLOC_PUSH(a, float, lm);
     y = AVLOC_PUSH(a, float, ln);
     vb = AVLOC_PUSH(a, float, ln);
@@ -2430,6 +2513,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         t->q = q; t->y = y; t->vbuf = vb; t->ms = ms; t->ub = ub;
         t->d1 = d1; t->d2 = d2; t->bd = bd; t->vbd = vbd; t->small = sm;
         t->work = gs; t->work_bytes = gb;
+        t->gg = gg; t->gv = gv; t->gz = gz; t->gp = gp; t->gw = gw; t->gx = gx; t->gf = gf; t->gc = gc;
         t->ready = 1;
         avloc_tsvd_reset(t);
     }
@@ -2467,6 +2551,7 @@ AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t)
 {
     if (!t || !t->ready) return;
     t->warm = 0;
+    t->gwarm = 0;
     t->capped = 0;
     t->sv = t->cfg.max_rank < 10 ? t->cfg.max_rank : 10;
     t->rng = avloc__tsvd_seed(t->cfg.seed);
@@ -2578,6 +2663,196 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
     return AVLOC_OK;
 }
 
+/* The SVT rank prediction shared by both paths: rank + 1 when fewer than
+   the computed values were kept, else rank + grow (capped at max_rank). */
+static size_t avloc__svt_next(size_t rk, size_t computed, size_t grow, size_t max_rank)
+{
+    if (rk < computed) return rk + 1;
+    return rk + grow < max_rank ? rk + grow : max_rank;
+}
+
+/* AVLOC_SVT_AUTO's choice: 1 when the Gram path's modelled cost (float
+   multiply-adds, documented at avloc_svt_f32) is below the randomised one's
+   at the predicted basis size. */
+static int avloc__svt_pick_gram(const avloc_tsvd *t)
+{
+    double m = (double)t->cfg.m, n = (double)t->cfg.n, s = m < n ? m : n, big = m < n ? n : m;
+    double p = (double)t->cfg.power_iters, l = (double)(t->sv + t->cfg.oversample), k2 = 2.0 * (double)t->sv;
+    double gram, rnd;
+    if (!t->gg) return 0;
+    if (t->cfg.svt_method == AVLOC_SVT_GRAM) return 1;
+    if (l > s) l = s;
+    gram = m * n * (1.33 * s + (k2 < s ? k2 : s)) + 200.0 * s * s * s;
+    rnd = m * n * l * (3.0 + 2.0 * p) + 6.0 * (1.0 + p) * big * l * l + 760.0 * (1.0 + 2.0 * p) * l * l * l;
+    return gram < rnd;
+}
+
+/* G (s x s, lower triangle) = A^T A (tall) or A A^T (wide), accumulated in
+   double over chunks of AVLOC__SVT_CHUNK rows (columns when wide) of A
+   converted to double; per chunk, row blocks of 64 of G take only the
+   columns up to their diagonal (~2/3 of the full product at s = 200). */
+static void avloc__svt_gram_matrix(avloc_tsvd *t, const float *A, size_t lda)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m;
+    size_t c0, i, j, i0;
+    double *X = t->gx, *G = t->gg;
+    memset(G, 0, s * s * sizeof *G);
+    for (c0 = 0; c0 < big; c0 += AVLOC__SVT_CHUNK) {
+        size_t c = big - c0 < AVLOC__SVT_CHUNK ? big - c0 : AVLOC__SVT_CHUNK;
+        if (wide) /* X: s x c, the columns c0.. of A */
+            for (i = 0; i < s; i++)
+                for (j = 0; j < c; j++) X[i * c + j] = A[i * lda + c0 + j];
+        else      /* X: c x s, the rows c0.. of A */
+            for (i = 0; i < c; i++)
+                for (j = 0; j < s; j++) X[i * s + j] = A[(c0 + i) * lda + j];
+        for (i0 = 0; i0 < s; i0 += 64) {
+            size_t i1 = s - i0 < 64 ? s : i0 + 64;
+            if (wide)
+                avloc_gemm_f64(0, 1, i1 - i0, i1, c, 1.0, X + i0 * c, c, X, c, 1.0, G + i0 * s, s,
+                               t->work, t->work_bytes);
+            else
+                avloc_gemm_f64(1, 0, i1 - i0, i1, c, 1.0, X + i0, s, X, s, 1.0, G + i0 * s, s,
+                               t->work, t->work_bytes);
+        }
+    }
+}
+
+/* out = A W (tall) or W A (wide) with the float s x s W in t->gf: one GEMM,
+   or, when out is A, chunks of AVLOC__SVT_APPLY rows (columns) copied first
+   (large chunks: every GEMM call packs W again). */
+static void avloc__svt_gram_apply(avloc_tsvd *t, const float *A, size_t lda, float *out, size_t ldo)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m;
+    size_t c0, i, step = out == A ? AVLOC__SVT_APPLY : big;
+    for (c0 = 0; c0 < big; c0 += step) {
+        size_t c = big - c0 < step ? big - c0 : step;
+        const float *src = wide ? A + c0 : A + c0 * lda;
+        size_t lds = lda;
+        if (out == A) {
+            float *X = t->gc;
+            for (i = 0; i < (wide ? s : c); i++)
+                memcpy(X + i * (wide ? c : s), src + i * lda, (wide ? c : s) * sizeof *X);
+            src = X;
+            lds = wide ? c : s;
+        }
+        if (wide)
+            avloc_gemm_f32(0, 0, s, c, s, 1.0f, t->gf, s, src, lds, 0.0f, out + c0, ldo, t->work, t->work_bytes);
+        else
+            avloc_gemm_f32(0, 0, c, s, s, 1.0f, src, lds, t->gf, s, 0.0f, out + c0 * ldo, ldo, t->work,
+                           t->work_bytes);
+    }
+}
+
+/* The same product in factored form for a low rank k (2 k <= s: 2 m n k
+   multiply-adds instead of m n s): with Vk (s x k, the kept vectors) and
+   Zk (k x s, rows (1 - tau/s_i) v_i^T) in t->gf, per chunk of
+   AVLOC__SVT_APPLY rows (columns) P = A_c Vk, out_c = P Zk (wide: P = Zk A_c,
+   out_c = Vk P). Each chunk is read before it is written: out may be A. */
+static void avloc__svt_gram_apply_low(avloc_tsvd *t, const float *A, size_t lda, float *out, size_t ldo,
+                                      size_t k)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m, c0;
+    const float *Vk = t->gf, *Zk = t->gf + s * k;
+    float *P = t->gc;
+    for (c0 = 0; c0 < big; c0 += AVLOC__SVT_APPLY) {
+        size_t c = big - c0 < AVLOC__SVT_APPLY ? big - c0 : AVLOC__SVT_APPLY;
+        if (wide) {
+            avloc_gemm_f32(0, 0, k, c, s, 1.0f, Zk, s, A + c0, lda, 0.0f, P, c, t->work, t->work_bytes);
+            avloc_gemm_f32(0, 0, s, c, k, 1.0f, Vk, k, P, c, 0.0f, out + c0, ldo, t->work, t->work_bytes);
+        } else {
+            avloc_gemm_f32(0, 0, c, k, s, 1.0f, A + c0 * lda, lda, Vk, k, 0.0f, P, k, t->work, t->work_bytes);
+            avloc_gemm_f32(0, 0, c, s, k, 1.0f, P, k, Zk, s, 0.0f, out + c0 * ldo, ldo, t->work, t->work_bytes);
+        }
+    }
+}
+
+/* G = V diag(w) V^T (w ascending into t->gw, V into t->gv) from the lower
+   triangle of G in t->gg (destroyed). With the previous call's eigenvectors
+   Vp (t->gp) it decomposes H = Vp^T G Vp instead and returns V = Vp V_H:
+   the SVT inputs of successive ALM iterations are close, so H is nearly
+   diagonal and the Jacobi sweeps converge in fewer rounds (the same
+   decomposition: Vp is orthonormal to ~1e-15). */
+static avloc_result avloc__svt_gram_eigh(avloc_tsvd *t, size_t s)
+{
+    double *G = t->gg, *V = t->gv, *T = t->gz, *Vp = t->gp;
+    size_t i, j;
+    avloc_result r;
+    if (!t->gwarm) {
+        if ((r = avloc_eigh_f64(s, G, s, t->gw, V, s, t->work, t->work_bytes)) != AVLOC_OK) return r;
+    } else {
+        for (i = 0; i < s; i++)
+            for (j = 0; j < i; j++) G[j * s + i] = G[i * s + j];
+        avloc_gemm_f64(0, 0, s, s, s, 1.0, G, s, Vp, s, 0.0, T, s, t->work, t->work_bytes);
+        avloc_gemm_f64(1, 0, s, s, s, 1.0, Vp, s, T, s, 0.0, G, s, t->work, t->work_bytes);
+        if ((r = avloc_eigh_f64(s, G, s, t->gw, T, s, t->work, t->work_bytes)) != AVLOC_OK) return r;
+        avloc_gemm_f64(0, 0, s, s, s, 1.0, Vp, s, T, s, 0.0, V, s, t->work, t->work_bytes);
+    }
+    memcpy(Vp, V, s * s * sizeof *Vp);
+    t->gwarm = 1;
+    return AVLOC_OK;
+}
+
+/* The soft-threshold weight of a kept component (s_i = sqrt(g) > tau):
+   (s_i - tau) / s_i, since A v_i = s_i u_i. */
+static double avloc__svt_gram_shrink(double g, float tau)
+{
+    return 1.0 - (double)tau / sqrt(g);
+}
+
+/* The exact SVT through the Gram matrix (documented at avloc_svt_f32). */
+static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, float tau, float *out,
+                                    size_t ldo, size_t grow, size_t *rank)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, s = m < n ? m : n, above = 0, k, i, j, l;
+    double *V = t->gv, *Z = t->gz, *w = t->gw, *VkT = t->gg;
+    avloc_result r;
+    avloc__svt_gram_matrix(t, A, lda);
+    if ((r = avloc__svt_gram_eigh(t, s)) != AVLOC_OK) return r;
+    while (above < s && w[s - 1 - above] > 0.0 && sqrt(w[s - 1 - above]) > (double)tau) above++;
+    k = above < t->cfg.max_rank ? above : t->cfg.max_rank;
+    t->capped = above >= t->cfg.max_rank;
+    t->sv = avloc__svt_next(k, s, grow, t->cfg.max_rank);
+    t->runs = 0;
+    t->gram = 1;
+    *rank = k;
+    if (m >= n) { /* warm start for a later randomised call: the top right vectors */
+        l = t->lmax < s ? t->lmax : s;
+        for (i = 0; i < l; i++)
+            for (j = 0; j < n; j++) t->vbuf[i * n + j] = (float)V[j * s + (s - 1 - i)];
+        t->warm = l;
+    } else {
+        t->warm = 0;
+    }
+    if (k == 0) {
+        for (i = 0; i < m; i++) memset(out + i * ldo, 0, n * sizeof *out);
+        return AVLOC_OK;
+    }
+    if (2 * k <= s) { /* factored: Vk (s x k) and Zk (k x s) */
+        float *Vk = t->gf, *Zk = t->gf + s * k;
+        for (i = 0; i < k; i++) {
+            double f = avloc__svt_gram_shrink(w[s - 1 - i], tau);
+            for (j = 0; j < s; j++) {
+                Vk[j * k + i] = (float)V[j * s + (s - 1 - i)];
+                Zk[i * s + j] = (float)(f * V[j * s + (s - 1 - i)]);
+            }
+        }
+        avloc__svt_gram_apply_low(t, A, lda, out, ldo, k);
+        return AVLOC_OK;
+    }
+    /* W = Vk^T^T Z with the rows v_i^T of Vk^T and (1 - tau/s_i) v_i^T of Z */
+    for (i = 0; i < k; i++) {
+        double f = avloc__svt_gram_shrink(w[s - 1 - i], tau);
+        for (j = 0; j < s; j++) {
+            VkT[i * s + j] = V[j * s + (s - 1 - i)];
+            Z[i * s + j] = f * VkT[i * s + j];
+        }
+    }
+    avloc_gemm_f64(1, 0, s, s, k, 1.0, VkT, s, Z, s, 0.0, V, s, t->work, t->work_bytes);
+    for (i = 0; i < s * s; i++) t->gf[i] = (float)V[i];
+    avloc__svt_gram_apply(t, A, lda, out, ldo);
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, float tau,
                                      float *out, size_t ldo, size_t *rank)
 {
@@ -2594,6 +2869,8 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     mn = m < n ? m : n;
     grow = (size_t)(0.05 * (double)mn + 0.5);
     if (grow == 0) grow = 1;
+    if (avloc__svt_pick_gram(t)) return avloc__svt_gram(t, A, lda, tau, out, ldo, grow, rank);
+    t->gram = 0;
     k = t->sv;
     if (k == 0 || k > t->cfg.max_rank) k = t->cfg.max_rank;
     t->runs = 0;
@@ -2613,7 +2890,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     }
     for (rk = 0; rk < k && s[rk] > tau; rk++) {}
     t->capped = rk == k && k == t->cfg.max_rank;
-    t->sv = rk < k ? rk + 1 : (rk + grow < t->cfg.max_rank ? rk + grow : t->cfg.max_rank);
+    t->sv = avloc__svt_next(rk, k, grow, t->cfg.max_rank);
     *rank = rk;
     if (rk == 0) {
         for (i = 0; i < m; i++) memset(out + i * ldo, 0, n * sizeof *out);

@@ -46,8 +46,10 @@
    Lin, Chen & Ma (2010) with their defaults: lambda = 1/sqrt(max(m, n)),
    Y0 = D / max(||D||_2, ||D||_inf / lambda), mu0 = 1.25 / ||D||_2,
    rho = 1.5, mu <= 1e7 mu0, stop when ||D - L - S||_F / ||D||_F < tol
-   (1e-7). The SVT uses the core's randomised truncated SVD with PROPACK-like
-   rank prediction (avloc_svt_f32), or a full Jacobi SVD (cfg.full_svd).
+   (1e-7). The SVT is the core's avloc_svt_f32: per call (cfg.svt_method,
+   default AVLOC_SVT_AUTO) the exact Gram path (D^T D in double, warm
+   eigensolve, L = D W) or the randomised truncated SVD with PROPACK-like
+   rank prediction, by a cost rule; or a full Jacobi SVD (cfg.full_svd).
 
    Audio-visual ADMM (the paper's Algorithm 1): V = Bv + Dv C, A = Ba + Da C,
    Pv = Dv C, Pa = Da C, minimising ||Bv||_* + ||Ba||_* + l1 ||Pv||_1 +
@@ -120,6 +122,8 @@ typedef struct avloc_rpca_config {
     size_t max_iter;       /* 500 */
     size_t max_rank;       /* largest rank of L the truncated SVD may compute: 0 = min(m, n) */
     int full_svd;          /* 1: full Jacobi SVD every step (checks, small matrices) */
+    int svt_method;        /* AVLOC_SVT_AUTO (default): exact Gram-path SVT or randomised, per call,
+                              by the core's cost rule; AVLOC_SVT_GRAM / _RANDOMISED force one */
     avloc_rpca_progress_fn progress;
     void *user;
 } avloc_rpca_config;
@@ -157,6 +161,8 @@ typedef struct avloc_rpca_av_config {
     double tol;            /* primal and dual tolerance (default 1e-4) */
     size_t max_iter;       /* default 100 */
     size_t max_rank;       /* truncated-SVD cap for Bv and Ba: 0 = min(rows, T) */
+    int svt_method;        /* the SVTs of Bv and Ba (and of the pipeline's spectrogram RPCA):
+                              AVLOC_SVT_AUTO (default), _GRAM or _RANDOMISED (see avloc_svt_f32) */
     avloc_rpca_progress_fn progress;
     void *user;
 } avloc_rpca_av_config;
@@ -383,10 +389,15 @@ static double avloc__rpca_maxabs(const float *x, size_t n)
     return mx;
 }
 
-/* Soft threshold (the proximal step of tau ||.||_1). */
+/* Soft threshold (the proximal step of tau ||.||_1), as x - clamp(x, -tau,
+   tau): the same values as the three-way branch (x - x = +0 inside), but
+   branch-free (min/max instructions): the signs of the RPCA residuals are
+   random, and the mispredicted branch dominated the element-wise pass. */
 static float avloc__rpca_shrink(float x, float tau)
 {
-    return x > tau ? x - tau : (x < -tau ? x + tau : 0.0f);
+    float c = x < tau ? x : tau;
+    c = c > -tau ? c : -tau;
+    return x - c;
 }
 
 /* m x n product count, refusing overflow. */
@@ -410,7 +421,7 @@ typedef struct avloc__rpca_svt {
 } avloc__rpca_svt;
 
 static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, size_t m, size_t n,
-                                           size_t max_rank, int full, size_t power)
+                                           size_t max_rank, int full, size_t power, int method)
 {
     avloc_tsvd_config tc = avloc_tsvd_config_default();
     size_t tb, r = m < n ? m : n;
@@ -421,6 +432,7 @@ static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, s
     tc.m = m; tc.n = n;
     tc.max_rank = (max_rank == 0 || max_rank > r) ? r : max_rank;
     tc.power_iters = power;
+    tc.svt_method = method;
     if ((e = avloc_tsvd_query(&tc, &tb)) != AVLOC_OK) return e;
     v->t = AVLOC_PUSH(a, avloc_tsvd, 1);
     tm = avloc_arena_push(a, tb, 1, AVLOC_ALIGN);
@@ -503,7 +515,7 @@ static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_confi
 {
     size_t mn = c->rows * c->cols; /* checked by check_cfg */
     avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd,
-                                                    AVLOC_RPCA_POWER_ITERS);
+                                                    AVLOC_RPCA_POWER_ITERS, c->svt_method);
     if (e != AVLOC_OK) return e;
     w->Y = AVLOC_PUSH(a, float, mn);
     w->T = AVLOC_PUSH(a, float, mn);
@@ -564,36 +576,35 @@ static void avloc__rpca_zero(float *L, float *S, float *Yd, size_t mn, avloc_rpc
     info->converged = 1;
 }
 
-/* S = shrink(D - L + Y/mu, lambda/mu); returns ||S_new - S_old||^2, counts nnz. */
-static double avloc__rpca_sparse_step(const float *D, const float *L, const float *Y, float *S, size_t mn,
-                                      double mu, double lambda, size_t *nnz)
+/* The element-wise part of one ALM iteration after the SVT, fused into one
+   pass over the m x n arrays (memory-bound at 76 800 x 200; the single
+   double accumulator chains of three separate passes were a third of the
+   solve's time): S = shrink(D - L + Y/mu, lambda/mu), Y += mu (D - L - S),
+   and the next SVT input T = D - S + Y/mu_next. Sums in 8 independent
+   double lanes: out[0] = ||S_new - S_old||^2, out[1] = ||D - L - S||^2. */
+static void avloc__rpca_alm_step(const float *D, const float *L, float *S, float *Y, float *T, size_t mn,
+                                 double mu, double lambda, double mu_next, double out[2], size_t *nnz)
 {
-    float imu = (float)(1.0 / mu), tau = (float)(lambda / mu);
-    double ds = 0.0;
-    size_t i, k = 0;
-    for (i = 0; i < mn; i++) {
-        float s = avloc__rpca_shrink(D[i] - L[i] + Y[i] * imu, tau);
-        ds += (double)(s - S[i]) * (s - S[i]);
-        k += s != 0.0f;
-        S[i] = s;
+    float imu = (float)(1.0 / mu), tau = (float)(lambda / mu), fmu = (float)mu, inext = (float)(1.0 / mu_next);
+    double ds[8] = {0}, z2[8] = {0};
+    size_t i, k, cnt = 0;
+    for (i = 0; i < mn; i += 8) {
+        size_t e = mn - i < 8 ? mn - i : 8;
+        for (k = 0; k < e; k++) {
+            size_t j = i + k;
+            float s = avloc__rpca_shrink(D[j] - L[j] + Y[j] * imu, tau), z;
+            ds[k] += (double)(s - S[j]) * (s - S[j]);
+            cnt += s != 0.0f;
+            S[j] = s;
+            z = D[j] - L[j] - s;
+            z2[k] += (double)z * z;
+            Y[j] += fmu * z;
+            T[j] = D[j] - s + Y[j] * inext;
+        }
     }
-    *nnz = k;
-    return ds;
-}
-
-/* Y += mu (D - L - S); returns ||D - L - S||^2. */
-static double avloc__rpca_dual_step(const float *D, const float *L, const float *S, float *Y, size_t mn,
-                                    double mu)
-{
-    float fmu = (float)mu;
-    double z2 = 0.0;
-    size_t i;
-    for (i = 0; i < mn; i++) {
-        float z = D[i] - L[i] - S[i];
-        z2 += (double)z * z;
-        Y[i] += fmu * z;
-    }
-    return z2;
+    out[0] = out[1] = 0.0;
+    for (k = 0; k < 8; k++) { out[0] += ds[k]; out[1] += z2[k]; }
+    *nnz = cnt;
 }
 
 AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
@@ -625,18 +636,17 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     memset(S, 0, mn * sizeof *S);
     mu = r->cfg.mu0 > 0.0 ? r->cfg.mu0 : 1.25 / n2;
     mu_max = mu * r->cfg.mu_max_ratio;
+    for (i = 0; i < mn; i++) w.T[i] = D[i] + w.Y[i] * (float)(1.0 / mu); /* S = 0 */
     for (it = 1; it <= r->cfg.max_iter; it++) {
         float imu = (float)(1.0 / mu);
-        double ds, z2;
-        for (i = 0; i < mn; i++) w.T[i] = D[i] - S[i] + w.Y[i] * imu;
+        double sums[2], mu_next = mu * r->cfg.rho < mu_max ? mu * r->cfg.rho : mu_max;
         if ((e = avloc__rpca_svt_run(&w.svt, w.T, imu, L, &inf.rank)) != AVLOC_OK) return e;
-        ds = avloc__rpca_sparse_step(D, L, w.Y, S, mn, mu, r->lambda, &inf.nnz);
-        z2 = avloc__rpca_dual_step(D, L, S, w.Y, mn, mu);
+        avloc__rpca_alm_step(D, L, S, w.Y, w.T, mn, mu, r->lambda, mu_next, sums, &inf.nnz);
         inf.iters = it;
-        inf.primal = sqrt(z2) / nf;
-        inf.dual = mu * sqrt(ds) / nf;
+        inf.primal = sqrt(sums[1]) / nf;
+        inf.dual = mu * sqrt(sums[0]) / nf;
         inf.mu = mu;
-        mu = mu * r->cfg.rho < mu_max ? mu * r->cfg.rho : mu_max;
+        mu = mu_next;
         if (inf.primal < r->cfg.tol) { inf.converged = 1; break; }
         if (r->cfg.progress && r->cfg.progress(r->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
     }
@@ -702,8 +712,12 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     size_t I1 = c->pixels, I2 = c->bins, T = c->frames, K = c->K, big = I1 > I2 ? I1 : I2;
     avloc_result e;
     memset(w, 0, sizeof *w);
-    if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS)) != AVLOC_OK) return e;
-    if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
+                                    c->svt_method)) != AVLOC_OK)
+        return e;
+    if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
+                                    c->svt_method)) != AVLOC_OK)
+        return e;
     if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
                                     &w->gemm_bytes)) != AVLOC_OK)
         return e;
@@ -1548,6 +1562,7 @@ static avloc_rpca_config avloc__rpca_pipe_audio_cfg(const avloc_rpca_pipe_config
     r.lambda = c->audio_lambda / sqrt((double)(n_stft > bins ? n_stft : bins));
     r.tol = 1e-4;
     r.max_iter = 100;
+    r.svt_method = c->av.svt_method;
     return r;
 }
 

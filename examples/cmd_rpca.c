@@ -4,6 +4,7 @@
                 [--audio-out target.wav] [--heat-out heat.png] [--map-out map.npy]
                 [--window-frames N --overlap M] [--down N] [--max-iter N]
      avloc rpca --plain VIDEO.y4m --sparse-out fg.y4m [--lowrank-out bg.y4m]
+     (both: [--svt auto|randomised|gram], the SVT method)
    One JSON object on stdout: iterations, final residuals, seconds (CPU
    time of the solve). Every algorithm is a library call; this file reads,
    writes and prints. #included by avloc.c. */
@@ -34,7 +35,7 @@ static void rpca_json_info(const avloc_rpca_info *info, double seconds, const ch
 /* --plain: video as pixels x frames, L and S written back as videos
    (S offset by 0.5 so that negative changes stay visible). */
 static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out, const char *lowrank_out,
-                      size_t max_iter)
+                      size_t max_iter, int svt)
 {
     float *frames = NULL, *D = NULL, *L = NULL, *S = NULL, *out = NULL;
     void *mem = NULL, *scr = NULL;
@@ -53,6 +54,7 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     px = (size_t)w * h;
     c.rows = px; c.cols = nf;
     if (max_iter) c.max_iter = max_iter;
+    c.svt_method = svt;
     if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
     if (!(D = (float *)avcli_malloc(cmd, px * nf, 4)) || !(L = (float *)avcli_malloc(cmd, px * nf, 4)) ||
         !(S = (float *)avcli_malloc(cmd, px * nf, 4)) || !(out = (float *)avcli_malloc(cmd, px * nf, 4)) ||
@@ -90,7 +92,7 @@ static int cmd_rpca(int argc, char **argv)
 {
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
     const char *sparse_out = NULL, *lowrank_out = NULL;
-    int npos = 0, mode = 0, plain = 0, pr, rc = AVCLI_EXIT_FAIL;
+    int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0, map_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
@@ -128,6 +130,8 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 9)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
     o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
+    o[no++] = avcli_choice("--svt", &svt, "auto|randomised|gram",
+                           "SVT method: by the cost rule (default), or forced (avloc_svt_f32)");
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
     o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
     o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
@@ -139,7 +143,7 @@ static int cmd_rpca(int argc, char **argv)
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (plain) {
         if (npos != 1 || !sparse_out) { avcli_error(cmd, "--plain needs VIDEO.y4m and --sparse-out"); return AVCLI_EXIT_USAGE; }
-        return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter);
+        return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter, svt);
     }
     if (npos != 2) { avcli_error(cmd, "needs VIDEO.y4m AUDIO.wav; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
     memset(&a, 0, sizeof a);
@@ -167,6 +171,7 @@ static int cmd_rpca(int argc, char **argv)
     if (rho > 0) c.av.rho = rho;
     if (mbox) c.mask_box = mbox;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
+    c.av.svt_method = svt;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
         avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
                     (unsigned long)a.frames, avloc_result_str(e));

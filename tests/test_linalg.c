@@ -273,6 +273,7 @@ static avloc_tsvd *tsvd_new(size_t m, size_t n, size_t max_rank, size_t power, v
     avloc_tsvd *t = (avloc_tsvd *)malloc(sizeof *t);
     size_t bytes = 0;
     c.m = m; c.n = n; c.max_rank = max_rank; c.power_iters = power;
+    c.svt_method = AVLOC_SVT_RANDOMISED; /* these tests are about the randomised path */
     CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_OK);
     *mem = malloc(bytes);
     CHECK_EQ_INT(avloc_tsvd_init(t, &c, *mem, bytes), AVLOC_OK);
@@ -739,6 +740,242 @@ static void test_exact_low_rank(void)
     free(mem);
 }
 
+/* ---- the Gram-path SVT (cfg.svt_method) */
+
+static avloc_tsvd *tsvd_method(size_t m, size_t n, size_t max_rank, int method, unsigned char **mem, size_t *bytes)
+{
+    avloc_tsvd_config c = avloc_tsvd_config_default();
+    avloc_tsvd *t = (avloc_tsvd *)malloc(sizeof *t);
+    c.m = m; c.n = n; c.max_rank = max_rank; c.power_iters = 1; c.svt_method = method;
+    *bytes = 0;
+    CHECK_EQ_INT(avloc_tsvd_query(&c, bytes), AVLOC_OK);
+    *mem = guarded(*bytes);
+    CHECK_EQ_INT(avloc_tsvd_init(t, &c, *mem, *bytes), AVLOC_OK);
+    return t;
+}
+
+/* sum_i max(s_i - tau, 0) u_i v_i^T (U m x r, Vt r x n, double) */
+static void svt_from_svd(const double *U, const double *s, const double *Vt, size_t m, size_t n, double tau,
+                         double *out, size_t *rank)
+{
+    size_t r = m < n ? m : n, i, j, q;
+    memset(out, 0, m * n * sizeof *out);
+    *rank = 0;
+    for (q = 0; q < r; q++) {
+        double w = s[q] - tau;
+        if (w <= 0) continue;
+        ++*rank;
+        for (i = 0; i < m; i++)
+            for (j = 0; j < n; j++) out[i * n + j] += U[i * r + q] * w * Vt[q * n + j];
+    }
+}
+
+/* ||out - ref||_F / scale */
+static double rel_fro(const float *out, const double *ref, size_t len, double scale)
+{
+    double d2 = 0;
+    size_t i;
+    for (i = 0; i < len; i++) d2 += (out[i] - ref[i]) * (out[i] - ref[i]);
+    return sqrt(d2) / scale;
+}
+
+/* The Gram SVT on numpy's SVD goldens (random, wide, tall, rank-deficient,
+   cond 1e8): the SVT built from numpy's U, s, Vt is the reference. The
+   input is rounded to float, and the SVT is 1-Lipschitz in Frobenius, so
+   the expected error is float rounding: tested at 1e-6 ||A||_F. */
+static void test_svt_gram_numpy(const char *name)
+{
+    th_array A = G("la_svd_%s_a.npy", name), S = G("la_svd_%s_s.npy", name);
+    th_array Ur = G("la_svd_%s_u.npy", name), Vr = G("la_svd_%s_vt.npy", name);
+    size_t m = A.shape[0], n = A.shape[1], r = m < n ? m : n, i, ti, rank = 0, want = 0, bytes;
+    double taus[4], *ref, fro = 0, worst = 0;
+    float *Af, *out;
+    unsigned char *mem;
+    avloc_tsvd *t;
+    CHECK(S.n == r && Ur.n == m * r && Vr.n == r * n);
+    if (S.n != r || Ur.n != m * r || Vr.n != r * n) return;
+    taus[0] = 0.0;
+    taus[1] = strcmp(name, "rankdef") == 0 ? sqrt(S.data[1] * S.data[2]) /* inside the spectrum */
+            : sqrt(S.data[r / 2 - 1] * S.data[r / 2]);
+    taus[2] = strcmp(name, "illcond") == 0 ? sqrt(1e-4 * 1e-5)  /* deep in the tail */
+            : strcmp(name, "rankdef") == 0 ? 1e-3 : sqrt(S.data[0] * S.data[1]);
+    taus[3] = 1.5 * S.data[0];                                   /* everything thresholded */
+    Af = th_to_f32(&A);
+    out = (float *)malloc(m * n * sizeof *out);
+    ref = (double *)malloc(m * n * sizeof *ref);
+    for (i = 0; i < m * n; i++) fro += A.data[i] * A.data[i];
+    fro = sqrt(fro);
+    t = tsvd_method(m, n, r, AVLOC_SVT_GRAM, &mem, &bytes);
+    for (ti = 0; ti < 4; ti++) {
+        double e;
+        svt_from_svd(Ur.data, S.data, Vr.data, m, n, taus[ti], ref, &want);
+        CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)taus[ti], out, n, &rank), AVLOC_OK);
+        CHECK(t->gram == 1 && t->runs == 0);
+        e = rel_fro(out, ref, m * n, fro);
+        if (e > worst) worst = e;
+        CHECK_MSG(e < 1e-6, "gram svt %s tau %g: |out - numpy| / |A| = %.3g", name, taus[ti], e);
+        if (ti > 0) CHECK_MSG(rank == want, "gram svt %s tau %g: rank %u, numpy %u", name, taus[ti],
+                              (unsigned)rank, (unsigned)want);
+    }
+    /* in place (out == A), on the middle threshold */
+    svt_from_svd(Ur.data, S.data, Vr.data, m, n, taus[1], ref, &want);
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)taus[1], Af, n, &rank), AVLOC_OK);
+    CHECK_MSG(rel_fro(Af, ref, m * n, fro) < 1e-6, "gram svt %s in place: %.3g", name, rel_fro(Af, ref, m * n, fro));
+    CHECK(guard_ok(mem, bytes));
+    printf("  gram svt %-8s %ux%u: worst |out - numpy SVT| / |A|_F = %.2e\n", name, (unsigned)m, (unsigned)n, worst);
+    avloc_tsvd_destroy(t);
+    free(t); free(mem); free(Af); free(out); free(ref);
+    th_free(&A); th_free(&S); th_free(&Ur); th_free(&Vr);
+}
+
+/* Larger tall and wide matrices (several Gram chunks, in-place chunks, the
+   factored low-rank product and the full W product, the warm-started
+   eigensolver on later calls) against the SVT from the Jacobi SVD (itself
+   checked against numpy above) of the same float matrix in double; and an
+   ill-conditioned one (singular values 1 .. 1e-7) with tau down to 3e-7. */
+static void test_svt_gram_big(size_t m, size_t n, int illcond)
+{
+    size_t r = m < n ? m : n, i, j, q, rank = 0, want = 0, bytes, sb = 0, call;
+    float *A, *out = (float *)malloc(m * n * sizeof *out);
+    double *Ad = (double *)malloc(m * n * sizeof *Ad), *U = (double *)malloc(m * r * sizeof *U);
+    double *s = (double *)malloc(r * sizeof *s), *Vt = (double *)malloc(r * n * sizeof *Vt);
+    double *ref = (double *)malloc(m * n * sizeof *ref), taus[4], fro = 0, worst = 0;
+    unsigned char *mem;
+    void *scr;
+    avloc_tsvd *t;
+    if (illcond) { /* A = U diag(logspace(0, -7)) Vt from the SVD of a random matrix */
+        A = (float *)malloc(m * n * sizeof *A);
+        for (i = 0; i < m * n; i++) Ad[i] = urand();
+        avloc_svd_scratch_f64(m, n, &sb);
+        scr = malloc(sb);
+        CHECK_EQ_INT(avloc_svd_f64(m, n, Ad, n, U, r, s, Vt, n, scr, sb), AVLOC_OK);
+        free(scr);
+        for (i = 0; i < m; i++)
+            for (j = 0; j < n; j++) {
+                double a = 0;
+                for (q = 0; q < r; q++) a += U[i * r + q] * pow(10.0, -7.0 * (double)q / (double)(r - 1)) * Vt[q * n + j];
+                A[i * n + j] = (float)a;
+            }
+    } else {
+        A = lowrank(m, n, 12, 1e-3);
+    }
+    for (i = 0; i < m * n; i++) { Ad[i] = A[i]; fro += Ad[i] * Ad[i]; }
+    fro = sqrt(fro);
+    avloc_svd_scratch_f64(m, n, &sb);
+    scr = malloc(sb);
+    CHECK_EQ_INT(avloc_svd_f64(m, n, Ad, n, U, r, s, Vt, n, scr, sb), AVLOC_OK);
+    free(scr);
+    if (illcond) { taus[0] = 1e-3; taus[1] = 1e-5; taus[2] = 1e-3; taus[3] = 3e-7; }
+    else { /* rank 5 (factored product), 25 (full W; in the noise floor), all; 25 again in place */
+        taus[0] = sqrt(s[4] * s[5]); taus[1] = sqrt(s[24] * s[25]); taus[2] = 0.0; taus[3] = taus[1];
+    }
+    t = tsvd_method(m, n, r, AVLOC_SVT_GRAM, &mem, &bytes);
+    for (call = 0; call < 4; call++) {
+        float *o = call == 3 ? A : out;
+        double e;
+        svt_from_svd(U, s, Vt, m, n, taus[call], ref, &want);
+        CHECK_EQ_INT(avloc_svt_f32(t, A, n, (float)taus[call], o, n, &rank), AVLOC_OK);
+        e = rel_fro(o, ref, m * n, fro);
+        if (e > worst) worst = e;
+        CHECK_MSG(e < 1e-6, "gram svt %ux%u%s call %u tau %g: |out - ref| / |A| = %.3g", (unsigned)m, (unsigned)n,
+                  illcond ? " illcond" : "", (unsigned)call, taus[call], e);
+        if (taus[call] > 0) {
+            size_t k = want;
+            int clear = (k == 0 || s[k - 1] - taus[call] > 1e-6 * s[k - 1]) &&
+                        (k == r || taus[call] - s[k] > 1e-6 * taus[call]);
+            if (clear) CHECK_MSG(rank == want, "gram svt rank %u, ref %u", (unsigned)rank, (unsigned)want);
+        }
+    }
+    CHECK(guard_ok(mem, bytes));
+    printf("  gram svt %ux%u%s (chunks, warm eigh, in place): worst |out - ref SVT| / |A|_F = %.2e\n",
+           (unsigned)m, (unsigned)n, illcond ? " cond 1e7" : "", worst);
+    avloc_tsvd_destroy(t);
+    free(t); free(mem); free(A); free(out); free(Ad); free(U); free(s); free(Vt); free(ref);
+}
+
+/* The Gram path on the 60 x 40 golden SVT (numpy), next to the randomised
+   path's 1e-5 / 1e-4: exact to float rounding; the AUTO choice; errors. */
+static void test_svt_gram_rule(void)
+{
+    th_array A = th_golden("la_svt_a.npy"), tau = th_golden("la_svt_tau.npy");
+    th_array O2 = th_golden("la_svt_out2.npy"), O05 = th_golden("la_svt_out05.npy");
+    size_t m = 60, n = 40, rank, bytes, b2, i;
+    float *Af, *out = (float *)malloc(m * n * sizeof *out), *B;
+    unsigned char *mem;
+    avloc_tsvd *t;
+    avloc_tsvd_config c = avloc_tsvd_config_default();
+    CHECK(A.n == m * n && O2.n == m * n && O05.n == m * n);
+    if (A.n != m * n || O2.n != m * n) { free(out); return; }
+    Af = th_to_f32(&A);
+    t = tsvd_method(m, n, 40, AVLOC_SVT_GRAM, &mem, &bytes);
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)tau.data[0], out, n, &rank), AVLOC_OK);
+    CHECK_EQ_INT(rank, 3);
+    {
+        double d2 = 0, r2 = 0;
+        for (i = 0; i < m * n; i++) { d2 += (out[i] - O2.data[i]) * (out[i] - O2.data[i]); r2 += O2.data[i] * O2.data[i]; }
+        CHECK_MSG(sqrt(d2 / r2) < 1e-6, "gram svt tau 2: rel err %.3g", sqrt(d2 / r2));
+    }
+    CHECK_EQ_INT(avloc_svt_f32(t, Af, n, (float)tau.data[1], out, n, &rank), AVLOC_OK);
+    {
+        double d2 = 0, r2 = 0;
+        for (i = 0; i < m * n; i++) { d2 += (out[i] - O05.data[i]) * (out[i] - O05.data[i]); r2 += O05.data[i] * O05.data[i]; }
+        CHECK_MSG(sqrt(d2 / r2) < 1e-6, "gram svt tau 0.5: rel err %.3g", sqrt(d2 / r2));
+    }
+    /* max_rank below the rank: the top max_rank components, capped */
+    {
+        unsigned char *m2;
+        size_t by2;
+        avloc_tsvd *t2 = tsvd_method(m, n, 2, AVLOC_SVT_GRAM, &m2, &by2);
+        CHECK_EQ_INT(avloc_svt_f32(t2, Af, n, (float)tau.data[0], out, n, &rank), AVLOC_OK);
+        CHECK_EQ_INT(rank, 2);
+        CHECK(t2->capped);
+        CHECK(guard_ok(m2, by2));
+        avloc_tsvd_destroy(t2);
+        free(t2); free(m2);
+    }
+    avloc_tsvd_destroy(t);
+    free(t); free(mem);
+    /* AUTO: a low predicted rank of a 300 x 200 matrix stays randomised (the
+       s^3 eigensolver dominates), a tall thin one takes the Gram path;
+       forcing overrides */
+    B = lowrank(300, 200, 5, 1e-3);
+    {
+        float *o2 = (float *)malloc(300 * 200 * sizeof *o2);
+        t = tsvd_method(300, 200, 200, AVLOC_SVT_AUTO, &mem, &bytes);
+        CHECK_EQ_INT(avloc_svt_f32(t, B, 200, 1.0f, o2, 200, &rank), AVLOC_OK);
+        CHECK(t->gram == 0);
+        avloc_tsvd_destroy(t); free(t); free(mem); free(o2);
+    }
+    free(B);
+    B = lowrank(20000, 40, 8, 1e-3);
+    {
+        float *o2 = (float *)malloc(20000 * 40 * sizeof *o2);
+        t = tsvd_method(20000, 40, 40, AVLOC_SVT_AUTO, &mem, &bytes);
+        CHECK_EQ_INT(avloc_svt_f32(t, B, 40, 1.0f, o2, 40, &rank), AVLOC_OK);
+        CHECK(t->gram == 1);
+        avloc_tsvd_destroy(t); free(t); free(mem);
+        t = tsvd_method(20000, 40, 40, AVLOC_SVT_RANDOMISED, &mem, &b2);
+        CHECK_EQ_INT(avloc_svt_f32(t, B, 40, 1.0f, o2, 40, &rank), AVLOC_OK);
+        CHECK(t->gram == 0 && t->gg == NULL);
+        CHECK(b2 < bytes); /* no Gram memory when it cannot be used */
+        avloc_tsvd_destroy(t); free(t); free(mem);
+        free(o2);
+    }
+    free(B);
+    /* bad configurations */
+    c.m = 60; c.n = 40; c.max_rank = 10;
+    c.svt_method = 3;
+    CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_ERR_PARAM);
+    c.svt_method = -1;
+    CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_ERR_PARAM);
+    c.m = AVLOC_SVT_GRAM_MAX + 1; c.n = AVLOC_SVT_GRAM_MAX + 1; c.svt_method = AVLOC_SVT_GRAM;
+    CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_ERR_PARAM);
+    c.svt_method = AVLOC_SVT_AUTO; /* allowed: AUTO never takes the Gram path there */
+    CHECK_EQ_INT(avloc_tsvd_query(&c, &bytes), AVLOC_OK);
+    free(Af); free(out);
+    th_free(&A); th_free(&tau); th_free(&O2); th_free(&O05);
+}
+
 int main(void)
 {
     static const char *svd_cases[] = {"rand", "wide", "tall", "rankdef", "illcond"};
@@ -752,6 +989,12 @@ int main(void)
     test_tsvd();
     test_svt();
     test_svt_growth();
+    for (i = 0; i < sizeof svd_cases / sizeof *svd_cases; i++) test_svt_gram_numpy(svd_cases[i]);
+    test_svt_gram_big(1300, 40, 0);
+    test_svt_gram_big(40, 1300, 0);
+    test_svt_gram_big(600, 30, 1);
+    test_svt_gram_big(700, 100, 0); /* s > 64: several row blocks of the Gram triangle */
+    test_svt_gram_rule();
     test_bad_input();
     test_dct("9");
     test_dct("16");

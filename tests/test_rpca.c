@@ -81,7 +81,8 @@ typedef struct plain_run {
     avloc_result r;
 } plain_run;
 
-static plain_run run_plain(const float *D, size_t m, size_t n, int full, double tol)
+/* full: 1 = full Jacobi SVD; else the core SVT with method (AVLOC_SVT_*) */
+static plain_run run_plain(const float *D, size_t m, size_t n, int full, int method, double tol)
 {
     plain_run pr;
     avloc_rpca_config c = avloc_rpca_config_default();
@@ -89,7 +90,7 @@ static plain_run run_plain(const float *D, size_t m, size_t n, int full, double 
     size_t ob, sb;
     void *mem, *scr;
     memset(&pr, 0, sizeof pr);
-    c.rows = m; c.cols = n; c.full_svd = full; c.tol = tol;
+    c.rows = m; c.cols = n; c.full_svd = full; c.svt_method = method; c.tol = tol;
     pr.L = (float *)malloc(m * n * sizeof(float)); pr.S = (float *)malloc(m * n * sizeof(float)); pr.Y = (float *)malloc(m * n * sizeof(float));
     if ((pr.r = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) return pr;
     mem = malloc(ob); scr = malloc(sb);
@@ -103,17 +104,49 @@ static plain_run run_plain(const float *D, size_t m, size_t n, int full, double 
 
 static void free_plain(plain_run *p) { free(p->L); free(p->S); free(p->Y); }
 
+/* KKT: Y in d||L||_* (||Y||_2 <= 1 + tol) and in lambda d||S||_1 (|Y_ij| <=
+   lambda (1 + tol) off the support, = lambda sign(S_ij) to tol_on on it);
+   returns ||Y||_2 */
+static double kkt_check(const plain_run *p, size_t m, size_t n, const char *tag, double tol, double tol_on)
+{
+    double n2 = spectral_norm(p->Y, m, n), maxoff = 0, maxon = 0;
+    size_t i, bad_sign = 0;
+    CHECK_MSG(n2 <= 1.0 + tol, "%s: ||Y||_2 = %.9g", tag, n2);
+    for (i = 0; i < m * n; i++) {
+        double y = p->Y[i] / p->lambda;
+        if (p->S[i] == 0.0f) { if (fabs(y) > maxoff) maxoff = fabs(y); }
+        else {
+            if (fabs(y - (p->S[i] > 0 ? 1.0 : -1.0)) > maxon) maxon = fabs(y - (p->S[i] > 0 ? 1.0 : -1.0));
+            bad_sign += (y > 0) != (p->S[i] > 0);
+        }
+    }
+    CHECK_MSG(maxoff <= 1.0 + tol, "%s: max |Y_ij|/lambda off the support = %.9g", tag, maxoff);
+    CHECK_MSG(maxon <= tol_on, "%s: max |Y_ij/lambda - sign(S_ij)| on the support = %.3g", tag, maxon);
+    CHECK_EQ_INT(bad_sign, 0);
+    return n2;
+}
+
 /* ------------------------------------------------------- plain RPCA */
 static void test_plain_recovery(void)
 {
-    size_t m = 240, n = 120, i;
+    size_t m = 240, n = 120;
     float *L0 = (float *)malloc(m * n * 4), *S0 = (float *)malloc(m * n * 4), *D = (float *)malloc(m * n * 4);
-    plain_run t, f;
-    double eL, eS, n2, maxoff = 0, maxon = 0;
-    size_t bad_sign = 0;
+    plain_run t, f, g;
+    double eL, eS, n2;
     make_lowrank_sparse(m, n, 5, 0.05, L0, S0, D);
-    t = run_plain(D, m, n, 0, 1e-7);
-    f = run_plain(D, m, n, 1, 1e-7);
+    t = run_plain(D, m, n, 0, AVLOC_SVT_RANDOMISED, 1e-7);
+    f = run_plain(D, m, n, 1, AVLOC_SVT_AUTO, 1e-7);
+    g = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
+    CHECK_EQ_INT(g.r, AVLOC_OK);
+    /* the exact Gram-path SVT: the same recovery and the same L as the full SVD */
+    CHECK_MSG(rel_err_f32(g.L, L0, m * n) <= 1e-5 && rel_err_f32(g.S, S0, m * n) <= 1e-5,
+              "gram: %.3g %.3g", rel_err_f32(g.L, L0, m * n), rel_err_f32(g.S, S0, m * n));
+    CHECK(g.info.converged);
+    CHECK_MSG(rel_err_f32(g.L, f.L, m * n) <= 1e-6, "gram vs full L: %.3g", rel_err_f32(g.L, f.L, m * n));
+    CHECK_MSG(g.info.iters <= f.info.iters + 10, "gram %zu iterations, full SVD %zu", g.info.iters, f.info.iters);
+    printf("  plain RPCA with the Gram SVT: %zu iters, rank %zu, |L-L0|/|L0| = %.2e, |L - L_full|/|L_full| = %.2e, "
+           "||Y||_2 = %.7f\n", g.info.iters, g.info.rank, rel_err_f32(g.L, L0, m * n), rel_err_f32(g.L, f.L, m * n),
+           spectral_norm(g.Y, m, n));
     CHECK_EQ_INT(t.r, AVLOC_OK);
     CHECK_EQ_INT(f.r, AVLOC_OK);
     eL = rel_err_f32(t.L, L0, m * n);
@@ -126,27 +159,17 @@ static void test_plain_recovery(void)
     CHECK_EQ_INT(f.info.rank, 5);
     CHECK(t.info.rank >= 5 && t.info.rank <= 10); /* -ffast-math: rounding adds values just above 1/mu */
     CHECK_MSG(rel_err_f32(t.L, f.L, m * n) <= 1e-5, "truncated vs full L: %.3g", rel_err_f32(t.L, f.L, m * n));
-    /* KKT: Y in d||L||_* (||Y||_2 <= 1) and in lambda d||S||_1 */
-    /* on the full (double Jacobi) SVD run: with the float32 randomised SVT,
-       mu_max * (float rounding of L) is O(1) and ||Y||_2 drifts above 1
-       (measured 1.33, printed below), see docs/rpca.md */
-    n2 = spectral_norm(f.Y, m, n);
-    CHECK_MSG(n2 <= 1.0 + 1e-4, "||Y||_2 = %.9g", n2);
-    for (i = 0; i < m * n; i++) {
-        double y = f.Y[i] / f.lambda;
-        if (f.S[i] == 0.0f) { if (fabs(y) > maxoff) maxoff = fabs(y); }
-        else {
-            if (fabs(y - (f.S[i] > 0 ? 1.0 : -1.0)) > maxon) maxon = fabs(y - (f.S[i] > 0 ? 1.0 : -1.0));
-            bad_sign += (y > 0) != (f.S[i] > 0);
-        }
-    }
-    CHECK_MSG(maxoff <= 1.0 + 1e-4, "max |Y_ij|/lambda off the support = %.9g", maxoff);
-    CHECK_MSG(maxon <= 5e-4, "max |Y_ij/lambda - sign(S_ij)| on the support = %.3g", maxon); /* 1.3e-4 with -ffast-math */
-    CHECK_EQ_INT(bad_sign, 0);
+    /* KKT on the full (double Jacobi) SVD run and on the Gram-path run: with
+       the float32 randomised SVT, mu_max * (float rounding of L) is O(1) and
+       ||Y||_2 drifts above 1 (measured 1.27-1.33, printed below), see docs/rpca.md */
+    n2 = kkt_check(&f, m, n, "full", 1e-4, 5e-4); /* on the support 1.3e-4 with -ffast-math */
+    /* the Gram path (float GEMMs around a double eigensolve): gcc -O2 1.00006
+       and 1e-4 on the support, -ffast-math 1.00017 and 1.7e-3 */
+    kkt_check(&g, m, n, "gram", 5e-4, 5e-3);
     printf("  plain RPCA %zux%zu rank 5, 5%% spikes: truncated SVT %zu iters, |L-L0|/|L0| = %.2e, |S-S0|/|S0| = %.2e, "
            "||Y||_2 = %.7f; full SVD %zu iters, ||Y||_2 = %.7f\n",
            m, n, t.info.iters, eL, eS, spectral_norm(t.Y, m, n), f.info.iters, n2);
-    free_plain(&t); free_plain(&f);
+    free_plain(&t); free_plain(&f); free_plain(&g);
     free(L0); free(S0); free(D);
 }
 
