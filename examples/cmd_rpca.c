@@ -93,8 +93,8 @@ static int cmd_rpca(int argc, char **argv)
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
-    size_t mbox = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0, map_power = 0;
+    size_t mbox = 0, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
+    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     unsigned w = 0, h = 0;
     char msg[160] = "";
@@ -108,7 +108,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[24];
+    avcli_opt o[27];
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
@@ -128,6 +128,9 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
     o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
     o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 9)");
+    o[no++] = avcli_double("--audio-power", &a_power, 0, 16, "X", "separation gain S^X / (S^X + L^X) (default 4)");
+    o[no++] = avcli_size("--smooth-frames", &sm_frames, 1, 4095, "N", "separation gain smoothed over N STFT frames (odd; default 7)");
+    o[no++] = avcli_size("--smooth-bins", &sm_bins, 1, 4095, "N", "... and N frequency bins (odd; default 1)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
     o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
     o[no++] = avcli_choice("--svt", &svt, "auto|randomised|gram",
@@ -170,6 +173,9 @@ static int cmd_rpca(int argc, char **argv)
     if (max_iter) c.av.max_iter = max_iter;
     if (rho > 0) c.av.rho = rho;
     if (mbox) c.mask_box = mbox;
+    if (a_power > 0) c.audio_power = a_power;
+    if (sm_frames) c.audio_smooth_frames = sm_frames;
+    if (sm_bins) c.audio_smooth_bins = sm_bins;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     c.av.svt_method = svt;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {

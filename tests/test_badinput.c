@@ -2012,8 +2012,15 @@ static void bi_rpca(void)
         BI(avloc_rpca_mask_u8(map, 4, 4, SZ_HALF, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_OVERFLOW);
         memset(map, 0, 64);                                                /* all-zero map: nothing sounds */
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
+        BI(avloc_rpca_box_mean_f32(map, 4, 4, 3, 1, tmp), AVLOC_OK);
+        BI(avloc_rpca_box_mean_f32(map, 4, 4, 3, 1, map), AVLOC_ERR_PARAM);            /* in place */
+        BI(avloc_rpca_box_mean_f32(map, 4, 4, 2, 1, tmp), AVLOC_ERR_PARAM);            /* even box */
+        BI(avloc_rpca_box_mean_f32(map, 0, 4, 3, 1, tmp), AVLOC_ERR_SIZE);
+        BI(avloc_rpca_box_mean_f32(NULL, 4, 4, 3, 1, tmp), AVLOC_ERR_NULL);
+        BI(avloc_rpca_box_mean_f32(map, SZ_HALF, 4, 3, 1, tmp), AVLOC_ERR_OVERFLOW);
         map[0] = f_nan();
-        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_NONFINITE); }
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_NONFINITE);
+        BI(avloc_rpca_box_mean_f32(map, 4, 4, 3, 1, tmp), AVLOC_ERR_NONFINITE); }
     gb_free_all();
 }
 

@@ -466,6 +466,59 @@ static void test_corr_map(void)
     th_free(&V); th_free(&A); th_free(&g);
 }
 
+/* The box mean (the mask's and the separation gain's smoothing): against
+   scipy.ndimage.uniform_filter normalised by the in-array count
+   (gen_goldens_rpca.py), then bad input. */
+static void test_box_mean(void)
+{
+    static const size_t box[4][2] = {{3, 5}, {7, 1}, {1, 1}, {25, 11}};
+    th_array V = th_golden("rpca_av_V.npy"), g = th_golden("rpca_box_mean.npy");
+    float *Vf, *gf, out[240];
+    size_t k, R, C;
+    if (!V.n || V.n > 240 || g.n != 4 * V.n) { CHECK(0); return; }
+    R = V.shape[0]; C = V.shape[1];
+    Vf = th_to_f32(&V); gf = th_to_f32(&g);
+    for (k = 0; k < 4; k++) {
+        double e;
+        CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, R, C, box[k][0], box[k][1], out), AVLOC_OK);
+        e = rel_err_f32(out, gf + k * V.n, V.n);
+        CHECK_MSG(e <= 1e-6, "box %zux%zu vs scipy: relative error %.3g", box[k][0], box[k][1], e);
+    }
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(NULL, R, C, 3, 3, out), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, R, C, 3, 3, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, 0, C, 3, 3, out), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, R, C, 0, 3, out), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, R, C, 3, 4, out), AVLOC_ERR_PARAM); /* even side */
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, R, C, 3, 3, Vf), AVLOC_ERR_PARAM);  /* in place */
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, (size_t)-1, 2, 3, 3, out), AVLOC_ERR_OVERFLOW);
+    Vf[5] = NAN;
+    CHECK_EQ_INT(avloc_rpca_box_mean_f32(Vf, R, C, 3, 3, out), AVLOC_ERR_NONFINITE);
+    free(Vf); free(gf);
+    th_free(&V); th_free(&g);
+}
+
+/* Sum of squared differences between the pipeline's target under config c1
+   and ref (the default config's output): 0 when c1's change does not reach
+   the separation. */
+static double pipe_target_diff(const avloc_rpca_pipe_config *c1, const float *frames, const float *audio,
+                               const float *ref, float *target, void *scr, size_t sb)
+{
+    avloc_rpca_pipe p1;
+    avloc_rpca_pipe_out out;
+    avloc_rpca_info info;
+    size_t ob, sb1, i;
+    void *m1;
+    double d = -1.0;
+    if (avloc_rpca_pipe_query(c1, &ob, &sb1) != AVLOC_OK || sb1 > sb || !(m1 = malloc(ob))) return d;
+    out.map = NULL; out.mask = NULL; out.target = target;
+    if (avloc_rpca_pipe_init(&p1, c1, m1, ob) == AVLOC_OK &&
+        avloc_rpca_pipe_run_f32(&p1, frames, audio, &out, &info, scr, sb) == AVLOC_OK)
+        for (d = 0.0, i = 0; i < c1->n_samples; i++) d += ((double)target[i] - ref[i]) * ((double)target[i] - ref[i]);
+    avloc_rpca_pipe_destroy(&p1);
+    free(m1);
+    return d;
+}
+
 /* The spectrogram RPCA's soft mask s+^q / (s+^q + |l|^q). */
 static void test_soft_gain(void)
 {
@@ -612,20 +665,22 @@ static void test_pipeline(void)
               10 * log10(num / den), 10 * log10(num / dm));
     printf("  pipeline 16x16x50: mask tp %zu fp %zu fn %zu, SNR %.2f dB (mixture %.2f dB), %zu iters\n", tp, fp, fn,
            10 * log10(num / den), 10 * log10(num / dm), info.iters);
-    { /* the gain exponent reaches the separation (q 1 keeps more of the interferer) */
+    { /* the gain exponent and the gain's smoothing reach the separation */
         avloc_rpca_pipe_config c1 = c;
-        avloc_rpca_pipe p1;
-        void *m1;
-        double d1 = 0.0;
-        c1.audio_power = 1.0;
-        m1 = malloc(ob);
-        CHECK_EQ_INT(avloc_rpca_pipe_init(&p1, &c1, m1, ob), AVLOC_OK);
+        double d1;
         memcpy(clean, target, n * sizeof *target);
-        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p1, frames, audio, &out, &info, scr, sb), AVLOC_OK);
-        for (i = 0; i < n; i++) d1 += ((double)target[i] - clean[i]) * ((double)target[i] - clean[i]);
-        CHECK_MSG(d1 > 1e-6 * num, "audio_power 1 and 3 give the same output (%g)", d1);
-        avloc_rpca_pipe_destroy(&p1);
-        free(m1);
+        c1.audio_power = 1.0;
+        d1 = pipe_target_diff(&c1, frames, audio, clean, target, scr, sb);
+        CHECK_MSG(d1 > 1e-6 * num, "audio_power 1 and the default give the same output (%g)", d1);
+        c1 = c;
+        c1.audio_smooth_frames = 1;
+        c1.audio_smooth_bins = 1;
+        d1 = pipe_target_diff(&c1, frames, audio, clean, target, scr, sb);
+        CHECK_MSG(d1 > 1e-6 * num, "the unsmoothed gain gives the default's output (%g)", d1);
+        c1 = c;
+        c1.audio_smooth_frames = 4;
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&c1, &ob, &sb), AVLOC_ERR_PARAM); /* even box */
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&c, &ob, &sb), AVLOC_OK);
     }
     /* bad input */
     frames[3] = NAN;
@@ -648,6 +703,7 @@ int main(int argc, char **argv)
     test_av_converges();
     test_av_windows();
     test_corr_map();
+    test_box_mean();
     test_soft_gain();
     test_av_bad_input();
     test_pipeline();

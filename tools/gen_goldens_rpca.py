@@ -12,6 +12,10 @@ avloc_rpca.h), a numpy/scipy rendition in float64 of the same steps:
 - rpca_corr_map: the audio-visual correlation map of rpca_av_V / rpca_av_A
   (rows: power 2, power 1), written straight from its definition in
   docs/rpca.md with numpy's median and corrcoef.
+- rpca_box_mean: avloc_rpca_box_mean_f32 of rpca_av_V (24 x 10) for the boxes
+  3x5, 7x1, 1x1 and 25x11 (wider than the input), as scipy.ndimage's
+  uniform_filter (mode 'constant') divided by the same filter of ones: the
+  mean over the part of the box inside the array.
 
 Inputs are stored as float32 and the references computed in float64 from
 those exact values.
@@ -25,6 +29,7 @@ import sys
 
 import numpy as np
 import scipy.linalg
+import scipy.ndimage
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import golden_check  # noqa: E402  (the --check harness every gen_goldens_*.py shares)
@@ -99,6 +104,15 @@ def corr_map(V, A, power):
     return R.sum(axis=1) * np.maximum(c, 0.0) ** power
 
 
+BOXES = ((3, 5), (7, 1), (1, 1), (25, 11))
+
+
+def box_mean(x, box):
+    ones = np.ones_like(x)
+    f = lambda a: scipy.ndimage.uniform_filter(a, size=box, mode="constant", cval=0.0)
+    return f(x) / f(ones)
+
+
 def write_all(out):
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(9)
@@ -126,6 +140,7 @@ def write_all(out):
         save("rpca_av_out_%s.npy" % name, x)
     save("rpca_av_params.npy", np.array([K, LAM1, LAM2, LAM3, RHO, RIDGE, mu0, MU]))
     save("rpca_corr_map.npy", np.stack([corr_map(V64, A64, 2.0), corr_map(V64, A64, 1.0)]))
+    save("rpca_box_mean.npy", np.stack([box_mean(V64, b) for b in BOXES]))
 
 
 def main():

@@ -912,6 +912,22 @@ MUTANTS = [
          new="c = c > -tau ? c : tau;",
          why="branch-free shrink: clamps negative values to +tau (negative spikes shrunk wrong)",
          tests=["test_rpca"]),
+    # separation gain smoothing (issue 9 NSDR)
+    dict(id="rpca-gain-smooth-dropped", file="avloc_rpca.h",
+         old="avloc__rpca_box(La, p->n_stft, p->bins, p->cfg.audio_smooth_frames, p->cfg.audio_smooth_bins, Sa);",
+         new="memcpy(Sa, La, n * sizeof *Sa);",
+         why="the pipeline's separation gain is not smoothed (the configured box is ignored)",
+         tests=["test_rpca"]),
+    dict(id="rpca-box-sides-swapped", file="avloc_rpca.h",
+         old="size_t y, xx, ry = br / 2, rx = bc / 2;",
+         new="size_t y, xx, ry = bc / 2, rx = br / 2;",
+         why="box mean: a rectangular box applied transposed (frames and bins swapped)",
+         tests=["test_rpca"]),
+    dict(id="rpca-box-full-count", file="avloc_rpca.h",
+         old="out[y * cols + xx] = (float)(acc / (double)((y1 - y0) * (x1 - x0)));",
+         new="out[y * cols + xx] = (float)(acc / (double)(br * bc));",
+         why="box mean divides by the whole box at the edges (edge gains and map borders too small)",
+         tests=["test_rpca"]),
 ]
 
 
