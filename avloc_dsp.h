@@ -1331,6 +1331,10 @@ typedef struct avloc__fft_pass {
     const avloc__cpx *tw; /* (ip-1)*ido forward twiddles: tw[(j-1)*ido+i] = w^(j*i*l1) */
     const avloc__cpx *cs; /* generic radix only: the ip roots e^{-2 pi i q/ip} */
     const avloc__cpx *tws; /* split passes: tw in the kernel set's split blocks */
+    const avloc__cpx *twd; /* interleaved vector radix-4/8 passes (ido > 1): tw as
+                              (re, re) in twd[0..(ip-1)*ido) and (-im, im) after
+                              them, so a complex product is one swap, a mul and
+                              an fma (avloc__fft_twd_ok) */
     int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
                              pass on split (re, im) blocks (see avloc__pass4_s) */
 } avloc__fft_pass;
@@ -1459,6 +1463,20 @@ static int avloc__fft_split_ok(size_t ip, size_t ido)
 #endif
 }
 
+/* Whether a pass gets duplicated twiddles (avloc__fft_pass.twd): the
+   interleaved vector radix-4 / 8 passes with twiddles, in SIMD plans. The
+   layout is the same for every vector width (one (re, re) or (-im, im) pair
+   per complex). */
+static int avloc__fft_twd_ok(size_t ip, size_t ido)
+{
+#ifdef AVLOC__FFT_SIMD
+    return avloc__fft_vw() > 1 && ido > 1 && !avloc__fft_split_ok(ip, ido) && (ip == 4 || ip == 8);
+#else
+    (void)ip; (void)ido;
+    return 0;
+#endif
+}
+
 /* b^e mod p (p < 2^32: the products fit in 64 bits). */
 static size_t avloc__powmod(size_t b, size_t e, size_t p)
 {
@@ -1538,7 +1556,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
 {
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
-    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF];
+    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF], *twd[AVLOC__FFT_MAXF];
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
     uint32_t *perm = NULL;
     const avloc__cplan *sub = NULL;
@@ -1558,6 +1576,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
             cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
             tws[k] = avloc__fft_split_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
+            twd[k] = avloc__fft_twd_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
         }
     }
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
@@ -1578,6 +1597,15 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         cp->pass[k].tw = tw[k];
         cp->pass[k].cs = cs[k];
         if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
+        if (twd[k]) {
+            size_t cnt = (ip - 1) * ido;
+            for (i = 0; i < cnt; i++) {
+                twd[k][i].re = twd[k][i].im = tw[k][i].re;
+                twd[k][cnt + i].re = -tw[k][i].im;
+                twd[k][cnt + i].im = tw[k][i].im;
+            }
+            cp->pass[k].twd = twd[k];
+        }
     }
     if (m) {
         if (!sub) return;
@@ -5504,6 +5532,8 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
+#define avloc__pass4_vb AVLOC__FFT_T(avloc__pass4_vb)
+#define avloc__pass8_vb AVLOC__FFT_T(avloc__pass8_vb)
 #define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
 #define avloc__pass7_v AVLOC__FFT_T(avloc__pass7_v)
 #define avloc__vbfly AVLOC__FFT_T(avloc__vbfly)
@@ -5594,18 +5624,21 @@ static inline void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
     x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
 }
 
-/* o = x * w (forward) or x * conj(w) (backward, mc = avloc__vmask(1)) */
-static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w, avloc__vm mc)
+/* o = x * w (forward) or x * conj(w) (bwd), w from duplicated twiddles:
+   wd -> (re, re), wd + cnt -> (-im, im) (avloc__fft_pass.twd) */
+AVLOC__FFT_INLINE void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *wd, size_t cnt, int bwd)
 {
-    avloc__vst(o, avloc__vcmul(x, avloc__vld(w), mc));
+    avloc__v p = avloc__vmul(x, avloc__vld(wd)), xs = avloc__vswap(x), wi = avloc__vld(wd + cnt);
+    avloc__vst(o, bwd ? avloc__vfnma(xs, wi, p) : avloc__vfma(xs, wi, p));
 }
 
-/* radix 4, ido a multiple of AVLOC__VW */
-static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+/* radix 4, ido a multiple of AVLOC__VW, twd: duplicated twiddles; bwd
+   constant in each instance (avloc__pass4_v) */
+AVLOC__FFT_INLINE void avloc__pass4_vb(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                       avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
-    size_t k, i, st = ido * l1;
+    const avloc__vm mr = avloc__vmask(!bwd);
+    size_t k, i, st = ido * l1, cnt = 3 * ido;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 4 * k;
         avloc__cpx *h = ch + ido * k;
@@ -5615,20 +5648,26 @@ static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
             x[2] = avloc__vld(c + i + 2 * ido); x[3] = avloc__vld(c + i + 3 * ido);
             avloc__vdft4(x, mr);
             avloc__vst(h + i, x[0]);
-            avloc__vst_tw(h + i + st, x[1], tw + i, mc);
-            avloc__vst_tw(h + i + 2 * st, x[2], tw + i + ido, mc);
-            avloc__vst_tw(h + i + 3 * st, x[3], tw + i + 2 * ido, mc);
+            avloc__vst_tw(h + i + st, x[1], tw + i, cnt, bwd);
+            avloc__vst_tw(h + i + 2 * st, x[2], tw + i + ido, cnt, bwd);
+            avloc__vst_tw(h + i + 3 * st, x[3], tw + i + 2 * ido, cnt, bwd);
         }
     }
 }
-
-/* radix 8, ido a multiple of AVLOC__VW */
-static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    if (bwd) avloc__pass4_vb(ido, iv, l1, cc, ch, tw, 1);
+    else avloc__pass4_vb(ido, iv, l1, cc, ch, tw, 0);
+}
+
+/* radix 8, as avloc__pass4_vb */
+AVLOC__FFT_INLINE void avloc__pass8_vb(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                       avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    const avloc__vm mr = avloc__vmask(!bwd);
     const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
-    size_t k, i, st = ido * l1;
+    size_t k, i, st = ido * l1, cnt = 7 * ido;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 8 * k;
         avloc__cpx *h = ch + ido * k;
@@ -5642,15 +5681,21 @@ static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
             x[6] = avloc__vld(ci + 6 * ido); x[7] = avloc__vld(ci + 7 * ido);
             avloc__vdft8(x, mr, hf);
             avloc__vst(o, x[0]);
-            avloc__vst_tw(o + st, x[1], w, mc);
-            avloc__vst_tw(o + 2 * st, x[2], w + ido, mc);
-            avloc__vst_tw(o + 3 * st, x[3], w + 2 * ido, mc);
-            avloc__vst_tw(o + 4 * st, x[4], w + 3 * ido, mc);
-            avloc__vst_tw(o + 5 * st, x[5], w + 4 * ido, mc);
-            avloc__vst_tw(o + 6 * st, x[6], w + 5 * ido, mc);
-            avloc__vst_tw(o + 7 * st, x[7], w + 6 * ido, mc);
+            avloc__vst_tw(o + st, x[1], w, cnt, bwd);
+            avloc__vst_tw(o + 2 * st, x[2], w + ido, cnt, bwd);
+            avloc__vst_tw(o + 3 * st, x[3], w + 2 * ido, cnt, bwd);
+            avloc__vst_tw(o + 4 * st, x[4], w + 3 * ido, cnt, bwd);
+            avloc__vst_tw(o + 5 * st, x[5], w + 4 * ido, cnt, bwd);
+            avloc__vst_tw(o + 6 * st, x[6], w + 5 * ido, cnt, bwd);
+            avloc__vst_tw(o + 7 * st, x[7], w + 6 * ido, cnt, bwd);
         }
     }
+}
+static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    if (bwd) avloc__pass8_vb(ido, iv, l1, cc, ch, tw, 1);
+    else avloc__pass8_vb(ido, iv, l1, cc, ch, tw, 0);
 }
 
 /* i * x */
@@ -6003,11 +6048,13 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
     if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd); /* the usual last pass */
     switch (p->ip) {
     case 8:
-        if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        if (!p->twd) return 0; /* (every vector plan has them) */
+        if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->twd, bwd);
         return iv;
     case 4:
         if (ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
-        if (iv) avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        if (!p->twd) return 0;
+        if (iv) avloc__pass4_v(ido, iv, p->l1, cc, ch, p->twd, bwd);
         return iv;
     case 2: return avloc__pass2_v(p, cc, ch, bwd);
     case 3: return avloc__pass3_v(p, cc, ch, bwd);
@@ -6107,6 +6154,8 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vst_tw
 #undef avloc__pass4_v
 #undef avloc__pass8_v
+#undef avloc__pass4_vb
+#undef avloc__pass8_vb
 #undef avloc__pass3_v
 #undef avloc__pass7_v
 #undef avloc__vbfly
