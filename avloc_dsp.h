@@ -1359,6 +1359,8 @@ typedef struct avloc__cplan {
     const uint32_t *perm;    /* Rader: n-1 values g^q mod n, g a generator mod n */
     const struct avloc__cplan *sub;
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
+    int allv;             /* the vector kernels do every pass whole: exec runs the
+                             passes from one vector driver (avloc__passes_v) */
 } avloc__cplan;
 
 typedef struct avloc__fft_impl {
@@ -1475,6 +1477,18 @@ static int avloc__fft_twd_ok(size_t ip, size_t ido)
     (void)ip; (void)ido;
     return 0;
 #endif
+}
+
+/* Whether the vector kernels of width vw (complex) do pass p whole (the
+   conditions under which avloc__run_pass_v returns ido, or l1 when ido == 1):
+   split passes, radix 4 and 8. */
+static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
+{
+    if (vw < 2) return 0;
+    if (p->split) return 1;
+    if (p->ip != 4 && p->ip != 8) return 0;
+    if (p->ido == 1) return p->l1 % vw == 0;
+    return p->ido % vw == 0 && p->twd != NULL;
 }
 
 /* b^e mod p (p < 2^32: the products fit in 64 bits). */
@@ -1607,6 +1621,8 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
             cp->pass[k].twd = twd[k];
         }
     }
+    cp->allv = nf > 0;
+    for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], avloc__fft_vw());
     if (m) {
         if (!sub) return;
         if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
@@ -2024,6 +2040,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     } else {
         dst = work;
     }
+    if (cp->allv && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__passes_v, (cp, src, dst, out, work, bwd))) return;
     for (k = 0; k < np; k++) {
         avloc__run_pass(&cp->pass[k], src, dst, bwd, cp->isa);
         src = dst;
@@ -5547,6 +5564,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
 #define avloc__pass8_v1 AVLOC__FFT_T(avloc__pass8_v1)
 #define avloc__run_pass_v AVLOC__FFT_T(avloc__run_pass_v)
+#define avloc__passes_v AVLOC__FFT_T(avloc__passes_v)
 #define avloc__cmul_arr_v AVLOC__FFT_T(avloc__cmul_arr_v)
 #define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
 #define avloc__c2r_pre_v AVLOC__FFT_T(avloc__c2r_pre_v)
@@ -6064,6 +6082,21 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
     }
 }
 
+/* All passes of a plan whose passes the vector kernels do whole
+   (avloc__cplan.allv), src -> dst first, then alternating between out and
+   work as in avloc__cfft_exec. Returns the pass count. */
+static size_t avloc__passes_v(const avloc__cplan *cp, const avloc__cpx *src, avloc__cpx *dst, avloc__cpx *out,
+                              avloc__cpx *work, int bwd)
+{
+    size_t k;
+    for (k = 0; k < cp->npass; k++) {
+        avloc__run_pass_v(&cp->pass[k], src, dst, bwd);
+        src = dst;
+        dst = dst == out ? work : out;
+    }
+    return k;
+}
+
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
 static size_t avloc__cmul_arr_v(const avloc__cpx *x, const avloc__cpx *w, avloc__cpx *out, size_t cnt, int bwd)
 {
@@ -6169,6 +6202,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__pass4_v1
 #undef avloc__pass8_v1
 #undef avloc__run_pass_v
+#undef avloc__passes_v
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v
