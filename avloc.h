@@ -768,17 +768,21 @@ static inline void avloc__vf_cint_avx2(__m256 re, __m256 im, __m256 *a, __m256 *
     *a = _mm256_unpacklo_ps(re, im);
     *b = _mm256_unpackhi_ps(re, im);
 }
-/* c[q] = complex (p[q], p[rs+q], p[2rs+q], p[3rs+q]) for q < 4 (4 rows of 4 complex, rs complex apart) */
+/* c[q] = complex (p[q], p[rs+q], p[2rs+q], p[3rs+q]) for q < 4 (4 rows of 4 complex, rs complex apart):
+   128-bit halves of rows 0|2 and 1|3 loaded side by side (the lane crossing done by the loads),
+   then 4 in-lane unpacks */
+static inline __m256d avloc__vf_ld2x128_avx2(const float *lo, const float *hi)
+{
+    return _mm256_castps_pd(_mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)), _mm_loadu_ps(hi), 1));
+}
 static inline void avloc__vf_ld4t_avx2(const float *p, size_t rs, __m256 *c)
 {
-    __m256d r0 = _mm256_castps_pd(_mm256_loadu_ps(p)), r1 = _mm256_castps_pd(_mm256_loadu_ps(p + 2 * rs));
-    __m256d r2 = _mm256_castps_pd(_mm256_loadu_ps(p + 4 * rs)), r3 = _mm256_castps_pd(_mm256_loadu_ps(p + 6 * rs));
-    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
-    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
-    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
-    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
+    __m256d a = avloc__vf_ld2x128_avx2(p, p + 4 * rs), b = avloc__vf_ld2x128_avx2(p + 2 * rs, p + 6 * rs);
+    __m256d d = avloc__vf_ld2x128_avx2(p + 4, p + 4 * rs + 4), e = avloc__vf_ld2x128_avx2(p + 2 * rs + 4, p + 6 * rs + 4);
+    c[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(a, b));
+    c[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a, b));
+    c[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(d, e));
+    c[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(d, e));
 }
 static inline __m256 avloc__vf_mask_u8_avx2(const unsigned char *p)
 {

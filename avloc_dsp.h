@@ -1331,6 +1331,10 @@ typedef struct avloc__fft_pass {
     const avloc__cpx *tw; /* (ip-1)*ido forward twiddles: tw[(j-1)*ido+i] = w^(j*i*l1) */
     const avloc__cpx *cs; /* generic radix only: the ip roots e^{-2 pi i q/ip} */
     const avloc__cpx *tws; /* split passes: tw in the kernel set's split blocks */
+    const avloc__cpx *twd; /* interleaved vector radix-4/8 passes (ido > 1): tw as
+                              (re, re) in twd[0..(ip-1)*ido) and (-im, im) after
+                              them, so a complex product is one swap, a mul and
+                              an fma (avloc__fft_twd_ok) */
     int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
                              pass on split (re, im) blocks (see avloc__pass4_s) */
 } avloc__fft_pass;
@@ -1355,6 +1359,8 @@ typedef struct avloc__cplan {
     const uint32_t *perm;    /* Rader: n-1 values g^q mod n, g a generator mod n */
     const struct avloc__cplan *sub;
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
+    int allv;             /* the vector kernels do every pass whole: exec runs the
+                             passes from one vector driver (avloc__passes_v) */
 } avloc__cplan;
 
 typedef struct avloc__fft_impl {
@@ -1459,6 +1465,32 @@ static int avloc__fft_split_ok(size_t ip, size_t ido)
 #endif
 }
 
+/* Whether a pass gets duplicated twiddles (avloc__fft_pass.twd): the
+   interleaved vector radix-4 / 8 passes with twiddles, in SIMD plans. The
+   layout is the same for every vector width (one (re, re) or (-im, im) pair
+   per complex). */
+static int avloc__fft_twd_ok(size_t ip, size_t ido)
+{
+#ifdef AVLOC__FFT_SIMD
+    return avloc__fft_vw() > 1 && ido > 1 && !avloc__fft_split_ok(ip, ido) && (ip == 4 || ip == 8);
+#else
+    (void)ip; (void)ido;
+    return 0;
+#endif
+}
+
+/* Whether the vector kernels of width vw (complex) do pass p whole (the
+   conditions under which avloc__run_pass_v returns ido, or l1 when ido == 1):
+   split passes, radix 4 and 8. */
+static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
+{
+    if (vw < 2) return 0;
+    if (p->split) return 1;
+    if (p->ip != 4 && p->ip != 8) return 0;
+    if (p->ido == 1) return p->l1 % vw == 0;
+    return p->ido % vw == 0 && p->twd != NULL;
+}
+
 /* b^e mod p (p < 2^32: the products fit in 64 bits). */
 static size_t avloc__powmod(size_t b, size_t e, size_t p)
 {
@@ -1538,7 +1570,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
 {
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
-    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF];
+    avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF], *twd[AVLOC__FFT_MAXF];
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
     uint32_t *perm = NULL;
     const avloc__cplan *sub = NULL;
@@ -1558,6 +1590,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
             cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
             tws[k] = avloc__fft_split_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
+            twd[k] = avloc__fft_twd_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
         }
     }
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
@@ -1578,7 +1611,18 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         cp->pass[k].tw = tw[k];
         cp->pass[k].cs = cs[k];
         if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
+        if (twd[k]) {
+            size_t cnt = (ip - 1) * ido;
+            for (i = 0; i < cnt; i++) {
+                twd[k][i].re = twd[k][i].im = tw[k][i].re;
+                twd[k][cnt + i].re = -tw[k][i].im;
+                twd[k][cnt + i].im = tw[k][i].im;
+            }
+            cp->pass[k].twd = twd[k];
+        }
     }
+    cp->allv = nf > 0;
+    for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], avloc__fft_vw());
     if (m) {
         if (!sub) return;
         if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
@@ -1996,6 +2040,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     } else {
         dst = work;
     }
+    if (cp->allv && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__passes_v, (cp, src, dst, out, work, bwd))) return;
     for (k = 0; k < np; k++) {
         avloc__run_pass(&cp->pass[k], src, dst, bwd, cp->isa);
         src = dst;
@@ -5504,6 +5549,8 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
+#define avloc__pass4_vb AVLOC__FFT_T(avloc__pass4_vb)
+#define avloc__pass8_vb AVLOC__FFT_T(avloc__pass8_vb)
 #define avloc__pass3_v AVLOC__FFT_T(avloc__pass3_v)
 #define avloc__pass7_v AVLOC__FFT_T(avloc__pass7_v)
 #define avloc__vbfly AVLOC__FFT_T(avloc__vbfly)
@@ -5517,6 +5564,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
 #define avloc__pass8_v1 AVLOC__FFT_T(avloc__pass8_v1)
 #define avloc__run_pass_v AVLOC__FFT_T(avloc__run_pass_v)
+#define avloc__passes_v AVLOC__FFT_T(avloc__passes_v)
 #define avloc__cmul_arr_v AVLOC__FFT_T(avloc__cmul_arr_v)
 #define avloc__r2c_post_v AVLOC__FFT_T(avloc__r2c_post_v)
 #define avloc__c2r_pre_v AVLOC__FFT_T(avloc__c2r_pre_v)
@@ -5594,18 +5642,21 @@ static inline void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
     x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
 }
 
-/* o = x * w (forward) or x * conj(w) (backward, mc = avloc__vmask(1)) */
-static inline void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *w, avloc__vm mc)
+/* o = x * w (forward) or x * conj(w) (bwd), w from duplicated twiddles:
+   wd -> (re, re), wd + cnt -> (-im, im) (avloc__fft_pass.twd) */
+AVLOC__FFT_INLINE void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *wd, size_t cnt, int bwd)
 {
-    avloc__vst(o, avloc__vcmul(x, avloc__vld(w), mc));
+    avloc__v p = avloc__vmul(x, avloc__vld(wd)), xs = avloc__vswap(x), wi = avloc__vld(wd + cnt);
+    avloc__vst(o, bwd ? avloc__vfnma(xs, wi, p) : avloc__vfma(xs, wi, p));
 }
 
-/* radix 4, ido a multiple of AVLOC__VW */
-static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
-                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+/* radix 4, ido a multiple of AVLOC__VW, twd: duplicated twiddles; bwd
+   constant in each instance (avloc__pass4_v) */
+AVLOC__FFT_INLINE void avloc__pass4_vb(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                       avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
-    size_t k, i, st = ido * l1;
+    const avloc__vm mr = avloc__vmask(!bwd);
+    size_t k, i, st = ido * l1, cnt = 3 * ido;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 4 * k;
         avloc__cpx *h = ch + ido * k;
@@ -5615,20 +5666,26 @@ static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
             x[2] = avloc__vld(c + i + 2 * ido); x[3] = avloc__vld(c + i + 3 * ido);
             avloc__vdft4(x, mr);
             avloc__vst(h + i, x[0]);
-            avloc__vst_tw(h + i + st, x[1], tw + i, mc);
-            avloc__vst_tw(h + i + 2 * st, x[2], tw + i + ido, mc);
-            avloc__vst_tw(h + i + 3 * st, x[3], tw + i + 2 * ido, mc);
+            avloc__vst_tw(h + i + st, x[1], tw + i, cnt, bwd);
+            avloc__vst_tw(h + i + 2 * st, x[2], tw + i + ido, cnt, bwd);
+            avloc__vst_tw(h + i + 3 * st, x[3], tw + i + 2 * ido, cnt, bwd);
         }
     }
 }
-
-/* radix 8, ido a multiple of AVLOC__VW */
-static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+static void avloc__pass4_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
 {
-    const avloc__vm mc = avloc__vmask(bwd), mr = avloc__vmask(!bwd);
+    if (bwd) avloc__pass4_vb(ido, iv, l1, cc, ch, tw, 1);
+    else avloc__pass4_vb(ido, iv, l1, cc, ch, tw, 0);
+}
+
+/* radix 8, as avloc__pass4_vb */
+AVLOC__FFT_INLINE void avloc__pass8_vb(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                       avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    const avloc__vm mr = avloc__vmask(!bwd);
     const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
-    size_t k, i, st = ido * l1;
+    size_t k, i, st = ido * l1, cnt = 7 * ido;
     for (k = 0; k < l1; k++) {
         const avloc__cpx *c = cc + ido * 8 * k;
         avloc__cpx *h = ch + ido * k;
@@ -5642,14 +5699,30 @@ static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *A
             x[6] = avloc__vld(ci + 6 * ido); x[7] = avloc__vld(ci + 7 * ido);
             avloc__vdft8(x, mr, hf);
             avloc__vst(o, x[0]);
-            avloc__vst_tw(o + st, x[1], w, mc);
-            avloc__vst_tw(o + 2 * st, x[2], w + ido, mc);
-            avloc__vst_tw(o + 3 * st, x[3], w + 2 * ido, mc);
-            avloc__vst_tw(o + 4 * st, x[4], w + 3 * ido, mc);
-            avloc__vst_tw(o + 5 * st, x[5], w + 4 * ido, mc);
-            avloc__vst_tw(o + 6 * st, x[6], w + 5 * ido, mc);
-            avloc__vst_tw(o + 7 * st, x[7], w + 6 * ido, mc);
+            avloc__vst_tw(o + st, x[1], w, cnt, bwd);
+            avloc__vst_tw(o + 2 * st, x[2], w + ido, cnt, bwd);
+            avloc__vst_tw(o + 3 * st, x[3], w + 2 * ido, cnt, bwd);
+            avloc__vst_tw(o + 4 * st, x[4], w + 3 * ido, cnt, bwd);
+            avloc__vst_tw(o + 5 * st, x[5], w + 4 * ido, cnt, bwd);
+            avloc__vst_tw(o + 6 * st, x[6], w + 5 * ido, cnt, bwd);
+            avloc__vst_tw(o + 7 * st, x[7], w + 6 * ido, cnt, bwd);
         }
+    }
+}
+/* ido == 8 (the radix-8 pass before the last one in 64, 256 and 1024
+   points) has its own instances: constant strides fold into the addresses
+   (the generic loop spends more on its address set-up than on its 2
+   iterations at n = 64) */
+static void avloc__pass8_v(size_t ido, size_t iv, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw, int bwd)
+{
+    if (ido == 8 && iv == 8) {
+        if (bwd) avloc__pass8_vb(8, 8, l1, cc, ch, tw, 1);
+        else avloc__pass8_vb(8, 8, l1, cc, ch, tw, 0);
+    } else if (bwd) {
+        avloc__pass8_vb(ido, iv, l1, cc, ch, tw, 1);
+    } else {
+        avloc__pass8_vb(ido, iv, l1, cc, ch, tw, 0);
     }
 }
 
@@ -6003,11 +6076,13 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
     if (p->ip == 8 && ido == 1) return avloc__pass8_v1(p->l1, cc, ch, bwd); /* the usual last pass */
     switch (p->ip) {
     case 8:
-        if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        if (!p->twd) return 0; /* (every vector plan has them) */
+        if (iv) avloc__pass8_v(ido, iv, p->l1, cc, ch, p->twd, bwd);
         return iv;
     case 4:
         if (ido == 1) return avloc__pass4_v1(p->l1, cc, ch, bwd);
-        if (iv) avloc__pass4_v(ido, iv, p->l1, cc, ch, p->tw, bwd);
+        if (!p->twd) return 0;
+        if (iv) avloc__pass4_v(ido, iv, p->l1, cc, ch, p->twd, bwd);
         return iv;
     case 2: return avloc__pass2_v(p, cc, ch, bwd);
     case 3: return avloc__pass3_v(p, cc, ch, bwd);
@@ -6015,6 +6090,21 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
     case 7: return avloc__pass7_v(p, cc, ch, bwd);
     default: return avloc__passg_v(p, cc, ch, bwd);
     }
+}
+
+/* All passes of a plan whose passes the vector kernels do whole
+   (avloc__cplan.allv), src -> dst first, then alternating between out and
+   work as in avloc__cfft_exec. Returns the pass count. */
+static size_t avloc__passes_v(const avloc__cplan *cp, const avloc__cpx *src, avloc__cpx *dst, avloc__cpx *out,
+                              avloc__cpx *work, int bwd)
+{
+    size_t k;
+    for (k = 0; k < cp->npass; k++) {
+        avloc__run_pass_v(&cp->pass[k], src, dst, bwd);
+        src = dst;
+        dst = dst == out ? work : out;
+    }
+    return k;
 }
 
 /* out[k] = x[k] * w[k] (conj(w[k]) when bwd) for the first k returned. */
@@ -6107,6 +6197,8 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vst_tw
 #undef avloc__pass4_v
 #undef avloc__pass8_v
+#undef avloc__pass4_vb
+#undef avloc__pass8_vb
 #undef avloc__pass3_v
 #undef avloc__pass7_v
 #undef avloc__vbfly
@@ -6120,6 +6212,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__pass4_v1
 #undef avloc__pass8_v1
 #undef avloc__run_pass_v
+#undef avloc__passes_v
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v

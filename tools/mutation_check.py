@@ -928,6 +928,21 @@ MUTANTS = [
          new="out[y * cols + xx] = (float)(acc / (double)(br * bc));",
          why="box mean divides by the whole box at the edges (edge gains and map borders too small)",
          tests=["test_rpca"]),
+    dict(id="fft-twd-im-sign", file="avloc_dsp.h",
+         old="twd[k][cnt + i].re = -tw[k][i].im;",
+         new="twd[k][cnt + i].re = tw[k][i].im;",
+         why="duplicated twiddles of the interleaved radix-4/8 vector passes: (im, im) instead of (-im, im)",
+         tests=["test_fft"]),
+    dict(id="fft-pass8-ido8-bwd", file="avloc_dsp.h",
+         old="if (bwd) avloc__pass8_vb(8, 8, l1, cc, ch, tw, 1);",
+         new="if (bwd) avloc__pass8_vb(8, 8, l1, cc, ch, tw, 0);",
+         why="the constant-stride radix-8 pass (ido 8: 64, 256, 1024 points) runs forward in an inverse transform",
+         tests=["test_fft"]),
+    dict(id="simd-avx2-ld4t-rows", file="avloc.h",
+         old="b = avloc__vf_ld2x128_avx2(p + 2 * rs, p + 6 * rs);",
+         new="b = avloc__vf_ld2x128_avx2(p + 2 * rs, p + 4 * rs);",
+         why="AVX2 4x4 complex transpose load: row 2 read in place of row 3",
+         tests=["test_simd", "test_fft"]),
 ]
 
 

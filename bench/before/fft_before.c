@@ -2,8 +2,9 @@
    bench/Makefile extracts that commit's headers into $(BUILD)/before/ and
    compiles this file against them (AVLOC_STATIC: private copies, so they do
    not clash with the current headers in bench_fft.c). It calls the FFT as
-   avloc_fft_query_f32(n, kind, ...), the API before avloc_fft_config (2026-12-01):
-   BEFORE must name a commit older than that. */
+   avloc_fft_query_f32(n, kind, ...), the API before avloc_fft_config (2026-12-01,
+   commit 99c2759), or through an avloc_fft_config when the Makefile defines
+   BEFORE_FFT_CONFIG (BEFORE is 99c2759 or newer). */
 #define AVLOC_STATIC
 #define AVLOC_IMPLEMENTATION
 #include "avloc_dsp.h"
@@ -22,11 +23,19 @@ before_fft *before_fft_make(size_t n, int real)
     avloc_fft_kind kind = real ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX;
     size_t pb = 0;
     before_fft *b = (before_fft *)calloc(1, sizeof *b);
-    if (!b || avloc_fft_query_f32(n, kind, &pb, &b->sbytes) != AVLOC_OK) { free(b); return NULL; }
+#ifdef BEFORE_FFT_CONFIG
+    avloc_fft_config cfg;
+    cfg.n = n;
+    cfg.kind = kind;
+#define BEFORE_FFT_ARGS &cfg
+#else
+#define BEFORE_FFT_ARGS n, kind
+#endif
+    if (!b || avloc_fft_query_f32(BEFORE_FFT_ARGS, &pb, &b->sbytes) != AVLOC_OK) { free(b); return NULL; }
     b->mem = malloc(pb);
     b->scratch = malloc(b->sbytes);
     b->real = real;
-    if (!b->mem || !b->scratch || avloc_fft_init_f32(&b->plan, n, kind, b->mem, pb) != AVLOC_OK) {
+    if (!b->mem || !b->scratch || avloc_fft_init_f32(&b->plan, BEFORE_FFT_ARGS, b->mem, pb) != AVLOC_OK) {
         before_fft_free(b);
         return NULL;
     }
