@@ -132,6 +132,17 @@
 
    LICENSE: MIT, see avloc.h.
 */
+/* Kernel passes (avloc.h "SIMD layer"): the stencil convolution kernel, in
+   the template section at the end of this file, is compiled once per SIMD
+   set by the core's per-set driver, which re-includes this file by the name
+   AVLOC_NN_FILE ("avloc_nn.h", next to avloc.h; define it as
+   "path/to/it.h" after a rename; tools/amalgamate.py pre-defines it). */
+#ifndef AVLOC_NN_FILE
+#define AVLOC_NN_FILE "avloc_nn.h"
+#endif
+#define AVLOC__VPASS_NN 64 /* pass ids of this module: 64..79 */
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_NN_H
 #define AVLOC_NN_H
 
@@ -1252,6 +1263,9 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
    GEMM, whose vectors run over the few columns and which copies every
    weight into its panels: avloc__nn_narrow streams each weight row once. */
 #define AVLOC__NN_NARROW 16
+#ifndef AVLOC__NN_STENCIL /* (a bench build sets 0: the im2col path everywhere, for comparison) */
+#define AVLOC__NN_STENCIL 1
+#endif
 /* Under AVLOC_GEMM_SMALL (MCU builds: the GEMM is the plain loop, no
    panels) the narrow kernel is never used, and so not linked: the plain
    loop streams those products as well. */
@@ -1291,6 +1305,55 @@ static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_
     if (r != AVLOC_OK) return r;
     if (b > net->gemm_bytes) net->gemm_bytes = b;
     return AVLOC_OK;
+}
+#endif
+
+#ifndef AVLOC_GEMM_SMALL
+/* The stencil path of a convolution (avloc__nn_stencil): its geometry, set
+   by one function for the planner's scratch and the run. The zero-padded
+   input of one group is split into its S = sh * sw stride phases, planes
+   of Hq x Wq; an output (r, c) of tap (a, b) reads phase ((a dh) % sh,
+   (b dw) % sw) at row r + a dh / sh, column c + b dw / sw, so over the flat
+   index j = r Wq + c every tap reads one contiguous run (the columns
+   c >= Wo are computed and dropped). */
+typedef struct avloc__nn_sg {
+    size_t S, Hq, Wq, plane, nr, nxq, K, bytes; /* nr: flat outputs, rounded up to 32; nxq: floats of xq */
+} avloc__nn_sg;
+
+#define AVLOC__NN_SCO 6 /* output channels per kernel call (its register tile) */
+#define AVLOC__NN_SUP(n) (((n) + 15u) / 16u * 16u)
+
+/* 1 when the stencil path runs this convolution (and *s filled): a kernel
+   larger than 1 x 1 (a strided 1 x 1 conv is a cheap gather for im2col;
+   the phases would copy all of the input for a quarter of it), 16 outputs
+   or more (fewer: avloc__nn_narrow), ordinary geometry (stride <= 4,
+   padding below the kernel extent, taps within 64). Measured faster than
+   im2col + the packed GEMM on every other conv of docs/nn.md's networks. */
+static int avloc__nn_stencil_geom(const avloc_nn_node *nd, size_t Cg, size_t H, size_t W, size_t Ho,
+                                  size_t Wo, avloc__nn_sg *s)
+{
+    const long *ia = nd->ia;
+    size_t kh = (size_t)ia[AVLOC__NN_S_KERNEL], kw = (size_t)ia[AVLOC__NN_S_KERNEL + 1], t;
+    int i;
+    for (i = 0; i < 2; i++)
+        if (ia[AVLOC__NN_S_STRIDE + i] > 4 || ia[AVLOC__NN_S_PAD + i] >= 64 || ia[AVLOC__NN_S_DIL + i] >= 64 ||
+            ia[AVLOC__NN_S_KERNEL + i] >= 64 || ia[AVLOC__NN_S_PAD + i] >= ia[AVLOC__NN_S_KERNEL + i] * ia[AVLOC__NN_S_DIL + i])
+            return 0;
+    if (!AVLOC__NN_STENCIL || kh * kw == 1 || Ho * Wo < AVLOC__NN_NARROW) return 0;
+    s->S = (size_t)(ia[AVLOC__NN_S_STRIDE] * ia[AVLOC__NN_S_STRIDE + 1]);
+    s->Hq = (H + 2 * (size_t)ia[AVLOC__NN_S_PAD] + (size_t)ia[AVLOC__NN_S_STRIDE] - 1) / (size_t)ia[AVLOC__NN_S_STRIDE];
+    s->Wq = (W + 2 * (size_t)ia[AVLOC__NN_S_PAD + 1] + (size_t)ia[AVLOC__NN_S_STRIDE + 1] - 1) /
+            (size_t)ia[AVLOC__NN_S_STRIDE + 1];
+    s->K = Cg * kh * kw;
+    /* (sizes of an existing input and output, each well below 2^28 per side:
+       products checked, the offsets must fit 32 bits) */
+    if (!avloc_size_mul(s->Hq, s->Wq, &s->plane) || !avloc_size_mul(Ho, s->Wq, &t) || t > ((size_t)1 << 28)) return 0;
+    s->nr = (t + 31u) / 32u * 32u;
+    if (!avloc_size_mul(s->plane, s->S, &t) || !avloc_size_mul(t, Cg, &t) || t > ((size_t)1 << 28)) return 0;
+    s->nxq = t + s->plane + s->nr;
+    s->bytes = (AVLOC__NN_SUP(AVLOC__NN_SCO * s->nr) + AVLOC__NN_SUP(AVLOC__NN_SCO * s->K) + 16 + AVLOC__NN_SUP(s->K) +
+                AVLOC__NN_SUP(s->nxq)) * sizeof(float);
+    return 1;
 }
 #endif
 
@@ -1354,6 +1417,17 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         if (!avloc_size_mul(rows, tile, &bytes) || !avloc_size_mul(bytes, sizeof(float), &bytes)) return AVLOC_ERR_OVERFLOW;
         nd->scratch = direct ? 0 : bytes;
         if (direct) nd->ia[AVLOC__NN_S_CEIL] = 0;
+        nd->ia[AVLOC__NN_S_CIP] = 0; /* (conv has no count_include_pad: the slot says "stencil path") */
+#ifndef AVLOC_GEMM_SMALL
+        if (!transposed && !direct) {
+            avloc__nn_sg sg;
+            if (avloc__nn_stencil_geom(nd, C / (size_t)g, H, W, out[0], out[1], &sg)) {
+                nd->ia[AVLOC__NN_S_CIP] = 1;
+                nd->scratch = sg.bytes;
+                return AVLOC_OK;
+            }
+        }
+#endif
         if (!transposed && !direct && AVLOC__NN_IS_NARROW(tile)) { /* the columns transposed (avloc__nn_narrow) */
             nd->scratch += bytes;
             return AVLOC_OK;
@@ -2101,7 +2175,7 @@ typedef struct avloc__nn_cg {
     long sh, sw, ph, pw, dh, dw;
 } avloc__nn_cg;
 
-static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd, avloc__nn_cg *g)
+static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd, avloc__nn_cg *g, int fill)
 {
     size_t i, q, P;
     g->x = avloc__nn_data(r, r->net->edges[nd->in0]);
@@ -2123,7 +2197,7 @@ static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd
     g->dh = nd->ia[AVLOC__NN_S_DIL];
     g->dw = nd->ia[AVLOC__NN_S_DIL + 1];
     P = g->Ho * g->Wo;
-    for (i = 0; i < g->Co; i++) {
+    for (i = 0; fill && i < g->Co; i++) {
         const float b = r->w[1] ? r->w[1][i] : 0.0f;
         for (q = 0; q < P; q++) g->y[i * P + q] = b;
     }
@@ -2164,11 +2238,86 @@ static void avloc__nn_narrow(const float *W, const float *xt, float *y, size_t C
     }
 }
 
+#ifndef AVLOC_GEMM_SMALL
+/* The stencil kernel, once per SIMD set (template at the end of this file;
+   plain C where no set is compiled); avx512 first where the CPU has it. */
+#define AVLOC__VPASS AVLOC__VPASS_NN
+#define AVLOC__VFILE AVLOC_NN_FILE
+#define AVLOC__VSCAL 1
+#define AVLOC__VAVX512 1
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VAVX512
+#undef AVLOC__VSCAL
+#undef AVLOC__VFILE
+#undef AVLOC__VPASS
+#ifdef AVLOC__VSET_AVX512
+#define AVLOC__NN_VCALL(fn, args, none) (AVLOC__AVX512_OK() ? fn##_avx512 args : AVLOC__VCALL(fn, args, none))
+#else
+#define AVLOC__NN_VCALL(fn, args, none) AVLOC__VCALL(fn, args, none)
+#endif
+
+/* A convolution group by the stencil path (avloc__nn_stencil_geom): the
+   input's stride phases, zero-padded, into xq; then per block of 6 output
+   channels the packed weights (tap-major, 6 per tap, zeros past Cog), the
+   kernel over the flat outputs into Z, and Z's valid columns into y. */
+static void avloc__nn_stencil(const avloc__nn_cg *c, const avloc__nn_sg *s, const float *x, const float *w,
+                              const float *bias, float *y, float *scratch)
+{
+    const size_t CO = AVLOC__NN_SCO, sh = (size_t)c->sh, sw = (size_t)c->sw;
+    float *Z = scratch, *wp = Z + AVLOC__NN_SUP(CO * s->nr), *bz = wp + AVLOC__NN_SUP(CO * s->K);
+    uint32_t *off = (uint32_t *)(void *)(bz + 16);
+    float *xq = (float *)(void *)(off + AVLOC__NN_SUP(s->K));
+    size_t ch, a, b, i, j, k, co;
+    for (ch = 0; ch < c->Cg; ch++) /* phase (a, b), row i, column j: padded input (i sh + a, j sw + b) */
+        for (a = 0; a < sh; a++)
+            for (b = 0; b < sw; b++) {
+                float *q = xq + (ch * s->S + a * sw + b) * s->plane;
+                for (i = 0; i < s->Hq; i++) {
+                    const long row = (long)(i * sh + a) - c->ph;
+                    for (j = 0; j < s->Wq; j++) {
+                        const long col = (long)(j * sw + b) - c->pw;
+                        q[i * s->Wq + j] = row >= 0 && row < (long)c->H && col >= 0 && col < (long)c->W
+                                               ? x[(ch * c->H + (size_t)row) * c->W + (size_t)col] : 0.0f;
+                    }
+                }
+            }
+    for (i = c->Cg * s->S * s->plane; i < s->nxq; i++) xq[i] = 0.0f; /* read only by dropped outputs */
+    for (k = 0, ch = 0; ch < c->Cg; ch++)
+        for (a = 0; a < c->kh; a++)
+            for (b = 0; b < c->kw; b++, k++) {
+                const size_t R = a * (size_t)c->dh, Q = b * (size_t)c->dw;
+                off[k] = (uint32_t)((ch * s->S + (R % sh) * sw + Q % sw) * s->plane + R / sh * s->Wq + Q / sw);
+            }
+    for (co = 0; co < c->Cog; co += CO) {
+        const size_t m = c->Cog - co < CO ? c->Cog - co : CO;
+        for (i = 0; i < CO; i++) bz[i] = i < m && bias ? bias[co + i] : 0.0f;
+        for (k = 0; k < s->K; k++)
+            for (i = 0; i < CO; i++) wp[k * CO + i] = i < m ? w[(co + i) * s->K + k] : 0.0f;
+        AVLOC__NN_VCALL(avloc__nn_vk_stencil, (xq, off, wp, bz, s->K, s->nr, Z, s->nr),
+                        avloc__nn_vk_stencil_scal(xq, off, wp, bz, s->K, s->nr, Z, s->nr));
+        for (i = 0; i < m; i++)
+            for (a = 0; a < c->Ho; a++)
+                memcpy(y + ((co + i) * c->Ho + a) * c->Wo, Z + i * s->nr + a * s->Wq, c->Wo * sizeof(float));
+    }
+}
+#endif
+
 static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     avloc__nn_cg c;
     size_t g, K, P, p0;
-    avloc__nn_conv_setup(r, nd, &c);
+#ifndef AVLOC_GEMM_SMALL
+    if (nd->ia[AVLOC__NN_S_CIP]) {
+        avloc__nn_sg s;
+        avloc__nn_conv_setup(r, nd, &c, 0);
+        avloc__nn_stencil_geom(nd, c.Cg, c.H, c.W, c.Ho, c.Wo, &s);
+        for (g = 0; g < c.G; g++)
+            avloc__nn_stencil(&c, &s, c.x + g * c.Cg * c.H * c.W, c.w + g * c.Cog * s.K, r->w[1] ? r->w[1] + g * c.Cog : NULL,
+                              c.y + g * c.Cog * c.Ho * c.Wo, c.col);
+        return;
+    }
+#endif
+    avloc__nn_conv_setup(r, nd, &c, 1);
     K = c.Cg * c.kh * c.kw;
     P = c.Ho * c.Wo;
     for (g = 0; g < c.G; g++) {
@@ -2203,7 +2352,7 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     avloc__nn_cg c;
     size_t g, M, P, Q, p0;
-    avloc__nn_conv_setup(r, nd, &c);
+    avloc__nn_conv_setup(r, nd, &c, 1);
     M = c.Cog * c.kh * c.kw;
     P = c.H * c.W;
     Q = c.Ho * c.Wo;
@@ -2903,3 +3052,46 @@ AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const 
 }
 
 #endif /* AVLOC_NN_AUDIOMAP_DONE */
+#endif /* !AVLOC__VPASS */
+
+/* ======================================================================= */
+/*            KERNEL TEMPLATES (compiled per SIMD set, avloc.h)            */
+/* ======================================================================= */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_NN
+/* Stencil convolution, one block of six output channels (avloc__nn_stencil):
+   Z[i * zs + j] = bias[i] + sum_k wp[k * 6 + i] * xq[off[k] + j] for i < 6
+   and j < n (a multiple of 2 vectors: the caller pads every buffer). xq
+   holds the zero-padded input as stride phases, so each tap k of each
+   input channel is one shifted contiguous run: the tile of 6 channels x 2
+   vectors of positions stays in 12 registers over all K taps, as in the
+   core GEMM's micro-kernel, with no im2col columns and no packing of them. */
+static void AVLOC__VN(avloc__nn_vk_stencil)(const float *xq, const uint32_t *off, const float *wp, const float *bias,
+                                           size_t K, size_t n, float *Z, size_t zs)
+{
+    const size_t W = AVLOC__VF_W;
+    size_t j, k;
+    for (j = 0; j < n; j += 2 * W) {
+        avloc__vf c00 = avloc__vf_set1(bias[0]), c01 = c00, c10 = avloc__vf_set1(bias[1]), c11 = c10;
+        avloc__vf c20 = avloc__vf_set1(bias[2]), c21 = c20, c30 = avloc__vf_set1(bias[3]), c31 = c30;
+        avloc__vf c40 = avloc__vf_set1(bias[4]), c41 = c40, c50 = avloc__vf_set1(bias[5]), c51 = c50;
+        const float *a = wp;
+        for (k = 0; k < K; k++, a += 6) {
+            const float *x = xq + off[k] + j;
+            const avloc__vf b0 = avloc__vf_ld(x), b1 = avloc__vf_ld(x + W);
+            avloc__vf t;
+            t = avloc__vf_bcast(a + 0); c00 = avloc__vf_fmadd(t, b0, c00); c01 = avloc__vf_fmadd(t, b1, c01);
+            t = avloc__vf_bcast(a + 1); c10 = avloc__vf_fmadd(t, b0, c10); c11 = avloc__vf_fmadd(t, b1, c11);
+            t = avloc__vf_bcast(a + 2); c20 = avloc__vf_fmadd(t, b0, c20); c21 = avloc__vf_fmadd(t, b1, c21);
+            t = avloc__vf_bcast(a + 3); c30 = avloc__vf_fmadd(t, b0, c30); c31 = avloc__vf_fmadd(t, b1, c31);
+            t = avloc__vf_bcast(a + 4); c40 = avloc__vf_fmadd(t, b0, c40); c41 = avloc__vf_fmadd(t, b1, c41);
+            t = avloc__vf_bcast(a + 5); c50 = avloc__vf_fmadd(t, b0, c50); c51 = avloc__vf_fmadd(t, b1, c51);
+        }
+        avloc__vf_st(Z + j, c00); avloc__vf_st(Z + j + W, c01);
+        avloc__vf_st(Z + zs + j, c10); avloc__vf_st(Z + zs + j + W, c11);
+        avloc__vf_st(Z + 2 * zs + j, c20); avloc__vf_st(Z + 2 * zs + j + W, c21);
+        avloc__vf_st(Z + 3 * zs + j, c30); avloc__vf_st(Z + 3 * zs + j + W, c31);
+        avloc__vf_st(Z + 4 * zs + j, c40); avloc__vf_st(Z + 4 * zs + j + W, c41);
+        avloc__vf_st(Z + 5 * zs + j, c50); avloc__vf_st(Z + 5 * zs + j + W, c51);
+    }
+}
+#endif /* nn kernel pass */
