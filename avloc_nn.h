@@ -1329,6 +1329,14 @@ typedef struct avloc__nn_sg {
    or more (fewer: avloc__nn_narrow), ordinary geometry (stride <= 4,
    padding below the kernel extent, taps within 64). Measured faster than
    im2col + the packed GEMM on every other conv of docs/nn.md's networks. */
+/* The scratch bytes (avloc__nn_sbuf_at's layout); returns 1 */
+static int avloc__nn_stencil_bytes(avloc__nn_sg *s)
+{
+    s->bytes = (AVLOC__NN_SUP(AVLOC__NN_SCO * s->nr) + AVLOC__NN_SUP(AVLOC__NN_SCO * s->K) + 16 + 2 * AVLOC__NN_SUP(s->K) +
+                AVLOC__NN_SUP(s->nxq)) * sizeof(float);
+    return 1;
+}
+
 static int avloc__nn_stencil_geom(const avloc_nn_node *nd, size_t Cg, size_t H, size_t W, size_t Ho,
                                   size_t Wo, avloc__nn_sg *s)
 {
@@ -1351,10 +1359,36 @@ static int avloc__nn_stencil_geom(const avloc_nn_node *nd, size_t Cg, size_t H, 
     s->nr = (t + 31u) / 32u * 32u;
     if (!avloc_size_mul(s->plane, s->S, &t) || !avloc_size_mul(t, Cg, &t) || t > ((size_t)1 << 28)) return 0;
     s->nxq = t + s->plane + s->nr;
-    s->bytes = (AVLOC__NN_SUP(AVLOC__NN_SCO * s->nr) + AVLOC__NN_SUP(AVLOC__NN_SCO * s->K) + 16 + AVLOC__NN_SUP(s->K) +
-                AVLOC__NN_SUP(s->nxq)) * sizeof(float);
-    return 1;
+    return avloc__nn_stencil_bytes(s);
 }
+
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
+/* The same for a transposed convolution (avloc__nn_stencilt): dilation 1,
+   stride <= 4, padding below the kernel; sized for the largest of its
+   output phases (at most ceil(Ho / sh) x ceil(Wo / sw) outputs reading
+   ceil(kh / sh) x ceil(kw / sw) taps per input channel). */
+static int avloc__nn_stencilt_geom(const avloc_nn_node *nd, size_t Cg, size_t Ho, size_t Wo, avloc__nn_sg *s)
+{
+    const long *ia = nd->ia;
+    size_t sh = (size_t)ia[AVLOC__NN_S_STRIDE], sw = (size_t)ia[AVLOC__NN_S_STRIDE + 1], t;
+    size_t kh = (size_t)ia[AVLOC__NN_S_KERNEL], kw = (size_t)ia[AVLOC__NN_S_KERNEL + 1];
+    int i;
+    for (i = 0; i < 2; i++)
+        if (ia[AVLOC__NN_S_STRIDE + i] > 4 || ia[AVLOC__NN_S_DIL + i] != 1 || ia[AVLOC__NN_S_KERNEL + i] >= 64 ||
+            ia[AVLOC__NN_S_PAD + i] >= ia[AVLOC__NN_S_KERNEL + i])
+            return 0;
+    if (!AVLOC__NN_STENCIL || Ho * Wo < AVLOC__NN_NARROW) return 0;
+    s->S = 1;
+    s->Hq = (Ho + sh - 1) / sh + (kh + sh - 1) / sh;
+    s->Wq = (Wo + sw - 1) / sw + (kw + sw - 1) / sw;
+    s->K = Cg * ((kh + sh - 1) / sh) * ((kw + sw - 1) / sw);
+    if (!avloc_size_mul(s->Hq, s->Wq, &s->plane) || s->plane > ((size_t)1 << 28)) return 0;
+    s->nr = (((Ho + sh - 1) / sh) * s->Wq + 31u) / 32u * 32u;
+    if (!avloc_size_mul(s->plane, Cg, &t) || t > ((size_t)1 << 28)) return 0;
+    s->nxq = t + s->plane + s->nr;
+    return avloc__nn_stencil_bytes(s);
+}
+#endif
 #endif
 
 static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, int transposed)
@@ -1419,9 +1453,14 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         if (direct) nd->ia[AVLOC__NN_S_CEIL] = 0;
         nd->ia[AVLOC__NN_S_CIP] = 0; /* (conv has no count_include_pad: the slot says "stencil path") */
 #ifndef AVLOC_GEMM_SMALL
-        if (!transposed && !direct) {
+        if (!direct) {
             avloc__nn_sg sg;
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
+            if (transposed ? avloc__nn_stencilt_geom(nd, C / (size_t)g, out[0], out[1], &sg)
+                           : avloc__nn_stencil_geom(nd, C / (size_t)g, H, W, out[0], out[1], &sg)) {
+#else
             if (avloc__nn_stencil_geom(nd, C / (size_t)g, H, W, out[0], out[1], &sg)) {
+#endif
                 nd->ia[AVLOC__NN_S_CIP] = 1;
                 nd->scratch = sg.bytes;
                 return AVLOC_OK;
@@ -2256,50 +2295,159 @@ static void avloc__nn_narrow(const float *W, const float *xt, float *y, size_t C
 #define AVLOC__NN_VCALL(fn, args, none) AVLOC__VCALL(fn, args, none)
 #endif
 
+/* The stencil path's scratch: Z (6 flat output rows), the packed weights
+   (tap-major, 6 per tap), the 6 biases, the taps' input offsets and
+   weight offsets, then xq (the planes). */
+typedef struct avloc__nn_sbuf {
+    float *Z, *wp, *bz, *xq;
+    uint32_t *off, *woff;
+} avloc__nn_sbuf;
+
+static void avloc__nn_sbuf_at(const avloc__nn_sg *s, float *scratch, avloc__nn_sbuf *b)
+{
+    b->Z = scratch;
+    b->wp = b->Z + AVLOC__NN_SUP(AVLOC__NN_SCO * s->nr);
+    b->bz = b->wp + AVLOC__NN_SUP(AVLOC__NN_SCO * s->K);
+    b->off = (uint32_t *)(void *)(b->bz + 16);
+    b->woff = b->off + AVLOC__NN_SUP(s->K);
+    b->xq = (float *)(void *)(b->woff + AVLOC__NN_SUP(s->K));
+}
+
+/* Every output channel of one group over one flat grid of rows x cols
+   outputs (pitch Wq, nr flat positions computed): per block of 6 channels
+   the weights packed (channel co, tap k at w[co * wcs + woff[k]]; woff NULL:
+   k), the kernel into Z, Z's valid columns to y (channel co, row r, column
+   c at y[co * ycs + r * yrs + c * ycol]). */
+static void avloc__nn_stencil_run(const avloc__nn_sbuf *b, size_t K, const float *w, size_t wcs, const float *bias,
+                                  size_t Cog, size_t rows, size_t cols, size_t Wq, size_t nr, float *y, size_t ycs,
+                                  size_t yrs, size_t ycol)
+{
+    const size_t CO = AVLOC__NN_SCO;
+    size_t co, i, k, r, c;
+    for (co = 0; co < Cog; co += CO) {
+        const size_t m = Cog - co < CO ? Cog - co : CO;
+        for (i = 0; i < CO; i++) b->bz[i] = i < m && bias ? bias[co + i] : 0.0f;
+        for (k = 0; k < K; k++)
+            for (i = 0; i < CO; i++) b->wp[k * CO + i] = i < m ? w[(co + i) * wcs + (b->woff ? b->woff[k] : k)] : 0.0f;
+        AVLOC__NN_VCALL(avloc__nn_vk_stencil, (b->xq, b->off, b->wp, b->bz, K, nr, b->Z, nr),
+                        avloc__nn_vk_stencil_scal(b->xq, b->off, b->wp, b->bz, K, nr, b->Z, nr));
+        for (i = 0; i < m; i++)
+            for (r = 0; r < rows; r++) {
+                float *d = y + (co + i) * ycs + r * yrs;
+                const float *z = b->Z + i * nr + r * Wq;
+                if (ycol == 1) memcpy(d, z, cols * sizeof(float));
+                else for (c = 0; c < cols; c++) d[c * ycol] = z[c];
+            }
+    }
+}
+
+/* One plane row: q[j] = src[c0 + j s] where that is in [0, W), else 0
+   (src NULL: a row outside the input, all 0). */
+static void avloc__nn_prow(float *q, size_t Wq, const float *src, size_t W, size_t s, long c0)
+{
+    size_t j = 0, hi = 0;
+    if (src) { /* the valid j: c0 + j s in [0, W) */
+        j = c0 >= 0 ? 0 : (size_t)(-c0 + (long)s - 1) / s;
+        hi = (long)W - c0 <= 0 ? 0 : (size_t)((long)W - c0 + (long)s - 1) / s;
+        if (hi > Wq) hi = Wq;
+        if (j > hi) j = hi;
+    }
+    memset(q, 0, j * sizeof(float));
+    if (s == 1 && hi > j) memcpy(q + j, src + (c0 + (long)j), (hi - j) * sizeof(float));
+    else for (; j < hi; j++) q[j] = src[c0 + (long)(j * s)];
+    memset(q + hi, 0, (Wq - hi) * sizeof(float));
+}
+
 /* A convolution group by the stencil path (avloc__nn_stencil_geom): the
-   input's stride phases, zero-padded, into xq; then per block of 6 output
-   channels the packed weights (tap-major, 6 per tap, zeros past Cog), the
-   kernel over the flat outputs into Z, and Z's valid columns into y. */
+   input's stride phases, zero-padded, into xq, the taps' offsets, then
+   avloc__nn_stencil_run. */
 static void avloc__nn_stencil(const avloc__nn_cg *c, const avloc__nn_sg *s, const float *x, const float *w,
                               const float *bias, float *y, float *scratch)
 {
-    const size_t CO = AVLOC__NN_SCO, sh = (size_t)c->sh, sw = (size_t)c->sw;
-    float *Z = scratch, *wp = Z + AVLOC__NN_SUP(CO * s->nr), *bz = wp + AVLOC__NN_SUP(CO * s->K);
-    uint32_t *off = (uint32_t *)(void *)(bz + 16);
-    float *xq = (float *)(void *)(off + AVLOC__NN_SUP(s->K));
-    size_t ch, a, b, i, j, k, co;
+    const size_t sh = (size_t)c->sh, sw = (size_t)c->sw;
+    avloc__nn_sbuf sb;
+    size_t ch, a, b, i, k;
+    avloc__nn_sbuf_at(s, scratch, &sb);
+    sb.woff = NULL;
     for (ch = 0; ch < c->Cg; ch++) /* phase (a, b), row i, column j: padded input (i sh + a, j sw + b) */
         for (a = 0; a < sh; a++)
             for (b = 0; b < sw; b++) {
-                float *q = xq + (ch * s->S + a * sw + b) * s->plane;
+                float *q = sb.xq + (ch * s->S + a * sw + b) * s->plane;
                 for (i = 0; i < s->Hq; i++) {
                     const long row = (long)(i * sh + a) - c->ph;
-                    for (j = 0; j < s->Wq; j++) {
-                        const long col = (long)(j * sw + b) - c->pw;
-                        q[i * s->Wq + j] = row >= 0 && row < (long)c->H && col >= 0 && col < (long)c->W
-                                               ? x[(ch * c->H + (size_t)row) * c->W + (size_t)col] : 0.0f;
-                    }
+                    avloc__nn_prow(q + i * s->Wq, s->Wq, row >= 0 && row < (long)c->H ? x + (ch * c->H + (size_t)row) * c->W : NULL,
+                                   c->W, sw, (long)b - c->pw);
                 }
             }
-    for (i = c->Cg * s->S * s->plane; i < s->nxq; i++) xq[i] = 0.0f; /* read only by dropped outputs */
+    for (i = c->Cg * s->S * s->plane; i < s->nxq; i++) sb.xq[i] = 0.0f; /* read only by dropped outputs */
     for (k = 0, ch = 0; ch < c->Cg; ch++)
         for (a = 0; a < c->kh; a++)
             for (b = 0; b < c->kw; b++, k++) {
                 const size_t R = a * (size_t)c->dh, Q = b * (size_t)c->dw;
-                off[k] = (uint32_t)((ch * s->S + (R % sh) * sw + Q % sw) * s->plane + R / sh * s->Wq + Q / sw);
+                sb.off[k] = (uint32_t)((ch * s->S + (R % sh) * sw + Q % sw) * s->plane + R / sh * s->Wq + Q / sw);
             }
-    for (co = 0; co < c->Cog; co += CO) {
-        const size_t m = c->Cog - co < CO ? c->Cog - co : CO;
-        for (i = 0; i < CO; i++) bz[i] = i < m && bias ? bias[co + i] : 0.0f;
-        for (k = 0; k < s->K; k++)
-            for (i = 0; i < CO; i++) wp[k * CO + i] = i < m ? w[(co + i) * s->K + k] : 0.0f;
-        AVLOC__NN_VCALL(avloc__nn_vk_stencil, (xq, off, wp, bz, s->K, s->nr, Z, s->nr),
-                        avloc__nn_vk_stencil_scal(xq, off, wp, bz, s->K, s->nr, Z, s->nr));
-        for (i = 0; i < m; i++)
-            for (a = 0; a < c->Ho; a++)
-                memcpy(y + ((co + i) * c->Ho + a) * c->Wo, Z + i * s->nr + a * s->Wq, c->Wo * sizeof(float));
-    }
+    avloc__nn_stencil_run(&sb, s->K, w, s->K, bias, c->Cog, c->Ho, c->Wo, s->Wq, s->nr, y, c->Ho * c->Wo, c->Wo, 1);
 }
+
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
+/* One output phase of a transposed convolution (dilation 1) along one
+   axis: outputs o = q s + phi - p for q in [*q0, *q0 + *nq) take the taps
+   t = phi + m s (m < *M) of inputs q - m. */
+static void avloc__nn_tphase(size_t phi, size_t s, size_t k, size_t p, size_t out, size_t *M, size_t *q0, size_t *nq)
+{
+    const size_t hi = out - 1 + p; /* (o + p for the last output) */
+    *M = phi < k ? (k - phi + s - 1) / s : 0;
+    *q0 = p > phi ? (p - phi + s - 1) / s : 0;
+    *nq = hi >= phi && (hi - phi) / s >= *q0 ? (hi - phi) / s - *q0 + 1 : 0;
+}
+
+/* A transposed convolution group by the stencil path: per output phase
+   (phi_h, phi_w), a stride-1 correlation of the input with that phase's
+   taps (reversed), into every s-th output. */
+static void avloc__nn_stencilt(const avloc__nn_cg *c, const avloc__nn_sg *s, const float *x, const float *w,
+                               const float *bias, float *y, float *scratch)
+{
+    const size_t sh = (size_t)c->sh, sw = (size_t)c->sw, Cog = c->Cog, kk = c->kh * c->kw;
+    avloc__nn_sbuf sb;
+    size_t fh, fw, Mh, Mw, qh, qw, nh, nw, Hq, Wq, plane, nr, ch, a, b, i, j, k, co;
+    avloc__nn_sbuf_at(s, scratch, &sb);
+    for (fh = 0; fh < sh; fh++)
+        for (fw = 0; fw < sw; fw++) {
+            avloc__nn_tphase(fh, sh, c->kh, (size_t)c->ph, c->Ho, &Mh, &qh, &nh);
+            avloc__nn_tphase(fw, sw, c->kw, (size_t)c->pw, c->Wo, &Mw, &qw, &nw);
+            if (nh == 0 || nw == 0) continue;
+            if (Mh == 0 || Mw == 0) { /* no tap reaches these outputs: the bias */
+                for (co = 0; co < Cog; co++)
+                    for (i = 0; i < nh; i++)
+                        for (j = 0; j < nw; j++)
+                            y[(co * c->Ho + (qh + i) * sh + fh - (size_t)c->ph) * c->Wo + (qw + j) * sw + fw - (size_t)c->pw] =
+                                bias ? bias[co] : 0.0f;
+                continue;
+            }
+            /* plane (row i, column j) = input (i + qh - Mh + 1, j + qw - Mw + 1) */
+            Hq = nh + Mh - 1;
+            Wq = nw + Mw - 1;
+            plane = Hq * Wq;
+            nr = (nh * Wq + 31u) / 32u * 32u;
+            for (ch = 0; ch < c->Cg; ch++)
+                for (i = 0; i < Hq; i++) {
+                    const long row = (long)(i + qh) - (long)Mh + 1;
+                    avloc__nn_prow(sb.xq + (ch * Hq + i) * Wq, Wq, row >= 0 && row < (long)c->H ? x + (ch * c->H + (size_t)row) * c->W : NULL,
+                                   c->W, 1, (long)qw - (long)Mw + 1);
+                }
+            for (i = c->Cg * plane; i < c->Cg * plane + plane + nr; i++) sb.xq[i] = 0.0f;
+            for (k = 0, ch = 0; ch < c->Cg; ch++)
+                for (a = 0; a < Mh; a++)
+                    for (b = 0; b < Mw; b++, k++) {
+                        sb.off[k] = (uint32_t)(ch * plane + a * Wq + b);
+                        sb.woff[k] = (uint32_t)(ch * Cog * kk + (fh + (Mh - 1 - a) * sh) * c->kw + fw + (Mw - 1 - b) * sw);
+                    }
+            avloc__nn_stencil_run(&sb, k, w, kk, bias, Cog, nh, nw, Wq, nr,
+                                  y + (qh * sh + fh - (size_t)c->ph) * c->Wo + qw * sw + fw - (size_t)c->pw,
+                                  c->Ho * c->Wo, sh * c->Wo, sw);
+        }
+}
+#endif
 #endif
 
 static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
@@ -2352,6 +2500,17 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     avloc__nn_cg c;
     size_t g, M, P, Q, p0;
+#ifndef AVLOC_GEMM_SMALL
+    if (nd->ia[AVLOC__NN_S_CIP]) {
+        avloc__nn_sg s;
+        avloc__nn_conv_setup(r, nd, &c, 0);
+        avloc__nn_stencilt_geom(nd, c.Cg, c.Ho, c.Wo, &s);
+        for (g = 0; g < c.G; g++)
+            avloc__nn_stencilt(&c, &s, c.x + g * c.Cg * c.H * c.W, c.w + g * c.Cg * c.Cog * c.kh * c.kw,
+                               r->w[1] ? r->w[1] + g * c.Cog : NULL, c.y + g * c.Cog * c.Ho * c.Wo, c.col);
+        return;
+    }
+#endif
     avloc__nn_conv_setup(r, nd, &c, 1);
     M = c.Cog * c.kh * c.kw;
     P = c.H * c.W;

@@ -385,6 +385,15 @@ def cases():
             d = act(g, convt(g, d, width, (4, 4), (2, 2), (1, 1), (0, 0), (1, 1), 1), "relu")
         return [act(g, conv(g, d, 1, (3, 3), (1, 1), (1, 1), (1, 1), 1), "sigmoid")]
 
+    @case("stencil", 22)
+    def _(g):
+        # avloc_nn.h's stencil path: strides 3 with dilation and groups, transposed convs with
+        # groups, odd output phases and phases that no tap reaches (kernel < stride)
+        x = g.input("x", [1, 4, 11, 13])
+        return [conv(g, x, 6, (5, 4), (3, 2), (2, 1), (1, 2), 2, bias=False),
+                convt(g, x, 6, (4, 3), (2, 3), (1, 0), (1, 2), (1, 1), 2),
+                convt(g, x, 3, (2, 1), (3, 2), (0, 0), (2, 1), (1, 1), 1)]
+
     for r in range(4):
         @case("random%d" % r, 100 + r)
         def _(g, r=r):
