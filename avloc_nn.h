@@ -1266,6 +1266,7 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
 #ifndef AVLOC__NN_STENCIL /* (a bench build sets 0: the im2col path everywhere, for comparison) */
 #define AVLOC__NN_STENCIL 1
 #endif
+#define AVLOC__NN_STENCIL_ALL 256 /* outputs from which every set takes the stencil path */
 /* Under AVLOC_GEMM_SMALL (MCU builds: the GEMM is the plain loop, no
    panels) the narrow kernel is never used, and so not linked: the plain
    loop streams those products as well. */
@@ -1461,9 +1462,16 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
 #else
             if (avloc__nn_stencil_geom(nd, C / (size_t)g, H, W, out[0], out[1], &sg)) {
 #endif
-                nd->ia[AVLOC__NN_S_CIP] = 1;
-                nd->scratch = sg.bytes;
-                return AVLOC_OK;
+                /* outputs of a small map (the padding columns a large
+                   share of the flat grid): the stencil path only where
+                   the avx512 set runs (measured faster there, slower
+                   with 4- and 8-float vectors), so scratch for both */
+                nd->ia[AVLOC__NN_S_CIP] = out[0] * out[1] >= AVLOC__NN_STENCIL_ALL ? 1 : 2;
+                if (nd->ia[AVLOC__NN_S_CIP] == 1) {
+                    nd->scratch = sg.bytes;
+                    return AVLOC_OK;
+                }
+                if (nd->scratch < sg.bytes) nd->scratch = sg.bytes;
             }
         }
 #endif
@@ -2291,9 +2299,13 @@ static void avloc__nn_narrow(const float *W, const float *xt, float *y, size_t C
 #undef AVLOC__VPASS
 #ifdef AVLOC__VSET_AVX512
 #define AVLOC__NN_VCALL(fn, args, none) (AVLOC__AVX512_OK() ? fn##_avx512 args : AVLOC__VCALL(fn, args, none))
+#define AVLOC__NN_WIDE() AVLOC__AVX512_OK()
 #else
 #define AVLOC__NN_VCALL(fn, args, none) AVLOC__VCALL(fn, args, none)
+#define AVLOC__NN_WIDE() 0
 #endif
+/* the stencil path for this node (see avloc__nn_infer_conv) */
+#define AVLOC__NN_TAKES_STENCIL(nd) ((nd)->ia[AVLOC__NN_S_CIP] == 1 || ((nd)->ia[AVLOC__NN_S_CIP] == 2 && AVLOC__NN_WIDE()))
 
 /* The stencil path's scratch: Z (6 flat output rows), the packed weights
    (tap-major, 6 per tap), the 6 biases, the taps' input offsets and
@@ -2329,8 +2341,8 @@ static void avloc__nn_stencil_run(const avloc__nn_sbuf *b, size_t K, const float
         for (i = 0; i < CO; i++) b->bz[i] = i < m && bias ? bias[co + i] : 0.0f;
         for (k = 0; k < K; k++)
             for (i = 0; i < CO; i++) b->wp[k * CO + i] = i < m ? w[(co + i) * wcs + (b->woff ? b->woff[k] : k)] : 0.0f;
-        AVLOC__NN_VCALL(avloc__nn_vk_stencil, (b->xq, b->off, b->wp, b->bz, K, nr, b->Z, nr),
-                        avloc__nn_vk_stencil_scal(b->xq, b->off, b->wp, b->bz, K, nr, b->Z, nr));
+        AVLOC__NN_VCALL(avloc__nn_vk_stencil, (b->xq, b->off, b->wp, b->bz, K, rows * Wq, b->Z, nr),
+                        avloc__nn_vk_stencil_scal(b->xq, b->off, b->wp, b->bz, K, rows * Wq, b->Z, nr));
         for (i = 0; i < m; i++)
             for (r = 0; r < rows; r++) {
                 float *d = y + (co + i) * ycs + r * yrs;
@@ -2455,7 +2467,7 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
     avloc__nn_cg c;
     size_t g, K, P, p0;
 #ifndef AVLOC_GEMM_SMALL
-    if (nd->ia[AVLOC__NN_S_CIP]) {
+    if (AVLOC__NN_TAKES_STENCIL(nd)) {
         avloc__nn_sg s;
         avloc__nn_conv_setup(r, nd, &c, 0);
         avloc__nn_stencil_geom(nd, c.Cg, c.H, c.W, c.Ho, c.Wo, &s);
@@ -2501,7 +2513,7 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
     avloc__nn_cg c;
     size_t g, M, P, Q, p0;
 #ifndef AVLOC_GEMM_SMALL
-    if (nd->ia[AVLOC__NN_S_CIP]) {
+    if (AVLOC__NN_TAKES_STENCIL(nd)) {
         avloc__nn_sg s;
         avloc__nn_conv_setup(r, nd, &c, 0);
         avloc__nn_stencilt_geom(nd, c.Cg, c.Ho, c.Wo, &s);
@@ -3219,7 +3231,8 @@ AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const 
 #if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_NN
 /* Stencil convolution, one block of six output channels (avloc__nn_stencil):
    Z[i * zs + j] = bias[i] + sum_k wp[k * 6 + i] * xq[off[k] + j] for i < 6
-   and j < n (a multiple of 2 vectors: the caller pads every buffer). xq
+   and j < n rounded up to 2 vectors (the caller pads every buffer to 32
+   floats past n, the widest set's 2 vectors). xq
    holds the zero-padded input as stride phases, so each tap k of each
    input channel is one shifted contiguous run: the tile of 6 channels x 2
    vectors of positions stays in 12 registers over all K taps, as in the
