@@ -132,6 +132,17 @@
 
    LICENSE: MIT, see avloc.h.
 */
+/* Kernel passes (avloc.h "SIMD layer"): the stencil convolution kernel, in
+   the template section at the end of this file, is compiled once per SIMD
+   set by the core's per-set driver, which re-includes this file by the name
+   AVLOC_NN_FILE ("avloc_nn.h", next to avloc.h; define it as
+   "path/to/it.h" after a rename; tools/amalgamate.py pre-defines it). */
+#ifndef AVLOC_NN_FILE
+#define AVLOC_NN_FILE "avloc_nn.h"
+#endif
+#define AVLOC__VPASS_NN 64 /* pass ids of this module: 64..79 */
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_NN_H
 #define AVLOC_NN_H
 
@@ -1252,6 +1263,10 @@ static size_t avloc__nn_win_out(const avloc_nn_node *nd, int i, size_t in, int t
    GEMM, whose vectors run over the few columns and which copies every
    weight into its panels: avloc__nn_narrow streams each weight row once. */
 #define AVLOC__NN_NARROW 16
+#ifndef AVLOC__NN_STENCIL /* (a bench build sets 0: the im2col path everywhere, for comparison) */
+#define AVLOC__NN_STENCIL 1
+#endif
+#define AVLOC__NN_STENCIL_ALL 256 /* outputs from which every set takes the stencil path */
 /* Under AVLOC_GEMM_SMALL (MCU builds: the GEMM is the plain loop, no
    panels) the narrow kernel is never used, and so not linked: the plain
    loop streams those products as well. */
@@ -1292,6 +1307,89 @@ static avloc_result avloc__nn_need_gemm(avloc_nn *net, size_t m, size_t n, size_
     if (b > net->gemm_bytes) net->gemm_bytes = b;
     return AVLOC_OK;
 }
+#endif
+
+#ifndef AVLOC_GEMM_SMALL
+/* The stencil path of a convolution (avloc__nn_stencil): its geometry, set
+   by one function for the planner's scratch and the run. The zero-padded
+   input of one group is split into its S = sh * sw stride phases, planes
+   of Hq x Wq; an output (r, c) of tap (a, b) reads phase ((a dh) % sh,
+   (b dw) % sw) at row r + a dh / sh, column c + b dw / sw, so over the flat
+   index j = r Wq + c every tap reads one contiguous run (the columns
+   c >= Wo are computed and dropped). */
+typedef struct avloc__nn_sg {
+    size_t S, Hq, Wq, plane, nr, nxq, K, bytes; /* nr: flat outputs, rounded up to 32; nxq: floats of xq */
+} avloc__nn_sg;
+
+#define AVLOC__NN_SCO 6 /* output channels per kernel call (its register tile) */
+#define AVLOC__NN_SUP(n) (((n) + 15u) / 16u * 16u)
+
+/* 1 when the stencil path runs this convolution (and *s filled): a kernel
+   larger than 1 x 1 (a strided 1 x 1 conv is a cheap gather for im2col;
+   the phases would copy all of the input for a quarter of it), 16 outputs
+   or more (fewer: avloc__nn_narrow), ordinary geometry (stride <= 4,
+   padding below the kernel extent, taps within 64). Measured faster than
+   im2col + the packed GEMM on every other conv of docs/nn.md's networks. */
+/* The scratch bytes (avloc__nn_sbuf_at's layout); returns 1 */
+static int avloc__nn_stencil_bytes(avloc__nn_sg *s)
+{
+    s->bytes = (AVLOC__NN_SUP(AVLOC__NN_SCO * s->nr) + AVLOC__NN_SUP(AVLOC__NN_SCO * s->K) + 16 + 2 * AVLOC__NN_SUP(s->K) +
+                AVLOC__NN_SUP(s->nxq)) * sizeof(float);
+    return 1;
+}
+
+static int avloc__nn_stencil_geom(const avloc_nn_node *nd, size_t Cg, size_t H, size_t W, size_t Ho,
+                                  size_t Wo, avloc__nn_sg *s)
+{
+    const long *ia = nd->ia;
+    size_t kh = (size_t)ia[AVLOC__NN_S_KERNEL], kw = (size_t)ia[AVLOC__NN_S_KERNEL + 1], t;
+    int i;
+    for (i = 0; i < 2; i++)
+        if (ia[AVLOC__NN_S_STRIDE + i] > 4 || ia[AVLOC__NN_S_PAD + i] >= 64 || ia[AVLOC__NN_S_DIL + i] >= 64 ||
+            ia[AVLOC__NN_S_KERNEL + i] >= 64 || ia[AVLOC__NN_S_PAD + i] >= ia[AVLOC__NN_S_KERNEL + i] * ia[AVLOC__NN_S_DIL + i])
+            return 0;
+    if (!AVLOC__NN_STENCIL || kh * kw == 1 || Ho * Wo < AVLOC__NN_NARROW) return 0;
+    s->S = (size_t)(ia[AVLOC__NN_S_STRIDE] * ia[AVLOC__NN_S_STRIDE + 1]);
+    s->Hq = (H + 2 * (size_t)ia[AVLOC__NN_S_PAD] + (size_t)ia[AVLOC__NN_S_STRIDE] - 1) / (size_t)ia[AVLOC__NN_S_STRIDE];
+    s->Wq = (W + 2 * (size_t)ia[AVLOC__NN_S_PAD + 1] + (size_t)ia[AVLOC__NN_S_STRIDE + 1] - 1) /
+            (size_t)ia[AVLOC__NN_S_STRIDE + 1];
+    s->K = Cg * kh * kw;
+    /* (sizes of an existing input and output, each well below 2^28 per side:
+       products checked, the offsets must fit 32 bits) */
+    if (!avloc_size_mul(s->Hq, s->Wq, &s->plane) || !avloc_size_mul(Ho, s->Wq, &t) || t > ((size_t)1 << 28)) return 0;
+    s->nr = (t + 31u) / 32u * 32u;
+    if (!avloc_size_mul(s->plane, s->S, &t) || !avloc_size_mul(t, Cg, &t) || t > ((size_t)1 << 28)) return 0;
+    s->nxq = t + s->plane + s->nr;
+    return avloc__nn_stencil_bytes(s);
+}
+
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
+/* The same for a transposed convolution (avloc__nn_stencilt): dilation 1,
+   stride <= 4, padding below the kernel; sized for the largest of its
+   output phases (at most ceil(Ho / sh) x ceil(Wo / sw) outputs reading
+   ceil(kh / sh) x ceil(kw / sw) taps per input channel). */
+static int avloc__nn_stencilt_geom(const avloc_nn_node *nd, size_t Cg, size_t Ho, size_t Wo, avloc__nn_sg *s)
+{
+    const long *ia = nd->ia;
+    size_t sh = (size_t)ia[AVLOC__NN_S_STRIDE], sw = (size_t)ia[AVLOC__NN_S_STRIDE + 1], t;
+    size_t kh = (size_t)ia[AVLOC__NN_S_KERNEL], kw = (size_t)ia[AVLOC__NN_S_KERNEL + 1];
+    int i;
+    for (i = 0; i < 2; i++)
+        if (ia[AVLOC__NN_S_STRIDE + i] > 4 || ia[AVLOC__NN_S_DIL + i] != 1 || ia[AVLOC__NN_S_KERNEL + i] >= 64 ||
+            ia[AVLOC__NN_S_PAD + i] >= ia[AVLOC__NN_S_KERNEL + i])
+            return 0;
+    if (!AVLOC__NN_STENCIL || Ho * Wo < AVLOC__NN_NARROW) return 0;
+    s->S = 1;
+    s->Hq = (Ho + sh - 1) / sh + (kh + sh - 1) / sh;
+    s->Wq = (Wo + sw - 1) / sw + (kw + sw - 1) / sw;
+    s->K = Cg * ((kh + sh - 1) / sh) * ((kw + sw - 1) / sw);
+    if (!avloc_size_mul(s->Hq, s->Wq, &s->plane) || s->plane > ((size_t)1 << 28)) return 0;
+    s->nr = (((Ho + sh - 1) / sh) * s->Wq + 31u) / 32u * 32u;
+    if (!avloc_size_mul(s->plane, Cg, &t) || t > ((size_t)1 << 28)) return 0;
+    s->nxq = t + s->plane + s->nr;
+    return avloc__nn_stencil_bytes(s);
+}
+#endif
 #endif
 
 static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, int transposed)
@@ -1354,6 +1452,29 @@ static avloc_result avloc__nn_infer_conv(avloc__nn_ctx *c, avloc_nn_node *nd, in
         if (!avloc_size_mul(rows, tile, &bytes) || !avloc_size_mul(bytes, sizeof(float), &bytes)) return AVLOC_ERR_OVERFLOW;
         nd->scratch = direct ? 0 : bytes;
         if (direct) nd->ia[AVLOC__NN_S_CEIL] = 0;
+        nd->ia[AVLOC__NN_S_CIP] = 0; /* (conv has no count_include_pad: the slot says "stencil path") */
+#ifndef AVLOC_GEMM_SMALL
+        if (!direct) {
+            avloc__nn_sg sg;
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
+            if (transposed ? avloc__nn_stencilt_geom(nd, C / (size_t)g, out[0], out[1], &sg)
+                           : avloc__nn_stencil_geom(nd, C / (size_t)g, H, W, out[0], out[1], &sg)) {
+#else
+            if (avloc__nn_stencil_geom(nd, C / (size_t)g, H, W, out[0], out[1], &sg)) {
+#endif
+                /* outputs of a small map (the padding columns a large
+                   share of the flat grid): the stencil path only where
+                   the avx512 set runs (measured faster there, slower
+                   with 4- and 8-float vectors), so scratch for both */
+                nd->ia[AVLOC__NN_S_CIP] = out[0] * out[1] >= AVLOC__NN_STENCIL_ALL ? 1 : 2;
+                if (nd->ia[AVLOC__NN_S_CIP] == 1) {
+                    nd->scratch = sg.bytes;
+                    return AVLOC_OK;
+                }
+                if (nd->scratch < sg.bytes) nd->scratch = sg.bytes;
+            }
+        }
+#endif
         if (!transposed && !direct && AVLOC__NN_IS_NARROW(tile)) { /* the columns transposed (avloc__nn_narrow) */
             nd->scratch += bytes;
             return AVLOC_OK;
@@ -2101,7 +2222,7 @@ typedef struct avloc__nn_cg {
     long sh, sw, ph, pw, dh, dw;
 } avloc__nn_cg;
 
-static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd, avloc__nn_cg *g)
+static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd, avloc__nn_cg *g, int fill)
 {
     size_t i, q, P;
     g->x = avloc__nn_data(r, r->net->edges[nd->in0]);
@@ -2123,7 +2244,7 @@ static void avloc__nn_conv_setup(const avloc__nn_run *r, const avloc_nn_node *nd
     g->dh = nd->ia[AVLOC__NN_S_DIL];
     g->dw = nd->ia[AVLOC__NN_S_DIL + 1];
     P = g->Ho * g->Wo;
-    for (i = 0; i < g->Co; i++) {
+    for (i = 0; fill && i < g->Co; i++) {
         const float b = r->w[1] ? r->w[1][i] : 0.0f;
         for (q = 0; q < P; q++) g->y[i * P + q] = b;
     }
@@ -2164,11 +2285,199 @@ static void avloc__nn_narrow(const float *W, const float *xt, float *y, size_t C
     }
 }
 
+#ifndef AVLOC_GEMM_SMALL
+/* The stencil kernel, once per SIMD set (template at the end of this file;
+   plain C where no set is compiled); avx512 first where the CPU has it. */
+#define AVLOC__VPASS AVLOC__VPASS_NN
+#define AVLOC__VFILE AVLOC_NN_FILE
+#define AVLOC__VSCAL 1
+#define AVLOC__VAVX512 1
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VAVX512
+#undef AVLOC__VSCAL
+#undef AVLOC__VFILE
+#undef AVLOC__VPASS
+#ifdef AVLOC__VSET_AVX512
+#define AVLOC__NN_VCALL(fn, args, none) (AVLOC__AVX512_OK() ? fn##_avx512 args : AVLOC__VCALL(fn, args, none))
+#define AVLOC__NN_WIDE() AVLOC__AVX512_OK()
+#else
+#define AVLOC__NN_VCALL(fn, args, none) AVLOC__VCALL(fn, args, none)
+#define AVLOC__NN_WIDE() 0
+#endif
+/* the stencil path for this node (see avloc__nn_infer_conv) */
+#define AVLOC__NN_TAKES_STENCIL(nd) ((nd)->ia[AVLOC__NN_S_CIP] == 1 || ((nd)->ia[AVLOC__NN_S_CIP] == 2 && AVLOC__NN_WIDE()))
+
+/* The stencil path's scratch: Z (6 flat output rows), the packed weights
+   (tap-major, 6 per tap), the 6 biases, the taps' input offsets and
+   weight offsets, then xq (the planes). */
+typedef struct avloc__nn_sbuf {
+    float *Z, *wp, *bz, *xq;
+    uint32_t *off, *woff;
+} avloc__nn_sbuf;
+
+static void avloc__nn_sbuf_at(const avloc__nn_sg *s, float *scratch, avloc__nn_sbuf *b)
+{
+    b->Z = scratch;
+    b->wp = b->Z + AVLOC__NN_SUP(AVLOC__NN_SCO * s->nr);
+    b->bz = b->wp + AVLOC__NN_SUP(AVLOC__NN_SCO * s->K);
+    b->off = (uint32_t *)(void *)(b->bz + 16);
+    b->woff = b->off + AVLOC__NN_SUP(s->K);
+    b->xq = (float *)(void *)(b->woff + AVLOC__NN_SUP(s->K));
+}
+
+/* Every output channel of one group over one flat grid of rows x cols
+   outputs (pitch Wq, nr flat positions computed): per block of 6 channels
+   the weights packed (channel co, tap k at w[co * wcs + woff[k]]; woff NULL:
+   k), the kernel into Z, Z's valid columns to y (channel co, row r, column
+   c at y[co * ycs + r * yrs + c * ycol]). */
+static void avloc__nn_stencil_run(const avloc__nn_sbuf *b, size_t K, const float *w, size_t wcs, const float *bias,
+                                  size_t Cog, size_t rows, size_t cols, size_t Wq, size_t nr, float *y, size_t ycs,
+                                  size_t yrs, size_t ycol)
+{
+    const size_t CO = AVLOC__NN_SCO;
+    size_t co, i, k, r, c;
+    for (co = 0; co < Cog; co += CO) {
+        const size_t m = Cog - co < CO ? Cog - co : CO;
+        for (i = 0; i < CO; i++) b->bz[i] = i < m && bias ? bias[co + i] : 0.0f;
+        for (k = 0; k < K; k++)
+            for (i = 0; i < CO; i++) b->wp[k * CO + i] = i < m ? w[(co + i) * wcs + (b->woff ? b->woff[k] : k)] : 0.0f;
+        AVLOC__NN_VCALL(avloc__nn_vk_stencil, (b->xq, b->off, b->wp, b->bz, K, rows * Wq, b->Z, nr),
+                        avloc__nn_vk_stencil_scal(b->xq, b->off, b->wp, b->bz, K, rows * Wq, b->Z, nr));
+        for (i = 0; i < m; i++)
+            for (r = 0; r < rows; r++) {
+                float *d = y + (co + i) * ycs + r * yrs;
+                const float *z = b->Z + i * nr + r * Wq;
+                if (ycol == 1) memcpy(d, z, cols * sizeof(float));
+                else for (c = 0; c < cols; c++) d[c * ycol] = z[c];
+            }
+    }
+}
+
+/* One plane row: q[j] = src[c0 + j s] where that is in [0, W), else 0
+   (src NULL: a row outside the input, all 0). */
+static void avloc__nn_prow(float *q, size_t Wq, const float *src, size_t W, size_t s, long c0)
+{
+    size_t j = 0, hi = 0;
+    if (src) { /* the valid j: c0 + j s in [0, W) */
+        j = c0 >= 0 ? 0 : (size_t)(-c0 + (long)s - 1) / s;
+        hi = (long)W - c0 <= 0 ? 0 : (size_t)((long)W - c0 + (long)s - 1) / s;
+        if (hi > Wq) hi = Wq;
+        if (j > hi) j = hi;
+    }
+    memset(q, 0, j * sizeof(float));
+    if (s == 1 && hi > j) memcpy(q + j, src + (c0 + (long)j), (hi - j) * sizeof(float));
+    else for (; j < hi; j++) q[j] = src[c0 + (long)(j * s)];
+    memset(q + hi, 0, (Wq - hi) * sizeof(float));
+}
+
+/* A convolution group by the stencil path (avloc__nn_stencil_geom): the
+   input's stride phases, zero-padded, into xq, the taps' offsets, then
+   avloc__nn_stencil_run. */
+static void avloc__nn_stencil(const avloc__nn_cg *c, const avloc__nn_sg *s, const float *x, const float *w,
+                              const float *bias, float *y, float *scratch)
+{
+    const size_t sh = (size_t)c->sh, sw = (size_t)c->sw;
+    avloc__nn_sbuf sb;
+    size_t ch, a, b, i, k;
+    avloc__nn_sbuf_at(s, scratch, &sb);
+    sb.woff = NULL;
+    for (ch = 0; ch < c->Cg; ch++) /* phase (a, b), row i, column j: padded input (i sh + a, j sw + b) */
+        for (a = 0; a < sh; a++)
+            for (b = 0; b < sw; b++) {
+                float *q = sb.xq + (ch * s->S + a * sw + b) * s->plane;
+                for (i = 0; i < s->Hq; i++) {
+                    const long row = (long)(i * sh + a) - c->ph;
+                    avloc__nn_prow(q + i * s->Wq, s->Wq, row >= 0 && row < (long)c->H ? x + (ch * c->H + (size_t)row) * c->W : NULL,
+                                   c->W, sw, (long)b - c->pw);
+                }
+            }
+    for (i = c->Cg * s->S * s->plane; i < s->nxq; i++) sb.xq[i] = 0.0f; /* read only by dropped outputs */
+    for (k = 0, ch = 0; ch < c->Cg; ch++)
+        for (a = 0; a < c->kh; a++)
+            for (b = 0; b < c->kw; b++, k++) {
+                const size_t R = a * (size_t)c->dh, Q = b * (size_t)c->dw;
+                sb.off[k] = (uint32_t)((ch * s->S + (R % sh) * sw + Q % sw) * s->plane + R / sh * s->Wq + Q / sw);
+            }
+    avloc__nn_stencil_run(&sb, s->K, w, s->K, bias, c->Cog, c->Ho, c->Wo, s->Wq, s->nr, y, c->Ho * c->Wo, c->Wo, 1);
+}
+
+#if !defined(AVLOC_NN_MINIMAL) && !defined(AVLOC_NN_NO_TRANSPOSED)
+/* One output phase of a transposed convolution (dilation 1) along one
+   axis: outputs o = q s + phi - p for q in [*q0, *q0 + *nq) take the taps
+   t = phi + m s (m < *M) of inputs q - m. */
+static void avloc__nn_tphase(size_t phi, size_t s, size_t k, size_t p, size_t out, size_t *M, size_t *q0, size_t *nq)
+{
+    const size_t hi = out - 1 + p; /* (o + p for the last output) */
+    *M = phi < k ? (k - phi + s - 1) / s : 0;
+    *q0 = p > phi ? (p - phi + s - 1) / s : 0;
+    *nq = hi >= phi && (hi - phi) / s >= *q0 ? (hi - phi) / s - *q0 + 1 : 0;
+}
+
+/* A transposed convolution group by the stencil path: per output phase
+   (phi_h, phi_w), a stride-1 correlation of the input with that phase's
+   taps (reversed), into every s-th output. */
+static void avloc__nn_stencilt(const avloc__nn_cg *c, const avloc__nn_sg *s, const float *x, const float *w,
+                               const float *bias, float *y, float *scratch)
+{
+    const size_t sh = (size_t)c->sh, sw = (size_t)c->sw, Cog = c->Cog, kk = c->kh * c->kw;
+    avloc__nn_sbuf sb;
+    size_t fh, fw, Mh, Mw, qh, qw, nh, nw, Hq, Wq, plane, nr, ch, a, b, i, j, k, co;
+    avloc__nn_sbuf_at(s, scratch, &sb);
+    for (fh = 0; fh < sh; fh++)
+        for (fw = 0; fw < sw; fw++) {
+            avloc__nn_tphase(fh, sh, c->kh, (size_t)c->ph, c->Ho, &Mh, &qh, &nh);
+            avloc__nn_tphase(fw, sw, c->kw, (size_t)c->pw, c->Wo, &Mw, &qw, &nw);
+            if (nh == 0 || nw == 0) continue;
+            if (Mh == 0 || Mw == 0) { /* no tap reaches these outputs: the bias */
+                for (co = 0; co < Cog; co++)
+                    for (i = 0; i < nh; i++)
+                        for (j = 0; j < nw; j++)
+                            y[(co * c->Ho + (qh + i) * sh + fh - (size_t)c->ph) * c->Wo + (qw + j) * sw + fw - (size_t)c->pw] =
+                                bias ? bias[co] : 0.0f;
+                continue;
+            }
+            /* plane (row i, column j) = input (i + qh - Mh + 1, j + qw - Mw + 1) */
+            Hq = nh + Mh - 1;
+            Wq = nw + Mw - 1;
+            plane = Hq * Wq;
+            nr = (nh * Wq + 31u) / 32u * 32u;
+            for (ch = 0; ch < c->Cg; ch++)
+                for (i = 0; i < Hq; i++) {
+                    const long row = (long)(i + qh) - (long)Mh + 1;
+                    avloc__nn_prow(sb.xq + (ch * Hq + i) * Wq, Wq, row >= 0 && row < (long)c->H ? x + (ch * c->H + (size_t)row) * c->W : NULL,
+                                   c->W, 1, (long)qw - (long)Mw + 1);
+                }
+            for (i = c->Cg * plane; i < c->Cg * plane + plane + nr; i++) sb.xq[i] = 0.0f;
+            for (k = 0, ch = 0; ch < c->Cg; ch++)
+                for (a = 0; a < Mh; a++)
+                    for (b = 0; b < Mw; b++, k++) {
+                        sb.off[k] = (uint32_t)(ch * plane + a * Wq + b);
+                        sb.woff[k] = (uint32_t)(ch * Cog * kk + (fh + (Mh - 1 - a) * sh) * c->kw + fw + (Mw - 1 - b) * sw);
+                    }
+            avloc__nn_stencil_run(&sb, k, w, kk, bias, Cog, nh, nw, Wq, nr,
+                                  y + (qh * sh + fh - (size_t)c->ph) * c->Wo + qw * sw + fw - (size_t)c->pw,
+                                  c->Ho * c->Wo, sh * c->Wo, sw);
+        }
+}
+#endif
+#endif
+
 static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     avloc__nn_cg c;
     size_t g, K, P, p0;
-    avloc__nn_conv_setup(r, nd, &c);
+#ifndef AVLOC_GEMM_SMALL
+    if (AVLOC__NN_TAKES_STENCIL(nd)) {
+        avloc__nn_sg s;
+        avloc__nn_conv_setup(r, nd, &c, 0);
+        avloc__nn_stencil_geom(nd, c.Cg, c.H, c.W, c.Ho, c.Wo, &s);
+        for (g = 0; g < c.G; g++)
+            avloc__nn_stencil(&c, &s, c.x + g * c.Cg * c.H * c.W, c.w + g * c.Cog * s.K, r->w[1] ? r->w[1] + g * c.Cog : NULL,
+                              c.y + g * c.Cog * c.Ho * c.Wo, c.col);
+        return;
+    }
+#endif
+    avloc__nn_conv_setup(r, nd, &c, 1);
     K = c.Cg * c.kh * c.kw;
     P = c.Ho * c.Wo;
     for (g = 0; g < c.G; g++) {
@@ -2203,7 +2512,18 @@ static void avloc__nn_convt(const avloc__nn_run *r, const avloc_nn_node *nd)
 {
     avloc__nn_cg c;
     size_t g, M, P, Q, p0;
-    avloc__nn_conv_setup(r, nd, &c);
+#ifndef AVLOC_GEMM_SMALL
+    if (AVLOC__NN_TAKES_STENCIL(nd)) {
+        avloc__nn_sg s;
+        avloc__nn_conv_setup(r, nd, &c, 0);
+        avloc__nn_stencilt_geom(nd, c.Cg, c.Ho, c.Wo, &s);
+        for (g = 0; g < c.G; g++)
+            avloc__nn_stencilt(&c, &s, c.x + g * c.Cg * c.H * c.W, c.w + g * c.Cg * c.Cog * c.kh * c.kw,
+                               r->w[1] ? r->w[1] + g * c.Cog : NULL, c.y + g * c.Cog * c.Ho * c.Wo, c.col);
+        return;
+    }
+#endif
+    avloc__nn_conv_setup(r, nd, &c, 1);
     M = c.Cog * c.kh * c.kw;
     P = c.H * c.W;
     Q = c.Ho * c.Wo;
@@ -2903,3 +3223,47 @@ AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const 
 }
 
 #endif /* AVLOC_NN_AUDIOMAP_DONE */
+#endif /* !AVLOC__VPASS */
+
+/* ======================================================================= */
+/*            KERNEL TEMPLATES (compiled per SIMD set, avloc.h)            */
+/* ======================================================================= */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_NN
+/* Stencil convolution, one block of six output channels (avloc__nn_stencil):
+   Z[i * zs + j] = bias[i] + sum_k wp[k * 6 + i] * xq[off[k] + j] for i < 6
+   and j < n rounded up to 2 vectors (the caller pads every buffer to 32
+   floats past n, the widest set's 2 vectors). xq
+   holds the zero-padded input as stride phases, so each tap k of each
+   input channel is one shifted contiguous run: the tile of 6 channels x 2
+   vectors of positions stays in 12 registers over all K taps, as in the
+   core GEMM's micro-kernel, with no im2col columns and no packing of them. */
+static void AVLOC__VN(avloc__nn_vk_stencil)(const float *xq, const uint32_t *off, const float *wp, const float *bias,
+                                           size_t K, size_t n, float *Z, size_t zs)
+{
+    const size_t W = AVLOC__VF_W;
+    size_t j, k;
+    for (j = 0; j < n; j += 2 * W) {
+        avloc__vf c00 = avloc__vf_set1(bias[0]), c01 = c00, c10 = avloc__vf_set1(bias[1]), c11 = c10;
+        avloc__vf c20 = avloc__vf_set1(bias[2]), c21 = c20, c30 = avloc__vf_set1(bias[3]), c31 = c30;
+        avloc__vf c40 = avloc__vf_set1(bias[4]), c41 = c40, c50 = avloc__vf_set1(bias[5]), c51 = c50;
+        const float *a = wp;
+        for (k = 0; k < K; k++, a += 6) {
+            const float *x = xq + off[k] + j;
+            const avloc__vf b0 = avloc__vf_ld(x), b1 = avloc__vf_ld(x + W);
+            avloc__vf t;
+            t = avloc__vf_bcast(a + 0); c00 = avloc__vf_fmadd(t, b0, c00); c01 = avloc__vf_fmadd(t, b1, c01);
+            t = avloc__vf_bcast(a + 1); c10 = avloc__vf_fmadd(t, b0, c10); c11 = avloc__vf_fmadd(t, b1, c11);
+            t = avloc__vf_bcast(a + 2); c20 = avloc__vf_fmadd(t, b0, c20); c21 = avloc__vf_fmadd(t, b1, c21);
+            t = avloc__vf_bcast(a + 3); c30 = avloc__vf_fmadd(t, b0, c30); c31 = avloc__vf_fmadd(t, b1, c31);
+            t = avloc__vf_bcast(a + 4); c40 = avloc__vf_fmadd(t, b0, c40); c41 = avloc__vf_fmadd(t, b1, c41);
+            t = avloc__vf_bcast(a + 5); c50 = avloc__vf_fmadd(t, b0, c50); c51 = avloc__vf_fmadd(t, b1, c51);
+        }
+        avloc__vf_st(Z + j, c00); avloc__vf_st(Z + j + W, c01);
+        avloc__vf_st(Z + zs + j, c10); avloc__vf_st(Z + zs + j + W, c11);
+        avloc__vf_st(Z + 2 * zs + j, c20); avloc__vf_st(Z + 2 * zs + j + W, c21);
+        avloc__vf_st(Z + 3 * zs + j, c30); avloc__vf_st(Z + 3 * zs + j + W, c31);
+        avloc__vf_st(Z + 4 * zs + j, c40); avloc__vf_st(Z + 4 * zs + j + W, c41);
+        avloc__vf_st(Z + 5 * zs + j, c50); avloc__vf_st(Z + 5 * zs + j + W, c51);
+    }
+}
+#endif /* nn kernel pass */

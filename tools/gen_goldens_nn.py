@@ -385,6 +385,17 @@ def cases():
             d = act(g, convt(g, d, width, (4, 4), (2, 2), (1, 1), (0, 0), (1, 1), 1), "relu")
         return [act(g, conv(g, d, 1, (3, 3), (1, 1), (1, 1), (1, 1), 1), "sigmoid")]
 
+    @case("stencil", 22)
+    def _(g):
+        # avloc_nn.h's stencil path: strides 3 with dilation and groups, transposed convs with
+        # groups, odd output phases and phases that no tap reaches (kernel < stride)
+        # (outputs of at least 256 positions: below, only the avx512 set takes that path)
+        x = g.input("x", [1, 4, 11, 13])
+        y = g.input("y", [1, 2, 44, 40])
+        return [conv(g, y, 12, (5, 4), (3, 2), (2, 1), (1, 2), 2, bias=False),
+                convt(g, x, 6, (4, 3), (2, 3), (1, 0), (1, 2), (1, 1), 2),
+                convt(g, x, 3, (2, 1), (3, 2), (0, 0), (2, 1), (1, 1), 1)]
+
     for r in range(4):
         @case("random%d" % r, 100 + r)
         def _(g, r=r):
