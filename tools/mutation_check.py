@@ -912,6 +912,16 @@ MUTANTS = [
          new="c = c > -tau ? c : tau;",
          why="branch-free shrink: clamps negative values to +tau (negative spikes shrunk wrong)",
          tests=["test_rpca"]),
+    dict(id="la-tql-reflector-w", file="avloc.h",
+         old="pv = -0.5 * tau * avloc__la_dot(w, v, m);",
+         new="pv = -tau * avloc__la_dot(w, v, m);",
+         why="tridiagonalisation: w = p - tau (p.v) v instead of p - (tau/2)(p.v) v (A22 not H A22 H)",
+         tests=["test_linalg"]),
+    dict(id="la-tql-rot-sign", file="avloc.h",
+         old="if (zt) avloc__la_rot(zt + i * n, zt + (i + 1) * n, n, c, s);",
+         new="if (zt) avloc__la_rot(zt + i * n, zt + (i + 1) * n, n, c, -s);",
+         why="implicit QL: the eigenvector rows rotated the wrong way (eigenvalues still right)",
+         tests=["test_linalg"]),
 ]
 
 
