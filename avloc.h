@@ -1976,11 +1976,12 @@ static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem
 #define AVLOC__JACOBI_SWEEPS 60
 
 /* x <- c x - s y, y <- s x + c y over n contiguous values: the one plane
-   rotation every Jacobi method here applies. */
+   rotation every Jacobi method and the QL solver here apply (vector part
+   in pass AVLOC__VPASS_CORE_LA, the same roundings). */
 static void avloc__rot(double *x, double *y, size_t n, double c, double s)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
+    size_t i = AVLOC__VCALL_D(avloc__la_vk_rot, (x, y, n, c, s), 0);
+    for (; i < n; i++) {
         double a = x[i], b = y[i];
         x[i] = c * a - s * b;
         y[i] = s * a + c * b;
@@ -2401,19 +2402,9 @@ static double avloc__pyth(double a, double b)
     return a * sqrt(1.0 + q * q);
 }
 
-/* The row operations of the tridiagonal solver, vectorised (pass
+/* The row operations of the tridiagonal solver (with avloc__rot), vectorised (pass
    AVLOC__VPASS_CORE_LA, end of this file); the scalar loops finish the
    tail and are all that runs under AVLOC_NO_SIMD. */
-static void avloc__la_rot(double *x, double *y, size_t n, double c, double s)
-{
-    size_t i = AVLOC__VCALL_D(avloc__la_vk_rot, (x, y, n, c, s), 0);
-    for (; i < n; i++) {
-        double a = x[i], b = y[i];
-        x[i] = c * a - s * b;
-        y[i] = s * a + c * b;
-    }
-}
-
 /* x[0..n) += s y[0..n) */
 static void avloc__axpy(double *x, const double *y, size_t n, double s)
 {
@@ -2524,7 +2515,7 @@ static avloc_result avloc__tql_ql(double *d, double *e, double *zt, size_t n, do
                 p = s * r;
                 d[i + 1] = g + p;
                 g = c * r - b;
-                if (zt) avloc__la_rot(zt + i * n, zt + (i + 1) * n, n, c, s);
+                if (zt) avloc__rot(zt + i * n, zt + (i + 1) * n, n, c, s);
             }
             if (under) continue;
             d[l] -= p;
@@ -4865,7 +4856,9 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
 /* ---- the tridiagonal eigensolver's row kernels (double; vector part,
    the caller's scalar loop finishes from the returned index) ---- */
 #if defined(AVLOC__VPASS) && AVLOC__VPASS == AVLOC__VPASS_CORE_LA && defined(AVLOC__VSET)
-/* x <- c x - s y, y <- s x + c y */
+/* x <- c x - s y, y <- s x + c y: products and sums as the scalar loop
+   rounds them (no fmadd), so the Jacobi routines give the same bits with
+   and without it */
 static size_t AVLOC__VN(avloc__la_vk_rot)(double *x, double *y, size_t n, double c, double s)
 {
     avloc__vd vc = avloc__vd_set1(c), vs = avloc__vd_set1(s);
@@ -4873,7 +4866,7 @@ static size_t AVLOC__VN(avloc__la_vk_rot)(double *x, double *y, size_t n, double
     for (; i + AVLOC__VD_W <= n; i += AVLOC__VD_W) {
         avloc__vd a = avloc__vd_ld(x + i), b = avloc__vd_ld(y + i);
         avloc__vd_st(x + i, avloc__vd_sub(avloc__vd_mul(vc, a), avloc__vd_mul(vs, b)));
-        avloc__vd_st(y + i, avloc__vd_fmadd(vs, a, avloc__vd_mul(vc, b)));
+        avloc__vd_st(y + i, avloc__vd_add(avloc__vd_mul(vs, a), avloc__vd_mul(vc, b)));
     }
     return i;
 }

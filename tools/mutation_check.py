@@ -918,8 +918,8 @@ MUTANTS = [
          why="tridiagonalisation: w = p - tau (p.v) v instead of p - (tau/2)(p.v) v (A22 not H A22 H)",
          tests=["test_linalg"]),
     dict(id="la-tql-rot-sign", file="avloc.h",
-         old="if (zt) avloc__la_rot(zt + i * n, zt + (i + 1) * n, n, c, s);",
-         new="if (zt) avloc__la_rot(zt + i * n, zt + (i + 1) * n, n, c, -s);",
+         old="if (zt) avloc__rot(zt + i * n, zt + (i + 1) * n, n, c, s);",
+         new="if (zt) avloc__rot(zt + i * n, zt + (i + 1) * n, n, c, -s);",
          why="implicit QL: the eigenvector rows rotated the wrong way (eigenvalues still right)",
          tests=["test_linalg"]),
 ]
