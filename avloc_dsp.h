@@ -4925,7 +4925,7 @@ static avloc_result avloc__sylp_scratch_layout(avloc_arena *a, size_t k, size_t 
 {
     size_t kk = 0, kt = 0;
     avloc_result r;
-    if ((r = avloc_eigh_scratch_f64(k, &s->eig_bytes)) != AVLOC_OK) return r;
+    if ((r = avloc_eigh_tridiag_scratch_f64(k, &s->eig_bytes)) != AVLOC_OK) return r;
     if (!avloc_size_mul(k, k, &kk) || !avloc_size_mul(k, t, &kt)) return AVLOC_ERR_OVERFLOW;
     s->dct = avloc_arena_push(a, dct_scratch, 1, AVLOC_ALIGN);
     s->eig = avloc_arena_push(a, s->eig_bytes, 1, AVLOC_ALIGN);
@@ -5013,7 +5013,7 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
     if ((r = avloc__sylp_scratch_layout(&a, k, t, p->dct.scratch_bytes, &s)) != AVLOC_OK) return r;
     for (i = 0; i < k; i++)
         if (!avloc_all_finite_f64(R + i * ldr, t)) return AVLOC_ERR_NONFINITE;
-    if ((r = avloc_eigh_f64(k, M, ldm, s.mu, s.P, k, s.eig, s.eig_bytes)) != AVLOC_OK) return r;
+    if ((r = avloc_eigh_tridiag_f64(k, M, ldm, s.mu, s.P, k, s.eig, s.eig_bytes)) != AVLOC_OK) return r;
     for (j = 0; j < t; j++) s.nu[j] = beta * p->lambda[j];
     /* T2 = P^T (R Dct^T): rows of R to the DCT-II basis, columns to M's */
     avloc_dct2_f64(&p->dct, k, R, 1, ldr, s.T1, 1, t, s.dct, p->dct.scratch_bytes);

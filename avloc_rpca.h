@@ -733,7 +733,7 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
                                     &w->gemm_bytes)) != AVLOC_OK)
         return e;
-    if ((e = avloc_eigh_scratch_f64(T, &w->eig_bytes)) != AVLOC_OK) return e;
+    if ((e = avloc_eigh_tridiag_scratch_f64(T, &w->eig_bytes)) != AVLOC_OK) return e;
     w->syl_bytes = o->syl.scratch_bytes;
     w->Tv = AVLOC_PUSH(a, float, I1 * T);
     w->DCv = AVLOC_PUSH(a, float, I1 * T);
@@ -1001,7 +1001,7 @@ AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const flo
     memset(w.G, 0, T * T * sizeof *w.G);
     if ((e = avloc__rpca_gram_add(&w, w.Tv, c->pixels, T, rv)) != AVLOC_OK) return e;
     if ((e = avloc__rpca_gram_add(&w, w.Ta, c->bins, T, ra)) != AVLOC_OK) return e;
-    if ((e = avloc_eigh_f64(T, w.G, T, w.w, w.ev, T, w.eig, w.eig_bytes)) != AVLOC_OK) return e;
+    if ((e = avloc_eigh_tridiag_f64(T, w.G, T, w.w, w.ev, T, w.eig, w.eig_bytes)) != AVLOC_OK) return e;
     avloc__rpca_top_rows(w.ev, T, K, s->C);
     /* D0 = R C0^T (least squares, C0 C0^T = I) */
     e = avloc_gemm_f32(0, 1, c->pixels, K, T, 1.0f, w.Tv, T, s->C, T, 0.0f, s->Dv, K, w.gemm, w.gemm_bytes);

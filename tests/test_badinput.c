@@ -298,7 +298,7 @@ static void bi_core_linalg(void)
     enum { M = 6, N = 4 };
     double *A = GB_F64(M * N), *U = GB_F64(M * N), *s = GB_F64(N), *Vt = GB_F64(N * N), *S = GB_F64(N * N), *C = GB_F64(N * N);
     float *Af = GB_F32(M * N), *Uf = GB_F32(M * N), *sf = GB_F32(N), *Vtf = GB_F32(N * N), *out = GB_F32(M * N);
-    size_t sb = 0, i, j, rank = 0;
+    size_t sb = 0, s5b = 0, i, j, rank = 0;
     void *scr;
     avloc_tsvd_config tc = avloc_tsvd_config_default();
     avloc_tsvd t;
@@ -312,8 +312,10 @@ static void bi_core_linalg(void)
     BI(avloc_svd_scratch_f32(SZ_HALF, 3, &sb), AVLOC_ERR_OVERFLOW);
     BI(avloc_svd_scratch_f32(M, 0, &sb), AVLOC_ERR_SIZE);
     BI(avloc_svd_scratch_f32(M, N, &sb), AVLOC_OK);
-    {   size_t s2 = 0, s3 = 0, s4 = 0;
+    {   size_t s2 = 0, s3 = 0, s4 = 0, s5 = 0;
         avloc_svd_scratch_f64(M, N, &s2); avloc_eigh_scratch_f64(N, &s3); avloc_sylvester_sym_scratch_f64(N, N, &s4);
+        avloc_eigh_tridiag_scratch_f64(N, &s5);
+        if (s5 > sb) sb = s5;
         if (s2 > sb) sb = s2;
         if (s3 > sb) sb = s3;
         if (s4 > sb) sb = s4; }
@@ -353,6 +355,19 @@ static void bi_core_linalg(void)
     S[5] = (double)f_nan();
     BI(avloc_eigh_f64(N, S, N, s, Vt, N, scr, sb), AVLOC_ERR_NONFINITE);
     S[5] = 3.0;
+    BI(avloc_eigh_tridiag_scratch_f64(N, NULL), AVLOC_ERR_NULL);
+    BI(avloc_eigh_tridiag_scratch_f64(0, &s5b), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_tridiag_scratch_f64(SZ_HALF, &s5b), AVLOC_ERR_OVERFLOW);
+    BI(avloc_eigh_tridiag_f64(N, NULL, N, s, Vt, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_eigh_tridiag_f64(N, S, N, NULL, Vt, N, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_eigh_tridiag_f64(0, S, N, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_tridiag_f64(N, S, 1, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, 1, scr, sb), AVLOC_ERR_SIZE);
+    BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, N, scr, 5), AVLOC_ERR_WORKSPACE);
+    S[5] = (double)f_nan();
+    BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, N, scr, sb), AVLOC_ERR_NONFINITE);
+    S[5] = 3.0;
+    BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, N, scr, sb), AVLOC_OK);
     BI(avloc_sylvester_sym_scratch_f64(N, N, NULL), AVLOC_ERR_NULL);
     BI(avloc_sylvester_sym_scratch_f64(0, N, &sb), AVLOC_ERR_SIZE);
     BI(avloc_sylvester_sym_scratch_f64(SZ_HALF, SZ_HALF, &sb), AVLOC_ERR_OVERFLOW);

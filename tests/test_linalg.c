@@ -175,8 +175,14 @@ static void test_svd_zero(void)
     free(scr);
 }
 
-static void test_eigh_case(const char *name, int distinct)
+typedef avloc_result (*eigh_scratch_fn)(size_t, size_t *);
+typedef avloc_result (*eigh_fn)(size_t, const double *, size_t, double *, double *, size_t, void *, size_t);
+
+/* tri 0: the Jacobi avloc_eigh_f64, 1: the tridiagonal QL avloc_eigh_tridiag_f64 */
+static void test_eigh_case(const char *name, int distinct, int tri)
 {
+    eigh_scratch_fn qf = tri ? avloc_eigh_tridiag_scratch_f64 : avloc_eigh_scratch_f64;
+    eigh_fn ef = tri ? avloc_eigh_tridiag_f64 : avloc_eigh_f64;
     th_array A = G("la_eigh_%s_a.npy", name), W = G("la_eigh_%s_w.npy", name), Vr = G("la_eigh_%s_v.npy", name);
     size_t n = A.shape[0], bytes = 0, i, j, k;
     double *w, *V, err = 0, wmax = 0, rec = 0;
@@ -185,13 +191,13 @@ static void test_eigh_case(const char *name, int distinct)
     if (!A.n || W.n != n) return;
     w = (double *)malloc(n * sizeof *w);
     V = (double *)malloc(n * n * sizeof *V);
-    CHECK_EQ_INT(avloc_eigh_scratch_f64(n, &bytes), AVLOC_OK);
+    CHECK_EQ_INT(qf(n, &bytes), AVLOC_OK);
     scr = guarded(bytes);
-    CHECK_EQ_INT(avloc_eigh_f64(n, A.data, n, w, V, n, scr, bytes), AVLOC_OK);
+    CHECK_EQ_INT(ef(n, A.data, n, w, V, n, scr, bytes), AVLOC_OK);
     CHECK(guard_ok(scr, bytes));
     for (i = 0; i < n; i++) if (fabs(W.data[i]) > wmax) wmax = fabs(W.data[i]);
     for (i = 0; i < n; i++) if (fabs(w[i] - W.data[i]) > err) err = fabs(w[i] - W.data[i]);
-    CHECK_MSG(err < 1e-14 * wmax, "eigh %s: w max error %.3g", name, err);
+    CHECK_MSG(err < 1e-14 * wmax, "eigh %s (%d): w max error %.3g", name, tri, err);
     CHECK(orth_err_cols(V, n, n, n) < 1e-14);
     for (i = 0; i < n; i++) /* A = V diag(w) V^T */
         for (j = 0; j < n; j++) {
@@ -199,19 +205,19 @@ static void test_eigh_case(const char *name, int distinct)
             for (k = 0; k < n; k++) x += V[i * n + k] * w[k] * V[j * n + k];
             if (fabs(x - A.data[i * n + j]) > rec) rec = fabs(x - A.data[i * n + j]);
         }
-    CHECK_MSG(rec < 1e-14 * wmax, "eigh %s: reconstruction %.3g", name, rec);
+    CHECK_MSG(rec < 1e-14 * wmax, "eigh %s (%d): reconstruction %.3g", name, tri, rec);
     if (distinct)
         for (j = 0; j < n; j++) {
             double d = 0;
             for (i = 0; i < n; i++) d += V[i * n + j] * Vr.data[i * n + j];
-            CHECK_MSG(fabs(fabs(d) - 1) < 1e-10, "eigh %s: vector %u dot %.15f", name, (unsigned)j, d);
+            CHECK_MSG(fabs(fabs(d) - 1) < 1e-10, "eigh %s (%d): vector %u dot %.15f", name, tri, (unsigned)j, d);
         }
     /* only the lower triangle is read: garbage above the diagonal changes nothing */
     {
         double *B = (double *)malloc(n * n * sizeof *B), *w2 = (double *)malloc(n * sizeof *w2);
         memcpy(B, A.data, n * n * sizeof *B);
         for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) B[i * n + j] = 1e6;
-        CHECK_EQ_INT(avloc_eigh_f64(n, B, n, w2, NULL, 0, scr, bytes), AVLOC_OK);
+        CHECK_EQ_INT(ef(n, B, n, w2, NULL, 0, scr, bytes), AVLOC_OK);
         CHECK(memcmp(w, w2, n * sizeof *w) == 0);
         free(B); free(w2);
     }
@@ -502,6 +508,36 @@ static void test_bad_input(void)
         CHECK_EQ_INT(avloc_eigh_f64(3, S3, 3, w, V, 3, scr, bytes), AVLOC_OK);
         CHECK_NEAR(w[0], 2 - sqrt(2.0), 1e-15);
         CHECK_NEAR(w[2], 2 + sqrt(2.0), 1e-15);
+    }
+    CHECK(guard_ok(scr, bytes));
+    free(scr);
+    /* the tridiagonal solver: the same contract */
+    CHECK_EQ_INT(avloc_eigh_tridiag_scratch_f64(3, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_eigh_tridiag_scratch_f64(0, &bytes), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_eigh_tridiag_scratch_f64((size_t)-1 / 2, &bytes), AVLOC_ERR_OVERFLOW);
+    CHECK_EQ_INT(avloc_eigh_tridiag_scratch_f64(3, &bytes), AVLOC_OK);
+    scr = guarded(bytes);
+    {
+        double S3[9] = {2, 1, 0, 1, 2, 1, 0, 1, 2}, Z[9] = {0};
+        w[0] = SENT;
+        V[0] = SENT;
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 3, w, V, 3, scr, bytes / 2), AVLOC_ERR_WORKSPACE);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 2, w, V, 3, scr, bytes), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 3, w, V, 2, scr, bytes), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(0, S3, 3, w, V, 3, scr, bytes), AVLOC_ERR_SIZE);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 3, NULL, V, 3, scr, bytes), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, NULL, 3, w, V, 3, scr, bytes), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 3, w, V, 3, NULL, bytes), AVLOC_ERR_NULL);
+        S3[3] = NAN;
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 3, w, V, 3, scr, bytes), AVLOC_ERR_NONFINITE);
+        CHECK(w[0] == SENT && V[0] == SENT);
+        S3[3] = 1; S3[1] = NAN; /* upper triangle is not read */
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, S3, 3, w, V, 3, scr, bytes), AVLOC_OK);
+        CHECK_NEAR(w[0], 2 - sqrt(2.0), 1e-15);
+        CHECK_NEAR(w[1], 2.0, 1e-15);
+        CHECK_NEAR(w[2], 2 + sqrt(2.0), 1e-15);
+        CHECK_EQ_INT(avloc_eigh_tridiag_f64(3, Z, 3, w, V, 3, scr, bytes), AVLOC_OK); /* zero matrix */
+        CHECK(w[0] == 0 && w[2] == 0 && orth_err_cols(V, 3, 3, 3) < 1e-15);
     }
     CHECK(guard_ok(scr, bytes));
     free(scr);
@@ -982,9 +1018,20 @@ int main(void)
     size_t i;
     for (i = 0; i < sizeof svd_cases / sizeof *svd_cases; i++) test_svd_case(svd_cases[i]);
     test_svd_zero();
-    test_eigh_case("rand", 1);
-    test_eigh_case("degen", 0);
-    test_eigh_case("indef", 1);
+    {
+        int tri;
+        for (tri = 0; tri < 2; tri++) {
+            test_eigh_case("rand", 1, tri);
+            test_eigh_case("degen", 0, tri);
+            test_eigh_case("indef", 1, tri);
+            test_eigh_case("clust", 0, tri);
+            test_eigh_case("rankdef", 0, tri);
+            test_eigh_case("diag", 0, tri);
+            test_eigh_case("n1", 1, tri);
+            test_eigh_case("n2", 1, tri);
+            test_eigh_case("rand40", 1, tri);
+        }
+    }
     test_sylvester_sym();
     test_tsvd();
     test_svt();

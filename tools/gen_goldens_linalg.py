@@ -6,7 +6,11 @@ reference, so the C test reads the very same numbers:
       case = rand (12 x 8), wide (5 x 30), tall (40 x 6), rankdef (10 x 10,
       rank 4), illcond (9 x 9, singular values 1 .. 1e-8 log-spaced)
   la_eigh_<case>_{a,w,v}.npy     scipy.linalg.eigh(A) for case = rand (8 x 8),
-      degen (7 x 7 with a triple eigenvalue), indef (6 x 6, mixed signs)
+      degen (7 x 7 with a triple eigenvalue), indef (6 x 6, mixed signs);
+      and (own generator, seed 9090, so the files above are unchanged)
+      clust (10 x 10, eigenvalues clustered within 1e-12 .. 1e-8), rankdef
+      (12 x 12 PSD of rank 3), diag (6 x 6 diagonal, unsorted, a repeated
+      value), n1 (1 x 1), n2 (2 x 2), rand40 (40 x 40): both eigensolvers
   la_syl_{m,n,r,c}.npy           scipy.linalg.solve_sylvester(M, N, R), M 5 x 5
       and N 7 x 7 symmetric positive definite, R 5 x 7
   la_path<T>_{m,r,c}.npy + la_path_beta.npy: solve_sylvester(M, beta L, R)
@@ -54,6 +58,20 @@ def eigh_cases(rng):
             "indef": q6 @ np.diag([-5.0, -1e-3, 0.0, 1e-3, 2.0, 9.0]) @ q6.T}
 
 
+def eigh_cases_more(rng):
+    """The tridiagonal QL solver's cases (issue 9): clusters, rank
+    deficiency, a diagonal input, the smallest sizes, one larger matrix."""
+    q10, q12 = orth(rng, 10), rng.standard_normal((12, 3))
+    a40 = rng.standard_normal((40, 40))
+    clust = [1.0, 1.0 + 1e-12, 1.0 + 2e-12, 1.0 + 1e-9, 2.0, 2.0 + 1e-8, -3.0, -3.0 + 1e-13, 5.0, 0.0]
+    return {"clust": q10 @ np.diag(clust) @ q10.T,
+            "rankdef": q12 @ q12.T,
+            "diag": np.diag([3.0, -1.0, 0.0, 2.0, 2.0, -7.0]),
+            "n1": np.array([[-2.5]]),
+            "n2": np.array([[1.0, 2.0], [2.0, -3.0]]),
+            "rand40": a40 + a40.T}
+
+
 def spd(rng, n):
     a = rng.standard_normal((n, n))
     return a @ a.T + n * np.eye(n)
@@ -78,11 +96,14 @@ def write_all(out):
         save("svd_%s_s" % name, s)
         save("svd_%s_u" % name, u)
         save("svd_%s_vt" % name, vt)
-    for name, a in eigh_cases(rng).items():
-        w, v = scipy.linalg.eigh(a)
-        save("eigh_%s_a" % name, a)
-        save("eigh_%s_w" % name, w)
-        save("eigh_%s_v" % name, v)
+    def save_eigh(cases):
+        for name, a in cases.items():
+            w, v = scipy.linalg.eigh(a)
+            save("eigh_%s_a" % name, a)
+            save("eigh_%s_w" % name, w)
+            save("eigh_%s_v" % name, v)
+
+    save_eigh(eigh_cases(rng))
     m, n, r = spd(rng, 5), spd(rng, 7), rng.standard_normal((5, 7))
     save("syl_m", m)
     save("syl_n", n)
@@ -107,6 +128,7 @@ def write_all(out):
     u, s, vt = np.linalg.svd(a.astype(np.float64), full_matrices=False)
     for tau, tag in zip(taus, ("out2", "out05")):
         save("svt_%s" % tag, (u * np.maximum(s - tau, 0.0)) @ vt)
+    save_eigh(eigh_cases_more(np.random.default_rng(9090)))
 
 
 def same(new_path, old_path):

@@ -973,6 +973,16 @@ MUTANTS = [
          new="j = c0 >= 0 ? 0 : (size_t)(-c0) / s;",
          why="stencil planes: the first valid column of a padded row rounded down (reads before the row)",
          tests=["test_nn"]),
+    dict(id="la-tql-reflector-w", file="avloc.h",
+         old="pv = -0.5 * tau * avloc__la_dot(w, v, m);",
+         new="pv = -tau * avloc__la_dot(w, v, m);",
+         why="tridiagonalisation: w = p - tau (p.v) v instead of p - (tau/2)(p.v) v (A22 not H A22 H)",
+         tests=["test_linalg"]),
+    dict(id="la-tql-rot-sign", file="avloc.h",
+         old="if (zt) avloc__rot(zt + i * n, zt + (i + 1) * n, n, c, s);",
+         new="if (zt) avloc__rot(zt + i * n, zt + (i + 1) * n, n, c, -s);",
+         why="implicit QL: the eigenvector rows rotated the wrong way (eigenvalues still right)",
+         tests=["test_linalg"]),
 ]
 
 
