@@ -57,7 +57,29 @@ split() {
 
 "$PY" tools/amalgamate.py --out "$OUT/avloc_all.h" >/dev/null
 
-for lang in c cxx; do
+# in_parallel NAME CMD...: runs CMD in the background with its output in a
+# log (two at a time keeps CI's two cores busy: every step here is one
+# single-threaded compiler); wait_all prints the logs in order and fails if
+# any job failed.
+jobs_names=(); jobs_pids=()
+in_parallel() {
+    local name=$1
+    shift
+    ( set -euo pipefail; "$@" ) >"$OUT/job-$name.log" 2>&1 &
+    jobs_names+=("$name"); jobs_pids+=($!)
+}
+wait_all() {
+    local i rc=0
+    for i in "${!jobs_pids[@]}"; do
+        if ! wait "${jobs_pids[$i]}"; then rc=1; echo "  FAILED: ${jobs_names[$i]}"; fi
+        cat "$OUT/job-${jobs_names[$i]}.log"
+    done
+    jobs_names=(); jobs_pids=()
+    return $rc
+}
+
+modes_for() {
+    local lang=$1 opt defs
     split "$lang" split ""
 
     compile "$lang" "$OUT/static-a-$lang.o" "$M/static_part.c" -DMODES_PART=part_a
@@ -84,7 +106,10 @@ for lang in c cxx; do
         fi
         split "$lang" "optout-$opt" "" $defs
     done
-done
+}
+in_parallel modes-c modes_for c
+in_parallel modes-cxx modes_for cxx
+wait_all
 
 # The amalgamator also handles headers that re-include with '#include
 # __FILE__' (every inclusion by AVLOC_*_FILE name, and every template file
@@ -107,15 +132,20 @@ done
 
 # The opt-outs also compile warning-free with the other kernel sets and with
 # clang (unused static helpers would show up here).
-for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG" \
-            -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG; do
-    for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
-        for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca; do
-            compile c "$OUT/x.o" "$M/$f.c" $defs $extra
-            CC=clang compile c "$OUT/x.o" "$M/$f.c" $defs $extra
+optouts_with() {
+    local cc=$1 defs extra f
+    for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG" \
+                -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG; do
+        for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
+            for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca; do
+                CC=$cc compile c "$OUT/x-$cc.o" "$M/$f.c" $defs $extra
+            done
         done
     done
-done
+}
+in_parallel optouts-gcc optouts_with "$CC"
+in_parallel optouts-clang optouts_with clang
+wait_all
 echo "  opt-outs: warning-free with AVLOC_NO_SIMD, -mavx2 -mfma, gcc and clang"
 # avloc_nn.h cannot live without the container: a clear #error, not a pile of errors
 if echo '#include "avloc_nn.h"' | $CC -x c -std=c99 -DAVLOC_NO_SAFETENSORS -I. -fsyntax-only - 2>"$OUT/nn_err.txt"; then
