@@ -29,15 +29,30 @@ command -v valgrind >/dev/null || { echo "check_valgrind: valgrind not installed
 targets=""
 for t in $TESTS; do targets="$targets $BUILD/tests/$t"; done
 make -s -j2 BUILD="$BUILD" CFLAGS="-O1 -g" $targets
-fail=0
-for t in $TESTS; do
+# vg_one TEST: one program under memcheck, its line printed, status returned
+vg_one() {
+    local t=$1 start
     start=$(date +%s)
     if valgrind -q --error-exitcode=1 --track-origins=no --leak-check=no "$BUILD/tests/$t" >"$BUILD/tests/$t.vg.log" 2>&1; then
         echo "check_valgrind: $t clean ($(( $(date +%s) - start )) s; $(tail -n 1 "$BUILD/tests/$t.vg.log"))"
     else
         echo "check_valgrind: $t FAILED under memcheck:" >&2
         { grep -E "==[0-9]+==|FAIL" "$BUILD/tests/$t.vg.log" || tail -n 5 "$BUILD/tests/$t.vg.log"; } | head -40 >&2 || true
-        fail=1
+        return 1
     fi
-done
+}
+# two lanes (every other program each): memcheck is single-threaded and CI has 2 cores
+lane() {
+    local rc=0 t
+    for t in "$@"; do vg_one "$t" || rc=1; done
+    return $rc
+}
+set -- $TESTS
+even=(); odd=(); i=0
+for t in "$@"; do if [ $((i % 2)) -eq 0 ]; then even+=("$t"); else odd+=("$t"); fi; i=$((i + 1)); done
+fail=0
+lane "${even[@]}" & p1=$!
+if [ ${#odd[@]} -gt 0 ]; then lane "${odd[@]}" & p2=$!; else p2=; fi
+wait $p1 || fail=1
+if [ -n "$p2" ]; then wait $p2 || fail=1; fi
 exit $fail
