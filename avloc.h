@@ -2349,6 +2349,20 @@ static avloc_result avloc__eigh_open(size_t n, const double *A, size_t lda, cons
     return avloc_arena_status(&ar);
 }
 
+/* Both eigensolvers' output: w ascending (d / scale), V's columns the rows
+   of vrows (n x n) in that order (V may be NULL). idx: n scratch. */
+static void avloc__eigh_emit(const double *d, const double *vrows, size_t n, double scale, size_t *idx,
+                             double *w, double *V, size_t ldv)
+{
+    size_t i, j;
+    avloc__argsort(d, idx, n, +1);
+    for (j = 0; j < n; j++) {
+        w[j] = d[idx[j]] / scale;
+        if (V)
+            for (i = 0; i < n; i++) V[i * ldv + j] = vrows[idx[j] * n + i];
+    }
+}
+
 AVLOC_API avloc_result avloc_eigh_scratch_f64(size_t n, size_t *bytes)
 {
     avloc__eigh_work w;
@@ -2367,12 +2381,7 @@ AVLOC_API avloc_result avloc_eigh_f64(size_t n, const double *A, size_t lda, dou
     for (i = 0; i < n; i++)
         for (j = 0; j < n; j++) wk.v[i * n + j] = (i == j) ? 1.0 : 0.0;
     if ((r = avloc__eigh_core(&wk, n)) != AVLOC_OK) return r;
-    avloc__argsort(wk.d, wk.idx, n, +1);
-    for (j = 0; j < n; j++) {
-        w[j] = wk.d[wk.idx[j]] / scale;
-        if (V)
-            for (i = 0; i < n; i++) V[i * ldv + j] = wk.v[wk.idx[j] * n + i];
-    }
+    avloc__eigh_emit(wk.d, wk.v, n, scale, wk.idx, w, V, ldv);
     return AVLOC_OK;
 }
 
@@ -2382,6 +2391,7 @@ typedef struct avloc__tql_work {
     double *a;      /* n x n: the working matrix, then the reflectors, then V^T */
     double *d;      /* n: diagonal, then the eigenvalues */
     double *e;      /* n: sub-diagonal (e[n-1] = 0); temporary w during the reduction */
+    size_t *idx;    /* n: ascending order */
 } avloc__tql_work;
 
 static void avloc__tql_layout(avloc_arena *ar, size_t n, void *wv)
@@ -2392,6 +2402,7 @@ static void avloc__tql_layout(avloc_arena *ar, size_t n, void *wv)
     w->a = AVLOC_PUSH(ar, double, nn);
     w->d = AVLOC_PUSH(ar, double, n);
     w->e = AVLOC_PUSH(ar, double, n);
+    w->idx = AVLOC_PUSH(ar, size_t, n);
 }
 
 /* sqrt(a^2 + b^2) without overflow (the QL shift's ratio can be huge). */
@@ -2541,7 +2552,7 @@ AVLOC_API avloc_result avloc_eigh_tridiag_f64(size_t n, const double *A, size_t 
 {
     avloc__tql_work wk;
     avloc_result r;
-    size_t i, j, k;
+    size_t k;
     double scale, fro;
     if ((r = avloc__eigh_open(n, A, lda, w, V, ldv, scratch, bytes, avloc__tql_layout, &wk)) != AVLOC_OK) return r;
     if ((r = avloc__eigh_load(n, A, lda, wk.a, &scale)) != AVLOC_OK) return r;
@@ -2557,26 +2568,7 @@ AVLOC_API avloc_result avloc_eigh_tridiag_f64(size_t n, const double *A, size_t 
     wk.e[n - 1] = 0.0;
     if (V) avloc__tql_form_vt(wk.a, n);
     if ((r = avloc__tql_ql(wk.d, wk.e, V ? wk.a : NULL, n, DBL_EPSILON * 1e-3 * fro)) != AVLOC_OK) return r;
-    for (j = 0; j < n; j++) { /* selection sort, ascending; rows follow */
-        size_t m = j;
-        for (i = j + 1; i < n; i++)
-            if (wk.d[i] < wk.d[m]) m = i;
-        if (m != j) {
-            double t = wk.d[j];
-            wk.d[j] = wk.d[m];
-            wk.d[m] = t;
-            if (V)
-                for (i = 0; i < n; i++) {
-                    t = wk.a[j * n + i];
-                    wk.a[j * n + i] = wk.a[m * n + i];
-                    wk.a[m * n + i] = t;
-                }
-        }
-        w[j] = wk.d[j] / scale;
-    }
-    if (V)
-        for (i = 0; i < n; i++)
-            for (j = 0; j < n; j++) V[i * ldv + j] = wk.a[j * n + i];
+    avloc__eigh_emit(wk.d, wk.a, n, scale, wk.idx, w, V, ldv);
     return AVLOC_OK;
 }
 
