@@ -4694,7 +4694,7 @@ AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float 
     if (n_frames != nf) return AVLOC_ERR_SIZE;
     if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     for (t = 0; t < nf; t++) {
-        float dl, pk;
+        float dl = 0.0f, pk = 0.0f; /* set by avloc__gcc_peak; gcc -O1 with AVLOC_STATIC cannot see it */
         memset(w.acc, 0, (g->cfg.n_fft / 2 + 1) * 2 * sizeof *w.acc);
         if ((r = avloc__gcc_accumulate(g, &w, left + t * g->cfg.hop, right + t * g->cfg.hop)) != AVLOC_OK) return r;
         r = avloc__gcc_peak(g, &w, &dl, &pk);

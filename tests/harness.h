@@ -39,6 +39,10 @@ TH_FN int th_check(int ok, const char *what, const char *file, int line)
     } else {
         th_failed++;
         fprintf(stderr, "  FAIL %s:%d %s\n", file, line, what);
+        if (getenv("AVLOC_TEST_FAIL_FAST")) { /* the mutation check: one failure decides */
+            fprintf(stderr, "  stopped at the first failure (AVLOC_TEST_FAIL_FAST)\n");
+            exit(1);
+        }
     }
     return ok;
 }

@@ -3,7 +3,9 @@
    MFCC acoustic image and the energy-of-sound map against
    tools/gen_goldens_array.py (numpy/torchaudio, float64); a plane wave
    peaks at its own cell; bad input. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
 

@@ -1,6 +1,8 @@
 /* Binaural ILD/IPD features (numpy rendition in tools/gen_goldens_dsp.py) and
    GCC-PHAT delay recovery in white noise and in speech. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
 

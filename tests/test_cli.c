@@ -11,7 +11,9 @@
    "qemu-aarch64 -L /usr/aarch64-linux-gnu") as TH_RUN, put in front of each
    command; the environment variable AVLOC_TEST_RUNNER replaces it. */
 #define _POSIX_C_SOURCE 200809L
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
 #define AVLOC_IO_STATIC

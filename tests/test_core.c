@@ -1,5 +1,7 @@
 /* Core: errors, arena, size arithmetic, small linear algebra. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc.h"
 #include "harness.h"
 

@@ -5,7 +5,9 @@
    found (the regress_ files of fuzz/corpus). Every case must end with a documented
    code and finite results (docs/reliability.md, "Degenerate data").
    Run with -v to print the measured figures. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_gllim.h"
 #include "../avloc_mp.h"
 #include "../avloc_nn.h"

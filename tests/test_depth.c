@@ -5,7 +5,9 @@
    maps and code indices identical; the work memory is exact (NaN-filled work
    gives the same maps, one byte less is refused) and bad arguments give
    their error codes. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "../avloc_nn.h"
 #define AVLOC_IO_STATIC

@@ -1,7 +1,9 @@
 /* tests/test_eval.c - examples/avloc_eval.h: BSS-eval v3 against mir_eval
    (goldens by tools/gen_goldens_eval.py), hand-checked mask F1 and Lc, bad
    input. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc.h"
 #define AVLOC_EVAL_IMPLEMENTATION
 #include "../examples/avloc_eval.h"

@@ -2,7 +2,9 @@
    against brute-force numerical Bayes, inverse map, streaming, bad inputs.
    Set AVLOC_GLLIM_BENCH=1 to also time training (N=432, D=1536, K=32) and
    the posterior (T=90, D=1536). */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_gllim.h"
 #include "harness.h"
 #include "gllim_util.h"

@@ -16,7 +16,9 @@
    pixels: about 10x the worst differences measured here (host and
    Cortex-M4 under qemu), and each far below what matters (a 0.01 px shift
    is 1/1000 of the demo's localisation error). */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_gllim.h"
 #define AVLOC_IO_STATIC
 #define AVLOC_IO_IMPLEMENTATION

@@ -5,7 +5,9 @@
      with an absolute tolerance (a one-hot nu hides every term of log nu_k);
    - EM where the variance floor binds (its exact value moves sigma^2 and
      the log-likelihood), elementwise against numpy. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_gllim.h"
 #include "harness.h"
 #include "gllim_util.h"

@@ -3,7 +3,9 @@
    path-Laplacian Sylvester) against numpy/scipy goldens
    (tools/gen_goldens_linalg.py), reconstruction and orthogonality checks,
    and bad input (error codes, nothing written, guard bytes). */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
 

@@ -1,9 +1,12 @@
 /* Mel filterbanks, log maps, MFCC, and whole mel-spectrogram presets against
    torchaudio 0.13 and a numpy rendition of librosa 0.10
    (tools/gen_goldens_dsp.py), on real speech (tests/data/dsp_speech16k.wav). */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
+#include <float.h>
 
 static unsigned char g_obj[1 << 20], g_scr[1 << 16];
 

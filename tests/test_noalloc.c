@@ -67,7 +67,9 @@ void free(void *p)
 }
 #endif
 
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc.h"
 #include "../avloc_dsp.h"
 #include "../avloc_gllim.h"

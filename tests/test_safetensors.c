@@ -3,7 +3,9 @@
    round trips, a catalogue of hostile files, truncation at every byte and a
    deterministic mutation fuzzer. Every file image is copied into a buffer
    of exactly its size so that sanitizers catch any read past the end. */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc.h"
 #include "harness.h"
 #include <float.h>

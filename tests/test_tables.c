@@ -13,7 +13,9 @@
    algorithm (direct passes, Rader, Bluestein, real even / odd, nested);
    the committed tables_fft.h (vector width 1) is checked in builds of that
    width (AVLOC_NO_SIMD). */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
 #include "tables_ta.h"

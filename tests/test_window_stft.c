@@ -1,6 +1,8 @@
 /* Windows, STFT, iSTFT and the streaming STFT against scipy / torch goldens
    (tools/gen_goldens_dsp.py). */
+#ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "harness.h"
 

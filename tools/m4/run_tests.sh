@@ -15,7 +15,8 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test_core test_window_stft test_tables test_mel test_cli_gllim test_fft_goldens)
 targets=()
 for t in "${tests[@]}"; do targets+=("build/m4/tests/$t"); done
-make -s CC=arm-none-eabi-gcc BUILD=build/m4 EXTRA_CFLAGS="$M4" "${targets[@]}"
+# SHARED_IMPL=0: each program compiles only the modules it includes (flash)
+make -s CC=arm-none-eabi-gcc BUILD=build/m4 SHARED_IMPL=0 EXTRA_CFLAGS="$M4" "${targets[@]}"
 pass=0; fail=0
 for t in "${tests[@]}"; do
   start=$(date +%s)
