@@ -1189,7 +1189,7 @@ static avloc_result avloc__gl_estep(avloc__gl_ws *w, const avloc_gllim_model *m,
         for (k = 0; k < K; k++) rr[k] = exp(rr[k] - lse);
         ll += lse;
     }
-    if (!(ll - ll == 0.0)) return AVLOC_ERR_NUMERIC;
+    if (!avloc__finite_f64(ll)) return AVLOC_ERR_NUMERIC; /* on the bits: -ffast-math folds ll - ll == 0 */
     *loglik = ll;
     return AVLOC_OK;
 }

@@ -639,7 +639,7 @@ static avloc_result avloc__nn_int(avloc__nn_js *j, long *v)
 static int avloc__nn_finite(avloc__nn_js *j, float *f)
 {
     int is_int;
-    return avloc__nn_num(j, f, NULL, &is_int) == AVLOC_OK && *f - *f == 0.0f;
+    return avloc__nn_num(j, f, NULL, &is_int) == AVLOC_OK && avloc__finite_f32(*f); /* bits: -ffast-math */
 }
 
 static int avloc__nn_lit(avloc__nn_js *j, const char *lit)

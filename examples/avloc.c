@@ -305,7 +305,7 @@ static int avcli_set_value(const char *cmd, avcli_opt *o, const char *v)
     }
     case AVCLI_DOUBLE: {
         double d = strtod(v, &end);
-        if (end == v || *end || !(d - d == 0) || d < o->lo || d > o->hi) {
+        if (end == v || *end || !avloc_all_finite_f64(&d, 1) || d < o->lo || d > o->hi) { /* NaN on the bits (-ffast-math) */
             avcli_error(cmd, "%s expects a number in [%g, %g], got '%s'", o->name, o->lo, o->hi, v);
             return 0;
         }

@@ -1894,7 +1894,8 @@ static int avloc_io__clip(double *x0, double *y0, double *x1, double *y1, double
     double t0 = 0, t1 = 1, dx = *x1 - *x0, dy = *y1 - *y0;
     double p[4], q[4];
     int i;
-    if (!(dx - dx == 0) || !(dy - dy == 0) || !(*x0 - *x0 == 0) || !(*y0 - *y0 == 0)) return 0;
+    /* on the bits: -ffast-math folds x - x == 0 to true, and a NaN end would reach (long)floor() */
+    if (!avloc_io__finite(dx) || !avloc_io__finite(dy) || !avloc_io__finite(*x0) || !avloc_io__finite(*y0)) return 0;
     p[0] = -dx; q[0] = *x0 + 1;
     p[1] = dx;  q[1] = xmax - *x0;
     p[2] = -dy; q[2] = *y0 + 1;
@@ -1934,7 +1935,8 @@ AVLOC_IO_API void avloc_io_draw_line(avloc_io_image *im, double x0, double y0, d
 
 static int avloc_io__finite_pt(double x, double y, double r)
 {
-    return x - x == 0 && y - y == 0 && r - r == 0 && fabs(x) < 1e6 && fabs(y) < 1e6 && r >= 0 && r < 1e5;
+    return avloc_io__finite(x) && avloc_io__finite(y) && avloc_io__finite(r) && /* bits: -ffast-math */
+           fabs(x) < 1e6 && fabs(y) < 1e6 && r >= 0 && r < 1e5;
 }
 
 AVLOC_IO_API void avloc_io_draw_circle(avloc_io_image *im, double cx, double cy, double r,

@@ -199,7 +199,7 @@ static int gl_parse_num(const char *s, double *v)
     while (*s == ' ') s++;
     d = strtod(s, &end);
     while (*end == ' ') end++;
-    if (end == s || *end || !(d - d == 0.0)) return 0;
+    if (end == s || *end || !avloc_all_finite_f64(&d, 1)) return 0; /* NaN on the bits (-ffast-math) */
     *v = d;
     return 1;
 }
