@@ -236,6 +236,9 @@ static void test_exit_codes(void)
     CHECK_EQ_INT(run_cli("stft --no-such-flag tests/data/dsp_speech16k.wav -o /dev/null", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("stft tests/data/dsp_speech16k.wav", NULL, 0), 2); /* -o missing */
     CHECK_EQ_INT(run_cli("gcc-phat --max-lag-ms abc tests/data/dsp_speech16k.wav", NULL, 0), 2);
+    /* NaN and Inf are refused on the bits: under -ffast-math d - d == 0 would let them through */
+    CHECK_EQ_INT(run_cli("gcc-phat --max-lag-ms nan tests/data/dsp_speech16k.wav", NULL, 0), 2);
+    CHECK_EQ_INT(run_cli("gcc-phat --max-lag-ms inf tests/data/dsp_speech16k.wav", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("gllim locate --model data/demo/no-such-model.safetensors data/demo/wav/0000.wav", NULL, 0), 1);
     CHECK_EQ_INT(run_cli("stft tests/data/no-such-file.wav -o /dev/null", NULL, 0), 1);
     /* a frame far longer than the signal is refused before any planning
