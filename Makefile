@@ -35,7 +35,8 @@ all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min $(BUILD)/mfcc_min
 # of ~30. SHARED_IMPL=0 makes every program self-contained (the mutation
 # check: a planted bug then rebuilds one program, not every object).
 SHARED_IMPL ?= 1
-IMPL_OBJS := $(patsubst tests/impl/%.c,$(BUILD)/impl/%.o,$(wildcard tests/impl/*.c))
+IMPL_MODULES := dsp gllim mp nn rpca
+IMPL_OBJS := $(BUILD)/impl/core.o $(IMPL_MODULES:%=$(BUILD)/impl/%.o)
 ifeq ($(SHARED_IMPL),1)
 LINKED_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(shell grep -l '^\#ifndef AVLOC_TEST_SHARED_IMPL' $(TEST_SRCS)))
 # (-x none: a C++ build's "-x c++" must not apply to the objects)
@@ -44,9 +45,12 @@ $(LINKED_TESTS): IMPL_LINK = -x none $(IMPL_OBJS)
 $(LINKED_TESTS): $(IMPL_OBJS)
 endif
 
-$(BUILD)/impl/%.o: tests/impl/%.c $(HEADERS)
+$(BUILD)/impl/core.o: tests/impl/core.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
+$(BUILD)/impl/%.o: tests/impl/module.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -DAVLOC_$$(echo $* | tr a-z A-Z)_IMPLEMENTATION -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
