@@ -58,7 +58,7 @@ $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(HEADERS)
 
 # The CLI test compiles examples/avloc.c in (its main renamed).
 $(BUILD)/tests/test_cli_gllim: $(wildcard examples/*.c examples/*.h)
-$(BUILD)/tests/test_mp: $(wildcard examples/*.c examples/*.h)
+$(BUILD)/tests/test_mp_cli: $(wildcard examples/*.c examples/*.h)
 # Tests of the examples' own headers rebuild when those change.
 $(BUILD)/tests/test_io: examples/avloc_io.h
 $(BUILD)/tests/test_eval: examples/avloc_eval.h

@@ -317,7 +317,8 @@ static int progress_count(void *user, size_t it, double p, double d, double mu)
 {
     prog_rec *r = (prog_rec *)user;
     (void)p; (void)d; (void)mu;
-    if (it < 400) r->obj[it] = av_objective(r->f);
+    /* the objective (two SVDs) at every 5th iterate: -1 marks the others */
+    if (it < 400) r->obj[it] = it % 5 == 0 ? av_objective(r->f) : -1.0;
     r->calls++;
     return 0;
 }
@@ -353,8 +354,8 @@ static void test_av_converges(void)
     CHECK(rec.calls + 1 >= info.iters && rec.calls <= info.iters);
     /* the objective settles: over the last 50 iterations it moves by < 0.1 % */
     for (i = rec.calls > 50 ? rec.calls - 50 : 1; i < rec.calls && i < 400; i++)
-        up += fabs(rec.obj[i] - obj1) > 1e-3 * obj1;
-    CHECK_MSG(rec.calls > 50 && up == 0, "objective still moving: %zu of the last 50 iterates off by > 0.1 %%", up);
+        up += rec.obj[i] >= 0.0 && fabs(rec.obj[i] - obj1) > 1e-3 * obj1;
+    CHECK_MSG(rec.calls > 50 && up == 0, "objective still moving: %zu of the last 10 sampled iterates off by > 0.1 %%", up);
     /* the sounding patch, not the distractor, dominates the map */
     avloc_rpca_map_f32(f.s.Pv, I1, T, map);
     for (i = 0; i < I1; i++) if (map[i] > mx) mx = map[i];
@@ -710,12 +711,12 @@ int main(int argc, char **argv)
     test_plain_recovery();
     test_plain_bad_input();
     test_av_goldens();
-    test_av_converges();
     test_av_windows();
     test_corr_map();
     test_box_mean();
     test_soft_gain();
     test_av_bad_input();
     test_pipeline();
+    test_av_converges(); /* the slowest: last, so a failure above is found sooner */
     return th_finish("test_rpca");
 }

@@ -7,8 +7,8 @@
 #   static       AVLOC_STATIC: two files with private copies in one program
 #   cblas        AVLOC_USE_CBLAS linked with -lopenblas (skipped without cblas.h)
 #   amalgamated  one header from tools/amalgamate.py
-#   opt-outs     AVLOC_NO_* module switches (see avloc.h), each alone and all
-#                together, also with AVLOC_NO_SIMD / -mavx2 -mfma and clang
+#   opt-outs     AVLOC_NO_* module switches (see avloc.h), each alone (C99) and all
+#                together (C99, C++11), also with AVLOC_NO_SIMD / -mavx2 -mfma and clang
 # The programs are tests/modes/*.c; tests/modes/use_all.h calls one function
 # of each module and checks its result.
 # Environment: CC (gcc), CXX (g++), BUILD (build), PY (python3).
@@ -96,9 +96,11 @@ modes_for() {
     compile "$lang" "$OUT/amalg-$lang.o" "$M/main_amalg.c" -I"$OUT"
     link_run "$lang" amalgamated "" -- "$OUT/amalg-$lang.o"
 
-    # each module opt-out alone, then all together
-    for opt in AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT \
-               AVLOC_NO_GLLIM_TRAINING AVLOC_NO_LINALG ALL; do
+    # each module opt-out alone (C99: what an opt-out removes is the same C
+    # code in both languages), then all together (both languages)
+    local opts="ALL"
+    [ "$lang" = c ] && opts="AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT AVLOC_NO_GLLIM_TRAINING AVLOC_NO_LINALG ALL"
+    for opt in $opts; do
         if [ $opt = ALL ]; then
             defs="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG"
         else
@@ -107,28 +109,26 @@ modes_for() {
         split "$lang" "optout-$opt" "" $defs
     done
 }
-in_parallel modes-c modes_for c
-in_parallel modes-cxx modes_for cxx
-wait_all
-
 # The amalgamator also handles headers that re-include with '#include
 # __FILE__' (every inclusion by AVLOC_*_FILE name, and every template file
 # the per-set driver is given, rewritten so): the whole concatenated file is
 # then read again and only the asking header's section (and the core) may be
 # active.
-alt=$OUT/file_self_include
-rm -rf "$alt" && mkdir -p "$alt"
-cp avloc*.h "$alt"/
-sed -i -e 's/^\(\s*#\s*include\s\+\)AVLOC_[A-Z]*_FILE\b.*/\1__FILE__/' \
-       -e 's/^\(#define AVLOC__VFILE \)AVLOC_[A-Z]*_FILE\b/\1__FILE__/' "$alt"/avloc*.h
-if grep -n '^\s*#\s*include\s\+AVLOC_[A-Z]*_FILE\|^#define AVLOC__VFILE AVLOC_' "$alt"/avloc*.h; then
-    echo "  the __FILE__ rewrite missed the lines above"; exit 1
-fi
-"$PY" tools/amalgamate.py --out "$alt/out/avloc_all.h" "$alt"/avloc*.h >/dev/null
-for lang in c cxx; do
-    compile "$lang" "$alt/amalg-$lang.o" "$M/main_amalg.c" -I"$alt/out"
-    link_run "$lang" amalgamated-include-FILE "" -- "$alt/amalg-$lang.o"
-done
+include_file_mode() {
+    local alt=$OUT/file_self_include lang
+    rm -rf "$alt" && mkdir -p "$alt"
+    cp avloc*.h "$alt"/
+    sed -i -e 's/^\(\s*#\s*include\s\+\)AVLOC_[A-Z]*_FILE\b.*/\1__FILE__/' \
+           -e 's/^\(#define AVLOC__VFILE \)AVLOC_[A-Z]*_FILE\b/\1__FILE__/' "$alt"/avloc*.h
+    if grep -n '^\s*#\s*include\s\+AVLOC_[A-Z]*_FILE\|^#define AVLOC__VFILE AVLOC_' "$alt"/avloc*.h; then
+        echo "  the __FILE__ rewrite missed the lines above"; exit 1
+    fi
+    "$PY" tools/amalgamate.py --out "$alt/out/avloc_all.h" "$alt"/avloc*.h >/dev/null
+    for lang in c cxx; do
+        compile "$lang" "$alt/amalg-$lang.o" "$M/main_amalg.c" -I"$alt/out"
+        link_run "$lang" amalgamated-include-FILE "" -- "$alt/amalg-$lang.o"
+    done
+}
 
 # The opt-outs also compile warning-free with the other kernel sets and with
 # clang (unused static helpers would show up here).
@@ -143,6 +143,11 @@ optouts_with() {
         done
     done
 }
+# every mode is a job of its own, all started at once: CI's two cores share
+# them (five single-threaded chains of compiles; the C99 modes are the longest)
+in_parallel modes-c modes_for c
+in_parallel modes-cxx modes_for cxx
+in_parallel include-file include_file_mode
 in_parallel optouts-gcc optouts_with "$CC"
 in_parallel optouts-clang optouts_with clang
 wait_all
