@@ -96,17 +96,15 @@ modes_for() {
     compile "$lang" "$OUT/amalg-$lang.o" "$M/main_amalg.c" -I"$OUT"
     link_run "$lang" amalgamated "" -- "$OUT/amalg-$lang.o"
 
-    # each module opt-out alone (C99: what an opt-out removes is the same C
-    # code in both languages), then all together (both languages)
-    local opts="ALL"
-    [ "$lang" = c ] && opts="AVLOC_NO_SAFETENSORS AVLOC_NO_MEL AVLOC_NO_BINAURAL AVLOC_NO_GCC_PHAT AVLOC_NO_GLLIM_TRAINING AVLOC_NO_LINALG ALL"
-    for opt in $opts; do
-        if [ $opt = ALL ]; then
-            defs="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG"
-        else
-            defs=-D$opt
-        fi
-        split "$lang" "optout-$opt" "" $defs
+    split "$lang" optout-ALL "" $ALL_OPTOUTS
+}
+ALL_OPTOUTS="-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG"
+# each module opt-out alone, in C99 (what an opt-out removes is the same code
+# in both languages; all of them together run in both, above)
+single_optouts() {
+    local opt
+    for opt in $ALL_OPTOUTS; do
+        split c "optout-${opt#-D}" "" "$opt"
     done
 }
 # The amalgamator also handles headers that re-include with '#include
@@ -134,7 +132,7 @@ include_file_mode() {
 # clang (unused static helpers would show up here).
 optouts_with() {
     local cc=$1 defs extra f
-    for defs in "-DAVLOC_NO_SAFETENSORS -DAVLOC_NO_MEL -DAVLOC_NO_BINAURAL -DAVLOC_NO_GCC_PHAT -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG" \
+    for defs in "$ALL_OPTOUTS" \
                 -DAVLOC_NO_BINAURAL -DAVLOC_NO_GLLIM_TRAINING -DAVLOC_NO_LINALG; do
         for extra in -DAVLOC_NO_SIMD "-mavx2 -mfma"; do
             for f in impl_core impl_dsp impl_gllim impl_nn impl_rpca; do
@@ -144,9 +142,10 @@ optouts_with() {
     done
 }
 # every mode is a job of its own, all started at once: CI's two cores share
-# them (five single-threaded chains of compiles; the C99 modes are the longest)
+# them (six single-threaded chains of compiles)
 in_parallel modes-c modes_for c
 in_parallel modes-cxx modes_for cxx
+in_parallel optouts-single single_optouts
 in_parallel include-file include_file_mode
 in_parallel optouts-gcc optouts_with "$CC"
 in_parallel optouts-clang optouts_with clang
