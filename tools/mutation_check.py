@@ -13,7 +13,7 @@ copy of the tree and expects the test suite to fail on each.
         # compiler each, so two mutants keep two cores busy)
     /usr/bin/python3 tools/mutation_check.py --trust-original
         # skip the original tree's run (CI: every earlier step has already
-        # passed the whole suite; saves a full -O1 build and run, ~1 min on
+        # passed the whole suite; saves a full -Og build and run, ~1 min on
         # 2 cores). Without it a mutant is judged only after the unmutated
         # programs passed in the same build configuration.
     /usr/bin/python3 tools/mutation_check.py --by-include
@@ -48,7 +48,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 TIMEOUT = 150  # seconds per mutant, make and tests (a mutant that hangs counts as killed; a normal one takes 5-25 s)
-CFLAGS = "-O1"  # no -g and -O1: half the compile time of the Makefile's -O2 -g
+CFLAGS = "-Og"  # no -g and -Og: less than half the compile time of the Makefile's -O2 -g
 # Every program compiles the library into itself (SHARED_IMPL=0: a planted bug
 # rebuilds the one program judging it, not every module object), with static
 # linkage (AVLOC_STATIC: the functions a program never calls are not compiled,
