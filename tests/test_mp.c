@@ -2,9 +2,9 @@
    (same atoms, same coefficients), low-memory mode, whitening against numpy,
    learning on a small synthetic scene, bad input. The `avloc avmp` commands
    are tested in tests/test_mp_cli.c. */
-/* The library is compiled in: the tests build problems with an internal
-   helper (avloc__mp_subtract). */
+#ifndef AVLOC_TEST_SHARED_IMPL
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_mp.h"
 #include "harness.h"
 
@@ -19,6 +19,21 @@ static double urand(void) /* xorshift64*: uniform in [0, 1) */
 static float nrand(void) /* roughly normal */
 {
     return (float)(urand() + urand() + urand() - 1.5) * 2.0f;
+}
+
+/* residual -= the atom (ca * its audio kernel at its offset, cv * its video
+   kernel at its frame, row and column): the test's own copy of the coder's
+   subtraction, so a problem is built without the library's internals */
+static void subtract_atom(const avloc_mp_config *c, const float *ka, const float *kv, const avloc_mp_atom *at,
+                          float *audio, float *video)
+{
+    size_t i, t, y, x;
+    for (i = 0; i < c->audio_len; i++) audio[at->offset + i] -= at->ca * ka[i];
+    for (t = 0; t < c->kernel_t; t++)
+        for (y = 0; y < c->kernel_h; y++)
+            for (x = 0; x < c->kernel_w; x++)
+                video[((at->frame + t) * c->height + at->row + y) * c->width + at->col + x] -=
+                    at->cv * kv[(t * c->kernel_h + y) * c->kernel_w + x];
 }
 
 static int product_score = 0; /* selection rule of the problems made next */
@@ -66,7 +81,7 @@ static void make_problem(problem *pb, unsigned seed, size_t K, size_t La, size_t
         at.col = (size_t)(urand() * (width - W + 1));
         at.ca = -(float)(1.0 + 2 * urand());
         at.cv = -(float)(1.0 + 2 * urand());
-        avloc__mp_subtract(c, pb->da + at.k * La, pb->dv + at.k * kv, &at, pb->audio, pb->video); /* adds */
+        subtract_atom(c, pb->da + at.k * La, pb->dv + at.k * kv, &at, pb->audio, pb->video); /* adds */
     }
 }
 
@@ -165,7 +180,7 @@ static void test_single_atom(void)
     memset(pb.video, 0, nv * sizeof(float));
     at.k = 2; at.offset = 61; at.frame = avloc_mp_frame_of(&pb.cfg, 61); at.row = 4; at.col = 1;
     at.ca = -2.5f; at.cv = 1.5f;
-    avloc__mp_subtract(&pb.cfg, pb.da + 2 * 30, pb.dv + 2 * 18, &at, pb.audio, pb.video); /* adds 2.5, -1.5 */
+    subtract_atom(&pb.cfg, pb.da + 2 * 30, pb.dv + 2 * 18, &at, pb.audio, pb.video); /* adds 2.5, -1.5 */
     d.audio = pb.da; d.video = pb.dv;
     ra = (float *)malloc(na * sizeof(float)); rv = (float *)malloc(nv * sizeof(float));
     CHECK(avloc_mp_code_naive_f32(&pb.cfg, &d, pb.audio, pb.video, 1, 0.0f, &got, &n, ra, rv) == AVLOC_OK);
