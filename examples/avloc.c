@@ -30,7 +30,12 @@
 
    Exit status: 0 success, 1 runtime failure (bad input file, ...), 2 usage.
 */
+/* AVLOC_TEST_SHARED_IMPL: the library is compiled elsewhere and linked in
+   (the Makefile's builds of this program and of the tests that compile it
+   in, the fuzz harnesses): one object per module, compiled in parallel. */
+#ifndef AVLOC_TEST_SHARED_IMPL
 #define AVLOC_IMPLEMENTATION
+#endif
 #include "../avloc_dsp.h"
 #include "../avloc_nn.h"
 #define AVLOC_IO_STATIC
