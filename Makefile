@@ -29,11 +29,12 @@ all: $(TESTS) $(BUILD)/avloc $(BUILD)/locate_min $(BUILD)/mfcc_min
 # The library's implementation is compiled once per BUILD, one object per
 # module (tests/impl/), and linked into every test program that guards its
 # AVLOC_IMPLEMENTATION with #ifndef AVLOC_TEST_SHARED_IMPL: programs that use
-# only the public API. The others (internals avloc__*, their own
-# configuration macros, the CLI compiled in) keep the implementation in
-# their own file. A suite build then compiles the library ~10 times instead
-# of ~30. SHARED_IMPL=0 makes every program self-contained (the mutation
-# check: a planted bug then rebuilds one program, not every object).
+# only the public API, and the CLI (build/avloc and the tests that compile it
+# in). The others (internals avloc__*, their own configuration macros) keep
+# the implementation in their own file. A suite build then compiles the
+# library 8 times (once as objects, and inside seven programs) instead of ~30.
+# SHARED_IMPL=0 makes every program self-contained (the mutation check: a
+# planted bug then rebuilds one program, not every object).
 SHARED_IMPL ?= 1
 IMPL_MODULES := dsp gllim mp nn rpca
 IMPL_OBJS := $(BUILD)/impl/core.o $(IMPL_MODULES:%=$(BUILD)/impl/%.o)
