@@ -1669,21 +1669,23 @@ static void avloc__pass2(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
     }
 }
 
-/* 4-point DFT of u[0..3] in place (s = +1 forward, -1 backward). */
-AVLOC__FFT_INLINE void avloc__dft4(avloc__cpx *u, float s)
+/* 4-point DFT of u[0..3] into v[0..3] (s = +1 forward, -1 backward); v may
+   be u: every input is read before the first store. */
+AVLOC__FFT_INLINE void avloc__dft4(const avloc__cpx *u, avloc__cpx *v, float s)
 {
     float t0r = u[0].re + u[2].re, t0i = u[0].im + u[2].im, t1r = u[0].re - u[2].re, t1i = u[0].im - u[2].im;
     float t2r = u[1].re + u[3].re, t2i = u[1].im + u[3].im, t3r = u[1].re - u[3].re, t3i = u[1].im - u[3].im;
     float rr = s * t3i, ri = -s * t3r; /* -i*s*t3 */
-    u[0].re = t0r + t2r; u[0].im = t0i + t2i;
-    u[1].re = t1r + rr;  u[1].im = t1i + ri;
-    u[2].re = t0r - t2r; u[2].im = t0i - t2i;
-    u[3].re = t1r - rr;  u[3].im = t1i - ri;
+    v[0].re = t0r + t2r; v[0].im = t0i + t2i;
+    v[1].re = t1r + rr;  v[1].im = t1i + ri;
+    v[2].re = t0r - t2r; v[2].im = t0i - t2i;
+    v[3].re = t1r - rr;  v[3].im = t1i - ri;
 }
 
-/* 8-point DFT of x[0..7] in place: radix 2 over (q, q+4), the odd half
-   rotated by w8^q, then two 4-point DFTs (even outputs, odd outputs). */
-AVLOC__FFT_INLINE void avloc__dft8(avloc__cpx *x, float s)
+/* 8-point DFT of x[0..7] into y[0..7] (y may be x): radix 2 over (q, q+4),
+   the odd half rotated by w8^q, then two 4-point DFTs (even outputs, odd
+   outputs). */
+AVLOC__FFT_INLINE void avloc__dft8(const avloc__cpx *x, avloc__cpx *y, float s)
 {
     const float h = 0.707106781186547524400844362105f;
     avloc__cpx a[4], b[4];
@@ -1699,10 +1701,10 @@ AVLOC__FFT_INLINE void avloc__dft8(avloc__cpx *x, float s)
     b[2].im = -s * (x[2].re - x[6].re);
     b[3].re = h * (s * (x[3].im - x[7].im) - (x[3].re - x[7].re));
     b[3].im = -h * (s * (x[3].re - x[7].re) + (x[3].im - x[7].im));
-    avloc__dft4(a, s);
-    avloc__dft4(b, s);
-    x[0] = a[0]; x[2] = a[1]; x[4] = a[2]; x[6] = a[3];
-    x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
+    avloc__dft4(a, a, s);
+    avloc__dft4(b, b, s);
+    y[0] = a[0]; y[2] = a[1]; y[4] = a[2]; y[6] = a[3];
+    y[1] = b[0]; y[3] = b[1]; y[5] = b[2]; y[7] = b[3];
 }
 
 /* o[j*st] = x[j] * tw[(j-1)*ido] for j = 1..ip-1 (x[j] itself when ido == 1: the last pass) */
@@ -1752,7 +1754,7 @@ static void avloc__pass8(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRIC
             avloc__cpx x[8];
             x[0] = c[i]; x[1] = c[i + ido]; x[2] = c[i + 2 * ido]; x[3] = c[i + 3 * ido];
             x[4] = c[i + 4 * ido]; x[5] = c[i + 5 * ido]; x[6] = c[i + 6 * ido]; x[7] = c[i + 7 * ido];
-            avloc__dft8(x, s);
+            avloc__dft8(x, x, s);
             h[i] = x[0];
             AVLOC__STORE_TW(h + i, st, x, 1, tw + i, ido, s);
             AVLOC__STORE_TW(h + i, st, x, 2, tw + i, ido, s);
@@ -2020,6 +2022,24 @@ static void avloc__rader_r2c(const avloc__cplan *cp, const float *in, avloc__cpx
     avloc__rader_conv(cp, x0, out, 0, 1, work);
 }
 
+/* n = 2, 4 or 8 in straight-line code (in may alias out: the butterflies
+   read every input before the first store). Their Stockham plans of one or
+   two passes spent more on the pass dispatch and loop set-up than on the
+   butterflies: n = 8 took longer than n = 16, twice FFTW's time. */
+static void avloc__fft_small(const avloc__cpx *in, avloc__cpx *out, size_t n, int bwd)
+{
+    const float s = bwd ? -1.0f : 1.0f;
+    if (n == 2) {
+        avloc__cpx a = in[0], b = in[1];
+        out[0].re = a.re + b.re; out[0].im = a.im + b.im;
+        out[1].re = a.re - b.re; out[1].im = a.im - b.im;
+    } else if (n == 4) {
+        avloc__dft4(in, out, s);
+    } else {
+        avloc__dft8(in, out, s);
+    }
+}
+
 /* Unscaled transform in -> out (may alias) with work of cp->work values. */
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
                              int bwd, avloc__cpx *work)
@@ -2030,6 +2050,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     if (cp->algo == AVLOC__FFT_BLUE) { avloc__blue_exec(cp, in, out, bwd, work); return; }
     if (cp->algo == AVLOC__FFT_RADER) { avloc__rader_exec(cp, in, out, bwd, work); return; }
     if (np == 0) { out[0] = in[0]; return; }
+    if (cp->n == 2 || cp->n == 4 || cp->n == 8) { avloc__fft_small(in, out, cp->n, bwd); return; }
     /* The last pass must land in out: odd pass counts start there. */
     if (np % 2) {
         if (in == out) {

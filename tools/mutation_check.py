@@ -983,6 +983,16 @@ MUTANTS = [
          new="if (zt) avloc__rot(zt + i * n, zt + (i + 1) * n, n, c, -s);",
          why="implicit QL: the eigenvector rows rotated the wrong way (eigenvalues still right)",
          tests=["test_linalg"]),
+    dict(id="fft-small-n2-sum", file="avloc_dsp.h",
+         old="out[1].re = a.re - b.re; out[1].im = a.im - b.im;",
+         new="out[1].re = a.re + b.re; out[1].im = a.im - b.im;",
+         why="the straight-line n = 2 transform: the second output's real part a sum",
+         tests=["test_fft"]),
+    dict(id="fft-small-n8-direction", file="avloc_dsp.h",
+         old="        avloc__dft8(in, out, s);",
+         new="        avloc__dft8(in, out, 1.0f);",
+         why="the straight-line n = 8 transform ignores the direction (inverse = forward)",
+         tests=["test_fft"]),
 ]
 
 
