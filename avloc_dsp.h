@@ -92,6 +92,8 @@ typedef struct avloc_complex_f32 {
      radix up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
      buffer, so results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
+     n = 2, 4 and 8 skip the passes: straight-line butterflies (the pass
+     dispatch cost more than their arithmetic).
    - Lengths whose factorisation would be slow (a large prime factor) run as
      a convolution over a direct sub-plan of length m kept in the same plan
      memory, the kernel's spectrum computed at init: for a prime n, Rader's
