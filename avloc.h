@@ -199,7 +199,7 @@
      sse2  x86 SSE2, 4 / 2                      AVLOC__VSET_SSE2
      avx2  x86 AVX2 + FMA, 8 / 4                AVLOC__VSET_AVX2
      avx512 x86 AVX-512F, 16 / 8: the core GEMM AVLOC__VSET_AVX512
-           only (see below), picked before avx2
+           and the FFT only (see below), picked before avx2
      neon  ARM NEON, 4 / 2 (AArch64; ARMv7-A    AVLOC__VSET_NEON
            with -mfpu=neon: 4 / none)           (AVLOC__VD_NEON: doubles)
    Which are compiled:
@@ -296,9 +296,10 @@ static inline int avloc__cpu_avx2_fma(void)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #endif
-/* avx512 (AVX-512F, 16 floats / 8 doubles): a set for the core GEMM only
-   (its micro-kernel and blocking loops; passes that define AVLOC__VAVX512),
-   not a full set of operations. Compiled on x86-64 gcc/clang next to avx2:
+/* avx512 (AVX-512F, 16 floats / 8 doubles): a set for the core GEMM and
+   the FFT only (the GEMM's micro-kernel and blocking loops, the FFT's
+   kernel template; passes that define AVLOC__VAVX512), not a full set of
+   operations. Compiled on x86-64 gcc/clang next to avx2:
    under -mavx512f it always runs, otherwise under a target pragma, chosen
    at run time when the CPU and the OS (zmm state in XCR0, which libgcc's
    __builtin_cpu_supports checks) support AVX-512F. AVLOC_NO_AVX512 leaves it
@@ -822,7 +823,7 @@ static inline __m256d avloc__vd_cvthi_avx2(__m256 a) { return _mm256_cvtps_pd(_m
 AVLOC__AVX2_END
 #endif
 
-/* ---- avx512: 16 floats, 8 doubles, FMA; only what the GEMM uses ---- */
+/* ---- avx512: 16 floats, 8 doubles, FMA; only what the GEMM and the FFT use ---- */
 #ifdef AVLOC__VSET_AVX512
 #include <immintrin.h>
 AVLOC__AVX512_BEGIN
@@ -836,6 +837,65 @@ static inline __m512 avloc__vf_set1_avx512(float x) { return _mm512_set1_ps(x); 
 static inline __m512 avloc__vf_zero_avx512(void) { return _mm512_setzero_ps(); }
 static inline __m512 avloc__vf_mul_avx512(__m512 a, __m512 b) { return _mm512_mul_ps(a, b); }
 static inline __m512 avloc__vf_fmadd_avx512(__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }
+/* the FFT's operations (its template, pass AVLOC__VPASS_DSP_FFT): the avx2
+   ones on four 128-bit lanes, the same in-lane shuffles. Shuffles through
+   their zero-masked forms with every lane kept: g++ 12 warns that the plain
+   forms' undefined pass-through vector may be used uninitialised. */
+typedef __m512i avloc__vi_avx512;
+static inline __m512 avloc__vf_add_avx512(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
+static inline __m512 avloc__vf_sub_avx512(__m512 a, __m512 b) { return _mm512_sub_ps(a, b); }
+static inline __m512 avloc__vf_fnmadd_avx512(__m512 a, __m512 b, __m512 c) { return _mm512_fnmadd_ps(a, b, c); }
+static inline __m512 avloc__vf_xorm_avx512(__m512 a, __m512i m)
+{
+    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), m));
+}
+static inline __m512 avloc__vf_cswap_avx512(__m512 a) { return _mm512_maskz_permute_ps(0xFFFF, a, 0xB1); }
+static inline __m512 avloc__vf_cdupre_avx512(__m512 a) { return _mm512_maskz_moveldup_ps(0xFFFF, a); }
+static inline __m512 avloc__vf_cdupim_avx512(__m512 a) { return _mm512_maskz_movehdup_ps(0xFFFF, a); }
+static inline __m512 avloc__vf_crev_avx512(__m512 a)
+{
+    return _mm512_castpd_ps(_mm512_maskz_permutexvar_pd(0xFF, _mm512_setr_epi64(7, 6, 5, 4, 3, 2, 1, 0), _mm512_castps_pd(a)));
+}
+static inline __m512i avloc__vf_csign_avx512(int odd)
+{
+    const int32_t e = odd ? 0 : INT32_MIN, o = odd ? INT32_MIN : 0;
+    __m512i m = _mm512_setr_epi32(e, o, e, o, e, o, e, o, e, o, e, o, e, o, e, o);
+    AVLOC__VOPAQUE(m, "v");
+    return m;
+}
+static inline void avloc__vf_cdeint_avx512(__m512 a, __m512 b, __m512 *re, __m512 *im)
+{
+    *re = _mm512_maskz_shuffle_ps(0xFFFF, a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    *im = _mm512_maskz_shuffle_ps(0xFFFF, a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+static inline void avloc__vf_cint_avx512(__m512 re, __m512 im, __m512 *a, __m512 *b)
+{
+    *a = _mm512_maskz_unpacklo_ps(0xFFFF, re, im);
+    *b = _mm512_maskz_unpackhi_ps(0xFFFF, re, im);
+}
+/* four 128-bit pieces (2 complex each) into the four lanes */
+static inline __m512d avloc__vf_ld4x128_avx512(const float *p0, const float *p1, const float *p2, const float *p3)
+{
+    __m512 v = _mm512_castps128_ps512(_mm_loadu_ps(p0));
+    v = _mm512_insertf32x4(v, _mm_loadu_ps(p1), 1);
+    v = _mm512_insertf32x4(v, _mm_loadu_ps(p2), 2);
+    return _mm512_castps_pd(_mm512_insertf32x4(v, _mm_loadu_ps(p3), 3));
+}
+/* c[q] = complex (p[q], p[rs+q], ..., p[7rs+q]) for q < 4 (8 rows of 4
+   complex, rs complex apart): as avx2's, rows 0|2|4|6 and 1|3|5|7 side by
+   side, then in-lane unpacks */
+static inline void avloc__vf_ld4t_avx512(const float *p, size_t rs, __m512 *c)
+{
+    const float *r0 = p, *r1 = p + 2 * rs, *r2 = p + 4 * rs, *r3 = p + 6 * rs;
+    const float *r4 = p + 8 * rs, *r5 = p + 10 * rs, *r6 = p + 12 * rs, *r7 = p + 14 * rs;
+    __m512d a = avloc__vf_ld4x128_avx512(r0, r2, r4, r6), b = avloc__vf_ld4x128_avx512(r1, r3, r5, r7);
+    __m512d d = avloc__vf_ld4x128_avx512(r0 + 4, r2 + 4, r4 + 4, r6 + 4);
+    __m512d e = avloc__vf_ld4x128_avx512(r1 + 4, r3 + 4, r5 + 4, r7 + 4);
+    c[0] = _mm512_castpd_ps(_mm512_maskz_unpacklo_pd(0xFF, a, b));
+    c[1] = _mm512_castpd_ps(_mm512_maskz_unpackhi_pd(0xFF, a, b));
+    c[2] = _mm512_castpd_ps(_mm512_maskz_unpacklo_pd(0xFF, d, e));
+    c[3] = _mm512_castpd_ps(_mm512_maskz_unpackhi_pd(0xFF, d, e));
+}
 /* halves added down to one lane. A half through the masked extract (AVX-512F
    alone; floats through the double view): g++ 12 warns that the plain
    extract's and the casts' undefined-vector argument may be used

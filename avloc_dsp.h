@@ -1039,7 +1039,8 @@ typedef avloc_complex_f32 avloc__cpx;
    measured). Returns the count (0 for n == 1). */
 static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
 {
-    size_t nf = 0, e = 0, p, i, n8 = vw > 1 && n % 32 == 0; /* a radix-8 last pass with l1 % 4 == 0 */
+    size_t nf = 0, e = 0, p, i, lv = vw > 4 ? vw : 4;
+    size_t n8 = vw > 1 && n % (8 * lv) == 0; /* a radix-8 last pass with l1 % lv == 0 */
     while (n % 2 == 0) { e++; n /= 2; }
     for (p = 3; p * p <= n; p += 2)
         while (n % p == 0) { f[nf++] = p; n /= p; }
@@ -1242,6 +1243,7 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__ISA_SCALAR 0
 #define AVLOC__ISA_V128 1 /* sse2 or neon */
 #define AVLOC__ISA_AVX2 2
+#define AVLOC__ISA_AVX512 3 /* x86 AVX-512F where the CPU and OS have it (avloc.h) */
 #if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VSET_NEON) || defined(AVLOC__AVX2_ONLY)
 #define AVLOC__FFT_SIMD 1 /* the template is compiled for at least one set */
 #endif
@@ -1266,14 +1268,22 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
-static int avloc__fft_isa(void) { return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_V128, AVLOC__ISA_SCALAR); }
-
-/* complex values per vector of that kernel set (the cost model's vw) */
-static size_t avloc__fft_vw(void)
+static int avloc__fft_isa(void)
 {
-    int isa = avloc__fft_isa();
-    return isa == AVLOC__ISA_AVX2 ? 4 : isa == AVLOC__ISA_V128 ? 2 : 1;
+#ifdef AVLOC__VSET_AVX512
+    if (AVLOC__AVX512_OK()) return AVLOC__ISA_AVX512;
+#endif
+    return AVLOC__SIMD_PICK(AVLOC__ISA_AVX2, AVLOC__ISA_V128, AVLOC__ISA_SCALAR);
 }
+
+/* complex values per vector of a kernel set (the cost model's vw) */
+static size_t avloc__fft_isa_vw(int isa)
+{
+    return isa == AVLOC__ISA_AVX512 ? 8 : isa == AVLOC__ISA_AVX2 ? 4 : isa == AVLOC__ISA_V128 ? 2 : 1;
+}
+
+/* ... of the best set this build and CPU run */
+static size_t avloc__fft_vw(void) { return avloc__fft_isa_vw(avloc__fft_isa()); }
 
 /* Bluestein's sub-length for n: the cheapest m >= 2n-1 by the cost model
    (1009 -> 2048, 4099 -> 8640: a 5-smooth m can be slower than a larger
@@ -1442,10 +1452,11 @@ static int avloc__fft_algo(size_t n, size_t vw, size_t *m_out)
 
 /* Complex values of scratch that a plan of length n needs: the passes'
    ping-pong buffer, or the two m-point convolution buffers. */
+static int avloc__fft_plan_isa(size_t n);
 static size_t avloc__fft_work_len(size_t n)
 {
     size_t m = 0;
-    return avloc__fft_algo(n, avloc__fft_vw(), &m) == AVLOC__FFT_DIRECT ? n : 2 * m;
+    return avloc__fft_algo(n, avloc__fft_isa_vw(avloc__fft_plan_isa(n)), &m) == AVLOC__FFT_DIRECT ? n : 2 * m;
 }
 
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
@@ -1454,15 +1465,16 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
 static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws);
 
 /* Whether a pass can run on split (re, im) blocks: the power-of-two radices
-   with ido a multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2), in
-   SIMD builds. Split arithmetic needs no shuffles: about half the vector
+   with ido a multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2; 16
+   with AVX-512, whose split passes need ido a multiple of 16), in SIMD
+   builds. Split arithmetic needs no shuffles: about half the vector
    instructions of interleaved complex. */
-static int avloc__fft_split_ok(size_t ip, size_t ido)
+static int avloc__fft_split_ok(size_t ip, size_t ido, size_t vw)
 {
 #ifdef AVLOC__FFT_SIMD
-    return ido % 8 == 0 && (ip == 2 || ip == 4);
+    return ido % (vw > 4 ? 2 * vw : 8) == 0 && (ip == 2 || ip == 4);
 #else
-    (void)ip; (void)ido;
+    (void)ip; (void)ido; (void)vw;
     return 0;
 #endif
 }
@@ -1471,12 +1483,12 @@ static int avloc__fft_split_ok(size_t ip, size_t ido)
    interleaved vector radix-4 / 8 passes with twiddles, in SIMD plans. The
    layout is the same for every vector width (one (re, re) or (-im, im) pair
    per complex). */
-static int avloc__fft_twd_ok(size_t ip, size_t ido)
+static int avloc__fft_twd_ok(size_t ip, size_t ido, size_t vw)
 {
 #ifdef AVLOC__FFT_SIMD
-    return avloc__fft_vw() > 1 && ido > 1 && !avloc__fft_split_ok(ip, ido) && (ip == 4 || ip == 8);
+    return vw > 1 && ido > 1 && !avloc__fft_split_ok(ip, ido, vw) && (ip == 4 || ip == 8);
 #else
-    (void)ip; (void)ido;
+    (void)ip; (void)ido; (void)vw;
     return 0;
 #endif
 }
@@ -1491,6 +1503,35 @@ static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
     if (p->ip != 4 && p->ip != 8) return 0;
     if (p->ido == 1) return p->l1 % vw == 0;
     return p->ido % vw == 0 && p->twd != NULL;
+}
+
+/* Whether an n-point direct plan at vector width vw runs every pass whole in
+   the vector kernels (avloc__fft_pass_allv of the passes it would have). */
+static int avloc__fft_fills(size_t n, size_t vw)
+{
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), k, l1 = 1;
+    for (k = 0; k < nf; l1 *= f[k], k++) {
+        size_t ip = f[k], ido = n / (l1 * ip);
+        if (avloc__fft_split_ok(ip, ido, vw)) continue;
+        if (ip != 4 && ip != 8) return 0;
+        if (ido == 1 ? l1 % vw != 0 : ido % vw != 0) return 0;
+    }
+    return nf > 0;
+}
+
+/* The kernel set of an n-point plan: AVX-512 only where its 8-complex
+   vectors do every pass whole (powers of two from 64 on, and such
+   products); elsewhere a pass would fall to scalar code that the 4-complex
+   AVX2 vectors still cover (n = 32: 4.5x slower in AVX-512, measured), so
+   such plans and the Rader/Bluestein ones keep AVX2. */
+static int avloc__fft_plan_isa(size_t n)
+{
+    int isa = avloc__fft_isa();
+    size_t m = 0;
+    if (isa == AVLOC__ISA_AVX512 &&
+        !(avloc__fft_algo(n, 8, &m) == AVLOC__FFT_DIRECT && avloc__fft_fills(n, 8)))
+        isa = AVLOC__ISA_AVX2;
+    return isa;
 }
 
 /* b^e mod p (p < 2^32: the products fit in 64 bits). */
@@ -1576,7 +1617,9 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
     uint32_t *perm = NULL;
     const avloc__cplan *sub = NULL;
-    int algo = avloc__fft_algo(n, avloc__fft_vw(), &m);
+    int isa = avloc__fft_plan_isa(n);
+    size_t vw = avloc__fft_isa_vw(isa);
+    int algo = avloc__fft_algo(n, vw, &m);
     *out = NULL;
     if (algo != AVLOC__FFT_DIRECT) {
         nf = 0;
@@ -1586,19 +1629,19 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
         avloc__cplan_layout(a, m, &sub, ro);
     } else {
-        nf = avloc__fft_factor(n, avloc__fft_vw(), f);
+        nf = avloc__fft_factor(n, vw, f);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
             cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
-            tws[k] = avloc__fft_split_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
-            twd[k] = avloc__fft_twd_ok(f[k], ido) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
+            tws[k] = avloc__fft_split_ok(f[k], ido, vw) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
+            twd[k] = avloc__fft_twd_ok(f[k], ido, vw) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
         }
     }
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
     memset(cp, 0, sizeof *cp);
     cp->n = n;
-    cp->isa = avloc__fft_isa();
+    cp->isa = isa;
     cp->npass = nf;
     cp->work = n;
     for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
@@ -1624,7 +1667,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         }
     }
     cp->allv = nf > 0;
-    for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], avloc__fft_vw());
+    for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], vw);
     if (m) {
         if (!sub) return;
         if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
@@ -1868,17 +1911,27 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
    loop and returns how far it got, the scalar code finishes. */
 #define AVLOC__VPASS AVLOC__VPASS_DSP_FFT
 #define AVLOC__VFILE AVLOC_DSP_FILE
+#define AVLOC__VAVX512 1
 #include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VAVX512
 #undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
 /* fn_<set> args for the plan's kernel set: the vector part's result, or 0
    (nothing done) for the scalar set. */
+#if defined(AVLOC__VSET_AVX512)
+#define AVLOC__FFT_SIMD_512(isa, fn, args, other) ((isa) == AVLOC__ISA_AVX512 ? fn##_avx512 args : other)
+#else
+#define AVLOC__FFT_SIMD_512(isa, fn, args, other) other
+#endif
 #if defined(AVLOC__AVX2_ONLY)
-#define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (size_t)0)
-#elif defined(AVLOC__VSET_AVX2)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) \
-    ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0)
+    AVLOC__FFT_SIMD_512(isa, fn, args, ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (size_t)0))
+#elif defined(AVLOC__VSET_AVX2)
+#define AVLOC__FFT_SIMD_CALL(isa, fn, args)                                                                \
+    AVLOC__FFT_SIMD_512(isa, fn, args,                                                                     \
+                        ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args                                         \
+                                                  : (isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0))
 #elif defined(AVLOC__VSET_SSE2)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args) ((isa) == AVLOC__ISA_V128 ? fn##_sse2 args : (size_t)0)
 #elif defined(AVLOC__VSET_NEON)

@@ -289,12 +289,16 @@ static int is_prime(size_t n)
    over a 7-smooth m >= 2n-1 no larger than the next power of two;
    1009 (1008 = 2^4 3^2 7) gets Rader over 1008, 257 and 65537 over
    powers of two. Lengths 2p with p above the generic radix run Bluestein. */
+/* the vector width the plan of n is made for (AVX-512 machines: 4 for the
+   plans that keep AVX2, avloc__fft_plan_isa) */
+static size_t plan_vw(size_t n) { return avloc__fft_isa_vw(avloc__fft_plan_isa(n)); }
+
 static void check_conv_plan(size_t n)
 {
     fft_obj c;
     const avloc__cplan *cp;
     size_t m = 0;
-    int algo = avloc__fft_algo(n, avloc__fft_vw(), &m);
+    int algo = avloc__fft_algo(n, plan_vw(n), &m);
     if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); return; }
     cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
     CHECK_MSG(cp->algo == algo && cp->m == m, "n = %zu: plan algo %d m %zu, model %d %zu", n, cp->algo,
@@ -304,7 +308,7 @@ static void check_conv_plan(size_t n)
                   "Rader m = %zu for n = %zu", cp->m, n);
     if (cp->algo == AVLOC__FFT_BLUE)
         CHECK_MSG(cp->m >= 2 * n - 1 && cp->m <= pow2_ge(2 * n - 1) && smooth7(cp->m) &&
-                  cp->m == avloc__fft_fast_len(2 * n - 1, avloc__fft_vw()), "Bluestein m = %zu for n = %zu", cp->m, n);
+                  cp->m == avloc__fft_fast_len(2 * n - 1, plan_vw(n)), "Bluestein m = %zu for n = %zu", cp->m, n);
     if (cp->sub) CHECK_MSG(cp->sub->algo == AVLOC__FFT_DIRECT && cp->sub->n == cp->m, "sub-plan of %zu", n);
     fft_free(&c);
 }
@@ -319,7 +323,7 @@ static void test_conv_plans(void)
     }
     for (i = 7; i <= 4200; i++) { /* both algorithms are exercised by the sweeps */
         size_t m;
-        int algo = is_prime(i) ? avloc__fft_algo(i, avloc__fft_vw(), &m) : -1;
+        int algo = is_prime(i) ? avloc__fft_algo(i, plan_vw(i), &m) : -1;
         nr += algo == AVLOC__FFT_RADER;
         nb += algo == AVLOC__FFT_BLUE;
     }
