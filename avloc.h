@@ -224,6 +224,8 @@
         imaginary parts and back, in a lane order of the set's choosing (AVX2:
         0 1 4 5 2 3 6 7, no cross-lane shuffle) that cint undoes
          ld4t(p, rs, c) (4x4 complex transpose load, rows rs complex apart, see below)
+         ctr8(c) / czip(a, b, &lo, &hi): avx512 only (8 complex per vector): the
+         8x8 complex transpose in place; a, b interleaved complex by complex
          mask_u8 (lanes where the W bytes at p are nonzero) st_u8(p, m) (W
          bytes 0/1 from mask lanes)
      vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
@@ -413,6 +415,8 @@ static inline int avloc__cpu_avx512f(void)
 #define avloc__vf_uzp0 AVLOC__VN(avloc__vf_uzp0)
 #define avloc__vf_uzp1 AVLOC__VN(avloc__vf_uzp1)
 #define avloc__vf_ld4t AVLOC__VN(avloc__vf_ld4t)
+#define avloc__vf_ctr8 AVLOC__VN(avloc__vf_ctr8)
+#define avloc__vf_czip AVLOC__VN(avloc__vf_czip)
 #define avloc__vf_zip0 AVLOC__VN(avloc__vf_zip0)
 #define avloc__vf_zip1 AVLOC__VN(avloc__vf_zip1)
 #define avloc__vf_cdeint AVLOC__VN(avloc__vf_cdeint)
@@ -872,6 +876,45 @@ static inline void avloc__vf_cint_avx512(__m512 re, __m512 im, __m512 *a, __m512
 {
     *a = _mm512_maskz_unpacklo_ps(0xFFFF, re, im);
     *b = _mm512_maskz_unpackhi_ps(0xFFFF, re, im);
+}
+/* the 8 x 8 transpose of complex values (64-bit elements) in place:
+   c[r] lane q <-> c[q] lane r. Pairs of rows by in-lane unpacks, then two
+   rounds of 128-bit lane shuffles (24 shuffles) */
+static inline __m512d avloc__vd_lanes_avx512(__m512d a, __m512d b, int odd)
+{
+    return odd ? _mm512_maskz_shuffle_f64x2(0xFF, a, b, 0xDD) : _mm512_maskz_shuffle_f64x2(0xFF, a, b, 0x88);
+}
+static inline void avloc__vf_ctr8_avx512(__m512 *c)
+{
+#define AVLOC__CTR8_UNPACK(i)                                                                       \
+    __m512d t##i = _mm512_maskz_unpacklo_pd(0xFF, _mm512_castps_pd(c[i]), _mm512_castps_pd(c[i + 1])); \
+    __m512d h##i = _mm512_maskz_unpackhi_pd(0xFF, _mm512_castps_pd(c[i]), _mm512_castps_pd(c[i + 1]))
+    AVLOC__CTR8_UNPACK(0);
+    AVLOC__CTR8_UNPACK(2);
+    AVLOC__CTR8_UNPACK(4);
+    AVLOC__CTR8_UNPACK(6);
+#undef AVLOC__CTR8_UNPACK
+    /* uq / vq: columns q, q + 4 of rows 0..3 / 4..7 (written out: arrays of
+       vectors indexed in loops end up on the stack) */
+    __m512d u0 = avloc__vd_lanes_avx512(t0, t2, 0), u1 = avloc__vd_lanes_avx512(h0, h2, 0);
+    __m512d u2 = avloc__vd_lanes_avx512(t0, t2, 1), u3 = avloc__vd_lanes_avx512(h0, h2, 1);
+    __m512d v0 = avloc__vd_lanes_avx512(t4, t6, 0), v1 = avloc__vd_lanes_avx512(h4, h6, 0);
+    __m512d v2 = avloc__vd_lanes_avx512(t4, t6, 1), v3 = avloc__vd_lanes_avx512(h4, h6, 1);
+    c[0] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u0, v0, 0));
+    c[4] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u0, v0, 1));
+    c[1] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u1, v1, 0));
+    c[5] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u1, v1, 1));
+    c[2] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u2, v2, 0));
+    c[6] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u2, v2, 1));
+    c[3] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u3, v3, 0));
+    c[7] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u3, v3, 1));
+}
+/* complex a, b -> lo = (a0 b0 a1 b1 a2 b2 a3 b3), hi = (a4 b4 ... a7 b7) */
+static inline void avloc__vf_czip_avx512(__m512 a, __m512 b, __m512 *lo, __m512 *hi)
+{
+    const __m512i il = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), ih = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    *lo = _mm512_castpd_ps(_mm512_permutex2var_pd(_mm512_castps_pd(a), il, _mm512_castps_pd(b)));
+    *hi = _mm512_castpd_ps(_mm512_permutex2var_pd(_mm512_castps_pd(a), ih, _mm512_castps_pd(b)));
 }
 /* four 128-bit pieces (2 complex each) into the four lanes */
 static inline __m512d avloc__vf_ld4x128_avx512(const float *p0, const float *p1, const float *p2, const float *p3)

@@ -1373,6 +1373,8 @@ typedef struct avloc__cplan {
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
     int allv;             /* the vector kernels do every pass whole: exec runs the
                              passes from one vector driver (avloc__passes_v) */
+    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128: the in-register kernel's
+                             twiddles (avloc__fft_reg_v; NULL otherwise) */
 } avloc__cplan;
 
 typedef struct avloc__fft_impl {
@@ -1607,6 +1609,31 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
     }
 }
 
+/* Whether an n-point plan runs the in-register kernel (avloc__fft_reg_v):
+   direct AVX-512 plans of 64 and 128 points. One pass over memory instead
+   of two or three: 64 points in 8 vectors of 8 complex, 128 in 16. */
+static int avloc__fft_reg_ok(size_t n, int isa, int algo)
+{
+    return isa == AVLOC__ISA_AVX512 && algo == AVLOC__FFT_DIRECT && (n == 64 || n == 128);
+}
+
+/* Its twiddles: W64^(j i) for j = 1..7, i = 0..7, duplicated as the vector
+   passes' (avloc__fft_pass.twd: (re, re) in kt[0..56), (-im, im) in
+   kt[56..112)); for n = 128 also W128^i, i < 64, plain, in kt[112..176). */
+static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
+{
+    size_t i, j;
+    for (j = 1; j < 8; j++)
+        for (i = 0; i < 8; i++) {
+            avloc__cpx w = ro->get(ro, (n / 64) * j * i, n);
+            kt[(j - 1) * 8 + i].re = kt[(j - 1) * 8 + i].im = w.re;
+            kt[56 + (j - 1) * 8 + i].re = -w.im;
+            kt[56 + (j - 1) * 8 + i].im = w.im;
+        }
+    if (n == 128)
+        for (i = 0; i < 64; i++) kt[112 + i] = ro->get(ro, i, n);
+}
+
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
 static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out, avloc__fft_roots *ro)
@@ -1614,7 +1641,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
     avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF], *twd[AVLOC__FFT_MAXF];
-    avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL;
+    avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL, *kt = NULL;
     uint32_t *perm = NULL;
     const avloc__cplan *sub = NULL;
     int isa = avloc__fft_plan_isa(n);
@@ -1638,10 +1665,13 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
             twd[k] = avloc__fft_twd_ok(f[k], ido, vw) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
         }
     }
+    if (avloc__fft_reg_ok(n, isa, algo)) kt = AVLOC_PUSH(a, avloc__cpx, n == 128 ? 176 : 112);
     if (!cp || avloc_arena_status(a) != AVLOC_OK) return;
     memset(cp, 0, sizeof *cp);
     cp->n = n;
     cp->isa = isa;
+    if (kt) avloc__fft_reg_init(n, kt, ro);
+    cp->kt = kt;
     cp->npass = nf;
     cp->work = n;
     for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
@@ -2106,6 +2136,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     if (cp->algo == AVLOC__FFT_RADER) { avloc__rader_exec(cp, in, out, bwd, work); return; }
     if (np == 0) { out[0] = in[0]; return; }
     if (cp->n == 2 || cp->n == 4 || cp->n == 8) { avloc__fft_small(in, out, cp->n, bwd); return; }
+    if (cp->kt && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__fft_reg_v, (cp->n, in, out, cp->kt, bwd))) return;
     /* The last pass must land in out: odd pass counts start there. */
     if (np % 2) {
         if (in == out) {
@@ -5623,6 +5654,9 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vdft8 AVLOC__FFT_T(avloc__vdft8)
 #define avloc__pass2_v AVLOC__FFT_T(avloc__pass2_v)
 #define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
+#define avloc__vtw AVLOC__FFT_T(avloc__vtw)
+#define avloc__vfft64 AVLOC__FFT_T(avloc__vfft64)
+#define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass4_vb AVLOC__FFT_T(avloc__pass4_vb)
@@ -5720,10 +5754,71 @@ static inline void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
 
 /* o = x * w (forward) or x * conj(w) (bwd), w from duplicated twiddles:
    wd -> (re, re), wd + cnt -> (-im, im) (avloc__fft_pass.twd) */
-AVLOC__FFT_INLINE void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *wd, size_t cnt, int bwd)
+AVLOC__FFT_INLINE avloc__v avloc__vtw(avloc__v x, const avloc__cpx *wd, size_t cnt, int bwd)
 {
     avloc__v p = avloc__vmul(x, avloc__vld(wd)), xs = avloc__vswap(x), wi = avloc__vld(wd + cnt);
-    avloc__vst(o, bwd ? avloc__vfnma(xs, wi, p) : avloc__vfma(xs, wi, p));
+    return bwd ? avloc__vfnma(xs, wi, p) : avloc__vfma(xs, wi, p);
+}
+AVLOC__FFT_INLINE void avloc__vst_tw(avloc__cpx *o, avloc__v x, const avloc__cpx *wd, size_t cnt, int bwd)
+{
+    avloc__vst(o, avloc__vtw(x, wd, cnt, bwd));
+}
+
+#if AVLOC__VW == 8
+/* The 64-point DFT of x (x[r] lane c: element 8 r + c) in natural order,
+   in registers: 8-point DFTs down the columns, twiddles W64^(c k) (kt:
+   avloc__fft_reg_init), an 8 x 8 transpose, 8-point DFTs again. */
+AVLOC__FFT_INLINE void avloc__vfft64(avloc__v *x, const avloc__cpx *kt, int bwd)
+{
+    const avloc__vm mr = avloc__vmask(!bwd);
+    const avloc__v hf = avloc__vset1(0.70710678118654752f);
+    size_t r;
+    avloc__vdft8(x, mr, hf);
+    AVLOC__FFT_UNROLL
+    for (r = 1; r < 8; r++) x[r] = avloc__vtw(x[r], kt + 8 * (r - 1), 56, bwd);
+    avloc__vf_ctr8(x);
+    avloc__vdft8(x, mr, hf);
+}
+#endif
+
+/* n = 64 or 128 whole in registers (plans with avloc__cplan.kt): 64 as
+   avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
+   (a - b) W128^i), two 64-point DFTs, their outputs interleaved (even and
+   odd bins). Reads all of in before writing out (in == out is fine).
+   Returns n, or 0 for a set whose vectors are not 8 complex. */
+static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+{
+#if AVLOC__VW == 8
+    avloc__v x[8], y[8];
+    size_t r;
+    if (n == 64) {
+        AVLOC__FFT_UNROLL
+        for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 8 * r);
+        avloc__vfft64(x, kt, bwd);
+        AVLOC__FFT_UNROLL
+        for (r = 0; r < 8; r++) avloc__vst(out + 8 * r, x[r]);
+        return 64;
+    }
+    AVLOC__FFT_UNROLL
+    for (r = 0; r < 8; r++) {
+        avloc__v a = avloc__vld(in + 8 * r), b = avloc__vld(in + 64 + 8 * r);
+        x[r] = avloc__vadd(a, b);
+        y[r] = avloc__vcmul(avloc__vsub(a, b), avloc__vld(kt + 112 + 8 * r), avloc__vmask(bwd));
+    }
+    avloc__vfft64(x, kt, bwd);
+    avloc__vfft64(y, kt, bwd);
+    AVLOC__FFT_UNROLL
+    for (r = 0; r < 8; r++) {
+        avloc__v lo, hi;
+        avloc__vf_czip(x[r], y[r], &lo, &hi);
+        avloc__vst(out + 16 * r, lo);
+        avloc__vst(out + 16 * r + 8, hi);
+    }
+    return 128;
+#else
+    (void)n; (void)in; (void)out; (void)kt; (void)bwd;
+    return 0;
+#endif
 }
 
 /* radix 4, ido a multiple of AVLOC__VW, twd: duplicated twiddles; bwd
@@ -6289,6 +6384,9 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__pass8_v1
 #undef avloc__run_pass_v
 #undef avloc__passes_v
+#undef avloc__vtw
+#undef avloc__vfft64
+#undef avloc__fft_reg_v
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v

@@ -993,6 +993,21 @@ MUTANTS = [
          new="        avloc__dft8(in, out, 1.0f);",
          why="the straight-line n = 8 transform ignores the direction (inverse = forward)",
          tests=["test_fft"]),
+    dict(id="fft-avx512-ctr8", file="avloc.h",
+         old="    c[5] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u1, v1, 1));",
+         new="    c[5] = _mm512_castpd_ps(avloc__vd_lanes_avx512(u1, v1, 0));",
+         why="AVX-512 FFT: the 8 x 8 complex transpose of the in-register 64/128-point kernel repeats column 1 for column 5",
+         tests=["test_fft"]),
+    dict(id="fft-avx512-reg128-direction", file="avloc_dsp.h",
+         old="avloc__vld(kt + 112 + 8 * r), avloc__vmask(bwd));",
+         new="avloc__vld(kt + 112 + 8 * r), avloc__vmask(0));",
+         why="AVX-512 FFT: the 128-point kernel's radix-2 twiddles are not conjugated for the inverse",
+         tests=["test_fft"]),
+    dict(id="fft-avx512-ld4t-rows", file="avloc.h",
+         old="b = avloc__vf_ld4x128_avx512(r1, r3, r5, r7);",
+         new="b = avloc__vf_ld4x128_avx512(r1, r3, r7, r5);",
+         why="AVX-512 FFT: the transposing load of the last radix-4/8 pass swaps two rows",
+         tests=["test_fft"]),
 ]
 
 
