@@ -78,10 +78,13 @@
                       error codes for headers of up to 32 names (tensors and
                       metadata keys; in bigger ones a duplicate's FORMAT and
                       an UNSUPPORTED later in the header may swap order)
-   AVLOC_NO_AVX512    x86-64: no AVX-512 GEMM micro-kernel (by default it is
-                      compiled and runs where the CPU and OS have AVX-512F;
-                      results equal the AVX2 kernel's except the order of
-                      the no-scratch transposed-B dot products)
+   AVLOC_NO_AVX512    x86-64: no AVX-512 GEMM micro-kernel and FFT kernels (by
+                      default they are compiled and run where the CPU and OS
+                      have AVX-512F; GEMM results equal the AVX2 kernel's
+                      except the order of the no-scratch transposed-B dot
+                      products; FFT plans of powers of two >= 64 then factor
+                      for 8-complex vectors: the same transform, rounded
+                      differently, within the tests' 1e-6 relative RMS)
    AVLOC_NO_FMA       no fused multiply-add in any kernel (AVX2 and AArch64
                       NEON use a multiply then an add), so results do not
                       depend on whether the CPU has FMA: the AVX2 and SSE2

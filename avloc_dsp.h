@@ -119,6 +119,10 @@ typedef struct avloc_complex_f32 {
      once (a template at the end of this file) and compiled per set; a plain
      x86 build with gcc or clang picks AVX2 at plan time when the CPU has it
      (avloc.h: AVLOC_NO_DISPATCH keeps SSE2, -mavx2 -mfma compiles only AVX2).
+     Where the CPU and OS have AVX-512F (and not AVLOC_NO_AVX512), plans whose
+     passes 8-complex vectors do whole (powers of two >= 64) take the AVX-512
+     set instead, 64 and 128 points whole in registers (8x8 transposes); the
+     other plans keep AVX2 (avloc__fft_plan_isa; docs/benchmarks.md).
      The STFT window, power spectrum, mel and MFCC rows, dB and the binaural
      feature kernel are written and dispatched the same way. The templates are
      compiled by re-including this file (see "Kernel passes" below). Results

@@ -658,6 +658,68 @@ static void test_errors(void)
     free(mc); free(mr); free(scr);
 }
 
+#if defined(AVLOC__VSET_AVX512) && !defined(AVLOC_USE_FFTW3)
+/* The avx512 operations the FFT template adds to the SIMD layer, lane by
+   lane against their meaning (tests/test_simd.c cannot: it builds with
+   AVLOC_NO_FMA, which leaves the avx512 set out). Complex k is floats 2k, 2k+1. */
+AVLOC__AVX512_BEGIN
+static void avx512_ops(void)
+{
+    float a[128], b[16], o[16], p[16];
+    __m512 v[8];
+    int i, r, ok;
+    for (i = 0; i < 128; i++) a[i] = (float)(i * 7 % 31) - 15.5f + 0.25f * (float)i;
+    for (i = 0; i < 16; i++) b[i] = 0.5f * (float)(i * 5 % 11) - 2.0f;
+#define T512(name, expr, ref)                                               \
+    _mm512_storeu_ps(o, expr);                                              \
+    for (ok = 1, i = 0; i < 16; i++) ok &= o[i] == (ref);                   \
+    CHECK_MSG(ok, "avx512 %s", name)
+    {
+        const __m512 va = avloc__vf_ld_avx512(a), vb = avloc__vf_ld_avx512(b);
+        T512("add", avloc__vf_add_avx512(va, vb), a[i] + b[i]);
+        T512("sub", avloc__vf_sub_avx512(va, vb), a[i] - b[i]);
+        T512("fnmadd", avloc__vf_fnmadd_avx512(va, vb, vb), fmaf(-a[i], b[i], b[i]));
+        T512("cswap", avloc__vf_cswap_avx512(va), a[i ^ 1]);
+        T512("cdupre", avloc__vf_cdupre_avx512(va), a[i & ~1]);
+        T512("cdupim", avloc__vf_cdupim_avx512(va), a[i | 1]);
+        T512("crev", avloc__vf_crev_avx512(va), a[(14 - (i & ~1)) | (i & 1)]);
+        T512("csign re/xorm", avloc__vf_xorm_avx512(va, avloc__vf_csign_avx512(0)), i % 2 ? a[i] : -a[i]);
+        T512("csign im/xorm", avloc__vf_xorm_avx512(va, avloc__vf_csign_avx512(1)), i % 2 ? -a[i] : a[i]);
+        {
+            __m512 re, im, x, y;
+            avloc__vf_cdeint_avx512(va, vb, &re, &im);
+            avloc__vf_cint_avx512(re, im, &x, &y);
+            T512("cdeint/cint", x, a[i]);
+            T512("cdeint/cint (2)", y, b[i]);
+            _mm512_storeu_ps(p, re);
+            _mm512_storeu_ps(o, im);
+            for (ok = 1, i = 0; i < 16; i++) /* every real part once in re, its imaginary part at the same lane of im */
+                for (r = 0; r < 8; r++)
+                    if (p[i] == a[2 * r] && o[i] == a[2 * r + 1]) ok++;
+            CHECK_MSG(ok >= 9, "avx512 cdeint pairs (%d)", ok - 1);
+            avloc__vf_czip_avx512(va, vb, &x, &y);
+            T512("czip lo", x, i % 4 < 2 ? a[(i / 4) * 2 + i % 2] : b[(i / 4) * 2 + i % 2]);
+            T512("czip hi", y, i % 4 < 2 ? a[8 + (i / 4) * 2 + i % 2] : b[8 + (i / 4) * 2 + i % 2]);
+        }
+    }
+    /* ld4t: 8 rows of 4 complex, 6 complex apart -> c[q] lane r = row r, column q */
+    avloc__vf_ld4t_avx512(a, 6, v);
+    for (r = 0; r < 4; r++) { T512("ld4t", v[r], a[12 * (i / 2) + 2 * r + i % 2]); }
+    /* ctr8: the 8 x 8 complex transpose */
+    for (r = 0; r < 8; r++) v[r] = avloc__vf_ld_avx512(a + 16 * r);
+    avloc__vf_ctr8_avx512(v);
+    for (r = 0; r < 8; r++) { T512("ctr8", v[r], a[16 * (i / 2) + 2 * r + i % 2]); }
+#undef T512
+}
+AVLOC__AVX512_END
+static void test_avx512_ops(void)
+{
+    if (AVLOC__AVX512_OK()) avx512_ops();
+}
+#else
+static void test_avx512_ops(void) {}
+#endif
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "-v") == 0) th_verbose = 1;
@@ -673,6 +735,7 @@ int main(int argc, char **argv)
     test_large_sizes();
     test_primes_beyond_sweep();
     test_all_small_sizes();
+    test_avx512_ops();
     free(g_cs);
     return th_finish("fft");
 }
