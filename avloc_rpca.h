@@ -84,6 +84,18 @@
 
    Licence: MIT (see LICENSE).
 */
+/* Kernel passes (avloc.h "SIMD layer"): the element-wise ALM step of the
+   plain solver, in the template section at the end of this file, is
+   compiled once per SIMD set by the core's per-set driver, which
+   re-includes this file by the name AVLOC_RPCA_FILE ("avloc_rpca.h", next to
+   avloc.h; define it as "path/to/it.h" after a rename; tools/amalgamate.py
+   pre-defines it). */
+#ifndef AVLOC_RPCA_FILE
+#define AVLOC_RPCA_FILE "avloc_rpca.h"
+#endif
+#define AVLOC__VPASS_RPCA 96 /* pass ids of this module: 96..111 */
+
+#ifndef AVLOC__VPASS /* the header and implementation; kernel templates are at the end */
 #ifndef AVLOC_RPCA_H
 #define AVLOC_RPCA_H
 
@@ -588,6 +600,17 @@ static void avloc__rpca_zero(float *L, float *S, float *Yd, size_t mn, avloc_rpc
     info->converged = 1;
 }
 
+/* The vector kernels (template section at the end of this file), compiled
+   here once per set; AVLOC__VCALL_D runs the one this CPU has (it needs
+   double vectors: ARMv7 NEON runs the scalar loop). */
+#define AVLOC__VPASS AVLOC__VPASS_RPCA
+#define AVLOC__VFILE AVLOC_RPCA_FILE
+#define AVLOC__VNEED_D 1
+#include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VNEED_D
+#undef AVLOC__VFILE
+#undef AVLOC__VPASS
+
 /* The element-wise part of one ALM iteration after the SVT, fused into one
    pass over the m x n arrays (memory-bound at 76 800 x 200; the single
    double accumulator chains of three separate passes were a third of the
@@ -598,9 +621,11 @@ static void avloc__rpca_alm_step(const float *D, const float *L, float *S, float
                                  double mu, double lambda, double mu_next, double out[2], size_t *nnz)
 {
     float imu = (float)(1.0 / mu), tau = (float)(lambda / mu), fmu = (float)mu, inext = (float)(1.0 / mu_next);
+    const float c[4] = {imu, tau, fmu, inext};
     double ds[8] = {0}, z2[8] = {0};
     size_t i, k, cnt = 0;
-    for (i = 0; i < mn; i += 8) {
+    i = AVLOC__VCALL_D(avloc__rpca_vk_alm, (D, L, S, Y, T, mn, c, ds, z2, &cnt), 0);
+    for (; i < mn; i += 8) {
         size_t e = mn - i < 8 ? mn - i : 8;
         for (k = 0; k < e; k++) {
             size_t j = i + k;
@@ -1915,3 +1940,60 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
 }
 
 #endif /* AVLOC_RPCA_IMPLEMENTATION */
+#endif /* !AVLOC__VPASS */
+
+/* ================================================================== */
+/*        RPCA vector kernels: a template, compiled once per set       */
+/* ================================================================== */
+#if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_RPCA
+
+/* The fused element-wise ALM step (avloc__rpca_alm_step) on blocks of 8
+   elements, the vector part: c = {1/mu, lambda/mu, mu, 1/mu_next}. Each
+   float operation is the scalar loop's, in its order (no fused
+   multiply-add), and the squared differences go into the same 8 double
+   chains ds[k], z2[k] (k = element mod 8), exactly (a float difference
+   squared in double is exact): the results are bit-identical to the scalar
+   loop's, which finishes the tail. Returns how many elements were done. */
+static size_t AVLOC__VN(avloc__rpca_vk_alm)(const float *D, const float *L, float *S, float *Y, float *T,
+                                            size_t n, const float *c, double *ds, double *z2, size_t *cnt)
+{
+#define W AVLOC__VF_W
+#define NA (16 / W) /* double accumulators of AVLOC__VD_W lanes per 8 elements */
+    const avloc__vf imu = avloc__vf_set1(c[0]), tau = avloc__vf_set1(c[1]), ntau = avloc__vf_set1(-c[1]);
+    const avloc__vf fmu = avloc__vf_set1(c[2]), inext = avloc__vf_set1(c[3]), zero = avloc__vf_zero();
+    avloc__vd ads[NA], az2[NA];
+    double buf[8];
+    size_t i, h, k, nnz = 0;
+    if (W > 8 || n < 8) return 0;
+    for (h = 0; h < NA; h++) ads[h] = az2[h] = avloc__vd_zero();
+    for (i = 0; i + 8 <= n; i += 8)
+        for (h = 0; h < 8 / W; h++) {
+            const size_t j = i + h * W;
+            const avloc__vf d = avloc__vf_ld(D + j), l = avloc__vf_ld(L + j), y = avloc__vf_ld(Y + j);
+            const avloc__vf dl = avloc__vf_sub(d, l);
+            const avloc__vf x = avloc__vf_add(dl, avloc__vf_mul(y, imu));
+            const avloc__vf s = avloc__vf_sub(x, avloc__vf_max(avloc__vf_min(x, tau), ntau));
+            const avloc__vf e = avloc__vf_sub(s, avloc__vf_ld(S + j)), z = avloc__vf_sub(dl, s);
+            const avloc__vf yn = avloc__vf_add(y, avloc__vf_mul(fmu, z));
+            const avloc__vd e0 = avloc__vd_cvtlo(e), e1 = avloc__vd_cvthi(e);
+            const avloc__vd z0 = avloc__vd_cvtlo(z), z1 = avloc__vd_cvthi(z);
+            ads[2 * h] = avloc__vd_add(ads[2 * h], avloc__vd_mul(e0, e0));
+            ads[2 * h + 1] = avloc__vd_add(ads[2 * h + 1], avloc__vd_mul(e1, e1));
+            az2[2 * h] = avloc__vd_add(az2[2 * h], avloc__vd_mul(z0, z0));
+            az2[2 * h + 1] = avloc__vd_add(az2[2 * h + 1], avloc__vd_mul(z1, z1));
+            nnz += (size_t)avloc__popc8(avloc__vf_movemask(avloc__vf_or(avloc__vf_cmpgt(s, zero), avloc__vf_cmpgt(zero, s))));
+            avloc__vf_st(S + j, s);
+            avloc__vf_st(Y + j, yn);
+            avloc__vf_st(T + j, avloc__vf_add(avloc__vf_sub(d, s), avloc__vf_mul(yn, inext)));
+        }
+    for (h = 0; h < NA; h++) avloc__vd_st(buf + h * AVLOC__VD_W, ads[h]);
+    for (k = 0; k < 8; k++) ds[k] += buf[k];
+    for (h = 0; h < NA; h++) avloc__vd_st(buf + h * AVLOC__VD_W, az2[h]);
+    for (k = 0; k < 8; k++) z2[k] += buf[k];
+    *cnt += nnz;
+    return i;
+#undef NA
+#undef W
+}
+
+#endif /* rpca kernel pass */
