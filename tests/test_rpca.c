@@ -92,7 +92,9 @@ typedef struct plain_run {
 } plain_run;
 
 /* full: 1 = full Jacobi SVD; else the core SVT with method (AVLOC_SVT_*) */
-static plain_run run_plain(const float *D, size_t m, size_t n, int full, int method, double tol)
+/* ... stopped after max_iter iterations */
+static plain_run run_plain_iters(const float *D, size_t m, size_t n, int full, int method, double tol,
+                                 size_t max_iter)
 {
     plain_run pr;
     avloc_rpca_config c = avloc_rpca_config_default();
@@ -100,7 +102,7 @@ static plain_run run_plain(const float *D, size_t m, size_t n, int full, int met
     size_t ob, sb;
     void *mem, *scr;
     memset(&pr, 0, sizeof pr);
-    c.rows = m; c.cols = n; c.full_svd = full; c.svt_method = method; c.tol = tol;
+    c.rows = m; c.cols = n; c.full_svd = full; c.svt_method = method; c.tol = tol; c.max_iter = max_iter;
     pr.L = (float *)malloc(m * n * sizeof(float)); pr.S = (float *)malloc(m * n * sizeof(float)); pr.Y = (float *)malloc(m * n * sizeof(float));
     if ((pr.r = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) return pr;
     mem = malloc(ob); scr = malloc(sb);
@@ -110,6 +112,11 @@ static plain_run run_plain(const float *D, size_t m, size_t n, int full, int met
     avloc_rpca_destroy(&o);
     free(mem); free(scr);
     return pr;
+}
+
+static plain_run run_plain(const float *D, size_t m, size_t n, int full, int method, double tol)
+{
+    return run_plain_iters(D, m, n, full, method, tol, avloc_rpca_config_default().max_iter);
 }
 
 static void free_plain(plain_run *p) { free(p->L); free(p->S); free(p->Y); }
@@ -137,6 +144,43 @@ static double kkt_check(const plain_run *p, size_t m, size_t n, const char *tag,
 }
 
 /* ------------------------------------------------------- plain RPCA */
+/* The residuals and count the solver reports (its fused element-wise step,
+   a SIMD-layer kernel plus a scalar tail, sums them on the fly), recomputed
+   from its outputs after 2 and 3 iterations, before convergence (there the
+   float differences are not yet lost to cancellation): primal =
+   ||D - L - S||_F / ||D||_F, dual = mu ||S_3 - S_2||_F / ||D||_F, nnz = the
+   non-zeros of S. m * n = 28 803: the vector blocks and a tail of 3. */
+static void test_plain_reported(void)
+{
+    size_t m = 243, n = 121, i, nnz = 0;
+    float *L0 = (float *)malloc(m * n * 4), *S0 = (float *)malloc(m * n * 4), *D = (float *)malloc(m * n * 4);
+    plain_run a, b;
+    double r2 = 0, d2 = 0, s2 = 0, p, q;
+    unsigned long long saved = rng_state; /* the tests after this one keep their data */
+    make_lowrank_sparse(m, n, 5, 0.05, L0, S0, D);
+    rng_state = saved;
+    a = run_plain_iters(D, m, n, 0, AVLOC_SVT_AUTO, 1e-7, 2);
+    b = run_plain_iters(D, m, n, 0, AVLOC_SVT_AUTO, 1e-7, 3);
+    CHECK(a.r == AVLOC_OK && b.r == AVLOC_OK && b.info.iters == 3 && !b.info.converged);
+    for (i = 0; i < m * n; i++) {
+        double z = (double)D[i] - b.L[i] - b.S[i], e = (double)b.S[i] - a.S[i];
+        r2 += z * z;
+        s2 += e * e;
+        d2 += (double)D[i] * D[i];
+        nnz += b.S[i] != 0.0f;
+    }
+    p = sqrt(r2 / d2);
+    q = b.info.mu * sqrt(s2 / d2);
+    CHECK_MSG(fabs(b.info.primal - p) <= 1e-4 * p, "primal %.9g, from the outputs %.9g", b.info.primal, p);
+    CHECK_MSG(fabs(b.info.dual - q) <= 1e-4 * q, "dual %.9g, from the outputs %.9g", b.info.dual, q);
+    CHECK_MSG(b.info.nnz == nnz, "nnz %zu, counted %zu", b.info.nnz, nnz);
+    printf("  plain RPCA after 3 iterations: primal %.6g (outputs %.6g), dual %.6g (%.6g), nnz %zu\n", b.info.primal,
+           p, b.info.dual, q, nnz);
+    free_plain(&a);
+    free_plain(&b);
+    free(L0); free(S0); free(D);
+}
+
 static void test_plain_recovery(void)
 {
     size_t m = 240, n = 120;
@@ -709,6 +753,7 @@ int main(int argc, char **argv)
 {
     th_verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     test_plain_recovery();
+    test_plain_reported();
     test_plain_bad_input();
     test_av_goldens();
     test_av_windows();

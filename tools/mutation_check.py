@@ -1008,6 +1008,21 @@ MUTANTS = [
          new="b = avloc__vf_ld4x128_avx512(r1, r3, r7, r5);",
          why="AVX-512 FFT: the transposing load of the last radix-4/8 pass swaps two rows",
          tests=["test_fft"]),
+    dict(id="rpca-vk-alm-shrink-floor", file="avloc_rpca.h",
+         old="avloc__vf_max(avloc__vf_min(x, tau), ntau)",
+         new="avloc__vf_max(avloc__vf_min(x, tau), zero)",
+         why="plain RPCA vector step: the soft threshold clamps at 0 instead of -tau (negative spikes never shrink)",
+         tests=["test_rpca"]),
+    dict(id="rpca-vk-alm-z2-lanes", file="avloc_rpca.h",
+         old="az2[2 * h + 1] = avloc__vd_add(az2[2 * h + 1], avloc__vd_mul(z1, z1));",
+         new="az2[2 * h + 1] = avloc__vd_add(az2[2 * h + 1], avloc__vd_mul(z0, z0));",
+         why="plain RPCA vector step: the primal residual sums the lower half's squares twice (stopping rule, info.primal)",
+         tests=["test_rpca"]),
+    dict(id="rpca-vk-alm-nnz-sign", file="avloc_rpca.h",
+         old="avloc__vf_movemask(avloc__vf_or(avloc__vf_cmpgt(s, zero), avloc__vf_cmpgt(zero, s)))",
+         new="avloc__vf_movemask(avloc__vf_cmpgt(s, zero))",
+         why="plain RPCA vector step: info.nnz counts only the positive entries of S",
+         tests=["test_rpca"]),
 ]
 
 
