@@ -625,6 +625,7 @@ static void avloc__rpca_alm_step(const float *D, const float *L, float *S, float
     double ds[8] = {0}, z2[8] = {0};
     size_t i, k, cnt = 0;
     i = AVLOC__VCALL_D(avloc__rpca_vk_alm, (D, L, S, Y, T, mn, c, ds, z2, &cnt), 0);
+    (void)c; /* (no vector set: the call is 0) */
     for (; i < mn; i += 8) {
         size_t e = mn - i < 8 ? mn - i : 8;
         for (k = 0; k < e; k++) {
