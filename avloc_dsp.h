@@ -1528,7 +1528,7 @@ static int avloc__fft_fills(size_t n, size_t vw)
 /* The kernel set of an n-point plan: AVX-512 only where its 8-complex
    vectors do every pass whole (powers of two from 64 on, and such
    products); elsewhere a pass would fall to scalar code that the 4-complex
-   AVX2 vectors still cover (n = 32: 4.5x slower in AVX-512, measured), so
+   AVX2 vectors still cover (n = 32: 3.7x slower in AVX-512, measured), so
    such plans and the Rader/Bluestein ones keep AVX2. */
 static int avloc__fft_plan_isa(size_t n)
 {
