@@ -30,12 +30,12 @@
 
    Exit status: 0 success, 1 runtime failure (bad input file, ...), 2 usage.
 */
-/* AVLOC_TEST_SHARED_IMPL: the library is compiled elsewhere and linked in
-   (the Makefile's builds of this program and of the tests that compile it
-   in, the fuzz harnesses): one object per module, compiled in parallel. */
 #if defined(__linux__) && !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE 1 /* madvise (avcli_malloc); before any system header */
 #endif
+/* AVLOC_TEST_SHARED_IMPL: the library is compiled elsewhere and linked in
+   (the Makefile's builds of this program and of the tests that compile it
+   in, the fuzz harnesses): one object per module, compiled in parallel. */
 #ifndef AVLOC_TEST_SHARED_IMPL
 #define AVLOC_IMPLEMENTATION
 #endif
