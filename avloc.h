@@ -1292,6 +1292,45 @@ AVLOC_API double avloc_chol_logdet_f64(const double *L, size_t n, size_t lda);
 AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
                                       double *Ainv, size_t ldi);
 
+/* --------------------------------------------------------------- threads */
+/* The library starts no thread and holds no pool. A caller that has one
+   hands it in as an avloc_threads (a field of the configs that use it:
+   avloc_tsvd_config, avloc_rpca_config; an argument of
+   avloc_gemm_threads_*), and the few operations large enough to pay for it
+   split their work into tasks: the GEMM by rows or columns of C, the SVT's
+   Gram matrix, products and input check, the plain RPCA's element-wise
+   pass (docs/threads.md).
+
+   run(pool, fn, ctx, ntasks) must call fn(ctx, task, worker) exactly once
+   for every task in [0, ntasks), each call with a worker index below
+   `workers` that no other call running at the same time has (a task uses
+   the scratch of its worker), and return once every call has returned. The
+   calling thread may run tasks itself, in any order. run == NULL, or
+   workers 0 or 1, runs the tasks one after the other on the calling thread
+   (worker 0). workers must not exceed AVLOC_MAX_WORKERS (configs that
+   exceed it are refused with AVLOC_ERR_PARAM); scratch grows with it.
+
+   Results never depend on the order of the tasks or on the thread that ran
+   each: a GEMM split by rows or columns gives the serial call's bits, and
+   sums (the SVT's Gram matrix, the RPCA's residual norms) are split into
+   `workers` fixed slabs added in slab order, so they depend on `workers`
+   only (1 gives the serial result). */
+#ifndef AVLOC_MAX_WORKERS
+#define AVLOC_MAX_WORKERS 256
+#endif
+typedef void (*avloc_task_fn)(void *ctx, size_t task, size_t worker);
+typedef struct avloc_threads {
+    void (*run)(void *pool, avloc_task_fn fn, void *ctx, size_t ntasks);
+    void *pool;
+    size_t workers;
+} avloc_threads;
+/* The worker count in use: th->workers when th and th->run are set and it
+   is above 1, else 1 (NULL th: 1). */
+AVLOC_API size_t avloc_threads_workers(const avloc_threads *th);
+/* Runs the tasks through th (serially when avloc_threads_workers(th) == 1
+   or ntasks <= 1). */
+AVLOC_API void avloc_threads_run(const avloc_threads *th, avloc_task_fn fn, void *ctx, size_t ntasks);
+
 /* ------------------------------------------------------------------ GEMM */
 /* C = alpha * op(A) * op(B) + beta * C, row-major, one routine per precision
    used by every module (GLLiM's EM, RPCA, the network runtime's im2col
@@ -1335,6 +1374,25 @@ AVLOC_API avloc_result avloc_gemm_f64(int transa, int transb, size_t m, size_t n
                                       const double *B, size_t ldb,
                                       double beta, double *C, size_t ldc,
                                       void *scratch, size_t scratch_bytes);
+/* The same product split over the caller's threads: C's rows (when m >= n)
+   or columns in blocks of whole micro-kernel tiles, one packed GEMM per
+   task in its worker's share of scratch. Bit-identical to avloc_gemm_*.
+   Scratch: avloc_gemm_threads_scratch_* for the worker count in use
+   (avloc_threads_workers(th)); th NULL or one worker, or scratch NULL: the
+   plain avloc_gemm_* call. Same errors as avloc_gemm_*, and PARAM for a
+   worker count above AVLOC_MAX_WORKERS. */
+AVLOC_API avloc_result avloc_gemm_threads_scratch_f32(size_t m, size_t n, size_t k, size_t workers,
+                                                      size_t *bytes);
+AVLOC_API avloc_result avloc_gemm_threads_scratch_f64(size_t m, size_t n, size_t k, size_t workers,
+                                                      size_t *bytes);
+AVLOC_API avloc_result avloc_gemm_threads_f32(const avloc_threads *th, int transa, int transb, size_t m,
+                                              size_t n, size_t k, float alpha, const float *A, size_t lda,
+                                              const float *B, size_t ldb, float beta, float *C, size_t ldc,
+                                              void *scratch, size_t scratch_bytes);
+AVLOC_API avloc_result avloc_gemm_threads_f64(const avloc_threads *th, int transa, int transb, size_t m,
+                                              size_t n, size_t k, double alpha, const double *A, size_t lda,
+                                              const double *B, size_t ldb, double beta, double *C, size_t ldc,
+                                              void *scratch, size_t scratch_bytes);
 
 #ifndef AVLOC_NO_LINALG
 /* ---------------------------------------------------- SVD, eigh, Sylvester */
@@ -1458,6 +1516,8 @@ typedef struct avloc_tsvd_config {
     size_t power_iters;   /* power iterations (default 2) */
     uint64_t seed;        /* generator seed (default 0x5eed) */
     int svt_method;       /* AVLOC_SVT_AUTO (default), _RANDOMISED or _GRAM */
+    avloc_threads threads; /* the caller's pool (default none: serial); memory grows
+                              with its workers; results depend on workers only */
 } avloc_tsvd_config;
 
 typedef struct avloc_tsvd {
@@ -1468,6 +1528,8 @@ typedef struct avloc_tsvd {
     int capped;           /* last SVT wanted more than max_rank values (result truncated) */
     size_t runs;          /* range-finder runs of the last SVT call (1 when the prediction held;
                              0 when the Gram path ran) */
+    size_t rnd_runs;      /* runs of the last randomised SVT call (1 before any): the cost
+                             rule expects as many for the next */
     int gram;             /* 1 when the last SVT call took the Gram path */
     uint64_t rng;         /* generator state */
     /* private work areas in the object memory */
@@ -1475,9 +1537,15 @@ typedef struct avloc_tsvd {
     double *d1, *d2, *bd, *vbd, *small;
     void *work;           /* GEMM packing / eigh / SVD scratch */
     size_t work_bytes;
+    size_t workers;       /* avloc_threads_workers(&cfg.threads) */
+    void *tw;             /* GEMM packing, one share per worker (work when 1) */
+    size_t tw_bytes;      /* all shares */
+    unsigned char *bad;   /* per worker: a non-finite input value seen */
     double *gg, *gv, *gz; /* Gram path (NULL without it): s x s Gram, eigenvectors, factor */
-    double *gw, *gx;      /* s eigenvalues; chunk of A in double (256 x s) */
-    float *gf, *gc;       /* s x s float W; chunk copy of A for in-place calls */
+    double *gw, *gx;      /* s eigenvalues; per worker a chunk of A in double (128 x s) */
+    double *gk;           /* per worker the chunk's packed panels (128 x (s + 16 + 6)) */
+    double *gp;           /* Gram slabs 1.. of a threaded call ((workers - 1) s^2) */
+    float *gf, *gc;       /* s x s float W; per worker a chunk (1024 x s) for in-place calls */
     int ready;            /* 1 after a successful init */
 } avloc_tsvd;
 
@@ -1986,6 +2054,46 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
         }
 }
 
+/* --------------------------------------------------------------- threads */
+AVLOC_API size_t avloc_threads_workers(const avloc_threads *th)
+{
+    return th && th->run && th->workers > 1 ? th->workers : 1;
+}
+
+AVLOC_API void avloc_threads_run(const avloc_threads *th, avloc_task_fn fn, void *ctx, size_t ntasks)
+{
+    size_t i;
+    if (avloc_threads_workers(th) > 1 && ntasks > 1) {
+        th->run(th->pool, fn, ctx, ntasks);
+        return;
+    }
+    for (i = 0; i < ntasks; i++) fn(ctx, i, 0);
+}
+
+/* Bytes per worker of a per-worker area of `one` bytes (aligned so every
+   worker's share starts aligned), times the workers; 0 on overflow. */
+static size_t avloc__per_worker(size_t one, size_t workers)
+{
+    size_t r = (one + AVLOC_ALIGN - 1) / AVLOC_ALIGN * AVLOC_ALIGN, all;
+    if (r < one || !avloc_size_mul(r, workers, &all)) return 0;
+    return all;
+}
+
+/* How a dimension of `dim` is cut into tasks of whole units (micro-kernel
+   tiles, chunks): one task per worker, four per worker when there are at
+   least 16 units per worker (so a worker slowed by other load does not hold
+   the rest back). Returns the units per task. */
+#if !defined(AVLOC_USE_CBLAS) || !defined(AVLOC_NO_LINALG)
+static size_t avloc__task_units(size_t dim, size_t unit, size_t workers)
+{
+    size_t units = (dim + unit - 1) / unit, tasks = units < workers ? units : workers;
+    if (workers <= 1) return units ? units : 1;
+    if (units >= 16 * workers) tasks = 4 * workers;
+    if (tasks == 0) tasks = 1;
+    return (units + tasks - 1) / tasks;
+}
+#endif
+
 /* ------------------------------------------------------------------ GEMM */
 /* The checks and the scratch layout are shared by both precisions; the
    routines themselves are the GEMM template at the end of this file,
@@ -2144,6 +2252,7 @@ static void avloc__st(void *p, size_t i, double v, int f32)
 static int avloc__finite_mat(const void *A, size_t r, size_t c, size_t ld, int f32)
 {
     size_t i;
+    if (ld == c && c && r <= ((size_t)-1) / c) { c *= r; r = 1; } /* contiguous: one run */
     for (i = 0; i < r; i++)
         if (f32 ? !avloc_all_finite_f32((const float *)A + i * ld, c)
                 : !avloc_all_finite_f64((const double *)A + i * ld, c)) return 0;
@@ -2533,6 +2642,13 @@ static void avloc__axpy(double *x, const double *y, size_t n, double s)
     for (; i < n; i++) x[i] += s * y[i];
 }
 
+/* y[0..n) = (double)x[0..n) */
+static void avloc__f32_to_f64(double *y, const float *x, size_t n)
+{
+    size_t i = AVLOC__VCALL_D(avloc__la_vk_cvt, (y, x, n), 0);
+    for (; i < n; i++) y[i] = x[i];
+}
+
 static double avloc__la_dot(const double *x, const double *y, size_t n)
 {
     double sum = 0.0;
@@ -2796,12 +2912,16 @@ static avloc_result avloc__tsvd_check(const avloc_tsvd_config *c)
     if (c->oversample > AVLOC_MAX_DIM || c->power_iters > 64) return AVLOC_ERR_PARAM;
     if (c->svt_method < AVLOC_SVT_AUTO || c->svt_method > AVLOC_SVT_GRAM) return AVLOC_ERR_PARAM;
     if (c->svt_method == AVLOC_SVT_GRAM && mn > AVLOC_SVT_GRAM_MAX) return AVLOC_ERR_PARAM;
+    if (c->threads.workers > AVLOC_MAX_WORKERS) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
 /* Rows (of A, or columns when m < n) per chunk of the Gram path: the
    double copy for the Gram matrix, the float copy for an in-place SVT. */
-#define AVLOC__SVT_CHUNK 256
+#define AVLOC__SVT_CHUNK 128
+/* doubles per chunk row of the Gram kernel's packing (avloc__syrk_lower):
+   the panels of s columns, one panel of rounding, a partial row tile */
+#define AVLOC__SVT_PACKW(s) ((s) + 16 + AVLOC__GEMM_MR)
 #define AVLOC__SVT_APPLY 1024
 
 /* Whether the object carries the Gram path's memory. */
@@ -2820,12 +2940,14 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     avloc_tsvd *t = (avloc_tsvd *)obj;
     size_t m = c->m, n = c->n, mn = m < n ? m : n, big = m > n ? m : n;
     size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, lb = 0, ll;
-    size_t g32, g64, e, sv, gb;
+    size_t g32, g64, e, sv, gb, nw = avloc_threads_workers(&c->threads), twb = 0;
     avloc_result r;
     float *q, *y, *vb, *ms, *ub;
-    double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gw = NULL, *gx = NULL;
+    double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gw = NULL, *gx = NULL, *gp = NULL;
+    double *gk = NULL;
     float *gf = NULL, *gc = NULL;
-    void *gs;
+    unsigned char *bad;
+    void *gs, *tw = NULL;
     if (l > mn) l = mn;
     ll = l * l; /* l <= min(m, n) <= AVLOC_MAX_DIM: no overflow with lm below checked */
     if (!avloc_size_mul(l, m, &lm) || !avloc_size_mul(l, n, &ln) || !avloc_size_mul(l, big, &lb))
@@ -2835,6 +2957,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     if ((r = avloc_eigh_scratch_f64(l, &e)) != AVLOC_OK) return r;
     if ((r = avloc_svd_scratch_f64(l, n, &sv)) != AVLOC_OK) return r;
     gb = g32 > g64 ? g32 : g64;
+    if (nw > 1 && !(twb = avloc__per_worker(gb, nw))) return AVLOC_ERR_OVERFLOW;
     if (e > gb) gb = e;
     if (sv > gb) gb = sv;
     if (avloc__svt_gram_on(c)) { /* mn <= AVLOC_SVT_GRAM_MAX: no overflow below */
@@ -2844,9 +2967,11 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         gv = AVLOC_PUSH(a, double, mn * mn);
         gz = AVLOC_PUSH(a, double, mn * mn);
         gw = AVLOC_PUSH(a, double, mn);
-        gx = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * mn);
+        gx = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * mn * nw); /* nw <= AVLOC_MAX_WORKERS */
+        gk = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * AVLOC__SVT_PACKW(mn) * nw);
+        gp = nw > 1 ? AVLOC_PUSH(a, double, mn * mn * (nw - 1)) : NULL;
         gf = AVLOC_PUSH(a, float, mn * mn);
-        gc = AVLOC_PUSH(a, float, AVLOC__SVT_APPLY * mn);
+        gc = AVLOC_PUSH(a, float, AVLOC__SVT_APPLY * mn * nw);
     }
     q = AVLOC_PUSH(a, float, lm);
     y = AVLOC_PUSH(a, float, ln);
@@ -2859,6 +2984,8 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     vbd = AVLOC_PUSH(a, double, ln);
     sm = AVLOC_PUSH(a, double, 4 * ll + l);  /* Gram, eigvecs, transform, U_B; values */
     gs = avloc_arena_push(a, gb, 1, AVLOC_ALIGN);
+    if (nw > 1) tw = avloc_arena_push(a, twb, 1, AVLOC_ALIGN);
+    bad = AVLOC_PUSH(a, unsigned char, nw);
     *scratch_bytes = 0;
     if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
     if (t) {
@@ -2868,7 +2995,12 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         t->q = q; t->y = y; t->vbuf = vb; t->ms = ms; t->ub = ub;
         t->d1 = d1; t->d2 = d2; t->bd = bd; t->vbd = vbd; t->small = sm;
         t->work = gs; t->work_bytes = gb;
-        t->gg = gg; t->gv = gv; t->gz = gz; t->gw = gw; t->gx = gx; t->gf = gf; t->gc = gc;
+        t->workers = nw;
+        t->tw = nw > 1 ? tw : gs;
+        t->tw_bytes = nw > 1 ? twb : gb;
+        t->bad = bad;
+        t->gg = gg; t->gv = gv; t->gz = gz; t->gw = gw; t->gx = gx; t->gp = gp; t->gf = gf; t->gc = gc;
+        t->gk = gk;
         t->ready = 1;
         avloc_tsvd_reset(t);
     }
@@ -2908,12 +3040,41 @@ AVLOC_API void avloc_tsvd_reset(avloc_tsvd *t)
     t->warm = 0;
     t->capped = 0;
     t->sv = t->cfg.max_rank < 10 ? t->cfg.max_rank : 10;
+    t->rnd_runs = 1;
     t->rng = avloc__tsvd_seed(t->cfg.seed);
 }
 
 AVLOC_API void avloc_tsvd_destroy(avloc_tsvd *t)
 {
     if (t) memset(t, 0, sizeof *t);
+}
+
+/* Whether every A[i][j] (m x n, row stride lda) is finite, checked in
+   row blocks over the caller's threads. */
+typedef struct avloc__tsvd_fjob {
+    avloc_tsvd *t;
+    const float *A;
+    size_t lda, chunk;
+} avloc__tsvd_fjob;
+
+static void avloc__tsvd_finite_task(void *ctx, size_t task, size_t worker)
+{
+    const avloc__tsvd_fjob *jb = (const avloc__tsvd_fjob *)ctx;
+    size_t m = jb->t->cfg.m, r0 = task * jb->chunk, r = m - r0 < jb->chunk ? m - r0 : jb->chunk;
+    if (!avloc__finite_mat(jb->A + r0 * jb->lda, r, jb->t->cfg.n, jb->lda, 1)) jb->t->bad[worker] = 1;
+}
+
+static int avloc__tsvd_finite(avloc_tsvd *t, const float *A, size_t lda)
+{
+    avloc__tsvd_fjob jb;
+    size_t w;
+    jb.t = t; jb.A = A; jb.lda = lda;
+    jb.chunk = avloc__task_units(t->cfg.m, 64, t->workers) * 64;
+    memset(t->bad, 0, t->workers);
+    avloc_threads_run(&t->cfg.threads, avloc__tsvd_finite_task, &jb, (t->cfg.m + jb.chunk - 1) / jb.chunk);
+    for (w = 0; w < t->workers; w++)
+        if (t->bad[w]) return 0;
+    return 1;
 }
 
 /* Orthonormalises the l rows (length len) of the float X in place, through
@@ -2936,7 +3097,8 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
         double gmax;
         size_t bad = 0;
         double *sw;
-        avloc_gemm_f64(0, 1, l, l, len, 1.0, y, len, y, len, 0.0, G, l, t->work, t->work_bytes);
+        avloc_gemm_threads_f64(&t->cfg.threads, 0, 1, l, l, len, 1.0, y, len, y, len, 0.0, G, l, t->tw,
+                               t->tw_bytes);
         if ((r = avloc_eigh_f64(l, G, l, g, W, l, t->work, t->work_bytes)) != AVLOC_OK) return r;
         gmax = g[l - 1];
         for (i = 0; i < l; i++) {
@@ -2944,7 +3106,8 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
             bad += f == 0.0;
             for (j = 0; j < l; j++) T[i * l + j] = f * W[j * l + i];
         }
-        avloc_gemm_f64(0, 0, l, len, l, 1.0, T, l, y, len, 0.0, z, len, t->work, t->work_bytes);
+        avloc_gemm_threads_f64(&t->cfg.threads, 0, 0, l, len, l, 1.0, T, l, y, len, 0.0, z, len, t->tw,
+                               t->tw_bytes);
         if (bad) { /* rows with f == 0 are zero now: random ones, two more passes */
             for (i = 0; i < l; i++)
                 if (!(gmax > 0.0 && g[i] > 1e-15 * gmax))
@@ -2970,28 +3133,29 @@ static avloc_result avloc__tsvd_run(avloc_tsvd *t, const float *A, size_t lda, s
     size_t l = k + t->cfg.oversample;
     double *U_B, *s;
     avloc_result r;
-    void *ws = t->work;
-    size_t wb = t->work_bytes;
+    const avloc_threads *th = &t->cfg.threads;
+    void *ws = t->tw;
+    size_t wb = t->tw_bytes;
     if (l > mn || l < k) l = mn;
     if (l > t->lmax) l = t->lmax;
     /* Omega^T: the previous right subspace first, random rows after */
     for (i = 0; i < l; i++)
         for (j = 0; j < n; j++)
             t->y[i * n + j] = i < t->warm ? t->vbuf[i * n + j] : (float)avloc__tsvd_rand(&t->rng);
-    avloc_gemm_f32(0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
+    avloc_gemm_threads_f32(th, 0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
     if ((r = avloc__tsvd_orth(t, t->q, l, m)) != AVLOC_OK) return r;
     for (it = 0; it < t->cfg.power_iters; it++) {
-        avloc_gemm_f32(0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
+        avloc_gemm_threads_f32(th, 0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
         if ((r = avloc__tsvd_orth(t, t->y, l, n)) != AVLOC_OK) return r;
-        avloc_gemm_f32(0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
+        avloc_gemm_threads_f32(th, 0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
         if ((r = avloc__tsvd_orth(t, t->q, l, m)) != AVLOC_OK) return r;
     }
     /* B = Q^T A (l x n), its SVD in double: B = U_B diag(s) V_B^T */
-    avloc_gemm_f32(0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
+    avloc_gemm_threads_f32(th, 0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
     for (i = 0; i < l * n; i++) t->bd[i] = t->y[i];
     U_B = t->small;
     s = t->small + 4 * l * l;
-    if ((r = avloc_svd_f64(l, n, t->bd, n, U_B, l, s, t->vbd, n, ws, wb)) != AVLOC_OK) return r;
+    if ((r = avloc_svd_f64(l, n, t->bd, n, U_B, l, s, t->vbd, n, t->work, t->work_bytes)) != AVLOC_OK) return r;
     for (i = 0; i < l * l; i++) t->ub[i] = (float)U_B[i];
     for (i = 0; i < l * n; i++) t->vbuf[i] = (float)t->vbd[i];
     t->warm = l;
@@ -3009,11 +3173,12 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
     m = t->cfg.m;
     n = t->cfg.n;
     if (k == 0 || k > t->cfg.max_rank || lda < n || (U && ldu < k) || (Vt && ldvt < n)) return AVLOC_ERR_SIZE;
-    if (!avloc__finite_mat(A, m, n, lda, 1)) return AVLOC_ERR_NONFINITE;
+    if (!avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
     for (i = 0; i < k; i++) s[i] = (float)t->small[4 * l * l + i];
     if (U) /* U = Q U_B[:, :k] */
-        avloc_gemm_f32(1, 0, m, k, l, 1.0f, t->q, m, t->ub, l, 0.0f, U, ldu, t->work, t->work_bytes);
+        avloc_gemm_threads_f32(&t->cfg.threads, 1, 0, m, k, l, 1.0f, t->q, m, t->ub, l, 0.0f, U, ldu, t->tw,
+                               t->tw_bytes);
     if (Vt)
         for (i = 0; i < k; i++)
             for (j = 0; j < n; j++) Vt[i * ldvt + j] = t->vbuf[i * n + j];
@@ -3040,87 +3205,141 @@ static int avloc__svt_pick_gram(const avloc_tsvd *t)
     if (t->cfg.svt_method == AVLOC_SVT_GRAM) return 1;
     if (l > s) l = s;
     gram = m * n * (1.33 * s + (k2 < s ? k2 : s)) + 200.0 * s * s * s;
-    rnd = m * n * l * (3.0 + 2.0 * p) + 6.0 * (1.0 + p) * big * l * l + 760.0 * (1.0 + 2.0 * p) * l * l * l;
-    return gram < rnd;
+    rnd = m * n * l * (3.0 + 2.0 * p) + 6.0 * (1.0 + p) * big * l * l + 760.0 * (1.0 + 2.0 * p) * l * l * l +
+          65.0 * (1.0 + p) * m * n;
+    return gram < (double)t->rnd_runs * rnd;
+}
+
+/* A threaded step of the SVT: the object, the input, and the cut. */
+typedef struct avloc__svt_job {
+    avloc_tsvd *t;
+    const float *A;
+    float *out;
+    size_t lda, ldo;
+    size_t k;      /* apply: the factored product's rank (0: the full W) */
+    size_t chunk;  /* rows (columns when wide) per task */
+} avloc__svt_job;
+
+/* worker w's share of the GEMM packing memory */
+static void *avloc__tsvd_wscr(const avloc_tsvd *t, size_t w, size_t *bytes)
+{
+    *bytes = t->tw_bytes / t->workers;
+    return (unsigned char *)t->tw + w * *bytes;
 }
 
 /* G (s x s, lower triangle) = A^T A (tall) or A A^T (wide), accumulated in
    double over chunks of AVLOC__SVT_CHUNK rows (columns when wide) of A
    converted to double; per chunk, row blocks of 64 of G take only the
-   columns up to their diagonal (~2/3 of the full product at s = 200). */
-static void avloc__svt_gram_matrix(avloc_tsvd *t, const float *A, size_t lda)
+   columns up to their diagonal (~2/3 of the full product at s = 200). One
+   slab per worker (task): slab i sums its share of the chunks into its own
+   G_i (G itself for slab 0), and the slabs are added in order after, so the
+   result depends on the worker count only (one worker: the plain sum). */
+static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
 {
-    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m;
-    size_t c0, i, j, i0;
-    double *X = t->gx, *G = t->gg;
+    const avloc__svt_job *jb = (const avloc__svt_job *)ctx;
+    avloc_tsvd *t = jb->t;
+    const float *A = jb->A;
+    size_t m = t->cfg.m, n = t->cfg.n, lda = jb->lda, wide = m < n, s = wide ? m : n, big = wide ? n : m;
+    size_t nch = (big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK, q, i, j;
+    double *X = t->gx + worker * AVLOC__SVT_CHUNK * s, *G = slab ? t->gp + (slab - 1) * s * s : t->gg;
+#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
+    size_t i0, wb;
+    void *ws = avloc__tsvd_wscr(t, worker, &wb);
+#else
+    double *bp = t->gk + worker * AVLOC__SVT_CHUNK * AVLOC__SVT_PACKW(s);
+#endif
     memset(G, 0, s * s * sizeof *G);
-    for (c0 = 0; c0 < big; c0 += AVLOC__SVT_CHUNK) {
-        size_t c = big - c0 < AVLOC__SVT_CHUNK ? big - c0 : AVLOC__SVT_CHUNK;
-        if (wide) /* X: s x c, the columns c0.. of A */
+    for (q = slab * nch / t->workers; q < (slab + 1) * nch / t->workers; q++) {
+        size_t c0 = q * AVLOC__SVT_CHUNK, c = big - c0 < AVLOC__SVT_CHUNK ? big - c0 : AVLOC__SVT_CHUNK;
+        /* X: c x s, the rows c0.. of A (the columns, transposed, when wide) */
+        if (wide)
             for (i = 0; i < s; i++)
-                for (j = 0; j < c; j++) X[i * c + j] = A[i * lda + c0 + j];
-        else      /* X: c x s, the rows c0.. of A */
-            for (i = 0; i < c; i++)
-                for (j = 0; j < s; j++) X[i * s + j] = A[(c0 + i) * lda + j];
-        for (i0 = 0; i0 < s; i0 += 64) {
+                for (j = 0; j < c; j++) X[j * s + i] = A[i * lda + c0 + j];
+        else
+            for (i = 0; i < c; i++) avloc__f32_to_f64(X + i * s, A + (c0 + i) * lda, s);
+#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
+        for (i0 = 0; i0 < s; i0 += 64) { /* row blocks of G up to their diagonal */
             size_t i1 = s - i0 < 64 ? s : i0 + 64;
-            if (wide)
-                avloc_gemm_f64(0, 1, i1 - i0, i1, c, 1.0, X + i0 * c, c, X, c, 1.0, G + i0 * s, s,
-                               t->work, t->work_bytes);
-            else
-                avloc_gemm_f64(1, 0, i1 - i0, i1, c, 1.0, X + i0, s, X, s, 1.0, G + i0 * s, s,
-                               t->work, t->work_bytes);
+            avloc_gemm_f64(1, 0, i1 - i0, i1, c, 1.0, X + i0, s, X, s, 1.0, G + i0 * s, s, ws, wb);
         }
+#else
+        avloc__syrk_lower_f64(s, c, X, s, G, s, bp, bp + c * (s + 16));
+#endif
     }
 }
 
-/* out = A W (tall) or W A (wide) with the float s x s W in t->gf: one GEMM,
-   or, when out is A, chunks of AVLOC__SVT_APPLY rows (columns) copied first
-   (large chunks: every GEMM call packs W again). */
-static void avloc__svt_gram_apply(avloc_tsvd *t, const float *A, size_t lda, float *out, size_t ldo)
+static void avloc__svt_gram_matrix(avloc_tsvd *t, const float *A, size_t lda)
 {
-    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m;
-    size_t c0, i, step = out == A ? AVLOC__SVT_APPLY : big;
-    for (c0 = 0; c0 < big; c0 += step) {
-        size_t c = big - c0 < step ? big - c0 : step;
+    size_t s = t->cfg.m < t->cfg.n ? t->cfg.m : t->cfg.n, i, w;
+    avloc__svt_job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.t = t;
+    jb.A = A;
+    jb.lda = lda;
+    avloc_threads_run(&t->cfg.threads, avloc__svt_gram_slab, &jb, t->workers);
+    for (w = 1; w < t->workers; w++)
+        for (i = 0; i < s * s; i++) t->gg[i] += t->gp[(w - 1) * s * s + i];
+}
+
+/* One task of the product out = A W (tall) or W A (wide), W (s x s float)
+   in t->gf, over rows (columns) [c0, c1) of A, a whole number of
+   AVLOC__SVT_APPLY chunks: one GEMM, or, when out is A, chunk by chunk
+   copied first into the worker's t->gc (large chunks: every GEMM call packs
+   W again). With jb->k > 0 the same product in factored form for a low rank
+   k (2 k <= s: 2 m n k multiply-adds instead of m n s): with Vk (s x k, the
+   kept vectors) and Zk (k x s, rows (1 - tau/s_i) v_i^T) in t->gf, per
+   chunk P = A_c Vk, out_c = P Zk (wide: P = Zk A_c, out_c = Vk P), P in the
+   worker's t->gc; each chunk is read before it is written: out may be A.
+   alpha = 1 and beta = 0 everywhere: any cut gives the same bits. */
+static void avloc__svt_apply_task(void *ctx, size_t task, size_t worker)
+{
+    const avloc__svt_job *jb = (const avloc__svt_job *)ctx;
+    avloc_tsvd *t = jb->t;
+    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m, k = jb->k;
+    size_t lda = jb->lda, ldo = jb->ldo, c1 = (task + 1) * jb->chunk, c0, i, wb;
+    size_t step = (jb->out == jb->A || k) ? AVLOC__SVT_APPLY : jb->chunk;
+    const float *A = jb->A, *Vk = t->gf, *Zk = t->gf + s * k;
+    float *out = jb->out, *X = t->gc + worker * AVLOC__SVT_APPLY * s;
+    void *ws = avloc__tsvd_wscr(t, worker, &wb);
+    if (c1 > big) c1 = big;
+    for (c0 = task * jb->chunk; c0 < c1; c0 += step) {
+        size_t c = c1 - c0 < step ? c1 - c0 : step;
         const float *src = wide ? A + c0 : A + c0 * lda;
         size_t lds = lda;
+        if (k) {
+            if (wide) {
+                avloc_gemm_f32(0, 0, k, c, s, 1.0f, Zk, s, src, lda, 0.0f, X, c, ws, wb);
+                avloc_gemm_f32(0, 0, s, c, k, 1.0f, Vk, k, X, c, 0.0f, out + c0, ldo, ws, wb);
+            } else {
+                avloc_gemm_f32(0, 0, c, k, s, 1.0f, src, lda, Vk, k, 0.0f, X, k, ws, wb);
+                avloc_gemm_f32(0, 0, c, s, k, 1.0f, X, k, Zk, s, 0.0f, out + c0 * ldo, ldo, ws, wb);
+            }
+            continue;
+        }
         if (out == A) {
-            float *X = t->gc;
             for (i = 0; i < (wide ? s : c); i++)
                 memcpy(X + i * (wide ? c : s), src + i * lda, (wide ? c : s) * sizeof *X);
             src = X;
             lds = wide ? c : s;
         }
         if (wide)
-            avloc_gemm_f32(0, 0, s, c, s, 1.0f, t->gf, s, src, lds, 0.0f, out + c0, ldo, t->work, t->work_bytes);
+            avloc_gemm_f32(0, 0, s, c, s, 1.0f, t->gf, s, src, lds, 0.0f, out + c0, ldo, ws, wb);
         else
-            avloc_gemm_f32(0, 0, c, s, s, 1.0f, src, lds, t->gf, s, 0.0f, out + c0 * ldo, ldo, t->work,
-                           t->work_bytes);
+            avloc_gemm_f32(0, 0, c, s, s, 1.0f, src, lds, t->gf, s, 0.0f, out + c0 * ldo, ldo, ws, wb);
     }
 }
 
-/* The same product in factored form for a low rank k (2 k <= s: 2 m n k
-   multiply-adds instead of m n s): with Vk (s x k, the kept vectors) and
-   Zk (k x s, rows (1 - tau/s_i) v_i^T) in t->gf, per chunk of
-   AVLOC__SVT_APPLY rows (columns) P = A_c Vk, out_c = P Zk (wide: P = Zk A_c,
-   out_c = Vk P). Each chunk is read before it is written: out may be A. */
-static void avloc__svt_gram_apply_low(avloc_tsvd *t, const float *A, size_t lda, float *out, size_t ldo,
-                                      size_t k)
+/* out = A W (k == 0) or the factored product of rank k, in tasks of whole
+   chunks over the caller's threads. */
+static void avloc__svt_gram_apply(avloc_tsvd *t, const float *A, size_t lda, float *out, size_t ldo,
+                                  size_t k)
 {
-    size_t m = t->cfg.m, n = t->cfg.n, wide = m < n, s = wide ? m : n, big = wide ? n : m, c0;
-    const float *Vk = t->gf, *Zk = t->gf + s * k;
-    float *P = t->gc;
-    for (c0 = 0; c0 < big; c0 += AVLOC__SVT_APPLY) {
-        size_t c = big - c0 < AVLOC__SVT_APPLY ? big - c0 : AVLOC__SVT_APPLY;
-        if (wide) {
-            avloc_gemm_f32(0, 0, k, c, s, 1.0f, Zk, s, A + c0, lda, 0.0f, P, c, t->work, t->work_bytes);
-            avloc_gemm_f32(0, 0, s, c, k, 1.0f, Vk, k, P, c, 0.0f, out + c0, ldo, t->work, t->work_bytes);
-        } else {
-            avloc_gemm_f32(0, 0, c, k, s, 1.0f, A + c0 * lda, lda, Vk, k, 0.0f, P, k, t->work, t->work_bytes);
-            avloc_gemm_f32(0, 0, c, s, k, 1.0f, P, k, Zk, s, 0.0f, out + c0 * ldo, ldo, t->work, t->work_bytes);
-        }
-    }
+    size_t big = t->cfg.m < t->cfg.n ? t->cfg.n : t->cfg.m;
+    avloc__svt_job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.t = t; jb.A = A; jb.lda = lda; jb.out = out; jb.ldo = ldo; jb.k = k;
+    jb.chunk = avloc__task_units(big, AVLOC__SVT_APPLY, t->workers) * AVLOC__SVT_APPLY;
+    avloc_threads_run(&t->cfg.threads, avloc__svt_apply_task, &jb, (big + jb.chunk - 1) / jb.chunk);
 }
 
 /* G = V diag(w) V^T (w ascending into t->gw, V into t->gv) from the lower
@@ -3177,7 +3396,7 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
                 Zk[i * s + j] = (float)(f * V[j * s + (s - 1 - i)]);
             }
         }
-        avloc__svt_gram_apply_low(t, A, lda, out, ldo, k);
+        avloc__svt_gram_apply(t, A, lda, out, ldo, k);
         return AVLOC_OK;
     }
     /* W = Vk^T^T Z with the rows v_i^T of Vk^T and (1 - tau/s_i) v_i^T of Z */
@@ -3190,7 +3409,7 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
     }
     avloc_gemm_f64(1, 0, s, s, k, 1.0, VkT, s, Z, s, 0.0, V, s, t->work, t->work_bytes);
     for (i = 0; i < s * s; i++) t->gf[i] = (float)V[i];
-    avloc__svt_gram_apply(t, A, lda, out, ldo);
+    avloc__svt_gram_apply(t, A, lda, out, ldo, 0);
     return AVLOC_OK;
 }
 
@@ -3206,7 +3425,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     n = t->cfg.n;
     if (lda < n || ldo < n) return AVLOC_ERR_SIZE;
     if (!(tau >= 0.0f) || !avloc__finite_f64((double)tau)) return AVLOC_ERR_PARAM;
-    if (!avloc__finite_mat(A, m, n, lda, 1)) return AVLOC_ERR_NONFINITE;
+    if (!avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
     mn = m < n ? m : n;
     grow = (size_t)(0.05 * (double)mn + 0.5);
     if (grow == 0) grow = 1;
@@ -3230,6 +3449,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
         break;
     }
     for (rk = 0; rk < k && s[rk] > tau; rk++) {}
+    t->rnd_runs = t->runs;
     t->capped = rk == k && k == t->cfg.max_rank;
     t->sv = avloc__svt_next(rk, k, grow, t->cfg.max_rank);
     *rank = rk;
@@ -3241,7 +3461,8 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     for (i = 0; i < l; i++)
         for (j = 0; j < rk; j++) t->ub[i * l + j] *= (float)(s[j] - (double)tau);
     avloc_gemm_f32(0, 0, l, n, rk, 1.0f, t->ub, l, t->vbuf, n, 0.0f, t->ms, n, t->work, t->work_bytes);
-    avloc_gemm_f32(1, 0, m, n, l, 1.0f, t->q, m, t->ms, n, 0.0f, out, ldo, t->work, t->work_bytes);
+    avloc_gemm_threads_f32(&t->cfg.threads, 1, 0, m, n, l, 1.0f, t->q, m, t->ms, n, 0.0f, out, ldo, t->tw,
+                           t->tw_bytes);
     return AVLOC_OK;
 }
 #endif /* !AVLOC_NO_LINALG */
@@ -4723,6 +4944,98 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
     return AVLOC_OK;
 }
 
+#if AVLOC__GEMM_D && !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL) && !defined(AVLOC_NO_LINALG)
+/* C += X^T X on C's lower triangle (set level, above), on this CPU's set;
+   bp: k x roundup(n, AVLOC__GEMM_NRMAX_F64), ap: k x AVLOC__GEMM_MR. */
+static void avloc__syrk_lower_f64(size_t n, size_t k, const double *X, size_t ldx, double *C, size_t ldc,
+                                  double *bp, double *ap)
+{
+    AVLOC__GEMM_CALL(AVLOC__GF(avloc__syrk_lower), (n, k, X, ldx, C, ldc, bp, ap),
+                     AVLOC__GNS(avloc__syrk_lower, scal)(n, k, X, ldx, C, ldc, bp, ap));
+}
+#endif
+
+/* avloc_gemm_threads_*: one task is a block of rows (or columns) of C, a
+   whole number of micro-kernel tiles (MR rows, the widest NR columns), so
+   every tile is the one the serial call computes: the same bits. */
+#ifndef AVLOC_USE_CBLAS
+typedef struct AVLOC__GF(avloc__gemm_job) {
+    int ta, tb, cols;
+    size_t m, n, k, chunk, wbytes;
+    AVLOC__GT alpha, beta;
+    const AVLOC__GT *A, *B;
+    AVLOC__GT *C;
+    size_t lda, ldb, ldc;
+    unsigned char *scratch;
+} AVLOC__GF(avloc__gemm_job);
+
+static void AVLOC__GF(avloc__gemm_task)(void *ctx, size_t task, size_t worker)
+{
+    const AVLOC__GF(avloc__gemm_job) *j = (const AVLOC__GF(avloc__gemm_job) *)ctx;
+    const size_t i0 = task * j->chunk, dim = j->cols ? j->n : j->m;
+    const size_t len = dim - i0 < j->chunk ? dim - i0 : j->chunk;
+    void *ws = j->scratch + worker * j->wbytes;
+    if (j->cols)
+        (void)AVLOC__GF(avloc_gemm)(j->ta, j->tb, j->m, len, j->k, j->alpha, j->A, j->lda,
+                                    j->tb ? j->B + i0 * j->ldb : j->B + i0, j->ldb, j->beta, j->C + i0,
+                                    j->ldc, ws, j->wbytes);
+    else
+        (void)AVLOC__GF(avloc_gemm)(j->ta, j->tb, len, j->n, j->k, j->alpha,
+                                    j->ta ? j->A + i0 : j->A + i0 * j->lda, j->lda, j->B, j->ldb, j->beta,
+                                    j->C + i0 * j->ldc, j->ldc, ws, j->wbytes);
+}
+#endif
+
+AVLOC_API avloc_result AVLOC__GF(avloc_gemm_threads_scratch)(size_t m, size_t n, size_t k, size_t workers,
+                                                             size_t *bytes)
+{
+    size_t one;
+    avloc_result r;
+    if (!bytes) return AVLOC_ERR_NULL;
+    if (workers > AVLOC_MAX_WORKERS) return AVLOC_ERR_PARAM;
+    if ((r = AVLOC__GF(avloc_gemm_scratch)(m, n, k, &one)) != AVLOC_OK) return r;
+    if (workers <= 1 || one == 0) { *bytes = one; return AVLOC_OK; }
+    *bytes = avloc__per_worker(one, workers);
+    return *bytes ? AVLOC_OK : AVLOC_ERR_OVERFLOW;
+}
+
+AVLOC_API avloc_result AVLOC__GF(avloc_gemm_threads)(const avloc_threads *th, int transa, int transb, size_t m,
+                                                     size_t n, size_t k, AVLOC__GT alpha, const AVLOC__GT *A,
+                                                     size_t lda, const AVLOC__GT *B, size_t ldb, AVLOC__GT beta,
+                                                     AVLOC__GT *C, size_t ldc, void *scratch, size_t scratch_bytes)
+{
+    if (th && th->workers > AVLOC_MAX_WORKERS) return AVLOC_ERR_PARAM;
+#ifndef AVLOC_USE_CBLAS /* (the BLAS threads on its own) */
+    if (avloc_threads_workers(th) > 1 && scratch && m && n && k && alpha != 0) {
+        const size_t w = avloc_threads_workers(th);
+        AVLOC__GF(avloc__gemm_job) j;
+        size_t one, need, unit, dim;
+        avloc_result r;
+        if ((r = avloc__gemm_check(transa, transb, m, n, k, A, lda, B, ldb, C, ldc)) != AVLOC_OK) return r;
+        if ((r = AVLOC__GF(avloc_gemm_scratch)(m, n, k, &one)) != AVLOC_OK) return r;
+        if ((r = AVLOC__GF(avloc_gemm_threads_scratch)(m, n, k, w, &need)) != AVLOC_OK) return r;
+        if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+        j.cols = n > m;
+        unit = j.cols ? AVLOC__GEMM_NRMAX : AVLOC__GEMM_MR;
+        dim = j.cols ? n : m;
+        j.chunk = avloc__task_units(dim, unit, w) * unit;
+        if (one > 0 && j.chunk < dim) {
+            j.ta = transa; j.tb = transb; j.m = m; j.n = n; j.k = k;
+            j.alpha = alpha; j.beta = beta; j.A = A; j.B = B; j.C = C;
+            j.lda = lda; j.ldb = ldb; j.ldc = ldc;
+            j.scratch = (unsigned char *)scratch;
+            j.wbytes = avloc__per_worker(one, 1);
+            avloc_threads_run(th, AVLOC__GF(avloc__gemm_task), &j, (dim + j.chunk - 1) / j.chunk);
+            return AVLOC_OK;
+        }
+    }
+#endif
+    /* one worker, no scratch, a trivial product, CBLAS or AVLOC_GEMM_SMALL
+       (query 0), or one task: the serial call */
+    return AVLOC__GF(avloc_gemm)(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, scratch,
+                                 scratch_bytes);
+}
+
 #undef AVLOC__GT
 #undef AVLOC__GTS
 #undef AVLOC__GEMM_NRMAX
@@ -4777,25 +5090,31 @@ static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc_
     }
 }
 
-/* C tile (mr x nr, at most MR x NR) = alpha * A panel * B panel + beta * C.
-   The six rows are written out: an array of accumulators would be left in
-   memory by compilers that do not unroll at -O2. */
-static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, const AVLOC__GT *b, AVLOC__GT alpha,
-                                         AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr, size_t nr)
+/* C tile (mr x nr, at most MR x NR) = alpha * A panel * B panel + beta * C,
+   element (r, p) of the A panel at a[r rs + p ps]: a packed panel (rs = 1,
+   ps = MR), or op(A) read where it lies (rows of A: rs = lda, ps = 1;
+   columns: rs = 1, ps = lda), which spares the packing pass when every
+   row of the panel exists. The six rows are written out: an array of
+   accumulators would be left in memory by compilers that do not unroll at
+   -O2. */
+static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t rs, size_t ps, const AVLOC__GT *b,
+                                         AVLOC__GT alpha, AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr,
+                                         size_t nr)
 {
     avloc__gv c00 = avloc__gv_zero(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     avloc__gv c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    const size_t r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
     size_t p;
     for (p = 0; p < kc; p++) {
         const avloc__gv b0 = avloc__gv_ld(b), b1 = avloc__gv_ld(b + AVLOC__GW);
         avloc__gv t;
-        t = avloc__gv_bcast(a + 0); c00 = avloc__gv_fmadd(t, b0, c00); c01 = avloc__gv_fmadd(t, b1, c01);
-        t = avloc__gv_bcast(a + 1); c10 = avloc__gv_fmadd(t, b0, c10); c11 = avloc__gv_fmadd(t, b1, c11);
-        t = avloc__gv_bcast(a + 2); c20 = avloc__gv_fmadd(t, b0, c20); c21 = avloc__gv_fmadd(t, b1, c21);
-        t = avloc__gv_bcast(a + 3); c30 = avloc__gv_fmadd(t, b0, c30); c31 = avloc__gv_fmadd(t, b1, c31);
-        t = avloc__gv_bcast(a + 4); c40 = avloc__gv_fmadd(t, b0, c40); c41 = avloc__gv_fmadd(t, b1, c41);
-        t = avloc__gv_bcast(a + 5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51);
-        a += AVLOC__GEMM_MR;
+        t = avloc__gv_bcast(a); c00 = avloc__gv_fmadd(t, b0, c00); c01 = avloc__gv_fmadd(t, b1, c01);
+        t = avloc__gv_bcast(a + rs); c10 = avloc__gv_fmadd(t, b0, c10); c11 = avloc__gv_fmadd(t, b1, c11);
+        t = avloc__gv_bcast(a + r2); c20 = avloc__gv_fmadd(t, b0, c20); c21 = avloc__gv_fmadd(t, b1, c21);
+        t = avloc__gv_bcast(a + r3); c30 = avloc__gv_fmadd(t, b0, c30); c31 = avloc__gv_fmadd(t, b1, c31);
+        t = avloc__gv_bcast(a + r4); c40 = avloc__gv_fmadd(t, b0, c40); c41 = avloc__gv_fmadd(t, b1, c41);
+        t = avloc__gv_bcast(a + r5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51);
+        a += ps;
         b += 2 * AVLOC__GW;
     }
     if (mr == AVLOC__GEMM_MR && nr == 2 * AVLOC__GW) {
@@ -4915,13 +5234,26 @@ static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, siz
 
 #ifndef AVLOC_GEMM_SMALL
 /* The blocking loops around the micro-kernel (alpha != 0, k > 0); ap, bp:
-   the packed panels in the caller's scratch (avloc__gemm_layout). */
+   the packed panels in the caller's scratch (avloc__gemm_layout). Full
+   MR-row panels of op(A) are read in place (no packing pass: perf put the
+   scalar packing of a 76 800 x 200 A at ~7 % of a plain RPCA) when A's
+   rows are op(A)'s, or when op(A) = A^T and a panel's kc rows of A span
+   little memory (lda at most AVLOC__GEMM_DIRECT_LD bytes; a panel of a
+   transposed A with long rows would touch a page per step, over and over
+   for every column panel of B); the last partial panel is packed (its
+   missing rows as zeros). Either way the same products in the same
+   order: the same bits. */
+#ifndef AVLOC__GEMM_DIRECT_LD
+#define AVLOC__GEMM_DIRECT_LD 4096
+#endif
 static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
                                           const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
                                           AVLOC__GT beta, AVLOC__GT *C, size_t ldc, AVLOC__GT *ap,
                                           AVLOC__GT *bp)
 {
     const size_t MR = AVLOC__GEMM_MR, NR = 2 * AVLOC__GW;
+    const int direct = !ta || lda * sizeof(AVLOC__GT) <= AVLOC__GEMM_DIRECT_LD;
+    const size_t rs = ta ? 1 : lda, ps = ta ? lda : 1;
     size_t jc, pc, ic, jr, ir;
     for (jc = 0; jc < n; jc += AVLOC__GEMM_NC) {
         const size_t nc = n - jc < AVLOC__GEMM_NC ? n - jc : AVLOC__GEMM_NC;
@@ -4931,16 +5263,56 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
             AVLOC__GN(avloc__gemm_pack_b)(tb, B, ldb, pc, jc, kc, nc, bp);
             for (ic = 0; ic < m; ic += AVLOC__GEMM_MC) {
                 const size_t mc = m - ic < AVLOC__GEMM_MC ? m - ic : AVLOC__GEMM_MC;
-                AVLOC__GF(avloc__gemm_pack_a)(ta, A, lda, ic, pc, mc, kc, ap);
+                const size_t full = direct ? mc / MR * MR : 0; /* rows read in place */
+                if (full < mc) /* the rest, packed from row `full` on (panel offsets as usual) */
+                    AVLOC__GF(avloc__gemm_pack_a)(ta, A, lda, ic + full, pc, mc - full, kc, ap + full * kc);
                 for (jr = 0; jr < nc; jr += NR)
-                    for (ir = 0; ir < mc; ir += MR)
-                        AVLOC__GN(avloc__gemm_micro)(kc, ap + ir * kc, bp + jr * kc, alpha, bt,
-                                                     C + (ic + ir) * ldc + jc + jr, ldc,
-                                                     mc - ir < MR ? mc - ir : MR, nc - jr < NR ? nc - jr : NR);
+                    for (ir = 0; ir < mc; ir += MR) {
+                        const size_t mr = mc - ir < MR ? mc - ir : MR, nr = nc - jr < NR ? nc - jr : NR;
+                        AVLOC__GT *Ct = C + (ic + ir) * ldc + jc + jr;
+                        if (ir < full)
+                            AVLOC__GN(avloc__gemm_micro)(kc, A + (ic + ir) * rs + pc * ps, rs, ps, bp + jr * kc,
+                                                         alpha, bt, Ct, ldc, mr, nr);
+                        else
+                            AVLOC__GN(avloc__gemm_micro)(kc, ap + ir * kc, 1, MR, bp + jr * kc, alpha, bt, Ct,
+                                                         ldc, mr, nr);
+                    }
             }
         }
     }
 }
+
+#if AVLOC__GEMM_D && !defined(AVLOC_NO_LINALG)
+/* C += X^T X on the tiles of C's lower triangle (the SVT's Gram matrix;
+   docs/linalg.md): X is k x n (row stride ldx, k at most a few hundred so a
+   B panel stays in L1), packed once into NR-wide panels at bp (k x
+   roundup(n, NR)); row tile i (MR rows of C) reads X^T in place (columns
+   i.. of X) and takes the column panels up to its last row's diagonal: the
+   upper triangle is computed only inside the diagonal tiles (~1.13 times
+   the triangle's work at n = 200, where row blocks of GEMM calls took 1.3
+   and packed X again per block). The last partial row tile is packed into
+   ap (k x MR). */
+static void AVLOC__GN(avloc__syrk_lower)(size_t n, size_t k, const AVLOC__GT *X, size_t ldx, AVLOC__GT *C,
+                                         size_t ldc, AVLOC__GT *bp, AVLOC__GT *ap)
+{
+    const size_t MR = AVLOC__GEMM_MR, NR = 2 * AVLOC__GW;
+    size_t i, j;
+    AVLOC__GN(avloc__gemm_pack_b)(0, X, ldx, 0, 0, k, n, bp);
+    for (i = 0; i < n; i += MR) {
+        const size_t mr = n - i < MR ? n - i : MR;
+        const AVLOC__GT *a = X + i;
+        size_t ps = ldx;
+        if (mr < MR) { /* rows past n would read past X */
+            AVLOC__GF(avloc__gemm_pack_a)(1, X, ldx, i, 0, mr, k, ap);
+            a = ap;
+            ps = MR;
+        }
+        for (j = 0; j < i + mr; j += NR)
+            AVLOC__GN(avloc__gemm_micro)(k, a, 1, ps, bp + j * k, 1, 1, C + i * ldc + j, ldc, mr,
+                                         n - j < NR ? n - j : NR);
+    }
+}
+#endif
 #endif /* !AVLOC_GEMM_SMALL */
 
 #undef avloc__gv
@@ -4980,6 +5352,19 @@ static size_t AVLOC__VN(avloc__la_vk_axpy)(double *x, const double *y, size_t n,
     size_t i = 0;
     for (; i + AVLOC__VD_W <= n; i += AVLOC__VD_W)
         avloc__vd_st(x + i, avloc__vd_fmadd(vs, avloc__vd_ld(y + i), avloc__vd_ld(x + i)));
+    return i;
+}
+
+/* y = (double)x over the returned prefix (the SVT's Gram chunks: the
+   scalar SSE2 loop of the baseline build was 40 % of the Gram's time) */
+static size_t AVLOC__VN(avloc__la_vk_cvt)(double *y, const float *x, size_t n)
+{
+    size_t i = 0;
+    for (; i + AVLOC__VF_W <= n; i += AVLOC__VF_W) {
+        const avloc__vf v = avloc__vf_ld(x + i);
+        avloc__vd_st(y + i, avloc__vd_cvtlo(v));
+        avloc__vd_st(y + i + AVLOC__VD_W, avloc__vd_cvthi(v));
+    }
     return i;
 }
 

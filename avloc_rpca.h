@@ -136,6 +136,9 @@ typedef struct avloc_rpca_config {
     int full_svd;          /* 1: full Jacobi SVD every step (checks, small matrices) */
     int svt_method;        /* AVLOC_SVT_AUTO (default): exact Gram-path SVT or randomised, per call,
                               by the core's cost rule; AVLOC_SVT_GRAM / _RANDOMISED force one */
+    avloc_threads threads; /* the caller's pool (avloc.h; default none: one thread): the SVT and
+                              the element-wise pass split into tasks; scratch grows with workers;
+                              results depend on the worker count only (docs/threads.md) */
     avloc_rpca_progress_fn progress;
     void *user;
 } avloc_rpca_config;
@@ -445,7 +448,8 @@ typedef struct avloc__rpca_svt {
 } avloc__rpca_svt;
 
 static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, size_t m, size_t n,
-                                           size_t max_rank, int full, size_t power, int method)
+                                           size_t max_rank, int full, size_t power, int method,
+                                           const avloc_threads *th)
 {
     avloc_tsvd_config tc = avloc_tsvd_config_default();
     size_t tb, r = m < n ? m : n;
@@ -457,6 +461,7 @@ static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, s
     tc.max_rank = (max_rank == 0 || max_rank > r) ? r : max_rank;
     tc.power_iters = power;
     tc.svt_method = method;
+    if (th) tc.threads = *th;
     if ((e = avloc_tsvd_query(&tc, &tb)) != AVLOC_OK) return e;
     v->t = AVLOC_PUSH(a, avloc_tsvd, 1);
     tm = avloc_arena_push(a, tb, 1, AVLOC_ALIGN);
@@ -524,7 +529,7 @@ static avloc_result avloc__rpca_check_cfg(const avloc_rpca_config *c)
         return AVLOC_ERR_PARAM;
     if (!(c->lambda >= 0.0) || !(c->mu0 >= 0.0) || !(c->rho >= 1.0) || !(c->mu_max_ratio >= 1.0) ||
         !(c->tol > 0.0) || c->max_iter == 0 || c->lambda > 1e30 || c->mu0 > 1e30 || c->rho > 1e3 ||
-        c->mu_max_ratio > 1e30)
+        c->mu_max_ratio > 1e30 || c->threads.workers > AVLOC_MAX_WORKERS)
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
@@ -533,16 +538,18 @@ static avloc_result avloc__rpca_check_cfg(const avloc_rpca_config *c)
 typedef struct avloc__rpca_ws {
     avloc__rpca_svt svt;
     float *Y, *T;
+    double *part;          /* per slab of the element-wise pass: 2 sums, a count */
 } avloc__rpca_ws;
 
 static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_config *c, avloc__rpca_ws *w)
 {
     size_t mn = c->rows * c->cols; /* checked by check_cfg */
     avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd,
-                                                    AVLOC_RPCA_POWER_ITERS, c->svt_method);
+                                                    AVLOC_RPCA_POWER_ITERS, c->svt_method, &c->threads);
     if (e != AVLOC_OK) return e;
     w->Y = AVLOC_PUSH(a, float, mn);
     w->T = AVLOC_PUSH(a, float, mn);
+    w->part = AVLOC_PUSH(a, double, 3 * avloc_threads_workers(&c->threads));
     return avloc_arena_status(a);
 }
 
@@ -616,16 +623,15 @@ static void avloc__rpca_zero(float *L, float *S, float *Yd, size_t mn, avloc_rpc
    double accumulator chains of three separate passes were a third of the
    solve's time): S = shrink(D - L + Y/mu, lambda/mu), Y += mu (D - L - S),
    and the next SVT input T = D - S + Y/mu_next. Sums in 8 independent
-   double lanes: out[0] = ||S_new - S_old||^2, out[1] = ||D - L - S||^2. */
-static void avloc__rpca_alm_step(const float *D, const float *L, float *S, float *Y, float *T, size_t mn,
-                                 double mu, double lambda, double mu_next, double out[2], size_t *nnz)
+   double lanes: out[0] = ||S_new - S_old||^2, out[1] = ||D - L - S||^2,
+   out[2] = the count of non-zero S. This is one slab's range [i0, i1). */
+static void avloc__rpca_alm_range(const float *D, const float *L, float *S, float *Y, float *T, size_t mn,
+                                  const float c[4], double out[3])
 {
-    float imu = (float)(1.0 / mu), tau = (float)(lambda / mu), fmu = (float)mu, inext = (float)(1.0 / mu_next);
-    const float c[4] = {imu, tau, fmu, inext};
+    const float imu = c[0], tau = c[1], fmu = c[2], inext = c[3];
     double ds[8] = {0}, z2[8] = {0};
     size_t i, k, cnt = 0;
     i = AVLOC__VCALL_D(avloc__rpca_vk_alm, (D, L, S, Y, T, mn, c, ds, z2, &cnt), 0);
-    (void)c; /* (no vector set: the call is 0) */
     for (; i < mn; i += 8) {
         size_t e = mn - i < 8 ? mn - i : 8;
         for (k = 0; k < e; k++) {
@@ -642,7 +648,52 @@ static void avloc__rpca_alm_step(const float *D, const float *L, float *S, float
     }
     out[0] = out[1] = 0.0;
     for (k = 0; k < 8; k++) { out[0] += ds[k]; out[1] += z2[k]; }
-    *nnz = cnt;
+    out[2] = (double)cnt;
+}
+
+/* The pass in one slab per worker (whole blocks of 64 elements), each
+   slab's sums in part[3 slab ..], added in slab order. */
+typedef struct avloc__rpca_ajob {
+    const float *D, *L;
+    float *S, *Y, *T;
+    size_t mn, slabs;
+    float c[4];
+    double *part;
+} avloc__rpca_ajob;
+
+static void avloc__rpca_alm_task(void *ctx, size_t slab, size_t worker)
+{
+    const avloc__rpca_ajob *j = (const avloc__rpca_ajob *)ctx;
+    size_t blocks = (j->mn + 63) / 64, i0 = slab * blocks / j->slabs * 64, i1 = (slab + 1) * blocks / j->slabs * 64;
+    (void)worker;
+    if (i1 > j->mn) i1 = j->mn;
+    if (i0 >= i1) { j->part[3 * slab] = j->part[3 * slab + 1] = j->part[3 * slab + 2] = 0.0; return; }
+    avloc__rpca_alm_range(j->D + i0, j->L + i0, j->S + i0, j->Y + i0, j->T + i0, i1 - i0, j->c,
+                          j->part + 3 * slab);
+}
+
+static void avloc__rpca_alm_step(const avloc_rpca *r, const float *D, const float *L, float *S,
+                                 avloc__rpca_ws *w, double mu, double mu_next, double out[2], size_t *nnz)
+{
+    avloc__rpca_ajob j;
+    double cnt = 0.0;
+    size_t s;
+    j.D = D; j.L = L; j.S = S; j.Y = w->Y; j.T = w->T;
+    j.mn = r->cfg.rows * r->cfg.cols;
+    j.slabs = avloc_threads_workers(&r->cfg.threads);
+    j.c[0] = (float)(1.0 / mu);
+    j.c[1] = (float)(r->lambda / mu);
+    j.c[2] = (float)mu;
+    j.c[3] = (float)(1.0 / mu_next);
+    j.part = w->part;
+    avloc_threads_run(&r->cfg.threads, avloc__rpca_alm_task, &j, j.slabs);
+    out[0] = out[1] = 0.0;
+    for (s = 0; s < j.slabs; s++) {
+        out[0] += j.part[3 * s];
+        out[1] += j.part[3 * s + 1];
+        cnt += j.part[3 * s + 2];
+    }
+    *nnz = (size_t)cnt;
 }
 
 AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
@@ -679,7 +730,7 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
         float imu = (float)(1.0 / mu);
         double sums[2], mu_next = mu * r->cfg.rho < mu_max ? mu * r->cfg.rho : mu_max;
         if ((e = avloc__rpca_svt_run(&w.svt, w.T, imu, L, &inf.rank)) != AVLOC_OK) return e;
-        avloc__rpca_alm_step(D, L, S, w.Y, w.T, mn, mu, r->lambda, mu_next, sums, &inf.nnz);
+        avloc__rpca_alm_step(r, D, L, S, &w, mu, mu_next, sums, &inf.nnz);
         inf.iters = it;
         inf.primal = sqrt(sums[1]) / nf;
         inf.dual = mu * sqrt(sums[0]) / nf;
@@ -751,10 +802,10 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     avloc_result e;
     memset(w, 0, sizeof *w);
     if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
-                                    c->svt_method)) != AVLOC_OK)
+                                    c->svt_method, NULL)) != AVLOC_OK)
         return e;
     if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
-                                    c->svt_method)) != AVLOC_OK)
+                                    c->svt_method, NULL)) != AVLOC_OK)
         return e;
     if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
                                     &w->gemm_bytes)) != AVLOC_OK)

@@ -62,6 +62,7 @@ int main(int argc, char **argv)
         {"square 64", 0, 64, 64, 64},       {"square 128", 0, 128, 128, 128}, {"square 256", 0, 256, 256, 256},
         {"square 512", 0, 512, 512, 512},   {"square 1024", 0, 1024, 1024, 1024},
         {"RPCA U V^T", 0, 76800, 200, 10},  {"RPCA Gram D^T D", 1, 200, 200, 76800},
+        {"RPCA SVT D W", 0, 76800, 200, 200}, {"RPCA SVT D W, 192", 0, 76800, 192, 192},
         {"conv im2col", 0, 64, 1024, 576},  {"GLLiM EM Y^T R", 1, 1536, 96, 432}};
     int reps = argc > 1 ? atoi(argv[1]) : 5, r, w;
     size_t si;

@@ -4,18 +4,30 @@
                 [--audio-out target.wav] [--heat-out heat.png] [--map-out map.npy]
                 [--window-frames N --overlap M] [--down N] [--max-iter N]
      avloc rpca --plain VIDEO.y4m --sparse-out fg.y4m [--lowrank-out bg.y4m]
-     (both: [--svt auto|randomised|gram], the SVT method)
+     (both: [--svt auto|randomised|gram], the SVT method; --plain also
+     [--threads N], workers of examples/avloc_pool.h, default 1)
    One JSON object on stdout: iterations, final residuals, seconds (CPU
-   time of the solve). Every algorithm is a library call; this file reads,
-   writes and prints. #included by avloc.c. */
+   time of the solve, all threads), wall_seconds (elapsed time of the
+   solve). Every algorithm is a library call; this file reads, writes and
+   prints. #included by avloc.c. */
 
 #include "../avloc_rpca.h"
+#include "avloc_pool.h"
 #include <time.h>
 
 static double rpca_cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
 
-static void rpca_json_info(const avloc_rpca_info *info, double seconds, const char *mode, size_t frames,
-                           size_t w, size_t h)
+static double rpca_wall_seconds(void)
+{
+#if defined(CLOCK_MONOTONIC)
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0) return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
+    return (double)time(NULL);
+}
+
+static void rpca_json_info(const avloc_rpca_info *info, double seconds, double wall, const char *mode,
+                           size_t frames, size_t w, size_t h)
 {
     avloc_io_json j;
     avloc_io_json_begin(&j, stdout);
@@ -29,21 +41,23 @@ static void rpca_json_info(const avloc_rpca_info *info, double seconds, const ch
     avloc_io_json_num(&j, "converged", info->converged);
     avloc_io_json_num(&j, "rank", (double)info->rank);
     avloc_io_json_num(&j, "seconds", seconds);
+    if (wall >= 0.0) avloc_io_json_num(&j, "wall_seconds", wall);
     avloc_io_json_end(&j);
 }
 
 /* --plain: video as pixels x frames, L and S written back as videos
    (S offset by 0.5 so that negative changes stay visible). */
 static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out, const char *lowrank_out,
-                      size_t max_iter, int svt)
+                      size_t max_iter, int svt, size_t threads)
 {
     float *frames = NULL, *D = NULL, *L = NULL, *S = NULL, *out = NULL;
     void *mem = NULL, *scr = NULL;
     size_t nf = 0, px, i, t, ob, sb;
     unsigned w = 0, h = 0;
-    double fps = 0, t0;
+    double fps = 0, t0, w0;
     char msg[160] = "";
     avloc_rpca_config c = avloc_rpca_config_default();
+    avloc_pool pool;
     avloc_rpca r;
     avloc_rpca_info info;
     avloc_result e;
@@ -55,6 +69,8 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     c.rows = px; c.cols = nf;
     if (max_iter) c.max_iter = max_iter;
     c.svt_method = svt;
+    (void)avloc_pool_init(&pool, threads); /* fewer where threads cannot start: same results for the count */
+    c.threads = pool.th;
     if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
     if (!(D = (float *)avcli_malloc(cmd, px * nf, 4)) || !(L = (float *)avcli_malloc(cmd, px * nf, 4)) ||
         !(S = (float *)avcli_malloc(cmd, px * nf, 4)) || !(out = (float *)avcli_malloc(cmd, px * nf, 4)) ||
@@ -62,13 +78,21 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
         goto done;
     for (t = 0; t < nf; t++)
         for (i = 0; i < px; i++) D[i * nf + t] = frames[t * px + i];
+    /* the solve's memory touched before the clocks start: the seconds are
+       the solve's, not the kernel's first-touch page zeroing (0.1-0.8 s of
+       a 76 800 x 200 solve on a virtual machine, varying run to run) */
+    memset(L, 0, px * nf * sizeof *L);
+    memset(S, 0, px * nf * sizeof *S);
+    memset(scr, 0, sb);
     t0 = rpca_cpu_seconds();
+    w0 = rpca_wall_seconds();
     if ((e = avloc_rpca_init(&r, &c, mem, ob)) != AVLOC_OK ||
         (e = avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb)) != AVLOC_OK) {
         avcli_error(cmd, "robust PCA failed: %s", avloc_result_str(e));
         goto done;
     }
     t0 = rpca_cpu_seconds() - t0;
+    w0 = rpca_wall_seconds() - w0;
     for (t = 0; t < nf; t++)
         for (i = 0; i < px; i++) out[t * px + i] = S[i * nf + t] + 0.5f;
     if (!avcli_check_write(cmd, sparse_out, avloc_io_y4m_save_grey(sparse_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
@@ -80,10 +104,11 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
                                avloc_io_y4m_save_grey(lowrank_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
             goto done;
     }
-    rpca_json_info(&info, t0, "plain", nf, w, h);
+    rpca_json_info(&info, t0, w0, "plain", nf, w, h);
     rc = AVCLI_EXIT_OK;
 done:
     avloc_rpca_destroy(&r);
+    avloc_pool_uninit(&pool);
     free(frames); free(D); free(L); free(S); free(out); free(mem); free(scr);
     return rc;
 }
@@ -94,7 +119,8 @@ static int cmd_rpca(int argc, char **argv)
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
+    size_t threads = 1;
+    double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, w0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     unsigned w = 0, h = 0;
     char msg[160] = "";
@@ -108,7 +134,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[27];
+    avcli_opt o[28];
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
@@ -138,6 +164,7 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
     o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
     o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
+    o[no++] = avcli_size("--threads", &threads, 1, AVLOC_POOL_MAX, "N", "--plain: worker threads (default 1; results depend on N only)");
     pr = avcli_parse(argc, argv, o, no, pos, 2, &npos, "VIDEO.y4m AUDIO.wav [options] | --plain VIDEO.y4m --sparse-out fg.y4m",
                      "Finds the pixels that sound and separates their sound: low-rank + sparse decomposition of the\n"
                      "video and of the audio magnitude spectrogram sharing one sparse code (avloc_rpca.h). Prints one\n"
@@ -146,7 +173,7 @@ static int cmd_rpca(int argc, char **argv)
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (plain) {
         if (npos != 1 || !sparse_out) { avcli_error(cmd, "--plain needs VIDEO.y4m and --sparse-out"); return AVCLI_EXIT_USAGE; }
-        return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter, svt);
+        return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter, svt, threads);
     }
     if (npos != 2) { avcli_error(cmd, "needs VIDEO.y4m AUDIO.wav; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
     memset(&a, 0, sizeof a);
@@ -189,12 +216,14 @@ static int cmd_rpca(int argc, char **argv)
         goto done;
     out.map = map; out.mask = mask; out.target = target;
     t0 = rpca_cpu_seconds();
+    w0 = rpca_wall_seconds();
     if ((e = avloc_rpca_pipe_init(&p, &c, mem, ob)) != AVLOC_OK ||
         (e = avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb)) != AVLOC_OK) {
         avcli_error(cmd, "rpca failed: %s", avloc_result_str(e));
         goto done;
     }
     t0 = rpca_cpu_seconds() - t0;
+    w0 = rpca_wall_seconds() - w0;
     if (mask_out && !avcli_check_write(cmd, mask_out, avloc_io_pgm_save(mask_out, mask, w, h))) goto done;
     if (audio_out && !avcli_check_write(cmd, audio_out, avloc_io_wav_save(audio_out, target, a.frames, 1,
                                                                           a.sample_rate, AVLOC_IO_S16, 0)))
@@ -207,7 +236,7 @@ static int cmd_rpca(int argc, char **argv)
         shape[0] = h; shape[1] = w;
         if (!avcli_check_write(cmd, map_out, avloc_io_npy_save_f32(map_out, map, shape, 2))) goto done;
     }
-    rpca_json_info(&info, t0, mode ? "denoise" : "separate", nf, w, h);
+    rpca_json_info(&info, t0, w0, mode ? "denoise" : "separate", nf, w, h);
     rc = AVCLI_EXIT_OK;
 done:
     avloc_rpca_pipe_destroy(&p); /* the FFTW3 back-end's STFT and DCT plans */

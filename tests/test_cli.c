@@ -272,6 +272,35 @@ static void test_rpca(void)
     CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("rpca tests/data/no-such.y4m data/rpca_demo/mixture.wav", NULL, 0), 1);
     CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav -K 64 --window-frames 20", NULL, 0), 1);
+    /* --plain over the thread pool: JSON with wall_seconds, and two runs with
+       2 workers write the same bytes (their result depends on the worker
+       count only, whatever the threads' timing) */
+    {
+        char a[700], b[700];
+        FILE *fa, *fb;
+        int same = 0;
+        snprintf(args, sizeof args, "rpca --plain data/rpca_demo/video.y4m --threads 2 --sparse-out '%s/rpca_s2a.y4m'",
+                 g_tmp);
+        CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+        CHECK(json_num(out, "converged") == 1 && json_num(out, "wall_seconds") >= 0);
+        snprintf(args, sizeof args, "rpca --plain data/rpca_demo/video.y4m --threads 2 --sparse-out '%s/rpca_s2b.y4m'",
+                 g_tmp);
+        CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+        snprintf(a, sizeof a, "%s/rpca_s2a.y4m", g_tmp);
+        snprintf(b, sizeof b, "%s/rpca_s2b.y4m", g_tmp);
+        fa = fopen(a, "rb");
+        fb = fopen(b, "rb");
+        if (fa && fb) {
+            int ca, cb;
+            long n = 0;
+            do { ca = getc(fa); cb = getc(fb); n++; } while (ca == cb && ca != EOF);
+            same = ca == cb && n > 48 * 48 * 100;
+        }
+        if (fa) fclose(fa);
+        if (fb) fclose(fb);
+        CHECK_MSG(same, "two --threads 2 runs wrote different sparse videos");
+        CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --threads 0", NULL, 0), 2);
+    }
 }
 
 /* `acimg array`: a 64-channel float WAV of a broadband plane wave from the

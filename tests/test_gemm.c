@@ -20,6 +20,7 @@
 #define AVLOC_IMPLEMENTATION
 #include "../avloc.h"
 #include "harness.h"
+#include "task_runner.h"
 #include <float.h>
 
 /* the opt-outs leave the AVX-512 set out (tools/check_nn_m4.sh builds this
@@ -350,6 +351,92 @@ static void test_bad_input(void)
 #endif
 }
 
+/* avloc_gemm_threads_*: the same bits as the serial call for every split
+   (rows when m >= n, else columns; 2, 3 and 5 workers; tasks in scrambled
+   order), alpha != 1 and beta != 0 included (edge tiles apply them in
+   another rounding order: a split off the tile grid would show); the
+   split really happens; errors. */
+static void test_threads(void)
+{
+    static const size_t shapes[][3] = {{200, 37, 29}, {37, 200, 300}, {97, 96, 5}, {13, 1500, 40}, {601, 3, 7}};
+    size_t si, wi, i, need, one;
+    int ta, tb, f32;
+    for (si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
+        for (f32 = 0; f32 <= 1; f32++)
+            for (ta = 0; ta <= 1; ta++)
+                for (tb = 0; tb <= 1; tb++)
+                    for (wi = 2; wi <= 5; wi += wi == 2 ? 1 : 2) {
+                        const size_t m = shapes[si][0], n = shapes[si][1], k = shapes[si][2];
+                        const size_t na = m * k, nb = k * n, nc = m * n;
+                        double *A = (double *)malloc(na * sizeof *A), *B = (double *)malloc(nb * sizeof *B);
+                        double *C0 = (double *)malloc(nc * sizeof *C0), *C1 = (double *)malloc(nc * sizeof *C1);
+                        float *Af = (float *)malloc(na * sizeof *Af), *Bf = (float *)malloc(nb * sizeof *Bf);
+                        float *Cf0 = (float *)malloc(nc * sizeof *Cf0), *Cf1 = (float *)malloc(nc * sizeof *Cf1);
+                        tr_runner tr;
+                        avloc_threads th = tr_init(&tr, wi);
+                        void *s;
+                        size_t diff = 0;
+                        for (i = 0; i < na; i++) Af[i] = (float)(A[i] = urand());
+                        for (i = 0; i < nb; i++) Bf[i] = (float)(B[i] = urand());
+                        for (i = 0; i < nc; i++) { Cf0[i] = Cf1[i] = (float)(C0[i] = C1[i] = urand()); }
+                        if (f32) {
+                            CHECK_EQ_INT(avloc_gemm_threads_scratch_f32(m, n, k, wi, &need), AVLOC_OK);
+                            CHECK_EQ_INT(avloc_gemm_scratch_f32(m, n, k, &one), AVLOC_OK);
+                        } else {
+                            CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(m, n, k, wi, &need), AVLOC_OK);
+                            CHECK_EQ_INT(avloc_gemm_scratch_f64(m, n, k, &one), AVLOC_OK);
+                        }
+                        CHECK(need >= wi * one);
+                        s = malloc(need ? need : 1);
+                        if (f32) {
+                            CHECK_EQ_INT(avloc_gemm_f32(ta, tb, m, n, k, 0.75f, Af, ta ? m : k, Bf, tb ? k : n, -0.5f,
+                                                        Cf0, n, s, one), AVLOC_OK);
+                            CHECK_EQ_INT(avloc_gemm_threads_f32(&th, ta, tb, m, n, k, 0.75f, Af, ta ? m : k, Bf,
+                                                                tb ? k : n, -0.5f, Cf1, n, s, need), AVLOC_OK);
+                            diff = (size_t)(memcmp(Cf0, Cf1, nc * sizeof *Cf0) != 0);
+                        } else {
+                            CHECK_EQ_INT(avloc_gemm_f64(ta, tb, m, n, k, 0.75, A, ta ? m : k, B, tb ? k : n, -0.5, C0,
+                                                        n, s, one), AVLOC_OK);
+                            CHECK_EQ_INT(avloc_gemm_threads_f64(&th, ta, tb, m, n, k, 0.75, A, ta ? m : k, B,
+                                                                tb ? k : n, -0.5, C1, n, s, need), AVLOC_OK);
+                            diff = (size_t)(memcmp(C0, C1, nc * sizeof *C0) != 0);
+                        }
+                        CHECK_MSG(diff == 0, "%s %ux%ux%u ta %d tb %d, %u workers: not the serial bits",
+                                  f32 ? "f32" : "f64", (unsigned)m, (unsigned)n, (unsigned)k, ta, tb, (unsigned)wi);
+#if !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
+                        CHECK_MSG(tr.runs == 1 && tr.tasks >= 2, "%ux%u: %u runs, %u tasks", (unsigned)m,
+                                  (unsigned)n, (unsigned)tr.runs, (unsigned)tr.tasks);
+#endif
+                        free(s); free(A); free(B); free(C0); free(C1); free(Af); free(Bf); free(Cf0); free(Cf1);
+                    }
+    {   /* errors: too many workers, too small a scratch (C untouched), no scratch */
+        double A[64], B[64], C[64], R[64];
+        tr_runner tr;
+        avloc_threads th = tr_init(&tr, AVLOC_MAX_WORKERS + 1);
+        void *s;
+        for (i = 0; i < 64; i++) { A[i] = urand(); B[i] = urand(); C[i] = R[i] = 3.0; }
+        CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(8, 8, 8, AVLOC_MAX_WORKERS + 1, &need), AVLOC_ERR_PARAM);
+        CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(8, 8, 8, 2, NULL), AVLOC_ERR_NULL);
+        CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, NULL, 0), AVLOC_ERR_PARAM);
+        th = tr_init(&tr, 2);
+        CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(64, 8, 8, 2, &need), AVLOC_OK);
+        s = malloc(need ? need : 1);
+#if !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
+        CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, s, need / 3),
+                     AVLOC_ERR_WORKSPACE);
+        CHECK(C[0] == 3.0 && C[63] == 3.0);
+#endif
+        CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, NULL, 0), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gemm_f64(0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, R, 8, NULL, 0), AVLOC_OK);
+        CHECK(memcmp(C, R, sizeof C) == 0);
+        CHECK_EQ_INT(avloc_threads_workers(NULL), 1);
+        CHECK_EQ_INT(avloc_threads_workers(&th), 2);
+        th.run = NULL;
+        CHECK_EQ_INT(avloc_threads_workers(&th), 1);
+        free(s);
+    }
+}
+
 int main(void)
 {
     scratch_cap = 4u << 20;
@@ -360,6 +447,7 @@ int main(void)
 #endif
     test_nan_propagates();
     test_bad_input();
+    test_threads();
     free(scratch);
     return th_finish("gemm");
 }

@@ -8,6 +8,7 @@
 #endif
 #include "../avloc_dsp.h"
 #include "harness.h"
+#include "task_runner.h"
 
 #define GUARD 0x5A
 #define SENT 12345.0
@@ -780,11 +781,15 @@ static void test_exact_low_rank(void)
 
 /* ---- the Gram-path SVT (cfg.svt_method) */
 
+static avloc_threads g_threads; /* the objects' pool (test_svt_threads; zero: serial) */
+static tr_runner g_tr;
+
 static avloc_tsvd *tsvd_method(size_t m, size_t n, size_t max_rank, int method, unsigned char **mem, size_t *bytes)
 {
     avloc_tsvd_config c = avloc_tsvd_config_default();
     avloc_tsvd *t = (avloc_tsvd *)malloc(sizeof *t);
     c.m = m; c.n = n; c.max_rank = max_rank; c.power_iters = 1; c.svt_method = method;
+    c.threads = g_threads;
     *bytes = 0;
     CHECK_EQ_INT(avloc_tsvd_query(&c, bytes), AVLOC_OK);
     *mem = guarded(*bytes);
@@ -1014,6 +1019,85 @@ static void test_svt_gram_rule(void)
     th_free(&A); th_free(&tau); th_free(&O2); th_free(&O05);
 }
 
+/* The SVT over a caller's pool (the scrambling serial runner of
+   task_runner.h; test_threads runs real threads): the Gram path's slabs
+   change its sums only with the worker count (two calls with other task
+   orders: the same bits; within float rounding of the serial result), the
+   randomised path's products are split on tile borders (the serial bits
+   exactly); the ill-conditioned and chunked checks of test_svt_gram_big
+   rerun threaded; memory grows with the workers; too many are refused. */
+static void test_svt_threads(void)
+{
+    size_t shapes[2][2] = {{1300, 40}, {40, 1300}}, si, w, i, rank, r2, b1, b2, b3;
+    for (si = 0; si < 2; si++)
+        for (w = 2; w <= 3; w++) {
+            size_t m = shapes[si][0], n = shapes[si][1], mn = m * n, d12 = 0, dser = 0;
+            float *A = lowrank(m, n, 12, 1e-3), *o1 = (float *)malloc(mn * 4), *o2 = (float *)malloc(mn * 4);
+            float *o0 = (float *)malloc(mn * 4), s0[10], s1[10], *U0 = (float *)malloc(m * 10 * 4);
+            float *U1 = (float *)malloc(m * 10 * 4);
+            double e = 0, fro = 0;
+            unsigned char *m0, *m1;
+            avloc_tsvd *t0, *t1;
+            tr_runner tr;
+            /* Gram path */
+            memset(&g_threads, 0, sizeof g_threads);
+            t0 = tsvd_method(m, n, 40, AVLOC_SVT_GRAM, &m0, &b1);
+            g_threads = tr_init(&tr, w);
+            t1 = tsvd_method(m, n, 40, AVLOC_SVT_GRAM, &m1, &b2);
+            CHECK(b2 > b1);
+            CHECK_EQ_INT(avloc_svt_f32(t0, A, n, 0.05f, o0, n, &rank), AVLOC_OK);
+            CHECK_EQ_INT(avloc_svt_f32(t1, A, n, 0.05f, o1, n, &r2), AVLOC_OK);
+            CHECK_EQ_INT(avloc_svt_f32(t1, A, n, 0.05f, o2, n, &r2), AVLOC_OK);
+            CHECK(tr.runs >= 4 && tr.tasks > tr.runs); /* slabs and products (and the check when tall) split */
+            CHECK_EQ_INT(r2, rank);
+            for (i = 0; i < mn; i++) {
+                d12 += o1[i] != o2[i];
+                e += (double)(o1[i] - o0[i]) * (o1[i] - o0[i]);
+                fro += (double)A[i] * A[i];
+            }
+            CHECK_MSG(d12 == 0, "gram svt %ux%u, %u workers: %u values differ between task orders", (unsigned)m,
+                      (unsigned)n, (unsigned)w, (unsigned)d12);
+            CHECK_MSG(sqrt(e / fro) < 1e-6, "gram svt threaded vs serial: %.3g", sqrt(e / fro));
+            CHECK(guard_ok(m1, b2));
+            avloc_tsvd_destroy(t0); avloc_tsvd_destroy(t1);
+            free(t0); free(t1); free(m0); free(m1);
+            /* randomised path: the serial bits */
+            memset(&g_threads, 0, sizeof g_threads);
+            t0 = tsvd_method(m, n, 40, AVLOC_SVT_RANDOMISED, &m0, &b1);
+            g_threads = tr_init(&tr, w);
+            t1 = tsvd_method(m, n, 40, AVLOC_SVT_RANDOMISED, &m1, &b2);
+            CHECK_EQ_INT(avloc_svt_f32(t0, A, n, 0.05f, o0, n, &rank), AVLOC_OK);
+            CHECK_EQ_INT(avloc_svt_f32(t1, A, n, 0.05f, o1, n, &r2), AVLOC_OK);
+            CHECK_EQ_INT(avloc_tsvd_f32(t0, A, n, 10, U0, 10, s0, NULL, 0), AVLOC_OK);
+            CHECK_EQ_INT(avloc_tsvd_f32(t1, A, n, 10, U1, 10, s1, NULL, 0), AVLOC_OK);
+            for (i = 0; i < mn; i++) dser += o0[i] != o1[i];
+            for (i = 0; i < m * 10; i++) dser += U0[i] != U1[i];
+            for (i = 0; i < 10; i++) dser += s0[i] != s1[i];
+            CHECK_MSG(dser == 0 && r2 == rank, "randomised svt %ux%u, %u workers: %u values differ from serial",
+                      (unsigned)m, (unsigned)n, (unsigned)w, (unsigned)dser);
+            A[7] = NAN; /* the threaded finiteness check */
+            CHECK_EQ_INT(avloc_svt_f32(t1, A, n, 0.05f, o1, n, &r2), AVLOC_ERR_NONFINITE);
+            A[7] = 0.0f;
+            A[mn - 1] = INFINITY;
+            CHECK_EQ_INT(avloc_tsvd_f32(t1, A, n, 10, U1, 10, s1, NULL, 0), AVLOC_ERR_NONFINITE);
+            avloc_tsvd_destroy(t0); avloc_tsvd_destroy(t1);
+            free(t0); free(t1); free(m0); free(m1);
+            free(A); free(o0); free(o1); free(o2); free(U0); free(U1);
+        }
+    {
+        tr_runner tr;
+        avloc_tsvd_config c = avloc_tsvd_config_default();
+        c.m = 60; c.n = 40; c.max_rank = 10;
+        c.threads = tr_init(&tr, AVLOC_MAX_WORKERS + 1);
+        CHECK_EQ_INT(avloc_tsvd_query(&c, &b3), AVLOC_ERR_PARAM);
+    }
+    g_threads = tr_init(&g_tr, 3);
+    test_svt_gram_big(1300, 40, 0);
+    test_svt_gram_big(40, 1300, 0);
+    test_svt_gram_big(600, 30, 1);
+    memset(&g_threads, 0, sizeof g_threads);
+}
+
 int main(void)
 {
     static const char *svd_cases[] = {"rand", "wide", "tall", "rankdef", "illcond"};
@@ -1044,6 +1128,7 @@ int main(void)
     test_svt_gram_big(600, 30, 1);
     test_svt_gram_big(700, 100, 0); /* s > 64: several row blocks of the Gram triangle */
     test_svt_gram_rule();
+    test_svt_threads();
     test_bad_input();
     test_dct("9");
     test_dct("16");

@@ -7,6 +7,7 @@
 #endif
 #include "../avloc_rpca.h"
 #include "harness.h"
+#include "task_runner.h"
 
 /* ------------------------------------------------------------ helpers */
 static double max_abs(const float *x, size_t n)
@@ -92,6 +93,8 @@ typedef struct plain_run {
 } plain_run;
 
 /* full: 1 = full Jacobi SVD; else the core SVT with method (AVLOC_SVT_*) */
+static avloc_threads g_threads; /* the solver's pool (test_plain_threads; zero: serial) */
+
 /* ... stopped after max_iter iterations */
 static plain_run run_plain_iters(const float *D, size_t m, size_t n, int full, int method, double tol,
                                  size_t max_iter)
@@ -103,6 +106,7 @@ static plain_run run_plain_iters(const float *D, size_t m, size_t n, int full, i
     void *mem, *scr;
     memset(&pr, 0, sizeof pr);
     c.rows = m; c.cols = n; c.full_svd = full; c.svt_method = method; c.tol = tol; c.max_iter = max_iter;
+    c.threads = g_threads;
     pr.L = (float *)malloc(m * n * sizeof(float)); pr.S = (float *)malloc(m * n * sizeof(float)); pr.Y = (float *)malloc(m * n * sizeof(float));
     if ((pr.r = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) return pr;
     mem = malloc(ob); scr = malloc(sb);
@@ -178,6 +182,80 @@ static void test_plain_reported(void)
            p, b.info.dual, q, nnz);
     free_plain(&a);
     free_plain(&b);
+    free(L0); free(S0); free(D);
+}
+
+/* The plain solve over a caller's pool (task_runner.h; test_threads runs
+   real threads): the same recovery as serial, the reported residuals and
+   count still those of the outputs (the element-wise pass's per-slab
+   sums), the same bits under another task order, and the serial bits
+   when the SVT is randomised (its products split on tile borders) and
+   the run stops before the sums' order matters... Those sums do differ
+   in rounding with the worker count, so threaded and serial Gram runs are
+   compared with a tolerance. 28 803 elements: slabs of 64-element blocks
+   with a ragged end. */
+static void test_plain_threads(void)
+{
+    size_t m = 243, n = 121, i, w, nnz, diff;
+    float *L0 = (float *)malloc(m * n * 4), *S0 = (float *)malloc(m * n * 4), *D = (float *)malloc(m * n * 4);
+    unsigned long long saved = rng_state;
+    plain_run ser, a, b;
+    tr_runner tr;
+    make_lowrank_sparse(m, n, 5, 0.05, L0, S0, D);
+    rng_state = saved;
+    memset(&g_threads, 0, sizeof g_threads);
+    ser = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
+    for (w = 2; w <= 3; w++) {
+        g_threads = tr_init(&tr, w);
+        a = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
+        b = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
+        CHECK(a.r == AVLOC_OK && b.r == AVLOC_OK && a.info.converged);
+        CHECK(tr.runs >= 3 * (a.info.iters + b.info.iters)); /* per iteration: SVT steps, the element-wise pass */
+        diff = 0;
+        for (i = 0; i < m * n; i++) diff += a.L[i] != b.L[i] || a.S[i] != b.S[i] || a.Y[i] != b.Y[i];
+        CHECK_MSG(diff == 0, "%u workers: %u values differ between task orders", (unsigned)w, (unsigned)diff);
+        CHECK_MSG(rel_err_f32(a.L, L0, m * n) <= 1e-5 && rel_err_f32(a.S, S0, m * n) <= 1e-5, "%u workers: %.3g %.3g",
+                  (unsigned)w, rel_err_f32(a.L, L0, m * n), rel_err_f32(a.S, S0, m * n));
+        CHECK_MSG(rel_err_f32(a.L, ser.L, m * n) <= 1e-6, "%u workers vs serial: L %.3g", (unsigned)w,
+                  rel_err_f32(a.L, ser.L, m * n));
+        CHECK(a.info.iters <= ser.info.iters + 1 && ser.info.iters <= a.info.iters + 1);
+        free_plain(&a);
+        free_plain(&b);
+        /* 3 iterations, randomised SVT: the reported sums and count from the
+           outputs, and the serial outputs bit for bit */
+        a = run_plain_iters(D, m, n, 0, AVLOC_SVT_RANDOMISED, 1e-7, 3);
+        memset(&g_threads, 0, sizeof g_threads);
+        b = run_plain_iters(D, m, n, 0, AVLOC_SVT_RANDOMISED, 1e-7, 3);
+        {
+            double r2 = 0, d2 = 0, p;
+            nnz = 0;
+            diff = 0;
+            for (i = 0; i < m * n; i++) {
+                double z = (double)D[i] - a.L[i] - a.S[i];
+                r2 += z * z;
+                d2 += (double)D[i] * D[i];
+                nnz += a.S[i] != 0.0f;
+                diff += a.L[i] != b.L[i] || a.S[i] != b.S[i] || a.Y[i] != b.Y[i];
+            }
+            p = sqrt(r2 / d2);
+            CHECK_MSG(fabs(a.info.primal - p) <= 1e-4 * p, "%u workers: primal %.9g, outputs %.9g", (unsigned)w,
+                      a.info.primal, p);
+            CHECK_EQ_INT(a.info.nnz, nnz);
+            CHECK_EQ_INT(b.info.nnz, nnz);
+            CHECK_MSG(diff == 0, "%u workers, randomised: %u values differ from serial", (unsigned)w, (unsigned)diff);
+        }
+        free_plain(&a);
+        free_plain(&b);
+    }
+    {   /* too many workers */
+        avloc_rpca_config c = avloc_rpca_config_default();
+        size_t ob, sb;
+        c.rows = m; c.cols = n;
+        c.threads = tr_init(&tr, AVLOC_MAX_WORKERS + 1);
+        CHECK_EQ_INT(avloc_rpca_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    }
+    memset(&g_threads, 0, sizeof g_threads);
+    free_plain(&ser);
     free(L0); free(S0); free(D);
 }
 
@@ -754,6 +832,7 @@ int main(int argc, char **argv)
     th_verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     test_plain_recovery();
     test_plain_reported();
+    test_plain_threads();
     test_plain_bad_input();
     test_av_goldens();
     test_av_windows();

@@ -4,8 +4,12 @@
    FFT plan (real, Bluestein size), melspec object, binaural plan, GLLiM
    model (a posterior object per thread), MP coder and avloc_nn network
    (an arena per thread); every result must be bit-identical to the
-   single-threaded run made first. .ci/run also builds this program with
-   -fsanitize=thread (no data race may be reported).
+   single-threaded run made first. Then the other direction: one call split
+   over a real pool of worker threads (examples/avloc_pool.h behind
+   avloc_threads): a GEMM, the Gram-path SVT and a plain RPCA solve give
+   the bits of the same split run serially (tests/task_runner.h). .ci/run
+   also builds this program with -fsanitize=thread (no data race may be
+   reported).
    Without POSIX threads the test prints a skip and passes 0 checks. */
 #include <stdlib.h>
 #include <stdint.h>
@@ -25,8 +29,13 @@
 #include "../avloc_gllim.h"
 #include "../avloc_mp.h"
 #include "../avloc_nn.h"
+#include "../avloc_rpca.h"
 #include "harness.h"
 #include "rel_util.h"
+#include "task_runner.h"
+#ifdef TR_HAVE_THREADS
+#include "../examples/avloc_pool.h"
+#endif
 
 #ifdef TR_HAVE_THREADS
 #define TR_THREADS 4
@@ -218,6 +227,58 @@ static int tr_setup(void)
     /* (the shared objects live until exit: the test owns nothing else) */
 }
 
+/* One call over a real pool against the same split run serially (the
+   scrambling runner): the products, the SVT and the plain RPCA solve. */
+static void tr_pool_checks(void)
+{
+    const size_t m = 243, n = 121, mn = m * n;
+    float *D = rel_signal(mn, 7), *L[2], *S[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2];
+    size_t w, k, i, ob, sb, rank, d;
+    for (i = 0; i < mn; i += 7) D[i] *= 4.0f; /* spikes on a smooth background */
+    for (w = 2; w <= 3; w++) {
+        avloc_pool pool;
+        tr_runner tr;
+        size_t got = avloc_pool_init(&pool, w);
+        CHECK_EQ_INT(got, w);
+        for (k = 0; k < 2; k++) { /* k = 0: the real pool, 1: serial */
+            avloc_threads th = k ? tr_init(&tr, w) : pool.th;
+            avloc_rpca_config c = avloc_rpca_config_default();
+            avloc_tsvd_config tc = avloc_tsvd_config_default();
+            avloc_rpca r;
+            avloc_tsvd t;
+            void *mem, *scr;
+            avloc_rpca_info info;
+            c.rows = m; c.cols = n; c.svt_method = AVLOC_SVT_GRAM; c.threads = th;
+            L[k] = (float *)rel_buf(mn * 4); S[k] = (float *)rel_buf(mn * 4); O[k] = (float *)rel_buf(1300 * 40 * 4);
+            P[k] = (float *)rel_buf(1300 * 1300 * 4);
+            CHECK_EQ_INT(avloc_rpca_query(&c, &ob, &sb), AVLOC_OK);
+            mem = rel_buf(ob); scr = rel_buf(sb);
+            CHECK_EQ_INT(avloc_rpca_init(&r, &c, mem, ob), AVLOC_OK);
+            CHECK_EQ_INT(avloc_rpca_solve_f32(&r, D, L[k], S[k], NULL, &info, scr, sb), AVLOC_OK);
+            CHECK(info.converged);
+            free(mem); free(scr);
+            tc.m = 1300; tc.n = 40; tc.max_rank = 40; tc.svt_method = AVLOC_SVT_GRAM; tc.threads = th;
+            CHECK_EQ_INT(avloc_tsvd_query(&tc, &ob), AVLOC_OK);
+            mem = rel_buf(ob);
+            CHECK_EQ_INT(avloc_tsvd_init(&t, &tc, mem, ob), AVLOC_OK);
+            CHECK_EQ_INT(avloc_svt_f32(&t, A, 40, 0.5f, O[k], 40, &rank), AVLOC_OK);
+            CHECK_EQ_INT(avloc_gemm_threads_scratch_f32(1300, 1300, 40, w, &sb), AVLOC_OK);
+            scr = rel_buf(sb); /* A A^T: 1300 x 1300 */
+            CHECK_EQ_INT(avloc_gemm_threads_f32(&th, 0, 1, 1300, 1300, 40, 0.5f, A, 40, A, 40, 0.0f, P[k], 1300, scr,
+                                                sb), AVLOC_OK);
+            free(mem); free(scr);
+        }
+        for (d = 0, i = 0; i < mn; i++) d += L[0][i] != L[1][i] || S[0][i] != S[1][i];
+        for (i = 0; i < 1300 * 40; i++) d += O[0][i] != O[1][i];
+        for (i = 0; i < 1300 * 1300; i++) d += P[0][i] != P[1][i];
+        CHECK_MSG(d == 0, "%u workers: %u values of the pool's run differ from the serial split", (unsigned)w,
+                  (unsigned)d);
+        avloc_pool_uninit(&pool);
+        for (k = 0; k < 2; k++) { free(L[k]); free(S[k]); free(O[k]); free(P[k]); }
+    }
+    free(D); free(A);
+}
+
 int main(void)
 {
     pthread_t th[TR_THREADS];
@@ -247,6 +308,7 @@ int main(void)
            TR_THREADS, TR_ITERS, (int)TR_FFT, (unsigned)S.net.n_nodes, (unsigned long)nb, th_failed ? "NO" : "yes");
     free(ref);
     tr_release();
+    tr_pool_checks();
     return th_finish("test_threads");
 }
 #else

@@ -1,0 +1,167 @@
+/* avloc_pool.h - a small thread pool behind the library's avloc_threads hook
+   (avloc.h: the library starts no thread; its callers bring their own).
+
+   USAGE
+       #include "avloc_pool.h"     (after avloc.h; static functions, no
+                                     IMPLEMENTATION switch)
+       avloc_pool pool;
+       size_t used = avloc_pool_init(&pool, 4);  // 4 workers: 3 threads + the caller
+       cfg.threads = pool.th;                     // any avloc config with a threads field
+       ...
+       avloc_pool_uninit(&pool);
+
+   POSIX threads (link with -pthread). Elsewhere, or if a thread cannot be
+   started, the pool has fewer workers (down to 1: the library then runs
+   its tasks serially); avloc_pool_init returns the count in use. One
+   thread at a time may call pool.th.run (the library's calls come from the
+   thread that called it). The caller's thread runs tasks too (worker 0),
+   so `workers` threads share the work and none waits idle while it runs.
+   Workers sleep on a condition variable between runs: waking them costs
+   some microseconds per run, small against the milliseconds of work in
+   each task the library hands out. */
+#ifndef AVLOC_POOL_H
+#define AVLOC_POOL_H
+
+#include "../avloc.h"
+#include <string.h>
+
+#ifndef AVLOC_POOL_MAX
+#define AVLOC_POOL_MAX 64
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#define AVLOC_POOL_FN static __attribute__((unused))
+#else
+#define AVLOC_POOL_FN static
+#endif
+
+#if (defined(__unix__) || defined(__APPLE__)) && !defined(AVLOC_POOL_NO_THREADS)
+#define AVLOC_POOL_PTHREADS 1
+#include <pthread.h>
+#endif
+
+typedef struct avloc_pool avloc_pool;
+
+typedef struct avloc_pool_worker {
+    avloc_pool *pool;
+    size_t index; /* 1.. (0 is the caller) */
+} avloc_pool_worker;
+
+struct avloc_pool {
+    avloc_threads th; /* hand this to a config: run, pool (= this), workers */
+#ifdef AVLOC_POOL_PTHREADS
+    pthread_t tid[AVLOC_POOL_MAX];
+    avloc_pool_worker arg[AVLOC_POOL_MAX];
+    size_t started;           /* threads running (workers - 1) */
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    avloc_task_fn fn;         /* the run in progress */
+    void *ctx;
+    size_t ntasks, next, finished;
+    unsigned long gen;        /* bumped by every run: wakes the workers */
+    int quit;
+#endif
+};
+
+#ifdef AVLOC_POOL_PTHREADS
+/* Takes tasks of the current run until none is left (mutex held on entry
+   and exit). */
+static void avloc__pool_drain(avloc_pool *p, size_t worker)
+{
+    while (p->next < p->ntasks) {
+        size_t t = p->next++;
+        avloc_task_fn fn = p->fn;
+        void *ctx = p->ctx;
+        pthread_mutex_unlock(&p->mu);
+        fn(ctx, t, worker);
+        pthread_mutex_lock(&p->mu);
+        if (++p->finished == p->ntasks) pthread_cond_signal(&p->done);
+    }
+}
+
+static void *avloc__pool_main(void *arg)
+{
+    avloc_pool_worker *w = (avloc_pool_worker *)arg;
+    avloc_pool *p = w->pool;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->gen == seen && !p->quit) pthread_cond_wait(&p->wake, &p->mu);
+        if (p->quit) break;
+        seen = p->gen;
+        avloc__pool_drain(p, w->index);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void avloc__pool_run(void *pool, avloc_task_fn fn, void *ctx, size_t ntasks)
+{
+    avloc_pool *p = (avloc_pool *)pool;
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->ctx = ctx;
+    p->ntasks = ntasks;
+    p->next = p->finished = 0;
+    p->gen++;
+    pthread_cond_broadcast(&p->wake);
+    avloc__pool_drain(p, 0);
+    while (p->finished < p->ntasks) pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+#endif
+
+/* Starts workers - 1 threads (workers capped at AVLOC_POOL_MAX); returns
+   the workers in use (1 without threads). */
+AVLOC_POOL_FN size_t avloc_pool_init(avloc_pool *p, size_t workers)
+{
+    memset(p, 0, sizeof *p);
+    p->th.workers = 1;
+#ifdef AVLOC_POOL_PTHREADS
+    if (workers > AVLOC_POOL_MAX) workers = AVLOC_POOL_MAX;
+    if (workers > 1 && pthread_mutex_init(&p->mu, NULL) == 0) {
+        if (pthread_cond_init(&p->wake, NULL) == 0) {
+            if (pthread_cond_init(&p->done, NULL) == 0) {
+                while (p->started + 1 < workers) {
+                    avloc_pool_worker *w = &p->arg[p->started];
+                    w->pool = p;
+                    w->index = p->started + 1;
+                    if (pthread_create(&p->tid[p->started], NULL, avloc__pool_main, w) != 0) break;
+                    p->started++;
+                }
+                if (p->started > 0) {
+                    p->th.run = avloc__pool_run;
+                    p->th.pool = p;
+                    p->th.workers = p->started + 1;
+                    return p->th.workers;
+                }
+                pthread_cond_destroy(&p->done);
+            }
+            pthread_cond_destroy(&p->wake);
+        }
+        pthread_mutex_destroy(&p->mu);
+    }
+#else
+    (void)workers;
+#endif
+    return 1;
+}
+
+AVLOC_POOL_FN void avloc_pool_uninit(avloc_pool *p)
+{
+#ifdef AVLOC_POOL_PTHREADS
+    size_t i;
+    if (p->started > 0) {
+        pthread_mutex_lock(&p->mu);
+        p->quit = 1;
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->mu);
+        for (i = 0; i < p->started; i++) pthread_join(p->tid[i], NULL);
+        pthread_cond_destroy(&p->done);
+        pthread_cond_destroy(&p->wake);
+        pthread_mutex_destroy(&p->mu);
+    }
+#endif
+    memset(p, 0, sizeof *p);
+}
+
+#endif /* AVLOC_POOL_H */
