@@ -1576,8 +1576,9 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
 
    Gram path (cfg.svt_method, above): with s = min(m, n) small, the SVT is
    computed exactly through the s x s Gram matrix instead: G = A^T A (A A^T
-   when m < n) accumulated in double (float chunks of A converted, GEMM on
-   the lower block triangle), G = V diag(s_i^2) V^T by
+   when m < n) accumulated in double (chunks of 128 rows of A converted, a
+   kernel on the tiles of the lower triangle; one slab of chunks per worker
+   of cfg.threads, the slabs added in order), G = V diag(s_i^2) V^T by
    avloc_eigh_tridiag_f64 (cold every call), and out = A W (W A when
    m < n) with W = sum_{s_i > tau} (1 - tau/s_i) v_i v_i^T: one float GEMM, or two thin ones (A V_k, then
    times diag(1 - tau/s) V_k^T) when the rank k <= s/2. No range finder, no
@@ -1591,16 +1592,18 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    cost model (float multiply-adds, a double one counted twice; constants
    measured on 76 800 x 200, docs/linalg.md) says it is cheaper:
        Gram:       m n (1.33 s + min(s, 2 k)) + 200 s^3
-       randomised: m n l (3 + 2 p) + 6 (1 + p) max(m, n) l^2 + 760 (1 + 2 p) l^3
+       randomised: r (m n l (3 + 2 p) + 6 (1 + p) max(m, n) l^2
+                      + 760 (1 + 2 p) l^3 + 65 (1 + p) m n)
    with k = t->sv (the predicted rank), l = min(k + oversample, s), p =
-   power_iters; the cubic terms were measured with the Jacobi eigensolver
-   (a warm-started s x s solve; two cold l x l ones per orthonormalisation,
-   still Jacobi); the s x s solve is now the tridiagonal one (~60 s^3), so
-   the Gram term is overrated (not re-tuned, docs/linalg.md). So a tall video
-   matrix (m >> s) takes it once the rank reaches ~s/4, a matrix with m only
-   a few times s once the randomised path's l x l eigensolves cost more
-   than one s x s (l ~ 0.4 s: the ADMM's 257 x 300 spectrogram late in the
-   solve), and low ranks stay randomised. After a Gram call
+   power_iters, r = the range-finder runs the last randomised call needed
+   (t->rnd_runs: while the rank grows, a call takes two). The last term is
+   the packing of A for the range finder's products (a transposing copy,
+   independent of l; measured 2026-12-01 with the AVX-512 kernels); the
+   cubic ones are older measurements (the s x s solve is now the
+   tridiagonal one, ~60 s^3: the Gram term is overrated). Worker threads
+   are not in the model. So at 76 800 x 200 low ranks stay randomised and
+   the Gram path takes over once a call needs two runs (rank ~12 and
+   growing). After a Gram call
    (m >= n) the randomised warm start holds the top right singular vectors;
    t->sv follows the same prediction rule as the randomised path; t->gram =
    1, t->runs = 0. */

@@ -17,11 +17,19 @@
    cblas_sgemm/cblas_dgemm behind the same calls, which is how .ci/run shows
    that CBLAS and the built-in kernels agree (both within the tolerance of
    the same reference). */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (test_direct_bounds) */
+#endif
 #define AVLOC_IMPLEMENTATION
 #include "../avloc.h"
 #include "harness.h"
 #include "task_runner.h"
 #include <float.h>
+#if defined(__linux__) && !defined(AVLOC_GEMM_SMALL) && !defined(AVLOC_USE_CBLAS)
+#define TG_FENCE 1
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 /* the opt-outs leave the AVX-512 set out (tools/check_nn_m4.sh builds this
    with AVLOC_NO_SIMD) */
@@ -351,6 +359,54 @@ static void test_bad_input(void)
 #endif
 }
 
+#ifdef TG_FENCE
+/* op(A)'s last partial panel of rows must be packed, not read in place: A
+   is placed so that its last element ends a page and the next page is
+   unreadable (a read past it stops the program), for A untransposed (rows
+   past m) and transposed with short rows (columns past m at the last k). */
+static void test_direct_bounds(void)
+{
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE), m = 13, n = 40, k = 300;
+    int ta, f32;
+    for (f32 = 0; f32 <= 1; f32++)
+        for (ta = 0; ta <= 1; ta++) {
+            const size_t es = f32 ? 4 : 8, na = m * k, bytes = na * es, span = (bytes + page - 1) / page * page;
+            unsigned char *base = (unsigned char *)mmap(NULL, span + page, PROT_READ | PROT_WRITE,
+                                                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            unsigned char *a;
+            size_t i, need;
+            double *B = (double *)malloc(k * n * 8), *C = (double *)malloc(m * n * 8), *R = (double *)malloc(m * n * 8);
+            float *Bf = (float *)malloc(k * n * 4), *Cf = (float *)malloc(m * n * 4);
+            void *scr;
+            if (base == MAP_FAILED) { CHECK(0); return; }
+            CHECK(mprotect(base + span, page, PROT_NONE) == 0);
+            a = base + span - bytes; /* A's last byte is the page's last */
+            for (i = 0; i < na; i++) {
+                double v = urand();
+                if (f32) ((float *)a)[i] = (float)v; else ((double *)a)[i] = v;
+            }
+            for (i = 0; i < k * n; i++) Bf[i] = (float)(B[i] = urand());
+            if (f32) avloc_gemm_scratch_f32(m, n, k, &need); else avloc_gemm_scratch_f64(m, n, k, &need);
+            scr = malloc(need);
+            if (f32) {
+                CHECK_EQ_INT(avloc_gemm_f32(ta, 0, m, n, k, 1.0f, (const float *)a, ta ? m : k, Bf, n, 0.0f, Cf, n,
+                                            scr, need), AVLOC_OK);
+                CHECK_EQ_INT(avloc_gemm_f32(ta, 0, m, n, k, 1.0f, (const float *)a, ta ? m : k, Bf, n, 0.0f, Cf, n,
+                                            NULL, 0), AVLOC_OK);
+            } else {
+                CHECK_EQ_INT(avloc_gemm_f64(ta, 0, m, n, k, 1.0, (const double *)a, ta ? m : k, B, n, 0.0, C, n, scr,
+                                            need), AVLOC_OK);
+                CHECK_EQ_INT(avloc_gemm_f64(ta, 0, m, n, k, 1.0, (const double *)a, ta ? m : k, B, n, 0.0, R, n, NULL,
+                                            0), AVLOC_OK);
+                for (i = 0; i < m * n; i++) if (fabs(C[i] - R[i]) > 1e-9 * (1 + fabs(R[i]))) break;
+                CHECK_MSG(i == m * n, "ta %d: packed and plain products differ at %u", ta, (unsigned)i);
+            }
+            free(scr); free(B); free(C); free(R); free(Bf); free(Cf);
+            munmap(base, span + page);
+        }
+}
+#endif
+
 /* avloc_gemm_threads_*: the same bits as the serial call for every split
    (rows when m >= n, else columns; 2, 3 and 5 workers; tasks in scrambled
    order), alpha != 1 and beta != 0 included (edge tiles apply them in
@@ -448,6 +504,9 @@ int main(void)
     test_nan_propagates();
     test_bad_input();
     test_threads();
+#ifdef TG_FENCE
+    test_direct_bounds();
+#endif
     free(scratch);
     return th_finish("gemm");
 }

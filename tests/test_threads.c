@@ -232,7 +232,7 @@ static int tr_setup(void)
 static void tr_pool_checks(void)
 {
     const size_t m = 243, n = 121, mn = m * n;
-    float *D = rel_signal(mn, 7), *L[2], *S[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2];
+    float *D = rel_signal(mn, 7), *L[2], *S[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2], *Q[2];
     size_t w, k, i, ob, sb, rank, d;
     for (i = 0; i < mn; i += 7) D[i] *= 4.0f; /* spikes on a smooth background */
     for (w = 2; w <= 3; w++) {
@@ -251,6 +251,7 @@ static void tr_pool_checks(void)
             c.rows = m; c.cols = n; c.svt_method = AVLOC_SVT_GRAM; c.threads = th;
             L[k] = (float *)rel_buf(mn * 4); S[k] = (float *)rel_buf(mn * 4); O[k] = (float *)rel_buf(1300 * 40 * 4);
             P[k] = (float *)rel_buf(1300 * 1300 * 4);
+            Q[k] = (float *)rel_buf(2 * 1300 * 40 * 4);
             CHECK_EQ_INT(avloc_rpca_query(&c, &ob, &sb), AVLOC_OK);
             mem = rel_buf(ob); scr = rel_buf(sb);
             CHECK_EQ_INT(avloc_rpca_init(&r, &c, mem, ob), AVLOC_OK);
@@ -262,6 +263,12 @@ static void tr_pool_checks(void)
             mem = rel_buf(ob);
             CHECK_EQ_INT(avloc_tsvd_init(&t, &tc, mem, ob), AVLOC_OK);
             CHECK_EQ_INT(avloc_svt_f32(&t, A, 40, 0.5f, O[k], 40, &rank), AVLOC_OK);
+            /* a low rank (the factored product) and in place (chunks copied
+               into each worker's buffer first) */
+            memcpy(Q[k], A, 1300 * 40 * 4);
+            CHECK_EQ_INT(avloc_svt_f32(&t, Q[k], 40, 14.0f, Q[k] + 1300 * 40, 40, &rank), AVLOC_OK);
+            CHECK(rank >= 1 && rank <= 20);
+            CHECK_EQ_INT(avloc_svt_f32(&t, Q[k], 40, 0.1f, Q[k], 40, &rank), AVLOC_OK);
             CHECK_EQ_INT(avloc_gemm_threads_scratch_f32(1300, 1300, 40, w, &sb), AVLOC_OK);
             scr = rel_buf(sb); /* A A^T: 1300 x 1300 */
             CHECK_EQ_INT(avloc_gemm_threads_f32(&th, 0, 1, 1300, 1300, 40, 0.5f, A, 40, A, 40, 0.0f, P[k], 1300, scr,
@@ -271,10 +278,11 @@ static void tr_pool_checks(void)
         for (d = 0, i = 0; i < mn; i++) d += L[0][i] != L[1][i] || S[0][i] != S[1][i];
         for (i = 0; i < 1300 * 40; i++) d += O[0][i] != O[1][i];
         for (i = 0; i < 1300 * 1300; i++) d += P[0][i] != P[1][i];
+        for (i = 0; i < 2 * 1300 * 40; i++) d += Q[0][i] != Q[1][i];
         CHECK_MSG(d == 0, "%u workers: %u values of the pool's run differ from the serial split", (unsigned)w,
                   (unsigned)d);
         avloc_pool_uninit(&pool);
-        for (k = 0; k < 2; k++) { free(L[k]); free(S[k]); free(O[k]); free(P[k]); }
+        for (k = 0; k < 2; k++) { free(L[k]); free(S[k]); free(O[k]); free(P[k]); free(Q[k]); }
     }
     free(D); free(A);
 }
