@@ -3231,10 +3231,10 @@ static void *avloc__tsvd_wscr(const avloc_tsvd *t, size_t w, size_t *bytes)
 }
 
 /* G (s x s, lower triangle) = A^T A (tall) or A A^T (wide), accumulated in
-   double over chunks of AVLOC__SVT_CHUNK rows (columns when wide) of A
-   converted to double; per chunk, row blocks of 64 of G take only the
-   columns up to their diagonal (~2/3 of the full product at s = 200). One
-   slab per worker (task): slab i sums its share of the chunks into its own
+   double over chunks of AVLOC__SVT_CHUNK rows (columns when wide,
+   transposed) of A converted to double; per chunk, avloc__syrk_lower (the
+   tiles of G's lower triangle; with CBLAS or AVLOC_GEMM_SMALL, GEMMs on
+   row blocks of 64 up to their diagonal). One slab per worker (task): slab i sums its share of the chunks into its own
    G_i (G itself for slab 0), and the slabs are added in order after, so the
    result depends on the worker count only (one worker: the plain sum). */
 static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)

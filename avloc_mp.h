@@ -140,6 +140,8 @@ typedef struct avloc_mp_config {
     int low_memory;        /* 1: no cross-correlation tables (default 0) */
     int product_score;     /* 0: select by |ca| + |cv| (the paper, default); 1: by |ca| * |cv|,
                               which never selects an atom that explains one modality only */
+    avloc_threads threads; /* the caller's pool (avloc.h; default none): each atom's update of
+                              the inner products splits by frame; the same atoms either way */
 } avloc_mp_config;
 
 AVLOC_API avloc_mp_config avloc_mp_config_default(void);
@@ -407,6 +409,7 @@ AVLOC_API avloc_result avloc_mp_positions(const avloc_mp_config *cfg, size_t *n_
     if (cfg->kernels > AVLOC_MAX_DIM || cfg->audio_samples > AVLOC_MAX_DIM ||
         cfg->frames > AVLOC_MAX_DIM || cfg->height > 65536 || cfg->width > 65536)
         return AVLOC_ERR_SIZE;
+    if (cfg->threads.workers > AVLOC_MAX_WORKERS) return AVLOC_ERR_PARAM;
     if (!avloc_size_mul(cfg->kernel_t, cfg->kernel_h, &t) || !avloc_size_mul(t, cfg->kernel_w, &t) ||
         !avloc_size_mul(cfg->frames, cfg->height, &s) || !avloc_size_mul(s, cfg->width, &s))
         return AVLOC_ERR_OVERFLOW;
@@ -716,9 +719,9 @@ enum { AVLOC__MP_GA = 0, AVLOC__MP_GV = 1, AVLOC__MP_GXA = 2, AVLOC__MP_GXV = 3 
 typedef struct avloc__mp_scr {
     float *A;          /* [Nr][kp] audio inner products, kernel k in lane k */
     float *V;          /* [Nf'][Hv][Wv][kp] video inner products */
-    float *mx;         /* [2 kp] per-lane maxima of a region, of a block rescan */
-    float *ix;         /* [2 kp] their positions (uint32 bits: avloc__mp_tag) */
-    unsigned char *need; /* [kp] lanes whose block needs a rescan */
+    float *mx;         /* [2 kp] per worker: per-lane maxima of a region, of a block rescan */
+    float *ix;         /* [2 kp] per worker: their positions (uint32 bits: avloc__mp_tag) */
+    unsigned char *need; /* [kp] per worker: lanes whose block needs a rescan */
     unsigned char *stale; /* [K*Nf'] 1: bv is only an upper bound of the block's best |V| (iv unknown) */
     float *ba, *bv;    /* [K*Nf'] block best |A| (-1 if empty) and best |V| */
     size_t *ia, *iv;   /* argmaxes: audio offset n; p*Wv + q */
@@ -736,7 +739,7 @@ static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; 
 static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv, na;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv, na, nw;
     for (i = 0; i < 4; i++) {
         size_t g = avloc__mp_grid_size(c->grid[i]);
         if (g > gmax) gmax = g;
@@ -752,9 +755,10 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
     while (s->P < nb) s->P *= 2;
     s->A = AVLOC_PUSH(a, float, na);
     s->V = AVLOC_PUSH(a, float, nv);
-    s->mx = AVLOC_PUSH(a, float, 2 * c->kp);
-    s->ix = AVLOC_PUSH(a, float, 2 * c->kp);
-    s->need = AVLOC_PUSH(a, unsigned char, c->kp);
+    nw = avloc_threads_workers(&cfg->threads); /* <= AVLOC_MAX_WORKERS: no overflow below */
+    s->mx = AVLOC_PUSH(a, float, 2 * c->kp * nw);
+    s->ix = AVLOC_PUSH(a, float, 2 * c->kp * nw);
+    s->need = AVLOC_PUSH(a, unsigned char, c->kp * nw);
     s->stale = AVLOC_PUSH(a, unsigned char, nb);
     s->ba = AVLOC_PUSH(a, float, nb);
     s->bv = AVLOC_PUSH(a, float, nb);
@@ -1019,14 +1023,30 @@ static int avloc__mp_merge(float m, size_t at, int whole, int old_inside, float 
     return 0;
 }
 
-/* The blocks (k, f) that need a rescan (s->need) take their best from a
-   per-lane scan (mx, ix of the second half of s->mx / s->ix). */
-static void avloc__mp_apply_rescan(const avloc_mp_coder *c, avloc__mp_scr *s, size_t f, int video)
+/* A worker's share of the per-update buffers (mx, ix: 2 kp; need: kp). */
+typedef struct avloc__mp_wbuf {
+    float *mx, *ix;
+    unsigned char *need;
+} avloc__mp_wbuf;
+
+static avloc__mp_wbuf avloc__mp_worker(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t w)
+{
+    avloc__mp_wbuf b;
+    b.mx = s->mx + 2 * c->kp * w;
+    b.ix = s->ix + 2 * c->kp * w;
+    b.need = s->need + c->kp * w;
+    return b;
+}
+
+/* The blocks (k, f) that need a rescan (wb.need) take their best from a
+   per-lane scan (mx, ix of the second half of wb.mx / wb.ix). */
+static void avloc__mp_apply_rescan(const avloc_mp_coder *c, avloc__mp_scr *s, size_t f, int video,
+                                   avloc__mp_wbuf wb)
 {
     size_t k, nf = c->n_fr, K = c->cfg.kernels;
-    const float *mx = s->mx + c->kp, *ix = s->ix + c->kp;
+    const float *mx = wb.mx + c->kp, *ix = wb.ix + c->kp;
     for (k = 0; k < K; k++)
-        if (s->need[k]) {
+        if (wb.need[k]) {
             size_t b = k * nf + f;
             if (video) {
                 s->bv[b] = mx[k];
@@ -1126,11 +1146,12 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
     }
     memset(s->stale, 0, K * nf);
     for (f = 0; f < nf; f++) {
-        memset(s->need, 1, c->kp);
-        avloc__mp_scan_audio(c, s, s->fstart[f], s->fstart[f + 1], s->mx + c->kp, s->ix + c->kp);
-        avloc__mp_apply_rescan(c, s, f, 0);
-        avloc__mp_scan_video(c, s, f, s->mx + c->kp, s->ix + c->kp);
-        avloc__mp_apply_rescan(c, s, f, 1);
+        avloc__mp_wbuf wb = avloc__mp_worker(c, s, 0);
+        memset(wb.need, 1, c->kp);
+        avloc__mp_scan_audio(c, s, s->fstart[f], s->fstart[f + 1], wb.mx + c->kp, wb.ix + c->kp);
+        avloc__mp_apply_rescan(c, s, f, 0, wb);
+        avloc__mp_scan_video(c, s, f, wb.mx + c->kp, wb.ix + c->kp);
+        avloc__mp_apply_rescan(c, s, f, 1, wb);
         for (k = 0; k < K; k++)
             if (s->fstart[f] == s->fstart[f + 1]) s->ba[k * nf + f] = -1.0f; /* no audio offset maps to f */
     }
@@ -1143,30 +1164,28 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
    xv: [lag_t][lag_p][lag_q][kp] of the atom's kernel), all kernels at once;
    block by block (audio: the offsets of one frame offset; video: one frame
    offset), the update gives each kernel's new maximum in the changed region. */
-static void avloc__mp_update_audio(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xa,
-                                   avloc__mp_scr *s)
+/* The audio blocks (k, f) of frame offset f after an atom: the changed
+   offsets [lo, hi) of the frame updated with their lane maxima, blocks
+   whose old argmax was inside rescanned. */
+static void avloc__mp_update_audio_frame(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xa,
+                                         avloc__mp_scr *s, size_t f, size_t lo, size_t hi, avloc__mp_wbuf wb)
 {
-    size_t La = c->cfg.audio_len, kp = c->kp, nf = c->n_fr, K = c->cfg.kernels, f, k;
-    size_t lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
-    size_t hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
-    size_t fa0 = avloc_mp_frame_of(&c->cfg, lo), fa1 = avloc_mp_frame_of(&c->cfg, hi - 1) + 1;
-    for (f = fa0; f < fa1; f++) {
-        size_t b0 = s->fstart[f], b1 = s->fstart[f + 1], r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
-        int any = 0;
-        if (r0 >= r1) continue;
-        avloc__mp_lanes_reset(s->mx, s->ix, kp);
-        avloc__mp_lanes(s->A + r0 * kp, xa + (r0 + La - 1 - at->offset) * kp, at->ca, r1 - r0, kp, s->mx, s->ix,
-                        (uint32_t)r0);
-        for (k = 0; k < K; k++) {
-            size_t b = k * nf + f;
-            s->need[k] = (unsigned char)avloc__mp_merge(s->mx[k], avloc__mp_tag(s->ix + k), r0 == b0 && r1 == b1,
-                                                        s->ia[b] >= r0 && s->ia[b] < r1, &s->ba[b], &s->ia[b]);
-            any |= s->need[k];
-        }
-        if (any) {
-            avloc__mp_scan_audio(c, s, b0, b1, s->mx + kp, s->ix + kp);
-            avloc__mp_apply_rescan(c, s, f, 0);
-        }
+    size_t La = c->cfg.audio_len, kp = c->kp, nf = c->n_fr, K = c->cfg.kernels, k;
+    size_t b0 = s->fstart[f], b1 = s->fstart[f + 1], r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
+    int any = 0;
+    if (r0 >= r1) return;
+    avloc__mp_lanes_reset(wb.mx, wb.ix, kp);
+    avloc__mp_lanes(s->A + r0 * kp, xa + (r0 + La - 1 - at->offset) * kp, at->ca, r1 - r0, kp, wb.mx, wb.ix,
+                    (uint32_t)r0);
+    for (k = 0; k < K; k++) {
+        size_t b = k * nf + f;
+        wb.need[k] = (unsigned char)avloc__mp_merge(wb.mx[k], avloc__mp_tag(wb.ix + k), r0 == b0 && r1 == b1,
+                                                    s->ia[b] >= r0 && s->ia[b] < r1, &s->ba[b], &s->ia[b]);
+        any |= wb.need[k];
+    }
+    if (any) {
+        avloc__mp_scan_audio(c, s, b0, b1, wb.mx + kp, wb.ix + kp);
+        avloc__mp_apply_rescan(c, s, f, 0, wb);
     }
 }
 
@@ -1175,11 +1194,12 @@ static void avloc__mp_update_audio(const avloc_mp_coder *c, const avloc_mp_atom 
 static void avloc__mp_resolve_video(const avloc_mp_coder *c, avloc__mp_scr *s, size_t f)
 {
     size_t k, K = c->cfg.kernels, nf = c->n_fr;
-    avloc__mp_scan_video(c, s, f, s->mx + c->kp, s->ix + c->kp);
-    for (k = 0; k < K; k++) s->need[k] = s->stale[k * nf + f];
-    avloc__mp_apply_rescan(c, s, f, 1);
+    avloc__mp_wbuf wb = avloc__mp_worker(c, s, 0);
+    avloc__mp_scan_video(c, s, f, wb.mx + c->kp, wb.ix + c->kp);
+    for (k = 0; k < K; k++) wb.need[k] = s->stale[k * nf + f];
+    avloc__mp_apply_rescan(c, s, f, 1, wb);
     for (k = 0; k < K; k++)
-        if (s->need[k]) {
+        if (wb.need[k]) {
             s->stale[k * nf + f] = 0;
             avloc__mp_leaves(s, K * nf, k * nf + f, k * nf + f + 1, c->cfg.product_score);
         }
@@ -1192,34 +1212,55 @@ static void avloc__mp_resolve_video(const avloc_mp_coder *c, avloc__mp_scr *s, s
    resolved (rescanned) only when its bound reaches the top of the max tree
    (avloc_mp_code_f32), so the tree's choice is exact: every other block's
    best is <= its score there. */
-static void avloc__mp_update_video(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xv,
-                                   avloc__mp_scr *s)
+static void avloc__mp_update_video_frame(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xv,
+                                         avloc__mp_scr *s, size_t f, avloc__mp_wbuf wb)
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, K = cfg->kernels;
-    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, f, p, k;
-    size_t flo = at->frame + 1 >= T ? at->frame + 1 - T : 0, fhi = at->frame + T < nf ? at->frame + T : nf;
+    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, p, k;
     size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
     size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
     int whole = plo == 0 && phi == c->hv && qlo == 0 && qhi == wv;
-    for (f = flo; f < fhi; f++) {
-        const float *rowv = xv + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1) * kp;
-        avloc__mp_lanes_reset(s->mx, s->ix, kp);
-        for (p = plo; p < phi; p++)
-            avloc__mp_lanes(s->V + ((f * c->hv + p) * wv + qlo) * kp,
-                            rowv + ((p + H - 1 - at->row) * (2 * W - 1) + qlo + W - 1 - at->col) * kp, at->cv,
-                            qhi - qlo, kp, s->mx, s->ix, (uint32_t)(p * wv + qlo));
-        for (k = 0; k < K; k++) { /* no rescan here: see the comment above */
-            size_t b = k * nf + f, ar = s->iv[b] / wv, ac = s->iv[b] % wv;
-            int inside = s->stale[b] || (ar >= plo && ar < phi && ac >= qlo && ac < qhi);
-            float old = s->bv[b];
-            if (avloc__mp_merge(s->mx[k], avloc__mp_tag(s->ix + k), whole, inside, &s->bv[b], &s->iv[b])) {
-                s->stale[b] = 1; /* the rest of the block is <= the old best (bound) */
-                s->bv[b] = s->mx[k] > old ? s->mx[k] : old;
-            } else {
-                s->stale[b] = 0;
-            }
+    const float *rowv = xv + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1) * kp;
+    avloc__mp_lanes_reset(wb.mx, wb.ix, kp);
+    for (p = plo; p < phi; p++)
+        avloc__mp_lanes(s->V + ((f * c->hv + p) * wv + qlo) * kp,
+                        rowv + ((p + H - 1 - at->row) * (2 * W - 1) + qlo + W - 1 - at->col) * kp, at->cv,
+                        qhi - qlo, kp, wb.mx, wb.ix, (uint32_t)(p * wv + qlo));
+    for (k = 0; k < K; k++) { /* no rescan here: see the comment above */
+        size_t b = k * nf + f, ar = s->iv[b] / wv, ac = s->iv[b] % wv;
+        int inside = s->stale[b] || (ar >= plo && ar < phi && ac >= qlo && ac < qhi);
+        float old = s->bv[b];
+        if (avloc__mp_merge(wb.mx[k], avloc__mp_tag(wb.ix + k), whole, inside, &s->bv[b], &s->iv[b])) {
+            s->stale[b] = 1; /* the rest of the block is <= the old best (bound) */
+            s->bv[b] = wb.mx[k] > old ? wb.mx[k] : old;
+        } else {
+            s->stale[b] = 0;
         }
+    }
+}
+
+/* One atom's update: frame offsets [f0, f1) (the union of the audio
+   frames [fa0, fa1) and the video frames [flo, fhi) it touched) cut into
+   one range per worker. A block (k, f) belongs to one frame, so the ranges
+   write disjoint blocks (each with its worker's buffers) and the result is
+   the serial one: the same atoms. */
+typedef struct avloc__mp_ujob {
+    const avloc_mp_coder *c;
+    const avloc_mp_atom *at;
+    const float *xa, *xv;
+    avloc__mp_scr *s;
+    size_t lo, hi, fa0, fa1, flo, fhi, f0, f1, ntasks;
+} avloc__mp_ujob;
+
+static void avloc__mp_update_task(void *ctx, size_t task, size_t worker)
+{
+    const avloc__mp_ujob *j = (const avloc__mp_ujob *)ctx;
+    const avloc__mp_wbuf wb = avloc__mp_worker(j->c, j->s, worker);
+    size_t n = j->f1 - j->f0, f, f1 = j->f0 + (task + 1) * n / j->ntasks;
+    for (f = j->f0 + task * n / j->ntasks; f < f1; f++) {
+        if (f >= j->fa0 && f < j->fa1) avloc__mp_update_audio_frame(j->c, j->at, j->xa, j->s, f, j->lo, j->hi, wb);
+        if (f >= j->flo && f < j->fhi) avloc__mp_update_video_frame(j->c, j->at, j->xv, j->s, f, wb);
     }
 }
 
@@ -1228,15 +1269,21 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t K = cfg->kernels, La = cfg->audio_len, T = cfg->kernel_t, nf = c->n_fr, k;
-    size_t lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
-    size_t hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
-    size_t flo = at->frame + 1 >= T ? at->frame + 1 - T : 0, fhi = at->frame + T < nf ? at->frame + T : nf;
-    size_t fa0 = avloc_mp_frame_of(cfg, lo), fa1 = avloc_mp_frame_of(cfg, hi - 1) + 1;
-    size_t f0 = fa0 < flo ? fa0 : flo, f1 = fa1 > fhi ? fa1 : fhi;
-    avloc__mp_update_audio(c, at, xa, s);
-    avloc__mp_update_video(c, at, xv, s);
+    avloc__mp_ujob j;
+    j.c = c; j.at = at; j.xa = xa; j.xv = xv; j.s = s;
+    j.lo = at->offset + 1 >= La ? at->offset + 1 - La : 0;
+    j.hi = at->offset + La < c->n_off ? at->offset + La : c->n_off;
+    j.flo = at->frame + 1 >= T ? at->frame + 1 - T : 0;
+    j.fhi = at->frame + T < nf ? at->frame + T : nf;
+    j.fa0 = avloc_mp_frame_of(cfg, j.lo);
+    j.fa1 = avloc_mp_frame_of(cfg, j.hi - 1) + 1;
+    j.f0 = j.fa0 < j.flo ? j.fa0 : j.flo;
+    j.f1 = j.fa1 > j.fhi ? j.fa1 : j.fhi;
+    j.ntasks = avloc_threads_workers(&cfg->threads);
+    if (j.ntasks > j.f1 - j.f0) j.ntasks = j.f1 - j.f0;
+    avloc_threads_run(&cfg->threads, avloc__mp_update_task, &j, j.ntasks);
     for (k = 0; k < K; k++)
-        avloc__mp_leaves(s, K * nf, k * nf + f0, k * nf + f1, cfg->product_score);
+        avloc__mp_leaves(s, K * nf, k * nf + j.f0, k * nf + j.f1, cfg->product_score);
 }
 
 AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,

@@ -10,10 +10,15 @@
    after the first pass: 199 / (200-atom call -
    1-atom call) in the same rep, the median over reps.
 
-   usage: bench_mp [seconds=10] [naive_atoms=1] [reps=3] [modes=2: tables, low memory] */
+   With threads > 1 the coder runs its updates over a pool of that many
+   workers (examples/avloc_pool.h; avloc_mp_config.threads): times are then
+   wall-clock (now_s), and the atoms are checked against a one-thread run.
+
+   usage: bench_mp [seconds=10] [naive_atoms=1] [reps=3] [modes=2: tables, low memory] [threads=1] */
 #include "bench_util.h"
 #define AVLOC_IMPLEMENTATION
 #include "../avloc_mp.h"
+#include "../examples/avloc_pool.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,6 +45,9 @@ int main(int argc, char **argv)
     double secs = argc > 1 ? atof(argv[1]) : 10.0;
     size_t naive_atoms = argc > 2 ? (size_t)atoi(argv[2]) : 1;
     int reps = argc > 3 ? atoi(argv[3]) : 3, modes = argc > 4 ? atoi(argv[4]) : 2, rep, mode;
+    size_t threads = argc > 5 ? (size_t)atoi(argv[5]) : 1;
+    double (*clk)(void) = threads > 1 ? now_s : cpu_s;
+    avloc_pool pool;
     avloc_mp_config c = avloc_mp_config_default();
     avloc_mp_dict d;
     size_t i, na, nv, kv, nr, n1 = 0, n = 0;
@@ -48,6 +56,7 @@ int main(int argc, char **argv)
     avloc_mp_atom *natoms = (avloc_mp_atom *)malloc(200 * sizeof *natoms);
     double t_naive = 1e30;
     if (reps < 1) reps = 1;
+    if (threads > 1) threads = avloc_pool_init(&pool, threads);
     c.kernels = 30; c.audio_len = 2670; c.kernel_t = 10; c.kernel_h = 12; c.kernel_w = 12;
     c.audio_rate = 8000; c.video_fps = 29.97;
     c.audio_samples = (size_t)(secs * 8000);
@@ -83,17 +92,28 @@ int main(int argc, char **argv)
         void *mem, *scr;
         double t_tab = 1e30, t_first = 1e30, t_all = 1e30, t_upd, d_upd[64];
         c.low_memory = mode;
+        memset(&c.threads, 0, sizeof c.threads);
+        if (threads > 1) { /* the serial atoms first, to compare */
+            if (avloc_mp_coder_query(&c, &ob, &sb) != AVLOC_OK) return 1;
+            mem = malloc(ob); scr = malloc(sb);
+            avloc_mp_coder_init(&coder, &c, mem, ob);
+            avloc_mp_coder_set_dict(&coder, &d, scr, sb);
+            avloc_mp_code_f32(&coder, audio, video, 200, 0.0f, natoms, &n, ra, rv, scr, sb);
+            avloc_mp_coder_destroy(&coder);
+            free(mem); free(scr);
+            c.threads = pool.th;
+        }
         if (avloc_mp_coder_query(&c, &ob, &sb) != AVLOC_OK) return 1;
         mem = malloc(ob); scr = malloc(sb);
         avloc_mp_coder_init(&coder, &c, mem, ob);
         for (rep = 0; rep < reps; rep++) {
-            double t0 = cpu_s(), t1, t2, t3;
+            double t0 = clk(), t1, t2, t3;
             avloc_mp_coder_set_dict(&coder, &d, scr, sb);
-            t1 = cpu_s();
+            t1 = clk();
             avloc_mp_code_f32(&coder, audio, video, 1, 0.0f, atoms, &n1, ra, rv, scr, sb);
-            t2 = cpu_s();
+            t2 = clk();
             avloc_mp_code_f32(&coder, audio, video, 200, 0.0f, atoms, &n, ra, rv, scr, sb);
-            t3 = cpu_s();
+            t3 = clk();
             if (t1 - t0 < t_tab) t_tab = t1 - t0;
             if (t2 - t1 < t_first) t_first = t2 - t1;
             if (t3 - t2 < t_all) t_all = t3 - t2;
@@ -105,10 +125,19 @@ int main(int argc, char **argv)
         t_upd = d_upd[(reps < 64 ? reps : 64) / 2]; /* the median: the minimum of differences is biased */
         printf("fast (%s): object %.1f MB (tables %.1f MB), scratch %.1f MB\n",
                mode ? "low memory" : "tables", ob / 1e6, coder.table_bytes / 1e6, sb / 1e6);
+        if (threads > 1) {
+            size_t same = 1;
+            for (i = 0; i < n; i++)
+                same &= natoms[i].k == atoms[i].k && natoms[i].offset == atoms[i].offset &&
+                        natoms[i].row == atoms[i].row && natoms[i].col == atoms[i].col &&
+                        natoms[i].ca == atoms[i].ca && natoms[i].cv == atoms[i].cv;
+            printf("  %u workers (wall-clock times below); the one-thread run's %zu atoms: %s\n", (unsigned)threads, n,
+                   same ? "identical" : "DIFFERENT");
+        }
         printf("  set_dict (tables, once per dictionary): %.3f s\n", t_tab);
         printf("  code 200 atoms: %.3f s (first pass %.3f s; %.0f atoms/s after it); %zu atoms\n", t_all,
                t_first, (double)(n - 1) / t_upd, n);
-        if (mode == 0 && naive_atoms > 0) {
+        if (mode == 0 && naive_atoms > 0 && threads <= 1) {
             double t0 = cpu_s();
             size_t nn = 0, same = 1;
             avloc_mp_code_naive_f32(&c, &d, audio, video, naive_atoms, 0.0f, natoms, &nn, ra, rv);
@@ -125,5 +154,6 @@ int main(int argc, char **argv)
         free(mem); free(scr);
     }
     free(d.audio); free(d.video); free(audio); free(video); free(ra); free(rv); free(atoms); free(natoms);
+    if (threads > 1) avloc_pool_uninit(&pool);
     return 0;
 }

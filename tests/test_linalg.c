@@ -1138,7 +1138,7 @@ int main(void)
     test_svt_gram_big(1300, 40, 0);
     test_svt_gram_big(40, 1300, 0);
     test_svt_gram_big(600, 30, 1);
-    test_svt_gram_big(700, 100, 0); /* s > 64: several row blocks of the Gram triangle */
+    test_svt_gram_big(700, 100, 0); /* s = 100: the Gram kernel's tiles over several column panels, a partial row tile (100 = 16 x 6 + 4) */
     test_svt_gram_rule();
     test_svt_threads();
     test_bad_input();

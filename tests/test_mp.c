@@ -7,6 +7,7 @@
 #endif
 #include "../avloc_mp.h"
 #include "harness.h"
+#include "task_runner.h"
 
 static unsigned long long rng_state = 1;
 static double urand(void) /* xorshift64*: uniform in [0, 1) */
@@ -148,6 +149,28 @@ static void check_fast_vs_naive(unsigned seed, size_t K, size_t La, size_t T, si
         CHECK(sqrt(ea / sa) < 1e-5 && sqrt(ev / sv) < 1e-5);
         avloc_mp_coder_destroy(&coder);
         free(mem); free(scr);
+        {   /* the updates over 2 or 3 workers (scrambled serial runner): the same atoms and
+               residuals, bit for bit (every block belongs to one task's frames) */
+            tr_runner tr;
+            avloc_mp_atom *at2 = (avloc_mp_atom *)malloc(natoms * sizeof *at2);
+            float *ra2 = (float *)malloc(na * sizeof(float)), *rv2 = (float *)malloc(nv * sizeof(float));
+            size_t n2 = 0, same = 1;
+            pb.cfg.threads = tr_init(&tr, 2 + mode);
+            CHECK(avloc_mp_coder_query(&pb.cfg, &ob, &sb) == AVLOC_OK);
+            mem = malloc(ob); scr = malloc(sb);
+            CHECK(avloc_mp_coder_init(&coder, &pb.cfg, mem, ob) == AVLOC_OK);
+            CHECK(avloc_mp_coder_set_dict(&coder, &d, scr, sb) == AVLOC_OK);
+            CHECK(avloc_mp_code_f32(&coder, pb.audio, pb.video, natoms, 0.0f, at2, &n2, ra2, rv2, scr, sb) ==
+                  AVLOC_OK);
+            same = n2 == nfa && memcmp(at2, af, n2 * sizeof *af) == 0 && memcmp(ra2, ra_f, na * sizeof *ra2) == 0 &&
+                   memcmp(rv2, rv_f, nv * sizeof *rv2) == 0;
+            CHECK_MSG(same, "seed %u K %zu mode %zu: %u workers change the atoms", seed, K, mode,
+                      (unsigned)(2 + mode));
+            CHECK(tr.runs >= natoms / 2); /* the updates did split */
+            avloc_mp_coder_destroy(&coder);
+            memset(&pb.cfg.threads, 0, sizeof pb.cfg.threads);
+            free(mem); free(scr); free(at2); free(ra2); free(rv2);
+        }
     }
     free(an); free(af); free(ra_n); free(rv_n); free(ra_f); free(rv_f);
     free_problem(&pb);

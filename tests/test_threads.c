@@ -232,7 +232,7 @@ static int tr_setup(void)
 static void tr_pool_checks(void)
 {
     const size_t m = 243, n = 121, mn = m * n;
-    float *D = rel_signal(mn, 7), *L[2], *S[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2], *Q[2];
+    float *D = rel_signal(mn, 7), *L[2], *Sp[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2], *Q[2];
     size_t w, k, i, ob, sb, rank, d;
     for (i = 0; i < mn; i += 7) D[i] *= 4.0f; /* spikes on a smooth background */
     for (w = 2; w <= 3; w++) {
@@ -249,13 +249,13 @@ static void tr_pool_checks(void)
             void *mem, *scr;
             avloc_rpca_info info;
             c.rows = m; c.cols = n; c.svt_method = AVLOC_SVT_GRAM; c.threads = th;
-            L[k] = (float *)rel_buf(mn * 4); S[k] = (float *)rel_buf(mn * 4); O[k] = (float *)rel_buf(1300 * 40 * 4);
+            L[k] = (float *)rel_buf(mn * 4); Sp[k] = (float *)rel_buf(mn * 4); O[k] = (float *)rel_buf(1300 * 40 * 4);
             P[k] = (float *)rel_buf(1300 * 1300 * 4);
             Q[k] = (float *)rel_buf(2 * 1300 * 40 * 4);
             CHECK_EQ_INT(avloc_rpca_query(&c, &ob, &sb), AVLOC_OK);
             mem = rel_buf(ob); scr = rel_buf(sb);
             CHECK_EQ_INT(avloc_rpca_init(&r, &c, mem, ob), AVLOC_OK);
-            CHECK_EQ_INT(avloc_rpca_solve_f32(&r, D, L[k], S[k], NULL, &info, scr, sb), AVLOC_OK);
+            CHECK_EQ_INT(avloc_rpca_solve_f32(&r, D, L[k], Sp[k], NULL, &info, scr, sb), AVLOC_OK);
             CHECK(info.converged);
             free(mem); free(scr);
             tc.m = 1300; tc.n = 40; tc.max_rank = 40; tc.svt_method = AVLOC_SVT_GRAM; tc.threads = th;
@@ -275,14 +275,47 @@ static void tr_pool_checks(void)
                                                 sb), AVLOC_OK);
             free(mem); free(scr);
         }
-        for (d = 0, i = 0; i < mn; i++) d += L[0][i] != L[1][i] || S[0][i] != S[1][i];
+        for (d = 0, i = 0; i < mn; i++) d += L[0][i] != L[1][i] || Sp[0][i] != Sp[1][i];
         for (i = 0; i < 1300 * 40; i++) d += O[0][i] != O[1][i];
         for (i = 0; i < 1300 * 1300; i++) d += P[0][i] != P[1][i];
         for (i = 0; i < 2 * 1300 * 40; i++) d += Q[0][i] != Q[1][i];
         CHECK_MSG(d == 0, "%u workers: %u values of the pool's run differ from the serial split", (unsigned)w,
                   (unsigned)d);
+        {   /* the MP coder's per-atom updates over the pool against the same
+               split run serially; frames of 24 x 32 and 8 x 8 x 6 kernels, so
+               that the two halves of an update overlap in time */
+            avloc_mp_config pc = avloc_mp_config_default();
+            avloc_mp_dict dict;
+            avloc_mp_atom at[2][30];
+            size_t n[2] = {0, 0}, na, nv;
+            float *res[2], *au, *vi;
+            pc.kernels = 6; pc.audio_len = 800; pc.kernel_t = 6; pc.kernel_h = 8; pc.kernel_w = 8;
+            pc.audio_samples = 8000; pc.frames = 30; pc.height = 24; pc.width = 32;
+            na = pc.audio_samples; nv = pc.frames * pc.height * pc.width;
+            au = rel_signal(na, 21); vi = rel_signal(nv, 22);
+            dict.audio = rel_signal(pc.kernels * pc.audio_len, 23);
+            dict.video = rel_signal(pc.kernels * 6 * 8 * 8, 24);
+            CHECK_EQ_INT(avloc_mp_dict_normalize(&pc, &dict), AVLOC_OK);
+            for (k = 0; k < 2; k++) {
+                avloc_mp_coder mc;
+                void *mem, *scr;
+                pc.threads = k ? tr_init(&tr, w) : pool.th;
+                CHECK_EQ_INT(avloc_mp_coder_query(&pc, &ob, &sb), AVLOC_OK);
+                mem = rel_buf(ob); scr = rel_buf(sb);
+                res[k] = (float *)rel_buf((na + nv) * 4);
+                CHECK_EQ_INT(avloc_mp_coder_init(&mc, &pc, mem, ob), AVLOC_OK);
+                CHECK_EQ_INT(avloc_mp_coder_set_dict(&mc, &dict, scr, sb), AVLOC_OK);
+                CHECK_EQ_INT(avloc_mp_code_f32(&mc, au, vi, 30, 0.0f, at[k], &n[k], res[k], res[k] + na, scr, sb),
+                             AVLOC_OK);
+                avloc_mp_coder_destroy(&mc);
+                free(mem); free(scr);
+            }
+            CHECK_MSG(n[0] == 30 && n[1] == 30 && memcmp(at[0], at[1], sizeof at[0]) == 0 &&
+                      memcmp(res[0], res[1], (na + nv) * 4) == 0, "%u workers: the pool's MP atoms differ", (unsigned)w);
+            free(au); free(vi); free(dict.audio); free(dict.video); free(res[0]); free(res[1]);
+        }
         avloc_pool_uninit(&pool);
-        for (k = 0; k < 2; k++) { free(L[k]); free(S[k]); free(O[k]); free(P[k]); free(Q[k]); }
+        for (k = 0; k < 2; k++) { free(L[k]); free(Sp[k]); free(O[k]); free(P[k]); free(Q[k]); }
     }
     free(D); free(A);
 }
@@ -315,8 +348,8 @@ int main(void)
            "(%u nodes): %lu bytes each, identical to the single-threaded run: %s\n",
            TR_THREADS, TR_ITERS, (int)TR_FFT, (unsigned)S.net.n_nodes, (unsigned long)nb, th_failed ? "NO" : "yes");
     free(ref);
+    tr_pool_checks(); /* (uses the shared MP coder) */
     tr_release();
-    tr_pool_checks();
     return th_finish("test_threads");
 }
 #else
