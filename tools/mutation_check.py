@@ -797,8 +797,8 @@ MUTANTS = [
          tests=["test_rpca"]),
     # fast AV-MP coder, lane-interleaved update (issue 10 speed)
     dict(id="mp-stale-bound-region-only", file="avloc_mp.h",
-         old="s->bv[b] = s->mx[k] > old ? s->mx[k] : old;",
-         new="s->bv[b] = s->mx[k];",
+         old="s->bv[b] = wb.mx[k] > old ? wb.mx[k] : old;",
+         new="s->bv[b] = wb.mx[k];",
          why="fast AV-MP: a block whose argmax was overwritten is bounded by the changed region only (the rest can be higher)",
          tests=["test_mp"]),
     dict(id="mp-lanes-tie-last", file="avloc_mp.h",
