@@ -48,6 +48,14 @@
    Objects are read-only after init unless documented otherwise, so one plan
    may serve several threads; scratch memory is passed per call.
 
+   THREADS
+   -------
+   The library starts no thread. A caller with a pool may lend it to the
+   few large operations (GEMM, SVT, plain RPCA, the MP coder's updates) as an
+   avloc_threads: a run(pool, fn, ctx, ntasks) callback; results are the
+   serial bits or depend on the worker count only (section "threads" below,
+   docs/threads.md; examples/avloc_pool.h is a small pthread pool for it).
+
    CONFIGURATION MACROS (define before including)
    ----------------------------------------------
    AVLOC_STATIC       make every function static (private copy per TU)

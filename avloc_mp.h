@@ -32,6 +32,8 @@
        avloc_mp_code_f32(&coder, audio, video, 200, 0.0f, atoms, &n,
                          res_audio, res_video, scratch, sb);
        // atoms[i]: kernel k, audio offset, first frame, row, col, ca, cv
+       // cfg.threads = pool.th before the query: the updates over a caller's
+       // pool (avloc.h avloc_threads, examples/avloc_pool.h): the same atoms
 
    THE MODEL AND THE TRANSLATION
    -----------------------------

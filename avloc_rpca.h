@@ -20,6 +20,9 @@
        // 1. plain RPCA: D (m x n, row-major) = L (low rank) + S (sparse)
        avloc_rpca_config cfg = avloc_rpca_config_default();
        cfg.rows = m; cfg.cols = n;
+       // optional: cfg.threads = pool.th (a caller's pool, avloc.h
+       // avloc_threads; examples/avloc_pool.h): the SVT and the element-wise
+       // pass over its workers
        size_t ob, sb;
        avloc_rpca_query(&cfg, &ob, &sb);
        avloc_rpca r;

@@ -475,10 +475,11 @@ static void test_threads(void)
         CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(8, 8, 8, 2, NULL), AVLOC_ERR_NULL);
         CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, NULL, 0), AVLOC_ERR_PARAM);
         th = tr_init(&tr, 2);
-        CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(64, 8, 8, 2, &need), AVLOC_OK);
+        CHECK_EQ_INT(avloc_gemm_threads_scratch_f64(8, 8, 8, 2, &need), AVLOC_OK);
         s = malloc(need ? need : 1);
 #if !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
-        CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, s, need / 3),
+        /* one byte short of the two workers' shares (8 rows: two tasks of whole tiles) */
+        CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, 8, 8, 8, 1.0, A, 8, B, 8, 0.0, C, 8, s, need - 1),
                      AVLOC_ERR_WORKSPACE);
         CHECK(C[0] == 3.0 && C[63] == 3.0);
 #endif
