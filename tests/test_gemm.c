@@ -463,6 +463,20 @@ static void test_threads(void)
                         CHECK_MSG(tr.runs == 1 && tr.tasks >= 2, "%ux%u: %u runs, %u tasks", (unsigned)m,
                                   (unsigned)n, (unsigned)tr.runs, (unsigned)tr.tasks);
 #endif
+#if !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
+                        if (si == 0 && !f32 && !ta && !tb) {
+                            /* each task packs into its worker's share of the scratch (with a
+                               real pool two tasks at once would share a buffer otherwise):
+                               the last worker's share is written too */
+                            size_t share = need / wi, touched = 0;
+                            memset(s, 0xA5, need);
+                            CHECK_EQ_INT(avloc_gemm_threads_f64(&th, 0, 0, m, n, k, 1.0, A, k, B, n, 0.0, C1, n, s,
+                                                                need), AVLOC_OK);
+                            for (i = (wi - 1) * share; i < need; i++) touched += ((unsigned char *)s)[i] != 0xA5;
+                            CHECK_MSG(touched > 0, "%u workers: the last worker's scratch share is unused",
+                                      (unsigned)wi);
+                        }
+#endif
                         free(s); free(A); free(B); free(C0); free(C1); free(Af); free(Bf); free(Cf0); free(Cf1);
                     }
     {   /* errors: too many workers, too small a scratch (C untouched), no scratch */

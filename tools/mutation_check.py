@@ -1023,7 +1023,7 @@ MUTANTS = [
          old="void *ws = j->scratch + worker * j->wbytes;",
          new="void *ws = j->scratch;",
          why="threaded GEMM: every worker packs into the same scratch (a race with a real pool)",
-         tests=["test_threads"]),
+         tests=["test_gemm"]),
     dict(id="gemm-direct-a-stride", file="avloc.h",
          old="const size_t rs = ta ? 1 : lda, ps = ta ? lda : 1;",
          new="const size_t rs = ta ? lda : 1, ps = ta ? 1 : lda;",
@@ -1049,11 +1049,13 @@ MUTANTS = [
          new="for (w = 2; w < t->workers; w++)\n        for (i = 0; i < s * s; i++) t->gg[i] += t->gp[(w - 1) * s * s + i];",
          why="SVT Gram: the second worker's slab is never added",
          tests=["test_linalg"]),
-    dict(id="svt-apply-worker-buffer", file="avloc.h",
-         old="float *out = jb->out, *X = t->gc + worker * AVLOC__SVT_APPLY * s;",
-         new="float *out = jb->out, *X = t->gc;",
-         why="SVT product: every worker copies its in-place chunk into the same buffer (a race with a real pool)",
-         tests=["test_threads"]),
+    # (Not here: the SVT product's workers sharing one chunk buffer. test_threads
+    # sees wrong values only when the two tasks overlap in time, which a
+    # mutation run sharing the cores with another (--parallel) does not
+    # ensure; ThreadSanitizer's run of test_threads in .ci/run reports it:
+    # "data race ... avloc__svt_apply_task", checked by hand twice on
+    # 2026-12-01. gemm-threads-worker-scratch is killed without threads:
+    # test_gemm checks that the last worker's scratch share is written.)
     dict(id="tsvd-finite-threaded", file="avloc.h",
          old="    for (w = 0; w < t->workers; w++)\n        if (t->bad[w]) return 0;",
          new="    for (w = 0; w < 1; w++)\n        if (t->bad[w]) return 0;",
