@@ -35,6 +35,7 @@
 #include "../avloc_rpca.h"
 #include "harness.h"
 #include "rel_util.h"
+#include "task_runner.h"
 
 /* ------------------------------------------------------ guarded buffers */
 #define GB_GUARD 64
@@ -145,6 +146,14 @@ static int is_neg_inf(double x)
    byte less than the query still fits an aligned buffer; this is the
    largest size that must fail at every alignment. */
 #define SHORT(n) ((n) > AVLOC_ALIGN ? (n) - AVLOC_ALIGN - 1 : (n) / 2)
+
+/* a task for avloc_threads_run: counts its calls */
+static void bi_count_task(void *ctx, size_t task, size_t worker)
+{
+    (void)task;
+    (void)worker;
+    ++*(size_t *)ctx;
+}
 #define SZ_HUGE ((size_t)-1)
 #define SZ_HALF ((size_t)-1 / 2 + 1)
 
@@ -285,6 +294,37 @@ static void bi_core_chol_gemm(void)
     BI(avloc_gemm_f64(0, 3, N, N, N, 1.0, A, N, A, N, 0.0, C, N, NULL, 0), AVLOC_ERR_PARAM);
     BI(avloc_gemm_f64(0, 0, N, N, N, 1.0, A, N, A, 1, 0.0, C, N, NULL, 0), AVLOC_ERR_SIZE);
     BI(avloc_gemm_f64(0, 0, N, N, N, 1.0, A, N, A, N, 0.0, C, N, scr, 1), sb > 1 ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
+    /* the caller's threads and the threaded GEMM (a serial stand-in pool) */
+    {
+        tr_runner tr;
+        avloc_threads th = tr_init(&tr, 2), none, many = th;
+        size_t count = 0, sb2 = 0;
+        void *scr2;
+        memset(&none, 0, sizeof none);
+        many.workers = AVLOC_MAX_WORKERS + 1;
+        BI(avloc_threads_workers(NULL), 1);
+        BI(avloc_threads_workers(&none), 1);
+        BI(avloc_threads_workers(&th), 2);
+        BT(avloc_threads_run(NULL, bi_count_task, &count, 3), count == 3);  /* NULL: serial */
+        BT(avloc_threads_run(&none, bi_count_task, &count, 0), count == 3); /* no tasks */
+        BT(avloc_threads_run(&th, bi_count_task, &count, 2), count == 5);
+        BI(avloc_gemm_threads_scratch_f32(N, N, N, 2, NULL), AVLOC_ERR_NULL);
+        BI(avloc_gemm_threads_scratch_f64(N, N, N, AVLOC_MAX_WORKERS + 1, &sb2), AVLOC_ERR_PARAM);
+        BI(avloc_gemm_threads_scratch_f64(SZ_HUGE, SZ_HUGE, SZ_HUGE, 2, &sb2), AVLOC_OK); /* capped */
+        BI(avloc_gemm_threads_scratch_f32(N, N, N, 2, &sb2), AVLOC_OK);
+        scr2 = gb_new(sb2 ? sb2 : 1);
+        BI(avloc_gemm_threads_f32(&th, 0, 0, N, N, N, 1.0f, NULL, N, Bf, N, 0.0f, Cf, N, scr2, sb2), AVLOC_ERR_NULL);
+        BI(avloc_gemm_threads_f32(&th, 4, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr2, sb2), AVLOC_ERR_PARAM);
+        BI(avloc_gemm_threads_f32(&th, 0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, 1, scr2, sb2), AVLOC_ERR_SIZE);
+        BI(avloc_gemm_threads_f32(&many, 0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr2, sb2), AVLOC_ERR_PARAM);
+        BI(avloc_gemm_threads_f32(&th, 0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr2, 1),
+           sb2 > 1 ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
+        BI(avloc_gemm_threads_f32(&th, 0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr2, sb2), AVLOC_OK);
+        BI(avloc_gemm_threads_f64(&th, 0, 0, N, N, N, 1.0, A, N, NULL, N, 0.0, C, N, NULL, 0), AVLOC_ERR_NULL);
+        BI(avloc_gemm_threads_f64(&th, 0, 0, N, N, N, 1.0, A, 1, A, N, 0.0, C, N, NULL, 0), AVLOC_ERR_SIZE);
+        BI(avloc_gemm_threads_f64(&many, 0, 0, N, N, N, 1.0, A, N, A, N, 0.0, C, N, NULL, 0), AVLOC_ERR_PARAM);
+        BI(avloc_gemm_threads_f64(NULL, 0, 0, N, N, N, 1.0, A, N, A, N, 0.0, C, N, NULL, 0), AVLOC_OK); /* serial */
+    }
     /* Sylvester diagonal step */
     for (i = 0; i < N; i++) { mu[i] = 1.0 + (double)i; nu[i] = -1.0 - (double)i; }
     BI(avloc_sylvester_diag_f64(NULL, N, N, N, mu, nu), AVLOC_ERR_NULL);
