@@ -118,10 +118,11 @@ static int cmd_rpca(int argc, char **argv)
     const char *cmd = argv[0], *pos[2], *mask_out = NULL, *audio_out = NULL, *heat_out = NULL, *map_out = NULL;
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
-    size_t mbox = 0, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
+    size_t mbox = 0, mlink = (size_t)-1, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
     size_t threads = 1;
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, w0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
+    int mask_rule = (int)AVLOC_RPCA_MASK_HULL; /* box|hull: the enum's order */
     unsigned w = 0, h = 0;
     char msg[160] = "";
     float *frames = NULL, *audio = NULL, *map = NULL, *target = NULL;
@@ -134,7 +135,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[28];
+    avcli_opt o[30];
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
@@ -144,7 +145,10 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_double("--lambda3", &l3, 0, 1e6, "X", "temporal smoothness of C (default 0.05)");
     o[no++] = avcli_choice("--map-rule", &map_rule, "pv|corr", "the map: sum |Pv| (the paper) or the audio-visual correlation map (default corr)");
     o[no++] = avcli_double("--map-power", &map_power, 0, 64, "X", "exponent of the correlation in the corr map (default 2)");
-    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: smoothed map >= F * its max (default 0.4)");
+    o[no++] = avcli_choice("--mask-rule", &mask_rule, "box|hull",
+                           "mask: smoothed map over a threshold, or the convex hull of the map's linked peak (default hull)");
+    o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: map >= F * its max (default 0.1 hull, 0.4 box)");
+    o[no++] = avcli_size("--mask-link", &mlink, 0, 65536, "N", "hull mask: peak pixels within N pixels are one region (default 8)");
     o[no++] = avcli_string("--mask-out", &mask_out, "PGM", "binary mask of the sounding pixels (255)");
     o[no++] = avcli_string("--audio-out", &audio_out, "WAV", "the separated (or denoised) target");
     o[no++] = avcli_string("--heat-out", &heat_out, "PNG", "the localisation map over the first frame");
@@ -153,7 +157,7 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--overlap", &overlap, 0, 1e6, "M", "frames shared by successive windows");
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
     o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
-    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "mask: map smoothed by an N x N box first (default 9)");
+    o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "box mask: map smoothed by an N x N box first (default 9)");
     o[no++] = avcli_double("--audio-power", &a_power, 0, 16, "X", "separation gain S^X / (S^X + L^X) (default 4)");
     o[no++] = avcli_size("--smooth-frames", &sm_frames, 1, 4095, "N", "separation gain smoothed over N STFT frames (odd; default 7)");
     o[no++] = avcli_size("--smooth-bins", &sm_bins, 1, 4095, "N", "... and N frequency bins (odd; default 1)");
@@ -194,7 +198,10 @@ static int cmd_rpca(int argc, char **argv)
     if (K) c.av.K = K;
     c.av.lambda1 = l1; c.av.lambda2 = l2;
     if (l3 >= 0) c.av.lambda3 = l3;
+    c.mask_rule = (avloc_rpca_mask_rule)mask_rule;
     if (thresh >= 0) c.mask_thresh = thresh;
+    else if (c.mask_rule == AVLOC_RPCA_MASK_BOX) c.mask_thresh = 0.4; /* that rule's tuned value */
+    if (mlink != (size_t)-1) c.mask_link = mlink;
     c.map_rule = (avloc_rpca_map_rule)map_rule;
     if (map_power > 0) c.map_power = map_power;
     if (max_iter) c.av.max_iter = max_iter;

@@ -2067,6 +2067,24 @@ static void bi_rpca(void)
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, (double)f_nan(), tmp, mask), AVLOC_ERR_PARAM);
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
         BI(avloc_rpca_mask_u8(map, 4, 4, SZ_HALF, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_OVERFLOW);
+        {   size_t hb = 0;
+            void *hs;
+            BI(avloc_rpca_mask_hull_scratch(4, 4, NULL), AVLOC_ERR_NULL);
+            BI(avloc_rpca_mask_hull_scratch(0, 4, &hb), AVLOC_ERR_SIZE);
+            BI(avloc_rpca_mask_hull_scratch(SZ_HALF, 4, &hb), AVLOC_ERR_OVERFLOW);
+            BI(avloc_rpca_mask_hull_scratch(4, 4, &hb), AVLOC_OK);
+            hs = gb_new(hb);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, NULL, hb, mask), AVLOC_ERR_NULL);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 0, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_ERR_SIZE);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 3, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_ERR_SIZE);  /* h * down > H */
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, SZ_HALF, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_ERR_OVERFLOW);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, -0.1, hs, hb, mask), AVLOC_ERR_PARAM);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, hs, hb - 1, mask), AVLOC_ERR_WORKSPACE);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, (size_t)-1, 0.1, hs, hb, mask), AVLOC_OK); /* any link */
+            map[0] = f_nan();
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_ERR_NONFINITE);
+            memset(map, 0, 64);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_OK); } /* empty mask */
         memset(map, 0, 64);                                                /* all-zero map: nothing sounds */
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
         BI(avloc_rpca_box_mean_f32(map, 4, 4, 3, 1, tmp), AVLOC_OK);
@@ -2105,6 +2123,10 @@ static void bi_rpca_pipe(void)
         b = pc; b.mode = (avloc_rpca_mode)7;
         BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
         b = pc; b.av_gate = 2;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
+        b = pc; b.mask_rule = (avloc_rpca_mask_rule)2;
+        BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
+        b = pc; b.mask_link = 65537;
         BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);
         b = pc; b.window_frames = 4; b.overlap = 4;                       /* overlap >= window */
         BI(avloc_rpca_pipe_query(&b, &ob, &sb), AVLOC_ERR_PARAM);

@@ -247,6 +247,27 @@ static void test_exit_codes(void)
     CHECK_EQ_INT(run_cli("stft tests/data/dsp_speech16k.wav --n-fft 4000000 -o /dev/null", NULL, 0), 1);
 }
 
+/* F1 of the PGM mask at path against the demo scene's ground truth (-1 when
+   either file does not load or the sizes differ). */
+static double rpca_demo_mask_f1(const char *path)
+{
+    avloc_io_image m, g;
+    size_t tp = 0, fp = 0, fn = 0, y, x;
+    double f1 = -1.0;
+    memset(&m, 0, sizeof m); memset(&g, 0, sizeof g);
+    if (avloc_io_pgm_load(path, &m, NULL, 0) == AVLOC_IO_OK &&
+        avloc_io_pgm_load("data/rpca_demo/mask.pgm", &g, NULL, 0) == AVLOC_IO_OK && m.w == g.w && m.h == g.h) {
+        for (y = 0; y < m.h; y++)
+            for (x = 0; x < m.w; x++) {
+                int on = m.pix[y * m.stride + x] > 127, truth = g.pix[y * g.stride + x] > 127;
+                tp += on && truth; fp += on && !truth; fn += !on && truth;
+            }
+        f1 = tp ? 2.0 * (double)tp / (double)(2 * tp + fp + fn) : 0.0;
+    }
+    avloc_io_image_free(&m); avloc_io_image_free(&g);
+    return f1;
+}
+
 /* avloc rpca on the committed demo scene: the issue-9 contract (JSON line,
    mask of the video's size, target of the input's length) and its exit codes. */
 static void test_rpca(void)
@@ -268,6 +289,25 @@ static void test_rpca(void)
     f = fopen(path, "rb");
     CHECK(f != NULL);
     if (f) { fseek(f, 0, SEEK_END); size = ftell(f); fclose(f); CHECK(size == 44 + 2 * 64000); } /* 4 s at 16 kHz */
+    /* the mask flags reach the library: the default hull rule finds the
+       demo's sounding region (F1 0.98), the box rule (tuned at 64 x 64)
+       spills over it (0.65), a zero link keeps the map's peak pixels alone */
+    {
+        double f_hull, f_box, f_nolink;
+        snprintf(path, sizeof path, "%s/rpca_mask.pgm", g_tmp);
+        f_hull = rpca_demo_mask_f1(path);
+        snprintf(args, sizeof args, "rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --mask-rule box "
+                 "--mask-out '%s/rpca_mask.pgm'", g_tmp);
+        CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+        f_box = rpca_demo_mask_f1(path);
+        snprintf(args, sizeof args, "rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --mask-link 0 "
+                 "--mask-out '%s/rpca_mask.pgm'", g_tmp);
+        CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+        f_nolink = rpca_demo_mask_f1(path);
+        CHECK_MSG(f_hull >= 0.9 && f_box > 0.0 && f_box < 0.8 && f_nolink > 0.0 && f_nolink < 0.5,
+                  "demo mask F1: hull %.3f, box %.3f, link 0 %.3f", f_hull, f_box, f_nolink);
+        CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --mask-rule disc", NULL, 0), 2);
+    }
     CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("rpca tests/data/no-such.y4m data/rpca_demo/mixture.wav", NULL, 0), 1);

@@ -630,6 +630,74 @@ static void test_box_mean(void)
     th_free(&V); th_free(&g);
 }
 
+/* The hull mask: against scipy (gen_goldens_rpca.py: the linked set by
+   geodesic dilation, the hull by scipy.spatial.ConvexHull) on four maps x
+   four (thresh, link) pairs, byte for byte; upsampling, degenerate hulls
+   (a point, a segment) and bad input by hand. */
+static void test_mask_hull(void)
+{
+    static const double thr[4] = {0.1, 0.1, 0.3, 0.05};
+    static const size_t link[4] = {8, 2, 1, 4};
+    th_array M = th_golden("rpca_hull_maps.npy"), G = th_golden("rpca_hull_masks.npy");
+    size_t h, w, k, c, i, bytes, bad;
+    float *maps, seg[5 * 6];
+    unsigned char mask[(2 * 20 + 1) * (2 * 28 + 1)], *scr;
+    if (M.n != 4 * 20 * 28 || G.n != 16 * 20 * 28) { CHECK(0); return; }
+    h = M.shape[1]; w = M.shape[2];
+    maps = th_to_f32(&M);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_scratch(h, w, &bytes), AVLOC_OK);
+    scr = (unsigned char *)malloc(bytes + 1);
+    for (k = 0; k < 4; k++)
+        for (c = 0; c < 4; c++) {
+            const double *g = G.data + (k * 4 + c) * h * w;
+            CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps + k * h * w, h, w, 1, h, w, link[c], thr[c], scr + 1, bytes,
+                                                 mask), AVLOC_OK); /* any alignment: the query counts the slack */
+            for (bad = 0, i = 0; i < h * w; i++) bad += mask[i] != (unsigned char)g[i];
+            CHECK_MSG(bad == 0, "hull mask, map %zu, thresh %.2f link %zu: %zu pixels differ from scipy", k, thr[c],
+                      link[c], bad);
+        }
+    /* down 2 into a frame one pixel larger each way: each map pixel becomes a
+       2 x 2 block, the extra row and column stay 0 */
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 2, 2 * h + 1, 2 * w + 1, 8, 0.1, scr, bytes, mask), AVLOC_OK);
+    for (bad = 0, i = 0; i < (2 * h + 1) * (2 * w + 1); i++) {
+        size_t y = i / (2 * w + 1), x = i % (2 * w + 1);
+        unsigned char want = (y < 2 * h && x < 2 * w) ? (unsigned char)G.data[(y / 2) * w + x / 2] : 0;
+        bad += mask[i] != want;
+    }
+    CHECK_MSG(bad == 0, "hull mask upsampled by 2: %zu pixels wrong", bad);
+    /* degenerate hulls: one peak alone (link 0), and a diagonal run of
+       peaks two apart (link 2) whose hull is the segment: the pixels on it */
+    memset(seg, 0, sizeof seg);
+    seg[0 * 6 + 1] = 1.0f; seg[2 * 6 + 3] = 0.9f; seg[4 * 6 + 5] = 0.8f; seg[4 * 6 + 0] = 0.01f;
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(seg, 5, 6, 1, 5, 6, 0, 0.1, scr, bytes, mask), AVLOC_OK);
+    for (bad = 0, i = 0; i < 30; i++) bad += mask[i] != (i == 1 ? 255 : 0);
+    CHECK_MSG(bad == 0, "hull mask of one peak: %zu pixels wrong", bad);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(seg, 5, 6, 1, 5, 6, 2, 0.1, scr, bytes, mask), AVLOC_OK);
+    for (bad = 0, i = 0; i < 30; i++) bad += mask[i] != ((i / 6) + 1 == i % 6 ? 255 : 0);
+    CHECK_MSG(bad == 0, "hull mask of a segment: %zu pixels wrong", bad);
+    /* nothing above 0: an empty mask */
+    for (i = 0; i < 30; i++) seg[i] = -(float)i;
+    mask[7] = 1;
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(seg, 5, 6, 1, 5, 6, 2, 0.1, scr, bytes, mask), AVLOC_OK);
+    for (bad = 0, i = 0; i < 30; i++) bad += mask[i] != 0;
+    CHECK_EQ_INT(bad, 0);
+    /* bad input */
+    CHECK_EQ_INT(avloc_rpca_mask_hull_scratch(h, w, NULL), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_scratch(0, w, &i), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_scratch((size_t)-1 / 4, 8, &i), AVLOC_ERR_OVERFLOW);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(NULL, h, w, 1, h, w, 8, 0.1, scr, bytes, mask), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 1, h, w, 8, 0.1, NULL, bytes, mask), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 0, h, w, 8, 0.1, scr, bytes, mask), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 2, 2 * h - 1, 2 * w, 8, 0.1, scr, bytes, mask), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 1, h, w, 8, 1.5, scr, bytes, mask), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 1, h, w, 8, (double)NAN, scr, bytes, mask), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 1, h, w, 8, 0.1, scr, bytes - 1, mask), AVLOC_ERR_WORKSPACE);
+    maps[17] = INFINITY;
+    CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 1, h, w, 8, 0.1, scr, bytes, mask), AVLOC_ERR_NONFINITE);
+    free(scr); free(maps);
+    th_free(&M); th_free(&G);
+}
+
 /* Sum of squared differences between the pipeline's target under config c1
    and ref (the default config's output): 0 when c1's change does not reach
    the separation. */
@@ -838,6 +906,7 @@ int main(int argc, char **argv)
     test_av_windows();
     test_corr_map();
     test_box_mean();
+    test_mask_hull();
     test_soft_gain();
     test_av_bad_input();
     test_pipeline();

@@ -16,6 +16,13 @@ avloc_rpca.h), a numpy/scipy rendition in float64 of the same steps:
   3x5, 7x1, 1x1 and 25x11 (wider than the input), as scipy.ndimage's
   uniform_filter (mode 'constant') divided by the same filter of ones: the
   mean over the part of the box inside the array.
+- rpca_hull_maps / rpca_hull_masks: avloc_rpca_mask_hull_u8 on 20 x 28 maps
+  (a broken ring, a far stray peak, blobs a few pixels apart, noise) for the
+  (thresh, link) pairs of HULL_CASES: the linked set by scipy.ndimage
+  (geodesic reconstruction: the peak dilated by a (2 link + 1) square within
+  the above-threshold pixels until it stops growing), the hull by
+  scipy.spatial.ConvexHull, a pixel kept when its centre satisfies every
+  facet's inequality (1e-9 slack).
 
 Inputs are stored as float32 and the references computed in float64 from
 those exact values.
@@ -30,6 +37,7 @@ import sys
 import numpy as np
 import scipy.linalg
 import scipy.ndimage
+import scipy.spatial
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import golden_check  # noqa: E402  (the --check harness every gen_goldens_*.py shares)
@@ -113,6 +121,59 @@ def box_mean(x, box):
     return f(x) / f(ones)
 
 
+HULL_CASES = ((0.1, 8), (0.1, 2), (0.3, 1), (0.05, 4))
+
+
+def hull_maps(rng):
+    """Four 20 x 28 maps: small background noise plus structures that the link
+    and the threshold decide between."""
+    h, w = 20, 28
+    yy, xx = np.mgrid[0:h, 0:w]
+    maps = []
+    ring = np.abs(np.hypot((yy - 9) / 6.0, (xx - 12) / 8.0) - 1.0) < 0.18
+    ring &= ~((yy == 9) & (xx < 12))  # broken on the left
+    m = 0.02 * rng.random((h, w)) + ring * (0.5 + 0.5 * rng.random((h, w)))
+    m[17, 25] = 0.6  # a stray peak far from the ring
+    maps.append(m)
+    m = 0.03 * rng.random((h, w))
+    m[3:6, 3:6] += 1.0
+    m[4:7, 9:11] += 0.5  # 3 columns from the first blob
+    m[12:15, 20:24] += 0.4  # far away
+    maps.append(m)
+    m = 0.01 * rng.random((h, w))
+    for y, x in ((2, 2), (5, 9), (11, 4), (14, 15), (8, 22), (18, 27)):
+        m[y, x] = 0.3 + 0.7 * rng.random()
+    maps.append(m)
+    maps.append(rng.random((h, w)) ** 6)
+    return np.array(maps, dtype=np.float32)
+
+
+def hull_mask(m, thresh, link):
+    m = m.astype(np.float64)
+    above = m >= thresh * m.max()
+    reach = np.zeros_like(above)
+    reach[np.unravel_index(np.argmax(m), m.shape)] = True
+    square = np.ones((2 * link + 1, 2 * link + 1), bool)
+    while True:
+        grown = scipy.ndimage.binary_dilation(reach, square) & above
+        if (grown == reach).all():
+            break
+        reach = grown
+    ys, xs = np.nonzero(reach)
+    sel = np.c_[xs, ys].astype(np.float64)
+    py, px = np.mgrid[0:m.shape[0], 0:m.shape[1]]
+    pts = np.c_[px.ravel(), py.ravel()].astype(np.float64)
+    if np.linalg.matrix_rank(sel - sel[0]) < 2:  # a point or a segment: the pixels on it
+        a, b = sel[np.argmin(sel @ [1, 1e-3])], sel[np.argmax(sel @ [1, 1e-3])]
+        d, r = b - a, pts - a
+        inside = (np.abs(d[0] * r[:, 1] - d[1] * r[:, 0]) < 1e-9) & (r @ d >= 0) & (r @ d <= d @ d)
+        inside &= (np.abs(r).sum(axis=1) == 0) | (d @ d > 0)  # one point: itself only
+    else:
+        hull = scipy.spatial.ConvexHull(sel)
+        inside = np.all(pts @ hull.equations[:, :2].T + hull.equations[:, 2] <= 1e-9, axis=1)
+    return (inside.reshape(m.shape) | reach).astype(np.uint8) * 255
+
+
 def write_all(out):
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(9)
@@ -141,6 +202,9 @@ def write_all(out):
     save("rpca_av_params.npy", np.array([K, LAM1, LAM2, LAM3, RHO, RIDGE, mu0, MU]))
     save("rpca_corr_map.npy", np.stack([corr_map(V64, A64, 2.0), corr_map(V64, A64, 1.0)]))
     save("rpca_box_mean.npy", np.stack([box_mean(V64, b) for b in BOXES]))
+    maps = hull_maps(rng)
+    save("rpca_hull_maps.npy", maps)
+    save("rpca_hull_masks.npy", np.array([[hull_mask(m, t, l) for (t, l) in HULL_CASES] for m in maps]))
 
 
 def main():
