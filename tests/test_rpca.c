@@ -266,14 +266,16 @@ static void test_plain_recovery(void)
     plain_run t, f, g;
     double eL, eS, n2;
     make_lowrank_sparse(m, n, 5, 0.05, L0, S0, D);
-    t = run_plain(D, m, n, 0, AVLOC_SVT_RANDOMISED, 1e-7);
-    f = run_plain(D, m, n, 1, AVLOC_SVT_AUTO, 1e-7);
+    /* the fastest path first, checked before the others run: a broken solver
+       runs to the iteration cap, and the test stops at its first failure */
     g = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
     CHECK_EQ_INT(g.r, AVLOC_OK);
     /* the exact Gram-path SVT: the same recovery and the same L as the full SVD */
     CHECK_MSG(rel_err_f32(g.L, L0, m * n) <= 1e-5 && rel_err_f32(g.S, S0, m * n) <= 1e-5,
               "gram: %.3g %.3g", rel_err_f32(g.L, L0, m * n), rel_err_f32(g.S, S0, m * n));
     CHECK(g.info.converged);
+    t = run_plain(D, m, n, 0, AVLOC_SVT_RANDOMISED, 1e-7);
+    f = run_plain(D, m, n, 1, AVLOC_SVT_AUTO, 1e-7);
     CHECK_MSG(rel_err_f32(g.L, f.L, m * n) <= 1e-6, "gram vs full L: %.3g", rel_err_f32(g.L, f.L, m * n));
     CHECK_MSG(g.info.iters <= f.info.iters + 10, "gram %zu iterations, full SVD %zu", g.info.iters, f.info.iters);
     printf("  plain RPCA with the Gram SVT: %zu iters, rank %zu, |L-L0|/|L0| = %.2e, |L - L_full|/|L_full| = %.2e, "
@@ -881,6 +883,30 @@ static void test_pipeline(void)
         c1 = c;
         c1.audio_smooth_frames = 4;
         CHECK_EQ_INT(avloc_rpca_pipe_query(&c1, &ob, &sb), AVLOC_ERR_PARAM); /* even box */
+    }
+    { /* with down 2 the mask is the hull mask of the 8 x 8 map, the link in
+         map pixels rounded up (2 video pixels -> 1); at 0.005 of the max a
+         faint background pixel two map pixels from the patch is above the
+         threshold, so the link decides whether it joins */
+        avloc_rpca_pipe_config c2 = c;
+        avloc_rpca_pipe p2;
+        float map8[64];
+        unsigned char want[256];
+        size_t ob2, sb2, hb, bad = 0;
+        void *m2, *s2, *hs;
+        c2.down = 2; c2.mask_thresh = 0.005; c2.mask_link = 2;
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&c2, &ob2, &sb2), AVLOC_OK);
+        CHECK_EQ_INT(avloc_rpca_mask_hull_scratch(8, 8, &hb), AVLOC_OK);
+        m2 = malloc(ob2); s2 = malloc(sb2); hs = malloc(hb);
+        CHECK_EQ_INT(avloc_rpca_pipe_init(&p2, &c2, m2, ob2), AVLOC_OK);
+        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p2, frames, audio, &out, &info, s2, sb2), AVLOC_OK);
+        for (y = 0; y < 8; y++)
+            for (x = 0; x < 8; x++) map8[y * 8 + x] = map[2 * y * W + 2 * x];
+        CHECK_EQ_INT(avloc_rpca_mask_hull_u8(map8, 8, 8, 2, H, W, 1, c2.mask_thresh, hs, hb, want), AVLOC_OK);
+        for (i = 0; i < H * W; i++) bad += mask[i] != want[i];
+        CHECK_MSG(bad == 0, "down-2 pipeline mask: %zu pixels differ from the hull mask of its map", bad);
+        avloc_rpca_pipe_destroy(&p2);
+        free(m2); free(s2); free(hs);
         CHECK_EQ_INT(avloc_rpca_pipe_query(&c, &ob, &sb), AVLOC_OK);
     }
     /* bad input */
