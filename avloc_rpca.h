@@ -1665,8 +1665,13 @@ typedef struct avloc__rpca_hullws {
     size_t *queue, *lo, *hi, *rows, *left, *right;
 } avloc__rpca_hullws;
 
-static avloc_result avloc__rpca_hull_layout(avloc_arena *a, size_t h, size_t w, avloc__rpca_hullws *ws)
+/* An avloc_layout_fn: cfg is the map's size {h, w}; obj (or nothing, when
+   measuring) receives the arrays. */
+static avloc_result avloc__rpca_hull_layout(avloc_arena *a, void *obj, const void *cfg, size_t *scratch_bytes)
 {
+    const size_t h = ((const size_t *)cfg)[0], w = ((const size_t *)cfg)[1];
+    avloc__rpca_hullws tmp, *ws = obj ? (avloc__rpca_hullws *)obj : &tmp;
+    (void)scratch_bytes; /* no per-call scratch beyond the arrays themselves */
     ws->queue = AVLOC_PUSH(a, size_t, h * w);
     ws->lo = AVLOC_PUSH(a, size_t, h);
     ws->hi = AVLOC_PUSH(a, size_t, h);
@@ -1679,16 +1684,12 @@ static avloc_result avloc__rpca_hull_layout(avloc_arena *a, size_t h, size_t w, 
 
 AVLOC_API avloc_result avloc_rpca_mask_hull_scratch(size_t h, size_t w, size_t *scratch_bytes)
 {
-    avloc__rpca_hullws ws;
-    avloc_arena a;
-    avloc_result e;
+    size_t hw[2];
     if (!scratch_bytes) return AVLOC_ERR_NULL;
     if (h == 0 || w == 0) return AVLOC_ERR_SIZE;
     if (!avloc__rpca_fits3(h, w, sizeof(size_t))) return AVLOC_ERR_OVERFLOW;
-    avloc_arena_init(&a, NULL, 0);
-    if ((e = avloc__rpca_hull_layout(&a, h, w, &ws)) != AVLOC_OK) return e;
-    *scratch_bytes = avloc_arena_needed(&a);
-    return AVLOC_OK;
+    hw[0] = h; hw[1] = w;
+    return avloc_layout_query(avloc__rpca_hull_layout, hw, scratch_bytes, NULL);
 }
 
 /* Marks state 2 on every above-threshold pixel chained to `seed` by steps
@@ -1761,8 +1762,7 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_
                                                size_t scratch_bytes, unsigned char *mask)
 {
     avloc__rpca_hullws ws;
-    avloc_arena a;
-    size_t need, i, y, x, n = 0, seed = 0, kl, kr, sl = 0, sr = 0;
+    size_t need, i, y, x, n = 0, seed = 0, kl, kr, sl = 0, sr = 0, hw[2];
     float mx;
     avloc_result e;
     if (!map || !mask || !scratch) return AVLOC_ERR_NULL;
@@ -1774,8 +1774,9 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_
     if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
-    avloc_arena_init(&a, scratch, scratch_bytes);
-    if ((e = avloc__rpca_hull_layout(&a, h, w, &ws)) != AVLOC_OK) return e;
+    hw[0] = h; hw[1] = w;
+    if ((e = avloc_layout_init(avloc__rpca_hull_layout, &ws, sizeof ws, hw, scratch, scratch_bytes)) != AVLOC_OK)
+        return e;
     memset(mask, 0, H * W);
     mx = map[0];
     for (i = 1; i < h * w; i++)

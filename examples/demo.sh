@@ -71,7 +71,7 @@ echo "== sounding-object localisation and separation (avloc rpca, data/rpca_demo
 for f in rpca_mask.pgm rpca_heat.png rpca_target.wav rpca_map.npy; do
     printf '  %-34s %8s bytes\n' "$OUT/$f" "$(wc -c < "$OUT/$f" | tr -d ' ')"
 done
-echo "rpca_heat.png: the localisation map (sum over time of |Pv|) over the first frame; rpca_mask.pgm: 255 = found"
+echo "rpca_heat.png: the localisation map (the sound-correlated change per pixel) over the first frame; rpca_mask.pgm: 255 = found"
 echo "sounding pixels (ground truth in data/rpca_demo/mask.pgm); rpca_target.wav: the separated speech."
 
 # Part 5: acoustic images: a microphone array's beamforming and the U-VAE's synthesis.
