@@ -269,16 +269,20 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      distractors instead (docs/rpca.md); the change that follows the
      sound's change is what marks the sounding pixels. tmp: 2 T floats.
    - mask, hull rule (`avloc_rpca_mask_hull_u8`, the pipeline's default):
-     the pixels with map[p] >= thresh * max(map) that are linked to the
-     map's maximum (a chain of such pixels, each within `link` pixels of
-     the next, Chebyshev distance: link 1 is 8-connectivity, 0 keeps the
-     maximum alone), then every pixel whose centre lies in their convex
-     hull, then upsampled by `down` (nearest). Why: the correlation map
+     a region grown from the map's maximum by hysteresis, then every pixel
+     whose centre lies in its convex hull, then upsampled by `down`
+     (nearest). The region: the strong pixels (map[p] >= min(2 thresh, 1)
+     * max(map)) chained to the maximum, each within `link` pixels of the
+     next (Chebyshev distance: link 1 is 8-connectivity, 0 keeps the
+     maximum alone), plus the weak pixels (>= thresh * max) within
+     ceil(link / 2) of a chained strong pixel. Why: the correlation map
      lights the moving edges of the sounding object (a mouth's lips, an
-     instrument's moving parts) and almost nothing else (<= 5 % of its
-     maximum on the generated scenes), while the object is the region they
-     enclose; the link keeps stray pixels elsewhere out of the hull. One
-     sounding object per map. Defaults (pipeline) thresh 0.1, link 8 at
+     instrument's moving parts) and little else, while the object is the
+     region they enclose; the link keeps stray pixels elsewhere out of the
+     hull, and chaining through strong pixels only keeps scattered
+     background pixels just above thresh (larger frames have more of them)
+     from bridging the region to far parts of the picture. One sounding
+     object per map. Defaults (pipeline) thresh 0.1, link 8 at
      64 x 64, chosen on training scenes (docs/rpca.md). scratch: bytes by
      `avloc_rpca_mask_hull_scratch`. Time O(h w (2 link + 1)^2) at most
      (O(h w) once link reaches across the map).
@@ -1692,29 +1696,35 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_scratch(size_t h, size_t w, size_t *
     return avloc_layout_query(avloc__rpca_hull_layout, hw, scratch_bytes, NULL);
 }
 
-/* Marks state 2 on every above-threshold pixel chained to `seed` by steps
-   of at most `link` pixels (breadth first: each pixel is queued once). */
-static void avloc__rpca_hull_link(unsigned char *state, size_t *queue, size_t h, size_t w, size_t seed,
-                                  size_t link)
+/* Pixel states of the hull mask: below the threshold, weak (>= thresh of
+   the maximum), strong (>= 2 thresh), in the region. */
+enum { AVLOC__HULL_BELOW = 0, AVLOC__HULL_WEAK = 1, AVLOC__HULL_STRONG = 2, AVLOC__HULL_IN = 3 };
+
+/* Marks AVLOC__HULL_IN every pixel in state `from` within r (Chebyshev) of
+   the queued pixels queue[head..*tail). chain: each newly marked pixel is
+   queued too (a breadth-first search: each pixel is queued once); else
+   only the pixels queued before are scanned. */
+static void avloc__rpca_hull_grow(unsigned char *state, size_t *queue, size_t h, size_t w, size_t head,
+                                  size_t *tail, size_t r, unsigned char from, int chain)
 {
-    size_t head = 0, tail = 0, i;
-    if (link + 1 >= h && link + 1 >= w) { /* every pixel within reach of every other: no window scans */
+    size_t end = *tail, i, j;
+    if (r >= h - 1 && r >= w - 1) { /* every pixel within reach of every other: no window scans */
         for (i = 0; i < h * w; i++)
-            if (state[i]) state[i] = 2;
+            if (state[i] == from) {
+                state[i] = AVLOC__HULL_IN;
+                if (chain) queue[(*tail)++] = i;
+            }
         return;
     }
-    state[seed] = 2;
-    queue[tail++] = seed;
-    while (head < tail) {
-        size_t y = queue[head] / w, x = queue[head] % w, j;
-        size_t y0 = y > link ? y - link : 0, y1 = h - y > link ? y + link + 1 : h;
-        size_t x0 = x > link ? x - link : 0, x1 = w - x > link ? x + link + 1 : w;
-        head++;
+    for (; head < (chain ? *tail : end); head++) {
+        size_t y = queue[head] / w, x = queue[head] % w;
+        size_t y0 = y > r ? y - r : 0, y1 = h - y > r ? y + r + 1 : h;
+        size_t x0 = x > r ? x - r : 0, x1 = w - x > r ? x + r + 1 : w;
         for (i = y0; i < y1; i++)
             for (j = x0; j < x1; j++)
-                if (state[i * w + j] == 1) {
-                    state[i * w + j] = 2;
-                    queue[tail++] = i * w + j;
+                if (state[i * w + j] == from) {
+                    state[i * w + j] = AVLOC__HULL_IN;
+                    if (chain) queue[(*tail)++] = i * w + j;
                 }
     }
 }
@@ -1762,7 +1772,8 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_
                                                size_t scratch_bytes, unsigned char *mask)
 {
     avloc__rpca_hullws ws;
-    size_t need, i, y, x, n = 0, seed = 0, kl, kr, sl = 0, sr = 0, hw[2];
+    size_t need, i, y, x, n = 0, seed = 0, tail, kl, kr, sl = 0, sr = 0, hw[2];
+    double strong;
     float mx;
     avloc_result e;
     if (!map || !mask || !scratch) return AVLOC_ERR_NULL;
@@ -1782,14 +1793,27 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_
     for (i = 1; i < h * w; i++)
         if (map[i] > mx) mx = map[i], seed = i;
     if (!(mx > 0.0f)) return AVLOC_OK; /* nothing lights up: an empty mask */
-    for (i = 0; i < h * w; i++) ws.state[i] = (unsigned char)((double)map[i] >= thresh * (double)mx);
-    avloc__rpca_hull_link(ws.state, ws.queue, h, w, seed, link);
-    /* the linked pixels' leftmost and rightmost column per row (the seed's
-       row has one, so n >= 1) */
+    strong = 2.0 * thresh < 1.0 ? 2.0 * thresh : 1.0;
+    for (i = 0; i < h * w; i++) {
+        double v = (double)map[i];
+        ws.state[i] = (unsigned char)(v >= strong * (double)mx  ? AVLOC__HULL_STRONG
+                                      : v >= thresh * (double)mx ? AVLOC__HULL_WEAK
+                                                                 : AVLOC__HULL_BELOW);
+    }
+    /* hysteresis: the region grows from the peak through strong pixels only
+       (steps <= link), then takes the weak pixels within ceil(link / 2) of
+       it */
+    ws.state[seed] = AVLOC__HULL_IN;
+    ws.queue[0] = seed;
+    tail = 1;
+    avloc__rpca_hull_grow(ws.state, ws.queue, h, w, 0, &tail, link, AVLOC__HULL_STRONG, 1);
+    avloc__rpca_hull_grow(ws.state, ws.queue, h, w, 0, &tail, link / 2 + link % 2, AVLOC__HULL_WEAK, 0);
+    /* the region's leftmost and rightmost column per row (the seed's row
+       has one, so n >= 1) */
     for (y = 0; y < h; y++) {
         size_t l = w, r = 0;
         for (x = 0; x < w; x++)
-            if (ws.state[y * w + x] == 2) {
+            if (ws.state[y * w + x] == AVLOC__HULL_IN) {
                 if (l == w) l = x;
                 r = x;
             }

@@ -765,6 +765,15 @@ static void test_mask_hull(void)
             CHECK_MSG(bad == 0, "hull mask, map %zu, thresh %.2f link %zu: %zu pixels differ from scipy", k, thr[c],
                       link[c], bad);
         }
+    /* a link reaching across the map (any size, SIZE_MAX included) links
+       every pixel above the threshold: the same mask as a link of w */
+    {
+        unsigned char across[20 * 28];
+        CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps + 3 * h * w, h, w, 1, h, w, w, 0.3, scr, bytes, across), AVLOC_OK);
+        CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps + 3 * h * w, h, w, 1, h, w, (size_t)-1, 0.3, scr, bytes, mask),
+                     AVLOC_OK);
+        CHECK(memcmp(across, mask, h * w) == 0);
+    }
     /* down 2 into a frame one pixel larger each way: each map pixel becomes a
        2 x 2 block, the extra row and column stay 0 */
     CHECK_EQ_INT(avloc_rpca_mask_hull_u8(maps, h, w, 2, 2 * h + 1, 2 * w + 1, 8, 0.1, scr, bytes, mask), AVLOC_OK);
@@ -992,16 +1001,16 @@ static void test_pipeline(void)
         CHECK_EQ_INT(avloc_rpca_pipe_query(&c1, &ob, &sb), AVLOC_ERR_PARAM); /* even box */
     }
     { /* with down 2 the mask is the hull mask of the 8 x 8 map, the link in
-         map pixels rounded up (2 video pixels -> 1); at 0.005 of the max a
-         faint background pixel two map pixels from the patch is above the
-         threshold, so the link decides whether it joins */
+         map pixels rounded up (2 video pixels -> 1); at 0.003 of the max a
+         faint background pixel two map pixels from the patch is strong
+         (>= 0.006), so the link decides whether it joins */
         avloc_rpca_pipe_config c2 = c;
         avloc_rpca_pipe p2;
         float map8[64];
         unsigned char want[256];
         size_t ob2, sb2, hb, bad = 0;
         void *m2, *s2, *hs;
-        c2.down = 2; c2.mask_thresh = 0.005; c2.mask_link = 2;
+        c2.down = 2; c2.mask_thresh = 0.003; c2.mask_link = 2;
         CHECK_EQ_INT(avloc_rpca_pipe_query(&c2, &ob2, &sb2), AVLOC_OK);
         CHECK_EQ_INT(avloc_rpca_mask_hull_scratch(8, 8, &hb), AVLOC_OK);
         m2 = malloc(ob2); s2 = malloc(sb2); hs = malloc(hb);

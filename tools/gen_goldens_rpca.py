@@ -18,11 +18,13 @@ avloc_rpca.h), a numpy/scipy rendition in float64 of the same steps:
   mean over the part of the box inside the array.
 - rpca_hull_maps / rpca_hull_masks: avloc_rpca_mask_hull_u8 on 20 x 28 maps
   (a broken ring, a far stray peak, blobs a few pixels apart, noise) for the
-  (thresh, link) pairs of HULL_CASES: the linked set by scipy.ndimage
-  (geodesic reconstruction: the peak dilated by a (2 link + 1) square within
-  the above-threshold pixels until it stops growing), the hull by
-  scipy.spatial.ConvexHull, a pixel kept when its centre satisfies every
-  facet's inequality (1e-9 slack).
+  (thresh, link) pairs of HULL_CASES: the region by scipy.ndimage (geodesic
+  reconstruction: the peak dilated by a (2 link + 1) square within the
+  strong pixels, >= min(2 thresh, 1) of the max, until it stops growing;
+  then the weak pixels, >= thresh, inside its dilation by a
+  (2 ceil(link / 2) + 1) square), the hull by scipy.spatial.ConvexHull, a
+  pixel kept when its centre satisfies every facet's inequality (1e-9
+  slack).
 
 Inputs are stored as float32 and the references computed in float64 from
 those exact values.
@@ -150,15 +152,18 @@ def hull_maps(rng):
 
 def hull_mask(m, thresh, link):
     m = m.astype(np.float64)
-    above = m >= thresh * m.max()
-    reach = np.zeros_like(above)
+    strong = m >= min(2 * thresh, 1.0) * m.max()
+    reach = np.zeros_like(strong)
     reach[np.unravel_index(np.argmax(m), m.shape)] = True
     square = np.ones((2 * link + 1, 2 * link + 1), bool)
     while True:
-        grown = scipy.ndimage.binary_dilation(reach, square) & above
+        grown = (scipy.ndimage.binary_dilation(reach, square) & strong) | reach
         if (grown == reach).all():
             break
         reach = grown
+    r = (link + 1) // 2
+    near = scipy.ndimage.binary_dilation(reach, np.ones((2 * r + 1, 2 * r + 1), bool)) if r else reach
+    reach = reach | (near & (m >= thresh * m.max()))
     ys, xs = np.nonzero(reach)
     sel = np.c_[xs, ys].astype(np.float64)
     py, px = np.mgrid[0:m.shape[0], 0:m.shape[1]]
