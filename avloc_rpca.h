@@ -330,6 +330,10 @@ typedef enum avloc_rpca_map_rule {
     AVLOC_RPCA_MAP_CORR = 1 /* the audio-visual correlation map (default; avloc_rpca_corr_map_f32) */
 } avloc_rpca_map_rule;
 
+/* The box rule's threshold chosen on the training scenes (mask_thresh's
+   default, 0.1, is the hull rule's). */
+#define AVLOC_RPCA_MASK_BOX_THRESH 0.4
+
 typedef enum avloc_rpca_mask_rule {
     AVLOC_RPCA_MASK_BOX = 0, /* smoothed map >= thresh * its max (avloc_rpca_mask_u8) */
     AVLOC_RPCA_MASK_HULL = 1 /* convex hull of the map's linked peak pixels (default; avloc_rpca_mask_hull_u8) */
@@ -347,8 +351,8 @@ typedef struct avloc_rpca_pipe_config {
     avloc_rpca_map_rule map_rule; /* the map the mask comes from (default AVLOC_RPCA_MAP_CORR) */
     double map_power;      /* the correlation map's exponent (default 2; > 0) */
     avloc_rpca_mask_rule mask_rule; /* how the mask comes from the map (default AVLOC_RPCA_MASK_HULL) */
-    double mask_thresh;    /* fraction of the map's maximum (default 0.1, the hull rule's; the box
-                              rule's tuned value is 0.4: set it with that rule) */
+    double mask_thresh;    /* fraction of the map's maximum (default 0.1, the hull rule's; with the
+                              box rule set AVLOC_RPCA_MASK_BOX_THRESH, its tuned value) */
     size_t mask_link;      /* hull rule: link distance in video pixels (default 8; 0: the peak alone) */
     size_t mask_box;       /* box rule: smoothing box side in video pixels (default 9; 1: none) */
     size_t window_frames;  /* 0: whole clip in one solve; else windowed mode */
@@ -1660,10 +1664,10 @@ AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, 
     return AVLOC_OK;
 }
 
-/* The hull mask's scratch: a state per map pixel (0 below the threshold,
-   1 above it, 2 linked to the peak), the breadth-first queue of linked
-   pixels, per row the leftmost and rightmost linked pixel, the rows that
-   have any, and the chains of the hull's two sides. */
+/* The hull mask's scratch: a state per map pixel (below, weak, strong, in
+   the region: AVLOC__HULL_*), the breadth-first queue of the region's
+   strong pixels, per row the region's leftmost and rightmost pixel, the
+   rows that have any, and the chains of the hull's two sides. */
 typedef struct avloc__rpca_hullws {
     unsigned char *state;
     size_t *queue, *lo, *hi, *rows, *left, *right;

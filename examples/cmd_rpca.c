@@ -200,7 +200,7 @@ static int cmd_rpca(int argc, char **argv)
     if (l3 >= 0) c.av.lambda3 = l3;
     c.mask_rule = (avloc_rpca_mask_rule)mask_rule;
     if (thresh >= 0) c.mask_thresh = thresh;
-    else if (c.mask_rule == AVLOC_RPCA_MASK_BOX) c.mask_thresh = 0.4; /* that rule's tuned value */
+    else if (c.mask_rule == AVLOC_RPCA_MASK_BOX) c.mask_thresh = AVLOC_RPCA_MASK_BOX_THRESH;
     if (mlink != (size_t)-1) c.mask_link = mlink;
     c.map_rule = (avloc_rpca_map_rule)map_rule;
     if (map_power > 0) c.map_power = map_power;

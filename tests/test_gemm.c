@@ -462,8 +462,6 @@ static void test_threads(void)
 #if !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
                         CHECK_MSG(tr.runs == 1 && tr.tasks >= 2, "%ux%u: %u runs, %u tasks", (unsigned)m,
                                   (unsigned)n, (unsigned)tr.runs, (unsigned)tr.tasks);
-#endif
-#if !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL)
                         if (si == 0 && !f32 && !ta && !tb) {
                             /* each task packs into its worker's share of the scratch (with a
                                real pool two tasks at once would share a buffer otherwise):
