@@ -2725,8 +2725,10 @@ static void avloc__tql_form_vt(double *a, size_t n)
 /* Implicit QL on the tridiagonal (d, e) with the shift from the leading
    2x2 (EISPACK tql2 / Numerical Recipes tqli); every rotation of rows i,
    i+1 of zt (NULL: eigenvalues only). e[m] is negligible when below eps
-   times |d[m]| + |d[m+1]| or below tiny (an absolute floor, far below
-   eps ||A||). */
+   times |d[m]| + |d[m+1]| or below tiny = eps ||A||_F: the rounding floor
+   of the reduction, where a cluster of eigenvalues at that floor (the Gram
+   matrix of a still video: rank one plus rounding) settles; with a floor
+   1e-3 lower such a cluster never deflated and the solve gave up. */
 static avloc_result avloc__tql_ql(double *d, double *e, double *zt, size_t n, double tiny)
 {
     size_t l, m, iter;
@@ -2800,7 +2802,7 @@ AVLOC_API avloc_result avloc_eigh_tridiag_f64(size_t n, const double *A, size_t 
     wk.a[(n - 1) * n + n - 1] = 0.0;
     wk.e[n - 1] = 0.0;
     if (V) avloc__tql_form_vt(wk.a, n);
-    if ((r = avloc__tql_ql(wk.d, wk.e, V ? wk.a : NULL, n, DBL_EPSILON * 1e-3 * fro)) != AVLOC_OK) return r;
+    if ((r = avloc__tql_ql(wk.d, wk.e, V ? wk.a : NULL, n, DBL_EPSILON * fro)) != AVLOC_OK) return r;
     avloc__eigh_emit(wk.d, wk.a, n, scale, wk.idx, w, V, ldv);
     return AVLOC_OK;
 }
