@@ -141,7 +141,11 @@ typedef struct avloc_mp_config {
     double video_fps;      /* frames per second (default 29.97) */
     int low_memory;        /* 1: no cross-correlation tables (default 0) */
     int product_score;     /* 0: select by |ca| + |cv| (the paper, default); 1: by |ca| * |cv|,
-                              which never selects an atom that explains one modality only */
+                              so an atom explaining one modality only scores ~0: exactly 0 in the
+                              naive coder, but the fast coder's updated inner products keep
+                              rounding residue (~1e-7 of the signal), so once one modality is
+                              fully explained it goes on picking such atoms unless the threshold
+                              is > 0 (e.g. 1e-6 of the first atom's score) */
     avloc_threads threads; /* the caller's pool (avloc.h; default none): each atom's update of
                               the inner products splits by frame; the same atoms either way */
 } avloc_mp_config;
@@ -271,7 +275,7 @@ typedef struct avloc_mp_learn_config {
     double eta;            /* step (default 1.0) */
     double eta_halflife;   /* iterations for eta to halve (default 20; 0: constant) */
     double tol;            /* relative change to stop (default 0.01) */
-    uint64_t seed;         /* initialisation (default 100) */
+    uint64_t seed;         /* initialisation (default 1) */
     int init_from_data;    /* 2: signal patches where sound and video change are synchronous (default);
                               1: signal patches drawn by audio x video energy; 0: random */
     double init_power;     /* init 2: positions drawn with probability ~ score^init_power (default 100) */

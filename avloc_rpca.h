@@ -159,8 +159,8 @@ AVLOC_API avloc_result avloc_rpca_init(avloc_rpca *r, const avloc_rpca_config *c
 AVLOC_API void avloc_rpca_destroy(avloc_rpca *r);
 /* D, L, S: rows x cols, row-major, contiguous. Ydual (optional, may be NULL)
    receives the final multiplier Y (the dual certificate: ||Y||_2 <= 1,
-   |Y_ij| <= lambda, Y_ij = lambda sign(S_ij) where S_ij != 0). L and S must
-   not overlap D. */
+   |Y_ij| <= lambda, Y_ij = lambda sign(S_ij) where S_ij != 0). D, L, S and
+   Ydual must not overlap one another (AVLOC_ERR_PARAM, nothing written). */
 AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
                                             float *Ydual, avloc_rpca_info *info,
                                             void *scratch, size_t scratch_bytes);
@@ -200,7 +200,11 @@ typedef struct avloc_rpca_av_state {
     float *Bv, *Pv, *Ba, *Pa, *Dv, *Da, *C;
     float *Y, *G, *Z, *F;  /* multipliers of V = Bv + DvC, Pv = DvC, A = Ba + DaC, Pa = DaC */
     double mu;
+    double mu_max;         /* mu's cap, mu0 * cfg.mu_max_ratio (set by start and warm) */
     size_t iters;          /* iterations since the last start */
+    size_t pixels, bins, frames, K; /* the sizes of the object it was made for: every
+                              call with another object returns AVLOC_ERR_STATE */
+    int started;           /* 1 after a start: warm and iterate need one (else AVLOC_ERR_STATE) */
 } avloc_rpca_av_state;
 
 AVLOC_API avloc_rpca_av_config avloc_rpca_av_config_default(void);
@@ -225,7 +229,13 @@ AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const f
                                                  avloc_rpca_av_state *s, double *primal, double *dual,
                                                  void *scratch, size_t scratch_bytes);
 /* start (warm == 0) or warm start (warm != 0), then iterate until both
-   residuals are below tol, max_iter, or the progress callback says stop. */
+   residuals are below tol, max_iter, or the progress callback says stop.
+   SCALE: unlike the plain RPCA, the ADMM is not scale-invariant (lambda3
+   and the ridge are absolute, and C takes the scale D does not): give it V
+   and A scaled as the pipeline does (each to unit Frobenius norm), where
+   its defaults were chosen. Far from it results degrade: measured, V and A
+   times 1e7 give AVLOC_ERR_NUMERIC (C C^T + ridge I, formed in float, is no
+   longer positive definite), times 1e-6 an all-zero Pv. */
 AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const float *V, const float *A,
                                                avloc_rpca_av_state *s, int warm, avloc_rpca_info *info,
                                                void *scratch, size_t scratch_bytes);
@@ -735,6 +745,13 @@ static void avloc__rpca_alm_step(const avloc_rpca *r, const float *D, const floa
     *nnz = (size_t)cnt;
 }
 
+/* 1 if the n-float arrays at a and b share a byte (b may be NULL). */
+static int avloc__rpca_overlap(const float *a, const float *b, size_t n)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b, len = (uintptr_t)(n * sizeof *a);
+    return b && x < y + len && y < x + len;
+}
+
 AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
                                             float *Ydual, avloc_rpca_info *info,
                                             void *scratch, size_t scratch_bytes)
@@ -748,6 +765,9 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     if (!r || !D || !L || !S || !scratch) return AVLOC_ERR_NULL;
     if (r->magic != AVLOC__RPCA_MAGIC) return AVLOC_ERR_STATE;
     mn = r->cfg.rows * r->cfg.cols;
+    if (avloc__rpca_overlap(D, L, mn) || avloc__rpca_overlap(D, S, mn) || avloc__rpca_overlap(L, S, mn) ||
+        avloc__rpca_overlap(D, Ydual, mn) || avloc__rpca_overlap(L, Ydual, mn) || avloc__rpca_overlap(S, Ydual, mn))
+        return AVLOC_ERR_PARAM; /* each is read after another is written */
     if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
     if (scratch_bytes < r->scratch_bytes) return AVLOC_ERR_WORKSPACE;
     memset(&inf, 0, sizeof inf);
@@ -775,8 +795,10 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
         inf.dual = mu * sqrt(sums[0]) / nf;
         inf.mu = mu;
         mu = mu_next;
-        if (inf.primal < r->cfg.tol) { inf.converged = 1; break; }
+        inf.converged = inf.primal < r->cfg.tol;
+        /* the callback sees every iteration, the converging one too */
         if (r->cfg.progress && r->cfg.progress(r->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
+        if (inf.converged) break;
     }
     if (Ydual) memcpy(Ydual, w.Y, mn * sizeof *Ydual);
     if (info) *info = inf;
@@ -937,6 +959,10 @@ static avloc_result avloc__rpca_state_layout(avloc_arena *a, void *obj, const vo
     avloc_rpca_av_state tmp, *s = obj ? (avloc_rpca_av_state *)obj : &tmp;
     size_t v = o->cfg.pixels * o->cfg.frames, u = o->cfg.bins * o->cfg.frames, K = o->cfg.K;
     *scratch_bytes = 0;
+    s->pixels = o->cfg.pixels;
+    s->bins = o->cfg.bins;
+    s->frames = o->cfg.frames;
+    s->K = K;
     s->Bv = AVLOC_PUSH(a, float, v);
     s->Pv = AVLOC_PUSH(a, float, v);
     s->Y = AVLOC_PUSH(a, float, v);
@@ -977,6 +1003,8 @@ static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V,
     if (!o || !V || !A || !s || !scratch) return AVLOC_ERR_NULL;
     if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
     if (!s->Bv || !s->C) return AVLOC_ERR_STATE;
+    if (s->pixels != o->cfg.pixels || s->bins != o->cfg.bins || s->frames != o->cfg.frames || s->K != o->cfg.K)
+        return AVLOC_ERR_STATE; /* a state made for another object */
     if (bytes < o->scratch_bytes) return AVLOC_ERR_WORKSPACE;
     avloc_arena_init(&a, scratch, bytes);
     return avloc__rpca_avws_layout(&a, o, w);
@@ -1125,7 +1153,10 @@ AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const flo
     e = avloc_gemm_f32(0, 1, c->bins, K, T, 1.0f, w.Ta, T, s->C, T, 0.0f, s->Da, K, w.gemm, w.gemm_bytes);
     if (e != AVLOC_OK) return e;
     if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
-    return avloc__rpca_av_mu0(o, &w, V, A, &s->mu);
+    if ((e = avloc__rpca_av_mu0(o, &w, V, A, &s->mu)) != AVLOC_OK) return e;
+    s->mu_max = s->mu * o->cfg.mu_max_ratio;
+    s->started = 1;
+    return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const float *V, const float *A,
@@ -1134,13 +1165,16 @@ AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const floa
     avloc__rpca_avws w;
     avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
     if (e != AVLOC_OK) return e;
+    if (!s->started) return AVLOC_ERR_STATE; /* Dv, Da, C hold nothing yet */
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
     if (!avloc_all_finite_f32(s->Dv, o->cfg.pixels * o->cfg.K) ||
         !avloc_all_finite_f32(s->Da, o->cfg.bins * o->cfg.K) ||
         !avloc_all_finite_f32(s->C, o->cfg.K * o->cfg.frames))
         return AVLOC_ERR_NONFINITE;
     if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
-    return avloc__rpca_av_mu0(o, &w, V, A, &s->mu);
+    if ((e = avloc__rpca_av_mu0(o, &w, V, A, &s->mu)) != AVLOC_OK) return e;
+    s->mu_max = s->mu * o->cfg.mu_max_ratio;
+    return AVLOC_OK;
 }
 
 /* Steps 4-7 for one modality: B = SVT_{1/mu}(X - DC + Y/mu),
@@ -1284,7 +1318,7 @@ static avloc_result avloc__rpca_av_iter(const avloc_rpca_av *o, avloc__rpca_avws
     *primal = sqrt(avloc__rpca_max4(v1 / (nv * nv), v2 / (nv * nv), a1 / (na * na), a2 / (na * na)));
     *dual = sqrt(dv / (nv * nv) > da / (na * na) ? dv / (nv * nv) : da / (na * na));
     mu *= c->rho;
-    s->mu = mu;
+    s->mu = mu < s->mu_max ? mu : s->mu_max; /* step 15: mu = min(rho mu, mu_max) */
     s->iters++;
     return AVLOC_OK;
 }
@@ -1318,11 +1352,12 @@ AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const f
     size_t rank;
     avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
     if (e != AVLOC_OK) return e;
+    if (!s->started) return AVLOC_ERR_STATE;
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
     if (!(s->mu > 0.0 && s->mu < 1e30)) return AVLOC_ERR_PARAM;
     avloc__rpca_av_norms(o, V, A, &nv, &na);
     if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
-    /* one step: mu grows by rho, the cap mu_max is the solve loop's business */
+    /* one step, mu capped at the state's mu_max as in the solve */
     if ((e = avloc__rpca_av_iter(o, &w, V, A, s, nv, na, &p, &d, &rank)) != AVLOC_OK) return e;
     if (primal) *primal = p;
     if (dual) *dual = d;
@@ -1335,7 +1370,7 @@ AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const flo
 {
     avloc__rpca_avws w;
     avloc_rpca_info inf;
-    double nv, na, mu_max;
+    double nv, na;
     size_t it, i, n;
     avloc_result e = warm ? avloc_rpca_av_warm_f32(o, V, A, s, scratch, scratch_bytes)
                           : avloc_rpca_av_start_f32(o, V, A, s, scratch, scratch_bytes);
@@ -1343,21 +1378,28 @@ AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const flo
     if ((e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
     memset(&inf, 0, sizeof inf);
     avloc__rpca_av_norms(o, V, A, &nv, &na);
-    mu_max = s->mu * o->cfg.mu_max_ratio;
     if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
     for (it = 1; it <= o->cfg.max_iter; it++) {
         e = avloc__rpca_av_iter(o, &w, V, A, s, nv, na, &inf.primal, &inf.dual, &inf.rank);
         if (e != AVLOC_OK) return e;
-        if (s->mu > mu_max) s->mu = mu_max;
         inf.iters = it;
         inf.mu = s->mu;
-        if (inf.primal < o->cfg.tol && inf.dual < o->cfg.tol) { inf.converged = 1; break; }
+        inf.converged = inf.primal < o->cfg.tol && inf.dual < o->cfg.tol;
         if (o->cfg.progress && o->cfg.progress(o->cfg.user, it, inf.primal, inf.dual, inf.mu)) break;
+        if (inf.converged) break;
     }
     n = o->cfg.pixels * o->cfg.frames;
     for (i = 0; i < n; i++) inf.nnz += s->Pv[i] != 0.0f;
     if (info) *info = inf;
     return AVLOC_OK;
+}
+
+/* 1 if an a x b x c float array has a byte count that fits size_t (the
+   building blocks index whole clips with a single size_t). */
+static int avloc__rpca_fits3(size_t a, size_t b, size_t c)
+{
+    size_t e;
+    return avloc_size_mul(a, b, &e) && avloc_size_mul(e, c, &e) && avloc_size_mul(e, sizeof(float), &e);
 }
 
 /* ---------------------------------------------------------- windowed mode */
@@ -1450,6 +1492,12 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
     if (total < T) return AVLOC_ERR_SIZE;
     if (overlap >= T) return AVLOC_ERR_PARAM;
     hop = T - overlap;
+    if (!avloc__rpca_fits3(o->cfg.pixels, total, 1) || !avloc__rpca_fits3(o->cfg.bins, total, 1))
+        return AVLOC_ERR_OVERFLOW;
+    /* the whole clip up front: a NaN in a late window must not leave the
+       earlier windows written */
+    if (!avloc_all_finite_f32(V, o->cfg.pixels * total) || !avloc_all_finite_f32(A, o->cfg.bins * total))
+        return AVLOC_ERR_NONFINITE;
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((e = avloc__rpca_winws_layout(&a, o, T, &w)) != AVLOC_OK) return e;
     memset(&acc, 0, sizeof acc);
@@ -1482,14 +1530,6 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
 }
 
 /* --------------------------------------------------------------- pipeline */
-
-/* 1 if an a x b x c float array has a byte count that fits size_t (the
-   building blocks index whole clips with a single size_t). */
-static int avloc__rpca_fits3(size_t a, size_t b, size_t c)
-{
-    size_t e;
-    return avloc_size_mul(a, b, &e) && avloc_size_mul(e, c, &e) && avloc_size_mul(e, sizeof(float), &e);
-}
 
 AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
                                             size_t down, float *V)

@@ -573,7 +573,26 @@ static int avcli_take_strict(int argc, char **argv)
     return o;
 }
 
+/* Standard output carries results (JSON lines, data written to "-"): a
+   write that failed (a full disk, a closed pipe) is the command's failure,
+   not a success with half the output. */
+static int avcli_stdout_status(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "avloc: error: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
+        return rc == AVCLI_EXIT_OK ? AVCLI_EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+static int avcli_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return avcli_stdout_status(avcli_main(argc, argv));
+}
+
+static int avcli_main(int argc, char **argv)
 {
     const avcli_cmd *tables[16];
     const avcli_cmd *cmd;

@@ -245,6 +245,18 @@ static void mp_run_free(mp_run *r)
 }
 
 /* Collects every "--video X" / "--audio X" (repeatable) and removes them from argv. */
+/* An output image of w x h RGB pixels, or a message saying why not (a
+   picture over the PNG writer's limits). */
+static int mp_image(const char *cmd, avloc_io_image *im, size_t w, size_t h, const char *path)
+{
+    avloc_io_status st = w > 0xFFFFFFFFu || h > 0xFFFFFFFFu ? AVLOC_IO_ERR_PARAM
+                                                          : avloc_io_image_alloc(im, (unsigned)w, (unsigned)h, 3);
+    if (st == AVLOC_IO_OK) return 1;
+    avcli_error(cmd, "%s: cannot make a %lu x %lu picture: %s", path, (unsigned long)w, (unsigned long)h,
+                avloc_io_strerror(st));
+    return 0;
+}
+
 static int mp_take_pairs(const char *cmd, int *argc, char **argv, const char **vids, const char **auds, int cap,
                          int *nv, int *na)
 {
@@ -262,6 +274,8 @@ static int mp_take_pairs(const char *cmd, int *argc, char **argv, const char **v
         if (isv) vids[(*nv)++] = val; else auds[(*na)++] = val;
     }
     *argc = o;
+    for (i = 1; i < *argc; i++) /* --help: the parser prints the usage, no pairs needed */
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
     if (*nv == 0 || *nv != *na) {
         avcli_error(cmd, "give --video and --audio in pairs (got %d video, %d audio); see '%s --help'", *nv, *na, cmd);
         return 0;
@@ -515,7 +529,7 @@ static int cmd_mp_locate(int argc, char **argv)
         avloc_io_image im;
         float mx = 0;
         for (i = 0; i < nf * hw; i++) mx = heat[i] > mx ? heat[i] : mx;
-        if (avloc_io_image_alloc(&im, (unsigned)(cd.av.w * nf), cd.av.h, 3) != AVLOC_IO_OK) goto done;
+        if (!mp_image(cmd, &im, cd.av.w * nf, cd.av.h, heat_out)) goto done;
         for (f = 0; f < nf; f++)
             for (px = 0; px < hw; px++) {
                 unsigned char rgb[3];
@@ -531,7 +545,7 @@ static int cmd_mp_locate(int argc, char **argv)
         size_t z = 4, step = nf > 16 ? nf / 16 + 1 : 1, n_show = (nf + step - 1) / step, k, y, x;
         float lo = 0, hi = 0;
         for (i = 0; i < nf * hw; i++) { lo = cd.av.video[i] < lo ? cd.av.video[i] : lo; hi = cd.av.video[i] > hi ? cd.av.video[i] : hi; }
-        if (avloc_io_image_alloc(&shot, (unsigned)(n_show * cd.av.w * z), (unsigned)(cd.av.h * z), 3) != AVLOC_IO_OK) goto done;
+        if (!mp_image(cmd, &shot, n_show * cd.av.w * z, cd.av.h * z, frames_out)) goto done;
         for (k = 0; k < n_show; k++) {
             f = k * step;
             for (y = 0; y < cd.av.h * z; y++)
@@ -579,7 +593,7 @@ static int cmd_mp_show(int argc, char **argv)
     rowh = (H * zoom > 40 ? H * zoom : 40) + 6;
     width = aw + 8 + T * (W * zoom + 2);
     if (width > 30000 || K * rowh > 30000) { avcli_error(cmd, "dictionary too large to draw"); goto done; }
-    if (avloc_io_image_alloc(&im, (unsigned)width, (unsigned)(K * rowh), 3) != AVLOC_IO_OK) goto done;
+    if (!mp_image(cmd, &im, width, K * rowh, out)) goto done;
     memset(im.pix, 255, im.stride * im.h);
     for (k = 0; k < K; k++) {
         const float *ka = df.audio + k * La, *kv = df.video + k * T * H * W;

@@ -1941,6 +1941,10 @@ static void bi_rpca(void)
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb), AVLOC_OK);
     BI(avloc_rpca_solve_f32(&r, Z, L, S, NULL, &info, scr, sb), AVLOC_OK); /* all-zero matrix */
     BI(avloc_all_finite_f32(L, M * N) && avloc_all_finite_f32(S, M * N), 1);
+    BI(avloc_rpca_solve_f32(&r, D, L, L, NULL, NULL, scr, sb), AVLOC_ERR_PARAM);      /* L == S */
+    BI(avloc_rpca_solve_f32(&r, D, (float *)D, S, NULL, NULL, scr, sb), AVLOC_ERR_PARAM); /* L == D */
+    BI(avloc_rpca_solve_f32(&r, D, L + 1, L, NULL, NULL, scr, sb), AVLOC_ERR_PARAM);  /* L, S overlap */
+    BI(avloc_rpca_solve_f32(&r, D, L, S, S, NULL, scr, sb), AVLOC_ERR_PARAM);         /* Ydual == S */
     BT(avloc_rpca_destroy(&r), 1);
     BT(avloc_rpca_destroy(NULL), 1);
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_STATE);
@@ -1972,6 +1976,24 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_state_init(&st, &av, NULL, stb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_state_init(&st, &av, smem, SHORT(stb)), AVLOC_ERR_WORKSPACE);
     BI(avloc_rpca_av_state_init(&st, &av, smem, stb), AVLOC_OK);
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, ascr, sb), AVLOC_ERR_STATE); /* never started */
+    BI(avloc_rpca_av_warm_f32(&av, V, A, &st, ascr, sb), AVLOC_ERR_STATE);
+    {   /* a state made for another object (fewer pixels): refused, nothing read past it */
+        avloc_rpca_av_config c2 = ac;
+        avloc_rpca_av av2;
+        avloc_rpca_av_state st2;
+        size_t ob2 = 0, sb2 = 0, stb2 = 0;
+        void *m2, *sm2;
+        c2.pixels = PX / 2;
+        BI(avloc_rpca_av_query(&c2, &ob2, &sb2), AVLOC_OK);
+        m2 = gb_new(ob2);
+        BI(avloc_rpca_av_init(&av2, &c2, m2, ob2), AVLOC_OK);
+        BI(avloc_rpca_av_state_query(&av2, &stb2), AVLOC_OK);
+        sm2 = gb_new(stb2);
+        BI(avloc_rpca_av_state_init(&st2, &av2, sm2, stb2), AVLOC_OK);
+        BI(avloc_rpca_av_start_f32(&av, V, A, &st2, ascr, sb), AVLOC_ERR_STATE);
+        BI(avloc_rpca_av_solve_f32(&av, V, A, &st2, 0, &info, ascr, sb), AVLOC_ERR_STATE);
+        BT(avloc_rpca_av_destroy(&av2), 1); }
     BI(avloc_rpca_av_start_f32(NULL, V, A, &st, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_start_f32(&av, NULL, A, &st, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_start_f32(&av, V, A, NULL, ascr, sb), AVLOC_ERR_NULL);
@@ -2006,8 +2028,10 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_windows_f32(&av, V, A, T - 1, 2, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_SIZE); /* clip shorter than a window */
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, T, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_PARAM);  /* overlap >= window */
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pa, &info, &nw, wscr, SHORT(wsb)), AVLOC_ERR_WORKSPACE);
-    V[PX * TT - 1] = f_nan();
+    V[PX * TT - 1] = f_nan(); /* in the last window: nothing written by the earlier ones */
+    Pv[0] = 12345.0f;
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_NONFINITE);
+    BI(Pv[0] == 12345.0f, 1);
     V[PX * TT - 1] = 0;
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, wscr, wsb), AVLOC_OK);
     BT(avloc_rpca_av_destroy(&av), 1);

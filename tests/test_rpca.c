@@ -639,6 +639,7 @@ static void test_av_goldens(void)
         th_free(&g);
     }
     f.s.mu = prm.data[7];
+    f.s.mu_max = 1e30; /* the golden step grows mu freely (the cap is checked below) */
     CHECK_EQ_INT(avloc_rpca_av_iterate_f32(&f.o, Vf, Af, &f.s, NULL, NULL, f.scr, f.sb), AVLOC_OK);
     for (k = 0; k < 11; k++) {
         char nm[64];
@@ -653,6 +654,10 @@ static void test_av_goldens(void)
         free(gf); th_free(&g);
     }
     CHECK_NEAR(f.s.mu, prm.data[7] * prm.data[4], 1e-12 * f.s.mu);
+    /* step 15: mu = min(rho mu, mu_max), in the step as in the solve */
+    f.s.mu_max = f.s.mu * 1.01;
+    CHECK_EQ_INT(avloc_rpca_av_iterate_f32(&f.o, Vf, Af, &f.s, NULL, NULL, f.scr, f.sb), AVLOC_OK);
+    CHECK(f.s.mu == f.s.mu_max);
     av_teardown(&f);
     free(Vf); free(Af);
     th_free(&V); th_free(&A); th_free(&prm);
