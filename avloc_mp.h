@@ -302,7 +302,8 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
 /* heat [frames][height][width] (overwritten): every atom adds
    |ca * cv| * |phi_k^v(t, y, x)| over its video support, so atoms that
    explain both modalities dominate and the heat sits where the kernel has
-   structure. Atoms outside the signal give AVLOC_ERR_PARAM. */
+   structure. Atoms outside the signal give AVLOC_ERR_PARAM, a non-finite
+   coefficient or kernel value AVLOC_ERR_NONFINITE (heat untouched). */
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
 /* Audio-guided votes, the default heat of `avloc avmp locate`. An atom's
@@ -317,7 +318,8 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    kernels that the sound selects, at the times it selects them, wins; a
    silent distracter that moves differently matches them less often. Cost:
    one direct correlation per atom (T H W x Hv Wv multiply-adds).
-   votes [frames][height][width] is overwritten. */
+   votes [frames][height][width] is overwritten; the errors of
+   avloc_mp_heatmap_f32, and a non-finite video, leave it untouched. */
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
                                           const avloc_mp_atom *atoms, size_t n_atoms, float *votes);
 /* Source position of one heat frame: the heat-weighted centre (column u,
@@ -1761,6 +1763,21 @@ static int avloc__mp_atom_inside(const avloc_mp_config *cfg, const avloc_mp_atom
            at->row + cfg->kernel_h <= cfg->height && at->col + cfg->kernel_w <= cfg->width;
 }
 
+/* The checks both localisation maps share, before anything is written:
+   every atom inside the signal (AVLOC_ERR_PARAM), its coefficients and the
+   video kernels finite (AVLOC_ERR_NONFINITE). */
+static avloc_result avloc__mp_check_atoms(const avloc_mp_config *cfg, const float *kernels_video,
+                                          const avloc_mp_atom *atoms, size_t n_atoms)
+{
+    size_t i;
+    for (i = 0; i < n_atoms; i++)
+        if (!avloc__mp_atom_inside(cfg, &atoms[i])) return AVLOC_ERR_PARAM;
+    for (i = 0; i < n_atoms; i++)
+        if (!avloc__finite_f32(atoms[i].ca) || !avloc__finite_f32(atoms[i].cv)) return AVLOC_ERR_NONFINITE;
+    if (!avloc_all_finite_f32(kernels_video, cfg->kernels * avloc__mp_kv(cfg))) return AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
                                           const avloc_mp_atom *atoms, size_t n_atoms, float *votes)
 {
@@ -1768,9 +1785,8 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
     avloc_result r;
     if (!cfg || !kernels_video || !video || !votes || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
     if (!avloc_all_finite_f32(video, avloc__mp_nv(cfg))) return AVLOC_ERR_NONFINITE;
-    for (i = 0; i < n_atoms; i++)
-        if (!avloc__mp_atom_inside(cfg, &atoms[i])) return AVLOC_ERR_PARAM;
     kv = avloc__mp_kv(cfg);
     hw = cfg->height * cfg->width;
     hv = cfg->height - cfg->kernel_h + 1;
@@ -1797,12 +1813,12 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
     avloc_result r;
     if (!cfg || !kernels_video || !heat || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
     kv = avloc__mp_kv(cfg);
     memset(heat, 0, avloc__mp_nv(cfg) * sizeof *heat);
     for (i = 0; i < n_atoms; i++) {
         const avloc_mp_atom *at = &atoms[i];
         float w = fabsf(at->ca * at->cv);
-        if (!avloc__mp_atom_inside(cfg, at)) return AVLOC_ERR_PARAM;
         for (t = 0; t < cfg->kernel_t; t++)
             for (y = 0; y < cfg->kernel_h; y++) {
                 const float *src = kernels_video + at->k * kv + (t * cfg->kernel_h + y) * cfg->kernel_w;

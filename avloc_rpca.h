@@ -297,7 +297,8 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      `avloc_rpca_mask_hull_scratch`. Time O(h w (2 link + 1)^2) at most
      (O(h w) once link reaches across the map).
    - mask, box rule (`avloc_rpca_mask_u8`): the map is smoothed by a box of
-     `box` x `box` pixels (mean over the part inside the image; box 1:
+     `box` x `box` pixels (odd: an even box is AVLOC_ERR_PARAM, as in
+     avloc_rpca_box_mean_f32; mean over the part inside the image; box 1:
      none), then pixel p is sounding when smoothed[p] >= thresh *
      max(smoothed), then upsampled by `down` (nearest). Tuned values box 9
      at 64 x 64, thresh 0.4 for the correlation map (box 7, thresh 0.3 for
@@ -1539,6 +1540,7 @@ AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_
     if (!frames || !V) return AVLOC_ERR_NULL;
     if (T == 0 || down == 0 || H < down || W < down) return AVLOC_ERR_SIZE;
     if (!avloc__rpca_fits3(T, H, W)) return AVLOC_ERR_OVERFLOW;
+    if (!avloc_all_finite_f32(frames, T * H * W)) return AVLOC_ERR_NONFINITE; /* before V is written */
     h = H / down; w = W / down;
     inv = 1.0 / ((double)down * down);
     for (t = 0; t < T; t++) {
@@ -1551,7 +1553,7 @@ AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_
                 V[(y * w + x) * T + t] = (float)(acc * inv);
             }
     }
-    return avloc_all_finite_f32(V, h * w * T) ? AVLOC_OK : AVLOC_ERR_NONFINITE;
+    return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size_t bins, double hop_s,
@@ -1691,9 +1693,9 @@ AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, 
     if (!avloc__rpca_fits3(h, down, 1) || !avloc__rpca_fits3(w, down, 1) || !avloc__rpca_fits3(H, W, 1))
         return AVLOC_ERR_OVERFLOW;
     if (H < h * down || W < w * down) return AVLOC_ERR_SIZE;
-    if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
+    if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0) || !(box & 1)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
-    avloc__rpca_box(map, h, w, box | 1, box | 1, tmp);
+    avloc__rpca_box(map, h, w, box, box, tmp);
     mx = avloc__rpca_maxabs(tmp, h * w);
     for (y = 0; y < H; y++)
         for (x = 0; x < W; x++) {
@@ -2093,10 +2095,14 @@ AVLOC_API float avloc_rpca_soft_gain(float s, float l, double q)
     if (!avloc__finite_f64(q) || !(q > 0.0)) return 0.0f;
     if ((!avloc__finite_f32(s) && !s_inf) || (!avloc__finite_f32(l) && !l_inf)) return 0.0f; /* NaN */
     if (!(s > 0.0f)) return 0.0f;
-    sp = s_inf ? HUGE_VAL : pow((double)s, q);
-    lp = l_inf ? HUGE_VAL : pow(fabs((double)l), q);
-    if (!avloc__finite_f64(sp)) return avloc__finite_f64(lp) ? 1.0f : 0.5f; /* Inf / Inf would be NaN */
-    return sp + lp > 0.0 ? (float)(sp / (sp + lp)) : 0.0f;
+    if (s_inf) return l_inf ? 0.5f : 1.0f; /* Inf / Inf would be NaN */
+    if (l_inf) return 0.0f;
+    sp = pow((double)s, q);
+    lp = pow(fabs((double)l), q);
+    if (avloc__finite_f64(sp + lp) && sp > 0.0) return (float)(sp / (sp + lp));
+    /* a power overflowed or s^q underflowed (s = 1e20, q = 16): the same
+       ratio as 1 / (1 + (|l| / s)^q), which cannot overflow to Inf / Inf */
+    return (float)(1.0 / (1.0 + pow(fabs((double)l) / (double)s, q)));
 }
 
 /* Mask value at video-frame rate: separate Pa+ / (Pa+ + |Ba|), denoise

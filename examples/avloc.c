@@ -45,6 +45,7 @@
 #define AVLOC_IO_IMPLEMENTATION
 #include "avloc_io.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -396,6 +397,18 @@ static int avcli_given(const avcli_opt *opts, size_t n, const char *name)
    chunk clamped) is an error instead. Set once by main before dispatch. */
 static int avcli_strict = 0;
 
+/* A video and its soundtrack must cover the same time: more than a second
+   apart (a wrong file, a wrong rate) is refused, by every audio-visual
+   command alike. */
+static int avcli_same_duration(const char *cmd, const char *vpath, size_t frames, double fps, const char *apath,
+                               size_t samples, double rate)
+{
+    double tv = (double)frames / fps, ta = (double)samples / rate;
+    if (fabs(tv - ta) <= 1.0) return 1;
+    avcli_error(cmd, "%s (%.2f s) and %s (%.2f s) differ by more than a second", vpath, tv, apath, ta);
+    return 0;
+}
+
 /* Loads a WAV with a readable message on failure; warns about clamping. */
 static int avcli_load_wav(const char *cmd, const char *path, unsigned flags, avloc_io_audio *a)
 {
@@ -424,6 +437,30 @@ static int avcli_check_write(const char *cmd, const char *path, avloc_io_status 
         avcli_error(cmd, "%s: %s: %s", path, avloc_io_strerror(s), strerror(errno));
     else avcli_error(cmd, "%s: %s", path, avloc_io_strerror(s));
     return 0;
+}
+
+/* Whether the output files can be written, asked before a long computation
+   so that a bad path fails first, not after the earlier outputs were
+   written: each is opened for appending (a file that did not exist is
+   removed again). NULL paths and "-" (standard output) pass. */
+static int avcli_outputs_writable(const char *cmd, const char *const *paths, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        FILE *f;
+        int existed;
+        if (!paths[i] || strcmp(paths[i], "-") == 0) continue;
+        f = fopen(paths[i], "rb");
+        existed = f != NULL;
+        if (f) fclose(f);
+        if (!(f = fopen(paths[i], "ab"))) {
+            avcli_error(cmd, "%s: cannot write: %s", paths[i], strerror(errno));
+            return 0;
+        }
+        fclose(f);
+        if (!existed) remove(paths[i]);
+    }
+    return 1;
 }
 
 /* A heat map (rows x cols) saved as a PNG figure over a w x h camera frame

@@ -69,9 +69,7 @@ static int mp_load(const char *cmd, const char *vpath, const char *apath, int wh
         p->audio[i] = (float)(m / a.channels);
     }
     avloc_io_audio_free(&a);
-    if (fabs((double)p->na / p->rate - (double)p->nf / p->fps) > 1.0) {
-        avcli_error(cmd, "%s (%.2f s) and %s (%.2f s) differ by more than a second", vpath,
-                    (double)p->nf / p->fps, apath, (double)p->na / p->rate);
+    if (!avcli_same_duration(cmd, vpath, p->nf, p->fps, apath, p->na, p->rate)) {
         mp_av_free(p);
         return 0;
     }
@@ -162,10 +160,22 @@ static int mp_dict_save(const char *cmd, const char *path, const avloc_mp_config
     return ok;
 }
 
+/* A rate from the dictionary's metadata: a whole positive finite number
+   ("8000", "29.97"; not "8000Hz"). */
+static int mp_meta_rate(const char *meta, double *rate)
+{
+    char *end = NULL;
+    double v = strtod(meta, &end);
+    if (end == meta || *end != 0 || !(v > 0) || !(v < 1e9)) return 0;
+    *rate = v;
+    return 1;
+}
+
 static int mp_dict_load(const char *cmd, const char *path, mp_dictfile *df)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
+    avloc_result st;
     avloc_st_reader rd;
     avloc_st_tensor ta, tv;
     char meta[64];
@@ -173,16 +183,16 @@ static int mp_dict_load(const char *cmd, const char *path, mp_dictfile *df)
     memset(df, 0, sizeof *df);
     if (!gl_read_model_file(cmd, path, &buf, &len)) return 0;
     df->cfg = avloc_mp_config_default();
-    if (avloc_st_open(&rd, buf, len) != AVLOC_OK) avcli_error(cmd, "%s: not a safetensors file", path);
+    if ((st = avloc_st_open(&rd, buf, len)) != AVLOC_OK)
+        avcli_error(cmd, "%s: not a safetensors file (%s)", path, avloc_result_str(st));
     else if (avloc_st_find(&rd, "audio", &ta) != AVLOC_OK || avloc_st_find(&rd, "video", &tv) != AVLOC_OK)
         avcli_error(cmd, "%s: a dictionary needs tensors 'audio' and 'video'", path);
     else if (ta.ndim != 2 || tv.ndim != 4 || ta.shape[0] != tv.shape[0] || !ta.count || !tv.count)
         avcli_error(cmd, "%s: wrong shapes: audio must be [K, La] and video [K, T, H, W] with the same K", path);
     else if (avloc_st_meta(&rd, "audio_rate", meta, sizeof meta) != AVLOC_OK ||
-             !(df->cfg.audio_rate = atof(meta), df->cfg.audio_rate > 0) ||
-             avloc_st_meta(&rd, "video_fps", meta, sizeof meta) != AVLOC_OK ||
-             !(df->cfg.video_fps = atof(meta), df->cfg.video_fps > 0))
-        avcli_error(cmd, "%s: metadata audio_rate and video_fps missing or not positive", path);
+             !mp_meta_rate(meta, &df->cfg.audio_rate) ||
+             avloc_st_meta(&rd, "video_fps", meta, sizeof meta) != AVLOC_OK || !mp_meta_rate(meta, &df->cfg.video_fps))
+        avcli_error(cmd, "%s: metadata audio_rate and video_fps missing or not positive numbers", path);
     else if (!(df->audio = (float *)avcli_malloc(cmd, ta.count, sizeof(float))) ||
              !(df->video = (float *)avcli_malloc(cmd, tv.count, sizeof(float))))
         ;
@@ -302,6 +312,7 @@ static int cmd_mp_learn(int argc, char **argv)
     size_t init = 2;
     double init_power = 100.0;
     unsigned kw, kh, kt;
+    char junk;
     avcli_opt o[24];
     size_t no = 0;
     mp_av pairs[64], all;
@@ -339,7 +350,9 @@ static int cmd_mp_learn(int argc, char **argv)
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (nv < 0) return AVCLI_EXIT_USAGE;
     if (!out) { avcli_error(cmd, "-o DICT is required"); return AVCLI_EXIT_USAGE; }
-    if (sscanf(vsize, "%ux%ux%u", &kw, &kh, &kt) != 3 || !kw || !kh || !kt || kw > 4096 || kh > 4096 || kt > 4096) {
+    if (!avcli_outputs_writable(cmd, &out, 1)) return AVCLI_EXIT_FAIL;
+    if (!isdigit((unsigned char)vsize[0]) || sscanf(vsize, "%ux%ux%u%c", &kw, &kh, &kt, &junk) != 3 ||
+        strchr(vsize, '+') || strchr(vsize, ' ') || !kw || !kh || !kt || kw > 4096 || kh > 4096 || kt > 4096) {
         avcli_error(cmd, "--video-size must be WxHxT (e.g. 8x8x6), got '%s'", vsize);
         return AVCLI_EXIT_USAGE;
     }
@@ -482,6 +495,9 @@ static int cmd_mp_locate(int argc, char **argv)
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
     votes = strcmp(mode, "votes") == 0;
     if (!votes && strcmp(mode, "atoms") != 0) { avcli_error(cmd, "--heat must be votes or atoms, got '%s'", mode); return AVCLI_EXIT_USAGE; }
+    {   const char *outs[2];
+        outs[0] = heat_out; outs[1] = frames_out;
+        if (!avcli_outputs_writable(cmd, outs, 2)) return AVCLI_EXIT_FAIL; }
     if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, &cd)) goto done;
     nf = cd.av.nf;
     hw = (size_t)cd.av.w * cd.av.h;

@@ -26,11 +26,21 @@ static double rpca_wall_seconds(void)
     return (double)time(NULL);
 }
 
-static void rpca_json_info(const avloc_rpca_info *info, double seconds, double wall, const char *mode,
+/* Where the JSON line goes: standard output, unless an output file is "-"
+   (standard output carries its data; the JSON would corrupt it). */
+static FILE *rpca_json_stream(const char *const *outs, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (outs[i] && strcmp(outs[i], "-") == 0) return stderr;
+    return stdout;
+}
+
+static void rpca_json_info(FILE *to, const avloc_rpca_info *info, double seconds, double wall, const char *mode,
                            size_t frames, size_t w, size_t h)
 {
     avloc_io_json j;
-    avloc_io_json_begin(&j, stdout);
+    avloc_io_json_begin(&j, to);
     avloc_io_json_str(&j, "mode", mode);
     avloc_io_json_num(&j, "frames", (double)frames);
     avloc_io_json_num(&j, "width", (double)w);
@@ -104,13 +114,39 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
                                avloc_io_y4m_save_grey(lowrank_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
             goto done;
     }
-    rpca_json_info(&info, t0, w0, "plain", nf, w, h);
+    {   const char *outs[2];
+        outs[0] = sparse_out; outs[1] = lowrank_out;
+        rpca_json_info(rpca_json_stream(outs, 2), &info, t0, w0, "plain", nf, w, h); }
     rc = AVCLI_EXIT_OK;
 done:
     avloc_rpca_destroy(&r);
     avloc_pool_uninit(&pool);
     free(frames); free(D); free(L); free(S); free(out); free(mem); free(scr);
     return rc;
+}
+
+/* The pipeline refuses a configuration with one code (PARAM or SIZE): name
+   the flag behind the common cases. Returns 1 when it printed a reason. */
+static int rpca_explain(const char *cmd, const avloc_rpca_pipe_config *c)
+{
+    size_t T = c->window_frames ? c->window_frames : c->frames;
+    if (c->window_frames > c->frames)
+        avcli_error(cmd, "--window-frames %lu is longer than the clip (%lu frames)", (unsigned long)c->window_frames,
+                    (unsigned long)c->frames);
+    else if (c->window_frames && c->overlap >= c->window_frames)
+        avcli_error(cmd, "--overlap must be smaller than --window-frames");
+    else if (!(c->audio_smooth_frames & 1) || !(c->audio_smooth_bins & 1))
+        avcli_error(cmd, "--smooth-frames and --smooth-bins must be odd");
+    else if (c->down > c->width || c->down > c->height)
+        avcli_error(cmd, "--down %lu is larger than the frame (%lux%lu)", (unsigned long)c->down,
+                    (unsigned long)c->width, (unsigned long)c->height);
+    else if (!(c->fps > 0.0 && c->fps < 1e4))
+        avcli_error(cmd, "frame rate %g outside (0, 10000)", c->fps);
+    else if (c->av.K > T)
+        avcli_error(cmd, "-K %lu is more than the %lu frames per solve", (unsigned long)c->av.K, (unsigned long)T);
+    else
+        return 0;
+    return 1;
 }
 
 static int cmd_rpca(int argc, char **argv)
@@ -144,7 +180,7 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_double("--lambda2", &l2, 0, 1e6, "X", "weight of ||Pa||_1 (default 1/sqrt(max(bins, frames)))");
     o[no++] = avcli_double("--lambda3", &l3, 0, 1e6, "X", "temporal smoothness of C (default 0.05)");
     o[no++] = avcli_choice("--map-rule", &map_rule, "pv|corr", "the map: sum |Pv| (the paper) or the audio-visual correlation map (default corr)");
-    o[no++] = avcli_double("--map-power", &map_power, 0, 64, "X", "exponent of the correlation in the corr map (default 2)");
+    o[no++] = avcli_double("--map-power", &map_power, 1e-3, 64, "X", "exponent of the correlation in the corr map (default 2)");
     o[no++] = avcli_choice("--mask-rule", &mask_rule, "box|hull",
                            "mask: smoothed map over a threshold, or the convex hull of the map's linked peak (default hull)");
     o[no++] = avcli_double("--mask-thresh", &thresh, 0, 1, "F", "mask: map >= F * its max (default 0.1 hull, 0.4 box)");
@@ -158,7 +194,7 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_size("--down", &down, 1, 64, "N", "video downsampling factor (default 1)");
     o[no++] = avcli_size("--max-iter", &max_iter, 0, 1e6, "N", "iteration cap (default 20; plain 500)");
     o[no++] = avcli_size("--mask-box", &mbox, 1, 1000, "N", "box mask: map smoothed by an N x N box first (default 9)");
-    o[no++] = avcli_double("--audio-power", &a_power, 0, 16, "X", "separation gain S^X / (S^X + L^X) (default 4)");
+    o[no++] = avcli_double("--audio-power", &a_power, 1e-3, 16, "X", "separation gain S^X / (S^X + L^X) (default 4)");
     o[no++] = avcli_size("--smooth-frames", &sm_frames, 1, 4095, "N", "separation gain smoothed over N STFT frames (odd; default 7)");
     o[no++] = avcli_size("--smooth-bins", &sm_bins, 1, 4095, "N", "... and N frequency bins (odd; default 1)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
@@ -175,16 +211,36 @@ static int cmd_rpca(int argc, char **argv)
                      "JSON object {mode, frames, width, height, iterations, primal_residual, dual_residual, converged,\n"
                      "rank, seconds}.");
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
+    if (overlap && !win) { avcli_error(cmd, "--overlap needs --window-frames"); return AVCLI_EXIT_USAGE; }
     if (plain) {
+        /* an option of the audio-visual mode would be silently ignored here */
+        const char *bad = mask_out ? "--mask-out" : audio_out ? "--audio-out" : heat_out ? "--heat-out"
+                        : map_out ? "--map-out" : win ? "--window-frames" : NULL;
+        if (bad) { avcli_error(cmd, "%s does not apply to --plain", bad); return AVCLI_EXIT_USAGE; }
         if (npos != 1 || !sparse_out) { avcli_error(cmd, "--plain needs VIDEO.y4m and --sparse-out"); return AVCLI_EXIT_USAGE; }
+        if (lowrank_out && strcmp(sparse_out, "-") == 0 && strcmp(lowrank_out, "-") == 0) {
+            avcli_error(cmd, "--sparse-out and --lowrank-out cannot both be standard output");
+            return AVCLI_EXIT_USAGE;
+        }
+        {   const char *outs[2];
+            outs[0] = sparse_out; outs[1] = lowrank_out;
+            if (!avcli_outputs_writable(cmd, outs, 2)) return AVCLI_EXIT_FAIL; }
         return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter, svt, threads);
     }
+    if (sparse_out || lowrank_out || threads != 1) {
+        avcli_error(cmd, "%s applies to --plain only", sparse_out ? "--sparse-out" : lowrank_out ? "--lowrank-out" : "--threads");
+        return AVCLI_EXIT_USAGE;
+    }
     if (npos != 2) { avcli_error(cmd, "needs VIDEO.y4m AUDIO.wav; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
+    {   const char *outs[4];
+        outs[0] = mask_out; outs[1] = audio_out; outs[2] = heat_out; outs[3] = map_out;
+        if (!avcli_outputs_writable(cmd, outs, 4)) return AVCLI_EXIT_FAIL; }
     memset(&a, 0, sizeof a);
     s = avloc_io_y4m_load_grey(pos[0], &frames, &nf, &w, &h, &fps, msg, sizeof msg);
     if (s != AVLOC_IO_OK) { avcli_error(cmd, "%s: %s", pos[0], msg[0] ? msg : avloc_io_strerror(s)); return rc; }
     if (!(fps > 0)) { avcli_error(cmd, "%s: no frame rate (F tag)", pos[0]); goto done; }
     if (!avcli_load_wav(cmd, pos[1], 0, &a)) goto done;
+    if (!avcli_same_duration(cmd, pos[0], nf, fps, pos[1], a.frames, a.sample_rate)) goto done;
     if (!(audio = (float *)avcli_malloc(cmd, a.frames, sizeof(float)))) goto done;
     for (i = 0; i < a.frames; i++) { /* mono mix */
         double m = 0;
@@ -213,8 +269,9 @@ static int cmd_rpca(int argc, char **argv)
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     c.av.svt_method = svt;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
-        avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
-                    (unsigned long)a.frames, avloc_result_str(e));
+        if (!rpca_explain(cmd, &c))
+            avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
+                        (unsigned long)a.frames, avloc_result_str(e));
         goto done;
     }
     if (!(mem = avcli_malloc(cmd, ob, 1)) || !(scr = avcli_malloc(cmd, sb, 1)) ||
@@ -243,7 +300,9 @@ static int cmd_rpca(int argc, char **argv)
         shape[0] = h; shape[1] = w;
         if (!avcli_check_write(cmd, map_out, avloc_io_npy_save_f32(map_out, map, shape, 2))) goto done;
     }
-    rpca_json_info(&info, t0, w0, mode ? "denoise" : "separate", nf, w, h);
+    {   const char *outs[4];
+        outs[0] = mask_out; outs[1] = audio_out; outs[2] = heat_out; outs[3] = map_out;
+        rpca_json_info(rpca_json_stream(outs, 4), &info, t0, w0, mode ? "denoise" : "separate", nf, w, h); }
     rc = AVCLI_EXIT_OK;
 done:
     avloc_rpca_pipe_destroy(&p); /* the FFTW3 back-end's STFT and DCT plans */

@@ -1821,10 +1821,31 @@ static void bi_mp(void)
         atoms[0].frame = c.frames;                                       /* atom outside the signal */
         BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, 1, heat), AVLOC_ERR_PARAM);
         atoms[0] = keep; }
+    {   avloc_mp_atom keep = atoms[0];                                   /* non-finite coefficients */
+        atoms[0].ca = f_nan();
+        heat[0] = 777.0f;
+        BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        atoms[0].ca = keep.ca; atoms[0].cv = f_inf();
+        BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        BI(heat[0] == 777.0f, 1);                                        /* untouched */
+        atoms[0] = keep;
+        keep.ca = dict.video[5];
+        dict.video[5] = f_nan();                                         /* a non-finite kernel */
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        dict.video[5] = keep.ca; }
     atoms[0].row = 100;                                                  /* atom outside the signal */
+    heat[0] = 777.0f;                                                    /* written after the check before */
+    {   avloc_mp_atom keep = atoms[1];
+        atoms[1] = atoms[0]; atoms[0] = keep;                            /* the bad atom second */
+        BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, 2, heat), AVLOC_ERR_PARAM);
+        BI(heat[0] == 777.0f, 1);
+        atoms[0] = atoms[1]; atoms[1] = keep; }
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, 1, heat), AVLOC_ERR_PARAM);
     atoms[0].row = 0; atoms[0].k = 99;
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, 1, heat), AVLOC_ERR_PARAM);
+    memset(heat, 0, 64 * 4); /* the frame locator's cases below start from no heat */
     BI(avloc_mp_locate_frame_f32(NULL, 8, 8, 3, 3, &u, &v), 0);
     BI(avloc_mp_locate_frame_f32(heat, 8, 8, 3, 3, NULL, &v), 0);
     BI(avloc_mp_locate_frame_f32(heat, 0, 8, 3, 3, &u, &v), 0);
@@ -2047,7 +2068,9 @@ static void bi_rpca(void)
         BI(avloc_rpca_video_f32(fr, 3, 8, 8, 9, Vd), AVLOC_ERR_SIZE);     /* down > H */
         BI(avloc_rpca_video_f32(fr, SZ_HALF, 8, 8, 2, Vd), AVLOC_ERR_OVERFLOW);
         fr[3] = f_nan();
+        Vd[0] = 4321.0f;
         BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, Vd), AVLOC_ERR_NONFINITE);
+        BI(Vd[0] == 4321.0f, 1);                                          /* nothing written */
         fr[3] = 0;
         BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, Vd), AVLOC_OK);
         BI(avloc_rpca_pool_f32(NULL, 20, 4, 0.01, 25, 3, Ap), AVLOC_ERR_NULL);
@@ -2083,8 +2106,11 @@ static void bi_rpca(void)
         BT(float g = avloc_rpca_soft_gain(f_inf(), 1.0f, 3.0), g == 1.0f);
         BT(float g = avloc_rpca_soft_gain(f_inf(), -f_inf(), 3.0), g == 0.5f);
         BT(float g = avloc_rpca_soft_gain(3e38f, 3e38f, 16.0), g == 0.5f);    /* both powers overflow */
-        BT(float g = avloc_rpca_soft_gain(1e-30f, 0.0f, 16.0), g == 0.0f);    /* power underflows to 0 */
+        BT(float g = avloc_rpca_soft_gain(1e-30f, 0.0f, 16.0), g == 1.0f);    /* s^q underflows, l = 0: still 1 */
+        BT(float g = avloc_rpca_soft_gain(1e20f, 1e21f, 16.0), g > 0.9e-16f && g < 1.1e-16f); /* both overflow: 1e-16, not 1/2 */
+        BT(float g = avloc_rpca_soft_gain(1e-30f, 1e-29f, 16.0), g > 0.9e-16f && g < 1.1e-16f); /* both underflow */
         BI(avloc_rpca_mask_u8(NULL, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_NULL);
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 2, 0.3, tmp, mask), AVLOC_ERR_PARAM);   /* even box */
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, NULL, mask), AVLOC_ERR_NULL);
         BI(avloc_rpca_mask_u8(map, 4, 4, 3, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_SIZE);  /* h * down != H */
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 0, 0.3, tmp, mask), AVLOC_ERR_SIZE);  /* box 0 */

@@ -340,6 +340,10 @@ static void test_rpca(void)
         if (fb) fclose(fb);
         CHECK_MSG(same, "two --threads 2 runs wrote different sparse videos");
         CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --threads 0", NULL, 0), 2);
+        /* options of the other mode are refused, not ignored */
+        CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --mask-out /dev/null", NULL, 0), 2);
+        CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --threads 2", NULL, 0), 2);
+        CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --overlap 4", NULL, 0), 2);
     }
 }
 
