@@ -160,6 +160,14 @@ static int mp_dict_save(const char *cmd, const char *path, const avloc_mp_config
     return ok;
 }
 
+static int mp_all_zero(const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (x[i] != 0.0f) return 0;
+    return 1;
+}
+
 /* A rate from the dictionary's metadata: a whole positive finite number
    ("8000", "29.97"; not "8000Hz"). */
 static int mp_meta_rate(const char *meta, double *rate)
@@ -359,6 +367,13 @@ static int cmd_mp_learn(int argc, char **argv)
     for (i = 0; i < nv; i++)
         if (!mp_load(cmd, vids[i], auds[i], whiten, &pairs[i])) goto done;
     if (!mp_concat(cmd, pairs, (size_t)nv, kt, &all)) goto done;
+    if (mp_all_zero(all.audio, all.na) || mp_all_zero(all.video, all.nf * all.w * all.h)) {
+        /* after the mean removal: a still video or a silent track teaches nothing, and the
+           dictionary written would be its random initialisation */
+        avcli_error(cmd, "the training %s has no variation: nothing to learn",
+                    mp_all_zero(all.audio, all.na) ? "audio" : "video");
+        goto done;
+    }
     c.kernels = kernels; c.audio_len = alen; c.kernel_w = kw; c.kernel_h = kh; c.kernel_t = kt;
     c.audio_rate = all.rate; c.video_fps = all.fps;
     if (!mp_run_init(cmd, &run, c, &all, low)) goto done;
