@@ -1233,7 +1233,9 @@ typedef struct avloc_arena {
 #define AVLOC_ALIGN 64 /* default alignment: a cache line, enough for AVX-512 */
 
 AVLOC_API void avloc_arena_init(avloc_arena *a, void *mem, size_t size);
-/* Reserve count*elem bytes aligned to `align` (a power of two). Returns NULL
+/* Reserve count*elem bytes aligned to `align` (a power of two; at most
+   AVLOC_ALIGN = 64 is honoured: a larger align gives 64-byte alignment, as
+   the layout queries size their slack for it). Returns NULL
    when measuring, when the memory is exhausted or on overflow; check with
    avloc_arena_status() once after all pushes. */
 AVLOC_API void *avloc_arena_push(avloc_arena *a, size_t count, size_t elem, size_t align);
@@ -1417,10 +1419,13 @@ AVLOC_API avloc_result avloc_gemm_threads_f64(const avloc_threads *th, int trans
    U m x r (orthonormal columns), Vt r x n (orthonormal rows); U or Vt may be
    NULL when not wanted (then ldu / ldvt are ignored). One-sided (Hestenes)
    Jacobi on the columns of A (of A^T when m < n) in double precision: every
-   singular value gets a small RELATIVE error (~1e-15 times a modest factor of
-   the column scaling), also the tiny ones of ill-conditioned matrices, unlike
-   bidiagonalisation methods whose small singular values are accurate only
-   relative to s[0]. Cost O(sweeps * m * n^2) with n = min(m, n), 6-10 sweeps:
+   singular value above ~1e-16 ||A||_F gets a small RELATIVE error (~1e-15
+   times a modest factor of the column scaling), also the small ones of
+   ill-conditioned matrices, unlike bidiagonalisation methods whose small
+   singular values are accurate only relative to s[0]. Columns whose squared
+   norm falls below eps^2 ||A||_F^2 are treated as zero: such singular values
+   come out as exactly 0 with a completed (arbitrary orthonormal) vector
+   (diag(1, 1e-9, 1e-18) gives 1, 1e-9, 0; numpy 1e-18). Cost O(sweeps * m * n^2) with n = min(m, n), 6-10 sweeps:
    meant for n up to a few hundred (for larger low-rank problems use
    avloc_tsvd_f32). Columns for exactly zero singular values are completed to
    an orthonormal set, so U and Vt are always orthonormal. The _f32 variant
@@ -1483,7 +1488,7 @@ AVLOC_API avloc_result avloc_sylvester_diag_f64(double *X, size_t k, size_t t, s
    (76800 x 200 video). For a rank-k request it builds a basis Q (m x l,
    l = k + oversample, at most min(m, n)) of the range of A Omega, where
    Omega (n x l) is the previous call's right singular subspace (the warm
-   start) completed with Gaussian columns from the object's own generator,
+   start) completed with uniform [-1, 1) columns from the object's own generator,
    runs power_iters rounds of Q <- orth(A orth(A^T Q)), then takes the small
    SVD of B = Q^T A (l x n, Jacobi in double) and returns U = Q U_B.
    Products go through avloc_gemm_f32 (packed SIMD kernel, or CBLAS).
@@ -1741,6 +1746,9 @@ typedef struct avloc_st_reader {
     size_t n_tensors;
     size_t n_meta;               /* pairs in __metadata__ */
     size_t meta_pos;             /* offset in header of the metadata '{', 0 if none */
+    size_t meta_from, meta_to;   /* the metadata member's span (from the end of the member
+                                    before it): iteration jumps over it instead of parsing a
+                                    long graph string again on every lookup (0, 0: none) */
     unsigned magic;              /* set by a successful open */
 } avloc_st_reader;
 
@@ -2271,13 +2279,15 @@ static int avloc__finite_mat(const void *A, size_t r, size_t c, size_t ld, int f
 }
 
 /* Power of two that brings max|x| near 1 (so squares neither overflow nor
-   underflow); 1 for an all-zero matrix. */
+   underflow); 1 for an all-zero matrix. At most 2^1000: 2^-e itself
+   overflows to Inf for a subnormal max|x| (e <= -1023), and the eigenvalues
+   of a matrix of subnormals came out NaN; 2^1000 brings them to ~1e-9. */
 static double avloc__pow2_scale(double amax)
 {
     int e;
     if (amax == 0.0) return 1.0;
     (void)frexp(amax, &e);
-    return ldexp(1.0, -e);
+    return ldexp(1.0, e < -1000 ? 1000 : -e);
 }
 
 /* Sort idx[0..n) so that key[idx[.]] is descending (dir = -1) or ascending
@@ -4173,9 +4183,13 @@ AVLOC_API avloc_result avloc_st_open(avloc_st_reader *r, const void *data, size_
     memset(bloom, 0, sizeof bloom);
 #endif
     j = avloc__st_top(hdr, hlen);
-    while ((rc = avloc__st_next(&j, &state, &e)) == 1) {
+    for (;;) {
+        size_t from = (size_t)(j.p - hdr);
+        if ((rc = avloc__st_next(&j, &state, &e)) != 1) break;
         if (e.is_meta) {
             if (have_meta++) return AVLOC_ERR_FORMAT;
+            r->meta_from = from;
+            r->meta_to = (size_t)(j.p - hdr);
             if (e.meta) {
 #ifndef AVLOC_ST_SMALL
                 if ((rc = avloc__st_meta_dups(e.meta, hdr + hlen, bloom)) != AVLOC_OK) return (avloc_result)rc;
@@ -4263,6 +4277,10 @@ AVLOC_API int avloc_st_next(const avloc_st_reader *r, avloc_st_iter *it, avloc_s
     avloc__st_ent e;
     int rc;
     if (!r || !it || !t || r->magic != AVLOC__ST_MAGIC || it->pos > r->header_len) return 0;
+    if (r->meta_to && it->pos == r->meta_from && it->state != 2) { /* validated at open: skip it */
+        it->pos = r->meta_to;
+        it->state = 1;
+    }
     j.p = (const unsigned char *)r->header + it->pos;
     j.end = (const unsigned char *)r->header + r->header_len;
     do {

@@ -435,6 +435,13 @@ typedef struct avloc_mel_f32 {
 AVLOC_API avloc_mel_config avloc_mel_config_default(void);
 AVLOC_API double avloc_hz_to_mel(double hz, avloc_mel_scale scale);
 AVLOC_API double avloc_mel_to_hz(double mel, avloc_mel_scale scale);
+/* Planning evaluates every band at every bin: n_mels * (n_fft/2 + 1) above
+   AVLOC_MEL_MAX_CELLS is AVLOC_ERR_SIZE (2^26: ~0.3 s of planning; 128
+   bands at n_fft 2048 are 2^17) rather than minutes spent on absurd sizes,
+   which a model file's metadata could ask for. */
+#ifndef AVLOC_MEL_MAX_CELLS
+#define AVLOC_MEL_MAX_CELLS ((size_t)1 << 26)
+#endif
 AVLOC_API avloc_result avloc_mel_query_f32(const avloc_mel_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_config *cfg, void *mem, size_t mem_bytes);
 AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel);
@@ -514,7 +521,10 @@ AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m);
 AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float *logmel, size_t n_frames, float *mfcc);
 /* Inverse (librosa mfcc_to_mel before the exp): undo the lifter, DCT-III
    ortho of the coefficients zero-padded to n_mels. Follow with
-   avloc_db_to_power_f32 or avloc_exp_f32 for mel energies. */
+   avloc_db_to_power_f32 or avloc_exp_f32 for mel energies. A lifter with a
+   zero gain on a kept coefficient (lifter_L = 2: coefficient 2 for librosa's,
+   3 for HTK's) cannot be undone: AVLOC_ERR_NUMERIC, logmel untouched (librosa
+   refuses it too). */
 AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const float *mfcc, size_t n_frames, float *logmel);
 /* MCU-ready tables (see avloc_mel_tables): the DCT matrix and lifter gains
    of avloc_mfcc_init_f32 as const arrays from tools/gen_tables.c. */
@@ -578,7 +588,11 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void);
 AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void);
 /* torchaudio 0.13 transforms.MelSpectrogram defaults with sr 16000: n_fft 400,
    hop 200, hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000;
-   power (no log). */
+   power (no log). Bins: this library puts bin k at k sr / n_fft (librosa);
+   torchaudio's melscale_fbanks at linspace(0, sr // 2, n_fft // 2 + 1). They
+   agree for an even n_fft and an even sample rate (to 3e-6 here); with an
+   odd n_fft or an odd rate the filterbanks differ (n_fft 1023: by 0.015 of
+   a peak of 1, measured against torchaudio 0.13.1): not supported yet. */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void);
 /* torchaudio AmplitudeToDB("power") of that MelSpectrogram: 10 log10(max(x,
    1e-10)), top_db None (no clipping; top_db < 0 here). */
@@ -779,7 +793,9 @@ AVLOC_API void avloc_gcc_destroy_f32(avloc_gcc_f32 *g);
 AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_samples, size_t *n_frames);
 /* One frame: left and right hold frame_length samples each. delay in samples,
    peak = correlation value at the (interpolated) peak. Silent input: delay 0,
-   peak 0, AVLOC_NO_ACTIVE_POINTS. */
+   peak 0, AVLOC_NO_ACTIVE_POINTS. Finite samples so large that their float
+   spectra overflow (|x| ~1e37): AVLOC_ERR_NUMERIC (here and in the calls
+   below), as the binaural features do. */
 AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                            float *delay, float *peak, void *scratch, size_t scratch_bytes);
 /* Every frame of a signal: delays[t], peaks[t] (either may be NULL, not both:
@@ -3127,6 +3143,7 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
     avloc_result r;
     if (!s || (!x && n) || (!frames && max_frames) || !n_frames_out || !consumed || !scratch) return AVLOC_ERR_NULL;
     if (!s->stft || !s->ring) return AVLOC_ERR_STATE;
+    if (!s->stft->window) return AVLOC_ERR_STATE; /* the STFT was destroyed under the stream */
     *n_frames_out = 0;
     *consumed = 0;
     st = s->stft;
@@ -3225,6 +3242,7 @@ static avloc_result avloc__mel_check(const avloc_mel_config *c)
 {
     if (!c) return AVLOC_ERR_NULL;
     if (c->n_fft < 2 || c->n_fft > AVLOC_MAX_DIM || c->n_mels == 0 || c->n_mels > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
+    if (c->n_mels > AVLOC_MEL_MAX_CELLS / (c->n_fft / 2 + 1)) return AVLOC_ERR_SIZE;
     if (avloc__nan_f32(c->sample_rate) || avloc__nan_f32(c->fmin) || avloc__nan_f32(c->fmax)) return AVLOC_ERR_PARAM;
     if (!(c->sample_rate > 0.0f) || !(c->sample_rate < 1e9f)) return AVLOC_ERR_PARAM;
     if (!(c->fmin >= 0.0f) || !(c->fmax > c->fmin) || !(c->fmax < 1e9f)) return AVLOC_ERR_PARAM;
@@ -3661,6 +3679,8 @@ AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const floa
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    for (k = 0; k < m->n_mfcc; k++)
+        if (!(m->lift[k] != 0.0f)) return AVLOC_ERR_NUMERIC; /* was NaN everywhere */
     for (t = 0; t < n_frames; t++) {
         const float *c = mfcc + t * m->n_mfcc;
         float *x = logmel + t * m->n_mels;
@@ -4739,6 +4759,9 @@ static avloc_result avloc__gcc_peak(const avloc_gcc_f32 *g, avloc__gcc_work *w, 
     avloc_result r;
     for (k = 0; k < nb; k++) {
         double m = sqrt(w->acc[2 * k] * w->acc[2 * k] + w->acc[2 * k + 1] * w->acc[2 * k + 1]);
+        /* finite samples whose float spectra overflowed (|x| ~1e37): the PHAT
+           weight would be Inf * 0, and the delay 0 with a -Inf peak */
+        if (!avloc__finite_f64(m)) return AVLOC_ERR_NUMERIC;
         if (m > mx) mx = m;
     }
     if (!(mx > 0.0)) {

@@ -47,8 +47,8 @@
      (cfg.init_resp). n_init restarts keep the best final log-likelihood.
    - Iteration i = M-step from r^(i-1), then E-step giving r^(i) and the
      log-likelihood LL_i of the parameters just estimated, reported to the
-     progress callback. Stop when i >= 3 and LL_i - LL_(i-1) < tol *
-     (LL_i - LL_1) (tol = 0 runs max_iter iterations), or after max_iter.
+     progress callback. Stop when i >= 3 and LL_i - LL_(i-1) <= tol *
+     |LL_i - LL_1| (tol = 0 runs max_iter iterations), or after max_iter.
    - Internally X and Y are centred by their means (exactly equivalent;
      b and c are shifted back at the end) and every large product is a GEMM
      with K(L+1) columns: the E-step needs Y (Sigma^-1 [b_k A_k]) and the
@@ -248,7 +248,9 @@ AVLOC_API avloc_result avloc_gllim_train_query(const avloc_gllim_train_config *c
 /* X: N x L, Y: N x D (row-major, one training pair per row). The model must
    have been initialised with K_cap >= cfg->K and the same L, D. info may be
    NULL. Errors: NULL, SIZE (K > N, N < 2, sizes), PARAM, NONFINITE,
-   WORKSPACE, NUMERIC. */
+   WORKSPACE (these leave the model as it was), NUMERIC (EM or the final
+   prepare failed: the model is left unprepared, AVLOC_ERR_STATE for every
+   use, until a training succeeds or a model is loaded). */
 AVLOC_API avloc_result avloc_gllim_train_f64(const avloc_gllim_train_config *cfg, const double *X,
                                              const double *Y, size_t N, avloc_gllim_model *model,
                                              void *scratch, size_t scratch_bytes,
@@ -300,7 +302,10 @@ AVLOC_API void avloc_gllim_stats_destroy(avloc_gllim_stats *s);
 /* Adds (sign > 0) or removes (sign < 0) T frames (T x D, frame-major) with
    their masks (1 = active). Inactive entries are ignored, whatever value
    (NaN included) they hold; a non-finite active value gives NONFINITE and
-   leaves the statistics unchanged. */
+   leaves the statistics unchanged. Removing frames that were not added (more
+   frames or active entries, in total or in any dimension, than the
+   statistics hold: e.g. a frame removed with another mask) gives
+   AVLOC_ERR_STATE, statistics unchanged. */
 AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const float *Y,
                                                  const unsigned char *mask, size_t T, int sign);
 
@@ -374,7 +379,9 @@ AVLOC_API void avloc_gllim_stream_reset(avloc_gllim_stream *s);
 AVLOC_API void avloc_gllim_stream_destroy(avloc_gllim_stream *s);
 /* Pushes one frame (D features + D mask bytes). When an estimate is due and
    at least min_active points are active, fills *post and sets *emitted = 1
-   (else 0). post may be NULL only if you never want estimates. */
+   (else 0). post may be NULL only if no estimate is ever due: when one is,
+   the call returns AVLOC_ERR_NULL after the frame was added (so do not push
+   it again). */
 AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const float *y,
                                                    const unsigned char *mask,
                                                    avloc_gllim_posterior *post, int *emitted);
@@ -472,14 +479,22 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats_f32(const avloc_gllim_mo
    image 0 x 0, hfov 0, obs_weight 1), so files written before the window
    was stored load as Hann; unknown items are ignored. */
 
-/* Exact file size and the scratch a save needs (0 for F64; F32 converts
-   one tensor at a time). dtype: AVLOC_ST_F64 or AVLOC_ST_F32. */
+/* Exact file size and the scratch a save needs (both dtypes need some:
+   the F64 writer stages tensors too; pass what this says). dtype:
+   AVLOC_ST_F64 or AVLOC_ST_F32. */
 AVLOC_API avloc_result avloc_gllim_save_query(const avloc_gllim_model *m, avloc_st_dtype dtype,
                                               size_t *file_bytes, size_t *scratch_bytes);
-/* Writes the file image into buf[cap]; *written = its size. */
+/* Writes the file image into buf[cap]; *written = its size. A value that is
+   not finite, or (F32) beyond FLT_MAX, is AVLOC_ERR_NONFINITE: the file
+   would not load. */
 AVLOC_API avloc_result avloc_gllim_save(const avloc_gllim_model *m, avloc_st_dtype dtype, void *buf,
                                         size_t cap, void *scratch, size_t scratch_bytes, size_t *written);
-/* Sizes stored in a file image (validated), and the model memory to load it. */
+/* Sizes stored in a file image, and the model memory to load it. Checked
+   here: the format, the sizes' syntax and that K, L, D (each at most 2^28)
+   give byte counts that fit size_t, so model_bytes may still be huge for a
+   hostile file (K = 2^28: terabytes): check it against what you can give
+   before allocating. The tensors and the feature configuration are checked
+   by avloc_gllim_load. */
 AVLOC_API avloc_result avloc_gllim_load_query(const void *data, size_t size, size_t *K, size_t *L,
                                               size_t *D, size_t *model_bytes);
 /* Initialises *m in mem (as avloc_gllim_model_init) from a file image,
@@ -1424,6 +1439,9 @@ static avloc_result avloc__gl_train(const avloc_gllim_train_config *cfg, const d
         if (!(f >= cfg->var_floor_abs)) f = cfg->var_floor_abs;
         for (d = 0; d < D; d++) w.vfloor[d] = f;
     }
+    /* the model is overwritten from here: unusable until the prepare at the
+       end succeeds (a failed EM left a prepared model of mixed parameters) */
+    model->prepared = 0;
     model->sigma_type = cfg->sigma_type;
     memset(&best_info, 0, sizeof best_info);
     for (run = 0; run < cfg->n_init; run++) {
@@ -1669,6 +1687,20 @@ static void avloc__gl_stats_accum(avloc_gllim_stats *s, const float *Y, const un
     }
 }
 
+/* Whether removing T frames with these masks leaves every dimension's count
+   S0[d] >= 0: frames removed with another mask than they were added with
+   made S0 negative and the posterior meaningless (AVLOC_OK before). */
+static int avloc__gl_stats_removable(const avloc_gllim_stats *s, const unsigned char *mask, size_t T)
+{
+    size_t d, t, D = s->D;
+    for (d = 0; d < D; d++) {
+        double c = 0.0;
+        for (t = 0; t < T; t++) c += mask[t * D + d] != 0;
+        if (c > s->S0[d] + 0.5) return 0;
+    }
+    return 1;
+}
+
 AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const float *Y,
                                                  const unsigned char *mask, size_t T, int sign)
 {
@@ -1680,7 +1712,8 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
     if (T == 0) return AVLOC_OK;
     cnt = avloc__gl_stats_check(Y, mask, tot); /* validate first: all or nothing */
     if (cnt == (size_t)-1) return AVLOC_ERR_NONFINITE;
-    if (sign < 0 && (cnt > s->n_active || T > s->n_frames)) return AVLOC_ERR_STATE;
+    if (sign < 0 && (cnt > s->n_active || T > s->n_frames || !avloc__gl_stats_removable(s, mask, T)))
+        return AVLOC_ERR_STATE;
     avloc__gl_stats_accum(s, Y, mask, T, sign >= 0 ? 1.0 : -1.0);
     if (sign >= 0) { s->n_active += cnt; s->n_frames += T; }
     else { s->n_active -= cnt; s->n_frames -= T; }
@@ -2659,6 +2692,15 @@ AVLOC_API avloc_result avloc_gllim_save_query(const avloc_gllim_model *m, avloc_
     return AVLOC_OK;
 }
 
+/* Every |x[i]| representable as a finite float. */
+static int avloc__gl_fits_f32(const double *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!(fabs(x[i]) <= (double)FLT_MAX)) return 0;
+    return 1;
+}
+
 AVLOC_API avloc_result avloc_gllim_save(const avloc_gllim_model *m, avloc_st_dtype dtype, void *buf,
                                         size_t cap, void *scratch, size_t scratch_bytes, size_t *written)
 {
@@ -2671,6 +2713,11 @@ AVLOC_API avloc_result avloc_gllim_save(const avloc_gllim_model *m, avloc_st_dty
     if (!avloc_all_finite_f64(m->pi, m->K) || !avloc_all_finite_f64(m->A, m->K * m->D * m->L) ||
         !avloc_all_finite_f64(m->b, m->K * m->D) || !avloc_all_finite_f64(m->sigma2, m->K * m->D) ||
         !avloc_all_finite_f64(m->c, m->K * m->L) || !avloc_all_finite_f64(m->Gamma, m->K * m->L * m->L))
+        return AVLOC_ERR_NONFINITE;
+    if (dtype == AVLOC_ST_F32 && /* a value past FLT_MAX would be written as Inf: a file load refuses */
+        (!avloc__gl_fits_f32(m->pi, m->K) || !avloc__gl_fits_f32(m->A, m->K * m->D * m->L) ||
+         !avloc__gl_fits_f32(m->b, m->K * m->D) || !avloc__gl_fits_f32(m->sigma2, m->K * m->D) ||
+         !avloc__gl_fits_f32(m->c, m->K * m->L) || !avloc__gl_fits_f32(m->Gamma, m->K * m->L * m->L)))
         return AVLOC_ERR_NONFINITE;
     r = avloc__gl_write(m, dtype, buf, cap, scratch, scratch_bytes, &total);
     if (r != AVLOC_OK) return r;

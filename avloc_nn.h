@@ -62,7 +62,12 @@
    pass), duplicate tensor names, missing/extra/wrong-shape/non-F32 weights,
    tensors in the file that no node uses, shapes that do not fit the op.
    avloc_nn_init_shapes does the same for other input sizes than the
-   file's (fully convolutional networks). Inference refuses NaN/Inf inputs.
+   file's (fully convolutional networks). Inference refuses NaN/Inf inputs;
+   the weights' VALUES are not checked (init reads only the header, and the
+   weights are used in place): a file with NaN/Inf weights, a NaN codebook
+   or a negative batch-norm variance gives NaN/Inf outputs with AVLOC_OK.
+   tools/avloc_export.py writes only finite weights; check others with
+   avloc_all_finite_f32 over avloc_st_tensor data if you must.
 
    MEMORY
    ------
@@ -796,7 +801,7 @@ static avloc_result avloc__nn_parse_shape(avloc__nn_ctx *c, avloc__nn_js *j, avl
 {
     int first = 1, r;
     long v;
-    size_t numel = 1;
+    size_t numel = 1, v_bytes;
     t->ndim = 0;
     while ((r = avloc__nn_elem(j, &first)) == 1) {
         if (t->ndim >= AVLOC_NN_MAX_NDIM) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "too many dimensions", 0, 0);
@@ -807,6 +812,8 @@ static avloc_result avloc__nn_parse_shape(avloc__nn_ctx *c, avloc__nn_js *j, avl
     }
     if (r < 0 || t->ndim == 0) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "bad input shape", 0, 0);
     if (t->shape[0] != 1) return avloc__nn_fail(c, AVLOC_ERR_UNSUPPORTED, "batch size must be 1", 0, 0);
+    /* the caller allocates numel floats: their byte count must fit too */
+    if (!avloc_size_mul(numel, sizeof(float), &v_bytes)) return avloc__nn_fail(c, AVLOC_ERR_OVERFLOW, "input too large", 0, 0);
     t->numel = numel;
     return AVLOC_OK;
 }
@@ -815,7 +822,7 @@ static avloc_result avloc__nn_parse_shape(avloc__nn_ctx *c, avloc__nn_js *j, avl
 static avloc_result avloc__nn_own_shape(avloc__nn_ctx *c, avloc_nn_tensor *t)
 {
     const size_t *s = c->shapes[c->n_inputs];
-    size_t numel = 1;
+    size_t numel = 1, d_bytes;
     int d;
     for (d = 0; d < t->ndim; d++) {
         if (s[d] < 1 || s[d] > AVLOC_MAX_DIM || (d == 0 && s[d] != 1))
@@ -823,6 +830,7 @@ static avloc_result avloc__nn_own_shape(avloc__nn_ctx *c, avloc_nn_tensor *t)
         if (!avloc_size_mul(numel, s[d], &numel)) return AVLOC_ERR_OVERFLOW;
         t->shape[d] = s[d];
     }
+    if (!avloc_size_mul(numel, sizeof(float), &d_bytes)) return AVLOC_ERR_OVERFLOW;
     t->numel = numel;
     return AVLOC_OK;
 }
@@ -2998,6 +3006,7 @@ typedef struct avloc_nn_audiomap {
     size_t n_channels, clip_samples, n_frames, n_mels;
     size_t out_channels, map_h, map_w, code_h, code_w;
     size_t work_bytes;          /* per-run memory (avloc_nn_audiomap_run) */
+    size_t net_arena, net_scratch; /* the net's sizes at init: a run checks the net is still that one */
 } avloc_nn_audiomap;
 
 /* obj_bytes: the mel plan (init memory); work_bytes: one run's memory
@@ -3006,7 +3015,8 @@ typedef struct avloc_nn_audiomap {
    bad value), AVLOC_ERR_SIZE when the graph's inputs/outputs do not have the
    shapes above, AVLOC_ERR_STATE for a net not initialised. */
 AVLOC_API avloc_result avloc_nn_audiomap_query(const avloc_nn *net, size_t *obj_bytes, size_t *work_bytes);
-/* net must outlive am (am reads it at every run). */
+/* net must outlive am (am reads it at every run); a run after net was
+   initialised again with another network returns AVLOC_ERR_STATE. */
 AVLOC_API avloc_result avloc_nn_audiomap_init(avloc_nn_audiomap *am, const avloc_nn *net, void *mem,
                                               size_t mem_bytes);
 /* Releases what the FFTW3 back-end's mel front end allocated (a no-op for
@@ -3172,8 +3182,29 @@ AVLOC_API avloc_result avloc_nn_audiomap_init(avloc_nn_audiomap *am, const avloc
         return r;
     }
     am->net = net;
+    am->net_arena = net->arena_bytes;
+    am->net_scratch = net->scratch_bytes;
     am->work_bytes = avloc__nn_am_carve(am, am->mel.scratch_bytes, NULL, 0, &w);
     return AVLOC_OK;
+}
+
+/* Whether am->net is still the network am was made for: the caller may
+   have initialised the same avloc_nn object again with another file, whose
+   outputs would then be written past their slots in the run's memory. */
+static int avloc__nn_am_same_net(const avloc_nn_audiomap *am)
+{
+    const avloc_nn *net = am->net;
+    avloc_nn_tensor_info in, out, codes;
+    if (!net || net->magic != AVLOC__NN_MAGIC || net->n_inputs != 1 || net->n_outputs != 2 ||
+        net->arena_bytes != am->net_arena || net->scratch_bytes != am->net_scratch)
+        return 0;
+    avloc_nn_input_info(net, 0, &in);
+    avloc_nn_output_info(net, 0, &out);
+    avloc_nn_output_info(net, 1, &codes);
+    return in.ndim == 4 && in.shape[1] == am->n_channels && in.shape[2] == am->n_mels &&
+           in.shape[3] == am->n_frames && out.ndim == 4 && out.shape[1] == am->out_channels &&
+           out.shape[2] == am->map_h && out.shape[3] == am->map_w && codes.ndim == 3 &&
+           codes.shape[1] == am->code_h && codes.shape[2] == am->code_w;
 }
 
 AVLOC_API void avloc_nn_audiomap_destroy(avloc_nn_audiomap *am)
@@ -3193,7 +3224,7 @@ AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const 
     size_t c, i, t, m, hw;
     avloc_result r;
     if (!am || !audio || !map || !work) return AVLOC_ERR_NULL;
-    if (!am->net || am->net->magic != AVLOC__NN_MAGIC) return AVLOC_ERR_STATE;
+    if (!avloc__nn_am_same_net(am)) return AVLOC_ERR_STATE;
     if (n_channels != am->n_channels) return AVLOC_ERR_PARAM;
     if (n_samples < am->clip_samples) return AVLOC_ERR_SIZE;
     if (work_bytes < am->work_bytes) return AVLOC_ERR_WORKSPACE;

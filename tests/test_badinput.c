@@ -801,6 +801,13 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_stream_push_f32(&ss, x, n, spec, 0, &got, &used, scr, sb), AVLOC_OK); /* no room: consumes what it can hold */
     BI(got, 0);
     BI(avloc_stft_stream_push_f32(&ss, x, n, spec, nf, &got, &used, scr, sb), AVLOC_OK);
+    {   /* the STFT destroyed (zeroed) under a live stream: refused from the first push,
+           also one that completes no frame */
+        avloc_stft_f32 dead;
+        avloc_stft_stream_f32 s2 = ss;
+        memset(&dead, 0, sizeof dead);
+        s2.stft = &dead;
+        BI(avloc_stft_stream_push_f32(&s2, x, 1, spec, nf, &got, &used, scr, sb), AVLOC_ERR_STATE); }
     BT(avloc_stft_stream_destroy_f32(&ss), 1);
     BT(avloc_stft_stream_destroy_f32(NULL), 1);
     BI(avloc_stft_stream_push_f32(&ss, x, 10, spec, nf, &got, &used, scr, sb), AVLOC_ERR_STATE);
@@ -829,6 +836,8 @@ static void bi_dsp_mel(void)
     BI(avloc_mel_query_f32(NULL, &mb), AVLOC_ERR_NULL);
     BI(avloc_mel_query_f32(&mc, NULL), AVLOC_ERR_NULL);
     mc.n_mels = 0;
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);
+    mc.n_mels = (size_t)1 << 27;                                         /* minutes of planning before the cap */
     BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);
     mc.n_mels = 8; mc.fmin = 9000;
     BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_PARAM);                 /* fmin > fmax */
@@ -935,6 +944,16 @@ static void bi_dsp_mel(void)
     BI(avloc_mfcc_invert_f32(&mf, cc, SZ_HALF, lm), AVLOC_ERR_OVERFLOW);
     cc[1] = f_nan();
     BI(avloc_mfcc_invert_f32(&mf, cc, T, lm), AVLOC_OK);
+    {   /* librosa lifter L = 2: coefficient 2's gain is 1 + sin(3 pi / 2) = 0, so no inverse */
+        avloc_mfcc_config z = fc;
+        avloc_mfcc_f32 mz;
+        size_t zb = 0;
+        z.lifter = AVLOC_LIFTER_LIBROSA; z.lifter_L = 2;
+        BI(avloc_mfcc_query_f32(&z, &zb), AVLOC_OK);
+        BI(avloc_mfcc_init_f32(&mz, &z, gb_new(zb), zb), AVLOC_OK);
+        lm[0] = 55.0f;
+        BI(avloc_mfcc_invert_f32(&mz, cc, T, lm), AVLOC_ERR_NUMERIC);
+        BI(lm[0] == 55.0f, 1); }                                          /* untouched */
     ft.cfg = fc; ft.dct = mf.dct; ft.lift = mf.lift;
     {   avloc_mfcc_f32 m2;
         BI(avloc_mfcc_init_tables_f32(NULL, &ft), AVLOC_ERR_NULL);
@@ -1170,6 +1189,12 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, gsb), AVLOC_ERR_NONFINITE);
     BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NONFINITE);
     l[1] = 0;
+    {   /* finite, but the float spectra overflow: not delay 0 with a -Inf peak */
+        float *bl = GB_F32(n), *br = GB_F32(n);
+        size_t q;
+        for (q = 0; q < n; q++) { bl[q] = (q % 7 < 3 ? 1e37f : -1e37f); br[q] = q >= 3 ? bl[q - 3] : 0.0f; }
+        BI(avloc_gcc_frame_f32(&g, bl, br, &delay, &peak, gscr, gsb), AVLOC_ERR_NUMERIC);
+        BI(avloc_gcc_clip_f32(&g, bl, br, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NUMERIC); }
     BI(avloc_gcc_delays_f32(NULL, l, r, n, del, del + gnf, gnf, gscr, gsb), AVLOC_ERR_NULL);
     BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf + 1, gscr, gsb), AVLOC_ERR_SIZE);
     BI(avloc_gcc_delays_f32(&g, l, r, n, NULL, NULL, gnf, gscr, gsb), AVLOC_ERR_NULL); /* one of them needed */
@@ -1434,6 +1459,18 @@ static void bi_gllim(void)
     BI(avloc_gllim_train_f32(&tc, X, NULL, GN, &model, scr, sb, &info), AVLOC_ERR_NULL);
     BI(avloc_gllim_train_f32(&tc, X, Yf, GN, &model, scr, sb, &info), AVLOC_OK);
     BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, NULL), AVLOC_OK);  /* info optional */
+    {   /* EM failing half-way (collinear X, no ridge: a singular Gamma) leaves the model
+           unprepared, not prepared with a mix of old and new parameters */
+        double *Xc = GB_F64(GN * GL);
+        size_t q;
+        for (q = 0; q < GN * GL; q++) Xc[q] = (q % GL ? 2.0 : 1.0) * X[q - q % GL];
+        tc.gamma_reg = 0.0;
+        BI(avloc_gllim_train_f64(&tc, Xc, Y, GN, &model, scr, sb, NULL), AVLOC_ERR_NUMERIC);
+        BI(model.prepared, 0);
+        {   double xo[GL], al[GK];
+            BI(avloc_gllim_inverse_f32(&model, feat, xo, al), AVLOC_ERR_STATE); }
+        tc.gamma_reg = avloc_gllim_train_config_default().gamma_reg;
+        BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, NULL), AVLOC_OK); }
     /* holes and k-means */
     {   unsigned char *dm = (unsigned char *)gb_new(GN * GD);
         float *Yh = GB_F32(GN * GD);
@@ -1495,6 +1532,16 @@ static void bi_gllim(void)
     BI(avloc_gllim_stats_add_f32(&st, feat, mask, GT, 1), AVLOC_ERR_NONFINITE);
     BI(avloc_gllim_stats_add_f32(&st, feat, zmask, GT, 1), AVLOC_OK);    /* inactive NaN ignored */
     feat[3] = (float)Y[3];
+    {   /* one frame added with dimension 0 inactive, removed with it active: the totals
+           allow it, dimension 0's count does not */
+        unsigned char m1[GD], m2[GD];
+        memset(m1, 1, GD); memset(m2, 1, GD);
+        m1[0] = 0; m2[1] = 0;
+        BT(avloc_gllim_stats_reset(&st), 1);
+        BI(avloc_gllim_stats_add_f32(&st, feat, m1, 1, 1), AVLOC_OK);
+        BI(avloc_gllim_stats_add_f32(&st, feat, m2, 1, -1), AVLOC_ERR_STATE);
+        BI(st.S0[0] == 0.0 && st.S0[1] == 1.0, 1);                      /* unchanged */
+        BI(avloc_gllim_stats_add_f32(&st, feat, m1, 1, -1), AVLOC_OK); }
     BT(avloc_gllim_stats_reset(&st), st.n_active == 0);
     BT(avloc_gllim_stats_reset(NULL), 1);
     BI(avloc_gllim_posterior_query(NULL, &pb, &qb), AVLOC_ERR_NULL);
@@ -1568,6 +1615,10 @@ static void bi_gllim(void)
         gb_fill(file, fb);
         BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb - 1, fscr, fsb, &w), AVLOC_ERR_WORKSPACE);
         if (fsb > 0) BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb - 1, &w), AVLOC_ERR_WORKSPACE);
+        {   double keep = model.sigma2[0];                                /* finite, but not as a float */
+            model.sigma2[0] = 1e300;
+            BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_ERR_NONFINITE);
+            model.sigma2[0] = keep; }
         BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_OK);
         BI(avloc_gllim_load_query(NULL, w, &k2, &l2, &d2, &lb), AVLOC_ERR_NULL);
         BI(avloc_gllim_load_query(file, w - 1, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
@@ -2223,6 +2274,17 @@ static void bi_rng(void *user, float *eps, size_t n)
     for (i = 0; i < n; i++) eps[i] = 0.0f;
 }
 
+/* A weightless avloc-nn file around a graph header (JSON text). */
+static unsigned char *bi_nn_file(const char *hdr, size_t *size)
+{
+    size_t n = strlen(hdr), i;
+    unsigned char *f = (unsigned char *)gb_new(8 + n);
+    for (i = 0; i < 8; i++) f[i] = (unsigned char)((uint64_t)n >> (8 * i));
+    memcpy(f + 8, hdr, n);
+    *size = 8 + n;
+    return f;
+}
+
 static void bi_nn(void)
 {
     size_t size = 0, ob = 0, k;
@@ -2243,6 +2305,13 @@ static void bi_nn(void)
     memcpy(file, raw, size);
     free(raw);
     bad = (unsigned char *)gb_new(size);
+    {   /* an input whose element count fits size_t but whose bytes do not (2^63 floats on
+           64 bits; [1, 32768, 32768] on 32 bits): the caller's malloc(numel * 4) wrapped */
+        size_t hs = 0, hb = 0;
+        unsigned char *h = bi_nn_file(sizeof(size_t) >= 8
+            ? "{\"__metadata__\":{\"format\":\"avloc-nn\",\"graph\":\"{\\\"inputs\\\":[{\\\"name\\\":\\\"x\\\",\\\"shape\\\":[1,268435456,268435456,128]}],\\\"outputs\\\":[\\\"x\\\"],\\\"nodes\\\":[]}\",\"version\":\"1\"}}"
+            : "{\"__metadata__\":{\"format\":\"avloc-nn\",\"graph\":\"{\\\"inputs\\\":[{\\\"name\\\":\\\"x\\\",\\\"shape\\\":[1,32768,32768]}],\\\"outputs\\\":[\\\"x\\\"],\\\"nodes\\\":[]}\",\"version\":\"1\"}}", &hs);
+        BI(avloc_nn_query(h, hs, &hb), AVLOC_ERR_OVERFLOW); }
     BI(avloc_nn_query(NULL, size, &ob), AVLOC_ERR_NULL);
     BI(avloc_nn_query(file, size, NULL), AVLOC_ERR_NULL);
     BI(avloc_nn_query(file, 0, &ob), AVLOC_ERR_FORMAT);

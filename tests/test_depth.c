@@ -97,6 +97,19 @@ static void check_task(const char *task, const avloc_io_audio *au)
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, NULL, codes, work, wb),
                  AVLOC_ERR_NULL);
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, NULL, work, wb), AVLOC_OK);
+    if (!am.segmentation) { /* the net object under am initialised again with the other network */
+        loaded o;
+        if (load_net("data/depth/seg.safetensors", &o)) {
+            avloc_nn keep = l.net;
+            l.net = o.net;
+            CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb),
+                         AVLOC_ERR_STATE);
+            l.net = keep;
+        } else {
+            CHECK_MSG(0, "cannot load data/depth/seg.safetensors");
+        }
+        free_net(&o);
+    }
     avloc_nn_audiomap_destroy(&am); /* releases FFTW3 plans (none otherwise); zeroes */
     CHECK(am.net == NULL);
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb),

@@ -835,6 +835,34 @@ static void test_eigh_still_video(void)
     free(scr);
 }
 
+/* A matrix of subnormals: the power-of-two prescale 2^-e overflowed to Inf
+   and both eigensolvers returned NaN with AVLOC_OK. Reference: the 2 x 2
+   closed form on the matrix scaled by 2^1000 (exact), scaled back. */
+static void test_eigh_subnormal(void)
+{
+    const double a = 3e-310, b = 1e-310, c = 2e-310, sc = ldexp(1.0, 1000);
+    const double as = a * sc, bs = b * sc, cs = c * sc;
+    double A[4], w[2], V[4], ref[2], m, r;
+    size_t bytes = 0;
+    void *scr;
+    int tri;
+    volatile double probe = a;
+    if (probe * 2.0 == 0.0) return; /* subnormals flushed to zero (-ffast-math's FTZ/DAZ): nothing to test */
+    A[0] = a; A[1] = b; A[2] = b; A[3] = c;
+    m = 0.5 * (as + cs);
+    r = sqrt(0.25 * (as - cs) * (as - cs) + bs * bs);
+    ref[0] = (m - r) / sc;
+    ref[1] = (m + r) / sc;
+    for (tri = 0; tri < 2; tri++) {
+        CHECK((tri ? avloc_eigh_tridiag_scratch_f64(2, &bytes) : avloc_eigh_scratch_f64(2, &bytes)) == AVLOC_OK);
+        scr = malloc(bytes);
+        CHECK((tri ? avloc_eigh_tridiag_f64(2, A, 2, w, V, 2, scr, bytes) : avloc_eigh_f64(2, A, 2, w, V, 2, scr, bytes)) == AVLOC_OK);
+        CHECK_MSG(fabs(w[0] - ref[0]) <= 1e-9 * ref[1] && fabs(w[1] - ref[1]) <= 1e-9 * ref[1],
+                  "%s: w = %g %g, expected %g %g", tri ? "tridiag" : "jacobi", w[0], w[1], ref[0], ref[1]);
+        free(scr);
+    }
+}
+
 /* ---- the Gram-path SVT (cfg.svt_method) */
 
 static avloc_threads g_threads; /* the objects' pool (test_svt_threads; zero: serial) */
@@ -1203,5 +1231,6 @@ int main(void)
     test_sylvester_path_edges();
     test_exact_low_rank();
     test_eigh_still_video();
+    test_eigh_subnormal();
     return th_finish("linalg");
 }
