@@ -415,14 +415,23 @@ typedef enum avloc_mel_norm {
     AVLOC_MEL_NORM_SLANEY = 1  /* area normalised: x 2/(f_{i+2} - f_i) (librosa default) */
 } avloc_mel_norm;
 
+/* Where the filterbank places the n_fft/2+1 bins. */
+typedef enum avloc_mel_bins {
+    AVLOC_MEL_BINS_FFT = 0,        /* bin k at k sr / n_fft Hz (librosa) */
+    AVLOC_MEL_BINS_TORCHAUDIO = 1  /* linspace(0, floor(sr / 2), n_fft/2 + 1) (torchaudio's
+                                      melscale_fbanks): the same for an even n_fft and an even
+                                      rate, other bins for an odd n_fft or an odd rate */
+} avloc_mel_bins;
+
 typedef struct avloc_mel_config {
     float sample_rate;      /* 16000 */
-    size_t n_fft;           /* 512: the filterbank acts on n_fft/2+1 bins at k*sr/n_fft Hz */
+    size_t n_fft;           /* 512: the filterbank acts on n_fft/2+1 bins (see bins) */
     size_t n_mels;          /* 40 */
     float fmin;             /* 0 */
     float fmax;             /* 8000; fmin < fmax (need not be <= sr/2) */
     avloc_mel_scale scale;  /* AVLOC_MEL_HTK */
     avloc_mel_norm norm;    /* AVLOC_MEL_NORM_NONE */
+    avloc_mel_bins bins;    /* AVLOC_MEL_BINS_FFT */
 } avloc_mel_config;
 
 /* Sparse filterbank: band b has count[b] weights for bins start[b].. */
@@ -551,6 +560,7 @@ typedef struct avloc_melspec_config {
     float fmin, fmax;
     avloc_mel_scale scale;
     avloc_mel_norm norm;
+    avloc_mel_bins bins;        /* librosa presets: FFT, torchaudio presets: TORCHAUDIO */
     float power;                /* 2: power spectrogram, 1: magnitude */
     avloc_log_kind log;
     float db_mult, db_ref, db_amin, top_db;
@@ -588,11 +598,9 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_db(void);
 AVLOC_API avloc_melspec_config avloc_melspec_config_librosa_mfcc(void);
 /* torchaudio 0.13 transforms.MelSpectrogram defaults with sr 16000: n_fft 400,
    hop 200, hann, center reflect, power 2, HTK, norm none, 128 mels, fmax 8000;
-   power (no log). Bins: this library puts bin k at k sr / n_fft (librosa);
-   torchaudio's melscale_fbanks at linspace(0, sr // 2, n_fft // 2 + 1). They
-   agree for an even n_fft and an even sample rate (to 3e-6 here); with an
-   odd n_fft or an odd rate the filterbanks differ (n_fft 1023: by 0.015 of
-   a peak of 1, measured against torchaudio 0.13.1): not supported yet. */
+   power (no log); bins AVLOC_MEL_BINS_TORCHAUDIO (torchaudio's bin
+   frequencies also for an odd n_fft or an odd rate, where k sr / n_fft would
+   be 0.015 of a peak off at n_fft 1023). */
 AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void);
 /* torchaudio AmplitudeToDB("power") of that MelSpectrogram: 10 log10(max(x,
    1e-10)), top_db None (no clipping; top_db < 0 here). */
@@ -3248,6 +3256,7 @@ static avloc_result avloc__mel_check(const avloc_mel_config *c)
     if (!(c->fmin >= 0.0f) || !(c->fmax > c->fmin) || !(c->fmax < 1e9f)) return AVLOC_ERR_PARAM;
     if (c->scale != AVLOC_MEL_HTK && c->scale != AVLOC_MEL_SLANEY) return AVLOC_ERR_PARAM;
     if (c->norm != AVLOC_MEL_NORM_NONE && c->norm != AVLOC_MEL_NORM_SLANEY) return AVLOC_ERR_PARAM;
+    if (c->bins != AVLOC_MEL_BINS_FFT && c->bins != AVLOC_MEL_BINS_TORCHAUDIO) return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
 
@@ -3260,9 +3269,20 @@ static double avloc__mel_edge(const avloc_mel_config *c, size_t i)
 }
 
 /* Weight of band b at bin k: librosa.filters.mel (linear in Hz between edges). */
+/* Frequency of bin k (c->bins). torchaudio's linspace equals k sr / n_fft
+   for an even n_fft and an even rate: that formula is kept there, so both
+   conventions give the same bits where they agree. */
+static double avloc__mel_bin_hz(const avloc_mel_config *c, size_t k)
+{
+    double sr = (double)c->sample_rate, half = floor(sr / 2.0);
+    if (c->bins == AVLOC_MEL_BINS_TORCHAUDIO && (c->n_fft % 2 != 0 || half * 2.0 != sr))
+        return half * (double)k / (double)(c->n_fft / 2); /* n_fft >= 2: n_fft/2 >= 1 */
+    return (double)k * sr / (double)c->n_fft;
+}
+
 static double avloc__mel_weight(const avloc_mel_config *c, double f0, double f1, double f2, size_t k)
 {
-    double f = (double)k * (double)c->sample_rate / (double)c->n_fft;
+    double f = avloc__mel_bin_hz(c, k);
     double lo = (f - f0) / (f1 - f0), hi = (f2 - f) / (f2 - f1);
     double w = lo < hi ? lo : hi;
     if (!(w > 0.0)) return 0.0;
@@ -3750,6 +3770,7 @@ AVLOC_API avloc_melspec_config avloc_melspec_config_torchaudio(void)
     c.fmax = 8000.0f;
     c.scale = AVLOC_MEL_HTK;
     c.norm = AVLOC_MEL_NORM_NONE;
+    c.bins = AVLOC_MEL_BINS_TORCHAUDIO;
     c.log = AVLOC_LOG_NONE;
     c.n_mfcc = 0;
     return c;
@@ -3786,6 +3807,7 @@ static void avloc__melspec_parts(const avloc_melspec_config *c, avloc_stft_confi
     mc->fmax = c->fmax;
     mc->scale = c->scale;
     mc->norm = c->norm;
+    mc->bins = c->bins;
     memset(fc, 0, sizeof *fc);
     fc->n_mels = c->n_mels;
     fc->n_mfcc = c->n_mfcc;
@@ -3864,7 +3886,8 @@ static avloc_result avloc__melspec_bank_bound(avloc_arena *a, const avloc_mel_co
 static int avloc__mel_cfg_equal(const avloc_mel_config *a, const avloc_mel_config *b)
 {
     return a->sample_rate == b->sample_rate && a->n_fft == b->n_fft && a->n_mels == b->n_mels &&
-           a->fmin == b->fmin && a->fmax == b->fmax && a->scale == b->scale && a->norm == b->norm;
+           a->fmin == b->fmin && a->fmax == b->fmax && a->scale == b->scale && a->norm == b->norm &&
+           a->bins == b->bins;
 }
 
 /* m's filterbank and DCT pointed at t's (checked against mc, fc) */

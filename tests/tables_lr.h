@@ -132,7 +132,7 @@ AVLOC_TABLE static const float tables_lr_mel_weights[496] = {
     0.000556526822f, 0.000417395146f, 0.000278263411f, 0.000139131706f
 };
 AVLOC_TABLE static const avloc_mel_tables tables_lr_mel = {
-    {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
+    {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY, AVLOC_MEL_BINS_FFT},
     496, tables_lr_mel_start, tables_lr_mel_count, tables_lr_mel_offset, tables_lr_mel_weights
 };
 

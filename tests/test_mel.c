@@ -43,17 +43,20 @@ static double abs_max(const float *a, const th_array *ref)
     return e;
 }
 
-typedef struct fb_case { const char *file; float sr; size_t n_fft, n_mels; float fmin, fmax; avloc_mel_scale s; avloc_mel_norm nm; } fb_case;
+typedef struct fb_case { const char *file; float sr; size_t n_fft, n_mels; float fmin, fmax; avloc_mel_scale s; avloc_mel_norm nm; avloc_mel_bins bins; } fb_case;
 
 static void test_filterbanks(void)
 {
-    static const fb_case cases[4] = {
-        {"dsp_melfb_lr_a.npy", 16000, 512, 40, 0, 8000, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
-        {"dsp_melfb_lr_b.npy", 22050, 512, 64, 50, 10000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
-        {"dsp_melfb_ta_htk.npy", 16000, 400, 128, 0, 8000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
-        {"dsp_melfb_ta_slaney.npy", 16000, 512, 40, 0, 8000, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY}};
+    static const fb_case cases[6] = {
+        {"dsp_melfb_lr_a.npy", 16000, 512, 40, 0, 8000, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY, AVLOC_MEL_BINS_FFT},
+        {"dsp_melfb_lr_b.npy", 22050, 512, 64, 50, 10000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE, AVLOC_MEL_BINS_FFT},
+        {"dsp_melfb_ta_htk.npy", 16000, 400, 128, 0, 8000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE, AVLOC_MEL_BINS_TORCHAUDIO},
+        {"dsp_melfb_ta_slaney.npy", 16000, 512, 40, 0, 8000, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY, AVLOC_MEL_BINS_TORCHAUDIO},
+        /* torchaudio's bins where they are not k sr / n_fft: an odd n_fft, an odd rate */
+        {"dsp_melfb_ta_odd.npy", 16000, 1023, 40, 0, 8000, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE, AVLOC_MEL_BINS_TORCHAUDIO},
+        {"dsp_melfb_ta_oddsr.npy", 11025, 512, 40, 0, 5512, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE, AVLOC_MEL_BINS_TORCHAUDIO}};
     int i;
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 6; i++) {
         const fb_case *c = &cases[i];
         th_array g = th_golden(c->file);
         avloc_mel_config cfg = avloc_mel_config_default();
@@ -64,7 +67,7 @@ static void test_filterbanks(void)
         memset(&mel, 0, sizeof mel); /* read below even if init failed */
         if (!g.data) { CHECK(0); continue; }
         cfg.sample_rate = c->sr; cfg.n_fft = c->n_fft; cfg.n_mels = c->n_mels;
-        cfg.fmin = c->fmin; cfg.fmax = c->fmax; cfg.scale = c->s; cfg.norm = c->nm;
+        cfg.fmin = c->fmin; cfg.fmax = c->fmax; cfg.scale = c->s; cfg.norm = c->nm; cfg.bins = c->bins;
         CHECK(avloc_mel_query_f32(&cfg, &bytes) == AVLOC_OK && bytes <= sizeof g_obj);
         CHECK(avloc_mel_init_f32(&mel, &cfg, g_obj, bytes) == AVLOC_OK);
         CHECK_EQ_INT(g.n, c->n_mels * nb);

@@ -286,10 +286,10 @@ static void tt_bad_tables(void)
 /* The configurations, written out independently of the generated tables. */
 static const tt_case tt_cases[2] = {
     {"torchaudio-like", &tables_ta_mel, &tables_ta_mfcc, tables_ta_window, &tables_ta_window_table, TABLES_TA_WINDOW_LENGTH,
-     AVLOC_WINDOW_HANN, 1, {16000.0f, 400, 40, 0.0f, 8000.0f, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE},
+     AVLOC_WINDOW_HANN, 1, {16000.0f, 400, 40, 0.0f, 8000.0f, AVLOC_MEL_HTK, AVLOC_MEL_NORM_NONE, AVLOC_MEL_BINS_TORCHAUDIO},
      {40, 13, AVLOC_LIFTER_NONE, 22.0f}},
     {"librosa-like", &tables_lr_mel, &tables_lr_mfcc, tables_lr_window, &tables_lr_window_table, TABLES_LR_WINDOW_LENGTH,
-     AVLOC_WINDOW_HAMMING, 0, {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY},
+     AVLOC_WINDOW_HAMMING, 0, {22050.0f, 512, 64, 20.0f, 11025.0f, AVLOC_MEL_SLANEY, AVLOC_MEL_NORM_SLANEY, AVLOC_MEL_BINS_FFT},
      {64, 20, AVLOC_LIFTER_HTK, 22.0f}},
 };
 
@@ -606,6 +606,7 @@ static avloc_melspec_config tt_melspec_cfg(const avloc_melspec_tables *t)
     c.fmax = t->mel->cfg.fmax;
     c.scale = t->mel->cfg.scale;
     c.norm = t->mel->cfg.norm;
+    c.bins = t->mel->cfg.bins;
     c.top_db = 80.0f;
     c.n_mfcc = t->mfcc ? t->mfcc->cfg.n_mfcc : 0;
     c.lifter = t->mfcc ? t->mfcc->cfg.lifter : AVLOC_LIFTER_NONE;

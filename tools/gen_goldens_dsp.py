@@ -184,6 +184,12 @@ def gen(out):
     save("dsp_melfb_ta_htk.npy", ta.numpy().T.astype(np.float32))
     ta = torchaudio.functional.melscale_fbanks(257, 0.0, 8000.0, 40, 16000, "slaney", "slaney")
     save("dsp_melfb_ta_slaney.npy", ta.numpy().T.astype(np.float32))
+    # where torchaudio's bins (linspace(0, sr // 2, n_freqs)) are not k sr / n_fft:
+    # an odd n_fft (1023: 512 bins) and an odd rate (11025: sr // 2 = 5512)
+    ta = torchaudio.functional.melscale_fbanks(512, 0.0, 8000.0, 40, 16000, None, "htk")
+    save("dsp_melfb_ta_odd.npy", ta.numpy().T.astype(np.float32))
+    ta = torchaudio.functional.melscale_fbanks(257, 0.0, 5512.0, 40, 11025, None, "htk")
+    save("dsp_melfb_ta_oddsr.npy", ta.numpy().T.astype(np.float32))
 
     # torchaudio MelSpectrogram / MFCC (defaults, sr 16000) on speech, frames x bands.
     # Run in float64 (same transforms, exact arithmetic): torchaudio's own

@@ -22,7 +22,9 @@
    Options (defaults in brackets): --name ID (required: prefix of every
    emitted name), --sr HZ [16000], --n-fft N [512], --n-mels N [40],
    --fmin HZ [0], --fmax HZ [sr/2], --scale htk|slaney [htk],
-   --norm none|slaney [none], --n-mfcc N [13; 0: no MFCC tables],
+   --norm none|slaney [none], --bins fft|torchaudio [fft: bin k at k sr/n_fft;
+   torchaudio: linspace(0, sr//2, n_fft/2+1), avloc_mel_bins],
+   --n-mfcc N [13; 0: no MFCC tables],
    --lifter none|librosa|htk [none], --lifter-L L [22],
    --window none|rectangular|hann|hamming|blackman|sqrt_hann [hann],
    --win-length N [n_fft], --symmetric (default: periodic window),
@@ -86,6 +88,7 @@ static int gt_parse(int argc, char **argv, gt_args *a)
 {
     static const char *const scales[] = {"htk", "slaney"}, *const norms[] = {"none", "slaney"};
     static const char *const lifters[] = {"none", "librosa", "htk"}, *const kinds[] = {"real", "complex"};
+    static const char *const bins[] = {"fft", "torchaudio"};
     int i, fmax_set = 0, k;
     memset(a, 0, sizeof *a);
     a->mel = avloc_mel_config_default();
@@ -119,6 +122,9 @@ static int gt_parse(int argc, char **argv, gt_args *a)
         } else if (strcmp(o, "--norm") == 0) {
             if ((k = gt_pick(v, norms, 2)) < 0) return gt_usage("--norm: none or slaney");
             a->mel.norm = k ? AVLOC_MEL_NORM_SLANEY : AVLOC_MEL_NORM_NONE;
+        } else if (strcmp(o, "--bins") == 0) {
+            if ((k = gt_pick(v, bins, 2)) < 0) return gt_usage("--bins: fft or torchaudio");
+            a->mel.bins = k ? AVLOC_MEL_BINS_TORCHAUDIO : AVLOC_MEL_BINS_FFT;
         } else if (strcmp(o, "--lifter") == 0) {
             if ((k = gt_pick(v, lifters, 3)) < 0) return gt_usage("--lifter: none, librosa or htk");
             a->mfcc.lifter = k == 0 ? AVLOC_LIFTER_NONE : k == 1 ? AVLOC_LIFTER_LIBROSA : AVLOC_LIFTER_HTK;
@@ -180,6 +186,7 @@ static int gt_mel(FILE *f, const gt_args *a)
     const avloc_mel_config *c = &a->mel;
     static const char *const scale[] = {"AVLOC_MEL_HTK", "AVLOC_MEL_SLANEY"};
     static const char *const norm[] = {"AVLOC_MEL_NORM_NONE", "AVLOC_MEL_NORM_SLANEY"};
+    static const char *const bins[] = {"AVLOC_MEL_BINS_FFT", "AVLOC_MEL_BINS_TORCHAUDIO"};
     avloc_mel_f32 mel;
     size_t bytes;
     void *mem;
@@ -197,8 +204,9 @@ static int gt_mel(FILE *f, const gt_args *a)
     gt_float(f, c->fmin);
     fputs(", ", f);
     gt_float(f, c->fmax);
-    fprintf(f, ", %s, %s},\n    %lu, %s_mel_start, %s_mel_count, %s_mel_offset, %s_mel_weights\n};\n",
-            scale[c->scale == AVLOC_MEL_SLANEY], norm[c->norm == AVLOC_MEL_NORM_SLANEY], (unsigned long)mel.nnz,
+    fprintf(f, ", %s, %s, %s},\n    %lu, %s_mel_start, %s_mel_count, %s_mel_offset, %s_mel_weights\n};\n",
+            scale[c->scale == AVLOC_MEL_SLANEY], norm[c->norm == AVLOC_MEL_NORM_SLANEY],
+            bins[c->bins == AVLOC_MEL_BINS_TORCHAUDIO], (unsigned long)mel.nnz,
             a->name, a->name, a->name, a->name);
     free(mem);
     return 0;
