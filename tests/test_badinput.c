@@ -837,8 +837,9 @@ static void bi_dsp_mel(void)
     BI(avloc_mel_query_f32(&mc, NULL), AVLOC_ERR_NULL);
     mc.n_mels = 0;
     BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);
-    mc.n_mels = (size_t)1 << 27;                                         /* minutes of planning before the cap */
-    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);
+    mc.n_fft = 2048; mc.n_mels = ((size_t)1 << 16) + 1;                  /* 2^26 cells and a band more */
+    BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_SIZE);                  /* (2^27 bands: minutes of planning) */
+    mc.n_fft = 64;
     mc.n_mels = 8; mc.fmin = 9000;
     BI(avloc_mel_query_f32(&mc, &mb), AVLOC_ERR_PARAM);                 /* fmin > fmax */
     mc.fmin = f_nan();
