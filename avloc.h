@@ -1161,6 +1161,22 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
    time, columns of B NC at a time. NRMAX: the widest NR of any set this
    build may run, so that scratch sized once fits whichever set runs. */
 #define AVLOC__GEMM_MR 6
+/* A hint to fetch a line that a kernel reads a little later (never faults,
+   changes no result); nothing where the compiler has no such builtin. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AVLOC__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define AVLOC__PREFETCH(p) ((void)(p))
+#endif
+/* What a GEMM micro-kernel prefetches while it runs (a thin product streams
+   its large operand from memory, and the hardware prefetchers did not keep
+   up with six interleaved rows: A Omega of a 76 800 x 200 A and 12 columns
+   took ~7 ms, ~5 ms with it): at step p, the byte p0 + p step + (p mod
+   rows) row. */
+typedef struct avloc__gemm_pf {
+    const void *p;
+    size_t step, row, rows;
+} avloc__gemm_pf;
 #define AVLOC__GEMM_KC 256
 #define AVLOC__GEMM_MC 96
 #define AVLOC__GEMM_NC 2048
@@ -3100,16 +3116,17 @@ static int avloc__tsvd_finite(avloc_tsvd *t, const float *A, size_t lda)
     return 1;
 }
 
-/* Orthonormalises the l rows (length len) of the float X in place, through
-   double copies: G = Y Y^T (GEMM), G = W diag(g) W^T (Jacobi: with the
-   tridiagonal solver here, whose reflectors mix the rows where Jacobi's
-   rotations of a nearly diagonal G barely move them, the float randomised
-   plain RPCA of test_rpca stopped converging; docs/linalg.md), Y <- diag(g)^-1/2
-   W^T Y, twice (as CholeskyQR2, but an eigendecomposition instead of the
-   Cholesky factor, so rank deficiency is seen and handled: directions with
-   g below 1e-15 g_max are replaced by random rows and two more passes run);
-   once when g_min > 1e-6 g_max (then one pass leaves errors ~1e-10).
-   The span is kept (what the range finder needs), not the individual rows. */
+/* Orthonormalises the l columns of the float X (len x l, row-major) in
+   place, through double copies: G = Y^T Y (GEMM), G = W diag(g) W^T
+   (Jacobi: with the tridiagonal solver here, whose reflectors mix the
+   columns where Jacobi's rotations of a nearly diagonal G barely move them,
+   the float randomised plain RPCA of test_rpca stopped converging;
+   docs/linalg.md), Y <- Y W diag(g)^-1/2, twice (as CholeskyQR2, but an
+   eigendecomposition instead of the Cholesky factor, so rank deficiency is
+   seen and handled: directions with g below 1e-15 g_max are replaced by
+   random columns and two more passes run); once when g_min > 1e-6 g_max
+   (then one pass leaves errors ~1e-10). The span is kept (what the range
+   finder needs), not the individual columns. */
 static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t len)
 {
     double *y = t->d1, *z = t->d2, *G = t->small, *W = G + l * l, *T = W + l * l, *g = t->small + 4 * l * l;
@@ -3120,21 +3137,21 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
         double gmax;
         size_t bad = 0;
         double *sw;
-        avloc_gemm_threads_f64(&t->cfg.threads, 0, 1, l, l, len, 1.0, y, len, y, len, 0.0, G, l, t->tw,
+        avloc_gemm_threads_f64(&t->cfg.threads, 1, 0, l, l, len, 1.0, y, l, y, l, 0.0, G, l, t->tw,
                                t->tw_bytes);
         if ((r = avloc_eigh_f64(l, G, l, g, W, l, t->work, t->work_bytes)) != AVLOC_OK) return r;
         gmax = g[l - 1];
         for (i = 0; i < l; i++) {
             double f = (gmax > 0.0 && g[i] > 1e-15 * gmax) ? 1.0 / sqrt(g[i]) : 0.0;
             bad += f == 0.0;
-            for (j = 0; j < l; j++) T[i * l + j] = f * W[j * l + i];
+            for (j = 0; j < l; j++) T[j * l + i] = f * W[j * l + i];
         }
-        avloc_gemm_threads_f64(&t->cfg.threads, 0, 0, l, len, l, 1.0, T, l, y, len, 0.0, z, len, t->tw,
+        avloc_gemm_threads_f64(&t->cfg.threads, 0, 0, len, l, l, 1.0, y, l, T, l, 0.0, z, l, t->tw,
                                t->tw_bytes);
-        if (bad) { /* rows with f == 0 are zero now: random ones, two more passes */
+        if (bad) { /* columns with f == 0 are zero now: random ones, two more passes */
             for (i = 0; i < l; i++)
                 if (!(gmax > 0.0 && g[i] > 1e-15 * gmax))
-                    for (j = 0; j < len; j++) z[i * len + j] = avloc__tsvd_rand(&t->rng);
+                    for (j = 0; j < len; j++) z[j * l + i] = avloc__tsvd_rand(&t->rng);
             need = pass + 3;
         } else if (pass == 0 && g[0] > 1e-6 * gmax) {
             need = 1; /* well conditioned: one pass is already orthonormal to
@@ -3146,10 +3163,32 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
     return AVLOC_OK;
 }
 
+/* Y (n x l) = A^T Q for the basis Q (m x l) in t->q: for l up to
+   AVLOC__TSVD_THIN as (Q^T A)^T through t->ms, above it as A^T Q with A
+   read where it lies (76 800 x 200: l = 12 ~6 against ~8.5 ms, l = 32
+   ~13 against ~8 ms). */
+#define AVLOC__TSVD_THIN 24
+static void avloc__tsvd_atq(avloc_tsvd *t, const float *A, size_t lda, size_t l, float *Y)
+{
+    size_t m = t->cfg.m, n = t->cfg.n, i, j;
+    if (l > AVLOC__TSVD_THIN) {
+        avloc_gemm_threads_f32(&t->cfg.threads, 1, 0, n, l, m, 1.0f, A, lda, t->q, l, 0.0f, Y, l, t->tw,
+                               t->tw_bytes);
+        return;
+    }
+    avloc_gemm_threads_f32(&t->cfg.threads, 1, 0, l, n, m, 1.0f, t->q, l, A, lda, 0.0f, t->ms, n, t->tw,
+                           t->tw_bytes);
+    for (i = 0; i < l; i++)
+        for (j = 0; j < n; j++) Y[j * l + i] = t->ms[i * n + j];
+}
+
 /* The rank-k computation shared by avloc_tsvd_f32 and avloc_svt_f32. Leaves
-   Q^T in t->q (l x m), U_B (l x l) in t->ub (float), s (l values, double)
-   at t->small + 4 l^2, V_B^T in t->vbuf (l x n, also the next warm start);
-   l (basis size) through *lp. */
+   Q in t->q (m x l), U_B (l x l) in t->ub (float), s (l values, double) at
+   t->small + 4 l^2, V_B^T in t->vbuf (l x n, also the next warm start); l
+   (basis size) through *lp. Every product reads A where it lies, as A or
+   A^T, against a thin basis (m x l or n x l): with the basis as l x m rows,
+   as before, Omega^T A^T packed all of A transposed on every pass (a
+   rank-2 call on 76 800 x 200 took ~60 ms, three times its multiply-adds). */
 static avloc_result avloc__tsvd_run(avloc_tsvd *t, const float *A, size_t lda, size_t k, size_t *lp)
 {
     size_t m = t->cfg.m, n = t->cfg.n, mn = m < n ? m : n, i, j, it;
@@ -3161,21 +3200,22 @@ static avloc_result avloc__tsvd_run(avloc_tsvd *t, const float *A, size_t lda, s
     size_t wb = t->tw_bytes;
     if (l > mn || l < k) l = mn;
     if (l > t->lmax) l = t->lmax;
-    /* Omega^T: the previous right subspace first, random rows after */
+    /* Omega (n x l): the previous right subspace first, random columns after */
     for (i = 0; i < l; i++)
         for (j = 0; j < n; j++)
-            t->y[i * n + j] = i < t->warm ? t->vbuf[i * n + j] : (float)avloc__tsvd_rand(&t->rng);
-    avloc_gemm_threads_f32(th, 0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
+            t->y[j * l + i] = i < t->warm ? t->vbuf[i * n + j] : (float)avloc__tsvd_rand(&t->rng);
+    avloc_gemm_threads_f32(th, 0, 0, m, l, n, 1.0f, A, lda, t->y, l, 0.0f, t->q, l, ws, wb);
     if ((r = avloc__tsvd_orth(t, t->q, l, m)) != AVLOC_OK) return r;
     for (it = 0; it < t->cfg.power_iters; it++) {
-        avloc_gemm_threads_f32(th, 0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
+        avloc__tsvd_atq(t, A, lda, l, t->y);
         if ((r = avloc__tsvd_orth(t, t->y, l, n)) != AVLOC_OK) return r;
-        avloc_gemm_threads_f32(th, 0, 1, l, m, n, 1.0f, t->y, n, A, lda, 0.0f, t->q, m, ws, wb);
+        avloc_gemm_threads_f32(th, 0, 0, m, l, n, 1.0f, A, lda, t->y, l, 0.0f, t->q, l, ws, wb);
         if ((r = avloc__tsvd_orth(t, t->q, l, m)) != AVLOC_OK) return r;
     }
     /* B = Q^T A (l x n), its SVD in double: B = U_B diag(s) V_B^T */
-    avloc_gemm_threads_f32(th, 0, 0, l, n, m, 1.0f, t->q, m, A, lda, 0.0f, t->y, n, ws, wb);
-    for (i = 0; i < l * n; i++) t->bd[i] = t->y[i];
+    avloc__tsvd_atq(t, A, lda, l, t->y);
+    for (i = 0; i < l; i++)
+        for (j = 0; j < n; j++) t->bd[i * n + j] = t->y[j * l + i];
     U_B = t->small;
     s = t->small + 4 * l * l;
     if ((r = avloc_svd_f64(l, n, t->bd, n, U_B, l, s, t->vbd, n, t->work, t->work_bytes)) != AVLOC_OK) return r;
@@ -3200,7 +3240,7 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
     if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
     for (i = 0; i < k; i++) s[i] = (float)t->small[4 * l * l + i];
     if (U) /* U = Q U_B[:, :k] */
-        avloc_gemm_threads_f32(&t->cfg.threads, 1, 0, m, k, l, 1.0f, t->q, m, t->ub, l, 0.0f, U, ldu, t->tw,
+        avloc_gemm_threads_f32(&t->cfg.threads, 0, 0, m, k, l, 1.0f, t->q, l, t->ub, l, 0.0f, U, ldu, t->tw,
                                t->tw_bytes);
     if (Vt)
         for (i = 0; i < k; i++)
@@ -3484,7 +3524,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     for (i = 0; i < l; i++)
         for (j = 0; j < rk; j++) t->ub[i * l + j] *= (float)(s[j] - (double)tau);
     avloc_gemm_f32(0, 0, l, n, rk, 1.0f, t->ub, l, t->vbuf, n, 0.0f, t->ms, n, t->work, t->work_bytes);
-    avloc_gemm_threads_f32(&t->cfg.threads, 1, 0, m, n, l, 1.0f, t->q, m, t->ms, n, 0.0f, out, ldo, t->tw,
+    avloc_gemm_threads_f32(&t->cfg.threads, 0, 0, m, n, l, 1.0f, t->q, l, t->ms, n, 0.0f, out, ldo, t->tw,
                            t->tw_bytes);
     return AVLOC_OK;
 }
@@ -5125,29 +5165,42 @@ static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc_
    element (r, p) of the A panel at a[r rs + p ps]: a packed panel (rs = 1,
    ps = MR), or op(A) read where it lies (rows of A: rs = lda, ps = 1;
    columns: rs = 1, ps = lda), which spares the packing pass when every
-   row of the panel exists. The six rows are written out: an array of
-   accumulators would be left in memory by compilers that do not unroll at
-   -O2. */
+   row of the panel exists. pf: NULL, or lines to prefetch while the loop
+   runs. The six rows are written out: an array of accumulators would be
+   left in memory by compilers that do not unroll at -O2. */
 static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t rs, size_t ps, const AVLOC__GT *b,
-                                         AVLOC__GT alpha, AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr,
-                                         size_t nr)
+                                         const avloc__gemm_pf *pf, AVLOC__GT alpha, AVLOC__GT beta, AVLOC__GT *C,
+                                         size_t ldc, size_t mr, size_t nr)
 {
     avloc__gv c00 = avloc__gv_zero(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     avloc__gv c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     const size_t r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
     size_t p;
-    for (p = 0; p < kc; p++) {
-        const avloc__gv b0 = avloc__gv_ld(b), b1 = avloc__gv_ld(b + AVLOC__GW);
-        avloc__gv t;
-        t = avloc__gv_bcast(a); c00 = avloc__gv_fmadd(t, b0, c00); c01 = avloc__gv_fmadd(t, b1, c01);
-        t = avloc__gv_bcast(a + rs); c10 = avloc__gv_fmadd(t, b0, c10); c11 = avloc__gv_fmadd(t, b1, c11);
-        t = avloc__gv_bcast(a + r2); c20 = avloc__gv_fmadd(t, b0, c20); c21 = avloc__gv_fmadd(t, b1, c21);
-        t = avloc__gv_bcast(a + r3); c30 = avloc__gv_fmadd(t, b0, c30); c31 = avloc__gv_fmadd(t, b1, c31);
-        t = avloc__gv_bcast(a + r4); c40 = avloc__gv_fmadd(t, b0, c40); c41 = avloc__gv_fmadd(t, b1, c41);
-        t = avloc__gv_bcast(a + r5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51);
-        a += ps;
-        b += 2 * AVLOC__GW;
+#define AVLOC__GEMM_STEP_6X2 { \
+        const avloc__gv b0 = avloc__gv_ld(b), b1 = avloc__gv_ld(b + AVLOC__GW); \
+        avloc__gv t; \
+        t = avloc__gv_bcast(a); c00 = avloc__gv_fmadd(t, b0, c00); c01 = avloc__gv_fmadd(t, b1, c01); \
+        t = avloc__gv_bcast(a + rs); c10 = avloc__gv_fmadd(t, b0, c10); c11 = avloc__gv_fmadd(t, b1, c11); \
+        t = avloc__gv_bcast(a + r2); c20 = avloc__gv_fmadd(t, b0, c20); c21 = avloc__gv_fmadd(t, b1, c21); \
+        t = avloc__gv_bcast(a + r3); c30 = avloc__gv_fmadd(t, b0, c30); c31 = avloc__gv_fmadd(t, b1, c31); \
+        t = avloc__gv_bcast(a + r4); c40 = avloc__gv_fmadd(t, b0, c40); c41 = avloc__gv_fmadd(t, b1, c41); \
+        t = avloc__gv_bcast(a + r5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51); \
+        a += ps; \
+        b += 2 * AVLOC__GW; }
+    if (pf) { /* a loop of its own: its pointers would crowd the registers of the other */
+        const char *pq = (const char *)pf->p;
+        const size_t step = pf->step, row = pf->row, rows = pf->rows;
+        size_t pr = 0;
+        for (p = 0; p < kc; p++) {
+            AVLOC__PREFETCH(pq + pr * row);
+            pq += step;
+            pr = pr + 1 < rows ? pr + 1 : 0;
+            AVLOC__GEMM_STEP_6X2
+        }
+    } else {
+        for (p = 0; p < kc; p++) AVLOC__GEMM_STEP_6X2
     }
+#undef AVLOC__GEMM_STEP_6X2
     if (mr == AVLOC__GEMM_MR && nr == 2 * AVLOC__GW) {
         const avloc__gv va = avloc__gv_set1(alpha), vb = avloc__gv_set1(beta);
         const int b0 = beta == 0;
@@ -5168,6 +5221,48 @@ static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t r
         avloc__gv_st(T + 10 * W, c50); avloc__gv_st(T + 11 * W, c51);
         AVLOC__GF(avloc__gemm_edge)(T, 2 * W, C, ldc, mr, nr, alpha, beta);
     }
+}
+
+/* The left half of a tile, nr <= GW columns: the same products in the same
+   order as avloc__gemm_micro for those columns (the same bits) at half the
+   multiply-adds. It serves narrow last panels (n = 200 leaves 8 of the 32
+   float columns of an AVX-512 panel) and thin products (a range finder's
+   basis of ~12 vectors). */
+static void AVLOC__GN(avloc__gemm_micro_half)(size_t kc, const AVLOC__GT *a, size_t rs, size_t ps,
+                                              const AVLOC__GT *b, const avloc__gemm_pf *pf, AVLOC__GT alpha,
+                                              AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr, size_t nr)
+{
+    avloc__gv c0 = avloc__gv_zero(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    const size_t r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, W = AVLOC__GW;
+    AVLOC__GT T[AVLOC__GEMM_MR * AVLOC__GW];
+    size_t p;
+#define AVLOC__GEMM_STEP_6X1 { \
+        const avloc__gv b0 = avloc__gv_ld(b); \
+        c0 = avloc__gv_fmadd(avloc__gv_bcast(a), b0, c0); \
+        c1 = avloc__gv_fmadd(avloc__gv_bcast(a + rs), b0, c1); \
+        c2 = avloc__gv_fmadd(avloc__gv_bcast(a + r2), b0, c2); \
+        c3 = avloc__gv_fmadd(avloc__gv_bcast(a + r3), b0, c3); \
+        c4 = avloc__gv_fmadd(avloc__gv_bcast(a + r4), b0, c4); \
+        c5 = avloc__gv_fmadd(avloc__gv_bcast(a + r5), b0, c5); \
+        a += ps; \
+        b += 2 * W; }
+    if (pf) {
+        const char *pq = (const char *)pf->p;
+        const size_t step = pf->step, row = pf->row, rows = pf->rows;
+        size_t pr = 0;
+        for (p = 0; p < kc; p++) {
+            AVLOC__PREFETCH(pq + pr * row);
+            pq += step;
+            pr = pr + 1 < rows ? pr + 1 : 0;
+            AVLOC__GEMM_STEP_6X1
+        }
+    } else {
+        for (p = 0; p < kc; p++) AVLOC__GEMM_STEP_6X1
+    }
+#undef AVLOC__GEMM_STEP_6X1
+    avloc__gv_st(T, c0); avloc__gv_st(T + W, c1); avloc__gv_st(T + 2 * W, c2);
+    avloc__gv_st(T + 3 * W, c3); avloc__gv_st(T + 4 * W, c4); avloc__gv_st(T + 5 * W, c5);
+    AVLOC__GF(avloc__gemm_edge)(T, W, C, ldc, mr, nr, alpha, beta);
 }
 
 /* op(B) k [p0, p0+kc) x columns [j0, j0+nc) into NR-wide panels: panel j
@@ -5284,6 +5379,7 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
 {
     const size_t MR = AVLOC__GEMM_MR, NR = 2 * AVLOC__GW;
     const int direct = !ta || lda * sizeof(AVLOC__GT) <= AVLOC__GEMM_DIRECT_LD;
+    const int thin = n <= 2 * NR;
     const size_t rs = ta ? 1 : lda, ps = ta ? lda : 1;
     size_t jc, pc, ic, jr, ir;
     for (jc = 0; jc < n; jc += AVLOC__GEMM_NC) {
@@ -5300,13 +5396,26 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
                 for (jr = 0; jr < nc; jr += NR)
                     for (ir = 0; ir < mc; ir += MR) {
                         const size_t mr = mc - ir < MR ? mc - ir : MR, nr = nc - jr < NR ? nc - jr : NR;
+                        const AVLOC__GT *at = ir < full ? A + (ic + ir) * rs + pc * ps : ap + ir * kc;
+                        const size_t ars = ir < full ? rs : 1, aps = ir < full ? ps : MR;
                         AVLOC__GT *Ct = C + (ic + ir) * ldc + jc + jr;
-                        if (ir < full)
-                            AVLOC__GN(avloc__gemm_micro)(kc, A + (ic + ir) * rs + pc * ps, rs, ps, bp + jr * kc,
-                                                         alpha, bt, Ct, ldc, mr, nr);
+                        const avloc__gemm_pf *pf = NULL;
+                        avloc__gemm_pf pfa;
+                        if (thin && jr == 0 && !ta && ir + 2 * MR <= full) {
+                            /* a thin product streams A: while this tile runs, fetch the
+                               next one's rows, each row one element further per MR steps */
+                            pfa.p = at + MR * rs;
+                            pfa.step = sizeof(AVLOC__GT);
+                            pfa.row = rs * sizeof(AVLOC__GT);
+                            pfa.rows = MR;
+                            pf = &pfa;
+                        }
+                        if (nr <= AVLOC__GW)
+                            AVLOC__GN(avloc__gemm_micro_half)(kc, at, ars, aps, bp + jr * kc, pf, alpha, bt, Ct,
+                                                              ldc, mr, nr);
                         else
-                            AVLOC__GN(avloc__gemm_micro)(kc, ap + ir * kc, 1, MR, bp + jr * kc, alpha, bt, Ct,
-                                                         ldc, mr, nr);
+                            AVLOC__GN(avloc__gemm_micro)(kc, at, ars, aps, bp + jr * kc, pf, alpha, bt, Ct, ldc,
+                                                         mr, nr);
                     }
             }
         }
@@ -5338,9 +5447,14 @@ static void AVLOC__GN(avloc__syrk_lower)(size_t n, size_t k, const AVLOC__GT *X,
             a = ap;
             ps = MR;
         }
-        for (j = 0; j < i + mr; j += NR)
-            AVLOC__GN(avloc__gemm_micro)(k, a, 1, ps, bp + j * k, 1, 1, C + i * ldc + j, ldc, mr,
-                                         n - j < NR ? n - j : NR);
+        for (j = 0; j < i + mr; j += NR) {
+            const size_t nr = n - j < NR ? n - j : NR;
+            AVLOC__GT *Ct = C + i * ldc + j;
+            if (nr <= AVLOC__GW)
+                AVLOC__GN(avloc__gemm_micro_half)(k, a, 1, ps, bp + j * k, NULL, 1, 1, Ct, ldc, mr, nr);
+            else
+                AVLOC__GN(avloc__gemm_micro)(k, a, 1, ps, bp + j * k, NULL, 1, 1, Ct, ldc, mr, nr);
+        }
     }
 }
 #endif
