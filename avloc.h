@@ -1441,8 +1441,9 @@ AVLOC_API avloc_result avloc_gemm_threads_f64(const avloc_threads *th, int trans
    singular values are accurate only relative to s[0]. Columns whose squared
    norm falls below eps^2 ||A||_F^2 are treated as zero: such singular values
    come out as exactly 0 with a completed (arbitrary orthonormal) vector
-   (diag(1, 1e-9, 1e-18) gives 1, 1e-9, 0; numpy 1e-18). Cost O(sweeps * m * n^2) with n = min(m, n), 6-10 sweeps:
-   meant for n up to a few hundred (for larger low-rank problems use
+   (diag(1, 1e-9, 1e-18) gives 1, 1e-9, 0; numpy 1e-18). Cost O(sweeps *
+   m * n^2) with n = min(m, n), 6-10 sweeps: meant for n up to a few
+   hundred (for larger low-rank problems use
    avloc_tsvd_f32). Columns for exactly zero singular values are completed to
    an orthonormal set, so U and Vt are always orthonormal. The _f32 variant
    reads and writes float and computes everything in double (its scratch holds
@@ -1894,7 +1895,7 @@ AVLOC_API const char *avloc_result_str(avloc_result r)
     case AVLOC_ERR_PARAM: return "parameter out of range";
     case AVLOC_ERR_FORMAT: return "malformed or truncated data";
     case AVLOC_ERR_NOT_FOUND: return "item not found";
-    case AVLOC_ERR_NUMERIC: return "numerical failure (singular or not positive definite)";
+    case AVLOC_ERR_NUMERIC: return "numerical failure (singular, not positive definite, no convergence, or overflow)";
     case AVLOC_ERR_UNSUPPORTED: return "not supported by this build";
     case AVLOC_ERR_STATE: return "object not initialised or used out of order";
     }

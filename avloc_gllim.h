@@ -477,7 +477,11 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats_f32(const avloc_gllim_mo
    threshold_relative; image_width, image_height, hfov_deg, obs_weight.
    Missing items load with their defaults (avloc_binaural_config_default(),
    image 0 x 0, hfov 0, obs_weight 1), so files written before the window
-   was stored load as Hann; unknown items are ignored. */
+   was stored load as Hann; unknown items are ignored. A feature
+   configuration the feature functions would refuse (hop 0, bins past
+   n_fft / 2 + 1) is AVLOC_ERR_FORMAT; n_bins against D is checked where
+   features meet the model (the clip functions), since a model of other
+   data (any D) carries the default configuration. */
 
 /* Exact file size and the scratch a save needs (both dtypes need some:
    the F64 writer stages tensors too; pass what this says). dtype:
@@ -2855,7 +2859,17 @@ static avloc_result avloc__gl_meta_feat(const avloc_st_reader *rd, avloc_gllim_m
     if ((r = avloc__gl_opt(avloc__gl_meta_get_u(rd, "image_height", AVLOC_MAX_DIM, &m->image_height))) != AVLOC_OK)
         return r;
     if ((r = avloc__gl_opt(avloc__gl_meta_get_d(rd, "hfov_deg", &m->hfov_deg))) != AVLOC_OK) return r;
-    return avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight));
+    if ((r = avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight))) != AVLOC_OK) return r;
+#ifndef AVLOC_NO_BINAURAL
+    { /* a stored configuration the feature functions would refuse (hop 0, bins past
+         n_fft / 2, an unknown window) is a bad file, not a later AVLOC_ERR_SIZE. n_bins
+         against D is checked where features meet the model: a GLLiM model of other
+         data (any D) saves the default feature configuration too. */
+        size_t nf;
+        if (avloc_binaural_frames(f, f->n_fft, &nf) != AVLOC_OK) return AVLOC_ERR_FORMAT;
+    }
+#endif
+    return AVLOC_OK;
 }
 
 static avloc_result avloc__gl_load(avloc_gllim_model *m, const void *data, size_t size, void *mem, size_t bytes)

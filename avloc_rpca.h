@@ -408,7 +408,10 @@ AVLOC_API avloc_result avloc_rpca_pipe_init(avloc_rpca_pipe *p, const avloc_rpca
                                             size_t bytes);
 AVLOC_API void avloc_rpca_pipe_destroy(avloc_rpca_pipe *p);
 /* frames [T][H][W] grey floats, audio [n_samples]. V and A are each scaled
-   to unit Frobenius norm before the solve (the masks are scale-free). */
+   to unit Frobenius norm before the solve (the masks are scale-free).
+   NaN/Inf in the frames or the audio: AVLOC_ERR_NONFINITE; finite audio
+   so loud that its float spectra overflow (samples near FLT_MAX):
+   AVLOC_ERR_NUMERIC. */
 AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const float *frames,
                                                const float *audio, avloc_rpca_pipe_out *out,
                                                avloc_rpca_info *info, void *scratch, size_t scratch_bytes);
@@ -2221,6 +2224,8 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
                                p->stft.scratch_bytes);
     if (e != AVLOC_OK) return e;
     n = p->n_stft * p->bins;
+    for (i = 0; i < n; i++) /* finite samples, overflowing spectra: not a NaN/Inf input */
+        if (!avloc__finite_f32(w.spec[i].re) || !avloc__finite_f32(w.spec[i].im)) return AVLOC_ERR_NUMERIC;
     for (i = 0; i < n; i++) w.mag[i] = (float)sqrt((double)w.spec[i].re * w.spec[i].re + (double)w.spec[i].im * w.spec[i].im);
     e = avloc_rpca_pool_f32(w.mag, p->n_stft, p->bins, (double)p->cfg.stft.hop / p->cfg.sample_rate, p->cfg.fps,
                             p->cfg.frames, w.A);

@@ -92,7 +92,7 @@ typedef enum avloc_io_status {
     AVLOC_IO_ERR_NULL = -1,        /* a required pointer is NULL */
     AVLOC_IO_ERR_PARAM = -2,       /* an argument is out of range */
     AVLOC_IO_ERR_OPEN = -3,        /* cannot open the file (see errno) */
-    AVLOC_IO_ERR_READ = -4,        /* read error */
+    AVLOC_IO_ERR_READ = -4,        /* read error (also: the path is a directory) */
     AVLOC_IO_ERR_WRITE = -5,       /* write error (disk full, ...) */
     AVLOC_IO_ERR_NOMEM = -6,       /* out of memory */
     AVLOC_IO_ERR_TOO_LARGE = -7,   /* sizes overflow or exceed a format's limits */
@@ -405,7 +405,7 @@ AVLOC_IO_API const char *avloc_io_strerror(avloc_io_status s)
     case AVLOC_IO_ERR_NULL: return "a required pointer is NULL";
     case AVLOC_IO_ERR_PARAM: return "invalid argument";
     case AVLOC_IO_ERR_OPEN: return "cannot open file";
-    case AVLOC_IO_ERR_READ: return "read error";
+    case AVLOC_IO_ERR_READ: return "cannot read it (a directory, or an I/O error)";
     case AVLOC_IO_ERR_WRITE: return "write error";
     case AVLOC_IO_ERR_NOMEM: return "out of memory";
     case AVLOC_IO_ERR_TOO_LARGE: return "too large";

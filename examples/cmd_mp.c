@@ -179,6 +179,26 @@ static int mp_meta_rate(const char *meta, double *rate)
     return 1;
 }
 
+/* Every kernel needs both parts (unit-norm kernels, docs/mp.md): an all-zero
+   part can never be chosen, and an all-zero dictionary coded nothing and
+   exited 0. */
+static int mp_dict_nonzero(const char *cmd, const char *path, const mp_dictfile *df)
+{
+    const size_t la = df->cfg.audio_len, lv = df->cfg.kernel_t * df->cfg.kernel_h * df->cfg.kernel_w;
+    size_t k, i;
+    for (k = 0; k < df->cfg.kernels; k++) {
+        int za = 1, zv = 1;
+        for (i = 0; i < la; i++) za &= df->audio[k * la + i] == 0.0f;
+        for (i = 0; i < lv; i++) zv &= df->video[k * lv + i] == 0.0f;
+        if (za || zv) {
+            avcli_error(cmd, "%s: kernel %lu has an all-zero %s part (kernels need unit-norm audio and video)", path,
+                        (unsigned long)k, za ? "audio" : "video");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int mp_dict_load(const char *cmd, const char *path, mp_dictfile *df)
 {
     unsigned char *buf = NULL;
@@ -214,7 +234,7 @@ static int mp_dict_load(const char *cmd, const char *path, mp_dictfile *df)
         df->cfg.kernel_t = tv.shape[1];
         df->cfg.kernel_h = tv.shape[2];
         df->cfg.kernel_w = tv.shape[3];
-        ok = 1;
+        ok = mp_dict_nonzero(cmd, path, df);
     }
     free(buf);
     if (!ok) { free(df->audio); free(df->video); memset(df, 0, sizeof *df); }

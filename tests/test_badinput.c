@@ -2256,6 +2256,8 @@ static void bi_rpca_pipe(void)
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
     frames[3] = 0;
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, NULL, scr, sb), AVLOC_OK);
+    { size_t i; for (i = 0; i < ns; i++) audio[i] = (i & 1) ? 3e38f : -3e38f; } /* finite, spectra overflow */
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NUMERIC);
     memset(frames, 0, 16 * 16 * 8 * 4); memset(audio, 0, ns * 4);    /* black, silent clip */
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_OK);
     BI(avloc_all_finite_f32(out.map, 256) && avloc_all_finite_f32(out.target, ns), 1);

@@ -29,16 +29,18 @@
 
 static char g_tmp[512]; /* per-run output directory */
 
-/* Runs `avloc ARGS` (through sh); its stdout into out (may be NULL),
-   stderr discarded; returns the exit status (-1 when it did not run). */
-static int run_cli(const char *args, char *out, size_t out_cap)
+/* Runs `avloc ARGS` (through sh); its stdout (stderr when want_err) into
+   out (may be NULL), the other stream discarded; returns the exit status
+   (-1 when it did not run). */
+static int run_cli_stream(const char *args, int want_err, char *out, size_t out_cap)
 {
     char cmd[2048];
     const char *runner = getenv("AVLOC_TEST_RUNNER");
     FILE *p;
     size_t got = 0;
     int st;
-    snprintf(cmd, sizeof cmd, "%s %s %s 2>/dev/null", runner ? runner : TH_RUN, TH_AVLOC_BIN, args);
+    snprintf(cmd, sizeof cmd, "%s %s %s %s", runner ? runner : TH_RUN, TH_AVLOC_BIN, args,
+             want_err ? "2>&1 >/dev/null" : "2>/dev/null");
     p = popen(cmd, "r");
     if (!p) return -1;
     if (out && out_cap) {
@@ -52,6 +54,11 @@ static int run_cli(const char *args, char *out, size_t out_cap)
     st = pclose(p);
     if (st == -1 || (st & 0x7f) != 0) return -1; /* not exited normally */
     return (st >> 8) & 0xff;
+}
+
+static int run_cli(const char *args, char *out, size_t out_cap)
+{
+    return run_cli_stream(args, 0, out, out_cap);
 }
 
 /* The number after "key": in a JSON line (NAN when absent). */
@@ -311,6 +318,22 @@ static void test_rpca(void)
     CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m", NULL, 0), 2);
     CHECK_EQ_INT(run_cli("rpca tests/data/no-such.y4m data/rpca_demo/mixture.wav", NULL, 0), 1);
+    /* a directory for a file, and finite audio too loud for float spectra: each
+       its own message (they read "read error" and "NaN or infinity" before) */
+    CHECK_EQ_INT(run_cli_stream("rpca data/rpca_demo/video.y4m tests", 1, out, sizeof out), 1);
+    CHECK_MSG(strstr(out, "directory") != NULL, "%s", out);
+    {
+        const size_t n = 64000; /* the demo's 4 s at 16 kHz */
+        float *loud = (float *)malloc(n * sizeof *loud);
+        size_t i;
+        for (i = 0; i < n; i++) loud[i] = (i & 1) ? 3e38f : -3e38f;
+        snprintf(path, sizeof path, "%s/loud.wav", g_tmp);
+        CHECK_EQ_INT(avloc_io_wav_save(path, loud, n, 1, 16000, AVLOC_IO_F32, 0), AVLOC_IO_OK);
+        free(loud);
+        snprintf(args, sizeof args, "rpca data/rpca_demo/video.y4m '%s'", path);
+        CHECK_EQ_INT(run_cli_stream(args, 1, out, sizeof out), 1);
+        CHECK_MSG(strstr(out, "overflow") != NULL && strstr(out, "NaN") == NULL, "%s", out);
+    }
     CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav -K 64 --window-frames 20", NULL, 0), 1);
     /* --plain over the thread pool: JSON with wall_seconds, and two runs with
        2 workers write the same bytes (their result depends on the worker

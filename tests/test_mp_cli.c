@@ -156,6 +156,23 @@ static void test_cli(void)
         c.kernels = 2; c.audio_len = 400; c.kernel_t = 3; c.kernel_h = 4; c.kernel_w = 4; c.audio_rate = 16000;
         CHECK(mp_dict_save("test", rate_dict, &c, &d));
         CHECK_EQ_INT(run_cli(9, code, NULL), AVCLI_EXIT_FAIL);
+        /* the files' rates, but a kernel with an all-zero video part, then an
+           all-zero dictionary (it coded no atom and exited 0 before) */
+        c.audio_rate = 8000;
+        c.video_fps = 30000.0 / 1001.0;
+        for (i = 48; i < 96; i++) kv[i] = 0.0f;
+        CHECK(mp_dict_save("test", rate_dict, &c, &d));
+        CHECK_EQ_INT(run_cli(9, code, NULL), AVCLI_EXIT_FAIL);
+        memset(ka, 0, sizeof ka);
+        memset(kv, 0, sizeof kv);
+        CHECK(mp_dict_save("test", rate_dict, &c, &d));
+        CHECK_EQ_INT(run_cli(9, code, NULL), AVCLI_EXIT_FAIL);
+        /* a good one with the files' rates codes (the failures above are the zeros) */
+        for (i = 0; i < 800; i++) ka[i] = (float)(i % 7) - 3.0f;
+        for (i = 0; i < 96; i++) kv[i] = (float)(i % 5) - 2.0f;
+        CHECK_EQ_INT(avloc_mp_dict_normalize(&c, &d), AVLOC_OK);
+        CHECK(mp_dict_save("test", rate_dict, &c, &d));
+        CHECK_EQ_INT(run_cli(9, code, out), AVCLI_EXIT_OK);
     }
 }
 
