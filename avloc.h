@@ -5149,6 +5149,24 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm_threads)(const avloc_threads *th, in
 #endif
 
 #ifndef AVLOC_GEMM_SMALL
+/* A micro-kernel's loop over k around STEP (one step of p): with a prefetch
+   plan (pf, docs at avloc__gemm_pf) in a loop of its own, whose pointers
+   would crowd the registers of the plain loop. */
+#define AVLOC__GEMM_KLOOP(STEP) \
+    if (pf) { \
+        const char *pq = (const char *)pf->p; \
+        const size_t step = pf->step, row = pf->row, rows = pf->rows; \
+        size_t pr = 0; \
+        for (p = 0; p < kc; p++) { \
+            AVLOC__PREFETCH(pq + pr * row); \
+            pq += step; \
+            pr = pr + 1 < rows ? pr + 1 : 0; \
+            STEP \
+        } \
+    } else { \
+        for (p = 0; p < kc; p++) STEP \
+    }
+
 /* one row of a full tile: c = alpha x + beta c (beta == 0: c not read) */
 static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc__gv x1, avloc__gv va,
                                               avloc__gv vb, int beta0)
@@ -5188,19 +5206,7 @@ static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t r
         t = avloc__gv_bcast(a + r5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51); \
         a += ps; \
         b += 2 * AVLOC__GW; }
-    if (pf) { /* a loop of its own: its pointers would crowd the registers of the other */
-        const char *pq = (const char *)pf->p;
-        const size_t step = pf->step, row = pf->row, rows = pf->rows;
-        size_t pr = 0;
-        for (p = 0; p < kc; p++) {
-            AVLOC__PREFETCH(pq + pr * row);
-            pq += step;
-            pr = pr + 1 < rows ? pr + 1 : 0;
-            AVLOC__GEMM_STEP_6X2
-        }
-    } else {
-        for (p = 0; p < kc; p++) AVLOC__GEMM_STEP_6X2
-    }
+    AVLOC__GEMM_KLOOP(AVLOC__GEMM_STEP_6X2)
 #undef AVLOC__GEMM_STEP_6X2
     if (mr == AVLOC__GEMM_MR && nr == 2 * AVLOC__GW) {
         const avloc__gv va = avloc__gv_set1(alpha), vb = avloc__gv_set1(beta);
@@ -5247,19 +5253,7 @@ static void AVLOC__GN(avloc__gemm_micro_half)(size_t kc, const AVLOC__GT *a, siz
         c5 = avloc__gv_fmadd(avloc__gv_bcast(a + r5), b0, c5); \
         a += ps; \
         b += 2 * W; }
-    if (pf) {
-        const char *pq = (const char *)pf->p;
-        const size_t step = pf->step, row = pf->row, rows = pf->rows;
-        size_t pr = 0;
-        for (p = 0; p < kc; p++) {
-            AVLOC__PREFETCH(pq + pr * row);
-            pq += step;
-            pr = pr + 1 < rows ? pr + 1 : 0;
-            AVLOC__GEMM_STEP_6X1
-        }
-    } else {
-        for (p = 0; p < kc; p++) AVLOC__GEMM_STEP_6X1
-    }
+    AVLOC__GEMM_KLOOP(AVLOC__GEMM_STEP_6X1)
 #undef AVLOC__GEMM_STEP_6X1
     avloc__gv_st(T, c0); avloc__gv_st(T + W, c1); avloc__gv_st(T + 2 * W, c2);
     avloc__gv_st(T + 3 * W, c3); avloc__gv_st(T + 4 * W, c4); avloc__gv_st(T + 5 * W, c5);
@@ -5461,6 +5455,7 @@ static void AVLOC__GN(avloc__syrk_lower)(size_t n, size_t k, const AVLOC__GT *X,
 #endif
 #endif /* !AVLOC_GEMM_SMALL */
 
+#undef AVLOC__GEMM_KLOOP
 #undef avloc__gv
 #undef AVLOC__GW
 #undef avloc__gv_ld
