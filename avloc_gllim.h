@@ -2862,7 +2862,7 @@ static avloc_result avloc__gl_meta_feat(const avloc_st_reader *rd, avloc_gllim_m
     if ((r = avloc__gl_opt(avloc__gl_meta_get_d(rd, "obs_weight", &m->obs_weight))) != AVLOC_OK) return r;
 #ifndef AVLOC_NO_BINAURAL
     { /* a stored configuration the feature functions would refuse (hop 0, bins past
-         n_fft / 2, an unknown window) is a bad file, not a later AVLOC_ERR_SIZE. n_bins
+         n_fft / 2 + 1, an unknown window) is a bad file, not a later AVLOC_ERR_SIZE. n_bins
          against D is checked where features meet the model: a GLLiM model of other
          data (any D) saves the default feature configuration too. */
         size_t nf;
