@@ -2997,7 +2997,9 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     if ((r = avloc_eigh_scratch_f64(l, &e)) != AVLOC_OK) return r;
     if ((r = avloc_svd_scratch_f64(l, n, &sv)) != AVLOC_OK) return r;
     gb = g32 > g64 ? g32 : g64;
-    if (nw > 1 && !(twb = avloc__per_worker(gb, nw))) return AVLOC_ERR_OVERFLOW;
+    /* per-worker GEMM scratch; none under AVLOC_GEMM_SMALL (gb 0: the workers share
+       gs, which that GEMM never reads; this returned OVERFLOW there before) */
+    if (nw > 1 && gb && !(twb = avloc__per_worker(gb, nw))) return AVLOC_ERR_OVERFLOW;
     if (e > gb) gb = e;
     if (sv > gb) gb = sv;
     if (avloc__svt_gram_on(c)) { /* mn <= AVLOC_SVT_GRAM_MAX: no overflow below */
@@ -3024,7 +3026,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     vbd = AVLOC_PUSH(a, double, ln);
     sm = AVLOC_PUSH(a, double, 4 * ll + l);  /* Gram, eigvecs, transform, U_B; values */
     gs = avloc_arena_push(a, gb, 1, AVLOC_ALIGN);
-    if (nw > 1) tw = avloc_arena_push(a, twb, 1, AVLOC_ALIGN);
+    if (twb) tw = avloc_arena_push(a, twb, 1, AVLOC_ALIGN);
     bad = AVLOC_PUSH(a, unsigned char, nw);
     *scratch_bytes = 0;
     if ((r = avloc_arena_status(a)) != AVLOC_OK) return r;
@@ -3036,8 +3038,8 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         t->d1 = d1; t->d2 = d2; t->bd = bd; t->vbd = vbd; t->small = sm;
         t->work = gs; t->work_bytes = gb;
         t->workers = nw;
-        t->tw = nw > 1 ? tw : gs;
-        t->tw_bytes = nw > 1 ? twb : gb;
+        t->tw = twb ? tw : gs;
+        t->tw_bytes = twb ? twb : gb;
         t->bad = bad;
         t->gg = gg; t->gv = gv; t->gz = gz; t->gw = gw; t->gx = gx; t->gp = gp; t->gf = gf; t->gc = gc;
         t->gk = gk;
