@@ -852,6 +852,11 @@ static inline __m512 avloc__vf_set1_avx512(float x) { return _mm512_set1_ps(x); 
 static inline __m512 avloc__vf_zero_avx512(void) { return _mm512_setzero_ps(); }
 static inline __m512 avloc__vf_mul_avx512(__m512 a, __m512 b) { return _mm512_mul_ps(a, b); }
 static inline __m512 avloc__vf_fmadd_avx512(__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }
+static inline __m512d avloc__vd_cvtlo_avx512(__m512 a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+static inline __m512d avloc__vd_cvthi_avx512(__m512 a)
+{
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+}
 /* the FFT's operations (its template, pass AVLOC__VPASS_DSP_FFT): the avx2
    ones on four 128-bit lanes, the same in-lane shuffles. Shuffles through
    their zero-masked forms with every lane kept: g++ 12 warns that the plain
@@ -1546,6 +1551,11 @@ typedef struct avloc_tsvd_config {
     size_t power_iters;   /* power iterations (default 2) */
     uint64_t seed;        /* generator seed (default 0x5eed) */
     int svt_method;       /* AVLOC_SVT_AUTO (default), _RANDOMISED or _GRAM */
+    int assume_finite;    /* 1: the caller has checked that every A it passes is finite, and
+                             avloc_tsvd_f32 / avloc_svt_f32 skip their pass over A for
+                             AVLOC_ERR_NONFINITE (a plain RPCA iteration checks T while it
+                             writes it); a non-finite A is then caught later (an error from
+                             the eigensolvers) or gives unspecified values. Default 0: checked */
     avloc_threads threads; /* the caller's pool (default none: serial); memory grows
                               with its workers; results depend on workers only */
 } avloc_tsvd_config;
@@ -1572,7 +1582,8 @@ typedef struct avloc_tsvd {
     size_t tw_bytes;      /* all shares */
     unsigned char *bad;   /* per worker: a non-finite input value seen */
     double *gg, *gv, *gz; /* Gram path (NULL without it): s x s Gram, eigenvectors, factor */
-    double *gw, *gx;      /* s eigenvalues; per worker a chunk of A in double (128 x s) */
+    double *gw, *gx;      /* s eigenvalues; per worker a chunk of A (128 x s; in double with
+                             CBLAS or AVLOC_GEMM_SMALL, else a wide A's columns as floats) */
     double *gk;           /* per worker the chunk's packed panels (128 x (s + 16 + 6)) */
     double *gp;           /* Gram slabs 1.. of a threaded call ((workers - 1) s^2) */
     float *gf, *gc;       /* s x s float W; per worker a chunk (1024 x s) for in-place calls */
@@ -1606,8 +1617,8 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
 
    Gram path (cfg.svt_method, above): with s = min(m, n) small, the SVT is
    computed exactly through the s x s Gram matrix instead: G = A^T A (A A^T
-   when m < n) accumulated in double (chunks of 128 rows of A converted, a
-   kernel on the tiles of the lower triangle; one slab of chunks per worker
+   when m < n) accumulated in double (chunks of 128 rows of A, converted
+   while a kernel on the tiles of the lower triangle packs them; one slab of chunks per worker
    of cfg.threads, the slabs added in order), G = V diag(s_i^2) V^T by
    avloc_eigh_tridiag_f64 (cold every call), and out = A W (W A when
    m < n) with W = sum_{s_i > tau} (1 - tau/s_i) v_i v_i^T: one float GEMM, or two thin ones (A V_k, then
@@ -2680,12 +2691,15 @@ static void avloc__axpy(double *x, const double *y, size_t n, double s)
     for (; i < n; i++) x[i] += s * y[i];
 }
 
-/* y[0..n) = (double)x[0..n) */
+#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
+/* y[0..n) = (double)x[0..n) (the Gram chunks of the BLAS and small GEMM
+   builds; the built-in kernel converts while it packs) */
 static void avloc__f32_to_f64(double *y, const float *x, size_t n)
 {
     size_t i = AVLOC__VCALL_D(avloc__la_vk_cvt, (y, x, n), 0);
     for (; i < n; i++) y[i] = x[i];
 }
+#endif
 
 static double avloc__la_dot(const double *x, const double *y, size_t n)
 {
@@ -3239,7 +3253,7 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
     m = t->cfg.m;
     n = t->cfg.n;
     if (k == 0 || k > t->cfg.max_rank || lda < n || (U && ldu < k) || (Vt && ldvt < n)) return AVLOC_ERR_SIZE;
-    if (!avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
+    if (!t->cfg.assume_finite && !avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
     for (i = 0; i < k; i++) s[i] = (float)t->small[4 * l * l + i];
     if (U) /* U = Q U_B[:, :k] */
@@ -3294,10 +3308,11 @@ static void *avloc__tsvd_wscr(const avloc_tsvd *t, size_t w, size_t *bytes)
 }
 
 /* G (s x s, lower triangle) = A^T A (tall) or A A^T (wide), accumulated in
-   double over chunks of AVLOC__SVT_CHUNK rows (columns when wide,
-   transposed) of A converted to double; per chunk, avloc__syrk_lower (the
-   tiles of G's lower triangle; with CBLAS or AVLOC_GEMM_SMALL, GEMMs on
-   row blocks of 64 up to their diagonal). One slab per worker (task): slab i sums its share of the chunks into its own
+   double over chunks of AVLOC__SVT_CHUNK rows of A (columns when wide,
+   transposed into a float chunk); per chunk, avloc__syrk_lower (the tiles
+   of G's lower triangle, the rows converted to double as it packs them;
+   with CBLAS or AVLOC_GEMM_SMALL, a double copy and GEMMs on row blocks of
+   64 up to their diagonal). One slab per worker (task): slab i sums its share of the chunks into its own
    G_i (G itself for slab 0), and the slabs are added in order after, so the
    result depends on the worker count only (one worker: the plain sum). */
 static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
@@ -3317,19 +3332,26 @@ static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
     memset(G, 0, s * s * sizeof *G);
     for (q = slab * nch / t->workers; q < (slab + 1) * nch / t->workers; q++) {
         size_t c0 = q * AVLOC__SVT_CHUNK, c = big - c0 < AVLOC__SVT_CHUNK ? big - c0 : AVLOC__SVT_CHUNK;
-        /* X: c x s, the rows c0.. of A (the columns, transposed, when wide) */
+#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
+        /* X: c x s in double, the rows c0.. of A (the columns, transposed, when wide) */
         if (wide)
             for (i = 0; i < s; i++)
                 for (j = 0; j < c; j++) X[j * s + i] = A[i * lda + c0 + j];
         else
             for (i = 0; i < c; i++) avloc__f32_to_f64(X + i * s, A + (c0 + i) * lda, s);
-#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
         for (i0 = 0; i0 < s; i0 += 64) { /* row blocks of G up to their diagonal */
             size_t i1 = s - i0 < 64 ? s : i0 + 64;
             avloc_gemm_f64(1, 0, i1 - i0, i1, c, 1.0, X + i0, s, X, s, 1.0, G + i0 * s, s, ws, wb);
         }
 #else
-        avloc__syrk_lower_f64(s, c, X, s, G, s, bp, bp + c * (s + 16));
+        if (wide) { /* the columns c0.., transposed into a float c x s in X's memory */
+            float *Xf = (float *)X;
+            for (i = 0; i < s; i++)
+                for (j = 0; j < c; j++) Xf[j * s + i] = A[i * lda + c0 + j];
+            avloc__syrk_lower_f64(s, c, Xf, s, G, s, bp, bp + c * (s + 16));
+        } else { /* the rows in place, converted while packed */
+            avloc__syrk_lower_f64(s, c, A + c0 * lda, lda, G, s, bp, bp + c * (s + 16));
+        }
 #endif
     }
 }
@@ -3491,7 +3513,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     n = t->cfg.n;
     if (lda < n || ldo < n) return AVLOC_ERR_SIZE;
     if (!(tau >= 0.0f) || !avloc__finite_f64((double)tau)) return AVLOC_ERR_PARAM;
-    if (!avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
+    if (!t->cfg.assume_finite && !avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
     mn = m < n ? m : n;
     grow = (size_t)(0.05 * (double)mn + 0.5);
     if (grow == 0) grow = 1;
@@ -5019,9 +5041,10 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
 }
 
 #if AVLOC__GEMM_D && !defined(AVLOC_USE_CBLAS) && !defined(AVLOC_GEMM_SMALL) && !defined(AVLOC_NO_LINALG)
-/* C += X^T X on C's lower triangle (set level, above), on this CPU's set;
-   bp: k x roundup(n, AVLOC__GEMM_NRMAX_F64), ap: k x AVLOC__GEMM_MR. */
-static void avloc__syrk_lower_f64(size_t n, size_t k, const double *X, size_t ldx, double *C, size_t ldc,
+/* C += X^T X on C's lower triangle (set level, above) for a float X, in
+   double, on this CPU's set; bp: k x roundup(n, AVLOC__GEMM_NRMAX_F64),
+   ap: k x AVLOC__GEMM_MR. */
+static void avloc__syrk_lower_f64(size_t n, size_t k, const float *X, size_t ldx, double *C, size_t ldc,
                                   double *bp, double *ap)
 {
     AVLOC__GEMM_CALL(AVLOC__GF(avloc__syrk_lower), (n, k, X, ldx, C, ldc, bp, ap),
@@ -5421,26 +5444,48 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
 
 #if AVLOC__GEMM_D && !defined(AVLOC_NO_LINALG)
 /* C += X^T X on the tiles of C's lower triangle (the SVT's Gram matrix;
-   docs/linalg.md): X is k x n (row stride ldx, k at most a few hundred so a
-   B panel stays in L1), packed once into NR-wide panels at bp (k x
-   roundup(n, NR)); row tile i (MR rows of C) reads X^T in place (columns
-   i.. of X) and takes the column panels up to its last row's diagonal: the
-   upper triangle is computed only inside the diagonal tiles (~1.13 times
-   the triangle's work at n = 200, where row blocks of GEMM calls took 1.3
-   and packed X again per block). The last partial row tile is packed into
-   ap (k x MR). */
-static void AVLOC__GN(avloc__syrk_lower)(size_t n, size_t k, const AVLOC__GT *X, size_t ldx, AVLOC__GT *C,
+   docs/linalg.md), X float (k x n, row stride ldx, k at most a few hundred
+   so a B panel stays in L1), converted exactly while it is packed, row by
+   row, into NR-wide double panels at bp (k x roundup(n, NR), zero-padded):
+   one pass over X where a double copy and its packing took two. Row tile i
+   (MR rows of C) reads X^T's columns i.. from the panel that holds them
+   (stride NR; a tile that straddles two panels is gathered into ap, k x MR)
+   and takes the column panels up to its last row's diagonal: the upper
+   triangle is computed only inside the diagonal tiles (~1.13 times the
+   triangle's work at n = 200, where row blocks of GEMM calls took 1.3 and
+   packed X again per block). */
+static void AVLOC__GN(avloc__syrk_lower)(size_t n, size_t k, const float *X, size_t ldx, AVLOC__GT *C,
                                          size_t ldc, AVLOC__GT *bp, AVLOC__GT *ap)
 {
     const size_t MR = AVLOC__GEMM_MR, NR = 2 * AVLOC__GW;
-    size_t i, j;
-    AVLOC__GN(avloc__gemm_pack_b)(0, X, ldx, 0, 0, k, n, bp);
+    size_t i, j, p, c;
+    for (p = 0; p < k; p++) { /* row by row (X is read in order), into the panels, zero-padded past n */
+        const float *src = X + p * ldx;
+        for (j = 0; j < n; j += NR) {
+            const size_t nr = n - j < NR ? n - j : NR;
+            AVLOC__GT *dst = bp + j * k + p * NR;
+#if AVLOC__VF_W == 2 * AVLOC__GW /* a panel row is one float vector */
+            if (nr == NR) {
+                const avloc__vf v = avloc__vf_ld(src + j);
+                avloc__gv_st(dst, avloc__vd_cvtlo(v));
+                avloc__gv_st(dst + AVLOC__GW, avloc__vd_cvthi(v));
+                continue;
+            }
+#endif
+            for (c = 0; c < nr; c++) dst[c] = (AVLOC__GT)src[j + c];
+            for (; c < NR; c++) dst[c] = 0;
+        }
+    }
     for (i = 0; i < n; i += MR) {
-        const size_t mr = n - i < MR ? n - i : MR;
-        const AVLOC__GT *a = X + i;
-        size_t ps = ldx;
-        if (mr < MR) { /* rows past n would read past X */
-            AVLOC__GF(avloc__gemm_pack_a)(1, X, ldx, i, 0, mr, k, ap);
+        const size_t mr = n - i < MR ? n - i : MR, off = i % NR;
+        const AVLOC__GT *a = bp + (i - off) * k + off;
+        size_t ps = NR;
+        if (off + MR > NR) { /* columns i.. run into the next panel */
+            for (p = 0; p < k; p++)
+                for (c = 0; c < MR; c++) {
+                    const size_t col = i + c;
+                    ap[p * MR + c] = col < n ? bp[(col - col % NR) * k + p * NR + col % NR] : 0;
+                }
             a = ap;
             ps = MR;
         }
@@ -5498,8 +5543,10 @@ static size_t AVLOC__VN(avloc__la_vk_axpy)(double *x, const double *y, size_t n,
     return i;
 }
 
-/* y = (double)x over the returned prefix (the SVT's Gram chunks: the
-   scalar SSE2 loop of the baseline build was 40 % of the Gram's time) */
+#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
+/* y = (double)x over the returned prefix (the SVT's Gram chunks in the
+   BLAS and small GEMM builds: the scalar SSE2 loop of the baseline build
+   was 40 % of the Gram's time) */
 static size_t AVLOC__VN(avloc__la_vk_cvt)(double *y, const float *x, size_t n)
 {
     size_t i = 0;
@@ -5510,6 +5557,7 @@ static size_t AVLOC__VN(avloc__la_vk_cvt)(double *y, const float *x, size_t n)
     }
     return i;
 }
+#endif
 
 /* *sum = x . y over the returned prefix (two accumulators) */
 static size_t AVLOC__VN(avloc__la_vk_dot)(const double *x, const double *y, size_t n, double *sum)

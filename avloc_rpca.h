@@ -160,7 +160,10 @@ AVLOC_API void avloc_rpca_destroy(avloc_rpca *r);
 /* D, L, S: rows x cols, row-major, contiguous. Ydual (optional, may be NULL)
    receives the final multiplier Y (the dual certificate: ||Y||_2 <= 1,
    |Y_ij| <= lambda, Y_ij = lambda sign(S_ij) where S_ij != 0). D, L, S and
-   Ydual must not overlap one another (AVLOC_ERR_PARAM, nothing written). */
+   Ydual must not overlap one another (AVLOC_ERR_PARAM, nothing written).
+   Inf or NaN in D: AVLOC_ERR_NONFINITE, nothing written; a finite D whose
+   spectral norm or iterates overflow float (||D||_2 near FLT_MAX):
+   AVLOC_ERR_NUMERIC. */
 AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
                                             float *Ydual, avloc_rpca_info *info,
                                             void *scratch, size_t scratch_bytes);
@@ -502,7 +505,7 @@ typedef struct avloc__rpca_svt {
 
 static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, size_t m, size_t n,
                                            size_t max_rank, int full, size_t power, int method,
-                                           const avloc_threads *th)
+                                           const avloc_threads *th, int assume_finite)
 {
     avloc_tsvd_config tc = avloc_tsvd_config_default();
     size_t tb, r = m < n ? m : n;
@@ -514,6 +517,7 @@ static avloc_result avloc__rpca_svt_layout(avloc_arena *a, avloc__rpca_svt *v, s
     tc.max_rank = (max_rank == 0 || max_rank > r) ? r : max_rank;
     tc.power_iters = power;
     tc.svt_method = method;
+    tc.assume_finite = assume_finite;
     if (th) tc.threads = *th;
     if ((e = avloc_tsvd_query(&tc, &tb)) != AVLOC_OK) return e;
     v->t = AVLOC_PUSH(a, avloc_tsvd, 1);
@@ -591,18 +595,18 @@ static avloc_result avloc__rpca_check_cfg(const avloc_rpca_config *c)
 typedef struct avloc__rpca_ws {
     avloc__rpca_svt svt;
     float *Y, *T;
-    double *part;          /* per slab of the element-wise pass: 2 sums, a count */
+    double *part;          /* per slab of the element-wise pass: 2 sums, a count, a flag */
 } avloc__rpca_ws;
 
 static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_config *c, avloc__rpca_ws *w)
 {
     size_t mn = c->rows * c->cols; /* checked by check_cfg */
     avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd,
-                                                    AVLOC_RPCA_POWER_ITERS, c->svt_method, &c->threads);
+                                                    AVLOC_RPCA_POWER_ITERS, c->svt_method, &c->threads, 1);
     if (e != AVLOC_OK) return e;
     w->Y = AVLOC_PUSH(a, float, mn);
     w->T = AVLOC_PUSH(a, float, mn);
-    w->part = AVLOC_PUSH(a, double, 3 * avloc_threads_workers(&c->threads));
+    w->part = AVLOC_PUSH(a, double, 4 * avloc_threads_workers(&c->threads));
     return avloc_arena_status(a);
 }
 
@@ -677,14 +681,17 @@ static void avloc__rpca_zero(float *L, float *S, float *Yd, size_t mn, avloc_rpc
    solve's time): S = shrink(D - L + Y/mu, lambda/mu), Y += mu (D - L - S),
    and the next SVT input T = D - S + Y/mu_next. Sums in 8 independent
    double lanes: out[0] = ||S_new - S_old||^2, out[1] = ||D - L - S||^2,
-   out[2] = the count of non-zero S. This is one slab's range [i0, i1). */
+   out[2] = the count of non-zero S, out[3] = 1 if some T is Inf or NaN
+   (the SVT's input check, done here while T is in registers: the SVT
+   object skips its own pass over T). This is one slab's range [i0, i1). */
 static void avloc__rpca_alm_range(const float *D, const float *L, float *S, float *Y, float *T, size_t mn,
-                                  const float c[4], double out[3])
+                                  const float c[4], double out[4])
 {
     const float imu = c[0], tau = c[1], fmu = c[2], inext = c[3];
     double ds[8] = {0}, z2[8] = {0};
     size_t i, k, cnt = 0;
-    i = AVLOC__VCALL_D(avloc__rpca_vk_alm, (D, L, S, Y, T, mn, c, ds, z2, &cnt), 0);
+    int bad = 0;
+    i = AVLOC__VCALL_D(avloc__rpca_vk_alm, (D, L, S, Y, T, mn, c, ds, z2, &cnt, &bad), 0);
     for (; i < mn; i += 8) {
         size_t e = mn - i < 8 ? mn - i : 8;
         for (k = 0; k < e; k++) {
@@ -697,15 +704,17 @@ static void avloc__rpca_alm_range(const float *D, const float *L, float *S, floa
             z2[k] += (double)z * z;
             Y[j] += fmu * z;
             T[j] = D[j] - s + Y[j] * inext;
+            bad |= !avloc__finite_f32(T[j]);
         }
     }
     out[0] = out[1] = 0.0;
     for (k = 0; k < 8; k++) { out[0] += ds[k]; out[1] += z2[k]; }
     out[2] = (double)cnt;
+    out[3] = bad;
 }
 
 /* The pass in one slab per worker (whole blocks of 64 elements), each
-   slab's sums in part[3 slab ..], added in slab order. */
+   slab's sums in part[4 slab ..], added in slab order. */
 typedef struct avloc__rpca_ajob {
     const float *D, *L;
     float *S, *Y, *T;
@@ -720,13 +729,14 @@ static void avloc__rpca_alm_task(void *ctx, size_t slab, size_t worker)
     size_t blocks = (j->mn + 63) / 64, i0 = slab * blocks / j->slabs * 64, i1 = (slab + 1) * blocks / j->slabs * 64;
     (void)worker;
     if (i1 > j->mn) i1 = j->mn;
-    if (i0 >= i1) { j->part[3 * slab] = j->part[3 * slab + 1] = j->part[3 * slab + 2] = 0.0; return; }
+    if (i0 >= i1) { memset(j->part + 4 * slab, 0, 4 * sizeof *j->part); return; }
     avloc__rpca_alm_range(j->D + i0, j->L + i0, j->S + i0, j->Y + i0, j->T + i0, i1 - i0, j->c,
-                          j->part + 3 * slab);
+                          j->part + 4 * slab);
 }
 
 static void avloc__rpca_alm_step(const avloc_rpca *r, const float *D, const float *L, float *S,
-                                 avloc__rpca_ws *w, double mu, double mu_next, double out[2], size_t *nnz)
+                                 avloc__rpca_ws *w, double mu, double mu_next, double out[2], size_t *nnz,
+                                 int *bad)
 {
     avloc__rpca_ajob j;
     double cnt = 0.0;
@@ -741,12 +751,84 @@ static void avloc__rpca_alm_step(const avloc_rpca *r, const float *D, const floa
     j.part = w->part;
     avloc_threads_run(&r->cfg.threads, avloc__rpca_alm_task, &j, j.slabs);
     out[0] = out[1] = 0.0;
+    *bad = 0;
     for (s = 0; s < j.slabs; s++) {
-        out[0] += j.part[3 * s];
-        out[1] += j.part[3 * s + 1];
-        cnt += j.part[3 * s + 2];
+        out[0] += j.part[4 * s];
+        out[1] += j.part[4 * s + 1];
+        cnt += j.part[4 * s + 2];
+        *bad |= j.part[4 * s + 3] != 0.0;
     }
     *nnz = (size_t)cnt;
+}
+
+/* The plain solve's set-up, in two passes of one slab of rows per worker
+   (serial, they were ~4 % of a two-thread solve): pass 0 the sums of D^2
+   (8 double lanes per slab; *nf = the norm) and max |D| (*ninf); pass 1
+   Y = D / scale, S = 0 and the first SVT input T = D + Y imu, *bad = 1
+   when T has an Inf or NaN. */
+typedef struct avloc__rpca_sjob {
+    const float *D;
+    float *S, *Y, *T;
+    size_t m, n, slabs;
+    int pass;
+    double scale;
+    float imu;
+    double *part;
+} avloc__rpca_sjob;
+
+static void avloc__rpca_setup_task(void *ctx, size_t slab, size_t worker)
+{
+    const avloc__rpca_sjob *j = (const avloc__rpca_sjob *)ctx;
+    size_t i0 = slab * j->m / j->slabs * j->n, i1 = (slab + 1) * j->m / j->slabs * j->n, i, k;
+    double *o = j->part + 4 * slab;
+    (void)worker;
+    if (j->pass == 0) {
+        double a[8] = {0};
+        float mx = 0.0f;
+        for (i = i0; i < i1; i += 8)
+            for (k = 0; k < 8 && i + k < i1; k++) {
+                const float x = j->D[i + k], ax = x < 0.0f ? -x : x;
+                a[k] += (double)x * x;
+                mx = ax > mx ? ax : mx;
+            }
+        o[0] = a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
+        o[1] = mx;
+        return;
+    }
+    for (i = i0; i < i1; i++) {
+        j->Y[i] = (float)(j->D[i] / j->scale);
+        j->T[i] = j->D[i] + j->Y[i] * j->imu;
+    }
+    memset(j->S + i0, 0, (i1 - i0) * sizeof *j->S);
+    o[3] = !avloc_all_finite_f32(j->T + i0, i1 - i0);
+}
+
+static void avloc__rpca_setup(const avloc_rpca *r, const float *D, float *S, avloc__rpca_ws *w, int pass,
+                              double scale, float imu, double *nf, double *ninf, int *bad)
+{
+    avloc__rpca_sjob j;
+    size_t s;
+    double ss = 0.0;
+    j.D = D; j.S = S; j.Y = w->Y; j.T = w->T;
+    j.m = r->cfg.rows;
+    j.n = r->cfg.cols;
+    j.slabs = avloc_threads_workers(&r->cfg.threads);
+    j.pass = pass;
+    j.scale = scale;
+    j.imu = imu;
+    j.part = w->part;
+    avloc_threads_run(&r->cfg.threads, avloc__rpca_setup_task, &j, j.slabs);
+    if (pass == 0) {
+        *ninf = 0.0;
+        for (s = 0; s < j.slabs; s++) {
+            ss += j.part[4 * s];
+            if (j.part[4 * s + 1] > *ninf) *ninf = j.part[4 * s + 1];
+        }
+        *nf = sqrt(ss);
+        return;
+    }
+    *bad = 0;
+    for (s = 0; s < j.slabs; s++) *bad |= j.part[4 * s + 3] != 0.0;
 }
 
 /* 1 if the n-float arrays at a and b share a byte (b may be NULL). */
@@ -763,8 +845,9 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     avloc_rpca_info inf;
     avloc__rpca_ws w;
     avloc_arena a;
-    size_t mn, i, it;
+    size_t mn, it;
     double nf, n2, ninf, scale, mu, mu_max;
+    int bad;
     avloc_result e;
     if (!r || !D || !L || !S || !scratch) return AVLOC_ERR_NULL;
     if (r->magic != AVLOC__RPCA_MAGIC) return AVLOC_ERR_STATE;
@@ -775,25 +858,26 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
     if (scratch_bytes < r->scratch_bytes) return AVLOC_ERR_WORKSPACE;
     memset(&inf, 0, sizeof inf);
-    nf = sqrt(avloc__rpca_sumsq(D, mn));
-    if (nf == 0.0) { avloc__rpca_zero(L, S, Ydual, mn, info ? info : &inf); return AVLOC_OK; }
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((e = avloc__rpca_ws_layout(&a, &r->cfg, &w)) != AVLOC_OK) return e;
-    if ((e = avloc__rpca_norm2(&w.svt, D, &n2)) != AVLOC_OK) return e;
-    if (!(n2 > 0.0)) return AVLOC_ERR_NUMERIC;
-    ninf = avloc__rpca_maxabs(D, mn);
+    avloc__rpca_setup(r, D, S, &w, 0, 0.0, 0.0f, &nf, &ninf, &bad);
+    if (nf == 0.0) { avloc__rpca_zero(L, S, Ydual, mn, info ? info : &inf); return AVLOC_OK; }
+    /* D is finite: Inf or NaN from here on is float overflow (NUMERIC) */
+    if ((e = avloc__rpca_norm2(&w.svt, D, &n2)) != AVLOC_OK) return e == AVLOC_ERR_NONFINITE ? AVLOC_ERR_NUMERIC : e;
+    if (!(n2 > 0.0) || !avloc__finite_f64(n2)) return AVLOC_ERR_NUMERIC;
     /* Lin-Chen-Ma: Y0 = D / J(D), J = max(||D||_2, ||D||_inf / lambda) */
     scale = n2 > ninf / r->lambda ? n2 : ninf / r->lambda;
-    for (i = 0; i < mn; i++) w.Y[i] = (float)(D[i] / scale);
-    memset(S, 0, mn * sizeof *S);
     mu = r->cfg.mu0 > 0.0 ? r->cfg.mu0 : 1.25 / n2;
     mu_max = mu * r->cfg.mu_max_ratio;
-    for (i = 0; i < mn; i++) w.T[i] = D[i] + w.Y[i] * (float)(1.0 / mu); /* S = 0 */
+    avloc__rpca_setup(r, D, S, &w, 1, scale, (float)(1.0 / mu), &nf, &ninf, &bad); /* Y, S = 0, T */
     for (it = 1; it <= r->cfg.max_iter; it++) {
         float imu = (float)(1.0 / mu);
         double sums[2], mu_next = mu * r->cfg.rho < mu_max ? mu * r->cfg.rho : mu_max;
+        /* the SVT's input check, made by the pass that wrote T (the SVT
+           object skips it: assume_finite); D is finite, so this is overflow */
+        if (bad) return AVLOC_ERR_NUMERIC;
         if ((e = avloc__rpca_svt_run(&w.svt, w.T, imu, L, &inf.rank)) != AVLOC_OK) return e;
-        avloc__rpca_alm_step(r, D, L, S, &w, mu, mu_next, sums, &inf.nnz);
+        avloc__rpca_alm_step(r, D, L, S, &w, mu, mu_next, sums, &inf.nnz, &bad);
         inf.iters = it;
         inf.primal = sqrt(sums[1]) / nf;
         inf.dual = mu * sqrt(sums[0]) / nf;
@@ -867,10 +951,10 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     avloc_result e;
     memset(w, 0, sizeof *w);
     if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
-                                    c->svt_method, NULL)) != AVLOC_OK)
+                                    c->svt_method, NULL, 0)) != AVLOC_OK)
         return e;
     if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
-                                    c->svt_method, NULL)) != AVLOC_OK)
+                                    c->svt_method, NULL, 0)) != AVLOC_OK)
         return e;
     if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
                                     &w->gemm_bytes)) != AVLOC_OK)
@@ -2286,12 +2370,15 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
    squared in double is exact): the results are bit-identical to the scalar
    loop's, which finishes the tail. Returns how many elements were done. */
 static size_t AVLOC__VN(avloc__rpca_vk_alm)(const float *D, const float *L, float *S, float *Y, float *T,
-                                            size_t n, const float *c, double *ds, double *z2, size_t *cnt)
+                                            size_t n, const float *c, double *ds, double *z2, size_t *cnt,
+                                            int *bad)
 {
 #define W AVLOC__VF_W
 #define NA (16 / W) /* double accumulators of AVLOC__VD_W lanes per 8 elements */
     const avloc__vf imu = avloc__vf_set1(c[0]), tau = avloc__vf_set1(c[1]), ntau = avloc__vf_set1(-c[1]);
     const avloc__vf fmu = avloc__vf_set1(c[2]), inext = avloc__vf_set1(c[3]), zero = avloc__vf_zero();
+    const avloc__vi expo = avloc__vi_set1(0x7f800000), one = avloc__vi_set1(0x00800000);
+    avloc__vi nf = avloc__vi_set1(0); /* sign bits set where T got Inf/NaN (avloc_all_finite_f32's rule) */
     avloc__vd ads[NA], az2[NA];
     double buf[8];
     size_t i, h, k, nnz = 0;
@@ -2315,13 +2402,16 @@ static size_t AVLOC__VN(avloc__rpca_vk_alm)(const float *D, const float *L, floa
             nnz += (size_t)avloc__popc8(avloc__vf_movemask(avloc__vf_or(avloc__vf_cmpgt(s, zero), avloc__vf_cmpgt(zero, s))));
             avloc__vf_st(S + j, s);
             avloc__vf_st(Y + j, yn);
-            avloc__vf_st(T + j, avloc__vf_add(avloc__vf_sub(d, s), avloc__vf_mul(yn, inext)));
+            const avloc__vf t = avloc__vf_add(avloc__vf_sub(d, s), avloc__vf_mul(yn, inext));
+            nf = avloc__vi_or(nf, avloc__vi_add(avloc__vi_and(avloc__vf_asvi(t), expo), one));
+            avloc__vf_st(T + j, t);
         }
     for (h = 0; h < NA; h++) avloc__vd_st(buf + h * AVLOC__VD_W, ads[h]);
     for (k = 0; k < 8; k++) ds[k] += buf[k];
     for (h = 0; h < NA; h++) avloc__vd_st(buf + h * AVLOC__VD_W, az2[h]);
     for (k = 0; k < 8; k++) z2[k] += buf[k];
     *cnt += nnz;
+    if (avloc__vf_movemask(avloc__vi_asvf(nf))) *bad = 1;
     return i;
 #undef NA
 #undef W

@@ -2012,6 +2012,16 @@ static void bi_rpca(void)
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_NONFINITE);
     D[7] = FLT_MIN / 2;
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb), AVLOC_OK);
+    {   /* finite, but ||D||_2 overflows float: the first SVT input is NaN (the set-up's check) */
+        size_t i;
+        for (i = 0; i < M * N; i++) Z[i] = 3e37f * (float)((double)(i % 5) - 2.0 + (i % 7 == 0 ? 4.0 : 0.0));
+        gb_fill(L, M * N * 4);
+        BI(avloc_rpca_solve_f32(&r, Z, L, S, NULL, NULL, scr, sb), AVLOC_ERR_NUMERIC);
+        BI(gb_untouched(L, M * N * 4), 1); /* stopped before the first SVT */
+        for (i = 0; i < M * N; i++) Z[i] *= 5.0f / 3.0f; /* the norm's own products overflow */
+        BI(avloc_rpca_solve_f32(&r, Z, L, S, NULL, NULL, scr, sb), AVLOC_ERR_NUMERIC);
+        memset(Z, 0, M * N * 4);
+    }
     BI(avloc_rpca_solve_f32(&r, Z, L, S, NULL, &info, scr, sb), AVLOC_OK); /* all-zero matrix */
     BI(avloc_all_finite_f32(L, M * N) && avloc_all_finite_f32(S, M * N), 1);
     BI(avloc_rpca_solve_f32(&r, D, L, L, NULL, NULL, scr, sb), AVLOC_ERR_PARAM);      /* L == S */

@@ -210,7 +210,7 @@ static void test_plain_threads(void)
         a = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
         b = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
         CHECK(a.r == AVLOC_OK && b.r == AVLOC_OK && a.info.converged);
-        CHECK(tr.runs >= 3 * (a.info.iters + b.info.iters)); /* per iteration: SVT steps, the element-wise pass */
+        CHECK(tr.runs >= 2 * (a.info.iters + b.info.iters)); /* per iteration: the Gram matrix, the element-wise pass */
         diff = 0;
         for (i = 0; i < m * n; i++) diff += a.L[i] != b.L[i] || a.S[i] != b.S[i] || a.Y[i] != b.Y[i];
         CHECK_MSG(diff == 0, "%u workers: %u values differ between task orders", (unsigned)w, (unsigned)diff);
