@@ -852,10 +852,15 @@ static inline __m512 avloc__vf_set1_avx512(float x) { return _mm512_set1_ps(x); 
 static inline __m512 avloc__vf_zero_avx512(void) { return _mm512_setzero_ps(); }
 static inline __m512 avloc__vf_mul_avx512(__m512 a, __m512 b) { return _mm512_mul_ps(a, b); }
 static inline __m512 avloc__vf_fmadd_avx512(__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }
-static inline __m512d avloc__vd_cvtlo_avx512(__m512 a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+/* halves widened to double; zero-masked forms (see the shuffles below: g++ 12 -O2 warns
+   that the plain forms' undefined pass-through may be used uninitialised) */
+static inline __m512d avloc__vd_cvtlo_avx512(__m512 a)
+{
+    return _mm512_maskz_cvtps_pd(0xFF, _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xF, _mm512_castps_pd(a), 0)));
+}
 static inline __m512d avloc__vd_cvthi_avx512(__m512 a)
 {
-    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+    return _mm512_maskz_cvtps_pd(0xFF, _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xF, _mm512_castps_pd(a), 1)));
 }
 /* the FFT's operations (its template, pass AVLOC__VPASS_DSP_FFT): the avx2
    ones on four 128-bit lanes, the same in-lane shuffles. Shuffles through
