@@ -1059,9 +1059,14 @@ typedef avloc_complex_f32 avloc__cpx;
    get an ido below the vector width (8190 = 13 7 5 3 3 2: the radix-3
    pass, not the radix-13 one, gets ido 2); the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
-   builds (avloc__fft_split_ok; radix 8 would not fit AVX2's 16 registers
-   there), and the final radix-8 pass (ido == 1) has its own kernel,
-   vectorised across k, with no twiddles. vw: complex per SIMD vector of the
+   builds (avloc__fft_split_ok; radix 8 only with AVX-512: it would not fit
+   AVX2's 16 registers there), and the final radix-8 pass (ido == 1) has its own kernel,
+   vectorised across k, with no twiddles. AVX-512 plans (vw == 8, 32
+   registers) take radix 8 wherever it goes, then 4 4 for a leftover 2^1
+   (not 2 8) or one 4 for 2^2: 4096 = 8 8 8 8 in four passes over memory
+   instead of 4 4 4 8 8 in five, the first two of them split (see
+   docs/benchmarks.md for the measured gain).
+   vw: complex per SIMD vector of the
    kernel set; scalar builds (vw == 1) keep radix 4 (a scalar radix-8
    butterfly needs more than x86-64's 16 float registers: 40 % slower,
    measured). Returns the count (0 for n == 1). */
@@ -1078,10 +1083,15 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
         f[i] = f[nf - 1 - i];
         f[nf - 1 - i] = p;
     }
-    if (n8) e -= 3;
-    if (n8 && e % 2) { /* a second radix-8 pass instead of a radix-2 one */
+    if (n8 && vw > 4) {
+        n8 = e / 3 - (e % 3 == 1); /* e >= 6 here (64 | n) */
+        e -= 3 * n8;
+    } else if (n8) {
         e -= 3;
-        n8 = 2;
+        if (e % 2) { /* a second radix-8 pass instead of a radix-2 one */
+            e -= 3;
+            n8 = 2;
+        }
     }
     if (e % 2) f[nf++] = 2;
     for (i = 0; i < e / 2; i++) f[nf++] = 4;
@@ -1494,15 +1504,16 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
 
 static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws);
 
-/* Whether a pass can run on split (re, im) blocks: the power-of-two radices
-   with ido a multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2; 16
-   with AVX-512, whose split passes need ido a multiple of 16), in SIMD
-   builds. Split arithmetic needs no shuffles: about half the vector
-   instructions of interleaved complex. */
+/* Whether a pass can run on split (re, im) blocks: radix 2 and 4 with ido a
+   multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2), and with
+   AVX-512 (ido a multiple of 16) also radix 8, whose 16 vectors of data fit
+   its 32 registers, in SIMD builds. Split arithmetic needs no shuffles:
+   about half the vector instructions of interleaved complex (Intel's 512-bit
+   shuffles share a port with its FMAs). */
 static int avloc__fft_split_ok(size_t ip, size_t ido, size_t vw)
 {
 #ifdef AVLOC__FFT_SIMD
-    return ido % (vw > 4 ? 2 * vw : 8) == 0 && (ip == 2 || ip == 4);
+    return ido % (vw > 4 ? 2 * vw : 8) == 0 && (ip == 2 || ip == 4 || (ip == 8 && vw > 4));
 #else
     (void)ip; (void)ido; (void)vw;
     return 0;
@@ -5696,6 +5707,9 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vcdft4 AVLOC__FFT_T(avloc__vcdft4)
 #define avloc__pass2_s AVLOC__FFT_T(avloc__pass2_s)
 #define avloc__pass4_s AVLOC__FFT_T(avloc__pass4_s)
+#define avloc__vcdft8 AVLOC__FFT_T(avloc__vcdft8)
+#define avloc__pass8_s AVLOC__FFT_T(avloc__pass8_s)
+#define avloc__pass8_sb AVLOC__FFT_T(avloc__pass8_sb)
 #define avloc__tw_split_v AVLOC__FFT_T(avloc__tw_split_v)
 #define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
 #define avloc__vmuli AVLOC__FFT_T(avloc__vmuli)
@@ -5775,7 +5789,7 @@ static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
 static inline avloc__v avloc__vrot(avloc__v x, avloc__vm mr) { return avloc__vxor(avloc__vswap(x), mr); }
 
 /* 4-point DFT of u[0..3] in place (see avloc__dft4) */
-static inline void avloc__vdft4(avloc__v *u, avloc__vm mr)
+AVLOC__FFT_INLINE void avloc__vdft4(avloc__v *u, avloc__vm mr)
 {
     avloc__v t0 = avloc__vadd(u[0], u[2]), t1 = avloc__vsub(u[0], u[2]);
     avloc__v t2 = avloc__vadd(u[1], u[3]), r = avloc__vrot(avloc__vsub(u[1], u[3]), mr);
@@ -5786,7 +5800,7 @@ static inline void avloc__vdft4(avloc__v *u, avloc__vm mr)
 }
 
 /* 8-point DFT of x[0..7] in place (see avloc__dft8); hf = sqrt(1/2) */
-static inline void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
+AVLOC__FFT_INLINE void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
 {
     avloc__v a[4], b[4];
     a[0] = avloc__vadd(x[0], x[4]); b[0] = avloc__vsub(x[0], x[4]);
@@ -6217,7 +6231,7 @@ static inline avloc__vc avloc__vcmulw(avloc__vc x, const avloc__cpx *p)
 }
 
 /* forward 4-point DFT of u[0..3] in place */
-static inline void avloc__vcdft4(avloc__vc *u)
+AVLOC__FFT_INLINE void avloc__vcdft4(avloc__vc *u)
 {
     avloc__vc t0 = avloc__vcadd(u[0], u[2]), t1 = avloc__vcsub(u[0], u[2]);
     avloc__vc t2 = avloc__vcadd(u[1], u[3]), t3 = avloc__vcsub(u[1], u[3]);
@@ -6268,6 +6282,64 @@ static void avloc__pass4_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTR
     }
 }
 
+/* forward 8-point DFT of x[0..7] in place (as avloc__vdft8), hf = sqrt(1/2) */
+AVLOC__FFT_INLINE void avloc__vcdft8(avloc__vc *x, avloc__v hf)
+{
+    const avloc__v nhf = avloc__vsub(avloc__vset1(0.0f), hf);
+    avloc__vc a[4], b[4];
+    a[0] = avloc__vcadd(x[0], x[4]); b[0] = avloc__vcsub(x[0], x[4]);
+    a[1] = avloc__vcadd(x[1], x[5]); b[1] = avloc__vcsub(x[1], x[5]);
+    a[2] = avloc__vcadd(x[2], x[6]); b[2] = avloc__vcsub(x[2], x[6]);
+    a[3] = avloc__vcadd(x[3], x[7]); b[3] = avloc__vcsub(x[3], x[7]);
+    /* b1 W8, b2 W8^2 = -i b2, b3 W8^3 (W8 = (1 - i) / sqrt 2) */
+    b[1] = avloc__vcmk(avloc__vmul(avloc__vadd(b[1].r, b[1].i), hf), avloc__vmul(avloc__vsub(b[1].i, b[1].r), hf));
+    b[2] = avloc__vcmk(b[2].i, avloc__vmul(b[2].r, avloc__vset1(-1.0f)));
+    b[3] = avloc__vcmk(avloc__vmul(avloc__vsub(b[3].i, b[3].r), hf), avloc__vmul(avloc__vadd(b[3].r, b[3].i), nhf));
+    avloc__vcdft4(a);
+    avloc__vcdft4(b);
+    x[0] = a[0]; x[2] = a[1]; x[4] = a[2]; x[6] = a[3];
+    x[1] = b[0]; x[3] = b[1]; x[5] = b[2]; x[7] = b[3];
+}
+
+/* split radix 8 (AVX-512: its 16 vectors of data fit the 32 registers);
+   ili, ilo and sw constant in each instance (avloc__pass8_s) */
+AVLOC__FFT_INLINE void avloc__pass8_sb(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                       avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo,
+                                       int sw)
+{
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
+    size_t k, i, j, st = ido * l1;
+    for (k = 0; k < l1; k++) {
+        const avloc__cpx *c = cc + ido * 8 * k;
+        avloc__cpx *h = ch + ido * k;
+        for (i = 0; i < ido; i += AVLOC__VS) {
+            avloc__vc x[8];
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < 8; j++) x[j] = avloc__vcld(c + i + j * ido, ili, sw);
+            avloc__vcdft8(x, hf);
+            avloc__vcst(h + i, x[0], ilo, sw);
+            AVLOC__FFT_UNROLL
+            for (j = 1; j < 8; j++) avloc__vcst(h + i + j * st, avloc__vcmulw(x[j], tws + i + (j - 1) * ido), ilo, sw);
+        }
+    }
+}
+static void avloc__pass8_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                           avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo, int sw)
+{
+#define AVLOC__P8S(a, b, c) avloc__pass8_sb(ido, l1, cc, ch, tws, a, b, c)
+    switch (ili * 4 + ilo * 2 + sw) {
+    case 0: AVLOC__P8S(0, 0, 0); break;
+    case 1: AVLOC__P8S(0, 0, 1); break;
+    case 2: AVLOC__P8S(0, 1, 0); break;
+    case 3: AVLOC__P8S(0, 1, 1); break;
+    case 4: AVLOC__P8S(1, 0, 0); break;
+    case 5: AVLOC__P8S(1, 0, 1); break;
+    case 6: AVLOC__P8S(1, 1, 0); break;
+    default: AVLOC__P8S(1, 1, 1); break;
+    }
+#undef AVLOC__P8S
+}
+
 /* A pass's twiddles (cnt, a multiple of AVLOC__VS) in split blocks: returns
    cnt, or 0 when this kernel set cannot (cnt not a multiple of its block). */
 static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cnt)
@@ -6290,7 +6362,8 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
     if (p->split) {
         int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p->split & AVLOC__SPLIT_OUT_IL) != 0;
-        if (p->ip == 4) avloc__pass4_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
+        if (AVLOC__VW == 8 && p->ip == 8) avloc__pass8_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd); /* AVX-512 only */
+        else if (p->ip == 4) avloc__pass4_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
         else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
         return ido;
     }
@@ -6408,6 +6481,9 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vcdft4
 #undef avloc__pass2_s
 #undef avloc__pass4_s
+#undef avloc__vcdft8
+#undef avloc__pass8_s
+#undef avloc__pass8_sb
 #undef avloc__tw_split_v
 #undef avloc__vld4t
 #undef avloc__vmuli
