@@ -636,25 +636,48 @@ typedef struct avloc__mp_work {
     size_t fsb;
 } avloc__mp_work;
 
-/* In-place separable 3-D complex FFT of an n[0] x n[1] x n[2] grid. */
+/* Which part of a 3-D transform matters (avloc__mp_fft3): the input is zero
+   outside the box lo <= index < hi, and only the outputs with index < out
+   are read afterwards. NULL pointers: the whole grid. */
+typedef struct avloc__mp_box {
+    const size_t *lo, *hi, *out;
+} avloc__mp_box;
+
+/* In-place separable 3-D complex FFT of an n[0] x n[1] x n[2] grid, axis 2,
+   then 1, then 0. With a box (b may be NULL) it skips the lines whose
+   input is all zero (their transform is zero) and the lines no wanted
+   output depends on: for a kernel box in a signal-sized grid the forward
+   transform shrinks to its axis-0 pass, and the inverse of a valid-region
+   correlation skips the columns past the region. The axis order and every
+   transformed line are those of the whole transform, so the outputs that
+   are read are the same bits (an output outside the box is left
+   unspecified). */
 static avloc_result avloc__mp_fft3(const avloc_fft_f32 *plan, const size_t *n, avloc_complex_f32 *x,
-                                   avloc_fft_dir dir, const avloc__mp_work *w)
+                                   avloc_fft_dir dir, const avloc__mp_work *w, const avloc__mp_box *b)
 {
-    size_t i, j, a, n12 = n[1] * n[2];
+    size_t i, j, a, n12 = n[1] * n[2], lo[3] = {0, 0, 0}, hi[3], out[3];
     avloc_result r = AVLOC_OK;
-    if (n[2] > 1)
-        for (i = 0; i < n[0] * n[1] && r == AVLOC_OK; i++)
-            r = avloc_fft_c2c_f32(&plan[2], x + i * n[2], x + i * n[2], dir, w->fs, w->fsb);
-    if (n[1] > 1)
-        for (i = 0; i < n[0]; i++)
-            for (j = 0; j < n[2] && r == AVLOC_OK; j++) {
+    for (i = 0; i < 3; i++) {
+        if (b && b->lo) lo[i] = b->lo[i];
+        hi[i] = b && b->hi ? b->hi[i] : n[i];
+        out[i] = b && b->out ? b->out[i] : n[i];
+    }
+    if (n[2] > 1) /* rows (i, j) holding input */
+        for (i = lo[0]; i < hi[0]; i++)
+            for (j = lo[1]; j < hi[1] && r == AVLOC_OK; j++)
+                r = avloc_fft_c2c_f32(&plan[2], x + (i * n[1] + j) * n[2], x + (i * n[1] + j) * n[2], dir, w->fs,
+                                      w->fsb);
+    if (n[1] > 1) /* columns (i, l): input only at i in [lo0, hi0); outputs read only at l < out2 */
+        for (i = lo[0]; i < hi[0]; i++)
+            for (j = 0; j < out[2] && r == AVLOC_OK; j++) {
                 avloc_complex_f32 *base = x + i * n12 + j;
                 for (a = 0; a < n[1]; a++) w->line[a] = base[a * n[2]];
                 r = avloc_fft_c2c_f32(&plan[1], w->line, w->line, dir, w->fs, w->fsb);
                 for (a = 0; a < n[1]; a++) base[a * n[2]] = w->line[a];
             }
-    if (n[0] > 1)
-        for (j = 0; j < n12 && r == AVLOC_OK; j++) {
+    if (n[0] > 1) /* the (j, l) wanted */
+        for (j = 0; j < out[1] * n[2] && r == AVLOC_OK; j++) {
+            if (j % n[2] >= out[2]) continue;
             for (a = 0; a < n[0]; a++) w->line[a] = x[a * n12 + j];
             r = avloc_fft_c2c_f32(&plan[0], w->line, w->line, dir, w->fs, w->fsb);
             for (a = 0; a < n[0]; a++) x[a * n12 + j] = w->line[a];
@@ -693,16 +716,19 @@ static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t 
 {
     static const size_t zero[3] = {0, 0, 0};
     size_t i, j, l, total = n[0] * n[1] * n[2];
+    avloc__mp_box kbox, obox;
     avloc_result r;
+    kbox.lo = zero; kbox.hi = nh; kbox.out = NULL; /* the kernels' box in, every bin out */
+    obox.lo = obox.hi = NULL; obox.out = nout;    /* every bin in, the valid region out */
     avloc__mp_load(Y, n, h1, h2, -1.0f, nh, zero);
-    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_FORWARD, w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_FORWARD, w, &kbox)) != AVLOC_OK) return r;
     for (i = 0; i < total; i++) { /* Y = X conj(Y) */
         float br = Y[i].re, bi = -Y[i].im;
         float xr = X[i].re, xi = X[i].im;
         Y[i].re = xr * br - xi * bi;
         Y[i].im = xr * bi + xi * br;
     }
-    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_INVERSE, w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_INVERSE, w, &obox)) != AVLOC_OK) return r;
     for (i = 0; i < nout[0]; i++)
         for (j = 0; j < nout[1]; j++) {
             const avloc_complex_f32 *src = Y + (i * n[1] + j) * n[2];
@@ -921,20 +947,29 @@ static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *d
     const avloc_mp_config *cfg = &c->cfg;
     size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, La = cfg->audio_len;
     size_t nha[3] = {1, 1, 0}, offa[3] = {0, 0, 0}, outa[3] = {1, 1, 0};
-    size_t nhv[3], offv[3], outv[3];
+    size_t nhv[3], offv[3], outv[3], enda[3], endv[3], i;
     const size_t *ga = c->grid[AVLOC__MP_GXA], *gv = c->grid[AVLOC__MP_GXV];
+    avloc__mp_box boxa, boxv; /* the kernel j sits at the offsets: the rest is zero */
     avloc_result r;
     nha[2] = La; offa[2] = La - 1; outa[2] = 2 * La - 1;
     nhv[0] = T; nhv[1] = H; nhv[2] = W;
     offv[0] = T - 1; offv[1] = H - 1; offv[2] = W - 1;
     outv[0] = 2 * T - 1; outv[1] = 2 * H - 1; outv[2] = 2 * W - 1;
+    for (i = 0; i < 3; i++) {
+        enda[i] = offa[i] + nha[i];
+        endv[i] = offv[i] + nhv[i];
+    }
+    boxa.lo = offa; boxa.hi = enda; boxa.out = NULL;
+    boxv.lo = offv; boxv.hi = endv; boxv.out = NULL;
     avloc__mp_load(s->X, ga, da + j * La, NULL, 0.0f, nha, offa);
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, s->X, AVLOC_FFT_FORWARD, &s->w, &boxa)) != AVLOC_OK)
+        return r;
     if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, s->X, s->Y, da, cfg->kernels, nha, xa, c->kp,
                                 outa, &s->w)) != AVLOC_OK)
         return r;
     avloc__mp_load(s->X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, s->X, AVLOC_FFT_FORWARD, &s->w, &boxv)) != AVLOC_OK)
+        return r;
     return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, s->X, s->Y, dv, cfg->kernels, nhv, xv, c->kp,
                               outv, &s->w);
 }
@@ -1147,7 +1182,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         nx[2] = c->n_off + cfg->audio_len - 1;
         avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero);
     }
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->w, NULL)) != AVLOC_OK) return r;
     if (c->kp > K) { /* the padding lanes: zero, updated by zero table lanes */
         memset(s->A, 0, c->n_off * c->kp * sizeof *s->A);
         memset(s->V, 0, nf * hw * c->kp * sizeof *s->V);
@@ -1156,7 +1191,12 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
                                 outa, &s->w)) != AVLOC_OK)
         return r;
     avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero);
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w)) != AVLOC_OK) return r;
+    {
+        avloc__mp_box box; /* the signal's box: the grid's padding is zero */
+        box.lo = zero; box.hi = nxv; box.out = NULL;
+        if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w, &box)) != AVLOC_OK)
+            return r;
+    }
     if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, c->kp,
                                 outv, &s->w)) != AVLOC_OK)
         return r;
@@ -1944,7 +1984,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
         size_t nb[3], zero[3] = {0, 0, 0};
         nb[0] = 1; nb[1] = height; nb[2] = width;
         avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero);
-        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w)) != AVLOC_OK) break;
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w, NULL)) != AVLOC_OK) break;
         for (y = 0; y < height; y++) {
             double fy = avloc__mp_freq(y, height);
             for (x = 0; x < width; x++) {
@@ -1954,7 +1994,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
                 s.grid[y * width + x].im *= g;
             }
         }
-        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w)) != AVLOC_OK) break;
+        if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w, NULL)) != AVLOC_OK) break;
         for (y = 0; y < hw; y++) fr[y] = s.grid[y].re;
     }
     /* the per-call plans live in scratch; with AVLOC_USE_FFTW3 they hold FFTW
