@@ -1062,7 +1062,7 @@ typedef avloc_complex_f32 avloc__cpx;
    builds (avloc__fft_split_ok; radix 8 only with AVX-512: it would not fit
    AVX2's 16 registers there), and the final radix-8 pass (ido == 1) has its own kernel,
    vectorised across k, with no twiddles. AVX-512 plans (vw == 8, 32
-   registers) take radix 8 wherever it goes, then 4 4 for a leftover 2^1
+   registers) of powers of two take radix 8 wherever it goes, then 4 4 for a leftover 2^1
    (not 2 8) or one 4 for 2^2: 4096 = 8 8 8 8 in four passes over memory
    instead of 4 4 4 8 8 in five, the first two of them split (see
    docs/benchmarks.md for the measured gain).
@@ -1083,7 +1083,7 @@ static size_t avloc__fft_factor(size_t n, size_t vw, size_t *f)
         f[i] = f[nf - 1 - i];
         f[nf - 1 - i] = p;
     }
-    if (n8 && vw > 4) {
+    if (n8 && vw > 4 && nf == 0) { /* powers of two (with an odd factor the old rule measured faster) */
         n8 = e / 3 - (e % 3 == 1); /* e >= 6 here (64 | n) */
         e -= 3 * n8;
     } else if (n8) {
@@ -5789,7 +5789,7 @@ static inline void avloc__vst_split(avloc__cpx *p, avloc__v re, avloc__v im)
 static inline avloc__v avloc__vrot(avloc__v x, avloc__vm mr) { return avloc__vxor(avloc__vswap(x), mr); }
 
 /* 4-point DFT of u[0..3] in place (see avloc__dft4) */
-AVLOC__FFT_INLINE void avloc__vdft4(avloc__v *u, avloc__vm mr)
+static inline void avloc__vdft4(avloc__v *u, avloc__vm mr)
 {
     avloc__v t0 = avloc__vadd(u[0], u[2]), t1 = avloc__vsub(u[0], u[2]);
     avloc__v t2 = avloc__vadd(u[1], u[3]), r = avloc__vrot(avloc__vsub(u[1], u[3]), mr);
@@ -6231,7 +6231,7 @@ static inline avloc__vc avloc__vcmulw(avloc__vc x, const avloc__cpx *p)
 }
 
 /* forward 4-point DFT of u[0..3] in place */
-AVLOC__FFT_INLINE void avloc__vcdft4(avloc__vc *u)
+static inline void avloc__vcdft4(avloc__vc *u)
 {
     avloc__vc t0 = avloc__vcadd(u[0], u[2]), t1 = avloc__vcsub(u[0], u[2]);
     avloc__vc t2 = avloc__vcadd(u[1], u[3]), t3 = avloc__vcsub(u[1], u[3]);
