@@ -1060,13 +1060,12 @@ typedef avloc_complex_f32 avloc__cpx;
    pass, not the radix-13 one, gets ido 2); the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
    builds (avloc__fft_split_ok; radix 8 only with AVX-512: it would not fit
-   AVX2's 16 registers there), and the final radix-8 pass (ido == 1) has its own kernel,
-   vectorised across k, with no twiddles. AVX-512 plans (vw == 8, 32
-   registers) of powers of two take radix 8 wherever it goes, then 4 4 for a leftover 2^1
-   (not 2 8) or one 4 for 2^2: 4096 = 8 8 8 8 in four passes over memory
-   instead of 4 4 4 8 8 in five, the first two of them split (see
-   docs/benchmarks.md for the measured gain).
-   vw: complex per SIMD vector of the
+   AVX2's 16 registers there), and the final radix-8 pass (ido == 1) has its
+   own kernel, vectorised across k, with no twiddles. AVX-512 plans (vw ==
+   8, 32 registers) of powers of two take radix 8 wherever it goes, then
+   4 4 for a leftover 2^1 (not 2 8) or one 4 for 2^2: 4096 = 8 8 8 8 in four
+   passes over memory instead of 4 4 4 8 8 in five, the first two split
+   (docs/benchmarks.md, "Session 18"). vw: complex per SIMD vector of the
    kernel set; scalar builds (vw == 1) keep radix 4 (a scalar radix-8
    butterfly needs more than x86-64's 16 float registers: 40 % slower,
    measured). Returns the count (0 for n == 1). */
@@ -5799,7 +5798,9 @@ static inline void avloc__vdft4(avloc__v *u, avloc__vm mr)
     u[3] = avloc__vsub(t1, r);
 }
 
-/* 8-point DFT of x[0..7] in place (see avloc__dft8); hf = sqrt(1/2) */
+/* 8-point DFT of x[0..7] in place (see avloc__dft8); hf = sqrt(1/2).
+   Forced inline: with -march=native gcc 12 made it a call per butterfly,
+   its vectors through memory (complex 4096: 1.8x FFTW's time, not 1.2x). */
 AVLOC__FFT_INLINE void avloc__vdft8(avloc__v *x, avloc__vm mr, avloc__v hf)
 {
     avloc__v a[4], b[4];
