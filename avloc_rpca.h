@@ -784,17 +784,12 @@ static void avloc__rpca_setup_task(void *ctx, size_t slab, size_t worker)
     double *o = j->part + 4 * slab;
     int bad = 0;
     (void)worker;
-    if (j->pass == 0) {
+    if (j->pass == 0) { /* the sum in 8 lanes (vectorisable), not avloc__rpca_sumsq's one */
         double a[8] = {0};
-        float mx = 0.0f;
         for (i = i0; i < i1; i += 8)
-            for (k = 0; k < 8 && i + k < i1; k++) {
-                const float x = j->D[i + k], ax = x < 0.0f ? -x : x;
-                a[k] += (double)x * x;
-                mx = ax > mx ? ax : mx;
-            }
+            for (k = 0; k < 8 && i + k < i1; k++) a[k] += (double)j->D[i + k] * j->D[i + k];
         o[0] = a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
-        o[1] = mx;
+        o[1] = avloc__rpca_maxabs(j->D + i0, i1 - i0);
         return;
     }
     for (i = i0; i < i1; i++) {
