@@ -90,7 +90,9 @@ typedef struct avloc_complex_f32 {
    ---------
    - Mixed-radix Stockham passes (radix 8, 4, 2, 3, 5, 7 and a generic odd
      radix up to AVLOC__FFT_GMAX), ping-ponging between the output and one scratch
-     buffer, so results come out in natural order without a bit-reverse pass.
+     buffer (two scratch buffers when the output is not 64-byte aligned and the
+     plan has room for them: vector stores into it would split cache lines), so
+     results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
      n = 2, 4 and 8 skip the passes: straight-line butterflies (the pass
      dispatch cost more than their arithmetic).
@@ -122,7 +124,9 @@ typedef struct avloc_complex_f32 {
      Where the CPU and OS have AVX-512F (and not AVLOC_NO_AVX512), plans whose
      passes 8-complex vectors do whole (powers of two >= 64) take the AVX-512
      set instead, 64 and 128 points whole in registers (8x8 transposes); the
-     other plans keep AVX2 (avloc__fft_plan_isa; docs/benchmarks.md).
+     other plans keep AVX2 (avloc__fft_plan_isa; docs/benchmarks.md). In
+     AVX-512 plans two split radix-8 passes in a row run as one pass over
+     memory (avloc__pass88_s: 64-value blocks through an L1 buffer).
      The STFT window, power spectrum, mel and MFCC rows, dB and the binaural
      feature kernel are written and dispatched the same way. The templates are
      compiled by re-including this file (see "Kernel passes" below). Results
@@ -176,7 +180,9 @@ typedef struct avloc_fft_config {
 } avloc_fft_config;
 
 /* Bytes of plan memory and of per-call scratch for cfg's transform.
-   Either output pointer may be NULL. */
+   Either output pointer may be NULL. No buffer needs any alignment; an
+   output off a 64-byte boundary only costs some speed (the scratch holds a
+   second work buffer for it where the vector kernels are 32 or 64 bytes). */
 AVLOC_API avloc_result avloc_fft_query_f32(const avloc_fft_config *cfg, size_t *plan_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, const avloc_fft_config *cfg,
                                           void *mem, size_t mem_bytes);
@@ -1386,6 +1392,7 @@ typedef struct avloc__fft_pass {
                               an fma (avloc__fft_twd_ok) */
     int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
                              pass on split (re, im) blocks (see avloc__pass4_s) */
+    int fuse;             /* 1: this pass and the next run as one (avloc__pass88_s) */
 } avloc__fft_pass;
 
 /* avloc__fft_pass.split: a split pass; its input / output are interleaved
@@ -1398,6 +1405,7 @@ typedef struct avloc__fft_pass {
    sub-plan of length m. */
 typedef struct avloc__cplan {
     size_t n, npass;
+    size_t nstep;         /* passes over memory: npass less the fused pairs */
     size_t work;          /* complex values of scratch that exec needs */
     avloc__fft_pass pass[AVLOC__FFT_MAXF];
     int algo;             /* AVLOC__FFT_DIRECT, _BLUE or _RADER */
@@ -1419,6 +1427,9 @@ typedef struct avloc__fft_impl {
     int half;                 /* real transform of even n through an n/2 complex FFT */
     const avloc__cplan *cp;
     const avloc__cpx *rtw;    /* half: e^{-2 pi i k/n}, k = 0..n/4 */
+    size_t w2;                /* 0, or where in the scratch (complex values) a
+                                 second ping-pong buffer of the plan's length is
+                                 (avloc__cfft_exec's work2) */
 } avloc__fft_impl;
 
 /* How a complex length is computed (avloc__cplan.algo). */
@@ -1499,9 +1510,10 @@ static size_t avloc__fft_work_len(size_t n)
 }
 
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
-                             int bwd, avloc__cpx *work);
+                             int bwd, avloc__cpx *work, avloc__cpx *work2);
 
 static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *tw, avloc__cpx *tws);
+static void avloc__fft_fuse_tws(avloc__cplan *cp, size_t k, avloc__cpx *tws);
 
 /* Whether a pass can run on split (re, im) blocks: radix 2 and 4 with ido a
    multiple of 8 (the block: 8 complex with AVX2, 4 with SSE2), and with
@@ -1672,6 +1684,29 @@ static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
         for (i = 0; i < 64; i++) kt[112 + i] = ro->get(ro, i, n);
 }
 
+/* The buffer that step s of a plan's nstep passes over memory writes: the
+   last one writes out, the others alternate b0 and b1. */
+static avloc__cpx *avloc__fft_step_dst(size_t s, size_t nstep, avloc__cpx *b0, avloc__cpx *b1, avloc__cpx *out)
+{
+    return s + 1 == nstep ? out : s % 2 ? b1 : b0;
+}
+
+/* Marks the pairs of passes that run as one (avloc__fft_pass.fuse): two
+   split radix-8 passes in a row (AVX-512 plans: avloc__pass88_s), from the
+   first pass on, each pass in one pair at most. */
+static void avloc__fft_fuse_pairs(avloc__cplan *cp, size_t vw)
+{
+    size_t k;
+    cp->nstep = cp->npass;
+    for (k = 0; vw == 8 && k + 1 < cp->npass; k++) {
+        const avloc__fft_pass *a = &cp->pass[k], *b = &cp->pass[k + 1];
+        if (a->split && b->split && a->ip == 8 && b->ip == 8) {
+            cp->pass[k++].fuse = 1;
+            cp->nstep--;
+        }
+    }
+}
+
 /* Pushes a complex plan of length n (and its sub-plan) and fills it when the
    arena has real memory. *out receives the plan (NULL when measuring). */
 static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **out, avloc__fft_roots *ro)
@@ -1736,11 +1771,14 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     }
     cp->allv = nf > 0;
     for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], vw);
+    avloc__fft_fuse_pairs(cp, vw);
+    for (k = 0; k < nf; k++)
+        if (cp->pass[k].fuse) avloc__fft_fuse_tws(cp, k, tws[k]);
     if (m) {
         if (!sub) return;
         if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
         else avloc__blue_init(n, m, chirp, bk, ro);
-        avloc__cfft_exec(sub, bk, bk, 0, initw); /* the kernel's spectrum */
+        avloc__cfft_exec(sub, bk, bk, 0, initw, NULL); /* the kernel's spectrum */
         cp->perm = perm;
         cp->chirp = chirp;
         cp->algo = algo;
@@ -2025,6 +2063,25 @@ static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *
 #endif
 }
 
+/* The first pass of a fused pair reads its split twiddles in the order
+   avloc__pass88_s uses them: for each block of 16 inner indices i and each
+   a < 8, the 7 blocks of j = 1..7 in a row (instead of 7 rows ido apart,
+   which at n = 4096 are 4 KB apart: one cache set). Refilled from tw block
+   by block, each block as avloc__tw_split_v makes it. */
+static void avloc__fft_fuse_tws(avloc__cplan *cp, size_t k, avloc__cpx *tws)
+{
+    const avloc__fft_pass *p = &cp->pass[k];
+    size_t ido = p->ido, idb = ido / 8, i, a, j, q = 0;
+#ifndef AVLOC__FFT_SIMD
+    (void)p; (void)ido; (void)idb; (void)i; (void)a; (void)j; (void)q; (void)tws;
+#else
+    for (i = 0; i < idb; i += 16)
+        for (a = 0; a < 8; a++)
+            for (j = 1; j < 8; j++, q += 16)
+                AVLOC__FFT_SIMD_CALL(cp->isa, avloc__tw_split_v, (p->tw + (j - 1) * ido + i + idb * a, tws + q, 16));
+#endif
+}
+
 static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd, int isa)
 {
     float s = bwd ? -1.0f : 1.0f;
@@ -2049,7 +2106,7 @@ static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avlo
 static avloc__cpx *avloc__passes_pp(const avloc__cplan *cp, avloc__cpx *x, avloc__cpx *y, int bwd)
 {
     size_t k;
-    for (k = 0; k < cp->npass; k++) {
+    for (k = 0; k < cp->npass; k += 1 + cp->pass[k].fuse) {
         avloc__cpx *t = x;
         avloc__run_pass(&cp->pass[k], x, y, bwd, cp->isa);
         x = y;
@@ -2163,33 +2220,42 @@ static void avloc__fft_small(const avloc__cpx *in, avloc__cpx *out, size_t n, in
     }
 }
 
-/* Unscaled transform in -> out (may alias) with work of cp->work values. */
+/* Unscaled transform in -> out (may alias) with work of cp->work values, and
+   work2 (NULL, or n more values). With work2 and an out that is not
+   AVLOC_ALIGN-aligned, the passes before the last one run in work and work2:
+   the vector stores of a pass into a misaligned out split cache lines (at
+   n = 4096 with out 32 bytes off a line, each pass that wrote out was ~15 %
+   slower), so only the last pass writes there. */
 static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc__cpx *out,
-                             int bwd, avloc__cpx *work)
+                             int bwd, avloc__cpx *work, avloc__cpx *work2)
 {
     const avloc__cpx *src = in;
-    avloc__cpx *dst;
-    size_t k, np = cp->npass;
+    avloc__cpx *b0, *b1;
+    size_t k, s;
     if (cp->algo == AVLOC__FFT_BLUE) { avloc__blue_exec(cp, in, out, bwd, work); return; }
     if (cp->algo == AVLOC__FFT_RADER) { avloc__rader_exec(cp, in, out, bwd, work); return; }
-    if (np == 0) { out[0] = in[0]; return; }
+    if (cp->npass == 0) { out[0] = in[0]; return; }
     if (cp->n == 2 || cp->n == 4 || cp->n == 8) { avloc__fft_small(in, out, cp->n, bwd); return; }
     if (cp->kt && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__fft_reg_v, (cp->n, in, out, cp->kt, bwd))) return;
-    /* The last pass must land in out: odd pass counts start there. */
-    if (np % 2) {
+    if (work2 && (size_t)(uintptr_t)out % AVLOC_ALIGN) {
+        b0 = work;
+        b1 = work2;
+    } else if (cp->nstep % 2) { /* the last pass must land in out: odd step counts start there */
         if (in == out) {
             memcpy(work, in, cp->n * sizeof *in);
             src = work;
         }
-        dst = out;
+        b0 = out;
+        b1 = work;
     } else {
-        dst = work;
+        b0 = work;
+        b1 = out;
     }
-    if (cp->allv && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__passes_v, (cp, src, dst, out, work, bwd))) return;
-    for (k = 0; k < np; k++) {
+    if (cp->allv && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__passes_v, (cp, src, b0, b1, out, bwd))) return;
+    for (k = s = 0; k < cp->npass; k += 1 + cp->pass[k].fuse, s++) {
+        avloc__cpx *dst = avloc__fft_step_dst(s, cp->nstep, b0, b1, out);
         avloc__run_pass(&cp->pass[k], src, dst, bwd, cp->isa);
         src = dst;
-        dst = dst == out ? work : out;
     }
 }
 
@@ -2241,7 +2307,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
 {
     avloc__fft_impl *impl = AVLOC_PUSH(a, avloc__fft_impl, 1);
     int half = kind == AVLOC_FFT_REAL && n % 2 == 0;
-    size_t cn = half ? n / 2 : n, work, k;
+    size_t cn = half ? n / 2 : n, work, k, w2 = 0;
     avloc__cpx *rtw = half ? AVLOC_PUSH(a, avloc__cpx, n / 4 + 1) : NULL;
     const avloc__cplan *cp = NULL;
     avloc_arena s;
@@ -2255,9 +2321,15 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
     if (cn > 1) { /* cp->work: n, or 2m for Bluestein or Rader (m recomputed when measuring) */
         work = avloc__fft_work_len(cn);
     }
+    /* a second ping-pong buffer for outputs off AVLOC_ALIGN (avloc__cfft_exec):
+       real transforms have one in the staging buffer; complex ones get cn
+       more values when their plan runs direct passes in 32- or 64-byte
+       vectors (AVX2, AVX-512; 16-byte vectors are aligned in any malloc) */
+    if (kind == AVLOC_FFT_REAL) w2 = work;
+    else if (cn > 1 && work == cn && avloc__fft_isa_vw(avloc__fft_plan_isa(cn)) > 2) w2 = cn;
     avloc_arena_init(&s, NULL, 0);
     AVLOC_PUSH(&s, avloc__cpx, work);
-    if (kind == AVLOC_FFT_REAL) AVLOC_PUSH(&s, avloc__cpx, cn);
+    if (kind == AVLOC_FFT_REAL || w2) AVLOC_PUSH(&s, avloc__cpx, cn);
     if (avloc_arena_status(&s) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
     *scratch = avloc_arena_needed(&s);
     if (plan && impl) {
@@ -2268,6 +2340,7 @@ static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_
         impl->half = half;
         impl->cp = cp;
         impl->rtw = rtw;
+        impl->w2 = kind == AVLOC_FFT_REAL && !half ? 0 : w2;
         impl->magic = AVLOC__FFT_MAGIC;
         plan->impl = impl;
     }
@@ -2284,7 +2357,7 @@ static void avloc__fft_c2c_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 {
     const avloc__fft_impl *impl = (const avloc__fft_impl *)plan->impl;
     size_t n = plan->n, j;
-    avloc__cfft_exec(impl->cp, in, out, bwd, work);
+    avloc__cfft_exec(impl->cp, in, out, bwd, work, impl->w2 ? work + impl->w2 : NULL);
     if (bwd) {
         float s = (float)(1.0 / (double)n);
         for (j = 0; j < n; j++) { out[j].re *= s; out[j].im *= s; }
@@ -2297,14 +2370,14 @@ static void avloc__fft_r2c_run(const avloc_fft_f32 *plan, const float *in, avloc
     const avloc__fft_impl *impl = (const avloc__fft_impl *)plan->impl;
     size_t n = plan->n, j;
     if (impl->half) {
-        avloc__cfft_exec(impl->cp, (const avloc__cpx *)(const void *)in, out, 0, work);
+        avloc__cfft_exec(impl->cp, (const avloc__cpx *)(const void *)in, out, 0, work, impl->w2 ? work + impl->w2 : NULL);
         avloc__r2c_post(out, n / 2, impl->rtw, impl->cp->isa);
     } else if (impl->cp->algo == AVLOC__FFT_RADER) {
         avloc__rader_r2c(impl->cp, in, out, work);
     } else {
         avloc__cpx *t = work + impl->cp->work;
         for (j = 0; j < n; j++) { t[j].re = in[j]; t[j].im = 0.0f; }
-        avloc__cfft_exec(impl->cp, t, t, 0, work);
+        avloc__cfft_exec(impl->cp, t, t, 0, work, NULL);
         memcpy(out, t, (n / 2 + 1) * sizeof *out);
     }
 }
@@ -2317,7 +2390,7 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
     avloc__cpx *t = work + impl->cp->work;
     if (impl->half) {
         avloc__c2r_pre(in, t, n / 2, impl->rtw, impl->cp->isa);
-        avloc__cfft_exec(impl->cp, t, (avloc__cpx *)(void *)out, 1, work);
+        avloc__cfft_exec(impl->cp, t, (avloc__cpx *)(void *)out, 1, work, impl->w2 ? t : NULL); /* t is read by the first pass only */
     } else {
         float s = (float)(1.0 / (double)n);
         t[0].re = in[0].re;
@@ -2327,7 +2400,7 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
             t[n - j].re = in[j].re;
             t[n - j].im = -in[j].im;
         }
-        avloc__cfft_exec(impl->cp, t, t, 1, work);
+        avloc__cfft_exec(impl->cp, t, t, 1, work, NULL);
         for (j = 0; j < n; j++) out[j] = t[j].re * s;
     }
 }
@@ -5709,6 +5782,8 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vcdft8 AVLOC__FFT_T(avloc__vcdft8)
 #define avloc__pass8_s AVLOC__FFT_T(avloc__pass8_s)
 #define avloc__pass8_sb AVLOC__FFT_T(avloc__pass8_sb)
+#define avloc__pass88_s AVLOC__FFT_T(avloc__pass88_s)
+#define avloc__pass88_sb AVLOC__FFT_T(avloc__pass88_sb)
 #define avloc__tw_split_v AVLOC__FFT_T(avloc__tw_split_v)
 #define avloc__vld4t AVLOC__FFT_T(avloc__vld4t)
 #define avloc__vmuli AVLOC__FFT_T(avloc__vmuli)
@@ -6324,22 +6399,74 @@ AVLOC__FFT_INLINE void avloc__pass8_sb(size_t ido, size_t l1, const avloc__cpx *
         }
     }
 }
+/* The eight instances of a split kernel F(ili, ilo, sw), each with its
+   flags constant (the loads and stores then compile without branches) */
+#define AVLOC__SPLIT_INSTANCES(F)           \
+    switch (ili * 4 + ilo * 2 + sw) {       \
+    case 0: F(0, 0, 0); break;              \
+    case 1: F(0, 0, 1); break;              \
+    case 2: F(0, 1, 0); break;              \
+    case 3: F(0, 1, 1); break;              \
+    case 4: F(1, 0, 0); break;              \
+    case 5: F(1, 0, 1); break;              \
+    case 6: F(1, 1, 0); break;              \
+    default: F(1, 1, 1); break;             \
+    }
 static void avloc__pass8_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tws, int ili, int ilo, int sw)
 {
 #define AVLOC__P8S(a, b, c) avloc__pass8_sb(ido, l1, cc, ch, tws, a, b, c)
-    switch (ili * 4 + ilo * 2 + sw) {
-    case 0: AVLOC__P8S(0, 0, 0); break;
-    case 1: AVLOC__P8S(0, 0, 1); break;
-    case 2: AVLOC__P8S(0, 1, 0); break;
-    case 3: AVLOC__P8S(0, 1, 1); break;
-    case 4: AVLOC__P8S(1, 0, 0); break;
-    case 5: AVLOC__P8S(1, 0, 1); break;
-    case 6: AVLOC__P8S(1, 1, 0); break;
-    default: AVLOC__P8S(1, 1, 1); break;
-    }
+    AVLOC__SPLIT_INSTANCES(AVLOC__P8S)
 #undef AVLOC__P8S
 }
+
+/* Two split radix-8 passes in one (AVX-512): pass a (l1, ido, twiddles twa)
+   then pass b (8 l1, ido / 8, twb), the same butterflies and twiddles in
+   the same order (the same bits as the two passes). A block of 64 values
+   (k, i) goes from pass a to pass b through t, 8 KB that stay in L1, so
+   the arrays are read and written once instead of twice: at n = 4096 the
+   two arrays (64 KB) no longer fit L1 and each pass ran at L2's rate. */
+AVLOC__FFT_INLINE void avloc__pass88_sb(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                                        avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *twa,
+                                        const avloc__cpx *twb, int ili, int ilo, int sw)
+{
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
+    const size_t idb = ido / 8, stb = idb * 8 * l1;
+    size_t k, i, a, j;
+    avloc__vc t[64];
+    for (k = 0; k < l1; k++)
+        for (i = 0; i < idb; i += AVLOC__VS) {
+            for (a = 0; a < 8; a++) {
+                const avloc__cpx *c = cc + i + idb * a + ido * 8 * k, *w = twa + 7 * (8 * i + AVLOC__VS * a);
+                avloc__vc x[8];
+                AVLOC__FFT_UNROLL
+                for (j = 0; j < 8; j++) x[j] = avloc__vcld(c + j * ido, ili, sw);
+                avloc__vcdft8(x, hf);
+                t[a] = x[0];
+                AVLOC__FFT_UNROLL
+                for (j = 1; j < 8; j++) t[8 * j + a] = avloc__vcmulw(x[j], w + (j - 1) * AVLOC__VS);
+            }
+            for (j = 0; j < 8; j++) {
+                avloc__cpx *o = ch + i + idb * (k + l1 * j);
+                avloc__vc x[8];
+                AVLOC__FFT_UNROLL
+                for (a = 0; a < 8; a++) x[a] = t[8 * j + a];
+                avloc__vcdft8(x, hf);
+                avloc__vcst(o, x[0], ilo, sw);
+                AVLOC__FFT_UNROLL
+                for (a = 1; a < 8; a++) avloc__vcst(o + a * stb, avloc__vcmulw(x[a], twb + i + (a - 1) * idb), ilo, sw);
+            }
+        }
+}
+static void avloc__pass88_s(size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
+                            avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *twa, const avloc__cpx *twb, int ili,
+                            int ilo, int sw)
+{
+#define AVLOC__P88S(a, b, c) avloc__pass88_sb(ido, l1, cc, ch, twa, twb, a, b, c)
+    AVLOC__SPLIT_INSTANCES(AVLOC__P88S)
+#undef AVLOC__P88S
+}
+#undef AVLOC__SPLIT_INSTANCES
 
 /* A pass's twiddles (cnt, a multiple of AVLOC__VS) in split blocks: returns
    cnt, or 0 when this kernel set cannot (cnt not a multiple of its block). */
@@ -6361,6 +6488,11 @@ static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cn
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
+    if (AVLOC__VW == 8 && p->fuse) { /* p and p[1]: AVX-512 only */
+        int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p[1].split & AVLOC__SPLIT_OUT_IL) != 0;
+        avloc__pass88_s(ido, p->l1, cc, ch, p->tws, p[1].tws, ili, ilo, bwd);
+        return ido;
+    }
     if (p->split) {
         int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p->split & AVLOC__SPLIT_OUT_IL) != 0;
         if (AVLOC__VW == 8 && p->ip == 8) avloc__pass8_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd); /* AVX-512 only */
@@ -6388,16 +6520,16 @@ static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, 
 }
 
 /* All passes of a plan whose passes the vector kernels do whole
-   (avloc__cplan.allv), src -> dst first, then alternating between out and
-   work as in avloc__cfft_exec. Returns the pass count. */
-static size_t avloc__passes_v(const avloc__cplan *cp, const avloc__cpx *src, avloc__cpx *dst, avloc__cpx *out,
-                              avloc__cpx *work, int bwd)
+   (avloc__cplan.allv), src -> out through b0 and b1 as in avloc__cfft_exec
+   (avloc__fft_step_dst). Returns the pass count. */
+static size_t avloc__passes_v(const avloc__cplan *cp, const avloc__cpx *src, avloc__cpx *b0, avloc__cpx *b1,
+                              avloc__cpx *out, int bwd)
 {
-    size_t k;
-    for (k = 0; k < cp->npass; k++) {
+    size_t k, s;
+    for (k = s = 0; k < cp->npass; k += 1 + cp->pass[k].fuse, s++) {
+        avloc__cpx *dst = avloc__fft_step_dst(s, cp->nstep, b0, b1, out);
         avloc__run_pass_v(&cp->pass[k], src, dst, bwd);
         src = dst;
-        dst = dst == out ? work : out;
     }
     return k;
 }
@@ -6485,6 +6617,8 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vcdft8
 #undef avloc__pass8_s
 #undef avloc__pass8_sb
+#undef avloc__pass88_s
+#undef avloc__pass88_sb
 #undef avloc__tw_split_v
 #undef avloc__vld4t
 #undef avloc__vmuli

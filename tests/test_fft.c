@@ -215,7 +215,8 @@ static void test_all_small_sizes(void)
 /* Large sizes: a double DFT on a sample of bins. */
 static void test_large_sizes(void)
 {
-    static const size_t sizes[] = {4099, 65537, 65536, 19683, 30030, 8192 * 3, 2 * 65521};
+    /* 4096, 16384 and 32768: AVX-512 plans run a fused pair of radix-8 passes */
+    static const size_t sizes[] = {4099, 65537, 65536, 19683, 30030, 8192 * 3, 2 * 65521, 4096, 16384, 32768};
     err_stat st[4];
     size_t i, b, bins[40];
     memset(st, 0, sizeof st);
@@ -528,24 +529,58 @@ static void test_properties(void)
     }
 }
 
-/* Many plans share one size: results do not depend on buffer alignment. */
+/* 64-byte aligned pointer into a buffer with 16 floats of slack */
+static float *align64(float *p)
+{
+    return p + ((64 - (size_t)(uintptr_t)p % 64) % 64) / sizeof(float);
+}
+
+/* Results do not depend on buffer alignment: in and out at every float offset
+   of a cache line, and in place, give the bits of 64-byte aligned buffers.
+   (An out off AVLOC_ALIGN takes another route: the passes before the last
+   one run in the scratch, avloc__cfft_exec.) Complex c2c both ways, real r2c
+   and c2r, at lengths of every plan kind (AVX-512 fused passes at 4096,
+   32768 and 16384 real). */
 static void test_alignment(void)
 {
-    size_t n = 1000, i, off;
-    fft_obj c;
-    float *buf = (float *)malloc((2 * n + 16) * sizeof(float)), *ref = (float *)malloc(2 * n * sizeof(float));
-    float *out = (float *)malloc((2 * n + 16) * sizeof(float));
-    CHECK(fft_make(&c, n, AVLOC_FFT_COMPLEX) == 0);
-    for (i = 0; i < 2 * n; i++) buf[i] = hval((uint32_t)i, 5);
-    avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)buf, (avloc_complex_f32 *)ref, AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
-    for (off = 1; off < 8; off++) {
-        memmove(buf + off, buf + off - 1, 2 * n * sizeof(float));
-        avloc_fft_c2c_f32(&c.plan, (avloc_complex_f32 *)(buf + off), (avloc_complex_f32 *)(out + 8 - off),
-                          AVLOC_FFT_FORWARD, c.scratch, c.sbytes);
-        CHECK_MSG(memcmp(out + 8 - off, ref, 2 * n * sizeof(float)) == 0, "misaligned offset %zu", off);
-    }
-    fft_free(&c);
-    free(buf); free(ref); free(out);
+    static const size_t sizes[] = {1000, 1024, 2048, 4096, 32768, 16384};
+    size_t s, i, off;
+    int kind, dir;
+    for (s = 0; s < sizeof sizes / sizeof *sizes; s++)
+        for (kind = 0; kind < 2; kind++) {
+            size_t n = sizes[s], nf = 2 * n + 2; /* floats of the larger side */
+            float *bi = (float *)malloc((nf + 32) * sizeof(float)), *bo = (float *)malloc((nf + 32) * sizeof(float));
+            float *ref = (float *)malloc((nf + 16) * sizeof(float)), *bs = (float *)malloc((nf + 16) * sizeof(float));
+            float *ai = align64(bs), *r = align64(ref);
+            fft_obj o;
+            CHECK(bi && bo && ref && bs && fft_make(&o, n, kind ? AVLOC_FFT_REAL : AVLOC_FFT_COMPLEX) == 0);
+            for (dir = 0; dir < 2; dir++) {
+                /* what each call reads and writes, in floats */
+                size_t nin = kind ? (dir ? n + 2 : n) : 2 * n, nout = kind ? (dir ? n : n + 2) : 2 * n;
+#define ALIGN_RUN(IN, OUT)                                                                                    \
+    (kind == 0   ? avloc_fft_c2c_f32(&o.plan, (const avloc_complex_f32 *)(IN), (avloc_complex_f32 *)(OUT),      \
+                                     dir ? AVLOC_FFT_INVERSE : AVLOC_FFT_FORWARD, o.scratch, o.sbytes)          \
+     : dir == 0 ? avloc_fft_r2c_f32(&o.plan, (IN), (avloc_complex_f32 *)(OUT), o.scratch, o.sbytes)             \
+                : avloc_fft_c2r_f32(&o.plan, (const avloc_complex_f32 *)(IN), (OUT), o.scratch, o.sbytes))
+                for (i = 0; i < nin; i++) ai[i] = hval((uint32_t)(i + 7 * s + 3 * (size_t)dir), 5);
+                if (kind && dir) ai[1] = ai[nin - 1] = 0.0f; /* a real signal's DC and Nyquist bins */
+                CHECK(ALIGN_RUN(ai, r) == AVLOC_OK);
+                for (off = 1; off < 16; off++) {
+                    float *in = bi + off, *out = bo + 16 - off, *ip = bo + off;
+                    memcpy(in, ai, nin * sizeof(float));
+                    CHECK(ALIGN_RUN(in, out) == AVLOC_OK);
+                    CHECK_MSG(memcmp(out, r, nout * sizeof(float)) == 0, "n=%zu kind %d dir %d offset %zu", n,
+                              kind, dir, off);
+                    memcpy(ip, ai, nin * sizeof(float));
+                    CHECK(ALIGN_RUN(ip, ip) == AVLOC_OK);
+                    CHECK_MSG(memcmp(ip, r, nout * sizeof(float)) == 0, "in place n=%zu kind %d dir %d offset %zu",
+                              n, kind, dir, off);
+                }
+#undef ALIGN_RUN
+            }
+            fft_free(&o);
+            free(bi); free(bo); free(ref); free(bs);
+        }
 }
 
 /* -------------------------------------------------- workspace and errors */
