@@ -1392,7 +1392,6 @@ typedef struct avloc__fft_pass {
                               an fma (avloc__fft_twd_ok) */
     int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
                              pass on split (re, im) blocks (see avloc__pass4_s) */
-    int fuse;             /* 1: this pass and the next run as one (avloc__pass88_s) */
 } avloc__fft_pass;
 
 /* avloc__fft_pass.split: a split pass; its input / output are interleaved
@@ -1400,6 +1399,13 @@ typedef struct avloc__fft_pass {
 #define AVLOC__SPLIT_ON 1
 #define AVLOC__SPLIT_IN_IL 2
 #define AVLOC__SPLIT_OUT_IL 4
+#define AVLOC__SPLIT_FUSE 8 /* this pass and the next run as one (avloc__pass88_s) */
+
+/* Passes that one step over memory runs from pass p: 2 for a fused pair. */
+static size_t avloc__fft_span(const avloc__fft_pass *p)
+{
+    return (p->split & AVLOC__SPLIT_FUSE) ? 2 : 1;
+}
 
 /* A complex plan: Stockham passes, or Bluestein / Rader over a direct
    sub-plan of length m. */
@@ -1691,7 +1697,7 @@ static avloc__cpx *avloc__fft_step_dst(size_t s, size_t nstep, avloc__cpx *b0, a
     return s + 1 == nstep ? out : s % 2 ? b1 : b0;
 }
 
-/* Marks the pairs of passes that run as one (avloc__fft_pass.fuse): two
+/* Marks the pairs of passes that run as one (AVLOC__SPLIT_FUSE): two
    split radix-8 passes in a row (AVX-512 plans: avloc__pass88_s), from the
    first pass on, each pass in one pair at most. */
 static void avloc__fft_fuse_pairs(avloc__cplan *cp, size_t vw)
@@ -1701,7 +1707,7 @@ static void avloc__fft_fuse_pairs(avloc__cplan *cp, size_t vw)
     for (k = 0; vw == 8 && k + 1 < cp->npass; k++) {
         const avloc__fft_pass *a = &cp->pass[k], *b = &cp->pass[k + 1];
         if (a->split && b->split && a->ip == 8 && b->ip == 8) {
-            cp->pass[k++].fuse = 1;
+            cp->pass[k++].split |= AVLOC__SPLIT_FUSE;
             cp->nstep--;
         }
     }
@@ -1773,7 +1779,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], vw);
     avloc__fft_fuse_pairs(cp, vw);
     for (k = 0; k < nf; k++)
-        if (cp->pass[k].fuse) avloc__fft_fuse_tws(cp, k, tws[k]);
+        if (cp->pass[k].split & AVLOC__SPLIT_FUSE) avloc__fft_fuse_tws(cp, k, tws[k]);
     if (m) {
         if (!sub) return;
         if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
@@ -2106,7 +2112,7 @@ static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avlo
 static avloc__cpx *avloc__passes_pp(const avloc__cplan *cp, avloc__cpx *x, avloc__cpx *y, int bwd)
 {
     size_t k;
-    for (k = 0; k < cp->npass; k += 1 + cp->pass[k].fuse) {
+    for (k = 0; k < cp->npass; k += avloc__fft_span(&cp->pass[k])) {
         avloc__cpx *t = x;
         avloc__run_pass(&cp->pass[k], x, y, bwd, cp->isa);
         x = y;
@@ -2252,7 +2258,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
         b1 = out;
     }
     if (cp->allv && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__passes_v, (cp, src, b0, b1, out, bwd))) return;
-    for (k = s = 0; k < cp->npass; k += 1 + cp->pass[k].fuse, s++) {
+    for (k = s = 0; k < cp->npass; k += avloc__fft_span(&cp->pass[k]), s++) {
         avloc__cpx *dst = avloc__fft_step_dst(s, cp->nstep, b0, b1, out);
         avloc__run_pass(&cp->pass[k], src, dst, bwd, cp->isa);
         src = dst;
@@ -6488,7 +6494,7 @@ static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cn
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
-    if (AVLOC__VW == 8 && p->fuse) { /* p and p[1]: AVX-512 only */
+    if (AVLOC__VW == 8 && (p->split & AVLOC__SPLIT_FUSE)) { /* p and p[1]: AVX-512 only */
         int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p[1].split & AVLOC__SPLIT_OUT_IL) != 0;
         avloc__pass88_s(ido, p->l1, cc, ch, p->tws, p[1].tws, ili, ilo, bwd);
         return ido;
@@ -6526,7 +6532,7 @@ static size_t avloc__passes_v(const avloc__cplan *cp, const avloc__cpx *src, avl
                               avloc__cpx *out, int bwd)
 {
     size_t k, s;
-    for (k = s = 0; k < cp->npass; k += 1 + cp->pass[k].fuse, s++) {
+    for (k = s = 0; k < cp->npass; k += avloc__fft_span(&cp->pass[k]), s++) {
         avloc__cpx *dst = avloc__fft_step_dst(s, cp->nstep, b0, b1, out);
         avloc__run_pass_v(&cp->pass[k], src, dst, bwd);
         src = dst;

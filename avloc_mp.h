@@ -791,12 +791,13 @@ static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; 
 static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 0, fsb = 0, i, j, nv, na, nw;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 1, fsb = 0, i, j, nv, na, nw;
     for (i = 0; i < 4; i++) {
         size_t g = avloc__mp_grid_size(c->grid[i]);
         if (g > gmax) gmax = g;
         for (j = 0; j < 3; j++) {
-            if (c->grid[i][j] > lmax) lmax = c->grid[i][j];
+            /* the line buffer serves axes 0 and 1; axis 2 is transformed in place */
+            if (j < 2 && c->grid[i][j] > lmax) lmax = c->grid[i][j];
             if (c->plan[i][j].scratch_bytes > fsb) fsb = c->plan[i][j].scratch_bytes;
         }
     }
@@ -1933,7 +1934,7 @@ static avloc_result avloc__mp_whiten_layout(avloc_arena *a, size_t H, size_t W, 
         mem[i] = avloc_arena_push(a, pb[i], 1, AVLOC_ALIGN);
     }
     s->grid = AVLOC_PUSH(a, avloc_complex_f32, H * W);
-    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, H > W ? H : W);
+    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, H); /* axis 1's lines (rows go in place) */
     s->w.fsb = sb[0] > sb[1] ? sb[0] : sb[1];
     s->w.fs = s->w.fsb ? avloc_arena_push(a, s->w.fsb, 1, AVLOC_ALIGN) : NULL;
     if ((r = avloc_arena_status(a)) != AVLOC_OK || !init) return r;
