@@ -126,7 +126,9 @@ typedef struct avloc_complex_f32 {
      set instead, 64 and 128 points whole in registers (8x8 transposes); the
      other plans keep AVX2 (avloc__fft_plan_isa; docs/benchmarks.md). In
      AVX-512 plans two split radix-8 passes in a row run as one pass over
-     memory (avloc__pass88_s: 64-value blocks through an L1 buffer).
+     memory (avloc__pass88_s: 64-value blocks through an L1 buffer), and
+     at 4096-16384 points so do the radix-8 pass of ido 8 and the last pass
+     (avloc__pass8_last2): 4096 = 8 8 8 8 takes two steps, as FFTW's 64 x 64.
      The STFT window, power spectrum, mel and MFCC rows, dB and the binaural
      feature kernel are written and dispatched the same way. The templates are
      compiled by re-including this file (see "Kernel passes" below). Results
@@ -1390,21 +1392,25 @@ typedef struct avloc__fft_pass {
                               (re, re) in twd[0..(ip-1)*ido) and (-im, im) after
                               them, so a complex product is one swap, a mul and
                               an fma (avloc__fft_twd_ok) */
-    int split;            /* 0, or AVLOC__SPLIT_* flags: the SIMD kernels run this
-                             pass on split (re, im) blocks (see avloc__pass4_s) */
+    int flags;            /* 0, or AVLOC__SPLIT_* flags (the SIMD kernels run this
+                             pass on split (re, im) blocks, see avloc__pass4_s)
+                             and AVLOC__PASS_FUSE */
 } avloc__fft_pass;
 
-/* avloc__fft_pass.split: a split pass; its input / output are interleaved
+/* avloc__fft_pass.flags: a split pass; its input / output are interleaved
    complex (else split blocks, which only the neighbouring split pass reads) */
 #define AVLOC__SPLIT_ON 1
 #define AVLOC__SPLIT_IN_IL 2
 #define AVLOC__SPLIT_OUT_IL 4
-#define AVLOC__SPLIT_FUSE 8 /* this pass and the next run as one (avloc__pass88_s) */
+/* this pass and the next run as one step over memory: a split radix-8 pair
+   (avloc__pass88_s), or the radix-8 pass of ido 8 and the last pass
+   (avloc__pass8_last2) */
+#define AVLOC__PASS_FUSE 8
 
 /* Passes that one step over memory runs from pass p: 2 for a fused pair. */
 static size_t avloc__fft_span(const avloc__fft_pass *p)
 {
-    return (p->split & AVLOC__SPLIT_FUSE) ? 2 : 1;
+    return (p->flags & AVLOC__PASS_FUSE) ? 2 : 1;
 }
 
 /* A complex plan: Stockham passes, or Bluestein / Rader over a direct
@@ -1557,7 +1563,7 @@ static int avloc__fft_twd_ok(size_t ip, size_t ido, size_t vw)
 static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
 {
     if (vw < 2) return 0;
-    if (p->split) return 1;
+    if (p->flags) return 1;
     if (p->ip != 4 && p->ip != 8) return 0;
     if (p->ido == 1) return p->l1 % vw == 0;
     return p->ido % vw == 0 && p->twd != NULL;
@@ -1697,17 +1703,28 @@ static avloc__cpx *avloc__fft_step_dst(size_t s, size_t nstep, avloc__cpx *b0, a
     return s + 1 == nstep ? out : s % 2 ? b1 : b0;
 }
 
-/* Marks the pairs of passes that run as one (AVLOC__SPLIT_FUSE): two
-   split radix-8 passes in a row (AVX-512 plans: avloc__pass88_s), from the
-   first pass on, each pass in one pair at most. */
+/* Marks the pairs of passes that run as one step over memory
+   (AVLOC__PASS_FUSE), AVX-512 plans only, from the first pass on, each pass
+   in one pair at most: two split radix-8 passes in a row (avloc__pass88_s),
+   and the radix-8 pass of ido 8 with the last one (avloc__pass8_last2, for
+   4096 <= n <= 16384). 4096 = 8 8 8 8 then makes two steps. */
 static void avloc__fft_fuse_pairs(avloc__cplan *cp, size_t vw)
 {
     size_t k;
     cp->nstep = cp->npass;
     for (k = 0; vw == 8 && k + 1 < cp->npass; k++) {
         const avloc__fft_pass *a = &cp->pass[k], *b = &cp->pass[k + 1];
-        if (a->split && b->split && a->ip == 8 && b->ip == 8) {
-            cp->pass[k++].split |= AVLOC__SPLIT_FUSE;
+        int both_split = (a->flags & AVLOC__SPLIT_ON) && (b->flags & AVLOC__SPLIT_ON);
+        /* the last pair for 4096 <= n <= 16384 only (measured on an Intel core with a
+           48 KB L1): below, the two arrays fit L1 and 2048 was no faster (20 % slower
+           into an output off a cache line); from 32768 on, a group's 8 stores are
+           32 KB apart, all 64 of a block in one L1 set, and into an output off a
+           line (each store split over two lines, the second half written one block
+           later) it was 10 % slower, with no gain into an aligned one */
+        int last = !a->flags && a->twd && a->ido == 8 && a->l1 % 8 == 0 && b->ido == 1 && cp->n >= 4096 &&
+                   cp->n <= 16384;
+        if (a->ip == 8 && b->ip == 8 && (both_split || last)) {
+            cp->pass[k++].flags |= AVLOC__PASS_FUSE;
             cp->nstep--;
         }
     }
@@ -1779,7 +1796,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], vw);
     avloc__fft_fuse_pairs(cp, vw);
     for (k = 0; k < nf; k++)
-        if (cp->pass[k].split & AVLOC__SPLIT_FUSE) avloc__fft_fuse_tws(cp, k, tws[k]);
+        if ((cp->pass[k].flags & AVLOC__PASS_FUSE) && tws[k]) avloc__fft_fuse_tws(cp, k, tws[k]);
     if (m) {
         if (!sub) return;
         if (algo == AVLOC__FFT_RADER) avloc__rader_init(n, m, perm, bk, ro);
@@ -2061,9 +2078,9 @@ static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *
     avloc__fft_pass *p = &cp->pass[k];
     if (!AVLOC__FFT_SIMD_CALL(cp->isa, avloc__tw_split_v, (tw, tws, (p->ip - 1) * p->ido))) return;
     p->tws = tws;
-    p->split = AVLOC__SPLIT_ON | AVLOC__SPLIT_OUT_IL; /* a next split pass clears OUT_IL */
-    if (k == 0 || !cp->pass[k - 1].split) p->split |= AVLOC__SPLIT_IN_IL;
-    else cp->pass[k - 1].split &= ~AVLOC__SPLIT_OUT_IL;
+    p->flags = AVLOC__SPLIT_ON | AVLOC__SPLIT_OUT_IL; /* a next split pass clears OUT_IL */
+    if (k == 0 || !cp->pass[k - 1].flags) p->flags |= AVLOC__SPLIT_IN_IL;
+    else cp->pass[k - 1].flags &= ~AVLOC__SPLIT_OUT_IL;
 #else
     (void)cp; (void)k; (void)tw; (void)tws;
 #endif
@@ -5817,6 +5834,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
 #define avloc__pass4_v1 AVLOC__FFT_T(avloc__pass4_v1)
 #define avloc__pass8_v1 AVLOC__FFT_T(avloc__pass8_v1)
+#define avloc__pass8_last2 AVLOC__FFT_T(avloc__pass8_last2)
 #define avloc__run_pass_v AVLOC__FFT_T(avloc__run_pass_v)
 #define avloc__passes_v AVLOC__FFT_T(avloc__passes_v)
 #define avloc__cmul_arr_v AVLOC__FFT_T(avloc__cmul_arr_v)
@@ -6255,8 +6273,47 @@ static size_t avloc__pass8_v1(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
     return k;
 }
 
+/* The radix-8 pass with ido == 8 (l1 a multiple of 8) and the last pass
+   (radix 8, ido 1, 8 l1) as one step over memory (AVX-512: ido 8 is one
+   vector). Eight butterflies of the first (k = 8m .. 8m+7) give, for each j,
+   the 64 values that one vector group of the last pass reads (its k' = 8g,
+   g = m + j l1 / 8), so they go through t (4 KB, in L1), not through a
+   32 KB buffer at n = 4096. The operations and their order are those of
+   avloc__pass8_vb and avloc__pass8_v1 (the same bits). */
+static void avloc__pass8_last2(size_t l1, const avloc__cpx *AVLOC__RESTRICT cc, avloc__cpx *AVLOC__RESTRICT ch,
+                               const avloc__cpx *tw, int bwd)
+{
+    const avloc__vm mr = avloc__vmask(!bwd);
+    const avloc__v hf = avloc__vset1(0.707106781186547524400844362105f);
+    const size_t lb = 8 * l1; /* the last pass's l1 */
+    avloc__v t[64];
+    avloc__cpx *tp = (avloc__cpx *)(void *)t;
+    size_t m, a, j;
+    for (m = 0; m < l1 / 8; m++) {
+        for (a = 0; a < 8; a++) {
+            const avloc__cpx *c = cc + 64 * (8 * m + a);
+            avloc__v x[8];
+            AVLOC__FFT_UNROLL
+            for (j = 0; j < 8; j++) x[j] = avloc__vld(c + 8 * j);
+            avloc__vdft8(x, mr, hf);
+            avloc__vst(tp + 8 * a, x[0]);
+            AVLOC__FFT_UNROLL
+            for (j = 1; j < 8; j++) avloc__vst_tw(tp + 64 * j + 8 * a, x[j], tw + 8 * (j - 1), 56, bwd);
+        }
+        for (j = 0; j < 8; j++) {
+            avloc__cpx *o = ch + 8 * (m + l1 / 8 * j);
+            avloc__v x[8];
+            avloc__vld4t(tp + 64 * j, 8, x);
+            avloc__vld4t(tp + 64 * j + 4, 8, x + 4);
+            avloc__vdft8(x, mr, hf);
+            AVLOC__FFT_UNROLL
+            for (a = 0; a < 8; a++) avloc__vst(o + a * lb, x[a]);
+        }
+    }
+}
+
 /* ---- split passes: AVLOC__VS complex as (real parts, imaginary parts).
-   A chain of split passes (avloc__fft_pass.split) reads interleaved complex
+   A chain of split passes (avloc__fft_pass.flags) reads interleaved complex
    in its first pass and writes interleaved complex in its last; in between,
    blocks of AVLOC__VS complex hold AVLOC__VS real parts, then the imaginary
    parts (lanes in avloc__vld_split's order; the twiddles, avloc__fft_pass.tws,
@@ -6494,13 +6551,17 @@ static size_t avloc__tw_split_v(const avloc__cpx *tw, avloc__cpx *tws, size_t cn
 static size_t avloc__run_pass_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     size_t ido = p->ido, iv = ido - ido % AVLOC__VW;
-    if (AVLOC__VW == 8 && (p->split & AVLOC__SPLIT_FUSE)) { /* p and p[1]: AVX-512 only */
-        int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p[1].split & AVLOC__SPLIT_OUT_IL) != 0;
+    if (AVLOC__VW == 8 && (p->flags & AVLOC__PASS_FUSE) && !(p->flags & AVLOC__SPLIT_ON)) {
+        avloc__pass8_last2(p->l1, cc, ch, p->twd, bwd); /* p and p[1]: AVX-512 only */
+        return ido;
+    }
+    if (AVLOC__VW == 8 && (p->flags & AVLOC__PASS_FUSE)) { /* p and p[1]: AVX-512 only */
+        int ili = (p->flags & AVLOC__SPLIT_IN_IL) != 0, ilo = (p[1].flags & AVLOC__SPLIT_OUT_IL) != 0;
         avloc__pass88_s(ido, p->l1, cc, ch, p->tws, p[1].tws, ili, ilo, bwd);
         return ido;
     }
-    if (p->split) {
-        int ili = (p->split & AVLOC__SPLIT_IN_IL) != 0, ilo = (p->split & AVLOC__SPLIT_OUT_IL) != 0;
+    if (p->flags) {
+        int ili = (p->flags & AVLOC__SPLIT_IN_IL) != 0, ilo = (p->flags & AVLOC__SPLIT_OUT_IL) != 0;
         if (AVLOC__VW == 8 && p->ip == 8) avloc__pass8_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd); /* AVX-512 only */
         else if (p->ip == 4) avloc__pass4_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
         else avloc__pass2_s(ido, p->l1, cc, ch, p->tws, ili, ilo, bwd);
@@ -6649,6 +6710,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__passg_v
 #undef avloc__pass4_v1
 #undef avloc__pass8_v1
+#undef avloc__pass8_last2
 #undef avloc__run_pass_v
 #undef avloc__passes_v
 #undef avloc__vtw
