@@ -79,7 +79,11 @@ static void avloc__pool_drain(avloc_pool *p, size_t worker)
         pthread_mutex_unlock(&p->mu);
         fn(ctx, t, worker);
         pthread_mutex_lock(&p->mu);
+#if defined(__GNUC__) || defined(__clang__)
+        if (__atomic_add_fetch(&p->finished, 1, __ATOMIC_RELEASE) == p->ntasks) pthread_cond_signal(&p->done);
+#else
         if (++p->finished == p->ntasks) pthread_cond_signal(&p->done);
+#endif
     }
 }
 
@@ -125,6 +129,15 @@ static void avloc__pool_run(void *pool, avloc_task_fn fn, void *ctx, size_t ntas
 #endif
     pthread_cond_broadcast(&p->wake);
     avloc__pool_drain(p, 0);
+#if defined(__GNUC__) || defined(__clang__)
+    if (p->finished < p->ntasks) { /* the others' last tasks: poll a while before sleeping (see the worker) */
+        unsigned long spins = 0;
+        pthread_mutex_unlock(&p->mu);
+        while (__atomic_load_n(&p->finished, __ATOMIC_ACQUIRE) < ntasks && spins++ < AVLOC_POOL_SPIN) {
+        }
+        pthread_mutex_lock(&p->mu);
+    }
+#endif
     while (p->finished < p->ntasks) pthread_cond_wait(&p->done, &p->mu);
     pthread_mutex_unlock(&p->mu);
 }
