@@ -94,6 +94,11 @@ typedef struct avloc_complex_f32 {
      plan has room for them: vector stores into it would split cache lines), so
      results come out in natural order without a bit-reverse pass.
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
+     Pass order: odd radices first, largest first, then the power of two
+     (radix 8 last); where that would end on a radix 2 or 3 (4 does not
+     divide n), the largest radix goes last instead when the cost model says
+     so (avloc__fft_order): the pass before the last then keeps an ido of at
+     least a vector (complex 50 = 2 5 5 on AVX2, not 5 5 2: 1.5x faster).
      n = 2, 4 and 8 skip the passes: straight-line butterflies (the pass
      dispatch cost more than their arithmetic).
    - Lengths whose factorisation would be slow (a large prime factor) run as
@@ -1063,9 +1068,10 @@ typedef avloc_complex_f32 avloc__cpx;
    would leave a radix-2 pass: one sweep fewer, 2-5 % faster). Odd
    radices first keep their ido (the contiguous inner loop) large and a
    multiple of 4 whenever 4 | n, which is what the SIMD kernels need, the
-   costliest (largest) first: when 4 does not divide n, the last odd passes
+   costliest (largest) first. When 4 does not divide n, the last odd passes
    get an ido below the vector width (8190 = 13 7 5 3 3 2: the radix-3
-   pass, not the radix-13 one, gets ido 2); the
+   pass gets ido 2, all scalar): avloc__fft_order, which plans use, then
+   moves the first radix last where the cost model prefers it; the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
    builds (avloc__fft_split_ok; radix 8 only with AVX-512: it would not fit
    AVX2's 16 registers there), and the final radix-8 pass (ido == 1) has its
@@ -1130,17 +1136,17 @@ static avloc__fft_cost_t avloc__fft_pass_cost(size_t ip)
     }
 }
 
-/* Modelled time of the direct (Stockham) passes of an n-point complex FFT,
-   vw complex per SIMD vector (1: scalar build, all passes scalar). A pass vectorises over its
+/* Modelled time of the direct (Stockham) passes of an n-point complex FFT
+   in the order f[0..nf), vw complex per SIMD vector (1: scalar build, all passes scalar). A pass vectorises over its
    inner index i < ido (with ido == 1: over k < l1); what is left
    runs scalar, AVLOC__FFT_SCALAR_X times slower. Odd lengths pay for that:
    3^7 runs 3x slower per element than 2^11. Beyond 2048 points the data
    leave L1 (+0.03 per pass and element); each pass also costs a fixed 5
    (calls, loop set-up), which matters for the small Bluestein sub-plans. */
 #define AVLOC__FFT_SCALAR_X 4
-static avloc__fft_cost_t avloc__fft_cost(size_t n, size_t vw)
+static avloc__fft_cost_t avloc__fft_order_cost(size_t n, const size_t *f, size_t nf, size_t vw)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), k, l1 = 1;
+    size_t k, l1 = 1;
     avloc__fft_cost_t c = 0, mem = n > 2048 ? 3 : 0;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip), len = ido, v;
@@ -1150,6 +1156,32 @@ static avloc__fft_cost_t avloc__fft_cost(size_t n, size_t vw)
                  (avloc__fft_cost_t)(n / len);
     }
     return c + 500 * (avloc__fft_cost_t)nf;
+}
+
+/* The pass order of an n-point direct plan: avloc__fft_factor's, except
+   that a last radix below 4 (2 or 3) trades places with the first, the
+   largest, when the model above says that is cheaper. A last radix 2 or 3
+   leaves the pass before it an ido of 2 or 3, under the vector width, so
+   that pass runs all scalar: complex 50 = 5 5 2 took 108 ns, 2 5 5 74 ns
+   (AVX2 kernels, Intel Xeon VM; every n = 2 x odd, 4 x odd real and odd n
+   ending on 3 that was tried got 13-46 % faster, docs/benchmarks.md,
+   "Session 20"). Scalar builds keep the order (the model is the same). */
+static size_t avloc__fft_order(size_t n, size_t vw, size_t *f)
+{
+    size_t g[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f);
+    if (nf > 1 && f[nf - 1] < 4 && f[0] > f[nf - 1]) {
+        memcpy(g, f, nf * sizeof *f);
+        g[0] = f[nf - 1];
+        g[nf - 1] = f[0];
+        if (avloc__fft_order_cost(n, g, nf, vw) < avloc__fft_order_cost(n, f, nf, vw)) memcpy(f, g, nf * sizeof *f);
+    }
+    return nf;
+}
+
+static avloc__fft_cost_t avloc__fft_cost(size_t n, size_t vw)
+{
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_order(n, vw, f);
+    return avloc__fft_order_cost(n, f, nf, vw);
 }
 
 /* The m >= lo (m = 2^a 3^b 5^c 7^d, m <= the power of two >= lo) with the
@@ -1573,7 +1605,7 @@ static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
    the vector kernels (avloc__fft_pass_allv of the passes it would have). */
 static int avloc__fft_fills(size_t n, size_t vw)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), k, l1 = 1;
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_order(n, vw, f), k, l1 = 1;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip);
         if (avloc__fft_split_ok(ip, ido, vw)) continue;
@@ -1752,7 +1784,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
         avloc__cplan_layout(a, m, &sub, ro);
     } else {
-        nf = avloc__fft_factor(n, vw, f);
+        nf = avloc__fft_order(n, vw, f);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);

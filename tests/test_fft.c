@@ -340,6 +340,47 @@ static void test_conv_plans(void)
         }
     }
 }
+/* White box: the pass order (avloc__fft_order). A last radix 2 or 3 leaves
+   the pass before it an ido under the vector width, all scalar: with
+   4-complex vectors the largest radix goes last where 4 does not divide n
+   (50 = 2 5 5, not 5 5 2: 1.5x faster), and no plan is modelled slower than
+   avloc__fft_factor's order. */
+static void test_pass_order(void)
+{
+    static const size_t ns[] = {30, 45, 50, 75, 90, 150, 250, 350, 375, 450, 1250, 2310, 8190, 30030,
+                                100, 1000, 1536, 4096};
+    size_t i, k;
+    for (i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        size_t n = ns[i], vw = plan_vw(n), f[AVLOC__FFT_MAXF], raw[AVLOC__FFT_MAXF], nraw, nf, big = 0;
+        const avloc__cplan *cp;
+        fft_obj c;
+        if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); continue; }
+        cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
+        CHECK_MSG(cp->algo == AVLOC__FFT_DIRECT && cp->npass > 0, "n = %zu: direct passes", n);
+        nf = cp->npass;
+        for (k = 0; k < nf; k++) {
+            f[k] = cp->pass[k].ip;
+            if (f[k] > big) big = f[k];
+        }
+        nraw = avloc__fft_factor(n, vw, raw);
+        CHECK_MSG(nraw == nf && avloc__fft_order_cost(n, f, nf, vw) <= avloc__fft_order_cost(n, raw, nraw, vw),
+                  "n = %zu: pass order modelled slower than the factor order", n);
+        if (vw >= 4 && n % 4 != 0)
+            CHECK_MSG(f[nf - 1] == big, "n = %zu (vw %zu): last radix %zu, largest %zu", n, vw, f[nf - 1], big);
+        fft_free(&c);
+        for (vw = 1; vw <= 8; vw *= 2) { /* every kernel set's order, whatever this CPU runs */
+            nf = avloc__fft_order(n, vw, f);
+            nraw = avloc__fft_factor(n, vw, raw);
+            CHECK_MSG(nf == nraw && avloc__fft_order_cost(n, f, nf, vw) <= avloc__fft_order_cost(n, raw, nraw, vw),
+                      "n = %zu, vw %zu: order modelled slower than the factor order", n, vw);
+        }
+    }
+    { /* 2-complex vectors (SSE2, NEON) do the ido-2 pass: 50 keeps 5 5 2 (77 ns against 93 for 2 5 5) */
+        size_t f[AVLOC__FFT_MAXF];
+        CHECK(avloc__fft_order(50, 2, f) == 3 && f[0] == 5 && f[1] == 5 && f[2] == 2);
+        CHECK(avloc__fft_order(50, 4, f) == 3 && f[0] == 2 && f[2] == 5);
+    }
+}
 #endif
 
 /* Primes beyond the sweep (Rader or Bluestein, as the cost model picks):
@@ -766,6 +807,7 @@ int main(int argc, char **argv)
     test_next_fast_size();
 #ifndef AVLOC_USE_FFTW3
     test_conv_plans();
+    test_pass_order();
 #endif
     test_large_sizes();
     test_primes_beyond_sweep();
