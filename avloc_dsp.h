@@ -96,9 +96,10 @@ typedef struct avloc_complex_f32 {
      Pass structure follows pocketfft's cfftp (twiddle after the butterfly).
      Pass order: odd radices first, largest first, then the power of two
      (radix 8 last); where that would end on a radix 2 or 3 (4 does not
-     divide n), the largest radix goes last instead when the cost model says
-     so (avloc__fft_order): the pass before the last then keeps an ido of at
-     least a vector (complex 50 = 2 5 5 on AVX2, not 5 5 2: 1.5x faster).
+     divide n), the plan takes the order the cost model finds cheapest among
+     all its orders (avloc__fft_order): the pass before the last then keeps
+     an ido of at least a vector (complex 50 = 2 5 5 on AVX2, not 5 5 2:
+     1.5x faster).
      n = 2, 4 and 8 skip the passes: straight-line butterflies (the pass
      dispatch cost more than their arithmetic).
    - Lengths whose factorisation would be slow (a large prime factor) run as
@@ -1071,7 +1072,7 @@ typedef avloc_complex_f32 avloc__cpx;
    costliest (largest) first. When 4 does not divide n, the last odd passes
    get an ido below the vector width (8190 = 13 7 5 3 3 2: the radix-3
    pass gets ido 2, all scalar): avloc__fft_order, which plans use, then
-   moves the first radix last where the cost model prefers it; the
+   picks the order the cost model prefers; the
    radix-2/4 passes with ido % 8 == 0 run on split (re, im) blocks in SIMD
    builds (avloc__fft_split_ok; radix 8 only with AVX-512: it would not fit
    AVX2's 16 registers there), and the final radix-8 pass (ido == 1) has its
@@ -1158,29 +1159,78 @@ static avloc__fft_cost_t avloc__fft_order_cost(size_t n, const size_t *f, size_t
     return c + 500 * (avloc__fft_cost_t)nf;
 }
 
-/* The pass order of an n-point direct plan: avloc__fft_factor's, except
-   that a last radix below 4 (2 or 3) trades places with the first, the
-   largest, when the model above says that is cheaper. A last radix 2 or 3
-   leaves the pass before it an ido of 2 or 3, under the vector width, so
-   that pass runs all scalar: complex 50 = 5 5 2 took 108 ns, 2 5 5 74 ns
-   (AVX2 kernels, Intel Xeon VM; every n = 2 x odd, 4 x odd real and odd n
-   ending on 3 that was tried got 13-46 % faster, docs/benchmarks.md,
-   "Session 20"). Scalar builds keep the order (the model is the same). */
-static size_t avloc__fft_order(size_t n, size_t vw, size_t *f)
+/* Orders searched by avloc__fft_order: at most this many distinct ones
+   (a bound on planning time: ~60 ns of model per order). */
+#define AVLOC__FFT_ORDER_SEARCH 720
+
+/* Whether the distinct orders of f[0..nf) (sorted ascending) number at most
+   AVLOC__FFT_ORDER_SEARCH: nf! / (the product of the multiplicities' !). */
+static int avloc__fft_few_orders(const size_t *f, size_t nf)
 {
-    size_t g[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f);
-    if (nf > 1 && f[nf - 1] < 4 && f[0] > f[nf - 1]) {
-        memcpy(g, f, nf * sizeof *f);
-        g[0] = f[nf - 1];
-        g[nf - 1] = f[0];
-        if (avloc__fft_order_cost(n, g, nf, vw) < avloc__fft_order_cost(n, f, nf, vw)) memcpy(f, g, nf * sizeof *f);
+    size_t i, run = 0, count = 1;
+    for (i = 0; i < nf; i++) {
+        run = i > 0 && f[i] == f[i - 1] ? run + 1 : 1;
+        count = count * (i + 1) / run; /* exact: a multinomial coefficient at each step */
+        if (count > AVLOC__FFT_ORDER_SEARCH) return 0;
     }
+    return 1;
+}
+
+/* The next order of f[0..nf) in lexicographic order; 0 after the last. */
+static int avloc__fft_next_order(size_t *f, size_t nf)
+{
+    size_t i = nf - 1, j = nf - 1, t;
+    while (i > 0 && f[i - 1] >= f[i]) i--;
+    if (i == 0) return 0;
+    while (f[j] <= f[i - 1]) j--;
+    t = f[i - 1]; f[i - 1] = f[j]; f[j] = t;
+    for (j = nf - 1; i < j; i++, j--) { t = f[i]; f[i] = f[j]; f[j] = t; }
+    return 1;
+}
+
+/* The pass order of an n-point direct plan: avloc__fft_factor's, unless it
+   ends on a radix below 4 (2 or 3). That leaves the pass before the last an
+   ido of 2 or 3, under the vector width, so that pass runs all scalar:
+   complex 50 = 5 5 2 took 108 ns, 2 5 5 74 ns (AVX2 kernels, Intel Xeon
+   VM). Such plans take the better (by the model) of that order and the
+   same with its first and last radix swapped; with search != 0 (the plan
+   itself, not the model's many candidate lengths of Bluestein and
+   avloc_fft_next_fast_size: ~60 us each) the order with the least modelled
+   cost among all distinct orders when there are at most
+   AVLOC__FFT_ORDER_SEARCH (the first of equals: the swap's winner, then
+   lexicographic). Every
+   n = 2 x odd, 4 x odd real and odd n ending on 3 that was tried got 13-46 %
+   faster with the swap, 0-12 % more with the search (docs/benchmarks.md,
+   "Session 20"). Scalar builds keep the order (the model is order-free). */
+static size_t avloc__fft_order(size_t n, size_t vw, size_t *f, int search)
+{
+    size_t g[AVLOC__FFT_MAXF], nf = avloc__fft_factor(n, vw, f), i, j, t;
+    avloc__fft_cost_t best, c;
+    if (nf < 2 || f[nf - 1] >= 4 || f[0] <= f[nf - 1]) return nf;
+    best = avloc__fft_order_cost(n, f, nf, vw);
+    memcpy(g, f, nf * sizeof *f);
+    g[0] = f[nf - 1];
+    g[nf - 1] = f[0];
+    if ((c = avloc__fft_order_cost(n, g, nf, vw)) < best) {
+        best = c;
+        memcpy(f, g, nf * sizeof *f);
+    }
+    if (!search) return nf;
+    for (i = 1; i < nf; i++) /* ascending: the first order */
+        for (j = i; j > 0 && g[j - 1] > g[j]; j--) { t = g[j]; g[j] = g[j - 1]; g[j - 1] = t; }
+    if (!avloc__fft_few_orders(g, nf)) return nf;
+    do {
+        if ((c = avloc__fft_order_cost(n, g, nf, vw)) < best) {
+            best = c;
+            memcpy(f, g, nf * sizeof *f);
+        }
+    } while (avloc__fft_next_order(g, nf));
     return nf;
 }
 
 static avloc__fft_cost_t avloc__fft_cost(size_t n, size_t vw)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_order(n, vw, f);
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_order(n, vw, f, 0);
     return avloc__fft_order_cost(n, f, nf, vw);
 }
 
@@ -1605,7 +1655,9 @@ static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
    the vector kernels (avloc__fft_pass_allv of the passes it would have). */
 static int avloc__fft_fills(size_t n, size_t vw)
 {
-    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_order(n, vw, f), k, l1 = 1;
+    /* no search: a plan that would end on 2 or 3 has an odd radix, or a
+       radix 2 of odd ido, in any order: never whole */
+    size_t f[AVLOC__FFT_MAXF], nf = avloc__fft_order(n, vw, f, 0), k, l1 = 1;
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip);
         if (avloc__fft_split_ok(ip, ido, vw)) continue;
@@ -1784,7 +1836,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         initw = AVLOC_PUSH(a, avloc__cpx, m); /* only used here, during init */
         avloc__cplan_layout(a, m, &sub, ro);
     } else {
-        nf = avloc__fft_order(n, vw, f);
+        nf = avloc__fft_order(n, vw, f, 1);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
             size_t ido = n / (l1 * f[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
