@@ -1464,6 +1464,14 @@ static avloc__cpx avloc__fft_roots_read(avloc__fft_roots *r, size_t x, size_t n)
 }
 
 #define AVLOC__FFT_GMAX 97  /* largest odd factor given to the generic butterfly */
+/* Odd radices from this one up finish a last pass (ido 1) with a vector
+   group from a padded copy instead of scalar rows: their scalar butterfly
+   is the generic one (complex 42 = 3 2 7: 80 -> 57 ns, 130: 261 -> 212 ns),
+   while the copy measured slower than the scalar radix-2/3/5 rows (complex
+   30 54 -> 56 ns, real 60 70 -> 74 ns). Overridable for the benchmarks. */
+#ifndef AVLOC__FFT_COPYTAIL_MIN
+#define AVLOC__FFT_COPYTAIL_MIN 7
+#endif
 
 typedef struct avloc__fft_pass {
     size_t ip, l1, ido;
@@ -1643,14 +1651,14 @@ static int avloc__fft_twd_ok(size_t ip, size_t ido, size_t vw)
    conditions under which avloc__run_pass_v returns ido, or l1 when ido == 1):
    split passes; radix 4 and 8 with ido a multiple of vw; with ido 1, radix 4
    with l1 >= vw (its last group overlaps the one before) and radix 8 with l1
-   a multiple of vw; radix 2 and odd with
-   ido >= vw > 1 (the same overlap), never with ido 1 (the last group's
-   transposed loads would read past the input). */
+   a multiple of vw; radix 2 and odd with ido >= vw > 1 (the same overlap),
+   and with ido 1 and l1 >= vw from AVLOC__FFT_COPYTAIL_MIN up (the last
+   group from a padded copy; below, scalar code finishes the last rows). */
 static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
 {
     if (vw < 2) return 0;
     if (p->flags) return 1;
-    if (p->ip != 4 && p->ip != 8) return p->ido > 1 && p->ido >= vw;
+    if (p->ip != 4 && p->ip != 8) return p->ido == 1 ? p->ip >= AVLOC__FFT_COPYTAIL_MIN && p->l1 >= vw : p->ido >= vw;
     if (p->ido == 1) return p->ip == 4 ? p->l1 >= vw : p->l1 % vw == 0;
     return p->ido % vw == 0 && p->twd != NULL;
 }
@@ -5921,6 +5929,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vbfly7 AVLOC__FFT_T(avloc__vbfly7)
 #define avloc__vbflyg AVLOC__FFT_T(avloc__vbflyg)
 #define avloc__passo_col AVLOC__FFT_T(avloc__passo_col)
+#define avloc__passo_row AVLOC__FFT_T(avloc__passo_row)
 #define avloc__passo_v AVLOC__FFT_T(avloc__passo_v)
 #define avloc__pass5_v AVLOC__FFT_T(avloc__pass5_v)
 #define avloc__passg_v AVLOC__FFT_T(avloc__passg_v)
@@ -6281,6 +6290,21 @@ AVLOC__FFT_INLINE void avloc__passo_col(size_t ip, size_t ido, size_t st, const 
         avloc__vst(o + i + j * st, avloc__vcmul(x[j], avloc__vld(tw + (j - 1) * ido + i), mc));
 }
 
+/* Rows k .. k + VW - 1 of a radix-ip pass with ido == 1 (avloc__passo_v),
+   transposed in registers: c is row k's input (rows ip complex apart, read
+   4 columns at a time: up to (ip + 3) / 4 * 4 - ip past the last row) and
+   o its output. */
+AVLOC__FFT_INLINE void avloc__passo_row(size_t ip, size_t l1, const avloc__cpx *AVLOC__RESTRICT c,
+                                        avloc__cpx *AVLOC__RESTRICT o, const avloc__cpx *cs, float s, avloc__v *x)
+{
+    size_t j;
+    AVLOC__FFT_UNROLL
+    for (j = 0; j < ip; j += 4) avloc__vld4t(c + j, ip, x + j);
+    avloc__vbfly(ip, x, cs, s);
+    AVLOC__FFT_UNROLL
+    for (j = 0; j < ip; j++) avloc__vst(o + l1 * j, x[j]);
+}
+
 /* The vector part of a radix-ip pass (ip = 2 or odd); x: room for ip
    vectors rounded up to a multiple of 4. ido > 1: returns ido when
    ido >= AVLOC__VW (the vectors cover every column), else 0; a width that
@@ -6289,22 +6313,29 @@ AVLOC__FFT_INLINE void avloc__passo_col(size_t ip, size_t ido, size_t st, const 
    scalar tail on plans of 20-500 points, and it lets whole plans run from
    one vector driver (avloc__fft_pass_allv). ido == 1: k < the returned
    done, VW at a time, as far as the transposed loads (4 complex per row)
-   stay inside the pass's ip * l1 input; the scalar code does the rest (an
-   overlapping last group from a padded copy measured slower). */
+   stay inside the pass's ip * l1 input; from AVLOC__FFT_COPYTAIL_MIN up, a
+   last group overlapping the one before runs from a copy padded for those
+   loads in t (room for AVLOC__VW * ip + 4 complex), else the scalar code
+   does the rest. */
 AVLOC__FFT_INLINE size_t avloc__passo_v(size_t ip, size_t ido, size_t l1, const avloc__cpx *AVLOC__RESTRICT cc,
                                         avloc__cpx *AVLOC__RESTRICT ch, const avloc__cpx *tw,
-                                        const avloc__cpx *cs, int bwd, avloc__v *x)
+                                        const avloc__cpx *cs, int bwd, avloc__v *x, avloc__cpx *t)
 {
     const avloc__vm mc = avloc__vmask(bwd);
     const float s = bwd ? -1.0f : 1.0f;
     size_t k, i, j, st = ido * l1, iv = ido - ido % AVLOC__VW, cols = (ip + 3) / 4 * 4;
     if (ido == 1) {
-        for (k = 0; k + AVLOC__VW <= l1 && ip * (k + AVLOC__VW - 1) + cols <= ip * l1; k += AVLOC__VW) {
-            AVLOC__FFT_UNROLL
-            for (j = 0; j < ip; j += 4) avloc__vld4t(cc + ip * k + j, ip, x + j);
-            avloc__vbfly(ip, x, cs, s);
-            AVLOC__FFT_UNROLL
-            for (j = 0; j < ip; j++) avloc__vst(ch + k + l1 * j, x[j]);
+        if (l1 < AVLOC__VW) return 0;
+        for (k = 0; k + AVLOC__VW <= l1 && ip * (k + AVLOC__VW - 1) + cols <= ip * l1; k += AVLOC__VW)
+            avloc__passo_row(ip, l1, cc + ip * k, ch + k, cs, s, x);
+        if (k < l1 && ip >= AVLOC__FFT_COPYTAIL_MIN) {
+            /* the last group (overlapping the one before), from a copy with
+               room for the transposed loads' cols - ip columns past its end */
+            k = l1 - AVLOC__VW;
+            memcpy(t, cc + ip * k, ip * AVLOC__VW * sizeof *t);
+            for (j = ip * AVLOC__VW; j < ip * (AVLOC__VW - 1) + cols; j++) t[j].re = t[j].im = 0.0f;
+            avloc__passo_row(ip, l1, t, ch + k, cs, s, x);
+            k = l1;
         }
         return k;
     }
@@ -6325,7 +6356,8 @@ AVLOC__FFT_INLINE size_t avloc__passo_v(size_t ip, size_t ido, size_t l1, const 
     static size_t fn(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd) \
     {                                                                                          \
         avloc__v x[xn];                                                                        \
-        return avloc__passo_v(ip, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x);                 \
+        avloc__cpx t[AVLOC__VW * (ip) + 4];                                                    \
+        return avloc__passo_v(ip, p->ido, p->l1, cc, ch, p->tw, NULL, bwd, x, t);              \
     }
 AVLOC__PASSO_CONST(avloc__pass2_v, 2, 4)
 AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
@@ -6335,7 +6367,8 @@ AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
 static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
-    return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x);
+    avloc__cpx t[AVLOC__VW * AVLOC__FFT_GMAX + 4];
+    return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
 }
 
 /* One vector group k .. k + VW - 1 of avloc__pass4_v1 */
@@ -6826,6 +6859,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vbfly7
 #undef avloc__vbflyg
 #undef avloc__passo_col
+#undef avloc__passo_row
 #undef avloc__passo_v
 #undef avloc__pass5_v
 #undef avloc__passg_v
