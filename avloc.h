@@ -237,6 +237,8 @@
          ld4t(p, rs, c) (4x4 complex transpose load, rows rs complex apart, see below)
          ctr8(c) / czip(a, b, &lo, &hi): avx512 only (8 complex per vector): the
          8x8 complex transpose in place; a, b interleaved complex by complex
+         ctr4(c): avx2 only (4 complex per vector): the 4x4 complex transpose
+         in place
          mask_u8 (lanes where the W bytes at p are nonzero) st_u8(p, m) (W
          bytes 0/1 from mask lanes)
      vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
@@ -427,6 +429,7 @@ static inline int avloc__cpu_avx512f(void)
 #define avloc__vf_uzp1 AVLOC__VN(avloc__vf_uzp1)
 #define avloc__vf_ld4t AVLOC__VN(avloc__vf_ld4t)
 #define avloc__vf_ctr8 AVLOC__VN(avloc__vf_ctr8)
+#define avloc__vf_ctr4 AVLOC__VN(avloc__vf_ctr4)
 #define avloc__vf_czip AVLOC__VN(avloc__vf_czip)
 #define avloc__vf_zip0 AVLOC__VN(avloc__vf_zip0)
 #define avloc__vf_zip1 AVLOC__VN(avloc__vf_zip1)
@@ -799,6 +802,20 @@ static inline void avloc__vf_ld4t_avx2(const float *p, size_t rs, __m256 *c)
     c[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a, b));
     c[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(d, e));
     c[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(d, e));
+}
+/* the 4 x 4 transpose of complex values (64-bit elements) in place:
+   c[r] lane q <-> c[q] lane r. In-lane unpacks of row pairs, then 128-bit
+   halves exchanged (8 shuffles) */
+static inline void avloc__vf_ctr4_avx2(__m256 *c)
+{
+    __m256d t0 = _mm256_unpacklo_pd(_mm256_castps_pd(c[0]), _mm256_castps_pd(c[1]));
+    __m256d t1 = _mm256_unpackhi_pd(_mm256_castps_pd(c[0]), _mm256_castps_pd(c[1]));
+    __m256d t2 = _mm256_unpacklo_pd(_mm256_castps_pd(c[2]), _mm256_castps_pd(c[3]));
+    __m256d t3 = _mm256_unpackhi_pd(_mm256_castps_pd(c[2]), _mm256_castps_pd(c[3]));
+    c[0] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20));
+    c[1] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20));
+    c[2] = _mm256_castpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31));
+    c[3] = _mm256_castpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31));
 }
 static inline __m256 avloc__vf_mask_u8_avx2(const unsigned char *p)
 {
