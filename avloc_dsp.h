@@ -6851,14 +6851,18 @@ static size_t avloc__cmul_arr_v(const avloc__cpx *x, const avloc__cpx *w, avloc_
     return k;
 }
 
-/* avloc__r2c_post for k = 1 .. returned value (pairs k, m-k). */
+/* avloc__r2c_post for k = 1 .. returned value (pairs k, m-k). Vectors of
+   pairs k .. k+VW-1 <= m/2: their mirror m-k-VW+1 .. m-k is then >= m/2, so
+   the two meet at most in k = m/2, which both stores write, the second as
+   the scalar code does (until 2026-12-03 that last vector ran scalar: real
+   16 did all its pairs there). */
 static size_t avloc__r2c_post_v(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
 {
     size_t k = 1, h = m / 2;
     {
         const avloc__v half = avloc__vset1(0.5f);
         const avloc__vm mc = avloc__vmask(0), mr = avloc__vmask(1), conj = avloc__vmask(1);
-        for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
+        for (; k + AVLOC__VW <= h + 1; k += AVLOC__VW) {
             avloc__v a = avloc__vld(z + k);
             avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(z + m - k - (AVLOC__VW - 1))), conj);
             avloc__v e = avloc__vmul(avloc__vadd(a, b), half), o = avloc__vmul(avloc__vsub(a, b), half);
@@ -6870,14 +6874,15 @@ static size_t avloc__r2c_post_v(avloc__cpx *z, size_t m, const avloc__cpx *rtw)
     return k - 1;
 }
 
-/* avloc__c2r_pre for k = 1 .. returned value (pairs k, m-k), sc = 1/n. */
+/* avloc__c2r_pre for k = 1 .. returned value (pairs k, m-k), sc = 1/n;
+   vectors as in avloc__r2c_post_v. */
 static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, const avloc__cpx *rtw, float sc)
 {
     size_t k = 1, h = m / 2;
     {
         const avloc__v vs = avloc__vset1(sc);
         const avloc__vm mc = avloc__vmask(1), mr = avloc__vmask(0), conj = avloc__vmask(1);
-        for (; k + AVLOC__VW <= h + 1 && m - k - (AVLOC__VW - 1) > k + AVLOC__VW - 1; k += AVLOC__VW) {
+        for (; k + AVLOC__VW <= h + 1; k += AVLOC__VW) {
             avloc__v a = avloc__vld(x + k);
             avloc__v b = avloc__vxor(avloc__vrev(avloc__vld(x + m - k - (AVLOC__VW - 1))), conj);
             avloc__v e = avloc__vmul(avloc__vadd(a, b), vs), t = avloc__vmul(avloc__vsub(a, b), vs);
