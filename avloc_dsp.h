@@ -1520,7 +1520,8 @@ typedef struct avloc__cplan {
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
     int allv;             /* the vector kernels do every pass whole: exec runs the
                              passes from one vector driver (avloc__passes_v) */
-    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128 and AVX2 plans of n = 16, 32:
+    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128 and AVX2 plans of n = 12,
+                             16, 20, 24, 28, 32:
                              the in-register kernel's twiddles (avloc__fft_reg_v;
                              NULL otherwise) */
 } avloc__cplan;
@@ -1772,20 +1773,22 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
 }
 
 /* Whether an n-point plan runs the in-register kernel (avloc__fft_reg_v):
-   direct AVX-512 plans of 64 and 128 points, AVX2 plans of 16 and 32. One
-   pass over memory instead of two or three: 64 points in 8 vectors of 8
-   complex, 128 in 16, 32 in 8 vectors of 4, 16 in 4 (complex 32 took 22 ns
-   in two passes, FFTW 19-20 ns). */
+   direct AVX-512 plans of 64 and 128 points, AVX2 plans of 4 r points
+   (r = 3 to 8). One pass over memory instead of two or three: 64
+   points in 8 vectors of 8 complex, 128 in 16, 4 r in r vectors of 4
+   (complex 32 took 22 ns in two passes, FFTW 19-20 ns; 12 took 26 ns,
+   FFTW 16 ns). */
 static int avloc__fft_reg_ok(size_t n, int isa, int algo)
 {
-    return algo == AVLOC__FFT_DIRECT && ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128)) ||
-                                         (isa == AVLOC__ISA_AVX2 && (n == 16 || n == 32)));
+    return algo == AVLOC__FFT_DIRECT &&
+           ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128)) ||
+            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && n >= 12 && n <= 32));
 }
 
 /* Its vectors' width w in complex values and their count r (rows): the
    first DFT runs down the columns, over r rows */
 static size_t avloc__fft_reg_w(size_t n) { return n <= 32 ? 4 : 8; }
-static size_t avloc__fft_reg_r(size_t n) { return n == 16 ? 4 : 8; }
+static size_t avloc__fft_reg_r(size_t n) { return n <= 32 ? n / 4 : 8; }
 /* Complex values in its twiddle table kt */
 static size_t avloc__fft_reg_size(size_t n)
 {
@@ -5954,6 +5957,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vtw AVLOC__FFT_T(avloc__vtw)
 #define avloc__vfft64 AVLOC__FFT_T(avloc__vfft64)
 #define avloc__vfft32 AVLOC__FFT_T(avloc__vfft32)
+#define avloc__vfft4r AVLOC__FFT_T(avloc__vfft4r)
 #define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
@@ -5965,6 +5969,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vbfly3 AVLOC__FFT_T(avloc__vbfly3)
 #define avloc__vbfly5 AVLOC__FFT_T(avloc__vbfly5)
 #define avloc__vbfly7 AVLOC__FFT_T(avloc__vbfly7)
+#define avloc__vbfly6 AVLOC__FFT_T(avloc__vbfly6)
 #define avloc__vbflyg AVLOC__FFT_T(avloc__vbflyg)
 #define avloc__passo_col AVLOC__FFT_T(avloc__passo_col)
 #define avloc__passo_row AVLOC__FFT_T(avloc__passo_row)
@@ -6105,74 +6110,6 @@ AVLOC__FFT_INLINE void avloc__vfft32(avloc__v *x, const avloc__cpx *kt, int bwd)
 }
 #endif
 
-/* n = 64 or 128 (8 complex per vector) or 16 and 32 (4 complex) whole in
-   registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128 by one
-   radix-2 step on the halves a, b (a + b and (a - b) W128^i), two 64-point
-   DFTs, their outputs interleaved (even and odd bins); 32 as avloc__vfft32;
-   16 as 4-point DFTs down the columns of 4 rows, twiddles W16^(c k), a
-   4 x 4 transpose and 4-point DFTs again (x[j] lane k: bin k + 4 j).
-   Reads all of in before writing out (in == out is fine). Returns n, or 0
-   for a set whose vectors do not fit n. */
-static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
-{
-#if AVLOC__VW == 8
-    avloc__v x[8], y[8];
-    size_t r;
-    if (n == 64) {
-        AVLOC__FFT_UNROLL
-        for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 8 * r);
-        avloc__vfft64(x, kt, bwd);
-        AVLOC__FFT_UNROLL
-        for (r = 0; r < 8; r++) avloc__vst(out + 8 * r, x[r]);
-        return 64;
-    }
-    AVLOC__FFT_UNROLL
-    for (r = 0; r < 8; r++) {
-        avloc__v a = avloc__vld(in + 8 * r), b = avloc__vld(in + 64 + 8 * r);
-        x[r] = avloc__vadd(a, b);
-        y[r] = avloc__vcmul(avloc__vsub(a, b), avloc__vld(kt + 112 + 8 * r), avloc__vmask(bwd));
-    }
-    avloc__vfft64(x, kt, bwd);
-    avloc__vfft64(y, kt, bwd);
-    AVLOC__FFT_UNROLL
-    for (r = 0; r < 8; r++) {
-        avloc__v lo, hi;
-        avloc__vf_czip(x[r], y[r], &lo, &hi);
-        avloc__vst(out + 16 * r, lo);
-        avloc__vst(out + 16 * r + 8, hi);
-    }
-    return 128;
-#elif AVLOC__VW == 4
-    avloc__v x[8];
-    size_t r;
-    if (n == 16) {
-        const avloc__vm mr = avloc__vmask(!bwd);
-        AVLOC__FFT_UNROLL
-        for (r = 0; r < 4; r++) x[r] = avloc__vld(in + 4 * r);
-        avloc__vdft4(x, mr);
-        AVLOC__FFT_UNROLL
-        for (r = 1; r < 4; r++) x[r] = avloc__vtw(x[r], kt + 4 * (r - 1), 12, bwd);
-        avloc__vf_ctr4(x);
-        avloc__vdft4(x, mr);
-        AVLOC__FFT_UNROLL
-        for (r = 0; r < 4; r++) avloc__vst(out + 4 * r, x[r]);
-        return 16;
-    }
-    if (n != 32) return 0;
-    AVLOC__FFT_UNROLL
-    for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 4 * r);
-    avloc__vfft32(x, kt, bwd);
-    AVLOC__FFT_UNROLL
-    for (r = 0; r < 4; r++) {
-        avloc__vst(out + 8 * r, x[r]);
-        avloc__vst(out + 8 * r + 4, x[4 + r]);
-    }
-    return 32;
-#else
-    (void)n; (void)in; (void)out; (void)kt; (void)bwd;
-    return 0;
-#endif
-}
 
 /* radix 4, ido a multiple of AVLOC__VW, twd: duplicated twiddles; bwd
    constant in each instance (avloc__pass4_v) */
@@ -6345,6 +6282,22 @@ AVLOC__FFT_INLINE void avloc__vbflyg(size_t ip, avloc__v *x, const avloc__cpx *c
     }
 }
 
+/* 6-point DFT as 2 x 3 by the prime-factor map (no twiddles): 2-point DFTs
+   of x[(3 a + 2 b) mod 6] over a, 3-point DFTs of those over b, bin k1 k2
+   at (3 k1 + 4 k2) mod 6. No plan has a radix-6 pass; the 24-point
+   in-register kernel (avloc__vfft4r) runs it down its columns. */
+AVLOC__FFT_INLINE void avloc__vbfly6(avloc__v *x, float s)
+{
+    avloc__v a[3], b[3];
+    a[0] = avloc__vadd(x[0], x[3]); b[0] = avloc__vsub(x[0], x[3]);
+    a[1] = avloc__vadd(x[2], x[5]); b[1] = avloc__vsub(x[2], x[5]);
+    a[2] = avloc__vadd(x[4], x[1]); b[2] = avloc__vsub(x[4], x[1]);
+    avloc__vbfly3(a, s);
+    avloc__vbfly3(b, s);
+    x[0] = a[0]; x[4] = a[1]; x[2] = a[2];
+    x[3] = b[0]; x[1] = b[1]; x[5] = b[2];
+}
+
 AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
 {
     avloc__v t;
@@ -6356,9 +6309,122 @@ AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs
         break;
     case 3: avloc__vbfly3(x, s); break;
     case 5: avloc__vbfly5(x, s); break;
+    case 6: avloc__vbfly6(x, s); break;
     case 7: avloc__vbfly7(x, s); break;
     default: avloc__vbflyg(ip, x, cs, s); break;
     }
+}
+
+#if AVLOC__VW == 4
+/* The (4 r)-point DFT, r = 3, 5, 6 or 7 (a constant where inlined), in
+   registers: r rows of 4 (x[j] lane c: element 4 j + c), r-point DFTs down
+   the columns, twiddles W_(4r)^(c k) (kt), rows r..7 zero, the two 4 x 4
+   blocks transposed, 4-point DFTs down the new columns: x[j] lane q is then
+   bin q + r j (q < min(r, 4)), x[4 + j] lane q bin 4 + q + r j (q < r - 4).
+   The stores go up in address order, so a full vector's spare lanes are
+   overwritten by the next store; the last store writes its valid lanes
+   only. */
+AVLOC__FFT_INLINE void avloc__vfft4r(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+{
+    const avloc__vm mr = avloc__vmask(!bwd);
+    avloc__v x[8];
+    avloc__cpx t[4];
+    size_t j, q, lo = r < 4 ? r : 4;
+    AVLOC__FFT_UNROLL
+    for (j = 0; j < 8; j++) x[j] = j < r ? avloc__vld(in + 4 * j) : avloc__vset1(0.0f);
+    avloc__vbfly(r, x, NULL, bwd ? -1.0f : 1.0f);
+    AVLOC__FFT_UNROLL
+    for (j = 1; j < r; j++) x[j] = avloc__vtw(x[j], kt + 4 * (j - 1), 4 * (r - 1), bwd);
+    avloc__vf_ctr4(x);
+    avloc__vf_ctr4(x + 4);
+    avloc__vdft4(x, mr);
+    avloc__vdft4(x + 4, mr);
+    AVLOC__FFT_UNROLL
+    for (j = 0; j < 3; j++) {
+        avloc__vst(out + r * j, x[j]);
+        if (r > 4) avloc__vst(out + r * j + 4, x[4 + j]);
+    }
+    if (r > 4) avloc__vst(out + 3 * r, x[3]);
+    avloc__vst(t, x[r > 4 ? 7 : 3]);
+    for (q = 0; q < (r > 4 ? r - 4 : lo); q++) out[3 * r + (r > 4 ? 4 : 0) + q] = t[q];
+}
+#endif
+
+/* n = 64 or 128 (8 complex per vector) or 4 r (4 complex) whole in
+   registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128 by one
+   radix-2 step on the halves a, b (a + b and (a - b) W128^i), two 64-point
+   DFTs, their outputs interleaved (even and odd bins); 32 as avloc__vfft32;
+   16 as 4-point DFTs down the columns of 4 rows, twiddles W16^(c k), a
+   4 x 4 transpose and 4-point DFTs again (x[j] lane k: bin k + 4 j); 12, 20,
+   24 and 28 as avloc__vfft4r.
+   Reads all of in before writing out (in == out is fine). Returns n, or 0
+   for a set whose vectors do not fit n. */
+static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+{
+#if AVLOC__VW == 8
+    avloc__v x[8], y[8];
+    size_t r;
+    if (n == 64) {
+        AVLOC__FFT_UNROLL
+        for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 8 * r);
+        avloc__vfft64(x, kt, bwd);
+        AVLOC__FFT_UNROLL
+        for (r = 0; r < 8; r++) avloc__vst(out + 8 * r, x[r]);
+        return 64;
+    }
+    AVLOC__FFT_UNROLL
+    for (r = 0; r < 8; r++) {
+        avloc__v a = avloc__vld(in + 8 * r), b = avloc__vld(in + 64 + 8 * r);
+        x[r] = avloc__vadd(a, b);
+        y[r] = avloc__vcmul(avloc__vsub(a, b), avloc__vld(kt + 112 + 8 * r), avloc__vmask(bwd));
+    }
+    avloc__vfft64(x, kt, bwd);
+    avloc__vfft64(y, kt, bwd);
+    AVLOC__FFT_UNROLL
+    for (r = 0; r < 8; r++) {
+        avloc__v lo, hi;
+        avloc__vf_czip(x[r], y[r], &lo, &hi);
+        avloc__vst(out + 16 * r, lo);
+        avloc__vst(out + 16 * r + 8, hi);
+    }
+    return 128;
+#elif AVLOC__VW == 4
+    avloc__v x[8];
+    size_t r;
+    if (n == 16) {
+        const avloc__vm mr = avloc__vmask(!bwd);
+        AVLOC__FFT_UNROLL
+        for (r = 0; r < 4; r++) x[r] = avloc__vld(in + 4 * r);
+        avloc__vdft4(x, mr);
+        AVLOC__FFT_UNROLL
+        for (r = 1; r < 4; r++) x[r] = avloc__vtw(x[r], kt + 4 * (r - 1), 12, bwd);
+        avloc__vf_ctr4(x);
+        avloc__vdft4(x, mr);
+        AVLOC__FFT_UNROLL
+        for (r = 0; r < 4; r++) avloc__vst(out + 4 * r, x[r]);
+        return 16;
+    }
+    switch (n) {
+    case 12: avloc__vfft4r(3, in, out, kt, bwd); return 12;
+    case 20: avloc__vfft4r(5, in, out, kt, bwd); return 20;
+    case 24: avloc__vfft4r(6, in, out, kt, bwd); return 24;
+    case 28: avloc__vfft4r(7, in, out, kt, bwd); return 28;
+    default: break;
+    }
+    if (n != 32) return 0;
+    AVLOC__FFT_UNROLL
+    for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 4 * r);
+    avloc__vfft32(x, kt, bwd);
+    AVLOC__FFT_UNROLL
+    for (r = 0; r < 4; r++) {
+        avloc__vst(out + 8 * r, x[r]);
+        avloc__vst(out + 8 * r + 4, x[4 + r]);
+    }
+    return 32;
+#else
+    (void)n; (void)in; (void)out; (void)kt; (void)bwd;
+    return 0;
+#endif
 }
 
 /* Columns i .. i + VW - 1 of one k of a radix-ip pass with ido > 1
@@ -6949,6 +7015,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vbfly3
 #undef avloc__vbfly5
 #undef avloc__vbfly7
+#undef avloc__vbfly6
 #undef avloc__vbflyg
 #undef avloc__passo_col
 #undef avloc__passo_row
@@ -6964,6 +7031,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vtw
 #undef avloc__vfft64
 #undef avloc__vfft32
+#undef avloc__vfft4r
 #undef avloc__fft_reg_v
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
