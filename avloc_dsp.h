@@ -5956,7 +5956,6 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
 #define avloc__vtw AVLOC__FFT_T(avloc__vtw)
 #define avloc__vfft64 AVLOC__FFT_T(avloc__vfft64)
-#define avloc__vfft32 AVLOC__FFT_T(avloc__vfft32)
 #define avloc__vfft4r AVLOC__FFT_T(avloc__vfft4r)
 #define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
@@ -6090,25 +6089,6 @@ AVLOC__FFT_INLINE void avloc__vfft64(avloc__v *x, const avloc__cpx *kt, int bwd)
 }
 #endif
 
-#if AVLOC__VW == 4
-/* The 32-point DFT of x (x[r] lane c: element 4 r + c), in registers:
-   8-point DFTs down the columns (bins k of W8), twiddles W32^(c k) (kt:
-   avloc__fft_reg_init), the two 4 x 4 blocks of rows k < 4 and k >= 4
-   transposed, and 4-point DFTs down the new columns: x[j] lane k is then
-   bin k + 8 j, x[4 + j] lane k bin 4 + k + 8 j. */
-AVLOC__FFT_INLINE void avloc__vfft32(avloc__v *x, const avloc__cpx *kt, int bwd)
-{
-    const avloc__vm mr = avloc__vmask(!bwd);
-    size_t r;
-    avloc__vdft8(x, mr, avloc__vset1(0.70710678118654752f));
-    AVLOC__FFT_UNROLL
-    for (r = 1; r < 8; r++) x[r] = avloc__vtw(x[r], kt + 4 * (r - 1), 28, bwd);
-    avloc__vf_ctr4(x);
-    avloc__vf_ctr4(x + 4);
-    avloc__vdft4(x, mr);
-    avloc__vdft4(x + 4, mr);
-}
-#endif
 
 
 /* radix 4, ido a multiple of AVLOC__VW, twd: duplicated twiddles; bwd
@@ -6316,47 +6296,55 @@ AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs
 }
 
 #if AVLOC__VW == 4
-/* The (4 r)-point DFT, r = 3, 5, 6 or 7 (a constant where inlined), in
-   registers: r rows of 4 (x[j] lane c: element 4 j + c), r-point DFTs down
-   the columns, twiddles W_(4r)^(c k) (kt), rows r..7 zero, the two 4 x 4
-   blocks transposed, 4-point DFTs down the new columns: x[j] lane q is then
-   bin q + r j (q < min(r, 4)), x[4 + j] lane q bin 4 + q + r j (q < r - 4).
-   The stores go up in address order, so a full vector's spare lanes are
-   overwritten by the next store; the last store writes its valid lanes
-   only. */
+/* The (4 r)-point DFT, r = 3 to 8 (a constant where inlined), in registers:
+   r rows of 4 (x[j] lane c: element 4 j + c), r-point DFTs down the
+   columns, twiddles W_(4r)^(c k) (kt: avloc__fft_reg_init), rows r..7 zero,
+   the 4 x 4 blocks of rows 0-3 and 4-7 transposed, 4-point DFTs down the new
+   columns: x[j] lane q is then bin q + r j (q < min(r, 4)), x[4 + j] lane q
+   bin 4 + q + r j (q < r - 4). The stores go up in address order, so a
+   vector's spare lanes are overwritten by the next store; the last one
+   writes its valid lanes only. */
 AVLOC__FFT_INLINE void avloc__vfft4r(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
 {
     const avloc__vm mr = avloc__vmask(!bwd);
+    /* the second block, the last row's valid lanes and where they go */
+    const size_t hi = r > 4, nlast = hi ? r - 4 : r, at = 3 * r + 4 * hi;
     avloc__v x[8];
-    avloc__cpx t[4];
-    size_t j, q, lo = r < 4 ? r : 4;
+    size_t j, q;
     AVLOC__FFT_UNROLL
     for (j = 0; j < 8; j++) x[j] = j < r ? avloc__vld(in + 4 * j) : avloc__vset1(0.0f);
-    avloc__vbfly(r, x, NULL, bwd ? -1.0f : 1.0f);
+    if (r == 4) avloc__vdft4(x, mr);
+    else if (r == 8) avloc__vdft8(x, mr, avloc__vset1(0.70710678118654752f));
+    else avloc__vbfly(r, x, NULL, bwd ? -1.0f : 1.0f);
     AVLOC__FFT_UNROLL
     for (j = 1; j < r; j++) x[j] = avloc__vtw(x[j], kt + 4 * (j - 1), 4 * (r - 1), bwd);
     avloc__vf_ctr4(x);
-    avloc__vf_ctr4(x + 4);
     avloc__vdft4(x, mr);
-    avloc__vdft4(x + 4, mr);
+    if (hi) {
+        avloc__vf_ctr4(x + 4);
+        avloc__vdft4(x + 4, mr);
+    }
     AVLOC__FFT_UNROLL
     for (j = 0; j < 3; j++) {
         avloc__vst(out + r * j, x[j]);
-        if (r > 4) avloc__vst(out + r * j + 4, x[4 + j]);
+        if (hi) avloc__vst(out + r * j + 4, x[4 + j]);
     }
-    if (r > 4) avloc__vst(out + 3 * r, x[3]);
-    avloc__vst(t, x[r > 4 ? 7 : 3]);
-    for (q = 0; q < (r > 4 ? r - 4 : lo); q++) out[3 * r + (r > 4 ? 4 : 0) + q] = t[q];
+    if (hi) avloc__vst(out + 3 * r, x[3]);
+    if (nlast == 4) {
+        avloc__vst(out + at, x[3 + 4 * hi]);
+    } else {
+        avloc__cpx t[4];
+        avloc__vst(t, x[3 + 4 * hi]);
+        for (q = 0; q < nlast; q++) out[at + q] = t[q];
+    }
 }
 #endif
 
-/* n = 64 or 128 (8 complex per vector) or 4 r (4 complex) whole in
-   registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128 by one
-   radix-2 step on the halves a, b (a + b and (a - b) W128^i), two 64-point
-   DFTs, their outputs interleaved (even and odd bins); 32 as avloc__vfft32;
-   16 as 4-point DFTs down the columns of 4 rows, twiddles W16^(c k), a
-   4 x 4 transpose and 4-point DFTs again (x[j] lane k: bin k + 4 j); 12, 20,
-   24 and 28 as avloc__vfft4r.
+/* n = 64 or 128 (8 complex per vector) or 4 r (4 complex, r = 3 to 8)
+   whole in registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128
+   by one radix-2 step on the halves a, b (a + b and (a - b) W128^i), two
+   64-point DFTs, their outputs interleaved (even and odd bins); 4 r as
+   avloc__vfft4r.
    Reads all of in before writing out (in == out is fine). Returns n, or 0
    for a set whose vectors do not fit n. */
 static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
@@ -6389,38 +6377,15 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     }
     return 128;
 #elif AVLOC__VW == 4
-    avloc__v x[8];
-    size_t r;
-    if (n == 16) {
-        const avloc__vm mr = avloc__vmask(!bwd);
-        AVLOC__FFT_UNROLL
-        for (r = 0; r < 4; r++) x[r] = avloc__vld(in + 4 * r);
-        avloc__vdft4(x, mr);
-        AVLOC__FFT_UNROLL
-        for (r = 1; r < 4; r++) x[r] = avloc__vtw(x[r], kt + 4 * (r - 1), 12, bwd);
-        avloc__vf_ctr4(x);
-        avloc__vdft4(x, mr);
-        AVLOC__FFT_UNROLL
-        for (r = 0; r < 4; r++) avloc__vst(out + 4 * r, x[r]);
-        return 16;
-    }
     switch (n) {
     case 12: avloc__vfft4r(3, in, out, kt, bwd); return 12;
+    case 16: avloc__vfft4r(4, in, out, kt, bwd); return 16;
     case 20: avloc__vfft4r(5, in, out, kt, bwd); return 20;
     case 24: avloc__vfft4r(6, in, out, kt, bwd); return 24;
     case 28: avloc__vfft4r(7, in, out, kt, bwd); return 28;
-    default: break;
+    case 32: avloc__vfft4r(8, in, out, kt, bwd); return 32;
+    default: return 0;
     }
-    if (n != 32) return 0;
-    AVLOC__FFT_UNROLL
-    for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 4 * r);
-    avloc__vfft32(x, kt, bwd);
-    AVLOC__FFT_UNROLL
-    for (r = 0; r < 4; r++) {
-        avloc__vst(out + 8 * r, x[r]);
-        avloc__vst(out + 8 * r + 4, x[4 + r]);
-    }
-    return 32;
 #else
     (void)n; (void)in; (void)out; (void)kt; (void)bwd;
     return 0;
@@ -7030,7 +6995,6 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__passes_v
 #undef avloc__vtw
 #undef avloc__vfft64
-#undef avloc__vfft32
 #undef avloc__vfft4r
 #undef avloc__fft_reg_v
 #undef avloc__cmul_arr_v
