@@ -1389,8 +1389,10 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
    keeps them on the stack otherwise: radix 5 ran 1.6x slower). */
 #if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
 #define AVLOC__FFT_UNROLL _Pragma("GCC unroll 8")
+#define AVLOC__FFT_UNROLL16 _Pragma("GCC unroll 16")
 #else
 #define AVLOC__FFT_UNROLL
+#define AVLOC__FFT_UNROLL16
 #endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
@@ -1520,10 +1522,9 @@ typedef struct avloc__cplan {
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
     int allv;             /* the vector kernels do every pass whole: exec runs the
                              passes from one vector driver (avloc__passes_v) */
-    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128 and AVX2 plans of n = 12,
-                             16, 20, 24, 28, 32:
-                             the in-register kernel's twiddles (avloc__fft_reg_v;
-                             NULL otherwise) */
+    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128 and AVX2 plans of n = 4 r,
+                             r = 3 to 15: the in-register kernel's twiddles
+                             (avloc__fft_reg_v; NULL otherwise) */
 } avloc__cplan;
 
 typedef struct avloc__fft_impl {
@@ -1774,32 +1775,35 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
 
 /* Whether an n-point plan runs the in-register kernel (avloc__fft_reg_v):
    direct AVX-512 plans of 64 and 128 points, AVX2 plans of 4 r points
-   (r = 3 to 8). One pass over memory instead of two or three: 64
-   points in 8 vectors of 8 complex, 128 in 16, 4 r in r vectors of 4
-   (complex 32 took 22 ns in two passes, FFTW 19-20 ns; 12 took 26 ns,
-   FFTW 16 ns). */
+   (r = 3 to 15). One pass over memory instead of two to
+   four: 64 points in 8 vectors of 8 complex, 128 in 16, 4 r in r vectors
+   of 4 (complex 32 took 22 ns in two passes, FFTW 19-20 ns; 12 took 26 ns,
+   FFTW 16 ns; 48 40 ns, FFTW 29 ns). */
 static int avloc__fft_reg_ok(size_t n, int isa, int algo)
 {
+    const size_t r = n / 4; /* rows of 4 */
     return algo == AVLOC__FFT_DIRECT &&
            ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128)) ||
-            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && n >= 12 && n <= 32));
+            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && r >= 3 && r <= 15));
 }
 
 /* Its vectors' width w in complex values and their count r (rows): the
    first DFT runs down the columns, over r rows */
-static size_t avloc__fft_reg_w(size_t n) { return n <= 32 ? 4 : 8; }
-static size_t avloc__fft_reg_r(size_t n) { return n <= 32 ? n / 4 : 8; }
+static size_t avloc__fft_reg_w(size_t n) { return n < 64 ? 4 : 8; }
+static size_t avloc__fft_reg_r(size_t n) { return n < 64 ? n / 4 : 8; }
 /* Complex values in its twiddle table kt */
 static size_t avloc__fft_reg_size(size_t n)
 {
-    return 2 * (avloc__fft_reg_r(n) - 1) * avloc__fft_reg_w(n) + (n == 128 ? 64 : 0);
+    const size_t w = avloc__fft_reg_w(n), r = avloc__fft_reg_r(n);
+    return 2 * (r - 1) * w + (n == 128 ? 64 : 0) + (w == 4 ? r : 0);
 }
 
 /* Its twiddles, for r rows of w complex holding an (r w)-point DFT (r w = 64
    for n = 64 and 128): W_(rw)^(j i) for j = 1..r-1, i < w, duplicated as the
    vector passes' (avloc__fft_pass.twd: (re, re) in kt[0..m), (-im, im) in
    kt[m..2m), m = (r-1) w); for n = 128 also W128^i, i < 64, plain, in
-   kt[112..176). */
+   kt[112..176); for w = 4 also the r-th roots W_r^q, q < r, plain, in
+   kt[2m..2m+r) (the generic column butterfly of r = 11, 13). */
 static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
 {
     const size_t w = avloc__fft_reg_w(n), r = avloc__fft_reg_r(n), m = (r - 1) * w;
@@ -1813,6 +1817,8 @@ static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
         }
     if (n == 128)
         for (i = 0; i < 64; i++) kt[112 + i] = ro->get(ro, i, n);
+    if (w == 4)
+        for (i = 0; i < r; i++) kt[2 * m + i] = ro->get(ro, 4 * i, n);
 }
 
 /* The buffer that step s of a plan's nstep passes over memory writes: the
@@ -2467,8 +2473,9 @@ static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const a
 /* Whether a real transform of even n runs the n-point complex kernel in
    registers on its input (imaginary parts zero) instead of the n/2-point
    transform and the post-processing: where n/2 is twice an odd number (its
-   plan has no vector pass) and n has such a kernel, i.e. n = 12, 20, 28 on
-   AVX2 (real 12 took 32 ns through its half, FFTW 10 ns). Where the half
+   plan has no vector pass) and n has such a kernel, i.e. n = 12, 20, ...,
+   60 on AVX2 (real 12 took 32 ns through its half, FFTW 10 ns; now 8 ns,
+   the reals widened in registers: avloc__fft_reg_r2c_v). Where the half
    has a kernel too (16, 24, 32, 64) the half measured faster. */
 static int avloc__fft_real_whole(size_t n)
 {
@@ -2549,6 +2556,8 @@ static void avloc__fft_r2c_run(const avloc_fft_f32 *plan, const float *in, avloc
         avloc__r2c_post(out, n / 2, impl->rtw, impl->cp->isa);
     } else if (impl->cp->algo == AVLOC__FFT_RADER) {
         avloc__rader_r2c(impl->cp, in, out, work);
+    } else if (impl->cp->kt && AVLOC__FFT_SIMD_CALL(impl->cp->isa, avloc__fft_reg_r2c_v, (n, in, out, impl->cp->kt))) {
+        return; /* avloc__fft_real_whole */
     } else {
         avloc__cpx *t = work + impl->cp->work;
         for (j = 0; j < n; j++) { t[j].re = in[j]; t[j].im = 0.0f; }
@@ -5971,6 +5980,10 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vfft64 AVLOC__FFT_T(avloc__vfft64)
 #define avloc__vfft4r AVLOC__FFT_T(avloc__vfft4r)
 #define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
+#define avloc__fft_reg_r2c_v AVLOC__FFT_T(avloc__fft_reg_r2c_v)
+#define avloc__vst_lanes AVLOC__FFT_T(avloc__vst_lanes)
+#define avloc__vfft4r_c AVLOC__FFT_T(avloc__vfft4r_c)
+#define avloc__vfft4r_r AVLOC__FFT_T(avloc__vfft4r_r)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass4_vb AVLOC__FFT_T(avloc__pass4_vb)
@@ -5981,7 +5994,11 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vbfly3 AVLOC__FFT_T(avloc__vbfly3)
 #define avloc__vbfly5 AVLOC__FFT_T(avloc__vbfly5)
 #define avloc__vbfly7 AVLOC__FFT_T(avloc__vbfly7)
-#define avloc__vbfly6 AVLOC__FFT_T(avloc__vbfly6)
+#define avloc__vbfly_p AVLOC__FFT_T(avloc__vbfly_p)
+#define avloc__vbfly_pfa AVLOC__FFT_T(avloc__vbfly_pfa)
+#define avloc__vbfly9 AVLOC__FFT_T(avloc__vbfly9)
+#define avloc__vw9 AVLOC__FFT_T(avloc__vw9)
+#define avloc__vcol AVLOC__FFT_T(avloc__vcol)
 #define avloc__vbflyg AVLOC__FFT_T(avloc__vbflyg)
 #define avloc__passo_col AVLOC__FFT_T(avloc__passo_col)
 #define avloc__passo_row AVLOC__FFT_T(avloc__passo_row)
@@ -6275,23 +6292,9 @@ AVLOC__FFT_INLINE void avloc__vbflyg(size_t ip, avloc__v *x, const avloc__cpx *c
     }
 }
 
-/* 6-point DFT as 2 x 3 by the prime-factor map (no twiddles): 2-point DFTs
-   of x[(3 a + 2 b) mod 6] over a, 3-point DFTs of those over b, bin k1 k2
-   at (3 k1 + 4 k2) mod 6. No plan has a radix-6 pass; the 24-point
-   in-register kernel (avloc__vfft4r) runs it down its columns. */
-AVLOC__FFT_INLINE void avloc__vbfly6(avloc__v *x, float s)
-{
-    avloc__v a[3], b[3];
-    a[0] = avloc__vadd(x[0], x[3]); b[0] = avloc__vsub(x[0], x[3]);
-    a[1] = avloc__vadd(x[2], x[5]); b[1] = avloc__vsub(x[2], x[5]);
-    a[2] = avloc__vadd(x[4], x[1]); b[2] = avloc__vsub(x[4], x[1]);
-    avloc__vbfly3(a, s);
-    avloc__vbfly3(b, s);
-    x[0] = a[0]; x[4] = a[1]; x[2] = a[2];
-    x[3] = b[0]; x[1] = b[1]; x[5] = b[2];
-}
-
-AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
+/* The prime butterflies and the 4-point one by radix (s = +1 forward,
+   -1 backward), for the prime-factor butterfly below */
+AVLOC__FFT_INLINE void avloc__vbfly_p(size_t ip, avloc__v *x, float s)
 {
     avloc__v t;
     switch (ip) {
@@ -6301,59 +6304,185 @@ AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs
         x[1] = t;
         break;
     case 3: avloc__vbfly3(x, s); break;
+    case 4: avloc__vdft4(x, avloc__vmask(s > 0.0f)); break;
     case 5: avloc__vbfly5(x, s); break;
-    case 6: avloc__vbfly6(x, s); break;
-    case 7: avloc__vbfly7(x, s); break;
-    default: avloc__vbflyg(ip, x, cs, s); break;
+    default: avloc__vbfly7(x, s); break;
     }
+}
+
+/* x * W9^m (forward, s = 1; conjugate for s = -1), m = 1, 2 or 4 */
+AVLOC__FFT_INLINE avloc__v avloc__vw9(avloc__v x, size_t m, float s)
+{
+    static const float c[5] = { 0, 0.766044443118978035202392650555f, 0.173648177666930348851716626769f, 0,
+                                -0.939692620785908384054109277324f };
+    static const float sn[5] = { 0, 0.642787609686539326322643409907f, 0.984807753012208059366743024590f, 0,
+                                 0.342020143325668733044099614682f };
+    return avloc__vfma(avloc__vset1(c[m]), x, avloc__vmul(avloc__vset1(-s * sn[m]), avloc__vmuli(x)));
+}
+
+/* 9-point DFT as 3 x 3: 3-point DFTs of x[a], x[a + 3], x[a + 6], the
+   twiddles W9^(a k1), 3-point DFTs over a; bin k1 + 3 k2. */
+AVLOC__FFT_INLINE void avloc__vbfly9(avloc__v *x, float s)
+{
+    avloc__v c[3][3];
+    size_t a, k;
+    AVLOC__FFT_UNROLL
+    for (a = 0; a < 3; a++) {
+        c[a][0] = x[a]; c[a][1] = x[a + 3]; c[a][2] = x[a + 6];
+        avloc__vbfly3(c[a], s);
+    }
+    c[1][1] = avloc__vw9(c[1][1], 1, s);
+    c[1][2] = avloc__vw9(c[1][2], 2, s);
+    c[2][1] = avloc__vw9(c[2][1], 2, s);
+    c[2][2] = avloc__vw9(c[2][2], 4, s);
+    AVLOC__FFT_UNROLL
+    for (k = 0; k < 3; k++) {
+        avloc__v t[3];
+        t[0] = c[0][k]; t[1] = c[1][k]; t[2] = c[2][k];
+        avloc__vbfly3(t, s);
+        x[k] = t[0]; x[k + 3] = t[1]; x[k + 6] = t[2];
+    }
+}
+
+/* (r1 r2)-point DFT, r1 and r2 coprime (constants where inlined), by the
+   prime-factor map, which needs no twiddles: r1-point DFTs of
+   x[(r2 a + r1 b) mod r] over a, r2-point DFTs of those over b, and bin
+   (k1, k2) to (c1 k1 + c2 k2) mod r with c1 = 1 mod r1, 0 mod r2 and c2
+   = 0 mod r1, 1 mod r2 (the Chinese remainder map). No plan has such a
+   pass; the in-register kernel (avloc__vfft4r) runs 6, 10, 12, 14 and 15
+   points down its columns. */
+AVLOC__FFT_INLINE void avloc__vbfly_pfa(size_t r1, size_t r2, avloc__v *x, float s)
+{
+    const size_t r = r1 * r2;
+    avloc__v t[16], u[8];
+    size_t a, b, c1 = r2, c2 = r1;
+    while (c1 % r1 != 1) c1 += r2;
+    while (c2 % r2 != 1) c2 += r1;
+    AVLOC__FFT_UNROLL16
+    for (b = 0; b < r2; b++) {
+        AVLOC__FFT_UNROLL16
+        for (a = 0; a < r1; a++) t[r1 * b + a] = x[(r2 * a + r1 * b) % r];
+        avloc__vbfly_p(r1, t + r1 * b, s);
+    }
+    AVLOC__FFT_UNROLL16
+    for (a = 0; a < r1; a++) {
+        AVLOC__FFT_UNROLL16
+        for (b = 0; b < r2; b++) u[b] = t[r1 * b + a];
+        avloc__vbfly_p(r2, u, s);
+        AVLOC__FFT_UNROLL16
+        for (b = 0; b < r2; b++) x[(c1 * a + c2 * b) % r] = u[b];
+    }
+}
+
+AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
+{
+    if (ip <= 7 && ip != 4 && ip != 6) avloc__vbfly_p(ip, x, s);
+    else avloc__vbflyg(ip, x, cs, s);
 }
 
 #if AVLOC__VW == 4
-/* The (4 r)-point DFT, r = 3 to 8 (a constant where inlined), in registers:
-   r rows of 4 (x[j] lane c: element 4 j + c), r-point DFTs down the
-   columns, twiddles W_(4r)^(c k) (kt: avloc__fft_reg_init), rows r..7 zero,
-   the 4 x 4 blocks of rows 0-3 and 4-7 transposed, 4-point DFTs down the new
-   columns: x[j] lane q is then bin q + r j (q < min(r, 4)), x[4 + j] lane q
-   bin 4 + q + r j (q < r - 4). The stores go up in address order, so a
-   vector's spare lanes are overwritten by the next store; the last one
-   writes its valid lanes only. */
-AVLOC__FFT_INLINE void avloc__vfft4r(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+/* The r-point DFT down the columns of avloc__vfft4r (r = 3 to 15; cs:
+   the r-th roots, for 11 and 13) */
+AVLOC__FFT_INLINE void avloc__vcol(size_t r, avloc__v *x, const avloc__cpx *cs, int bwd)
+{
+    const float s = bwd ? -1.0f : 1.0f;
+    switch (r) {
+    case 4: avloc__vdft4(x, avloc__vmask(!bwd)); break;
+    case 6: avloc__vbfly_pfa(2, 3, x, s); break;
+    case 8: avloc__vdft8(x, avloc__vmask(!bwd), avloc__vset1(0.70710678118654752f)); break;
+    case 10: avloc__vbfly_pfa(2, 5, x, s); break;
+    case 12: avloc__vbfly_pfa(4, 3, x, s); break;
+    case 14: avloc__vbfly_pfa(2, 7, x, s); break;
+    case 15: avloc__vbfly_pfa(3, 5, x, s); break;
+    case 9: avloc__vbfly9(x, s); break;
+    case 11: case 13: avloc__vbflyg(r, x, cs, s); break;
+    default: avloc__vbfly_p(r, x, s); break;
+    }
+}
+
+/* The first cnt complex lanes of x to p (cnt <= 4): the last store of
+   avloc__vfft4r, which must not write past its output */
+AVLOC__FFT_INLINE void avloc__vst_lanes(avloc__cpx *p, avloc__v x, size_t cnt)
+{
+    avloc__cpx t[4];
+    size_t q;
+    if (cnt == 4) {
+        avloc__vst(p, x);
+        return;
+    }
+    avloc__vst(t, x);
+    for (q = 0; q < cnt; q++) p[q] = t[q];
+}
+
+/* The (4 r)-point DFT (r a constant where inlined, see avloc__vcol) in
+   registers: r rows of 4 (x[j] lane c: element 4 j + c), r-point DFTs
+   down the columns, twiddles W_(4r)^(c k) (kt: avloc__fft_reg_init), the
+   rows padded with zeros to nb blocks of 4, each block transposed, 4-point
+   DFTs down the new columns: x[4 b + q] lane l is then bin 4 b + l + r q.
+   The stores go up in address order, so a vector's spare lanes (rows past
+   r) are overwritten by the next store; the last one writes its valid
+   lanes only. x: the r rows, loaded (rows r .. 15 are set here). With
+   real (a forward real transform, avloc__fft_real_whole) out gets bins 0
+   to 2 r only. */
+AVLOC__FFT_INLINE void avloc__vfft4r(size_t r, avloc__v *x, avloc__cpx *out, const avloc__cpx *kt, int bwd, int real)
 {
     const avloc__vm mr = avloc__vmask(!bwd);
-    /* the second block, the last row's valid lanes and where they go */
-    const size_t hi = r > 4, nlast = hi ? r - 4 : r, at = 3 * r + 4 * hi;
-    avloc__v x[8];
-    size_t j, q;
-    AVLOC__FFT_UNROLL
-    for (j = 0; j < 8; j++) x[j] = j < r ? avloc__vld(in + 4 * j) : avloc__vset1(0.0f);
-    if (r == 4) avloc__vdft4(x, mr);
-    else if (r == 8) avloc__vdft8(x, mr, avloc__vset1(0.70710678118654752f));
-    else avloc__vbfly(r, x, NULL, bwd ? -1.0f : 1.0f);
-    AVLOC__FFT_UNROLL
+    /* blocks of 4 rows, the last block's valid lanes, rows of the output */
+    const size_t nb = (r + 3) / 4, nlast = r - 4 * (nb - 1), nq = real ? 2 : 4;
+    size_t j, q, b;
+    AVLOC__FFT_UNROLL16
+    for (j = r; j < 4 * nb; j++) x[j] = avloc__vset1(0.0f);
+    avloc__vcol(r, x, kt + 8 * (r - 1), bwd);
+    AVLOC__FFT_UNROLL16
     for (j = 1; j < r; j++) x[j] = avloc__vtw(x[j], kt + 4 * (j - 1), 4 * (r - 1), bwd);
-    avloc__vf_ctr4(x);
-    avloc__vdft4(x, mr);
-    if (hi) {
-        avloc__vf_ctr4(x + 4);
-        avloc__vdft4(x + 4, mr);
+    AVLOC__FFT_UNROLL16
+    for (b = 0; b < nb; b++) {
+        avloc__vf_ctr4(x + 4 * b);
+        avloc__vdft4(x + 4 * b, mr);
     }
-    AVLOC__FFT_UNROLL
-    for (j = 0; j < 3; j++) {
-        avloc__vst(out + r * j, x[j]);
-        if (hi) avloc__vst(out + r * j + 4, x[4 + j]);
+    /* rows q = 0 .. nq - 1 of the output (rin: 0, 1, then bin 2 r), block
+       by block */
+    AVLOC__FFT_UNROLL16
+    for (q = 0; q < 4; q++) {
+        AVLOC__FFT_UNROLL16
+        for (b = 0; b < nb; b++) {
+            if (q >= nq) continue;
+            if (b + 1 < nb || q + 1 < nq) avloc__vst(out + r * q + 4 * b, x[4 * b + q]);
+            else avloc__vst_lanes(out + r * q + 4 * b, x[4 * b + q], nlast);
+        }
     }
-    if (hi) avloc__vst(out + 3 * r, x[3]);
-    if (nlast == 4) {
-        avloc__vst(out + at, x[3 + 4 * hi]);
-    } else {
-        avloc__cpx t[4];
-        avloc__vst(t, x[3 + 4 * hi]);
-        for (q = 0; q < nlast; q++) out[at + q] = t[q];
+    if (real) avloc__vst_lanes(out + 2 * r, x[2], 1);
+}
+
+/* avloc__vfft4r on 4 r complex at in */
+AVLOC__FFT_INLINE void avloc__vfft4r_c(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+{
+    avloc__v x[16];
+    size_t j;
+    AVLOC__FFT_UNROLL16
+    for (j = 0; j < r; j++) x[j] = avloc__vld(in + 4 * j);
+    avloc__vfft4r(r, x, out, kt, bwd, 0);
+}
+
+/* avloc__vfft4r forward on 4 r reals at in (r odd), widened in registers:
+   two rows from 8 reals, the last row from the 8 ending in */
+AVLOC__FFT_INLINE void avloc__vfft4r_r(size_t r, const float *in, avloc__cpx *out, const avloc__cpx *kt)
+{
+    const avloc__v z = avloc__vset1(0.0f);
+    avloc__v x[16];
+    size_t j;
+    AVLOC__FFT_UNROLL16
+    for (j = 0; j + 1 < r; j += 2) {
+        avloc__v a = avloc__vf_ld(in + 4 * j);
+        x[j] = avloc__vf_zip0(a, z);
+        x[j + 1] = avloc__vf_zip1(a, z);
     }
+    x[r - 1] = avloc__vf_zip1(avloc__vf_ld(in + 4 * r - 8), z);
+    avloc__vfft4r(r, x, out, kt, 0, 1);
 }
 #endif
 
-/* n = 64 or 128 (8 complex per vector) or 4 r (4 complex, r = 3 to 8)
+/* n = 64 or 128 (8 complex per vector) or 4 r (4 complex, r = 3 to 15)
    whole in registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128
    by one radix-2 step on the halves a, b (a + b and (a - b) W128^i), two
    64-point DFTs, their outputs interleaved (even and odd bins); 4 r as
@@ -6391,16 +6520,45 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     return 128;
 #elif AVLOC__VW == 4
     switch (n) {
-    case 12: avloc__vfft4r(3, in, out, kt, bwd); return 12;
-    case 16: avloc__vfft4r(4, in, out, kt, bwd); return 16;
-    case 20: avloc__vfft4r(5, in, out, kt, bwd); return 20;
-    case 24: avloc__vfft4r(6, in, out, kt, bwd); return 24;
-    case 28: avloc__vfft4r(7, in, out, kt, bwd); return 28;
-    case 32: avloc__vfft4r(8, in, out, kt, bwd); return 32;
+    case 12: avloc__vfft4r_c(3, in, out, kt, bwd); return 12;
+    case 16: avloc__vfft4r_c(4, in, out, kt, bwd); return 16;
+    case 20: avloc__vfft4r_c(5, in, out, kt, bwd); return 20;
+    case 24: avloc__vfft4r_c(6, in, out, kt, bwd); return 24;
+    case 28: avloc__vfft4r_c(7, in, out, kt, bwd); return 28;
+    case 32: avloc__vfft4r_c(8, in, out, kt, bwd); return 32;
+    case 36: avloc__vfft4r_c(9, in, out, kt, bwd); return 36;
+    case 40: avloc__vfft4r_c(10, in, out, kt, bwd); return 40;
+    case 44: avloc__vfft4r_c(11, in, out, kt, bwd); return 44;
+    case 48: avloc__vfft4r_c(12, in, out, kt, bwd); return 48;
+    case 52: avloc__vfft4r_c(13, in, out, kt, bwd); return 52;
+    case 56: avloc__vfft4r_c(14, in, out, kt, bwd); return 56;
+    case 60: avloc__vfft4r_c(15, in, out, kt, bwd); return 60;
     default: return 0;
     }
 #else
     (void)n; (void)in; (void)out; (void)kt; (void)bwd;
+    return 0;
+#endif
+}
+
+/* The forward real transform of n = 4 r reals, r odd (avloc__fft_real_whole),
+   whole in registers: bins 0 to n/2 to out. Returns n, or 0 where the set
+   has no such kernel. */
+static size_t avloc__fft_reg_r2c_v(size_t n, const float *in, avloc__cpx *out, const avloc__cpx *kt)
+{
+#if AVLOC__VW == 4
+    switch (n) {
+    case 12: avloc__vfft4r_r(3, in, out, kt); return 12;
+    case 20: avloc__vfft4r_r(5, in, out, kt); return 20;
+    case 28: avloc__vfft4r_r(7, in, out, kt); return 28;
+    case 36: avloc__vfft4r_r(9, in, out, kt); return 36;
+    case 44: avloc__vfft4r_r(11, in, out, kt); return 44;
+    case 52: avloc__vfft4r_r(13, in, out, kt); return 52;
+    case 60: avloc__vfft4r_r(15, in, out, kt); return 60;
+    default: return 0;
+    }
+#else
+    (void)n; (void)in; (void)out; (void)kt;
     return 0;
 #endif
 }
@@ -6993,7 +7151,11 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vbfly3
 #undef avloc__vbfly5
 #undef avloc__vbfly7
-#undef avloc__vbfly6
+#undef avloc__vbfly_p
+#undef avloc__vbfly_pfa
+#undef avloc__vbfly9
+#undef avloc__vw9
+#undef avloc__vcol
 #undef avloc__vbflyg
 #undef avloc__passo_col
 #undef avloc__passo_row
@@ -7010,6 +7172,10 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vfft64
 #undef avloc__vfft4r
 #undef avloc__fft_reg_v
+#undef avloc__fft_reg_r2c_v
+#undef avloc__vst_lanes
+#undef avloc__vfft4r_c
+#undef avloc__vfft4r_r
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v
