@@ -1522,9 +1522,9 @@ typedef struct avloc__cplan {
     int isa;              /* AVLOC__ISA_*: the kernel set exec runs */
     int allv;             /* the vector kernels do every pass whole: exec runs the
                              passes from one vector driver (avloc__passes_v) */
-    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128 and AVX2 plans of n = 4 r,
-                             r = 3 to 15: the in-register kernel's twiddles
-                             (avloc__fft_reg_v; NULL otherwise) */
+    const avloc__cpx *kt; /* AVX-512 plans of n = 64, 128, 72 to 120 (8 r) and AVX2
+                             plans of n = 4 r, r = 3 to 15: the in-register
+                             kernel's twiddles (avloc__fft_reg_v; NULL otherwise) */
 } avloc__cplan;
 
 typedef struct avloc__fft_impl {
@@ -1690,12 +1690,13 @@ static int avloc__fft_fills(size_t n, size_t vw)
    products); elsewhere a pass would fall to scalar code that the 4-complex
    AVX2 vectors still cover (n = 32: 3.7x slower in AVX-512, measured), so
    such plans and the Rader/Bluestein ones keep AVX2. */
+static int avloc__fft_reg_ok(size_t n, int isa, int algo);
 static int avloc__fft_plan_isa(size_t n)
 {
     int isa = avloc__fft_isa();
     size_t m = 0;
-    if (isa == AVLOC__ISA_AVX512 &&
-        !(avloc__fft_algo(n, 8, &m) == AVLOC__FFT_DIRECT && avloc__fft_fills(n, 8)))
+    if (isa == AVLOC__ISA_AVX512 && !(avloc__fft_algo(n, 8, &m) == AVLOC__FFT_DIRECT &&
+                                      (avloc__fft_fills(n, 8) || avloc__fft_reg_ok(n, isa, AVLOC__FFT_DIRECT))))
         isa = AVLOC__ISA_AVX2;
     return isa;
 }
@@ -1773,37 +1774,37 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
     }
 }
 
-/* Whether an n-point plan runs the in-register kernel (avloc__fft_reg_v):
-   direct AVX-512 plans of 64 and 128 points, AVX2 plans of 4 r points
-   (r = 3 to 15). One pass over memory instead of two to
-   four: 64 points in 8 vectors of 8 complex, 128 in 16, 4 r in r vectors
-   of 4 (complex 32 took 22 ns in two passes, FFTW 19-20 ns; 12 took 26 ns,
-   FFTW 16 ns; 48 40 ns, FFTW 29 ns). */
+/* Whether an n-point plan of this kernel set runs the in-register kernel
+   (avloc__fft_reg_v): AVX-512 plans of 64 and 128 points and of 8 r points
+   (r = 9 to 15), AVX2 plans of 4 r points (r = 3 to 15). One pass over
+   memory instead of two to four: 64 points in 8 vectors of 8 complex, 128
+   in 16, w r in r vectors of w (complex 32 took 22 ns in two passes, FFTW
+   19-20 ns; 12 took 26 ns, FFTW 16 ns; 48 40 ns, FFTW 29 ns; 96 62 ns,
+   FFTW 47 ns). */
 static int avloc__fft_reg_ok(size_t n, int isa, int algo)
 {
-    const size_t r = n / 4; /* rows of 4 */
     return algo == AVLOC__FFT_DIRECT &&
-           ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128)) ||
-            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && r >= 3 && r <= 15));
+           ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128 || (n % 8 == 0 && n >= 72 && n <= 120))) ||
+            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && n >= 12 && n <= 60));
 }
 
 /* Its vectors' width w in complex values and their count r (rows): the
    first DFT runs down the columns, over r rows */
 static size_t avloc__fft_reg_w(size_t n) { return n < 64 ? 4 : 8; }
-static size_t avloc__fft_reg_r(size_t n) { return n < 64 ? n / 4 : 8; }
+static size_t avloc__fft_reg_r(size_t n) { return n == 128 ? 8 : n / avloc__fft_reg_w(n); }
 /* Complex values in its twiddle table kt */
 static size_t avloc__fft_reg_size(size_t n)
 {
     const size_t w = avloc__fft_reg_w(n), r = avloc__fft_reg_r(n);
-    return 2 * (r - 1) * w + (n == 128 ? 64 : 0) + (w == 4 ? r : 0);
+    return 2 * (r - 1) * w + (n == 128 ? 64 : n == 64 ? 0 : r);
 }
 
 /* Its twiddles, for r rows of w complex holding an (r w)-point DFT (r w = 64
    for n = 64 and 128): W_(rw)^(j i) for j = 1..r-1, i < w, duplicated as the
    vector passes' (avloc__fft_pass.twd: (re, re) in kt[0..m), (-im, im) in
    kt[m..2m), m = (r-1) w); for n = 128 also W128^i, i < 64, plain, in
-   kt[112..176); for w = 4 also the r-th roots W_r^q, q < r, plain, in
-   kt[2m..2m+r) (the generic column butterfly of r = 11, 13). */
+   kt[112..176); for the others also the r-th roots W_r^q, q < r, plain,
+   in kt[2m..2m+r) (the generic column butterfly of r = 11, 13). */
 static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
 {
     const size_t w = avloc__fft_reg_w(n), r = avloc__fft_reg_r(n), m = (r - 1) * w;
@@ -1817,8 +1818,8 @@ static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
         }
     if (n == 128)
         for (i = 0; i < 64; i++) kt[112 + i] = ro->get(ro, i, n);
-    if (w == 4)
-        for (i = 0; i < r; i++) kt[2 * m + i] = ro->get(ro, 4 * i, n);
+    if (n != 64 && n != 128)
+        for (i = 0; i < r; i++) kt[2 * m + i] = ro->get(ro, w * i, n);
 }
 
 /* The buffer that step s of a plan's nstep passes over memory writes: the
@@ -5978,12 +5979,13 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vst_tw AVLOC__FFT_T(avloc__vst_tw)
 #define avloc__vtw AVLOC__FFT_T(avloc__vtw)
 #define avloc__vfft64 AVLOC__FFT_T(avloc__vfft64)
-#define avloc__vfft4r AVLOC__FFT_T(avloc__vfft4r)
+#define avloc__vfftwr AVLOC__FFT_T(avloc__vfftwr)
+#define avloc__vblock AVLOC__FFT_T(avloc__vblock)
 #define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
 #define avloc__fft_reg_r2c_v AVLOC__FFT_T(avloc__fft_reg_r2c_v)
 #define avloc__vst_lanes AVLOC__FFT_T(avloc__vst_lanes)
-#define avloc__vfft4r_c AVLOC__FFT_T(avloc__vfft4r_c)
-#define avloc__vfft4r_r AVLOC__FFT_T(avloc__vfft4r_r)
+#define avloc__vfftwr_c AVLOC__FFT_T(avloc__vfftwr_c)
+#define avloc__vfftwr_r AVLOC__FFT_T(avloc__vfftwr_r)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass4_vb AVLOC__FFT_T(avloc__pass4_vb)
@@ -6349,7 +6351,7 @@ AVLOC__FFT_INLINE void avloc__vbfly9(avloc__v *x, float s)
    x[(r2 a + r1 b) mod r] over a, r2-point DFTs of those over b, and bin
    (k1, k2) to (c1 k1 + c2 k2) mod r with c1 = 1 mod r1, 0 mod r2 and c2
    = 0 mod r1, 1 mod r2 (the Chinese remainder map). No plan has such a
-   pass; the in-register kernel (avloc__vfft4r) runs 6, 10, 12, 14 and 15
+   pass; the in-register kernel (avloc__vfftwr) runs 6, 10, 12, 14 and 15
    points down its columns. */
 AVLOC__FFT_INLINE void avloc__vbfly_pfa(size_t r1, size_t r2, avloc__v *x, float s)
 {
@@ -6380,8 +6382,8 @@ AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs
     else avloc__vbflyg(ip, x, cs, s);
 }
 
-#if AVLOC__VW == 4
-/* The r-point DFT down the columns of avloc__vfft4r (r = 3 to 15; cs:
+#if AVLOC__VW == 4 || AVLOC__VW == 8
+/* The r-point DFT down the columns of avloc__vfftwr (r = 3 to 15; cs:
    the r-th roots, for 11 and 13) */
 AVLOC__FFT_INLINE void avloc__vcol(size_t r, avloc__v *x, const avloc__cpx *cs, int bwd)
 {
@@ -6400,13 +6402,13 @@ AVLOC__FFT_INLINE void avloc__vcol(size_t r, avloc__v *x, const avloc__cpx *cs, 
     }
 }
 
-/* The first cnt complex lanes of x to p (cnt <= 4): the last store of
-   avloc__vfft4r, which must not write past its output */
+/* The first cnt complex lanes of x to p (cnt <= AVLOC__VW): the last store
+   of avloc__vfftwr, which must not write past its output */
 AVLOC__FFT_INLINE void avloc__vst_lanes(avloc__cpx *p, avloc__v x, size_t cnt)
 {
-    avloc__cpx t[4];
+    avloc__cpx t[AVLOC__VW];
     size_t q;
-    if (cnt == 4) {
+    if (cnt == AVLOC__VW) {
         avloc__vst(p, x);
         return;
     }
@@ -6414,59 +6416,72 @@ AVLOC__FFT_INLINE void avloc__vst_lanes(avloc__cpx *p, avloc__v x, size_t cnt)
     for (q = 0; q < cnt; q++) p[q] = t[q];
 }
 
-/* The (4 r)-point DFT (r a constant where inlined, see avloc__vcol) in
-   registers: r rows of 4 (x[j] lane c: element 4 j + c), r-point DFTs
-   down the columns, twiddles W_(4r)^(c k) (kt: avloc__fft_reg_init), the
-   rows padded with zeros to nb blocks of 4, each block transposed, 4-point
-   DFTs down the new columns: x[4 b + q] lane l is then bin 4 b + l + r q.
-   The stores go up in address order, so a vector's spare lanes (rows past
-   r) are overwritten by the next store; the last one writes its valid
-   lanes only. x: the r rows, loaded (rows r .. 15 are set here). With
-   real (a forward real transform, avloc__fft_real_whole) out gets bins 0
-   to 2 r only. */
-AVLOC__FFT_INLINE void avloc__vfft4r(size_t r, avloc__v *x, avloc__cpx *out, const avloc__cpx *kt, int bwd, int real)
+/* A block of AVLOC__VW rows transposed, then the VW-point DFTs down its
+   new columns */
+AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
 {
+#if AVLOC__VW == 4
+    avloc__vf_ctr4(x);
+    avloc__vdft4(x, mr);
+#else
+    avloc__vf_ctr8(x);
+    avloc__vdft8(x, mr, avloc__vset1(0.70710678118654752f));
+#endif
+}
+
+/* The (w r)-point DFT, w = AVLOC__VW (4: AVX2, 8: AVX-512; r a constant
+   where inlined, see avloc__vcol) in registers: r rows of w (x[j] lane c:
+   element w j + c), r-point DFTs down the columns, twiddles W_(wr)^(c k)
+   (kt: avloc__fft_reg_init), the rows padded with zeros to nb blocks of w,
+   each block transposed, w-point DFTs down the new columns: x[w b + q]
+   lane l is then bin w b + l + r q. The stores go up in address order, so
+   a vector's spare lanes (rows past r) are overwritten by the next store;
+   the last one writes its valid lanes only. x: the r rows, loaded (rows
+   r .. 15 are set here). With real (w = 4, a forward real transform,
+   avloc__fft_real_whole) out gets bins 0 to 2 r only. */
+AVLOC__FFT_INLINE void avloc__vfftwr(size_t r, avloc__v *x, avloc__cpx *out, const avloc__cpx *kt, int bwd, int real)
+{
+    const size_t w = AVLOC__VW;
     const avloc__vm mr = avloc__vmask(!bwd);
-    /* blocks of 4 rows, the last block's valid lanes, rows of the output */
-    const size_t nb = (r + 3) / 4, nlast = r - 4 * (nb - 1), nq = real ? 2 : 4;
+    /* blocks of w rows, the last block's valid lanes, rows of the output */
+    const size_t nb = (r + w - 1) / w, nlast = r - w * (nb - 1), nq = real ? 2 : w;
     size_t j, q, b;
     AVLOC__FFT_UNROLL16
-    for (j = r; j < 4 * nb; j++) x[j] = avloc__vset1(0.0f);
-    avloc__vcol(r, x, kt + 8 * (r - 1), bwd);
+    for (j = r; j < w * nb; j++) x[j] = avloc__vset1(0.0f);
+    avloc__vcol(r, x, kt + 2 * w * (r - 1), bwd);
     AVLOC__FFT_UNROLL16
-    for (j = 1; j < r; j++) x[j] = avloc__vtw(x[j], kt + 4 * (j - 1), 4 * (r - 1), bwd);
+    for (j = 1; j < r; j++) x[j] = avloc__vtw(x[j], kt + w * (j - 1), w * (r - 1), bwd);
     AVLOC__FFT_UNROLL16
-    for (b = 0; b < nb; b++) {
-        avloc__vf_ctr4(x + 4 * b);
-        avloc__vdft4(x + 4 * b, mr);
-    }
-    /* rows q = 0 .. nq - 1 of the output (rin: 0, 1, then bin 2 r), block
+    for (b = 0; b < nb; b++) avloc__vblock(x + w * b, mr);
+    /* rows q = 0 .. nq - 1 of the output (real: 0, 1, then bin 2 r), block
        by block */
     AVLOC__FFT_UNROLL16
-    for (q = 0; q < 4; q++) {
+    for (q = 0; q < w; q++) {
         AVLOC__FFT_UNROLL16
         for (b = 0; b < nb; b++) {
             if (q >= nq) continue;
-            if (b + 1 < nb || q + 1 < nq) avloc__vst(out + r * q + 4 * b, x[4 * b + q]);
-            else avloc__vst_lanes(out + r * q + 4 * b, x[4 * b + q], nlast);
+            if (b + 1 < nb || q + 1 < nq) avloc__vst(out + r * q + w * b, x[w * b + q]);
+            else avloc__vst_lanes(out + r * q + w * b, x[w * b + q], nlast);
         }
     }
     if (real) avloc__vst_lanes(out + 2 * r, x[2], 1);
 }
 
-/* avloc__vfft4r on 4 r complex at in */
-AVLOC__FFT_INLINE void avloc__vfft4r_c(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+/* avloc__vfftwr on w r complex at in */
+AVLOC__FFT_INLINE void avloc__vfftwr_c(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
 {
     avloc__v x[16];
     size_t j;
     AVLOC__FFT_UNROLL16
-    for (j = 0; j < r; j++) x[j] = avloc__vld(in + 4 * j);
-    avloc__vfft4r(r, x, out, kt, bwd, 0);
+    for (j = 0; j < r; j++) x[j] = avloc__vld(in + AVLOC__VW * j);
+    avloc__vfftwr(r, x, out, kt, bwd, 0);
 }
+#endif
 
-/* avloc__vfft4r forward on 4 r reals at in (r odd), widened in registers:
+#if AVLOC__VW == 4
+/* avloc__vfftwr forward on 4 r reals at in (r odd), widened in registers:
    two rows from 8 reals, the last row from the 8 ending in */
-AVLOC__FFT_INLINE void avloc__vfft4r_r(size_t r, const float *in, avloc__cpx *out, const avloc__cpx *kt)
+AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *out, const avloc__cpx *kt)
 {
     const avloc__v z = avloc__vset1(0.0f);
     avloc__v x[16];
@@ -6478,15 +6493,15 @@ AVLOC__FFT_INLINE void avloc__vfft4r_r(size_t r, const float *in, avloc__cpx *ou
         x[j + 1] = avloc__vf_zip1(a, z);
     }
     x[r - 1] = avloc__vf_zip1(avloc__vf_ld(in + 4 * r - 8), z);
-    avloc__vfft4r(r, x, out, kt, 0, 1);
+    avloc__vfftwr(r, x, out, kt, 0, 1);
 }
 #endif
 
-/* n = 64 or 128 (8 complex per vector) or 4 r (4 complex, r = 3 to 15)
-   whole in registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128
-   by one radix-2 step on the halves a, b (a + b and (a - b) W128^i), two
-   64-point DFTs, their outputs interleaved (even and odd bins); 4 r as
-   avloc__vfft4r.
+/* n = 64, 128 or 8 r (8 complex per vector, r = 9 to 15) or 4 r (4
+   complex, r = 3 to 15) whole in registers (plans with avloc__cplan.kt): 64
+   as avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
+   (a - b) W128^i), two 64-point DFTs, their outputs interleaved (even and
+   odd bins); w r as avloc__vfftwr.
    Reads all of in before writing out (in == out is fine). Returns n, or 0
    for a set whose vectors do not fit n. */
 static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
@@ -6494,6 +6509,16 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
 #if AVLOC__VW == 8
     avloc__v x[8], y[8];
     size_t r;
+    switch (n) {
+    case 72: avloc__vfftwr_c(9, in, out, kt, bwd); return 72;
+    case 80: avloc__vfftwr_c(10, in, out, kt, bwd); return 80;
+    case 88: avloc__vfftwr_c(11, in, out, kt, bwd); return 88;
+    case 96: avloc__vfftwr_c(12, in, out, kt, bwd); return 96;
+    case 104: avloc__vfftwr_c(13, in, out, kt, bwd); return 104;
+    case 112: avloc__vfftwr_c(14, in, out, kt, bwd); return 112;
+    case 120: avloc__vfftwr_c(15, in, out, kt, bwd); return 120;
+    default: break;
+    }
     if (n == 64) {
         AVLOC__FFT_UNROLL
         for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 8 * r);
@@ -6520,19 +6545,19 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     return 128;
 #elif AVLOC__VW == 4
     switch (n) {
-    case 12: avloc__vfft4r_c(3, in, out, kt, bwd); return 12;
-    case 16: avloc__vfft4r_c(4, in, out, kt, bwd); return 16;
-    case 20: avloc__vfft4r_c(5, in, out, kt, bwd); return 20;
-    case 24: avloc__vfft4r_c(6, in, out, kt, bwd); return 24;
-    case 28: avloc__vfft4r_c(7, in, out, kt, bwd); return 28;
-    case 32: avloc__vfft4r_c(8, in, out, kt, bwd); return 32;
-    case 36: avloc__vfft4r_c(9, in, out, kt, bwd); return 36;
-    case 40: avloc__vfft4r_c(10, in, out, kt, bwd); return 40;
-    case 44: avloc__vfft4r_c(11, in, out, kt, bwd); return 44;
-    case 48: avloc__vfft4r_c(12, in, out, kt, bwd); return 48;
-    case 52: avloc__vfft4r_c(13, in, out, kt, bwd); return 52;
-    case 56: avloc__vfft4r_c(14, in, out, kt, bwd); return 56;
-    case 60: avloc__vfft4r_c(15, in, out, kt, bwd); return 60;
+    case 12: avloc__vfftwr_c(3, in, out, kt, bwd); return 12;
+    case 16: avloc__vfftwr_c(4, in, out, kt, bwd); return 16;
+    case 20: avloc__vfftwr_c(5, in, out, kt, bwd); return 20;
+    case 24: avloc__vfftwr_c(6, in, out, kt, bwd); return 24;
+    case 28: avloc__vfftwr_c(7, in, out, kt, bwd); return 28;
+    case 32: avloc__vfftwr_c(8, in, out, kt, bwd); return 32;
+    case 36: avloc__vfftwr_c(9, in, out, kt, bwd); return 36;
+    case 40: avloc__vfftwr_c(10, in, out, kt, bwd); return 40;
+    case 44: avloc__vfftwr_c(11, in, out, kt, bwd); return 44;
+    case 48: avloc__vfftwr_c(12, in, out, kt, bwd); return 48;
+    case 52: avloc__vfftwr_c(13, in, out, kt, bwd); return 52;
+    case 56: avloc__vfftwr_c(14, in, out, kt, bwd); return 56;
+    case 60: avloc__vfftwr_c(15, in, out, kt, bwd); return 60;
     default: return 0;
     }
 #else
@@ -6548,13 +6573,13 @@ static size_t avloc__fft_reg_r2c_v(size_t n, const float *in, avloc__cpx *out, c
 {
 #if AVLOC__VW == 4
     switch (n) {
-    case 12: avloc__vfft4r_r(3, in, out, kt); return 12;
-    case 20: avloc__vfft4r_r(5, in, out, kt); return 20;
-    case 28: avloc__vfft4r_r(7, in, out, kt); return 28;
-    case 36: avloc__vfft4r_r(9, in, out, kt); return 36;
-    case 44: avloc__vfft4r_r(11, in, out, kt); return 44;
-    case 52: avloc__vfft4r_r(13, in, out, kt); return 52;
-    case 60: avloc__vfft4r_r(15, in, out, kt); return 60;
+    case 12: avloc__vfftwr_r(3, in, out, kt); return 12;
+    case 20: avloc__vfftwr_r(5, in, out, kt); return 20;
+    case 28: avloc__vfftwr_r(7, in, out, kt); return 28;
+    case 36: avloc__vfftwr_r(9, in, out, kt); return 36;
+    case 44: avloc__vfftwr_r(11, in, out, kt); return 44;
+    case 52: avloc__vfftwr_r(13, in, out, kt); return 52;
+    case 60: avloc__vfftwr_r(15, in, out, kt); return 60;
     default: return 0;
     }
 #else
@@ -7170,12 +7195,13 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__passes_v
 #undef avloc__vtw
 #undef avloc__vfft64
-#undef avloc__vfft4r
+#undef avloc__vfftwr
+#undef avloc__vblock
 #undef avloc__fft_reg_v
 #undef avloc__fft_reg_r2c_v
 #undef avloc__vst_lanes
-#undef avloc__vfft4r_c
-#undef avloc__vfft4r_r
+#undef avloc__vfftwr_c
+#undef avloc__vfftwr_r
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v
