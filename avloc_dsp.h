@@ -1379,10 +1379,13 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
    their array arguments must stay in registers. */
 #if defined(__GNUC__) || defined(__clang__)
 #define AVLOC__FFT_INLINE static inline __attribute__((always_inline))
+#define AVLOC__FFT_NOINLINE static __attribute__((noinline))
 #elif defined(_MSC_VER)
 #define AVLOC__FFT_INLINE static __forceinline
+#define AVLOC__FFT_NOINLINE static __declspec(noinline)
 #else
 #define AVLOC__FFT_INLINE static inline
+#define AVLOC__FFT_NOINLINE static
 #endif
 /* Loops over a butterfly's ip inputs / outputs: unrolled, so that with a
    constant ip (radix 2, 3, 5, 7) its vectors stay in registers (gcc -O2
@@ -5998,6 +6001,7 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vfftwr_st AVLOC__FFT_T(avloc__vfftwr_st)
 #define avloc__vfftwr2 AVLOC__FFT_T(avloc__vfftwr2)
 #define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
+#define avloc__fft_reg_rows_v AVLOC__FFT_T(avloc__fft_reg_rows_v)
 #define avloc__fft_reg_r2c_v AVLOC__FFT_T(avloc__fft_reg_r2c_v)
 #define avloc__vst_lanes AVLOC__FFT_T(avloc__vst_lanes)
 #define avloc__vfftwr_c AVLOC__FFT_T(avloc__vfftwr_c)
@@ -6552,19 +6556,14 @@ AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *ou
 }
 #endif
 
-/* n = 64, 128 or 8 r (8 complex per vector, r = 9 to 15) or 4 r (4
-   complex, r = 3 to 15) whole in registers (plans with avloc__cplan.kt): 64
-   as avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
-   (a - b) W128^i), two 64-point DFTs, their outputs interleaved (even and
-   odd bins); w r as avloc__vfftwr.
-   Reads all of in before writing out (in == out is fine). Returns n, or 0
-   for a set whose vectors do not fit n. */
-static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+/* The in-register kernels of 9 to 15 rows (avloc__fft_reg_v): AVX2 4 r,
+   AVX-512 8 r and 16 r. Kept out of avloc__fft_reg_v, whose short kernels
+   (12 to 32 points, 10-15 ns) read 1 ns slower with them inlined there. */
+#if AVLOC__VW == 4 || AVLOC__VW == 8
+AVLOC__FFT_NOINLINE size_t avloc__fft_reg_rows_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
 {
-#if AVLOC__VW == 8
-    avloc__v x[8], y[8];
-    size_t r;
     switch (n) {
+#if AVLOC__VW == 8
     case 72: avloc__vfftwr_c(9, in, out, kt, bwd); return 72;
     case 80: avloc__vfftwr_c(10, in, out, kt, bwd); return 80;
     case 88: avloc__vfftwr_c(11, in, out, kt, bwd); return 88;
@@ -6579,8 +6578,33 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     case 208: avloc__vfftwr2(13, in, out, kt, bwd); return 208;
     case 224: avloc__vfftwr2(14, in, out, kt, bwd); return 224;
     case 240: avloc__vfftwr2(15, in, out, kt, bwd); return 240;
-    default: break;
+#elif AVLOC__VW == 4
+    case 36: avloc__vfftwr_c(9, in, out, kt, bwd); return 36;
+    case 40: avloc__vfftwr_c(10, in, out, kt, bwd); return 40;
+    case 44: avloc__vfftwr_c(11, in, out, kt, bwd); return 44;
+    case 48: avloc__vfftwr_c(12, in, out, kt, bwd); return 48;
+    case 52: avloc__vfftwr_c(13, in, out, kt, bwd); return 52;
+    case 56: avloc__vfftwr_c(14, in, out, kt, bwd); return 56;
+    case 60: avloc__vfftwr_c(15, in, out, kt, bwd); return 60;
+#endif
+    default: return 0;
     }
+}
+#endif
+
+/* n = 64, 128 or 8 r (8 complex per vector, r = 9 to 15) or 4 r (4
+   complex, r = 3 to 15) whole in registers (plans with avloc__cplan.kt): 64
+   as avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
+   (a - b) W128^i), two 64-point DFTs, their outputs interleaved (even and
+   odd bins); w r as avloc__vfftwr.
+   Reads all of in before writing out (in == out is fine). Returns n, or 0
+   for a set whose vectors do not fit n. */
+static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
+{
+#if AVLOC__VW == 8
+    avloc__v x[8], y[8];
+    size_t r;
+    if (n != 64 && n != 128) return avloc__fft_reg_rows_v(n, in, out, kt, bwd);
     if (n == 64) {
         AVLOC__FFT_UNROLL
         for (r = 0; r < 8; r++) x[r] = avloc__vld(in + 8 * r);
@@ -6613,14 +6637,7 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     case 24: avloc__vfftwr_c(6, in, out, kt, bwd); return 24;
     case 28: avloc__vfftwr_c(7, in, out, kt, bwd); return 28;
     case 32: avloc__vfftwr_c(8, in, out, kt, bwd); return 32;
-    case 36: avloc__vfftwr_c(9, in, out, kt, bwd); return 36;
-    case 40: avloc__vfftwr_c(10, in, out, kt, bwd); return 40;
-    case 44: avloc__vfftwr_c(11, in, out, kt, bwd); return 44;
-    case 48: avloc__vfftwr_c(12, in, out, kt, bwd); return 48;
-    case 52: avloc__vfftwr_c(13, in, out, kt, bwd); return 52;
-    case 56: avloc__vfftwr_c(14, in, out, kt, bwd); return 56;
-    case 60: avloc__vfftwr_c(15, in, out, kt, bwd); return 60;
-    default: return 0;
+    default: return avloc__fft_reg_rows_v(n, in, out, kt, bwd);
     }
 #else
     (void)n; (void)in; (void)out; (void)kt; (void)bwd;
@@ -7263,6 +7280,7 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vfftwr_st
 #undef avloc__vfftwr2
 #undef avloc__fft_reg_v
+#undef avloc__fft_reg_rows_v
 #undef avloc__fft_reg_r2c_v
 #undef avloc__vst_lanes
 #undef avloc__vfftwr_c
