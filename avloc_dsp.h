@@ -6456,9 +6456,10 @@ AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
    each block transposed, w-point DFTs down the new columns: x[w b + q]
    lane l is then bin w b + l + r q. The stores go up in address order, so
    a vector's spare lanes (rows past r) are overwritten by the next store;
-   the last one writes its valid lanes only. x: the r rows, loaded (rows
-   r .. 15 are set here). With real (w = 4, a forward real transform,
-   avloc__fft_real_whole) out gets bins 0 to 2 r only. */
+   the last one writes its valid lanes only. avloc__vfftwr_x computes in
+   x (the r rows, loaded; rows r .. 15 are set here), avloc__vfftwr_st
+   stores, avloc__vfftwr does both; with real (w = 4, a forward real
+   transform, avloc__fft_real_whole) out gets bins 0 to 2 r only. */
 AVLOC__FFT_INLINE void avloc__vfftwr_x(size_t r, avloc__v *x, const avloc__cpx *kt, int bwd)
 {
     const size_t w = AVLOC__VW, nb = (r + w - 1) / w; /* blocks of w rows */
