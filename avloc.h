@@ -235,9 +235,8 @@
         imaginary parts and back, in a lane order of the set's choosing (AVX2:
         0 1 4 5 2 3 6 7, no cross-lane shuffle) that cint undoes
          ld4t(p, rs, c) (4x4 complex transpose load, rows rs complex apart, see below)
-         ctr8(c) / czip(a, b, &lo, &hi) / cuzp(lo, hi, &a, &b): avx512 only (8
-         complex per vector): the 8x8 complex transpose in place; a, b
-         interleaved complex by complex; and back (even, odd complex of lo:hi)
+         ctr8(c) / czip(a, b, &lo, &hi): avx512 only (8 complex per vector): the
+         8x8 complex transpose in place; a, b interleaved complex by complex
          ctr4(c): avx2 only (4 complex per vector): the 4x4 complex transpose
          in place
          mask_u8 (lanes where the W bytes at p are nonzero) st_u8(p, m) (W
@@ -432,7 +431,6 @@ static inline int avloc__cpu_avx512f(void)
 #define avloc__vf_ctr8 AVLOC__VN(avloc__vf_ctr8)
 #define avloc__vf_ctr4 AVLOC__VN(avloc__vf_ctr4)
 #define avloc__vf_czip AVLOC__VN(avloc__vf_czip)
-#define avloc__vf_cuzp AVLOC__VN(avloc__vf_cuzp)
 #define avloc__vf_zip0 AVLOC__VN(avloc__vf_zip0)
 #define avloc__vf_zip1 AVLOC__VN(avloc__vf_zip1)
 #define avloc__vf_cdeint AVLOC__VN(avloc__vf_cdeint)
@@ -955,12 +953,6 @@ static inline void avloc__vf_czip_avx512(__m512 a, __m512 b, __m512 *lo, __m512 
     const __m512i il = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), ih = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
     *lo = _mm512_castpd_ps(_mm512_permutex2var_pd(_mm512_castps_pd(a), il, _mm512_castps_pd(b)));
     *hi = _mm512_castpd_ps(_mm512_permutex2var_pd(_mm512_castps_pd(a), ih, _mm512_castps_pd(b)));
-}
-static inline void avloc__vf_cuzp_avx512(__m512 lo, __m512 hi, __m512 *a, __m512 *b)
-{
-    const __m512i ie = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), io = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
-    *a = _mm512_castpd_ps(_mm512_permutex2var_pd(_mm512_castps_pd(lo), ie, _mm512_castps_pd(hi)));
-    *b = _mm512_castpd_ps(_mm512_permutex2var_pd(_mm512_castps_pd(lo), io, _mm512_castps_pd(hi)));
 }
 /* four 128-bit pieces (2 complex each) into the four lanes */
 static inline __m512d avloc__vf_ld4x128_avx512(const float *p0, const float *p1, const float *p2, const float *p3)

@@ -1787,30 +1787,27 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
 static int avloc__fft_reg_ok(size_t n, int isa, int algo)
 {
     return algo == AVLOC__FFT_DIRECT &&
-           ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128 || (n % 8 == 0 && n >= 72 && n <= 120) ||
-                                          (n % 16 == 0 && n >= 144 && n <= 240))) ||
+           ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128 || (n % 8 == 0 && n >= 72 && n <= 120))) ||
             (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && n >= 12 && n <= 60));
 }
 
 /* Its vectors' width w in complex values and their count r (rows): the
    first DFT runs down the columns, over r rows */
 static size_t avloc__fft_reg_w(size_t n) { return n < 64 ? 4 : 8; }
-static size_t avloc__fft_reg_r(size_t n) { return n == 128 ? 8 : n > 128 ? n / 16 : n / avloc__fft_reg_w(n); }
+static size_t avloc__fft_reg_r(size_t n) { return n == 128 ? 8 : n / avloc__fft_reg_w(n); }
 /* Complex values in its twiddle table kt */
 static size_t avloc__fft_reg_size(size_t n)
 {
     const size_t w = avloc__fft_reg_w(n), r = avloc__fft_reg_r(n);
-    return 2 * (r - 1) * w + (n == 128 ? 64 : n == 64 ? 0 : n > 128 ? r + 256 : r);
+    return 2 * (r - 1) * w + (n == 128 ? 64 : n == 64 ? 0 : r);
 }
 
 /* Its twiddles, for r rows of w complex holding an (r w)-point DFT (r w = n,
-   or n/2 for n = 128 and 144-240): W_(rw)^(j i) for j = 1..r-1, i < w,
-   duplicated as the vector passes' (avloc__fft_pass.twd: (re, re) in
-   kt[0..m), (-im, im) in kt[m..2m), m = (r-1) w); for n = 128 also
-   W128^i, i < 64, plain, in kt[112..176); for the others also the r-th
-   roots W_r^q, q < r, plain, in kt[2m..2m+r) (the generic column butterfly
-   of r = 11, 13), and for n = 144-240 after them W_n^k, k in
-   avloc__vfftwr2's order, duplicated. */
+   or n/2 for n = 128): W_(rw)^(j i) for j = 1..r-1, i < w, duplicated as
+   the vector passes' (avloc__fft_pass.twd: (re, re) in kt[0..m), (-im,
+   im) in kt[m..2m), m = (r-1) w); for n = 128 also W128^i, i < 64, plain,
+   in kt[112..176); for the others also the r-th roots W_r^q, q < r,
+   plain, in kt[2m..2m+r) (the generic column butterfly of r = 11, 13). */
 static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
 {
     const size_t w = avloc__fft_reg_w(n), r = avloc__fft_reg_r(n), m = (r - 1) * w;
@@ -1826,16 +1823,6 @@ static void avloc__fft_reg_init(size_t n, avloc__cpx *kt, avloc__fft_roots *ro)
         for (i = 0; i < 64; i++) kt[112 + i] = ro->get(ro, i, n);
     if (n != 64 && n != 128)
         for (i = 0; i < r; i++) kt[2 * m + i] = ro->get(ro, (n / r) * i, n);
-    if (n > 128) {
-        avloc__cpx *kc = kt + 2 * m + r;
-        for (j = 0; j < 16; j++) /* vector j = 8 b + q, lane i: bin 8 b + i + r q */
-            for (i = 0; i < 8; i++) {
-                avloc__cpx t = ro->get(ro, 8 * (j / 8) + i + r * (j % 8), n);
-                kc[8 * j + i].re = kc[8 * j + i].im = t.re;
-                kc[128 + 8 * j + i].re = -t.im;
-                kc[128 + 8 * j + i].im = t.im;
-            }
-    }
 }
 
 /* The buffer that step s of a plan's nstep passes over memory writes: the
@@ -5999,7 +5986,6 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vblock AVLOC__FFT_T(avloc__vblock)
 #define avloc__vfftwr_x AVLOC__FFT_T(avloc__vfftwr_x)
 #define avloc__vfftwr_st AVLOC__FFT_T(avloc__vfftwr_st)
-#define avloc__vfftwr2 AVLOC__FFT_T(avloc__vfftwr2)
 #define avloc__fft_reg_v AVLOC__FFT_T(avloc__fft_reg_v)
 #define avloc__fft_reg_rows_v AVLOC__FFT_T(avloc__fft_reg_rows_v)
 #define avloc__fft_reg_r2c_v AVLOC__FFT_T(avloc__fft_reg_r2c_v)
@@ -6474,9 +6460,8 @@ AVLOC__FFT_INLINE void avloc__vfftwr_x(size_t r, avloc__v *x, const avloc__cpx *
     for (b = 0; b < nb; b++) avloc__vblock(x + w * b, mr);
 }
 /* Its stores: rows q = 0 .. nq - 1 of the output (x[w b + q] to out + r q
-   + w b), the last one partial unless full_last (a later store overwrites
-   its spare lanes) */
-AVLOC__FFT_INLINE void avloc__vfftwr_st(size_t r, const avloc__v *x, avloc__cpx *out, size_t nq, int full_last)
+   + w b), the last one partial */
+AVLOC__FFT_INLINE void avloc__vfftwr_st(size_t r, const avloc__v *x, avloc__cpx *out, size_t nq)
 {
     const size_t w = AVLOC__VW, nb = (r + w - 1) / w, nlast = r - w * (nb - 1);
     size_t q, b;
@@ -6485,7 +6470,7 @@ AVLOC__FFT_INLINE void avloc__vfftwr_st(size_t r, const avloc__v *x, avloc__cpx 
         AVLOC__FFT_UNROLL16
         for (b = 0; b < nb; b++) {
             if (q >= nq) continue;
-            if (b + 1 < nb || q + 1 < nq || full_last) avloc__vst(out + r * q + w * b, x[w * b + q]);
+            if (b + 1 < nb || q + 1 < nq) avloc__vst(out + r * q + w * b, x[w * b + q]);
             else avloc__vst_lanes(out + r * q + w * b, x[w * b + q], nlast);
         }
     }
@@ -6494,7 +6479,7 @@ AVLOC__FFT_INLINE void avloc__vfftwr(size_t r, avloc__v *x, avloc__cpx *out, con
 {
     avloc__vfftwr_x(r, x, kt, bwd);
     /* real: rows 0 and 1, then bin 2 r */
-    avloc__vfftwr_st(r, x, out, real ? 2 : AVLOC__VW, 0);
+    avloc__vfftwr_st(r, x, out, real ? 2 : AVLOC__VW);
     if (real) avloc__vst_lanes(out + 2 * r, x[2], 1);
 }
 
@@ -6506,35 +6491,6 @@ AVLOC__FFT_INLINE void avloc__vfftwr_c(size_t r, const avloc__cpx *in, avloc__cp
     AVLOC__FFT_UNROLL16
     for (j = 0; j < r; j++) x[j] = avloc__vld(in + AVLOC__VW * j);
     avloc__vfftwr(r, x, out, kt, bwd, 0);
-}
-#endif
-
-#if AVLOC__VW == 8
-/* The (16 r)-point DFT, r = 9 to 15 (AVX-512): avloc__vfftwr_x on the even
-   and on the odd samples (U, V, in its registers' bin order: vector v = 8 b
-   + q lane l holds bin 8 b + l + r q), then X[k] = U[k] + W^k V[k] and
-   X[k + 8 r] = U[k] - W^k V[k] (W = W_(16r); kt + 17 r - 16: W^k in that
-   order, duplicated, 128 vectors apart), stored as avloc__vfftwr stores. */
-AVLOC__FFT_INLINE void avloc__vfftwr2(size_t r, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
-{
-    const avloc__cpx *kc = kt + 17 * r - 16;
-    avloc__cpx us[128]; /* U, through L1: the V kernel gets every register */
-    avloc__v x[16], y[16], u[16];
-    size_t j;
-    AVLOC__FFT_UNROLL16
-    for (j = 0; j < r; j++) avloc__vf_cuzp(avloc__vld(in + 16 * j), avloc__vld(in + 16 * j + 8), &x[j], &y[j]);
-    avloc__vfftwr_x(r, x, kt, bwd);
-    AVLOC__FFT_UNROLL16
-    for (j = 0; j < 16; j++) avloc__vst(us + 8 * j, x[j]);
-    avloc__vfftwr_x(r, y, kt, bwd);
-    AVLOC__FFT_UNROLL16
-    for (j = 0; j < 16; j++) {
-        avloc__v t = avloc__vtw(y[j], kc + 8 * j, 128, bwd), a = avloc__vld(us + 8 * j);
-        u[j] = avloc__vadd(a, t);
-        y[j] = avloc__vsub(a, t);
-    }
-    avloc__vfftwr_st(r, u, out, 8, 1); /* its last spare lanes: under V's first store */
-    avloc__vfftwr_st(r, y, out + 8 * r, 8, 0);
 }
 #endif
 
@@ -6558,7 +6514,7 @@ AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *ou
 #endif
 
 /* The in-register kernels of 9 to 15 rows (avloc__fft_reg_v): AVX2 4 r,
-   AVX-512 8 r and 16 r. Kept out of avloc__fft_reg_v, whose short kernels
+   AVX-512 8 r. Kept out of avloc__fft_reg_v, whose short kernels
    (12 to 32 points, 10-15 ns) read 1 ns slower with them inlined there. */
 #if AVLOC__VW == 4 || AVLOC__VW == 8
 AVLOC__FFT_NOINLINE size_t avloc__fft_reg_rows_v(size_t n, const avloc__cpx *in, avloc__cpx *out, const avloc__cpx *kt, int bwd)
@@ -6572,13 +6528,6 @@ AVLOC__FFT_NOINLINE size_t avloc__fft_reg_rows_v(size_t n, const avloc__cpx *in,
     case 104: avloc__vfftwr_c(13, in, out, kt, bwd); return 104;
     case 112: avloc__vfftwr_c(14, in, out, kt, bwd); return 112;
     case 120: avloc__vfftwr_c(15, in, out, kt, bwd); return 120;
-    case 144: avloc__vfftwr2(9, in, out, kt, bwd); return 144;
-    case 160: avloc__vfftwr2(10, in, out, kt, bwd); return 160;
-    case 176: avloc__vfftwr2(11, in, out, kt, bwd); return 176;
-    case 192: avloc__vfftwr2(12, in, out, kt, bwd); return 192;
-    case 208: avloc__vfftwr2(13, in, out, kt, bwd); return 208;
-    case 224: avloc__vfftwr2(14, in, out, kt, bwd); return 224;
-    case 240: avloc__vfftwr2(15, in, out, kt, bwd); return 240;
 #elif AVLOC__VW == 4
     case 36: avloc__vfftwr_c(9, in, out, kt, bwd); return 36;
     case 40: avloc__vfftwr_c(10, in, out, kt, bwd); return 40;
@@ -7279,7 +7228,6 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vblock
 #undef avloc__vfftwr_x
 #undef avloc__vfftwr_st
-#undef avloc__vfftwr2
 #undef avloc__fft_reg_v
 #undef avloc__fft_reg_rows_v
 #undef avloc__fft_reg_r2c_v
