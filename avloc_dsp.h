@@ -128,9 +128,11 @@ typedef struct avloc_complex_f32 {
      x86 build with gcc or clang picks AVX2 at plan time when the CPU has it
      (avloc.h: AVLOC_NO_DISPATCH keeps SSE2, -mavx2 -mfma compiles only AVX2).
      Where the CPU and OS have AVX-512F (and not AVLOC_NO_AVX512), plans whose
-     passes 8-complex vectors do whole (powers of two >= 64) take the AVX-512
-     set instead, 64 and 128 points whole in registers (8x8 transposes); the
-     other plans keep AVX2 (avloc__fft_plan_isa; docs/benchmarks.md). In
+     passes 8-complex vectors do whole (powers of two >= 64, also times odd
+     factors: 192, 320) take the AVX-512 set instead, 64 to 128 points whole
+     in registers; the other plans keep AVX2, but run their passes that fill
+     8-complex vectors in AVX-512 (avloc__fft_plan_isa, avloc__fft_pass_isa;
+     docs/benchmarks.md). In
      AVX-512 plans two split radix-8 passes in a row run as one pass over
      memory (avloc__pass88_s: 64-value blocks through an L1 buffer), and
      at 4096-16384 points so do the radix-8 pass of ido 8 and the last pass
@@ -1490,6 +1492,9 @@ typedef struct avloc__fft_pass {
     int flags;            /* 0, or AVLOC__SPLIT_* flags (the SIMD kernels run this
                              pass on split (re, im) blocks, see avloc__pass4_s)
                              and AVLOC__PASS_FUSE */
+    int isa;              /* AVLOC__ISA_*: the kernel set of this pass, the plan's
+                             or, in an AVX2 plan on an AVX-512 CPU, AVX-512 for a
+                             pass that fills its vectors (avloc__fft_pass_isa) */
 } avloc__fft_pass;
 
 /* avloc__fft_pass.flags: a split pass; its input / output are interleaved
@@ -1670,10 +1675,12 @@ static int avloc__fft_pass_allv(const avloc__fft_pass *p, size_t vw)
 }
 
 /* Whether an n-point direct plan at vector width vw runs every pass whole in
-   the vector kernels without overlapping tails: radix 4 and 8 (or split)
-   passes whose ido, or l1 for the last, vw divides. Stricter than
-   avloc__fft_pass_allv on purpose: the AVX-512 choice below was measured
-   with this rule. */
+   the vector kernels without overlapping tails: passes whose ido vw
+   divides (any radix), and a last radix-4/8 pass whose l1 vw divides.
+   Stricter than avloc__fft_pass_allv on purpose: the AVX-512 choice below
+   was measured with this rule (odd radices before the last pass since
+   session 24: complex 192 = 3 8 8 and 320 = 5 8 8 took 0.77-0.80 of their
+   AVX2 time). */
 static int avloc__fft_fills(size_t n, size_t vw)
 {
     /* no search: a plan that would end on 2 or 3 has an odd radix, or a
@@ -1682,7 +1689,7 @@ static int avloc__fft_fills(size_t n, size_t vw)
     for (k = 0; k < nf; l1 *= f[k], k++) {
         size_t ip = f[k], ido = n / (l1 * ip);
         if (avloc__fft_split_ok(ip, ido, vw)) continue;
-        if (ip != 4 && ip != 8) return 0;
+        if (ido == 1 && ip != 4 && ip != 8) return 0;
         if (ido == 1 ? l1 % vw != 0 : ido % vw != 0) return 0;
     }
     return nf > 0;
@@ -1690,9 +1697,11 @@ static int avloc__fft_fills(size_t n, size_t vw)
 
 /* The kernel set of an n-point plan: AVX-512 only where its 8-complex
    vectors do every pass whole (powers of two from 64 on, and such
-   products); elsewhere a pass would fall to scalar code that the 4-complex
-   AVX2 vectors still cover (n = 32: 3.7x slower in AVX-512, measured), so
-   such plans and the Rader/Bluestein ones keep AVX2. */
+   products, also with odd factors: 192, 320, 448); elsewhere a pass would
+   fall to scalar code that the 4-complex AVX2 vectors still cover (n = 32:
+   3.7x slower in AVX-512, measured), so such plans and the Rader/Bluestein
+   ones keep AVX2, and only their passes that fill 8-complex vectors run
+   AVX-512 (avloc__fft_pass_isa). */
 static int avloc__fft_reg_ok(size_t n, int isa, int algo);
 static int avloc__fft_plan_isa(size_t n)
 {
@@ -1702,6 +1711,19 @@ static int avloc__fft_plan_isa(size_t n)
                                       (avloc__fft_fills(n, 8) || avloc__fft_reg_ok(n, isa, AVLOC__FFT_DIRECT))))
         isa = AVLOC__ISA_AVX2;
     return isa;
+}
+
+/* The kernel set of one pass (ip, l1, ido) of a direct plan whose set is
+   plan_isa: AVX-512 for a pass of an AVX2 plan that fills 8-complex vectors
+   (ido a multiple of 8; a last radix-4/8 pass with l1 a multiple of 8) when
+   the CPU has it, so that n = 192, 320, 240 or 400 (odd factors, or 64 not
+   dividing n) run their wide passes 8 complex at a time and only the others
+   4 at a time (docs/benchmarks.md, "Session 24"); else the plan's set. */
+static int avloc__fft_pass_isa(int plan_isa, size_t ip, size_t l1, size_t ido)
+{
+    int fills = ido == 1 ? l1 % 8 == 0 && (ip == 4 || ip == 8) : ido % 8 == 0;
+    if (plan_isa == AVLOC__ISA_AVX2 && fills && avloc__fft_isa() == AVLOC__ISA_AVX512) return AVLOC__ISA_AVX512;
+    return plan_isa;
 }
 
 /* b^e mod p (p < 2^32: the products fit in 64 bits). */
@@ -1866,6 +1888,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     avloc__cplan *cp = AVLOC_PUSH(a, avloc__cplan, 1);
     size_t f[AVLOC__FFT_MAXF], nf, k, l1, m = 0;
     avloc__cpx *tw[AVLOC__FFT_MAXF], *cs[AVLOC__FFT_MAXF], *tws[AVLOC__FFT_MAXF], *twd[AVLOC__FFT_MAXF];
+    int pisa[AVLOC__FFT_MAXF];
     avloc__cpx *chirp = NULL, *bk = NULL, *initw = NULL, *kt = NULL;
     uint32_t *perm = NULL;
     const avloc__cplan *sub = NULL;
@@ -1883,11 +1906,13 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
     } else {
         nf = avloc__fft_order(n, vw, f, 1);
         for (k = 0, l1 = 1; k < nf; l1 *= f[k], k++) {
-            size_t ido = n / (l1 * f[k]);
+            size_t ido = n / (l1 * f[k]), pvw;
+            pisa[k] = avloc__fft_pass_isa(isa, f[k], l1, ido);
+            pvw = avloc__fft_isa_vw(pisa[k]);
             tw[k] = AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido);
             cs[k] = f[k] > 5 && f[k] != 8 ? AVLOC_PUSH(a, avloc__cpx, f[k]) : NULL;
-            tws[k] = avloc__fft_split_ok(f[k], ido, vw) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
-            twd[k] = avloc__fft_twd_ok(f[k], ido, vw) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
+            tws[k] = avloc__fft_split_ok(f[k], ido, pvw) ? AVLOC_PUSH(a, avloc__cpx, (f[k] - 1) * ido) : NULL;
+            twd[k] = avloc__fft_twd_ok(f[k], ido, pvw) ? AVLOC_PUSH(a, avloc__cpx, 2 * (f[k] - 1) * ido) : NULL;
         }
     }
     if (avloc__fft_reg_ok(n, isa, algo)) kt = AVLOC_PUSH(a, avloc__cpx, avloc__fft_reg_size(n));
@@ -1910,6 +1935,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         cp->pass[k].ido = ido;
         cp->pass[k].tw = tw[k];
         cp->pass[k].cs = cs[k];
+        cp->pass[k].isa = pisa[k];
         if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
         if (twd[k]) {
             size_t cnt = (ip - 1) * ido;
@@ -1922,7 +1948,8 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         }
     }
     cp->allv = nf > 0;
-    for (k = 0; k < nf; k++) cp->allv = cp->allv && avloc__fft_pass_allv(&cp->pass[k], vw);
+    for (k = 0; k < nf; k++) /* one vector driver runs one set */
+        cp->allv = cp->allv && cp->pass[k].isa == isa && avloc__fft_pass_allv(&cp->pass[k], vw);
     avloc__fft_fuse_pairs(cp, vw);
     for (k = 0; k < nf; k++)
         if ((cp->pass[k].flags & AVLOC__PASS_FUSE) && tws[k]) avloc__fft_fuse_tws(cp, k, tws[k]);
@@ -2225,10 +2252,11 @@ static void avloc__fft_split_pass(avloc__cplan *cp, size_t k, const avloc__cpx *
 {
 #ifdef AVLOC__FFT_SIMD
     avloc__fft_pass *p = &cp->pass[k];
-    if (!AVLOC__FFT_SIMD_CALL(cp->isa, avloc__tw_split_v, (tw, tws, (p->ip - 1) * p->ido))) return;
+    if (!AVLOC__FFT_SIMD_CALL(p->isa, avloc__tw_split_v, (tw, tws, (p->ip - 1) * p->ido))) return;
     p->tws = tws;
     p->flags = AVLOC__SPLIT_ON | AVLOC__SPLIT_OUT_IL; /* a next split pass clears OUT_IL */
-    if (k == 0 || !cp->pass[k - 1].flags) p->flags |= AVLOC__SPLIT_IN_IL;
+    /* the split blocks are as wide as the set's vectors: linked within one set */
+    if (k == 0 || !cp->pass[k - 1].flags || cp->pass[k - 1].isa != p->isa) p->flags |= AVLOC__SPLIT_IN_IL;
     else cp->pass[k - 1].flags &= ~AVLOC__SPLIT_OUT_IL;
 #else
     (void)cp; (void)k; (void)tw; (void)tws;
@@ -2250,12 +2278,13 @@ static void avloc__fft_fuse_tws(avloc__cplan *cp, size_t k, avloc__cpx *tws)
     for (i = 0; i < idb; i += 16)
         for (a = 0; a < 8; a++)
             for (j = 1; j < 8; j++, q += 16)
-                AVLOC__FFT_SIMD_CALL(cp->isa, avloc__tw_split_v, (p->tw + (j - 1) * ido + i + idb * a, tws + q, 16));
+                AVLOC__FFT_SIMD_CALL(p->isa, avloc__tw_split_v, (p->tw + (j - 1) * ido + i + idb * a, tws + q, 16));
 #endif
 }
 
-static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd, int isa)
+static void avloc__run_pass(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
+    int isa = p->isa;
     float s = bwd ? -1.0f : 1.0f;
     size_t ido = p->ido, l1 = p->l1;
     /* the vector kernel did i < iv (k < iv when ido == 1: the last pass is
@@ -2280,7 +2309,7 @@ static avloc__cpx *avloc__passes_pp(const avloc__cplan *cp, avloc__cpx *x, avloc
     size_t k;
     for (k = 0; k < cp->npass; k += avloc__fft_span(&cp->pass[k])) {
         avloc__cpx *t = x;
-        avloc__run_pass(&cp->pass[k], x, y, bwd, cp->isa);
+        avloc__run_pass(&cp->pass[k], x, y, bwd);
         x = y;
         y = t;
     }
@@ -2426,7 +2455,7 @@ static void avloc__cfft_exec(const avloc__cplan *cp, const avloc__cpx *in, avloc
     if (cp->allv && AVLOC__FFT_SIMD_CALL(cp->isa, avloc__passes_v, (cp, src, b0, b1, out, bwd))) return;
     for (k = s = 0; k < cp->npass; k += avloc__fft_span(&cp->pass[k]), s++) {
         avloc__cpx *dst = avloc__fft_step_dst(s, cp->nstep, b0, b1, out);
-        avloc__run_pass(&cp->pass[k], src, dst, bwd, cp->isa);
+        avloc__run_pass(&cp->pass[k], src, dst, bwd);
         src = dst;
     }
 }
