@@ -1489,12 +1489,14 @@ typedef struct avloc__fft_pass {
                               (re, re) in twd[0..(ip-1)*ido) and (-im, im) after
                               them, so a complex product is one swap, a mul and
                               an fma (avloc__fft_twd_ok) */
-    int flags;            /* 0, or AVLOC__SPLIT_* flags (the SIMD kernels run this
+    short flags;          /* 0, or AVLOC__SPLIT_* flags (the SIMD kernels run this
                              pass on split (re, im) blocks, see avloc__pass4_s)
                              and AVLOC__PASS_FUSE */
-    int isa;              /* AVLOC__ISA_*: the kernel set of this pass, the plan's
+    short isa;            /* AVLOC__ISA_*: the kernel set of this pass, the plan's
                              or, in an AVX2 plan on an AVX-512 CPU, AVX-512 for a
-                             pass that fills its vectors (avloc__fft_pass_isa) */
+                             pass that fills its vectors (avloc__fft_pass_isa).
+                             Two shorts: the pass stays 32 bytes on 32-bit MCUs,
+                             whose plans hold AVLOC__FFT_MAXF of them */
 } avloc__fft_pass;
 
 /* avloc__fft_pass.flags: a split pass; its input / output are interleaved
@@ -1935,7 +1937,7 @@ static void avloc__cplan_layout(avloc_arena *a, size_t n, const avloc__cplan **o
         cp->pass[k].ido = ido;
         cp->pass[k].tw = tw[k];
         cp->pass[k].cs = cs[k];
-        cp->pass[k].isa = pisa[k];
+        cp->pass[k].isa = (short)pisa[k];
         if (tws[k]) avloc__fft_split_pass(cp, k, tw[k], tws[k]);
         if (twd[k]) {
             size_t cnt = (ip - 1) * ido;
