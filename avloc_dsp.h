@@ -1718,9 +1718,10 @@ static int avloc__fft_plan_isa(size_t n)
 /* The kernel set of one pass (ip, l1, ido) of a direct plan whose set is
    plan_isa: AVX-512 for a pass of an AVX2 plan that fills 8-complex vectors
    (ido a multiple of 8; a last radix-4/8 pass with l1 a multiple of 8) when
-   the CPU has it, so that n = 192, 320, 240 or 400 (odd factors, or 64 not
-   dividing n) run their wide passes 8 complex at a time and only the others
-   4 at a time (docs/benchmarks.md, "Session 24"); else the plan's set. */
+   the CPU has it, so that n = 240, 480, 1000 or 3000 (64 not dividing n)
+   run their wide passes 8 complex at a time and only the others 4 at a
+   time (docs/benchmarks.md, "Session 24"); else the plan's set. The same
+   fill rule as avloc__fft_fills applies per pass. */
 static int avloc__fft_pass_isa(int plan_isa, size_t ip, size_t l1, size_t ido)
 {
     int fills = ido == 1 ? l1 % 8 == 0 && (ip == 4 || ip == 8) : ido % 8 == 0;
