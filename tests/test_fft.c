@@ -4,8 +4,7 @@
    workspace and argument checks. Tolerance: relative RMS error <= 1e-6
    against float64, for the built-in FFT and for the FFTW3 backend
    (-DAVLOC_USE_FFTW3 ... -lfftw3f) alike. */
-#ifndef AVLOC_STATIC /* private copies: only what this program calls is compiled
-                        (test_simd: 2 s instead of 60 s under clang ASan) */
+#ifndef AVLOC_STATIC /* only what this program calls is compiled (docs/CONTRIBUTING.md, "CI time") */
 #define AVLOC_STATIC 1
 #endif
 #define AVLOC_IMPLEMENTATION
@@ -344,8 +343,7 @@ static void test_conv_plans(void)
         }
     }
     { /* tests/test_fft_goldens.c's sizes reach the algorithms its comment names
-         in the scalar set (the M4's); that program checks this only when it is
-         built self-contained */
+         in the scalar set (the M4's) */
         size_t m = 0;
         CHECK(avloc__fft_algo(480, 1, &m) == AVLOC__FFT_DIRECT);
         CHECK(avloc__fft_algo(257, 1, &m) == AVLOC__FFT_RADER && m == 256);

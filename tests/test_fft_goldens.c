@@ -15,10 +15,8 @@
    compares the M4's hashes with an x86-64 build's to report where the
    results are bit-identical (docs/reliability.md).
    The suites link it to the shared implementation objects (Makefile,
-   SHARED_IMPL): the FFT's internals are then not visible here, so the
-   check that these sizes reach the algorithms named above runs only in a
-   self-contained build (the M4's, SHARED_IMPL=0); tests/test_fft.c checks
-   the same choices in every suite. */
+   SHARED_IMPL); tests/test_fft.c checks that these sizes reach the
+   algorithms named above. */
 #ifndef AVLOC_TEST_SHARED_IMPL
 #define AVLOC_IMPLEMENTATION
 #endif
@@ -135,18 +133,8 @@ static void tfg_size(size_t n)
 int main(void)
 {
     static const size_t sizes[] = {8, 64, 256, 1024, 360, 480, 1000, 97, 257, 1009, 1103};
-    size_t i, m = 0;
+    size_t i;
     int q;
-#if !defined(AVLOC_USE_FFTW3) && !defined(AVLOC_TEST_SHARED_IMPL) /* the built-in FFT's planner */
-    /* the sizes reach the algorithms named above in the scalar kernel set
-       (the M4's; the choices are the same for wider sets here) */
-    CHECK(avloc__fft_algo(480, 1, &m) == AVLOC__FFT_DIRECT);
-    CHECK(avloc__fft_algo(257, 1, &m) == AVLOC__FFT_RADER && m == 256);
-    CHECK(avloc__fft_algo(1009, 1, &m) == AVLOC__FFT_RADER && m == 1008);
-    CHECK(avloc__fft_algo(1103, 1, &m) == AVLOC__FFT_BLUE && m == 2304);
-#else
-    (void)m;
-#endif
     for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) tfg_size(sizes[i]);
     for (q = 0; q < 4; q++)
         printf("  %-5s worst relative RMS error %.2e (tolerance %.0e), worst max error %.2e of max |ref| (%.0e)\n",

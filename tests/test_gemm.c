@@ -20,8 +20,7 @@
 #if defined(__linux__) && !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (test_direct_bounds) */
 #endif
-#ifndef AVLOC_STATIC /* private copies: only what this program calls is compiled
-                        (test_simd: 2 s instead of 60 s under clang ASan) */
+#ifndef AVLOC_STATIC /* only what this program calls is compiled (docs/CONTRIBUTING.md, "CI time") */
 #define AVLOC_STATIC 1
 #endif
 #define AVLOC_IMPLEMENTATION

@@ -6,8 +6,7 @@
 /* Small im2col/col2im tiles (16 to 64 columns): tiles start and end inside grid
    rows, so the tiled paths are what the goldens check. */
 #define AVLOC_NN_TILE_BYTES 4096u
-#ifndef AVLOC_STATIC /* private copies: only what this program calls is compiled
-                        (test_simd: 2 s instead of 60 s under clang ASan) */
+#ifndef AVLOC_STATIC /* only what this program calls is compiled (docs/CONTRIBUTING.md, "CI time") */
 #define AVLOC_STATIC 1
 #endif
 #define AVLOC_IMPLEMENTATION

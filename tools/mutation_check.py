@@ -53,7 +53,8 @@ CFLAGS = "-Og"  # no -g and -Og: less than half the compile time of the Makefile
 # rebuilds the one program judging it, not every module object), with static
 # linkage (AVLOC_STATIC: the functions a program never calls are not compiled,
 # about a quarter of the compile time).
-MAKE_VARS = ["BUILD=mbuild", "CFLAGS=" + CFLAGS, "SHARED_IMPL=0", "EXTRA_CFLAGS=-DAVLOC_STATIC"]
+BUILD_FULL, BUILD_FAST = "mbuild", "mbuild-sse2"
+MAKE_VARS = ["BUILD=" + BUILD_FULL, "CFLAGS=" + CFLAGS, "SHARED_IMPL=0", "EXTRA_CFLAGS=-DAVLOC_STATIC"]
 # Most mutants sit in code that every kernel set shares (solvers, planners,
 # parsers, the kernels written once against the SIMD layer): they are judged
 # in a build with the SSE2 set only (AVLOC_NO_DISPATCH: no AVX2 or AVX-512
@@ -62,7 +63,7 @@ MAKE_VARS = ["BUILD=mbuild", "CFLAGS=" + CFLAGS, "SHARED_IMPL=0", "EXTRA_CFLAGS=
 # cpu="avx512f" (skipped where the CPU lacks it), or isa=True (code the SSE2
 # build does not reach, e.g. the choice between sets); those are judged in the
 # default build, in a build folder of its own (make does not track flags).
-FAST_VARS = ["BUILD=mbuild-sse2", "CFLAGS=" + CFLAGS, "SHARED_IMPL=0",
+FAST_VARS = ["BUILD=" + BUILD_FAST, "CFLAGS=" + CFLAGS, "SHARED_IMPL=0",
              "EXTRA_CFLAGS=-DAVLOC_STATIC -DAVLOC_NO_DISPATCH"]
 
 # Each mutant: one realistic single-point bug. `tests`: the test programs
@@ -1487,37 +1488,33 @@ def programs_seeing(tree, path):
 O0_PROGRAMS = {"test_badinput"}
 
 
-def dispatched(m):
-    """Whether mutant m must be judged with every kernel set compiled (None: the
-    original tree's check, which covers both builds)."""
-    return m is None or bool(m.get("cpu") or m.get("isa"))
+def fast_build(m):
+    """Whether mutant m is judged in the SSE2-only build (FAST_VARS)."""
+    return not (m.get("cpu") or m.get("isa"))
 
 
-def make_vars(tests, m):
-    """MAKE_VARS or FAST_VARS for mutant m, with -O0 when every program in tests
-    is in O0_PROGRAMS."""
-    base = MAKE_VARS if dispatched(m) else FAST_VARS
+def make_vars(tests, fast):
+    """FAST_VARS or MAKE_VARS, with -O0 when every program in tests is in O0_PROGRAMS."""
+    base = FAST_VARS if fast else MAKE_VARS
     if tests and all(t in O0_PROGRAMS for t in tests):
         return [("CFLAGS=-O0" if v.startswith("CFLAGS=") else v) for v in base]
     return base
 
 
-def build_dir(m):
-    return (MAKE_VARS if dispatched(m) else FAST_VARS)[0].split("=", 1)[1]
-
-
-def make_test(tree, tests, jobs, m):
+def make_test(tree, tests, jobs, fast):
     """`make test` restricted to tests (None: all); returns (rc, output)."""
-    cmd = ["make", "-j%d" % jobs, "test"] + make_vars(tests, m)
+    cmd = ["make", "-j%d" % jobs, "test"] + make_vars(tests, fast)
     if tests is not None:
-        cmd.append("TESTS=" + " ".join(build_dir(m) + "/tests/" + t for t in tests))
+        build = BUILD_FAST if fast else BUILD_FULL
+        cmd.append("TESTS=" + " ".join(build + "/tests/" + t for t in tests))
     return sh(cmd, tree)
 
 
-def compiles(tree, tests, jobs, m):
+def compiles(tree, tests, jobs, fast):
     """Builds the programs only; True when they compile."""
-    targets = [build_dir(m) + "/tests/" + t for t in tests] if tests is not None else ["all"]
-    rc, out = sh(["make", "-j%d" % jobs] + make_vars(tests, m) + targets, tree)
+    build = BUILD_FAST if fast else BUILD_FULL
+    targets = [build + "/tests/" + t for t in tests] if tests is not None else ["all"]
+    rc, out = sh(["make", "-j%d" % jobs] + make_vars(tests, fast) + targets, tree)
     return rc == 0, out
 
 
@@ -1554,11 +1551,11 @@ def judge(tree, m, tests, jobs):
     if text is None:
         return (m, "STALE", "snippet not found exactly once in " + m["file"], 0.0)
     try:
-        ok, out = compiles(tree, tests, jobs, m)
+        ok, out = compiles(tree, tests, jobs, fast_build(m))
         if not ok:
             status, note = "BROKEN", "does not compile: " + out.strip().splitlines()[-1][:120]
         else:
-            rc, out = make_test(tree, tests, jobs, m)
+            rc, out = make_test(tree, tests, jobs, fast_build(m))
             if rc is None:
                 status, note = "killed", "timeout (hang)"
             elif rc != 0:
@@ -1639,10 +1636,10 @@ def main():
         if trust_original:
             print("original tree: not run (--trust-original)")
         else:
-            # both builds a mutant may be judged in ({}: the SSE2-only one)
-            rc, out = make_test(tree, need, max(jobs, parallel), None)
+            # both builds a mutant may be judged in
+            rc, out = make_test(tree, need, max(jobs, parallel), False)
             if rc == 0:
-                rc, out = make_test(tree, need, max(jobs, parallel), {})
+                rc, out = make_test(tree, need, max(jobs, parallel), True)
             if rc != 0:
                 print(out[-4000:])
                 print("mutation_check: the ORIGINAL tree fails its tests; nothing to judge")
