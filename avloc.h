@@ -238,7 +238,8 @@
          ctr8(c) / czip(a, b, &lo, &hi): avx512 only (8 complex per vector): the
          8x8 complex transpose in place; a, b interleaved complex by complex
          ctr4(c): avx2 only (4 complex per vector): the 4x4 complex transpose
-         in place
+         in place; ctr2(c): sse2 and neon only (2 complex per vector): the
+         2x2 complex transpose in place
          mask_u8 (lanes where the W bytes at p are nonzero) st_u8(p, m) (W
          bytes 0/1 from mask lanes)
      vi: set1 and or add sub srl(a,n) cmpeq tovf (convert) asvf
@@ -430,6 +431,7 @@ static inline int avloc__cpu_avx512f(void)
 #define avloc__vf_ld4t AVLOC__VN(avloc__vf_ld4t)
 #define avloc__vf_ctr8 AVLOC__VN(avloc__vf_ctr8)
 #define avloc__vf_ctr4 AVLOC__VN(avloc__vf_ctr4)
+#define avloc__vf_ctr2 AVLOC__VN(avloc__vf_ctr2)
 #define avloc__vf_czip AVLOC__VN(avloc__vf_czip)
 #define avloc__vf_zip0 AVLOC__VN(avloc__vf_zip0)
 #define avloc__vf_zip1 AVLOC__VN(avloc__vf_zip1)
@@ -646,14 +648,19 @@ static inline void avloc__vf_cint_sse2(__m128 re, __m128 im, __m128 *a, __m128 *
     *a = _mm_unpacklo_ps(re, im);
     *b = _mm_unpackhi_ps(re, im);
 }
+static inline void avloc__vf_ctr2_sse2(__m128 *c)
+{
+    __m128 a = c[0];
+    c[0] = _mm_movelh_ps(a, c[1]);
+    c[1] = _mm_movehl_ps(c[1], a);
+}
 /* c[q] = complex (p[q], p[rs+q]) for q < 4 (2 rows of 4 complex, rs complex apart) */
 static inline void avloc__vf_ld4t_sse2(const float *p, size_t rs, __m128 *c)
 {
-    __m128 v0 = _mm_loadu_ps(p), v1 = _mm_loadu_ps(p + 4), v2 = _mm_loadu_ps(p + 2 * rs), v3 = _mm_loadu_ps(p + 2 * rs + 4);
-    c[0] = _mm_movelh_ps(v0, v2);
-    c[1] = _mm_movehl_ps(v2, v0);
-    c[2] = _mm_movelh_ps(v1, v3);
-    c[3] = _mm_movehl_ps(v3, v1);
+    c[0] = _mm_loadu_ps(p); c[1] = _mm_loadu_ps(p + 2 * rs);
+    c[2] = _mm_loadu_ps(p + 4); c[3] = _mm_loadu_ps(p + 2 * rs + 4);
+    avloc__vf_ctr2_sse2(c);
+    avloc__vf_ctr2_sse2(c + 2);
 }
 static inline __m128 avloc__vf_mask_u8_sse2(const unsigned char *p)
 {
@@ -1113,13 +1120,18 @@ static inline void avloc__vf_cint_neon(float32x4_t re, float32x4_t im, float32x4
     *a = z.val[0];
     *b = z.val[1];
 }
+static inline void avloc__vf_ctr2_neon(float32x4_t *c)
+{
+    float32x4_t a = c[0];
+    c[0] = vcombine_f32(vget_low_f32(a), vget_low_f32(c[1]));
+    c[1] = vcombine_f32(vget_high_f32(a), vget_high_f32(c[1]));
+}
 static inline void avloc__vf_ld4t_neon(const float *p, size_t rs, float32x4_t *c)
 {
-    float32x4_t v0 = vld1q_f32(p), v1 = vld1q_f32(p + 4), v2 = vld1q_f32(p + 2 * rs), v3 = vld1q_f32(p + 2 * rs + 4);
-    c[0] = vcombine_f32(vget_low_f32(v0), vget_low_f32(v2));
-    c[1] = vcombine_f32(vget_high_f32(v0), vget_high_f32(v2));
-    c[2] = vcombine_f32(vget_low_f32(v1), vget_low_f32(v3));
-    c[3] = vcombine_f32(vget_high_f32(v1), vget_high_f32(v3));
+    c[0] = vld1q_f32(p); c[1] = vld1q_f32(p + 2 * rs);
+    c[2] = vld1q_f32(p + 4); c[3] = vld1q_f32(p + 2 * rs + 4);
+    avloc__vf_ctr2_neon(c);
+    avloc__vf_ctr2_neon(c + 2);
 }
 static inline float32x4_t avloc__vf_mask_u8_neon(const unsigned char *p)
 {

@@ -1409,6 +1409,15 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__FFT_UNROLL
 #define AVLOC__FFT_UNROLL16
 #endif
+/* ... in the generic butterfly (radices 11 and 13 as constants: 22-point
+   complex 63 -> 53 ns, 26-point 81 -> 49 ns); not under AddressSanitizer,
+   where clang spent minutes on the unrolled instances (the same code with
+   a loop: tests exercise it either way) */
+#ifdef AVLOC__FFT_ASAN
+#define AVLOC__FFT_UNROLLG
+#else
+#define AVLOC__FFT_UNROLLG AVLOC__FFT_UNROLL
+#endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
@@ -1713,7 +1722,10 @@ static int avloc__fft_fills(size_t n, size_t vw)
    fall to scalar code that the 4-complex AVX2 vectors still cover (n = 32:
    3.7x slower in AVX-512, measured), so such plans and the Rader/Bluestein
    ones keep AVX2, and only their passes that fill 8-complex vectors run
-   AVX-512 (avloc__fft_pass_isa). */
+   AVX-512 (avloc__fft_pass_isa). Twice an odd number up to 30 takes the
+   128-bit set where this build has it, whatever the CPU's best: no wider
+   vector fits its in-register kernel (complex 14 took 70 ns in two scalar
+   passes, FFTW 29 ns). */
 static int avloc__fft_reg_ok(size_t n, int isa, int algo);
 static int avloc__fft_plan_isa(size_t n)
 {
@@ -1722,6 +1734,10 @@ static int avloc__fft_plan_isa(size_t n)
     if (isa == AVLOC__ISA_AVX512 && !(avloc__fft_algo(n, 8, &m) == AVLOC__FFT_DIRECT &&
                                       (avloc__fft_fills(n, 8) || avloc__fft_reg_ok(n, isa, AVLOC__FFT_DIRECT))))
         isa = AVLOC__ISA_AVX2;
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
+    if (isa > AVLOC__ISA_V128 && avloc__fft_reg_ok(n, AVLOC__ISA_V128, avloc__fft_algo(n, 2, &m)))
+        isa = AVLOC__ISA_V128;
+#endif
     return isa;
 }
 
@@ -1814,7 +1830,8 @@ static void avloc__rader_init(size_t n, size_t m, uint32_t *perm, avloc__cpx *bk
 
 /* Whether an n-point plan of this kernel set runs the in-register kernel
    (avloc__fft_reg_v): AVX-512 plans of 64 and 128 points and of 8 r points
-   (r = 9 to 15), AVX2 plans of 4 r points (r = 3 to 15). One pass over
+   (r = 9 to 15), AVX2 plans of 4 r points (r = 3 to 15), 128-bit (SSE2,
+   NEON) plans of 2 r points (r odd, 3 to 15). One pass over
    memory instead of two to four: 64 points in 8 vectors of 8 complex, 128
    in 16, w r in r vectors of w (complex 32 took 22 ns in two passes, FFTW
    19-20 ns; 12 took 26 ns, FFTW 16 ns; 48 40 ns, FFTW 29 ns; 96 62 ns,
@@ -1823,12 +1840,13 @@ static int avloc__fft_reg_ok(size_t n, int isa, int algo)
 {
     return algo == AVLOC__FFT_DIRECT &&
            ((isa == AVLOC__ISA_AVX512 && (n == 64 || n == 128 || (n % 8 == 0 && n >= 72 && n <= 120))) ||
-            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && n >= 12 && n <= 60));
+            (isa == AVLOC__ISA_AVX2 && n % 4 == 0 && n >= 12 && n <= 60) ||
+            (isa == AVLOC__ISA_V128 && n % 4 == 2 && n >= 6 && n <= 30));
 }
 
 /* Its vectors' width w in complex values and their count r (rows): the
    first DFT runs down the columns, over r rows */
-static size_t avloc__fft_reg_w(size_t n) { return n < 64 ? 4 : 8; }
+static size_t avloc__fft_reg_w(size_t n) { return n % 4 == 2 ? 2 : n < 64 ? 4 : 8; }
 static size_t avloc__fft_reg_r(size_t n) { return n == 128 ? 8 : n / avloc__fft_reg_w(n); }
 /* Complex values in its twiddle table kt */
 static size_t avloc__fft_reg_size(size_t n)
@@ -2518,16 +2536,18 @@ static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const a
 
 /* Whether a real transform of even n runs the n-point complex kernel in
    registers on its input (imaginary parts zero) instead of the n/2-point
-   transform and the post-processing: where n/2 is twice an odd number (its
-   plan has no vector pass) and n has such a kernel, i.e. n = 12, 20, ...,
-   60 on AVX2 (real 12 took 32 ns through its half, FFTW 10 ns; now 8 ns,
-   the reals widened in registers: avloc__fft_reg_r2c_v). Where the half
-   has a kernel too (16, 24, 32, 64) the half measured faster. */
+   transform and the post-processing: where n/2 is odd or twice an odd
+   number (its plan has no vector pass) and n has such a kernel, i.e. n =
+   12, 20, ..., 60 on AVX2 (real 12 took 32 ns through its half, FFTW 10
+   ns; now 8 ns, the reals widened in registers: avloc__fft_reg_r2c_v) and
+   n = 6, 10, ..., 30 on the 128-bit sets (real 14 took 51 ns through its
+   half, FFTW 20 ns). Where the half has a
+   kernel too (16, 24, 32, 64) the half measured faster. */
 static int avloc__fft_real_whole(size_t n)
 {
     size_t m = 0;
     int isa = avloc__fft_plan_isa(n);
-    return n % 8 == 4 && avloc__fft_reg_ok(n, isa, avloc__fft_algo(n, avloc__fft_isa_vw(isa), &m));
+    return (n % 8 == 4 || n % 4 == 2) && avloc__fft_reg_ok(n, isa, avloc__fft_algo(n, avloc__fft_isa_vw(isa), &m));
 }
 
 static avloc_result avloc__fft_layout(avloc_arena *a, avloc_fft_f32 *plan, size_t n,
@@ -6327,9 +6347,11 @@ AVLOC__FFT_INLINE void avloc__vbflyg(size_t ip, avloc__v *x, const avloc__cpx *c
         y0 = avloc__vadd(y0, sum[q]);
     }
     x[0] = y0;
+    AVLOC__FFT_UNROLLG
     for (j = 1; j <= h; j++) {
         avloc__v ar = x0, br = avloc__vset1(0.0f);
         size_t idx = 0;
+        AVLOC__FFT_UNROLLG
         for (q = 1; q <= h; q++) {
             idx += j;
             if (idx >= ip) idx -= ip;
@@ -6430,7 +6452,7 @@ AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs
     else avloc__vbflyg(ip, x, cs, s);
 }
 
-#if AVLOC__VW == 4 || AVLOC__VW == 8
+#if AVLOC__VW == 2 || AVLOC__VW == 4 || AVLOC__VW == 8
 /* The r-point DFT down the columns of avloc__vfftwr (r = 3 to 15; cs:
    the r-th roots, for 11 and 13) */
 AVLOC__FFT_INLINE void avloc__vcol(size_t r, avloc__v *x, const avloc__cpx *cs, int bwd)
@@ -6468,7 +6490,11 @@ AVLOC__FFT_INLINE void avloc__vst_lanes(avloc__cpx *p, avloc__v x, size_t cnt)
    new columns */
 AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
 {
-#if AVLOC__VW == 4
+#if AVLOC__VW == 2
+    (void)mr;
+    avloc__vf_ctr2(x);
+    avloc__vbfly_p(2, x, 1.0f);
+#elif AVLOC__VW == 4
     avloc__vf_ctr4(x);
     avloc__vdft4(x, mr);
 #else
@@ -6477,7 +6503,7 @@ AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
 #endif
 }
 
-/* The (w r)-point DFT, w = AVLOC__VW (4: AVX2, 8: AVX-512; r a constant
+/* The (w r)-point DFT, w = AVLOC__VW (2: SSE2 and NEON, r odd; 4: AVX2; 8: AVX-512; r a constant
    where inlined, see avloc__vcol) in registers: r rows of w (x[j] lane c:
    element w j + c), r-point DFTs down the columns, twiddles W_(wr)^(c k)
    (kt: avloc__fft_reg_init), the rows padded with zeros to nb blocks of w,
@@ -6486,8 +6512,8 @@ AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
    a vector's spare lanes (rows past r) are overwritten by the next store;
    the last one writes its valid lanes only. avloc__vfftwr_x computes in
    x (the r rows, loaded; rows r .. 15 are set here), avloc__vfftwr_st
-   stores, avloc__vfftwr does both; with real (w = 4, a forward real
-   transform, avloc__fft_real_whole) out gets bins 0 to 2 r only. */
+   stores, avloc__vfftwr does both; with real (w = 2 or 4, a forward real
+   transform, avloc__fft_real_whole) out gets bins 0 to w r / 2 only. */
 AVLOC__FFT_INLINE void avloc__vfftwr_x(size_t r, avloc__v *x, const avloc__cpx *kt, int bwd)
 {
     const size_t w = AVLOC__VW, nb = (r + w - 1) / w; /* blocks of w rows */
@@ -6520,9 +6546,9 @@ AVLOC__FFT_INLINE void avloc__vfftwr_st(size_t r, const avloc__v *x, avloc__cpx 
 AVLOC__FFT_INLINE void avloc__vfftwr(size_t r, avloc__v *x, avloc__cpx *out, const avloc__cpx *kt, int bwd, int real)
 {
     avloc__vfftwr_x(r, x, kt, bwd);
-    /* real: rows 0 and 1, then bin 2 r */
-    avloc__vfftwr_st(r, x, out, real ? 2 : AVLOC__VW);
-    if (real) avloc__vst_lanes(out + 2 * r, x[2], 1);
+    /* real: rows 0 .. w/2 - 1, then bin w r / 2 */
+    avloc__vfftwr_st(r, x, out, real ? AVLOC__VW / 2 : AVLOC__VW);
+    if (real) avloc__vst_lanes(out + AVLOC__VW / 2 * r, x[AVLOC__VW / 2], 1);
 }
 
 /* avloc__vfftwr on w r complex at in */
@@ -6536,9 +6562,9 @@ AVLOC__FFT_INLINE void avloc__vfftwr_c(size_t r, const avloc__cpx *in, avloc__cp
 }
 #endif
 
-#if AVLOC__VW == 4
-/* avloc__vfftwr forward on 4 r reals at in (r odd), widened in registers:
-   two rows from 8 reals, the last row from the 8 ending in */
+#if AVLOC__VW == 2 || AVLOC__VW == 4
+/* avloc__vfftwr forward on w r reals at in (r odd), widened in registers:
+   two rows from 2 w reals, the last row from the 2 w ending in */
 AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *out, const avloc__cpx *kt)
 {
     const avloc__v z = avloc__vset1(0.0f);
@@ -6546,11 +6572,11 @@ AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *ou
     size_t j;
     AVLOC__FFT_UNROLL16
     for (j = 0; j + 1 < r; j += 2) {
-        avloc__v a = avloc__vf_ld(in + 4 * j);
+        avloc__v a = avloc__vf_ld(in + AVLOC__VW * j);
         x[j] = avloc__vf_zip0(a, z);
         x[j + 1] = avloc__vf_zip1(a, z);
     }
-    x[r - 1] = avloc__vf_zip1(avloc__vf_ld(in + 4 * r - 8), z);
+    x[r - 1] = avloc__vf_zip1(avloc__vf_ld(in + AVLOC__VW * (r - 2)), z);
     avloc__vfftwr(r, x, out, kt, 0, 1);
 }
 #endif
@@ -6584,8 +6610,8 @@ AVLOC__FFT_NOINLINE size_t avloc__fft_reg_rows_v(size_t n, const avloc__cpx *in,
 }
 #endif
 
-/* n = 64, 128 or 8 r (8 complex per vector, r = 9 to 15) or 4 r (4
-   complex, r = 3 to 15) whole in registers (plans with avloc__cplan.kt): 64
+/* n = 64, 128 or 8 r (8 complex per vector, r = 9 to 15), 4 r (4
+   complex, r = 3 to 15) or 2 r (2 complex, r odd, 3 to 15) whole in registers (plans with avloc__cplan.kt): 64
    as avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
    (a - b) W128^i), two 64-point DFTs, their outputs interleaved (even and
    odd bins); w r as avloc__vfftwr.
@@ -6631,13 +6657,25 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     case 32: avloc__vfftwr_c(8, in, out, kt, bwd); return 32;
     default: return avloc__fft_reg_rows_v(n, in, out, kt, bwd);
     }
+#elif AVLOC__VW == 2
+    switch (n) {
+    case 6: avloc__vfftwr_c(3, in, out, kt, bwd); return 6;
+    case 10: avloc__vfftwr_c(5, in, out, kt, bwd); return 10;
+    case 14: avloc__vfftwr_c(7, in, out, kt, bwd); return 14;
+    case 18: avloc__vfftwr_c(9, in, out, kt, bwd); return 18;
+    case 22: avloc__vfftwr_c(11, in, out, kt, bwd); return 22;
+    case 26: avloc__vfftwr_c(13, in, out, kt, bwd); return 26;
+    case 30: avloc__vfftwr_c(15, in, out, kt, bwd); return 30;
+    default: return 0;
+    }
 #else
     (void)n; (void)in; (void)out; (void)kt; (void)bwd;
     return 0;
 #endif
 }
 
-/* The forward real transform of n = 4 r reals, r odd (avloc__fft_real_whole),
+/* The forward real transform of n = 4 r reals (AVX2) or 2 r reals (SSE2,
+   NEON), r odd (avloc__fft_real_whole),
    whole in registers: bins 0 to n/2 to out. Returns n, or 0 where the set
    has no such kernel. */
 static size_t avloc__fft_reg_r2c_v(size_t n, const float *in, avloc__cpx *out, const avloc__cpx *kt)
@@ -6651,6 +6689,17 @@ static size_t avloc__fft_reg_r2c_v(size_t n, const float *in, avloc__cpx *out, c
     case 44: avloc__vfftwr_r(11, in, out, kt); return 44;
     case 52: avloc__vfftwr_r(13, in, out, kt); return 52;
     case 60: avloc__vfftwr_r(15, in, out, kt); return 60;
+    default: return 0;
+    }
+#elif AVLOC__VW == 2
+    switch (n) {
+    case 6: avloc__vfftwr_r(3, in, out, kt); return 6;
+    case 10: avloc__vfftwr_r(5, in, out, kt); return 10;
+    case 14: avloc__vfftwr_r(7, in, out, kt); return 14;
+    case 18: avloc__vfftwr_r(9, in, out, kt); return 18;
+    case 22: avloc__vfftwr_r(11, in, out, kt); return 22;
+    case 26: avloc__vfftwr_r(13, in, out, kt); return 26;
+    case 30: avloc__vfftwr_r(15, in, out, kt); return 30;
     default: return 0;
     }
 #else
@@ -6749,11 +6798,19 @@ AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
 AVLOC__PASSO_CONST(avloc__pass5_v, 5, 8)
 AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
 #undef AVLOC__PASSO_CONST
+/* the generic radices; 11 and 13 as constants, so that their butterflies
+   unroll too (complex 1331 = 11^3 took 3.3 us with ip a variable) */
 static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
     avloc__cpx t[AVLOC__VW * AVLOC__FFT_GMAX + 4];
-    return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
+    switch (p->ip) {
+#ifndef AVLOC__FFT_ASAN
+    case 11: return avloc__passo_v(11, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
+    case 13: return avloc__passo_v(13, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
+#endif
+    default: return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
+    }
 }
 
 /* One vector group k .. k + VW - 1 of avloc__pass4_v1 */

@@ -371,6 +371,37 @@ static avloc__fft_cost_t least_order_cost(size_t n, size_t *f, size_t nf, size_t
     return best;
 }
 
+/* White box: which plans run whole in registers. Twice an odd number up to
+   30 takes the 128-bit set (SSE2, NEON) where the build has it, whatever
+   the CPU's best set: its in-register kernel (2 complex per vector) is the
+   only vector code that fits those sizes; the real transform of the same n
+   runs it too. */
+static void test_reg_plans(void)
+{
+    size_t n;
+    for (n = 6; n <= 34; n += 4) {
+        const avloc__cplan *cp;
+        int want;
+        fft_obj c;
+        if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); continue; }
+        cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
+        want = n <= 30 && avloc__fft_isa() >= AVLOC__ISA_V128;
+#else
+        want = 0;
+#endif
+        CHECK_MSG(want ? cp->isa == AVLOC__ISA_V128 && cp->kt != NULL : cp->kt == NULL,
+                  "n = %zu: isa %d, in registers %d (want %d)", n, cp->isa, cp->kt != NULL, want);
+        fft_free(&c);
+        /* the real transform of n runs that kernel on its input, not the
+           (odd) n/2-point one */
+        if (fft_make(&c, n, AVLOC_FFT_REAL) != 0) { CHECK_MSG(0, "real plan %zu", n); continue; }
+        CHECK_MSG(((const avloc__fft_impl *)c.plan.impl)->half == !want, "real n = %zu: half %d (want %d)", n,
+                  ((const avloc__fft_impl *)c.plan.impl)->half, !want);
+        fft_free(&c);
+    }
+}
+
 static void test_pass_order(void)
 {
     static const size_t ns[] = {30, 45, 50, 75, 90, 150, 210, 250, 350, 375, 450, 490, 1250, 2310, 8190, 30030,
@@ -840,6 +871,7 @@ int main(int argc, char **argv)
     test_next_fast_size();
 #ifndef AVLOC_USE_FFTW3
     test_conv_plans();
+    test_reg_plans();
     test_pass_order();
 #endif
     test_large_sizes();
