@@ -1725,7 +1725,12 @@ static int avloc__fft_fills(size_t n, size_t vw)
    AVX-512 (avloc__fft_pass_isa). Twice an odd number up to 30 takes the
    128-bit set where this build has it, whatever the CPU's best: no wider
    vector fits its in-register kernel (complex 14 took 70 ns in two scalar
-   passes, FFTW 29 ns). */
+   passes, FFTW 29 ns); so does twice a prime of the generic butterfly
+   where the wider set's plan is direct passes too (34, 38, 46: the
+   radix-p pass of ido 2 fills 2-complex vectors only; 34 took 205 ns,
+   now 107). Twice other odd numbers measured slower there (54, 90, 150),
+   and twice a larger prime runs Bluestein on the wider set, faster than a
+   radix-p pass on any set. */
 static int avloc__fft_reg_ok(size_t n, int isa, int algo);
 static int avloc__fft_plan_isa(size_t n)
 {
@@ -1735,7 +1740,9 @@ static int avloc__fft_plan_isa(size_t n)
                                       (avloc__fft_fills(n, 8) || avloc__fft_reg_ok(n, isa, AVLOC__FFT_DIRECT))))
         isa = AVLOC__ISA_AVX2;
 #if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
-    if (isa > AVLOC__ISA_V128 && avloc__fft_reg_ok(n, AVLOC__ISA_V128, avloc__fft_algo(n, 2, &m)))
+    if (isa > AVLOC__ISA_V128 && n % 4 == 2 && avloc__fft_algo(n, avloc__fft_isa_vw(isa), &m) == AVLOC__FFT_DIRECT &&
+        avloc__fft_algo(n, 2, &m) == AVLOC__FFT_DIRECT &&
+        (avloc__fft_reg_ok(n, AVLOC__ISA_V128, AVLOC__FFT_DIRECT) || (n / 2 > 7 && avloc__fft_is_prime(n / 2))))
         isa = AVLOC__ISA_V128;
 #endif
     return isa;

@@ -371,33 +371,37 @@ static avloc__fft_cost_t least_order_cost(size_t n, size_t *f, size_t nf, size_t
     return best;
 }
 
-/* White box: which plans run whole in registers. Twice an odd number up to
-   30 takes the 128-bit set (SSE2, NEON) where the build has it, whatever
-   the CPU's best set: its in-register kernel (2 complex per vector) is the
-   only vector code that fits those sizes; the real transform of the same n
-   runs it too. */
-static void test_reg_plans(void)
+/* White box: which plans take the 128-bit set (SSE2, NEON) where the build
+   has it, whatever the CPU's best set. Twice an odd number up to 30: its
+   in-register kernel (2 complex per vector) is the only vector code that
+   fits those sizes, and the real transform of the same n runs it too.
+   Twice a prime of the generic butterfly (34, 38, 46): its radix-p pass of
+   ido 2 fills 2-complex vectors only. Not 54 = 2 27 nor 62 = 2 31 (direct
+   passes, Bluestein on the wider sets: faster there). */
+static void test_v128_plans(void)
 {
-    size_t n;
-    for (n = 6; n <= 34; n += 4) {
+    static const size_t ns[] = {6, 10, 14, 18, 22, 26, 30, 34, 38, 46, 54, 62};
+    size_t i;
+    int v128 = 0, wider = 0;
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
+    v128 = avloc__fft_isa() >= AVLOC__ISA_V128;
+    wider = avloc__fft_isa() > AVLOC__ISA_V128;
+#endif
+    for (i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        size_t n = ns[i];
         const avloc__cplan *cp;
-        int want;
+        int reg = v128 && n <= 30, set = reg || (wider && n >= 34 && n <= 46);
         fft_obj c;
         if (fft_make(&c, n, AVLOC_FFT_COMPLEX) != 0) { CHECK_MSG(0, "plan %zu", n); continue; }
         cp = ((const avloc__fft_impl *)c.plan.impl)->cp;
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
-        want = n <= 30 && avloc__fft_isa() >= AVLOC__ISA_V128;
-#else
-        want = 0;
-#endif
-        CHECK_MSG(want ? cp->isa == AVLOC__ISA_V128 && cp->kt != NULL : cp->kt == NULL,
-                  "n = %zu: isa %d, in registers %d (want %d)", n, cp->isa, cp->kt != NULL, want);
+        CHECK_MSG((cp->kt != NULL) == reg && (!set || cp->isa == AVLOC__ISA_V128) &&
+                      (set || !wider || cp->isa != AVLOC__ISA_V128),
+                  "n = %zu: isa %d, in registers %d (want 128-bit %d, in registers %d)", n, cp->isa,
+                  cp->kt != NULL, set, reg);
         fft_free(&c);
-        /* the real transform of n runs that kernel on its input, not the
-           (odd) n/2-point one */
         if (fft_make(&c, n, AVLOC_FFT_REAL) != 0) { CHECK_MSG(0, "real plan %zu", n); continue; }
-        CHECK_MSG(((const avloc__fft_impl *)c.plan.impl)->half == !want, "real n = %zu: half %d (want %d)", n,
-                  ((const avloc__fft_impl *)c.plan.impl)->half, !want);
+        CHECK_MSG(((const avloc__fft_impl *)c.plan.impl)->half == !reg, "real n = %zu: half %d (want %d)", n,
+                  ((const avloc__fft_impl *)c.plan.impl)->half, !reg);
         fft_free(&c);
     }
 }
@@ -871,7 +875,7 @@ int main(int argc, char **argv)
     test_next_fast_size();
 #ifndef AVLOC_USE_FFTW3
     test_conv_plans();
-    test_reg_plans();
+    test_v128_plans();
     test_pass_order();
 #endif
     test_large_sizes();
