@@ -6456,6 +6456,7 @@ AVLOC__FFT_INLINE void avloc__vbfly_pfa(size_t r1, size_t r2, avloc__v *x, float
 AVLOC__FFT_INLINE void avloc__vbfly(size_t ip, avloc__v *x, const avloc__cpx *cs, float s)
 {
     if (ip <= 7 && ip != 4 && ip != 6) avloc__vbfly_p(ip, x, s);
+    else if (ip == 9) avloc__vbfly9(x, s);
     else avloc__vbflyg(ip, x, cs, s);
 }
 
@@ -6805,14 +6806,16 @@ AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
 AVLOC__PASSO_CONST(avloc__pass5_v, 5, 8)
 AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
 #undef AVLOC__PASSO_CONST
-/* the generic radices; 11 and 13 as constants, so that their butterflies
-   unroll too (complex 1331 = 11^3 took 3.3 us with ip a variable) */
+/* the generic radices; 9, 11 and 13 as constants, so that their
+   butterflies unroll too (complex 1331 = 11^3 took 3.3 us with ip a
+   variable) */
 static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
     avloc__cpx t[AVLOC__VW * AVLOC__FFT_GMAX + 4];
     switch (p->ip) {
 #ifndef AVLOC__FFT_ASAN
+    case 9: return avloc__passo_v(9, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
     case 11: return avloc__passo_v(11, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
     case 13: return avloc__passo_v(13, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
 #endif
