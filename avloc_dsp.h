@@ -1409,10 +1409,11 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__FFT_UNROLL
 #define AVLOC__FFT_UNROLL16
 #endif
-/* ... in the generic butterfly (radices 11 and 13 as constants: 22-point
-   complex 63 -> 53 ns, 26-point 81 -> 49 ns); not under AddressSanitizer,
-   where clang spent minutes on the unrolled instances (the same code with
-   a loop: tests exercise it either way) */
+/* ... in the generic butterfly, which its callers instance with constant
+   radices 9, 11 and 13 (complex 22 63 -> 53 ns, 26 81 -> 49 ns; larger
+   radices, a variable there, measured the same); not under
+   AddressSanitizer, where clang spent minutes on the unrolled instances
+   (the same code with loops: tests exercise it either way) */
 #ifdef AVLOC__FFT_ASAN
 #define AVLOC__FFT_UNROLLG
 #else
@@ -2548,8 +2549,8 @@ static void avloc__c2r_pre(const avloc__cpx *x, avloc__cpx *z, size_t m, const a
    12, 20, ..., 60 on AVX2 (real 12 took 32 ns through its half, FFTW 10
    ns; now 8 ns, the reals widened in registers: avloc__fft_reg_r2c_v) and
    n = 6, 10, ..., 30 on the 128-bit sets (real 14 took 51 ns through its
-   half, FFTW 20 ns). Where the half has a
-   kernel too (16, 24, 32, 64) the half measured faster. */
+   half, FFTW 20 ns; now 13 ns). Where the half has a kernel too (16, 24,
+   32, 64) the half measured faster. */
 static int avloc__fft_real_whole(size_t n)
 {
     size_t m = 0;
@@ -6511,8 +6512,8 @@ AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
 #endif
 }
 
-/* The (w r)-point DFT, w = AVLOC__VW (2: SSE2 and NEON, r odd; 4: AVX2; 8: AVX-512; r a constant
-   where inlined, see avloc__vcol) in registers: r rows of w (x[j] lane c:
+/* The (w r)-point DFT, w = AVLOC__VW (2: SSE2 and NEON, r odd; 4: AVX2;
+   8: AVX-512; r a constant where inlined, see avloc__vcol) in registers: r rows of w (x[j] lane c:
    element w j + c), r-point DFTs down the columns, twiddles W_(wr)^(c k)
    (kt: avloc__fft_reg_init), the rows padded with zeros to nb blocks of w,
    each block transposed, w-point DFTs down the new columns: x[w b + q]
@@ -6619,8 +6620,8 @@ AVLOC__FFT_NOINLINE size_t avloc__fft_reg_rows_v(size_t n, const avloc__cpx *in,
 #endif
 
 /* n = 64, 128 or 8 r (8 complex per vector, r = 9 to 15), 4 r (4
-   complex, r = 3 to 15) or 2 r (2 complex, r odd, 3 to 15) whole in registers (plans with avloc__cplan.kt): 64
-   as avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
+   complex, r = 3 to 15) or 2 r (2 complex, r odd, 3 to 15) whole in
+   registers (plans with avloc__cplan.kt): 64 as avloc__vfft64; 128 by one radix-2 step on the halves a, b (a + b and
    (a - b) W128^i), two 64-point DFTs, their outputs interleaved (even and
    odd bins); w r as avloc__vfftwr.
    Reads all of in before writing out (in == out is fine). Returns n, or 0
@@ -6683,9 +6684,8 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
 }
 
 /* The forward real transform of n = 4 r reals (AVX2) or 2 r reals (SSE2,
-   NEON), r odd (avloc__fft_real_whole),
-   whole in registers: bins 0 to n/2 to out. Returns n, or 0 where the set
-   has no such kernel. */
+   NEON), r odd (avloc__fft_real_whole), whole in registers: bins 0 to n/2
+   to out. Returns n, or 0 where the set has no such kernel. */
 static size_t avloc__fft_reg_r2c_v(size_t n, const float *in, avloc__cpx *out, const avloc__cpx *kt)
 {
 #if AVLOC__VW == 4
