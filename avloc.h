@@ -581,7 +581,10 @@ static inline double avloc__vd_hsum_scal(double a) { return a; }
 #if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2)
 #include <emmintrin.h>
 #endif
-#ifdef AVLOC__VSET_SSE2
+/* AVX2-only builds (-mavx2 -mfma) keep these operations too: a template
+   may still ask for its 128-bit copy (AVLOC__VSSE2 in the per-set driver:
+   the FFT's kernels of twice an odd length, which no wider vector fits) */
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__AVX2_ONLY)
 typedef __m128 avloc__vf_sse2;
 typedef __m128i avloc__vi_sse2;
 typedef __m128d avloc__vd_sse2;
@@ -4887,6 +4890,8 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
                     vector set is compiled (callers that always name a set)
      AVLOC__VAVX512 (optional) also compile the avx512 set where it exists
                     (the template uses only the operations it defines)
+     AVLOC__VSSE2   (optional) also compile the sse2 set in AVX2-only
+                    builds (-mavx2 -mfma), for kernels no wider vector fits
    then includes AVLOC_CORE_FILE: the section below re-includes AVLOC__VFILE
    with AVLOC__VSET = sse2, avx2 (between AVLOC__AVX2_BEGIN/END), neon or
    scal. This file is safe to re-read at any time (include guard, the
@@ -4895,7 +4900,7 @@ AVLOC_API avloc_result avloc_st_finish(avloc_st_writer *w, size_t *total)
 #if defined(AVLOC__VSET_NEON) && (!defined(AVLOC__VNEED_D) || !AVLOC__VNEED_D || defined(AVLOC__VD_NEON))
 #define AVLOC__VDRIVE_NEON 1
 #endif
-#ifdef AVLOC__VSET_SSE2
+#if defined(AVLOC__VSET_SSE2) || (defined(AVLOC__AVX2_ONLY) && defined(AVLOC__VSSE2))
 #define AVLOC__VSET sse2
 #include AVLOC__VFILE
 #undef AVLOC__VSET

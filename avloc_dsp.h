@@ -1376,6 +1376,9 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_AVX2) || defined(AVLOC__VSET_NEON) || defined(AVLOC__AVX2_ONLY)
 #define AVLOC__FFT_SIMD 1 /* the template is compiled for at least one set */
 #endif
+#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON) || defined(AVLOC__AVX2_ONLY)
+#define AVLOC__FFT_V128 1 /* ... and for a 128-bit one (AVX2-only builds: AVLOC__VSSE2) */
+#endif
 
 /* Small kernel helpers that must be inlined: called from several passes,
    their array arguments must stay in registers. */
@@ -1740,7 +1743,7 @@ static int avloc__fft_plan_isa(size_t n)
     if (isa == AVLOC__ISA_AVX512 && !(avloc__fft_algo(n, 8, &m) == AVLOC__FFT_DIRECT &&
                                       (avloc__fft_fills(n, 8) || avloc__fft_reg_ok(n, isa, AVLOC__FFT_DIRECT))))
         isa = AVLOC__ISA_AVX2;
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
+#ifdef AVLOC__FFT_V128
     if (isa > AVLOC__ISA_V128 && n % 4 == 2 && avloc__fft_algo(n, avloc__fft_isa_vw(isa), &m) == AVLOC__FFT_DIRECT &&
         avloc__fft_algo(n, 2, &m) == AVLOC__FFT_DIRECT &&
         (avloc__fft_reg_ok(n, AVLOC__ISA_V128, AVLOC__FFT_DIRECT) || (n / 2 > 7 && avloc__fft_is_prime(n / 2))))
@@ -2256,7 +2259,9 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 #define AVLOC__VPASS AVLOC__VPASS_DSP_FFT
 #define AVLOC__VFILE AVLOC_DSP_FILE
 #define AVLOC__VAVX512 1
+#define AVLOC__VSSE2 1 /* AVX2-only builds too: avloc__fft_plan_isa's 128-bit plans */
 #include AVLOC_CORE_FILE /* the per-set driver */
+#undef AVLOC__VSSE2
 #undef AVLOC__VAVX512
 #undef AVLOC__VFILE
 #undef AVLOC__VPASS
@@ -2268,10 +2273,7 @@ static void avloc__passg(size_t ido, size_t ip, size_t l1, const avloc__cpx *AVL
 #else
 #define AVLOC__FFT_SIMD_512(isa, fn, args, other) other
 #endif
-#if defined(AVLOC__AVX2_ONLY)
-#define AVLOC__FFT_SIMD_CALL(isa, fn, args) \
-    AVLOC__FFT_SIMD_512(isa, fn, args, ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args : (size_t)0))
-#elif defined(AVLOC__VSET_AVX2)
+#if defined(AVLOC__VSET_AVX2)
 #define AVLOC__FFT_SIMD_CALL(isa, fn, args)                                                                \
     AVLOC__FFT_SIMD_512(isa, fn, args,                                                                     \
                         ((isa) == AVLOC__ISA_AVX2 ? fn##_avx2 args                                         \

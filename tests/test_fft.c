@@ -371,8 +371,8 @@ static avloc__fft_cost_t least_order_cost(size_t n, size_t *f, size_t nf, size_t
     return best;
 }
 
-/* White box: which plans take the 128-bit set (SSE2, NEON) where the build
-   has it, whatever the CPU's best set. Twice an odd number up to 30: its
+/* White box: which plans take the 128-bit set (SSE2, NEON; AVX2-only
+   builds compile it for the FFT too), whatever the CPU's best set. Twice an odd number up to 30: its
    in-register kernel (2 complex per vector) is the only vector code that
    fits those sizes, and the real transform of the same n runs it too.
    Twice a prime of the generic butterfly (34, 38, 46): its radix-p pass of
@@ -383,7 +383,7 @@ static void test_v128_plans(void)
     static const size_t ns[] = {6, 10, 14, 18, 22, 26, 30, 34, 38, 46, 54, 62};
     size_t i;
     int v128 = 0, wider = 0;
-#if defined(AVLOC__VSET_SSE2) || defined(AVLOC__VSET_NEON)
+#ifdef AVLOC__FFT_V128 /* (AVX2-only builds compile the FFT's 128-bit set too) */
     v128 = avloc__fft_isa() >= AVLOC__ISA_V128;
     wider = avloc__fft_isa() > AVLOC__ISA_V128;
 #endif
