@@ -1412,16 +1412,6 @@ static void avloc__fft_c2r_run(const avloc_fft_f32 *plan, const avloc__cpx *in, 
 #define AVLOC__FFT_UNROLL
 #define AVLOC__FFT_UNROLL16
 #endif
-/* ... in the generic butterfly, which its callers instance with constant
-   radices 9, 11 and 13 (complex 22 63 -> 53 ns, 26 81 -> 49 ns; larger
-   radices, a variable there, measured the same); not under
-   AddressSanitizer, where clang spent minutes on the unrolled instances
-   (the same code with loops: tests exercise it either way) */
-#ifdef AVLOC__FFT_ASAN
-#define AVLOC__FFT_UNROLLG
-#else
-#define AVLOC__FFT_UNROLLG AVLOC__FFT_UNROLL
-#endif
 
 /* The best kernel set this build and CPU run (avloc.h decides, as for
    every other kernel). */
@@ -6064,6 +6054,9 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
 #define avloc__vst_lanes AVLOC__FFT_T(avloc__vst_lanes)
 #define avloc__vfftwr_c AVLOC__FFT_T(avloc__vfftwr_c)
 #define avloc__vfftwr_r AVLOC__FFT_T(avloc__vfftwr_r)
+#define avloc__vfftwr_ldr AVLOC__FFT_T(avloc__vfftwr_ldr)
+#define avloc__fft_reg2_v AVLOC__FFT_T(avloc__fft_reg2_v)
+#define avloc__vfftwr_cr AVLOC__FFT_T(avloc__vfftwr_cr)
 #define avloc__pass4_v AVLOC__FFT_T(avloc__pass4_v)
 #define avloc__pass8_v AVLOC__FFT_T(avloc__pass8_v)
 #define avloc__pass4_vb AVLOC__FFT_T(avloc__pass4_vb)
@@ -6357,11 +6350,9 @@ AVLOC__FFT_INLINE void avloc__vbflyg(size_t ip, avloc__v *x, const avloc__cpx *c
         y0 = avloc__vadd(y0, sum[q]);
     }
     x[0] = y0;
-    AVLOC__FFT_UNROLLG
     for (j = 1; j <= h; j++) {
         avloc__v ar = x0, br = avloc__vset1(0.0f);
         size_t idx = 0;
-        AVLOC__FFT_UNROLLG
         for (q = 1; q <= h; q++) {
             idx += j;
             if (idx >= ip) idx -= ip;
@@ -6574,12 +6565,11 @@ AVLOC__FFT_INLINE void avloc__vfftwr_c(size_t r, const avloc__cpx *in, avloc__cp
 #endif
 
 #if AVLOC__VW == 2 || AVLOC__VW == 4
-/* avloc__vfftwr forward on w r reals at in (r odd), widened in registers:
-   two rows from 2 w reals, the last row from the 2 w ending in */
-AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *out, const avloc__cpx *kt)
+/* The r rows of avloc__vfftwr from w r reals at in (r odd), widened in
+   registers: two rows from 2 w reals, the last row from the 2 w ending in */
+AVLOC__FFT_INLINE void avloc__vfftwr_ldr(size_t r, const float *in, avloc__v *x)
 {
     const avloc__v z = avloc__vset1(0.0f);
-    avloc__v x[16];
     size_t j;
     AVLOC__FFT_UNROLL16
     for (j = 0; j + 1 < r; j += 2) {
@@ -6588,7 +6578,48 @@ AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *ou
         x[j + 1] = avloc__vf_zip1(a, z);
     }
     x[r - 1] = avloc__vf_zip1(avloc__vf_ld(in + AVLOC__VW * (r - 2)), z);
+}
+#endif
+#if AVLOC__VW == 4
+/* avloc__vfftwr forward on 4 r reals at in (r odd) */
+AVLOC__FFT_INLINE void avloc__vfftwr_r(size_t r, const float *in, avloc__cpx *out, const avloc__cpx *kt)
+{
+    avloc__v x[16];
+    avloc__vfftwr_ldr(r, in, x);
     avloc__vfftwr(r, x, out, kt, 0, 1);
+}
+#endif
+#if AVLOC__VW == 2
+/* The 128-bit sets' kernels of n = 2 r points (r odd, 3 to 15): complex
+   (real = 0: n complex at in) or a forward real transform (real = 1: n
+   reals at in, bins 0 to r to out). One instance per r serves both (a
+   copy each read ~1 s more of clang's compile of this file). Returns n,
+   or 0. */
+AVLOC__FFT_INLINE void avloc__vfftwr_cr(size_t r, const void *in, avloc__cpx *out, const avloc__cpx *kt, int bwd,
+                                         int real)
+{
+    avloc__v x[16];
+    size_t j;
+    if (real) avloc__vfftwr_ldr(r, (const float *)in, x);
+    else {
+        AVLOC__FFT_UNROLL16
+        for (j = 0; j < r; j++) x[j] = avloc__vld((const avloc__cpx *)in + AVLOC__VW * j);
+    }
+    avloc__vfftwr(r, x, out, kt, bwd, real);
+}
+AVLOC__FFT_NOINLINE size_t avloc__fft_reg2_v(size_t n, const void *in, avloc__cpx *out, const avloc__cpx *kt, int bwd,
+                                             int real)
+{
+    switch (n) {
+    case 6: avloc__vfftwr_cr(3, in, out, kt, bwd, real); return 6;
+    case 10: avloc__vfftwr_cr(5, in, out, kt, bwd, real); return 10;
+    case 14: avloc__vfftwr_cr(7, in, out, kt, bwd, real); return 14;
+    case 18: avloc__vfftwr_cr(9, in, out, kt, bwd, real); return 18;
+    case 22: avloc__vfftwr_cr(11, in, out, kt, bwd, real); return 22;
+    case 26: avloc__vfftwr_cr(13, in, out, kt, bwd, real); return 26;
+    case 30: avloc__vfftwr_cr(15, in, out, kt, bwd, real); return 30;
+    default: return 0;
+    }
 }
 #endif
 
@@ -6669,16 +6700,7 @@ static size_t avloc__fft_reg_v(size_t n, const avloc__cpx *in, avloc__cpx *out, 
     default: return avloc__fft_reg_rows_v(n, in, out, kt, bwd);
     }
 #elif AVLOC__VW == 2
-    switch (n) {
-    case 6: avloc__vfftwr_c(3, in, out, kt, bwd); return 6;
-    case 10: avloc__vfftwr_c(5, in, out, kt, bwd); return 10;
-    case 14: avloc__vfftwr_c(7, in, out, kt, bwd); return 14;
-    case 18: avloc__vfftwr_c(9, in, out, kt, bwd); return 18;
-    case 22: avloc__vfftwr_c(11, in, out, kt, bwd); return 22;
-    case 26: avloc__vfftwr_c(13, in, out, kt, bwd); return 26;
-    case 30: avloc__vfftwr_c(15, in, out, kt, bwd); return 30;
-    default: return 0;
-    }
+    return avloc__fft_reg2_v(n, in, out, kt, bwd, 0);
 #else
     (void)n; (void)in; (void)out; (void)kt; (void)bwd;
     return 0;
@@ -6702,16 +6724,7 @@ static size_t avloc__fft_reg_r2c_v(size_t n, const float *in, avloc__cpx *out, c
     default: return 0;
     }
 #elif AVLOC__VW == 2
-    switch (n) {
-    case 6: avloc__vfftwr_r(3, in, out, kt); return 6;
-    case 10: avloc__vfftwr_r(5, in, out, kt); return 10;
-    case 14: avloc__vfftwr_r(7, in, out, kt); return 14;
-    case 18: avloc__vfftwr_r(9, in, out, kt); return 18;
-    case 22: avloc__vfftwr_r(11, in, out, kt); return 22;
-    case 26: avloc__vfftwr_r(13, in, out, kt); return 26;
-    case 30: avloc__vfftwr_r(15, in, out, kt); return 30;
-    default: return 0;
-    }
+    return avloc__fft_reg2_v(n, in, out, kt, 0, 1);
 #else
     (void)n; (void)in; (void)out; (void)kt;
     return 0;
@@ -6808,9 +6821,13 @@ AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
 AVLOC__PASSO_CONST(avloc__pass5_v, 5, 8)
 AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
 #undef AVLOC__PASSO_CONST
-/* the generic radices; 9, 11 and 13 as constants, so that their
-   butterflies unroll too (complex 1331 = 11^3 took 3.3 us with ip a
-   variable) */
+/* the generic radices; 9, 11 and 13 as constants (radix 9: avloc__vbfly9;
+   1009, whose Rader sub-length 1008 = 16 9 7 has a radix-9 pass, took
+   2.8 us with ip a variable, 2.5 us so). Unrolling the generic
+   butterfly's loops for 11 and 13 (GCC unroll pragmas) saved another
+   10-40 % on complex 22, 26, 143 and 1331, but doubled clang's compile
+   of this file (7 -> 15 s) and tripled it under AddressSanitizer: not
+   kept. */
 static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
@@ -7353,6 +7370,9 @@ static size_t avloc__c2r_pre_v(const avloc__cpx *x, avloc__cpx *z, size_t m, con
 #undef avloc__vst_lanes
 #undef avloc__vfftwr_c
 #undef avloc__vfftwr_r
+#undef avloc__vfftwr_ldr
+#undef avloc__fft_reg2_v
+#undef avloc__vfftwr_cr
 #undef avloc__cmul_arr_v
 #undef avloc__r2c_post_v
 #undef avloc__c2r_pre_v
