@@ -6821,25 +6821,17 @@ AVLOC__PASSO_CONST(avloc__pass3_v, 3, 4)
 AVLOC__PASSO_CONST(avloc__pass5_v, 5, 8)
 AVLOC__PASSO_CONST(avloc__pass7_v, 7, 8)
 #undef AVLOC__PASSO_CONST
-/* the generic radices; 9, 11 and 13 as constants (radix 9: avloc__vbfly9;
-   1009, whose Rader sub-length 1008 = 16 9 7 has a radix-9 pass, took
-   2.8 us with ip a variable, 2.5 us so). Unrolling the generic
-   butterfly's loops for 11 and 13 (GCC unroll pragmas) saved another
-   10-40 % on complex 22, 26, 143 and 1331, but doubled clang's compile
-   of this file (7 -> 15 s) and tripled it under AddressSanitizer: not
-   kept. */
+/* the generic radices (9 takes avloc__vbfly9 in avloc__vbfly). Tried and
+   not kept: instances for the constant radices 9, 11 and 13 (complex 143
+   and 1331 within this VM's noise of the variable ones without unrolling,
+   +30-40 % on an SSE2-only compile of this file at -Og), and GCC unroll
+   pragmas on the generic butterfly's loops (complex 22, 26, 143 and 1331
+   10-40 % faster, clang's compile of this file 7 -> 15 s). */
 static size_t avloc__passg_v(const avloc__fft_pass *p, const avloc__cpx *cc, avloc__cpx *ch, int bwd)
 {
     avloc__v x[(AVLOC__FFT_GMAX + 3) / 4 * 4];
     avloc__cpx t[AVLOC__VW * AVLOC__FFT_GMAX + 4];
-    switch (p->ip) {
-#ifndef AVLOC__FFT_ASAN
-    case 9: return avloc__passo_v(9, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
-    case 11: return avloc__passo_v(11, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
-    case 13: return avloc__passo_v(13, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
-#endif
-    default: return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
-    }
+    return avloc__passo_v(p->ip, p->ido, p->l1, cc, ch, p->tw, p->cs, bwd, x, t);
 }
 
 /* One vector group k .. k + VW - 1 of avloc__pass4_v1 */
