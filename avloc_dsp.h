@@ -6506,8 +6506,8 @@ AVLOC__FFT_INLINE void avloc__vblock(avloc__v *x, avloc__vm mr)
 }
 
 /* The (w r)-point DFT, w = AVLOC__VW (2: SSE2 and NEON, r odd; 4: AVX2;
-   8: AVX-512; r a constant where inlined, see avloc__vcol) in registers: r rows of w (x[j] lane c:
-   element w j + c), r-point DFTs down the columns, twiddles W_(wr)^(c k)
+   8: AVX-512; r a constant where inlined, see avloc__vcol) in registers:
+   r rows of w (x[j] lane c: element w j + c), r-point DFTs down the columns, twiddles W_(wr)^(c k)
    (kt: avloc__fft_reg_init), the rows padded with zeros to nb blocks of w,
    each block transposed, w-point DFTs down the new columns: x[w b + q]
    lane l is then bin w b + l + r q. The stores go up in address order, so
