@@ -1509,7 +1509,7 @@ O0_PROGRAMS = {"test_badinput"}
 # ... and in the default build (cpu/isa mutants) also test_fft: its AVX2 and
 # AVX-512 copies compile in 1.6 s at -O0 (the FFT kernels are force-inlined
 # only in optimised builds) against 2.4 s at -Og, and a planted bug stops the
-# run within its first sizes (the 27 FFT mutants judged there: 97 -> 77 s of
+# run within its first sizes (the 28 test_fft mutants judged there: 97 -> 77 s of
 # CPU; a whole run of the program at -O0 is 25 s, so the SSE2 build keeps -Og).
 O0_DISPATCH_PROGRAMS = O0_PROGRAMS | {"test_fft"}
 
