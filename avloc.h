@@ -1645,7 +1645,12 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    t->sv values (initially min(10, max_rank)); while the smallest computed one
    is still > tau and fewer than max_rank were computed, it asks again for
    (the number of computed values > tau, oversampled ones included) +
-   max(1, round(0.05 * min(m, n))) (warm-started); then *rank = number of
+   max(1, round(0.05 * min(m, n))) (warm-started), unless the oversampled
+   values fall below tau with at least half of the oversampling to spare:
+   those are then taken from the same run (a rank that grew by a few; their
+   Ritz values are lower bounds, so a value within the power iteration's
+   error of tau may be left out, as the reference IALM code, which never
+   retries, may leave out many); then *rank = number of
    values > tau and the next prediction is rank + 1 when rank < computed, else
    rank + 5 % of min(m, n) (capped at max_rank). If max_rank values are all
    above tau the result is the thresholded rank-max_rank approximation and
@@ -1675,13 +1680,20 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    with k = t->sv (the predicted rank), l = min(k + oversample, s), p =
    power_iters, r = the range-finder runs the last randomised call needed
    (t->rnd_runs: while the rank grows, a call takes two). The last term is
-   the packing of A for the range finder's products (a transposing copy,
-   independent of l; measured 2026-12-01 with the AVX-512 kernels); the
-   cubic ones are older measurements (the s x s solve is now the
-   tridiagonal one, ~60 s^3: the Gram term is overrated). Worker threads
-   are not in the model. So at 76 800 x 200 low ranks stay randomised and
-   the Gram path takes over once a call needs two runs (rank ~12 and
-   growing). After a Gram call
+   what does not shrink with l: the four passes over A and the basis'
+   orthonormalisation (fitted 2026-12-01 as the packing of A, which the
+   products no longer do; the model still gave the measured ratio of the
+   two paths within 5 % on 2026-12-04: 53 against 98 ms at l = 12, 68
+   against 100 ms at l = 20); the cubic ones are older measurements (the
+   s x s solve is now the tridiagonal one, ~60 s^3: the Gram term is
+   overrated). Worker threads are not in the model. So at 76 800 x 200 low
+   ranks stay randomised and the Gram path takes over once a call needs
+   two runs (rank ~12 and growing). In AUTO a call whose first run shows
+   the rank past its basis (no retry, above) finishes on the Gram path at
+   once (a retry costs about as much, and the Gram path sees every value);
+   a Gram call whose rank came out at most the prediction resets r to 1,
+   so that the randomised path returns while the rank holds still (plain
+   RPCA of 76 800 x 200: iterations 2-16, ranks 1-6). After a Gram call
    (m >= n) the randomised warm start holds the top right singular vectors;
    t->sv follows the same prediction rule as the randomised path; t->gram =
    1, t->runs = 0. */
@@ -3221,7 +3233,7 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
    AVLOC__TSVD_THIN as (Q^T A)^T through t->ms, above it as A^T Q with A
    read where it lies (76 800 x 200: l = 12 ~6 against ~8.5 ms, l = 32
    ~13 against ~8 ms). */
-#define AVLOC__TSVD_THIN 24
+#define AVLOC__TSVD_THIN 48
 static void avloc__tsvd_atq(avloc_tsvd *t, const float *A, size_t lda, size_t l, float *Y)
 {
     size_t m = t->cfg.m, n = t->cfg.n, i, j;
@@ -3496,6 +3508,7 @@ static avloc_result avloc__svt_gram(avloc_tsvd *t, const float *A, size_t lda, f
     while (above < s && w[s - 1 - above] > 0.0 && sqrt(w[s - 1 - above]) > (double)tau) above++;
     k = above < t->cfg.max_rank ? above : t->cfg.max_rank;
     t->capped = above >= t->cfg.max_rank;
+    if (k < t->sv) t->rnd_runs = 1; /* the rank held: one range-finder run would have done */
     t->sv = avloc__svt_next(k, s, grow, t->cfg.max_rank);
     t->runs = 0;
     t->gram = 1;
@@ -3568,6 +3581,16 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
                the rank goes at least: one retry instead of one per step */
             size_t above = k;
             while (above < l && s[above] > tau) above++;
+            if (above < t->cfg.max_rank && above + (t->cfg.oversample + 1) / 2 < l) {
+                k = above + 1; /* they fall below tau with half the oversampling
+                                  to spare: no retry (the rank grew by a few) */
+                break;
+            }
+            if (t->gg && t->cfg.svt_method == AVLOC_SVT_AUTO) {
+                t->rnd_runs = 2; /* the rank outgrew the basis: a retry would cost
+                                    as much as the exact path, which sees all of it */
+                return avloc__svt_gram(t, A, lda, tau, out, ldo, grow, rank);
+            }
             k = above + grow < t->cfg.max_rank ? above + grow : t->cfg.max_rank;
             continue;
         }
@@ -5248,12 +5271,14 @@ static inline void AVLOC__GN(avloc__gemm_row)(AVLOC__GT *c, avloc__gv x0, avloc_
    element (r, p) of the A panel at a[r rs + p ps]: a packed panel (rs = 1,
    ps = MR), or op(A) read where it lies (rows of A: rs = lda, ps = 1;
    columns: rs = 1, ps = lda), which spares the packing pass when every
-   row of the panel exists. pf: NULL, or lines to prefetch while the loop
-   runs. The six rows are written out: an array of accumulators would be
-   left in memory by compilers that do not unroll at -O2. */
+   row of the panel exists. Row p of the B panel (NR values) at b[p bs]:
+   a packed panel (bs = NR) or NR columns of an untransposed B in place
+   (bs = ldb). pf: NULL, or lines to prefetch while the loop runs. The six
+   rows are written out: an array of accumulators would be left in memory
+   by compilers that do not unroll at -O2. */
 static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t rs, size_t ps, const AVLOC__GT *b,
-                                         const avloc__gemm_pf *pf, AVLOC__GT alpha, AVLOC__GT beta, AVLOC__GT *C,
-                                         size_t ldc, size_t mr, size_t nr)
+                                         size_t bs, const avloc__gemm_pf *pf, AVLOC__GT alpha, AVLOC__GT beta,
+                                         AVLOC__GT *C, size_t ldc, size_t mr, size_t nr)
 {
     avloc__gv c00 = avloc__gv_zero(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     avloc__gv c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -5269,7 +5294,7 @@ static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t r
         t = avloc__gv_bcast(a + r4); c40 = avloc__gv_fmadd(t, b0, c40); c41 = avloc__gv_fmadd(t, b1, c41); \
         t = avloc__gv_bcast(a + r5); c50 = avloc__gv_fmadd(t, b0, c50); c51 = avloc__gv_fmadd(t, b1, c51); \
         a += ps; \
-        b += 2 * AVLOC__GW; }
+        b += bs; }
     AVLOC__GEMM_KLOOP(AVLOC__GEMM_STEP_6X2)
 #undef AVLOC__GEMM_STEP_6X2
     if (mr == AVLOC__GEMM_MR && nr == 2 * AVLOC__GW) {
@@ -5300,8 +5325,9 @@ static void AVLOC__GN(avloc__gemm_micro)(size_t kc, const AVLOC__GT *a, size_t r
    float columns of an AVX-512 panel) and thin products (a range finder's
    basis of ~12 vectors). */
 static void AVLOC__GN(avloc__gemm_micro_half)(size_t kc, const AVLOC__GT *a, size_t rs, size_t ps,
-                                              const AVLOC__GT *b, const avloc__gemm_pf *pf, AVLOC__GT alpha,
-                                              AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr, size_t nr)
+                                              const AVLOC__GT *b, size_t bs, const avloc__gemm_pf *pf,
+                                              AVLOC__GT alpha, AVLOC__GT beta, AVLOC__GT *C, size_t ldc, size_t mr,
+                                              size_t nr)
 {
     avloc__gv c0 = avloc__gv_zero(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
     const size_t r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, W = AVLOC__GW;
@@ -5316,7 +5342,7 @@ static void AVLOC__GN(avloc__gemm_micro_half)(size_t kc, const AVLOC__GT *a, siz
         c4 = avloc__gv_fmadd(avloc__gv_bcast(a + r4), b0, c4); \
         c5 = avloc__gv_fmadd(avloc__gv_bcast(a + r5), b0, c5); \
         a += ps; \
-        b += 2 * W; }
+        b += bs; }
     AVLOC__GEMM_KLOOP(AVLOC__GEMM_STEP_6X1)
 #undef AVLOC__GEMM_STEP_6X1
     avloc__gv_st(T, c0); avloc__gv_st(T + W, c1); avloc__gv_st(T + 2 * W, c2);
@@ -5426,11 +5452,23 @@ static void AVLOC__GN(avloc__gemm_plain)(int ta, int tb, size_t m, size_t n, siz
    little memory (lda at most AVLOC__GEMM_DIRECT_LD bytes; a panel of a
    transposed A with long rows would touch a page per step, over and over
    for every column panel of B); the last partial panel is packed (its
-   missing rows as zeros). Either way the same products in the same
-   order: the same bits. */
+   missing rows as zeros). Full NR-column panels of an untransposed B are
+   read in place too when C has at most AVLOC__GEMM_BDIRECT_M rows (Q^T A
+   of a range finder: each packed panel would serve one or two row panels,
+   and packing all of a 76 800 x 200 A doubled the product's time). The
+   tiles of a slice run row panel by row panel when all of its B panels
+   fit in AVLOC__GEMM_ROWS_BYTES (a short k, e.g. the SVT's Q times an
+   l x n factor: C is then written out in whole rows, not in 32-column
+   strips; ~25 % faster there), else column panel by column panel (each
+   packed B panel stays in L1 for all row panels). Either way the same
+   products in the same order: the same bits. */
 #ifndef AVLOC__GEMM_DIRECT_LD
 #define AVLOC__GEMM_DIRECT_LD 4096
 #endif
+#ifndef AVLOC__GEMM_BDIRECT_M
+#define AVLOC__GEMM_BDIRECT_M (8 * AVLOC__GEMM_MR)
+#endif
+#define AVLOC__GEMM_ROWS_BYTES 16384
 static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, size_t k, AVLOC__GT alpha,
                                           const AVLOC__GT *A, size_t lda, const AVLOC__GT *B, size_t ldb,
                                           AVLOC__GT beta, AVLOC__GT *C, size_t ldc, AVLOC__GT *ap,
@@ -5438,44 +5476,56 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
 {
     const size_t MR = AVLOC__GEMM_MR, NR = 2 * AVLOC__GW;
     const int direct = !ta || lda * sizeof(AVLOC__GT) <= AVLOC__GEMM_DIRECT_LD;
-    const int thin = n <= 2 * NR;
+    const int thin = n <= 2 * NR, bdirect = !tb && m <= AVLOC__GEMM_BDIRECT_M;
     const size_t rs = ta ? 1 : lda, ps = ta ? lda : 1;
-    size_t jc, pc, ic, jr, ir;
+    size_t jc, pc, ic, tile;
     for (jc = 0; jc < n; jc += AVLOC__GEMM_NC) {
-        const size_t nc = n - jc < AVLOC__GEMM_NC ? n - jc : AVLOC__GEMM_NC;
+        const size_t nc = n - jc < AVLOC__GEMM_NC ? n - jc : AVLOC__GEMM_NC, tj = (nc + NR - 1) / NR;
+        const size_t bfull = bdirect ? nc / NR * NR : 0; /* columns of B read in place */
         for (pc = 0; pc < k; pc += AVLOC__GEMM_KC) {
             const size_t kc = k - pc < AVLOC__GEMM_KC ? k - pc : AVLOC__GEMM_KC;
             const AVLOC__GT bt = pc == 0 ? beta : (AVLOC__GT)1; /* later slices accumulate */
-            AVLOC__GN(avloc__gemm_pack_b)(tb, B, ldb, pc, jc, kc, nc, bp);
+            const int rows = tj * NR * kc * sizeof(AVLOC__GT) <= AVLOC__GEMM_ROWS_BYTES;
+            if (bfull < nc) /* the rest, packed from column bfull on (panel offsets as usual) */
+                AVLOC__GN(avloc__gemm_pack_b)(tb, B, ldb, pc, jc + bfull, kc, nc - bfull, bp + bfull * kc);
             for (ic = 0; ic < m; ic += AVLOC__GEMM_MC) {
-                const size_t mc = m - ic < AVLOC__GEMM_MC ? m - ic : AVLOC__GEMM_MC;
+                const size_t mc = m - ic < AVLOC__GEMM_MC ? m - ic : AVLOC__GEMM_MC, ti = (mc + MR - 1) / MR;
                 const size_t full = direct ? mc / MR * MR : 0; /* rows read in place */
                 if (full < mc) /* the rest, packed from row `full` on (panel offsets as usual) */
                     AVLOC__GF(avloc__gemm_pack_a)(ta, A, lda, ic + full, pc, mc - full, kc, ap + full * kc);
-                for (jr = 0; jr < nc; jr += NR)
-                    for (ir = 0; ir < mc; ir += MR) {
-                        const size_t mr = mc - ir < MR ? mc - ir : MR, nr = nc - jr < NR ? nc - jr : NR;
-                        const AVLOC__GT *at = ir < full ? A + (ic + ir) * rs + pc * ps : ap + ir * kc;
-                        const size_t ars = ir < full ? rs : 1, aps = ir < full ? ps : MR;
-                        AVLOC__GT *Ct = C + (ic + ir) * ldc + jc + jr;
-                        const avloc__gemm_pf *pf = NULL;
-                        avloc__gemm_pf pfa;
-                        if (thin && jr == 0 && !ta && ir + 2 * MR <= full) {
-                            /* a thin product streams A: while this tile runs, fetch the
-                               next one's rows, each row one element further per MR steps */
-                            pfa.p = at + MR * rs;
-                            pfa.step = sizeof(AVLOC__GT);
-                            pfa.row = rs * sizeof(AVLOC__GT);
-                            pfa.rows = MR;
-                            pf = &pfa;
-                        }
-                        if (nr <= AVLOC__GW)
-                            AVLOC__GN(avloc__gemm_micro_half)(kc, at, ars, aps, bp + jr * kc, pf, alpha, bt, Ct,
-                                                              ldc, mr, nr);
-                        else
-                            AVLOC__GN(avloc__gemm_micro)(kc, at, ars, aps, bp + jr * kc, pf, alpha, bt, Ct, ldc,
-                                                         mr, nr);
+                for (tile = 0; tile < ti * tj; tile++) {
+                    const size_t ir = (rows ? tile / tj : tile % ti) * MR, jr = (rows ? tile % tj : tile / ti) * NR;
+                    const size_t mr = mc - ir < MR ? mc - ir : MR, nr = nc - jr < NR ? nc - jr : NR;
+                    const AVLOC__GT *at = ir < full ? A + (ic + ir) * rs + pc * ps : ap + ir * kc;
+                    const size_t ars = ir < full ? rs : 1, aps = ir < full ? ps : MR;
+                    const AVLOC__GT *b = jr < bfull ? B + pc * ldb + jc + jr : bp + jr * kc;
+                    const size_t bs = jr < bfull ? ldb : NR;
+                    AVLOC__GT *Ct = C + (ic + ir) * ldc + jc + jr;
+                    const avloc__gemm_pf *pf = NULL;
+                    avloc__gemm_pf pfa;
+                    if (thin && jr == 0 && !ta && ir + 2 * MR <= full) {
+                        /* a thin product streams A: while this tile runs, fetch the
+                           next one's rows, each row one element further per MR steps */
+                        pfa.p = at + MR * rs;
+                        pfa.step = sizeof(AVLOC__GT);
+                        pfa.row = rs * sizeof(AVLOC__GT);
+                        pfa.rows = MR;
+                        pf = &pfa;
+                    } else if (bfull && pc + kc < k) {
+                        /* B in place: the next slice of B's rows into cache, a line
+                           per step, each tile its own stretch (read in place with a
+                           stride of ldb, it came from memory at the stride's pace) */
+                        pfa.p = (const char *)(B + (pc + kc) * ldb) + tile * kc * 64;
+                        pfa.step = 64;
+                        pfa.row = 0;
+                        pfa.rows = 1;
+                        pf = &pfa;
                     }
+                    if (nr <= AVLOC__GW)
+                        AVLOC__GN(avloc__gemm_micro_half)(kc, at, ars, aps, b, bs, pf, alpha, bt, Ct, ldc, mr, nr);
+                    else
+                        AVLOC__GN(avloc__gemm_micro)(kc, at, ars, aps, b, bs, pf, alpha, bt, Ct, ldc, mr, nr);
+                }
             }
         }
     }
@@ -5532,9 +5582,9 @@ static void AVLOC__GN(avloc__syrk_lower)(size_t n, size_t k, const float *X, siz
             const size_t nr = n - j < NR ? n - j : NR;
             AVLOC__GT *Ct = C + i * ldc + j;
             if (nr <= AVLOC__GW)
-                AVLOC__GN(avloc__gemm_micro_half)(k, a, 1, ps, bp + j * k, NULL, 1, 1, Ct, ldc, mr, nr);
+                AVLOC__GN(avloc__gemm_micro_half)(k, a, 1, ps, bp + j * k, NR, NULL, 1, 1, Ct, ldc, mr, nr);
             else
-                AVLOC__GN(avloc__gemm_micro)(k, a, 1, ps, bp + j * k, NULL, 1, 1, Ct, ldc, mr, nr);
+                AVLOC__GN(avloc__gemm_micro)(k, a, 1, ps, bp + j * k, NR, NULL, 1, 1, Ct, ldc, mr, nr);
         }
     }
 }

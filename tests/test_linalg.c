@@ -421,6 +421,33 @@ static void test_svt_growth(void)
     free(t); free(mem); free(A); free(out); free(P); free(Q);
 }
 
+/* rank r + 1e-4 noise, m x n (the matrices of test_svt_growth) */
+static float *rank_r(size_t m, size_t n, size_t r)
+{
+    float *A = (float *)malloc(m * n * sizeof *A), *P = (float *)malloc(m * r * sizeof *P);
+    float *Q = (float *)malloc(r * n * sizeof *Q);
+    size_t i, j, q;
+    for (i = 0; i < m * r; i++) P[i] = (float)urand();
+    for (i = 0; i < r * n; i++) Q[i] = (float)urand();
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) {
+            double v = 1e-4 * urand();
+            for (q = 0; q < r; q++) v += (double)P[i * r + q] * Q[q * n + j];
+            A[i * n + j] = (float)v;
+        }
+    free(P); free(Q);
+    return A;
+}
+
+/* ||A - out||_F against tau sqrt(rank), what any right SVT gives on these */
+static int svt_residual_ok(const float *A, const float *out, size_t mn, double tau, size_t rank)
+{
+    double d2 = 0, want = tau * sqrt((double)rank);
+    size_t i;
+    for (i = 0; i < mn; i++) d2 += ((double)A[i] - out[i]) * ((double)A[i] - out[i]);
+    return fabs(sqrt(d2) - want) < 1e-3 * want;
+}
+
 static void test_svt(void)
 {
     th_array A = th_golden("la_svt_a.npy"), tau = th_golden("la_svt_tau.npy");
@@ -1200,6 +1227,41 @@ static void test_svt_threads(void)
     memset(&g_threads, 0, sizeof g_threads);
 }
 
+/* AVLOC_SVT_AUTO's switches (300 x 200, where its cost rule keeps the
+   randomised path): a rank that outgrows the prediction (10) by a few, seen
+   inside the oversampled basis, is taken from that one run (12); one that
+   outgrows the basis (40 after a prediction of 13) sends the call to the
+   exact Gram path, as a retry would cost about as much, and the next
+   choice counts two runs. A Gram call whose rank held (at most the
+   prediction) counts one again (the forced Gram object below). */
+static void test_svt_auto_switch(void)
+{
+    size_t m = 300, n = 200, rank = 0, bytes;
+    float *A12 = rank_r(m, n, 12), *A40 = rank_r(m, n, 40), *out = (float *)malloc(m * n * sizeof *out);
+    unsigned char *mem;
+    avloc_tsvd *t = tsvd_method(m, n, n, AVLOC_SVT_AUTO, &mem, &bytes);
+    CHECK_EQ_INT(avloc_svt_f32(t, A12, n, 0.5f, out, n, &rank), AVLOC_OK);
+    CHECK_EQ_INT(rank, 12);
+    CHECK_MSG(t->gram == 0 && t->runs == 1, "rank 12 from 10: gram %d, %u runs (want the one randomised run)",
+              t->gram, (unsigned)t->runs);
+    CHECK(svt_residual_ok(A12, out, m * n, 0.5, 12));
+    CHECK_EQ_INT(t->sv, 13);
+    CHECK_EQ_INT(avloc_svt_f32(t, A40, n, 0.5f, out, n, &rank), AVLOC_OK);
+    CHECK_EQ_INT(rank, 40);
+    CHECK_MSG(t->gram == 1 && t->rnd_runs == 2, "rank 40 from 13: gram %d, rnd_runs %u (want the Gram path, 2)",
+              t->gram, (unsigned)t->rnd_runs);
+    CHECK(svt_residual_ok(A40, out, m * n, 0.5, 40));
+    avloc_tsvd_destroy(t);
+    free(t); free(mem);
+    t = tsvd_method(m, n, n, AVLOC_SVT_GRAM, &mem, &bytes);
+    CHECK_EQ_INT(avloc_svt_f32(t, A40, n, 0.5f, out, n, &rank), AVLOC_OK);
+    t->rnd_runs = 2; /* as after a call that outgrew its basis */
+    CHECK_EQ_INT(avloc_svt_f32(t, A40, n, 0.5f, out, n, &rank), AVLOC_OK);
+    CHECK(rank == 40 && t->sv == 41 && t->rnd_runs == 1);
+    avloc_tsvd_destroy(t);
+    free(t); free(mem); free(A12); free(A40); free(out);
+}
+
 int main(void)
 {
     static const char *svd_cases[] = {"rand", "wide", "tall", "rankdef", "illcond"};
@@ -1224,6 +1286,7 @@ int main(void)
     test_tsvd();
     test_svt();
     test_svt_growth();
+    test_svt_auto_switch();
     for (i = 0; i < sizeof svd_cases / sizeof *svd_cases; i++) test_svt_gram_numpy(svd_cases[i]);
     test_svt_gram_big(1300, 40, 0);
     test_svt_gram_big(40, 1300, 0);
