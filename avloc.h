@@ -5030,9 +5030,12 @@ static void AVLOC__GF(avloc__gemm_edge)(const AVLOC__GT *T, size_t ldt, AVLOC__G
                                         size_t nr, AVLOC__GT alpha, AVLOC__GT beta)
 {
     size_t r, c;
-    for (r = 0; r < mr; r++)
-        for (c = 0; c < nr; c++)
-            C[r * ldc + c] = beta == 0 ? alpha * T[r * ldt + c] : alpha * T[r * ldt + c] + beta * C[r * ldc + c];
+    for (r = 0; r < mr; r++) { /* the test out of the loops: thin products end every tile here */
+        const AVLOC__GT *t = T + r * ldt;
+        AVLOC__GT *o = C + r * ldc;
+        if (beta == 0) for (c = 0; c < nr; c++) o[c] = alpha * t[c];
+        else for (c = 0; c < nr; c++) o[c] = alpha * t[c] + beta * o[c];
+    }
 }
 #endif /* !AVLOC_GEMM_SMALL */
 
