@@ -388,40 +388,7 @@ static void test_tsvd(void)
     free(t); free(mem); free(scr); free(A); free(U); free(Vt); free(sj); free(Ud); free(Vd);
 }
 
-/* The SVT's rank growth: from the initial prediction 10 to a rank of 40
-   (300 x 200, grow = 10) the oversampled Ritz values say how far to go, so
-   three range-finder runs (k 10, 30, 50), not five (k 10, 20, 30, 40, 50).
-   Checked against what any right SVT gives on rank 40 + tiny noise:
-   ||A - SVT(A)||_F = tau sqrt(40). */
-static void test_svt_growth(void)
-{
-    size_t m = 300, n = 200, r = 40, i, j, q, rank = 0;
-    float *A = (float *)malloc(m * n * sizeof *A), *out = (float *)malloc(m * n * sizeof *out);
-    float *P = (float *)malloc(m * r * sizeof *P), *Q = (float *)malloc(r * n * sizeof *Q);
-    double d2 = 0, want = 0.5 * sqrt((double)r);
-    void *mem;
-    avloc_tsvd *t = tsvd_new(m, n, n, 1, &mem);
-    for (i = 0; i < m * r; i++) P[i] = (float)urand();
-    for (i = 0; i < r * n; i++) Q[i] = (float)urand();
-    for (i = 0; i < m; i++)
-        for (j = 0; j < n; j++) {
-            double v = 1e-4 * urand();
-            for (q = 0; q < r; q++) v += (double)P[i * r + q] * Q[q * n + j];
-            A[i * n + j] = (float)v;
-        }
-    CHECK_EQ_INT(avloc_svt_f32(t, A, n, 0.5f, out, n, &rank), AVLOC_OK);
-    for (i = 0; i < m * n; i++) d2 += ((double)A[i] - out[i]) * ((double)A[i] - out[i]);
-    CHECK_EQ_INT(rank, r);
-    CHECK_MSG(fabs(sqrt(d2) - want) < 1e-3 * want, "svt growth: ||A - out|| %.6g, want %.6g", sqrt(d2), want);
-    CHECK_MSG(t->runs <= 3, "svt growth: %u range-finder runs for rank 40 from 10 (want <= 3)", (unsigned)t->runs);
-    /* AUTO's cost rule expects as many runs next time (a retry doubles the randomised cost) */
-    CHECK(t->runs >= 2 && t->rnd_runs == t->runs);
-    CHECK_EQ_INT(t->sv, r + 1);
-    avloc_tsvd_destroy(t);
-    free(t); free(mem); free(A); free(out); free(P); free(Q);
-}
-
-/* rank r + 1e-4 noise, m x n (the matrices of test_svt_growth) */
+/* rank r + 1e-4 noise, m x n (the SVT growth and AUTO tests) */
 static float *rank_r(size_t m, size_t n, size_t r)
 {
     float *A = (float *)malloc(m * n * sizeof *A), *P = (float *)malloc(m * r * sizeof *P);
@@ -446,6 +413,29 @@ static int svt_residual_ok(const float *A, const float *out, size_t mn, double t
     size_t i;
     for (i = 0; i < mn; i++) d2 += ((double)A[i] - out[i]) * ((double)A[i] - out[i]);
     return fabs(sqrt(d2) - want) < 1e-3 * want;
+}
+
+/* The SVT's rank growth: from the initial prediction 10 to a rank of 40
+   (300 x 200, grow = 10) the oversampled Ritz values say how far to go, so
+   three range-finder runs (k 10, 30, 50), not five (k 10, 20, 30, 40, 50).
+   Checked against what any right SVT gives on rank 40 + tiny noise:
+   ||A - SVT(A)||_F = tau sqrt(40). */
+static void test_svt_growth(void)
+{
+    size_t m = 300, n = 200, r = 40, rank = 0;
+    float *A, *out = (float *)malloc(m * n * sizeof *out);
+    void *mem;
+    avloc_tsvd *t = tsvd_new(m, n, n, 1, &mem);
+    A = rank_r(m, n, r);
+    CHECK_EQ_INT(avloc_svt_f32(t, A, n, 0.5f, out, n, &rank), AVLOC_OK);
+    CHECK_EQ_INT(rank, r);
+    CHECK_MSG(svt_residual_ok(A, out, m * n, 0.5, r), "svt growth: ||A - out|| not tau sqrt(40)");
+    CHECK_MSG(t->runs <= 3, "svt growth: %u range-finder runs for rank 40 from 10 (want <= 3)", (unsigned)t->runs);
+    /* AUTO's cost rule expects as many runs next time (a retry doubles the randomised cost) */
+    CHECK(t->runs >= 2 && t->rnd_runs == t->runs);
+    CHECK_EQ_INT(t->sv, r + 1);
+    avloc_tsvd_destroy(t);
+    free(t); free(mem); free(A); free(out);
 }
 
 static void test_svt(void)
