@@ -444,17 +444,14 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
    76 800 x 200 solve from 30.1 to 21.8 s, 35 -> 36 iterations, same tolerance).
    The ADMM stops after 20 iterations, before that continuation has
    converged: 1 round lowered the training scenes' mask F1 (0.68 -> 0.65),
-   so it keeps 2. With AVLOC_SVT_AUTO (the default) the plain solve's range
-   finder runs only while the rank is small and holds still (AUTO takes the
-   exact Gram path for every call whose rank outgrows the basis), where the
-   continued subspace iteration needs no round of its own:
-   AVLOC_RPCA_AUTO_POWER_ITERS 0 (76 800 x 200: iterations 2-16 ~20 ms
-   faster each; the same 34 iterations and final rank 124; docs/rpca.md). */
+   so it keeps 2. Tried and dropped (2026-12-04): none at all under
+   AVLOC_SVT_AUTO. The 76 800 x 200 video took the same path ~0.3 s faster,
+   but on a wide 150 x 4000 matrix the Ritz values of a run without a power
+   iteration fell below tau too early, the SVT took each underestimated
+   rank from one run, and L ended 0.3 % from the exact-SVT solve (with one
+   round: 6.5e-7; test_plain_auto_exact). */
 #ifndef AVLOC_RPCA_POWER_ITERS
 #define AVLOC_RPCA_POWER_ITERS 1
-#endif
-#ifndef AVLOC_RPCA_AUTO_POWER_ITERS
-#define AVLOC_RPCA_AUTO_POWER_ITERS 0
 #endif
 #ifndef AVLOC_RPCA_AV_POWER_ITERS
 #define AVLOC_RPCA_AV_POWER_ITERS 2
@@ -562,19 +559,14 @@ static avloc_result avloc__rpca_svt_run(avloc__rpca_svt *v, const float *A, floa
                           v->gemm, v->gemm_bytes);
 }
 
-/* ||A||_2 by a rank-1 truncated SVD (warm start left for the SVT), with at
-   least AVLOC_RPCA_POWER_ITERS power iterations whatever the SVT runs: it
-   sets mu0 and Y0, and a cold range finder without one reads the top
+/* ||A||_2 by a rank-1 truncated SVD (warm start left for the SVT). It sets
+   mu0 and Y0: a cold range finder without a power iteration reads the top
    value low where the spectrum is flat (a 3000 x 200 rank-5 + noise matrix:
-   226.0 for 268.1, 268.0 with one; a video matrix 0.03 % low either way). */
+   226.0 for 268.1; 268.0 with one, as the solvers run; test_plain_mu0). */
 static avloc_result avloc__rpca_norm2(avloc__rpca_svt *v, const float *A, double *norm2)
 {
     float s1 = 0.0f;
-    const size_t power = v->t->cfg.power_iters;
-    avloc_result e;
-    if (power < AVLOC_RPCA_POWER_ITERS) v->t->cfg.power_iters = AVLOC_RPCA_POWER_ITERS;
-    e = avloc_tsvd_f32(v->t, A, v->n, 1, NULL, 0, &s1, NULL, 0);
-    v->t->cfg.power_iters = power;
+    avloc_result e = avloc_tsvd_f32(v->t, A, v->n, 1, NULL, 0, &s1, NULL, 0);
     *norm2 = s1;
     return e;
 }
@@ -617,9 +609,8 @@ typedef struct avloc__rpca_ws {
 static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_config *c, avloc__rpca_ws *w)
 {
     size_t mn = c->rows * c->cols; /* checked by check_cfg */
-    const size_t power = c->svt_method == AVLOC_SVT_AUTO ? AVLOC_RPCA_AUTO_POWER_ITERS : AVLOC_RPCA_POWER_ITERS;
-    avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd, power,
-                                            c->svt_method, &c->threads, 1);
+    avloc_result e = avloc__rpca_svt_layout(a, &w->svt, c->rows, c->cols, c->max_rank, c->full_svd,
+                                            AVLOC_RPCA_POWER_ITERS, c->svt_method, &c->threads, 1);
     if (e != AVLOC_OK) return e;
     w->Y = AVLOC_PUSH(a, float, mn);
     w->T = AVLOC_PUSH(a, float, mn);

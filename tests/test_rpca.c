@@ -197,9 +197,9 @@ static void test_plain_reported(void)
 }
 
 /* mu0 = 1.25 / ||D||_2 (Lin-Chen-Ma) with ||D||_2 right where the spectrum
-   is flat (rank 5 + unit noise, 600 x 120; mu of iteration 1 is mu0):
-   under AVLOC_SVT_AUTO the SVT's range finder runs without a power
-   iteration, which would read the top value 28 % low here (with one: 0.4 %). */
+   is flat (rank 5 + unit noise, 600 x 120; mu of iteration 1 is mu0): a
+   range finder without a power iteration read the top value 28 % low here
+   (with the solver's one: 0.4 %). */
 static void test_plain_mu0(void)
 {
     size_t m = 600, n = 120, r = 5, i, j, k;
@@ -221,6 +221,44 @@ static void test_plain_mu0(void)
     CHECK_EQ_INT(a.r, AVLOC_OK);
     CHECK_MSG(fabs(a.info.mu - want) <= 1e-2 * want, "mu0 %.7g, want 1.25 / ||D||_2 = %.7g", a.info.mu, want);
     free_plain(&a);
+    free(D); free(U); free(V);
+}
+
+/* AVLOC_SVT_AUTO mixes range-finder and Gram-path SVTs; its iterates must
+   reach the exact-SVT solution: a wide 150 x 4000 matrix, rank 6 + noise +
+   5 % spikes, where the rank grows from 6 to ~99 in a few iterations (the
+   range finder's Ritz values are lower bounds: without a power iteration
+   they fell below tau early, each underestimated rank was taken from one
+   run, and L ended 0.3 % from the forced-Gram solve; now ~1e-6). */
+static void test_plain_auto_exact(void)
+{
+    size_t m = 150, n = 4000, r = 6, i, j, k;
+    float *D = (float *)malloc(m * n * sizeof *D);
+    double *U = (double *)malloc(m * r * sizeof *U), *V = (double *)malloc(n * r * sizeof *V), d2 = 0, n2 = 0;
+    unsigned long long saved = rng_state;
+    plain_run a, g;
+    for (i = 0; i < m * r; i++) U[i] = urand() - 0.5;
+    for (i = 0; i < n * r; i++) V[i] = urand() - 0.5;
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) {
+            double x = 0.02 * (urand() - 0.5);
+            for (k = 0; k < r; k++) x += U[i * r + k] * V[j * r + k];
+            if (urand() < 0.05) x += 3.0 * (urand() - 0.5);
+            D[i * n + j] = (float)x;
+        }
+    rng_state = saved;
+    a = run_plain(D, m, n, 0, AVLOC_SVT_AUTO, 1e-7);
+    g = run_plain(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7);
+    CHECK(a.r == AVLOC_OK && g.r == AVLOC_OK && a.info.converged && g.info.converged);
+    for (i = 0; i < m * n; i++) {
+        d2 += ((double)a.L[i] - g.L[i]) * ((double)a.L[i] - g.L[i]);
+        n2 += (double)g.L[i] * g.L[i];
+    }
+    CHECK_MSG(sqrt(d2 / n2) < 1e-4, "AUTO vs Gram: |L - L_gram| / |L_gram| = %.3g (want < 1e-4)", sqrt(d2 / n2));
+    printf("  plain RPCA 150 x 4000, AUTO vs Gram SVT: %u / %u iterations, ranks %u / %u, L %.2g apart\n",
+           (unsigned)a.info.iters, (unsigned)g.info.iters, (unsigned)a.info.rank, (unsigned)g.info.rank, sqrt(d2 / n2));
+    free_plain(&a);
+    free_plain(&g);
     free(D); free(U); free(V);
 }
 
@@ -1099,6 +1137,7 @@ int main(int argc, char **argv)
     test_plain_recovery();
     test_plain_reported();
     test_plain_mu0();
+    test_plain_auto_exact();
     test_plain_threads();
     test_av_windows();
     test_pipeline();
