@@ -3230,9 +3230,10 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
 }
 
 /* Y (n x l) = A^T Q for the basis Q (m x l) in t->q: for l up to
-   AVLOC__TSVD_THIN as (Q^T A)^T through t->ms, above it as A^T Q with A
-   read where it lies (76 800 x 200: l = 12 ~6 against ~8.5 ms, l = 32
-   ~13 against ~8 ms). */
+   AVLOC__TSVD_THIN as (Q^T A)^T through t->ms (the GEMM reads A in place
+   as its B), above it as A^T Q with A read where it lies (76 800 x 200,
+   one thread, 2026-12-04: l = 12 7.5 against 16 ms, l = 24 10.3 against
+   19.3, l = 48 22 against 26, l = 64 28-32 against 27-29). */
 #define AVLOC__TSVD_THIN 48
 static void avloc__tsvd_atq(avloc_tsvd *t, const float *A, size_t lda, size_t l, float *Y)
 {
@@ -5517,12 +5518,16 @@ static void AVLOC__GN(avloc__gemm_packed)(int ta, int tb, size_t m, size_t n, si
                     } else if (bfull && pc + kc < k) {
                         /* B in place: the next slice of B's rows into cache, a line
                            per step, each tile its own stretch (read in place with a
-                           stride of ldb, it came from memory at the stride's pace) */
-                        pfa.p = (const char *)(B + (pc + kc) * ldb) + tile * kc * 64;
-                        pfa.step = 64;
-                        pfa.row = 0;
-                        pfa.rows = 1;
-                        pf = &pfa;
+                           stride of ldb, it came from memory at the stride's pace);
+                           no stretch past that slice's last element */
+                        const size_t kn = k - pc - kc < AVLOC__GEMM_KC ? k - pc - kc : AVLOC__GEMM_KC;
+                        if ((tile + 1) * kc * 64 <= ((kn - 1) * ldb + n) * sizeof(AVLOC__GT)) {
+                            pfa.p = (const char *)(B + (pc + kc) * ldb) + tile * kc * 64;
+                            pfa.step = 64;
+                            pfa.row = 0;
+                            pfa.rows = 1;
+                            pf = &pfa;
+                        }
                     }
                     if (nr <= AVLOC__GW)
                         AVLOC__GN(avloc__gemm_micro_half)(kc, at, ars, aps, b, bs, pf, alpha, bt, Ct, ldc, mr, nr);
