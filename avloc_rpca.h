@@ -307,6 +307,17 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      at 64 x 64, thresh 0.4 for the correlation map (box 7, thresh 0.3 for
      the |Pv| map), chosen on training scenes (docs/rpca.md). tmp: h*w
      floats.
+   - visual activity (`avloc_rpca_activity_f32`): when the region's object
+     moves, 0..1 per video frame. X = the rows of V whose region byte is
+     non-zero, each minus its temporal mean; u = X's top right
+     singular vector (power iteration on X^T X started from the audio change
+     e above, at most 100 steps, until it moves by < 1e-6; from a ramp
+     when e is constant), which leaves corr(u, e) >= 0; act[t] = clip((u[t] - q05) / (q95 - q05), 0, 1), q the
+     5th and 95th percentiles of u (numpy's linear rule). All 0 when the
+     region is empty or does not change. Why: a mouth's opening and a
+     mallet's displacement are one temporal pattern of the region's pixels
+     that follows the sound's envelope; the pipeline's visual gate (below)
+     reads when the object is silent from it. tmp: 4 T floats.
    Errors: NULL, SIZE (a zero size, down larger than the frame, H < h*down or
    W < w*down), OVERFLOW (an array's byte count overflows size_t), PARAM
    (rates, thresh outside [0, 1]), NONFINITE (NaN/Inf in the video, the
@@ -321,6 +332,8 @@ AVLOC_API avloc_result avloc_rpca_corr_map_f32(const float *V, size_t pixels, co
                                                size_t T, double power, float *tmp, float *map);
 AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
                                           size_t W, size_t box, double thresh, float *tmp, unsigned char *mask);
+AVLOC_API avloc_result avloc_rpca_activity_f32(const float *V, size_t pixels, const unsigned char *region,
+                                               const float *A, size_t bins, size_t T, float *tmp, float *act);
 AVLOC_API avloc_result avloc_rpca_mask_hull_scratch(size_t h, size_t w, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_t w, size_t down, size_t H,
                                                size_t W, size_t link, double thresh, void *scratch,
@@ -353,6 +366,19 @@ typedef enum avloc_rpca_mask_rule {
     AVLOC_RPCA_MASK_HULL = 1 /* convex hull of the map's linked peak pixels (default; avloc_rpca_mask_hull_u8) */
 } avloc_rpca_mask_rule;
 
+/* The visual gate of the separated sound (audio_rpca only; docs/rpca.md):
+   a per-frame gain from the sounding region's activity
+   (avloc_rpca_activity_f32). OFF: none. ON: full strength. AUTO (default):
+   in proportion to how little the spectrogram RPCA took out of the frames
+   where the object is still; a drone or noise interferer is low rank and
+   already gone there (strength 0: the gain is unchanged), another voice is
+   sparse and is not (strength 1). */
+typedef enum avloc_rpca_vgate {
+    AVLOC_RPCA_VGATE_AUTO = 0,
+    AVLOC_RPCA_VGATE_OFF = 1,
+    AVLOC_RPCA_VGATE_ON = 2
+} avloc_rpca_vgate;
+
 typedef struct avloc_rpca_pipe_config {
     size_t width, height, frames; /* video (no default) */
     size_t n_samples;      /* audio samples (no default) */
@@ -379,6 +405,9 @@ typedef struct avloc_rpca_pipe_config {
                                    1: none) ... */
     size_t audio_smooth_bins;   /* ... times this many frequency bins (odd; default 1: none) */
     double av_gate;        /* 0..1: how much the AV activation of Pa gates that mask in time (default 0) */
+    avloc_rpca_vgate vgate; /* the visual gate (default AUTO) */
+    double vgate_slack;    /* its kappa: a frame keeps up to kappa times the energy the activity
+                              predicts for it (default 1; > 0) */
 } avloc_rpca_pipe_config;
 
 typedef struct avloc_rpca_pipe {
@@ -1746,6 +1775,86 @@ AVLOC_API avloc_result avloc_rpca_corr_map_f32(const float *V, size_t pixels, co
     return AVLOC_OK;
 }
 
+/* The q-quantile of x[0..n) by numpy's linear rule (x[k] + f (x[k+1] -
+   x[k]) at position q (n - 1) of the sorted values), on buf. */
+static float avloc__rpca_quantile(const float *x, size_t n, double q, float *buf)
+{
+    double pos = q * (double)(n - 1), f;
+    size_t k = (size_t)pos, i;
+    float lo, hi;
+    f = pos - (double)k;
+    memcpy(buf, x, n * sizeof *buf);
+    lo = avloc__rpca_select(buf, n, k);
+    if (k + 1 >= n || f == 0.0) return lo;
+    hi = buf[k + 1]; /* the next value up: the smallest above position k */
+    for (i = k + 2; i < n; i++) if (buf[i] < hi) hi = buf[i];
+    return (float)((double)lo + f * ((double)hi - lo));
+}
+
+/* w = X^T (X v) for the region's rows of V, each minus its mean; returns
+   ||w||. */
+static double avloc__rpca_region_power(const float *V, size_t pixels, const unsigned char *region, size_t T,
+                                       const float *v, float *w)
+{
+    size_t p, t;
+    double n2 = 0.0;
+    for (t = 0; t < T; t++) w[t] = 0.0f;
+    for (p = 0; p < pixels; p++) {
+        const float *x = V + p * T;
+        double m = 0.0, d = 0.0;
+        if (!region[p]) continue;
+        for (t = 0; t < T; t++) m += x[t];
+        m /= (double)T;
+        for (t = 0; t < T; t++) d += ((double)x[t] - m) * v[t];
+        for (t = 0; t < T; t++) w[t] += (float)(d * ((double)x[t] - m));
+    }
+    for (t = 0; t < T; t++) n2 += (double)w[t] * w[t];
+    return sqrt(n2);
+}
+
+AVLOC_API avloc_result avloc_rpca_activity_f32(const float *V, size_t pixels, const unsigned char *region,
+                                               const float *A, size_t bins, size_t T, float *tmp, float *act)
+{
+    float *buf, *e, *v, *w;
+    double nv = 0.0, se = 0.0, sig = 0.0, lo, hi;
+    size_t t, it;
+    if (!V || !region || !A || !tmp || !act) return AVLOC_ERR_NULL;
+    if (pixels == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
+    if (!avloc__rpca_fits3(pixels, T, 1) || !avloc__rpca_fits3(bins, T, 1) || !avloc__rpca_fits3(T, 4, 1))
+        return AVLOC_ERR_OVERFLOW;
+    if (!avloc_all_finite_f32(V, pixels * T) || !avloc_all_finite_f32(A, bins * T)) return AVLOC_ERR_NONFINITE;
+    buf = tmp; e = tmp + T; v = tmp + 2 * T; w = tmp + 3 * T;
+    avloc__rpca_audio_change(A, bins, T, buf, e);
+    for (t = 0; t < T; t++) se += e[t];
+    /* the start: e's centred copy. X^T X is semi-definite, so every step
+       keeps v . (e - mean e) >= 0: the result's correlation with e is not
+       negative without a sign test. A ramp when the sound does not change. */
+    for (t = 0; t < T; t++) { v[t] = (float)(e[t] - se / (double)T); nv += (double)v[t] * v[t]; }
+    if (!(nv > 0.0))
+        for (t = 0, nv = 0.0; t < T; t++) { v[t] = (float)t - 0.5f * (float)(T - 1); nv += (double)v[t] * v[t]; }
+    if (!(nv > 0.0)) { memset(act, 0, T * sizeof *act); return AVLOC_OK; } /* T = 1 */
+    for (t = 0; t < T; t++) v[t] = (float)(v[t] / sqrt(nv));
+    for (it = 0; it < 100; it++) {
+        double move = 0.0;
+        sig = avloc__rpca_region_power(V, pixels, region, T, v, w);
+        if (!(sig > 0.0)) break;
+        for (t = 0; t < T; t++) {
+            float nw = (float)(w[t] / sig);
+            move += ((double)nw - v[t]) * ((double)nw - v[t]);
+            v[t] = nw;
+        }
+        if (move < 1e-12) break;
+    }
+    if (!(sig > 0.0) || !avloc__finite_f64(sig)) { memset(act, 0, T * sizeof *act); return AVLOC_OK; }
+    lo = avloc__rpca_quantile(v, T, 0.05, buf);
+    hi = avloc__rpca_quantile(v, T, 0.95, buf);
+    for (t = 0; t < T; t++) {
+        double a = hi > lo ? ((double)v[t] - lo) / (hi - lo) : 0.0;
+        act[t] = (float)(a < 0.0 ? 0.0 : a > 1.0 ? 1.0 : a);
+    }
+    return AVLOC_OK;
+}
+
 /* out = box mean of x (rows x cols) over the in-image part of a br x bc
    window (odd sides). The mask's map smoothing and the separation gain's
    smoothing share it. */
@@ -2001,6 +2110,8 @@ AVLOC_API avloc_rpca_pipe_config avloc_rpca_pipe_config_default(void)
     c.audio_power = 4.0;
     c.audio_smooth_frames = 7;
     c.audio_smooth_bins = 1;
+    c.vgate = AVLOC_RPCA_VGATE_AUTO;
+    c.vgate_slack = 1.0;
     return c;
 }
 
@@ -2046,6 +2157,9 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
     if (!(c->audio_lambda > 0.0 && c->audio_lambda < 1e6) || !(c->av_gate >= 0.0 && c->av_gate <= 1.0) ||
         !(c->audio_power > 0.0 && c->audio_power <= 16.0))
         return AVLOC_ERR_PARAM;
+    if ((c->vgate != AVLOC_RPCA_VGATE_AUTO && c->vgate != AVLOC_RPCA_VGATE_OFF && c->vgate != AVLOC_RPCA_VGATE_ON) ||
+        !avloc__finite_f64(c->vgate_slack) || !(c->vgate_slack > 0.0 && c->vgate_slack <= 1e6))
+        return AVLOC_ERR_PARAM;
     if (!(c->audio_smooth_frames & 1) || !(c->audio_smooth_bins & 1) || c->audio_smooth_frames > 4095 ||
         c->audio_smooth_bins > 4095)
         return AVLOC_ERR_PARAM;
@@ -2057,6 +2171,8 @@ static avloc_result avloc__rpca_pipe_check(const avloc_rpca_pipe_config *c)
    the STFT scratch. */
 typedef struct avloc__rpca_pipews {
     float *V, *A, *mag, *Pv, *Pa, *map, *La, *Sa, *gate;
+    float *vg;             /* visual gate: 4 T tmp, T activity, 4 n_stft per-frame sums */
+    unsigned char *region; /* visual gate: the mask at the map's size */
     avloc_complex_f32 *spec;
     void *state, *solve, *stft, *arpca, *hull;
     size_t state_bytes, solve_bytes, hull_bytes;
@@ -2096,6 +2212,11 @@ static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_p
         w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
         w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
         w->arpca = avloc_arena_push(a, p->arpca.scratch_bytes, 1, AVLOC_ALIGN);
+        if (p->cfg.vgate != AVLOC_RPCA_VGATE_OFF) {
+            if (!avloc_size_mul(T + p->n_stft, 5 * sizeof(float), &sb)) return AVLOC_ERR_OVERFLOW;
+            w->vg = AVLOC_PUSH(a, float, 5 * T + 4 * p->n_stft);
+            w->region = AVLOC_PUSH(a, unsigned char, p->pixels);
+        }
     }
     return avloc_arena_status(a);
 }
@@ -2236,13 +2357,64 @@ static void avloc__rpca_gate(const avloc_rpca_pipe *p, const float *Pa, float *g
     for (t = 0; t < T; t++) gate[t] = mx > 0.0 ? (float)(gate[t] / mx) : 0.0f;
 }
 
+/* The visual gate (docs/rpca.md), one factor per STFT frame j into mult:
+   with g_j the activity at frame j (act interpolated as the AV gate),
+   Em(j) and Ee(j) the frame's energy in the mixture and after the gain
+   G (n_stft x bins), the leak r = (sum over still frames (g_j < 0.1) of
+   Ee / sum Ee) / (the same of Em) says how much of the mixture's energy in
+   the object's still frames the gain kept (a low-rank interferer: ~0.01 to
+   0.5; one it cannot see, another voice: ~0.9 to 1.1, training scenes).
+   Strength s: 1 (ON) or clip((r - 0.6) / 0.2, 0, 1) (AUTO; 0 when no
+   frame is still or none is busy); c = the median of Ee / g_j^2 over the
+   busy frames (g_j > 0.5): energy per unit activity^2; factor
+   1 - s + s min(1, sqrt(kappa c g_j^2 / Ee(j))): a frame keeps what the
+   activity accounts for. fe: 4 n_stft floats. */
+static void avloc__rpca_vgate(const avloc_rpca_pipe *p, const float *act, const float *G,
+                              const avloc_complex_f32 *spec, float *fe, float *mult)
+{
+    size_t n = p->n_stft, T = p->cfg.frames, j, f, t0, busy = 0;
+    float *g = fe, *Ee = fe + n, *ratio = fe + 2 * n, *buf = fe + 3 * n;
+    double fr, em = 0.0, ee = 0.0, em_s = 0.0, ee_s = 0.0, s = 0.0, c;
+    for (j = 0; j < n; j++) {
+        double a = 0.0, b = 0.0;
+        avloc__rpca_vpos(p, j, &t0, &fr);
+        g[j] = (float)(T > 1 ? (1.0 - fr) * act[t0] + fr * act[t0 + 1] : act[0]);
+        for (f = 0; f < p->bins; f++) {
+            const avloc_complex_f32 z = spec[j * p->bins + f];
+            double m2 = (double)z.re * z.re + (double)z.im * z.im, k = G[j * p->bins + f];
+            a += m2;
+            b += k * k * m2;
+        }
+        Ee[j] = (float)b;
+        em += a; ee += b;
+        if (g[j] < 0.1f) { em_s += a; ee_s += b; }
+        if (g[j] > 0.5f && b > 0.0) ratio[busy++] = (float)(b / ((double)g[j] * g[j]));
+    }
+    if (p->cfg.vgate == AVLOC_RPCA_VGATE_ON) s = 1.0;
+    else if (em_s > 0.0 && ee > 0.0) {
+        double r = (ee_s / ee) / (em_s / em);
+        s = r <= 0.6 ? 0.0 : r >= 0.8 ? 1.0 : (r - 0.6) / 0.2;
+    }
+    if (busy == 0) s = 0.0;
+    c = s > 0.0 ? avloc__rpca_median(ratio, busy, buf) : 0.0;
+    for (j = 0; j < n; j++) {
+        double k = 1.0;
+        if (s > 0.0 && Ee[j] > 0.0) {
+            double want = p->cfg.vgate_slack * c * (double)g[j] * g[j];
+            k = want < Ee[j] ? sqrt(want / Ee[j]) : 1.0;
+        }
+        mult[j] = (float)(1.0 - s + s * k);
+    }
+}
+
 /* spec *= the separation mask. audio_rpca: the gain S+^q / (S+^q + |L|^q)
    of the spectrogram's own RPCA (computed into La, smoothed by the
    audio_smooth box into Sa), times the AV gate (1 - av_gate + av_gate *
-   gate(t)); else the Pa/Ba gain of the video-rate model, interpolated to
-   STFT frames. */
+   gate(t)), times the visual gate's frame factor when act is given; else
+   the Pa/Ba gain of the video-rate model, interpolated to STFT frames. */
 static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, const float *Ba, float *La,
-                                   float *Sa, float *gate, avloc_complex_f32 *spec)
+                                   float *Sa, float *gate, const float *act, float *fe,
+                                   avloc_complex_f32 *spec)
 {
     size_t T = p->cfg.frames, j, f, t0, k, n = p->n_stft * p->bins;
     double fr;
@@ -2250,14 +2422,25 @@ static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, co
     if (p->cfg.audio_rpca) {
         for (k = 0; k < n; k++) La[k] = avloc_rpca_soft_gain(Sa[k], La[k], p->cfg.audio_power);
         avloc__rpca_box(La, p->n_stft, p->bins, p->cfg.audio_smooth_frames, p->cfg.audio_smooth_bins, Sa);
+        for (j = 0; j < p->n_stft; j++) {
+            double gt;
+            avloc__rpca_vpos(p, j, &t0, &fr);
+            gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
+            for (f = 0; f < p->bins; f++) Sa[j * p->bins + f] *= (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
+        }
+        if (act) {
+            float *mult = La; /* La is free again */
+            avloc__rpca_vgate(p, act, Sa, spec, fe, mult);
+            for (j = 0; j < p->n_stft; j++)
+                for (f = 0; f < p->bins; f++) Sa[j * p->bins + f] *= mult[j];
+        }
     }
     for (j = 0; j < p->n_stft; j++) {
         avloc__rpca_vpos(p, j, &t0, &fr);
         for (f = 0; f < p->bins; f++) {
             float g;
             if (p->cfg.audio_rpca) {
-                double gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
-                g = Sa[j * p->bins + f] * (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
+                g = Sa[j * p->bins + f];
             } else {
                 float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
                 float g1 = T > 1 ? avloc__rpca_gain(Pa[f * T + t0 + 1], Ba[f * T + t0 + 1], p->cfg.mode) : g0;
@@ -2291,6 +2474,24 @@ static avloc_result avloc__rpca_pipe_solve(const avloc_rpca_pipe *p, avloc__rpca
     return AVLOC_OK;
 }
 
+/* The mask from the map by the configured rule: at the video's size
+   (full) or at the map's (the visual gate's region). */
+static avloc_result avloc__rpca_pipe_mask(const avloc_rpca_pipe *p, avloc__rpca_pipews *w, int full,
+                                          unsigned char *mask)
+{
+    size_t down = full ? p->cfg.down : 1, H = full ? p->cfg.height : p->h, W = full ? p->cfg.width : p->w;
+    if (p->cfg.mask_rule == AVLOC_RPCA_MASK_HULL) {
+        /* the link rounds up: a link of a few pixels stays >= 1 map pixel */
+        size_t link = (p->cfg.mask_link + p->cfg.down - 1) / p->cfg.down;
+        return avloc_rpca_mask_hull_u8(w->map, p->h, p->w, down, H, W, link, p->cfg.mask_thresh, w->hull,
+                                       w->hull_bytes, mask);
+    } else {
+        size_t bx = p->cfg.mask_box / p->cfg.down;
+        return avloc_rpca_mask_u8(w->map, p->h, p->w, down, H, W, bx ? bx | 1 : 1, p->cfg.mask_thresh, w->gate,
+                                  mask);
+    }
+}
+
 AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const float *frames,
                                                const float *audio, avloc_rpca_pipe_out *out,
                                                avloc_rpca_info *info, void *scratch, size_t scratch_bytes)
@@ -2299,7 +2500,7 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
     avloc_rpca_av_state st;
     avloc_arena a;
     const float *Pv, *Pa;
-    float *Ba;
+    float *Ba, *act = NULL;
     size_t i, y, x, n;
     avloc_result e;
     if (!p || !frames || !audio || !out || !scratch) return AVLOC_ERR_NULL;
@@ -2335,18 +2536,7 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
                 size_t yy = y / p->cfg.down, xx = x / p->cfg.down;
                 out->map[y * p->cfg.width + x] = (yy < p->h && xx < p->w) ? w.map[yy * p->w + xx] : 0.0f;
             }
-    if (out->mask && p->cfg.mask_rule == AVLOC_RPCA_MASK_HULL) {
-        /* the link rounds up: a link of a few pixels stays >= 1 map pixel */
-        size_t link = (p->cfg.mask_link + p->cfg.down - 1) / p->cfg.down;
-        e = avloc_rpca_mask_hull_u8(w.map, p->h, p->w, p->cfg.down, p->cfg.height, p->cfg.width, link,
-                                    p->cfg.mask_thresh, w.hull, w.hull_bytes, out->mask);
-        if (e != AVLOC_OK) return e;
-    } else if (out->mask) {
-        size_t bx = p->cfg.mask_box / p->cfg.down;
-        e = avloc_rpca_mask_u8(w.map, p->h, p->w, p->cfg.down, p->cfg.height, p->cfg.width, bx ? bx | 1 : 1,
-                               p->cfg.mask_thresh, w.gate, out->mask);
-        if (e != AVLOC_OK) return e;
-    }
+    if (out->mask && (e = avloc__rpca_pipe_mask(p, &w, 1, out->mask)) != AVLOC_OK) return e;
     if (!out->target) return AVLOC_OK;
     if (p->cfg.audio_rpca) {
         /* mag was reused for Ba by a windowed solve: recompute it */
@@ -2354,8 +2544,14 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
         for (i = 0; i < n; i++) w.mag[i] = (float)sqrt((double)w.spec[i].re * w.spec[i].re + (double)w.spec[i].im * w.spec[i].im);
         e = avloc_rpca_solve_f32(&p->arpca, w.mag, w.La, w.Sa, NULL, NULL, w.arpca, p->arpca.scratch_bytes);
         if (e != AVLOC_OK) return e;
+        if (w.vg) { /* the visual gate: the mask at the map's size, its activity */
+            act = w.vg + 4 * p->cfg.frames;
+            if ((e = avloc__rpca_pipe_mask(p, &w, 0, w.region)) != AVLOC_OK) return e;
+            e = avloc_rpca_activity_f32(w.V, p->pixels, w.region, w.A, p->bins, p->cfg.frames, w.vg, act);
+            if (e != AVLOC_OK) return e;
+        }
     }
-    avloc__rpca_apply_mask(p, Pa, Ba, w.La, w.Sa, w.gate, w.spec);
+    avloc__rpca_apply_mask(p, Pa, Ba, w.La, w.Sa, w.gate, act, w.vg ? act + p->cfg.frames : NULL, w.spec);
     return avloc_stft_inverse_f32(&p->stft, w.spec, p->n_stft, out->target, p->cfg.n_samples, w.stft,
                                   p->stft.scratch_bytes);
 }

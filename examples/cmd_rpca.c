@@ -159,6 +159,8 @@ static int cmd_rpca(int argc, char **argv)
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, w0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     int mask_rule = (int)AVLOC_RPCA_MASK_HULL; /* box|hull: the enum's order */
+    int vgate = (int)AVLOC_RPCA_VGATE_AUTO; /* auto|off|on: the enum's order */
+    double slack = 0;
     unsigned w = 0, h = 0;
     char msg[160] = "";
     float *frames = NULL, *audio = NULL, *map = NULL, *target = NULL;
@@ -171,7 +173,7 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
-    avcli_opt o[30];
+    avcli_opt o[32];
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
@@ -197,6 +199,10 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_double("--audio-power", &a_power, 1e-3, 16, "X", "separation gain S^X / (S^X + L^X) (default 4)");
     o[no++] = avcli_size("--smooth-frames", &sm_frames, 1, 4095, "N", "separation gain smoothed over N STFT frames (odd; default 7)");
     o[no++] = avcli_size("--smooth-bins", &sm_bins, 1, 4095, "N", "... and N frequency bins (odd; default 1)");
+    o[no++] = avcli_choice("--visual-gate", &vgate, "auto|off|on",
+                           "gate the separated sound by the sounding region's motion: when the audio RPCA left the\n"
+                           "                               interferer in (auto, default), never, or always");
+    o[no++] = avcli_double("--gate-slack", &slack, 1e-3, 1e6, "X", "visual gate: a frame keeps up to X times the energy its motion predicts (default 1)");
     o[no++] = avcli_double("--rho", &rho, 1, 100, "X", "penalty growth per iteration (default 1.2)");
     o[no++] = avcli_double("--mu-max", &mu_max, 1, 1e12, "X", "penalty cap, in units of mu0 (default 8)");
     o[no++] = avcli_choice("--svt", &svt, "auto|randomised|gram",
@@ -266,6 +272,8 @@ static int cmd_rpca(int argc, char **argv)
     if (a_power > 0) c.audio_power = a_power;
     if (sm_frames) c.audio_smooth_frames = sm_frames;
     if (sm_bins) c.audio_smooth_bins = sm_bins;
+    c.vgate = (avloc_rpca_vgate)vgate;
+    if (slack > 0) c.vgate_slack = slack;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     c.av.svt_method = svt;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {

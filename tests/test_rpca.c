@@ -791,6 +791,51 @@ static void test_corr_map(void)
     th_free(&V); th_free(&A); th_free(&g);
 }
 
+/* The visual activity: against numpy's SVD and percentiles
+   (gen_goldens_rpca.py), then the sign rule, degenerate regions and bad
+   input. */
+static void test_activity(void)
+{
+    th_array V = th_golden("rpca_act_V.npy"), R = th_golden("rpca_act_region.npy"), A = th_golden("rpca_act_A.npy"),
+             g = th_golden("rpca_activity.npy");
+    float *Vf, *Af, *gf, *Rf, *neg, tmp[4 * 80], act[80], act2[80];
+    unsigned char region[40], none[40];
+    size_t P, B, T, i;
+    double err = 0.0;
+    if (!V.n || V.shape[0] != 40 || V.shape[1] != 80 || R.n != 40 || !A.n || g.n != 80) { CHECK(0); return; }
+    P = V.shape[0]; T = V.shape[1]; B = A.shape[0];
+    Vf = th_to_f32(&V); Af = th_to_f32(&A); gf = th_to_f32(&g); Rf = th_to_f32(&R);
+    for (i = 0; i < P; i++) { region[i] = Rf[i] > 0.0f; none[i] = 0; }
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, region, Af, B, T, tmp, act), AVLOC_OK);
+    for (i = 0; i < T; i++) err = fabs((double)act[i] - gf[i]) > err ? fabs((double)act[i] - gf[i]) : err;
+    CHECK_MSG(err <= 2e-4, "activity vs numpy: max error %.3g", err);
+    /* a negated video moves the same way: the sign follows the sound */
+    neg = (float *)malloc(P * T * sizeof *neg);
+    for (i = 0; i < P * T; i++) neg[i] = -Vf[i];
+    CHECK_EQ_INT(avloc_rpca_activity_f32(neg, P, region, Af, B, T, tmp, act2), AVLOC_OK);
+    err = 0.0;
+    for (i = 0; i < T; i++) err = fabs((double)act[i] - act2[i]) > err ? fabs((double)act[i] - act2[i]) : err;
+    CHECK_MSG(err <= 2e-4, "activity of the negated video differs by %.3g", err);
+    /* an empty region, a still one and T = 1: no activity */
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, none, Af, B, T, tmp, act2), AVLOC_OK);
+    for (i = 0; i < T; i++) CHECK(act2[i] == 0.0f);
+    for (i = 0; i < P * T; i++) neg[i] = 0.25f;
+    CHECK_EQ_INT(avloc_rpca_activity_f32(neg, P, region, Af, B, T, tmp, act2), AVLOC_OK);
+    for (i = 0; i < T; i++) CHECK(act2[i] == 0.0f);
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, region, Af, B, 1, tmp, act2), AVLOC_OK);
+    CHECK(act2[0] == 0.0f);
+    /* bad input */
+    CHECK_EQ_INT(avloc_rpca_activity_f32(NULL, P, region, Af, B, T, tmp, act2), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, NULL, Af, B, T, tmp, act2), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, region, Af, B, T, NULL, act2), AVLOC_ERR_NULL);
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, 0, region, Af, B, T, tmp, act2), AVLOC_ERR_SIZE);
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, region, Af, 0, T, tmp, act2), AVLOC_ERR_SIZE);
+    Af[3] = NAN;
+    CHECK_EQ_INT(avloc_rpca_activity_f32(Vf, P, region, Af, B, T, tmp, act2), AVLOC_ERR_NONFINITE);
+    free(neg); free(Vf); free(Af); free(gf); free(Rf);
+    th_free(&V); th_free(&R); th_free(&A); th_free(&g);
+}
+
 /* The box mean (the mask's and the separation gain's smoothing): against
    scipy.ndimage.uniform_filter normalised by the in-array count
    (gen_goldens_rpca.py), then bad input. */
@@ -1011,6 +1056,83 @@ static void test_av_bad_input(void)
 }
 
 /* -------------------------------------------------------------- pipeline */
+/* The 16 x 16 pipeline scene's frames: a textured background, a 4 x 4
+   patch that brightens with act[t] (the sounding object), a silent patch
+   toggling every 5 frames, sensor noise. */
+static void pipe_frames(float *frames, const double *act, size_t H, size_t W, size_t T)
+{
+    size_t t, y, x;
+    for (t = 0; t < T; t++)
+        for (y = 0; y < H; y++)
+            for (x = 0; x < W; x++) {
+                double v = 0.4 + 0.2 * sin(0.7 * (double)x + 0.3 * (double)y);
+                if (y >= 4 && y < 8 && x >= 4 && x < 8) v += 0.4 * act[t];
+                if (y >= 10 && y < 14 && x >= 9 && x < 13) v += 0.3 * ((t / 5) % 2);
+                frames[(t * H + y) * W + x] = (float)(v + 0.005 * nrand()); /* sensor noise */
+            }
+}
+
+/* SNR of est against clean, dB. */
+static double snr_db(const float *clean, const float *est, size_t n)
+{
+    double num = 0.0, den = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        num += (double)clean[i] * clean[i];
+        den += ((double)est[i] - clean[i]) * ((double)est[i] - clean[i]);
+    }
+    return 10.0 * log10(num / den);
+}
+
+/* The visual gate against an interferer the spectrogram RPCA cannot see:
+   target and interferer are both tone bursts whose pitch changes from
+   burst to burst (sparse in time and frequency, as two voices), the
+   interferer's while the patch is still. Both end up in the sparse part,
+   so without the gate the output keeps the interferer; AUTO finds the leak
+   (the still frames keep their energy) and gates it out. */
+static void test_pipeline_vgate(void)
+{
+    size_t H = 16, W = 16, T = 50, n = 16000 * 2, i, t, ob, sb;
+    float *frames = (float *)malloc(T * H * W * 4), *audio = (float *)malloc(n * 4), *target = (float *)malloc(n * 4);
+    float *clean = (float *)malloc(n * 4);
+    double act[50], snr_auto, snr_off, snr_mix;
+    avloc_rpca_pipe_config c = avloc_rpca_pipe_config_default();
+    void *scr;
+    for (t = 0; t < T; t++) act[t] = (t / 4) % 3 == 0 ? 1.0 : 0.0;
+    pipe_frames(frames, act, H, W, T);
+    for (i = 0; i < n; i++) {
+        double s = (double)i / 16000.0;
+        size_t vt = (size_t)(s * 25.0), k;
+        if (vt >= T) vt = T - 1;
+        k = vt / 4;
+        clean[i] = (float)(k % 3 == 0 ? 0.3 * sin(2 * 3.14159265 * (700.0 + 150.0 * (double)(k % 5)) * s) : 0.0);
+        audio[i] = clean[i] + (float)(k % 3 == 1 ? 0.3 * sin(2 * 3.14159265 * (1800.0 + 130.0 * (double)(k % 4)) * s) : 0.0) +
+                   (float)(0.003 * nrand());
+    }
+    c.width = W; c.height = H; c.frames = T; c.n_samples = n;
+    c.vgate = AVLOC_RPCA_VGATE_ON; /* the largest scratch */
+    CHECK_EQ_INT(avloc_rpca_pipe_query(&c, &ob, &sb), AVLOC_OK);
+    scr = malloc(sb);
+    c.vgate = AVLOC_RPCA_VGATE_OFF;
+    CHECK(pipe_target_diff(&c, frames, audio, clean, target, scr, sb) >= 0.0);
+    snr_off = snr_db(clean, target, n);
+    c.vgate = AVLOC_RPCA_VGATE_AUTO;
+    CHECK(pipe_target_diff(&c, frames, audio, clean, target, scr, sb) >= 0.0);
+    snr_auto = snr_db(clean, target, n);
+    snr_mix = snr_db(clean, audio, n);
+    CHECK_MSG(snr_auto > snr_off + 6.0, "visual gate: SNR %.2f dB (off %.2f, mixture %.2f)", snr_auto, snr_off, snr_mix);
+    printf("  pipeline 16x16x50, bursts against bursts: SNR %.2f dB with the visual gate, %.2f without "
+           "(mixture %.2f)\n", snr_auto, snr_off, snr_mix);
+    c.vgate = (avloc_rpca_vgate)3;
+    CHECK_EQ_INT(avloc_rpca_pipe_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.vgate = AVLOC_RPCA_VGATE_AUTO;
+    c.vgate_slack = 0.0;
+    CHECK_EQ_INT(avloc_rpca_pipe_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    c.vgate_slack = NAN;
+    CHECK_EQ_INT(avloc_rpca_pipe_query(&c, &ob, &sb), AVLOC_ERR_PARAM);
+    free(scr); free(frames); free(audio); free(target); free(clean);
+}
+
 static void test_pipeline(void)
 {
     size_t H = 16, W = 16, T = 50, n = 16000 * 2, i, t, y, x, tp = 0, fp = 0, fn = 0;
@@ -1025,14 +1147,7 @@ static void test_pipeline(void)
     size_t ob, sb;
     void *mem, *scr;
     for (t = 0; t < T; t++) act[t] = (t / 4) % 3 == 0 ? 1.0 : 0.0;
-    for (t = 0; t < T; t++)
-        for (y = 0; y < H; y++)
-            for (x = 0; x < W; x++) {
-                double v = 0.4 + 0.2 * sin(0.7 * (double)x + 0.3 * (double)y);
-                if (y >= 4 && y < 8 && x >= 4 && x < 8) v += 0.4 * act[t];
-                if (y >= 10 && y < 14 && x >= 9 && x < 13) v += 0.3 * ((t / 5) % 2);
-                frames[(t * H + y) * W + x] = (float)(v + 0.005 * nrand()); /* sensor noise */
-            }
+    pipe_frames(frames, act, H, W, T);
     for (i = 0; i < n; i++) {
         double s = (double)i / 16000.0;
         size_t vt = (size_t)(s * 25.0);
@@ -1082,6 +1197,15 @@ static void test_pipeline(void)
         c1 = c;
         c1.audio_smooth_frames = 4;
         CHECK_EQ_INT(avloc_rpca_pipe_query(&c1, &ob, &sb), AVLOC_ERR_PARAM); /* even box */
+        /* the drone is gone where the patch is still: AUTO leaves the gain
+           alone (OFF's bits), while ON gates it */
+        c1 = c;
+        c1.vgate = AVLOC_RPCA_VGATE_OFF;
+        d1 = pipe_target_diff(&c1, frames, audio, clean, target, scr, sb);
+        CHECK_MSG(d1 == 0.0, "visual gate AUTO changed a drone scene (%g)", d1);
+        c1.vgate = AVLOC_RPCA_VGATE_ON;
+        d1 = pipe_target_diff(&c1, frames, audio, clean, target, scr, sb);
+        CHECK_MSG(d1 > 1e-6 * num, "visual gate ON gives AUTO's output on a drone scene (%g)", d1);
     }
     { /* with down 2 the mask is the hull mask of the 8 x 8 map, the link in
          map pixels rounded up (2 video pixels -> 1); at 0.003 of the max a
@@ -1129,6 +1253,7 @@ int main(int argc, char **argv)
        data of the tests below is the same in either order) */
     test_av_goldens();
     test_corr_map();
+    test_activity();
     test_box_mean();
     test_mask_hull();
     test_soft_gain();
@@ -1145,5 +1270,6 @@ int main(int argc, char **argv)
     test_av_converges(); /* the slowest: last, so a failure above is found sooner */
 #endif
     test_av_descent(); /* after: make_av draws from the same generator */
+    test_pipeline_vgate(); /* after them: it draws from the generator too */
     return th_finish("test_rpca");
 }

@@ -25,6 +25,13 @@ avloc_rpca.h), a numpy/scipy rendition in float64 of the same steps:
   (2 ceil(link / 2) + 1) square), the hull by scipy.spatial.ConvexHull, a
   pixel kept when its centre satisfies every facet's inequality (1e-9
   slack).
+- rpca_act_V / rpca_act_region / rpca_act_A -> rpca_activity: the visual
+  activity (avloc_rpca_activity_f32) of a 40-pixel, 80-frame scene whose
+  region (15 pixels) brightens and darkens with one envelope, by
+  numpy.linalg.svd (the top right singular vector of the region's rows minus
+  their means, signed to correlate with the audio change) and np.percentile
+  (5th and 95th, linear), clipped to [0, 1]; an independent route from the
+  library's power iteration.
 
 Inputs are stored as float32 and the references computed in float64 from
 those exact values.
@@ -126,6 +133,35 @@ def box_mean(x, box):
 HULL_CASES = ((0.1, 8), (0.1, 2), (0.3, 1), (0.05, 4))
 
 
+def activity(V, region, A):
+    X = V[region > 0]
+    X = X - X.mean(axis=1, keepdims=True)
+    e = np.abs(A - np.median(A, axis=1, keepdims=True)).sum(axis=0)
+    u = np.linalg.svd(X, full_matrices=False)[2][0]
+    if np.dot(u, e - e.mean()) < 0:
+        u = -u
+    lo, hi = np.percentile(u, [5, 95])
+    return np.clip((u - lo) / (hi - lo), 0.0, 1.0)
+
+
+def activity_scene():
+    """40 pixels x 80 frames: pixels 5-19 follow one envelope (some
+    brighten, some darken, as a mouth's lips and inside), the rest a
+    distractor's own motion and noise; 6 bins of sound with the envelope."""
+    rng = np.random.default_rng(77)
+    P, T, B = 40, 80, 6
+    env = np.convolve(np.maximum(rng.standard_normal(T + 6), 0.0), np.ones(7) / 7, mode="valid")[:T]
+    own = np.sin(0.37 * np.arange(T))
+    w = rng.uniform(0.2, 0.5, P) * np.where(rng.random(P) < 0.4, -1.0, 1.0)
+    V = 0.5 + 0.1 * rng.random((P, 1)) + 0.01 * rng.standard_normal((P, T))
+    region = np.zeros(P, np.float32)
+    region[5:20] = 1.0
+    V[5:20] += np.outer(w[5:20], env)
+    V[25:32] += np.outer(w[25:32], own)
+    A = 1.0 + np.outer(rng.uniform(0.5, 2.0, B), env) + 0.05 * np.abs(rng.standard_normal((B, T)))
+    return V.astype(np.float32), region, A.astype(np.float32)
+
+
 def hull_maps(rng):
     """Four 20 x 28 maps: small background noise plus structures that the link
     and the threshold decide between."""
@@ -210,6 +246,11 @@ def write_all(out):
     maps = hull_maps(rng)
     save("rpca_hull_maps.npy", maps)
     save("rpca_hull_masks.npy", np.array([[hull_mask(m, t, l) for (t, l) in HULL_CASES] for m in maps]))
+    Va, ra, Aa = activity_scene()
+    save("rpca_act_V.npy", Va)
+    save("rpca_act_region.npy", ra)
+    save("rpca_act_A.npy", Aa)
+    save("rpca_activity.npy", activity(Va.astype(np.float64), ra, Aa.astype(np.float64)))
 
 
 def main():
