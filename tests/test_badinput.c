@@ -2161,6 +2161,23 @@ static void bi_rpca(void)
         Vd[1] = f_inf();
         BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_ERR_NONFINITE);
         Vd[1] = 0;
+        {   unsigned char reg[16] = {0, 1, 1, 0, 1};
+            BI(avloc_rpca_activity_f32(NULL, 16, reg, Ap, 4, 3, tmp, map), AVLOC_ERR_NULL);
+            BI(avloc_rpca_activity_f32(Vd, 16, NULL, Ap, 4, 3, tmp, map), AVLOC_ERR_NULL);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, NULL, 4, 3, tmp, map), AVLOC_ERR_NULL);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, NULL, map), AVLOC_ERR_NULL);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, tmp, NULL), AVLOC_ERR_NULL);
+            BI(avloc_rpca_activity_f32(Vd, 0, reg, Ap, 4, 3, tmp, map), AVLOC_ERR_SIZE);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 0, 3, tmp, map), AVLOC_ERR_SIZE);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 0, tmp, map), AVLOC_ERR_SIZE);
+            BI(avloc_rpca_activity_f32(Vd, SZ_HALF, reg, Ap, 4, 4, tmp, map), AVLOC_ERR_OVERFLOW);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 1, tmp, map), AVLOC_OK); /* T = 1: no activity */
+            BI(map[0] == 0.0f, 1);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, tmp, map), AVLOC_OK);
+            { float keep = Ap[2]; Ap[2] = f_nan();
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, tmp, map), AVLOC_ERR_NONFINITE);
+            Ap[2] = keep; }
+        }
         BT(float g = avloc_rpca_soft_gain(f_nan(), 1.0f, 3.0), g == 0.0f);
         BT(float g = avloc_rpca_soft_gain(1.0f, f_nan(), 3.0), g == 0.0f);
         BT(float g = avloc_rpca_soft_gain(1.0f, 1.0f, (double)f_nan()), g == 0.0f);
