@@ -2357,10 +2357,10 @@ static void avloc__rpca_gate(const avloc_rpca_pipe *p, const float *Pa, float *g
     for (t = 0; t < T; t++) gate[t] = mx > 0.0 ? (float)(gate[t] / mx) : 0.0f;
 }
 
-/* The visual gate (docs/rpca.md), one factor per STFT frame j into mult:
-   with g_j the activity at frame j (act interpolated as the AV gate),
-   Em(j) and Ee(j) the frame's energy in the mixture and after the gain
-   G (n_stft x bins), the leak r = (sum over still frames (g_j < 0.1) of
+/* The visual gate (docs/rpca.md), one factor per STFT frame j multiplied
+   into mult[j]: with g_j the activity at frame j (act interpolated as the
+   AV gate), Em(j) and Ee(j) the frame's energy in the mixture and after the
+   gain G (n_stft x bins) times mult[j], the leak r = (sum over still frames (g_j < 0.1) of
    Ee / sum Ee) / (the same of Em) says how much of the mixture's energy in
    the object's still frames the gain kept (a low-rank interferer: ~0.01 to
    0.5; one it cannot see, another voice: ~0.9 to 1.1, training scenes).
@@ -2381,7 +2381,7 @@ static void avloc__rpca_vgate(const avloc_rpca_pipe *p, const float *act, const 
         g[j] = (float)(T > 1 ? (1.0 - fr) * act[t0] + fr * act[t0 + 1] : act[0]);
         for (f = 0; f < p->bins; f++) {
             const avloc_complex_f32 z = spec[j * p->bins + f];
-            double m2 = (double)z.re * z.re + (double)z.im * z.im, k = G[j * p->bins + f];
+            double m2 = (double)z.re * z.re + (double)z.im * z.im, k = G[j * p->bins + f] * mult[j];
             a += m2;
             b += k * k * m2;
         }
@@ -2403,7 +2403,7 @@ static void avloc__rpca_vgate(const avloc_rpca_pipe *p, const float *act, const 
             double want = p->cfg.vgate_slack * c * (double)g[j] * g[j];
             k = want < Ee[j] ? sqrt(want / Ee[j]) : 1.0;
         }
-        mult[j] = (float)(1.0 - s + s * k);
+        mult[j] *= (float)(1.0 - s + s * k);
     }
 }
 
@@ -2418,29 +2418,26 @@ static void avloc__rpca_apply_mask(const avloc_rpca_pipe *p, const float *Pa, co
 {
     size_t T = p->cfg.frames, j, f, t0, k, n = p->n_stft * p->bins;
     double fr;
+    float *mult = NULL;
     avloc__rpca_gate(p, Pa, gate);
     if (p->cfg.audio_rpca) {
         for (k = 0; k < n; k++) La[k] = avloc_rpca_soft_gain(Sa[k], La[k], p->cfg.audio_power);
         avloc__rpca_box(La, p->n_stft, p->bins, p->cfg.audio_smooth_frames, p->cfg.audio_smooth_bins, Sa);
+        mult = La; /* La is free again: one factor per STFT frame, the AV gate's */
         for (j = 0; j < p->n_stft; j++) {
             double gt;
             avloc__rpca_vpos(p, j, &t0, &fr);
             gt = T > 1 ? (1.0 - fr) * gate[t0] + fr * gate[t0 + 1] : gate[0];
-            for (f = 0; f < p->bins; f++) Sa[j * p->bins + f] *= (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
+            mult[j] = (float)(1.0 - p->cfg.av_gate + p->cfg.av_gate * gt);
         }
-        if (act) {
-            float *mult = La; /* La is free again */
-            avloc__rpca_vgate(p, act, Sa, spec, fe, mult);
-            for (j = 0; j < p->n_stft; j++)
-                for (f = 0; f < p->bins; f++) Sa[j * p->bins + f] *= mult[j];
-        }
+        if (act) avloc__rpca_vgate(p, act, Sa, spec, fe, mult); /* times the visual gate's */
     }
     for (j = 0; j < p->n_stft; j++) {
         avloc__rpca_vpos(p, j, &t0, &fr);
         for (f = 0; f < p->bins; f++) {
             float g;
             if (p->cfg.audio_rpca) {
-                g = Sa[j * p->bins + f];
+                g = Sa[j * p->bins + f] * mult[j];
             } else {
                 float g0 = avloc__rpca_gain(Pa[f * T + t0], Ba[f * T + t0], p->cfg.mode);
                 float g1 = T > 1 ? avloc__rpca_gain(Pa[f * T + t0 + 1], Ba[f * T + t0 + 1], p->cfg.mode) : g0;
