@@ -53,7 +53,7 @@
    The library starts no thread. A caller with a pool may lend it to the
    few large operations (GEMM, SVT, plain RPCA, the MP coder's updates) as an
    avloc_threads: a run(pool, fn, ctx, ntasks) callback; results are the
-   serial bits or depend on the worker count only (section "threads" below,
+   serial bits for every worker count (section "threads" below,
    docs/threads.md; examples/avloc_pool.h is a small pthread pool for it).
 
    CONFIGURATION MACROS (define before including)
@@ -113,6 +113,9 @@
    SIMD internals     the "SIMD layer" section below; docs/CONTRIBUTING.md
    AVLOC_MAX_DIM      cap on any single dimension accepted from files
                       (default 1<<28), a guard against hostile inputs
+   AVLOC_SLABS        the fixed slabs of a threaded sum (default 8): the
+                      most workers a sum uses; results are the same for
+                      every worker count, not for every AVLOC_SLABS
 
    Module opt-outs (as stb's STBI_NO_*): each leaves out the declarations and
    the code of one part, so calling it is a compile error, not a link error.
@@ -1378,14 +1381,27 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
    (worker 0). workers must not exceed AVLOC_MAX_WORKERS (configs that
    exceed it are refused with AVLOC_ERR_PARAM); scratch grows with it.
 
-   Results never depend on the order of the tasks or on the thread that ran
-   each: a GEMM split by rows or columns gives the serial call's bits, and
-   sums (the SVT's Gram matrix, the RPCA's residual norms) are split into
-   `workers` fixed slabs added in slab order, so they depend on `workers`
-   only (1 gives the serial result). */
+   Results depend neither on the order of the tasks, nor on the thread that
+   ran each, nor on the worker count: a GEMM split by rows or columns gives
+   the serial call's bits, and sums (the SVT's Gram matrix, the RPCA's
+   residual norms) are split into AVLOC_SLABS fixed slabs, whatever the
+   workers, added in slab order (one worker runs the same slabs in turn).
+   So a caller may size its pool to the machine and still get the bits of
+   a one-thread run. */
 #ifndef AVLOC_MAX_WORKERS
 #define AVLOC_MAX_WORKERS 256
 #endif
+/* The slabs of a threaded sum (above): also its most useful workers. */
+#ifndef AVLOC_SLABS
+#define AVLOC_SLABS 8
+#endif
+/* The fixed slabs of a sum over `units` (rows, blocks, chunks): at most
+   AVLOC_SLABS, at least one, never more than units; never the worker
+   count, so the sum's bits do not depend on it. */
+static inline size_t avloc__slabs(size_t units)
+{
+    return units < 1 ? 1 : units < AVLOC_SLABS ? units : AVLOC_SLABS;
+}
 typedef void (*avloc_task_fn)(void *ctx, size_t task, size_t worker);
 typedef struct avloc_threads {
     void (*run)(void *pool, avloc_task_fn fn, void *ctx, size_t ntasks);
@@ -1594,7 +1610,7 @@ typedef struct avloc_tsvd_config {
                              writes it); a non-finite A is then caught later (an error from
                              the eigensolvers) or gives unspecified values. Default 0: checked */
     avloc_threads threads; /* the caller's pool (default none: serial); memory grows
-                              with its workers; results depend on workers only */
+                              with its workers; results are the serial bits */
 } avloc_tsvd_config;
 
 typedef struct avloc_tsvd {
@@ -1622,7 +1638,7 @@ typedef struct avloc_tsvd {
     double *gw, *gx;      /* s eigenvalues; per worker a chunk of A (128 x s; in double with
                              CBLAS or AVLOC_GEMM_SMALL, else a wide A's columns as floats) */
     double *gk;           /* per worker the chunk's packed panels (128 x (s + 16 + 6)) */
-    double *gp;           /* Gram slabs 1.. of a threaded call ((workers - 1) s^2) */
+    double *gp;           /* Gram slabs 1.. ((avloc__slabs(chunks) - 1) s^2) */
     float *gf, *gc;       /* s x s float W; per worker a chunk (1024 x s) for in-place calls */
     int ready;            /* 1 after a successful init */
 } avloc_tsvd;
@@ -1660,8 +1676,8 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
    Gram path (cfg.svt_method, above): with s = min(m, n) small, the SVT is
    computed exactly through the s x s Gram matrix instead: G = A^T A (A A^T
    when m < n) accumulated in double (chunks of 128 rows of A, converted
-   while a kernel on the tiles of the lower triangle packs them; one slab of chunks per worker
-   of cfg.threads, the slabs added in order), G = V diag(s_i^2) V^T by
+   while a kernel on the tiles of the lower triangle packs them; AVLOC_SLABS fixed slabs of
+   chunks, whatever cfg.threads, the slabs added in order), G = V diag(s_i^2) V^T by
    avloc_eigh_tridiag_f64 (cold every call), and out = A W (W A when
    m < n) with W = sum_{s_i > tau} (1 - tau/s_i) v_i v_i^T: one float GEMM, or two thin ones (A V_k, then
    times diag(1 - tau/s) V_k^T) when the rank k <= s/2. No range finder, no
@@ -3043,7 +3059,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     avloc_tsvd *t = (avloc_tsvd *)obj;
     size_t m = c->m, n = c->n, mn = m < n ? m : n, big = m > n ? m : n;
     size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, lb = 0, ll;
-    size_t g32, g64, e, sv, gb, nw = avloc_threads_workers(&c->threads), twb = 0;
+    size_t g32, g64, e, sv, gb, nw = avloc_threads_workers(&c->threads), twb = 0, ns;
     avloc_result r;
     float *q, *y, *vb, *ms, *ub;
     double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gw = NULL, *gx = NULL, *gp = NULL;
@@ -3074,7 +3090,8 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         gw = AVLOC_PUSH(a, double, mn);
         gx = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * mn * nw); /* nw <= AVLOC_MAX_WORKERS */
         gk = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * AVLOC__SVT_PACKW(mn) * nw);
-        gp = nw > 1 ? AVLOC_PUSH(a, double, mn * mn * (nw - 1)) : NULL;
+        ns = avloc__slabs((big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK);
+        gp = ns > 1 ? AVLOC_PUSH(a, double, mn * mn * (ns - 1)) : NULL;
         gf = AVLOC_PUSH(a, float, mn * mn);
         gc = AVLOC_PUSH(a, float, AVLOC__SVT_APPLY * mn * nw);
     }
@@ -3362,16 +3379,17 @@ static void *avloc__tsvd_wscr(const avloc_tsvd *t, size_t w, size_t *bytes)
    transposed into a float chunk); per chunk, avloc__syrk_lower (the tiles
    of G's lower triangle, the rows converted to double as it packs them;
    with CBLAS or AVLOC_GEMM_SMALL, a double copy and GEMMs on row blocks of
-   64 up to their diagonal). One slab per worker (task): slab i sums its share of the chunks into its own
-   G_i (G itself for slab 0), and the slabs are added in order after, so the
-   result depends on the worker count only (one worker: the plain sum). */
+   64 up to their diagonal). The chunks are cut into avloc__slabs(chunks)
+   slabs (tasks), whatever the workers: slab i sums its share into its own
+   G_i (G itself for slab 0), and the slabs are added in order after, so
+   every worker count gives the same bits. */
 static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
 {
     const avloc__svt_job *jb = (const avloc__svt_job *)ctx;
     avloc_tsvd *t = jb->t;
     const float *A = jb->A;
     size_t m = t->cfg.m, n = t->cfg.n, lda = jb->lda, wide = m < n, s = wide ? m : n, big = wide ? n : m;
-    size_t nch = (big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK, q, i, j;
+    size_t nch = (big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK, ns = avloc__slabs(nch), q, i, j;
     double *X = t->gx + worker * AVLOC__SVT_CHUNK * s, *G = slab ? t->gp + (slab - 1) * s * s : t->gg;
 #if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
     size_t i0, wb;
@@ -3380,7 +3398,7 @@ static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
     double *bp = t->gk + worker * AVLOC__SVT_CHUNK * AVLOC__SVT_PACKW(s);
 #endif
     memset(G, 0, s * s * sizeof *G);
-    for (q = slab * nch / t->workers; q < (slab + 1) * nch / t->workers; q++) {
+    for (q = slab * nch / ns; q < (slab + 1) * nch / ns; q++) {
         size_t c0 = q * AVLOC__SVT_CHUNK, c = big - c0 < AVLOC__SVT_CHUNK ? big - c0 : AVLOC__SVT_CHUNK;
 #if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
         /* X: c x s in double, the rows c0.. of A (the columns, transposed, when wide) */
@@ -3408,15 +3426,16 @@ static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
 
 static void avloc__svt_gram_matrix(avloc_tsvd *t, const float *A, size_t lda)
 {
-    size_t s = t->cfg.m < t->cfg.n ? t->cfg.m : t->cfg.n, i, w;
+    size_t s = t->cfg.m < t->cfg.n ? t->cfg.m : t->cfg.n, big = t->cfg.m < t->cfg.n ? t->cfg.n : t->cfg.m;
+    size_t ns = avloc__slabs((big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK), i, q;
     avloc__svt_job jb;
     memset(&jb, 0, sizeof jb);
     jb.t = t;
     jb.A = A;
     jb.lda = lda;
-    avloc_threads_run(&t->cfg.threads, avloc__svt_gram_slab, &jb, t->workers);
-    for (w = 1; w < t->workers; w++)
-        for (i = 0; i < s * s; i++) t->gg[i] += t->gp[(w - 1) * s * s + i];
+    avloc_threads_run(&t->cfg.threads, avloc__svt_gram_slab, &jb, ns);
+    for (q = 1; q < ns; q++)
+        for (i = 0; i < s * s; i++) t->gg[i] += t->gp[(q - 1) * s * s + i];
 }
 
 /* One task of the product out = A W (tall) or W A (wide), W (s x s float)
@@ -3476,7 +3495,9 @@ static void avloc__svt_gram_apply(avloc_tsvd *t, const float *A, size_t lda, flo
     avloc__svt_job jb;
     memset(&jb, 0, sizeof jb);
     jb.t = t; jb.A = A; jb.lda = lda; jb.out = out; jb.ldo = ldo; jb.k = k;
-    jb.chunk = avloc__task_units(big, AVLOC__SVT_APPLY, t->workers) * AVLOC__SVT_APPLY;
+    /* tasks cut as for AVLOC_SLABS workers, whatever the pool: the built-in
+       GEMM gives any cut the same bits, a CBLAS one may not (OpenBLAS did not) */
+    jb.chunk = avloc__task_units(big, AVLOC__SVT_APPLY, AVLOC_SLABS) * AVLOC__SVT_APPLY;
     avloc_threads_run(&t->cfg.threads, avloc__svt_apply_task, &jb, (big + jb.chunk - 1) / jb.chunk);
 }
 

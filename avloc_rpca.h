@@ -141,7 +141,7 @@ typedef struct avloc_rpca_config {
                               by the core's cost rule; AVLOC_SVT_GRAM / _RANDOMISED force one */
     avloc_threads threads; /* the caller's pool (avloc.h; default none: one thread): the SVT and
                               the element-wise pass split into tasks; scratch grows with workers;
-                              results depend on the worker count only (docs/threads.md) */
+                              every worker count gives the same bits (docs/threads.md) */
     avloc_rpca_progress_fn progress;
     void *user;
 } avloc_rpca_config;
@@ -643,7 +643,7 @@ static avloc_result avloc__rpca_ws_layout(avloc_arena *a, const avloc_rpca_confi
     if (e != AVLOC_OK) return e;
     w->Y = AVLOC_PUSH(a, float, mn);
     w->T = AVLOC_PUSH(a, float, mn);
-    w->part = AVLOC_PUSH(a, double, 4 * avloc_threads_workers(&c->threads));
+    w->part = AVLOC_PUSH(a, double, 4 * AVLOC_SLABS);
     return avloc_arena_status(a);
 }
 
@@ -750,8 +750,9 @@ static void avloc__rpca_alm_range(const float *D, const float *L, float *S, floa
     out[3] = bad;
 }
 
-/* The pass in one slab per worker (whole blocks of 64 elements), each
-   slab's sums in part[4 slab ..], added in slab order. */
+/* The pass in avloc__slabs fixed slabs (whole blocks of 64 elements; tasks
+   for the workers), each slab's sums in part[4 slab ..], added in slab
+   order: the same bits for every worker count. */
 typedef struct avloc__rpca_ajob {
     const float *D, *L;
     float *S, *Y, *T;
@@ -780,7 +781,7 @@ static void avloc__rpca_alm_step(const avloc_rpca *r, const float *D, const floa
     size_t s;
     j.D = D; j.L = L; j.S = S; j.Y = w->Y; j.T = w->T;
     j.mn = r->cfg.rows * r->cfg.cols;
-    j.slabs = avloc_threads_workers(&r->cfg.threads);
+    j.slabs = avloc__slabs((j.mn + 63) / 64);
     j.c[0] = (float)(1.0 / mu);
     j.c[1] = (float)(r->lambda / mu);
     j.c[2] = (float)mu;
@@ -798,7 +799,7 @@ static void avloc__rpca_alm_step(const avloc_rpca *r, const float *D, const floa
     *nnz = (size_t)cnt;
 }
 
-/* The plain solve's set-up, in two passes of one slab of rows per worker
+/* The plain solve's set-up, in two passes over avloc__slabs fixed slabs of rows
    (serial, they were ~4 % of a two-thread solve; a blocked, vectorised
    pass 1 measured no faster: memory-bound): pass 0 the sums of D^2
    (8 double lanes per slab; *nf = the norm) and max |D| (*ninf); pass 1
@@ -847,7 +848,7 @@ static void avloc__rpca_setup(const avloc_rpca *r, const float *D, float *S, avl
     j.D = D; j.S = S; j.Y = w->Y; j.T = w->T;
     j.m = r->cfg.rows;
     j.n = r->cfg.cols;
-    j.slabs = avloc_threads_workers(&r->cfg.threads);
+    j.slabs = avloc__slabs(j.m);
     j.pass = pass;
     j.scale = scale;
     j.imu = imu;

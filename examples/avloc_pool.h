@@ -9,6 +9,7 @@
        cfg.threads = pool.th;                     // any avloc config with a threads field
        ...
        avloc_pool_uninit(&pool);
+   (avloc_pool_cpus(): the CPUs online, for a pool the machine's size.)
 
    POSIX threads (link with -pthread). Elsewhere, or if a thread cannot be
    started, the pool has fewer workers (down to 1: the library then runs
@@ -45,6 +46,7 @@
 #if (defined(__unix__) || defined(__APPLE__)) && !defined(AVLOC_POOL_NO_THREADS)
 #define AVLOC_POOL_PTHREADS 1
 #include <pthread.h>
+#include <unistd.h> /* sysconf (avloc_pool_cpus) */
 #endif
 
 typedef struct avloc_pool avloc_pool;
@@ -145,6 +147,19 @@ static void avloc__pool_run(void *pool, avloc_task_fn fn, void *ctx, size_t ntas
     pthread_mutex_unlock(&p->mu);
 }
 #endif
+
+/* The CPUs online (sysconf where it says, else 1), at most AVLOC_POOL_MAX:
+   a pool size for callers that want the whole machine. The library's
+   results do not depend on the worker count (avloc.h, "threads"), so this
+   choice changes the time, not the bits. */
+AVLOC_POOL_FN size_t avloc_pool_cpus(void)
+{
+#if defined(AVLOC_POOL_PTHREADS) && defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n > 1) return (size_t)n < AVLOC_POOL_MAX ? (size_t)n : AVLOC_POOL_MAX;
+#endif
+    return 1;
+}
 
 /* Starts workers - 1 threads (workers capped at AVLOC_POOL_MAX); returns
    the workers in use (1 without threads). */

@@ -5,11 +5,12 @@
                 [--window-frames N --overlap M] [--down N] [--max-iter N]
      avloc rpca --plain VIDEO.y4m --sparse-out fg.y4m [--lowrank-out bg.y4m]
      (both: [--svt auto|randomised|gram], the SVT method; --plain also
-     [--threads N], workers of examples/avloc_pool.h, default 1)
-   One JSON object on stdout: iterations, final residuals, seconds (CPU
-   time of the solve, all threads), wall_seconds (elapsed time of the
-   solve). Every algorithm is a library call; this file reads, writes and
-   prints. #included by avloc.c. */
+     [--threads N], workers of examples/avloc_pool.h, default one per
+     online CPU: every N gives the same bits)
+   One JSON object on stdout: iterations, final residuals, seconds (elapsed
+   time of the solve; wall_seconds, the same, kept for older scripts),
+   cpu_seconds (CPU time of the solve, all threads). Every algorithm is a
+   library call; this file reads, writes and prints. #included by avloc.c. */
 
 #include "../avloc_rpca.h"
 #include "avloc_pool.h"
@@ -36,7 +37,7 @@ static FILE *rpca_json_stream(const char *const *outs, size_t n)
     return stdout;
 }
 
-static void rpca_json_info(FILE *to, const avloc_rpca_info *info, double seconds, double wall, const char *mode,
+static void rpca_json_info(FILE *to, const avloc_rpca_info *info, double cpu, double wall, const char *mode,
                            size_t frames, size_t w, size_t h)
 {
     avloc_io_json j;
@@ -50,8 +51,9 @@ static void rpca_json_info(FILE *to, const avloc_rpca_info *info, double seconds
     avloc_io_json_num(&j, "dual_residual", info->dual);
     avloc_io_json_num(&j, "converged", info->converged);
     avloc_io_json_num(&j, "rank", (double)info->rank);
-    avloc_io_json_num(&j, "seconds", seconds);
-    if (wall >= 0.0) avloc_io_json_num(&j, "wall_seconds", wall);
+    avloc_io_json_num(&j, "seconds", wall);
+    avloc_io_json_num(&j, "wall_seconds", wall);
+    avloc_io_json_num(&j, "cpu_seconds", cpu);
     avloc_io_json_end(&j);
 }
 
@@ -79,7 +81,8 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     c.rows = px; c.cols = nf;
     if (max_iter) c.max_iter = max_iter;
     c.svt_method = svt;
-    (void)avloc_pool_init(&pool, threads); /* fewer where threads cannot start: same results for the count */
+    /* fewer where threads cannot start: the same results for any count */
+    (void)avloc_pool_init(&pool, threads && threads != (size_t)-1 ? threads : avloc_pool_cpus());
     c.threads = pool.th;
     if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
     if (!(D = (float *)avcli_malloc(cmd, px * nf, 4)) || !(L = (float *)avcli_malloc(cmd, px * nf, 4)) ||
@@ -155,7 +158,7 @@ static int cmd_rpca(int argc, char **argv)
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, mlink = (size_t)-1, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    size_t threads = 1;
+    size_t threads = (size_t)-1; /* not given: one per online CPU (--plain) */
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, w0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     int mask_rule = (int)AVLOC_RPCA_MASK_HULL; /* box|hull: the enum's order */
@@ -210,7 +213,8 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_flag("--plain", &plain, 1, "plain robust PCA of the video alone");
     o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
     o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
-    o[no++] = avcli_size("--threads", &threads, 1, AVLOC_POOL_MAX, "N", "--plain: worker threads (default 1; results depend on N only)");
+    o[no++] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N",
+                         "--plain: worker threads (default 0: one per online CPU; every N gives the same bits)");
     pr = avcli_parse(argc, argv, o, no, pos, 2, &npos, "VIDEO.y4m AUDIO.wav [options] | --plain VIDEO.y4m --sparse-out fg.y4m",
                      "Finds the pixels that sound and separates their sound: low-rank + sparse decomposition of the\n"
                      "video and of the audio magnitude spectrogram sharing one sparse code (avloc_rpca.h). Prints one\n"
@@ -233,7 +237,7 @@ static int cmd_rpca(int argc, char **argv)
             if (!avcli_outputs_writable(cmd, outs, 2)) return AVCLI_EXIT_FAIL; }
         return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter, svt, threads);
     }
-    if (sparse_out || lowrank_out || threads != 1) {
+    if (sparse_out || lowrank_out || threads != (size_t)-1) {
         avcli_error(cmd, "%s applies to --plain only", sparse_out ? "--sparse-out" : lowrank_out ? "--lowrank-out" : "--threads");
         return AVCLI_EXIT_USAGE;
     }
