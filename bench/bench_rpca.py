@@ -248,8 +248,14 @@ def main():
             notes = old_doc[k:] if k >= 0 else ""
         with open(a.write_doc, "w") as f:
             f.write("\n".join(head) + "\n" + body + "\n" + notes)
-        with open(os.path.splitext(a.write_doc)[0] + ".json", "w") as f:
-            json.dump({"rows": results, "big": big}, f, indent=1)
+        jpath = os.path.splitext(a.write_doc)[0] + ".json"
+        keep = {}  # other scripts' sections (rpca_split_eval.py's) survive a rerun, as the notes do
+        if os.path.exists(jpath):
+            with open(jpath) as f:
+                keep = json.load(f)
+        keep.update({"rows": results, "big": big})
+        with open(jpath, "w") as f:
+            json.dump(keep, f, indent=1)
     return 0
 
 
