@@ -1395,6 +1395,9 @@ AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
 #ifndef AVLOC_SLABS
 #define AVLOC_SLABS 8
 #endif
+#if AVLOC_SLABS < 1
+#error "AVLOC_SLABS must be at least 1"
+#endif
 /* The fixed slabs of a sum over `units` (rows, blocks, chunks): at most
    AVLOC_SLABS, at least one, never more than units; never the worker
    count, so the sum's bits do not depend on it. */
