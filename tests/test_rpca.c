@@ -262,6 +262,31 @@ static void test_plain_auto_exact(void)
     free(D); free(U); free(V);
 }
 
+/* The start point Y0 = D / max(||D||_2, ||D||_inf / lambda) must see the
+   largest |D| wherever it lies: one spike that sets ||D||_inf / lambda in
+   the last rows (the last slab of the set-up) and the same matrix with its
+   rows reversed (the spike in the first slab) give the same first
+   iteration, a row permutation, up to rounding. */
+static void test_plain_inf_norm_slab(void)
+{
+    size_t m = 240, n = 30, i, j;
+    float *D = (float *)malloc(m * n * 4), *R = (float *)malloc(m * n * 4);
+    plain_run a, b;
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++) D[i * n + j] = (float)(0.01 * sin(0.37 * (double)(i * n + j)));
+    D[(m - 2) * n + 5] = 50.0f; /* ||D||_inf / lambda = 50 sqrt(240) >> ||D||_2 ~ 50 */
+    for (i = 0; i < m; i++) memcpy(R + i * n, D + (m - 1 - i) * n, n * 4);
+    memset(&g_threads, 0, sizeof g_threads);
+    a = run_plain_iters(D, m, n, 0, AVLOC_SVT_GRAM, 1e-7, 1);
+    b = run_plain_iters(R, m, n, 0, AVLOC_SVT_GRAM, 1e-7, 1);
+    CHECK(a.r == AVLOC_OK && b.r == AVLOC_OK);
+    CHECK_MSG(fabs(a.info.primal - b.info.primal) <= 1e-5 * b.info.primal + 1e-12, "spike last %.9g, first %.9g",
+              a.info.primal, b.info.primal);
+    free_plain(&a);
+    free_plain(&b);
+    free(D); free(R);
+}
+
 /* The plain solve over a caller's pool (task_runner.h; test_threads runs
    real threads): the same recovery as serial, the reported residuals and
    count still those of the outputs (the element-wise pass's per-slab
@@ -1267,6 +1292,7 @@ int main(int argc, char **argv)
     test_plain_mu0();
     test_plain_auto_exact();
     test_plain_threads();
+    test_plain_inf_norm_slab();
     test_av_windows();
     test_pipeline();
 #ifndef TEST_RPCA_LIGHT

@@ -1444,7 +1444,7 @@ MUTANTS = [
     dict(id="rpca-setup-slab-max", file="avloc_rpca.h",
          old="            if (j.part[4 * s + 1] > *ninf) *ninf = j.part[4 * s + 1];",
          new="            if (s == 0) *ninf = j.part[4 * s + 1];",
-         why="plain RPCA set-up: max |D| of the first slab only (another start point over threads)",
+         why="plain RPCA set-up: max |D| of the first slab only (a spike in the last rows: another start point)",
          tests=["test_rpca"]),
     dict(id="svt-auto-runs-ignored", file="avloc.h",
          old="    t->rnd_runs = t->runs;\n",
