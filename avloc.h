@@ -3046,6 +3046,10 @@ static avloc_result avloc__tsvd_check(const avloc_tsvd_config *c)
 #define AVLOC__SVT_PACKW(s) ((s) + 16 + AVLOC__GEMM_MR)
 #define AVLOC__SVT_APPLY 1024
 
+/* Chunks of the Gram path over the long side, and the fixed slabs they are
+   summed in (one definition for the layout and the product). */
+static size_t avloc__svt_gram_chunks(size_t big) { return (big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK; }
+
 /* Whether the object carries the Gram path's memory. */
 static int avloc__svt_gram_on(const avloc_tsvd_config *c)
 {
@@ -3093,7 +3097,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         gw = AVLOC_PUSH(a, double, mn);
         gx = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * mn * nw); /* nw <= AVLOC_MAX_WORKERS */
         gk = AVLOC_PUSH(a, double, AVLOC__SVT_CHUNK * AVLOC__SVT_PACKW(mn) * nw);
-        ns = avloc__slabs((big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK);
+        ns = avloc__slabs(avloc__svt_gram_chunks(big));
         gp = ns > 1 ? AVLOC_PUSH(a, double, mn * mn * (ns - 1)) : NULL;
         gf = AVLOC_PUSH(a, float, mn * mn);
         gc = AVLOC_PUSH(a, float, AVLOC__SVT_APPLY * mn * nw);
@@ -3392,7 +3396,7 @@ static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
     avloc_tsvd *t = jb->t;
     const float *A = jb->A;
     size_t m = t->cfg.m, n = t->cfg.n, lda = jb->lda, wide = m < n, s = wide ? m : n, big = wide ? n : m;
-    size_t nch = (big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK, ns = avloc__slabs(nch), q, i, j;
+    size_t nch = avloc__svt_gram_chunks(big), ns = avloc__slabs(nch), q, i, j;
     double *X = t->gx + worker * AVLOC__SVT_CHUNK * s, *G = slab ? t->gp + (slab - 1) * s * s : t->gg;
 #if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
     size_t i0, wb;
@@ -3430,7 +3434,7 @@ static void avloc__svt_gram_slab(void *ctx, size_t slab, size_t worker)
 static void avloc__svt_gram_matrix(avloc_tsvd *t, const float *A, size_t lda)
 {
     size_t s = t->cfg.m < t->cfg.n ? t->cfg.m : t->cfg.n, big = t->cfg.m < t->cfg.n ? t->cfg.n : t->cfg.m;
-    size_t ns = avloc__slabs((big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK), i, q;
+    size_t ns = avloc__slabs(avloc__svt_gram_chunks(big)), i, q;
     avloc__svt_job jb;
     memset(&jb, 0, sizeof jb);
     jb.t = t;
