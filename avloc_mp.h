@@ -91,7 +91,9 @@
      (K/2 + 1 small FFTs per modality and atom): slower, memory K times less.
    - scratch per coding call: the correlation maps 4 * kp * (Nr + Nf' * Hv * Wv)
      bytes (Nr audio offsets, Nf' frame offsets, Hv x Wv spatial offsets),
-     block maxima, the max tree and the FFT buffers.
+     block maxima, the max tree and the FFT buffers; with cfg.threads of
+     W > 1 workers, min(W, K, 8) - 1 more FFT grids (each the larger signal
+     grid, or two table grids if larger: 5.2 MB on the speech-size bench).
 
    WHITENING: avloc_mp_whiten_f32 filters each frame with the 1/f-whitening
    filter of Olshausen & Field, R(f) = f exp(-(f/f0)^4) (f in cycles/pixel,
@@ -146,8 +148,10 @@ typedef struct avloc_mp_config {
                               rounding residue (~1e-7 of the signal), so once one modality is
                               fully explained it goes on picking such atoms unless the threshold
                               is > 0 (e.g. 1e-6 of the first atom's score) */
-    avloc_threads threads; /* the caller's pool (avloc.h; default none): each atom's update of
-                              the inner products splits by frame; the same atoms either way */
+    avloc_threads threads; /* the caller's pool (avloc.h; default none): set_dict's table rows,
+                              the first pass's kernel pairs and block maxima, and each atom's
+                              update of the inner products split over it; the same tables,
+                              atoms and residuals, bit for bit, for any worker count */
 } avloc_mp_config;
 
 AVLOC_API avloc_mp_config avloc_mp_config_default(void);
@@ -366,6 +370,10 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
 
 #define AVLOC__MP_MAGIC 0x4d50u /* "MP" */
 #define AVLOC__MP_LANES 8       /* the maps' and tables' kernel lanes come in multiples of this */
+/* FFT work sets of the first pass and set_dict (avloc__mp_scr): tasks with
+   a grid each, at most this many (a signal grid is ~5 MB on the speech-size
+   bench; the transforms share the memory bandwidth well before 8). */
+#define AVLOC__MP_SETS 8
 
 AVLOC_API avloc_mp_config avloc_mp_config_default(void)
 {
@@ -744,17 +752,19 @@ static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t 
     return AVLOC_OK;
 }
 
-/* Correlate the spectrum X with every kernel of one modality (two per
-   transform): kernel k's box goes to lane k of out, out[u * es + k]. */
+/* Correlate the spectrum X with the kernels of one modality (two per
+   transform), the pairs (k, k + 1) for k = k0, k0 + step, ... (step even:
+   a task's share; 0, 2: all): kernel k's box goes to lane k of out,
+   out[u * es + k]. */
 static avloc_result avloc__mp_corr_all(const avloc_fft_f32 *plan, const size_t *n,
                                        const avloc_complex_f32 *X, avloc_complex_f32 *Y,
-                                       const float *kern, size_t K, const size_t *nh,
+                                       const float *kern, size_t K, size_t k0, size_t step, const size_t *nh,
                                        float *out, size_t es, const size_t *nout,
                                        const avloc__mp_work *w)
 {
     size_t k, kn = nh[0] * nh[1] * nh[2];
     avloc_result r = AVLOC_OK;
-    for (k = 0; k < K && r == AVLOC_OK; k += 2) {
+    for (k = k0; k < K && r == AVLOC_OK; k += step) {
         int two = k + 1 < K;
         r = avloc__mp_corr_pair(plan, n, X, Y, kern + k * kn, two ? kern + (k + 1) * kn : NULL, nh, out + k, es,
                                 nout, w);
@@ -784,17 +794,32 @@ typedef struct avloc__mp_scr {
     float *xa, *xv;    /* low memory: the K table rows of the selected kernel */
     avloc_complex_f32 *X, *Y; /* FFT grids */
     avloc__mp_work w;
+    /* The first pass's kernel pairs and set_dict's table rows run as
+       `sets` tasks, each with a grid and work buffers of its own: set 0
+       is Y (and X in set_dict) and w above; set t >= 1 is G[t] (the first
+       pass's Y; set_dict's X then Y, a table grid each) and ws[t]. */
+    size_t sets;
+    avloc_complex_f32 *G[AVLOC__MP_SETS];
+    avloc__mp_work ws[AVLOC__MP_SETS];
 } avloc__mp_scr;
 
 static size_t avloc__mp_grid_size(const size_t *g) { return g[0] * g[1] * g[2]; }
 
+/* The larger table grid: set_dict's X and Y of a work set. */
+static size_t avloc__mp_table_grid(const avloc_mp_coder *c)
+{
+    size_t a = avloc__mp_grid_size(c->grid[AVLOC__MP_GXA]), v = avloc__mp_grid_size(c->grid[AVLOC__MP_GXV]);
+    return a > v ? a : v;
+}
+
 static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_coder *c, avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, lmax = 1, fsb = 0, i, j, nv, na, nw;
+    size_t K = cfg->kernels, nb = K * c->n_fr, gmax = 0, gset = 0, lmax = 1, fsb = 0, i, j, nv, na, nw;
     for (i = 0; i < 4; i++) {
         size_t g = avloc__mp_grid_size(c->grid[i]);
         if (g > gmax) gmax = g;
+        if (i < AVLOC__MP_GXA && g > gset) gset = g; /* a first-pass Y */
         for (j = 0; j < 3; j++) {
             /* the line buffer serves axes 0 and 1; axis 2 is transformed in place */
             if (j < 2 && c->grid[i][j] > lmax) lmax = c->grid[i][j];
@@ -827,9 +852,16 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
     }
     s->X = AVLOC_PUSH(a, avloc_complex_f32, gmax);
     s->Y = AVLOC_PUSH(a, avloc_complex_f32, gmax);
-    s->w.line = AVLOC_PUSH(a, avloc_complex_f32, lmax);
-    s->w.fs = fsb ? avloc_arena_push(a, fsb, 1, AVLOC_ALIGN) : NULL;
-    s->w.fsb = fsb;
+    if (!cfg->low_memory && 2 * avloc__mp_table_grid(c) > gset) gset = 2 * avloc__mp_table_grid(c);
+    s->sets = nw < K ? nw : K;
+    if (s->sets > AVLOC__MP_SETS) s->sets = AVLOC__MP_SETS;
+    for (i = 0; i < s->sets; i++) {
+        s->G[i] = i ? AVLOC_PUSH(a, avloc_complex_f32, gset) : NULL;
+        s->ws[i].line = AVLOC_PUSH(a, avloc_complex_f32, lmax);
+        s->ws[i].fs = fsb ? avloc_arena_push(a, fsb, 1, AVLOC_ALIGN) : NULL;
+        s->ws[i].fsb = fsb;
+    }
+    s->w = s->ws[0];
     return avloc_arena_status(a);
 }
 
@@ -943,7 +975,8 @@ static avloc_result avloc__mp_scratch(const avloc_mp_coder *c, void *scratch, si
    the correlation of phi_j, zero-padded by kernel-1 on each side, with phi_k;
    lag d (per axis, -(n-1)..n-1) is stored at d + n - 1. */
 static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *da, const float *dv,
-                                         size_t j, float *xa, float *xv, const avloc__mp_scr *s)
+                                         size_t j, float *xa, float *xv, avloc_complex_f32 *X,
+                                         avloc_complex_f32 *Y, const avloc__mp_work *w)
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, La = cfg->audio_len;
@@ -962,17 +995,49 @@ static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *d
     }
     boxa.lo = offa; boxa.hi = enda; boxa.out = NULL;
     boxv.lo = offv; boxv.hi = endv; boxv.out = NULL;
-    avloc__mp_load(s->X, ga, da + j * La, NULL, 0.0f, nha, offa);
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, s->X, AVLOC_FFT_FORWARD, &s->w, &boxa)) != AVLOC_OK)
+    avloc__mp_load(X, ga, da + j * La, NULL, 0.0f, nha, offa);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, X, AVLOC_FFT_FORWARD, w, &boxa)) != AVLOC_OK)
         return r;
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, s->X, s->Y, da, cfg->kernels, nha, xa, c->kp,
-                                outa, &s->w)) != AVLOC_OK)
+    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, X, Y, da, cfg->kernels, 0, 2, nha, xa, c->kp,
+                                outa, w)) != AVLOC_OK)
         return r;
-    avloc__mp_load(s->X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, s->X, AVLOC_FFT_FORWARD, &s->w, &boxv)) != AVLOC_OK)
+    avloc__mp_load(X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, X, AVLOC_FFT_FORWARD, w, &boxv)) != AVLOC_OK)
         return r;
-    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, s->X, s->Y, dv, cfg->kernels, nhv, xv, c->kp,
-                              outv, &s->w);
+    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, X, Y, dv, cfg->kernels, 0, 2, nhv, xv, c->kp,
+                              outv, w);
+}
+
+/* set_dict's rows j = t, t + sets, ... on work set t. */
+typedef struct avloc__mp_tjob {
+    const avloc_mp_coder *c;
+    const avloc__mp_scr *s;
+    const avloc_mp_dict *d;
+    avloc_result r[AVLOC__MP_SETS];
+} avloc__mp_tjob;
+
+static void avloc__mp_table_task(void *ctx, size_t t, size_t worker)
+{
+    avloc__mp_tjob *jb = (avloc__mp_tjob *)ctx;
+    const avloc_mp_coder *c = jb->c;
+    const avloc__mp_scr *s = jb->s;
+    avloc_complex_f32 *X = t ? s->G[t] : s->X, *Y = t ? s->G[t] + avloc__mp_table_grid(c) : s->Y;
+    size_t j;
+    avloc_result r = AVLOC_OK;
+    (void)worker;
+    for (j = t; j < c->cfg.kernels && r == AVLOC_OK; j += s->sets)
+        r = avloc__mp_xcorr_rows(c, jb->d->audio, jb->d->video, j, c->xc_audio + j * c->kp * c->lag_a,
+                                 c->xc_video + j * c->kp * c->lag_v, X, Y, &s->ws[t]);
+    jb->r[t] = r;
+}
+
+/* The first result that is not AVLOC_OK, in task order. */
+static avloc_result avloc__mp_first_error(const avloc_result *r, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (r[i] != AVLOC_OK) return r[i];
+    return AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
@@ -980,19 +1045,19 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
 {
     avloc__mp_scr s;
     avloc_result r;
-    size_t j, K;
+    size_t K;
     if (!c || !dict) return AVLOC_ERR_NULL;
     if (c->magic != AVLOC__MP_MAGIC) return AVLOC_ERR_STATE;
     if ((r = avloc__mp_check_dict(&c->cfg, dict)) != AVLOC_OK) return r;
     K = c->cfg.kernels;
     if (!c->cfg.low_memory) {
+        avloc__mp_tjob jb;
         if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
         memset(c->xc_audio, 0, K * c->kp * c->lag_a * sizeof(float)); /* the padding lanes */
         memset(c->xc_video, 0, K * c->kp * c->lag_v * sizeof(float));
-        for (j = 0; j < K; j++)
-            if ((r = avloc__mp_xcorr_rows(c, dict->audio, dict->video, j, c->xc_audio + j * c->kp * c->lag_a,
-                                          c->xc_video + j * c->kp * c->lag_v, &s)) != AVLOC_OK)
-                return r;
+        jb.c = c; jb.s = &s; jb.d = dict;
+        avloc_threads_run(&c->cfg.threads, avloc__mp_table_task, &jb, s.sets);
+        if ((r = avloc__mp_first_error(jb.r, s.sets)) != AVLOC_OK) return r;
     }
     c->dict_audio = dict->audio;
     c->dict_video = dict->video;
@@ -1164,11 +1229,69 @@ static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb, int product)
 }
 
 /* First pass: all inner products by FFT, block maxima, tree. */
+/* The first pass's correlations of one modality, the kernel pairs cut
+   into s->sets tasks (pairs t, t + sets, ...: every pair's transform is the
+   same whatever task runs it, so the maps are the serial bits). */
+typedef struct avloc__mp_cjob {
+    const avloc_mp_coder *c;
+    const avloc__mp_scr *s;
+    int grid;                   /* AVLOC__MP_GA or AVLOC__MP_GV */
+    const float *kern;
+    const size_t *nh, *nout;
+    float *out;
+    avloc_result r[AVLOC__MP_SETS];
+} avloc__mp_cjob;
+
+static void avloc__mp_corr_task(void *ctx, size_t t, size_t worker)
+{
+    avloc__mp_cjob *j = (avloc__mp_cjob *)ctx;
+    const avloc__mp_scr *s = j->s;
+    (void)worker;
+    j->r[t] = avloc__mp_corr_all(j->c->plan[j->grid], j->c->grid[j->grid], s->X, t ? s->G[t] : s->Y, j->kern,
+                                 j->c->cfg.kernels, 2 * t, 2 * s->sets, j->nh, j->out, j->c->kp, j->nout, &s->ws[t]);
+}
+
+static avloc_result avloc__mp_corr_sets(const avloc_mp_coder *c, const avloc__mp_scr *s, int grid, const float *kern,
+                                        const size_t *nh, float *out, const size_t *nout)
+{
+    avloc__mp_cjob j;
+    size_t pairs = (c->cfg.kernels + 1) / 2;
+    j.c = c; j.s = s; j.grid = grid; j.kern = kern; j.nh = nh; j.nout = nout; j.out = out;
+    avloc_threads_run(&c->cfg.threads, avloc__mp_corr_task, &j, s->sets < pairs ? s->sets : pairs);
+    return avloc__mp_first_error(j.r, s->sets < pairs ? s->sets : pairs);
+}
+
+/* The first pass's block maxima, frames cut into one range per worker (a
+   block belongs to one frame; each worker has its own lane buffers). */
+typedef struct avloc__mp_sjob {
+    const avloc_mp_coder *c;
+    avloc__mp_scr *s;
+    size_t ntasks;
+} avloc__mp_sjob;
+
+static void avloc__mp_scan_task(void *ctx, size_t task, size_t worker)
+{
+    const avloc__mp_sjob *j = (const avloc__mp_sjob *)ctx;
+    const avloc_mp_coder *c = j->c;
+    avloc__mp_scr *s = j->s;
+    const avloc__mp_wbuf wb = avloc__mp_worker(c, s, worker);
+    size_t nf = c->n_fr, K = c->cfg.kernels, f, k, f1 = (task + 1) * nf / j->ntasks;
+    for (f = task * nf / j->ntasks; f < f1; f++) {
+        memset(wb.need, 1, c->kp);
+        avloc__mp_scan_audio(c, s, s->fstart[f], s->fstart[f + 1], wb.mx + c->kp, wb.ix + c->kp);
+        avloc__mp_apply_rescan(c, s, f, 0, wb);
+        avloc__mp_scan_video(c, s, f, wb.mx + c->kp, wb.ix + c->kp);
+        avloc__mp_apply_rescan(c, s, f, 1, wb);
+        for (k = 0; k < K; k++)
+            if (s->fstart[f] == s->fstart[f + 1]) s->ba[k * nf + f] = -1.0f; /* no audio offset maps to f */
+    }
+}
+
 static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *ra, const float *rv,
                                          avloc__mp_scr *s)
 {
     const avloc_mp_config *cfg = &c->cfg;
-    size_t K = cfg->kernels, nf = c->n_fr, hw = c->hv * c->wv, k, f, n;
+    size_t K = cfg->kernels, nf = c->n_fr, hw = c->hv * c->wv, f, n;
     const size_t *ga = c->grid[AVLOC__MP_GA], *gv = c->grid[AVLOC__MP_GV];
     size_t nha[3] = {1, 1, 0}, outa[3] = {1, 1, 0}, zero[3] = {0, 0, 0};
     size_t nhv[3], nxv[3], outv[3];
@@ -1188,9 +1311,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         memset(s->A, 0, c->n_off * c->kp * sizeof *s->A);
         memset(s->V, 0, nf * hw * c->kp * sizeof *s->V);
     }
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GA], ga, s->X, s->Y, c->dict_audio, K, nha, s->A, c->kp,
-                                outa, &s->w)) != AVLOC_OK)
-        return r;
+    if ((r = avloc__mp_corr_sets(c, s, AVLOC__MP_GA, c->dict_audio, nha, s->A, outa)) != AVLOC_OK) return r;
     avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero);
     {
         avloc__mp_box box; /* the signal's box: the grid's padding is zero */
@@ -1198,9 +1319,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w, &box)) != AVLOC_OK)
             return r;
     }
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GV], gv, s->X, s->Y, c->dict_video, K, nhv, s->V, c->kp,
-                                outv, &s->w)) != AVLOC_OK)
-        return r;
+    if ((r = avloc__mp_corr_sets(c, s, AVLOC__MP_GV, c->dict_video, nhv, s->V, outv)) != AVLOC_OK) return r;
     /* finite input near FLT_MAX overflows the float FFT correlations (Inf,
        then NaN): the max tree would pass over those positions and the coder
        stop with no atom and AVLOC_OK; refuse such input instead */
@@ -1212,15 +1331,12 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         s->fstart[f] = n;
     }
     memset(s->stale, 0, K * nf);
-    for (f = 0; f < nf; f++) {
-        avloc__mp_wbuf wb = avloc__mp_worker(c, s, 0);
-        memset(wb.need, 1, c->kp);
-        avloc__mp_scan_audio(c, s, s->fstart[f], s->fstart[f + 1], wb.mx + c->kp, wb.ix + c->kp);
-        avloc__mp_apply_rescan(c, s, f, 0, wb);
-        avloc__mp_scan_video(c, s, f, wb.mx + c->kp, wb.ix + c->kp);
-        avloc__mp_apply_rescan(c, s, f, 1, wb);
-        for (k = 0; k < K; k++)
-            if (s->fstart[f] == s->fstart[f + 1]) s->ba[k * nf + f] = -1.0f; /* no audio offset maps to f */
+    {
+        avloc__mp_sjob j;
+        j.c = c; j.s = s;
+        j.ntasks = avloc_threads_workers(&cfg->threads);
+        if (j.ntasks > nf) j.ntasks = nf;
+        avloc_threads_run(&cfg->threads, avloc__mp_scan_task, &j, j.ntasks);
     }
     avloc__mp_build_tree(s, K * nf, cfg->product_score);
     return AVLOC_OK;
@@ -1408,7 +1524,8 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
                            res_video);
         if (i + 1 == max_atoms) break;
         if (cfg->low_memory) {
-            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, &s)) != AVLOC_OK) return r;
+            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, s.X, s.Y, &s.w)) != AVLOC_OK)
+                return r;
             xa = s.xa;
             xv = s.xv;
         } else {

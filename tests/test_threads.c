@@ -281,9 +281,10 @@ static void tr_pool_checks(void)
         for (i = 0; i < 2 * 1300 * 40; i++) d += Q[0][i] != Q[1][i];
         CHECK_MSG(d == 0, "%u workers: %u values of the pool's run differ from the serial split", (unsigned)w,
                   (unsigned)d);
-        {   /* the MP coder's per-atom updates over the pool against the same
-               split run serially; frames of 24 x 32 and 8 x 8 x 6 kernels, so
-               that the two halves of an update overlap in time */
+        {   /* the MP coder (set_dict's tables, the first pass, the per-atom
+               updates) over the pool against the same split run serially;
+               frames of 24 x 32 and 8 x 8 x 6 kernels, so that the two
+               halves of an update overlap in time */
             avloc_mp_config pc = avloc_mp_config_default();
             avloc_mp_dict dict;
             avloc_mp_atom at[2][30];

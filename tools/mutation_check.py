@@ -1486,6 +1486,21 @@ MUTANTS = [
          new="size_t n = j->f1 - j->f0, f, f1 = j->f0 + (task + 1) * n / j->ntasks - (task + 1 < j->ntasks);",
          why="threaded MP update: the last frame of every range but the final one is not updated",
          tests=["test_mp"]),
+    dict(id="mp-corr-task-stride", file="avloc_mp.h",
+         old="j->c->cfg.kernels, 2 * t, 2 * s->sets, j->nh, j->out, j->c->kp, j->nout, &s->ws[t]);",
+         new="j->c->cfg.kernels, 2 * t, 2 * s->sets + 2, j->nh, j->out, j->c->kp, j->nout, &s->ws[t]);",
+         why="MP first pass over work sets: a task strides past every other kernel pair (their maps stay zero)",
+         tests=["test_mp"]),
+    dict(id="mp-table-task-stride", file="avloc_mp.h",
+         old="for (j = t; j < c->cfg.kernels && r == AVLOC_OK; j += s->sets)",
+         new="for (j = t; j < c->cfg.kernels && r == AVLOC_OK; j += s->sets + 1)",
+         why="MP set_dict over work sets: some kernels' table rows are never computed",
+         tests=["test_mp"]),
+    dict(id="mp-scan-task-range", file="avloc_mp.h",
+         old="size_t nf = c->n_fr, K = c->cfg.kernels, f, k, f1 = (task + 1) * nf / j->ntasks;",
+         new="size_t nf = c->n_fr, K = c->cfg.kernels, f, k, f1 = (task + 1) * nf / j->ntasks - (task + 1 < j->ntasks);",
+         why="threaded MP first pass: the last frame of every range but the final one keeps no block maxima",
+         tests=["test_mp"]),
     # (Not here: the MP update's workers sharing one set of lane buffers. Its
     # halves take microseconds, so test_threads saw wrong atoms in only ~60 % of
     # runs: a flaky mutant. ThreadSanitizer's run of test_threads in .ci/run
