@@ -13,6 +13,7 @@
    |ca| and |cv| are on comparable scales. */
 
 #include "../avloc_mp.h"
+#include "avloc_pool.h"
 
 /* One loaded and prepared audio-visual pair. */
 typedef struct mp_av {
@@ -241,14 +242,25 @@ static int mp_dict_load(const char *cmd, const char *path, mp_dictfile *df)
     return ok;
 }
 
-/* A coder for signal p with the kernel sizes and rates of c. */
+/* A coder for signal p with the kernel sizes and rates of c, its updates on
+   a pool of `threads` workers (0: one per online CPU; the coder picks the
+   same atoms for every count). */
 typedef struct mp_run {
     avloc_mp_coder coder;
+    avloc_pool pool; /* outlives the coder: its config points here */
     void *mem, *scratch;
     size_t sbytes;
 } mp_run;
 
-static int mp_run_init(const char *cmd, mp_run *r, avloc_mp_config c, const mp_av *p, int low_memory)
+static void mp_run_free(mp_run *r)
+{
+    avloc_mp_coder_destroy(&r->coder);
+    avloc_pool_uninit(&r->pool);
+    free(r->mem);
+    free(r->scratch);
+}
+
+static int mp_run_init(const char *cmd, mp_run *r, avloc_mp_config c, const mp_av *p, int low_memory, size_t threads)
 {
     size_t ob;
     avloc_result e;
@@ -260,26 +272,22 @@ static int mp_run_init(const char *cmd, mp_run *r, avloc_mp_config c, const mp_a
     }
     c.audio_samples = p->na; c.frames = p->nf; c.height = p->h; c.width = p->w;
     c.low_memory = low_memory;
+    (void)avloc_pool_init(&r->pool, threads ? threads : avloc_pool_cpus()); /* fewer where threads cannot start */
+    c.threads = r->pool.th;
     if ((e = avloc_mp_coder_query(&c, &ob, &r->sbytes)) != AVLOC_OK) {
         avcli_error(cmd, "%s (kernel %lux%lux%lu frames x rows x cols, %lu samples; video %lu frames %ux%u, %lu samples)",
                     e == AVLOC_ERR_SIZE ? "the signal is shorter or smaller than a kernel" : avloc_result_str(e),
                     (unsigned long)c.kernel_t, (unsigned long)c.kernel_h, (unsigned long)c.kernel_w,
                     (unsigned long)c.audio_len, (unsigned long)p->nf, p->w, p->h, (unsigned long)p->na);
+        mp_run_free(r);
         return 0;
     }
     if (!(r->mem = avcli_malloc(cmd, ob, 1)) || !(r->scratch = avcli_malloc(cmd, r->sbytes, 1))) {
-        free(r->mem);
+        mp_run_free(r);
         return 0;
     }
     avloc_mp_coder_init(&r->coder, &c, r->mem, ob);
     return 1;
-}
-
-static void mp_run_free(mp_run *r)
-{
-    avloc_mp_coder_destroy(&r->coder);
-    free(r->mem);
-    free(r->scratch);
 }
 
 /* Collects every "--video X" / "--audio X" (repeatable) and removes them from argv. */
@@ -334,7 +342,7 @@ static int cmd_mp_learn(int argc, char **argv)
 {
     const char *cmd = argv[0], *out = NULL, *vsize = "8x8x6", *vids[64], *auds[64], *pos[1];
     int nv, na, npos, pr, i, whiten = 0, rc = AVCLI_EXIT_FAIL, low = 0;
-    size_t kernels = 10, alen = 1602, atoms = 20, iters = 50, seed = 1, ob = 0, lb = 0, done = 0;
+    size_t kernels = 10, alen = 1602, atoms = 20, iters = 50, seed = 1, ob = 0, lb = 0, done = 0, threads = 0;
     double eta = 1.0, halflife = 20.0;
     int paper_step = 0, product = 0;
     size_t init = 2;
@@ -372,6 +380,7 @@ static int cmd_mp_learn(int argc, char **argv)
     o[no++] = avcli_flag("--product-score", &product, 1, "select atoms by |ca|*|cv| while learning (bimodal only)");
     o[no++] = avcli_size("--init", &init, 0, 2, "N", "initial kernels: 2 synchronous patches (default), 1 energy patches, 0 noise");
     o[no++] = avcli_double("--init-power", &init_power, 0, 100, "X", "--init 2: positions drawn ~ score^X (default 100)");
+    o[no++] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N", "worker threads (default 0: one per online CPU; every N gives the same atoms)");
     pr = avcli_parse(argc, argv, o, no, pos, 0, &npos, "--video V.y4m --audio A.wav [--video ... --audio ...] -o DICT",
                      "Learns an audio-visual dictionary by AV-MP coding and Hebbian steps (avloc_mp.h).\n"
                      "--video/--audio may be repeated: the pairs are learned together. Progress on stderr.");
@@ -396,7 +405,7 @@ static int cmd_mp_learn(int argc, char **argv)
     }
     c.kernels = kernels; c.audio_len = alen; c.kernel_w = kw; c.kernel_h = kh; c.kernel_t = kt;
     c.audio_rate = all.rate; c.video_fps = all.fps;
-    if (!mp_run_init(cmd, &run, c, &all, low)) goto done;
+    if (!mp_run_init(cmd, &run, c, &all, low, threads)) goto done;
     lc.atoms = atoms; lc.iters = iters; lc.seed = seed; lc.eta = eta; lc.eta_halflife = halflife; lc.coupled = !paper_step; lc.product_score = product;
     lc.init_from_data = (int)init; lc.init_power = init_power; lc.progress = mp_learn_cb;
     if ((e = avloc_mp_learn_query(&run.coder, &lc, &lb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done_run; }
@@ -426,7 +435,7 @@ typedef struct mp_coded {
 } mp_coded;
 
 static int mp_code_pair(const char *cmd, const char *dict, const char *v, const char *a, size_t atoms, int whiten,
-                        int low, mp_coded *cd)
+                        int low, size_t threads, mp_coded *cd)
 {
     mp_run run;
     avloc_mp_dict d;
@@ -435,7 +444,7 @@ static int mp_code_pair(const char *cmd, const char *dict, const char *v, const 
     memset(cd, 0, sizeof *cd);
     if (!mp_dict_load(cmd, dict, &cd->df)) return 0;
     if (!mp_load(cmd, v, a, whiten, &cd->av)) return 0;
-    if (!mp_run_init(cmd, &run, cd->df.cfg, &cd->av, low)) return 0;
+    if (!mp_run_init(cmd, &run, cd->df.cfg, &cd->av, low, threads)) return 0;
     d.audio = cd->df.audio; d.video = cd->df.video;
     cd->atoms = (avloc_mp_atom *)avcli_malloc(cmd, atoms, sizeof *cd->atoms);
     ra = (float *)avcli_malloc(cmd, cd->av.na, sizeof(float));
@@ -470,20 +479,21 @@ static int mp_pair_opts(int argc, char **argv, const char *args, const char *abo
 static int cmd_mp_code(int argc, char **argv)
 {
     const char *cmd = argv[0], *dict = NULL, *v, *a;
-    size_t atoms = 100, i;
+    size_t atoms = 100, i, threads = 0;
     int whiten = 0, low = 0, pr;
-    avcli_opt o[4];
+    avcli_opt o[5];
     mp_coded cd;
     o[0] = avcli_string("--dict", &dict, "DICT", "dictionary (.safetensors, required)");
     o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
+    o[4] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N", "worker threads (default 0: one per online CPU; every N gives the same atoms)");
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--atoms N]",
                       "AV-MP decomposition: one JSON line per atom {k, t (s), u, v (pixel of the kernel's\n"
-                      "centre), ca, cv}, in the order they were chosen.", o, 4, &v, &a);
+                      "centre), ca, cv}, in the order they were chosen.", o, 5, &v, &a);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
-    if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, &cd)) { mp_coded_free(&cd); return AVCLI_EXIT_FAIL; }
+    if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, threads, &cd)) { mp_coded_free(&cd); return AVCLI_EXIT_FAIL; }
     for (i = 0; i < cd.n; i++) {
         const avloc_mp_atom *at = &cd.atoms[i];
         avloc_io_json j;
@@ -503,10 +513,10 @@ static int cmd_mp_code(int argc, char **argv)
 static int cmd_mp_locate(int argc, char **argv)
 {
     const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *frames_out = NULL, *v, *a, *mode = "votes";
-    size_t atoms = 100, f, i, nf, px, hw, span = 45;
+    size_t atoms = 100, f, i, nf, px, hw, span = 45, threads = 0;
     int whiten = 0, low = 0, pr, rc = AVCLI_EXIT_FAIL, votes;
     double du = 0, dv = 0;
-    avcli_opt o[8];
+    avcli_opt o[9];
     mp_coded cd;
     float *heat = NULL, *acc = NULL;
     double *pos_u = NULL, *pos_v = NULL;
@@ -519,13 +529,14 @@ static int cmd_mp_locate(int argc, char **argv)
     o[5] = avcli_size("--span", &span, 0, 1e6, "N", "heat summed over frames f-N..f+N before locating (default 45, 1.5 s at 29.97 fps)");
     o[6] = avcli_string("--frames-out", &frames_out, "PNG", "write up to 16 frames (x4, side by side) with the located source marked");
     o[7] = avcli_string("--heat", &mode, "votes|atoms", "votes: audio-guided votes (avloc_mp_votes_f32, default); atoms: |ca*cv| over each atom's support");
+    o[8] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N", "worker threads (default 0: one per online CPU; every N gives the same atoms)");
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--heat-out heat.png]",
                       "Locates the sounding region: codes the pair, turns the atoms into a heat map (--heat votes:\n"
                       "every atom votes |ca| x |video correlation of its kernel| at every position of its frames,\n"
                       "avloc_mp_votes_f32; --heat atoms: |ca*cv| spread over each atom's video support,\n"
                       "avloc_mp_heatmap_f32) and prints one JSON line per frame {frame, t, u, v}: the heat-weighted\n"
                       "centre of the pixels above half the maximum of the heat summed over frames f-span..f+span,\n"
-                      "within a kernel-sized window around it (null when no atom covers the frame).", o, 8, &v, &a);
+                      "within a kernel-sized window around it (null when no atom covers the frame).", o, 9, &v, &a);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
     votes = strcmp(mode, "votes") == 0;
@@ -533,7 +544,7 @@ static int cmd_mp_locate(int argc, char **argv)
     {   const char *outs[2];
         outs[0] = heat_out; outs[1] = frames_out;
         if (!avcli_outputs_writable(cmd, outs, 2)) return AVCLI_EXIT_FAIL; }
-    if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, &cd)) goto done;
+    if (!mp_code_pair(cmd, dict, v, a, atoms, whiten, low, threads, &cd)) goto done;
     nf = cd.av.nf;
     hw = (size_t)cd.av.w * cd.av.h;
     if (!(heat = (float *)avcli_malloc(cmd, nf * hw, sizeof(float)))) goto done;

@@ -341,8 +341,6 @@ static void test_rpca(void)
        threads' timing) */
     {
         char a[700], b[700];
-        FILE *fa, *fb;
-        int same = 0;
         snprintf(args, sizeof args, "rpca --plain data/rpca_demo/video.y4m --threads 2 --sparse-out '%s/rpca_s2a.y4m'",
                  g_tmp);
         CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
@@ -353,17 +351,7 @@ static void test_rpca(void)
         CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
         snprintf(a, sizeof a, "%s/rpca_s2a.y4m", g_tmp);
         snprintf(b, sizeof b, "%s/rpca_s2b.y4m", g_tmp);
-        fa = fopen(a, "rb");
-        fb = fopen(b, "rb");
-        if (fa && fb) {
-            int ca, cb;
-            long n = 0;
-            do { ca = getc(fa); cb = getc(fb); n++; } while (ca == cb && ca != EOF);
-            same = ca == cb && n > 48 * 48 * 100;
-        }
-        if (fa) fclose(fa);
-        if (fb) fclose(fb);
-        CHECK_MSG(same, "--threads 2 and --threads 1 wrote different sparse videos");
+        CHECK_MSG(th_files_same(a, b, 48 * 48 * 100), "--threads 2 and --threads 1 wrote different sparse videos");
         CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --threads 65", NULL, 0), 2);
         /* options of the other mode are refused, not ignored */
         CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --mask-out /dev/null", NULL, 0), 2);

@@ -122,6 +122,31 @@ static void test_cli(void)
         CHECK_MSG(fabs(u - 10) <= 1.5 && fabs(v - 5) <= 1.5, "frame 7 located at (%g, %g)", u, v);
         CHECK_EQ_INT(run_cli(6, show, NULL), AVCLI_EXIT_OK);
     }
+    {   /* the default pool (one worker per CPU) picks the atoms of one worker:
+           learning and coding on 1 and on 3 workers write the same bytes */
+        const char *dict1 = in_dir("dict1.st"), *dict3 = in_dir("dict3.st");
+        const char *out1 = in_dir("code1.txt"), *out3 = in_dir("code3.txt");
+        const char *learn1[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--kernels", "2",
+                                "--audio-len", "400", "--video-size", "4x4x3", "--atoms", "3", "--iters", "4",
+                                "--threads", "1", "-o", dict1};
+        const char *learn3[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--kernels", "2",
+                                "--audio-len", "400", "--video-size", "4x4x3", "--atoms", "3", "--iters", "4",
+                                "--threads", "3", "-o", dict3};
+        const char *code1[] = {"avloc", "avmp", "code", "--dict", dict1, "--video", y4m, "--audio", wav,
+                               "--atoms", "6", "--threads", "1"};
+        const char *code3[] = {"avloc", "avmp", "code", "--dict", dict1, "--video", y4m, "--audio", wav,
+                               "--atoms", "6", "--threads", "3"};
+        const char *toomany[] = {"avloc", "avmp", "code", "--dict", dict1, "--video", y4m, "--audio", wav,
+                                 "--threads", "65"};
+        CHECK_EQ_INT(run_cli(21, learn1, NULL), AVCLI_EXIT_OK);
+        CHECK_EQ_INT(run_cli(21, learn3, NULL), AVCLI_EXIT_OK);
+        CHECK_MSG(th_files_same(dict1, dict3, 2 * 400 * 4), "learn --threads 3 and --threads 1 wrote different dictionaries");
+        CHECK_EQ_INT(run_cli(13, code1, out1), AVCLI_EXIT_OK);
+        CHECK_EQ_INT(run_cli(13, code3, out3), AVCLI_EXIT_OK);
+        CHECK_EQ_INT(count_lines(out3, "\"ca\""), 6);
+        CHECK_MSG(th_files_same(out1, out3, 6 * 40), "code --threads 3 and --threads 1 printed different atoms");
+        CHECK_EQ_INT(run_cli(11, toomany, NULL), AVCLI_EXIT_USAGE);
+    }
     {   /* bad input: clear errors, non-zero exit */
         const char *nodict[] = {"avloc", "avmp", "code", "--dict", none, "--video", y4m, "--audio", wav};
         const char *notdict[] = {"avloc", "avmp", "code", "--dict", wav, "--video", y4m, "--audio", wav};
