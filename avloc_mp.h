@@ -797,7 +797,8 @@ typedef struct avloc__mp_scr {
     /* The first pass's kernel pairs and set_dict's table rows run as
        `sets` tasks, each with a grid and work buffers of its own: set 0
        is Y (and X in set_dict) and w above; set t >= 1 is G[t] (the first
-       pass's Y; set_dict's X then Y, a table grid each) and ws[t]. */
+       pass's Y; set_dict's X then Y, a table grid each; in low-memory
+       mode the Y of a table row's pairs) and ws[t]. */
     size_t sets;
     avloc_complex_f32 *G[AVLOC__MP_SETS];
     avloc__mp_work ws[AVLOC__MP_SETS];
@@ -852,7 +853,8 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
     }
     s->X = AVLOC_PUSH(a, avloc_complex_f32, gmax);
     s->Y = AVLOC_PUSH(a, avloc_complex_f32, gmax);
-    if (!cfg->low_memory && 2 * avloc__mp_table_grid(c) > gset) gset = 2 * avloc__mp_table_grid(c);
+    /* set_dict: a table grid X and Y per set; low memory: a table grid Y */
+    if (2 * avloc__mp_table_grid(c) > gset) gset = 2 * avloc__mp_table_grid(c);
     s->sets = nw < K ? nw : K;
     if (s->sets > AVLOC__MP_SETS) s->sets = AVLOC__MP_SETS;
     for (i = 0; i < s->sets; i++) {
@@ -970,13 +972,55 @@ static avloc_result avloc__mp_scratch(const avloc_mp_coder *c, void *scratch, si
     return avloc__mp_scratch_layout(&a, c, s);
 }
 
+/* The first result that is not AVLOC_OK, in task order. */
+static avloc_result avloc__mp_first_error(const avloc_result *r, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (r[i] != AVLOC_OK) return r[i];
+    return AVLOC_OK;
+}
+
+/* The correlations of the spectrum s->X with the kernels of one modality
+   (the first pass; a table row in low-memory mode), the kernel pairs cut
+   into s->sets tasks (pairs t, t + sets, ...: every pair's transform is the
+   same whatever task runs it, so the maps are the serial bits). */
+typedef struct avloc__mp_cjob {
+    const avloc_mp_coder *c;
+    const avloc__mp_scr *s;
+    int grid;                   /* AVLOC__MP_GA or AVLOC__MP_GV */
+    const float *kern;
+    const size_t *nh, *nout;
+    float *out;
+    avloc_result r[AVLOC__MP_SETS];
+} avloc__mp_cjob;
+
+static void avloc__mp_corr_task(void *ctx, size_t t, size_t worker)
+{
+    avloc__mp_cjob *j = (avloc__mp_cjob *)ctx;
+    const avloc__mp_scr *s = j->s;
+    (void)worker;
+    j->r[t] = avloc__mp_corr_all(j->c->plan[j->grid], j->c->grid[j->grid], s->X, t ? s->G[t] : s->Y, j->kern,
+                                 j->c->cfg.kernels, 2 * t, 2 * s->sets, j->nh, j->out, j->c->kp, j->nout, &s->ws[t]);
+}
+
+static avloc_result avloc__mp_corr_sets(const avloc_mp_coder *c, const avloc__mp_scr *s, int grid, const float *kern,
+                                        const size_t *nh, float *out, const size_t *nout)
+{
+    avloc__mp_cjob j;
+    size_t pairs = (c->cfg.kernels + 1) / 2;
+    j.c = c; j.s = s; j.grid = grid; j.kern = kern; j.nh = nh; j.nout = nout; j.out = out;
+    avloc_threads_run(&c->cfg.threads, avloc__mp_corr_task, &j, s->sets < pairs ? s->sets : pairs);
+    return avloc__mp_first_error(j.r, s->sets < pairs ? s->sets : pairs);
+}
+
 /* Rows [lag][k] of <T_0 phi_j, T_d phi_k> for every k (lane k; the lanes
    from K to kp are left as they are: zero them once), both modalities:
    the correlation of phi_j, zero-padded by kernel-1 on each side, with phi_k;
    lag d (per axis, -(n-1)..n-1) is stored at d + n - 1. */
 static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *da, const float *dv,
                                          size_t j, float *xa, float *xv, avloc_complex_f32 *X,
-                                         avloc_complex_f32 *Y, const avloc__mp_work *w)
+                                         avloc_complex_f32 *Y, const avloc__mp_work *w, const avloc__mp_scr *sets)
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, La = cfg->audio_len;
@@ -998,14 +1042,14 @@ static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *d
     avloc__mp_load(X, ga, da + j * La, NULL, 0.0f, nha, offa);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, X, AVLOC_FFT_FORWARD, w, &boxa)) != AVLOC_OK)
         return r;
-    if ((r = avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, X, Y, da, cfg->kernels, 0, 2, nha, xa, c->kp,
-                                outa, w)) != AVLOC_OK)
-        return r;
+    r = sets ? avloc__mp_corr_sets(c, sets, AVLOC__MP_GXA, da, nha, xa, outa)
+             : avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, X, Y, da, cfg->kernels, 0, 2, nha, xa, c->kp, outa, w);
+    if (r != AVLOC_OK) return r;
     avloc__mp_load(X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, X, AVLOC_FFT_FORWARD, w, &boxv)) != AVLOC_OK)
         return r;
-    return avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, X, Y, dv, cfg->kernels, 0, 2, nhv, xv, c->kp,
-                              outv, w);
+    return sets ? avloc__mp_corr_sets(c, sets, AVLOC__MP_GXV, dv, nhv, xv, outv)
+                : avloc__mp_corr_all(c->plan[AVLOC__MP_GXV], gv, X, Y, dv, cfg->kernels, 0, 2, nhv, xv, c->kp, outv, w);
 }
 
 /* set_dict's rows j = t, t + sets, ... on work set t. */
@@ -1027,18 +1071,11 @@ static void avloc__mp_table_task(void *ctx, size_t t, size_t worker)
     (void)worker;
     for (j = t; j < c->cfg.kernels && r == AVLOC_OK; j += s->sets)
         r = avloc__mp_xcorr_rows(c, jb->d->audio, jb->d->video, j, c->xc_audio + j * c->kp * c->lag_a,
-                                 c->xc_video + j * c->kp * c->lag_v, X, Y, &s->ws[t]);
+                                 c->xc_video + j * c->kp * c->lag_v, X, Y, &s->ws[t], NULL);
     jb->r[t] = r;
 }
 
-/* The first result that is not AVLOC_OK, in task order. */
-static avloc_result avloc__mp_first_error(const avloc_result *r, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (r[i] != AVLOC_OK) return r[i];
-    return AVLOC_OK;
-}
+
 
 AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
                                                void *scratch, size_t scratch_bytes)
@@ -1229,38 +1266,6 @@ static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb, int product)
 }
 
 /* First pass: all inner products by FFT, block maxima, tree. */
-/* The first pass's correlations of one modality, the kernel pairs cut
-   into s->sets tasks (pairs t, t + sets, ...: every pair's transform is the
-   same whatever task runs it, so the maps are the serial bits). */
-typedef struct avloc__mp_cjob {
-    const avloc_mp_coder *c;
-    const avloc__mp_scr *s;
-    int grid;                   /* AVLOC__MP_GA or AVLOC__MP_GV */
-    const float *kern;
-    const size_t *nh, *nout;
-    float *out;
-    avloc_result r[AVLOC__MP_SETS];
-} avloc__mp_cjob;
-
-static void avloc__mp_corr_task(void *ctx, size_t t, size_t worker)
-{
-    avloc__mp_cjob *j = (avloc__mp_cjob *)ctx;
-    const avloc__mp_scr *s = j->s;
-    (void)worker;
-    j->r[t] = avloc__mp_corr_all(j->c->plan[j->grid], j->c->grid[j->grid], s->X, t ? s->G[t] : s->Y, j->kern,
-                                 j->c->cfg.kernels, 2 * t, 2 * s->sets, j->nh, j->out, j->c->kp, j->nout, &s->ws[t]);
-}
-
-static avloc_result avloc__mp_corr_sets(const avloc_mp_coder *c, const avloc__mp_scr *s, int grid, const float *kern,
-                                        const size_t *nh, float *out, const size_t *nout)
-{
-    avloc__mp_cjob j;
-    size_t pairs = (c->cfg.kernels + 1) / 2;
-    j.c = c; j.s = s; j.grid = grid; j.kern = kern; j.nh = nh; j.nout = nout; j.out = out;
-    avloc_threads_run(&c->cfg.threads, avloc__mp_corr_task, &j, s->sets < pairs ? s->sets : pairs);
-    return avloc__mp_first_error(j.r, s->sets < pairs ? s->sets : pairs);
-}
-
 /* The first pass's block maxima, frames cut into one range per worker (a
    block belongs to one frame; each worker has its own lane buffers). */
 typedef struct avloc__mp_sjob {
@@ -1524,7 +1529,9 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
                            res_video);
         if (i + 1 == max_atoms) break;
         if (cfg->low_memory) {
-            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, s.X, s.Y, &s.w)) != AVLOC_OK)
+            /* the kernel pairs on the work sets (X = s.X, as corr_sets reads) */
+            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, s.X, s.Y, &s.w, &s)) !=
+                AVLOC_OK)
                 return r;
             xa = s.xa;
             xv = s.xv;

@@ -282,13 +282,14 @@ static void tr_pool_checks(void)
         CHECK_MSG(d == 0, "%u workers: %u values of the pool's run differ from the serial split", (unsigned)w,
                   (unsigned)d);
         {   /* the MP coder (set_dict's tables, the first pass, the per-atom
-               updates) over the pool against the same split run serially;
-               frames of 24 x 32 and 8 x 8 x 6 kernels, so that the two
-               halves of an update overlap in time */
+               updates; in low-memory mode the table rows' kernel pairs) over
+               the pool against the same split run serially; frames of 24 x
+               32 and 8 x 8 x 6 kernels, so that the two halves of an update
+               overlap in time */
             avloc_mp_config pc = avloc_mp_config_default();
             avloc_mp_dict dict;
             avloc_mp_atom at[2][30];
-            size_t n[2] = {0, 0}, na, nv;
+            size_t n[2] = {0, 0}, na, nv, lm;
             float *res[2], *au, *vi;
             pc.kernels = 6; pc.audio_len = 800; pc.kernel_t = 6; pc.kernel_h = 8; pc.kernel_w = 8;
             pc.audio_samples = 8000; pc.frames = 30; pc.height = 24; pc.width = 32;
@@ -297,23 +298,28 @@ static void tr_pool_checks(void)
             dict.audio = rel_signal(pc.kernels * pc.audio_len, 23);
             dict.video = rel_signal(pc.kernels * 6 * 8 * 8, 24);
             CHECK_EQ_INT(avloc_mp_dict_normalize(&pc, &dict), AVLOC_OK);
-            for (k = 0; k < 2; k++) {
-                avloc_mp_coder mc;
-                void *mem, *scr;
-                pc.threads = k ? tr_init(&tr, w) : pool.th;
-                CHECK_EQ_INT(avloc_mp_coder_query(&pc, &ob, &sb), AVLOC_OK);
-                mem = rel_buf(ob); scr = rel_buf(sb);
-                res[k] = (float *)rel_buf((na + nv) * 4);
-                CHECK_EQ_INT(avloc_mp_coder_init(&mc, &pc, mem, ob), AVLOC_OK);
-                CHECK_EQ_INT(avloc_mp_coder_set_dict(&mc, &dict, scr, sb), AVLOC_OK);
-                CHECK_EQ_INT(avloc_mp_code_f32(&mc, au, vi, 30, 0.0f, at[k], &n[k], res[k], res[k] + na, scr, sb),
-                             AVLOC_OK);
-                avloc_mp_coder_destroy(&mc);
-                free(mem); free(scr);
+            for (lm = 0; lm < 2; lm++) {
+                pc.low_memory = (int)lm;
+                for (k = 0; k < 2; k++) {
+                    avloc_mp_coder mc;
+                    void *mem, *scr;
+                    pc.threads = k ? tr_init(&tr, w) : pool.th;
+                    CHECK_EQ_INT(avloc_mp_coder_query(&pc, &ob, &sb), AVLOC_OK);
+                    mem = rel_buf(ob); scr = rel_buf(sb);
+                    res[k] = (float *)rel_buf((na + nv) * 4);
+                    CHECK_EQ_INT(avloc_mp_coder_init(&mc, &pc, mem, ob), AVLOC_OK);
+                    CHECK_EQ_INT(avloc_mp_coder_set_dict(&mc, &dict, scr, sb), AVLOC_OK);
+                    CHECK_EQ_INT(avloc_mp_code_f32(&mc, au, vi, 30, 0.0f, at[k], &n[k], res[k], res[k] + na, scr, sb),
+                                 AVLOC_OK);
+                    avloc_mp_coder_destroy(&mc);
+                    free(mem); free(scr);
+                }
+                CHECK_MSG(n[0] == 30 && n[1] == 30 && memcmp(at[0], at[1], sizeof at[0]) == 0 &&
+                          memcmp(res[0], res[1], (na + nv) * 4) == 0, "%u workers, low memory %u: the pool's MP atoms differ",
+                          (unsigned)w, (unsigned)lm);
+                free(res[0]); free(res[1]);
             }
-            CHECK_MSG(n[0] == 30 && n[1] == 30 && memcmp(at[0], at[1], sizeof at[0]) == 0 &&
-                      memcmp(res[0], res[1], (na + nv) * 4) == 0, "%u workers: the pool's MP atoms differ", (unsigned)w);
-            free(au); free(vi); free(dict.audio); free(dict.video); free(res[0]); free(res[1]);
+            free(au); free(vi); free(dict.audio); free(dict.video);
         }
         avloc_pool_uninit(&pool);
         for (k = 0; k < 2; k++) { free(L[k]); free(Sp[k]); free(O[k]); free(P[k]); free(Q[k]); }
