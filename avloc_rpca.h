@@ -184,6 +184,9 @@ typedef struct avloc_rpca_av_config {
     size_t max_rank;       /* truncated-SVD cap for Bv and Ba: 0 = min(rows, T) */
     int svt_method;        /* the SVTs of Bv and Ba (and of the pipeline's spectrogram RPCA):
                               AVLOC_SVT_AUTO (default), _GRAM or _RANDOMISED (see avloc_svt_f32) */
+    avloc_threads threads; /* the caller's pool (avloc.h; default none): the SVTs of Bv and Ba
+                              (and, in the pipeline, those of the spectrogram RPCA) split over
+                              it; every worker count gives the same bits (docs/threads.md) */
     avloc_rpca_progress_fn progress;
     void *user;
 } avloc_rpca_av_config;
@@ -961,7 +964,8 @@ static avloc_result avloc__rpca_av_check(const avloc_rpca_av_config *c)
     if (!(c->lambda1 >= 0.0 && c->lambda1 < 1e30) || !(c->lambda2 >= 0.0 && c->lambda2 < 1e30) ||
         !(c->lambda3 >= 0.0 && c->lambda3 < 1e30) || !(c->rho >= 1.0 && c->rho <= 1e3) ||
         !(c->mu0 >= 0.0 && c->mu0 < 1e30) || !(c->mu_max_ratio >= 1.0 && c->mu_max_ratio < 1e30) ||
-        !(c->ridge > 0.0 && c->ridge < 1e30) || !(c->tol > 0.0) || c->max_iter == 0)
+        !(c->ridge > 0.0 && c->ridge < 1e30) || !(c->tol > 0.0) || c->max_iter == 0 ||
+        c->threads.workers > AVLOC_MAX_WORKERS)
         return AVLOC_ERR_PARAM;
     return AVLOC_OK;
 }
@@ -987,10 +991,10 @@ static avloc_result avloc__rpca_avws_layout(avloc_arena *a, const avloc_rpca_av 
     avloc_result e;
     memset(w, 0, sizeof *w);
     if ((e = avloc__rpca_svt_layout(a, &w->sv, I1, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
-                                    c->svt_method, NULL, 0)) != AVLOC_OK)
+                                    c->svt_method, &c->threads, 0)) != AVLOC_OK)
         return e;
     if ((e = avloc__rpca_svt_layout(a, &w->sa, I2, T, c->max_rank, 0, AVLOC_RPCA_AV_POWER_ITERS,
-                                    c->svt_method, NULL, 0)) != AVLOC_OK)
+                                    c->svt_method, &c->threads, 0)) != AVLOC_OK)
         return e;
     if ((e = avloc_gemm_scratch_f32(big > T ? big : T, big > T ? big : T, big > T ? big : T,
                                     &w->gemm_bytes)) != AVLOC_OK)
@@ -2137,6 +2141,7 @@ static avloc_rpca_config avloc__rpca_pipe_audio_cfg(const avloc_rpca_pipe_config
     r.tol = 1e-4;
     r.max_iter = 100;
     r.svt_method = c->av.svt_method;
+    r.threads = c->av.threads;
     return r;
 }
 

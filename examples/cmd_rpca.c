@@ -4,9 +4,9 @@
                 [--audio-out target.wav] [--heat-out heat.png] [--map-out map.npy]
                 [--window-frames N --overlap M] [--down N] [--max-iter N]
      avloc rpca --plain VIDEO.y4m --sparse-out fg.y4m [--lowrank-out bg.y4m]
-     (both: [--svt auto|randomised|gram], the SVT method; --plain also
-     [--threads N], workers of examples/avloc_pool.h, default one per
-     online CPU: every N gives the same bits)
+     (both: [--svt auto|randomised|gram], the SVT method, and [--threads N],
+     workers of examples/avloc_pool.h, default one per online CPU: every N
+     gives the same bits)
    One JSON object on stdout: iterations, final residuals, seconds (elapsed
    time of the solve; wall_seconds, the same, kept for older scripts),
    cpu_seconds (CPU time of the solve, all threads). Every algorithm is a
@@ -158,7 +158,7 @@ static int cmd_rpca(int argc, char **argv)
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, mlink = (size_t)-1, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    size_t threads = (size_t)-1; /* not given: one per online CPU (--plain) */
+    size_t threads = (size_t)-1; /* not given: one per online CPU */
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, w0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     int mask_rule = (int)AVLOC_RPCA_MASK_HULL; /* box|hull: the enum's order */
@@ -176,9 +176,11 @@ static int cmd_rpca(int argc, char **argv)
     avloc_rpca_pipe_out out;
     avloc_rpca_info info;
     avloc_result e;
+    avloc_pool pool;
     avcli_opt o[32];
     size_t no = 0;
     memset(&p, 0, sizeof p); /* destroyed on every path through done */
+    memset(&pool, 0, sizeof pool); /* likewise (a zeroed pool has no thread to stop) */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
     o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 3)"), "--components");
     o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
@@ -214,7 +216,7 @@ static int cmd_rpca(int argc, char **argv)
     o[no++] = avcli_string("--sparse-out", &sparse_out, "Y4M", "--plain: the sparse part (+0.5) as video");
     o[no++] = avcli_string("--lowrank-out", &lowrank_out, "Y4M", "--plain: the low-rank part as video");
     o[no++] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N",
-                         "--plain: worker threads (default 0: one per online CPU; every N gives the same bits)");
+                         "worker threads (default 0: one per online CPU; every N gives the same bits)");
     pr = avcli_parse(argc, argv, o, no, pos, 2, &npos, "VIDEO.y4m AUDIO.wav [options] | --plain VIDEO.y4m --sparse-out fg.y4m",
                      "Finds the pixels that sound and separates their sound: low-rank + sparse decomposition of the\n"
                      "video and of the audio magnitude spectrogram sharing one sparse code (avloc_rpca.h). Prints one\n"
@@ -237,8 +239,8 @@ static int cmd_rpca(int argc, char **argv)
             if (!avcli_outputs_writable(cmd, outs, 2)) return AVCLI_EXIT_FAIL; }
         return rpca_plain(cmd, pos[0], sparse_out, lowrank_out, max_iter, svt, threads);
     }
-    if (sparse_out || lowrank_out || threads != (size_t)-1) {
-        avcli_error(cmd, "%s applies to --plain only", sparse_out ? "--sparse-out" : lowrank_out ? "--lowrank-out" : "--threads");
+    if (sparse_out || lowrank_out) {
+        avcli_error(cmd, "%s applies to --plain only", sparse_out ? "--sparse-out" : "--lowrank-out");
         return AVCLI_EXIT_USAGE;
     }
     if (npos != 2) { avcli_error(cmd, "needs VIDEO.y4m AUDIO.wav; see '%s --help'", cmd); return AVCLI_EXIT_USAGE; }
@@ -280,6 +282,9 @@ static int cmd_rpca(int argc, char **argv)
     if (slack > 0) c.vgate_slack = slack;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     c.av.svt_method = svt;
+    /* fewer where threads cannot start: the same results for any count */
+    (void)avloc_pool_init(&pool, threads && threads != (size_t)-1 ? threads : avloc_pool_cpus());
+    c.av.threads = pool.th;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
         if (!rpca_explain(cmd, &c))
             avcli_error(cmd, "cannot run on %ux%u x %lu frames, %lu samples: %s", w, h, (unsigned long)nf,
@@ -318,6 +323,7 @@ static int cmd_rpca(int argc, char **argv)
     rc = AVCLI_EXIT_OK;
 done:
     avloc_rpca_pipe_destroy(&p); /* the FFTW3 back-end's STFT and DCT plans */
+    avloc_pool_uninit(&pool);
     avloc_io_audio_free(&a);
     free(frames); free(audio); free(map); free(mask); free(target); free(mem); free(scr);
     return rc;

@@ -355,7 +355,23 @@ static void test_rpca(void)
         CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --threads 65", NULL, 0), 2);
         /* options of the other mode are refused, not ignored */
         CHECK_EQ_INT(run_cli("rpca --plain data/rpca_demo/video.y4m --sparse-out /dev/null --mask-out /dev/null", NULL, 0), 2);
-        CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --threads 2", NULL, 0), 2);
+        /* the audio-visual mode on the pool (by default one worker per
+           CPU): 2 workers write the mask and audio of 1 */
+        snprintf(args, sizeof args,
+                 "rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --threads 2 --mask-out '%s/rpca_mask2.pgm' "
+                 "--audio-out '%s/rpca_target2.wav'", g_tmp, g_tmp);
+        CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+        snprintf(args, sizeof args,
+                 "rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --threads 1 --mask-out '%s/rpca_mask1.pgm' "
+                 "--audio-out '%s/rpca_target1.wav'", g_tmp, g_tmp);
+        CHECK_EQ_INT(run_cli(args, out, sizeof out), 0);
+        snprintf(a, sizeof a, "%s/rpca_mask2.pgm", g_tmp);
+        snprintf(b, sizeof b, "%s/rpca_mask1.pgm", g_tmp);
+        CHECK_MSG(th_files_same(a, b, 48 * 48), "rpca --threads 2 and --threads 1 wrote different masks");
+        snprintf(a, sizeof a, "%s/rpca_target2.wav", g_tmp);
+        snprintf(b, sizeof b, "%s/rpca_target1.wav", g_tmp);
+        CHECK_MSG(th_files_same(a, b, 2 * 64000), "rpca --threads 2 and --threads 1 wrote different targets");
+        CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --threads 65", NULL, 0), 2);
         CHECK_EQ_INT(run_cli("rpca data/rpca_demo/video.y4m data/rpca_demo/mixture.wav --overlap 4", NULL, 0), 2);
     }
 }

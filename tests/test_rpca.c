@@ -1213,6 +1213,31 @@ static void test_pipeline(void)
               10 * log10(num / den), 10 * log10(num / dm));
     printf("  pipeline 16x16x50: mask tp %zu fp %zu fn %zu, SNR %.2f dB (mixture %.2f dB), %zu iters\n", tp, fp, fn,
            10 * log10(num / den), 10 * log10(num / dm), info.iters);
+    {   /* over 3 workers (scrambled serial runner): the AV solve's and the
+           spectrogram RPCA's SVTs split over them, the same bits */
+        tr_runner tr;
+        avloc_rpca_pipe_config ct = c;
+        avloc_rpca_pipe pt;
+        avloc_rpca_pipe_out ot;
+        avloc_rpca_info it;
+        float *tt = (float *)malloc(n * 4), mt[256];
+        unsigned char kt[256];
+        size_t obt, sbt;
+        void *memt, *scrt;
+        ct.av.threads = tr_init(&tr, 3);
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&ct, &obt, &sbt), AVLOC_OK);
+        memt = malloc(obt); scrt = malloc(sbt);
+        CHECK_EQ_INT(avloc_rpca_pipe_init(&pt, &ct, memt, obt), AVLOC_OK);
+        ot.map = mt; ot.mask = kt; ot.target = tt;
+        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&pt, frames, audio, &ot, &it, scrt, sbt), AVLOC_OK);
+        CHECK_MSG(it.iters == info.iters && memcmp(tt, target, n * 4) == 0 && memcmp(mt, map, sizeof map) == 0 &&
+                  memcmp(kt, mask, sizeof mask) == 0, "the pipeline over 3 workers differs from one worker");
+        CHECK(tr.runs > info.iters); /* the SVTs did split */
+        avloc_rpca_pipe_destroy(&pt);
+        free(memt); free(scrt); free(tt);
+        ct.av.threads.workers = AVLOC_MAX_WORKERS + 1;
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&ct, &obt, &sbt), AVLOC_ERR_PARAM);
+    }
     { /* the gain exponent and the gain's smoothing reach the separation */
         avloc_rpca_pipe_config c1 = c;
         double d1;
