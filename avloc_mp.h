@@ -793,12 +793,12 @@ typedef struct avloc__mp_scr {
     size_t *fstart;    /* [Nf'+1] first audio offset of each frame offset */
     float *xa, *xv;    /* low memory: the K table rows of the selected kernel */
     avloc_complex_f32 *X, *Y; /* FFT grids */
-    avloc__mp_work w;
     /* The first pass's kernel pairs and set_dict's table rows run as
        `sets` tasks, each with a grid and work buffers of its own: set 0
-       is Y (and X in set_dict) and w above; set t >= 1 is G[t] (the first
-       pass's Y; set_dict's X then Y, a table grid each; in low-memory
-       mode the Y of a table row's pairs) and ws[t]. */
+       is Y (and X in set_dict) and ws[0], which every serial transform
+       uses too; set t >= 1 is G[t] (the first pass's Y; set_dict's X then
+       Y, a table grid each; in low-memory mode the Y of a table row's
+       pairs) and ws[t]. */
     size_t sets;
     avloc_complex_f32 *G[AVLOC__MP_SETS];
     avloc__mp_work ws[AVLOC__MP_SETS];
@@ -863,7 +863,6 @@ static avloc_result avloc__mp_scratch_layout(avloc_arena *a, const avloc_mp_code
         s->ws[i].fs = fsb ? avloc_arena_push(a, fsb, 1, AVLOC_ALIGN) : NULL;
         s->ws[i].fsb = fsb;
     }
-    s->w = s->ws[0];
     return avloc_arena_status(a);
 }
 
@@ -1008,10 +1007,10 @@ static avloc_result avloc__mp_corr_sets(const avloc_mp_coder *c, const avloc__mp
                                         const size_t *nh, float *out, const size_t *nout)
 {
     avloc__mp_cjob j;
-    size_t pairs = (c->cfg.kernels + 1) / 2;
+    size_t pairs = (c->cfg.kernels + 1) / 2, tasks = s->sets < pairs ? s->sets : pairs;
     j.c = c; j.s = s; j.grid = grid; j.kern = kern; j.nh = nh; j.nout = nout; j.out = out;
-    avloc_threads_run(&c->cfg.threads, avloc__mp_corr_task, &j, s->sets < pairs ? s->sets : pairs);
-    return avloc__mp_first_error(j.r, s->sets < pairs ? s->sets : pairs);
+    avloc_threads_run(&c->cfg.threads, avloc__mp_corr_task, &j, tasks);
+    return avloc__mp_first_error(j.r, tasks);
 }
 
 /* Rows [lag][k] of <T_0 phi_j, T_d phi_k> for every k (lane k; the lanes
@@ -1074,8 +1073,6 @@ static void avloc__mp_table_task(void *ctx, size_t t, size_t worker)
                                  c->xc_video + j * c->kp * c->lag_v, X, Y, &s->ws[t], NULL);
     jb->r[t] = r;
 }
-
-
 
 AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp_dict *dict,
                                                void *scratch, size_t scratch_bytes)
@@ -1265,7 +1262,6 @@ static void avloc__mp_build_tree(avloc__mp_scr *s, size_t nb, int product)
     }
 }
 
-/* First pass: all inner products by FFT, block maxima, tree. */
 /* The first pass's block maxima, frames cut into one range per worker (a
    block belongs to one frame; each worker has its own lane buffers). */
 typedef struct avloc__mp_sjob {
@@ -1292,6 +1288,7 @@ static void avloc__mp_scan_task(void *ctx, size_t task, size_t worker)
     }
 }
 
+/* First pass: all inner products by FFT, block maxima, tree. */
 static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *ra, const float *rv,
                                          avloc__mp_scr *s)
 {
@@ -1311,7 +1308,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         nx[2] = c->n_off + cfg->audio_len - 1;
         avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero);
     }
-    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->w, NULL)) != AVLOC_OK) return r;
+    if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->ws[0], NULL)) != AVLOC_OK) return r;
     if (c->kp > K) { /* the padding lanes: zero, updated by zero table lanes */
         memset(s->A, 0, c->n_off * c->kp * sizeof *s->A);
         memset(s->V, 0, nf * hw * c->kp * sizeof *s->V);
@@ -1321,7 +1318,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
     {
         avloc__mp_box box; /* the signal's box: the grid's padding is zero */
         box.lo = zero; box.hi = nxv; box.out = NULL;
-        if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->w, &box)) != AVLOC_OK)
+        if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GV], gv, s->X, AVLOC_FFT_FORWARD, &s->ws[0], &box)) != AVLOC_OK)
             return r;
     }
     if ((r = avloc__mp_corr_sets(c, s, AVLOC__MP_GV, c->dict_video, nhv, s->V, outv)) != AVLOC_OK) return r;
@@ -1530,7 +1527,7 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
         if (i + 1 == max_atoms) break;
         if (cfg->low_memory) {
             /* the kernel pairs on the work sets (X = s.X, as corr_sets reads) */
-            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, s.X, s.Y, &s.w, &s)) !=
+            if ((r = avloc__mp_xcorr_rows(c, c->dict_audio, c->dict_video, k, s.xa, s.xv, s.X, s.Y, &s.ws[0], &s)) !=
                 AVLOC_OK)
                 return r;
             xa = s.xa;

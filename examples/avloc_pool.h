@@ -9,7 +9,8 @@
        cfg.threads = pool.th;                     // any avloc config with a threads field
        ...
        avloc_pool_uninit(&pool);
-   (avloc_pool_cpus(): the CPUs online, for a pool the machine's size.)
+   (avloc_pool_cpus(): the CPUs online, for a pool the machine's size;
+   avloc_pool_init_auto(&pool, n): n workers, 0 meaning that many.)
 
    POSIX threads (link with -pthread). Elsewhere, or if a thread cannot be
    started, the pool has fewer workers (down to 1: the library then runs
@@ -195,6 +196,13 @@ AVLOC_POOL_FN size_t avloc_pool_init(avloc_pool *p, size_t workers)
     (void)workers;
 #endif
     return 1;
+}
+
+/* avloc_pool_init with 0 meaning one worker per online CPU: the default of
+   the CLI's --threads. */
+AVLOC_POOL_FN size_t avloc_pool_init_auto(avloc_pool *p, size_t workers)
+{
+    return avloc_pool_init(p, workers ? workers : avloc_pool_cpus());
 }
 
 AVLOC_POOL_FN void avloc_pool_uninit(avloc_pool *p)

@@ -242,6 +242,13 @@ static int mp_dict_load(const char *cmd, const char *path, mp_dictfile *df)
     return ok;
 }
 
+/* --threads of learn, code and locate. */
+static avcli_opt mp_threads_opt(size_t *threads)
+{
+    return avcli_size("--threads", threads, 0, AVLOC_POOL_MAX, "N",
+                      "worker threads (default 0: one per online CPU; every N gives the same atoms)");
+}
+
 /* A coder for signal p with the kernel sizes and rates of c, its updates on
    a pool of `threads` workers (0: one per online CPU; the coder picks the
    same atoms for every count). */
@@ -272,7 +279,7 @@ static int mp_run_init(const char *cmd, mp_run *r, avloc_mp_config c, const mp_a
     }
     c.audio_samples = p->na; c.frames = p->nf; c.height = p->h; c.width = p->w;
     c.low_memory = low_memory;
-    (void)avloc_pool_init(&r->pool, threads ? threads : avloc_pool_cpus()); /* fewer where threads cannot start */
+    (void)avloc_pool_init_auto(&r->pool, threads); /* fewer where threads cannot start */
     c.threads = r->pool.th;
     if ((e = avloc_mp_coder_query(&c, &ob, &r->sbytes)) != AVLOC_OK) {
         avcli_error(cmd, "%s (kernel %lux%lux%lu frames x rows x cols, %lu samples; video %lu frames %ux%u, %lu samples)",
@@ -380,7 +387,7 @@ static int cmd_mp_learn(int argc, char **argv)
     o[no++] = avcli_flag("--product-score", &product, 1, "select atoms by |ca|*|cv| while learning (bimodal only)");
     o[no++] = avcli_size("--init", &init, 0, 2, "N", "initial kernels: 2 synchronous patches (default), 1 energy patches, 0 noise");
     o[no++] = avcli_double("--init-power", &init_power, 0, 100, "X", "--init 2: positions drawn ~ score^X (default 100)");
-    o[no++] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N", "worker threads (default 0: one per online CPU; every N gives the same atoms)");
+    o[no++] = mp_threads_opt(&threads);
     pr = avcli_parse(argc, argv, o, no, pos, 0, &npos, "--video V.y4m --audio A.wav [--video ... --audio ...] -o DICT",
                      "Learns an audio-visual dictionary by AV-MP coding and Hebbian steps (avloc_mp.h).\n"
                      "--video/--audio may be repeated: the pairs are learned together. Progress on stderr.");
@@ -487,7 +494,7 @@ static int cmd_mp_code(int argc, char **argv)
     o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
-    o[4] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N", "worker threads (default 0: one per online CPU; every N gives the same atoms)");
+    o[4] = mp_threads_opt(&threads);
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--atoms N]",
                       "AV-MP decomposition: one JSON line per atom {k, t (s), u, v (pixel of the kernel's\n"
                       "centre), ca, cv}, in the order they were chosen.", o, 5, &v, &a);
@@ -529,7 +536,7 @@ static int cmd_mp_locate(int argc, char **argv)
     o[5] = avcli_size("--span", &span, 0, 1e6, "N", "heat summed over frames f-N..f+N before locating (default 45, 1.5 s at 29.97 fps)");
     o[6] = avcli_string("--frames-out", &frames_out, "PNG", "write up to 16 frames (x4, side by side) with the located source marked");
     o[7] = avcli_string("--heat", &mode, "votes|atoms", "votes: audio-guided votes (avloc_mp_votes_f32, default); atoms: |ca*cv| over each atom's support");
-    o[8] = avcli_size("--threads", &threads, 0, AVLOC_POOL_MAX, "N", "worker threads (default 0: one per online CPU; every N gives the same atoms)");
+    o[8] = mp_threads_opt(&threads);
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--heat-out heat.png]",
                       "Locates the sounding region: codes the pair, turns the atoms into a heat map (--heat votes:\n"
                       "every atom votes |ca| x |video correlation of its kernel| at every position of its frames,\n"

@@ -82,7 +82,7 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     if (max_iter) c.max_iter = max_iter;
     c.svt_method = svt;
     /* fewer where threads cannot start: the same results for any count */
-    (void)avloc_pool_init(&pool, threads && threads != (size_t)-1 ? threads : avloc_pool_cpus());
+    (void)avloc_pool_init_auto(&pool, threads);
     c.threads = pool.th;
     if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
     if (!(D = (float *)avcli_malloc(cmd, px * nf, 4)) || !(L = (float *)avcli_malloc(cmd, px * nf, 4)) ||
@@ -158,7 +158,7 @@ static int cmd_rpca(int argc, char **argv)
     const char *sparse_out = NULL, *lowrank_out = NULL;
     int npos = 0, mode = 0, plain = 0, svt = 0, pr, rc = AVCLI_EXIT_FAIL;
     size_t mbox = 0, mlink = (size_t)-1, sm_frames = 0, sm_bins = 0, K = 0, win = 0, overlap = 0, down = 1, max_iter = 0, nf = 0, i, ob, sb;
-    size_t threads = (size_t)-1; /* not given: one per online CPU */
+    size_t threads = 0; /* 0: one per online CPU */
     double l1 = 0, l2 = 0, l3 = -1, thresh = -1, fps = 0, t0, w0, rho = 0, mu_max = 0, map_power = 0, a_power = 0;
     int map_rule = (int)AVLOC_RPCA_MAP_CORR; /* pv|corr: the enum's order */
     int mask_rule = (int)AVLOC_RPCA_MASK_HULL; /* box|hull: the enum's order */
@@ -282,8 +282,7 @@ static int cmd_rpca(int argc, char **argv)
     if (slack > 0) c.vgate_slack = slack;
     if (mu_max > 0) c.av.mu_max_ratio = mu_max;
     c.av.svt_method = svt;
-    /* fewer where threads cannot start: the same results for any count */
-    (void)avloc_pool_init(&pool, threads && threads != (size_t)-1 ? threads : avloc_pool_cpus());
+    (void)avloc_pool_init_auto(&pool, threads); /* fewer where threads cannot start: the same results */
     c.av.threads = pool.th;
     if ((e = avloc_rpca_pipe_query(&c, &ob, &sb)) != AVLOC_OK) {
         if (!rpca_explain(cmd, &c))
