@@ -1630,7 +1630,7 @@ typedef struct avloc_tsvd {
     uint64_t rng;         /* generator state */
     /* private work areas in the object memory */
     float *q, *y, *vbuf, *ms, *ub;
-    double *d1, *d2, *bd, *vbd, *small;
+    double *ob, *og, *bd, *vbd, *small; /* ob: per worker 2 AVLOC__TSVD_ORTH_ROWS x lmax; og: slab sums */
     void *work;           /* GEMM packing / eigh / SVD scratch */
     size_t work_bytes;
     size_t workers;       /* avloc_threads_workers(&cfg.threads) */
@@ -2759,15 +2759,14 @@ static void avloc__axpy(double *x, const double *y, size_t n, double s)
     for (; i < n; i++) x[i] += s * y[i];
 }
 
-#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
-/* y[0..n) = (double)x[0..n) (the Gram chunks of the BLAS and small GEMM
-   builds; the built-in kernel converts while it packs) */
+/* y[0..n) = (double)x[0..n) (the orthonormalisation's chunks; the Gram
+   chunks of the BLAS and small GEMM builds, where the built-in kernel
+   converts while it packs) */
 static void avloc__f32_to_f64(double *y, const float *x, size_t n)
 {
     size_t i = AVLOC__VCALL_D(avloc__la_vk_cvt, (y, x, n), 0);
     for (; i < n; i++) y[i] = x[i];
 }
-#endif
 
 static double avloc__la_dot(const double *x, const double *y, size_t n)
 {
@@ -3046,6 +3045,17 @@ static avloc_result avloc__tsvd_check(const avloc_tsvd_config *c)
 #define AVLOC__SVT_PACKW(s) ((s) + 16 + AVLOC__GEMM_MR)
 #define AVLOC__SVT_APPLY 1024
 
+/* Rows per chunk of the streamed orthonormalisation (avloc__tsvd_orth):
+   each chunk of the float basis is converted to double and transformed in
+   a per-worker buffer, so no len x l double copy is kept (two of them,
+   246 MB, for a 76 800 x 200 basis before). */
+#define AVLOC__TSVD_ORTH_ROWS (40 * AVLOC__GEMM_MR)
+static size_t avloc__tsvd_orth_rows(size_t len) { return len < AVLOC__TSVD_ORTH_ROWS ? len : AVLOC__TSVD_ORTH_ROWS; }
+static size_t avloc__tsvd_orth_slabs(size_t len)
+{
+    return avloc__slabs((len + AVLOC__TSVD_ORTH_ROWS - 1) / AVLOC__TSVD_ORTH_ROWS);
+}
+
 /* Chunks of the Gram path over the long side, and the fixed slabs they are
    summed in (one definition for the layout and the product). */
 static size_t avloc__svt_gram_chunks(size_t big) { return (big + AVLOC__SVT_CHUNK - 1) / AVLOC__SVT_CHUNK; }
@@ -3065,18 +3075,18 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     const avloc_tsvd_config *c = (const avloc_tsvd_config *)cfgv;
     avloc_tsvd *t = (avloc_tsvd *)obj;
     size_t m = c->m, n = c->n, mn = m < n ? m : n, big = m > n ? m : n;
-    size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, lb = 0, ll;
+    size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, ll;
     size_t g32, g64, e, sv, gb, nw = avloc_threads_workers(&c->threads), twb = 0, ns;
     avloc_result r;
     float *q, *y, *vb, *ms, *ub;
-    double *d1, *d2, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gw = NULL, *gx = NULL, *gp = NULL;
+    double *ob, *og, *bd, *vbd, *sm, *gg = NULL, *gv = NULL, *gz = NULL, *gw = NULL, *gx = NULL, *gp = NULL;
     double *gk = NULL;
     float *gf = NULL, *gc = NULL;
     unsigned char *bad;
     void *gs, *tw = NULL;
     if (l > mn) l = mn;
     ll = l * l; /* l <= min(m, n) <= AVLOC_MAX_DIM: no overflow with lm below checked */
-    if (!avloc_size_mul(l, m, &lm) || !avloc_size_mul(l, n, &ln) || !avloc_size_mul(l, big, &lb))
+    if (!avloc_size_mul(l, m, &lm) || !avloc_size_mul(l, n, &ln))
         return AVLOC_ERR_OVERFLOW;
     if ((r = avloc_gemm_scratch_f32(big, big, big, &g32)) != AVLOC_OK) return r;
     if ((r = avloc_gemm_scratch_f64(big, big, big, &g64)) != AVLOC_OK) return r;
@@ -3107,8 +3117,10 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     vb = AVLOC_PUSH(a, float, ln);
     ms = AVLOC_PUSH(a, float, ln);
     ub = AVLOC_PUSH(a, float, ll);
-    d1 = AVLOC_PUSH(a, double, lb);
-    d2 = AVLOC_PUSH(a, double, lb);
+    /* the streamed orthonormalisation (lengths m and n): two row chunks per
+       worker, the slabs' Gram sums */
+    ob = AVLOC_PUSH(a, double, 2 * avloc__tsvd_orth_rows(big) * l * nw); /* nw <= AVLOC_MAX_WORKERS, l <= mn */
+    og = AVLOC_PUSH(a, double, (avloc__tsvd_orth_slabs(big) - 1) * ll);
     bd = AVLOC_PUSH(a, double, ln);
     vbd = AVLOC_PUSH(a, double, ln);
     sm = AVLOC_PUSH(a, double, 4 * ll + l);  /* Gram, eigvecs, transform, U_B; values */
@@ -3122,7 +3134,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         t->cfg = *c;
         t->lmax = l;
         t->q = q; t->y = y; t->vbuf = vb; t->ms = ms; t->ub = ub;
-        t->d1 = d1; t->d2 = d2; t->bd = bd; t->vbd = vbd; t->small = sm;
+        t->ob = ob; t->og = og; t->bd = bd; t->vbd = vbd; t->small = sm;
         t->work = gs; t->work_bytes = gb;
         t->workers = nw;
         t->tw = twb ? tw : gs;
@@ -3206,50 +3218,114 @@ static int avloc__tsvd_finite(avloc_tsvd *t, const float *A, size_t lda)
     return 1;
 }
 
+/* worker w's share of the GEMM packing memory */
+static void *avloc__tsvd_wscr(const avloc_tsvd *t, size_t w, size_t *bytes)
+{
+    *bytes = t->tw_bytes / t->workers;
+    return (unsigned char *)t->tw + w * *bytes;
+}
+
+typedef struct avloc__tsvd_ojob {
+    avloc_tsvd *t;
+    float *X;          /* the basis, len x l */
+    const double *T;   /* npass l x l transforms, applied in order */
+    double *G;         /* gram: the slabs' sums (slab 0: G, slab i: t->og + (i - 1) l^2) */
+    size_t l, len, npass, nch, ns;
+    int gram;          /* 1: G = Y^T Y; 0: X = Y (rounded to float) */
+} avloc__tsvd_ojob;
+
+/* Y = X T_0 T_1 ... in chunks of AVLOC__TSVD_ORTH_ROWS rows, in double; one
+   slab (task) of chunks sums its Y_c^T Y_c into its own G, or writes its
+   rows of Y back to X. The chunks and the slabs do not depend on the
+   workers: every worker count gives the same bits. */
+static void avloc__tsvd_orth_slab(void *ctx, size_t slab, size_t worker)
+{
+    const avloc__tsvd_ojob *jb = (const avloc__tsvd_ojob *)ctx;
+    avloc_tsvd *t = jb->t;
+    size_t l = jb->l, q, i, p, wb;
+    size_t rows = avloc__tsvd_orth_rows(t->cfg.m > t->cfg.n ? t->cfg.m : t->cfg.n);
+    double *y = t->ob + worker * 2 * rows * t->lmax, *z = y + rows * t->lmax;
+    double *G = slab ? t->og + (slab - 1) * l * l : jb->G;
+    void *ws = avloc__tsvd_wscr(t, worker, &wb);
+    if (jb->gram) memset(G, 0, l * l * sizeof *G);
+    for (q = slab * jb->nch / jb->ns; q < (slab + 1) * jb->nch / jb->ns; q++) {
+        size_t r0 = q * AVLOC__TSVD_ORTH_ROWS, c = jb->len - r0;
+        double *sw;
+        if (c > AVLOC__TSVD_ORTH_ROWS) c = AVLOC__TSVD_ORTH_ROWS;
+        avloc__f32_to_f64(y, jb->X + r0 * l, c * l);
+        for (p = 0; p < jb->npass; p++) {
+            avloc_gemm_f64(0, 0, c, l, l, 1.0, y, l, jb->T + p * l * l, l, 0.0, z, l, ws, wb);
+            sw = y; y = z; z = sw;
+        }
+        if (jb->gram)
+            avloc_gemm_f64(1, 0, l, l, c, 1.0, y, l, y, l, 1.0, G, l, ws, wb);
+        else
+            for (i = 0; i < c * l; i++) jb->X[r0 * l + i] = (float)y[i];
+    }
+}
+
+/* G = Y^T Y (gram) or X = Y, Y = X T_0 ... T_(npass-1), over the caller's threads. */
+static void avloc__tsvd_orth_run(avloc_tsvd *t, float *X, size_t l, size_t len, const double *T, size_t npass,
+                                 double *G)
+{
+    avloc__tsvd_ojob jb;
+    size_t q, i;
+    jb.t = t; jb.X = X; jb.T = T; jb.G = G; jb.l = l; jb.len = len; jb.npass = npass; jb.gram = G != NULL;
+    jb.nch = (len + AVLOC__TSVD_ORTH_ROWS - 1) / AVLOC__TSVD_ORTH_ROWS;
+    jb.ns = avloc__tsvd_orth_slabs(len);
+    avloc_threads_run(&t->cfg.threads, avloc__tsvd_orth_slab, &jb, jb.ns);
+    if (G)
+        for (q = 1; q < jb.ns; q++)
+            for (i = 0; i < l * l; i++) G[i] += t->og[(q - 1) * l * l + i];
+}
+
 /* Orthonormalises the l columns of the float X (len x l, row-major) in
-   place, through double copies: G = Y^T Y (GEMM), G = W diag(g) W^T
-   (Jacobi: with the tridiagonal solver here, whose reflectors mix the
-   columns where Jacobi's rotations of a nearly diagonal G barely move them,
-   the float randomised plain RPCA of test_rpca stopped converging;
-   docs/linalg.md), Y <- Y W diag(g)^-1/2, twice (as CholeskyQR2, but an
-   eigendecomposition instead of the Cholesky factor, so rank deficiency is
-   seen and handled: directions with g below 1e-15 g_max are replaced by
-   random columns and two more passes run); once when g_min > 1e-6 g_max
-   (then one pass leaves errors ~1e-10). The span is kept (what the range
-   finder needs), not the individual columns. */
+   place, in double: G = Y^T Y, G = W diag(g) W^T (Jacobi: with the
+   tridiagonal solver here, whose reflectors mix the columns where Jacobi's
+   rotations of a nearly diagonal G barely move them, the float randomised
+   plain RPCA of test_rpca stopped converging; docs/linalg.md), Y <- Y W
+   diag(g)^-1/2, twice (as CholeskyQR2, but an eigendecomposition instead of
+   the Cholesky factor, so rank deficiency is seen and handled: directions
+   with g below 1e-15 g_max are replaced by random columns and two more
+   passes run); once when g_min > 1e-6 g_max (then one pass leaves errors
+   ~1e-10). Y is never stored: each pass streams X again through the
+   transforms so far (up to two, T_0 and T_1 in t->small after G and W),
+   and X is written once at the end (or before random columns go in). The
+   span is kept (what the range finder needs), not the individual columns. */
 static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t len)
 {
-    double *y = t->d1, *z = t->d2, *G = t->small, *W = G + l * l, *T = W + l * l, *g = t->small + 4 * l * l;
-    size_t i, j, pass, need = 2;
+    double *G = t->small, *W = G + l * l, *Ts = W + l * l, *g = t->small + 4 * l * l;
+    size_t i, j, pass, need = 2, npass = 0;
     avloc_result r;
-    for (i = 0; i < l * len; i++) y[i] = X[i];
     for (pass = 0; pass < need && pass < 6; pass++) {
-        double gmax;
+        double gmax, *T;
         size_t bad = 0;
-        double *sw;
-        avloc_gemm_threads_f64(&t->cfg.threads, 1, 0, l, l, len, 1.0, y, l, y, l, 0.0, G, l, t->tw,
-                               t->tw_bytes);
+        if (npass == 2) { /* the room for transforms is full: X = Y, start again from it */
+            avloc__tsvd_orth_run(t, X, l, len, Ts, npass, NULL);
+            npass = 0;
+        }
+        avloc__tsvd_orth_run(t, X, l, len, Ts, npass, G);
         if ((r = avloc_eigh_f64(l, G, l, g, W, l, t->work, t->work_bytes)) != AVLOC_OK) return r;
         gmax = g[l - 1];
+        T = Ts + npass++ * l * l;
         for (i = 0; i < l; i++) {
             double f = (gmax > 0.0 && g[i] > 1e-15 * gmax) ? 1.0 / sqrt(g[i]) : 0.0;
             bad += f == 0.0;
             for (j = 0; j < l; j++) T[j * l + i] = f * W[j * l + i];
         }
-        avloc_gemm_threads_f64(&t->cfg.threads, 0, 0, len, l, l, 1.0, y, l, T, l, 0.0, z, l, t->tw,
-                               t->tw_bytes);
         if (bad) { /* columns with f == 0 are zero now: random ones, two more passes */
+            avloc__tsvd_orth_run(t, X, l, len, Ts, npass, NULL);
+            npass = 0;
             for (i = 0; i < l; i++)
                 if (!(gmax > 0.0 && g[i] > 1e-15 * gmax))
-                    for (j = 0; j < len; j++) z[j * l + i] = avloc__tsvd_rand(&t->rng);
+                    for (j = 0; j < len; j++) X[j * l + i] = (float)avloc__tsvd_rand(&t->rng);
             need = pass + 3;
         } else if (pass == 0 && g[0] > 1e-6 * gmax) {
             need = 1; /* well conditioned: one pass is already orthonormal to
                          ~1e-16 cond^2 x a small factor, far below float */
         }
-        sw = y; y = z; z = sw;
     }
-    for (i = 0; i < l * len; i++) X[i] = (float)y[i];
+    if (npass) avloc__tsvd_orth_run(t, X, l, len, Ts, npass, NULL);
     return AVLOC_OK;
 }
 
@@ -3374,12 +3450,6 @@ typedef struct avloc__svt_job {
     size_t chunk;  /* rows (columns when wide) per task */
 } avloc__svt_job;
 
-/* worker w's share of the GEMM packing memory */
-static void *avloc__tsvd_wscr(const avloc_tsvd *t, size_t w, size_t *bytes)
-{
-    *bytes = t->tw_bytes / t->workers;
-    return (unsigned char *)t->tw + w * *bytes;
-}
 
 /* G (s x s, lower triangle) = A^T A (tall) or A A^T (wide), accumulated in
    double over chunks of AVLOC__SVT_CHUNK rows of A (columns when wide,
@@ -5668,10 +5738,9 @@ static size_t AVLOC__VN(avloc__la_vk_axpy)(double *x, const double *y, size_t n,
     return i;
 }
 
-#if defined(AVLOC_USE_CBLAS) || defined(AVLOC_GEMM_SMALL)
-/* y = (double)x over the returned prefix (the SVT's Gram chunks in the
-   BLAS and small GEMM builds: the scalar SSE2 loop of the baseline build
-   was 40 % of the Gram's time) */
+/* y = (double)x over the returned prefix (the orthonormalisation's chunks,
+   and the SVT's Gram chunks in the BLAS and small GEMM builds: the scalar
+   SSE2 loop of the baseline build was 40 % of the Gram's time) */
 static size_t AVLOC__VN(avloc__la_vk_cvt)(double *y, const float *x, size_t n)
 {
     size_t i = 0;
@@ -5682,7 +5751,6 @@ static size_t AVLOC__VN(avloc__la_vk_cvt)(double *y, const float *x, size_t n)
     }
     return i;
 }
-#endif
 
 /* *sum = x . y over the returned prefix (two accumulators) */
 static size_t AVLOC__VN(avloc__la_vk_dot)(const double *x, const double *y, size_t n, double *sum)

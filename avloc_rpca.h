@@ -2184,6 +2184,36 @@ typedef struct avloc__rpca_pipews {
     size_t state_bytes, solve_bytes, hull_bytes;
 } avloc__rpca_pipews;
 
+/* The spectrogram RPCA's matrices and scratch (audio_rpca) in the arena a. */
+static void avloc__rpca_pipe_audio(avloc_arena *a, const avloc_rpca_pipe *p, avloc__rpca_pipews *w)
+{
+    w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
+    w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
+    w->arpca = avloc_arena_push(a, p->arpca.scratch_bytes, 1, AVLOC_ALIGN);
+}
+
+/* The ADMM's scratch (w->solve) and the spectrogram RPCA's buffers in one
+   region sized for the larger: the RPCA runs after the solve, whose
+   scratch is dead by then (its results are in the state, or in w->Pv,
+   w->Pa and w->mag for windows). 26 MB less for 64 x 64 x 300 and 12 s. */
+static avloc_result avloc__rpca_pipe_shared(avloc_arena *a, const avloc_rpca_pipe *p, avloc__rpca_pipews *w)
+{
+    avloc_arena sub;
+    size_t bytes = w->solve_bytes, ab;
+    if (p->cfg.audio_rpca) {
+        avloc_arena_init(&sub, NULL, 0);
+        avloc__rpca_pipe_audio(&sub, p, w);
+        if ((ab = avloc_arena_needed(&sub)) == (size_t)-1) return AVLOC_ERR_OVERFLOW;
+        if (ab > bytes) bytes = ab;
+    }
+    w->solve = avloc_arena_push(a, bytes, 1, AVLOC_ALIGN);
+    if (p->cfg.audio_rpca) {
+        avloc_arena_init(&sub, w->solve, bytes); /* NULL when measuring: the pushes give NULL */
+        avloc__rpca_pipe_audio(&sub, p, w);
+    }
+    return AVLOC_OK;
+}
+
 static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_pipe *p, avloc__rpca_pipews *w)
 {
     size_t T = p->cfg.frames, sb;
@@ -2206,7 +2236,7 @@ static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_p
     w->mag = AVLOC_PUSH(a, float, p->n_stft > T ? p->n_stft * p->bins : p->bins * T);
     w->spec = AVLOC_PUSH(a, avloc_complex_f32, p->n_stft * p->bins);
     w->state = avloc_arena_push(a, w->state_bytes, 1, AVLOC_ALIGN);
-    w->solve = avloc_arena_push(a, w->solve_bytes, 1, AVLOC_ALIGN);
+    if ((e = avloc__rpca_pipe_shared(a, p, w)) != AVLOC_OK) return e;
     w->stft = avloc_arena_push(a, p->stft.scratch_bytes, 1, AVLOC_ALIGN);
     /* also the mask's smoothing buffer and the correlation map's 2 T floats */
     w->gate = AVLOC_PUSH(a, float, 2 * T > p->pixels ? 2 * T : p->pixels);
@@ -2215,9 +2245,6 @@ static avloc_result avloc__rpca_pipews_layout(avloc_arena *a, const avloc_rpca_p
         w->hull = avloc_arena_push(a, w->hull_bytes, 1, AVLOC_ALIGN);
     }
     if (p->cfg.audio_rpca) {
-        w->La = AVLOC_PUSH(a, float, p->n_stft * p->bins);
-        w->Sa = AVLOC_PUSH(a, float, p->n_stft * p->bins);
-        w->arpca = avloc_arena_push(a, p->arpca.scratch_bytes, 1, AVLOC_ALIGN);
         if (p->cfg.vgate != AVLOC_RPCA_VGATE_OFF) {
             if (!avloc_size_mul(T + p->n_stft, 5 * sizeof(float), &sb)) return AVLOC_ERR_OVERFLOW;
             w->vg = AVLOC_PUSH(a, float, 5 * T + 4 * p->n_stft);

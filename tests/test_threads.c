@@ -232,7 +232,7 @@ static int tr_setup(void)
 static void tr_pool_checks(void)
 {
     const size_t m = 243, n = 121, mn = m * n;
-    float *D = rel_signal(mn, 7), *L[2], *Sp[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2], *Q[2];
+    float *D = rel_signal(mn, 7), *L[2], *Sp[2], *A = rel_signal(1300 * 40, 8), *O[2], *P[2], *Q[2], *R[2];
     size_t w, k, i, ob, sb, rank, d;
     for (i = 0; i < mn; i += 7) D[i] *= 4.0f; /* spikes on a smooth background */
     for (w = 2; w <= 3; w++) {
@@ -252,6 +252,7 @@ static void tr_pool_checks(void)
             L[k] = (float *)rel_buf(mn * 4); Sp[k] = (float *)rel_buf(mn * 4); O[k] = (float *)rel_buf(1300 * 40 * 4);
             P[k] = (float *)rel_buf(1300 * 1300 * 4);
             Q[k] = (float *)rel_buf(2 * 1300 * 40 * 4);
+            R[k] = (float *)rel_buf(1300 * 40 * 4);
             CHECK_EQ_INT(avloc_rpca_query(&c, &ob, &sb), AVLOC_OK);
             mem = rel_buf(ob); scr = rel_buf(sb);
             CHECK_EQ_INT(avloc_rpca_init(&r, &c, mem, ob), AVLOC_OK);
@@ -269,6 +270,15 @@ static void tr_pool_checks(void)
             CHECK_EQ_INT(avloc_svt_f32(&t, Q[k], 40, 14.0f, Q[k] + 1300 * 40, 40, &rank), AVLOC_OK);
             CHECK(rank >= 1 && rank <= 20);
             CHECK_EQ_INT(avloc_svt_f32(&t, Q[k], 40, 0.1f, Q[k], 40, &rank), AVLOC_OK);
+            free(mem);
+            /* the randomised range finder: its streamed orthonormalisation
+               (1300 rows: six chunks in six slabs) */
+            tc.svt_method = AVLOC_SVT_RANDOMISED;
+            CHECK_EQ_INT(avloc_tsvd_query(&tc, &ob), AVLOC_OK);
+            mem = rel_buf(ob);
+            CHECK_EQ_INT(avloc_tsvd_init(&t, &tc, mem, ob), AVLOC_OK);
+            CHECK_EQ_INT(avloc_svt_f32(&t, A, 40, 2.0f, R[k], 40, &rank), AVLOC_OK);
+            CHECK(rank >= 1);
             CHECK_EQ_INT(avloc_gemm_threads_scratch_f32(1300, 1300, 40, w, &sb), AVLOC_OK);
             scr = rel_buf(sb); /* A A^T: 1300 x 1300 */
             CHECK_EQ_INT(avloc_gemm_threads_f32(&th, 0, 1, 1300, 1300, 40, 0.5f, A, 40, A, 40, 0.0f, P[k], 1300, scr,
@@ -276,7 +286,7 @@ static void tr_pool_checks(void)
             free(mem); free(scr);
         }
         for (d = 0, i = 0; i < mn; i++) d += L[0][i] != L[1][i] || Sp[0][i] != Sp[1][i];
-        for (i = 0; i < 1300 * 40; i++) d += O[0][i] != O[1][i];
+        for (i = 0; i < 1300 * 40; i++) d += O[0][i] != O[1][i] || R[0][i] != R[1][i];
         for (i = 0; i < 1300 * 1300; i++) d += P[0][i] != P[1][i];
         for (i = 0; i < 2 * 1300 * 40; i++) d += Q[0][i] != Q[1][i];
         CHECK_MSG(d == 0, "%u workers: %u values of the pool's run differ from the serial split", (unsigned)w,
@@ -322,7 +332,7 @@ static void tr_pool_checks(void)
             free(au); free(vi); free(dict.audio); free(dict.video);
         }
         avloc_pool_uninit(&pool);
-        for (k = 0; k < 2; k++) { free(L[k]); free(Sp[k]); free(O[k]); free(P[k]); free(Q[k]); }
+        for (k = 0; k < 2; k++) { free(L[k]); free(Sp[k]); free(O[k]); free(P[k]); free(Q[k]); free(R[k]); }
     }
     free(D); free(A);
 }
