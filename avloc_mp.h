@@ -651,6 +651,17 @@ typedef struct avloc__mp_box {
     const size_t *lo, *hi, *out;
 } avloc__mp_box;
 
+/* line[a] = x[a * stride] for a in [lo, hi), 0 elsewhere in [0, n): a
+   pruned pass reads only where its input can be non-zero. */
+static void avloc__mp_gather(avloc_complex_f32 *line, const avloc_complex_f32 *x, size_t stride, size_t n,
+                             size_t lo, size_t hi)
+{
+    size_t a;
+    memset(line, 0, lo * sizeof *line);
+    for (a = lo; a < hi; a++) line[a] = x[a * stride];
+    memset(line + hi, 0, (n - hi) * sizeof *line);
+}
+
 /* In-place separable 3-D complex FFT of an n[0] x n[1] x n[2] grid, axis 2,
    then 1, then 0. With a box (b may be NULL) it skips the lines whose
    input is all zero (their transform is zero) and the lines no wanted
@@ -679,30 +690,39 @@ static avloc_result avloc__mp_fft3(const avloc_fft_f32 *plan, const size_t *n, a
         for (i = lo[0]; i < hi[0]; i++)
             for (j = 0; j < out[2] && r == AVLOC_OK; j++) {
                 avloc_complex_f32 *base = x + i * n12 + j;
-                for (a = 0; a < n[1]; a++) w->line[a] = base[a * n[2]];
+                avloc__mp_gather(w->line, base, n[2], n[1], lo[1], hi[1]);
                 r = avloc_fft_c2c_f32(&plan[1], w->line, w->line, dir, w->fs, w->fsb);
                 for (a = 0; a < n[1]; a++) base[a * n[2]] = w->line[a];
             }
     if (n[0] > 1) /* the (j, l) wanted */
         for (j = 0; j < out[1] * n[2] && r == AVLOC_OK; j++) {
             if (j % n[2] >= out[2]) continue;
-            for (a = 0; a < n[0]; a++) w->line[a] = x[a * n12 + j];
+            avloc__mp_gather(w->line, x + j, n12, n[0], lo[0], hi[0]);
             r = avloc_fft_c2c_f32(&plan[0], w->line, w->line, dir, w->fs, w->fsb);
             for (a = 0; a < n[0]; a++) x[a * n12 + j] = w->line[a];
         }
     return r;
 }
 
-/* Zero the grid and put box h1 (+ i * sign * h2 if h2) of size nb at offset off. */
+/* Put box h1 (+ i * sign * h2 if h2) of size nb at offset off into the
+   grid, for a transform pruned to that box (avloc__mp_fft3): only the rows
+   it reads whole, (i, j) inside the box, are zeroed around the box; the rest
+   of the grid is left as it is (the pruned passes read zeros for it, and
+   write every line they transform). With whole != 0 the whole grid is
+   zeroed first, for a transform without a box. */
 static void avloc__mp_load(avloc_complex_f32 *g, const size_t *n, const float *h1, const float *h2,
-                           float sign, const size_t *nb, const size_t *off)
+                           float sign, const size_t *nb, const size_t *off, int whole)
 {
     size_t i, j, l;
-    memset(g, 0, n[0] * n[1] * n[2] * sizeof *g);
+    if (whole) memset(g, 0, n[0] * n[1] * n[2] * sizeof *g);
     for (i = 0; i < nb[0]; i++)
         for (j = 0; j < nb[1]; j++) {
-            avloc_complex_f32 *dst = g + ((i + off[0]) * n[1] + j + off[1]) * n[2] + off[2];
+            avloc_complex_f32 *row = g + ((i + off[0]) * n[1] + j + off[1]) * n[2], *dst = row + off[2];
             size_t src = (i * nb[1] + j) * nb[2];
+            if (!whole) {
+                memset(row, 0, off[2] * sizeof *row);
+                memset(dst + nb[2], 0, (n[2] - off[2] - nb[2]) * sizeof *row);
+            }
             for (l = 0; l < nb[2]; l++) {
                 dst[l].re = h1[src + l];
                 dst[l].im = h2 ? sign * h2[src + l] : 0.0f;
@@ -728,7 +748,7 @@ static avloc_result avloc__mp_corr_pair(const avloc_fft_f32 *plan, const size_t 
     avloc_result r;
     kbox.lo = zero; kbox.hi = nh; kbox.out = NULL; /* the kernels' box in, every bin out */
     obox.lo = obox.hi = NULL; obox.out = nout;    /* every bin in, the valid region out */
-    avloc__mp_load(Y, n, h1, h2, -1.0f, nh, zero);
+    avloc__mp_load(Y, n, h1, h2, -1.0f, nh, zero, 0);
     if ((r = avloc__mp_fft3(plan, n, Y, AVLOC_FFT_FORWARD, w, &kbox)) != AVLOC_OK) return r;
     for (i = 0; i < total; i++) { /* Y = X conj(Y) */
         float br = Y[i].re, bi = -Y[i].im;
@@ -1038,13 +1058,13 @@ static avloc_result avloc__mp_xcorr_rows(const avloc_mp_coder *c, const float *d
     }
     boxa.lo = offa; boxa.hi = enda; boxa.out = NULL;
     boxv.lo = offv; boxv.hi = endv; boxv.out = NULL;
-    avloc__mp_load(X, ga, da + j * La, NULL, 0.0f, nha, offa);
+    avloc__mp_load(X, ga, da + j * La, NULL, 0.0f, nha, offa, 0);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXA], ga, X, AVLOC_FFT_FORWARD, w, &boxa)) != AVLOC_OK)
         return r;
     r = sets ? avloc__mp_corr_sets(c, sets, AVLOC__MP_GXA, da, nha, xa, outa)
              : avloc__mp_corr_all(c->plan[AVLOC__MP_GXA], ga, X, Y, da, cfg->kernels, 0, 2, nha, xa, c->kp, outa, w);
     if (r != AVLOC_OK) return r;
-    avloc__mp_load(X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv);
+    avloc__mp_load(X, gv, dv + j * T * H * W, NULL, 0.0f, nhv, offv, 0);
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GXV], gv, X, AVLOC_FFT_FORWARD, w, &boxv)) != AVLOC_OK)
         return r;
     return sets ? avloc__mp_corr_sets(c, sets, AVLOC__MP_GXV, dv, nhv, xv, outv)
@@ -1306,7 +1326,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
     {
         size_t nx[3] = {1, 1, 0};
         nx[2] = c->n_off + cfg->audio_len - 1;
-        avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero);
+        avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero, 1);
     }
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->ws[0], NULL)) != AVLOC_OK) return r;
     if (c->kp > K) { /* the padding lanes: zero, updated by zero table lanes */
@@ -1314,7 +1334,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         memset(s->V, 0, nf * hw * c->kp * sizeof *s->V);
     }
     if ((r = avloc__mp_corr_sets(c, s, AVLOC__MP_GA, c->dict_audio, nha, s->A, outa)) != AVLOC_OK) return r;
-    avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero);
+    avloc__mp_load(s->X, gv, rv, NULL, 0.0f, nxv, zero, 0);
     {
         avloc__mp_box box; /* the signal's box: the grid's padding is zero */
         box.lo = zero; box.hi = nxv; box.out = NULL;
@@ -2105,7 +2125,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
         float *fr = video + f * hw;
         size_t nb[3], zero[3] = {0, 0, 0};
         nb[0] = 1; nb[1] = height; nb[2] = width;
-        avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero);
+        avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero, 1);
         if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w, NULL)) != AVLOC_OK) break;
         for (y = 0; y < height; y++) {
             double fy = avloc__mp_freq(y, height);
