@@ -664,10 +664,12 @@ static void avloc__mp_gather(avloc_complex_f32 *line, const avloc_complex_f32 *x
 
 /* In-place separable 3-D complex FFT of an n[0] x n[1] x n[2] grid, axis 2,
    then 1, then 0. With a box (b may be NULL) it skips the lines whose
-   input is all zero (their transform is zero) and the lines no wanted
-   output depends on: for a kernel box in a signal-sized grid the forward
-   transform shrinks to its axis-0 pass, and the inverse of a valid-region
-   correlation skips the columns past the region. The axis order and every
+   input is all zero (their transform is zero), reads nothing outside the
+   box but the rows of the axis-2 pass (whole rows: avloc__mp_load zeroes
+   them around the box), and skips the lines no wanted output depends on:
+   for a kernel box in a signal-sized grid the forward transform shrinks to
+   its axis-0 pass, and the inverse of a valid-region correlation skips the
+   columns past the region. The axis order and every
    transformed line are those of the whole transform, so the outputs that
    are read are the same bits (an output outside the box is left
    unspecified). */
