@@ -3075,7 +3075,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     const avloc_tsvd_config *c = (const avloc_tsvd_config *)cfgv;
     avloc_tsvd *t = (avloc_tsvd *)obj;
     size_t m = c->m, n = c->n, mn = m < n ? m : n, big = m > n ? m : n;
-    size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, ll;
+    size_t l = c->max_rank + (c->oversample < mn ? c->oversample : mn), lm = 0, ln = 0, ll, obn, ogn, smn;
     size_t g32, g64, e, sv, gb, nw = avloc_threads_workers(&c->threads), twb = 0, ns;
     avloc_result r;
     float *q, *y, *vb, *ms, *ub;
@@ -3086,7 +3086,10 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     void *gs, *tw = NULL;
     if (l > mn) l = mn;
     ll = l * l; /* l <= min(m, n) <= AVLOC_MAX_DIM: no overflow with lm below checked */
-    if (!avloc_size_mul(l, m, &lm) || !avloc_size_mul(l, n, &ln))
+    if (!avloc_size_mul(l, m, &lm) || !avloc_size_mul(l, n, &ln) ||
+        !avloc_size_mul(2 * avloc__tsvd_orth_rows(big) * nw, l, &obn) || /* 2 rows nw <= 30 720 */
+        !avloc_size_mul(avloc__tsvd_orth_slabs(big) - 1, ll, &ogn) || !avloc_size_mul(4, ll, &smn) ||
+        !avloc_size_add(smn, l, &smn))
         return AVLOC_ERR_OVERFLOW;
     if ((r = avloc_gemm_scratch_f32(big, big, big, &g32)) != AVLOC_OK) return r;
     if ((r = avloc_gemm_scratch_f64(big, big, big, &g64)) != AVLOC_OK) return r;
@@ -3119,11 +3122,11 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
     ub = AVLOC_PUSH(a, float, ll);
     /* the streamed orthonormalisation (lengths m and n): two row chunks per
        worker, the slabs' Gram sums */
-    ob = AVLOC_PUSH(a, double, 2 * avloc__tsvd_orth_rows(big) * l * nw); /* nw <= AVLOC_MAX_WORKERS, l <= mn */
-    og = AVLOC_PUSH(a, double, (avloc__tsvd_orth_slabs(big) - 1) * ll);
+    ob = AVLOC_PUSH(a, double, obn);
+    og = AVLOC_PUSH(a, double, ogn);
     bd = AVLOC_PUSH(a, double, ln);
     vbd = AVLOC_PUSH(a, double, ln);
-    sm = AVLOC_PUSH(a, double, 4 * ll + l);  /* Gram, eigvecs, transform, U_B; values */
+    sm = AVLOC_PUSH(a, double, smn);  /* 4 l^2 + l: Gram, eigvecs, transform, U_B; values */
     gs = avloc_arena_push(a, gb, 1, AVLOC_ALIGN);
     if (twb) tw = avloc_arena_push(a, twb, 1, AVLOC_ALIGN);
     bad = AVLOC_PUSH(a, unsigned char, nw);

@@ -593,6 +593,16 @@ static void test_bad_input(void)
         c.max_rank = 2;
         CHECK_EQ_INT(avloc_tsvd_query(NULL, &bytes), AVLOC_ERR_NULL);
         CHECK_EQ_INT(avloc_tsvd_query(&c, NULL), AVLOC_ERR_NULL);
+        { /* the largest accepted square problem at full rank: sizes of l^2
+             and l x m doubles (2^56 elements). 32 bits: OVERFLOW; 64 bits:
+             a size that counts them all, not one that wrapped around */
+            avloc_result r;
+            c.m = AVLOC_MAX_DIM; c.n = AVLOC_MAX_DIM; c.max_rank = AVLOC_MAX_DIM;
+            r = avloc_tsvd_query(&c, &bytes);
+            CHECK(r == AVLOC_ERR_OVERFLOW ||
+                  (r == AVLOC_OK && bytes / 8 / 11 >= (size_t)AVLOC_MAX_DIM * AVLOC_MAX_DIM));
+        }
+        c.max_rank = 2;
         c.m = (size_t)-1 / 2; c.n = (size_t)-1 / 2;
         CHECK(avloc_tsvd_query(&c, &bytes) != AVLOC_OK);
         c.m = 2; c.n = 3;
