@@ -3051,10 +3051,8 @@ static avloc_result avloc__tsvd_check(const avloc_tsvd_config *c)
    246 MB, for a 76 800 x 200 basis before). */
 #define AVLOC__TSVD_ORTH_ROWS (40 * AVLOC__GEMM_MR)
 static size_t avloc__tsvd_orth_rows(size_t len) { return len < AVLOC__TSVD_ORTH_ROWS ? len : AVLOC__TSVD_ORTH_ROWS; }
-static size_t avloc__tsvd_orth_slabs(size_t len)
-{
-    return avloc__slabs((len + AVLOC__TSVD_ORTH_ROWS - 1) / AVLOC__TSVD_ORTH_ROWS);
-}
+static size_t avloc__tsvd_orth_chunks(size_t len) { return (len + AVLOC__TSVD_ORTH_ROWS - 1) / AVLOC__TSVD_ORTH_ROWS; }
+static size_t avloc__tsvd_orth_slabs(size_t len) { return avloc__slabs(avloc__tsvd_orth_chunks(len)); }
 
 /* Chunks of the Gram path over the long side, and the fixed slabs they are
    summed in (one definition for the layout and the product). */
@@ -3274,8 +3272,8 @@ static void avloc__tsvd_orth_run(avloc_tsvd *t, float *X, size_t l, size_t len, 
     avloc__tsvd_ojob jb;
     size_t q, i;
     jb.t = t; jb.X = X; jb.T = T; jb.G = G; jb.l = l; jb.len = len; jb.npass = npass; jb.gram = G != NULL;
-    jb.nch = (len + AVLOC__TSVD_ORTH_ROWS - 1) / AVLOC__TSVD_ORTH_ROWS;
-    jb.ns = avloc__tsvd_orth_slabs(len);
+    jb.nch = avloc__tsvd_orth_chunks(len);
+    jb.ns = avloc__slabs(jb.nch);
     avloc_threads_run(&t->cfg.threads, avloc__tsvd_orth_slab, &jb, jb.ns);
     if (G)
         for (q = 1; q < jb.ns; q++)
@@ -3303,10 +3301,10 @@ static avloc_result avloc__tsvd_orth(avloc_tsvd *t, float *X, size_t l, size_t l
     for (pass = 0; pass < need && pass < 6; pass++) {
         double gmax, *T;
         size_t bad = 0;
-        if (npass == 2) { /* the room for transforms is full: X = Y, start again from it */
-            avloc__tsvd_orth_run(t, X, l, len, Ts, npass, NULL);
-            npass = 0;
-        }
+        /* at most two transforms are pending (room for T_0, T_1): a pass
+           with a rank-deficient G writes X and starts the list again, and
+           need is then that pass + 3, so two more passes at most */
+        AVLOC_ASSERT(npass < 2);
         avloc__tsvd_orth_run(t, X, l, len, Ts, npass, G);
         if ((r = avloc_eigh_f64(l, G, l, g, W, l, t->work, t->work_bytes)) != AVLOC_OK) return r;
         gmax = g[l - 1];

@@ -167,7 +167,7 @@ MUTANTS = [
          why="range finder: the streamed chunks overlap and miss the last rows",
          tests=["test_linalg"]),
     dict(id="la-orth-slabs-by-workers", file="avloc.h",
-         old="    jb.ns = avloc__tsvd_orth_slabs(len);\n",
+         old="    jb.ns = avloc__slabs(jb.nch);\n",
          new="    jb.ns = avloc_threads_workers(&t->cfg.threads);\n",
          why="range finder: the streamed Gram summed in one slab per worker (bits depend on the pool)",
          tests=["test_linalg", "test_rpca"]),
