@@ -10,6 +10,7 @@ drone, noise, speech in turn), written under data/cache/bench_rpca/ (git-ignored
 Methods, all reading video.y4m + mixture.wav and writing mask.pgm, map.npy, target.wav:
   avloc       build/avloc rpca (the C module; best of --repeat runs for the time)
   avloc-win   build/avloc rpca --window-frames 100 --overlap 25 (the windowed mode), if supported
+  avloc-pv    build/avloc rpca --map-rule pv: the mask from the ADMM's sum |Pv| map (the paper's)
   numpy-av    tools/rpca_numpy.py av: the paper's Algorithm 1 in numpy (the speed and quality peer)
   ialm        tools/rpca_numpy.py ialm: plain RPCA (IALM, full LAPACK SVDs) on each modality alone
   corr        tools/rpca_numpy.py corr: per-pixel correlation of intensity change with audio energy
@@ -77,6 +78,8 @@ def method_cmds(a, video, audio, out):
         cmds["avloc"] = [a.avloc, "rpca", video, audio] + outs
     if a.have_window:
         cmds["avloc-win"] = [a.avloc, "rpca", video, audio, "--window-frames", "100", "--overlap", "25"] + outs
+    if a.have_avloc:
+        cmds["avloc-pv"] = [a.avloc, "rpca", video, audio, "--map-rule", "pv"] + outs
     if not a.no_numpy:
         cmds["numpy-av"] = [PY, os.path.join(ROOT, "tools", "rpca_numpy.py"), "av", video, audio] + outs
         cmds["ialm"] = [PY, os.path.join(ROOT, "tools", "rpca_numpy.py"), "ialm", video, audio] + outs
@@ -189,7 +192,7 @@ def main():
     ap.add_argument("--no-numpy", action="store_true", help="skip the slow numpy peers")
     ap.add_argument("--big", action="store_true", help="also the 320x240x200 plain-RPCA speed test")
     ap.add_argument("--write-doc", help="write the markdown report here (e.g. docs/rpca_bench.md)")
-    ap.add_argument("--methods", help="comma-separated subset of avloc,avloc-win,numpy-av,ialm,corr")
+    ap.add_argument("--methods", help="comma-separated subset of avloc,avloc-win,avloc-pv,numpy-av,ialm,corr")
     ap.add_argument("--merge-json", help="rows of an earlier run (its .json) for the methods not run now")
     a = ap.parse_args()
     a.methods = a.methods.split(",") if a.methods else None
@@ -213,7 +216,8 @@ def main():
         results = [r for r in old["rows"] if r["method"] not in ran] + results
         results.sort(key=lambda r: r["scene"])
         big = big or old.get("big", [])
-    methods = [m for m in ("avloc", "avloc-win", "numpy-av", "ialm", "corr") if any(r["method"] == m for r in results)]
+    methods = [m for m in ("avloc", "avloc-win", "avloc-pv", "numpy-av", "ialm", "corr")
+               if any(r["method"] == m for r in results)]
     rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
     head = ["# RPCA benchmark (`bench/bench_rpca.py`)", "",

@@ -183,7 +183,7 @@ static int cmd_rpca(int argc, char **argv)
     memset(&pool, 0, sizeof pool); /* likewise (a zeroed pool has no thread to stop) */
     o[no++] = avcli_choice("--mode", &mode, "separate|denoise", "separate the target from an interferer, or denoise");
     o[no++] = avcli_alias(avcli_size("-K", &K, 1, 64, "N", "shared components (default 3)"), "--components");
-    o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 1/sqrt(max(pixels, frames)))");
+    o[no++] = avcli_double("--lambda1", &l1, 0, 1e6, "X", "weight of ||Pv||_1 (default 3.5/sqrt(pixels * frames))");
     o[no++] = avcli_double("--lambda2", &l2, 0, 1e6, "X", "weight of ||Pa||_1 (default 1/sqrt(max(bins, frames)))");
     o[no++] = avcli_double("--lambda3", &l3, 0, 1e6, "X", "temporal smoothness of C (default 0.05)");
     o[no++] = avcli_choice("--map-rule", &map_rule, "pv|corr", "the map: sum |Pv| (the paper) or the audio-visual correlation map (default corr)");

@@ -1204,8 +1204,8 @@ static void test_pipeline(void)
         dm += ((double)audio[i] - clean[i]) * ((double)audio[i] - clean[i]);
     }
     CHECK_MSG(tp >= 5 && 2 * fp <= tp, "pipeline mask tp %zu fp %zu fn %zu", tp, fp, fn); /* precision >= 2/3 */
-    /* the default correlation map finds the whole patch (16 px; the sum |Pv|
-       map of the paper: tp 6, fp 3 here) and nothing of the silent toggling one */
+    /* the default correlation map finds the whole patch (16 px) and nothing
+       of the silent toggling one */
     CHECK_MSG(tp >= 14 && fp <= 2, "corr-map mask tp %zu fp %zu", tp, fp);
     CHECK_MSG(map[11 * W + 10] <= 0.05f * map[5 * W + 5], "corr map: distractor %g vs sounding %g",
               map[11 * W + 10], map[5 * W + 5]);
@@ -1213,6 +1213,50 @@ static void test_pipeline(void)
               10 * log10(num / den), 10 * log10(num / dm));
     printf("  pipeline 16x16x50: mask tp %zu fp %zu fn %zu, SNR %.2f dB (mixture %.2f dB), %zu iters\n", tp, fp, fn,
            10 * log10(num / den), 10 * log10(num / dm), info.iters);
+    /* the ADMM's lambda1 in the pipeline: video_lambda / sqrt(pixels * frames) */
+    CHECK_MSG(fabs(p.av.lambda1 - 3.5 / sqrt(256.0 * 50.0)) < 1e-15, "pipeline lambda1 %g", p.av.lambda1);
+    {   /* the |Pv| map of the ADMM (the paper's) with the pipeline's lambda1
+           finds the patch too (tp 16, fp 0 for lambda1 0.03-0.05; with the
+           ADMM's own 1/sqrt(max(pixels, frames)) = 0.0625: tp 2) */
+        avloc_rpca_pipe_config cp = c;
+        avloc_rpca_pipe pp;
+        unsigned char mp[256];
+        size_t obp, sbp, tpp = 0, fpp = 0;
+        void *memp, *scrp;
+        avloc_rpca_pipe_out op;
+        cp.map_rule = AVLOC_RPCA_MAP_PV;
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&cp, &obp, &sbp), AVLOC_OK);
+        memp = malloc(obp); scrp = malloc(sbp);
+        CHECK_EQ_INT(avloc_rpca_pipe_init(&pp, &cp, memp, obp), AVLOC_OK);
+        op.map = NULL; op.mask = mp; op.target = NULL;
+        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&pp, frames, audio, &op, &info, scrp, sbp), AVLOC_OK);
+        for (y = 0; y < H; y++)
+            for (x = 0; x < W; x++) {
+                int truth = y >= 4 && y < 8 && x >= 4 && x < 8, on = mp[y * W + x] == 255;
+                tpp += on && truth; fpp += on && !truth;
+            }
+        CHECK_MSG(tpp >= 14 && fpp <= 2, "|Pv|-map mask tp %zu fp %zu", tpp, fpp);
+        printf("  pipeline 16x16x50, the |Pv| map: mask tp %zu fp %zu\n", tpp, fpp);
+        avloc_rpca_pipe_destroy(&pp);
+        free(memp); free(scrp);
+        {   /* the default map is the correlation map, which no ADMM weight
+               changes (the |Pv| map does) */
+            float ml[256];
+            cp = c;
+            cp.av.lambda1 = 0.05;
+            memp = malloc(obp); scrp = malloc(sbp);
+            CHECK_EQ_INT(avloc_rpca_pipe_init(&pp, &cp, memp, obp), AVLOC_OK);
+            op.map = ml; op.mask = NULL; op.target = NULL;
+            CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&pp, frames, audio, &op, &info, scrp, sbp), AVLOC_OK);
+            CHECK_MSG(memcmp(ml, map, sizeof ml) == 0, "the default map changed with lambda1");
+            avloc_rpca_pipe_destroy(&pp);
+            free(memp); free(scrp);
+        }
+        cp.video_lambda = 0.0;
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&cp, &obp, &sbp), AVLOC_ERR_PARAM);
+        cp.video_lambda = NAN;
+        CHECK_EQ_INT(avloc_rpca_pipe_query(&cp, &obp, &sbp), AVLOC_ERR_PARAM);
+    }
     {   /* over 3 workers (scrambled serial runner): the AV solve's and the
            spectrogram RPCA's SVTs split over them, the same bits */
         tr_runner tr;
