@@ -31,7 +31,7 @@
    Exit status: 0 success, 1 runtime failure (bad input file, ...), 2 usage.
 */
 #if defined(__linux__) && !defined(_DEFAULT_SOURCE)
-#define _DEFAULT_SOURCE 1 /* madvise (avcli_malloc); before any system header */
+#define _DEFAULT_SOURCE 1 /* madvise (avloc_io_alloc_large); before any system header */
 #endif
 /* AVLOC_TEST_SHARED_IMPL: the library is compiled elsewhere and linked in
    (the Makefile's builds of this program and of the tests that compile it
@@ -482,20 +482,10 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
     size_t n;
     void *p;
     if (!avloc_size_mul(count, elem, &n)) { avcli_error(cmd, "size overflow"); return NULL; }
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    /* Large arrays (video matrices, solver scratch) on 2 MB pages where the
+    /* large arrays (video matrices, solver scratch) on 2 MB pages where the
        kernel offers them: the first touch of a 61 MB array took ~15 000
-       page faults, ~4 % of a plain RPCA of 320 x 240 x 200 (docs/rpca.md).
-       free() releases it as any malloc'd block. */
-    if (n >= ((size_t)8 << 20)) {
-        void *q = NULL;
-        if (posix_memalign(&q, (size_t)2 << 20, n) == 0) {
-            (void)madvise(q, n, MADV_HUGEPAGE);
-            return q;
-        }
-    }
-#endif
-    p = malloc(n ? n : 1);
+       page faults, ~4 % of a plain RPCA of 320 x 240 x 200 (docs/rpca.md) */
+    p = avloc_io_alloc_large(n);
     if (!p) avcli_error(cmd, "out of memory (%lu bytes)", (unsigned long)n);
     return p;
 }

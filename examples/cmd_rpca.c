@@ -57,14 +57,31 @@ static void rpca_json_info(FILE *to, const avloc_rpca_info *info, double cpu, do
     avloc_io_json_end(&j);
 }
 
+/* dst[c * rows + r] = src[r * cols + c] + add, in 16 x 16 tiles: a whole
+   column at a time would touch one float of every 64-byte line of dst's
+   rows (800 bytes apart for 200 frames) and come back to each line 15 times
+   after it left the cache. */
+static void rpca_transpose(const float *src, size_t rows, size_t cols, float add, float *dst)
+{
+    size_t r0, c0, r, c;
+    for (r0 = 0; r0 < rows; r0 += 16)
+        for (c0 = 0; c0 < cols; c0 += 16) {
+            size_t r1 = rows - r0 < 16 ? rows : r0 + 16, c1 = cols - c0 < 16 ? cols : c0 + 16;
+            for (c = c0; c < c1; c++)
+                for (r = r0; r < r1; r++) dst[c * rows + r] = src[r * cols + c] + add;
+        }
+}
+
 /* --plain: video as pixels x frames, L and S written back as videos
-   (S offset by 0.5 so that negative changes stay visible). */
+   (S offset by 0.5 so that negative changes stay visible). The frames'
+   buffer takes the outputs: every buffer is memory the kernel zeroes on
+   first touch, a visible part of the process on a virtual machine. */
 static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out, const char *lowrank_out,
                       size_t max_iter, int svt, size_t threads)
 {
-    float *frames = NULL, *D = NULL, *L = NULL, *S = NULL, *out = NULL;
+    float *frames = NULL, *D = NULL, *L = NULL, *S = NULL;
     void *mem = NULL, *scr = NULL;
-    size_t nf = 0, px, i, t, ob, sb;
+    size_t nf = 0, px, ob, sb;
     unsigned w = 0, h = 0;
     double fps = 0, t0, w0;
     char msg[160] = "";
@@ -86,17 +103,18 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     c.threads = pool.th;
     if ((e = avloc_rpca_query(&c, &ob, &sb)) != AVLOC_OK) { avcli_error(cmd, "%s", avloc_result_str(e)); goto done; }
     if (!(D = (float *)avcli_malloc(cmd, px * nf, 4)) || !(L = (float *)avcli_malloc(cmd, px * nf, 4)) ||
-        !(S = (float *)avcli_malloc(cmd, px * nf, 4)) || !(out = (float *)avcli_malloc(cmd, px * nf, 4)) ||
+        !(S = (float *)avcli_malloc(cmd, px * nf, 4)) ||
         !(mem = avcli_malloc(cmd, ob, 1)) || !(scr = avcli_malloc(cmd, sb, 1)))
         goto done;
-    for (t = 0; t < nf; t++)
-        for (i = 0; i < px; i++) D[i * nf + t] = frames[t * px + i];
-    /* the solve's memory touched before the clocks start: the seconds are
-       the solve's, not the kernel's first-touch page zeroing (0.1-0.8 s of
-       a 76 800 x 200 solve on a virtual machine, varying run to run) */
+    rpca_transpose(frames, nf, px, 0.0f, D);
+    /* L and S touched before the clocks start: the seconds are the solve's,
+       not the kernel's first-touch page zeroing (0.1-0.8 s of a 76 800 x 200
+       solve on a virtual machine, varying run to run). The scratch is not:
+       this solve leaves ~60 of its 199 MB untouched (sized for every SVT
+       path), and zeroing them cost the process more than the timing's
+       noise is worth. */
     memset(L, 0, px * nf * sizeof *L);
     memset(S, 0, px * nf * sizeof *S);
-    memset(scr, 0, sb);
     t0 = rpca_cpu_seconds();
     w0 = rpca_wall_seconds();
     if ((e = avloc_rpca_init(&r, &c, mem, ob)) != AVLOC_OK ||
@@ -106,15 +124,14 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
     }
     t0 = rpca_cpu_seconds() - t0;
     w0 = rpca_wall_seconds() - w0;
-    for (t = 0; t < nf; t++)
-        for (i = 0; i < px; i++) out[t * px + i] = S[i * nf + t] + 0.5f;
-    if (!avcli_check_write(cmd, sparse_out, avloc_io_y4m_save_grey(sparse_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
+    rpca_transpose(S, px, nf, 0.5f, frames);
+    if (!avcli_check_write(cmd, sparse_out,
+                           avloc_io_y4m_save_grey(sparse_out, frames, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
         goto done;
     if (lowrank_out) {
-        for (t = 0; t < nf; t++)
-            for (i = 0; i < px; i++) out[t * px + i] = L[i * nf + t];
+        rpca_transpose(L, px, nf, 0.0f, frames);
         if (!avcli_check_write(cmd, lowrank_out,
-                               avloc_io_y4m_save_grey(lowrank_out, out, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
+                               avloc_io_y4m_save_grey(lowrank_out, frames, nf, w, h, (unsigned)(fps * 1000 + 0.5), 1000)))
             goto done;
     }
     {   const char *outs[2];
@@ -124,7 +141,7 @@ static int rpca_plain(const char *cmd, const char *vpath, const char *sparse_out
 done:
     avloc_rpca_destroy(&r);
     avloc_pool_uninit(&pool);
-    free(frames); free(D); free(L); free(S); free(out); free(mem); free(scr);
+    free(frames); free(D); free(L); free(S); free(mem); free(scr);
     return rc;
 }
 

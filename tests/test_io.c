@@ -1,6 +1,9 @@
 /* File I/O of the CLI (examples/avloc_io.h): WAV read/write round trips,
    files written by sox, a hostile-WAV catalogue, a seeded mutation fuzzer,
    PNG (parsed back and inflated here), NPY headers, PPM/Y4M, drawing, JSON. */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1 /* MADV_HUGEPAGE: avloc_io_alloc_large's huge-page path, as the CLI builds it */
+#endif
 #define AVLOC_IO_IMPLEMENTATION
 #include "../examples/avloc_io.h"
 #include "harness.h"
@@ -1247,6 +1250,37 @@ static void test_rpca_demo_scene(void)
     }
 }
 
+/* avloc_io_read_file sizes its buffer from the file's size: every size
+   reads back exactly, across the growth path's 64 KB start and the 8 MB at
+   which avloc_io_alloc_large moves to huge pages; a stream (no size)
+   gives the same bytes. */
+static void test_read_file_sizes(void)
+{
+    static const size_t sizes[] = {0, 1, 65535, 65536, 65537, ((size_t)8 << 20) + 3};
+    const char *path = io_tmp("_read.bin");
+    size_t k, i, bad = 0;
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k], len = 7, slen = 9;
+        unsigned char *want = (unsigned char *)avloc_io_alloc_large(n), *got = NULL, *sgot = NULL;
+        FILE *f = fopen(path, "wb");
+        if (!CHECK(want != NULL && f != NULL)) { free(want); if (f) fclose(f); continue; }
+        for (i = 0; i < n; i++) want[i] = (unsigned char)(rng() >> 7);
+        CHECK(fwrite(want, 1, n, f) == n);
+        fclose(f);
+        CHECK(avloc_io_read_file(path, &got, &len) == AVLOC_IO_OK && got != NULL);
+        CHECK_MSG(len == n && (n == 0 || (got && memcmp(got, want, n) == 0)), "read_file of %lu bytes", (unsigned long)n);
+        f = fopen(path, "rb");
+        if (CHECK(f != NULL)) {
+            CHECK(avloc_io_read_stream(f, &sgot, &slen) == AVLOC_IO_OK);
+            bad += slen != n || (n && (!sgot || memcmp(sgot, want, n) != 0));
+            fclose(f);
+        }
+        free(want); free(got); free(sgot);
+    }
+    CHECK_MSG(bad == 0, "read_stream differs from the file on %lu sizes", (unsigned long)bad);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 0 && argv[0] && strlen(argv[0]) < sizeof io_tmp_prefix) strcpy(io_tmp_prefix, argv[0]);
@@ -1263,5 +1297,6 @@ int main(int argc, char **argv)
     test_pgm();
     test_rpca_demo_scene();
     test_json();
+    test_read_file_sizes();
     return th_finish("io");
 }
