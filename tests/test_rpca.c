@@ -975,26 +975,52 @@ static void test_mask_hull(void)
     th_free(&M); th_free(&G);
 }
 
+/* The pipeline of config c1 run once into out (scratch scr of sb bytes);
+   AVLOC_ERR_WORKSPACE when c1 needs more. */
+static avloc_result pipe_outputs(const avloc_rpca_pipe_config *c1, const float *frames, const float *audio,
+                                 avloc_rpca_pipe_out *out, void *scr, size_t sb)
+{
+    avloc_rpca_pipe p1;
+    avloc_rpca_info info;
+    size_t ob, sb1;
+    void *m1;
+    avloc_result e = avloc_rpca_pipe_query(c1, &ob, &sb1);
+    if (e != AVLOC_OK) return e;
+    if (sb1 > sb) return AVLOC_ERR_WORKSPACE;
+    if (!(m1 = malloc(ob))) return AVLOC_ERR_NULL;
+    if ((e = avloc_rpca_pipe_init(&p1, c1, m1, ob)) == AVLOC_OK)
+        e = avloc_rpca_pipe_run_f32(&p1, frames, audio, out, &info, scr, sb);
+    avloc_rpca_pipe_destroy(&p1);
+    free(m1);
+    return e;
+}
+
 /* Sum of squared differences between the pipeline's target under config c1
    and ref (the default config's output): 0 when c1's change does not reach
    the separation. */
 static double pipe_target_diff(const avloc_rpca_pipe_config *c1, const float *frames, const float *audio,
                                const float *ref, float *target, void *scr, size_t sb)
 {
-    avloc_rpca_pipe p1;
     avloc_rpca_pipe_out out;
-    avloc_rpca_info info;
-    size_t ob, sb1, i;
-    void *m1;
-    double d = -1.0;
-    if (avloc_rpca_pipe_query(c1, &ob, &sb1) != AVLOC_OK || sb1 > sb || !(m1 = malloc(ob))) return d;
+    size_t i;
+    double d = 0.0;
     out.map = NULL; out.mask = NULL; out.target = target;
-    if (avloc_rpca_pipe_init(&p1, c1, m1, ob) == AVLOC_OK &&
-        avloc_rpca_pipe_run_f32(&p1, frames, audio, &out, &info, scr, sb) == AVLOC_OK)
-        for (d = 0.0, i = 0; i < c1->n_samples; i++) d += ((double)target[i] - ref[i]) * ((double)target[i] - ref[i]);
-    avloc_rpca_pipe_destroy(&p1);
-    free(m1);
+    if (pipe_outputs(c1, frames, audio, &out, scr, sb) != AVLOC_OK) return -1.0;
+    for (i = 0; i < c1->n_samples; i++) d += ((double)target[i] - ref[i]) * ((double)target[i] - ref[i]);
     return d;
+}
+
+/* Mask pixels of pipe_frames' sounding 4 x 4 patch found (*tp), others
+   marked (*fp), patch pixels missed (*fn). */
+static void patch_counts(const unsigned char *mask, size_t H, size_t W, size_t *tp, size_t *fp, size_t *fn)
+{
+    size_t y, x;
+    *tp = *fp = *fn = 0;
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++) {
+            int truth = y >= 4 && y < 8 && x >= 4 && x < 8, on = mask[y * W + x] == 255;
+            *tp += on && truth; *fp += on && !truth; *fn += !on && truth;
+        }
 }
 
 /* The spectrogram RPCA's soft mask s+^q / (s+^q + |l|^q). */
@@ -1193,11 +1219,7 @@ static void test_pipeline(void)
     CHECK_EQ_INT(avloc_rpca_pipe_init(&p, &c, mem, ob), AVLOC_OK);
     out.map = map; out.mask = mask; out.target = target;
     CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_OK);
-    for (y = 0; y < H; y++)
-        for (x = 0; x < W; x++) {
-            int truth = y >= 4 && y < 8 && x >= 4 && x < 8, on = mask[y * W + x] == 255;
-            tp += on && truth; fp += on && !truth; fn += !on && truth;
-        }
+    patch_counts(mask, H, W, &tp, &fp, &fn);
     for (i = 0; i < n; i++) {
         num += (double)clean[i] * clean[i];
         den += ((double)target[i] - clean[i]) * ((double)target[i] - clean[i]);
@@ -1219,39 +1241,23 @@ static void test_pipeline(void)
            finds the patch too (tp 16, fp 0 for lambda1 0.03-0.05; with the
            ADMM's own 1/sqrt(max(pixels, frames)) = 0.0625: tp 2) */
         avloc_rpca_pipe_config cp = c;
-        avloc_rpca_pipe pp;
         unsigned char mp[256];
-        size_t obp, sbp, tpp = 0, fpp = 0;
-        void *memp, *scrp;
+        float ml[256];
+        size_t tpp, fpp, fnp, obp, sbp;
         avloc_rpca_pipe_out op;
         cp.map_rule = AVLOC_RPCA_MAP_PV;
-        CHECK_EQ_INT(avloc_rpca_pipe_query(&cp, &obp, &sbp), AVLOC_OK);
-        memp = malloc(obp); scrp = malloc(sbp);
-        CHECK_EQ_INT(avloc_rpca_pipe_init(&pp, &cp, memp, obp), AVLOC_OK);
         op.map = NULL; op.mask = mp; op.target = NULL;
-        CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&pp, frames, audio, &op, &info, scrp, sbp), AVLOC_OK);
-        for (y = 0; y < H; y++)
-            for (x = 0; x < W; x++) {
-                int truth = y >= 4 && y < 8 && x >= 4 && x < 8, on = mp[y * W + x] == 255;
-                tpp += on && truth; fpp += on && !truth;
-            }
+        CHECK_EQ_INT(pipe_outputs(&cp, frames, audio, &op, scr, sb), AVLOC_OK);
+        patch_counts(mp, H, W, &tpp, &fpp, &fnp);
         CHECK_MSG(tpp >= 14 && fpp <= 2, "|Pv|-map mask tp %zu fp %zu", tpp, fpp);
         printf("  pipeline 16x16x50, the |Pv| map: mask tp %zu fp %zu\n", tpp, fpp);
-        avloc_rpca_pipe_destroy(&pp);
-        free(memp); free(scrp);
-        {   /* the default map is the correlation map, which no ADMM weight
-               changes (the |Pv| map does) */
-            float ml[256];
-            cp = c;
-            cp.av.lambda1 = 0.05;
-            memp = malloc(obp); scrp = malloc(sbp);
-            CHECK_EQ_INT(avloc_rpca_pipe_init(&pp, &cp, memp, obp), AVLOC_OK);
-            op.map = ml; op.mask = NULL; op.target = NULL;
-            CHECK_EQ_INT(avloc_rpca_pipe_run_f32(&pp, frames, audio, &op, &info, scrp, sbp), AVLOC_OK);
-            CHECK_MSG(memcmp(ml, map, sizeof ml) == 0, "the default map changed with lambda1");
-            avloc_rpca_pipe_destroy(&pp);
-            free(memp); free(scrp);
-        }
+        /* the default map is the correlation map, which no ADMM weight
+           changes (the |Pv| map does) */
+        cp = c;
+        cp.av.lambda1 = 0.05;
+        op.map = ml; op.mask = NULL;
+        CHECK_EQ_INT(pipe_outputs(&cp, frames, audio, &op, scr, sb), AVLOC_OK);
+        CHECK_MSG(memcmp(ml, map, sizeof ml) == 0, "the default map changed with lambda1");
         cp.video_lambda = 0.0;
         CHECK_EQ_INT(avloc_rpca_pipe_query(&cp, &obp, &sbp), AVLOC_ERR_PARAM);
         cp.video_lambda = NAN;
