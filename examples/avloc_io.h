@@ -505,11 +505,16 @@ AVLOC_IO_API avloc_io_status avloc_io_read_file(const char *path, unsigned char 
     f = fopen(path, "rb");
     if (!f) return AVLOC_IO_ERR_OPEN;
     /* a regular file's size, when it tells it (a pipe or device does not:
-       the buffer then grows from 64 KB) */
-    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        cap = (unsigned long)size < AVLOC_IO_MAX_FILE ? (size_t)size + 1 : AVLOC_IO_MAX_FILE;
-    else
+       the buffer then grows from 64 KB). A size at or above the cap is not
+       trusted: ext4 reports LONG_MAX for a directory, and a 2 GiB buffer
+       for a read that fails at once would be an out-of-memory for no data
+       (the fuzzer found it); a real file that large still ends in
+       ERR_TOO_LARGE on the growth path. */
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        if ((unsigned long)size < AVLOC_IO_MAX_FILE) cap = (size_t)size + 1;
+    } else {
         rewind(f);
+    }
     s = avloc_io__read(f, cap, buf, len);
     fclose(f);
     return s;
