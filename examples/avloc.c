@@ -482,10 +482,7 @@ static void *avcli_malloc(const char *cmd, size_t count, size_t elem)
     size_t n;
     void *p;
     if (!avloc_size_mul(count, elem, &n)) { avcli_error(cmd, "size overflow"); return NULL; }
-    /* large arrays (video matrices, solver scratch) on 2 MB pages where the
-       kernel offers them: the first touch of a 61 MB array took ~15 000
-       page faults, ~4 % of a plain RPCA of 320 x 240 x 200 (docs/rpca.md) */
-    p = avloc_io_alloc_large(n);
+    p = avloc_io_alloc_large(n); /* large arrays on huge pages where the kernel offers them */
     if (!p) avcli_error(cmd, "out of memory (%lu bytes)", (unsigned long)n);
     return p;
 }
