@@ -64,6 +64,74 @@ static float nrand(void)
     return (float)(2.0 * (s - 1.5));
 }
 
+/* The machine's streaming bandwidth, measured as the update moves memory:
+   y -= a x over two 256 MB arrays (128 MB ones still partly hit this VM's
+   cache: ~70 GB/s on two workers against ~30-60 here), three streams
+   (read x, read y, write y), cut into one contiguous range per worker;
+   the median of 9 passes, as the atoms/s are a median (on this VM single
+   passes ranged over 2x). The updates are this operation on short runs. */
+typedef struct stream_job { float *x, *y; size_t n, parts; } stream_job;
+
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("tree-vectorize"))) /* gcc 12's -O2 leaves it scalar: ~20 GB/s, not the memory's rate */
+#endif
+static void stream_task(void *ctx, size_t task, size_t worker)
+{
+    const stream_job *j = (const stream_job *)ctx;
+    size_t i, i1 = (task + 1) * j->n / j->parts;
+    (void)worker;
+    for (i = task * j->n / j->parts; i < i1; i++) j->y[i] -= 0.5f * j->x[i];
+}
+
+static double stream_gbps(const avloc_threads *th)
+{
+    stream_job j;
+    size_t i, pass;
+    double t[9];
+    j.n = (size_t)64 << 20; /* 256 MB of floats each */
+    j.parts = avloc_threads_workers(th);
+    j.x = (float *)coder_alloc(j.n * sizeof(float));
+    j.y = (float *)coder_alloc(j.n * sizeof(float));
+    if (!j.x || !j.y) { free(j.x); free(j.y); return 0.0; }
+    for (i = 0; i < j.n; i++) { j.x[i] = 1.0f; j.y[i] = 0.0f; }
+    for (pass = 0; pass < 9; pass++) {
+        double t0 = now_s();
+        avloc_threads_run(th, stream_task, &j, j.parts);
+        t[pass] = now_s() - t0;
+    }
+    free(j.x); free(j.y);
+    qsort(t, 9, sizeof *t, cmp_double);
+    return 3.0 * (double)j.n * sizeof(float) / t[4] / 1e9;
+}
+
+/* The update's own kernel (avloc__mp_lanes: y -= c x with the lane
+   maxima, kp = 32 lanes) on one worker, over the 256 MB arrays: in one long
+   run, and in runs of `run` positions `stride` positions apart: the shape
+   of the video update (23 positions of a 44-position map row), and the
+   shape it would have with the map stored column by column (23 of a
+   24-position column). GB/s of the three streams, the median of 5 passes. */
+static double lanes_gbps(size_t run, size_t stride)
+{
+    const size_t kp = 32, npos = (size_t)2 << 20; /* 256 MB of 128-byte positions */
+    float *y = (float *)coder_alloc(npos * kp * sizeof(float)), *x = (float *)coder_alloc(npos * kp * sizeof(float));
+    float mx[32], ix[32];
+    double t[5];
+    size_t i, p, pass, moved = 0;
+    if (!x || !y) { free(x); free(y); return 0.0; }
+    for (i = 0; i < npos * kp; i++) { x[i] = (float)(i % 89); y[i] = (float)(i % 97); }
+    for (pass = 0; pass < 5; pass++) {
+        double t0 = now_s();
+        avloc__mp_lanes_reset(mx, ix, kp);
+        moved = 0;
+        for (p = 0; p + run <= npos; p += stride, moved += run)
+            avloc__mp_lanes(y + p * kp, x + p * kp, 1e-6f, run, kp, mx, ix, (uint32_t)p);
+        t[pass] = now_s() - t0;
+    }
+    free(x); free(y);
+    qsort(t, 5, sizeof *t, cmp_double);
+    return 3.0 * (double)(moved * kp * sizeof(float)) / t[2] / 1e9;
+}
+
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : 10.0;
@@ -167,6 +235,18 @@ int main(int argc, char **argv)
         printf("  set_dict (tables, once per dictionary): %.3f s\n", t_tab);
         printf("  code 200 atoms: %.3f s (first pass %.3f s; %.0f atoms/s after it); %zu atoms\n", t_all,
                t_first, (double)(n - 1) / t_upd, n);
+        if (mode == 0) { /* the update's memory-bound ceiling on this machine */
+            double mb = 3.0 * sizeof(float) * (double)coder.kp * (double)(coder.lag_a + coder.lag_v) / 1e6;
+            double gbps = stream_gbps(&c.threads);
+            printf("  memory bound: a central atom's update moves %.1f MB (maps read and written, table read);"
+                   " y -= a x streams %.1f GB/s on %u worker(s): at most %.0f atoms/s if nothing were cached\n",
+                   mb, gbps, (unsigned)avloc_threads_workers(&c.threads), gbps * 1e3 / mb);
+            if (threads <= 1)
+                printf("  the update's kernel on one worker: %.1f GB/s in one long run, %.1f GB/s in runs of 23 "
+                       "positions 44 apart (a video row's shape), %.1f GB/s 24 apart (a column's, were the map "
+                       "stored column by column)\n", lanes_gbps((size_t)2 << 20, (size_t)2 << 20), lanes_gbps(23, 44),
+                       lanes_gbps(23, 24));
+        }
         if (mode == 0 && naive_atoms > 0 && threads <= 1) {
             double t0 = cpu_s();
             size_t nn = 0, same = 1;
