@@ -65,15 +65,15 @@ static float nrand(void)
 }
 
 /* The machine's streaming bandwidth, measured as the update moves memory:
-   y -= a x over two 256 MB arrays (128 MB ones still partly hit this VM's
-   cache: ~70 GB/s on two workers against ~30-60 here), three streams
+   y -= a x over two 256 MB arrays (past any cache the VM's cores may
+   share: it reports a 512 MB L3, of which its cores see some), three streams
    (read x, read y, write y), cut into one contiguous range per worker;
    the median of 9 passes, as the atoms/s are a median (on this VM single
    passes ranged over 2x). The updates are this operation on short runs. */
 typedef struct stream_job { float *x, *y; size_t n, parts; } stream_job;
 
 #if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("tree-vectorize"))) /* gcc 12's -O2 leaves it scalar: ~20 GB/s, not the memory's rate */
+__attribute__((optimize("tree-vectorize"))) /* gcc 12's -O2 leaves it scalar: ~25 GB/s on one worker here, not the memory's rate */
 #endif
 static void stream_task(void *ctx, size_t task, size_t worker)
 {
