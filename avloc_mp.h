@@ -1462,14 +1462,42 @@ typedef struct avloc__mp_ujob {
     const float *xa, *xv;
     avloc__mp_scr *s;
     size_t lo, hi, fa0, fa1, flo, fhi, f0, f1, ntasks;
+    size_t vpos;     /* video positions the update changes in each of its frames */
 } avloc__mp_ujob;
+
+/* Positions (audio offsets, video positions) the update changes in frame f. */
+static size_t avloc__mp_frame_work(const avloc__mp_ujob *j, size_t f)
+{
+    size_t w = f >= j->flo && f < j->fhi ? j->vpos : 0;
+    if (f >= j->fa0 && f < j->fa1) {
+        size_t a0 = j->s->fstart[f], a1 = j->s->fstart[f + 1];
+        if (a0 < j->lo) a0 = j->lo;
+        if (a1 > j->hi) a1 = j->hi;
+        if (a1 > a0) w += a1 - a0;
+    }
+    return w;
+}
+
+/* First frame of task t's range: the ranges carry equal shares of the
+   positions changed, not of the frames (by frames, the later half carried
+   one more audio and video frame: ~15 % more, and the update waited for it). */
+static size_t avloc__mp_task_start(const avloc__mp_ujob *j, size_t t)
+{
+    size_t f, total = 0, acc = 0, want;
+    if (t == 0) return j->f0;
+    if (t >= j->ntasks) return j->f1;
+    for (f = j->f0; f < j->f1; f++) total += avloc__mp_frame_work(j, f);
+    want = t * total / j->ntasks;
+    for (f = j->f0; f < j->f1 && acc < want; f++) acc += avloc__mp_frame_work(j, f);
+    return f;
+}
 
 static void avloc__mp_update_task(void *ctx, size_t task, size_t worker)
 {
     const avloc__mp_ujob *j = (const avloc__mp_ujob *)ctx;
     const avloc__mp_wbuf wb = avloc__mp_worker(j->c, j->s, worker);
-    size_t n = j->f1 - j->f0, f, f1 = j->f0 + (task + 1) * n / j->ntasks;
-    for (f = j->f0 + task * n / j->ntasks; f < f1; f++) {
+    size_t f, f1 = avloc__mp_task_start(j, task + 1);
+    for (f = avloc__mp_task_start(j, task); f < f1; f++) {
         if (f >= j->fa0 && f < j->fa1) avloc__mp_update_audio_frame(j->c, j->at, j->xa, j->s, f, j->lo, j->hi, wb);
         if (f >= j->flo && f < j->fhi) avloc__mp_update_video_frame(j->c, j->at, j->xv, j->s, f, wb);
     }
@@ -1490,6 +1518,12 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
     j.fa1 = avloc_mp_frame_of(cfg, j.hi - 1) + 1;
     j.f0 = j.fa0 < j.flo ? j.fa0 : j.flo;
     j.f1 = j.fa1 > j.fhi ? j.fa1 : j.fhi;
+    { /* the video window, clipped at the frame's edges, as update_video_frame does */
+        size_t H = cfg->kernel_h, W = cfg->kernel_w;
+        size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
+        size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < c->wv ? at->col + W : c->wv;
+        j.vpos = (phi - plo) * (qhi - qlo);
+    }
     j.ntasks = avloc_threads_workers(&cfg->threads);
     if (j.ntasks > j.f1 - j.f0) j.ntasks = j.f1 - j.f0;
     avloc_threads_run(&cfg->threads, avloc__mp_update_task, &j, j.ntasks);
