@@ -104,34 +104,6 @@ static double stream_gbps(const avloc_threads *th)
     return 3.0 * (double)j.n * sizeof(float) / t[4] / 1e9;
 }
 
-/* The update's own kernel (avloc__mp_lanes: y -= c x with the lane
-   maxima, kp = 32 lanes) on one worker, over the 256 MB arrays: in one long
-   run, and in runs of `run` positions `stride` positions apart: the shape
-   of the video update (23 positions of a 44-position map row), and the
-   shape it would have with the map stored column by column (23 of a
-   24-position column). GB/s of the three streams, the median of 5 passes. */
-static double lanes_gbps(size_t run, size_t stride)
-{
-    const size_t kp = 32, npos = (size_t)2 << 20; /* 256 MB of 128-byte positions */
-    float *y = (float *)coder_alloc(npos * kp * sizeof(float)), *x = (float *)coder_alloc(npos * kp * sizeof(float));
-    float mx[32], ix[32];
-    double t[5];
-    size_t i, p, pass, moved = 0;
-    if (!x || !y) { free(x); free(y); return 0.0; }
-    for (i = 0; i < npos * kp; i++) { x[i] = (float)(i % 89); y[i] = (float)(i % 97); }
-    for (pass = 0; pass < 5; pass++) {
-        double t0 = now_s();
-        avloc__mp_lanes_reset(mx, ix, kp);
-        moved = 0;
-        for (p = 0; p + run <= npos; p += stride, moved += run)
-            avloc__mp_lanes(y + p * kp, x + p * kp, 1e-6f, run, kp, mx, ix, (uint32_t)p);
-        t[pass] = now_s() - t0;
-    }
-    free(x); free(y);
-    qsort(t, 5, sizeof *t, cmp_double);
-    return 3.0 * (double)(moved * kp * sizeof(float)) / t[2] / 1e9;
-}
-
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : 10.0;
@@ -241,11 +213,6 @@ int main(int argc, char **argv)
             printf("  memory bound: a central atom's update moves %.1f MB (maps read and written, table read);"
                    " y -= a x streams %.1f GB/s on %u worker(s): at most %.0f atoms/s if nothing were cached\n",
                    mb, gbps, (unsigned)avloc_threads_workers(&c.threads), gbps * 1e3 / mb);
-            if (threads <= 1)
-                printf("  the update's kernel on one worker: %.1f GB/s in one long run, %.1f GB/s in runs of 23 "
-                       "positions 44 apart (a video row's shape), %.1f GB/s 24 apart (a column's, were the map "
-                       "stored column by column)\n", lanes_gbps((size_t)2 << 20, (size_t)2 << 20), lanes_gbps(23, 44),
-                       lanes_gbps(23, 24));
         }
         if (mode == 0 && naive_atoms > 0 && threads <= 1) {
             double t0 = cpu_s();
