@@ -1423,16 +1423,29 @@ static void avloc__mp_resolve_video(const avloc_mp_coder *c, avloc__mp_scr *s, s
    resolved (rescanned) only when its bound reaches the top of the max tree
    (avloc_mp_code_f32), so the tree's choice is exact: every other block's
    best is <= its score there. */
+/* The window of positions an atom's update changes in each video frame it
+   touches: rows [w[0], w[1]), columns [w[2], w[3]) (the kernel's extent
+   around the atom, clipped at the frame's edges). */
+static void avloc__mp_vwindow(const avloc_mp_coder *c, const avloc_mp_atom *at, size_t *w)
+{
+    size_t H = c->cfg.kernel_h, W = c->cfg.kernel_w;
+    w[0] = at->row + 1 >= H ? at->row + 1 - H : 0;
+    w[1] = at->row + H < c->hv ? at->row + H : c->hv;
+    w[2] = at->col + 1 >= W ? at->col + 1 - W : 0;
+    w[3] = at->col + W < c->wv ? at->col + W : c->wv;
+}
+
 static void avloc__mp_update_video_frame(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xv,
                                          avloc__mp_scr *s, size_t f, avloc__mp_wbuf wb)
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, K = cfg->kernels;
-    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, p, k;
-    size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
-    size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < wv ? at->col + W : wv;
-    int whole = plo == 0 && phi == c->hv && qlo == 0 && qhi == wv;
+    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, p, k, win[4], plo, phi, qlo, qhi;
     const float *rowv = xv + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1) * kp;
+    int whole;
+    avloc__mp_vwindow(c, at, win);
+    plo = win[0]; phi = win[1]; qlo = win[2]; qhi = win[3];
+    whole = plo == 0 && phi == c->hv && qlo == 0 && qhi == wv;
     avloc__mp_lanes_reset(wb.mx, wb.ix, kp);
     for (p = plo; p < phi; p++)
         avloc__mp_lanes(s->V + ((f * c->hv + p) * wv + qlo) * kp,
@@ -1518,11 +1531,10 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
     j.fa1 = avloc_mp_frame_of(cfg, j.hi - 1) + 1;
     j.f0 = j.fa0 < j.flo ? j.fa0 : j.flo;
     j.f1 = j.fa1 > j.fhi ? j.fa1 : j.fhi;
-    { /* the video window, clipped at the frame's edges, as update_video_frame does */
-        size_t H = cfg->kernel_h, W = cfg->kernel_w;
-        size_t plo = at->row + 1 >= H ? at->row + 1 - H : 0, phi = at->row + H < c->hv ? at->row + H : c->hv;
-        size_t qlo = at->col + 1 >= W ? at->col + 1 - W : 0, qhi = at->col + W < c->wv ? at->col + W : c->wv;
-        j.vpos = (phi - plo) * (qhi - qlo);
+    {
+        size_t win[4];
+        avloc__mp_vwindow(c, at, win);
+        j.vpos = (win[1] - win[0]) * (win[3] - win[2]);
     }
     j.ntasks = avloc_threads_workers(&cfg->threads);
     if (j.ntasks > j.f1 - j.f0) j.ntasks = j.f1 - j.f0;
