@@ -1416,13 +1416,6 @@ static void avloc__mp_resolve_video(const avloc_mp_coder *c, avloc__mp_scr *s, s
         }
 }
 
-/* Video blocks whose old argmax is in the changed region are not rescanned
-   here (that was most of the update's time): their best becomes an upper
-   bound, max(region's new max, old best) (the values outside the region did
-   not change and were <= the old best), flagged stale. A stale block is
-   resolved (rescanned) only when its bound reaches the top of the max tree
-   (avloc_mp_code_f32), so the tree's choice is exact: every other block's
-   best is <= its score there. */
 /* The window of positions an atom's update changes in each video frame it
    touches: rows [w[0], w[1]), columns [w[2], w[3]) (the kernel's extent
    around the atom, clipped at the frame's edges). */
@@ -1435,6 +1428,13 @@ static void avloc__mp_vwindow(const avloc_mp_coder *c, const avloc_mp_atom *at, 
     w[3] = at->col + W < c->wv ? at->col + W : c->wv;
 }
 
+/* Video blocks whose old argmax is in the changed region are not rescanned
+   here (that was most of the update's time): their best becomes an upper
+   bound, max(region's new max, old best) (the values outside the region did
+   not change and were <= the old best), flagged stale. A stale block is
+   resolved (rescanned) only when its bound reaches the top of the max tree
+   (avloc_mp_code_f32), so the tree's choice is exact: every other block's
+   best is <= its score there. */
 static void avloc__mp_update_video_frame(const avloc_mp_coder *c, const avloc_mp_atom *at, const float *xv,
                                          avloc__mp_scr *s, size_t f, avloc__mp_wbuf wb)
 {
