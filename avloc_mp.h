@@ -509,30 +509,14 @@ static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float
     return AVLOC_OK;
 }
 
-/* y[r ys + i] -= c * x[r xs + i], r < rows, i < n (the SIMD layer's kernel
-   does the whole vectors of every row, the scalar loop the rest): a
-   multiply, then a subtraction, in both. Both coders subtract their atoms
-   through it, so their residuals see the same arithmetic. */
-static size_t avloc__mp_vk_sub_scaled_any(float *y, size_t ys, const float *x, size_t xs, float c, size_t rows,
-                                          size_t n);
-static void avloc__mp_sub_scaled(float *y, size_t ys, const float *x, size_t xs, float c, size_t rows, size_t n)
-{
-    size_t r, i, done = avloc__mp_vk_sub_scaled_any(y, ys, x, xs, c, rows, n);
-    for (r = 0; r < rows; r++)
-        for (i = done; i < n; i++) {
-            float p = c * x[r * xs + i];
-            y[r * ys + i] -= p;
-        }
-}
+/* y[r ys + i] -= c * x[r xs + i], r < rows, i < n (after the SIMD layer's
+   driver, below). */
+static void avloc__mp_sub_scaled(float *y, size_t ys, const float *x, size_t xs, float c, size_t rows, size_t n);
 
-/* Subtract the atom's audio projection (kernel ka) from the residual's
-   samples [a0, a1). */
-static void avloc__mp_subtract_audio(const avloc_mp_config *cfg, const float *ka, const avloc_mp_atom *at, float *ra,
-                                     size_t a0, size_t a1)
+/* Subtract the atom's audio projection (kernel ka) from the residual. */
+static void avloc__mp_subtract_audio(const avloc_mp_config *cfg, const float *ka, const avloc_mp_atom *at, float *ra)
 {
-    size_t lo = at->offset > a0 ? at->offset : a0, hi = at->offset + cfg->audio_len;
-    if (hi > a1) hi = a1;
-    if (lo < hi) avloc__mp_sub_scaled(ra + lo, 0, ka + (lo - at->offset), 0, at->ca, 1, hi - lo);
+    avloc__mp_sub_scaled(ra + at->offset, 0, ka, 0, at->ca, 1, cfg->audio_len);
 }
 
 /* Subtract the atom's video projection (kernel kv) from the residual's
@@ -551,7 +535,7 @@ static void avloc__mp_subtract_video(const avloc_mp_config *cfg, const float *kv
 static void avloc__mp_subtract(const avloc_mp_config *cfg, const float *ka, const float *kv,
                                const avloc_mp_atom *at, float *ra, float *rv)
 {
-    avloc__mp_subtract_audio(cfg, ka, at, ra, 0, cfg->audio_samples);
+    avloc__mp_subtract_audio(cfg, ka, at, ra);
     avloc__mp_subtract_video(cfg, kv, at, rv, 0, cfg->frames);
 }
 
@@ -1158,6 +1142,16 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
 }
 
 
+/* A region of the maps for avloc__mp_lanes (below): `rows` rows of n
+   positions, row r at y + r ys (table values at x + r xs; x NULL: scan
+   only), position j of row r tagged tag + r tstride + j. */
+typedef struct avloc__mp_run {
+    float *y;
+    const float *x;
+    size_t ys, xs, rows, n;
+    uint32_t tag, tstride;
+} avloc__mp_run;
+
 /* The update's loops are written once against the SIMD layer (template
    section at the end of this file; compilers do not vectorise them at -O2)
    and compiled here per set; AVLOC__VCALL runs the one this CPU has, the
@@ -1168,38 +1162,58 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
 #undef AVLOC__VFILE
 #undef AVLOC__VPASS
 
-static size_t avloc__mp_vk_sub_scaled_any(float *y, size_t ys, const float *x, size_t xs, float c, size_t rows,
-                                          size_t n)
+/* y[r ys + i] -= c * x[r xs + i], r < rows, i < n (the SIMD layer's kernel
+   does the whole vectors of every row, the scalar loop the rest): a
+   multiply, then a subtraction, in both. Both coders subtract their atoms
+   through it, so their residuals see the same arithmetic. */
+static void avloc__mp_sub_scaled(float *y, size_t ys, const float *x, size_t xs, float c, size_t rows, size_t n)
 {
-    return AVLOC__VCALL(avloc__mp_vk_sub_scaled, (y, ys, x, xs, c, rows, n), 0);
+    size_t r, i, done = AVLOC__VCALL(avloc__mp_vk_sub_scaled, (y, ys, x, xs, c, rows, n), 0);
+    for (r = 0; r < rows; r++)
+        for (i = done; i < n; i++) {
+            float p = c * x[r * xs + i];
+            y[r * ys + i] -= p;
+        }
 }
 
-/* The maps and tables hold the K kernels side by side, kernel k in lane k of
-   each position (kp lanes): an update is then one long contiguous stream
+/* The maps and tables hold the K kernels side by side, kernel k in lane k
+   of each position (kp lanes): an update is then one long contiguous stream
    (a region's rows of positions, all kernels) instead of K x rows of a few
    values, and the per-kernel block maxima come out of the same pass.
-   avloc__mp_lanes: over n positions of kp lanes (y[j kp + l]; x likewise,
-   NULL: scan only), y -= c x, then per lane l, where |y| > mx[l]:
-   mx[l] = |y|, ix[l] = tag + j (a uint32 in a float's bits). Positions are
-   visited in increasing order and only a strictly larger value replaces
-   the maximum, so ix holds the lowest position of it (the tie rule). */
+   avloc__mp_lanes: over `rows` rows of n positions of kp lanes (row r,
+   position j, lane l: y[r ys + j kp + l]; x likewise with xs, NULL: scan
+   only), y -= c x, then per lane l, where |y| > mx[l]: mx[l] = |y|,
+   ix[l] = tag + r tstride + j (a uint32 in a float's bits). Positions are
+   visited row by row in increasing order and only a strictly larger value
+   replaces the maximum, so ix holds the lowest position of it (the tie
+   rule). One call covers a whole region (the maxima stay in registers
+   across its rows; a call per row of 23 positions spent a third of its
+   time starting and ending). */
 static void avloc__mp_set_tag(float *ix, uint32_t t) { memcpy(ix, &t, sizeof t); }
 static size_t avloc__mp_tag(const float *ix) { uint32_t t; memcpy(&t, ix, sizeof t); return t; }
 
-static void avloc__mp_lanes(float *y, const float *x, float c, size_t n, size_t kp, float *mx, float *ix,
-                            uint32_t tag)
+static void avloc__mp_lanes(const avloc__mp_run *u, float c, size_t kp, float *mx, float *ix)
 {
-    size_t j, l;
-    if (AVLOC__VCALL(avloc__mp_vk_lanes, (y, x, c, n, kp, mx, ix, (int32_t)tag), 0)) return;
-    for (j = 0; j < n; j++)
-        for (l = 0; l < kp; l++) {
-            float v = y[j * kp + l];
-            if (x) y[j * kp + l] = v = v - c * x[j * kp + l];
-            if (fabsf(v) > mx[l]) {
-                mx[l] = fabsf(v);
-                avloc__mp_set_tag(ix + l, tag + (uint32_t)j);
+    size_t r, j, l;
+    if (AVLOC__VCALL(avloc__mp_vk_lanes, (u, c, kp, mx, ix), 0)) return;
+    for (r = 0; r < u->rows; r++)
+        for (j = 0; j < u->n; j++)
+            for (l = 0; l < kp; l++) {
+                float *y = u->y + r * u->ys + j * kp + l, v = *y;
+                if (u->x) *y = v = v - c * u->x[r * u->xs + j * kp + l];
+                if (fabsf(v) > mx[l]) {
+                    mx[l] = fabsf(v);
+                    avloc__mp_set_tag(ix + l, u->tag + (uint32_t)r * u->tstride + (uint32_t)j);
+                }
             }
-        }
+}
+
+/* One row of n positions at y (x: NULL, or the table values). */
+static avloc__mp_run avloc__mp_row(float *y, const float *x, size_t n, uint32_t tag)
+{
+    avloc__mp_run u;
+    u.y = y; u.x = x; u.ys = u.xs = 0; u.rows = 1; u.n = n; u.tag = tag; u.tstride = 0;
+    return u;
 }
 
 static void avloc__mp_lanes_reset(float *mx, float *ix, size_t kp)
@@ -1215,18 +1229,18 @@ static void avloc__mp_lanes_reset(float *mx, float *ix, size_t kp)
 static void avloc__mp_scan_audio(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t b0, size_t b1,
                                  float *mx, float *ix)
 {
+    avloc__mp_run u = avloc__mp_row(s->A + b0 * c->kp, NULL, b1 - b0, (uint32_t)b0);
     avloc__mp_lanes_reset(mx, ix, c->kp);
-    avloc__mp_lanes(s->A + b0 * c->kp, NULL, 0.0f, b1 - b0, c->kp, mx, ix, (uint32_t)b0);
+    avloc__mp_lanes(&u, 0.0f, c->kp, mx, ix);
 }
 
-/* Per-lane best |V| and its position p * Wv + q over frame offset f. */
+/* Per-lane best |V| and its position p * Wv + q over frame offset f (the
+   frame's rows are contiguous: one run of Hv Wv positions). */
 static void avloc__mp_scan_video(const avloc_mp_coder *c, const avloc__mp_scr *s, size_t f, float *mx, float *ix)
 {
-    size_t p;
+    avloc__mp_run u = avloc__mp_row(s->V + f * c->hv * c->wv * c->kp, NULL, c->hv * c->wv, 0);
     avloc__mp_lanes_reset(mx, ix, c->kp);
-    for (p = 0; p < c->hv; p++)
-        avloc__mp_lanes(s->V + (f * c->hv + p) * c->wv * c->kp, NULL, 0.0f, c->wv, c->kp, mx, ix,
-                        (uint32_t)(p * c->wv));
+    avloc__mp_lanes(&u, 0.0f, c->kp, mx, ix);
 }
 
 /* Block (kernel k) after the values of a region changed, given the region's
@@ -1440,10 +1454,11 @@ static void avloc__mp_update_audio_frame(const avloc_mp_coder *c, const avloc_mp
     size_t La = c->cfg.audio_len, kp = c->kp, nf = c->n_fr, K = c->cfg.kernels, k;
     size_t b0 = s->fstart[f], b1 = s->fstart[f + 1], r0 = b0 > lo ? b0 : lo, r1 = b1 < hi ? b1 : hi;
     int any = 0;
+    avloc__mp_run u;
     if (r0 >= r1) return;
+    u = avloc__mp_row(s->A + r0 * kp, xa + (r0 + La - 1 - at->offset) * kp, r1 - r0, (uint32_t)r0);
     avloc__mp_lanes_reset(wb.mx, wb.ix, kp);
-    avloc__mp_lanes(s->A + r0 * kp, xa + (r0 + La - 1 - at->offset) * kp, at->ca, r1 - r0, kp, wb.mx, wb.ix,
-                    (uint32_t)r0);
+    avloc__mp_lanes(&u, at->ca, kp, wb.mx, wb.ix);
     for (k = 0; k < K; k++) {
         size_t b = k * nf + f;
         wb.need[k] = (unsigned char)avloc__mp_merge(wb.mx[k], avloc__mp_tag(wb.ix + k), r0 == b0 && r1 == b1,
@@ -1494,17 +1509,23 @@ static void avloc__mp_update_video_frame(const avloc_mp_coder *c, const avloc_mp
 {
     const avloc_mp_config *cfg = &c->cfg;
     size_t T = cfg->kernel_t, H = cfg->kernel_h, W = cfg->kernel_w, K = cfg->kernels;
-    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, p, k, win[4], plo, phi, qlo, qhi;
+    size_t nf = c->n_fr, wv = c->wv, kp = c->kp, k, win[4], plo, phi, qlo, qhi;
     const float *rowv = xv + (f + T - 1 - at->frame) * (2 * H - 1) * (2 * W - 1) * kp;
     int whole;
+    avloc__mp_run u;
     avloc__mp_vwindow(c, at, win);
     plo = win[0]; phi = win[1]; qlo = win[2]; qhi = win[3];
     whole = plo == 0 && phi == c->hv && qlo == 0 && qhi == wv;
+    u.y = s->V + ((f * c->hv + plo) * wv + qlo) * kp;
+    u.x = rowv + ((plo + H - 1 - at->row) * (2 * W - 1) + qlo + W - 1 - at->col) * kp;
+    u.ys = wv * kp;
+    u.xs = (2 * W - 1) * kp;
+    u.rows = phi - plo;
+    u.n = qhi - qlo;
+    u.tag = (uint32_t)(plo * wv + qlo);
+    u.tstride = (uint32_t)wv;
     avloc__mp_lanes_reset(wb.mx, wb.ix, kp);
-    for (p = plo; p < phi; p++)
-        avloc__mp_lanes(s->V + ((f * c->hv + p) * wv + qlo) * kp,
-                        rowv + ((p + H - 1 - at->row) * (2 * W - 1) + qlo + W - 1 - at->col) * kp, at->cv,
-                        qhi - qlo, kp, wb.mx, wb.ix, (uint32_t)(p * wv + qlo));
+    avloc__mp_lanes(&u, at->cv, kp, wb.mx, wb.ix);
     for (k = 0; k < K; k++) { /* no rescan here: see the comment above */
         size_t b = k * nf + f, ar = s->iv[b] / wv, ac = s->iv[b] % wv;
         int inside = s->stale[b] || (ar >= plo && ar < phi && ac >= qlo && ac < qhi);
@@ -1600,12 +1621,15 @@ static void avloc__mp_update(const avloc_mp_coder *c, const avloc_mp_atom *at, c
 /* The residuals after the atoms. The fast coder reads its atoms off the
    maps, not the residuals, so it subtracts them once at the end: off each
    atom's serial path (where the residual lines had gone cold: ~7 us per
-   atom on the bench), and over the workers: tasks [0, S) take a range of
-   audio samples each, tasks [S, 2S) a range of video frames, walked frame
-   by frame (each atom's rows of that frame, while it is in cache: atom by
-   atom, the video part took 2.5 us per atom in cache misses). Every sample
-   still sees the atoms in their order, so the bits are those of
-   subtracting after each atom (the naive coder's). */
+   atom on the bench), and over the workers: task 0 takes the audio, tasks
+   1..S a range of video frames each, walked frame by frame (each atom's
+   rows of that frame, while they are in cache: atom by atom, the video
+   part took 2.5 us per atom in cache misses). Every sample still sees the
+   atoms in their order and the same split of each atom's rows between the
+   SIMD kernel and the scalar tail (the audio is not cut: a cut moves that
+   split, and under -ffast-math the two round differently), so the bits
+   are those of subtracting after each atom (the naive coder's) on any
+   number of workers. */
 typedef struct avloc__mp_rjob {
     const avloc_mp_coder *c;
     const avloc_mp_atom *atoms;
@@ -1617,13 +1641,11 @@ static void avloc__mp_residual_task(void *ctx, size_t task, size_t worker)
 {
     const avloc__mp_rjob *j = (const avloc__mp_rjob *)ctx;
     const avloc_mp_config *cfg = &j->c->cfg;
-    size_t i, f, kv = avloc__mp_kv(cfg), part = task % j->S;
+    size_t i, f, kv = avloc__mp_kv(cfg), part = task - 1;
     (void)worker;
-    if (task < j->S) {
-        size_t a0 = part * cfg->audio_samples / j->S, a1 = (part + 1) * cfg->audio_samples / j->S;
+    if (task == 0) {
         for (i = 0; i < j->n; i++)
-            avloc__mp_subtract_audio(cfg, j->c->dict_audio + j->atoms[i].k * cfg->audio_len, &j->atoms[i], j->ra,
-                                     a0, a1);
+            avloc__mp_subtract_audio(cfg, j->c->dict_audio + j->atoms[i].k * cfg->audio_len, &j->atoms[i], j->ra);
         return;
     }
     for (f = part * cfg->frames / j->S; f < (part + 1) * cfg->frames / j->S; f++)
@@ -1638,7 +1660,7 @@ static void avloc__mp_residuals(const avloc_mp_coder *c, const avloc_mp_atom *at
     avloc__mp_rjob j;
     j.c = c; j.atoms = atoms; j.n = n; j.ra = ra; j.rv = rv;
     j.S = avloc_threads_workers(&c->cfg.threads);
-    if (n) avloc_threads_run(&c->cfg.threads, avloc__mp_residual_task, &j, 2 * j.S);
+    if (n) avloc_threads_run(&c->cfg.threads, avloc__mp_residual_task, &j, 1 + j.S);
 }
 
 AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *audio,
@@ -2323,7 +2345,7 @@ static inline void AVLOC__VN(avloc__mp_vk_step)(float *y, const float *x, avloc_
     }
     v = avloc__vf_and(v, avloc__vi_asvf(avloc__vi_set1(0x7fffffff)));
     gt = avloc__vf_cmpgt(v, *m);
-    *m = avloc__vf_sel(gt, v, *m);
+    *m = avloc__vf_max(v, *m);
     *id = avloc__vf_sel(gt, pos, *id);
 }
 
@@ -2341,31 +2363,49 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
     return done;
 }
 
+/* One row of n positions, four vectors of lanes each (x NULL: scan only;
+   inlined into a copy per case). */
+static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, size_t n, size_t kp, avloc__vf vc,
+                                                int32_t tag, avloc__vf *m0, avloc__vf *m1, avloc__vf *m2,
+                                                avloc__vf *m3, avloc__vf *i0, avloc__vf *i1, avloc__vf *i2,
+                                                avloc__vf *i3)
+{
+    const size_t W = AVLOC__VF_W;
+    size_t j;
+    for (j = 0; j < n; j++, y += kp) {
+        const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
+        const float *xj = x ? x + j * kp : NULL;
+        AVLOC__VN(avloc__mp_vk_step)(y, xj, vc, pos, m0, i0);
+        AVLOC__VN(avloc__mp_vk_step)(y + W, xj ? xj + W : NULL, vc, pos, m1, i1);
+        AVLOC__VN(avloc__mp_vk_step)(y + 2 * W, xj ? xj + 2 * W : NULL, vc, pos, m2, i2);
+        AVLOC__VN(avloc__mp_vk_step)(y + 3 * W, xj ? xj + 3 * W : NULL, vc, pos, m3, i3);
+    }
+}
+
 /* avloc__mp_lanes (see there) for kp a multiple of the width. Lanes in
    groups of four vectors whose maxima and positions stay in registers over
-   all positions (for kp <= 4 widths, e.g. 32 lanes of AVX2: one stream over
-   memory); the last lanes one vector at a time. Returns 0 (nothing done)
-   when kp is not a multiple of the width. */
-static int AVLOC__VN(avloc__mp_vk_lanes)(float *y, const float *x, float c, size_t n, size_t kp, float *mx,
-                                         float *ix, int32_t tag)
+   all rows and positions (for kp <= 4 widths, e.g. 32 lanes of AVX2: one
+   stream over memory); the last lanes one vector at a time. Returns 0
+   (nothing done) when kp is not a multiple of the width. */
+static int AVLOC__VN(avloc__mp_vk_lanes)(const avloc__mp_run *u, float c, size_t kp, float *mx, float *ix)
 {
     const avloc__vf vc = avloc__vf_set1(c);
-    const size_t W = AVLOC__VF_W;
-    size_t j, l = 0;
+    const size_t W = AVLOC__VF_W, rows = u->rows, n = u->n;
+    size_t r, j, l = 0;
     if (kp % W) return 0;
     for (; l + 4 * W <= kp; l += 4 * W) {
         avloc__vf m0 = avloc__vf_ld(mx + l), m1 = avloc__vf_ld(mx + l + W), m2 = avloc__vf_ld(mx + l + 2 * W),
                   m3 = avloc__vf_ld(mx + l + 3 * W);
         avloc__vf i0 = avloc__vf_ld(ix + l), i1 = avloc__vf_ld(ix + l + W), i2 = avloc__vf_ld(ix + l + 2 * W),
                   i3 = avloc__vf_ld(ix + l + 3 * W);
-        for (j = 0; j < n; j++) {
-            const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
-            float *yj = y + j * kp + l;
-            const float *xj = x ? x + j * kp + l : NULL;
-            AVLOC__VN(avloc__mp_vk_step)(yj, xj, vc, pos, &m0, &i0);
-            AVLOC__VN(avloc__mp_vk_step)(yj + W, xj ? xj + W : NULL, vc, pos, &m1, &i1);
-            AVLOC__VN(avloc__mp_vk_step)(yj + 2 * W, xj ? xj + 2 * W : NULL, vc, pos, &m2, &i2);
-            AVLOC__VN(avloc__mp_vk_step)(yj + 3 * W, xj ? xj + 3 * W : NULL, vc, pos, &m3, &i3);
+        for (r = 0; r < rows; r++) {
+            float *y = u->y + r * u->ys + l;
+            const int32_t tag = (int32_t)(u->tag + r * u->tstride);
+            if (u->x) /* two copies of the row loop: the update's, the scan's (no test per position) */
+                AVLOC__VN(avloc__mp_vk_row4)(y, u->x + r * u->xs + l, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1,
+                                             &i2, &i3);
+            else
+                AVLOC__VN(avloc__mp_vk_row4)(y, NULL, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2, &i3);
         }
         avloc__vf_st(mx + l, m0); avloc__vf_st(mx + l + W, m1); avloc__vf_st(mx + l + 2 * W, m2);
         avloc__vf_st(mx + l + 3 * W, m3);
@@ -2374,9 +2414,12 @@ static int AVLOC__VN(avloc__mp_vk_lanes)(float *y, const float *x, float c, size
     }
     for (; l < kp; l += W) {
         avloc__vf m0 = avloc__vf_ld(mx + l), i0 = avloc__vf_ld(ix + l);
-        for (j = 0; j < n; j++)
-            AVLOC__VN(avloc__mp_vk_step)(y + j * kp + l, x ? x + j * kp + l : NULL, vc,
-                                         avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j)), &m0, &i0);
+        for (r = 0; r < rows; r++)
+            for (j = 0; j < n; j++)
+                AVLOC__VN(avloc__mp_vk_step)(u->y + r * u->ys + j * kp + l,
+                                             u->x ? u->x + r * u->xs + j * kp + l : NULL, vc,
+                                             avloc__vi_asvf(avloc__vi_set1((int32_t)(u->tag + r * u->tstride + j))),
+                                             &m0, &i0);
         avloc__vf_st(mx + l, m0);
         avloc__vf_st(ix + l, i0);
     }
