@@ -1150,6 +1150,7 @@ typedef struct avloc__mp_run {
     const float *x;
     size_t ys, xs, rows, n;
     uint32_t tag, tstride;
+    const float *ny, *nx; /* the first row of the region updated next (prefetched during the last row), or NULL */
 } avloc__mp_run;
 
 /* The update's loops are written once against the SIMD layer (template
@@ -1213,6 +1214,7 @@ static avloc__mp_run avloc__mp_row(float *y, const float *x, size_t n, uint32_t 
 {
     avloc__mp_run u;
     u.y = y; u.x = x; u.ys = u.xs = 0; u.rows = 1; u.n = n; u.tag = tag; u.tstride = 0;
+    u.ny = u.nx = NULL;
     return u;
 }
 
@@ -1524,6 +1526,11 @@ static void avloc__mp_update_video_frame(const avloc_mp_coder *c, const avloc_mp
     u.n = qhi - qlo;
     u.tag = (uint32_t)(plo * wv + qlo);
     u.tstride = (uint32_t)wv;
+    u.ny = u.nx = NULL;
+    if (f + 1 < at->frame + T && f + 1 < nf) { /* the next frame's region: same rows and columns, next table frame */
+        u.ny = u.y + c->hv * wv * kp;
+        u.nx = u.x + (2 * H - 1) * (2 * W - 1) * kp;
+    }
     avloc__mp_lanes_reset(wb.mx, wb.ix, kp);
     avloc__mp_lanes(&u, at->cv, kp, wb.mx, wb.ix);
     for (k = 0; k < K; k++) { /* no rescan here: see the comment above */
@@ -2364,14 +2371,16 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
 }
 
 /* One row of n positions, four vectors of lanes each (x NULL: scan only;
-   inlined into a copy per case). pf: the next row's same lanes (NULL: the
-   last row), prefetched position by position, one row ahead. A region's
-   rows are short runs (23 positions, 2.9 KB) far apart in the maps, and
-   the hardware prefetchers only pick up a run after its first lines have
-   missed: this took the video update from ~62 to ~57 us per worker
-   (atoms/s +10 %) on the bench. Prefetching whole rows at once (sessions 16
-   and 34) did not help; nor does prefetching within a long run (audio). */
-static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const float *pf, size_t n, size_t kp,
+   inlined into a copy per case). py, px: the next row's same lanes in the
+   map and the table (NULL: none), prefetched position by position, one
+   row ahead. A region's rows are short runs (23 positions, 2.9 KB) far
+   apart, and the hardware prefetchers only pick up a run after its first
+   lines have missed: on the bench's video update (one worker, a replay of
+   its regions over maps and tables of its sizes) 110 us per atom without,
+   90 with the map's rows, 74 with the table's too (docs/mp.md, session
+   35). Prefetching whole rows at once (sessions 16 and 34) did not help. */
+static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const float *py, const float *px,
+                                                size_t n, size_t kp,
                                                 avloc__vf vc, int32_t tag, avloc__vf *m0, avloc__vf *m1, avloc__vf *m2,
                                                 avloc__vf *m3, avloc__vf *i0, avloc__vf *i1, avloc__vf *i2,
                                                 avloc__vf *i3)
@@ -2381,10 +2390,9 @@ static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const 
     for (j = 0; j < n; j++, y += kp) {
         const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
         const float *xj = x ? x + j * kp : NULL;
-        if (pf) {
-            AVLOC__PREFETCH(pf + j * kp);
-            AVLOC__PREFETCH(pf + j * kp + 2 * W);
-        }
+        size_t o;
+        for (o = 0; py && o < 4 * W; o += 16) AVLOC__PREFETCH(py + j * kp + o); /* a 64-byte line each */
+        for (o = 0; px && o < 4 * W; o += 16) AVLOC__PREFETCH(px + j * kp + o);
         AVLOC__VN(avloc__mp_vk_step)(y, xj, vc, pos, m0, i0);
         AVLOC__VN(avloc__mp_vk_step)(y + W, xj ? xj + W : NULL, vc, pos, m1, i1);
         AVLOC__VN(avloc__mp_vk_step)(y + 2 * W, xj ? xj + 2 * W : NULL, vc, pos, m2, i2);
@@ -2410,13 +2418,16 @@ static int AVLOC__VN(avloc__mp_vk_lanes)(const avloc__mp_run *u, float c, size_t
                   i3 = avloc__vf_ld(ix + l + 3 * W);
         for (r = 0; r < rows; r++) {
             float *y = u->y + r * u->ys + l;
-            const float *pf = r + 1 < rows ? y + u->ys : NULL;
+            const int last = r + 1 == rows;
+            const float *py = last ? (u->ny ? u->ny + l : NULL) : y + u->ys;
             const int32_t tag = (int32_t)(u->tag + r * u->tstride);
-            if (u->x) /* two copies of the row loop: the update's, the scan's (no test per position) */
-                AVLOC__VN(avloc__mp_vk_row4)(y, u->x + r * u->xs + l, pf, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0,
-                                             &i1, &i2, &i3);
-            else
-                AVLOC__VN(avloc__mp_vk_row4)(y, NULL, pf, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2, &i3);
+            if (u->x) { /* two copies of the row loop: the update's, the scan's (no test per position) */
+                const float *x = u->x + r * u->xs + l, *px = last ? (u->nx ? u->nx + l : NULL) : x + u->xs;
+                AVLOC__VN(avloc__mp_vk_row4)(y, x, py, px, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2, &i3);
+            } else {
+                AVLOC__VN(avloc__mp_vk_row4)(y, NULL, py, NULL, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2,
+                                             &i3);
+            }
         }
         avloc__vf_st(mx + l, m0); avloc__vf_st(mx + l + W, m1); avloc__vf_st(mx + l + 2 * W, m2);
         avloc__vf_st(mx + l + 3 * W, m3);
