@@ -524,13 +524,12 @@ static void avloc__mp_subtract_audio(const avloc_mp_config *cfg, const float *ka
 static void avloc__mp_subtract_video(const avloc_mp_config *cfg, const float *kv, const avloc_mp_atom *at, float *rv,
                                      size_t f0, size_t f1)
 {
-    size_t t, W = cfg->width, H = cfg->height, t1 = at->frame + cfg->kernel_t;
-    if (t1 > f1) t1 = f1;
-    for (t = at->frame > f0 ? at->frame : f0; t < t1; t++)
-        avloc__mp_sub_scaled(rv + (t * H + at->row) * W + at->col, W, kv + (t - at->frame) * cfg->kernel_h * cfg->kernel_w,
-                             cfg->kernel_w, at->cv, cfg->kernel_h, cfg->kernel_w);
+    size_t t, W = cfg->width, H = cfg->height, kh = cfg->kernel_h, kw = cfg->kernel_w;
+    size_t t1 = at->frame + cfg->kernel_t < f1 ? at->frame + cfg->kernel_t : f1;
+    for (t = at->frame > f0 ? at->frame : f0; t < t1; t++) /* frame t: kh rows of kw */
+        avloc__mp_sub_scaled(rv + (t * H + at->row) * W + at->col, W, kv + (t - at->frame) * kh * kw, kw, at->cv, kh,
+                             kw);
 }
-
 
 static void avloc__mp_subtract(const avloc_mp_config *cfg, const float *ka, const float *kv,
                                const avloc_mp_atom *at, float *ra, float *rv)
@@ -2379,10 +2378,9 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
    90 with the map's rows, 74 with the table's too (docs/mp.md, session
    35). Prefetching whole rows at once (sessions 16 and 34) did not help. */
 static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const float *py, const float *px,
-                                                size_t n, size_t kp,
-                                                avloc__vf vc, int32_t tag, avloc__vf *m0, avloc__vf *m1, avloc__vf *m2,
-                                                avloc__vf *m3, avloc__vf *i0, avloc__vf *i1, avloc__vf *i2,
-                                                avloc__vf *i3)
+                                                size_t n, size_t kp, avloc__vf vc, int32_t tag, avloc__vf *m0,
+                                                avloc__vf *m1, avloc__vf *m2, avloc__vf *m3, avloc__vf *i0,
+                                                avloc__vf *i1, avloc__vf *i2, avloc__vf *i3)
 {
     const size_t W = AVLOC__VF_W;
     size_t j;
