@@ -1207,11 +1207,16 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
    build may run, so that scratch sized once fits whichever set runs. */
 #define AVLOC__GEMM_MR 6
 /* A hint to fetch a line that a kernel reads a little later (never faults,
-   changes no result); nothing where the compiler has no such builtin. */
+   changes no result); nothing where the compiler has no such builtin.
+   AVLOC__PREFETCH_W: a line it will also write, fetched owned (x86
+   prefetchw where the target has it, e.g. -march=native on a CPU with
+   PRFCHW, else a read prefetch; AArch64 prfm pstl1keep). */
 #if defined(__GNUC__) || defined(__clang__)
 #define AVLOC__PREFETCH(p) __builtin_prefetch(p)
+#define AVLOC__PREFETCH_W(p) __builtin_prefetch(p, 1)
 #else
 #define AVLOC__PREFETCH(p) ((void)(p))
+#define AVLOC__PREFETCH_W(p) ((void)(p))
 #endif
 /* What a GEMM micro-kernel prefetches while it runs (a thin product streams
    its large operand from memory, and the hardware prefetchers did not keep

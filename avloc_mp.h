@@ -2441,7 +2441,10 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
    lines have missed: on the bench's video update (one worker, a replay of
    its regions over maps and tables of its sizes) 110 us per atom without,
    90 with the map's rows, 74 with the table's too (docs/mp.md, session
-   35). Prefetching whole rows at once (sessions 16 and 34) did not help. */
+   35). Prefetching whole rows at once (sessions 16 and 34) did not help.
+   The update's map rows are prefetched for writing (owned): on two
+   workers the bench's updates, replayed alternately in one process, took
+   ~5 % less (one worker: the same; docs/mp.md, session 36). */
 static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const float *py, const float *px,
                                                 size_t n, size_t kp, avloc__vf vc, int32_t tag, avloc__vf *m0,
                                                 avloc__vf *m1, avloc__vf *m2, avloc__vf *m3, avloc__vf *i0,
@@ -2453,7 +2456,10 @@ static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const 
         const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
         const float *xj = x ? x + j * kp : NULL;
         size_t o;
-        for (o = 0; py && o < 4 * W; o += 16) AVLOC__PREFETCH(py + j * kp + o); /* a 64-byte line each */
+        for (o = 0; py && o < 4 * W; o += 16) { /* a 64-byte line each */
+            if (x) AVLOC__PREFETCH_W(py + j * kp + o); /* the update writes the map: fetch it owned */
+            else AVLOC__PREFETCH(py + j * kp + o);
+        }
         for (o = 0; px && o < 4 * W; o += 16) AVLOC__PREFETCH(px + j * kp + o);
         AVLOC__VN(avloc__mp_vk_step)(y, xj, vc, pos, m0, i0);
         AVLOC__VN(avloc__mp_vk_step)(y + W, xj ? xj + W : NULL, vc, pos, m1, i1);
