@@ -87,7 +87,7 @@
    MEMORY (reported by avloc_mp_coder_query / avloc_mp_coder_info)
    - object: FFT plans + the cross-correlation tables
        4 * K * kp * ((2La-1) + (2T-1)(2H-1)(2W-1)) bytes
-     (kp: K rounded up to a multiple of 8; K=30, La=2670, 12x12x10: 59 MB). cfg.low_memory = 1 drops the tables
+     (kp: K, at least 8; K=30, La=2670, 12x12x10: 55 MB). cfg.low_memory = 1 drops the tables
      and recomputes the K rows of the selected kernel by FFT after each atom
      (K/2 + 1 small FFTs per modality and atom): slower, memory K times less.
    - scratch per coding call: the correlation maps 4 * kp * (Nr + Nf' * Hv * Wv)
@@ -207,7 +207,7 @@ typedef struct avloc_mp_coder {
     size_t n_off, n_fr;      /* audio offsets Nr, frame offsets Nf' */
     size_t hv, wv;           /* spatial offsets */
     size_t lag_a, lag_v;     /* lags per table row: 2La-1, (2T-1)(2H-1)(2W-1) */
-    size_t kp;               /* lanes: K rounded up to a multiple of 8 (kernel k in lane k) */
+    size_t kp;               /* lanes: K, at least 8 (kernel k in lane k) */
     size_t grid[4][3];       /* FFT sizes: audio pass, video pass, audio table, video table */
     avloc_fft_f32 plan[4][3];
     float *xc_audio;         /* [K][lag_a][kp] or NULL (low memory): [j][d][k] = <T_0 phi_j, T_d phi_k> */
@@ -374,7 +374,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
 #include <string.h>
 
 #define AVLOC__MP_MAGIC 0x4d50u /* "MP" */
-#define AVLOC__MP_LANES 8       /* the maps' and tables' kernel lanes come in multiples of this */
+#define AVLOC__MP_LANES 8       /* the maps' and tables' kernel lanes: K, at least this (one vector of any set) */
 /* FFT work sets of the first pass and set_dict (avloc__mp_scr): tasks with
    a grid each, at most this many (a signal grid is ~5 MB on the speech-size
    bench; the transforms share the memory bandwidth well before 8). */
@@ -924,7 +924,7 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     if ((r = avloc_mp_positions(cfg, &c->n_off, &c->n_fr)) != AVLOC_OK) return r;
     c->hv = cfg->height - H + 1;
     c->wv = cfg->width - W + 1;
-    c->kp = (K + AVLOC__MP_LANES - 1) / AVLOC__MP_LANES * AVLOC__MP_LANES;
+    c->kp = K < AVLOC__MP_LANES ? AVLOC__MP_LANES : K;
     if (!avloc_size_mul(c->hv, c->wv, &i) || i > 0x7fffffffu) return AVLOC_ERR_SIZE; /* positions per frame: 31 bits */
     c->lag_a = 2 * cfg->audio_len - 1;
     c->lag_v = (2 * T - 1) * (2 * H - 1) * (2 * W - 1);
@@ -1131,7 +1131,7 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
     if (!c->cfg.low_memory) {
         avloc__mp_tjob jb;
         if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
-        memset(c->xc_audio, 0, K * c->kp * c->lag_a * sizeof(float)); /* the padding lanes */
+        memset(c->xc_audio, 0, K * c->kp * c->lag_a * sizeof(float)); /* the padding lanes (K < 8) */
         memset(c->xc_video, 0, K * c->kp * c->lag_v * sizeof(float));
         jb.c = c; jb.s = &s; jb.d = dict;
         avloc_threads_run(&c->cfg.threads, avloc__mp_table_task, &jb, s.sets);
@@ -1407,7 +1407,7 @@ static avloc_result avloc__mp_first_pass(const avloc_mp_coder *c, const float *r
         avloc__mp_load(s->X, ga, ra, NULL, 0.0f, nx, zero, 1);
     }
     if ((r = avloc__mp_fft3(c->plan[AVLOC__MP_GA], ga, s->X, AVLOC_FFT_FORWARD, &s->ws[0], NULL)) != AVLOC_OK) return r;
-    if (c->kp > K) { /* the padding lanes: zero, updated by zero table lanes */
+    if (c->kp > K) { /* the padding lanes (K < 8): zero, updated by zero table lanes */
         memset(s->A, 0, c->n_off * c->kp * sizeof *s->A);
         memset(s->V, 0, nf * hw * c->kp * sizeof *s->V);
     }
@@ -2403,16 +2403,11 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
    by selects, never computed on as floats. */
 #if defined(AVLOC__VSET) && AVLOC__VPASS == AVLOC__VPASS_MP
 
-/* One vector of lanes at one position: y -= c x (x NULL: scan only), then
-   where |y| > *m: *m = |y|, *id = pos. */
-static inline void AVLOC__VN(avloc__mp_vk_step)(float *y, const float *x, avloc__vf vc, avloc__vf pos, avloc__vf *m,
-                                                avloc__vf *id)
+/* One vector of lanes' values v into their maxima: where |v| > *m:
+   *m = |v|, *id = pos. */
+static inline void AVLOC__VN(avloc__mp_vk_track)(avloc__vf v, avloc__vf pos, avloc__vf *m, avloc__vf *id)
 {
-    avloc__vf v = avloc__vf_ld(y), gt;
-    if (x) {
-        v = avloc__vf_fnmadd(vc, avloc__vf_ld(x), v);
-        avloc__vf_st(y, v);
-    }
+    avloc__vf gt;
     v = avloc__vf_and(v, avloc__vi_asvf(avloc__vi_set1(0x7fffffff)));
     gt = avloc__vf_cmpgt(v, *m);
     *m = avloc__vf_max(v, *m);
@@ -2433,8 +2428,11 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
     return done;
 }
 
-/* One row of n positions, four vectors of lanes each (x NULL: scan only;
-   inlined into a copy per case). py, px: the next row's same lanes in the
+/* One row of n positions, four vectors of lanes each, at 0, d1, d2, d3 from
+   y (x NULL: scan only; inlined into a copy per case). The last vectors
+   of a position may overlap or coincide (kp not a multiple of the width:
+   avloc__mp_vk_lanes): all four are loaded before any is stored, so a lane
+   in two of them gets the same value twice and the same maximum in both. py, px: the next row's same lanes in the
    map and the table (NULL: none), prefetched position by position, one
    row ahead. A region's rows are short runs (23 positions, 2.9 KB) far
    apart, and the hardware prefetchers only pick up a run after its first
@@ -2446,72 +2444,84 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
    workers the bench's updates, replayed alternately in one process, took
    ~5 % less (one worker: the same; docs/mp.md, session 36). */
 static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const float *py, const float *px,
-                                                size_t n, size_t kp, avloc__vf vc, int32_t tag, avloc__vf *m0,
-                                                avloc__vf *m1, avloc__vf *m2, avloc__vf *m3, avloc__vf *i0,
-                                                avloc__vf *i1, avloc__vf *i2, avloc__vf *i3)
+                                                size_t n, size_t kp, const size_t *d, avloc__vf vc, int32_t tag,
+                                                avloc__vf *m0, avloc__vf *m1, avloc__vf *m2, avloc__vf *m3,
+                                                avloc__vf *i0, avloc__vf *i1, avloc__vf *i2, avloc__vf *i3)
 {
-    const size_t W = AVLOC__VF_W;
+    const size_t W = AVLOC__VF_W, d1 = d[1], d2 = d[2], d3 = d[3];
     size_t j;
     for (j = 0; j < n; j++, y += kp) {
         const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
-        const float *xj = x ? x + j * kp : NULL;
+        avloc__vf v0 = avloc__vf_ld(y), v1 = avloc__vf_ld(y + d1), v2 = avloc__vf_ld(y + d2), v3 = avloc__vf_ld(y + d3);
         size_t o;
         for (o = 0; py && o < 4 * W; o += 16) { /* a 64-byte line each */
             if (x) AVLOC__PREFETCH_W(py + j * kp + o); /* the update writes the map: fetch it owned */
             else AVLOC__PREFETCH(py + j * kp + o);
         }
         for (o = 0; px && o < 4 * W; o += 16) AVLOC__PREFETCH(px + j * kp + o);
-        AVLOC__VN(avloc__mp_vk_step)(y, xj, vc, pos, m0, i0);
-        AVLOC__VN(avloc__mp_vk_step)(y + W, xj ? xj + W : NULL, vc, pos, m1, i1);
-        AVLOC__VN(avloc__mp_vk_step)(y + 2 * W, xj ? xj + 2 * W : NULL, vc, pos, m2, i2);
-        AVLOC__VN(avloc__mp_vk_step)(y + 3 * W, xj ? xj + 3 * W : NULL, vc, pos, m3, i3);
+        if (x) {
+            const float *xj = x + j * kp;
+            v0 = avloc__vf_fnmadd(vc, avloc__vf_ld(xj), v0);
+            v1 = avloc__vf_fnmadd(vc, avloc__vf_ld(xj + d1), v1);
+            v2 = avloc__vf_fnmadd(vc, avloc__vf_ld(xj + d2), v2);
+            v3 = avloc__vf_fnmadd(vc, avloc__vf_ld(xj + d3), v3);
+            avloc__vf_st(y, v0);
+            avloc__vf_st(y + d1, v1);
+            avloc__vf_st(y + d2, v2);
+            avloc__vf_st(y + d3, v3);
+        }
+        AVLOC__VN(avloc__mp_vk_track)(v0, pos, m0, i0);
+        AVLOC__VN(avloc__mp_vk_track)(v1, pos, m1, i1);
+        AVLOC__VN(avloc__mp_vk_track)(v2, pos, m2, i2);
+        AVLOC__VN(avloc__mp_vk_track)(v3, pos, m3, i3);
     }
 }
 
-/* avloc__mp_lanes (see there) for kp a multiple of the width. Lanes in
-   groups of four vectors whose maxima and positions stay in registers over
-   all rows and positions (for kp <= 4 widths, e.g. 32 lanes of AVX2: one
-   stream over memory); the last lanes one vector at a time. Returns 0
-   (nothing done) when kp is not a multiple of the width. */
+/* avloc__mp_lanes (see there) for kp >= the width. Lanes in groups of four
+   vectors whose maxima and positions stay in registers over all rows and
+   positions (kp <= 4 widths, e.g. up to 32 lanes of AVX2: one stream over
+   memory). kp is the kernel count (no padding lanes: the maps and tables
+   are all traffic), so a group's last vectors are moved back to end at
+   the group's last lane and may overlap or coincide (30 lanes of AVX2:
+   vectors at 0, 8, 16 and 22). Groups never overlap (each is a pass of its
+   own over the region: a lane in two would be updated twice), so a group
+   that would leave fewer than a vector's lanes to the next ends earlier
+   (34 lanes: [0, 26) and [26, 34)). Returns 0 (nothing done) when kp is
+   below the width. */
 static int AVLOC__VN(avloc__mp_vk_lanes)(const avloc__mp_run *u, float c, size_t kp, float *mx, float *ix)
 {
     const avloc__vf vc = avloc__vf_set1(c);
-    const size_t W = AVLOC__VF_W, rows = u->rows, n = u->n;
-    size_t r, j, l = 0;
-    if (kp % W) return 0;
-    for (; l + 4 * W <= kp; l += 4 * W) {
-        avloc__vf m0 = avloc__vf_ld(mx + l), m1 = avloc__vf_ld(mx + l + W), m2 = avloc__vf_ld(mx + l + 2 * W),
-                  m3 = avloc__vf_ld(mx + l + 3 * W);
-        avloc__vf i0 = avloc__vf_ld(ix + l), i1 = avloc__vf_ld(ix + l + W), i2 = avloc__vf_ld(ix + l + 2 * W),
-                  i3 = avloc__vf_ld(ix + l + 3 * W);
+    const size_t W = AVLOC__VF_W, rows = u->rows;
+    size_t r, g, e, v;
+    if (kp < W) return 0;
+    for (g = 0; g < kp; g = e) { /* the group: lanes [g, e), at least one vector */
+        size_t d[4];
+        avloc__vf m0, m1, m2, m3, i0, i1, i2, i3;
+        e = g + 4 * W < kp ? g + 4 * W : kp;
+        if (kp - e < W && e < kp) e = kp - W;
+        for (v = 0; v < 4; v++) d[v] = g + v * W + W <= e ? v * W : e - W - g;
+        m0 = avloc__vf_ld(mx + g); m1 = avloc__vf_ld(mx + g + d[1]);
+        m2 = avloc__vf_ld(mx + g + d[2]); m3 = avloc__vf_ld(mx + g + d[3]);
+        i0 = avloc__vf_ld(ix + g); i1 = avloc__vf_ld(ix + g + d[1]);
+        i2 = avloc__vf_ld(ix + g + d[2]); i3 = avloc__vf_ld(ix + g + d[3]);
         for (r = 0; r < rows; r++) {
-            float *y = u->y + r * u->ys + l;
+            float *y = u->y + r * u->ys + g;
             const int last = r + 1 == rows;
-            const float *py = last ? (u->ny ? u->ny + l : NULL) : y + u->ys;
+            const float *py = last ? (u->ny ? u->ny + g : NULL) : y + u->ys;
             const int32_t tag = (int32_t)(u->tag + r * u->tstride);
             if (u->x) { /* two copies of the row loop: the update's, the scan's (no test per position) */
-                const float *x = u->x + r * u->xs + l, *px = last ? (u->nx ? u->nx + l : NULL) : x + u->xs;
-                AVLOC__VN(avloc__mp_vk_row4)(y, x, py, px, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2, &i3);
-            } else {
-                AVLOC__VN(avloc__mp_vk_row4)(y, NULL, py, NULL, n, kp, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2,
+                const float *x = u->x + r * u->xs + g, *px = last ? (u->nx ? u->nx + g : NULL) : x + u->xs;
+                AVLOC__VN(avloc__mp_vk_row4)(y, x, py, px, u->n, kp, d, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1, &i2,
                                              &i3);
+            } else {
+                AVLOC__VN(avloc__mp_vk_row4)(y, NULL, py, NULL, u->n, kp, d, vc, tag, &m0, &m1, &m2, &m3, &i0, &i1,
+                                             &i2, &i3);
             }
         }
-        avloc__vf_st(mx + l, m0); avloc__vf_st(mx + l + W, m1); avloc__vf_st(mx + l + 2 * W, m2);
-        avloc__vf_st(mx + l + 3 * W, m3);
-        avloc__vf_st(ix + l, i0); avloc__vf_st(ix + l + W, i1); avloc__vf_st(ix + l + 2 * W, i2);
-        avloc__vf_st(ix + l + 3 * W, i3);
-    }
-    for (; l < kp; l += W) {
-        avloc__vf m0 = avloc__vf_ld(mx + l), i0 = avloc__vf_ld(ix + l);
-        for (r = 0; r < rows; r++)
-            for (j = 0; j < n; j++)
-                AVLOC__VN(avloc__mp_vk_step)(u->y + r * u->ys + j * kp + l,
-                                             u->x ? u->x + r * u->xs + j * kp + l : NULL, vc,
-                                             avloc__vi_asvf(avloc__vi_set1((int32_t)(u->tag + r * u->tstride + j))),
-                                             &m0, &i0);
-        avloc__vf_st(mx + l, m0);
-        avloc__vf_st(ix + l, i0);
+        avloc__vf_st(mx + g, m0); avloc__vf_st(mx + g + d[1], m1);
+        avloc__vf_st(mx + g + d[2], m2); avloc__vf_st(mx + g + d[3], m3);
+        avloc__vf_st(ix + g, i0); avloc__vf_st(ix + g + d[1], i1);
+        avloc__vf_st(ix + g + d[2], i2); avloc__vf_st(ix + g + d[3], i3);
     }
     return 1;
 }

@@ -202,6 +202,13 @@ static void test_fast_equals_naive(void)
        one pool run (avloc__mp_resolve_batch) on the 2 and 3 workers */
     check_fast_vs_naive(41, 4, 50, 3, 4, 5, 60, 10, 12, 60);
     check_fast_vs_naive(42, 6, 30, 2, 3, 3, 80, 8, 9, 80);
+    /* K lanes, no padding: the last vectors of a position overlap (AVX2:
+       10 lanes at 0 and 2; 30 at 0, 8, 16, 22) or a group is moved back
+       (34: a second group at 26) */
+    check_fast_vs_naive(51, 10, 40, 3, 4, 4, 12, 9, 11, 30);
+    check_fast_vs_naive(52, 13, 30, 2, 3, 3, 10, 8, 9, 30);
+    check_fast_vs_naive(53, 30, 30, 2, 3, 3, 10, 8, 9, 40);
+    check_fast_vs_naive(54, 34, 24, 2, 3, 3, 10, 8, 9, 40);
 }
 
 /* With the signal exactly one atom, the first atom is that atom with its coefficients. */
