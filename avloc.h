@@ -291,13 +291,13 @@
    instruction to contract a*b+c into, whatever the language's default
    (g++ contracts by default, -ffp-contract=fast, even in -std=c++11) */
 #if defined(__clang__) && defined(AVLOC_NO_FMA)
-#define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2\"))), apply_to = function)")
+#define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2,prfchw\"))), apply_to = function)")
 #elif defined(__clang__)
-#define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2,fma\"))), apply_to = function)")
+#define AVLOC__AVX2_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx2,fma,prfchw\"))), apply_to = function)")
 #elif defined(AVLOC_NO_FMA)
-#define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2\")")
+#define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,prfchw\")")
 #else
-#define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma\")")
+#define AVLOC__AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma,prfchw\")")
 #endif
 #if defined(__clang__)
 #define AVLOC__AVX2_END _Pragma("clang attribute pop")
@@ -335,10 +335,10 @@ static inline int avloc__cpu_avx2_fma(void)
 #elif !defined(AVLOC_NO_DISPATCH)
 #define AVLOC__VSET_AVX512 1
 #if defined(__clang__)
-#define AVLOC__AVX512_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx2,fma\"))), apply_to = function)")
+#define AVLOC__AVX512_BEGIN _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx2,fma,prfchw\"))), apply_to = function)")
 #define AVLOC__AVX512_END _Pragma("clang attribute pop")
 #else
-#define AVLOC__AVX512_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx2,fma\")")
+#define AVLOC__AVX512_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx2,fma,prfchw\")")
 #define AVLOC__AVX512_END _Pragma("GCC pop_options")
 #endif
 #if defined(AVLOC_TEST_ASSUME_NO_AVX512) || defined(AVLOC_TEST_ASSUME_NO_AVX2) /* tests: the avx2 (or sse2) path on an AVX-512 CPU */
@@ -1208,9 +1208,11 @@ static inline float64x2_t avloc__vd_cvthi_neon(float32x4_t a) { return vcvt_f64_
 #define AVLOC__GEMM_MR 6
 /* A hint to fetch a line that a kernel reads a little later (never faults,
    changes no result); nothing where the compiler has no such builtin.
-   AVLOC__PREFETCH_W: a line it will also write, fetched owned (x86
-   prefetchw where the target has it, e.g. -march=native on a CPU with
-   PRFCHW, else a read prefetch; AArch64 prfm pstl1keep). */
+   AVLOC__PREFETCH_W: a line it will also write, fetched owned (AArch64
+   prfm pstl1keep; x86 prefetchw where the target has PRFCHW: -march on
+   such a CPU, and the avx2 and avx512 sets, which name it in their target
+   (Windows 10 x64 requires the instruction, so every x86-64 CPU with AVX2
+   runs it; Intel's before Broadwell may ignore it); else a read prefetch). */
 #if defined(__GNUC__) || defined(__clang__)
 #define AVLOC__PREFETCH(p) __builtin_prefetch(p)
 #define AVLOC__PREFETCH_W(p) __builtin_prefetch(p, 1)

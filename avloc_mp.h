@@ -2432,9 +2432,9 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
    y (x NULL: scan only; inlined into a copy per case). The last vectors
    of a position may overlap or coincide (kp not a multiple of the width:
    avloc__mp_vk_lanes): all four are loaded before any is stored, so a lane
-   in two of them gets the same value twice and the same maximum in both. py, px: the next row's same lanes in the
-   map and the table (NULL: none), prefetched position by position, one
-   row ahead. A region's rows are short runs (23 positions, 2.9 KB) far
+   in two of them gets the same value twice and the same maximum in both.
+   py, px: the next row's same lanes in the map and the table (NULL: none),
+   prefetched position by position, one row ahead. A region's rows are short runs (23 positions, 2.9 KB) far
    apart, and the hardware prefetchers only pick up a run after its first
    lines have missed: on the bench's video update (one worker, a replay of
    its regions over maps and tables of its sizes) 110 us per atom without,
@@ -2452,7 +2452,8 @@ static inline void AVLOC__VN(avloc__mp_vk_row4)(float *y, const float *x, const 
     size_t j;
     for (j = 0; j < n; j++, y += kp) {
         const avloc__vf pos = avloc__vi_asvf(avloc__vi_set1(tag + (int32_t)j));
-        avloc__vf v0 = avloc__vf_ld(y), v1 = avloc__vf_ld(y + d1), v2 = avloc__vf_ld(y + d2), v3 = avloc__vf_ld(y + d3);
+        avloc__vf v0 = avloc__vf_ld(y), v1 = avloc__vf_ld(y + d1);
+        avloc__vf v2 = avloc__vf_ld(y + d2), v3 = avloc__vf_ld(y + d3);
         size_t o;
         for (o = 0; py && o < 4 * W; o += 16) { /* a 64-byte line each */
             if (x) AVLOC__PREFETCH_W(py + j * kp + o); /* the update writes the map: fetch it owned */
