@@ -246,9 +246,12 @@ def evaluate(dict_path, truth_path):
 
 def main():
     a = sys.argv[1:]
-    if not a or a[0] in ("-h", "--help"):
+    if not a or "-h" in a or "--help" in a:
         print(__doc__)
         return 0
+    if len(a) < 2 or a[1].startswith("-"):  # `speech --seed 3` would write into ./--seed
+        print(__doc__, file=sys.stderr)
+        return 2
     opt = lambda name, dflt: type(dflt)(a[a.index(name) + 1]) if name in a else dflt
     if a[0] == "synth":
         synth(a[1], opt("--seed", 0))
