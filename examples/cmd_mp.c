@@ -491,7 +491,7 @@ static int cmd_mp_code(int argc, char **argv)
     avcli_opt o[5];
     mp_coded cd;
     o[0] = avcli_string("--dict", &dict, "DICT", "dictionary (.safetensors, required)");
-    o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
+    o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 200)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
     o[4] = mp_threads_opt(&threads);
@@ -520,16 +520,16 @@ static int cmd_mp_code(int argc, char **argv)
 static int cmd_mp_locate(int argc, char **argv)
 {
     const char *cmd = argv[0], *dict = NULL, *heat_out = NULL, *frames_out = NULL, *v, *a, *mode = "votes";
-    size_t atoms = 100, f, i, nf, px, hw, span = 45, threads = 0;
+    size_t atoms = 200, f, i, nf, px, hw, span = 45, threads = 0, shift = (size_t)-1;
     int whiten = 0, low = 0, pr, rc = AVCLI_EXIT_FAIL, votes;
     double du = 0, dv = 0;
-    avcli_opt o[9];
+    avcli_opt o[10];
     mp_coded cd;
     float *heat = NULL, *acc = NULL;
     double *pos_u = NULL, *pos_v = NULL;
     avloc_io_image shot;
     o[0] = avcli_string("--dict", &dict, "DICT", "dictionary (.safetensors, required)");
-    o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
+    o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 200)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_string("--heat-out", &heat_out, "PNG", "write the heat map (frames side by side) as PNG");
     o[4] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
@@ -537,13 +537,16 @@ static int cmd_mp_locate(int argc, char **argv)
     o[6] = avcli_string("--frames-out", &frames_out, "PNG", "write up to 16 frames (x4, side by side) with the located source marked");
     o[7] = avcli_string("--heat", &mode, "votes|atoms", "votes: audio-guided votes (avloc_mp_votes_f32, default); atoms: |ca*cv| over each atom's support");
     o[8] = mp_threads_opt(&threads);
+    o[9] = avcli_size("--sync-shift", &shift, 0, 1e6, "N",
+                      "votes less their mean N frames before and after (default: a third of the kernel's frames; 0: none)");
     pr = mp_pair_opts(argc, argv, "--dict D --video V.y4m --audio A.wav [--heat-out heat.png]",
                       "Locates the sounding region: codes the pair, turns the atoms into a heat map (--heat votes:\n"
                       "every atom votes |ca| x |video correlation of its kernel| at every position of its frames,\n"
-                      "avloc_mp_votes_f32; --heat atoms: |ca*cv| spread over each atom's video support,\n"
-                      "avloc_mp_heatmap_f32) and prints one JSON line per frame {frame, t, u, v}: the heat-weighted\n"
-                      "centre of the pixels above half the maximum of the heat summed over frames f-span..f+span,\n"
-                      "within a kernel-sized window around it (null when no atom covers the frame).", o, 9, &v, &a);
+                      "less the same --sync-shift frames before and after: a synchrony contrast, avloc_mp_votes_f32;\n"
+                      "--heat atoms: |ca*cv| spread over each atom's video support, avloc_mp_heatmap_f32) and\n"
+                      "prints one JSON line per frame {frame, t, u, v}: the heat-weighted centre of the pixels\n"
+                      "above half the maximum of the heat summed over frames f-span..f+span, within a\n"
+                      "kernel-sized window around it (null when no atom covers the frame).", o, 10, &v, &a);
     if (pr <= 0) return pr == 0 ? AVCLI_EXIT_OK : AVCLI_EXIT_USAGE;
     if (!dict) { avcli_error(cmd, "--dict is required"); return AVCLI_EXIT_USAGE; }
     votes = strcmp(mode, "votes") == 0;
@@ -562,7 +565,8 @@ static int cmd_mp_locate(int argc, char **argv)
             /* votes sit at the window's centre rounded down: add the half pixel back */
             du = (double)(c.kernel_w - 1) / 2.0 - (double)((c.kernel_w - 1) / 2);
             dv = (double)(c.kernel_h - 1) / 2.0 - (double)((c.kernel_h - 1) / 2);
-            avloc_mp_votes_f32(&c, cd.df.video, cd.av.video, cd.atoms, cd.n, heat);
+            avloc_mp_votes_f32(&c, cd.df.video, cd.av.video, cd.atoms, cd.n,
+                               shift == (size_t)-1 ? avloc_mp_votes_shift(&c) : shift, heat);
         } else
             avloc_mp_heatmap_f32(&c, cd.df.video, cd.atoms, cd.n, heat);
     }

@@ -1861,30 +1861,30 @@ static void bi_mp(void)
     BI(avloc_mp_heatmap_f32(NULL, dict.video, atoms, n, heat), AVLOC_ERR_NULL);
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, NULL), AVLOC_ERR_NULL);
     BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_OK);
-    BI(avloc_mp_votes_f32(NULL, dict.video, video, atoms, n, heat), AVLOC_ERR_NULL);
-    BI(avloc_mp_votes_f32(&c, dict.video, NULL, atoms, n, heat), AVLOC_ERR_NULL);
-    BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, n, heat), AVLOC_ERR_NULL);
-    BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, 0, heat), AVLOC_OK);   /* no atoms: zero votes */
-    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_OK);
+    BI(avloc_mp_votes_f32(NULL, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_votes_f32(&c, dict.video, NULL, atoms, n, 3, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, n, 3, heat), AVLOC_ERR_NULL);
+    BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, 0, 3, heat), AVLOC_OK);   /* no atoms: zero votes */
+    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_OK);
     video[3] = f_nan();
-    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NONFINITE);
     video[3] = 0;
     {   avloc_mp_atom keep = atoms[0];
         atoms[0].frame = c.frames;                                       /* atom outside the signal */
-        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, 1, heat), AVLOC_ERR_PARAM);
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, 1, 3, heat), AVLOC_ERR_PARAM);
         atoms[0] = keep; }
     {   avloc_mp_atom keep = atoms[0];                                   /* non-finite coefficients */
         atoms[0].ca = f_nan();
         heat[0] = 777.0f;
         BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_ERR_NONFINITE);
-        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NONFINITE);
         atoms[0].ca = keep.ca; atoms[0].cv = f_inf();
         BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_ERR_NONFINITE);
         BI(heat[0] == 777.0f, 1);                                        /* untouched */
         atoms[0] = keep;
         keep.ca = dict.video[5];
         dict.video[5] = f_nan();                                         /* a non-finite kernel */
-        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, heat), AVLOC_ERR_NONFINITE);
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NONFINITE);
         BI(avloc_mp_heatmap_f32(&c, dict.video, atoms, n, heat), AVLOC_ERR_NONFINITE);
         dict.video[5] = keep.ca; }
     atoms[0].row = 100;                                                  /* atom outside the signal */

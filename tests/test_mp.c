@@ -486,21 +486,104 @@ static void test_learn_scene(void)
     free(s);
 }
 
+/* The video correlation of kernel k at frame f, position (p, q), written
+   out here (the reference of the votes). */
+static double votes_dot(const avloc_mp_config *c, const float *dv, const float *video, size_t k, size_t f, size_t p,
+                        size_t q)
+{
+    size_t t, y, x, kv = c->kernel_t * c->kernel_h * c->kernel_w;
+    double d = 0;
+    for (t = 0; t < c->kernel_t; t++)
+        for (y = 0; y < c->kernel_h; y++)
+            for (x = 0; x < c->kernel_w; x++)
+                d += (double)dv[k * kv + (t * c->kernel_h + y) * c->kernel_w + x] *
+                     video[((f + t) * c->height + p + y) * c->width + q + x];
+    return d;
+}
+
+/* Votes with the synchrony contrast (shift s > 0) against a recomputation
+   from the formula of avloc_mp_votes_f32's comment: the correlation at the
+   atom's frame less the mean of those s frames before and after that lie
+   in the video, summed, negatives to 0. Atoms at frames 0, 2 and 4 of 9
+   (3-frame kernels: starts 0..6): s = 1 and 2 ask both sides but frame 0's
+   after only, s = 3 one side each, s = 7 neither (the plain votes). */
+static void test_votes_sync(const problem *pb, const avloc_mp_atom *at, size_t s)
+{
+    const avloc_mp_config *c = &pb->cfg;
+    size_t nv = c->frames * c->height * c->width, i, p, q, t, hv = c->height - c->kernel_h + 1,
+           wv = c->width - c->kernel_w + 1;
+    float *votes = (float *)malloc(nv * sizeof(float));
+    double *ref = (double *)calloc(nv, sizeof(double)), err = 0, mx = 0;
+    CHECK(avloc_mp_votes_f32(c, pb->dv, pb->video, at, 3, s, votes) == AVLOC_OK);
+    for (i = 0; i < 3; i++)
+        for (p = 0; p < hv; p++)
+            for (q = 0; q < wv; q++) {
+                size_t f = at[i].frame;
+                double off = 0, n = 0, d;
+                if (f >= s) { off += fabs(votes_dot(c, pb->dv, pb->video, at[i].k, f - s, p, q)); n++; }
+                if (f + s + c->kernel_t <= c->frames) { off += fabs(votes_dot(c, pb->dv, pb->video, at[i].k, f + s, p, q)); n++; }
+                d = fabs(at[i].ca) * (fabs(votes_dot(c, pb->dv, pb->video, at[i].k, f, p, q)) - (n > 0 ? off / n : 0));
+                for (t = 0; t < c->kernel_t; t++)
+                    ref[((f + t) * c->height + p + (c->kernel_h - 1) / 2) * c->width + q + (c->kernel_w - 1) / 2] += d;
+            }
+    for (i = 0; i < nv; i++) {
+        double r = ref[i] > 0 ? ref[i] : 0;
+        err = fabs(votes[i] - r) > err ? fabs(votes[i] - r) : err;
+        mx = r > mx ? r : mx;
+    }
+    CHECK_MSG(mx > 0 && err <= 1e-5 * mx, "votes, shift %lu, vs direct: max error %g of %g", (unsigned long)s, err, mx);
+    free(votes);
+    free(ref);
+}
+
+/* A source that moves in step with its atom against one that keeps
+   moving: kernel 0's pattern at (row 5, col 7) only at the atom's frames
+   3..5, and 1.2 times as strong at (0, 0) over and over (frames 0..2, 3..5,
+   6..8). The plain votes peak at the stronger, always-moving one; the
+   synchrony contrast with a shift of one kernel length (3 frames), where the
+   repeating one matches as well as at the atom's time, at the synchronous
+   one. */
+static void test_votes_synchrony(const problem *pb)
+{
+    const avloc_mp_config *c = &pb->cfg;
+    size_t nv = c->frames * c->height * c->width, hw = c->height * c->width, t, y, x, g;
+    float *vid = (float *)calloc(nv, sizeof(float)), *votes = (float *)malloc(nv * sizeof(float));
+    avloc_mp_atom at;
+    double u = 0, v = 0;
+    for (t = 0; t < c->kernel_t; t++)
+        for (y = 0; y < c->kernel_h; y++)
+            for (x = 0; x < c->kernel_w; x++) {
+                float k0 = pb->dv[(t * c->kernel_h + y) * c->kernel_w + x];
+                vid[((3 + t) * c->height + 5 + y) * c->width + 7 + x] = k0;
+                for (g = t; g < c->frames; g += c->kernel_t) vid[(g * c->height + y) * c->width + x] = 1.2f * k0;
+            }
+    memset(&at, 0, sizeof at);
+    at.frame = 3; at.ca = 0.5f; at.cv = 0.1f;
+    CHECK(avloc_mp_votes_f32(c, pb->dv, vid, &at, 1, 0, votes) == AVLOC_OK);
+    CHECK(avloc_mp_locate_frame_f32(votes + 4 * hw, c->height, c->width, 1, 1, &u, &v));
+    CHECK_MSG(u == (c->kernel_w - 1) / 2 && v == (c->kernel_h - 1) / 2, "plain votes: peak at (%g, %g)", u, v);
+    CHECK(avloc_mp_votes_f32(c, pb->dv, vid, &at, 1, c->kernel_t, votes) == AVLOC_OK);
+    CHECK(avloc_mp_locate_frame_f32(votes + 4 * hw, c->height, c->width, 1, 1, &u, &v));
+    CHECK_MSG(u == 7 + (c->kernel_w - 1) / 2 && v == 5 + (c->kernel_h - 1) / 2, "synchrony votes: peak at (%g, %g)", u, v);
+    free(vid);
+    free(votes);
+}
+
 /* Votes (avloc_mp_votes_f32) against a direct recomputation written here;
    on a video holding the kernel's pattern at two places, strong and weak,
-   the votes peak at the strong one's centre; bad input. */
+   the votes peak at the strong one's centre; the synchrony contrast; bad
+   input. */
 static void test_votes(void)
 {
     problem pb;
     avloc_mp_atom at[3];
     const avloc_mp_config *c;
-    size_t nv, i, p, q, t, y, x, hv, wv, kv;
+    size_t nv, i, p, q, t, y, x, hv, wv;
     float *votes, *ref, *vid;
     double err = 0, mx = 0, u = 0, v = 0;
     make_problem(&pb, 11, 3, 40, 3, 4, 5, 9, 10, 13);
     c = &pb.cfg;
     nv = c->frames * c->height * c->width;
-    kv = c->kernel_t * c->kernel_h * c->kernel_w;
     hv = c->height - c->kernel_h + 1;
     wv = c->width - c->kernel_w + 1;
     votes = (float *)malloc(nv * sizeof(float));
@@ -510,16 +593,11 @@ static void test_votes(void)
         at[i].k = i; at[i].offset = 0; at[i].frame = 2 * i; at[i].row = at[i].col = 0;
         at[i].ca = (float)(i == 1 ? -0.7 : 0.4 + i); at[i].cv = 0.1f;
     }
-    CHECK(avloc_mp_votes_f32(c, pb.dv, pb.video, at, 3, votes) == AVLOC_OK);
+    CHECK(avloc_mp_votes_f32(c, pb.dv, pb.video, at, 3, 0, votes) == AVLOC_OK);
     for (i = 0; i < 3; i++)
         for (p = 0; p < hv; p++)
             for (q = 0; q < wv; q++) {
-                double d = 0;
-                for (t = 0; t < c->kernel_t; t++)
-                    for (y = 0; y < c->kernel_h; y++)
-                        for (x = 0; x < c->kernel_w; x++)
-                            d += (double)pb.dv[at[i].k * kv + (t * c->kernel_h + y) * c->kernel_w + x] *
-                                 pb.video[((at[i].frame + t) * c->height + p + y) * c->width + q + x];
+                double d = votes_dot(c, pb.dv, pb.video, at[i].k, at[i].frame, p, q);
                 for (t = 0; t < c->kernel_t; t++)
                     ref[((at[i].frame + t) * c->height + p + (c->kernel_h - 1) / 2) * c->width + q + (c->kernel_w - 1) / 2] +=
                         (float)(fabs(at[i].ca) * fabs(d));
@@ -529,6 +607,19 @@ static void test_votes(void)
         mx = fabs(ref[i]) > mx ? fabs(ref[i]) : mx;
     }
     CHECK_MSG(mx > 0 && err <= 1e-5 * mx, "votes vs direct: max error %g of %g", err, mx);
+    test_votes_sync(&pb, at, 1);
+    test_votes_sync(&pb, at, 2);
+    test_votes_sync(&pb, at, 3);
+    test_votes_sync(&pb, at, 7);
+    test_votes_synchrony(&pb);
+    CHECK_EQ_INT((int)avloc_mp_votes_shift(c), 1);   /* 3 frames: a third */
+    {
+        avloc_mp_config c10 = *c;
+        c10.kernel_t = 10;
+        CHECK_EQ_INT((int)avloc_mp_votes_shift(&c10), 3);
+        c10.kernel_t = 2;
+        CHECK_EQ_INT((int)avloc_mp_votes_shift(&c10), 1); /* at least 1 */
+    }
     /* kernel 0's video pattern at (row 5, col 7), and at half strength at (0, 0), frames 3..5 */
     for (t = 0; t < c->kernel_t; t++)
         for (y = 0; y < c->kernel_h; y++)
@@ -538,16 +629,16 @@ static void test_votes(void)
                 vid[((3 + t) * c->height + y) * c->width + x] = 0.5f * k0;
             }
     at[0].frame = 3;
-    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, votes) == AVLOC_OK);
+    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, 0, votes) == AVLOC_OK);
     CHECK(avloc_mp_locate_frame_f32(votes + 4 * c->height * c->width, c->height, c->width, 1, 1, &u, &v));
     CHECK_MSG(u == 7 + (c->kernel_w - 1) / 2 && v == 5 + (c->kernel_h - 1) / 2, "peak at (%g, %g)", u, v);
     CHECK(votes[2 * c->height * c->width + 5 * c->width + 7] == 0.0f); /* frame 2: before the atom */
     at[0].row = c->height - c->kernel_h + 1;
-    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, votes) == AVLOC_ERR_PARAM);
+    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, 2, votes) == AVLOC_ERR_PARAM);
     at[0].row = 0;
-    CHECK(avloc_mp_votes_f32(c, pb.dv, NULL, at, 1, votes) == AVLOC_ERR_NULL);
+    CHECK(avloc_mp_votes_f32(c, pb.dv, NULL, at, 1, 0, votes) == AVLOC_ERR_NULL);
     vid[3] = (float)NAN;
-    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, votes) == AVLOC_ERR_NONFINITE);
+    CHECK(avloc_mp_votes_f32(c, pb.dv, vid, at, 1, 2, votes) == AVLOC_ERR_NONFINITE);
     free(votes); free(ref); free(vid);
     free_problem(&pb);
 }

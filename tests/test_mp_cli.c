@@ -120,6 +120,12 @@ static void test_cli(void)
             fclose(f);
         }
         CHECK_MSG(fabs(u - 10) <= 1.5 && fabs(v - 5) <= 1.5, "frame 7 located at (%g, %g)", u, v);
+        {   /* the plain votes (no synchrony contrast) */
+            const char *plain[] = {"avloc", "avmp", "locate", "--dict", dict, "--video", y4m, "--audio", wav,
+                                   "--atoms", "2", "--sync-shift", "0"};
+            CHECK_EQ_INT(run_cli(13, plain, out), AVCLI_EXIT_OK);
+            CHECK_EQ_INT(count_lines(out, "\"frame\""), 16);
+        }
         CHECK_EQ_INT(run_cli(6, show, NULL), AVCLI_EXIT_OK);
     }
     {   /* the default pool (one worker per CPU) picks the atoms of one worker:
@@ -159,12 +165,15 @@ static void test_cli(void)
         const char *badflag[] = {"avloc", "avmp", "code", "--dict", dict, "--video", y4m, "--audio", wav, "--atom", "3"};
         const char *badheat[] = {"avloc", "avmp", "locate", "--dict", dict, "--video", y4m, "--audio", wav, "--heat", "x"};
         const char *badinit[] = {"avloc", "avmp", "learn", "--video", y4m, "--audio", wav, "--init", "3", "-o", dict};
+        const char *badshift[] = {"avloc", "avmp", "locate", "--dict", dict, "--video", y4m, "--audio", wav,
+                                  "--sync-shift", "-1"};
         fprintf(stderr, "  (the errors below are expected)\n");
         CHECK_EQ_INT(run_cli(9, nodict, NULL), AVCLI_EXIT_FAIL);
         CHECK_EQ_INT(run_cli(9, notdict, NULL), AVCLI_EXIT_FAIL);
         CHECK_EQ_INT(run_cli(7, unpaired, NULL), AVCLI_EXIT_USAGE);
         CHECK_EQ_INT(run_cli(11, badheat, NULL), AVCLI_EXIT_USAGE);
         CHECK_EQ_INT(run_cli(11, badinit, NULL), AVCLI_EXIT_USAGE);
+        CHECK_EQ_INT(run_cli(11, badshift, NULL), AVCLI_EXIT_USAGE);
         CHECK_EQ_INT(run_cli(13, toolong, NULL), AVCLI_EXIT_FAIL); /* video shorter than a kernel */
         CHECK_EQ_INT(run_cli(11, badsize, NULL), AVCLI_EXIT_USAGE);
         CHECK_EQ_INT(run_cli(9, badvideo, NULL), AVCLI_EXIT_FAIL);
