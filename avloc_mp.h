@@ -344,8 +344,9 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
                                           const avloc_mp_atom *atoms, size_t n_atoms, size_t sync_shift, float *votes);
 /* The default sync_shift of avloc_mp_votes_f32: a third of the kernel's
-   frames, at least 1 (3 for 10-frame kernels: 0.1 s at 29.97 fps). Chosen on
-   speech-like clips among 2-5 frames for 10-frame kernels (docs/mp.md). */
+   frames, at least 1 (3 for 10-frame kernels: 0.1 s at 29.97 fps; NULL: 1).
+   Chosen on speech-like clips among 2-6 frames for 10-frame kernels
+   (docs/mp.md). */
 AVLOC_API size_t avloc_mp_votes_shift(const avloc_mp_config *cfg);
 /* Source position of one heat frame: the heat-weighted centre (column u,
    row v, in pixels) of the pixels at or above half the frame's maximum

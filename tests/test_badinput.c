@@ -1866,6 +1866,8 @@ static void bi_mp(void)
     BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, n, 3, heat), AVLOC_ERR_NULL);
     BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, 0, 3, heat), AVLOC_OK);   /* no atoms: zero votes */
     BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_OK);
+    BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, SIZE_MAX, heat), AVLOC_OK); /* no frame that far: plain votes */
+    BI(avloc_mp_votes_shift(NULL), 1);                                                  /* no config: the least shift */
     video[3] = f_nan();
     BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NONFINITE);
     video[3] = 0;
