@@ -491,7 +491,7 @@ static int cmd_mp_code(int argc, char **argv)
     avcli_opt o[5];
     mp_coded cd;
     o[0] = avcli_string("--dict", &dict, "DICT", "dictionary (.safetensors, required)");
-    o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 200)");
+    o[1] = avcli_size("--atoms", &atoms, 1, 1 << 24, "N", "atoms to extract (default 100)");
     o[2] = avcli_flag("--whiten", &whiten, 1, "whiten the video (use it if the dictionary was learned so)");
     o[3] = avcli_flag("--low-memory", &low, 1, "no cross-correlation tables (slower)");
     o[4] = mp_threads_opt(&threads);
