@@ -2276,10 +2276,10 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
     for (i = 0; i < n_atoms; i++) {
         const avloc_mp_atom *at = &atoms[i];
         double w = fabs((double)at->ca);
+        const float *k = kernels_video + at->k * kv;
         if (!(w > 0)) continue;
         for (p = 0; p < hv; p++)
             for (q = 0; q < wv; q++) {
-                const float *k = kernels_video + at->k * kv;
                 float c = (float)(w * (fabs(avloc__mp_dot_video(cfg, video, k, at->frame, p, q)) -
                                        avloc__mp_off_time(cfg, video, k, at->frame, sync_shift, p, q)));
                 size_t px = (p + (cfg->kernel_h - 1) / 2) * cfg->width + q + (cfg->kernel_w - 1) / 2;
@@ -2473,8 +2473,8 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
    avloc__mp_vk_lanes): all four are loaded before any is stored, so a lane
    in two of them gets the same value twice and the same maximum in both.
    py, px: the next row's same lanes in the map and the table (NULL: none),
-   prefetched position by position, one row ahead. A region's rows are short runs (23 positions, 2.9 KB) far
-   apart, and the hardware prefetchers only pick up a run after its first
+   prefetched position by position, one row ahead. A region's rows are
+   short runs (23 positions, 2.9 KB) far apart, and the hardware prefetchers only pick up a run after its first
    lines have missed: on the bench's video update (one worker, a replay of
    its regions over maps and tables of its sizes) 110 us per atom without,
    90 with the map's rows, 74 with the table's too (docs/mp.md, session
