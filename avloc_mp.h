@@ -338,7 +338,9 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    as on it, so its votes cancel. (On the speech-like distracter clips the
    contrast took the located frames from 90-92 % to 97-98 %, docs/mp.md.)
    sync_shift = 0: the plain votes. Cost: one direct correlation per atom
-   and per frame asked (T H W x Hv Wv multiply-adds each; 3 with a shift).
+   and per frame asked (T H W x Hv Wv multiply-adds each; 3 with a shift),
+   on the SIMD layer, each position summed in double in a fixed order (the
+   same bits on every set); 1.5 KB of stack, no scratch.
    votes [frames][height][width] is overwritten; the errors of
    avloc_mp_heatmap_f32, and a non-finite video, leave it untouched. */
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
@@ -2246,30 +2248,57 @@ AVLOC_API size_t avloc_mp_votes_shift(const avloc_mp_config *cfg)
     return cfg && cfg->kernel_t >= 3 ? cfg->kernel_t / 3 : 1;
 }
 
-/* |C(g)| at (p, q) for the synchrony contrast: the mean over the frames
-   f - s and f + s that hold the kernel (0 if neither does). */
-static double avloc__mp_off_time(const avloc_mp_config *cfg, const float *video, const float *k, size_t f,
-                                 size_t s, size_t p, size_t q)
+/* Positions per run of the votes' correlations: their three rows of sums
+   live on the stack (3 x 64 doubles, 1.5 KB), so the votes need no
+   scratch; 64 holds a row of the speech clips' 44 positions in one run. */
+#define AVLOC__MP_VOTE_RUN 64
+
+/* out[j] = <video, T_{f, p, q + j} phi> for j < n (n <= AVLOC__MP_VOTE_RUN,
+   every position valid): the SIMD layer's copy (runs of at least one
+   vector of positions), else avloc__mp_dot_video, the same bits. */
+static void avloc__mp_dot_row(const avloc_mp_config *cfg, const float *video, const float *k, size_t f, size_t p,
+                              size_t q, size_t n, double *out)
 {
-    double sum = 0;
-    int n = 0;
-    if (s == 0) return 0;
-    if (f >= s) { sum += fabs(avloc__mp_dot_video(cfg, video, k, f - s, p, q)); n++; }
-    if (s <= cfg->frames - cfg->kernel_t - f) { sum += fabs(avloc__mp_dot_video(cfg, video, k, f + s, p, q)); n++; }
-    return n ? sum / n : 0;
+    size_t j = AVLOC__VCALL_D(avloc__mp_vk_dot_row, (cfg, video, k, f, p, q, n, out), 0);
+    for (; j < n; j++) out[j] = avloc__mp_dot_video(cfg, video, k, f, p, q + j);
+}
+
+/* One atom's votes on the positions (row p, columns q .. q + n - 1): weight
+   w times |C(f)| less the mean |C| at f - s and f + s where these hold the
+   kernel (s = 0, or neither: no contrast), added over the kernel's frames
+   at the window's centre pixel. */
+static void avloc__mp_vote_run(const avloc_mp_config *cfg, const float *video, const float *k, size_t f, size_t s,
+                               double w, size_t p, size_t q, size_t n, float *votes)
+{
+    double on[AVLOC__MP_VOTE_RUN], before[AVLOC__MP_VOTE_RUN], after[AVLOC__MP_VOTE_RUN];
+    const int has_before = s > 0 && f >= s, has_after = s > 0 && s <= cfg->frames - cfg->kernel_t - f;
+    const size_t hw = cfg->height * cfg->width;
+    size_t j, t;
+    avloc__mp_dot_row(cfg, video, k, f, p, q, n, on);
+    if (has_before) avloc__mp_dot_row(cfg, video, k, f - s, p, q, n, before);
+    if (has_after) avloc__mp_dot_row(cfg, video, k, f + s, p, q, n, after);
+    for (j = 0; j < n; j++) {
+        double off = 0;
+        float c;
+        size_t px = (p + (cfg->kernel_h - 1) / 2) * cfg->width + q + j + (cfg->kernel_w - 1) / 2;
+        if (has_before) off += fabs(before[j]);
+        if (has_after) off += fabs(after[j]);
+        if (has_before || has_after) off /= has_before + has_after;
+        c = (float)(w * (fabs(on[j]) - off));
+        for (t = 0; t < cfg->kernel_t; t++) votes[(f + t) * hw + px] += c;
+    }
 }
 
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
                                           const avloc_mp_atom *atoms, size_t n_atoms, size_t sync_shift, float *votes)
 {
-    size_t i, t, p, q, hv, wv, kv, hw;
+    size_t i, p, q, hv, wv, kv;
     avloc_result r;
     if (!cfg || !kernels_video || !video || !votes || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
     if (!avloc_all_finite_f32(video, avloc__mp_nv(cfg))) return AVLOC_ERR_NONFINITE;
     kv = avloc__mp_kv(cfg);
-    hw = cfg->height * cfg->width;
     hv = cfg->height - cfg->kernel_h + 1;
     wv = cfg->width - cfg->kernel_w + 1;
     memset(votes, 0, avloc__mp_nv(cfg) * sizeof *votes);
@@ -2279,12 +2308,9 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
         const float *k = kernels_video + at->k * kv;
         if (!(w > 0)) continue;
         for (p = 0; p < hv; p++)
-            for (q = 0; q < wv; q++) {
-                float c = (float)(w * (fabs(avloc__mp_dot_video(cfg, video, k, at->frame, p, q)) -
-                                       avloc__mp_off_time(cfg, video, k, at->frame, sync_shift, p, q)));
-                size_t px = (p + (cfg->kernel_h - 1) / 2) * cfg->width + q + (cfg->kernel_w - 1) / 2;
-                for (t = 0; t < cfg->kernel_t; t++) votes[(at->frame + t) * hw + px] += c;
-            }
+            for (q = 0; q < wv; q += AVLOC__MP_VOTE_RUN)
+                avloc__mp_vote_run(cfg, video, k, at->frame, sync_shift, w, p, q,
+                                   wv - q < AVLOC__MP_VOTE_RUN ? wv - q : AVLOC__MP_VOTE_RUN, votes);
     }
     for (i = 0; i < avloc__mp_nv(cfg); i++) /* the contrast's net negative evidence: no vote */
         if (votes[i] < 0) votes[i] = 0;
@@ -2565,5 +2591,72 @@ static int AVLOC__VN(avloc__mp_vk_lanes)(const avloc__mp_run *u, float c, size_t
     }
     return 1;
 }
+
+/* The votes' correlations (avloc__mp_dot_row): the kernel k against the
+   video at n consecutive positions (f, p, q .. q + n - 1), one position per
+   double lane, each summed over the kernel's frames, rows and columns in
+   avloc__mp_dot_video's order. A product of two floats is exact in double,
+   so the fused and the plain multiply-add round alike: the same bits as the
+   scalar dot. Float loads of a whole vector at q + x need q + W - 1 + x
+   inside the row: whole vectors of positions only (the caller's n
+   positions all valid). Double vectors: no ARMv7 copy (AVLOC__VCALL_D). */
+#if !defined(AVLOC__VSET_NEON) || defined(AVLOC__VD_NEON)
+static inline void AVLOC__VN(avloc__mp_vk_dot_at)(const avloc_mp_config *cfg, const float *video, const float *k,
+                                                  size_t f, size_t p, size_t q, int two, double *out)
+{
+    const size_t W = AVLOC__VF_W, D = AVLOC__VD_W;
+    avloc__vd a0 = avloc__vd_zero(), a1 = avloc__vd_zero(), a2 = avloc__vd_zero(), a3 = avloc__vd_zero();
+    size_t t, y, x;
+    for (t = 0; t < cfg->kernel_t; t++)
+        for (y = 0; y < cfg->kernel_h; y++) {
+            const float *row = video + ((f + t) * cfg->height + p + y) * cfg->width + q;
+            const float *kk = k + (t * cfg->kernel_h + y) * cfg->kernel_w;
+            for (x = 0; x < cfg->kernel_w; x++) {
+                const avloc__vd kx = avloc__vd_set1((double)kk[x]);
+                avloc__vf l = avloc__vf_ld(row + x);
+                a0 = avloc__vd_fmadd(avloc__vd_cvtlo(l), kx, a0);
+                a1 = avloc__vd_fmadd(avloc__vd_cvthi(l), kx, a1);
+                if (two) {
+                    l = avloc__vf_ld(row + x + W);
+                    a2 = avloc__vd_fmadd(avloc__vd_cvtlo(l), kx, a2);
+                    a3 = avloc__vd_fmadd(avloc__vd_cvthi(l), kx, a3);
+                }
+            }
+        }
+    avloc__vd_st(out, a0);
+    avloc__vd_st(out + D, a1);
+    if (two) {
+        avloc__vd_st(out + 2 * D, a2);
+        avloc__vd_st(out + 3 * D, a3);
+    }
+}
+
+/* Two float vectors of positions at a time; the rest by one more pair or
+   vector that ends at the run's end and overlaps positions already done
+   (they get the same bits again): the scalar dot, a chain of dependent
+   adds, took as long for the last 4 of 44 positions as the vectors for
+   the other 40. Returns n, or 0 when n is below one vector (the scalar dot
+   does those). */
+static size_t AVLOC__VN(avloc__mp_vk_dot_row)(const avloc_mp_config *cfg, const float *video, const float *k,
+                                              size_t f, size_t p, size_t q, size_t n, double *out)
+{
+    const size_t W = AVLOC__VF_W;
+    size_t j = 0;
+    if (n < W) return 0;
+    while (j < n) {
+        const size_t rest = n - j;
+        if (rest >= 2 * W || (rest > W && n >= 2 * W)) {
+            j = rest >= 2 * W ? j : n - 2 * W; /* the last pair ends at n */
+            AVLOC__VN(avloc__mp_vk_dot_at)(cfg, video, k, f, p, q + j, 1, out + j);
+            j += 2 * W;
+        } else {
+            j = rest >= W ? j : n - W;
+            AVLOC__VN(avloc__mp_vk_dot_at)(cfg, video, k, f, p, q + j, 0, out + j);
+            j += W;
+        }
+    }
+    return n;
+}
+#endif
 
 #endif /* mp kernel pass */
