@@ -2500,9 +2500,10 @@ static size_t AVLOC__VN(avloc__mp_vk_sub_scaled)(float *y, size_t ys, const floa
    in two of them gets the same value twice and the same maximum in both.
    py, px: the next row's same lanes in the map and the table (NULL: none),
    prefetched position by position, one row ahead. A region's rows are
-   short runs (23 positions, 2.9 KB) far apart, and the hardware prefetchers only pick up a run after its first
-   lines have missed: on the bench's video update (one worker, a replay of
-   its regions over maps and tables of its sizes) 110 us per atom without,
+   short runs (23 positions, 2.9 KB) far apart, and the hardware
+   prefetchers only pick up a run after its first lines have missed: on
+   the bench's video update (one worker, a replay of its regions over maps
+   and tables of its sizes) 110 us per atom without,
    90 with the map's rows, 74 with the table's too (docs/mp.md, session
    35). Prefetching whole rows at once (sessions 16 and 34) did not help.
    The update's map rows are prefetched for writing (owned): on two
