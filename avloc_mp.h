@@ -313,7 +313,8 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
    |ca * cv| * |phi_k^v(t, y, x)| over its video support, so atoms that
    explain both modalities dominate and the heat sits where the kernel has
    structure. Atoms outside the signal give AVLOC_ERR_PARAM, a non-finite
-   coefficient or kernel value AVLOC_ERR_NONFINITE (heat untouched). */
+   coefficient or kernel value AVLOC_ERR_NONFINITE (heat untouched); sums
+   beyond float's range AVLOC_ERR_NUMERIC (heat set to 0). */
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
 /* Audio-guided votes, the default heat of `avloc avmp locate`. An atom's
@@ -342,7 +343,9 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    on the SIMD layer, each position summed in double in a fixed order (the
    same bits on every set); 1.5 KB of stack, no scratch.
    votes [frames][height][width] is overwritten; the errors of
-   avloc_mp_heatmap_f32, and a non-finite video, leave it untouched. */
+   avloc_mp_heatmap_f32, and a non-finite video, leave it untouched; votes
+   beyond float's range (huge coefficients times a huge video) give
+   AVLOC_ERR_NUMERIC with the votes set to 0. */
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
                                           const avloc_mp_atom *atoms, size_t n_atoms, size_t sync_shift, float *votes);
 /* The default sync_shift of avloc_mp_votes_f32: a third of the kernel's
@@ -370,7 +373,11 @@ AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t
    high-frequency roll-off keeps pixel noise and aliasing down. Applied with
    a circular 2-D FFT of the exact frame size, in place, frame by frame:
    video = real(ifft2(fft2(video) * R)) as tools/gen_goldens_mp.py does.
-   Scratch from avloc_mp_whiten_query. */
+   Scratch from avloc_mp_whiten_query. A frame whose whitened values could
+   pass float's range (its l1 norm about 2.3e38 or more) gives
+   AVLOC_ERR_NUMERIC, the video untouched; below that, frames of finite
+   values whiten without overflow (huge ones at an exact power-of-two
+   scale). */
 AVLOC_API avloc_result avloc_mp_whiten_query(size_t height, size_t width, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t height, size_t width,
                                            double f0, void *scratch, size_t scratch_bytes);
@@ -389,6 +396,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
 #if defined(AVLOC_MP_IMPLEMENTATION) && !defined(AVLOC_MP_IMPLEMENTATION_DONE)
 #define AVLOC_MP_IMPLEMENTATION_DONE
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -2243,6 +2251,16 @@ static avloc_result avloc__mp_check_atoms(const avloc_mp_config *cfg, const floa
     return AVLOC_OK;
 }
 
+/* A heat map whose sums passed float's range (finite atoms and video of
+   huge magnitude: +Inf, or NaN where a contrast added +Inf and -Inf) is
+   no answer: zeroed, AVLOC_ERR_NUMERIC. */
+static avloc_result avloc__mp_map_finite(float *map, size_t n)
+{
+    if (avloc_all_finite_f32(map, n)) return AVLOC_OK;
+    memset(map, 0, n * sizeof *map);
+    return AVLOC_ERR_NUMERIC;
+}
+
 AVLOC_API size_t avloc_mp_votes_shift(const avloc_mp_config *cfg)
 {
     return cfg && cfg->kernel_t >= 3 ? cfg->kernel_t / 3 : 1;
@@ -2314,7 +2332,7 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
     }
     for (i = 0; i < avloc__mp_nv(cfg); i++) /* the contrast's net negative evidence: no vote */
         if (votes[i] < 0) votes[i] = 0;
-    return AVLOC_OK;
+    return avloc__mp_map_finite(votes, avloc__mp_nv(cfg));
 }
 
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
@@ -2337,7 +2355,7 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
                 for (x = 0; x < cfg->kernel_w; x++) dst[x] += w * fabsf(src[x]);
             }
     }
-    return AVLOC_OK;
+    return avloc__mp_map_finite(heat, avloc__mp_nv(cfg));
 }
 
 AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,
@@ -2415,6 +2433,35 @@ static double avloc__mp_freq(size_t i, size_t n)
     return (i <= (n - 1) / 2 ? (double)i : (double)i - (double)n) / (double)n;
 }
 
+/* Overflow. Whitening is linear and its gain R is at most sqrt(1/2) (at
+   the Nyquist corner), so a whitened value is at most 0.71 times the
+   frame's l1 norm: a frame whose l1 norm reaches AVLOC__MP_WHITEN_MAX_L1
+   could pass FLT_MAX, and gives AVLOC_ERR_NUMERIC before any frame is
+   written. Below it, the result fits, but the FFT's partial sums on the
+   way (up to ~n^3 times the largest value for Rader's and Bluestein's
+   plans) could overflow for finite values far beyond pixel values: a
+   frame whose largest |value| passes AVLOC__MP_WHITEN_BIG is transformed
+   scaled by a power of two (2^-e, its largest value in [0.5, 1)) and
+   scaled back, which is exact while no value falls below float's normal
+   range. Frames of ordinary values are not scaled: the same bits. */
+#define AVLOC__MP_WHITEN_BIG 1099511627776.0f /* 2^40 */
+#define AVLOC__MP_WHITEN_MAX_L1 (0.5 * FLT_MAX / 0.75)
+
+/* sum |x[i]| in double; *mx (optional) receives max |x[i]|. */
+static double avloc__mp_abs_sum(const float *x, size_t n, float *mx)
+{
+    double sum = 0;
+    float m = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float a = fabsf(x[i]);
+        sum += a;
+        if (a > m) m = a;
+    }
+    if (mx) *mx = m;
+    return sum;
+}
+
 AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t height, size_t width,
                                            double f0, void *scratch, size_t scratch_bytes)
 {
@@ -2429,14 +2476,22 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     hw = height * width;
     if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;
+    for (f = 0; f < frames; f++)
+        if (avloc__mp_abs_sum(video + f * hw, hw, NULL) >= AVLOC__MP_WHITEN_MAX_L1) return AVLOC_ERR_NUMERIC;
     memset(&s, 0, sizeof s);
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__mp_whiten_layout(&a, height, width, &s, 1);
     for (f = 0; r == AVLOC_OK && f < frames; f++) {
-        float *fr = video + f * hw;
+        float *fr = video + f * hw, mx;
         size_t nb[3], zero[3] = {0, 0, 0};
+        int e = 0;
         nb[0] = 1; nb[1] = height; nb[2] = width;
         avloc__mp_load(s.grid, s.n, fr, NULL, 0.0f, nb, zero, 1);
+        (void)avloc__mp_abs_sum(fr, hw, &mx);
+        if (mx > AVLOC__MP_WHITEN_BIG) { /* see AVLOC__MP_WHITEN_BIG */
+            (void)frexpf(mx, &e);
+            for (y = 0; y < hw; y++) s.grid[y].re = ldexpf(s.grid[y].re, -e);
+        }
         if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w, NULL)) != AVLOC_OK) break;
         for (y = 0; y < height; y++) {
             double fy = avloc__mp_freq(y, height);
@@ -2448,7 +2503,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
             }
         }
         if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w, NULL)) != AVLOC_OK) break;
-        for (y = 0; y < hw; y++) fr[y] = s.grid[y].re;
+        for (y = 0; y < hw; y++) fr[y] = e ? ldexpf(s.grid[y].re, e) : s.grid[y].re;
     }
     /* the per-call plans live in scratch; with AVLOC_USE_FFTW3 they hold FFTW
        plans that must be released (destroying a zeroed plan does nothing) */

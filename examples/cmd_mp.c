@@ -560,15 +560,17 @@ static int cmd_mp_locate(int argc, char **argv)
     if (!(heat = (float *)avcli_malloc(cmd, nf * hw, sizeof(float)))) goto done;
     {
         avloc_mp_config c = cd.df.cfg;
+        avloc_result r;
         c.audio_samples = cd.av.na; c.frames = nf; c.height = cd.av.h; c.width = cd.av.w;
         if (votes) {
             /* votes sit at the window's centre rounded down: add the half pixel back */
             du = (double)(c.kernel_w - 1) / 2.0 - (double)((c.kernel_w - 1) / 2);
             dv = (double)(c.kernel_h - 1) / 2.0 - (double)((c.kernel_h - 1) / 2);
-            avloc_mp_votes_f32(&c, cd.df.video, cd.av.video, cd.atoms, cd.n,
-                               shift == (size_t)-1 ? avloc_mp_votes_shift(&c) : shift, heat);
+            r = avloc_mp_votes_f32(&c, cd.df.video, cd.av.video, cd.atoms, cd.n,
+                                   shift == (size_t)-1 ? avloc_mp_votes_shift(&c) : shift, heat);
         } else
-            avloc_mp_heatmap_f32(&c, cd.df.video, cd.atoms, cd.n, heat);
+            r = avloc_mp_heatmap_f32(&c, cd.df.video, cd.atoms, cd.n, heat);
+        if (r != AVLOC_OK) { avcli_error(cmd, "heat map: %s", avloc_result_str(r)); goto done; }
     }
     /* evidence over a few frames: a voice and its mouth agree over time,
        a distracter only by chance */

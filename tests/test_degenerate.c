@@ -202,6 +202,79 @@ static void test_mp_silence(void)
     free(om); free(sm); free(da); free(dv); free(a); free(v); free(ra); free(rv);
 }
 
+static int all_zero(const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (x[i] != 0.0f) return 0;
+    return 1;
+}
+
+/* The localisation maps and the whitening on finite values of huge
+   magnitude (issue 10's maps, found in session 39): each returned AVLOC_OK
+   with Inf/NaN before. Now AVLOC_ERR_NUMERIC where the result passes
+   float's range (maps zeroed, the video untouched), and a right answer
+   where only the FFT's partial sums would have. */
+static void test_mp_map_overflow(void)
+{
+    avloc_mp_config c = avloc_mp_config_default();
+    avloc_mp_atom at[2];
+    float dv[8], *video, *out, *copy;
+    size_t nv, hw, i, sb;
+    void *scr;
+    int nan_or_inf = 0;
+    c.kernels = 1; c.kernel_t = 2; c.kernel_h = 2; c.kernel_w = 2;
+    c.audio_len = 10; c.audio_samples = 100; c.frames = 6; c.height = 6; c.width = 8;
+    c.audio_rate = 100; c.video_fps = 10;
+    hw = c.height * c.width;
+    nv = c.frames * hw;
+    video = (float *)malloc(nv * sizeof(float));
+    out = (float *)malloc(nv * sizeof(float));
+    copy = (float *)malloc(nv * sizeof(float));
+    for (i = 0; i < 8; i++) dv[i] = 0.5f;
+    for (i = 0; i < nv; i++) video[i] = (float)((i * 7919) % 13) * 1e30f;
+    memset(at, 0, sizeof at);
+    at[0].ca = 3e38f; at[0].cv = 3e38f; at[0].frame = 1;
+    at[1].ca = 3e38f; at[1].cv = 1.0f; at[1].frame = 2; at[1].row = 1; at[1].col = 1;
+    /* plain votes pass FLT_MAX (Inf); with the contrast +Inf and -Inf meet (NaN) */
+    for (i = 0; i < 2; i++) {
+        memset(out, 0x7f, nv * sizeof(float));
+        CHECK_EQ_INT(avloc_mp_votes_f32(&c, dv, video, at, 2, i, out), AVLOC_ERR_NUMERIC);
+        CHECK(all_zero(out, nv));
+    }
+    memset(out, 0x7f, nv * sizeof(float));
+    CHECK_EQ_INT(avloc_mp_heatmap_f32(&c, dv, at, 2, out), AVLOC_ERR_NUMERIC); /* |ca cv| = Inf */
+    CHECK(all_zero(out, nv));
+    at[0].cv = 1.0f; /* in range: the heat is right, not zeroed */
+    CHECK_EQ_INT(avloc_mp_heatmap_f32(&c, dv, at, 2, out), AVLOC_OK);
+    CHECK(out[(1 * c.height + 0) * c.width + 0] == 0.5f * 3e38f);
+
+    CHECK(avloc_mp_whiten_query(c.height, c.width, &sb) == AVLOC_OK);
+    scr = malloc(sb);
+    /* a frame whose l1 norm could take a whitened value past FLT_MAX */
+    for (i = 0; i < nv; i++) video[i] = i < hw ? 0.0f : 3e38f;
+    memcpy(copy, video, nv * sizeof(float));
+    CHECK_EQ_INT(avloc_mp_whiten_f32(video, c.frames, c.height, c.width, 0.4, scr, sb), AVLOC_ERR_NUMERIC);
+    CHECK(memcmp(copy, video, nv * sizeof(float)) == 0);
+    /* a pulse of 2^127 in each frame, f0 = 1000 (R ~ f, the largest gains):
+       the inverse FFT's sums before its 1/n (3.5 x 2^127 on a column at
+       the pulse) pass FLT_MAX, the result (the filter's impulse response
+       times 2^127) does not; and scaling by a power of two is exact, so it
+       is the unit pulse's answer times 2^127, bit for bit */
+    for (i = 0; i < nv; i++) video[i] = i % hw == 19 ? 1.0f : 0.0f;
+    CHECK(avloc_mp_whiten_f32(video, c.frames, c.height, c.width, 1000.0, scr, sb) == AVLOC_OK);
+    for (i = 0; i < nv; i++) copy[i] = i % hw == 19 ? ldexpf(1.0f, 127) : 0.0f;
+    CHECK(avloc_mp_whiten_f32(copy, c.frames, c.height, c.width, 1000.0, scr, sb) == AVLOC_OK);
+    for (i = 0; i < nv; i++) {
+        nan_or_inf += !isfinite(copy[i]);
+        if (copy[i] != ldexpf(video[i], 127)) break;
+    }
+    CHECK_MSG(i == nv && !nan_or_inf, "whitened 2^127 pulse differs from 2^127 x the unit pulse's at %lu",
+              (unsigned long)i);
+    if (verbose) printf("  MP maps and whitening on huge finite values: AVLOC_ERR_NUMERIC, pulse exact\n");
+    free(video); free(out); free(copy); free(scr);
+}
+
 /* A network on all-zero input: finite output, the same on a second run. */
 static void test_nn_zero(const char *name)
 {
@@ -296,6 +369,7 @@ int main(int argc, char **argv)
     test_em_degenerate();
     test_rpca_degenerate();
     test_mp_silence();
+    test_mp_map_overflow();
     test_nn_zero("nn/linear.safetensors");
     test_nn_zero("nn/batch_norm.safetensors");
     test_nn_zero("nn/vq_reparam.safetensors");
