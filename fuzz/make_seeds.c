@@ -133,7 +133,7 @@ static void cli_seeds(void)
    pseudo-random inputs of different lengths. */
 static void numeric_seeds(void)
 {
-    static const char *dirs[] = {"fft", "stft", "mel", "binaural", "gllim_post", "rpca", "mp"};
+    static const char *dirs[] = {"fft", "stft", "mel", "binaural", "gllim_post", "rpca", "mp", "mp_loc"};
     unsigned char b[2048];
     unsigned long s = 12345;
     size_t d, k, i, lens[3] = {64, 512, 2048};

@@ -6,7 +6,8 @@
    Parsers fed the raw input: wav, y4m, ppm, safetensors, gllim_model,
    phat_model, nn_model, npy (the CLI's .npy reader), mp_dict, mics_csv,
    manifest_csv, cli (argv). Numeric entry points fed sizes and values
-   decoded from the input: fft, stft, mel, binaural, gllim_post, rpca, mp.
+   decoded from the input: fft, stft, mel, binaural, gllim_post, rpca, mp,
+   mp_loc.
    The numeric harnesses check documented results too (FFT round trips,
    streaming STFT == one-shot STFT, finite outputs for finite input), so a
    wrong answer aborts like a crash. */
@@ -908,7 +909,76 @@ static int fz_mp(const uint8_t *data, size_t size)
     return 0;
 }
 
-/* ------------------------------------------------------------------ table */
+/* The AV-MP localisation maps and the whitening on decoded sizes, atoms
+   (some outside the signal) and values (wild: huge, tiny, non-finite):
+   AVLOC_OK must come with finite maps (votes and heat >= 0), a located
+   position inside the frame, and a finite whitened video; an error leaves
+   the maps zero or untouched. Rows of up to 44 positions reach the votes'
+   vector paths (one and two vectors a step, the overlapping rest). */
+static int fz_mp_loc(const uint8_t *data, size_t size)
+{
+    fz_in in = {data, size};
+    avloc_mp_config c = avloc_mp_config_default();
+    avloc_mp_atom atoms[6];
+    size_t n_at, nv, nk, hw, sb, shift, i, f;
+    float *dv, *v, *map;
+    void *scr;
+    int wild, k;
+    avloc_result r;
+    c.kernels = fz_range(&in, 1, 4);
+    c.kernel_t = fz_range(&in, 1, 4);
+    c.kernel_h = fz_range(&in, 1, 5);
+    c.kernel_w = fz_range(&in, 1, 5);
+    c.frames = c.kernel_t + fz_range(&in, 0, 6);
+    c.height = c.kernel_h + fz_range(&in, 0, 8);
+    c.width = c.kernel_w + fz_range(&in, 0, 43);
+    c.audio_len = 4; c.audio_samples = 4; c.audio_rate = 100; c.video_fps = 10;
+    n_at = fz_range(&in, 0, 6);
+    shift = fz_range(&in, 0, 4);
+    wild = fz_u8(&in) >= 200;
+    for (i = 0; i < n_at; i++) {
+        atoms[i].k = fz_range(&in, 0, c.kernels); /* == kernels: outside */
+        atoms[i].offset = 0;
+        atoms[i].frame = fz_range(&in, 0, c.frames - c.kernel_t + 1);
+        atoms[i].row = fz_range(&in, 0, c.height - c.kernel_h + 1);
+        atoms[i].col = fz_range(&in, 0, c.width - c.kernel_w + 1);
+        atoms[i].ca = fz_val(&in, wild);
+        atoms[i].cv = fz_val(&in, wild);
+    }
+    hw = c.height * c.width;
+    nv = c.frames * hw;
+    nk = c.kernels * c.kernel_t * c.kernel_h * c.kernel_w;
+    dv = (float *)fz_alloc(nk * sizeof(float));
+    v = (float *)fz_alloc(nv * sizeof(float));
+    map = (float *)fz_alloc(nv * sizeof(float));
+    if (!dv || !v || !map || avloc_mp_whiten_query(c.height, c.width, &sb) != AVLOC_OK || !(scr = fz_alloc(sb))) abort();
+    fz_fill(&in, dv, nk, wild);
+    fz_fill(&in, v, nv, wild);
+    for (k = 0; k < 2; k++) {
+        r = k ? avloc_mp_heatmap_f32(&c, dv, atoms, n_at, map)
+              : avloc_mp_votes_f32(&c, dv, v, atoms, n_at, shift, map);
+        if (r == AVLOC_OK) {
+            for (i = 0; i < nv; i++) FZ_CHECK(isfinite(map[i]) && map[i] >= 0, i);
+            for (f = 0; f < c.frames; f++) {
+                double u = -1, w = -1;
+                if (avloc_mp_locate_frame_f32(map + f * hw, c.height, c.width, c.kernel_w, c.kernel_h, &u, &w))
+                    FZ_CHECK(u >= 0 && u <= (double)(c.width - 1) && w >= 0 && w <= (double)(c.height - 1), f);
+            }
+        } else {
+            for (i = 0; i < nv; i++) FZ_CHECK(map[i] == 0, i); /* zeroed, or untouched (the first call: calloc) */
+        }
+        memset(map, 0, nv * sizeof(float));
+    }
+    r = avloc_mp_whiten_f32(v, c.frames, c.height, c.width, (double)fz_range(&in, 1, 2000) / 1000.0, scr, sb);
+    if (r == AVLOC_OK) FZ_CHECK(fz_all_finite(v, nv), r);
+    free(dv);
+    free(v);
+    free(map);
+    free(scr);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ table *//* ------------------------------------------------------------------ table */
 
 const fz_target fz_targets[] = {
     {"wav", fz_wav},
@@ -930,6 +1000,7 @@ const fz_target fz_targets[] = {
     {"gllim_post", fz_gllim_post},
     {"rpca", fz_rpca},
     {"mp", fz_mp},
+    {"mp_loc", fz_mp_loc},
     {NULL, NULL}};
 
 fz_fn fz_find(const char *name)

@@ -6,7 +6,7 @@
 #     (fuzz/Makefile: the library is compiled once, ~30 s CPU);
 #  2. replays each committed corpus fuzz/corpus/<harness>/ (regression
 #     inputs of fixed findings included: they must not fail again);
-#  3. fuzzes each harness for FUZZ_SECONDS (default 2; 19 harnesses, run
+#  3. fuzzes each harness for FUZZ_SECONDS (default 2; 20 harnesses, run
 #     $(nproc) at a time) from that corpus into a scratch copy.
 # Any crash, sanitizer report, leak, timeout or broken invariant fails the
 # step; the reproducer is left in $FUZZ_OUT (default build/fuzz/ci).
