@@ -333,6 +333,12 @@ static int fz_nn_model(const uint8_t *data, size_t size)
         avloc_result r = avloc_nn_run_f32(&net, (const float *const *)in, out, arena, net.arena_bytes, scratch,
                                           net.scratch_bytes);
         FZ_CHECK(r == AVLOC_OK || r == AVLOC_ERR_NONFINITE || r == AVLOC_ERR_NUMERIC, r);
+        for (k = 0; (r == AVLOC_OK || r == AVLOC_ERR_NUMERIC) && k < net.n_outputs; k++) {
+            avloc_nn_tensor_info ti;
+            size_t i;
+            FZ_CHECK(avloc_nn_output_info(&net, k, &ti) == AVLOC_OK, k);
+            for (i = 0; i < ti.numel; i++) FZ_CHECK(r == AVLOC_OK ? isfinite(out[k][i]) : out[k][i] == 0, i);
+        }
     }
     free(arena);
     free(scratch);

@@ -1,8 +1,9 @@
 /* Degenerate data (issue 14, item 6): GLLiM EM on duplicate points,
    constant features and K larger than the number of distinct points; RPCA
    on an all-zero and a rank-one matrix; matching pursuit on silence; a
-   network on all-zero input; plus the two numeric overflows the fuzzers
-   found (the regress_ files of fuzz/corpus). Every case must end with a documented
+   network on all-zero input; the numeric overflows of huge finite values
+   (the fuzzers' regress_ files of fuzz/corpus, the AV-MP heat maps and
+   whitening, a network's sums). Every case must end with a documented
    code and finite results (docs/reliability.md, "Degenerate data").
    Run with -v to print the measured figures. */
 #ifndef AVLOC_TEST_SHARED_IMPL /* else the Makefile links the library's objects (tests/impl/) */
@@ -275,10 +276,12 @@ static void test_mp_map_overflow(void)
     free(video); free(out); free(copy); free(scr);
 }
 
-/* A network on all-zero input: finite output, the same on a second run. */
-static void test_nn_zero(const char *name)
+/* A network on inputs scale * (-3..3): scale 0 (all zero) must give finite
+   outputs, the same on a second run; a huge scale whose sums pass FLT_MAX
+   (expect AVLOC_ERR_NUMERIC) must say so, with the outputs set to 0. */
+static void test_nn_input(const char *name, float scale, avloc_result expect)
 {
-    size_t size = 0, obj, k, n_out = 0;
+    size_t size = 0, obj, k, i, n_out = 0;
     unsigned char *file = th_golden_bytes(name, 0, &size);
     avloc_nn net;
     void *mem, *arena, *scratch;
@@ -294,25 +297,31 @@ static void test_nn_zero(const char *name)
         avloc_nn_tensor_info ti;
         avloc_nn_input_info(&net, k, &ti);
         in[k] = (float *)calloc(ti.numel, sizeof(float));
+        for (i = 0; i < ti.numel; i++) in[k][i] = scale * (float)((int)(i % 7) - 3);
     }
     for (k = 0; k < net.n_outputs && k < 4; k++) {
         avloc_nn_tensor_info ti;
         avloc_nn_output_info(&net, k, &ti);
-        out[k] = (float *)calloc(ti.numel, sizeof(float));
+        out[k] = (float *)malloc(ti.numel * sizeof(float));
         out2[k] = (float *)calloc(ti.numel, sizeof(float));
+        for (i = 0; i < ti.numel; i++) out[k][i] = 1.0f; /* an error must clear them */
     }
-    CHECK(avloc_nn_run_f32(&net, (const float *const *)in, out, arena, net.arena_bytes, scratch, net.scratch_bytes) == AVLOC_OK);
-    CHECK(avloc_nn_run_f32(&net, (const float *const *)in, out2, arena, net.arena_bytes, scratch, net.scratch_bytes) == AVLOC_OK);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, (const float *const *)in, out, arena, net.arena_bytes, scratch, net.scratch_bytes), expect);
+    CHECK_EQ_INT(avloc_nn_run_f32(&net, (const float *const *)in, out2, arena, net.arena_bytes, scratch, net.scratch_bytes), expect);
     for (k = 0; k < net.n_outputs && k < 4; k++) {
         avloc_nn_tensor_info ti;
         avloc_nn_output_info(&net, k, &ti);
         finite &= avloc_all_finite_f32(out[k], ti.numel);
         same &= memcmp(out[k], out2[k], ti.numel * sizeof(float)) == 0;
+        if (expect != AVLOC_OK)
+            for (i = 0; i < ti.numel; i++) finite &= out[k][i] == 0.0f;
         n_out += ti.numel;
     }
-    CHECK_MSG(finite, "%s: zero input gives a non-finite output", name);
+    CHECK_MSG(finite, "%s: input x %g gives a non-finite output (or, on error, one not cleared)", name, scale);
     CHECK_MSG(same, "%s: two runs differ", name);
-    if (verbose) printf("  NN %s on all-zero input: %lu outputs finite %d, repeatable %d\n", name, (unsigned long)n_out, finite, same);
+    if (verbose)
+        printf("  NN %s on input x %g: %s, %lu outputs finite %d, repeatable %d\n", name, scale, avloc_result_str(expect),
+               (unsigned long)n_out, finite, same);
     for (k = 0; k < 4; k++) { free(in[k]); free(out[k]); free(out2[k]); }
     avloc_nn_destroy(&net);
     free(arena); free(scratch); free(mem); free(file);
@@ -370,9 +379,13 @@ int main(int argc, char **argv)
     test_rpca_degenerate();
     test_mp_silence();
     test_mp_map_overflow();
-    test_nn_zero("nn/linear.safetensors");
-    test_nn_zero("nn/batch_norm.safetensors");
-    test_nn_zero("nn/vq_reparam.safetensors");
+    test_nn_input("nn/linear.safetensors", 0.0f, AVLOC_OK);
+    test_nn_input("nn/batch_norm.safetensors", 0.0f, AVLOC_OK);
+    test_nn_input("nn/vq_reparam.safetensors", 0.0f, AVLOC_OK);
+    /* finite inputs whose sums pass FLT_MAX: AVLOC_OK with Inf outputs before */
+    test_nn_input("nn/conv2d_basic.safetensors", 1.1e38f, AVLOC_ERR_NUMERIC);
+    /* ... or with finite garbage, where a later node hid the overflow */
+    test_nn_input("nn/audio1d.safetensors", 1.1e38f, AVLOC_ERR_NUMERIC);
     test_fuzz_findings();
     return th_finish("test_degenerate");
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Code size of the network runtime on a Cortex-M4F (docs/nn.md): the program
 # tests/modes/mcu_nn.c (query, init, run a network from flash) linked with
-# newlib, -Os, gc-sections, scalar kernels, for each layer opt-out (the last
-# row: the smallest build with AVLOC_STATIC, the library static in the one
-# file that uses it, so that the compiler specialises across its functions
-# as link-time optimisation would). Prints a
+# newlib, -Os, gc-sections, scalar kernels, for each layer opt-out (the
+# seventh row, the smallest build, also without the inference's overflow
+# check, AVLOC_NN_NO_OVERFLOW_CHECK; the eighth the same with AVLOC_STATIC,
+# the library static in the one file that uses it, so that the compiler
+# specialises across its functions as link-time optimisation would; the
+# last the smallest build with the overflow check kept). Prints a
 # markdown table: .text of the whole program, of avloc's functions, of the
 # rest (libc/libm/startup), and .rodata; fails if software double arithmetic
 # or 64-bit division is linked. Also compiles every configuration on
@@ -21,8 +23,9 @@ mkdir -p "$OUT"
 SMALL="-DAVLOC_GEMM_SMALL -DAVLOC_NN_TERSE -DAVLOC_ST_SMALL"
 CONFIGS=("" "-DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "-DAVLOC_NN_NO_TRANSPOSED" "-DAVLOC_NN_MINIMAL"
          "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU" "$SMALL"
-         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL"
-         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL -DAVLOC_STATIC")
+         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL -DAVLOC_NN_NO_OVERFLOW_CHECK"
+         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL -DAVLOC_NN_NO_OVERFLOW_CHECK -DAVLOC_STATIC"
+         "-DAVLOC_NN_MINIMAL -DAVLOC_NN_NO_GELU -DAVLOC_NN_NO_ELU $SMALL")
 for d in "${CONFIGS[@]}"; do
     # shellcheck disable=SC2086
     gcc -std=c99 -Wall -Wextra -pedantic -Werror -I. $d -c tests/modes/mcu_nn.c -o "$OUT/host.o"
