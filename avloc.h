@@ -1349,6 +1349,16 @@ AVLOC_API avloc_result avloc_layout_init(avloc_layout_fn layout, void *obj, size
 AVLOC_API int avloc_all_finite_f32(const float *x, size_t n);
 AVLOC_API int avloc_all_finite_f64(const double *x, size_t n);
 
+/* (internal) An output whose float arithmetic overflowed on finite input of
+   huge magnitude (sums or powers past FLT_MAX) is no answer: x[0..n) set to
+   0 and AVLOC_ERR_NUMERIC; else AVLOC_OK. The modules' maps share it. */
+static inline avloc_result avloc__finite_or_zero_f32(float *x, size_t n)
+{
+    if (avloc_all_finite_f32(x, n)) return AVLOC_OK;
+    memset(x, 0, n * sizeof *x);
+    return AVLOC_ERR_NUMERIC;
+}
+
 /* ------------------------------------------------- small linear algebra */
 /* Row-major, double precision, leading dimension = number of columns unless
    an explicit ld is given. These are meant for small matrices (n up to a few

@@ -1007,7 +1007,10 @@ AVLOC_API avloc_result avloc_array_init_f32(avloc_array_f32 *a, const avloc_arra
 AVLOC_API void avloc_array_destroy_f32(avloc_array_f32 *a);
 /* Unit direction of each cell, row-major (rows*cols x 3). */
 AVLOC_API avloc_result avloc_array_directions_f32(const avloc_array_f32 *a, float *dirs, size_t n_dirs);
-/* power: n_dirs x n_band, P_d(k) above. x: frame_length x n_mics interleaved. */
+/* power: n_dirs x n_band, P_d(k) above. x: frame_length x n_mics interleaved.
+   Samples of huge magnitude whose powers pass float's range (|X|^2 beyond
+   FLT_MAX: ~1e18 for the defaults) give AVLOC_ERR_NUMERIC, power set to 0
+   (avloc_array_mfcc_f32 too). */
 AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
                                              float *power, void *scratch, size_t scratch_bytes);
 /* maps (n_bands x n_dirs): the power summed over n_bands equal runs of the
@@ -5893,7 +5896,7 @@ static avloc_result avloc__array_run(const avloc_array_f32 *a, const float *x, s
     g.acc = w->acc; g.P = power ? power : w->power;
     d = AVLOC__VCALL(avloc__vk_beam, (&g), 0);
     for (; d < g.D; d++) avloc__beam_dir(&g, d);
-    return AVLOC_OK;
+    return avloc__finite_or_zero_f32(g.P, g.D * g.K); /* samples of huge magnitude: powers past FLT_MAX */
 }
 
 AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,

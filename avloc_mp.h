@@ -2251,16 +2251,6 @@ static avloc_result avloc__mp_check_atoms(const avloc_mp_config *cfg, const floa
     return AVLOC_OK;
 }
 
-/* A heat map whose sums passed float's range (finite atoms and video of
-   huge magnitude: +Inf, or NaN where a contrast added +Inf and -Inf) is
-   no answer: zeroed, AVLOC_ERR_NUMERIC. */
-static avloc_result avloc__mp_map_finite(float *map, size_t n)
-{
-    if (avloc_all_finite_f32(map, n)) return AVLOC_OK;
-    memset(map, 0, n * sizeof *map);
-    return AVLOC_ERR_NUMERIC;
-}
-
 AVLOC_API size_t avloc_mp_votes_shift(const avloc_mp_config *cfg)
 {
     return cfg && cfg->kernel_t >= 3 ? cfg->kernel_t / 3 : 1;
@@ -2332,7 +2322,7 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
     }
     for (i = 0; i < avloc__mp_nv(cfg); i++) /* the contrast's net negative evidence: no vote */
         if (votes[i] < 0) votes[i] = 0;
-    return avloc__mp_map_finite(votes, avloc__mp_nv(cfg));
+    return avloc__finite_or_zero_f32(votes, avloc__mp_nv(cfg)); /* +Inf, or NaN where a contrast met -Inf */
 }
 
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
@@ -2355,7 +2345,7 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
                 for (x = 0; x < cfg->kernel_w; x++) dst[x] += w * fabsf(src[x]);
             }
     }
-    return avloc__mp_map_finite(heat, avloc__mp_nv(cfg));
+    return avloc__finite_or_zero_f32(heat, avloc__mp_nv(cfg));
 }
 
 AVLOC_API int avloc_mp_locate_frame_f32(const float *heat, size_t height, size_t width, size_t win_w,

@@ -276,6 +276,40 @@ static void test_mp_map_overflow(void)
     free(video); free(out); free(copy); free(scr);
 }
 
+/* The microphone-array beamformer (acoustic images) on samples of 1e18:
+   |X|^2 passes FLT_MAX. It returned AVLOC_OK with Inf powers (and the MFCC
+   image called that "NaN or infinity in the input"); now
+   AVLOC_ERR_NUMERIC, the powers set to 0. */
+static void test_array_overflow(void)
+{
+    float xyz[4 * 3] = {0, 0, 0, 0.05f, 0, 0, 0, 0.05f, 0, 0.05f, 0.05f, 0};
+    avloc_array_config c = avloc_array_config_default();
+    avloc_array_f32 a;
+    size_t ob, sb, i, np;
+    void *om, *sm;
+    float *x, *power, *img;
+    c.n_mics = 4;
+    c.mic_xyz = xyz;
+    c.rows = 6; c.cols = 8;
+    CHECK(avloc_array_query_f32(&c, &ob, &sb) == AVLOC_OK);
+    om = malloc(ob); sm = malloc(sb);
+    CHECK(avloc_array_init_f32(&a, &c, om, ob) == AVLOC_OK);
+    np = a.n_dirs * a.n_band;
+    x = (float *)malloc(c.frame_length * c.n_mics * sizeof(float));
+    power = (float *)malloc(np * sizeof(float));
+    img = (float *)malloc(a.n_dirs * c.n_mfcc * sizeof(float));
+    for (i = 0; i < c.frame_length * c.n_mics; i++) x[i] = (float)sin(0.05 * (double)i + (double)(i % 4));
+    CHECK(avloc_array_power_f32(&a, x, c.frame_length, power, sm, sb) == AVLOC_OK); /* in range: finite */
+    CHECK(avloc_all_finite_f32(power, np));
+    for (i = 0; i < c.frame_length * c.n_mics; i++) x[i] *= 1e18f;
+    CHECK_EQ_INT(avloc_array_power_f32(&a, x, c.frame_length, power, sm, sb), AVLOC_ERR_NUMERIC);
+    CHECK(all_zero(power, np));
+    CHECK_EQ_INT(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, sm, sb), AVLOC_ERR_NUMERIC);
+    if (verbose) printf("  array power of samples x 1e18: AVLOC_ERR_NUMERIC, %lu powers zeroed\n", (unsigned long)np);
+    avloc_array_destroy_f32(&a);
+    free(om); free(sm); free(x); free(power); free(img);
+}
+
 /* A network on inputs scale * (-3..3): scale 0 (all zero) must give finite
    outputs, the same on a second run; a huge scale whose sums pass FLT_MAX
    (expect AVLOC_ERR_NUMERIC) must say so, with the outputs set to 0. */
@@ -379,6 +413,7 @@ int main(int argc, char **argv)
     test_rpca_degenerate();
     test_mp_silence();
     test_mp_map_overflow();
+    test_array_overflow();
     test_nn_input("nn/linear.safetensors", 0.0f, AVLOC_OK);
     test_nn_input("nn/batch_norm.safetensors", 0.0f, AVLOC_OK);
     test_nn_input("nn/vq_reparam.safetensors", 0.0f, AVLOC_OK);
