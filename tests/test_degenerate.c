@@ -419,7 +419,7 @@ int main(int argc, char **argv)
     test_nn_input("nn/vq_reparam.safetensors", 0.0f, AVLOC_OK);
     /* finite inputs whose sums pass FLT_MAX: AVLOC_OK with Inf outputs before */
     test_nn_input("nn/conv2d_basic.safetensors", 1.1e38f, AVLOC_ERR_NUMERIC);
-    /* ... or with finite garbage, where a later node hid the overflow */
+    /* ... or with finite outputs computed through it, where a later node hid the overflow */
     test_nn_input("nn/audio1d.safetensors", 1.1e38f, AVLOC_ERR_NUMERIC);
     test_fuzz_findings();
     return th_finish("test_degenerate");

@@ -1092,7 +1092,7 @@ MUTANTS = [
     dict(id="nn-masking-input-check", file="avloc_nn.h",
          old="&& !avloc__nn_tensors_finite(&r, net->edges + nd->in0, nd->n_in))",
          new="&& 0)",
-         why="an overflow that a later relu/sigmoid/VQ hides comes back as finite garbage with AVLOC_OK",
+         why="an overflow that a later relu/sigmoid/VQ hides comes back with AVLOC_OK and finite outputs",
          tests=["test_degenerate"]),
     dict(id="nn-output-check", file="avloc_nn.h",
          old="if (!avloc__nn_tensors_finite(&r, net->outputs, net->n_outputs)) goto overflow;",
