@@ -2377,6 +2377,7 @@ typedef struct avloc__mp_wscr {
     avloc_fft_f32 plan[3]; /* axis 0 unused (one frame at a time) */
     size_t n[3];
     avloc_complex_f32 *grid;
+    float *gain; /* R at each bin, computed once per call (an exp per bin per frame was ~1/4 of the time) */
     avloc__mp_work w;
 } avloc__mp_wscr;
 
@@ -2394,6 +2395,7 @@ static avloc_result avloc__mp_whiten_layout(avloc_arena *a, size_t H, size_t W, 
         mem[i] = avloc_arena_push(a, pb[i], 1, AVLOC_ALIGN);
     }
     s->grid = AVLOC_PUSH(a, avloc_complex_f32, H * W);
+    s->gain = AVLOC_PUSH(a, float, H * W);
     s->w.line = AVLOC_PUSH(a, avloc_complex_f32, H); /* axis 1's lines (rows go in place) */
     s->w.fsb = sb[0] > sb[1] ? sb[0] : sb[1];
     s->w.fs = s->w.fsb ? avloc_arena_push(a, s->w.fsb, 1, AVLOC_ALIGN) : NULL;
@@ -2421,6 +2423,19 @@ AVLOC_API avloc_result avloc_mp_whiten_query(size_t height, size_t width, size_t
 static double avloc__mp_freq(size_t i, size_t n)
 {
     return (i <= (n - 1) / 2 ? (double)i : (double)i - (double)n) / (double)n;
+}
+
+/* R(f) = f exp(-(f / f0)^4) at every bin of an H x W frame. */
+static void avloc__mp_whiten_gain(float *g, size_t height, size_t width, double f0)
+{
+    size_t y, x;
+    for (y = 0; y < height; y++) {
+        double fy = avloc__mp_freq(y, height);
+        for (x = 0; x < width; x++) {
+            double fx = avloc__mp_freq(x, width), rho = sqrt(fx * fx + fy * fy), q = rho / f0;
+            g[y * width + x] = (float)(rho * exp(-q * q * q * q));
+        }
+    }
 }
 
 /* Overflow. Whitening is linear and its gain R is at most sqrt(1/2) (at
@@ -2458,7 +2473,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     avloc_arena a;
     avloc__mp_wscr s;
     avloc_result r;
-    size_t need, f, y, x, hw;
+    size_t need, f, y, hw;
     if (!video || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_whiten_query(height, width, &need)) != AVLOC_OK) return r;
     if (!frames || frames > AVLOC_MAX_DIM) return AVLOC_ERR_SIZE;
@@ -2471,6 +2486,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     memset(&s, 0, sizeof s);
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__mp_whiten_layout(&a, height, width, &s, 1);
+    if (r == AVLOC_OK) avloc__mp_whiten_gain(s.gain, height, width, f0);
     for (f = 0; r == AVLOC_OK && f < frames; f++) {
         float *fr = video + f * hw, mx;
         size_t nb[3], zero[3] = {0, 0, 0};
@@ -2483,14 +2499,9 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
             for (y = 0; y < hw; y++) s.grid[y].re = ldexpf(s.grid[y].re, -e);
         }
         if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_FORWARD, &s.w, NULL)) != AVLOC_OK) break;
-        for (y = 0; y < height; y++) {
-            double fy = avloc__mp_freq(y, height);
-            for (x = 0; x < width; x++) {
-                double fx = avloc__mp_freq(x, width), rho = sqrt(fx * fx + fy * fy), q = rho / f0;
-                float g = (float)(rho * exp(-q * q * q * q));
-                s.grid[y * width + x].re *= g;
-                s.grid[y * width + x].im *= g;
-            }
+        for (y = 0; y < hw; y++) {
+            s.grid[y].re *= s.gain[y];
+            s.grid[y].im *= s.gain[y];
         }
         if ((r = avloc__mp_fft3(s.plan, s.n, s.grid, AVLOC_FFT_INVERSE, &s.w, NULL)) != AVLOC_OK) break;
         for (y = 0; y < hw; y++) fr[y] = e ? ldexpf(s.grid[y].re, e) : s.grid[y].re;
