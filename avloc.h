@@ -3780,6 +3780,14 @@ static size_t avloc__st_zlen(const char *s)
     return n;
 }
 
+/* memcmp(a, b, n) == 0 for the few bytes of a character or a literal (a
+   loop: the microcontroller build then links no memcmp). */
+static int avloc__st_same(const unsigned char *a, const char *b, size_t n)
+{
+    while (n && *a == (unsigned char)*b) { a++; b++; n--; }
+    return n == 0;
+}
+
 /* ---- JSON scanning. Every function checks bounds against j->end. */
 
 typedef struct avloc__stj {
@@ -3916,7 +3924,7 @@ static int avloc__st_raweq(const unsigned char *a, size_t an, const unsigned cha
 #endif
     while (a < ae && b < be) {
         int na = avloc__st_dec(&a, ae, ta), nb = avloc__st_dec(&b, be, tb);
-        if (!na || na != nb || memcmp(ta, tb, (size_t)na) != 0) return 0;
+        if (!na || na != nb || !avloc__st_same(ta, (const char *)tb, (size_t)na)) return 0;
     }
     return a == ae && b == be;
 }
@@ -3924,7 +3932,7 @@ static int avloc__st_raweq(const unsigned char *a, size_t an, const unsigned cha
 /* Does the validated raw body decode to exactly the bytes s[0..n)? */
 static int avloc__st_eq(const unsigned char *raw, size_t rawn, const char *s, size_t n)
 {
-    const unsigned char *p = raw, *end = raw + rawn, *q = (const unsigned char *)s;
+    const unsigned char *p = raw, *end = raw + rawn;
     unsigned char tmp[4];
     size_t k = 0;
     int m;
@@ -3933,7 +3941,7 @@ static int avloc__st_eq(const unsigned char *raw, size_t rawn, const char *s, si
 #endif
     while (p < end) {
         m = avloc__st_dec(&p, end, tmp);
-        if (!m || (size_t)m > n - k || memcmp(q + k, tmp, (size_t)m) != 0) return 0;
+        if (!m || (size_t)m > n - k || !avloc__st_same(tmp, s + k, (size_t)m)) return 0;
         k += (size_t)m;
     }
     return k == n;
@@ -4052,7 +4060,7 @@ static avloc_result avloc__st_skip(avloc__stj *j, int depth)
     if (c == 't' || c == 'f' || c == 'n') {
         const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
         size_t len = c == 'f' ? 5 : 4;
-        if ((size_t)(j->end - j->p) < len || memcmp(j->p, lit, len) != 0) return AVLOC_ERR_FORMAT;
+        if ((size_t)(j->end - j->p) < len || !avloc__st_same(j->p, lit, len)) return AVLOC_ERR_FORMAT;
         j->p += len;
         return AVLOC_OK;
     }
@@ -4081,27 +4089,43 @@ typedef struct avloc__st_ent {
     uint64_t begin, end;
 } avloc__st_ent;
 
+/* The next pair of a metadata object (j after its '{' or after a pair;
+   *first = 1 at the start): 1 with the raw key and value, 0 at the closing
+   '}' (or, in an object not yet validated, a syntax error). */
+static int avloc__st_meta_pair(avloc__stj *j, int *first, const unsigned char **k, size_t *kn,
+                               const unsigned char **v, size_t *vn)
+{
+    if (!*first && !avloc__st_eat(j, ',')) return 0;
+    *first = 0;
+    return avloc__st_str(j, k, kn) == AVLOC_OK && avloc__st_eat(j, ':') && avloc__st_str(j, v, vn) == AVLOC_OK;
+}
+
 static avloc_result avloc__st_meta_obj(avloc__stj *j, avloc__st_ent *e)
 {
-    const unsigned char *s;
-    size_t n;
-    avloc_result rc;
+    const unsigned char *k, *v;
+    size_t kn, vn;
+    int first;
     avloc__st_ws(j);
     e->meta = NULL;
     e->n_meta = 0;
-    if ((size_t)(j->end - j->p) >= 4 && memcmp(j->p, "null", 4) == 0) { j->p += 4; return AVLOC_OK; }
+    if ((size_t)(j->end - j->p) >= 4 && avloc__st_same(j->p, "null", 4)) { j->p += 4; return AVLOC_OK; }
     if (j->p >= j->end || *j->p != '{') return AVLOC_ERR_FORMAT;
     e->meta = j->p++;
     if (avloc__st_eat(j, '}')) return AVLOC_OK;
-    for (;;) {
-        if ((rc = avloc__st_str(j, &s, &n)) != AVLOC_OK) return rc;
-        if (!avloc__st_eat(j, ':')) return AVLOC_ERR_FORMAT;
-        if ((rc = avloc__st_str(j, &s, &n)) != AVLOC_OK) return rc; /* values must be strings */
+    do { /* values must be strings */
+        first = 1;
+        if (!avloc__st_meta_pair(j, &first, &k, &kn, &v, &vn)) return AVLOC_ERR_FORMAT;
         e->n_meta++;
-        if (avloc__st_eat(j, ',')) continue;
-        if (avloc__st_eat(j, '}')) return AVLOC_OK;
-        return AVLOC_ERR_FORMAT;
-    }
+    } while (avloc__st_eat(j, ','));
+    return avloc__st_eat(j, '}') ? AVLOC_OK : AVLOC_ERR_FORMAT;
+}
+
+/* Index of the validated raw body among words[0..n) (decoded), n if absent. */
+static size_t avloc__st_word(const unsigned char *raw, size_t rawn, const char *const *words, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n && !avloc__st_eq(raw, rawn, words[i], avloc__st_zlen(words[i])); i++) continue;
+    return i;
 }
 
 static avloc_result avloc__st_info(avloc__stj *j, avloc__st_ent *e)
@@ -4114,20 +4138,21 @@ static avloc_result avloc__st_info(avloc__stj *j, avloc__st_ent *e)
     if (!avloc__st_eat(j, '{')) return AVLOC_ERR_FORMAT;
     if (avloc__st_eat(j, '}')) return AVLOC_ERR_FORMAT; /* fields missing */
     for (;;) {
+        static const char *const keys[3] = {"dtype", "shape", "data_offsets"};
+        size_t f;
         if ((rc = avloc__st_str(j, &k, &kn)) != AVLOC_OK) return rc;
         if (!avloc__st_eat(j, ':')) return AVLOC_ERR_FORMAT;
-        if (avloc__st_eq(k, kn, "dtype", 5)) {
-            if (have & 1u) return AVLOC_ERR_FORMAT;
-            have |= 1u;
+        f = avloc__st_word(k, kn, keys, 3);
+        if (f < 3) { /* each field once */
+            if (have & (1u << f)) return AVLOC_ERR_FORMAT;
+            have |= 1u << f;
+        }
+        if (f == 0) {
             if ((rc = avloc__st_str(j, &v, &vn)) != AVLOC_OK) return rc;
-            e->dtype = AVLOC_ST_INVALID;
-            for (d = 1; d < AVLOC_ST_DTYPE_COUNT; d++)
-                if (avloc__st_eq(v, vn, avloc__st_names[d], avloc__st_zlen(avloc__st_names[d])))
-                    e->dtype = (avloc_st_dtype)d;
-            if (e->dtype == AVLOC_ST_INVALID) return AVLOC_ERR_FORMAT;
-        } else if (avloc__st_eq(k, kn, "shape", 5)) {
-            if (have & 2u) return AVLOC_ERR_FORMAT;
-            have |= 2u;
+            d = 1 + avloc__st_word(v, vn, avloc__st_names + 1, AVLOC_ST_DTYPE_COUNT - 1); /* ("": invalid) */
+            if (d == AVLOC_ST_DTYPE_COUNT) return AVLOC_ERR_FORMAT;
+            e->dtype = (avloc_st_dtype)d;
+        } else if (f == 1) {
             e->ndim = 0;
             if (!avloc__st_eat(j, '[')) return AVLOC_ERR_FORMAT;
             if (!avloc__st_eat(j, ']')) {
@@ -4141,9 +4166,7 @@ static avloc_result avloc__st_info(avloc__stj *j, avloc__st_ent *e)
                     return AVLOC_ERR_FORMAT;
                 }
             }
-        } else if (avloc__st_eq(k, kn, "data_offsets", 12)) {
-            if (have & 4u) return AVLOC_ERR_FORMAT;
-            have |= 4u;
+        } else if (f == 2) {
             if (!avloc__st_eat(j, '[')) return AVLOC_ERR_FORMAT;
             if ((rc = avloc__st_uint(j, &e->begin)) != AVLOC_OK) return rc;
             if (!avloc__st_eat(j, ',')) return AVLOC_ERR_FORMAT;
@@ -4194,17 +4217,6 @@ static avloc__stj avloc__st_top(const unsigned char *hdr, size_t len)
     j.p = hdr + 1; /* after the '{' */
     j.end = hdr + len;
     return j;
-}
-
-/* The next pair of a metadata object already parsed by avloc_st_open (j
-   after its '{' or after a pair; *first = 1 at the start): 1 with the raw
-   key and value, 0 at the closing '}'. */
-static int avloc__st_meta_pair(avloc__stj *j, int *first, const unsigned char **k, size_t *kn,
-                               const unsigned char **v, size_t *vn)
-{
-    if (!*first && !avloc__st_eat(j, ',')) return 0;
-    *first = 0;
-    return avloc__st_str(j, k, kn) == AVLOC_OK && avloc__st_eat(j, ':') && avloc__st_str(j, v, vn) == AVLOC_OK;
 }
 
 #ifndef AVLOC_ST_SMALL

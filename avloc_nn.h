@@ -767,8 +767,10 @@ static int avloc__nn_name_eq(const char *a, size_t an, const char *b, size_t bn)
     const char *ae = a + an, *be = b + bn;
     unsigned char ca[4], cb[4];
     while (a < ae && b < be) {
-        int na = avloc_st_json_char(&a, ae, ca), nb = avloc_st_json_char(&b, be, cb);
-        if (!na || na != nb || memcmp(ca, cb, (size_t)na) != 0) return 0;
+        int na = avloc_st_json_char(&a, ae, ca), nb = avloc_st_json_char(&b, be, cb), i;
+        if (!na || na != nb) return 0;
+        for (i = 0; i < na; i++)
+            if (ca[i] != cb[i]) return 0;
     }
     return a == ae && b == be;
 }
@@ -1091,23 +1093,21 @@ static avloc_result avloc__nn_parse_names(avloc__nn_ctx *c, avloc__nn_js j, int 
 static avloc_result avloc__nn_parse_node(avloc__nn_ctx *c, avloc__nn_js j)
 {
     avloc_nn_node nd;
-    avloc__nn_js at = j, aw = j, ain = j, aout = j, scan = j;
+    avloc__nn_js v[6], scan = j; /* v: each key's value */
     const char *k, *s;
     size_t kn, sn, o;
     int first = 1, m;
     unsigned seen = 0;
     avloc_result rc;
     memset(&nd, 0, sizeof nd);
+    v[5] = j; /* (no "a": read as none) */
     /* Pass 1: find every key (any order), checking syntax. */
     while ((m = avloc__nn_member(&scan, &first, &k, &kn)) == 1) {
         static const char *const keys[6] = {"op", "name", "in", "out", "w", "a"};
         size_t i = avloc__nn_word(k, kn, keys, 6);
         if (i == 6 || (seen & (1u << i))) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "unknown or repeated node key", k, kn);
         seen |= 1u << i;
-        if (i == 2) ain = scan;
-        if (i == 3) aout = scan;
-        if (i == 4) aw = scan;
-        if (i == 5) at = scan;
+        v[i] = scan;
         if (i <= 1) {
             if (avloc__nn_str(&scan, &s, &sn) != AVLOC_OK) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "bad node key", k, kn);
             if (i == 1) { nd.name = s; nd.name_len = sn; }
@@ -1125,13 +1125,13 @@ static avloc_result avloc__nn_parse_node(avloc__nn_ctx *c, avloc__nn_js j)
     if ((seen & 13u) != 13u) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "node needs op, in and out", 0, 0);
     if (c->net && c->err && nd.name) avloc__nn_decode(nd.name, nd.name_len, c->err->name, sizeof c->err->name);
     avloc__nn_defaults(&nd);
-    if ((rc = avloc__nn_parse_attrs(c, at, (seen & 32u) != 0, &nd)) != AVLOC_OK) return rc;
-    if ((seen & 16u) && (rc = avloc__nn_parse_weights(c, aw, &nd)) != AVLOC_OK) return rc;
+    if ((rc = avloc__nn_parse_attrs(c, v[5], (seen & 32u) != 0, &nd)) != AVLOC_OK) return rc;
+    if ((seen & 16u) && (rc = avloc__nn_parse_weights(c, v[4], &nd)) != AVLOC_OK) return rc;
     if (!(seen & 16u) && avloc__nn_ops[nd.op].wreq) return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "missing weight", 0, 0);
     nd.in0 = c->n_edges;
-    if ((rc = avloc__nn_parse_names(c, ain, 0, &nd.n_in)) != AVLOC_OK) return rc;
+    if ((rc = avloc__nn_parse_names(c, v[2], 0, &nd.n_in)) != AVLOC_OK) return rc;
     nd.out0 = c->n_edges;
-    if ((rc = avloc__nn_parse_names(c, aout, 1, &nd.n_out)) != AVLOC_OK) return rc;
+    if ((rc = avloc__nn_parse_names(c, v[3], 1, &nd.n_out)) != AVLOC_OK) return rc;
     if ((avloc__nn_ops[nd.op].n_in >= 0 ? nd.n_in != (size_t)avloc__nn_ops[nd.op].n_in : nd.n_in == 0) ||
         nd.n_out != (size_t)avloc__nn_ops[nd.op].n_out)
         return avloc__nn_fail(c, AVLOC_ERR_FORMAT, "wrong number of inputs or outputs", 0, 0);
@@ -1597,7 +1597,11 @@ static avloc_result avloc__nn_infer_reshape(avloc__nn_ctx *c, avloc_nn_node *nd)
 
 static int avloc__nn_same(const avloc_nn_tensor *a, const avloc_nn_tensor *b)
 {
-    return a->ndim == b->ndim && memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof a->shape[0]) == 0;
+    int i;
+    if (a->ndim != b->ndim) return 0;
+    for (i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i]) return 0;
+    return 1;
 }
 
 /* AVLOC_NN_MINIMAL keeps conv, linear, activations, add and views only;
@@ -2504,12 +2508,13 @@ static void avloc__nn_conv(const avloc__nn_run *r, const avloc_nn_node *nd)
             continue;
         }
         for (p0 = 0; p0 < P; p0 += c.tile) {
-            size_t n = P - p0 < c.tile ? P - p0 : c.tile, row = 0, ch, a, b;
-            for (ch = 0; ch < c.Cg; ch++)
-                for (a = 0; a < c.kh; a++)
-                    for (b = 0; b < c.kw; b++, row++)
-                        avloc__nn_cols(c.col + row * n, xg + ch * c.H * c.W, NULL, c.H, c.W, c.Wo, p0, n, c.sh, c.sw,
-                                       (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
+            size_t n = P - p0 < c.tile ? P - p0 : c.tile, row, a, b;
+            for (row = 0; row < K; row++) { /* (input channel, tap row a, tap column b) */
+                a = row / c.kw % c.kh;
+                b = row % c.kw;
+                avloc__nn_cols(c.col + row * n, xg + row / (c.kh * c.kw) * c.H * c.W, NULL, c.H, c.W, c.Wo, p0, n,
+                               c.sh, c.sw, (long)a * c.dh - c.ph, (long)b * c.dw - c.pw);
+            }
             if (AVLOC__NN_IS_NARROW(n)) { /* see avloc__nn_narrow */
                 float *xt = c.col + K * n;
                 for (a = 0; a < K; a++)
