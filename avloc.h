@@ -48,6 +48,13 @@
    Objects are read-only after init unless documented otherwise, so one plan
    may serve several threads; scratch memory is passed per call.
 
+   An output may not share memory with an input, another output or the
+   call's scratch unless its function says so ("out may equal x": exactly
+   equal, in place; never a partial overlap). The functions a caller could
+   plausibly call that way (the transforms, maps and features whose input
+   and output sizes match or nearly do) check it: AVLOC_ERR_PARAM, nothing
+   written (tests/test_badinput.c).
+
    THREADS
    -------
    The library starts no thread. A caller with a pool may lend it to the
@@ -1359,6 +1366,26 @@ static inline avloc_result avloc__finite_or_zero_f32(float *x, size_t n)
     return AVLOC_ERR_NUMERIC;
 }
 
+/* (internal) 1 if a_bytes at a and b_bytes at b share a byte (a NULL
+   pointer or a zero size shares none). An output that overlaps what the
+   same call reads or writes elsewhere would be read after it was written:
+   the modules refuse it with AVLOC_ERR_PARAM (MEMORY above). Addresses are
+   compared as integers, without forming a pointer past either buffer. */
+static inline int avloc__overlaps(const void *a, size_t a_bytes, const void *b, size_t b_bytes)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    if (!a || !b || !a_bytes || !b_bytes) return 0;
+    return x <= y ? y - x < a_bytes : x - y < b_bytes;
+}
+
+/* (internal) The same for na and nb floats (a count whose bytes pass
+   SIZE_MAX counts as SIZE_MAX bytes: no wrap-around). */
+static inline int avloc__overlaps_f32(const float *a, size_t na, const float *b, size_t nb)
+{
+    const size_t m = SIZE_MAX / sizeof(float);
+    return avloc__overlaps(a, na > m ? SIZE_MAX : na * sizeof *a, b, nb > m ? SIZE_MAX : nb * sizeof *b);
+}
+
 /* ------------------------------------------------- small linear algebra */
 /* Row-major, double precision, leading dimension = number of columns unless
    an explicit ld is given. These are meant for small matrices (n up to a few
@@ -1371,12 +1398,14 @@ static inline avloc_result avloc__finite_or_zero_f32(float *x, size_t n)
    is a no-op. The three helpers below have no error channel: a NULL matrix
    makes solve and inverse no-ops and logdet NaN. */
 AVLOC_API avloc_result avloc_chol_f64(double *A, size_t n, size_t lda);
-/* Solve L L^T X = B in place (B is n x m, row-major with ldb). */
+/* Solve L L^T X = B in place (B is n x m, row-major with ldb; B may not
+   overlap L). */
 AVLOC_API void avloc_chol_solve_f64(const double *L, size_t n, size_t lda,
                                     double *B, size_t m, size_t ldb);
 /* log|A| from its Cholesky factor. */
 AVLOC_API double avloc_chol_logdet_f64(const double *L, size_t n, size_t lda);
-/* Inverse of an SPD matrix from its Cholesky factor into Ainv (n x n). */
+/* Inverse of an SPD matrix from its Cholesky factor into Ainv (n x n; Ainv
+   may not overlap L: no error channel here, so it is not checked). */
 AVLOC_API void avloc_chol_inverse_f64(const double *L, size_t n, size_t lda,
                                       double *Ainv, size_t ldi);
 

@@ -372,7 +372,8 @@ AVLOC_API void avloc_stft_destroy_f32(avloc_stft_f32 *stft);
    above; the same query and memory serve). */
 AVLOC_API avloc_result avloc_stft_init_tables_f32(avloc_stft_f32 *stft, const avloc_stft_config *cfg,
                                                   const avloc_window_table *win, void *mem, size_t mem_bytes);
-/* out: n_frames x n_bins complex, n_frames must equal avloc_stft_frames(). */
+/* out: n_frames x n_bins complex, n_frames must equal avloc_stft_frames();
+   out overlapping x: AVLOC_ERR_PARAM (as y and in in the inverse). */
 AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *stft, const float *x, size_t n_samples,
                                               avloc_complex_f32 *out, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
@@ -472,7 +473,8 @@ AVLOC_API avloc_result avloc_mel_init_f32(avloc_mel_f32 *mel, const avloc_mel_co
 AVLOC_API void avloc_mel_destroy_f32(avloc_mel_f32 *mel);
 /* out (n_frames x n_mels) = spec (n_frames x n_bins, power or magnitude) x filterbank^T.
    Errors: NULL, STATE (not initialised), SIZE (n_frames 0), OVERFLOW (the
-   matrices' byte counts overflow size_t). A linear map: NaN/Inf in spec are
+   matrices' byte counts overflow size_t), PARAM (out overlapping spec: a
+   band reads bins below its own index after they were written). A linear map: NaN/Inf in spec are
    not checked, they reach the bands that weight them. avloc_mfcc_apply_f32
    and avloc_mfcc_invert_f32 below have the same errors and NaN behaviour. */
 AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float *spec, size_t n_frames, float *out);
@@ -503,17 +505,19 @@ AVLOC_API avloc_result avloc_mel_init_tables_f32(avloc_mel_f32 *mel, const avloc
 /* dB: out = mult*log10(max(x, amin)) - mult*log10(max(amin, ref)); with
    top_db >= 0 the result is clipped below at (max of these n outputs) - top_db.
    mult 10 for power (librosa power_to_db, torchaudio AmplitudeToDB("power")),
-   20 for magnitude. top_db < 0: no clipping. out may equal x. */
+   20 for magnitude. top_db < 0: no clipping. out may equal x (in place);
+   a partial overlap gives AVLOC_ERR_PARAM, as in the three maps below. */
 AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
                                     float mult, float ref, float amin, float top_db);
-/* Inverse of the dB map (not of the clip): out = ref * 10^(x/mult). */
+/* Inverse of the dB map (not of the clip): out = ref * 10^(x/mult). out may
+   equal x. */
 AVLOC_API avloc_result avloc_db_to_power_f32(const float *x, size_t n, float *out, float mult, float ref);
 /* Natural log with a floor: add != 0: ln(x + eps) (torchaudio log_mels),
    add == 0: ln(max(x, eps)). eps > 0. Computed in float (the sum too, as
    torch on float32), within 3e-7 relative of the exact log; like
-   avloc_db_f32, it calls no libm. */
+   avloc_db_f32, it calls no libm. out may equal x. */
 AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float eps, int add);
-/* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). */
+/* Inverse: exp(x) - eps clamped at 0 (add != 0), or exp(x). out may equal x. */
 AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float eps, int add);
 
 #ifndef AVLOC_NO_MEL
@@ -542,7 +546,8 @@ AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void);
 AVLOC_API avloc_result avloc_mfcc_query_f32(const avloc_mfcc_config *cfg, size_t *bytes);
 AVLOC_API avloc_result avloc_mfcc_init_f32(avloc_mfcc_f32 *m, const avloc_mfcc_config *cfg, void *mem, size_t mem_bytes);
 AVLOC_API void avloc_mfcc_destroy_f32(avloc_mfcc_f32 *m);
-/* mfcc (n_frames x n_mfcc) = lifter * DCT-II-ortho(logmel (n_frames x n_mels)) */
+/* mfcc (n_frames x n_mfcc) = lifter * DCT-II-ortho(logmel (n_frames x n_mels));
+   mfcc overlapping logmel: AVLOC_ERR_PARAM (here and in the inverse). */
 AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float *logmel, size_t n_frames, float *mfcc);
 /* Inverse (librosa mfcc_to_mel before the exp): undo the lifter, DCT-III
    ortho of the coefficients zero-padded to n_mels. Follow with
@@ -653,7 +658,8 @@ AVLOC_API avloc_result avloc_melspec_init_tables_f32(avloc_melspec_f32 *m, const
    log applied per cfg.log; the top_db clip is relative to the max of this call. */
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
                                                  float *mel, size_t n_frames, void *scratch, size_t scratch_bytes);
-/* logmel (n_frames x n_mels, filled as by compute) and mfcc (n_frames x n_mfcc). */
+/* logmel (n_frames x n_mels, filled as by compute) and mfcc (n_frames x
+   n_mfcc), which may not overlap (AVLOC_ERR_PARAM, nothing written). */
 AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
                                               float *logmel, float *mfcc, size_t n_frames,
                                               void *scratch, size_t scratch_bytes);
@@ -823,7 +829,8 @@ AVLOC_API avloc_result avloc_gcc_frames(const avloc_gcc_config *cfg, size_t n_sa
 AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                            float *delay, float *peak, void *scratch, size_t scratch_bytes);
 /* Every frame of a signal: delays[t], peaks[t] (either may be NULL, not both:
-   AVLOC_ERR_NULL), n_frames from avloc_gcc_frames(). */
+   AVLOC_ERR_NULL), n_frames from avloc_gcc_frames(). delays and peaks may
+   not overlap each other or the signals (AVLOC_ERR_PARAM). */
 AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float *left, const float *right,
                                             size_t n_samples, float *delays, float *peaks, size_t n_frames,
                                             void *scratch, size_t scratch_bytes);
@@ -1016,10 +1023,12 @@ AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const flo
 /* maps (n_bands x n_dirs): the power summed over n_bands equal runs of the
    band's bins (run b: bins [b*n_band/n_bands, (b+1)*n_band/n_bands)); with
    AVLOC_ARRAY_PHAT and n_bands = 1 this is the SRP-PHAT map. A sum: NaN/Inf
-   in power are not checked (they reach their band). */
+   in power are not checked (they reach their band). maps overlapping power:
+   AVLOC_ERR_PARAM. */
 AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const float *power, size_t n_bands,
                                              float *maps);
-/* img: n_dirs x n_mfcc acoustic image; power (optional, n_dirs x n_band) gets P. */
+/* img: n_dirs x n_mfcc acoustic image; power (optional, n_dirs x n_band) gets
+   P (img and power may not overlap: AVLOC_ERR_PARAM). */
 AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const float *x, size_t n_samples,
                                             float *img, float *power, void *scratch, size_t scratch_bytes);
 /* The MFCC image of a power map (e.g. averaged over several blocks: a
@@ -3360,6 +3369,7 @@ AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *s, const flo
     r = avloc_stft_frames(&s->cfg, n, &nf);
     if (r != AVLOC_OK) return r;
     if (n_frames != nf) return AVLOC_ERR_SIZE;
+    if (avloc__overlaps_f32(x, n, (const float *)out, 2 * nf * s->n_bins)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     r = avloc__stft_scratch(s, scratch, scratch_bytes, &frame, &fscr, &fsb);
     if (r != AVLOC_OK) return r;
@@ -3401,6 +3411,7 @@ AVLOC_API avloc_result avloc_stft_inverse_f32(const avloc_stft_f32 *s, const avl
     if (!avloc_size_mul(hop, n_frames - 1, &total) || !avloc_size_add(total, nfft, &total) ||
         !avloc_size_mul(n_frames, s->n_bins * 2, &count))
         return AVLOC_ERR_OVERFLOW;
+    if (avloc__overlaps_f32((const float *)in, count, y, length)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32((const float *)in, count)) return AVLOC_ERR_NONFINITE;
     r = avloc__stft_scratch(s, scratch, scratch_bytes, &frame, &fscr, &fsb);
     if (r != AVLOC_OK) return r;
@@ -3791,6 +3802,7 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, mel->n_bins > mel->n_mels ? mel->n_bins : mel->n_mels) != AVLOC_OK)
         return AVLOC_ERR_OVERFLOW;
+    if (avloc__overlaps_f32(spec, n_frames * mel->n_bins, out, n_frames * mel->n_mels)) return AVLOC_ERR_PARAM;
     for (t = 0; t < n_frames; t++) avloc__mel_row(mel, spec + t * mel->n_bins, out + t * mel->n_mels);
     return AVLOC_OK;
 }
@@ -3857,6 +3869,7 @@ AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
     float mx = -FLT_MAX, k, off;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
+    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
     if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref) || !avloc__finite_pos(amin) || avloc__nan_f32(top_db))
         return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
@@ -3882,6 +3895,7 @@ AVLOC_API avloc_result avloc_db_to_power_f32(const float *x, size_t n, float *ou
     size_t i;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
+    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
     if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < n; i++) out[i] = (float)((double)ref * pow(10.0, (double)x[i] / (double)mult));
@@ -3893,6 +3907,7 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
     size_t i;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
+    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
     if (!avloc__finite_pos(eps)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < n; i++) { /* float (torch.log of float32); no soft-double on an M4F */
@@ -3910,6 +3925,7 @@ AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float
     size_t i;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
+    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
     if (!avloc__finite_pos(eps)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < n; i++) {
@@ -4033,6 +4049,7 @@ AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    if (avloc__overlaps_f32(logmel, n_frames * m->n_mels, mfcc, n_frames * m->n_mfcc)) return AVLOC_ERR_PARAM;
     for (t = 0; t < n_frames; t++) avloc__mfcc_row(m, logmel + t * m->n_mels, mfcc + t * m->n_mfcc);
     return AVLOC_OK;
 }
@@ -4044,6 +4061,7 @@ AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const floa
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
+    if (avloc__overlaps_f32(mfcc, n_frames * m->n_mfcc, logmel, n_frames * m->n_mels)) return AVLOC_ERR_PARAM;
     for (k = 0; k < m->n_mfcc; k++)
         if (!(m->lift[k] != 0.0f)) return AVLOC_ERR_NUMERIC; /* was NaN everywhere */
     for (t = 0; t < n_frames; t++) {
@@ -4406,6 +4424,10 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     avloc_result r;
     if (!m || !x || !logmel || !mfcc || !scratch) return AVLOC_ERR_NULL;
     if (!m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
+    /* checked before logmel is written (avloc_mfcc_apply_f32 checks it too) */
+    if (avloc__rows_fit_f32(n_frames, m->mfcc.n_mels) == AVLOC_OK &&
+        avloc__overlaps_f32(logmel, n_frames * m->mfcc.n_mels, mfcc, n_frames * m->mfcc.n_mfcc))
+        return AVLOC_ERR_PARAM;
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
     return avloc_mfcc_apply_f32(&m->mfcc, logmel, n_frames, mfcc);
@@ -5194,6 +5216,10 @@ AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float 
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     if ((r = avloc_gcc_frames(&g->cfg, n_samples, &nf)) != AVLOC_OK) return r;
     if (n_frames != nf) return AVLOC_ERR_SIZE;
+    if (avloc__overlaps_f32(delays, nf, peaks, nf) || avloc__overlaps_f32(delays, nf, left, n_samples) ||
+        avloc__overlaps_f32(delays, nf, right, n_samples) || avloc__overlaps_f32(peaks, nf, left, n_samples) ||
+        avloc__overlaps_f32(peaks, nf, right, n_samples))
+        return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     for (t = 0; t < nf; t++) {
         float dl = 0.0f, pk = 0.0f; /* set by avloc__gcc_peak; gcc -O1 with AVLOC_STATIC cannot see it */
@@ -5913,6 +5939,7 @@ AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const flo
     if (!a || !power || !maps) return AVLOC_ERR_NULL;
     if (!a->dirs) return AVLOC_ERR_STATE;
     if (n_bands == 0 || n_bands > a->n_band) return AVLOC_ERR_SIZE;
+    if (avloc__overlaps_f32(power, a->n_dirs * a->n_band, maps, n_bands * a->n_dirs)) return AVLOC_ERR_PARAM;
     for (b = 0; b < n_bands; b++) {
         /* in 64 bits: b * n_band may not fit a 32-bit size_t */
         const size_t lo = (size_t)((unsigned long long)b * a->n_band / n_bands);
@@ -5949,6 +5976,8 @@ AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const floa
     avloc__array_work w;
     avloc_result r;
     if (!a || !x || !img || !scratch) return AVLOC_ERR_NULL;
+    if (a->dirs && avloc__overlaps_f32(img, a->n_dirs * a->cfg.n_mfcc, power, a->n_dirs * a->n_band))
+        return AVLOC_ERR_PARAM;
     if ((r = avloc__array_run(a, x, n_samples, power, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     return avloc__array_to_mfcc(a, power ? power : w.power, img, &w);
 }

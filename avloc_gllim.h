@@ -279,7 +279,8 @@ AVLOC_API avloc_result avloc_gllim_kmeans_init(const double *X, size_t N, size_t
 /* ------------------------------------------------------- inverse map */
 
 /* E[x|y] for a complete feature vector y (D values). x: L outputs; alpha: K
-   outputs (the posterior component weights alpha*_k(y)), required. */
+   outputs (the posterior component weights alpha*_k(y)), required. x, alpha
+   and y may not overlap (AVLOC_ERR_PARAM). */
 AVLOC_API avloc_result avloc_gllim_inverse_f64(const avloc_gllim_model *m, const double *y,
                                                double *x, double *alpha);
 AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const float *y,
@@ -1510,11 +1511,18 @@ AVLOC_API avloc_result avloc_gllim_train_f32(const avloc_gllim_train_config *cfg
 static avloc_result avloc__gl_inverse(const avloc_gllim_model *m, const double *yd, const float *yf,
                                       double *x, double *alpha)
 {
-    size_t K, L, D, k, d, i, j;
+    size_t K, L, D, k, d, i, j, yb;
     double mx = -HUGE_VAL, s = 0.0;
+    const void *y;
     if (!m || (!yd && !yf) || !x || !alpha) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     K = m->K; L = m->L; D = m->D;
+    /* y is read after x and alpha are written, and alpha after x */
+    y = yd ? (const void *)yd : (const void *)yf;
+    yb = D * (yd ? sizeof *yd : sizeof *yf);
+    if (avloc__overlaps(x, L * sizeof *x, alpha, K * sizeof *alpha) || avloc__overlaps(x, L * sizeof *x, y, yb) ||
+        avloc__overlaps(alpha, K * sizeof *alpha, y, yb))
+        return AVLOC_ERR_PARAM;
     if (yd ? !avloc_all_finite_f64(yd, D) : !avloc_all_finite_f32(yf, D)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < L; i++) x[i] = 0.0;
     for (k = 0; k < K; k++) {

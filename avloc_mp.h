@@ -194,7 +194,8 @@ AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc
 
 /* The reference coder: direct inner products, full rescan each step.
    res_audio [audio_samples] and res_video [frames*height*width] receive the
-   residuals; they may be the same buffers as audio / video (in place).
+   residuals; they may be the same buffers as audio / video (in place), but
+   not overlap them otherwise, nor each other (AVLOC_ERR_PARAM).
    *n_atoms receives the number of atoms written (<= max_atoms). */
 AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const avloc_mp_dict *dict,
                                                const float *audio, const float *video,
@@ -313,8 +314,9 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
    |ca * cv| * |phi_k^v(t, y, x)| over its video support, so atoms that
    explain both modalities dominate and the heat sits where the kernel has
    structure. Atoms outside the signal give AVLOC_ERR_PARAM, a non-finite
-   coefficient or kernel value AVLOC_ERR_NONFINITE (heat untouched); sums
-   beyond float's range AVLOC_ERR_NUMERIC (heat set to 0). */
+   coefficient or kernel value AVLOC_ERR_NONFINITE, heat overlapping
+   kernels_video AVLOC_ERR_PARAM (heat untouched); sums beyond float's range
+   AVLOC_ERR_NUMERIC (heat set to 0). */
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
 /* Audio-guided votes, the default heat of `avloc avmp locate`. An atom's
@@ -342,7 +344,8 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    and per frame asked (T H W x Hv Wv multiply-adds each; 3 with a shift),
    on the SIMD layer, each position summed in double in a fixed order (the
    same bits on every set); 1.5 KB of stack, no scratch.
-   votes [frames][height][width] is overwritten; the errors of
+   votes [frames][height][width] is overwritten (it may not overlap video or
+   kernels_video: AVLOC_ERR_PARAM); the errors of
    avloc_mp_heatmap_f32, and a non-finite video, leave it untouched; votes
    beyond float's range (huge coefficients times a huge video) give
    AVLOC_ERR_NUMERIC with the votes set to 0. */
@@ -530,9 +533,13 @@ static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float
                                          const size_t *n_atoms, const float *ra, const float *rv,
                                          size_t max_atoms)
 {
+    const size_t na = cfg->audio_samples, nv = avloc__mp_nv(cfg);
     if (!audio || !video || !n_atoms || !ra || !rv || (max_atoms && !atoms)) return AVLOC_ERR_NULL;
-    if (!avloc_all_finite_f32(audio, cfg->audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(cfg)))
-        return AVLOC_ERR_NONFINITE;
+    /* a residual is its signal (in place) or apart from every other buffer */
+    if ((ra != audio && avloc__overlaps_f32(ra, na, audio, na)) || (rv != video && avloc__overlaps_f32(rv, nv, video, nv)) ||
+        avloc__overlaps_f32(ra, na, video, nv) || avloc__overlaps_f32(rv, nv, audio, na) || avloc__overlaps_f32(ra, na, rv, nv))
+        return AVLOC_ERR_PARAM;
+    if (!avloc_all_finite_f32(audio, na) || !avloc_all_finite_f32(video, nv)) return AVLOC_ERR_NONFINITE;
     return AVLOC_OK;
 }
 
@@ -2305,6 +2312,9 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
     if (!cfg || !kernels_video || !video || !votes || (n_atoms && !atoms)) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
+    if (avloc__overlaps_f32(votes, avloc__mp_nv(cfg), video, avloc__mp_nv(cfg)) ||
+        avloc__overlaps_f32(votes, avloc__mp_nv(cfg), kernels_video, cfg->kernels * avloc__mp_kv(cfg)))
+        return AVLOC_ERR_PARAM; /* both are read while votes are written */
     if (!avloc_all_finite_f32(video, avloc__mp_nv(cfg))) return AVLOC_ERR_NONFINITE;
     kv = avloc__mp_kv(cfg);
     hv = cfg->height - cfg->kernel_h + 1;
@@ -2334,6 +2344,7 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
     kv = avloc__mp_kv(cfg);
+    if (avloc__overlaps_f32(heat, avloc__mp_nv(cfg), kernels_video, cfg->kernels * kv)) return AVLOC_ERR_PARAM;
     memset(heat, 0, avloc__mp_nv(cfg) * sizeof *heat);
     for (i = 0; i < n_atoms; i++) {
         const avloc_mp_atom *at = &atoms[i];

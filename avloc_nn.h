@@ -300,7 +300,8 @@ AVLOC_API void avloc_nn_destroy(avloc_nn *net);
    reparam nodes output their mean. Errors: AVLOC_ERR_NULL, AVLOC_ERR_STATE
    (net not initialised), AVLOC_ERR_WORKSPACE (arena or scratch smaller than
    net.arena_bytes / net.scratch_bytes), AVLOC_ERR_PARAM (a buffer not
-   float-aligned), AVLOC_ERR_NUMERIC (a node's float arithmetic overflowed,
+   float-aligned, or an output, the arena or the scratch sharing memory with
+   another of these buffers or with an input), AVLOC_ERR_NUMERIC (a node's float arithmetic overflowed,
    e.g. on finite inputs of huge magnitude: the outputs are set to 0). */
 AVLOC_API avloc_result avloc_nn_run_f32(const avloc_nn *net, const float *const *inputs,
                                         float *const *outputs, void *arena, size_t arena_bytes,
@@ -2944,6 +2945,43 @@ static int avloc__nn_tensors_finite(const avloc__nn_run *r, const size_t *t, siz
 }
 #endif
 
+/* Buffer i of a run and its bytes: the inputs, the outputs, the arena,
+   the scratch. */
+static const void *avloc__nn_buffer(const avloc_nn *net, const float *const *inputs, float *const *outputs,
+                                    const void *arena, const void *scratch, size_t i, size_t *bytes)
+{
+    if (i < net->n_inputs) {
+        *bytes = net->tensors[i].numel * sizeof(float);
+        return inputs[i];
+    }
+    i -= net->n_inputs;
+    if (i < net->n_outputs) {
+        *bytes = net->tensors[net->outputs[i]].numel * sizeof(float);
+        return outputs[i];
+    }
+    *bytes = i > net->n_outputs ? net->scratch_bytes : net->arena_bytes;
+    return i > net->n_outputs ? scratch : arena;
+}
+
+/* 1 if a buffer the run writes (an output, the arena, the scratch) shares
+   memory with another buffer of the run: nodes write them while inputs and
+   other nodes' results are still read. One loop over the list of buffers
+   (a microcontroller build pays for one overlap test, not one per pair of
+   kinds). */
+static int avloc__nn_buffers_overlap(const avloc_nn *net, const float *const *inputs, float *const *outputs,
+                                     const void *arena, const void *scratch)
+{
+    size_t i, j, bi, bj, n = net->n_inputs + net->n_outputs + 2;
+    for (i = net->n_inputs; i < n; i++) {
+        const void *p = avloc__nn_buffer(net, inputs, outputs, arena, scratch, i, &bi);
+        for (j = 0; j < i; j++) {
+            const void *q = avloc__nn_buffer(net, inputs, outputs, arena, scratch, j, &bj);
+            if (avloc__overlaps(p, bi, q, bj)) return 1;
+        }
+    }
+    return 0;
+}
+
 AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *const *inputs,
                                             float *const *outputs, void *arena, size_t arena_bytes,
                                             void *scratch, size_t scratch_bytes, avloc_nn_rng_fn rng,
@@ -2963,6 +3001,7 @@ AVLOC_API avloc_result avloc_nn_run_rng_f32(const avloc_nn *net, const float *co
     for (k = 0; k < net->n_outputs; k++)
         if (!outputs[k]) return AVLOC_ERR_NULL;
         else if ((uintptr_t)outputs[k] % sizeof(float)) return AVLOC_ERR_PARAM;
+    if (avloc__nn_buffers_overlap(net, inputs, outputs, arena, scratch)) return AVLOC_ERR_PARAM;
     r.net = net;
     r.inputs = inputs;
     r.outputs = outputs;

@@ -253,8 +253,9 @@ AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const flo
    previous window's Dv, Da and C (C shifted by the hop, new frames copy the
    last column), so time and memory per window are those of one W-frame
    solve. Pv_out (pixels x total) and Pa_out (bins x total; either may be
-   NULL) receive the windows' Pv and Pa averaged where windows overlap. s is
-   one window's state. info gets the sum of iterations and the worst
+   NULL) receive the windows' Pv and Pa averaged where windows overlap (they
+   may not overlap V, A or each other: AVLOC_ERR_PARAM). s is one window's
+   state. info gets the sum of iterations and the worst
    residuals; *windows (optional) the number of windows. */
 AVLOC_API avloc_result avloc_rpca_av_windows_scratch(const avloc_rpca_av *o, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
@@ -323,7 +324,9 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      reads when the object is silent from it. tmp: 4 T floats.
    Errors: NULL, SIZE (a zero size, down larger than the frame, H < h*down or
    W < w*down), OVERFLOW (an array's byte count overflows size_t), PARAM
-   (rates, thresh outside [0, 1]), NONFINITE (NaN/Inf in the video, the
+   (rates, thresh outside [0, 1]; in video, pool, corr_map and mask, an
+   output or tmp sharing memory with an input or with each other, except
+   corr_map's map == V, which works in place), NONFINITE (NaN/Inf in the video, the
    pooled audio or the map; the map function propagates them), WORKSPACE
    (scratch smaller than its query). */
 AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
@@ -346,7 +349,8 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_
    scipy.ndimage.uniform_filter with mode 'constant', divided by the same
    filter of ones). O(rows cols box_rows box_cols). The mask's smoothing and
    the pipeline's gain smoothing use it. Errors: NULL, SIZE (a zero size),
-   OVERFLOW, PARAM (an even box side, out == x), NONFINITE (NaN/Inf in x). */
+   OVERFLOW, PARAM (an even box side, out overlapping x), NONFINITE (NaN/Inf
+   in x). */
 AVLOC_API avloc_result avloc_rpca_box_mean_f32(const float *x, size_t rows, size_t cols, size_t box_rows,
                                                size_t box_cols, float *out);
 
@@ -873,13 +877,6 @@ static void avloc__rpca_setup(const avloc_rpca *r, const float *D, float *S, avl
     for (s = 0; s < j.slabs; s++) *bad |= j.part[4 * s + 3] != 0.0;
 }
 
-/* 1 if the n-float arrays at a and b share a byte (b may be NULL). */
-static int avloc__rpca_overlap(const float *a, const float *b, size_t n)
-{
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b, len = (uintptr_t)(n * sizeof *a);
-    return b && x < y + len && y < x + len;
-}
-
 AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D, float *L, float *S,
                                             float *Ydual, avloc_rpca_info *info,
                                             void *scratch, size_t scratch_bytes)
@@ -894,8 +891,9 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     if (!r || !D || !L || !S || !scratch) return AVLOC_ERR_NULL;
     if (r->magic != AVLOC__RPCA_MAGIC) return AVLOC_ERR_STATE;
     mn = r->cfg.rows * r->cfg.cols;
-    if (avloc__rpca_overlap(D, L, mn) || avloc__rpca_overlap(D, S, mn) || avloc__rpca_overlap(L, S, mn) ||
-        avloc__rpca_overlap(D, Ydual, mn) || avloc__rpca_overlap(L, Ydual, mn) || avloc__rpca_overlap(S, Ydual, mn))
+    if (avloc__overlaps_f32(D, mn, L, mn) || avloc__overlaps_f32(D, mn, S, mn) || avloc__overlaps_f32(L, mn, S, mn) ||
+        avloc__overlaps_f32(D, mn, Ydual, mn) || avloc__overlaps_f32(L, mn, Ydual, mn) ||
+        avloc__overlaps_f32(S, mn, Ydual, mn))
         return AVLOC_ERR_PARAM; /* each is read after another is written */
     if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
     if (scratch_bytes < r->scratch_bytes) return AVLOC_ERR_WORKSPACE;
@@ -1607,6 +1605,17 @@ static void avloc__rpca_shift_c(float *C, size_t K, size_t T, size_t hop)
     }
 }
 
+/* 1 if an output shares memory with the clip or with the other output
+   (every window reads V and A after earlier windows wrote their parts). */
+static int avloc__rpca_windows_overlap(const avloc_rpca_av *o, const float *V, const float *A, size_t total,
+                                       const float *Pv_out, const float *Pa_out)
+{
+    const size_t nv = o->cfg.pixels * total, na = o->cfg.bins * total;
+    return avloc__overlaps_f32(Pv_out, nv, V, nv) || avloc__overlaps_f32(Pv_out, nv, A, na) ||
+           avloc__overlaps_f32(Pa_out, na, V, nv) || avloc__overlaps_f32(Pa_out, na, A, na) ||
+           avloc__overlaps_f32(Pv_out, nv, Pa_out, na);
+}
+
 AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
                                                  size_t total, size_t overlap, avloc_rpca_av_state *s,
                                                  float *Pv_out, float *Pa_out, avloc_rpca_info *info,
@@ -1625,6 +1634,7 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
     hop = T - overlap;
     if (!avloc__rpca_fits3(o->cfg.pixels, total, 1) || !avloc__rpca_fits3(o->cfg.bins, total, 1))
         return AVLOC_ERR_OVERFLOW;
+    if (avloc__rpca_windows_overlap(o, V, A, total, Pv_out, Pa_out)) return AVLOC_ERR_PARAM;
     /* the whole clip up front: a NaN in a late window must not leave the
        earlier windows written */
     if (!avloc_all_finite_f32(V, o->cfg.pixels * total) || !avloc_all_finite_f32(A, o->cfg.bins * total))
@@ -1670,8 +1680,9 @@ AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_
     if (!frames || !V) return AVLOC_ERR_NULL;
     if (T == 0 || down == 0 || H < down || W < down) return AVLOC_ERR_SIZE;
     if (!avloc__rpca_fits3(T, H, W)) return AVLOC_ERR_OVERFLOW;
-    if (!avloc_all_finite_f32(frames, T * H * W)) return AVLOC_ERR_NONFINITE; /* before V is written */
     h = H / down; w = W / down;
+    if (avloc__overlaps_f32(frames, T * H * W, V, h * w * T)) return AVLOC_ERR_PARAM;
+    if (!avloc_all_finite_f32(frames, T * H * W)) return AVLOC_ERR_NONFINITE; /* before V is written */
     inv = 1.0 / ((double)down * down);
     for (t = 0; t < T; t++) {
         const float *f = frames + t * H * W;
@@ -1696,6 +1707,7 @@ AVLOC_API avloc_result avloc_rpca_pool_f32(const float *mag, size_t n_stft, size
         !(fps > 0.0 && fps < 1e6))
         return AVLOC_ERR_PARAM;
     if (!avloc__rpca_fits3(n_stft, bins, 1) || !avloc__rpca_fits3(bins, T, 1)) return AVLOC_ERR_OVERFLOW;
+    if (avloc__overlaps_f32(mag, n_stft * bins, A, bins * T)) return AVLOC_ERR_PARAM;
     for (t = 0; t < T; t++) {
         /* frames j with t/fps <= j hop_s < (t+1)/fps; clamped to n_stft before
            the conversion (a tiny hop_s makes them too large for size_t) */
@@ -1765,6 +1777,9 @@ AVLOC_API avloc_result avloc_rpca_corr_map_f32(const float *V, size_t pixels, co
     if (!avloc__rpca_fits3(pixels, T, 1) || !avloc__rpca_fits3(bins, T, 1) || !avloc__rpca_fits3(T, 2, 1))
         return AVLOC_ERR_OVERFLOW;
     if (!avloc__finite_f64(power) || !(power > 0.0 && power <= 64.0)) return AVLOC_ERR_PARAM;
+    if (avloc__overlaps_f32(tmp, 2 * T, V, pixels * T) || avloc__overlaps_f32(tmp, 2 * T, A, bins * T) ||
+        avloc__overlaps_f32(tmp, 2 * T, map, pixels) || avloc__overlaps_f32(map, pixels, A, bins * T))
+        return AVLOC_ERR_PARAM; /* map may equal V: row p is read before map[p] lands in it */
     if (!avloc_all_finite_f32(V, pixels * T) || !avloc_all_finite_f32(A, bins * T)) return AVLOC_ERR_NONFINITE;
     buf = tmp;
     e = tmp + T;
@@ -1887,7 +1902,8 @@ AVLOC_API avloc_result avloc_rpca_box_mean_f32(const float *x, size_t rows, size
     if (!x || !out) return AVLOC_ERR_NULL;
     if (rows == 0 || cols == 0 || box_rows == 0 || box_cols == 0) return AVLOC_ERR_SIZE;
     if (!avloc__rpca_fits3(rows, cols, 1)) return AVLOC_ERR_OVERFLOW;
-    if (!(box_rows & 1) || !(box_cols & 1) || x == out) return AVLOC_ERR_PARAM;
+    if (!(box_rows & 1) || !(box_cols & 1) || avloc__overlaps_f32(x, rows * cols, out, rows * cols))
+        return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, rows * cols)) return AVLOC_ERR_NONFINITE;
     avloc__rpca_box(x, rows, cols, box_rows, box_cols, out);
     return AVLOC_OK;
@@ -1904,6 +1920,9 @@ AVLOC_API avloc_result avloc_rpca_mask_u8(const float *map, size_t h, size_t w, 
         return AVLOC_ERR_OVERFLOW;
     if (H < h * down || W < w * down) return AVLOC_ERR_SIZE;
     if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0) || !(box & 1)) return AVLOC_ERR_PARAM;
+    if (avloc__overlaps_f32(tmp, h * w, map, h * w) || avloc__overlaps(mask, H * W, tmp, h * w * sizeof *tmp) ||
+        avloc__overlaps(mask, H * W, map, h * w * sizeof *map))
+        return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
     avloc__rpca_box(map, h, w, box, box, tmp);
     mx = avloc__rpca_maxabs(tmp, h * w);

@@ -773,6 +773,12 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
     BI(gb_untouched(y, n * sizeof(float)), 1);
     BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, scr, sb), AVLOC_OK);
+    /* overlapping buffers (avloc.h, MEMORY): refused before anything is written */
+    memcpy(y, spec, n * sizeof(float));
+    BI(avloc_stft_forward_f32(&st, (const float *)spec, n, spec, nf, scr, sb), AVLOC_ERR_PARAM); /* out over x */
+    BI(memcmp(y, spec, n * sizeof(float)) == 0, 1);
+    BI(avloc_stft_inverse_f32(&st, spec, nf, (float *)spec + 3, n, scr, sb), AVLOC_ERR_PARAM);   /* y inside in */
+    BI(memcmp(y, spec, n * sizeof(float)) == 0, 1);
     pw = GB_F32(nb);
     BI(avloc_spec_power_f32(NULL, nb, 2.0f, pw), AVLOC_ERR_NULL);
     BI(avloc_spec_power_f32(spec, nb, 2.0f, NULL), AVLOC_ERR_NULL);
@@ -869,6 +875,10 @@ static void bi_dsp_mel(void)
     BI(avloc_mel_apply_f32(&mel, spec, T, out), AVLOC_OK);
     spec[4] = FLT_MIN / 5;
     BI(avloc_mel_apply_f32(&mel, spec, T, out), AVLOC_OK);
+    BI(avloc_mel_apply_f32(&mel, spec, T, spec), AVLOC_ERR_PARAM);     /* in place: bands read written bins */
+    BI(avloc_mel_apply_f32(&mel, spec, 1, spec + nb - 1), AVLOC_ERR_PARAM); /* a partial overlap */
+    BI(avloc_mel_apply_f32(&mel, spec, 1, spec + nb), AVLOC_OK);        /* adjacent: apart */
+    fill_sig(spec, T * nb, 4);
     BI(avloc_mel_dense_f32(NULL, dense, 8 * nb), AVLOC_ERR_NULL);
     BI(avloc_mel_dense_f32(&mel, NULL, 8 * nb), AVLOC_ERR_NULL);
     gb_fill(dense, 8 * nb * 4);
@@ -910,6 +920,19 @@ static void bi_dsp_mel(void)
     BI(avloc_log_f32(v, 8, o, -1.0f, 0), AVLOC_ERR_PARAM);
     BI(avloc_exp_f32(NULL, 8, o, 1e-6f, 1), AVLOC_ERR_NULL);
     BI(avloc_exp_f32(v, 8, o, f_nan(), 1), AVLOC_ERR_PARAM);
+    /* in place works; a partial overlap is refused, nothing written */
+    fill_sig(spec, 16, 5);
+    BI(avloc_db_f32(spec, 8, spec, 10, 1, 1e-10f, 80), AVLOC_OK);
+    BI(avloc_log_f32(spec, 8, spec, 1e-6f, 1), AVLOC_OK);
+    BI(avloc_exp_f32(spec, 8, spec, 1e-6f, 1), AVLOC_OK);
+    BI(avloc_db_to_power_f32(spec, 8, spec, 10, 1), AVLOC_OK);
+    memcpy(o, spec, 8 * sizeof(float));
+    BI(avloc_db_f32(spec, 8, spec + 1, 10, 1, 1e-10f, 80), AVLOC_ERR_PARAM);
+    BI(avloc_db_to_power_f32(spec + 1, 8, spec, 10, 1), AVLOC_ERR_PARAM);
+    BI(avloc_log_f32(spec, 8, spec + 7, 1e-6f, 1), AVLOC_ERR_PARAM);
+    BI(avloc_exp_f32(spec, 8, spec + 4, 1e-6f, 1), AVLOC_ERR_PARAM);
+    BI(memcmp(o, spec, 8 * sizeof(float)) == 0, 1);
+    BI(avloc_log_f32(spec, 8, spec + 8, 1e-6f, 1), AVLOC_OK);          /* adjacent: apart */
     /* MFCC */
     fc.n_mels = 8; fc.n_mfcc = 9;                                        /* more coefficients than mels */
     BI(avloc_mfcc_query_f32(&fc, &fb), AVLOC_ERR_SIZE);
@@ -945,6 +968,9 @@ static void bi_dsp_mel(void)
     BI(avloc_mfcc_invert_f32(&mf, cc, SZ_HALF, lm), AVLOC_ERR_OVERFLOW);
     cc[1] = f_nan();
     BI(avloc_mfcc_invert_f32(&mf, cc, T, lm), AVLOC_OK);
+    BI(avloc_mfcc_apply_f32(&mf, lm, T, lm), AVLOC_ERR_PARAM);         /* in place: later rows read written ones */
+    BI(avloc_mfcc_apply_f32(&mf, lm, T, lm + 8), AVLOC_ERR_PARAM);
+    BI(avloc_mfcc_invert_f32(&mf, lm, T, lm), AVLOC_ERR_PARAM);
     {   /* librosa lifter L = 2: coefficient 2's gain is 1 + sin(3 pi / 2) = 0, so no inverse */
         avloc_mfcc_config z = fc;
         avloc_mfcc_f32 mz;
@@ -1039,6 +1065,9 @@ static void bi_dsp_melspec(void)
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, NULL, nf, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, 0, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    gb_fill(mel, nf * 20 * 4);
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mel + 8, nf, scr, sb), AVLOC_ERR_PARAM); /* one buffer for both */
+    BI(gb_untouched(mel, nf * 20 * 4), 1);
     {   float *z = GB_F32(n);                                            /* silence */
         memset(z, 0, n * sizeof(float));
         BI(avloc_melspec_mfcc_f32(&m, z, n, mel, mfcc, nf, scr, sb), AVLOC_OK);
@@ -1200,6 +1229,13 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf + 1, gscr, gsb), AVLOC_ERR_SIZE);
     BI(avloc_gcc_delays_f32(&g, l, r, n, NULL, NULL, gnf, gscr, gsb), AVLOC_ERR_NULL); /* one of them needed */
     BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, SHORT(gsb)), AVLOC_ERR_WORKSPACE);
+    gb_fill(del, 2 * gnf * 4);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf - 1, gnf, gscr, gsb), AVLOC_ERR_PARAM); /* outputs share one */
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del, gnf, gscr, gsb), AVLOC_ERR_PARAM);
+    BI(gb_untouched(del, 2 * gnf * 4), 1);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, l + 1, NULL, gnf, gscr, gsb), AVLOC_ERR_PARAM);      /* over a signal */
+    BI(avloc_gcc_delays_f32(&g, l, r, n, NULL, r, gnf, gscr, gsb), AVLOC_ERR_PARAM);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, gsb), AVLOC_OK);
     BI(avloc_gcc_clip_f32(NULL, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NULL);
     BI(avloc_gcc_clip_f32(&g, l, r, 10, &delay, &peak, gscr, gsb), AVLOC_ERR_SIZE);
     BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, gscr, SHORT(gsb)), AVLOC_ERR_WORKSPACE);
@@ -1355,9 +1391,12 @@ static void bi_dsp_array(void)
     BI(avloc_array_bands_f32(&a, power, 0, maps), AVLOC_ERR_SIZE);
     BI(avloc_array_bands_f32(&a, power, nb + 1, maps), AVLOC_ERR_SIZE);
     BI(avloc_array_bands_f32(&a, power, 2, NULL), AVLOC_ERR_NULL);
+    BI(avloc_array_bands_f32(&a, power, 1, power), AVLOC_ERR_PARAM);    /* maps over power */
+    BI(avloc_array_bands_f32(&a, power, 2, power + 1), AVLOC_ERR_PARAM);
     BI(avloc_array_mfcc_f32(NULL, x, c.frame_length, img, power, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_array_mfcc_f32(&a, x, c.frame_length, NULL, power, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, power, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_array_mfcc_f32(&a, x, c.frame_length, power, power, scr, sb), AVLOC_ERR_PARAM); /* img over power */
     {   float *z = GB_F32(c.frame_length * c.n_mics);                   /* silence: floored log */
         memset(z, 0, c.frame_length * c.n_mics * sizeof(float));
         BI(avloc_array_mfcc_f32(&a, z, c.frame_length, img, NULL, scr, sb), AVLOC_OK);
@@ -1515,6 +1554,15 @@ static void bi_gllim(void)
     yf[2] = 1e30f;                                                       /* far outside: finite answer */
     BI(avloc_gllim_inverse_f32(&model, yf, x, alpha), AVLOC_OK);
     BI(avloc_all_finite_f64(x, GL), 1);
+    {   /* x, alpha and y sharing memory (avloc.h, MEMORY): refused, nothing written */
+        double *xa = GB_F64(GK + GL), *yk = GB_F64(GD);
+        for (i = 0; i < GD; i++) yd[i] = yk[i] = Y[i];
+        BI(avloc_gllim_inverse_f64(&model, yd, yd, alpha), AVLOC_ERR_PARAM);        /* x over y */
+        BI(avloc_gllim_inverse_f64(&model, yd, x, yd + GD - GK), AVLOC_ERR_PARAM);  /* alpha over y */
+        BI(memcmp(yd, yk, GD * sizeof *yd) == 0, 1);
+        BI(avloc_gllim_inverse_f64(&model, yd, xa + GK - 1, xa), AVLOC_ERR_PARAM);  /* x over alpha */
+        BI(avloc_gllim_inverse_f32(&model, (const float *)(xa + 1), xa, xa + GL), AVLOC_ERR_PARAM); /* y over x */
+        BI(avloc_gllim_inverse_f64(&model, yd, xa + GK, xa), AVLOC_OK); }           /* adjacent: apart */
     /* statistics and posterior */
     BI(avloc_gllim_stats_query(0, &stb), AVLOC_ERR_SIZE);
     BI(avloc_gllim_stats_query(SZ_HALF, &stb), AVLOC_ERR_SIZE);
@@ -1856,6 +1904,15 @@ static void bi_mp(void)
         memset(za, 0, na * 4); memset(zv, 0, nv * 4);
         BI(avloc_mp_code_f32(&coder, za, zv, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_OK);
         BI(n, 0); }
+    {   /* residuals: in place (documented) or apart (avloc.h, MEMORY) */
+        float *big = GB_F32(na + nv), *ia = GB_F32(na), *iv = GB_F32(nv);
+        memcpy(ia, audio, na * 4); memcpy(iv, video, nv * 4);
+        BI(avloc_mp_code_f32(&coder, ia, iv, 10, 0, atoms, &n, ia, iv, scr, sb), AVLOC_OK);
+        BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0, atoms, &n, big, big + na - 1), AVLOC_ERR_PARAM);
+        memcpy(big, video, nv * 4);
+        BI(avloc_mp_code_f32(&coder, audio, big, 10, 0, atoms, &n, big + nv - 1, rv, scr, sb), AVLOC_ERR_PARAM);
+        BI(avloc_mp_code_f32(&coder, audio, big, 10, 0, atoms, &n, ra, big + 1, scr, sb), AVLOC_ERR_PARAM);
+        BI(memcmp(big, video, nv * 4) == 0, 1); }
     BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_OK);
     /* heat map and frame location */
     BI(avloc_mp_heatmap_f32(NULL, dict.video, atoms, n, heat), AVLOC_ERR_NULL);
@@ -1867,6 +1924,16 @@ static void bi_mp(void)
     BI(avloc_mp_votes_f32(&c, dict.video, video, NULL, 0, 3, heat), AVLOC_OK);   /* no atoms: zero votes */
     BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_OK);
     BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, SIZE_MAX, heat), AVLOC_OK); /* no frame that far: plain votes */
+    {   /* overlapping buffers (avloc.h, MEMORY): refused, nothing written */
+        float *big = GB_F32(nv + nkv);
+        memcpy(big, dict.video, nkv * sizeof(float));
+        memcpy(rv, video, nv * sizeof(float));
+        BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, video), AVLOC_ERR_PARAM);   /* votes over video */
+        BI(memcmp(rv, video, nv * sizeof(float)) == 0, 1);
+        BI(avloc_mp_votes_f32(&c, big, video, atoms, n, 0, big + nkv - 1), AVLOC_ERR_PARAM); /* over the kernels */
+        BI(avloc_mp_heatmap_f32(&c, big, atoms, n, big + nkv - 1), AVLOC_ERR_PARAM);
+        BI(memcmp(big, dict.video, nkv * sizeof(float)) == 0, 1);
+        BI(avloc_mp_heatmap_f32(&c, big, atoms, n, big + nkv), AVLOC_OK); }             /* adjacent: apart */
     BI(avloc_mp_votes_shift(NULL), 1);                                                  /* no config: the least shift */
     video[3] = f_nan();
     BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NONFINITE);
@@ -2118,6 +2185,11 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pa, &info, &nw, wscr, wsb), AVLOC_ERR_NONFINITE);
     BI(Pv[0] == 12345.0f, 1);
     V[PX * TT - 1] = 0;
+    /* outputs sharing memory with the clip or each other (avloc.h, MEMORY) */
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, (float *)V, NULL, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, (float *)A, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pv + PX * TT - 1, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
+    BI(Pv[0] == 12345.0f, 1);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, wscr, wsb), AVLOC_OK);
     BT(avloc_rpca_av_destroy(&av), 1);
     BT(avloc_rpca_av_destroy(NULL), 1);
@@ -2137,6 +2209,7 @@ static void bi_rpca(void)
         BI(Vd[0] == 4321.0f, 1);                                          /* nothing written */
         fr[3] = 0;
         BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, Vd), AVLOC_OK);
+        BI(avloc_rpca_video_f32(fr, 3, 8, 8, 2, fr + 8), AVLOC_ERR_PARAM);    /* V over the frames */
         BI(avloc_rpca_pool_f32(NULL, 20, 4, 0.01, 25, 3, Ap), AVLOC_ERR_NULL);
         BI(avloc_rpca_pool_f32(mag, 0, 4, 0.01, 25, 3, Ap), AVLOC_ERR_SIZE);
         BI(avloc_rpca_pool_f32(mag, 20, 4, 0.0, 25, 3, Ap), AVLOC_ERR_PARAM);
@@ -2148,6 +2221,7 @@ static void bi_rpca(void)
         mag[0] = 0;
         BI(avloc_rpca_pool_f32(mag, 20, 4, 0.01, 25, 3, Ap), AVLOC_OK);
         BI(avloc_rpca_map_f32(NULL, 16, 3, map), AVLOC_ERR_NULL);
+        BI(avloc_rpca_pool_f32(mag, 20, 4, 0.01, 25, 3, mag + 60), AVLOC_ERR_PARAM); /* A over mag */
         BI(avloc_rpca_map_f32(Vd, 0, 3, map), AVLOC_ERR_SIZE);
         BI(avloc_rpca_map_f32(Vd, SZ_HALF, 4, map), AVLOC_ERR_OVERFLOW);
         BI(avloc_rpca_map_f32(Vd, 16, 3, map), AVLOC_OK);
@@ -2160,6 +2234,16 @@ static void bi_rpca(void)
         BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, (double)f_nan(), tmp, map), AVLOC_ERR_PARAM);
         BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 1, 2.0, tmp, map), AVLOC_OK);   /* T = 1: no change, map 0 */
         BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_OK);
+        Vd[1] = f_inf();
+        Vd[1] = 0;
+        {   float *Vc = GB_F32(16 * 3);                                   /* map == V: in place, same map */
+            memcpy(Vc, Vd, 16 * 3 * sizeof(float));
+            BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_OK);
+            BI(avloc_rpca_corr_map_f32(Vc, 16, Ap, 4, 3, 2.0, tmp, Vc), AVLOC_OK);
+            BI(memcmp(Vc, map, 16 * sizeof(float)) == 0, 1);
+            BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, map, map), AVLOC_ERR_PARAM);     /* tmp == map */
+            BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, Vd + 40, map), AVLOC_ERR_PARAM); /* tmp over V */
+            BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, Ap), AVLOC_ERR_PARAM); }   /* map over A */
         Vd[1] = f_inf();
         BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_ERR_NONFINITE);
         Vd[1] = 0;
@@ -2198,6 +2282,8 @@ static void bi_rpca(void)
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, (double)f_nan(), tmp, mask), AVLOC_ERR_PARAM);
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
         BI(avloc_rpca_mask_u8(map, 4, 4, SZ_HALF, 8, 8, 3, 0.3, tmp, mask), AVLOC_ERR_OVERFLOW);
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, map, mask), AVLOC_ERR_PARAM);   /* tmp == map */
+        BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, (unsigned char *)tmp), AVLOC_ERR_PARAM); /* mask over tmp */
         {   size_t hb = 0;
             void *hs;
             BI(avloc_rpca_mask_hull_scratch(4, 4, NULL), AVLOC_ERR_NULL);
@@ -2220,6 +2306,10 @@ static void bi_rpca(void)
         BI(avloc_rpca_mask_u8(map, 4, 4, 2, 8, 8, 3, 0.3, tmp, mask), AVLOC_OK);
         BI(avloc_rpca_box_mean_f32(map, 4, 4, 3, 1, tmp), AVLOC_OK);
         BI(avloc_rpca_box_mean_f32(map, 4, 4, 3, 1, map), AVLOC_ERR_PARAM);            /* in place */
+        {   float *bb = GB_F32(32);
+            memset(bb, 0, 32 * sizeof(float));
+            BI(avloc_rpca_box_mean_f32(bb, 4, 4, 3, 1, bb + 5), AVLOC_ERR_PARAM);      /* a partial overlap */
+            BI(avloc_rpca_box_mean_f32(bb, 4, 4, 3, 1, bb + 16), AVLOC_OK); }          /* adjacent: apart */
         BI(avloc_rpca_box_mean_f32(map, 4, 4, 2, 1, tmp), AVLOC_ERR_PARAM);            /* even box */
         BI(avloc_rpca_box_mean_f32(map, 0, 4, 3, 1, tmp), AVLOC_ERR_SIZE);
         BI(avloc_rpca_box_mean_f32(NULL, 4, 4, 3, 1, tmp), AVLOC_ERR_NULL);
@@ -2418,6 +2508,27 @@ static void bi_nn(void)
         float *o0 = out[0];
         out[0] = mis;
         BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM);
+        out[0] = o0; }
+    {   /* an output sharing memory with an input, the arena or the scratch (avloc.h, MEMORY) */
+        float *o0 = out[0];
+        const float *i0 = in[0];
+        size_t ni, no;
+        avloc_nn_input_info(&net, 0, &ti); ni = ti.numel;
+        avloc_nn_output_info(&net, 0, &ti); no = ti.numel;
+        {   float *big = GB_F32(ni + no);
+            memcpy(big, i0, ni * sizeof(float));
+            in[0] = big; out[0] = big + ni - 1;
+            BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM);
+            BI(memcmp(big, i0, ni * sizeof(float)) == 0, 1);
+            out[0] = big + ni;                                           /* adjacent: apart */
+            BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_OK); }
+        in[0] = i0;
+        if (net.arena_bytes >= no * sizeof(float)) {
+            out[0] = (float *)arena;
+            BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM); }
+        if (net.scratch_bytes >= no * sizeof(float)) {
+            out[0] = (float *)scr;
+            BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM); }
         out[0] = o0; }
     x[0] = f_nan();
     BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_NONFINITE);
