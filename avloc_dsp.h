@@ -655,7 +655,8 @@ typedef struct avloc_melspec_tables {
 AVLOC_API avloc_result avloc_melspec_init_tables_f32(avloc_melspec_f32 *m, const avloc_melspec_config *cfg,
                                                      const avloc_melspec_tables *t, void *mem, size_t mem_bytes);
 /* mel: n_frames x n_mels (frame-major, the transpose of librosa/torchaudio),
-   log applied per cfg.log; the top_db clip is relative to the max of this call. */
+   log applied per cfg.log; the top_db clip is relative to the max of this call.
+   mel overlapping x: AVLOC_ERR_PARAM. */
 AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, const float *x, size_t n_samples,
                                                  float *mel, size_t n_frames, void *scratch, size_t scratch_bytes);
 /* logmel (n_frames x n_mels, filled as by compute) and mfcc (n_frames x
@@ -4393,6 +4394,7 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
     if (r != AVLOC_OK) return r;
     if (n_frames != nf) return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(nf, m->mel.n_mels, &total)) return AVLOC_ERR_OVERFLOW;
+    if (avloc__overlaps_f32(x, n, mel, total)) return AVLOC_ERR_PARAM; /* later frames read x */
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     nb = st->cfg.n_fft / 2 + 1;
     avloc__fft_query(st->cfg.n_fft, AVLOC_FFT_REAL, NULL, &fb);

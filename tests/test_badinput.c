@@ -1056,6 +1056,11 @@ static void bi_dsp_melspec(void)
     gb_fill(mel, nf * 20 * 4);
     BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
     BI(gb_untouched(mel, nf * 20 * 4), 1);
+    {   float *xm = GB_F32(n + nf * 20);                                 /* mel over the signal */
+        memcpy(xm, x, n * sizeof(float));
+        BI(avloc_melspec_compute_f32(&m, xm, n, xm + n - 1, nf, scr, sb), AVLOC_ERR_PARAM);
+        BI(memcmp(xm, x, n * sizeof(float)) == 0, 1);
+        BI(avloc_melspec_compute_f32(&m, xm, n, xm + n, nf, scr, sb), AVLOC_OK); }  /* adjacent: apart */
     x[17] = f_inf();
     BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_ERR_NONFINITE);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, sb), AVLOC_ERR_NONFINITE);

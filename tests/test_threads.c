@@ -4,7 +4,9 @@
    FFT plan (real, Bluestein size), melspec object, binaural plan, GLLiM
    model (a posterior object per thread), MP coder and avloc_nn network
    (an arena per thread); every result must be bit-identical to the
-   single-threaded run made first. Then the other direction: one call split
+   single-threaded run made first, and the shared objects with all their
+   memory must hash the same after the threads as before (no call writes
+   to an object it was given read-only). Then the other direction: one call split
    over a real pool of worker threads (examples/avloc_pool.h behind
    avloc_threads): a GEMM, the Gram-path SVT and a plain RPCA solve give
    the bits of the same split run serially (tests/task_runner.h). .ci/run
@@ -122,15 +124,36 @@ static const unsigned char *tr_reference;
 /* The shared state's memory, all kept until tr_release (so that LeakSanitizer
    sees every block freed). */
 static void *tr_owned[64];
+static size_t tr_owned_bytes[64];
 static size_t tr_n_owned = 0;
-static void *tr_own(void *p)
+static void *tr_own(void *p, size_t bytes)
 {
     if (tr_n_owned == sizeof tr_owned / sizeof tr_owned[0]) { fprintf(stderr, "tr_owned full\n"); exit(2); }
+    tr_owned_bytes[tr_n_owned] = p ? bytes : 0;
     tr_owned[tr_n_owned++] = p;
     return p;
 }
-static void *tr_keep(size_t bytes) { return tr_own(rel_buf(bytes)); }
-static float *tr_keep_signal(size_t n, unsigned seed) { return (float *)tr_own(rel_signal(n, seed)); }
+static void *tr_keep(size_t bytes) { return tr_own(rel_buf(bytes), bytes); }
+static float *tr_keep_signal(size_t n, unsigned seed) { return (float *)tr_own(rel_signal(n, seed), n * sizeof(float)); }
+
+/* FNV-1a over the shared objects and every byte of their memory (object
+   memory, tables, models, the network file, the inputs): the promise that
+   objects are read-only after init (avloc.h, MEMORY), checked whole rather
+   than through the results alone. */
+static uint64_t tr_fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)p;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+static uint64_t tr_shared_hash(void)
+{
+    uint64_t h = tr_fnv(14695981039346656037u, &S, sizeof S);
+    size_t i;
+    for (i = 0; i < tr_n_owned; i++) h = tr_fnv(h, tr_owned[i], tr_owned_bytes[i]);
+    return h;
+}
 static void tr_release(void)
 {
     /* destroy: the FFTW3 backend's plans are released here */
@@ -209,7 +232,8 @@ static int tr_setup(void)
     bad |= avloc_mp_coder_init(&S.mp, &pc, tr_keep(ob), ob) != AVLOC_OK;
     bad |= avloc_mp_coder_set_dict(&S.mp, &dict, tr_keep(S.mp_sb), S.mp_sb) != AVLOC_OK;
 
-    file = (unsigned char *)tr_own(rel_load_nn("resnet_audio.safetensors", &fsize));
+    file = rel_load_nn("resnet_audio.safetensors", &fsize);
+    tr_own(file, fsize);
     if (!file) return 1;
     bad |= avloc_nn_query(file, fsize, &ob) != AVLOC_OK;
     if (avloc_nn_init(&S.net, file, fsize, tr_keep(ob), ob) != AVLOC_OK || S.net.n_inputs > 8 || S.net.n_outputs > 8) return 1;
@@ -344,7 +368,9 @@ int main(void)
     unsigned char *ref;
     size_t nb;
     int i;
+    uint64_t shared;
     if (tr_setup() != 0) { CHECK_MSG(0, "setup failed"); tr_release(); return th_finish("test_threads"); }
+    shared = tr_shared_hash();
     nb = tr_out_bytes();
     ref = (unsigned char *)rel_buf(nb);
     memset(ref, 0xA5, nb); /* as each thread's buffer: bytes no call writes compare equal */
@@ -361,6 +387,7 @@ int main(void)
                   res[i].mismatches, TR_ITERS);
         free(res[i].out);
     }
+    CHECK_MSG(tr_shared_hash() == shared, "a call wrote to a shared object or its memory (read-only after init)");
     printf("  %d threads x %d runs of FFT(%d) + melspec + binaural plan + GLLiM posterior + MP coder + nn "
            "(%u nodes): %lu bytes each, identical to the single-threaded run: %s\n",
            TR_THREADS, TR_ITERS, (int)TR_FFT, (unsigned)S.net.n_nodes, (unsigned long)nb, th_failed ? "NO" : "yes");

@@ -1748,6 +1748,11 @@ MUTANTS = [
          new=")",
          why="MP coders: the audio and video residuals in one buffer accepted (each atom's subtraction corrupts the other)",
          tests=["test_badinput"]),
+    dict(id="threads-shared-object-written", file="avloc_dsp.h",
+         old="if (!m || !x || !mel || !scratch) return AVLOC_ERR_NULL;\n    st = &m->stft;",
+         new="if (!m || !x || !mel || !scratch) return AVLOC_ERR_NULL;\n    ((avloc_melspec_f32 *)(void *)m)->cfg.n_mfcc++;\n    st = &m->stft;",
+         why="a per-call function keeps a count in its const object (cast away): the results stay right, threads sharing it race",
+         tests=["test_threads"]),
 ]
 
 
