@@ -1386,6 +1386,14 @@ static inline int avloc__overlaps_f32(const float *a, size_t na, const float *b,
     return avloc__overlaps(a, na > m ? SIZE_MAX : na * sizeof *a, b, nb > m ? SIZE_MAX : nb * sizeof *b);
 }
 
+/* (internal) 1 if an output of n floats at out neither is the input x (in
+   place) nor lies apart from it: the rule of the functions whose header
+   says "out may equal x". */
+static inline int avloc__partly_overlaps_f32(const float *x, const float *out, size_t n)
+{
+    return out != x && avloc__overlaps_f32(x, n, out, n);
+}
+
 /* ------------------------------------------------- small linear algebra */
 /* Row-major, double precision, leading dimension = number of columns unless
    an explicit ld is given. These are meant for small matrices (n up to a few

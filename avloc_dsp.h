@@ -3870,7 +3870,7 @@ AVLOC_API avloc_result avloc_db_f32(const float *x, size_t n, float *out,
     float mx = -FLT_MAX, k, off;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
-    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
+    if (avloc__partly_overlaps_f32(x, out, n)) return AVLOC_ERR_PARAM;
     if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref) || !avloc__finite_pos(amin) || avloc__nan_f32(top_db))
         return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
@@ -3896,7 +3896,7 @@ AVLOC_API avloc_result avloc_db_to_power_f32(const float *x, size_t n, float *ou
     size_t i;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
-    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
+    if (avloc__partly_overlaps_f32(x, out, n)) return AVLOC_ERR_PARAM;
     if (!avloc__finite_pos(mult) || !avloc__finite_pos(ref)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < n; i++) out[i] = (float)((double)ref * pow(10.0, (double)x[i] / (double)mult));
@@ -3908,7 +3908,7 @@ AVLOC_API avloc_result avloc_log_f32(const float *x, size_t n, float *out, float
     size_t i;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
-    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
+    if (avloc__partly_overlaps_f32(x, out, n)) return AVLOC_ERR_PARAM;
     if (!avloc__finite_pos(eps)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < n; i++) { /* float (torch.log of float32); no soft-double on an M4F */
@@ -3926,7 +3926,7 @@ AVLOC_API avloc_result avloc_exp_f32(const float *x, size_t n, float *out, float
     size_t i;
     if (!x || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
-    if (out != x && avloc__overlaps_f32(x, n, out, n)) return AVLOC_ERR_PARAM; /* in place, or apart */
+    if (avloc__partly_overlaps_f32(x, out, n)) return AVLOC_ERR_PARAM;
     if (!avloc__finite_pos(eps)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < n; i++) {

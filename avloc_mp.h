@@ -536,7 +536,7 @@ static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float
     const size_t na = cfg->audio_samples, nv = avloc__mp_nv(cfg);
     if (!audio || !video || !n_atoms || !ra || !rv || (max_atoms && !atoms)) return AVLOC_ERR_NULL;
     /* a residual is its signal (in place) or apart from every other buffer */
-    if ((ra != audio && avloc__overlaps_f32(ra, na, audio, na)) || (rv != video && avloc__overlaps_f32(rv, nv, video, nv)) ||
+    if (avloc__partly_overlaps_f32(audio, ra, na) || avloc__partly_overlaps_f32(video, rv, nv) ||
         avloc__overlaps_f32(ra, na, video, nv) || avloc__overlaps_f32(rv, nv, audio, na) || avloc__overlaps_f32(ra, na, rv, nv))
         return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(audio, na) || !avloc_all_finite_f32(video, nv)) return AVLOC_ERR_NONFINITE;
