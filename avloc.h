@@ -50,10 +50,13 @@
 
    An output may not share memory with an input, another output or the
    call's scratch unless its function says so ("out may equal x": exactly
-   equal, in place; never a partial overlap). The functions a caller could
-   plausibly call that way (the transforms, maps and features whose input
-   and output sizes match or nearly do) check it: AVLOC_ERR_PARAM, nothing
-   written (tests/test_badinput.c).
+   equal, in place; never a partial overlap). Every call that takes scratch
+   checks the part it uses (the query's bytes, not all it was given)
+   against its inputs and outputs, and the calls whose outputs a caller
+   could plausibly place over an input or each other (transforms, maps,
+   features, counts written before the data is read) check those too:
+   AVLOC_ERR_PARAM, nothing written (tests/test_badinput.c). Objects
+   (plans, models, coders) are not compared with per-call buffers.
 
    THREADS
    -------
@@ -1394,6 +1397,70 @@ static inline int avloc__partly_overlaps_f32(const float *x, const float *out, s
     return out != x && avloc__overlaps_f32(x, n, out, n);
 }
 
+/* (internal) One buffer of a call: where it starts, how many bytes it
+   spans and whether the call writes it (an output, its scratch). A call
+   lists its buffers and refuses a clash (avloc__clash) before it writes. */
+typedef struct avloc__span { const void *p; size_t bytes; int written; } avloc__span;
+
+/* (internal) The bytes spanned by rows rows of cols elements of size bytes,
+   ld elements apart (a vector: one row), saturating at SIZE_MAX. */
+static inline size_t avloc__span_bytes(size_t rows, size_t cols, size_t ld, size_t size)
+{
+    size_t n;
+    if (!rows || !cols) return 0;
+    if (ld && rows - 1 > (SIZE_MAX - cols) / ld) return SIZE_MAX;
+    n = (rows - 1) * ld + cols;
+    return n > SIZE_MAX / size ? SIZE_MAX : n * size;
+}
+
+static inline avloc__span avloc__span_of(const void *p, size_t bytes, int written)
+{
+    avloc__span s;
+    s.p = p;
+    s.bytes = bytes;
+    s.written = written;
+    return s;
+}
+
+/* (internal) n floats read (rd) or written (wr). */
+static inline avloc__span avloc__rd_f32(const float *p, size_t n)
+{
+    return avloc__span_of(p, avloc__span_bytes(1, n, n, sizeof *p), 0);
+}
+static inline avloc__span avloc__wr_f32(const float *p, size_t n)
+{
+    return avloc__span_of(p, avloc__span_bytes(1, n, n, sizeof *p), 1);
+}
+
+/* (internal) 1 if a buffer the call writes shares a byte with any other of
+   its n buffers (inputs may share with each other). */
+/* (internal) The scratch an arena has handed out so far (written). */
+static inline avloc__span avloc__arena_span(const avloc_arena *a)
+{
+    return avloc__span_of(a->base, a->used, 1);
+}
+
+#define AVLOC__CLASH(spans) avloc__clash(spans, sizeof spans / sizeof *spans)
+static inline int avloc__clash(const avloc__span *s, size_t n)
+{
+    size_t i, j;
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n; j++)
+            if ((s[i].written || s[j].written) && avloc__overlaps(s[i].p, s[i].bytes, s[j].p, s[j].bytes))
+                return 1;
+    return 0;
+}
+
+/* (internal) avloc__clash over a call's n buffers and the used bytes of its
+   scratch (written). */
+static inline int avloc__clash_scratch(const avloc__span *s, size_t n, const void *scratch, size_t used)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (avloc__overlaps(s[i].p, s[i].bytes, scratch, used)) return 1;
+    return avloc__clash(s, n);
+}
+
 /* ------------------------------------------------- small linear algebra */
 /* Row-major, double precision, leading dimension = number of columns unless
    an explicit ld is given. These are meant for small matrices (n up to a few
@@ -2319,12 +2386,31 @@ static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size
 #endif
 }
 
-/* The panels' addresses in the caller's scratch, or WORKSPACE. */
-static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem, size_t nrmax,
-                                       void *scratch, size_t bytes, void **ap, void **bp)
+/* 1 when used bytes of scratch meet A, B or C (A, B and C may share: they
+   are only checked against the scratch here). */
+static inline int avloc__gemm_scratch_clash(int transa, int transb, size_t m, size_t n, size_t k, size_t elem,
+                                     const void *A, size_t lda, const void *B, size_t ldb, const void *C,
+                                     size_t ldc, const void *scratch, size_t used)
+{
+    const avloc__span b[] = {avloc__span_of(A, transa ? avloc__span_bytes(k, m, lda, elem)
+                                                      : avloc__span_bytes(m, k, lda, elem), 0),
+                             avloc__span_of(B, transb ? avloc__span_bytes(n, k, ldb, elem)
+                                                      : avloc__span_bytes(k, n, ldb, elem), 0),
+                             avloc__span_of(C, avloc__span_bytes(m, n, ldc, elem), 0),
+                             avloc__span_of(scratch, used, 1)};
+    return AVLOC__CLASH(b);
+}
+
+/* The panels' addresses in the caller's scratch, or WORKSPACE; PARAM when
+   the panels would lie on A, B or C (packing writes them while the
+   product still reads A and B, and reads C for beta). */
+static avloc_result avloc__gemm_panels(int transa, int transb, size_t m, size_t n, size_t k, size_t elem,
+                                       size_t nrmax, const void *A, size_t lda, const void *B, size_t ldb,
+                                       const void *C, size_t ldc, void *scratch, size_t bytes, void **ap, void **bp)
 {
 #ifdef AVLOC_GEMM_SMALL /* no panels: any scratch will do */
-    (void)m; (void)n; (void)k; (void)elem; (void)nrmax; (void)scratch; (void)bytes;
+    (void)transa; (void)transb; (void)m; (void)n; (void)k; (void)elem; (void)nrmax;
+    (void)A; (void)lda; (void)B; (void)ldb; (void)C; (void)ldc; (void)scratch; (void)bytes;
     *ap = *bp = NULL;
     return AVLOC_OK;
 #else
@@ -2332,7 +2418,10 @@ static avloc_result avloc__gemm_panels(size_t m, size_t n, size_t k, size_t elem
     if (m == 0 || n == 0 || k == 0) { *ap = *bp = NULL; return AVLOC_OK; }
     avloc_arena_init(&ar, scratch, bytes);
     avloc__gemm_layout(&ar, m, n, k, elem, nrmax, ap, bp);
-    return avloc_arena_status(&ar);
+    if (avloc_arena_status(&ar) != AVLOC_OK) return avloc_arena_status(&ar);
+    return avloc__gemm_scratch_clash(transa, transb, m, n, k, elem, A, lda, B, ldb, C, ldc, scratch, ar.used)
+               ? AVLOC_ERR_PARAM
+               : AVLOC_OK;
 #endif
 }
 
@@ -2546,6 +2635,15 @@ static avloc_result avloc__svd(size_t m, size_t n, const void *A, size_t lda, vo
     avloc_arena_init(&ar, scratch, bytes);
     avloc__svd_layout(&ar, mc, nc, &w);
     if (avloc_arena_status(&ar) != AVLOC_OK) return avloc_arena_status(&ar);
+    {
+        const size_t e = f32 ? sizeof(float) : sizeof(double);
+        const avloc__span b[] = {avloc__span_of(A, avloc__span_bytes(m, n, lda, e), 0),
+                                 avloc__span_of(U, avloc__span_bytes(m, nc, ldu, e), 1),
+                                 avloc__span_of(s, avloc__span_bytes(1, nc, nc, e), 1),
+                                 avloc__span_of(Vt, avloc__span_bytes(nc, n, ldvt, e), 1),
+                                 avloc__arena_span(&ar)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc__finite_mat(A, m, n, lda, f32)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < m; i++)
         for (j = 0; j < n; j++) {
@@ -2732,7 +2830,15 @@ static avloc_result avloc__eigh_open(size_t n, const double *A, size_t lda, cons
     if (n == 0 || lda < n || (V && ldv < n)) return AVLOC_ERR_SIZE;
     avloc_arena_init(&ar, scratch, bytes);
     lay(&ar, n, wk);
-    return avloc_arena_status(&ar);
+    if (avloc_arena_status(&ar) != AVLOC_OK) return avloc_arena_status(&ar);
+    {
+        const size_t e = sizeof *A;
+        const avloc__span b[] = {avloc__span_of(A, avloc__span_bytes(n, n, lda, e), 0),
+                                 avloc__span_of(w, avloc__span_bytes(1, n, n, e), 1),
+                                 avloc__span_of(V, avloc__span_bytes(n, n, ldv, e), 1),
+                                 avloc__arena_span(&ar)};
+        return AVLOC__CLASH(b) ? AVLOC_ERR_PARAM : AVLOC_OK;
+    }
 }
 
 /* Both eigensolvers' output: w ascending (d / scale), V's columns the rows
@@ -3042,6 +3148,15 @@ AVLOC_API avloc_result avloc_sylvester_sym_f64(size_t k, size_t t, const double 
     if (k == 0 || t == 0 || ldm < k || ldn < t || ldr < t || ldc < t) return AVLOC_ERR_SIZE;
     avloc_arena_init(&ar, scratch, bytes);
     if ((r = avloc__syl_layout(&ar, k, t, &w)) != AVLOC_OK) return r;
+    {
+        const size_t e = sizeof *C;
+        const avloc__span b[] = {avloc__span_of(M, avloc__span_bytes(k, k, ldm, e), 0),
+                                 avloc__span_of(N, avloc__span_bytes(t, t, ldn, e), 0),
+                                 avloc__span_of(R, avloc__span_bytes(k, t, ldr, e), 0),
+                                 avloc__span_of(C, avloc__span_bytes(k, t, ldc, e), 1),
+                                 avloc__arena_span(&ar)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc__finite_mat(R, k, t, ldr, 0)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc_eigh_tridiag_f64(k, M, ldm, w.mu, w.P, k, w.eig, w.eig_bytes)) != AVLOC_OK) return r;
     if ((r = avloc_eigh_tridiag_f64(t, N, ldn, w.nu, w.Q, t, w.eig, w.eig_bytes)) != AVLOC_OK) return r;
@@ -3458,6 +3573,13 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
     m = t->cfg.m;
     n = t->cfg.n;
     if (k == 0 || k > t->cfg.max_rank || lda < n || (U && ldu < k) || (Vt && ldvt < n)) return AVLOC_ERR_SIZE;
+    {
+        const avloc__span b[] = {avloc__span_of(A, avloc__span_bytes(m, n, lda, sizeof *A), 0),
+                                 avloc__span_of(U, avloc__span_bytes(m, k, ldu, sizeof *U), 1),
+                                 avloc__wr_f32(s, k),
+                                 avloc__span_of(Vt, avloc__span_bytes(k, n, ldvt, sizeof *Vt), 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!t->cfg.assume_finite && !avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc__tsvd_run(t, A, lda, k, &l)) != AVLOC_OK) return r;
     for (i = 0; i < k; i++) s[i] = (float)t->small[4 * l * l + i];
@@ -3717,6 +3839,13 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
     n = t->cfg.n;
     if (lda < n || ldo < n) return AVLOC_ERR_SIZE;
     if (!(tau >= 0.0f) || !avloc__finite_f64((double)tau)) return AVLOC_ERR_PARAM;
+    {   /* out exactly over A is allowed (each chunk is read before it is written) */
+        const int in_place = out == A && ldo == lda;
+        const avloc__span b[] = {avloc__span_of(A, avloc__span_bytes(m, n, lda, sizeof *A), 0),
+                                 avloc__span_of(in_place ? NULL : out, avloc__span_bytes(m, n, ldo, sizeof *out), 1),
+                                 avloc__span_of(rank, sizeof *rank, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!t->cfg.assume_finite && !avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
     mn = m < n ? m : n;
     grow = (size_t)(0.05 * (double)mn + 0.5);
@@ -5244,7 +5373,8 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm)(int transa, int transb, size_t m, s
     void *ap = NULL, *bp = NULL;
     avloc_result r = avloc__gemm_check(transa, transb, m, n, k, A, lda, B, ldb, C, ldc);
     if (r == AVLOC_OK && scratch)
-        r = avloc__gemm_panels(m, n, k, sizeof(AVLOC__GT), AVLOC__GEMM_NRMAX, scratch, scratch_bytes, &ap, &bp);
+        r = avloc__gemm_panels(transa, transb, m, n, k, sizeof(AVLOC__GT), AVLOC__GEMM_NRMAX, A, lda, B, ldb, C, ldc,
+                               scratch, scratch_bytes, &ap, &bp);
     if (r != AVLOC_OK || m == 0 || n == 0) return r;
 #ifdef AVLOC_USE_CBLAS
     (void)ap;
@@ -5343,6 +5473,9 @@ AVLOC_API avloc_result AVLOC__GF(avloc_gemm_threads)(const avloc_threads *th, in
         if ((r = AVLOC__GF(avloc_gemm_scratch)(m, n, k, &one)) != AVLOC_OK) return r;
         if ((r = AVLOC__GF(avloc_gemm_threads_scratch)(m, n, k, w, &need)) != AVLOC_OK) return r;
         if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+        if (avloc__gemm_scratch_clash(transa, transb, m, n, k, sizeof(AVLOC__GT), A, lda, B, ldb, C, ldc, scratch,
+                                      need))
+            return AVLOC_ERR_PARAM;
         j.cols = n > m;
         unit = j.cols ? AVLOC__GEMM_NRMAX : AVLOC__GEMM_MR;
         dim = j.cols ? n : m;

@@ -3344,8 +3344,10 @@ static avloc_result avloc__stft_fft(const avloc_stft_f32 *s, const float *frame,
 }
 
 /* Carves the STFT scratch: frame buffer + FFT scratch. */
-static avloc_result avloc__stft_scratch(const avloc_stft_f32 *s, void *scratch, size_t bytes,
-                                        float **frame, void **fscr, size_t *fscr_bytes)
+/* The frame and FFT scratch in the call's scratch; PARAM when they would
+   lie on one of the call's n buffers io (or those clash). */
+static avloc_result avloc__stft_scratch(const avloc_stft_f32 *s, void *scratch, size_t bytes, const avloc__span *io,
+                                        size_t n, float **frame, void **fscr, size_t *fscr_bytes)
 {
     avloc_arena a;
     size_t fb = 0;
@@ -3354,7 +3356,8 @@ static avloc_result avloc__stft_scratch(const avloc_stft_f32 *s, void *scratch, 
     *frame = AVLOC_PUSH(&a, float, s->cfg.n_fft);
     *fscr = avloc_arena_push(&a, fb, 1, AVLOC_ALIGN);
     *fscr_bytes = fb;
-    return avloc_arena_status(&a) == AVLOC_OK ? AVLOC_OK : AVLOC_ERR_WORKSPACE;
+    if (avloc_arena_status(&a) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    return avloc__clash_scratch(io, n, scratch, a.used) ? AVLOC_ERR_PARAM : AVLOC_OK;
 }
 
 AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *s, const float *x, size_t n,
@@ -3372,7 +3375,10 @@ AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *s, const flo
     if (n_frames != nf) return AVLOC_ERR_SIZE;
     if (avloc__overlaps_f32(x, n, (const float *)out, 2 * nf * s->n_bins)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    r = avloc__stft_scratch(s, scratch, scratch_bytes, &frame, &fscr, &fsb);
+    {
+        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__wr_f32((const float *)out, 2 * nf * s->n_bins)};
+        r = avloc__stft_scratch(s, scratch, scratch_bytes, io, 2, &frame, &fscr, &fsb);
+    }
     if (r != AVLOC_OK) return r;
     for (t = 0; t < nf; t++) {
         avloc__stft_gather(s, x, n, t, frame);
@@ -3414,7 +3420,10 @@ AVLOC_API avloc_result avloc_stft_inverse_f32(const avloc_stft_f32 *s, const avl
         return AVLOC_ERR_OVERFLOW;
     if (avloc__overlaps_f32((const float *)in, count, y, length)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32((const float *)in, count)) return AVLOC_ERR_NONFINITE;
-    r = avloc__stft_scratch(s, scratch, scratch_bytes, &frame, &fscr, &fsb);
+    {
+        const avloc__span io[] = {avloc__rd_f32((const float *)in, count), avloc__wr_f32(y, length)};
+        r = avloc__stft_scratch(s, scratch, scratch_bytes, io, 2, &frame, &fscr, &fsb);
+    }
     if (r != AVLOC_OK) return r;
     start = s->cfg.center ? nfft / 2 : 0;
     vend = start + length < total ? start + length : total; /* torch slices y[start:start+length] */
@@ -3509,12 +3518,18 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
     if (!s || (!x && n) || (!frames && max_frames) || !n_frames_out || !consumed || !scratch) return AVLOC_ERR_NULL;
     if (!s->stft || !s->ring) return AVLOC_ERR_STATE;
     if (!s->stft->window) return AVLOC_ERR_STATE; /* the STFT was destroyed under the stream */
-    *n_frames_out = 0;
-    *consumed = 0;
     st = s->stft;
     nfft = st->cfg.n_fft;
-    if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    r = avloc__stft_scratch(st, scratch, scratch_bytes, &frame, &fscr, &fsb);
+    {   /* the counts too: a frame or a count over samples not yet read */
+        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__span_of(frames, avloc__span_bytes(max_frames, 1, 1, sizeof *frames * st->n_bins), 1),
+                                  avloc__span_of(n_frames_out, sizeof *n_frames_out, 1),
+                                  avloc__span_of(consumed, sizeof *consumed, 1)};
+        if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
+        *n_frames_out = 0;
+        *consumed = 0;
+        if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
+        r = avloc__stft_scratch(st, scratch, scratch_bytes, io, 4, &frame, &fscr, &fsb);
+    }
     if (r != AVLOC_OK) return r;
     while (used < n) {
         size_t k = n - used;
@@ -4404,6 +4419,10 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
     bins = AVLOC_PUSH(&a, avloc_complex_f32, nb);
     pw = AVLOC_PUSH(&a, float, nb);
     if (avloc_arena_status(&a) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    {
+        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__wr_f32(mel, total)};
+        if (avloc__clash_scratch(io, 2, scratch, a.used)) return AVLOC_ERR_PARAM;
+    }
     for (t = 0; t < nf; t++) {
         avloc__stft_gather(st, x, n, t, frame);
         r = avloc_fft_r2c_f32(&st->fft, frame, bins, fscr, fb);
@@ -4428,7 +4447,9 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     if (!m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
     /* checked before logmel is written (avloc_mfcc_apply_f32 checks it too) */
     if (avloc__rows_fit_f32(n_frames, m->mfcc.n_mels) == AVLOC_OK &&
-        avloc__overlaps_f32(logmel, n_frames * m->mfcc.n_mels, mfcc, n_frames * m->mfcc.n_mfcc))
+        (avloc__overlaps_f32(logmel, n_frames * m->mfcc.n_mels, mfcc, n_frames * m->mfcc.n_mfcc) ||
+         avloc__overlaps(scratch, scratch_bytes < m->scratch_bytes ? scratch_bytes : m->scratch_bytes, mfcc,
+                         n_frames * m->mfcc.n_mfcc * sizeof *mfcc)))
         return AVLOC_ERR_PARAM;
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
@@ -4529,14 +4550,27 @@ AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s
     size_t used = 0, written = 0, nb;
     avloc_result r;
     if (!s || (!x && n) || (!logmel && max_frames) || !n_frames_out || !consumed || !scratch) return AVLOC_ERR_NULL;
-    *n_frames_out = 0;
-    *consumed = 0;
     m = s->m;
-    if (!m || !s->stft.ring) return AVLOC_ERR_STATE;
-    if (mfcc && !m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
-    if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-    avloc_arena_init(&a, scratch, scratch_bytes);
-    if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    if (!m || !s->stft.ring) {
+        *n_frames_out = 0;
+        *consumed = 0;
+        return AVLOC_ERR_STATE;
+    }
+    {   /* before anything is written or consumed */
+        const avloc__span io[] = {
+            avloc__rd_f32(x, n),
+            avloc__span_of(logmel, avloc__span_bytes(max_frames, m->mel.n_mels, m->mel.n_mels, sizeof *logmel), 1),
+            avloc__span_of(mfcc, avloc__span_bytes(max_frames, m->mfcc.n_mfcc, m->mfcc.n_mfcc, sizeof *mfcc), 1),
+            avloc__span_of(n_frames_out, sizeof *n_frames_out, 1), avloc__span_of(consumed, sizeof *consumed, 1)};
+        if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
+        *n_frames_out = 0;
+        *consumed = 0;
+        if (mfcc && !m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
+        if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
+        avloc_arena_init(&a, scratch, scratch_bytes);
+        if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+        if (avloc__clash_scratch(io, 5, scratch, a.used)) return AVLOC_ERR_PARAM;
+    }
     nb = m->stft.cfg.n_fft / 2 + 1;
     /* one frame at a time through the STFT stream: no frame buffer to size */
     while (written < max_frames) {
@@ -4809,6 +4843,20 @@ static float avloc__pow_threshold(float x)
     return x >= FLT_MIN ? x : FLT_MIN;
 }
 
+/* 1 when the features, mask, count or used bytes of scratch meet each
+   other or the signals (rows of 3 n_bins values). */
+static int avloc__binaural_clash(const float *left, const float *right, size_t n_samples, const float *features,
+                                 const unsigned char *mask, size_t n_frames, size_t n_bins, const size_t *n_active,
+                                 const void *scratch, size_t used)
+{
+    const size_t D = 3 * n_bins;
+    const avloc__span b[] = {avloc__rd_f32(left, n_samples), avloc__rd_f32(right, n_samples),
+                             avloc__span_of(features, avloc__span_bytes(n_frames, D, D, sizeof *features), 1),
+                             avloc__span_of(mask, avloc__span_bytes(n_frames, D, D, 1), 1),
+                             avloc__span_of(n_active, sizeof *n_active, 1)};
+    return avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, used);
+}
+
 AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_plan_f32 *plan,
         const float *left, const float *right, size_t n_samples,
         float *features, unsigned char *mask, size_t n_frames, size_t *n_active,
@@ -4839,7 +4887,9 @@ AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_pla
     r = avloc__binaural_run_layout(&a, cfg, st->scratch_bytes, nf, &sscr, &sl, &sr, &pw);
     if (r != AVLOC_OK) return r;
     if (!sscr || !sl || !sr || !pw) return AVLOC_ERR_WORKSPACE;
-    r = avloc__stft_scratch(st, sscr, st->scratch_bytes, &frame, &fscr, &fsb);
+    if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, nb, n_active, scratch, a.used))
+        return AVLOC_ERR_PARAM;
+    r = avloc__stft_scratch(st, sscr, st->scratch_bytes, NULL, 0, &frame, &fscr, &fsb);
     if (r != AVLOC_OK) return r;
     /* dB threshold -> linear power: no logarithm per point */
     if (!cfg->threshold_relative) thr = avloc__pow_threshold(avloc__db_ratio(cfg->threshold_db));
@@ -4888,6 +4938,10 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
     run = (unsigned char *)scratch + pb;
     run += (AVLOC_ALIGN - (size_t)((uintptr_t)run % AVLOC_ALIGN)) % AVLOC_ALIGN;
     if ((size_t)(run - (unsigned char *)scratch) > scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    /* the plan is laid out over the scratch's start before a sample is read */
+    if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, cfg->n_bins, n_active, scratch,
+                              scratch_bytes < pb + sb + AVLOC_ALIGN ? scratch_bytes : pb + sb + AVLOC_ALIGN))
+        return AVLOC_ERR_PARAM;
     r = avloc_binaural_plan_init_f32(&plan, cfg, scratch, pb);
     if (r != AVLOC_OK) return r;
     r = avloc_binaural_plan_features_f32(&plan, left, right, n_samples, features, mask, n_frames, n_active, run,
@@ -4911,6 +4965,11 @@ AVLOC_API avloc_result avloc_binaural_mean_f32(const float *features, const unsi
     if (!features || !mask || !mean || !dim_mask) return AVLOC_ERR_NULL;
     if (n_frames == 0 || D == 0) return AVLOC_ERR_SIZE;
     if (!avloc_size_mul(n_frames, D, &tot)) return AVLOC_ERR_OVERFLOW;
+    {
+        const avloc__span b[] = {avloc__rd_f32(features, tot), avloc__span_of(mask, tot, 0), avloc__wr_f32(mean, D),
+                                 avloc__span_of(dim_mask, D, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     for (d = 0; d < D; d++) {
         double s = 0.0;
         size_t c = 0;
@@ -5104,6 +5163,7 @@ typedef struct avloc__gcc_work {
     double *acc;
     void *fscr;
     size_t fsb, n_up;
+    size_t used; /* scratch bytes laid out */
 } avloc__gcc_work;
 
 static avloc_result avloc__gcc_work_init(const avloc_gcc_f32 *g, void *scratch, size_t bytes, avloc__gcc_work *w)
@@ -5119,7 +5179,18 @@ static avloc_result avloc__gcc_work_init(const avloc_gcc_f32 *g, void *scratch, 
     if (avloc__gcc_scratch(&a, &g->cfg, w->n_up, w->fsb, &w->fl, &w->fr, &w->xl, &w->xr, &w->acc, &w->up,
                            &w->corr, &w->fscr) != AVLOC_OK)
         return AVLOC_ERR_WORKSPACE;
+    w->used = a.used;
     return AVLOC_OK;
+}
+
+/* 1 when the n delays, n peaks or the used scratch meet each other or the
+   signals (n_samples each). */
+static int avloc__gcc_clash(const float *left, const float *right, size_t n_samples, const float *delays,
+                            const float *peaks, size_t n, const void *scratch, size_t used)
+{
+    const avloc__span b[] = {avloc__rd_f32(left, n_samples), avloc__rd_f32(right, n_samples), avloc__wr_f32(delays, n),
+                             avloc__wr_f32(peaks, n)};
+    return avloc__clash_scratch(b, 4, scratch, used);
 }
 
 /* acc += R conj(L) of the frames starting at left/right. */
@@ -5200,6 +5271,7 @@ AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *
     avloc_result r;
     if (!g || !left || !right || !delay || !peak || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
+    if (avloc__gcc_clash(left, right, g->cfg.frame_length, delay, peak, 1, scratch, w.used)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, g->cfg.frame_length) || !avloc_all_finite_f32(right, g->cfg.frame_length))
         return AVLOC_ERR_NONFINITE;
     memset(w.acc, 0, (g->cfg.n_fft / 2 + 1) * 2 * sizeof *w.acc);
@@ -5218,10 +5290,7 @@ AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float 
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     if ((r = avloc_gcc_frames(&g->cfg, n_samples, &nf)) != AVLOC_OK) return r;
     if (n_frames != nf) return AVLOC_ERR_SIZE;
-    if (avloc__overlaps_f32(delays, nf, peaks, nf) || avloc__overlaps_f32(delays, nf, left, n_samples) ||
-        avloc__overlaps_f32(delays, nf, right, n_samples) || avloc__overlaps_f32(peaks, nf, left, n_samples) ||
-        avloc__overlaps_f32(peaks, nf, right, n_samples))
-        return AVLOC_ERR_PARAM;
+    if (avloc__gcc_clash(left, right, n_samples, delays, peaks, nf, scratch, w.used)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     for (t = 0; t < nf; t++) {
         float dl = 0.0f, pk = 0.0f; /* set by avloc__gcc_peak; gcc -O1 with AVLOC_STATIC cannot see it */
@@ -5245,6 +5314,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
     if (!g || !left || !right || !delay || !peak || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     if ((r = avloc_gcc_frames(&g->cfg, n_samples, &nf)) != AVLOC_OK) return r;
+    if (avloc__gcc_clash(left, right, n_samples, delay, peak, 1, scratch, w.used)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     memset(w.acc, 0, (g->cfg.n_fft / 2 + 1) * 2 * sizeof *w.acc);
     for (t = 0; t < nf; t++)
@@ -5365,7 +5435,13 @@ static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, cons
         return AVLOC_ERR_OVERFLOW;
     avloc_arena_init(&a, scratch, bytes);
     avloc__dct_scratch_layout(&a, d->n, d->fft.scratch_bytes, s);
-    return avloc_arena_status(&a);
+    if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
+    {   /* in may be out (each vector is gathered first), neither the scratch */
+        const size_t ni = (count - 1) * idist + (d->n - 1) * istride + 1, no = (count - 1) * odist + (d->n - 1) * ostride + 1;
+        const avloc__span io[] = {avloc__span_of(in, avloc__span_bytes(1, ni, ni, sizeof *in), 0),
+                                  avloc__span_of(out, avloc__span_bytes(1, no, no, sizeof *out), 0)};
+        return avloc__clash_scratch(io, 2, scratch, a.used) ? AVLOC_ERR_PARAM : AVLOC_OK;
+    }
 }
 
 /* Makhoul (1980): with v = (x0, x2, x4, ..., x5, x3, x1) and V = FFT(v),
@@ -5541,6 +5617,12 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
     if (!(beta >= 0.0) || !avloc__finite_f64(beta)) return AVLOC_ERR_PARAM;
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((r = avloc__sylp_scratch_layout(&a, k, t, p->dct.scratch_bytes, &s)) != AVLOC_OK) return r;
+    {
+        const avloc__span b[] = {avloc__span_of(M, avloc__span_bytes(k, k, ldm, sizeof *M), 0),
+                                 avloc__span_of(R, avloc__span_bytes(k, t, ldr, sizeof *R), C == R && ldc == ldr),
+                                 avloc__span_of(C == R && ldc == ldr ? NULL : C, avloc__span_bytes(k, t, ldc, sizeof *C), 1)};
+        if (avloc__clash_scratch(b, 3, scratch, a.used)) return AVLOC_ERR_PARAM; /* C may equal R */
+    }
     for (i = 0; i < k; i++)
         if (!avloc_all_finite_f64(R + i * ldr, t)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc_eigh_tridiag_f64(k, M, ldm, s.mu, s.P, k, s.eig, s.eig_bytes)) != AVLOC_OK) return r;
@@ -5663,6 +5745,7 @@ typedef struct avloc__array_work {
     avloc_complex_f32 *spec;
     void *fscr;
     size_t fsb;
+    size_t used; /* scratch bytes laid out */
 } avloc__array_work;
 
 static avloc_result avloc__array_scratch(avloc_arena *a, const avloc_array_config *c, size_t n_dirs, size_t n_sub,
@@ -5906,17 +5989,24 @@ static avloc_result avloc__array_work_init(const avloc_array_f32 *a, void *scrat
     avloc__fft_query(a->cfg.n_fft, AVLOC_FFT_REAL, NULL, &sf);
     avloc_arena_init(&ar, scratch, scratch_bytes);
     if (avloc__array_scratch(&ar, &a->cfg, a->n_dirs, a->n_sub, a->n_band, sf, w) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+    w->used = ar.used;
     return AVLOC_OK;
 }
 
+/* img (NULL: none) is written after the run, from its scratch. */
 static avloc_result avloc__array_run(const avloc_array_f32 *a, const float *x, size_t n_samples, float *power,
-                                     void *scratch, size_t scratch_bytes, avloc__array_work *w)
+                                     const float *img, void *scratch, size_t scratch_bytes, avloc__array_work *w)
 {
     avloc__beam g;
     size_t d;
     avloc_result r;
     if ((r = avloc__array_work_init(a, scratch, scratch_bytes, w)) != AVLOC_OK) return r;
     if (n_samples != a->cfg.frame_length) return AVLOC_ERR_SIZE;
+    {
+        const avloc__span b[] = {avloc__span_of(x, avloc__span_bytes(n_samples, a->cfg.n_mics, a->cfg.n_mics, sizeof *x), 0),
+                                 avloc__wr_f32(power, a->n_dirs * a->n_band), avloc__wr_f32(img, a->n_dirs * a->cfg.n_mfcc)};
+        if (avloc__clash_scratch(b, 3, scratch, w->used)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(x, n_samples * a->cfg.n_mics)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc__array_spectra(a, x, w)) != AVLOC_OK) return r;
     g.D = a->n_dirs; g.M = a->cfg.n_mics; g.T = a->n_sub; g.K = a->n_band; g.nblk = a->n_blocks;
@@ -5932,7 +6022,7 @@ AVLOC_API avloc_result avloc_array_power_f32(const avloc_array_f32 *a, const flo
 {
     avloc__array_work w;
     if (!a || !x || !power || !scratch) return AVLOC_ERR_NULL;
-    return avloc__array_run(a, x, n_samples, power, scratch, scratch_bytes, &w);
+    return avloc__array_run(a, x, n_samples, power, NULL, scratch, scratch_bytes, &w);
 }
 
 AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const float *power, size_t n_bands, float *maps)
@@ -5980,7 +6070,7 @@ AVLOC_API avloc_result avloc_array_mfcc_f32(const avloc_array_f32 *a, const floa
     if (!a || !x || !img || !scratch) return AVLOC_ERR_NULL;
     if (a->dirs && avloc__overlaps_f32(img, a->n_dirs * a->cfg.n_mfcc, power, a->n_dirs * a->n_band))
         return AVLOC_ERR_PARAM;
-    if ((r = avloc__array_run(a, x, n_samples, power, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
+    if ((r = avloc__array_run(a, x, n_samples, power, img, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     return avloc__array_to_mfcc(a, power ? power : w.power, img, &w);
 }
 
@@ -6016,6 +6106,10 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
     if (n_pixels == 0) return AVLOC_ERR_SIZE;
     nc = m->n_mfcc - 1;
     if (n_pixels > SIZE_MAX / nc || !avloc_all_finite_f32(img, n_pixels * nc)) return n_pixels > SIZE_MAX / nc ? AVLOC_ERR_SIZE : AVLOC_ERR_NONFINITE;
+    {
+        const avloc__span io[] = {avloc__rd_f32(img, n_pixels * nc), avloc__wr_f32(energy, n_pixels)};
+        if (avloc__clash_scratch(io, 2, scratch, need)) return AVLOC_ERR_PARAM;
+    }
     c = (float *)scratch;
     lm = c + m->n_mfcc;
     for (i = 0; i < n_pixels; i++) {

@@ -1033,8 +1033,30 @@ AVLOC_API avloc_result avloc_gllim_kmeans_init(const double *X, size_t N, size_t
     dist = AVLOC_PUSH(&a, double, N);
     asg = AVLOC_PUSH(&a, size_t, N);
     if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
+    {
+        const avloc__span b[] = {avloc__span_of(X, avloc__span_bytes(N, L, L, sizeof *X), 0),
+                                 avloc__span_of(resp, avloc__span_bytes(N, K, K, sizeof *resp), 1)};
+        if (avloc__clash_scratch(b, 2, scratch, a.used)) return AVLOC_ERR_PARAM;
+    }
     avloc__gl_kmeans(X, N, L, K, seed, kmeans_iter, cent, dist, asg, resp);
     return AVLOC_OK;
+}
+
+/* The model's arrays as spans (written), for the overlap checks. */
+#define AVLOC__GL_MODEL_ARRAYS 16
+static void avloc__gl_model_spans(const avloc_gllim_model *m, avloc__span *b)
+{
+    const size_t K = m->K_cap, L = m->L, D = m->D, e = sizeof(double);
+    const double *arr[AVLOC__GL_MODEL_ARRAYS];
+    size_t len[AVLOC__GL_MODEL_ARRAYS], i;
+    arr[0] = m->pi; len[0] = K; arr[1] = m->c; len[1] = K * L; arr[2] = m->Gamma; len[2] = K * L * L;
+    arr[3] = m->A; len[3] = K * D * L; arr[4] = m->b; len[4] = K * D; arr[5] = m->sigma2; len[5] = K * D;
+    arr[6] = m->Gamma_inv; len[6] = K * L * L; arr[7] = m->logdet_Gamma; len[7] = K;
+    arr[8] = m->inv_sigma2; len[8] = K * D; arr[9] = m->log_sigma2; len[9] = K * D;
+    arr[10] = m->sum_log_sigma2; len[10] = K; arr[11] = m->cstar; len[11] = K * D;
+    arr[12] = m->Sstar; len[12] = K * L * L; arr[13] = m->bstar; len[13] = K * L;
+    arr[14] = m->logdet_Gstar; len[14] = K; arr[15] = m->At; len[15] = K * L * D;
+    for (i = 0; i < AVLOC__GL_MODEL_ARRAYS; i++) b[i] = avloc__span_of(arr[i], avloc__span_bytes(1, len[i], len[i], e), 1);
 }
 
 /* M-step from w->R into the model arrays (centred coordinates). */
@@ -1390,6 +1412,15 @@ static avloc_result avloc__gl_train(const avloc_gllim_train_config *cfg, const d
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__gl_ws_layout(&a, &w, N, L, D, cfg->K, cfg->sigma_type, cfg->n_init > 1);
     if (r != AVLOC_OK) return r;
+    {   /* the data, the start and the scratch apart from the model's arrays */
+        avloc__span b[4 + AVLOC__GL_MODEL_ARRAYS];
+        b[0] = avloc__span_of(X, avloc__span_bytes(N, L, L, sizeof *X), 0);
+        b[1] = Yd ? avloc__span_of(Yd, avloc__span_bytes(N, D, D, sizeof *Yd), 0) : avloc__rd_f32(Yf, N * D);
+        b[2] = avloc__span_of(cfg->init_resp, avloc__span_bytes(N, cfg->K, cfg->K, sizeof(double)), 0);
+        b[3] = avloc__arena_span(&a);
+        avloc__gl_model_spans(model, b + 4);
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f64(X, N * L)) return AVLOC_ERR_NONFINITE;
     if (Yd ? !avloc_all_finite_f64(Yd, N * D) : !avloc_all_finite_f32(Yf, N * D)) return AVLOC_ERR_NONFINITE;
     if (cfg->init_resp) {
@@ -1940,6 +1971,14 @@ AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, con
     avloc_result r;
     if (!m || !p || !scratch || ((!Y || !mask) && T > 0)) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
+    {   /* the statistics are zeroed in scratch before Y and mask are read */
+        size_t need = 0;
+        if ((r = avloc_gllim_stats_query(m->D, &need)) != AVLOC_OK) return r;
+        if (avloc__overlaps(scratch, need < scratch_bytes ? need : scratch_bytes, Y,
+                            avloc__span_bytes(T, m->D, m->D, sizeof *Y)) ||
+            avloc__overlaps(scratch, need < scratch_bytes ? need : scratch_bytes, mask, avloc__span_bytes(T, m->D, m->D, 1)))
+            return AVLOC_ERR_PARAM;
+    }
     r = avloc_gllim_stats_init(&st, m->D, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
     r = avloc_gllim_stats_add_f32(&st, Y, mask, T, 1);
@@ -2509,9 +2548,17 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
     unsigned char *rm;
     avloc_result r;
     if (!s || !y || !mask || !emitted) return AVLOC_ERR_NULL;
-    *emitted = 0;
-    if (!s->model || !s->ring_y) return AVLOC_ERR_STATE;
+    if (!s->model || !s->ring_y) {
+        *emitted = 0;
+        return AVLOC_ERR_STATE;
+    }
     D = s->stats.D;
+    {   /* the flag is written before the frame is read */
+        const avloc__span b[] = {avloc__rd_f32(y, D), avloc__span_of(mask, D, 0),
+                                 avloc__span_of(emitted, sizeof *emitted, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
+    *emitted = 0;
     W = s->cfg.window;
     for (d = 0; d < D; d++)
         if (mask[d] && !avloc__finite_f32(y[d])) return AVLOC_ERR_NONFINITE;
@@ -3138,9 +3185,9 @@ AVLOC_API avloc_result avloc_gllim_clip_scratch(const avloc_binaural_config *f, 
 }
 
 static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, const float *left, const float *right,
-                                            size_t n_samples, void *scratch, size_t scratch_bytes,
-                                            float **feat, unsigned char **mask, size_t *nf,
-                                            avloc_gllim_stats *st)
+                                            size_t n_samples, const float *y, const unsigned char *dim_mask,
+                                            void *scratch, size_t scratch_bytes, float **feat, unsigned char **mask,
+                                            size_t *nf, avloc_gllim_stats *st)
 {
     avloc_arena a;
     void *bs;
@@ -3150,6 +3197,12 @@ static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, cons
     r = avloc_gllim_clip_scratch(f, n_samples, NULL, &need);
     if (r != AVLOC_OK) return r;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    {   /* the features fill scratch while the signals are read; then y, dim_mask (D each) */
+        const size_t D = 3 * f->n_bins;
+        const avloc__span b[] = {avloc__rd_f32(left, n_samples), avloc__rd_f32(right, n_samples), avloc__wr_f32(y, D),
+                                 avloc__span_of(dim_mask, D, 1)};
+        if (avloc__clash_scratch(b, 4, scratch, need)) return AVLOC_ERR_PARAM;
+    }
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__gl_clip_layout(&a, f, n_samples, nf, feat, mask, st, &bs, &bsz);
     if (r != AVLOC_OK) return r;
@@ -3166,7 +3219,7 @@ AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *
     size_t nf;
     avloc_result r;
     if (!f || !y || !dim_mask) return AVLOC_ERR_NULL;
-    r = avloc__gl_clip_features(f, left, right, n_samples, scratch, scratch_bytes, &feat, &mask, &nf, NULL);
+    r = avloc__gl_clip_features(f, left, right, n_samples, y, dim_mask, scratch, scratch_bytes, &feat, &mask, &nf, NULL);
     if (r != AVLOC_OK) return r;
     return avloc_binaural_mean_f32(feat, mask, nf, 3 * f->n_bins, y, dim_mask);
 }
@@ -3184,7 +3237,8 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
     if (!m || !post) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     if (3 * m->feat.n_bins != m->D) return AVLOC_ERR_PARAM; /* model and feature config disagree */
-    r = avloc__gl_clip_features(&m->feat, left, right, n_samples, scratch, scratch_bytes, &feat, &mask, &nf, &st);
+    r = avloc__gl_clip_features(&m->feat, left, right, n_samples, NULL, NULL, scratch, scratch_bytes, &feat, &mask, &nf,
+                                &st);
     if (r != AVLOC_OK) return r;
     avloc_gllim_stats_reset(&st);
     r = avloc_gllim_stats_add_f32(&st, feat, mask, nf, 1);

@@ -527,18 +527,26 @@ AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc
     return ok ? AVLOC_OK : AVLOC_ERR_NUMERIC;
 }
 
-/* Common checks of a coding call. */
+/* Common checks of a coding call (scratch: NULL for the naive coder; else
+   its used bytes, checked too). */
 static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float *audio,
                                          const float *video, const avloc_mp_atom *atoms,
                                          const size_t *n_atoms, const float *ra, const float *rv,
-                                         size_t max_atoms)
+                                         size_t max_atoms, const void *scratch, size_t scratch_used)
 {
     const size_t na = cfg->audio_samples, nv = avloc__mp_nv(cfg);
     if (!audio || !video || !n_atoms || !ra || !rv || (max_atoms && !atoms)) return AVLOC_ERR_NULL;
-    /* a residual is its signal (in place) or apart from every other buffer */
-    if (avloc__partly_overlaps_f32(audio, ra, na) || avloc__partly_overlaps_f32(video, rv, nv) ||
-        avloc__overlaps_f32(ra, na, video, nv) || avloc__overlaps_f32(rv, nv, audio, na) || avloc__overlaps_f32(ra, na, rv, nv))
-        return AVLOC_ERR_PARAM;
+    /* a residual is its signal (in place: the signal is written) or apart
+       from every other buffer; so are the atoms, their count and scratch */
+    if (avloc__partly_overlaps_f32(audio, ra, na) || avloc__partly_overlaps_f32(video, rv, nv)) return AVLOC_ERR_PARAM;
+    {
+        const avloc__span b[] = {avloc__span_of(audio, avloc__span_bytes(1, na, na, sizeof *audio), ra == audio),
+                                 avloc__span_of(video, avloc__span_bytes(1, nv, nv, sizeof *video), rv == video),
+                                 avloc__wr_f32(ra == audio ? NULL : ra, na), avloc__wr_f32(rv == video ? NULL : rv, nv),
+                                 avloc__span_of(atoms, avloc__span_bytes(1, max_atoms, max_atoms, sizeof *atoms), 1),
+                                 avloc__span_of(n_atoms, sizeof *n_atoms, 1)};
+        if (avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, scratch_used)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(audio, na) || !avloc_all_finite_f32(video, nv)) return AVLOC_ERR_NONFINITE;
     return AVLOC_OK;
 }
@@ -607,7 +615,7 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
     if (!cfg) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, &nr, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
-    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, NULL, 0)) != AVLOC_OK)
         return r;
     if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     *n_atoms = 0;
@@ -1779,7 +1787,8 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     if (!c) return AVLOC_ERR_NULL;
     if (c->magic != AVLOC__MP_MAGIC || !c->dict_audio) return AVLOC_ERR_STATE;
     cfg = &c->cfg;
-    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms)) != AVLOC_OK)
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, scratch,
+                                  scratch_bytes < c->scratch_bytes ? scratch_bytes : c->scratch_bytes)) != AVLOC_OK)
         return r;
     if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
@@ -2210,6 +2219,15 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
         lc->init_from_data < 0 || lc->init_from_data > 2 || !(lc->init_power >= 0 && lc->init_power <= 100))
         return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    {   /* the kernels are written from the signals and read back while
+           scratch is; the coder's tables (its own memory) are not listed */
+        const size_t K = c->cfg.kernels, la = c->cfg.audio_len, kv = avloc__mp_kv(&c->cfg);
+        const avloc__span b[] = {avloc__rd_f32(audio, c->cfg.audio_samples), avloc__rd_f32(video, avloc__mp_nv(&c->cfg)),
+                                 avloc__span_of(dict->audio, avloc__span_bytes(K, la, la, sizeof(float)), 1),
+                                 avloc__span_of(dict->video, avloc__span_bytes(K, kv, kv, sizeof(float)), 1),
+                                 avloc__span_of(iters_done, sizeof *iters_done, 1)};
+        if (avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, need)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))
         return AVLOC_ERR_NONFINITE;
     avloc_arena_init(&a, scratch, scratch_bytes);
@@ -2491,6 +2509,7 @@ AVLOC_API avloc_result avloc_mp_whiten_f32(float *video, size_t frames, size_t h
     if (!avloc__finite_f64(f0) || !(f0 > 0) || f0 > 1e6) return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     hw = height * width;
+    if (avloc__overlaps(video, avloc__span_bytes(frames, hw, hw, sizeof *video), scratch, need)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(video, frames * hw)) return AVLOC_ERR_NONFINITE;
     for (f = 0; f < frames; f++)
         if (avloc__mp_abs_sum(video + f * hw, hw, NULL) >= AVLOC__MP_WHITEN_MAX_L1) return AVLOC_ERR_NUMERIC;

@@ -2036,6 +2036,11 @@ AVLOC_API avloc_result avloc_nn_query_sizes(const void *file, size_t file_bytes,
         return rc;
     }
     if (!work || work_bytes < sizes->obj_bytes) return AVLOC_ERR_WORKSPACE;
+    {   /* the temporary object is laid out in work over nothing else */
+        const avloc__span b[] = {avloc__span_of(file, file_bytes, 0), avloc__span_of(work, sizes->obj_bytes, 1),
+                                 avloc__span_of(sizes, sizeof *sizes, 1), avloc__span_of(err, sizeof *err, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if ((rc = avloc_nn_init_shapes(&net, file, file_bytes, shapes, work, work_bytes, err)) != AVLOC_OK) return rc;
     sizes->arena_bytes = net.arena_bytes;
     sizes->scratch_bytes = net.scratch_bytes;
@@ -3319,6 +3324,11 @@ AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const 
     if (n_channels != am->n_channels) return AVLOC_ERR_PARAM;
     if (n_samples < am->clip_samples) return AVLOC_ERR_SIZE;
     if (work_bytes < am->work_bytes) return AVLOC_ERR_WORKSPACE;
+    {   /* the channels are copied into work while the clip is read; map, then codes, last */
+        const avloc__span b[] = {avloc__span_of(audio, avloc__span_bytes(am->clip_samples, n_channels, n_channels, sizeof *audio), 0),
+                                 avloc__wr_f32(map, am->map_h * am->map_w), avloc__wr_f32(codes, am->code_h * am->code_w)};
+        if (avloc__clash_scratch(b, 3, work, am->work_bytes)) return AVLOC_ERR_PARAM;
+    }
     avloc__nn_am_carve(am, am->mel.scratch_bytes, work, work_bytes, &w);
     for (c = 0; c < n_channels; c++) {
         for (i = 0; i < am->clip_samples; i++) w.chan[i] = audio[i * n_channels + c];

@@ -891,15 +891,17 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     if (!r || !D || !L || !S || !scratch) return AVLOC_ERR_NULL;
     if (r->magic != AVLOC__RPCA_MAGIC) return AVLOC_ERR_STATE;
     mn = r->cfg.rows * r->cfg.cols;
-    if (avloc__overlaps_f32(D, mn, L, mn) || avloc__overlaps_f32(D, mn, S, mn) || avloc__overlaps_f32(L, mn, S, mn) ||
-        avloc__overlaps_f32(D, mn, Ydual, mn) || avloc__overlaps_f32(L, mn, Ydual, mn) ||
-        avloc__overlaps_f32(S, mn, Ydual, mn))
-        return AVLOC_ERR_PARAM; /* each is read after another is written */
-    if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
     if (scratch_bytes < r->scratch_bytes) return AVLOC_ERR_WORKSPACE;
-    memset(&inf, 0, sizeof inf);
+    {   /* each is read after another (or the scratch: the layout sets up
+           its SVT object there) is written */
+        const avloc__span b[] = {avloc__rd_f32(D, mn), avloc__wr_f32(L, mn), avloc__wr_f32(S, mn), avloc__wr_f32(Ydual, mn),
+                                 avloc__span_of(scratch, r->scratch_bytes, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((e = avloc__rpca_ws_layout(&a, &r->cfg, &w)) != AVLOC_OK) return e;
+    if (!avloc_all_finite_f32(D, mn)) return AVLOC_ERR_NONFINITE;
+    memset(&inf, 0, sizeof inf);
     avloc__rpca_setup(r, D, S, &w, 0, 0.0, 0.0f, &nf, &ninf, &bad);
     if (nf == 0.0) { avloc__rpca_zero(L, S, Ydual, mn, info ? info : &inf); return AVLOC_OK; }
     /* D is finite: Inf or NaN from here on is float overflow (NUMERIC) */
@@ -1124,19 +1126,39 @@ AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const av
 }
 
 /* Common entry checks of the compute calls; lays the scratch out. */
+/* 1 when the state's arrays, the outputs Pv_out / Pa_out (NULL: none) or
+   used bytes of scratch meet each other or the clip V, A (total frames). */
+static int avloc__rpca_av_clash(const avloc_rpca_av *o, const float *V, const float *A, size_t total,
+                                const avloc_rpca_av_state *s, const float *Pv_out, const float *Pa_out,
+                                const void *scratch, size_t used)
+{
+    const size_t P = o->cfg.pixels, B = o->cfg.bins, T = o->cfg.frames, K = o->cfg.K;
+    const avloc__span b[] = {
+        avloc__rd_f32(V, P * total), avloc__rd_f32(A, B * total), avloc__wr_f32(Pv_out, P * total),
+        avloc__wr_f32(Pa_out, B * total), avloc__wr_f32(s->Bv, P * T), avloc__wr_f32(s->Pv, P * T),
+        avloc__wr_f32(s->Y, P * T), avloc__wr_f32(s->G, P * T), avloc__wr_f32(s->Ba, B * T),
+        avloc__wr_f32(s->Pa, B * T), avloc__wr_f32(s->Z, B * T), avloc__wr_f32(s->F, B * T),
+        avloc__wr_f32(s->Dv, P * K), avloc__wr_f32(s->Da, B * K), avloc__wr_f32(s->C, K * T)};
+    return avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, used);
+}
+
 static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V, const float *A,
                                          const avloc_rpca_av_state *s, void *scratch, size_t bytes,
                                          avloc__rpca_avws *w)
 {
     avloc_arena a;
+    avloc_result e;
     if (!o || !V || !A || !s || !scratch) return AVLOC_ERR_NULL;
     if (o->magic != AVLOC__RPCA_AV_MAGIC) return AVLOC_ERR_STATE;
     if (!s->Bv || !s->C) return AVLOC_ERR_STATE;
     if (s->pixels != o->cfg.pixels || s->bins != o->cfg.bins || s->frames != o->cfg.frames || s->K != o->cfg.K)
         return AVLOC_ERR_STATE; /* a state made for another object */
     if (bytes < o->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    /* before the layout, which sets up its SVT objects in scratch */
+    if (avloc__rpca_av_clash(o, V, A, o->cfg.frames, s, NULL, NULL, scratch, o->scratch_bytes)) return AVLOC_ERR_PARAM;
     avloc_arena_init(&a, scratch, bytes);
-    return avloc__rpca_avws_layout(&a, o, w);
+    if ((e = avloc__rpca_avws_layout(&a, o, w)) != AVLOC_OK) return e;
+    return AVLOC_OK;
 }
 
 /* Median of x[0..n) (numpy's: mean of the two middle values for even n),
@@ -1484,6 +1506,12 @@ AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const f
     if (!s->started) return AVLOC_ERR_STATE;
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
     if (!(s->mu > 0.0 && s->mu < 1e30)) return AVLOC_ERR_PARAM;
+    {   /* the two figures are stored last: apart from each other and the inputs */
+        const avloc__span b[] = {avloc__span_of(primal, sizeof *primal, 1), avloc__span_of(dual, sizeof *dual, 1),
+                                 avloc__rd_f32(V, o->cfg.pixels * o->cfg.frames), avloc__rd_f32(A, o->cfg.bins * o->cfg.frames),
+                                 avloc__span_of(s, sizeof *s, 0), avloc__span_of(scratch, o->scratch_bytes, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     avloc__rpca_av_norms(o, V, A, &nv, &na);
     if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
     /* one step, mu capped at the state's mu_max as in the solve */
@@ -1605,17 +1633,6 @@ static void avloc__rpca_shift_c(float *C, size_t K, size_t T, size_t hop)
     }
 }
 
-/* 1 if an output shares memory with the clip or with the other output
-   (every window reads V and A after earlier windows wrote their parts). */
-static int avloc__rpca_windows_overlap(const avloc_rpca_av *o, const float *V, const float *A, size_t total,
-                                       const float *Pv_out, const float *Pa_out)
-{
-    const size_t nv = o->cfg.pixels * total, na = o->cfg.bins * total;
-    return avloc__overlaps_f32(Pv_out, nv, V, nv) || avloc__overlaps_f32(Pv_out, nv, A, na) ||
-           avloc__overlaps_f32(Pa_out, na, V, nv) || avloc__overlaps_f32(Pa_out, na, A, na) ||
-           avloc__overlaps_f32(Pv_out, nv, Pa_out, na);
-}
-
 AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const float *V, const float *A,
                                                  size_t total, size_t overlap, avloc_rpca_av_state *s,
                                                  float *Pv_out, float *Pa_out, avloc_rpca_info *info,
@@ -1634,13 +1651,18 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
     hop = T - overlap;
     if (!avloc__rpca_fits3(o->cfg.pixels, total, 1) || !avloc__rpca_fits3(o->cfg.bins, total, 1))
         return AVLOC_ERR_OVERFLOW;
-    if (avloc__rpca_windows_overlap(o, V, A, total, Pv_out, Pa_out)) return AVLOC_ERR_PARAM;
+    {   /* every window reads V and A after earlier windows wrote their parts */
+        size_t need = 0;
+        if ((e = avloc_rpca_av_windows_scratch(o, &need)) != AVLOC_OK) return e;
+        if (avloc__rpca_av_clash(o, V, A, total, s, Pv_out, Pa_out, scratch, need < scratch_bytes ? need : scratch_bytes))
+            return AVLOC_ERR_PARAM;
+    }
+    avloc_arena_init(&a, scratch, scratch_bytes);
+    if ((e = avloc__rpca_winws_layout(&a, o, T, &w)) != AVLOC_OK) return e;
     /* the whole clip up front: a NaN in a late window must not leave the
        earlier windows written */
     if (!avloc_all_finite_f32(V, o->cfg.pixels * total) || !avloc_all_finite_f32(A, o->cfg.bins * total))
         return AVLOC_ERR_NONFINITE;
-    avloc_arena_init(&a, scratch, scratch_bytes);
-    if ((e = avloc__rpca_winws_layout(&a, o, T, &w)) != AVLOC_OK) return e;
     memset(&acc, 0, sizeof acc);
     acc.converged = 1;
     for (t0 = 0;; t0 += hop) {
@@ -1845,6 +1867,11 @@ AVLOC_API avloc_result avloc_rpca_activity_f32(const float *V, size_t pixels, co
     if (pixels == 0 || bins == 0 || T == 0) return AVLOC_ERR_SIZE;
     if (!avloc__rpca_fits3(pixels, T, 1) || !avloc__rpca_fits3(bins, T, 1) || !avloc__rpca_fits3(T, 4, 1))
         return AVLOC_ERR_OVERFLOW;
+    {   /* tmp (4 T) is written before the inputs are read */
+        const avloc__span b[] = {avloc__rd_f32(V, pixels * T), avloc__span_of(region, pixels, 0), avloc__rd_f32(A, bins * T),
+                                 avloc__wr_f32(tmp, 4 * T), avloc__wr_f32(act, T)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(V, pixels * T) || !avloc_all_finite_f32(A, bins * T)) return AVLOC_ERR_NONFINITE;
     buf = tmp; e = tmp + T; v = tmp + 2 * T; w = tmp + 3 * T;
     avloc__rpca_audio_change(A, bins, T, buf, e);
@@ -2059,6 +2086,10 @@ AVLOC_API avloc_result avloc_rpca_mask_hull_u8(const float *map, size_t h, size_
     if (H < h * down || W < w * down) return AVLOC_ERR_SIZE;
     if (!avloc__finite_f64(thresh) || !(thresh >= 0.0 && thresh <= 1.0)) return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
+    {
+        const avloc__span b[] = {avloc__rd_f32(map, h * w), avloc__span_of(mask, H * W, 1), avloc__span_of(scratch, need, 1)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(map, h * w)) return AVLOC_ERR_NONFINITE;
     hw[0] = h; hw[1] = w;
     if ((e = avloc_layout_init(avloc__rpca_hull_layout, &ws, sizeof ws, hw, scratch, scratch_bytes)) != AVLOC_OK)
@@ -2569,6 +2600,13 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
     if (!p || !frames || !audio || !out || !scratch) return AVLOC_ERR_NULL;
     if (p->magic != AVLOC__RPCA_PIPE_MAGIC) return AVLOC_ERR_STATE;
     if (scratch_bytes < p->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    {   /* the outputs are written in turn, from the scratch, after the clip is read */
+        const size_t px = p->cfg.height * p->cfg.width;
+        const avloc__span b[] = {avloc__rd_f32(frames, p->cfg.frames * px), avloc__rd_f32(audio, p->cfg.n_samples),
+                                 avloc__wr_f32(out->map, px), avloc__span_of(out->mask, px, 1),
+                                 avloc__wr_f32(out->target, p->cfg.n_samples)};
+        if (avloc__clash_scratch(b, 5, scratch, p->scratch_bytes)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(audio, p->cfg.n_samples)) return AVLOC_ERR_NONFINITE;
     avloc_arena_init(&a, scratch, scratch_bytes);
     if ((e = avloc__rpca_pipews_layout(&a, p, &w)) != AVLOC_OK) return e;

@@ -270,6 +270,10 @@ static void bi_core_chol_gemm(void)
     BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, NULL, N, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_gemm_f32(2, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_gemm_f32(0, -1, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_PARAM);
+#ifndef AVLOC_GEMM_SMALL /* (no panels there: scratch unused) */
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, Cf, sb), AVLOC_ERR_PARAM); /* panels over C */
+    BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, N, Bf, sb), AVLOC_ERR_PARAM); /* over B */
+#endif
     BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N - 1, Bf, N, 0.0f, Cf, N, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_gemm_f32(0, 0, N, N, N, 1.0f, Af, N, Bf, N, 0.0f, Cf, 0, scr, sb), AVLOC_ERR_SIZE);
     gb_fill(Cf, N * N * sizeof(float));
@@ -370,6 +374,10 @@ static void bi_core_linalg(void)
     BI(avloc_svd_f64(M, N, A, N, U, N - 1, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
     gb_fill(U, M * N * 8); gb_fill(s, N * 8); gb_fill(Vt, N * N * 8);
     BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, scr, 8), AVLOC_ERR_WORKSPACE);
+    /* scratch over an input or an output (avloc.h, MEMORY): refused, nothing written */
+    BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, (void *)A, sb), AVLOC_ERR_PARAM);
+    BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, U, sb), AVLOC_ERR_PARAM);
+    BI(gb_untouched(U, M * N * 8) && gb_untouched(s, N * 8) && gb_untouched(Vt, N * N * 8), 1);
     BI(gb_untouched(U, M * N * 8) && gb_untouched(s, N * 8) && gb_untouched(Vt, N * N * 8), 1);
     A[7] = (double)f_inf();
     BI(avloc_svd_f64(M, N, A, N, U, N, s, Vt, N, scr, sb), AVLOC_ERR_NONFINITE);
@@ -406,6 +414,7 @@ static void bi_core_linalg(void)
     BI(avloc_eigh_tridiag_f64(N, S, 1, s, Vt, N, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, 1, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, N, scr, 5), AVLOC_ERR_WORKSPACE);
+    BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, N, Vt, sb), AVLOC_ERR_PARAM);          /* scratch over V */
     S[5] = (double)f_nan();
     BI(avloc_eigh_tridiag_f64(N, S, N, s, Vt, N, scr, sb), AVLOC_ERR_NONFINITE);
     S[5] = 3.0;
@@ -418,6 +427,8 @@ static void bi_core_linalg(void)
     BI(avloc_sylvester_sym_f64(N, 0, S, N, S, N, S, N, C, N, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, C, 2, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, C, N, scr, 7), AVLOC_ERR_WORKSPACE);
+    BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, C, N, C, sb), AVLOC_ERR_PARAM); /* scratch over C */
+    BI(avloc_sylvester_sym_f64(N, N, S, N, S, N, S, N, C, N, S, sb), AVLOC_ERR_PARAM); /* over the inputs */
     {   double *Z = GB_F64(N * N), *Zn = GB_F64(N * N);           /* M + N singular: 0 + 0 */
         for (i = 0; i < N * N; i++) { Z[i] = 0.0; Zn[i] = 0.0; }
         BI(avloc_sylvester_sym_f64(N, N, Z, N, Zn, N, S, N, C, N, scr, sb), AVLOC_ERR_NUMERIC);
@@ -458,6 +469,10 @@ static void bi_core_linalg(void)
     BI(avloc_svt_f32(&t, Af, N, -1.0f, out, N, &rank), AVLOC_ERR_PARAM);
     BI(avloc_svt_f32(&t, Af, N, 0.1f, out, 1, &rank), AVLOC_ERR_SIZE);
     BI(avloc_svt_f32(&t, Af, N, 0.1f, out, N, &rank), AVLOC_OK);
+    /* outputs over each other (avloc.h, MEMORY) */
+    BI(avloc_tsvd_f32(&t, Af, N, 2, Uf, 2, Vtf + 1, Vtf, N), AVLOC_ERR_PARAM);      /* s inside Vt */
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, out, N, (size_t *)(void *)out), AVLOC_ERR_PARAM); /* rank inside out */
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, Af + 1, N, &rank), AVLOC_ERR_PARAM);         /* out partly over A */
     BT(avloc_tsvd_destroy(&t), 1);
     BT(avloc_tsvd_destroy(NULL), 1);
     BI(avloc_tsvd_f32(&t, Af, N, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_STATE); /* destroyed */
@@ -779,6 +794,10 @@ static void bi_dsp_stft(void)
     BI(memcmp(y, spec, n * sizeof(float)) == 0, 1);
     BI(avloc_stft_inverse_f32(&st, spec, nf, (float *)spec + 3, n, scr, sb), AVLOC_ERR_PARAM);   /* y inside in */
     BI(memcmp(y, spec, n * sizeof(float)) == 0, 1);
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, spec, sb), AVLOC_ERR_PARAM);     /* scratch over out */
+    BI(avloc_stft_forward_f32(&st, x, n, spec, nf, x, sb), AVLOC_ERR_PARAM);        /* scratch over x */
+    BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, y, sb), AVLOC_ERR_PARAM);        /* scratch over y */
+    BI(memcmp(y, spec, n * sizeof(float)) == 0, 1);
     pw = GB_F32(nb);
     BI(avloc_spec_power_f32(NULL, nb, 2.0f, pw), AVLOC_ERR_NULL);
     BI(avloc_spec_power_f32(spec, nb, 2.0f, NULL), AVLOC_ERR_NULL);
@@ -798,6 +817,12 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_stream_reset_f32(NULL), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_init_f32(&ss, &st, smem, smb), AVLOC_OK);
     BI(avloc_stft_stream_push_f32(NULL, x, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
+    got = used = 7;                                                  /* frames, counts, scratch over x */
+    BI(avloc_stft_stream_push_f32(&ss, (const float *)spec, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, (size_t *)(void *)x, &used, scr, sb), AVLOC_ERR_PARAM);
+    BI(got == 7 && used == 7, 1);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, spec, sb), AVLOC_ERR_PARAM);
+    BI(got == 0 && used == 0, 1);                                    /* nothing taken */
     BI(avloc_stft_stream_push_f32(&ss, NULL, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_push_f32(&ss, x, 100, NULL, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, NULL, &used, scr, sb), AVLOC_ERR_NULL);
@@ -1066,6 +1091,8 @@ static void bi_dsp_melspec(void)
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, scr, sb), AVLOC_ERR_NONFINITE);
     x[17] = FLT_MIN / 9;
     BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_OK);
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, mel, sb), AVLOC_ERR_PARAM);     /* scratch over mel */
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, mfcc, sb), AVLOC_ERR_PARAM); /* scratch over mfcc */
     BI(avloc_melspec_mfcc_f32(NULL, x, n, mel, mfcc, nf, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, NULL, nf, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, 0, scr, sb), AVLOC_ERR_SIZE);
@@ -1087,6 +1114,11 @@ static void bi_dsp_melspec(void)
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_STATE);
     BI(avloc_melspec_stream_reset_f32(NULL), AVLOC_ERR_NULL);
     BI(avloc_melspec_stream_init_f32(&s, &m, smem, smb), AVLOC_OK);
+    got = used = 7;                                   /* mfcc over logmel: refused before a sample is taken */
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mel + 1, nf, &got, &used, sscr, ssb), AVLOC_ERR_PARAM);
+    BI(got == 7 && used == 7, 1);
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, mfcc, ssb), AVLOC_ERR_PARAM);
+    BI(got == 0 && used == 0, 1);                                    /* nothing taken */
     BI(avloc_melspec_stream_push_f32(NULL, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
     BI(avloc_melspec_stream_push_f32(&s, NULL, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, NULL, &used, sscr, ssb), AVLOC_ERR_NULL);
@@ -1148,6 +1180,9 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb), AVLOC_ERR_NONFINITE);
     r[33] = FLT_MIN / 2;
     BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, scr, sb), AVLOC_OK);
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, mask, nf, &act, (void *)l, sb), AVLOC_ERR_PARAM); /* scratch over l */
+    BI(avloc_binaural_features_f32(&bc, l, r, n, (float *)(void *)r, mask, nf, &act, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_binaural_features_f32(&bc, l, r, n, feat, (unsigned char *)feat, nf, &act, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_binaural_features_f32(&bc, z, z, n, feat, mask, nf, &act, scr, sb), AVLOC_OK); /* silence */
     BI(act == 0 && avloc_all_finite_f32(feat, nf * D), 1);
     {   float *mean = GB_F32(D);
@@ -1156,6 +1191,7 @@ static void bi_dsp_binaural_gcc(void)
         BI(avloc_binaural_mean_f32(feat, mask, nf, D, NULL, dm), AVLOC_ERR_NULL);
         BI(avloc_binaural_mean_f32(feat, mask, 0, D, mean, dm), AVLOC_ERR_SIZE);
         BI(avloc_binaural_mean_f32(feat, mask, SZ_HALF, 4, mean, dm), AVLOC_ERR_OVERFLOW);
+        BI(avloc_binaural_mean_f32(feat, mask, nf, D, mean, (unsigned char *)mean), AVLOC_ERR_PARAM); /* outputs share */
         BI(avloc_binaural_mean_f32(feat, mask, nf, D, mean, dm), AVLOC_NO_ACTIVE_POINTS); /* all-zero mask */
         BI(avloc_all_finite_f32(mean, D) && dm[0] == 0, 1); }
     BI(avloc_binaural_plan_query_f32(NULL, &pb), AVLOC_ERR_NULL);
@@ -1179,6 +1215,7 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_binaural_plan_features_f32(&plan, l, NULL, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NULL);
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf - 1, &act, pscr, psb), AVLOC_ERR_SIZE);
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, SHORT(psb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, feat, psb), AVLOC_ERR_PARAM); /* scratch over feat */
     l[0] = f_inf();
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NONFINITE);
     l[0] = 0;
@@ -1241,6 +1278,10 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_gcc_delays_f32(&g, l, r, n, l + 1, NULL, gnf, gscr, gsb), AVLOC_ERR_PARAM);      /* over a signal */
     BI(avloc_gcc_delays_f32(&g, l, r, n, NULL, r, gnf, gscr, gsb), AVLOC_ERR_PARAM);
     BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, gscr, gsb), AVLOC_OK);
+    BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, del, gsb), AVLOC_ERR_PARAM);  /* scratch over delays */
+    BI(avloc_gcc_frame_f32(&g, l, r, &delay, &delay, gscr, gsb), AVLOC_ERR_PARAM);         /* peak over delay */
+    BI(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, (void *)r, gsb), AVLOC_ERR_PARAM);     /* scratch over right */
+    BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, (void *)l, gsb), AVLOC_ERR_PARAM);
     BI(avloc_gcc_clip_f32(NULL, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NULL);
     BI(avloc_gcc_clip_f32(&g, l, r, 10, &delay, &peak, gscr, gsb), AVLOC_ERR_SIZE);
     BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, gscr, SHORT(gsb)), AVLOC_ERR_WORKSPACE);
@@ -1286,6 +1327,8 @@ static void bi_dsp_dct_path(void)
     BI(avloc_dct3_f64(&d, 2, in, 1, SZ_HALF, out, 1, 8, scr, sb), AVLOC_ERR_OVERFLOW);
     in[4] = (double)f_nan();                                             /* propagates (documented) */
     BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_OK);
+    BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, out, sb), AVLOC_ERR_PARAM);         /* scratch over out */
+    BI(avloc_dct3_f64(&d, 3, in, 1, 8, out, 1, 8, (void *)in, sb), AVLOC_ERR_PARAM);  /* scratch over in */
     in[4] = DBL_MIN / 4;
     BI(avloc_dct3_f64(NULL, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_dct3_f64(&d, 3, in, 1, 8, out, 0, 8, scr, sb), AVLOC_ERR_SIZE);
@@ -1313,6 +1356,7 @@ static void bi_dsp_dct_path(void)
     BI(avloc_sylvester_path_f64(&sp, M, 3, -1.0, R, 8, C, 8, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_sylvester_path_f64(&sp, M, 3, (double)f_nan(), R, 8, C, 8, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, C, sb), AVLOC_ERR_PARAM);        /* scratch over C */
     R[3] = (double)f_inf();
     BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_NONFINITE);
     R[3] = 0;
@@ -1392,6 +1436,8 @@ static void bi_dsp_array(void)
     BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, scr, sb), AVLOC_ERR_NONFINITE);
     x[9] = FLT_MIN / 2;
     BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_OK);
+    BI(avloc_array_power_f32(&a, x, c.frame_length, power, (void *)x, sb), AVLOC_ERR_PARAM); /* scratch over x */
+    BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, img, sb), AVLOC_ERR_PARAM);    /* scratch over img */
     BI(avloc_array_bands_f32(NULL, power, 2, maps), AVLOC_ERR_NULL);
     BI(avloc_array_bands_f32(&a, power, 0, maps), AVLOC_ERR_SIZE);
     BI(avloc_array_bands_f32(&a, power, nb + 1, maps), AVLOC_ERR_SIZE);
@@ -1425,6 +1471,8 @@ static void bi_dsp_array(void)
         img[2] = f_nan();
         BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, escr, eb), AVLOC_ERR_NONFINITE);
         img[2] = 0;
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, img, eb), AVLOC_ERR_PARAM);    /* scratch over img */
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, energy, eb), AVLOC_ERR_PARAM);
         BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, escr, eb), AVLOC_OK); }
     (void)fc;
     BT(avloc_array_destroy_f32(&a), 1);
@@ -1504,6 +1552,9 @@ static void bi_gllim(void)
     BI(avloc_gllim_train_f32(&tc, X, NULL, GN, &model, scr, sb, &info), AVLOC_ERR_NULL);
     BI(avloc_gllim_train_f32(&tc, X, Yf, GN, &model, scr, sb, &info), AVLOC_OK);
     BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, scr, sb, NULL), AVLOC_OK);  /* info optional */
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, model.A, sb, NULL), AVLOC_ERR_PARAM); /* scratch over the model */
+    BI(avloc_gllim_train_f64(&tc, X, Y, GN, &model, (void *)Y, sb, NULL), AVLOC_ERR_PARAM); /* over Y */
+    BI(model.prepared, 1);                                            /* the model as it was */
     {   /* EM failing half-way (collinear X, no ridge: a singular Gamma) leaves the model
            unprepared, not prepared with a mix of old and new parameters */
         double *Xc = GB_F64(GN * GL);
@@ -1541,6 +1592,7 @@ static void bi_gllim(void)
         BI(avloc_gllim_kmeans_init(X, GN, GL, 0, 1, 5, resp, scr, sb), AVLOC_ERR_SIZE);
         BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 0, resp, scr, sb), AVLOC_ERR_PARAM);
         BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 5, resp, scr, 16), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 5, resp, resp, sb), AVLOC_ERR_PARAM);  /* scratch over resp */
         X[0] = (double)f_nan();
         BI(avloc_gllim_kmeans_init(X, GN, GL, GK, 1, 5, resp, scr, sb), AVLOC_ERR_NONFINITE);
         X[0] = 0; }
@@ -1615,6 +1667,7 @@ static void bi_gllim(void)
     BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, NULL, qscr, qb), AVLOC_ERR_NULL);
     BI(avloc_gllim_posterior_f32(&model, feat, mask, 0, &post, qscr, qb), AVLOC_NO_ACTIVE_POINTS); /* no frames: prior */
     BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, SHORT(qb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, feat, qb), AVLOC_ERR_PARAM); /* scratch over Y */
     BI(avloc_gllim_posterior_f32(&model, feat, zmask, GT, &post, qscr, qb), AVLOC_NO_ACTIVE_POINTS); /* mask all zero */
     feat[0] = f_inf();
     BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_NONFINITE);
@@ -1647,6 +1700,7 @@ static void bi_gllim(void)
     BI(avloc_gllim_stream_push_f32(NULL, feat, mask, &post, &emitted), AVLOC_ERR_NULL);
     BI(avloc_gllim_stream_push_f32(&sm, NULL, mask, &post, &emitted), AVLOC_ERR_NULL);
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, NULL), AVLOC_ERR_NULL);
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, (int *)(void *)feat), AVLOC_ERR_PARAM); /* flag over y */
     feat[1] = f_nan();
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, &emitted), AVLOC_ERR_NONFINITE);
     feat[1] = 0;
@@ -1764,6 +1818,9 @@ static void bi_gllim(void)
         BI(avloc_gllim_clip_vector_f32(NULL, l, r, n, yv, dmask, cscr, cb), AVLOC_ERR_NULL);
         BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, NULL, dmask, cscr, cb), AVLOC_ERR_NULL);
         BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, cscr, SHORT(cb)), AVLOC_ERR_WORKSPACE);
+        BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, (void *)r, cb), AVLOC_ERR_PARAM); /* scratch over r */
+        BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, yv, cb), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, (void *)l, cb), AVLOC_ERR_PARAM);
         l[7] = f_nan();
         BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, cscr, cb), AVLOC_ERR_NONFINITE);
         BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, cb), AVLOC_ERR_NONFINITE);
@@ -1918,6 +1975,9 @@ static void bi_mp(void)
         BI(avloc_mp_code_f32(&coder, audio, big, 10, 0, atoms, &n, big + nv - 1, rv, scr, sb), AVLOC_ERR_PARAM);
         BI(avloc_mp_code_f32(&coder, audio, big, 10, 0, atoms, &n, ra, big + 1, scr, sb), AVLOC_ERR_PARAM);
         BI(memcmp(big, video, nv * 4) == 0, 1); }
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, atoms, sb), AVLOC_ERR_PARAM); /* scratch over atoms */
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, ra, sb), AVLOC_ERR_PARAM);
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0, atoms, (size_t *)(void *)atoms, ra, rv), AVLOC_ERR_PARAM);
     BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_OK);
     /* heat map and frame location */
     BI(avloc_mp_heatmap_f32(NULL, dict.video, atoms, n, heat), AVLOC_ERR_NULL);
@@ -1999,6 +2059,8 @@ static void bi_mp(void)
         BI(avloc_mp_learn_f32(NULL, &dict, audio, video, &lc, ls, lb, &it), AVLOC_ERR_NULL);
         BI(avloc_mp_learn_f32(&coder, &dict, NULL, video, &lc, ls, lb, &it), AVLOC_ERR_NULL);
         BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, SHORT(lb), &it), AVLOC_ERR_WORKSPACE);
+        BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, dict.audio, lb, &it), AVLOC_ERR_PARAM); /* scratch over kernels */
+        BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, lb, (size_t *)(void *)audio), AVLOC_ERR_PARAM);
         lc.eta = f_nan();
         BI(avloc_mp_learn_f32(&coder, &dict, audio, video, &lc, ls, lb, &it), AVLOC_ERR_PARAM);
         lc.eta = 1.0;
@@ -2022,6 +2084,8 @@ static void bi_mp(void)
         memcpy(rv, video, nv * 4);
         BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, ws, SHORT(wb)), AVLOC_ERR_WORKSPACE);
         BI(memcmp(rv, video, nv * 4) == 0, 1);                           /* untouched */
+        BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, video, wb), AVLOC_ERR_PARAM);          /* scratch over the video */
+        BI(memcmp(rv, video, nv * 4) == 0, 1);
         video[2] = f_inf();
         BI(avloc_mp_whiten_f32(video, 6, 8, 8, 0.4, ws, wb), AVLOC_ERR_NONFINITE);
         video[2] = 0;
@@ -2086,6 +2150,8 @@ static void bi_rpca(void)
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, &info, scr, sb), AVLOC_ERR_NONFINITE);
     D[7] = FLT_MIN / 2;
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb), AVLOC_OK);
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, (void *)D, sb), AVLOC_ERR_PARAM);    /* scratch over D */
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, S, sb), AVLOC_ERR_PARAM);            /* scratch over S */
     {   /* finite, but ||D||_2 overflows float: the first SVT input is NaN (the set-up's check) */
         size_t i;
         for (i = 0; i < M * N; i++) Z[i] = 3e37f * (float)((double)(i % 5) - 2.0 + (i % 7 == 0 ? 4.0 : 0.0));
@@ -2160,6 +2226,9 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_solve_f32(&av, V, A, &st, 0, &info, ascr, sb), AVLOC_ERR_NONFINITE);
     A[2] = 0;
     BI(avloc_rpca_av_start_f32(&av, V, A, &st, ascr, sb), AVLOC_OK);
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, (void *)A, sb), AVLOC_ERR_PARAM); /* scratch over A */
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, st.Pv, sb), AVLOC_ERR_PARAM);    /* over the state */
+    BI(avloc_rpca_av_start_f32(&av, st.Y, A, &st, ascr, sb), AVLOC_ERR_PARAM);                /* state over V */
     BI(avloc_rpca_av_iterate_f32(NULL, V, A, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_iterate_f32(&av, V, NULL, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, &primal, &dual, ascr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
@@ -2194,6 +2263,7 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, (float *)V, NULL, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, (float *)A, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pv + PX * TT - 1, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, Pv, wsb), AVLOC_ERR_PARAM); /* scratch over Pv */
     BI(Pv[0] == 12345.0f, 1);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, wscr, wsb), AVLOC_OK);
     BT(avloc_rpca_av_destroy(&av), 1);
@@ -2265,6 +2335,8 @@ static void bi_rpca(void)
             BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 1, tmp, map), AVLOC_OK); /* T = 1: no activity */
             BI(map[0] == 0.0f, 1);
             BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, tmp, map), AVLOC_OK);
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, (float *)Ap, map), AVLOC_ERR_PARAM); /* tmp over A */
+            BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, tmp, tmp + 1), AVLOC_ERR_PARAM);
             { float keep = Ap[2]; Ap[2] = f_nan();
             BI(avloc_rpca_activity_f32(Vd, 16, reg, Ap, 4, 3, tmp, map), AVLOC_ERR_NONFINITE);
             Ap[2] = keep; }
@@ -2302,6 +2374,8 @@ static void bi_rpca(void)
             BI(avloc_rpca_mask_hull_u8(map, 4, 4, SZ_HALF, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_ERR_OVERFLOW);
             BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, -0.1, hs, hb, mask), AVLOC_ERR_PARAM);
             BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, hs, hb - 1, mask), AVLOC_ERR_WORKSPACE);
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, hs, hb, (unsigned char *)map), AVLOC_ERR_PARAM); /* mask over map */
+            BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, mask, hb, mask), AVLOC_ERR_PARAM);  /* scratch over mask */
             BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, (size_t)-1, 0.1, hs, hb, mask), AVLOC_OK); /* any link */
             map[0] = f_nan();
             BI(avloc_rpca_mask_hull_u8(map, 4, 4, 2, 8, 8, 8, 0.1, hs, hb, mask), AVLOC_ERR_NONFINITE);
@@ -2374,6 +2448,12 @@ static void bi_rpca_pipe(void)
     BI(avloc_rpca_pipe_run_f32(&p, NULL, audio, &out, &info, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, NULL, &info, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, (void *)audio, sb), AVLOC_ERR_PARAM); /* scratch over audio */
+    {   avloc_rpca_pipe_out o2 = out;                                  /* outputs over each other */
+        o2.mask = (unsigned char *)out.map;
+        BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &o2, &info, scr, sb), AVLOC_ERR_PARAM);
+        o2 = out; o2.map = (float *)(void *)frames;
+        BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &o2, &info, scr, sb), AVLOC_ERR_PARAM); }
     audio[10] = f_nan();
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
     audio[10] = 0; frames[3] = f_inf();

@@ -72,6 +72,13 @@ static void check_task(const char *task, const avloc_io_audio *au)
     memset(work, 0xff, wb + 1); /* NaN bit patterns: nothing may be read before it is written */
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb), AVLOC_OK);
     CHECK(((unsigned char *)work)[wb] == 0xff);
+    /* overlapping buffers (avloc.h, MEMORY): the codes over the map, work over
+       the map; refused before anything is written */
+    map[0] = 12345.0f;
+    CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, map, work, wb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, map, wb), AVLOC_ERR_PARAM);
+    CHECK(map[0] == 12345.0f);
+    CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb), AVLOC_OK);
     if (gmap.data && gcodes.data && gmap.n == n && gcodes.n == am.code_h * am.code_w) {
         for (i = 0; i < n; i++) {
             e = fmax(e, fabs(map[i] - gmap.data[i]));

@@ -233,8 +233,9 @@ static void cmp_sets(int f32, int ta, int tb, size_t m, size_t n, size_t k, doub
     for (i = 0; i < na + nb + nc; i++) A[i] = f32 ? (double)(float)urand() : urand();
     memcpy(C1, C0, nc * sizeof(double));
     memcpy(C2, C0, nc * sizeof(double));
-    CHECK_EQ_INT(avloc__gemm_panels(m, n, k, f32 ? sizeof(float) : sizeof(double),
-                                    f32 ? AVLOC__GEMM_NRMAX_F32 : AVLOC__GEMM_NRMAX_F64, scratch, scratch_cap, &ap, &bp),
+    CHECK_EQ_INT(avloc__gemm_panels(ta, tb, m, n, k, f32 ? sizeof(float) : sizeof(double),
+                                    f32 ? AVLOC__GEMM_NRMAX_F32 : AVLOC__GEMM_NRMAX_F64, NULL, lda, NULL, ldb, NULL,
+                                    n, scratch, scratch_cap, &ap, &bp),
                  AVLOC_OK);
     if (f32) {
         float *a = (float *)malloc((na + nb + 2 * nc + 1) * sizeof(float)), *b = a + na, *c1 = b + nb, *c2 = c1 + nc;
