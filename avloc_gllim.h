@@ -2553,9 +2553,14 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
         return AVLOC_ERR_STATE;
     }
     D = s->stats.D;
-    {   /* the flag is written before the frame is read */
+    {   /* the flag is written before the frame is read, the posterior after it */
+        const size_t K = post ? post->K_cap : 0, L = post ? post->L : 0, e = sizeof(double);
         const avloc__span b[] = {avloc__rd_f32(y, D), avloc__span_of(mask, D, 0),
-                                 avloc__span_of(emitted, sizeof *emitted, 1)};
+                                 avloc__span_of(emitted, sizeof *emitted, 1), avloc__span_of(post, sizeof *post, 1),
+                                 avloc__span_of(post ? post->nu : NULL, avloc__span_bytes(1, K, K, e), 1),
+                                 avloc__span_of(post ? post->mu : NULL, avloc__span_bytes(K, L, L, e), 1),
+                                 avloc__span_of(post ? post->V : NULL, avloc__span_bytes(K, L * L, L * L, e), 1),
+                                 avloc__span_of(post ? post->work : NULL, avloc__span_bytes(2, D, D, e), 1)};
         if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
     }
     *emitted = 0;

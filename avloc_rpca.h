@@ -1128,17 +1128,28 @@ AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const av
 /* Common entry checks of the compute calls; lays the scratch out. */
 /* 1 when the state's arrays, the outputs Pv_out / Pa_out (NULL: none) or
    used bytes of scratch meet each other or the clip V, A (total frames). */
+#define AVLOC__RPCA_STATE_ARRAYS 11
+/* The state's arrays as spans (written), for the overlap checks. */
+static void avloc__rpca_state_spans(const avloc_rpca_av *o, const avloc_rpca_av_state *s, avloc__span *b)
+{
+    const size_t P = o->cfg.pixels, B = o->cfg.bins, T = o->cfg.frames, K = o->cfg.K;
+    b[0] = avloc__wr_f32(s->Bv, P * T); b[1] = avloc__wr_f32(s->Pv, P * T); b[2] = avloc__wr_f32(s->Y, P * T);
+    b[3] = avloc__wr_f32(s->G, P * T); b[4] = avloc__wr_f32(s->Ba, B * T); b[5] = avloc__wr_f32(s->Pa, B * T);
+    b[6] = avloc__wr_f32(s->Z, B * T); b[7] = avloc__wr_f32(s->F, B * T); b[8] = avloc__wr_f32(s->Dv, P * K);
+    b[9] = avloc__wr_f32(s->Da, B * K); b[10] = avloc__wr_f32(s->C, K * T);
+}
+
 static int avloc__rpca_av_clash(const avloc_rpca_av *o, const float *V, const float *A, size_t total,
                                 const avloc_rpca_av_state *s, const float *Pv_out, const float *Pa_out,
                                 const void *scratch, size_t used)
 {
-    const size_t P = o->cfg.pixels, B = o->cfg.bins, T = o->cfg.frames, K = o->cfg.K;
-    const avloc__span b[] = {
-        avloc__rd_f32(V, P * total), avloc__rd_f32(A, B * total), avloc__wr_f32(Pv_out, P * total),
-        avloc__wr_f32(Pa_out, B * total), avloc__wr_f32(s->Bv, P * T), avloc__wr_f32(s->Pv, P * T),
-        avloc__wr_f32(s->Y, P * T), avloc__wr_f32(s->G, P * T), avloc__wr_f32(s->Ba, B * T),
-        avloc__wr_f32(s->Pa, B * T), avloc__wr_f32(s->Z, B * T), avloc__wr_f32(s->F, B * T),
-        avloc__wr_f32(s->Dv, P * K), avloc__wr_f32(s->Da, B * K), avloc__wr_f32(s->C, K * T)};
+    const size_t P = o->cfg.pixels, B = o->cfg.bins;
+    avloc__span b[4 + AVLOC__RPCA_STATE_ARRAYS];
+    b[0] = avloc__rd_f32(V, P * total);
+    b[1] = avloc__rd_f32(A, B * total);
+    b[2] = avloc__wr_f32(Pv_out, P * total);
+    b[3] = avloc__wr_f32(Pa_out, B * total);
+    avloc__rpca_state_spans(o, s, b + 4);
     return avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, used);
 }
 
@@ -1506,11 +1517,15 @@ AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const f
     if (!s->started) return AVLOC_ERR_STATE;
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
     if (!(s->mu > 0.0 && s->mu < 1e30)) return AVLOC_ERR_PARAM;
-    {   /* the two figures are stored last: apart from each other and the inputs */
-        const avloc__span b[] = {avloc__span_of(primal, sizeof *primal, 1), avloc__span_of(dual, sizeof *dual, 1),
-                                 avloc__rd_f32(V, o->cfg.pixels * o->cfg.frames), avloc__rd_f32(A, o->cfg.bins * o->cfg.frames),
-                                 avloc__span_of(s, sizeof *s, 0), avloc__span_of(scratch, o->scratch_bytes, 1)};
-        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    {   /* the two figures are stored last: apart from each other, the inputs and the state */
+        avloc__span b[5 + AVLOC__RPCA_STATE_ARRAYS];
+        b[0] = avloc__span_of(primal, sizeof *primal, 1);
+        b[1] = avloc__span_of(dual, sizeof *dual, 1);
+        b[2] = avloc__rd_f32(V, o->cfg.pixels * o->cfg.frames);
+        b[3] = avloc__rd_f32(A, o->cfg.bins * o->cfg.frames);
+        b[4] = avloc__span_of(s, sizeof *s, 0);
+        avloc__rpca_state_spans(o, s, b + 5);
+        if (avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, o->scratch_bytes)) return AVLOC_ERR_PARAM;
     }
     avloc__rpca_av_norms(o, V, A, &nv, &na);
     if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;

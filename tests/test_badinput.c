@@ -1701,6 +1701,7 @@ static void bi_gllim(void)
     BI(avloc_gllim_stream_push_f32(&sm, NULL, mask, &post, &emitted), AVLOC_ERR_NULL);
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, NULL), AVLOC_ERR_NULL);
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, (int *)(void *)feat), AVLOC_ERR_PARAM); /* flag over y */
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, (int *)(void *)post.nu), AVLOC_ERR_PARAM); /* over the posterior */
     feat[1] = f_nan();
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, &emitted), AVLOC_ERR_NONFINITE);
     feat[1] = 0;
@@ -2228,6 +2229,8 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_start_f32(&av, V, A, &st, ascr, sb), AVLOC_OK);
     BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, (void *)A, sb), AVLOC_ERR_PARAM); /* scratch over A */
     BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, st.Pv, sb), AVLOC_ERR_PARAM);    /* over the state */
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, (double *)(void *)st.C, NULL, ascr, sb), AVLOC_ERR_PARAM); /* primal too */
+    BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, &primal, &primal, ascr, sb), AVLOC_ERR_PARAM);
     BI(avloc_rpca_av_start_f32(&av, st.Y, A, &st, ascr, sb), AVLOC_ERR_PARAM);                /* state over V */
     BI(avloc_rpca_av_iterate_f32(NULL, V, A, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_iterate_f32(&av, V, NULL, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
