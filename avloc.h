@@ -1432,14 +1432,15 @@ static inline avloc__span avloc__wr_f32(const float *p, size_t n)
     return avloc__span_of(p, avloc__span_bytes(1, n, n, sizeof *p), 1);
 }
 
-/* (internal) 1 if a buffer the call writes shares a byte with any other of
-   its n buffers (inputs may share with each other). */
 /* (internal) The scratch an arena has handed out so far (written). */
 static inline avloc__span avloc__arena_span(const avloc_arena *a)
 {
     return avloc__span_of(a->base, a->used, 1);
 }
 
+/* (internal) 1 if a buffer the call writes shares a byte with any other of
+   its n buffers (inputs may share with each other). AVLOC__CLASH: over a
+   local array of spans. */
 #define AVLOC__CLASH(spans) avloc__clash(spans, sizeof spans / sizeof *spans)
 static inline int avloc__clash(const avloc__span *s, size_t n)
 {
@@ -1449,6 +1450,13 @@ static inline int avloc__clash(const avloc__span *s, size_t n)
             if ((s[i].written || s[j].written) && avloc__overlaps(s[i].p, s[i].bytes, s[j].p, s[j].bytes))
                 return 1;
     return 0;
+}
+
+/* (internal) The scratch a call may touch before it has checked the size
+   it was given: what it needs, never past what it was given. */
+static inline size_t avloc__scratch_used(size_t given, size_t need)
+{
+    return given < need ? given : need;
 }
 
 /* (internal) avloc__clash over a call's n buffers and the used bytes of its
@@ -2389,8 +2397,8 @@ static avloc_result avloc__gemm_scratch_bytes(size_t m, size_t n, size_t k, size
 /* 1 when used bytes of scratch meet A, B or C (A, B and C may share: they
    are only checked against the scratch here). */
 static inline int avloc__gemm_scratch_clash(int transa, int transb, size_t m, size_t n, size_t k, size_t elem,
-                                     const void *A, size_t lda, const void *B, size_t ldb, const void *C,
-                                     size_t ldc, const void *scratch, size_t used)
+                                            const void *A, size_t lda, const void *B, size_t ldb, const void *C,
+                                            size_t ldc, const void *scratch, size_t used)
 {
     const avloc__span b[] = {avloc__span_of(A, transa ? avloc__span_bytes(k, m, lda, elem)
                                                       : avloc__span_bytes(m, k, lda, elem), 0),

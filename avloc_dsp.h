@@ -4448,7 +4448,7 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     /* checked before logmel is written (avloc_mfcc_apply_f32 checks it too) */
     if (avloc__rows_fit_f32(n_frames, m->mfcc.n_mels) == AVLOC_OK &&
         (avloc__overlaps_f32(logmel, n_frames * m->mfcc.n_mels, mfcc, n_frames * m->mfcc.n_mfcc) ||
-         avloc__overlaps(scratch, scratch_bytes < m->scratch_bytes ? scratch_bytes : m->scratch_bytes, mfcc,
+         avloc__overlaps(scratch, avloc__scratch_used(scratch_bytes, m->scratch_bytes), mfcc,
                          n_frames * m->mfcc.n_mfcc * sizeof *mfcc)))
         return AVLOC_ERR_PARAM;
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
@@ -4940,7 +4940,7 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
     if ((size_t)(run - (unsigned char *)scratch) > scratch_bytes) return AVLOC_ERR_WORKSPACE;
     /* the plan is laid out over the scratch's start before a sample is read */
     if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, cfg->n_bins, n_active, scratch,
-                              scratch_bytes < pb + sb + AVLOC_ALIGN ? scratch_bytes : pb + sb + AVLOC_ALIGN))
+                              avloc__scratch_used(scratch_bytes, pb + sb + AVLOC_ALIGN)))
         return AVLOC_ERR_PARAM;
     r = avloc_binaural_plan_init_f32(&plan, cfg, scratch, pb);
     if (r != AVLOC_OK) return r;

@@ -1973,11 +1973,10 @@ AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, con
     if (!m->prepared) return AVLOC_ERR_STATE;
     {   /* the statistics are zeroed in scratch before Y and mask are read */
         size_t need = 0;
+        const avloc__span b[] = {avloc__span_of(Y, avloc__span_bytes(T, m->D, m->D, sizeof *Y), 0),
+                                 avloc__span_of(mask, avloc__span_bytes(T, m->D, m->D, 1), 0)};
         if ((r = avloc_gllim_stats_query(m->D, &need)) != AVLOC_OK) return r;
-        if (avloc__overlaps(scratch, need < scratch_bytes ? need : scratch_bytes, Y,
-                            avloc__span_bytes(T, m->D, m->D, sizeof *Y)) ||
-            avloc__overlaps(scratch, need < scratch_bytes ? need : scratch_bytes, mask, avloc__span_bytes(T, m->D, m->D, 1)))
-            return AVLOC_ERR_PARAM;
+        if (avloc__clash_scratch(b, 2, scratch, avloc__scratch_used(scratch_bytes, need))) return AVLOC_ERR_PARAM;
     }
     r = avloc_gllim_stats_init(&st, m->D, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;

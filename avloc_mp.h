@@ -1788,7 +1788,7 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     if (c->magic != AVLOC__MP_MAGIC || !c->dict_audio) return AVLOC_ERR_STATE;
     cfg = &c->cfg;
     if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, scratch,
-                                  scratch_bytes < c->scratch_bytes ? scratch_bytes : c->scratch_bytes)) != AVLOC_OK)
+                                  avloc__scratch_used(scratch_bytes, c->scratch_bytes))) != AVLOC_OK)
         return r;
     if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;

@@ -1669,7 +1669,7 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
     {   /* every window reads V and A after earlier windows wrote their parts */
         size_t need = 0;
         if ((e = avloc_rpca_av_windows_scratch(o, &need)) != AVLOC_OK) return e;
-        if (avloc__rpca_av_clash(o, V, A, total, s, Pv_out, Pa_out, scratch, need < scratch_bytes ? need : scratch_bytes))
+        if (avloc__rpca_av_clash(o, V, A, total, s, Pv_out, Pa_out, scratch, avloc__scratch_used(scratch_bytes, need)))
             return AVLOC_ERR_PARAM;
     }
     avloc_arena_init(&a, scratch, scratch_bytes);

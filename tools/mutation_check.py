@@ -1764,7 +1764,7 @@ MUTANTS = [
          why="GEMM: packed panels over A, B or C accepted (the product reads what packing wrote)",
          tests=["test_badinput"]),
     dict(id="mp-code-scratch-over-atoms", file="avloc_mp.h",
-         old="scratch_bytes < c->scratch_bytes ? scratch_bytes : c->scratch_bytes)) != AVLOC_OK)",
+         old="avloc__scratch_used(scratch_bytes, c->scratch_bytes))) != AVLOC_OK)",
          new="0)) != AVLOC_OK)",
          why="MP coder: scratch over the atoms accepted (the residual pass then indexes with overwritten atoms: out of bounds)",
          tests=["test_badinput"]),
