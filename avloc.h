@@ -55,8 +55,9 @@
    against its inputs and outputs, and the calls whose outputs a caller
    could plausibly place over an input or each other (transforms, maps,
    features, counts written before the data is read) check those too:
-   AVLOC_ERR_PARAM, nothing written (tests/test_badinput.c). Objects
-   (plans, models, coders) are not compared with per-call buffers.
+   AVLOC_ERR_PARAM, nothing written (tests/test_badinput.c). The same
+   holds for the memory an object was laid out in (avloc_extent): a call
+   refuses outputs and scratch over its object's memory.
 
    THREADS
    -------
@@ -1310,6 +1311,14 @@ typedef struct avloc_arena {
 
 #define AVLOC_ALIGN 64 /* default alignment: a cache line, enough for AVX-512 */
 
+/* The part of the caller's block an object's init laid the object out in:
+   [base, base + bytes). Every object in caller memory keeps one in a
+   private field named mem; its calls refuse outputs, scratch and (for
+   objects they change) inputs placed over it, AVLOC_ERR_PARAM, since a write
+   there would corrupt this call and every later one. {NULL, 0} for objects
+   with no caller memory (built over constant tables, or by FFTW3). */
+typedef struct avloc_extent { const void *base; size_t bytes; } avloc_extent;
+
 AVLOC_API void avloc_arena_init(avloc_arena *a, void *mem, size_t size);
 /* Reserve count*elem bytes aligned to `align` (a power of two; at most
    AVLOC_ALIGN = 64 is honoured: a larger align gives 64-byte alignment, as
@@ -1430,6 +1439,23 @@ static inline avloc__span avloc__rd_f32(const float *p, size_t n)
 static inline avloc__span avloc__wr_f32(const float *p, size_t n)
 {
     return avloc__span_of(p, avloc__span_bytes(1, n, n, sizeof *p), 1);
+}
+
+/* (internal) What an arena has laid out so far: a layout function stores
+   it in its object (obj->mem) after its last push. */
+static inline avloc_extent avloc__extent_of(const avloc_arena *a)
+{
+    avloc_extent e;
+    e.base = a->base;
+    e.bytes = a->used;
+    return e;
+}
+
+/* (internal) An object's memory as one buffer of a call: written when the
+   call changes the object (a stream's push), else read. */
+static inline avloc__span avloc__object_span(avloc_extent e, int written)
+{
+    return avloc__span_of(e.base, e.bytes, written);
 }
 
 /* (internal) The scratch an arena has handed out so far (written). */
@@ -1773,6 +1799,7 @@ typedef struct avloc_tsvd {
     double *gp;           /* Gram slabs 1.. ((avloc__slabs(chunks) - 1) s^2) */
     float *gf, *gc;       /* s x s float W; per worker a chunk (1024 x s) for in-place calls */
     int ready;            /* 1 after a successful init */
+    avloc_extent mem;     /* the object memory: calls refuse A and their outputs over it */
 } avloc_tsvd;
 
 /* oversample 10, power_iters 2, seed 0x5eed; m, n and max_rank are 0 and
@@ -3321,6 +3348,7 @@ static avloc_result avloc__tsvd_layout(avloc_arena *a, void *obj, const void *cf
         t->gg = gg; t->gv = gv; t->gz = gz; t->gw = gw; t->gx = gx; t->gp = gp; t->gf = gf; t->gc = gc;
         t->gk = gk;
         t->ready = 1;
+        t->mem = avloc__extent_of(a);
         avloc_tsvd_reset(t);
     }
     return AVLOC_OK;
@@ -3585,7 +3613,8 @@ AVLOC_API avloc_result avloc_tsvd_f32(avloc_tsvd *t, const float *A, size_t lda,
         const avloc__span b[] = {avloc__span_of(A, avloc__span_bytes(m, n, lda, sizeof *A), 0),
                                  avloc__span_of(U, avloc__span_bytes(m, k, ldu, sizeof *U), 1),
                                  avloc__wr_f32(s, k),
-                                 avloc__span_of(Vt, avloc__span_bytes(k, n, ldvt, sizeof *Vt), 1)};
+                                 avloc__span_of(Vt, avloc__span_bytes(k, n, ldvt, sizeof *Vt), 1),
+                                 avloc__object_span(t->mem, 1)};
         if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
     }
     if (!t->cfg.assume_finite && !avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;
@@ -3851,7 +3880,7 @@ AVLOC_API avloc_result avloc_svt_f32(avloc_tsvd *t, const float *A, size_t lda, 
         const int in_place = out == A && ldo == lda;
         const avloc__span b[] = {avloc__span_of(A, avloc__span_bytes(m, n, lda, sizeof *A), 0),
                                  avloc__span_of(in_place ? NULL : out, avloc__span_bytes(m, n, ldo, sizeof *out), 1),
-                                 avloc__span_of(rank, sizeof *rank, 1)};
+                                 avloc__span_of(rank, sizeof *rank, 1), avloc__object_span(t->mem, 1)};
         if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
     }
     if (!t->cfg.assume_finite && !avloc__tsvd_finite(t, A, lda)) return AVLOC_ERR_NONFINITE;

@@ -180,6 +180,7 @@ typedef struct avloc_fft_f32 {
     avloc_fft_kind kind;
     size_t scratch_bytes;  /* bytes of scratch each execute call needs */
     void *impl;            /* private: points into the plan memory */
+    avloc_extent mem;      /* private: the plan memory (calls refuse out and scratch over it) */
 } avloc_fft_f32;
 
 /* What a plan is for: the configuration every FFT call below takes, as
@@ -196,7 +197,10 @@ typedef struct avloc_fft_config {
 AVLOC_API avloc_result avloc_fft_query_f32(const avloc_fft_config *cfg, size_t *plan_bytes, size_t *scratch_bytes);
 AVLOC_API avloc_result avloc_fft_init_f32(avloc_fft_f32 *plan, const avloc_fft_config *cfg,
                                           void *mem, size_t mem_bytes);
-/* Complex transform of n points; in == out (in place) is allowed. */
+/* The three transforms below refuse (AVLOC_ERR_PARAM) an out that partly
+   overlaps in, a scratch (its plan->scratch_bytes) over in or out, and out
+   or scratch over the plan's memory: each would give a wrong transform.
+   Complex transform of n points; in == out (in place) is allowed. */
 AVLOC_API avloc_result avloc_fft_c2c_f32(const avloc_fft_f32 *plan, const avloc_complex_f32 *in,
                                          avloc_complex_f32 *out, avloc_fft_dir dir,
                                          void *scratch, size_t scratch_bytes);
@@ -354,6 +358,7 @@ typedef struct avloc_stft_f32 {
     const float *window;     /* n_fft taps, the win_length window zero-padded and centred */
     size_t win_start, win_end; /* the padded window is zero outside [win_start, win_end) */
     avloc_fft_f32 fft;       /* real plan of size n_fft */
+    avloc_extent mem;        /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_stft_f32;
 
 AVLOC_API avloc_stft_config avloc_stft_config_default(void);
@@ -397,6 +402,7 @@ typedef struct avloc_stft_stream_f32 {
     size_t pos;                 /* next write position in ring */
     size_t need;                /* samples still missing for the next frame (>= 1) */
     size_t frames;              /* frames produced since the last reset */
+    avloc_extent mem;           /* private: the ring's memory (push refuses its buffers over it) */
 } avloc_stft_stream_f32;
 
 AVLOC_API avloc_result avloc_stft_stream_query_f32(const avloc_stft_f32 *stft, size_t *bytes);
@@ -456,6 +462,7 @@ typedef struct avloc_mel_f32 {
     size_t n_mels, n_bins, nnz;
     size_t *start, *count, *offset;
     float *weights;         /* nnz weights, band after band */
+    avloc_extent mem;       /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_mel_f32;
 
 AVLOC_API avloc_mel_config avloc_mel_config_default(void);
@@ -540,6 +547,7 @@ typedef struct avloc_mfcc_f32 {
     size_t n_mels, n_mfcc;
     float *dct;             /* n_mfcc x n_mels, DCT-II orthonormal rows */
     float *lift;            /* n_mfcc lifter gains (1 without lifter) */
+    avloc_extent mem;       /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_mfcc_f32;
 
 AVLOC_API avloc_mfcc_config avloc_mfcc_config_default(void);
@@ -598,6 +606,7 @@ typedef struct avloc_melspec_f32 {
     avloc_mel_f32 mel;
     avloc_mfcc_f32 mfcc;        /* n_mfcc == 0 when disabled */
     size_t scratch_bytes;
+    avloc_extent mem;           /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_melspec_f32;
 
 /* Presets: each returns exactly what the named library function returns with
@@ -811,6 +820,7 @@ typedef struct avloc_gcc_f32 {
     avloc_fft_f32 fwd;      /* real, n_fft */
     avloc_fft_f32 inv;      /* real, n_fft * upsample */
     size_t scratch_bytes;
+    avloc_extent mem;       /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_gcc_f32;
 
 AVLOC_API avloc_gcc_config avloc_gcc_config_default(void);
@@ -872,6 +882,7 @@ typedef struct avloc_dct {
     avloc_fft_f32 fft;    /* real FFT of length n */
     double *tw;           /* private: e^{-i pi k / (2n)}, interleaved re, im */
     int ready;
+    avloc_extent mem;     /* private: the object's memory (calls refuse out and scratch over it) */
 } avloc_dct;
 
 AVLOC_API avloc_result avloc_dct_query(const avloc_dct_config *cfg, size_t *obj_bytes, size_t *scratch_bytes);
@@ -908,6 +919,7 @@ typedef struct avloc_sylvester_path {
     avloc_dct dct;        /* length t */
     double *lambda;       /* private: the t path-Laplacian eigenvalues */
     int ready;
+    avloc_extent mem;     /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_sylvester_path;
 
 AVLOC_API avloc_result avloc_sylvester_path_query(const avloc_sylvester_path_config *cfg, size_t *obj_bytes,
@@ -1001,6 +1013,7 @@ typedef struct avloc_array_f32 {
     avloc_mel_f32 mel;
     avloc_mfcc_f32 mfcc;                /* n_mfcc + 1 rows (c0 included; the image drops it) */
     size_t scratch_bytes;
+    avloc_extent mem;                   /* private: the object's memory (calls refuse outputs and scratch over it) */
 } avloc_array_f32;
 
 /* Defaults: the camera grid 36 x 48 of a 640 x 480, 60 degree camera,
@@ -2721,6 +2734,7 @@ static avloc_result avloc__fft_init(avloc_fft_f32 *plan, size_t n, avloc_fft_kin
     r = avloc__fft_layout(&a, plan, n, kind, &scratch, ro);
     if (r != AVLOC_OK) { memset(plan, 0, sizeof *plan); return r; }
     plan->scratch_bytes = scratch;
+    plan->mem = avloc__extent_of(&a);
     return AVLOC_OK;
 }
 
@@ -2826,9 +2840,11 @@ AVLOC_API size_t avloc_fft_next_fast_size_real(size_t n)
     return n <= 2 ? (n ? n : 1) : 2 * avloc_fft_next_fast_size((n + 1) / 2);
 }
 
-/* Common checks; on success *work points at the aligned scratch. */
-static avloc_result avloc__fft_check(const avloc_fft_f32 *plan, const void *in, const void *out,
-                                     void *scratch, size_t scratch_bytes, avloc_fft_kind kind,
+/* Common checks; on success *work points at the aligned scratch. in and
+   out (in_bytes, out_bytes) are one buffer (in place: the same start) or
+   apart; scratch and the plan's memory meet neither. */
+static avloc_result avloc__fft_check(const avloc_fft_f32 *plan, const void *in, size_t in_bytes, const void *out,
+                                     size_t out_bytes, void *scratch, size_t scratch_bytes, avloc_fft_kind kind,
                                      avloc__cpx **work)
 {
     avloc_arena a;
@@ -2837,6 +2853,14 @@ static avloc_result avloc__fft_check(const avloc_fft_f32 *plan, const void *in, 
         ((const unsigned *)plan->impl)[0] != AVLOC__FFT_MAGIC) return AVLOC_ERR_STATE;
     if (plan->kind != kind) return AVLOC_ERR_PARAM;
     if (scratch_bytes < plan->scratch_bytes) return AVLOC_ERR_WORKSPACE;
+    {   /* five tests, not a span list: MP's 3-D transforms make ~10^5 calls of a few dozen points */
+        const size_t sb = plan->scratch_bytes;
+        const avloc_extent pm = plan->mem;
+        if ((in != out && avloc__overlaps(in, in_bytes, out, out_bytes)) || avloc__overlaps(scratch, sb, in, in_bytes) ||
+            avloc__overlaps(scratch, sb, out, out_bytes) || avloc__overlaps(pm.base, pm.bytes, out, out_bytes) ||
+            avloc__overlaps(pm.base, pm.bytes, scratch, sb))
+            return AVLOC_ERR_PARAM;
+    }
     avloc_arena_init(&a, scratch, scratch_bytes);
     *work = (avloc__cpx *)avloc_arena_push(&a, 1, 1, AVLOC_ALIGN);
     if (!*work) return AVLOC_ERR_WORKSPACE;
@@ -2848,7 +2872,8 @@ AVLOC_API avloc_result avloc_fft_c2c_f32(const avloc_fft_f32 *plan, const avloc_
                                          void *scratch, size_t scratch_bytes)
 {
     avloc__cpx *work = NULL;
-    avloc_result r = avloc__fft_check(plan, in, out, scratch, scratch_bytes, AVLOC_FFT_COMPLEX, &work);
+    const size_t bytes = plan ? plan->n * sizeof *out : 0;
+    avloc_result r = avloc__fft_check(plan, in, bytes, out, bytes, scratch, scratch_bytes, AVLOC_FFT_COMPLEX, &work);
     if (r != AVLOC_OK) return r;
     if (dir != AVLOC_FFT_FORWARD && dir != AVLOC_FFT_INVERSE) return AVLOC_ERR_PARAM;
     avloc__fft_c2c_run(plan, in, out, dir == AVLOC_FFT_INVERSE, work);
@@ -2860,7 +2885,9 @@ AVLOC_API avloc_result avloc_fft_r2c_f32(const avloc_fft_f32 *plan, const float 
                                          void *scratch, size_t scratch_bytes)
 {
     avloc__cpx *work = NULL;
-    avloc_result r = avloc__fft_check(plan, in, out, scratch, scratch_bytes, AVLOC_FFT_REAL, &work);
+    const size_t n = plan ? plan->n : 0;
+    avloc_result r = avloc__fft_check(plan, in, n * sizeof *in, out, (n / 2 + 1) * sizeof *out, scratch, scratch_bytes,
+                                      AVLOC_FFT_REAL, &work);
     if (r != AVLOC_OK) return r;
     avloc__fft_r2c_run(plan, in, out, work);
     return AVLOC_OK;
@@ -2870,7 +2897,9 @@ AVLOC_API avloc_result avloc_fft_c2r_f32(const avloc_fft_f32 *plan, const avloc_
                                          float *out, void *scratch, size_t scratch_bytes)
 {
     avloc__cpx *work = NULL;
-    avloc_result r = avloc__fft_check(plan, in, out, scratch, scratch_bytes, AVLOC_FFT_REAL, &work);
+    const size_t n = plan ? plan->n : 0;
+    avloc_result r = avloc__fft_check(plan, in, (n / 2 + 1) * sizeof *in, out, n * sizeof *out, scratch, scratch_bytes,
+                                      AVLOC_FFT_REAL, &work);
     if (r != AVLOC_OK) return r;
     avloc__fft_c2r_run(plan, in, out, work);
     return AVLOC_OK;
@@ -3233,6 +3262,7 @@ static avloc_result avloc__stft_layout(avloc_arena *a, avloc_stft_f32 *s, const 
         s->win_start = left;
         s->win_end = left + wl;
         s->scratch_bytes = *scratch_bytes;
+        s->mem = avloc__extent_of(a);
     }
     return AVLOC_OK;
 }
@@ -3376,8 +3406,9 @@ AVLOC_API avloc_result avloc_stft_forward_f32(const avloc_stft_f32 *s, const flo
     if (avloc__overlaps_f32(x, n, (const float *)out, 2 * nf * s->n_bins)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
     {
-        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__wr_f32((const float *)out, 2 * nf * s->n_bins)};
-        r = avloc__stft_scratch(s, scratch, scratch_bytes, io, 2, &frame, &fscr, &fsb);
+        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__wr_f32((const float *)out, 2 * nf * s->n_bins),
+                                  avloc__object_span(s->mem, 0)};
+        r = avloc__stft_scratch(s, scratch, scratch_bytes, io, 3, &frame, &fscr, &fsb);
     }
     if (r != AVLOC_OK) return r;
     for (t = 0; t < nf; t++) {
@@ -3421,8 +3452,9 @@ AVLOC_API avloc_result avloc_stft_inverse_f32(const avloc_stft_f32 *s, const avl
     if (avloc__overlaps_f32((const float *)in, count, y, length)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32((const float *)in, count)) return AVLOC_ERR_NONFINITE;
     {
-        const avloc__span io[] = {avloc__rd_f32((const float *)in, count), avloc__wr_f32(y, length)};
-        r = avloc__stft_scratch(s, scratch, scratch_bytes, io, 2, &frame, &fscr, &fsb);
+        const avloc__span io[] = {avloc__rd_f32((const float *)in, count), avloc__wr_f32(y, length),
+                                  avloc__object_span(s->mem, 0)};
+        r = avloc__stft_scratch(s, scratch, scratch_bytes, io, 3, &frame, &fscr, &fsb);
     }
     if (r != AVLOC_OK) return r;
     start = s->cfg.center ? nfft / 2 : 0;
@@ -3473,6 +3505,7 @@ AVLOC_API avloc_result avloc_stft_stream_init_f32(avloc_stft_stream_f32 *s, cons
     if (!ring || avloc_arena_status(&a) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
     s->stft = stft;
     s->ring = ring;
+    s->mem = avloc__extent_of(&a);
     return avloc_stft_stream_reset_f32(s);
 }
 
@@ -3523,12 +3556,13 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
     {   /* the counts too: a frame or a count over samples not yet read */
         const avloc__span io[] = {avloc__rd_f32(x, n), avloc__span_of(frames, avloc__span_bytes(max_frames, 1, 1, sizeof *frames * st->n_bins), 1),
                                   avloc__span_of(n_frames_out, sizeof *n_frames_out, 1),
-                                  avloc__span_of(consumed, sizeof *consumed, 1)};
+                                  avloc__span_of(consumed, sizeof *consumed, 1),
+                                  avloc__object_span(s->mem, 1), avloc__object_span(st->mem, 0)};
         if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
         *n_frames_out = 0;
         *consumed = 0;
         if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-        r = avloc__stft_scratch(st, scratch, scratch_bytes, io, 4, &frame, &fscr, &fsb);
+        r = avloc__stft_scratch(st, scratch, scratch_bytes, io, 6, &frame, &fscr, &fsb);
     }
     if (r != AVLOC_OK) return r;
     while (used < n) {
@@ -3714,6 +3748,7 @@ static avloc_result avloc__mel_layout(avloc_arena *a, avloc_mel_f32 *mel, const 
     mel->count = count;
     mel->offset = offset;
     mel->weights = wts;
+    mel->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -3818,7 +3853,11 @@ AVLOC_API avloc_result avloc_mel_apply_f32(const avloc_mel_f32 *mel, const float
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, mel->n_bins > mel->n_mels ? mel->n_bins : mel->n_mels) != AVLOC_OK)
         return AVLOC_ERR_OVERFLOW;
-    if (avloc__overlaps_f32(spec, n_frames * mel->n_bins, out, n_frames * mel->n_mels)) return AVLOC_ERR_PARAM;
+    {
+        const avloc__span b[] = {avloc__rd_f32(spec, n_frames * mel->n_bins), avloc__wr_f32(out, n_frames * mel->n_mels),
+                                 avloc__object_span(mel->mem, 0)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     for (t = 0; t < n_frames; t++) avloc__mel_row(mel, spec + t * mel->n_bins, out + t * mel->n_mels);
     return AVLOC_OK;
 }
@@ -3830,6 +3869,7 @@ AVLOC_API avloc_result avloc_mel_dense_f32(const avloc_mel_f32 *mel, float *fb, 
     if (!mel->weights) return AVLOC_ERR_STATE;
     if (!avloc_size_mul(mel->n_mels, mel->n_bins, &need)) return AVLOC_ERR_OVERFLOW;
     if (fb_len < need) return AVLOC_ERR_SIZE;
+    if (avloc__overlaps(mel->mem.base, mel->mem.bytes, fb, need * sizeof *fb)) return AVLOC_ERR_PARAM;
     memset(fb, 0, need * sizeof *fb);
     for (b = 0; b < mel->n_mels; b++)
         for (k = 0; k < mel->count[b]; k++)
@@ -3998,6 +4038,7 @@ static avloc_result avloc__mfcc_layout(avloc_arena *a, avloc_mfcc_f32 *m, const 
     m->n_mfcc = c->n_mfcc;
     m->dct = dct;
     m->lift = lift;
+    m->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -4065,7 +4106,11 @@ AVLOC_API avloc_result avloc_mfcc_apply_f32(const avloc_mfcc_f32 *m, const float
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
-    if (avloc__overlaps_f32(logmel, n_frames * m->n_mels, mfcc, n_frames * m->n_mfcc)) return AVLOC_ERR_PARAM;
+    {
+        const avloc__span b[] = {avloc__rd_f32(logmel, n_frames * m->n_mels), avloc__wr_f32(mfcc, n_frames * m->n_mfcc),
+                                 avloc__object_span(m->mem, 0)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     for (t = 0; t < n_frames; t++) avloc__mfcc_row(m, logmel + t * m->n_mels, mfcc + t * m->n_mfcc);
     return AVLOC_OK;
 }
@@ -4077,7 +4122,11 @@ AVLOC_API avloc_result avloc_mfcc_invert_f32(const avloc_mfcc_f32 *m, const floa
     if (!m->dct) return AVLOC_ERR_STATE;
     if (n_frames == 0) return AVLOC_ERR_SIZE;
     if (avloc__rows_fit_f32(n_frames, m->n_mels) != AVLOC_OK) return AVLOC_ERR_OVERFLOW;
-    if (avloc__overlaps_f32(mfcc, n_frames * m->n_mfcc, logmel, n_frames * m->n_mels)) return AVLOC_ERR_PARAM;
+    {
+        const avloc__span b[] = {avloc__rd_f32(mfcc, n_frames * m->n_mfcc), avloc__wr_f32(logmel, n_frames * m->n_mels),
+                                 avloc__object_span(m->mem, 0)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     for (k = 0; k < m->n_mfcc; k++)
         if (!(m->lift[k] != 0.0f)) return AVLOC_ERR_NUMERIC; /* was NaN everywhere */
     for (t = 0; t < n_frames; t++) {
@@ -4320,6 +4369,7 @@ static avloc_result avloc__melspec_layout(avloc_arena *a, avloc_melspec_f32 *m, 
         m->cfg = *c;
         m->cfg.stft.onesided = 1;
         m->scratch_bytes = *scratch_bytes;
+        m->mem = avloc__extent_of(a);
     }
     return AVLOC_OK;
 }
@@ -4420,8 +4470,8 @@ AVLOC_API avloc_result avloc_melspec_compute_f32(const avloc_melspec_f32 *m, con
     pw = AVLOC_PUSH(&a, float, nb);
     if (avloc_arena_status(&a) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
     {
-        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__wr_f32(mel, total)};
-        if (avloc__clash_scratch(io, 2, scratch, a.used)) return AVLOC_ERR_PARAM;
+        const avloc__span io[] = {avloc__rd_f32(x, n), avloc__wr_f32(mel, total), avloc__object_span(m->mem, 0)};
+        if (avloc__clash_scratch(io, 3, scratch, a.used)) return AVLOC_ERR_PARAM;
     }
     for (t = 0; t < nf; t++) {
         avloc__stft_gather(st, x, n, t, frame);
@@ -4449,7 +4499,8 @@ AVLOC_API avloc_result avloc_melspec_mfcc_f32(const avloc_melspec_f32 *m, const 
     if (avloc__rows_fit_f32(n_frames, m->mfcc.n_mels) == AVLOC_OK &&
         (avloc__overlaps_f32(logmel, n_frames * m->mfcc.n_mels, mfcc, n_frames * m->mfcc.n_mfcc) ||
          avloc__overlaps(scratch, avloc__scratch_used(scratch_bytes, m->scratch_bytes), mfcc,
-                         n_frames * m->mfcc.n_mfcc * sizeof *mfcc)))
+                         n_frames * m->mfcc.n_mfcc * sizeof *mfcc) ||
+         avloc__overlaps(m->mem.base, m->mem.bytes, mfcc, n_frames * m->mfcc.n_mfcc * sizeof *mfcc)))
         return AVLOC_ERR_PARAM;
     r = avloc_melspec_compute_f32(m, x, n_samples, logmel, n_frames, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
@@ -4561,7 +4612,8 @@ AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s
             avloc__rd_f32(x, n),
             avloc__span_of(logmel, avloc__span_bytes(max_frames, m->mel.n_mels, m->mel.n_mels, sizeof *logmel), 1),
             avloc__span_of(mfcc, avloc__span_bytes(max_frames, m->mfcc.n_mfcc, m->mfcc.n_mfcc, sizeof *mfcc), 1),
-            avloc__span_of(n_frames_out, sizeof *n_frames_out, 1), avloc__span_of(consumed, sizeof *consumed, 1)};
+            avloc__span_of(n_frames_out, sizeof *n_frames_out, 1), avloc__span_of(consumed, sizeof *consumed, 1),
+            avloc__object_span(s->stft.mem, 1), avloc__object_span(m->mem, 0)};
         if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
         *n_frames_out = 0;
         *consumed = 0;
@@ -4569,7 +4621,7 @@ AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s
         if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
         avloc_arena_init(&a, scratch, scratch_bytes);
         if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
-        if (avloc__clash_scratch(io, 5, scratch, a.used)) return AVLOC_ERR_PARAM;
+        if (avloc__clash_scratch(io, 7, scratch, a.used)) return AVLOC_ERR_PARAM;
     }
     nb = m->stft.cfg.n_fft / 2 + 1;
     /* one frame at a time through the STFT stream: no frame buffer to size */
@@ -4844,16 +4896,16 @@ static float avloc__pow_threshold(float x)
 }
 
 /* 1 when the features, mask, count or used bytes of scratch meet each
-   other or the signals (rows of 3 n_bins values). */
+   other, the signals (rows of 3 n_bins values) or the plan's memory. */
 static int avloc__binaural_clash(const float *left, const float *right, size_t n_samples, const float *features,
                                  const unsigned char *mask, size_t n_frames, size_t n_bins, const size_t *n_active,
-                                 const void *scratch, size_t used)
+                                 avloc_extent plan, const void *scratch, size_t used)
 {
     const size_t D = 3 * n_bins;
     const avloc__span b[] = {avloc__rd_f32(left, n_samples), avloc__rd_f32(right, n_samples),
                              avloc__span_of(features, avloc__span_bytes(n_frames, D, D, sizeof *features), 1),
                              avloc__span_of(mask, avloc__span_bytes(n_frames, D, D, 1), 1),
-                             avloc__span_of(n_active, sizeof *n_active, 1)};
+                             avloc__span_of(n_active, sizeof *n_active, 1), avloc__object_span(plan, 0)};
     return avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, used);
 }
 
@@ -4887,7 +4939,7 @@ AVLOC_API avloc_result avloc_binaural_plan_features_f32(const avloc_binaural_pla
     r = avloc__binaural_run_layout(&a, cfg, st->scratch_bytes, nf, &sscr, &sl, &sr, &pw);
     if (r != AVLOC_OK) return r;
     if (!sscr || !sl || !sr || !pw) return AVLOC_ERR_WORKSPACE;
-    if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, nb, n_active, scratch, a.used))
+    if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, nb, n_active, st->mem, scratch, a.used))
         return AVLOC_ERR_PARAM;
     r = avloc__stft_scratch(st, sscr, st->scratch_bytes, NULL, 0, &frame, &fscr, &fsb);
     if (r != AVLOC_OK) return r;
@@ -4939,9 +4991,12 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
     run += (AVLOC_ALIGN - (size_t)((uintptr_t)run % AVLOC_ALIGN)) % AVLOC_ALIGN;
     if ((size_t)(run - (unsigned char *)scratch) > scratch_bytes) return AVLOC_ERR_WORKSPACE;
     /* the plan is laid out over the scratch's start before a sample is read */
-    if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, cfg->n_bins, n_active, scratch,
-                              avloc__scratch_used(scratch_bytes, pb + sb + AVLOC_ALIGN)))
-        return AVLOC_ERR_PARAM;
+    {
+        avloc_extent none = {NULL, 0};
+        if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, cfg->n_bins, n_active, none, scratch,
+                                  avloc__scratch_used(scratch_bytes, pb + sb + AVLOC_ALIGN)))
+            return AVLOC_ERR_PARAM;
+    }
     r = avloc_binaural_plan_init_f32(&plan, cfg, scratch, pb);
     if (r != AVLOC_OK) return r;
     r = avloc_binaural_plan_features_f32(&plan, left, right, n_samples, features, mask, n_frames, n_active, run,
@@ -5079,6 +5134,7 @@ static avloc_result avloc__gcc_layout(avloc_arena *a, avloc_gcc_f32 *g, const av
     g->cfg = *c;
     g->window = taps ? taps : w;
     g->scratch_bytes = *scratch_bytes;
+    g->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -5183,14 +5239,14 @@ static avloc_result avloc__gcc_work_init(const avloc_gcc_f32 *g, void *scratch, 
     return AVLOC_OK;
 }
 
-/* 1 when the n delays, n peaks or the used scratch meet each other or the
-   signals (n_samples each). */
-static int avloc__gcc_clash(const float *left, const float *right, size_t n_samples, const float *delays,
-                            const float *peaks, size_t n, const void *scratch, size_t used)
+/* 1 when the n delays, n peaks or the used scratch meet each other, the
+   signals (n_samples each) or g's memory. */
+static int avloc__gcc_clash(const avloc_gcc_f32 *g, const float *left, const float *right, size_t n_samples,
+                            const float *delays, const float *peaks, size_t n, const void *scratch, size_t used)
 {
     const avloc__span b[] = {avloc__rd_f32(left, n_samples), avloc__rd_f32(right, n_samples), avloc__wr_f32(delays, n),
-                             avloc__wr_f32(peaks, n)};
-    return avloc__clash_scratch(b, 4, scratch, used);
+                             avloc__wr_f32(peaks, n), avloc__object_span(g->mem, 0)};
+    return avloc__clash_scratch(b, 5, scratch, used);
 }
 
 /* acc += R conj(L) of the frames starting at left/right. */
@@ -5271,7 +5327,7 @@ AVLOC_API avloc_result avloc_gcc_frame_f32(const avloc_gcc_f32 *g, const float *
     avloc_result r;
     if (!g || !left || !right || !delay || !peak || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
-    if (avloc__gcc_clash(left, right, g->cfg.frame_length, delay, peak, 1, scratch, w.used)) return AVLOC_ERR_PARAM;
+    if (avloc__gcc_clash(g, left, right, g->cfg.frame_length, delay, peak, 1, scratch, w.used)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, g->cfg.frame_length) || !avloc_all_finite_f32(right, g->cfg.frame_length))
         return AVLOC_ERR_NONFINITE;
     memset(w.acc, 0, (g->cfg.n_fft / 2 + 1) * 2 * sizeof *w.acc);
@@ -5290,7 +5346,7 @@ AVLOC_API avloc_result avloc_gcc_delays_f32(const avloc_gcc_f32 *g, const float 
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     if ((r = avloc_gcc_frames(&g->cfg, n_samples, &nf)) != AVLOC_OK) return r;
     if (n_frames != nf) return AVLOC_ERR_SIZE;
-    if (avloc__gcc_clash(left, right, n_samples, delays, peaks, nf, scratch, w.used)) return AVLOC_ERR_PARAM;
+    if (avloc__gcc_clash(g, left, right, n_samples, delays, peaks, nf, scratch, w.used)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     for (t = 0; t < nf; t++) {
         float dl = 0.0f, pk = 0.0f; /* set by avloc__gcc_peak; gcc -O1 with AVLOC_STATIC cannot see it */
@@ -5314,7 +5370,7 @@ AVLOC_API avloc_result avloc_gcc_clip_f32(const avloc_gcc_f32 *g, const float *l
     if (!g || !left || !right || !delay || !peak || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc__gcc_work_init(g, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
     if ((r = avloc_gcc_frames(&g->cfg, n_samples, &nf)) != AVLOC_OK) return r;
-    if (avloc__gcc_clash(left, right, n_samples, delay, peak, 1, scratch, w.used)) return AVLOC_ERR_PARAM;
+    if (avloc__gcc_clash(g, left, right, n_samples, delay, peak, 1, scratch, w.used)) return AVLOC_ERR_PARAM;
     if (!avloc_all_finite_f32(left, n_samples) || !avloc_all_finite_f32(right, n_samples)) return AVLOC_ERR_NONFINITE;
     memset(w.acc, 0, (g->cfg.n_fft / 2 + 1) * 2 * sizeof *w.acc);
     for (t = 0; t < nf; t++)
@@ -5383,6 +5439,7 @@ static avloc_result avloc__dct_layout(avloc_arena *a, void *obj, const void *cfg
         d->n = n;
         d->tw = tw;
         d->scratch_bytes = *scratch_bytes;
+        d->mem = avloc__extent_of(a);
         d->ready = 1;
     }
     return AVLOC_OK;
@@ -5440,6 +5497,9 @@ static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, cons
         const size_t ni = (count - 1) * idist + (d->n - 1) * istride + 1, no = (count - 1) * odist + (d->n - 1) * ostride + 1;
         const avloc__span io[] = {avloc__span_of(in, avloc__span_bytes(1, ni, ni, sizeof *in), 0),
                                   avloc__span_of(out, avloc__span_bytes(1, no, no, sizeof *out), 0)};
+        if (avloc__overlaps(d->mem.base, d->mem.bytes, out, io[1].bytes) ||
+            avloc__overlaps(d->mem.base, d->mem.bytes, scratch, a.used))
+            return AVLOC_ERR_PARAM; /* the object's memory, which out may not share with in */
         return avloc__clash_scratch(io, 2, scratch, a.used) ? AVLOC_ERR_PARAM : AVLOC_OK;
     }
 }
@@ -5571,6 +5631,7 @@ static avloc_result avloc__sylp_layout(avloc_arena *a, void *obj, const void *cf
         p->t = cfg->t;
         p->lambda = lam;
         p->scratch_bytes = *scratch_bytes;
+        p->mem = avloc__extent_of(a);
         p->ready = 1;
     }
     return AVLOC_OK;
@@ -5620,8 +5681,9 @@ AVLOC_API avloc_result avloc_sylvester_path_f64(const avloc_sylvester_path *p, c
     {
         const avloc__span b[] = {avloc__span_of(M, avloc__span_bytes(k, k, ldm, sizeof *M), 0),
                                  avloc__span_of(R, avloc__span_bytes(k, t, ldr, sizeof *R), C == R && ldc == ldr),
-                                 avloc__span_of(C == R && ldc == ldr ? NULL : C, avloc__span_bytes(k, t, ldc, sizeof *C), 1)};
-        if (avloc__clash_scratch(b, 3, scratch, a.used)) return AVLOC_ERR_PARAM; /* C may equal R */
+                                 avloc__span_of(C == R && ldc == ldr ? NULL : C, avloc__span_bytes(k, t, ldc, sizeof *C), 1),
+                                 avloc__object_span(p->mem, 0)};
+        if (avloc__clash_scratch(b, 4, scratch, a.used)) return AVLOC_ERR_PARAM; /* C may equal R */
     }
     for (i = 0; i < k; i++)
         if (!avloc_all_finite_f64(R + i * ldr, t)) return AVLOC_ERR_NONFINITE;
@@ -5856,6 +5918,7 @@ static avloc_result avloc__array_layout(avloc_arena *ar, avloc_array_f32 *a, con
     avloc__window_fill(c->window, 1, win, c->n_fft);
     avloc__array_phasors(a);
     a->scratch_bytes = *scratch_bytes;
+    a->mem = avloc__extent_of(ar);
     return AVLOC_OK;
 }
 
@@ -5895,6 +5958,7 @@ AVLOC_API avloc_result avloc_array_directions_f32(const avloc_array_f32 *a, floa
     if (!a || !dirs) return AVLOC_ERR_NULL;
     if (!a->dirs) return AVLOC_ERR_STATE;
     if (n_dirs != a->n_dirs) return AVLOC_ERR_SIZE;
+    if (avloc__overlaps(a->mem.base, a->mem.bytes, dirs, 3 * n_dirs * sizeof *dirs)) return AVLOC_ERR_PARAM;
     memcpy(dirs, a->dirs, 3 * n_dirs * sizeof *dirs);
     return AVLOC_OK;
 }
@@ -6004,8 +6068,9 @@ static avloc_result avloc__array_run(const avloc_array_f32 *a, const float *x, s
     if (n_samples != a->cfg.frame_length) return AVLOC_ERR_SIZE;
     {
         const avloc__span b[] = {avloc__span_of(x, avloc__span_bytes(n_samples, a->cfg.n_mics, a->cfg.n_mics, sizeof *x), 0),
-                                 avloc__wr_f32(power, a->n_dirs * a->n_band), avloc__wr_f32(img, a->n_dirs * a->cfg.n_mfcc)};
-        if (avloc__clash_scratch(b, 3, scratch, w->used)) return AVLOC_ERR_PARAM;
+                                 avloc__wr_f32(power, a->n_dirs * a->n_band), avloc__wr_f32(img, a->n_dirs * a->cfg.n_mfcc),
+                                 avloc__object_span(a->mem, 0)};
+        if (avloc__clash_scratch(b, 4, scratch, w->used)) return AVLOC_ERR_PARAM;
     }
     if (!avloc_all_finite_f32(x, n_samples * a->cfg.n_mics)) return AVLOC_ERR_NONFINITE;
     if ((r = avloc__array_spectra(a, x, w)) != AVLOC_OK) return r;
@@ -6031,7 +6096,11 @@ AVLOC_API avloc_result avloc_array_bands_f32(const avloc_array_f32 *a, const flo
     if (!a || !power || !maps) return AVLOC_ERR_NULL;
     if (!a->dirs) return AVLOC_ERR_STATE;
     if (n_bands == 0 || n_bands > a->n_band) return AVLOC_ERR_SIZE;
-    if (avloc__overlaps_f32(power, a->n_dirs * a->n_band, maps, n_bands * a->n_dirs)) return AVLOC_ERR_PARAM;
+    {
+        const avloc__span io[] = {avloc__rd_f32(power, a->n_dirs * a->n_band), avloc__wr_f32(maps, n_bands * a->n_dirs),
+                                  avloc__object_span(a->mem, 0)};
+        if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
+    }
     for (b = 0; b < n_bands; b++) {
         /* in 64 bits: b * n_band may not fit a 32-bit size_t */
         const size_t lo = (size_t)((unsigned long long)b * a->n_band / n_bands);
@@ -6081,6 +6150,11 @@ AVLOC_API avloc_result avloc_array_power_to_mfcc_f32(const avloc_array_f32 *a, c
     avloc_result r;
     if (!a || !power || !img || !scratch) return AVLOC_ERR_NULL;
     if ((r = avloc__array_work_init(a, scratch, scratch_bytes, &w)) != AVLOC_OK) return r;
+    {
+        const avloc__span io[] = {avloc__rd_f32(power, a->n_dirs * a->n_band), avloc__wr_f32(img, a->n_dirs * a->cfg.n_mfcc),
+                                  avloc__object_span(a->mem, 0)};
+        if (avloc__clash_scratch(io, 3, scratch, w.used)) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f32(power, a->n_dirs * a->n_band)) return AVLOC_ERR_NONFINITE;
     return avloc__array_to_mfcc(a, power, img, &w);
 }
@@ -6107,8 +6181,9 @@ AVLOC_API avloc_result avloc_acimg_energy_f32(const avloc_mfcc_f32 *m, const flo
     nc = m->n_mfcc - 1;
     if (n_pixels > SIZE_MAX / nc || !avloc_all_finite_f32(img, n_pixels * nc)) return n_pixels > SIZE_MAX / nc ? AVLOC_ERR_SIZE : AVLOC_ERR_NONFINITE;
     {
-        const avloc__span io[] = {avloc__rd_f32(img, n_pixels * nc), avloc__wr_f32(energy, n_pixels)};
-        if (avloc__clash_scratch(io, 2, scratch, need)) return AVLOC_ERR_PARAM;
+        const avloc__span io[] = {avloc__rd_f32(img, n_pixels * nc), avloc__wr_f32(energy, n_pixels),
+                                  avloc__object_span(m->mem, 0)};
+        if (avloc__clash_scratch(io, 3, scratch, need)) return AVLOC_ERR_PARAM;
     }
     c = (float *)scratch;
     lm = c + m->n_mfcc;

@@ -196,6 +196,7 @@ typedef struct avloc_gllim_model {
     double *At;               /* K x L x D: A_k coordinate-major (row i holds a_dk[i] for every
                                  d): with cstar all the posterior pass reads per component, at
                                  unit stride (no shuffles) */
+    avloc_extent mem;         /* private: the model's memory (calls refuse outputs and scratch over it) */
 } avloc_gllim_model;
 
 AVLOC_API avloc_result avloc_gllim_model_query(size_t K, size_t L, size_t D, size_t *bytes);
@@ -294,6 +295,7 @@ typedef struct avloc_gllim_stats {
     double *S0, *S1, *S2;     /* D each: sum_t chi, sum_t chi y, sum_t chi y^2 */
     size_t n_active;          /* sum of chi */
     size_t n_frames;          /* frames added minus frames removed */
+    avloc_extent mem;         /* private: the statistics' memory */
 } avloc_gllim_stats;
 
 AVLOC_API avloc_result avloc_gllim_stats_query(size_t D, size_t *bytes);
@@ -322,6 +324,7 @@ typedef struct avloc_gllim_posterior {
     double mean[AVLOC_GLLIM_MAX_L];                     /* x_hat = sum nu mu */
     double cov[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];  /* L x L mixture covariance */
     size_t n_active;          /* active points used */
+    avloc_extent mem;         /* private: the posterior's memory (may not meet the model's or the statistics') */
 } avloc_gllim_posterior;
 
 /* A posterior made by _init for model m serves any model with the same
@@ -368,6 +371,7 @@ typedef struct avloc_gllim_stream {
     unsigned char *ring_m;    /* window x D */
     avloc_gllim_stats stats;
     size_t head, count, pushes, since_refresh;
+    avloc_extent mem;         /* private: the stream's memory (push refuses its buffers over it) */
 } avloc_gllim_stream;
 
 AVLOC_API avloc_gllim_stream_config avloc_gllim_stream_config_default(void);
@@ -416,6 +420,7 @@ typedef struct avloc_gllim_model_f32 {
     const float *log_sigma2;   /* R x D */
     avloc_binaural_config feat; /* the features' configuration (metadata) */
     size_t image_width, image_height;
+    avloc_extent mem;          /* private: the model's memory (calls refuse outputs over it) */
 } avloc_gllim_model_f32;
 
 /* Bytes of the float copy of a prepared double model. */
@@ -437,6 +442,7 @@ typedef struct avloc_gllim_stats_f32 {
     size_t D;
     float *S0, *S1, *S2;
     size_t n_active, n_frames;
+    avloc_extent mem;          /* private: the statistics' memory */
 } avloc_gllim_stats_f32;
 AVLOC_API avloc_result avloc_gllim_stats_f32_query(size_t D, size_t *bytes);
 AVLOC_API avloc_result avloc_gllim_stats_f32_init(avloc_gllim_stats_f32 *s, size_t D, void *mem, size_t bytes);
@@ -454,6 +460,7 @@ typedef struct avloc_gllim_post_f32 {
     float mean[AVLOC_GLLIM_MAX_L];
     float cov[AVLOC_GLLIM_MAX_L * AVLOC_GLLIM_MAX_L];
     size_t n_active;
+    avloc_extent mem;          /* private: the posterior's memory (may not meet the model's or the statistics') */
 } avloc_gllim_post_f32;
 AVLOC_API avloc_result avloc_gllim_post_f32_query(const avloc_gllim_model_f32 *m, size_t *bytes);
 AVLOC_API avloc_result avloc_gllim_post_f32_init(avloc_gllim_post_f32 *p, const avloc_gllim_model_f32 *m,
@@ -668,6 +675,7 @@ static avloc_result avloc__gl_model_layout(avloc_arena *a, avloc_gllim_model *m,
         m->At = At;
         m->feat = avloc_binaural_config_default();
         m->obs_weight = 1.0;
+        m->mem = avloc__extent_of(a);
         memset(pi, 0, K * sizeof(double)); memset(c, 0, KL * sizeof(double));
         memset(G, 0, KLL * sizeof(double)); memset(A, 0, KDL * sizeof(double));
         memset(b, 0, KD * sizeof(double)); memset(s2, 0, KD * sizeof(double));
@@ -1551,9 +1559,11 @@ static avloc_result avloc__gl_inverse(const avloc_gllim_model *m, const double *
     /* y is read after x and alpha are written, and alpha after x */
     y = yd ? (const void *)yd : (const void *)yf;
     yb = D * (yd ? sizeof *yd : sizeof *yf);
-    if (avloc__overlaps(x, L * sizeof *x, alpha, K * sizeof *alpha) || avloc__overlaps(x, L * sizeof *x, y, yb) ||
-        avloc__overlaps(alpha, K * sizeof *alpha, y, yb))
-        return AVLOC_ERR_PARAM;
+    {
+        const avloc__span b[] = {avloc__span_of(y, yb, 0), avloc__span_of(x, L * sizeof *x, 1),
+                                 avloc__span_of(alpha, K * sizeof *alpha, 1), avloc__object_span(m->mem, 0)};
+        if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
+    }
     if (yd ? !avloc_all_finite_f64(yd, D) : !avloc_all_finite_f32(yf, D)) return AVLOC_ERR_NONFINITE;
     for (i = 0; i < L; i++) x[i] = 0.0;
     for (k = 0; k < K; k++) {
@@ -1646,6 +1656,7 @@ static avloc_result avloc__gl_stats_layout(avloc_arena *a, avloc_gllim_stats *s,
         s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
         s->n_active = 0;
         s->n_frames = 0;
+        s->mem = avloc__extent_of(a);
     }
     return AVLOC_OK;
 }
@@ -1789,6 +1800,7 @@ static avloc_result avloc__gl_post_layout(avloc_arena *a, void *obj, const void 
     p->L = m->L;
     p->D = m->D;
     p->nu = nu; p->mu = mu; p->V = V; p->work = work;
+    p->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -1884,6 +1896,13 @@ static void avloc__gl_post_sums(const double *rows, const double *cs, const doub
     }
 }
 
+/* 1 when a posterior's memory meets its model's or its statistics'. */
+static int avloc__gl_post_clash(avloc_extent model, avloc_extent stats, avloc_extent post)
+{
+    const avloc__span b[] = {avloc__object_span(model, 0), avloc__object_span(stats, 0), avloc__object_span(post, 1)};
+    return AVLOC__CLASH(b);
+}
+
 AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model *m,
                                                         const avloc_gllim_stats *s,
                                                         avloc_gllim_posterior *p)
@@ -1893,6 +1912,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats(const avloc_gllim_model 
     int tied;
     if (!m || !s || !p) return AVLOC_ERR_NULL;
     if (!m->prepared || !s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
+    if (avloc__gl_post_clash(m->mem, s->mem, p->mem)) return AVLOC_ERR_PARAM;
     K = m->K; L = m->L; D = m->D;
     ow = m->obs_weight;
     if (avloc__nan_f64(ow) || !(ow > 0.0 && ow <= 1e12)) return AVLOC_ERR_PARAM;
@@ -2032,6 +2052,7 @@ static avloc_result avloc__gl_f32_layout(avloc_arena *a, void *obj, const void *
     mf->sigma_type = m->sigma_type;
     mf->pi = pi; mf->c = c; mf->Gamma = G; mf->Gamma_inv = Gi; mf->logdet_Gamma = ldG;
     mf->At = At; mf->cstar = cs; mf->inv_sigma2 = is2; mf->log_sigma2 = ls2;
+    mf->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -2066,6 +2087,10 @@ AVLOC_API avloc_result avloc_gllim_model_f32_init(avloc_gllim_model_f32 *mf, con
     if (!m->prepared) return AVLOC_ERR_STATE;
     r = avloc_layout_init(avloc__gl_f32_layout, mf, sizeof *mf, m, mem, bytes);
     if (r != AVLOC_OK) return r;
+    if (avloc__overlaps(m->mem.base, m->mem.bytes, mf->mem.base, mf->mem.bytes)) { /* laid out, nothing written yet */
+        memset(mf, 0, sizeof *mf);
+        return AVLOC_ERR_PARAM;
+    }
     K = m->K; L = m->L; D = m->D;
     RD = avloc__gl_sigma_rows(m->sigma_type, K) * D;
     /* the arrays were laid out in mem by the layout above: writable */
@@ -2186,6 +2211,7 @@ static avloc_result avloc__gl_stats_f32_layout(avloc_arena *a, void *obj, const 
     if (!s) return AVLOC_OK;
     if (!S0 || !S1 || !S2) return AVLOC_ERR_WORKSPACE;
     s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
+    s->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -2273,6 +2299,7 @@ static avloc_result avloc__gl_post_f32_layout(avloc_arena *a, void *obj, const v
     p->L = m->L;
     p->D = m->D;
     p->nu = nu; p->mu = mu; p->V = V; p->work = work;
+    p->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -2423,6 +2450,7 @@ AVLOC_API avloc_result avloc_gllim_posterior_from_stats_f32(const avloc_gllim_mo
     int tied;
     if (!m || !s || !p) return AVLOC_ERR_NULL;
     if (!s->S0 || !p->nu || !p->work) return AVLOC_ERR_STATE;
+    if (avloc__gl_post_clash(m->mem, s->mem, p->mem)) return AVLOC_ERR_PARAM;
     if (!avloc__gl_f32_shape_ok(m)) return m->pi ? AVLOC_ERR_SIZE : AVLOC_ERR_STATE;
     if (!avloc__gl_f32_weight_ok(m->obs_weight)) return AVLOC_ERR_PARAM;
     K = m->K; L = m->L; D = m->D;
@@ -2497,6 +2525,7 @@ static avloc_result avloc__gl_stream_layout(avloc_arena *a, void *obj, const voi
     s->ring_m = rm;
     s->model = sc->m;
     s->cfg = *cfg;
+    s->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -2559,7 +2588,8 @@ AVLOC_API avloc_result avloc_gllim_stream_push_f32(avloc_gllim_stream *s, const 
                                  avloc__span_of(post ? post->nu : NULL, avloc__span_bytes(1, K, K, e), 1),
                                  avloc__span_of(post ? post->mu : NULL, avloc__span_bytes(K, L, L, e), 1),
                                  avloc__span_of(post ? post->V : NULL, avloc__span_bytes(K, L * L, L * L, e), 1),
-                                 avloc__span_of(post ? post->work : NULL, avloc__span_bytes(2, D, D, e), 1)};
+                                 avloc__span_of(post ? post->work : NULL, avloc__span_bytes(2, D, D, e), 1),
+                                 avloc__object_span(s->mem, 1), avloc__object_span(s->model->mem, 0)};
         if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
     }
     *emitted = 0;
@@ -2773,6 +2803,10 @@ AVLOC_API avloc_result avloc_gllim_save(const avloc_gllim_model *m, avloc_st_dty
     r = avloc_gllim_save_query(m, dtype, &need, NULL);
     if (r != AVLOC_OK) return r;
     if (cap < need || scratch_bytes < avloc__gl_save_scratch(m, dtype)) return AVLOC_ERR_WORKSPACE;
+    {
+        const avloc__span b[] = {avloc__span_of(buf, need, 1), avloc__object_span(m->mem, 0)};
+        if (avloc__clash_scratch(b, 2, scratch, avloc__gl_save_scratch(m, dtype))) return AVLOC_ERR_PARAM;
+    }
     if (!avloc_all_finite_f64(m->pi, m->K) || !avloc_all_finite_f64(m->A, m->K * m->D * m->L) ||
         !avloc_all_finite_f64(m->b, m->K * m->D) || !avloc_all_finite_f64(m->sigma2, m->K * m->D) ||
         !avloc_all_finite_f64(m->c, m->K * m->L) || !avloc_all_finite_f64(m->Gamma, m->K * m->L * m->L))

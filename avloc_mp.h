@@ -163,7 +163,10 @@ typedef struct avloc_mp_config {
 AVLOC_API avloc_mp_config avloc_mp_config_default(void);
 
 /* A dictionary: kernels in caller memory, shapes from the config.
-   audio [K][La], video [K][T][H][W] (frame, row, column). */
+   audio [K][La], video [K][T][H][W] (frame, row, column). The pointers are
+   not const because avloc_mp_dict_normalize and avloc_mp_learn_f32 write
+   the kernels; avloc_mp_code_naive_f32 and avloc_mp_coder_set_dict only
+   read them (a caller holding const kernels may cast for those two). */
 typedef struct avloc_mp_dict {
     float *audio;
     float *video;
@@ -219,6 +222,7 @@ typedef struct avloc_mp_coder {
     size_t table_bytes;      /* bytes of the tables (0 when low_memory) */
     size_t scratch_bytes;    /* per-call scratch */
     unsigned magic;
+    avloc_extent mem;        /* private: the coder's memory (calls refuse their buffers over it) */
 } avloc_mp_coder;
 
 AVLOC_API avloc_result avloc_mp_coder_query(const avloc_mp_config *cfg, size_t *obj_bytes,
@@ -532,19 +536,23 @@ AVLOC_API avloc_result avloc_mp_dict_normalize(const avloc_mp_config *cfg, avloc
 static avloc_result avloc__mp_check_code(const avloc_mp_config *cfg, const float *audio,
                                          const float *video, const avloc_mp_atom *atoms,
                                          const size_t *n_atoms, const float *ra, const float *rv,
-                                         size_t max_atoms, const void *scratch, size_t scratch_used)
+                                         size_t max_atoms, const float *ka, const float *kv, avloc_extent coder,
+                                         const void *scratch, size_t scratch_used)
 {
-    const size_t na = cfg->audio_samples, nv = avloc__mp_nv(cfg);
+    const size_t na = cfg->audio_samples, nv = avloc__mp_nv(cfg), K = cfg->kernels;
     if (!audio || !video || !n_atoms || !ra || !rv || (max_atoms && !atoms)) return AVLOC_ERR_NULL;
     /* a residual is its signal (in place: the signal is written) or apart
-       from every other buffer; so are the atoms, their count and scratch */
+       from every other buffer; so are the atoms, their count and scratch;
+       none may lie over the kernels ka, kv or the coder's memory */
     if (avloc__partly_overlaps_f32(audio, ra, na) || avloc__partly_overlaps_f32(video, rv, nv)) return AVLOC_ERR_PARAM;
     {
         const avloc__span b[] = {avloc__span_of(audio, avloc__span_bytes(1, na, na, sizeof *audio), ra == audio),
                                  avloc__span_of(video, avloc__span_bytes(1, nv, nv, sizeof *video), rv == video),
                                  avloc__wr_f32(ra == audio ? NULL : ra, na), avloc__wr_f32(rv == video ? NULL : rv, nv),
                                  avloc__span_of(atoms, avloc__span_bytes(1, max_atoms, max_atoms, sizeof *atoms), 1),
-                                 avloc__span_of(n_atoms, sizeof *n_atoms, 1)};
+                                 avloc__span_of(n_atoms, sizeof *n_atoms, 1),
+                                 avloc__rd_f32(ka, K * cfg->audio_len), avloc__rd_f32(kv, K * avloc__mp_kv(cfg)),
+                                 avloc__object_span(coder, 0)};
         if (avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, scratch_used)) return AVLOC_ERR_PARAM;
     }
     if (!avloc_all_finite_f32(audio, na) || !avloc_all_finite_f32(video, nv)) return AVLOC_ERR_NONFINITE;
@@ -615,8 +623,12 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
     if (!cfg) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, &nr, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
-    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, NULL, 0)) != AVLOC_OK)
-        return r;
+    {
+        avloc_extent none = {NULL, 0};
+        if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, dict->audio,
+                                      dict->video, none, NULL, 0)) != AVLOC_OK)
+            return r;
+    }
     if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     *n_atoms = 0;
     kv = avloc__mp_kv(cfg);
@@ -1013,6 +1025,7 @@ static avloc_result avloc__mp_coder_layout(avloc_arena *a, void *obj, const void
     c->scratch_bytes = avloc_arena_needed(&sa);
     *scratch_bytes = c->scratch_bytes;
     c->magic = AVLOC__MP_MAGIC;
+    c->mem = avloc__extent_of(a);
     return AVLOC_OK;
 }
 
@@ -1170,6 +1183,12 @@ AVLOC_API avloc_result avloc_mp_coder_set_dict(avloc_mp_coder *c, const avloc_mp
     if (c->magic != AVLOC__MP_MAGIC) return AVLOC_ERR_STATE;
     if ((r = avloc__mp_check_dict(&c->cfg, dict)) != AVLOC_OK) return r;
     K = c->cfg.kernels;
+    {   /* the tables are written into the coder's memory from the kernels */
+        const avloc__span b[] = {avloc__rd_f32(dict->audio, K * c->cfg.audio_len),
+                                 avloc__rd_f32(dict->video, K * avloc__mp_kv(&c->cfg)), avloc__object_span(c->mem, 1)};
+        if (avloc__clash_scratch(b, 3, scratch, c->cfg.low_memory ? 0 : avloc__scratch_used(scratch_bytes, c->scratch_bytes)))
+            return AVLOC_ERR_PARAM;
+    }
     if (!c->cfg.low_memory) {
         avloc__mp_tjob jb;
         if ((r = avloc__mp_scratch(c, scratch, scratch_bytes, &s)) != AVLOC_OK) return r;
@@ -1787,7 +1806,8 @@ AVLOC_API avloc_result avloc_mp_code_f32(const avloc_mp_coder *c, const float *a
     if (!c) return AVLOC_ERR_NULL;
     if (c->magic != AVLOC__MP_MAGIC || !c->dict_audio) return AVLOC_ERR_STATE;
     cfg = &c->cfg;
-    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, scratch,
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, c->dict_audio,
+                                  c->dict_video, c->mem, scratch,
                                   avloc__scratch_used(scratch_bytes, c->scratch_bytes))) != AVLOC_OK)
         return r;
     if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
@@ -2220,12 +2240,12 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
         return AVLOC_ERR_PARAM;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
     {   /* the kernels are written from the signals and read back while
-           scratch is; the coder's tables (its own memory) are not listed */
+           scratch is; the coder's tables are rebuilt from them */
         const size_t K = c->cfg.kernels, la = c->cfg.audio_len, kv = avloc__mp_kv(&c->cfg);
         const avloc__span b[] = {avloc__rd_f32(audio, c->cfg.audio_samples), avloc__rd_f32(video, avloc__mp_nv(&c->cfg)),
                                  avloc__span_of(dict->audio, avloc__span_bytes(K, la, la, sizeof(float)), 1),
                                  avloc__span_of(dict->video, avloc__span_bytes(K, kv, kv, sizeof(float)), 1),
-                                 avloc__span_of(iters_done, sizeof *iters_done, 1)};
+                                 avloc__span_of(iters_done, sizeof *iters_done, 1), avloc__object_span(c->mem, 1)};
         if (avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, need)) return AVLOC_ERR_PARAM;
     }
     if (!avloc_all_finite_f32(audio, c->cfg.audio_samples) || !avloc_all_finite_f32(video, avloc__mp_nv(&c->cfg)))

@@ -244,6 +244,8 @@ typedef struct avloc_nn {
     size_t weight_bytes;      /* bytes of all weights in the file */
     size_t n_copied_weights;  /* misaligned weights copied to scratch per run */
     unsigned magic;
+    avloc_extent mem;         /* private: the network's memory (a run refuses outputs, arena and scratch over it
+                                 or over the file) */
 } avloc_nn;
 
 /* Public view of one tensor: decoded name, shape. */
@@ -2007,6 +2009,7 @@ static avloc_result avloc__nn_layout(avloc_arena *a, void *obj, const void *cfgp
         net->n_outputs = no;
         if ((rc = avloc__nn_finish(&c)) != AVLOC_OK) return rc;
         *scratch_bytes = net->scratch_bytes;
+        net->mem = avloc__extent_of(a);
         net->magic = AVLOC__NN_MAGIC;
     }
     return AVLOC_OK;
@@ -2950,11 +2953,16 @@ static int avloc__nn_tensors_finite(const avloc__nn_run *r, const size_t *t, siz
 }
 #endif
 
-/* Buffer i of a run and its bytes: the inputs, the outputs, the arena,
-   the scratch. */
+/* Buffer i of a run and its bytes: the file (the weights) and the
+   network's memory, the inputs, the outputs, the arena, the scratch. */
 static const void *avloc__nn_buffer(const avloc_nn *net, const float *const *inputs, float *const *outputs,
                                     const void *arena, const void *scratch, size_t i, size_t *bytes)
 {
+    if (i < 2) {
+        *bytes = i ? net->mem.bytes : net->st.file_size;
+        return i ? net->mem.base : (const void *)net->st.file;
+    }
+    i -= 2;
     if (i < net->n_inputs) {
         *bytes = net->tensors[i].numel * sizeof(float);
         return inputs[i];
@@ -2976,8 +2984,8 @@ static const void *avloc__nn_buffer(const avloc_nn *net, const float *const *inp
 static int avloc__nn_buffers_overlap(const avloc_nn *net, const float *const *inputs, float *const *outputs,
                                      const void *arena, const void *scratch)
 {
-    size_t i, j, bi, bj, n = net->n_inputs + net->n_outputs + 2;
-    for (i = net->n_inputs; i < n; i++) {
+    size_t i, j, bi, bj, n = 2 + net->n_inputs + net->n_outputs + 2;
+    for (i = 2 + net->n_inputs; i < n; i++) {
         const void *p = avloc__nn_buffer(net, inputs, outputs, arena, scratch, i, &bi);
         for (j = 0; j < i; j++) {
             const void *q = avloc__nn_buffer(net, inputs, outputs, arena, scratch, j, &bj);
@@ -3326,8 +3334,10 @@ AVLOC_API avloc_result avloc_nn_audiomap_run(const avloc_nn_audiomap *am, const 
     if (work_bytes < am->work_bytes) return AVLOC_ERR_WORKSPACE;
     {   /* the channels are copied into work while the clip is read; map, then codes, last */
         const avloc__span b[] = {avloc__span_of(audio, avloc__span_bytes(am->clip_samples, n_channels, n_channels, sizeof *audio), 0),
-                                 avloc__wr_f32(map, am->map_h * am->map_w), avloc__wr_f32(codes, am->code_h * am->code_w)};
-        if (avloc__clash_scratch(b, 3, work, am->work_bytes)) return AVLOC_ERR_PARAM;
+                                 avloc__wr_f32(map, am->map_h * am->map_w), avloc__wr_f32(codes, am->code_h * am->code_w),
+                                 avloc__object_span(am->mel.mem, 0), avloc__object_span(am->net->mem, 0),
+                                 avloc__span_of(am->net->st.file, am->net->st.file_size, 0)};
+        if (avloc__clash_scratch(b, 6, work, am->work_bytes)) return AVLOC_ERR_PARAM;
     }
     avloc__nn_am_carve(am, am->mel.scratch_bytes, work, work_bytes, &w);
     for (c = 0; c < n_channels; c++) {

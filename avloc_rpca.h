@@ -197,6 +197,7 @@ typedef struct avloc_rpca_av {
     size_t scratch_bytes;
     avloc_sylvester_path syl; /* the C step */
     unsigned magic;
+    avloc_extent mem;         /* private: the object's memory (calls refuse the state and scratch over it) */
 } avloc_rpca_av;
 
 /* The iterate: all caller memory, laid out by avloc_rpca_av_state_init.
@@ -428,6 +429,7 @@ typedef struct avloc_rpca_pipe {
     avloc_rpca arpca;      /* n_stft x bins plain RPCA (audio_rpca) */
     size_t scratch_bytes;
     unsigned magic;
+    avloc_extent mem;      /* private: the pipeline's memory (a run refuses its buffers over it) */
 } avloc_rpca_pipe;
 
 typedef struct avloc_rpca_pipe_out {
@@ -1053,7 +1055,10 @@ static avloc_result avloc__rpca_av_layout(avloc_arena *a, void *obj, const void 
     avloc_arena_init(&m, NULL, 0);
     if ((e = avloc__rpca_avws_layout(&m, o, &w)) != AVLOC_OK) return e;
     *scratch_bytes = o->scratch_bytes = avloc_arena_needed(&m);
-    if (obj) o->magic = AVLOC__RPCA_AV_MAGIC;
+    if (obj) {
+        o->mem = avloc__extent_of(a);
+        o->magic = AVLOC__RPCA_AV_MAGIC;
+    }
     return AVLOC_OK;
 }
 
@@ -1125,11 +1130,9 @@ AVLOC_API avloc_result avloc_rpca_av_state_init(avloc_rpca_av_state *s, const av
     return avloc_layout_init(avloc__rpca_state_layout, s, sizeof *s, o, mem, bytes);
 }
 
-/* Common entry checks of the compute calls; lays the scratch out. */
-/* 1 when the state's arrays, the outputs Pv_out / Pa_out (NULL: none) or
-   used bytes of scratch meet each other or the clip V, A (total frames). */
-#define AVLOC__RPCA_STATE_ARRAYS 11
-/* The state's arrays as spans (written), for the overlap checks. */
+#define AVLOC__RPCA_STATE_SPANS 12
+/* The state's arrays as spans (written) and the object's memory (read),
+   for the overlap checks. */
 static void avloc__rpca_state_spans(const avloc_rpca_av *o, const avloc_rpca_av_state *s, avloc__span *b)
 {
     const size_t P = o->cfg.pixels, B = o->cfg.bins, T = o->cfg.frames, K = o->cfg.K;
@@ -1137,14 +1140,18 @@ static void avloc__rpca_state_spans(const avloc_rpca_av *o, const avloc_rpca_av_
     b[3] = avloc__wr_f32(s->G, P * T); b[4] = avloc__wr_f32(s->Ba, B * T); b[5] = avloc__wr_f32(s->Pa, B * T);
     b[6] = avloc__wr_f32(s->Z, B * T); b[7] = avloc__wr_f32(s->F, B * T); b[8] = avloc__wr_f32(s->Dv, P * K);
     b[9] = avloc__wr_f32(s->Da, B * K); b[10] = avloc__wr_f32(s->C, K * T);
+    b[11] = avloc__object_span(o->mem, 0);
 }
 
+/* 1 when the state's arrays, the outputs Pv_out / Pa_out (NULL: none) or
+   used bytes of scratch meet each other, the clip V, A (total frames) or
+   the object's memory. */
 static int avloc__rpca_av_clash(const avloc_rpca_av *o, const float *V, const float *A, size_t total,
                                 const avloc_rpca_av_state *s, const float *Pv_out, const float *Pa_out,
                                 const void *scratch, size_t used)
 {
     const size_t P = o->cfg.pixels, B = o->cfg.bins;
-    avloc__span b[4 + AVLOC__RPCA_STATE_ARRAYS];
+    avloc__span b[4 + AVLOC__RPCA_STATE_SPANS];
     b[0] = avloc__rd_f32(V, P * total);
     b[1] = avloc__rd_f32(A, B * total);
     b[2] = avloc__wr_f32(Pv_out, P * total);
@@ -1153,6 +1160,7 @@ static int avloc__rpca_av_clash(const avloc_rpca_av *o, const float *V, const fl
     return avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, used);
 }
 
+/* Common entry checks of the compute calls; lays the scratch out. */
 static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V, const float *A,
                                          const avloc_rpca_av_state *s, void *scratch, size_t bytes,
                                          avloc__rpca_avws *w)
@@ -1518,7 +1526,7 @@ AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const f
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
     if (!(s->mu > 0.0 && s->mu < 1e30)) return AVLOC_ERR_PARAM;
     {   /* the two figures are stored last: apart from each other, the inputs and the state */
-        avloc__span b[5 + AVLOC__RPCA_STATE_ARRAYS];
+        avloc__span b[5 + AVLOC__RPCA_STATE_SPANS];
         b[0] = avloc__span_of(primal, sizeof *primal, 1);
         b[1] = avloc__span_of(dual, sizeof *dual, 1);
         b[2] = avloc__rd_f32(V, o->cfg.pixels * o->cfg.frames);
@@ -2374,7 +2382,10 @@ static avloc_result avloc__rpca_pipe_layout(avloc_arena *a, void *obj, const voi
     avloc_arena_init(&m, NULL, 0);
     if ((e = avloc__rpca_pipews_layout(&m, p, &w)) != AVLOC_OK) return e;
     *scratch_bytes = p->scratch_bytes = avloc_arena_needed(&m);
-    if (obj) p->magic = AVLOC__RPCA_PIPE_MAGIC;
+    if (obj) {
+        p->mem = avloc__extent_of(a);
+        p->magic = AVLOC__RPCA_PIPE_MAGIC;
+    }
     return AVLOC_OK;
 }
 
@@ -2619,8 +2630,8 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
         const size_t px = p->cfg.height * p->cfg.width;
         const avloc__span b[] = {avloc__rd_f32(frames, p->cfg.frames * px), avloc__rd_f32(audio, p->cfg.n_samples),
                                  avloc__wr_f32(out->map, px), avloc__span_of(out->mask, px, 1),
-                                 avloc__wr_f32(out->target, p->cfg.n_samples)};
-        if (avloc__clash_scratch(b, 5, scratch, p->scratch_bytes)) return AVLOC_ERR_PARAM;
+                                 avloc__wr_f32(out->target, p->cfg.n_samples), avloc__object_span(p->mem, 0)};
+        if (avloc__clash_scratch(b, 6, scratch, p->scratch_bytes)) return AVLOC_ERR_PARAM;
     }
     if (!avloc_all_finite_f32(audio, p->cfg.n_samples)) return AVLOC_ERR_NONFINITE;
     avloc_arena_init(&a, scratch, scratch_bytes);

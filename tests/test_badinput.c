@@ -468,6 +468,9 @@ static void bi_core_linalg(void)
     BI(avloc_svt_f32(&t, Af, N, f_nan(), out, N, &rank), AVLOC_ERR_PARAM);
     BI(avloc_svt_f32(&t, Af, N, -1.0f, out, N, &rank), AVLOC_ERR_PARAM);
     BI(avloc_svt_f32(&t, Af, N, 0.1f, out, 1, &rank), AVLOC_ERR_SIZE);
+    /* A or an output over the object's memory (avloc_extent): refused */
+    BI(avloc_tsvd_f32(&t, (const float *)tmem, N, 1, Uf, 1, sf, Vtf, N), AVLOC_ERR_PARAM);
+    BI(avloc_svt_f32(&t, Af, N, 0.1f, (float *)tmem, N, &rank), AVLOC_ERR_PARAM);
     BI(avloc_svt_f32(&t, Af, N, 0.1f, out, N, &rank), AVLOC_OK);
     /* outputs over each other (avloc.h, MEMORY) */
     BI(avloc_tsvd_f32(&t, Af, N, 2, Uf, 2, Vtf + 1, Vtf, N), AVLOC_ERR_PARAM);      /* s inside Vt */
@@ -652,6 +655,12 @@ static void bi_dsp_fft(void)
     BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_OK);
     memcpy(xm, x, n * sizeof(float));
     BI(avloc_fft_r2c_f32(&plan, xm, y, scr, sb), AVLOC_OK);  /* misaligned input */
+    /* out partly over in, scratch over in or out, out or scratch over the plan's memory: refused */
+    BI(avloc_fft_r2c_f32(&plan, x, (avloc_complex_f32 *)(void *)(x + 2), scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_fft_r2c_f32(&plan, x, (avloc_complex_f32 *)mem, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_fft_r2c_f32(&plan, x, y, y, sb), sb ? AVLOC_ERR_PARAM : AVLOC_OK);
+    BI(avloc_fft_c2r_f32(&plan, y, xm, (void *)y, sb), sb ? AVLOC_ERR_PARAM : AVLOC_OK);
+    BI(avloc_fft_c2r_f32(&plan, y, xm, mem, sb), sb ? AVLOC_ERR_PARAM : AVLOC_OK);
     BI(avloc_fft_c2r_f32(NULL, y, x, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_fft_c2r_f32(&plan, y, NULL, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_fft_c2r_f32(&plan, y, xm, scr, SHORT(sb)), sb ? AVLOC_ERR_WORKSPACE : AVLOC_OK);
@@ -662,6 +671,7 @@ static void bi_dsp_fft(void)
     BI(avloc_fft_init_f32(&plan, th_fftc(n, AVLOC_FFT_COMPLEX), mem, pb), AVLOC_OK);
     BI(avloc_fft_c2c_f32(&plan, y, y, (avloc_fft_dir)5, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_fft_c2c_f32(&plan, NULL, y, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_fft_c2c_f32(&plan, y, y + 1, AVLOC_FFT_FORWARD, scr, sb), AVLOC_ERR_PARAM);   /* out partly over in */
     BI(avloc_fft_r2c_f32(&plan, x, y, scr, sb), AVLOC_ERR_PARAM); /* complex plan */
     BI(avloc_fft_c2c_f32(&plan, (const avloc_complex_f32 *)xm, (avloc_complex_f32 *)xm, AVLOC_FFT_INVERSE, scr, sb), AVLOC_OK);
     BT(size_t z = avloc_fft_next_fast_size(0), z >= 1);
@@ -797,6 +807,8 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_forward_f32(&st, x, n, spec, nf, spec, sb), AVLOC_ERR_PARAM);     /* scratch over out */
     BI(avloc_stft_forward_f32(&st, x, n, spec, nf, x, sb), AVLOC_ERR_PARAM);        /* scratch over x */
     BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, y, sb), AVLOC_ERR_PARAM);        /* scratch over y */
+    BI(avloc_stft_forward_f32(&st, x, n, (avloc_complex_f32 *)mem, nf, scr, sb), AVLOC_ERR_PARAM); /* over the object */
+    BI(avloc_stft_inverse_f32(&st, spec, nf, y, n, mem, sb), AVLOC_ERR_PARAM);
     BI(memcmp(y, spec, n * sizeof(float)) == 0, 1);
     pw = GB_F32(nb);
     BI(avloc_spec_power_f32(NULL, nb, 2.0f, pw), AVLOC_ERR_NULL);
@@ -824,6 +836,10 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, spec, sb), AVLOC_ERR_PARAM);
     BI(got == 0 && used == 0, 1);                                    /* nothing taken */
     BI(avloc_stft_stream_push_f32(&ss, NULL, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, (avloc_complex_f32 *)smem, nf, &got, &used, scr, sb),
+       AVLOC_ERR_PARAM);                                             /* frames over the ring */
+    BI(avloc_stft_stream_push_f32(&ss, (const float *)smem, 4, spec, nf, &got, &used, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, mem, sb), AVLOC_ERR_PARAM); /* over the STFT */
     BI(avloc_stft_stream_push_f32(&ss, x, 100, NULL, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, NULL, &used, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
@@ -903,6 +919,9 @@ static void bi_dsp_mel(void)
     BI(avloc_mel_apply_f32(&mel, spec, T, spec), AVLOC_ERR_PARAM);     /* in place: bands read written bins */
     BI(avloc_mel_apply_f32(&mel, spec, 1, spec + nb - 1), AVLOC_ERR_PARAM); /* a partial overlap */
     BI(avloc_mel_apply_f32(&mel, spec, 1, spec + nb), AVLOC_OK);        /* adjacent: apart */
+    BI(avloc_mel_apply_f32(&mel, spec, 1, (float *)mmem), AVLOC_ERR_PARAM); /* over the object's memory */
+    BI(avloc_mel_apply_f32(&mel, spec, 1, mel.weights + 1), AVLOC_ERR_PARAM); /* inside it, past its start */
+    BI(avloc_mel_dense_f32(&mel, (float *)mmem, 8 * nb), AVLOC_ERR_PARAM);
     fill_sig(spec, T * nb, 4);
     BI(avloc_mel_dense_f32(NULL, dense, 8 * nb), AVLOC_ERR_NULL);
     BI(avloc_mel_dense_f32(&mel, NULL, 8 * nb), AVLOC_ERR_NULL);
@@ -996,6 +1015,8 @@ static void bi_dsp_mel(void)
     BI(avloc_mfcc_apply_f32(&mf, lm, T, lm), AVLOC_ERR_PARAM);         /* in place: later rows read written ones */
     BI(avloc_mfcc_apply_f32(&mf, lm, T, lm + 8), AVLOC_ERR_PARAM);
     BI(avloc_mfcc_invert_f32(&mf, lm, T, lm), AVLOC_ERR_PARAM);
+    BI(avloc_mfcc_apply_f32(&mf, lm, 1, (float *)fmem), AVLOC_ERR_PARAM);  /* over the object's memory */
+    BI(avloc_mfcc_invert_f32(&mf, cc, 1, (float *)fmem), AVLOC_ERR_PARAM);
     {   /* librosa lifter L = 2: coefficient 2's gain is 1 + sin(3 pi / 2) = 0, so no inverse */
         avloc_mfcc_config z = fc;
         avloc_mfcc_f32 mz;
@@ -1093,6 +1114,8 @@ static void bi_dsp_melspec(void)
     BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, scr, sb), AVLOC_OK);
     BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, mel, sb), AVLOC_ERR_PARAM);     /* scratch over mel */
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, nf, mfcc, sb), AVLOC_ERR_PARAM); /* scratch over mfcc */
+    BI(avloc_melspec_compute_f32(&m, x, n, mel, nf, mem, sb), AVLOC_ERR_PARAM);     /* over the object */
+    BI(avloc_melspec_mfcc_f32(&m, x, n, mel, (float *)mem, nf, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_melspec_mfcc_f32(NULL, x, n, mel, mfcc, nf, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, NULL, nf, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_melspec_mfcc_f32(&m, x, n, mel, mfcc, 0, scr, sb), AVLOC_ERR_SIZE);
@@ -1119,6 +1142,8 @@ static void bi_dsp_melspec(void)
     BI(got == 7 && used == 7, 1);
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, mfcc, ssb), AVLOC_ERR_PARAM);
     BI(got == 0 && used == 0, 1);                                    /* nothing taken */
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, (float *)smem, NULL, nf, &got, &used, sscr, ssb), AVLOC_ERR_PARAM);
+    BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, (float *)mem, nf, &got, &used, sscr, ssb), AVLOC_ERR_PARAM);
     BI(avloc_melspec_stream_push_f32(NULL, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
     BI(avloc_melspec_stream_push_f32(&s, NULL, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, NULL, &used, sscr, ssb), AVLOC_ERR_NULL);
@@ -1216,6 +1241,7 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf - 1, &act, pscr, psb), AVLOC_ERR_SIZE);
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, SHORT(psb)), AVLOC_ERR_WORKSPACE);
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, feat, psb), AVLOC_ERR_PARAM); /* scratch over feat */
+    BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pmem, psb), AVLOC_ERR_PARAM); /* over the plan */
     l[0] = f_inf();
     BI(avloc_binaural_plan_features_f32(&plan, l, r, n, feat, mask, nf, &act, pscr, psb), AVLOC_ERR_NONFINITE);
     l[0] = 0;
@@ -1281,6 +1307,8 @@ static void bi_dsp_binaural_gcc(void)
     BI(avloc_gcc_delays_f32(&g, l, r, n, del, del + gnf, gnf, del, gsb), AVLOC_ERR_PARAM);  /* scratch over delays */
     BI(avloc_gcc_frame_f32(&g, l, r, &delay, &delay, gscr, gsb), AVLOC_ERR_PARAM);         /* peak over delay */
     BI(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, (void *)r, gsb), AVLOC_ERR_PARAM);     /* scratch over right */
+    BI(avloc_gcc_frame_f32(&g, l, r, &delay, &peak, gmem, gsb), AVLOC_ERR_PARAM);          /* over the object */
+    BI(avloc_gcc_delays_f32(&g, l, r, n, (float *)gmem, NULL, gnf, gscr, gsb), AVLOC_ERR_PARAM);
     BI(avloc_gcc_clip_f32(&g, l, r, n, &delay, &peak, (void *)l, gsb), AVLOC_ERR_PARAM);
     BI(avloc_gcc_clip_f32(NULL, l, r, n, &delay, &peak, gscr, gsb), AVLOC_ERR_NULL);
     BI(avloc_gcc_clip_f32(&g, l, r, 10, &delay, &peak, gscr, gsb), AVLOC_ERR_SIZE);
@@ -1329,6 +1357,8 @@ static void bi_dsp_dct_path(void)
     BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_OK);
     BI(avloc_dct2_f64(&d, 3, in, 1, 8, out, 1, 8, out, sb), AVLOC_ERR_PARAM);         /* scratch over out */
     BI(avloc_dct3_f64(&d, 3, in, 1, 8, out, 1, 8, (void *)in, sb), AVLOC_ERR_PARAM);  /* scratch over in */
+    BI(avloc_dct2_f64(&d, 1, in, 1, 8, (double *)mem, 1, 8, scr, sb), AVLOC_ERR_PARAM); /* over the object */
+    BI(avloc_dct3_f64(&d, 1, in, 1, 8, out, 1, 8, mem, sb), AVLOC_ERR_PARAM);
     in[4] = DBL_MIN / 4;
     BI(avloc_dct3_f64(NULL, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_dct3_f64(&d, 3, in, 1, 8, out, 0, 8, scr, sb), AVLOC_ERR_SIZE);
@@ -1357,6 +1387,7 @@ static void bi_dsp_dct_path(void)
     BI(avloc_sylvester_path_f64(&sp, M, 3, (double)f_nan(), R, 8, C, 8, scr, sb), AVLOC_ERR_PARAM);
     BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
     BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, C, sb), AVLOC_ERR_PARAM);        /* scratch over C */
+    BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, (double *)mem, 8, scr, sb), AVLOC_ERR_PARAM); /* over the object */
     R[3] = (double)f_inf();
     BI(avloc_sylvester_path_f64(&sp, M, 3, 0.5, R, 8, C, 8, scr, sb), AVLOC_ERR_NONFINITE);
     R[3] = 0;
@@ -1438,6 +1469,12 @@ static void bi_dsp_array(void)
     BI(avloc_array_power_f32(&a, x, c.frame_length, power, scr, sb), AVLOC_OK);
     BI(avloc_array_power_f32(&a, x, c.frame_length, power, (void *)x, sb), AVLOC_ERR_PARAM); /* scratch over x */
     BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, img, sb), AVLOC_ERR_PARAM);    /* scratch over img */
+    BI(avloc_array_power_f32(&a, x, c.frame_length, (float *)mem, scr, sb), AVLOC_ERR_PARAM); /* over the object */
+    BI(avloc_array_mfcc_f32(&a, x, c.frame_length, img, NULL, mem, sb), AVLOC_ERR_PARAM);
+    BI(avloc_array_directions_f32(&a, (float *)mem, nd), AVLOC_ERR_PARAM);
+    BI(avloc_array_bands_f32(&a, power, 1, (float *)mem), AVLOC_ERR_PARAM);
+    BI(avloc_array_power_to_mfcc_f32(&a, power, (float *)mem, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_array_power_to_mfcc_f32(&a, power, img, (void *)power, sb), AVLOC_ERR_PARAM); /* scratch over power */
     BI(avloc_array_bands_f32(NULL, power, 2, maps), AVLOC_ERR_NULL);
     BI(avloc_array_bands_f32(&a, power, 0, maps), AVLOC_ERR_SIZE);
     BI(avloc_array_bands_f32(&a, power, nb + 1, maps), AVLOC_ERR_SIZE);
@@ -1473,6 +1510,7 @@ static void bi_dsp_array(void)
         img[2] = 0;
         BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, img, eb), AVLOC_ERR_PARAM);    /* scratch over img */
         BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, energy, eb), AVLOC_ERR_PARAM);
+        BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, a.mfcc.dct, escr, eb), AVLOC_ERR_PARAM); /* over its DCT */
         BI(avloc_acimg_energy_f32(&a.mfcc, img, nd, energy, escr, eb), AVLOC_OK); }
     (void)fc;
     BT(avloc_array_destroy_f32(&a), 1);
@@ -1620,6 +1658,7 @@ static void bi_gllim(void)
         BI(avloc_gllim_inverse_f64(&model, yd, xa + GK - 1, xa), AVLOC_ERR_PARAM);  /* x over alpha */
         BI(avloc_gllim_inverse_f32(&model, (const float *)(xa + 1), xa, xa + GL), AVLOC_ERR_PARAM); /* y over x */
         BI(avloc_gllim_inverse_f64(&model, yd, xa + GK, xa), AVLOC_OK); }           /* adjacent: apart */
+    BI(avloc_gllim_inverse_f32(&model, yf, (double *)mmem, alpha), AVLOC_ERR_PARAM);  /* x over the model */
     /* statistics and posterior */
     BI(avloc_gllim_stats_query(0, &stb), AVLOC_ERR_SIZE);
     BI(avloc_gllim_stats_query(SZ_HALF, &stb), AVLOC_ERR_SIZE);
@@ -1661,6 +1700,12 @@ static void bi_gllim(void)
     BI(avloc_gllim_posterior_from_stats(NULL, &st, &post), AVLOC_ERR_NULL);
     BI(avloc_gllim_posterior_from_stats(&model, NULL, &post), AVLOC_ERR_NULL);
     BI(avloc_gllim_posterior_from_stats(&model, &st, &post), AVLOC_NO_ACTIVE_POINTS); /* nothing added */
+    {   avloc_gllim_posterior p2;                                      /* a posterior over the model's memory */
+        BI(avloc_gllim_posterior_init(&p2, &model, mmem, pb), AVLOC_OK);
+        BI(avloc_gllim_posterior_from_stats(&model, &st, &p2), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &p2, qscr, qb), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_posterior_init(&p2, &model, stmem, pb), AVLOC_OK); /* over the statistics */
+        BI(avloc_gllim_posterior_from_stats(&model, &st, &p2), AVLOC_ERR_PARAM); }
     BI(avloc_all_finite_f64(post.mean, GL), 1);
     BI(avloc_gllim_posterior_f32(NULL, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_NULL);
     BI(avloc_gllim_posterior_f32(&model, NULL, mask, GT, &post, qscr, qb), AVLOC_ERR_NULL);
@@ -1702,6 +1747,8 @@ static void bi_gllim(void)
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, NULL), AVLOC_ERR_NULL);
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, (int *)(void *)feat), AVLOC_ERR_PARAM); /* flag over y */
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, (int *)(void *)post.nu), AVLOC_ERR_PARAM); /* over the posterior */
+    BI(avloc_gllim_stream_push_f32(&sm, (const float *)smem, mask, &post, &emitted), AVLOC_ERR_PARAM); /* y in the ring */
+    BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, (int *)mmem), AVLOC_ERR_PARAM); /* over the model */
     feat[1] = f_nan();
     BI(avloc_gllim_stream_push_f32(&sm, feat, mask, &post, &emitted), AVLOC_ERR_NONFINITE);
     feat[1] = 0;
@@ -1729,6 +1776,7 @@ static void bi_gllim(void)
             BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_ERR_NONFINITE);
             model.sigma2[0] = keep; }
         BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_OK);
+        BI(avloc_gllim_save(&model, AVLOC_ST_F32, mmem, fb, fscr, fsb, &w), AVLOC_ERR_PARAM); /* over the model */
         BI(avloc_gllim_load_query(NULL, w, &k2, &l2, &d2, &lb), AVLOC_ERR_NULL);
         BI(avloc_gllim_load_query(file, w - 1, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
         BI(avloc_gllim_load_query(file, 0, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
@@ -1759,6 +1807,7 @@ static void bi_gllim(void)
         BI(mf.K, 0);                                                     /* zeroed on failure */
         BI(avloc_gllim_model_f32_check(&mf), AVLOC_ERR_STATE);
         BI(avloc_gllim_model_f32_init(&mf, &model, fmem, fb), AVLOC_OK);
+        BI(avloc_gllim_model_f32_init(&mbad, &model, mmem, fb), AVLOC_ERR_PARAM); /* over the model it reads */
         BI(avloc_gllim_model_f32_check(NULL), AVLOC_ERR_NULL);
         BI(avloc_gllim_model_f32_check(&mf), AVLOC_OK);
         mbad = mf; mbad.obs_weight = f_nan();
@@ -1788,6 +1837,9 @@ static void bi_gllim(void)
         BI(avloc_gllim_posterior_from_stats_f32(NULL, &sf, &pf), AVLOC_ERR_NULL);
         BI(avloc_gllim_posterior_from_stats_f32(&mf, NULL, &pf), AVLOC_ERR_NULL);
         BI(avloc_gllim_posterior_from_stats_f32(&mf, &sf, &pf), AVLOC_NO_ACTIVE_POINTS); /* nothing added */
+        {   avloc_gllim_post_f32 p2;                                   /* a posterior over the model's memory */
+            BI(avloc_gllim_post_f32_init(&p2, &mf, fmem, pfb), AVLOC_OK);
+            BI(avloc_gllim_posterior_from_stats_f32(&mf, &sf, &p2), AVLOC_ERR_PARAM); }
         feat[2] = f_nan();
         BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, 1), AVLOC_ERR_NONFINITE);
         feat[2] = (float)Y[2];
@@ -1978,6 +2030,11 @@ static void bi_mp(void)
         BI(memcmp(big, video, nv * 4) == 0, 1); }
     BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, atoms, sb), AVLOC_ERR_PARAM); /* scratch over atoms */
     BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, ra, sb), AVLOC_ERR_PARAM);
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, (avloc_mp_atom *)mem, &n, ra, rv, scr, sb), AVLOC_ERR_PARAM);
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, coder.xc_video, scr, sb), AVLOC_ERR_PARAM); /* tables */
+    BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, dict.audio, rv, scr, sb), AVLOC_ERR_PARAM); /* kernels */
+    BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0, atoms, &n, ra, dict.video), AVLOC_ERR_PARAM);
+    BI(avloc_mp_coder_set_dict(&coder, &dict, mem, sb), AVLOC_ERR_PARAM);            /* scratch over the coder */
     BI(avloc_mp_code_naive_f32(&c, &dict, audio, video, 10, 0, atoms, (size_t *)(void *)atoms, ra, rv), AVLOC_ERR_PARAM);
     BI(avloc_mp_code_f32(&coder, audio, video, 10, 0, atoms, &n, ra, rv, scr, sb), AVLOC_OK);
     /* heat map and frame location */
@@ -2232,6 +2289,10 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, (double *)(void *)st.C, NULL, ascr, sb), AVLOC_ERR_PARAM); /* primal too */
     BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, &primal, &primal, ascr, sb), AVLOC_ERR_PARAM);
     BI(avloc_rpca_av_start_f32(&av, st.Y, A, &st, ascr, sb), AVLOC_ERR_PARAM);                /* state over V */
+    {   avloc_rpca_av_state s3;                                        /* a state over the object's memory */
+        BI(avloc_rpca_av_state_init(&s3, &av, amem, stb), AVLOC_OK);
+        BI(avloc_rpca_av_start_f32(&av, V, A, &s3, ascr, sb), AVLOC_ERR_PARAM);
+        BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, NULL, NULL, amem, sb), AVLOC_ERR_PARAM); } /* scratch over it */
     BI(avloc_rpca_av_iterate_f32(NULL, V, A, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_iterate_f32(&av, V, NULL, &st, &primal, &dual, ascr, sb), AVLOC_ERR_NULL);
     BI(avloc_rpca_av_iterate_f32(&av, V, A, &st, &primal, &dual, ascr, SHORT(sb)), AVLOC_ERR_WORKSPACE);
@@ -2457,6 +2518,9 @@ static void bi_rpca_pipe(void)
         BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &o2, &info, scr, sb), AVLOC_ERR_PARAM);
         o2 = out; o2.map = (float *)(void *)frames;
         BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &o2, &info, scr, sb), AVLOC_ERR_PARAM); }
+    {   avloc_rpca_pipe_out o3 = out;                                  /* the map over the pipeline's memory */
+        o3.map = (float *)mem;
+        BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &o3, &info, scr, sb), AVLOC_ERR_PARAM); }
     audio[10] = f_nan();
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
     audio[10] = 0; frames[3] = f_inf();
@@ -2617,6 +2681,10 @@ static void bi_nn(void)
         if (net.scratch_bytes >= no * sizeof(float)) {
             out[0] = (float *)scr;
             BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM); }
+        out[0] = (float *)mem;                                           /* over the network's memory */
+        BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM);
+        out[0] = (float *)(void *)(file + 8);                            /* over the file (the weights) */
+        BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_PARAM);
         out[0] = o0; }
     x[0] = f_nan();
     BI(avloc_nn_run_f32(&net, in, out, arena, net.arena_bytes, scr, net.scratch_bytes), AVLOC_ERR_NONFINITE);

@@ -77,6 +77,10 @@ static void check_task(const char *task, const avloc_io_audio *au)
     map[0] = 12345.0f;
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, map, work, wb), AVLOC_ERR_PARAM);
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, map, wb), AVLOC_ERR_PARAM);
+    CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, (float *)obj, codes, work, wb),
+                 AVLOC_ERR_PARAM);                                   /* the map over its mel front end */
+    CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, (void *)l.net.tensors, wb),
+                 AVLOC_ERR_PARAM);                                   /* work over the network's memory */
     CHECK(map[0] == 12345.0f);
     CHECK_EQ_INT(avloc_nn_audiomap_run(&am, au->samples, au->frames, au->channels, map, codes, work, wb), AVLOC_OK);
     if (gmap.data && gcodes.data && gmap.n == n && gcodes.n == am.code_h * am.code_w) {
