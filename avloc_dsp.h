@@ -3553,18 +3553,19 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
     if (!s->stft->window) return AVLOC_ERR_STATE; /* the STFT was destroyed under the stream */
     st = s->stft;
     nfft = st->cfg.n_fft;
-    {   /* the counts too: a frame or a count over samples not yet read */
+    {   /* the counts too: a frame or a count over samples not yet read; a
+           refusal (scratch included) writes nothing, counts included */
         const avloc__span io[] = {avloc__rd_f32(x, n), avloc__span_of(frames, avloc__span_bytes(max_frames, 1, 1, sizeof *frames * st->n_bins), 1),
                                   avloc__span_of(n_frames_out, sizeof *n_frames_out, 1),
                                   avloc__span_of(consumed, sizeof *consumed, 1),
                                   avloc__object_span(s->mem, 1), avloc__object_span(st->mem, 0)};
         if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
+        r = avloc__stft_scratch(st, scratch, scratch_bytes, io, 6, &frame, &fscr, &fsb);
+        if (r != AVLOC_OK) return r;
         *n_frames_out = 0;
         *consumed = 0;
         if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-        r = avloc__stft_scratch(st, scratch, scratch_bytes, io, 6, &frame, &fscr, &fsb);
     }
-    if (r != AVLOC_OK) return r;
     while (used < n) {
         size_t k = n - used;
         if (k >= s->need) {
@@ -4615,13 +4616,13 @@ AVLOC_API avloc_result avloc_melspec_stream_push_f32(avloc_melspec_stream_f32 *s
             avloc__span_of(n_frames_out, sizeof *n_frames_out, 1), avloc__span_of(consumed, sizeof *consumed, 1),
             avloc__object_span(s->stft.mem, 1), avloc__object_span(m->mem, 0)};
         if (AVLOC__CLASH(io)) return AVLOC_ERR_PARAM;
+        avloc_arena_init(&a, scratch, scratch_bytes);
+        if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
+        if (avloc__clash_scratch(io, 7, scratch, a.used)) return AVLOC_ERR_PARAM; /* nothing written, counts included */
         *n_frames_out = 0;
         *consumed = 0;
         if (mfcc && !m->mfcc.dct) return AVLOC_ERR_STATE; /* built with n_mfcc == 0 */
         if (n && !avloc_all_finite_f32(x, n)) return AVLOC_ERR_NONFINITE;
-        avloc_arena_init(&a, scratch, scratch_bytes);
-        if (avloc__melstream_scratch(m, &a, &ss, &bins, &pw) != AVLOC_OK) return AVLOC_ERR_WORKSPACE;
-        if (avloc__clash_scratch(io, 7, scratch, a.used)) return AVLOC_ERR_PARAM;
     }
     nb = m->stft.cfg.n_fft / 2 + 1;
     /* one frame at a time through the STFT stream: no frame buffer to size */

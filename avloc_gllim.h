@@ -1994,9 +1994,9 @@ AVLOC_API avloc_result avloc_gllim_posterior_f32(const avloc_gllim_model *m, con
     {   /* the statistics are zeroed in scratch before Y and mask are read */
         size_t need = 0;
         const avloc__span b[] = {avloc__span_of(Y, avloc__span_bytes(T, m->D, m->D, sizeof *Y), 0),
-                                 avloc__span_of(mask, avloc__span_bytes(T, m->D, m->D, 1), 0)};
+                                 avloc__span_of(mask, avloc__span_bytes(T, m->D, m->D, 1), 0), avloc__object_span(m->mem, 0)};
         if ((r = avloc_gllim_stats_query(m->D, &need)) != AVLOC_OK) return r;
-        if (avloc__clash_scratch(b, 2, scratch, avloc__scratch_used(scratch_bytes, need))) return AVLOC_ERR_PARAM;
+        if (avloc__clash_scratch(b, 3, scratch, avloc__scratch_used(scratch_bytes, need))) return AVLOC_ERR_PARAM;
     }
     r = avloc_gllim_stats_init(&st, m->D, scratch, scratch_bytes);
     if (r != AVLOC_OK) return r;
@@ -2804,8 +2804,9 @@ AVLOC_API avloc_result avloc_gllim_save(const avloc_gllim_model *m, avloc_st_dty
     if (r != AVLOC_OK) return r;
     if (cap < need || scratch_bytes < avloc__gl_save_scratch(m, dtype)) return AVLOC_ERR_WORKSPACE;
     {
-        const avloc__span b[] = {avloc__span_of(buf, need, 1), avloc__object_span(m->mem, 0)};
-        if (avloc__clash_scratch(b, 2, scratch, avloc__gl_save_scratch(m, dtype))) return AVLOC_ERR_PARAM;
+        const avloc__span b[] = {avloc__span_of(buf, need, 1), avloc__object_span(m->mem, 0),
+                                 avloc__span_of(written, sizeof *written, 1)};
+        if (avloc__clash_scratch(b, 3, scratch, avloc__gl_save_scratch(m, dtype))) return AVLOC_ERR_PARAM;
     }
     if (!avloc_all_finite_f64(m->pi, m->K) || !avloc_all_finite_f64(m->A, m->K * m->D * m->L) ||
         !avloc_all_finite_f64(m->b, m->K * m->D) || !avloc_all_finite_f64(m->sigma2, m->K * m->D) ||
@@ -3224,8 +3225,8 @@ AVLOC_API avloc_result avloc_gllim_clip_scratch(const avloc_binaural_config *f, 
 
 static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, const float *left, const float *right,
                                             size_t n_samples, const float *y, const unsigned char *dim_mask,
-                                            void *scratch, size_t scratch_bytes, float **feat, unsigned char **mask,
-                                            size_t *nf, avloc_gllim_stats *st)
+                                            avloc_extent model, void *scratch, size_t scratch_bytes, float **feat,
+                                            unsigned char **mask, size_t *nf, avloc_gllim_stats *st)
 {
     avloc_arena a;
     void *bs;
@@ -3235,11 +3236,12 @@ static avloc_result avloc__gl_clip_features(const avloc_binaural_config *f, cons
     r = avloc_gllim_clip_scratch(f, n_samples, NULL, &need);
     if (r != AVLOC_OK) return r;
     if (scratch_bytes < need) return AVLOC_ERR_WORKSPACE;
-    {   /* the features fill scratch while the signals are read; then y, dim_mask (D each) */
+    {   /* the features fill scratch while the signals are read; then y, dim_mask (D each); the
+           model (localize_clip's) is read afterwards */
         const size_t D = 3 * f->n_bins;
         const avloc__span b[] = {avloc__rd_f32(left, n_samples), avloc__rd_f32(right, n_samples), avloc__wr_f32(y, D),
-                                 avloc__span_of(dim_mask, D, 1)};
-        if (avloc__clash_scratch(b, 4, scratch, need)) return AVLOC_ERR_PARAM;
+                                 avloc__span_of(dim_mask, D, 1), avloc__object_span(model, 0)};
+        if (avloc__clash_scratch(b, 5, scratch, need)) return AVLOC_ERR_PARAM;
     }
     avloc_arena_init(&a, scratch, scratch_bytes);
     r = avloc__gl_clip_layout(&a, f, n_samples, nf, feat, mask, st, &bs, &bsz);
@@ -3257,7 +3259,11 @@ AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *
     size_t nf;
     avloc_result r;
     if (!f || !y || !dim_mask) return AVLOC_ERR_NULL;
-    r = avloc__gl_clip_features(f, left, right, n_samples, y, dim_mask, scratch, scratch_bytes, &feat, &mask, &nf, NULL);
+    {
+        avloc_extent none = {NULL, 0};
+        r = avloc__gl_clip_features(f, left, right, n_samples, y, dim_mask, none, scratch, scratch_bytes, &feat, &mask,
+                                    &nf, NULL);
+    }
     if (r != AVLOC_OK) return r;
     return avloc_binaural_mean_f32(feat, mask, nf, 3 * f->n_bins, y, dim_mask);
 }
@@ -3275,8 +3281,8 @@ AVLOC_API avloc_result avloc_gllim_localize_clip_f32(const avloc_gllim_model *m,
     if (!m || !post) return AVLOC_ERR_NULL;
     if (!m->prepared) return AVLOC_ERR_STATE;
     if (3 * m->feat.n_bins != m->D) return AVLOC_ERR_PARAM; /* model and feature config disagree */
-    r = avloc__gl_clip_features(&m->feat, left, right, n_samples, NULL, NULL, scratch, scratch_bytes, &feat, &mask, &nf,
-                                &st);
+    r = avloc__gl_clip_features(&m->feat, left, right, n_samples, NULL, NULL, m->mem, scratch, scratch_bytes, &feat,
+                                &mask, &nf, &st);
     if (r != AVLOC_OK) return r;
     avloc_gllim_stats_reset(&st);
     r = avloc_gllim_stats_add_f32(&st, feat, mask, nf, 1);

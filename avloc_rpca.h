@@ -897,7 +897,7 @@ AVLOC_API avloc_result avloc_rpca_solve_f32(const avloc_rpca *r, const float *D,
     {   /* each is read after another (or the scratch: the layout sets up
            its SVT object there) is written */
         const avloc__span b[] = {avloc__rd_f32(D, mn), avloc__wr_f32(L, mn), avloc__wr_f32(S, mn), avloc__wr_f32(Ydual, mn),
-                                 avloc__span_of(scratch, r->scratch_bytes, 1)};
+                                 avloc__span_of(scratch, r->scratch_bytes, 1), avloc__span_of(info, sizeof *info, 1)};
         if (AVLOC__CLASH(b)) return AVLOC_ERR_PARAM;
     }
     avloc_arena_init(&a, scratch, scratch_bytes);
@@ -1143,27 +1143,30 @@ static void avloc__rpca_state_spans(const avloc_rpca_av *o, const avloc_rpca_av_
     b[11] = avloc__object_span(o->mem, 0);
 }
 
-/* 1 when the state's arrays, the outputs Pv_out / Pa_out (NULL: none) or
-   used bytes of scratch meet each other, the clip V, A (total frames) or
-   the object's memory. */
+/* 1 when the state's arrays, the outputs Pv_out / Pa_out, info and
+   windows (NULL: none) or used bytes of scratch meet each other, the clip
+   V, A (total frames) or the object's memory. */
 static int avloc__rpca_av_clash(const avloc_rpca_av *o, const float *V, const float *A, size_t total,
                                 const avloc_rpca_av_state *s, const float *Pv_out, const float *Pa_out,
-                                const void *scratch, size_t used)
+                                const avloc_rpca_info *info, const size_t *windows, const void *scratch, size_t used)
 {
     const size_t P = o->cfg.pixels, B = o->cfg.bins;
-    avloc__span b[4 + AVLOC__RPCA_STATE_SPANS];
+    avloc__span b[6 + AVLOC__RPCA_STATE_SPANS];
     b[0] = avloc__rd_f32(V, P * total);
     b[1] = avloc__rd_f32(A, B * total);
     b[2] = avloc__wr_f32(Pv_out, P * total);
     b[3] = avloc__wr_f32(Pa_out, B * total);
-    avloc__rpca_state_spans(o, s, b + 4);
+    b[4] = avloc__span_of(info, sizeof *info, 1);
+    b[5] = avloc__span_of(windows, sizeof *windows, 1);
+    avloc__rpca_state_spans(o, s, b + 6);
     return avloc__clash_scratch(b, sizeof b / sizeof *b, scratch, used);
 }
 
-/* Common entry checks of the compute calls; lays the scratch out. */
+/* Common entry checks of the compute calls (info: the solve's, or NULL);
+   lays the scratch out. */
 static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V, const float *A,
-                                         const avloc_rpca_av_state *s, void *scratch, size_t bytes,
-                                         avloc__rpca_avws *w)
+                                         const avloc_rpca_av_state *s, const avloc_rpca_info *info, void *scratch,
+                                         size_t bytes, avloc__rpca_avws *w)
 {
     avloc_arena a;
     avloc_result e;
@@ -1174,7 +1177,8 @@ static avloc_result avloc__rpca_av_enter(const avloc_rpca_av *o, const float *V,
         return AVLOC_ERR_STATE; /* a state made for another object */
     if (bytes < o->scratch_bytes) return AVLOC_ERR_WORKSPACE;
     /* before the layout, which sets up its SVT objects in scratch */
-    if (avloc__rpca_av_clash(o, V, A, o->cfg.frames, s, NULL, NULL, scratch, o->scratch_bytes)) return AVLOC_ERR_PARAM;
+    if (avloc__rpca_av_clash(o, V, A, o->cfg.frames, s, NULL, NULL, info, NULL, scratch, o->scratch_bytes))
+        return AVLOC_ERR_PARAM;
     avloc_arena_init(&a, scratch, bytes);
     if ((e = avloc__rpca_avws_layout(&a, o, w)) != AVLOC_OK) return e;
     return AVLOC_OK;
@@ -1306,7 +1310,7 @@ AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const flo
     const avloc_rpca_av_config *c;
     size_t T, K;
     double rv, ra;
-    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w);
     if (e != AVLOC_OK) return e;
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
     c = &o->cfg; T = c->frames; K = c->K;
@@ -1333,7 +1337,7 @@ AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const floa
                                               avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes)
 {
     avloc__rpca_avws w;
-    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w);
     if (e != AVLOC_OK) return e;
     if (!s->started) return AVLOC_ERR_STATE; /* Dv, Da, C hold nothing yet */
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
@@ -1520,7 +1524,7 @@ AVLOC_API avloc_result avloc_rpca_av_iterate_f32(const avloc_rpca_av *o, const f
     avloc__rpca_avws w;
     double nv, na, p, d;
     size_t rank;
-    avloc_result e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w);
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w);
     if (e != AVLOC_OK) return e;
     if (!s->started) return AVLOC_ERR_STATE;
     if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
@@ -1552,10 +1556,13 @@ AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const flo
     avloc_rpca_info inf;
     double nv, na;
     size_t it, i, n;
-    avloc_result e = warm ? avloc_rpca_av_warm_f32(o, V, A, s, scratch, scratch_bytes)
-                          : avloc_rpca_av_start_f32(o, V, A, s, scratch, scratch_bytes);
+    avloc_result e;
+    /* info apart from the rest before start or warm writes the state */
+    if (info && (e = avloc__rpca_av_enter(o, V, A, s, info, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
+    e = warm ? avloc_rpca_av_warm_f32(o, V, A, s, scratch, scratch_bytes)
+             : avloc_rpca_av_start_f32(o, V, A, s, scratch, scratch_bytes);
     if (e != AVLOC_OK) return e;
-    if ((e = avloc__rpca_av_enter(o, V, A, s, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
     memset(&inf, 0, sizeof inf);
     avloc__rpca_av_norms(o, V, A, &nv, &na);
     if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
@@ -1677,7 +1684,8 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
     {   /* every window reads V and A after earlier windows wrote their parts */
         size_t need = 0;
         if ((e = avloc_rpca_av_windows_scratch(o, &need)) != AVLOC_OK) return e;
-        if (avloc__rpca_av_clash(o, V, A, total, s, Pv_out, Pa_out, scratch, avloc__scratch_used(scratch_bytes, need)))
+        if (avloc__rpca_av_clash(o, V, A, total, s, Pv_out, Pa_out, info, windows, scratch,
+                                 avloc__scratch_used(scratch_bytes, need)))
             return AVLOC_ERR_PARAM;
     }
     avloc_arena_init(&a, scratch, scratch_bytes);
@@ -2630,8 +2638,9 @@ AVLOC_API avloc_result avloc_rpca_pipe_run_f32(const avloc_rpca_pipe *p, const f
         const size_t px = p->cfg.height * p->cfg.width;
         const avloc__span b[] = {avloc__rd_f32(frames, p->cfg.frames * px), avloc__rd_f32(audio, p->cfg.n_samples),
                                  avloc__wr_f32(out->map, px), avloc__span_of(out->mask, px, 1),
-                                 avloc__wr_f32(out->target, p->cfg.n_samples), avloc__object_span(p->mem, 0)};
-        if (avloc__clash_scratch(b, 6, scratch, p->scratch_bytes)) return AVLOC_ERR_PARAM;
+                                 avloc__wr_f32(out->target, p->cfg.n_samples), avloc__object_span(p->mem, 0),
+                                 avloc__span_of(info, sizeof *info, 1)};
+        if (avloc__clash_scratch(b, 7, scratch, p->scratch_bytes)) return AVLOC_ERR_PARAM;
     }
     if (!avloc_all_finite_f32(audio, p->cfg.n_samples)) return AVLOC_ERR_NONFINITE;
     avloc_arena_init(&a, scratch, scratch_bytes);

@@ -834,7 +834,7 @@ static void bi_dsp_stft(void)
     BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, (size_t *)(void *)x, &used, scr, sb), AVLOC_ERR_PARAM);
     BI(got == 7 && used == 7, 1);
     BI(avloc_stft_stream_push_f32(&ss, x, 100, spec, nf, &got, &used, spec, sb), AVLOC_ERR_PARAM);
-    BI(got == 0 && used == 0, 1);                                    /* nothing taken */
+    BI(got == 7 && used == 7, 1);                                    /* nothing written, counts included */
     BI(avloc_stft_stream_push_f32(&ss, NULL, 100, spec, nf, &got, &used, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_push_f32(&ss, x, 100, (avloc_complex_f32 *)smem, nf, &got, &used, scr, sb),
        AVLOC_ERR_PARAM);                                             /* frames over the ring */
@@ -1141,7 +1141,7 @@ static void bi_dsp_melspec(void)
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mel + 1, nf, &got, &used, sscr, ssb), AVLOC_ERR_PARAM);
     BI(got == 7 && used == 7, 1);
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, mfcc, nf, &got, &used, mfcc, ssb), AVLOC_ERR_PARAM);
-    BI(got == 0 && used == 0, 1);                                    /* nothing taken */
+    BI(got == 7 && used == 7, 1);                                    /* nothing written, counts included */
     BI(avloc_melspec_stream_push_f32(&s, x, 100, (float *)smem, NULL, nf, &got, &used, sscr, ssb), AVLOC_ERR_PARAM);
     BI(avloc_melspec_stream_push_f32(&s, x, 100, mel, (float *)mem, nf, &got, &used, sscr, ssb), AVLOC_ERR_PARAM);
     BI(avloc_melspec_stream_push_f32(NULL, x, 100, mel, mfcc, nf, &got, &used, sscr, ssb), AVLOC_ERR_NULL);
@@ -1713,6 +1713,7 @@ static void bi_gllim(void)
     BI(avloc_gllim_posterior_f32(&model, feat, mask, 0, &post, qscr, qb), AVLOC_NO_ACTIVE_POINTS); /* no frames: prior */
     BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, SHORT(qb)), AVLOC_ERR_WORKSPACE);
     BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, feat, qb), AVLOC_ERR_PARAM); /* scratch over Y */
+    BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, mmem, qb), AVLOC_ERR_PARAM); /* over the model */
     BI(avloc_gllim_posterior_f32(&model, feat, zmask, GT, &post, qscr, qb), AVLOC_NO_ACTIVE_POINTS); /* mask all zero */
     feat[0] = f_inf();
     BI(avloc_gllim_posterior_f32(&model, feat, mask, GT, &post, qscr, qb), AVLOC_ERR_NONFINITE);
@@ -1777,6 +1778,7 @@ static void bi_gllim(void)
             model.sigma2[0] = keep; }
         BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, &w), AVLOC_OK);
         BI(avloc_gllim_save(&model, AVLOC_ST_F32, mmem, fb, fscr, fsb, &w), AVLOC_ERR_PARAM); /* over the model */
+        BI(avloc_gllim_save(&model, AVLOC_ST_F32, file, fb, fscr, fsb, (size_t *)mmem), AVLOC_ERR_PARAM);
         BI(avloc_gllim_load_query(NULL, w, &k2, &l2, &d2, &lb), AVLOC_ERR_NULL);
         BI(avloc_gllim_load_query(file, w - 1, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
         BI(avloc_gllim_load_query(file, 0, &k2, &l2, &d2, &lb), AVLOC_ERR_FORMAT);
@@ -1874,6 +1876,7 @@ static void bi_gllim(void)
         BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, (void *)r, cb), AVLOC_ERR_PARAM); /* scratch over r */
         BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, yv, cb), AVLOC_ERR_PARAM);
         BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, (void *)l, cb), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, mmem, cb), AVLOC_ERR_PARAM); /* over the model */
         l[7] = f_nan();
         BI(avloc_gllim_clip_vector_f32(&model.feat, l, r, n, yv, dmask, cscr, cb), AVLOC_ERR_NONFINITE);
         BI(avloc_gllim_localize_clip_f32(&model, l, r, n, &post, cscr, cb), AVLOC_ERR_NONFINITE);
@@ -2210,6 +2213,7 @@ static void bi_rpca(void)
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, scr, sb), AVLOC_OK);
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, (void *)D, sb), AVLOC_ERR_PARAM);    /* scratch over D */
     BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, NULL, S, sb), AVLOC_ERR_PARAM);            /* scratch over S */
+    BI(avloc_rpca_solve_f32(&r, D, L, S, NULL, (avloc_rpca_info *)(void *)L, scr, sb), AVLOC_ERR_PARAM); /* info over L */
     {   /* finite, but ||D||_2 overflows float: the first SVT input is NaN (the set-up's check) */
         size_t i;
         for (i = 0; i < M * N; i++) Z[i] = 3e37f * (float)((double)(i % 5) - 2.0 + (i % 7 == 0 ? 4.0 : 0.0));
@@ -2328,6 +2332,10 @@ static void bi_rpca(void)
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, (float *)A, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, Pv + PX * TT - 1, NULL, NULL, wscr, wsb), AVLOC_ERR_PARAM);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, Pv, wsb), AVLOC_ERR_PARAM); /* scratch over Pv */
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, (avloc_rpca_info *)amem, NULL, wscr, wsb),
+       AVLOC_ERR_PARAM);                                              /* info over the object */
+    BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, (size_t *)amem, wscr, wsb), AVLOC_ERR_PARAM);
+    BI(avloc_rpca_av_solve_f32(&av, V, A, &st, 1, (avloc_rpca_info *)amem, ascr, sb), AVLOC_ERR_PARAM);
     BI(Pv[0] == 12345.0f, 1);
     BI(avloc_rpca_av_windows_f32(&av, V, A, TT, 2, &st, Pv, NULL, NULL, NULL, wscr, wsb), AVLOC_OK);
     BT(avloc_rpca_av_destroy(&av), 1);
@@ -2521,6 +2529,7 @@ static void bi_rpca_pipe(void)
     {   avloc_rpca_pipe_out o3 = out;                                  /* the map over the pipeline's memory */
         o3.map = (float *)mem;
         BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &o3, &info, scr, sb), AVLOC_ERR_PARAM); }
+    BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, (avloc_rpca_info *)mem, scr, sb), AVLOC_ERR_PARAM); /* info */
     audio[10] = f_nan();
     BI(avloc_rpca_pipe_run_f32(&p, frames, audio, &out, &info, scr, sb), AVLOC_ERR_NONFINITE);
     audio[10] = 0; frames[3] = f_inf();
