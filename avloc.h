@@ -57,7 +57,8 @@
    features, counts written before the data is read) check those too:
    AVLOC_ERR_PARAM, nothing written (tests/test_badinput.c). The same
    holds for the memory an object was laid out in (avloc_extent): a call
-   refuses outputs and scratch over its object's memory.
+   refuses outputs and scratch over its object's memory, and inputs too
+   when it changes the object (a stream's push, an MP coder's set_dict).
 
    THREADS
    -------
