@@ -1452,6 +1452,16 @@ static inline avloc_extent avloc__extent_of(const avloc_arena *a)
     return e;
 }
 
+/* (internal) No object memory: a call whose object is not built yet (a
+   one-shot call lays it out in its scratch) or that has none. */
+static inline avloc_extent avloc__no_extent(void)
+{
+    avloc_extent e;
+    e.base = NULL;
+    e.bytes = 0;
+    return e;
+}
+
 /* (internal) An object's memory as one buffer of a call: written when the
    call changes the object (a stream's push), else read. */
 static inline avloc__span avloc__object_span(avloc_extent e, int written)

@@ -4992,12 +4992,9 @@ AVLOC_API avloc_result avloc_binaural_features_f32(const avloc_binaural_config *
     run += (AVLOC_ALIGN - (size_t)((uintptr_t)run % AVLOC_ALIGN)) % AVLOC_ALIGN;
     if ((size_t)(run - (unsigned char *)scratch) > scratch_bytes) return AVLOC_ERR_WORKSPACE;
     /* the plan is laid out over the scratch's start before a sample is read */
-    {
-        avloc_extent none = {NULL, 0};
-        if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, cfg->n_bins, n_active, none, scratch,
-                                  avloc__scratch_used(scratch_bytes, pb + sb + AVLOC_ALIGN)))
-            return AVLOC_ERR_PARAM;
-    }
+    if (avloc__binaural_clash(left, right, n_samples, features, mask, nf, cfg->n_bins, n_active, avloc__no_extent(),
+                              scratch, avloc__scratch_used(scratch_bytes, pb + sb + AVLOC_ALIGN)))
+        return AVLOC_ERR_PARAM;
     r = avloc_binaural_plan_init_f32(&plan, cfg, scratch, pb);
     if (r != AVLOC_OK) return r;
     r = avloc_binaural_plan_features_f32(&plan, left, right, n_samples, features, mask, n_frames, n_active, run,

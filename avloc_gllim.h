@@ -3259,11 +3259,8 @@ AVLOC_API avloc_result avloc_gllim_clip_vector_f32(const avloc_binaural_config *
     size_t nf;
     avloc_result r;
     if (!f || !y || !dim_mask) return AVLOC_ERR_NULL;
-    {
-        avloc_extent none = {NULL, 0};
-        r = avloc__gl_clip_features(f, left, right, n_samples, y, dim_mask, none, scratch, scratch_bytes, &feat, &mask,
-                                    &nf, NULL);
-    }
+    r = avloc__gl_clip_features(f, left, right, n_samples, y, dim_mask, avloc__no_extent(), scratch, scratch_bytes,
+                                &feat, &mask, &nf, NULL);
     if (r != AVLOC_OK) return r;
     return avloc_binaural_mean_f32(feat, mask, nf, 3 * f->n_bins, y, dim_mask);
 }

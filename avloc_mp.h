@@ -623,12 +623,9 @@ AVLOC_API avloc_result avloc_mp_code_naive_f32(const avloc_mp_config *cfg, const
     if (!cfg) return AVLOC_ERR_NULL;
     if ((r = avloc_mp_positions(cfg, &nr, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_dict(cfg, dict)) != AVLOC_OK) return r;
-    {
-        avloc_extent none = {NULL, 0};
-        if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, dict->audio,
-                                      dict->video, none, NULL, 0)) != AVLOC_OK)
-            return r;
-    }
+    if ((r = avloc__mp_check_code(cfg, audio, video, atoms, n_atoms, res_audio, res_video, max_atoms, dict->audio,
+                                  dict->video, avloc__no_extent(), NULL, 0)) != AVLOC_OK)
+        return r;
     if (!avloc__finite_f32(threshold) || !(threshold >= 0) || threshold > 3.4e38f) return AVLOC_ERR_PARAM;
     *n_atoms = 0;
     kv = avloc__mp_kv(cfg);

@@ -1303,34 +1303,58 @@ static avloc_result avloc__rpca_av_inputs(const avloc_rpca_av *o, const float *V
     return AVLOC_OK;
 }
 
+/* avloc_rpca_av_start_f32 after its entry checks, with the scratch laid out in w */
+static avloc_result avloc__rpca_av_start(const avloc_rpca_av *o, const float *V, const float *A,
+                                         avloc_rpca_av_state *s, avloc__rpca_avws *w)
+{
+    const avloc_rpca_av_config *c;
+    size_t T, K;
+    double rv, ra;
+    avloc_result e;
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    c = &o->cfg; T = c->frames; K = c->K;
+    rv = avloc__rpca_residual(V, c->pixels, T, w->Tv, w->med);
+    ra = avloc__rpca_residual(A, c->bins, T, w->Ta, w->med);
+    memset(w->G, 0, T * T * sizeof *w->G);
+    if ((e = avloc__rpca_gram_add(w, w->Tv, c->pixels, T, rv)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_gram_add(w, w->Ta, c->bins, T, ra)) != AVLOC_OK) return e;
+    if ((e = avloc_eigh_tridiag_f64(T, w->G, T, w->w, w->ev, T, w->eig, w->eig_bytes)) != AVLOC_OK) return e;
+    avloc__rpca_top_rows(w->ev, T, K, s->C);
+    /* D0 = R C0^T (least squares, C0 C0^T = I) */
+    e = avloc_gemm_f32(0, 1, c->pixels, K, T, 1.0f, w->Tv, T, s->C, T, 0.0f, s->Dv, K, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    e = avloc_gemm_f32(0, 1, c->bins, K, T, 1.0f, w->Ta, T, s->C, T, 0.0f, s->Da, K, w->gemm, w->gemm_bytes);
+    if (e != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_fill(o, w, V, A, s)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_mu0(o, w, V, A, &s->mu)) != AVLOC_OK) return e;
+    s->mu_max = s->mu * o->cfg.mu_max_ratio;
+    s->started = 1;
+    return AVLOC_OK;
+}
+
+/* avloc_rpca_av_warm_f32 after its entry checks */
+static avloc_result avloc__rpca_av_warm(const avloc_rpca_av *o, const float *V, const float *A,
+                                        avloc_rpca_av_state *s, avloc__rpca_avws *w)
+{
+    avloc_result e;
+    if (!s->started) return AVLOC_ERR_STATE; /* Dv, Da, C hold nothing yet */
+    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
+    if (!avloc_all_finite_f32(s->Dv, o->cfg.pixels * o->cfg.K) ||
+        !avloc_all_finite_f32(s->Da, o->cfg.bins * o->cfg.K) ||
+        !avloc_all_finite_f32(s->C, o->cfg.K * o->cfg.frames))
+        return AVLOC_ERR_NONFINITE;
+    if ((e = avloc__rpca_av_fill(o, w, V, A, s)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_mu0(o, w, V, A, &s->mu)) != AVLOC_OK) return e;
+    s->mu_max = s->mu * o->cfg.mu_max_ratio;
+    return AVLOC_OK;
+}
+
 AVLOC_API avloc_result avloc_rpca_av_start_f32(const avloc_rpca_av *o, const float *V, const float *A,
                                                avloc_rpca_av_state *s, void *scratch, size_t scratch_bytes)
 {
     avloc__rpca_avws w;
-    const avloc_rpca_av_config *c;
-    size_t T, K;
-    double rv, ra;
     avloc_result e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w);
-    if (e != AVLOC_OK) return e;
-    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
-    c = &o->cfg; T = c->frames; K = c->K;
-    rv = avloc__rpca_residual(V, c->pixels, T, w.Tv, w.med);
-    ra = avloc__rpca_residual(A, c->bins, T, w.Ta, w.med);
-    memset(w.G, 0, T * T * sizeof *w.G);
-    if ((e = avloc__rpca_gram_add(&w, w.Tv, c->pixels, T, rv)) != AVLOC_OK) return e;
-    if ((e = avloc__rpca_gram_add(&w, w.Ta, c->bins, T, ra)) != AVLOC_OK) return e;
-    if ((e = avloc_eigh_tridiag_f64(T, w.G, T, w.w, w.ev, T, w.eig, w.eig_bytes)) != AVLOC_OK) return e;
-    avloc__rpca_top_rows(w.ev, T, K, s->C);
-    /* D0 = R C0^T (least squares, C0 C0^T = I) */
-    e = avloc_gemm_f32(0, 1, c->pixels, K, T, 1.0f, w.Tv, T, s->C, T, 0.0f, s->Dv, K, w.gemm, w.gemm_bytes);
-    if (e != AVLOC_OK) return e;
-    e = avloc_gemm_f32(0, 1, c->bins, K, T, 1.0f, w.Ta, T, s->C, T, 0.0f, s->Da, K, w.gemm, w.gemm_bytes);
-    if (e != AVLOC_OK) return e;
-    if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
-    if ((e = avloc__rpca_av_mu0(o, &w, V, A, &s->mu)) != AVLOC_OK) return e;
-    s->mu_max = s->mu * o->cfg.mu_max_ratio;
-    s->started = 1;
-    return AVLOC_OK;
+    return e != AVLOC_OK ? e : avloc__rpca_av_start(o, V, A, s, &w);
 }
 
 AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const float *V, const float *A,
@@ -1338,17 +1362,7 @@ AVLOC_API avloc_result avloc_rpca_av_warm_f32(const avloc_rpca_av *o, const floa
 {
     avloc__rpca_avws w;
     avloc_result e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w);
-    if (e != AVLOC_OK) return e;
-    if (!s->started) return AVLOC_ERR_STATE; /* Dv, Da, C hold nothing yet */
-    if ((e = avloc__rpca_av_inputs(o, V, A)) != AVLOC_OK) return e;
-    if (!avloc_all_finite_f32(s->Dv, o->cfg.pixels * o->cfg.K) ||
-        !avloc_all_finite_f32(s->Da, o->cfg.bins * o->cfg.K) ||
-        !avloc_all_finite_f32(s->C, o->cfg.K * o->cfg.frames))
-        return AVLOC_ERR_NONFINITE;
-    if ((e = avloc__rpca_av_fill(o, &w, V, A, s)) != AVLOC_OK) return e;
-    if ((e = avloc__rpca_av_mu0(o, &w, V, A, &s->mu)) != AVLOC_OK) return e;
-    s->mu_max = s->mu * o->cfg.mu_max_ratio;
-    return AVLOC_OK;
+    return e != AVLOC_OK ? e : avloc__rpca_av_warm(o, V, A, s, &w);
 }
 
 /* Steps 4-7 for one modality: B = SVT_{1/mu}(X - DC + Y/mu),
@@ -1556,13 +1570,13 @@ AVLOC_API avloc_result avloc_rpca_av_solve_f32(const avloc_rpca_av *o, const flo
     avloc_rpca_info inf;
     double nv, na;
     size_t it, i, n;
-    avloc_result e;
-    /* info apart from the rest before start or warm writes the state */
-    if (info && (e = avloc__rpca_av_enter(o, V, A, s, info, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
-    e = warm ? avloc_rpca_av_warm_f32(o, V, A, s, scratch, scratch_bytes)
-             : avloc_rpca_av_start_f32(o, V, A, s, scratch, scratch_bytes);
+    /* one entry check for start (or warm) and the iterations, info among
+       its buffers; the scratch is laid out afresh for the iterations, as a
+       separate start then solve would */
+    avloc_result e = avloc__rpca_av_enter(o, V, A, s, info, scratch, scratch_bytes, &w);
     if (e != AVLOC_OK) return e;
-    if ((e = avloc__rpca_av_enter(o, V, A, s, NULL, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
+    if ((e = warm ? avloc__rpca_av_warm(o, V, A, s, &w) : avloc__rpca_av_start(o, V, A, s, &w)) != AVLOC_OK) return e;
+    if ((e = avloc__rpca_av_enter(o, V, A, s, info, scratch, scratch_bytes, &w)) != AVLOC_OK) return e;
     memset(&inf, 0, sizeof inf);
     avloc__rpca_av_norms(o, V, A, &nv, &na);
     if ((e = avloc__rpca_av_products(o, &w, s)) != AVLOC_OK) return e;
