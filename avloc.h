@@ -59,6 +59,10 @@
    holds for the memory an object was laid out in (avloc_extent): a call
    refuses outputs and scratch over its object's memory, and inputs too
    when it changes the object (a stream's push, an MP coder's set_dict).
+   A matrix with a leading dimension counts as all the memory from its
+   first element to its last, gaps between rows included: an input in the
+   left columns of a block and an output in its right columns are refused
+   though they share no element (pass separate blocks).
 
    THREADS
    -------

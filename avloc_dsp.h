@@ -422,7 +422,9 @@ AVLOC_API avloc_result avloc_stft_stream_push_f32(avloc_stft_stream_f32 *s, cons
                                                   size_t *n_frames_out, size_t *consumed,
                                                   void *scratch, size_t scratch_bytes);
 
-/* |X|^power for n complex values: power 2 -> re^2+im^2, 1 -> magnitude, any p > 0. */
+/* |X|^power for n complex values: power 2 -> re^2+im^2, 1 -> magnitude, any p > 0.
+   out may be (float *)in (in place: out[k] lands on floats that value k or
+   an earlier one was read from); any other overlap is PARAM. */
 AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t n, float power, float *out);
 
 #ifndef AVLOC_NO_MEL /* mel, MFCC and mel spectrogram: avloc.h, module opt-outs */
@@ -3613,6 +3615,8 @@ AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t 
     if (!in || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
     if (!(power > 0.0f) || !avloc__finite_f32(power)) return AVLOC_ERR_PARAM;
+    if ((const void *)out != (const void *)in && avloc__overlaps_f32((const float *)(const void *)in, n > SIZE_MAX / 2 ? SIZE_MAX : 2 * n, out, n))
+        return AVLOC_ERR_PARAM;
     avloc__power2(in, n, out);
     if (power == 1.0f) {
         for (k = 0; k < n; k++) out[k] = sqrtf(out[k]);
@@ -5491,10 +5495,13 @@ static avloc_result avloc__dct_call_check(const avloc_dct *d, size_t count, cons
     avloc_arena_init(&a, scratch, bytes);
     avloc__dct_scratch_layout(&a, d->n, d->fft.scratch_bytes, s);
     if (avloc_arena_status(&a) != AVLOC_OK) return avloc_arena_status(&a);
-    {   /* in may be out (each vector is gathered first), neither the scratch */
+    {   /* in may be out with the same layout (each vector is gathered
+           before its result is written over it); any other overlap of in
+           and out would write vectors not yet read. Neither the scratch. */
         const size_t ni = (count - 1) * idist + (d->n - 1) * istride + 1, no = (count - 1) * odist + (d->n - 1) * ostride + 1;
+        const int in_place = (const void *)in == (const void *)out && istride == ostride && idist == odist;
         const avloc__span io[] = {avloc__span_of(in, avloc__span_bytes(1, ni, ni, sizeof *in), 0),
-                                  avloc__span_of(out, avloc__span_bytes(1, no, no, sizeof *out), 0)};
+                                  avloc__span_of(out, avloc__span_bytes(1, no, no, sizeof *out), !in_place)};
         if (avloc__overlaps(d->mem.base, d->mem.bytes, out, io[1].bytes) ||
             avloc__overlaps(d->mem.base, d->mem.bytes, scratch, a.used))
             return AVLOC_ERR_PARAM; /* the object's memory, which out may not share with in */

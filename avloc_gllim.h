@@ -308,7 +308,8 @@ AVLOC_API void avloc_gllim_stats_destroy(avloc_gllim_stats *s);
    leaves the statistics unchanged. Removing frames that were not added (more
    frames or active entries, in total or in any dimension, than the
    statistics hold: e.g. a frame removed with another mask) gives
-   AVLOC_ERR_STATE, statistics unchanged. */
+   AVLOC_ERR_STATE, statistics unchanged. Y or mask sharing memory with the
+   statistics' sums: AVLOC_ERR_PARAM, statistics unchanged. */
 AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const float *Y,
                                                  const unsigned char *mask, size_t T, int sign);
 
@@ -1641,6 +1642,18 @@ AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const
 
 /* ------------------------------------------------------------- Theorem 1 */
 
+/* The statistics' memory: S0 .. the end of S2 (pushed in that order), not
+   the whole arena they were laid out in. A stream and the clip scratch lay
+   their statistics out after their ring and feature buffers, which the
+   library adds from (stats_add refuses Y over the statistics' memory). */
+static avloc_extent avloc__gl_sums_extent(const void *S0, const void *S2, size_t s2_bytes)
+{
+    avloc_extent e;
+    e.base = (void *)(uintptr_t)S0;
+    e.bytes = (size_t)((const unsigned char *)S2 - (const unsigned char *)S0) + s2_bytes;
+    return e;
+}
+
 /* S0, S1, S2 of D doubles each: the statistics' own memory, and the part of
    the stream's and the clip scratch's layouts that holds their statistics. */
 static avloc_result avloc__gl_stats_layout(avloc_arena *a, avloc_gllim_stats *s, size_t D)
@@ -1656,7 +1669,7 @@ static avloc_result avloc__gl_stats_layout(avloc_arena *a, avloc_gllim_stats *s,
         s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
         s->n_active = 0;
         s->n_frames = 0;
-        s->mem = avloc__extent_of(a);
+        s->mem = avloc__gl_sums_extent(S0, S2, D * sizeof *S2);
     }
     return AVLOC_OK;
 }
@@ -1755,6 +1768,14 @@ static int avloc__gl_stats_removable(const avloc_gllim_stats *s, const unsigned 
     return 1;
 }
 
+/* 1 if the frames Y or their masks (n entries each) share memory with the
+   sums the call adds them to. */
+static int avloc__gl_sums_clash(const float *Y, const unsigned char *mask, size_t n, avloc_extent sums)
+{
+    const avloc__span b[] = {avloc__rd_f32(Y, n), avloc__span_of(mask, n, 0), avloc__object_span(sums, 1)};
+    return AVLOC__CLASH(b);
+}
+
 AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const float *Y,
                                                  const unsigned char *mask, size_t T, int sign)
 {
@@ -1764,6 +1785,7 @@ AVLOC_API avloc_result avloc_gllim_stats_add_f32(avloc_gllim_stats *s, const flo
     D = s->D;
     if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
     if (T == 0) return AVLOC_OK;
+    if (avloc__gl_sums_clash(Y, mask, tot, s->mem)) return AVLOC_ERR_PARAM;
     cnt = avloc__gl_stats_check(Y, mask, tot); /* validate first: all or nothing */
     if (cnt == (size_t)-1) return AVLOC_ERR_NONFINITE;
     if (sign < 0 && (cnt > s->n_active || T > s->n_frames || !avloc__gl_stats_removable(s, mask, T)))
@@ -2211,7 +2233,7 @@ static avloc_result avloc__gl_stats_f32_layout(avloc_arena *a, void *obj, const 
     if (!s) return AVLOC_OK;
     if (!S0 || !S1 || !S2) return AVLOC_ERR_WORKSPACE;
     s->D = D; s->S0 = S0; s->S1 = S1; s->S2 = S2;
-    s->mem = avloc__extent_of(a);
+    s->mem = avloc__gl_sums_extent(S0, S2, D * sizeof *S2);
     return AVLOC_OK;
 }
 
@@ -2256,6 +2278,7 @@ AVLOC_API avloc_result avloc_gllim_stats_f32_add(avloc_gllim_stats_f32 *s, const
     D = s->D;
     if (!avloc_size_mul(T, D, &tot)) return AVLOC_ERR_OVERFLOW;
     if (T == 0) return AVLOC_OK;
+    if (avloc__gl_sums_clash(Y, mask, tot, s->mem)) return AVLOC_ERR_PARAM;
     cnt = avloc__gl_stats_check(Y, mask, tot); /* validate first: all or nothing */
     if (cnt == (size_t)-1) return AVLOC_ERR_NONFINITE;
     if (sign < 0 && (cnt > s->n_active || T > s->n_frames)) return AVLOC_ERR_STATE;

@@ -319,7 +319,7 @@ AVLOC_API avloc_result avloc_mp_learn_f32(avloc_mp_coder *c, avloc_mp_dict *dict
    explain both modalities dominate and the heat sits where the kernel has
    structure. Atoms outside the signal give AVLOC_ERR_PARAM, a non-finite
    coefficient or kernel value AVLOC_ERR_NONFINITE, heat overlapping
-   kernels_video AVLOC_ERR_PARAM (heat untouched); sums beyond float's range
+   kernels_video or the atoms AVLOC_ERR_PARAM (heat untouched); sums beyond float's range
    AVLOC_ERR_NUMERIC (heat set to 0). */
 AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const float *kernels_video,
                                             const avloc_mp_atom *atoms, size_t n_atoms, float *heat);
@@ -348,8 +348,8 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
    and per frame asked (T H W x Hv Wv multiply-adds each; 3 with a shift),
    on the SIMD layer, each position summed in double in a fixed order (the
    same bits on every set); 1.5 KB of stack, no scratch.
-   votes [frames][height][width] is overwritten (it may not overlap video or
-   kernels_video: AVLOC_ERR_PARAM); the errors of
+   votes [frames][height][width] is overwritten (it may not overlap video,
+   kernels_video or the atoms: AVLOC_ERR_PARAM); the errors of
    avloc_mp_heatmap_f32, and a non-finite video, leave it untouched; votes
    beyond float's range (huge coefficients times a huge video) give
    AVLOC_ERR_NUMERIC with the votes set to 0. */
@@ -2339,6 +2339,14 @@ static void avloc__mp_vote_run(const avloc_mp_config *cfg, const float *video, c
     }
 }
 
+/* 1 if a map of n floats shares memory with the atoms it is drawn from
+   (cleared first, it would turn them into kernel 0 at the origin). */
+static int avloc__mp_over_atoms(const float *map, size_t n, const avloc_mp_atom *atoms, size_t n_atoms)
+{
+    return avloc__overlaps(map, avloc__span_bytes(1, n, n, sizeof *map), atoms,
+                           avloc__span_bytes(1, n_atoms, n_atoms, sizeof *atoms));
+}
+
 AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const float *kernels_video, const float *video,
                                           const avloc_mp_atom *atoms, size_t n_atoms, size_t sync_shift, float *votes)
 {
@@ -2348,8 +2356,9 @@ AVLOC_API avloc_result avloc_mp_votes_f32(const avloc_mp_config *cfg, const floa
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
     if (avloc__overlaps_f32(votes, avloc__mp_nv(cfg), video, avloc__mp_nv(cfg)) ||
-        avloc__overlaps_f32(votes, avloc__mp_nv(cfg), kernels_video, cfg->kernels * avloc__mp_kv(cfg)))
-        return AVLOC_ERR_PARAM; /* both are read while votes are written */
+        avloc__overlaps_f32(votes, avloc__mp_nv(cfg), kernels_video, cfg->kernels * avloc__mp_kv(cfg)) ||
+        avloc__mp_over_atoms(votes, avloc__mp_nv(cfg), atoms, n_atoms))
+        return AVLOC_ERR_PARAM; /* all are read while votes are written */
     if (!avloc_all_finite_f32(video, avloc__mp_nv(cfg))) return AVLOC_ERR_NONFINITE;
     kv = avloc__mp_kv(cfg);
     hv = cfg->height - cfg->kernel_h + 1;
@@ -2379,7 +2388,9 @@ AVLOC_API avloc_result avloc_mp_heatmap_f32(const avloc_mp_config *cfg, const fl
     if ((r = avloc_mp_positions(cfg, NULL, NULL)) != AVLOC_OK) return r;
     if ((r = avloc__mp_check_atoms(cfg, kernels_video, atoms, n_atoms)) != AVLOC_OK) return r;
     kv = avloc__mp_kv(cfg);
-    if (avloc__overlaps_f32(heat, avloc__mp_nv(cfg), kernels_video, cfg->kernels * kv)) return AVLOC_ERR_PARAM;
+    if (avloc__overlaps_f32(heat, avloc__mp_nv(cfg), kernels_video, cfg->kernels * kv) ||
+        avloc__mp_over_atoms(heat, avloc__mp_nv(cfg), atoms, n_atoms))
+        return AVLOC_ERR_PARAM;
     memset(heat, 0, avloc__mp_nv(cfg) * sizeof *heat);
     for (i = 0; i < n_atoms; i++) {
         const avloc_mp_atom *at = &atoms[i];

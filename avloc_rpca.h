@@ -325,9 +325,9 @@ AVLOC_API avloc_result avloc_rpca_av_windows_f32(const avloc_rpca_av *o, const f
      reads when the object is silent from it. tmp: 4 T floats.
    Errors: NULL, SIZE (a zero size, down larger than the frame, H < h*down or
    W < w*down), OVERFLOW (an array's byte count overflows size_t), PARAM
-   (rates, thresh outside [0, 1]; in video, pool, corr_map and mask, an
-   output or tmp sharing memory with an input or with each other, except
-   corr_map's map == V, which works in place), NONFINITE (NaN/Inf in the video, the
+   (rates, thresh outside [0, 1]; in video, pool, map, corr_map and mask,
+   an output or tmp sharing memory with an input or with each other, except
+   map's map == Pv and corr_map's map == V, which work in place), NONFINITE (NaN/Inf in the video, the
    pooled audio or the map; the map function propagates them), WORKSPACE
    (scratch smaller than its query). */
 AVLOC_API avloc_result avloc_rpca_video_f32(const float *frames, size_t T, size_t H, size_t W,
@@ -1805,6 +1805,8 @@ AVLOC_API avloc_result avloc_rpca_map_f32(const float *Pv, size_t pixels, size_t
     if (!Pv || !map) return AVLOC_ERR_NULL;
     if (pixels == 0 || T == 0) return AVLOC_ERR_SIZE;
     if (!avloc__rpca_fits3(pixels, T, 1)) return AVLOC_ERR_OVERFLOW;
+    if (map != Pv && avloc__overlaps_f32(map, pixels, Pv, pixels * T))
+        return AVLOC_ERR_PARAM; /* map may equal Pv: row p is read before map[p] lands in it */
     for (p = 0; p < pixels; p++) {
         double acc = 0.0;
         for (t = 0; t < T; t++) acc += fabs((double)Pv[p * T + t]);
@@ -1845,7 +1847,8 @@ AVLOC_API avloc_result avloc_rpca_corr_map_f32(const float *V, size_t pixels, co
         return AVLOC_ERR_OVERFLOW;
     if (!avloc__finite_f64(power) || !(power > 0.0 && power <= 64.0)) return AVLOC_ERR_PARAM;
     if (avloc__overlaps_f32(tmp, 2 * T, V, pixels * T) || avloc__overlaps_f32(tmp, 2 * T, A, bins * T) ||
-        avloc__overlaps_f32(tmp, 2 * T, map, pixels) || avloc__overlaps_f32(map, pixels, A, bins * T))
+        avloc__overlaps_f32(tmp, 2 * T, map, pixels) || avloc__overlaps_f32(map, pixels, A, bins * T) ||
+        (map != V && avloc__overlaps_f32(map, pixels, V, pixels * T)))
         return AVLOC_ERR_PARAM; /* map may equal V: row p is read before map[p] lands in it */
     if (!avloc_all_finite_f32(V, pixels * T) || !avloc_all_finite_f32(A, bins * T)) return AVLOC_ERR_NONFINITE;
     buf = tmp;

@@ -816,6 +816,16 @@ static void bi_dsp_stft(void)
     BI(avloc_spec_power_f32(spec, nb, f_nan(), pw), AVLOC_ERR_PARAM);
     BI(avloc_spec_power_f32(spec, nb, -1.0f, pw), AVLOC_ERR_PARAM);
     BI(avloc_spec_power_f32(spec, 0, 2.0f, pw), AVLOC_ERR_SIZE);
+    {   /* out inside in past its start: values not yet read would be overwritten */
+        float *sv = GB_F32(2 * nb), *ref = GB_F32(nb);
+        memcpy(sv, spec, 2 * nb * sizeof *sv);
+        BI(avloc_spec_power_f32(spec, nb, 1.0f, ref), AVLOC_OK);
+        BI(avloc_spec_power_f32(spec, nb, 1.0f, (float *)spec + nb), AVLOC_ERR_PARAM);
+        BI(avloc_spec_power_f32(spec, nb, 1.0f, (float *)spec + 1), AVLOC_ERR_PARAM);
+        BI(memcmp(sv, spec, 2 * nb * sizeof *sv) == 0, 1);               /* nothing written */
+        BI(avloc_spec_power_f32(spec, nb, 1.0f, (float *)spec), AVLOC_OK); /* in place */
+        BI(memcmp(spec, ref, nb * sizeof *ref) == 0, 1);
+        memcpy(spec, sv, 2 * nb * sizeof *sv); }
     /* streaming */
     BI(avloc_stft_stream_query_f32(NULL, &smb), AVLOC_ERR_NULL);
     BI(avloc_stft_stream_query_f32(&st, NULL), AVLOC_ERR_NULL);
@@ -1363,6 +1373,14 @@ static void bi_dsp_dct_path(void)
     BI(avloc_dct3_f64(NULL, 3, in, 1, 8, out, 1, 8, scr, sb), AVLOC_ERR_NULL);
     BI(avloc_dct3_f64(&d, 3, in, 1, 8, out, 0, 8, scr, sb), AVLOC_ERR_SIZE);
     BI(avloc_dct3_f64(&d, 3, in, 1, 8, in, 1, 8, scr, sb), AVLOC_OK);       /* in place */
+    {   /* only exactly in place: out further into in, or in == out with another
+           layout, would overwrite vectors before they are read */
+        double keep[24];
+        memcpy(keep, in, sizeof keep);
+        BI(avloc_dct2_f64(&d, 2, in, 1, 8, in + 4, 1, 8, scr, sb), AVLOC_ERR_PARAM);
+        BI(avloc_dct2_f64(&d, 2, in, 1, 8, in + 8, 1, 8, scr, sb), AVLOC_ERR_PARAM);
+        BI(avloc_dct3_f64(&d, 3, in, 1, 8, in, 3, 1, scr, sb), AVLOC_ERR_PARAM); /* rows in, columns out */
+        BI(memcmp(keep, in, sizeof keep) == 0, 1); }
     BT(avloc_dct_destroy(&d), 1);
     BT(avloc_dct_destroy(NULL), 1);
     pc.k = 3; pc.t = 0;
@@ -1687,6 +1705,13 @@ static void bi_gllim(void)
         BI(avloc_gllim_stats_add_f32(&st, feat, m2, 1, -1), AVLOC_ERR_STATE);
         BI(st.S0[0] == 0.0 && st.S0[1] == 1.0, 1);                      /* unchanged */
         BI(avloc_gllim_stats_add_f32(&st, feat, m1, 1, -1), AVLOC_OK); }
+    {   /* frames read from the sums they are added to: refused, sums unchanged */
+        unsigned char m1[GD];
+        double s1 = st.S1[0];
+        memset(m1, 1, GD);
+        BI(avloc_gllim_stats_add_f32(&st, (const float *)(const void *)st.S0, m1, 1, 1), AVLOC_ERR_PARAM);
+        BI(avloc_gllim_stats_add_f32(&st, feat, (const unsigned char *)st.S2, 1, 1), AVLOC_ERR_PARAM);
+        BI(st.S1[0] == s1, 1); }
     BT(avloc_gllim_stats_reset(&st), st.n_active == 0);
     BT(avloc_gllim_stats_reset(NULL), 1);
     BI(avloc_gllim_posterior_query(NULL, &pb, &qb), AVLOC_ERR_NULL);
@@ -1830,6 +1855,9 @@ static void bi_gllim(void)
         BI(avloc_gllim_stats_f32_add(&sf, NULL, mask, GT, 1), AVLOC_ERR_NULL);
         BI(avloc_gllim_stats_f32_add(&sf, feat, mask, SZ_HUGE, 1), AVLOC_ERR_OVERFLOW);
         BI(avloc_gllim_stats_f32_add(&sf, feat, mask, GT, -1), AVLOC_ERR_STATE); /* removes what was never added */
+        BI(avloc_gllim_stats_f32_add(&sf, sf.S1, mask, 1, 1), AVLOC_ERR_PARAM);   /* frames over the sums */
+        BI(avloc_gllim_stats_f32_add(&sf, feat, (const unsigned char *)sf.S0, 1, 1), AVLOC_ERR_PARAM);
+        BI(sf.n_frames == 0 && sf.S0[0] == 0.0f, 1);
         BI(avloc_gllim_post_f32_query(NULL, &pfb), AVLOC_ERR_NULL);
         BI(avloc_gllim_post_f32_query(&mf, &pfb), AVLOC_OK);
         pfmem = gb_new(pfb);
@@ -2059,7 +2087,16 @@ static void bi_mp(void)
         BI(avloc_mp_votes_f32(&c, big, video, atoms, n, 0, big + nkv - 1), AVLOC_ERR_PARAM); /* over the kernels */
         BI(avloc_mp_heatmap_f32(&c, big, atoms, n, big + nkv - 1), AVLOC_ERR_PARAM);
         BI(memcmp(big, dict.video, nkv * sizeof(float)) == 0, 1);
-        BI(avloc_mp_heatmap_f32(&c, big, atoms, n, big + nkv), AVLOC_OK); }             /* adjacent: apart */
+        BI(avloc_mp_heatmap_f32(&c, big, atoms, n, big + nkv), AVLOC_OK);              /* adjacent: apart */
+        {   /* the map over the atoms it is drawn from */
+            unsigned char *blk = (unsigned char *)gb_new(n * sizeof *atoms + nv * sizeof(float) + 64);
+            avloc_mp_atom *ac = (avloc_mp_atom *)(void *)blk;
+            memcpy(ac, atoms, n * sizeof *atoms);
+            BI(avloc_mp_heatmap_f32(&c, dict.video, ac, n, (float *)(void *)(blk + 8)), AVLOC_ERR_PARAM);
+            BI(avloc_mp_votes_f32(&c, dict.video, video, ac, n, 3, (float *)(void *)(blk + 8)), AVLOC_ERR_PARAM);
+            BI(memcmp(ac, atoms, n * sizeof *atoms) == 0, 1);
+            BI(avloc_mp_votes_f32(&c, dict.video, video, ac, n, 3, (float *)(void *)(blk + n * sizeof *atoms)),
+               AVLOC_OK); } }
     BI(avloc_mp_votes_shift(NULL), 1);                                                  /* no config: the least shift */
     video[3] = f_nan();
     BI(avloc_mp_votes_f32(&c, dict.video, video, atoms, n, 3, heat), AVLOC_ERR_NONFINITE);
@@ -2390,7 +2427,16 @@ static void bi_rpca(void)
             BI(memcmp(Vc, map, 16 * sizeof(float)) == 0, 1);
             BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, map, map), AVLOC_ERR_PARAM);     /* tmp == map */
             BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, Vd + 40, map), AVLOC_ERR_PARAM); /* tmp over V */
-            BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, Ap), AVLOC_ERR_PARAM); }   /* map over A */
+            BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, Ap), AVLOC_ERR_PARAM);     /* map over A */
+            memcpy(Vc, Vd, 16 * 3 * sizeof(float));                       /* map further into V */
+            BI(avloc_rpca_corr_map_f32(Vc, 16, Ap, 4, 3, 2.0, tmp, Vc + 3), AVLOC_ERR_PARAM);
+            BI(memcmp(Vc, Vd, 16 * 3 * sizeof(float)) == 0, 1);
+            BI(avloc_rpca_map_f32(Vd, 16, 3, map), AVLOC_OK);             /* map == Pv: in place, same map */
+            BI(avloc_rpca_map_f32(Vc, 16, 3, Vc), AVLOC_OK);
+            BI(memcmp(Vc, map, 16 * sizeof(float)) == 0, 1);
+            memcpy(Vc, Vd, 16 * 3 * sizeof(float));
+            BI(avloc_rpca_map_f32(Vc, 16, 3, Vc + 3), AVLOC_ERR_PARAM);   /* map further into Pv */
+            BI(memcmp(Vc, Vd, 16 * 3 * sizeof(float)) == 0, 1); }
         Vd[1] = f_inf();
         BI(avloc_rpca_corr_map_f32(Vd, 16, Ap, 4, 3, 2.0, tmp, map), AVLOC_ERR_NONFINITE);
         Vd[1] = 0;
