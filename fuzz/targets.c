@@ -599,6 +599,10 @@ static int fz_stft(const uint8_t *data, size_t size)
                next call then gets room for one, so the loop always advances */
             size_t blk = fz_range(&in, 1, 97), fo = 0, used = 0, cap = fz_u8(&in) % 3 + (stalled ? 1u : 0u);
             if (blk > n - done) blk = n - done;
+            /* B has room for nf + 1 frames: a cap past it would promise memory
+               beyond B, which the push compares with its other buffers (it
+               refused it when the heap put the scratch there: a flaky abort) */
+            if (cap > nf + 1 - got) cap = nf + 1 - got;
             FZ_CHECK(avloc_stft_stream_push_f32(&ss, x + done, blk, B + got * st.n_bins, cap, &fo, &used, sm, sb) ==
                          AVLOC_OK, done);
             FZ_CHECK(fo <= cap && used <= blk && got + fo <= nf, got);
