@@ -1446,24 +1446,27 @@ static inline avloc__span avloc__wr_f32(const float *p, size_t n)
     return avloc__span_of(p, avloc__span_bytes(1, n, n, sizeof *p), 1);
 }
 
+/* (internal) The extent [base, base + bytes). */
+static inline avloc_extent avloc__extent_at(const void *base, size_t bytes)
+{
+    avloc_extent e;
+    e.base = base;
+    e.bytes = bytes;
+    return e;
+}
+
 /* (internal) What an arena has laid out so far: a layout function stores
    it in its object (obj->mem) after its last push. */
 static inline avloc_extent avloc__extent_of(const avloc_arena *a)
 {
-    avloc_extent e;
-    e.base = a->base;
-    e.bytes = a->used;
-    return e;
+    return avloc__extent_at(a->base, a->used);
 }
 
 /* (internal) No object memory: a call whose object is not built yet (a
    one-shot call lays it out in its scratch) or that has none. */
 static inline avloc_extent avloc__no_extent(void)
 {
-    avloc_extent e;
-    e.base = NULL;
-    e.bytes = 0;
-    return e;
+    return avloc__extent_at(NULL, 0);
 }
 
 /* (internal) An object's memory as one buffer of a call: written when the

@@ -3615,7 +3615,9 @@ AVLOC_API avloc_result avloc_spec_power_f32(const avloc_complex_f32 *in, size_t 
     if (!in || !out) return AVLOC_ERR_NULL;
     if (n == 0) return AVLOC_ERR_SIZE;
     if (!(power > 0.0f) || !avloc__finite_f32(power)) return AVLOC_ERR_PARAM;
-    if ((const void *)out != (const void *)in && avloc__overlaps_f32((const float *)(const void *)in, n > SIZE_MAX / 2 ? SIZE_MAX : 2 * n, out, n))
+    if ((const void *)out != (const void *)in &&
+        avloc__overlaps((const void *)in, avloc__span_bytes(1, n, n, sizeof *in), out,
+                        avloc__span_bytes(1, n, n, sizeof *out)))
         return AVLOC_ERR_PARAM;
     avloc__power2(in, n, out);
     if (power == 1.0f) {

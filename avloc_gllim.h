@@ -1648,10 +1648,7 @@ AVLOC_API avloc_result avloc_gllim_inverse_f32(const avloc_gllim_model *m, const
    library adds from (stats_add refuses Y over the statistics' memory). */
 static avloc_extent avloc__gl_sums_extent(const void *S0, const void *S2, size_t s2_bytes)
 {
-    avloc_extent e;
-    e.base = (void *)(uintptr_t)S0;
-    e.bytes = (size_t)((const unsigned char *)S2 - (const unsigned char *)S0) + s2_bytes;
-    return e;
+    return avloc__extent_at(S0, (size_t)((const unsigned char *)S2 - (const unsigned char *)S0) + s2_bytes);
 }
 
 /* S0, S1, S2 of D doubles each: the statistics' own memory, and the part of
